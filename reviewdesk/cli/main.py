@@ -1,0 +1,89 @@
+"""The `reviewdesk` command line: global options, sub-commands, and no tracebacks.
+
+Each sub-command lives in its own module under `reviewdesk.cli` with a ``register(subparsers)``
+function that adds its parser and sets ``handler`` to a function ``(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from reviewdesk import __version__
+from reviewdesk.errors import InvalidInput, ReviewdeskError
+
+# Modules that add sub-commands, in the order their commands appear in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+    "reviewdesk.cli.calendar_cmd",
+    "reviewdesk.cli.rules_cmd",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reviewdesk",
+        description="Statutory reviews and child protection conferences: due dates, flags, "
+        "scheduling and packs. With no command, opens the desktop window.",
+    )
+    parser.add_argument("--version", action="version", version=f"reviewdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=os.environ.get("REVIEWDESK_DB"),
+        help="database: a SQLite file path or a postgresql+psycopg:// URL "
+        "(default: $REVIEWDESK_DB, else the SQLite file in your data folder)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the database, build the main window offscreen and exit (for checks)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed sub-command, turning any failure into one line on stderr."""
+    try:
+        return int(args.handler(args) or 0)
+    except InvalidInput as exc:
+        sys.stderr.write(f"reviewdesk: error: {exc}\n")
+        return 2
+    except ReviewdeskError as exc:
+        sys.stderr.write(f"reviewdesk: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("reviewdesk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for a user
+        sys.stderr.write(f"reviewdesk: unexpected error: {type(exc).__name__}: {exc}\n")
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Headless entry point (``python -m reviewdesk``). The window is started by `ui.launcher`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

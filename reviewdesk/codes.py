@@ -1,0 +1,146 @@
+"""Codes used across reviewdesk: DfE return codes and our own meeting vocabulary.
+
+The statutory codes follow the SSDA903 and CIN census specifications (see DOMAIN.md);
+each mapping gives the code and the words a person reads.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+LEGAL_STATUS: dict[str, str] = {
+    "C1": "Interim care order",
+    "C2": "Full care order",
+    "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Accommodated under an agreed series of short-term breaks, single placements",
+    "V4": "Accommodated under an agreed series of short-term breaks, multiple placements",
+    "L1": "Under police protection and in local authority accommodation",
+    "L2": "Emergency protection order",
+    "L3": "Child assessment order, in local authority accommodation",
+    "J1": "Remanded to local authority accommodation or youth detention",
+    "J2": "Placed in local authority accommodation under PACE",
+    "J3": "Youth rehabilitation order with residence or intensive fostering requirement",
+}
+SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
+
+PARTICIPATION: dict[str, str] = {
+    "PN0": "Child aged under 4 at the time of the review",
+    "PN1": "Child physically attends and speaks for themselves",
+    "PN2": "Child physically attends; an advocate speaks on their behalf",
+    "PN3": "Child attends and conveys their views symbolically (non-verbally)",
+    "PN4": "Child physically attends but does not speak or convey their views",
+    "PN5": "Child does not attend but briefs an advocate or the IRO to speak for them",
+    "PN6": "Child does not attend but conveys their views by a facilitative medium",
+    "PN7": "Child does not attend, nor are their views conveyed to the review",
+}
+
+CP_CATEGORY: dict[str, str] = {
+    "NEG": "Neglect",
+    "PHY": "Physical abuse",
+    "EMO": "Emotional abuse",
+    "SAB": "Sexual abuse",
+    "MUL": "Multiple",
+}
+
+REASON_NEW_EPISODE: dict[str, str] = {
+    "S": "Started to be looked after",
+    "L": "Change of legal status only",
+    "P": "Change of placement and carer(s) only",
+    "T": "Change of placement (but same carer(s)) only",
+    "B": "Change of legal status and placement and carer(s) at the same time",
+    "U": "Change of legal status and change of placement (but same carer(s)) at the same time",
+}
+
+#: 903 REC "episode ceases, new episode begins in same period of care".
+REC_CONTINUES = "X1"
+
+
+class Process(StrEnum):
+    LAC = "lac"
+    CP = "cp"
+
+
+class MeetingType(StrEnum):
+    """Meeting types: LAC reviews and the CP conference types counted in the council papers."""
+
+    LAC_REVIEW = "lac_review"
+    ICPC = "icpc"
+    ICPC_PREBIRTH = "icpc_prebirth"
+    ICPC_TRANSFER_IN = "icpc_transfer_in"
+    ICPC_RECONVENED = "icpc_reconvened"
+    RCPC_FIRST = "rcpc_first"
+    RCPC_SUBSEQUENT = "rcpc_subsequent"
+
+    @property
+    def process(self) -> Process:
+        return Process.LAC if self is MeetingType.LAC_REVIEW else Process.CP
+
+    @property
+    def label(self) -> str:
+        return MEETING_TYPE_LABEL[self]
+
+    @property
+    def is_initial_conference(self) -> bool:
+        return self in INITIAL_CONFERENCES
+
+
+MEETING_TYPE_LABEL: dict[MeetingType, str] = {
+    MeetingType.LAC_REVIEW: "LAC review",
+    MeetingType.ICPC: "Initial",
+    MeetingType.ICPC_PREBIRTH: "Initial pre-birth",
+    MeetingType.ICPC_TRANSFER_IN: "Initial receiving-in",
+    MeetingType.ICPC_RECONVENED: "Initial re-convened",
+    MeetingType.RCPC_FIRST: "1st review",
+    MeetingType.RCPC_SUBSEQUENT: "Subsequent review",
+}
+
+INITIAL_CONFERENCES = frozenset(
+    {
+        MeetingType.ICPC,
+        MeetingType.ICPC_PREBIRTH,
+        MeetingType.ICPC_TRANSFER_IN,
+        MeetingType.ICPC_RECONVENED,
+    }
+)
+
+
+class MeetingStatus(StrEnum):
+    BOOKED = "booked"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    ADJOURNED = "adjourned"
+    STOOD_DOWN = "stood_down"
+
+
+#: Reasons meetings ran late, from the council papers (004 L852, L1194-1196). Users may add more.
+DEFAULT_LATE_REASONS: tuple[str, ...] = (
+    "Not quorate",
+    "S47 start date entered wrongly",
+    "Room unavailable",
+    "Clerk unavailable",
+    "IRO or chair unavailable",
+    "Miscalculation of the review date",
+    "Poor or late invite list",
+    "Social worker unavailable",
+    "Late notification that the child became looked after",
+    "Data entered late or wrongly",
+)
+
+
+class Role(StrEnum):
+    """What a user may do: administrators everything, IROs record outcomes, managers read."""
+
+    ADMINISTRATOR = "administrator"
+    IRO = "iro"
+    TEAM_MANAGER = "team_manager"
+
+
+class StaffRole(StrEnum):
+    IRO = "iro"
+    CP_CHAIR = "cp_chair"
+    SOCIAL_WORKER = "social_worker"
+    TEAM_MANAGER = "team_manager"
+    CLERK = "clerk"
+    SERVICE_MANAGER = "service_manager"

@@ -1,0 +1,48 @@
+"""Where things live: bundled resources and the user's data folder.
+
+Resources are found in the same way from a checkout (`resources/` at the top level), from an
+installed wheel (the package `reviewdesk_resources`) and from a PyInstaller bundle
+(`sys._MEIPASS/resources`).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "reviewdesk"
+
+
+@cache
+def resources_dir() -> Path:
+    """The folder holding rules, fonts, icons and the stylesheet."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidate = Path(frozen) / "resources"
+        if candidate.is_dir():
+            return candidate
+    try:
+        import reviewdesk_resources  # installed wheel
+
+        return Path(reviewdesk_resources.__path__[0])
+    except ImportError:
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("reviewdesk's resources folder is missing from this installation")
+
+
+def resource(*parts: str) -> Path:
+    """Path of a bundled resource, e.g. ``resource("rules", "england.toml")``."""
+    return resources_dir().joinpath(*parts)
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (created on demand), where the embedded database lives."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

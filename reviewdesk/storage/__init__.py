@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy models, database connections, migrations and the audit trail."""

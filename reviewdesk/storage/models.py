@@ -1,0 +1,397 @@
+"""The case register's tables (SQLAlchemy 2 declarative models).
+
+Due dates are never stored: the engine derives them from the history kept here (periods of
+care, enquiries, plans, meetings held). Dates are stored as ISO dates; times as local wall-clock
+times (Europe/London). Every editable row has a ``version`` for optimistic locking and records
+who last changed it and when, so a second person saving stale data is told who got there first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Stable constraint names, so Alembic migrations work on SQLite (batch mode) and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class Tracked:
+    """Columns for optimistic locking and 'who changed it last'."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+# --- organisation ---------------------------------------------------------------------------
+
+
+class Locality(Base):
+    __tablename__ = "locality"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Team(Base, Tracked):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", use_alter=True))
+
+    locality: Mapped[Locality | None] = relationship()
+    manager: Mapped[Staff | None] = relationship(foreign_keys=[manager_id])
+
+
+class Staff(Base, Tracked):
+    """IROs and conference chairs (with FTE), social workers, team managers, clerks."""
+
+    __tablename__ = "staff"
+    __table_args__ = (CheckConstraint("fte >= 0 AND fte <= 1.5", name="fte_range"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)  # codes.StaffRole
+    fte: Mapped[float] = mapped_column(Float, default=1.0)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+
+
+class Venue(Base, Tracked):
+    __tablename__ = "venue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    rooms: Mapped[list[Room]] = relationship(back_populates="venue")
+
+
+class Room(Base, Tracked):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("venue_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    virtual: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+
+# --- children -------------------------------------------------------------------------------
+
+
+class Child(Base, Tracked):
+    """A child (or an unborn child, with an expected delivery date and no date of birth)."""
+
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(50), unique=True)  # 903 CHILD / LAchildID
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="", index=True)
+    dob: Mapped[dt.date | None] = mapped_column(Date)
+    expected_delivery: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))  # 1 male, 2 female (903); M/F/U accepted
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    team: Mapped[Team | None] = relationship()
+    social_worker: Mapped[Staff | None] = relationship()
+    periods: Mapped[list[PeriodOfCare]] = relationship(
+        back_populates="child", order_by="PeriodOfCare.start", cascade="all, delete-orphan"
+    )
+    enquiries: Mapped[list[CpEnquiry]] = relationship(
+        back_populates="child", order_by="CpEnquiry.id", cascade="all, delete-orphan"
+    )
+    plans: Mapped[list[CpPlan]] = relationship(
+        back_populates="child", order_by="CpPlan.start", cascade="all, delete-orphan"
+    )
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="child", order_by="Meeting.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.local_id
+
+
+# --- looked after ---------------------------------------------------------------------------
+
+
+class PeriodOfCare(Base, Tracked):
+    """A continuous period of care; a new one restarts the review cycle at the 1st review."""
+
+    __tablename__ = "period_of_care"
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date >= start", name="order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    iro_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    iro_notified: Mapped[dt.date | None] = mapped_column(Date)
+    iro_allocated: Mapped[dt.date | None] = mapped_column(Date)
+
+    child: Mapped[Child] = relationship(back_populates="periods")
+    iro: Mapped[Staff | None] = relationship(foreign_keys=[iro_id])
+    social_worker: Mapped[Staff | None] = relationship(foreign_keys=[social_worker_id])
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="period", order_by="Episode.start", cascade="all, delete-orphan"
+    )
+
+
+class Episode(Base, Tracked):
+    """An SSDA903 episode: legal status and placement for a stretch of a period of care."""
+
+    __tablename__ = "episode"
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date >= start", name="order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("period_of_care.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[dt.date] = mapped_column(Date)  # 903 DECOM
+    end_date: Mapped[dt.date | None] = mapped_column(Date)  # 903 DEC
+    rne: Mapped[str | None] = mapped_column(String(1))
+    legal_status: Mapped[str] = mapped_column(String(2))
+    cin: Mapped[str | None] = mapped_column(String(2))
+    placement: Mapped[str | None] = mapped_column(String(3))  # 903 PLACE
+    placement_provider: Mapped[str | None] = mapped_column(String(3))
+    rec: Mapped[str | None] = mapped_column(String(3))  # reason episode ceased
+    reason_place_change: Mapped[str | None] = mapped_column(String(6))
+    home_postcode: Mapped[str | None] = mapped_column(String(10))
+    placement_postcode: Mapped[str | None] = mapped_column(String(10))
+    urn: Mapped[str | None] = mapped_column(String(10))
+
+    period: Mapped[PeriodOfCare] = relationship(back_populates="episodes")
+
+
+# --- child protection -----------------------------------------------------------------------
+
+
+class CpEnquiry(Base, Tracked):
+    """What starts the child protection clock: an s47 strategy discussion or a transfer-in.
+
+    ``route`` is "s47" (ICPC due 15 working days after ``strategy_date``; pre-birth when the
+    child is unborn) or "transfer_in" (conference due after ``notified_date``).
+    """
+
+    __tablename__ = "cp_enquiry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    route: Mapped[str] = mapped_column(String(20), default="s47")
+    strategy_date: Mapped[dt.date | None] = mapped_column(Date)  # S47ActualStartDate
+    notified_date: Mapped[dt.date | None] = mapped_column(Date)  # transfer-in notification
+    icpc_not_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_date: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    child: Mapped[Child] = relationship(back_populates="enquiries")
+
+
+class CpPlan(Base, Tracked):
+    __tablename__ = "cp_plan"
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date >= start", name="order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("cp_enquiry.id"))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    initial_category: Mapped[str | None] = mapped_column(String(3))
+    latest_category: Mapped[str | None] = mapped_column(String(3))
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    previous_plans: Mapped[int] = mapped_column(Integer, default=0)  # NumberOfPreviousCPP
+
+    child: Mapped[Child] = relationship(back_populates="plans")
+    enquiry: Mapped[CpEnquiry | None] = relationship()
+    chair: Mapped[Staff | None] = relationship()
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+class LateReason(Base):
+    """Why a meeting was out of timescale; starts with the reasons in the council papers."""
+
+    __tablename__ = "late_reason"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Meeting(Base, Tracked):
+    """A LAC review or CP conference: booked, held (perhaps in parts), cancelled..."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        Index("ix_meeting_booked", "booked_date"),
+        Index("ix_meeting_held", "held_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    process: Mapped[str] = mapped_column(String(3))  # codes.Process
+    meeting_type: Mapped[str] = mapped_column(String(20))  # codes.MeetingType
+    sequence: Mapped[int] = mapped_column(Integer, default=1)
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("period_of_care.id"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("cp_enquiry.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("cp_plan.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="booked")  # codes.MeetingStatus
+    booked_date: Mapped[dt.date | None] = mapped_column(Date)
+    booked_time: Mapped[dt.time | None] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    held_date: Mapped[dt.date | None] = mapped_column(Date)  # the (last) part's date
+    participation: Mapped[str | None] = mapped_column(String(3))  # PN0-PN7
+    quorate: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    late_reason_id: Mapped[int | None] = mapped_column(ForeignKey("late_reason.id"))
+    late_reason_note: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    consultation_sent: Mapped[dt.date | None] = mapped_column(Date)
+    decisions_issued: Mapped[dt.date | None] = mapped_column(Date)
+    minutes_distributed: Mapped[dt.date | None] = mapped_column(Date)
+    decisions: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    child: Mapped[Child] = relationship(back_populates="meetings")
+    period: Mapped[PeriodOfCare | None] = relationship()
+    enquiry: Mapped[CpEnquiry | None] = relationship()
+    plan: Mapped[CpPlan | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    chair: Mapped[Staff | None] = relationship(foreign_keys=[chair_id])
+    clerk: Mapped[Staff | None] = relationship(foreign_keys=[clerk_id])
+    late_reason: Mapped[LateReason | None] = relationship()
+    parts: Mapped[list[MeetingPart]] = relationship(
+        back_populates="meeting", order_by="MeetingPart.part_no", cascade="all, delete-orphan"
+    )
+    invitees: Mapped[list[Invitee]] = relationship(
+        back_populates="meeting", order_by="Invitee.id", cascade="all, delete-orphan"
+    )
+    reports: Mapped[list[Report]] = relationship(
+        back_populates="meeting", order_by="Report.id", cascade="all, delete-orphan"
+    )
+
+
+class MeetingPart(Base):
+    """One sitting of a review held in two parts or adjourned and resumed."""
+
+    __tablename__ = "meeting_part"
+    __table_args__ = (UniqueConstraint("meeting_id", "part_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    part_no: Mapped[int] = mapped_column(Integer)
+    held_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    meeting: Mapped[Meeting] = relationship(back_populates="parts")
+
+
+class Invitee(Base):
+    __tablename__ = "invitee"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100))  # e.g. "Mother", "Police", "GP", "School"
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    invited_on: Mapped[dt.date | None] = mapped_column(Date)
+    attendance: Mapped[str | None] = mapped_column(String(20))  # attended, apologies, absent
+    meeting: Mapped[Meeting] = relationship(back_populates="invitees")
+
+
+class Report(Base):
+    """A report due for a meeting. Its deadline comes from the rule named by ``rule_id``."""
+
+    __tablename__ = "report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(200))  # who it is due from
+    agency: Mapped[str] = mapped_column(String(50))  # social_worker, police, health, gp, school
+    rule_id: Mapped[str | None] = mapped_column(String(80))
+    received: Mapped[dt.date | None] = mapped_column(Date)
+    shared_with_parents: Mapped[dt.date | None] = mapped_column(Date)
+    meeting: Mapped[Meeting] = relationship(back_populates="reports")
+
+
+# --- settings, users, audit -----------------------------------------------------------------
+
+
+class ClosureDay(Base):
+    """A day the council is closed (e.g. between Christmas and New Year): not a working day."""
+
+    __tablename__ = "closure_day"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    description: Mapped[str] = mapped_column(String(200), default="Local closure day")
+
+
+class Setting(Base):
+    """Key-value settings: region, caseload limits, targets, council name, rule overrides."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class User(Base, Tracked):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))  # codes.Role
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    """Who changed what and when, with the values before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))  # create, update, delete
+    table_name: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[str] = mapped_column(String(50))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
