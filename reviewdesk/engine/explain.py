@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reviewdesk.dates import add_months, format_uk_long
 from reviewdesk.rules import EVENTS, Limit, Rule
@@ -96,7 +97,18 @@ def apply_rule(
     *,
     event: str | None = None,
 ) -> DueDate:
-    """The date a rule gives from an event's date, explained."""
+    """The date a rule gives from an event's date, explained.
+
+    Results are cached: a DueDate is immutable, rules and calendars are immutable values, and
+    refreshing every open case asks the same few thousand (rule, date) questions many times.
+    """
+    return _apply_rule_cached(rule, event_date, calendar, event)
+
+
+@lru_cache(maxsize=262_144)
+def _apply_rule_cached(
+    rule: Rule, event_date: dt.date, calendar: WorkingCalendar, event: str | None
+) -> DueDate:
     primary = result = _offset(rule.limit, rule.direction, event_date, calendar)
     note = None
     if rule.sooner_of is not None:

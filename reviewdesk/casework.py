@@ -1,0 +1,532 @@
+"""From the case register to the due-date engine: every case's schedule as of a date, fast.
+
+This is the bridge other parts of reviewdesk use (flags, workload, measures, export, the UI,
+PDF packs) to ask "what is due, and was each meeting on time?" without knowing how the rows
+are shaped. It reads the register in a handful of set-based queries (never one query per
+child), selects only the columns it needs as plain rows (no ORM objects), builds the engine's
+plain inputs, and runs the pure engine (`reviewdesk.engine`) once per child.
+
+Public API:
+
+- `load_case_statuses(session, *, as_of, rules=None, calendar=None, child_ids=None,
+  open_only=False) -> dict[int, CaseStatus]`: child id to that child's status.
+- `load_case_data(...)`: the same, with the rows read (`CaseData`), for callers that go on to
+  look at meetings, periods, plans or reports without reading them again.
+- `CaseStatus`: the LAC and CP schedules, the next meeting due, and per meeting row its due
+  date and whether it is (or, for a booked meeting, will be) in timescale.
+
+How the register maps to the engine:
+
+- A period of care's legal status is its first episode's legal status (so a series of short
+  breaks, V3/V4, follows the short-break rules).
+- LAC reviews held are meetings of type ``lac_review`` with status ``held`` and a held date.
+- A CP episode is a `CpEnquiry` (s47 strategy discussion or transfer-in) with its `CpPlan`
+  (the plan whose ``enquiry_id`` names it), its initial conference (the earliest held initial
+  conference of any type linked to the enquiry or plan) and the review conferences held on the
+  plan. A plan with no enquiry is an episode of its own. The enquiry is pre-birth when the
+  child was unborn at the strategy discussion: no date of birth, or one after the strategy
+  date; the child's expected delivery date then applies.
+- Meetings are linked by ``plan_id``/``enquiry_id``; a CP meeting with neither is given to the
+  latest episode that had started by its date.
+- Anything dated after ``as_of`` (held dates, periods, enquiries) is ignored by the engine, so
+  the same register answers for any past date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlalchemy import false, or_, select, union
+from sqlalchemy.orm import Session
+
+from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
+from reviewdesk.engine import (
+    CpEpisodeInput,
+    CpSchedule,
+    DueDate,
+    LacSchedule,
+    NextMeeting,
+    PeriodInput,
+    cp_schedule,
+    lac_schedule,
+)
+from reviewdesk.rules import RuleSet
+from reviewdesk.settings import working_context
+from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
+from reviewdesk.workingdays import WorkingCalendar
+
+#: Statuses of meetings that still count (cancelled and stood-down ones do not).
+LIVE_STATUSES = frozenset(
+    {MeetingStatus.BOOKED.value, MeetingStatus.HELD.value, MeetingStatus.ADJOURNED.value}
+)
+_INITIAL = frozenset(t.value for t in INITIAL_CONFERENCES)
+_REVIEW_CONFERENCES = frozenset({MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value})
+_LAC_REVIEW = MeetingType.LAC_REVIEW.value
+_HELD = MeetingStatus.HELD.value
+
+#: Above this many ids, `child_ids` is applied in Python rather than as an SQL IN list.
+_MAX_IN_LIST = 500
+
+
+class MeetingTimeliness(NamedTuple):
+    """A meeting row's due date and whether it is in timescale.
+
+    For a meeting held (on or before the as-of date): held on or before its due date. For a
+    meeting still booked: whether its booked date is on or before the due date (None when it
+    has no date yet). ``in_timescale`` is None too when the history does not say what started
+    the clock (e.g. a CP plan imported without its enquiry).
+    """
+
+    due: DueDate
+    in_timescale: bool | None
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """One child's position as of a date.
+
+    ``next_due`` is the earliest next meeting due across LAC and CP (None when the child has
+    no open case). ``meetings`` maps a meeting row's id to its `MeetingTimeliness`; cancelled
+    and stood-down meetings, and meetings the engine cannot place, have no entry.
+    """
+
+    child_id: int
+    lac: LacSchedule | None
+    cp: CpSchedule | None
+    next_due: NextMeeting | None
+    meetings: Mapping[int, MeetingTimeliness] = field(default_factory=dict)
+
+    @property
+    def lac_open(self) -> bool:
+        """Looked after on the as-of date (an open period of care)."""
+        return self.lac is not None and self.lac.next_due is not None
+
+    @property
+    def cp_open(self) -> bool:
+        """An open CP episode: an initial conference awaited, or a plan in force."""
+        return self.cp is not None and self.cp.next_due is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.next_due is not None
+
+    def next_for(self, process: str) -> NextMeeting | None:
+        """The next meeting due for one process ("lac" or "cp")."""
+        schedule = self.lac if process == Process.LAC.value else self.cp
+        return schedule.next_due if schedule is not None else None
+
+
+@dataclass
+class CaseData:
+    """The rows read for a set of children, and their statuses.
+
+    Rows are SQLAlchemy `Row` tuples with named fields (see the ``_*_COLUMNS`` lists below):
+    ``children`` by id; ``periods``, ``plans``, ``enquiries`` and ``meetings`` as lists.
+    """
+
+    as_of: dt.date
+    rules: RuleSet
+    calendar: WorkingCalendar
+    children: dict[int, Any]
+    periods: list[Any]
+    enquiries: list[Any]
+    plans: list[Any]
+    meetings: list[Any]
+    statuses: dict[int, CaseStatus]
+    period_status: dict[int, str | None] = field(default_factory=dict)
+
+
+_CHILD_COLUMNS = (
+    Child.id,
+    Child.first_name,
+    Child.last_name,
+    Child.local_id,
+    Child.dob,
+    Child.expected_delivery,
+    Child.team_id,
+)
+_PERIOD_COLUMNS = (
+    PeriodOfCare.id,
+    PeriodOfCare.child_id,
+    PeriodOfCare.start,
+    PeriodOfCare.end_date,
+    PeriodOfCare.iro_id,
+    PeriodOfCare.iro_notified,
+    PeriodOfCare.iro_allocated,
+)
+_ENQUIRY_COLUMNS = (
+    CpEnquiry.id,
+    CpEnquiry.child_id,
+    CpEnquiry.route,
+    CpEnquiry.strategy_date,
+    CpEnquiry.notified_date,
+    CpEnquiry.icpc_not_required,
+    CpEnquiry.closed_date,
+)
+_PLAN_COLUMNS = (
+    CpPlan.id,
+    CpPlan.child_id,
+    CpPlan.enquiry_id,
+    CpPlan.start,
+    CpPlan.end_date,
+    CpPlan.chair_id,
+    CpPlan.previous_plans,
+)
+_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.child_id,
+    Meeting.process,
+    Meeting.meeting_type,
+    Meeting.sequence,
+    Meeting.period_id,
+    Meeting.enquiry_id,
+    Meeting.plan_id,
+    Meeting.status,
+    Meeting.booked_date,
+    Meeting.booked_time,
+    Meeting.duration_minutes,
+    Meeting.room_id,
+    Meeting.chair_id,
+    Meeting.clerk_id,
+    Meeting.held_date,
+    Meeting.participation,
+    Meeting.late_reason_id,
+    Meeting.late_reason_note,
+    Meeting.consultation_sent,
+    Meeting.decisions_issued,
+    Meeting.minutes_distributed,
+)
+
+
+def open_case_ids_query(as_of: dt.date):
+    """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
+
+    A superset: an open period of care, an open plan, or an enquiry started and not closed.
+    The engine decides the rest (e.g. an enquiry whose plan has ended is not open).
+    """
+    return union(
+        select(PeriodOfCare.child_id).where(
+            PeriodOfCare.start <= as_of,
+            or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+        ),
+        select(CpPlan.child_id).where(
+            CpPlan.start <= as_of, or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of)
+        ),
+        select(CpEnquiry.child_id).where(
+            or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
+            CpEnquiry.icpc_not_required == false(),
+            or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
+        ),
+    )
+
+
+def _restrict(stmt, column, child_ids: list[int] | None, open_only: bool, as_of: dt.date):
+    if child_ids is not None and len(child_ids) <= _MAX_IN_LIST:
+        stmt = stmt.where(column.in_(child_ids))
+    if open_only:
+        stmt = stmt.where(column.in_(open_case_ids_query(as_of).scalar_subquery()))
+    return stmt
+
+
+def load_case_data(
+    session: Session,
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+    child_ids: Iterable[int] | None = None,
+    open_only: bool = False,
+) -> CaseData:
+    """Read the rows for the chosen children and compute every child's `CaseStatus`.
+
+    ``child_ids`` limits the children (default: all); ``open_only`` keeps only children with
+    an open case on ``as_of`` (flags and workload need no others). ``rules`` and ``calendar``
+    default to those in force for this database (`settings.working_context`).
+    """
+    if rules is None or calendar is None:
+        ctx_rules, ctx_calendar = working_context(session)
+        rules = rules or ctx_rules
+        calendar = calendar or ctx_calendar
+    ids = None if child_ids is None else sorted(set(child_ids))
+    wanted = None if ids is None or len(ids) <= _MAX_IN_LIST else set(ids)
+
+    def rows(columns, child_column, *, order=()):
+        stmt = _restrict(select(*columns), child_column, ids, open_only, as_of)
+        if order:
+            stmt = stmt.order_by(*order)
+        result = session.execute(stmt).all()
+        if wanted is not None:
+            result = [r for r in result if r.child_id in wanted]
+        return result
+
+    children_rows = rows(_CHILD_COLUMNS, Child.id)
+    children = {r.id: r for r in children_rows}
+    if wanted is not None:
+        children = {k: v for k, v in children.items() if k in wanted}
+    periods = rows(_PERIOD_COLUMNS, PeriodOfCare.child_id)
+    enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
+    plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
+    meetings = rows(_MEETING_COLUMNS, Meeting.child_id)
+
+    # The first episode's legal status for each period read.
+    episode_stmt = select(Episode.period_id, Episode.start, Episode.legal_status).join(
+        PeriodOfCare, PeriodOfCare.id == Episode.period_id
+    )
+    episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, ids, open_only, as_of)
+    first_episode: dict[int, tuple[dt.date, str]] = {}
+    for period_id, start, status in session.execute(episode_stmt):
+        known = first_episode.get(period_id)
+        if known is None or start < known[0]:
+            first_episode[period_id] = (start, status)
+    period_status = {pid: status for pid, (_, status) in first_episode.items()}
+
+    statuses = compute_statuses(
+        children=children,
+        periods=periods,
+        enquiries=enquiries,
+        plans=plans,
+        meetings=meetings,
+        period_status=period_status,
+        rules=rules,
+        calendar=calendar,
+        as_of=as_of,
+    )
+    return CaseData(
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        children=children,
+        periods=periods,
+        enquiries=enquiries,
+        plans=plans,
+        meetings=meetings,
+        statuses=statuses,
+        period_status=period_status,
+    )
+
+
+def load_case_statuses(
+    session: Session,
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+    child_ids: Iterable[int] | None = None,
+    open_only: bool = False,
+) -> dict[int, CaseStatus]:
+    """Child id -> `CaseStatus` as of ``as_of``, for the chosen children (default all).
+
+    Children with no periods of care and no CP history get a status with no schedules.
+    """
+    return load_case_data(
+        session,
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        child_ids=child_ids,
+        open_only=open_only,
+    ).statuses
+
+
+# --- building the engine's inputs -----------------------------------------------------------
+
+
+def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r.child_id].append(r)
+    return out
+
+
+def _is_prebirth(child: Any, enquiry: Any) -> bool:
+    if enquiry.route != "s47" or enquiry.strategy_date is None:
+        return False
+    return child is None or child.dob is None or child.dob > enquiry.strategy_date
+
+
+def _episode_start(enquiry: Any) -> dt.date | None:
+    return enquiry.notified_date if enquiry.route == "transfer_in" else enquiry.strategy_date
+
+
+def _cp_episodes(
+    child: Any, enquiries: list[Any], plans: list[Any], cp_meetings: list[Any], as_of: dt.date
+) -> tuple[list[CpEpisodeInput], dict[int, int]]:
+    """The child's CP episodes (in start order) and each CP meeting's episode index."""
+    plan_by_enquiry: dict[int, Any] = {}
+    loose_plans = []
+    enquiry_ids = {e.id for e in enquiries}
+    for plan in sorted(plans, key=lambda p: p.start):
+        if plan.enquiry_id in enquiry_ids and plan.enquiry_id not in plan_by_enquiry:
+            plan_by_enquiry[plan.enquiry_id] = plan
+        else:
+            loose_plans.append(plan)
+
+    # (start date, enquiry or None, plan or None), in start order.
+    units: list[tuple[dt.date, Any, Any]] = []
+    for e in enquiries:
+        plan = plan_by_enquiry.get(e.id)
+        start = _episode_start(e) or (plan.start if plan else None) or dt.date.min
+        units.append((start, e, plan))
+    for plan in loose_plans:
+        units.append((plan.start, None, plan))
+    units.sort(key=lambda u: (u[0], u[1].id if u[1] is not None else 0))
+
+    by_enquiry = {u[1].id: i for i, u in enumerate(units) if u[1] is not None}
+    by_plan = {u[2].id: i for i, u in enumerate(units) if u[2] is not None}
+    meeting_episode: dict[int, int] = {}
+    for m in cp_meetings:
+        index = by_plan.get(m.plan_id)
+        if index is None:
+            index = by_enquiry.get(m.enquiry_id)
+        if index is None:
+            day = m.held_date or m.booked_date
+            index = -1
+            for i, (start, _, _) in enumerate(units):
+                if day is None or start <= day:
+                    index = i
+            if index < 0:
+                continue
+        meeting_episode[m.id] = index
+
+    initial: dict[int, tuple[dt.date, str]] = {}
+    reviews: dict[int, list[dt.date]] = defaultdict(list)
+    for m in cp_meetings:
+        if m.status != _HELD or m.held_date is None or m.id not in meeting_episode:
+            continue
+        index = meeting_episode[m.id]
+        if m.meeting_type in _INITIAL:
+            known = initial.get(index)
+            if known is None or m.held_date < known[0]:
+                initial[index] = (m.held_date, m.meeting_type)
+        elif m.meeting_type in _REVIEW_CONFERENCES:
+            reviews[index].append(m.held_date)
+
+    episodes = []
+    for i, (_, e, plan) in enumerate(units):
+        held, kind = initial.get(i, (None, None))
+        episodes.append(
+            CpEpisodeInput(
+                route=e.route if e is not None else "s47",
+                strategy_date=e.strategy_date if e is not None else None,
+                notified_date=e.notified_date if e is not None else None,
+                prebirth=e is not None and _is_prebirth(child, e),
+                expected_delivery=child.expected_delivery if child is not None else None,
+                initial_held=held,
+                initial_type=kind,
+                icpc_not_required=bool(e.icpc_not_required) if e is not None else False,
+                closed=e.closed_date if e is not None else None,
+                plan_start=plan.start if plan is not None else None,
+                plan_end=plan.end_date if plan is not None else None,
+                reviews_held=tuple(sorted(reviews.get(i, ()))),
+            )
+        )
+    return episodes, meeting_episode
+
+
+def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | None:
+    if nxt is None:
+        return None
+    day = m.booked_date
+    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date)
+
+
+def compute_statuses(
+    *,
+    children: Mapping[int, Any],
+    periods: Iterable[Any],
+    enquiries: Iterable[Any],
+    plans: Iterable[Any],
+    meetings: Iterable[Any],
+    period_status: Mapping[int, str | None],
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> dict[int, CaseStatus]:
+    """Run the engine for every child from rows already read (see `load_case_data`)."""
+    periods_by = _group(periods)
+    enquiries_by = _group(enquiries)
+    plans_by = _group(plans)
+    meetings_by = _group(meetings)
+    lac_value, cp_value = Process.LAC.value, Process.CP.value
+    live = LIVE_STATUSES
+
+    statuses: dict[int, CaseStatus] = {}
+    child_ids = set(children) | set(periods_by) | set(enquiries_by) | set(plans_by)
+    for child_id in child_ids:
+        child = children.get(child_id)
+        child_meetings = meetings_by.get(child_id, ())
+        per_meeting: dict[int, MeetingTimeliness] = {}
+
+        lac = None
+        child_periods = periods_by.get(child_id)
+        if child_periods:
+            inputs = [
+                PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
+            ]
+            held = [
+                m.held_date
+                for m in child_meetings
+                if m.meeting_type == _LAC_REVIEW and m.status == _HELD and m.held_date
+            ]
+            lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
+            outcome_by_day = {o.held: o for o in lac.reviews}
+            for m in child_meetings:
+                if m.process != lac_value or m.status not in live:
+                    continue
+                if m.status == _HELD and m.held_date and m.held_date <= as_of:
+                    outcome = outcome_by_day.get(m.held_date)
+                    if outcome is not None:
+                        per_meeting[m.id] = MeetingTimeliness(outcome.due, outcome.in_timescale)
+                else:
+                    t = _booked_timeliness(m, lac.next_due)
+                    if t is not None:
+                        per_meeting[m.id] = t
+
+        cp = None
+        child_enquiries = enquiries_by.get(child_id, [])
+        child_plans = plans_by.get(child_id, [])
+        if child_enquiries or child_plans:
+            cp_meetings = [m for m in child_meetings if m.process == cp_value]
+            episodes, meeting_episode = _cp_episodes(
+                child, child_enquiries, child_plans, cp_meetings, as_of
+            )
+            cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
+            outcomes = {(o.episode_index, o.held): o for o in cp.conferences}
+            for m in cp_meetings:
+                if m.status not in live or m.id not in meeting_episode:
+                    continue
+                index = meeting_episode[m.id]
+                if m.status == _HELD and m.held_date and m.held_date <= as_of:
+                    outcome = outcomes.get((index, m.held_date))
+                    if outcome is None and m.meeting_type in _INITIAL:
+                        # A second initial conference (e.g. re-convened): same clock.
+                        first = next(
+                            (
+                                o
+                                for o in cp.conferences
+                                if o.episode_index == index and o.sequence == 0
+                            ),
+                            None,
+                        )
+                        if first is not None and first.due is not None:
+                            per_meeting[m.id] = MeetingTimeliness(
+                                first.due, m.held_date <= first.due.date
+                            )
+                        continue
+                    if outcome is not None and outcome.due is not None:
+                        per_meeting[m.id] = MeetingTimeliness(outcome.due, outcome.in_timescale)
+                else:
+                    nxt = cp.next_due
+                    if nxt is not None and nxt.episode_index in (index, None):
+                        t = _booked_timeliness(m, nxt)
+                        if t is not None:
+                            per_meeting[m.id] = t
+
+        candidates = [s.next_due for s in (lac, cp) if s is not None and s.next_due is not None]
+        next_due = min(candidates, key=lambda n: n.due.date) if candidates else None
+        statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting)
+    return statuses
