@@ -29,8 +29,10 @@ def report(
 ) -> None:
     """Print a figure, its ratio to the baseline measured in the same run, and its target."""
     ratio = value / baseline if baseline else float("inf")
-    line = f"{name:<42} {value:10.4f} {unit:<3} x{ratio:7.2f} of {baseline_name} " \
-           f"({baseline:.4f} {unit})"
+    line = (
+        f"{name:<42} {value:10.4f} {unit:<3} x{ratio:7.2f} of {baseline_name} "
+        f"({baseline:.4f} {unit})"
+    )
     if target is not None:
         verdict = "ok" if value <= target else "MISSED"
         line += f"  target <= {target:g} {unit}: {verdict}"

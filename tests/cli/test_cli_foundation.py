@@ -58,8 +58,10 @@ def test_explain_a_rule(capsys) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "2024-04-24"
-    assert lines[1] == ("became looked after Mon 25/03/2024 + 20 working days, skipping Good "
-                        "Friday and Easter Monday → Wed 24/04/2024")
+    assert lines[1] == (
+        "became looked after Mon 25/03/2024 + 20 working days, skipping Good "
+        "Friday and Easter Monday → Wed 24/04/2024"
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,7 +90,9 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle) -> None:
 def test_python_dash_m_never_shows_a_traceback() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "reviewdesk", "calendar", "add", "2024-13-01", "1"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("reviewdesk: error:")

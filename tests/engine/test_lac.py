@@ -67,8 +67,9 @@ def test_overdue_when_not_held_by_the_due_date() -> None:
 def test_month_end_limit_and_latest_working_day_to_book_by() -> None:
     s = schedule([PeriodInput(D(2024, 1, 2))], [D(2024, 1, 31)], as_of=D(2024, 2, 1))
     assert s.next_due.due.date == D(2024, 4, 30)  # DOMAIN.md: 31/01 + 3 months
-    s = schedule([PeriodInput(D(2024, 1, 2))], [D(2024, 1, 26), D(2024, 4, 20)],
-                 as_of=D(2024, 5, 1))
+    s = schedule(
+        [PeriodInput(D(2024, 1, 2))], [D(2024, 1, 26), D(2024, 4, 20)], as_of=D(2024, 5, 1)
+    )
     due = s.next_due.due
     assert due.date == D(2024, 10, 20)  # a Sunday
     assert due.book_by == D(2024, 10, 18)
@@ -134,8 +135,9 @@ def test_random_histories_against_independent_oracles() -> None:
     rng = random.Random(33)
     for _ in range(500):
         start = D(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3000))
-        first_due = np.busday_offset(np.datetime64(start), 20, roll="backward",
-                                     busdaycal=busdaycal).astype(dt.date)
+        first_due = np.busday_offset(
+            np.datetime64(start), 20, roll="backward", busdaycal=busdaycal
+        ).astype(dt.date)
         held, expected_dues, due = [], [], first_due
         for k in range(rng.randint(0, 5)):
             day = due + dt.timedelta(days=rng.randint(-40, 5))

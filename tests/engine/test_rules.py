@@ -1,4 +1,4 @@
-"""Rules files: every timescale is data with a source; bad files are refused with a clear message."""
+"""Rules files: every timescale is data with a source; bad files are refused clearly."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ def _write(tmp_path: Path, body: str) -> Path:
 
 
 def test_a_council_file_overrides_a_rule_without_code(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 [[rule]]
 id = "cp.icpc.report_to_parents"
 process = "cp"
@@ -75,20 +77,26 @@ direction = "before"
 basis = "local"
 title = "Social worker report shared with parents"
 source = "Our LSCP procedures 4.2"
-""")
+""",
+    )
     rules = load_rules(path)
     rule = rules.get("cp.icpc.report_to_parents")
     assert rule.amount == 3 and rule.origin == str(path)
-    deadline = {d.rule.id: d for d in meeting_deadlines("icpc", D(2024, 4, 18), rules=rules,
-                                                         calendar=CAL)}
+    deadline = {
+        d.rule.id: d for d in meeting_deadlines("icpc", D(2024, 4, 18), rules=rules, calendar=CAL)
+    }
     assert deadline["cp.icpc.report_to_parents"].date == D(2024, 4, 15)
-    default = {d.rule.id: d for d in meeting_deadlines("icpc", D(2024, 4, 18),
-                                                       rules=default_rules(), calendar=CAL)}
+    default = {
+        d.rule.id: d
+        for d in meeting_deadlines("icpc", D(2024, 4, 18), rules=default_rules(), calendar=CAL)
+    }
     assert default["cp.icpc.report_to_parents"].date == D(2024, 4, 16)
 
 
 def test_a_council_adds_a_rule(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 [[rule]]
 id = "local.icpc.agency_reports"
 process = "cp"
@@ -101,36 +109,49 @@ direction = "before"
 basis = "local"
 title = "Agency reports to the chair"
 source = "Local procedure"
-""")
-    ids = [d.rule.id for d in meeting_deadlines("icpc", D(2024, 6, 20), rules=load_rules(path),
-                                                calendar=CAL)]
+""",
+    )
+    ids = [
+        d.rule.id
+        for d in meeting_deadlines("icpc", D(2024, 6, 20), rules=load_rules(path), calendar=CAL)
+    ]
     assert ids[0] == "local.icpc.agency_reports"
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
-         'from = "became_looked_after"\namount = "twenty"\nunit = "working_days"\n'
-         'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
-         'rule "x", field amount: "twenty" is not a whole number'),
-        ('[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
-         'from = "became_looked_after"\namount = 20\nunit = "fortnights"\n'
-         'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
-         'rule "x", field unit: "fortnights" is not one of'),
-        ('[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
-         'from = "became_looked_after"\namount = 20\nunit = "days"\n'
-         'direction = "after"\nbasis = "local"\ntitle = "t"\n',
-         'rule "x", field source: missing'),
-        ('[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_reveiw"]\n'
-         'from = "became_looked_after"\namount = 20\nunit = "days"\n'
-         'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
-         'rule "x", field meetings'),
-        ('[[rule]]\nid = "lac.review.first"\nenabled = false\nprocess = "lac"\n'
-         'times = "meeting"\nmeetings = ["lac_review"]\nfrom = "became_looked_after"\n'
-         'amount = 20\nunit = "working_days"\ndirection = "after"\nbasis = "statutory"\n'
-         'title = "t"\nsource = "s"\n',
-         'rule "lac.review.first", field enabled: a required rule cannot be switched off'),
+        (
+            '[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
+            'from = "became_looked_after"\namount = "twenty"\nunit = "working_days"\n'
+            'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
+            'rule "x", field amount: "twenty" is not a whole number',
+        ),
+        (
+            '[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
+            'from = "became_looked_after"\namount = 20\nunit = "fortnights"\n'
+            'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
+            'rule "x", field unit: "fortnights" is not one of',
+        ),
+        (
+            '[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_review"]\n'
+            'from = "became_looked_after"\namount = 20\nunit = "days"\n'
+            'direction = "after"\nbasis = "local"\ntitle = "t"\n',
+            'rule "x", field source: missing',
+        ),
+        (
+            '[[rule]]\nid = "x"\nprocess = "lac"\ntimes = "meeting"\nmeetings = ["lac_reveiw"]\n'
+            'from = "became_looked_after"\namount = 20\nunit = "days"\n'
+            'direction = "after"\nbasis = "local"\ntitle = "t"\nsource = "s"\n',
+            'rule "x", field meetings',
+        ),
+        (
+            '[[rule]]\nid = "lac.review.first"\nenabled = false\nprocess = "lac"\n'
+            'times = "meeting"\nmeetings = ["lac_review"]\nfrom = "became_looked_after"\n'
+            'amount = 20\nunit = "working_days"\ndirection = "after"\nbasis = "statutory"\n'
+            'title = "t"\nsource = "s"\n',
+            'rule "lac.review.first", field enabled: a required rule cannot be switched off',
+        ),
         ("[[rule]\nid = ", "not a valid TOML rules file"),
     ],
 )
@@ -148,11 +169,24 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_overrides_from_settings() -> None:
-    rules = with_overrides(default_rules(), [{
-        "id": "lac.review.reports", "process": "lac", "times": "report",
-        "meetings": ["lac_review"], "from": "meeting", "amount": 5, "unit": "working_days",
-        "direction": "before", "basis": "local", "title": "Reports", "source": "Our policy",
-    }])
+    rules = with_overrides(
+        default_rules(),
+        [
+            {
+                "id": "lac.review.reports",
+                "process": "lac",
+                "times": "report",
+                "meetings": ["lac_review"],
+                "from": "meeting",
+                "amount": 5,
+                "unit": "working_days",
+                "direction": "before",
+                "basis": "local",
+                "title": "Reports",
+                "source": "Our policy",
+            }
+        ],
+    )
     assert rules.get("lac.review.reports").amount == 5
     assert rules.origins[-1] == "settings"
     with pytest.raises(InvalidInput, match="settings: rule"):

@@ -35,7 +35,8 @@ def test_against_numpy_busday_offset() -> None:
     expected = np.where(narr > 0, forward, backward).astype(dt.date).tolist()
     assert cal.add_working_days_many(dates, ns) == expected
     mismatches = [
-        (d, n) for d, n, e in zip(dates[:2000], ns[:2000], expected[:2000], strict=True)
+        (d, n)
+        for d, n, e in zip(dates[:2000], ns[:2000], expected[:2000], strict=True)
         if cal.add_working_days(d, n) != e
     ]
     assert mismatches == []
@@ -50,6 +51,7 @@ def test_between_against_numpy_busday_count() -> None:
         a = dt.date.fromordinal(base + rng.randint(0, 20000))
         b = a + dt.timedelta(days=rng.randint(0, 400))
         # numpy counts [a, b); ours counts (a, b]. Shift both ends by one day.
-        expected = int(np.busday_count(a + dt.timedelta(days=1), b + dt.timedelta(days=1),
-                                       busdaycal=busdaycal))
+        expected = int(
+            np.busday_count(a + dt.timedelta(days=1), b + dt.timedelta(days=1), busdaycal=busdaycal)
+        )
         assert cal.working_days_between(a, b) == expected
