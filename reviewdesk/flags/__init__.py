@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData, load_case_data
+from reviewdesk.casework import CaseData, load_case_data, no_gc
 from reviewdesk.flags import (
     allocation,
     bookings,
@@ -25,7 +25,15 @@ from reviewdesk.flags import (
     participation,
     schedule,
 )
-from reviewdesk.flags.base import AMBER, INFO, RED, SEVERITY_ORDER, Flag, FlagContext
+from reviewdesk.flags.base import (
+    AMBER,
+    INFO,
+    RED,
+    SEVERITY_ORDER,
+    Flag,
+    FlagContext,
+    flag_sort_key,
+)
 from reviewdesk.settings import all_settings
 
 _FAMILIES = (schedule, deadlines, allocation, bookings, caseload, cp_plans, participation)
@@ -57,11 +65,12 @@ def flags_from_data(
     ctx = FlagContext(session=session, data=data, as_of=data.as_of, settings=all_settings(session))
     wanted = None if child_ids is None else set(child_ids)
     out: list[Flag] = []
-    for family in _FAMILIES:
-        for flag in family.check(ctx):
-            if wanted is None or flag.child_id in wanted:
-                out.append(flag)
-    out.sort(key=lambda f: f.sort_key)
+    with no_gc():
+        for family in _FAMILIES:
+            for flag in family.check(ctx):
+                if wanted is None or flag.child_id in wanted:
+                    out.append(flag)
+    out.sort(key=flag_sort_key)
     return out
 
 

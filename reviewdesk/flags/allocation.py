@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reviewdesk.dates import format_uk
 from reviewdesk.engine import apply_rule
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
+from reviewdesk.flags.base import format_day as format_uk
 
 CHECKS = {
     "iro_service_not_notified": (RED, "IRO service not notified within the deadline"),

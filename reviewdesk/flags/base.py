@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData, CaseStatus
-from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingStatus, MeetingType
+from reviewdesk.casework import MEETING_DETAIL_COLUMNS, CaseData, CaseStatus, fetch_rows
+from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingStatus, MeetingType, Process
 from reviewdesk.engine import Deadline, meeting_deadlines
+from reviewdesk.storage.models import Meeting
 
 RED, AMBER, INFO = "red", "amber", "info"
 SEVERITY_ORDER = {RED: 0, AMBER: 1, INFO: 2}
@@ -22,6 +25,16 @@ HELD_LOOKBACK_DAYS = 365
 
 _HELD = MeetingStatus.HELD.value
 _OPEN_STATUSES = frozenset({MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value})
+
+
+@cache
+def _live_type(names: tuple[str, ...]) -> type:
+    return namedtuple("LiveMeeting", names)
+
+
+def format_day(d: dt.date) -> str:
+    """dd/mm/yyyy (as `dates.format_uk`, without strftime's cost over many thousand flags)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 @dataclass(frozen=True)
@@ -41,15 +54,16 @@ class Flag:
     staff_id: int | None = None
     date: dt.date | None = None
 
-    @property
-    def sort_key(self) -> tuple:
-        return (
-            SEVERITY_ORDER.get(self.severity, 9),
-            self.date or dt.date.max,
-            self.child_id or 0,
-            self.meeting_id or 0,
-            self.code,
-        )
+
+def flag_sort_key(f: Flag) -> tuple:
+    """Red first, then by date, child, meeting and code."""
+    return (
+        SEVERITY_ORDER.get(f.severity, 9),
+        f.date or dt.date.max,
+        f.child_id or 0,
+        f.meeting_id or 0,
+        f.code,
+    )
 
 
 def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
@@ -90,6 +104,7 @@ class FlagContext:
     as_of: dt.date
     settings: dict[str, Any]
     _deadlines: dict[tuple[str, dt.date], list[Deadline]] = field(default_factory=dict)
+    _live: list[Any] | None = None
 
     @property
     def lookback_start(self) -> dt.date:
@@ -103,16 +118,48 @@ class FlagContext:
         status = self.data.statuses.get(child_id)
         return status is not None and status.is_open
 
-    def live_meetings(self) -> Iterator[Any]:
-        """Meetings of open cases still to happen, or held within the look-back year."""
+    def live_meetings(self) -> list[Any]:
+        """Meetings of open cases (their own process open) still to happen, or held within
+        the look-back year.
+
+        Each row has the casework meeting columns and `MEETING_DETAIL_COLUMNS` (times, room,
+        clerk, participation, write-up dates); read once per run, for these meetings only.
+        """
+        if self._live is None:
+            self._live = self._load_live()
+        return self._live
+
+    def live_condition(self):
+        """SQL for 'possibly live': not yet held, or held within the look-back year."""
+        return or_(
+            Meeting.status.in_(tuple(_OPEN_STATUSES)), Meeting.held_date >= self.lookback_start
+        )
+
+    def _load_live(self) -> list[Any]:
         as_of, start = self.as_of, self.lookback_start
         statuses = self.data.statuses
+        base = []
+        lac = Process.LAC.value
         for m in self.data.meetings:
             status = statuses.get(m.child_id)
-            if status is None or status.next_due is None:
+            if status is None or not (status.lac_open if m.process == lac else status.cp_open):
                 continue
             if is_upcoming(m, as_of) or (is_held(m, as_of) and m.held_date >= start):
-                yield m
+                base.append(m)
+        if not base:
+            return []
+        stmt = select(*MEETING_DETAIL_COLUMNS).where(self.live_condition())
+        details = {
+            r.id: r for r in fetch_rows(self.session, self.data.restrict(stmt, Meeting.child_id))
+        }
+        names = base[0]._fields + tuple(c.key for c in MEETING_DETAIL_COLUMNS[1:])
+        make = _live_type(names)._make
+        out = []
+        for m in base:
+            d = details.get(m.id)
+            if d is not None:
+                out.append(make(m + d[1:]))
+        return out
 
     def deadlines(self, meeting_type: str, day: dt.date) -> list[Deadline]:
         """`meeting_deadlines` for a meeting type and date, cached for the run."""

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from reviewdesk.codes import MeetingStatus
-from reviewdesk.dates import format_uk
 from reviewdesk.flags.base import RED, Flag, FlagContext, meeting_label
+from reviewdesk.flags.base import format_day as format_uk
 from reviewdesk.storage.models import Meeting, Room, Staff
 
 CHECKS = {
@@ -70,8 +70,8 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 (_minutes(r.booked_time), _minutes(r.booked_time) + (r.duration_minutes or 0), r)
                 for r in group
             ]
-            for i, (start, end, r) in enumerate(spans):
-                for start2, end2, other in spans[i + 1 :]:
+            for i, (_, end, r) in enumerate(spans):
+                for start2, _, other in spans[i + 1 :]:
                     if start2 >= end:
                         break
                     for this, that in ((r, other), (other, r)):

@@ -20,7 +20,8 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
         if c.per_fte is None:
             continue
         text = (
-            f"{c.name} has {c.children} children on {c.fte:g} FTE "
+            f"{c.name} has {c.children} {'child' if c.children == 1 else 'children'} "
+            f"on {c.fte:g} FTE "
             f"({c.per_fte:.1f} per FTE; the range is {low:g}-{high:g})"
         )
         if c.per_fte > high:

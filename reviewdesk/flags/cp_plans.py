@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reviewdesk.dates import format_uk
 from reviewdesk.engine import apply_rule
 from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
+from reviewdesk.flags.base import format_day as format_uk
 
 CHECKS = {
     "cp_plan_18_months": (AMBER, "Child protection plan has lasted 18 months"),

@@ -14,10 +14,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from reviewdesk.dates import format_uk
+from reviewdesk.casework import fetch_rows
 from reviewdesk.engine import Deadline
-from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext, is_held, meeting_date, meeting_label
-from reviewdesk.storage.models import Report
+from reviewdesk.flags.base import (
+    AMBER,
+    RED,
+    Flag,
+    FlagContext,
+    is_held,
+    meeting_date,
+    meeting_label,
+)
+from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.storage.models import Meeting, Report
 
 CHECKS = {
     "report_overdue": (RED, "Report due and not received"),
@@ -55,20 +64,26 @@ def shares_with_parents(deadline: Deadline) -> bool:
     return deadline.rule.process == "cp"
 
 
-def load_reports(session, meeting_ids: set[int]) -> list[Any]:
-    """Report rows for these meetings (one query; ids filtered in Python when many)."""
-    stmt = select(
-        Report.id,
-        Report.meeting_id,
-        Report.author,
-        Report.agency,
-        Report.rule_id,
-        Report.received,
-        Report.shared_with_parents,
+def load_reports(ctx: FlagContext, meeting_ids: set[int]) -> list[Any]:
+    """Report rows for these live meetings, in one query."""
+    stmt = (
+        select(
+            Report.id,
+            Report.meeting_id,
+            Report.author,
+            Report.agency,
+            Report.rule_id,
+            Report.received,
+            Report.shared_with_parents,
+        )
+        .join(Meeting, Meeting.id == Report.meeting_id)
+        .where(ctx.live_condition())
     )
     if len(meeting_ids) <= 500:
-        return list(session.execute(stmt.where(Report.meeting_id.in_(meeting_ids))))
-    return [r for r in session.execute(stmt) if r.meeting_id in meeting_ids]
+        stmt = stmt.where(Report.meeting_id.in_(meeting_ids))
+    else:
+        stmt = ctx.data.restrict(stmt, Meeting.child_id)
+    return [r for r in fetch_rows(ctx.session, stmt) if r.meeting_id in meeting_ids]
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
@@ -130,7 +145,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                         d.date,
                     )
 
-    for r in load_reports(ctx.session, set(live)):
+    for r in load_reports(ctx, set(live)):
         m = live[r.meeting_id]
         day = meeting_date(m, as_of)
         d = report_deadline(ctx.deadlines(m.meeting_type, day), r.rule_id)

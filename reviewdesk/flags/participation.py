@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from reviewdesk.codes import PARTICIPATION, MeetingType
-from reviewdesk.dates import format_uk
 from reviewdesk.flags.base import AMBER, Flag, FlagContext, is_held
+from reviewdesk.flags.base import format_day as format_uk
 
 CHECKS = {
     "participation_age": (AMBER, "Participation code does not fit the child's age"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reviewdesk.dates import format_uk
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext, is_held, is_upcoming, meeting_label
+from reviewdesk.flags.base import format_day as format_uk
 
 CHECKS = {
     "due_soon_unbooked": (AMBER, "Due within the set number of working days and not booked"),
