@@ -86,6 +86,9 @@ class MeetingTimeliness(NamedTuple):
 
     due: DueDate
     in_timescale: bool | None
+    #: The meeting's number as the engine counts it (LAC: 1st, 2nd... review in the period of
+    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences).
+    sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -519,7 +522,7 @@ def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | N
     if nxt is None:
         return None
     day = m.booked_date
-    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date)
+    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
 
 
 def compute_statuses(
@@ -582,7 +585,9 @@ def compute_statuses(
                 if m.status == _HELD and m.held_date and m.held_date <= as_of:
                     outcome = outcome_by_day.get(m.held_date)
                     if outcome is not None:
-                        per_meeting[m.id] = MeetingTimeliness(outcome.due, outcome.in_timescale)
+                        per_meeting[m.id] = MeetingTimeliness(
+                            outcome.due, outcome.in_timescale, outcome.sequence
+                        )
                 else:
                     t = _booked_timeliness(m, lac.next_due)
                     if t is not None:
@@ -618,11 +623,13 @@ def compute_statuses(
                         )
                         if first is not None and first.due is not None:
                             per_meeting[m.id] = MeetingTimeliness(
-                                first.due, m.held_date <= first.due.date
+                                first.due, m.held_date <= first.due.date, 0
                             )
                         continue
                     if outcome is not None and outcome.due is not None:
-                        per_meeting[m.id] = MeetingTimeliness(outcome.due, outcome.in_timescale)
+                        per_meeting[m.id] = MeetingTimeliness(
+                            outcome.due, outcome.in_timescale, outcome.sequence
+                        )
                 else:
                     nxt = cp.next_due
                     if nxt is not None and nxt.episode_index in (index, None):

@@ -141,7 +141,7 @@ def schedule_rows(
                 child_name=name,
                 process=m.process,
                 meeting_type=m.meeting_type,
-                sequence=m.sequence,
+                sequence=timeliness.sequence if timeliness else m.sequence,
                 due_date=timeliness.due.date if timeliness else None,
                 booked_date=m.booked_date,
                 booked_time=x.booked_time if x else None,

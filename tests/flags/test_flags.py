@@ -32,9 +32,7 @@ def lac(reg):
     reg.setting("caseload_min_per_fte", 0)
     iro = reg.staff()
     child = reg.child()
-    reg.period(
-        child, START, iro_id=iro, iro_notified=D(2024, 3, 26), iro_allocated=D(2024, 3, 27)
-    )
+    reg.period(child, START, iro_id=iro, iro_notified=D(2024, 3, 26), iro_allocated=D(2024, 3, 27))
     return child, iro
 
 
@@ -51,7 +49,9 @@ def test_due_soon_and_not_booked(db, reg, lac):
     child, _ = lac
     [flag] = flags(db, D(2024, 4, 15), "due_soon_unbooked")
     assert flag.child_id == child and flag.severity == "amber" and flag.date == DUE
-    assert flag.reason == "LAC review 1 is due by 24/04/2024 (7 working days left) and is not booked"
+    assert (
+        flag.reason == "LAC review 1 is due by 24/04/2024 (7 working days left) and is not booked"
+    )
     assert flags(db, D(2024, 3, 26), "due_soon_unbooked") == []  # 20 working days away
 
 
@@ -226,9 +226,7 @@ def test_iro_service_not_notified_and_not_allocated(db, reg):
 def test_notified_and_allocated_late(db, reg):
     iro = reg.staff()
     child = reg.child()
-    reg.period(
-        child, START, iro_id=iro, iro_notified=D(2024, 3, 28), iro_allocated=D(2024, 4, 5)
-    )
+    reg.period(child, START, iro_id=iro, iro_notified=D(2024, 3, 28), iro_allocated=D(2024, 4, 5))
     codes = sorted(f.code for f in flags(db, D(2024, 4, 8)))
     assert codes == ["caseload_below_min", "iro_allocated_late", "iro_service_notified_late"]
 
