@@ -26,6 +26,7 @@ from reviewdesk.storage.models import (
 )
 
 D = dt.date
+DEFAULT_DOB = D(2015, 1, 1)
 
 
 class Register:
@@ -55,7 +56,7 @@ class Register:
             s.flush()
             return room.id
 
-    def child(self, dob=D(2015, 1, 1), first="Zoë", last="Łukasz", team_id=None, **kw) -> int:
+    def child(self, dob=DEFAULT_DOB, first="Zoë", last="Łukasz", team_id=None, **kw) -> int:
         return self._add(
             Child(
                 local_id=f"C{next(self._n)}",

@@ -44,8 +44,8 @@ def test_schedule_rows(db, history):
     assert next_b.flags == ("due_soon_unbooked",)
     booked = rows[2]
     assert booked.status == "booked" and booked.booked_time == dt.time(10, 0)
-    # Two reviews held, the 3rd due 6 months after 19/07/2023: 19/01/2024.
-    assert booked.due_date == D(2024, 1, 19) and booked.sequence == 3
+    # Three reviews held (one before --from); the 4th is due 6 months after 19/07/2023.
+    assert booked.due_date == D(2024, 1, 19) and booked.sequence == 4
     assert "overdue" not in booked.flags
     with db.session() as s:
         since = schedule_rows(s, as_of=AS_OF, start=D(2023, 1, 1))
