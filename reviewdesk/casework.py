@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Time, exists, false, or_, select, union
+from sqlalchemy import Date, Time, false, or_, select, union
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
@@ -261,16 +261,22 @@ def fetch_rows(session: Session, stmt) -> list[Any]:
 
 @contextmanager
 def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects.
+    """Keep the cyclic garbage collector out of a pass over a large register.
 
-    Reading a large register makes hundreds of thousands of tuples that are never cyclic
-    garbage; full collections triggered by them can cost more than the work itself.
+    Reading 100,000 children makes millions of small objects (rows, dates, due dates) that
+    hold no reference cycles. Left alone, the collector walks them again and again, costing
+    more than the work. So collection pauses inside the block, and on leaving it the objects
+    that survive are frozen (`gc.freeze`): ordinary reference counting still frees them, but
+    later collections skip them. The next block unfreezes what was frozen before, so nothing
+    stays out of the collector's sight for longer than one pass.
     """
     was_enabled = gc.isenabled()
+    gc.unfreeze()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -293,7 +299,11 @@ def open_case_ids_query(as_of: dt.date):
             or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
             CpEnquiry.icpc_not_required == false(),
             or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
-            ~exists().where(CpPlan.enquiry_id == CpEnquiry.id, CpPlan.start <= as_of),
+            CpEnquiry.id.not_in(
+                select(CpPlan.enquiry_id).where(
+                    CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of
+                )
+            ),
         ),
     )
 
@@ -456,6 +466,8 @@ def _cp_episodes(
         if index is None:
             index = by_enquiry.get(m.enquiry_id)
         if index is None:
+            if m.plan_id is not None or m.enquiry_id is not None:
+                continue  # linked to an episode not read (closed, with ``open_only``)
             day = m.held_date or m.booked_date
             index = -1
             for i, (start, _, _) in enumerate(units):
@@ -500,22 +512,30 @@ def _cp_episodes(
     return episodes, meeting_episode
 
 
-def _cp_may_be_open(enquiries: list[Any], plans: list[Any], as_of: dt.date) -> bool:
-    """An open plan, or an enquiry started, not closed and without a plan yet."""
-    if any(p.start <= as_of and (p.end_date is None or p.end_date > as_of) for p in plans):
-        return True
+def _open_cp(enquiries: list[Any], plans: list[Any], as_of: dt.date) -> tuple[list[Any], list[Any]]:
+    """The enquiries and plans of CP episodes that may be open on ``as_of``.
+
+    An open plan (with its enquiry), or an enquiry started, not closed and without a plan
+    yet (its initial conference awaited).
+    """
+    open_plans = [
+        p for p in plans if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
+    ]
+    keep = {p.enquiry_id for p in open_plans}
     planned = {p.enquiry_id for p in plans if p.start <= as_of}
+    kept = []
     for e in enquiries:
         started = _episode_start(e)
-        if (
+        awaiting = (
             started is not None
             and started <= as_of
             and not e.icpc_not_required
             and (e.closed_date is None or e.closed_date > as_of)
             and e.id not in planned
-        ):
-            return True
-    return False
+        )
+        if awaiting or e.id in keep:
+            kept.append(e)
+    return kept, open_plans
 
 
 def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | None:
@@ -559,15 +579,16 @@ def compute_statuses(
 
         lac = None
         child_periods = periods_by.get(child_id)
+        held_from = None
         if child_periods and open_only:
-            child_periods = (
-                child_periods
-                if any(
-                    p.start <= as_of and (p.end_date is None or p.end_date > as_of)
-                    for p in child_periods
-                )
-                else None
-            )
+            # Only the period open on the as-of date matters; reviews before it belong to
+            # earlier periods and cannot change its schedule.
+            child_periods = [
+                p
+                for p in child_periods
+                if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
+            ]
+            held_from = min((p.start for p in child_periods), default=None)
         if child_periods:
             inputs = [
                 PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
@@ -575,7 +596,10 @@ def compute_statuses(
             held = [
                 m.held_date
                 for m in child_meetings
-                if m.meeting_type == _LAC_REVIEW and m.status == _HELD and m.held_date
+                if m.meeting_type == _LAC_REVIEW
+                and m.status == _HELD
+                and m.held_date
+                and (held_from is None or m.held_date >= held_from)
             ]
             lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
             outcome_by_day = {o.held: o for o in lac.reviews}
@@ -596,8 +620,8 @@ def compute_statuses(
         cp = None
         child_enquiries = enquiries_by.get(child_id, [])
         child_plans = plans_by.get(child_id, [])
-        if open_only and not _cp_may_be_open(child_enquiries, child_plans, as_of):
-            child_enquiries = child_plans = []
+        if open_only:
+            child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
         if child_enquiries or child_plans:
             cp_meetings = [m for m in child_meetings if m.process == cp_value]
             episodes, meeting_episode = _cp_episodes(

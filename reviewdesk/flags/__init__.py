@@ -70,7 +70,7 @@ def flags_from_data(
             for flag in family.check(ctx):
                 if wanted is None or flag.child_id in wanted:
                     out.append(flag)
-    out.sort(key=flag_sort_key)
+        out.sort(key=flag_sort_key)
     return out
 
 

@@ -19,9 +19,11 @@ from reviewdesk.storage.models import Meeting
 RED, AMBER, INFO = "red", "amber", "info"
 SEVERITY_ORDER = {RED: 0, AMBER: 1, INFO: 2}
 
-#: Held meetings older than this (before the as-of date) raise no more flags: a year of
-#: history is what a manager looks back over; the measures cover any period.
-HELD_LOOKBACK_DAYS = 365
+#: Held meetings older than this (before the as-of date) raise no more flags. Flags are for
+#: acting on now: a quarter covers every after-meeting deadline (minutes within 20 working
+#: days) with room to spare; lateness further back is for the measures, which cover any
+#: period.
+HELD_LOOKBACK_DAYS = 92
 
 _HELD = MeetingStatus.HELD.value
 _OPEN_STATUSES = frozenset({MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value})
@@ -32,8 +34,9 @@ def _live_type(names: tuple[str, ...]) -> type:
     return namedtuple("LiveMeeting", names)
 
 
+@cache
 def format_day(d: dt.date) -> str:
-    """dd/mm/yyyy (as `dates.format_uk`, without strftime's cost over many thousand flags)."""
+    """dd/mm/yyyy (as `dates.format_uk`; cached, as the same dates recur in many flags)."""
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
@@ -66,6 +69,7 @@ def flag_sort_key(f: Flag) -> tuple:
     )
 
 
+@cache
 def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
     """'LAC review 3', 'Initial conference', '1st review conference'."""
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -86,106 +86,145 @@ def load_reports(ctx: FlagContext, meeting_ids: set[int]) -> list[Any]:
     return [r for r in fetch_rows(ctx.session, stmt) if r.meeting_id in meeting_ids]
 
 
+class _Plan(NamedTuple):
+    """One meeting type and date's deadlines, reduced to what the checks compare."""
+
+    consultation: tuple[dt.date, ...]
+    after: tuple[tuple[str, dt.date], ...]  # ("decisions" | "minutes", deadline)
+    reports: dict[str | None, tuple[dt.date, bool] | None]  # rule id -> (date, to parents)
+
+
+def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Plan:
+    key = (meeting_type, day)
+    plan = cache.get(key)
+    if plan is None:
+        deadlines = ctx.deadlines(meeting_type, day)
+        reports: dict[str | None, tuple[dt.date, bool] | None] = {}
+        for d in deadlines:
+            reports[d.rule.id] = (d.date, shares_with_parents(d))
+        default = report_deadline(deadlines, None)
+        reports[None] = (default.date, shares_with_parents(default)) if default else None
+        plan = _Plan(
+            tuple(d.date for d in deadlines if d.times == "consultation"),
+            tuple((d.times, d.date) for d in deadlines if d.times in _AFTER),
+            reports,
+        )
+        cache[key] = plan
+    return plan
+
+
 def check(ctx: FlagContext) -> Iterator[Flag]:
     as_of = ctx.as_of
     live = {m.id: m for m in ctx.live_meetings() if meeting_date(m, as_of) is not None}
+    cache: dict = {}
+
+    def label(m: Any, day: dt.date) -> str:
+        return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
 
     for m in live.values():
         day = meeting_date(m, as_of)
-        label = f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
-        deadlines = ctx.deadlines(m.meeting_type, day)
-        for d in deadlines:
-            if d.times == "consultation":
-                sent = m.consultation_sent
-                if sent is None and as_of > d.date:
-                    yield Flag(
-                        "consultation_late",
-                        AMBER,
-                        f"Consultation for the {label} was due to be sent by "
-                        f"{format_uk(d.date)} and has not been",
-                        m.child_id,
-                        m.id,
-                        m.chair_id,
-                        d.date,
-                    )
-                elif sent is not None and sent > d.date:
-                    yield Flag(
-                        "consultation_late",
-                        AMBER,
-                        f"Consultation for the {label} was sent on {format_uk(sent)}, after "
-                        f"the deadline {format_uk(d.date)}",
-                        m.child_id,
-                        m.id,
-                        m.chair_id,
-                        d.date,
-                    )
-            elif d.times in _AFTER and is_held(m, as_of):
-                column, noun, verb = _AFTER[d.times]
-                done: dt.date | None = getattr(m, column)
-                if done is None and as_of > d.date:
-                    yield Flag(
-                        f"{noun}_overdue",
-                        RED,
-                        f"{noun.capitalize()} of the {label} were due to be {verb} by "
-                        f"{format_uk(d.date)} and have not been",
-                        m.child_id,
-                        m.id,
-                        m.chair_id,
-                        d.date,
-                    )
-                elif done is not None and done > d.date:
-                    yield Flag(
-                        f"{noun}_late",
-                        AMBER,
-                        f"{noun.capitalize()} of the {label} were {verb} on "
-                        f"{format_uk(done)}, after the deadline {format_uk(d.date)}",
-                        m.child_id,
-                        m.id,
-                        m.chair_id,
-                        d.date,
-                    )
+        plan = _plan(ctx, cache, m.meeting_type, day)
+        sent = m.consultation_sent
+        for deadline in plan.consultation:
+            if sent is None and as_of > deadline:
+                yield Flag(
+                    "consultation_late",
+                    AMBER,
+                    f"Consultation for the {label(m, day)} was due to be sent by "
+                    f"{format_uk(deadline)} and has not been",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+            elif sent is not None and sent > deadline:
+                yield Flag(
+                    "consultation_late",
+                    AMBER,
+                    f"Consultation for the {label(m, day)} was sent on {format_uk(sent)}, "
+                    f"after the deadline {format_uk(deadline)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+        if not plan.after or not is_held(m, as_of):
+            continue
+        for times, deadline in plan.after:
+            column, noun, verb = _AFTER[times]
+            done: dt.date | None = getattr(m, column)
+            if done is None and as_of > deadline:
+                yield Flag(
+                    f"{noun}_overdue",
+                    RED,
+                    f"{noun.capitalize()} of the {label(m, day)} were due to be {verb} by "
+                    f"{format_uk(deadline)} and have not been",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+            elif done is not None and done > deadline:
+                yield Flag(
+                    f"{noun}_late",
+                    AMBER,
+                    f"{noun.capitalize()} of the {label(m, day)} were {verb} on "
+                    f"{format_uk(done)}, after the deadline {format_uk(deadline)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
 
     for r in load_reports(ctx, set(live)):
         m = live[r.meeting_id]
         day = meeting_date(m, as_of)
-        d = report_deadline(ctx.deadlines(m.meeting_type, day), r.rule_id)
-        if d is None:
+        found = _plan(ctx, cache, m.meeting_type, day).reports.get(r.rule_id)
+        if found is None:
             continue
-        label = f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
+        deadline, to_parents = found
+        received, shared = r.received, r.shared_with_parents
+        late_receipt = (received is None and as_of > deadline) or (
+            received is not None and received > deadline
+        )
+        late_sharing = to_parents and (
+            (shared is None and as_of > deadline) or (shared is not None and shared > deadline)
+        )
+        if not (late_receipt or late_sharing):
+            continue
+        what = label(m, day)
         who = f"{r.author} ({r.agency})" if r.agency else r.author
-        if r.received is None and as_of > d.date:
+        if received is None and as_of > deadline:
             yield Flag(
                 "report_overdue",
                 RED,
-                f"Report from {who} for the {label} was due by {format_uk(d.date)} and has "
+                f"Report from {who} for the {what} was due by {format_uk(deadline)} and has "
                 "not been received",
                 m.child_id,
                 m.id,
                 m.chair_id,
-                d.date,
+                deadline,
             )
-        elif r.received is not None and r.received > d.date:
+        elif received is not None and received > deadline:
             yield Flag(
                 "report_late",
                 AMBER,
-                f"Report from {who} for the {label} was received on {format_uk(r.received)}, "
-                f"after the deadline {format_uk(d.date)}",
+                f"Report from {who} for the {what} was received on {format_uk(received)}, "
+                f"after the deadline {format_uk(deadline)}",
                 m.child_id,
                 m.id,
                 m.chair_id,
-                d.date,
+                deadline,
             )
-        if shares_with_parents(d):
-            shared = r.shared_with_parents
-            if (shared is None and as_of > d.date) or (shared is not None and shared > d.date):
-                when = "has not been" if shared is None else f"was on {format_uk(shared)}"
-                yield Flag(
-                    "report_not_shared",
-                    AMBER,
-                    f"Report from {who} for the {label} was to be shared with parents by "
-                    f"{format_uk(d.date)} and {when}",
-                    m.child_id,
-                    m.id,
-                    m.chair_id,
-                    d.date,
-                )
+        if late_sharing:
+            when = "has not been" if shared is None else f"was on {format_uk(shared)}"
+            yield Flag(
+                "report_not_shared",
+                AMBER,
+                f"Report from {who} for the {what} was to be shared with parents by "
+                f"{format_uk(deadline)} and {when}",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )
