@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework import CaseData
 from reviewdesk.codes import MeetingStatus, StaffRole
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Child, CpPlan, Meeting, PeriodOfCare, Staff, Team
@@ -95,13 +96,41 @@ def _counts(session: Session, stmt) -> dict[int, int]:
     return dict(session.execute(query).all())
 
 
-def iro_caseloads(session: Session, *, as_of: dt.date) -> dict[int, Caseload]:
-    """Every active IRO's or chair's caseload as of a date, by staff id."""
+def _counts_from_data(data: CaseData) -> tuple[dict, dict, dict]:
+    """Caseload counts from case data already read for every open case."""
+    as_of = data.as_of
+    lac: dict[int, set[int]] = defaultdict(set)
+    cp: dict[int, set[int]] = defaultdict(set)
+    for p in data.periods:
+        if p.iro_id is not None and p.start <= as_of and (p.end_date is None or p.end_date > as_of):
+            lac[p.iro_id].add(p.child_id)
+    for p in data.plans:
+        if (
+            p.chair_id is not None
+            and p.start <= as_of
+            and (p.end_date is None or p.end_date > as_of)
+        ):
+            cp[p.chair_id].add(p.child_id)
+    both = {k: len(lac.get(k, set()) | cp.get(k, set())) for k in set(lac) | set(cp)}
+    return {k: len(v) for k, v in lac.items()}, {k: len(v) for k, v in cp.items()}, both
+
+
+def iro_caseloads(
+    session: Session, *, as_of: dt.date, data: CaseData | None = None
+) -> dict[int, Caseload]:
+    """Every active IRO's or chair's caseload as of a date, by staff id.
+
+    ``data``: case data already read for all open cases on ``as_of`` (`load_case_data` with
+    ``open_only=True`` and no ``child_ids``), to count from instead of asking the database.
+    """
     low = float(get_setting(session, "caseload_min_per_fte"))
     high = float(get_setting(session, "caseload_max_per_fte"))
-    lac = _counts(session, _open_periods(as_of))
-    cp = _counts(session, _open_plans(as_of))
-    both = _counts(session, union(_open_periods(as_of), _open_plans(as_of)))
+    if data is not None and data.open_only and data.child_ids is None and data.as_of == as_of:
+        lac, cp, both = _counts_from_data(data)
+    else:
+        lac = _counts(session, _open_periods(as_of))
+        cp = _counts(session, _open_plans(as_of))
+        both = _counts(session, union(_open_periods(as_of), _open_plans(as_of)))
     staff = session.execute(
         select(Staff.id, Staff.name, Staff.role, Staff.fte)
         .where(Staff.role.in_(CHAIR_ROLES), Staff.active.is_(True))
@@ -177,7 +206,7 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     """Per team: this week's meetings, children overdue a meeting, and late reports."""
     from reviewdesk.casework import load_case_data
-    from reviewdesk.flags import flags_from_data
+    from reviewdesk.flags import flags_from_data  # flags use caseloads: import here
 
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())

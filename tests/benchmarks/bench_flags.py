@@ -47,7 +47,7 @@ from tests.benchmarks.common import best_of, report
 
 AS_OF = dt.date(2026, 6, 1)
 HISTORY_START = dt.date(2019, 1, 1)
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 TARGET_SECONDS = 2.0
 
 
@@ -76,9 +76,9 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
     n_iros = max(10, children // 140)
-    n_clerks = max(3, children // 500)
+    n_clerks = max(3, children // 250)
     n_teams = max(3, children // 1700)
-    n_rooms = max(5, children // 400)
+    n_rooms = max(5, children // 100)
 
     staff, teams, rooms = [], [], []
     for t in range(1, n_teams + 1):
@@ -114,7 +114,7 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
     }
     ids = Counter()
     span = (AS_OF - HISTORY_START).days
-    times = [dt.time(h, m) for h in (9, 10, 11, 13, 14, 15) for m in (0, 30)]
+    times = [dt.time(h, m) for h in range(9, 17) for m in (0, 15, 30, 45)]
 
     def meeting(
         child, dob, process, kind, seq, due, *, period=None, enquiry=None, plan=None, end=None
@@ -351,6 +351,16 @@ def read_rows(db) -> int:
     return total
 
 
+def best_cpu(fn, repeat: int = 3) -> float:
+    """The least CPU time (this process) of ``repeat`` runs: steady on a busy machine."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000)
@@ -381,6 +391,8 @@ def main(argv: list[str] | None = None) -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     baseline = best_of(lambda: read_rows(db))
     elapsed = best_of(run_flags)
+    baseline_cpu = best_cpu(lambda: read_rows(db))
+    elapsed_cpu = best_cpu(run_flags)
     counts = Counter(f.code for f in flags)
     print(
         f"{len(flags):,} flags from {rows:,} rows read; "
@@ -391,6 +403,14 @@ def main(argv: list[str] | None = None) -> None:
         elapsed,
         "reading the rows needed",
         baseline,
+        target=TARGET_SECONDS,
+    )
+    # On a shared machine, wall time includes waiting for a core; CPU time does not.
+    report(
+        f"flags.all CPU time ({args.children:,} children)",
+        elapsed_cpu,
+        "reading the rows needed (CPU)",
+        baseline_cpu,
         target=TARGET_SECONDS,
     )
     db.dispose()
