@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Time, false, or_, select, union
+from sqlalchemy import Date, Time, false, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
@@ -70,9 +70,6 @@ _INITIAL = frozenset(t.value for t in INITIAL_CONFERENCES)
 _REVIEW_CONFERENCES = frozenset({MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value})
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
 _HELD = MeetingStatus.HELD.value
-
-#: Above this many ids, `child_ids` is applied in Python rather than as an SQL IN list.
-_MAX_IN_LIST = 500
 
 
 class MeetingTimeliness(NamedTuple):
@@ -149,12 +146,12 @@ class CaseData:
     child_ids: list[int] | None = None
     open_only: bool = False
 
-    def restrict(self, stmt, child_column):
-        """A SELECT narrowed to the same children as this data (for follow-up queries).
+    #: The children the rows were read for (None: every child).
+    scope: list[int] | None = None
 
-        With many ``child_ids`` the caller must still filter rows by child in Python.
-        """
-        return _restrict(stmt, child_column, self.child_ids, self.open_only, self.as_of)
+    def restrict(self, stmt, child_column):
+        """A SELECT narrowed to the same children as this data (for follow-up queries)."""
+        return _restrict(stmt, child_column, self.scope)
 
 
 _CHILD_COLUMNS = (
@@ -243,20 +240,15 @@ def fetch_rows(session: Session, stmt) -> list[Any]:
         for i, c in enumerate(columns)
         if isinstance(c.type, Date | Time)
     ]
-    make = _row_type(names)._make
+    row_type = _row_type(names)
     raw = conn.exec_driver_sql(str(compiled)).cursor.fetchall()
-    if not fix:
-        return [make(r) for r in raw]
-    out = []
-    append = out.append
-    for r in raw:
-        r = list(r)
-        for i, parse in fix:
-            v = r[i]
-            if v is not None and isinstance(v, str):
-                r[i] = parse(v)
-        append(make(r))
-    return out
+    if not raw:
+        return []
+    # Column by column: one comprehension per date column, then one tuple per row.
+    values = list(zip(*raw, strict=True))
+    for i, parse in fix:
+        values[i] = [parse(v) if v.__class__ is str else v for v in values[i]]
+    return list(map(row_type, *values))
 
 
 @contextmanager
@@ -308,12 +300,20 @@ def open_case_ids_query(as_of: dt.date):
     )
 
 
-def _restrict(stmt, column, child_ids: list[int] | None, open_only: bool, as_of: dt.date):
-    if child_ids is not None and len(child_ids) <= _MAX_IN_LIST:
-        stmt = stmt.where(column.in_(child_ids))
-    if open_only:
-        stmt = stmt.where(column.in_(open_case_ids_query(as_of).scalar_subquery()))
-    return stmt
+def _in_list(column, ids: list[int]):
+    """``column IN (1, 2, ...)`` written out: one list however long, no bound parameters.
+
+    Ids come from the database as integers, so writing them into the SQL is safe; it spares
+    re-running the open-cases query inside every statement, and has no parameter limit.
+    """
+    if not ids:
+        return text("1 = 0")
+    name = f"{column.table.name}.{column.name}"
+    return text(f"{name} IN ({','.join(str(int(i)) for i in ids)})")
+
+
+def _restrict(stmt, column, scope: list[int] | None):
+    return stmt if scope is None else stmt.where(_in_list(column, scope))
 
 
 def load_case_data(
@@ -336,15 +336,14 @@ def load_case_data(
         rules = rules or ctx_rules
         calendar = calendar or ctx_calendar
     ids = None if child_ids is None else sorted(set(child_ids))
-    wanted = None if ids is None or len(ids) <= _MAX_IN_LIST else set(ids)
+    scope = ids
+    if open_only:
+        open_ids = session.execute(open_case_ids_query(as_of)).scalars().all()
+        wanted = None if ids is None else set(ids)
+        scope = sorted(i for i in open_ids if wanted is None or i in wanted)
 
     def rows(columns, child_column):
-        stmt = _restrict(select(*columns), child_column, ids, open_only, as_of)
-        result = fetch_rows(session, stmt)
-        if wanted is not None:
-            key = "id" if child_column is Child.id else "child_id"
-            result = [r for r in result if getattr(r, key) in wanted]
-        return result
+        return fetch_rows(session, _restrict(select(*columns), child_column, scope))
 
     with no_gc():
         children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
@@ -357,7 +356,7 @@ def load_case_data(
         episode_stmt = select(Episode.period_id, Episode.start, Episode.legal_status).join(
             PeriodOfCare, PeriodOfCare.id == Episode.period_id
         )
-        episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, ids, open_only, as_of)
+        episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
         first_episode: dict[int, tuple[dt.date, str]] = {}
         for period_id, start, status in fetch_rows(session, episode_stmt):
             known = first_episode.get(period_id)
@@ -389,6 +388,7 @@ def load_case_data(
         period_status=period_status,
         child_ids=ids,
         open_only=open_only,
+        scope=scope,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 from reviewdesk.dates import add_months, format_uk_long
 from reviewdesk.rules import EVENTS, Limit, Rule
@@ -101,11 +100,25 @@ def apply_rule(
 
     Results are cached: a DueDate is immutable, rules and calendars are immutable values, and
     refreshing every open case asks the same few thousand (rule, date) questions many times.
+    The cache is keyed on the rule and calendar objects' identity (hashing a rule's every
+    field on each call cost more than the rest of a cache hit); it keeps them alive in the
+    value, so an id is never reused while its entry exists.
     """
-    return _apply_rule_cached(rule, event_date, calendar, event)
+    key = (id(rule), event_date, id(calendar), event)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit[2]
+    due = _apply_rule_cached(rule, event_date, calendar, event)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = (rule, calendar, due)
+    return due
 
 
-@lru_cache(maxsize=262_144)
+_CACHE: dict[tuple[int, dt.date, int, str | None], tuple[Rule, WorkingCalendar, DueDate]] = {}
+_CACHE_SIZE = 262_144
+
+
 def _apply_rule_cached(
     rule: Rule, event_date: dt.date, calendar: WorkingCalendar, event: str | None
 ) -> DueDate:

@@ -79,10 +79,7 @@ def load_reports(ctx: FlagContext, meeting_ids: set[int]) -> list[Any]:
         .join(Meeting, Meeting.id == Report.meeting_id)
         .where(ctx.live_condition())
     )
-    if len(meeting_ids) <= 500:
-        stmt = stmt.where(Report.meeting_id.in_(meeting_ids))
-    else:
-        stmt = ctx.data.restrict(stmt, Meeting.child_id)
+    stmt = ctx.data.restrict(stmt, Meeting.child_id)
     return [r for r in fetch_rows(ctx.session, stmt) if r.meeting_id in meeting_ids]
 
 

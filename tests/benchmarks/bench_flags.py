@@ -242,8 +242,7 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
                 start = end + dt.timedelta(days=rng.randint(30, 900))
         if kind > 0.55:  # child protection at some time
             strategy = HISTORY_START + dt.timedelta(days=rng.randint(0, span - 2))
-            previous = 0
-            for _ in range(2 if rng.random() < 0.2 else 1):
+            for previous in range(2 if rng.random() < 0.2 else 1):
                 if strategy > AS_OF:
                     break
                 ids["enquiry"] += 1
@@ -286,7 +285,6 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
                     seq += 1
                 if end is None:
                     break
-                previous += 1
                 strategy = end + dt.timedelta(days=rng.randint(60, 900))
 
     inserts = {
