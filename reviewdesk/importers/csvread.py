@@ -168,7 +168,7 @@ def read_csv(
     width = len(header)
     rows: list[CsvRow] = []
     for offset, record in enumerate(records[start + 1 :], start=header_row + 1):
-        if not any(v.strip() for v in record):
+        if not "".join(record).strip():
             continue
         if len(record) > width and any(v.strip() for v in record[width:]):
             child_at = index.get(child_column)
@@ -186,7 +186,7 @@ def read_csv(
             )
             continue
         values = {
-            name: record[position].replace("\xa0", " ").strip() if position < len(record) else ""
+            name: record[position].strip() if position < len(record) else ""
             for name, position in keep
         }
         rows.append(CsvRow(offset, values))

@@ -38,7 +38,7 @@ from reviewdesk.codes import (
     REC_CONTINUES,
     SHORT_BREAK_STATUSES,
 )
-from reviewdesk.dates import age_on, format_uk
+from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import (
     CATEGORY_OF_NEED,
     ETHNICITY,
@@ -251,8 +251,12 @@ def _check_episodes(table: CsvTable, checked: _Checked) -> None:
         if not child:
             continue
         checked.in_episodes.add(child)
-        if child not in checked.header:
+        head = checked.header.get(child)
+        if head is None:
             f.issue("CHILD", child, "this child is not in the header file")
+        elif start and head.fields["dob"] and start < head.fields["dob"]:
+            dob = format_uk(head.fields["dob"])
+            f.issue("DECOM", row["DECOM"], f"before the child's date of birth ({dob})")
         if f.failed:
             checked.bad_episodes.add(child)
             continue
@@ -370,8 +374,8 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> None:
                 f.issue(
                     "REVIEW", row["REVIEW"], f"before the child's date of birth ({format_uk(dob)})"
                 )
-            elif code is not None and (age_on(dob, held) < 4) != (code == UNDER_FOUR):
-                age = age_on(dob, held)
+            elif code is not None and (_age(dob, held) < 4) != (code == UNDER_FOUR):
+                age = _age(dob, held)
                 why = (
                     f"PN0 is only for a child under 4 at the review; this child was {age}"
                     if code == UNDER_FOUR
@@ -391,6 +395,11 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> None:
         if f.failed or code is None:
             continue
         checked.reviews[child].append(_ReviewRec(row.number, held, code))
+
+
+def _age(dob: dt.date, on: dt.date) -> int:
+    """Age in whole years (as `reviewdesk.dates.age_on`, without its cost per row)."""
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def _within(day: dt.date, start: dt.date, end: dt.date | None) -> bool:
