@@ -265,6 +265,8 @@ def _check_episodes(table: CsvTable, checked: _Checked) -> None:
 
     for child, eps in checked.episodes.items():
         eps.sort(key=lambda e: (e.start, e.row))
+        if child in checked.bad_episodes:
+            continue  # a row is missing from the sequence: checking it would mislead
         if not _check_sequence(label, child, eps, raw, checked.issues):
             checked.bad_episodes.add(child)
 
