@@ -28,13 +28,27 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
 class CsvRow:
-    number: int  # spreadsheet row: the header is row 1
-    values: dict[str, str]  # column name (upper case) -> trimmed text, "" when empty or absent
+    """One record: values are found by column name and trimmed when read."""
+
+    __slots__ = ("number", "_record", "_index")
+
+    def __init__(self, number: int, record: list[str], index: dict[str, int]) -> None:
+        self.number = number  # spreadsheet row: the header is row 1
+        self._record = record
+        self._index = index  # column name (upper case) -> position, for the columns wanted
 
     def __getitem__(self, column: str) -> str:
-        return self.values.get(column, "")
+        """The trimmed text, "" when empty or when the row is short."""
+        position = self._index.get(column)
+        if position is None or position >= len(self._record):
+            return ""
+        return self._record[position].strip()
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Every wanted column's text (for comparing rows)."""
+        return {name: self[name] for name in self._index}
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,7 @@ def read_csv(
     if issues:
         return None, issues
 
-    keep = [(name, position) for name, position in index.items() if name in wanted]
+    keep = {name: position for name, position in index.items() if name in wanted}
     width = len(header)
     rows: list[CsvRow] = []
     for offset, record in enumerate(records[start + 1 :], start=header_row + 1):
@@ -185,9 +199,5 @@ def read_csv(
                 )
             )
             continue
-        values = {
-            name: record[position].strip() if position < len(record) else ""
-            for name, position in keep
-        }
-        rows.append(CsvRow(offset, values))
+        rows.append(CsvRow(offset, record, keep))
     return CsvTable(label, tuple(h for h in header if h), rows, encoding), issues

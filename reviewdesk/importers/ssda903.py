@@ -155,6 +155,10 @@ def check_903(
     if h_table is None or e_table is None or r_table is None:
         return [], checked.issues
 
+    for issue in e_issues:  # rows the CSV reader could not use still count as episodes
+        if issue.child:
+            checked.in_episodes.add(issue.child)
+            checked.bad_episodes.add(issue.child)
     ticker.to(30, "Checking children")
     _check_header(h_table, checked)
     ticker.to(35, "Checking episodes")

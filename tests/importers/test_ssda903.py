@@ -438,3 +438,17 @@ def test_skip_invalid_still_refuses_errors_that_belong_to_no_child(db, tmp_path)
     assert result.refused
     assert errors(result) == ['episodes.csv row 5, column CHILD, value "": a value is required']
     assert count(db, Child) == 0
+
+
+def test_semicolon_files_and_rows_with_too_many_values(db, tmp_path) -> None:
+    header = HEADER.replace(",", ";")
+    episodes = EPISODES.replace(
+        "B2,10/01/2024,S,V2,N1,U1,PR1,,,,,,", "B2,10/01/2024,S,V2,N1,U1,PR1,,,,,,,Flat 2, High St"
+    )
+    got = errors(import_903(db, *files(tmp_path, header, episodes)))
+    assert got == [
+        "episodes.csv row 4: this row has 15 values but the header has 13 columns (a comma "
+        "inside a value that is not in quotes?)"
+    ]
+    result = import_903(db, *files(tmp_path, header))
+    assert result.errors == [] and result.counts["children"].added == 2
