@@ -45,6 +45,16 @@ PLAN_T: Table = CpPlan.__table__  # type: ignore[assignment]
 AUDIT_T: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 CHUNK = 5000
+
+#: Held conferences the census describes; others (transfer-in, re-convened) are left alone.
+CENSUS_CONFERENCES = frozenset(
+    {
+        MeetingType.ICPC.value,
+        MeetingType.ICPC_PREBIRTH.value,
+        MeetingType.RCPC_FIRST.value,
+        MeetingType.RCPC_SUBSEQUENT.value,
+    }
+)
 Step = Callable[[str], None]
 
 # --- what the file says -------------------------------------------------------------------
@@ -498,7 +508,9 @@ def apply_cp(
     """Bring each child's child protection history in line with the file; return what changed.
 
     Only s47 enquiries are compared (a transfer-in recorded in reviewdesk is not in the census
-    and is kept). Held conferences are matched by type and date.
+    and is kept). Held conferences are matched by type and date; transfer-in and re-convened
+    conferences are not in the census and are kept. Meetings that are kept but pointed at a
+    plan or enquiry the file no longer has are re-linked to the child's latest one.
     """
     now = dt.datetime.now(dt.UTC)
     kids = _Children(session, [c.local_id for c in children])
@@ -591,7 +603,11 @@ def apply_cp(
                 kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
                 desired[(kind.value, day)] = (n, p.enquiry, p.start)
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
-        held = [m for m in old_meetings if m["status"] == MeetingStatus.HELD]
+        held = [
+            m
+            for m in old_meetings
+            if m["status"] == MeetingStatus.HELD and m["meeting_type"] in CENSUS_CONFERENCES
+        ]
         held_by_key, held_extra = _keyed(held, lambda m: (m["meeting_type"], m["held_date"]))
         for (kind, day), (sequence, enq_key, plan_key) in desired.items():
             row = held_by_key.get((kind, day))
@@ -614,8 +630,9 @@ def apply_cp(
         counts["conferences"].removed += len(meet_gone)
         meet_deletes.extend(m["id"] for m in meet_gone)
         gone_meeting_ids = {m["id"] for m in meet_gone}
+        kept_ids = {m["id"] for m in held_by_key.values()}
         for m in old_meetings:
-            if m["id"] in gone_meeting_ids or (m["status"] == MeetingStatus.HELD):
+            if m["id"] in gone_meeting_ids or m["id"] in kept_ids:
                 continue
             if m["plan_id"] in plan_gone_ids or m["enquiry_id"] in enq_gone_ids:
                 relinks.append(

@@ -188,3 +188,42 @@ def test_duplicate_children_and_skip_invalid(db, tmp_path) -> None:
     assert any("this child is already in the file at line" in e for e in errors(result))
     # P1's first record was valid, but its repeat makes the child ambiguous: both left out.
     assert count(db, Child) == 0
+
+
+def test_meetings_booked_here_survive_a_reimport_and_follow_the_new_plan(db, tmp_path) -> None:
+    import_cin(db, write(tmp_path, "a.xml", cin_xml([child()])))
+    with db.session() as s:
+        kid = s.scalars(select(Child)).one()
+        [plan] = kid.plans
+        s.add_all(
+            [
+                Meeting(
+                    child=kid,
+                    process="cp",
+                    meeting_type="rcpc_subsequent",
+                    sequence=3,
+                    status="booked",
+                    booked_date=D(2024, 8, 20),
+                    plan_id=plan.id,
+                ),
+                Meeting(
+                    child=kid,
+                    process="cp",
+                    meeting_type="icpc_transfer_in",
+                    sequence=0,
+                    status="held",
+                    held_date=D(2023, 1, 5),
+                ),
+            ]
+        )
+    # The plan's start was corrected in the later census: the old plan goes, a new one comes.
+    moved = child(plan_start=D(2023, 6, 21), icpc=D(2023, 6, 21))
+    result = import_cin(db, write(tmp_path, "b.xml", cin_xml([moved])))
+    assert result.errors == []
+    assert (result.counts["plans"].added, result.counts["plans"].removed) == (1, 1)
+    with db.session() as s:
+        [plan] = s.scalars(select(CpPlan)).all()
+        booked = s.scalars(select(Meeting).where(Meeting.status == "booked")).one()
+        assert booked.plan_id == plan.id and booked.booked_date == D(2024, 8, 20)
+        transfer = s.scalars(select(Meeting).where(Meeting.meeting_type == "icpc_transfer_in"))
+        assert transfer.one().held_date == D(2023, 1, 5)

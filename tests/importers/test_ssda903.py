@@ -452,3 +452,29 @@ def test_semicolon_files_and_rows_with_too_many_values(db, tmp_path) -> None:
     ]
     result = import_903(db, *files(tmp_path, header))
     assert result.errors == [] and result.counts["children"].added == 2
+
+
+def test_a_review_booked_here_follows_its_child_into_the_new_period(db, tmp_path) -> None:
+    import_903(db, *files(tmp_path / "first"))
+    with db.session() as s:
+        a1 = s.scalars(select(Child).where(Child.local_id == "A1")).one()
+        s.add(
+            Meeting(
+                child=a1,
+                process="lac",
+                meeting_type="lac_review",
+                sequence=3,
+                status="booked",
+                booked_date=D(2024, 1, 15),
+                period_id=a1.periods[0].id,
+            )
+        )
+    moved = EPISODES.replace("A1,01/04/2023,S", "A1,02/04/2023,S")  # start corrected
+    result = import_903(db, *files(tmp_path / "later", episodes=moved))
+    assert result.errors == []
+    with db.session() as s:
+        a1 = s.scalars(select(Child).where(Child.local_id == "A1")).one()
+        [period] = a1.periods
+        assert period.start == D(2023, 4, 2)
+        booked = [m for m in a1.meetings if m.status == "booked"]
+        assert [(m.period_id, m.booked_date) for m in booked] == [(period.id, D(2024, 1, 15))]
