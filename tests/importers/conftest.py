@@ -17,7 +17,6 @@ from sqlalchemy.engine import make_url
 
 from reviewdesk.storage.db import Database, open_database
 
-
 SERVER = os.environ.get("REVIEWDESK_TEST_PG")
 
 
