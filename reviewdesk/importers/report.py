@@ -139,6 +139,12 @@ class ImportResult:
         """All errors belong to children that were left out (--skip-invalid)."""
         return all(e.child is not None and e.child in self.skipped for e in self.errors)
 
+    def raise_if_refused(self) -> ImportResult:
+        """For callers that prefer an exception: ImportRefused (every error in its text)."""
+        if self.refused:
+            raise ImportRefused(self)
+        return self
+
     def summary_lines(self) -> list[str]:
         if self.refused:
             head = f"Import refused: {len(self.errors)} error(s); nothing was changed."

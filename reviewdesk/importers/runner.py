@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
@@ -89,8 +87,7 @@ def finish(
 
     ticker.to(50, "Comparing with the database")
     with db.session() as session:
-        counts, changes = _apply(
-            apply,
+        counts, changes = apply(
             session,
             plans,
             username=username or db.username or getpass.getuser(),
@@ -104,7 +101,3 @@ def finish(
     result.written = not dry_run
     ticker.to(Ticker.TOTAL, "Dry run finished" if dry_run else "Import finished")
     return result
-
-
-def _apply(apply: Apply, session: Session, plans: Sequence[Any], **kwargs: Any):
-    return apply(session, plans, **kwargs)

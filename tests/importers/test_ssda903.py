@@ -478,3 +478,19 @@ def test_a_review_booked_here_follows_its_child_into_the_new_period(db, tmp_path
         assert period.start == D(2023, 4, 2)
         booked = [m for m in a1.meetings if m.status == "booked"]
         assert [(m.period_id, m.booked_date) for m in booked] == [(period.id, D(2024, 1, 15))]
+
+
+def test_a_refused_result_can_be_raised_as_one_invalid_input(db, tmp_path) -> None:
+    from reviewdesk.errors import InvalidInput
+
+    episodes = EPISODES.replace("A1,01/06/2023,L", "A1,31/02/2024,L")
+    result = import_903(db, *files(tmp_path, episodes=episodes))
+    assert result.summary_lines()[0] == "Import refused: 1 error(s); nothing was changed."
+    try:
+        result.raise_if_refused()
+    except InvalidInput as exc:
+        assert str(exc) == 'episodes.csv row 3, column DECOM, value "31/02/2024": not a real date'
+    else:
+        raise AssertionError("a refused import must raise")
+    ok = import_903(db, *files(tmp_path / "ok"))
+    assert ok.raise_if_refused() is ok
