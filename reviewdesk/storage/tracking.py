@@ -25,8 +25,23 @@ def _changed(session: Session, obj: Any) -> bool:
     return session.is_modified(obj, include_collections=False)
 
 
+def apply_defaults(obj: Any) -> None:
+    """Fill in scalar column defaults on a new record, so the rules and the audit see them."""
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        default = column.default
+        if attr.key in state.dict or default is None or not default.is_scalar:
+            continue
+        if column.key == "version":
+            continue
+        setattr(obj, attr.key, default.arg)
+
+
 def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
     new = [o for o in session.new if isinstance(o, Base)]
+    for obj in new:
+        apply_defaults(obj)
     dirty = [o for o in session.dirty if isinstance(o, Base) and _changed(session, o)]
     validation.validate_flush(session, [*new, *dirty])
 
@@ -60,7 +75,16 @@ class ReviewdeskSession(Session):
             raise locking.ConcurrentChange(self._conflict_text()) from exc
 
     def merge(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
-        """Merge a detached record; if it was saved by someone else meanwhile, refuse."""
+        """Merge a detached record; if it was saved or deleted by someone else meanwhile, refuse."""
+        state = inspect(instance)
+        if (
+            isinstance(instance, Tracked)
+            and state.key is not None
+            and kwargs.get("load", True)
+            and self.get(type(instance), state.identity) is None
+        ):
+            noun = locking.RECORD_NOUNS.get(type(instance).__tablename__, "record")
+            raise locking.ConcurrentChange(locking.describe_deleted(noun))
         try:
             return super().merge(instance, *args, **kwargs)
         except StaleDataError as exc:

@@ -85,9 +85,7 @@ def role_of(session: Session, username: str) -> Role:
     return Role.TEAM_MANAGER
 
 
-def add_user(
-    session: Session, username: str, role: Role | str, display_name: str = ""
-) -> User:
+def add_user(session: Session, username: str, role: Role | str, display_name: str = "") -> User:
     username = username.strip()
     if not username:
         raise InvalidInput("User name is empty.")

@@ -14,7 +14,9 @@ from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 def child_in_care(db):  # noqa: F811
     """A child (born 01/06/2015) looked after since 04/03/2024, with no review yet."""
     with db.session() as s:
-        child = Child(local_id="C001", first_name="Zoë", last_name="Ó Briain", dob=dt.date(2015, 6, 1))
+        child = Child(
+            local_id="C001", first_name="Zoë", last_name="Ó Briain", dob=dt.date(2015, 6, 1)
+        )
         child.periods.append(PeriodOfCare(start=dt.date(2024, 3, 4)))
         s.add(child)
         s.flush()
