@@ -63,10 +63,9 @@ def session_now(session: Session) -> dt.datetime:
 
 
 def _record_id(obj: Any) -> str:
-    identity = inspect(obj).identity
-    if not identity:
-        return ""
-    return ",".join(str(json_safe(part)) for part in identity)
+    # After a flush new records have their keys but no identity yet: read the key columns.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(json_safe(part)) for part in key)
 
 
 def _values(obj: Any) -> dict[str, Any]:
@@ -99,8 +98,12 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _entries_for_flush(session: Session) -> list[dict[str, Any]]:
     rows = []
+
+    def insert_order(obj: Any) -> int:
+        return inspect(obj).insert_order or 0
+
     for action, objects in (
-        ("create", session.new),
+        ("create", sorted(session.new, key=insert_order)),
         ("update", session.dirty),
         ("delete", session.deleted),
     ):

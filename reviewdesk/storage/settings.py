@@ -78,6 +78,7 @@ def remove_closure_day(session: Session, day: dt.date) -> bool:
     if row is None:
         return False
     session.delete(row)
+    session.flush()
     return True
 
 

@@ -14,6 +14,7 @@ from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 def child_in_care(db):  # noqa: F811
     """A child (born 01/06/2015) looked after since 04/03/2024, with no review yet."""
     with db.session() as s:
+        s.info["now"] = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
         child = Child(
             local_id="C001", first_name="Zoë", last_name="Ó Briain", dob=dt.date(2015, 6, 1)
         )
