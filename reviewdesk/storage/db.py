@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import user_data_dir
@@ -41,6 +42,8 @@ def resolve_url(target: str | os.PathLike[str] | None) -> str:
     if target is None or str(target) == "":
         target = os.environ.get("REVIEWDESK_DB") or default_sqlite_path()
     text = str(target)
+    if text == ":memory:":
+        return "sqlite://"
     if "://" in text:
         if text.startswith(("postgresql://", "postgres://")):
             # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
@@ -58,7 +61,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def is_memory_url(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
 def make_engine(url: str) -> Engine:
+    if is_memory_url(url):
+        # One shared connection, or every connection would see its own empty database.
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -167,8 +179,9 @@ def open_database(
 ) -> Database:
     """Open (creating or upgrading if needed) the database named by ``target``.
 
-    ``target`` is a file path, a URL (``postgresql+psycopg://...``) or None for
-    $REVIEWDESK_DB or the file in the user's data folder. ``extra_migrations`` adds folders
+    ``target`` is a file path, a URL (``postgresql+psycopg://...``), ":memory:" (a private
+    in-memory database, for quick tests) or None for $REVIEWDESK_DB or the file in the
+    user's data folder. ``extra_migrations`` adds folders
     of migration scripts (used by tests).
     """
     url = resolve_url(target)
@@ -176,8 +189,6 @@ def open_database(
     path = backup.sqlite_path(url)
     if path is not None:
         warnings = _prepare_sqlite_file(path)
-    elif url.startswith("sqlite"):
-        raise ReviewdeskError("An in-memory database cannot be used: give a file or a URL.")
     engine = make_engine(url)
     try:
         kept = prepare_schema(engine, url, extra_migrations)

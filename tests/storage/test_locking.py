@@ -116,3 +116,30 @@ def test_deleting_a_record_changed_meanwhile_is_refused(open_db, child_in_care):
 def test_times_are_shown_in_uk_local_time():
     summer = dt.datetime(2025, 7, 1, 13, 5, tzinfo=dt.UTC)  # BST: 14:05 in London
     assert "at 14:05 on 01/07/2025" in describe_change("meeting", "jsmith", summer)
+
+
+def test_a_second_sqlite_writer_waits_instead_of_failing(tmp_path):
+    """The busy timeout: while one person's save holds the write lock, another's waits."""
+    import sqlite3
+    import threading
+    import time
+
+    from reviewdesk.storage.db import open_database
+
+    path = tmp_path / "rd.sqlite"
+    db = open_database(path, username="amy")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE setting SET value = '\"Held\"' WHERE key = 'council_name'")
+    release = threading.Timer(0.7, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        started = time.monotonic()
+        with db.session() as s:
+            s.add(Child(local_id="W1", dob=dt.date(2020, 1, 1)))
+        waited = time.monotonic() - started
+    finally:
+        release.join()
+        holder.close()
+        db.dispose()
+    assert waited >= 0.5

@@ -187,3 +187,27 @@ def test_a_local_file_gives_no_warning(tmp_path):
     db = open_database(tmp_path / "rd.sqlite")
     db.dispose()
     assert db.warnings == []
+
+
+def test_an_in_memory_database_works_for_quick_tests():
+    db = open_database(":memory:", username="amy")
+    try:
+        with db.session() as s:
+            s.add(Child(local_id="M1", dob=dt.date(2020, 1, 1)))
+        with db.session() as s:
+            assert [c.local_id for c in s.scalars(select(Child))] == ["M1"]
+            assert len(all_settings(s)) >= len(DEFAULTS)
+    finally:
+        db.dispose()
+
+
+def test_the_postgres_fixture_fails_in_ci_without_a_server(monkeypatch):
+    from tests.dbfixtures import PG_ENV, postgres_url
+
+    monkeypatch.delenv(PG_ENV, raising=False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must test PostgreSQL"):
+        postgres_url()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        postgres_url()
