@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from reviewdesk.settings import set_setting
 from reviewdesk.storage.audit import (
     AuditRecord,
     list_audit,
@@ -13,7 +14,6 @@ from reviewdesk.storage.audit import (
     row_audit_suppressed,
 )
 from reviewdesk.storage.models import AuditEntry, Child, Meeting, PeriodOfCare
-from reviewdesk.storage.settings import set_setting
 from tests.storage.cli_helpers import cli
 
 T1 = dt.datetime(2025, 3, 12, 9, 0, tzinfo=dt.UTC)

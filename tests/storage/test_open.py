@@ -15,11 +15,11 @@ from sqlalchemy import inspect, select, text
 
 from reviewdesk import codes
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.settings import DEFAULTS, all_settings
 from reviewdesk.storage import db as dbmod
 from reviewdesk.storage import migrate, netshare
 from reviewdesk.storage.db import open_database, resolve_url
 from reviewdesk.storage.models import Base, Child, LateReason
-from reviewdesk.storage.settings import DEFAULTS, all_settings
 
 EXTRA = Path(__file__).parent / "extra_versions"
 

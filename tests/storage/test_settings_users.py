@@ -8,14 +8,12 @@ import pytest
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.storage.settings import (
-    DEFAULTS,
-    closure_days,
-    get_setting,
+from reviewdesk.settings import DEFAULTS, closure_days, get_setting, set_setting
+from reviewdesk.storage.lookups import (
+    add_late_reason,
     late_reasons,
     remove_closure_day,
     set_closure_day,
-    set_setting,
 )
 from reviewdesk.storage.users import Action, add_user, can, require, role_of
 
@@ -24,15 +22,15 @@ def test_settings_round_trip_with_defaults(db):
     with db.session() as s:
         assert get_setting(s, "region") == "england-and-wales"
         assert get_setting(s, "caseload_max_per_fte") == 70
-        assert get_setting(s, "no_such_key") is None
         assert get_setting(s, "no_such_key", 5) == 5
+        with pytest.raises(KeyError):
+            get_setting(s, "no_such_key")
         set_setting(s, "region", "scotland")
-        set_setting(s, "rule_overrides", {"lac.first_review_days": 15})
+        set_setting(s, "council_name", "Borsetshire County Council")
     with db.session() as s:
         assert get_setting(s, "region") == "scotland"
-        assert get_setting(s, "rule_overrides") == {"lac.first_review_days": 15}
-        with pytest.raises(InvalidInput):
-            set_setting(s, "", 1)
+        assert get_setting(s, "region", "ignored") == "scotland"
+        assert get_setting(s, "council_name") == "Borsetshire County Council"
     assert DEFAULTS["council_name"] == "Demo Borough Council"
 
 
@@ -55,6 +53,12 @@ def test_late_reasons_start_with_the_council_papers(db):
     with db.session() as s:
         texts = [r.text for r in late_reasons(s)]
     assert "Not quorate" in texts and "Social worker unavailable" in texts
+    with db.session() as s:
+        add_late_reason(s, "  Interpreter   unavailable ")
+        with pytest.raises(InvalidInput):
+            add_late_reason(s, "   ")
+    with db.session() as s:
+        assert late_reasons(s)[-1].text == "Interpreter unavailable"
 
 
 @pytest.mark.parametrize(

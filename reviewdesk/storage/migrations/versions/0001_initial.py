@@ -6,7 +6,7 @@ Create Date: 2026-11-23 19:25:07.876603
 
 The seed values are written out here (not imported) so this migration stays what it was
 when it shipped; a test checks they match `codes.DEFAULT_LATE_REASONS` and
-`storage.settings.DEFAULTS`.
+`reviewdesk.settings.DEFAULTS`.
 """
 
 from __future__ import annotations
@@ -436,11 +436,13 @@ SETTINGS = {
     "caseload_min_per_fte": 50,
     "caseload_max_per_fte": 70,
     "due_soon_working_days": 10,
-    "target_lac_reviews_in_timescale_pct": 100.0,
-    "target_cp_conferences_in_timescale_pct": 100.0,
-    "target_participation_pct": 90.0,
-    "target_reports_shared_in_advance_pct": 100.0,
-    "rule_overrides": {},
+    "rule_overrides": [],
+    "targets": {
+        "lac_reviews_in_timescale": 100.0,
+        "cp_conferences_in_timescale": 100.0,
+        "participation_4_and_over": 90.0,
+        "reports_shared_with_parents_in_time": 80.0,
+    },
 }
 
 
