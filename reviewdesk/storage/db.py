@@ -8,6 +8,7 @@ kept beside it. Sessions come from `Database.session()`, one per operation.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import logging
 import os
@@ -137,8 +138,13 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     if text:
         log.warning(text)
         warnings.append(text)
+    fresh_folder = not path.parent.exists()
     backup.create_private_file(path)
     backup.make_private(path)
+    if fresh_folder or path.parent == user_data_dir():
+        # Our own folder: private too (a folder the user chose is left as it is).
+        with contextlib.suppress(OSError):
+            os.chmod(path.parent, 0o700)
     return warnings
 
 

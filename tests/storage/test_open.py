@@ -55,6 +55,7 @@ def test_default_file_lives_in_the_user_data_folder(tmp_path, monkeypatch):
     db = open_database(None)
     try:
         assert (tmp_path / "xdg" / "reviewdesk" / "reviewdesk.sqlite").is_file()
+        assert _mode(tmp_path / "xdg" / "reviewdesk") == 0o700
     finally:
         db.dispose()
 
