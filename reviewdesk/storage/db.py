@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from reviewdesk.errors import ReviewdeskError
-from reviewdesk.paths import user_data_dir
+from reviewdesk.paths import APP_NAME, user_data_dir
 from reviewdesk.storage import backup, migrate, tracking
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILENAME = "reviewdesk.sqlite"
 BUSY_TIMEOUT_MS = 10_000
+
+
+def _data_folder() -> Path:
+    """The user's data folder, without creating it."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_sqlite_path() -> Path:
@@ -141,7 +147,7 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     fresh_folder = not path.parent.exists()
     backup.create_private_file(path)
     backup.make_private(path)
-    if fresh_folder or path.parent == user_data_dir():
+    if fresh_folder or path.parent == _data_folder():
         # Our own folder: private too (a folder the user chose is left as it is).
         with contextlib.suppress(OSError):
             os.chmod(path.parent, 0o700)
