@@ -2,7 +2,7 @@
 
 Use them from your own ``tests/<area>/conftest.py``::
 
-    from tests.dbfixtures import db, db_target, open_db  # noqa: F401
+    from tests.dbfixtures import db, db_target, open_db, pg_target  # noqa: F401
 
 ``db`` is parametrised: each test runs once on a temporary SQLite file and once on the
 PostgreSQL server named by $REVIEWDESK_TEST_PG (``scripts/test`` and CI start one), in a
@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -46,12 +47,9 @@ def _schema_url(url: str, schema: str) -> str:
     return parsed.set(query=query).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=KINDS)
-def db_target(request, tmp_path) -> Iterator[str]:
-    """What to pass to `open_database`: a new SQLite file, or a URL into an empty schema."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "reviewdesk.sqlite")
-        return
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL into a new, empty PostgreSQL schema on the test server, dropped afterwards."""
     base = postgres_url()
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base)
@@ -63,6 +61,23 @@ def db_target(request, tmp_path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=KINDS)
+def db_target(request, tmp_path) -> Iterator[str]:
+    """What to pass to `open_database`: a new SQLite file, or a URL into an empty schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "reviewdesk.sqlite")
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_target() -> Iterator[str]:
+    """A URL into an empty PostgreSQL schema (for tests about PostgreSQL only)."""
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ import datetime as dt
 import sqlite3
 import stat
 
-import pytest
-
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Child
-from tests.dbfixtures import postgres_url
 from tests.storage.cli_helpers import cli
 
 
@@ -90,12 +87,3 @@ def test_restore_refuses_a_newer_schema(tmp_path, capsys):
     assert cli(live, "restore", str(future)) == 1
     assert "newer version of reviewdesk" in capsys.readouterr().err
     assert _children(live) == ["KEEP"]
-
-
-@pytest.mark.postgres
-def test_postgres_points_to_pg_dump(capsys):
-    url = postgres_url()
-    assert cli(url, "backup", "x.dump") == 1
-    assert "pg_dump" in capsys.readouterr().err
-    assert cli(url, "restore", "x.dump") == 1
-    assert "pg_restore" in capsys.readouterr().err
