@@ -144,3 +144,26 @@ def test_audit_command_lists_newest_first(db, db_target, child_in_care, capsys):
     out = capsys.readouterr().out
     assert "create  child" in out and "Zoë" in out and "period_of_care" not in out
     assert cli(db_target, "audit", "--limit", "0") == 2
+
+
+def test_sessions_made_by_hand_are_covered_too(db):
+    from sqlalchemy.orm import Session
+
+    from reviewdesk.storage.validation import ValidationFailed
+
+    with Session(db.engine) as s:
+        s.info["username"] = "importer"
+        s.add(Child(local_id="H1", dob=dt.date(2015, 1, 1)))
+        s.commit()
+    with Session(db.engine) as s:
+        s.add(Child(local_id="H2"))
+        try:
+            s.commit()
+        except ValidationFailed:
+            s.rollback()
+        else:
+            raise AssertionError("an invalid child was saved")
+    [entry] = _entries(db)
+    assert entry[:4] == ("create", "child", entry[2], "importer")
+    with db.session() as s:
+        assert s.scalar(select(Child.updated_by).where(Child.local_id == "H1")) == "importer"
