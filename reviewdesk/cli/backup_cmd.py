@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -89,10 +88,6 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def _keep_current(db: Database) -> Path:
     """A backup of the data about to be replaced: beside the SQLite file, or a dump of the
     PostgreSQL database in the user's data folder."""
@@ -100,7 +95,7 @@ def _keep_current(db: Database) -> Path:
     if path is not None:
         return backup.keep_backup(path, "before-restore")
     name = db.engine.url.database or "reviewdesk"
-    kept = user_data_dir() / f"{name}.before-restore-{_stamp()}.jsonl"
+    kept = backup.timestamped_name(user_data_dir() / name, "before-restore", suffix=".jsonl")
     with _private_text_file(kept) as out:
         transfer.write_dump(db.engine, out)
     return kept

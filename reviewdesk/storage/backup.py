@@ -60,15 +60,17 @@ def copy_database(source: Path, destination: Path) -> None:
     make_private(destination)
 
 
-def timestamped_name(path: Path, label: str, now: dt.datetime | None = None) -> Path:
+def timestamped_name(
+    path: Path, label: str, now: dt.datetime | None = None, suffix: str = ".bak"
+) -> Path:
     """``reviewdesk.sqlite`` -> ``reviewdesk.sqlite.<label>-20250312T143200Z.bak`` (unique)."""
     now = now or dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}{suffix}")
     n = 1
     while candidate.exists():
         n += 1
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}{suffix}")
     return candidate
 
 

@@ -10,6 +10,14 @@ from reviewdesk.storage.models import Child, PeriodOfCare
 from tests.dbfixtures import db, db_target, open_db, pg_target  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path, monkeypatch):
+    """Keep the user's real data folder out of the tests (platformdirs reads XDG_DATA_HOME)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("REVIEWDESK_DB", raising=False)
+    return tmp_path / "xdg-data" / "reviewdesk"
+
+
 @pytest.fixture
 def child_in_care(db):  # noqa: F811
     """A child (born 01/06/2015) looked after since 04/03/2024, with no review yet."""

@@ -70,7 +70,7 @@ def _audit_count(db) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry))
 
 
-def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys):
+def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys, private_data_folder):
     _fill(db)
     before, audit_before = _snapshot(db), _audit_count(db)
     dump = tmp_path / "backup.jsonl"
@@ -83,7 +83,11 @@ def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys):
         s.add(Child(local_id="LATER", dob=dt.date(2020, 1, 1)))
         s.delete(s.scalar(select(Meeting)))
     assert cli(db_target, "restore", str(dump)) == 0
-    assert "Kept the current data as" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Kept the current data as" in out
+    if not db.is_sqlite:  # a dump of the server's data, in the user's data folder
+        [kept] = private_data_folder.glob("*.before-restore-*.jsonl")
+        assert "LATER" in kept.read_text(encoding="utf-8")
 
     assert _snapshot(db) == before
     assert _audit_count(db) == audit_before + 1
