@@ -96,6 +96,8 @@ class Database:
     warnings: list[str] = field(default_factory=list)
     #: The backup taken before an upgrade at start-up, if there was one.
     upgrade_backup: Path | None = None
+    #: True when this open created the database (the UI then offers the demo authority).
+    created: bool = False
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(
@@ -203,6 +205,7 @@ def open_database(
         warnings = _prepare_sqlite_file(path)
     engine = make_engine(url)
     try:
+        created = migrate.schema_state(engine)[0] is None
         kept = prepare_schema(engine, url, extra_migrations)
     except Exception:
         engine.dispose()
@@ -213,4 +216,5 @@ def open_database(
         username=username or getpass.getuser(),
         warnings=warnings,
         upgrade_backup=kept,
+        created=created,
     )

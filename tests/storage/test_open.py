@@ -64,7 +64,9 @@ def test_plain_postgresql_urls_use_psycopg3():
     assert resolve_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
 
 
-def test_a_new_database_is_migrated_and_seeded(db):
+def test_a_new_database_is_migrated_and_seeded(db, open_db):
+    assert db.created
+    assert not open_db("second").created
     with db.engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head_revision()
     with db.session() as s:
