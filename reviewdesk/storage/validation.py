@@ -63,6 +63,11 @@ def _child_label(session: Session, obj: Any) -> str:
     return f"child {child.local_id}" if child is not None and child.local_id else "the child"
 
 
+def _episode_label(session: Session, e: Episode) -> str:
+    period = _related(session, e, "period", "period_id", PeriodOfCare)
+    return f"Episode for {_child_label(session, period)}" if period is not None else "Episode"
+
+
 def _meeting_label(session: Session, m: Meeting) -> str:
     try:
         kind = codes.MeetingType(m.meeting_type).label
@@ -129,19 +134,24 @@ def periods_do_not_overlap(session: Session, p: PeriodOfCare) -> str | None:
 
 def episode_end_not_before_start(session: Session, e: Episode) -> str | None:
     if e.end_date is not None and e.start is not None and e.end_date < e.start:
-        return f"Episode: end date {uk(e.end_date)} is before its start date {uk(e.start)}."
+        return (
+            f"{_episode_label(session, e)}: end date {uk(e.end_date)} is before its start date "
+            f"{uk(e.start)}."
+        )
     return None
 
 
 def episode_legal_status_known(session: Session, e: Episode) -> str | None:
     if e.legal_status not in codes.LEGAL_STATUS:
-        return _unknown("legal status", e.legal_status, codes.LEGAL_STATUS, "Episode")
+        what = _episode_label(session, e)
+        return _unknown("legal status", e.legal_status, codes.LEGAL_STATUS, what)
     return None
 
 
 def episode_reason_known(session: Session, e: Episode) -> str | None:
     if e.rne is not None and e.rne not in codes.REASON_NEW_EPISODE:
-        return _unknown("reason for new episode", e.rne, codes.REASON_NEW_EPISODE, "Episode")
+        what = _episode_label(session, e)
+        return _unknown("reason for new episode", e.rne, codes.REASON_NEW_EPISODE, what)
     return None
 
 
@@ -151,13 +161,13 @@ def episode_within_period(session: Session, e: Episode) -> str | None:
         return None
     if e.start < period.start:
         return (
-            f"Episode: start date {uk(e.start)} is before its period of care began on "
-            f"{uk(period.start)}."
+            f"{_episode_label(session, e)}: start date {uk(e.start)} is before its period of "
+            f"care began on {uk(period.start)}."
         )
     if period.end_date is not None and e.start > period.end_date:
         return (
-            f"Episode: start date {uk(e.start)} is after its period of care ended on "
-            f"{uk(period.end_date)}."
+            f"{_episode_label(session, e)}: start date {uk(e.start)} is after its period of "
+            f"care ended on {uk(period.end_date)}."
         )
     return None
 
@@ -171,8 +181,8 @@ def episodes_do_not_overlap(session: Session, e: Episode) -> str | None:
             continue
         if _overlaps(e.start, e.end_date, o.start, o.end_date):
             return (
-                f"Episode starting {uk(e.start)} overlaps the episode from {uk(o.start)} to "
-                f"{uk(o.end_date)} in the same period of care."
+                f"{_episode_label(session, e)} starting {uk(e.start)} overlaps the episode from "
+                f"{uk(o.start)} to {uk(o.end_date)} in the same period of care."
             )
     return None
 

@@ -101,7 +101,9 @@ def test_overlapping_episodes_are_refused(db, child_in_care):
         )
         s.add(Episode(period_id=period_id, start=D(2024, 4, 1), legal_status="C1", rne="L"))
     with (
-        pytest.raises(ValidationFailed, match="Episode starting 15/03/2024 overlaps"),
+        pytest.raises(
+            ValidationFailed, match="Episode for child C001 starting 15/03/2024 overlaps"
+        ),
         db.session() as s,
     ):
         s.add(Episode(period_id=period_id, start=D(2024, 3, 15), legal_status="C2"))
