@@ -92,3 +92,14 @@ def conflict_message(engine: Engine, candidates: list[tuple[type, Any, int | Non
         "Someone else changed this record after you opened it; reopen it to see their "
         "changes. Nothing was saved."
     )
+
+
+def ensure_unchanged(obj: Any, opened_version: int) -> None:
+    """For forms that keep only a record's id and version: refuse to save over a newer one.
+
+    Load the record in the saving session, call this, then apply the form's values; the
+    version check at flush catches anyone who saves in between.
+    """
+    if obj.version != opened_version:
+        noun = RECORD_NOUNS.get(type(obj).__tablename__, "record")
+        raise ConcurrentChange(describe_change(noun, obj.updated_by, obj.updated_at))

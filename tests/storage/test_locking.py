@@ -143,3 +143,22 @@ def test_a_second_sqlite_writer_waits_instead_of_failing(tmp_path):
         holder.close()
         db.dispose()
     assert waited >= 0.5
+
+
+def test_forms_that_keep_the_version_are_refused_too(open_db, meeting_id):
+    from reviewdesk.storage.locking import ensure_unchanged
+
+    amy, jsmith = open_db("amy"), open_db("jsmith")
+    with amy.session() as s:
+        opened = s.get(Meeting, meeting_id).version
+    with jsmith.session() as s:
+        s.info["now"] = JSMITH_SAVED_AT
+        s.get(Meeting, meeting_id).notes = "jsmith's note"
+    with pytest.raises(ConcurrentChange) as err, amy.session() as s:
+        m = s.get(Meeting, meeting_id)
+        ensure_unchanged(m, opened)
+        m.notes = "amy's note"
+    assert str(err.value) == EXPECTED
+    with amy.session() as s:
+        m = s.get(Meeting, meeting_id)
+        ensure_unchanged(m, m.version)  # up to date: fine
