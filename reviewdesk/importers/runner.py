@@ -86,11 +86,13 @@ def finish(
         plans = [p for p in plans if p.local_id not in by_child]
 
     ticker.to(50, "Comparing with the database")
+    user = username or db.username or getpass.getuser()
     with db.session() as session:
+        session.info["username"] = user  # for the audit rows
         counts, changes = apply(
             session,
             plans,
-            username=username or db.username or getpass.getuser(),
+            username=user,
             write=not dry_run,
             step=ticker.stepper(55, 98, write_steps),
         )

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
 from reviewdesk.importers.report import ChildChange, Counts, KindCount
+from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.models import (
-    AuditEntry,
     Child,
     CpEnquiry,
     CpPlan,
@@ -42,7 +42,6 @@ EPISODE_T: Table = Episode.__table__  # type: ignore[assignment]
 MEETING_T: Table = Meeting.__table__  # type: ignore[assignment]
 ENQUIRY_T: Table = CpEnquiry.__table__  # type: ignore[assignment]
 PLAN_T: Table = CpPlan.__table__  # type: ignore[assignment]
-AUDIT_T: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 CHUNK = 5000
 
@@ -245,24 +244,21 @@ def _finish_child(change: ChildChange, existed: bool) -> None:
         change.status = "unchanged"
 
 
-def _audit(
-    session: Session, changes: list[ChildChange], ids: dict[str, int], source: str, username: str
-) -> None:
-    now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "at": now,
-            "username": username,
-            "action": "import",
-            "table_name": "child",
-            "record_id": str(ids[c.local_id]),
-            "before": None,
-            "after": {"source": source, "status": c.status, "changes": c.describe()},
-        }
-        for c in changes
-        if c.status != "unchanged"
-    ]
-    _insert(session, AUDIT_T, rows)
+def _audit(session: Session, changes: list[ChildChange], ids: dict[str, int], source: str) -> None:
+    """One audit row per child the import changed (the Core writes bypass per-row auditing)."""
+    record_audit(
+        session,
+        (
+            AuditRecord(
+                "import",
+                "child",
+                str(ids[c.local_id]),
+                after={"source": source, "status": c.status, "changes": c.describe()},
+            )
+            for c in changes
+            if c.status != "unchanged"
+        ),
+    )
 
 
 # --- looked after ----------------------------------------------------------------------------
@@ -467,7 +463,7 @@ def apply_lac(
         now,
     )
     _delete(session, PERIOD_T, period_deletes)
-    _audit(session, changes, kids.ids, "903", username)
+    _audit(session, changes, kids.ids, "903")
     return total, changes
 
 
@@ -742,7 +738,7 @@ def apply_cp(
     _update(session, MEETING_T, relink_rows, username, now)
     _delete(session, PLAN_T, plan_deletes)
     _delete(session, ENQUIRY_T, enq_deletes)
-    _audit(session, changes, kids.ids, "cin", username)
+    _audit(session, changes, kids.ids, "cin")
     return total, changes
 
 

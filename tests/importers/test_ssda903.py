@@ -494,3 +494,16 @@ def test_a_refused_result_can_be_raised_as_one_invalid_input(db, tmp_path) -> No
         raise AssertionError("a refused import must raise")
     ok = import_903(db, *files(tmp_path / "ok"))
     assert ok.raise_if_refused() is ok
+
+
+def test_the_audit_trail_has_one_import_entry_per_child_changed(db, tmp_path) -> None:
+    from reviewdesk.storage.audit import list_audit
+
+    paths = files(tmp_path)
+    import_903(db, *paths, username="clerk1")
+    import_903(db, *paths, username="clerk1")  # unchanged: no new entries
+    with db.session() as s:
+        entries = list_audit(s, table="child")
+        assert [(e.action, e.username) for e in entries] == [("import", "clerk1")] * 2
+        assert {e.after["status"] for e in entries} == {"new"}
+        assert any("reviews 2 added" in e.after["changes"] for e in entries)
