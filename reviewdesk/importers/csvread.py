@@ -59,7 +59,8 @@ class CsvTable:
     encoding: str
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: UTF-16 by BOM, UTF-8, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -131,7 +132,7 @@ def read_csv(
     if kind:
         hint = "; in Excel use Save As, CSV (Comma delimited)" if "Excel" in kind else ""
         return fail(f"this is {kind}, not a CSV file{hint}")
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     if first_line.lstrip().startswith("<"):
         return fail("this looks like an XML or HTML file, not a CSV file")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-from reviewdesk.importers.csvread import binary_kind
+from reviewdesk.importers.csvread import binary_kind, decode_text
 
 
 @dataclass
@@ -96,14 +96,13 @@ def read_xml(path: str | Path) -> Node:
         return _parse(data)
     except expat.ExpatError as exc:
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_INVALID_TOKEN]:
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError:
+            text, encoding = decode_text(data)
+            if encoding not in ("utf-8", "utf-16"):
                 # Text saved by a Windows program (é as byte 0xE9) with no encoding declared.
                 try:
-                    return _parse(data.decode("cp1252"))
-                except expat.ExpatError:
-                    pass
+                    return _parse(text)
+                except expat.ExpatError as again:
+                    exc = again
         message = expat.errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
         raise XmlProblem(
             f"not well-formed XML: {message} (at character {exc.offset + 1} of the line)",

@@ -507,3 +507,14 @@ def test_the_audit_trail_has_one_import_entry_per_child_changed(db, tmp_path) ->
         assert [(e.action, e.username) for e in entries] == [("import", "clerk1")] * 2
         assert {e.after["status"] for e in entries} == {"new"}
         assert any("reviews 2 added" in e.after["changes"] for e in entries)
+
+
+def test_excel_unicode_text_and_an_xml_file_given_as_csv(db, tmp_path) -> None:
+    # Excel's "Unicode Text" export: UTF-16 with a byte-order mark, tab-delimited.
+    header = write(tmp_path, "header.txt", HEADER.replace(",", "\t"), encoding="utf-16")
+    assert header.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    _h, episodes, reviews = files(tmp_path)
+    assert import_903(db, header, episodes, reviews).errors == []
+    xml = write(tmp_path, "reviews.xml", '<?xml version="1.0"?><Message/>')
+    got = errors(import_903(db, header, episodes, xml))
+    assert got == ["reviews.xml: this looks like an XML or HTML file, not a CSV file"]
