@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewdesk.importers import check_903, check_cin
+from reviewdesk.storage.models import Child, Episode
 from tests.importers.generate import EPISODES, cin_children, cin_xml, rows_903
 from tests.importers.test_ssda903 import HEADER, REVIEWS
 
@@ -47,6 +48,19 @@ def test_mutated_episode_cells_give_errors_not_exceptions(data) -> None:
     for issue in issues:
         assert str(issue).startswith(("e.csv", "h.csv", "r.csv"))
     assert {p.local_id for p in plans}.isdisjoint({i.child for i in issues})
+    # Whatever passes the checks fits its column (PostgreSQL refuses overlong text).
+    for plan in plans:
+        _fits(Child, {"local_id": plan.local_id, **plan.fields})
+        for period in plan.periods:
+            for episode in period.episodes:
+                _fits(Episode, episode)
+
+
+def _fits(model, values: dict) -> None:
+    for name, value in values.items():
+        length = getattr(model.__table__.c[name].type, "length", None)
+        if isinstance(value, str) and length is not None:
+            assert len(value) <= length, (model.__name__, name, value)
 
 
 @settings(max_examples=60, deadline=None)
