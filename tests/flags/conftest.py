@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from itertools import count
 
 import pytest
+from sqlalchemy import select
 
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import (
@@ -125,7 +126,10 @@ class Register:
         )
 
     def late_reason(self, text="Room unavailable") -> int:
-        return self._add(LateReason(text=text))
+        """The id of a late reason (the database may already hold the standard ones)."""
+        with self.db.session() as s:
+            found = s.scalar(select(LateReason.id).where(LateReason.text == text))
+        return found if found is not None else self._add(LateReason(text=text))
 
     def setting(self, key, value) -> None:
         with self.db.session() as s:
