@@ -61,12 +61,15 @@ def flags_from_data(
     *,
     child_ids: Iterable[int] | None = None,
 ) -> list[Flag]:
-    """Flags from case data already read (`casework.load_case_data`), sorted red first."""
+    """Flags from case data already read (`casework.load_case_data` with ``open_only``),
+    sorted red first. With ``child_ids``, only flags about those children."""
     ctx = FlagContext(session=session, data=data, as_of=data.as_of, settings=all_settings(session))
     wanted = None if child_ids is None else set(child_ids)
     out: list[Flag] = []
     with no_gc():
         for family in _FAMILIES:
+            if wanted is not None and family is caseload:
+                continue  # about staff, not children
             for flag in family.check(ctx):
                 if wanted is None or flag.child_id in wanted:
                     out.append(flag)

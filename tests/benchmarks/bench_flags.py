@@ -106,8 +106,15 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
         "INSERT INTO room (id, venue_id, name, active, virtual, version) VALUES (?,?,?,?,?,?)",
         rooms,
     )
-    reasons = [(i, t) for i, t in enumerate(("Room unavailable", "Not quorate"), start=1)]
-    con.executemany("INSERT INTO late_reason (id, text, active) VALUES (?, ?, 1)", reasons)
+    # The standard late reasons may already be there (the migrations add them).
+    for text in ("Room unavailable", "Not quorate"):
+        con.execute("INSERT OR IGNORE INTO late_reason (text, active) VALUES (?, 1)", (text,))
+    reason_ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT id FROM late_reason WHERE text IN ('Room unavailable', 'Not quorate')"
+        )
+    ]
 
     rows: dict[str, list[tuple]] = {
         k: [] for k in ("child", "period", "episode", "enquiry", "plan", "meeting", "report")
@@ -134,7 +141,7 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
         when = rng.choice(times).isoformat() + ".000000"
         if day <= AS_OF:
             status, held = "held", day
-            reason = rng.choice((1, 2, None)) if late else None
+            reason = rng.choice((*reason_ids, None)) if late else None
             slow = rng.random() < 0.08
             consult = day - dt.timedelta(days=rng.randint(8, 15) if slow else 16)
             decisions = day + dt.timedelta(days=rng.randint(1, 10) if slow else 2)
