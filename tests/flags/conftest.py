@@ -1,15 +1,18 @@
-"""Small registers built row by row, with explicit dates, for the flags/measures/export tests."""
+"""Small registers built row by row, with explicit dates, for the flags/measures/export tests.
+
+``db`` (from tests.dbfixtures) is a fresh database per test: a SQLite file, and the PostgreSQL
+server named by $REVIEWDESK_TEST_PG when it is set.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from itertools import count
 
 import pytest
 from sqlalchemy import select
 
-from reviewdesk.storage.db import Database, open_database
+from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -25,9 +28,12 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
+from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 
 D = dt.date
 DEFAULT_DOB = D(2015, 1, 1)
+
+__all__ = ["db", "db_target", "open_db", "reg"]
 
 
 class Register:
@@ -134,13 +140,6 @@ class Register:
     def setting(self, key, value) -> None:
         with self.db.session() as s:
             s.merge(Setting(key=key, value=value))
-
-
-@pytest.fixture
-def db(tmp_path) -> Iterator[Database]:
-    database = open_database(tmp_path / "t.sqlite", username="tester")
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
