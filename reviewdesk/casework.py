@@ -566,15 +566,18 @@ def compute_statuses(
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
     plans_by = _group(plans)
-    meetings_by = _group(meetings)
-    lac_value, cp_value = Process.LAC.value, Process.CP.value
-    live = LIVE_STATUSES
+    lac_value = Process.LAC.value
+    lac_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    cp_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    for m in meetings:
+        if m.status in LIVE_STATUSES:
+            (lac_meetings_by if m.process == lac_value else cp_meetings_by)[m.child_id].append(m)
+    no_meetings: list[Any] = []
 
     statuses: dict[int, CaseStatus] = {}
     child_ids = set(children) | set(periods_by) | set(enquiries_by) | set(plans_by)
     for child_id in child_ids:
         child = children.get(child_id)
-        child_meetings = meetings_by.get(child_id, ())
         per_meeting: dict[int, MeetingTimeliness] = {}
 
         lac = None
@@ -593,19 +596,19 @@ def compute_statuses(
             inputs = [
                 PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
             ]
+            lac_meetings = lac_meetings_by.get(child_id, no_meetings)
+            if held_from is not None:
+                lac_meetings = [
+                    m for m in lac_meetings if m.held_date is None or m.held_date >= held_from
+                ]
             held = [
                 m.held_date
-                for m in child_meetings
-                if m.meeting_type == _LAC_REVIEW
-                and m.status == _HELD
-                and m.held_date
-                and (held_from is None or m.held_date >= held_from)
+                for m in lac_meetings
+                if m.meeting_type == _LAC_REVIEW and m.status == _HELD and m.held_date
             ]
             lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
             outcome_by_day = {o.held: o for o in lac.reviews}
-            for m in child_meetings:
-                if m.process != lac_value or m.status not in live:
-                    continue
+            for m in lac_meetings:
                 if m.status == _HELD and m.held_date and m.held_date <= as_of:
                     outcome = outcome_by_day.get(m.held_date)
                     if outcome is not None:
@@ -620,17 +623,17 @@ def compute_statuses(
         cp = None
         child_enquiries = enquiries_by.get(child_id, [])
         child_plans = plans_by.get(child_id, [])
-        if open_only:
+        if open_only and (child_enquiries or child_plans):
             child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
         if child_enquiries or child_plans:
-            cp_meetings = [m for m in child_meetings if m.process == cp_value]
+            cp_meetings = cp_meetings_by.get(child_id, no_meetings)
             episodes, meeting_episode = _cp_episodes(
                 child, child_enquiries, child_plans, cp_meetings, as_of
             )
             cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
             outcomes = {(o.episode_index, o.held): o for o in cp.conferences}
             for m in cp_meetings:
-                if m.status not in live or m.id not in meeting_episode:
+                if m.id not in meeting_episode:
                     continue
                 index = meeting_episode[m.id]
                 if m.status == _HELD and m.held_date and m.held_date <= as_of:
@@ -661,7 +664,11 @@ def compute_statuses(
                         if t is not None:
                             per_meeting[m.id] = t
 
-        candidates = [s.next_due for s in (lac, cp) if s is not None and s.next_due is not None]
-        next_due = min(candidates, key=lambda n: n.due.date) if candidates else None
+        lac_next = lac.next_due if lac is not None else None
+        cp_next = cp.next_due if cp is not None else None
+        if lac_next is None or cp_next is None:
+            next_due = lac_next or cp_next
+        else:
+            next_due = cp_next if cp_next.due.date < lac_next.due.date else lac_next
         statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting)
     return statuses
