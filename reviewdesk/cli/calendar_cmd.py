@@ -1,0 +1,87 @@
+"""`reviewdesk calendar`: working-day arithmetic from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from reviewdesk.dates import format_uk_long, parse_iso
+from reviewdesk.errors import InvalidInput
+from reviewdesk.workingdays import REGIONS, WorkingCalendar
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number') from None
+
+
+def _year(text: str) -> int:
+    year = _int(text)
+    return year
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("calendar", help="working days: add, count, bank holidays")
+    commands = parser.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+
+    def region_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--region",
+            choices=list(REGIONS),
+            default="england-and-wales",
+            help="whose bank holidays count (default england-and-wales)",
+        )
+
+    add = commands.add_parser("add", help="the date N working days after (or before) DATE")
+    add.add_argument("date", metavar="DATE", help="YYYY-MM-DD; day 0 of the count")
+    add.add_argument("n", metavar="N", type=_int, help="working days; negative counts back")
+    region_option(add)
+    add.set_defaults(handler=_add)
+
+    between = commands.add_parser(
+        "between", help="working days after the first date up to and including the second"
+    )
+    between.add_argument("start", metavar="DATE")
+    between.add_argument("end", metavar="DATE")
+    region_option(between)
+    between.set_defaults(handler=_between)
+
+    hols = commands.add_parser("holidays", help="the bank holidays of a year")
+    hols.add_argument("year", metavar="YEAR", type=_year)
+    region_option(hols)
+    hols.set_defaults(handler=_holidays)
+
+
+def _calendar(args: argparse.Namespace) -> WorkingCalendar:
+    return WorkingCalendar(args.region)
+
+
+def _add(args: argparse.Namespace) -> int:
+    start = parse_iso(args.date, "DATE")
+    cal = _calendar(args)
+    result = cal.add_working_days(start, args.n)
+    print(result.isoformat())
+    direction = "after" if args.n >= 0 else "before"
+    print(
+        f"{format_uk_long(result)}: {abs(args.n)} working days {direction} {format_uk_long(start)}"
+    )
+    skipped = cal.days_off_between(start, result)
+    if skipped:
+        print("skipping " + ", ".join(f"{name} ({format_uk_long(d)})" for d, name in skipped))
+    return 0
+
+
+def _between(args: argparse.Namespace) -> int:
+    start, end = parse_iso(args.start, "first DATE"), parse_iso(args.end, "second DATE")
+    print(_calendar(args).working_days_between(start, end))
+    return 0
+
+
+def _holidays(args: argparse.Namespace) -> int:
+    cal = _calendar(args)
+    if not 1990 <= args.year <= 2060:
+        raise InvalidInput(f"YEAR: {args.year} is outside the calendar's range (1990 to 2060)")
+    for day, name in cal.holidays(args.year):
+        print(f"{day.isoformat()}  {format_uk_long(day)}  {name}")
+    return 0

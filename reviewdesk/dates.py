@@ -1,0 +1,47 @@
+"""Date helpers: parsing for the command line, UK display, and calendar-month arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from reviewdesk.errors import InvalidInput
+
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def parse_iso(text: str, field: str = "date") -> dt.date:
+    """A YYYY-MM-DD date, or InvalidInput naming the field and the value."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise InvalidInput(f'{field}: "{text}" is not a date in the form YYYY-MM-DD') from None
+
+
+def parse_uk(text: str, field: str = "date") -> dt.date:
+    """A dd/mm/yyyy date (as in the statutory returns), or InvalidInput."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except (ValueError, AttributeError):
+        raise InvalidInput(f'{field}: "{text}" is not a date in the form dd/mm/yyyy') from None
+
+
+def format_uk(d: dt.date | None) -> str:
+    """dd/mm/yyyy, the way dates are shown to people; empty for no date."""
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def format_uk_long(d: dt.date) -> str:
+    """'Wed 24/04/2024': the weekday matters when counting working days."""
+    return f"{_DAY_ABBR[d.weekday()]} {d.strftime('%d/%m/%Y')}"
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """D plus N calendar months, clamped to the month's end (31/01 + 1 month = 28 or 29/02)."""
+    return d + relativedelta(months=months)
+
+
+def age_on(dob: dt.date, on: dt.date) -> int:
+    """Age in whole years on a date (a child born on 29/02 turns a year older on 01/03)."""
+    return relativedelta(on, dob).years

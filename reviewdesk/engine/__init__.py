@@ -1,0 +1,50 @@
+"""The due-date engine: pure functions from plain values to explained dates.
+
+No database and no Qt: callers pass periods of care, enquiries, plans and the dates meetings
+were held, with the rules, the working-day calendar and an as-of date.
+"""
+
+from reviewdesk.engine.cp import (
+    ConferenceOutcome,
+    CpEpisodeInput,
+    CpSchedule,
+    PlanMilestone,
+    cp_schedule,
+    initial_conference_due,
+)
+from reviewdesk.engine.deadlines import Deadline, meeting_deadlines
+from reviewdesk.engine.explain import DueDate, Explanation, apply_rule
+from reviewdesk.engine.lac import (
+    LacSchedule,
+    NextMeeting,
+    PeriodDeadlines,
+    PeriodInput,
+    ReviewOutcome,
+    lac_schedule,
+)
+from reviewdesk.rules import Rule, RuleSet, default_rules, load_rules, with_overrides
+
+__all__ = [
+    "ConferenceOutcome",
+    "CpEpisodeInput",
+    "CpSchedule",
+    "Deadline",
+    "DueDate",
+    "Explanation",
+    "LacSchedule",
+    "NextMeeting",
+    "PeriodDeadlines",
+    "PeriodInput",
+    "PlanMilestone",
+    "ReviewOutcome",
+    "Rule",
+    "RuleSet",
+    "apply_rule",
+    "cp_schedule",
+    "default_rules",
+    "initial_conference_due",
+    "lac_schedule",
+    "load_rules",
+    "meeting_deadlines",
+    "with_overrides",
+]

@@ -1,0 +1,167 @@
+"""Child protection: when each conference is due, and whether each was held in timescale.
+
+Working Together to Safeguard Children: the initial conference (ICPC) within 15 working days of
+the strategy discussion at which section 47 enquiries started; the 1st review conference within
+3 months of the ICPC; later reviews not more than 6 months after the previous. Transfer-in and
+pre-birth conferences follow local rules. The plan's end stops the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from reviewdesk.codes import MeetingType
+from reviewdesk.dates import format_uk_long
+from reviewdesk.engine.explain import DueDate, apply_rule
+from reviewdesk.engine.lac import NextMeeting
+from reviewdesk.rules import RuleSet
+from reviewdesk.workingdays import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class CpEpisodeInput:
+    """One run of child protection work: enquiry or transfer-in, conference, plan, reviews.
+
+    ``route`` is "s47" or "transfer_in". ``prebirth`` marks an s47 enquiry about an unborn
+    child (``expected_delivery`` then gives the local pre-birth deadline). ``initial_type``
+    is how the initial conference was recorded (e.g. "icpc_reconvened"), if held.
+    """
+
+    route: str = "s47"
+    strategy_date: dt.date | None = None
+    notified_date: dt.date | None = None
+    prebirth: bool = False
+    expected_delivery: dt.date | None = None
+    initial_held: dt.date | None = None
+    initial_type: str | None = None
+    icpc_not_required: bool = False
+    closed: dt.date | None = None
+    plan_start: dt.date | None = None
+    plan_end: dt.date | None = None
+    reviews_held: tuple[dt.date, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConferenceOutcome:
+    episode_index: int
+    meeting_type: str
+    sequence: int  # 0 for the initial conference, then 1, 2, ... for review conferences
+    held: dt.date
+    due: DueDate | None  # None when the history does not say what started the clock
+
+    @property
+    def in_timescale(self) -> bool | None:
+        return None if self.due is None else self.held <= self.due.date
+
+
+@dataclass(frozen=True)
+class PlanMilestone:
+    episode_index: int
+    rule_id: str
+    due: DueDate
+
+
+@dataclass(frozen=True)
+class CpSchedule:
+    conferences: tuple[ConferenceOutcome, ...]
+    next_due: NextMeeting | None
+    milestones: tuple[PlanMilestone, ...]
+
+
+def initial_conference_due(
+    episode: CpEpisodeInput, *, rules: RuleSet, calendar: WorkingCalendar
+) -> tuple[str, DueDate | None]:
+    """The initial conference's type and due date for an episode."""
+    if episode.route == "transfer_in":
+        kind = MeetingType.ICPC_TRANSFER_IN.value
+        if episode.notified_date is None:
+            return kind, None
+        return kind, apply_rule(rules.get("cp.transfer_in"), episode.notified_date, calendar)
+    kind = (MeetingType.ICPC_PREBIRTH if episode.prebirth else MeetingType.ICPC).value
+    if episode.strategy_date is None:
+        return kind, None
+    s47 = apply_rule(rules.get("cp.icpc"), episode.strategy_date, calendar)
+    if episode.prebirth and episode.expected_delivery is not None:
+        prebirth = apply_rule(rules.get("cp.prebirth"), episode.expected_delivery, calendar)
+        if episode.strategy_date <= prebirth.date < s47.date:
+            return kind, prebirth
+        # The pre-birth limit is later (or already past at the strategy discussion): the
+        # 15-working-day rule governs. Say so in the explanation.
+        why = f"the pre-birth rule gives {format_uk_long(prebirth.date)}, " + (
+            "which is later" if prebirth.date >= s47.date else "before the strategy discussion"
+        )
+        s47 = replace(s47, explanation=replace(s47.explanation, note=why))
+    return kind, s47
+
+
+def cp_schedule(
+    episodes: Sequence[CpEpisodeInput],
+    *,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> CpSchedule:
+    """Every conference assessed and the next one due, as things stood on ``as_of``."""
+    conferences: list[ConferenceOutcome] = []
+    milestones: list[PlanMilestone] = []
+    candidates: list[NextMeeting] = []
+
+    for index, ep in enumerate(episodes):
+        started = ep.notified_date if ep.route == "transfer_in" else ep.strategy_date
+        if started is not None and started > as_of:
+            continue
+        kind, initial_due = initial_conference_due(ep, rules=rules, calendar=calendar)
+        initial_held = ep.initial_held if ep.initial_held and ep.initial_held <= as_of else None
+        if initial_held is not None:
+            conferences.append(
+                ConferenceOutcome(index, ep.initial_type or kind, 0, initial_held, initial_due)
+            )
+        elif (
+            initial_due is not None
+            and not ep.icpc_not_required
+            and not (ep.closed and ep.closed <= as_of)
+            and not (ep.plan_start and ep.plan_start <= as_of)
+        ):
+            candidates.append(
+                NextMeeting(kind, 0, initial_due, as_of > initial_due.date, episode_index=index)
+            )
+
+        if ep.plan_start is None or ep.plan_start > as_of:
+            continue
+        for rule_id in ("cp.plan.18_months", "cp.plan.2_years"):
+            milestones.append(
+                PlanMilestone(
+                    index, rule_id, apply_rule(rules.get(rule_id), ep.plan_start, calendar)
+                )
+            )
+        plan_end = ep.plan_end if ep.plan_end and ep.plan_end <= as_of else None
+        last_day = plan_end or as_of
+        start_event = initial_held or ep.plan_start
+        due = apply_rule(
+            rules.get("cp.review.first"),
+            start_event,
+            calendar,
+            event="initial conference held" if initial_held else "plan started",
+        )
+        sequence = 1
+        for day in sorted(d for d in ep.reviews_held if ep.plan_start <= d <= last_day):
+            kind_n = (
+                MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT
+            ).value
+            conferences.append(ConferenceOutcome(index, kind_n, sequence, day, due))
+            due = apply_rule(
+                rules.get("cp.review.later"), day, calendar, event="previous review conference held"
+            )
+            sequence += 1
+        if plan_end is None:
+            kind_n = (
+                MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT
+            ).value
+            candidates.append(
+                NextMeeting(kind_n, sequence, due, as_of > due.date, episode_index=index)
+            )
+
+    next_due = min(candidates, key=lambda m: m.due.date) if candidates else None
+    return CpSchedule(tuple(conferences), next_due, tuple(milestones))

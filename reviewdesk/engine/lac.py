@@ -1,0 +1,156 @@
+"""Looked-after children: when each review is due, and whether each was held in timescale.
+
+Care Planning, Placement and Case Review (England) Regulations 2010, reg 33: the 1st review
+within 20 working days of becoming looked after, the 2nd within 3 months of the 1st, later
+ones within 6 months of the previous. Later reviews count from the date the previous review was
+actually held (so an early review moves the clock). A new period of care starts again at the
+1st review. A series of short breaks (legal status V3/V4, reg 48) has its own rules, and is
+kept as one period of care covering the series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
+from reviewdesk.engine.explain import DueDate, apply_rule
+from reviewdesk.rules import RuleSet
+from reviewdesk.workingdays import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    """A period of care: its start, its end (None while open) and its legal status."""
+
+    start: dt.date
+    end: dt.date | None = None
+    legal_status: str | None = None
+
+    @property
+    def short_breaks(self) -> bool:
+        return self.legal_status in SHORT_BREAK_STATUSES
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """A review held: its number in its period, when it was due, and if it was on time."""
+
+    period_index: int
+    sequence: int
+    held: dt.date
+    due: DueDate
+
+    @property
+    def in_timescale(self) -> bool:
+        return self.held <= self.due.date
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """The next meeting due for an open case, and whether it is already overdue."""
+
+    meeting_type: str
+    sequence: int
+    due: DueDate
+    overdue: bool
+    period_index: int | None = None
+    episode_index: int | None = None
+
+
+@dataclass(frozen=True)
+class PeriodDeadlines:
+    """Deadlines that count from the day a child became looked after."""
+
+    period_index: int
+    notify_iro_service: DueDate
+    iro_allocated: DueDate
+
+
+@dataclass(frozen=True)
+class LacSchedule:
+    reviews: tuple[ReviewOutcome, ...]
+    next_due: NextMeeting | None
+    period_deadlines: tuple[PeriodDeadlines, ...]
+    #: Reviews that fall in no period of care up to the as-of date (bad data to show).
+    unplaced: tuple[dt.date, ...] = ()
+
+
+def _rule_ids(period: PeriodInput) -> tuple[str, str, str]:
+    if period.short_breaks:
+        return "lac.short_breaks.first", "lac.short_breaks.later", "lac.short_breaks.later"
+    return "lac.review.first", "lac.review.second", "lac.review.later"
+
+
+def _review_due(
+    period: PeriodInput,
+    sequence: int,
+    previous_held: dt.date | None,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> DueDate:
+    first, second, later = _rule_ids(period)
+    if sequence == 1:
+        event = "first short break" if period.short_breaks else "became looked after"
+        return apply_rule(rules.get(first), period.start, calendar, event=event)
+    assert previous_held is not None
+    rule_id = second if sequence == 2 else later
+    ordinal = _ordinal(sequence - 1)
+    return apply_rule(rules.get(rule_id), previous_held, calendar, event=f"{ordinal} review held")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def lac_schedule(
+    periods: Sequence[PeriodInput],
+    reviews_held: Sequence[dt.date],
+    *,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> LacSchedule:
+    """Every review assessed and the next one due, as things stood on ``as_of``.
+
+    Periods starting and reviews held after ``as_of`` are ignored, so the same history gives
+    the same answer for any past date.
+    """
+    ordered = sorted((p for p in periods if p.start <= as_of), key=lambda p: p.start)
+    held = sorted(d for d in reviews_held if d <= as_of)
+    outcomes: list[ReviewOutcome] = []
+    deadlines: list[PeriodDeadlines] = []
+    placed: set[int] = set()
+    next_due: NextMeeting | None = None
+
+    for index, period in enumerate(ordered):
+        end = period.end if period.end is not None and period.end <= as_of else None
+        last_day = end or as_of
+        deadlines.append(
+            PeriodDeadlines(
+                index,
+                apply_rule(rules.get("lac.notify_iro_service"), period.start, calendar),
+                apply_rule(rules.get("lac.iro_allocated"), period.start, calendar),
+            )
+        )
+        in_period = [
+            (i, d) for i, d in enumerate(held) if period.start <= d <= last_day and i not in placed
+        ]
+        previous: dt.date | None = None
+        sequence = 0
+        for i, day in in_period:
+            placed.add(i)
+            sequence += 1
+            due = _review_due(period, sequence, previous, rules, calendar)
+            outcomes.append(ReviewOutcome(index, sequence, day, due))
+            previous = day
+        if end is None:  # open on the as-of date
+            due = _review_due(period, sequence + 1, previous, rules, calendar)
+            next_due = NextMeeting(
+                MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, index
+            )
+
+    unplaced = tuple(d for i, d in enumerate(held) if i not in placed)
+    return LacSchedule(tuple(outcomes), next_due, tuple(deadlines), unplaced)

@@ -1,0 +1,320 @@
+"""Timescales as data: loading, checking and merging rules files.
+
+The default rules ship in `resources/rules/england.toml`. A council adds its own file (or
+overrides kept in its settings): a rule with an existing id replaces it, a new id adds one.
+A bad file is refused whole, with a message naming the file, the rule and the field, so no
+date is ever computed from a half-understood rule.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reviewdesk.codes import MeetingType
+from reviewdesk.errors import InvalidInput
+from reviewdesk.paths import resource
+
+PROCESSES = ("lac", "cp")
+TIMES = (
+    "meeting",
+    "report",
+    "consultation",
+    "decisions",
+    "minutes",
+    "notification",
+    "allocation",
+    "plan_duration",
+    "core_group",
+    "care_plan",
+    "discussion",
+)
+EVENTS = {
+    "became_looked_after": "became looked after",
+    "first_short_break": "first short break",
+    "previous_review": "previous review held",
+    "s47_strategy_discussion": "strategy discussion (s47 started)",
+    "transfer_in_notification": "transfer-in notified",
+    "expected_delivery": "expected delivery date",
+    "initial_conference": "initial conference held",
+    "previous_conference": "previous review conference held",
+    "meeting": "meeting",
+    "plan_start": "plan started",
+}
+UNITS = {"working_days": "working days", "days": "days", "weeks": "weeks", "months": "months"}
+DIRECTIONS = ("after", "before")
+BASES = ("statutory", "local")
+
+#: Rules the due-date engine looks up by id; a rules file may change them but not remove them.
+REQUIRED = (
+    "lac.notify_iro_service",
+    "lac.iro_allocated",
+    "lac.review.first",
+    "lac.review.second",
+    "lac.review.later",
+    "lac.short_breaks.first",
+    "lac.short_breaks.later",
+    "cp.icpc",
+    "cp.transfer_in",
+    "cp.prebirth",
+    "cp.review.first",
+    "cp.review.later",
+    "cp.plan.18_months",
+    "cp.plan.2_years",
+)
+_MEETING_TYPES = {m.value for m in MeetingType}
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: int
+    unit: str
+
+    def describe(self) -> str:
+        word = UNITS[self.unit]
+        if self.amount == 1:
+            word = word.removesuffix("s")
+        return f"{self.amount} {word}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One timescale: an amount of some unit before or after an event, with its source."""
+
+    id: str
+    process: str
+    times: str
+    from_event: str
+    amount: int
+    unit: str
+    direction: str
+    basis: str
+    source: str
+    title: str
+    meetings: tuple[str, ...] = ()
+    sooner_of: Limit | None = None
+    enabled: bool = True
+    origin: str = ""  # the file (or settings) the rule came from
+
+    @property
+    def limit(self) -> Limit:
+        return Limit(self.amount, self.unit)
+
+    def describe(self) -> str:
+        """'20 working days after became looked after'."""
+        text = f"{self.limit.describe()} {self.direction} {EVENTS[self.from_event]}"
+        if self.sooner_of:
+            text += f" (or {self.sooner_of.describe()}, whichever is sooner)"
+        return text
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules in force, by id, and the files they came from (in order)."""
+
+    rules: Mapping[str, Rule]
+    origins: tuple[str, ...] = field(default=())
+    name: str = ""
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules.values())
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.rules
+
+    def get(self, rule_id: str) -> Rule:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise InvalidInput(f'rule "{rule_id}" is not in the rules in force') from None
+
+    def around_meeting(self, meeting_type: str) -> list[Rule]:
+        """Enabled rules counted from a meeting of this type (reports before, minutes after)."""
+        return [
+            r
+            for r in self.rules.values()
+            if r.enabled and r.from_event == "meeting" and meeting_type in r.meetings
+        ]
+
+    def merged(self, overrides: Iterable[Rule], origin: str) -> RuleSet:
+        """These rules with others replacing (same id) or adding to them; checked again."""
+        rules = dict(self.rules)
+        for rule in overrides:
+            rules[rule.id] = rule
+        result = RuleSet(rules, (*self.origins, origin), self.name)
+        _check_required(result, origin)
+        return result
+
+
+def _problem(origin: str, rule_id: str | None, field_name: str, why: str) -> InvalidInput:
+    where = f'{origin}: rule "{rule_id}"' if rule_id else origin
+    return InvalidInput(f"{where}, field {field_name}: {why}")
+
+
+def _rule_from_mapping(data: Mapping[str, Any], origin: str, index: int) -> Rule:
+    rule_id = data.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise _problem(origin, f"#{index + 1}", "id", "missing or not text")
+    known = {
+        "id",
+        "process",
+        "times",
+        "from",
+        "amount",
+        "unit",
+        "direction",
+        "basis",
+        "source",
+        "title",
+        "meetings",
+        "sooner_of",
+        "enabled",
+    }
+    for key in data:
+        if key not in known:
+            allowed = ", ".join(sorted(known))
+            raise _problem(origin, rule_id, key, f"unknown field (known: {allowed})")
+
+    def choice(name: str, allowed: Iterable[str]) -> str:
+        value = data.get(name)
+        allowed = list(allowed)
+        if value not in allowed:
+            raise _problem(origin, rule_id, name, f'"{value}" is not one of {", ".join(allowed)}')
+        return value
+
+    def amount(value: Any, name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise _problem(origin, rule_id, name, f'"{value}" is not a whole number from 0 to 1000')
+        return value
+
+    for text_field in ("source", "title"):
+        if not isinstance(data.get(text_field), str) or not data[text_field].strip():
+            raise _problem(
+                origin,
+                rule_id,
+                text_field,
+                "missing: every rule names its "
+                + ("source" if text_field == "source" else "title"),
+            )
+    meetings = data.get("meetings", [])
+    if not isinstance(meetings, list) or any(m not in _MEETING_TYPES for m in meetings):
+        raise _problem(
+            origin,
+            rule_id,
+            "meetings",
+            f"{meetings!r} must be a list of: {', '.join(sorted(_MEETING_TYPES))}",
+        )
+    times = choice("times", TIMES)
+    from_event = choice("from", EVENTS)
+    if (times == "meeting" or from_event == "meeting") and not meetings:
+        raise _problem(origin, rule_id, "meetings", "needed: which meeting types it applies to")
+    sooner = data.get("sooner_of")
+    sooner_limit = None
+    if sooner is not None:
+        if not isinstance(sooner, Mapping):
+            raise _problem(origin, rule_id, "sooner_of", "must be { amount = N, unit = ... }")
+        unit = sooner.get("unit")
+        if unit not in UNITS:
+            raise _problem(
+                origin, rule_id, "sooner_of.unit", f'"{unit}" is not one of {", ".join(UNITS)}'
+            )
+        sooner_limit = Limit(amount(sooner.get("amount"), "sooner_of.amount"), unit)
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _problem(origin, rule_id, "enabled", f'"{enabled}" is not true or false')
+    return Rule(
+        id=rule_id.strip(),
+        process=choice("process", PROCESSES),
+        times=times,
+        from_event=from_event,
+        amount=amount(data.get("amount"), "amount"),
+        unit=choice("unit", UNITS),
+        direction=choice("direction", DIRECTIONS),
+        basis=choice("basis", BASES),
+        source=data["source"].strip(),
+        title=data["title"].strip(),
+        meetings=tuple(meetings),
+        sooner_of=sooner_limit,
+        enabled=enabled,
+        origin=origin,
+    )
+
+
+def rules_from_data(data: Mapping[str, Any], origin: str) -> tuple[str, list[Rule]]:
+    """Check a parsed rules document; returns its name and its rules (InvalidInput if bad)."""
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise _problem(origin, None, "rule", "must be a list of [[rule]] tables")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise _problem(origin, f"#{index + 1}", "rule", "must be a table")
+        rule = _rule_from_mapping(entry, origin, index)
+        if rule.id in seen:
+            raise _problem(origin, rule.id, "id", "appears twice in this file")
+        seen.add(rule.id)
+        rules.append(rule)
+    meta = data.get("meta", {})
+    name = meta.get("name", "") if isinstance(meta, Mapping) else ""
+    return str(name), rules
+
+
+def _read(path: Path) -> tuple[str, list[Rule]]:
+    origin = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{origin}: no such rules file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{origin}: cannot read the rules file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{origin}: not a valid TOML rules file ({exc})") from None
+    return rules_from_data(data, origin)
+
+
+def _check_required(ruleset: RuleSet, origin: str) -> None:
+    for rule_id in REQUIRED:
+        rule = ruleset.rules.get(rule_id)
+        if rule is None:
+            raise _problem(origin, rule_id, "id", "this rule is required by the due-date engine")
+        if not rule.enabled:
+            raise _problem(origin, rule_id, "enabled", "a required rule cannot be switched off")
+
+
+def default_rules_path() -> Path:
+    return resource("rules", "england.toml")
+
+
+def load_rules(*paths: str | Path) -> RuleSet:
+    """The default rules, then each file's rules over them (later files win)."""
+    name, base = _read(default_rules_path())
+    ruleset = RuleSet({r.id: r for r in base}, (str(default_rules_path()),), name)
+    _check_required(ruleset, str(default_rules_path()))
+    for path in paths:
+        _, rules = _read(Path(path))
+        ruleset = ruleset.merged(rules, str(path))
+    return ruleset
+
+
+@cache
+def default_rules() -> RuleSet:
+    """The shipped rules (cached: rules sets are immutable)."""
+    return load_rules()
+
+
+def with_overrides(
+    ruleset: RuleSet, overrides: Sequence[Mapping[str, Any]], origin: str = "settings"
+) -> RuleSet:
+    """Rules with a council's overrides kept in its settings (a list of rule tables)."""
+    _, rules = rules_from_data({"rule": list(overrides)}, origin)
+    return ruleset.merged(rules, origin)

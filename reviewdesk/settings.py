@@ -1,0 +1,76 @@
+"""A council's settings, kept in the database: names, defaults and the working context.
+
+Every part of reviewdesk reads settings through here, so the keys and their defaults live in
+one place. `working_context` gives the rules and working-day calendar in force for a database:
+the shipped rules with the council's overrides, and its region's bank holidays plus its
+closure days.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewdesk.rules import RuleSet, default_rules, with_overrides
+from reviewdesk.storage.models import ClosureDay, Setting
+from reviewdesk.workingdays import WorkingCalendar, calendar_for
+
+DEFAULTS: dict[str, Any] = {
+    "council_name": "Demo Borough Council",
+    "region": "england-and-wales",
+    "caseload_min_per_fte": 50,
+    "caseload_max_per_fte": 70,
+    "due_soon_working_days": 10,
+    # Council rule overrides: a list of rule tables, as in a rules file (see resources/rules).
+    "rule_overrides": [],
+    # Targets (percentages) for the timeliness measures; reviewdesk defaults, set your own.
+    "targets": {
+        "lac_reviews_in_timescale": 100.0,
+        "cp_conferences_in_timescale": 100.0,
+        "participation_4_and_over": 90.0,
+        "reports_shared_with_parents_in_time": 80.0,
+    },
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """A setting's value, or its default."""
+    row = session.get(Setting, key)
+    if row is not None:
+        return row.value
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    return copy.deepcopy(DEFAULTS[key])
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    values = copy.deepcopy(DEFAULTS)
+    for row in session.scalars(select(Setting)):
+        values[row.key] = row.value
+    return values
+
+
+def closure_days(session: Session) -> dict[dt.date, str]:
+    return {row.day: row.description for row in session.scalars(select(ClosureDay))}
+
+
+def working_context(session: Session) -> tuple[RuleSet, WorkingCalendar]:
+    """The rules and the working-day calendar in force for this database."""
+    overrides = get_setting(session, "rule_overrides") or []
+    rules = with_overrides(default_rules(), overrides) if overrides else default_rules()
+    closures = frozenset(closure_days(session).items())
+    return rules, calendar_for(get_setting(session, "region"), closures)
