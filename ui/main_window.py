@@ -1,0 +1,252 @@
+"""The main window: navigation on the left, one page at a time, menus and a status bar.
+
+Its size, position and splitter state are remembered between runs (QSettings).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from reviewdesk import __version__
+from ui.context import ROLE_LABEL, AppContext
+from ui.models.case_model import uk
+from ui.pages import Page
+from ui.prompts import prompts
+
+PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, settings: QSettings | None = None) -> None:
+        super().__init__()
+        from ui.pages.cases import CasesPage
+        from ui.pages.dashboard import DashboardPage
+        from ui.pages.diary import DiaryPage
+        from ui.pages.settings import SettingsPage
+        from ui.pages.workload import WorkloadPage
+
+        self.ctx = ctx
+        self.settings = settings or QSettings()
+        council = ctx.council_name()
+        self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
+        self.setAccessibleName("reviewdesk main window")
+
+        self.dashboard = DashboardPage(ctx)
+        self.cases = CasesPage(ctx)
+        self.diary = DiaryPage(ctx)
+        self.workload = WorkloadPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.pages: list[Page] = [
+            self.dashboard,
+            self.cases,
+            self.diary,
+            self.workload,
+            self.settings_page,
+        ]
+        self.dashboard.open_cases.connect(self._open_case_list)
+        self.dashboard.open_child.connect(self.open_child)
+        self.diary.open_child.connect(self.open_child)
+        self.workload.open_cases.connect(self._open_case_list)
+        self.settings_page.calendar_changed.connect(self._calendar_changed)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for n, name in enumerate(PAGE_NAMES, start=1):
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name} (Ctrl+{n})")
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            page.setAccessibleName(f"{page.title} page")
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_layout()
+        self.nav.setCurrentRow(0)
+
+    # --- menus ----------------------------------------------------------------------------
+    def _action(self, text: str, shortcut, slot, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.refresh_action = self._action(
+            "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh_all, tip="Reload the data"
+        )
+        file_menu.addAction(self.refresh_action)
+        self.demo_action = self._action(
+            "Create &demo authority…", None, self.offer_demo, tip="Fill an empty database"
+        )
+        self.demo_action.setEnabled(self.ctx.can_edit_settings)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+
+        view = bar.addMenu("&View")
+        self.page_actions = []
+        for n, name in enumerate(PAGE_NAMES):
+            action = self._action(
+                f"&{name}", f"Ctrl+{n + 1}", lambda _c=False, i=n: self.nav.setCurrentRow(i)
+            )
+            self.page_actions.append(action)
+            view.addAction(action)
+        view.addSeparator()
+        self.find_action = self._action(
+            "&Find a child…", QKeySequence.StandardKey.Find, self.focus_search
+        )
+        view.addAction(self.find_action)
+
+        diary = bar.addMenu("&Diary")
+        diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
+        diary.addAction(self._action("&Next week", "Alt+Right", self._next_week))
+        diary.addAction(self._action("&This week", "Alt+Home", self._this_week))
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About reviewdesk", None, self.about))
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.db_label = QLabel(f"Database: {self.ctx.database_label()}")
+        self.db_label.setAccessibleName("Database in use")
+        self.user_label = QLabel(f"{self.ctx.db.username} — {ROLE_LABEL[self.ctx.role]}")
+        self.user_label.setAccessibleName("Signed-in user and role")
+        self.as_of_label = QLabel(f"As of {uk(self.ctx.as_of)}")
+        self.as_of_label.setAccessibleName("As-of date")
+        self.calendar_label = QLabel()
+        self._calendar_status()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.calendar_label)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.as_of_label)
+
+    def _calendar_status(self) -> None:
+        if self.ctx.calendar_is_real:
+            region = getattr(self.ctx.calendar, "region", "")
+            self.calendar_label.setText(f"Calendar: {region.replace('-', ' ').title()}")
+        else:
+            self.calendar_label.setText("Calendar: weekends only (bank holidays not loaded)")
+
+    # --- pages ----------------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        page = self.pages[index]
+        self.stack.setCurrentWidget(page)
+        page.ensure_loaded()
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()
+
+    def refresh_all(self) -> None:
+        for page in self.pages:
+            if page._loaded or page is self.current_page():
+                page._loaded = True
+                page.refresh()
+
+    def load_initial_data(self) -> None:
+        """Load the pages people look at first (the smoke check calls this too)."""
+        self.dashboard.ensure_loaded()
+        self.cases.ensure_loaded()
+
+    def focus_search(self) -> None:
+        self.show_page(1)
+        self.cases.show_list()
+        self.cases.list.search.setFocus()
+        self.cases.list.search.selectAll()
+
+    def open_child(self, child_id: int) -> None:
+        self.show_page(1)
+        self.cases.open_child(child_id)
+
+    def _open_case_list(self, child_ids, caption: str) -> None:
+        self.show_page(1)
+        self.cases.show_list()
+        self.cases.list.show_only(child_ids, caption)
+
+    def _prev_week(self) -> None:
+        self.show_page(2)
+        self.diary.move_weeks(-1)
+
+    def _next_week(self) -> None:
+        self.show_page(2)
+        self.diary.move_weeks(1)
+
+    def _this_week(self) -> None:
+        self.show_page(2)
+        self.diary.go_to(self.ctx.as_of)
+
+    def _calendar_changed(self) -> None:
+        self.ctx.reload_calendar()
+        self._calendar_status()
+        self.refresh_all()
+
+    def about(self) -> None:
+        prompts().info(
+            self,
+            f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
+            "due dates, flags, scheduling and packs.",
+        )
+
+    def offer_demo(self) -> None:
+        from ui.first_run import offer_demo
+
+        if offer_demo(self, self.ctx, ask=False):
+            self.refresh_all()
+
+    # --- layout memory --------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.settings.value("main/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "PAGE_NAMES"]

@@ -1,0 +1,8 @@
+"""Qt item models over the core's query results."""
+
+from PySide6.QtCore import Qt
+
+#: The raw, comparable value of a cell (a date, not its text); used for sorting.
+SortRole = Qt.ItemDataRole.UserRole + 1
+#: The database id of the row's record.
+IdRole = Qt.ItemDataRole.UserRole + 2
