@@ -1,0 +1,83 @@
+"""The PyInstaller bundle runs on its own: the window offscreen, the CLI, rules, migrations.
+
+Built once per session by packaging/build.sh (about a minute or two of CPU)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from reviewdesk.cli.main import build_parser
+from tests.packaging.conftest import ROOT, app_env, run
+
+pytestmark = [pytest.mark.packaging, pytest.mark.slow, pytest.mark.timeout(1800)]
+
+
+def _run(bundle, *args):
+    return run([bundle.executable, *args], cwd=bundle.workdir, env=app_env(bundle.workdir))
+
+
+def test_bundle_carries_resources_and_migrations(bundle) -> None:
+    for path in sorted((ROOT / "resources").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(ROOT)
+            assert (bundle.internal / rel).is_file(), f"{rel} is missing from the bundle"
+    migrations = ROOT / "reviewdesk" / "storage" / "migrations"
+    for path in sorted(migrations.rglob("*")) if migrations.is_dir() else []:
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(ROOT)
+            assert (bundle.internal / rel).is_file(), f"{rel} is missing from the bundle"
+
+
+def test_smoke_opens_the_window(bundle) -> None:
+    db = bundle.workdir / "smoke.sqlite"
+    result = _run(bundle, "--smoke", "--db", db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "smoke check passed" in result.stdout + result.stderr
+    with sqlite3.connect(db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"child", "meeting"} <= tables
+    if (ROOT / "reviewdesk" / "storage" / "migrations" / "env.py").is_file():
+        assert "alembic_version" in tables  # the schema was made by the bundled migrations
+
+
+def test_calendar_add(bundle) -> None:
+    result = _run(
+        bundle, "--db", bundle.workdir / "cal.sqlite", "calendar", "add", "2024-03-25", "20"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "2024-04-24",
+        "Wed 24/04/2024: 20 working days after Mon 25/03/2024",
+        "skipping Good Friday (Fri 29/03/2024), Easter Monday (Mon 01/04/2024)",
+    ]
+
+
+def test_scottish_holidays_load(bundle) -> None:
+    """`holidays` imports its country modules lazily; the bundle must carry them."""
+    result = _run(bundle, "calendar", "holidays", "2024", "--region", "scotland")
+    assert result.returncode == 0, result.stderr
+    assert "Saint Andrew" in result.stdout and "2024-01-02" in result.stdout
+
+
+def test_rules_come_from_the_bundle(bundle) -> None:
+    result = _run(bundle, "rules")
+    assert result.returncode == 0, result.stderr
+    origin = next(line for line in result.stdout.splitlines() if line.startswith("from: "))
+    assert str(bundle.internal / "resources" / "rules") in origin
+    assert "lac.review.first" in result.stdout
+
+
+def test_every_command_is_bundled(bundle) -> None:
+    """Sub-command modules are imported by name (COMMAND_MODULES): all must be frozen in."""
+    result = _run(bundle, "--help")
+    assert result.returncode == 0, result.stderr
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    missing = [name for name in commands if name not in result.stdout]
+    assert not missing, f"commands missing from the bundle: {missing}"
+
+
+def test_postgres_driver_is_bundled(bundle) -> None:
+    """psycopg's C driver is loaded by name; without it PostgreSQL use would fail late."""
+    assert list((bundle.internal / "psycopg_binary").glob("pq*")), "psycopg_binary.pq missing"

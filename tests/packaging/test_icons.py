@@ -1,0 +1,68 @@
+"""The app icon: an SVG Qt can draw, PNGs of every size, and .ico/.icns holding those PNGs."""
+
+from __future__ import annotations
+
+import importlib.util
+import struct
+
+import pytest
+
+from tests.packaging.conftest import ROOT
+
+ICONS = ROOT / "resources" / "icons"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def make_icons():
+    # loaded by path: a folder called `packaging` would clash with the `packaging` library
+    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "packaging/make_icons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_every_png_size_is_there(make_icons) -> None:
+    for size in make_icons.PNG_SIZES:
+        data = (ICONS / f"reviewdesk-{size}.png").read_bytes()
+        assert png_size(data) == (size, size)
+        assert data[25] == 6, f"{size} px PNG is not RGBA"  # colour type 6: transparency kept
+
+
+def test_ico_holds_the_pngs(make_icons) -> None:
+    data = (ICONS / "reviewdesk.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", data[:6])
+    assert (reserved, kind, count) == (0, 1, len(make_icons.ICO_SIZES))
+    for i, size in enumerate(make_icons.ICO_SIZES):
+        w, h, _, _, planes, bpp, length, offset = struct.unpack(
+            "<BBBBHHII", data[6 + 16 * i : 22 + 16 * i]
+        )
+        assert (w or 256, h or 256, planes, bpp) == (size, size, 1, 32)
+        assert data[offset : offset + length] == (ICONS / f"reviewdesk-{size}.png").read_bytes()
+
+
+def test_icns_holds_the_pngs(make_icons) -> None:
+    data = (ICONS / "reviewdesk.icns").read_bytes()
+    assert data[:4] == b"icns" and struct.unpack(">I", data[4:8])[0] == len(data)
+    found, pos = {}, 8
+    while pos < len(data):
+        kind, length = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+        found[kind] = png_size(data[pos + 8 : pos + length])[0]
+        pos += length
+    assert found == {kind: size for kind, size in make_icons.ICNS_TYPES}
+
+
+def test_svg_renders(make_icons, qapp) -> None:
+    """The SVG is drawable by Qt, and the 16 px rendering is not blank."""
+    data = make_icons.render_png(ICONS / "reviewdesk.svg", 16)
+    assert png_size(data) == (16, 16)
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(data, "PNG")
+    opaque = sum(image.pixelColor(x, y).alpha() > 200 for x in range(16) for y in range(16))
+    assert 100 < opaque < 256  # mostly page, with transparent rounded corners
