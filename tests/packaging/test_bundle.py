@@ -81,3 +81,38 @@ def test_every_command_is_bundled(bundle) -> None:
 def test_postgres_driver_is_bundled(bundle) -> None:
     """psycopg's C driver is loaded by name; without it PostgreSQL use would fail late."""
     assert list((bundle.internal / "psycopg_binary").glob("pq*")), "psycopg_binary.pq missing"
+
+
+def test_linux_user_install_and_uninstall(bundle, tmp_path) -> None:
+    """packaging/linux/install.sh puts the bundle, menu entry and icons under the user's home;
+    the installed entry still validates and its command runs."""
+    home = tmp_path / "home"
+    env = app_env(home)
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / "share"), PREFIX=str(home / "local"))
+    script = ROOT / "packaging" / "linux" / "install.sh"
+    result = run(["bash", script, bundle.folder], cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    desktop = home / "share" / "applications" / "io.github.reviewdesk.ReviewDesk.desktop"
+    installed = home / "local" / "lib" / "reviewdesk" / "reviewdesk"
+    assert f"Exec={installed}\n" in desktop.read_text()
+    check = run(["desktop-file-validate", desktop], cwd=tmp_path, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    icons = home / "share" / "icons" / "hicolor"
+    assert (icons / "48x48" / "apps" / "io.github.reviewdesk.ReviewDesk.png").is_file()
+    assert (icons / "scalable" / "apps" / "io.github.reviewdesk.ReviewDesk.svg").is_file()
+    assert (home / "share" / "metainfo" / "io.github.reviewdesk.ReviewDesk.metainfo.xml").is_file()
+
+    command = run(
+        [home / "local" / "bin" / "reviewdesk", "calendar", "add", "2024-03-25", "20"],
+        cwd=tmp_path,
+        env=env,
+    )
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.startswith("2024-04-24\n")
+
+    result = run(["bash", script, "--uninstall"], cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert not desktop.exists() and not installed.exists()
+    assert not (home / "local" / "bin" / "reviewdesk").exists()
+    assert not list(icons.rglob("io.github.reviewdesk.ReviewDesk.*"))

@@ -56,6 +56,8 @@ def test_smoke_opens_the_window(wheel_install) -> None:
     with sqlite3.connect(db) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"child", "meeting"} <= tables
+    if (ROOT / "reviewdesk" / "storage" / "migrations" / "env.py").is_file():
+        assert "alembic_version" in tables  # the schema was made by the installed migrations
 
 
 def test_rules_come_from_the_wheel(wheel_install) -> None:
