@@ -8,10 +8,10 @@ import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
 
+from reviewdesk.paths import APP_ID
 from tests.packaging.conftest import ROOT
 
 LINUX = ROOT / "packaging" / "linux"
-APP_ID = "io.github.reviewdesk.ReviewDesk"
 DESKTOP = LINUX / f"{APP_ID}.desktop"
 METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
 
