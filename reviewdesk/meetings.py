@@ -166,7 +166,10 @@ def record_outcome(
     """Record a meeting as held (in one or more parts) with its outcome and reports."""
     meeting = _get(session, meeting_id)
     validate_outcome(meeting, outcome, late=late)
-    if outcome.late_reason_id is not None and session.get(LateReason, outcome.late_reason_id) is None:
+    if (
+        outcome.late_reason_id is not None
+        and session.get(LateReason, outcome.late_reason_id) is None
+    ):
         raise InvalidInput(f"reason: unknown late reason {outcome.late_reason_id}")
     parts = sorted(outcome.parts)
     meeting.parts.clear()

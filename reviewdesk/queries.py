@@ -574,11 +574,14 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
     from reviewdesk.codes import DEFAULT_LATE_REASONS
     from reviewdesk.storage.models import LateReason
 
-    rows = [(i, t) for i, t in session.execute(
-        select(LateReason.id, LateReason.text).where(LateReason.active.is_(True)).order_by(
-            LateReason.id
+    rows = [
+        (i, t)
+        for i, t in session.execute(
+            select(LateReason.id, LateReason.text)
+            .where(LateReason.active.is_(True))
+            .order_by(LateReason.id)
         )
-    )]
+    ]
     if not rows:
         for text in DEFAULT_LATE_REASONS:
             session.add(LateReason(text=text))

@@ -76,8 +76,9 @@ def launch(
 
     if smoke:
         try:
-            settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                 "reviewdesk", "smoke-check")
+            settings = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, "reviewdesk", "smoke-check"
+            )
             window = build_main_window(ctx, settings=settings)
             window.load_initial_data()
             app.processEvents()

@@ -3,6 +3,8 @@ and the bundled stylesheet (which takes its colours from the palette)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -52,10 +54,8 @@ def apply_theme(app: QApplication) -> None:
     system switches between light and dark."""
     app.setStyle("Fusion")
     _apply_palette(app)
-    try:
+    with contextlib.suppress(OSError):  # the window still works with the plain style
         app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
-    except OSError:
-        pass  # the window still works with the plain style
     hints = QGuiApplication.styleHints()
     hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
 

@@ -196,8 +196,6 @@ class DashboardPage(Page):
 
         with self.ctx.db.session() as s:
             rows = monthly(s, as_of=self.ctx.as_of)
-        figures = [
-            MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows
-        ]
+        figures = [MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows]
         self.chart.empty_text = "No meetings were due in these months."
         self.chart.set_figures(figures, getattr(rows, "target", None))

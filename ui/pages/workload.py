@@ -12,17 +12,17 @@ from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, Caseload
 from ui import theme
 from ui.context import AppContext, setting
-from ui.models import IdRole, SortRole
+from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
 
 DEFAULT_RANGE = (50, 70)  # IRO Handbook: 50-70 children per full-time IRO
 
 
 def caseload_range(ctx: AppContext) -> tuple[int, int]:
-    value = setting(ctx.db, "caseload_range", list(DEFAULT_RANGE))
     try:
-        low, high = int(value[0]), int(value[1])
-    except (TypeError, ValueError, IndexError):
+        low = int(setting(ctx.db, "caseload_min_per_fte", DEFAULT_RANGE[0]))
+        high = int(setting(ctx.db, "caseload_max_per_fte", DEFAULT_RANGE[1]))
+    except (TypeError, ValueError):
         return DEFAULT_RANGE
     return low, high
 
@@ -41,10 +41,10 @@ class WorkloadModel(QAbstractTableModel):
         self.range = caseload_range
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -82,9 +82,7 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
-            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(
-                self.rag(r)
-            )
+            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(self.rag(r))
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
