@@ -149,12 +149,15 @@ def _like_pattern(word: str) -> str:
 
 def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select:
     for word in filt.text.split():
-        pattern = _like_pattern(word)
+        # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
+        variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
         stmt = stmt.where(
             or_(
-                Child.first_name.ilike(pattern, escape="\\"),
-                Child.last_name.ilike(pattern, escape="\\"),
-                Child.local_id.ilike(pattern, escape="\\"),
+                *(
+                    column.ilike(_like_pattern(v), escape="\\")
+                    for v in variants
+                    for column in (Child.first_name, Child.last_name, Child.local_id)
+                )
             )
         )
     if filt.team_id is not None:

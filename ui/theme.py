@@ -56,8 +56,10 @@ def apply_theme(app: QApplication) -> None:
     _apply_palette(app)
     with contextlib.suppress(OSError):  # the window still works with the plain style
         app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
-    hints = QGuiApplication.styleHints()
-    hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+    if not app.property("reviewdesk_theme_watch"):
+        app.setProperty("reviewdesk_theme_watch", True)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
 
 
 def _apply_palette(app: QApplication) -> None:

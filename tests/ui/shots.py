@@ -58,9 +58,9 @@ def main(argv: list[str]) -> int:
     window.show()
     window.load_initial_data()
     files = take(out, window, app)
+    from reviewdesk import queries
     from ui.dialogs.booking import BookingDialog
     from ui.dialogs.recording import RecordingDialog
-    from reviewdesk import queries
     from ui.duedates import due_items
 
     with db.session() as s:

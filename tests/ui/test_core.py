@@ -31,6 +31,10 @@ def test_case_ids_sort_by_name_and_filter_by_words(db, sample) -> None:
             "Aoife Ní Dhomhnaill",
         }
         assert queries.case_ids(s, CaseFilter(text="zoë"), as_of=AS_OF) == [sample["zoe"]]
+        assert queries.case_ids(s, CaseFilter(text="ó briain"), as_of=AS_OF) == [sample["zoe"]]
+        assert queries.case_ids(s, CaseFilter(text="ŁUKASZ"), as_of=AS_OF) == [
+            sample["lukasz_child"]
+        ]
         assert queries.case_ids(s, CaseFilter(text="C0002"), as_of=AS_OF) == [
             sample["lukasz_child"]
         ]
