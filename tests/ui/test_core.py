@@ -180,21 +180,21 @@ def test_meeting_writes_validate_and_record(db, sample) -> None:
         cancel_meeting(s, new_id, "  ")
     with db.session() as s:
         cancel_meeting(s, new_id, "Family bereavement")
+    pn0 = Outcome(parts=[D(2024, 4, 9)], participation="PN0")
     with db.session() as s, pytest.raises(InvalidInput, match="PN0"):
-        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 11)], participation="PN0"))
+        record_outcome(s, sample["zoe_first"], pn0, as_of=AS_OF)
     with db.session() as s, pytest.raises(InvalidInput, match="reason"):
-        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 11)]), late=True)
+        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 9)]), late=True)
+    with db.session() as s, pytest.raises(InvalidInput, match="in the future"):
+        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 11)]), as_of=AS_OF)
+    two_parts = Outcome(parts=[D(2024, 4, 9), D(2024, 4, 2)], participation="PN1", quorate=True)
     with db.session() as s:
-        record_outcome(
-            s,
-            sample["zoe_first"],
-            Outcome(parts=[D(2024, 4, 11), D(2024, 4, 18)], participation="PN1", quorate=True),
-        )
+        record_outcome(s, sample["zoe_first"], two_parts, as_of=AS_OF)
     with db.session() as s:
         detail = queries.child_detail(s, sample["zoe"])
         held = next(m for m in detail.meetings if m.id == sample["zoe_first"])
-        assert held.status == "held" and held.held_date == D(2024, 4, 18)
-        assert held.parts == (D(2024, 4, 11), D(2024, 4, 18))
+        assert held.status == "held" and held.held_date == D(2024, 4, 9)
+        assert held.parts == (D(2024, 4, 2), D(2024, 4, 9))
 
 
 def test_caseloads_count_open_cases_per_iro(db, sample) -> None:

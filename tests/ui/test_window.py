@@ -228,28 +228,29 @@ def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
 
 
 def test_background_task_reports_progress_result_and_failure(qtbot) -> None:
+    import threading
+
     from ui.tasks import run_in_background
 
-    seen = []
+    seen, results, failures, threads = [], [], [], []
 
     def work(progress):
+        threads.append(threading.current_thread())
         for n in range(3):
             progress(n + 1, 3, "step")
         return "done"
 
-    with qtbot.waitSignal(
-        run_in_background(work, on_progress=lambda d, t, s: seen.append(d)).signals.finished
-    ) as blocker:
-        pass
-    assert blocker.args == ["done"]
-    qtbot.waitUntil(lambda: seen == [1, 2, 3], timeout=2000)
+    run_in_background(work, on_progress=lambda d, t, s: seen.append(d), on_success=results.append)
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+    assert seen == [1, 2, 3]
+    assert threads[0] is not threading.main_thread()
 
     def broken(_progress):
         raise ValueError("bad")
 
-    with qtbot.waitSignal(run_in_background(broken).signals.failed) as blocker:
-        pass
-    assert isinstance(blocker.args[0], ValueError)
+    run_in_background(broken, on_failure=failures.append)
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=5000)
+    assert isinstance(failures[0], ValueError)
 
 
 def test_first_run_without_the_demo_generator_says_so(ctx, prompts_recorder, monkeypatch) -> None:

@@ -78,7 +78,7 @@ class RecordingDialog(QDialog):
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
         self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
         self.setMinimumWidth(600)
-        held_default = meeting.held_date or meeting.booked_date or ctx.as_of
+        held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
             reasons = queries.late_reasons(s)
@@ -244,7 +244,13 @@ class RecordingDialog(QDialog):
     def save(self) -> None:
         try:
             with self.ctx.db.session() as s:
-                record_outcome(s, self.meeting.id, self.outcome_value(), late=self.late.isChecked())
+                record_outcome(
+                    s,
+                    self.meeting.id,
+                    self.outcome_value(),
+                    late=self.late.isChecked(),
+                    as_of=self.ctx.as_of,
+                )
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))
             return
