@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from reviewdesk import __version__
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.storage.db import open_database
+from ui import noneguard
 from ui.context import AppContext
 from ui.errors import friendly_message, install_excepthook, write_log
 from ui.prompts import prompts
@@ -36,6 +37,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("reviewdesk")
     QGuiApplication.setDesktopFileName("reviewdesk")
+    noneguard.install(app)
     apply_theme(app)
     return app
 

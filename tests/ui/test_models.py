@@ -39,6 +39,14 @@ def test_case_list_model(qtmodeltester, ctx, sample) -> None:
     model.set_filter(CaseFilter(text="Łukasz"))
     assert [model.child_id(r) for r in range(model.rowCount())] == [sample["lukasz_child"]]
     qtmodeltester.check(model)
+    # Case and accents are ignored when searching: "zoe obri" finds Zoë Ó Briain.
+    model.set_filter(CaseFilter(text="zoe o bri"))
+    assert [model.child_id(r) for r in range(model.rowCount())] == [sample["zoe"]]
+    model.set_filter(CaseFilter(text="lukasz wisniewski c0002"))
+    assert model.rowCount() == 1
+    model.set_filter(CaseFilter(text="nobody"))
+    assert model.rowCount() == 0
+    qtmodeltester.check(model)
 
 
 def test_case_list_model_fetches_rows_in_pages(qtmodeltester, ctx, db) -> None:

@@ -43,17 +43,76 @@ class CaseListModel(QAbstractTableModel):
         self._descending = False
         self._ids: list[int] = []
         self._rows: dict[int, CaseRow] = {}
+        self._base_ids: list[int] = []
+        self._base_key: tuple | None = None
+        self._keys: dict[int, str] | None = None
+        self._base_keys: list[str] = []
+        self._base_keys_for: list[int] | None = None
 
     # --- loading --------------------------------------------------------------------------
-    def reload(self) -> None:
-        with self._db.session() as s:
-            ids = queries.case_ids(
-                s,
-                self._filter,
-                sort=COLUMNS[self._sort_column][0],
-                descending=self._descending,
-                as_of=self._as_of,
+    # The database sorts and applies the structural filters (team, process, open cases); the
+    # ordered ids are kept, and the words typed in the search box narrow them in memory
+    # against a folded search index (case and accents ignored), so typing stays instant.
+
+    def _base_query(self) -> tuple:
+        f = self._filter
+        return (
+            f.team_id,
+            f.iro_id,
+            f.process,
+            f.open_only,
+            f.child_ids,
+            self._sort_column,
+            self._descending,
+            self._as_of,
+        )
+
+    def _fetch_base(self) -> list[int]:
+        key = self._base_query()
+        if self._base_key != key:
+            base = CaseFilter(
+                team_id=self._filter.team_id,
+                iro_id=self._filter.iro_id,
+                process=self._filter.process,
+                open_only=self._filter.open_only,
+                child_ids=self._filter.child_ids,
             )
+            with self._db.session() as s:
+                self._base_ids = queries.case_ids(
+                    s,
+                    base,
+                    sort=COLUMNS[self._sort_column][0],
+                    descending=self._descending,
+                    as_of=self._as_of,
+                )
+            self._base_key = key
+        return self._base_ids
+
+    def _visible_ids(self) -> list[int]:
+        base = self._fetch_base()
+        words = queries.fold(self._filter.text).split()
+        if not words:
+            return list(base)
+        if self._keys is None:
+            with self._db.session() as s:
+                self._keys = queries.search_keys(s)
+        if self._base_keys_for is not base:
+            keys = self._keys
+            self._base_keys = [keys.get(cid, "") for cid in base]
+            self._base_keys_for = base
+        pairs = zip(base, self._base_keys, strict=True)
+        for word in words:  # each word narrows the list further; plain loops stay fast
+            pairs = [(cid, key) for cid, key in pairs if word in key]
+        return [cid for cid, _key in pairs]
+
+    def reload(self) -> None:
+        """Re-read everything from the database (after a change)."""
+        self._base_key = None
+        self._keys = None
+        self._apply()
+
+    def _apply(self) -> None:
+        ids = self._visible_ids()
         self.beginResetModel()
         self._ids = ids
         self._rows = {}
@@ -62,7 +121,7 @@ class CaseListModel(QAbstractTableModel):
     def set_filter(self, filt: CaseFilter) -> None:
         if filt != self._filter:
             self._filter = filt
-            self.reload()
+            self._apply()
 
     @property
     def case_filter(self) -> CaseFilter:
@@ -126,14 +185,7 @@ class CaseListModel(QAbstractTableModel):
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
-        with self._db.session() as s:
-            ids = queries.case_ids(
-                s,
-                self._filter,
-                sort=COLUMNS[column][0],
-                descending=self._descending,
-                as_of=self._as_of,
-            )
+        ids = self._visible_ids()
         old = self.persistentIndexList()
         old_ids = [self._ids[i.row()] if i.row() < len(self._ids) else None for i in old]
         self._ids = ids
