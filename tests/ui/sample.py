@@ -164,6 +164,26 @@ def fill_sample(db: Database) -> dict[str, int]:
             clerk_id=sian.id,
         )
         s.add_all([icpc, zoe_first, sian_review, rcpc])
+        for n, held in enumerate((D(2023, 2, 2), D(2023, 5, 2), D(2023, 11, 6)), start=1):
+            s.add(
+                Meeting(
+                    child_id=sian_child.id,
+                    process="lac",
+                    meeting_type="lac_review",
+                    sequence=n,
+                    period_id=p2.id,
+                    status="held",
+                    booked_date=held,
+                    booked_time=T(14, 0),
+                    held_date=held,
+                    chair_id=lukasz.id,
+                    room_id=room_b.id,
+                    participation="PN1",
+                    quorate=True,
+                    decisions_issued=held + dt.timedelta(days=4),
+                    minutes_distributed=held + dt.timedelta(days=21),
+                )
+            )
         s.flush()
         s.add_all(
             [

@@ -28,7 +28,7 @@ def take(out: Path, window, qapp) -> list[Path]:
         save(name)
     ids = window.ctx_sample_ids if hasattr(window, "ctx_sample_ids") else None
     if ids:
-        window.open_child(ids["zoe"])
+        window.open_child(ids["sian_child"])
         save("child")
         window.diary.by.setCurrentIndex(1)
         window.show_page(2)

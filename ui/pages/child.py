@@ -103,7 +103,8 @@ class ChildPage(Page):
         below_layout.addWidget(self.explanation)
         splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([420, 300])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

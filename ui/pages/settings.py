@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHeaderView,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.storage.models import ClosureDay
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
@@ -91,7 +93,8 @@ class SettingsPage(Page):
         closures = QGroupBox("Local closure days (not working days)")
         self.closures = QListWidget()
         self.closures.setAccessibleName("Local closure days")
-        self.closures.setMinimumHeight(120)
+        self.closures.setMinimumHeight(90)
+        self.closures.setMaximumHeight(150)
         self.closure_date = date_edit(ctx.as_of, "Closure day to add")
         self.closure_text = QLineEdit("Council closed")
         self.closure_text.setAccessibleName("Description of the closure day")
@@ -115,9 +118,15 @@ class SettingsPage(Page):
         self.rules.setAccessibleName("Timescale rules and their sources")
         self.rules.setHorizontalHeaderLabels(["Rule", "Timescale", "Source", "From"])
         self.rules.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.rules.horizontalHeader().setStretchLastSection(True)
+        header = self.rules.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 330), (1, 330), (3, 80)):
+            self.rules.setColumnWidth(column, width)
+        self.rules.setWordWrap(False)
         self.rules.verticalHeader().setVisible(False)
-        self.rules.setMinimumHeight(160)
+        self.rules.setMinimumHeight(480)
         self.rules_note = label("", "hint", wrap=True)
         rules_layout = QVBoxLayout(rules)
         rules_layout.addWidget(self.rules_note)
@@ -145,16 +154,28 @@ class SettingsPage(Page):
             )
         )
 
+        conventions = QGroupBox("How reviewdesk counts")
+        conventions_layout = QFormLayout(conventions)
+        for term, meaning in COUNTING_CONVENTIONS:
+            text = label(meaning, None, wrap=True)
+            text.setAccessibleName(term)
+            conventions_layout.addRow(label(f"<b>{term}</b>"), text)
+
         body = QWidget()
-        columns = QHBoxLayout(body)
+        body_layout = QVBoxLayout(body)
+        columns = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(general)
-        left.addWidget(closures, 1)
+        left.addWidget(closures)
+        left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(rules, 1)
+        right.addWidget(conventions)
         right.addWidget(database)
+        right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        body_layout.addLayout(columns)
+        body_layout.addWidget(rules)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -218,19 +239,17 @@ class SettingsPage(Page):
         rules = list(self.ctx.rules or [])
         self.rules.setRowCount(len(rules))
         for r, rule in enumerate(rules):
-            origin = rule.origin or "shipped rules"
+            origin = "council" if rule.origin == "settings" else "shipped"
             values = (
-                f"{rule.title} ({rule.id})",
+                rule.title,
                 rule.describe() if rule.enabled else "switched off",
                 f"{rule.basis}: {rule.source}",
                 origin,
             )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(value)
+                item.setToolTip(f"{rule.id}: {value}")
                 self.rules.setItem(r, c, item)
-        self.rules.resizeColumnToContents(0)
-        self.rules.resizeColumnToContents(1)
         overrides = setting(self.ctx.db, "rule_overrides", []) or []
         self.rules_note.setText(
             f"{len(rules)} rules in force. "

@@ -140,18 +140,7 @@ class WorkloadPage(Page):
         for r in rows:
             teams.setdefault(r.team or "No team", []).append(r)
         self.teams_label.setText(
-            "\n".join(
-                f"{team}: {sum(r.children for r in members):,} children, "
-                f"{sum(r.fte for r in members):.1f} FTE"
-                + (
-                    f", {sum(r.children for r in members) / sum(r.fte for r in members):.1f} "
-                    "per FTE"
-                    if sum(r.fte for r in members)
-                    else ""
-                )
-                for team, members in sorted(teams.items())
-            )
-            or "—"
+            "\n".join(_team_line(team, members) for team, members in sorted(teams.items())) or "—"
         )
 
     def _open(self, index: QModelIndex) -> None:
@@ -163,3 +152,10 @@ class WorkloadPage(Page):
                 s, CaseFilter(iro_id=r.staff_id, open_only=True), as_of=self.ctx.as_of
             )
         self.open_cases.emit(frozenset(ids), f"cases of {r.name}")
+
+
+def _team_line(team: str, members: list[Caseload]) -> str:
+    children = sum(r.children for r in members)
+    fte = sum(r.fte for r in members)
+    line = f"{team}: {children:,} {'child' if children == 1 else 'children'}, {fte:.1f} FTE"
+    return line + (f", {children / fte:.1f} per FTE" if fte else "")
