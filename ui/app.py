@@ -42,10 +42,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_main_window(ctx: AppContext, *, settings: QSettings | None = None):
+def build_main_window(
+    ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+):
     from ui.main_window import MainWindow
 
-    return MainWindow(ctx, settings=settings)
+    return MainWindow(ctx, settings=settings, background=background)
 
 
 def _show_error(message: str, log_file: Path | None) -> None:
@@ -96,7 +98,7 @@ def launch(
         return 0
 
     install_excepthook(_show_error)
-    window = build_main_window(ctx)
+    window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()
     if ctx.is_empty() and ctx.can_edit_settings:
@@ -108,6 +110,9 @@ def launch(
 
         QTimer.singleShot(0, first_run)
     status = app.exec()
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
     database.dispose()
     return int(status)
 

@@ -28,7 +28,11 @@ PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+    ) -> None:
+        """``background``: load long lists off the UI thread (the real window; tests and the
+        smoke check load synchronously)."""
         super().__init__()
         from ui.pages.cases import CasesPage
         from ui.pages.dashboard import DashboardPage
@@ -43,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("reviewdesk main window")
 
         self.dashboard = DashboardPage(ctx)
-        self.cases = CasesPage(ctx)
+        self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
         self.workload = WorkloadPage(ctx)
         self.settings_page = SettingsPage(ctx)

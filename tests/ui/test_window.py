@@ -289,3 +289,28 @@ def test_theme_follows_the_scheme(qapp, monkeypatch) -> None:
     theme.apply_theme(qapp)
     assert qapp.palette().color(qapp.palette().ColorRole.Window).lightness() > 180
     assert "navigation" in qapp.styleSheet()
+
+
+def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sample) -> None:
+    from PySide6.QtCore import Qt
+
+    win = MainWindow(
+        ctx,
+        settings=QSettings(str(tmp_path / "bg.ini"), QSettings.Format.IniFormat),
+        background=True,
+    )
+    qtbot.addWidget(win)
+    win.load_initial_data()
+    view = win.cases.list
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    assert view.count.text() == "3 children"
+    with qtbot.waitSignal(view.model.modelReset, timeout=5000):
+        view.model.sort(1, Qt.SortOrder.DescendingOrder)
+    ids = [view.model.data(view.model.index(r, 1)) for r in range(3)]
+    assert ids == ["C0003", "C0002", "C0001"]
+    view.search.setText("zoe")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert view.model.child_id(0) == sample["zoe"]
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
