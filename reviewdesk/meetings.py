@@ -135,11 +135,15 @@ def _age_on(dob: dt.date, day: dt.date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def validate_outcome(meeting: Meeting, outcome: Outcome, *, late: bool) -> None:
+def validate_outcome(
+    meeting: Meeting, outcome: Outcome, *, late: bool, as_of: dt.date | None = None
+) -> None:
     """Raise InvalidInput for an outcome that cannot be right."""
     if not outcome.parts:
         raise InvalidInput("held date: give the date the meeting was held")
     held = max(outcome.parts)
+    if as_of is not None and held > as_of:
+        raise InvalidInput(f"held date: {held:%d/%m/%Y} is in the future")
     if outcome.participation is not None:
         if outcome.participation not in PARTICIPATION:
             raise InvalidInput(f"participation: unknown code {outcome.participation!r}")
@@ -161,12 +165,21 @@ def validate_outcome(meeting: Meeting, outcome: Outcome, *, late: bool) -> None:
 
 
 def record_outcome(
-    session: Session, meeting_id: int, outcome: Outcome, *, late: bool = False
+    session: Session,
+    meeting_id: int,
+    outcome: Outcome,
+    *,
+    late: bool = False,
+    as_of: dt.date | None = None,
 ) -> Meeting:
-    """Record a meeting as held (in one or more parts) with its outcome and reports."""
+    """Record a meeting as held (in one or more parts) with its outcome and reports.
+    A held date after ``as_of`` (default today) is refused."""
     meeting = _get(session, meeting_id)
-    validate_outcome(meeting, outcome, late=late)
-    if outcome.late_reason_id is not None and session.get(LateReason, outcome.late_reason_id) is None:
+    validate_outcome(meeting, outcome, late=late, as_of=as_of or dt.date.today())
+    if (
+        outcome.late_reason_id is not None
+        and session.get(LateReason, outcome.late_reason_id) is None
+    ):
         raise InvalidInput(f"reason: unknown late reason {outcome.late_reason_id}")
     parts = sorted(outcome.parts)
     meeting.parts.clear()

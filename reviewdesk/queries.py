@@ -8,6 +8,7 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,12 +150,15 @@ def _like_pattern(word: str) -> str:
 
 def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select:
     for word in filt.text.split():
-        pattern = _like_pattern(word)
+        # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
+        variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
         stmt = stmt.where(
             or_(
-                Child.first_name.ilike(pattern, escape="\\"),
-                Child.last_name.ilike(pattern, escape="\\"),
-                Child.local_id.ilike(pattern, escape="\\"),
+                *(
+                    column.ilike(_like_pattern(v), escape="\\")
+                    for v in variants
+                    for column in (Child.first_name, Child.last_name, Child.local_id)
+                )
             )
         )
     if filt.team_id is not None:
@@ -574,11 +578,14 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
     from reviewdesk.codes import DEFAULT_LATE_REASONS
     from reviewdesk.storage.models import LateReason
 
-    rows = [(i, t) for i, t in session.execute(
-        select(LateReason.id, LateReason.text).where(LateReason.active.is_(True)).order_by(
-            LateReason.id
+    rows = [
+        (i, t)
+        for i, t in session.execute(
+            select(LateReason.id, LateReason.text)
+            .where(LateReason.active.is_(True))
+            .order_by(LateReason.id)
         )
-    )]
+    ]
     if not rows:
         for text in DEFAULT_LATE_REASONS:
             session.add(LateReason(text=text))
@@ -659,3 +666,24 @@ def unallocated_cases(session: Session, *, as_of: dt.date | None = None) -> int:
         )
     )
     return int(lac or 0) + int(cp or 0)
+
+
+# --- search keys ----------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Text folded for searching: case and accents ignored, so "zoe" finds "Zoë" and
+    "obriain" does not need the "Ó"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ł", "l")
+
+
+def search_keys(session: Session) -> dict[int, str]:
+    """Every child's folded "first last id" text, keyed by id: the case list's search index."""
+    rows = session.execute(select(Child.id, Child.first_name, Child.last_name, Child.local_id))
+    return {cid: fold(f"{first} {last} {local_id}") for cid, first, last, local_id in rows}
+
+
+def matches(key: str, text: str) -> bool:
+    """Whether a folded search key holds every word of ``text``."""
+    return all(word in key for word in fold(text).split())

@@ -54,10 +54,17 @@ class Clash:
 
     resource: str  # "chair", "room" or "clerk"
     other_meeting_id: int
+    other_start: dt.time | None = None
+    other_minutes: int = 90
 
     def message(self) -> str:
         names = {"chair": "The chair", "room": "The room", "clerk": "The clerk"}
-        return f"{names[self.resource]} is already booked then (meeting {self.other_meeting_id})"
+        when = "all day"
+        if self.other_start is not None:
+            begin = dt.datetime.combine(dt.date.min, self.other_start)
+            end = begin + dt.timedelta(minutes=self.other_minutes)
+            when = f"{begin:%H:%M}–{end:%H:%M}"
+        return f"{names[self.resource]} is already booked {when} (meeting {self.other_meeting_id})"
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def clashes_between(proposal: Booking, others: Iterable[Booking]) -> list[Clash]
         for resource in ("chair", "room", "clerk"):
             mine = getattr(proposal, f"{resource}_id")
             if mine is not None and mine == getattr(other, f"{resource}_id"):
-                found.append(Clash(resource, other.meeting_id or 0))
+                found.append(Clash(resource, other.meeting_id or 0, other.start, other.minutes))
     return found
 
 
@@ -176,7 +183,9 @@ def check_booking(
     if not calendar.is_working_day(proposal.day):
         reason = calendar.non_working_reason(proposal.day) or "not a working day"
         check.warnings.append(
-            BookingWarning("non_working", f"{proposal.day:%d/%m/%Y} is not a working day ({reason})")
+            BookingWarning(
+                "non_working", f"{proposal.day:%d/%m/%Y} is not a working day ({reason})"
+            )
         )
     check.clashes = clashes_between(proposal, bookings_on(session, [proposal.day]))
     for clash in check.clashes:

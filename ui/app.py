@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from reviewdesk import __version__
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.storage.db import open_database
+from ui import noneguard
 from ui.context import AppContext
 from ui.errors import friendly_message, install_excepthook, write_log
 from ui.prompts import prompts
@@ -36,14 +37,17 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("reviewdesk")
     QGuiApplication.setDesktopFileName("reviewdesk")
+    noneguard.install(app)
     apply_theme(app)
     return app
 
 
-def build_main_window(ctx: AppContext, *, settings: QSettings | None = None):
+def build_main_window(
+    ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+):
     from ui.main_window import MainWindow
 
-    return MainWindow(ctx, settings=settings)
+    return MainWindow(ctx, settings=settings, background=background)
 
 
 def _show_error(message: str, log_file: Path | None) -> None:
@@ -76,8 +80,9 @@ def launch(
 
     if smoke:
         try:
-            settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                 "reviewdesk", "smoke-check")
+            settings = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, "reviewdesk", "smoke-check"
+            )
             window = build_main_window(ctx, settings=settings)
             window.load_initial_data()
             app.processEvents()
@@ -93,7 +98,7 @@ def launch(
         return 0
 
     install_excepthook(_show_error)
-    window = build_main_window(ctx)
+    window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()
     if ctx.is_empty() and ctx.can_edit_settings:
@@ -105,6 +110,9 @@ def launch(
 
         QTimer.singleShot(0, first_run)
     status = app.exec()
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
     database.dispose()
     return int(status)
 

@@ -1,8 +1,8 @@
 """What every page needs: the open database, the user's role, the working-day calendar, the
 as-of date, and which optional parts of the core are installed.
 
-Optional parts (calendar, due-date engine, flags, demo generator) are imported lazily; when one
-is missing the pages show an honest empty state instead of made-up figures.
+Optional parts (flags, measures, demo generator) are imported lazily; when one is missing the
+pages show an honest empty state instead of made-up figures.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from types import ModuleType
 from sqlalchemy import func, select
 
 from reviewdesk.codes import Role
+from reviewdesk.rules import RuleSet
+from reviewdesk.settings import get_setting, set_setting, working_context
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Child, ClosureDay, Setting, User
+from reviewdesk.storage.models import Child, Setting, User
+from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
 
@@ -29,65 +32,29 @@ def optional_module(name: str) -> ModuleType | None:
         return None
 
 
-class WeekendsOnlyCalendar:
-    """Stand-in used only while ``reviewdesk.workingdays`` is not installed: knows weekends,
-    not bank holidays. The status bar says so."""
-
-    region = DEFAULT_REGION
-
-    def is_working_day(self, d: dt.date) -> bool:
-        return d.weekday() < 5
-
-    def non_working_reason(self, d: dt.date) -> str | None:
-        return d.strftime("%A") if d.weekday() >= 5 else None
-
-    def on_or_before(self, d: dt.date) -> dt.date:
-        while not self.is_working_day(d):
-            d -= dt.timedelta(days=1)
-        return d
-
-    def on_or_after(self, d: dt.date) -> dt.date:
-        while not self.is_working_day(d):
-            d += dt.timedelta(days=1)
-        return d
-
-    def holidays(self, year: int) -> list[tuple[dt.date, str]]:
-        return []
-
-
 def setting(db: Database, key: str, default=None):
+    """A council setting (``reviewdesk.settings``), or ``default`` for an unknown key."""
     with db.session() as s:
-        row = s.get(Setting, key)
-        return default if row is None else row.value
+        try:
+            return get_setting(s, key)
+        except KeyError:
+            row = s.get(Setting, key)
+            return default if row is None else row.value
 
 
 def save_setting(db: Database, key: str, value) -> None:
     with db.session() as s:
-        row = s.get(Setting, key)
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-
-
-def build_calendar(db: Database):
-    """The council's working-day calendar: its region and local closure days."""
-    module = optional_module("reviewdesk.workingdays")
-    region = setting(db, "region", DEFAULT_REGION) or DEFAULT_REGION
-    if module is None:
-        return WeekendsOnlyCalendar(), False
-    with db.session() as s:
-        closures = {c.day: c.description for c in s.scalars(select(ClosureDay))}
-    try:
-        return module.WorkingCalendar(region=region, closures=closures), True
-    except Exception:  # noqa: BLE001 - a bad stored region must not stop the window opening
-        return module.WorkingCalendar(closures=closures), True
+        set_setting(s, key, value)
 
 
 def user_role(db: Database) -> Role:
-    """The signed-in user's role: from the user table; with no users set up at all, the person
-    running the app on their own database is its administrator."""
+    """The signed-in user's role (storage's users module when installed). With no users set
+    up, the person running the app on their own database is its administrator; once users
+    exist, someone not on the list may only read."""
+    users = optional_module("reviewdesk.storage.users")
     with db.session() as s:
+        if users is not None and hasattr(users, "role_of"):
+            return Role(users.role_of(s, db.username))
         user = s.scalar(select(User).where(User.username == db.username))
         if user is not None and user.active:
             return Role(user.role)
@@ -107,22 +74,19 @@ class AppContext:
     db: Database
     as_of: dt.date = field(default_factory=dt.date.today)
     role: Role = Role.ADMINISTRATOR
-    calendar: object = field(default_factory=WeekendsOnlyCalendar)
-    calendar_is_real: bool = False
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    rules: RuleSet | None = None
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
-        calendar, real = build_calendar(db)
-        return cls(
-            db=db,
-            as_of=as_of or dt.date.today(),
-            role=user_role(db),
-            calendar=calendar,
-            calendar_is_real=real,
-        )
+        ctx = cls(db=db, as_of=as_of or dt.date.today(), role=user_role(db))
+        ctx.reload_calendar()
+        return ctx
 
     def reload_calendar(self) -> None:
-        self.calendar, self.calendar_is_real = build_calendar(self.db)
+        """Rules and calendar in force (after the region, closures or overrides change)."""
+        with self.db.session() as s:
+            self.rules, self.calendar = working_context(s)
 
     # What the role allows ------------------------------------------------------------------
     @property
@@ -143,6 +107,9 @@ class AppContext:
 
     def council_name(self) -> str:
         return setting(self.db, "council_name", "") or ""
+
+    def region_label(self) -> str:
+        return REGION_LABELS.get(self.calendar.region, self.calendar.region)
 
     def database_label(self) -> str:
         url = self.db.url

@@ -1,45 +1,27 @@
-"""Due dates from the core's engine, for the pages that show them.
-
-The engine (``reviewdesk.engine``) may not be installed yet on this branch; then
-:func:`due_items` returns None and the pages say the due dates are not available, rather than
-guessing.
-"""
+"""Due dates for the pages, from ``reviewdesk.casedues`` with the rules and calendar in force."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from reviewdesk.casedues import MeetingDue, child_dues, next_due_if_held
 from reviewdesk.queries import ChildDetail
-from ui.context import AppContext, optional_module
+from ui.context import AppContext
+
+DueItem = MeetingDue
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One due date of a child's: what is due, by when, and why."""
-
-    label: str
-    due: dt.date
-    book_by: dt.date | None
-    explanation: str
-    meeting_id: int | None = None
-    held: dt.date | None = None
-    in_timescale: bool | None = None
-    process: str = ""
+def due_items(ctx: AppContext, detail: ChildDetail) -> list[MeetingDue]:
+    """Every due date of the child's meetings, oldest first."""
+    with ctx.db.session() as s:
+        return child_dues(s, detail.id, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of)
 
 
-def engine_available() -> bool:
-    return optional_module("reviewdesk.engine") is not None
-
-
-def due_items(ctx: AppContext, detail: ChildDetail) -> list[DueItem] | None:
-    """Every due date of the child's meetings, oldest first; None without the engine."""
-    engine = optional_module("reviewdesk.engine")
-    if engine is None:
-        return None
-    return []
-
-
-def next_due_after_held(ctx: AppContext, detail: ChildDetail, meeting_id: int, held: dt.date):
-    """The next meeting's due date if ``meeting_id`` is held on ``held``; None without engine."""
-    return None
+def next_due_after_held(
+    ctx: AppContext, detail: ChildDetail, meeting_id: int, held: dt.date
+) -> MeetingDue | None:
+    """The next meeting's due date if ``meeting_id`` is recorded as held on ``held``."""
+    with ctx.db.session() as s:
+        return next_due_if_held(
+            s, meeting_id, held, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of
+        )

@@ -93,7 +93,8 @@ def offer_demo(parent: QWidget | None, ctx: AppContext, *, ask: bool = True) -> 
     if "error" in outcome:
         from ui.errors import friendly_message
 
-        prompts().error(parent, "The demo authority could not be created: "
-                        + friendly_message(outcome["error"]))
+        prompts().error(
+            parent, "The demo authority could not be created: " + friendly_message(outcome["error"])
+        )
         return False
     return True

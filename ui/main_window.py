@@ -8,12 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +28,11 @@ PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+    ) -> None:
+        """``background``: load long lists off the UI thread (the real window; tests and the
+        smoke check load synchronously)."""
         super().__init__()
         from ui.pages.cases import CasesPage
         from ui.pages.dashboard import DashboardPage
@@ -42,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("reviewdesk main window")
 
         self.dashboard = DashboardPage(ctx)
-        self.cases = CasesPage(ctx)
+        self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
         self.workload = WorkloadPage(ctx)
         self.settings_page = SettingsPage(ctx)
@@ -74,13 +79,17 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.show_page)
 
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(16, 10, 16, 6)
+        holder_layout.addWidget(self.stack)
+        row.addWidget(holder, 1)
+        self.setCentralWidget(central)
 
         self._build_menus()
         self._build_status_bar()
@@ -150,11 +159,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.as_of_label)
 
     def _calendar_status(self) -> None:
-        if self.ctx.calendar_is_real:
-            region = getattr(self.ctx.calendar, "region", "")
-            self.calendar_label.setText(f"Calendar: {region.replace('-', ' ').title()}")
-        else:
-            self.calendar_label.setText("Calendar: weekends only (bank holidays not loaded)")
+        self.calendar_label.setText(f"Bank holidays: {self.ctx.region_label()}")
+        self.calendar_label.setAccessibleName("Working-day calendar in use")
 
     # --- pages ----------------------------------------------------------------------------
     def show_page(self, index: int) -> None:
@@ -235,14 +241,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        splitter = self.settings.value("main/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
 
     def save_layout(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
-        self.settings.setValue("main/splitter", self.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

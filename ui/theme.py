@@ -3,6 +3,8 @@ and the bundled stylesheet (which takes its colours from the palette)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -52,12 +54,12 @@ def apply_theme(app: QApplication) -> None:
     system switches between light and dark."""
     app.setStyle("Fusion")
     _apply_palette(app)
-    try:
+    with contextlib.suppress(OSError):  # the window still works with the plain style
         app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
-    except OSError:
-        pass  # the window still works with the plain style
-    hints = QGuiApplication.styleHints()
-    hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+    if not app.property("reviewdesk_theme_watch"):
+        app.setProperty("reviewdesk_theme_watch", True)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
 
 
 def _apply_palette(app: QApplication) -> None:

@@ -36,14 +36,22 @@ from ui.prompts import prompts
 
 def _open_lac_period(detail: ChildDetail, as_of: dt.date):
     return next(
-        (p for p in reversed(detail.periods) if p.start <= as_of and (p.end is None or p.end >= as_of)),
+        (
+            p
+            for p in reversed(detail.periods)
+            if p.start <= as_of and (p.end is None or p.end >= as_of)
+        ),
         None,
     )
 
 
 def _open_plan(detail: ChildDetail, as_of: dt.date):
     return next(
-        (p for p in reversed(detail.plans) if p.start <= as_of and (p.end is None or p.end >= as_of)),
+        (
+            p
+            for p in reversed(detail.plans)
+            if p.start <= as_of and (p.end is None or p.end >= as_of)
+        ),
         None,
     )
 
@@ -75,6 +83,7 @@ class BookingDialog(QDialog):
         self.dues = dues
         self.result_meeting_id: int | None = None
         self.check_result: BookingCheck | None = None
+        self.messages: list[str] = []
         rescheduling = meeting is not None
         self.setWindowTitle(f"{'Reschedule' if rescheduling else 'Book'} meeting — {detail.name}")
         self.setMinimumWidth(560)
@@ -199,11 +208,11 @@ class BookingDialog(QDialog):
             own = next((d for d in self.dues if d.meeting_id == self.meeting.id), None)
             if own is not None:
                 return own
-        mtype = MeetingType(self.meeting_type.currentData())
-        open_dues = [
-            d for d in self.dues if d.meeting_id is None and d.process in ("", mtype.process.value)
-        ]
-        return min(open_dues, key=lambda d: d.due) if open_dues else None
+        process = MeetingType(self.meeting_type.currentData()).process.value
+        upcoming = [d for d in self.dues if d.held is None and d.process == process]
+        unbooked = [d for d in upcoming if d.meeting_id is None]
+        chosen = unbooked or upcoming  # a second booking still checks against the due date
+        return min(chosen, key=lambda d: d.due) if chosen else None
 
     # --- checking -------------------------------------------------------------------------
     def proposal(self) -> Booking:
@@ -240,20 +249,21 @@ class BookingDialog(QDialog):
                     deadline=check.book_by,
                 )
         if due is None:
-            text = (
-                "not available (the due-date engine is not installed)"
-                if self.dues is None
-                else "nothing due for this child"
-            )
-            self.due_label.setText(text)
+            self.due_label.setText("no due date for this meeting in the child's record")
             self.book_by_label.setText("—")
             self.due_label.setToolTip("")
         else:
             self.due_label.setText(f"{uk(due.due)} ({due.label})")
             self.due_label.setToolTip(due.explanation)
             self.book_by_label.setText(uk(check.book_by))
-        if check.warnings:
-            self.warnings.setText("\n".join(f"⚠ {w.message}" for w in check.warnings))
+        messages = [w.message for w in check.warnings]
+        if self.meeting is None and due is not None and due.meeting_id is not None:
+            booked = next((m for m in self.detail.meetings if m.id == due.meeting_id), None)
+            when = uk(booked.booked_date) if booked and booked.booked_date else "a date"
+            messages.insert(0, f"{due.label} is already booked for {when}")
+        self.messages = messages
+        if messages:
+            self.warnings.setText("\n".join(f"⚠ {m}" for m in messages))
             self.warnings.setProperty("role", "warning")
         else:
             self.warnings.setText("✓ In time, a working day, and chair, room and clerk are free.")
@@ -285,9 +295,8 @@ class BookingDialog(QDialog):
             prompts().error(self, "Give a reason for rescheduling the meeting.")
             return
         self.update_checks()
-        check = self.check_result
-        if check is not None and check.warnings:
-            question = "\n".join(w.message for w in check.warnings) + "\n\nBook it anyway?"
+        if self.messages:
+            question = "\n".join(self.messages) + "\n\nBook it anyway?"
             if not prompts().confirm(self, question):
                 return
         proposal = self.proposal()
@@ -312,4 +321,3 @@ class BookingDialog(QDialog):
             prompts().error(self, str(exc))
             return
         self.accept()
-

@@ -78,7 +78,7 @@ class RecordingDialog(QDialog):
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
         self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
         self.setMinimumWidth(600)
-        held_default = meeting.held_date or meeting.booked_date or ctx.as_of
+        held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
             reasons = queries.late_reasons(s)
@@ -203,7 +203,7 @@ class RecordingDialog(QDialog):
         else:
             self.late.setEnabled(True)
             self.timescale.setText(
-                "Due date not available (the due-date engine is not installed): "
+                "The record does not say what started this meeting's clock, so no due date: "
                 "tick 'Out of timescale' if it was late."
             )
             self.timescale.setProperty("role", "hint")
@@ -212,7 +212,7 @@ class RecordingDialog(QDialog):
         self._late_enabled()
         nxt = next_due_after_held(self.ctx, self.detail, self.meeting.id, held)
         if nxt is None:
-            self.next_due.setText("Next meeting due: not available until the due-date engine is installed")
+            self.next_due.setText("Next meeting due: none (the case closes or has no clock)")
         else:
             self.next_due.setText(f"Next meeting due: {uk(nxt.due)} ({nxt.label})")
             self.next_due.setToolTip(nxt.explanation)
@@ -226,7 +226,9 @@ class RecordingDialog(QDialog):
         late = self.late.isChecked()
         return Outcome(
             parts=self.held_dates(),
-            participation=self.participation.currentData() if self.meeting.process == "lac" else None,
+            participation=self.participation.currentData()
+            if self.meeting.process == "lac"
+            else None,
             quorate=self.quorate.isChecked(),
             outcome=self.outcome.currentText().strip() or None,
             late_reason_id=self.late_reason.currentData() if late else None,
@@ -242,7 +244,13 @@ class RecordingDialog(QDialog):
     def save(self) -> None:
         try:
             with self.ctx.db.session() as s:
-                record_outcome(s, self.meeting.id, self.outcome_value(), late=self.late.isChecked())
+                record_outcome(
+                    s,
+                    self.meeting.id,
+                    self.outcome_value(),
+                    late=self.late.isChecked(),
+                    as_of=self.ctx.as_of,
+                )
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))
             return

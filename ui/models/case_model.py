@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
-from ui.models import IdRole, SortRole
+from ui.models import ROOT, IdRole, SortRole
+from ui.tasks import run_in_background
 
 PAGE_SIZE = 200
 
@@ -34,8 +35,16 @@ def uk(d: dt.date | None) -> str:
 
 
 class CaseListModel(QAbstractTableModel):
-    def __init__(self, db: Database, *, as_of: dt.date, parent=None) -> None:
+    #: True while the database is being asked for a new order (the view shows "Loading…").
+    busy = Signal(bool)
+
+    def __init__(
+        self, db: Database, *, as_of: dt.date, background: bool = False, parent=None
+    ) -> None:
         super().__init__(parent)
+        self.background = background
+        self._pending: tuple | None = None
+        self._task = None
         self._db = db
         self._as_of = as_of
         self._filter = CaseFilter()
@@ -43,17 +52,119 @@ class CaseListModel(QAbstractTableModel):
         self._descending = False
         self._ids: list[int] = []
         self._rows: dict[int, CaseRow] = {}
+        self._base_ids: list[int] = []
+        self._base_key: tuple | None = None
+        self._keys: dict[int, str] | None = None
+        self._base_keys: list[str] = []
+        self._base_keys_for: list[int] | None = None
 
     # --- loading --------------------------------------------------------------------------
-    def reload(self) -> None:
+    # The database sorts and applies the structural filters (team, process, open cases); the
+    # ordered ids are kept, and the words typed in the search box narrow them in memory
+    # against a folded search index (case and accents ignored), so typing stays instant.
+
+    def _base_query(self) -> tuple:
+        f = self._filter
+        return (
+            f.team_id,
+            f.iro_id,
+            f.process,
+            f.open_only,
+            f.child_ids,
+            self._sort_column,
+            self._descending,
+            self._as_of,
+        )
+
+    def _query_base(self, key: tuple) -> list[int]:
+        """The ordered ids for ``key`` (runs on any thread: its own session, no widgets)."""
+        team_id, iro_id, process, open_only, child_ids, column, descending, as_of = key
+        base = CaseFilter(
+            team_id=team_id,
+            iro_id=iro_id,
+            process=process,
+            open_only=open_only,
+            child_ids=child_ids,
+        )
         with self._db.session() as s:
-            ids = queries.case_ids(
-                s,
-                self._filter,
-                sort=COLUMNS[self._sort_column][0],
-                descending=self._descending,
-                as_of=self._as_of,
+            return queries.case_ids(
+                s, base, sort=COLUMNS[column][0], descending=descending, as_of=as_of
             )
+
+    def _fetch_base(self) -> list[int]:
+        key = self._base_query()
+        if self._base_key != key:
+            self._base_ids = self._query_base(key)
+            self._base_key = key
+        return self._base_ids
+
+    def _needs_database(self) -> bool:
+        return self._base_key != self._base_query() or (
+            self._keys is None and bool(self._filter.text.strip())
+        )
+
+    def _refresh(self) -> None:
+        """Show the current filter and sort: at once when the ids are at hand; otherwise
+        from the database, in the background when ``background`` is set (the window)."""
+        if not (self.background and self._needs_database()):
+            self._apply()
+            return
+        key = self._base_query()
+        want_keys = self._keys is None and bool(self._filter.text.strip())
+        self._pending = key
+        self.busy.emit(True)
+
+        def work(_progress):
+            ids = self._query_base(key) if self._base_key != key else None
+            keys = None
+            if want_keys:
+                with self._db.session() as s:
+                    keys = queries.search_keys(s)
+            return key, ids, keys
+
+        self._task = run_in_background(work, on_success=self._arrived, on_failure=self._failed)
+
+    def _arrived(self, result) -> None:
+        key, ids, keys = result
+        if keys is not None:
+            self._keys = keys
+        if ids is not None:
+            self._base_ids, self._base_key = ids, key
+        if key == self._base_query():
+            self.busy.emit(False)
+            self._apply()
+        else:  # the user changed the filter or sort meanwhile
+            self._refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy.emit(False)
+        raise exc  # reaches the friendly error hook on the UI thread
+
+    def _visible_ids(self) -> list[int]:
+        base = self._fetch_base()
+        words = queries.fold(self._filter.text).split()
+        if not words:
+            return list(base)
+        if self._keys is None:
+            with self._db.session() as s:
+                self._keys = queries.search_keys(s)
+        if self._base_keys_for is not base:
+            keys = self._keys
+            self._base_keys = [keys.get(cid, "") for cid in base]
+            self._base_keys_for = base
+        pairs = zip(base, self._base_keys, strict=True)
+        for word in words:  # each word narrows the list further; plain loops stay fast
+            pairs = [(cid, key) for cid, key in pairs if word in key]
+        return [cid for cid, _key in pairs]
+
+    def reload(self) -> None:
+        """Re-read everything from the database (after a change)."""
+        self._base_key = None
+        self._keys = None
+        self._refresh()
+
+    def _apply(self) -> None:
+        ids = self._visible_ids()
         self.beginResetModel()
         self._ids = ids
         self._rows = {}
@@ -62,7 +173,7 @@ class CaseListModel(QAbstractTableModel):
     def set_filter(self, filt: CaseFilter) -> None:
         if filt != self._filter:
             self._filter = filt
-            self.reload()
+            self._refresh()
 
     @property
     def case_filter(self) -> CaseFilter:
@@ -90,16 +201,16 @@ class CaseListModel(QAbstractTableModel):
         return self._rows.get(cid)
 
     # --- Qt model API ---------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(COLUMNS):
-                return COLUMNS[section][1]
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -125,15 +236,11 @@ class CaseListModel(QAbstractTableModel):
             return
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
+        if self.background and self._needs_database():
+            self._refresh()
+            return
         self.layoutAboutToBeChanged.emit()
-        with self._db.session() as s:
-            ids = queries.case_ids(
-                s,
-                self._filter,
-                sort=COLUMNS[column][0],
-                descending=self._descending,
-                as_of=self._as_of,
-            )
+        ids = self._visible_ids()
         old = self.persistentIndexList()
         old_ids = [self._ids[i.row()] if i.row() < len(self._ids) else None for i in old]
         self._ids = ids

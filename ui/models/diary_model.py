@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking, double_booked
 from ui import theme
-from ui.models import IdRole, SortRole
+from ui.models import ROOT, IdRole, SortRole
 
 UNASSIGNED = "Not allocated"
 
@@ -58,9 +58,7 @@ class DiaryWeekModel(QAbstractTableModel):
         if None in in_week:
             rows.append((None, UNASSIGNED))
         for rid in in_week - set(names) - {None}:  # inactive staff/rooms still booked
-            name = next(
-                (e.chair if by == "chair" else e.room) for e in entries if key(e) == rid
-            )
+            name = next((e.chair if by == "chair" else e.room) for e in entries if key(e) == rid)
             rows.append((rid, name))
         self.resources = rows
         row_of = {rid: n for n, (rid, _name) in enumerate(rows)}
@@ -87,10 +85,10 @@ class DiaryWeekModel(QAbstractTableModel):
         return len(self.clashes)
 
     # --- Qt model API ---------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.resources)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.days)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

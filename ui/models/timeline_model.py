@@ -13,7 +13,7 @@ from reviewdesk.codes import CP_CATEGORY, MeetingStatus
 from reviewdesk.queries import ChildDetail
 from ui import theme
 from ui.duedates import DueItem
-from ui.models import IdRole, SortRole
+from ui.models import ROOT, IdRole, SortRole
 from ui.models.case_model import uk
 
 
@@ -78,6 +78,13 @@ def build_rows(
         timescale = ""
         if due is not None and due.in_timescale is not None:
             timescale = "In timescale" if due.in_timescale else "Out of timescale"
+        elif due is not None and m.status == MeetingStatus.BOOKED.value:
+            if due.overdue:
+                timescale = "Overdue"
+            elif m.booked_date and m.booked_date > due.due:
+                timescale = "Booked too late"
+            else:
+                timescale = "Booked in time"
         status = MeetingStatus(m.status).name.replace("_", " ").capitalize()
         bits = [status]
         if m.booked_time and m.status == MeetingStatus.BOOKED.value:
@@ -140,16 +147,16 @@ class TimelineModel(QAbstractTableModel):
     def row_at(self, row: int) -> TimelineRow:
         return self._rows[row]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(COLUMNS):
-                return COLUMNS[section]
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -167,8 +174,8 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.explanation or r.details or None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5:
-            if r.timescale in ("Out of timescale", "Overdue"):
+            if r.timescale in ("Out of timescale", "Overdue", "Booked too late"):
                 return QBrush(theme.RED)
-            if r.timescale == "In timescale":
+            if r.timescale in ("In timescale", "Booked in time"):
                 return QBrush(theme.GREEN)
         return None

@@ -29,10 +29,15 @@ class CaseListView(QWidget):
 
     open_child = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = CaseListModel(ctx.db, as_of=ctx.as_of, parent=self)
+        self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
+        self.model.busy.connect(self._busy)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name or ID…")
@@ -123,7 +128,6 @@ class CaseListView(QWidget):
             self.model.reload()
         else:
             self.model.set_filter(filt)
-        self._update_count()
 
     def show_only(self, child_ids: frozenset[int] | None, caption: str = "") -> None:
         """Narrow the list to the given children (a dashboard tile), or widen it again."""
@@ -136,6 +140,11 @@ class CaseListView(QWidget):
         self.open_only.blockSignals(False)
         self._caption = caption
         self.apply_filter(force=True)
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.count.setText("Loading…")
+        self.table.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
@@ -154,13 +163,15 @@ class CaseListView(QWidget):
 class CasesPage(Page):
     title = "Cases"
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         from ui.pages.child import ChildPage
 
         self.ctx = ctx
         self.stack = QStackedWidget()
-        self.list = CaseListView(ctx)
+        self.list = CaseListView(ctx, background=background)
         self.child = ChildPage(ctx)
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.child)

@@ -3,7 +3,9 @@ due date is what it is. Booking and recording start here."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import html
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
@@ -102,7 +103,8 @@ class ChildPage(Page):
         below_layout.addWidget(self.explanation)
         splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([420, 300])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -143,19 +145,14 @@ class ChildPage(Page):
         self._selection()
 
     def _show_explanations(self) -> None:
-        if self.dues is None:
-            self.explanation.setPlainText(
-                "Due dates are not available: the due-date engine is not installed in this "
-                "version, so no due dates are shown rather than guessed."
-            )
-            return
         if not self.dues:
             self.explanation.setPlainText("Nothing is due for this child.")
             return
         lines = [
             f"<p><b>{d.label}</b> due {uk(d.due)}"
             + (f", book by {uk(d.book_by)}" if d.book_by else "")
-            + f"<br>{d.explanation}</p>"
+            + f"{' — held ' + uk(d.held) if d.held else ''}"
+            + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
             for d in self.dues
         ]
         self.explanation.setHtml("".join(lines))

@@ -28,6 +28,8 @@ from ui.models.diary_model import week_start
 from ui.pages import Page, label
 from ui.widgets_chart import TimelinessChart
 
+WEEK_ROWS = 200
+
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
@@ -160,7 +162,14 @@ class DashboardPage(Page):
         monday = week_start(self.ctx.as_of)
         with self.ctx.db.session() as s:
             entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
-        self.week_title.setText(f"This week's meetings (from {monday:%a %d/%m/%Y})")
+        total = len(entries)
+        entries = entries[:WEEK_ROWS]
+        more = (
+            f", the first {WEEK_ROWS} of {total:,} shown; the Diary has all"
+            if total > WEEK_ROWS
+            else ""
+        )
+        self.week_title.setText(f"This week's meetings (from {monday:%a %d/%m/%Y}{more})")
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
@@ -196,8 +205,6 @@ class DashboardPage(Page):
 
         with self.ctx.db.session() as s:
             rows = monthly(s, as_of=self.ctx.as_of)
-        figures = [
-            MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows
-        ]
+        figures = [MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows]
         self.chart.empty_text = "No meetings were due in these months."
         self.chart.set_figures(figures, getattr(rows, "target", None))

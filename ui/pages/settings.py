@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -23,27 +24,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.storage.models import ClosureDay
-from ui.context import DEFAULT_REGION, AppContext, optional_module, save_setting, setting
+from reviewdesk.workingdays import REGION_LABELS, REGIONS
+from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
 from ui.dialogs import date_edit, from_qdate
 from ui.pages import Page, label
 from ui.pages.workload import DEFAULT_RANGE, caseload_range
 from ui.prompts import prompts
 
-REGION_LABELS = {
-    "england-and-wales": "England and Wales",
-    "scotland": "Scotland",
-    "northern-ireland": "Northern Ireland",
-}
-DEFAULT_TARGETS = {"lac_timeliness": 100.0, "cp_timeliness": 100.0}
-
 
 def regions() -> tuple[str, ...]:
-    module = optional_module("reviewdesk.workingdays")
-    return tuple(getattr(module, "REGIONS", REGION_LABELS.keys()))
+    return tuple(REGIONS)
 
 
 class SettingsPage(Page):
@@ -99,7 +93,8 @@ class SettingsPage(Page):
         closures = QGroupBox("Local closure days (not working days)")
         self.closures = QListWidget()
         self.closures.setAccessibleName("Local closure days")
-        self.closures.setMinimumHeight(120)
+        self.closures.setMinimumHeight(90)
+        self.closures.setMaximumHeight(150)
         self.closure_date = date_edit(ctx.as_of, "Closure day to add")
         self.closure_text = QLineEdit("Council closed")
         self.closure_text.setAccessibleName("Description of the closure day")
@@ -119,12 +114,19 @@ class SettingsPage(Page):
         closure_layout.addLayout(closure_row)
 
         rules = QGroupBox("Timescales (rules) and their sources")
-        self.rules = QTableWidget(0, 3)
+        self.rules = QTableWidget(0, 4)
         self.rules.setAccessibleName("Timescale rules and their sources")
-        self.rules.setHorizontalHeaderLabels(["Rule", "Timescale", "Source"])
-        self.rules.horizontalHeader().setStretchLastSection(True)
+        self.rules.setHorizontalHeaderLabels(["Rule", "Timescale", "Source", "From"])
+        self.rules.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.rules.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 330), (1, 330), (3, 80)):
+            self.rules.setColumnWidth(column, width)
+        self.rules.setWordWrap(False)
         self.rules.verticalHeader().setVisible(False)
-        self.rules.setMinimumHeight(160)
+        self.rules.setMinimumHeight(480)
         self.rules_note = label("", "hint", wrap=True)
         rules_layout = QVBoxLayout(rules)
         rules_layout.addWidget(self.rules_note)
@@ -152,16 +154,28 @@ class SettingsPage(Page):
             )
         )
 
+        conventions = QGroupBox("How reviewdesk counts")
+        conventions_layout = QFormLayout(conventions)
+        for term, meaning in COUNTING_CONVENTIONS:
+            text = label(meaning, None, wrap=True)
+            text.setAccessibleName(term)
+            conventions_layout.addRow(label(f"<b>{term}</b>"), text)
+
         body = QWidget()
-        columns = QHBoxLayout(body)
+        body_layout = QVBoxLayout(body)
+        columns = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(general)
-        left.addWidget(closures, 1)
+        left.addWidget(closures)
+        left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(rules, 1)
+        right.addWidget(conventions)
         right.addWidget(database)
+        right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        body_layout.addLayout(columns)
+        body_layout.addWidget(rules)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -200,9 +214,9 @@ class SettingsPage(Page):
         low, high = caseload_range(self.ctx)
         self.low.setValue(low)
         self.high.setValue(high)
-        targets = setting(db, "targets", DEFAULT_TARGETS) or DEFAULT_TARGETS
-        self.lac_target.setValue(float(targets.get("lac_timeliness", 100.0)))
-        self.cp_target.setValue(float(targets.get("cp_timeliness", 100.0)))
+        targets = setting(db, "targets", {}) or {}
+        self.lac_target.setValue(float(targets.get("lac_reviews_in_timescale", 100.0)))
+        self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
         self._load_closures()
         self._load_rules()
         self.db_current.setText(f"In use: {self.ctx.database_label()}")
@@ -222,28 +236,29 @@ class SettingsPage(Page):
             self.closures.addItem(item)
 
     def _load_rules(self) -> None:
-        engine = optional_module("reviewdesk.engine")
-        rules = None
-        if engine is not None and hasattr(engine, "default_rules"):
-            try:
-                rules = engine.default_rules()
-            except Exception:  # noqa: BLE001 - a broken rules file is shown, not raised
-                rules = None
-        rows = list(_rule_rows(rules)) if rules is not None else []
-        self.rules.setRowCount(len(rows))
-        for r, values in enumerate(rows):
+        rules = list(self.ctx.rules or [])
+        self.rules.setRowCount(len(rules))
+        for r, rule in enumerate(rules):
+            origin = "council" if rule.origin == "settings" else "shipped"
+            values = (
+                rule.title,
+                rule.describe() if rule.enabled else "switched off",
+                f"{rule.basis}: {rule.source}",
+                origin,
+            )
             for c, value in enumerate(values):
-                self.rules.setItem(r, c, QTableWidgetItem(value))
-        self.rules.resizeColumnsToContents()
-        if rules is None:
-            self.rules_note.setText(
-                "The rules engine is not installed in this version, so no timescales are shown."
+                item = QTableWidgetItem(value)
+                item.setToolTip(f"{rule.id}: {value}")
+                self.rules.setItem(r, c, item)
+        overrides = setting(self.ctx.db, "rule_overrides", []) or []
+        self.rules_note.setText(
+            f"{len(rules)} rules in force. "
+            + (
+                f"{len(overrides)} overridden by this council (shown with their origin)."
+                if overrides
+                else "No council overrides: the shipped rules apply."
             )
-        else:
-            self.rules_note.setText(
-                "Timescales come from the rules files; a council overrides one with its own "
-                "rules file. Each rule names its source."
-            )
+        )
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:
@@ -256,12 +271,12 @@ class SettingsPage(Page):
         old_region = setting(db, "region", DEFAULT_REGION)
         save_setting(db, "council_name", self.council.text().strip())
         save_setting(db, "region", self.region.currentData())
-        save_setting(db, "caseload_range", [self.low.value(), self.high.value()])
-        save_setting(
-            db,
-            "targets",
-            {"lac_timeliness": self.lac_target.value(), "cp_timeliness": self.cp_target.value()},
-        )
+        save_setting(db, "caseload_min_per_fte", self.low.value())
+        save_setting(db, "caseload_max_per_fte", self.high.value())
+        targets = dict(setting(db, "targets", {}) or {})
+        targets["lac_reviews_in_timescale"] = self.lac_target.value()
+        targets["cp_conferences_in_timescale"] = self.cp_target.value()
+        save_setting(db, "targets", targets)
         if old_region != self.region.currentData():
             self.calendar_changed.emit()
 
@@ -292,21 +307,6 @@ class SettingsPage(Page):
     def _save_database(self) -> None:
         QSettings().setValue("database/target", self.db_next.text().strip())
         prompts().info(self, "reviewdesk will open this database next time it starts.")
-
-
-def _rule_rows(rules):
-    """(rule, timescale, source) rows from the engine's RuleSet, whatever its exact shape."""
-    items = getattr(rules, "rules", rules)
-    if isinstance(items, dict):
-        items = items.values()
-    for rule in items or []:
-        name = getattr(rule, "id", None) or getattr(rule, "name", "") or str(rule)
-        amount = getattr(rule, "amount", None) or getattr(rule, "n", None)
-        unit = getattr(rule, "unit", "")
-        describe = getattr(rule, "describe", None)
-        timescale = describe() if callable(describe) else f"{amount or ''} {unit}".strip()
-        source = getattr(rule, "source", "") or ""
-        yield str(name), str(timescale), str(source)
 
 
 __all__ = ["SettingsPage", "DEFAULT_RANGE"]

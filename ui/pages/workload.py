@@ -12,17 +12,17 @@ from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, Caseload
 from ui import theme
 from ui.context import AppContext, setting
-from ui.models import IdRole, SortRole
+from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
 
 DEFAULT_RANGE = (50, 70)  # IRO Handbook: 50-70 children per full-time IRO
 
 
 def caseload_range(ctx: AppContext) -> tuple[int, int]:
-    value = setting(ctx.db, "caseload_range", list(DEFAULT_RANGE))
     try:
-        low, high = int(value[0]), int(value[1])
-    except (TypeError, ValueError, IndexError):
+        low = int(setting(ctx.db, "caseload_min_per_fte", DEFAULT_RANGE[0]))
+        high = int(setting(ctx.db, "caseload_max_per_fte", DEFAULT_RANGE[1]))
+    except (TypeError, ValueError):
         return DEFAULT_RANGE
     return low, high
 
@@ -41,10 +41,10 @@ class WorkloadModel(QAbstractTableModel):
         self.range = caseload_range
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -82,9 +82,7 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
-            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(
-                self.rag(r)
-            )
+            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(self.rag(r))
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
@@ -142,18 +140,7 @@ class WorkloadPage(Page):
         for r in rows:
             teams.setdefault(r.team or "No team", []).append(r)
         self.teams_label.setText(
-            "\n".join(
-                f"{team}: {sum(r.children for r in members):,} children, "
-                f"{sum(r.fte for r in members):.1f} FTE"
-                + (
-                    f", {sum(r.children for r in members) / sum(r.fte for r in members):.1f} "
-                    "per FTE"
-                    if sum(r.fte for r in members)
-                    else ""
-                )
-                for team, members in sorted(teams.items())
-            )
-            or "—"
+            "\n".join(_team_line(team, members) for team, members in sorted(teams.items())) or "—"
         )
 
     def _open(self, index: QModelIndex) -> None:
@@ -165,3 +152,10 @@ class WorkloadPage(Page):
                 s, CaseFilter(iro_id=r.staff_id, open_only=True), as_of=self.ctx.as_of
             )
         self.open_cases.emit(frozenset(ids), f"cases of {r.name}")
+
+
+def _team_line(team: str, members: list[Caseload]) -> str:
+    children = sum(r.children for r in members)
+    fte = sum(r.fte for r in members)
+    line = f"{team}: {children:,} {'child' if children == 1 else 'children'}, {fte:.1f} FTE"
+    return line + (f", {children / fte:.1f} per FTE" if fte else "")
