@@ -66,3 +66,20 @@ def test_svg_renders(make_icons, qapp) -> None:
     image = QImage.fromData(data, "PNG")
     opaque = sum(image.pixelColor(x, y).alpha() > 200 for x in range(16) for y in range(16))
     assert 100 < opaque < 256  # mostly page, with transparent rounded corners
+
+
+def test_window_icon_has_every_size(qapp) -> None:
+    from ui.icon import ICON_SIZES, app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    assert sorted(s.width() for s in icon.availableSizes()) == list(ICON_SIZES)
+
+
+def test_application_uses_the_icon_and_desktop_id(qapp) -> None:
+    from reviewdesk.paths import APP_ID
+    from ui.app import make_application
+
+    app = make_application()
+    assert app.desktopFileName() == APP_ID
+    assert not app.windowIcon().isNull()
