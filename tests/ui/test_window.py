@@ -268,9 +268,9 @@ def test_first_run_builds_the_demo_in_the_background(ctx, prompts_recorder, monk
 
     threads = []
 
-    def fake_demo(db, *, as_of, progress):
+    def fake_demo(db, *, as_of, progress):  # the shape of reviewdesk.demo.generate_demo
         threads.append(threading.current_thread())
-        progress(1, 1, "Children")
+        progress("Children", 0.5)
         return 42
 
     monkeypatch.setattr(first_run, "demo_entry_point", lambda: fake_demo)

@@ -26,9 +26,24 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
-from ui.widgets_chart import TimelinessChart
+from ui.widgets_chart import MonthFigure, TimelinessChart
 
 WEEK_ROWS = 200
+
+#: Tiles that are red (not amber) when anything is in them.
+RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
+
+#: The measures rows the chart adds together: meetings held, and held in timescale.
+TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
+
+#: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each tile counts, by child.
+TILE_CODES: dict[str, frozenset[str]] = {
+    "overdue": frozenset({"overdue"}),
+    "due_soon_unbooked": frozenset({"due_soon_unbooked"}),
+    "late_reports": frozenset({"report_overdue", "report_late", "report_not_shared"}),
+    "minutes_overdue": frozenset({"minutes_overdue", "decisions_overdue"}),
+    "out_of_timescale_month": frozenset({"overdue", "booked_after_due", "late_no_reason"}),
+}
 
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
@@ -126,16 +141,27 @@ class DashboardPage(Page):
         self.flags_note.setText("Select a tile to see the children behind it.")
 
     def _flag_children(self) -> dict[str, frozenset[int]] | None:
-        """Children behind each flag, from ``reviewdesk.flags``; None when not installed."""
+        """Children behind each tile, from ``reviewdesk.flags``; None when not installed."""
         flags = optional_module("reviewdesk.flags")
-        if flags is None:
-            return None
-        compute = getattr(flags, "flag_children", None)
+        compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
         with self.ctx.db.session() as s:
-            result = compute(s, as_of=self.ctx.as_of)
-        return {k: frozenset(v) for k, v in result.items()}
+            found = compute(s, as_of=self.ctx.as_of)
+        month = (self.ctx.as_of.year, self.ctx.as_of.month)
+        children: dict[str, set[int]] = {key: set() for key, _title in TILES}
+        for flag in found:
+            if flag.child_id is None:
+                continue
+            for key, codes in TILE_CODES.items():
+                if flag.code not in codes:
+                    continue
+                if key == "out_of_timescale_month" and (
+                    flag.date is None or (flag.date.year, flag.date.month) != month
+                ):
+                    continue
+                children[key].add(flag.child_id)
+        return {k: frozenset(v) for k, v in children.items()}
 
     def _set_tile(self, key: str, title: str, count: int | None) -> None:
         button = self.tiles[key]
@@ -144,7 +170,7 @@ class DashboardPage(Page):
             rag = "none"
         else:
             button.setText(f"{title}\n{count:,}")
-            rag = "green" if count == 0 else ("red" if key in ("overdue",) else "amber")
+            rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
         button.setProperty("rag", rag)
         button.setEnabled(count is not None)
         button.setAccessibleDescription(button.text().replace("\n", ": "))
@@ -194,17 +220,31 @@ class DashboardPage(Page):
     # --- chart ----------------------------------------------------------------------------
     def _refresh_chart(self) -> None:
         measures = optional_module("reviewdesk.measures")
-        monthly = getattr(measures, "monthly_timeliness", None) if measures else None
-        if monthly is None:
+        compute = getattr(measures, "compute_measures", None) if measures else None
+        if compute is None:
             self.chart.empty_text = (
                 "No timeliness figures yet: the measures part of reviewdesk is not installed."
             )
             self.chart.set_figures([], None)
             return
-        from ui.widgets_chart import MonthFigure
-
+        end = self.ctx.as_of
+        start = dt.date(end.year - 1, end.month, 1)
         with self.ctx.db.session() as s:
-            rows = monthly(s, as_of=self.ctx.as_of)
-        figures = [MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows]
-        self.chart.empty_text = "No meetings were due in these months."
-        self.chart.set_figures(figures, getattr(rows, "target", None))
+            report = compute(s, start=start, end=end)
+        rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
+        figures = []
+        for i, month in enumerate(report.months):
+            held = sum(r.cells[i].denominator or 0 for r in rows)
+            on_time = sum(r.cells[i].numerator for r in rows)
+            figures.append(
+                MonthFigure(
+                    label=month.strftime("%b %y"),
+                    percent=100.0 * on_time / held if held else None,
+                    count=held,
+                )
+            )
+        targets = [r.target for r in rows if r.target is not None]
+        self.chart.empty_text = "No meetings were held in these months."
+        if not any(f.percent is not None for f in figures):
+            figures = []
+        self.chart.set_figures(figures, min(targets) if targets else None)
