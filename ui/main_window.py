@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.db_label = QLabel(f"Database: {self.ctx.database_label()}")
         self.db_label.setAccessibleName("Database in use")
+        warnings = list(getattr(self.ctx.db, "warnings", []) or [])
+        if warnings:
+            self.db_label.setText(f"⚠ Database: {self.ctx.database_label()}")
+            self.db_label.setToolTip("\n".join(warnings))
         self.user_label = QLabel(f"{self.ctx.db.username} — {ROLE_LABEL[self.ctx.role]}")
         self.user_label.setAccessibleName("Signed-in user and role")
         self.as_of_label = QLabel(f"As of {uk(self.ctx.as_of)}")
