@@ -129,7 +129,7 @@ class BookingDialog(QDialog):
         self.slots.itemDoubleClicked.connect(self._use_slot)
 
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if not rescheduling:
             form.addRow("Meeting", self.meeting_type)
         form.addRow("Due", self.due_label)
