@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         )
         self.demo_action.setEnabled(self.ctx.can_edit_settings)
         file_menu.addAction(self.demo_action)
+        self.import_action = self._action(
+            "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
+        )
+        self.import_action.setEnabled(self.ctx.can_edit_settings)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -228,6 +233,16 @@ class MainWindow(QMainWindow):
             f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
             "due dates, flags, scheduling and packs.",
         )
+
+    def import_data(self) -> None:
+        from ui.dialogs.import_dialog import ImportDialog
+
+        if not self.ctx.can_edit_settings:
+            return
+        dialog = ImportDialog(self.ctx, self)
+        prompts().run_dialog(dialog)
+        if dialog.result_value is not None and getattr(dialog.result_value, "written", False):
+            self.refresh_all()
 
     def offer_demo(self) -> None:
         from ui.first_run import offer_demo

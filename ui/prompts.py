@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts:
@@ -33,6 +33,10 @@ class Prompts:
     def confirm(self, parent: QWidget | None, question: str) -> bool:
         answer = QMessageBox.question(parent, "reviewdesk", question)
         return answer == QMessageBox.StandardButton.Yes
+
+    def open_file(self, parent: QWidget | None, title: str, pattern: str) -> str | None:
+        path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
+        return path or None
 
     def text(self, parent: QWidget | None, title: str, label: str) -> str | None:
         value, ok = QInputDialog.getText(parent, title, label)

@@ -23,6 +23,7 @@ class RecordingPrompts:
         self.questions: list[str] = []
         self.confirm_answer = True
         self.text_answer: str | None = None
+        self.file_answer: str | None = None
         self.dialogs: list[object] = []
         self.on_dialog = None  # callable(dialog) -> bool; default: reject
 
@@ -39,6 +40,10 @@ class RecordingPrompts:
     def confirm(self, parent, question) -> bool:
         self.questions.append(question)
         return self.confirm_answer
+
+    def open_file(self, parent, title, pattern):
+        self.questions.append(title)
+        return self.file_answer
 
     def text(self, parent, title, label):
         self.questions.append(label)
