@@ -145,6 +145,17 @@ class MainWindow(QMainWindow):
         diary.addAction(self._action("&Next week", "Alt+Right", self._next_week))
         diary.addAction(self._action("&This week", "Alt+Home", self._this_week))
 
+        documents = bar.addMenu("D&ocuments")
+        for text, kind, shortcut in (
+            ("&Weekly schedule (the diary's week)", "weekly", "Ctrl+P"),
+            ("&Packs for the diary's week", "packs", None),
+            ("Work&load list", "workload", None),
+            ("&Timeliness report (last 12 months)", "timeliness", None),
+        ):
+            documents.addAction(
+                self._action(text, shortcut, lambda _c=False, k=kind: self.print_document(k))
+            )
+
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About reviewdesk", None, self.about))
 
@@ -233,6 +244,12 @@ class MainWindow(QMainWindow):
             f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
             "due dates, flags, scheduling and packs.",
         )
+
+    def print_document(self, kind: str) -> None:
+        from ui.documents import make_document
+
+        options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
+        make_document(self, self.ctx, kind, **options)
 
     def import_data(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog

@@ -38,6 +38,14 @@ class Prompts:
         path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
         return path or None
 
+    def open_document(self, parent: QWidget | None, path) -> None:
+        """Open a PDF in the system's viewer (where it can be previewed and printed)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.info(parent, f"The document was saved as {path}")
+
     def text(self, parent: QWidget | None, title: str, label: str) -> str | None:
         value, ok = QInputDialog.getText(parent, title, label)
         return value if ok else None
