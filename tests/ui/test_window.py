@@ -48,7 +48,7 @@ def test_navigation_menus_and_status_bar(window, qtbot) -> None:
     assert "sample.sqlite" in window.db_label.text()
     assert window.calendar_label.text() == "Bank holidays: England and Wales"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Diary", "&Help"]
+    assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
 
 
 def test_every_control_has_an_accessible_name(window) -> None:
