@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
         self.setAccessibleName("reviewdesk main window")
 
-        self.dashboard = DashboardPage(ctx)
+        self.dashboard = DashboardPage(ctx, background=background)
         self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
         self.workload = WorkloadPage(ctx)

@@ -26,6 +26,7 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
+from ui.tasks import run_in_background
 from ui.widgets_chart import MonthFigure, TimelinessChart
 
 WEEK_ROWS = 200
@@ -60,9 +61,13 @@ class DashboardPage(Page):
     open_cases = Signal(object, str)
     open_child = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.background = background
+        self._tasks: list = []
         self.tiles: dict[str, QPushButton] = {}
         self.tile_children: dict[str, frozenset[int]] = {}
         tiles = QGridLayout()
@@ -126,7 +131,26 @@ class DashboardPage(Page):
 
     # --- flags ----------------------------------------------------------------------------
     def _refresh_flags(self) -> None:
-        counts = self._flag_children()
+        if not self.background:
+            self._show_flags(self._flag_children())
+            return
+        for key, title in TILES:
+            self.tiles[key].setText(f"{title}\n…")
+        self.flags_note.setText("Working out the flags…")
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._flag_children(),
+                on_success=self._show_flags,
+                on_failure=self._background_failed,
+            )
+        )
+
+    def _background_failed(self, exc: BaseException) -> None:
+        from ui.errors import friendly_message
+
+        self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
+
+    def _show_flags(self, counts: dict[str, frozenset[int]] | None) -> None:
         if counts is None:
             for key, title in TILES:
                 self._set_tile(key, title, None)
@@ -219,14 +243,36 @@ class DashboardPage(Page):
 
     # --- chart ----------------------------------------------------------------------------
     def _refresh_chart(self) -> None:
+        if not self.background:
+            self._show_chart(self._chart_figures())
+            return
+        self.chart.empty_text = "Working out the figures…"
+        self.chart.set_figures([], None)
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._chart_figures(),
+                on_success=self._show_chart,
+                on_failure=lambda exc: self._show_chart(
+                    ([], None, "The figures could not be worked out.")
+                ),
+            )
+        )
+
+    def _show_chart(self, result) -> None:
+        figures, target, empty_text = result
+        self.chart.empty_text = empty_text
+        self.chart.set_figures(figures, target)
+
+    def _chart_figures(self) -> tuple[list[MonthFigure], float | None, str]:
+        """Monthly timeliness from ``reviewdesk.measures`` (no widgets: runs on any thread)."""
         measures = optional_module("reviewdesk.measures")
         compute = getattr(measures, "compute_measures", None) if measures else None
         if compute is None:
-            self.chart.empty_text = (
-                "No timeliness figures yet: the measures part of reviewdesk is not installed."
+            return (
+                [],
+                None,
+                "No timeliness figures yet: the measures part of reviewdesk is not installed.",
             )
-            self.chart.set_figures([], None)
-            return
         end = self.ctx.as_of
         start = dt.date(end.year - 1, end.month, 1)
         with self.ctx.db.session() as s:
@@ -244,7 +290,10 @@ class DashboardPage(Page):
                 )
             )
         targets = [r.target for r in rows if r.target is not None]
-        self.chart.empty_text = "No meetings were held in these months."
         if not any(f.percent is not None for f in figures):
             figures = []
-        self.chart.set_figures(figures, min(targets) if targets else None)
+        return (
+            figures,
+            (min(targets) if targets else None),
+            "No meetings were held in these months.",
+        )
