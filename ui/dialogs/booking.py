@@ -315,7 +315,13 @@ class BookingDialog(QDialog):
                         plan_id=plan.id if plan and mtype.process.value == "cp" else None,
                     )
                 else:
-                    row = reschedule_meeting(s, self.meeting.id, proposal, self.reason.text())
+                    row = reschedule_meeting(
+                        s,
+                        self.meeting.id,
+                        proposal,
+                        self.reason.text(),
+                        expected_version=self.meeting.version,
+                    )
                 self.result_meeting_id = row.id
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
+from reviewdesk.errors import ReviewdeskError
 from reviewdesk.queries import ChildDetail
 from ui.context import AppContext
 from ui.duedates import due_items
@@ -215,8 +216,13 @@ class ChildPage(Page):
         if not reason.strip():
             prompts().error(self, "Give a reason for cancelling the meeting.")
             return
-        with self.ctx.db.session() as s:
-            cancel_meeting(s, m.id, reason)
+        try:
+            with self.ctx.db.session() as s:
+                cancel_meeting(s, m.id, reason, expected_version=m.version)
+        except ReviewdeskError as exc:
+            prompts().error(self, str(exc))
+            self.refresh()
+            return
         self._after_change()
 
     def record(self) -> None:
