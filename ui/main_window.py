@@ -157,6 +157,11 @@ class MainWindow(QMainWindow):
             )
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action(
+                "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.shortcuts
+            )
+        )
         help_menu.addAction(self._action("&About reviewdesk", None, self.about))
 
     def _build_status_bar(self) -> None:
@@ -238,11 +243,26 @@ class MainWindow(QMainWindow):
         self._calendar_status()
         self.refresh_all()
 
+    def shortcuts(self) -> None:
+        prompts().info(
+            self,
+            "Ctrl+1 … Ctrl+5  Dashboard, Cases, Diary, Workload, Settings\n"
+            "Ctrl+F  Find a child\n"
+            "Alt+Left / Alt+Right / Alt+Home  Previous, next, this week in the diary\n"
+            "Ctrl+I  Import from 903 or CIN census files\n"
+            "Ctrl+P  Weekly schedule for the diary's week\n"
+            "F5  Refresh\n"
+            "Enter or double-click  Open the selected child or meeting",
+        )
+
     def about(self) -> None:
+        from ui.errors import log_path
+
         prompts().info(
             self,
             f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
-            "due dates, flags, scheduling and packs.",
+            "due dates, flags, scheduling and packs.\n\n"
+            f"Problems are logged in {log_path()}",
         )
 
     def print_document(self, kind: str) -> None:
@@ -277,10 +297,20 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        columns = self.settings.value("cases/columns")
+        if isinstance(columns, QByteArray):
+            self.cases.list.table.horizontalHeader().restoreState(columns)
+        by = self.settings.value("diary/by")
+        if by in ("chair", "room"):
+            self.diary.by.setCurrentIndex(self.diary.by.findData(by))
 
     def save_layout(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue(
+            "cases/columns", self.cases.list.table.horizontalHeader().saveState()
+        )
+        self.settings.setValue("diary/by", self.diary.by.currentData())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -81,6 +81,8 @@ def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> 
     qtbot.addWidget(first)
     first.show()
     first.setGeometry(12, 34, 800, 520)  # the offscreen screen is 800x800
+    first.cases.list.table.setColumnWidth(2, 277)
+    first.diary.by.setCurrentIndex(1)
     first.close()
     settings.sync()
     second = MainWindow(
@@ -88,7 +90,8 @@ def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> 
     )
     qtbot.addWidget(second)
     assert (second.geometry().y(), second.height()) == (34, 520)
-    assert (second.geometry().y(), second.height()) != (34, 900)
+    assert second.cases.list.table.columnWidth(2) == 277
+    assert second.diary.by.currentData() == "room"
 
 
 def test_case_search_filters_as_you_type(window, qtbot, sample) -> None:
