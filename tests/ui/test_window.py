@@ -317,3 +317,47 @@ def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sampl
     from ui.tasks import wait_for_all
 
     wait_for_all()
+
+
+COUNCIL_RULES = """
+[[rule]]
+id = "lac.review.minutes"
+process = "lac"
+times = "minutes"
+meetings = ["lac_review"]
+from = "meeting"
+amount = 15
+unit = "working_days"
+direction = "after"
+basis = "local"
+title = "Full review record (minutes) distributed"
+source = "Cyngor Sir: minutes within 15 working days (local practice, 2024)"
+"""
+
+
+def test_council_rules_file_overrides_and_is_shown_with_its_source(
+    window, prompts_recorder, tmp_path
+) -> None:
+    window.show_page(4)
+    page = window.settings_page
+    bad = tmp_path / "bad.toml"
+    bad.write_text(COUNCIL_RULES.replace('basis = "local"\n', ""), encoding="utf-8")
+    prompts_recorder.file_answer = str(bad)
+    page.load_rules.click()
+    assert "basis" in prompts_recorder.errors[-1]
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20
+
+    good = tmp_path / "council.toml"
+    good.write_text(COUNCIL_RULES, encoding="utf-8")
+    prompts_recorder.file_answer = str(good)
+    page.load_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 15
+    rows = {
+        page.rules.item(r, 0).text(): (page.rules.item(r, 2).text(), page.rules.item(r, 3).text())
+        for r in range(page.rules.rowCount())
+    }
+    source, origin = rows["Full review record (minutes) distributed"]
+    assert origin == "council" and source.startswith("local: Cyngor Sir")
+    assert "1 overridden by this council" in page.rules_note.text()
+    page.clear_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20
