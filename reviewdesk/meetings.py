@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.scheduling import Booking
+from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingPart, Report
 
 
@@ -19,10 +20,14 @@ def _touch(session: Session, row: Meeting) -> None:
     row.updated_at = dt.datetime.now(dt.UTC)
 
 
-def _get(session: Session, meeting_id: int) -> Meeting:
+def _get(session: Session, meeting_id: int, expected_version: int | None = None) -> Meeting:
+    """The meeting; with ``expected_version`` (the version a form opened), refuse to save
+    over a change someone else made since (``ConcurrentChange``, naming who and when)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise InvalidInput(f"meeting {meeting_id} does not exist")
+    if expected_version is not None:
+        ensure_unchanged(meeting, expected_version)
     return meeting
 
 
@@ -79,11 +84,18 @@ def book_meeting(
     return meeting
 
 
-def reschedule_meeting(session: Session, meeting_id: int, booking: Booking, reason: str) -> Meeting:
+def reschedule_meeting(
+    session: Session,
+    meeting_id: int,
+    booking: Booking,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> Meeting:
     """Move a booked meeting; the reason is kept in the meeting's notes with the old date."""
     if not reason.strip():
         raise InvalidInput("reason: give a reason for rescheduling")
-    meeting = _get(session, meeting_id)
+    meeting = _get(session, meeting_id, expected_version)
     if meeting.status != MeetingStatus.BOOKED.value:
         raise InvalidInput(f"meeting {meeting_id} is {meeting.status}, not booked")
     old = meeting.booked_date.strftime("%d/%m/%Y") if meeting.booked_date else "no date"
@@ -95,10 +107,12 @@ def reschedule_meeting(session: Session, meeting_id: int, booking: Booking, reas
     return meeting
 
 
-def cancel_meeting(session: Session, meeting_id: int, reason: str) -> Meeting:
+def cancel_meeting(
+    session: Session, meeting_id: int, reason: str, *, expected_version: int | None = None
+) -> Meeting:
     if not reason.strip():
         raise InvalidInput("reason: give a reason for cancelling")
-    meeting = _get(session, meeting_id)
+    meeting = _get(session, meeting_id, expected_version)
     if meeting.status == MeetingStatus.HELD.value:
         raise InvalidInput(f"meeting {meeting_id} has been held and cannot be cancelled")
     meeting.status = MeetingStatus.CANCELLED.value
@@ -171,10 +185,11 @@ def record_outcome(
     *,
     late: bool = False,
     as_of: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Record a meeting as held (in one or more parts) with its outcome and reports.
     A held date after ``as_of`` (default today) is refused."""
-    meeting = _get(session, meeting_id)
+    meeting = _get(session, meeting_id, expected_version)
     validate_outcome(meeting, outcome, late=late, as_of=as_of or dt.date.today())
     if (
         outcome.late_reason_id is not None

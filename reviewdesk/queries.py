@@ -466,6 +466,7 @@ class MeetingInfo:
     plan_id: int | None
     enquiry_id: int | None
     reports: tuple[ReportInfo, ...]
+    version: int = 1
 
     @property
     def type_label(self) -> str:
@@ -539,6 +540,7 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                     ReportInfo(r.id, r.author, r.agency, r.received, r.shared_with_parents)
                     for r in m.reports
                 ),
+                version=m.version,
             )
         )
     return ChildDetail(

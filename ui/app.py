@@ -72,6 +72,9 @@ def launch(
     if smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
+    if db is None and not smoke:
+        # The database chosen in Settings ("use next time"), unless --db or $REVIEWDESK_DB.
+        db = str(QSettings().value("database/target", "") or "") or None
     try:
         database = open_database(db)
         ctx = AppContext.open(database, as_of=as_of)
@@ -104,6 +107,9 @@ def launch(
     window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()
+    warnings = list(getattr(database, "warnings", []) or [])
+    if warnings:  # e.g. the SQLite file is on a network share
+        QTimer.singleShot(0, lambda: prompts().info(window, "\n\n".join(warnings)))
     if ctx.is_empty() and ctx.can_edit_settings:
         from ui.first_run import offer_demo
 

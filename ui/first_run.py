@@ -16,7 +16,7 @@ from ui.prompts import prompts
 from ui.tasks import run_in_background
 
 #: Names the demo module may use for its entry point, tried in order.
-DEMO_ENTRY_POINTS = ("create_demo_authority", "create_demo", "generate_demo", "generate", "build")
+DEMO_ENTRY_POINTS = ("generate_demo", "create_demo_authority", "create_demo")
 
 
 def demo_entry_point():
@@ -36,7 +36,10 @@ def _call_demo(fn, ctx: AppContext, progress) -> object:
     if "as_of" in params:
         kwargs["as_of"] = ctx.as_of
     if "progress" in params:
-        kwargs["progress"] = lambda done, total, text="": progress(int(done), int(total), text)
+        # reviewdesk.demo reports progress(stage, fraction); shown as a percentage.
+        kwargs["progress"] = lambda stage, fraction: progress(
+            int(round(float(fraction) * 100)), 100, str(stage)
+        )
     first = next(iter(params), "")
     if first in ("session", "s"):
         with ctx.db.session() as s:

@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
         self.setAccessibleName("reviewdesk main window")
 
-        self.dashboard = DashboardPage(ctx)
+        self.dashboard = DashboardPage(ctx, background=background)
         self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
         self.workload = WorkloadPage(ctx)
@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         )
         self.demo_action.setEnabled(self.ctx.can_edit_settings)
         file_menu.addAction(self.demo_action)
+        self.import_action = self._action(
+            "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
+        )
+        self.import_action.setEnabled(self.ctx.can_edit_settings)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -140,13 +145,33 @@ class MainWindow(QMainWindow):
         diary.addAction(self._action("&Next week", "Alt+Right", self._next_week))
         diary.addAction(self._action("&This week", "Alt+Home", self._this_week))
 
+        documents = bar.addMenu("D&ocuments")
+        for text, kind, shortcut in (
+            ("&Weekly schedule (the diary's week)", "weekly", "Ctrl+P"),
+            ("&Packs for the diary's week", "packs", None),
+            ("Work&load list", "workload", None),
+            ("&Timeliness report (last 12 months)", "timeliness", None),
+        ):
+            documents.addAction(
+                self._action(text, shortcut, lambda _c=False, k=kind: self.print_document(k))
+            )
+
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action(
+                "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.shortcuts
+            )
+        )
         help_menu.addAction(self._action("&About reviewdesk", None, self.about))
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.db_label = QLabel(f"Database: {self.ctx.database_label()}")
         self.db_label.setAccessibleName("Database in use")
+        warnings = list(getattr(self.ctx.db, "warnings", []) or [])
+        if warnings:
+            self.db_label.setText(f"⚠ Database: {self.ctx.database_label()}")
+            self.db_label.setToolTip("\n".join(warnings))
         self.user_label = QLabel(f"{self.ctx.db.username} — {ROLE_LABEL[self.ctx.role]}")
         self.user_label.setAccessibleName("Signed-in user and role")
         self.as_of_label = QLabel(f"As of {uk(self.ctx.as_of)}")
@@ -218,12 +243,43 @@ class MainWindow(QMainWindow):
         self._calendar_status()
         self.refresh_all()
 
+    def shortcuts(self) -> None:
+        prompts().info(
+            self,
+            "Ctrl+1 … Ctrl+5  Dashboard, Cases, Diary, Workload, Settings\n"
+            "Ctrl+F  Find a child\n"
+            "Alt+Left / Alt+Right / Alt+Home  Previous, next, this week in the diary\n"
+            "Ctrl+I  Import from 903 or CIN census files\n"
+            "Ctrl+P  Weekly schedule for the diary's week\n"
+            "F5  Refresh\n"
+            "Enter or double-click  Open the selected child or meeting",
+        )
+
     def about(self) -> None:
+        from ui.errors import log_path
+
         prompts().info(
             self,
             f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
-            "due dates, flags, scheduling and packs.",
+            "due dates, flags, scheduling and packs.\n\n"
+            f"Problems are logged in {log_path()}",
         )
+
+    def print_document(self, kind: str) -> None:
+        from ui.documents import make_document
+
+        options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
+        make_document(self, self.ctx, kind, **options)
+
+    def import_data(self) -> None:
+        from ui.dialogs.import_dialog import ImportDialog
+
+        if not self.ctx.can_edit_settings:
+            return
+        dialog = ImportDialog(self.ctx, self)
+        prompts().run_dialog(dialog)
+        if dialog.result_value is not None and getattr(dialog.result_value, "written", False):
+            self.refresh_all()
 
     def offer_demo(self) -> None:
         from ui.first_run import offer_demo
@@ -241,10 +297,20 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        columns = self.settings.value("cases/columns")
+        if isinstance(columns, QByteArray):
+            self.cases.list.table.horizontalHeader().restoreState(columns)
+        by = self.settings.value("diary/by")
+        if by in ("chair", "room"):
+            self.diary.by.setCurrentIndex(self.diary.by.findData(by))
 
     def save_layout(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue(
+            "cases/columns", self.cases.list.table.horizontalHeader().saveState()
+        )
+        self.settings.setValue("diary/by", self.diary.by.currentData())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts:
@@ -33,6 +33,18 @@ class Prompts:
     def confirm(self, parent: QWidget | None, question: str) -> bool:
         answer = QMessageBox.question(parent, "reviewdesk", question)
         return answer == QMessageBox.StandardButton.Yes
+
+    def open_file(self, parent: QWidget | None, title: str, pattern: str) -> str | None:
+        path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
+        return path or None
+
+    def open_document(self, parent: QWidget | None, path) -> None:
+        """Open a PDF in the system's viewer (where it can be previewed and printed)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.info(parent, f"The document was saved as {path}")
 
     def text(self, parent: QWidget | None, title: str, label: str) -> str | None:
         value, ok = QInputDialog.getText(parent, title, label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
@@ -12,6 +13,11 @@ from tests.ui.sample import AS_OF, fill_sample
 
 def pytest_configure(config) -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Keep the user's real data and settings folders out of the tests (error log, documents,
+    # QSettings); Qt reads XDG_CONFIG_HOME once, so this is set before any QSettings exists.
+    home = tempfile.mkdtemp(prefix="reviewdesk-ui-tests-")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
 
 
 class RecordingPrompts:
@@ -23,6 +29,8 @@ class RecordingPrompts:
         self.questions: list[str] = []
         self.confirm_answer = True
         self.text_answer: str | None = None
+        self.file_answer: str | None = None
+        self.documents: list = []
         self.dialogs: list[object] = []
         self.on_dialog = None  # callable(dialog) -> bool; default: reject
 
@@ -39,6 +47,13 @@ class RecordingPrompts:
     def confirm(self, parent, question) -> bool:
         self.questions.append(question)
         return self.confirm_answer
+
+    def open_document(self, parent, path) -> None:
+        self.documents.append(path)
+
+    def open_file(self, parent, title, pattern):
+        self.questions.append(title)
+        return self.file_answer
 
     def text(self, parent, title, label):
         self.questions.append(label)

@@ -32,8 +32,10 @@ def fill_sample(db: Database) -> dict[str, int]:
     """Fill ``db`` with a few staff, rooms, children, periods, plans and meetings; returns ids."""
     ids: dict[str, int] = {}
     with db.session() as s:
+        present = {r.text for r in s.query(LateReason)}  # storage seeds them on creation
         for text in DEFAULT_LATE_REASONS:
-            s.add(LateReason(text=text))
+            if text not in present:
+                s.add(LateReason(text=text))
         north = Team(name="Llanelli & Ó Briain Team")
         south = Team(name="South Team")
         s.add_all([north, south])

@@ -196,3 +196,25 @@ def test_recording_a_late_meeting_with_its_reason(window, prompts_recorder, samp
     with db.session() as s:
         m = s.get(Meeting, sample["rcpc"])
         assert m.late_reason.text == "Room unavailable" and m.outcome == "Plan continued"
+
+
+def test_saving_over_someone_elses_change_is_refused(window, prompts_recorder, sample, db):
+    from reviewdesk.storage.db import Database
+
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+
+    def fill(dialog: RecordingDialog) -> bool:
+        other = Database(engine=db.engine, url=db.url, username="someone.else")
+        with other.session() as s:  # another person moves the meeting meanwhile
+            s.get(Meeting, sample["zoe_first"]).booked_time = dt.time(11, 0)
+        dialog.participation.setCurrentIndex(dialog.participation.findData("PN1"))
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.record_button.click()
+    assert len(prompts_recorder.errors) == 1
+    assert "someone.else" in prompts_recorder.errors[0]
+    with db.session() as s:
+        assert s.get(Meeting, sample["zoe_first"]).status == "booked"

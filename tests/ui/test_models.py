@@ -54,7 +54,12 @@ def test_case_list_model_fetches_rows_in_pages(qtmodeltester, ctx, db) -> None:
 
     with db.session() as s:
         s.add_all(
-            Child(local_id=f"X{n:05d}", first_name="Rhys", last_name=f"Ap Gwilym {n:05d}")
+            Child(
+                local_id=f"X{n:05d}",
+                first_name="Rhys",
+                last_name=f"Ap Gwilym {n:05d}",
+                dob=dt.date(2015, 1, 1),
+            )
             for n in range(PAGE_SIZE * 3)
         )
     model = CaseListModel(db, as_of=AS_OF)

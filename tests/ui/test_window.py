@@ -48,7 +48,7 @@ def test_navigation_menus_and_status_bar(window, qtbot) -> None:
     assert "sample.sqlite" in window.db_label.text()
     assert window.calendar_label.text() == "Bank holidays: England and Wales"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Diary", "&Help"]
+    assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
 
 
 def test_every_control_has_an_accessible_name(window) -> None:
@@ -81,6 +81,8 @@ def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> 
     qtbot.addWidget(first)
     first.show()
     first.setGeometry(12, 34, 800, 520)  # the offscreen screen is 800x800
+    first.cases.list.table.setColumnWidth(2, 277)
+    first.diary.by.setCurrentIndex(1)
     first.close()
     settings.sync()
     second = MainWindow(
@@ -88,7 +90,8 @@ def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> 
     )
     qtbot.addWidget(second)
     assert (second.geometry().y(), second.height()) == (34, 520)
-    assert (second.geometry().y(), second.height()) != (34, 900)
+    assert second.cases.list.table.columnWidth(2) == 277
+    assert second.diary.by.currentData() == "room"
 
 
 def test_case_search_filters_as_you_type(window, qtbot, sample) -> None:
@@ -268,9 +271,9 @@ def test_first_run_builds_the_demo_in_the_background(ctx, prompts_recorder, monk
 
     threads = []
 
-    def fake_demo(db, *, as_of, progress):
+    def fake_demo(db, *, as_of, progress):  # the shape of reviewdesk.demo.generate_demo
         threads.append(threading.current_thread())
-        progress(1, 1, "Children")
+        progress("Children", 0.5)
         return 42
 
     monkeypatch.setattr(first_run, "demo_entry_point", lambda: fake_demo)
@@ -314,3 +317,47 @@ def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sampl
     from ui.tasks import wait_for_all
 
     wait_for_all()
+
+
+COUNCIL_RULES = """
+[[rule]]
+id = "lac.review.minutes"
+process = "lac"
+times = "minutes"
+meetings = ["lac_review"]
+from = "meeting"
+amount = 15
+unit = "working_days"
+direction = "after"
+basis = "local"
+title = "Full review record (minutes) distributed"
+source = "Cyngor Sir: minutes within 15 working days (local practice, 2024)"
+"""
+
+
+def test_council_rules_file_overrides_and_is_shown_with_its_source(
+    window, prompts_recorder, tmp_path
+) -> None:
+    window.show_page(4)
+    page = window.settings_page
+    bad = tmp_path / "bad.toml"
+    bad.write_text(COUNCIL_RULES.replace('basis = "local"\n', ""), encoding="utf-8")
+    prompts_recorder.file_answer = str(bad)
+    page.load_rules.click()
+    assert "basis" in prompts_recorder.errors[-1]
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20
+
+    good = tmp_path / "council.toml"
+    good.write_text(COUNCIL_RULES, encoding="utf-8")
+    prompts_recorder.file_answer = str(good)
+    page.load_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 15
+    rows = {
+        page.rules.item(r, 0).text(): (page.rules.item(r, 2).text(), page.rules.item(r, 3).text())
+        for r in range(page.rules.rowCount())
+    }
+    source, origin = rows["Full review record (minutes) distributed"]
+    assert origin == "council" and source.startswith("local: Cyngor Sir")
+    assert "1 overridden by this council" in page.rules_note.text()
+    page.clear_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20

@@ -129,7 +129,7 @@ class BookingDialog(QDialog):
         self.slots.itemDoubleClicked.connect(self._use_slot)
 
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if not rescheduling:
             form.addRow("Meeting", self.meeting_type)
         form.addRow("Due", self.due_label)
@@ -315,7 +315,13 @@ class BookingDialog(QDialog):
                         plan_id=plan.id if plan and mtype.process.value == "cp" else None,
                     )
                 else:
-                    row = reschedule_meeting(s, self.meeting.id, proposal, self.reason.text())
+                    row = reschedule_meeting(
+                        s,
+                        self.meeting.id,
+                        proposal,
+                        self.reason.text(),
+                        expected_version=self.meeting.version,
+                    )
                 self.result_meeting_id = row.id
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))

@@ -250,6 +250,7 @@ class RecordingDialog(QDialog):
                     self.outcome_value(),
                     late=self.late.isChecked(),
                     as_of=self.ctx.as_of,
+                    expected_version=self.meeting.version,
                 )
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))

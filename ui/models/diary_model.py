@@ -30,6 +30,7 @@ class DiaryWeekModel(QAbstractTableModel):
         self.clashes: dict[int, list[str]] = {}
         self.non_working: dict[dt.date, str] = {}
         self.by = "chair"
+        self.today: dt.date | None = None
 
     def set_week(
         self,
@@ -98,8 +99,8 @@ class DiaryWeekModel(QAbstractTableModel):
             d = self.days[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 text = d.strftime("%a %d/%m/%Y")
-                reason = self.non_working.get(d)
-                return f"{text}\n{reason}" if reason else f"{text}\n"
+                reason = self.non_working.get(d) or ("Today" if d == self.today else "")
+                return f"{text}\n{reason}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.non_working.get(d)
             return None

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
+from reviewdesk.errors import ReviewdeskError
 from reviewdesk.queries import ChildDetail
 from ui.context import AppContext
 from ui.duedates import due_items
@@ -50,17 +51,20 @@ class ChildPage(Page):
         self.reschedule_button = QPushButton("Reschedule…")
         self.cancel_button = QPushButton("Cancel meeting…")
         self.record_button = QPushButton("Record outcome…")
+        self.pack_button = QPushButton("Print pack…")
         for button, name in (
             (self.book_button, "Book a meeting for this child"),
             (self.reschedule_button, "Reschedule the selected meeting"),
             (self.cancel_button, "Cancel the selected meeting"),
             (self.record_button, "Record the outcome of the selected meeting"),
+            (self.pack_button, "Print the pack for the selected meeting"),
         ):
             button.setAccessibleName(name)
         self.book_button.clicked.connect(self.book)
         self.reschedule_button.clicked.connect(self.reschedule)
         self.cancel_button.clicked.connect(self.cancel)
         self.record_button.clicked.connect(self.record)
+        self.pack_button.clicked.connect(self.print_pack)
 
         self.model = TimelineModel(self)
         self.table = QTableView()
@@ -92,6 +96,7 @@ class ChildPage(Page):
             self.reschedule_button,
             self.cancel_button,
             self.record_button,
+            self.pack_button,
         ):
             actions.addWidget(button)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -174,6 +179,7 @@ class ChildPage(Page):
         self.record_button.setEnabled(
             self.ctx.can_record and m is not None and m.status != MeetingStatus.CANCELLED.value
         )
+        self.pack_button.setEnabled(m is not None)
 
     def _default_action(self) -> None:
         if self.record_button.isEnabled():
@@ -210,8 +216,13 @@ class ChildPage(Page):
         if not reason.strip():
             prompts().error(self, "Give a reason for cancelling the meeting.")
             return
-        with self.ctx.db.session() as s:
-            cancel_meeting(s, m.id, reason)
+        try:
+            with self.ctx.db.session() as s:
+                cancel_meeting(s, m.id, reason, expected_version=m.version)
+        except ReviewdeskError as exc:
+            prompts().error(self, str(exc))
+            self.refresh()
+            return
         self._after_change()
 
     def record(self) -> None:
@@ -223,6 +234,13 @@ class ChildPage(Page):
         dialog = RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self)
         if prompts().run_dialog(dialog):
             self._after_change()
+
+    def print_pack(self) -> None:
+        from ui.documents import make_document
+
+        m = self.selected_meeting()
+        if m is not None:
+            make_document(self, self.ctx, "pack", meeting_id=m.id)
 
     def _after_change(self) -> None:
         self.refresh()

@@ -26,9 +26,25 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
-from ui.widgets_chart import TimelinessChart
+from ui.tasks import run_in_background
+from ui.widgets_chart import MonthFigure, TimelinessChart
 
 WEEK_ROWS = 200
+
+#: Tiles that are red (not amber) when anything is in them.
+RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
+
+#: The measures rows the chart adds together: meetings held, and held in timescale.
+TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
+
+#: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each tile counts, by child.
+TILE_CODES: dict[str, frozenset[str]] = {
+    "overdue": frozenset({"overdue"}),
+    "due_soon_unbooked": frozenset({"due_soon_unbooked"}),
+    "late_reports": frozenset({"report_overdue", "report_late", "report_not_shared"}),
+    "minutes_overdue": frozenset({"minutes_overdue", "decisions_overdue"}),
+    "out_of_timescale_month": frozenset({"overdue", "booked_after_due", "late_no_reason"}),
+}
 
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
@@ -45,9 +61,13 @@ class DashboardPage(Page):
     open_cases = Signal(object, str)
     open_child = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.background = background
+        self._tasks: list = []
         self.tiles: dict[str, QPushButton] = {}
         self.tile_children: dict[str, frozenset[int]] = {}
         tiles = QGridLayout()
@@ -111,7 +131,26 @@ class DashboardPage(Page):
 
     # --- flags ----------------------------------------------------------------------------
     def _refresh_flags(self) -> None:
-        counts = self._flag_children()
+        if not self.background:
+            self._show_flags(self._flag_children())
+            return
+        for key, title in TILES:
+            self.tiles[key].setText(f"{title}\n…")
+        self.flags_note.setText("Working out the flags…")
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._flag_children(),
+                on_success=self._show_flags,
+                on_failure=self._background_failed,
+            )
+        )
+
+    def _background_failed(self, exc: BaseException) -> None:
+        from ui.errors import friendly_message
+
+        self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
+
+    def _show_flags(self, counts: dict[str, frozenset[int]] | None) -> None:
         if counts is None:
             for key, title in TILES:
                 self._set_tile(key, title, None)
@@ -126,16 +165,27 @@ class DashboardPage(Page):
         self.flags_note.setText("Select a tile to see the children behind it.")
 
     def _flag_children(self) -> dict[str, frozenset[int]] | None:
-        """Children behind each flag, from ``reviewdesk.flags``; None when not installed."""
+        """Children behind each tile, from ``reviewdesk.flags``; None when not installed."""
         flags = optional_module("reviewdesk.flags")
-        if flags is None:
-            return None
-        compute = getattr(flags, "flag_children", None)
+        compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
         with self.ctx.db.session() as s:
-            result = compute(s, as_of=self.ctx.as_of)
-        return {k: frozenset(v) for k, v in result.items()}
+            found = compute(s, as_of=self.ctx.as_of)
+        month = (self.ctx.as_of.year, self.ctx.as_of.month)
+        children: dict[str, set[int]] = {key: set() for key, _title in TILES}
+        for flag in found:
+            if flag.child_id is None:
+                continue
+            for key, codes in TILE_CODES.items():
+                if flag.code not in codes:
+                    continue
+                if key == "out_of_timescale_month" and (
+                    flag.date is None or (flag.date.year, flag.date.month) != month
+                ):
+                    continue
+                children[key].add(flag.child_id)
+        return {k: frozenset(v) for k, v in children.items()}
 
     def _set_tile(self, key: str, title: str, count: int | None) -> None:
         button = self.tiles[key]
@@ -144,7 +194,7 @@ class DashboardPage(Page):
             rag = "none"
         else:
             button.setText(f"{title}\n{count:,}")
-            rag = "green" if count == 0 else ("red" if key in ("overdue",) else "amber")
+            rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
         button.setProperty("rag", rag)
         button.setEnabled(count is not None)
         button.setAccessibleDescription(button.text().replace("\n", ": "))
@@ -193,18 +243,57 @@ class DashboardPage(Page):
 
     # --- chart ----------------------------------------------------------------------------
     def _refresh_chart(self) -> None:
-        measures = optional_module("reviewdesk.measures")
-        monthly = getattr(measures, "monthly_timeliness", None) if measures else None
-        if monthly is None:
-            self.chart.empty_text = (
-                "No timeliness figures yet: the measures part of reviewdesk is not installed."
-            )
-            self.chart.set_figures([], None)
+        if not self.background:
+            self._show_chart(self._chart_figures())
             return
-        from ui.widgets_chart import MonthFigure
+        self.chart.empty_text = "Working out the figures…"
+        self.chart.set_figures([], None)
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._chart_figures(),
+                on_success=self._show_chart,
+                on_failure=lambda exc: self._show_chart(
+                    ([], None, "The figures could not be worked out.")
+                ),
+            )
+        )
 
+    def _show_chart(self, result) -> None:
+        figures, target, empty_text = result
+        self.chart.empty_text = empty_text
+        self.chart.set_figures(figures, target)
+
+    def _chart_figures(self) -> tuple[list[MonthFigure], float | None, str]:
+        """Monthly timeliness from ``reviewdesk.measures`` (no widgets: runs on any thread)."""
+        measures = optional_module("reviewdesk.measures")
+        compute = getattr(measures, "compute_measures", None) if measures else None
+        if compute is None:
+            return (
+                [],
+                None,
+                "No timeliness figures yet: the measures part of reviewdesk is not installed.",
+            )
+        end = self.ctx.as_of
+        start = dt.date(end.year - 1, end.month, 1)
         with self.ctx.db.session() as s:
-            rows = monthly(s, as_of=self.ctx.as_of)
-        figures = [MonthFigure(label=r.label, percent=r.percent, count=r.count) for r in rows]
-        self.chart.empty_text = "No meetings were due in these months."
-        self.chart.set_figures(figures, getattr(rows, "target", None))
+            report = compute(s, start=start, end=end)
+        rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
+        figures = []
+        for i, month in enumerate(report.months):
+            held = sum(r.cells[i].denominator or 0 for r in rows)
+            on_time = sum(r.cells[i].numerator for r in rows)
+            figures.append(
+                MonthFigure(
+                    label=month.strftime("%b %y"),
+                    percent=100.0 * on_time / held if held else None,
+                    count=held,
+                )
+            )
+        targets = [r.target for r in rows if r.target is not None]
+        if not any(f.percent is not None for f in figures):
+            figures = []
+        return (
+            figures,
+            (min(targets) if targets else None),
+            "No meetings were held in these months.",
+        )

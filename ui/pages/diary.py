@@ -58,6 +58,7 @@ class DiaryPage(Page):
         self.table.horizontalHeader().setMinimumHeight(44)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setMinimumWidth(160)
+        self.table.verticalHeader().setMinimumSectionSize(60)
         self.table.doubleClicked.connect(self._open)
 
         self.by.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -97,6 +98,7 @@ class DiaryPage(Page):
         with self.ctx.db.session() as s:
             entries = queries.diary_entries(s, self.monday, sunday)
             resources = queries.chairs(s) if by == "chair" else queries.rooms(s)
+        self.model.today = self.ctx.as_of
         self.model.set_week(self.monday, entries, resources, by=by, calendar=self.ctx.calendar)
         self.jump.blockSignals(True)
         self.jump.setDate(self.monday)

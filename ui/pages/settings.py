@@ -4,6 +4,7 @@ caseload limits, targets, and the database in use. Only administrators can chang
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from reviewdesk.conventions import COUNTING_CONVENTIONS
+from reviewdesk.errors import InvalidInput
+from reviewdesk.rules import default_rules, with_overrides
 from reviewdesk.storage.models import ClosureDay
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
@@ -128,8 +131,18 @@ class SettingsPage(Page):
         self.rules.verticalHeader().setVisible(False)
         self.rules.setMinimumHeight(480)
         self.rules_note = label("", "hint", wrap=True)
+        self.load_rules = QPushButton("Load the council's rules file…")
+        self.load_rules.setAccessibleName("Load the council's rule overrides from a TOML file")
+        self.load_rules.clicked.connect(self._load_overrides)
+        self.clear_rules = QPushButton("Remove the council's rules")
+        self.clear_rules.setAccessibleName("Remove the council's rule overrides")
+        self.clear_rules.clicked.connect(self._clear_overrides)
+        rules_bar = QHBoxLayout()
+        rules_bar.addWidget(self.rules_note, 1)
+        rules_bar.addWidget(self.load_rules)
+        rules_bar.addWidget(self.clear_rules)
         rules_layout = QVBoxLayout(rules)
-        rules_layout.addWidget(self.rules_note)
+        rules_layout.addLayout(rules_bar)
         rules_layout.addWidget(self.rules)
 
         database = QGroupBox("Database")
@@ -202,6 +215,8 @@ class SettingsPage(Page):
             self.remove_closure,
             self.db_next,
             self.db_save,
+            self.load_rules,
+            self.clear_rules,
         ):
             widget.setEnabled(editable)
 
@@ -303,6 +318,35 @@ class SettingsPage(Page):
                 s.delete(row)
         self._load_closures()
         self.calendar_changed.emit()
+
+    def _load_overrides(self) -> None:
+        """Replace the council's rule overrides with the [[rule]] tables of a TOML file; the
+        file is checked in full first (every rule names its source)."""
+        path = prompts().open_file(self, "Choose the council's rules file", "Rules (*.toml)")
+        if not path:
+            return
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+            entries = data.get("rule", [])
+            if not isinstance(entries, list) or not entries:
+                raise InvalidInput(f"{path}: no [[rule]] tables in the file")
+            with_overrides(default_rules(), entries, origin="settings")
+        except tomllib.TOMLDecodeError as exc:
+            prompts().error(self, f"{path}: not a valid rules file ({exc})")
+            return
+        except (OSError, InvalidInput) as exc:
+            prompts().error(self, str(exc))
+            return
+        save_setting(self.ctx.db, "rule_overrides", entries)
+        self.calendar_changed.emit()
+        self._load_rules()
+
+    def _clear_overrides(self) -> None:
+        if prompts().confirm(self, "Go back to the shipped rules, removing the council's own?"):
+            save_setting(self.ctx.db, "rule_overrides", [])
+            self.calendar_changed.emit()
+            self._load_rules()
 
     def _save_database(self) -> None:
         QSettings().setValue("database/target", self.db_next.text().strip())
