@@ -68,3 +68,9 @@ def test_metainfo_describes_the_same_application() -> None:
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     released = [r.get("version") for r in root.iterfind("releases/release")]
     assert version in released, f"pyproject's version {version} has no <release> entry"
+
+
+def test_spec_and_install_script_use_the_application_id() -> None:
+    spec = (ROOT / "packaging" / "reviewdesk.spec").read_text()
+    assert f'APP_ID = "{APP_ID}"' in spec
+    assert f"app_id={APP_ID}\n" in (LINUX / "install.sh").read_text()
