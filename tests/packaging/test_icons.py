@@ -83,3 +83,18 @@ def test_application_uses_the_icon_and_desktop_id(qapp) -> None:
     app = make_application()
     assert app.desktopFileName() == APP_ID
     assert not app.windowIcon().isNull()
+
+
+def test_another_reader_accepts_the_ico_and_icns(make_icons) -> None:
+    """Pillow (installed with reportlab) reads both files: an oracle independent of ours."""
+    from PIL import Image
+
+    with Image.open(ICONS / "reviewdesk.ico") as ico:
+        assert ico.format == "ICO"
+        assert sorted(ico.info["sizes"]) == [(s, s) for s in make_icons.ICO_SIZES]
+        ico.size = (16, 16)
+        ico.load()
+        assert ico.mode == "RGBA" and ico.getpixel((0, 0))[3] == 0  # transparent corner
+    with Image.open(ICONS / "reviewdesk.icns") as icns:
+        assert icns.format == "ICNS"
+        assert (512, 512, 1) in icns.info["sizes"] and (16, 16, 1) in icns.info["sizes"]
