@@ -16,12 +16,22 @@ data=${XDG_DATA_HOME:-$HOME/.local/share}
 prefix=${PREFIX:-$HOME/.local}
 sizes=(16 24 32 48 64 128 256 512)
 
+# Desktops notice new icons by the folder's time; an existing icon cache is brought up to date
+# (none is created: a stale one would hide icons that other programs install later).
+refresh_icons() {
+  [ -d "$data/icons/hicolor" ] && touch "$data/icons/hicolor"
+  if [ -f "$data/icons/hicolor/icon-theme.cache" ] && command -v gtk-update-icon-cache >/dev/null; then
+    gtk-update-icon-cache -q -t "$data/icons/hicolor" || true
+  fi
+}
+
 if [ "${1:-}" = "--uninstall" ]; then
   rm -f "$data/applications/$app_id.desktop" "$data/metainfo/$app_id.metainfo.xml" \
     "$data/icons/hicolor/scalable/apps/$app_id.svg"
   for s in "${sizes[@]}"; do rm -f "$data/icons/hicolor/${s}x${s}/apps/$app_id.png"; done
   if [ -L "$prefix/bin/reviewdesk" ]; then rm -f "$prefix/bin/reviewdesk"; fi
   rm -rf "$prefix/lib/reviewdesk"
+  refresh_icons
   echo "install.sh: reviewdesk removed (your data folder is kept)"
   exit 0
 fi
@@ -53,7 +63,5 @@ for s in "${sizes[@]}"; do
   mkdir -p "$data/icons/hicolor/${s}x${s}/apps"
   cp "$root/resources/icons/reviewdesk-$s.png" "$data/icons/hicolor/${s}x${s}/apps/$app_id.png"
 done
-# Refresh the menus' caches where the tools exist; desktops also notice on their own.
-command -v update-desktop-database >/dev/null && update-desktop-database -q "$data/applications" || true
-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$data/icons/hicolor" || true
+refresh_icons
 echo "install.sh: installed $app_id (runs $exec_path)"
