@@ -120,3 +120,22 @@ def test_workload_model(qtmodeltester, ctx, sample) -> None:
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.data(model.index(0, 6), SortRole) is not None
+
+
+def test_next_due_column_sorts_by_the_engines_dates(qtmodeltester, ctx, sample) -> None:
+    model = CaseListModel(ctx.db, as_of=AS_OF)
+    model.reload()
+    col = _column(model, "next_due")
+    assert model.data(model.index(0, col)) is None  # not worked out yet: empty, not guessed
+    dues = {sample["zoe"]: dt.date(2024, 4, 24), sample["sian_child"]: dt.date(2024, 5, 6)}
+    model.set_next_dues(dues)
+    model.sort(col, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    order = [model.child_id(r) for r in range(model.rowCount())]
+    unknown = [sample["closed"], sample["lukasz_child"]]  # by name: Ní Dhomhnaill, Wiśniewski
+    assert order == [sample["zoe"], sample["sian_child"], *unknown]
+    assert model.data(model.index(0, col)) == "24/04/2024"
+    assert model.data(model.index(0, col), SortRole) == dt.date(2024, 4, 24)
+    model.sort(col, Qt.SortOrder.DescendingOrder)
+    order = [model.child_id(r) for r in range(model.rowCount())]
+    assert order == [sample["sian_child"], sample["zoe"], *unknown]  # unknown dates last
