@@ -122,8 +122,8 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
-            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(self.rag(r))
-            return QBrush(colour) if colour else None
+            rag = self.rag(r)
+            return QBrush(theme.text_colour(rag)) if rag else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
             return f"Caseload range {low}-{high} children per full-time IRO"
