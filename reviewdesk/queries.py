@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -38,6 +38,9 @@ CASE_SORT_KEYS: tuple[str, ...] = (
     "next_meeting",
     "status",
 )
+
+#: Longest list of ids put in one SQL ``IN (...)``; longer lists are filtered in Python.
+MAX_SQL_IDS = 2000
 
 STATUS_LAC_AND_CP = "Looked after, CP plan"
 STATUS_LAC = "Looked after"
@@ -211,8 +214,14 @@ def case_ids(
     if sort != "name":
         ordered.extend(name_keys)
     ordered.append(Child.id.desc() if descending and sort == "name" else Child.id)
+    wanted = filt.child_ids
+    if wanted is not None and len(wanted) > MAX_SQL_IDS:
+        filt = replace(filt, child_ids=None)  # too many for one IN list: filtered below
     stmt = _filtered(select(Child.id), filt, cols).order_by(*ordered)
-    return list(session.scalars(stmt))
+    ids = list(session.scalars(stmt))
+    if wanted is not None and len(wanted) > MAX_SQL_IDS:
+        ids = [cid for cid in ids if cid in wanted]
+    return ids
 
 
 def count_cases(session: Session, filt: CaseFilter = CaseFilter(), *, as_of: dt.date | None = None):

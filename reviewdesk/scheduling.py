@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingStatus
@@ -134,29 +134,55 @@ def latest_book_by(due: dt.date, calendar: Calendar) -> dt.date:
     return calendar.on_or_before(due)
 
 
-def bookings_on(session: Session, days: Iterable[dt.date]) -> list[Booking]:
-    """The live bookings (booked or held) on the given days."""
+def bookings_on(
+    session: Session, days: Iterable[dt.date], *, involving: Booking | None = None
+) -> list[Booking]:
+    """The live bookings (booked or held) on the given days; with ``involving``, only those
+    sharing its chair, room or clerk (the only ones it can clash with)."""
     days = sorted(set(days))
     if not days:
         return []
-    stmt = select(Meeting).where(
-        or_(Meeting.booked_date.in_(days), Meeting.held_date.in_(days)),
+    day = func.coalesce(Meeting.held_date, Meeting.booked_date)
+    stmt = select(
+        Meeting.id,
+        day,
+        Meeting.booked_time,
+        Meeting.duration_minutes,
+        Meeting.chair_id,
+        Meeting.room_id,
+        Meeting.clerk_id,
+    ).where(
+        day >= days[0],
+        day <= days[-1],
         Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value]),
     )
-    out = []
-    for m in session.scalars(stmt):
-        out.append(
-            Booking(
-                day=m.held_date or m.booked_date,
-                start=m.booked_time,
-                minutes=m.duration_minutes or 90,
-                chair_id=m.chair_id,
-                room_id=m.room_id,
-                clerk_id=m.clerk_id,
-                meeting_id=m.id,
+    if involving is not None:
+        shared = [
+            column == value
+            for column, value in (
+                (Meeting.chair_id, involving.chair_id),
+                (Meeting.room_id, involving.room_id),
+                (Meeting.clerk_id, involving.clerk_id),
             )
+            if value is not None
+        ]
+        if not shared:
+            return []
+        stmt = stmt.where(or_(*shared))
+    wanted = set(days)
+    return [
+        Booking(
+            day=d,
+            start=start,
+            minutes=minutes or 90,
+            chair_id=chair,
+            room_id=room,
+            clerk_id=clerk,
+            meeting_id=mid,
         )
-    return out
+        for mid, d, start, minutes, chair, room, clerk in session.execute(stmt)
+        if d in wanted
+    ]
 
 
 def check_booking(
@@ -187,7 +213,9 @@ def check_booking(
                 "non_working", f"{proposal.day:%d/%m/%Y} is not a working day ({reason})"
             )
         )
-    check.clashes = clashes_between(proposal, bookings_on(session, [proposal.day]))
+    check.clashes = clashes_between(
+        proposal, bookings_on(session, [proposal.day], involving=proposal)
+    )
     for clash in check.clashes:
         check.warnings.append(BookingWarning("clash", clash.message()))
     return check
@@ -211,7 +239,7 @@ def next_free_slots(
         if calendar.is_working_day(day):
             days.append(day)
         day += dt.timedelta(days=1)
-    taken = bookings_on(session, days)
+    taken = bookings_on(session, days, involving=proposal)
     free: list[Booking] = []
     for d in days:
         for t in times:

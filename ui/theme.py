@@ -21,6 +21,13 @@ CLOSED_LIGHT = QColor("#ececec")
 CLOSED_DARK = QColor("#3a3a3a")
 
 
+def text_colour(name: str) -> QColor:
+    """A RAG colour for text, lighter on a dark background so it stays readable."""
+    light = {"red": RED, "amber": AMBER, "green": GREEN}[name]
+    dark = {"red": QColor("#ef5350"), "amber": QColor("#ffb74d"), "green": QColor("#66bb6a")}
+    return dark[name] if is_dark() else light
+
+
 def is_dark() -> bool:
     hints = QGuiApplication.styleHints()
     return hints.colorScheme() == Qt.ColorScheme.Dark

@@ -204,3 +204,11 @@ def test_caseloads_count_open_cases_per_iro(db, sample) -> None:
         assert (loads["Máire Ó Briain"].lac, loads["Máire Ó Briain"].cp) == (0, 1)
         assert loads["Máire Ó Briain"].per_fte == pytest.approx(1.25)
         assert queries.unallocated_cases(s, as_of=AS_OF) == 0
+
+
+def test_a_long_list_of_children_is_filtered_without_one_huge_sql_list(db, sample, monkeypatch):
+    monkeypatch.setattr(queries, "MAX_SQL_IDS", 2)
+    wanted = frozenset({sample["zoe"], sample["closed"], sample["sian_child"], 999_999})
+    with db.session() as s:
+        ids = queries.case_ids(s, CaseFilter(child_ids=wanted), as_of=AS_OF)
+    assert ids == [sample["sian_child"], sample["closed"], sample["zoe"]]  # by name

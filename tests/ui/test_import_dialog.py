@@ -85,3 +85,44 @@ def test_import_without_the_importers_says_so(ctx, qtbot, monkeypatch) -> None:
     qtbot.addWidget(dialog)
     assert not dialog.run_button.isEnabled()
     assert "not part of this version" in dialog.status.text()
+
+
+def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp_path) -> None:
+    """With the real importers: a bad date is tabled and nothing written; fixed, it imports."""
+    from tests.importers.generate import write_903
+
+    files = write_903(tmp_path / "903", 6)
+    good = files.episodes.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    cells = lines[1].split(",")
+    cells[1] = "31/02/2024"  # DECOM
+    files.episodes.write_text(
+        "\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8"
+    )
+    window.import_action.setEnabled(True)
+    seen = {}
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.fields_903["header"].edit.setText(str(files.header))
+        dialog.fields_903["episodes"].edit.setText(str(files.episodes))
+        dialog.fields_903["reviews"].edit.setText(str(files.reviews))
+        dialog.run_button.click()
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        seen["refused"] = dialog.result_value.refused
+        seen["error"] = [dialog.errors.item(0, c).text() for c in range(5)]
+        files.episodes.write_text(good, encoding="utf-8")
+        dialog.result_value = None
+        dialog.run_button.click()
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        seen["written"] = dialog.result_value.written
+        return True
+
+    prompts_recorder.on_dialog = drive
+    before = window.cases.list.model.rowCount()
+    window.import_data()
+    assert seen["refused"] is True
+    assert seen["error"][0] == "episodes.csv" and seen["error"][2] == "DECOM"
+    assert seen["error"][3] == "31/02/2024"
+    assert seen["written"] is True
+    window.cases.list.open_only.setCurrentIndex(1)  # all children
+    assert window.cases.list.model.rowCount() >= before + 6

@@ -120,3 +120,60 @@ def test_workload_model(qtmodeltester, ctx, sample) -> None:
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.data(model.index(0, 6), SortRole) is not None
+
+
+def test_next_due_column_sorts_by_the_engines_dates(qtmodeltester, ctx, sample) -> None:
+    model = CaseListModel(ctx.db, as_of=AS_OF)
+    model.reload()
+    col = _column(model, "next_due")
+    assert model.data(model.index(0, col)) is None  # not worked out yet: empty, not guessed
+    dues = {sample["zoe"]: dt.date(2024, 4, 24), sample["sian_child"]: dt.date(2024, 5, 6)}
+    model.set_next_dues(dues)
+    model.sort(col, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    order = [model.child_id(r) for r in range(model.rowCount())]
+    unknown = [sample["closed"], sample["lukasz_child"]]  # by name: Ní Dhomhnaill, Wiśniewski
+    assert order == [sample["zoe"], sample["sian_child"], *unknown]
+    assert model.data(model.index(0, col)) == "24/04/2024"
+    assert model.data(model.index(0, col), SortRole) == dt.date(2024, 4, 24)
+    model.sort(col, Qt.SortOrder.DescendingOrder)
+    order = [model.child_id(r) for r in range(model.rowCount())]
+    assert order == [sample["sian_child"], sample["zoe"], *unknown]  # unknown dates last
+
+
+def test_workload_extras_from_the_workload_part(qtmodeltester, ctx, sample, monkeypatch) -> None:
+    """``reviewdesk.workload`` is another engineer's part: a stand-in of its documented shape."""
+    from types import SimpleNamespace
+
+    import ui.pages.workload as workload_page
+
+    def iro_workload(session, *, as_of, weeks):
+        assert weeks == 4
+        caseload = SimpleNamespace(staff_id=sample["lukasz"])
+        return [
+            SimpleNamespace(
+                caseload=caseload,
+                meetings_per_week=((as_of, 2), (as_of, 1), (as_of, 0), (as_of, 3)),
+                awaiting_decisions=1,
+                awaiting_minutes=2,
+            )
+        ]
+
+    monkeypatch.setattr(
+        workload_page,
+        "optional_module",
+        lambda name: (
+            SimpleNamespace(iro_workload=iro_workload) if name.endswith("workload") else None
+        ),
+    )
+    with ctx.db.session() as s:
+        rows = queries.caseloads(s, as_of=AS_OF)
+        extras = workload_page.workload_extras(s, AS_OF)
+    model = WorkloadModel()
+    model.set_rows(rows, (50, 70), extras)
+    qtmodeltester.check(model)
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    row = names.index("Łukasz Nowak")
+    assert [model.data(model.index(row, c)) for c in (7, 8, 9)] == [6, 1, 2]
+    other = names.index("Máire Ó Briain")
+    assert model.data(model.index(other, 7)) == ""

@@ -361,3 +361,67 @@ def test_council_rules_file_overrides_and_is_shown_with_its_source(
     assert "1 overridden by this council" in page.rules_note.text()
     page.clear_rules.click()
     assert window.ctx.rules.get("lac.review.minutes").amount == 20
+
+
+def test_dashboard_tiles_count_children_and_open_the_list(
+    ctx, qtbot, tmp_path, sample, prompts_recorder, monkeypatch
+) -> None:
+    """``reviewdesk.flags``/``measures`` are another engineer's parts: stand-ins of their
+    documented shapes (``compute_flags(session, *, as_of)``, ``compute_measures(...)``)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import ui.pages.dashboard as dashboard
+
+    def flag(code, child, day):
+        return SimpleNamespace(code=code, child_id=child, date=day, severity="red")
+
+    def compute_flags(session, *, as_of):
+        return [
+            flag("overdue", sample["lukasz_child"], dt.date(2024, 3, 20)),
+            flag("overdue", sample["sian_child"], dt.date(2024, 4, 2)),
+            flag("report_overdue", sample["zoe"], dt.date(2024, 4, 8)),
+            flag("caseload_above_max", None, None),
+        ]
+
+    def cell(n, d):
+        return SimpleNamespace(numerator=n, denominator=d)
+
+    def compute_measures(session, *, start, end):
+        months = (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+        rows = [
+            SimpleNamespace(
+                key="lac_reviews_in_timescale", cells=(cell(9, 10), cell(0, 0)), target=100.0
+            ),
+            SimpleNamespace(
+                key="cp_conferences_in_timescale", cells=(cell(1, 2), cell(0, 0)), target=95.0
+            ),
+            SimpleNamespace(key="participation", cells=(cell(5, 5), cell(1, 1)), target=None),
+        ]
+        return SimpleNamespace(months=months, rows=rows)
+
+    fakes = {
+        "reviewdesk.flags": SimpleNamespace(compute_flags=compute_flags),
+        "reviewdesk.measures": SimpleNamespace(compute_measures=compute_measures),
+    }
+    monkeypatch.setattr(dashboard, "optional_module", fakes.get)
+    win = MainWindow(ctx, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.load_initial_data()
+    dash = win.dashboard
+    assert dash.tiles["overdue"].text() == "Overdue\n2"
+    assert dash.tiles["overdue"].property("rag") == "red"
+    assert dash.tiles["late_reports"].text() == "Late reports\n1"
+    assert dash.tiles["minutes_overdue"].property("rag") == "green"
+    assert dash.tiles["out_of_timescale_month"].text() == "Out of timescale this month\n1"
+    figures = dash.chart.figures
+    assert [(f.label, f.percent, f.count) for f in figures] == [
+        ("Mar 24", pytest.approx(10 / 12 * 100), 12),
+        ("Apr 24", None, 0),
+    ]
+    assert dash.chart.target == 95.0
+    dash.tiles["overdue"].click()
+    assert win.stack.currentWidget() is win.cases
+    listed = {win.cases.list.model.child_id(r) for r in range(win.cases.list.model.rowCount())}
+    assert listed == {sample["lukasz_child"], sample["sian_child"]}
+    assert win.cases.list.count.text() == "2 children — overdue"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -103,6 +104,8 @@ class ImportDialog(QDialog):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Import result")
+        # The importers' summary lines are laid out in columns: show them in a fixed font.
+        self.status.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.errors = QTableWidget(0, 5)
         self.errors.setAccessibleName("Problems found in the files")
         self.errors.setHorizontalHeaderLabels(["File", "Row", "Column", "Value", "Problem"])

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
+from ui.context import optional_module
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
 
@@ -25,9 +26,24 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("iro", "IRO / chair"),
     ("team", "Team"),
     ("process", "Process"),
+    ("next_due", "Next due"),
     ("next_meeting", "Next meeting"),
     ("status", "Status"),
 )
+#: Columns the engine works out (not stored): sorted in memory once the due dates are known.
+ENGINE_COLUMNS = frozenset({"next_due"})
+
+
+def load_next_dues(db: Database, as_of: dt.date) -> dict[int, dt.date] | None:
+    """Each open case's next due date, from ``reviewdesk.casework`` (the engine over the
+    whole register); None when that part is not installed. Runs on any thread."""
+    casework = optional_module("reviewdesk.casework")
+    load = getattr(casework, "load_case_statuses", None) if casework else None
+    if load is None:
+        return None
+    with db.session() as s:
+        statuses = load(s, as_of=as_of, open_only=True)
+    return {cid: st.next_due.due.date for cid, st in statuses.items() if st.next_due is not None}
 
 
 def uk(d: dt.date | None) -> str:
@@ -55,6 +71,7 @@ class CaseListModel(QAbstractTableModel):
         self._base_ids: list[int] = []
         self._base_key: tuple | None = None
         self._keys: dict[int, str] | None = None
+        self._dues: dict[int, dt.date] | None = None
         self._base_keys: list[str] = []
         self._base_keys_for: list[int] | None = None
 
@@ -86,10 +103,22 @@ class CaseListModel(QAbstractTableModel):
             open_only=open_only,
             child_ids=child_ids,
         )
+        key_name = COLUMNS[column][0]
+        in_db = key_name not in ENGINE_COLUMNS
         with self._db.session() as s:
-            return queries.case_ids(
-                s, base, sort=COLUMNS[column][0], descending=descending, as_of=as_of
+            ids = queries.case_ids(
+                s,
+                base,
+                sort=key_name if in_db else "name",
+                descending=descending if in_db else False,
+                as_of=as_of,
             )
+        if in_db:
+            return ids
+        dues = self._dues or {}
+        known = [cid for cid in ids if cid in dues]
+        known.sort(key=dues.__getitem__, reverse=descending)  # stable: ties stay by name
+        return known + [cid for cid in ids if cid not in dues]
 
     def _fetch_base(self) -> list[int]:
         key = self._base_query()
@@ -163,6 +192,20 @@ class CaseListModel(QAbstractTableModel):
         self._keys = None
         self._refresh()
 
+    def set_next_dues(self, dues: dict[int, dt.date] | None) -> None:
+        """The engine's next due dates (``load_next_dues``), shown in the "Next due" column."""
+        self._dues = dues
+        if COLUMNS[self._sort_column][0] in ENGINE_COLUMNS:
+            self._base_key = None
+            self._refresh()
+        elif self._ids:
+            column = [k for k, _ in COLUMNS].index("next_due")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
+
+    @property
+    def dues_known(self) -> bool:
+        return self._dues is not None
+
     def _apply(self) -> None:
         ids = self._visible_ids()
         self.beginResetModel()
@@ -224,7 +267,9 @@ class CaseListModel(QAbstractTableModel):
         if row is None:
             return None
         key = COLUMNS[index.column()][0]
-        value = getattr(row, key)
+        value = self._dues.get(row.id) if key == "next_due" and self._dues else None
+        if key != "next_due":
+            value = getattr(row, key)
         if role == SortRole:
             return value
         if isinstance(value, dt.date):

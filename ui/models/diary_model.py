@@ -152,7 +152,7 @@ class DiaryWeekModel(QAbstractTableModel):
             if day in self.non_working:
                 return QBrush(theme.CLOSED_DARK if dark else theme.CLOSED_LIGHT)
         if role == Qt.ItemDataRole.ForegroundRole and not entries and day in self.non_working:
-            return QBrush(theme.AMBER.darker(120))
+            return QBrush(theme.text_colour("amber"))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -175,7 +175,7 @@ class TimelineModel(QAbstractTableModel):
             return r.explanation or r.details or None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5:
             if r.timescale in ("Out of timescale", "Overdue", "Booked too late"):
-                return QBrush(theme.RED)
+                return QBrush(theme.text_colour("red"))
             if r.timescale in ("In timescale", "Booked in time"):
-                return QBrush(theme.GREEN)
+                return QBrush(theme.text_colour("green"))
         return None

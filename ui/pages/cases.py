@@ -20,6 +20,7 @@ from reviewdesk.queries import CaseFilter
 from ui.context import AppContext
 from ui.models.case_model import CaseListModel
 from ui.pages import Page, label
+from ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 200
 
@@ -68,7 +69,7 @@ class CaseListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((220, 90, 190, 170, 80, 110)):
+        for column, width in enumerate((220, 90, 190, 170, 80, 100, 110)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)
@@ -98,6 +99,20 @@ class CaseListView(QWidget):
     def load(self) -> None:
         self._fill_teams()
         self.apply_filter(force=True)
+        self.load_next_dues()
+
+    def load_next_dues(self) -> None:
+        """Work out every open case's next due date (the engine over the whole register):
+        in the background in the window, at once in tests and the smoke check."""
+        from ui.models.case_model import load_next_dues
+
+        if not self.model.background:
+            self.model.set_next_dues(load_next_dues(self.ctx.db, self.ctx.as_of))
+            return
+        db, as_of = self.ctx.db, self.ctx.as_of
+        self._dues_task = run_in_background(
+            lambda _p: load_next_dues(db, as_of), on_success=self.model.set_next_dues
+        )
 
     def _fill_teams(self) -> None:
         current = self.team.currentData()
@@ -197,3 +212,4 @@ class CasesPage(Page):
 
     def _child_changed(self) -> None:
         self.list.model.reload()
+        self.list.load_next_dues()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxL
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, Caseload
 from ui import theme
-from ui.context import AppContext, setting
+from ui.context import AppContext, optional_module, setting
 from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
 
@@ -27,18 +27,55 @@ def caseload_range(ctx: AppContext) -> tuple[int, int]:
     return low, high
 
 
+def workload_extras(session, as_of) -> dict[int, tuple[int, int, int]] | None:
+    """Meetings ahead and work awaiting per IRO, from ``reviewdesk.workload`` (None when that
+    part is not installed)."""
+    module = optional_module("reviewdesk.workload")
+    iro_workload = getattr(module, "iro_workload", None) if module else None
+    if iro_workload is None:
+        return None
+    return {
+        w.caseload.staff_id: (
+            sum(n for _week, n in w.meetings_per_week),
+            w.awaiting_decisions,
+            w.awaiting_minutes,
+        )
+        for w in iro_workload(session, as_of=as_of, weeks=4)
+    }
+
+
 class WorkloadModel(QAbstractTableModel):
-    COLUMNS = ("IRO / chair", "Team", "FTE", "Looked after", "CP plans", "Children", "Per FTE")
+    COLUMNS = (
+        "IRO / chair",
+        "Team",
+        "FTE",
+        "Looked after",
+        "CP plans",
+        "Children",
+        "Per FTE",
+        "Meetings, next 4 weeks",
+        "Awaiting decisions",
+        "Awaiting minutes",
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[Caseload] = []
         self.range = DEFAULT_RANGE
+        #: staff id -> (meetings in the next 4 weeks, awaiting decisions, awaiting minutes),
+        #: from ``reviewdesk.workload`` when installed; empty cells otherwise.
+        self.extras: dict[int, tuple[int, int, int]] = {}
 
-    def set_rows(self, rows: list[Caseload], caseload_range: tuple[int, int]) -> None:
+    def set_rows(
+        self,
+        rows: list[Caseload],
+        caseload_range: tuple[int, int],
+        extras: dict[int, tuple[int, int, int]] | None = None,
+    ) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.range = caseload_range
+        self.extras = dict(extras or {})
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
@@ -67,7 +104,8 @@ class WorkloadModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         r = self.rows[index.row()]
-        raw = (r.name, r.team, r.fte, r.lac, r.cp, r.children, r.per_fte)
+        extra = self.extras.get(r.staff_id, (None, None, None))
+        raw = (r.name, r.team, r.fte, r.lac, r.cp, r.children, r.per_fte, *extra)
         value = raw[index.column()]
         if role == SortRole:
             return value
@@ -78,12 +116,14 @@ class WorkloadModel(QAbstractTableModel):
                 return f"{value:.2f}"
             if index.column() == 6:
                 return "—" if value is None else f"{value:.1f}"
+            if value is None:
+                return ""
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
-            colour = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}.get(self.rag(r))
-            return QBrush(colour) if colour else None
+            rag = self.rag(r)
+            return QBrush(theme.text_colour(rag)) if rag else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
             return f"Caseload range {low}-{high} children per full-time IRO"
@@ -121,8 +161,9 @@ class WorkloadPage(Page):
         with self.ctx.db.session() as s:
             rows = queries.caseloads(s, as_of=self.ctx.as_of)
             unallocated = queries.unallocated_cases(s, as_of=self.ctx.as_of)
+            extras = workload_extras(s, self.ctx.as_of)
         low, high = caseload_range(self.ctx)
-        self.model.set_rows(rows, (low, high))
+        self.model.set_rows(rows, (low, high), extras)
         total = sum(r.children for r in rows)
         fte = sum(r.fte for r in rows)
         text = (
