@@ -388,7 +388,7 @@ class CaseGenerator:
             clerk = rng.choice(self.org.clerks) if clerks else None
             return day, rng.choice(TIMES), room, clerk
         pool = self.org.clerks if clerks else None
-        day, t = self.diary.place(day, lo, hi, chair, pool)
+        day, t = self.diary.place(day, lo, hi, chair, pool, rooms)
         if t is None:
             t = rng.choice(TIMES)
         room, clerk = self.diary.take(day, t, chair, pool, rooms)

@@ -84,7 +84,7 @@ class Diary:
         return day >= self.since
 
     def _free_time(
-        self, day: dt.date, chair: int | None, clerk_pool: list[int] | None
+        self, day: dt.date, chair: int | None, clerk_pool: list[int] | None, rooms: list[int]
     ) -> dt.time | None:
         order = list(TIMES)
         self.rng.shuffle(order)
@@ -92,6 +92,8 @@ class Diary:
             if chair is not None and ("s", day, t, chair) in self.busy:
                 continue
             if clerk_pool and all(("s", day, t, c) in self.busy for c in clerk_pool):
+                continue
+            if all(("r", day, t, r) in self.busy for r in rooms):
                 continue
             return t
         return None
@@ -103,9 +105,11 @@ class Diary:
         hi: dt.date,
         chair: int | None,
         clerk_pool: list[int] | None,
+        rooms: list[int],
     ) -> tuple[dt.date, dt.time | None]:
         """The working day nearest ``day`` within [lo, hi] on which the chair (and a clerk)
-        has a free time, and that time; ``day`` with no time when nothing fits."""
+        has a free time with a room free, and that time; ``day`` with no time when nothing
+        fits."""
         steps = [0]
         for k in range(1, 6):
             steps += [-k, k]
@@ -113,7 +117,7 @@ class Diary:
             cand = self.calendar.add_working_days(day, step) if step else day
             if not lo <= cand <= hi:
                 continue
-            t = self._free_time(cand, chair, clerk_pool)
+            t = self._free_time(cand, chair, clerk_pool, rooms)
             if t is not None:
                 return cand, t
         return day, None
@@ -139,10 +143,6 @@ class Diary:
                     clerk = c
                     self.busy.add(("s", day, t, c))
                     break
-        room = None
-        for r in rooms:
-            if ("r", day, t, r) not in self.busy:
-                room = r
-                self.busy.add(("r", day, t, r))
-                break
+        room = next((r for r in rooms if ("r", day, t, r) not in self.busy), rooms[0])
+        self.busy.add(("r", day, t, room))
         return room, clerk
