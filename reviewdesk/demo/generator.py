@@ -921,8 +921,8 @@ class CaseGenerator:
         on_plan = not ended and any(s.outcome == "plan made" for s in specs)
         # The child, and perhaps an earlier plan of theirs.
         if prebirth:
-            dob = expected + dt.timedelta(days=rng.randint(-14, 10))
-            dob = dob if dob <= self.as_of else None
+            born = expected + dt.timedelta(days=rng.randint(-14, 10))
+            dob = min(born, self.as_of) if expected <= self.as_of else None
         else:
             dob = start - dt.timedelta(days=self._cp_age_days())
         child = self._child(dob, expected)
