@@ -20,10 +20,11 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from random import Random
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Date, DateTime, Table, insert
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
@@ -105,6 +106,10 @@ _initial_kind = _weighted(INITIAL_MIX)
 _category = _weighted(CATEGORY_MIX)
 _participation = _weighted(PARTICIPATION_MIX)
 _ethnicity = _weighted(ETHNICITY_MIX)
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
 
 
 def _age(dob: dt.date, on: dt.date) -> int:
@@ -216,14 +221,22 @@ class _Writer:
             f"VALUES ({', '.join('?' for _ in names)})"
         )
         procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        if all(p is None for p in procs):
-            values = [tuple(row.values()) for row in rows]
-        else:
-            pairs = list(zip(names, procs, strict=True))
-            values = [
-                tuple(row[n] if p is None or row[n] is None else p(row[n]) for n, p in pairs)
-                for row in rows
-            ]
+        # Dates are most of the values: SQLite's DATE storage is exactly ISO 8601.
+        procs = [
+            _iso
+            if isinstance(table.c[n].type, Date) and not isinstance(table.c[n].type, DateTime)
+            else p
+            for n, p in zip(names, procs, strict=True)
+        ]
+        get = itemgetter(*names)
+        convert = [(i, p) for i, p in enumerate(procs) if p is not None]
+        values = []
+        for row in rows:
+            value = list(get(row))
+            for i, p in convert:
+                if value[i] is not None:
+                    value[i] = p(value[i])
+            values.append(tuple(value))
         connection.exec_driver_sql(sql, values)
 
 
