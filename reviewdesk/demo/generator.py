@@ -763,7 +763,7 @@ class CaseGenerator:
                 self._meeting(child, process=Process.LAC, mtype=MeetingType.LAC_REVIEW, seq=seq,
                               status=MeetingStatus.CANCELLED, day=earlier, chair=iro,
                               period_id=pid, cancel_reason=rng.choice(CANCEL_REASONS))  # fmt: skip
-        day, t, room, _ = self._slot(day, iro, False)
+        day, t, room, clerk = self._slot(day, iro, True)
         age = _age(child.dob, day)
         participation = "PN0" if age < 4 else _participation(rng)
         consult_by = self.t.deadline("lac.review.consultation", day, -10)
@@ -782,6 +782,7 @@ class CaseGenerator:
             time=t,
             room=room,
             chair=iro,
+            clerk=clerk,
             held=True,
             period_id=pid,
             participation=participation,
@@ -1159,6 +1160,35 @@ class CaseGenerator:
 
     # --- bookings ahead -----------------------------------------------------------------
 
+    def _double_booking(
+        self, day: dt.date, chair: int
+    ) -> tuple[dt.time, int, int, int | None] | None:
+        """A deliberate clash with a meeting already booked that day, while any are left to
+        make: (time, room, chair, clerk) sharing either its room or its chair, and nothing
+        else, so the flags show exactly the clashes meant."""
+        others = self.diary.by_date.get(day) if self.double_left > 0 else None
+        if not others:
+            return None
+        other, busy = others[0], self.diary.busy
+        t = other["time"]
+        same_room = self.double_left % 2 == 0
+        if same_room:
+            room = other["room"]
+            if ("s", day, t, chair) in busy:
+                return None
+        else:
+            chair = other["chair"]
+            room = next((r for r in self.all_rooms if ("r", day, t, r) not in busy), None)
+            if room is None:
+                return None
+        clerk = next((c for c in self.org.clerks if ("s", day, t, c) not in busy), None)
+        busy.update({("s", day, t, chair), ("r", day, t, room)})
+        if clerk is not None:
+            busy.add(("s", day, t, clerk))
+        self.double_left -= 1
+        self.s.double_bookings += 1
+        return t, room, chair, clerk
+
     def _future(
         self,
         child: _ChildCtx,
@@ -1195,19 +1225,11 @@ class CaseGenerator:
                 self.s.unbooked_due_soon += 1
                 return
             lo, hi = max(self.as_of, self.cal.add_working_days(lo, 1)), book_by
-        clerks = process == Process.CP
-        day, t, room, clerk = self._slot(day, chair, clerks, min(lo, day), max(hi, day))
-        if self.double_left > 0:
-            others = self.diary.by_date.get(day, [])
-            if others:
-                other = others[0]
-                self.double_left -= 1
-                self.s.double_bookings += 1
-                t = other["time"]
-                if self.double_left % 2 == 0:
-                    room = other["room"]  # the same room twice
-                else:
-                    chair = other["chair"]  # the same chair twice
+        clash = self._double_booking(day, chair)
+        if clash is not None:
+            t, room, chair, clerk = clash
+        else:
+            day, t, room, clerk = self._slot(day, chair, True, min(lo, day), max(hi, day))
         self.diary.by_date.setdefault(day, []).append({"time": t, "room": room, "chair": chair})
         mid = self._meeting(
             child,

@@ -191,7 +191,7 @@ def test_bookings_ahead_and_things_for_the_flags_to_show(small_demo):
     # The coming weeks have meetings (the week of Christmas, all closure days, may not).
     assert len(weeks & {0, 1, 2, 3, 4, 5}) >= 4
     assert all(calendar.is_working_day(m.booked_date) for m in booked)
-    assert all(m.clerk_id is not None for m in booked if m.process == "cp")
+    assert all(m.clerk_id is not None and m.room_id is not None for m in booked)
     booked_children = {(m.child_id, m.process) for m in booked}
     overdue = [k for k, nxt in view.next_due.items() if nxt.overdue]
     assert 1 <= len(overdue) <= 4 and summary.overdue == len(overdue)
