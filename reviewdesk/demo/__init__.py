@@ -26,6 +26,7 @@ from reviewdesk.demo.generator import (
 )
 from reviewdesk.demo.organisation import (
     DEFAULT_CHILDREN,
+    DEMO_ADMINISTRATOR,
     build_organisation,
     closure_days,
 )
@@ -146,6 +147,8 @@ def generate_demo(
         generate_cases(generator, open_lac, open_cp, progress)
         writer.flush()
 
+        if not db.is_sqlite:
+            _advance_sequences(session, (*_CASE_TABLES, *_ORG_TABLES, "app_user", "late_reason"))
         summary.iros = len(org.iros)
         summary.iro_fte = round(sum(org.iro_fte), 2)
         summary.conferences_by_type = dict(sorted(generator.conference_counts.items()))
@@ -211,8 +214,25 @@ def _empty(session: Session) -> None:
     tables = Base.metadata.tables
     for name in _CASE_TABLES:
         session.execute(delete(tables[name]))
-    session.execute(delete(AppUserTable).where(AppUserTable.c.staff_id.is_not(None)))
+    session.execute(
+        delete(AppUserTable).where(
+            AppUserTable.c.staff_id.is_not(None)
+            | (AppUserTable.c.display_name == DEMO_ADMINISTRATOR)
+        )
+    )
     session.execute(update(Team.__table__).values(manager_id=None))
     session.execute(delete(Staff.__table__))
     for name in ("team", "locality", "room", "venue"):
         session.execute(delete(tables[name]))
+
+
+def _advance_sequences(session: Session, tables: tuple[str, ...]) -> None:
+    """PostgreSQL: move each id sequence past the ids assigned here, so that rows added
+    later by the app do not collide with the demo's."""
+    for name in tables:
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            )
+        )

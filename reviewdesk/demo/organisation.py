@@ -21,6 +21,7 @@ IRO_FTE_PATTERN: tuple[float, ...] = (1.0, 1.0, 0.8, 1.0, 1.0, 0.6, 1.0, 1.0, 0.
 DEFAULT_OPEN_LAC = 480
 DEFAULT_OPEN_CP = 420
 DEFAULT_CHILDREN = DEFAULT_OPEN_LAC + DEFAULT_OPEN_CP
+DEMO_ADMINISTRATOR = "Demo administrator"
 
 _ASCII_EXTRA = str.maketrans(
     {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "ı": "i", "Đ": "D", "đ": "d"}
@@ -197,7 +198,7 @@ def build_organisation(
             }
         )
 
-    user("admin", "Demo administrator", Role.ADMINISTRATOR, None)
+    user("admin", DEMO_ADMINISTRATOR, Role.ADMINISTRATOR, None)
     for sid in [*org.iros, *org.team_managers.values(), service_manager]:
         name = staff_by_id[sid]["name"]
         first, _, last = name.partition(" ")
