@@ -1023,10 +1023,10 @@ class CaseGenerator:
                 kind = MeetingType.ICPC.value
                 adjourned = None
         if adjourned is not None:
-            day = cal_day = self.cal.add_working_days(adjourned, rng.randint(3, 10))
-            state = "held_late" if cal_day > limit else "held"
-            if cal_day >= self.as_of:
-                state = "future"
+            day = self.cal.add_working_days(adjourned, rng.randint(3, 10))
+            state = "held_late" if day > limit else "held"
+            if day >= self.as_of:
+                state = "overdue" if limit < self.as_of else "future"
         else:
             day, state = self._when(limit, book_by, start, 7, open_case=open_case)
         spec = _Spec(kind, 0, day, limit, book_by, start, state, adjourned_on=adjourned)

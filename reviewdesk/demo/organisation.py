@@ -126,9 +126,8 @@ def build_organisation(
     # The independent reviewing unit: IROs and clerks, led by the service manager.
     unit = team("Independent Reviewing and Safeguarding Unit", localities[2])
     service_manager = staff(StaffRole.SERVICE_MANAGER, unit)
-    for extra in range(max(1, round(scale)) - 1):
+    for _ in range(max(1, round(scale)) - 1):  # a bigger authority has more of them
         staff(StaffRole.SERVICE_MANAGER, unit)
-        del extra
     n_iros = max(2, round(11 * scale))
     for i in range(n_iros):
         fte = IRO_FTE_PATTERN[i % len(IRO_FTE_PATTERN)]
