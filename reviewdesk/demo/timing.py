@@ -45,7 +45,7 @@ class Timescales:
             if rule.sooner_of is not None:
                 other = _offset(rule.sooner_of, rule.direction, event, self.calendar)
                 result = min(result, other) if rule.direction == "after" else max(result, other)
-        if len(self._cache) > 500_000:
+        if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[key] = result
         return result
