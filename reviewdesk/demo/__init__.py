@@ -33,9 +33,9 @@ from reviewdesk.demo.organisation import (
 from reviewdesk.demo.timing import Timescales
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.settings import get_setting, working_context
+from reviewdesk.storage.audit import AuditRecord, record_audit, row_audit_suppressed
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import (
-    AuditEntry,
     Base,
     Child,
     ClosureDay,
@@ -97,7 +97,7 @@ def generate_demo(
     scale = total / DEFAULT_CHILDREN
     rng = Random(seed)
     summary = DemoSummary(seed=seed, as_of=as_of, target_open_cases=total)
-    with db.session() as session:
+    with db.session() as session, row_audit_suppressed(session):
         if db.is_sqlite:
             # A bigger page cache for this one large transaction (this connection only).
             session.execute(text("PRAGMA cache_size=-262144"))
@@ -128,7 +128,9 @@ def generate_demo(
             for table in (*_CASE_TABLES, *_ORG_TABLES, "app_user")
         }
         usernames = set(session.scalars(select(AppUserTable.c.username)))
-        org = build_organisation(rng, scale, next_id, usernames)
+        # Whoever makes the demo stays an administrator once the demo's users exist.
+        runner = session.info.get("username") or db.username
+        org = build_organisation(rng, scale, next_id, usernames, runner=runner)
         _insert_organisation(session, org.rows)
 
         writer = _Writer(session)
@@ -158,18 +160,16 @@ def generate_demo(
             "closure_day": len(new_closures),
         }
         summary.seconds = time.perf_counter() - started
-        session.execute(
-            insert(AuditEntry.__table__),
+        record_audit(
+            session,
             [
-                {
-                    "at": dt.datetime.now(dt.UTC),
-                    "username": session.info.get("username") or db.username,
-                    "action": "create",
-                    "table_name": "demo",
-                    "record_id": f"seed {seed}",
-                    "before": {"replaced": True} if replace else None,
-                    "after": summary.to_dict(),
-                }
+                AuditRecord(
+                    action="create",
+                    table_name="demo",
+                    record_id=f"seed {seed}",
+                    before={"replaced": True} if replace else None,
+                    after=summary.to_dict(),
+                )
             ],
         )
         if progress:

@@ -66,9 +66,15 @@ def build_organisation(
     scale: float,
     next_id: dict[str, int],
     existing_usernames: set[str],
+    *,
+    runner: str | None = None,
     council_domain: str = "demo-borough.gov.uk",
 ) -> Organisation:
-    """Staff, teams, venues, rooms and users for an authority ``scale`` times the default."""
+    """Staff, teams, venues, rooms and users for an authority ``scale`` times the default.
+
+    ``runner``, the person making the demo, is added as an administrator (unless already a
+    user): once users exist, anyone not on the list may only read.
+    """
     org = Organisation()
     rows = org.rows
     for name in ("locality", "team", "staff", "venue", "room", "app_user"):
@@ -197,6 +203,8 @@ def build_organisation(
             }
         )
 
+    if runner and runner not in existing_usernames:
+        user(runner, runner, Role.ADMINISTRATOR, None)
     user("admin", DEMO_ADMINISTRATOR, Role.ADMINISTRATOR, None)
     for sid in [*org.iros, *org.team_managers.values(), service_manager]:
         name = staff_by_id[sid]["name"]

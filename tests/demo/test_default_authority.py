@@ -24,6 +24,7 @@ from reviewdesk.storage.models import (
     User,
     Venue,
 )
+from reviewdesk.storage.users import role_of
 from tests.demo.conftest import AS_OF
 from tests.demo.engine_view import engine_view
 
@@ -49,6 +50,7 @@ def test_people_and_places(default_demo):
         venues = list(s.scalars(select(Venue)))
         rooms = list(s.scalars(select(Room)))
         users = Counter(u.role for u in s.scalars(select(User)))
+        runner_role = role_of(s, "tester")
     assert roles["iro"] == summary.iros == 11
     assert round(sum(iro_fte), 2) == 9.8 and sum(f < 1 for f in iro_fte) >= 2
     assert roles["team_manager"] == 3 and roles["service_manager"] == 1
@@ -56,7 +58,9 @@ def test_people_and_places(default_demo):
     assert roles["social_worker"] >= 30
     assert all(t.manager_id is not None for t in teams)
     assert 2 <= len(venues) <= 3 and any(r.virtual for r in rooms)
-    assert users == {"administrator": 1, "iro": 11, "team_manager": 4}
+    # The demo's administrator, and the person who made the demo (still an administrator).
+    assert users == {"administrator": 2, "iro": 11, "team_manager": 4}
+    assert runner_role == "administrator"
 
 
 def test_open_cases_and_caseloads(default_demo):

@@ -26,6 +26,7 @@ from reviewdesk.storage.models import (
     Room,
     Staff,
 )
+from reviewdesk.storage.validation import RULES, problems_with
 from tests.demo.conftest import AS_OF, SMALL
 from tests.demo.engine_view import engine_view
 
@@ -228,3 +229,13 @@ def test_one_audit_entry_summarises_the_generation(small_demo):
     assert entry.action == "create" and entry.username == "tester"
     assert entry.after["children"] == summary.children
     assert entry.after["seed"] == 1 and entry.after["as_of"] == AS_OF.isoformat()
+
+
+def test_every_record_passes_the_storage_validation_rules(small_demo):
+    db, _ = small_demo
+    with db.session() as s:
+        problems = []
+        for model in RULES:
+            for obj in s.scalars(select(model)):
+                problems.extend(problems_with(s, obj))
+    assert problems == []
