@@ -108,10 +108,6 @@ _participation = _weighted(PARTICIPATION_MIX)
 _ethnicity = _weighted(ETHNICITY_MIX)
 
 
-def _iso(day: dt.date) -> str:
-    return day.isoformat()
-
-
 def _age(dob: dt.date, on: dt.date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
@@ -223,7 +219,7 @@ class _Writer:
         procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
         # Dates are most of the values: SQLite's DATE storage is exactly ISO 8601.
         procs = [
-            _iso
+            dt.date.isoformat
             if isinstance(table.c[n].type, Date) and not isinstance(table.c[n].type, DateTime)
             else p
             for n, p in zip(names, procs, strict=True)
