@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.calendar_cmd",
     "reviewdesk.cli.rules_cmd",
     "reviewdesk.cli.demo_cmd",
+    "reviewdesk.cli.import_cmd",
     "reviewdesk.cli.backup_cmd",
     "reviewdesk.cli.audit_cmd",
 )
