@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from random import Random
 
-from reviewdesk.engine.explain import _offset  # the engine's own rule arithmetic
+from reviewdesk.engine.explain import rule_date
 from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.workingdays import WorkingCalendar
 
@@ -41,10 +41,7 @@ class Timescales:
         rule = self._rule(rule_id)
         result: dt.date | None = None
         if rule is not None:
-            result = _offset(rule.limit, rule.direction, event, self.calendar)
-            if rule.sooner_of is not None:
-                other = _offset(rule.sooner_of, rule.direction, event, self.calendar)
-                result = min(result, other) if rule.direction == "after" else max(result, other)
+            result = rule_date(rule, event, self.calendar)
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[key] = result
