@@ -22,11 +22,28 @@ from reviewdesk.workingdays import WorkingCalendar
 
 @dataclass(frozen=True)
 class PeriodInput:
-    """A period of care: its start, its end (None while open) and its legal status."""
+    """A period of care: its start, its end (None while open) and its legal status.
+
+    ``prior_reviews`` lets a caller pass a truncated history: that many reviews were held in
+    this period before the ones given, the last of them on ``prior_last_held``. The reviews
+    given are then numbered from ``prior_reviews + 1`` and the first of them is due counting
+    from ``prior_last_held``, exactly as with the full history (which callers need not read
+    when only recent reviews matter). Give only reviews held on or after ``prior_last_held``.
+    """
 
     start: dt.date
     end: dt.date | None = None
     legal_status: str | None = None
+    prior_reviews: int = 0
+    prior_last_held: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.prior_reviews < 0 or (self.prior_reviews > 0) != (
+            self.prior_last_held is not None
+        ):
+            raise ValueError(
+                "prior_reviews must be 0 with no prior_last_held, or positive with one"
+            )
 
     @property
     def short_breaks(self) -> bool:
@@ -138,8 +155,8 @@ def lac_schedule(
         in_period = [
             (i, d) for i, d in enumerate(held) if period.start <= d <= last_day and i not in placed
         ]
-        previous: dt.date | None = None
-        sequence = 0
+        previous = period.prior_last_held
+        sequence = period.prior_reviews
         for i, day in in_period:
             placed.add(i)
             sequence += 1
