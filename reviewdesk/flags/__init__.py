@@ -27,6 +27,7 @@ from reviewdesk.flags import (
 )
 from reviewdesk.flags.base import (
     AMBER,
+    HELD_LOOKBACK_DAYS,
     INFO,
     RED,
     SEVERITY_ORDER,
@@ -86,5 +87,13 @@ def compute_flags(
     kept only where one of those children's meetings is involved.
     """
     ids = None if child_ids is None else sorted(set(child_ids))
-    data = load_case_data(session, as_of=as_of, child_ids=ids, open_only=True)
+    # Flags look at meetings held in the look-back window only: older LAC reviews are counted,
+    # not read (the schedules are the same).
+    data = load_case_data(
+        session,
+        as_of=as_of,
+        child_ids=ids,
+        open_only=True,
+        held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
+    )
     return flags_from_data(session, data, child_ids=ids)
