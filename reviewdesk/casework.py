@@ -39,11 +39,11 @@ import gc
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Time, false, func, or_, select, text, union
+from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
@@ -146,7 +146,8 @@ class CaseData:
     child_ids: list[int] | None = None
     open_only: bool = False
     #: With ``held_since``, LAC reviews held before it were counted, not read (see
-    #: `load_case_data`): they are not in ``meetings`` and have no timeliness.
+    #: `load_case_data`): they are not in ``meetings`` and have no timeliness; and
+    #: ``periods`` (and ``period_status``) hold only the periods open on ``as_of``.
     held_since: dt.date | None = None
 
     #: The children the rows were read for (None: every child).
@@ -276,6 +277,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _period_open(as_of: dt.date):
+    """SQL for 'this period of care is open on ``as_of``'."""
+    return and_(
+        PeriodOfCare.start <= as_of,
+        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+    )
+
+
 def open_case_ids_query(as_of: dt.date):
     """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
 
@@ -312,7 +321,25 @@ def _in_list(column, ids: list[int]):
     if not ids:
         return text("1 = 0")
     name = f"{column.table.name}.{column.name}"
-    return text(f"{name} IN ({','.join(str(int(i)) for i in ids)})")
+    # literal_column, not text(): text() scans its string for bind parameters, which for
+    # 100,000 ids costs more than running the query. The id list is written once per list.
+    return literal_column(f"{name} IN ({_id_list(ids)})")
+
+
+_ID_LISTS: dict[int, tuple[list[int], str]] = {}
+
+
+def _id_list(ids: list[int]) -> str:
+    """'1,2,3' for a list of ids, remembered for the last few lists (they are reused for
+    every statement of one read)."""
+    known = _ID_LISTS.get(id(ids))
+    if known is not None and known[0] is ids:
+        return known[1]
+    written = ",".join(map(str, map(int, ids)))
+    if len(_ID_LISTS) >= 4:
+        _ID_LISTS.clear()
+    _ID_LISTS[id(ids)] = (ids, written)
+    return written
 
 
 def _restrict(stmt, column, scope: list[int] | None):
@@ -339,7 +366,8 @@ def load_case_data(
     at recent meetings, such as flags: LAC reviews held before it are not read, only counted
     (in SQL), and the engine numbers the rest from the count (`PeriodInput.prior_reviews`).
     Schedules and next meetings due are the same as with the whole history; reviews held
-    before ``held_since`` have no `MeetingTimeliness` and no `ReviewOutcome`.
+    before ``held_since`` have no `MeetingTimeliness` and no `ReviewOutcome`, and only the
+    periods of care open on ``as_of`` are read.
     """
     if rules is None or calendar is None:
         ctx_rules, ctx_calendar = working_context(session)
@@ -360,7 +388,10 @@ def load_case_data(
 
     with no_gc():
         children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
-        periods = rows(_PERIOD_COLUMNS, PeriodOfCare.child_id)
+        period_stmt = select(*_PERIOD_COLUMNS)
+        if held_since is not None:
+            period_stmt = period_stmt.where(_period_open(as_of))
+        periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
         plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
         meeting_stmt = select(*_MEETING_COLUMNS)
@@ -382,6 +413,8 @@ def load_case_data(
         episode_stmt = select(Episode.period_id, Episode.start, Episode.legal_status).join(
             PeriodOfCare, PeriodOfCare.id == Episode.period_id
         )
+        if held_since is not None:
+            episode_stmt = episode_stmt.where(_period_open(as_of))
         episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
         first_episode: dict[int, tuple[dt.date, str]] = {}
         for period_id, start, status in fetch_rows(session, episode_stmt):
@@ -427,10 +460,7 @@ def _lac_prior_reviews(
     child's open period of care (the earliest open one, where the engine places them)."""
     open_start = (
         select(PeriodOfCare.child_id, func.min(PeriodOfCare.start).label("start"))
-        .where(
-            PeriodOfCare.start <= as_of,
-            or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
-        )
+        .where(_period_open(as_of))
         .group_by(PeriodOfCare.child_id)
         .subquery()
     )
@@ -660,16 +690,22 @@ def compute_statuses(
             ]
             held_from = min((p.start for p in child_periods), default=None)
         if child_periods:
-            inputs = [
-                PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
-            ]
             prior = lac_prior.get(child_id) if lac_prior and open_only else None
-            if prior is not None:
-                # The engine places every review from the earliest open period's start in it.
-                first = min(range(len(inputs)), key=lambda i: inputs[i].start)
-                inputs[first] = replace(
-                    inputs[first], prior_reviews=prior[0], prior_last_held=prior[1]
-                )
+            if prior is None:
+                inputs = [
+                    PeriodInput(p.start, p.end_date, period_status.get(p.id))
+                    for p in child_periods
+                ]
+            else:
+                # The engine places every review from the earliest open period's start in it
+                # (the first of equal starts, as its sort is stable).
+                first = min(child_periods, key=lambda p: p.start)
+                inputs = [
+                    PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
+                    if p is first
+                    else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+                    for p in child_periods
+                ]
             lac_meetings = lac_meetings_by.get(child_id, no_meetings)
             if held_from is not None:
                 lac_meetings = [
