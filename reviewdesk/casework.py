@@ -693,8 +693,7 @@ def compute_statuses(
             prior = lac_prior.get(child_id) if lac_prior and open_only else None
             if prior is None:
                 inputs = [
-                    PeriodInput(p.start, p.end_date, period_status.get(p.id))
-                    for p in child_periods
+                    PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
                 ]
             else:
                 # The engine places every review from the earliest open period's start in it

@@ -51,9 +51,7 @@ class CpEpisodeInput:
     prior_last_held: dt.date | None = None
 
     def __post_init__(self) -> None:
-        if self.prior_reviews < 0 or (self.prior_reviews > 0) != (
-            self.prior_last_held is not None
-        ):
+        if self.prior_reviews < 0 or (self.prior_reviews > 0) != (self.prior_last_held is not None):
             raise ValueError(
                 "prior_reviews must be 0 with no prior_last_held, or positive with one"
             )
