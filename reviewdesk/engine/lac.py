@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
-from reviewdesk.rules import RuleSet
+from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -105,14 +105,33 @@ def _review_due(
     rules: RuleSet,
     calendar: WorkingCalendar,
 ) -> DueDate:
+    """A review's due date, cached: refreshing every open case asks the same questions.
+
+    As in `apply_rule`, the key holds the rule's and calendar's identity and the entry keeps
+    them alive, so an id is never reused while its entry exists. The event text depends only
+    on the rule and the sequence, both in the key.
+    """
     first, second, later = _rule_ids(period)
+    rule = rules.get(first if sequence == 1 else second if sequence == 2 else later)
+    anchor = period.start if sequence == 1 else previous_held
+    key = (id(rule), id(calendar), sequence, anchor)
+    hit = _DUE_CACHE.get(key)
+    if hit is not None:
+        return hit[2]
     if sequence == 1:
         event = "first short break" if period.short_breaks else "became looked after"
-        return apply_rule(rules.get(first), period.start, calendar, event=event)
-    assert previous_held is not None
-    rule_id = second if sequence == 2 else later
-    ordinal = _ordinal(sequence - 1)
-    return apply_rule(rules.get(rule_id), previous_held, calendar, event=f"{ordinal} review held")
+    else:
+        assert previous_held is not None
+        event = f"{_ordinal(sequence - 1)} review held"
+    due = apply_rule(rule, anchor, calendar, event=event)
+    if len(_DUE_CACHE) >= _DUE_CACHE_SIZE:
+        _DUE_CACHE.clear()
+    _DUE_CACHE[key] = (rule, calendar, due)
+    return due
+
+
+_DUE_CACHE: dict[tuple, tuple[Rule, WorkingCalendar, DueDate]] = {}
+_DUE_CACHE_SIZE = 131_072
 
 
 def _ordinal(n: int) -> str:
