@@ -303,19 +303,22 @@ class _NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
+        # Restoring a page's state also restores these attributes as they were then, so
+        # take the final values first.
+        pages, marks, groups = self._pages, self._page_marks, self._groups
         totals: dict[int, int] = {}
-        for _, group in self._page_marks:
+        for _, group in marks:
             totals[group] = totals.get(group, 0) + 1
         seen: dict[int, int] = {}
-        for state, (title, group) in zip(self._pages, self._page_marks, strict=True):
+        for state, (title, group) in zip(pages, marks, strict=True):
             self.__dict__.update(state)
             seen[group] = seen.get(group, 0) + 1
             position = ""
-            if self._groups > 1 and group:
-                position = f"{self._info.section_label} {group} of {self._groups}"
+            if groups > 1 and group:
+                position = f"{self._info.section_label} {group} of {groups}"
             self._furniture(seen[group], totals[group], title, position)
             super().showPage()
-        self.page_count = len(self._pages)
+        self.page_count = len(pages)
         super().save()
 
     def _furniture(self, page: int, total: int, section_title: str, position: str) -> None:

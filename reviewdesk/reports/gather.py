@@ -47,14 +47,14 @@ def ordinal(n: int) -> str:
 
 
 def meeting_title(meeting_type: str, sequence: int | None = None) -> str:
-    """How a meeting is named on paper: 'LAC review (3rd)', 'CP conference: Initial'."""
+    """How a meeting is named on paper: 'LAC review (3rd)', 'Initial CP conference'."""
     try:
         kind = MeetingType(meeting_type)
     except ValueError:
         return meeting_type
     if kind is MeetingType.LAC_REVIEW:
         return f"LAC review ({ordinal(sequence)})" if sequence else "LAC review"
-    text = f"CP conference: {kind.label}"
+    text = f"{kind.label} CP conference"
     if kind is MeetingType.RCPC_SUBSEQUENT and sequence and sequence > 1:
         text += f" ({ordinal(sequence)} review)"
     return text
