@@ -160,6 +160,33 @@ def uk(d: dt.date | None, empty: str = "") -> str:
 # --- tables ---------------------------------------------------------------------------------
 
 
+_PAD = 4  # left and right cell padding in list tables
+
+
+def fit_cells(
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float],
+    style: ParagraphStyle,
+    pad: float = _PAD,
+) -> list[list[Any]]:
+    """Rows with each plain-text cell too wide for its column turned into a wrapping
+    Paragraph. Short text stays a string, which reportlab lays out far faster."""
+    limits = [w - 2 * pad for w in col_widths]
+    out = []
+    for row in rows:
+        cells = list(row)
+        for i, value in enumerate(cells):
+            if (
+                isinstance(value, str)
+                and value
+                and "\n" not in value
+                and pdfmetrics.stringWidth(value, style.fontName, style.fontSize) > limits[i]
+            ):
+                cells[i] = Paragraph(esc(value), style)
+        out.append(cells)
+    return out
+
+
 def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -169,20 +196,29 @@ def data_table(
     right: Sequence[int] = (),
     extra: Sequence[tuple] = (),
     zebra: bool = True,
+    size: float = 8,
+    pad: float = _PAD,
 ) -> Table:
     """A list table: bold header repeated on every page, light stripes, thin rules.
 
-    Cells may be strings (fast: they do not wrap) or flowables such as Paragraphs (for text
-    that may wrap). ``right`` lists columns to right-align; ``extra`` adds TableStyle commands
-    (e.g. RAG fills for particular cells).
+    Cells may be strings or flowables (e.g. Paragraphs with markup). A string too wide for
+    its column is wrapped (see `fit_cells`). ``right`` lists columns to right-align;
+    ``extra`` adds TableStyle commands (e.g. RAG fills for particular cells). ``size`` and
+    ``pad`` set the font size and the cell padding (smaller for many narrow columns).
     """
+    head_left, head_right, cell = styles.head_cell, styles.head_right, styles.cell
+    if size != cell.fontSize:
+        leading = size + 2
+        head_left = ParagraphStyle("h", parent=head_left, fontSize=size, leading=leading)
+        head_right = ParagraphStyle("hr", parent=head_right, fontSize=size, leading=leading)
+        cell = ParagraphStyle("c", parent=cell, fontSize=size, leading=leading)
     head = [
-        Paragraph(esc(h), styles.head_right if i in right else styles.head_cell)
-        for i, h in enumerate(header)
+        Paragraph(esc(h), head_right if i in right else head_left) for i, h in enumerate(header)
     ]
-    table = Table([head, *rows], colWidths=list(col_widths), repeatRows=1)
+    body = fit_cells(rows, col_widths, cell, pad)
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1)
     commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
+        ("FONT", (0, 0), (-1, -1), FONT, size, size + 2),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
@@ -190,8 +226,8 @@ def data_table(
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]
     if zebra and rows:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]))
@@ -205,23 +241,28 @@ def data_table(
 def facts_table(
     pairs: Sequence[tuple[str, Any]], widths: tuple[float, float], *, styles: Styles
 ) -> Table:
-    """Label / value pairs in two columns, labels muted (a cover sheet's key facts)."""
-    rows = [
-        [
-            Paragraph(esc(label), styles.cell_muted),
-            value if isinstance(value, Flowable) else Paragraph(esc(value), styles.body),
-        ]
-        for label, value in pairs
-    ]
+    """Label / value pairs in two columns, labels muted (a cover sheet's key facts).
+
+    A value may be text or a flowable (a Paragraph with markup)."""
+    rows = fit_cells(
+        [[label, value] for label, value in pairs],
+        [widths[0], widths[1] + 2 * _PAD],
+        styles.body,
+    )
     table = Table(rows, colWidths=list(widths))
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (0, -1), FONT, 8, 12),
+                ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+                ("FONT", (1, 0), (1, -1), FONT, 9, 12),
+                ("TEXTCOLOR", (1, 0), (1, -1), INK),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (1, 0), (1, -1), 0),
             ]
         )
     )

@@ -158,15 +158,15 @@ def _cover(
         return Paragraph(text, s.body)
 
     facts = [
-        ("Status", p(esc(status))),
+        ("Status", status),
         ("Due by", p(due_text)),
         ("Booked for", p(booked)),
         ("Venue", p(venue)),
-        ("Chair", p(esc(meeting.chair.name) if meeting.chair else "Not allocated")),
-        ("Clerk", p(esc(meeting.clerk.name) if meeting.clerk else "Not allocated")),
+        ("Chair", meeting.chair.name if meeting.chair else "Not allocated"),
+        ("Clerk", meeting.clerk.name if meeting.clerk else "Not allocated"),
         ("Social worker", p(worker_text)),
-        ("Invitees", p(f"{len(meeting.invitees)} invited")),
-        ("Reports", p(_reports_summary(meeting, ctx))),
+        ("Invitees", f"{len(meeting.invitees)} invited"),
+        ("Reports", _reports_summary(meeting, ctx)),
     ]
     story.append(facts_table(facts, (35 * mm, ctx.width - 35 * mm), styles=s))
     if due_date is not None:
@@ -217,8 +217,8 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         )
         rows.append(
             [
-                Paragraph(esc(inv.name), s.cell),
-                Paragraph(esc(inv.role), s.cell),
+                inv.name,
+                inv.role,
                 uk(inv.invited_on, "not invited"),
                 Paragraph(attendance, s.cell if inv.attendance else s.cell_muted),
             ]
@@ -271,8 +271,8 @@ def _reports(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -> 
         extra += rag_style((5, r), rag)
         rows.append(
             [
-                Paragraph(esc(report.author), s.cell),
-                Paragraph(esc(_AGENCY.get(report.agency, report.agency)), s.cell),
+                report.author,
+                _AGENCY.get(report.agency, report.agency),
                 uk(due, "–"),
                 uk(report.received, "–"),
                 shared,
@@ -357,13 +357,14 @@ def _deadlines(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -
             text, rag = "not recorded", "red"
         rows.append(
             [
-                Paragraph(esc(d.rule.title), s.cell),
-                Paragraph(esc(f"{d.rule.limit.describe()} {d.direction}"), s.cell_muted),
+                d.rule.title,
+                f"{d.rule.limit.describe()} {d.direction}",
                 format_uk_long(d.date),
                 text,
             ]
         )
         extra += rag_style((3, r), rag)
+    extra.append(("TEXTCOLOR", (1, 1), (1, -1), MUTED))
     widths = [0.44, 0.22, 0.16, 0.18]
     return [
         heading,

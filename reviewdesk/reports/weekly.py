@@ -197,8 +197,8 @@ def _grouped_table(
                     times,
                     Paragraph(child, styles.cell),
                     Paragraph(meeting, styles.cell),
-                    Paragraph(esc(other[1](m)), styles.cell),
-                    Paragraph(esc(m.clerk), styles.cell) if m.clerk else "",
+                    other[1](m),
+                    m.clerk,
                 ]
             )
     return data_table(

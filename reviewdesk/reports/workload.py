@@ -249,7 +249,7 @@ def _summary(report: WorkloadReport, styles: Styles, width: float) -> list[Flowa
         overdue = sum(1 for c in iro.children if c.overdue)
         rows.append(
             [
-                Paragraph(esc(iro.name), styles.cell),
+                iro.name,
                 f"{iro.fte:g}",
                 str(iro.count("lac")),
                 str(iro.count("cp")),
@@ -331,13 +331,13 @@ def _iro_section(
             extra.append(("TEXTCOLOR", (5, r), (5, r), MUTED))
         rows.append(
             [
-                Paragraph(esc(child.name), styles.cell),
+                child.name,
                 child.local_id,
                 " + ".join(gather.process_label(p) for p in child.processes),
                 child.next_meeting,
                 due,
                 booked,
-                Paragraph(esc(", ".join(child.flags)), styles.cell) if child.flags else "",
+                ", ".join(child.flags),
             ]
         )
     story.append(data_table(header, rows, [w * width for w in widths], styles=styles, extra=extra))
