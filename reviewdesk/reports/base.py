@@ -469,11 +469,12 @@ def build_pdf(
         canvases.append(canvas)
         return canvas
 
-    target: Any = os.fspath(out) if isinstance(out, str | os.PathLike) else out
-    if isinstance(target, str):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    # A path is written only once the document is complete, so a failure never leaves half
+    # a PDF behind (or clobbers a good one).
+    path = Path(os.fspath(out)) if isinstance(out, str | os.PathLike) else None
+    buffer = io.BytesIO() if path is not None else out
     doc = SimpleDocTemplate(
-        target,
+        buffer,
         pagesize=settings.pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -488,6 +489,10 @@ def build_pdf(
         initialFontSize=9,
     )
     doc.build(story, canvasmaker=partial(maker))
+    if path is not None:
+        partial_file = path.with_name(path.name + ".part")
+        partial_file.write_bytes(buffer.getvalue())
+        os.replace(partial_file, path)
     return canvases[-1].page_count if canvases else 0
 
 

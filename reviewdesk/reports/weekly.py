@@ -206,6 +206,10 @@ def _grouped_table(
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def render_week(
     schedule: WeekSchedule, out: Output, *, council: str, as_of: dt.date, invariant: bool = False
 ) -> int:
@@ -224,8 +228,8 @@ def render_week(
     cp = len(schedule.meetings) - lac
     story: list[Flowable] = [
         Paragraph(
-            f"{len(schedule.meetings)} meetings this week: {lac} LAC reviews and "
-            f"{cp} child protection conferences.",
+            f"{_count(len(schedule.meetings), 'meeting')} this week: "
+            f"{_count(lac, 'LAC review')} and {_count(cp, 'child protection conference')}.",
             styles.body,
         ),
     ]
@@ -252,7 +256,7 @@ def render_week(
         heading = f"{_DAY_NAMES[day.weekday()]} {format_uk(day)}"
         if off and off not in ("Saturday", "Sunday"):
             heading += f" · {off} (not a working day)"
-        count = f"{len(todays)} meeting{'s' if len(todays) != 1 else ''}" if todays else ""
+        count = _count(len(todays), "meeting") if todays else ""
         story.append(
             Paragraph(f"{esc(heading)}  <font size='9' color='#5f6b7a'>{count}</font>", styles.h2)
         )
