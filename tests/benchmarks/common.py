@@ -1,0 +1,39 @@
+"""Shared by the benchmarks: timing, and one line per figure with its same-run baseline."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of ``repeat`` runs, in seconds (the least disturbed by other work)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def report(
+    name: str,
+    value: float,
+    baseline_name: str,
+    baseline: float,
+    *,
+    unit: str = "s",
+    target: float | None = None,
+) -> None:
+    """Print a figure, its ratio to the baseline measured in the same run, and its target."""
+    ratio = value / baseline if baseline else float("inf")
+    line = (
+        f"{name:<42} {value:10.4f} {unit:<3} x{ratio:7.2f} of {baseline_name} "
+        f"({baseline:.4f} {unit})"
+    )
+    if target is not None:
+        verdict = "ok" if value <= target else "MISSED"
+        line += f"  target <= {target:g} {unit}: {verdict}"
+    print(line, flush=True)

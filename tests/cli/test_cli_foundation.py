@@ -1,0 +1,99 @@
+"""The command line: calendar, rules and explain; bad input is one line and exit status 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewdesk.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's own exits
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_calendar_add_first_line_is_the_date(capsys) -> None:
+    code, out, _ = run(capsys, "calendar", "add", "2024-03-25", "20")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2024-04-24"
+    assert "Good Friday" in out and "Easter Monday" in out
+
+
+def test_calendar_add_negative_and_region(capsys) -> None:
+    assert run(capsys, "calendar", "add", "2024-04-02", "-1")[1].splitlines()[0] == "2024-03-28"
+    code, out, _ = run(capsys, "calendar", "add", "2024-03-28", "1", "--region", "scotland")
+    assert out.splitlines()[0] == "2024-04-01"  # Easter Monday is a working day in Scotland
+
+
+def test_calendar_between_and_holidays(capsys) -> None:
+    assert run(capsys, "calendar", "between", "2024-03-25", "2024-04-24")[1].strip() == "20"
+    code, out, _ = run(capsys, "calendar", "holidays", "2022")
+    assert code == 0
+    assert "2022-09-19" in out and "State Funeral" in out
+    assert len(out.splitlines()) == 10
+    code, out, _ = run(capsys, "calendar", "holidays", "2024", "--region", "northern-ireland")
+    assert "2024-07-12" in out
+
+
+def test_rules_lists_sources(capsys) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    assert "lac.review.first" in out and "reg 33(1)" in out
+    assert "Working Together" in out
+
+
+def test_explain_a_rule(capsys) -> None:
+    code, out, _ = run(capsys, "explain", "lac.review.first", "2024-03-25")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2024-04-24"
+    assert lines[1] == (
+        "became looked after Mon 25/03/2024 + 20 working days, skipping Good "
+        "Friday and Easter Monday → Wed 24/04/2024"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["calendar", "add", "2024-02-30", "2"], '"2024-02-30" is not a date'),
+        (["calendar", "add", "25/03/2024", "2"], '"25/03/2024" is not a date'),
+        (["calendar", "add", "2024-03-25", "twenty"], '"twenty" is not a whole number'),
+        (["calendar", "add", "1900-01-01", "2"], "outside the calendar's range"),
+        (["calendar", "holidays", "2099"], "outside the calendar's range"),
+        (["calendar", "holidays", "2024", "--region", "wales"], "invalid choice"),
+        (["explain", "lac.review.fist", "2024-03-25"], '"lac.review.fist" is not a rule'),
+        (["explain", "lac.review.first", "tomorrow"], '"tomorrow" is not a date'),
+        (["rules", "--rules", "/nonexistent/council.toml"], "no such rules file"),
+        (["no-such-command"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_never_shows_a_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "reviewdesk", "calendar", "add", "2024-13-01", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("reviewdesk: error:")
+    assert "Traceback" not in proc.stderr
