@@ -369,12 +369,14 @@ def render_workload(
             notes.append(report.flags_note)
         for note in notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
-    elif report.flags_note:
-        story += [Paragraph(esc(report.flags_note), styles.muted), Spacer(1, 2 * mm)]
     for i, iro in enumerate(report.iros):
         if i or len(report.iros) != 1:
             story.append(PageBreak())
         story += _iro_section(report, iro, styles, width)
+    if len(report.iros) == 1:
+        for note in (*report.notes, report.flags_note):
+            if note:
+                story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     if not report.iros:
         story.append(Paragraph("No IROs are recorded.", styles.body))
     return build_pdf(story, out, settings, as_of=report.as_of)

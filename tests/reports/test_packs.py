@@ -161,3 +161,12 @@ def test_a_pack_prints_with_almost_nothing_recorded(fresh_db) -> None:
     for phrase in ("No room booked", "Chair\nNot allocated", "No one has been invited yet."):
         assert phrase in text
     assert "No reports are recorded for this meeting." in text
+
+
+def test_pdf_bytes_for_print_preview(demo_db) -> None:
+    from reviewdesk.reports import pdf_bytes
+
+    db, demo = demo_db
+    with db.session() as session:
+        data = pdf_bytes(build_pack, session, demo.cp_meeting_id, as_of=AS_OF)
+    assert data.startswith(b"%PDF") and read_pdf(data).pages == 3
