@@ -506,6 +506,11 @@ def _checklist(
         d = by_times.get(times)
         return f"by {format_uk_long(d.date)}" if d else ""
 
+    def of(done: int, total: int, nothing: str) -> str:
+        return f"({done} of {total})" if total else f"({nothing})"
+
+    to_chair, to_parents = _report_deadlines(deadlines)
+
     invited = sum(1 for i in meeting.invitees if i.invited_on)
     received = sum(1 for r in meeting.reports if r.received)
     shared = sum(1 for r in meeting.reports if r.shared_with_parents)
@@ -516,7 +521,7 @@ def _checklist(
         (meeting.chair is not None, "Chair confirmed", ""),
         (
             bool(meeting.invitees) and invited == len(meeting.invitees),
-            f"Invitations sent ({invited} of {len(meeting.invitees)})",
+            f"Invitations sent {of(invited, len(meeting.invitees), 'no invitees recorded yet')}",
             "",
         ),
     ]
@@ -531,13 +536,13 @@ def _checklist(
     items += [
         (
             n_reports > 0 and received == n_reports,
-            f"Reports received ({received} of {n_reports})",
-            by("report"),
+            f"Reports received {of(received, n_reports, 'none recorded yet')}",
+            f"by {format_uk_long(to_chair.date)}" if to_chair else "",
         ),
         (
             n_reports > 0 and shared == n_reports,
-            f"Reports shared with parents ({shared} of {n_reports})",
-            "",
+            f"Reports shared with parents {of(shared, n_reports, 'none recorded yet')}",
+            f"by {format_uk_long(to_parents.date)}" if to_parents else "",
         ),
         (False, "Interpreter, advocate or adjustments arranged where needed", ""),
         (

@@ -273,3 +273,33 @@ def _invite(session: Session, meeting: Meeting, child: Child, worker: Staff) -> 
     meeting.reports.append(
         Report(author="Dr Øyvind Hansen", agency="health", received=day - dt.timedelta(days=2))
     )
+
+
+def add_prebirth_icpc(session: Session, *, chair_id: int | None = None) -> Meeting:
+    """An unborn child after an s47 strategy discussion, with the initial conference booked
+    in the week of 13/05/2024 (no plan yet, no earlier meeting)."""
+    child = Child(
+        local_id="U00001",
+        first_name="Baby",
+        last_name="Ó Briain",
+        expected_delivery=dt.date(2024, 7, 20),
+    )
+    session.add(child)
+    session.flush()
+    enquiry = CpEnquiry(child=child, route="s47", strategy_date=dt.date(2024, 4, 29))
+    session.add(enquiry)
+    session.flush()
+    meeting = Meeting(
+        child=child,
+        process="cp",
+        meeting_type=MeetingType.ICPC_PREBIRTH.value,
+        sequence=1,
+        enquiry_id=enquiry.id,
+        status=MeetingStatus.BOOKED.value,
+        booked_date=dt.date(2024, 5, 16),
+        booked_time=dt.time(14, 0),
+        chair_id=chair_id,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting

@@ -170,3 +170,22 @@ def test_pdf_bytes_for_print_preview(demo_db) -> None:
     with db.session() as session:
         data = pdf_bytes(build_pack, session, demo.cp_meeting_id, as_of=AS_OF)
     assert data.startswith(b"%PDF") and read_pdf(data).pages == 3
+
+
+def test_prebirth_initial_conference_pack(fresh_db) -> None:
+    from reviewdesk.dates import format_uk_long
+    from tests.reports.factory import add_prebirth_icpc
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=1, week_meetings=0)
+        meeting = add_prebirth_icpc(session, chair_id=demo.iro_ids[0])
+        pdf = _pack(session, meeting.id)
+    text = pdf.all_text
+    assert "Baby Ó Briain" in text and "unborn: expected 20/07/2024" in text
+    assert "Initial pre-birth CP conference" in text
+    # The local pre-birth rule (10 weeks before the expected delivery: Sat 11/05/2024) is
+    # sooner than 15 working days after the strategy discussion, so it governs.
+    assert "Due by\nSat 11/05/2024 (book by Fri 10/05/2024)" in text
+    assert "Booked after the due date (4 working days late)" in text
+    assert "No plan yet" in text and "Strategy discussion (s47)\n29/04/2024" in text
+    assert "No earlier meeting is recorded." in text
