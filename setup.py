@@ -17,6 +17,6 @@ setup(
     package_dir={"reviewdesk_resources": "resources"},
     package_data={
         "reviewdesk_resources": ["**/*"],
-        "reviewdesk.storage": ["migrations/*.py", "migrations/versions/*.py", "*.ini"],
+        "reviewdesk.storage": ["migrations/*.py", "migrations/*.mako", "migrations/versions/*.py"],
     },
 )

@@ -37,11 +37,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def get_setting(session: Session, key: str) -> Any:
-    """A setting's value, or its default."""
+_MISSING: Any = object()
+
+
+def get_setting(session: Session, key: str, default: Any = _MISSING) -> Any:
+    """A setting's value; if none is stored, ``default`` when given, else the built-in one."""
     row = session.get(Setting, key)
     if row is not None:
         return row.value
+    if default is not _MISSING:
+        return default
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
     return copy.deepcopy(DEFAULTS[key])
@@ -65,7 +70,8 @@ def all_settings(session: Session) -> dict[str, Any]:
 
 
 def closure_days(session: Session) -> dict[dt.date, str]:
-    return {row.day: row.description for row in session.scalars(select(ClosureDay))}
+    rows = session.scalars(select(ClosureDay).order_by(ClosureDay.day))
+    return {row.day: row.description for row in rows}
 
 
 def working_context(session: Session) -> tuple[RuleSet, WorkingCalendar]:

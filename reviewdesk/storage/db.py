@@ -1,25 +1,43 @@
 """Opening the database: the embedded SQLite file by default, PostgreSQL for shared use.
 
-(Minimal first version: creates the schema directly. Migrations, backups, file permissions
-and the network-share warning come with the storage work.)
+`open_database` makes the file if needed (mode 600, in the user's data folder), warns when it
+lies on a network share, and brings the schema up to date with the packaged migrations:
+a new database is created by running them, an older one is upgraded after an online backup
+kept beside it. Sessions come from `Database.session()`, one per operation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 
-from reviewdesk.paths import user_data_dir
-from reviewdesk.storage.models import Base
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.paths import APP_NAME, user_data_dir
+from reviewdesk.storage import backup, migrate, tracking
+from reviewdesk.storage.locking import ConcurrentChange
+from reviewdesk.storage.netshare import network_share_warning
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FILENAME = "reviewdesk.sqlite"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _data_folder() -> Path:
+    """The user's data folder, without creating it."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def default_sqlite_path() -> Path:
@@ -31,7 +49,12 @@ def resolve_url(target: str | os.PathLike[str] | None) -> str:
     if target is None or str(target) == "":
         target = os.environ.get("REVIEWDESK_DB") or default_sqlite_path()
     text = str(target)
+    if text == ":memory:":
+        return "sqlite://"
     if "://" in text:
+        if text.startswith(("postgresql://", "postgres://")):
+            # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
+            text = "postgresql+psycopg://" + text.split("://", 1)[1]
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
@@ -40,14 +63,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+def is_memory_url(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:")
+
+
 def make_engine(url: str) -> Engine:
+    if is_memory_url(url):
+        # One shared connection, or every connection would see its own empty database.
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -60,18 +92,36 @@ class Database:
     engine: Engine
     url: str
     username: str
+    #: Things the user should be told (e.g. the file is on a network share).
+    warnings: list[str] = field(default_factory=list)
+    #: The backup taken before an upgrade at start-up, if there was one.
+    upgrade_backup: Path | None = None
+    #: True when this open created the database (the UI then offers the demo authority).
+    created: bool = False
 
     def __post_init__(self) -> None:
-        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._factory = sessionmaker(
+            self.engine, class_=tracking.ReviewdeskSession, expire_on_commit=False
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for one operation: committed on success, rolled back on any error."""
+        """A session for one operation: committed on success, rolled back on any error.
+
+        A record saved by someone else since it was loaded raises `ConcurrentChange`;
+        a record breaking a rule raises `validation.ValidationFailed` (an `InvalidInput`).
+        """
         session = self._factory()
         session.info["username"] = self.username
         try:
             yield session
             session.commit()
+        except StaleDataError as exc:
+            session.rollback()
+            raise ConcurrentChange(
+                "Someone else changed this record after you opened it; reopen it to see their "
+                "changes. Nothing was saved."
+            ) from exc
         except BaseException:
             session.rollback()
             raise
@@ -82,17 +132,89 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        return backup.sqlite_path(self.url)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
+def _prepare_sqlite_file(path: Path) -> list[str]:
+    warnings = []
+    text = network_share_warning(path.parent if not path.exists() else path)
+    if text:
+        log.warning(text)
+        warnings.append(text)
+    fresh_folder = not path.parent.exists()
+    backup.create_private_file(path)
+    backup.make_private(path)
+    if fresh_folder or path.parent == _data_folder():
+        # Our own folder: private too (a folder the user chose is left as it is).
+        with contextlib.suppress(OSError):
+            os.chmod(path.parent, 0o700)
+    return warnings
+
+
+def prepare_schema(
+    engine: Engine, url: str, extra_versions: Sequence[str | Path] = ()
+) -> Path | None:
+    """Create or upgrade the schema; returns the backup taken before an upgrade, if any."""
+    revision, has_tables = migrate.schema_state(engine)
+    head = migrate.head_revision(extra_versions)
+    if revision == head:
+        return None
+    if revision is None and has_tables:
+        raise ReviewdeskError(
+            "This database has reviewdesk tables but no schema version (made by an early "
+            "development build?). Move it aside and start again, or restore a backup."
+        )
+    if revision is not None and revision not in migrate.known_revisions(extra_versions):
+        raise ReviewdeskError(
+            f"This database was made by a newer version of reviewdesk (schema {revision}). "
+            "Install that version or later to open it."
+        )
+    kept = None
+    path = backup.sqlite_path(url)
+    if revision is not None and path is not None:
+        kept = backup.keep_backup(path, f"before-upgrade-from-{revision}")
+        log.warning("Upgrading the database from schema %s; backup kept at %s", revision, kept)
+    migrate.upgrade(engine, "head", extra_versions)
+    if path is not None:
+        backup.make_private(path)
+    return kept
+
+
 def open_database(
-    target: str | os.PathLike[str] | None = None, *, username: str | None = None
+    target: str | os.PathLike[str] | None = None,
+    *,
+    username: str | None = None,
+    extra_migrations: Sequence[str | Path] = (),
 ) -> Database:
-    """Open (creating if needed) the database named by ``target`` (path, URL or default)."""
+    """Open (creating or upgrading if needed) the database named by ``target``.
+
+    ``target`` is a file path, a URL (``postgresql+psycopg://...``), ":memory:" (a private
+    in-memory database, for quick tests) or None for $REVIEWDESK_DB or the file in the
+    user's data folder. ``extra_migrations`` adds folders
+    of migration scripts (used by tests).
+    """
     url = resolve_url(target)
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    warnings: list[str] = []
+    path = backup.sqlite_path(url)
+    if path is not None:
+        warnings = _prepare_sqlite_file(path)
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    return Database(engine=engine, url=url, username=username or getpass.getuser())
+    try:
+        created = migrate.schema_state(engine)[0] is None
+        kept = prepare_schema(engine, url, extra_migrations)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(
+        engine=engine,
+        url=url,
+        username=username or getpass.getuser(),
+        warnings=warnings,
+        upgrade_backup=kept,
+        created=created,
+    )

@@ -1,0 +1,241 @@
+"""Copy all the data between databases, or to and from a portable JSON Lines dump.
+
+This is how a PostgreSQL database is backed up and restored from the app (the server's own
+``pg_dump`` remains the tool for a DBA), and how a council moves from the single-user SQLite
+file to a shared PostgreSQL server: ``reviewdesk --db postgresql+psycopg://... restore
+reviewdesk.sqlite``. A dump's first line names the format and schema revision; each further
+line is one row: ``{"t": table, "r": {column: value}}``, dates as ISO text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, func, insert, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.types import Date, DateTime, Time
+
+from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.storage import migrate
+from reviewdesk.storage.models import Base
+
+FORMAT = "reviewdesk-dump"
+FORMAT_VERSION = 1
+BATCH = 2000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Row = tuple[str, dict[str, Any]]
+
+
+def tables() -> list[Table]:
+    """Every data table, parents before children."""
+    return list(Base.metadata.sorted_tables)
+
+
+def _deferred_columns(table: Table) -> list[str]:
+    """Columns whose foreign key closes a cycle (team.manager_id): filled in afterwards."""
+    return [fk.parent.name for fk in table.foreign_keys if fk.use_alter]
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in row.items():
+        column = table.columns.get(name)
+        if column is None:
+            raise InvalidInput(f"The dump has a column {table.name}.{name} this version lacks.")
+        if isinstance(value, str):
+            kind = column.type
+            kind = getattr(kind, "impl_instance", kind)
+            if isinstance(kind, DateTime):
+                value = dt.datetime.fromisoformat(value)
+            elif isinstance(kind, Date):
+                value = dt.date.fromisoformat(value)
+            elif isinstance(kind, Time):
+                value = dt.time.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+def rows_of(conn: Connection) -> Iterator[Row]:
+    """Every row of every table, parents first, each table in key order."""
+    for table in tables():
+        order = list(table.primary_key.columns)
+        for row in conn.execute(select(table).order_by(*order)).mappings():
+            yield table.name, dict(row)
+
+
+def write_dump(engine: Engine, out: IO[str]) -> int:
+    """Write the whole database as a dump; returns the number of rows."""
+    n = 0
+    with engine.connect() as conn:
+        revision = migrate.current_revision(conn)
+        header = {"format": FORMAT, "version": FORMAT_VERSION, "revision": revision}
+        out.write(json.dumps(header) + "\n")
+        for name, row in rows_of(conn):
+            record = {"t": name, "r": {k: _to_json(v) for k, v in row.items()}}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as f:
+            header = json.loads(f.readline())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path} is not a reviewdesk dump ({exc}).") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise InvalidInput(f"{path} is not a reviewdesk dump (its first line is not ours).")
+    if header.get("version") != FORMAT_VERSION:
+        raise InvalidInput(f"{path}: dump format {header.get('version')} is not supported.")
+    return header
+
+
+def rows_of_dump(path: Path) -> Iterator[Row]:
+    by_name = {t.name: t for t in tables()}
+    with path.open(encoding="utf-8") as f:
+        f.readline()
+        for number, line in enumerate(f, start=2):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                table = by_name[record["t"]]
+                row = record["r"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise InvalidInput(f"{path} line {number}: not a row of a known table.") from exc
+            yield table.name, _from_json(table, row)
+
+
+def replace_all(conn: Connection, rows: Iterable[Row]) -> int:
+    """Delete every row of every table, then insert ``rows`` (parents first). One transaction
+    is the caller's: on any failure nothing changes."""
+    ordered = tables()
+    for table in ordered:  # break the team <-> staff cycle before deleting
+        deferred = _deferred_columns(table)
+        if deferred:
+            conn.execute(sql_update(table).values(dict.fromkeys(deferred)))
+    for table in reversed(ordered):
+        conn.execute(delete(table))
+    by_name = {t.name: t for t in ordered}
+    pending: dict[str, list[dict[str, Any]]] = {}
+    fixups: list[tuple[Table, dict[str, Any], dict[str, Any]]] = []
+    n = 0
+
+    def flush(name: str) -> None:
+        batch = pending.pop(name, [])
+        if batch:
+            conn.execute(insert(by_name[name]), batch)
+
+    current = None
+    for name, row in rows:
+        if name != current and current is not None:
+            flush(current)
+        current = name
+        table = by_name[name]
+        later = {c: row[c] for c in _deferred_columns(table) if row.get(c) is not None}
+        if later:
+            row = {**row, **dict.fromkeys(later)}
+            pk = {c.name: row[c.name] for c in table.primary_key.columns}
+            fixups.append((table, pk, later))
+        pending.setdefault(name, []).append(row)
+        if len(pending[name]) >= BATCH:
+            flush(name)
+        n += 1
+    if current is not None:
+        flush(current)
+    for table, pk, values in fixups:
+        where = [table.c[k] == v for k, v in pk.items()]
+        conn.execute(sql_update(table).where(*where).values(**values))
+    if conn.dialect.name == "postgresql":
+        _reset_sequences(conn)
+    return n
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """After inserting explicit ids, make PostgreSQL hand out the next ones after them."""
+    for table in tables():
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
+            continue
+        top = conn.execute(select(func.max(pk[0]))).scalar()
+        conn.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, pk[0].name),
+                    top or 1,
+                    top is not None,
+                )
+            )
+        )
+
+
+def source_kind(path: Path) -> str:
+    """ "sqlite" or "dump", from the file's first bytes."""
+    try:
+        with path.open("rb") as f:
+            start = f.read(64)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read it ({exc.strerror}).") from exc
+    if start.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if start.lstrip().startswith(b'{"format": "reviewdesk-dump"'):
+        return "dump"
+    raise InvalidInput(f"{path} is not a reviewdesk database or dump.")
+
+
+def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
+    """An engine on a copy of ``path`` upgraded to ``head`` (so old backups restore), and
+    the revision ``path`` was at."""
+    from reviewdesk.storage import backup
+
+    stage = workdir / "stage.sqlite"
+    if source_kind(path) == "sqlite":
+        revision = backup.reviewdesk_revision(path)
+        _check_known(path, revision)
+        backup.copy_database(path, stage)
+        engine = create_engine(f"sqlite:///{stage}")
+        migrate.upgrade(engine, head)
+        return engine, revision
+    revision = read_header(path).get("revision")
+    _check_known(path, revision)
+    engine = create_engine(f"sqlite:///{stage}")
+    migrate.upgrade(engine, revision)
+    with engine.begin() as conn:
+        replace_all(conn, rows_of_dump(path))
+    migrate.upgrade(engine, head)
+    return engine, revision
+
+
+def _check_known(path: Path, revision: str | None) -> None:
+    if revision is None or revision not in migrate.known_revisions():
+        raise ReviewdeskError(
+            f"{path} was made by a newer version of reviewdesk (schema {revision}); install "
+            "that version to restore it."
+        )
+
+
+def restore_into(target: Engine, path: Path) -> tuple[int, str]:
+    """Replace everything in ``target`` (at the current schema) with the data in ``path``.
+
+    Returns (rows copied, the schema revision ``path`` was at).
+    """
+    with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
+        stage, revision = staged_rows(path, Path(tmp), migrate.head_revision())
+        try:
+            with stage.connect() as src, target.begin() as dst:
+                n = replace_all(dst, rows_of(src))
+        finally:
+            stage.dispose()
+    return n, revision

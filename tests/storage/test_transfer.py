@@ -1,0 +1,135 @@
+"""Portable dumps: back up and restore any database, and move from SQLite to PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from reviewdesk.settings import set_setting
+from reviewdesk.storage import transfer
+from reviewdesk.storage.audit import list_audit
+from reviewdesk.storage.db import open_database
+from reviewdesk.storage.lookups import set_closure_day
+from reviewdesk.storage.models import (
+    AuditEntry,
+    Child,
+    Episode,
+    Meeting,
+    PeriodOfCare,
+    Staff,
+    Team,
+)
+from tests.storage.cli_helpers import cli
+
+
+def _fill(db) -> None:
+    with db.session() as s:
+        s.info["now"] = dt.datetime(2025, 3, 12, 14, 32, tzinfo=dt.UTC)
+        team = Team(name="North")
+        boss = Staff(name="Siân Jones", role="team_manager", team=team)
+        iro = Staff(name="Łukasz Nowak", role="iro", fte=0.8, team=team)
+        s.add_all([team, boss, iro])
+        s.flush()
+        team.manager = boss  # the team <-> staff cycle
+        child = Child(local_id="C9", first_name="Zoë", dob=dt.date(2014, 2, 3), team=team)
+        period = PeriodOfCare(start=dt.date(2024, 3, 4), iro=iro)
+        child.periods.append(period)
+        period.episodes.append(Episode(start=dt.date(2024, 3, 4), legal_status="C2", rne="S"))
+        s.add(child)
+        s.add(
+            Meeting(
+                child=child,
+                period=period,
+                process="lac",
+                meeting_type="lac_review",
+                status="held",
+                booked_date=dt.date(2024, 3, 28),
+                booked_time=dt.time(10, 30),
+                held_date=dt.date(2024, 3, 28),
+                participation="PN1",
+            )
+        )
+        set_setting(s, "targets", {"lac_reviews_in_timescale": 95.0})
+        set_closure_day(s, dt.date(2024, 12, 27), "Christmas closure")
+
+
+def _snapshot(db) -> dict[str, list]:
+    with db.engine.connect() as conn:
+        out: dict[str, list] = {}
+        for name, row in transfer.rows_of(conn):
+            if name != "audit_log":
+                out.setdefault(name, []).append(row)
+        return out
+
+
+def _audit_count(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys, private_data_folder):
+    _fill(db)
+    before, audit_before = _snapshot(db), _audit_count(db)
+    dump = tmp_path / "backup.jsonl"
+    assert cli(db_target, "backup", "--json", str(dump)) == 0
+    header = json.loads(dump.read_text(encoding="utf-8").splitlines()[0])
+    assert header["format"] == "reviewdesk-dump" and header["revision"] == "0001"
+    assert "Zoë" in dump.read_text(encoding="utf-8")
+
+    with db.session() as s:  # later changes, to be undone by the restore
+        s.add(Child(local_id="LATER", dob=dt.date(2020, 1, 1)))
+        s.delete(s.scalar(select(Meeting)))
+    assert cli(db_target, "restore", str(dump)) == 0
+    out = capsys.readouterr().out
+    assert "Kept the current data as" in out
+    if not db.is_sqlite:  # a dump of the server's data, in the user's data folder
+        [kept] = private_data_folder.glob("*.before-restore-*.jsonl")
+        assert "LATER" in kept.read_text(encoding="utf-8")
+
+    assert _snapshot(db) == before
+    assert _audit_count(db) == audit_before + 1
+    with db.session() as s:
+        assert list_audit(s, limit=1)[0].action == "restore"
+        assert s.scalar(select(Team)).manager.name == "Siân Jones"
+        s.add(Child(local_id="NEXT", dob=dt.date(2020, 1, 1)))  # ids carry on after restore
+        s.flush()
+
+
+def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys):
+    _fill(db)
+    before = _snapshot(db)
+    dump = tmp_path / "backup.jsonl"
+    assert cli(db_target, "backup", "--json", str(dump)) == 0
+    with dump.open("a", encoding="utf-8") as f:
+        f.write('{"t": "no_such_table", "r": {}}\n')
+    assert cli(db_target, "restore", str(dump)) == 2
+    assert "not a row of a known table" in capsys.readouterr().err
+    assert _snapshot(db) == before
+
+
+def test_not_a_dump_is_refused(db, db_target, tmp_path, capsys):
+    other = tmp_path / "notes.jsonl"
+    other.write_text('{"format": "something-else"}\n')
+    assert cli(db_target, "restore", str(other)) == 2
+    assert "is not a reviewdesk database or dump" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_moving_from_the_sqlite_file_to_postgresql(tmp_path, pg_target):
+    single = open_database(tmp_path / "mine.sqlite", username="amy")
+    try:
+        _fill(single)
+        expected = _snapshot(single)
+    finally:
+        single.dispose()
+    assert cli(pg_target, "restore", str(tmp_path / "mine.sqlite")) == 0
+    shared = open_database(pg_target, username="amy")
+    try:
+        assert _snapshot(shared) == expected
+        with shared.session() as s:
+            assert s.scalar(select(Child.first_name)) == "Zoë"
+    finally:
+        shared.dispose()
