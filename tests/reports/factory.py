@@ -100,7 +100,7 @@ def populate(
                 local_id=f"C{n + 1:05d}",
                 first_name=first,
                 last_name=last,
-                dob=dt.date(2010 + n % 12, 1 + n % 12, 1 + n % 27),
+                dob=dt.date(2006 + n % 12, 1 + n % 12, 1 + n % 27),  # all aged 4 or over
                 team=team,
                 social_worker=worker,
             )

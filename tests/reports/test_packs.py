@@ -10,9 +10,10 @@ import pytest
 
 from reviewdesk.dates import add_months, format_uk_long
 from reviewdesk.errors import InvalidInput
+from reviewdesk.reports import pdf_bytes
 from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.storage.models import Meeting
-from tests.reports.factory import AS_OF, COUNCIL, WEEK, populate
+from tests.reports.factory import AS_OF, COUNCIL, WEEK, add_prebirth_icpc, populate
 from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
 
 
@@ -164,8 +165,6 @@ def test_a_pack_prints_with_almost_nothing_recorded(fresh_db) -> None:
 
 
 def test_pdf_bytes_for_print_preview(demo_db) -> None:
-    from reviewdesk.reports import pdf_bytes
-
     db, demo = demo_db
     with db.session() as session:
         data = pdf_bytes(build_pack, session, demo.cp_meeting_id, as_of=AS_OF)
@@ -173,9 +172,6 @@ def test_pdf_bytes_for_print_preview(demo_db) -> None:
 
 
 def test_prebirth_initial_conference_pack(fresh_db) -> None:
-    from reviewdesk.dates import format_uk_long
-    from tests.reports.factory import add_prebirth_icpc
-
     with fresh_db.session() as session:
         demo = populate(session, iros=1, children_per_iro=1, week_meetings=0)
         meeting = add_prebirth_icpc(session, chair_id=demo.iro_ids[0])
