@@ -188,7 +188,7 @@ def fit_cells(
 
 
 def data_table(
-    header: Sequence[str],
+    header: Sequence[str | Flowable],
     rows: Sequence[Sequence[Any]],
     col_widths: Sequence[float],
     *,
@@ -213,7 +213,8 @@ def data_table(
         head_right = ParagraphStyle("hr", parent=head_right, fontSize=size, leading=leading)
         cell = ParagraphStyle("c", parent=cell, fontSize=size, leading=leading)
     head = [
-        Paragraph(esc(h), head_right if i in right else head_left) for i, h in enumerate(header)
+        Paragraph(esc(h), head_right if i in right else head_left) if isinstance(h, str) else h
+        for i, h in enumerate(header)
     ]
     body = fit_cells(rows, col_widths, cell, pad)
     table = Table([head, *body], colWidths=list(col_widths), repeatRows=1)

@@ -142,7 +142,9 @@ def _lac_child(
     session: Session, child: Child, iro: Staff, j: int, booking: dict | None
 ) -> Meeting | None:
     start = AS_OF - dt.timedelta(days=60 + 23 * (j % 9))
-    period = PeriodOfCare(child=child, start=start, iro=iro, iro_allocated=start)
+    period = PeriodOfCare(
+        child=child, start=start, iro=iro, iro_notified=start, iro_allocated=start
+    )
     period.episodes.append(
         Episode(
             start=start,
