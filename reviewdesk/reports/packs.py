@@ -30,6 +30,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
     GREEN,
+    INK,
     MUTED,
     RED,
     RULE,
@@ -42,6 +43,7 @@ from reviewdesk.reports.base import (
     data_table,
     esc,
     facts_table,
+    fit_cells,
     keep,
     make_styles,
     rag_style,
@@ -208,27 +210,22 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     heading = Paragraph("Invitees and attendance", s.h2)
     if not meeting.invitees:
         return [heading, Paragraph("No one has been invited yet.", s.muted)]
-    rows = []
+    rows: list[list] = []
+    extra: list[tuple] = []
     for inv in meeting.invitees:
-        attendance = (
-            esc(inv.attendance.capitalize())
-            if inv.attendance
-            else f"{BOX} Attended   {BOX} Apologies   {BOX} Absent"
-        )
-        rows.append(
-            [
-                inv.name,
-                inv.role,
-                uk(inv.invited_on, "not invited"),
-                Paragraph(attendance, s.cell if inv.attendance else s.cell_muted),
-            ]
-        )
+        if inv.attendance:
+            attendance = inv.attendance.capitalize()
+        else:
+            attendance = f"{BOX} Attended   {BOX} Apologies   {BOX} Absent"
+            extra.append(("TEXTCOLOR", (3, len(rows) + 1), (3, len(rows) + 1), MUTED))
+        rows.append([inv.name, inv.role, uk(inv.invited_on, "not invited"), attendance])
     widths = [0.32, 0.2, 0.14, 0.34]
     table = data_table(
         ["Name", "Role", "Invited", "Attendance"],
         rows,
         [w * ctx.width for w in widths],
         styles=s,
+        extra=extra,
     )
     return [heading, table]
 
@@ -573,14 +570,18 @@ def _checklist(
                 "",
             )
         )
-    rows = [
-        [TICK if done else BOX, Paragraph(esc(text), s.body), Paragraph(esc(when), s.muted)]
-        for done, text, when in items
-    ]
-    table = Table(rows, colWidths=[8 * mm, ctx.width * 0.62, ctx.width * 0.38 - 8 * mm])
+    widths = [8 * mm, ctx.width * 0.62, ctx.width * 0.38 - 8 * mm]
+    rows = fit_cells(
+        [[TICK if done else BOX, text, when] for done, text, when in items], widths, s.body
+    )
+    table = Table(rows, colWidths=widths)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (1, 0), (1, -1), "DejaVuSans", 9, 12),
+                ("FONT", (2, 0), (2, -1), "DejaVuSans", 8, 10),
+                ("TEXTCOLOR", (0, 0), (1, -1), INK),
+                ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
                 ("FONT", (0, 0), (0, -1), "DejaVuSans", 12, 14),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
