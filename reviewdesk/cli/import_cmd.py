@@ -1,0 +1,120 @@
+"""`reviewdesk import 903|cin`: bring in a caseload from the statutory returns.
+
+A refused import prints every error, one per line, and exits with status 2; nothing is
+written. `--dry-run` prints what would change and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reviewdesk.importers.cin import import_cin
+from reviewdesk.importers.report import ImportResult
+from reviewdesk.importers.ssda903 import import_903
+from reviewdesk.storage.db import open_database
+
+#: Per-child lines printed at most (a dry run of a whole authority would be thousands).
+MAX_CHILD_LINES = 200
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import children and their history from the SSDA903 or CIN census returns",
+        description="Import from the statutory returns. All or nothing: a file with errors "
+        "changes nothing and every error is listed. Re-importing updates the children "
+        "already there (matched on their id).",
+    )
+    kinds = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
+
+    p903 = kinds.add_parser("903", help="SSDA903 CSV files (looked-after children)")
+    p903.add_argument("--header", required=True, metavar="FILE", help="the Header CSV")
+    p903.add_argument("--episodes", required=True, metavar="FILE", help="the Episodes CSV")
+    p903.add_argument("--reviews", required=True, metavar="FILE", help="the Reviews CSV")
+    _common(p903)
+    p903.set_defaults(handler=_run_903)
+
+    pcin = kinds.add_parser("cin", help="CIN census XML (child protection)")
+    pcin.add_argument("file", metavar="FILE.xml", help="the census XML file")
+    _common(pcin)
+    pcin.set_defaults(handler=_run_cin)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the children whose records are all valid and list the others",
+    )
+
+
+def _progress_to_stderr(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{done * 100 // max(total, 1):3d}% {message[:60]:<60}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _run_903(args: argparse.Namespace) -> int:
+    db = open_database(args.db)
+    try:
+        result = import_903(
+            db,
+            args.header,
+            args.episodes,
+            args.reviews,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            progress=_progress_to_stderr,
+        )
+    finally:
+        db.dispose()
+    return _report(result)
+
+
+def _run_cin(args: argparse.Namespace) -> int:
+    db = open_database(args.db)
+    try:
+        result = import_cin(
+            db,
+            args.file,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            progress=_progress_to_stderr,
+        )
+    finally:
+        db.dispose()
+    return _report(result)
+
+
+def _report(result: ImportResult) -> int:
+    """Print the outcome; 2 when the import was refused."""
+    out = sys.stdout
+    if result.refused:
+        for issue in result.errors:
+            sys.stderr.write(f"{issue}\n")
+        sys.stderr.write(
+            f"reviewdesk: import refused: {len(result.errors)} error(s); nothing was changed\n"
+        )
+        return 2
+    for line in result.summary_lines():
+        out.write(line + "\n")
+    if result.skipped:
+        for issue in result.errors:
+            out.write(f"  {issue}\n")
+    changed = [c for c in result.children if c.status != "unchanged"]
+    if result.dry_run and changed:
+        out.write("Children:\n")
+        for change in changed[:MAX_CHILD_LINES]:
+            out.write(f"  {change.describe()}\n")
+        if len(changed) > MAX_CHILD_LINES:
+            out.write(f"  ... and {len(changed) - MAX_CHILD_LINES} more\n")
+    unchanged = len(result.children) - len(changed)
+    if unchanged:
+        out.write(f"{unchanged} children unchanged.\n")
+    return 0

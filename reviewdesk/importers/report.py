@@ -1,0 +1,168 @@
+"""What an import found and did: errors a person can act on, counts, and a per-child summary.
+
+Every error names the file, the row (as a person counts them in a spreadsheet: the header is
+row 1) or the XML line, the column or element, the value and why. An import collects them all
+before deciding anything, so the user fixes a file once rather than once per error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reviewdesk.errors import InvalidInput
+
+#: (done, total, message): for a progress bar. Called from the importing thread.
+Progress = Callable[[int, int, str], None]
+
+#: The kinds of record an import counts, in the order the summary shows them.
+KINDS = ("children", "periods", "episodes", "reviews", "enquiries", "plans", "conferences")
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One thing wrong with an input file.
+
+    ``row`` is the spreadsheet row (header = 1) for CSV files and the line for XML files;
+    0 means the file as a whole. ``child`` is the child the record belongs to, if known: with
+    ``--skip-invalid`` only that child is left out; an error with no child refuses the import.
+    """
+
+    file: str
+    row: int
+    column: str
+    value: str | None
+    message: str
+    child: str | None = None
+    is_xml: bool = False
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row:
+            where.append(f"{'line' if self.is_xml else 'row'} {self.row}")
+        text = " ".join(where)
+        if self.column:
+            text += f", {'element' if self.is_xml else 'column'} {self.column}"
+        if self.value is not None:
+            text += f', value "{_shorten(self.value)}"'
+        return f"{text}: {self.message}"
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    value = value.replace("\n", " ").replace("\r", " ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@dataclass
+class KindCount:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class Counts:
+    """Added / updated / unchanged / removed, per kind of record."""
+
+    by_kind: dict[str, KindCount] = field(default_factory=lambda: {k: KindCount() for k in KINDS})
+
+    def __getitem__(self, kind: str) -> KindCount:
+        return self.by_kind[kind]
+
+    def merge(self, other: Counts) -> None:
+        for kind, count in other.by_kind.items():
+            mine = self.by_kind[kind]
+            mine.added += count.added
+            mine.updated += count.updated
+            mine.unchanged += count.unchanged
+            mine.removed += count.removed
+
+    def lines(self, kinds: tuple[str, ...] = KINDS) -> list[str]:
+        out = []
+        for kind in kinds:
+            c = self.by_kind[kind]
+            out.append(
+                f"{kind:<12} {c.added:6d} added {c.updated:6d} updated "
+                f"{c.unchanged:6d} unchanged {c.removed:6d} removed"
+            )
+        return out
+
+
+@dataclass
+class ChildChange:
+    """What an import does (or would do) to one child."""
+
+    local_id: str
+    status: str  # "new", "updated", "unchanged"
+    counts: Counts
+
+    def describe(self) -> str:
+        parts = []
+        for kind in KINDS[1:]:
+            c = self.counts[kind]
+            bits = [
+                f"{n} {word}"
+                for n, word in ((c.added, "added"), (c.updated, "updated"), (c.removed, "removed"))
+                if n
+            ]
+            if bits:
+                parts.append(f"{kind} " + ", ".join(bits))
+        return f"{self.local_id}: {self.status}" + (" (" + "; ".join(parts) + ")" if parts else "")
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import (or of a dry run, which writes nothing)."""
+
+    source: str  # "903" or "cin"
+    dry_run: bool = False
+    written: bool = False
+    counts: Counts = field(default_factory=Counts)
+    errors: list[ImportIssue] = field(default_factory=list)
+    #: Children left out with --skip-invalid, each with its errors.
+    skipped: dict[str, list[ImportIssue]] = field(default_factory=dict)
+    children: list[ChildChange] = field(default_factory=list)
+    kinds: tuple[str, ...] = KINDS
+
+    @property
+    def refused(self) -> bool:
+        """True when the import changed nothing because of errors."""
+        return bool(self.errors) and not self.skipped_only
+
+    @property
+    def skipped_only(self) -> bool:
+        """All errors belong to children that were left out (--skip-invalid)."""
+        return all(e.child is not None and e.child in self.skipped for e in self.errors)
+
+    def raise_if_refused(self) -> ImportResult:
+        """For callers that prefer an exception: ImportRefused (every error in its text)."""
+        if self.refused:
+            raise ImportRefused(self)
+        return self
+
+    def summary_lines(self) -> list[str]:
+        if self.refused:
+            head = f"Import refused: {len(self.errors)} error(s); nothing was changed."
+        elif self.dry_run:
+            head = "Dry run: nothing was written. The import would make these changes:"
+        else:
+            head = "Import complete."
+        lines = [head, *self.counts.lines(self.kinds)]
+        if self.skipped:
+            lines.append(f"Left out with --skip-invalid ({len(self.skipped)} children):")
+            for child, issues in sorted(self.skipped.items()):
+                lines.append(f"  {child}: {len(issues)} error(s)")
+        return lines
+
+
+class ImportRefused(InvalidInput):
+    """Raised by callers that want an exception rather than a result with errors."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        super().__init__("\n".join(str(e) for e in result.errors))

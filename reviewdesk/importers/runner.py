@@ -1,0 +1,105 @@
+"""What every import does once its files are read: decide, then write in one transaction.
+
+All or nothing by default: any error and nothing is written. With ``skip_invalid`` the
+children with errors are left out and listed, and the rest are imported; an error that cannot
+be pinned on one child (a missing column, a row with no child id) still refuses the import.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from reviewdesk.importers.report import (
+    ChildChange,
+    Counts,
+    ImportIssue,
+    ImportResult,
+    Progress,
+)
+from reviewdesk.importers.store import Step
+from reviewdesk.storage.db import Database
+
+Apply = Callable[..., tuple[Counts, list[ChildChange]]]
+
+
+class Ticker:
+    """Reports progress as a percentage of the whole import, for a progress bar."""
+
+    TOTAL = 100
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.done = 0
+
+    def to(self, done: int, message: str) -> None:
+        self.done = max(self.done, min(done, self.TOTAL))
+        if self.progress is not None:
+            self.progress(self.done, self.TOTAL, message)
+
+    def stepper(self, start: int, end: int, steps: int) -> Step:
+        """A callback for the write phase: each call advances evenly from start to end."""
+        count = 0
+
+        def step(message: str) -> None:
+            nonlocal count
+            count += 1
+            self.to(start + (end - start) * count // max(steps, 1), message)
+
+        return step
+
+
+def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:
+    """Issues that refuse the import even with skip_invalid (not pinned on one child)."""
+    return [i for i in issues if i.child is None]
+
+
+def finish(
+    db: Database,
+    source: str,
+    plans: Sequence[Any],
+    issues: list[ImportIssue],
+    apply: Apply,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    ticker: Ticker,
+    username: str | None,
+    kinds: tuple[str, ...],
+    write_steps: int,
+) -> ImportResult:
+    """Refuse, or compare and (unless a dry run) write, the children in ``plans``.
+
+    ``plans`` holds only children without errors; ``issues`` every error found.
+    """
+    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds)
+    if issues:
+        if not skip_invalid or blocking(issues):
+            ticker.to(Ticker.TOTAL, "Import refused")
+            return result
+        by_child: dict[str, list[ImportIssue]] = defaultdict(list)
+        for issue in issues:
+            by_child[issue.child or ""].append(issue)
+        result.skipped = dict(by_child)
+        plans = [p for p in plans if p.local_id not in by_child]
+
+    ticker.to(50, "Comparing with the database")
+    user = username or db.username or getpass.getuser()
+    with db.session() as session:
+        session.info["username"] = user  # for the audit rows
+        counts, changes = apply(
+            session,
+            plans,
+            username=user,
+            write=not dry_run,
+            step=ticker.stepper(55, 98, write_steps),
+        )
+        if dry_run:
+            session.rollback()
+    result.counts = counts
+    result.children = changes
+    result.written = not dry_run
+    ticker.to(Ticker.TOTAL, "Dry run finished" if dry_run else "Import finished")
+    return result
