@@ -185,3 +185,11 @@ def test_prebirth_initial_conference_pack(fresh_db) -> None:
     assert "Booked after the due date (4 working days late)" in text
     assert "No plan yet" in text and "Strategy discussion (s47)\n29/04/2024" in text
     assert "No earlier meeting is recorded." in text
+
+
+def test_invariant_packs_are_reproducible(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        first = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
+        second = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
+    assert first == second
