@@ -316,7 +316,7 @@ def _iro_section(
         story.append(Paragraph("No children allocated on this date.", styles.muted))
         return story
     header = ["Child", "ID", "Process", "Next meeting", "Due", "Booked", "Flags"]
-    widths = [0.2, 0.07, 0.07, 0.17, 0.14, 0.14, 0.21]
+    widths = [0.18, 0.06, 0.065, 0.165, 0.133, 0.133, 0.264]
     rows, extra = [], []
     for r, child in enumerate(iro.children, start=1):
         due = uk(child.due)
