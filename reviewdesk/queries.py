@@ -1,0 +1,700 @@
+"""Read-only queries behind the case list and the diary; sorting and filtering run in the database.
+
+The case list holds 100,000 children without effort because it asks the database for the
+ordered row ids only (:func:`case_ids`) and fetches the columns of the rows on screen in
+pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models sit on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from reviewdesk.codes import MeetingStatus, MeetingType
+from reviewdesk.storage.models import (
+    Child,
+    CpEnquiry,
+    CpPlan,
+    Meeting,
+    PeriodOfCare,
+    Room,
+    Staff,
+    Team,
+    Venue,
+)
+
+#: Sort keys of the case list, in column order.
+CASE_SORT_KEYS: tuple[str, ...] = (
+    "name",
+    "local_id",
+    "iro",
+    "team",
+    "process",
+    "next_meeting",
+    "status",
+)
+
+#: Longest list of ids put in one SQL ``IN (...)``; longer lists are filtered in Python.
+MAX_SQL_IDS = 2000
+
+STATUS_LAC_AND_CP = "Looked after, CP plan"
+STATUS_LAC = "Looked after"
+STATUS_CP = "CP plan"
+STATUS_ENQUIRY = "Enquiry open"
+STATUS_CLOSED = "No open case"
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list shows: free text (name or id words) and optional narrowing."""
+
+    text: str = ""
+    team_id: int | None = None
+    iro_id: int | None = None
+    process: str | None = None  # "lac" or "cp": open cases of that process only
+    open_only: bool = False
+    child_ids: frozenset[int] | None = None  # e.g. the children behind a dashboard flag
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, as plain values."""
+
+    id: int
+    local_id: str
+    name: str
+    iro: str
+    team: str
+    process: str
+    next_meeting: dt.date | None
+    status: str
+
+
+def _open_on(start_col, end_col, as_of: dt.date):
+    return and_(start_col <= as_of, or_(end_col.is_(None), end_col >= as_of))
+
+
+def _case_columns(as_of: dt.date) -> dict[str, object]:
+    """SQL expressions for each derived column, correlated with ``Child``."""
+    lac_open = exists().where(
+        PeriodOfCare.child_id == Child.id,
+        _open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of),
+    )
+    cp_open = exists().where(
+        CpPlan.child_id == Child.id, _open_on(CpPlan.start, CpPlan.end_date, as_of)
+    )
+    enquiry_open = exists().where(
+        CpEnquiry.child_id == Child.id,
+        CpEnquiry.closed_date.is_(None),
+        CpEnquiry.icpc_not_required.is_(False),
+    )
+    iro_staff = aliased(Staff)
+    lac_iro = (
+        select(iro_staff.name)
+        .join(PeriodOfCare, PeriodOfCare.iro_id == iro_staff.id)
+        .where(PeriodOfCare.child_id == Child.id)
+        .order_by(PeriodOfCare.start.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    chair_staff = aliased(Staff)
+    cp_chair = (
+        select(chair_staff.name)
+        .join(CpPlan, CpPlan.chair_id == chair_staff.id)
+        .where(CpPlan.child_id == Child.id)
+        .order_by(CpPlan.start.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    team_name = select(Team.name).where(Team.id == Child.team_id).scalar_subquery()
+    next_meeting = (
+        select(func.min(Meeting.booked_date))
+        .where(
+            Meeting.child_id == Child.id,
+            Meeting.status == MeetingStatus.BOOKED.value,
+            Meeting.booked_date >= as_of,
+        )
+        .scalar_subquery()
+    )
+    process = case(
+        (and_(lac_open, cp_open), literal("LAC + CP")),
+        (lac_open, literal("LAC")),
+        (or_(cp_open, enquiry_open), literal("CP")),
+        else_=literal(""),
+    )
+    status = case(
+        (and_(lac_open, cp_open), literal(STATUS_LAC_AND_CP)),
+        (lac_open, literal(STATUS_LAC)),
+        (cp_open, literal(STATUS_CP)),
+        (enquiry_open, literal(STATUS_ENQUIRY)),
+        else_=literal(STATUS_CLOSED),
+    )
+    return {
+        "iro": func.coalesce(lac_iro, cp_chair, literal("")),
+        "team": func.coalesce(team_name, literal("")),
+        "process": process,
+        "next_meeting": next_meeting,
+        "status": status,
+        "lac_open": lac_open,
+        "cp_open": cp_open,
+        "enquiry_open": enquiry_open,
+    }
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select:
+    for word in filt.text.split():
+        # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
+        variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
+        stmt = stmt.where(
+            or_(
+                *(
+                    column.ilike(_like_pattern(v), escape="\\")
+                    for v in variants
+                    for column in (Child.first_name, Child.last_name, Child.local_id)
+                )
+            )
+        )
+    if filt.team_id is not None:
+        stmt = stmt.where(Child.team_id == filt.team_id)
+    if filt.iro_id is not None:
+        stmt = stmt.where(
+            or_(
+                exists().where(
+                    PeriodOfCare.child_id == Child.id, PeriodOfCare.iro_id == filt.iro_id
+                ),
+                exists().where(CpPlan.child_id == Child.id, CpPlan.chair_id == filt.iro_id),
+            )
+        )
+    if filt.process == "lac":
+        stmt = stmt.where(cols["lac_open"])
+    elif filt.process == "cp":
+        stmt = stmt.where(or_(cols["cp_open"], cols["enquiry_open"]))
+    if filt.open_only:
+        stmt = stmt.where(or_(cols["lac_open"], cols["cp_open"], cols["enquiry_open"]))
+    if filt.child_ids is not None:
+        stmt = stmt.where(Child.id.in_(sorted(filt.child_ids)))
+    return stmt
+
+
+def case_ids(
+    session: Session,
+    filt: CaseFilter = CaseFilter(),
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    as_of: dt.date | None = None,
+) -> list[int]:
+    """Ids of the children matching ``filt``, in the requested order (ties by name, then id)."""
+    if sort not in CASE_SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}")
+    as_of = as_of or dt.date.today()
+    cols = _case_columns(as_of)
+    name_keys = [func.lower(Child.last_name), func.lower(Child.first_name)]
+    if sort == "name":
+        keys = name_keys
+    elif sort == "local_id":
+        keys = [Child.local_id]
+    else:
+        keys = [cols[sort]]
+    # Missing values (no meeting booked, no IRO) sort last whichever way the column is sorted.
+    ordered = []
+    for key in keys:
+        ordered.append(case((key.is_(None), 1), else_=0))
+        ordered.append(key.desc() if descending else key.asc())
+    if sort != "name":
+        ordered.extend(name_keys)
+    ordered.append(Child.id.desc() if descending and sort == "name" else Child.id)
+    wanted = filt.child_ids
+    if wanted is not None and len(wanted) > MAX_SQL_IDS:
+        filt = replace(filt, child_ids=None)  # too many for one IN list: filtered below
+    stmt = _filtered(select(Child.id), filt, cols).order_by(*ordered)
+    ids = list(session.scalars(stmt))
+    if wanted is not None and len(wanted) > MAX_SQL_IDS:
+        ids = [cid for cid in ids if cid in wanted]
+    return ids
+
+
+def count_cases(session: Session, filt: CaseFilter = CaseFilter(), *, as_of: dt.date | None = None):
+    """How many children match ``filt``."""
+    cols = _case_columns(as_of or dt.date.today())
+    return session.scalar(_filtered(select(func.count(Child.id)), filt, cols)) or 0
+
+
+def case_rows(
+    session: Session, ids: Sequence[int], *, as_of: dt.date | None = None
+) -> dict[int, CaseRow]:
+    """The case-list columns of the children ``ids`` (one page of the list), keyed by id."""
+    if not ids:
+        return {}
+    cols = _case_columns(as_of or dt.date.today())
+    stmt = select(
+        Child.id,
+        Child.local_id,
+        Child.first_name,
+        Child.last_name,
+        cols["iro"],
+        cols["team"],
+        cols["process"],
+        cols["next_meeting"],
+        cols["status"],
+    ).where(Child.id.in_(list(ids)))
+    rows: dict[int, CaseRow] = {}
+    for cid, local_id, first, last, iro, team, process, next_meeting, status in session.execute(
+        stmt
+    ):
+        rows[cid] = CaseRow(
+            id=cid,
+            local_id=local_id,
+            name=f"{first} {last}".strip() or local_id,
+            iro=iro or "",
+            team=team or "",
+            process=process or "",
+            next_meeting=next_meeting,
+            status=status,
+        )
+    return rows
+
+
+# --- diary ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """A booked (or held) meeting as the diary shows it."""
+
+    meeting_id: int
+    child_id: int
+    child_name: str
+    meeting_type: str
+    status: str
+    day: dt.date
+    start: dt.time | None
+    minutes: int
+    chair_id: int | None
+    chair: str
+    room_id: int | None
+    room: str
+    clerk_id: int | None
+    clerk: str
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return MeetingType(self.meeting_type).label
+        except ValueError:
+            return self.meeting_type
+
+
+def diary_entries(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    *,
+    chair_id: int | None = None,
+    room_id: int | None = None,
+    include_cancelled: bool = False,
+) -> list[DiaryEntry]:
+    """Meetings booked (or held) on days ``start``..``end`` inclusive, by day and time."""
+    chair = aliased(Staff)
+    clerk = aliased(Staff)
+    day = func.coalesce(Meeting.held_date, Meeting.booked_date)
+    stmt = (
+        select(
+            Meeting.id,
+            Meeting.child_id,
+            Child.first_name,
+            Child.last_name,
+            Child.local_id,
+            Meeting.meeting_type,
+            Meeting.status,
+            Meeting.booked_date,
+            Meeting.held_date,
+            Meeting.booked_time,
+            Meeting.duration_minutes,
+            Meeting.chair_id,
+            chair.name,
+            Meeting.room_id,
+            Room.name,
+            Venue.name,
+            Meeting.clerk_id,
+            clerk.name,
+        )
+        .join(Child, Child.id == Meeting.child_id)
+        .outerjoin(chair, chair.id == Meeting.chair_id)
+        .outerjoin(clerk, clerk.id == Meeting.clerk_id)
+        .outerjoin(Room, Room.id == Meeting.room_id)
+        .outerjoin(Venue, Venue.id == Room.venue_id)
+        .where(day >= start, day <= end)
+        .order_by(day, Meeting.booked_time, Meeting.id)
+    )
+    if not include_cancelled:
+        stmt = stmt.where(
+            Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value])
+        )
+    if chair_id is not None:
+        stmt = stmt.where(Meeting.chair_id == chair_id)
+    if room_id is not None:
+        stmt = stmt.where(Meeting.room_id == room_id)
+    out = []
+    for row in session.execute(stmt):
+        (mid, cid, first, last, local_id, mtype, status, booked, held, time_, minutes) = row[:11]
+        chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:]
+        room_label = f"{venue_name}: {room_name}" if room_name and venue_name else room_name or ""
+        out.append(
+            DiaryEntry(
+                meeting_id=mid,
+                child_id=cid,
+                child_name=f"{first} {last}".strip() or local_id,
+                meeting_type=mtype,
+                status=status,
+                day=held or booked,
+                start=time_,
+                minutes=minutes or 90,
+                chair_id=chair_id_,
+                chair=chair_name or "",
+                room_id=room_id_,
+                room=room_label,
+                clerk_id=clerk_id_,
+                clerk=clerk_name or "",
+            )
+        )
+    return out
+
+
+def chairs(session: Session) -> list[tuple[int, str]]:
+    """Active IROs and CP chairs, by name: who can chair a meeting."""
+    stmt = (
+        select(Staff.id, Staff.name)
+        .where(Staff.active.is_(True), Staff.role.in_(["iro", "cp_chair"]))
+        .order_by(Staff.name)
+    )
+    return [(i, n) for i, n in session.execute(stmt)]
+
+
+def clerks(session: Session) -> list[tuple[int, str]]:
+    stmt = (
+        select(Staff.id, Staff.name)
+        .where(Staff.active.is_(True), Staff.role == "clerk")
+        .order_by(Staff.name)
+    )
+    return [(i, n) for i, n in session.execute(stmt)]
+
+
+def rooms(session: Session) -> list[tuple[int, str]]:
+    """Active rooms as "Venue: Room", by venue then room."""
+    stmt = (
+        select(Room.id, Venue.name, Room.name)
+        .join(Venue, Venue.id == Room.venue_id)
+        .where(Room.active.is_(True))
+        .order_by(Venue.name, Room.name)
+    )
+    return [(i, f"{v}: {r}") for i, v, r in session.execute(stmt)]
+
+
+def teams(session: Session) -> list[tuple[int, str]]:
+    return [(i, n) for i, n in session.execute(select(Team.id, Team.name).order_by(Team.name))]
+
+
+# --- one child ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    id: int
+    start: dt.date
+    end: dt.date | None
+    iro: str
+    iro_id: int | None
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: int
+    start: dt.date
+    end: dt.date | None
+    category: str
+    chair: str
+    chair_id: int | None
+
+
+@dataclass(frozen=True)
+class EnquiryInfo:
+    id: int
+    route: str
+    strategy_date: dt.date | None
+    notified_date: dt.date | None
+    icpc_not_required: bool
+    closed_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    id: int
+    author: str
+    agency: str
+    received: dt.date | None
+    shared_with_parents: dt.date | None
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    id: int
+    process: str
+    meeting_type: str
+    sequence: int
+    status: str
+    booked_date: dt.date | None
+    booked_time: dt.time | None
+    minutes: int
+    held_date: dt.date | None
+    parts: tuple[dt.date, ...]
+    chair_id: int | None
+    chair: str
+    room_id: int | None
+    room: str
+    clerk_id: int | None
+    clerk: str
+    participation: str | None
+    quorate: bool | None
+    outcome: str | None
+    late_reason: str
+    cancel_reason: str | None
+    decisions_issued: dt.date | None
+    minutes_distributed: dt.date | None
+    period_id: int | None
+    plan_id: int | None
+    enquiry_id: int | None
+    reports: tuple[ReportInfo, ...]
+    version: int = 1
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return MeetingType(self.meeting_type).label
+        except ValueError:
+            return self.meeting_type
+
+
+@dataclass(frozen=True)
+class ChildDetail:
+    """Everything the child's page shows, as plain values detached from the session."""
+
+    id: int
+    local_id: str
+    name: str
+    dob: dt.date | None
+    expected_delivery: dt.date | None
+    team: str
+    social_worker: str
+    periods: tuple[PeriodInfo, ...]
+    plans: tuple[PlanInfo, ...]
+    enquiries: tuple[EnquiryInfo, ...]
+    meetings: tuple[MeetingInfo, ...]
+
+
+def child_detail(session: Session, child_id: int) -> ChildDetail | None:
+    child = session.get(Child, child_id)
+    if child is None:
+        return None
+
+    def name_of(staff: Staff | None) -> str:
+        return staff.name if staff is not None else ""
+
+    meetings = []
+    for m in sorted(
+        child.meetings, key=lambda m: (m.held_date or m.booked_date or dt.date.max, m.id)
+    ):
+        room = ""
+        if m.room is not None:
+            room = f"{m.room.venue.name}: {m.room.name}" if m.room.venue else m.room.name
+        meetings.append(
+            MeetingInfo(
+                id=m.id,
+                process=m.process,
+                meeting_type=m.meeting_type,
+                sequence=m.sequence,
+                status=m.status,
+                booked_date=m.booked_date,
+                booked_time=m.booked_time,
+                minutes=m.duration_minutes or 90,
+                held_date=m.held_date,
+                parts=tuple(p.held_date for p in m.parts),
+                chair_id=m.chair_id,
+                chair=name_of(m.chair),
+                room_id=m.room_id,
+                room=room,
+                clerk_id=m.clerk_id,
+                clerk=name_of(m.clerk),
+                participation=m.participation,
+                quorate=m.quorate,
+                outcome=m.outcome,
+                late_reason=m.late_reason.text if m.late_reason else "",
+                cancel_reason=m.cancel_reason,
+                decisions_issued=m.decisions_issued,
+                minutes_distributed=m.minutes_distributed,
+                period_id=m.period_id,
+                plan_id=m.plan_id,
+                enquiry_id=m.enquiry_id,
+                reports=tuple(
+                    ReportInfo(r.id, r.author, r.agency, r.received, r.shared_with_parents)
+                    for r in m.reports
+                ),
+                version=m.version,
+            )
+        )
+    return ChildDetail(
+        id=child.id,
+        local_id=child.local_id,
+        name=child.display_name,
+        dob=child.dob,
+        expected_delivery=child.expected_delivery,
+        team=child.team.name if child.team else "",
+        social_worker=name_of(child.social_worker),
+        periods=tuple(
+            PeriodInfo(p.id, p.start, p.end_date, name_of(p.iro), p.iro_id) for p in child.periods
+        ),
+        plans=tuple(
+            PlanInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                p.latest_category or p.initial_category or "",
+                name_of(p.chair),
+                p.chair_id,
+            )
+            for p in child.plans
+        ),
+        enquiries=tuple(
+            EnquiryInfo(
+                e.id, e.route, e.strategy_date, e.notified_date, e.icpc_not_required, e.closed_date
+            )
+            for e in child.enquiries
+        ),
+        meetings=tuple(meetings),
+    )
+
+
+def late_reasons(session: Session) -> list[tuple[int, str]]:
+    """Active reasons a meeting ran late, from the late_reason table (seeded with defaults)."""
+    from reviewdesk.codes import DEFAULT_LATE_REASONS
+    from reviewdesk.storage.models import LateReason
+
+    rows = [
+        (i, t)
+        for i, t in session.execute(
+            select(LateReason.id, LateReason.text)
+            .where(LateReason.active.is_(True))
+            .order_by(LateReason.id)
+        )
+    ]
+    if not rows:
+        for text in DEFAULT_LATE_REASONS:
+            session.add(LateReason(text=text))
+        session.flush()
+        return late_reasons(session)
+    return rows
+
+
+# --- workload -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """An IRO's or chair's open cases on a date: looked-after children and CP plans."""
+
+    staff_id: int
+    name: str
+    team: str
+    fte: float
+    lac: int
+    cp: int
+
+    @property
+    def children(self) -> int:
+        return self.lac + self.cp
+
+    @property
+    def per_fte(self) -> float | None:
+        return self.children / self.fte if self.fte else None
+
+
+def caseloads(session: Session, *, as_of: dt.date | None = None) -> list[Caseload]:
+    """Open cases per IRO/chair on ``as_of``, counted in the database, by name."""
+    as_of = as_of or dt.date.today()
+    lac = (
+        select(PeriodOfCare.iro_id, func.count(func.distinct(PeriodOfCare.child_id)))
+        .where(_open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of))
+        .group_by(PeriodOfCare.iro_id)
+    )
+    cp = (
+        select(CpPlan.chair_id, func.count(func.distinct(CpPlan.child_id)))
+        .where(_open_on(CpPlan.start, CpPlan.end_date, as_of))
+        .group_by(CpPlan.chair_id)
+    )
+    lac_counts = dict(session.execute(lac).all())
+    cp_counts = dict(session.execute(cp).all())
+    staff = session.execute(
+        select(Staff.id, Staff.name, Staff.fte, Team.name)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .where(Staff.role.in_(["iro", "cp_chair"]))
+        .order_by(Staff.name)
+    ).all()
+    return [
+        Caseload(
+            staff_id=sid,
+            name=name,
+            team=team or "",
+            fte=fte or 0.0,
+            lac=lac_counts.get(sid, 0),
+            cp=cp_counts.get(sid, 0),
+        )
+        for sid, name, fte, team in staff
+    ]
+
+
+def unallocated_cases(session: Session, *, as_of: dt.date | None = None) -> int:
+    """Open periods of care and CP plans with no IRO or chair."""
+    as_of = as_of or dt.date.today()
+    lac = session.scalar(
+        select(func.count(PeriodOfCare.id)).where(
+            PeriodOfCare.iro_id.is_(None),
+            _open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of),
+        )
+    )
+    cp = session.scalar(
+        select(func.count(CpPlan.id)).where(
+            CpPlan.chair_id.is_(None), _open_on(CpPlan.start, CpPlan.end_date, as_of)
+        )
+    )
+    return int(lac or 0) + int(cp or 0)
+
+
+# --- search keys ----------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Text folded for searching: case and accents ignored, so "zoe" finds "Zoë" and
+    "obriain" does not need the "Ó"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ł", "l")
+
+
+def search_keys(session: Session) -> dict[int, str]:
+    """Every child's folded "first last id" text, keyed by id: the case list's search index."""
+    rows = session.execute(select(Child.id, Child.first_name, Child.last_name, Child.local_id))
+    return {cid: fold(f"{first} {last} {local_id}") for cid, first, last, local_id in rows}
+
+
+def matches(key: str, text: str) -> bool:
+    """Whether a folded search key holds every word of ``text``."""
+    return all(word in key for word in fold(text).split())

@@ -1,0 +1,259 @@
+"""Booking checks: is a proposed date in time, a working day, and are chair, room and clerk free?
+
+Pure checks over plain values plus two small database look-ups (the other bookings that day,
+and free slots before a deadline). The calendar is anything with ``is_working_day``,
+``non_working_reason`` and ``on_or_before`` (``reviewdesk.workingdays.WorkingCalendar``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.storage.models import Meeting
+
+#: Times offered when looking for a free slot (local practice; change per council).
+DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
+
+
+class Calendar(Protocol):
+    def is_working_day(self, d: dt.date) -> bool: ...
+    def non_working_reason(self, d: dt.date) -> str | None: ...
+    def on_or_before(self, d: dt.date) -> dt.date: ...
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A meeting's place in the diary: day, start, length, and who and where."""
+
+    day: dt.date
+    start: dt.time | None = None
+    minutes: int = 90
+    chair_id: int | None = None
+    room_id: int | None = None
+    clerk_id: int | None = None
+    meeting_id: int | None = None  # the meeting being moved, never a clash with itself
+
+    def interval(self) -> tuple[int, int]:
+        """Minutes after midnight; a booking with no time takes the whole day."""
+        if self.start is None:
+            return (0, 24 * 60)
+        begin = self.start.hour * 60 + self.start.minute
+        return (begin, begin + max(self.minutes, 1))
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another meeting holding the same chair, room or clerk at an overlapping time."""
+
+    resource: str  # "chair", "room" or "clerk"
+    other_meeting_id: int
+    other_start: dt.time | None = None
+    other_minutes: int = 90
+
+    def message(self) -> str:
+        names = {"chair": "The chair", "room": "The room", "clerk": "The clerk"}
+        when = "all day"
+        if self.other_start is not None:
+            begin = dt.datetime.combine(dt.date.min, self.other_start)
+            end = begin + dt.timedelta(minutes=self.other_minutes)
+            when = f"{begin:%H:%M}–{end:%H:%M}"
+        return f"{names[self.resource]} is already booked {when} (meeting {self.other_meeting_id})"
+
+
+@dataclass(frozen=True)
+class BookingWarning:
+    kind: str  # "late", "non_working", "clash", "past"
+    message: str
+
+
+@dataclass
+class BookingCheck:
+    """The outcome of checking a proposed booking; no warnings means it can go ahead."""
+
+    due: dt.date | None
+    book_by: dt.date | None
+    warnings: list[BookingWarning] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.warnings
+
+    def kinds(self) -> set[str]:
+        return {w.kind for w in self.warnings}
+
+
+def overlaps(a: Booking, b: Booking) -> bool:
+    """Whether two bookings on the same day overlap in time."""
+    if a.day != b.day:
+        return False
+    a0, a1 = a.interval()
+    b0, b1 = b.interval()
+    return a0 < b1 and b0 < a1
+
+
+def clashes_between(proposal: Booking, others: Iterable[Booking]) -> list[Clash]:
+    """Which of ``others`` hold the proposal's chair, room or clerk at an overlapping time."""
+    found: list[Clash] = []
+    for other in others:
+        if other.meeting_id is not None and other.meeting_id == proposal.meeting_id:
+            continue
+        if not overlaps(proposal, other):
+            continue
+        for resource in ("chair", "room", "clerk"):
+            mine = getattr(proposal, f"{resource}_id")
+            if mine is not None and mine == getattr(other, f"{resource}_id"):
+                found.append(Clash(resource, other.meeting_id or 0, other.start, other.minutes))
+    return found
+
+
+def double_booked(bookings: Sequence[Booking]) -> dict[int, list[Clash]]:
+    """Every meeting id that shares a chair, room or clerk with an overlapping meeting."""
+    result: dict[int, list[Clash]] = {}
+    by_day: dict[dt.date, list[Booking]] = {}
+    for b in bookings:
+        by_day.setdefault(b.day, []).append(b)
+    for day_bookings in by_day.values():
+        for i, b in enumerate(day_bookings):
+            others = day_bookings[:i] + day_bookings[i + 1 :]
+            found = clashes_between(b, others)
+            if found and b.meeting_id is not None:
+                result[b.meeting_id] = found
+    return result
+
+
+def latest_book_by(due: dt.date, calendar: Calendar) -> dt.date:
+    """The latest working day on or before the due date: the day to book by."""
+    return calendar.on_or_before(due)
+
+
+def bookings_on(
+    session: Session, days: Iterable[dt.date], *, involving: Booking | None = None
+) -> list[Booking]:
+    """The live bookings (booked or held) on the given days; with ``involving``, only those
+    sharing its chair, room or clerk (the only ones it can clash with)."""
+    days = sorted(set(days))
+    if not days:
+        return []
+    day = func.coalesce(Meeting.held_date, Meeting.booked_date)
+    stmt = select(
+        Meeting.id,
+        day,
+        Meeting.booked_time,
+        Meeting.duration_minutes,
+        Meeting.chair_id,
+        Meeting.room_id,
+        Meeting.clerk_id,
+    ).where(
+        day >= days[0],
+        day <= days[-1],
+        Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value]),
+    )
+    if involving is not None:
+        shared = [
+            column == value
+            for column, value in (
+                (Meeting.chair_id, involving.chair_id),
+                (Meeting.room_id, involving.room_id),
+                (Meeting.clerk_id, involving.clerk_id),
+            )
+            if value is not None
+        ]
+        if not shared:
+            return []
+        stmt = stmt.where(or_(*shared))
+    wanted = set(days)
+    return [
+        Booking(
+            day=d,
+            start=start,
+            minutes=minutes or 90,
+            chair_id=chair,
+            room_id=room,
+            clerk_id=clerk,
+            meeting_id=mid,
+        )
+        for mid, d, start, minutes, chair, room, clerk in session.execute(stmt)
+        if d in wanted
+    ]
+
+
+def check_booking(
+    session: Session,
+    proposal: Booking,
+    *,
+    calendar: Calendar,
+    due: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> BookingCheck:
+    """Check a proposed booking against its due date, the calendar and the other bookings."""
+    book_by = latest_book_by(due, calendar) if due is not None else None
+    check = BookingCheck(due=due, book_by=book_by)
+    if as_of is not None and proposal.day < as_of:
+        check.warnings.append(BookingWarning("past", "The date is in the past"))
+    if due is not None and proposal.day > due:
+        check.warnings.append(
+            BookingWarning(
+                "late",
+                f"The date is after the due date {proposal.day:%d/%m/%Y} > {due:%d/%m/%Y}: "
+                f"book on or before {book_by:%d/%m/%Y} to stay in timescale",
+            )
+        )
+    if not calendar.is_working_day(proposal.day):
+        reason = calendar.non_working_reason(proposal.day) or "not a working day"
+        check.warnings.append(
+            BookingWarning(
+                "non_working", f"{proposal.day:%d/%m/%Y} is not a working day ({reason})"
+            )
+        )
+    check.clashes = clashes_between(
+        proposal, bookings_on(session, [proposal.day], involving=proposal)
+    )
+    for clash in check.clashes:
+        check.warnings.append(BookingWarning("clash", clash.message()))
+    return check
+
+
+def next_free_slots(
+    session: Session,
+    proposal: Booking,
+    *,
+    calendar: Calendar,
+    start: dt.date,
+    deadline: dt.date,
+    times: Sequence[dt.time] = DEFAULT_SLOT_TIMES,
+    limit: int = 5,
+) -> list[Booking]:
+    """The first ``limit`` working-day slots from ``start`` to ``deadline`` where the proposal's
+    chair, room and clerk are all free. Empty when none is free in time."""
+    days = []
+    day = start
+    while day <= deadline:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    taken = bookings_on(session, days, involving=proposal)
+    free: list[Booking] = []
+    for d in days:
+        for t in times:
+            candidate = Booking(
+                day=d,
+                start=t,
+                minutes=proposal.minutes,
+                chair_id=proposal.chair_id,
+                room_id=proposal.room_id,
+                clerk_id=proposal.clerk_id,
+                meeting_id=proposal.meeting_id,
+            )
+            if not clashes_between(candidate, taken):
+                free.append(candidate)
+                if len(free) >= limit:
+                    return free
+    return free

@@ -1,0 +1,265 @@
+"""The desktop: start to a usable window, and the case list's filter and sort, with 100,000
+children. Baselines: an empty table window (start), and reading every child id (filter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from tests.benchmarks.common import best_of, report
+
+N_CHILDREN = 100_000
+FIRST = (
+    "Zoë",
+    "Łukasz",
+    "Siân",
+    "Aoife",
+    "Oliver",
+    "Amelia",
+    "Mohammed",
+    "Ffion",
+    "Seán",
+    "Chloé",
+    "Rhys",
+    "Maja",
+    "Kacper",
+    "Niamh",
+    "Dáithí",
+    "Isla",
+)
+LAST = (
+    "Ó Briain",
+    "Wiśniewski",
+    "Llewelyn",
+    "Ní Dhomhnaill",
+    "Smith",
+    "Jones",
+    "Khan",
+    "Evans",
+    "Nowak",
+    "O'Connor",
+    "Brown",
+    "Davies",
+    "Müller",
+    "Kowalski",
+)
+
+
+def build(path: Path, n: int) -> None:
+    """A register of ``n`` children: half looked after, a third on CP plans, one meeting each."""
+    from reviewdesk.storage.db import open_database
+    from reviewdesk.storage.models import Child, CpPlan, Meeting, PeriodOfCare, Staff, Team
+
+    db = open_database(path, username="bench")
+    rng = random.Random(7)
+    with db.session() as s:
+        s.execute(insert(Team), [{"name": f"Team {i}"} for i in range(12)])
+        s.execute(
+            insert(Staff),
+            [{"name": f"IRO {i} Ó Briain", "role": "iro", "fte": 1.0} for i in range(40)],
+        )
+    with db.session() as s:
+        s.execute(
+            insert(Child),
+            [
+                {
+                    "local_id": f"C{i:07d}",
+                    "first_name": rng.choice(FIRST),
+                    "last_name": rng.choice(LAST),
+                    "dob": dt.date(2006, 1, 1) + dt.timedelta(days=rng.randint(0, 6500)),
+                    "team_id": rng.randint(1, 12),
+                }
+                for i in range(n)
+            ],
+        )
+        s.execute(
+            insert(PeriodOfCare),
+            [
+                {
+                    "child_id": i,
+                    "start": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 450)),
+                    "iro_id": rng.randint(1, 40),
+                }
+                for i in range(1, n + 1, 2)
+            ],
+        )
+        s.execute(
+            insert(CpPlan),
+            [
+                {
+                    "child_id": i,
+                    "start": dt.date(2023, 6, 1) + dt.timedelta(days=rng.randint(0, 300)),
+                    "chair_id": rng.randint(1, 40),
+                }
+                for i in range(2, n + 1, 3)
+            ],
+        )
+        s.execute(
+            insert(Meeting),
+            [
+                {
+                    "child_id": i,
+                    "process": "lac",
+                    "meeting_type": "lac_review",
+                    "status": "booked",
+                    "booked_date": dt.date(2024, 4, 1) + dt.timedelta(days=rng.randint(0, 120)),
+                    "booked_time": dt.time(9, 30),
+                    "chair_id": rng.randint(1, 40),
+                }
+                for i in range(1, n + 1, 2)
+            ],
+        )
+    db.dispose()
+
+
+def demo_start(app, tmp: Path, as_of: dt.date) -> None:
+    """Start to a usable window on the demo authority (when ``reviewdesk.demo`` is installed)."""
+    try:
+        from reviewdesk.demo import generate_demo
+    except ImportError:
+        print(f"{'ui.start on the demo authority':<42}    skipped: reviewdesk.demo not installed")
+        return
+    from PySide6.QtCore import QSettings
+
+    from reviewdesk.storage.db import open_database
+    from ui.app import build_main_window
+    from ui.context import AppContext
+
+    path = tmp / "demo.sqlite"
+    db = open_database(path, username="bench")
+    generate_demo(db, as_of=as_of)
+    db.dispose()
+    settings = QSettings(str(tmp / "demo.ini"), QSettings.Format.IniFormat)
+
+    def start() -> None:
+        db = open_database(path, username="bench")
+        window = build_main_window(AppContext.open(db, as_of=as_of), settings=settings)
+        window.resize(1400, 900)
+        window.show()
+        window.load_initial_data()
+        app.processEvents()
+        window.close()
+        db.dispose()
+
+    def baseline() -> None:
+        con = sqlite3.connect(path)
+        con.execute("SELECT id FROM child").fetchall()
+        con.close()
+
+    report(
+        "ui.start to usable window (demo authority)",
+        best_of(start),
+        "read all child ids",
+        best_of(baseline),
+        target=1.5,
+    )
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMainWindow, QTableView
+
+    from reviewdesk.queries import CaseFilter
+    from reviewdesk.storage.db import open_database
+    from ui.app import build_main_window, make_application
+    from ui.context import AppContext
+
+    as_of = dt.date(2024, 4, 10)
+    tmp = Path(tempfile.mkdtemp())
+    path = tmp / "big.sqlite"
+    t0 = time.perf_counter()
+    build(path, N_CHILDREN)
+    print(f"{'ui.bench database build':<42} {time.perf_counter() - t0:10.2f} s", flush=True)
+
+    app = make_application()
+    settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
+
+    def bare_window() -> None:
+        w = QMainWindow()
+        w.setCentralWidget(QTableView())
+        w.resize(1400, 900)
+        w.show()
+        app.processEvents()
+        w.close()
+
+    def start() -> None:
+        db = open_database(path, username="bench")
+        ctx = AppContext.open(db, as_of=as_of)
+        window = build_main_window(ctx, settings=settings)
+        window.resize(1400, 900)
+        window.show()
+        window.load_initial_data()
+        app.processEvents()
+        window.close()
+        db.dispose()
+
+    def read_ids() -> None:
+        con = sqlite3.connect(path)
+        con.execute("SELECT id FROM child").fetchall()
+        con.close()
+
+    baseline_start = best_of(lambda: (bare_window(), read_ids()))
+    started = best_of(start, repeat=3)
+    report(
+        f"ui.start to usable window ({N_CHILDREN:,})",
+        started,
+        "empty window + read all ids",
+        baseline_start,
+        target=3.0,
+    )
+    demo_start(app, tmp, as_of)
+
+    db = open_database(path, username="bench")
+    ctx = AppContext.open(db, as_of=as_of)
+    window = build_main_window(ctx, settings=settings)
+    window.load_initial_data()
+    model = window.cases.list.model
+
+    baseline_ids = best_of(read_ids)
+    words = ["z", "zo", "zoë", "ó b", "smi", "C00012", "łukasz wiś", ""]
+
+    def filter_time(word: str) -> float:
+        """Best of three: the search box going from another word to ``word``, and the first
+        page of rows on screen fetched."""
+        best = float("inf")
+        for _ in range(3):
+            model.set_filter(CaseFilter(text="#", open_only=True))
+            start = time.perf_counter()
+            model.set_filter(CaseFilter(text=word, open_only=True))
+            if model.rowCount():
+                model.data(model.index(0, 0))
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    model.set_filter(CaseFilter(text="warm-up", open_only=True))  # the search index, once
+    for word in words:
+        t = filter_time(word)
+        report(
+            f"ui.case filter {word!r:<12} ({model.rowCount():,} rows)",
+            t,
+            "read all child ids",
+            baseline_ids,
+            target=0.1,
+        )
+    for column, name in ((0, "name"), (2, "iro"), (5, "next meeting")):
+        from PySide6.QtCore import Qt
+
+        model.set_filter(CaseFilter())
+        t = best_of(lambda c=column: model.sort(c, Qt.SortOrder.DescendingOrder), repeat=1)
+        report(f"ui.case sort by {name} (all children)", t, "read all child ids", baseline_ids)
+    scroll = best_of(lambda: model._rows.clear() or model.data(model.index(N_CHILDREN - 10, 2)))
+    report("ui.case list page fetch (200 rows)", scroll, "read all child ids", baseline_ids)
+    window.close()
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()

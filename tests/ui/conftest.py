@@ -1,0 +1,123 @@
+"""Desktop test set-up: offscreen Qt, a fresh sample database per test, replaceable prompts."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+from reviewdesk.storage.db import open_database
+from tests.ui.sample import AS_OF, fill_sample
+
+
+def pytest_configure(config) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Keep the user's real data and settings folders out of the tests (error log, documents,
+    # QSettings); Qt reads XDG_CONFIG_HOME once, so this is set before any QSettings exists.
+    home = tempfile.mkdtemp(prefix="reviewdesk-ui-tests-")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+
+
+class RecordingPrompts:
+    """Answers every question at once and remembers what was asked (no modal loop)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.questions: list[str] = []
+        self.confirm_answer = True
+        self.text_answer: str | None = None
+        self.file_answer: str | None = None
+        self.documents: list = []
+        self.dialogs: list[object] = []
+        self.on_dialog = None  # callable(dialog) -> bool; default: reject
+
+    def run_dialog(self, dialog) -> bool:
+        self.dialogs.append(dialog)
+        return bool(self.on_dialog(dialog)) if self.on_dialog else False
+
+    def error(self, parent, message, log=None) -> None:
+        self.errors.append(message)
+
+    def info(self, parent, message) -> None:
+        self.infos.append(message)
+
+    def confirm(self, parent, question) -> bool:
+        self.questions.append(question)
+        return self.confirm_answer
+
+    def open_document(self, parent, path) -> None:
+        self.documents.append(path)
+
+    def open_file(self, parent, title, pattern):
+        self.questions.append(title)
+        return self.file_answer
+
+    def text(self, parent, title, label):
+        self.questions.append(label)
+        return self.text_answer
+
+
+@pytest.fixture(autouse=True)
+def _none_guard(qapp):
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void call (ui.noneguard)."""
+    from ui import noneguard
+
+    noneguard.install(qapp)
+    noneguard.top_up()
+    yield
+    noneguard.top_up()
+
+
+@pytest.fixture
+def prompts_recorder():
+    from ui.prompts import set_prompts
+
+    recorder = RecordingPrompts()
+    previous = set_prompts(recorder)
+    yield recorder
+    set_prompts(previous)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "sample.sqlite", username="tester")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sample(db):
+    return fill_sample(db)
+
+
+@pytest.fixture
+def ctx(db, sample, qapp):
+    from ui.context import AppContext
+    from ui.theme import apply_theme
+
+    apply_theme(qapp)
+    return AppContext.open(db, as_of=AS_OF)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(ctx, qtbot, settings, prompts_recorder):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.load_initial_data()
+    yield win
+    from ui.tasks import wait_for_all
+
+    wait_for_all()

@@ -1,0 +1,85 @@
+"""Screenshots of every main view, from a real (offscreen) window over the sample register.
+
+Run: ``QT_QPA_PLATFORM=offscreen python -m tests.ui.shots /tmp/shots``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def take(out: Path, window, qapp) -> list[Path]:
+    """Show each page in turn and save it; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+
+    def save(name: str) -> None:
+        for _ in range(3):
+            qapp.processEvents()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        files.append(path)
+
+    for index, name in enumerate(("dashboard", "cases", "diary", "workload", "settings")):
+        window.show_page(index)
+        save(name)
+    ids = window.ctx_sample_ids if hasattr(window, "ctx_sample_ids") else None
+    if ids:
+        window.open_child(ids["sian_child"])
+        save("child")
+        window.diary.by.setCurrentIndex(1)
+        window.show_page(2)
+        save("diary-by-room")
+    return files
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from reviewdesk.storage.db import open_database
+    from tests.ui.sample import AS_OF, fill_sample
+    from ui.app import make_application
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    out = Path(argv[0] if argv else "/tmp/shots")
+    tmp = Path(tempfile.mkdtemp())
+    db = open_database(tmp / "sample.sqlite", username="shots")
+    ids = fill_sample(db)
+    app = make_application()
+    ctx = AppContext.open(db, as_of=AS_OF)
+    window = MainWindow(ctx, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
+    window.ctx_sample_ids = ids
+    window.resize(1400, 900)
+    window.show()
+    window.load_initial_data()
+    files = take(out, window, app)
+    from reviewdesk import queries
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.recording import RecordingDialog
+    from ui.duedates import due_items
+
+    with db.session() as s:
+        detail = queries.child_detail(s, ids["zoe"])
+    dues = due_items(ctx, detail)
+    booking = BookingDialog(ctx, detail, dues=dues)
+    booking.show()
+    app.processEvents()
+    booking.grab().save(str(out / "booking.png"))
+    meeting = next(m for m in detail.meetings if m.id == ids["zoe_first"])
+    recording = RecordingDialog(ctx, detail, meeting, dues=dues)
+    recording.show()
+    app.processEvents()
+    recording.grab().save(str(out / "recording.png"))
+    print("\n".join(str(f) for f in [*files, out / "booking.png", out / "recording.png"]))
+    window.close()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,220 @@
+"""Booking and recording driven through the widgets, with the modal loop replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QDialogButtonBox
+
+from reviewdesk import queries
+from reviewdesk.storage.models import Meeting
+from ui.dialogs import from_qdate
+from ui.dialogs.booking import BookingDialog
+from ui.dialogs.recording import RecordingDialog
+
+D = dt.date
+
+
+def _child_page(window, child_id):
+    window.open_child(child_id)
+    return window.cases.child
+
+
+def _select_meeting(page, meeting_id) -> None:
+    for row in range(page.model.rowCount()):
+        if page.model.row_at(row).meeting_id == meeting_id:
+            page.table.selectRow(row)
+            return
+    raise AssertionError(f"meeting {meeting_id} not on the timeline")
+
+
+def _ok(dialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_booking_a_meeting_through_the_dialog(window, prompts_recorder, sample, db) -> None:
+    page = _child_page(window, sample["zoe"])
+    seen = {}
+
+    def fill(dialog: BookingDialog) -> bool:
+        seen["due"] = dialog.due_label.text()
+        seen["book_by"] = dialog.book_by_label.text()
+        dialog.date.setDate(D(2024, 4, 1))  # Easter Monday
+        seen["holiday"] = dialog.warnings.text()
+        dialog.date.setDate(D(2024, 4, 25))  # after the due date
+        seen["late"] = dialog.warnings.text()
+        dialog.date.setDate(D(2024, 4, 11))
+        dialog.time.setTime(QTime(10, 15))
+        dialog.room.setCurrentIndex(dialog.room.findData(sample["room_a"]))
+        seen["clash"] = dialog.warnings.text()
+        seen["slots"] = [dialog.slots.item(i).text() for i in range(dialog.slots.count())]
+        dialog._use_slot(dialog.slots.item(0))
+        dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
+        seen["final"] = dialog.warnings.text()
+        _ok(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.book_button.click()
+    assert seen["due"].startswith("24/04/2024 (LAC review 1)")
+    assert seen["book_by"] == "24/04/2024"
+    assert "not a working day (Easter Monday)" in seen["holiday"]
+    assert "after the due date" in seen["late"]
+    assert "The chair is already booked 10:00–11:30" in seen["clash"]
+    assert "The room is already booked" in seen["clash"]
+    # 10/04 is the as-of date: its 13:30 is the first slot free for Łukasz and Room A.
+    assert seen["slots"][0] == "Wed 10/04/2024 at 09:30"
+    assert "already booked for 11/04/2024" in seen["final"]  # the review has a booking
+    assert prompts_recorder.questions, "booking despite a warning asks first"
+    with db.session() as s:
+        booked = [
+            m
+            for m in s.query(Meeting).filter_by(child_id=sample["zoe"])
+            if m.id != sample["zoe_first"]
+        ]
+        assert len(booked) == 1
+        assert (booked[0].booked_date, booked[0].booked_time) == (D(2024, 4, 10), dt.time(9, 30))
+        assert booked[0].room_id == sample["room_b"] and booked[0].chair_id == sample["lukasz"]
+    assert page.model.rowCount() == 3  # the new meeting is on the timeline at once
+
+
+def test_declining_the_warning_keeps_the_dialog_open(window, prompts_recorder, sample, db) -> None:
+    page = _child_page(window, sample["zoe"])
+    prompts_recorder.confirm_answer = False
+
+    def fill(dialog: BookingDialog) -> bool:
+        dialog.date.setDate(D(2024, 4, 13))  # a Saturday
+        _ok(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.book_button.click()
+    with db.session() as s:
+        assert s.query(Meeting).filter_by(child_id=sample["zoe"]).count() == 1
+
+
+def test_reschedule_needs_a_reason_and_moves_the_meeting(window, prompts_recorder, sample, db):
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+
+    def fill(dialog: BookingDialog) -> bool:
+        assert from_qdate(dialog.date.date()) == D(2024, 4, 11)
+        dialog.date.setDate(D(2024, 4, 16))
+        _ok(dialog)  # no reason yet
+        assert prompts_recorder.errors == ["Give a reason for rescheduling the meeting."]
+        dialog.reason.setText("Social worker on leave")
+        _ok(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.reschedule_button.click()
+    with db.session() as s:
+        m = s.get(Meeting, sample["zoe_first"])
+        assert m.booked_date == D(2024, 4, 16)
+        assert "Social worker on leave" in m.notes
+
+
+def test_cancel_asks_for_a_reason(window, prompts_recorder, sample, db) -> None:
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+    prompts_recorder.text_answer = "Child moved out of area"
+    page.cancel_button.click()
+    with db.session() as s:
+        m = s.get(Meeting, sample["zoe_first"])
+        assert (m.status, m.cancel_reason) == ("cancelled", "Child moved out of area")
+
+
+def test_recording_shows_the_next_due_date_at_once_and_saves(
+    window, prompts_recorder, sample, db
+) -> None:
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+    seen = {}
+
+    def fill(dialog: RecordingDialog) -> bool:
+        seen["first"] = dialog.next_due.text()  # held defaults to the as-of date
+        dialog.held.setDate(D(2024, 4, 9))
+        seen["moved"] = dialog.next_due.text()
+        dialog.held.setDate(D(2024, 4, 26))  # after the due date 24/04
+        seen["late"] = (dialog.late.isChecked(), dialog.late_reason.isEnabled())
+        dialog.save()
+        seen["error"] = list(prompts_recorder.errors)
+        dialog.held.setDate(D(2024, 4, 9))
+        dialog.participation.setCurrentIndex(dialog.participation.findData("PN0"))
+        dialog.save()
+        seen["pn0"] = prompts_recorder.errors[-1]
+        dialog.participation.setCurrentIndex(dialog.participation.findData("PN1"))
+        dialog.outcome.setCurrentText("Care plan endorsed")
+        received, shared = dialog.report_rows[0][1], dialog.report_rows[0][2]
+        received.set_value(D(2024, 4, 8))
+        shared.set_value(D(2024, 4, 9))
+        dialog.decisions.set_value(D(2024, 4, 15))
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.record_button.click()
+    assert seen["first"] == "Next meeting due: 10/07/2024 (LAC review 2)"
+    assert seen["moved"] == "Next meeting due: 09/07/2024 (LAC review 2)"
+    assert seen["late"] == (True, True)
+    assert seen["error"] == ["held date: 26/04/2024 is in the future"]
+    assert "PN0 is only for a child under 4" in seen["pn0"]
+    with db.session() as s:
+        detail = queries.child_detail(s, sample["zoe"])
+    m = next(m for m in detail.meetings if m.id == sample["zoe_first"])
+    assert (m.status, m.held_date, m.participation) == ("held", D(2024, 4, 9), "PN1")
+    assert m.decisions_issued == D(2024, 4, 15)
+    assert (m.reports[0].received, m.reports[0].shared_with_parents) == (
+        D(2024, 4, 8),
+        D(2024, 4, 9),
+    )
+    # The timeline now shows the review in timescale and the next one due.
+    texts = [page.model.data(page.model.index(r, 5)) for r in range(page.model.rowCount())]
+    assert "In timescale" in texts
+
+
+def test_recording_a_late_meeting_with_its_reason(window, prompts_recorder, sample, db) -> None:
+    page = _child_page(window, sample["lukasz_child"])
+    _select_meeting(page, sample["rcpc"])
+
+    def fill(dialog: RecordingDialog) -> bool:
+        dialog.held.setDate(D(2024, 3, 22))  # due 20/03/2024
+        assert dialog.late.isChecked() and "out of timescale" in dialog.timescale.text()
+        dialog.save()
+        assert prompts_recorder.errors == [
+            "reason: the meeting was out of timescale, so give the reason"
+        ]
+        dialog.late_reason.setCurrentIndex(dialog.late_reason.findText("Room unavailable"))
+        dialog.outcome.setCurrentText("Plan continued")
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.record_button.click()
+    assert len(prompts_recorder.errors) == 1
+    with db.session() as s:
+        m = s.get(Meeting, sample["rcpc"])
+        assert m.late_reason.text == "Room unavailable" and m.outcome == "Plan continued"
+
+
+def test_saving_over_someone_elses_change_is_refused(window, prompts_recorder, sample, db):
+    from reviewdesk.storage.db import Database
+
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+
+    def fill(dialog: RecordingDialog) -> bool:
+        other = Database(engine=db.engine, url=db.url, username="someone.else")
+        with other.session() as s:  # another person moves the meeting meanwhile
+            s.get(Meeting, sample["zoe_first"]).booked_time = dt.time(11, 0)
+        dialog.participation.setCurrentIndex(dialog.participation.findData("PN1"))
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.record_button.click()
+    assert len(prompts_recorder.errors) == 1
+    assert "someone.else" in prompts_recorder.errors[0]
+    with db.session() as s:
+        assert s.get(Meeting, sample["zoe_first"]).status == "booked"

@@ -1,0 +1,71 @@
+"""Documents are written off the UI thread by ``reviewdesk.reports`` and opened in the
+system viewer. The reports part is another engineer's; a stand-in with its documented
+signatures is used here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from types import SimpleNamespace
+
+import ui.documents as documents
+
+
+def test_weekly_schedule_is_written_in_the_background_and_opened(
+    window, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    calls = []
+
+    def build_weekly(session, *, week, out, as_of=None, invariant=False):
+        calls.append((week, as_of, threading.current_thread()))
+        out.write_bytes(b"%PDF-1.4 weekly")
+        return 1
+
+    monkeypatch.setattr(
+        documents, "reports_module", lambda: SimpleNamespace(build_weekly=build_weekly)
+    )
+    window.show_page(2)
+    window.diary.next_button.click()
+    window.print_document("weekly")
+    qtbot.waitUntil(lambda: bool(prompts_recorder.documents), timeout=5000)
+    week, as_of, thread = calls[0]
+    assert (week, as_of) == (dt.date(2024, 4, 15), dt.date(2024, 4, 10))
+    assert thread is not threading.main_thread()
+    path = prompts_recorder.documents[0]
+    assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
+
+
+def test_pack_for_the_selected_meeting(window, qtbot, prompts_recorder, sample, monkeypatch):
+    def build_pack(session, meeting_id, *, as_of, out, invariant=False):
+        out.write_bytes(f"%PDF pack {meeting_id}".encode())
+        return 2
+
+    monkeypatch.setattr(documents, "reports_module", lambda: SimpleNamespace(build_pack=build_pack))
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    assert not page.pack_button.isEnabled()
+    page.table.selectRow(0)
+    page.pack_button.click()
+    qtbot.waitUntil(lambda: bool(prompts_recorder.documents), timeout=5000)
+    assert prompts_recorder.documents[0].read_bytes() == f"%PDF pack {sample['zoe_first']}".encode()
+
+
+def test_a_failing_document_gives_a_friendly_message(window, qtbot, prompts_recorder, monkeypatch):
+    def build_workload(session, *, as_of, out, iro=None, invariant=False):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(
+        documents, "reports_module", lambda: SimpleNamespace(build_workload=build_workload)
+    )
+    window.print_document("workload")
+    qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=5000)
+    assert prompts_recorder.errors[0] == (
+        "The workload could not be made: A file or network problem stopped this: "
+        "No space left on device"
+    )
+
+
+def test_without_the_reports_part_it_says_so(window, prompts_recorder, monkeypatch) -> None:
+    monkeypatch.setattr(documents, "reports_module", lambda: None)
+    window.print_document("timeliness")
+    assert "not part of this version" in prompts_recorder.infos[0]

@@ -1,0 +1,427 @@
+"""The main window: navigation, menus and shortcuts, status bar, remembered layout, roles,
+friendly errors, background tasks and the --smoke check."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from reviewdesk.codes import Role
+from reviewdesk.errors import InvalidInput
+from reviewdesk.storage.db import open_database
+from reviewdesk.storage.models import User
+from tests.ui.sample import AS_OF, fill_sample
+from ui.main_window import PAGE_NAMES, MainWindow
+
+
+def test_smoke_check_through_the_launcher(tmp_path, capsys) -> None:
+    path = tmp_path / "smoke.sqlite"
+    db = open_database(path)
+    fill_sample(db)
+    db.dispose()
+    from ui.launcher import main
+
+    assert main(["--db", str(path), "--smoke"]) == 0
+    assert "smoke check passed" in capsys.readouterr().out
+
+
+def test_smoke_check_on_an_empty_database(tmp_path) -> None:
+    from ui.launcher import main
+
+    assert main(["--db", str(tmp_path / "empty.sqlite"), "--smoke"]) == 0
+
+
+def test_navigation_menus_and_status_bar(window, qtbot) -> None:
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(PAGE_NAMES)
+    for n in range(len(PAGE_NAMES)):
+        window.page_actions[n].trigger()
+        assert window.stack.currentWidget() is window.pages[n]
+        assert window.nav.currentRow() == n
+    assert window.page_actions[2].shortcut().toString() == "Ctrl+3"
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    window.find_action.trigger()
+    assert window.stack.currentWidget() is window.cases
+    assert window.as_of_label.text() == "As of 10/04/2024"
+    assert "Administrator" in window.user_label.text()
+    assert "sample.sqlite" in window.db_label.text()
+    assert window.calendar_label.text() == "Bank holidays: England and Wales"
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
+
+
+def test_every_control_has_an_accessible_name(window) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QTableView,
+    )
+
+    for page in window.pages:
+        window.show_page(window.pages.index(page))
+    missing = []
+    for kind in (QLineEdit, QComboBox, QTableView):
+        for widget in window.findChildren(kind):
+            if isinstance(widget.parent(), QComboBox | QAbstractSpinBox):
+                continue  # the line edit inside a combo or spin box (named on its owner)
+            if not widget.accessibleName() and widget.isVisibleTo(window):
+                missing.append(f"{type(widget).__name__} {widget.objectName()}")
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisibleTo(window) and not (button.accessibleName() or button.text()):
+            missing.append(f"button {button.objectName()}")
+    assert missing == []
+
+
+def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> None:
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.setGeometry(12, 34, 800, 520)  # the offscreen screen is 800x800
+    first.cases.list.table.setColumnWidth(2, 277)
+    first.diary.by.setCurrentIndex(1)
+    first.close()
+    settings.sync()
+    second = MainWindow(
+        ctx, settings=QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(second)
+    assert (second.geometry().y(), second.height()) == (34, 520)
+    assert second.cases.list.table.columnWidth(2) == 277
+    assert second.diary.by.currentData() == "room"
+
+
+def test_case_search_filters_as_you_type(window, qtbot, sample) -> None:
+    window.show_page(1)
+    view = window.cases.list
+    assert view.model.rowCount() == 3  # open cases
+    view.search.insert("ó")  # QTest cannot type non-ASCII keys
+    qtbot.keyClicks(view.search, " bri")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
+    assert view.model.child_id(0) == sample["zoe"]
+    assert view.count.text() == "1 child"
+    view.search.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=2000)
+    view.open_only.setCurrentIndex(1)
+    assert view.model.rowCount() == 4
+
+
+def test_double_click_opens_the_child_page(window, qtbot, sample) -> None:
+    window.show_page(1)
+    view = window.cases.list
+    row = [view.model.child_id(r) for r in range(view.model.rowCount())].index(sample["zoe"])
+    view._activated(view.model.index(row, 0))
+    assert window.cases.stack.currentWidget() is window.cases.child
+    assert window.cases.child.heading.text() == "Zoë Ó Briain"
+    assert "Good Friday and Easter Monday" in window.cases.child.explanation.toPlainText()
+    window.cases.child.back_button.click()
+    assert window.cases.stack.currentWidget() is view
+
+
+def test_diary_moves_week_by_week(window, qtbot) -> None:
+    window.show_page(2)
+    diary = window.diary
+    assert diary.monday.isoformat() == "2024-04-08"
+    assert "2 double booked" in diary.summary.text()
+    diary.prev_button.click()
+    diary.prev_button.click()
+    assert diary.monday.isoformat() == "2024-03-25"
+    assert "Good Friday" in diary.summary.text()
+    diary.by.setCurrentIndex(1)
+    assert [name for _i, name in diary.model.resources][:2] == [
+        "Tŷ Hafan: Room A",
+        "Tŷ Hafan: Room B",
+    ]
+    diary.today_button.click()
+    assert diary.monday.isoformat() == "2024-04-08"
+
+
+def test_dashboard_and_workload_are_honest_without_flags(window) -> None:
+    dash = window.dashboard
+    assert "No flags computed yet" in dash.flags_note.text() or "Select a tile" in (
+        dash.flags_note.text()
+    )
+    assert dash.week_table.rowCount() == 2
+    window.show_page(3)
+    assert window.workload.model.rowCount() == 2
+    assert "50–70" in window.workload.range_label.text()
+
+
+def test_settings_save_and_closure_days_change_the_calendar(window, qtbot, ctx) -> None:
+    import datetime as dt
+
+    window.show_page(4)
+    page = window.settings_page
+    page.council.setText("Cyngor Sir Ynys Môn")
+    page.low.setValue(45)
+    page.save_button.click()
+    from ui.context import setting
+
+    assert setting(ctx.db, "council_name") == "Cyngor Sir Ynys Môn"
+    assert setting(ctx.db, "caseload_min_per_fte") == 45
+    day = dt.date(2024, 4, 12)
+    assert ctx.calendar.is_working_day(day)
+    page.closure_date.setDate(day)
+    page.closure_text.setText("Staff training day")
+    page.add_closure.click()
+    assert not window.ctx.calendar.is_working_day(day)
+    assert page.rules.rowCount() > 5  # the rules in force, with their sources
+    assert page.rules.item(0, 2).text()
+
+
+@pytest.mark.parametrize(
+    ("role", "book", "record", "settings_enabled"),
+    [
+        (Role.TEAM_MANAGER, False, False, False),
+        (Role.IRO, False, True, False),
+        (Role.ADMINISTRATOR, True, True, True),
+    ],
+)
+def test_roles_disable_what_they_may_not_do(
+    db, sample, qapp, qtbot, tmp_path, prompts_recorder, role, book, record, settings_enabled
+) -> None:
+    with db.session() as s:
+        s.add(User(username="tester", role=role.value))
+        if role is not Role.ADMINISTRATOR:
+            s.add(User(username="someone-else", role="administrator"))
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    assert ctx.role is role
+    win = MainWindow(ctx, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.open_child(sample["zoe"])
+    child = win.cases.child
+    child.table.selectRow(0)  # the booked review
+    assert child.book_button.isEnabled() is book
+    assert child.reschedule_button.isEnabled() is book
+    assert child.record_button.isEnabled() is record
+    win.show_page(4)
+    assert win.settings_page.save_button.isEnabled() is settings_enabled
+
+
+def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
+    tmp_path, monkeypatch
+) -> None:
+    import ui.errors as errors
+
+    monkeypatch.setattr(errors, "log_path", lambda: tmp_path / "errors.log")
+    shown = []
+    old = sys.excepthook
+    try:
+        errors.install_excepthook(lambda message, path: shown.append((message, path)))
+        try:
+            raise InvalidInput("held date: 31/02/2024 is not a date")
+        except InvalidInput:
+            sys.excepthook(*sys.exc_info())
+        try:
+            raise ZeroDivisionError("boom")
+        except ZeroDivisionError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    assert shown[0][0] == "held date: 31/02/2024 is not a date"
+    assert shown[1][0] == "Something went wrong and this action did not finish."
+    assert "Traceback" not in shown[1][0]
+    log = (tmp_path / "errors.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError: boom" in log and "Traceback" in log
+
+
+def test_background_task_reports_progress_result_and_failure(qtbot) -> None:
+    import threading
+
+    from ui.tasks import run_in_background
+
+    seen, results, failures, threads = [], [], [], []
+
+    def work(progress):
+        threads.append(threading.current_thread())
+        for n in range(3):
+            progress(n + 1, 3, "step")
+        return "done"
+
+    run_in_background(work, on_progress=lambda d, t, s: seen.append(d), on_success=results.append)
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+    assert seen == [1, 2, 3]
+    assert threads[0] is not threading.main_thread()
+
+    def broken(_progress):
+        raise ValueError("bad")
+
+    run_in_background(broken, on_failure=failures.append)
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=5000)
+    assert isinstance(failures[0], ValueError)
+
+
+def test_first_run_without_the_demo_generator_says_so(ctx, prompts_recorder, monkeypatch) -> None:
+    import ui.first_run as first_run
+
+    monkeypatch.setattr(first_run, "demo_entry_point", lambda: None)
+    assert first_run.offer_demo(None, ctx, ask=False) is False
+    assert "not part of this version" in prompts_recorder.infos[0]
+
+
+def test_first_run_builds_the_demo_in_the_background(ctx, prompts_recorder, monkeypatch) -> None:
+    import threading
+
+    import ui.first_run as first_run
+
+    threads = []
+
+    def fake_demo(db, *, as_of, progress):  # the shape of reviewdesk.demo.generate_demo
+        threads.append(threading.current_thread())
+        progress("Children", 0.5)
+        return 42
+
+    monkeypatch.setattr(first_run, "demo_entry_point", lambda: fake_demo)
+    assert first_run.offer_demo(None, ctx, ask=True) is True
+    assert prompts_recorder.questions and "demo authority" in prompts_recorder.questions[0]
+    assert threads and threads[0] is not threading.main_thread()
+
+
+def test_theme_follows_the_scheme(qapp, monkeypatch) -> None:
+    from ui import theme
+
+    monkeypatch.setattr(theme, "is_dark", lambda: True)
+    theme.apply_theme(qapp)
+    assert qapp.palette().color(qapp.palette().ColorRole.Window).lightness() < 80
+    monkeypatch.setattr(theme, "is_dark", lambda: False)
+    theme.apply_theme(qapp)
+    assert qapp.palette().color(qapp.palette().ColorRole.Window).lightness() > 180
+    assert "navigation" in qapp.styleSheet()
+
+
+def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sample) -> None:
+    from PySide6.QtCore import Qt
+
+    win = MainWindow(
+        ctx,
+        settings=QSettings(str(tmp_path / "bg.ini"), QSettings.Format.IniFormat),
+        background=True,
+    )
+    qtbot.addWidget(win)
+    win.load_initial_data()
+    view = win.cases.list
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    assert view.count.text() == "3 children"
+    with qtbot.waitSignal(view.model.modelReset, timeout=5000):
+        view.model.sort(1, Qt.SortOrder.DescendingOrder)
+    ids = [view.model.data(view.model.index(r, 1)) for r in range(3)]
+    assert ids == ["C0003", "C0002", "C0001"]
+    view.search.setText("zoe")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert view.model.child_id(0) == sample["zoe"]
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
+
+
+COUNCIL_RULES = """
+[[rule]]
+id = "lac.review.minutes"
+process = "lac"
+times = "minutes"
+meetings = ["lac_review"]
+from = "meeting"
+amount = 15
+unit = "working_days"
+direction = "after"
+basis = "local"
+title = "Full review record (minutes) distributed"
+source = "Cyngor Sir: minutes within 15 working days (local practice, 2024)"
+"""
+
+
+def test_council_rules_file_overrides_and_is_shown_with_its_source(
+    window, prompts_recorder, tmp_path
+) -> None:
+    window.show_page(4)
+    page = window.settings_page
+    bad = tmp_path / "bad.toml"
+    bad.write_text(COUNCIL_RULES.replace('basis = "local"\n', ""), encoding="utf-8")
+    prompts_recorder.file_answer = str(bad)
+    page.load_rules.click()
+    assert "basis" in prompts_recorder.errors[-1]
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20
+
+    good = tmp_path / "council.toml"
+    good.write_text(COUNCIL_RULES, encoding="utf-8")
+    prompts_recorder.file_answer = str(good)
+    page.load_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 15
+    rows = {
+        page.rules.item(r, 0).text(): (page.rules.item(r, 2).text(), page.rules.item(r, 3).text())
+        for r in range(page.rules.rowCount())
+    }
+    source, origin = rows["Full review record (minutes) distributed"]
+    assert origin == "council" and source.startswith("local: Cyngor Sir")
+    assert "1 overridden by this council" in page.rules_note.text()
+    page.clear_rules.click()
+    assert window.ctx.rules.get("lac.review.minutes").amount == 20
+
+
+def test_dashboard_tiles_count_children_and_open_the_list(
+    ctx, qtbot, tmp_path, sample, prompts_recorder, monkeypatch
+) -> None:
+    """``reviewdesk.flags``/``measures`` are another engineer's parts: stand-ins of their
+    documented shapes (``compute_flags(session, *, as_of)``, ``compute_measures(...)``)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import ui.pages.dashboard as dashboard
+
+    def flag(code, child, day):
+        return SimpleNamespace(code=code, child_id=child, date=day, severity="red")
+
+    def compute_flags(session, *, as_of):
+        return [
+            flag("overdue", sample["lukasz_child"], dt.date(2024, 3, 20)),
+            flag("overdue", sample["sian_child"], dt.date(2024, 4, 2)),
+            flag("report_overdue", sample["zoe"], dt.date(2024, 4, 8)),
+            flag("caseload_above_max", None, None),
+        ]
+
+    def cell(n, d):
+        return SimpleNamespace(numerator=n, denominator=d)
+
+    def compute_measures(session, *, start, end):
+        months = (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+        rows = [
+            SimpleNamespace(
+                key="lac_reviews_in_timescale", cells=(cell(9, 10), cell(0, 0)), target=100.0
+            ),
+            SimpleNamespace(
+                key="cp_conferences_in_timescale", cells=(cell(1, 2), cell(0, 0)), target=95.0
+            ),
+            SimpleNamespace(key="participation", cells=(cell(5, 5), cell(1, 1)), target=None),
+        ]
+        return SimpleNamespace(months=months, rows=rows)
+
+    fakes = {
+        "reviewdesk.flags": SimpleNamespace(compute_flags=compute_flags),
+        "reviewdesk.measures": SimpleNamespace(compute_measures=compute_measures),
+    }
+    monkeypatch.setattr(dashboard, "optional_module", fakes.get)
+    win = MainWindow(ctx, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.load_initial_data()
+    dash = win.dashboard
+    assert dash.tiles["overdue"].text() == "Overdue\n2"
+    assert dash.tiles["overdue"].property("rag") == "red"
+    assert dash.tiles["late_reports"].text() == "Late reports\n1"
+    assert dash.tiles["minutes_overdue"].property("rag") == "green"
+    assert dash.tiles["out_of_timescale_month"].text() == "Out of timescale this month\n1"
+    figures = dash.chart.figures
+    assert [(f.label, f.percent, f.count) for f in figures] == [
+        ("Mar 24", pytest.approx(10 / 12 * 100), 12),
+        ("Apr 24", None, 0),
+    ]
+    assert dash.chart.target == 95.0
+    dash.tiles["overdue"].click()
+    assert win.stack.currentWidget() is win.cases
+    listed = {win.cases.list.model.child_id(r) for r in range(win.cases.list.model.rowCount())}
+    assert listed == {sample["lukasz_child"], sample["sian_child"]}
+    assert win.cases.list.count.text() == "2 children — overdue"

@@ -1,0 +1,134 @@
+"""Starting the desktop application (``reviewdesk`` with no sub-command)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from reviewdesk import __version__
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.paths import APP_ID
+from reviewdesk.storage.db import open_database
+from ui import noneguard
+from ui.context import AppContext
+from ui.errors import friendly_message, install_excepthook, write_log
+from ui.icon import app_icon
+from ui.prompts import prompts
+from ui.theme import apply_theme
+
+log = logging.getLogger("reviewdesk.ui")
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with names, high-DPI behaviour and the theme."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv or [sys.argv[0] if sys.argv else "reviewdesk"])
+    QCoreApplication.setOrganizationName("reviewdesk")
+    QCoreApplication.setApplicationName("reviewdesk")
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName("reviewdesk")
+    QGuiApplication.setDesktopFileName(APP_ID)  # matches the installed .desktop file
+    app.setWindowIcon(app_icon())
+    noneguard.install(app)
+    apply_theme(app)
+    return app
+
+
+def build_main_window(
+    ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+):
+    from ui.main_window import MainWindow
+
+    return MainWindow(ctx, settings=settings, background=background)
+
+
+def _show_error(message: str, log_file: Path | None) -> None:
+    parent = QApplication.activeWindow()
+    prompts().error(parent, message, log_file)
+
+
+def launch(
+    db: str | os.PathLike[str] | None = None,
+    smoke: bool = False,
+    *,
+    as_of: dt.date | None = None,
+) -> int:
+    """Open the database and the main window; returns the exit status.
+
+    With ``smoke`` the window is built with its data offscreen and closed at once (a check
+    that the installation works); no question is asked.
+    """
+    if smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    if db is None and not smoke:
+        # The database chosen in Settings ("use next time"), unless --db or $REVIEWDESK_DB.
+        db = str(QSettings().value("database/target", "") or "") or None
+    try:
+        database = open_database(db)
+        ctx = AppContext.open(database, as_of=as_of)
+    except ReviewdeskError as exc:
+        return _fail(str(exc), smoke)
+    except Exception as exc:  # noqa: BLE001 - the database could not be opened
+        path = write_log(type(exc), exc, exc.__traceback__)
+        return _fail("The database could not be opened. " + friendly_message(exc), smoke, path)
+
+    if smoke:
+        try:
+            settings = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, "reviewdesk", "smoke-check"
+            )
+            window = build_main_window(ctx, settings=settings)
+            window.load_initial_data()
+            app.processEvents()
+            window.close()
+            database.dispose()
+        except Exception as exc:  # noqa: BLE001 - report in one line, never a traceback
+            path = write_log(type(exc), exc, exc.__traceback__)
+            sys.stderr.write(f"reviewdesk: smoke check failed: {friendly_message(exc)}\n")
+            if path:
+                sys.stderr.write(f"reviewdesk: details in {path}\n")
+            return 1
+        sys.stdout.write("reviewdesk: smoke check passed\n")
+        return 0
+
+    install_excepthook(_show_error)
+    window = build_main_window(ctx, background=True)
+    window.show()
+    window.load_initial_data()
+    warnings = list(getattr(database, "warnings", []) or [])
+    if warnings:  # e.g. the SQLite file is on a network share
+        QTimer.singleShot(0, lambda: prompts().info(window, "\n\n".join(warnings)))
+    if ctx.is_empty() and ctx.can_edit_settings:
+        from ui.first_run import offer_demo
+
+        def first_run() -> None:
+            if offer_demo(window, ctx):
+                window.refresh_all()
+
+        QTimer.singleShot(0, first_run)
+    status = app.exec()
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
+    database.dispose()
+    return int(status)
+
+
+def _fail(message: str, smoke: bool, log_file: Path | None = None) -> int:
+    if smoke or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        sys.stderr.write(f"reviewdesk: {message}\n")
+    else:
+        prompts().error(None, message, log_file)
+    return 1

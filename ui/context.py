@@ -1,0 +1,119 @@
+"""What every page needs: the open database, the user's role, the working-day calendar, the
+as-of date, and which optional parts of the core are installed.
+
+Optional parts (flags, measures, demo generator) are imported lazily; when one is missing the
+pages show an honest empty state instead of made-up figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from sqlalchemy import func, select
+
+from reviewdesk.codes import Role
+from reviewdesk.rules import RuleSet
+from reviewdesk.settings import get_setting, set_setting, working_context
+from reviewdesk.storage.db import Database
+from reviewdesk.storage.models import Child, Setting, User
+from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
+
+DEFAULT_REGION = "england-and-wales"
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """Import a part of the core that may not be installed yet; None when it is absent."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def setting(db: Database, key: str, default=None):
+    """A council setting (``reviewdesk.settings``), or ``default`` for an unknown key."""
+    with db.session() as s:
+        try:
+            return get_setting(s, key)
+        except KeyError:
+            row = s.get(Setting, key)
+            return default if row is None else row.value
+
+
+def save_setting(db: Database, key: str, value) -> None:
+    with db.session() as s:
+        set_setting(s, key, value)
+
+
+def user_role(db: Database) -> Role:
+    """The signed-in user's role (storage's users module when installed). With no users set
+    up, the person running the app on their own database is its administrator; once users
+    exist, someone not on the list may only read."""
+    users = optional_module("reviewdesk.storage.users")
+    with db.session() as s:
+        if users is not None and hasattr(users, "role_of"):
+            return Role(users.role_of(s, db.username))
+        user = s.scalar(select(User).where(User.username == db.username))
+        if user is not None and user.active:
+            return Role(user.role)
+        any_user = s.scalar(select(func.count(User.id))) or 0
+    return Role.ADMINISTRATOR if any_user == 0 else Role.TEAM_MANAGER
+
+
+ROLE_LABEL = {
+    Role.ADMINISTRATOR: "Administrator",
+    Role.IRO: "IRO",
+    Role.TEAM_MANAGER: "Team manager (read only)",
+}
+
+
+@dataclass
+class AppContext:
+    db: Database
+    as_of: dt.date = field(default_factory=dt.date.today)
+    role: Role = Role.ADMINISTRATOR
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    rules: RuleSet | None = None
+
+    @classmethod
+    def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
+        ctx = cls(db=db, as_of=as_of or dt.date.today(), role=user_role(db))
+        ctx.reload_calendar()
+        return ctx
+
+    def reload_calendar(self) -> None:
+        """Rules and calendar in force (after the region, closures or overrides change)."""
+        with self.db.session() as s:
+            self.rules, self.calendar = working_context(s)
+
+    # What the role allows ------------------------------------------------------------------
+    @property
+    def can_book(self) -> bool:
+        return self.role is Role.ADMINISTRATOR
+
+    @property
+    def can_record(self) -> bool:
+        return self.role in (Role.ADMINISTRATOR, Role.IRO)
+
+    @property
+    def can_edit_settings(self) -> bool:
+        return self.role is Role.ADMINISTRATOR
+
+    def is_empty(self) -> bool:
+        with self.db.session() as s:
+            return s.scalar(select(Child.id).limit(1)) is None
+
+    def council_name(self) -> str:
+        return setting(self.db, "council_name", "") or ""
+
+    def region_label(self) -> str:
+        return REGION_LABELS.get(self.calendar.region, self.calendar.region)
+
+    def database_label(self) -> str:
+        url = self.db.url
+        if url.startswith("sqlite:///"):
+            return url.removeprefix("sqlite:///")
+        # Never show a password from a PostgreSQL URL.
+        return self.db.engine.url.render_as_string(hide_password=True)

@@ -1,0 +1,219 @@
+"""Import wizard: SSDA903 files or a CIN census file, checked and imported in the background
+with a progress bar; every problem is listed in a table (file, row, column, value, why)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.context import AppContext, optional_module
+from ui.errors import friendly_message
+from ui.prompts import prompts
+from ui.tasks import run_in_background
+
+FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
+
+
+def importers_module():
+    """``reviewdesk.importers`` when installed, else None."""
+    return optional_module("reviewdesk.importers")
+
+
+class _FileField(QWidget):
+    def __init__(self, label: str, pattern: str) -> None:
+        super().__init__()
+        self.label = label
+        self.pattern = pattern
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName(label)
+        self.edit.setPlaceholderText("Choose a file…")
+        self.browse = QPushButton("Browse…")
+        self.browse.setAccessibleName(f"Choose the {label.lower()}")
+        self.browse.clicked.connect(self._choose)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.browse)
+
+    def _choose(self) -> None:
+        path = prompts().open_file(self, f"Choose the {self.label.lower()}", self.pattern)
+        if path:
+            self.edit.setText(path)
+
+    def path(self) -> str:
+        return self.edit.text().strip()
+
+
+class ImportDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result_value = None
+        self.task = None
+        self.setWindowTitle("Import from the statutory returns")
+        self.setMinimumSize(760, 520)
+
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("What to import")
+        self.kind.addItem("Looked-after children: SSDA903 files (CSV)", "903")
+        self.kind.addItem("Child protection: CIN census file (XML)", "cin")
+        self.fields_903 = {key: _FileField(text, "CSV files (*.csv)") for key, text in FILES_903}
+        self.field_cin = _FileField("CIN census file", "XML files (*.xml)")
+        page_903 = QWidget()
+        form_903 = QFormLayout(page_903)
+        form_903.setContentsMargins(0, 0, 0, 0)
+        for key, text in FILES_903:
+            form_903.addRow(text, self.fields_903[key])
+        page_cin = QWidget()
+        form_cin = QFormLayout(page_cin)
+        form_cin.setContentsMargins(0, 0, 0, 0)
+        form_cin.addRow("Census file", self.field_cin)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(page_903)
+        self.pages.addWidget(page_cin)
+        self.kind.currentIndexChanged.connect(self.pages.setCurrentIndex)
+
+        self.dry_run = QCheckBox("Check only: show what would change, write nothing")
+        self.dry_run.setAccessibleName("Check only")
+        self.skip_invalid = QCheckBox("Import the other children when some have errors")
+        self.skip_invalid.setAccessibleName("Skip children with errors")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Import progress")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Import result")
+        # The importers' summary lines are laid out in columns: show them in a fixed font.
+        self.status.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.errors = QTableWidget(0, 5)
+        self.errors.setAccessibleName("Problems found in the files")
+        self.errors.setHorizontalHeaderLabels(["File", "Row", "Column", "Value", "Problem"])
+        self.errors.verticalHeader().setVisible(False)
+        self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.errors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((150, 60, 110, 140)):
+            self.errors.setColumnWidth(column, width)
+
+        self.run_button = QPushButton("Import")
+        self.run_button.setAccessibleName("Start the import")
+        self.run_button.clicked.connect(self.start)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
+        self.dry_run.toggled.connect(
+            lambda on: self.run_button.setText("Check" if on else "Import")
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        top.addRow("Import", self.kind)
+        layout.addLayout(top)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.dry_run)
+        layout.addWidget(self.skip_invalid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.errors, 1)
+
+        if importers_module() is None:
+            self.run_button.setEnabled(False)
+            self.status.setText("Importing is not part of this version of reviewdesk yet.")
+
+    # --- running --------------------------------------------------------------------------
+    def job(self):
+        """The import to run, as a function of ``progress``; None (with a message) if the
+        files are not all chosen."""
+        module = importers_module()
+        kwargs = {
+            "dry_run": self.dry_run.isChecked(),
+            "skip_invalid": self.skip_invalid.isChecked(),
+        }
+        db = self.ctx.db
+        if self.kind.currentData() == "903":
+            paths = [self.fields_903[key].path() for key, _text in FILES_903]
+            missing = [text for (_key, text), p in zip(FILES_903, paths, strict=True) if not p]
+            if missing:
+                prompts().error(self, "Choose the " + ", ".join(m.lower() for m in missing) + ".")
+                return None
+            return lambda progress: module.import_903(db, *paths, progress=progress, **kwargs)
+        path = self.field_cin.path()
+        if not path:
+            prompts().error(self, "Choose the CIN census file.")
+            return None
+        return lambda progress: module.import_cin(db, path, progress=progress, **kwargs)
+
+    def start(self) -> None:
+        job = self.job()
+        if job is None:
+            return
+        self.run_button.setEnabled(False)
+        self.errors.setRowCount(0)
+        self.progress.setValue(0)
+        self.status.setText("Reading the files…")
+        self.task = run_in_background(
+            job,
+            on_success=self.import_done,
+            on_failure=self.import_failed,
+            on_progress=self.advance,
+        )
+
+    def advance(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        if message:
+            self.status.setText(message)
+
+    def import_done(self, result) -> None:
+        self.result_value = result
+        self.task = None
+        self.run_button.setEnabled(True)
+        self.progress.setValue(self.progress.maximum())
+        self.status.setText("\n".join(result.summary_lines()[:12]))
+        issues = list(result.errors)
+        self.errors.setRowCount(len(issues))
+        for row, issue in enumerate(issues):
+            values = (
+                Path(issue.file).name,
+                str(issue.row) if issue.row else "",
+                issue.column or "",
+                "" if issue.value is None else str(issue.value),
+                issue.message,
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(issue))
+                if column == 1:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.errors.setItem(row, column, item)
+
+    def import_failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.run_button.setEnabled(True)
+        self.status.setText("The import did not finish: " + friendly_message(exc))

@@ -1,0 +1,258 @@
+"""Record what happened at a meeting: when it was held (perhaps in parts), the child's
+participation, quorum, outcome, why it was late, reports, decisions and minutes. The next
+meeting's due date is shown as soon as the held date is entered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import queries
+from reviewdesk.codes import PARTICIPATION
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.meetings import Outcome, ReportUpdate, record_outcome
+from reviewdesk.queries import ChildDetail, MeetingInfo
+from ui.context import AppContext
+from ui.dialogs import choice, date_edit, from_qdate
+from ui.duedates import DueItem, next_due_after_held
+from ui.models.case_model import uk
+from ui.prompts import prompts
+
+LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
+CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
+
+
+class _DateOrNone(QWidget):
+    """A tick box and a date: unticked means 'not yet'."""
+
+    def __init__(self, value: dt.date | None, default: dt.date, accessible: str) -> None:
+        super().__init__()
+        self.check = QCheckBox()
+        self.check.setAccessibleName(f"{accessible}: done")
+        self.edit = date_edit(value or default, accessible)
+        self.check.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> dt.date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(value)
+
+
+class RecordingDialog(QDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        detail: ChildDetail,
+        meeting: MeetingInfo,
+        *,
+        dues: list[DueItem] | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.meeting = meeting
+        self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
+        self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
+        self.setMinimumWidth(600)
+        held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
+
+        with ctx.db.session() as s:
+            reasons = queries.late_reasons(s)
+
+        self.held = date_edit(meeting.parts[0] if meeting.parts else held_default, "Held date")
+        self.two_parts = QCheckBox("Held in two parts")
+        self.two_parts.setAccessibleName("Held in two parts")
+        self.second_part = date_edit(held_default, "Second part held on")
+        if len(meeting.parts) > 1:
+            self.two_parts.setChecked(True)
+            self.second_part.setDate(meeting.parts[-1])
+        self.second_part.setEnabled(self.two_parts.isChecked())
+        self.two_parts.toggled.connect(self.second_part.setEnabled)
+        self.participation = QComboBox()
+        self.participation.setAccessibleName("Participation code")
+        self.participation.addItem("Not recorded", None)
+        for code, text in PARTICIPATION.items():
+            self.participation.addItem(f"{code} — {text}", code)
+        if meeting.participation:
+            self.participation.setCurrentIndex(self.participation.findData(meeting.participation))
+        self.quorate = QCheckBox("Quorate")
+        self.quorate.setAccessibleName("Quorate")
+        self.quorate.setChecked(meeting.quorate is not False)
+        self.outcome = QComboBox()
+        self.outcome.setAccessibleName("Outcome")
+        self.outcome.setEditable(True)
+        self.outcome.addItems(LAC_OUTCOMES if meeting.process == "lac" else CP_OUTCOMES)
+        if meeting.outcome:
+            self.outcome.setCurrentText(meeting.outcome)
+        self.late = QCheckBox("Out of timescale")
+        self.late.setAccessibleName("Out of timescale")
+        self.late_reason = choice(reasons, "Reason it was out of timescale", none_text="Choose…")
+        self.late_note = QLineEdit()
+        self.late_note.setAccessibleName("Note on the reason")
+        self.late_note.setPlaceholderText("Optional note")
+        self.decisions = _DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
+        self.minutes = _DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
+        self.timescale = QLabel()
+        self.timescale.setWordWrap(True)
+        self.next_due = QLabel()
+        self.next_due.setAccessibleName("Next meeting due")
+        self.next_due.setWordWrap(True)
+        self.next_due.setProperty("role", "subtitle")
+
+        held_row = QHBoxLayout()
+        held_row.addWidget(self.held, 1)
+        held_row.addWidget(self.two_parts)
+        held_row.addWidget(self.second_part, 1)
+        form = QFormLayout()
+        form.addRow("Held on", held_row)
+        form.addRow("", self.timescale)
+        if meeting.process == "lac":
+            form.addRow("Participation", self.participation)
+        form.addRow("", self.quorate)
+        form.addRow("Outcome", self.outcome)
+        form.addRow("", self.late)
+        form.addRow("Reason", self.late_reason)
+        form.addRow("", self.late_note)
+        form.addRow("Decisions issued", self.decisions)
+        form.addRow("Minutes issued", self.minutes)
+
+        self.report_rows: list[tuple[int, _DateOrNone, _DateOrNone]] = []
+        reports_box = QGroupBox("Reports")
+        grid = QGridLayout(reports_box)
+        if meeting.reports:
+            grid.addWidget(QLabel("<b>From</b>"), 0, 0)
+            grid.addWidget(QLabel("<b>Received</b>"), 0, 1)
+            grid.addWidget(QLabel("<b>Shared with parents</b>"), 0, 2)
+            for n, r in enumerate(meeting.reports, start=1):
+                received = _DateOrNone(r.received, held_default, f"{r.author} report received")
+                shared = _DateOrNone(
+                    r.shared_with_parents, held_default, f"{r.author} report shared with parents"
+                )
+                grid.addWidget(QLabel(f"{r.author} ({r.agency})"), n, 0)
+                grid.addWidget(received, n, 1)
+                grid.addWidget(shared, n, 2)
+                self.report_rows.append((r.id, received, shared))
+        else:
+            empty = QLabel("No reports are listed for this meeting.")
+            empty.setProperty("role", "hint")
+            grid.addWidget(empty, 0, 0)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(reports_box)
+        layout.addWidget(self.next_due)
+        layout.addWidget(buttons)
+
+        self.held.dateChanged.connect(lambda *_: self.update_derived())
+        self.second_part.dateChanged.connect(lambda *_: self.update_derived())
+        self.two_parts.toggled.connect(lambda *_: self.update_derived())
+        self.late.toggled.connect(lambda *_: self._late_enabled())
+        if meeting.late_reason:
+            self.late.setChecked(True)
+            index = self.late_reason.findText(meeting.late_reason)
+            self.late_reason.setCurrentIndex(max(index, 0))
+        self.update_derived()
+
+    def held_dates(self) -> list[dt.date]:
+        parts = [from_qdate(self.held.date())]
+        if self.two_parts.isChecked():
+            parts.append(from_qdate(self.second_part.date()))
+        return sorted(parts)
+
+    def update_derived(self) -> None:
+        held = self.held_dates()[-1]
+        if self.due is not None:
+            late = held > self.due.due
+            self.late.setChecked(late)
+            self.late.setEnabled(False)
+            self.timescale.setText(
+                f"Due {uk(self.due.due)}: "
+                + ("out of timescale — give the reason" if late else "in timescale")
+            )
+            self.timescale.setProperty("role", "warning" if late else "ok")
+        else:
+            self.late.setEnabled(True)
+            self.timescale.setText(
+                "The record does not say what started this meeting's clock, so no due date: "
+                "tick 'Out of timescale' if it was late."
+            )
+            self.timescale.setProperty("role", "hint")
+        self.timescale.style().unpolish(self.timescale)
+        self.timescale.style().polish(self.timescale)
+        self._late_enabled()
+        nxt = next_due_after_held(self.ctx, self.detail, self.meeting.id, held)
+        if nxt is None:
+            self.next_due.setText("Next meeting due: none (the case closes or has no clock)")
+        else:
+            self.next_due.setText(f"Next meeting due: {uk(nxt.due)} ({nxt.label})")
+            self.next_due.setToolTip(nxt.explanation)
+
+    def _late_enabled(self) -> None:
+        late = self.late.isChecked()
+        self.late_reason.setEnabled(late)
+        self.late_note.setEnabled(late)
+
+    def outcome_value(self) -> Outcome:
+        late = self.late.isChecked()
+        return Outcome(
+            parts=self.held_dates(),
+            participation=self.participation.currentData()
+            if self.meeting.process == "lac"
+            else None,
+            quorate=self.quorate.isChecked(),
+            outcome=self.outcome.currentText().strip() or None,
+            late_reason_id=self.late_reason.currentData() if late else None,
+            late_reason_note=self.late_note.text().strip() or None if late else None,
+            decisions_issued=self.decisions.value(),
+            minutes_distributed=self.minutes.value(),
+            reports=[
+                ReportUpdate(rid, received.value(), shared.value())
+                for rid, received, shared in self.report_rows
+            ],
+        )
+
+    def save(self) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                record_outcome(
+                    s,
+                    self.meeting.id,
+                    self.outcome_value(),
+                    late=self.late.isChecked(),
+                    as_of=self.ctx.as_of,
+                    expected_version=self.meeting.version,
+                )
+        except ReviewdeskError as exc:
+            prompts().error(self, str(exc))
+            return
+        self.accept()

@@ -1,0 +1,27 @@
+"""Due dates for the pages, from ``reviewdesk.casedues`` with the rules and calendar in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reviewdesk.casedues import MeetingDue, child_dues, next_due_if_held
+from reviewdesk.queries import ChildDetail
+from ui.context import AppContext
+
+DueItem = MeetingDue
+
+
+def due_items(ctx: AppContext, detail: ChildDetail) -> list[MeetingDue]:
+    """Every due date of the child's meetings, oldest first."""
+    with ctx.db.session() as s:
+        return child_dues(s, detail.id, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of)
+
+
+def next_due_after_held(
+    ctx: AppContext, detail: ChildDetail, meeting_id: int, held: dt.date
+) -> MeetingDue | None:
+    """The next meeting's due date if ``meeting_id`` is recorded as held on ``held``."""
+    with ctx.db.session() as s:
+        return next_due_if_held(
+            s, meeting_id, held, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of
+        )

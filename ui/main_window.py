@@ -1,0 +1,320 @@
+"""The main window: navigation on the left, one page at a time, menus and a status bar.
+
+Its size, position and splitter state are remembered between runs (QSettings).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import __version__
+from ui.context import ROLE_LABEL, AppContext
+from ui.models.case_model import uk
+from ui.pages import Page
+from ui.prompts import prompts
+
+PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
+    ) -> None:
+        """``background``: load long lists off the UI thread (the real window; tests and the
+        smoke check load synchronously)."""
+        super().__init__()
+        from ui.pages.cases import CasesPage
+        from ui.pages.dashboard import DashboardPage
+        from ui.pages.diary import DiaryPage
+        from ui.pages.settings import SettingsPage
+        from ui.pages.workload import WorkloadPage
+
+        self.ctx = ctx
+        self.settings = settings or QSettings()
+        council = ctx.council_name()
+        self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
+        self.setAccessibleName("reviewdesk main window")
+
+        self.dashboard = DashboardPage(ctx, background=background)
+        self.cases = CasesPage(ctx, background=background)
+        self.diary = DiaryPage(ctx)
+        self.workload = WorkloadPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.pages: list[Page] = [
+            self.dashboard,
+            self.cases,
+            self.diary,
+            self.workload,
+            self.settings_page,
+        ]
+        self.dashboard.open_cases.connect(self._open_case_list)
+        self.dashboard.open_child.connect(self.open_child)
+        self.diary.open_child.connect(self.open_child)
+        self.workload.open_cases.connect(self._open_case_list)
+        self.settings_page.calendar_changed.connect(self._calendar_changed)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for n, name in enumerate(PAGE_NAMES, start=1):
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name} (Ctrl+{n})")
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            page.setAccessibleName(f"{page.title} page")
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(16, 10, 16, 6)
+        holder_layout.addWidget(self.stack)
+        row.addWidget(holder, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_layout()
+        self.nav.setCurrentRow(0)
+
+    # --- menus ----------------------------------------------------------------------------
+    def _action(self, text: str, shortcut, slot, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.refresh_action = self._action(
+            "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh_all, tip="Reload the data"
+        )
+        file_menu.addAction(self.refresh_action)
+        self.demo_action = self._action(
+            "Create &demo authority…", None, self.offer_demo, tip="Fill an empty database"
+        )
+        self.demo_action.setEnabled(self.ctx.can_edit_settings)
+        file_menu.addAction(self.demo_action)
+        self.import_action = self._action(
+            "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
+        )
+        self.import_action.setEnabled(self.ctx.can_edit_settings)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+
+        view = bar.addMenu("&View")
+        self.page_actions = []
+        for n, name in enumerate(PAGE_NAMES):
+            action = self._action(
+                f"&{name}", f"Ctrl+{n + 1}", lambda _c=False, i=n: self.nav.setCurrentRow(i)
+            )
+            self.page_actions.append(action)
+            view.addAction(action)
+        view.addSeparator()
+        self.find_action = self._action(
+            "&Find a child…", QKeySequence.StandardKey.Find, self.focus_search
+        )
+        view.addAction(self.find_action)
+
+        diary = bar.addMenu("&Diary")
+        diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
+        diary.addAction(self._action("&Next week", "Alt+Right", self._next_week))
+        diary.addAction(self._action("&This week", "Alt+Home", self._this_week))
+
+        documents = bar.addMenu("D&ocuments")
+        for text, kind, shortcut in (
+            ("&Weekly schedule (the diary's week)", "weekly", "Ctrl+P"),
+            ("&Packs for the diary's week", "packs", None),
+            ("Work&load list", "workload", None),
+            ("&Timeliness report (last 12 months)", "timeliness", None),
+        ):
+            documents.addAction(
+                self._action(text, shortcut, lambda _c=False, k=kind: self.print_document(k))
+            )
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action(
+                "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self.shortcuts
+            )
+        )
+        help_menu.addAction(self._action("&About reviewdesk", None, self.about))
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.db_label = QLabel(f"Database: {self.ctx.database_label()}")
+        self.db_label.setAccessibleName("Database in use")
+        warnings = list(getattr(self.ctx.db, "warnings", []) or [])
+        if warnings:
+            self.db_label.setText(f"⚠ Database: {self.ctx.database_label()}")
+            self.db_label.setToolTip("\n".join(warnings))
+        self.user_label = QLabel(f"{self.ctx.db.username} — {ROLE_LABEL[self.ctx.role]}")
+        self.user_label.setAccessibleName("Signed-in user and role")
+        self.as_of_label = QLabel(f"As of {uk(self.ctx.as_of)}")
+        self.as_of_label.setAccessibleName("As-of date")
+        self.calendar_label = QLabel()
+        self._calendar_status()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.calendar_label)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.as_of_label)
+
+    def _calendar_status(self) -> None:
+        self.calendar_label.setText(f"Bank holidays: {self.ctx.region_label()}")
+        self.calendar_label.setAccessibleName("Working-day calendar in use")
+
+    # --- pages ----------------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        page = self.pages[index]
+        self.stack.setCurrentWidget(page)
+        page.ensure_loaded()
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()
+
+    def refresh_all(self) -> None:
+        for page in self.pages:
+            if page._loaded or page is self.current_page():
+                page._loaded = True
+                page.refresh()
+
+    def load_initial_data(self) -> None:
+        """Load the pages people look at first (the smoke check calls this too)."""
+        self.dashboard.ensure_loaded()
+        self.cases.ensure_loaded()
+
+    def focus_search(self) -> None:
+        self.show_page(1)
+        self.cases.show_list()
+        self.cases.list.search.setFocus()
+        self.cases.list.search.selectAll()
+
+    def open_child(self, child_id: int) -> None:
+        self.show_page(1)
+        self.cases.open_child(child_id)
+
+    def _open_case_list(self, child_ids, caption: str) -> None:
+        self.show_page(1)
+        self.cases.show_list()
+        self.cases.list.show_only(child_ids, caption)
+
+    def _prev_week(self) -> None:
+        self.show_page(2)
+        self.diary.move_weeks(-1)
+
+    def _next_week(self) -> None:
+        self.show_page(2)
+        self.diary.move_weeks(1)
+
+    def _this_week(self) -> None:
+        self.show_page(2)
+        self.diary.go_to(self.ctx.as_of)
+
+    def _calendar_changed(self) -> None:
+        self.ctx.reload_calendar()
+        self._calendar_status()
+        self.refresh_all()
+
+    def shortcuts(self) -> None:
+        prompts().info(
+            self,
+            "Ctrl+1 … Ctrl+5  Dashboard, Cases, Diary, Workload, Settings\n"
+            "Ctrl+F  Find a child\n"
+            "Alt+Left / Alt+Right / Alt+Home  Previous, next, this week in the diary\n"
+            "Ctrl+I  Import from 903 or CIN census files\n"
+            "Ctrl+P  Weekly schedule for the diary's week\n"
+            "F5  Refresh\n"
+            "Enter or double-click  Open the selected child or meeting",
+        )
+
+    def about(self) -> None:
+        from ui.errors import log_path
+
+        prompts().info(
+            self,
+            f"reviewdesk {__version__}\n\nStatutory reviews and child protection conferences: "
+            "due dates, flags, scheduling and packs.\n\n"
+            f"Problems are logged in {log_path()}",
+        )
+
+    def print_document(self, kind: str) -> None:
+        from ui.documents import make_document
+
+        options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
+        make_document(self, self.ctx, kind, **options)
+
+    def import_data(self) -> None:
+        from ui.dialogs.import_dialog import ImportDialog
+
+        if not self.ctx.can_edit_settings:
+            return
+        dialog = ImportDialog(self.ctx, self)
+        prompts().run_dialog(dialog)
+        if dialog.result_value is not None and getattr(dialog.result_value, "written", False):
+            self.refresh_all()
+
+    def offer_demo(self) -> None:
+        from ui.first_run import offer_demo
+
+        if offer_demo(self, self.ctx, ask=False):
+            self.refresh_all()
+
+    # --- layout memory --------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        columns = self.settings.value("cases/columns")
+        if isinstance(columns, QByteArray):
+            self.cases.list.table.horizontalHeader().restoreState(columns)
+        by = self.settings.value("diary/by")
+        if by in ("chair", "room"):
+            self.diary.by.setCurrentIndex(self.diary.by.findData(by))
+
+    def save_layout(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue(
+            "cases/columns", self.cases.list.table.horizontalHeader().saveState()
+        )
+        self.settings.setValue("diary/by", self.diary.by.currentData())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "PAGE_NAMES"]

@@ -1,0 +1,160 @@
+"""The diary's week: one row per chair (or room), one column per day, the meetings in each
+cell. Non-working days are shaded and named; double bookings are marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from reviewdesk.queries import DiaryEntry
+from reviewdesk.scheduling import Booking, double_booked
+from ui import theme
+from ui.models import ROOT, IdRole, SortRole
+
+UNASSIGNED = "Not allocated"
+
+
+def week_start(d: dt.date) -> dt.date:
+    return d - dt.timedelta(days=d.weekday())
+
+
+class DiaryWeekModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.days: list[dt.date] = []
+        self.resources: list[tuple[int | None, str]] = []
+        self.cells: dict[tuple[int, int], list[DiaryEntry]] = {}
+        self.clashes: dict[int, list[str]] = {}
+        self.non_working: dict[dt.date, str] = {}
+        self.by = "chair"
+        self.today: dt.date | None = None
+
+    def set_week(
+        self,
+        monday: dt.date,
+        entries: list[DiaryEntry],
+        resources: list[tuple[int, str]],
+        *,
+        by: str,
+        calendar,
+    ) -> None:
+        """Lay out the week's entries; ``by`` is "chair" or "room"."""
+        self.beginResetModel()
+        self.by = by
+        days = [monday + dt.timedelta(days=i) for i in range(7)]
+        used_weekend = {e.day for e in entries if e.day.weekday() >= 5}
+        self.days = [d for d in days if d.weekday() < 5 or d in used_weekend]
+        self.non_working = {}
+        for d in self.days:
+            if not calendar.is_working_day(d):
+                self.non_working[d] = calendar.non_working_reason(d) or "Not a working day"
+        key = (lambda e: e.chair_id) if by == "chair" else (lambda e: e.room_id)
+        names = dict(resources)
+        in_week = {key(e) for e in entries}
+        rows = [(rid, name) for rid, name in resources if rid in in_week]
+        rows += [(rid, name) for rid, name in resources if rid not in in_week]
+        if None in in_week:
+            rows.append((None, UNASSIGNED))
+        for rid in in_week - set(names) - {None}:  # inactive staff/rooms still booked
+            name = next((e.chair if by == "chair" else e.room) for e in entries if key(e) == rid)
+            rows.append((rid, name))
+        self.resources = rows
+        row_of = {rid: n for n, (rid, _name) in enumerate(rows)}
+        col_of = {d: n for n, d in enumerate(self.days)}
+        self.cells = {}
+        for e in entries:
+            if e.day in col_of:
+                self.cells.setdefault((row_of[key(e)], col_of[e.day]), []).append(e)
+        bookings = [
+            Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
+            for e in entries
+            if e.status == "booked" or e.status == "held"
+        ]
+        self.clashes = {
+            mid: sorted({c.resource for c in found})
+            for mid, found in double_booked(bookings).items()
+        }
+        self.endResetModel()
+
+    def entries_at(self, row: int, column: int) -> list[DiaryEntry]:
+        return self.cells.get((row, column), [])
+
+    def clash_count(self) -> int:
+        return len(self.clashes)
+
+    # --- Qt model API ---------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.resources)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.days)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.days):
+                return None
+            d = self.days[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                text = d.strftime("%a %d/%m/%Y")
+                reason = self.non_working.get(d) or ("Today" if d == self.today else "")
+                return f"{text}\n{reason}"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.non_working.get(d)
+            return None
+        if not 0 <= section < len(self.resources):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.resources[section][1]
+        return None
+
+    def _text(self, e: DiaryEntry) -> str:
+        time = e.start.strftime("%H:%M") if e.start else "All day"
+        other = e.room if self.by == "chair" else e.chair
+        line = f"{time} {e.child_name} — {e.type_label}"
+        if other:
+            line += f"\n      {other}"
+        if e.meeting_id in self.clashes:
+            line += "\n      ⚠ double booked: " + ", ".join(self.clashes[e.meeting_id])
+        return line
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        if not (0 <= index.row() < len(self.resources) and 0 <= index.column() < len(self.days)):
+            return None
+        entries = self.entries_at(index.row(), index.column())
+        day = self.days[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = "\n".join(self._text(e) for e in entries)
+            if not entries and day in self.non_working:
+                return self.non_working[day]
+            return text
+        if role == SortRole:
+            return len(entries)
+        if role == IdRole:
+            return entries[0].meeting_id if entries else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not entries:
+                return self.non_working.get(day)
+            return "\n\n".join(
+                f"{e.child_name}: {e.type_label}\n{e.day:%d/%m/%Y} "
+                f"{e.start.strftime('%H:%M') if e.start else ''} ({e.minutes} min)\n"
+                f"Chair: {e.chair or '—'}\nRoom: {e.room or '—'}\nClerk: {e.clerk or '—'}"
+                for e in entries
+            )
+        if role == Qt.ItemDataRole.BackgroundRole:
+            dark = theme.is_dark()
+            if any(e.meeting_id in self.clashes for e in entries):
+                return QBrush(theme.CLASH_DARK if dark else theme.CLASH_LIGHT)
+            if day in self.non_working:
+                return QBrush(theme.CLOSED_DARK if dark else theme.CLOSED_LIGHT)
+        if role == Qt.ItemDataRole.ForegroundRole and not entries and day in self.non_working:
+            return QBrush(theme.text_colour("amber"))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return "; ".join(self._text(e).replace("\n", " ") for e in entries) or "free"
+        return None

@@ -1,0 +1,215 @@
+"""Cases: the searchable, sortable list of children, and each child's page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import queries
+from reviewdesk.queries import CaseFilter
+from ui.context import AppContext
+from ui.models.case_model import CaseListModel
+from ui.pages import Page, label
+from ui.tasks import run_in_background
+
+SEARCH_DELAY_MS = 200
+
+
+class CaseListView(QWidget):
+    """Search box, filters, and the table; emits ``open_child(id)`` on double-click/Enter."""
+
+    open_child = Signal(int)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
+        self.model.busy.connect(self._busy)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name or ID…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search cases")
+        self.process = QComboBox()
+        self.process.setAccessibleName("Process filter")
+        for text, value in (("All processes", None), ("Looked after", "lac"), ("CP", "cp")):
+            self.process.addItem(text, value)
+        self.team = QComboBox()
+        self.team.setAccessibleName("Team filter")
+        self.open_only = QComboBox()
+        self.open_only.setAccessibleName("Open or all cases")
+        self.open_only.addItem("Open cases", True)
+        self.open_only.addItem("All children", False)
+        self.count = label("", "hint")
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Case list")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((220, 90, 190, 170, 80, 100, 110)):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        for combo in (self.process, self.team, self.open_only):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.process, 1)
+        top.addWidget(self.team, 1)
+        top.addWidget(self.open_only, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label("Cases", "title"))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+    def load(self) -> None:
+        self._fill_teams()
+        self.apply_filter(force=True)
+        self.load_next_dues()
+
+    def load_next_dues(self) -> None:
+        """Work out every open case's next due date (the engine over the whole register):
+        in the background in the window, at once in tests and the smoke check."""
+        from ui.models.case_model import load_next_dues
+
+        if not self.model.background:
+            self.model.set_next_dues(load_next_dues(self.ctx.db, self.ctx.as_of))
+            return
+        db, as_of = self.ctx.db, self.ctx.as_of
+        self._dues_task = run_in_background(
+            lambda _p: load_next_dues(db, as_of), on_success=self.model.set_next_dues
+        )
+
+    def _fill_teams(self) -> None:
+        current = self.team.currentData()
+        self.team.blockSignals(True)
+        self.team.clear()
+        self.team.addItem("All teams", None)
+        with self.ctx.db.session() as s:
+            for tid, name in queries.teams(s):
+                self.team.addItem(name, tid)
+        index = self.team.findData(current)
+        self.team.setCurrentIndex(max(index, 0))
+        self.team.blockSignals(False)
+
+    def current_filter(self) -> CaseFilter:
+        return CaseFilter(
+            text=self.search.text().strip(),
+            process=self.process.currentData(),
+            team_id=self.team.currentData(),
+            open_only=bool(self.open_only.currentData()),
+            child_ids=self.model.case_filter.child_ids,
+        )
+
+    def apply_filter(self, force: bool = False) -> None:
+        self._debounce.stop()
+        filt = self.current_filter()
+        if force:
+            self.model._filter = filt
+            self.model.reload()
+        else:
+            self.model.set_filter(filt)
+
+    def show_only(self, child_ids: frozenset[int] | None, caption: str = "") -> None:
+        """Narrow the list to the given children (a dashboard tile), or widen it again."""
+        self.model._filter = CaseFilter(child_ids=child_ids)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.open_only.blockSignals(True)
+        self.open_only.setCurrentIndex(1 if child_ids is not None else 0)
+        self.open_only.blockSignals(False)
+        self._caption = caption
+        self.apply_filter(force=True)
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.count.setText("Loading…")
+        self.table.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        noun = "child" if n == 1 else "children"
+        extra = f" — {self._caption}" if getattr(self, "_caption", "") else ""
+        if n == 0:
+            self.count.setText("No children match." + extra)
+        else:
+            self.count.setText(f"{n:,} {noun}{extra}")
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_child.emit(self.model.child_id(index.row()))
+
+
+class CasesPage(Page):
+    title = "Cases"
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
+        super().__init__(parent)
+        from ui.pages.child import ChildPage
+
+        self.ctx = ctx
+        self.stack = QStackedWidget()
+        self.list = CaseListView(ctx, background=background)
+        self.child = ChildPage(ctx)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.child)
+        self.list.open_child.connect(self.open_child)
+        self.child.back.connect(self.show_list)
+        self.child.changed.connect(self._child_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+
+    def refresh(self) -> None:
+        self.list.load()
+        if self.stack.currentWidget() is self.child:
+            self.child.refresh()
+
+    def open_child(self, child_id: int) -> None:
+        self.ensure_loaded()
+        self.child.show_child(child_id)
+        self.stack.setCurrentWidget(self.child)
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.list)
+        self.list.table.setFocus()
+
+    def _child_changed(self) -> None:
+        self.list.model.reload()
+        self.list.load_next_dues()

@@ -1,0 +1,247 @@
+"""A child's page: who they are, the timeline of their care and meetings, and why each
+due date is what it is. Booking and recording start here."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import queries
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.queries import ChildDetail
+from ui.context import AppContext
+from ui.duedates import due_items
+from ui.models.case_model import uk
+from ui.models.timeline_model import TimelineModel, build_rows
+from ui.pages import Page, label
+from ui.prompts import prompts
+
+
+class ChildPage(Page):
+    back = Signal()
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.child_id: int | None = None
+        self.detail: ChildDetail | None = None
+        self.dues = None
+
+        self.back_button = QPushButton("← Back to cases")
+        self.back_button.setAccessibleName("Back to the case list")
+        self.back_button.clicked.connect(self.back.emit)
+        self.heading = label("", "title")
+        self.facts = label("", "hint", wrap=True)
+
+        self.book_button = QPushButton("Book meeting…")
+        self.reschedule_button = QPushButton("Reschedule…")
+        self.cancel_button = QPushButton("Cancel meeting…")
+        self.record_button = QPushButton("Record outcome…")
+        self.pack_button = QPushButton("Print pack…")
+        for button, name in (
+            (self.book_button, "Book a meeting for this child"),
+            (self.reschedule_button, "Reschedule the selected meeting"),
+            (self.cancel_button, "Cancel the selected meeting"),
+            (self.record_button, "Record the outcome of the selected meeting"),
+            (self.pack_button, "Print the pack for the selected meeting"),
+        ):
+            button.setAccessibleName(name)
+        self.book_button.clicked.connect(self.book)
+        self.reschedule_button.clicked.connect(self.reschedule)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.record_button.clicked.connect(self.record)
+        self.pack_button.clicked.connect(self.print_pack)
+
+        self.model = TimelineModel(self)
+        self.table = QTableView()
+        self.table.setAccessibleName("Timeline of care and meetings")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((95, 190, 95, 95, 95, 120)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
+        self.table.doubleClicked.connect(lambda _i: self._default_action())
+
+        self.explanation = QTextBrowser()
+        self.explanation.setAccessibleName("How the due dates were worked out")
+        self.explanation.setOpenLinks(False)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.back_button)
+        actions.addStretch(1)
+        for button in (
+            self.book_button,
+            self.reschedule_button,
+            self.cancel_button,
+            self.record_button,
+            self.pack_button,
+        ):
+            actions.addWidget(button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(label("How the due dates were worked out", "subtitle"))
+        below_layout.addWidget(self.explanation)
+        splitter.addWidget(below)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([420, 300])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(actions)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.facts)
+        layout.addWidget(splitter, 1)
+
+    # --- loading --------------------------------------------------------------------------
+    def show_child(self, child_id: int) -> None:
+        self.child_id = child_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.child_id is None:
+            return
+        with self.ctx.db.session() as s:
+            self.detail = queries.child_detail(s, self.child_id)
+        if self.detail is None:
+            self.heading.setText("This child is no longer on the register")
+            self.model.set_rows([])
+            return
+        d = self.detail
+        self.dues = due_items(self.ctx, d)
+        self.heading.setText(d.name)
+        facts = [f"ID {d.local_id}"]
+        if d.dob:
+            facts.append(f"born {uk(d.dob)}")
+        elif d.expected_delivery:
+            facts.append(f"unborn, expected {uk(d.expected_delivery)}")
+        if d.team:
+            facts.append(f"team {d.team}")
+        if d.social_worker:
+            facts.append(f"social worker {d.social_worker}")
+        self.facts.setText(" · ".join(facts))
+        self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of))
+        self._show_explanations()
+        self._selection()
+
+    def _show_explanations(self) -> None:
+        if not self.dues:
+            self.explanation.setPlainText("Nothing is due for this child.")
+            return
+        lines = [
+            f"<p><b>{d.label}</b> due {uk(d.due)}"
+            + (f", book by {uk(d.book_by)}" if d.book_by else "")
+            + f"{' — held ' + uk(d.held) if d.held else ''}"
+            + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
+            for d in self.dues
+        ]
+        self.explanation.setHtml("".join(lines))
+
+    # --- actions --------------------------------------------------------------------------
+    def selected_meeting(self):
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.detail is None:
+            return None
+        meeting_id = self.model.row_at(rows[0].row()).meeting_id
+        return next((m for m in self.detail.meetings if m.id == meeting_id), None)
+
+    def _selection(self) -> None:
+        m = self.selected_meeting()
+        booked = m is not None and m.status == MeetingStatus.BOOKED.value
+        self.book_button.setEnabled(self.ctx.can_book and self.detail is not None)
+        self.reschedule_button.setEnabled(self.ctx.can_book and booked)
+        self.cancel_button.setEnabled(self.ctx.can_book and booked)
+        self.record_button.setEnabled(
+            self.ctx.can_record and m is not None and m.status != MeetingStatus.CANCELLED.value
+        )
+        self.pack_button.setEnabled(m is not None)
+
+    def _default_action(self) -> None:
+        if self.record_button.isEnabled():
+            self.record()
+
+    def book(self) -> None:
+        from ui.dialogs.booking import BookingDialog
+
+        if self.detail is None or not self.ctx.can_book:
+            return
+        dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, parent=self)
+        if prompts().run_dialog(dialog):
+            self._after_change()
+
+    def reschedule(self) -> None:
+        from ui.dialogs.booking import BookingDialog
+
+        m = self.selected_meeting()
+        if m is None or self.detail is None or not self.ctx.can_book:
+            return
+        dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, meeting=m, parent=self)
+        if prompts().run_dialog(dialog):
+            self._after_change()
+
+    def cancel(self) -> None:
+        from reviewdesk.meetings import cancel_meeting
+
+        m = self.selected_meeting()
+        if m is None or not self.ctx.can_book:
+            return
+        reason = prompts().text(self, "Cancel meeting", "Why is this meeting cancelled?")
+        if reason is None:
+            return
+        if not reason.strip():
+            prompts().error(self, "Give a reason for cancelling the meeting.")
+            return
+        try:
+            with self.ctx.db.session() as s:
+                cancel_meeting(s, m.id, reason, expected_version=m.version)
+        except ReviewdeskError as exc:
+            prompts().error(self, str(exc))
+            self.refresh()
+            return
+        self._after_change()
+
+    def record(self) -> None:
+        from ui.dialogs.recording import RecordingDialog
+
+        m = self.selected_meeting()
+        if m is None or self.detail is None or not self.ctx.can_record:
+            return
+        dialog = RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self)
+        if prompts().run_dialog(dialog):
+            self._after_change()
+
+    def print_pack(self) -> None:
+        from ui.documents import make_document
+
+        m = self.selected_meeting()
+        if m is not None:
+            make_document(self, self.ctx, "pack", meeting_id=m.id)
+
+    def _after_change(self) -> None:
+        self.refresh()
+        self.changed.emit()

@@ -1,0 +1,299 @@
+"""Dashboard: the flags as RAG-coloured counts (each opening the list behind it), this
+week's meetings, and timeliness month by month.
+
+Flags and measures come from other parts of the core; until they are installed the page
+says so rather than showing made-up numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import queries
+from ui.context import AppContext, optional_module
+from ui.models.diary_model import week_start
+from ui.pages import Page, label
+from ui.tasks import run_in_background
+from ui.widgets_chart import MonthFigure, TimelinessChart
+
+WEEK_ROWS = 200
+
+#: Tiles that are red (not amber) when anything is in them.
+RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
+
+#: The measures rows the chart adds together: meetings held, and held in timescale.
+TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
+
+#: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each tile counts, by child.
+TILE_CODES: dict[str, frozenset[str]] = {
+    "overdue": frozenset({"overdue"}),
+    "due_soon_unbooked": frozenset({"due_soon_unbooked"}),
+    "late_reports": frozenset({"report_overdue", "report_late", "report_not_shared"}),
+    "minutes_overdue": frozenset({"minutes_overdue", "decisions_overdue"}),
+    "out_of_timescale_month": frozenset({"overdue", "booked_after_due", "late_no_reason"}),
+}
+
+#: The dashboard's tiles: flag key, title, and what the number counts.
+TILES: tuple[tuple[str, str], ...] = (
+    ("overdue", "Overdue"),
+    ("due_soon_unbooked", "Due soon, not booked"),
+    ("late_reports", "Late reports"),
+    ("minutes_overdue", "Minutes overdue"),
+    ("out_of_timescale_month", "Out of timescale this month"),
+)
+
+
+class DashboardPage(Page):
+    title = "Dashboard"
+    open_cases = Signal(object, str)
+    open_child = Signal(int)
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.background = background
+        self._tasks: list = []
+        self.tiles: dict[str, QPushButton] = {}
+        self.tile_children: dict[str, frozenset[int]] = {}
+        tiles = QGridLayout()
+        tiles.setSpacing(10)
+        for n, (key, title) in enumerate(TILES):
+            button = QPushButton(f"{title}\n—")
+            button.setProperty("role", "tile")
+            button.setProperty("rag", "none")
+            button.setAccessibleName(title)
+            button.clicked.connect(lambda _c=False, k=key: self._open_tile(k))
+            self.tiles[key] = button
+            tiles.addWidget(button, 0, n)
+        self.flags_note = label("", "hint", wrap=True)
+
+        self.week_title = label("This week's meetings", "subtitle")
+        self.week_table = QTableWidget(0, 6)
+        self.week_table.setAccessibleName("This week's meetings")
+        self.week_table.setHorizontalHeaderLabels(
+            ["Day", "Time", "Child", "Meeting", "Chair", "Room"]
+        )
+        self.week_table.verticalHeader().setVisible(False)
+        self.week_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.week_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.week_table.setAlternatingRowColors(True)
+        header = self.week_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.week_table.cellDoubleClicked.connect(self._open_meeting)
+        self.week_empty = label("No meetings are booked this week.", "empty")
+
+        self.chart_title = label("Held in timescale, month by month", "subtitle")
+        self.chart = TimelinessChart()
+
+        left = QVBoxLayout()
+        left.addWidget(self.week_title)
+        left.addWidget(self.week_table, 1)
+        left.addWidget(self.week_empty)
+        right = QVBoxLayout()
+        right.addWidget(self.chart_title)
+        right.addWidget(self.chart, 1)
+        lower = QHBoxLayout()
+        lower.addLayout(left, 3)
+        lower.addSpacing(12)
+        lower.addLayout(right, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = label("Dashboard", "title")
+        layout.addWidget(self.heading)
+        layout.addLayout(tiles)
+        layout.addWidget(self.flags_note)
+        layout.addLayout(lower, 1)
+        self._week_ids: list[int] = []
+
+    def refresh(self) -> None:
+        council = self.ctx.council_name()
+        self.heading.setText(f"Dashboard — {council}" if council else "Dashboard")
+        self._refresh_flags()
+        self._refresh_week()
+        self._refresh_chart()
+
+    # --- flags ----------------------------------------------------------------------------
+    def _refresh_flags(self) -> None:
+        if not self.background:
+            self._show_flags(self._flag_children())
+            return
+        for key, title in TILES:
+            self.tiles[key].setText(f"{title}\n…")
+        self.flags_note.setText("Working out the flags…")
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._flag_children(),
+                on_success=self._show_flags,
+                on_failure=self._background_failed,
+            )
+        )
+
+    def _background_failed(self, exc: BaseException) -> None:
+        from ui.errors import friendly_message
+
+        self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
+
+    def _show_flags(self, counts: dict[str, frozenset[int]] | None) -> None:
+        if counts is None:
+            for key, title in TILES:
+                self._set_tile(key, title, None)
+            self.flags_note.setText(
+                "No flags computed yet: the flags part of reviewdesk is not installed in this "
+                "version, so no counts are shown."
+            )
+            return
+        self.tile_children = counts
+        for key, title in TILES:
+            self._set_tile(key, title, len(counts.get(key, ())))
+        self.flags_note.setText("Select a tile to see the children behind it.")
+
+    def _flag_children(self) -> dict[str, frozenset[int]] | None:
+        """Children behind each tile, from ``reviewdesk.flags``; None when not installed."""
+        flags = optional_module("reviewdesk.flags")
+        compute = getattr(flags, "compute_flags", None) if flags else None
+        if compute is None:
+            return None
+        with self.ctx.db.session() as s:
+            found = compute(s, as_of=self.ctx.as_of)
+        month = (self.ctx.as_of.year, self.ctx.as_of.month)
+        children: dict[str, set[int]] = {key: set() for key, _title in TILES}
+        for flag in found:
+            if flag.child_id is None:
+                continue
+            for key, codes in TILE_CODES.items():
+                if flag.code not in codes:
+                    continue
+                if key == "out_of_timescale_month" and (
+                    flag.date is None or (flag.date.year, flag.date.month) != month
+                ):
+                    continue
+                children[key].add(flag.child_id)
+        return {k: frozenset(v) for k, v in children.items()}
+
+    def _set_tile(self, key: str, title: str, count: int | None) -> None:
+        button = self.tiles[key]
+        if count is None:
+            button.setText(f"{title}\nnot available")
+            rag = "none"
+        else:
+            button.setText(f"{title}\n{count:,}")
+            rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
+        button.setProperty("rag", rag)
+        button.setEnabled(count is not None)
+        button.setAccessibleDescription(button.text().replace("\n", ": "))
+        button.style().unpolish(button)
+        button.style().polish(button)
+
+    def _open_tile(self, key: str) -> None:
+        children = self.tile_children.get(key)
+        if children is not None:
+            title = dict(TILES)[key]
+            self.open_cases.emit(children, title.lower())
+
+    # --- this week ------------------------------------------------------------------------
+    def _refresh_week(self) -> None:
+        monday = week_start(self.ctx.as_of)
+        with self.ctx.db.session() as s:
+            entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
+        total = len(entries)
+        entries = entries[:WEEK_ROWS]
+        more = (
+            f", the first {WEEK_ROWS} of {total:,} shown; the Diary has all"
+            if total > WEEK_ROWS
+            else ""
+        )
+        self.week_title.setText(f"This week's meetings (from {monday:%a %d/%m/%Y}{more})")
+        self.week_table.setRowCount(len(entries))
+        self._week_ids = []
+        for row, e in enumerate(entries):
+            values = (
+                e.day.strftime("%a %d/%m/%Y"),
+                e.start.strftime("%H:%M") if e.start else "",
+                e.child_name,
+                e.type_label + ("" if e.status == "booked" else f" ({e.status})"),
+                e.chair or "—",
+                e.room or "—",
+            )
+            for col, value in enumerate(values):
+                self.week_table.setItem(row, col, QTableWidgetItem(value))
+            self._week_ids.append(e.child_id)
+        self.week_table.setVisible(bool(entries))
+        self.week_empty.setVisible(not entries)
+
+    def _open_meeting(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self._week_ids):
+            self.open_child.emit(self._week_ids[row])
+
+    # --- chart ----------------------------------------------------------------------------
+    def _refresh_chart(self) -> None:
+        if not self.background:
+            self._show_chart(self._chart_figures())
+            return
+        self.chart.empty_text = "Working out the figures…"
+        self.chart.set_figures([], None)
+        self._tasks.append(
+            run_in_background(
+                lambda _p: self._chart_figures(),
+                on_success=self._show_chart,
+                on_failure=lambda exc: self._show_chart(
+                    ([], None, "The figures could not be worked out.")
+                ),
+            )
+        )
+
+    def _show_chart(self, result) -> None:
+        figures, target, empty_text = result
+        self.chart.empty_text = empty_text
+        self.chart.set_figures(figures, target)
+
+    def _chart_figures(self) -> tuple[list[MonthFigure], float | None, str]:
+        """Monthly timeliness from ``reviewdesk.measures`` (no widgets: runs on any thread)."""
+        measures = optional_module("reviewdesk.measures")
+        compute = getattr(measures, "compute_measures", None) if measures else None
+        if compute is None:
+            return (
+                [],
+                None,
+                "No timeliness figures yet: the measures part of reviewdesk is not installed.",
+            )
+        end = self.ctx.as_of
+        start = dt.date(end.year - 1, end.month, 1)
+        with self.ctx.db.session() as s:
+            report = compute(s, start=start, end=end)
+        rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
+        figures = []
+        for i, month in enumerate(report.months):
+            held = sum(r.cells[i].denominator or 0 for r in rows)
+            on_time = sum(r.cells[i].numerator for r in rows)
+            figures.append(
+                MonthFigure(
+                    label=month.strftime("%b %y"),
+                    percent=100.0 * on_time / held if held else None,
+                    count=held,
+                )
+            )
+        targets = [r.target for r in rows if r.target is not None]
+        if not any(f.percent is not None for f in figures):
+            figures = []
+        return (
+            figures,
+            (min(targets) if targets else None),
+            "No meetings were held in these months.",
+        )

@@ -1,0 +1,65 @@
+"""Every modal question the app asks goes through one object, so tests can replace it.
+
+A bare ``exec()`` hangs a headless test run; pages call ``prompts.run_dialog(dialog)`` or
+``prompts.error(...)`` instead, and tests swap in a recorder that answers at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Prompts:
+    """The real, modal implementation."""
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def error(self, parent: QWidget | None, message: str, log: Path | None = None) -> None:
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("reviewdesk")
+        box.setText(message)
+        if log is not None:
+            box.setInformativeText(f"The details were saved to {log} for your IT support.")
+        box.setAccessibleName("Error message")
+        box.exec()
+
+    def info(self, parent: QWidget | None, message: str) -> None:
+        QMessageBox.information(parent, "reviewdesk", message)
+
+    def confirm(self, parent: QWidget | None, question: str) -> bool:
+        answer = QMessageBox.question(parent, "reviewdesk", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_file(self, parent: QWidget | None, title: str, pattern: str) -> str | None:
+        path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
+        return path or None
+
+    def open_document(self, parent: QWidget | None, path) -> None:
+        """Open a PDF in the system's viewer (where it can be previewed and printed)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.info(parent, f"The document was saved as {path}")
+
+    def text(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label)
+        return value if ok else None
+
+
+_current: Prompts = Prompts()
+
+
+def prompts() -> Prompts:
+    return _current
+
+
+def set_prompts(replacement: Prompts) -> Prompts:
+    """Install a replacement (tests); returns the previous one."""
+    global _current
+    previous, _current = _current, replacement
+    return previous

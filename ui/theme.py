@@ -1,0 +1,73 @@
+"""Look and feel: Fusion style, a palette that follows the system's light or dark scheme,
+and the bundled stylesheet (which takes its colours from the palette)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from reviewdesk.paths import resource
+
+#: Fixed accents (readable on light and dark backgrounds).
+RED = QColor("#c62828")
+AMBER = QColor("#ef8f00")
+GREEN = QColor("#2e7d32")
+CLASH_LIGHT = QColor("#fde2e1")
+CLASH_DARK = QColor("#5c2320")
+CLOSED_LIGHT = QColor("#ececec")
+CLOSED_DARK = QColor("#3a3a3a")
+
+
+def text_colour(name: str) -> QColor:
+    """A RAG colour for text, lighter on a dark background so it stays readable."""
+    light = {"red": RED, "amber": AMBER, "green": GREEN}[name]
+    dark = {"red": QColor("#ef5350"), "amber": QColor("#ffb74d"), "green": QColor("#66bb6a")}
+    return dark[name] if is_dark() else light
+
+
+def is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    base, window, text = QColor(30, 30, 32), QColor(43, 43, 46), QColor(230, 230, 230)
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor(38, 38, 41))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, window)
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.ToolTipBase, base)
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(64, 128, 200))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
+    p.setColor(QPalette.ColorRole.Mid, QColor(80, 80, 84))
+    p.setColor(QPalette.ColorRole.Midlight, QColor(60, 60, 64))
+    p.setColor(QPalette.ColorRole.Link, QColor(120, 170, 240))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
+    return p
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion with the system scheme's palette and the bundled stylesheet; re-applied when the
+    system switches between light and dark."""
+    app.setStyle("Fusion")
+    _apply_palette(app)
+    with contextlib.suppress(OSError):  # the window still works with the plain style
+        app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
+    if not app.property("reviewdesk_theme_watch"):
+        app.setProperty("reviewdesk_theme_watch", True)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+
+
+def _apply_palette(app: QApplication) -> None:
+    app.setPalette(dark_palette() if is_dark() else app.style().standardPalette())
