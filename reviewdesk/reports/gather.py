@@ -47,17 +47,17 @@ def ordinal(n: int) -> str:
 
 
 def meeting_title(meeting_type: str, sequence: int | None = None) -> str:
-    """How a meeting is named on paper: 'LAC review (3rd)', 'Initial CP conference'."""
+    """How a meeting is named on paper: 'LAC review (3rd)', 'Initial CP conference',
+    '3rd review CP conference' (a subsequent review, numbered when the number is known)."""
     try:
         kind = MeetingType(meeting_type)
     except ValueError:
         return meeting_type
     if kind is MeetingType.LAC_REVIEW:
         return f"LAC review ({ordinal(sequence)})" if sequence else "LAC review"
-    text = f"{kind.label} CP conference"
     if kind is MeetingType.RCPC_SUBSEQUENT and sequence and sequence > 1:
-        text += f" ({ordinal(sequence)} review)"
-    return text
+        return f"{ordinal(sequence)} review CP conference"
+    return f"{kind.label} CP conference"
 
 
 def process_label(process: str) -> str:

@@ -395,7 +395,7 @@ def _previous(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         ("Meeting", gather.meeting_title(prev.meeting_type, prev.sequence)),
         ("Held", format_uk_long(prev.held_date)),
         ("Chair", prev.chair.name if prev.chair else "Not recorded"),
-        ("Outcome", prev.outcome or "Not recorded"),
+        ("Outcome", _sentence(prev.outcome) if prev.outcome else "Not recorded"),
     ]
     if prev.process == Process.LAC.value:
         code = prev.participation

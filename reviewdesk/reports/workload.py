@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from reviewdesk.codes import MeetingStatus, Process, StaffRole
 from reviewdesk.errors import InvalidInput
 from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
+    FONT,
     GREEN,
     MUTED,
     RED,
@@ -317,6 +319,12 @@ def _iro_section(
         return story
     header = ["Child", "ID", "Process", "Next meeting", "Due", "Booked", "Flags"]
     widths = [0.18, 0.06, 0.065, 0.165, 0.133, 0.133, 0.264]
+    # Local ids vary in length between councils: the ID column takes what the longest needs
+    # (up to 12% of the width), from the flags column.
+    longest = max(pdfmetrics.stringWidth(c.local_id, FONT, 8) for c in iro.children) + 9
+    id_share = min(max(longest / width, widths[1]), 0.12)
+    widths[6] -= id_share - widths[1]
+    widths[1] = id_share
     rows, extra = [], []
     for r, child in enumerate(iro.children, start=1):
         due = uk(child.due)
