@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from reviewdesk.casework import MeetingTimeliness
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
@@ -77,24 +78,40 @@ def _coloured(text: str, colour) -> str:
 
 
 class _Context:
-    """What every pack in one print run shares: rules, calendar, as-of date, styles."""
+    """What every pack in one print run shares: rules, calendar, as-of date, styles, and
+    each meeting's due date and number from the casework bridge."""
 
     def __init__(
-        self, rules: RuleSet, calendar: WorkingCalendar, as_of: dt.date, styles: Styles, width
+        self,
+        rules: RuleSet,
+        calendar: WorkingCalendar,
+        as_of: dt.date,
+        styles: Styles,
+        width: float,
+        timeliness: dict[int, MeetingTimeliness],
     ):
         self.rules = rules
         self.calendar = calendar
         self.as_of = as_of
         self.styles = styles
         self.width = width
+        self.timeliness = timeliness
+
+    def due(self, meeting: Meeting) -> tuple[DueDate | None, bool | None]:
+        t = self.timeliness.get(meeting.id)
+        return (t.due, t.in_timescale) if t is not None else (None, None)
+
+    def title(self, meeting: Meeting) -> str:
+        """'LAC review (3rd)': numbered as the engine counts, not as typed in."""
+        t = self.timeliness.get(meeting.id)
+        sequence = t.sequence if t is not None and t.sequence is not None else meeting.sequence
+        return gather.meeting_title(meeting.meeting_type, sequence)
 
 
 # --- the sections of a pack -----------------------------------------------------------------
 
 
-def _cover(
-    meeting: Meeting, due: tuple[DueDate | None, bool | None], ctx: _Context
-) -> list[Flowable]:
+def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     s, child = ctx.styles, meeting.child
     day = meeting.booked_date
     when = day or ctx.as_of
@@ -104,14 +121,14 @@ def _cover(
         born = f"unborn: expected {format_uk(child.expected_delivery)}"
     else:
         born = "date of birth not recorded"
-    title = gather.meeting_title(meeting.meeting_type, meeting.sequence)
+    title = ctx.title(meeting)
     story: list[Flowable] = [
         Paragraph(esc(child.display_name), s.big),
         Paragraph(f"{esc(child.local_id)} · {esc(born)}", s.muted),
         Spacer(1, 4 * mm),
         Paragraph(esc(title), s.h1),
     ]
-    due_date, in_time = due
+    due_date, in_time = ctx.due(meeting)
     if due_date is None:
         due_text = _coloured("Not known: the record does not say what started the clock", MUTED)
     else:
@@ -392,7 +409,7 @@ def _previous(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         return [heading, Paragraph("No earlier meeting is recorded.", s.muted)]
     prev = max(held, key=lambda m: (m.held_date, m.id))
     facts: list[tuple[str, object]] = [
-        ("Meeting", gather.meeting_title(prev.meeting_type, prev.sequence)),
+        ("Meeting", ctx.title(prev)),
         ("Held", format_uk_long(prev.held_date)),
         ("Chair", prev.chair.name if prev.chair else "Not recorded"),
         ("Outcome", _sentence(prev.outcome) if prev.outcome else "Not recorded"),
@@ -612,9 +629,7 @@ def _checklist(
     ]
 
 
-def _pack(
-    meeting: Meeting, due: tuple[DueDate | None, bool | None], ctx: _Context
-) -> list[Flowable]:
+def _pack(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     day = _meeting_day(meeting)
     deadlines = (
         meeting_deadlines(meeting.meeting_type, day, rules=ctx.rules, calendar=ctx.calendar)
@@ -622,14 +637,14 @@ def _pack(
         else []
     )
     return [
-        *_cover(meeting, due, ctx),
+        *_cover(meeting, ctx),
         PageBreak(),
         *_invitees(meeting, ctx),
         *_reports(meeting, deadlines, ctx),
         keep(*_deadlines(meeting, deadlines, ctx)),
         *_previous(meeting, ctx),
         keep(*_plan(meeting, ctx)),
-        *_checklist(meeting, deadlines, due[0], ctx),
+        *_checklist(meeting, deadlines, ctx.due(meeting)[0], ctx),
     ]
 
 
@@ -681,14 +696,14 @@ def _render(
         invariant=invariant,
         section_label="Pack",
     )
-    ctx = _Context(rules, calendar, as_of, styles, settings.frame_width)
-    views = gather.case_views(
+    timeliness = gather.meeting_timeliness(
         session,
         as_of=as_of,
         rules=rules,
         calendar=calendar,
         child_ids={m.child_id for m in meetings},
     )
+    ctx = _Context(rules, calendar, as_of, styles, settings.frame_width, timeliness)
     story: list[Flowable] = []
     for i, meeting in enumerate(meetings):
         if i:
@@ -696,9 +711,7 @@ def _render(
         day = _meeting_day(meeting)
         label = f"{meeting.child.display_name}, {format_uk(day) if day else 'not booked'}"
         story.append(Section(label))
-        view = views.get(meeting.child_id)
-        due = view.meeting_due.get(meeting.id, (None, None)) if view else (None, None)
-        story += _pack(meeting, due, ctx)
+        story += _pack(meeting, ctx)
     if not meetings:
         story.append(Paragraph(esc(empty), styles.body))
     return build_pdf(story, out, settings, as_of=as_of)

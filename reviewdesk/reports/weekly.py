@@ -98,7 +98,20 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             selectinload(Meeting.room).selectinload(Room.venue),
         )
     ).all()
-    _, calendar = working_context(session)
+    rules, calendar = working_context(session)
+    timeliness = gather.meeting_timeliness(
+        session,
+        as_of=sunday,
+        rules=rules,
+        calendar=calendar,
+        child_ids={m.child_id for m in meetings},
+    )
+
+    def title(m: Meeting) -> str:
+        t = timeliness.get(m.id)
+        sequence = t.sequence if t is not None and t.sequence is not None else m.sequence
+        return gather.meeting_title(m.meeting_type, sequence)
+
     days_off = {}
     for i in range(7):
         day = monday + dt.timedelta(days=i)
@@ -113,7 +126,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             minutes=m.duration_minutes or 0,
             child=m.child.display_name,
             local_id=m.child.local_id,
-            meeting=gather.meeting_title(m.meeting_type, m.sequence),
+            meeting=title(m),
             status=m.status,
             chair=m.chair.name if m.chair else "",
             room=f"{m.room.name}, {m.room.venue.name}" if m.room else "",

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework import load_case_data
 from reviewdesk.codes import MeetingStatus, Process, StaffRole
 from reviewdesk.errors import InvalidInput
+from reviewdesk.flags import Flag, flags_from_data
 from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
+    AMBER,
     FONT,
     GREEN,
     MUTED,
@@ -34,10 +37,12 @@ from reviewdesk.reports.base import (
     rag_style,
     uk,
 )
-from reviewdesk.settings import get_setting, working_context
+from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import CpPlan, PeriodOfCare, Staff
+from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
+_PROCESSES = (Process.LAC.value, Process.CP.value)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,8 @@ class WorkloadChild:
     due: dt.date | None = None
     overdue: bool = False
     booked: dt.date | None = None
-    flags: tuple[str, ...] = ()  # short labels, most severe first
+    #: (code, severity) pairs from `reviewdesk.flags`, most severe first.
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,13 @@ class IroWorkload:
     name: str
     fte: float
     children: tuple[WorkloadChild, ...]
+    #: "below", "within" or "above" the range, as `reviewdesk.workload` rates it (None:
+    #: work it out from the report's range).
+    band: str | None = None
+    #: Meetings they chair in the as-of week, and meetings held awaiting their write-ups.
+    meetings_this_week: int | None = None
+    awaiting_decisions: int | None = None
+    awaiting_minutes: int | None = None
 
     @property
     def total(self) -> int:
@@ -78,12 +91,12 @@ class WorkloadReport:
     iros: tuple[IroWorkload, ...]
     min_per_fte: float = 50
     max_per_fte: float = 70
-    #: Set when the flags were not available, to say so on the page rather than print none.
-    flags_note: str | None = None
     notes: tuple[str, ...] = field(default=())
 
     def band(self, iro: IroWorkload) -> str:
         """'below', 'within' or 'above' the caseload range per FTE ('' with no FTE)."""
+        if iro.band is not None:
+            return iro.band
         per = iro.per_fte
         if per is None:
             return ""
@@ -113,115 +126,100 @@ def find_iro(session: Session, name: str) -> Staff:
     raise InvalidInput(f'--iro: "{name}" matches more than one person: {names}')
 
 
+def _assignments(
+    session: Session, *, as_of: dt.date, staff_ids: list[int]
+) -> dict[int, dict[int, set[str]]]:
+    """Staff id -> child id -> processes: open periods of care the IRO reviews and open plans
+    they chair on ``as_of`` (the caseload as `reviewdesk.workload` counts it)."""
+    assigned: dict[int, dict[int, set[str]]] = {i: {} for i in staff_ids}
+    periods = select(PeriodOfCare.iro_id, PeriodOfCare.child_id).where(
+        PeriodOfCare.iro_id.in_(staff_ids),
+        PeriodOfCare.start <= as_of,
+        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+    )
+    plans = select(CpPlan.chair_id, CpPlan.child_id).where(
+        CpPlan.chair_id.in_(staff_ids),
+        CpPlan.start <= as_of,
+        or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of),
+    )
+    for process, stmt in ((Process.LAC.value, periods), (Process.CP.value, plans)):
+        for staff_id, child_id in session.execute(stmt):
+            assigned[staff_id].setdefault(child_id, set()).add(process)
+    return assigned
+
+
 def collect_workload(
     session: Session, *, as_of: dt.date, iro_id: int | None = None
 ) -> WorkloadReport:
     """Each active IRO's (or one IRO's) children on ``as_of``: children looked after whose
-    period of care the IRO reviews, and children on a plan whose conferences they chair."""
-    rules, calendar = working_context(session)
-    query = select(Staff).where(
-        Staff.role.in_([StaffRole.IRO.value, StaffRole.CP_CHAIR.value]), Staff.active
-    )
+    period of care the IRO reviews, and children on a plan whose conferences they chair.
+
+    Caseloads and bands come from `reviewdesk.workload`, schedules from `reviewdesk.casework`
+    and flags from `reviewdesk.flags`, so the list agrees with the window.
+    """
+    loads = iro_workload(session, as_of=as_of, weeks=1)
     if iro_id is not None:
-        query = select(Staff).where(Staff.id == iro_id)
-    iros = sorted(session.scalars(query).all(), key=lambda s: s.name.casefold())
-    ids = [s.id for s in iros]
-
-    assigned: dict[int, dict[int, set[str]]] = {i: {} for i in ids}
-    for period in session.scalars(
-        select(PeriodOfCare).where(
-            PeriodOfCare.iro_id.in_(ids),
-            PeriodOfCare.start <= as_of,
-            (PeriodOfCare.end_date.is_(None)) | (PeriodOfCare.end_date > as_of),
-        )
-    ):
-        assigned[period.iro_id].setdefault(period.child_id, set()).add(Process.LAC.value)
-    for plan in session.scalars(
-        select(CpPlan).where(
-            CpPlan.chair_id.in_(ids),
-            CpPlan.start <= as_of,
-            (CpPlan.end_date.is_(None)) | (CpPlan.end_date > as_of),
-        )
-    ):
-        assigned[plan.chair_id].setdefault(plan.child_id, set()).add(Process.CP.value)
-
-    child_ids = {c for per_iro in assigned.values() for c in per_iro}
-    children = {c.id: c for c in gather._load_children(session, child_ids)}
-    views = {
-        cid: gather.case_view(children[cid], as_of=as_of, rules=rules, calendar=calendar)
-        for cid in child_ids
-    }
-    flags, flags_note = _flags_by_child(session, as_of=as_of, child_ids=child_ids)
+        loads = [w for w in loads if w.caseload.staff_id == iro_id]
+    loads.sort(key=lambda w: w.caseload.name.casefold())
+    staff = [w.caseload for w in loads]
+    extras = {w.caseload.staff_id: w for w in loads}
+    assigned = _assignments(session, as_of=as_of, staff_ids=[c.staff_id for c in staff])
+    child_ids = sorted({c for per_iro in assigned.values() for c in per_iro})
+    data = load_case_data(session, as_of=as_of, child_ids=child_ids)
+    flags: dict[int, list[Flag]] = {}
+    for flag in flags_from_data(session, data, child_ids=child_ids):
+        if flag.child_id is not None:
+            flags.setdefault(flag.child_id, []).append(flag)
+    booked: dict[tuple[int, str], dt.date] = {}
+    for m in data.meetings:
+        if m.status == MeetingStatus.BOOKED.value and m.booked_date and m.held_date is None:
+            key = (m.child_id, m.process)
+            if key not in booked or m.booked_date < booked[key]:
+                booked[key] = m.booked_date
 
     out = []
-    for staff in iros:
+    for load in staff:
         rows = []
-        for cid, processes in assigned[staff.id].items():
-            child, view = children[cid], views[cid]
-            nxt = None
-            for process in sorted(processes):
-                candidate = view.next_due(process)
-                if candidate and (nxt is None or candidate.due.date < nxt.due.date):
-                    nxt = candidate
-            booked = [
-                m.booked_date
-                for m in child.meetings
-                if m.process in processes
-                and m.status == MeetingStatus.BOOKED.value
-                and m.booked_date is not None
-                and m.held_date is None
-            ]
+        for cid, processes in assigned[load.staff_id].items():
+            child, status = data.children[cid], data.statuses.get(cid)
+            nexts = [status.next_for(p) for p in processes] if status else []
+            nexts = [n for n in nexts if n is not None]
+            nxt = min(nexts, key=lambda n: n.due.date) if nexts else None
+            dates = [booked[(cid, p)] for p in processes if (cid, p) in booked]
+            name = f"{child.first_name} {child.last_name}".strip() or child.local_id
             rows.append(
                 WorkloadChild(
                     child_id=cid,
-                    name=child.display_name,
+                    name=name,
                     local_id=child.local_id,
-                    processes=tuple(
-                        p for p in (Process.LAC.value, Process.CP.value) if p in processes
-                    ),
+                    processes=tuple(p for p in _PROCESSES if p in processes),
                     next_meeting=gather.meeting_title(nxt.meeting_type, nxt.sequence or None)
                     if nxt
                     else "",
                     due=nxt.due.date if nxt else None,
                     overdue=bool(nxt and nxt.overdue),
-                    booked=min(booked) if booked else None,
-                    flags=flags.get(cid, ()),
+                    booked=min(dates) if dates else None,
+                    flags=tuple(dict.fromkeys((f.code, f.severity) for f in flags.get(cid, ()))),
                 )
             )
         rows.sort(key=lambda r: (r.due or dt.date.max, r.name.casefold()))
-        out.append(IroWorkload(staff.id, staff.name, float(staff.fte or 0), tuple(rows)))
+        out.append(
+            IroWorkload(
+                load.staff_id,
+                load.name,
+                load.fte,
+                tuple(rows),
+                band=load.band,
+                meetings_this_week=extras[load.staff_id].meetings_per_week[0][1],
+                awaiting_decisions=extras[load.staff_id].awaiting_decisions,
+                awaiting_minutes=extras[load.staff_id].awaiting_minutes,
+            )
+        )
     return WorkloadReport(
         as_of=as_of,
         iros=tuple(out),
         min_per_fte=float(get_setting(session, "caseload_min_per_fte")),
         max_per_fte=float(get_setting(session, "caseload_max_per_fte")),
-        flags_note=flags_note,
-    )
-
-
-def _flags_by_child(
-    session: Session, *, as_of: dt.date, child_ids: set[int]
-) -> tuple[dict[int, tuple[str, ...]], str | None]:
-    """Each child's flag codes, most severe first, or a note that flags are unavailable."""
-    try:
-        from reviewdesk.flags import compute_flags  # lands with the flags work
-    except ImportError:
-        return {}, "Flags are not available in this version of reviewdesk."
-    severity_rank = {"red": 0, "high": 0, "amber": 1, "medium": 1}
-    by_child: dict[int, list] = {}
-    for flag in compute_flags(session, as_of=as_of, child_ids=sorted(child_ids)):
-        if flag.child_id is not None:
-            by_child.setdefault(flag.child_id, []).append(flag)
-    return (
-        {
-            cid: tuple(
-                dict.fromkeys(
-                    f.code for f in sorted(fl, key=lambda f: severity_rank.get(str(f.severity), 2))
-                )
-            )
-            for cid, fl in by_child.items()
-        },
-        None,
     )
 
 
@@ -305,6 +303,13 @@ def _iro_section(
         f"{iro.fte:g} FTE · {_per_fte(iro)} per FTE · {_band_text(report, iro).lower()}"
     )
     band_colour = {"above": RED, "within": GREEN}.get(report.band(iro), MUTED)
+    work = []
+    if iro.meetings_this_week is not None:
+        work.append(f"{iro.meetings_this_week} to chair this week")
+    if iro.awaiting_decisions:
+        work.append(f"{iro.awaiting_decisions} awaiting decisions")
+    if iro.awaiting_minutes:
+        work.append(f"{iro.awaiting_minutes} awaiting minutes")
     story: list[Flowable] = [
         Section(iro.name, restart=False),
         Paragraph(esc(iro.name), styles.h1),
@@ -312,8 +317,10 @@ def _iro_section(
             f'<font color="#{band_colour.hexval()[2:]}">{esc(line)}</font>',
             styles.body,
         ),
-        Spacer(1, 3 * mm),
     ]
+    if work:
+        story.append(Paragraph(esc("Meetings: " + " · ".join(work)), styles.muted))
+    story.append(Spacer(1, 3 * mm))
     if not iro.children:
         story.append(Paragraph("No children allocated on this date.", styles.muted))
         return story
@@ -345,11 +352,56 @@ def _iro_section(
                 child.next_meeting,
                 due,
                 booked,
-                ", ".join(child.flags),
+                _flags_cell(child, styles, widths[6] * width, extra, r),
             ]
         )
     story.append(data_table(header, rows, [w * width for w in widths], styles=styles, extra=extra))
     return story
+
+
+#: Short words for the flags column; codes not listed print as their code in words.
+FLAG_WORDS = {
+    "due_soon_unbooked": "due soon, not booked",
+    "booked_non_working_day": "booked on a non-working day",
+    "late_no_reason": "held late, no reason given",
+    "report_overdue": "report overdue",
+    "report_late": "report late",
+    "report_not_shared": "report not shared",
+    "consultation_late": "consultation late",
+    "decisions_overdue": "decisions overdue",
+    "decisions_late": "decisions late",
+    "minutes_overdue": "minutes overdue",
+    "minutes_late": "minutes late",
+    "iro_service_not_notified": "IRO service not notified",
+    "iro_service_notified_late": "IRO service notified late",
+    "iro_not_allocated": "no IRO allocated",
+    "iro_allocated_late": "IRO allocated late",
+    "chair_double_booked": "chair double-booked",
+    "clerk_double_booked": "clerk double-booked",
+    "room_double_booked": "room double-booked",
+    "cp_plan_18_months": "plan 18 months",
+    "cp_plan_2_years": "plan 2 years",
+    "cp_repeat_plan": "repeat plan",
+    "participation_age": "participation code",
+}
+#: Shown in their own columns already (the due date in red, "after due").
+_IN_OTHER_COLUMNS = frozenset({"overdue", "booked_after_due"})
+_SEVERITY_RANK = {"red": 0, "amber": 1}
+_SEVERITY_INK = {"red": RED, "amber": AMBER}
+
+
+def _flags_cell(child: WorkloadChild, styles: Styles, col_width: float, extra: list, row: int):
+    """The flags in words, coloured by the most severe (red, amber; others muted)."""
+    shown = [(c, sev) for c, sev in child.flags if c not in _IN_OTHER_COLUMNS]
+    if not shown:
+        return ""
+    words = ", ".join(dict.fromkeys(FLAG_WORDS.get(c, c.replace("_", " ")) for c, _ in shown))
+    worst = min((sev for _, sev in shown), key=lambda sev: _SEVERITY_RANK.get(sev, 2))
+    ink = _SEVERITY_INK.get(worst, MUTED)
+    if pdfmetrics.stringWidth(words, FONT, 8) <= col_width - 8:
+        extra.append(("TEXTCOLOR", (6, row), (6, row), ink))
+        return words
+    return Paragraph(f'<font color="#{ink.hexval()[2:]}">{esc(words)}</font>', styles.cell)
 
 
 def render_workload(
@@ -372,19 +424,15 @@ def render_workload(
     story: list[Flowable] = []
     if len(report.iros) != 1:
         story += _summary(report, styles, width)
-        notes = list(report.notes)
-        if report.flags_note:
-            notes.append(report.flags_note)
-        for note in notes:
+        for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     for i, iro in enumerate(report.iros):
         if i or len(report.iros) != 1:
             story.append(PageBreak())
         story += _iro_section(report, iro, styles, width)
     if len(report.iros) == 1:
-        for note in (*report.notes, report.flags_note):
-            if note:
-                story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
+        for note in report.notes:
+            story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     if not report.iros:
         story.append(Paragraph("No IROs are recorded.", styles.body))
     return build_pdf(story, out, settings, as_of=report.as_of)

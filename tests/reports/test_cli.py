@@ -24,6 +24,7 @@ def db_path(demo_db) -> str:
         (["weekly", "--week", "2024-05-15"], "Weekly schedule"),
         (["pack", "2"], "Review pack"),
         (["packs", "--week", "2024-05-13"], "Meeting packs"),
+        (["timeliness", "--from", "2024-01-01", "--to", "2024-04-30"], "Timeliness report"),
     ],
 )
 def test_report_commands_write_a_pdf(db_path, tmp_path: Path, capsys, args, title) -> None:
@@ -41,7 +42,7 @@ def test_report_commands_write_a_pdf(db_path, tmp_path: Path, capsys, args, titl
         (["workload", "--iro", "Nobody"], 'no IRO or conference chair is called "Nobody"', 2),
         (["weekly", "--week", "13/05/2024"], '--week: "13/05/2024" is not a date', 2),
         (["pack", "999"], "meeting 999: there is no meeting with this id", 2),
-        (["timeliness", "--from", "2024-01-01", "--to", "2024-03-31"], "measures", 1),
+        (["timeliness", "--from", "2024-03-01", "--to", "2024-01-31"], "before --from", 2),
     ],
 )
 def test_report_errors_are_one_clear_line(db_path, tmp_path, capsys, args, message, code) -> None:

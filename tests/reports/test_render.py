@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 
 from reviewdesk.reports.packs import build_pack, build_packs
-from reviewdesk.reports.timeliness import render_timeliness
+from reviewdesk.reports.timeliness import build_timeliness, render_timeliness
 from reviewdesk.reports.weekly import build_weekly
 from reviewdesk.reports.workload import build_workload
 from tests.reports.factory import AS_OF, COUNCIL, WEEK
@@ -52,6 +53,9 @@ def test_every_kind_of_page_renders_and_is_not_blank(demo_db, tmp_path: Path) ->
             "pack_lac": lambda out: build_pack(session, demo.lac_meeting_id, as_of=AS_OF, out=out),
             "pack_cp": lambda out: build_pack(session, demo.cp_meeting_id, as_of=AS_OF, out=out),
             "packs": lambda out: build_packs(session, week=WEEK, as_of=AS_OF, out=out),
+            "timeliness_register": lambda out: build_timeliness(
+                session, start=dt.date(2023, 6, 1), end=dt.date(2024, 5, 31), as_of=AS_OF, out=out
+            ),
         }.items():
             files[name] = tmp_path / f"{name}.pdf"
             build(files[name])

@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.errors import InvalidInput
+from reviewdesk.measures import compute_measures
 from reviewdesk.reports.timeliness import (
     MeasureSeries,
     MonthFigure,
@@ -76,24 +77,46 @@ def test_measures_are_printed_with_chart_months_and_rag() -> None:
     assert result.split() == ["Result", "98.0%", "–", "90.0%", "100.0%"]
 
 
-def test_the_report_is_not_printed_without_the_measures(demo_db, tmp_path) -> None:
+def test_a_period_that_ends_before_it_starts_is_refused(demo_db, tmp_path) -> None:
     db, _ = demo_db
     target = tmp_path / "t.pdf"
-    with db.session() as session:
-        with pytest.raises(ReviewdeskError, match="measures"):
-            build_timeliness(
-                session,
-                start=dt.date(2024, 1, 1),
-                end=dt.date(2024, 3, 31),
-                as_of=AS_OF,
-                out=target,
-            )
-        with pytest.raises(InvalidInput, match="before --from"):
-            build_timeliness(
-                session,
-                start=dt.date(2024, 3, 1),
-                end=dt.date(2024, 1, 31),
-                as_of=AS_OF,
-                out=target,
-            )
+    with db.session() as session, pytest.raises(InvalidInput, match="before --from"):
+        build_timeliness(
+            session,
+            start=dt.date(2024, 3, 1),
+            end=dt.date(2024, 1, 31),
+            as_of=AS_OF,
+            out=target,
+        )
     assert not target.exists()
+
+
+def test_timeliness_from_the_register(demo_db) -> None:
+    """The measures for the demo register's spring, printed with every headline measure."""
+    db, _ = demo_db
+    out = io.BytesIO()
+    with db.session() as session:
+        pages = build_timeliness(
+            session,
+            start=dt.date(2024, 1, 1),
+            end=dt.date(2024, 5, 31),
+            as_of=AS_OF,
+            out=out,
+            invariant=True,
+        )
+        measures = compute_measures(session, start=dt.date(2024, 1, 1), end=dt.date(2024, 5, 31))
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    assert_furniture(pdf, council=COUNCIL, title="Timeliness report")
+    text = pdf.all_text
+    lac = measures.row("lac_reviews_in_timescale")
+    assert lac.total.denominator > 0
+    line = next(
+        line for line in pdf.layout_lines() if line.strip().startswith("LAC reviews held in")
+    )
+    assert f"{lac.total.numerator:d}" in line and f"{lac.total.denominator:d}" in line
+    for title in ("CP conferences held in timescale", "Participation of children aged 4 and"):
+        assert title in text
+    assert "CP conferences held, by type" in text
+    for month in ("Jan 24", "Feb 24", "Mar 24", "Apr 24", "May 24"):
+        assert month in text
