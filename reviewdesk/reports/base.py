@@ -217,7 +217,7 @@ def data_table(
         for i, h in enumerate(header)
     ]
     body = fit_cells(rows, col_widths, cell, pad)
-    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1)
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), FONT, size, size + 2),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
@@ -250,7 +250,7 @@ def facts_table(
         [widths[0], widths[1] + 2 * _PAD],
         styles.body,
     )
-    table = Table(rows, colWidths=list(widths))
+    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

@@ -309,7 +309,7 @@ def _breakdown(report: TimelinessReport, styles: Styles, width: float) -> list[F
 
     return _grid(
         "In timescale by conference type",
-        [b.title for b in report.breakdowns],
+        [b.title.removesuffix(": in timescale") for b in report.breakdowns],
         tuple(m.month for m in months),
         [[pct(m) for m in b.months] for b in report.breakdowns],
         [_pct(b.percent) for b in report.breakdowns],
