@@ -1,7 +1,6 @@
-"""Reading what the documents print: children, their schedules and their meetings.
+"""What the documents share: how meetings are named on paper, and each meeting's due date.
 
-Documents take plain values; this module holds what they share: names of things on paper, and
-each meeting's due date from `reviewdesk.casework` (the one bridge from the register to the
+Due dates, whether a meeting is in timescale and its number come from `reviewdesk.casework` (the one bridge from the register to the
 due-date engine, so a pack says what the flags and the window say).
 """
 
