@@ -1,7 +1,8 @@
 """What the documents share: how meetings are named on paper, and each meeting's due date.
 
-Due dates, whether a meeting is in timescale and its number come from `reviewdesk.casework` (the one bridge from the register to the
-due-date engine, so a pack says what the flags and the window say).
+Due dates, whether a meeting is in timescale and its number come from `reviewdesk.casework`,
+the one bridge from the register to the due-date engine, so a pack says what the flags and
+the window say.
 """
 
 from __future__ import annotations
