@@ -109,10 +109,13 @@ class WorkloadReport:
 
 
 def find_iro(session: Session, name: str) -> Staff:
-    """The IRO or chair called ``name`` (case-insensitive; a unique part of a name will do)."""
+    """The active IRO or chair called ``name`` (case-insensitive; a unique part of a name
+    will do)."""
     wanted = name.strip().casefold()
     staff = session.scalars(
-        select(Staff).where(Staff.role.in_([StaffRole.IRO.value, StaffRole.CP_CHAIR.value]))
+        select(Staff).where(
+            Staff.role.in_([StaffRole.IRO.value, StaffRole.CP_CHAIR.value]), Staff.active
+        )
     ).all()
     exact = [s for s in staff if s.name.casefold() == wanted]
     if len(exact) == 1:
@@ -121,7 +124,7 @@ def find_iro(session: Session, name: str) -> Staff:
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise InvalidInput(f'--iro: no IRO or conference chair is called "{name}"')
+        raise InvalidInput(f'--iro: no active IRO or conference chair is called "{name}"')
     names = ", ".join(sorted(s.name for s in partial))
     raise InvalidInput(f'--iro: "{name}" matches more than one person: {names}')
 
@@ -434,7 +437,7 @@ def render_workload(
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     if not report.iros:
-        story.append(Paragraph("No IROs are recorded.", styles.body))
+        story.append(Paragraph("No active IROs or conference chairs are recorded.", styles.body))
     return build_pdf(story, out, settings, as_of=report.as_of)
 
 

@@ -39,7 +39,7 @@ def test_report_commands_write_a_pdf(db_path, tmp_path: Path, capsys, args, titl
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [
-        (["workload", "--iro", "Nobody"], 'no IRO or conference chair is called "Nobody"', 2),
+        (["workload", "--iro", "Nobody"], 'no active IRO or conference chair is called "Nob', 2),
         (["weekly", "--week", "13/05/2024"], '--week: "13/05/2024" is not a date', 2),
         (["pack", "999"], "meeting 999: there is no meeting with this id", 2),
         (["timeliness", "--from", "2024-03-01", "--to", "2024-01-31"], "before --from", 2),

@@ -101,7 +101,7 @@ def test_one_iro_by_part_of_their_name(demo_db) -> None:
 def test_unknown_or_ambiguous_iro_names_are_refused(demo_db) -> None:
     db, _ = demo_db
     with db.session() as session:
-        with pytest.raises(InvalidInput, match="no IRO"):
+        with pytest.raises(InvalidInput, match="no active IRO"):
             build_workload(session, as_of=AS_OF, out=io.BytesIO(), iro="Nobody")
         with pytest.raises(InvalidInput, match="more than one"):
             build_workload(session, as_of=AS_OF, out=io.BytesIO(), iro="a")
