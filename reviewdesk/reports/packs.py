@@ -56,6 +56,8 @@ from reviewdesk.storage.models import Child, Meeting, PeriodOfCare, Room
 from reviewdesk.workingdays import WorkingCalendar
 
 TICK, BOX = "☑", "☐"
+#: Meetings that no longer count towards timescales (the engine gives them no due date).
+_NOT_COUNTED = (MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value)
 _AGENCY = {
     "social_worker": "Social worker",
     "police": "Police",
@@ -128,8 +130,11 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         Spacer(1, 4 * mm),
         Paragraph(esc(title), s.h1),
     ]
+    status = meeting.status.replace("_", " ").capitalize()
     due_date, in_time = ctx.due(meeting)
-    if due_date is None:
+    if due_date is None and meeting.status in _NOT_COUNTED:
+        due_text = _coloured(f"Not counted: the meeting was {status.lower()}", MUTED)
+    elif due_date is None:
         due_text = _coloured("Not known: the record does not say what started the clock", MUTED)
     else:
         due_text = f"<b>{format_uk_long(due_date.date)}</b>"
@@ -171,7 +176,6 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     worker_text = esc(worker.name) if worker else "Not recorded"
     if worker and child.team:
         worker_text += f" {_coloured('(' + esc(child.team.name) + ')', MUTED)}"
-    status = meeting.status.replace("_", " ").capitalize()
 
     def p(text: str) -> Paragraph:
         return Paragraph(text, s.body)

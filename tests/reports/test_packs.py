@@ -193,3 +193,13 @@ def test_invariant_packs_are_reproducible(demo_db) -> None:
         first = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
         second = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
     assert first == second
+
+
+def test_a_cancelled_meetings_pack_says_it_is_not_counted(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=1, week_meetings=1)
+        meeting = session.get(Meeting, demo.week_meeting_ids[0])
+        meeting.status = "cancelled"
+        session.flush()
+        text = _pack(session, meeting.id).all_text
+    assert "Not counted: the meeting was cancelled" in text
