@@ -8,7 +8,7 @@ import io
 import pytest
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.measures import compute_measures
+from reviewdesk.measures import compute_measures, rag_rating
 from reviewdesk.reports.timeliness import (
     MeasureSeries,
     MonthFigure,
@@ -115,6 +115,8 @@ def test_timeliness_from_the_register(demo_db) -> None:
         line for line in pdf.layout_lines() if line.strip().startswith("LAC reviews held in")
     )
     assert f"{lac.total.numerator:d}" in line and f"{lac.total.denominator:d}" in line
+    rating = rag_rating(lac.total.value, lac.target, None, False)
+    assert line.split()[-1] == (rating or "–").capitalize()
     for title in ("CP conferences held in timescale", "Participation of children aged 4 and"):
         assert title in text
     assert "CP conferences held, by type" in text

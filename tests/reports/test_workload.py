@@ -134,3 +134,23 @@ def test_render_marks_an_iro_above_the_range_and_prints_flags() -> None:
     text = read_pdf(out.getvalue()).all_text
     assert "80.0 per FTE · above the 50–70 range" in text
     assert "report overdue" in text
+
+
+def test_the_flags_column_shows_the_childs_flags(demo_db) -> None:
+    from reviewdesk.flags import compute_flags
+    from reviewdesk.reports.workload import FLAG_WORDS
+
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session)
+        report = collect_workload(session, as_of=AS_OF)
+        child = next(
+            c
+            for iro in report.iros
+            for c in iro.children
+            if any(code in FLAG_WORDS for code, _ in c.flags)
+        )
+        flags = compute_flags(session, as_of=AS_OF, child_ids=[child.child_id])
+    code = next(f.code for f in flags if f.code in FLAG_WORDS)
+    line = next(line for line in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", line))
+    assert FLAG_WORDS[code].split(",")[0] in line
