@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -36,6 +37,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 from reportlab.platypus.flowables import KeepTogether
 
 from reviewdesk.dates import format_uk
+from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import resource
 
 #: Where a document goes: a file path or a binary file object (e.g. ``io.BytesIO``).
@@ -67,15 +69,26 @@ HEADER_SPACE = 24 * mm  # from the page's top edge to the body
 FOOTER_SPACE = 16 * mm  # from the page's bottom edge to the body
 
 
+_font_lock = threading.Lock()
+
+
 def register_fonts() -> None:
-    """Register the bundled TrueType fonts with reportlab (once per process)."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
+    """Register the bundled TrueType fonts with reportlab (once per process; the window
+    prints from worker threads, hence the lock)."""
+    with _font_lock:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            _register()
+
+
+def _register() -> None:
     regular = resource("fonts", "DejaVuSans.ttf")
     bold = resource("fonts", "DejaVuSans-Bold.ttf")
     for path in (regular, bold):
         if not path.is_file():
-            raise FileNotFoundError(f"the font {path.name} is missing from {path.parent}")
+            raise ReviewdeskError(
+                f"the font {path.name} is missing from {path.parent}: documents cannot be "
+                "printed until reviewdesk is installed again"
+            )
     pdfmetrics.registerFont(TTFont(FONT, str(regular)))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
     # No italic is shipped: <i> falls back to the regular face rather than to Helvetica.
