@@ -257,6 +257,34 @@ def main() -> None:
         report(f"ui.case sort by {name} (all children)", t, "read all child ids", baseline_ids)
     scroll = best_of(lambda: model._rows.clear() or model.data(model.index(N_CHILDREN - 10, 2)))
     report("ui.case list page fetch (200 rows)", scroll, "read all child ids", baseline_ids)
+    # Everyday actions on one child and one week (each must stay under 100 ms to feel instant).
+    from ui.dialogs.booking import BookingDialog
+
+    child_id = 1
+    report(
+        "ui.child page open (timeline, due dates)",
+        best_of(lambda: window.open_child(child_id)),
+        "read all child ids",
+        baseline_ids,
+        target=0.1,
+    )
+    page = window.cases.child
+    dialog = BookingDialog(ctx, page.detail, dues=page.dues)
+    report(
+        "ui.booking check + next free slots",
+        best_of(dialog.update_checks),
+        "read all child ids",
+        baseline_ids,
+        target=0.1,
+    )
+    window.show_page(2)
+    report(
+        "ui.diary week (by chair)",
+        best_of(window.diary.refresh),
+        "read all child ids",
+        baseline_ids,
+        target=0.1,
+    )
     window.close()
     db.dispose()
 

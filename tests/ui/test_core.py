@@ -212,3 +212,34 @@ def test_a_long_list_of_children_is_filtered_without_one_huge_sql_list(db, sampl
     with db.session() as s:
         ids = queries.case_ids(s, CaseFilter(child_ids=wanted), as_of=AS_OF)
     assert ids == [sample["sian_child"], sample["closed"], sample["zoe"]]  # by name
+
+
+def test_double_booked_sweep_matches_comparing_every_pair() -> None:
+    import random
+
+    from reviewdesk.scheduling import clashes_between
+
+    rng = random.Random(3)
+    for _ in range(30):
+        bookings = [
+            Booking(
+                day=D(2024, 4, 8) + dt.timedelta(days=rng.randint(0, 2)),
+                start=None if rng.random() < 0.05 else T(rng.randint(8, 16), rng.choice((0, 30))),
+                minutes=rng.choice((30, 60, 90, 120)),
+                chair_id=rng.choice((None, 1, 2, 3)),
+                room_id=rng.choice((None, 10, 11)),
+                clerk_id=rng.choice((None, 20, 21)),
+                meeting_id=n,
+            )
+            for n in range(1, 40)
+        ]
+        brute = {}
+        for b in bookings:
+            found = clashes_between(b, [o for o in bookings if o is not b])
+            if found:
+                brute[b.meeting_id] = sorted((c.resource, c.other_meeting_id) for c in found)
+        fast = {
+            mid: sorted((c.resource, c.other_meeting_id) for c in found)
+            for mid, found in double_booked(bookings).items()
+        }
+        assert fast == brute
