@@ -13,7 +13,7 @@ from reviewdesk.engine.cp import (
     initial_conference_due,
 )
 from reviewdesk.engine.deadlines import Deadline, meeting_deadlines
-from reviewdesk.engine.explain import DueDate, Explanation, apply_rule
+from reviewdesk.engine.explain import DueDate, Explanation, apply_rule, rule_date
 from reviewdesk.engine.lac import (
     LacSchedule,
     NextMeeting,
@@ -46,5 +46,6 @@ __all__ = [
     "lac_schedule",
     "load_rules",
     "meeting_deadlines",
+    "rule_date",
     "with_overrides",
 ]

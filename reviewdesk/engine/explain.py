@@ -84,6 +84,18 @@ def _offset(limit: Limit, direction: str, day: dt.date, calendar: WorkingCalenda
     return add_months(day, n)
 
 
+def rule_date(rule: Rule, event_date: dt.date, calendar: WorkingCalendar) -> dt.date:
+    """Just the date a rule gives (what `apply_rule` returns as ``DueDate.date``), unexplained.
+
+    For bulk work (the demo generator, flags over every case) where explanations are not shown.
+    """
+    result = _offset(rule.limit, rule.direction, event_date, calendar)
+    if rule.sooner_of is not None:
+        other = _offset(rule.sooner_of, rule.direction, event_date, calendar)
+        result = min(result, other) if rule.direction == "after" else max(result, other)
+    return result
+
+
 def _clamped(limit: Limit, day: dt.date, result: dt.date) -> bool:
     """True when month arithmetic landed on a month's end because the day does not exist."""
     return limit.unit == "months" and result.day != day.day

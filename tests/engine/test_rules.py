@@ -207,3 +207,11 @@ def test_sooner_of_takes_the_earlier_limit() -> None:
     # 20 working days skipping the Early May bank holiday is Fri 17/05; 4 weeks is Thu 16/05.
     assert due.date == D(2024, 5, 16)
     assert "4 weeks gives Thu 16/05/2024, which is sooner" in due.explanation.text()
+
+
+def test_rule_date_agrees_with_apply_rule() -> None:
+    from reviewdesk.engine import rule_date
+
+    for rule in default_rules():
+        for day in (D(2024, 1, 31), D(2024, 3, 28), D(2024, 12, 24)):
+            assert rule_date(rule, day, CAL) == apply_rule(rule, day, CAL).date, rule.id
