@@ -158,7 +158,7 @@ class ChildPage(Page):
             + (f", book by {uk(d.book_by)}" if d.book_by else "")
             + f"{' — held ' + uk(d.held) if d.held else ''}"
             + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
-            for d in self.dues
+            for d in sorted(self.dues, key=lambda d: d.due, reverse=True)  # newest first
         ]
         self.explanation.setHtml("".join(lines))
 

@@ -93,8 +93,12 @@ class DashboardPage(Page):
         self.week_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.week_table.setAlternatingRowColors(True)
         header = self.week_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        for column, width in enumerate((110, 50, 170, 160, 150)):
+            self.week_table.setColumnWidth(column, width)
+        self.week_table.setWordWrap(False)
+        self.week_table.verticalHeader().setDefaultSectionSize(24)
         self.week_table.cellDoubleClicked.connect(self._open_meeting)
         self.week_empty = label("No meetings are booked this week.", "empty")
 
@@ -232,7 +236,9 @@ class DashboardPage(Page):
                 e.room or "—",
             )
             for col, value in enumerate(values):
-                self.week_table.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.week_table.setItem(row, col, item)
             self._week_ids.append(e.child_id)
         self.week_table.setVisible(bool(entries))
         self.week_empty.setVisible(not entries)
