@@ -53,9 +53,9 @@ class WorkloadModel(QAbstractTableModel):
         "CP plans",
         "Children",
         "Per FTE",
-        "Meetings, next 4 weeks",
-        "Awaiting decisions",
-        "Awaiting minutes",
+        "Next 4 weeks",
+        "Decisions due",
+        "Minutes due",
     )
 
     def __init__(self, parent=None) -> None:
@@ -124,6 +124,12 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
             rag = self.rag(r)
             return QBrush(theme.text_colour(rag)) if rag else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
+            return (
+                "Meetings chaired in the next four weeks",
+                "Meetings held whose decisions are not yet issued",
+                "Meetings held whose minutes are not yet distributed",
+            )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
             return f"Caseload range {low}-{high} children per full-time IRO"
@@ -145,7 +151,12 @@ class WorkloadPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((200, 280, 70, 100, 90, 90, 80, 105, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
         self.range_label = label("", "hint", wrap=True)
         self.teams_label = label("", None, wrap=True)
