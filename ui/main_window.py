@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
         )
-        self.import_action.setEnabled(self.ctx.can_edit_settings)
+        self.import_action.setEnabled(self.ctx.can_import)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
     def import_data(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog
 
-        if not self.ctx.can_edit_settings:
+        if not self.ctx.can_import:
             return
         dialog = ImportDialog(self.ctx, self)
         prompts().run_dialog(dialog)
