@@ -38,6 +38,9 @@ def take(out: Path, window, qapp) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import argparse
+    import datetime as dt
+
     from PySide6.QtCore import QSettings
 
     from reviewdesk.storage.db import open_database
@@ -45,9 +48,6 @@ def main(argv: list[str]) -> int:
     from ui.app import make_application
     from ui.context import AppContext
     from ui.main_window import MainWindow
-
-    import argparse
-    import datetime as dt
 
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default="/tmp/shots")
