@@ -14,6 +14,9 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "reviewdesk"
+#: Reverse-DNS application id: the Linux desktop file, icon and metainfo name, the macOS
+#: bundle id. The window passes it to `QGuiApplication.setDesktopFileName`.
+APP_ID = "io.github.reviewdesk.ReviewDesk"
 
 
 @cache

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QApplication
 
 from reviewdesk import __version__
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.paths import APP_ID
 from reviewdesk.storage.db import open_database
 from ui import noneguard
 from ui.context import AppContext
 from ui.errors import friendly_message, install_excepthook, write_log
+from ui.icon import app_icon
 from ui.prompts import prompts
 from ui.theme import apply_theme
 
@@ -36,7 +38,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName("reviewdesk")
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("reviewdesk")
-    QGuiApplication.setDesktopFileName("reviewdesk")
+    QGuiApplication.setDesktopFileName(APP_ID)  # matches the installed .desktop file
+    app.setWindowIcon(app_icon())
     noneguard.install(app)
     apply_theme(app)
     return app
