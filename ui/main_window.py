@@ -123,6 +123,10 @@ class MainWindow(QMainWindow):
         )
         self.import_action.setEnabled(self.ctx.can_import)
         file_menu.addAction(self.import_action)
+        self.export_action = self._action(
+            "&Export the case list…", "Ctrl+E", self.export_cases, tip="As shown: xlsx or csv"
+        )
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -270,6 +274,44 @@ class MainWindow(QMainWindow):
 
         options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
         make_document(self, self.ctx, kind, **options)
+
+    def export_cases(self) -> None:
+        """Save the case list as it is shown (filter and order) to an xlsx or csv file."""
+        from pathlib import Path
+
+        from ui.export import export_cases
+        from ui.tasks import run_in_background
+
+        model = self.cases.list.model
+        ids = [model.child_id(r) for r in range(model.rowCount())]
+        name = f"cases-{self.ctx.as_of.isoformat()}.xlsx"
+        target = prompts().save_file(
+            self, "Export the case list", name, "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".xlsx")
+        db, as_of, dues = self.ctx.db, self.ctx.as_of, model._dues
+        self.statusBar().showMessage(f"Exporting {len(ids):,} children…")
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Exported {count:,} children to {path}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import friendly_message
+
+            self.statusBar().clearMessage()
+            prompts().error(self, "The case list was not exported: " + friendly_message(exc))
+
+        self._export_task = run_in_background(
+            lambda progress: export_cases(
+                db, ids, path, as_of=as_of, next_dues=dues, progress=progress
+            ),
+            on_success=done,
+            on_failure=failed,
+        )
 
     def import_data(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog
