@@ -5,6 +5,8 @@ Its size, position and splitter state are remembered between runs (QSettings).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -139,6 +141,10 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
             view.addAction(action)
         view.addSeparator()
+        self.as_of_action = self._action(
+            "&As-of date…", "Ctrl+Shift+D", self.choose_as_of, tip="See the register as on a date"
+        )
+        view.addAction(self.as_of_action)
         self.find_action = self._action(
             "&Find a child…", QKeySequence.StandardKey.Find, self.focus_search
         )
@@ -241,6 +247,30 @@ class MainWindow(QMainWindow):
     def _this_week(self) -> None:
         self.show_page(2)
         self.diary.go_to(self.ctx.as_of)
+
+    def choose_as_of(self) -> None:
+        from reviewdesk.dates import parse_uk
+        from reviewdesk.errors import InvalidInput
+
+        text = prompts().text(
+            self, "As-of date", "Show everything as it stood on (dd/mm/yyyy; empty for today):"
+        )
+        if text is None:
+            return
+        try:
+            day = parse_uk(text.strip(), "as-of date") if text.strip() else dt.date.today()
+        except InvalidInput as exc:
+            prompts().error(self, str(exc))
+            return
+        self.set_as_of(day)
+
+    def set_as_of(self, day: dt.date) -> None:
+        """Look at the register as it stood on ``day``: every page works from this date."""
+        self.ctx.as_of = day
+        self.as_of_label.setText(f"As of {uk(day)}")
+        self.cases.list.model._as_of = day
+        self.diary.monday = day - dt.timedelta(days=day.weekday())
+        self.refresh_all()
 
     def _calendar_changed(self) -> None:
         self.ctx.reload_calendar()

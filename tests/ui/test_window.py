@@ -425,3 +425,20 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     listed = {win.cases.list.model.child_id(r) for r in range(win.cases.list.model.rowCount())}
     assert listed == {sample["lukasz_child"], sample["sian_child"]}
     assert win.cases.list.count.text() == "2 children — overdue"
+
+
+def test_the_as_of_date_can_be_changed(window, prompts_recorder, sample) -> None:
+    prompts_recorder.text_answer = "31/02/2024"
+    window.as_of_action.trigger()
+    assert prompts_recorder.errors and "31/02/2024" in prompts_recorder.errors[0]
+    prompts_recorder.text_answer = "27/03/2024"
+    window.as_of_action.trigger()
+    assert window.as_of_label.text() == "As of 27/03/2024"
+    assert window.diary.monday.isoformat() == "2024-03-25"
+    window.show_page(2)
+    assert "Good Friday" in window.diary.summary.text()
+    rows = window.cases.list.model
+    assert rows.rowCount() == 3
+    window.open_child(sample["zoe"])
+    # On 27/03/2024 Zoë's first review (booked for 11/04) is still ahead, due 24/04/2024.
+    assert "24/04/2024" in window.cases.child.explanation.toPlainText()
