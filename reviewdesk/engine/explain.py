@@ -108,7 +108,32 @@ def apply_rule(
     *,
     event: str | None = None,
 ) -> DueDate:
-    """The date a rule gives from an event's date, explained."""
+    """The date a rule gives from an event's date, explained.
+
+    Results are cached: a DueDate is immutable, rules and calendars are immutable values, and
+    refreshing every open case asks the same few thousand (rule, date) questions many times.
+    The cache is keyed on the rule and calendar objects' identity (hashing a rule's every
+    field on each call cost more than the rest of a cache hit); it keeps them alive in the
+    value, so an id is never reused while its entry exists.
+    """
+    key = (id(rule), event_date, id(calendar), event)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit[2]
+    due = _compute_due(rule, event_date, calendar, event)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = (rule, calendar, due)
+    return due
+
+
+_CACHE: dict[tuple[int, dt.date, int, str | None], tuple[Rule, WorkingCalendar, DueDate]] = {}
+_CACHE_SIZE = 262_144
+
+
+def _compute_due(
+    rule: Rule, event_date: dt.date, calendar: WorkingCalendar, event: str | None
+) -> DueDate:
     primary = result = _offset(rule.limit, rule.direction, event_date, calendar)
     note = None
     if rule.sooner_of is not None:

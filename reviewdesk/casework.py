@@ -1,0 +1,674 @@
+"""From the case register to the due-date engine: every case's schedule as of a date, fast.
+
+This is the bridge other parts of reviewdesk use (flags, workload, measures, export, the UI,
+PDF packs) to ask "what is due, and was each meeting on time?" without knowing how the rows
+are shaped. It reads the register in a handful of set-based queries (never one query per
+child), selects only the columns it needs as plain rows (no ORM objects), builds the engine's
+plain inputs, and runs the pure engine (`reviewdesk.engine`) once per child.
+
+Public API:
+
+- `load_case_statuses(session, *, as_of, rules=None, calendar=None, child_ids=None,
+  open_only=False) -> dict[int, CaseStatus]`: child id to that child's status.
+- `load_case_data(...)`: the same, with the rows read (`CaseData`), for callers that go on to
+  look at meetings, periods, plans or reports without reading them again.
+- `CaseStatus`: the LAC and CP schedules, the next meeting due, and per meeting row its due
+  date and whether it is (or, for a booked meeting, will be) in timescale.
+
+How the register maps to the engine:
+
+- A period of care's legal status is its first episode's legal status (so a series of short
+  breaks, V3/V4, follows the short-break rules).
+- LAC reviews held are meetings of type ``lac_review`` with status ``held`` and a held date.
+- A CP episode is a `CpEnquiry` (s47 strategy discussion or transfer-in) with its `CpPlan`
+  (the plan whose ``enquiry_id`` names it), its initial conference (the earliest held initial
+  conference of any type linked to the enquiry or plan) and the review conferences held on the
+  plan. A plan with no enquiry is an episode of its own. The enquiry is pre-birth when the
+  child was unborn at the strategy discussion: no date of birth, or one after the strategy
+  date; the child's expected delivery date then applies.
+- Meetings are linked by ``plan_id``/``enquiry_id``; a CP meeting with neither is given to the
+  latest episode that had started by its date.
+- Anything dated after ``as_of`` (held dates, periods, enquiries) is ignored by the engine, so
+  the same register answers for any past date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import Date, Time, false, or_, select, text, union
+from sqlalchemy.orm import Session
+
+from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
+from reviewdesk.engine import (
+    CpEpisodeInput,
+    CpSchedule,
+    DueDate,
+    LacSchedule,
+    NextMeeting,
+    PeriodInput,
+    cp_schedule,
+    lac_schedule,
+)
+from reviewdesk.rules import RuleSet
+from reviewdesk.settings import working_context
+from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
+from reviewdesk.workingdays import WorkingCalendar
+
+#: Statuses of meetings that still count (cancelled and stood-down ones do not).
+LIVE_STATUSES = frozenset(
+    {MeetingStatus.BOOKED.value, MeetingStatus.HELD.value, MeetingStatus.ADJOURNED.value}
+)
+_INITIAL = frozenset(t.value for t in INITIAL_CONFERENCES)
+_REVIEW_CONFERENCES = frozenset({MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value})
+_LAC_REVIEW = MeetingType.LAC_REVIEW.value
+_HELD = MeetingStatus.HELD.value
+
+
+class MeetingTimeliness(NamedTuple):
+    """A meeting row's due date and whether it is in timescale.
+
+    For a meeting held (on or before the as-of date): held on or before its due date. For a
+    meeting still booked: whether its booked date is on or before the due date (None when it
+    has no date yet). ``in_timescale`` is None too when the history does not say what started
+    the clock (e.g. a CP plan imported without its enquiry).
+    """
+
+    due: DueDate
+    in_timescale: bool | None
+    #: The meeting's number as the engine counts it (LAC: 1st, 2nd... review in the period of
+    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences).
+    sequence: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """One child's position as of a date.
+
+    ``next_due`` is the earliest next meeting due across LAC and CP (None when the child has
+    no open case). ``lac``/``cp`` are None when the child has no such history (or, when read
+    with ``open_only``, nothing open in that process). ``meetings`` maps a meeting row's id
+    to its `MeetingTimeliness`; cancelled and stood-down meetings, and meetings the engine
+    cannot place, have no entry.
+    """
+
+    child_id: int
+    lac: LacSchedule | None
+    cp: CpSchedule | None
+    next_due: NextMeeting | None
+    meetings: Mapping[int, MeetingTimeliness] = field(default_factory=dict)
+
+    @property
+    def lac_open(self) -> bool:
+        """Looked after on the as-of date (an open period of care)."""
+        return self.lac is not None and self.lac.next_due is not None
+
+    @property
+    def cp_open(self) -> bool:
+        """An open CP episode: an initial conference awaited, or a plan in force."""
+        return self.cp is not None and self.cp.next_due is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.next_due is not None
+
+    def next_for(self, process: str) -> NextMeeting | None:
+        """The next meeting due for one process ("lac" or "cp")."""
+        schedule = self.lac if process == Process.LAC.value else self.cp
+        return schedule.next_due if schedule is not None else None
+
+
+@dataclass
+class CaseData:
+    """The rows read for a set of children, and their statuses.
+
+    Rows are SQLAlchemy `Row` tuples with named fields (see the ``_*_COLUMNS`` lists below):
+    ``children`` by id; ``periods``, ``plans``, ``enquiries`` and ``meetings`` as lists.
+    """
+
+    as_of: dt.date
+    rules: RuleSet
+    calendar: WorkingCalendar
+    children: dict[int, Any]
+    periods: list[Any]
+    enquiries: list[Any]
+    plans: list[Any]
+    meetings: list[Any]
+    statuses: dict[int, CaseStatus]
+    period_status: dict[int, str | None] = field(default_factory=dict)
+    child_ids: list[int] | None = None
+    open_only: bool = False
+
+    #: The children the rows were read for (None: every child).
+    scope: list[int] | None = None
+
+    def restrict(self, stmt, child_column):
+        """A SELECT narrowed to the same children as this data (for follow-up queries)."""
+        return _restrict(stmt, child_column, self.scope)
+
+
+_CHILD_COLUMNS = (
+    Child.id,
+    Child.first_name,
+    Child.last_name,
+    Child.local_id,
+    Child.dob,
+    Child.expected_delivery,
+    Child.team_id,
+)
+_PERIOD_COLUMNS = (
+    PeriodOfCare.id,
+    PeriodOfCare.child_id,
+    PeriodOfCare.start,
+    PeriodOfCare.end_date,
+    PeriodOfCare.iro_id,
+    PeriodOfCare.iro_notified,
+    PeriodOfCare.iro_allocated,
+)
+_ENQUIRY_COLUMNS = (
+    CpEnquiry.id,
+    CpEnquiry.child_id,
+    CpEnquiry.route,
+    CpEnquiry.strategy_date,
+    CpEnquiry.notified_date,
+    CpEnquiry.icpc_not_required,
+    CpEnquiry.closed_date,
+)
+_PLAN_COLUMNS = (
+    CpPlan.id,
+    CpPlan.child_id,
+    CpPlan.enquiry_id,
+    CpPlan.start,
+    CpPlan.end_date,
+    CpPlan.chair_id,
+    CpPlan.previous_plans,
+)
+#: What the engine and the per-meeting map need. `MEETING_DETAIL_COLUMNS` has the rest.
+_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.child_id,
+    Meeting.process,
+    Meeting.meeting_type,
+    Meeting.sequence,
+    Meeting.enquiry_id,
+    Meeting.plan_id,
+    Meeting.status,
+    Meeting.booked_date,
+    Meeting.held_date,
+    Meeting.chair_id,
+)
+MEETING_DETAIL_COLUMNS = (
+    Meeting.id,
+    Meeting.booked_time,
+    Meeting.duration_minutes,
+    Meeting.room_id,
+    Meeting.clerk_id,
+    Meeting.participation,
+    Meeting.late_reason_id,
+    Meeting.late_reason_note,
+    Meeting.consultation_sent,
+    Meeting.decisions_issued,
+    Meeting.minutes_distributed,
+)
+
+
+@cache
+def _row_type(names: tuple[str, ...]) -> type:
+    return namedtuple("Row", names)  # noqa: PYI024 - plain, fast tuples
+
+
+def fetch_rows(session: Session, stmt) -> list[Any]:
+    """Run a Core SELECT; plain named tuples, dates and times parsed in one fast pass.
+
+    SQLite keeps dates as ISO text: parsing them with `date.fromisoformat` here is several
+    times faster than per-value type processing, which matters at 100,000 children. Other
+    databases return date objects, which pass through as they are.
+    """
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    columns = list(stmt.selected_columns)
+    names = tuple(c.key for c in columns)
+    fix = [
+        (i, dt.date.fromisoformat if isinstance(c.type, Date) else dt.time.fromisoformat)
+        for i, c in enumerate(columns)
+        if isinstance(c.type, Date | Time)
+    ]
+    row_type = _row_type(names)
+    raw = conn.exec_driver_sql(str(compiled)).cursor.fetchall()
+    if not raw:
+        return []
+    # Column by column: one comprehension per date column, then one tuple per row.
+    values = list(zip(*raw, strict=True))
+    for i, parse in fix:
+        values[i] = [parse(v) if v.__class__ is str else v for v in values[i]]
+    return list(map(row_type, *values))
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of a pass over a large register.
+
+    Reading 100,000 children makes millions of small objects (rows, dates, due dates) that
+    hold no reference cycles. Left alone, the collector walks them again and again, costing
+    more than the work. So collection pauses inside the block, and on leaving it the objects
+    that survive are frozen (`gc.freeze`): ordinary reference counting still frees them, but
+    later collections skip them. The next block unfreezes what was frozen before, so nothing
+    stays out of the collector's sight for longer than one pass.
+    """
+    was_enabled = gc.isenabled()
+    gc.unfreeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def open_case_ids_query(as_of: dt.date):
+    """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
+
+    A superset: an open period of care, an open plan, or an enquiry started, not closed and
+    with no plan yet (an initial conference awaited). The engine decides the rest.
+    """
+    return union(
+        select(PeriodOfCare.child_id).where(
+            PeriodOfCare.start <= as_of,
+            or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+        ),
+        select(CpPlan.child_id).where(
+            CpPlan.start <= as_of, or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of)
+        ),
+        select(CpEnquiry.child_id).where(
+            or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
+            CpEnquiry.icpc_not_required == false(),
+            or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
+            CpEnquiry.id.not_in(
+                select(CpPlan.enquiry_id).where(
+                    CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of
+                )
+            ),
+        ),
+    )
+
+
+def _in_list(column, ids: list[int]):
+    """``column IN (1, 2, ...)`` written out: one list however long, no bound parameters.
+
+    Ids come from the database as integers, so writing them into the SQL is safe; it spares
+    re-running the open-cases query inside every statement, and has no parameter limit.
+    """
+    if not ids:
+        return text("1 = 0")
+    name = f"{column.table.name}.{column.name}"
+    return text(f"{name} IN ({','.join(str(int(i)) for i in ids)})")
+
+
+def _restrict(stmt, column, scope: list[int] | None):
+    return stmt if scope is None else stmt.where(_in_list(column, scope))
+
+
+def load_case_data(
+    session: Session,
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+    child_ids: Iterable[int] | None = None,
+    open_only: bool = False,
+) -> CaseData:
+    """Read the rows for the chosen children and compute every child's `CaseStatus`.
+
+    ``child_ids`` limits the children (default: all); ``open_only`` keeps only children with
+    an open case on ``as_of`` (flags and workload need no others). ``rules`` and ``calendar``
+    default to those in force for this database (`settings.working_context`).
+    """
+    if rules is None or calendar is None:
+        ctx_rules, ctx_calendar = working_context(session)
+        rules = rules or ctx_rules
+        calendar = calendar or ctx_calendar
+    ids = None if child_ids is None else sorted(set(child_ids))
+    scope = ids
+    if open_only:
+        open_ids = session.execute(open_case_ids_query(as_of)).scalars().all()
+        wanted = None if ids is None else set(ids)
+        scope = sorted(i for i in open_ids if wanted is None or i in wanted)
+
+    def rows(columns, child_column):
+        return fetch_rows(session, _restrict(select(*columns), child_column, scope))
+
+    with no_gc():
+        children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
+        periods = rows(_PERIOD_COLUMNS, PeriodOfCare.child_id)
+        enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
+        plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
+        meetings = rows(_MEETING_COLUMNS, Meeting.child_id)
+
+        # The first episode's legal status for each period read.
+        episode_stmt = select(Episode.period_id, Episode.start, Episode.legal_status).join(
+            PeriodOfCare, PeriodOfCare.id == Episode.period_id
+        )
+        episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
+        first_episode: dict[int, tuple[dt.date, str]] = {}
+        for period_id, start, status in fetch_rows(session, episode_stmt):
+            known = first_episode.get(period_id)
+            if known is None or start < known[0]:
+                first_episode[period_id] = (start, status)
+        period_status = {pid: status for pid, (_, status) in first_episode.items()}
+        statuses = compute_statuses(
+            children=children,
+            periods=periods,
+            enquiries=enquiries,
+            plans=plans,
+            meetings=meetings,
+            period_status=period_status,
+            rules=rules,
+            calendar=calendar,
+            as_of=as_of,
+            open_only=open_only,
+        )
+    return CaseData(
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        children=children,
+        periods=periods,
+        enquiries=enquiries,
+        plans=plans,
+        meetings=meetings,
+        statuses=statuses,
+        period_status=period_status,
+        child_ids=ids,
+        open_only=open_only,
+        scope=scope,
+    )
+
+
+def load_case_statuses(
+    session: Session,
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+    child_ids: Iterable[int] | None = None,
+    open_only: bool = False,
+) -> dict[int, CaseStatus]:
+    """Child id -> `CaseStatus` as of ``as_of``, for the chosen children (default all).
+
+    Children with no periods of care and no CP history get a status with no schedules.
+    """
+    return load_case_data(
+        session,
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        child_ids=child_ids,
+        open_only=open_only,
+    ).statuses
+
+
+# --- building the engine's inputs -----------------------------------------------------------
+
+
+def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r.child_id].append(r)
+    return out
+
+
+def _is_prebirth(child: Any, enquiry: Any) -> bool:
+    if enquiry.route != "s47" or enquiry.strategy_date is None:
+        return False
+    return child is None or child.dob is None or child.dob > enquiry.strategy_date
+
+
+def _episode_start(enquiry: Any) -> dt.date | None:
+    return enquiry.notified_date if enquiry.route == "transfer_in" else enquiry.strategy_date
+
+
+def _cp_episodes(
+    child: Any, enquiries: list[Any], plans: list[Any], cp_meetings: list[Any], as_of: dt.date
+) -> tuple[list[CpEpisodeInput], dict[int, int]]:
+    """The child's CP episodes (in start order) and each CP meeting's episode index."""
+    plan_by_enquiry: dict[int, Any] = {}
+    loose_plans = []
+    enquiry_ids = {e.id for e in enquiries}
+    for plan in sorted(plans, key=lambda p: p.start):
+        if plan.enquiry_id in enquiry_ids and plan.enquiry_id not in plan_by_enquiry:
+            plan_by_enquiry[plan.enquiry_id] = plan
+        else:
+            loose_plans.append(plan)
+
+    # (start date, enquiry or None, plan or None), in start order.
+    units: list[tuple[dt.date, Any, Any]] = []
+    for e in enquiries:
+        plan = plan_by_enquiry.get(e.id)
+        start = _episode_start(e) or (plan.start if plan else None) or dt.date.min
+        units.append((start, e, plan))
+    for plan in loose_plans:
+        units.append((plan.start, None, plan))
+    units.sort(key=lambda u: (u[0], u[1].id if u[1] is not None else 0))
+
+    by_enquiry = {u[1].id: i for i, u in enumerate(units) if u[1] is not None}
+    by_plan = {u[2].id: i for i, u in enumerate(units) if u[2] is not None}
+    meeting_episode: dict[int, int] = {}
+    for m in cp_meetings:
+        index = by_plan.get(m.plan_id)
+        if index is None:
+            index = by_enquiry.get(m.enquiry_id)
+        if index is None:
+            if m.plan_id is not None or m.enquiry_id is not None:
+                continue  # linked to an episode not read (closed, with ``open_only``)
+            day = m.held_date or m.booked_date
+            index = -1
+            for i, (start, _, _) in enumerate(units):
+                if day is None or start <= day:
+                    index = i
+            if index < 0:
+                continue
+        meeting_episode[m.id] = index
+
+    initial: dict[int, tuple[dt.date, str]] = {}
+    reviews: dict[int, list[dt.date]] = defaultdict(list)
+    for m in cp_meetings:
+        if m.status != _HELD or m.held_date is None or m.id not in meeting_episode:
+            continue
+        index = meeting_episode[m.id]
+        if m.meeting_type in _INITIAL:
+            known = initial.get(index)
+            if known is None or m.held_date < known[0]:
+                initial[index] = (m.held_date, m.meeting_type)
+        elif m.meeting_type in _REVIEW_CONFERENCES:
+            reviews[index].append(m.held_date)
+
+    episodes = []
+    for i, (_, e, plan) in enumerate(units):
+        held, kind = initial.get(i, (None, None))
+        episodes.append(
+            CpEpisodeInput(
+                route=e.route if e is not None else "s47",
+                strategy_date=e.strategy_date if e is not None else None,
+                notified_date=e.notified_date if e is not None else None,
+                prebirth=e is not None and _is_prebirth(child, e),
+                expected_delivery=child.expected_delivery if child is not None else None,
+                initial_held=held,
+                initial_type=kind,
+                icpc_not_required=bool(e.icpc_not_required) if e is not None else False,
+                closed=e.closed_date if e is not None else None,
+                plan_start=plan.start if plan is not None else None,
+                plan_end=plan.end_date if plan is not None else None,
+                reviews_held=tuple(sorted(reviews.get(i, ()))),
+            )
+        )
+    return episodes, meeting_episode
+
+
+def _open_cp(enquiries: list[Any], plans: list[Any], as_of: dt.date) -> tuple[list[Any], list[Any]]:
+    """The enquiries and plans of CP episodes that may be open on ``as_of``.
+
+    An open plan (with its enquiry), or an enquiry started, not closed and without a plan
+    yet (its initial conference awaited).
+    """
+    open_plans = [
+        p for p in plans if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
+    ]
+    keep = {p.enquiry_id for p in open_plans}
+    planned = {p.enquiry_id for p in plans if p.start <= as_of}
+    kept = []
+    for e in enquiries:
+        started = _episode_start(e)
+        awaiting = (
+            started is not None
+            and started <= as_of
+            and not e.icpc_not_required
+            and (e.closed_date is None or e.closed_date > as_of)
+            and e.id not in planned
+        )
+        if awaiting or e.id in keep:
+            kept.append(e)
+    return kept, open_plans
+
+
+def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | None:
+    if nxt is None:
+        return None
+    day = m.booked_date
+    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
+
+
+def compute_statuses(
+    *,
+    children: Mapping[int, Any],
+    periods: Iterable[Any],
+    enquiries: Iterable[Any],
+    plans: Iterable[Any],
+    meetings: Iterable[Any],
+    period_status: Mapping[int, str | None],
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+    open_only: bool = False,
+) -> dict[int, CaseStatus]:
+    """Run the engine for every child from rows already read (see `load_case_data`).
+
+    With ``open_only``, a process with nothing open on ``as_of`` is not computed (its
+    schedule is None), which is all flags and workload need.
+    """
+    periods_by = _group(periods)
+    enquiries_by = _group(enquiries)
+    plans_by = _group(plans)
+    lac_value = Process.LAC.value
+    lac_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    cp_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    for m in meetings:
+        if m.status in LIVE_STATUSES:
+            (lac_meetings_by if m.process == lac_value else cp_meetings_by)[m.child_id].append(m)
+    no_meetings: list[Any] = []
+
+    statuses: dict[int, CaseStatus] = {}
+    child_ids = set(children) | set(periods_by) | set(enquiries_by) | set(plans_by)
+    for child_id in child_ids:
+        child = children.get(child_id)
+        per_meeting: dict[int, MeetingTimeliness] = {}
+
+        lac = None
+        child_periods = periods_by.get(child_id)
+        held_from = None
+        if child_periods and open_only:
+            # Only the period open on the as-of date matters; reviews before it belong to
+            # earlier periods and cannot change its schedule.
+            child_periods = [
+                p
+                for p in child_periods
+                if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
+            ]
+            held_from = min((p.start for p in child_periods), default=None)
+        if child_periods:
+            inputs = [
+                PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
+            ]
+            lac_meetings = lac_meetings_by.get(child_id, no_meetings)
+            if held_from is not None:
+                lac_meetings = [
+                    m for m in lac_meetings if m.held_date is None or m.held_date >= held_from
+                ]
+            held = [
+                m.held_date
+                for m in lac_meetings
+                if m.meeting_type == _LAC_REVIEW and m.status == _HELD and m.held_date
+            ]
+            lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
+            outcome_by_day = {o.held: o for o in lac.reviews}
+            for m in lac_meetings:
+                if m.status == _HELD and m.held_date and m.held_date <= as_of:
+                    outcome = outcome_by_day.get(m.held_date)
+                    if outcome is not None:
+                        per_meeting[m.id] = MeetingTimeliness(
+                            outcome.due, outcome.in_timescale, outcome.sequence
+                        )
+                else:
+                    t = _booked_timeliness(m, lac.next_due)
+                    if t is not None:
+                        per_meeting[m.id] = t
+
+        cp = None
+        child_enquiries = enquiries_by.get(child_id, [])
+        child_plans = plans_by.get(child_id, [])
+        if open_only and (child_enquiries or child_plans):
+            child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
+        if child_enquiries or child_plans:
+            cp_meetings = cp_meetings_by.get(child_id, no_meetings)
+            episodes, meeting_episode = _cp_episodes(
+                child, child_enquiries, child_plans, cp_meetings, as_of
+            )
+            cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
+            outcomes = {(o.episode_index, o.held): o for o in cp.conferences}
+            for m in cp_meetings:
+                if m.id not in meeting_episode:
+                    continue
+                index = meeting_episode[m.id]
+                if m.status == _HELD and m.held_date and m.held_date <= as_of:
+                    outcome = outcomes.get((index, m.held_date))
+                    if outcome is None and m.meeting_type in _INITIAL:
+                        # A second initial conference (e.g. re-convened): same clock.
+                        first = next(
+                            (
+                                o
+                                for o in cp.conferences
+                                if o.episode_index == index and o.sequence == 0
+                            ),
+                            None,
+                        )
+                        if first is not None and first.due is not None:
+                            per_meeting[m.id] = MeetingTimeliness(
+                                first.due, m.held_date <= first.due.date, 0
+                            )
+                        continue
+                    if outcome is not None and outcome.due is not None:
+                        per_meeting[m.id] = MeetingTimeliness(
+                            outcome.due, outcome.in_timescale, outcome.sequence
+                        )
+                else:
+                    nxt = cp.next_due
+                    if nxt is not None and nxt.episode_index in (index, None):
+                        t = _booked_timeliness(m, nxt)
+                        if t is not None:
+                            per_meeting[m.id] = t
+
+        lac_next = lac.next_due if lac is not None else None
+        cp_next = cp.next_due if cp is not None else None
+        if lac_next is None or cp_next is None:
+            next_due = lac_next or cp_next
+        else:
+            next_due = cp_next if cp_next.due.date < lac_next.due.date else lac_next
+        statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting)
+    return statuses

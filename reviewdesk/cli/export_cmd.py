@@ -1,0 +1,66 @@
+"""`reviewdesk export schedule|measures`: the schedule and the timeliness measures to files."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from reviewdesk.dates import parse_iso
+from reviewdesk.export import schedule_rows, write_measures, write_schedule
+from reviewdesk.measures import compute_measures
+from reviewdesk.storage.db import open_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    export = subparsers.add_parser("export", help="export the schedule or the measures")
+    inner = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+
+    schedule = inner.add_parser(
+        "schedule",
+        help="one row per meeting: held since --from, booked, and the next one due per case",
+    )
+    schedule.add_argument("--as-of", required=True, metavar="DATE", help="YYYY-MM-DD")
+    schedule.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first held date to include (default: 12 months before --as-of)",
+    )
+    schedule.add_argument("--format", choices=["csv", "xlsx", "ics"], required=True)
+    schedule.add_argument("-o", "--output", required=True, metavar="FILE")
+    schedule.set_defaults(handler=_schedule)
+
+    measures = inner.add_parser("measures", help="timeliness measures, month by month")
+    measures.add_argument("--from", dest="start", required=True, metavar="DATE")
+    measures.add_argument("--to", dest="end", required=True, metavar="DATE")
+    measures.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    measures.add_argument("-o", "--output", required=True, metavar="FILE")
+    measures.set_defaults(handler=_measures)
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    as_of = parse_iso(args.as_of, "--as-of")
+    start: dt.date | None = parse_iso(args.start, "--from") if args.start else None
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            rows = schedule_rows(session, as_of=as_of, start=start)
+        write_schedule(rows, args.output, args.format)
+    finally:
+        db.dispose()
+    print(f"wrote {len(rows)} rows to {args.output}")
+    return 0
+
+
+def _measures(args: argparse.Namespace) -> int:
+    start = parse_iso(args.start, "--from")
+    end = parse_iso(args.end, "--to")
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            report = compute_measures(session, start=start, end=end)
+        write_measures(report, args.output, args.format)
+    finally:
+        db.dispose()
+    print(f"wrote {len(report.rows)} measures x {len(report.months)} months to {args.output}")
+    return 0

@@ -1,0 +1,55 @@
+"""`reviewdesk flags --as-of DATE`: every flag, red first, one line each."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+from reviewdesk.casework import load_case_data
+from reviewdesk.dates import format_uk, parse_iso
+from reviewdesk.flags import FLAG_TYPES, flags_from_data
+from reviewdesk.storage.db import open_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("flags", help="what needs acting on, as of a date")
+    parser.add_argument("--as-of", required=True, metavar="DATE", help="YYYY-MM-DD")
+    parser.add_argument(
+        "--severity", choices=["red", "amber", "info"], action="append", help="only these"
+    )
+    parser.add_argument("--code", action="append", choices=sorted(FLAG_TYPES), help="only these")
+    parser.add_argument("--limit", type=int, default=0, help="print at most this many")
+    parser.set_defaults(handler=_flags)
+
+
+def _flags(args: argparse.Namespace) -> int:
+    as_of = parse_iso(args.as_of, "--as-of")
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            data = load_case_data(session, as_of=as_of, open_only=True)
+            flags = flags_from_data(session, data)
+            names = {
+                c.id: (f"{c.first_name} {c.last_name}".strip() or c.local_id, c.local_id)
+                for c in data.children.values()
+            }
+    finally:
+        db.dispose()
+    if args.severity:
+        flags = [f for f in flags if f.severity in args.severity]
+    if args.code:
+        flags = [f for f in flags if f.code in args.code]
+    shown = flags[: args.limit] if args.limit > 0 else flags
+    for f in shown:
+        who = ""
+        if f.child_id is not None:
+            name, local_id = names.get(f.child_id, (str(f.child_id), str(f.child_id)))
+            who = f"{name} ({local_id}): "
+        print(f"{f.severity.upper():<5} {f.code:<26} {who}{f.reason}")
+    counts = Counter(f.severity for f in flags)
+    print(
+        f"{len(flags)} flags as of {format_uk(as_of)}: "
+        f"{counts['red']} red, {counts['amber']} amber, {counts['info']} info"
+        + (f" ({len(shown)} shown)" if len(shown) < len(flags) else "")
+    )
+    return 0

@@ -1,0 +1,185 @@
+"""The schedule export's rows: one per meeting, plus the next one due for every open case.
+
+Rows: meetings held from ``start`` (default 12 months before the as-of date) up to the as-of
+date; every meeting still to take place (booked or adjourned, whatever its date, or recorded
+as held after the as-of date); and, for every open case with no meeting booked for its next
+one, a row for that next meeting with its due date and no booked date. Cancelled and
+stood-down meetings are left out. Rows are in date order (held, booked or due date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewdesk.casework import load_case_data, no_gc
+from reviewdesk.dates import add_months
+from reviewdesk.flags import flags_from_data
+from reviewdesk.flags.base import is_held, is_upcoming
+from reviewdesk.storage.models import Meeting, Staff
+
+SCHEDULE_COLUMNS = (
+    "child_id",
+    "child_name",
+    "process",
+    "meeting_type",
+    "sequence",
+    "due_date",
+    "booked_date",
+    "booked_time",
+    "held_date",
+    "status",
+    "in_timescale",
+    "chair",
+    "flags",
+    "meeting_id",
+)
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One line of the schedule. ``meeting_id`` is None for a next meeting not yet booked."""
+
+    child_key: int  # the database id (for UIDs); ``child_id`` is the council's own id
+    child_id: str
+    child_name: str
+    process: str
+    meeting_type: str
+    sequence: int | None
+    due_date: dt.date | None
+    booked_date: dt.date | None
+    booked_time: dt.time | None
+    duration_minutes: int | None
+    held_date: dt.date | None
+    status: str
+    in_timescale: bool | None
+    chair: str
+    flags: tuple[str, ...]
+    meeting_id: int | None
+
+    @property
+    def when(self) -> dt.date | None:
+        return self.held_date or self.booked_date or self.due_date
+
+    def values(self) -> dict[str, object]:
+        """Column name to value (dates as dates; booleans as yes/no)."""
+        return {
+            "child_id": self.child_id,
+            "child_name": self.child_name,
+            "process": self.process,
+            "meeting_type": self.meeting_type,
+            "sequence": self.sequence,
+            "due_date": self.due_date,
+            "booked_date": self.booked_date,
+            "booked_time": self.booked_time,
+            "held_date": self.held_date,
+            "status": self.status,
+            "in_timescale": {True: "yes", False: "no"}.get(self.in_timescale, ""),
+            "chair": self.chair,
+            "flags": "; ".join(self.flags),
+            "meeting_id": self.meeting_id,
+        }
+
+
+def schedule_rows(
+    session: Session, *, as_of: dt.date, start: dt.date | None = None
+) -> list[ScheduleRow]:
+    """The schedule as of ``as_of`` (see the module's description)."""
+    start = start or add_months(as_of, -12)
+    with no_gc():
+        data = load_case_data(session, as_of=as_of)
+        flags = flags_from_data(session, data)
+        extra = {
+            r.id: r
+            for r in session.execute(
+                select(Meeting.id, Meeting.booked_time, Meeting.duration_minutes).where(
+                    (Meeting.held_date >= start)
+                    | Meeting.held_date.is_(None)
+                    | (Meeting.status != "held")
+                )
+            )
+        }
+    staff = dict(session.execute(select(Staff.id, Staff.name)).all())
+    by_meeting: dict[int, list[str]] = defaultdict(list)
+    by_case: dict[tuple[int, dt.date | None], list[str]] = defaultdict(list)
+    for f in flags:
+        if f.meeting_id is not None:
+            by_meeting[f.meeting_id].append(f.code)
+        elif f.child_id is not None and f.code in ("overdue", "due_soon_unbooked"):
+            by_case[(f.child_id, f.date)].append(f.code)
+
+    def child_bits(child_id: int) -> tuple[str, str]:
+        c = data.children.get(child_id)
+        if c is None:
+            return str(child_id), ""
+        return c.local_id, f"{c.first_name} {c.last_name}".strip()
+
+    rows: list[ScheduleRow] = []
+    booked_cases: set[tuple[int, str]] = set()
+    for m in data.meetings:
+        if m.status not in ("booked", "held", "adjourned"):
+            continue
+        held = is_held(m, as_of)
+        if held and m.held_date < start:
+            continue
+        if not held and not is_upcoming(m, as_of):
+            continue
+        if not held:
+            booked_cases.add((m.child_id, m.process))
+        status = data.statuses.get(m.child_id)
+        timeliness = status.meetings.get(m.id) if status else None
+        local_id, name = child_bits(m.child_id)
+        x = extra.get(m.id)
+        rows.append(
+            ScheduleRow(
+                child_key=m.child_id,
+                child_id=local_id,
+                child_name=name,
+                process=m.process,
+                meeting_type=m.meeting_type,
+                sequence=timeliness.sequence if timeliness else m.sequence,
+                due_date=timeliness.due.date if timeliness else None,
+                booked_date=m.booked_date,
+                booked_time=x.booked_time if x else None,
+                duration_minutes=x.duration_minutes if x else None,
+                held_date=m.held_date if held else None,
+                status=m.status if held or m.status != "held" else "booked",
+                in_timescale=timeliness.in_timescale if timeliness and held else None,
+                chair=staff.get(m.chair_id, "") if m.chair_id else "",
+                flags=tuple(sorted(set(by_meeting.get(m.id, ())))),
+                meeting_id=m.id,
+            )
+        )
+    for child_id, status in data.statuses.items():
+        for process in ("lac", "cp"):
+            nxt = status.next_for(process)
+            if nxt is None or (child_id, process) in booked_cases:
+                continue
+            local_id, name = child_bits(child_id)
+            codes = by_case.get((child_id, nxt.due.date), ())
+            rows.append(
+                ScheduleRow(
+                    child_key=child_id,
+                    child_id=local_id,
+                    child_name=name,
+                    process=process,
+                    meeting_type=nxt.meeting_type,
+                    sequence=nxt.sequence,
+                    due_date=nxt.due.date,
+                    booked_date=None,
+                    booked_time=None,
+                    duration_minutes=None,
+                    held_date=None,
+                    status="overdue, not booked" if nxt.overdue else "due, not booked",
+                    in_timescale=None,
+                    chair="",
+                    flags=tuple(sorted(set(codes))),
+                    meeting_id=None,
+                )
+            )
+    rows.sort(key=lambda r: (r.when or dt.date.max, r.child_id, r.process, r.meeting_id or 0))
+    return rows

@@ -1,0 +1,89 @@
+"""Chair, clerk or room double-booked: overlapping times on the same day.
+
+Every meeting still to take place from the as-of date on counts, open case or not; cancelled
+and stood-down meetings do not. A meeting with no start time cannot be checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.flags.base import RED, Flag, FlagContext, meeting_label
+from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.storage.models import Meeting, Room, Staff
+
+CHECKS = {
+    "chair_double_booked": (RED, "Chair booked for two meetings at the same time"),
+    "clerk_double_booked": (RED, "Clerk booked for two meetings at the same time"),
+    "room_double_booked": (RED, "Room booked for two meetings at the same time"),
+}
+
+_BOOKED = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value, MeetingStatus.HELD.value)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def check(ctx: FlagContext) -> Iterator[Flag]:
+    rows = ctx.session.execute(
+        select(
+            Meeting.id,
+            Meeting.child_id,
+            Meeting.meeting_type,
+            Meeting.sequence,
+            Meeting.booked_date,
+            Meeting.booked_time,
+            Meeting.duration_minutes,
+            Meeting.chair_id,
+            Meeting.clerk_id,
+            Meeting.room_id,
+        ).where(
+            Meeting.status.in_(_BOOKED),
+            Meeting.booked_date >= ctx.as_of,
+            Meeting.booked_time.is_not(None),
+        )
+    ).all()
+    staff_names = dict(ctx.session.execute(select(Staff.id, Staff.name)).all())
+    room_names = dict(ctx.session.execute(select(Room.id, Room.name)).all())
+
+    for code, column, noun, names in (
+        ("chair_double_booked", "chair_id", "Chair", staff_names),
+        ("clerk_double_booked", "clerk_id", "Clerk", staff_names),
+        ("room_double_booked", "room_id", "Room", room_names),
+    ):
+        groups: dict[tuple[int, dt.date], list] = defaultdict(list)
+        for r in rows:
+            key = getattr(r, column)
+            if key is not None:
+                groups[(key, r.booked_date)].append(r)
+        for (key, day), group in groups.items():
+            if len(group) < 2:
+                continue
+            group.sort(key=lambda r: (r.booked_time, r.id))
+            spans = [
+                (_minutes(r.booked_time), _minutes(r.booked_time) + (r.duration_minutes or 0), r)
+                for r in group
+            ]
+            for i, (_, end, r) in enumerate(spans):
+                for start2, _, other in spans[i + 1 :]:
+                    if start2 >= end:
+                        break
+                    for this, that in ((r, other), (other, r)):
+                        yield Flag(
+                            code,
+                            RED,
+                            f"{noun} {names.get(key, f'#{key}')} is booked on {format_uk(day)} "
+                            f"for the {meeting_label(this.meeting_type, this.sequence)} at "
+                            f"{this.booked_time:%H:%M} and another meeting at "
+                            f"{that.booked_time:%H:%M} (meeting {that.id})",
+                            this.child_id,
+                            this.id,
+                            key if column != "room_id" else None,
+                            day,
+                        )

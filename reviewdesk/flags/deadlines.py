@@ -1,0 +1,227 @@
+"""Deadlines around a meeting: reports, consultation before it; decisions and minutes after.
+
+Each deadline comes from the rules in force (`meeting_deadlines`), counted from the booked
+date or, once held, the held date. A report row names its rule in ``rule_id``; with none,
+the meeting type's report rule with the latest deadline is used (the kindest reading).
+Reports for CP conferences are to be shared with parents by their report deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from reviewdesk.casework import fetch_rows
+from reviewdesk.engine import Deadline
+from reviewdesk.flags.base import (
+    AMBER,
+    RED,
+    Flag,
+    FlagContext,
+    is_held,
+    meeting_date,
+    meeting_label,
+)
+from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.storage.models import Meeting, Report
+
+CHECKS = {
+    "report_overdue": (RED, "Report due and not received"),
+    "report_late": (AMBER, "Report received after its deadline"),
+    "report_not_shared": (AMBER, "Report not shared with parents by the deadline"),
+    "consultation_late": (AMBER, "Consultation not sent in time"),
+    "decisions_overdue": (RED, "Decisions not issued by the deadline"),
+    "decisions_late": (AMBER, "Decisions issued after the deadline"),
+    "minutes_overdue": (RED, "Minutes not distributed by the deadline"),
+    "minutes_late": (AMBER, "Minutes distributed after the deadline"),
+}
+
+_AFTER = {
+    "decisions": ("decisions_issued", "decisions", "issued"),
+    "minutes": ("minutes_distributed", "minutes", "distributed"),
+}
+
+
+def report_deadline(deadlines: list[Deadline], rule_id: str | None) -> Deadline | None:
+    """The deadline for a report: its own rule's, or the latest report deadline."""
+    reports = [d for d in deadlines if d.times == "report"]
+    if rule_id:
+        for d in reports:
+            if d.rule.id == rule_id:
+                return d
+        for d in deadlines:
+            if d.rule.id == rule_id:
+                return d
+        return None
+    return max(reports, key=lambda d: d.date, default=None)
+
+
+def shares_with_parents(deadline: Deadline) -> bool:
+    """Reports for child protection conferences go to parents before the conference."""
+    return deadline.rule.process == "cp"
+
+
+def load_reports(ctx: FlagContext, meeting_ids: set[int]) -> list[Any]:
+    """Report rows for these live meetings, in one query."""
+    stmt = (
+        select(
+            Report.id,
+            Report.meeting_id,
+            Report.author,
+            Report.agency,
+            Report.rule_id,
+            Report.received,
+            Report.shared_with_parents,
+        )
+        .join(Meeting, Meeting.id == Report.meeting_id)
+        .where(ctx.live_condition())
+    )
+    stmt = ctx.data.restrict(stmt, Meeting.child_id)
+    return [r for r in fetch_rows(ctx.session, stmt) if r.meeting_id in meeting_ids]
+
+
+class _Plan(NamedTuple):
+    """One meeting type and date's deadlines, reduced to what the checks compare."""
+
+    consultation: tuple[dt.date, ...]
+    after: tuple[tuple[str, dt.date], ...]  # ("decisions" | "minutes", deadline)
+    reports: dict[str | None, tuple[dt.date, bool] | None]  # rule id -> (date, to parents)
+
+
+def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Plan:
+    key = (meeting_type, day)
+    plan = cache.get(key)
+    if plan is None:
+        deadlines = ctx.deadlines(meeting_type, day)
+        reports: dict[str | None, tuple[dt.date, bool] | None] = {}
+        for d in deadlines:
+            reports[d.rule.id] = (d.date, shares_with_parents(d))
+        default = report_deadline(deadlines, None)
+        reports[None] = (default.date, shares_with_parents(default)) if default else None
+        plan = _Plan(
+            tuple(d.date for d in deadlines if d.times == "consultation"),
+            tuple((d.times, d.date) for d in deadlines if d.times in _AFTER),
+            reports,
+        )
+        cache[key] = plan
+    return plan
+
+
+def check(ctx: FlagContext) -> Iterator[Flag]:
+    as_of = ctx.as_of
+    live = {m.id: m for m in ctx.live_meetings() if meeting_date(m, as_of) is not None}
+    cache: dict = {}
+
+    def label(m: Any, day: dt.date) -> str:
+        return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
+
+    for m in live.values():
+        day = meeting_date(m, as_of)
+        plan = _plan(ctx, cache, m.meeting_type, day)
+        sent = m.consultation_sent
+        for deadline in plan.consultation:
+            if sent is None and as_of > deadline:
+                yield Flag(
+                    "consultation_late",
+                    AMBER,
+                    f"Consultation for the {label(m, day)} was due to be sent by "
+                    f"{format_uk(deadline)} and has not been",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+            elif sent is not None and sent > deadline:
+                yield Flag(
+                    "consultation_late",
+                    AMBER,
+                    f"Consultation for the {label(m, day)} was sent on {format_uk(sent)}, "
+                    f"after the deadline {format_uk(deadline)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+        if not plan.after or not is_held(m, as_of):
+            continue
+        for times, deadline in plan.after:
+            column, noun, verb = _AFTER[times]
+            done: dt.date | None = getattr(m, column)
+            if done is None and as_of > deadline:
+                yield Flag(
+                    f"{noun}_overdue",
+                    RED,
+                    f"{noun.capitalize()} of the {label(m, day)} were due to be {verb} by "
+                    f"{format_uk(deadline)} and have not been",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+            elif done is not None and done > deadline:
+                yield Flag(
+                    f"{noun}_late",
+                    AMBER,
+                    f"{noun.capitalize()} of the {label(m, day)} were {verb} on "
+                    f"{format_uk(done)}, after the deadline {format_uk(deadline)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    deadline,
+                )
+
+    for r in load_reports(ctx, set(live)):
+        m = live[r.meeting_id]
+        day = meeting_date(m, as_of)
+        found = _plan(ctx, cache, m.meeting_type, day).reports.get(r.rule_id)
+        if found is None:
+            continue
+        deadline, to_parents = found
+        received, shared = r.received, r.shared_with_parents
+        late_receipt = (received is None and as_of > deadline) or (
+            received is not None and received > deadline
+        )
+        late_sharing = to_parents and (
+            (shared is None and as_of > deadline) or (shared is not None and shared > deadline)
+        )
+        if not (late_receipt or late_sharing):
+            continue
+        what = label(m, day)
+        who = f"{r.author} ({r.agency})" if r.agency else r.author
+        if received is None and as_of > deadline:
+            yield Flag(
+                "report_overdue",
+                RED,
+                f"Report from {who} for the {what} was due by {format_uk(deadline)} and has "
+                "not been received",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )
+        elif received is not None and received > deadline:
+            yield Flag(
+                "report_late",
+                AMBER,
+                f"Report from {who} for the {what} was received on {format_uk(received)}, "
+                f"after the deadline {format_uk(deadline)}",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )
+        if late_sharing:
+            when = "has not been" if shared is None else f"was on {format_uk(shared)}"
+            yield Flag(
+                "report_not_shared",
+                AMBER,
+                f"Report from {who} for the {what} was to be shared with parents by "
+                f"{format_uk(deadline)} and {when}",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )

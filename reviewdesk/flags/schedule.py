@@ -1,0 +1,110 @@
+"""When meetings are due and booked: due soon and not booked, overdue, booked too late or on a
+non-working day, held late with no reason recorded."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext, is_held, is_upcoming, meeting_label
+from reviewdesk.flags.base import format_day as format_uk
+
+CHECKS = {
+    "due_soon_unbooked": (AMBER, "Due within the set number of working days and not booked"),
+    "overdue": (RED, "Not held by its due date"),
+    "booked_after_due": (RED, "Booked after its due date"),
+    "booked_non_working_day": (AMBER, "Booked on a day that is not a working day"),
+    "late_no_reason": (AMBER, "Held out of timescale with no reason recorded"),
+}
+
+
+def check(ctx: FlagContext) -> Iterator[Flag]:
+    as_of, calendar = ctx.as_of, ctx.data.calendar
+    soon = int(ctx.settings["due_soon_working_days"])
+    booked_by_case: dict[tuple[int, str], list] = defaultdict(list)
+    for m in ctx.live_meetings():
+        status = ctx.statuses[m.child_id]
+        timeliness = status.meetings.get(m.id)
+        label = meeting_label(m.meeting_type, m.sequence)
+        if is_upcoming(m, as_of):
+            if m.booked_date is None:
+                continue
+            booked_by_case[(m.child_id, m.process)].append(m)
+            day = m.booked_date
+            if timeliness is not None and day > timeliness.due.date:
+                yield Flag(
+                    "booked_after_due",
+                    RED,
+                    f"{label} is booked for {format_uk(day)}, after its due date "
+                    f"{format_uk(timeliness.due.date)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    day,
+                )
+            if not calendar.is_working_day(day):
+                yield Flag(
+                    "booked_non_working_day",
+                    AMBER,
+                    f"{label} is booked for {format_uk(day)}, which is not a working day "
+                    f"({calendar.non_working_reason(day)})",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    day,
+                )
+        elif (
+            is_held(m, as_of)
+            and timeliness is not None
+            and timeliness.in_timescale is False
+            and m.late_reason_id is None
+            and not (m.late_reason_note or "").strip()
+        ):
+            yield Flag(
+                "late_no_reason",
+                AMBER,
+                f"{label} was held on {format_uk(m.held_date)}, after its due date "
+                f"{format_uk(timeliness.due.date)}, and no reason for the delay is recorded",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                m.held_date,
+            )
+
+    for child_id, status in ctx.statuses.items():
+        for process in ("lac", "cp"):
+            nxt = status.next_for(process)
+            if nxt is None:
+                continue
+            label = meeting_label(nxt.meeting_type, nxt.sequence)
+            due = nxt.due
+            booked = booked_by_case.get((child_id, process))
+            if as_of > due.date:
+                late = calendar.working_days_between(due.date, as_of)
+                note = (
+                    f"booked for {format_uk(min(m.booked_date for m in booked))}"
+                    if booked
+                    else "not booked"
+                )
+                yield Flag(
+                    "overdue",
+                    RED,
+                    f"{label} was due by {format_uk(due.date)} and has not been held "
+                    f"({late} working days overdue; {note})",
+                    child_id,
+                    None,
+                    None,
+                    due.date,
+                )
+            elif not booked and calendar.working_days_between(as_of, due.book_by) <= soon:
+                left = calendar.working_days_between(as_of, due.book_by)
+                yield Flag(
+                    "due_soon_unbooked",
+                    AMBER,
+                    f"{label} is due by {format_uk(due.date)} ({left} working days left) "
+                    "and is not booked",
+                    child_id,
+                    None,
+                    None,
+                    due.date,
+                )

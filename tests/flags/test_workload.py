@@ -1,0 +1,88 @@
+"""Workload per IRO and per team, counted by hand on a small register."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reviewdesk.workload import iro_caseloads, iro_workload, team_workload, week_start
+
+D = dt.date
+AS_OF = D(2024, 4, 17)  # a Wednesday; the week starts Mon 15/04/2024
+
+
+def test_week_start():
+    assert week_start(AS_OF) == D(2024, 4, 15)
+    assert week_start(D(2024, 4, 15)) == D(2024, 4, 15)
+    assert week_start(D(2024, 4, 21)) == D(2024, 4, 15)
+
+
+def test_iro_caseload_counts_each_child_once(db, reg):
+    iro = reg.staff("Iris", fte=0.5)
+    other = reg.staff("Olu", fte=1.0)
+    reg.staff("Social Worker", role="social_worker")
+    a, b, c, d = (reg.child() for _ in range(4))
+    reg.period(a, D(2024, 1, 1), iro_id=iro)
+    reg.plan(a, D(2024, 2, 1), chair_id=iro)  # looked after and on a plan: counted once
+    reg.plan(b, D(2024, 2, 1), chair_id=iro)
+    reg.period(c, D(2023, 1, 1), end=D(2024, 1, 1), iro_id=iro)  # closed: not counted
+    reg.period(d, D(2024, 1, 1), iro_id=other)
+    with db.session() as s:
+        loads = iro_caseloads(s, as_of=AS_OF)
+    assert set(loads) == {iro, other}
+    mine = loads[iro]
+    assert (mine.lac_children, mine.cp_children, mine.children) == (1, 2, 2)
+    assert mine.per_fte == 4.0 and mine.band == "below"
+
+
+def test_caseload_bands_follow_settings(db, reg):
+    reg.setting("caseload_min_per_fte", 1)
+    reg.setting("caseload_max_per_fte", 2)
+    iro = reg.staff(fte=1.0)
+    for _ in range(3):
+        reg.period(reg.child(), D(2024, 1, 1), iro_id=iro)
+    idle = reg.staff("Idle", fte=0.0)
+    with db.session() as s:
+        loads = iro_caseloads(s, as_of=AS_OF)
+    assert loads[iro].band == "above"
+    assert loads[idle].per_fte is None and loads[idle].band is None
+
+
+def test_iro_meetings_per_week_and_write_ups_awaited(db, reg):
+    iro = reg.staff()
+    child = reg.child()
+    reg.period(child, D(2023, 1, 2), iro_id=iro)
+    reg.meeting(child, booked=D(2024, 4, 16), chair_id=iro)  # this week
+    reg.meeting(child, booked=D(2024, 4, 19), chair_id=iro)  # this week
+    reg.meeting(child, booked=D(2024, 4, 24), chair_id=iro)  # next week
+    reg.meeting(child, booked=D(2024, 4, 25), chair_id=iro, status="cancelled")
+    reg.meeting(child, booked=D(2024, 6, 10), chair_id=iro)  # week 9: outside 8 weeks
+    reg.meeting(child, held=D(2024, 4, 2), chair_id=iro, decisions_issued=D(2024, 4, 3))
+    reg.meeting(child, held=D(2024, 3, 1), chair_id=iro)  # nothing issued yet
+    with db.session() as s:
+        [work] = iro_workload(s, as_of=AS_OF)
+    weeks = dict(work.meetings_per_week)
+    assert len(weeks) == 8 and min(weeks) == D(2024, 4, 15)
+    assert weeks[D(2024, 4, 15)] == 2 and weeks[D(2024, 4, 22)] == 1
+    assert sum(weeks.values()) == 3
+    assert work.awaiting_decisions == 1 and work.awaiting_minutes == 2
+
+
+def test_team_workload(db, reg):
+    manager = reg.staff("Mo Manager", role="team_manager")
+    north = reg.team("North", manager_id=manager)
+    south = reg.team("South")
+    a = reg.child(team_id=north)
+    reg.period(a, D(2024, 1, 8))  # 1st review due 05/02/2024: overdue
+    b = reg.child(team_id=north)
+    reg.period(b, D(2024, 3, 25))  # due 24/04/2024
+    m = reg.meeting(b, booked=D(2024, 4, 18))
+    reg.report(m, rule_id="lac.review.reports")  # due Mon 15/04: overdue on 17/04
+    c = reg.child(team_id=south)
+    reg.period(c, D(2024, 3, 25))
+    with db.session() as s:
+        teams = {t.team_name: t for t in team_workload(s, as_of=AS_OF)}
+    assert teams["North"].manager_name == "Mo Manager"
+    assert teams["North"].meetings_this_week == (m,)
+    assert teams["North"].overdue == (a,)
+    assert teams["North"].late_reports == 1
+    assert teams["South"].meetings_this_week == () and teams["South"].overdue == ()
