@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -56,6 +57,30 @@ TILES: tuple[tuple[str, str], ...] = (
 )
 
 
+class Tile(QPushButton):
+    """A dashboard count: its title above, the number large below; the whole tile clicks."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.title_label = QLabel(title)
+        self.value_label = QLabel("—")
+        self.value_label.setProperty("role", "tile-value")
+        for child in (self.title_label, self.value_label):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 10, 8)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.value_label)
+
+    def set_value(self, value: str) -> None:
+        self.value_label.setText(value)
+
+    def text(self) -> str:  # what the tile says, as one string (tests, accessibility)
+        return f"{self.title}\n{self.value_label.text()}"
+
+
 class DashboardPage(Page):
     title = "Dashboard"
     open_cases = Signal(object, str)
@@ -73,7 +98,7 @@ class DashboardPage(Page):
         tiles = QGridLayout()
         tiles.setSpacing(10)
         for n, (key, title) in enumerate(TILES):
-            button = QPushButton(f"{title}\n—")
+            button = Tile(title)
             button.setProperty("role", "tile")
             button.setProperty("rag", "none")
             button.setAccessibleName(title)
@@ -95,7 +120,7 @@ class DashboardPage(Page):
         header = self.week_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 50, 170, 160, 150)):
+        for column, width in enumerate((108, 46, 150, 150, 130)):
             self.week_table.setColumnWidth(column, width)
         self.week_table.setWordWrap(False)
         self.week_table.verticalHeader().setDefaultSectionSize(24)
@@ -138,8 +163,8 @@ class DashboardPage(Page):
         if not self.background:
             self._show_flags(self._flag_children())
             return
-        for key, title in TILES:
-            self.tiles[key].setText(f"{title}\n…")
+        for key, _title in TILES:
+            self.tiles[key].set_value("…")
         self.flags_note.setText("Working out the flags…")
         self._tasks.append(
             run_in_background(
@@ -194,10 +219,10 @@ class DashboardPage(Page):
     def _set_tile(self, key: str, title: str, count: int | None) -> None:
         button = self.tiles[key]
         if count is None:
-            button.setText(f"{title}\nnot available")
+            button.set_value("not available")
             rag = "none"
         else:
-            button.setText(f"{title}\n{count:,}")
+            button.set_value(f"{count:,}")
             rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
         button.setProperty("rag", rag)
         button.setEnabled(count is not None)
