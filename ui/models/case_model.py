@@ -10,10 +10,12 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush
 
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
+from ui import theme
 from ui.context import optional_module
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
@@ -261,6 +263,8 @@ class CaseListModel(QAbstractTableModel):
             return None
         if role == IdRole:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._due_colour(index)
         if role not in (Qt.ItemDataRole.DisplayRole, SortRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
@@ -275,6 +279,19 @@ class CaseListModel(QAbstractTableModel):
         if isinstance(value, dt.date):
             return uk(value)
         return value
+
+    def _due_colour(self, index: QModelIndex | QPersistentModelIndex):
+        """Red for a next due date already passed, amber within two weeks."""
+        if COLUMNS[index.column()][0] != "next_due" or not self._dues:
+            return None
+        due = self._dues.get(self._ids[index.row()])
+        if due is None:
+            return None
+        if due < self._as_of:
+            return QBrush(theme.text_colour("red"))
+        if due <= self._as_of + dt.timedelta(days=14):
+            return QBrush(theme.text_colour("amber"))
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
