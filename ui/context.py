@@ -69,6 +69,9 @@ class AppContext:
     role: Role = Role.ADMINISTRATOR
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     rules: RuleSet | None = None
+    #: Bumped whenever data changes (a booking, an import, a refresh): shared readings of the
+    #: whole register (``ui.snapshot``) are then read again.
+    data_version: int = 0
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:

@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def refresh_all(self) -> None:
+        self.ctx.data_version += 1
         for page in self.pages:
             if page._loaded or page is self.current_page():
                 page._loaded = True

@@ -138,7 +138,7 @@ def demo_start(app, tmp: Path, as_of: dt.date) -> None:
     db.dispose()
     settings = QSettings(str(tmp / "demo.ini"), QSettings.Format.IniFormat)
 
-    def start() -> None:
+    def start() -> None:  # synchronous: every page's data in, flags and figures included
         db = open_database(path, username="bench")
         window = build_main_window(AppContext.open(db, as_of=as_of), settings=settings)
         window.resize(1400, 900)
@@ -190,14 +190,28 @@ def main() -> None:
         app.processEvents()
         w.close()
 
+    ready: dict[str, float] = {}
+
     def start() -> None:
+        """As the real window starts: shown at once, the case list and dashboard loading off
+        the UI thread. Usable = the window is up and the case list has its rows."""
+        from ui.tasks import wait_for_all
+
+        t0 = time.perf_counter()
         db = open_database(path, username="bench")
         ctx = AppContext.open(db, as_of=as_of)
-        window = build_main_window(ctx, settings=settings)
+        window = build_main_window(ctx, settings=settings, background=True)
         window.resize(1400, 900)
         window.show()
         window.load_initial_data()
+        model = window.cases.list.model
+        while model.rowCount() == 0:
+            app.processEvents()
+            time.sleep(0.002)
+        ready["usable"] = time.perf_counter() - t0
+        wait_for_all(600_000)
         app.processEvents()
+        ready["everything"] = time.perf_counter() - t0
         window.close()
         db.dispose()
 
@@ -207,13 +221,19 @@ def main() -> None:
         con.close()
 
     baseline_start = best_of(lambda: (bare_window(), read_ids()))
-    started = best_of(start, repeat=3)
+    start()
     report(
         f"ui.start to usable window ({N_CHILDREN:,})",
-        started,
+        ready["usable"],
         "empty window + read all ids",
         baseline_start,
         target=3.0,
+    )
+    report(
+        f"ui.start, flags and figures in ({N_CHILDREN:,})",
+        ready["everything"],
+        "empty window + read all ids",
+        baseline_start,
     )
     demo_start(app, tmp, as_of)
 

@@ -442,3 +442,23 @@ def test_the_as_of_date_can_be_changed(window, prompts_recorder, sample) -> None
     window.open_child(sample["zoe"])
     # On 27/03/2024 Zoë's first review (booked for 11/04) is still ahead, due 24/04/2024.
     assert "24/04/2024" in window.cases.child.explanation.toPlainText()
+
+
+def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample) -> None:
+    """With casework and flags installed, the case list and the dashboard share a snapshot."""
+    from ui.snapshot import case_snapshot
+
+    snapshot = case_snapshot(window.ctx)
+    assert snapshot is not None and snapshot.flags is not None
+    assert snapshot.next_dues[sample["zoe"]].isoformat() == "2024-04-24"
+    model = window.cases.list.model
+    from ui.models.case_model import COLUMNS
+
+    col = [key for key, _title in COLUMNS].index("next_due")
+    row = [model.child_id(r) for r in range(model.rowCount())].index(sample["zoe"])
+    assert model.data(model.index(row, col)) == "24/04/2024"
+    assert case_snapshot(window.ctx) is snapshot  # read once
+    window.refresh_all()
+    assert case_snapshot(window.ctx) is not snapshot  # read again after a refresh
+    overdue = window.dashboard.tile_children["overdue"]
+    assert sample["lukasz_child"] in overdue  # 1st review conference due 20/03, not held

@@ -16,7 +16,6 @@ from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
 from ui import theme
-from ui.context import optional_module
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
 
@@ -36,16 +35,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 ENGINE_COLUMNS = frozenset({"next_due"})
 
 
-def load_next_dues(db: Database, as_of: dt.date) -> dict[int, dt.date] | None:
-    """Each open case's next due date, from ``reviewdesk.casework`` (the engine over the
-    whole register); None when that part is not installed. Runs on any thread."""
-    casework = optional_module("reviewdesk.casework")
-    load = getattr(casework, "load_case_statuses", None) if casework else None
-    if load is None:
-        return None
-    with db.session() as s:
-        statuses = load(s, as_of=as_of, open_only=True)
-    return {cid: st.next_due.due.date for cid, st in statuses.items() if st.next_due is not None}
+def load_next_dues(ctx) -> dict[int, dt.date] | None:
+    """Each open case's next due date, from the shared reading of the register
+    (``ui.snapshot``); None when ``reviewdesk.casework`` is not installed. Any thread."""
+    from ui.snapshot import case_snapshot
+
+    snapshot = case_snapshot(ctx)
+    return None if snapshot is None else snapshot.next_dues
 
 
 def uk(d: dt.date | None) -> str:
@@ -153,7 +149,9 @@ class CaseListModel(QAbstractTableModel):
                     keys = queries.search_keys(s)
             return key, ids, keys
 
-        self._task = run_in_background(work, on_success=self._arrived, on_failure=self._failed)
+        self._task = run_in_background(
+            work, on_success=self._arrived, on_failure=self._failed, priority=10
+        )
 
     def _arrived(self, result) -> None:
         key, ids, keys = result

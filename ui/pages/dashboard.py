@@ -27,6 +27,7 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
+from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
 from ui.widgets_chart import MonthFigure, TimelinessChart
 
@@ -199,8 +200,12 @@ class DashboardPage(Page):
         compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
-        with self.ctx.db.session() as s:
-            found = compute(s, as_of=self.ctx.as_of)
+        snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_data") else None
+        if snapshot is not None and snapshot.flags is not None:
+            found = snapshot.flags  # the same reading as the case list's next due dates
+        else:
+            with self.ctx.db.session() as s:
+                found = compute(s, as_of=self.ctx.as_of)
         month = (self.ctx.as_of.year, self.ctx.as_of.month)
         children: dict[str, set[int]] = {key: set() for key, _title in TILES}
         for flag in found:
