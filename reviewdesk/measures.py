@@ -135,7 +135,8 @@ class _Tally:
         self.num[key][month] += n
 
     def declare(self, key: str, label: str, unit: str) -> None:
-        self.labels.setdefault(key, (label, unit))
+        """Name a row; a declared label wins over the blank one a count may have set first."""
+        self.labels[key] = (label, unit)
 
 
 def _target(targets: Mapping[str, Any], key: str) -> tuple[float | None, float | None]:

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.audit_cmd",
     "reviewdesk.cli.flags_cmd",
     "reviewdesk.cli.export_cmd",
+    "reviewdesk.cli.report_cmd",
 )
 
 

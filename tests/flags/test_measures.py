@@ -117,6 +117,12 @@ def test_participation_of_children_4_and_over(report):
     assert report.row("participation.not_recorded").cells[4].numerator == 1  # A in May
 
 
+def test_every_row_has_a_label(report):
+    assert report.row("participation_4_and_over").label == "Participation aged 4+ (PN1-PN6)"
+    assert report.row("participation.PN1").label == "Aged 4+: PN1"
+    assert [r.key for r in report.rows if not r.label.strip()] == []
+
+
 def test_reports_shared_with_parents(report):
     assert values(report, "reports_shared_with_parents_in_time")[0] == (1, 2)
 

@@ -1,0 +1,517 @@
+"""The frame every printed document shares: page furniture, fonts, styles and tables.
+
+Each page carries the protective marking OFFICIAL-SENSITIVE at the top and the bottom, the
+council's name and the document's title, when it was printed and "Page x of y". The page count
+needs the whole document first, so the canvas keeps every page's state and draws the furniture
+when it is saved (the usual two-pass "numbered canvas").
+
+A document may hold several sections (the packs for a week: one per meeting). A `Section`
+marker starts a new one; its pages are then numbered within it and its title printed in the
+header, so each pack can be taken out of the file and still reads "Page 2 of 3".
+
+Text is set in DejaVu Sans, shipped in ``resources/fonts``: the PDF standard fonts have no
+"Ł", so a name like Łukasz would otherwise print as a black box.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from reviewdesk.dates import format_uk
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.paths import resource
+
+#: Where a document goes: a file path or a binary file object (e.g. ``io.BytesIO``).
+Output = str | os.PathLike[str] | IO[bytes]
+
+MARKING = "OFFICIAL-SENSITIVE"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+# A restrained palette: near-black text, greys for structure, one dark blue for headings.
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#5f6b7a")
+RULE = colors.HexColor("#c3cad3")
+HEADER_BG = colors.HexColor("#e6e9ee")
+GROUP_BG = colors.HexColor("#f0f2f5")
+ZEBRA = colors.HexColor("#f8f9fb")
+ACCENT = colors.HexColor("#243b53")
+# RAG colours, used only where a rating means something: text colour and a pale fill.
+RED = colors.HexColor("#b42318")
+RED_BG = colors.HexColor("#fbe4e2")
+AMBER = colors.HexColor("#a15c07")
+AMBER_BG = colors.HexColor("#fcefd6")
+GREEN = colors.HexColor("#1e7b46")
+GREEN_BG = colors.HexColor("#def2e6")
+RAG_COLOURS = {"red": (RED, RED_BG), "amber": (AMBER, AMBER_BG), "green": (GREEN, GREEN_BG)}
+
+MARGIN = 14 * mm
+HEADER_SPACE = 24 * mm  # from the page's top edge to the body
+FOOTER_SPACE = 16 * mm  # from the page's bottom edge to the body
+
+
+_font_lock = threading.Lock()
+
+
+def register_fonts() -> None:
+    """Register the bundled TrueType fonts with reportlab (once per process; the window
+    prints from worker threads, hence the lock)."""
+    with _font_lock:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            _register()
+
+
+def _register() -> None:
+    regular = resource("fonts", "DejaVuSans.ttf")
+    bold = resource("fonts", "DejaVuSans-Bold.ttf")
+    for path in (regular, bold):
+        if not path.is_file():
+            raise ReviewdeskError(
+                f"the font {path.name} is missing from {path.parent}: documents cannot be "
+                "printed until reviewdesk is installed again"
+            )
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
+    # No italic is shipped: <i> falls back to the regular face rather than to Helvetica.
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    muted: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_muted: ParagraphStyle
+    cell_right: ParagraphStyle
+    head_cell: ParagraphStyle
+    head_right: ParagraphStyle
+    big: ParagraphStyle
+
+
+def make_styles() -> Styles:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10)
+    return Styles(
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10),
+        muted=ParagraphStyle("muted", parent=body, fontSize=8, leading=10, textColor=MUTED),
+        h1=ParagraphStyle(
+            "h1",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=14,
+            leading=18,
+            textColor=ACCENT,
+            spaceAfter=4,
+        ),
+        h2=ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=11,
+            leading=14,
+            textColor=ACCENT,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        h3=ParagraphStyle(
+            "h3", parent=body, fontName=FONT_BOLD, fontSize=9, leading=12, spaceBefore=4
+        ),
+        cell=cell,
+        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=FONT_BOLD),
+        cell_muted=ParagraphStyle("cell_muted", parent=cell, textColor=MUTED),
+        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+        head_cell=ParagraphStyle("head_cell", parent=cell, fontName=FONT_BOLD),
+        head_right=ParagraphStyle(
+            "head_right", parent=cell, fontName=FONT_BOLD, alignment=TA_RIGHT
+        ),
+        big=ParagraphStyle(
+            "big", parent=body, fontName=FONT_BOLD, fontSize=18, leading=22, textColor=INK
+        ),
+    )
+
+
+def esc(text: object) -> str:
+    """Text made safe for a Paragraph's mini-markup (names may hold '&' or '<')."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def uk(d: dt.date | None, empty: str = "") -> str:
+    return format_uk(d) if d else empty
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+_PAD = 4  # left and right cell padding in list tables
+
+
+def fit_cells(
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float],
+    style: ParagraphStyle,
+    pad: float = _PAD,
+) -> list[list[Any]]:
+    """Rows with each plain-text cell too wide for its column turned into a wrapping
+    Paragraph. Short text stays a string, which reportlab lays out far faster."""
+    limits = [w - 2 * pad for w in col_widths]
+    out = []
+    for row in rows:
+        cells = list(row)
+        for i, value in enumerate(cells):
+            if (
+                isinstance(value, str)
+                and value
+                and "\n" not in value
+                and pdfmetrics.stringWidth(value, style.fontName, style.fontSize) > limits[i]
+            ):
+                cells[i] = Paragraph(esc(value), style)
+        out.append(cells)
+    return out
+
+
+def data_table(
+    header: Sequence[str | Flowable],
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float],
+    *,
+    styles: Styles,
+    right: Sequence[int] = (),
+    extra: Sequence[tuple] = (),
+    zebra: bool = True,
+    size: float = 8,
+    pad: float = _PAD,
+) -> Table:
+    """A list table: bold header repeated on every page, light stripes, thin rules.
+
+    Cells may be strings or flowables (e.g. Paragraphs with markup). A string too wide for
+    its column is wrapped (see `fit_cells`). ``right`` lists columns to right-align;
+    ``extra`` adds TableStyle commands (e.g. RAG fills for particular cells). ``size`` and
+    ``pad`` set the font size and the cell padding (smaller for many narrow columns).
+    """
+    head_left, head_right, cell = styles.head_cell, styles.head_right, styles.cell
+    if size != cell.fontSize:
+        leading = size + 2
+        head_left = ParagraphStyle("h", parent=head_left, fontSize=size, leading=leading)
+        head_right = ParagraphStyle("hr", parent=head_right, fontSize=size, leading=leading)
+        cell = ParagraphStyle("c", parent=cell, fontSize=size, leading=leading)
+    head = [
+        Paragraph(esc(h), head_right if i in right else head_left) if isinstance(h, str) else h
+        for i, h in enumerate(header)
+    ]
+    body = fit_cells(rows, col_widths, cell, pad)
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), FONT, size, size + 2),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+    ]
+    if zebra and rows:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]))
+    for col in right:
+        commands.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
+    commands.extend(extra)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def facts_table(
+    pairs: Sequence[tuple[str, Any]], widths: tuple[float, float], *, styles: Styles
+) -> Table:
+    """Label / value pairs in two columns, labels muted (a cover sheet's key facts).
+
+    A value may be text or a flowable (a Paragraph with markup)."""
+    rows = fit_cells(
+        [[label, value] for label, value in pairs],
+        [widths[0], widths[1] + 2 * _PAD],
+        styles.body,
+    )
+    table = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (0, -1), FONT, 8, 12),
+                ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+                ("FONT", (1, 0), (1, -1), FONT, 9, 12),
+                ("TEXTCOLOR", (1, 0), (1, -1), INK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def rag_style(cell: tuple[int, int], rating: str | None) -> list[tuple]:
+    """TableStyle commands that colour one cell by its RAG rating (none for no rating)."""
+    if rating not in RAG_COLOURS:
+        return []
+    ink, fill = RAG_COLOURS[rating]
+    return [("BACKGROUND", cell, cell, fill), ("TEXTCOLOR", cell, cell, ink)]
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+# --- sections and page furniture ---------------------------------------------------------
+
+
+class Section(Flowable):
+    """Starts a section: its title goes in the header from this page on.
+
+    With ``restart`` (the packs: one per meeting) pages are numbered within the section and
+    the footer says which section of how many; without it (an IRO's pages in the workload
+    list) only the header changes and the numbering runs on.
+    """
+
+    def __init__(self, title: str, *, restart: bool = True) -> None:
+        super().__init__()
+        self.title = title
+        self.restart = restart
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._begin_section(self.title, self.restart)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    council: str
+    title: str
+    printed: str  # e.g. "Printed 23/11/2026 19:40"
+    subtitle: str = ""  # e.g. "Position at 23/11/2026"
+    section_label: str = "Section"  # the footer reads "Pack 3 of 12"
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that holds back each page until the end, then draws the page furniture.
+
+    reportlab's own `showPage` resets the page; storing ``__dict__`` copies (as its FAQ
+    suggests) and replaying them in `save` gives the total page count on every page.
+    """
+
+    def __init__(self, *args: Any, info: PageInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._info = info
+        self._pages: list[dict[str, Any]] = []
+        # For each page held back: the section title in force and its numbering group.
+        self._page_marks: list[tuple[str, int]] = []
+        self._title = ""
+        self._group = 0
+        self._groups = 0  # numbering groups started by restarting sections
+        self.page_count = 0
+
+    def _begin_section(self, title: str, restart: bool) -> None:
+        self._title = title
+        if restart:
+            self._groups += 1
+            self._group = self._groups
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._page_marks.append((self._title, self._group))
+        self._startPage()
+
+    def save(self) -> None:
+        # Restoring a page's state also restores these attributes as they were then, so
+        # take the final values first.
+        pages, marks, groups = self._pages, self._page_marks, self._groups
+        totals: dict[int, int] = {}
+        for _, group in marks:
+            totals[group] = totals.get(group, 0) + 1
+        seen: dict[int, int] = {}
+        for state, (title, group) in zip(pages, marks, strict=True):
+            self.__dict__.update(state)
+            seen[group] = seen.get(group, 0) + 1
+            position = ""
+            if groups > 1 and group:
+                position = f"{self._info.section_label} {group} of {groups}"
+            self._furniture(seen[group], totals[group], title, position)
+            super().showPage()
+        self.page_count = len(pages)
+        super().save()
+
+    def _furniture(self, page: int, total: int, section_title: str, position: str) -> None:
+        info = self._info
+        width, height = self._pagesize
+        left, right = MARGIN, width - MARGIN
+        self.saveState()
+        # Protective marking, top and bottom, centred.
+        self.setFillColor(INK)
+        self.setFont(FONT_BOLD, 9)
+        self.drawCentredString(width / 2, height - 8 * mm, MARKING)
+        self.drawCentredString(width / 2, 6 * mm, MARKING)
+        # Header: council and title on the left, printed date and subtitle on the right.
+        top = height - 14 * mm
+        self.setFont(FONT, 8)
+        self.setFillColor(MUTED)
+        self.drawString(left, top, info.council)
+        self.drawRightString(right, top, info.printed)
+        self.setFont(FONT_BOLD, 12)
+        self.setFillColor(ACCENT)
+        title = info.title if not section_title else f"{info.title}: {section_title}"
+        self.drawString(left, top - 5.5 * mm, _fit(title, FONT_BOLD, 12, (right - left) * 0.72))
+        if info.subtitle:
+            self.setFont(FONT, 8)
+            self.setFillColor(MUTED)
+            self.drawRightString(right, top - 5.5 * mm, info.subtitle)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.line(left, top - 8 * mm, right, top - 8 * mm)
+        # Footer: a rule, the document on the left, the page on the right.
+        base = 11 * mm
+        self.line(left, base + 3.2 * mm, right, base + 3.2 * mm)
+        self.setFont(FONT, 7.5)
+        self.setFillColor(MUTED)
+        footer = f"{info.council} · {info.title}"
+        if position:
+            footer += f" · {position}"
+        self.drawString(left, base, _fit(footer, FONT, 7.5, (right - left) * 0.7))
+        self.setFillColor(INK)
+        self.setFont(FONT_BOLD, 8)
+        self.drawRightString(right, base, f"Page {page} of {total}")
+        self.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis if it would run past ``width`` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentSettings:
+    """What every document is given: where it goes and how its pages are labelled."""
+
+    title: str
+    council: str
+    landscape: bool = False
+    subtitle: str = ""
+    invariant: bool = False
+    printed_at: dt.datetime | None = None
+    author: str = "reviewdesk"
+    section_label: str = "Section"
+
+    @property
+    def pagesize(self) -> tuple[float, float]:
+        return landscape(A4) if self.landscape else A4
+
+    @property
+    def frame_width(self) -> float:
+        """The width flowables may use (the frame less its 6 pt padding each side)."""
+        return self.pagesize[0] - 2 * MARGIN - 12
+
+    def printed_text(self, as_of: dt.date) -> str:
+        """'Printed 23/11/2026 19:40'; with ``invariant`` the as-of date only, so tests
+        get the same bytes on every run."""
+        if self.invariant:
+            return f"Printed {format_uk(as_of)}"
+        when = self.printed_at or dt.datetime.now()
+        return f"Printed {when.strftime('%d/%m/%Y %H:%M')}"
+
+
+def build_pdf(
+    story: list[Flowable], out: Output, settings: DocumentSettings, *, as_of: dt.date
+) -> int:
+    """Lay out ``story`` on A4 pages with the common furniture and write it to ``out``.
+
+    Returns the number of pages.
+    """
+    register_fonts()
+    info = PageInfo(
+        council=settings.council,
+        title=settings.title,
+        printed=settings.printed_text(as_of),
+        subtitle=settings.subtitle,
+        section_label=settings.section_label,
+    )
+    canvases: list[_NumberedCanvas] = []
+
+    def maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        canvas = _NumberedCanvas(*args, info=info, **kwargs)
+        canvases.append(canvas)
+        return canvas
+
+    # A path is written only once the document is complete, so a failure never leaves half
+    # a PDF behind (or clobbers a good one).
+    path = Path(os.fspath(out)) if isinstance(out, str | os.PathLike) else None
+    buffer = io.BytesIO() if path is not None else out
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=settings.pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=HEADER_SPACE,
+        bottomMargin=FOOTER_SPACE,
+        title=f"{settings.title} ({settings.council})",
+        author=settings.author,
+        subject=MARKING,
+        creator="reviewdesk",
+        invariant=1 if settings.invariant else 0,
+        initialFontName=FONT,
+        initialFontSize=9,
+    )
+    doc.build(story, canvasmaker=partial(maker))
+    if path is not None:
+        partial_file = path.with_name(path.name + ".part")
+        partial_file.write_bytes(buffer.getvalue())
+        os.replace(partial_file, path)
+    return canvases[-1].page_count if canvases else 0
+
+
+def pdf_bytes(build: Any, *args: Any, **kwargs: Any) -> bytes:
+    """Run a ``build_*`` function into memory and return the PDF (for print preview)."""
+    buffer = io.BytesIO()
+    build(*args, out=buffer, **kwargs)
+    return buffer.getvalue()

@@ -1,0 +1,327 @@
+"""The weekly schedule: each day's meetings, by chair and by room, with clashes marked.
+
+Chairs carry the "by chair" list; reception and the clerks use the "by room" list. A chair or
+room booked for two meetings at once is marked, since that is one of the real reasons
+conferences ran late (no room, no chair free).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.dates import format_uk
+from reviewdesk.reports import gather
+from reviewdesk.reports.base import (
+    FONT_BOLD,
+    GROUP_BG,
+    MUTED,
+    RED,
+    DocumentSettings,
+    Output,
+    Styles,
+    build_pdf,
+    data_table,
+    esc,
+    make_styles,
+)
+from reviewdesk.settings import working_context
+from reviewdesk.storage.models import Meeting, Room
+
+TITLE = "Weekly schedule"
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Meetings that take a room and a chair's time (cancelled and stood-down ones do not).
+_SCHEDULED = (MeetingStatus.BOOKED.value, MeetingStatus.HELD.value, MeetingStatus.ADJOURNED.value)
+
+
+@dataclass(frozen=True)
+class ScheduledMeeting:
+    meeting_id: int
+    day: dt.date
+    start: dt.time | None
+    minutes: int
+    child: str
+    local_id: str
+    meeting: str  # e.g. "LAC review (3rd)"
+    status: str
+    chair: str
+    room: str  # "Conference Room 1, County Hall" or ""
+    clerk: str
+
+    @property
+    def end(self) -> dt.time | None:
+        if self.start is None:
+            return None
+        moment = dt.datetime.combine(self.day, self.start) + dt.timedelta(minutes=self.minutes)
+        return moment.time()
+
+    @property
+    def times(self) -> str:
+        if self.start is None:
+            return "time to be set"
+        end = self.end
+        return f"{self.start:%H:%M}–{end:%H:%M}" if end else f"{self.start:%H:%M}"
+
+
+@dataclass(frozen=True)
+class WeekSchedule:
+    monday: dt.date
+    meetings: tuple[ScheduledMeeting, ...]
+    days_off: dict[dt.date, str]  # non-working days of the week and why
+
+    def on(self, day: dt.date) -> list[ScheduledMeeting]:
+        return [m for m in self.meetings if m.day == day]
+
+
+def collect_week(session: Session, week: dt.date) -> WeekSchedule:
+    """Meetings booked (or held) in the Monday-to-Sunday week holding ``week``."""
+    monday = gather.week_start(week)
+    sunday = monday + dt.timedelta(days=6)
+    meetings = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.booked_date >= monday,
+            Meeting.booked_date <= sunday,
+            Meeting.status.in_(_SCHEDULED),
+        )
+        .options(
+            selectinload(Meeting.child),
+            selectinload(Meeting.chair),
+            selectinload(Meeting.clerk),
+            selectinload(Meeting.room).selectinload(Room.venue),
+        )
+    ).all()
+    rules, calendar = working_context(session)
+    timeliness = gather.meeting_timeliness(
+        session,
+        as_of=sunday,
+        rules=rules,
+        calendar=calendar,
+        child_ids={m.child_id for m in meetings},
+    )
+
+    def title(m: Meeting) -> str:
+        t = timeliness.get(m.id)
+        sequence = t.sequence if t is not None and t.sequence is not None else m.sequence
+        return gather.meeting_title(m.meeting_type, sequence)
+
+    days_off = {}
+    for i in range(7):
+        day = monday + dt.timedelta(days=i)
+        reason = calendar.non_working_reason(day)
+        if reason:
+            days_off[day] = reason
+    rows = [
+        ScheduledMeeting(
+            meeting_id=m.id,
+            day=m.booked_date,
+            start=m.booked_time,
+            minutes=m.duration_minutes or 0,
+            child=m.child.display_name,
+            local_id=m.child.local_id,
+            meeting=title(m),
+            status=m.status,
+            chair=m.chair.name if m.chair else "",
+            room=f"{m.room.name}, {m.room.venue.name}" if m.room else "",
+            clerk=m.clerk.name if m.clerk else "",
+        )
+        for m in meetings
+        if m.booked_date is not None
+    ]
+    rows.sort(key=lambda m: (m.day, m.start or dt.time.max, m.child.casefold()))
+    return WeekSchedule(monday, tuple(rows), days_off)
+
+
+# --- clashes --------------------------------------------------------------------------------
+
+
+def clashes(
+    meetings: Sequence[ScheduledMeeting], key: Callable[[ScheduledMeeting], str]
+) -> set[int]:
+    """Ids of meetings that overlap another with the same key (chair or room) on the day."""
+    out: set[int] = set()
+    timed = [m for m in meetings if m.start is not None and key(m)]
+    for i, a in enumerate(timed):
+        for b in timed[i + 1 :]:
+            if key(a) != key(b) or a.day != b.day:
+                continue
+            a0 = dt.datetime.combine(a.day, a.start)  # type: ignore[arg-type]
+            b0 = dt.datetime.combine(b.day, b.start)  # type: ignore[arg-type]
+            a1 = a0 + dt.timedelta(minutes=a.minutes)
+            b1 = b0 + dt.timedelta(minutes=b.minutes)
+            if a0 < b1 and b0 < a1:
+                out.update((a.meeting_id, b.meeting_id))
+    return out
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def _grouped_table(
+    meetings: Sequence[ScheduledMeeting],
+    *,
+    group: Callable[[ScheduledMeeting], str],
+    group_label: str,
+    empty_group: str,
+    other: tuple[str, Callable[[ScheduledMeeting], str]],
+    clashing: set[int],
+    styles: Styles,
+    width: float,
+) -> Flowable:
+    """One day's meetings under a row per chair (or room), each group in time order."""
+    header = ["Time", "Child", "Meeting", other[0], "Clerk"]
+    widths = [0.11, 0.25, 0.22, 0.24, 0.18]
+    groups: dict[str, list[ScheduledMeeting]] = {}
+    for m in meetings:
+        groups.setdefault(group(m), []).append(m)
+    rows: list[list] = []
+    extra: list[tuple] = []
+    for name in sorted(groups, key=lambda g: (g == "", g.casefold())):
+        r = len(rows) + 1
+        label = f"{group_label}: {name}" if name else empty_group
+        rows.append([Paragraph(f"<b>{esc(label)}</b>", styles.cell), "", "", "", ""])
+        extra += [
+            ("SPAN", (0, r), (-1, r)),
+            ("BACKGROUND", (0, r), (-1, r), GROUP_BG),
+            ("LINEABOVE", (0, r), (-1, r), 0.5, MUTED),
+        ]
+        for m in groups[name]:
+            r = len(rows) + 1
+            child = f"{esc(m.child)} <font color='#5f6b7a'>{esc(m.local_id)}</font>"
+            meeting = esc(m.meeting)
+            if m.status != MeetingStatus.BOOKED.value:
+                meeting += f" <font color='#5f6b7a'>({esc(m.status.replace('_', ' '))})</font>"
+            times = m.times
+            if m.meeting_id in clashing:
+                times += "\nclash"
+                extra += [
+                    ("TEXTCOLOR", (0, r), (0, r), RED),
+                    ("FONT", (0, r), (0, r), FONT_BOLD, 8, 10),
+                ]
+            rows.append(
+                [
+                    times,
+                    Paragraph(child, styles.cell),
+                    Paragraph(meeting, styles.cell),
+                    other[1](m),
+                    m.clerk,
+                ]
+            )
+    return data_table(
+        header, rows, [w * width for w in widths], styles=styles, extra=extra, zebra=False
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def render_week(
+    schedule: WeekSchedule, out: Output, *, council: str, as_of: dt.date, invariant: bool = False
+) -> int:
+    """Print a week's schedule (landscape). Returns the number of pages."""
+    styles = make_styles()
+    sunday = schedule.monday + dt.timedelta(days=6)
+    settings = DocumentSettings(
+        title=TITLE,
+        council=council,
+        landscape=True,
+        subtitle=f"Week of {format_uk(schedule.monday)} to {format_uk(sunday)}",
+        invariant=invariant,
+    )
+    width = settings.frame_width
+    lac = sum(1 for m in schedule.meetings if m.meeting.startswith("LAC"))
+    cp = len(schedule.meetings) - lac
+    story: list[Flowable] = [
+        Paragraph(
+            f"{_count(len(schedule.meetings), 'meeting')} this week: "
+            f"{_count(lac, 'LAC review')} and {_count(cp, 'child protection conference')}.",
+            styles.body,
+        ),
+    ]
+    chair_clash = clashes(schedule.meetings, lambda m: m.chair)
+    room_clash = clashes(schedule.meetings, lambda m: m.room)
+    if chair_clash or room_clash:
+        story.append(
+            Paragraph(
+                f'<font color="#b42318"><b>Clashes:</b> {len(chair_clash)} meetings share a '
+                f"chair and {len(room_clash)} share a room at the same time; they are marked "
+                "“clash”.</font>",
+                styles.body,
+            )
+        )
+    first = True
+    for i in range(7):
+        day = schedule.monday + dt.timedelta(days=i)
+        todays = schedule.on(day)
+        off = schedule.days_off.get(day)
+        if not todays and off in ("Saturday", "Sunday"):
+            continue
+        story.append(Spacer(1, 2 * mm) if first else CondPageBreak(45 * mm))
+        first = False
+        heading = f"{_DAY_NAMES[day.weekday()]} {format_uk(day)}"
+        if off and off not in ("Saturday", "Sunday"):
+            heading += f" · {off} (not a working day)"
+        count = _count(len(todays), "meeting") if todays else ""
+        story.append(
+            Paragraph(f"{esc(heading)}  <font size='9' color='#5f6b7a'>{count}</font>", styles.h2)
+        )
+        if not todays:
+            story.append(Paragraph("No meetings booked.", styles.muted))
+            continue
+        story.append(Paragraph("By chair", styles.h3))
+        story.append(
+            _grouped_table(
+                todays,
+                group=lambda m: m.chair,
+                group_label="Chair",
+                empty_group="No chair allocated",
+                other=("Room", lambda m: m.room or "no room booked"),
+                clashing=chair_clash,
+                styles=styles,
+                width=width,
+            )
+        )
+        story.append(Paragraph("By room", styles.h3))
+        story.append(
+            _grouped_table(
+                todays,
+                group=lambda m: m.room,
+                group_label="Room",
+                empty_group="No room booked",
+                other=("Chair", lambda m: m.chair or "no chair allocated"),
+                clashing=room_clash,
+                styles=styles,
+                width=width,
+            )
+        )
+    return build_pdf(story, out, settings, as_of=as_of)
+
+
+def build_weekly(
+    session: Session,
+    *,
+    week: dt.date,
+    out: Output,
+    as_of: dt.date | None = None,
+    invariant: bool = False,
+) -> int:
+    """Print the schedule for the week (Monday to Sunday) holding ``week``.
+
+    ``as_of`` only dates the print (default today). Returns the number of pages.
+    """
+    schedule = collect_week(session, week)
+    return render_week(
+        schedule,
+        out,
+        council=gather.council_name(session),
+        as_of=as_of or dt.date.today(),
+        invariant=invariant,
+    )

@@ -1,0 +1,122 @@
+"""The common frame: fonts, page furniture, numbering, repeated table headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import PageBreak, Paragraph
+
+from reviewdesk.paths import resource
+from reviewdesk.reports.base import (
+    FONT,
+    FONT_BOLD,
+    DocumentSettings,
+    Section,
+    build_pdf,
+    data_table,
+    make_styles,
+    register_fonts,
+)
+from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+
+AS_OF = dt.date(2024, 5, 13)
+
+
+def _build(story, **kwargs) -> bytes:
+    settings = DocumentSettings(
+        title=kwargs.pop("title", "Test document"),
+        council=kwargs.pop("council", "Cyngor Sir Ynys Môn"),
+        invariant=kwargs.pop("invariant", True),
+        **kwargs,
+    )
+    out = io.BytesIO()
+    build_pdf(story, out, settings, as_of=AS_OF)
+    return out.getvalue()
+
+
+def test_the_bundled_font_and_its_licence_ship_in_resources() -> None:
+    assert resource("fonts", "DejaVuSans.ttf").is_file()
+    assert resource("fonts", "DejaVuSans-Bold.ttf").is_file()
+    licence = resource("fonts", "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
+    assert "Bitstream" in licence
+    register_fonts()
+    assert {FONT, FONT_BOLD} <= set(pdfmetrics.getRegisteredFontNames())
+
+
+def test_pages_carry_marking_council_title_and_page_x_of_y() -> None:
+    styles = make_styles()
+    story = [Paragraph("Zoë, Łukasz, Siân and Ó Briain", styles.body)]
+    for _ in range(3):
+        story += [PageBreak(), Paragraph("More", styles.body)]
+    pdf = read_pdf(_build(story))
+    assert pdf.pages == 4
+    assert_a4(pdf, landscape=False)
+    assert_furniture(pdf, council="Cyngor Sir Ynys Môn", title="Test document")
+    assert "Zoë, Łukasz, Siân and Ó Briain" in pdf.texts[0]
+    assert "Printed 13/05/2024" in pdf.texts[0]  # invariant prints the as-of date
+
+
+def test_landscape_pages_are_a4_landscape() -> None:
+    pdf = read_pdf(_build([Paragraph("x", make_styles().body)], landscape=True))
+    assert_a4(pdf, landscape=True)
+
+
+def test_sections_restart_numbering_and_name_themselves() -> None:
+    styles = make_styles()
+    story = [Section("Zoë Ó Briain"), Paragraph("a", styles.body), PageBreak()]
+    story += [Paragraph("b", styles.body), PageBreak(), Section("Łukasz Nowak")]
+    story += [Paragraph("c", styles.body)]
+    pdf = read_pdf(_build(story, section_label="Pack"))
+    assert pdf.pages == 3
+    assert "Page 1 of 2" in pdf.texts[0] and "Page 2 of 2" in pdf.texts[1]
+    assert "Page 1 of 1" in pdf.texts[2]
+    assert "Test document: Zoë Ó Briain" in pdf.texts[1]
+    assert "Test document: Łukasz Nowak" in pdf.texts[2]
+    assert "Pack 1 of 2" in pdf.texts[0] and "Pack 2 of 2" in pdf.texts[2]
+
+
+def test_a_section_that_does_not_restart_keeps_whole_file_numbering() -> None:
+    styles = make_styles()
+    story = [Paragraph("summary", styles.body), PageBreak(), Section("Siân", restart=False)]
+    story += [Paragraph("x", styles.body)]
+    pdf = read_pdf(_build(story))
+    assert_furniture(pdf, council="Cyngor Sir Ynys Môn", title="Test document")
+    assert "Test document: Siân" in pdf.texts[1]
+    assert "Section" not in pdf.all_text
+
+
+def test_long_table_repeats_its_header_on_every_page() -> None:
+    styles = make_styles()
+    rows = [[f"Łukasz {i:03d}", "Ó Briain", str(i)] for i in range(150)]
+    table = data_table(["Forename", "Surname", "Number"], rows, [150, 150, 100], styles=styles)
+    pdf = read_pdf(_build([table]))
+    assert pdf.pages >= 3
+    for text in pdf.texts:
+        assert "Forename" in text and "Surname" in text
+    assert "Łukasz 149" in pdf.texts[-1]
+
+
+def test_text_too_wide_for_its_column_wraps_instead_of_overflowing() -> None:
+    styles = make_styles()
+    long = "Aleksandra Kowalczyk-Wiśniewska, Designated Safeguarding Lead"
+    table = data_table(["Name", "Role"], [[long, "School"]], [60, 60], styles=styles)
+    cell = table._cellvalues[1][0]
+    assert isinstance(cell, Paragraph)
+    short = data_table(["Name"], [["Zoë"]], [60], styles=styles)
+    assert short._cellvalues[1][0] == "Zoë"
+
+
+def test_invariant_output_is_byte_for_byte_reproducible() -> None:
+    styles = make_styles()
+    story = lambda: [Paragraph("Siân Ó Briain", styles.body)]  # noqa: E731
+    assert _build(story()) == _build(story())
+
+
+def test_a_path_is_written_only_when_complete(tmp_path) -> None:
+    target = tmp_path / "out.pdf"
+    settings = DocumentSettings(title="T", council="C", invariant=True)
+    pages = build_pdf([Paragraph("x", make_styles().body)], target, settings, as_of=AS_OF)
+    assert pages == 1 and target.read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.glob("*.part"))

@@ -1,0 +1,205 @@
+"""Conference and review packs, read back from the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+
+from reviewdesk.dates import add_months, format_uk_long
+from reviewdesk.errors import InvalidInput
+from reviewdesk.reports import pdf_bytes
+from reviewdesk.reports.packs import build_pack, build_packs
+from reviewdesk.storage.models import Meeting
+from tests.reports.factory import AS_OF, COUNCIL, WEEK, add_prebirth_icpc, populate
+from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+
+
+def _pack(session, meeting_id):
+    out = io.BytesIO()
+    pages = build_pack(session, meeting_id, as_of=AS_OF, out=out, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    return pdf
+
+
+def _previous_lac(session, meeting: Meeting) -> Meeting:
+    return next(
+        m
+        for m in meeting.child.meetings
+        if m.process == "lac" and m.status == "held" and m.id != meeting.id
+    )
+
+
+def test_review_pack_cover_sheet(demo_db) -> None:
+    db, demo = demo_db
+    with db.session() as session:
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        pdf = _pack(session, meeting.id)
+        child = meeting.child.display_name
+        previous = _previous_lac(session, meeting)
+        due = add_months(previous.held_date, 3)
+        chair, clerk, room = meeting.chair.name, meeting.clerk.name, meeting.room.name
+    assert_a4(pdf, landscape=False)
+    assert_furniture(pdf, council=COUNCIL, title=f"Review pack: {child}")
+    cover = pdf.texts[0]
+    assert child in cover and "LAC review (2nd)" in cover
+    assert f"Due by\n{format_uk_long(due)}" in cover
+    assert "Booked for\nMon 13/05/2024, " in cover and "Booked within timescale" in cover
+    assert chair in cover and clerk in cover and room in cover and "County Hall" in cover
+    assert "How the due date was worked out" in cover
+    assert f"1st review held {format_uk_long(previous.held_date)} + 3 months → " in cover
+    assert "Rule lac.review.second (statutory)" in cover
+
+
+def test_review_pack_invitees_reports_previous_meeting_plan_and_checklist(demo_db) -> None:
+    db, demo = demo_db
+    with db.session() as session:
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        pdf = _pack(session, meeting.id)
+        invitees = [(i.name, i.role) for i in meeting.invitees]
+    text = pdf.all_text
+    lines = pdf.layout_lines()
+    assert "Invitees and attendance" in text
+    for name, role in invitees:
+        assert any(name in line and role in line for line in lines), name
+    assert re.search(r"☐ Attended\s+☐ Apologies\s+☐ Absent", text)  # filled in at the meeting
+    # Reports are due 3 working days before Mon 13/05/2024: Wed 08/05/2024.
+    row = {
+        who: next(line for line in lines if who in line and "08/05/2024" in line)
+        for who in ("Łukasz Wiśniewski", "PC Aleksandra Kowalczyk", "Dr Øyvind Hansen")
+    }
+    assert re.search(r"08/05/2024\s+07/05/2024\s+12/05/2024\s+Received\b", row["Łukasz Wiśniewski"])
+    assert re.search(r"08/05/2024\s+–\s+not shared\s+Overdue", row["PC Aleksandra Kowalczyk"])
+    assert "Received late" in row["Dr Øyvind Hansen"]
+    assert "Deadlines around this meeting" in text
+    assert "Full review record (minutes) distributed" in text
+    assert "Previous meeting and its decisions" in text
+    assert "Llanelli" in text and "Siân Ó Briain (maternal" in text
+    assert "C2: Full care order" in text
+    assert "Checklist for the clerk" in text
+    checklist = [line.split() for line in lines if "Room booked" in line or "PN0–PN7" in line]
+    assert checklist[0][0] == "☑" and checklist[1][0] == "☐"
+
+
+def test_conference_pack_shows_the_plan(demo_db) -> None:
+    db, demo = demo_db
+    with db.session() as session:
+        meeting = session.get(Meeting, demo.cp_meeting_id)
+        pdf = _pack(session, meeting.id)
+        icpc = next(m for m in meeting.child.meetings if m.meeting_type == "icpc")
+        due = add_months(icpc.held_date, 3)
+        child = meeting.child.display_name
+    assert_furniture(pdf, council=COUNCIL, title=f"Conference pack: {child}")
+    text = pdf.all_text
+    assert "1st review CP conference" in text
+    assert f"Initial conference held {format_uk_long(icpc.held_date)} + 3 months" in text
+    assert format_uk_long(due) in text
+    assert "Child protection plan" in text and "Initial category" in text
+    assert "Quorum checked before the conference starts" in text
+    assert "Previous meeting and its decisions" in text and "Quorate\nYes" in text
+
+
+def test_a_meeting_booked_after_its_due_date_says_so(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=2, week_meetings=1)
+        meeting = session.get(Meeting, demo.week_meeting_ids[0])
+        meeting.booked_date = add_months(_previous_lac(session, meeting).held_date, 4)
+        session.flush()
+        text = _pack(session, meeting.id).all_text
+    assert "Booked after the due date" in text
+    assert "Out of timescale: reason for lateness recorded" in text
+
+
+def test_a_weeks_packs_in_one_file_each_numbered_on_its_own(demo_db) -> None:
+    db, demo = demo_db
+    out = io.BytesIO()
+    with db.session() as session:
+        pages = build_packs(session, week=WEEK, as_of=AS_OF, out=out, invariant=True)
+        names = [session.get(Meeting, i).child.display_name for i in demo.week_meeting_ids]
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    assert_furniture(pdf, council=COUNCIL, title="Meeting packs", numbering="sections")
+    n = len(demo.week_meeting_ids)
+    starts = [i for i, t in enumerate(pdf.texts) if re.search(r"Page 1 of \d+", t)]
+    assert len(starts) == n
+    for k, start in enumerate(starts, start=1):
+        assert f"Pack {k} of {n}" in pdf.texts[start]
+        total = int(re.search(r"Page 1 of (\d+)", pdf.texts[start]).group(1))
+        end = starts[k] if k < n else pdf.pages
+        assert end - start == total, f"pack {k} says {total} pages but has {end - start}"
+    assert sorted(set(names)) == sorted(
+        {name for name in names if any(f"Meeting packs: {name}," in t for t in pdf.texts)}
+    )
+
+
+def test_an_empty_week_and_an_unknown_meeting(fresh_db) -> None:
+    with fresh_db.session() as session:
+        out = io.BytesIO()
+        build_packs(session, week=WEEK, as_of=AS_OF, out=out, invariant=True)
+        pdf = read_pdf(out.getvalue())
+        assert pdf.pages == 1 and "No meetings are booked this week." in pdf.texts[0]
+        with pytest.raises(InvalidInput, match="meeting 4242"):
+            build_pack(session, 4242, as_of=AS_OF, out=io.BytesIO())
+
+
+def test_a_pack_prints_with_almost_nothing_recorded(fresh_db) -> None:
+    """A meeting booked with no room, chair, clerk, invitees or reports still prints."""
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=1, week_meetings=0)
+        child_meeting = Meeting(
+            child_id=demo.child_ids[0],
+            process="lac",
+            meeting_type="lac_review",
+            sequence=2,
+            booked_date=WEEK + dt.timedelta(days=1),
+        )
+        session.add(child_meeting)
+        session.flush()
+        text = _pack(session, child_meeting.id).all_text
+    for phrase in ("No room booked", "Chair\nNot allocated", "No one has been invited yet."):
+        assert phrase in text
+    assert "No reports are recorded for this meeting." in text
+
+
+def test_pdf_bytes_for_print_preview(demo_db) -> None:
+    db, demo = demo_db
+    with db.session() as session:
+        data = pdf_bytes(build_pack, session, demo.cp_meeting_id, as_of=AS_OF)
+    assert data.startswith(b"%PDF") and read_pdf(data).pages == 3
+
+
+def test_prebirth_initial_conference_pack(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=1, week_meetings=0)
+        meeting = add_prebirth_icpc(session, chair_id=demo.iro_ids[0])
+        pdf = _pack(session, meeting.id)
+    text = pdf.all_text
+    assert "Baby Ó Briain" in text and "unborn: expected 20/07/2024" in text
+    assert "Initial pre-birth CP conference" in text
+    # The local pre-birth rule (10 weeks before the expected delivery: Sat 11/05/2024) is
+    # sooner than 15 working days after the strategy discussion, so it governs.
+    assert "Due by\nSat 11/05/2024 (book by Fri 10/05/2024)" in text
+    assert "Booked after the due date (4 working days late)" in text
+    assert "No plan yet" in text and "Strategy discussion (s47)\n29/04/2024" in text
+    assert "No earlier meeting is recorded." in text
+
+
+def test_invariant_packs_are_reproducible(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        first = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
+        second = pdf_bytes(build_packs, session, week=WEEK, as_of=AS_OF, invariant=True)
+    assert first == second
+
+
+def test_a_cancelled_meetings_pack_says_it_is_not_counted(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=1, week_meetings=1)
+        meeting = session.get(Meeting, demo.week_meeting_ids[0])
+        meeting.status = "cancelled"
+        session.flush()
+        text = _pack(session, meeting.id).all_text
+    assert "Not counted: the meeting was cancelled" in text

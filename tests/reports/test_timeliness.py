@@ -1,0 +1,124 @@
+"""The timeliness report: printing given measures, and refusing to invent any."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from reviewdesk.errors import InvalidInput
+from reviewdesk.measures import compute_measures, rag_rating
+from reviewdesk.reports.timeliness import (
+    MeasureSeries,
+    MonthFigure,
+    TimelinessReport,
+    build_timeliness,
+    render_timeliness,
+)
+from tests.reports.factory import AS_OF, COUNCIL
+from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+
+
+def sample_report() -> TimelinessReport:
+    """Hand-made figures for the renderer (not from a register)."""
+    months = tuple(
+        MonthFigure(dt.date(2024, m, 1), met, counted, rag)
+        for m, met, counted, rag in (
+            (1, 98, 100, "amber"),
+            (2, 0, 0, None),
+            (3, 90, 100, "red"),
+            (4, 50, 50, "green"),
+        )
+    )
+    measures = (
+        MeasureSeries(
+            "lac_reviews_in_timescale",
+            "LAC reviews held in timescale",
+            238,
+            250,
+            months,
+            target=100.0,
+            rag="red",
+            description="Reviews held in the month, on or before their due date.",
+        ),
+        MeasureSeries(
+            "participation_4_and_over",
+            "Participation of children aged 4 and over",
+            91,
+            100,
+            months,
+            target=90.0,
+            rag="green",
+        ),
+        MeasureSeries("untargeted", "Conferences held (no target)", 5, 10, months),
+    )
+    return TimelinessReport(dt.date(2024, 1, 1), dt.date(2024, 4, 30), measures)
+
+
+def test_measures_are_printed_with_chart_months_and_rag() -> None:
+    out = io.BytesIO()
+    pages = render_timeliness(sample_report(), out, council=COUNCIL, as_of=AS_OF, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    assert_a4(pdf, landscape=False)
+    assert_furniture(pdf, council=COUNCIL, title="Timeliness report")
+    text = pdf.all_text
+    assert "01/01/2024 to 30/04/2024" in text
+    lines = pdf.layout_lines()
+    summary = next(line for line in lines if "LAC reviews held in timescale" in line)
+    assert summary.split()[-5:] == ["95.2%", "238", "250", "100%", "Red"]
+    untargeted = next(line for line in lines if "Conferences held (no target)" in line)
+    assert untargeted.split()[-2:] == ["–", "–"]  # no target, so no rating
+    assert "target 100%" in text and "target 90%" in text  # the chart's target lines
+    months = next(line for line in lines if "Jan 24" in line and "Apr 24" in line)
+    assert months.split() == ["Jan", "24", "Feb", "24", "Mar", "24", "Apr", "24"]
+    result = next(line for line in lines if line.strip().startswith("Result"))
+    assert result.split() == ["Result", "98.0%", "–", "90.0%", "100.0%"]
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(demo_db, tmp_path) -> None:
+    db, _ = demo_db
+    target = tmp_path / "t.pdf"
+    with db.session() as session, pytest.raises(InvalidInput, match="before --from"):
+        build_timeliness(
+            session,
+            start=dt.date(2024, 3, 1),
+            end=dt.date(2024, 1, 31),
+            as_of=AS_OF,
+            out=target,
+        )
+    assert not target.exists()
+
+
+def test_timeliness_from_the_register(demo_db) -> None:
+    """The measures for the demo register's spring, printed with every headline measure."""
+    db, _ = demo_db
+    out = io.BytesIO()
+    with db.session() as session:
+        pages = build_timeliness(
+            session,
+            start=dt.date(2024, 1, 1),
+            end=dt.date(2024, 5, 31),
+            as_of=AS_OF,
+            out=out,
+            invariant=True,
+        )
+        measures = compute_measures(session, start=dt.date(2024, 1, 1), end=dt.date(2024, 5, 31))
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    assert_furniture(pdf, council=COUNCIL, title="Timeliness report")
+    text = pdf.all_text
+    lac = measures.row("lac_reviews_in_timescale")
+    assert lac.total.denominator > 0
+    line = next(
+        line for line in pdf.layout_lines() if line.strip().startswith("LAC reviews held in")
+    )
+    assert f"{lac.total.numerator:d}" in line and f"{lac.total.denominator:d}" in line
+    rating = rag_rating(lac.total.value, lac.target, None, False)
+    assert line.split()[-1] == (rating or "–").capitalize()
+    for title in ("CP conferences held in timescale", "Participation of children aged 4 and"):
+        assert title in text
+    assert "CP conferences held, by type" in text
+    for month in ("Jan 24", "Feb 24", "Mar 24", "Apr 24", "May 24"):
+        assert month in text

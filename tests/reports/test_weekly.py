@@ -1,0 +1,77 @@
+"""The weekly schedule, read back from the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.reports.weekly import build_weekly, clashes, collect_week
+from reviewdesk.storage.models import Meeting
+from tests.reports.factory import AS_OF, COUNCIL, WEEK, populate
+from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+
+
+def _pdf(session, week=WEEK):
+    out = io.BytesIO()
+    pages = build_weekly(session, week=week, as_of=AS_OF, out=out, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    return pdf
+
+
+def test_each_day_by_chair_and_by_room(demo_db) -> None:
+    db, demo = demo_db
+    with db.session() as session:
+        pdf = _pdf(session, week=WEEK + dt.timedelta(days=2))  # any day of the week
+        schedule = collect_week(session, WEEK)
+    assert_a4(pdf, landscape=True)
+    assert_furniture(pdf, council=COUNCIL, title="Weekly schedule")
+    text = pdf.all_text
+    assert "Week of 13/05/2024 to 19/05/2024" in text
+    assert len(schedule.meetings) == len(demo.week_meeting_ids) == 14
+    assert "14 meetings this week" in text
+    for day in ("Monday 13/05/2024", "Tuesday 14/05/2024", "Friday 17/05/2024"):
+        assert day in text
+    assert "Saturday" not in text  # an empty weekend is left out
+    assert "Chair: Siân Evans" in text
+    assert "Room: Conference Room 1, County Hall" in text
+    assert "Room: Ystafell Dafydd, County Hall" in text
+    lines = pdf.layout_lines()
+    for m in schedule.meetings:
+        row = [line for line in lines if m.local_id in line and m.times in line]
+        assert len(row) == 2, f"{m.child} should appear once by chair and once by room"
+        assert m.clerk in row[0]
+    for name in ("Tomás Ó Súilleabháin", "Zoë Pryce"):
+        assert name in text
+
+
+def test_a_chair_or_room_booked_twice_at_once_is_marked(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        first, second = (session.get(Meeting, i) for i in demo.week_meeting_ids)
+        second.booked_date, second.booked_time = first.booked_date, dt.time(10, 0)
+        second.room = first.room
+        first.booked_time = dt.time(9, 30)
+        session.flush()
+        schedule = collect_week(session, WEEK)
+        assert clashes(schedule.meetings, lambda m: m.chair) == {first.id, second.id}
+        assert clashes(schedule.meetings, lambda m: m.room) == {first.id, second.id}
+        text = _pdf(session).all_text
+    assert "Clashes:" in text
+    assert text.count("clash") >= 4  # marked in both tables for both meetings
+
+
+def test_cancelled_meetings_are_left_out_and_bank_holidays_named(fresh_db) -> None:
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        cancelled = session.get(Meeting, demo.week_meeting_ids[0])
+        cancelled.status = MeetingStatus.CANCELLED.value
+        name = cancelled.child.display_name
+        session.flush()
+        text = _pdf(session).all_text
+        holiday = _pdf(session, week=dt.date(2024, 5, 27)).all_text
+    assert "1 meeting this week: 0 LAC reviews and 1 child protection conference." in text
+    assert name not in text
+    assert "Monday 27/05/2024 · Spring bank holiday (not a working day)" in holiday
+    assert "No meetings booked." in holiday

@@ -1,0 +1,156 @@
+"""The IRO workload list, read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from reviewdesk.dates import add_months, format_uk
+from reviewdesk.errors import InvalidInput
+from reviewdesk.reports.workload import (
+    IroWorkload,
+    WorkloadChild,
+    WorkloadReport,
+    build_workload,
+    collect_workload,
+    render_workload,
+)
+from reviewdesk.storage.models import Meeting, PeriodOfCare, Staff
+from tests.reports.factory import AS_OF, COUNCIL
+from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+
+
+def _pdf(session, **kwargs):
+    out = io.BytesIO()
+    pages = build_workload(session, as_of=AS_OF, out=out, invariant=True, **kwargs)
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages
+    return pdf
+
+
+def test_all_iros_summary_then_each_iro_on_landscape_pages(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session)
+    assert_a4(pdf, landscape=True)
+    assert_furniture(pdf, council=COUNCIL, title="IRO workload")
+    summary = pdf.texts[0]
+    assert "Summary" in summary and "Position at 13/05/2024" in summary
+    for name in ("Siân Evans", "Łukasz Nowak", "Máire Ní Bhriain"):
+        assert name in summary
+    # 70 children on 1.0 FTE is inside the range; 12 on 0.8 FTE is below it.
+    assert re.search(r"Siân Evans\s+1\s+\d+\s+\d+\s+70\s+70\.0\s+Within the 50–70 range", summary)
+    assert re.search(
+        r"Łukasz Nowak\s+0\.8\s+\d+\s+\d+\s+12\s+15\.0\s+Below the 50–70 range", summary
+    )
+    assert re.search(r"All IROs\s+2\.4\s+\d+\s+\d+\s+87\b", summary)
+
+
+def test_a_long_list_repeats_its_header_and_prints_every_name(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session)
+        sian = session.scalar(select(Staff).where(Staff.name == "Siân Evans"))
+        names = {
+            p.child.display_name
+            for p in session.scalars(select(PeriodOfCare).where(PeriodOfCare.iro_id == sian.id))
+        }
+    pages = [t for t in pdf.texts if "IRO workload: Siân Evans" in t]
+    assert len(pages) >= 2, "70 children should run over more than one page"
+    for text in pages:
+        for column in ("Child", "Process", "Next meeting", "Due", "Booked", "Flags"):
+            assert column in text, f"header {column!r} missing on a continuation page"
+    text = "\n".join(pages)
+    assert "70 children" in text
+    missing = [n for n in names if n not in text]
+    assert not missing, f"names not printed: {missing}"
+    for letters in ("Zoë", "Łukasz", "Siân", "Ó Briain"):
+        assert letters in text
+
+
+def test_due_dates_are_the_engines(demo_db) -> None:
+    """A looked-after child's 2nd review is due 3 months after the 1st was held."""
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session)
+        first = session.scalars(
+            select(Meeting).where(Meeting.process == "lac", Meeting.status == "held")
+        ).first()
+        due = add_months(first.held_date, 3)
+        local_id = first.child.local_id
+    line = next(line for line in pdf.layout_lines() if re.search(rf"\b{local_id}\b", line))
+    assert "LAC review (2nd)" in line
+    assert format_uk(due) in line
+    assert bool(re.search(rf"{format_uk(due)}\s+overdue", line)) == (due < AS_OF)
+
+
+def test_one_iro_by_part_of_their_name(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session, iro="łukasz")
+    assert_furniture(pdf, council=COUNCIL, title="IRO workload")
+    assert "Summary" not in pdf.all_text
+    assert "Łukasz Nowak" in pdf.texts[0]
+    assert "Siân Evans" not in pdf.all_text.replace("Siân Evans C", "")  # no other IRO's list
+    assert "12 children" in pdf.texts[0]
+
+
+def test_unknown_or_ambiguous_iro_names_are_refused(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        with pytest.raises(InvalidInput, match="no active IRO"):
+            build_workload(session, as_of=AS_OF, out=io.BytesIO(), iro="Nobody")
+        with pytest.raises(InvalidInput, match="more than one"):
+            build_workload(session, as_of=AS_OF, out=io.BytesIO(), iro="a")
+
+
+def test_collect_gives_plain_values(demo_db) -> None:
+    db, _ = demo_db
+    with db.session() as session:
+        report = collect_workload(session, as_of=AS_OF)
+    by_name = {i.name: i for i in report.iros}
+    assert by_name["Siân Evans"].total == 70
+    assert report.band(by_name["Siân Evans"]) == "within"
+    assert report.band(by_name["Łukasz Nowak"]) == "below"
+    children = by_name["Siân Evans"].children
+    dues = [c.due for c in children if c.due]
+    assert dues == sorted(dues), "children are listed soonest due first"
+
+
+def test_render_marks_an_iro_above_the_range_and_prints_flags() -> None:
+    kids = tuple(
+        WorkloadChild(i, f"Zoë Ó Briain {i}", f"C{i}", ("lac",), flags=(("report_overdue", "red"),))
+        for i in range(40)
+    )
+    report = WorkloadReport(
+        as_of=AS_OF, iros=(IroWorkload(1, "Siân Evans", 0.5, kids),), min_per_fte=50
+    )
+    assert report.band(report.iros[0]) == "above"
+    out = io.BytesIO()
+    render_workload(report, out, council=COUNCIL, invariant=True)
+    text = read_pdf(out.getvalue()).all_text
+    assert "80.0 per FTE · above the 50–70 range" in text
+    assert "report overdue" in text
+
+
+def test_the_flags_column_shows_the_childs_flags(demo_db) -> None:
+    from reviewdesk.flags import compute_flags
+    from reviewdesk.reports.workload import FLAG_WORDS
+
+    db, _ = demo_db
+    with db.session() as session:
+        pdf = _pdf(session)
+        report = collect_workload(session, as_of=AS_OF)
+        child = next(
+            c
+            for iro in report.iros
+            for c in iro.children
+            if any(code in FLAG_WORDS for code, _ in c.flags)
+        )
+        flags = compute_flags(session, as_of=AS_OF, child_ids=[child.child_id])
+    code = next(f.code for f in flags if f.code in FLAG_WORDS)
+    line = next(line for line in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", line))
+    assert FLAG_WORDS[code].split(",")[0] in line
