@@ -99,3 +99,29 @@ def test_export_the_case_list_as_shown(window, qtbot, prompts_recorder, sample, 
         lines = list(csv.reader(fh))
     assert next(r for r in lines if r[0].startswith("Zo"))[:2] == ["Zoë Ó Briain", "C0001"]
     assert "11/04/2024" in next(r for r in lines if r[0].startswith("Zo"))
+
+
+def test_real_documents_from_the_reports_part(window, qtbot, prompts_recorder, sample) -> None:
+    """With ``reviewdesk.reports`` installed: the weekly schedule and a pack, as real PDFs."""
+    from pypdf import PdfReader
+
+    window.show_page(2)  # the diary's week: Mon 08/04/2024
+    window.print_document("weekly")
+    qtbot.waitUntil(
+        lambda: bool(prompts_recorder.documents or prompts_recorder.errors), timeout=30000
+    )
+    assert prompts_recorder.errors == []
+    weekly = PdfReader(str(prompts_recorder.documents[0]))
+    text = "".join(page.extract_text() for page in weekly.pages)
+    assert "Zoë Ó Briain" in text and "Siân Llewelyn" in text
+
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    page.table.selectRow(0)
+    page.pack_button.click()
+    qtbot.waitUntil(
+        lambda: len(prompts_recorder.documents) == 2 or bool(prompts_recorder.errors), timeout=30000
+    )
+    assert prompts_recorder.errors == []
+    pack = PdfReader(str(prompts_recorder.documents[1]))
+    assert "Zoë Ó Briain" in "".join(p.extract_text() for p in pack.pages)
