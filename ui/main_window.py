@@ -129,6 +129,20 @@ class MainWindow(QMainWindow):
             "&Export the case list…", "Ctrl+E", self.export_cases, tip="As shown: xlsx or csv"
         )
         file_menu.addAction(self.export_action)
+        self.export_schedule_action = self._action(
+            "Export the meeting &schedule…",
+            None,
+            self.export_schedule,
+            tip="Meetings from the as-of date: csv, xlsx or iCalendar",
+        )
+        self.export_measures_action = self._action(
+            "Export the timeliness &measures…",
+            None,
+            self.export_measures,
+            tip="The last 12 months: csv or xlsx",
+        )
+        file_menu.addAction(self.export_schedule_action)
+        file_menu.addAction(self.export_measures_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -342,6 +356,81 @@ class MainWindow(QMainWindow):
             ),
             on_success=done,
             on_failure=failed,
+        )
+
+    def _export_file(self, title: str, name: str, patterns: str, formats: tuple[str, ...], job):
+        """Ask where to save, then run ``job(path, fmt)`` off the UI thread."""
+        from pathlib import Path
+
+        from ui.tasks import run_in_background
+
+        target = prompts().save_file(self, title, name, patterns)
+        if not target:
+            return
+        path = Path(target)
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in formats:
+            fmt = formats[0]
+            path = path.with_suffix(f".{fmt}")
+        self.statusBar().showMessage(f"{title}…")
+
+        def done(_result) -> None:
+            self.statusBar().showMessage(f"Saved {path}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import friendly_message
+
+            self.statusBar().clearMessage()
+            prompts().error(self, f"{title} did not finish: {friendly_message(exc)}")
+
+        self._export_task = run_in_background(
+            lambda _p: job(path, fmt), on_success=done, on_failure=failed
+        )
+
+    def export_schedule(self) -> None:
+        from ui.context import optional_module
+
+        export = optional_module("reviewdesk.export")
+        if export is None:
+            prompts().info(self, "Exporting the schedule is not part of this version yet.")
+            return
+        db, as_of = self.ctx.db, self.ctx.as_of
+
+        def job(path, fmt):
+            with db.session() as s:
+                rows = export.schedule_rows(s, as_of=as_of)
+            export.write_schedule(rows, path, fmt)
+
+        self._export_file(
+            "Export the meeting schedule",
+            f"schedule-{as_of.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv);;iCalendar (*.ics)",
+            ("xlsx", "csv", "ics"),
+            job,
+        )
+
+    def export_measures(self) -> None:
+        from ui.context import optional_module
+
+        export = optional_module("reviewdesk.export")
+        measures = optional_module("reviewdesk.measures")
+        if export is None or measures is None:
+            prompts().info(self, "Exporting the measures is not part of this version yet.")
+            return
+        db, end = self.ctx.db, self.ctx.as_of
+        start = dt.date(end.year - 1, end.month, 1)
+
+        def job(path, fmt):
+            with db.session() as s:
+                report = measures.compute_measures(s, start=start, end=end)
+            export.write_measures(report, path, fmt)
+
+        self._export_file(
+            "Export the timeliness measures",
+            f"timeliness-{end.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+            ("xlsx", "csv"),
+            job,
         )
 
     def import_data(self) -> None:

@@ -125,3 +125,20 @@ def test_real_documents_from_the_reports_part(window, qtbot, prompts_recorder, s
     assert prompts_recorder.errors == []
     pack = PdfReader(str(prompts_recorder.documents[1]))
     assert "Zoë Ó Briain" in "".join(p.extract_text() for p in pack.pages)
+
+
+def test_export_schedule_and_measures(window, qtbot, prompts_recorder, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    prompts_recorder.save_answer = str(tmp_path / "schedule.ics")
+    window.export_schedule_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20000)
+    ics = (tmp_path / "schedule.ics").read_text(encoding="utf-8")
+    assert "BEGIN:VCALENDAR" in ics and "VEVENT" in ics
+    window.statusBar().clearMessage()
+    prompts_recorder.save_answer = str(tmp_path / "timeliness")  # no suffix: xlsx
+    window.export_measures_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20000)
+    assert prompts_recorder.errors == []
+    book = load_workbook(tmp_path / "timeliness.xlsx")
+    assert book.active.max_row > 1
