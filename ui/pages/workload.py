@@ -154,7 +154,7 @@ class WorkloadPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((200, 280, 70, 100, 90, 90, 80, 105, 110)):
+        for column, width in enumerate((190, 200, 60, 100, 80, 80, 75, 100, 110)):
             self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
@@ -165,7 +165,7 @@ class WorkloadPage(Page):
         layout.addWidget(label("Workload", "title"))
         layout.addWidget(self.range_label)
         layout.addWidget(self.table, 1)
-        layout.addWidget(label("Per team", "subtitle"))
+        layout.addWidget(label("Social work teams this week", "subtitle"))
         layout.addWidget(self.teams_label)
 
     def refresh(self) -> None:
@@ -188,10 +188,30 @@ class WorkloadPage(Page):
         if not rows:
             text = "No IROs or chairs are set up yet."
         self.range_label.setText(text)
+        self.teams_label.setText(self._team_text(rows))
+
+    def _team_text(self, rows: list[Caseload]) -> str:
+        """The social work teams' week (``reviewdesk.workload.team_workload``) when installed;
+        otherwise the IROs' caseload per team."""
+        module = optional_module("reviewdesk.workload")
+        team_workload = getattr(module, "team_workload", None) if module else None
+        if team_workload is not None:
+            with self.ctx.db.session() as s:
+                teams = team_workload(s, as_of=self.ctx.as_of)
+            lines = []
+            for t in teams:
+                who = f" ({t.manager_name})" if t.manager_name else ""
+                meetings = len(t.meetings_this_week)
+                lines.append(
+                    f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
+                    f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
+                    f"{'s' if t.late_reports != 1 else ''}"
+                )
+            return "\n".join(lines) or "No teams are set up yet."
         teams: dict[str, list[Caseload]] = {}
         for r in rows:
             teams.setdefault(r.team or "No team", []).append(r)
-        self.teams_label.setText(
+        return (
             "\n".join(_team_line(team, members) for team, members in sorted(teams.items())) or "—"
         )
 
