@@ -449,7 +449,7 @@ def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample
     from ui.snapshot import case_snapshot
 
     snapshot = case_snapshot(window.ctx)
-    assert snapshot is not None and snapshot.flags is not None
+    assert snapshot is not None and snapshot.tiles is not None
     assert snapshot.next_dues[sample["zoe"]].isoformat() == "2024-04-24"
     model = window.cases.list.model
     from ui.models.case_model import COLUMNS

@@ -27,7 +27,7 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
-from ui.snapshot import case_snapshot
+from ui.snapshot import case_snapshot, tile_children
 from ui.tasks import run_in_background
 from ui.widgets_chart import MonthFigure, TimelinessChart
 
@@ -38,15 +38,6 @@ RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
 
 #: The measures rows the chart adds together: meetings held, and held in timescale.
 TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
-
-#: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each tile counts, by child.
-TILE_CODES: dict[str, frozenset[str]] = {
-    "overdue": frozenset({"overdue"}),
-    "due_soon_unbooked": frozenset({"due_soon_unbooked"}),
-    "late_reports": frozenset({"report_overdue", "report_late", "report_not_shared"}),
-    "minutes_overdue": frozenset({"minutes_overdue", "decisions_overdue"}),
-    "out_of_timescale_month": frozenset({"overdue", "booked_after_due", "late_no_reason"}),
-}
 
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
@@ -195,31 +186,17 @@ class DashboardPage(Page):
         self.flags_note.setText("Select a tile to see the children behind it.")
 
     def _flag_children(self) -> dict[str, frozenset[int]] | None:
-        """Children behind each tile, from ``reviewdesk.flags``; None when not installed."""
+        """Children behind each tile, from ``reviewdesk.flags``; None when not installed.
+        Runs on any thread (no widgets)."""
         flags = optional_module("reviewdesk.flags")
         compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
         snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_data") else None
-        if snapshot is not None and snapshot.flags is not None:
-            found = snapshot.flags  # the same reading as the case list's next due dates
-        else:
-            with self.ctx.db.session() as s:
-                found = compute(s, as_of=self.ctx.as_of)
-        month = (self.ctx.as_of.year, self.ctx.as_of.month)
-        children: dict[str, set[int]] = {key: set() for key, _title in TILES}
-        for flag in found:
-            if flag.child_id is None:
-                continue
-            for key, codes in TILE_CODES.items():
-                if flag.code not in codes:
-                    continue
-                if key == "out_of_timescale_month" and (
-                    flag.date is None or (flag.date.year, flag.date.month) != month
-                ):
-                    continue
-                children[key].add(flag.child_id)
-        return {k: frozenset(v) for k, v in children.items()}
+        if snapshot is not None and snapshot.tiles is not None:
+            return snapshot.tiles  # the same reading as the case list's next due dates
+        with self.ctx.db.session() as s:
+            return tile_children(compute(s, as_of=self.ctx.as_of), self.ctx.as_of)
 
     def _set_tile(self, key: str, title: str, count: int | None) -> None:
         button = self.tiles[key]
