@@ -18,6 +18,7 @@ from reviewdesk.queries import CaseFilter
 from reviewdesk.scheduling import Booking, check_booking, double_booked, next_free_slots
 from reviewdesk.settings import working_context
 from reviewdesk.storage.db import open_database
+from reviewdesk.storage.models import Meeting
 from tests.ui.sample import AS_OF
 
 D = dt.date
@@ -276,3 +277,14 @@ def test_double_booked_sweep_matches_comparing_every_pair() -> None:
             for mid, found in double_booked(bookings).items()
         }
         assert fast == brute
+
+
+def test_next_due_after_an_older_meeting_is_the_one_that_followed_it(db, sample) -> None:
+    """Re-opening Siân's 2nd review (held 02/05/2023) shows the 3rd review's due date."""
+    with db.session() as s:
+        rules, cal = working_context(s)
+        second = next(
+            m.id for m in s.query(Meeting).filter_by(child_id=sample["sian_child"], sequence=2)
+        )
+        nxt = next_due_if_held(s, second, D(2023, 5, 2), rules=rules, calendar=cal, as_of=AS_OF)
+    assert nxt is not None and nxt.sequence == 3 and nxt.due == D(2023, 11, 2)
