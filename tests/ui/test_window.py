@@ -462,3 +462,27 @@ def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample
     assert case_snapshot(window.ctx) is not snapshot  # read again after a refresh
     overdue = window.dashboard.tile_children["overdue"]
     assert sample["lukasz_child"] in overdue  # 1st review conference due 20/03, not held
+
+
+def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder, monkeypatch):
+    import datetime as dt
+    import inspect
+
+    import reviewdesk.demo as demo
+    import ui.first_run as first_run
+    from ui.context import AppContext
+
+    real = demo.generate_demo
+    assert "progress" in inspect.signature(real).parameters
+
+    def small(db, *, as_of, progress):  # the real generator, a small authority
+        return real(db, as_of=as_of, progress=progress, children=30)
+
+    monkeypatch.setattr(first_run, "demo_entry_point", lambda: small)
+    db = open_database(tmp_path / "empty.sqlite", username="first.user")
+    ctx = AppContext.open(db, as_of=dt.date(2024, 4, 10))
+    assert ctx.is_empty()
+    assert first_run.offer_demo(None, ctx) is True
+    assert not ctx.is_empty()
+    assert prompts_recorder.errors == []
+    db.dispose()
