@@ -252,7 +252,9 @@ def next_due_if_held(
     calendar: WorkingCalendar,
     as_of: dt.date,
 ) -> MeetingDue | None:
-    """The next meeting's due date if ``meeting_id`` were held on ``held`` (nothing saved)."""
+    """The due date of the meeting that follows ``meeting_id`` if it were held on ``held``
+    (nothing saved). ``as_of`` is kept for the callers' symmetry; the answer is as of
+    ``held``."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         return None
@@ -260,7 +262,9 @@ def next_due_if_held(
         meeting.child,
         rules=rules,
         calendar=calendar,
-        as_of=max(as_of, held),
+        # As things stand on the held date itself: later meetings are left out, so an older
+        # meeting shows the due date that followed it, not today's.
+        as_of=held,
         held_override={meeting_id: held},
     )
     return nexts.get(meeting.process)

@@ -76,7 +76,9 @@ class CaseRow:
 
 
 def _open_on(start_col, end_col, as_of: dt.date):
-    return and_(start_col <= as_of, or_(end_col.is_(None), end_col >= as_of))
+    """Started by ``as_of`` and not yet ended (a period or plan ending that day is closed),
+    as ``reviewdesk.casework`` counts it."""
+    return and_(start_col <= as_of, or_(end_col.is_(None), end_col > as_of))
 
 
 def _case_columns(as_of: dt.date) -> dict[str, object]:
@@ -88,10 +90,15 @@ def _case_columns(as_of: dt.date) -> dict[str, object]:
     cp_open = exists().where(
         CpPlan.child_id == Child.id, _open_on(CpPlan.start, CpPlan.end_date, as_of)
     )
+    # An enquiry awaiting its initial conference: started, not closed, none needed is not
+    # recorded, and no plan made from it yet.
+    planned = select(CpPlan.enquiry_id).where(CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of)
     enquiry_open = exists().where(
         CpEnquiry.child_id == Child.id,
-        CpEnquiry.closed_date.is_(None),
+        or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
         CpEnquiry.icpc_not_required.is_(False),
+        or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
+        CpEnquiry.id.not_in(planned),
     )
     iro_staff = aliased(Staff)
     lac_iro = (
@@ -334,7 +341,12 @@ def diary_entries(
         .outerjoin(clerk, clerk.id == Meeting.clerk_id)
         .outerjoin(Room, Room.id == Meeting.room_id)
         .outerjoin(Venue, Venue.id == Room.venue_id)
-        .where(day >= start, day <= end)
+        .where(
+            # Two index-friendly ranges, then the exact test on the day the meeting counts on.
+            or_(Meeting.booked_date.between(start, end), Meeting.held_date.between(start, end)),
+            day >= start,
+            day <= end,
+        )
         .order_by(day, Meeting.booked_time, Meeting.id)
     )
     if not include_cancelled:

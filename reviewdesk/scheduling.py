@@ -115,17 +115,33 @@ def clashes_between(proposal: Booking, others: Iterable[Booking]) -> list[Clash]
 
 
 def double_booked(bookings: Sequence[Booking]) -> dict[int, list[Clash]]:
-    """Every meeting id that shares a chair, room or clerk with an overlapping meeting."""
+    """Every meeting id that shares a chair, room or clerk with an overlapping meeting.
+
+    Bookings are grouped by day and resource and swept in start order, so a busy week of
+    thousands of meetings costs a sort, not a comparison of every pair."""
     result: dict[int, list[Clash]] = {}
-    by_day: dict[dt.date, list[Booking]] = {}
-    for b in bookings:
-        by_day.setdefault(b.day, []).append(b)
-    for day_bookings in by_day.values():
-        for i, b in enumerate(day_bookings):
-            others = day_bookings[:i] + day_bookings[i + 1 :]
-            found = clashes_between(b, others)
-            if found and b.meeting_id is not None:
-                result[b.meeting_id] = found
+    for resource in ("chair", "room", "clerk"):
+        groups: dict[tuple[dt.date, int], list[Booking]] = {}
+        for b in bookings:
+            rid = getattr(b, f"{resource}_id")
+            if rid is not None and b.meeting_id is not None:
+                groups.setdefault((b.day, rid), []).append(b)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            group.sort(key=lambda b: b.interval())
+            active: list[Booking] = []  # earlier bookings still running
+            for b in group:
+                begin, _end = b.interval()
+                active = [a for a in active if a.interval()[1] > begin]
+                for a in active:
+                    result.setdefault(a.meeting_id, []).append(
+                        Clash(resource, b.meeting_id, b.start, b.minutes)
+                    )
+                    result.setdefault(b.meeting_id, []).append(
+                        Clash(resource, a.meeting_id, a.start, a.minutes)
+                    )
+                active.append(b)
     return result
 
 

@@ -12,13 +12,14 @@ import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from reviewdesk.codes import Role
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import get_setting, set_setting, working_context
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Child, Setting, User
+from reviewdesk.storage.models import Child, Setting
+from reviewdesk.storage.users import Action, can, role_of
 from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
@@ -48,18 +49,10 @@ def save_setting(db: Database, key: str, value) -> None:
 
 
 def user_role(db: Database) -> Role:
-    """The signed-in user's role (storage's users module when installed). With no users set
-    up, the person running the app on their own database is its administrator; once users
-    exist, someone not on the list may only read."""
-    users = optional_module("reviewdesk.storage.users")
+    """The signed-in user's role: administrator while no users are set up; once users exist,
+    someone not on the list may only read (``reviewdesk.storage.users.role_of``)."""
     with db.session() as s:
-        if users is not None and hasattr(users, "role_of"):
-            return Role(users.role_of(s, db.username))
-        user = s.scalar(select(User).where(User.username == db.username))
-        if user is not None and user.active:
-            return Role(user.role)
-        any_user = s.scalar(select(func.count(User.id))) or 0
-    return Role.ADMINISTRATOR if any_user == 0 else Role.TEAM_MANAGER
+        return role_of(s, db.username)
 
 
 ROLE_LABEL = {
@@ -76,6 +69,9 @@ class AppContext:
     role: Role = Role.ADMINISTRATOR
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     rules: RuleSet | None = None
+    #: Bumped whenever data changes (a booking, an import, a refresh): shared readings of the
+    #: whole register (``ui.snapshot``) are then read again.
+    data_version: int = 0
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
@@ -89,17 +85,25 @@ class AppContext:
             self.rules, self.calendar = working_context(s)
 
     # What the role allows ------------------------------------------------------------------
+    def can(self, action: str) -> bool:
+        """May the signed-in user do ``action`` (``reviewdesk.storage.users.Action``)?"""
+        return can(self.role, action)
+
     @property
     def can_book(self) -> bool:
-        return self.role is Role.ADMINISTRATOR
+        return self.can(Action.BOOK_MEETING)
 
     @property
     def can_record(self) -> bool:
-        return self.role in (Role.ADMINISTRATOR, Role.IRO)
+        return self.can(Action.RECORD_OUTCOME)
 
     @property
     def can_edit_settings(self) -> bool:
-        return self.role is Role.ADMINISTRATOR
+        return self.can(Action.MANAGE_SETTINGS)
+
+    @property
+    def can_import(self) -> bool:
+        return self.can(Action.IMPORT)
 
     def is_empty(self) -> bool:
         with self.db.session() as s:

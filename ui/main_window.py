@@ -5,6 +5,8 @@ Its size, position and splitter state are remembered between runs (QSettings).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -121,8 +123,26 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
         )
-        self.import_action.setEnabled(self.ctx.can_edit_settings)
+        self.import_action.setEnabled(self.ctx.can_import)
         file_menu.addAction(self.import_action)
+        self.export_action = self._action(
+            "&Export the case list…", "Ctrl+E", self.export_cases, tip="As shown: xlsx or csv"
+        )
+        file_menu.addAction(self.export_action)
+        self.export_schedule_action = self._action(
+            "Export the meeting &schedule…",
+            None,
+            self.export_schedule,
+            tip="Meetings from the as-of date: csv, xlsx or iCalendar",
+        )
+        self.export_measures_action = self._action(
+            "Export the timeliness &measures…",
+            None,
+            self.export_measures,
+            tip="The last 12 months: csv or xlsx",
+        )
+        file_menu.addAction(self.export_schedule_action)
+        file_menu.addAction(self.export_measures_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -135,6 +155,10 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
             view.addAction(action)
         view.addSeparator()
+        self.as_of_action = self._action(
+            "&As-of date…", "Ctrl+Shift+D", self.choose_as_of, tip="See the register as on a date"
+        )
+        view.addAction(self.as_of_action)
         self.find_action = self._action(
             "&Find a child…", QKeySequence.StandardKey.Find, self.focus_search
         )
@@ -201,6 +225,7 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def refresh_all(self) -> None:
+        self.ctx.data_version += 1
         for page in self.pages:
             if page._loaded or page is self.current_page():
                 page._loaded = True
@@ -238,6 +263,30 @@ class MainWindow(QMainWindow):
         self.show_page(2)
         self.diary.go_to(self.ctx.as_of)
 
+    def choose_as_of(self) -> None:
+        from reviewdesk.dates import parse_uk
+        from reviewdesk.errors import InvalidInput
+
+        text = prompts().text(
+            self, "As-of date", "Show everything as it stood on (dd/mm/yyyy; empty for today):"
+        )
+        if text is None:
+            return
+        try:
+            day = parse_uk(text.strip(), "as-of date") if text.strip() else dt.date.today()
+        except InvalidInput as exc:
+            prompts().error(self, str(exc))
+            return
+        self.set_as_of(day)
+
+    def set_as_of(self, day: dt.date) -> None:
+        """Look at the register as it stood on ``day``: every page works from this date."""
+        self.ctx.as_of = day
+        self.as_of_label.setText(f"As of {uk(day)}")
+        self.cases.list.model._as_of = day
+        self.diary.monday = day - dt.timedelta(days=day.weekday())
+        self.refresh_all()
+
     def _calendar_changed(self) -> None:
         self.ctx.reload_calendar()
         self._calendar_status()
@@ -271,10 +320,123 @@ class MainWindow(QMainWindow):
         options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
         make_document(self, self.ctx, kind, **options)
 
+    def export_cases(self) -> None:
+        """Save the case list as it is shown (filter and order) to an xlsx or csv file."""
+        from pathlib import Path
+
+        from ui.export import export_cases
+        from ui.tasks import run_in_background
+
+        model = self.cases.list.model
+        ids = [model.child_id(r) for r in range(model.rowCount())]
+        name = f"cases-{self.ctx.as_of.isoformat()}.xlsx"
+        target = prompts().save_file(
+            self, "Export the case list", name, "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_suffix(".xlsx")
+        db, as_of, dues = self.ctx.db, self.ctx.as_of, model._dues
+        self.statusBar().showMessage(f"Exporting {len(ids):,} children…")
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(f"Exported {count:,} children to {path}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import friendly_message
+
+            self.statusBar().clearMessage()
+            prompts().error(self, "The case list was not exported: " + friendly_message(exc))
+
+        self._export_task = run_in_background(
+            lambda progress: export_cases(
+                db, ids, path, as_of=as_of, next_dues=dues, progress=progress
+            ),
+            on_success=done,
+            on_failure=failed,
+        )
+
+    def _export_file(self, title: str, name: str, patterns: str, formats: tuple[str, ...], job):
+        """Ask where to save, then run ``job(path, fmt)`` off the UI thread."""
+        from pathlib import Path
+
+        from ui.tasks import run_in_background
+
+        target = prompts().save_file(self, title, name, patterns)
+        if not target:
+            return
+        path = Path(target)
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in formats:
+            fmt = formats[0]
+            path = path.with_suffix(f".{fmt}")
+        self.statusBar().showMessage(f"{title}…")
+
+        def done(_result) -> None:
+            self.statusBar().showMessage(f"Saved {path}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            from ui.errors import friendly_message
+
+            self.statusBar().clearMessage()
+            prompts().error(self, f"{title} did not finish: {friendly_message(exc)}")
+
+        self._export_task = run_in_background(
+            lambda _p: job(path, fmt), on_success=done, on_failure=failed
+        )
+
+    def export_schedule(self) -> None:
+        from ui.context import optional_module
+
+        export = optional_module("reviewdesk.export")
+        if export is None:
+            prompts().info(self, "Exporting the schedule is not part of this version yet.")
+            return
+        db, as_of = self.ctx.db, self.ctx.as_of
+
+        def job(path, fmt):
+            with db.session() as s:
+                rows = export.schedule_rows(s, as_of=as_of)
+            export.write_schedule(rows, path, fmt)
+
+        self._export_file(
+            "Export the meeting schedule",
+            f"schedule-{as_of.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv);;iCalendar (*.ics)",
+            ("xlsx", "csv", "ics"),
+            job,
+        )
+
+    def export_measures(self) -> None:
+        from ui.context import optional_module
+
+        export = optional_module("reviewdesk.export")
+        measures = optional_module("reviewdesk.measures")
+        if export is None or measures is None:
+            prompts().info(self, "Exporting the measures is not part of this version yet.")
+            return
+        db, end = self.ctx.db, self.ctx.as_of
+        start = dt.date(end.year - 1, end.month, 1)
+
+        def job(path, fmt):
+            with db.session() as s:
+                report = measures.compute_measures(s, start=start, end=end)
+            export.write_measures(report, path, fmt)
+
+        self._export_file(
+            "Export the timeliness measures",
+            f"timeliness-{end.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+            ("xlsx", "csv"),
+            job,
+        )
+
     def import_data(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog
 
-        if not self.ctx.can_edit_settings:
+        if not self.ctx.can_import:
             return
         dialog = ImportDialog(self.ctx, self)
         prompts().run_dialog(dialog)

@@ -38,6 +38,10 @@ class Prompts:
         path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
         return path or None
 
+    def save_file(self, parent: QWidget | None, title: str, name: str, pattern: str) -> str | None:
+        path, _selected = QFileDialog.getSaveFileName(parent, title, name, pattern)
+        return path or None
+
     def open_document(self, parent: QWidget | None, path) -> None:
         """Open a PDF in the system's viewer (where it can be previewed and printed)."""
         from PySide6.QtCore import QUrl

@@ -49,8 +49,11 @@ def run_in_background(
     on_failure: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     pool: QThreadPool | None = None,
+    priority: int = 0,
 ) -> Task:
-    """Start ``fn(progress)`` in the thread pool; callbacks run on the UI thread."""
+    """Start ``fn(progress)`` in the thread pool; callbacks run on the UI thread. Tasks with
+    a higher ``priority`` start first when the pool is busy (e.g. the list a person waits for
+    before the figures they glance at)."""
     task = Task(fn)
     _running.add(task)
     if on_progress is not None:
@@ -61,7 +64,7 @@ def run_in_background(
         task.signals.failed.connect(on_failure)
     task.signals.finished.connect(lambda _r: _running.discard(task))
     task.signals.failed.connect(lambda _e: _running.discard(task))
-    (pool or QThreadPool.globalInstance()).start(task)
+    (pool or QThreadPool.globalInstance()).start(task, priority)
     return task
 
 

@@ -60,6 +60,9 @@ class TimelinessChart(QWidget):
             p.setPen(QPen(faint, 1))
         n = len(self.figures)
         slot = rect.width() / n
+        metrics = p.fontMetrics()
+        widest = max(metrics.horizontalAdvance(f.label) for f in self.figures) + 6
+        every = max(1, int(widest // max(slot, 1)) + (1 if widest > slot else 0))
         for i, f in enumerate(self.figures):
             x = rect.left() + i * slot
             if f.percent is not None:
@@ -69,9 +72,19 @@ class TimelinessChart(QWidget):
                     colour = theme.RED if f.percent < self.target - 5 else theme.AMBER
                 p.fillRect(QRectF(x + slot * 0.18, rect.bottom() - h, slot * 0.64, h), colour)
             p.setPen(text)
-            p.drawText(
-                QRectF(x, rect.bottom() + 4, slot, 20), Qt.AlignmentFlag.AlignHCenter, f.label
-            )
+            if i % every == 0 or i == n - 1:
+                p.drawText(
+                    QRectF(x - slot, rect.bottom() + 4, 3 * slot, 20),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    f.label,
+                )
+            if f.percent is not None and slot >= metrics.horizontalAdvance("100%") + 4:
+                top = rect.bottom() - rect.height() * max(0.0, min(f.percent, 100.0)) / 100
+                p.drawText(
+                    QRectF(x, top - 18, slot, 16),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    f"{f.percent:.0f}%",
+                )
         if self.target is not None:
             y = rect.bottom() - rect.height() * self.target / 100
             pen = QPen(QColor(theme.AMBER), 2, Qt.PenStyle.DashLine)

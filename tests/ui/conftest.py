@@ -31,6 +31,7 @@ class RecordingPrompts:
         self.text_answer: str | None = None
         self.file_answer: str | None = None
         self.documents: list = []
+        self.save_answer: str | None = None
         self.dialogs: list[object] = []
         self.on_dialog = None  # callable(dialog) -> bool; default: reject
 
@@ -50,6 +51,10 @@ class RecordingPrompts:
 
     def open_document(self, parent, path) -> None:
         self.documents.append(path)
+
+    def save_file(self, parent, title, name, pattern):
+        self.questions.append(title)
+        return self.save_answer
 
     def open_file(self, parent, title, pattern):
         self.questions.append(title)

@@ -38,6 +38,9 @@ def take(out: Path, window, qapp) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import argparse
+    import datetime as dt
+
     from PySide6.QtCore import QSettings
 
     from reviewdesk.storage.db import open_database
@@ -46,12 +49,27 @@ def main(argv: list[str]) -> int:
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
-    out = Path(argv[0] if argv else "/tmp/shots")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", default="/tmp/shots")
+    parser.add_argument("--db", help="an existing database (e.g. the demo) instead of the sample")
+    parser.add_argument("--as-of", default=AS_OF.isoformat())
+    parser.add_argument("--child", type=int, help="the child whose page to show")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
     tmp = Path(tempfile.mkdtemp())
-    db = open_database(tmp / "sample.sqlite", username="shots")
-    ids = fill_sample(db)
+    if args.db:
+        db = open_database(args.db, username="shots")
+        ids = {"zoe": args.child or 1, "sian_child": args.child or 1}
+        with db.session() as s:
+            from reviewdesk.storage.models import Meeting
+
+            meeting = s.query(Meeting).filter_by(child_id=ids["zoe"]).first()
+            ids["zoe_first"] = meeting.id if meeting else None
+    else:
+        db = open_database(tmp / "sample.sqlite", username="shots")
+        ids = fill_sample(db)
     app = make_application()
-    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx = AppContext.open(db, as_of=dt.date.fromisoformat(args.as_of))
     window = MainWindow(ctx, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.ctx_sample_ids = ids
     window.resize(1400, 900)
@@ -70,7 +88,7 @@ def main(argv: list[str]) -> int:
     booking.show()
     app.processEvents()
     booking.grab().save(str(out / "booking.png"))
-    meeting = next(m for m in detail.meetings if m.id == ids["zoe_first"])
+    meeting = next((m for m in detail.meetings if m.id == ids["zoe_first"]), detail.meetings[0])
     recording = RecordingDialog(ctx, detail, meeting, dues=dues)
     recording.show()
     app.processEvents()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from reviewdesk import queries
 from reviewdesk.casedues import child_dues, next_due_if_held
@@ -13,10 +17,40 @@ from reviewdesk.meetings import Outcome, book_meeting, cancel_meeting, record_ou
 from reviewdesk.queries import CaseFilter
 from reviewdesk.scheduling import Booking, check_booking, double_booked, next_free_slots
 from reviewdesk.settings import working_context
+from reviewdesk.storage.db import open_database
+from reviewdesk.storage.models import Meeting
 from tests.ui.sample import AS_OF
 
 D = dt.date
 T = dt.time
+
+SERVER = os.environ.get("REVIEWDESK_TEST_PG")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"] if SERVER else ["sqlite"])
+def db(request, tmp_path):
+    """The queries run in the database: on SQLite, and on PostgreSQL too when
+    $REVIEWDESK_TEST_PG names a server (each test in a database of its own)."""
+    if request.param == "sqlite":
+        database = open_database(tmp_path / "core.sqlite", username="tester")
+        yield database
+        database.dispose()
+        return
+    name = f"reviewdesk_ui_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = open_database(
+        make_url(SERVER).set(database=name).render_as_string(hide_password=False),
+        username="tester",
+    )
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}"'))
+        admin.dispose()
 
 
 def test_case_ids_sort_by_name_and_filter_by_words(db, sample) -> None:
@@ -212,3 +246,45 @@ def test_a_long_list_of_children_is_filtered_without_one_huge_sql_list(db, sampl
     with db.session() as s:
         ids = queries.case_ids(s, CaseFilter(child_ids=wanted), as_of=AS_OF)
     assert ids == [sample["sian_child"], sample["closed"], sample["zoe"]]  # by name
+
+
+def test_double_booked_sweep_matches_comparing_every_pair() -> None:
+    import random
+
+    from reviewdesk.scheduling import clashes_between
+
+    rng = random.Random(3)
+    for _ in range(30):
+        bookings = [
+            Booking(
+                day=D(2024, 4, 8) + dt.timedelta(days=rng.randint(0, 2)),
+                start=None if rng.random() < 0.05 else T(rng.randint(8, 16), rng.choice((0, 30))),
+                minutes=rng.choice((30, 60, 90, 120)),
+                chair_id=rng.choice((None, 1, 2, 3)),
+                room_id=rng.choice((None, 10, 11)),
+                clerk_id=rng.choice((None, 20, 21)),
+                meeting_id=n,
+            )
+            for n in range(1, 40)
+        ]
+        brute = {}
+        for b in bookings:
+            found = clashes_between(b, [o for o in bookings if o is not b])
+            if found:
+                brute[b.meeting_id] = sorted((c.resource, c.other_meeting_id) for c in found)
+        fast = {
+            mid: sorted((c.resource, c.other_meeting_id) for c in found)
+            for mid, found in double_booked(bookings).items()
+        }
+        assert fast == brute
+
+
+def test_next_due_after_an_older_meeting_is_the_one_that_followed_it(db, sample) -> None:
+    """Re-opening Siân's 2nd review (held 02/05/2023) shows the 3rd review's due date."""
+    with db.session() as s:
+        rules, cal = working_context(s)
+        second = next(
+            m.id for m in s.query(Meeting).filter_by(child_id=sample["sian_child"], sequence=2)
+        )
+        nxt = next_due_if_held(s, second, D(2023, 5, 2), rules=rules, calendar=cal, as_of=AS_OF)
+    assert nxt is not None and nxt.sequence == 3 and nxt.due == D(2023, 11, 2)

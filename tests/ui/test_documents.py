@@ -69,3 +69,76 @@ def test_without_the_reports_part_it_says_so(window, prompts_recorder, monkeypat
     monkeypatch.setattr(documents, "reports_module", lambda: None)
     window.print_document("timeliness")
     assert "not part of this version" in prompts_recorder.infos[0]
+
+
+def test_export_the_case_list_as_shown(window, qtbot, prompts_recorder, sample, tmp_path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+    from PySide6.QtCore import Qt
+
+    window.show_page(1)
+    window.cases.list.model.sort(1, Qt.SortOrder.DescendingOrder)  # by ID, descending
+    shown = [window.cases.list.model.child_id(r) for r in range(window.cases.list.model.rowCount())]
+    assert len(shown) == 3
+    prompts_recorder.save_answer = str(tmp_path / "cases.xlsx")
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=10000)
+    sheet = load_workbook(tmp_path / "cases.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Name", "ID", "IRO / chair")
+    assert [r[1] for r in rows[1:]] == ["C0003", "C0002", "C0001"]  # the order shown
+    zoe = next(r for r in rows if r[0] == "Zoë Ó Briain")
+    assert zoe[6].date() == dt.date(2024, 4, 11)  # "Next meeting", a real date cell
+
+    prompts_recorder.save_answer = str(tmp_path / "cases.csv")
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "cases.csv").exists(), timeout=10000)
+    qtbot.waitUntil(lambda: "cases.csv" in window.statusBar().currentMessage(), timeout=10000)
+    with (tmp_path / "cases.csv").open(encoding="utf-8-sig") as fh:
+        lines = list(csv.reader(fh))
+    assert next(r for r in lines if r[0].startswith("Zo"))[:2] == ["Zoë Ó Briain", "C0001"]
+    assert "11/04/2024" in next(r for r in lines if r[0].startswith("Zo"))
+
+
+def test_real_documents_from_the_reports_part(window, qtbot, prompts_recorder, sample) -> None:
+    """With ``reviewdesk.reports`` installed: the weekly schedule and a pack, as real PDFs."""
+    from pypdf import PdfReader
+
+    window.show_page(2)  # the diary's week: Mon 08/04/2024
+    window.print_document("weekly")
+    qtbot.waitUntil(
+        lambda: bool(prompts_recorder.documents or prompts_recorder.errors), timeout=30000
+    )
+    assert prompts_recorder.errors == []
+    weekly = PdfReader(str(prompts_recorder.documents[0]))
+    text = "".join(page.extract_text() for page in weekly.pages)
+    assert "Zoë Ó Briain" in text and "Siân Llewelyn" in text
+
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    page.table.selectRow(0)
+    page.pack_button.click()
+    qtbot.waitUntil(
+        lambda: len(prompts_recorder.documents) == 2 or bool(prompts_recorder.errors), timeout=30000
+    )
+    assert prompts_recorder.errors == []
+    pack = PdfReader(str(prompts_recorder.documents[1]))
+    assert "Zoë Ó Briain" in "".join(p.extract_text() for p in pack.pages)
+
+
+def test_export_schedule_and_measures(window, qtbot, prompts_recorder, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    prompts_recorder.save_answer = str(tmp_path / "schedule.ics")
+    window.export_schedule_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20000)
+    ics = (tmp_path / "schedule.ics").read_text(encoding="utf-8")
+    assert "BEGIN:VCALENDAR" in ics and "VEVENT" in ics
+    window.statusBar().clearMessage()
+    prompts_recorder.save_answer = str(tmp_path / "timeliness")  # no suffix: xlsx
+    window.export_measures_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20000)
+    assert prompts_recorder.errors == []
+    book = load_workbook(tmp_path / "timeliness.xlsx")
+    assert book.active.max_row > 1

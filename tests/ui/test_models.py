@@ -83,8 +83,10 @@ def test_timeline_model(qtmodeltester, ctx, sample) -> None:
         model.data(model.index(r, 1)): model.data(model.index(r, 5))
         for r in range(model.rowCount())
     }
-    assert timescales["Initial"] == "In timescale"
-    assert timescales["1st review"] == "Overdue"  # booked for 14/03, due 20/03, not recorded
+    assert timescales["Initial conference"] == "In timescale"
+    assert (
+        timescales["1st review conference"] == "Overdue"
+    )  # booked for 14/03, due 20/03, not recorded
 
 
 def test_diary_model_marks_holidays_and_clashes(qtmodeltester, ctx, sample) -> None:

@@ -425,3 +425,64 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     listed = {win.cases.list.model.child_id(r) for r in range(win.cases.list.model.rowCount())}
     assert listed == {sample["lukasz_child"], sample["sian_child"]}
     assert win.cases.list.count.text() == "2 children — overdue"
+
+
+def test_the_as_of_date_can_be_changed(window, prompts_recorder, sample) -> None:
+    prompts_recorder.text_answer = "31/02/2024"
+    window.as_of_action.trigger()
+    assert prompts_recorder.errors and "31/02/2024" in prompts_recorder.errors[0]
+    prompts_recorder.text_answer = "27/03/2024"
+    window.as_of_action.trigger()
+    assert window.as_of_label.text() == "As of 27/03/2024"
+    assert window.diary.monday.isoformat() == "2024-03-25"
+    window.show_page(2)
+    assert "Good Friday" in window.diary.summary.text()
+    rows = window.cases.list.model
+    assert rows.rowCount() == 3
+    window.open_child(sample["zoe"])
+    # On 27/03/2024 Zoë's first review (booked for 11/04) is still ahead, due 24/04/2024.
+    assert "24/04/2024" in window.cases.child.explanation.toPlainText()
+
+
+def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample) -> None:
+    """With casework and flags installed, the case list and the dashboard share a snapshot."""
+    from ui.snapshot import case_snapshot
+
+    snapshot = case_snapshot(window.ctx)
+    assert snapshot is not None and snapshot.tiles is not None
+    assert snapshot.next_dues[sample["zoe"]].isoformat() == "2024-04-24"
+    model = window.cases.list.model
+    from ui.models.case_model import COLUMNS
+
+    col = [key for key, _title in COLUMNS].index("next_due")
+    row = [model.child_id(r) for r in range(model.rowCount())].index(sample["zoe"])
+    assert model.data(model.index(row, col)) == "24/04/2024"
+    assert case_snapshot(window.ctx) is snapshot  # read once
+    window.refresh_all()
+    assert case_snapshot(window.ctx) is not snapshot  # read again after a refresh
+    overdue = window.dashboard.tile_children["overdue"]
+    assert sample["lukasz_child"] in overdue  # 1st review conference due 20/03, not held
+
+
+def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder, monkeypatch):
+    import datetime as dt
+    import inspect
+
+    import reviewdesk.demo as demo
+    import ui.first_run as first_run
+    from ui.context import AppContext
+
+    real = demo.generate_demo
+    assert "progress" in inspect.signature(real).parameters
+
+    def small(db, *, as_of, progress):  # the real generator, a small authority
+        return real(db, as_of=as_of, progress=progress, children=30)
+
+    monkeypatch.setattr(first_run, "demo_entry_point", lambda: small)
+    db = open_database(tmp_path / "empty.sqlite", username="first.user")
+    ctx = AppContext.open(db, as_of=dt.date(2024, 4, 10))
+    assert ctx.is_empty()
+    assert first_run.offer_demo(None, ctx) is True
+    assert not ctx.is_empty()
+    assert prompts_recorder.errors == []
+    db.dispose()

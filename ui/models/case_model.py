@@ -10,11 +10,12 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush
 
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
-from ui.context import optional_module
+from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
 
@@ -34,16 +35,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 ENGINE_COLUMNS = frozenset({"next_due"})
 
 
-def load_next_dues(db: Database, as_of: dt.date) -> dict[int, dt.date] | None:
-    """Each open case's next due date, from ``reviewdesk.casework`` (the engine over the
-    whole register); None when that part is not installed. Runs on any thread."""
-    casework = optional_module("reviewdesk.casework")
-    load = getattr(casework, "load_case_statuses", None) if casework else None
-    if load is None:
-        return None
-    with db.session() as s:
-        statuses = load(s, as_of=as_of, open_only=True)
-    return {cid: st.next_due.due.date for cid, st in statuses.items() if st.next_due is not None}
+def load_next_dues(ctx) -> dict[int, dt.date] | None:
+    """Each open case's next due date, from the shared reading of the register
+    (``ui.snapshot``); None when ``reviewdesk.casework`` is not installed. Any thread."""
+    from ui.snapshot import case_snapshot
+
+    snapshot = case_snapshot(ctx)
+    return None if snapshot is None else snapshot.next_dues
 
 
 def uk(d: dt.date | None) -> str:
@@ -151,7 +149,9 @@ class CaseListModel(QAbstractTableModel):
                     keys = queries.search_keys(s)
             return key, ids, keys
 
-        self._task = run_in_background(work, on_success=self._arrived, on_failure=self._failed)
+        self._task = run_in_background(
+            work, on_success=self._arrived, on_failure=self._failed, priority=10
+        )
 
     def _arrived(self, result) -> None:
         key, ids, keys = result
@@ -261,6 +261,8 @@ class CaseListModel(QAbstractTableModel):
             return None
         if role == IdRole:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._due_colour(index)
         if role not in (Qt.ItemDataRole.DisplayRole, SortRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
@@ -275,6 +277,19 @@ class CaseListModel(QAbstractTableModel):
         if isinstance(value, dt.date):
             return uk(value)
         return value
+
+    def _due_colour(self, index: QModelIndex | QPersistentModelIndex):
+        """Red for a next due date already passed, amber within two weeks."""
+        if COLUMNS[index.column()][0] != "next_due" or not self._dues:
+            return None
+        due = self._dues.get(self._ids[index.row()])
+        if due is None:
+            return None
+        if due < self._as_of:
+            return QBrush(theme.text_colour("red"))
+        if due <= self._as_of + dt.timedelta(days=14):
+            return QBrush(theme.text_colour("amber"))
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -105,7 +105,7 @@ def build_rows(
             TimelineRow(
                 when=when,
                 kind="meeting",
-                event=m.type_label + (f" ({m.sequence})" if m.process == "lac" else ""),
+                event=due.label if due else m.type_label,
                 due=due.due if due else None,
                 booked=m.booked_date,
                 held=m.held_date,
@@ -123,7 +123,7 @@ def build_rows(
                 TimelineRow(
                     when=d.due,
                     kind="due",
-                    event=f"{d.label} due",
+                    event=d.label,
                     due=d.due,
                     timescale="Overdue" if overdue else "Not yet booked",
                     details=f"book by {uk(d.book_by)}" if d.book_by else "",

@@ -69,7 +69,7 @@ class CaseListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((220, 90, 190, 170, 80, 100, 110)):
+        for column, width in enumerate((220, 115, 170, 220, 75, 100, 110)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)
@@ -107,11 +107,11 @@ class CaseListView(QWidget):
         from ui.models.case_model import load_next_dues
 
         if not self.model.background:
-            self.model.set_next_dues(load_next_dues(self.ctx.db, self.ctx.as_of))
+            self.model.set_next_dues(load_next_dues(self.ctx))
             return
-        db, as_of = self.ctx.db, self.ctx.as_of
+        ctx = self.ctx
         self._dues_task = run_in_background(
-            lambda _p: load_next_dues(db, as_of), on_success=self.model.set_next_dues
+            lambda _p: load_next_dues(ctx), on_success=self.model.set_next_dues
         )
 
     def _fill_teams(self) -> None:
@@ -211,5 +211,6 @@ class CasesPage(Page):
         self.list.table.setFocus()
 
     def _child_changed(self) -> None:
+        self.ctx.data_version += 1
         self.list.model.reload()
         self.list.load_next_dues()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,6 +45,8 @@ class ChildPage(Page):
         self.back_button = QPushButton("← Back to cases")
         self.back_button.setAccessibleName("Back to the case list")
         self.back_button.clicked.connect(self.back.emit)
+        self.back_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.back_button.setToolTip("Back to the case list (Esc)")
         self.heading = label("", "title")
         self.facts = label("", "hint", wrap=True)
 
@@ -149,16 +152,20 @@ class ChildPage(Page):
         self._show_explanations()
         self._selection()
 
-    def _show_explanations(self) -> None:
+    def _show_explanations(self, selected: str = "") -> None:
         if not self.dues:
             self.explanation.setPlainText("Nothing is due for this child.")
             return
-        lines = [
+        lines = []
+        if selected:
+            text = html.escape(selected).replace(chr(10), "<br><small>")
+            lines.append(f"<p><b>Selected:</b> {text}</small></p><hr>")
+        lines += [
             f"<p><b>{d.label}</b> due {uk(d.due)}"
             + (f", book by {uk(d.book_by)}" if d.book_by else "")
             + f"{' — held ' + uk(d.held) if d.held else ''}"
             + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
-            for d in self.dues
+            for d in sorted(self.dues, key=lambda d: d.due, reverse=True)  # newest first
         ]
         self.explanation.setHtml("".join(lines))
 
@@ -171,6 +178,9 @@ class ChildPage(Page):
         return next((m for m in self.detail.meetings if m.id == meeting_id), None)
 
     def _selection(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if self.dues is not None and rows:
+            self._show_explanations(self.model.row_at(rows[0].row()).explanation)
         m = self.selected_meeting()
         booked = m is not None and m.status == MeetingStatus.BOOKED.value
         self.book_button.setEnabled(self.ctx.can_book and self.detail is not None)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +27,7 @@ from reviewdesk import queries
 from ui.context import AppContext, optional_module
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
+from ui.snapshot import case_snapshot, tile_children
 from ui.tasks import run_in_background
 from ui.widgets_chart import MonthFigure, TimelinessChart
 
@@ -37,15 +39,6 @@ RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
 #: The measures rows the chart adds together: meetings held, and held in timescale.
 TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
 
-#: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each tile counts, by child.
-TILE_CODES: dict[str, frozenset[str]] = {
-    "overdue": frozenset({"overdue"}),
-    "due_soon_unbooked": frozenset({"due_soon_unbooked"}),
-    "late_reports": frozenset({"report_overdue", "report_late", "report_not_shared"}),
-    "minutes_overdue": frozenset({"minutes_overdue", "decisions_overdue"}),
-    "out_of_timescale_month": frozenset({"overdue", "booked_after_due", "late_no_reason"}),
-}
-
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
@@ -54,6 +47,30 @@ TILES: tuple[tuple[str, str], ...] = (
     ("minutes_overdue", "Minutes overdue"),
     ("out_of_timescale_month", "Out of timescale this month"),
 )
+
+
+class Tile(QPushButton):
+    """A dashboard count: its title above, the number large below; the whole tile clicks."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.title_label = QLabel(title)
+        self.value_label = QLabel("—")
+        self.value_label.setProperty("role", "tile-value")
+        for child in (self.title_label, self.value_label):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 10, 8)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.value_label)
+
+    def set_value(self, value: str) -> None:
+        self.value_label.setText(value)
+
+    def text(self) -> str:  # what the tile says, as one string (tests, accessibility)
+        return f"{self.title}\n{self.value_label.text()}"
 
 
 class DashboardPage(Page):
@@ -73,7 +90,7 @@ class DashboardPage(Page):
         tiles = QGridLayout()
         tiles.setSpacing(10)
         for n, (key, title) in enumerate(TILES):
-            button = QPushButton(f"{title}\n—")
+            button = Tile(title)
             button.setProperty("role", "tile")
             button.setProperty("rag", "none")
             button.setAccessibleName(title)
@@ -93,8 +110,12 @@ class DashboardPage(Page):
         self.week_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.week_table.setAlternatingRowColors(True)
         header = self.week_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        for column, width in enumerate((108, 46, 150, 150, 130)):
+            self.week_table.setColumnWidth(column, width)
+        self.week_table.setWordWrap(False)
+        self.week_table.verticalHeader().setDefaultSectionSize(24)
         self.week_table.cellDoubleClicked.connect(self._open_meeting)
         self.week_empty = label("No meetings are booked this week.", "empty")
 
@@ -134,8 +155,8 @@ class DashboardPage(Page):
         if not self.background:
             self._show_flags(self._flag_children())
             return
-        for key, title in TILES:
-            self.tiles[key].setText(f"{title}\n…")
+        for key, _title in TILES:
+            self.tiles[key].set_value("…")
         self.flags_note.setText("Working out the flags…")
         self._tasks.append(
             run_in_background(
@@ -165,35 +186,25 @@ class DashboardPage(Page):
         self.flags_note.setText("Select a tile to see the children behind it.")
 
     def _flag_children(self) -> dict[str, frozenset[int]] | None:
-        """Children behind each tile, from ``reviewdesk.flags``; None when not installed."""
+        """Children behind each tile, from ``reviewdesk.flags``; None when not installed.
+        Runs on any thread (no widgets)."""
         flags = optional_module("reviewdesk.flags")
         compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
+        snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_data") else None
+        if snapshot is not None and snapshot.tiles is not None:
+            return snapshot.tiles  # the same reading as the case list's next due dates
         with self.ctx.db.session() as s:
-            found = compute(s, as_of=self.ctx.as_of)
-        month = (self.ctx.as_of.year, self.ctx.as_of.month)
-        children: dict[str, set[int]] = {key: set() for key, _title in TILES}
-        for flag in found:
-            if flag.child_id is None:
-                continue
-            for key, codes in TILE_CODES.items():
-                if flag.code not in codes:
-                    continue
-                if key == "out_of_timescale_month" and (
-                    flag.date is None or (flag.date.year, flag.date.month) != month
-                ):
-                    continue
-                children[key].add(flag.child_id)
-        return {k: frozenset(v) for k, v in children.items()}
+            return tile_children(compute(s, as_of=self.ctx.as_of), self.ctx.as_of)
 
     def _set_tile(self, key: str, title: str, count: int | None) -> None:
         button = self.tiles[key]
         if count is None:
-            button.setText(f"{title}\nnot available")
+            button.set_value("not available")
             rag = "none"
         else:
-            button.setText(f"{title}\n{count:,}")
+            button.set_value(f"{count:,}")
             rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
         button.setProperty("rag", rag)
         button.setEnabled(count is not None)
@@ -232,7 +243,9 @@ class DashboardPage(Page):
                 e.room or "—",
             )
             for col, value in enumerate(values):
-                self.week_table.setItem(row, col, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.week_table.setItem(row, col, item)
             self._week_ids.append(e.child_id)
         self.week_table.setVisible(bool(entries))
         self.week_empty.setVisible(not entries)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from reviewdesk import queries
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
+from ui.diary_delegate import DiaryDelegate
 from ui.models.diary_model import DiaryWeekModel, week_start
 from ui.pages import Page, label
 
@@ -51,7 +52,8 @@ class DiaryPage(Page):
         self.table = QTableView()
         self.table.setAccessibleName("Diary week")
         self.table.setModel(self.model)
-        self.table.setWordWrap(True)
+        self.table.setItemDelegate(DiaryDelegate(self.table))
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -53,9 +53,9 @@ class WorkloadModel(QAbstractTableModel):
         "CP plans",
         "Children",
         "Per FTE",
-        "Meetings, next 4 weeks",
-        "Awaiting decisions",
-        "Awaiting minutes",
+        "Next 4 weeks",
+        "Decisions due",
+        "Minutes due",
     )
 
     def __init__(self, parent=None) -> None:
@@ -124,6 +124,12 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
             rag = self.rag(r)
             return QBrush(theme.text_colour(rag)) if rag else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
+            return (
+                "Meetings chaired in the next four weeks",
+                "Meetings held whose decisions are not yet issued",
+                "Meetings held whose minutes are not yet distributed",
+            )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
             return f"Caseload range {low}-{high} children per full-time IRO"
@@ -145,7 +151,12 @@ class WorkloadPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 200, 60, 100, 80, 80, 75, 100, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
         self.range_label = label("", "hint", wrap=True)
         self.teams_label = label("", None, wrap=True)
@@ -154,7 +165,7 @@ class WorkloadPage(Page):
         layout.addWidget(label("Workload", "title"))
         layout.addWidget(self.range_label)
         layout.addWidget(self.table, 1)
-        layout.addWidget(label("Per team", "subtitle"))
+        layout.addWidget(label("Social work teams this week", "subtitle"))
         layout.addWidget(self.teams_label)
 
     def refresh(self) -> None:
@@ -177,10 +188,30 @@ class WorkloadPage(Page):
         if not rows:
             text = "No IROs or chairs are set up yet."
         self.range_label.setText(text)
+        self.teams_label.setText(self._team_text(rows))
+
+    def _team_text(self, rows: list[Caseload]) -> str:
+        """The social work teams' week (``reviewdesk.workload.team_workload``) when installed;
+        otherwise the IROs' caseload per team."""
+        module = optional_module("reviewdesk.workload")
+        team_workload = getattr(module, "team_workload", None) if module else None
+        if team_workload is not None:
+            with self.ctx.db.session() as s:
+                teams = team_workload(s, as_of=self.ctx.as_of)
+            lines = []
+            for t in teams:
+                who = f" ({t.manager_name})" if t.manager_name else ""
+                meetings = len(t.meetings_this_week)
+                lines.append(
+                    f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
+                    f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
+                    f"{'s' if t.late_reports != 1 else ''}"
+                )
+            return "\n".join(lines) or "No teams are set up yet."
         teams: dict[str, list[Caseload]] = {}
         for r in rows:
             teams.setdefault(r.team or "No team", []).append(r)
-        self.teams_label.setText(
+        return (
             "\n".join(_team_line(team, members) for team, members in sorted(teams.items())) or "—"
         )
 

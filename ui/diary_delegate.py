@@ -1,0 +1,77 @@
+"""Draws a diary cell as one block per meeting (time and child, then room or chair), so a
+double-booked meeting is marked on its own rather than shading the whole cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ui import theme
+
+PAD = 4
+
+
+class DiaryDelegate(QStyledItemDelegate):
+    def _entries(self, index: QModelIndex):
+        model = index.model()
+        return model.entries_at(index.row(), index.column())
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        line = option.fontMetrics.lineSpacing()
+        n = len(self._entries(index))
+        return QSize(120, max(2 * line + 2 * PAD, n * (2 * line + PAD) + PAD))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        model = index.model()
+        entries = self._entries(index)
+        painter.save()
+        day = model.days[index.column()]
+        if day in model.non_working:
+            painter.fillRect(
+                option.rect, theme.CLOSED_DARK if theme.is_dark() else theme.CLOSED_LIGHT
+            )
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight().color().lighter(170))
+        metrics = option.fontMetrics
+        line = metrics.lineSpacing()
+        width = option.rect.width() - 2 * PAD
+        text_colour = option.palette.text().color()
+        if not entries and day in model.non_working:
+            painter.setPen(theme.text_colour("amber"))
+            painter.drawText(
+                option.rect.adjusted(PAD, PAD, -PAD, -PAD),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                model.non_working[day],
+            )
+        y = option.rect.top() + PAD
+        for e in entries:
+            block = QRect(option.rect.left() + 2, y - 2, option.rect.width() - 4, 2 * line + 3)
+            clash = model.clashes.get(e.meeting_id)
+            if clash:
+                painter.fillRect(block, theme.CLASH_DARK if theme.is_dark() else theme.CLASH_LIGHT)
+                painter.setPen(theme.text_colour("red"))
+                painter.drawRect(block.adjusted(0, 0, -1, -1))
+            painter.setPen(text_colour)
+            time = e.start.strftime("%H:%M") if e.start else "All day"
+            first = f"{'⚠ ' if clash else ''}{time} {e.child_name} · {e.type_label}"
+            other = e.room if model.by == "chair" else e.chair
+            second = other or ""
+            if clash:
+                second = f"double booked: {', '.join(clash)} · {second}"
+            left = option.rect.left() + PAD
+            painter.drawText(
+                left,
+                y + metrics.ascent(),
+                metrics.elidedText(first, Qt.TextElideMode.ElideRight, width),
+            )
+            painter.setPen(
+                theme.text_colour("red") if clash else option.palette.placeholderText().color()
+            )
+            painter.drawText(
+                left,
+                y + line + metrics.ascent(),
+                metrics.elidedText(second, Qt.TextElideMode.ElideRight, width),
+            )
+            y += 2 * line + PAD
+        painter.restore()
