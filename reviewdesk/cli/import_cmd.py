@@ -12,6 +12,7 @@ import sys
 from reviewdesk.importers.cin import import_cin
 from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.ssda903 import import_903
+from reviewdesk.importers.years import parse_year
 from reviewdesk.storage.db import open_database
 
 #: Per-child lines printed at most (a dry run of a whole authority would be thousands).
@@ -32,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p903.add_argument("--header", required=True, metavar="FILE", help="the Header CSV")
     p903.add_argument("--episodes", required=True, metavar="FILE", help="the Episodes CSV")
     p903.add_argument("--reviews", required=True, metavar="FILE", help="the Reviews CSV")
+    p903.add_argument(
+        "--year",
+        metavar="YYYY",
+        help="the collection year the return covers, by the year it starts (2024 for "
+        "2024-25); by default the year of the latest date in the files",
+    )
     _common(p903)
     p903.set_defaults(handler=_run_903)
 
@@ -61,6 +68,7 @@ def _progress_to_stderr(done: int, total: int, message: str) -> None:
 
 
 def _run_903(args: argparse.Namespace) -> int:
+    year = parse_year(args.year) if args.year else None
     db = open_database(args.db)
     try:
         result = import_903(
@@ -71,6 +79,7 @@ def _run_903(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
+            year=year,
         )
     finally:
         db.dispose()

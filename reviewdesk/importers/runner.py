@@ -20,6 +20,7 @@ from reviewdesk.importers.report import (
     Progress,
 )
 from reviewdesk.importers.store import Step
+from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
 
 Apply = Callable[..., tuple[Counts, list[ChildChange]]]
@@ -69,12 +70,13 @@ def finish(
     username: str | None,
     kinds: tuple[str, ...],
     write_steps: int,
+    year: CollectionYear | None = None,
 ) -> ImportResult:
     """Refuse, or compare and (unless a dry run) write, the children in ``plans``.
 
     ``plans`` holds only children without errors; ``issues`` every error found.
     """
-    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds)
+    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds, year=year)
     if issues:
         if not skip_invalid or blocking(issues):
             ticker.to(Ticker.TOTAL, "Import refused")
@@ -95,6 +97,7 @@ def finish(
             username=user,
             write=not dry_run,
             step=ticker.stepper(55, 98, write_steps),
+            year=year,
         )
         if dry_run:
             session.rollback()
