@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from reviewdesk.engine import PeriodInput, lac_schedule
+from reviewdesk.errors import InvalidInput
 from reviewdesk.importers import import_903
 from reviewdesk.importers.years import CollectionYear, parse_year
-from reviewdesk.errors import InvalidInput
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Child
 from tests.importers.conftest import write
