@@ -693,6 +693,7 @@ def apply_cp(
         s47 = [e for e in old_enqs if e["route"] == "s47"]
         enq_by_date, enq_extra = _keyed(s47, lambda e: e["strategy_date"])
         strategy_of = {e["id"]: e["strategy_date"] for e in old_enqs}
+        s47_ids = {e["id"] for e in s47}
         wanted = {e.strategy_date for e in plan.enquiries}
         for e in plan.enquiries:
             row = enq_by_date.get(e.strategy_date)
@@ -705,7 +706,9 @@ def apply_cp(
                 )
             elif not same:
                 enq_updates.append({"id": row["id"], **values})
-        enq_gone = enq_extra + [r for d, r in enq_by_date.items() if d not in wanted]
+        enq_gone = enq_extra + [
+            r for d, r in enq_by_date.items() if d not in wanted and not _outside(year, d, d)
+        ]
         counts["enquiries"].removed += len(enq_gone)
         enq_deletes.extend(r["id"] for r in enq_gone)
         enq_gone_ids = {r["id"] for r in enq_gone}
@@ -716,6 +719,20 @@ def apply_cp(
         wanted_plans = {p.start for p in plan.plans}
         for p in plan.plans:
             row = plan_by_start.get(p.start)
+            if (
+                p.enquiry is None
+                and row is not None
+                and row["enquiry_id"] in s47_ids
+                and row["enquiry_id"] not in enq_gone_ids
+            ):
+                # The enquiry that led to the plan was in an earlier census: keep the link.
+                p.enquiry = strategy_of.get(row["enquiry_id"])
+            if _newer_end(year, p.end, row):
+                # Open at this (older) census's year end; a later one says how it ended.
+                p.end = row["end_date"]
+                p.initial_category = row["initial_category"]
+                p.latest_category = row["latest_category"]
+                p.previous_plans = row["previous_plans"]
             values = {
                 "end_date": p.end,
                 "initial_category": p.initial_category,
@@ -733,50 +750,79 @@ def apply_cp(
                 plan_inserts.append((plan.local_id, p.enquiry, {"start": p.start, **values}))
             elif not same:
                 plan_updates.append((plan.local_id, p.enquiry, {"id": row["id"], **values}))
-        plan_gone = plan_extra + [r for s, r in plan_by_start.items() if s not in wanted_plans]
+        plan_gone = plan_extra + [
+            r
+            for s, r in plan_by_start.items()
+            if s not in wanted_plans and not _outside(year, s, r["end_date"])
+        ]
         counts["plans"].removed += len(plan_gone)
         plan_deletes.extend(r["id"] for r in plan_gone)
         plan_gone_ids = {r["id"] for r in plan_gone}
 
         # Held conferences: initial conferences from the enquiries, reviews from the plans.
-        desired: dict[tuple[str, dt.date], tuple[int, dt.date | None, dt.date | None]] = {}
+        # Review conferences are matched by date (a first review may become a later one) and
+        # numbered within their plan, counting those kept from other years.
+        desired: dict[tuple[str, dt.date], tuple[str, int, dt.date | None, dt.date | None]] = {}
         for e in plan.enquiries:
             if e.icpc_date is not None:
                 led_to = next((p.start for p in plan.plans if p.enquiry == e.strategy_date), None)
-                desired[(e.icpc_type, e.icpc_date)] = (0, e.strategy_date, led_to)
-        for p in plan.plans:
-            for n, day in enumerate(p.reviews, start=1):
-                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
-                desired[(kind.value, day)] = (n, p.enquiry, p.start)
+                desired[_conference_key(e.icpc_type, e.icpc_date)] = (
+                    e.icpc_type,
+                    0,
+                    e.strategy_date,
+                    led_to,
+                )
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
         held = [
             m
             for m in old_meetings
             if m["status"] == MeetingStatus.HELD and m["meeting_type"] in CENSUS_CONFERENCES
         ]
-        held_by_key, held_extra = _keyed(held, lambda m: (m["meeting_type"], m["held_date"]))
-        for (kind, day), (sequence, enq_key, plan_key) in desired.items():
-            row = held_by_key.get((kind, day))
+        held_by_key, held_extra = _keyed(
+            held, lambda m: _conference_key(m["meeting_type"], m["held_date"])
+        )
+        file_days = {day for p in plan.plans for day in p.reviews}
+        kept_reviews: dict[dt.date, list[dt.date]] = defaultdict(list)  # by plan start
+        kept_keys: set[tuple[str, dt.date]] = set()
+        for key, m in held_by_key.items():
+            if key in desired or (key[0] == "review" and key[1] in file_days):
+                continue
+            if _outside(year, m["held_date"], m["held_date"]):
+                kept_keys.add(key)
+                plan_start = start_of.get(m["plan_id"])
+                if key[0] == "review" and plan_start in wanted_plans:
+                    kept_reviews[plan_start].append(m["held_date"])
+        for p in plan.plans:
+            days = sorted({*p.reviews, *kept_reviews.get(p.start, [])})
+            for n, day in enumerate(days, start=1):
+                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
+                desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
+        for key, (kind, sequence, enq_key, plan_key) in desired.items():
+            row = held_by_key.get(key)
             same = (
                 row is not None
+                and row["meeting_type"] == kind
                 and row["sequence"] == sequence
                 and strategy_of.get(row["enquiry_id"]) == enq_key
                 and start_of.get(row["plan_id"]) == plan_key
                 and row["enquiry_id"] not in enq_gone_ids
                 and row["plan_id"] not in plan_gone_ids
             )
-            _count(counts["conferences"], row, same)
-            values = {"sequence": sequence}
+            if not (key in kept_keys and same):
+                _count(counts["conferences"], row, same)
+            values = {"sequence": sequence, "meeting_type": kind}
             if row is None:
-                values |= {"meeting_type": kind, "held_date": day}
+                values |= {"held_date": key[1]}
                 meet_inserts.append((plan.local_id, enq_key, plan_key, values))
             elif not same:
                 meet_updates.append((plan.local_id, enq_key, plan_key, {"id": row["id"], **values}))
-        meet_gone = held_extra + [m for k, m in held_by_key.items() if k not in desired]
+        meet_gone = held_extra + [
+            m for k, m in held_by_key.items() if k not in desired and k not in kept_keys
+        ]
         counts["conferences"].removed += len(meet_gone)
         meet_deletes.extend(m["id"] for m in meet_gone)
         gone_meeting_ids = {m["id"] for m in meet_gone}
-        kept_ids = {m["id"] for m in held_by_key.values()}
+        kept_ids = {m["id"] for k, m in held_by_key.items() if k in desired}
         for m in old_meetings:
             if m["id"] in gone_meeting_ids or m["id"] in kept_ids:
                 continue
@@ -890,6 +936,23 @@ def apply_cp(
     _delete(session, ENQUIRY_T, enq_deletes)
     _audit(session, changes, kids.ids, "cin")
     return total, changes
+
+
+def _conference_key(kind: str, day: dt.date) -> tuple[str, dt.date]:
+    """Held census conferences are matched by date: initial ones by type, reviews as one."""
+    reviews = (MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value)
+    return ("review" if kind in reviews else kind, day)
+
+
+def _newer_end(year: CollectionYear | None, end: dt.date | None, row: Any) -> bool:
+    """The file has a record open at its year's end, and the database knows it ended later."""
+    return (
+        year is not None
+        and row is not None
+        and end is None
+        and row["end_date"] is not None
+        and year.after(row["end_date"])
+    )
 
 
 def _latest(ids: dict[tuple[str, dt.date], int], local_id: str) -> int | None:
