@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Time, false, or_, select, text, union
+from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
@@ -145,6 +145,10 @@ class CaseData:
     period_status: dict[int, str | None] = field(default_factory=dict)
     child_ids: list[int] | None = None
     open_only: bool = False
+    #: With ``held_since``, LAC reviews held before it were counted, not read (see
+    #: `load_case_data`): they are not in ``meetings`` and have no timeliness; and
+    #: ``periods`` (and ``period_status``) hold only the periods open on ``as_of``.
+    held_since: dt.date | None = None
 
     #: The children the rows were read for (None: every child).
     scope: list[int] | None = None
@@ -273,6 +277,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _period_open(as_of: dt.date):
+    """SQL for 'this period of care is open on ``as_of``'."""
+    return and_(
+        PeriodOfCare.start <= as_of,
+        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+    )
+
+
 def open_case_ids_query(as_of: dt.date):
     """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
 
@@ -309,7 +321,25 @@ def _in_list(column, ids: list[int]):
     if not ids:
         return text("1 = 0")
     name = f"{column.table.name}.{column.name}"
-    return text(f"{name} IN ({','.join(str(int(i)) for i in ids)})")
+    # literal_column, not text(): text() scans its string for bind parameters, which for
+    # 100,000 ids costs more than running the query. The id list is written once per list.
+    return literal_column(f"{name} IN ({_id_list(ids)})")
+
+
+_ID_LISTS: dict[int, tuple[list[int], str]] = {}
+
+
+def _id_list(ids: list[int]) -> str:
+    """'1,2,3' for a list of ids, remembered for the last few lists (they are reused for
+    every statement of one read)."""
+    known = _ID_LISTS.get(id(ids))
+    if known is not None and known[0] is ids:
+        return known[1]
+    written = ",".join(map(str, map(int, ids)))
+    if len(_ID_LISTS) >= 4:
+        _ID_LISTS.clear()
+    _ID_LISTS[id(ids)] = (ids, written)
+    return written
 
 
 def _restrict(stmt, column, scope: list[int] | None):
@@ -324,12 +354,20 @@ def load_case_data(
     calendar: WorkingCalendar | None = None,
     child_ids: Iterable[int] | None = None,
     open_only: bool = False,
+    held_since: dt.date | None = None,
 ) -> CaseData:
     """Read the rows for the chosen children and compute every child's `CaseStatus`.
 
     ``child_ids`` limits the children (default: all); ``open_only`` keeps only children with
     an open case on ``as_of`` (flags and workload need no others). ``rules`` and ``calendar``
     default to those in force for this database (`settings.working_context`).
+
+    ``held_since`` (with ``open_only``; on or before ``as_of``) is for callers that look only
+    at recent meetings, such as flags: LAC reviews held before it are not read, only counted
+    (in SQL), and the engine numbers the rest from the count (`PeriodInput.prior_reviews`).
+    Schedules and next meetings due are the same as with the whole history; reviews held
+    before ``held_since`` have no `MeetingTimeliness` and no `ReviewOutcome`, and only the
+    periods of care open on ``as_of`` are read.
     """
     if rules is None or calendar is None:
         ctx_rules, ctx_calendar = working_context(session)
@@ -342,20 +380,41 @@ def load_case_data(
         wanted = None if ids is None else set(ids)
         scope = sorted(i for i in open_ids if wanted is None or i in wanted)
 
+    if held_since is not None and (not open_only or held_since > as_of):
+        raise ValueError("held_since needs open_only and must be on or before as_of")
+
     def rows(columns, child_column):
         return fetch_rows(session, _restrict(select(*columns), child_column, scope))
 
     with no_gc():
         children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
-        periods = rows(_PERIOD_COLUMNS, PeriodOfCare.child_id)
+        period_stmt = select(*_PERIOD_COLUMNS)
+        if held_since is not None:
+            period_stmt = period_stmt.where(_period_open(as_of))
+        periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
         plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
-        meetings = rows(_MEETING_COLUMNS, Meeting.child_id)
+        meeting_stmt = select(*_MEETING_COLUMNS)
+        lac_prior: dict[int, tuple[int, dt.date]] = {}
+        if held_since is not None:
+            meeting_stmt = meeting_stmt.where(
+                or_(
+                    Meeting.process != Process.LAC.value,
+                    Meeting.meeting_type != _LAC_REVIEW,
+                    Meeting.status != _HELD,
+                    Meeting.held_date.is_(None),
+                    Meeting.held_date >= held_since,
+                )
+            )
+            lac_prior = _lac_prior_reviews(session, as_of, held_since, scope)
+        meetings = fetch_rows(session, _restrict(meeting_stmt, Meeting.child_id, scope))
 
         # The first episode's legal status for each period read.
         episode_stmt = select(Episode.period_id, Episode.start, Episode.legal_status).join(
             PeriodOfCare, PeriodOfCare.id == Episode.period_id
         )
+        if held_since is not None:
+            episode_stmt = episode_stmt.where(_period_open(as_of))
         episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
         first_episode: dict[int, tuple[dt.date, str]] = {}
         for period_id, start, status in fetch_rows(session, episode_stmt):
@@ -374,6 +433,7 @@ def load_case_data(
             calendar=calendar,
             as_of=as_of,
             open_only=open_only,
+            lac_prior=lac_prior,
         )
     return CaseData(
         as_of=as_of,
@@ -388,8 +448,42 @@ def load_case_data(
         period_status=period_status,
         child_ids=ids,
         open_only=open_only,
+        held_since=held_since,
         scope=scope,
     )
+
+
+def _lac_prior_reviews(
+    session: Session, as_of: dt.date, held_since: dt.date, scope: list[int] | None
+) -> dict[int, tuple[int, dt.date]]:
+    """Child id -> (number, last date) of LAC reviews held before ``held_since`` in the
+    child's open period of care (the earliest open one, where the engine places them)."""
+    open_start = (
+        select(PeriodOfCare.child_id, func.min(PeriodOfCare.start).label("start"))
+        .where(_period_open(as_of))
+        .group_by(PeriodOfCare.child_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Meeting.child_id,
+            func.count().label("n"),
+            func.max(Meeting.held_date).label("last"),
+        )
+        .join(open_start, open_start.c.child_id == Meeting.child_id)
+        .where(
+            Meeting.process == Process.LAC.value,
+            Meeting.meeting_type == _LAC_REVIEW,
+            Meeting.status == _HELD,
+            Meeting.held_date >= open_start.c.start,
+            Meeting.held_date < held_since,
+        )
+        .group_by(Meeting.child_id)
+    )
+    return {
+        r.child_id: (r.n, r.last)
+        for r in fetch_rows(session, _restrict(stmt, Meeting.child_id, scope))
+    }
 
 
 def load_case_statuses(
@@ -557,11 +651,14 @@ def compute_statuses(
     calendar: WorkingCalendar,
     as_of: dt.date,
     open_only: bool = False,
+    lac_prior: Mapping[int, tuple[int, dt.date]] | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (see `load_case_data`).
 
     With ``open_only``, a process with nothing open on ``as_of`` is not computed (its
-    schedule is None), which is all flags and workload need.
+    schedule is None), which is all flags and workload need. ``lac_prior`` (with
+    ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
+    and left out of ``meetings``.
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -593,9 +690,21 @@ def compute_statuses(
             ]
             held_from = min((p.start for p in child_periods), default=None)
         if child_periods:
-            inputs = [
-                PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
-            ]
+            prior = lac_prior.get(child_id) if lac_prior and open_only else None
+            if prior is None:
+                inputs = [
+                    PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
+                ]
+            else:
+                # The engine places every review from the earliest open period's start in it
+                # (the first of equal starts, as its sort is stable).
+                first = min(child_periods, key=lambda p: p.start)
+                inputs = [
+                    PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
+                    if p is first
+                    else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+                    for p in child_periods
+                ]
             lac_meetings = lac_meetings_by.get(child_id, no_meetings)
             if held_from is not None:
                 lac_meetings = [

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from reviewdesk.casework import load_case_data
 from reviewdesk.dates import format_uk, parse_iso
-from reviewdesk.flags import FLAG_TYPES, flags_from_data
+from reviewdesk.flags import FLAG_TYPES, flags_from_data, load_flag_data
 from reviewdesk.storage.db import open_database
 
 
@@ -27,7 +26,7 @@ def _flags(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         with db.session() as session:
-            data = load_case_data(session, as_of=as_of, open_only=True)
+            data = load_flag_data(session, as_of=as_of)
             flags = flags_from_data(session, data)
             names = {
                 c.id: (f"{c.first_name} {c.last_name}".strip() or c.local_id, c.local_id)

@@ -27,6 +27,12 @@ class CpEpisodeInput:
     ``route`` is "s47" or "transfer_in". ``prebirth`` marks an s47 enquiry about an unborn
     child (``expected_delivery`` then gives the local pre-birth deadline). ``initial_type``
     is how the initial conference was recorded (e.g. "icpc_reconvened"), if held.
+
+    ``prior_reviews`` lets a caller pass a truncated history: that many review conferences
+    were held on the plan before those in ``reviews_held``, the last of them on
+    ``prior_last_held``. The reviews given are then numbered from ``prior_reviews + 1`` and
+    the first of them is due counting from ``prior_last_held``, as with the full history.
+    Give only reviews held on or after ``prior_last_held``.
     """
 
     route: str = "s47"
@@ -41,6 +47,14 @@ class CpEpisodeInput:
     plan_start: dt.date | None = None
     plan_end: dt.date | None = None
     reviews_held: tuple[dt.date, ...] = ()
+    prior_reviews: int = 0
+    prior_last_held: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.prior_reviews < 0 or (self.prior_reviews > 0) != (self.prior_last_held is not None):
+            raise ValueError(
+                "prior_reviews must be 0 with no prior_last_held, or positive with one"
+            )
 
 
 @dataclass(frozen=True)
@@ -138,14 +152,23 @@ def cp_schedule(
             )
         plan_end = ep.plan_end if ep.plan_end and ep.plan_end <= as_of else None
         last_day = plan_end or as_of
-        start_event = initial_held or ep.plan_start
-        due = apply_rule(
-            rules.get("cp.review.first"),
-            start_event,
-            calendar,
-            event="initial conference held" if initial_held else "plan started",
-        )
-        sequence = 1
+        if ep.prior_reviews and ep.prior_last_held is not None:
+            due = apply_rule(
+                rules.get("cp.review.later"),
+                ep.prior_last_held,
+                calendar,
+                event="previous review conference held",
+            )
+            sequence = ep.prior_reviews + 1
+        else:
+            start_event = initial_held or ep.plan_start
+            due = apply_rule(
+                rules.get("cp.review.first"),
+                start_event,
+                calendar,
+                event="initial conference held" if initial_held else "plan started",
+            )
+            sequence = 1
         for day in sorted(d for d in ep.reviews_held if ep.plan_start <= d <= last_day):
             kind_n = (
                 MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT

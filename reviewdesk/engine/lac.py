@@ -16,17 +16,32 @@ from dataclasses import dataclass
 
 from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
-from reviewdesk.rules import RuleSet
+from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.workingdays import WorkingCalendar
 
 
 @dataclass(frozen=True)
 class PeriodInput:
-    """A period of care: its start, its end (None while open) and its legal status."""
+    """A period of care: its start, its end (None while open) and its legal status.
+
+    ``prior_reviews`` lets a caller pass a truncated history: that many reviews were held in
+    this period before the ones given, the last of them on ``prior_last_held``. The reviews
+    given are then numbered from ``prior_reviews + 1`` and the first of them is due counting
+    from ``prior_last_held``, exactly as with the full history (which callers need not read
+    when only recent reviews matter). Give only reviews held on or after ``prior_last_held``.
+    """
 
     start: dt.date
     end: dt.date | None = None
     legal_status: str | None = None
+    prior_reviews: int = 0
+    prior_last_held: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.prior_reviews < 0 or (self.prior_reviews > 0) != (self.prior_last_held is not None):
+            raise ValueError(
+                "prior_reviews must be 0 with no prior_last_held, or positive with one"
+            )
 
     @property
     def short_breaks(self) -> bool:
@@ -90,14 +105,33 @@ def _review_due(
     rules: RuleSet,
     calendar: WorkingCalendar,
 ) -> DueDate:
+    """A review's due date, cached: refreshing every open case asks the same questions.
+
+    As in `apply_rule`, the key holds the rule's and calendar's identity and the entry keeps
+    them alive, so an id is never reused while its entry exists. The event text depends only
+    on the rule and the sequence, both in the key.
+    """
     first, second, later = _rule_ids(period)
+    rule = rules.get(first if sequence == 1 else second if sequence == 2 else later)
+    anchor = period.start if sequence == 1 else previous_held
+    key = (id(rule), id(calendar), sequence, anchor)
+    hit = _DUE_CACHE.get(key)
+    if hit is not None:
+        return hit[2]
     if sequence == 1:
         event = "first short break" if period.short_breaks else "became looked after"
-        return apply_rule(rules.get(first), period.start, calendar, event=event)
-    assert previous_held is not None
-    rule_id = second if sequence == 2 else later
-    ordinal = _ordinal(sequence - 1)
-    return apply_rule(rules.get(rule_id), previous_held, calendar, event=f"{ordinal} review held")
+    else:
+        assert previous_held is not None
+        event = f"{_ordinal(sequence - 1)} review held"
+    due = apply_rule(rule, anchor, calendar, event=event)
+    if len(_DUE_CACHE) >= _DUE_CACHE_SIZE:
+        _DUE_CACHE.clear()
+    _DUE_CACHE[key] = (rule, calendar, due)
+    return due
+
+
+_DUE_CACHE: dict[tuple, tuple[Rule, WorkingCalendar, DueDate]] = {}
+_DUE_CACHE_SIZE = 131_072
 
 
 def _ordinal(n: int) -> str:
@@ -138,8 +172,8 @@ def lac_schedule(
         in_period = [
             (i, d) for i, d in enumerate(held) if period.start <= d <= last_day and i not in placed
         ]
-        previous: dt.date | None = None
-        sequence = 0
+        previous = period.prior_last_held
+        sequence = period.prior_reviews
         for i, day in in_period:
             placed.add(i)
             sequence += 1

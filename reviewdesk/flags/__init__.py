@@ -27,6 +27,7 @@ from reviewdesk.flags import (
 )
 from reviewdesk.flags.base import (
     AMBER,
+    HELD_LOOKBACK_DAYS,
     INFO,
     RED,
     SEVERITY_ORDER,
@@ -52,6 +53,7 @@ __all__ = [
     "Flag",
     "compute_flags",
     "flags_from_data",
+    "load_flag_data",
 ]
 
 
@@ -77,6 +79,21 @@ def flags_from_data(
     return out
 
 
+def load_flag_data(
+    session: Session, *, as_of: dt.date, child_ids: Iterable[int] | None = None
+) -> CaseData:
+    """The case data flags need, read as `compute_flags` reads it: open cases only, and LAC
+    reviews held before the look-back window counted, not read (the schedules are the same;
+    see `casework.load_case_data`'s ``held_since``). Pass it to `flags_from_data`."""
+    return load_case_data(
+        session,
+        as_of=as_of,
+        child_ids=child_ids,
+        open_only=True,
+        held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
+    )
+
+
 def compute_flags(
     session: Session, *, as_of: dt.date, child_ids: Iterable[int] | None = None
 ) -> list[Flag]:
@@ -86,5 +103,5 @@ def compute_flags(
     kept only where one of those children's meetings is involved.
     """
     ids = None if child_ids is None else sorted(set(child_ids))
-    data = load_case_data(session, as_of=as_of, child_ids=ids, open_only=True)
+    data = load_flag_data(session, as_of=as_of, child_ids=ids)
     return flags_from_data(session, data, child_ids=ids)

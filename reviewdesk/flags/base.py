@@ -140,16 +140,22 @@ class FlagContext:
         )
 
     def _load_live(self) -> list[Any]:
-        as_of, start = self.as_of, self.lookback_start
+        start = self.lookback_start
         statuses = self.data.statuses
-        base = []
+        lac_open = {i for i, s in statuses.items() if s.lac_open}
+        cp_open = {i for i, s in statuses.items() if s.cp_open}
         lac = Process.LAC.value
-        for m in self.data.meetings:
-            status = statuses.get(m.child_id)
-            if status is None or not (status.lac_open if m.process == lac else status.cp_open):
-                continue
-            if is_upcoming(m, as_of) or (is_held(m, as_of) and m.held_date >= start):
-                base.append(m)
+        # Upcoming (`is_upcoming`), or held on or after the look-back start: as that is
+        # before the as-of date, a held date after it is upcoming and counts too.
+        base = [
+            m
+            for m in self.data.meetings
+            if m.child_id in (lac_open if m.process == lac else cp_open)
+            and (
+                m.status in _OPEN_STATUSES
+                or (m.status == _HELD and (m.held_date is None or m.held_date >= start))
+            )
+        ]
         if not base:
             return []
         stmt = select(*MEETING_DETAIL_COLUMNS).where(self.live_condition())

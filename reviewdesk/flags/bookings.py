@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from reviewdesk.casework import fetch_rows
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.flags.base import RED, Flag, FlagContext, meeting_label
 from reviewdesk.flags.base import format_day as format_uk
@@ -31,7 +32,8 @@ def _minutes(t: dt.time) -> int:
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    rows = ctx.session.execute(
+    rows = fetch_rows(
+        ctx.session,
         select(
             Meeting.id,
             Meeting.child_id,
@@ -47,8 +49,8 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             Meeting.status.in_(_BOOKED),
             Meeting.booked_date >= ctx.as_of,
             Meeting.booked_time.is_not(None),
-        )
-    ).all()
+        ),
+    )
     staff_names = dict(ctx.session.execute(select(Staff.id, Staff.name)).all())
     room_names = dict(ctx.session.execute(select(Room.id, Room.name)).all())
 

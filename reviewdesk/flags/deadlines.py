@@ -9,7 +9,7 @@ Reports for CP conferences are to be shared with parents by their report deadlin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -64,7 +64,7 @@ def shares_with_parents(deadline: Deadline) -> bool:
     return deadline.rule.process == "cp"
 
 
-def load_reports(ctx: FlagContext, meeting_ids: set[int]) -> list[Any]:
+def load_reports(ctx: FlagContext, meeting_ids: Collection[int]) -> list[Any]:
     """Report rows for these live meetings, in one query."""
     stmt = (
         select(
@@ -112,15 +112,18 @@ def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Pl
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
     as_of = ctx.as_of
-    live = {m.id: m for m in ctx.live_meetings() if meeting_date(m, as_of) is not None}
     cache: dict = {}
+    # Meeting id -> (meeting, its date, its deadlines), for live meetings with a date.
+    live: dict[int, tuple[Any, dt.date, _Plan]] = {}
+    for m in ctx.live_meetings():
+        day = meeting_date(m, as_of)
+        if day is not None:
+            live[m.id] = (m, day, _plan(ctx, cache, m.meeting_type, day))
 
     def label(m: Any, day: dt.date) -> str:
         return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
 
-    for m in live.values():
-        day = meeting_date(m, as_of)
-        plan = _plan(ctx, cache, m.meeting_type, day)
+    for m, day, plan in live.values():
         sent = m.consultation_sent
         for deadline in plan.consultation:
             if sent is None and as_of > deadline:
@@ -173,10 +176,9 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     deadline,
                 )
 
-    for r in load_reports(ctx, set(live)):
-        m = live[r.meeting_id]
-        day = meeting_date(m, as_of)
-        found = _plan(ctx, cache, m.meeting_type, day).reports.get(r.rule_id)
+    for r in load_reports(ctx, live.keys()):
+        m, day, plan = live[r.meeting_id]
+        found = plan.reports.get(r.rule_id)
         if found is None:
             continue
         deadline, to_parents = found

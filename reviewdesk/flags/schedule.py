@@ -22,15 +22,15 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     as_of, calendar = ctx.as_of, ctx.data.calendar
     soon = int(ctx.settings["due_soon_working_days"])
     booked_by_case: dict[tuple[int, str], list] = defaultdict(list)
+    statuses = ctx.statuses
     for m in ctx.live_meetings():
-        status = ctx.statuses[m.child_id]
-        timeliness = status.meetings.get(m.id)
-        label = meeting_label(m.meeting_type, m.sequence)
         if is_upcoming(m, as_of):
-            if m.booked_date is None:
+            day = m.booked_date
+            if day is None:
                 continue
             booked_by_case[(m.child_id, m.process)].append(m)
-            day = m.booked_date
+            timeliness = statuses[m.child_id].meetings.get(m.id)
+            label = meeting_label(m.meeting_type, m.sequence)
             if timeliness is not None and day > timeliness.due.date:
                 yield Flag(
                     "booked_after_due",
@@ -54,12 +54,13 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     day,
                 )
         elif (
-            is_held(m, as_of)
-            and timeliness is not None
-            and timeliness.in_timescale is False
-            and m.late_reason_id is None
+            m.late_reason_id is None
+            and is_held(m, as_of)
             and not (m.late_reason_note or "").strip()
+            and (timeliness := statuses[m.child_id].meetings.get(m.id)) is not None
+            and timeliness.in_timescale is False
         ):
+            label = meeting_label(m.meeting_type, m.sequence)
             yield Flag(
                 "late_no_reason",
                 AMBER,
@@ -71,15 +72,15 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 m.held_date,
             )
 
-    for child_id, status in ctx.statuses.items():
-        for process in ("lac", "cp"):
-            nxt = status.next_for(process)
+    for child_id, status in statuses.items():
+        for process, schedule in (("lac", status.lac), ("cp", status.cp)):
+            nxt = schedule.next_due if schedule is not None else None
             if nxt is None:
                 continue
-            label = meeting_label(nxt.meeting_type, nxt.sequence)
             due = nxt.due
             booked = booked_by_case.get((child_id, process))
             if as_of > due.date:
+                label = meeting_label(nxt.meeting_type, nxt.sequence)
                 late = calendar.working_days_between(due.date, as_of)
                 note = (
                     f"booked for {format_uk(min(m.booked_date for m in booked))}"
@@ -98,6 +99,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 )
             elif not booked and calendar.working_days_between(as_of, due.book_by) <= soon:
                 left = calendar.working_days_between(as_of, due.book_by)
+                label = meeting_label(nxt.meeting_type, nxt.sequence)
                 yield Flag(
                     "due_soon_unbooked",
                     AMBER,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import datetime as dt
 import pstats
 import random
@@ -20,7 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 
 from reviewdesk.casework import (
     _CHILD_COLUMNS,
@@ -29,9 +30,10 @@ from reviewdesk.casework import (
     _PERIOD_COLUMNS,
     _PLAN_COLUMNS,
     MEETING_DETAIL_COLUMNS,
+    load_case_data,
     open_case_ids_query,
 )
-from reviewdesk.flags import compute_flags
+from reviewdesk.flags import compute_flags, flags_from_data
 from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import (
@@ -322,22 +324,50 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
 
 
 def read_rows(db) -> int:
-    """Baseline: the same SELECTs the flags run (open cases, same columns), read with
-    SQLAlchemy's ordinary ``session.execute(...).all()`` and nothing computed."""
+    """Baseline: the same SELECTs the flags run (open cases, same columns, LAC reviews held
+    before the look-back window counted in SQL, not read), read with SQLAlchemy's ordinary
+    ``session.execute(...).all()`` and nothing computed."""
     lookback = AS_OF - dt.timedelta(days=HELD_LOOKBACK_DAYS)
     live = or_(Meeting.status.in_(("booked", "adjourned")), Meeting.held_date >= lookback)
+    period_open = and_(
+        PeriodOfCare.start <= AS_OF,
+        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > AS_OF),
+    )
+    recent = or_(
+        Meeting.process != "lac",
+        Meeting.meeting_type != "lac_review",
+        Meeting.status != "held",
+        Meeting.held_date.is_(None),
+        Meeting.held_date >= lookback,
+    )
     total = 0
     with db.session() as s:
         sub = open_case_ids_query(AS_OF).scalar_subquery()
+        open_start = (
+            select(PeriodOfCare.child_id, func.min(PeriodOfCare.start).label("start"))
+            .where(period_open)
+            .group_by(PeriodOfCare.child_id)
+            .subquery()
+        )
         statements = [
             select(*_CHILD_COLUMNS).where(Child.id.in_(sub)),
-            select(*_PERIOD_COLUMNS).where(PeriodOfCare.child_id.in_(sub)),
+            select(*_PERIOD_COLUMNS).where(PeriodOfCare.child_id.in_(sub), period_open),
             select(*_ENQUIRY_COLUMNS).where(CpEnquiry.child_id.in_(sub)),
             select(*_PLAN_COLUMNS).where(CpPlan.child_id.in_(sub)),
-            select(*_MEETING_COLUMNS).where(Meeting.child_id.in_(sub)),
+            select(*_MEETING_COLUMNS).where(Meeting.child_id.in_(sub), recent),
+            select(Meeting.child_id, func.count(), func.max(Meeting.held_date))
+            .join(open_start, open_start.c.child_id == Meeting.child_id)
+            .where(
+                Meeting.process == "lac",
+                Meeting.meeting_type == "lac_review",
+                Meeting.status == "held",
+                Meeting.held_date >= open_start.c.start,
+                Meeting.held_date < lookback,
+            )
+            .group_by(Meeting.child_id),
             select(Episode.period_id, Episode.start, Episode.legal_status)
             .join(PeriodOfCare, PeriodOfCare.id == Episode.period_id)
-            .where(PeriodOfCare.child_id.in_(sub)),
+            .where(PeriodOfCare.child_id.in_(sub), period_open),
             select(*MEETING_DETAIL_COLUMNS).where(live, Meeting.child_id.in_(sub)),
             select(
                 Report.id,
@@ -387,6 +417,12 @@ def main(argv: list[str] | None = None) -> None:
             return compute_flags(s, as_of=AS_OF)
 
     flags = run_flags()  # warm: caches, page cache
+    # Flags read only recent meetings; they must be exactly those from the whole history.
+    with db.session() as s:
+        full = flags_from_data(s, load_case_data(s, as_of=AS_OF, open_only=True))
+    if [dataclasses.astuple(f) for f in flags] != [dataclasses.astuple(f) for f in full]:
+        raise SystemExit("flags from recent meetings differ from flags from the whole history")
+    print(f"{len(flags):,} flags identical to those computed from the whole history")
     rows = read_rows(db)
     if args.profile:
         profiler = cProfile.Profile()
