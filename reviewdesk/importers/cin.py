@@ -30,7 +30,7 @@ from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, finish
+from reviewdesk.importers.runner import Ticker, choose_year, finish
 from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, apply_cp
 from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
 from reviewdesk.importers.years import CollectionYear
@@ -56,7 +56,7 @@ def import_cin(
     """
     ticker = Ticker(progress)
     plans, issues, reference = _check(path, ticker)
-    year = year or infer_year(plans, reference)
+    year = choose_year(year, infer_year(plans, reference), issues)
     return finish(
         db,
         "cin",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from reviewdesk.dates import format_uk
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
@@ -50,6 +51,31 @@ class Ticker:
             self.to(start + (end - start) * count // max(steps, 1), message)
 
         return step
+
+
+def choose_year(
+    given: CollectionYear | None, inferred: CollectionYear | None, issues: list[ImportIssue]
+) -> CollectionYear | None:
+    """The year to import as: the one given, else the one inferred from the file's dates.
+
+    A given year that ends before dates in the file is refused (an issue with no child):
+    the year's records the file lacks would be removed while the file's later ones were
+    written, which is never what was meant.
+    """
+    if given is None:
+        return inferred
+    if inferred is not None and inferred.first > given.first:
+        issues.append(
+            ImportIssue(
+                "--year",
+                0,
+                "",
+                given.label,
+                f"the file holds dates in {inferred.label}, after the {given.label} year ends "
+                f"on {format_uk(given.end)}: give --year {inferred.first} or leave it out",
+            )
+        )
+    return given
 
 
 def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:

@@ -51,7 +51,7 @@ from reviewdesk.importers.codes903 import (
 from reviewdesk.importers.csvread import CsvTable, read_csv
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, finish
+from reviewdesk.importers.runner import Ticker, choose_year, finish
 from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
 from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
@@ -126,7 +126,7 @@ def import_903(
     """
     ticker = Ticker(progress)
     plans, issues = check_903(header, episodes, reviews, ticker=ticker)
-    year = year or infer_year(plans)
+    year = choose_year(year, infer_year(plans), issues)
     return finish(
         db,
         "903",

@@ -6,8 +6,17 @@ reviews; for child protection, its s47 enquiries, plans and held conferences. Re
 matched by their natural key (a period or plan by its start date, an enquiry by its strategy
 date, a held meeting by its type and date) and updated in place, so a re-import keeps row ids
 and whatever was added in reviewdesk (an IRO allocated to a period, invitees and reports of a
-held meeting). Records the file no longer has are removed; meetings booked in reviewdesk are
-kept and re-linked to the child's current period or plan.
+held meeting). Meetings booked in reviewdesk are kept and re-linked to the child's current
+period or plan when theirs goes.
+
+A return covers one collection year (`reviewdesk.importers.years`), so the file is the truth
+only for that year: records of the year (or overlapping it) that the file no longer has are
+removed, but records wholly before it (earlier returns) or wholly after it (a newer return
+imported before an older one) are kept untouched and not reported. A record the file shows
+open at its year's end that the database knows ended later keeps that ending. Looked-after
+periods are re-formed over the whole merged history and reviews (LAC and CP) are numbered
+within their period or plan across years, so importing several returns in any order gives
+the history one combined file would.
 
 Writes use SQLAlchemy Core with lists of rows (executemany), in the caller's transaction: a
 few thousand children take well under a second on SQLite.
@@ -478,13 +487,7 @@ def _plan_lac_child(
     history: list[_Ep] = []
     for e in file_eps:
         row = old_by_start.get(e["start"])
-        if (
-            row is not None
-            and year is not None
-            and e["end_date"] is None
-            and row["end_date"] is not None
-            and year.after(row["end_date"])
-        ):
+        if _newer_end(year, e["end_date"], row):
             # Open at this (older) year's end; a later return says how it ended: keep that.
             history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
         else:

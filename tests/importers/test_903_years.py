@@ -291,3 +291,19 @@ def test_cli_year_overrides_the_inferred_year(capsys, tmp_path) -> None:
     assert "903 return for 2025-26 (01/04/2025 to 31/03/2026)" in out.splitlines()
     code, out, err = run(capsys, *args_903(db_path, paths), "--year", "25")
     assert code != 0 and "--year" in err and "Traceback" not in err
+
+
+def test_a_given_year_that_ends_before_the_file_s_dates_is_refused(db, tmp_path) -> None:
+    import_903(db, *files(tmp_path / "a", YEAR_A))
+    before = snapshot(db)
+    result = import_903(db, *files(tmp_path / "b", YEAR_B), year=CollectionYear(2023))
+    assert result.refused and not result.written
+    assert [str(e) for e in result.errors] == [
+        '--year, value "2023-24": the file holds dates in 2024-25, after the 2023-24 year ends '
+        "on 31/03/2024: give --year 2024 or leave it out"
+    ]
+    assert snapshot(db) == before
+    # A later year than the file's dates is allowed: nothing of it is in the file.
+    later = import_903(db, *files(tmp_path / "a", YEAR_A), year=CollectionYear(2024))
+    assert later.errors == [] and changed(later) == {}
+    assert snapshot(db) == before
