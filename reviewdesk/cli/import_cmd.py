@@ -12,6 +12,7 @@ import sys
 from reviewdesk.importers.cin import import_cin
 from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.ssda903 import import_903
+from reviewdesk.importers.years import parse_year
 from reviewdesk.storage.db import open_database
 
 #: Per-child lines printed at most (a dry run of a whole authority would be thousands).
@@ -32,13 +33,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p903.add_argument("--header", required=True, metavar="FILE", help="the Header CSV")
     p903.add_argument("--episodes", required=True, metavar="FILE", help="the Episodes CSV")
     p903.add_argument("--reviews", required=True, metavar="FILE", help="the Reviews CSV")
+    _year(p903)
     _common(p903)
     p903.set_defaults(handler=_run_903)
 
     pcin = kinds.add_parser("cin", help="CIN census XML (child protection)")
     pcin.add_argument("file", metavar="FILE.xml", help="the census XML file")
+    _year(pcin)
     _common(pcin)
     pcin.set_defaults(handler=_run_cin)
+
+
+def _year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year",
+        metavar="YYYY",
+        help="the collection year the return covers, by the year it starts (2024 for "
+        "2024-25); by default the year of the latest date in the files. Only that year's "
+        "records are replaced: earlier and later ones are kept",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +74,7 @@ def _progress_to_stderr(done: int, total: int, message: str) -> None:
 
 
 def _run_903(args: argparse.Namespace) -> int:
+    year = parse_year(args.year) if args.year else None
     db = open_database(args.db)
     try:
         result = import_903(
@@ -71,6 +85,7 @@ def _run_903(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
+            year=year,
         )
     finally:
         db.dispose()
@@ -78,6 +93,7 @@ def _run_903(args: argparse.Namespace) -> int:
 
 
 def _run_cin(args: argparse.Namespace) -> int:
+    year = parse_year(args.year) if args.year else None
     db = open_database(args.db)
     try:
         result = import_cin(
@@ -86,6 +102,7 @@ def _run_cin(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
+            year=year,
         )
     finally:
         db.dispose()

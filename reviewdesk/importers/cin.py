@@ -30,9 +30,10 @@ from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, finish
+from reviewdesk.importers.runner import Ticker, choose_year, finish
 from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, apply_cp
 from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
+from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
 
 KINDS = ("children", "enquiries", "plans", "conferences")
@@ -46,10 +47,16 @@ def import_cin(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     username: str | None = None,
+    year: CollectionYear | None = None,
 ) -> ImportResult:
-    """Import (or with ``dry_run`` just compare) a CIN census file; never raises for bad data."""
+    """Import (or with ``dry_run`` just compare) a CIN census file; never raises for bad data.
+
+    ``year`` is the census's collection year; by default it is inferred (see `infer_year`).
+    Records of that year are replaced by the file's; earlier and later ones are kept.
+    """
     ticker = Ticker(progress)
-    plans, issues = check_cin(path, ticker=ticker)
+    plans, issues, reference = _check(path, ticker)
+    year = choose_year(year, infer_year(plans, reference), issues)
     return finish(
         db,
         "cin",
@@ -62,27 +69,66 @@ def import_cin(
         username=username,
         kinds=KINDS,
         write_steps=5,
+        year=year,
     )
+
+
+def infer_year(plans: list[CpChildPlan], reference: dt.date | None = None) -> CollectionYear | None:
+    """The collection year of the latest date in the census (or of its ReferenceDate).
+
+    The census covers 1 April to 31 March; its header's ReferenceDate is the year's last day.
+    """
+
+    def dates():
+        yield reference
+        for child in plans:
+            for e in child.enquiries:
+                yield e.strategy_date
+                yield e.icpc_date
+            for p in child.plans:
+                yield p.start
+                yield p.end
+                yield from p.reviews
+
+    return CollectionYear.inferred(dates())
+
+
+def _reference_date(root: Node) -> dt.date | None:
+    """Header/CollectionDetails/ReferenceDate, when the file has a readable one."""
+    header = root.find("Header")
+    details = header.find("CollectionDetails") if header is not None else None
+    text, _line = _value(details, "ReferenceDate")
+    try:
+        return dt.date.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
 
 
 def check_cin(
     path: str | Path, *, ticker: Ticker | None = None
 ) -> tuple[list[CpChildPlan], list[ImportIssue]]:
     """Read and check a census file: the children without errors, and every error."""
-    ticker = ticker or Ticker(None)
+    plans, issues, _reference = _check(path, ticker or Ticker(None))
+    return plans, issues
+
+
+def _check(
+    path: str | Path, ticker: Ticker
+) -> tuple[list[CpChildPlan], list[ImportIssue], dt.date | None]:
+    """As `check_cin`, with the header's ReferenceDate (None if absent)."""
     label = Path(path).name
     ticker.to(0, f"Reading {label}")
     try:
         root = read_xml(path)
     except XmlProblem as exc:
-        return [], [ImportIssue(label, exc.line, "", None, str(exc), is_xml=True)]
+        return [], [ImportIssue(label, exc.line, "", None, str(exc), is_xml=True)], None
     children_node = root.find("Children")
     if root.tag != "Message" or children_node is None:
         message = (
             f"not a CIN census file: the root element is <{root.tag}>; a census file has "
             "<Message> holding <Children>"
         )
-        return [], [ImportIssue(label, root.line, "", None, message, is_xml=True)]
+        return [], [ImportIssue(label, root.line, "", None, message, is_xml=True)], None
 
     ticker.to(25, "Checking children")
     issues: list[ImportIssue] = []
@@ -94,7 +140,7 @@ def check_cin(
             plans.append(plan)
     bad = {i.child for i in issues}
     ticker.to(45, "Checked")
-    return [p for p in plans if p.local_id not in bad], issues
+    return [p for p in plans if p.local_id not in bad], issues, _reference_date(root)
 
 
 def _reader(label: str, node: Node, issues: list[ImportIssue], child: str | None) -> FieldReader:

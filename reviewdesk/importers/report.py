@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.importers.years import CollectionYear
 
 #: (done, total, message): for a progress bar. Called from the importing thread.
 Progress = Callable[[int, int, str], None]
@@ -128,6 +129,8 @@ class ImportResult:
     skipped: dict[str, list[ImportIssue]] = field(default_factory=dict)
     children: list[ChildChange] = field(default_factory=list)
     kinds: tuple[str, ...] = KINDS
+    #: The collection year the return covers (None when the files hold no dates).
+    year: CollectionYear | None = None
 
     @property
     def refused(self) -> bool:
@@ -152,7 +155,10 @@ class ImportResult:
             head = "Dry run: nothing was written. The import would make these changes:"
         else:
             head = "Import complete."
-        lines = [head, *self.counts.lines(self.kinds)]
+        lines = [head]
+        if self.year is not None:
+            lines.append(self.year.describe(self.source))
+        lines.extend(self.counts.lines(self.kinds))
         if self.skipped:
             lines.append(f"Left out with --skip-invalid ({len(self.skipped)} children):")
             for child, issues in sorted(self.skipped.items()):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from reviewdesk.dates import format_uk
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
@@ -20,6 +21,7 @@ from reviewdesk.importers.report import (
     Progress,
 )
 from reviewdesk.importers.store import Step
+from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
 
 Apply = Callable[..., tuple[Counts, list[ChildChange]]]
@@ -51,6 +53,31 @@ class Ticker:
         return step
 
 
+def choose_year(
+    given: CollectionYear | None, inferred: CollectionYear | None, issues: list[ImportIssue]
+) -> CollectionYear | None:
+    """The year to import as: the one given, else the one inferred from the file's dates.
+
+    A given year that ends before dates in the file is refused (an issue with no child):
+    the year's records the file lacks would be removed while the file's later ones were
+    written, which is never what was meant.
+    """
+    if given is None:
+        return inferred
+    if inferred is not None and inferred.first > given.first:
+        issues.append(
+            ImportIssue(
+                "--year",
+                0,
+                "",
+                given.label,
+                f"the file holds dates in {inferred.label}, after the {given.label} year ends "
+                f"on {format_uk(given.end)}: give --year {inferred.first} or leave it out",
+            )
+        )
+    return given
+
+
 def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:
     """Issues that refuse the import even with skip_invalid (not pinned on one child)."""
     return [i for i in issues if i.child is None]
@@ -69,12 +96,13 @@ def finish(
     username: str | None,
     kinds: tuple[str, ...],
     write_steps: int,
+    year: CollectionYear | None = None,
 ) -> ImportResult:
     """Refuse, or compare and (unless a dry run) write, the children in ``plans``.
 
     ``plans`` holds only children without errors; ``issues`` every error found.
     """
-    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds)
+    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds, year=year)
     if issues:
         if not skip_invalid or blocking(issues):
             ticker.to(Ticker.TOTAL, "Import refused")
@@ -95,6 +123,7 @@ def finish(
             username=user,
             write=not dry_run,
             step=ticker.stepper(55, 98, write_steps),
+            year=year,
         )
         if dry_run:
             session.rollback()

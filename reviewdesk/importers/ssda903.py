@@ -16,8 +16,10 @@ What becomes what:
   on the first break's DECOM and ends on the last break's DEC (open while that break is).
 - Reviews -> held `Meeting` rows (process "lac", type "lac_review", status "held") with the
   participation code, linked to the period of care they fall in and numbered within it
-  (``sequence`` 1, 2, ...). A 903 file covers one year: for a period that began before it,
-  the numbering starts at the first review in the file.
+  (``sequence`` 1, 2, ...). A 903 file covers one collection year (1 April to 31 March,
+  inferred from the latest date in the files, or given): a re-import replaces only that
+  year's records and keeps earlier and later ones, so the numbering of a period that began
+  before the year continues from the reviews already held (see `reviewdesk.importers.store`).
 
 Every row is checked before anything is written, and every error is reported with its file,
 row, column, value and reason. See `reviewdesk.importers.store` for how a re-import updates.
@@ -36,7 +38,6 @@ from reviewdesk.codes import (
     PARTICIPATION,
     REASON_NEW_EPISODE,
     REC_CONTINUES,
-    SHORT_BREAK_STATUSES,
 )
 from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import (
@@ -50,8 +51,9 @@ from reviewdesk.importers.codes903 import (
 from reviewdesk.importers.csvread import CsvTable, read_csv
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, finish
-from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac
+from reviewdesk.importers.runner import Ticker, choose_year, finish
+from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
+from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
@@ -114,13 +116,17 @@ def import_903(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     username: str | None = None,
+    year: CollectionYear | None = None,
 ) -> ImportResult:
     """Import (or with ``dry_run`` just compare) a set of 903 files; never raises for bad data.
 
     The result's ``errors`` lists every problem; ``refused`` says nothing was written.
+    ``year`` is the return's collection year; by default it is inferred from the files (see
+    `infer_year`). Records of the year are replaced by the file's; others are kept.
     """
     ticker = Ticker(progress)
     plans, issues = check_903(header, episodes, reviews, ticker=ticker)
+    year = choose_year(year, infer_year(plans), issues)
     return finish(
         db,
         "903",
@@ -133,7 +139,27 @@ def import_903(
         username=username,
         kinds=KINDS,
         write_steps=5,
+        year=year,
     )
+
+
+def infer_year(plans: list[LacChildPlan]) -> CollectionYear | None:
+    """The collection year of the latest DECOM, DEC or REVIEW date in the files.
+
+    A return covers 1 April to 31 March and holds no date after its end, so the year ending
+    on the first 31 March on or after the latest date is the return's year.
+    """
+
+    def dates():
+        for child in plans:
+            for period in child.periods:
+                for e in period.episodes:
+                    yield e["start"]
+                    yield e["end_date"]
+                for day, _code in period.reviews:
+                    yield day
+
+    return CollectionYear.inferred(dates())
 
 
 def check_903(
@@ -422,16 +448,9 @@ def _periods(
     periods: list[tuple[dt.date, dt.date | None, list[_EpisodeRec]]] = []
     current: list[_EpisodeRec] = []
     for ep in eps:
-        if current:
-            prev = current[-1]
-            continues = prev.values["rec"] == REC_CONTINUES
-            breaks = (
-                prev.values["legal_status"] in SHORT_BREAK_STATUSES
-                and ep.values["legal_status"] in SHORT_BREAK_STATUSES
-            )
-            if not (continues or breaks):
-                periods.append((current[0].start, current[-1].end, current))
-                current = []
+        if current and not joins_previous(current[-1].values, ep.values):
+            periods.append((current[0].start, current[-1].end, current))
+            current = []
         current.append(ep)
     if current:
         periods.append((current[0].start, current[-1].end, current))

@@ -6,8 +6,17 @@ reviews; for child protection, its s47 enquiries, plans and held conferences. Re
 matched by their natural key (a period or plan by its start date, an enquiry by its strategy
 date, a held meeting by its type and date) and updated in place, so a re-import keeps row ids
 and whatever was added in reviewdesk (an IRO allocated to a period, invitees and reports of a
-held meeting). Records the file no longer has are removed; meetings booked in reviewdesk are
-kept and re-linked to the child's current period or plan.
+held meeting). Meetings booked in reviewdesk are kept and re-linked to the child's current
+period or plan when theirs goes.
+
+A return covers one collection year (`reviewdesk.importers.years`), so the file is the truth
+only for that year: records of the year (or overlapping it) that the file no longer has are
+removed, but records wholly before it (earlier returns) or wholly after it (a newer return
+imported before an older one) are kept untouched and not reported. A record the file shows
+open at its year's end that the database knows ended later keeps that ending. Looked-after
+periods are re-formed over the whole merged history and reviews (LAC and CP) are numbered
+within their period or plan across years, so importing several returns in any order gives
+the history one combined file would.
 
 Writes use SQLAlchemy Core with lists of rows (executemany), in the caller's transaction: a
 few thousand children take well under a second on SQLite.
@@ -24,8 +33,15 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from reviewdesk.codes import MeetingStatus, MeetingType, Process
+from reviewdesk.codes import (
+    REC_CONTINUES,
+    SHORT_BREAK_STATUSES,
+    MeetingStatus,
+    MeetingType,
+    Process,
+)
 from reviewdesk.importers.report import ChildChange, Counts, KindCount
+from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.models import (
     Child,
@@ -279,6 +295,44 @@ _EPISODE_COLUMNS = (
 )
 
 
+def joins_previous(prev: dict[str, Any], ep: dict[str, Any]) -> bool:
+    """Whether episode ``ep`` continues the period of the episode before it, ``prev``.
+
+    REC = X1 continues the period; a run of short breaks (V3/V4) is one period (see
+    `reviewdesk.importers.ssda903`).
+    """
+    return prev["rec"] == REC_CONTINUES or (
+        prev["legal_status"] in SHORT_BREAK_STATUSES and ep["legal_status"] in SHORT_BREAK_STATUSES
+    )
+
+
+@dataclass
+class _Ep:
+    """One episode of a child's history after the import: from the file or kept."""
+
+    values: dict[str, Any]
+    row: Any  # the existing row, if any
+    kept: bool  # an existing record outside the file's year, left as it was
+
+
+@dataclass
+class _LacWrites:
+    """The changes planned for all children, written together at the end."""
+
+    #: Each period after the import: child, start, existing id (None: to be inserted).
+    period_refs: list[tuple[str, dt.date, int | None]] = field(default_factory=list)
+    period_ends_new: list[dt.date | None] = field(default_factory=list)  # of those inserted
+    period_updates: list[dict[str, Any]] = field(default_factory=list)
+    period_deletes: list[int] = field(default_factory=list)
+    episode_deletes: list[int] = field(default_factory=list)
+    episode_inserts: list[tuple[str, dt.date, dict[str, Any]]] = field(default_factory=list)
+    episode_updates: list[tuple[str, dt.date, dict[str, Any]]] = field(default_factory=list)
+    meeting_inserts: list[tuple[str, dt.date, dict[str, Any]]] = field(default_factory=list)
+    meeting_updates: list[tuple[str, dt.date, dict[str, Any]]] = field(default_factory=list)
+    meeting_deletes: list[int] = field(default_factory=list)
+    relinks: list[tuple[str, int, dt.date | None]] = field(default_factory=list)
+
+
 def apply_lac(
     session: Session,
     children: Sequence[LacChildPlan],
@@ -286,8 +340,15 @@ def apply_lac(
     username: str,
     write: bool,
     step: Step = lambda _m: None,
+    year: CollectionYear | None = None,
 ) -> tuple[Counts, list[ChildChange]]:
-    """Bring each child's looked-after history in line with the file; return what changed."""
+    """Bring each child's looked-after history in line with the file; return what changed.
+
+    With ``year`` (the return's collection year) the file is the truth only for that year:
+    episodes, periods and reviews wholly before or after it are kept, the file's records are
+    merged with them, periods are re-formed over the whole history and reviews numbered
+    within their period across years. Without it, the file is the child's whole history.
+    """
     now = dt.datetime.now(dt.UTC)
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -309,85 +370,13 @@ def apply_lac(
 
     total = Counts()
     changes: list[ChildChange] = []
-    period_inserts: list[tuple[str, dict[str, Any]]] = []
-    period_updates: list[dict[str, Any]] = []
-    period_deletes: list[int] = []
-    episode_deletes: list[int] = []
-    episode_inserts: list[tuple[str, dt.date, dict[str, Any]]] = []
-    meeting_inserts: list[tuple[str, dt.date, dict[str, Any]]] = []
-    meeting_updates: list[tuple[str, dt.date | None, dict[str, Any]]] = []
-    meeting_deletes: list[int] = []
-    relinks: list[tuple[str, int, dt.date | None]] = []
-
+    w = _LacWrites()
     for plan in children:
         counts = Counts()
         old = kids.plan(plan.local_id, plan.fields, counts)
         old_periods = periods_by_child.get(old["id"], []) if old else []
-        start_of = {p["id"]: p["start"] for p in old_periods}
-        by_start, extra = _keyed(old_periods, lambda p: p["start"])
-        wanted_starts = {p.start for p in plan.periods}
-        for p in plan.periods:
-            row = by_start.get(p.start)
-            _count(counts["periods"], row, row is not None and row["end_date"] == p.end)
-            if row is None:
-                period_inserts.append((plan.local_id, {"start": p.start, "end_date": p.end}))
-            elif row["end_date"] != p.end:
-                period_updates.append({"id": row["id"], "end_date": p.end})
-        removed = extra + [r for s, r in by_start.items() if s not in wanted_starts]
-        counts["periods"].removed += len(removed)
-        period_deletes.extend(r["id"] for r in removed)
-        removed_ids = {r["id"] for r in removed}
-
-        # Episodes: compared by start date; any difference replaces the child's episodes.
-        old_eps = [e for p in old_periods for e in episodes_by_period.get(p["id"], [])]
-        old_by_start, old_dupes = _keyed(old_eps, lambda e: e["start"])
-        new_by_start = {e["start"]: (p.start, e) for p in plan.periods for e in p.episodes}
-        for start, (period_start, ep) in new_by_start.items():
-            row = old_by_start.get(start)
-            same = (
-                row is not None
-                and start_of[row["period_id"]] == period_start
-                and all(row[c] == ep.get(c) for c in _EPISODE_COLUMNS)
-            )
-            _count(counts["episodes"], row, same)
-        gone = [e for s, e in old_by_start.items() if s not in new_by_start] + old_dupes
-        counts["episodes"].removed += len(gone)
-        if counts["episodes"].changed or removed_ids:
-            episode_deletes.extend(e["id"] for e in old_eps)
-            for p in plan.periods:
-                episode_inserts.extend((plan.local_id, p.start, e) for e in p.episodes)
-
-        # Held reviews: matched by date; numbered within their period.
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
-        held = [m for m in old_meetings if m["status"] == MeetingStatus.HELD]
-        held_by_date, held_dupes = _keyed(held, lambda m: m["held_date"])
-        wanted_dates: set[dt.date] = set()
-        for p in plan.periods:
-            for sequence, (day, code) in enumerate(p.reviews, start=1):
-                wanted_dates.add(day)
-                row = held_by_date.get(day)
-                values = {"participation": code, "sequence": sequence}
-                same = (
-                    row is not None
-                    and row["participation"] == code
-                    and row["sequence"] == sequence
-                    and row["meeting_type"] == MeetingType.LAC_REVIEW
-                    and start_of.get(row["period_id"]) == p.start
-                    and row["period_id"] not in removed_ids
-                )
-                _count(counts["reviews"], row, same)
-                if row is None:
-                    meeting_inserts.append((plan.local_id, p.start, {**values, "held_date": day}))
-                elif not same:
-                    values["meeting_type"] = MeetingType.LAC_REVIEW.value
-                    meeting_updates.append((plan.local_id, p.start, {"id": row["id"], **values}))
-        gone_meetings = held_dupes + [m for d, m in held_by_date.items() if d not in wanted_dates]
-        counts["reviews"].removed += len(gone_meetings)
-        meeting_deletes.extend(m["id"] for m in gone_meetings)
-        for m in old_meetings:
-            if m["status"] != MeetingStatus.HELD and m["period_id"] in removed_ids:
-                relinks.append((plan.local_id, m["id"], m["booked_date"]))
-
+        _plan_lac_child(plan, old_periods, episodes_by_period, old_meetings, year, counts, w)
         change = ChildChange(plan.local_id, "", counts)
         _finish_child(change, old is not None)
         changes.append(change)
@@ -400,34 +389,41 @@ def apply_lac(
     kids.write(session, username, now)
     step("Writing periods of care")
     stamp = _stamp(username, now)
+    new_refs = [(lid, start) for lid, start, pid in w.period_refs if pid is None]
     new_period_ids = _insert_returning(
         session,
         PERIOD_T,
-        [{**stamp, "child_id": kids.ids[lid], **row} for lid, row in period_inserts],
+        [
+            {**stamp, "child_id": kids.ids[lid], "start": start, "end_date": end}
+            for (lid, start), end in zip(new_refs, w.period_ends_new, strict=True)
+        ],
     )
-    period_id: dict[tuple[str, dt.date], int] = {}
-    deleted = set(period_deletes)
-    for local_id, old in kids.existing.items():
-        for p in periods_by_child.get(old["id"], []):
-            if p["id"] not in deleted:
-                period_id[(local_id, p["start"])] = p["id"]
-    for (local_id, row), new_id in zip(period_inserts, new_period_ids, strict=True):
-        period_id[(local_id, row["start"])] = new_id
-    _update(session, PERIOD_T, period_updates, username, now)
+    period_id: dict[tuple[str, dt.date], int] = {
+        (lid, start): pid for lid, start, pid in w.period_refs if pid is not None
+    }
+    period_id.update(zip(new_refs, new_period_ids, strict=True))
+    _update(session, PERIOD_T, w.period_updates, username, now)
 
     step("Writing episodes")
-    _delete(session, EPISODE_T, episode_deletes)
+    _delete(session, EPISODE_T, w.episode_deletes)
+    _update(
+        session,
+        EPISODE_T,
+        [{**row, "period_id": period_id[(lid, s)]} for lid, s, row in w.episode_updates],
+        username,
+        now,
+    )
     _insert(
         session,
         EPISODE_T,
         [
             {**stamp, **{c: e.get(c) for c in _EPISODE_COLUMNS}, "period_id": period_id[(lid, s)]}
-            for lid, s, e in episode_inserts
+            for lid, s, e in w.episode_inserts
         ],
     )
 
     step("Writing reviews")
-    _delete(session, MEETING_T, meeting_deletes)
+    _delete(session, MEETING_T, w.meeting_deletes)
     _insert(
         session,
         MEETING_T,
@@ -442,29 +438,185 @@ def apply_lac(
                 "period_id": period_id[(lid, start)],
                 **values,
             }
-            for lid, start, values in meeting_inserts
+            for lid, start, values in w.meeting_inserts
         ],
     )
     _update(
         session,
         MEETING_T,
-        [{**row, "period_id": period_id[(lid, start)]} for lid, start, row in meeting_updates],
+        [{**row, "period_id": period_id[(lid, start)]} for lid, start, row in w.meeting_updates],
         username,
         now,
     )
     _update(
         session,
         MEETING_T,
-        [
-            {"id": mid, "period_id": _period_for(period_id, lid, booked)}
-            for lid, mid, booked in relinks
-        ],
+        [{"id": mid, "period_id": _period_for(period_id, lid, day)} for lid, mid, day in w.relinks],
         username,
         now,
     )
-    _delete(session, PERIOD_T, period_deletes)
+    _delete(session, PERIOD_T, w.period_deletes)
     _audit(session, changes, kids.ids, "903")
     return total, changes
+
+
+def _outside(year: CollectionYear | None, start: dt.date, end: dt.date | None) -> bool:
+    return year is not None and year.outside(start, end)
+
+
+def _plan_lac_child(
+    plan: LacChildPlan,
+    old_periods: list[Any],
+    episodes_by_period: dict[Any, list[Any]],
+    old_meetings: list[Any],
+    year: CollectionYear | None,
+    counts: Counts,
+    w: _LacWrites,
+) -> None:
+    """Merge one child's file records with what is kept, and note the writes it needs."""
+    lid = plan.local_id
+    old_eps = sorted(
+        (e for p in old_periods for e in episodes_by_period.get(p["id"], [])),
+        key=lambda e: (e["start"], e["id"]),
+    )
+    old_by_start, ep_dupes = _keyed(old_eps, lambda e: e["start"])
+    file_eps = sorted((e for p in plan.periods for e in p.episodes), key=lambda e: e["start"])
+    file_starts = {e["start"] for e in file_eps}
+
+    # The history after the import: the file's episodes, and the existing ones outside its year.
+    history: list[_Ep] = []
+    for e in file_eps:
+        row = old_by_start.get(e["start"])
+        if _newer_end(year, e["end_date"], row):
+            # Open at this (older) year's end; a later return says how it ended: keep that.
+            history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
+        else:
+            history.append(_Ep(e, row, False))
+    removed_eps = list(ep_dupes)
+    for start, row in old_by_start.items():
+        if start in file_starts:
+            continue
+        if _outside(year, row["start"], row["end_date"]):
+            history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
+        else:
+            removed_eps.append(row)
+    history.sort(key=lambda h: h.values["start"])
+    groups: list[list[_Ep]] = []
+    for h in history:
+        if groups and joins_previous(groups[-1][-1].values, h.values):
+            groups[-1].append(h)
+        else:
+            groups.append([h])
+
+    # Periods: matched by start, else by the existing period whose first episode they hold.
+    by_start, period_dupes = _keyed(old_periods, lambda p: p["start"])
+    period_of = {p["id"]: p for p in old_periods}
+    first_ep = {}
+    for e in old_eps:
+        first_ep.setdefault(e["period_id"], e["id"])
+    used: dict[int, dt.date] = {}  # existing period id -> the start of the period it becomes
+    spans: list[tuple[dt.date, dt.date | None]] = []
+    for group in groups:
+        start, end = group[0].values["start"], group[-1].values["end_date"]
+        spans.append((start, end))
+        row = by_start.get(start)
+        if row is not None and row["id"] in used:
+            row = None
+        if row is None:
+            for h in group:
+                pid = h.row["period_id"] if h.row is not None else None
+                if pid is not None and pid not in used and first_ep.get(pid) == h.row["id"]:
+                    row = period_of[pid]
+                    break
+        from_file = not all(h.kept for h in group)
+        if row is None:
+            w.period_refs.append((lid, start, None))
+            w.period_ends_new.append(end)
+            counts["periods"].added += 1
+            continue
+        used[row["id"]] = start
+        w.period_refs.append((lid, start, row["id"]))
+        if row["start"] != start or row["end_date"] != end:
+            w.period_updates.append({"id": row["id"], "start": start, "end_date": end})
+            counts["periods"].updated += 1
+        elif from_file:
+            counts["periods"].unchanged += 1
+    gone_periods = list(period_dupes)
+    for p in by_start.values():
+        if p["id"] in used:
+            continue
+        if not episodes_by_period.get(p["id"]) and _outside(year, p["start"], p["end_date"]):
+            w.period_refs.append((lid, p["start"], p["id"]))  # kept as it was
+        else:
+            gone_periods.append(p)
+    counts["periods"].removed += len(gone_periods)
+    w.period_deletes.extend(p["id"] for p in gone_periods)
+    gone_ids = {p["id"] for p in gone_periods}
+
+    # Episodes: updated in place (values or period), added, or removed.
+    for (start, _end), group in zip(spans, groups, strict=True):
+        for h in group:
+            if h.row is None:
+                w.episode_inserts.append((lid, start, h.values))
+                counts["episodes"].added += 1
+                continue
+            same_period = used.get(h.row["period_id"]) == start
+            same = same_period and all(h.row[c] == h.values.get(c) for c in _EPISODE_COLUMNS)
+            if not same:
+                values = {c: h.values.get(c) for c in _EPISODE_COLUMNS}
+                w.episode_updates.append((lid, start, {"id": h.row["id"], **values}))
+                counts["episodes"].updated += 1
+            elif not h.kept:
+                counts["episodes"].unchanged += 1
+    counts["episodes"].removed += len(removed_eps)
+    w.episode_deletes.extend(e["id"] for e in removed_eps)
+
+    # Held reviews: matched by date; those outside the year kept; numbered within their period.
+    held = [m for m in old_meetings if m["status"] == MeetingStatus.HELD]
+    held_by_date, held_dupes = _keyed(held, lambda m: m["held_date"])
+    file_reviews = {day: code for p in plan.periods for day, code in p.reviews}
+    reviews: list[tuple[dt.date, str | None, Any, bool]] = [
+        (day, code, held_by_date.get(day), False) for day, code in file_reviews.items()
+    ]
+    gone_meetings = list(held_dupes)
+    for day, row in held_by_date.items():
+        if day in file_reviews:
+            continue
+        if _outside(year, day, day):
+            reviews.append((day, row["participation"], row, True))
+        else:
+            gone_meetings.append(row)
+    reviews.sort(key=lambda r: r[0])
+    numbered: dict[dt.date, int] = defaultdict(int)
+    for day, code, row, kept in reviews:
+        start = next((s for s, e in spans if s <= day and (e is None or day <= e)), None)
+        if start is None:  # a kept review outside every period: leave it, unless orphaned
+            if row is not None and row["period_id"] in gone_ids:
+                w.relinks.append((lid, row["id"], day))
+            continue
+        numbered[start] += 1
+        values = {"participation": code, "sequence": numbered[start]}
+        same = (
+            row is not None
+            and row["participation"] == code
+            and row["sequence"] == numbered[start]
+            and row["meeting_type"] == MeetingType.LAC_REVIEW
+            and used.get(row["period_id"]) == start
+        )
+        if row is None:
+            w.meeting_inserts.append((lid, start, {**values, "held_date": day}))
+            counts["reviews"].added += 1
+        elif not same:
+            values["meeting_type"] = MeetingType.LAC_REVIEW.value
+            w.meeting_updates.append((lid, start, {"id": row["id"], **values}))
+            counts["reviews"].updated += 1
+        elif not kept:
+            counts["reviews"].unchanged += 1
+    counts["reviews"].removed += len(gone_meetings)
+    w.meeting_deletes.extend(m["id"] for m in gone_meetings)
+    for m in old_meetings:
+        if m["status"] != MeetingStatus.HELD and m["period_id"] in gone_ids:
+            w.relinks.append((lid, m["id"], m["booked_date"]))
 
 
 def _meeting_defaults() -> dict[str, Any]:
@@ -500,6 +652,7 @@ def apply_cp(
     username: str,
     write: bool,
     step: Step = lambda _m: None,
+    year: CollectionYear | None = None,
 ) -> tuple[Counts, list[ChildChange]]:
     """Bring each child's child protection history in line with the file; return what changed.
 
@@ -543,6 +696,7 @@ def apply_cp(
         s47 = [e for e in old_enqs if e["route"] == "s47"]
         enq_by_date, enq_extra = _keyed(s47, lambda e: e["strategy_date"])
         strategy_of = {e["id"]: e["strategy_date"] for e in old_enqs}
+        s47_ids = {e["id"] for e in s47}
         wanted = {e.strategy_date for e in plan.enquiries}
         for e in plan.enquiries:
             row = enq_by_date.get(e.strategy_date)
@@ -555,7 +709,9 @@ def apply_cp(
                 )
             elif not same:
                 enq_updates.append({"id": row["id"], **values})
-        enq_gone = enq_extra + [r for d, r in enq_by_date.items() if d not in wanted]
+        enq_gone = enq_extra + [
+            r for d, r in enq_by_date.items() if d not in wanted and not _outside(year, d, d)
+        ]
         counts["enquiries"].removed += len(enq_gone)
         enq_deletes.extend(r["id"] for r in enq_gone)
         enq_gone_ids = {r["id"] for r in enq_gone}
@@ -566,6 +722,20 @@ def apply_cp(
         wanted_plans = {p.start for p in plan.plans}
         for p in plan.plans:
             row = plan_by_start.get(p.start)
+            if (
+                p.enquiry is None
+                and row is not None
+                and row["enquiry_id"] in s47_ids
+                and row["enquiry_id"] not in enq_gone_ids
+            ):
+                # The enquiry that led to the plan was in an earlier census: keep the link.
+                p.enquiry = strategy_of.get(row["enquiry_id"])
+            if _newer_end(year, p.end, row):
+                # Open at this (older) census's year end; a later one says how it ended.
+                p.end = row["end_date"]
+                p.initial_category = row["initial_category"]
+                p.latest_category = row["latest_category"]
+                p.previous_plans = row["previous_plans"]
             values = {
                 "end_date": p.end,
                 "initial_category": p.initial_category,
@@ -583,50 +753,79 @@ def apply_cp(
                 plan_inserts.append((plan.local_id, p.enquiry, {"start": p.start, **values}))
             elif not same:
                 plan_updates.append((plan.local_id, p.enquiry, {"id": row["id"], **values}))
-        plan_gone = plan_extra + [r for s, r in plan_by_start.items() if s not in wanted_plans]
+        plan_gone = plan_extra + [
+            r
+            for s, r in plan_by_start.items()
+            if s not in wanted_plans and not _outside(year, s, r["end_date"])
+        ]
         counts["plans"].removed += len(plan_gone)
         plan_deletes.extend(r["id"] for r in plan_gone)
         plan_gone_ids = {r["id"] for r in plan_gone}
 
         # Held conferences: initial conferences from the enquiries, reviews from the plans.
-        desired: dict[tuple[str, dt.date], tuple[int, dt.date | None, dt.date | None]] = {}
+        # Review conferences are matched by date (a first review may become a later one) and
+        # numbered within their plan, counting those kept from other years.
+        desired: dict[tuple[str, dt.date], tuple[str, int, dt.date | None, dt.date | None]] = {}
         for e in plan.enquiries:
             if e.icpc_date is not None:
                 led_to = next((p.start for p in plan.plans if p.enquiry == e.strategy_date), None)
-                desired[(e.icpc_type, e.icpc_date)] = (0, e.strategy_date, led_to)
-        for p in plan.plans:
-            for n, day in enumerate(p.reviews, start=1):
-                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
-                desired[(kind.value, day)] = (n, p.enquiry, p.start)
+                desired[_conference_key(e.icpc_type, e.icpc_date)] = (
+                    e.icpc_type,
+                    0,
+                    e.strategy_date,
+                    led_to,
+                )
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
         held = [
             m
             for m in old_meetings
             if m["status"] == MeetingStatus.HELD and m["meeting_type"] in CENSUS_CONFERENCES
         ]
-        held_by_key, held_extra = _keyed(held, lambda m: (m["meeting_type"], m["held_date"]))
-        for (kind, day), (sequence, enq_key, plan_key) in desired.items():
-            row = held_by_key.get((kind, day))
+        held_by_key, held_extra = _keyed(
+            held, lambda m: _conference_key(m["meeting_type"], m["held_date"])
+        )
+        file_days = {day for p in plan.plans for day in p.reviews}
+        kept_reviews: dict[dt.date, list[dt.date]] = defaultdict(list)  # by plan start
+        kept_keys: set[tuple[str, dt.date]] = set()
+        for key, m in held_by_key.items():
+            if key in desired or (key[0] == "review" and key[1] in file_days):
+                continue
+            if _outside(year, m["held_date"], m["held_date"]):
+                kept_keys.add(key)
+                plan_start = start_of.get(m["plan_id"])
+                if key[0] == "review" and plan_start in wanted_plans:
+                    kept_reviews[plan_start].append(m["held_date"])
+        for p in plan.plans:
+            days = sorted({*p.reviews, *kept_reviews.get(p.start, [])})
+            for n, day in enumerate(days, start=1):
+                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
+                desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
+        for key, (kind, sequence, enq_key, plan_key) in desired.items():
+            row = held_by_key.get(key)
             same = (
                 row is not None
+                and row["meeting_type"] == kind
                 and row["sequence"] == sequence
                 and strategy_of.get(row["enquiry_id"]) == enq_key
                 and start_of.get(row["plan_id"]) == plan_key
                 and row["enquiry_id"] not in enq_gone_ids
                 and row["plan_id"] not in plan_gone_ids
             )
-            _count(counts["conferences"], row, same)
-            values = {"sequence": sequence}
+            if not (key in kept_keys and same):
+                _count(counts["conferences"], row, same)
+            values = {"sequence": sequence, "meeting_type": kind}
             if row is None:
-                values |= {"meeting_type": kind, "held_date": day}
+                values |= {"held_date": key[1]}
                 meet_inserts.append((plan.local_id, enq_key, plan_key, values))
             elif not same:
                 meet_updates.append((plan.local_id, enq_key, plan_key, {"id": row["id"], **values}))
-        meet_gone = held_extra + [m for k, m in held_by_key.items() if k not in desired]
+        meet_gone = held_extra + [
+            m for k, m in held_by_key.items() if k not in desired and k not in kept_keys
+        ]
         counts["conferences"].removed += len(meet_gone)
         meet_deletes.extend(m["id"] for m in meet_gone)
         gone_meeting_ids = {m["id"] for m in meet_gone}
-        kept_ids = {m["id"] for m in held_by_key.values()}
+        kept_ids = {m["id"] for k, m in held_by_key.items() if k in desired}
         for m in old_meetings:
             if m["id"] in gone_meeting_ids or m["id"] in kept_ids:
                 continue
@@ -740,6 +939,23 @@ def apply_cp(
     _delete(session, ENQUIRY_T, enq_deletes)
     _audit(session, changes, kids.ids, "cin")
     return total, changes
+
+
+def _conference_key(kind: str, day: dt.date) -> tuple[str, dt.date]:
+    """Held census conferences are matched by date: initial ones by type, reviews as one."""
+    reviews = (MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value)
+    return ("review" if kind in reviews else kind, day)
+
+
+def _newer_end(year: CollectionYear | None, end: dt.date | None, row: Any) -> bool:
+    """The file has a record open at its year's end, and the database knows it ended later."""
+    return (
+        year is not None
+        and row is not None
+        and end is None
+        and row["end_date"] is not None
+        and year.after(row["end_date"])
+    )
 
 
 def _latest(ids: dict[tuple[str, dt.date], int], local_id: str) -> int | None:

@@ -46,7 +46,9 @@ def test_import_903_prints_a_summary_and_a_reimport_says_unchanged(capsys, tmp_p
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert out.splitlines()[0] == "Import complete."
-    assert out.splitlines()[1].split()[:3] == ["children", "12", "added"]
+    # The generated files end in March 2024: the 2023-24 return.
+    assert out.splitlines()[1] == "903 return for 2023-24 (01/04/2023 to 31/03/2024)"
+    assert out.splitlines()[2].split()[:3] == ["children", "12", "added"]
     code, out, _ = run(capsys, *argv)
     assert code == 0 and "12 children unchanged." in out
 
