@@ -16,7 +16,6 @@ from reviewdesk import __version__
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import APP_ID
 from reviewdesk.storage.db import open_database
-from ui import noneguard
 from ui.context import AppContext
 from ui.errors import friendly_message, install_excepthook, write_log
 from ui.icon import app_icon
@@ -40,7 +39,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setApplicationDisplayName("reviewdesk")
     QGuiApplication.setDesktopFileName(APP_ID)  # matches the installed .desktop file
     app.setWindowIcon(app_icon())
-    noneguard.install(app)
     apply_theme(app)
     return app
 

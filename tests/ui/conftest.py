@@ -65,17 +65,6 @@ class RecordingPrompts:
         return self.text_answer
 
 
-@pytest.fixture(autouse=True)
-def _none_guard(qapp):
-    """PySide6 6.12 on Python 3.11 drops a reference to None per void call (ui.noneguard)."""
-    from ui import noneguard
-
-    noneguard.install(qapp)
-    noneguard.top_up()
-    yield
-    noneguard.top_up()
-
-
 @pytest.fixture
 def prompts_recorder():
     from ui.prompts import set_prompts
