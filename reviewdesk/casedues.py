@@ -56,6 +56,30 @@ def _explain(due: DueDate) -> str:
     return due.explanation.full_text()
 
 
+def _held_due(
+    process: str,
+    meeting_type: str,
+    sequence: int,
+    due: DueDate,
+    meeting: Meeting | None,
+    held: dt.date,
+    in_timescale: bool | None,
+) -> MeetingDue:
+    """The due-date line for a meeting the engine saw as held."""
+    return MeetingDue(
+        label=_label(meeting_type, sequence),
+        process=process,
+        meeting_type=meeting_type,
+        sequence=sequence,
+        due=due.date,
+        book_by=due.book_by,
+        explanation=_explain(due),
+        meeting_id=meeting.id if meeting else None,
+        held=held,
+        in_timescale=in_timescale,
+    )
+
+
 def _held(m: Meeting, overrides: dict[int, dt.date]) -> dt.date | None:
     if m.id in overrides:
         return overrides[m.id]
@@ -181,17 +205,14 @@ def _assess(
             if meeting is not None:
                 unmatched.remove(meeting)
             dues.append(
-                MeetingDue(
-                    label=_label(MeetingType.LAC_REVIEW.value, r.sequence),
-                    process="lac",
-                    meeting_type=MeetingType.LAC_REVIEW.value,
-                    sequence=r.sequence,
-                    due=r.due.date,
-                    book_by=r.due.book_by,
-                    explanation=_explain(r.due),
-                    meeting_id=meeting.id if meeting else None,
-                    held=r.held,
-                    in_timescale=r.in_timescale,
+                _held_due(
+                    "lac",
+                    MeetingType.LAC_REVIEW.value,
+                    r.sequence,
+                    r.due,
+                    meeting,
+                    r.held,
+                    r.in_timescale,
                 )
             )
         if schedule.next_due is not None:
@@ -207,18 +228,7 @@ def _assess(
             if c.due is None:
                 continue
             dues.append(
-                MeetingDue(
-                    label=_label(c.meeting_type, c.sequence),
-                    process="cp",
-                    meeting_type=c.meeting_type,
-                    sequence=c.sequence,
-                    due=c.due.date,
-                    book_by=c.due.book_by,
-                    explanation=_explain(c.due),
-                    meeting_id=meeting.id if meeting else None,
-                    held=c.held,
-                    in_timescale=c.in_timescale,
-                )
+                _held_due("cp", c.meeting_type, c.sequence, c.due, meeting, c.held, c.in_timescale)
             )
         if schedule.next_due is not None:
             nexts["cp"] = _next(schedule.next_due, "cp", _booked_for(child, "cp"))
