@@ -63,7 +63,7 @@ def counted_text(rule: Rule) -> str:
 
 def describe_rule(rule: Rule) -> str:
     """The rule in words: 'First review: 20 working days after became looked after'."""
-    text = f"{rule.title}: {value_text(rule)} {counted_text(rule)}"
+    text = f"{rule.title}: {rule.describe()}"
     if not rule.enabled:
         text += " (switched off)"
     return text

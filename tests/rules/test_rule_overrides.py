@@ -46,6 +46,10 @@ def test_rules_in_words() -> None:
     )
     assert counted_text(FIRST) == "after became looked after"
     assert describe_rule(FIRST) == "First review: 20 working days after became looked after"
+    assert describe_rule(RULES.get("cp.minutes")) == (
+        "Conference minutes distributed: 20 working days after meeting "
+        "(or 4 weeks, whichever is sooner)"
+    )
 
 
 def test_rule_table_round_trips_every_shipped_rule() -> None:

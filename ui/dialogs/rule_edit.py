@@ -30,11 +30,9 @@ from reviewdesk.rule_overrides import (
     BASIS_WORDS,
     RuleEntry,
     check_override,
-    counted_text,
     override_table,
     save_overrides,
     stored_overrides,
-    value_text,
     with_override,
 )
 from reviewdesk.rules import EVENTS, UNITS
@@ -75,8 +73,7 @@ class RuleEditDialog(QDialog):
         heading.setAccessibleName("Rule")
         shipped = entry.shipped
         shipped_text = (
-            f"{value_text(shipped)} {counted_text(shipped)}.<br>"
-            f"Source: {html.escape(shipped.source)}"
+            f"{shipped.describe()}.<br>Source: {html.escape(shipped.source)}"
             if shipped is not None
             else "None: this is the council's own rule."
         )
@@ -214,7 +211,7 @@ class RuleEditDialog(QDialog):
             self.preview.setText("")
             self._say(str(exc), "warning")
             return
-        text = f"{value_text(rule)} {counted_text(rule)}"
+        text = rule.describe()
         if not rule.enabled:
             text = f"Switched off (would be {text})"
         elif rule.from_event != "meeting":

@@ -4,6 +4,7 @@ and say so in words (not colour alone)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,10 +34,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("value", "Timescale"),
     ("counted", "Counted"),
-    ("council_source", "Council's source or reason"),
-    ("changed", "Changed by, on"),
     ("shipped_value", "Shipped value"),
     ("shipped_source", "Source of the shipped rule"),
+    ("council_source", "Council's source or reason"),
+    ("changed", "Changed by, on"),
     ("basis", "Basis"),
     ("process", "Process"),
     ("id", "Rule id"),
@@ -149,6 +150,20 @@ class RulesModel(QAbstractTableModel):
             text = self.text(entry, key)
             return f"{text} (changed by the council)" if entry.overridden else text
         return None
+
+    def details(self, entry: RuleEntry) -> str:
+        """The whole rule in words, for the panel under the table (rich text)."""
+        rule = entry.rule
+        lines = [f"<b>{escape(describe_rule(rule))}</b> &nbsp;({rule.id}, {entry.status})"]
+        if entry.shipped is not None:
+            lines.append(
+                f"Shipped: {escape(entry.shipped.describe())}. "
+                f"Source: {escape(entry.shipped_source)}"
+            )
+        if entry.overridden:
+            who = f" (changed by {escape(changed_text(entry))})" if entry.change else ""
+            lines.append(f"Council's source or reason: {escape(entry.council_source)}{who}")
+        return "<br>".join(lines)
 
     def tooltip(self, entry: RuleEntry) -> str:
         lines = [f"{entry.rule.id}: {describe_rule(entry.rule)}"]

@@ -30,7 +30,6 @@ from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
     RuleEntry,
-    counted_text,
     override_history,
     overrides_from_toml,
     overrides_to_toml,
@@ -54,14 +53,14 @@ from ui.prompts import prompts
 
 #: Starting widths of the rules table's columns (people can drag them).
 RULE_COLUMN_WIDTHS = {
-    "title": 290,
-    "status": 130,
-    "value": 150,
-    "counted": 200,
-    "council_source": 280,
-    "changed": 170,
-    "shipped_value": 150,
+    "title": 270,
+    "status": 125,
+    "value": 140,
+    "counted": 190,
+    "shipped_value": 130,
     "shipped_source": 380,
+    "council_source": 300,
+    "changed": 170,
     "basis": 100,
     "process": 60,
 }
@@ -285,9 +284,14 @@ class SettingsPage(Page):
         file_bar.addWidget(self.export_rules)
         file_bar.addWidget(self.clear_rules)
 
+        self.rule_details = label("", None, wrap=True)
+        self.rule_details.setAccessibleName("The selected rule and its sources")
+        self.rule_details.setTextFormat(Qt.TextFormat.RichText)
+
         layout = QVBoxLayout(box)
         layout.addLayout(find_bar)
         layout.addWidget(self.rules)
+        layout.addWidget(self.rule_details)
         layout.addLayout(file_bar)
         return box
 
@@ -369,6 +373,11 @@ class SettingsPage(Page):
             return
         entry = self.selected_rule()
         editable = self.ctx.can_edit_settings
+        self.rule_details.setText(
+            self.rules_model.details(entry)
+            if entry is not None
+            else "Select a rule to see it in full" + (" and change it." if editable else ".")
+        )
         self.edit_rule_button.setEnabled(editable and entry is not None)
         self.reset_rule_button.setEnabled(
             editable and entry is not None and entry.overridden and entry.shipped is not None
@@ -392,7 +401,7 @@ class SettingsPage(Page):
             return
         question = (
             f"Put “{entry.rule.title}” back to the shipped rule "
-            f"({value_text(entry.shipped)} {counted_text(entry.shipped)})? The council's "
+            f"({entry.shipped.describe()})? The council's "
             f"change ({value_text(entry.rule)}: {entry.council_source}) is removed."
         )
         if not prompts().confirm(self, question):
