@@ -272,3 +272,54 @@ def test_team_managers_and_iros_read_only(
     dialog.save()
     assert "Only an administrator" in prompts_recorder.errors[-1]
     assert setting(db, "rule_overrides")[0]["amount"] == 10
+
+
+def test_a_council_s_own_rule_can_be_removed_and_enter_opens_a_rule(
+    window, qtbot, prompts_recorder
+) -> None:
+    from reviewdesk.rule_overrides import rule_table
+
+    page = _settings(window)
+    own = rule_table(default_rules().get("lac.review.consultation")) | {
+        "id": "lac.review.premeeting",
+        "title": "Pre-meeting with the child's carers",
+        "source": "Local practice agreed 2024",
+    }
+    with window.ctx.db.session() as s:
+        save_overrides(s, [own])
+    page._rules_changed()
+    assert page.select_rule("lac.review.premeeting")
+    assert page.reset_rule_button.isEnabled()
+    assert page.reset_rule_button.text() == "Remove the council's rule"
+    page.reset_rule_button.click()
+    assert "Remove the council's own rule" in prompts_recorder.questions[-1]
+    assert "lac.review.premeeting" not in window.ctx.rules
+    assert page.rules_model.row_of("lac.review.premeeting") == -1
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    page.select_rule("cp.icpc")
+    page.rules.setFocus()
+    qtbot.waitUntil(page.rules.hasFocus)
+    qtbot.keyClick(page.rules, Qt.Key.Key_Return)
+    assert prompts_recorder.dialogs and prompts_recorder.dialogs[-1].entry.rule.id == "cp.icpc"
+
+
+def test_the_rule_editor_renders(window, qapp, tmp_path) -> None:
+    from PySide6.QtGui import QImage
+
+    from tests.ui.shots_rules import take
+
+    window.show()
+    files = take(tmp_path, window, qapp)
+    assert [f.stem for f in files] == ["settings-rules", "rule-dialog", "rule-dialog-invalid"]
+    for f in files:
+        image = QImage(str(f))
+        assert image.width() > 400 and image.height() > 300, f
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 17)
+            for y in range(0, image.height(), 13)
+        }
+        assert len(colours) > 8, f

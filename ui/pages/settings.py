@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -246,6 +247,9 @@ class SettingsPage(Page):
         for key, width in RULE_COLUMN_WIDTHS.items():
             self.rules.setColumnWidth(rule_column(key), width)
         self.rules.doubleClicked.connect(lambda _index: self.edit_rule())
+        edit_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.rules)
+        edit_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        edit_key.activated.connect(self.edit_rule)
         self.rules.selectionModel().selectionChanged.connect(self._rule_selection_changed)
 
         self.rules_search = QLineEdit()
@@ -379,8 +383,11 @@ class SettingsPage(Page):
             else "Select a rule to see it in full" + (" and change it." if editable else ".")
         )
         self.edit_rule_button.setEnabled(editable and entry is not None)
-        self.reset_rule_button.setEnabled(
-            editable and entry is not None and entry.overridden and entry.shipped is not None
+        self.reset_rule_button.setEnabled(editable and entry is not None and entry.overridden)
+        self.reset_rule_button.setText(
+            "Remove the council's rule"
+            if entry is not None and entry.overridden and entry.shipped is None
+            else "Back to the shipped rule"
         )
         has_overrides = bool(getattr(self, "_overrides", None))
         self.export_rules.setEnabled(has_overrides)
@@ -397,13 +404,16 @@ class SettingsPage(Page):
 
     def reset_rule(self) -> None:
         entry = self.selected_rule()
-        if entry is None or not self.ctx.can_edit_settings or entry.shipped is None:
+        if entry is None or not self.ctx.can_edit_settings or not entry.overridden:
             return
-        question = (
-            f"Put “{entry.rule.title}” back to the shipped rule "
-            f"({entry.shipped.describe()})? The council's "
-            f"change ({value_text(entry.rule)}: {entry.council_source}) is removed."
-        )
+        if entry.shipped is None:
+            question = f"Remove the council's own rule “{entry.rule.title}” ({entry.rule.id})?"
+        else:
+            question = (
+                f"Put “{entry.rule.title}” back to the shipped rule "
+                f"({entry.shipped.describe()})? The council's "
+                f"change ({value_text(entry.rule)}: {entry.council_source}) is removed."
+            )
         if not prompts().confirm(self, question):
             return
         try:
