@@ -125,6 +125,10 @@ def test_change_lac_first_review_to_15_working_days(window, sample, prompts_reco
     assert model.data(model.index(row, 0), Qt.ItemDataRole.FontRole).bold()
     assert "1 overridden by this council" in page.rules_note.text()
     assert page.selected_rule().rule.id == "lac.review.first"
+    details = page.rule_details.text()
+    assert "First review: 15 working days after became looked after" in details
+    assert "Shipped: 20 working days after became looked after" in details
+    assert SOURCE in details and "changed by tester, " in details
     assert page.reset_rule_button.isEnabled()
     # Audited like every setting.
     with window.ctx.db.session() as s:

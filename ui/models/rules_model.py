@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from reviewdesk.rule_overrides import (
     BASIS_WORDS,
+    PROCESS_WORDS,
     RuleEntry,
     counted_text,
     describe_rule,
@@ -154,7 +155,15 @@ class RulesModel(QAbstractTableModel):
     def details(self, entry: RuleEntry) -> str:
         """The whole rule in words, for the panel under the table (rich text)."""
         rule = entry.rule
-        lines = [f"<b>{escape(describe_rule(rule))}</b> &nbsp;({rule.id}, {entry.status})"]
+        about = ", ".join(
+            (
+                rule.id,
+                PROCESS_WORDS.get(rule.process, rule.process),
+                BASIS_WORDS.get(rule.basis, rule.basis),
+                entry.status,
+            )
+        )
+        lines = [f"<b>{escape(describe_rule(rule))}</b> &nbsp;({escape(about)})"]
         if entry.shipped is not None:
             lines.append(
                 f"Shipped: {escape(entry.shipped.describe())}. "
