@@ -110,3 +110,24 @@ class PdfPages:
 def open_pdf(path: str | Path) -> PdfPages:
     """Open a PDF for rendering; a damaged or missing file raises ``ReviewdeskError``."""
     return PdfPages(path)
+
+
+def check_renderer() -> None:
+    """Render a one-page PDF and look for its ink: the smoke check's proof that PDFium (a
+    native library the frozen bundle must carry) loads and works. Raises if it does not."""
+    import tempfile
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    with tempfile.TemporaryDirectory(prefix="reviewdesk-") as folder:
+        path = Path(folder) / "check.pdf"
+        canvas = Canvas(str(path), pagesize=(144, 72))
+        canvas.rect(18, 18, 108, 36, stroke=0, fill=1)
+        canvas.save()
+        pages = open_pdf(path)
+        try:
+            image = pages.render(0, 36)
+        finally:
+            pages.close()
+    if image.isNull() or image.pixelColor(36, 18).lightness() > 64:
+        raise ReviewdeskError("the PDF renderer (PDFium) drew a blank page")
