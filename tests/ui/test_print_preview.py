@@ -372,3 +372,18 @@ def test_show_preview_parents_to_the_top_window(window, documents, qtbot) -> Non
     finally:
         preview.close()
     assert preview not in open_previews()
+
+
+def test_the_preview_screenshot_shows_a_drawn_page(db, sample, qapp, ctx, tmp_path) -> None:
+    from PySide6.QtGui import QImage
+
+    from tests.ui.shots import preview_shot
+
+    image = QImage(str(preview_shot(tmp_path, db, qapp, AS_OF)))
+    assert (image.width(), image.height()) == (1000, 800)
+    # the page is drawn (dark text on white), not a blank sheet awaiting its picture
+    page = [
+        image.pixelColor(x, y).lightness() for x in range(60, 900, 5) for y in range(60, 700, 5)
+    ]
+    assert sum(v < 100 for v in page) > 200
+    assert sum(v > 240 for v in page) > len(page) // 2
