@@ -477,7 +477,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("diary/by", self.diary.by.currentData())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.print_preview import open_previews
+
         self.save_layout()
+        for preview in open_previews():  # before they go down with the window
+            preview.close()
         super().closeEvent(event)
 
 

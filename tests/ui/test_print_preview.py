@@ -387,3 +387,10 @@ def test_the_preview_screenshot_shows_a_drawn_page(db, sample, qapp, ctx, tmp_pa
     ]
     assert sum(v < 100 for v in page) > 200
     assert sum(v > 240 for v in page) > len(page) // 2
+
+
+def test_closing_the_main_window_closes_its_previews(window, documents, qtbot) -> None:
+    preview = show_preview(documents["packs"], "Packs", window)
+    qtbot.waitUntil(lambda: preview.pages is not None, timeout=10000)
+    window.close()
+    assert preview._closed and preview not in open_previews()
