@@ -195,10 +195,21 @@ def test_zoom_fit_width_fit_page_and_steps(open_preview, documents) -> None:
 
 
 def test_prints_every_page_in_its_own_orientation(
-    open_preview, documents, prompts_recorder, qtbot, tmp_path
+    open_preview, documents, prompts_recorder, qtbot, tmp_path, monkeypatch
 ) -> None:
     """A document of landscape then portrait pages: each printed page keeps its orientation,
-    and the picture printed matches the original (dark where its text is)."""
+    and the picture printed matches the original (dark where its text is). The printing
+    happens off the UI thread."""
+    import ui.print_preview as module
+
+    threads = []
+    real = module.print_pdf
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "print_pdf", recording)
     landscape = _pages(documents["workload"])
     total = _pages(documents["mixed"])
     preview = open_preview(documents["mixed"])
@@ -209,6 +220,8 @@ def test_prints_every_page_in_its_own_orientation(
     assert sent.args == [total]
     assert prompts_recorder.errors == []
     assert preview.message.text() == f"Sent {total} pages to print."
+    assert threads and threads[0] is not threading.main_thread()
+    assert preview.progress.isHidden() and preview.print_action.isEnabled()
     printed = PdfReader(str(out))
     assert len(printed.pages) == total
     for n, page in enumerate(printed.pages):
