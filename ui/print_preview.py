@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QToolBar,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from ui.errors import friendly_message
 from ui.pdf_pages import POINTS_PER_INCH, PageSize, PdfPages, open_pdf
-from ui.printing import new_printer, print_dialog, print_pdf, selected_pages
+from ui.printing import PrintCancelled, new_printer, print_dialog, print_pdf, selected_pages
 from ui.prompts import prompts
 from ui.tasks import run_in_background
 
@@ -156,6 +157,7 @@ class PrintPreview(QMainWindow):
         self._render_pool = QThreadPool(self)
         self._render_pool.setMaxThreadCount(1)  # PDFium renders one page at a time anyway
         self._printing = None
+        self._cancel_printing = threading.Event()
         self._tasks: list = []
 
         self.strip = PageStrip()
@@ -291,8 +293,13 @@ class PrintPreview(QMainWindow):
         self.progress.setAccessibleName("Progress")
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 0)
+        self.cancel_button = QPushButton("Cancel printing")
+        self.cancel_button.setAccessibleName("Cancel printing")
+        self.cancel_button.clicked.connect(self.cancel_printing)
+        self.cancel_button.hide()
         status.addWidget(self.message, 1)
         status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
 
     def _set_enabled(self, ready: bool) -> None:
         for action in (
@@ -489,10 +496,12 @@ class PrintPreview(QMainWindow):
             prompts().info(self, f"There are no pages in that range: the document has {count}.")
             return
         self._printing = printer
+        self._cancel_printing.clear()
         self.print_action.setEnabled(False)
         self.progress.setRange(0, len(indices))
         self.progress.setValue(0)
         self.progress.show()
+        self.cancel_button.show()
         self.message.setText("Printing…")
         pages = self.pages
 
@@ -511,6 +520,10 @@ class PrintPreview(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self._print_done()
+            if isinstance(exc, PrintCancelled):
+                if not self._closed:
+                    self.message.setText("Printing cancelled.")
+                return
             message = f"The {self.title.lower()} was not printed: {friendly_message(exc)}"
             if self._closed:
                 prompts().error(None, message)
@@ -520,12 +533,20 @@ class PrintPreview(QMainWindow):
 
         self._tasks.append(
             run_in_background(
-                lambda report: print_pdf(pages, printer, indices, report),
+                lambda report: print_pdf(
+                    pages, printer, indices, report, self._cancel_printing.is_set
+                ),
                 on_success=finished,
                 on_failure=failed,
                 on_progress=progress,
             )
         )
+
+    def cancel_printing(self) -> None:
+        """Stop printing before the next page (what has gone to the printer stays there)."""
+        if self._printing is not None:
+            self._cancel_printing.set()
+            self.message.setText("Cancelling…")
 
     def _print_done(self) -> None:
         self._printing = None
@@ -533,6 +554,7 @@ class PrintPreview(QMainWindow):
             self._release()
             return
         self.progress.hide()
+        self.cancel_button.hide()
         self.print_action.setEnabled(True)
 
     def save_copy(self) -> None:

@@ -23,6 +23,10 @@ MAX_PRINT_DPI = 300
 MIN_PRINT_DPI = 150
 
 
+class PrintCancelled(ReviewdeskError):
+    """The person stopped the printing part of the way through."""
+
+
 def print_dpi(printer: QPrinter) -> int:
     """The resolution to rasterise pages at for this printer."""
     return max(MIN_PRINT_DPI, min(printer.resolution(), MAX_PRINT_DPI))
@@ -80,9 +84,12 @@ def print_pdf(
     printer: QPrinter,
     indices: list[int],
     progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Paint pages ``indices`` (from 0) of ``pages`` onto ``printer``, with the copies asked
     for when the printer does not make them itself; returns the number of sheets sent.
+    ``cancelled()`` is asked before each page: when true the job is abandoned
+    (``PrintCancelled``).
 
     Safe in a worker thread, provided nothing else touches ``printer`` meanwhile."""
     if not indices:
@@ -97,6 +104,8 @@ def print_pdf(
     painter = QPainter()
     try:
         for n, index in enumerate(sequence):
+            if cancelled is not None and cancelled():
+                raise PrintCancelled("printing was cancelled")
             size = pages.sizes[index]
             orientation = (
                 QPageLayout.Orientation.Landscape

@@ -407,3 +407,29 @@ def test_closing_the_main_window_closes_its_previews(window, documents, qtbot) -
     qtbot.waitUntil(lambda: preview.pages is not None, timeout=10000)
     window.close()
     assert preview._closed and preview not in open_previews()
+
+
+def test_printing_can_be_cancelled(
+    open_preview, documents, prompts_recorder, qtbot, tmp_path, monkeypatch
+) -> None:
+    from ui.pdf_pages import PdfPages
+
+    preview = open_preview(documents["packs"])
+    render = PdfPages.render
+    started = threading.Event()
+
+    def slow(self, index, dpi, **kw):
+        if kw.get("for_print"):
+            started.set()
+            threading.Event().wait(0.3)  # time to press Cancel
+        return render(self, index, dpi, **kw)
+
+    monkeypatch.setattr(PdfPages, "render", slow)
+    _answer_print_dialog(prompts_recorder, tmp_path / "cancelled.pdf")
+    preview.print_action.trigger()
+    assert preview.cancel_button.isVisible() and not preview.print_action.isEnabled()
+    assert started.wait(10)
+    preview.cancel_button.click()
+    qtbot.waitUntil(lambda: preview.message.text() == "Printing cancelled.", timeout=20000)
+    assert prompts_recorder.errors == []
+    assert not preview.cancel_button.isVisible() and preview.print_action.isEnabled()
