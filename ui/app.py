@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication
 from reviewdesk import __version__
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import APP_ID
-from reviewdesk.storage.db import open_database
+from reviewdesk.storage.db import is_memory_url, open_database
+from ui import worker_process
 from ui.context import AppContext
 from ui.errors import friendly_message, install_excepthook, write_log
 from ui.icon import app_icon
@@ -91,6 +92,7 @@ def launch(
             window.load_initial_data()
             app.processEvents()
             window.close()
+            _check_worker_process(database, ctx.as_of)
             database.dispose()
             from ui.pdf_pages import check_renderer
 
@@ -105,6 +107,9 @@ def launch(
         return 0
 
     install_excepthook(_show_error)
+    worker_process.enable()
+    worker_process.warm_up()
+    app.aboutToQuit.connect(worker_process.shutdown)
     window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()
@@ -125,6 +130,24 @@ def launch(
     wait_for_all()
     database.dispose()
     return int(status)
+
+
+def _check_worker_process(database, as_of: dt.date) -> None:
+    """The smoke check's proof that the worker process starts and answers (in the frozen
+    bundle too), with the same snapshot as this process works out."""
+    from ui.snapshot import read_snapshot
+
+    if is_memory_url(database.url):
+        return
+    worker_process.enable()
+    try:
+        there = worker_process.call(read_snapshot, database, as_of)
+        if not worker_process.enabled():
+            raise RuntimeError("the worker process did not start")
+    finally:
+        worker_process.enable(False)
+    if there != read_snapshot(database, as_of):
+        raise RuntimeError("the worker process gave a different answer")
 
 
 def _fail(message: str, smoke: bool, log_file: Path | None = None) -> int:

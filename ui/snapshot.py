@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from reviewdesk.storage.db import Database
+from ui import worker_process
 from ui.context import AppContext, optional_module
 
 #: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each dashboard tile counts, by child.
@@ -61,7 +63,8 @@ _cache: dict[tuple, Snapshot] = {}
 
 def case_snapshot(ctx: AppContext) -> Snapshot | None:
     """The shared snapshot for ``ctx`` (its database, as-of date and data version); None
-    when ``reviewdesk.casework`` is not installed."""
+    when ``reviewdesk.casework`` is not installed. Worked out in the worker process when the
+    application uses one (`ui.worker_process`)."""
     casework = optional_module("reviewdesk.casework")
     if casework is None or not hasattr(casework, "load_case_data"):
         return None
@@ -70,17 +73,29 @@ def case_snapshot(ctx: AppContext) -> Snapshot | None:
         found = _cache.get(key)
         if found is not None:
             return found
-        flags_module = optional_module("reviewdesk.flags")
-        with ctx.db.session() as s:
-            data = casework.load_case_data(s, as_of=ctx.as_of, open_only=True)
-            tiles = None
-            if flags_module is not None and hasattr(flags_module, "flags_from_data"):
-                flags = flags_module.flags_from_data(s, data)
-                tiles = tile_children(flags, ctx.as_of)
-                del flags  # freed here, on the worker thread
-        dues = {cid: st.next_due.due.date for cid, st in data.statuses.items() if st.next_due}
-        del data
-        snapshot = Snapshot(ctx.as_of, dues, tiles)
+        snapshot = worker_process.call(read_snapshot, ctx.db, ctx.as_of)
         _cache.clear()  # only the latest is worth keeping
         _cache[key] = snapshot
         return snapshot
+
+
+def read_snapshot(db: Database, as_of: dt.date) -> Snapshot:
+    """Read the register and work out the next due dates and the flags' tiles (any thread
+    or process: no widgets)."""
+    from reviewdesk import casework
+
+    flags_module = optional_module("reviewdesk.flags")
+    with_flags = flags_module is not None and hasattr(flags_module, "flags_from_data")
+    with db.session() as s:
+        if with_flags:  # reads only recent meetings; the same next due dates
+            data = flags_module.load_flag_data(s, as_of=as_of)
+        else:
+            data = casework.load_case_data(s, as_of=as_of, open_only=True)
+        tiles = None
+        if with_flags:
+            flags = flags_module.flags_from_data(s, data)
+            tiles = tile_children(flags, as_of)
+            del flags  # freed here, off the UI thread
+    dues = {cid: st.next_due.due.date for cid, st in data.statuses.items() if st.next_due}
+    del data
+    return Snapshot(as_of, dues, tiles)

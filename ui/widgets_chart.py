@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
-
-
-@dataclass(frozen=True)
-class MonthFigure:
-    label: str  # e.g. "Apr 24"
-    percent: float | None  # None: nothing due that month
-    count: int  # meetings due
+from ui.figures import MonthFigure
 
 
 class TimelinessChart(QWidget):

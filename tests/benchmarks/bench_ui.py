@@ -195,9 +195,12 @@ def main() -> None:
     def start() -> None:
         """As the real window starts: shown at once, the case list and dashboard loading off
         the UI thread. Usable = the window is up and the case list has its rows."""
+        from ui import worker_process
         from ui.tasks import wait_for_all
 
         t0 = time.perf_counter()
+        worker_process.enable()  # as `ui.app.launch` does
+        worker_process.warm_up()
         db = open_database(path, username="bench")
         ctx = AppContext.open(db, as_of=as_of)
         window = build_main_window(ctx, settings=settings, background=True)
@@ -226,6 +229,7 @@ def main() -> None:
         ready["everything"] = time.perf_counter() - t0
         window.close()
         db.dispose()
+        worker_process.enable(False)
 
     def read_ids() -> None:
         con = sqlite3.connect(path)

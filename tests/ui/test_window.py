@@ -368,6 +368,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     import datetime as dt
     from types import SimpleNamespace
 
+    import ui.figures as figures
     import ui.pages.dashboard as dashboard
 
     def flag(code, child, day):
@@ -402,6 +403,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
         "reviewdesk.measures": SimpleNamespace(compute_measures=compute_measures),
     }
     monkeypatch.setattr(dashboard, "optional_module", fakes.get)
+    monkeypatch.setattr(figures, "optional_module", fakes.get)
     win = MainWindow(ctx, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.load_initial_data()

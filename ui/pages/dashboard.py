@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from ui import worker_process
 from ui.context import AppContext, optional_module
+from ui.figures import MonthFigure, timeliness_figures
 from ui.models.diary_model import week_start
 from ui.pages import Page, label
 from ui.snapshot import case_snapshot, tile_children
 from ui.tasks import run_in_background
-from ui.widgets_chart import MonthFigure, TimelinessChart
+from ui.widgets_chart import TimelinessChart
 
 WEEK_ROWS = 200
 
@@ -37,7 +39,6 @@ WEEK_ROWS = 200
 RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
 
 #: The measures rows the chart adds together: meetings held, and held in timescale.
-TIMELINESS_ROWS = frozenset({"lac_reviews_in_timescale", "cp_conferences_in_timescale"})
 
 #: The dashboard's tiles: flag key, title, and what the number counts.
 TILES: tuple[tuple[str, str], ...] = (
@@ -277,36 +278,5 @@ class DashboardPage(Page):
         self.chart.set_figures(figures, target)
 
     def _chart_figures(self) -> tuple[list[MonthFigure], float | None, str]:
-        """Monthly timeliness from ``reviewdesk.measures`` (no widgets: runs on any thread)."""
-        measures = optional_module("reviewdesk.measures")
-        compute = getattr(measures, "compute_measures", None) if measures else None
-        if compute is None:
-            return (
-                [],
-                None,
-                "No timeliness figures yet: the measures part of reviewdesk is not installed.",
-            )
-        end = self.ctx.as_of
-        start = dt.date(end.year - 1, end.month, 1)
-        with self.ctx.db.session() as s:
-            report = compute(s, start=start, end=end)
-        rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
-        figures = []
-        for i, month in enumerate(report.months):
-            held = sum(r.cells[i].denominator or 0 for r in rows)
-            on_time = sum(r.cells[i].numerator for r in rows)
-            figures.append(
-                MonthFigure(
-                    label=month.strftime("%b %y"),
-                    percent=100.0 * on_time / held if held else None,
-                    count=held,
-                )
-            )
-        targets = [r.target for r in rows if r.target is not None]
-        if not any(f.percent is not None for f in figures):
-            figures = []
-        return (
-            figures,
-            (min(targets) if targets else None),
-            "No meetings were held in these months.",
-        )
+        """Monthly timeliness (in the worker process when there is one)."""
+        return worker_process.call(timeliness_figures, self.ctx.db, self.ctx.as_of)

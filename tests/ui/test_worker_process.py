@@ -1,0 +1,63 @@
+"""Whole-register work in the worker process: the same answers as in the application's own
+process, and a fall-back when the process cannot be used."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reviewdesk.storage.db import open_database
+from tests.ui.sample import AS_OF
+from ui import worker_process
+from ui.figures import timeliness_figures
+from ui.snapshot import read_snapshot
+
+
+def where(_db, label: str) -> tuple[int, str]:
+    """Which process ran this (the worker gets its own connection)."""
+    return os.getpid(), label
+
+
+def die_in_worker(_db, parent: int) -> str:
+    if os.getpid() != parent:
+        os._exit(3)  # the worker process dies mid-call
+    return "worked here"
+
+
+@pytest.fixture
+def process():
+    worker_process.enable()
+    yield
+    worker_process.enable(False)
+
+
+def test_work_runs_in_another_process_with_the_same_answers(db, sample, process) -> None:
+    pid, label = worker_process.call(where, db, "hello")
+    assert pid != os.getpid() and label == "hello"
+    assert worker_process.call(where, db, "again")[0] == pid  # the process is kept
+
+    there = worker_process.call(read_snapshot, db, AS_OF)
+    here = read_snapshot(db, AS_OF)
+    assert there == here
+    assert there.next_dues and there.tiles is not None
+    assert worker_process.call(timeliness_figures, db, AS_OF) == timeliness_figures(db, AS_OF)
+
+
+def test_an_in_memory_database_is_worked_on_here(process) -> None:
+    memory = open_database(":memory:", username="tester")
+    try:
+        assert worker_process.call(where, memory, "x") == (os.getpid(), "x")
+    finally:
+        memory.dispose()
+
+
+def test_when_disabled_work_runs_here(db) -> None:
+    assert not worker_process.enabled()
+    assert worker_process.call(where, db, "x") == (os.getpid(), "x")
+
+
+def test_a_dead_worker_falls_back_to_this_process(db, process) -> None:
+    assert worker_process.call(die_in_worker, db, os.getpid()) == "worked here"
+    assert not worker_process.enabled()  # no more attempts this session
+    assert worker_process.call(where, db, "x") == (os.getpid(), "x")

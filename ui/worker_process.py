@@ -1,0 +1,123 @@
+"""Whole-register computations in a separate process, so the window never waits for them.
+
+Python threads share one interpreter lock. While a pool thread works out the flags for
+100,000 children, the UI thread has to win that lock back for every call from Qt into
+Python (each painted cell, each event), and each time it can wait for the worker's next
+switch: the window stutters for tenths of a second. A second process has its own
+interpreter, so the window stays smooth however long the work takes.
+
+The process is started once ("spawn": a fresh interpreter, safe with Qt's threads on every
+platform), kept for later calls and stopped when the application quits. Work sent to it is a
+top-level function with plain, picklable arguments (a database URL, a date) and result; it
+opens its own connection to the database. The caller blocks in its own pool thread (never
+the UI thread) until the answer comes back. Where a process cannot be used (an in-memory
+database, the process failed to start or died), the function runs in the calling thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from reviewdesk.storage.db import Database, is_memory_url, open_database
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_executor: ProcessPoolExecutor | None = None
+_enabled = False
+_broken = False
+
+
+def enable(on: bool = True) -> None:
+    """Send whole-register work to the worker process (the application turns this on; tests
+    that want the process turn it on themselves)."""
+    global _enabled, _broken
+    _enabled = on
+    _broken = False
+    if not on:
+        shutdown()
+
+
+def enabled() -> bool:
+    return _enabled and not _broken
+
+
+def _pool() -> ProcessPoolExecutor | None:
+    global _executor
+    with _lock:
+        if not _enabled or _broken:
+            return None
+        if _executor is None:
+            _executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _executor
+
+
+def warm_up() -> None:
+    """Start the process now (its imports take a moment) so the first real call is quick.
+    Returns at once; safe to call when disabled."""
+    pool = _pool()
+    if pool is not None:
+        pool.submit(_ready)
+
+
+def _ready() -> bool:
+    # Import what the work will need, in the worker process.
+    import reviewdesk.casework  # noqa: F401
+    import reviewdesk.flags  # noqa: F401
+    import reviewdesk.measures  # noqa: F401
+
+    return True
+
+
+def call(fn: Callable[..., T], db: Database, *args: Any) -> T:
+    """``fn(db, *args)``: in the worker process when it can be used (``fn`` then gets that
+    process's own connection to the same database), else here. Blocks the calling thread."""
+    pool = None if is_memory_url(db.url) else _pool()
+    if pool is None:
+        return fn(db, *args)
+    try:
+        return pool.submit(_run, fn, db.url, db.username, *args).result()
+    except BrokenProcessPool:
+        _mark_broken()
+        return fn(db, *args)
+
+
+def _mark_broken() -> None:
+    global _broken, _executor
+    log.warning("the worker process stopped; working in the application's own process")
+    with _lock:
+        _broken = True
+        executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def shutdown() -> None:
+    """Stop the worker process (at exit)."""
+    global _executor
+    with _lock:
+        executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+# --- in the worker process ------------------------------------------------------------------
+
+_databases: dict[tuple[str, str], Database] = {}
+
+
+def _run(fn: Callable[..., T], url: str, username: str, *args: Any) -> T:
+    key = (url, username)
+    db = _databases.get(key)
+    if db is None:
+        db = _databases[key] = open_database(url, username=username)
+    return fn(db, *args)
