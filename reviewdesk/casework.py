@@ -586,33 +586,21 @@ def load_children_data(
         row_type = _row_type(tuple(result.keys()))
         read.append([row_type(*r) for r in result])
     child_rows, periods, enquiries, plans, meetings, episodes = read
-    children = {r.id: r for r in child_rows}
-    period_status = _first_episode_status(episodes)
-    statuses = compute_statuses(
-        children=children,
+    data = CaseData(
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        children={r.id: r for r in child_rows},
         periods=periods,
         enquiries=enquiries,
         plans=plans,
         meetings=meetings,
-        period_status=period_status,
-        rules=rules,
-        calendar=calendar,
-        as_of=as_of,
-    )
-    return CaseData(
-        as_of=as_of,
-        rules=rules,
-        calendar=calendar,
-        children=children,
-        periods=periods,
-        enquiries=enquiries,
-        plans=plans,
-        meetings=meetings,
-        statuses=statuses,
-        period_status=period_status,
+        statuses={},
+        period_status=_first_episode_status(episodes),
         child_ids=ids,
         scope=ids,
     )
+    return _recomputed(data, meetings, as_of=as_of)
 
 
 def with_held(data: CaseData, held: Mapping[int, dt.date], *, as_of: dt.date) -> CaseData:
@@ -628,6 +616,12 @@ def with_held(data: CaseData, held: Mapping[int, dt.date], *, as_of: dt.date) ->
     meetings = [
         m._replace(status=_HELD, held_date=held[m.id]) if m.id in held else m for m in data.meetings
     ]
+    return _recomputed(data, meetings, as_of=as_of)
+
+
+def _recomputed(data: CaseData, meetings: list[Any], *, as_of: dt.date) -> CaseData:
+    """``data`` with these meeting rows, and its children's statuses computed from its rows
+    as of ``as_of``."""
     statuses = compute_statuses(
         children=data.children,
         periods=data.periods,
