@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, text, union
+from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import bindparam
 
@@ -158,6 +158,8 @@ class CaseData:
 
     #: The children the rows were read for (None: every child).
     scope: list[int] | None = None
+    #: The meeting rows carry `MEETING_DETAIL_COLUMNS` too.
+    details: bool = False
 
     def restrict(self, stmt, child_column):
         """A SELECT narrowed to the same children as this data (for follow-up queries)."""
@@ -229,9 +231,18 @@ MEETING_DETAIL_COLUMNS = (
 )
 
 
-#: Each period's episodes (start and legal status), for `_first_episode_status`.
-_EPISODE_SELECT = select(Episode.period_id, Episode.start, Episode.legal_status).join(
-    PeriodOfCare, PeriodOfCare.id == Episode.period_id
+#: Each period's first episode (start and legal status), for `_first_episode_status`. Only
+#: first episodes are read: ties on the start date come back together and the first row wins.
+_FIRST_EPISODE_START = (
+    select(func.min(Episode.start))
+    .where(Episode.period_id == PeriodOfCare.id)
+    .correlate(PeriodOfCare)
+    .scalar_subquery()
+)
+_EPISODE_SELECT = (
+    select(Episode.period_id, Episode.start, Episode.legal_status)
+    .join(PeriodOfCare, PeriodOfCare.id == Episode.period_id)
+    .where(Episode.start == _FIRST_EPISODE_START)
 )
 
 
@@ -331,7 +342,7 @@ def _in_list(column, ids: list[int]):
     re-running the open-cases query inside every statement, and has no parameter limit.
     """
     if not ids:
-        return text("1 = 0")
+        return false()
     name = f"{column.table.name}.{column.name}"
     # literal_column, not text(): text() scans its string for bind parameters, which for
     # 100,000 ids costs more than running the query. The id list is written once per list.
@@ -389,6 +400,7 @@ def load_case_data(
     child_ids: Iterable[int] | None = None,
     open_only: bool = False,
     held_since: dt.date | None = None,
+    details: bool = False,
 ) -> CaseData:
     """Read the rows for the chosen children and compute every child's `CaseStatus`.
 
@@ -399,9 +411,13 @@ def load_case_data(
     ``held_since`` (with ``open_only``; on or before ``as_of``) is for callers that look only
     at recent meetings, such as flags: LAC reviews held before it are not read, only counted
     (in SQL), and the engine numbers the rest from the count (`PeriodInput.prior_reviews`).
-    Schedules and next meetings due are the same as with the whole history; reviews held
-    before ``held_since`` have no `MeetingTimeliness` and no `ReviewOutcome`, and only the
-    periods of care open on ``as_of`` are read.
+    CP review conferences held before it on a plan open on ``as_of`` are counted the same
+    way (`CpEpisodeInput.prior_reviews`). Schedules and next meetings due are the same as
+    with the whole history; reviews held before ``held_since`` have no `MeetingTimeliness`
+    and no outcome in the schedules, and only the periods of care open on ``as_of`` are read.
+
+    ``details`` adds `MEETING_DETAIL_COLUMNS` (times, room, clerk, write-up dates) to the
+    meeting rows, for callers that look at them (flags), in the same query.
     """
     rules, calendar = _rules_and_calendar(session, rules, calendar)
     ids = None if child_ids is None else sorted(set(child_ids))
@@ -425,19 +441,17 @@ def load_case_data(
         periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
         plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
-        meeting_stmt = select(*_MEETING_COLUMNS)
+        meeting_columns = _MEETING_COLUMNS + (MEETING_DETAIL_COLUMNS[1:] if details else ())
+        meeting_stmt = select(*meeting_columns)
         lac_prior: dict[int, tuple[int, dt.date]] = {}
+        cp_prior: dict[int, tuple[int, dt.date]] = {}
         if held_since is not None:
+            open_plan_ids, kept_enquiry_ids = _open_cp_ids(enquiries, plans, as_of)
             meeting_stmt = meeting_stmt.where(
-                or_(
-                    Meeting.process != Process.LAC.value,
-                    Meeting.meeting_type != _LAC_REVIEW,
-                    Meeting.status != _HELD,
-                    Meeting.held_date.is_(None),
-                    Meeting.held_date >= held_since,
-                )
+                *_recent_meetings(held_since, as_of, open_plan_ids, kept_enquiry_ids)
             )
             lac_prior = _lac_prior_reviews(session, as_of, held_since, scope)
+            cp_prior = _cp_prior_reviews(session, held_since, open_plan_ids)
         meetings = fetch_rows(session, _restrict(meeting_stmt, Meeting.child_id, scope))
 
         # The first episode's legal status for each period read.
@@ -458,6 +472,8 @@ def load_case_data(
             as_of=as_of,
             open_only=open_only,
             lac_prior=lac_prior,
+            cp_prior=cp_prior,
+            held_since=held_since,
         )
     return CaseData(
         as_of=as_of,
@@ -474,6 +490,7 @@ def load_case_data(
         open_only=open_only,
         held_since=held_since,
         scope=scope,
+        details=details,
     )
 
 
@@ -508,6 +525,108 @@ def _lac_prior_reviews(
         r.child_id: (r.n, r.last)
         for r in fetch_rows(session, _restrict(stmt, Meeting.child_id, scope))
     }
+
+
+def _cp_review_counted(as_of: dt.date):
+    """SQL for 'this held CP review conference is on its child's plan that is open on
+    ``as_of``, on or after the plan started' (the engine would place it in that plan's
+    episode). With the held-before-``held_since`` conditions, the reviews counted, not read.
+    """
+    return (
+        select(CpPlan.id)
+        .where(
+            CpPlan.id == Meeting.plan_id,
+            CpPlan.child_id == Meeting.child_id,
+            CpPlan.start <= Meeting.held_date,
+            CpPlan.start <= as_of,
+            or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of),
+        )
+        .exists()
+    )
+
+
+def _old_cp_held(held_since: dt.date):
+    return and_(
+        Meeting.process == Process.CP.value,
+        Meeting.status == _HELD,
+        Meeting.held_date < held_since,
+    )
+
+
+def _open_cp_ids(
+    enquiries: list[Any], plans: list[Any], as_of: dt.date
+) -> tuple[list[int], list[int]]:
+    """Ids of the plans and enquiries of CP episodes open on ``as_of`` (as `_open_cp`)."""
+    enquiries_by, plans_by = _group(enquiries), _group(plans)
+    plan_ids: list[int] = []
+    enquiry_ids: list[int] = []
+    for child_id in enquiries_by.keys() | plans_by.keys():
+        kept, open_plans = _open_cp(
+            enquiries_by.get(child_id, []), plans_by.get(child_id, []), as_of
+        )
+        enquiry_ids.extend(e.id for e in kept)
+        plan_ids.extend(p.id for p in open_plans)
+    return sorted(plan_ids), sorted(enquiry_ids)
+
+
+def _recent_meetings(
+    held_since: dt.date, as_of: dt.date, open_plan_ids: list[int], kept_enquiry_ids: list[int]
+) -> list:
+    """Conditions leaving out the meetings the ``held_since`` path counts or can ignore.
+
+    Left out: cancelled and stood-down meetings (never counted); LAC reviews held before
+    ``held_since`` (counted, `_lac_prior_reviews`); CP review conferences held before it on
+    an open plan (counted, `_cp_prior_reviews`); and CP meetings held before it that are
+    linked only to episodes not open on ``as_of`` (the engine drops them, as `_cp_episodes`
+    does, and flags look only at meetings held since ``held_since``). The ids are those of
+    `_open_cp_ids` for the children read.
+    """
+    old_cp = _old_cp_held(held_since)
+    unplaced = and_(
+        or_(Meeting.plan_id.is_not(None), Meeting.enquiry_id.is_not(None)),
+        or_(Meeting.plan_id.is_(None), ~_in_list(Meeting.plan_id, open_plan_ids)),
+        or_(Meeting.enquiry_id.is_(None), ~_in_list(Meeting.enquiry_id, kept_enquiry_ids)),
+    )
+    return [
+        Meeting.status.in_(sorted(LIVE_STATUSES)),
+        or_(
+            Meeting.process != Process.LAC.value,
+            Meeting.meeting_type != _LAC_REVIEW,
+            Meeting.status != _HELD,
+            Meeting.held_date.is_(None),
+            Meeting.held_date >= held_since,
+        ),
+        ~and_(old_cp, unplaced),
+        ~and_(
+            old_cp,
+            Meeting.meeting_type.in_(sorted(_REVIEW_CONFERENCES)),
+            _cp_review_counted(as_of),
+        ),
+    ]
+
+
+def _cp_prior_reviews(
+    session: Session, held_since: dt.date, open_plan_ids: list[int]
+) -> dict[int, tuple[int, dt.date]]:
+    """Plan id -> (number, last date) of the CP review conferences counted, not read: those
+    `_recent_meetings` leaves out as counted, found from the open plans' ids."""
+    stmt = (
+        select(
+            Meeting.plan_id,
+            func.count().label("n"),
+            func.max(Meeting.held_date).label("last"),
+        )
+        .join(CpPlan, CpPlan.id == Meeting.plan_id)
+        .where(
+            _in_list(Meeting.plan_id, open_plan_ids),
+            Meeting.child_id == CpPlan.child_id,
+            Meeting.held_date >= CpPlan.start,
+            _old_cp_held(held_since),
+            Meeting.meeting_type.in_(sorted(_REVIEW_CONFERENCES)),
+        )
+        .group_by(Meeting.plan_id)
+    )
+    return {r.plan_id: (r.n, r.last) for r in fetch_rows(session, stmt)}
 
 
 def load_case_statuses(
@@ -658,9 +777,20 @@ def _episode_start(enquiry: Any) -> dt.date | None:
 
 
 def _cp_episodes(
-    child: Any, enquiries: list[Any], plans: list[Any], cp_meetings: list[Any], as_of: dt.date
+    child: Any,
+    enquiries: list[Any],
+    plans: list[Any],
+    cp_meetings: list[Any],
+    as_of: dt.date,
+    cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    held_since: dt.date | None = None,
 ) -> tuple[list[CpEpisodeInput], dict[int, int]]:
-    """The child's CP episodes (in start order) and each CP meeting's episode index."""
+    """The child's CP episodes (in start order) and each CP meeting's episode index.
+
+    ``cp_prior``: plan id -> (number, last date) of review conferences held on that plan
+    before ``held_since`` and left out of ``cp_meetings`` (see `load_case_data`). Reviews
+    held before ``held_since`` that were read all the same (not linked to the plan, placed in
+    its episode by date) are added to that count, as the engine wants only later ones."""
     plan_by_enquiry: dict[int, Any] = {}
     loose_plans = []
     enquiry_ids = {e.id for e in enquiries}
@@ -715,6 +845,14 @@ def _cp_episodes(
     episodes = []
     for i, (_, e, plan) in enumerate(units):
         held, kind = initial.get(i, (None, None))
+        prior = cp_prior.get(plan.id) if cp_prior and plan is not None else None
+        held_reviews = sorted(reviews.get(i, ()))
+        if prior is not None and held_since is not None:
+            # (Reviews before the plan began count for nothing, as in the engine.)
+            older = [d for d in held_reviews if plan.start <= d < held_since]
+            if older:
+                prior = (prior[0] + len(older), max(prior[1], older[-1]))
+                held_reviews = [d for d in held_reviews if not plan.start <= d < held_since]
         episodes.append(
             CpEpisodeInput(
                 route=e.route if e is not None else "s47",
@@ -728,7 +866,9 @@ def _cp_episodes(
                 closed=e.closed_date if e is not None else None,
                 plan_start=plan.start if plan is not None else None,
                 plan_end=plan.end_date if plan is not None else None,
-                reviews_held=tuple(sorted(reviews.get(i, ()))),
+                reviews_held=tuple(held_reviews),
+                prior_reviews=prior[0] if prior else 0,
+                prior_last_held=prior[1] if prior else None,
             )
         )
     return episodes, meeting_episode
@@ -780,13 +920,16 @@ def compute_statuses(
     as_of: dt.date,
     open_only: bool = False,
     lac_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    held_since: dt.date | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (see `load_case_data`).
 
     With ``open_only``, a process with nothing open on ``as_of`` is not computed (its
     schedule is None), which is all flags and workload need. ``lac_prior`` (with
     ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
-    and left out of ``meetings``.
+    and left out of ``meetings``; ``cp_prior`` the same per CP plan id, for reviews held
+    before ``held_since``.
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -865,7 +1008,7 @@ def compute_statuses(
         if child_enquiries or child_plans:
             cp_meetings = cp_meetings_by.get(child_id, no_meetings)
             episodes, meeting_episode = _cp_episodes(
-                child, child_enquiries, child_plans, cp_meetings, as_of
+                child, child_enquiries, child_plans, cp_meetings, as_of, cp_prior, held_since
             )
             cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
             outcomes = {(o.episode_index, o.held): o for o in cp.conferences}

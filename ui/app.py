@@ -92,6 +92,9 @@ def launch(
             app.processEvents()
             window.close()
             database.dispose()
+            from ui.pdf_pages import check_renderer
+
+            check_renderer()  # print preview and printing need PDFium
         except Exception as exc:  # noqa: BLE001 - report in one line, never a traceback
             path = write_log(type(exc), exc, exc.__traceback__)
             sys.stderr.write(f"reviewdesk: smoke check failed: {friendly_message(exc)}\n")

@@ -1,8 +1,7 @@
 """Printed documents from ``reviewdesk.reports``: written to PDF off the UI thread, then
-opened in the system's PDF viewer (which previews and prints them).
-
-PySide6-Essentials has no PDF renderer (QtPdf is in the Addons), so reviewdesk does not draw
-its own preview. When the reports part is not installed the actions say so.
+shown in reviewdesk's print preview (``ui.print_preview``), which prints them, saves a copy or
+opens them in the system's PDF viewer. When the reports part is not installed the actions
+say so.
 """
 
 from __future__ import annotations
@@ -79,7 +78,8 @@ _jobs: list = []
 
 
 def make_document(parent, ctx: AppContext, kind: str, **options) -> bool:
-    """Write the document in the background and open it; False if it cannot be made."""
+    """Write the document in the background, then open its print preview; False if it
+    cannot be made."""
     job = document_job(ctx, kind, **options)
     if job is None:
         prompts().info(parent, "Printing documents is not part of this version of reviewdesk yet.")
@@ -87,7 +87,9 @@ def make_document(parent, ctx: AppContext, kind: str, **options) -> bool:
     title, work = job
 
     def done(path: Path) -> None:
-        prompts().open_document(parent, path)
+        from ui.print_preview import show_preview
+
+        show_preview(path, title, parent)
 
     def failed(exc: BaseException) -> None:
         prompts().error(parent, f"The {title.lower()} could not be made: {friendly_message(exc)}")

@@ -299,7 +299,9 @@ class MainWindow(QMainWindow):
             "Ctrl+F  Find a child\n"
             "Alt+Left / Alt+Right / Alt+Home  Previous, next, this week in the diary\n"
             "Ctrl+I  Import from 903 or CIN census files\n"
-            "Ctrl+P  Weekly schedule for the diary's week\n"
+            "Ctrl+P  Weekly schedule for the diary's week (opens its print preview)\n"
+            "In a print preview: Ctrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
+            "Ctrl+Plus / Ctrl+Minus zoom, Esc close\n"
             "F5  Refresh\n"
             "Enter or double-click  Open the selected child or meeting",
         )
@@ -475,7 +477,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("diary/by", self.diary.by.currentData())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.print_preview import open_previews
+
         self.save_layout()
+        for preview in open_previews():  # before they go down with the window
+            preview.close()
         super().closeEvent(event)
 
 

@@ -19,6 +19,7 @@ from reviewdesk.errors import InvalidInput, ReviewdeskError
 COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.calendar_cmd",
     "reviewdesk.cli.rules_cmd",
+    "reviewdesk.cli.overrides_cmd",
     "reviewdesk.cli.demo_cmd",
     "reviewdesk.cli.import_cmd",
     "reviewdesk.cli.backup_cmd",

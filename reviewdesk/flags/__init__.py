@@ -91,6 +91,7 @@ def load_flag_data(
         child_ids=child_ids,
         open_only=True,
         held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
+        details=True,
     )
 
 

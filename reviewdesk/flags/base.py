@@ -127,7 +127,8 @@ class FlagContext:
         the look-back year.
 
         Each row has the casework meeting columns and `MEETING_DETAIL_COLUMNS` (times, room,
-        clerk, participation, write-up dates); read once per run, for these meetings only.
+        clerk, participation, write-up dates): read with the case data when it has them
+        (`load_flag_data`), otherwise once per run, for these meetings only.
         """
         if self._live is None:
             self._live = self._load_live()
@@ -156,8 +157,8 @@ class FlagContext:
                 or (m.status == _HELD and (m.held_date is None or m.held_date >= start))
             )
         ]
-        if not base:
-            return []
+        if not base or self.data.details:
+            return base
         stmt = select(*MEETING_DETAIL_COLUMNS).where(self.live_condition())
         details = {
             r.id: r for r in fetch_rows(self.session, self.data.restrict(stmt, Meeting.child_id))

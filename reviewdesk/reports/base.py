@@ -46,6 +46,15 @@ Output = str | os.PathLike[str] | IO[bytes]
 MARKING = "OFFICIAL-SENSITIVE"
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
+#: reportlab name -> the file in ``resources/fonts``: the whole family, so <i> prints italic.
+FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
 
 # A restrained palette: near-black text, greys for structure, one dark blue for headings.
 INK = colors.HexColor("#1f2933")
@@ -76,24 +85,22 @@ def register_fonts() -> None:
     """Register the bundled TrueType fonts with reportlab (once per process; the window
     prints from worker threads, hence the lock)."""
     with _font_lock:
-        if FONT not in pdfmetrics.getRegisteredFontNames():
+        if not set(FONT_FILES) <= set(pdfmetrics.getRegisteredFontNames()):
             _register()
 
 
 def _register() -> None:
-    regular = resource("fonts", "DejaVuSans.ttf")
-    bold = resource("fonts", "DejaVuSans-Bold.ttf")
-    for path in (regular, bold):
+    paths = {name: resource("fonts", file) for name, file in FONT_FILES.items()}
+    for path in paths.values():
         if not path.is_file():
             raise ReviewdeskError(
                 f"the font {path.name} is missing from {path.parent}: documents cannot be "
                 "printed until reviewdesk is installed again"
             )
-    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
-    # No italic is shipped: <i> falls back to the regular face rather than to Helvetica.
+    for name, path in paths.items():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
     )
 
 

@@ -288,9 +288,13 @@ class Meeting(Base, Tracked):
     __table_args__ = (
         Index("ix_meeting_booked", "booked_date"),
         Index("ix_meeting_held", "held_date"),
+        # A child's history by kind and date (also serves lookups by child_id alone).
+        Index(
+            "ix_meeting_child_history", "child_id", "process", "meeting_type", "status", "held_date"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
     process: Mapped[str] = mapped_column(String(3))  # codes.Process
     meeting_type: Mapped[str] = mapped_column(String(20))  # codes.MeetingType
     sequence: Mapped[int] = mapped_column(Integer, default=1)

@@ -49,7 +49,7 @@ from tests.benchmarks.common import best_of, report
 
 AS_OF = dt.date(2026, 6, 1)
 HISTORY_START = dt.date(2019, 1, 1)
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 TARGET_SECONDS = 2.0
 
 

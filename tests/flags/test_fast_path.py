@@ -13,11 +13,13 @@ import datetime as dt
 import pytest
 
 from reviewdesk.casework import load_case_data
+from reviewdesk.codes import INITIAL_CONFERENCES
 from reviewdesk.demo import generate_demo
 from reviewdesk.flags import compute_flags, flags_from_data
 from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
 
 DEMO_AS_OF = dt.date(2025, 12, 10)
+D = dt.date
 
 
 @pytest.fixture
@@ -42,13 +44,30 @@ def test_recent_history_gives_the_same_flags_and_schedules(demo, days_back) -> N
     assert fast, "the demo should raise some flags"
     assert _key(fast) == _key(slow)
 
-    # Old LAC reviews were counted, not read: some children must have had some.
-    assert len(recent.meetings) < len(full.meetings)
+    # Old LAC reviews and CP review conferences were counted, not read: there were some.
+    initial = {t.value for t in INITIAL_CONFERENCES}
+
+    def old(data, process):
+        return {
+            m.id
+            for m in data.meetings
+            if m.process == process
+            and m.status == "held"
+            and m.held_date < held_since
+            and m.meeting_type not in initial
+        }
+
+    assert old(full, "lac") and not old(recent, "lac")
+    assert old(full, "cp") and not old(recent, "cp")
     assert set(recent.statuses) == set(full.statuses)
     for child_id, status in full.statuses.items():
         other = recent.statuses[child_id]
         assert other.next_due == status.next_due
-        assert other.cp == status.cp
+        if status.cp is not None:
+            assert other.cp.next_due == status.cp.next_due
+            assert other.cp.milestones == status.cp.milestones
+            kept_cp = [c for c in status.cp.conferences if c.sequence == 0 or c.held >= held_since]
+            assert other.cp.conferences == tuple(kept_cp)
         if status.lac is not None:
             assert other.lac.next_due == status.lac.next_due
             kept = [r for r in status.lac.reviews if r.held >= held_since]
@@ -60,3 +79,64 @@ def test_recent_history_gives_the_same_flags_and_schedules(demo, days_back) -> N
 def test_held_since_needs_open_only(demo) -> None:
     with demo.session() as s, pytest.raises(ValueError):
         load_case_data(s, as_of=DEMO_AS_OF, held_since=DEMO_AS_OF)
+
+
+def _compare(db, as_of: dt.date) -> None:
+    """The fast path's flags and schedules equal the whole history's."""
+    held_since = as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
+    with db.session() as s:
+        full = load_case_data(s, as_of=as_of, open_only=True)
+        recent = load_case_data(s, as_of=as_of, open_only=True, held_since=held_since)
+        assert _key(compute_flags(s, as_of=as_of)) == _key(flags_from_data(s, full))
+    for child_id, status in full.statuses.items():
+        other = recent.statuses[child_id]
+        assert other.next_due == status.next_due
+        for meeting_id, timeliness in other.meetings.items():
+            assert status.meetings[meeting_id] == timeliness
+        for meeting_id, timeliness in status.meetings.items():
+            meeting = next(m for m in full.meetings if m.id == meeting_id)
+            if meeting.held_date is None or meeting.held_date >= held_since:
+                assert other.meetings[meeting_id] == timeliness
+
+
+def test_odd_cp_links_give_the_same_answers(db, reg) -> None:
+    """Review conferences linked to a closed plan, not linked at all, or held before their
+    plan began are placed as the whole history places them."""
+    as_of = D(2024, 6, 3)
+    a = reg.child(dob=D(2015, 1, 1))
+    e1 = reg.enquiry(a, strategy=D(2022, 1, 10))
+    reg.meeting(a, "icpc", held=D(2022, 2, 1), enquiry_id=e1)
+    p1 = reg.plan(a, D(2022, 2, 1), enquiry_id=e1, end=D(2022, 9, 1))
+    p2 = reg.plan(a, D(2023, 1, 10), enquiry_id=e1)
+    # On the closed plan but its enquiry is the open episode's: placed there, then ignored.
+    reg.meeting(a, "rcpc_first", held=D(2022, 5, 1), plan_id=p1, enquiry_id=e1)
+    reg.meeting(a, "rcpc_first", held=D(2023, 4, 3), plan_id=p2, enquiry_id=e1)
+    # Not linked to anything, placed by date in the open plan's episode, between the linked
+    # reviews that are counted rather than read.
+    reg.meeting(a, "rcpc_subsequent", held=D(2023, 7, 3))
+    reg.meeting(a, "rcpc_subsequent", held=D(2023, 10, 2), plan_id=p2, enquiry_id=e1)
+    recent = reg.meeting(a, "rcpc_subsequent", held=D(2024, 4, 2), plan_id=p2, enquiry_id=e1)
+    reg.report(recent, received=D(2024, 3, 29))
+    reg.meeting(a, "rcpc_subsequent", booked=D(2024, 9, 30), plan_id=p2, enquiry_id=e1)
+
+    # A closed episode's meetings, for a child open in care: left out of the fast read.
+    b = reg.child(dob=D(2012, 3, 3))
+    reg.period(b, D(2023, 11, 1))
+    e2 = reg.enquiry(b, strategy=D(2020, 1, 6), closed_date=D(2021, 1, 4))
+    p3 = reg.plan(b, D(2020, 2, 3), enquiry_id=e2, end=D(2021, 1, 4))
+    reg.meeting(b, "icpc", held=D(2020, 2, 3), enquiry_id=e2)
+    reg.meeting(b, "rcpc_first", held=D(2020, 5, 4), plan_id=p3, enquiry_id=e2)
+    reg.meeting(b, "lac_review", held=D(2023, 11, 28))
+
+    _compare(db, as_of)
+    with db.session() as s:
+        fast = load_case_data(
+            s,
+            as_of=as_of,
+            open_only=True,
+            held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
+        )
+    cp = fast.statuses[a].cp
+    assert cp.next_due.sequence == 5  # four reviews on the open plan's episode so far
+    assert [c.held for c in cp.conferences if c.sequence > 0] == [D(2024, 4, 2)]
+    assert not [m for m in fast.meetings if m.child_id == b and m.process == "cp"]

@@ -191,3 +191,11 @@ def test_documents_and_exports_from_the_bundle(bundle) -> None:
         ran.append("export")
     # Before those branches land this checks nothing more; say so in the output.
     print(f"document commands run from the bundle: {ran or 'none yet'}")
+
+
+def test_pdf_renderer_is_bundled(bundle) -> None:
+    """PDFium renders the print preview and printing; it is a native library loaded by ctypes,
+    so PyInstaller must be told to carry it. The smoke check (above) renders a page with it."""
+    names = {p.name for p in bundle.internal.rglob("*pdfium*") if p.is_file()}
+    assert names & {"libpdfium.so", "pdfium.dll", "libpdfium.dylib"}, names
+    assert (bundle.internal / "pypdfium2_raw" / "version.json").is_file()

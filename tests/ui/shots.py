@@ -36,6 +36,36 @@ def take(out: Path, window, qapp) -> list[Path]:
     return files
 
 
+def preview_shot(out: Path, db, qapp, as_of) -> Path:
+    """The print preview of the packs for the week of ``as_of``, its pages drawn."""
+    import datetime as dt
+    import time
+
+    from reviewdesk import reports
+    from ui.print_preview import PrintPreview
+
+    out.mkdir(parents=True, exist_ok=True)
+    week = as_of - dt.timedelta(days=as_of.weekday())
+    pdf = out / "print-preview.pdf"
+    with db.session() as s:
+        reports.build_packs(s, week=week, as_of=as_of, out=pdf, invariant=True)
+    preview = PrintPreview(pdf, f"Packs for the week of {week:%d-%m-%Y}")
+    preview.resize(1000, 800)
+    preview.show()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (preview.pages and 0 in preview.strip.images):
+        qapp.processEvents()
+        time.sleep(0.01)
+    for _ in range(3):
+        qapp.processEvents()
+    preview.statusBar().clearMessage()  # a tool tip of the button under the offscreen cursor
+    path = out / "print-preview.png"
+    preview.grab().save(str(path))
+    preview.close()
+    pdf.unlink()
+    return path
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import argparse
@@ -93,7 +123,8 @@ def main(argv: list[str]) -> int:
     recording.show()
     app.processEvents()
     recording.grab().save(str(out / "recording.png"))
-    print("\n".join(str(f) for f in [*files, out / "booking.png", out / "recording.png"]))
+    preview = preview_shot(out, db, app, ctx.as_of)
+    print("\n".join(str(f) for f in [*files, out / "booking.png", out / "recording.png", preview]))
     window.close()
     db.dispose()
     return 0

@@ -1,6 +1,6 @@
 """Documents are written off the UI thread by ``reviewdesk.reports`` and opened in the
-system viewer. The reports part is another engineer's; a stand-in with its documented
-signatures is used here."""
+print preview. Most tests use a stand-in for the reports part with its documented
+signatures; the preview itself is tested in test_print_preview.py."""
 
 from __future__ import annotations
 
@@ -8,18 +8,46 @@ import datetime as dt
 import threading
 from types import SimpleNamespace
 
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
 import ui.documents as documents
+from ui.print_preview import open_previews
 
 
-def test_weekly_schedule_is_written_in_the_background_and_opened(
+def _tiny_pdf(out, text: str, pages: int = 1) -> int:
+    canvas = Canvas(str(out))
+    for n in range(pages):
+        canvas.drawString(72, 720, f"{text} {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    return pages
+
+
+@pytest.fixture(autouse=True)
+def _close_previews():
+    yield
+    for preview in open_previews():
+        preview.close()
+
+
+def _wait_for_preview(qtbot, recorder, count: int = 1):
+    qtbot.waitUntil(lambda: len(open_previews()) >= count or bool(recorder.errors), timeout=30000)
+    assert recorder.errors == []
+    preview = open_previews()[-1]
+    qtbot.waitUntil(lambda: preview.pages is not None or bool(recorder.errors), timeout=10000)
+    assert recorder.errors == []
+    return preview
+
+
+def test_weekly_schedule_is_written_in_the_background_and_previewed(
     window, qtbot, prompts_recorder, monkeypatch
 ) -> None:
     calls = []
 
     def build_weekly(session, *, week, out, as_of=None, invariant=False):
         calls.append((week, as_of, threading.current_thread()))
-        out.write_bytes(b"%PDF-1.4 weekly")
-        return 1
+        return _tiny_pdf(out, "weekly", pages=2)
 
     monkeypatch.setattr(
         documents, "reports_module", lambda: SimpleNamespace(build_weekly=build_weekly)
@@ -27,18 +55,22 @@ def test_weekly_schedule_is_written_in_the_background_and_opened(
     window.show_page(2)
     window.diary.next_button.click()
     window.print_document("weekly")
-    qtbot.waitUntil(lambda: bool(prompts_recorder.documents), timeout=5000)
+    preview = _wait_for_preview(qtbot, prompts_recorder)
     week, as_of, thread = calls[0]
     assert (week, as_of) == (dt.date(2024, 4, 15), dt.date(2024, 4, 10))
     assert thread is not threading.main_thread()
-    path = prompts_recorder.documents[0]
-    assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
+    assert preview.windowTitle() == "Weekly schedule 15-04-2024 — print preview"
+    assert preview.path.suffix == ".pdf" and len(preview.pages) == 2
+    preview.open_action.trigger()  # the system viewer is still a button away
+    assert prompts_recorder.documents == [preview.path]
 
 
 def test_pack_for_the_selected_meeting(window, qtbot, prompts_recorder, sample, monkeypatch):
+    made = []
+
     def build_pack(session, meeting_id, *, as_of, out, invariant=False):
-        out.write_bytes(f"%PDF pack {meeting_id}".encode())
-        return 2
+        made.append(meeting_id)
+        return _tiny_pdf(out, f"pack {meeting_id}")
 
     monkeypatch.setattr(documents, "reports_module", lambda: SimpleNamespace(build_pack=build_pack))
     window.open_child(sample["zoe"])
@@ -46,8 +78,9 @@ def test_pack_for_the_selected_meeting(window, qtbot, prompts_recorder, sample, 
     assert not page.pack_button.isEnabled()
     page.table.selectRow(0)
     page.pack_button.click()
-    qtbot.waitUntil(lambda: bool(prompts_recorder.documents), timeout=5000)
-    assert prompts_recorder.documents[0].read_bytes() == f"%PDF pack {sample['zoe_first']}".encode()
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    assert made == [sample["zoe_first"]]
+    assert preview.windowTitle() == f"Pack for meeting {sample['zoe_first']} — print preview"
 
 
 def test_a_failing_document_gives_a_friendly_message(window, qtbot, prompts_recorder, monkeypatch):
@@ -107,11 +140,10 @@ def test_real_documents_from_the_reports_part(window, qtbot, prompts_recorder, s
 
     window.show_page(2)  # the diary's week: Mon 08/04/2024
     window.print_document("weekly")
-    qtbot.waitUntil(
-        lambda: bool(prompts_recorder.documents or prompts_recorder.errors), timeout=30000
-    )
-    assert prompts_recorder.errors == []
-    weekly = PdfReader(str(prompts_recorder.documents[0]))
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    weekly = PdfReader(str(preview.path))
+    assert len(preview.pages) == len(weekly.pages)
+    assert all(size.landscape for size in preview.pages.sizes)
     text = "".join(page.extract_text() for page in weekly.pages)
     assert "Zoë Ó Briain" in text and "Siân Llewelyn" in text
 
@@ -119,11 +151,9 @@ def test_real_documents_from_the_reports_part(window, qtbot, prompts_recorder, s
     page = window.cases.child
     page.table.selectRow(0)
     page.pack_button.click()
-    qtbot.waitUntil(
-        lambda: len(prompts_recorder.documents) == 2 or bool(prompts_recorder.errors), timeout=30000
-    )
-    assert prompts_recorder.errors == []
-    pack = PdfReader(str(prompts_recorder.documents[1]))
+    pack_preview = _wait_for_preview(qtbot, prompts_recorder, count=2)
+    pack = PdfReader(str(pack_preview.path))
+    assert not pack_preview.pages.sizes[0].landscape
     assert "Zoë Ó Briain" in "".join(p.extract_text() for p in pack.pages)
 
 

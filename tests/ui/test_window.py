@@ -168,8 +168,8 @@ def test_settings_save_and_closure_days_change_the_calendar(window, qtbot, ctx) 
     page.closure_text.setText("Staff training day")
     page.add_closure.click()
     assert not window.ctx.calendar.is_working_day(day)
-    assert page.rules.rowCount() > 5  # the rules in force, with their sources
-    assert page.rules.item(0, 2).text()
+    assert page.rules_model.rowCount() > 5  # the rules in force, with their sources
+    assert page.rules_model.entries[0].shipped_source
 
 
 @pytest.mark.parametrize(
@@ -352,12 +352,9 @@ def test_council_rules_file_overrides_and_is_shown_with_its_source(
     prompts_recorder.file_answer = str(good)
     page.load_rules.click()
     assert window.ctx.rules.get("lac.review.minutes").amount == 15
-    rows = {
-        page.rules.item(r, 0).text(): (page.rules.item(r, 2).text(), page.rules.item(r, 3).text())
-        for r in range(page.rules.rowCount())
-    }
-    source, origin = rows["Full review record (minutes) distributed"]
-    assert origin == "council" and source.startswith("local: Cyngor Sir")
+    rows = {e.rule.title: e for e in page.rules_model.entries}
+    entry = rows["Full review record (minutes) distributed"]
+    assert entry.status == "Council override" and entry.council_source.startswith("Cyngor Sir")
     assert "1 overridden by this council" in page.rules_note.text()
     page.clear_rules.click()
     assert window.ctx.rules.get("lac.review.minutes").amount == 20

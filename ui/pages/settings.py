@@ -4,10 +4,11 @@ caseload limits, targets, and the database in use. Only administrators can chang
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -20,23 +21,50 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
 from reviewdesk.conventions import COUNTING_CONVENTIONS
-from reviewdesk.errors import InvalidInput
-from reviewdesk.rules import default_rules, with_overrides
+from reviewdesk.errors import ReviewdeskError
+from reviewdesk.rule_overrides import (
+    RuleEntry,
+    override_history,
+    overrides_from_toml,
+    overrides_to_toml,
+    rule_entries,
+    save_overrides,
+    stored_overrides,
+    value_text,
+)
+from reviewdesk.rule_overrides import reset_rule as reset_one_rule
+from reviewdesk.rules import default_rules
 from reviewdesk.storage.models import ClosureDay
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
 from ui.dialogs import date_edit, from_qdate
+from ui.dialogs.rule_edit import RuleEditDialog
+from ui.models.rules_model import RulesFilter, RulesModel
+from ui.models.rules_model import column as rule_column
 from ui.pages import Page, label
 from ui.pages.workload import DEFAULT_RANGE, caseload_range
 from ui.prompts import prompts
+
+#: Starting widths of the rules table's columns (people can drag them).
+RULE_COLUMN_WIDTHS = {
+    "title": 270,
+    "status": 125,
+    "value": 140,
+    "counted": 190,
+    "shipped_value": 130,
+    "shipped_source": 380,
+    "council_source": 300,
+    "changed": 170,
+    "basis": 100,
+    "process": 60,
+}
 
 
 def regions() -> tuple[str, ...]:
@@ -116,34 +144,7 @@ class SettingsPage(Page):
         closure_layout.addWidget(self.closures)
         closure_layout.addLayout(closure_row)
 
-        rules = QGroupBox("Timescales (rules) and their sources")
-        self.rules = QTableWidget(0, 4)
-        self.rules.setAccessibleName("Timescale rules and their sources")
-        self.rules.setHorizontalHeaderLabels(["Rule", "Timescale", "Source", "From"])
-        self.rules.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.rules.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 330), (1, 330), (3, 80)):
-            self.rules.setColumnWidth(column, width)
-        self.rules.setWordWrap(False)
-        self.rules.verticalHeader().setVisible(False)
-        self.rules.setMinimumHeight(480)
-        self.rules_note = label("", "hint", wrap=True)
-        self.load_rules = QPushButton("Load the council's rules file…")
-        self.load_rules.setAccessibleName("Load the council's rule overrides from a TOML file")
-        self.load_rules.clicked.connect(self._load_overrides)
-        self.clear_rules = QPushButton("Remove the council's rules")
-        self.clear_rules.setAccessibleName("Remove the council's rule overrides")
-        self.clear_rules.clicked.connect(self._clear_overrides)
-        rules_bar = QHBoxLayout()
-        rules_bar.addWidget(self.rules_note, 1)
-        rules_bar.addWidget(self.load_rules)
-        rules_bar.addWidget(self.clear_rules)
-        rules_layout = QVBoxLayout(rules)
-        rules_layout.addLayout(rules_bar)
-        rules_layout.addWidget(self.rules)
+        rules = self._build_rules_box()
 
         database = QGroupBox("Database")
         self.db_current = label("", None, wrap=True)
@@ -219,6 +220,84 @@ class SettingsPage(Page):
             self.clear_rules,
         ):
             widget.setEnabled(editable)
+        self._rule_selection_changed()
+
+    def _build_rules_box(self) -> QGroupBox:
+        """The rules in force: a sortable, filterable table; change or reset one rule, load
+        or export the council's overrides, or remove them all."""
+        box = QGroupBox("Timescales (rules) and their sources")
+        self.rules_model = RulesModel(self)
+        self.rules_proxy = RulesFilter(self)
+        self.rules_proxy.setSourceModel(self.rules_model)
+        self.rules = QTableView()
+        self.rules.setModel(self.rules_proxy)
+        self.rules.setAccessibleName("Timescale rules and their sources")
+        self.rules.setSortingEnabled(True)
+        self.rules.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the rules file's order
+        self.rules.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.rules.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.rules.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.rules.setWordWrap(False)
+        self.rules.setAlternatingRowColors(True)
+        self.rules.verticalHeader().setVisible(False)
+        self.rules.setMinimumHeight(480)
+        header = self.rules.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for key, width in RULE_COLUMN_WIDTHS.items():
+            self.rules.setColumnWidth(rule_column(key), width)
+        self.rules.doubleClicked.connect(lambda _index: self.edit_rule())
+        edit_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.rules)
+        edit_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        edit_key.activated.connect(self.edit_rule)
+        self.rules.selectionModel().selectionChanged.connect(self._rule_selection_changed)
+
+        self.rules_search = QLineEdit()
+        self.rules_search.setPlaceholderText("Find a rule: title, id, value or source")
+        self.rules_search.setAccessibleName("Find a rule")
+        self.rules_search.setClearButtonEnabled(True)
+        self.rules_search.textChanged.connect(self.rules_proxy.set_text)
+        self.only_overridden = QCheckBox("Only the council's changes")
+        self.only_overridden.setAccessibleName("Show only the rules the council changed")
+        self.only_overridden.toggled.connect(self.rules_proxy.set_only_overridden)
+        self.edit_rule_button = QPushButton("Change this rule…")
+        self.edit_rule_button.setAccessibleName("Change the selected rule")
+        self.edit_rule_button.clicked.connect(self.edit_rule)
+        self.reset_rule_button = QPushButton("Back to the shipped rule")
+        self.reset_rule_button.setAccessibleName("Put the selected rule back to the shipped one")
+        self.reset_rule_button.clicked.connect(self.reset_rule)
+        find_bar = QHBoxLayout()
+        find_bar.addWidget(self.rules_search, 1)
+        find_bar.addWidget(self.only_overridden)
+        find_bar.addWidget(self.edit_rule_button)
+        find_bar.addWidget(self.reset_rule_button)
+
+        self.rules_note = label("", "hint", wrap=True)
+        self.load_rules = QPushButton("Load the council's rules file…")
+        self.load_rules.setAccessibleName("Load the council's rule overrides from a TOML file")
+        self.load_rules.clicked.connect(self._load_overrides)
+        self.export_rules = QPushButton("Export the council's rules…")
+        self.export_rules.setAccessibleName("Export the council's rule overrides to a TOML file")
+        self.export_rules.clicked.connect(self.export_overrides)
+        self.clear_rules = QPushButton("Remove the council's rules")
+        self.clear_rules.setAccessibleName("Remove the council's rule overrides")
+        self.clear_rules.clicked.connect(self._clear_overrides)
+        file_bar = QHBoxLayout()
+        file_bar.addWidget(self.rules_note, 1)
+        file_bar.addWidget(self.load_rules)
+        file_bar.addWidget(self.export_rules)
+        file_bar.addWidget(self.clear_rules)
+
+        self.rule_details = label("", None, wrap=True)
+        self.rule_details.setAccessibleName("The selected rule and its sources")
+        self.rule_details.setTextFormat(Qt.TextFormat.RichText)
+
+        layout = QVBoxLayout(box)
+        layout.addLayout(find_bar)
+        layout.addWidget(self.rules)
+        layout.addWidget(self.rule_details)
+        layout.addLayout(file_bar)
+        return box
 
     # --- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -251,29 +330,132 @@ class SettingsPage(Page):
             self.closures.addItem(item)
 
     def _load_rules(self) -> None:
-        rules = list(self.ctx.rules or [])
-        self.rules.setRowCount(len(rules))
-        for r, rule in enumerate(rules):
-            origin = "council" if rule.origin == "settings" else "shipped"
-            values = (
-                rule.title,
-                rule.describe() if rule.enabled else "switched off",
-                f"{rule.basis}: {rule.source}",
-                origin,
-            )
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setToolTip(f"{rule.id}: {value}")
-                self.rules.setItem(r, c, item)
-        overrides = setting(self.ctx.db, "rule_overrides", []) or []
+        selected = self.selected_rule()
+        with self.ctx.db.session() as s:
+            history = override_history(s)
+            overrides = stored_overrides(s)
+        self.rules_model.set_entries(rule_entries(self.ctx.rules or default_rules(), history))
+        self._overrides = overrides
+        if selected is not None:
+            self.select_rule(selected.rule.id)
+        self._rule_selection_changed()
+        count = sum(1 for e in self.rules_model.entries if e.overridden)
         self.rules_note.setText(
-            f"{len(rules)} rules in force. "
+            f"{len(self.rules_model.entries)} rules in force. "
             + (
-                f"{len(overrides)} overridden by this council (shown with their origin)."
-                if overrides
+                f"{count} overridden by this council (in bold, marked “Council override”)."
+                if count
                 else "No council overrides: the shipped rules apply."
             )
         )
+
+    # --- one rule -------------------------------------------------------------------------
+    def selected_rule(self) -> RuleEntry | None:
+        if not hasattr(self, "rules_model"):
+            return None
+        rows = self.rules.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.rules_model.entry(self.rules_proxy.mapToSource(rows[0]).row())
+
+    def select_rule(self, rule_id: str) -> bool:
+        """Select a rule's row (clearing the search if it hides it); False if not in force."""
+        row = self.rules_model.row_of(rule_id)
+        if row < 0:
+            return False
+        index = self.rules_proxy.mapFromSource(self.rules_model.index(row, 0))
+        if not index.isValid():
+            self.rules_search.clear()
+            self.only_overridden.setChecked(False)
+            index = self.rules_proxy.mapFromSource(self.rules_model.index(row, 0))
+        self.rules.selectRow(index.row())
+        self.rules.scrollTo(index)
+        return True
+
+    def _rule_selection_changed(self, *_args) -> None:
+        if not hasattr(self, "reset_rule_button"):
+            return
+        entry = self.selected_rule()
+        editable = self.ctx.can_edit_settings
+        self.rule_details.setText(
+            self.rules_model.details(entry)
+            if entry is not None
+            else "Select a rule to see it in full" + (" and change it." if editable else ".")
+        )
+        self.edit_rule_button.setEnabled(editable and entry is not None)
+        self.reset_rule_button.setEnabled(editable and entry is not None and entry.overridden)
+        self.reset_rule_button.setText(
+            "Remove the council's rule"
+            if entry is not None and entry.overridden and entry.shipped is None
+            else "Back to the shipped rule"
+        )
+        has_overrides = bool(getattr(self, "_overrides", None))
+        self.export_rules.setEnabled(has_overrides)
+        self.clear_rules.setEnabled(editable and has_overrides)
+
+    def edit_rule(self) -> None:
+        """Open the selected rule in the change dialog (administrators only)."""
+        entry = self.selected_rule()
+        if entry is None or not self.ctx.can_edit_settings:
+            return
+        dialog = RuleEditDialog(self.ctx, entry, parent=self)
+        if prompts().run_dialog(dialog):
+            self._rules_changed(f"“{entry.rule.title}” changed.")
+
+    def reset_rule(self) -> None:
+        entry = self.selected_rule()
+        if entry is None or not self.ctx.can_edit_settings or not entry.overridden:
+            return
+        if entry.shipped is None:
+            question = f"Remove the council's own rule “{entry.rule.title}” ({entry.rule.id})?"
+        else:
+            question = (
+                f"Put “{entry.rule.title}” back to the shipped rule "
+                f"({entry.shipped.describe()})? The council's "
+                f"change ({value_text(entry.rule)}: {entry.council_source}) is removed."
+            )
+        if not prompts().confirm(self, question):
+            return
+        try:
+            with self.ctx.db.session() as s:
+                reset_one_rule(s, entry.rule.id, role=self.ctx.role)
+        except ReviewdeskError as exc:
+            prompts().error(self, str(exc))
+            return
+        self._rules_changed(f"“{entry.rule.title}” is back to the shipped rule.")
+
+    def export_overrides(self) -> None:
+        """Save the council's overrides as a rules file it can keep (and load again)."""
+        with self.ctx.db.session() as s:
+            overrides = stored_overrides(s)
+            history = override_history(s)
+        if not overrides:
+            prompts().info(self, "The council has no rule overrides to export.")
+            return
+        path = prompts().save_file(
+            self, "Export the council's rules", "council-rules.toml", "Rules (*.toml)"
+        )
+        if not path:
+            return
+        text = overrides_to_toml(overrides, council=self.ctx.council_name(), history=history)
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            prompts().error(self, f"{path}: cannot save the rules file ({exc.strerror or exc})")
+            return
+        prompts().info(self, f"{len(overrides)} council rules saved to {path}")
+
+    def _rules_changed(self, message: str = "") -> None:
+        """The rules in force changed: reload them here, then tell the window (due dates
+        on every page are worked out again)."""
+        self.ctx.reload_calendar()
+        self._load_rules()
+        self.calendar_changed.emit()
+        window = self.window()
+        status = getattr(window, "statusBar", None)
+        if message and callable(status):
+            status().showMessage(message, 8000)
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:
@@ -322,31 +504,36 @@ class SettingsPage(Page):
     def _load_overrides(self) -> None:
         """Replace the council's rule overrides with the [[rule]] tables of a TOML file; the
         file is checked in full first (every rule names its source)."""
+        if not self.ctx.can_edit_settings:
+            return
         path = prompts().open_file(self, "Choose the council's rules file", "Rules (*.toml)")
         if not path:
             return
         try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-            entries = data.get("rule", [])
-            if not isinstance(entries, list) or not entries:
-                raise InvalidInput(f"{path}: no [[rule]] tables in the file")
-            with_overrides(default_rules(), entries, origin="settings")
-        except tomllib.TOMLDecodeError as exc:
-            prompts().error(self, f"{path}: not a valid rules file ({exc})")
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+            entries = overrides_from_toml(text, path)
+            with self.ctx.db.session() as s:
+                save_overrides(s, entries, role=self.ctx.role)
+        except (OSError, UnicodeDecodeError) as exc:
+            prompts().error(self, f"{path}: cannot read the rules file ({exc})")
             return
-        except (OSError, InvalidInput) as exc:
+        except ReviewdeskError as exc:
             prompts().error(self, str(exc))
             return
-        save_setting(self.ctx.db, "rule_overrides", entries)
-        self.calendar_changed.emit()
-        self._load_rules()
+        self._rules_changed(f"{len(entries)} council rules loaded from {path}")
 
     def _clear_overrides(self) -> None:
+        if not self.ctx.can_edit_settings:
+            return
         if prompts().confirm(self, "Go back to the shipped rules, removing the council's own?"):
-            save_setting(self.ctx.db, "rule_overrides", [])
-            self.calendar_changed.emit()
-            self._load_rules()
+            try:
+                with self.ctx.db.session() as s:
+                    save_overrides(s, [], role=self.ctx.role)
+            except ReviewdeskError as exc:
+                prompts().error(self, str(exc))
+                return
+            self._rules_changed("The shipped rules apply again.")
 
     def _save_database(self) -> None:
         QSettings().setValue("database/target", self.db_next.text().strip())

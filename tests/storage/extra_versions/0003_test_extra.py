@@ -1,7 +1,7 @@
 """Test-only migration: proves an older database is upgraded (and backed up) at start-up.
 
-Revision ID: 0002_test
-Revises: 0001
+Revision ID: 0003_test
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_test"
-down_revision = "0001"
+revision = "0003_test"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,380 @@
+"""A council's rule overrides, one rule at a time: described in words, edited, reset, exported.
+
+The overrides live in the ``rule_overrides`` setting as a list of rule tables, exactly as in
+a rules file (`reviewdesk.rules`). An edit builds a whole table from the rule in force with
+the changed fields and the council's own source (required: timescales are data carrying
+their source), and every change is checked by the same code that checks rules files, so a
+bad value is refused with a message naming the rule, the field and the value.
+
+Who changed an override and when comes from the audit trail of that setting; nothing extra
+is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reviewdesk.codes import Role
+from reviewdesk.errors import InvalidInput
+from reviewdesk.rules import (
+    EVENTS,
+    REQUIRED,
+    Rule,
+    RuleSet,
+    default_rules,
+    with_overrides,
+)
+from reviewdesk.settings import get_setting, set_setting
+from reviewdesk.storage.audit import list_audit
+from reviewdesk.storage.locking import local_time
+from reviewdesk.storage.users import Action, require
+
+#: The origin `with_overrides` gives rules kept in the settings (what marks an override).
+SETTINGS_ORIGIN = "settings"
+SETTING_KEY = "rule_overrides"
+
+PROCESS_WORDS = {"lac": "Looked-after children", "cp": "Child protection"}
+BASIS_WORDS = {"statutory": "statutory", "local": "local practice"}
+
+#: Keep ``sooner_of`` as it is (the default of `override_table`).
+KEEP: Any = object()
+
+
+# --- words ---------------------------------------------------------------------------------
+def value_text(rule: Rule) -> str:
+    """The timescale's value with its unit: '20 working days', '3 months', or with a second
+    limit '20 working days or 4 weeks, whichever is sooner'."""
+    text = rule.limit.describe()
+    if rule.sooner_of is not None:
+        text += f" or {rule.sooner_of.describe()}, whichever is sooner"
+    return text
+
+
+def counted_text(rule: Rule) -> str:
+    """What the value is counted from: 'after the child became looked after'."""
+    return f"{rule.direction} {EVENTS[rule.from_event]}"
+
+
+def describe_rule(rule: Rule) -> str:
+    """The rule in words: 'First review: 20 working days after became looked after'."""
+    text = f"{rule.title}: {rule.describe()}"
+    if not rule.enabled:
+        text += " (switched off)"
+    return text
+
+
+# --- tables --------------------------------------------------------------------------------
+def rule_table(rule: Rule) -> dict[str, Any]:
+    """A rule as the table a rules file (or the setting) holds."""
+    table: dict[str, Any] = {
+        "id": rule.id,
+        "process": rule.process,
+        "times": rule.times,
+    }
+    if rule.meetings:
+        table["meetings"] = list(rule.meetings)
+    table.update(
+        {
+            "from": rule.from_event,
+            "amount": rule.amount,
+            "unit": rule.unit,
+            "direction": rule.direction,
+        }
+    )
+    if rule.sooner_of is not None:
+        table["sooner_of"] = {"amount": rule.sooner_of.amount, "unit": rule.sooner_of.unit}
+    table.update({"basis": rule.basis, "title": rule.title, "source": rule.source})
+    if not rule.enabled:
+        table["enabled"] = False
+    return table
+
+
+def check_override(table: Mapping[str, Any], base: RuleSet | None = None) -> Rule:
+    """The rule a table gives once laid over ``base`` (the shipped rules), or InvalidInput."""
+    ruleset = with_overrides(base or default_rules(), [table], origin=SETTINGS_ORIGIN)
+    return ruleset.get(str(table["id"]).strip())
+
+
+def override_table(
+    rule: Rule,
+    *,
+    source: str,
+    amount: Any = KEEP,
+    unit: Any = KEEP,
+    sooner_of: Any = KEEP,
+    enabled: Any = KEEP,
+    basis: Any = KEEP,
+) -> dict[str, Any]:
+    """The override table for ``rule`` with the given fields changed, checked in full.
+
+    ``sooner_of`` is ``(amount, unit)`` or None for no second limit. ``source`` is the
+    council's source or reason for the change and is required. Values are passed as given
+    (not coerced) so the shared checker names a bad one: 'settings: rule "lac.review.first",
+    field amount: "1500" is not a whole number from 0 to 1000'.
+    """
+    table = rule_table(rule)
+    table["source"] = source.strip() if isinstance(source, str) else source
+    if amount is not KEEP:
+        table["amount"] = amount
+    if unit is not KEEP:
+        table["unit"] = unit
+    if basis is not KEEP:
+        table["basis"] = basis
+    if enabled is not KEEP:
+        if enabled:
+            table.pop("enabled", None)
+        else:
+            table["enabled"] = False
+    if sooner_of is not KEEP:
+        if sooner_of is None:
+            table.pop("sooner_of", None)
+        else:
+            sooner_amount, sooner_unit = sooner_of
+            table["sooner_of"] = {"amount": sooner_amount, "unit": sooner_unit}
+    check_override(table)
+    return table
+
+
+def with_override(overrides: Sequence[Mapping[str, Any]], table: Mapping[str, Any]) -> list:
+    """The overrides with ``table`` replacing the one of the same id (or added at the end)."""
+    result = [dict(t) for t in overrides]
+    for i, existing in enumerate(result):
+        if existing.get("id") == table["id"]:
+            result[i] = dict(table)
+            return result
+    result.append(dict(table))
+    return result
+
+
+def without_override(overrides: Sequence[Mapping[str, Any]], rule_id: str) -> list:
+    """The overrides without the one for ``rule_id``: that rule goes back to the shipped one.
+
+    InvalidInput when there is none, or when the council added the rule itself and other
+    rules need it (a required rule cannot be removed).
+    """
+    result = [dict(t) for t in overrides if t.get("id") != rule_id]
+    if len(result) == len(overrides):
+        raise InvalidInput(f'rule "{rule_id}": the council has not changed this rule')
+    return result
+
+
+# --- the setting ---------------------------------------------------------------------------
+def stored_overrides(session: Session) -> list[dict[str, Any]]:
+    return [dict(t) for t in get_setting(session, SETTING_KEY) or []]
+
+
+def save_overrides(
+    session: Session, overrides: Sequence[Mapping[str, Any]], *, role: Role | str | None = None
+) -> RuleSet:
+    """Check the whole list over the shipped rules, then store it (audited like every
+    setting). With ``role``, refuse unless that role may change settings. Returns the rules
+    now in force (before closure days and region, which `settings.working_context` adds)."""
+    if role is not None:
+        require(role, Action.MANAGE_SETTINGS)
+    tables = [dict(t) for t in overrides]
+    ruleset = with_overrides(default_rules(), tables, origin=SETTINGS_ORIGIN)
+    set_setting(session, SETTING_KEY, tables)  # a new list, so the change is seen and audited
+    return ruleset
+
+
+def set_rule(
+    session: Session,
+    rule_id: str,
+    *,
+    source: str,
+    role: Role | str | None = None,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Override one rule in force (``changes`` as for `override_table`) and store it."""
+    overrides = stored_overrides(session)
+    ruleset = with_overrides(default_rules(), overrides) if overrides else default_rules()
+    if rule_id not in ruleset:
+        known = ", ".join(r.id for r in ruleset)
+        raise InvalidInput(f'rule "{rule_id}" is not a rule in force (known: {known})')
+    table = override_table(ruleset.get(rule_id), source=source, **changes)
+    save_overrides(session, with_override(overrides, table), role=role)
+    return table
+
+
+def reset_rule(session: Session, rule_id: str, *, role: Role | str | None = None) -> None:
+    """Put one rule back to the shipped value (remove the council's override)."""
+    overrides = without_override(stored_overrides(session), rule_id)
+    save_overrides(session, overrides, role=role)
+
+
+@dataclass(frozen=True)
+class OverrideChange:
+    """Who last changed a rule's override, and when (UTC), from the audit trail."""
+
+    username: str
+    at: dt.datetime
+
+
+def _tables_by_id(value: Any) -> dict[str, Any]:
+    tables = value.get("value") if isinstance(value, Mapping) else None
+    if not isinstance(tables, list):
+        return {}
+    return {t.get("id"): t for t in tables if isinstance(t, Mapping)}
+
+
+def override_history(session: Session) -> dict[str, OverrideChange]:
+    """For each rule overridden now, the last audited change to its override (if any)."""
+    entries = list_audit(session, limit=None, table="setting", record_id=SETTING_KEY)
+    changes: dict[str, OverrideChange] = {}
+    for entry in reversed(entries):  # oldest first
+        before = _tables_by_id(entry.before)
+        after = _tables_by_id(entry.after)
+        for rule_id in set(before) | set(after):
+            if before.get(rule_id) == after.get(rule_id):
+                continue
+            if rule_id in after:
+                changes[rule_id] = OverrideChange(entry.username, entry.at)
+            else:
+                changes.pop(rule_id, None)
+    current = {t.get("id") for t in stored_overrides(session)}
+    return {k: v for k, v in changes.items() if k in current}
+
+
+# --- what the settings page shows ----------------------------------------------------------
+@dataclass(frozen=True)
+class RuleEntry:
+    """One row of the rules table: the rule in force, the shipped one, and who changed it."""
+
+    rule: Rule
+    shipped: Rule | None
+    change: OverrideChange | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """The council changed (or added) this rule."""
+        return self.rule.origin == SETTINGS_ORIGIN
+
+    @property
+    def status(self) -> str:
+        if not self.overridden:
+            return "Shipped"
+        return "Council override" if self.shipped is not None else "Council's own rule"
+
+    @property
+    def shipped_source(self) -> str:
+        return self.shipped.source if self.shipped is not None else ""
+
+    @property
+    def council_source(self) -> str:
+        return self.rule.source if self.overridden else ""
+
+    @property
+    def required(self) -> bool:
+        return self.rule.id in REQUIRED
+
+
+def rule_entries(
+    in_force: RuleSet,
+    history: Mapping[str, OverrideChange] | None = None,
+    shipped: RuleSet | None = None,
+) -> list[RuleEntry]:
+    """Every rule in force with its shipped counterpart and its last change."""
+    shipped = shipped or default_rules()
+    history = history or {}
+    return [
+        RuleEntry(
+            rule=rule,
+            shipped=shipped.rules.get(rule.id),
+            change=history.get(rule.id) if rule.origin == SETTINGS_ORIGIN else None,
+        )
+        for rule in in_force
+    ]
+
+
+# --- files ---------------------------------------------------------------------------------
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        for char, code in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+            escaped = escaped.replace(char, code)
+        escaped = "".join(c if 0x20 <= ord(c) != 0x7F else f"\\u{ord(c):04x}" for c in escaped)
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise InvalidInput(f"cannot write {value!r} to a rules file")
+
+
+def overrides_to_toml(
+    overrides: Iterable[Mapping[str, Any]],
+    *,
+    council: str = "",
+    history: Mapping[str, OverrideChange] | None = None,
+) -> str:
+    """The council's overrides as a rules file it can keep and load again (same fields as
+    `resources/rules/england.toml`); who changed each one and when goes in a comment."""
+    history = history or {}
+    name = f"{council}: rule overrides" if council else "Council rule overrides"
+    lines = [
+        "# Rule overrides exported from reviewdesk. Load this file again in Settings, or pass",
+        "# it to `reviewdesk rules --rules FILE`. Every rule names its source.",
+        "",
+        "[meta]",
+        f"name = {_toml_value(name)}",
+        "",
+    ]
+    for table in overrides:
+        change = history.get(table.get("id", ""))
+        if change is not None:
+            lines.append(f"# changed by {change.username} on {local_time(change.at):%d/%m/%Y}")
+        lines.append("[[rule]]")
+        for key, value in table.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def overrides_from_toml(text: str, origin: str) -> list[dict[str, Any]]:
+    """The [[rule]] tables of a council's rules file, checked in full over the shipped rules
+    (InvalidInput naming the file, rule, field and value when any is wrong)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{origin}: not a valid TOML rules file ({exc})") from None
+    entries = data.get("rule", [])
+    if not isinstance(entries, list) or not entries:
+        raise InvalidInput(f"{origin}: no [[rule]] tables in the file")
+    with_overrides(default_rules(), entries, origin=origin)
+    return [dict(e) for e in entries]
+
+
+__all__ = [
+    "KEEP",
+    "BASIS_WORDS",
+    "PROCESS_WORDS",
+    "SETTINGS_ORIGIN",
+    "OverrideChange",
+    "RuleEntry",
+    "check_override",
+    "counted_text",
+    "describe_rule",
+    "override_history",
+    "override_table",
+    "overrides_from_toml",
+    "overrides_to_toml",
+    "reset_rule",
+    "rule_entries",
+    "rule_table",
+    "save_overrides",
+    "set_rule",
+    "stored_overrides",
+    "value_text",
+    "with_override",
+    "without_override",
+]

@@ -1,0 +1,1 @@
+"""Rule overrides: editing one rule at a time, with its source."""
