@@ -12,6 +12,11 @@ Public API:
   open_only=False) -> dict[int, CaseStatus]`: child id to that child's status.
 - `load_case_data(...)`: the same, with the rows read (`CaseData`), for callers that go on to
   look at meetings, periods, plans or reports without reading them again.
+- `load_children_data(session, child_ids, *, as_of, rules=None, calendar=None) -> CaseData`:
+  the same for one child or a few, with the whole history, fast enough for every click (the
+  child's page and dialogs, through `reviewdesk.casedues`).
+- `with_held(data, held, *, as_of) -> CaseData`: the statuses again with some meetings taken
+  as held on given dates (nothing saved).
 - `CaseStatus`: the LAC and CP schedules, the next meeting due, and per meeting row its due
   date and whether it is (or, for a booked meeting, will be) in timescale.
 
@@ -39,12 +44,13 @@ import gc
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import bindparam
 
 from reviewdesk.codes import INITIAL_CONFERENCES, MeetingStatus, MeetingType, Process
 from reviewdesk.engine import (
@@ -225,6 +231,21 @@ MEETING_DETAIL_COLUMNS = (
 )
 
 
+#: Each period's first episode (start and legal status), for `_first_episode_status`. Only
+#: first episodes are read: ties on the start date come back together and the first row wins.
+_FIRST_EPISODE_START = (
+    select(func.min(Episode.start))
+    .where(Episode.period_id == PeriodOfCare.id)
+    .correlate(PeriodOfCare)
+    .scalar_subquery()
+)
+_EPISODE_SELECT = (
+    select(Episode.period_id, Episode.start, Episode.legal_status)
+    .join(PeriodOfCare, PeriodOfCare.id == Episode.period_id)
+    .where(Episode.start == _FIRST_EPISODE_START)
+)
+
+
 @cache
 def _row_type(names: tuple[str, ...]) -> type:
     return namedtuple("Row", names)  # noqa: PYI024 - plain, fast tuples
@@ -348,6 +369,28 @@ def _restrict(stmt, column, scope: list[int] | None):
     return stmt if scope is None else stmt.where(_in_list(column, scope))
 
 
+def _rules_and_calendar(
+    session: Session, rules: RuleSet | None, calendar: WorkingCalendar | None
+) -> tuple[RuleSet, WorkingCalendar]:
+    """The rules and calendar given, or those in force for this database."""
+    if rules is None or calendar is None:
+        ctx_rules, ctx_calendar = working_context(session)
+        rules = rules or ctx_rules
+        calendar = calendar or ctx_calendar
+    return rules, calendar
+
+
+def _first_episode_status(episodes: Iterable[Any]) -> dict[int, str | None]:
+    """Period id -> the legal status of its first episode, from (period_id, start,
+    legal_status) rows (`_EPISODE_SELECT`): the status the engine reads for the period."""
+    first_episode: dict[int, tuple[dt.date, str]] = {}
+    for period_id, start, status in episodes:
+        known = first_episode.get(period_id)
+        if known is None or start < known[0]:
+            first_episode[period_id] = (start, status)
+    return {pid: status for pid, (_, status) in first_episode.items()}
+
+
 def load_case_data(
     session: Session,
     *,
@@ -376,10 +419,7 @@ def load_case_data(
     ``details`` adds `MEETING_DETAIL_COLUMNS` (times, room, clerk, write-up dates) to the
     meeting rows, for callers that look at them (flags), in the same query.
     """
-    if rules is None or calendar is None:
-        ctx_rules, ctx_calendar = working_context(session)
-        rules = rules or ctx_rules
-        calendar = calendar or ctx_calendar
+    rules, calendar = _rules_and_calendar(session, rules, calendar)
     ids = None if child_ids is None else sorted(set(child_ids))
     scope = ids
     if open_only:
@@ -414,28 +454,12 @@ def load_case_data(
             cp_prior = _cp_prior_reviews(session, held_since, open_plan_ids)
         meetings = fetch_rows(session, _restrict(meeting_stmt, Meeting.child_id, scope))
 
-        # The first episode's legal status for each period read (only first episodes are
-        # read: ties on the start date come back together and the first row wins).
-        first_start = (
-            select(func.min(Episode.start))
-            .where(Episode.period_id == PeriodOfCare.id)
-            .correlate(PeriodOfCare)
-            .scalar_subquery()
-        )
-        episode_stmt = (
-            select(Episode.period_id, Episode.start, Episode.legal_status)
-            .join(PeriodOfCare, PeriodOfCare.id == Episode.period_id)
-            .where(Episode.start == first_start)
-        )
+        # The first episode's legal status for each period read.
+        episode_stmt = _EPISODE_SELECT
         if held_since is not None:
             episode_stmt = episode_stmt.where(_period_open(as_of))
         episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
-        first_episode: dict[int, tuple[dt.date, str]] = {}
-        for period_id, start, status in fetch_rows(session, episode_stmt):
-            known = first_episode.get(period_id)
-            if known is None or start < known[0]:
-                first_episode[period_id] = (start, status)
-        period_status = {pid: status for pid, (_, status) in first_episode.items()}
+        period_status = _first_episode_status(fetch_rows(session, episode_stmt))
         statuses = compute_statuses(
             children=children,
             periods=periods,
@@ -626,6 +650,110 @@ def load_case_statuses(
         child_ids=child_ids,
         open_only=open_only,
     ).statuses
+
+
+# --- one child, or a few: the per-child path ------------------------------------------------
+
+#: Up to this many children `load_children_data` reads with its own small statements; above
+#: it, as `load_case_data` does.
+FEW_CHILDREN = 500
+
+
+@cache
+def _few_children_selects() -> tuple[Any, ...]:
+    """The SELECTs of `load_children_data`: the columns `load_case_data` reads, for the
+    children in one expanding parameter ``ids``, in id order (as a table scan returns them).
+
+    Built once, so SQLAlchemy compiles each once per dialect and reuses it: a child's rows
+    cost a fraction of a millisecond, where `fetch_rows` (which writes the ids into the SQL,
+    right for one read of very many children) compiles every statement afresh.
+    """
+    ids = bindparam("ids", expanding=True)
+    return (
+        select(*_CHILD_COLUMNS).where(Child.id.in_(ids)).order_by(Child.id),
+        select(*_PERIOD_COLUMNS).where(PeriodOfCare.child_id.in_(ids)).order_by(PeriodOfCare.id),
+        select(*_ENQUIRY_COLUMNS).where(CpEnquiry.child_id.in_(ids)).order_by(CpEnquiry.id),
+        select(*_PLAN_COLUMNS).where(CpPlan.child_id.in_(ids)).order_by(CpPlan.id),
+        select(*_MEETING_COLUMNS).where(Meeting.child_id.in_(ids)).order_by(Meeting.id),
+        _EPISODE_SELECT.where(PeriodOfCare.child_id.in_(ids)).order_by(Episode.id),
+    )
+
+
+def load_children_data(
+    session: Session,
+    child_ids: Iterable[int],
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> CaseData:
+    """A few children's rows, with their whole history, and their statuses as of ``as_of``.
+
+    The per-child path (a child's page, the booking and recording dialogs): the same rows,
+    mapping and statuses as ``load_case_data(child_ids=...)``, read with statements compiled
+    once (a child takes about a millisecond). More than `FEW_CHILDREN` children are read by
+    `load_case_data`. Ids with no child get no status.
+    """
+    ids = sorted(set(child_ids))
+    if len(ids) > FEW_CHILDREN:
+        return load_case_data(session, as_of=as_of, rules=rules, calendar=calendar, child_ids=ids)
+    rules, calendar = _rules_and_calendar(session, rules, calendar)
+    conn = session.connection()
+    read = []
+    for stmt in _few_children_selects():
+        result = conn.execute(stmt, {"ids": ids})
+        row_type = _row_type(tuple(result.keys()))
+        read.append([row_type(*r) for r in result])
+    child_rows, periods, enquiries, plans, meetings, episodes = read
+    data = CaseData(
+        as_of=as_of,
+        rules=rules,
+        calendar=calendar,
+        children={r.id: r for r in child_rows},
+        periods=periods,
+        enquiries=enquiries,
+        plans=plans,
+        meetings=meetings,
+        statuses={},
+        period_status=_first_episode_status(episodes),
+        child_ids=ids,
+        scope=ids,
+    )
+    return _recomputed(data, meetings, as_of=as_of)
+
+
+def with_held(data: CaseData, held: Mapping[int, dt.date], *, as_of: dt.date) -> CaseData:
+    """The same rows with the meetings in ``held`` (id -> date) taken as held on those
+    dates, and the statuses computed again as of ``as_of``. Nothing is saved.
+
+    For "what if" questions, such as the next meeting's due date the recording dialog shows
+    before the outcome is saved. Needs the whole history (``data`` read without
+    ``held_since``); ids not among the rows read change nothing.
+    """
+    if data.held_since is not None:
+        raise ValueError("with_held needs the whole history (read without held_since)")
+    meetings = [
+        m._replace(status=_HELD, held_date=held[m.id]) if m.id in held else m for m in data.meetings
+    ]
+    return _recomputed(data, meetings, as_of=as_of)
+
+
+def _recomputed(data: CaseData, meetings: list[Any], *, as_of: dt.date) -> CaseData:
+    """``data`` with these meeting rows, and its children's statuses computed from its rows
+    as of ``as_of``."""
+    statuses = compute_statuses(
+        children=data.children,
+        periods=data.periods,
+        enquiries=data.enquiries,
+        plans=data.plans,
+        meetings=meetings,
+        period_status=data.period_status,
+        rules=data.rules,
+        calendar=data.calendar,
+        as_of=as_of,
+        open_only=data.open_only,
+    )
+    return replace(data, as_of=as_of, meetings=meetings, statuses=statuses)
 
 
 # --- building the engine's inputs -----------------------------------------------------------
