@@ -45,7 +45,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Time, and_, false, func, literal_column, or_, select, union
@@ -231,19 +231,19 @@ MEETING_DETAIL_COLUMNS = (
 )
 
 
-#: Each period's first episode (start and legal status), for `_first_episode_status`. Only
-#: first episodes are read: ties on the start date come back together and the first row wins.
-_FIRST_EPISODE_START = (
-    select(func.min(Episode.start))
+#: The legal status of a period's first episode (the earliest; of two on the same day, the
+#: first recorded): the status the engine reads for the period. Read with the period itself.
+_FIRST_STATUS = (
+    select(Episode.legal_status)
     .where(Episode.period_id == PeriodOfCare.id)
+    .order_by(Episode.start, Episode.id)
+    .limit(1)
     .correlate(PeriodOfCare)
     .scalar_subquery()
+    .label("first_status")
 )
-_EPISODE_SELECT = (
-    select(Episode.period_id, Episode.start, Episode.legal_status)
-    .join(PeriodOfCare, PeriodOfCare.id == Episode.period_id)
-    .where(Episode.start == _FIRST_EPISODE_START)
-)
+#: What `load_case_data` reads of a period of care.
+_PERIOD_SELECT = (*_PERIOD_COLUMNS, _FIRST_STATUS)
 
 
 @cache
@@ -271,11 +271,17 @@ def fetch_rows(session: Session, stmt) -> list[Any]:
     raw = conn.exec_driver_sql(str(compiled)).cursor.fetchall()
     if not raw:
         return []
-    # Column by column: one comprehension per date column, then one tuple per row.
+    make = partial(tuple.__new__, row_type)  # a named tuple from a plain one, all in C
+    if not fix:
+        return list(map(make, raw))
+    # Column by column. A register has a few thousand distinct dates among hundreds of
+    # thousands of values: each distinct text is parsed once, the rest is a dict lookup.
     values = list(zip(*raw, strict=True))
     for i, parse in fix:
-        values[i] = [parse(v) if v.__class__ is str else v for v in values[i]]
-    return list(map(row_type, *values))
+        column = values[i]
+        parsed = {v: parse(v) if v.__class__ is str else v for v in set(column)}
+        values[i] = map(parsed.__getitem__, column)
+    return list(map(make, zip(*values, strict=True)))
 
 
 @contextmanager
@@ -380,15 +386,9 @@ def _rules_and_calendar(
     return rules, calendar
 
 
-def _first_episode_status(episodes: Iterable[Any]) -> dict[int, str | None]:
-    """Period id -> the legal status of its first episode, from (period_id, start,
-    legal_status) rows (`_EPISODE_SELECT`): the status the engine reads for the period."""
-    first_episode: dict[int, tuple[dt.date, str]] = {}
-    for period_id, start, status in episodes:
-        known = first_episode.get(period_id)
-        if known is None or start < known[0]:
-            first_episode[period_id] = (start, status)
-    return {pid: status for pid, (_, status) in first_episode.items()}
+def _first_episode_status(periods: Iterable[Any]) -> dict[int, str | None]:
+    """Period id -> the legal status of its first episode (`_PERIOD_SELECT` rows)."""
+    return {p.id: p.first_status for p in periods}
 
 
 def load_case_data(
@@ -435,7 +435,7 @@ def load_case_data(
 
     with no_gc():
         children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
-        period_stmt = select(*_PERIOD_COLUMNS)
+        period_stmt = select(*_PERIOD_SELECT)
         if held_since is not None:
             period_stmt = period_stmt.where(_period_open(as_of))
         periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
@@ -454,12 +454,7 @@ def load_case_data(
             cp_prior = _cp_prior_reviews(session, held_since, open_plan_ids)
         meetings = fetch_rows(session, _restrict(meeting_stmt, Meeting.child_id, scope))
 
-        # The first episode's legal status for each period read.
-        episode_stmt = _EPISODE_SELECT
-        if held_since is not None:
-            episode_stmt = episode_stmt.where(_period_open(as_of))
-        episode_stmt = _restrict(episode_stmt, PeriodOfCare.child_id, scope)
-        period_status = _first_episode_status(fetch_rows(session, episode_stmt))
+        period_status = _first_episode_status(periods)
         statuses = compute_statuses(
             children=children,
             periods=periods,
@@ -671,11 +666,10 @@ def _few_children_selects() -> tuple[Any, ...]:
     ids = bindparam("ids", expanding=True)
     return (
         select(*_CHILD_COLUMNS).where(Child.id.in_(ids)).order_by(Child.id),
-        select(*_PERIOD_COLUMNS).where(PeriodOfCare.child_id.in_(ids)).order_by(PeriodOfCare.id),
+        select(*_PERIOD_SELECT).where(PeriodOfCare.child_id.in_(ids)).order_by(PeriodOfCare.id),
         select(*_ENQUIRY_COLUMNS).where(CpEnquiry.child_id.in_(ids)).order_by(CpEnquiry.id),
         select(*_PLAN_COLUMNS).where(CpPlan.child_id.in_(ids)).order_by(CpPlan.id),
         select(*_MEETING_COLUMNS).where(Meeting.child_id.in_(ids)).order_by(Meeting.id),
-        _EPISODE_SELECT.where(PeriodOfCare.child_id.in_(ids)).order_by(Episode.id),
     )
 
 
@@ -704,7 +698,7 @@ def load_children_data(
         result = conn.execute(stmt, {"ids": ids})
         row_type = _row_type(tuple(result.keys()))
         read.append([row_type(*r) for r in result])
-    child_rows, periods, enquiries, plans, meetings, episodes = read
+    child_rows, periods, enquiries, plans, meetings = read
     data = CaseData(
         as_of=as_of,
         rules=rules,
@@ -715,7 +709,7 @@ def load_children_data(
         plans=plans,
         meetings=meetings,
         statuses={},
-        period_status=_first_episode_status(episodes),
+        period_status=_first_episode_status(periods),
         child_ids=ids,
         scope=ids,
     )
@@ -959,13 +953,19 @@ def compute_statuses(
                 for p in child_periods
                 if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
             ]
-            held_from = min((p.start for p in child_periods), default=None)
+            if len(child_periods) == 1:  # nearly always
+                held_from = child_periods[0].start
+            else:
+                held_from = min((p.start for p in child_periods), default=None)
         if child_periods:
             prior = lac_prior.get(child_id) if lac_prior and open_only else None
             if prior is None:
                 inputs = [
                     PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
                 ]
+            elif len(child_periods) == 1:
+                p = child_periods[0]
+                inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)]
             else:
                 # The engine places every review from the earliest open period's start in it
                 # (the first of equal starts, as its sort is stable).
