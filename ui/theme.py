@@ -4,6 +4,7 @@ and the bundled stylesheet (which takes its colours from the palette)."""
 from __future__ import annotations
 
 import contextlib
+import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -28,7 +29,21 @@ def text_colour(name: str) -> QColor:
     return dark[name] if is_dark() else light
 
 
+#: Set to ``dark`` or ``light`` to force a scheme whatever the system says (screenshots,
+#: tests, or a user whose desktop reports no preference).
+THEME_VARIABLE = "REVIEWDESK_THEME"
+
+
+def forced_scheme() -> str | None:
+    """``"dark"`` or ``"light"`` when :data:`THEME_VARIABLE` forces one, else None."""
+    value = os.environ.get(THEME_VARIABLE, "").strip().lower()
+    return value if value in ("dark", "light") else None
+
+
 def is_dark() -> bool:
+    forced = forced_scheme()
+    if forced:
+        return forced == "dark"
     hints = QGuiApplication.styleHints()
     return hints.colorScheme() == Qt.ColorScheme.Dark
 
@@ -51,6 +66,10 @@ def dark_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.Mid, QColor(80, 80, 84))
     p.setColor(QPalette.ColorRole.Midlight, QColor(60, 60, 64))
     p.setColor(QPalette.ColorRole.Link, QColor(120, 170, 240))
+    p.setColor(QPalette.ColorRole.Dark, QColor(22, 22, 24))  # behind the print preview's pages
+    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
+    p.setColor(QPalette.ColorRole.Light, QColor(70, 70, 74))
+    p.setColor(QPalette.ColorRole.BrightText, QColor(255, 138, 128))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
     return p
@@ -60,14 +79,25 @@ def apply_theme(app: QApplication) -> None:
     """Fusion with the system scheme's palette and the bundled stylesheet; re-applied when the
     system switches between light and dark."""
     app.setStyle("Fusion")
-    _apply_palette(app)
-    with contextlib.suppress(OSError):  # the window still works with the plain style
-        app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
+    _apply_scheme(app)
     if not app.property("reviewdesk_theme_watch"):
         app.setProperty("reviewdesk_theme_watch", True)
         hints = QGuiApplication.styleHints()
-        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_scheme(app))
 
 
-def _apply_palette(app: QApplication) -> None:
-    app.setPalette(dark_palette() if is_dark() else app.style().standardPalette())
+def style_sheet(dark: bool) -> str:
+    """The bundled stylesheet; in the dark scheme followed by ``app-dark.qss``, which gives
+    the fixed accents (warnings, RAG words) shades that stay readable on a dark background."""
+    names = ("app.qss", "app-dark.qss") if dark else ("app.qss",)
+    parts = []
+    for name in names:
+        with contextlib.suppress(OSError):  # the window still works with the plain style
+            parts.append(resource("style", name).read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def _apply_scheme(app: QApplication) -> None:
+    dark = is_dark()
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    app.setStyleSheet(style_sheet(dark))
