@@ -15,6 +15,7 @@ from reviewdesk.paths import resource
 #: Fixed accents (readable on light and dark backgrounds).
 RED = QColor("#c62828")
 AMBER = QColor("#ef8f00")
+AMBER_TEXT = QColor("#8a5300")
 GREEN = QColor("#2e7d32")
 CLASH_LIGHT = QColor("#fde2e1")
 CLASH_DARK = QColor("#5c2320")
@@ -24,8 +25,9 @@ CLOSED_DARK = QColor("#3a3a3a")
 
 def text_colour(name: str) -> QColor:
     """A RAG colour for text, lighter on a dark background so it stays readable."""
-    light = {"red": RED, "amber": AMBER, "green": GREEN}[name]
-    dark = {"red": QColor("#ef5350"), "amber": QColor("#ffb74d"), "green": QColor("#66bb6a")}
+    # The amber of the tiles and chart is too pale for text on white (2.4:1): a darker shade.
+    light = {"red": RED, "amber": AMBER_TEXT, "green": GREEN}[name]
+    dark = {"red": QColor("#ff8a80"), "amber": QColor("#ffb74d"), "green": QColor("#81c784")}
     return dark[name] if is_dark() else light
 
 
