@@ -51,7 +51,7 @@ def preview_shot(out: Path, db, qapp, as_of) -> Path:
     pdf = out / "print-preview.pdf"
     with db.session() as s:
         reports.build_packs(s, week=week, as_of=as_of, out=pdf, invariant=True)
-    preview = PrintPreview(pdf, f"Packs for the week of {week:%d-%m-%Y}")
+    preview = PrintPreview(pdf, f"Packs for the week of {week:%d/%m/%Y}")
     preview.resize(1000, 800)
     preview.show()
     deadline = time.monotonic() + 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QWidget
 
@@ -195,3 +195,79 @@ def test_overridden_rule_marked_in_words_and_readable(scheme, overrides, window,
     assert marked, "the overridden rules say so in words"
     assert _cell_problems(view, rows=model.rowCount()) == []
     assert _label_problems(window, qapp) == []
+
+
+def test_dialogs_readable(scheme, ctx, qtbot, qapp, sample, prompts_recorder) -> None:
+    """Booking (with its warning), recording (with its timescale line) and the rule editor
+    with a refused value (its red message)."""
+    from reviewdesk import queries
+    from reviewdesk.rule_overrides import rule_entries
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.recording import RecordingDialog
+    from ui.dialogs.rule_edit import RuleEditDialog
+    from ui.duedates import due_items
+
+    with ctx.db.session() as s:
+        detail = queries.child_detail(s, sample["zoe"])
+    entry = next(e for e in rule_entries(ctx.rules) if e.rule.id == "lac.review.first")
+    dues = due_items(ctx, detail)
+    meeting = next(m for m in detail.meetings if m.id == sample["zoe_first"])
+    rule_dialog = RuleEditDialog(ctx, entry)
+    rule_dialog.amount.setValue(1500)
+    dialogs = {
+        "booking": BookingDialog(ctx, detail, dues=dues),
+        "recording": RecordingDialog(ctx, detail, meeting, dues=dues),
+        "rule": rule_dialog,
+    }
+    problems = {}
+    for name, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        problems[name] = _label_problems(dialog, qapp)
+    warnings = [
+        label
+        for label in rule_dialog.findChildren(QLabel)
+        if label.property("role") == "warning" and label.isVisible() and label.text()
+    ]
+    assert warnings, "the refused value is explained in the dialog"
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_print_preview_readable(scheme, ctx, qtbot, qapp, sample, tmp_path) -> None:
+    """The toolbar and status bar read well; the pages stand out from what surrounds them,
+    and in the dark scheme that surround is dark (no glare around the white paper)."""
+    import datetime as dt
+
+    from reviewdesk import reports
+    from tests.ui.sample import AS_OF
+    from ui.print_preview import PrintPreview
+
+    pdf = tmp_path / "packs.pdf"
+    with ctx.db.session() as s:
+        reports.build_packs(s, week=dt.date(2024, 4, 8), as_of=AS_OF, out=pdf, invariant=True)
+    preview = PrintPreview(pdf, "Packs for the week of 08/04/2024")  # deletes itself on close
+    preview.resize(1000, 800)
+    preview.show()
+    qtbot.waitUntil(lambda: preview.pages is not None and 0 in preview.strip.images, timeout=10000)
+    assert _label_problems(preview, qapp) == []
+    image = preview.grab().toImage()
+    page = preview.strip.page_rect(0)
+    ratio = image.devicePixelRatio()
+    assert page.left() >= 4, "a margin around the page"
+    beside = preview.strip.mapTo(preview, QPoint(page.left() // 2, page.top() + 60))
+    surround = image.pixelColor(int(beside.x() * ratio), int(beside.y() * ratio))
+    # a point on the first page, near its top margin (blank paper)
+    spot = preview.strip.mapTo(preview, QPoint(page.left() + 8, page.top() + 8))
+    paper = image.pixelColor(int(spot.x() * ratio), int(spot.y() * ratio))
+    assert paper.lightness() > 240, paper.name()  # a page is white paper in both schemes
+    assert surround.lightness() < paper.lightness()
+    # clearly apart (the page also has a drawn edge and shadow); flat grey would be ~1:1
+    assert contrast(paper, surround) >= 2.5
+    if scheme == "dark":
+        assert surround.lightness() < 60, surround.name()
+    preview.close()
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
+    qapp.processEvents()
