@@ -4,6 +4,7 @@ and the bundled stylesheet (which takes its colours from the palette)."""
 from __future__ import annotations
 
 import contextlib
+import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -14,6 +15,7 @@ from reviewdesk.paths import resource
 #: Fixed accents (readable on light and dark backgrounds).
 RED = QColor("#c62828")
 AMBER = QColor("#ef8f00")
+AMBER_TEXT = QColor("#8a5300")
 GREEN = QColor("#2e7d32")
 CLASH_LIGHT = QColor("#fde2e1")
 CLASH_DARK = QColor("#5c2320")
@@ -23,12 +25,27 @@ CLOSED_DARK = QColor("#3a3a3a")
 
 def text_colour(name: str) -> QColor:
     """A RAG colour for text, lighter on a dark background so it stays readable."""
-    light = {"red": RED, "amber": AMBER, "green": GREEN}[name]
-    dark = {"red": QColor("#ef5350"), "amber": QColor("#ffb74d"), "green": QColor("#66bb6a")}
+    # The amber of the tiles and chart is too pale for text on white (2.4:1): a darker shade.
+    light = {"red": RED, "amber": AMBER_TEXT, "green": GREEN}[name]
+    dark = {"red": QColor("#ff8a80"), "amber": QColor("#ffb74d"), "green": QColor("#81c784")}
     return dark[name] if is_dark() else light
 
 
+#: Set to ``dark`` or ``light`` to force a scheme whatever the system says (screenshots,
+#: tests, or a user whose desktop reports no preference).
+THEME_VARIABLE = "REVIEWDESK_THEME"
+
+
+def forced_scheme() -> str | None:
+    """``"dark"`` or ``"light"`` when :data:`THEME_VARIABLE` forces one, else None."""
+    value = os.environ.get(THEME_VARIABLE, "").strip().lower()
+    return value if value in ("dark", "light") else None
+
+
 def is_dark() -> bool:
+    forced = forced_scheme()
+    if forced:
+        return forced == "dark"
     hints = QGuiApplication.styleHints()
     return hints.colorScheme() == Qt.ColorScheme.Dark
 
@@ -51,6 +68,10 @@ def dark_palette() -> QPalette:
     p.setColor(QPalette.ColorRole.Mid, QColor(80, 80, 84))
     p.setColor(QPalette.ColorRole.Midlight, QColor(60, 60, 64))
     p.setColor(QPalette.ColorRole.Link, QColor(120, 170, 240))
+    p.setColor(QPalette.ColorRole.Dark, QColor(22, 22, 24))  # behind the print preview's pages
+    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
+    p.setColor(QPalette.ColorRole.Light, QColor(70, 70, 74))
+    p.setColor(QPalette.ColorRole.BrightText, QColor(255, 138, 128))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(120, 120, 120))
     return p
@@ -60,14 +81,25 @@ def apply_theme(app: QApplication) -> None:
     """Fusion with the system scheme's palette and the bundled stylesheet; re-applied when the
     system switches between light and dark."""
     app.setStyle("Fusion")
-    _apply_palette(app)
-    with contextlib.suppress(OSError):  # the window still works with the plain style
-        app.setStyleSheet(resource("style", "app.qss").read_text(encoding="utf-8"))
+    _apply_scheme(app)
     if not app.property("reviewdesk_theme_watch"):
         app.setProperty("reviewdesk_theme_watch", True)
         hints = QGuiApplication.styleHints()
-        hints.colorSchemeChanged.connect(lambda _scheme: _apply_palette(app))
+        hints.colorSchemeChanged.connect(lambda _scheme: _apply_scheme(app))
 
 
-def _apply_palette(app: QApplication) -> None:
-    app.setPalette(dark_palette() if is_dark() else app.style().standardPalette())
+def style_sheet(dark: bool) -> str:
+    """The bundled stylesheet; in the dark scheme followed by ``app-dark.qss``, which gives
+    the fixed accents (warnings, RAG words) shades that stay readable on a dark background."""
+    names = ("app.qss", "app-dark.qss") if dark else ("app.qss",)
+    parts = []
+    for name in names:
+        with contextlib.suppress(OSError):  # the window still works with the plain style
+            parts.append(resource("style", name).read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def _apply_scheme(app: QApplication) -> None:
+    dark = is_dark()
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    app.setStyleSheet(style_sheet(dark))

@@ -1,6 +1,8 @@
 """Screenshots of every main view, from a real (offscreen) window over the sample register.
 
-Run: ``QT_QPA_PLATFORM=offscreen python -m tests.ui.shots /tmp/shots``.
+Run: ``QT_QPA_PLATFORM=offscreen python -m tests.ui.shots /tmp/shots [--theme dark]``;
+``--theme`` forces the light or dark scheme (through ``REVIEWDESK_THEME``), and
+``QT_SCALE_FACTOR=2`` gives the high-DPI pictures.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def preview_shot(out: Path, db, qapp, as_of) -> Path:
     pdf = out / "print-preview.pdf"
     with db.session() as s:
         reports.build_packs(s, week=week, as_of=as_of, out=pdf, invariant=True)
-    preview = PrintPreview(pdf, f"Packs for the week of {week:%d-%m-%Y}")
+    preview = PrintPreview(pdf, f"Packs for the week of {week:%d/%m/%Y}")
     preview.resize(1000, 800)
     preview.show()
     deadline = time.monotonic() + 20
@@ -84,7 +86,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", help="an existing database (e.g. the demo) instead of the sample")
     parser.add_argument("--as-of", default=AS_OF.isoformat())
     parser.add_argument("--child", type=int, help="the child whose page to show")
+    parser.add_argument("--theme", choices=("light", "dark"), help="force a colour scheme")
     args = parser.parse_args(argv)
+    if args.theme:
+        from ui.theme import THEME_VARIABLE
+
+        os.environ[THEME_VARIABLE] = args.theme
     out = Path(args.out)
     tmp = Path(tempfile.mkdtemp())
     if args.db:
@@ -98,6 +105,9 @@ def main(argv: list[str]) -> int:
     else:
         db = open_database(tmp / "sample.sqlite", username="shots")
         ids = fill_sample(db)
+        from tests.ui.shots_rules import add_overrides
+
+        add_overrides(db)
     app = make_application()
     ctx = AppContext.open(db, as_of=dt.date.fromisoformat(args.as_of))
     window = MainWindow(ctx, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
@@ -123,8 +133,19 @@ def main(argv: list[str]) -> int:
     recording.show()
     app.processEvents()
     recording.grab().save(str(out / "recording.png"))
+    from ui.dialogs.import_dialog import ImportDialog
+
+    wizard = ImportDialog(ctx)
+    wizard.show()
+    app.processEvents()
+    wizard.grab().save(str(out / "import.png"))
+    wizard.close()
+    from tests.ui import shots_rules
+
+    files += shots_rules.take(out, window, app)
     preview = preview_shot(out, db, app, ctx.as_of)
-    print("\n".join(str(f) for f in [*files, out / "booking.png", out / "recording.png", preview]))
+    files += [out / "booking.png", out / "recording.png", out / "import.png", preview]
+    print("\n".join(str(f) for f in files))
     window.close()
     db.dispose()
     return 0

@@ -34,7 +34,8 @@ def take(out: Path, window, qapp) -> list[Path]:
     page = window.settings_page
     page.select_rule("lac.review.first")
     scroll = page.findChild(QScrollArea)
-    qapp.processEvents()
+    for _ in range(3):  # the detail under the table grows once the rule is selected
+        qapp.processEvents()
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     save(window, "settings-rules")
     dialog = RuleEditDialog(window.ctx, page.selected_rule(), parent=page)
@@ -46,22 +47,11 @@ def take(out: Path, window, qapp) -> list[Path]:
     return files
 
 
-def main(argv: list[str]) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-
+def add_overrides(db) -> None:
+    """Two council overrides, so the editor shows both kinds of row."""
     from reviewdesk.rule_overrides import override_table, save_overrides
     from reviewdesk.rules import default_rules
-    from reviewdesk.storage.db import open_database
-    from tests.ui.sample import AS_OF, fill_sample
-    from ui.app import make_application
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
 
-    out = Path(argv[0] if argv else "/tmp/shots")
-    tmp = Path(tempfile.mkdtemp())
-    db = open_database(tmp / "sample.sqlite", username="Siân Evans")
-    fill_sample(db)
     rules = default_rules()
     with db.session() as s:
         save_overrides(
@@ -76,6 +66,23 @@ def main(argv: list[str]) -> int:
                 ),
             ],
         )
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from reviewdesk.storage.db import open_database
+    from tests.ui.sample import AS_OF, fill_sample
+    from ui.app import make_application
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    out = Path(argv[0] if argv else "/tmp/shots")
+    tmp = Path(tempfile.mkdtemp())
+    db = open_database(tmp / "sample.sqlite", username="Siân Evans")
+    fill_sample(db)
+    add_overrides(db)
     app = make_application()
     ctx = AppContext.open(db, as_of=AS_OF)
     window = MainWindow(ctx, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))

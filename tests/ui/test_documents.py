@@ -59,7 +59,7 @@ def test_weekly_schedule_is_written_in_the_background_and_previewed(
     week, as_of, thread = calls[0]
     assert (week, as_of) == (dt.date(2024, 4, 15), dt.date(2024, 4, 10))
     assert thread is not threading.main_thread()
-    assert preview.windowTitle() == "Weekly schedule 15-04-2024 — print preview"
+    assert preview.windowTitle() == "Weekly schedule 15/04/2024 — print preview"
     assert preview.path.suffix == ".pdf" and len(preview.pages) == 2
     preview.open_action.trigger()  # the system viewer is still a button away
     assert prompts_recorder.documents == [preview.path]

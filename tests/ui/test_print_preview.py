@@ -114,12 +114,12 @@ def _inked_where(original: np.ndarray, copy: np.ndarray) -> float:
 def test_opens_a_real_document_with_its_page_count(open_preview, documents, qtbot) -> None:
     expected = _pages(documents["packs"])
     assert expected > 2
-    preview = open_preview(documents["packs"], "Packs for the week of 08-04-2024")
+    preview = open_preview(documents["packs"], "Packs for the week of 08/04/2024")
     assert len(preview.pages) == expected
     assert preview.of_label.text().strip() == f"of {expected}"
     assert preview.page_box.maximum() == expected and preview.page_box.value() == 1
     assert preview.message.text() == f"Page 1 of {expected}"
-    assert preview.windowTitle() == "Packs for the week of 08-04-2024 — print preview"
+    assert preview.windowTitle() == "Packs for the week of 08/04/2024 — print preview"
     assert preview.print_action.isEnabled()
     # the first page is drawn in the background and arrives by signal
     qtbot.waitUntil(lambda: 0 in preview.strip.images, timeout=10000)

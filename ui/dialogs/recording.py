@@ -36,6 +36,13 @@ LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
 
 
+def _agency(code: str | None) -> str:
+    """A report's agency in words ("social_worker" reads "social worker")."""
+    if not code:
+        return "agency not recorded"
+    return {"gp": "GP"}.get(code, code.replace("_", " "))
+
+
 class _DateOrNone(QWidget):
     """A tick box and a date: unticked means 'not yet'."""
 
@@ -152,7 +159,7 @@ class RecordingDialog(QDialog):
                 shared = _DateOrNone(
                     r.shared_with_parents, held_default, f"{r.author} report shared with parents"
                 )
-                grid.addWidget(QLabel(f"{r.author} ({r.agency})"), n, 0)
+                grid.addWidget(QLabel(f"{r.author} ({_agency(r.agency)})"), n, 0)
                 grid.addWidget(received, n, 1)
                 grid.addWidget(shared, n, 2)
                 self.report_rows.append((r.id, received, shared))

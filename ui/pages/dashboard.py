@@ -50,6 +50,10 @@ TILES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The words beside a tile's count that carry its RAG meaning without colour.
+RAG_WORDS = {"red": "▲ Act now", "amber": "● Check", "green": "✓ Clear"}
+
+
 class Tile(QPushButton):
     """A dashboard count: its title above, the number large below; the whole tile clicks."""
 
@@ -59,16 +63,34 @@ class Tile(QPushButton):
         self.title_label = QLabel(title)
         self.value_label = QLabel("—")
         self.value_label.setProperty("role", "tile-value")
-        for child in (self.title_label, self.value_label):
+        # What the colour of the tile means, in words (colour is never the only cue).
+        self.status_label = QLabel("")
+        self.status_label.setProperty("role", "tile-status")
+        self.status_label.setProperty("rag", "none")
+        for child in (self.title_label, self.value_label, self.status_label):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.value_label)
+        row.addStretch(1)
+        row.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 8, 10, 8)
         layout.setSpacing(2)
         layout.addWidget(self.title_label)
-        layout.addWidget(self.value_label)
+        layout.addLayout(row)
 
     def set_value(self, value: str) -> None:
         self.value_label.setText(value)
+
+    def set_rag(self, rag: str) -> None:
+        """Colour the tile (its left edge) and say what the colour means."""
+        self.setProperty("rag", rag)
+        self.status_label.setProperty("rag", rag)
+        self.status_label.setText(RAG_WORDS.get(rag, ""))
+        for widget in (self, self.status_label):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def text(self) -> str:  # what the tile says, as one string (tests, accessibility)
         return f"{self.title}\n{self.value_label.text()}"
@@ -207,11 +229,11 @@ class DashboardPage(Page):
         else:
             button.set_value(f"{count:,}")
             rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
-        button.setProperty("rag", rag)
+        button.set_rag(rag)
         button.setEnabled(count is not None)
-        button.setAccessibleDescription(button.text().replace("\n", ": "))
-        button.style().unpolish(button)
-        button.style().polish(button)
+        status = RAG_WORDS.get(rag, "").lstrip("▲●✓ ")
+        description = button.text().replace("\n", ": ")
+        button.setAccessibleDescription(f"{description} ({status})" if status else description)
 
     def _open_tile(self, key: str) -> None:
         children = self.tile_children.get(key)
