@@ -355,6 +355,9 @@ def _in_list(column, ids: list[int]):
     return literal_column(f"{name} IN ({_id_list(ids)})")
 
 
+#: ``column IN (ids...)`` written out (public for follow-up reads by id, e.g. flags).
+id_in = _in_list
+
 _ID_LISTS: dict[int, tuple[list[int], str]] = {}
 
 
@@ -423,7 +426,7 @@ def load_case_data(
     ids = None if child_ids is None else sorted(set(child_ids))
     scope = ids
     if open_only:
-        open_ids = session.execute(open_case_ids_query(as_of)).scalars().all()
+        open_ids = [r[0] for r in fetch_rows(session, open_case_ids_query(as_of))]
         wanted = None if ids is None else set(ids)
         scope = sorted(i for i in open_ids if wanted is None or i in wanted)
 
@@ -442,17 +445,21 @@ def load_case_data(
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
         plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
         meeting_columns = _MEETING_COLUMNS + (MEETING_DETAIL_COLUMNS[1:] if details else ())
-        meeting_stmt = select(*meeting_columns)
+        # The children first: SQLite tests the conditions in order, and most meetings are
+        # other children's.
+        meeting_stmt = _restrict(select(*meeting_columns), Meeting.child_id, scope)
         lac_prior: dict[int, tuple[int, dt.date]] = {}
         cp_prior: dict[int, tuple[int, dt.date]] = {}
+        open_cp = None
         if held_since is not None:
-            open_plan_ids, kept_enquiry_ids = _open_cp_ids(enquiries, plans, as_of)
+            open_cp = _open_cp_by_child(enquiries, plans, as_of)
+            open_plan_ids, kept_enquiry_ids = _open_cp_ids(open_cp)
             meeting_stmt = meeting_stmt.where(
                 *_recent_meetings(held_since, as_of, open_plan_ids, kept_enquiry_ids)
             )
             lac_prior = _lac_prior_reviews(session, as_of, held_since, scope)
             cp_prior = _cp_prior_reviews(session, held_since, open_plan_ids)
-        meetings = fetch_rows(session, _restrict(meeting_stmt, Meeting.child_id, scope))
+        meetings = fetch_rows(session, meeting_stmt)
 
         period_status = _first_episode_status(periods)
         statuses = compute_statuses(
@@ -469,6 +476,7 @@ def load_case_data(
             lac_prior=lac_prior,
             cp_prior=cp_prior,
             held_since=held_since,
+            open_cp=open_cp,
         )
     return CaseData(
         as_of=as_of,
@@ -548,19 +556,24 @@ def _old_cp_held(held_since: dt.date):
     )
 
 
-def _open_cp_ids(
+def _open_cp_by_child(
     enquiries: list[Any], plans: list[Any], as_of: dt.date
-) -> tuple[list[int], list[int]]:
-    """Ids of the plans and enquiries of CP episodes open on ``as_of`` (as `_open_cp`)."""
+) -> dict[int, tuple[list[Any], list[Any]]]:
+    """Child id -> the enquiries and plans of their CP episodes open on ``as_of``
+    (`_open_cp`), for every child with any."""
     enquiries_by, plans_by = _group(enquiries), _group(plans)
-    plan_ids: list[int] = []
-    enquiry_ids: list[int] = []
-    for child_id in enquiries_by.keys() | plans_by.keys():
-        kept, open_plans = _open_cp(
-            enquiries_by.get(child_id, []), plans_by.get(child_id, []), as_of
-        )
-        enquiry_ids.extend(e.id for e in kept)
-        plan_ids.extend(p.id for p in open_plans)
+    return {
+        child_id: _open_cp(enquiries_by.get(child_id, []), plans_by.get(child_id, []), as_of)
+        for child_id in enquiries_by.keys() | plans_by.keys()
+    }
+
+
+def _open_cp_ids(
+    open_cp: Mapping[int, tuple[list[Any], list[Any]]],
+) -> tuple[list[int], list[int]]:
+    """Ids of the plans and enquiries in `_open_cp_by_child`'s answer."""
+    plan_ids = [p.id for _, plans in open_cp.values() for p in plans]
+    enquiry_ids = [e.id for enquiries, _ in open_cp.values() for e in enquiries]
     return sorted(plan_ids), sorted(enquiry_ids)
 
 
@@ -916,6 +929,7 @@ def compute_statuses(
     lac_prior: Mapping[int, tuple[int, dt.date]] | None = None,
     cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
     held_since: dt.date | None = None,
+    open_cp: Mapping[int, tuple[list[Any], list[Any]]] | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (see `load_case_data`).
 
@@ -923,7 +937,8 @@ def compute_statuses(
     schedule is None), which is all flags and workload need. ``lac_prior`` (with
     ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
     and left out of ``meetings``; ``cp_prior`` the same per CP plan id, for reviews held
-    before ``held_since``.
+    before ``held_since``. ``open_cp`` (with ``open_only``): `_open_cp_by_child`'s answer
+    for the same rows, when already worked out.
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -1004,7 +1019,10 @@ def compute_statuses(
         child_enquiries = enquiries_by.get(child_id, [])
         child_plans = plans_by.get(child_id, [])
         if open_only and (child_enquiries or child_plans):
-            child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
+            if open_cp is not None:
+                child_enquiries, child_plans = open_cp[child_id]
+            else:
+                child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
         if child_enquiries or child_plans:
             cp_meetings = cp_meetings_by.get(child_id, no_meetings)
             episodes, meeting_episode = _cp_episodes(

@@ -104,5 +104,6 @@ def compute_flags(
     kept only where one of those children's meetings is involved.
     """
     ids = None if child_ids is None else sorted(set(child_ids))
-    data = load_flag_data(session, as_of=as_of, child_ids=ids)
-    return flags_from_data(session, data, child_ids=ids)
+    with no_gc():  # one pause for the whole pass (the parts pause it too when used alone)
+        data = load_flag_data(session, as_of=as_of, child_ids=ids)
+        return flags_from_data(session, data, child_ids=ids)

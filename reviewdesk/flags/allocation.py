@@ -7,6 +7,7 @@ recorded late raise an amber one for periods that started in the look-back year.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from reviewdesk.engine import apply_rule
@@ -26,11 +27,18 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     notify_rule = rules.get("lac.notify_iro_service")
     allocate_rule = rules.get("lac.iro_allocated")
     recent = ctx.lookback_start
+    deadlines: dict[dt.date, tuple[dt.date, dt.date]] = {}  # start -> (notify, allocate)
     for p in ctx.data.periods:
         if p.start > as_of or (p.end_date is not None and p.end_date <= as_of):
             continue
+        found = deadlines.get(p.start)
+        if found is None:
+            found = deadlines[p.start] = (
+                apply_rule(notify_rule, p.start, calendar).date,
+                apply_rule(allocate_rule, p.start, calendar).date,
+            )
+        notify, allocate = found
         started = format_uk(p.start)
-        notify = apply_rule(notify_rule, p.start, calendar).date
         notified = p.iro_notified if p.iro_notified and p.iro_notified <= as_of else None
         if notified is None and as_of > notify:
             yield Flag(
@@ -54,7 +62,6 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 None,
                 notify,
             )
-        allocate = apply_rule(allocate_rule, p.start, calendar).date
         allocated = p.iro_allocated if p.iro_allocated and p.iro_allocated <= as_of else None
         if (allocated is None or p.iro_id is None) and as_of > allocate:
             yield Flag(
