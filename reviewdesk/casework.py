@@ -22,8 +22,9 @@ Public API:
 
 How the register maps to the engine:
 
-- A period of care's legal status is its first episode's legal status (so a series of short
-  breaks, V3/V4, follows the short-break rules).
+- A period of care's legal status is its first episode's (the earliest; of two starting the
+  same day, the first recorded), so a series of short breaks (V3/V4) follows the short-break
+  rules.
 - LAC reviews held are meetings of type ``lac_review`` with status ``held`` and a held date.
 - A CP episode is a `CpEnquiry` (s47 strategy discussion or transfer-in) with its `CpPlan`
   (the plan whose ``enquiry_id`` names it), its initial conference (the earliest held initial
