@@ -459,7 +459,7 @@ def load_case_data(
                 *_recent_meetings(held_since, as_of, open_plan_ids, kept_enquiry_ids)
             )
             lac_prior = _lac_prior_reviews(session, as_of, held_since, scope)
-            cp_prior = _cp_prior_reviews(session, held_since, open_plan_ids)
+            cp_prior = _cp_prior_reviews(session, as_of, held_since, open_plan_ids)
         meetings = fetch_rows(session, meeting_stmt)
 
         period_status = _first_episode_status(periods)
@@ -615,23 +615,21 @@ def _recent_meetings(
 
 
 def _cp_prior_reviews(
-    session: Session, held_since: dt.date, open_plan_ids: list[int]
+    session: Session, as_of: dt.date, held_since: dt.date, open_plan_ids: list[int]
 ) -> dict[int, tuple[int, dt.date]]:
-    """Plan id -> (number, last date) of the CP review conferences counted, not read: those
-    `_recent_meetings` leaves out as counted, found from the open plans' ids."""
+    """Plan id -> (number, last date) of the CP review conferences counted, not read (those
+    `_recent_meetings` leaves out as counted), looked up from the open plans' ids."""
     stmt = (
         select(
             Meeting.plan_id,
             func.count().label("n"),
             func.max(Meeting.held_date).label("last"),
         )
-        .join(CpPlan, CpPlan.id == Meeting.plan_id)
         .where(
             _in_list(Meeting.plan_id, open_plan_ids),
-            Meeting.child_id == CpPlan.child_id,
-            Meeting.held_date >= CpPlan.start,
             _old_cp_held(held_since),
             Meeting.meeting_type.in_(sorted(_REVIEW_CONFERENCES)),
+            _cp_review_counted(as_of),
         )
         .group_by(Meeting.plan_id)
     )
