@@ -203,7 +203,7 @@ _PLAN_COLUMNS = (
     CpPlan.chair_id,
     CpPlan.previous_plans,
 )
-#: What the engine and the per-meeting map need. `MEETING_DETAIL_COLUMNS` has the rest.
+#: What the engine and the per-meeting map need. `MEETING_DETAIL_COLUMNS` has what flags add.
 _MEETING_COLUMNS = (
     Meeting.id,
     Meeting.child_id,
@@ -217,12 +217,9 @@ _MEETING_COLUMNS = (
     Meeting.held_date,
     Meeting.chair_id,
 )
+#: What flags read besides (the double-booking check reads times, rooms and clerks itself).
 MEETING_DETAIL_COLUMNS = (
     Meeting.id,
-    Meeting.booked_time,
-    Meeting.duration_minutes,
-    Meeting.room_id,
-    Meeting.clerk_id,
     Meeting.participation,
     Meeting.late_reason_id,
     Meeting.late_reason_note,
@@ -420,7 +417,7 @@ def load_case_data(
     with the whole history; reviews held before ``held_since`` have no `MeetingTimeliness`
     and no outcome in the schedules, and only the periods of care open on ``as_of`` are read.
 
-    ``details`` adds `MEETING_DETAIL_COLUMNS` (times, room, clerk, write-up dates) to the
+    ``details`` adds `MEETING_DETAIL_COLUMNS` (participation, late reason, write-up dates) to the
     meeting rows, for callers that look at them (flags), in the same query.
     """
     rules, calendar = _rules_and_calendar(session, rules, calendar)
@@ -441,7 +438,9 @@ def load_case_data(
         children = {r.id: r for r in rows(_CHILD_COLUMNS, Child.id)}
         period_stmt = select(*_PERIOD_SELECT)
         if held_since is not None:
-            period_stmt = period_stmt.where(_period_open(as_of))
+            period_stmt = period_stmt.add_columns(*_prior_review_columns(held_since)).where(
+                _period_open(as_of)
+            )
         periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
         plans = rows(_PLAN_COLUMNS, CpPlan.child_id)
@@ -458,7 +457,7 @@ def load_case_data(
             meeting_stmt = meeting_stmt.where(
                 *_recent_meetings(held_since, as_of, open_plan_ids, kept_enquiry_ids)
             )
-            lac_prior = _lac_prior_reviews(session, as_of, held_since, scope)
+            lac_prior = _lac_prior_reviews(periods)
             cp_prior = _cp_prior_reviews(session, as_of, held_since, open_plan_ids)
         meetings = fetch_rows(session, meeting_stmt)
 
@@ -498,36 +497,42 @@ def load_case_data(
     )
 
 
-def _lac_prior_reviews(
-    session: Session, as_of: dt.date, held_since: dt.date, scope: list[int] | None
-) -> dict[int, tuple[int, dt.date]]:
-    """Child id -> (number, last date) of LAC reviews held before ``held_since`` in the
-    child's open period of care (the earliest open one, where the engine places them)."""
-    open_start = (
-        select(PeriodOfCare.child_id, func.min(PeriodOfCare.start).label("start"))
-        .where(_period_open(as_of))
-        .group_by(PeriodOfCare.child_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Meeting.child_id,
-            func.count().label("n"),
-            func.max(Meeting.held_date).label("last"),
-        )
-        .join(open_start, open_start.c.child_id == Meeting.child_id)
+def _prior_review_columns(held_since: dt.date) -> tuple[Any, Any]:
+    """Two columns for a period-of-care SELECT: the number and the last date of LAC reviews
+    held in the period (on or after its start) before ``held_since``: the reviews counted,
+    not read. Correlated lookups on the meeting index, one period at a time."""
+    held_before = (
+        select(func.count())
         .where(
+            Meeting.child_id == PeriodOfCare.child_id,
             Meeting.process == Process.LAC.value,
             Meeting.meeting_type == _LAC_REVIEW,
             Meeting.status == _HELD,
-            Meeting.held_date >= open_start.c.start,
+            Meeting.held_date >= PeriodOfCare.start,
             Meeting.held_date < held_since,
         )
-        .group_by(Meeting.child_id)
+        .correlate(PeriodOfCare)
     )
+    last = held_before.with_only_columns(func.max(Meeting.held_date), maintain_column_froms=True)
+    return (
+        held_before.scalar_subquery().label("prior_reviews"),
+        last.scalar_subquery().label("prior_last_held"),
+    )
+
+
+def _lac_prior_reviews(periods: Iterable[Any]) -> dict[int, tuple[int, dt.date]]:
+    """Child id -> (number, last date) of LAC reviews counted in the child's open period of
+    care (the earliest open one, where the engine places them), from period rows read with
+    `_prior_review_columns`."""
+    earliest: dict[int, Any] = {}
+    for p in periods:
+        known = earliest.get(p.child_id)
+        if known is None or p.start < known.start:
+            earliest[p.child_id] = p
     return {
-        r.child_id: (r.n, r.last)
-        for r in fetch_rows(session, _restrict(stmt, Meeting.child_id, scope))
+        child_id: (p.prior_reviews, p.prior_last_held)
+        for child_id, p in earliest.items()
+        if p.prior_reviews
     }
 
 
@@ -913,6 +918,71 @@ def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | N
     return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
 
 
+def _lac_status(
+    periods: list[Any],
+    meetings: list[Any],
+    per_meeting: dict[int, MeetingTimeliness],
+    period_status: Mapping[int, str | None],
+    prior: tuple[int, dt.date] | None,
+    open_only: bool,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> LacSchedule | None:
+    """One child's LAC schedule from its period rows and live LAC meeting rows; each
+    meeting's `MeetingTimeliness` is added to ``per_meeting``. (See `compute_statuses`.)"""
+    held_from = None
+    if open_only:
+        # Only the period open on the as-of date matters; reviews before it belong to
+        # earlier periods and cannot change its schedule.
+        periods = [
+            p for p in periods if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
+        ]
+        if not periods:
+            return None
+        held_from = min(p.start for p in periods)
+    if prior is None:
+        inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in periods]
+    else:
+        # The engine places every review from the earliest open period's start in it (the
+        # first of equal starts, as its sort is stable): that period takes the prior count.
+        first = min(periods, key=_start)
+        inputs = [
+            PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
+            if p is first
+            else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+            for p in periods
+        ]
+    if held_from is not None:
+        meetings = [m for m in meetings if m.held_date is None or m.held_date >= held_from]
+    held = [
+        m.held_date
+        for m in meetings
+        if m.status == _HELD and m.held_date and m.meeting_type == _LAC_REVIEW
+    ]
+    lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
+    reviews = lac.reviews
+    outcome_by_day = {o.held: o for o in reviews} if reviews else {}
+    next_due = lac.next_due
+    for m in meetings:
+        if m.status == _HELD and m.held_date and m.held_date <= as_of:
+            outcome = outcome_by_day.get(m.held_date)
+            if outcome is not None:
+                per_meeting[m.id] = MeetingTimeliness(
+                    outcome.due, outcome.held <= outcome.due.date, outcome.sequence
+                )
+        elif next_due is not None:
+            day = m.booked_date
+            per_meeting[m.id] = MeetingTimeliness(
+                next_due.due, None if day is None else day <= next_due.due.date, next_due.sequence
+            )
+    return lac
+
+
+def _start(row: Any) -> dt.date:
+    return row.start
+
+
 def compute_statuses(
     *,
     children: Mapping[int, Any],
@@ -958,61 +1028,18 @@ def compute_statuses(
 
         lac = None
         child_periods = periods_by.get(child_id)
-        held_from = None
-        if child_periods and open_only:
-            # Only the period open on the as-of date matters; reviews before it belong to
-            # earlier periods and cannot change its schedule.
-            child_periods = [
-                p
-                for p in child_periods
-                if p.start <= as_of and (p.end_date is None or p.end_date > as_of)
-            ]
-            if len(child_periods) == 1:  # nearly always
-                held_from = child_periods[0].start
-            else:
-                held_from = min((p.start for p in child_periods), default=None)
         if child_periods:
-            prior = lac_prior.get(child_id) if lac_prior and open_only else None
-            if prior is None:
-                inputs = [
-                    PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in child_periods
-                ]
-            elif len(child_periods) == 1:
-                p = child_periods[0]
-                inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)]
-            else:
-                # The engine places every review from the earliest open period's start in it
-                # (the first of equal starts, as its sort is stable).
-                first = min(child_periods, key=lambda p: p.start)
-                inputs = [
-                    PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
-                    if p is first
-                    else PeriodInput(p.start, p.end_date, period_status.get(p.id))
-                    for p in child_periods
-                ]
-            lac_meetings = lac_meetings_by.get(child_id, no_meetings)
-            if held_from is not None:
-                lac_meetings = [
-                    m for m in lac_meetings if m.held_date is None or m.held_date >= held_from
-                ]
-            held = [
-                m.held_date
-                for m in lac_meetings
-                if m.meeting_type == _LAC_REVIEW and m.status == _HELD and m.held_date
-            ]
-            lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
-            outcome_by_day = {o.held: o for o in lac.reviews}
-            for m in lac_meetings:
-                if m.status == _HELD and m.held_date and m.held_date <= as_of:
-                    outcome = outcome_by_day.get(m.held_date)
-                    if outcome is not None:
-                        per_meeting[m.id] = MeetingTimeliness(
-                            outcome.due, outcome.in_timescale, outcome.sequence
-                        )
-                else:
-                    t = _booked_timeliness(m, lac.next_due)
-                    if t is not None:
-                        per_meeting[m.id] = t
+            lac = _lac_status(
+                child_periods,
+                lac_meetings_by.get(child_id, no_meetings),
+                per_meeting,
+                period_status,
+                lac_prior.get(child_id) if lac_prior and open_only else None,
+                open_only,
+                rules,
+                calendar,
+                as_of,
+            )
 
         cp = None
         child_enquiries = enquiries_by.get(child_id, [])

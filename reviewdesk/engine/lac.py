@@ -152,8 +152,22 @@ def lac_schedule(
     Periods starting and reviews held after ``as_of`` are ignored, so the same history gives
     the same answer for any past date.
     """
-    ordered = sorted((p for p in periods if p.start <= as_of), key=lambda p: p.start)
     held = sorted(d for d in reviews_held if d <= as_of)
+    if len(periods) == 1:  # nearly always: no periods to order or reviews to share out
+        return _one_period(periods[0], held, rules, calendar, as_of)
+    return _periods(periods, held, rules, calendar, as_of)
+
+
+def _periods(
+    periods: Sequence[PeriodInput],
+    held: list[dt.date],
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> LacSchedule:
+    """`lac_schedule` for any number of periods (``held`` sorted, none after ``as_of``): each
+    review goes to the period it was held in, the first that covers it."""
+    ordered = sorted((p for p in periods if p.start <= as_of), key=lambda p: p.start)
     outcomes: list[ReviewOutcome] = []
     deadlines: list[PeriodDeadlines] = []
     placed: set[int] = set()
@@ -188,3 +202,64 @@ def lac_schedule(
 
     unplaced = tuple(d for i, d in enumerate(held) if i not in placed)
     return LacSchedule(tuple(outcomes), next_due, tuple(deadlines), unplaced)
+
+
+def _one_period(
+    period: PeriodInput,
+    held: list[dt.date],
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> LacSchedule:
+    """`lac_schedule` for a single period of care (``held`` sorted, none after ``as_of``):
+    the same answer, without the sorting and sharing out that several periods need."""
+    start = period.start
+    if start > as_of:
+        return LacSchedule((), None, (), tuple(held))
+    end = period.end if period.end is not None and period.end <= as_of else None
+    last_day = end or as_of
+    deadlines = _first_period_deadlines(start, rules, calendar)
+    outcomes = []
+    previous = period.prior_last_held
+    sequence = period.prior_reviews
+    unplaced = ()
+    for day in held:
+        if start <= day <= last_day:
+            sequence += 1
+            outcomes.append(
+                ReviewOutcome(
+                    0, sequence, day, _review_due(period, sequence, previous, rules, calendar)
+                )
+            )
+            previous = day
+        else:
+            unplaced += (day,)
+    next_due = None
+    if end is None:  # open on the as-of date
+        due = _review_due(period, sequence + 1, previous, rules, calendar)
+        next_due = NextMeeting(MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, 0)
+    return LacSchedule(tuple(outcomes), next_due, deadlines, unplaced)
+
+
+def _first_period_deadlines(
+    start: dt.date, rules: RuleSet, calendar: WorkingCalendar
+) -> tuple[PeriodDeadlines]:
+    """The deadlines of a child's only period, cached as `_review_due` is (every open case
+    asks; many share a start date)."""
+    notify, allocated = rules.get("lac.notify_iro_service"), rules.get("lac.iro_allocated")
+    key = (id(notify), id(allocated), id(calendar), start)
+    hit = _PERIOD_CACHE.get(key)
+    if hit is not None:
+        return hit[3]
+    deadlines = (
+        PeriodDeadlines(
+            0, apply_rule(notify, start, calendar), apply_rule(allocated, start, calendar)
+        ),
+    )
+    if len(_PERIOD_CACHE) >= _DUE_CACHE_SIZE:
+        _PERIOD_CACHE.clear()
+    _PERIOD_CACHE[key] = (notify, allocated, calendar, deadlines)
+    return deadlines
+
+
+_PERIOD_CACHE: dict[tuple, tuple[Rule, Rule, WorkingCalendar, tuple[PeriodDeadlines]]] = {}

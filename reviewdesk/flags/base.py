@@ -126,8 +126,8 @@ class FlagContext:
         """Meetings of open cases (their own process open) still to happen, or held within
         the look-back year.
 
-        Each row has the casework meeting columns and `MEETING_DETAIL_COLUMNS` (times, room,
-        clerk, participation, write-up dates): read with the case data when it has them
+        Each row has the casework meeting columns and `MEETING_DETAIL_COLUMNS`
+        (participation, late reason, write-up dates): read with the case data when it has them
         (`load_flag_data`), otherwise once per run, for these meetings only.
         """
         if self._live is None:
@@ -143,8 +143,9 @@ class FlagContext:
     def _load_live(self) -> list[Any]:
         start = self.lookback_start
         statuses = self.data.statuses
-        lac_open = {i for i, s in statuses.items() if s.lac_open}
-        cp_open = {i for i, s in statuses.items() if s.cp_open}
+        # (`CaseStatus.lac_open` and `cp_open`, unrolled: this runs over every open case.)
+        lac_open = {i for i, s in statuses.items() if s.lac and s.lac.next_due}
+        cp_open = {i for i, s in statuses.items() if s.cp and s.cp.next_due}
         lac = Process.LAC.value
         # Upcoming (`is_upcoming`), or held on or after the look-back start: as that is
         # before the as-of date, a held date after it is upcoming and counts too.

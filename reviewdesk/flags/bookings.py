@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import cache
 
 from sqlalchemy import select
 
@@ -29,6 +30,12 @@ _BOOKED = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value, MeetingSta
 
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
+
+
+@cache
+def _hhmm(t: dt.time) -> str:
+    """'09:30' (cached: a diary has few distinct start times, and strftime is slow)."""
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
@@ -82,8 +89,8 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                             RED,
                             f"{noun} {names.get(key, f'#{key}')} is booked on {format_uk(day)} "
                             f"for the {meeting_label(this.meeting_type, this.sequence)} at "
-                            f"{this.booked_time:%H:%M} and another meeting at "
-                            f"{that.booked_time:%H:%M} (meeting {that.id})",
+                            f"{_hhmm(this.booked_time)} and another meeting at "
+                            f"{_hhmm(that.booked_time)} (meeting {that.id})",
                             this.child_id,
                             this.id,
                             key if column != "room_id" else None,

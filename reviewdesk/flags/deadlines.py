@@ -22,7 +22,6 @@ from reviewdesk.flags.base import (
     Flag,
     FlagContext,
     is_held,
-    meeting_date,
     meeting_label,
 )
 from reviewdesk.flags.base import format_day as format_uk
@@ -65,12 +64,11 @@ def shares_with_parents(deadline: Deadline) -> bool:
 
 
 def load_reports(ctx: FlagContext, meeting_ids: Collection[int]) -> list[Any]:
-    """Report rows for these live meetings, in one query (by meeting id)."""
+    """Report rows for these live meetings, in one query (by meeting id): what the checks
+    compare. Who wrote a report is read afterwards, for the few flagged (`_authors`)."""
     stmt = select(
         Report.id,
         Report.meeting_id,
-        Report.author,
-        Report.agency,
         Report.rule_id,
         Report.received,
         Report.shared_with_parents,
@@ -78,11 +76,23 @@ def load_reports(ctx: FlagContext, meeting_ids: Collection[int]) -> list[Any]:
     return fetch_rows(ctx.session, stmt)
 
 
+def _authors(ctx: FlagContext, report_ids: list[int]) -> dict[int, str]:
+    """Report id -> 'Author (agency)' (or just the author), for these reports."""
+    if not report_ids:
+        return {}
+    stmt = select(Report.id, Report.author, Report.agency).where(id_in(Report.id, report_ids))
+    return {
+        r.id: f"{r.author} ({r.agency})" if r.agency else r.author
+        for r in fetch_rows(ctx.session, stmt)
+    }
+
+
 class _Plan(NamedTuple):
     """One meeting type and date's deadlines, reduced to what the checks compare."""
 
     consultation: tuple[dt.date, ...]
-    after: tuple[tuple[str, dt.date], ...]  # ("decisions" | "minutes", deadline)
+    #: (row column, noun, verb, deadline) for decisions and minutes.
+    after: tuple[tuple[str, str, str, dt.date], ...]
     reports: dict[str | None, tuple[dt.date, bool] | None]  # rule id -> (date, to parents)
 
 
@@ -98,7 +108,7 @@ def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Pl
         reports[None] = (default.date, shares_with_parents(default)) if default else None
         plan = _Plan(
             tuple(d.date for d in deadlines if d.times == "consultation"),
-            tuple((d.times, d.date) for d in deadlines if d.times in _AFTER),
+            tuple((*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER),
             reports,
         )
         cache[key] = plan
@@ -110,15 +120,17 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     cache: dict = {}
     # Meeting id -> (meeting, its date, its deadlines), for live meetings with a date.
     live: dict[int, tuple[Any, dt.date, _Plan]] = {}
-    for m in ctx.live_meetings():
-        day = meeting_date(m, as_of)
-        if day is not None:
-            live[m.id] = (m, day, _plan(ctx, cache, m.meeting_type, day))
 
     def label(m: Any, day: dt.date) -> str:
         return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
 
-    for m, day, plan in live.values():
+    for m in ctx.live_meetings():
+        held = is_held(m, as_of)
+        day = m.held_date if held else m.booked_date  # as `meeting_date`
+        if day is None:
+            continue
+        plan = cache.get((m.meeting_type, day)) or _plan(ctx, cache, m.meeting_type, day)
+        live[m.id] = (m, day, plan)
         sent = m.consultation_sent
         for deadline in plan.consultation:
             if sent is None and as_of > deadline:
@@ -143,10 +155,9 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     m.chair_id,
                     deadline,
                 )
-        if not plan.after or not is_held(m, as_of):
+        if not held:
             continue
-        for times, deadline in plan.after:
-            column, noun, verb = _AFTER[times]
+        for column, noun, verb, deadline in plan.after:
             done: dt.date | None = getattr(m, column)
             if done is None and as_of > deadline:
                 yield Flag(
@@ -171,9 +182,9 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     deadline,
                 )
 
+    late: list[tuple[Any, dt.date, bool]] = []  # (report, deadline, shared late)
     for r in load_reports(ctx, live.keys()):
-        m, day, plan = live[r.meeting_id]
-        found = plan.reports.get(r.rule_id)
+        found = live[r.meeting_id][2].reports.get(r.rule_id)
         if found is None:
             continue
         deadline, to_parents = found
@@ -184,10 +195,15 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
         late_sharing = to_parents and (
             (shared is None and as_of > deadline) or (shared is not None and shared > deadline)
         )
-        if not (late_receipt or late_sharing):
-            continue
+        if late_receipt or late_sharing:
+            late.append((r, deadline, late_sharing))
+
+    authors = _authors(ctx, [r.id for r, _, _ in late])
+    for r, deadline, late_sharing in late:
+        m, day, _ = live[r.meeting_id]
+        received, shared = r.received, r.shared_with_parents
         what = label(m, day)
-        who = f"{r.author} ({r.agency})" if r.agency else r.author
+        who = authors.get(r.id, "")
         if received is None and as_of > deadline:
             yield Flag(
                 "report_overdue",

@@ -3,6 +3,7 @@ non-working day, held late with no reason recorded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -72,6 +73,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 m.held_date,
             )
 
+    left_by_day: dict[dt.date, int] = {}  # book-by date -> working days left (shared)
     for child_id, status in statuses.items():
         for process, schedule in (("lac", status.lac), ("cp", status.cp)):
             nxt = schedule.next_due if schedule is not None else None
@@ -97,16 +99,20 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     None,
                     due.date,
                 )
-            elif not booked and calendar.working_days_between(as_of, due.book_by) <= soon:
-                left = calendar.working_days_between(as_of, due.book_by)
-                label = meeting_label(nxt.meeting_type, nxt.sequence)
-                yield Flag(
-                    "due_soon_unbooked",
-                    AMBER,
-                    f"{label} is due by {format_uk(due.date)} ({left} working days left) "
-                    "and is not booked",
-                    child_id,
-                    None,
-                    None,
-                    due.date,
-                )
+            elif not booked:
+                left = left_by_day.get(due.book_by)
+                if left is None:
+                    left = calendar.working_days_between(as_of, due.book_by)
+                    left_by_day[due.book_by] = left
+                if left <= soon:
+                    label = meeting_label(nxt.meeting_type, nxt.sequence)
+                    yield Flag(
+                        "due_soon_unbooked",
+                        AMBER,
+                        f"{label} is due by {format_uk(due.date)} ({left} working days left) "
+                        "and is not booked",
+                        child_id,
+                        None,
+                        None,
+                        due.date,
+                    )

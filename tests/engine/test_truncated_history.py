@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewdesk.engine import CpEpisodeInput, PeriodInput, cp_schedule, lac_schedule
+from reviewdesk.engine import CpEpisodeInput, PeriodInput, cp_schedule, lac, lac_schedule
 from reviewdesk.rules import default_rules
 from reviewdesk.workingdays import WorkingCalendar
 
@@ -93,3 +93,32 @@ def test_prior_reviews_need_the_last_prior_date() -> None:
         PeriodInput(START, prior_last_held=START)
     with pytest.raises(ValueError):
         CpEpisodeInput(prior_reviews=1)
+
+
+@st.composite
+def single_periods(draw):
+    """One period (perhaps starting after the as-of date, perhaps ended, perhaps with prior
+    reviews) and review dates around it, some outside it."""
+    start = START + dt.timedelta(days=draw(st.integers(0, 1500)))
+    as_of = start + dt.timedelta(days=draw(st.integers(-60, 900)))
+    end = None
+    if draw(st.booleans()):
+        end = start + dt.timedelta(days=draw(st.integers(0, 900)))
+    offsets = st.integers(-120, 1000)
+    held = [start + dt.timedelta(days=d) for d in draw(st.lists(offsets, max_size=8))]
+    prior = draw(st.integers(0, 3))
+    last = start + dt.timedelta(days=draw(st.integers(0, 60))) if prior else None
+    legal = draw(st.sampled_from([None, "C2", "V3"]))
+    return PeriodInput(start, end, legal, prior, last), held, as_of
+
+
+@settings(max_examples=400, deadline=None)
+@given(single_periods())
+def test_one_period_shortcut_matches_the_general_path(case) -> None:
+    """`lac_schedule` takes a shortcut for a single period; it gives what sharing reviews
+    out among periods gives."""
+    period, held, as_of = case
+    ordered = sorted(d for d in held if d <= as_of)
+    short = lac_schedule([period], held, rules=RULES, calendar=CAL, as_of=as_of)
+    general = lac._periods([period], ordered, RULES, CAL, as_of)
+    assert short == general
