@@ -969,9 +969,9 @@ def _lac_status(
             outcome = outcome_by_day.get(m.held_date)
             if outcome is not None:
                 per_meeting[m.id] = MeetingTimeliness(
-                    outcome.due, outcome.held <= outcome.due.date, outcome.sequence
+                    outcome.due, outcome.in_timescale, outcome.sequence
                 )
-        elif next_due is not None:
+        elif next_due is not None:  # booked (as `_booked_timeliness`)
             day = m.booked_date
             per_meeting[m.id] = MeetingTimeliness(
                 next_due.due, None if day is None else day <= next_due.due.date, next_due.sequence
