@@ -323,16 +323,30 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
     print("generated: " + ", ".join(f"{k} {len(v):,}" for k, v in rows.items()), flush=True)
 
 
-def read_rows(db) -> int:
+def cached_register(children: int) -> Path:
+    """The generated register of ``children`` children, built under /tmp the first time."""
+    path = Path(f"/tmp/reviewdesk-bench-flags-{children}-v{GENERATOR_VERSION}.sqlite")
+    if not path.exists():
+        start = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        generate(partial, children)
+        partial.rename(path)
+        print(f"built {path} in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
+
+
+def read_rows(db, as_of: dt.date = AS_OF) -> int:
     """Baseline: the same SELECTs the flags run (open cases, same columns, LAC reviews held
     before the look-back window counted in SQL, not read; a period's first legal status and
     counts read with it), read with SQLAlchemy's ordinary ``session.execute(...).all()`` and
     nothing computed."""
-    lookback = AS_OF - dt.timedelta(days=HELD_LOOKBACK_DAYS)
+    lookback = as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
     live = or_(Meeting.status.in_(("booked", "adjourned")), Meeting.held_date >= lookback)
     period_open = and_(
-        PeriodOfCare.start <= AS_OF,
-        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > AS_OF),
+        PeriodOfCare.start <= as_of,
+        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
     )
     recent = or_(
         Meeting.process != "lac",
@@ -343,7 +357,7 @@ def read_rows(db) -> int:
     )
     total = 0
     with db.session() as s:
-        sub = open_case_ids_query(AS_OF).scalar_subquery()
+        sub = open_case_ids_query(as_of).scalar_subquery()
         statements = [
             select(*_CHILD_COLUMNS).where(Child.id.in_(sub)),
             select(*_PERIOD_SELECT, *_prior_review_columns(lookback)).where(
@@ -384,16 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    path = Path(f"/tmp/reviewdesk-bench-flags-{args.children}-v{GENERATOR_VERSION}.sqlite")
-    if not path.exists():
-        start = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
-        generate(partial, args.children)
-        partial.rename(path)
-        print(f"built {path} in {time.perf_counter() - start:.1f} s", flush=True)
-    db = open_database(path)
+    db = open_database(cached_register(args.children))
 
     def run_flags():
         with db.session() as s:
