@@ -61,30 +61,41 @@ def _write_csv(rows: Sequence[ScheduleRow], path: Path) -> None:
 def write_table_xlsx(
     path: Path, title: str, columns: Sequence[str], records: Sequence[Sequence[object]]
 ) -> None:
-    """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates.
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title
-    ws.append(list(columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for record in records:
-        ws.append(list(record))
-    date_columns = set()
-    for index, _ in enumerate(columns, start=1):
-        sample = next((r[index - 1] for r in records if r[index - 1] is not None), None)
-        if isinstance(sample, dt.date):
-            date_columns.add(index)
-    for index in date_columns:
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.number_format = "DD/MM/YYYY"
+    Written as a stream (openpyxl's write-only mode): a register's schedule is tens of
+    thousands of rows, and building every cell as an object first took several times longer.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{len(records) + 1}"
     for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(1, index).column_letter].width = max(12, len(name) + 2)
+        ws.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    date_cells: dict[int, WriteOnlyCell] = {}  # one reusable cell per date column
+
+    def dated(index: int, value: dt.date) -> WriteOnlyCell:
+        cell = date_cells.get(index)
+        if cell is None:
+            cell = date_cells[index] = WriteOnlyCell(ws)
+            cell.number_format = "DD/MM/YYYY"
+        cell.value = value
+        return cell
+
+    for record in records:
+        ws.append([dated(i, v) if isinstance(v, dt.date) else v for i, v in enumerate(record)])
     wb.save(path)
 
 

@@ -179,3 +179,21 @@ def test_cli_rejects_bad_dates(db, capsys):
         + ["--format", "csv", "-o", "x.csv"]
     )
     assert code == 2
+
+
+def test_workbook_rows_keep_their_own_dates_and_formats(tmp_path):
+    """The workbook is streamed with one reusable cell per date column: every row must still
+    get its own date, shown dd/mm/yyyy, under a bold, frozen, filterable header."""
+    from reviewdesk.export.writers import write_table_xlsx
+
+    days = [dt.date(2024, 3, 25) + dt.timedelta(days=7 * i) for i in range(30)]
+    records = [[i, day, None, f"row {i}"] for i, day in enumerate(days)]
+    path = tmp_path / "t.xlsx"
+    write_table_xlsx(path, "Table", ["n", "due_date", "blank", "text"], records)
+    ws = openpyxl.load_workbook(path).active
+    assert ws.title == "Table" and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D31"
+    assert all(c.font.b for c in ws[1])
+    dates = [ws.cell(r, 2) for r in range(2, 32)]
+    assert [c.value.date() for c in dates] == days
+    assert {c.number_format for c in dates} == {"DD/MM/YYYY"}
+    assert [ws.cell(r, 4).value for r in range(2, 32)] == [f"row {i}" for i in range(30)]
