@@ -45,7 +45,7 @@ from reviewdesk.storage.models import (
     PeriodOfCare,
     Report,
 )
-from tests.benchmarks.common import best_of, report
+from tests.benchmarks.common import best_of, cached_file, report
 
 AS_OF = dt.date(2026, 6, 1)
 HISTORY_START = dt.date(2019, 1, 1)
@@ -326,15 +326,7 @@ def generate(path: Path, children: int, seed: int = 20260601) -> None:
 def cached_register(children: int) -> Path:
     """The generated register of ``children`` children, built under /tmp the first time."""
     path = Path(f"/tmp/reviewdesk-bench-flags-{children}-v{GENERATOR_VERSION}.sqlite")
-    if not path.exists():
-        start = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
-        generate(partial, children)
-        partial.rename(path)
-        print(f"built {path} in {time.perf_counter() - start:.1f} s", flush=True)
-    return path
+    return cached_file(path, lambda partial: generate(partial, children))
 
 
 def read_rows(db, as_of: dt.date = AS_OF) -> int:

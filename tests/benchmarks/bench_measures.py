@@ -46,7 +46,7 @@ from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import LateReason, Meeting, Report, Staff
 from tests.benchmarks.bench_flags import AS_OF, cached_register, read_rows
-from tests.benchmarks.common import best_of, report
+from tests.benchmarks.common import best_of, cached_file, report
 
 DEMO_AS_OF = dt.date(2025, 12, 1)
 DEMO_SEED = 1
@@ -82,19 +82,15 @@ def cached_demo() -> Path:
         source.update(file.read_bytes())
     key = f"{DEFAULT_CHILDREN}-{DEMO_SEED}-{DEMO_AS_OF}-{source.hexdigest()[:10]}"
     path = Path(f"/tmp/reviewdesk-bench-measures-demo-{key}.sqlite")
-    if not path.exists():
-        start = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
+
+    def build(partial: Path) -> None:
         db = open_database(partial)
         try:
             generate_demo(db, children=DEFAULT_CHILDREN, seed=DEMO_SEED, as_of=DEMO_AS_OF)
         finally:
             db.dispose()
-        partial.rename(path)
-        print(f"built {path} in {time.perf_counter() - start:.1f} s", flush=True)
-    return path
+
+    return cached_file(path, build)
 
 
 def _case_statements() -> list:

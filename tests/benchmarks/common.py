@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -37,3 +38,17 @@ def report(
         verdict = "ok" if value <= target else "MISSED"
         line += f"  target <= {target:g} {unit}: {verdict}"
     print(line, flush=True)
+
+
+def cached_file(path: Path, build: Callable[[Path], None]) -> Path:
+    """``path``, built by ``build`` the first time: into a partial file renamed when done, so
+    an interrupted build is never mistaken for a finished one."""
+    if not path.exists():
+        start = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        build(partial)
+        partial.rename(path)
+        print(f"built {path} in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
