@@ -304,11 +304,29 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _period_open(as_of: dt.date):
-    """SQL for 'this period of care is open on ``as_of``'."""
+def period_open(as_of: dt.date):
+    """SQL for 'this period of care is open on ``as_of``': started by then and not yet ended
+    (a period ending that day is closed). The one definition every query uses."""
     return and_(
         PeriodOfCare.start <= as_of,
         or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+    )
+
+
+def plan_open(as_of: dt.date):
+    """SQL for 'this CP plan is in force on ``as_of``' (as `period_open`)."""
+    return and_(CpPlan.start <= as_of, or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of))
+
+
+def enquiry_awaiting_conference(as_of: dt.date):
+    """SQL for 'this CP enquiry awaits its initial conference on ``as_of``': started, not
+    closed, not recorded as needing none, and no plan made from it yet."""
+    planned = select(CpPlan.enquiry_id).where(CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of)
+    return and_(
+        or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
+        CpEnquiry.icpc_not_required == false(),
+        or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
+        CpEnquiry.id.not_in(planned),
     )
 
 
@@ -319,23 +337,9 @@ def open_case_ids_query(as_of: dt.date):
     with no plan yet (an initial conference awaited). The engine decides the rest.
     """
     return union(
-        select(PeriodOfCare.child_id).where(
-            PeriodOfCare.start <= as_of,
-            or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
-        ),
-        select(CpPlan.child_id).where(
-            CpPlan.start <= as_of, or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of)
-        ),
-        select(CpEnquiry.child_id).where(
-            or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
-            CpEnquiry.icpc_not_required == false(),
-            or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
-            CpEnquiry.id.not_in(
-                select(CpPlan.enquiry_id).where(
-                    CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of
-                )
-            ),
-        ),
+        select(PeriodOfCare.child_id).where(period_open(as_of)),
+        select(CpPlan.child_id).where(plan_open(as_of)),
+        select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
     )
 
 
@@ -439,7 +443,7 @@ def load_case_data(
         period_stmt = select(*_PERIOD_SELECT)
         if held_since is not None:
             period_stmt = period_stmt.add_columns(*_prior_review_columns(held_since)).where(
-                _period_open(as_of)
+                period_open(as_of)
             )
         periods = fetch_rows(session, _restrict(period_stmt, PeriodOfCare.child_id, scope))
         enquiries = rows(_ENQUIRY_COLUMNS, CpEnquiry.child_id)
@@ -547,8 +551,7 @@ def _cp_review_counted(as_of: dt.date):
             CpPlan.id == Meeting.plan_id,
             CpPlan.child_id == Meeting.child_id,
             CpPlan.start <= Meeting.held_date,
-            CpPlan.start <= as_of,
-            or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of),
+            plan_open(as_of),
         )
         .exists()
     )

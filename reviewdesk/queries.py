@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from reviewdesk.casework import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.storage.models import (
     Child,
@@ -75,30 +76,12 @@ class CaseRow:
     status: str
 
 
-def _open_on(start_col, end_col, as_of: dt.date):
-    """Started by ``as_of`` and not yet ended (a period or plan ending that day is closed),
-    as ``reviewdesk.casework`` counts it."""
-    return and_(start_col <= as_of, or_(end_col.is_(None), end_col > as_of))
-
-
 def _case_columns(as_of: dt.date) -> dict[str, object]:
     """SQL expressions for each derived column, correlated with ``Child``."""
-    lac_open = exists().where(
-        PeriodOfCare.child_id == Child.id,
-        _open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of),
-    )
-    cp_open = exists().where(
-        CpPlan.child_id == Child.id, _open_on(CpPlan.start, CpPlan.end_date, as_of)
-    )
-    # An enquiry awaiting its initial conference: started, not closed, none needed is not
-    # recorded, and no plan made from it yet.
-    planned = select(CpPlan.enquiry_id).where(CpPlan.enquiry_id.is_not(None), CpPlan.start <= as_of)
+    lac_open = exists().where(PeriodOfCare.child_id == Child.id, period_open(as_of))
+    cp_open = exists().where(CpPlan.child_id == Child.id, plan_open(as_of))
     enquiry_open = exists().where(
-        CpEnquiry.child_id == Child.id,
-        or_(CpEnquiry.closed_date.is_(None), CpEnquiry.closed_date > as_of),
-        CpEnquiry.icpc_not_required.is_(False),
-        or_(CpEnquiry.strategy_date <= as_of, CpEnquiry.notified_date <= as_of),
-        CpEnquiry.id.not_in(planned),
+        CpEnquiry.child_id == Child.id, enquiry_awaiting_conference(as_of)
     )
     iro_staff = aliased(Staff)
     lac_iro = (
@@ -645,12 +628,12 @@ def caseloads(session: Session, *, as_of: dt.date | None = None) -> list[Caseloa
     as_of = as_of or dt.date.today()
     lac = (
         select(PeriodOfCare.iro_id, func.count(func.distinct(PeriodOfCare.child_id)))
-        .where(_open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of))
+        .where(period_open(as_of))
         .group_by(PeriodOfCare.iro_id)
     )
     cp = (
         select(CpPlan.chair_id, func.count(func.distinct(CpPlan.child_id)))
-        .where(_open_on(CpPlan.start, CpPlan.end_date, as_of))
+        .where(plan_open(as_of))
         .group_by(CpPlan.chair_id)
     )
     lac_counts = dict(session.execute(lac).all())
@@ -680,13 +663,11 @@ def unallocated_cases(session: Session, *, as_of: dt.date | None = None) -> int:
     lac = session.scalar(
         select(func.count(PeriodOfCare.id)).where(
             PeriodOfCare.iro_id.is_(None),
-            _open_on(PeriodOfCare.start, PeriodOfCare.end_date, as_of),
+            period_open(as_of),
         )
     )
     cp = session.scalar(
-        select(func.count(CpPlan.id)).where(
-            CpPlan.chair_id.is_(None), _open_on(CpPlan.start, CpPlan.end_date, as_of)
-        )
+        select(func.count(CpPlan.id)).where(CpPlan.chair_id.is_(None), plan_open(as_of))
     )
     return int(lac or 0) + int(cp or 0)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData
+from reviewdesk.casework import CaseData, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, StaffRole
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Child, CpPlan, Meeting, PeriodOfCare, Staff, Team
@@ -74,17 +74,13 @@ def week_start(day: dt.date) -> dt.date:
 
 def _open_periods(as_of: dt.date):
     return select(PeriodOfCare.iro_id.label("staff_id"), PeriodOfCare.child_id).where(
-        PeriodOfCare.iro_id.is_not(None),
-        PeriodOfCare.start <= as_of,
-        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+        PeriodOfCare.iro_id.is_not(None), period_open(as_of)
     )
 
 
 def _open_plans(as_of: dt.date):
     return select(CpPlan.chair_id.label("staff_id"), CpPlan.child_id).where(
-        CpPlan.chair_id.is_not(None),
-        CpPlan.start <= as_of,
-        or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of),
+        CpPlan.chair_id.is_not(None), plan_open(as_of)
     )
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import load_case_data
+from reviewdesk.casework import load_case_data, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, Process, StaffRole
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import Flag, flags_from_data
@@ -136,14 +136,10 @@ def _assignments(
     they chair on ``as_of`` (the caseload as `reviewdesk.workload` counts it)."""
     assigned: dict[int, dict[int, set[str]]] = {i: {} for i in staff_ids}
     periods = select(PeriodOfCare.iro_id, PeriodOfCare.child_id).where(
-        PeriodOfCare.iro_id.in_(staff_ids),
-        PeriodOfCare.start <= as_of,
-        or_(PeriodOfCare.end_date.is_(None), PeriodOfCare.end_date > as_of),
+        PeriodOfCare.iro_id.in_(staff_ids), period_open(as_of)
     )
     plans = select(CpPlan.chair_id, CpPlan.child_id).where(
-        CpPlan.chair_id.in_(staff_ids),
-        CpPlan.start <= as_of,
-        or_(CpPlan.end_date.is_(None), CpPlan.end_date > as_of),
+        CpPlan.chair_id.in_(staff_ids), plan_open(as_of)
     )
     for process, stmt in ((Process.LAC.value, periods), (Process.CP.value, plans)):
         for staff_id, child_id in session.execute(stmt):
