@@ -15,9 +15,9 @@ import datetime as dt
 import gc
 import os
 import re
+import shlex
 import shutil
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,790 +156,370 @@ source = "Test council's own standard"
 
 @dataclass(frozen=True)
 class Case:
+    """One bad input. ``argv`` and ``needle`` are templates: ``{name}`` is the path of that
+    input (``{good}``, ``{root}``, ``{folder}``, ...; see `make_files`), ``{HUGE}`` a 31-digit
+    number. ``absent`` must not exist afterwards; ``unchanged`` keep their bytes and mode."""
+
     name: str
-    argv: Callable[[Files], list[str]]
-    needle: Callable[[Files], str]
-    #: Paths that must not exist afterwards (nothing created).
-    absent: Callable[[Files], list[Path]] = lambda f: []
-    #: Files whose bytes must be unchanged.
-    unchanged: Callable[[Files], list[Path]] = lambda f: []
-    #: An import lists every problem it found, one per line, then a summary line.
+    argv: str
+    needle: str
+    absent: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    #: "many": an import lists every problem it found, one per line, then a summary line.
     lines: str = "one"
+
+
+def _fill(template: str, f: Files) -> str:
+    names = {"root": f.root, "good": f.good, "data": f.data, "HUGE": HUGE, **f.extras}
+    return template.format(**{k: str(v) for k, v in names.items()})
 
 
 # --- the database given with --db ---------------------------------------------------------
 
-#: Commands that only read: each must refuse every bad --db and create nothing.
-READERS: dict[str, Callable[[Files], list[str]]] = {
-    "flags": lambda f: ["flags", "--as-of", AS_OF],
-    "export-schedule": lambda f: [
-        "export",
-        "schedule",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "csv",
-        "-o",
-        str(f.root / "s.csv"),
-    ],
-    "export-measures": lambda f: [
-        "export",
-        "measures",
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-06-30",
-        "--format",
-        "xlsx",
-        "-o",
-        str(f.root / "m.xlsx"),
-    ],
-    "report-workload": lambda f: ["report", "workload", "-o", str(f.root / "w.pdf")],
-    "report-weekly": lambda f: ["report", "weekly", "--week", AS_OF, "-o", str(f.root / "k.pdf")],
-    "report-pack": lambda f: ["report", "pack", "1", "-o", str(f.root / "p.pdf")],
-    "report-packs": lambda f: ["report", "packs", "--week", AS_OF, "-o", str(f.root / "q.pdf")],
-    "report-timeliness": lambda f: [
-        "report",
-        "timeliness",
-        "--from",
-        "2024-01-01",
-        "--to",
-        "2024-06-30",
-        "-o",
-        str(f.root / "t.pdf"),
-    ],
-    "audit": lambda f: ["audit"],
-    "overrides-list": lambda f: ["overrides", "list"],
-    "overrides-export": lambda f: ["overrides", "export", "-"],
-    "overrides-set": lambda f: [
-        "overrides",
-        "set",
-        "lac.review.first",
-        "--amount",
-        "15",
-        "--source",
-        "test",
-    ],
-    "overrides-reset": lambda f: ["overrides", "reset", "lac.review.first"],
-    "overrides-load": lambda f: ["overrides", "load", str(f.good_toml)],
-    "backup": lambda f: ["backup", str(f.root / "copy.sqlite"), "--force"],
+#: Commands that only read (or change an existing database): each must refuse every bad
+#: --db and create nothing.
+READERS = {
+    "flags": f"flags --as-of {AS_OF}",
+    "export-schedule": f"export schedule --as-of {AS_OF} --format csv -o {{root}}/s.csv",
+    "export-measures": "export measures --from 2024-01-01 --to 2024-06-30 --format xlsx "
+    "-o {root}/m.xlsx",
+    "report-workload": "report workload -o {root}/w.pdf",
+    "report-weekly": f"report weekly --week {AS_OF} -o {{root}}/k.pdf",
+    "report-pack": "report pack 1 -o {root}/p.pdf",
+    "report-packs": f"report packs --week {AS_OF} -o {{root}}/q.pdf",
+    "report-timeliness": "report timeliness --from 2024-01-01 --to 2024-06-30 -o {root}/t.pdf",
+    "audit": "audit",
+    "overrides-list": "overrides list",
+    "overrides-export": "overrides export -",
+    "overrides-set": "overrides set lac.review.first --amount 15 --source test",
+    "overrides-reset": "overrides reset lac.review.first",
+    "overrides-load": "overrides load {good_toml}",
+    "backup": "backup {root}/copy.sqlite --force",
 }
 #: Commands that may create a database: they still refuse one that is not theirs.
-CREATORS: dict[str, Callable[[Files], list[str]]] = {
-    "demo": lambda f: ["demo", "--children", "5", "--as-of", AS_OF, "--quiet"],
-    "import-903": lambda f: [
-        "import",
-        "903",
-        "--header",
-        str(f.text),
-        "--episodes",
-        str(f.text),
-        "--reviews",
-        str(f.text),
-    ],
-    "import-cin": lambda f: ["import", "cin", str(f.bomb)],
-    "restore": lambda f: ["restore", str(f.good)],
+CREATORS = {
+    "demo": f"demo --children 5 --as-of {AS_OF} --quiet",
+    "import-903": "import 903 --header {text} --episodes {text} --reviews {text}",
+    "import-cin": "import cin {bomb}",
+    "restore": "restore {good}",
 }
-
+#: --db values with no database behind them, which a reader must not create.
 MISSING_DB = {
-    "missing-file": lambda f: f.root / "no-such.sqlite",
-    "missing-folder": lambda f: f.root / "typo" / "deeper" / "reviewdesk.sqlite",
-    "empty-file": lambda f: f.empty,
+    "missing-file": "{root}/no-such.sqlite",
+    "missing-folder": "{root}/typo/deeper/reviewdesk.sqlite",
+    "empty-file": "{empty}",
 }
+#: --db values that are not reviewdesk databases: (the value, what the message names).
 BAD_DB = {
-    "folder": (lambda f: str(f.folder), lambda f: str(f.folder)),
-    "text-file": (lambda f: str(f.text), lambda f: str(f.text)),
-    "corrupt": (lambda f: str(f.corrupt), lambda f: str(f.corrupt)),
-    "foreign": (lambda f: str(f.foreign), lambda f: str(f.foreign)),
-    "newer": (lambda f: str(f.newer), lambda f: "newer version"),
-    "unversioned": (lambda f: str(f.unversioned), lambda f: str(f.unversioned)),
-    "mysql": (lambda f: "mysql://iro@localhost/reviewdesk", lambda f: "mysql://"),
-    "unreachable": (
-        lambda f: "postgresql://iro:secret@127.0.0.1:1/reviewdesk",
-        lambda f: "127.0.0.1:1",
-    ),
-    "bogus-scheme": (lambda f: "bogus://x/y", lambda f: "bogus://"),
+    "folder": ("{folder}", "{folder}"),
+    "text-file": ("{text}", "{text}"),
+    "corrupt": ("{corrupt}", "{corrupt}"),
+    "foreign": ("{foreign}", "{foreign}"),
+    "newer": ("{newer}", "newer version"),
+    "unversioned": ("{unversioned}", "{unversioned}"),
+    "mysql": ("mysql://iro@localhost/reviewdesk", "mysql://"),
+    "unreachable": ("postgresql://iro:secret@127.0.0.1:1/reviewdesk", "127.0.0.1:1"),
+    "bogus-scheme": ("bogus://x/y", "bogus://"),
 }
+UNTOUCHED = ("foreign", "text", "corrupt", "unversioned")
 
 
 def _db_cases() -> list[Case]:
     cases = []
     for command, argv in READERS.items():
         for kind, where in MISSING_DB.items():
+            absent = () if kind == "empty-file" else (where,)
+            cases.append(Case(f"{command}/db-{kind}", f"--db {where} {argv}", where, absent))
+    for command, argv in {**READERS, **CREATORS}.items():
+        for kind, (where, needle) in BAD_DB.items():
+            if (command, kind) == ("backup", "newer"):
+                continue  # a copy of a newer version's file is still a good backup
             cases.append(
                 Case(
                     f"{command}/db-{kind}",
-                    lambda f, a=argv, w=where: ["--db", str(w(f)), *a(f)],
-                    lambda f, w=where: str(w(f)),
-                    absent=lambda f, w=where, k=kind: [] if k == "empty-file" else [w(f)],
+                    f"--db {where} {argv}",
+                    needle,
+                    unchanged=tuple(f"{{{name}}}" for name in UNTOUCHED),
                 )
             )
-    for commands in (READERS, CREATORS):
-        for command, argv in commands.items():
-            for kind, (target, needle) in BAD_DB.items():
-                if (command, kind) == ("backup", "newer"):
-                    continue  # a copy of a newer version's file is still a good backup
-                cases.append(
-                    Case(
-                        f"{command}/db-{kind}",
-                        lambda f, a=argv, t=target: ["--db", t(f), *a(f)],
-                        needle,
-                        unchanged=lambda f: [f.foreign, f.text, f.corrupt, f.unversioned],
-                    )
-                )
     return cases
 
 
 # --- each command's own arguments ------------------------------------------------------------
 
-
-def _good(*argv: str | Callable[[Files], str]) -> Callable[[Files], list[str]]:
-    return lambda f: ["--db", str(f.good), *(a(f) if callable(a) else a for a in argv)]
-
-
-def _schedule_to(out: Callable[[Files], str]) -> Callable[[Files], list[str]]:
-    return _good("export", "schedule", "--as-of", AS_OF, "--format", "csv", "-o", out)
-
+GOOD = "--db {good}"
+SCHEDULE = f"{GOOD} export schedule --as-of {AS_OF} --format csv -o"
+MEASURES = f"{GOOD} export measures --from 2024-01-01 --to 2024-03-31 --format"
+OVERRIDE = f"{GOOD} overrides set lac.review.first"
+IMPORT_903 = f"{GOOD} import 903 --header {{text}} --episodes {{text}} --reviews {{text}}"
 
 ARG_CASES = [
-    # dates out of range or malformed
-    Case("flags/as-of-year-1", _good("flags", "--as-of", "0001-01-01"), lambda f: "0001-01-01"),
-    Case("flags/as-of-9999", _good("flags", "--as-of", "9999-12-31"), lambda f: "9999-12-31"),
-    Case("flags/as-of-month-13", _good("flags", "--as-of", "2025-13-01"), lambda f: "2025-13-01"),
-    Case(
-        "flags/limit-not-a-number",
-        _good("flags", "--as-of", AS_OF, "--limit", "ten"),
-        lambda f: "ten",
-    ),
+    # dates out of the calendar's range, or not dates
+    Case("flags/as-of-year-1", f"{GOOD} flags --as-of 0001-01-01", "0001-01-01"),
+    Case("flags/as-of-9999", f"{GOOD} flags --as-of 9999-12-31", "9999-12-31"),
+    Case("flags/as-of-month-13", f"{GOOD} flags --as-of 2025-13-01", "2025-13-01"),
+    Case("flags/limit-not-a-number", f"{GOOD} flags --as-of {AS_OF} --limit ten", "ten"),
     Case(
         "export-schedule/as-of-year-1",
-        _good(
-            "export",
-            "schedule",
-            "--as-of",
-            "0001-01-01",
-            "--format",
-            "csv",
-            "-o",
-            lambda f: str(f.root / "a.csv"),
-        ),
-        lambda f: "0001-01-01",
+        f"{GOOD} export schedule --as-of 0001-01-01 --format csv -o {{root}}/a.csv",
+        "0001-01-01",
     ),
     Case(
         "export-schedule/from-year-1",
-        _good(
-            "export",
-            "schedule",
-            "--as-of",
-            AS_OF,
-            "--from",
-            "0001-01-01",
-            "--format",
-            "csv",
-            "-o",
-            lambda f: str(f.root / "b.csv"),
-        ),
-        lambda f: "0001-01-01",
+        f"{GOOD} export schedule --as-of {AS_OF} --from 0001-01-01 --format csv -o {{root}}/b.csv",
+        "0001-01-01",
     ),
     Case(
         "export-schedule/as-of-9999",
-        _good(
-            "export",
-            "schedule",
-            "--as-of",
-            "9999-12-31",
-            "--format",
-            "xlsx",
-            "-o",
-            lambda f: str(f.root / "c.xlsx"),
-        ),
-        lambda f: "9999-12-31",
+        f"{GOOD} export schedule --as-of 9999-12-31 --format xlsx -o {{root}}/c.xlsx",
+        "9999-12-31",
     ),
     Case(
         "export-measures/from-year-1",
-        _good(
-            "export",
-            "measures",
-            "--from",
-            "0001-01-01",
-            "--to",
-            "2024-01-31",
-            "--format",
-            "csv",
-            "-o",
-            lambda f: str(f.root / "d.csv"),
-        ),
-        lambda f: "0001-01-01",
+        f"{GOOD} export measures --from 0001-01-01 --to 2024-01-31 --format csv -o {{root}}/d.csv",
+        "0001-01-01",
     ),
     Case(
         "export-measures/to-9999",
-        _good(
-            "export",
-            "measures",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "9999-12-31",
-            "--format",
-            "csv",
-            "-o",
-            lambda f: str(f.root / "e.csv"),
-        ),
-        lambda f: "9999-12-31",
+        f"{GOOD} export measures --from 2024-01-01 --to 9999-12-31 --format csv -o {{root}}/e.csv",
+        "9999-12-31",
     ),
     Case(
         "export-measures/reversed",
-        _good(
-            "export",
-            "measures",
-            "--from",
-            "2024-06-01",
-            "--to",
-            "2024-01-31",
-            "--format",
-            "csv",
-            "-o",
-            lambda f: str(f.root / "g.csv"),
-        ),
-        lambda f: "--from",
+        f"{GOOD} export measures --from 2024-06-01 --to 2024-01-31 --format csv -o {{root}}/g.csv",
+        "--from",
     ),
     Case(
         "report-workload/as-of-year-1",
-        _good("report", "workload", "--as-of", "0001-01-01", "-o", lambda f: str(f.root / "h.pdf")),
-        lambda f: "0001-01-01",
+        f"{GOOD} report workload --as-of 0001-01-01 -o {{root}}/h.pdf",
+        "0001-01-01",
     ),
     Case(
         "report-weekly/week-year-1",
-        _good("report", "weekly", "--week", "0001-01-01", "-o", lambda f: str(f.root / "i.pdf")),
-        lambda f: "0001-01-01",
+        f"{GOOD} report weekly --week 0001-01-01 -o {{root}}/i.pdf",
+        "0001-01-01",
     ),
     Case(
         "report-weekly/week-9999",
-        _good("report", "weekly", "--week", "9999-12-31", "-o", lambda f: str(f.root / "j.pdf")),
-        lambda f: "9999-12-31",
+        f"{GOOD} report weekly --week 9999-12-31 -o {{root}}/j.pdf",
+        "9999-12-31",
     ),
     Case(
         "report-packs/week-year-1",
-        _good("report", "packs", "--week", "0001-01-01", "-o", lambda f: str(f.root / "k.pdf")),
-        lambda f: "0001-01-01",
+        f"{GOOD} report packs --week 0001-01-01 -o {{root}}/k.pdf",
+        "0001-01-01",
     ),
     Case(
         "report-timeliness/from-year-1",
-        _good(
-            "report",
-            "timeliness",
-            "--from",
-            "0001-01-01",
-            "--to",
-            "2024-01-31",
-            "-o",
-            lambda f: str(f.root / "l.pdf"),
-        ),
-        lambda f: "0001-01-01",
+        f"{GOOD} report timeliness --from 0001-01-01 --to 2024-01-31 -o {{root}}/l.pdf",
+        "0001-01-01",
     ),
     Case(
         "report-timeliness/reversed",
-        _good(
-            "report",
-            "timeliness",
-            "--from",
-            "2024-06-01",
-            "--to",
-            "2024-01-31",
-            "-o",
-            lambda f: str(f.root / "m.pdf"),
-        ),
-        lambda f: "--from",
+        f"{GOOD} report timeliness --from 2024-06-01 --to 2024-01-31 -o {{root}}/m.pdf",
+        "--from",
     ),
+    Case("explain/year-1", "explain lac.review.first 0001-01-01", "0001-01-01"),
+    Case("explain/year-9999", "explain lac.review.first 9999-12-31", "9999-12-31"),
+    Case("calendar/add-year-9999", "calendar add 9999-12-31 5", "9999-12-31"),
+    Case("calendar/add-year-1", "calendar add 0001-01-01 -5", "0001-01-01"),
+    Case("calendar/between-far", "calendar between 0001-01-01 9999-12-31", "0001-01-01"),
+    Case("demo/as-of-year-1", "--db {root}/d4.sqlite demo --as-of 0001-01-01", "0001-01-01"),
+    Case("demo/as-of-9999", "--db {root}/d5.sqlite demo --as-of 9999-12-31", "9999-12-31"),
+    # numbers too big, too small or not numbers
+    Case("report-pack/huge-meeting", f"{GOOD} report pack {{HUGE}} -o {{root}}/n.pdf", HUGE),
     Case(
-        "report-pack/huge-meeting",
-        _good("report", "pack", HUGE, "-o", lambda f: str(f.root / "n.pdf")),
-        lambda f: HUGE,
-    ),
-    Case(
-        "report-pack/no-such-meeting",
-        _good("report", "pack", "99999999", "-o", lambda f: str(f.root / "o.pdf")),
-        lambda f: "99999999",
+        "report-pack/no-such-meeting", f"{GOOD} report pack 99999999 -o {{root}}/o.pdf", "99999999"
     ),
     Case(
         "report-workload/no-such-iro",
-        _good("report", "workload", "--iro", "Nobody Atall", "-o", lambda f: str(f.root / "p.pdf")),
-        lambda f: "Nobody Atall",
+        f"{GOOD} report workload --iro 'Nobody Atall' -o {{root}}/p.pdf",
+        "Nobody Atall",
     ),
-    Case("audit/limit-huge", _good("audit", "--limit", HUGE), lambda f: HUGE),
-    Case("audit/limit-zero", _good("audit", "--limit", "0"), lambda f: "--limit"),
-    Case("audit/limit-words", _good("audit", "--limit", "lots"), lambda f: "lots"),
-    Case("calendar/add-huge", lambda f: ["calendar", "add", "2024-01-01", HUGE], lambda f: HUGE),
-    Case(
-        "calendar/add-year-9999",
-        lambda f: ["calendar", "add", "9999-12-31", "5"],
-        lambda f: "9999-12-31",
-    ),
-    Case(
-        "calendar/add-year-1",
-        lambda f: ["calendar", "add", "0001-01-01", "-5"],
-        lambda f: "0001-01-01",
-    ),
-    Case(
-        "calendar/between-far",
-        lambda f: ["calendar", "between", "0001-01-01", "9999-12-31"],
-        lambda f: "0001-01-01",
-    ),
-    Case(
-        "calendar/add-beyond-the-calendar",
-        lambda f: ["calendar", "add", "2060-12-01", "2000"],
-        lambda f: "2000",
-    ),
-    Case("calendar/holidays-huge", lambda f: ["calendar", "holidays", HUGE], lambda f: HUGE),
-    Case(
-        "explain/year-1",
-        lambda f: ["explain", "lac.review.first", "0001-01-01"],
-        lambda f: "0001-01-01",
-    ),
-    Case(
-        "explain/year-9999",
-        lambda f: ["explain", "lac.review.first", "9999-12-31"],
-        lambda f: "9999-12-31",
-    ),
-    Case(
-        "explain/rules-folder",
-        lambda f: ["explain", "lac.review.first", AS_OF, "--rules", str(f.folder)],
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "rules/bad-toml", lambda f: ["rules", "--rules", str(f.bad_toml)], lambda f: str(f.bad_toml)
-    ),
-    Case("rules/binary", lambda f: ["rules", "--rules", str(f.binary)], lambda f: str(f.binary)),
-    Case("rules/folder", lambda f: ["rules", "--rules", str(f.folder)], lambda f: str(f.folder)),
-    Case(
-        "rules/wrong-values",
-        lambda f: ["rules", "--rules", str(f.wrong_toml)],
-        lambda f: str(f.wrong_toml),
-    ),
-    # outputs: unwritable, a folder, the live database or the data folder
-    Case(
-        "export-schedule/out-missing-folder",
-        _schedule_to(lambda f: str(f.root / "nowhere" / "s.csv")),
-        lambda f: "nowhere",
-        absent=lambda f: [f.root / "nowhere"],
-    ),
-    Case(
-        "export-schedule/out-parent-is-a-file",
-        _schedule_to(lambda f: str(f.not_a_dir / "s.csv")),
-        lambda f: str(f.not_a_dir),
-    ),
-    Case(
-        "export-schedule/out-is-a-folder",
-        _schedule_to(lambda f: str(f.folder)),
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "export-schedule/out-is-the-db",
-        _schedule_to(lambda f: str(f.good)),
-        lambda f: str(f.good),
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "export-schedule/out-is-the-db-respelt",
-        _schedule_to(lambda f: str(f.good.parent / ".." / "good" / "." / f.good.name)),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "export-schedule/out-is-a-symlink-to-the-db",
-        _schedule_to(lambda f: str(f.link_to_good)),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "export-schedule/out-is-a-hard-link-to-the-db",
-        _schedule_to(lambda f: str(f.hard_to_good)),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "export-schedule/out-is-the-db-wal",
-        _schedule_to(lambda f: f"{f.good}-wal"),
-        lambda f: "database",
-    ),
-    Case(
-        "export-schedule/out-in-the-data-folder",
-        _schedule_to(lambda f: str(f.in_data)),
-        lambda f: str(f.in_data),
-        unchanged=lambda f: [f.in_data],
-    ),
-    Case(
-        "export-schedule/out-is-another-database",
-        _schedule_to(lambda f: str(f.foreign)),
-        lambda f: str(f.foreign),
-        unchanged=lambda f: [f.foreign],
-    ),
-    Case(
-        "export-measures/out-is-the-db",
-        _good(
-            "export",
-            "measures",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-03-31",
-            "--format",
-            "xlsx",
-            "-o",
-            lambda f: str(f.good),
-        ),
-        lambda f: str(f.good),
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "export-schedule/ics-out-is-the-db",
-        _good(
-            "export",
-            "schedule",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "ics",
-            "-o",
-            lambda f: str(f.link_to_good),
-        ),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "report-workload/out-not-pdf",
-        _good("report", "workload", "-o", lambda f: str(f.root / "w.txt")),
-        lambda f: "w.txt",
-    ),
-    Case(
-        "report-workload/out-is-the-db",
-        lambda f: ["--db", str(f.pdf_db), "report", "workload", "-o", str(f.pdf_db)],
-        lambda f: str(f.pdf_db),
-        unchanged=lambda f: [f.pdf_db],
-    ),
-    Case(
-        "report-weekly/out-missing-folder",
-        _good("report", "weekly", "--week", AS_OF, "-o", lambda f: str(f.root / "gone" / "w.pdf")),
-        lambda f: "gone",
-    ),
-    Case(
-        "overrides-export/to-a-folder",
-        _good("overrides", "export", lambda f: str(f.folder)),
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "overrides-export/to-the-db",
-        _good("overrides", "export", lambda f: str(f.good)),
-        lambda f: str(f.good),
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "overrides-export/to-missing-folder",
-        _good("overrides", "export", lambda f: str(f.root / "nope" / "r.toml")),
-        lambda f: "nope",
-    ),
-    Case(
-        "backup/to-the-db-respelt",
-        _good("backup", lambda f: str(f.good.parent / "." / f.good.name)),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "backup/to-a-symlink-to-the-db",
-        _good("backup", lambda f: str(f.link_to_good), "--force"),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "backup/to-a-hard-link-to-the-db",
-        _good("backup", lambda f: str(f.hard_to_good), "--force"),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "backup/json-to-the-db",
-        _good("backup", lambda f: str(f.link_to_good), "--json", "--force"),
-        lambda f: "database",
-        unchanged=lambda f: [f.good],
-    ),
-    Case(
-        "backup/to-a-folder",
-        _good("backup", lambda f: str(f.folder), "--force"),
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "backup/to-missing-folder",
-        _good("backup", lambda f: str(f.root / "zz" / "b.sqlite")),
-        lambda f: "zz",
-        absent=lambda f: [f.root / "zz"],
-    ),
-    Case(
-        "backup/parent-is-a-file",
-        _good("backup", lambda f: str(f.not_a_dir / "b.sqlite")),
-        lambda f: str(f.not_a_dir),
-    ),
-    # overrides
-    Case(
-        "overrides-set/amount-huge",
-        _good("overrides", "set", "lac.review.first", "--amount", HUGE, "--source", "x"),
-        lambda f: HUGE,
-    ),
-    Case(
-        "overrides-set/amount-negative",
-        _good("overrides", "set", "lac.review.first", "--amount", "-5", "--source", "x"),
-        lambda f: "-5",
-    ),
+    Case("audit/limit-huge", f"{GOOD} audit --limit {{HUGE}}", HUGE),
+    Case("audit/limit-zero", f"{GOOD} audit --limit 0", "--limit"),
+    Case("audit/limit-words", f"{GOOD} audit --limit lots", "lots"),
+    Case("calendar/add-huge", "calendar add 2024-01-01 {HUGE}", HUGE),
+    Case("calendar/add-beyond-the-calendar", "calendar add 2060-12-01 2000", "2000"),
+    Case("calendar/holidays-huge", "calendar holidays {HUGE}", HUGE),
+    Case("overrides-set/amount-huge", f"{OVERRIDE} --amount {{HUGE}} --source x", HUGE),
+    Case("overrides-set/amount-negative", f"{OVERRIDE} --amount -5 --source x", "-5"),
+    Case("overrides-set/sooner-of-garbage", f"{OVERRIDE} --sooner-of x:y --source x", "x:y"),
+    Case("overrides-set/sooner-of-huge", f"{OVERRIDE} --sooner-of {{HUGE}}:days --source x", HUGE),
+    Case("import-903/year-huge", f"{IMPORT_903} --year {{HUGE}}", HUGE),
+    Case("import-cin/year-words", f"{GOOD} import cin {{bomb}} --year next", "next"),
+    Case("demo/children-negative", "--db {root}/d1.sqlite demo --children -5 --quiet", "-5"),
+    Case("demo/children-huge", "--db {root}/d2.sqlite demo --children {HUGE} --quiet", HUGE),
+    Case("demo/seed-huge", "--db {root}/d3.sqlite demo --seed {HUGE} --children 5", HUGE),
+    # names that are not there
     Case(
         "overrides-set/no-such-rule",
-        _good("overrides", "set", "lac.review.fist", "--amount", "5", "--source", "x"),
-        lambda f: "lac.review.fist",
-    ),
+        f"{GOOD} overrides set lac.review.fist --amount 5 --source x",
+        "lac.review.fist",
+    ),  # fmt: skip
+    Case("overrides-reset/no-such-rule", f"{GOOD} overrides reset no.such.rule", "no.such.rule"),
+    Case("demo/not-empty", f"{GOOD} demo --children 5 --as-of {AS_OF} --quiet", "--replace"),
+    # files to read: missing, folders, binary, malformed, hostile
     Case(
-        "overrides-set/sooner-of-garbage",
-        _good("overrides", "set", "lac.review.first", "--sooner-of", "x:y", "--source", "x"),
-        lambda f: "x:y",
-    ),
-    Case(
-        "overrides-set/sooner-of-huge",
-        _good(
-            "overrides", "set", "lac.review.first", "--sooner-of", f"{HUGE}:days", "--source", "x"
-        ),
-        lambda f: HUGE,
-    ),
-    Case(
-        "overrides-reset/no-such-rule",
-        _good("overrides", "reset", "no.such.rule"),
-        lambda f: "no.such.rule",
-    ),
-    Case(
-        "overrides-load/missing",
-        _good("overrides", "load", lambda f: str(f.root / "x.toml")),
-        lambda f: "x.toml",
-    ),
-    Case(
-        "overrides-load/folder",
-        _good("overrides", "load", lambda f: str(f.folder)),
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "overrides-load/binary",
-        _good("overrides", "load", lambda f: str(f.binary)),
-        lambda f: str(f.binary),
-    ),
-    Case(
-        "overrides-load/bad-toml",
-        _good("overrides", "load", lambda f: str(f.bad_toml)),
-        lambda f: str(f.bad_toml),
-    ),
-    Case(
-        "overrides-load/wrong-values",
-        _good("overrides", "load", lambda f: str(f.wrong_toml)),
-        lambda f: "twenty",
-    ),
-    Case(
-        "export-measures/xlsx-to-a-folder",
-        _good(
-            "export",
-            "measures",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-03-31",
-            "--format",
-            "xlsx",
-            "-o",
-            lambda f: str(f.folder),
-        ),
-        lambda f: str(f.folder),
-    ),
-    Case(
-        "export-schedule/xlsx-to-a-missing-folder",
-        _good(
-            "export",
-            "schedule",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "xlsx",
-            "-o",
-            lambda f: str(f.root / "nope" / "x.xlsx"),
-        ),
-        lambda f: "nope",
-    ),
-    # restore
-    Case(
-        "restore/missing",
-        _good("restore", lambda f: str(f.root / "gone.sqlite")),
-        lambda f: "gone.sqlite",
-    ),
-    Case("restore/folder", _good("restore", lambda f: str(f.folder)), lambda f: str(f.folder)),
-    Case("restore/text", _good("restore", lambda f: str(f.text)), lambda f: str(f.text)),
-    Case("restore/empty", _good("restore", lambda f: str(f.empty)), lambda f: str(f.empty)),
-    Case("restore/corrupt", _good("restore", lambda f: str(f.corrupt)), lambda f: str(f.corrupt)),
-    Case("restore/foreign", _good("restore", lambda f: str(f.foreign)), lambda f: str(f.foreign)),
-    Case("restore/newer", _good("restore", lambda f: str(f.newer)), lambda f: "newer version"),
-    Case(
-        "restore/itself-via-symlink",
-        _good("restore", lambda f: str(f.link_to_good)),
-        lambda f: "database",
-    ),
-    Case(
-        "restore/bad-dump", _good("restore", lambda f: str(f.bad_dump)), lambda f: str(f.bad_dump)
-    ),
-    Case(
-        "restore/other-dump",
-        _good("restore", lambda f: str(f.other_dump)),
-        lambda f: str(f.other_dump),
-    ),
-    # import
+        "explain/rules-folder", f"explain lac.review.first {AS_OF} --rules {{folder}}", "{folder}"
+    ),  # fmt: skip
+    Case("rules/bad-toml", "rules --rules {bad_toml}", "{bad_toml}"),
+    Case("rules/binary", "rules --rules {binary}", "{binary}"),
+    Case("rules/folder", "rules --rules {folder}", "{folder}"),
+    Case("rules/wrong-values", "rules --rules {wrong_toml}", "{wrong_toml}"),
+    Case("overrides-load/missing", f"{GOOD} overrides load {{root}}/x.toml", "x.toml"),
+    Case("overrides-load/folder", f"{GOOD} overrides load {{folder}}", "{folder}"),
+    Case("overrides-load/binary", f"{GOOD} overrides load {{binary}}", "{binary}"),
+    Case("overrides-load/bad-toml", f"{GOOD} overrides load {{bad_toml}}", "{bad_toml}"),
+    Case("overrides-load/wrong-values", f"{GOOD} overrides load {{wrong_toml}}", "twenty"),
+    Case("restore/missing", f"{GOOD} restore {{root}}/gone.sqlite", "gone.sqlite"),
+    Case("restore/folder", f"{GOOD} restore {{folder}}", "{folder}"),
+    Case("restore/text", f"{GOOD} restore {{text}}", "{text}"),
+    Case("restore/empty", f"{GOOD} restore {{empty}}", "{empty}"),
+    Case("restore/corrupt", f"{GOOD} restore {{corrupt}}", "{corrupt}"),
+    Case("restore/foreign", f"{GOOD} restore {{foreign}}", "{foreign}"),
+    Case("restore/newer", f"{GOOD} restore {{newer}}", "newer version"),
+    Case("restore/itself-via-symlink", f"{GOOD} restore {{link_to_good}}", "database"),
+    Case("restore/bad-dump", f"{GOOD} restore {{bad_dump}}", "{bad_dump}"),
+    Case("restore/other-dump", f"{GOOD} restore {{other_dump}}", "{other_dump}"),
     Case(
         "import-903/missing-files",
-        _good(
-            "import",
-            "903",
-            "--header",
-            lambda f: str(f.root / "h.csv"),
-            "--episodes",
-            lambda f: str(f.root / "e.csv"),
-            "--reviews",
-            lambda f: str(f.root / "r.csv"),
-        ),
-        lambda f: "h.csv",
+        f"{GOOD} import 903 --header {{root}}/h.csv --episodes {{root}}/e.csv "
+        "--reviews {root}/r.csv",
+        "h.csv",
         lines="many",
     ),
     Case(
         "import-903/folders",
-        _good(
-            "import",
-            "903",
-            "--header",
-            lambda f: str(f.folder),
-            "--episodes",
-            lambda f: str(f.folder),
-            "--reviews",
-            lambda f: str(f.folder),
-        ),
-        lambda f: str(f.folder),
+        f"{GOOD} import 903 --header {{folder}} --episodes {{folder}} --reviews {{folder}}",
+        "{folder}",
         lines="many",
     ),
     Case(
         "import-903/binary",
-        _good(
-            "import",
-            "903",
-            "--header",
-            lambda f: str(f.binary),
-            "--episodes",
-            lambda f: str(f.binary),
-            "--reviews",
-            lambda f: str(f.binary),
-        ),
-        lambda f: f.binary.name,
+        f"{GOOD} import 903 --header {{binary}} --episodes {{binary}} --reviews {{binary}}",
+        "random.bin",
         lines="many",
     ),
+    Case("import-cin/missing", f"{GOOD} import cin {{root}}/c.xml", "c.xml", lines="many"),
+    Case("import-cin/folder", f"{GOOD} import cin {{folder}}", "{folder}", lines="many"),
+    Case("import-cin/binary", f"{GOOD} import cin {{binary}}", "random.bin", lines="many"),
+    Case("import-cin/entity-bomb", f"{GOOD} import cin {{bomb}}", "bomb.xml", lines="many"),
+    # files to write: unwritable, a folder, the database in use, the data folder
     Case(
-        "import-903/year-huge",
-        _good(
-            "import",
-            "903",
-            "--header",
-            lambda f: str(f.text),
-            "--episodes",
-            lambda f: str(f.text),
-            "--reviews",
-            lambda f: str(f.text),
-            "--year",
-            HUGE,
-        ),
-        lambda f: HUGE,
+        "export-schedule/out-missing-folder",
+        f"{SCHEDULE} {{root}}/nowhere/s.csv",
+        "nowhere",
+        absent=("{root}/nowhere",),
+    ),
+    Case("export-schedule/out-parent-is-a-file", f"{SCHEDULE} {{not_a_dir}}/s.csv", "{not_a_dir}"),
+    Case("export-schedule/out-is-a-folder", f"{SCHEDULE} {{folder}}", "{folder}"),
+    Case("export-schedule/out-is-the-db", f"{SCHEDULE} {{good}}", "{good}", unchanged=("{good}",)),
+    Case(
+        "export-schedule/out-is-the-db-respelt",
+        f"{SCHEDULE} {{root}}/good/../good/./reviewdesk.sqlite",
+        "database",
+        unchanged=("{good}",),
     ),
     Case(
-        "import-cin/missing",
-        _good("import", "cin", lambda f: str(f.root / "c.xml")),
-        lambda f: "c.xml",
-        lines="many",
+        "export-schedule/out-is-a-symlink-to-the-db",
+        f"{SCHEDULE} {{link_to_good}}",
+        "database",
+        unchanged=("{good}",),
     ),
     Case(
-        "import-cin/folder",
-        _good("import", "cin", lambda f: str(f.folder)),
-        lambda f: str(f.folder),
-        lines="many",
+        "export-schedule/out-is-a-hard-link-to-the-db",
+        f"{SCHEDULE} {{hard_to_good}}",
+        "database",
+        unchanged=("{good}",),
+    ),
+    Case("export-schedule/out-is-the-db-wal", f"{SCHEDULE} {{good}}-wal", "database"),
+    Case(
+        "export-schedule/out-in-the-data-folder",
+        f"{SCHEDULE} {{in_data}}",
+        "{in_data}",
+        unchanged=("{in_data}",),
     ),
     Case(
-        "import-cin/binary",
-        _good("import", "cin", lambda f: str(f.binary)),
-        lambda f: f.binary.name,
-        lines="many",
+        "export-schedule/out-is-another-database",
+        f"{SCHEDULE} {{foreign}}",
+        "{foreign}",
+        unchanged=("{foreign}",),
     ),
     Case(
-        "import-cin/entity-bomb",
-        _good("import", "cin", lambda f: str(f.bomb)),
-        lambda f: f.bomb.name,
-        lines="many",
+        "export-schedule/ics-out-is-the-db",
+        f"{GOOD} export schedule --as-of {AS_OF} --format ics -o {{csv_link_to_good}}",
+        "database",
+        unchanged=("{good}",),
     ),
     Case(
-        "import-cin/year-words",
-        _good("import", "cin", lambda f: str(f.bomb), "--year", "next"),
-        lambda f: "next",
+        "export-measures/out-is-the-db",
+        f"{MEASURES} xlsx -o {{good}}",
+        "{good}",
+        unchanged=("{good}",),
     ),
-    # demo
+    Case("export-measures/xlsx-to-a-folder", f"{MEASURES} xlsx -o {{folder}}", "{folder}"),
     Case(
-        "demo/children-negative",
-        lambda f: ["--db", str(f.root / "d1.sqlite"), "demo", "--children", "-5", "--quiet"],
-        lambda f: "-5",
+        "export-schedule/xlsx-to-a-missing-folder",
+        f"{GOOD} export schedule --as-of {AS_OF} --format xlsx -o {{root}}/nope/x.xlsx",
+        "nope",
     ),
+    Case("report-workload/out-not-pdf", f"{GOOD} report workload -o {{root}}/w.txt", "w.txt"),
     Case(
-        "demo/children-huge",
-        lambda f: ["--db", str(f.root / "d2.sqlite"), "demo", "--children", HUGE, "--quiet"],
-        lambda f: HUGE,
-    ),
-    Case(
-        "demo/seed-huge",
-        lambda f: [
-            "--db",
-            str(f.root / "d3.sqlite"),
-            "demo",
-            "--seed",
-            HUGE,
-            "--children",
-            "5",
-            "--quiet",
-        ],
-        lambda f: HUGE,
+        "report-workload/out-is-the-db",
+        "--db {pdf_db} report workload -o {pdf_db}",
+        "{pdf_db}",
+        unchanged=("{pdf_db}",),
     ),
     Case(
-        "demo/as-of-year-1",
-        lambda f: [
-            "--db",
-            str(f.root / "d4.sqlite"),
-            "demo",
-            "--as-of",
-            "0001-01-01",
-            "--children",
-            "5",
-            "--quiet",
-        ],
-        lambda f: "0001-01-01",
+        "report-weekly/out-missing-folder",
+        f"{GOOD} report weekly --week {AS_OF} -o {{root}}/gone/w.pdf",
+        "gone",
+    ),
+    Case("overrides-export/to-a-folder", f"{GOOD} overrides export {{folder}}", "{folder}"),
+    Case(
+        "overrides-export/to-the-db",
+        f"{GOOD} overrides export {{good}}",
+        "{good}",
+        unchanged=("{good}",),
     ),
     Case(
-        "demo/as-of-9999",
-        lambda f: [
-            "--db",
-            str(f.root / "d5.sqlite"),
-            "demo",
-            "--as-of",
-            "9999-12-31",
-            "--children",
-            "5",
-            "--quiet",
-        ],
-        lambda f: "9999-12-31",
+        "overrides-export/to-missing-folder",
+        f"{GOOD} overrides export {{root}}/nope/r.toml",
+        "nope",
+    ),  # fmt: skip
+    Case(
+        "backup/to-the-db-respelt",
+        f"{GOOD} backup {{root}}/good/./reviewdesk.sqlite",
+        "database",
+        unchanged=("{good}",),
     ),
     Case(
-        "demo/not-empty",
-        _good("demo", "--children", "5", "--as-of", AS_OF, "--quiet"),
-        lambda f: "--replace",
+        "backup/to-a-symlink-to-the-db",
+        f"{GOOD} backup {{link_to_good}} --force",
+        "database",
+        unchanged=("{good}",),
     ),
+    Case(
+        "backup/to-a-hard-link-to-the-db",
+        f"{GOOD} backup {{hard_to_good}} --force",
+        "database",
+        unchanged=("{good}",),
+    ),
+    Case(
+        "backup/json-to-the-db",
+        f"{GOOD} backup {{link_to_good}} --json --force",
+        "database",
+        unchanged=("{good}",),
+    ),
+    Case("backup/to-a-folder", f"{GOOD} backup {{folder}} --force", "{folder}"),
+    Case(
+        "backup/to-missing-folder",
+        f"{GOOD} backup {{root}}/zz/b.sqlite",
+        "zz",
+        absent=("{root}/zz",),
+    ),
+    Case("backup/parent-is-a-file", f"{GOOD} backup {{not_a_dir}}/b.sqlite", "{not_a_dir}"),
 ]
 
 CASES = _db_cases() + ARG_CASES
@@ -959,9 +539,10 @@ def test_bad_input_is_one_clear_line_and_exit_2(case, files, capfd, monkeypatch)
     monkeypatch.setenv("XDG_DATA_HOME", str(files.root / "xdg"))
     monkeypatch.delenv("REVIEWDESK_DB", raising=False)
     monkeypatch.chdir(files.root)
-    before = _snapshot(case.unchanged(files))
+    unchanged = [Path(_fill(t, files)) for t in case.unchanged]
+    before = _snapshot(unchanged)
     try:
-        code = main(case.argv(files))
+        code = main([_fill(word, files) for word in shlex.split(case.argv)])
     except SystemExit as exc:  # argparse's own refusals
         code = exc.code
     out, err = capfd.readouterr()
@@ -971,15 +552,17 @@ def test_bad_input_is_one_clear_line_and_exit_2(case, files, capfd, monkeypatch)
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2, (code, out, err)
     assert not LEAK.search(err), err
+    needle = _fill(case.needle, files)
     if case.lines == "one":
         assert len(lines) == 1, err
-        assert case.needle(files) in lines[0], lines[0]
+        assert needle in lines[0], lines[0]
     else:  # every problem on a line of its own, the file named, then the summary
         assert lines[-1].startswith("reviewdesk: import refused"), err
-        assert case.needle(files) in err, err
-    for path in case.absent(files):
+        assert needle in err, err
+    for template in case.absent:
+        path = Path(_fill(template, files))
         assert not path.exists(), f"{path} was created"
-    assert _snapshot(case.unchanged(files)) == before
+    assert _snapshot(unchanged) == before
 
 
 def test_a_foreign_database_keeps_its_journal_mode_and_mode(tmp_path):

@@ -1,6 +1,6 @@
 """The window's save paths: files are private whatever the umask, the database in use is never
 written over, and a refusal is a friendly message (as a person sees it, from the menus and
-shortcuts)."""
+shortcuts). And the number of automatic backups kept, set on the Settings page."""
 
 from __future__ import annotations
 
@@ -86,3 +86,16 @@ def test_exported_rules_are_private_and_never_over_the_database(
     page.export_overrides()
     assert _mode(tmp_path / "council.toml") == 0o600
     assert "lac.review.first" in (tmp_path / "council.toml").read_text(encoding="utf-8")
+
+
+def test_the_number_of_backups_kept_is_a_setting(window, db):
+    from reviewdesk.settings import get_setting
+
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    assert page.backups_kept.value() == 5
+    page.backups_kept.selectAll()
+    QTest.keyClicks(page.backups_kept, "12")
+    QTest.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    with db.session() as s:
+        assert get_setting(s, "backups_kept") == 12
