@@ -18,8 +18,7 @@ from sqlalchemy import Engine
 
 from reviewdesk import safefiles
 from reviewdesk.errors import InvalidInput
-from reviewdesk.paths import user_data_dir
-from reviewdesk.storage import backup, migrate, sqlitefile, transfer
+from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, transfer
 from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.db import Database, open_database, resolve_url
 
@@ -95,8 +94,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def _keep_current(db: Database) -> Path:
     """A dump of the PostgreSQL data about to be replaced, in the user's data folder (the
     same rotation as the SQLite backups)."""
-    name = db.engine.url.database or "reviewdesk"
-    base = user_data_dir() / name
+    base = pgbackup.backup_base(db.engine.url)
     kept = backup.timestamped_name(base, "before-restore", suffix=".jsonl")
     with safefiles.private_file(kept, "w", encoding="utf-8", newline="\n") as out:
         transfer.write_dump(db.engine, out)
@@ -120,7 +118,7 @@ def _check_source(source: Path, target: Path | None) -> None:
         raise InvalidInput(f"{source} is the database itself; give a backup to restore.")
 
 
-def _check_target(url: str, target: Path | None) -> None:
+def _check_target(target: Path | None) -> None:
     """The database to restore into must be reviewdesk's, or nothing yet."""
     if target is None:
         return
@@ -137,7 +135,7 @@ def run_restore(args: argparse.Namespace) -> int:
     target = backup.sqlite_path(url)
     source = Path(args.file).expanduser().absolute()
     _check_source(source, target)
-    _check_target(url, target)
+    _check_target(target)
     # Every check on the file happens on a staged copy first: a restore that is refused
     # leaves nothing behind (no backup of the current data, no half-restored database).
     with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
