@@ -44,8 +44,25 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+#: The data folder's subfolder for documents made to preview and print (the only place in the
+#: data folder that output files may be written, see `reviewdesk.safefiles`).
+DOCUMENTS_FOLDER = "documents"
+
+
+def data_folder() -> Path:
+    """The per-user data folder, without creating it (where the embedded database lives)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def user_data_dir() -> Path:
-    """The per-user data folder (created on demand), where the embedded database lives."""
-    path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    """The per-user data folder, created on demand."""
+    path = data_folder()
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def documents_dir() -> Path:
+    """The folder for documents made to preview and print, created on demand (private)."""
+    path = user_data_dir() / DOCUMENTS_FOLDER
+    path.mkdir(mode=0o700, exist_ok=True)
     return path

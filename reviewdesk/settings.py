@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "caseload_min_per_fte": 50,
     "caseload_max_per_fte": 70,
     "due_soon_working_days": 10,
+    # How many copies taken before an upgrade or a restore are kept (storage.backup).
+    "backups_kept": 5,
     # Council rule overrides: a list of rule tables, as in a rules file (see resources/rules).
     "rule_overrides": [],
     # Targets (percentages) for the timeliness measures; reviewdesk defaults, set your own.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewdesk.paths import user_data_dir
+from reviewdesk.paths import documents_dir
 from ui.context import AppContext, optional_module
 from ui.errors import friendly_message
 from ui.prompts import prompts
@@ -20,12 +20,6 @@ from ui.tasks import run_in_background
 
 def reports_module():
     return optional_module("reviewdesk.reports")
-
-
-def documents_dir() -> Path:
-    path = user_data_dir() / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _file_name(title: str, as_of: dt.date) -> Path:

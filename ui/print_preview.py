@@ -9,7 +9,6 @@ in the status bar. Pages not yet drawn show as blank sheets meanwhile.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewdesk.safefiles import copy_output
 from ui.errors import friendly_message
 from ui.pdf_pages import POINTS_PER_INCH, PageSize, PdfPages, open_pdf
 from ui.printing import PrintCancelled, new_printer, print_dialog, print_pdf, selected_pages
@@ -579,7 +579,7 @@ class PrintPreview(QMainWindow):
 
         self._tasks.append(
             run_in_background(
-                lambda _p: shutil.copyfile(source, destination), on_success=done, on_failure=failed
+                lambda _p: copy_output(source, destination), on_success=done, on_failure=failed
             )
         )
 

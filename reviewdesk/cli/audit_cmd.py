@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 
-from reviewdesk.errors import InvalidInput
+from reviewdesk.cli.args import whole_number
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
+
+#: The most entries one listing shows.
+MAX_ENTRIES = 1_000_000
 
 
 def register(subparsers) -> None:
@@ -19,7 +22,13 @@ def register(subparsers) -> None:
         description="Every create, change and delete: when (UK time), who, which record, and "
         "the values before and after.",
     )
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N entries (50)")
+    p.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_ENTRIES, "a number of entries"),
+        default=50,
+        metavar="N",
+        help="at most N entries (50)",
+    )
     p.add_argument("--table", metavar="T", help="only records of table T (e.g. meeting)")
     p.add_argument("--record", metavar="ID", help="only the record with this id")
     p.add_argument("--user", metavar="NAME", help="only changes made by this user")
@@ -33,9 +42,7 @@ def _values(values) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise InvalidInput(f"--limit {args.limit}: give a number of entries of 1 or more.")
-    db = open_database(args.db)
+    db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             entries = list_audit(

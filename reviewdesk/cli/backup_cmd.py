@@ -9,14 +9,16 @@ upgrades an older backup to the current schema.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
+import tempfile
 from pathlib import Path
 
-from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.paths import user_data_dir
-from reviewdesk.storage import backup, migrate, transfer
+from sqlalchemy import Engine
+
+from reviewdesk import safefiles
+from reviewdesk.errors import InvalidInput
+from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, transfer
 from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.db import Database, open_database, resolve_url
 
@@ -47,36 +49,37 @@ def register(subparsers) -> None:
     r.set_defaults(handler=run_restore)
 
 
-def _private_text_file(path: Path):
-    backup.create_private_file(path)
-    return path.open("w", encoding="utf-8", newline="\n")
-
-
 def run_backup(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
     source = backup.sqlite_path(url)
-    destination = args.file.expanduser().resolve()
-    if source is not None and destination == source:
-        raise InvalidInput("The backup file must not be the database itself.")
-    if source is not None and not source.exists():
-        raise InvalidInput(f"There is no database at {source} to back up.")
-    if destination.exists():
-        if not args.force:
-            raise InvalidInput(f"{destination} already exists; use --force to overwrite it.")
-        destination.unlink()
+    databases = [source] if source is not None else []
+    destination = safefiles.check_output(
+        args.file, label="FILE", may_replace_database=True, databases=databases
+    )
+    if destination.exists() and not args.force:
+        raise InvalidInput(f"{destination} already exists; use --force to overwrite it.")
     if source is not None and not args.json:
+        if not source.exists():
+            raise InvalidInput(f"There is no database at {source} to back up.")
         backup.reviewdesk_revision(source)  # refuse to copy something that is not ours
-        backup.copy_database(source, destination)
+        with safefiles.output_path(
+            destination, label="FILE", may_replace_database=True, databases=databases
+        ) as temp:
+            backup.copy_database(source, temp)
         sys.stdout.write(f"Backed up {source} to {destination}\n")
         return 0
-    db = open_database(url)
+    db = open_database(url, create=False)
     try:
-        with _private_text_file(destination) as out:
+        with safefiles.output_file(
+            destination,
+            "w",
+            encoding="utf-8",
+            newline="\n",
+            label="FILE",
+            may_replace_database=True,
+            databases=databases,
+        ) as out:
             n = transfer.write_dump(db.engine, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            destination.unlink()
-        raise
     finally:
         db.dispose()
     sys.stdout.write(f"Wrote {n} rows to {destination}\n")
@@ -89,59 +92,88 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def _keep_current(db: Database) -> Path:
-    """A backup of the data about to be replaced: beside the SQLite file, or a dump of the
-    PostgreSQL database in the user's data folder."""
-    path = db.sqlite_path
-    if path is not None:
-        return backup.keep_backup(path, "before-restore")
-    name = db.engine.url.database or "reviewdesk"
-    kept = backup.timestamped_name(user_data_dir() / name, "before-restore", suffix=".jsonl")
-    with _private_text_file(kept) as out:
+    """A dump of the PostgreSQL data about to be replaced, in the user's data folder (the
+    same rotation as the SQLite backups)."""
+    base = pgbackup.backup_base(db.engine.url)
+    kept = backup.timestamped_name(base, "before-restore", suffix=".jsonl")
+    with safefiles.private_file(kept, "w", encoding="utf-8", newline="\n") as out:
         transfer.write_dump(db.engine, out)
+    backup.rotate(base, backup.backups_kept(db.engine), suffix=".jsonl")
     return kept
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_source(source: Path, target: Path | None) -> None:
+    if source.is_dir():
+        raise InvalidInput(f"{source} is a folder, not a backup file.")
+    if not source.is_file():
+        raise InvalidInput(f"{source}: no such file.")
+    if target is not None and _same_file(source, target):
+        raise InvalidInput(f"{source} is the database itself; give a backup to restore.")
+
+
+def _check_target(target: Path | None) -> None:
+    """The database to restore into must be reviewdesk's, or nothing yet."""
+    if target is None:
+        return
+    found = sqlitefile.inspect(target)
+    if found.revision is not None and found.revision not in migrate.known_revisions():
+        raise InvalidInput(
+            f"{target} was made by a newer version of reviewdesk (schema {found.revision}); "
+            "restore into it with that version."
+        )
 
 
 def run_restore(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
     target = backup.sqlite_path(url)
-    source = args.file.expanduser().resolve()
-    if target is not None and source == target:
-        raise InvalidInput("The file to restore is the database itself.")
-    if not source.is_file():
-        raise InvalidInput(f"{source}: no such file.")
-    kind = transfer.source_kind(source)
-
-    if kind == "sqlite" and target is not None:
-        revision = backup.reviewdesk_revision(source)
-        if revision not in migrate.known_revisions():
-            raise ReviewdeskError(
-                f"{source} was made by a newer version of reviewdesk (schema {revision}); "
-                "install that version to restore it."
-            )
-        if target.exists():
-            kept = backup.keep_backup(target, "before-restore")
-            sys.stdout.write(f"Kept the current database as {kept}\n")
-        backup.copy_database(source, target)
-        open_database(target).dispose()  # upgrades an older backup, keeping a copy first
-        sys.stdout.write(f"Restored {source} into {target}\n")
-        return 0
-
-    # A dump, or a SQLite file into PostgreSQL: copy the rows.
-    if kind == "dump":
-        transfer.read_header(source)
-    else:
-        backup.reviewdesk_revision(source)
-    db = open_database(url)
-    try:
-        kept = _keep_current(db)
-        sys.stdout.write(f"Kept the current data as {kept}\n")
-        n, revision = transfer.restore_into(db.engine, source)
-        with db.session() as session:
-            record_audit(
-                session,
-                [AuditRecord("restore", "*", "*", after={"file": os.fspath(source), "rows": n})],
-            )
-    finally:
-        db.dispose()
+    source = Path(args.file).expanduser().absolute()
+    _check_source(source, target)
+    _check_target(target)
+    # Every check on the file happens on a staged copy first: a restore that is refused
+    # leaves nothing behind (no backup of the current data, no half-restored database).
+    with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
+        stage, revision = transfer.staged_rows(source, Path(tmp), migrate.head_revision())
+        try:
+            if target is not None:
+                n = _restore_file(stage, target)
+                db = open_database(target)  # our pragmas and file mode
+            else:
+                db = open_database(url)
+                kept = _keep_current(db)
+                sys.stdout.write(f"Kept the current data as {kept}\n")
+                n = transfer.replace_from(stage, db.engine)
+            try:
+                with db.session() as session:
+                    record_audit(
+                        session,
+                        [
+                            AuditRecord(
+                                "restore", "*", "*", after={"file": os.fspath(source), "rows": n}
+                            )
+                        ],
+                    )
+            finally:
+                db.dispose()
+        finally:
+            stage.dispose()
     sys.stdout.write(f"Restored {n} rows from {source} (schema {revision})\n")
     return 0
+
+
+def _restore_file(stage: Engine, target: Path) -> int:
+    """Replace the SQLite database ``target`` with the staged copy, keeping the current one
+    beside it first; returns the rows restored. SQLite's backup API writes it in one step,
+    safely even while the app has the file open."""
+    if target.exists() and sqlitefile.inspect(target).has_schema:
+        kept = backup.keep_backup(target, "before-restore")
+        sys.stdout.write(f"Kept the current data as {kept.path}\n")
+    n = transfer.count_rows(stage)
+    backup.copy_database(Path(stage.url.database), target)
+    return n

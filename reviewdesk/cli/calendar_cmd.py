@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from reviewdesk.dates import format_uk_long, parse_iso
+from reviewdesk.cli.args import date, whole_number
+from reviewdesk.dates import format_uk_long
 from reviewdesk.errors import InvalidInput
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number') from None
-
-
-def _year(text: str) -> int:
-    year = _int(text)
-    return year
+#: More working days than the calendar holds (about 80 years of them), either way.
+MAX_WORKING_DAYS = 25_000
+_whole = whole_number(-(10**9), 10**9)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = commands.add_parser("add", help="the date N working days after (or before) DATE")
     add.add_argument("date", metavar="DATE", help="YYYY-MM-DD; day 0 of the count")
-    add.add_argument("n", metavar="N", type=_int, help="working days; negative counts back")
+    add.add_argument(
+        "n",
+        metavar="N",
+        type=whole_number(-MAX_WORKING_DAYS, MAX_WORKING_DAYS, "a whole number of working days"),
+        help="working days; negative counts back",
+    )
     region_option(add)
     add.set_defaults(handler=_add)
 
@@ -48,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     between.set_defaults(handler=_between)
 
     hols = commands.add_parser("holidays", help="the bank holidays of a year")
-    hols.add_argument("year", metavar="YEAR", type=_year)
+    hols.add_argument("year", metavar="YEAR", type=_whole)
     region_option(hols)
     hols.set_defaults(handler=_holidays)
 
@@ -58,9 +56,15 @@ def _calendar(args: argparse.Namespace) -> WorkingCalendar:
 
 
 def _add(args: argparse.Namespace) -> int:
-    start = parse_iso(args.date, "DATE")
+    start = date(args.date, "DATE")
     cal = _calendar(args)
-    result = cal.add_working_days(start, args.n)
+    try:
+        result = cal.add_working_days(start, args.n)
+    except InvalidInput:
+        raise InvalidInput(
+            f"N: {args.n} working days from {start.isoformat()} would fall outside the "
+            "calendar's range (1985 to 2065)"
+        ) from None
     print(result.isoformat())
     direction = "after" if args.n >= 0 else "before"
     print(
@@ -73,7 +77,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _between(args: argparse.Namespace) -> int:
-    start, end = parse_iso(args.start, "first DATE"), parse_iso(args.end, "second DATE")
+    start, end = date(args.start, "first DATE"), date(args.end, "second DATE")
     print(_calendar(args).working_days_between(start, end))
     return 0
 

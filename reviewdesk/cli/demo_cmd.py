@@ -6,16 +6,12 @@ import argparse
 import datetime as dt
 import sys
 
-from reviewdesk.dates import format_uk, parse_iso
+from reviewdesk.cli.args import date, whole_number
+from reviewdesk.dates import format_uk
 from reviewdesk.demo import DEFAULT_CHILDREN, generate_demo
 from reviewdesk.storage.db import open_database
 
-
-def _whole(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number') from None
+_whole = whole_number(-(2**63), 2**63 - 1)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    as_of = parse_iso(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    as_of = date(args.as_of, "--as-of") if args.as_of else dt.date.today()
     db = open_database(args.db)
     shown = [-1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from reviewdesk.dates import parse_iso
+from reviewdesk.cli.args import date, output
 from reviewdesk.export import schedule_rows, write_measures, write_schedule
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import open_database
@@ -39,9 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _schedule(args: argparse.Namespace) -> int:
-    as_of = parse_iso(args.as_of, "--as-of")
-    start: dt.date | None = parse_iso(args.start, "--from") if args.start else None
-    db = open_database(args.db)
+    as_of = date(args.as_of, "--as-of")
+    start: dt.date | None = date(args.start, "--from") if args.start else None
+    output(args, args.output, "-o")
+    db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             rows = schedule_rows(session, as_of=as_of, start=start)
@@ -53,9 +54,10 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _measures(args: argparse.Namespace) -> int:
-    start = parse_iso(args.start, "--from")
-    end = parse_iso(args.end, "--to")
-    db = open_database(args.db)
+    start = date(args.start, "--from")
+    end = date(args.end, "--to")
+    output(args, args.output, "-o")
+    db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             report = compute_measures(session, start=start, end=end)

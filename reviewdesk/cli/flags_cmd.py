@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from reviewdesk.dates import format_uk, parse_iso
+from reviewdesk.cli.args import date
+from reviewdesk.dates import format_uk
 from reviewdesk.flags import FLAG_TYPES, flags_from_data, load_flag_data
 from reviewdesk.storage.db import open_database
 
@@ -22,8 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _flags(args: argparse.Namespace) -> int:
-    as_of = parse_iso(args.as_of, "--as-of")
-    db = open_database(args.db)
+    as_of = date(args.as_of, "--as-of")
+    db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             data = load_flag_data(session, as_of=as_of)

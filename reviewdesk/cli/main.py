@@ -12,6 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from reviewdesk import __version__
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 
@@ -78,15 +80,33 @@ def run(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for a user
-        sys.stderr.write(f"reviewdesk: unexpected error: {type(exc).__name__}: {exc}\n")
+    except DBAPIError as exc:
+        sys.stderr.write(f"reviewdesk: error: the database refused this: {_first_line(exc)}\n")
         return 1
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for a user
+        if os.environ.get("REVIEWDESK_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"reviewdesk: error: the command stopped on a problem it did not expect "
+            f"({_first_line(exc)}); set REVIEWDESK_DEBUG=1 to see the details\n"
+        )
+        return 1
+
+
+def _first_line(exc: BaseException) -> str:
+    """What an exception says, in one line (a driver's own message for database errors)."""
+    inner = getattr(exc, "orig", None) or exc
+    lines = str(inner).strip().splitlines()
+    return lines[0] if lines else "no message"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Headless entry point (``python -m reviewdesk``). The window is started by `ui.launcher`."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a refused argument (2), or --help / --version (0)
+        return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
         parser.print_help()
         return 0

@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reviewdesk.cli.args import output
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rule_overrides import (
     override_history,
@@ -21,6 +22,7 @@ from reviewdesk.rule_overrides import (
     value_text,
 )
 from reviewdesk.rules import UNITS
+from reviewdesk.safefiles import write_output
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.locking import local_time
@@ -69,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    return open_database(args.db)
+    return open_database(args.db, create=False)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -149,6 +151,8 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.file != "-":
+        output(args, args.file, "FILE")
     db = _open(args)
     try:
         with db.session() as s:
@@ -162,10 +166,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.file == "-":
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.file).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{args.file}: cannot write the rules file ({exc.strerror})") from None
+    write_output(args.file, text)
     return 0
 
 

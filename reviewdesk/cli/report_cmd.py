@@ -10,7 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from reviewdesk.dates import parse_iso
+from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
 
@@ -41,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     weekly.add_argument("--week", metavar="DATE", required=True, help="any day in the week")
 
     pack = add("pack", "the conference or review pack for one meeting", _pack)
-    pack.add_argument("meeting_id", metavar="MEETING_ID", type=_meeting_id)
+    pack.add_argument(
+        "meeting_id", metavar="MEETING_ID", type=whole_number(1, 2**63 - 1, "a meeting number")
+    )
 
     packs = add("packs", "every pack for the meetings booked in a week, in one file", _packs)
     packs.add_argument("--week", metavar="DATE", required=True, help="any day in the week")
@@ -51,29 +53,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     timeliness.add_argument("--to", dest="end", metavar="DATE", required=True)
 
 
-def _meeting_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a meeting number') from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f'"{text}" is not a meeting number')
-    return value
-
-
 def _as_of(args: argparse.Namespace) -> dt.date:
-    return parse_iso(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    return date(args.as_of, "--as-of") if args.as_of else dt.date.today()
 
 
 def _output(args: argparse.Namespace) -> Path:
     path = Path(args.output).expanduser()
     if path.suffix.lower() != ".pdf":
         raise InvalidInput(f'-o: "{args.output}" should be a file name ending in .pdf')
-    if path.is_dir():
-        raise InvalidInput(f'-o: "{args.output}" is a folder; give a file name ending in .pdf')
-    if not path.parent.exists():
-        raise InvalidInput(f'-o: the folder "{path.parent}" does not exist')
-    return path
+    return output(args, path, "-o")
 
 
 def _done(path: Path, pages: int) -> int:
@@ -85,7 +73,7 @@ def _workload(args: argparse.Namespace) -> int:
     from reviewdesk.reports.workload import build_workload
 
     as_of, out = _as_of(args), _output(args)
-    db = open_database(args.db)
+    db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_workload(session, as_of=as_of, out=out, iro=args.iro)
     return _done(out, pages)
@@ -95,8 +83,8 @@ def _weekly(args: argparse.Namespace) -> int:
     from reviewdesk.reports.weekly import build_weekly
 
     as_of, out = _as_of(args), _output(args)
-    week = parse_iso(args.week, "--week")
-    db = open_database(args.db)
+    week = date(args.week, "--week")
+    db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_weekly(session, week=week, as_of=as_of, out=out)
     return _done(out, pages)
@@ -106,7 +94,7 @@ def _pack(args: argparse.Namespace) -> int:
     from reviewdesk.reports.packs import build_pack
 
     as_of, out = _as_of(args), _output(args)
-    db = open_database(args.db)
+    db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_pack(session, args.meeting_id, as_of=as_of, out=out)
     return _done(out, pages)
@@ -116,8 +104,8 @@ def _packs(args: argparse.Namespace) -> int:
     from reviewdesk.reports.packs import build_packs
 
     as_of, out = _as_of(args), _output(args)
-    week = parse_iso(args.week, "--week")
-    db = open_database(args.db)
+    week = date(args.week, "--week")
+    db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_packs(session, week=week, as_of=as_of, out=out)
     return _done(out, pages)
@@ -127,9 +115,9 @@ def _timeliness(args: argparse.Namespace) -> int:
     from reviewdesk.reports.timeliness import build_timeliness
 
     as_of, out = _as_of(args), _output(args)
-    start = parse_iso(args.start, "--from")
-    end = parse_iso(args.end, "--to")
-    db = open_database(args.db)
+    start = date(args.start, "--from")
+    end = date(args.end, "--to")
+    db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_timeliness(session, start=start, end=end, as_of=as_of, out=out)
     return _done(out, pages)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from reviewdesk.dates import parse_iso
+from reviewdesk.cli.args import date
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rules import RuleSet, load_rules
@@ -52,7 +52,7 @@ def _explain(args: argparse.Namespace) -> int:
     if args.rule not in ruleset:
         known = ", ".join(r.id for r in ruleset)
         raise InvalidInput(f'RULE: "{args.rule}" is not a rule in force (known: {known})')
-    start = parse_iso(args.date, "DATE")
+    start = date(args.date, "DATE")
     due = apply_rule(ruleset.get(args.rule), start, WorkingCalendar(args.region))
     print(due.date.isoformat())
     print(due.explanation.text())

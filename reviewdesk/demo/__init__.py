@@ -70,6 +70,8 @@ _ORG_TABLES = ("room", "venue", "staff", "team", "locality")
 class DatabaseNotEmpty(ReviewdeskError):
     """The database already holds children; the demo would mix with real records."""
 
+    exit_code = 2  # the database given is not one the demo can go in
+
 
 def generate_demo(
     db: Database,

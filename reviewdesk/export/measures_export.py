@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.export.writers import write_table_xlsx
+from reviewdesk.export.writers import write_table_csv, write_table_xlsx
 from reviewdesk.measures import MeasuresReport
 
 MEASURE_COLUMNS = (
@@ -51,16 +50,8 @@ def measure_records(report: MeasuresReport) -> list[list[object]]:
 def write_measures(report: MeasuresReport, path: str | Path, fmt: str) -> None:
     if fmt not in MEASURE_FORMATS:
         raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(MEASURE_FORMATS)}')
-    path = Path(path)
     records = measure_records(report)
-    try:
-        if fmt == "csv":
-            with path.open("w", newline="", encoding="utf-8-sig") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(MEASURE_COLUMNS)
-                for r in records:
-                    writer.writerow(["" if v is None else v for v in r])
-        else:
-            write_table_xlsx(path, "Measures", MEASURE_COLUMNS, records)
-    except OSError as exc:
-        raise InvalidInput(f"-o: cannot write {path} ({exc.strerror or exc})") from None
+    if fmt == "csv":
+        write_table_csv(path, MEASURE_COLUMNS, records)
+    else:
+        write_table_xlsx(path, "Measures", MEASURE_COLUMNS, records)

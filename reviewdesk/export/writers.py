@@ -1,5 +1,11 @@
 """Writing the schedule: CSV (ISO dates), Excel (real dates) and iCalendar (RFC 5545).
 
+Every file goes through `reviewdesk.safefiles` (written whole, mode 600, never over the
+database). Spreadsheet cells are safe from formula injection: in CSV, text a spreadsheet
+would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a
+leading apostrophe; in Excel every text is stored as text (never a formula, never an error
+code), with Excel's own "quote prefix" on such text. Numbers and dates stay numbers and dates.
+
 The iCalendar file carries a VTIMEZONE for Europe/London and local times in it, so Outlook
 shows meetings at the right time across the clock changes. UIDs are stable (the same meeting
 keeps its UID from one export to the next, so re-importing updates rather than duplicates).
@@ -9,20 +15,26 @@ not yet booked are all-day events on their due date.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow
+from reviewdesk.safefiles import is_formula_like, neutralise_cell, output_file, write_output
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "reviewdesk"
 MARKING = "OFFICIAL-SENSITIVE"
 SCHEDULE_FORMATS = ("csv", "xlsx", "ics")
+#: The most characters an Excel cell holds.
+XLSX_MAX_TEXT = 32_767
 
 
 def _csv_value(value: object) -> object:
@@ -37,69 +49,127 @@ def write_schedule(rows: Sequence[ScheduleRow], path: str | Path, fmt: str) -> N
     """Write the schedule rows to ``path`` as ``fmt`` ("csv", "xlsx" or "ics")."""
     if fmt not in SCHEDULE_FORMATS:
         raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(SCHEDULE_FORMATS)}')
-    path = Path(path)
-    try:
-        if fmt == "csv":
-            _write_csv(rows, path)
-        elif fmt == "xlsx":
-            _write_xlsx(rows, path)
-        else:
-            path.write_bytes(schedule_calendar(rows).to_ical())
-    except OSError as exc:
-        raise InvalidInput(f"-o: cannot write {path} ({exc.strerror or exc})") from None
+    if fmt == "csv":
+        records = [[row.values()[c] for c in SCHEDULE_COLUMNS] for row in rows]
+        write_table_csv(path, SCHEDULE_COLUMNS, records, _csv_value)
+    elif fmt == "xlsx":
+        _write_xlsx(rows, path)
+    else:
+        write_output(path, schedule_calendar(rows).to_ical())
 
 
-def _write_csv(rows: Sequence[ScheduleRow], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+def write_table_csv(
+    path: str | Path,
+    columns: Sequence[str],
+    records: Iterable[Sequence[object]],
+    text: Callable[[object], object] = _csv_value,
+) -> None:
+    """A CSV file (UTF-8 with a BOM, so Excel reads it): a header, then one line per record,
+    each value through ``text`` (dates to text) and then made safe from formula injection."""
+    with output_file(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(SCHEDULE_COLUMNS)
-        for row in rows:
-            values = row.values()
-            writer.writerow([_csv_value(values[c]) for c in SCHEDULE_COLUMNS])
+        writer.writerow([neutralise_cell(c) for c in columns])
+        for record in records:
+            writer.writerow([neutralise_cell(text(v)) for v in record])
+
+
+def _xlsx_text(value: str) -> str:
+    """Text Excel can hold: characters XML forbids replaced, at most 32,767 characters."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value if len(value) <= XLSX_MAX_TEXT else value[: XLSX_MAX_TEXT - 1] + "…"
 
 
 def write_table_xlsx(
-    path: Path, title: str, columns: Sequence[str], records: Sequence[Sequence[object]]
+    path: str | Path,
+    title: str,
+    columns: Sequence[str],
+    records: Iterable[Sequence[object]],
+    *,
+    count: int | None = None,
 ) -> None:
-    """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates.
+    """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates,
+    numbers as numbers, every text as text (see the module's description).
 
     Written as a stream (openpyxl's write-only mode): a register's schedule is tens of
     thousands of rows, and building every cell as an object first took several times longer.
+    ``count`` is the number of records when ``records`` is not a sequence (for the filter).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    if count is None:
+        records = list(records)
+        count = len(records)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(_xlsx_text(title)[:31] or "Sheet")
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{len(records) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{count + 1}"
     for index, name in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
     bold = Font(bold=True)
     header = []
     for name in columns:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = WriteOnlyCell(ws, value=_xlsx_text(name))
+        cell.data_type = "s"
         cell.font = bold
         header.append(cell)
-    ws.append(header)
-    date_cells: dict[int, WriteOnlyCell] = {}  # one reusable cell per date column
+    # One reusable cell per column and kind: a row is written out as soon as it is appended.
+    reusable: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def cell_for(index: int, kind: str) -> WriteOnlyCell:
+        cell = reusable.get((index, kind))
+        if cell is None:
+            cell = reusable[(index, kind)] = WriteOnlyCell(ws)
+            if kind == "date":
+                cell.number_format = "DD/MM/YYYY"
+            elif kind == "quoted":
+                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+        return cell
 
     def dated(index: int, value: dt.date) -> WriteOnlyCell:
-        cell = date_cells.get(index)
-        if cell is None:
-            cell = date_cells[index] = WriteOnlyCell(ws)
-            cell.number_format = "DD/MM/YYYY"
+        cell = cell_for(index, "date")
         cell.value = value
         return cell
 
-    for record in records:
-        ws.append([dated(i, v) if isinstance(v, dt.date) else v for i, v in enumerate(record)])
-    wb.save(path)
+    def texted(index: int, value: str) -> WriteOnlyCell:
+        value = _xlsx_text(value)
+        cell = cell_for(index, "quoted" if is_formula_like(value) else "text")
+        cell.value = value
+        cell.data_type = "s"  # never a formula ("=...") nor an error code ("#N/A")
+        return cell
+
+    try:
+        ws.append(header)
+        for record in records:
+            ws.append(
+                [
+                    texted(i, v)
+                    if isinstance(v, str)
+                    else dated(i, v)
+                    if isinstance(v, dt.date)
+                    else v
+                    for i, v in enumerate(record)
+                ]
+            )
+        with output_file(path, "wb") as fh:
+            wb.save(fh)
+    except BaseException:
+        _close_quietly(ws)
+        raise
 
 
-def _write_xlsx(rows: Sequence[ScheduleRow], path: Path) -> None:
+def _close_quietly(ws) -> None:
+    """End a write-only sheet's row stream after a failure, so it does not print a traceback
+    when it is garbage-collected."""
+    rows = getattr(ws, "_rows", None)
+    if rows is not None:
+        with contextlib.suppress(Exception):
+            rows.close()
+
+
+def _write_xlsx(rows: Sequence[ScheduleRow], path: str | Path) -> None:
     records = []
     for row in rows:
         values = row.values()

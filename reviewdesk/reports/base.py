@@ -39,6 +39,7 @@ from reportlab.platypus.flowables import KeepTogether
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import resource
+from reviewdesk.safefiles import check_output, write_output
 
 #: Where a document goes: a file path or a binary file object (e.g. ``io.BytesIO``).
 Output = str | os.PathLike[str] | IO[bytes]
@@ -490,9 +491,11 @@ def build_pdf(
         canvases.append(canvas)
         return canvas
 
-    # A path is written only once the document is complete, so a failure never leaves half
-    # a PDF behind (or clobbers a good one).
+    # A path is written only once the document is complete, and then as an output file
+    # (whole, mode 600, never over the database): a failure never leaves half a PDF behind.
     path = Path(os.fspath(out)) if isinstance(out, str | os.PathLike) else None
+    if path is not None:
+        check_output(path)  # before the work, so a bad name is refused at once
     buffer = io.BytesIO() if path is not None else out
     doc = SimpleDocTemplate(
         buffer,
@@ -511,9 +514,7 @@ def build_pdf(
     )
     doc.build(story, canvasmaker=partial(maker))
     if path is not None:
-        partial_file = path.with_name(path.name + ".part")
-        partial_file.write_bytes(buffer.getvalue())
-        os.replace(partial_file, path)
+        write_output(path, buffer.getvalue())
     return canvases[-1].page_count if canvases else 0
 
 

@@ -1,21 +1,36 @@
-"""Backups of the embedded SQLite database with SQLite's online backup API.
+"""Backups of the embedded SQLite database with SQLite's online backup API, and their rotation.
 
-A backup taken this way is consistent even while the app has the file open. PostgreSQL
-databases are backed up with the server's own tools (pg_dump / pg_restore).
+A backup taken this way is consistent even while the app has the file open. reviewdesk keeps
+one beside the database before every upgrade and every restore (its "automatic" backups):
+written to a temporary file and renamed, so a crash never leaves half a copy; not taken again
+when the newest one is already a copy of the same, unchanged data (a retry after a crash);
+and rotated, keeping the newest ``backups_kept`` (a setting; 5 unless changed). PostgreSQL
+databases are backed up with the server's own tools (`reviewdesk.storage.pgbackup`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import filecmp
+import json
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
-from reviewdesk.errors import InvalidInput, ReviewdeskError
+from sqlalchemy import Engine, create_engine, text
 
-#: Tables only a reviewdesk database has.
-REQUIRED_TABLES = frozenset({"alembic_version", "child", "meeting", "period_of_care", "audit_log"})
+from reviewdesk.errors import InvalidInput
+from reviewdesk.safefiles import atomic_path, remove_stale_temporaries, temporary_name
+from reviewdesk.settings import DEFAULTS
+from reviewdesk.storage import sqlitefile
+
+#: The setting that says how many automatic backups to keep, and its default.
+KEEP_SETTING = "backups_kept"
+DEFAULT_KEPT: int = DEFAULTS[KEEP_SETTING]
+#: The labels of the backups reviewdesk takes by itself (and rotates).
+AUTOMATIC = ("before-upgrade", "before-restore")
 
 PG_BACKUP_HINT = (
     "This database is on a PostgreSQL server: back it up with the server's own tools, e.g. "
@@ -46,9 +61,10 @@ def create_private_file(path: Path) -> None:
 
 
 def copy_database(source: Path, destination: Path) -> None:
-    """Copy one SQLite database into another (created with mode 600) with the backup API."""
+    """Copy one SQLite database into another with the backup API (in one step, so the
+    destination is either as it was or a whole copy); a new destination gets mode 600."""
     create_private_file(destination)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlitefile.connect_read_only(source)
     try:
         dst = sqlite3.connect(destination)
         try:
@@ -58,6 +74,12 @@ def copy_database(source: Path, destination: Path) -> None:
     finally:
         src.close()
     make_private(destination)
+
+
+def snapshot(source: Path, destination: Path) -> None:
+    """A new file ``destination`` holding a copy of ``source``: written whole or not at all."""
+    with atomic_path(destination) as temp:
+        copy_database(source, temp)
 
 
 def timestamped_name(
@@ -74,37 +96,100 @@ def timestamped_name(
     return candidate
 
 
-def keep_backup(path: Path, label: str) -> Path:
-    """Take an online backup of ``path`` beside it with a timestamped name; return its path."""
+def automatic_backups(path: Path, suffix: str = ".bak") -> list[Path]:
+    """The automatic backups kept for the database ``path`` (or, for PostgreSQL, the dumps
+    named after it in the data folder), oldest first."""
+    prefixes = tuple(f"{path.name}.{label}-" for label in AUTOMATIC)
+    try:
+        found = [
+            p
+            for p in path.parent.iterdir()
+            if p.name.startswith(prefixes) and p.name.endswith(suffix) and p.is_file()
+        ]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def rotate(path: Path, keep: int, suffix: str = ".bak") -> list[Path]:
+    """Delete all but the newest ``keep`` automatic backups of ``path``; returns those deleted."""
+    backups = automatic_backups(path, suffix)
+    doomed = backups[: max(0, len(backups) - max(1, keep))]
+    for old in doomed:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+    return doomed
+
+
+def backups_kept(engine: Engine | None) -> int:
+    """The ``backups_kept`` setting of the database behind ``engine`` (the default when it
+    has none, or no settings table yet)."""
+    if engine is None:
+        return DEFAULT_KEPT
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM setting WHERE key = :k"), {"k": KEEP_SETTING}
+            ).scalar()
+    except Exception:  # noqa: BLE001 - no settings table (yet): the default
+        return DEFAULT_KEPT
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    return value if isinstance(value, int) and value >= 1 else DEFAULT_KEPT
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A backup kept before a change: where it is, and whether it was taken just now (False
+    when the newest one was already a copy of the same, unchanged data)."""
+
+    path: Path
+    new: bool
+
+
+def keep_backup(path: Path, label: str, *, keep: int | None = None) -> Kept:
+    """Back up the SQLite database ``path`` beside it, named ``<name>.<label>-<time>.bak``,
+    unless the newest automatic backup already holds the same data; then keep the newest
+    ``keep`` (by default the database's own ``backups_kept`` setting)."""
+    if keep is None:
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            keep = backups_kept(engine)
+        finally:
+            engine.dispose()
+    remove_stale_temporaries(path.parent, temporary_name(path))
+    newest = automatic_backups(path)[-1:]
     destination = timestamped_name(path, label)
-    copy_database(path, destination)
-    return destination
+    reused = None
+    with atomic_path(destination) as temp:
+        copy_database(path, temp)
+        if newest and filecmp.cmp(temp, newest[0], shallow=False):
+            temp.unlink()  # the same data is already kept: no second copy
+            reused = newest[0]
+    rotate(path, keep)
+    if reused is not None:
+        return Kept(reused, new=False)
+    return Kept(destination, new=True)
 
 
 def reviewdesk_revision(path: Path) -> str:
-    """The schema revision of a reviewdesk SQLite file; InvalidInput if it is not one."""
-    if not path.is_file():
+    """The schema revision of a reviewdesk SQLite file (a database to back up, a backup to
+    restore); `InvalidInput` if it is not one or is damaged. The file is not changed."""
+    if not path.exists() and not path.is_symlink():
         raise InvalidInput(f"{path}: no such file.")
+    found = sqlitefile.inspect(path)
+    if found.revision is None:
+        raise InvalidInput(f"{path} is not a reviewdesk database (it is empty).")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlitefile.connect_read_only(path)
         try:
-            tables = {
-                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            missing = REQUIRED_TABLES - tables
-            if missing:
-                raise InvalidInput(
-                    f"{path} is not a reviewdesk database (it has no {', '.join(sorted(missing))} "
-                    "table)."
-                )
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             check = conn.execute("PRAGMA quick_check").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{path} is not a reviewdesk database ({exc}).") from exc
-    if not row:
-        raise InvalidInput(f"{path} is not a reviewdesk database (no schema version).")
+        raise InvalidInput(f"{path} is damaged ({exc}).") from None
     if not check or check[0] != "ok":
-        raise ReviewdeskError(f"{path} is damaged (SQLite integrity check: {check}).")
-    return str(row[0])
+        problem = check[0] if check else "no answer"
+        raise InvalidInput(f"{path} is damaged (SQLite integrity check: {problem}).")
+    return found.revision

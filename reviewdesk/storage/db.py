@@ -1,9 +1,11 @@
 """Opening the database: the embedded SQLite file by default, PostgreSQL for shared use.
 
-`open_database` makes the file if needed (mode 600, in the user's data folder), warns when it
-lies on a network share, and brings the schema up to date with the packaged migrations:
-a new database is created by running them, an older one is upgraded after an online backup
-kept beside it. Sessions come from `Database.session()`, one per operation.
+`open_database` first makes sure a SQLite file is reviewdesk's own (another application's
+database, a damaged file or a folder is refused before anything touches it), makes the file
+if it may (mode 600, in the user's data folder by default), warns when it lies on a network
+share, and brings the schema up to date with the packaged migrations: a new database is
+created by running them, an older one is upgraded after a backup (`prepare_schema`), each in
+one transaction. Sessions come from `Database.session()`, one per operation.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from reviewdesk.errors import ReviewdeskError
-from reviewdesk.paths import APP_NAME, user_data_dir
-from reviewdesk.storage import backup, migrate, tracking
+from reviewdesk import safefiles
+from reviewdesk.errors import InvalidInput
+from reviewdesk.paths import data_folder
+from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, tracking
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
 
@@ -35,28 +38,46 @@ DEFAULT_FILENAME = "reviewdesk.sqlite"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _data_folder() -> Path:
-    """The user's data folder, without creating it."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+#: What --db accepts, for messages.
+SUPPORTED = "a SQLite file path or a postgresql:// URL"
 
 
 def default_sqlite_path() -> Path:
-    return user_data_dir() / DEFAULT_FILENAME
+    """The embedded database's file in the user's data folder (the folder is not created)."""
+    return data_folder() / DEFAULT_FILENAME
 
 
 def resolve_url(target: str | os.PathLike[str] | None) -> str:
-    """A SQLAlchemy URL from a --db value: a URL as it is, a path as a SQLite file."""
+    """A SQLAlchemy URL from a --db value: a URL as it is, a path as a SQLite file.
+
+    Raises `InvalidInput` for a URL of a database reviewdesk does not support."""
     if target is None or str(target) == "":
         target = os.environ.get("REVIEWDESK_DB") or default_sqlite_path()
     text = str(target)
     if text == ":memory:":
         return "sqlite://"
     if "://" in text:
-        if text.startswith(("postgresql://", "postgres://")):
+        scheme = text.split("://", 1)[0].lower()
+        if scheme in ("postgresql", "postgres"):
             # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
-            text = "postgresql+psycopg://" + text.split("://", 1)[1]
-        return text
+            return "postgresql+psycopg://" + text.split("://", 1)[1]
+        if scheme in ("postgresql+psycopg", "sqlite"):
+            return text
+        raise InvalidInput(
+            f'"{scheme}://": reviewdesk cannot use this kind of database; give {SUPPORTED}.'
+        )
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def display_url(url: str) -> str:
+    """A URL fit to show: the file of a SQLite URL, any other without its password."""
+    path = backup.sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparsable: say it as given, minus any password
+        return url.split("@")[-1]
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -100,6 +121,10 @@ class Database:
     created: bool = False
 
     def __post_init__(self) -> None:
+        self._released = False
+        path = self.sqlite_path
+        if path is not None:
+            safefiles.protect(path)  # no export may be written over it while it is open
         self._factory = sessionmaker(
             self.engine, class_=tracking.ReviewdeskSession, expire_on_commit=False
         )
@@ -138,6 +163,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        path = self.sqlite_path
+        if path is not None and not self._released:
+            self._released = True
+            safefiles.release(path)
 
 
 def _prepare_sqlite_file(path: Path) -> list[str]:
@@ -149,40 +178,92 @@ def _prepare_sqlite_file(path: Path) -> list[str]:
     fresh_folder = not path.parent.exists()
     backup.create_private_file(path)
     backup.make_private(path)
-    if fresh_folder or path.parent == _data_folder():
+    if fresh_folder or path.parent == data_folder():
         # Our own folder: private too (a folder the user chose is left as it is).
         with contextlib.suppress(OSError):
             os.chmod(path.parent, 0o700)
     return warnings
 
 
-def prepare_schema(
-    engine: Engine, url: str, extra_versions: Sequence[str | Path] = ()
-) -> Path | None:
-    """Create or upgrade the schema; returns the backup taken before an upgrade, if any."""
+@dataclass(frozen=True)
+class Prepared:
+    """What `prepare_schema` did: the backup kept before an upgrade, and what to tell."""
+
+    backup: Path | None = None
+    message: str = ""
+
+
+def prepare_schema(engine: Engine, url: str, extra_versions: Sequence[str | Path] = ()) -> Prepared:
+    """Create or upgrade the schema, each in one transaction; an upgrade only after a backup
+    (beside a SQLite file; a pg_dump in the data folder for PostgreSQL)."""
     revision, has_tables = migrate.schema_state(engine)
     head = migrate.head_revision(extra_versions)
     if revision == head:
-        return None
+        return Prepared()
+    where = display_url(url)
     if revision is None and has_tables:
-        raise ReviewdeskError(
-            "This database has reviewdesk tables but no schema version (made by an early "
-            "development build?). Move it aside and start again, or restore a backup."
+        raise InvalidInput(
+            f"{where} has reviewdesk tables but no schema version (made by an early development "
+            "build?). Move it aside and start again, or restore a backup."
         )
     if revision is not None and revision not in migrate.known_revisions(extra_versions):
-        raise ReviewdeskError(
-            f"This database was made by a newer version of reviewdesk (schema {revision}). "
+        raise InvalidInput(
+            f"{where} was made by a newer version of reviewdesk (schema {revision}). "
             "Install that version or later to open it."
         )
-    kept = None
-    path = backup.sqlite_path(url)
-    if revision is not None and path is not None:
-        kept = backup.keep_backup(path, f"before-upgrade-from-{revision}")
-        log.warning("Upgrading the database from schema %s; backup kept at %s", revision, kept)
+    if revision is None:
+        migrate.upgrade(engine, "head", extra_versions)
+        return Prepared()
+    kept = _backup_before_upgrade(engine, url, revision, head)
     migrate.upgrade(engine, "head", extra_versions)
+    path = backup.sqlite_path(url)
     if path is not None:
         backup.make_private(path)
-    return kept
+    if kept is None:
+        message = (
+            f"reviewdesk upgraded the database {where} from schema {revision} to {head}, "
+            f"without a backup of its own ({pgbackup.CONFIRM_ENV} says you made one)."
+        )
+    else:
+        message = (
+            f"reviewdesk upgraded the database {where} from schema {revision} to {head}. "
+            f"The last good copy from before the upgrade is {kept.path}"
+            + ("" if kept.new else " (taken on an earlier try; the data had not changed since)")
+            + "."
+        )
+    log.warning(message)
+    return Prepared(backup=kept.path if kept else None, message=message)
+
+
+def _backup_before_upgrade(
+    engine: Engine, url: str, revision: str, head: str
+) -> backup.Kept | None:
+    path = backup.sqlite_path(url)
+    if path is not None:
+        return backup.keep_backup(path, f"before-upgrade-from-{revision}")
+    if engine.dialect.name == "postgresql":
+        keep = backup.backups_kept(engine)
+        return pgbackup.backup_before_upgrade(url, revision, head, keep=keep)
+    return None  # in-memory: nothing to keep
+
+
+def _nothing_there(url: str, found: sqlitefile.SqliteFile | None) -> InvalidInput:
+    where = display_url(url)
+    if found is not None and not found.exists:
+        what = f"There is no reviewdesk database at {where}"
+    else:
+        what = f"{where} holds no reviewdesk data yet"
+    return InvalidInput(
+        f"{what}. Check the path, or make one with `reviewdesk demo`, `reviewdesk import` or "
+        "`reviewdesk restore` (the window makes one in your data folder on first start)."
+    )
+
+
+def _cannot_connect(url: str, exc: DBAPIError) -> InvalidInput:
+    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    reason = lines[0] if lines else "no reason given"
+    reason = reason.removeprefix("connection failed: ")
+    return InvalidInput(f"{display_url(url)}: cannot open the database ({reason}).")
 
 
 def open_database(
@@ -190,31 +271,45 @@ def open_database(
     *,
     username: str | None = None,
     extra_migrations: Sequence[str | Path] = (),
+    create: bool = True,
 ) -> Database:
     """Open (creating or upgrading if needed) the database named by ``target``.
 
     ``target`` is a file path, a URL (``postgresql+psycopg://...``), ":memory:" (a private
     in-memory database, for quick tests) or None for $REVIEWDESK_DB or the file in the
-    user's data folder. ``extra_migrations`` adds folders
-    of migration scripts (used by tests).
+    user's data folder. With ``create=False`` (commands that only read) a missing file or an
+    empty database is refused rather than made. Anything that is not a reviewdesk database
+    is refused as `InvalidInput`, unchanged. ``extra_migrations`` adds folders of migration
+    scripts (used by tests).
     """
     url = resolve_url(target)
     warnings: list[str] = []
     path = backup.sqlite_path(url)
+    found = None
     if path is not None:
+        found = sqlitefile.inspect(path)  # before any pragma, file mode or table is touched
+        if not found.has_schema and not create:
+            raise _nothing_there(url, found)
         warnings = _prepare_sqlite_file(path)
     engine = make_engine(url)
     try:
-        created = migrate.schema_state(engine)[0] is None
-        kept = prepare_schema(engine, url, extra_migrations)
+        try:
+            revision, has_tables = migrate.schema_state(engine)
+        except DBAPIError as exc:
+            raise _cannot_connect(url, exc) from None
+        if revision is None and not has_tables and not create:
+            raise _nothing_there(url, found)
+        prepared = prepare_schema(engine, url, extra_migrations)
     except Exception:
         engine.dispose()
         raise
+    if prepared.message:
+        warnings.append(prepared.message)
     return Database(
         engine=engine,
         url=url,
         username=username or getpass.getuser(),
         warnings=warnings,
-        upgrade_backup=kept,
-        created=created,
+        upgrade_backup=prepared.backup,
+        created=revision is None,
     )

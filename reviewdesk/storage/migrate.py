@@ -1,11 +1,31 @@
 """Schema migrations: Alembic, configured in code, with the scripts shipped in the package.
 
 `open_database` calls `prepare_schema`: a new database is created by running every migration
-(never ``create_all``), and an older one is upgraded after an online backup kept beside it.
+(never ``create_all``), and an older one is upgraded after a backup.
+
+Every run of `upgrade` is one transaction on both databases: the first creation and each
+upgrade either happen completely or not at all, whatever statement a crash or a power cut
+interrupts. PostgreSQL has transactional DDL and Alembic runs inside the transaction we open.
+SQLite has it too, but Python's ``sqlite3`` driver only opens a transaction before INSERT,
+UPDATE and DELETE, so CREATE/DROP/ALTER ran one by one in autocommit: `_upgrade_sqlite` turns
+the driver's own transaction handling off and issues ``BEGIN IMMEDIATE``/``COMMIT`` itself
+(SQLAlchemy's pysqlite "transactional DDL" recipe, for this one connection only).
+
+Writing a migration that stays atomic (``tests/storage/test_migration_crashes.py`` kills the
+process before every statement of every upgrade step, and checks the rules below):
+
+- use ``op`` (and ``op.batch_alter_table`` to alter SQLite tables) and ``op.get_bind()`` for
+  data changes; never open another connection or engine (it would wait for the lock the
+  migration holds, then fail);
+- never commit: no ``COMMIT``, no ``op.get_context().autocommit_block()``, no
+  ``CREATE INDEX CONCURRENTLY`` (PostgreSQL refuses it in a transaction), no ``VACUUM``;
+- no PRAGMA that cannot run in a transaction (``journal_mode``, ``foreign_keys``): foreign
+  keys are already off while migrations run and are checked before the commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,12 +37,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.storage.sqlitefile import MARKER_TABLES
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-#: Tables only a reviewdesk database has; used to recognise one.
-MARKER_TABLES = frozenset({"child", "meeting", "period_of_care", "audit_log"})
 #: Any stable 64-bit number: serialises concurrent migrations on one PostgreSQL server.
 _PG_LOCK_KEY = 7_318_004_211
 
@@ -55,34 +74,61 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head", extra_versions: Sequence[str | Path] = ()):
-    """Run migrations up to ``revision`` on ``engine`` in one transaction where possible."""
+    """Run the migrations up to ``revision`` on ``engine`` in one transaction: all or none."""
     cfg = alembic_config(extra_versions)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            # Batch mode copies tables; foreign keys must be off while it does (outside BEGIN).
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
+            _upgrade_sqlite(conn, cfg, revision)
         elif engine.dialect.name == "postgresql":
+            # Several people may start the app at once: one upgrades, the others wait.
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
             conn.commit()
-        try:
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, revision)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+        else:
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
-            if engine.dialect.name == "sqlite":
-                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                conn.commit()
-                if bad:
-                    raise ReviewdeskError(
-                        f"The database upgrade left broken links between records ({bad[:3]})."
-                    )
-        finally:
-            if engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
-            elif engine.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
-                conn.commit()
+
+
+def _upgrade_sqlite(conn: Connection, cfg: Config, revision: str) -> None:
+    """Alembic on SQLite inside one explicit transaction, DDL included."""
+    raw = conn.connection.driver_connection
+    conn.commit()  # nothing of SQLAlchemy's own may be pending
+    legacy = raw.isolation_level
+    raw.isolation_level = None  # the driver sends no BEGIN or COMMIT of its own now: we do
+    try:
+        # Batch mode copies tables; foreign keys must be off while it does (outside BEGIN).
+        raw.execute("PRAGMA foreign_keys=OFF")
+        # SQLAlchemy's transaction (the driver sends nothing for it) makes Alembic treat the
+        # connection as in a transaction of the caller's, so it never commits between steps.
+        transaction = conn.begin()
+        try:
+            # IMMEDIATE: the write lock now, so two starts at once upgrade one after the other.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise ReviewdeskError(
+                    f"The database upgrade would leave broken links between records ({bad[:3]}); "
+                    "nothing was changed."
+                )
+        except BaseException:
+            transaction.rollback()  # the driver's rollback() ends our BEGIN too
+            raise
+        transaction.commit()  # and its commit() commits it (SQLite is in a transaction)
+        if raw.in_transaction:  # pragma: no cover - a driver that did not commit
+            raise ReviewdeskError("The database upgrade was not committed.")
+    finally:
+        with contextlib.suppress(Exception):
+            raw.execute("PRAGMA foreign_keys=ON")
+        raw.isolation_level = legacy
 
 
 def schema_state(engine: Engine) -> tuple[str | None, bool]:

@@ -18,9 +18,10 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, func, insert, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import Date, DateTime, Time
 
-from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import migrate
 from reviewdesk.storage.models import Base
 
@@ -112,10 +113,18 @@ def rows_of_dump(path: Path) -> Iterator[Row]:
             try:
                 record = json.loads(line)
                 table = by_name[record["t"]]
-                row = record["r"]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                row = _from_json(table, record["r"])
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
                 raise InvalidInput(f"{path} line {number}: not a row of a known table.") from exc
-            yield table.name, _from_json(table, row)
+            except ValueError as exc:
+                raise InvalidInput(f"{path} line {number}: {exc}.") from None
+            yield table.name, row
+
+
+def count_rows(engine: Engine) -> int:
+    """How many rows the data tables hold."""
+    with engine.connect() as conn:
+        return sum(conn.execute(select(func.count()).select_from(t)).scalar() for t in tables())
 
 
 def replace_all(conn: Connection, rows: Iterable[Row]) -> int:
@@ -197,7 +206,8 @@ def source_kind(path: Path) -> str:
 
 def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
     """An engine on a copy of ``path`` upgraded to ``head`` (so old backups restore), and
-    the revision ``path`` was at."""
+    the revision ``path`` was at. Everything about ``path`` is checked here, in ``workdir``:
+    a file that will not restore is refused before anything else is touched."""
     from reviewdesk.storage import backup
 
     stage = workdir / "stage.sqlite"
@@ -211,19 +221,36 @@ def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
     revision = read_header(path).get("revision")
     _check_known(path, revision)
     engine = create_engine(f"sqlite:///{stage}")
-    migrate.upgrade(engine, revision)
-    with engine.begin() as conn:
-        replace_all(conn, rows_of_dump(path))
-    migrate.upgrade(engine, head)
+    try:
+        migrate.upgrade(engine, revision)
+        with engine.begin() as conn:
+            replace_all(conn, rows_of_dump(path))
+        migrate.upgrade(engine, head)
+    except DBAPIError as exc:
+        engine.dispose()
+        lines = str(exc.orig or exc).splitlines()
+        raise InvalidInput(
+            f"{path}: its rows do not fit together ({lines[0] if lines else 'no reason'})."
+        ) from None
+    except BaseException:
+        engine.dispose()
+        raise
     return engine, revision
 
 
 def _check_known(path: Path, revision: str | None) -> None:
     if revision is None or revision not in migrate.known_revisions():
-        raise ReviewdeskError(
+        raise InvalidInput(
             f"{path} was made by a newer version of reviewdesk (schema {revision}); install "
             "that version to restore it."
         )
+
+
+def replace_from(stage: Engine, target: Engine) -> int:
+    """Replace everything in ``target`` with the rows of ``stage`` (both at the current
+    schema) in one transaction; returns the rows copied."""
+    with stage.connect() as src, target.begin() as dst:
+        return replace_all(dst, rows_of(src))
 
 
 def restore_into(target: Engine, path: Path) -> tuple[int, str]:
@@ -234,8 +261,7 @@ def restore_into(target: Engine, path: Path) -> tuple[int, str]:
     with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
         stage, revision = staged_rows(path, Path(tmp), migrate.head_revision())
         try:
-            with stage.connect() as src, target.begin() as dst:
-                n = replace_all(dst, rows_of(src))
+            n = replace_from(stage, target)
         finally:
             stage.dispose()
     return n, revision

@@ -26,7 +26,7 @@ def test_demo_command_fills_refuses_and_replaces(tmp_path, capsys):
     first = _children(path)
     assert first > 30
 
-    assert main(args) == 1
+    assert main(args) == 2  # a database the demo cannot go in: bad input
     err = capsys.readouterr().err
     assert "already holds" in err and "--replace" in err and "Traceback" not in err
     assert _children(path) == first

@@ -21,6 +21,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_set_list_export_reset_load(tmp_path, capsys) -> None:
     db = str(tmp_path / "cli.sqlite")
+    open_database(db).dispose()  # overrides never make a database of their own
     code, out, err = run(
         capsys,
         "--db", db, "overrides", "set", "lac.review.first", "--amount", "15",
@@ -55,6 +56,7 @@ def test_set_list_export_reset_load(tmp_path, capsys) -> None:
 
 def test_bad_values_and_readers_are_refused(tmp_path, capsys) -> None:
     db = str(tmp_path / "cli.sqlite")
+    open_database(db).dispose()
     code, _, err = run(
         capsys, "--db", db, "overrides", "set", "cp.icpc", "--amount", "1500", "--source", "x"
     )

@@ -32,6 +32,7 @@ def _add(path, local_id) -> None:
 def test_backup_then_restore(tmp_path, capsys):
     live = tmp_path / "live.sqlite"
     copy = tmp_path / "copies" / "monday.sqlite"
+    copy.parent.mkdir()  # a folder that does not exist is refused (a mistyped path)
     _add(live, "MON")
     held_open = open_database(live)  # the app is open meanwhile: the backup is online
     try:
@@ -46,7 +47,7 @@ def test_backup_then_restore(tmp_path, capsys):
     _add(live, "TUE")
     assert cli(live, "restore", str(copy)) == 0
     out = capsys.readouterr().out
-    assert "Kept the current database as" in out
+    assert "Kept the current data as" in out
     assert _children(live) == ["MON"]
     kept = list(tmp_path.glob("live.sqlite.before-restore-*.bak"))
     assert len(kept) == 1
@@ -84,6 +85,6 @@ def test_restore_refuses_a_newer_schema(tmp_path, capsys):
     conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     conn.commit()
     conn.close()
-    assert cli(live, "restore", str(future)) == 1
+    assert cli(live, "restore", str(future)) == 2
     assert "newer version of reviewdesk" in capsys.readouterr().err
     assert _children(live) == ["KEEP"]

@@ -81,7 +81,7 @@ def test_migrations_match_the_models(db):
     assert diffs == []
 
 
-def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target):
+def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target, private_data_folder):
     first = open_db("amy")
     with first.session() as s:
         s.add(Child(local_id="OLD1", dob=dt.date(2019, 5, 5)))
@@ -108,8 +108,14 @@ def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target):
             conn.close()
         with upgraded.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    else:
-        assert upgraded.upgrade_backup is None
+    else:  # a pg_dump in the data folder, private, holding the data as it was
+        kept = upgraded.upgrade_backup
+        assert kept is not None and kept.parent == private_data_folder
+        assert ".before-upgrade-from-0002-" in kept.name and kept.suffix == ".sql"
+        assert _mode(kept) == 0o600
+        dump = kept.read_text(encoding="utf-8")
+        assert "CREATE TABLE" in dump and "OLD1" in dump and "test_extra" not in dump
+    assert str(kept) in upgraded.warnings[-1]  # the message says where the copy is
 
     again = open_db("amy", extra_migrations=[EXTRA])  # already current: no new backup
     assert again.upgrade_backup is None

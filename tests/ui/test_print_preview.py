@@ -5,6 +5,8 @@ zoom, and printing driven through the widgets with the print dialog answered by 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import subprocess
 import threading
 from pathlib import Path
@@ -322,6 +324,27 @@ def test_save_a_copy_and_open_in_the_system_viewer(
     assert (tmp_path / "copy.pdf").read_bytes() == documents["workload"].read_bytes()
     preview.open_action.trigger()
     assert prompts_recorder.documents == [documents["workload"]]
+
+
+def test_a_saved_copy_is_private_and_never_over_the_database(
+    open_preview, documents, prompts_recorder, qtbot, db, tmp_path
+) -> None:
+    old = os.umask(0o000)
+    try:
+        preview = open_preview(documents["workload"])
+        before = db.sqlite_path.read_bytes()
+        (tmp_path / "looks-like.pdf").symlink_to(db.sqlite_path)
+        prompts_recorder.save_answer = str(tmp_path / "looks-like.pdf")
+        preview.save_action.trigger()
+        qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=10000)
+        assert "database in use" in prompts_recorder.errors[0]
+        assert db.sqlite_path.read_bytes() == before
+        prompts_recorder.save_answer = str(tmp_path / "mine.pdf")
+        preview.save_action.trigger()
+        qtbot.waitUntil(lambda: preview.message.text().startswith("Saved"), timeout=10000)
+        assert stat.S_IMODE(os.stat(tmp_path / "mine.pdf").st_mode) == 0o600
+    finally:
+        os.umask(old)
 
 
 def test_shortcuts_print_save_and_close(open_preview, documents, prompts_recorder, qtbot) -> None:

@@ -41,6 +41,8 @@ from reviewdesk.rule_overrides import (
 )
 from reviewdesk.rule_overrides import reset_rule as reset_one_rule
 from reviewdesk.rules import default_rules
+from reviewdesk.safefiles import write_output
+from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
 from reviewdesk.storage.models import ClosureDay
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
@@ -103,6 +105,10 @@ class SettingsPage(Page):
             spin.setSuffix(" %")
             spin.setAccessibleName(name)
 
+        self.backups_kept = QSpinBox()
+        self.backups_kept.setRange(1, 100)
+        self.backups_kept.setAccessibleName("Backups kept before upgrades and restores")
+
         general = QGroupBox("Council")
         form = QFormLayout(general)
         form.addRow("Council name", self.council)
@@ -116,6 +122,13 @@ class SettingsPage(Page):
         form.addRow("Caseload range", caseload_row)
         form.addRow("Target, LAC reviews", self.lac_target)
         form.addRow("Target, CP conferences", self.cp_target)
+        backups_row = QHBoxLayout()
+        backups_row.addWidget(self.backups_kept)
+        backups_row.addWidget(
+            label("copies taken before each upgrade or restore are kept; older ones go", "hint")
+        )
+        backups_row.addStretch(1)
+        form.addRow("Backups kept", backups_row)
         self.save_button = QPushButton("Save settings")
         self.save_button.setAccessibleName("Save settings")
         self.save_button.clicked.connect(self.save)
@@ -209,6 +222,7 @@ class SettingsPage(Page):
             self.high,
             self.lac_target,
             self.cp_target,
+            self.backups_kept,
             self.save_button,
             self.closure_date,
             self.closure_text,
@@ -311,6 +325,7 @@ class SettingsPage(Page):
         targets = setting(db, "targets", {}) or {}
         self.lac_target.setValue(float(targets.get("lac_reviews_in_timescale", 100.0)))
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
+        self.backups_kept.setValue(int(setting(db, KEEP_SETTING, DEFAULT_KEPT) or DEFAULT_KEPT))
         self._load_closures()
         self._load_rules()
         self.db_current.setText(f"In use: {self.ctx.database_label()}")
@@ -439,10 +454,9 @@ class SettingsPage(Page):
             return
         text = overrides_to_toml(overrides, council=self.ctx.council_name(), history=history)
         try:
-            with open(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            prompts().error(self, f"{path}: cannot save the rules file ({exc.strerror or exc})")
+            write_output(path, text)
+        except ReviewdeskError as exc:
+            prompts().error(self, f"The rules file was not saved: {exc}")
             return
         prompts().info(self, f"{len(overrides)} council rules saved to {path}")
 
@@ -474,6 +488,7 @@ class SettingsPage(Page):
         targets["lac_reviews_in_timescale"] = self.lac_target.value()
         targets["cp_conferences_in_timescale"] = self.cp_target.value()
         save_setting(db, "targets", targets)
+        save_setting(db, KEEP_SETTING, self.backups_kept.value())
         if old_region != self.region.currentData():
             self.calendar_changed.emit()
 
