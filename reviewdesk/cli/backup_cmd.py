@@ -9,16 +9,13 @@ upgrades an older backup to the current schema.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
 from pathlib import Path
 
-from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.paths import user_data_dir
-from reviewdesk.storage import backup, migrate, transfer
-from reviewdesk.storage.audit import AuditRecord, record_audit
-from reviewdesk.storage.db import Database, open_database, resolve_url
+from reviewdesk import actions
+from reviewdesk.errors import InvalidInput
+from reviewdesk.storage import backup, transfer
+from reviewdesk.storage.db import open_database, resolve_url
 
 
 def register(subparsers) -> None:
@@ -47,11 +44,6 @@ def register(subparsers) -> None:
     r.set_defaults(handler=run_restore)
 
 
-def _private_text_file(path: Path):
-    backup.create_private_file(path)
-    return path.open("w", encoding="utf-8", newline="\n")
-
-
 def run_backup(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
     source = backup.sqlite_path(url)
@@ -60,45 +52,31 @@ def run_backup(args: argparse.Namespace) -> int:
         raise InvalidInput("The backup file must not be the database itself.")
     if source is not None and not source.exists():
         raise InvalidInput(f"There is no database at {source} to back up.")
-    if destination.exists():
-        if not args.force:
-            raise InvalidInput(f"{destination} already exists; use --force to overwrite it.")
-        destination.unlink()
+    if destination.exists() and not args.force:
+        raise InvalidInput(f"{destination} already exists; use --force to overwrite it.")
     if source is not None and not args.json:
         backup.reviewdesk_revision(source)  # refuse to copy something that is not ours
-        backup.copy_database(source, destination)
-        sys.stdout.write(f"Backed up {source} to {destination}\n")
-        return 0
     db = open_database(url)
     try:
-        with _private_text_file(destination) as out:
-            n = transfer.write_dump(db.engine, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            destination.unlink()
-        raise
+        done = actions.backup_database(
+            db,
+            actions.whoami(db),
+            destination,
+            dump=args.json or source is None,
+            overwrite=args.force,
+        ).result
     finally:
         db.dispose()
-    sys.stdout.write(f"Wrote {n} rows to {destination}\n")
+    if done.kind == "sqlite":
+        sys.stdout.write(f"Backed up {source} to {destination}\n")
+        return 0
+    sys.stdout.write(f"Wrote {done.rows} rows to {destination}\n")
     if not db.is_sqlite:
         sys.stdout.write(
             "This is reviewdesk's own portable dump; for server backups use "
             f"{backup.PG_BACKUP_HINT.split(': ', 1)[1]}\n"
         )
     return 0
-
-
-def _keep_current(db: Database) -> Path:
-    """A backup of the data about to be replaced: beside the SQLite file, or a dump of the
-    PostgreSQL database in the user's data folder."""
-    path = db.sqlite_path
-    if path is not None:
-        return backup.keep_backup(path, "before-restore")
-    name = db.engine.url.database or "reviewdesk"
-    kept = backup.timestamped_name(user_data_dir() / name, "before-restore", suffix=".jsonl")
-    with _private_text_file(kept) as out:
-        transfer.write_dump(db.engine, out)
-    return kept
 
 
 def run_restore(args: argparse.Namespace) -> int:
@@ -109,39 +87,22 @@ def run_restore(args: argparse.Namespace) -> int:
         raise InvalidInput("The file to restore is the database itself.")
     if not source.is_file():
         raise InvalidInput(f"{source}: no such file.")
-    kind = transfer.source_kind(source)
-
-    if kind == "sqlite" and target is not None:
-        revision = backup.reviewdesk_revision(source)
-        if revision not in migrate.known_revisions():
-            raise ReviewdeskError(
-                f"{source} was made by a newer version of reviewdesk (schema {revision}); "
-                "install that version to restore it."
-            )
-        if target.exists():
-            kept = backup.keep_backup(target, "before-restore")
-            sys.stdout.write(f"Kept the current database as {kept}\n")
-        backup.copy_database(source, target)
-        open_database(target).dispose()  # upgrades an older backup, keeping a copy first
-        sys.stdout.write(f"Restored {source} into {target}\n")
-        return 0
-
-    # A dump, or a SQLite file into PostgreSQL: copy the rows.
-    if kind == "dump":
-        transfer.read_header(source)
-    else:
-        backup.reviewdesk_revision(source)
+    transfer.source_kind(source)  # refuse anything that is not ours before opening
     db = open_database(url)
     try:
-        kept = _keep_current(db)
-        sys.stdout.write(f"Kept the current data as {kept}\n")
-        n, revision = transfer.restore_into(db.engine, source)
-        with db.session() as session:
-            record_audit(
-                session,
-                [AuditRecord("restore", "*", "*", after={"file": os.fspath(source), "rows": n})],
-            )
+        done = actions.restore_database(db, actions.whoami(db), source).result
     finally:
         db.dispose()
-    sys.stdout.write(f"Restored {n} rows from {source} (schema {revision})\n")
+    if target is not None:
+        open_database(target).dispose()  # a restored older copy is upgraded, as at start-up
+    kept_what = "database" if target is not None and done.rows is None else "data"
+    sys.stdout.write(f"Kept the current {kept_what} as {done.kept}\n")
+    if done.rows is None:
+        sys.stdout.write(f"Restored {source} into {target}\n")
+    else:
+        sys.stdout.write(f"Restored {done.rows} rows from {source} (schema {done.revision})\n")
+    if done.appended:
+        sys.stdout.write(
+            f"Kept the replaced database's audit trail: {done.appended} entries appended\n"
+        )
     return 0

@@ -6,8 +6,9 @@ import argparse
 import datetime as dt
 import sys
 
+from reviewdesk import actions
 from reviewdesk.dates import format_uk, parse_iso
-from reviewdesk.demo import DEFAULT_CHILDREN, generate_demo
+from reviewdesk.demo import DEFAULT_CHILDREN
 from reviewdesk.storage.db import open_database
 
 
@@ -64,14 +65,15 @@ def _demo(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        summary = generate_demo(
+        summary = actions.create_demo(
             db,
+            actions.whoami(db),
             children=args.children,
             seed=args.seed,
             as_of=as_of,
             progress=progress,
             replace=args.replace,
-        )
+        ).result
     finally:
         if not args.quiet and shown[0] >= 0:
             sys.stderr.write("\n")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
+from reviewdesk import actions
 from reviewdesk.dates import parse_iso
 from reviewdesk.export import schedule_rows, write_measures, write_schedule
 from reviewdesk.measures import compute_measures
@@ -46,6 +48,14 @@ def _schedule(args: argparse.Namespace) -> int:
         with db.session() as session:
             rows = schedule_rows(session, as_of=as_of, start=start)
         write_schedule(rows, args.output, args.format)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "meeting schedule",
+            destination=Path(args.output).resolve(),
+            children={r.child_key for r in rows},
+            detail={"format": args.format, "rows": len(rows)},
+        )
     finally:
         db.dispose()
     print(f"wrote {len(rows)} rows to {args.output}")
@@ -60,6 +70,14 @@ def _measures(args: argparse.Namespace) -> int:
         with db.session() as session:
             report = compute_measures(session, start=start, end=end)
         write_measures(report, args.output, args.format)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "timeliness measures",
+            destination=Path(args.output).resolve(),
+            children=None,
+            detail={"format": args.format, "from": start.isoformat(), "to": end.isoformat()},
+        )
     finally:
         db.dispose()
     print(f"wrote {len(report.rows)} measures x {len(report.months)} months to {args.output}")

@@ -8,15 +8,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from reviewdesk import actions
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rule_overrides import (
     override_history,
+    override_versions,
     overrides_from_toml,
     overrides_to_toml,
-    reset_rule,
     rule_entries,
-    save_overrides,
-    set_rule,
     stored_overrides,
     value_text,
 )
@@ -24,7 +23,6 @@ from reviewdesk.rules import UNITS
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.locking import local_time
-from reviewdesk.storage.users import role_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -125,10 +123,15 @@ def _set(args: argparse.Namespace) -> int:
         changes["basis"] = args.basis
     db = _open(args)
     try:
+        table = actions.set_rule(
+            db,
+            actions.whoami(db),
+            args.rule,
+            expected_version=_version(db, args.rule),
+            source=args.source,
+            **changes,
+        ).result
         with db.session() as s:
-            table = set_rule(
-                s, args.rule, source=args.source, role=role_of(s, db.username), **changes
-            )
             rules, _calendar = working_context(s)
     finally:
         db.dispose()
@@ -136,11 +139,20 @@ def _set(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version(db: Database, rule_id: str) -> int:
+    """The version of the rule's override now (0: not overridden): the command is built on
+    the rules as they are when it starts."""
+    with db.session() as s:
+        return override_versions(s).get(rule_id, 0)
+
+
 def _reset(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
+        actions.reset_rule(
+            db, actions.whoami(db), args.rule, expected_version=_version(db, args.rule)
+        )
         with db.session() as s:
-            reset_rule(s, args.rule, role=role_of(s, db.username))
             rules, _calendar = working_context(s)
     finally:
         db.dispose()
@@ -152,20 +164,31 @@ def _export(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.session() as s:
+            overrides = stored_overrides(s)
             text = overrides_to_toml(
-                stored_overrides(s),
+                overrides,
                 council=str(get_setting(s, "council_name") or ""),
                 history=override_history(s),
             )
+        if args.file == "-":
+            sys.stdout.write(text)
+        else:
+            try:
+                Path(args.file).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InvalidInput(
+                    f"{args.file}: cannot write the rules file ({exc.strerror})"
+                ) from None
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "council rules",
+            destination="the screen" if args.file == "-" else Path(args.file).resolve(),
+            children=None,
+            detail={"rules": len(overrides)},
+        )
     finally:
         db.dispose()
-    if args.file == "-":
-        sys.stdout.write(text)
-        return 0
-    try:
-        Path(args.file).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{args.file}: cannot write the rules file ({exc.strerror})") from None
     return 0
 
 
@@ -179,7 +202,8 @@ def _load(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.session() as s:
-            save_overrides(s, tables, role=role_of(s, db.username))
+            versions = override_versions(s)
+        actions.replace_rules(db, actions.whoami(db), tables, expected_versions=versions)
     finally:
         db.dispose()
     print(f"{len(tables)} council rules loaded from {path}")

@@ -9,7 +9,6 @@ kept beside it. Sessions come from `Database.session()`, one per operation.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -24,8 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.identity import database_user, system_account
 from reviewdesk.paths import APP_NAME, user_data_dir
-from reviewdesk.storage import backup, migrate, tracking
+from reviewdesk.storage import backup, migrate, tracking, users
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
 
@@ -87,7 +87,11 @@ def make_engine(url: str) -> Engine:
 
 @dataclass
 class Database:
-    """An open database: its engine, and sessions that act as one named user."""
+    """An open database: its engine, and sessions that act as one named user.
+
+    ``username`` is the identity the system vouches for (`open_database` sets it): the
+    operating-system account on SQLite, the PostgreSQL login on a server.
+    """
 
     engine: Engine
     url: str
@@ -185,6 +189,23 @@ def prepare_schema(
     return kept
 
 
+def _identity(engine: Engine, url: str, username: str | None) -> str:
+    """Who this process is: the PostgreSQL login, else the operating-system account.
+
+    ``username`` is for tests only (see `open_database`): honoured on SQLite; on PostgreSQL
+    it must be the login itself, since the server decides who a connection is.
+    """
+    with engine.connect() as conn:
+        login = database_user(conn)
+    if login is not None:
+        if username is not None and username != login:
+            raise ReviewdeskError(
+                f"On PostgreSQL you are the login {login!r}; you cannot act as {username!r}."
+            )
+        return login
+    return username if username is not None else system_account()
+
+
 def open_database(
     target: str | os.PathLike[str] | None = None,
     *,
@@ -197,6 +218,13 @@ def open_database(
     in-memory database, for quick tests) or None for $REVIEWDESK_DB or the file in the
     user's data folder. ``extra_migrations`` adds folders
     of migration scripts (used by tests).
+
+    Who the database is opened as comes from the system (`reviewdesk.identity`): the
+    PostgreSQL login, else the operating-system account of the process's real user id.
+    ``username`` exists **for tests only**: it opens a SQLite database as a named user (on
+    PostgreSQL it must equal the login). No command-line option or environment variable
+    reaches it. A database with no users yet gets its owner as its first administrator
+    (`reviewdesk.storage.users.ensure_owner`): whoever created it.
     """
     url = resolve_url(target)
     warnings: list[str] = []
@@ -207,13 +235,15 @@ def open_database(
     try:
         created = migrate.schema_state(engine)[0] is None
         kept = prepare_schema(engine, url, extra_migrations)
+        identity = _identity(engine, url, username)
+        users.ensure_owner(engine, identity if created else None, path)
     except Exception:
         engine.dispose()
         raise
     return Database(
         engine=engine,
         url=url,
-        username=username or getpass.getuser(),
+        username=identity,
         warnings=warnings,
         upgrade_backup=kept,
         created=created,

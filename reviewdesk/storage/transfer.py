@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +21,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.types import Date, DateTime, Time
 
 from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.storage import migrate
+from reviewdesk.storage import audit, migrate
 from reviewdesk.storage.models import Base
 
 FORMAT = "reviewdesk-dump"
@@ -226,16 +226,28 @@ def _check_known(path: Path, revision: str | None) -> None:
         )
 
 
-def restore_into(target: Engine, path: Path) -> tuple[int, str]:
-    """Replace everything in ``target`` (at the current schema) with the data in ``path``.
+def restore_into(
+    target: Engine,
+    path: Path,
+    *,
+    audit_entry: Callable[[int, str, int], dict[str, Any]] | None = None,
+) -> tuple[int, str, int]:
+    """Replace everything in ``target`` (at the current schema) with the data in ``path``,
+    in one transaction, keeping the replaced database's audit trail: its entries the backup
+    lacks are appended. ``audit_entry(rows, revision, appended)`` gives the restore's own
+    audit entry, written in the same transaction.
 
-    Returns (rows copied, the schema revision ``path`` was at).
+    Returns (rows copied, the schema revision ``path`` was at, trail entries appended).
     """
     with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
         stage, revision = staged_rows(path, Path(tmp), migrate.head_revision())
         try:
             with stage.connect() as src, target.begin() as dst:
+                audit.hold_trail(dst)
                 n = replace_all(dst, rows_of(src))
+                appended = audit.append_held_trail(dst)
+                if audit_entry is not None:
+                    audit.insert_entries(dst, [audit_entry(n, revision, appended)])
         finally:
             stage.dispose()
-    return n, revision
+    return n, revision, appended
