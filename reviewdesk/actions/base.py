@@ -21,13 +21,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import Role
-from reviewdesk.errors import ReviewdeskError
+from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.identity import database_user
 from reviewdesk.storage import users
 from reviewdesk.storage.db import Database
+from reviewdesk.storage.locking import ConcurrentChange
 
 log = logging.getLogger(__name__)
 
@@ -263,28 +265,46 @@ class Transaction:
         return Changes(kinds | {"audit_log"} if changed else kinds, children, result=result)
 
 
+def _integrity(exc: IntegrityError) -> ReviewdeskError:
+    """A save the database refused: two people adding the same record at the same moment
+    (a unique key), or a link to a record that is gone. Nothing was saved either way."""
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return ConcurrentChange(
+            "Someone else saved the same record at the same moment; reopen it to see "
+            "theirs. Nothing was saved."
+        )
+    return InvalidInput(
+        "That change would break the records (a link to a record that is no longer there, "
+        "or a value that must be unique). Nothing was saved."
+    )
+
+
 @contextmanager
 def door(db: Database, actor: Actor, spec: ActionSpec | str) -> Iterator[Transaction]:
     """Open an action's transaction as the database's identity, refusing before anything is
     written when ``actor`` is not that identity or their role lacks the permission."""
     spec = ACTIONS[spec] if isinstance(spec, str) else spec
-    with db.session() as session:
-        identity = _identity(db, session)
-        if actor.username != identity:
-            raise Refused(
-                f"{actor.username} cannot {spec.words}: this database connection belongs "
-                f"to {identity}, and no one can act as someone else. Nothing was changed."
-            )
-        current = _actor(session, identity)
-        session.info["username"] = identity
-        session.info["action"] = spec.name
-        session.info["changed"] = set()
-        tx = Transaction(session, current, spec)
-        if spec.permission is not Permission.RECORD_OUTCOME:
-            tx.require(spec.permission)
-        elif current.role not in (Role.ADMINISTRATOR, Role.IRO):
-            raise tx.refuse()
-        yield tx
+    try:
+        with db.session() as session:
+            identity = _identity(db, session)
+            if actor.username != identity:
+                raise Refused(
+                    f"{actor.username} cannot {spec.words}: this database connection belongs "
+                    f"to {identity}, and no one can act as someone else. Nothing was changed."
+                )
+            current = _actor(session, identity)
+            session.info["username"] = identity
+            session.info["action"] = spec.name
+            session.info["changed"] = set()
+            tx = Transaction(session, current, spec)
+            if spec.permission is not Permission.RECORD_OUTCOME:
+                tx.require(spec.permission)
+            elif current.role not in (Role.ADMINISTRATOR, Role.IRO):
+                raise tx.refuse()
+            yield tx
+    except IntegrityError as exc:
+        raise _integrity(exc) from exc
 
 
 __all__ = [
