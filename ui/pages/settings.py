@@ -82,7 +82,6 @@ class SettingsPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        editable = ctx.can_edit_settings
         #: What the form showed: each setting's (value, version), each closure day's.
         self._settings: dict = {}
         self._closure_versions: dict[dt.date, int] = {}
@@ -208,10 +207,16 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Settings", "title"))
-        if not editable:
-            layout.addWidget(label("Only an administrator can change settings.", "hint"))
+        self.read_only_note = label("Only an administrator can change settings.", "hint")
+        layout.addWidget(self.read_only_note)
         layout.addWidget(scroll, 1)
+        self._apply_role()
 
+    def _apply_role(self) -> None:
+        """Offer changes only to those who may make them (the role can change while the
+        window is open; the actions check it again in any case)."""
+        editable = self.ctx.can_edit_settings
+        self.read_only_note.setVisible(not editable)
         for widget in (
             self.council,
             self.region,
@@ -311,6 +316,7 @@ class SettingsPage(Page):
 
     # --- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._apply_role()
         with self.ctx.db.session() as s:
             self._settings = setting_versions(s)
         values = {key: value for key, (value, _version) in self._settings.items()}
