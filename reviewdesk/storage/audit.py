@@ -23,6 +23,7 @@ from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.identity import system_account
+from reviewdesk.storage.fastinsert import insert_rows
 from reviewdesk.storage.models import (
     AuditEntry,
     Base,
@@ -202,9 +203,8 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def insert_entries(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Write complete audit rows (with username and time) on a connection."""
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(AuditEntry), rows[start : start + 5000])
+    """Write complete audit rows (each with every column but the id) on a connection."""
+    insert_rows(connection, AuditEntry.__table__, rows)
 
 
 def record_audit(session: Session, records: Iterable[AuditRecord]) -> int:

@@ -12,18 +12,16 @@ which the demo action audits as one entry.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Date, DateTime
 
 from reviewdesk.storage import audit, validation
 from reviewdesk.storage.audit import json_safe
+from reviewdesk.storage.fastinsert import insert_returning_ids, insert_rows
 
 CHUNK = 5000
 
@@ -107,10 +105,7 @@ class BulkWriter:
             return []
         stamp = self._stamp(table)
         full = [{**r, **stamp} for r in rows]
-        ids: list[int] = []
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        for chunk in _chunks(full):
-            ids.extend(self.session.execute(stmt, list(chunk)).scalars())
+        ids = insert_returning_ids(self.session.connection(), table, full)
         name = table.name
         for row, new_id in zip(rows, ids, strict=True):
             if name == "period_of_care":
@@ -180,7 +175,8 @@ class BulkWriter:
     def finish(self, *, summary: audit.AuditRecord | None = None) -> None:
         """Check every inserted or updated record by the rules of the data, then write the
         audit entries (and a summary entry, if given). Raises `ValidationFailed`."""
-        validation.validate_stored(self.session, self._written)
+        children = {e["child_id"] for e in self._entries if e["child_id"] is not None}
+        validation.validate_stored(self.session, self._written, children)
         rows = self._entries
         if rows:
             audit.insert_entries(self.session.connection(), rows)
@@ -220,55 +216,19 @@ class BulkInserter:
             self.flush()
 
     def flush(self) -> None:
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        connection = self.session.connection()
         for name in self.order:
             rows = self.buffers[name]
             if rows:
-                for start in range(0, len(rows), 20_000):
-                    chunk = rows[start : start + 20_000]
-                    if sqlite:
-                        self._insert_sqlite(self.tables[name], chunk)
-                    else:
-                        self.session.execute(insert(self.tables[name]), chunk)
+                insert_rows(connection, self.tables[name], rows)
                 self.counts[name] += len(rows)
                 self.buffers[name] = []
         self.pending = 0
 
     def insert_now(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert rows at once (Core executemany), outside the buffers."""
-        for chunk in _chunks(rows):
-            self.session.execute(insert(table), list(chunk))
-
-    def _insert_sqlite(self, table: Table, rows: list[dict]) -> None:
-        """The same INSERT as Core's, with values converted by the columns' own SQLAlchemy
-        bind processors, then one DB-API ``executemany``: about twice as fast on SQLite,
-        where per-row parameter handling is most of the cost."""
-        connection = self.session.connection()
-        dialect = connection.dialect
-        names = list(rows[0])
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        # Dates are most of the values: SQLite's DATE storage is exactly ISO 8601.
-        procs = [
-            dt.date.isoformat
-            if isinstance(table.c[n].type, Date) and not isinstance(table.c[n].type, DateTime)
-            else p
-            for n, p in zip(names, procs, strict=True)
-        ]
-        get = itemgetter(*names)
-        convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-        values = []
-        for row in rows:
-            value = list(get(row))
-            for i, p in convert:
-                if value[i] is not None:
-                    value[i] = p(value[i])
-            values.append(tuple(value))
-        connection.exec_driver_sql(sql, values)
+        """Insert rows at once, outside the buffers."""
+        if rows:
+            insert_rows(self.session.connection(), table, rows)
 
 
 __all__ = ["BulkInserter", "BulkWriter"]

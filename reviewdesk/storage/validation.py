@@ -273,6 +273,14 @@ def participation_known(session: Session, m: Meeting) -> str | None:
     return None
 
 
+def _age(born: dt.date, on: dt.date) -> int:
+    """Whole years from ``born`` to ``on``, as `relativedelta` counts them (its way with a
+    29 February birthday kept), without its cost: imports check thousands of reviews."""
+    if (born.month == 2 and born.day == 29) or on < born:
+        return relativedelta(on, born).years
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def participation_matches_age(session: Session, m: Meeting) -> str | None:
     """PN0 means 'under 4 at the review' (903 REVIEW_CODE), and only then."""
     if m.participation not in codes.PARTICIPATION:
@@ -281,7 +289,7 @@ def participation_matches_age(session: Session, m: Meeting) -> str | None:
     _, when = _meeting_date(m)
     if child is None or child.dob is None or when is None:
         return None
-    age = relativedelta(when, child.dob).years
+    age = _age(child.dob, when)
     if m.participation == "PN0" and age >= 4:
         return (
             f"{_meeting_label(session, m)}: participation 'PN0' is only for a child under 4, "
@@ -454,8 +462,8 @@ class _Stored:
     """A stored row standing in for its model object: its columns as attributes, and the
     relationships the rules follow (child, period, plan, enquiry, and the lists)."""
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self.__dict__.update(values)
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
 
 
 _CASE_MODELS: dict[str, type] = {
@@ -473,12 +481,19 @@ def _table(model: type) -> Table:
     return model.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _select_in(session: Session, table: Table, column: str, keys: list[int]) -> list[Any]:
-    rows: list[Any] = []
+def _select_in(
+    session: Session, table: Table, column: str, keys: list[int]
+) -> dict[int, _Stored]:
+    """The rows whose ``column`` is one of ``keys``, as stand-ins by id."""
+    found: dict[int, _Stored] = {}
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
-        rows.extend(session.execute(select(table).where(table.c[column].in_(chunk))).mappings())
-    return rows
+        result = session.execute(select(table).where(table.c[column].in_(chunk)))
+        names = list(result.keys())
+        for row in result:
+            values = dict(zip(names, row, strict=True))
+            found[values["id"]] = _Stored(values)
+    return found
 
 
 def _children_of(session: Session, changed: Mapping[str, Collection[int]]) -> set[int]:
@@ -507,18 +522,20 @@ def _children_of(session: Session, changed: Mapping[str, Collection[int]]) -> se
     return children
 
 
-def validate_stored(session: Session, changed: Mapping[str, Collection[int]]) -> None:
+def validate_stored(
+    session: Session,
+    changed: Mapping[str, Collection[int]],
+    children: Collection[int] | None = None,
+) -> None:
     """Check records already written in this transaction (by table name: ids), with the
-    same rules as every other save, against the whole stored history of their children.
-    Raise `ValidationFailed` listing every broken rule; the caller's transaction then rolls
-    the whole write back."""
+    same rules as every other save, against the whole stored history of their children
+    (``children``, their ids, when the caller knows them). Raise `ValidationFailed` listing
+    every broken rule; the caller's transaction then rolls the whole write back."""
     wanted = {name: set(ids) for name, ids in changed.items() if name in _CASE_MODELS and ids}
     if not wanted:
         return
-    child_ids = sorted(_children_of(session, wanted))
-    children = {
-        r["id"]: _Stored(r) for r in _select_in(session, _table(Child), "id", child_ids)
-    }
+    child_ids = sorted(children if children is not None else _children_of(session, wanted))
+    children = _select_in(session, _table(Child), "id", child_ids)
     for child in children.values():
         child.periods, child.plans, child.enquiries, child.meetings = [], [], [], []
     loaded: dict[str, dict[int, _Stored]] = {"child": children}
@@ -528,16 +545,14 @@ def validate_stored(session: Session, changed: Mapping[str, Collection[int]]) ->
         ("cp_plan", "plans"),
         ("meeting", "meetings"),
     ):
-        rows = _select_in(session, _table(_CASE_MODELS[name]), "child_id", child_ids)
-        loaded[name] = {r["id"]: _Stored(r) for r in rows}
+        loaded[name] = _select_in(session, _table(_CASE_MODELS[name]), "child_id", child_ids)
         for obj in loaded[name].values():
             obj.child = children.get(obj.child_id)
             getattr(obj.child, attr).append(obj)
     periods = loaded["period_of_care"]
     for period in periods.values():
         period.episodes = []
-    episodes = _select_in(session, _table(Episode), "period_id", sorted(periods))
-    loaded["episode"] = {r["id"]: _Stored(r) for r in episodes}
+    loaded["episode"] = _select_in(session, _table(Episode), "period_id", sorted(periods))
     for episode in loaded["episode"].values():
         episode.period = periods.get(episode.period_id)
         episode.period.episodes.append(episode)
