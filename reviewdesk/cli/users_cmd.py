@@ -120,41 +120,31 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_role(args: argparse.Namespace) -> int:
+def _change(args: argparse.Namespace, action, done: str, **values) -> int:  # noqa: ANN001
+    """Run a user action on NAME, built on the user's version now; then say ``done``."""
     db = open_database(args.db)
     try:
-        actions.set_role(
-            db,
-            actions.whoami(db),
-            args.name,
-            args.role,
-            expected_version=_version(db, args.name),
+        action(
+            db, actions.whoami(db), args.name, **values, expected_version=_version(db, args.name)
         )
     finally:
         db.dispose()
-    print(f"{args.name} is now {ROLE_WORDS[actions.parse_role(args.role)]}")
+    print(done)
     return 0
+
+
+def _set_role(args: argparse.Namespace) -> int:
+    words = ROLE_WORDS[actions.parse_role(args.role)]
+    return _change(args, actions.set_role, f"{args.name} is now {words}", role=args.role)
 
 
 def _deactivate(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
-    try:
-        actions.deactivate_user(
-            db, actions.whoami(db), args.name, expected_version=_version(db, args.name)
-        )
-    finally:
-        db.dispose()
-    print(f"{args.name} is deactivated: from now on they may only read")
-    return 0
+    return _change(
+        args,
+        actions.deactivate_user,
+        f"{args.name} is deactivated: from now on they may only read",
+    )
 
 
 def _reactivate(args: argparse.Namespace) -> int:
-    db = open_database(args.db)
-    try:
-        actions.reactivate_user(
-            db, actions.whoami(db), args.name, expected_version=_version(db, args.name)
-        )
-    finally:
-        db.dispose()
-    print(f"{args.name} is active again")
-    return 0
+    return _change(args, actions.reactivate_user, f"{args.name} is active again")

@@ -52,9 +52,12 @@ class AuditRecord:
     child_id: int | None = None
 
 
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
+
 def json_safe(value: Any) -> Any:
     """A value JSON can hold: dates and times as ISO strings, decimals as text."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value.__class__ in _PLAIN or value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.date | dt.time):  # datetime is a date
         return value.isoformat()
