@@ -216,10 +216,6 @@ def action(name: str, words: str, permission: Permission) -> Callable[[F], F]:
     return register
 
 
-def spec_of(name: str) -> ActionSpec:
-    return ACTIONS[name]
-
-
 # --- the transaction ----------------------------------------------------------------------
 
 
@@ -230,7 +226,6 @@ class Transaction:
     session: Session
     actor: Actor
     spec: ActionSpec
-    everything: bool = False
 
     def refuse(self, why: str = "") -> Refused:
         """The refusal to raise: who, which role, what they tried (and why, if given)."""
@@ -257,8 +252,7 @@ class Transaction:
             )
 
     def changes(self, result: Any = None) -> Changes:
-        if self.everything:
-            return Changes(everything=True, result=result)
+        """What this transaction changed, from the audit entries it wrote."""
         changed = self.session.info.get("changed", set())
         kinds = frozenset(table for table, _child in changed)
         children = frozenset(child for _table, child in changed if child is not None)

@@ -189,7 +189,7 @@ def prepare_schema(
     return kept
 
 
-def _identity(engine: Engine, url: str, username: str | None) -> str:
+def _identity(engine: Engine, username: str | None) -> str:
     """Who this process is: the PostgreSQL login, else the operating-system account.
 
     ``username`` is for tests only (see `open_database`): honoured on SQLite; on PostgreSQL
@@ -235,7 +235,7 @@ def open_database(
     try:
         created = migrate.schema_state(engine)[0] is None
         kept = prepare_schema(engine, url, extra_migrations)
-        identity = _identity(engine, url, username)
+        identity = _identity(engine, username)
         users.ensure_owner(engine, identity if created else None, path)
     except Exception:
         engine.dispose()
