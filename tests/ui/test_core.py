@@ -20,6 +20,7 @@ from reviewdesk.settings import working_context
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Meeting
 from tests.actions.shortcuts import book, cancel, record
+from tests.dbfixtures import open_as
 from tests.ui.sample import AS_OF
 
 D = dt.date
@@ -41,9 +42,8 @@ def db(request, tmp_path):
     admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_database(
-        make_url(SERVER).set(database=name).render_as_string(hide_password=False),
-        username="tester",
+    database = open_as(
+        make_url(SERVER).set(database=name).render_as_string(hide_password=False), "tester"
     )
     try:
         yield database
