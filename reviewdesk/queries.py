@@ -439,6 +439,7 @@ class ReportInfo:
     agency: str
     received: dt.date | None
     shared_with_parents: dt.date | None
+    version: int = 1  # what a save of its dates names (optimistic locking)
 
 
 @dataclass(frozen=True)
@@ -541,7 +542,9 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 plan_id=m.plan_id,
                 enquiry_id=m.enquiry_id,
                 reports=tuple(
-                    ReportInfo(r.id, r.author, r.agency, r.received, r.shared_with_parents)
+                    ReportInfo(
+                        r.id, r.author, r.agency, r.received, r.shared_with_parents, r.version
+                    )
                     for r in m.reports
                 ),
                 version=m.version,
@@ -580,11 +583,11 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
 
 
 def late_reasons(session: Session) -> list[tuple[int, str]]:
-    """Active reasons a meeting ran late, from the late_reason table (seeded with defaults)."""
-    from reviewdesk.codes import DEFAULT_LATE_REASONS
+    """Active reasons a meeting ran late (every database starts with the council papers'
+    reasons; administrators add more through `reviewdesk.actions.add_late_reason`)."""
     from reviewdesk.storage.models import LateReason
 
-    rows = [
+    return [
         (i, t)
         for i, t in session.execute(
             select(LateReason.id, LateReason.text)
@@ -592,12 +595,6 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
             .order_by(LateReason.id)
         )
     ]
-    if not rows:
-        for text in DEFAULT_LATE_REASONS:
-            session.add(LateReason(text=text))
-        session.flush()
-        return late_reasons(session)
-    return rows
 
 
 # --- workload -------------------------------------------------------------------------------

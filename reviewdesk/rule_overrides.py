@@ -1,13 +1,12 @@
 """A council's rule overrides, one rule at a time: described in words, edited, reset, exported.
 
-The overrides live in the ``rule_overrides`` setting as a list of rule tables, exactly as in
-a rules file (`reviewdesk.rules`). An edit builds a whole table from the rule in force with
-the changed fields and the council's own source (required: timescales are data carrying
-their source), and every change is checked by the same code that checks rules files, so a
-bad value is refused with a message naming the rule, the field and the value.
-
-Who changed an override and when comes from the audit trail of that setting; nothing extra
-is stored.
+Each override is a rule table, exactly as in a rules file (`reviewdesk.rules`), on a row of
+its own (``rule_override``, with a version, who changed it and when), so two people changing
+different rules never overwrite each other. An edit builds a whole table from the rule in
+force with the changed fields and the council's own source (required: timescales are data
+carrying their source), and every change is checked by the same code that checks rules
+files, so a bad value is refused with a message naming the rule, the field and the value.
+Changes go through `reviewdesk.actions` (set_rule, reset_rule, replace_rules).
 """
 
 from __future__ import annotations
@@ -18,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rules import (
     EVENTS,
@@ -30,14 +29,11 @@ from reviewdesk.rules import (
     default_rules,
     with_overrides,
 )
-from reviewdesk.settings import get_setting, set_setting
-from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.locking import local_time
-from reviewdesk.storage.users import Action, require
+from reviewdesk.storage.models import RuleOverride
 
 #: The origin `with_overrides` gives rules kept in the settings (what marks an override).
 SETTINGS_ORIGIN = "settings"
-SETTING_KEY = "rule_overrides"
 
 PROCESS_WORDS = {"lac": "Looked-after children", "cp": "Child protection"}
 BASIS_WORDS = {"statutory": "statutory", "local": "local practice"}
@@ -164,81 +160,42 @@ def without_override(overrides: Sequence[Mapping[str, Any]], rule_id: str) -> li
     return result
 
 
-# --- the setting ---------------------------------------------------------------------------
+# --- the stored overrides -----------------------------------------------------------------
 def stored_overrides(session: Session) -> list[dict[str, Any]]:
-    return [dict(t) for t in get_setting(session, SETTING_KEY) or []]
+    """The council's override tables, in the order they are laid over the shipped rules."""
+    query = select(RuleOverride.definition).order_by(RuleOverride.id)
+    return [dict(t) for t in session.scalars(query)]
 
 
-def save_overrides(
-    session: Session, overrides: Sequence[Mapping[str, Any]], *, role: Role | str | None = None
-) -> RuleSet:
-    """Check the whole list over the shipped rules, then store it (audited like every
-    setting). With ``role``, refuse unless that role may change settings. Returns the rules
-    now in force (before closure days and region, which `settings.working_context` adds)."""
-    if role is not None:
-        require(role, Action.MANAGE_SETTINGS)
-    tables = [dict(t) for t in overrides]
-    ruleset = with_overrides(default_rules(), tables, origin=SETTINGS_ORIGIN)
-    set_setting(session, SETTING_KEY, tables)  # a new list, so the change is seen and audited
-    return ruleset
+def override_versions(session: Session) -> dict[str, int]:
+    """Each overridden rule's version: what an edit of it (or a whole new set) names."""
+    return dict(session.execute(select(RuleOverride.rule_id, RuleOverride.version)).all())
 
 
-def set_rule(
-    session: Session,
-    rule_id: str,
-    *,
-    source: str,
-    role: Role | str | None = None,
-    **changes: Any,
-) -> dict[str, Any]:
-    """Override one rule in force (``changes`` as for `override_table`) and store it."""
-    overrides = stored_overrides(session)
-    ruleset = with_overrides(default_rules(), overrides) if overrides else default_rules()
-    if rule_id not in ruleset:
-        known = ", ".join(r.id for r in ruleset)
-        raise InvalidInput(f'rule "{rule_id}" is not a rule in force (known: {known})')
-    table = override_table(ruleset.get(rule_id), source=source, **changes)
-    save_overrides(session, with_override(overrides, table), role=role)
-    return table
-
-
-def reset_rule(session: Session, rule_id: str, *, role: Role | str | None = None) -> None:
-    """Put one rule back to the shipped value (remove the council's override)."""
-    overrides = without_override(stored_overrides(session), rule_id)
-    save_overrides(session, overrides, role=role)
+def check_overrides(tables: Sequence[Mapping[str, Any]]) -> RuleSet:
+    """The shipped rules with ``tables`` laid over them, each checked in full
+    (InvalidInput naming the rule, field and value)."""
+    return with_overrides(default_rules(), [dict(t) for t in tables], origin=SETTINGS_ORIGIN)
 
 
 @dataclass(frozen=True)
 class OverrideChange:
-    """Who last changed a rule's override, and when (UTC), from the audit trail."""
+    """Who last changed a rule's override, and when (UTC)."""
 
     username: str
     at: dt.datetime
 
 
-def _tables_by_id(value: Any) -> dict[str, Any]:
-    tables = value.get("value") if isinstance(value, Mapping) else None
-    if not isinstance(tables, list):
-        return {}
-    return {t.get("id"): t for t in tables if isinstance(t, Mapping)}
-
-
 def override_history(session: Session) -> dict[str, OverrideChange]:
-    """For each rule overridden now, the last audited change to its override (if any)."""
-    entries = list_audit(session, limit=None, table="setting", record_id=SETTING_KEY)
-    changes: dict[str, OverrideChange] = {}
-    for entry in reversed(entries):  # oldest first
-        before = _tables_by_id(entry.before)
-        after = _tables_by_id(entry.after)
-        for rule_id in set(before) | set(after):
-            if before.get(rule_id) == after.get(rule_id):
-                continue
-            if rule_id in after:
-                changes[rule_id] = OverrideChange(entry.username, entry.at)
-            else:
-                changes.pop(rule_id, None)
-    current = {t.get("id") for t in stored_overrides(session)}
-    return {k: v for k, v in changes.items() if k in current}
+    """For each rule overridden now, who last changed its override and when (if known)."""
+    rows = session.execute(
+        select(RuleOverride.rule_id, RuleOverride.updated_by, RuleOverride.updated_at)
+    )
+    return {
+        rule_id: OverrideChange(who, at)
+        for rule_id, who, at in rows
+        if who is not None and at is not None
+    }
 
 
 # --- what the settings page shows ----------------------------------------------------------
@@ -249,6 +206,8 @@ class RuleEntry:
     rule: Rule
     shipped: Rule | None
     change: OverrideChange | None = None
+    #: The version of the council's override (0: none); an edit of the rule names it.
+    version: int = 0
 
     @property
     def overridden(self) -> bool:
@@ -278,15 +237,19 @@ def rule_entries(
     in_force: RuleSet,
     history: Mapping[str, OverrideChange] | None = None,
     shipped: RuleSet | None = None,
+    versions: Mapping[str, int] | None = None,
 ) -> list[RuleEntry]:
-    """Every rule in force with its shipped counterpart and its last change."""
+    """Every rule in force with its shipped counterpart, its last change and the version
+    of its override (`override_versions`)."""
     shipped = shipped or default_rules()
     history = history or {}
+    versions = versions or {}
     return [
         RuleEntry(
             rule=rule,
             shipped=shipped.rules.get(rule.id),
             change=history.get(rule.id) if rule.origin == SETTINGS_ORIGIN else None,
+            version=versions.get(rule.id, 0) if rule.origin == SETTINGS_ORIGIN else 0,
         )
         for rule in in_force
     ]
@@ -362,17 +325,16 @@ __all__ = [
     "OverrideChange",
     "RuleEntry",
     "check_override",
+    "check_overrides",
     "counted_text",
     "describe_rule",
     "override_history",
     "override_table",
+    "override_versions",
     "overrides_from_toml",
     "overrides_to_toml",
-    "reset_rule",
     "rule_entries",
     "rule_table",
-    "save_overrides",
-    "set_rule",
     "stored_overrides",
     "value_text",
     "with_override",

@@ -1,9 +1,10 @@
 """A council's settings, kept in the database: names, defaults and the working context.
 
 Every part of reviewdesk reads settings through here, so the keys and their defaults live in
-one place. `working_context` gives the rules and working-day calendar in force for a database:
-the shipped rules with the council's overrides, and its region's bank holidays plus its
-closure days.
+one place; changes go through `reviewdesk.actions.save_settings`. `working_context` gives the
+rules and working-day calendar in force for a database: the shipped rules with the council's
+overrides (one row per rule, `reviewdesk.rule_overrides`), and its region's bank holidays
+plus its closure days.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewdesk.rule_overrides import stored_overrides
 from reviewdesk.rules import RuleSet, default_rules, with_overrides
 from reviewdesk.storage.models import ClosureDay, Setting
 from reviewdesk.workingdays import WorkingCalendar, calendar_for
@@ -27,8 +29,6 @@ DEFAULTS: dict[str, Any] = {
     "due_soon_working_days": 10,
     # How many copies taken before an upgrade or a restore are kept (storage.backup).
     "backups_kept": 5,
-    # Council rule overrides: a list of rule tables, as in a rules file (see resources/rules).
-    "rule_overrides": [],
     # Targets (percentages) for the timeliness measures; reviewdesk defaults, set your own.
     "targets": {
         "lac_reviews_in_timescale": 100.0,
@@ -54,14 +54,14 @@ def get_setting(session: Session, key: str, default: Any = _MISSING) -> Any:
     return copy.deepcopy(DEFAULTS[key])
 
 
-def set_setting(session: Session, key: str, value: Any) -> None:
-    if key not in DEFAULTS:
-        raise KeyError(f"unknown setting {key!r}")
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+def setting_versions(session: Session) -> dict[str, tuple[Any, int]]:
+    """Every setting's value with the version a form saving it must name (0: not stored
+    yet, the built-in default in force)."""
+    values: dict[str, tuple[Any, int]] = {k: (copy.deepcopy(v), 0) for k, v in DEFAULTS.items()}
+    for row in session.scalars(select(Setting)):
+        if row.key in DEFAULTS:
+            values[row.key] = (row.value, row.version)
+    return values
 
 
 def all_settings(session: Session) -> dict[str, Any]:
@@ -76,9 +76,15 @@ def closure_days(session: Session) -> dict[dt.date, str]:
     return {row.day: row.description for row in rows}
 
 
+def closure_day_versions(session: Session) -> dict[dt.date, tuple[str, int]]:
+    """Each closure day's description with its version (for a form that edits them)."""
+    rows = session.scalars(select(ClosureDay).order_by(ClosureDay.day))
+    return {row.day: (row.description, row.version) for row in rows}
+
+
 def working_context(session: Session) -> tuple[RuleSet, WorkingCalendar]:
     """The rules and the working-day calendar in force for this database."""
-    overrides = get_setting(session, "rule_overrides") or []
+    overrides = stored_overrides(session)
     rules = with_overrides(default_rules(), overrides) if overrides else default_rules()
     closures = frozenset(closure_days(session).items())
     return rules, calendar_for(get_setting(session, "region"), closures)

@@ -8,10 +8,19 @@ Use them from your own ``tests/<area>/conftest.py``::
 PostgreSQL server named by $REVIEWDESK_TEST_PG (``scripts/test`` and CI start one), in a
 schema of its own that is dropped afterwards. Without $REVIEWDESK_TEST_PG the PostgreSQL run
 fails when CI=true and is skipped otherwise.
+
+Acting as a named user. On SQLite a test opens the database as anyone with the test-only
+keyword ``open_database(..., username=NAME)`` (no command-line option or environment
+variable reaches it). On PostgreSQL the server decides who a connection is, so
+``open_db(NAME)`` connects as a real login of that name (`pg_login_url` creates it). The
+first person to open a new database is its administrator; ``open_db`` puts anyone else on
+the user list with ``role`` (administrator unless told; ``role=None`` leaves them off it, so
+they may only read).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,6 +28,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from reviewdesk.storage.db import Database, open_database
 
@@ -63,6 +73,36 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+def pg_login_url(url: str, name: str) -> str:
+    """``url`` as the PostgreSQL login ``name``, created on the test server if need be.
+
+    The test server trusts loopback connections (no password). The logins are superusers
+    for now, so that each can use every test schema; PostgreSQL's own roles and GRANTs come
+    with ``reviewdesk server init``.
+    """
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}
+            ).scalar()
+            if not exists:
+                quoted = name.replace('"', '""')
+                # Another test may make it at the same moment: then it is there.
+                with contextlib.suppress(ProgrammingError, IntegrityError):
+                    conn.execute(text(f'CREATE ROLE "{quoted}" LOGIN SUPERUSER'))
+    finally:
+        admin.dispose()
+    return make_url(url).set(username=name).render_as_string(hide_password=False)
+
+
+def open_as(target: str, name: str, **kwargs) -> Database:
+    """Open ``target`` as ``name``: the test-only keyword on SQLite, a login on PostgreSQL."""
+    if "://" in target and not target.startswith("sqlite"):
+        return open_database(pg_login_url(target, name), username=name, **kwargs)
+    return open_database(target, username=name, **kwargs)
+
+
 @pytest.fixture(params=KINDS)
 def db_target(request, tmp_path) -> Iterator[str]:
     """What to pass to `open_database`: a new SQLite file, or a URL into an empty schema."""
@@ -80,14 +120,20 @@ def pg_target() -> Iterator[str]:
         yield url
 
 
+_ADMIN = "administrator"
+
+
 @pytest.fixture
 def open_db(db_target) -> Iterator[Callable[..., Database]]:
-    """Open more `Database` objects on the same database (a second person, say)."""
+    """Open more `Database` objects on the same database (a second person, say), each as a
+    user with ``role`` (see the module's docstring)."""
     opened: list[Database] = []
 
-    def _open(username: str = "tester", **kwargs) -> Database:
-        database = open_database(db_target, username=username, **kwargs)
+    def _open(username: str = "tester", *, role: str | None = _ADMIN, **kwargs) -> Database:
+        database = open_as(db_target, username, **kwargs)
         opened.append(database)
+        if role is not None:
+            ensure_user(opened[0], username, role)
         return database
 
     yield _open
@@ -95,7 +141,37 @@ def open_db(db_target) -> Iterator[Callable[..., Database]]:
         database.dispose()
 
 
+def ensure_user(admin: Database, username: str, role: str) -> None:
+    """Put ``username`` on the user list with ``role`` (through the user actions, as the
+    administrator ``admin``), unless they are on it already."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+
+    with admin.session() as s:
+        known = find_user(s, username) is not None
+    if not known:
+        actions.add_user(admin, actions.whoami(admin), username, role)
+
+
 @pytest.fixture
 def db(open_db) -> Database:
     """A fresh, migrated database, acting as user "tester"."""
     return open_db("tester")
+
+
+def cli_identity(target: str) -> str:
+    """Who the command line runs as on ``target``: the URL's PostgreSQL login, else this
+    process's operating-system account (it cannot be told otherwise)."""
+    from reviewdesk.identity import system_account
+
+    if "://" in target and not target.startswith("sqlite"):
+        return str(make_url(target).username)
+    return system_account()
+
+
+@pytest.fixture
+def cli_admin(db, db_target) -> str:
+    """Make whoever the command line runs as an administrator of ``db``; their name."""
+    name = cli_identity(db_target)
+    ensure_user(db, name, "administrator")
+    return name

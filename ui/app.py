@@ -116,14 +116,11 @@ def launch(
     warnings = list(getattr(database, "warnings", []) or [])
     if warnings:  # e.g. the SQLite file is on a network share
         QTimer.singleShot(0, lambda: prompts().info(window, "\n\n".join(warnings)))
-    if ctx.is_empty() and ctx.can_edit_settings:
+    if ctx.is_empty() and ctx.can_create_demo:
         from ui.first_run import offer_demo
 
-        def first_run() -> None:
-            if offer_demo(window, ctx):
-                window.refresh_all()
-
-        QTimer.singleShot(0, first_run)
+        # The demo's changes reach every page (AppContext.did_change).
+        QTimer.singleShot(0, lambda: offer_demo(window, ctx))
     status = app.exec()
     from ui.tasks import wait_for_all
 

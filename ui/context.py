@@ -1,5 +1,6 @@
-"""What every page needs: the open database, the user's role, the working-day calendar, the
-as-of date, and which optional parts of the core are installed.
+"""What every page needs: the open database, who is acting (and their role), the working-day
+calendar, the as-of date, which optional parts of the core are installed, and the news of
+every change (`AppContext.did_change`, Anki's ``operation_did_execute``).
 
 Optional parts (flags, measures, demo generator) are imported lazily; when one is missing the
 pages show an honest empty state instead of made-up figures.
@@ -9,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
 from sqlalchemy import select
 
+from reviewdesk.actions import Actor, Changes, Permission, whoami
 from reviewdesk.codes import Role
 from reviewdesk.rules import RuleSet
-from reviewdesk.settings import get_setting, set_setting, working_context
+from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Setting
-from reviewdesk.storage.users import Action, can, role_of
 from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
@@ -43,67 +45,113 @@ def setting(db: Database, key: str, default=None):
             return default if row is None else row.value
 
 
-def save_setting(db: Database, key: str, value) -> None:
-    with db.session() as s:
-        set_setting(s, key, value)
-
-
-def user_role(db: Database) -> Role:
-    """The signed-in user's role: administrator while no users are set up; once users exist,
-    someone not on the list may only read (``reviewdesk.storage.users.role_of``)."""
-    with db.session() as s:
-        return role_of(s, db.username)
-
-
-ROLE_LABEL = {
+ROLE_LABEL: dict[Role | None, str] = {
     Role.ADMINISTRATOR: "Administrator",
     Role.IRO: "IRO",
     Role.TEAM_MANAGER: "Team manager (read only)",
+    None: "Not on the user list (read only)",
 }
+
+ChangeListener = Callable[[Changes], None]
 
 
 @dataclass
 class AppContext:
     db: Database
     as_of: dt.date = field(default_factory=dt.date.today)
-    role: Role = Role.ADMINISTRATOR
+    #: Who the database says is acting, with their role (`reviewdesk.actions.whoami`).
+    actor: Actor | None = None
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     rules: RuleSet | None = None
     #: Bumped whenever data changes (a booking, an import, a refresh): shared readings of the
     #: whole register (``ui.snapshot``) are then read again.
     data_version: int = 0
+    _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
-        ctx = cls(db=db, as_of=as_of or dt.date.today(), role=user_role(db))
+        ctx = cls(db=db, as_of=as_of or dt.date.today(), actor=whoami(db))
         ctx.reload_calendar()
         return ctx
+
+    def __post_init__(self) -> None:
+        if self.actor is None:
+            self.actor = whoami(self.db)
+
+    @property
+    def role(self) -> Role | None:
+        """The acting user's role; None when they are not on the user list (read only)."""
+        return self.actor.role if self.actor is not None else None
+
+    def reload_actor(self) -> None:
+        """Read who is acting again (after the user list changed)."""
+        self.actor = whoami(self.db)
+
+    # Changes -------------------------------------------------------------------------------
+    def subscribe(self, listener: ChangeListener) -> None:
+        """Call ``listener(changes)`` after every action the window runs."""
+        self._listeners.append(listener)
+
+    def did_change(self, changes: Changes) -> None:
+        """An action changed data: keep the shared state right, then tell every listener
+        (each page decides whether what it shows is affected)."""
+        if changes.everything or changes.kinds - {"audit_log"}:
+            self.data_version += 1
+        if changes.calendar:
+            self.reload_calendar()
+        if changes.touches("app_user"):
+            self.reload_actor()
+        for listener in list(self._listeners):
+            listener(changes)
 
     def reload_calendar(self) -> None:
         """Rules and calendar in force (after the region, closures or overrides change)."""
         with self.db.session() as s:
             self.rules, self.calendar = working_context(s)
 
-    # What the role allows ------------------------------------------------------------------
-    def can(self, action: str) -> bool:
-        """May the signed-in user do ``action`` (``reviewdesk.storage.users.Action``)?"""
-        return can(self.role, action)
+    # What the role allows (the actions check again, in the core) ---------------------------
+    def can(self, permission: Permission | str) -> bool:
+        """May the acting user do what ``permission`` needs (`reviewdesk.actions.Permission`)?"""
+        return self.actor is not None and self.actor.may(Permission(permission))
 
     @property
     def can_book(self) -> bool:
-        return self.can(Action.BOOK_MEETING)
+        return self.can(Permission.BOOK_MEETING)
 
     @property
     def can_record(self) -> bool:
-        return self.can(Action.RECORD_OUTCOME)
+        """Recording at all (an IRO only for meetings they chair: see `can_record_for`)."""
+        return self.can(Permission.RECORD_OUTCOME)
+
+    def can_record_for(self, chair_id: int | None) -> bool:
+        if self.role is Role.ADMINISTRATOR:
+            return True
+        return (
+            self.can_record
+            and self.actor is not None
+            and self.actor.staff_id is not None
+            and self.actor.staff_id == chair_id
+        )
 
     @property
     def can_edit_settings(self) -> bool:
-        return self.can(Action.MANAGE_SETTINGS)
+        return self.can(Permission.MANAGE_SETTINGS)
 
     @property
     def can_import(self) -> bool:
-        return self.can(Action.IMPORT)
+        return self.can(Permission.IMPORT)
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.can(Permission.MANAGE_USERS)
+
+    @property
+    def can_view_audit(self) -> bool:
+        return self.can(Permission.VIEW_AUDIT)
+
+    @property
+    def can_create_demo(self) -> bool:
+        return self.can(Permission.BACKUP_RESTORE)
 
     def is_empty(self) -> bool:
         with self.db.session() as s:

@@ -30,7 +30,8 @@ def _file_name(title: str, as_of: dt.date) -> Path:
 
 def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable] | None:
     """(title, work) for a document, where ``work(progress) -> Path`` writes the PDF; None
-    when the reports part is not installed."""
+    when the reports part is not installed. ``work.children`` is filled in with how many
+    children's records the document holds (for the audit when it leaves reviewdesk)."""
     reports = reports_module()
     if reports is None:
         return None
@@ -61,9 +62,14 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable] 
     path = _file_name(title, as_of)
 
     def work(_progress) -> Path:
+        from reviewdesk.actions import document_children
+
         with ctx.db.session() as s:
             build(s, path)
+            work.children = document_children(s, kind, as_of=as_of, **options)
         return path
+
+    work.children = None
 
     return title, work
 
@@ -81,9 +87,21 @@ def make_document(parent, ctx: AppContext, kind: str, **options) -> bool:
     title, work = job
 
     def done(path: Path) -> None:
+        from reviewdesk.actions import record_export
+        from ui.operations import perform
         from ui.print_preview import show_preview
 
-        show_preview(path, title, parent)
+        preview = show_preview(path, title, parent)
+        preview.left.connect(
+            lambda destination: perform(
+                preview,
+                ctx,
+                record_export,
+                title,
+                destination=destination,
+                children=work.children,
+            )
+        )
 
     def failed(exc: BaseException) -> None:
         prompts().error(parent, f"The {title.lower()} could not be made: {friendly_message(exc)}")

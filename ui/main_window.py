@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import __version__
+from reviewdesk.actions import Changes
 from ui.context import ROLE_LABEL, AppContext
 from ui.models.case_model import uk
 from ui.pages import Page
@@ -64,7 +65,9 @@ class MainWindow(QMainWindow):
         self.dashboard.open_child.connect(self.open_child)
         self.diary.open_child.connect(self.open_child)
         self.workload.open_cases.connect(self._open_case_list)
-        self.settings_page.calendar_changed.connect(self._calendar_changed)
+        self.audit_window = None
+        # Every action's changes reach every page (Anki's operation_did_execute).
+        ctx.subscribe(self.on_changes)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -118,7 +121,7 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(
             "Create &demo authority…", None, self.offer_demo, tip="Fill an empty database"
         )
-        self.demo_action.setEnabled(self.ctx.can_edit_settings)
+        self.demo_action.setEnabled(self.ctx.can_create_demo)
         file_menu.addAction(self.demo_action)
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
@@ -163,6 +166,14 @@ class MainWindow(QMainWindow):
             "&Find a child…", QKeySequence.StandardKey.Find, self.focus_search
         )
         view.addAction(self.find_action)
+        self.audit_action = self._action(
+            "Audit &trail…",
+            "Ctrl+Shift+A",
+            self.show_audit,
+            tip="Who changed what and when (administrators and team managers)",
+        )
+        self.audit_action.setEnabled(self.ctx.can_view_audit)
+        view.addAction(self.audit_action)
 
         diary = bar.addMenu("&Diary")
         diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
@@ -196,8 +207,9 @@ class MainWindow(QMainWindow):
         if warnings:
             self.db_label.setText(f"⚠ Database: {self.ctx.database_label()}")
             self.db_label.setToolTip("\n".join(warnings))
-        self.user_label = QLabel(f"{self.ctx.db.username} — {ROLE_LABEL[self.ctx.role]}")
+        self.user_label = QLabel()
         self.user_label.setAccessibleName("Signed-in user and role")
+        self._user_status()
         self.as_of_label = QLabel(f"As of {uk(self.ctx.as_of)}")
         self.as_of_label.setAccessibleName("As-of date")
         self.calendar_label = QLabel()
@@ -206,6 +218,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.calendar_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.as_of_label)
+
+    def _user_status(self) -> None:
+        actor = self.ctx.actor
+        name = actor.username if actor is not None else self.ctx.db.username
+        self.user_label.setText(f"{name} — {ROLE_LABEL[self.ctx.role]}")
 
     def _calendar_status(self) -> None:
         self.calendar_label.setText(f"Bank holidays: {self.ctx.region_label()}")
@@ -229,7 +246,38 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             if page._loaded or page is self.current_page():
                 page._loaded = True
+                page._stale = False
                 page.refresh()
+
+    def on_changes(self, changes: Changes) -> None:
+        """An action changed data: the status bar, the menus the role allows, and each page
+        that shows any of it (on screen at once; others when next shown)."""
+        if changes.calendar:
+            self._calendar_status()
+        if changes.touches("setting"):
+            council = self.ctx.council_name()
+            self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
+        if changes.touches("app_user"):
+            self._user_status()
+            self.demo_action.setEnabled(self.ctx.can_create_demo)
+            self.import_action.setEnabled(self.ctx.can_import)
+            self.audit_action.setEnabled(self.ctx.can_view_audit)
+        for page in self.pages:
+            page.on_changes(changes)
+        if self.audit_window is not None:
+            self.audit_window.on_changes(changes)
+
+    def show_audit(self) -> None:
+        """The audit trail with its filters (administrators and team managers)."""
+        from ui.audit_view import AuditWindow
+
+        if not self.ctx.can_view_audit:
+            return
+        if self.audit_window is None:
+            self.audit_window = AuditWindow(self.ctx, self)
+        self.audit_window.show()
+        self.audit_window.raise_()
+        self.audit_window.activateWindow()
 
     def load_initial_data(self) -> None:
         """Load the pages people look at first (the smoke check calls this too)."""
@@ -287,11 +335,6 @@ class MainWindow(QMainWindow):
         self.diary.monday = day - dt.timedelta(days=day.weekday())
         self.refresh_all()
 
-    def _calendar_changed(self) -> None:
-        self.ctx.reload_calendar()
-        self._calendar_status()
-        self.refresh_all()
-
     def shortcuts(self) -> None:
         prompts().info(
             self,
@@ -302,6 +345,7 @@ class MainWindow(QMainWindow):
             "Ctrl+P  Weekly schedule for the diary's week (opens its print preview)\n"
             "In a print preview: Ctrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
             "Ctrl+Plus / Ctrl+Minus zoom, Esc close\n"
+            "Ctrl+Shift+A  Audit trail (administrators and team managers)\n"
             "F5  Refresh\n"
             "Enter or double-click  Open the selected child or meeting",
         )
@@ -344,6 +388,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exporting {len(ids):,} children…")
 
         def done(count: int) -> None:
+            from reviewdesk.actions import record_export
+            from ui.operations import perform
+
+            perform(self, self.ctx, record_export, "case list", destination=path, children=ids)
             self.statusBar().showMessage(f"Exported {count:,} children to {path}", 8000)
 
         def failed(exc: BaseException) -> None:
@@ -361,7 +409,8 @@ class MainWindow(QMainWindow):
         )
 
     def _export_file(self, title: str, name: str, patterns: str, formats: tuple[str, ...], job):
-        """Ask where to save, then run ``job(path, fmt)`` off the UI thread."""
+        """Ask where to save, then run ``job(path, fmt)`` off the UI thread; the job returns
+        what it recorded as data leaving the system (`record_export`'s changes)."""
         from pathlib import Path
 
         from ui.tasks import run_in_background
@@ -376,7 +425,9 @@ class MainWindow(QMainWindow):
             path = path.with_suffix(f".{fmt}")
         self.statusBar().showMessage(f"{title}…")
 
-        def done(_result) -> None:
+        def done(changes) -> None:
+            if isinstance(changes, Changes):
+                self.ctx.did_change(changes)
             self.statusBar().showMessage(f"Saved {path}", 8000)
 
         def failed(exc: BaseException) -> None:
@@ -396,12 +447,22 @@ class MainWindow(QMainWindow):
         if export is None:
             prompts().info(self, "Exporting the schedule is not part of this version yet.")
             return
-        db, as_of = self.ctx.db, self.ctx.as_of
+        db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
 
         def job(path, fmt):
+            from reviewdesk.actions import record_export
+
             with db.session() as s:
                 rows = export.schedule_rows(s, as_of=as_of)
             export.write_schedule(rows, path, fmt)
+            return record_export(
+                db,
+                actor,
+                "meeting schedule",
+                destination=path,
+                children={r.child_key for r in rows},
+                detail={"format": fmt, "rows": len(rows)},
+            )
 
         self._export_file(
             "Export the meeting schedule",
@@ -419,13 +480,23 @@ class MainWindow(QMainWindow):
         if export is None or measures is None:
             prompts().info(self, "Exporting the measures is not part of this version yet.")
             return
-        db, end = self.ctx.db, self.ctx.as_of
+        db, end, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
         start = dt.date(end.year - 1, end.month, 1)
 
         def job(path, fmt):
+            from reviewdesk.actions import record_export
+
             with db.session() as s:
                 report = measures.compute_measures(s, start=start, end=end)
             export.write_measures(report, path, fmt)
+            return record_export(
+                db,
+                actor,
+                "timeliness measures",
+                destination=path,
+                children=None,
+                detail={"format": fmt, "from": start.isoformat(), "to": end.isoformat()},
+            )
 
         self._export_file(
             "Export the timeliness measures",
@@ -441,15 +512,12 @@ class MainWindow(QMainWindow):
         if not self.ctx.can_import:
             return
         dialog = ImportDialog(self.ctx, self)
-        prompts().run_dialog(dialog)
-        if dialog.result_value is not None and getattr(dialog.result_value, "written", False):
-            self.refresh_all()
+        prompts().run_dialog(dialog)  # the import's changes reach every page as it finishes
 
     def offer_demo(self) -> None:
         from ui.first_run import offer_demo
 
-        if offer_demo(self, self.ctx, ask=False):
-            self.refresh_all()
+        offer_demo(self, self.ctx, ask=False)  # its changes reach every page
 
     # --- layout memory --------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -139,6 +139,9 @@ class PrintPreview(QMainWindow):
     """A document's print preview window; ``path`` is a PDF file, ``title`` what it is."""
 
     printed = Signal(int)  # pages sent to the printer
+    #: The document left reviewdesk: printed ("printer"), saved (the file), or opened in the
+    #: system's viewer. The window records it in the audit trail (`ui.documents`).
+    left = Signal(str)
 
     def __init__(self, path: str | Path, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -517,6 +520,7 @@ class PrintPreview(QMainWindow):
             if not self._closed:
                 self.message.setText(f"Sent {sheets} page{'s' if sheets != 1 else ''} to print.")
                 self.printed.emit(sheets)
+            self.left.emit("printer")
 
         def failed(exc: BaseException) -> None:
             self._print_done()
@@ -572,6 +576,7 @@ class PrintPreview(QMainWindow):
         def done(_result) -> None:
             if not self._closed:
                 self.message.setText(f"Saved {destination}")
+            self.left.emit(str(destination))
 
         def failed(exc: BaseException) -> None:
             if not self._closed:
@@ -585,6 +590,7 @@ class PrintPreview(QMainWindow):
 
     def open_in_viewer(self) -> None:
         prompts().open_document(self, self.path)
+        self.left.emit(f"the system's PDF viewer ({self.path})")
 
     # --- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

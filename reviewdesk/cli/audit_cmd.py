@@ -1,18 +1,23 @@
-"""`reviewdesk audit`: who changed what and when, newest first."""
+"""`reviewdesk audit`: who changed what and when, newest first (administrators and team
+managers)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 
-from reviewdesk.cli.args import whole_number
+from reviewdesk import actions
+from reviewdesk.cli.args import date, whole_number
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
 
 #: The most entries one listing shows.
 MAX_ENTRIES = 1_000_000
+#: The largest record id a database holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 
 
 def register(subparsers) -> None:
@@ -32,7 +37,23 @@ def register(subparsers) -> None:
     p.add_argument("--table", metavar="T", help="only records of table T (e.g. meeting)")
     p.add_argument("--record", metavar="ID", help="only the record with this id")
     p.add_argument("--user", metavar="NAME", help="only changes made by this user")
+    p.add_argument(
+        "--child",
+        metavar="ID",
+        type=whole_number(1, MAX_ID, "a child's id"),
+        help="only this child's records (its id)",
+    )
+    p.add_argument("--action", metavar="A", help="only this: create, update, delete, import...")
+    p.add_argument("--from", dest="start", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="up to this day, included")
     p.set_defaults(handler=run)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day``, UK time (the trail is kept in UTC)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo("Europe/London"))
 
 
 def _values(values) -> str:
@@ -42,8 +63,16 @@ def _values(values) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    start = _day_start(date(args.start, "--from")) if args.start else None
+    end = _day_start(date(args.end, "--to") + dt.timedelta(days=1)) if args.end else None
     db = open_database(args.db, create=False)
     try:
+        actor = actions.whoami(db)
+        if not actor.may(actions.Permission.VIEW_AUDIT):
+            raise actions.Refused(
+                f"{actor.label} cannot read the audit trail: administrators and team "
+                "managers can. Nothing was changed."
+            )
         with db.session() as session:
             entries = list_audit(
                 session,
@@ -51,13 +80,18 @@ def run(args: argparse.Namespace) -> int:
                 table=args.table,
                 record_id=args.record,
                 username=args.user,
+                child_id=args.child,
+                action=args.action,
+                start=start,
+                end=end,
             )
             out = sys.stdout
             for e in entries:
                 when = local_time(e.at)
+                child = f"  (child {e.child_id})" if e.child_id is not None else ""
                 out.write(
                     f"{when:%d/%m/%Y %H:%M:%S}  {e.username}  {e.action}  "
-                    f"{e.table_name} {e.record_id}\n"
+                    f"{e.table_name} {e.record_id}{child}\n"
                 )
                 if e.action == "update":
                     for key in sorted(e.after or {}):

@@ -6,9 +6,10 @@ import argparse
 import datetime as dt
 import sys
 
+from reviewdesk import actions
 from reviewdesk.cli.args import date, whole_number
 from reviewdesk.dates import format_uk
-from reviewdesk.demo import DEFAULT_CHILDREN, generate_demo
+from reviewdesk.demo import DEFAULT_CHILDREN
 from reviewdesk.storage.db import open_database
 
 _whole = whole_number(-(2**63), 2**63 - 1)
@@ -60,14 +61,15 @@ def _demo(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        summary = generate_demo(
+        summary = actions.create_demo(
             db,
+            actions.whoami(db),
             children=args.children,
             seed=args.seed,
             as_of=as_of,
             progress=progress,
             replace=args.replace,
-        )
+        ).result
     finally:
         if not args.quiet and shown[0] >= 0:
             sys.stderr.write("\n")

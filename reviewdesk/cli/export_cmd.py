@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from reviewdesk import actions
 from reviewdesk.cli.args import date, output
 from reviewdesk.export import schedule_rows, write_measures, write_schedule
 from reviewdesk.measures import compute_measures
@@ -41,12 +42,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _schedule(args: argparse.Namespace) -> int:
     as_of = date(args.as_of, "--as-of")
     start: dt.date | None = date(args.start, "--from") if args.start else None
-    output(args, args.output, "-o")
+    destination = output(args, args.output, "-o")
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             rows = schedule_rows(session, as_of=as_of, start=start)
         write_schedule(rows, args.output, args.format)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "meeting schedule",
+            destination=destination,
+            children={r.child_key for r in rows},
+            detail={"format": args.format, "rows": len(rows)},
+        )
     finally:
         db.dispose()
     print(f"wrote {len(rows)} rows to {args.output}")
@@ -56,12 +65,20 @@ def _schedule(args: argparse.Namespace) -> int:
 def _measures(args: argparse.Namespace) -> int:
     start = date(args.start, "--from")
     end = date(args.end, "--to")
-    output(args, args.output, "-o")
+    destination = output(args, args.output, "-o")
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:
             report = compute_measures(session, start=start, end=end)
         write_measures(report, args.output, args.format)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "timeliness measures",
+            destination=destination,
+            children=None,
+            detail={"format": args.format, "from": start.isoformat(), "to": end.isoformat()},
+        )
     finally:
         db.dispose()
     print(f"wrote {len(report.rows)} measures x {len(report.months)} months to {args.output}")

@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewdesk.importers.cin import import_cin
+from reviewdesk import actions
 from reviewdesk.importers.report import ImportResult
-from reviewdesk.importers.ssda903 import import_903
 from reviewdesk.importers.years import parse_year
 from reviewdesk.storage.db import open_database
 
@@ -77,8 +76,9 @@ def _run_903(args: argparse.Namespace) -> int:
     year = parse_year(args.year) if args.year else None
     db = open_database(args.db)
     try:
-        result = import_903(
+        result = actions.import_903(
             db,
+            actions.whoami(db),
             args.header,
             args.episodes,
             args.reviews,
@@ -86,7 +86,7 @@ def _run_903(args: argparse.Namespace) -> int:
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
             year=year,
-        )
+        ).result
     finally:
         db.dispose()
     return _report(result)
@@ -96,14 +96,15 @@ def _run_cin(args: argparse.Namespace) -> int:
     year = parse_year(args.year) if args.year else None
     db = open_database(args.db)
     try:
-        result = import_cin(
+        result = actions.import_cin(
             db,
+            actions.whoami(db),
             args.file,
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
             year=year,
-        )
+        ).result
     finally:
         db.dispose()
     return _report(result)

@@ -8,16 +8,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from reviewdesk import actions
 from reviewdesk.cli.args import output
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rule_overrides import (
     override_history,
+    override_versions,
     overrides_from_toml,
     overrides_to_toml,
-    reset_rule,
     rule_entries,
-    save_overrides,
-    set_rule,
     stored_overrides,
     value_text,
 )
@@ -26,7 +25,6 @@ from reviewdesk.safefiles import write_output
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.locking import local_time
-from reviewdesk.storage.users import role_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -127,10 +125,15 @@ def _set(args: argparse.Namespace) -> int:
         changes["basis"] = args.basis
     db = _open(args)
     try:
+        table = actions.set_rule(
+            db,
+            actions.whoami(db),
+            args.rule,
+            expected_version=_version(db, args.rule),
+            source=args.source,
+            **changes,
+        ).result
         with db.session() as s:
-            table = set_rule(
-                s, args.rule, source=args.source, role=role_of(s, db.username), **changes
-            )
             rules, _calendar = working_context(s)
     finally:
         db.dispose()
@@ -138,11 +141,20 @@ def _set(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version(db: Database, rule_id: str) -> int:
+    """The version of the rule's override now (0: not overridden): the command is built on
+    the rules as they are when it starts."""
+    with db.session() as s:
+        return override_versions(s).get(rule_id, 0)
+
+
 def _reset(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
+        actions.reset_rule(
+            db, actions.whoami(db), args.rule, expected_version=_version(db, args.rule)
+        )
         with db.session() as s:
-            reset_rule(s, args.rule, role=role_of(s, db.username))
             rules, _calendar = working_context(s)
     finally:
         db.dispose()
@@ -151,22 +163,30 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.file != "-":
-        output(args, args.file, "FILE")
+    destination = None if args.file == "-" else output(args, args.file, "FILE")
     db = _open(args)
     try:
         with db.session() as s:
+            overrides = stored_overrides(s)
             text = overrides_to_toml(
-                stored_overrides(s),
+                overrides,
                 council=str(get_setting(s, "council_name") or ""),
                 history=override_history(s),
             )
+        if destination is None:
+            sys.stdout.write(text)
+        else:
+            write_output(destination, text)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            "council rules",
+            destination="the screen" if destination is None else destination,
+            children=None,
+            detail={"rules": len(overrides)},
+        )
     finally:
         db.dispose()
-    if args.file == "-":
-        sys.stdout.write(text)
-        return 0
-    write_output(args.file, text)
     return 0
 
 
@@ -180,7 +200,8 @@ def _load(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.session() as s:
-            save_overrides(s, tables, role=role_of(s, db.username))
+            versions = override_versions(s)
+        actions.replace_rules(db, actions.whoami(db), tables, expected_versions=versions)
     finally:
         db.dispose()
     print(f"{len(tables)} council rules loaded from {path}")

@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from reviewdesk import actions
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
@@ -64,7 +65,21 @@ def _output(args: argparse.Namespace) -> Path:
     return output(args, path, "-o")
 
 
-def _done(path: Path, pages: int) -> int:
+def _done(db, path: Path, pages: int, what: str, kind: str, **options) -> int:  # noqa: ANN001
+    """Record the document as data leaving the system, then say what was written."""
+    try:
+        with db.session() as session:
+            children = actions.document_children(session, kind, **options)
+        actions.record_export(
+            db,
+            actions.whoami(db),
+            what,
+            destination=path.resolve(),
+            children=children,
+            detail={"pages": pages},
+        )
+    finally:
+        db.dispose()
     sys.stdout.write(f"wrote {path} ({pages} page{'s' if pages != 1 else ''})\n")
     return 0
 
@@ -76,7 +91,7 @@ def _workload(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_workload(session, as_of=as_of, out=out, iro=args.iro)
-    return _done(out, pages)
+    return _done(db, out, pages, "workload list", "workload", as_of=as_of, iro=args.iro)
 
 
 def _weekly(args: argparse.Namespace) -> int:
@@ -87,7 +102,7 @@ def _weekly(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_weekly(session, week=week, as_of=as_of, out=out)
-    return _done(out, pages)
+    return _done(db, out, pages, "weekly schedule", "weekly", week=week)
 
 
 def _pack(args: argparse.Namespace) -> int:
@@ -97,7 +112,7 @@ def _pack(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_pack(session, args.meeting_id, as_of=as_of, out=out)
-    return _done(out, pages)
+    return _done(db, out, pages, f"pack for meeting {args.meeting_id}", "pack")
 
 
 def _packs(args: argparse.Namespace) -> int:
@@ -108,7 +123,7 @@ def _packs(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_packs(session, week=week, as_of=as_of, out=out)
-    return _done(out, pages)
+    return _done(db, out, pages, "packs for a week", "packs", week=week)
 
 
 def _timeliness(args: argparse.Namespace) -> int:
@@ -120,4 +135,4 @@ def _timeliness(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     with db.session() as session:
         pages = build_timeliness(session, start=start, end=end, as_of=as_of, out=out)
-    return _done(out, pages)
+    return _done(db, out, pages, "timeliness report", "timeliness")

@@ -5,8 +5,8 @@ transfer-in notification) spread over the years before the as-of date, and each 
 forward on the statutory timetable: reviews held a few working days before they fall due,
 about 2.5% held late with a real reason, plans ending at review conferences (a third at the
 first). Arrivals are drawn until exactly the target number of cases is open on the as-of date;
-cases that closed within the three years of history are kept with them. Rows are plain dicts
-inserted in bulk with SQLAlchemy Core, ids assigned here, all in the caller's transaction.
+cases that closed within the three years of history are kept with them. Rows are plain dicts,
+ids assigned here, handed to the demo action's `BulkInserter` (one transaction).
 
 Everything comes from one `random.Random(seed)` and the as-of date: the same seed and date give
 the same rows.
@@ -20,19 +20,15 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from random import Random
 from typing import Any
-
-from sqlalchemy import Date, DateTime, Table, insert
-from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
 from reviewdesk.dates import add_months
 from reviewdesk.demo.names import ADULT_FIRST, BOYS, GIRLS, SURNAMES
 from reviewdesk.demo.organisation import DEFAULT_OPEN_LAC, Organisation
 from reviewdesk.demo.timing import TIMES, Diary, Timescales
-from reviewdesk.storage.models import Base
+from reviewdesk.storage.bulk import BulkInserter
 
 Progress = Callable[[str, float], None]
 
@@ -170,72 +166,6 @@ class DemoSummary:
         )
 
 
-class _Writer:
-    """Buffers rows per table and inserts them in bulk, parents before children."""
-
-    def __init__(self, session: Session, limit: int = 60_000) -> None:
-        self.session = session
-        self.limit = limit
-        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLE_ORDER}
-        self.tables: dict[str, Table] = {name: Base.metadata.tables[name] for name in TABLE_ORDER}
-        self.counts: Counter[str] = Counter()
-        self.pending = 0
-
-    def add(self, table: str, row: dict) -> None:
-        self.buffers[table].append(row)
-        self.pending += 1
-
-    def maybe_flush(self) -> None:
-        if self.pending >= self.limit:
-            self.flush()
-
-    def flush(self) -> None:
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        for name in TABLE_ORDER:
-            rows = self.buffers[name]
-            if rows:
-                for start in range(0, len(rows), 20_000):
-                    chunk = rows[start : start + 20_000]
-                    if sqlite:
-                        self._insert_sqlite(self.tables[name], chunk)
-                    else:
-                        self.session.execute(insert(self.tables[name]), chunk)
-                self.counts[name] += len(rows)
-                self.buffers[name] = []
-        self.pending = 0
-
-    def _insert_sqlite(self, table: Table, rows: list[dict]) -> None:
-        """The same INSERT as Core's, with values converted by the columns' own SQLAlchemy
-        bind processors, then one DB-API ``executemany``: about twice as fast on SQLite,
-        where per-row parameter handling is most of the cost."""
-        connection = self.session.connection()
-        dialect = connection.dialect
-        names = list(rows[0])
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        # Dates are most of the values: SQLite's DATE storage is exactly ISO 8601.
-        procs = [
-            dt.date.isoformat
-            if isinstance(table.c[n].type, Date) and not isinstance(table.c[n].type, DateTime)
-            else p
-            for n, p in zip(names, procs, strict=True)
-        ]
-        get = itemgetter(*names)
-        convert = [(i, p) for i, p in enumerate(procs) if p is not None]
-        values = []
-        for row in rows:
-            value = list(get(row))
-            for i, p in convert:
-                if value[i] is not None:
-                    value[i] = p(value[i])
-            values.append(tuple(value))
-        connection.exec_driver_sql(sql, values)
-
-
 @dataclass
 class _ChildCtx:
     id: int
@@ -276,7 +206,7 @@ class CaseGenerator:
         org: Organisation,
         late_reasons: dict[str, int],
         next_id: dict[str, int],
-        writer: _Writer,
+        writer: BulkInserter,
         summary: DemoSummary,
     ) -> None:
         self.rng = rng

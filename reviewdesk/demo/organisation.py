@@ -21,6 +21,7 @@ IRO_FTE_PATTERN: tuple[float, ...] = (1.0, 1.0, 0.8, 1.0, 1.0, 0.6, 1.0, 1.0, 0.
 DEFAULT_OPEN_LAC = 480
 DEFAULT_OPEN_CP = 420
 DEFAULT_CHILDREN = DEFAULT_OPEN_LAC + DEFAULT_OPEN_CP
+#: The display name of the "admin" user older demos made (`demo --replace` removes it).
 DEMO_ADMINISTRATOR = "Demo administrator"
 
 _ASCII_EXTRA = str.maketrans(
@@ -203,9 +204,11 @@ def build_organisation(
             }
         )
 
+    # The person making the demo is its administrator (no shared "admin" account: a user
+    # name is an operating-system account or database login, and one called "admin" would
+    # make whoever has it an administrator).
     if runner and runner not in existing_usernames:
         user(runner, runner, Role.ADMINISTRATOR, None)
-    user("admin", DEMO_ADMINISTRATOR, Role.ADMINISTRATOR, None)
     for sid in [*org.iros, *org.team_managers.values(), service_manager]:
         name = staff_by_id[sid]["name"]
         first, _, last = name.partition(" ")

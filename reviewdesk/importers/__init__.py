@@ -1,11 +1,13 @@
 """Importing a caseload from the statutory returns: SSDA903 (looked after) and CIN census (CP).
 
-`import_903` and `import_cin` check every record first, report every error (file, row, column,
-value, why), and write nothing unless all is well (or, with ``skip_invalid``, only the children
-whose records are all valid). They take an optional ``progress(done, total, message)``.
+`prepare_903` and `prepare_cin` read and check every record first, reporting every error
+(file, row, column, value, why); the import actions (`reviewdesk.actions.import_903`,
+`import_cin`) then write nothing unless all is well (or, with ``skip_invalid``, only the
+children whose records are all valid), each record audited. They take an optional
+``progress(done, total, message)``.
 """
 
-from reviewdesk.importers.cin import check_cin, import_cin
+from reviewdesk.importers.cin import check_cin, prepare_cin
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
@@ -15,7 +17,8 @@ from reviewdesk.importers.report import (
     KindCount,
     Progress,
 )
-from reviewdesk.importers.ssda903 import check_903, import_903
+from reviewdesk.importers.runner import PreparedImport
+from reviewdesk.importers.ssda903 import check_903, prepare_903
 
 __all__ = [
     "ChildChange",
@@ -24,9 +27,10 @@ __all__ = [
     "ImportRefused",
     "ImportResult",
     "KindCount",
+    "PreparedImport",
     "Progress",
     "check_903",
     "check_cin",
-    "import_903",
-    "import_cin",
+    "prepare_903",
+    "prepare_cin",
 ]

@@ -29,47 +29,37 @@ from reviewdesk.codes import CP_CATEGORY, MeetingType
 from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.fields import FieldReader
-from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, choose_year, finish
+from reviewdesk.importers.report import ImportIssue, Progress
+from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
 from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, apply_cp
 from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
 from reviewdesk.importers.years import CollectionYear
-from reviewdesk.storage.db import Database
 
 KINDS = ("children", "enquiries", "plans", "conferences")
 
 
-def import_cin(
-    db: Database,
+def prepare_cin(
     path: str | Path,
     *,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
     progress: Progress | None = None,
-    username: str | None = None,
     year: CollectionYear | None = None,
-) -> ImportResult:
-    """Import (or with ``dry_run`` just compare) a CIN census file; never raises for bad data.
-
-    ``year`` is the census's collection year; by default it is inferred (see `infer_year`).
-    Records of that year are replaced by the file's; earlier and later ones are kept.
-    """
+) -> PreparedImport:
+    """Read and check a CIN census file (never raises for bad data: ``issues`` lists every
+    problem). ``year`` is the census's collection year; by default it is inferred (see
+    `infer_year`). The import action (`reviewdesk.actions.import_cin`) writes."""
     ticker = Ticker(progress)
     plans, issues, reference = _check(path, ticker)
     year = choose_year(year, infer_year(plans, reference), issues)
-    return finish(
-        db,
-        "cin",
-        plans,
-        issues,
-        apply_cp,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        ticker=ticker,
-        username=username,
+    return PreparedImport(
+        source="cin",
+        origin=str(path),
+        plans=plans,
+        issues=issues,
+        apply=apply_cp,
         kinds=KINDS,
         write_steps=5,
         year=year,
+        ticker=ticker,
     )
 
 

@@ -3,14 +3,18 @@
 All or nothing by default: any error and nothing is written. With ``skip_invalid`` the
 children with errors are left out and listed, and the rest are imported; an error that cannot
 be pinned on one child (a missing column, a row with no child id) still refuses the import.
+The transaction is the import action's (`reviewdesk.actions.imports`): it checked the role
+and hands over its session; every record written is audited and checked (`BulkWriter`).
 """
 
 from __future__ import annotations
 
-import getpass
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from reviewdesk.dates import format_uk
 from reviewdesk.importers.report import (
@@ -22,7 +26,8 @@ from reviewdesk.importers.report import (
 )
 from reviewdesk.importers.store import Step
 from reviewdesk.importers.years import CollectionYear
-from reviewdesk.storage.db import Database
+from reviewdesk.storage.audit import AuditRecord
+from reviewdesk.storage.bulk import BulkWriter
 
 Apply = Callable[..., tuple[Counts, list[ChildChange]]]
 
@@ -83,25 +88,31 @@ def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:
     return [i for i in issues if i.child is None]
 
 
-def finish(
-    db: Database,
-    source: str,
-    plans: Sequence[Any],
-    issues: list[ImportIssue],
-    apply: Apply,
-    *,
-    dry_run: bool,
-    skip_invalid: bool,
-    ticker: Ticker,
-    username: str | None,
-    kinds: tuple[str, ...],
-    write_steps: int,
-    year: CollectionYear | None = None,
-) -> ImportResult:
-    """Refuse, or compare and (unless a dry run) write, the children in ``plans``.
+@dataclass
+class PreparedImport:
+    """A return read and checked, ready to compare with the database and write.
 
-    ``plans`` holds only children without errors; ``issues`` every error found.
-    """
+    ``plans`` holds only children without errors; ``issues`` every error found; ``origin``
+    names the files (for the audit's summary entry)."""
+
+    source: str
+    origin: str
+    plans: Sequence[Any]
+    issues: list[ImportIssue]
+    apply: Apply
+    kinds: tuple[str, ...]
+    write_steps: int
+    year: CollectionYear | None
+    ticker: Ticker
+
+
+def finish(
+    session: Session, prepared: PreparedImport, *, dry_run: bool, skip_invalid: bool
+) -> ImportResult:
+    """Refuse, or compare and (unless a dry run) write, the prepared children, in the
+    caller's ``session`` (its transaction)."""
+    source, plans, issues = prepared.source, prepared.plans, prepared.issues
+    ticker, kinds, year = prepared.ticker, prepared.kinds, prepared.year
     result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds, year=year)
     if issues:
         if not skip_invalid or blocking(issues):
@@ -114,19 +125,38 @@ def finish(
         plans = [p for p in plans if p.local_id not in by_child]
 
     ticker.to(50, "Comparing with the database")
-    user = username or db.username or getpass.getuser()
-    with db.session() as session:
-        session.info["username"] = user  # for the audit rows
-        counts, changes = apply(
-            session,
-            plans,
-            username=user,
-            write=not dry_run,
-            step=ticker.stepper(55, 98, write_steps),
-            year=year,
+    writer = None if dry_run else BulkWriter(session)
+    counts, changes = prepared.apply(
+        session,
+        plans,
+        writer=writer,
+        step=ticker.stepper(55, 98, prepared.write_steps),
+        year=year,
+    )
+    if writer is not None:
+        ticker.to(98, "Checking the records written")
+        writer.finish(
+            summary=AuditRecord(
+                "import",
+                "import",
+                source,
+                after={
+                    "files": prepared.origin,
+                    "year": year.label if year is not None else None,
+                    "children": sum(1 for c in changes if c.status != "unchanged"),
+                    "skipped": len(result.skipped),
+                    "records": {
+                        kind: {
+                            "added": c.added,
+                            "updated": c.updated,
+                            "removed": c.removed,
+                        }
+                        for kind, c in counts.by_kind.items()
+                        if c.changed
+                    },
+                },
+            )
         )
-        if dry_run:
-            session.rollback()
     result.counts = counts
     result.children = changes
     result.written = not dry_run

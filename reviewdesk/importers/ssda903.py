@@ -50,11 +50,10 @@ from reviewdesk.importers.codes903 import (
 )
 from reviewdesk.importers.csvread import CsvTable, read_csv
 from reviewdesk.importers.fields import FieldReader
-from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
-from reviewdesk.importers.runner import Ticker, choose_year, finish
+from reviewdesk.importers.report import ImportIssue, Progress
+from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
 from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
 from reviewdesk.importers.years import CollectionYear
-from reviewdesk.storage.db import Database
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
 HEADER_OPTIONAL = ("ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -106,40 +105,30 @@ class _Checked:
     bad_episodes: set[str] = field(default_factory=set)
 
 
-def import_903(
-    db: Database,
+def prepare_903(
     header: str | Path,
     episodes: str | Path,
     reviews: str | Path,
     *,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
     progress: Progress | None = None,
-    username: str | None = None,
     year: CollectionYear | None = None,
-) -> ImportResult:
-    """Import (or with ``dry_run`` just compare) a set of 903 files; never raises for bad data.
-
-    The result's ``errors`` lists every problem; ``refused`` says nothing was written.
-    ``year`` is the return's collection year; by default it is inferred from the files (see
-    `infer_year`). Records of the year are replaced by the file's; others are kept.
-    """
+) -> PreparedImport:
+    """Read and check a set of 903 files (never raises for bad data: ``issues`` lists every
+    problem). ``year`` is the return's collection year; by default it is inferred from the
+    files (see `infer_year`). The import action (`reviewdesk.actions.import_903`) writes."""
     ticker = Ticker(progress)
     plans, issues = check_903(header, episodes, reviews, ticker=ticker)
     year = choose_year(year, infer_year(plans), issues)
-    return finish(
-        db,
-        "903",
-        plans,
-        issues,
-        apply_lac,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        ticker=ticker,
-        username=username,
+    return PreparedImport(
+        source="903",
+        origin=", ".join(str(p) for p in (header, episodes, reviews)),
+        plans=plans,
+        issues=issues,
+        apply=apply_lac,
         kinds=KINDS,
         write_steps=5,
         year=year,
+        ticker=ticker,
     )
 
 

@@ -18,8 +18,11 @@ periods are re-formed over the whole merged history and reviews (LAC and CP) are
 within their period or plan across years, so importing several returns in any order gives
 the history one combined file would.
 
-Writes use SQLAlchemy Core with lists of rows (executemany), in the caller's transaction: a
-few thousand children take well under a second on SQLite.
+The comparison reads with SQLAlchemy Core; the writes go to a `BulkWriter` the import action
+gives (`reviewdesk.storage.bulk`): executemany in the action's transaction, each record
+audited with its values before and after and checked by the rules of the data. A few
+thousand children take about a second on SQLite. Without a writer (a dry run) nothing is
+written.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import (
@@ -42,7 +45,7 @@ from reviewdesk.codes import (
 )
 from reviewdesk.importers.report import ChildChange, Counts, KindCount
 from reviewdesk.importers.years import CollectionYear
-from reviewdesk.storage.audit import AuditRecord, record_audit
+from reviewdesk.storage.bulk import BulkWriter
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -139,54 +142,6 @@ def _group(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
     return grouped
 
 
-def _stamp(username: str, now: dt.datetime) -> dict[str, Any]:
-    return {"version": 1, "updated_by": username, "updated_at": now}
-
-
-def _insert_returning(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in bulk and return their new ids, in the order given."""
-    ids: list[int] = []
-    for chunk in _chunks(rows):
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(session.execute(stmt, list(chunk)).scalars())
-    return ids
-
-
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows):
-        session.execute(insert(table), list(chunk))
-
-
-def _update(
-    session: Session,
-    table: Table,
-    rows: list[dict[str, Any]],
-    username: str,
-    now: dt.datetime,
-) -> None:
-    """Update rows by id (each dict has "id" and the columns to set), bumping the version."""
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_columns[tuple(sorted(k for k in row if k != "id"))].append(row)
-    tracked = "version" in table.c
-    for columns, group in by_columns.items():
-        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
-        if tracked:
-            values.update(version=table.c.version + 1, updated_by=username, updated_at=now)
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(values)
-        params = [{"b_id": r["id"], **{f"v_{c}": r[c] for c in columns}} for r in group]
-        for chunk in _chunks(params):
-            session.execute(stmt, list(chunk), execution_options={"synchronize_session": False})
-
-
-def _delete(session: Session, table: Table, ids: Sequence[int]) -> None:
-    for chunk in _chunks(list(ids)):
-        session.execute(
-            delete(table).where(table.c.id.in_(chunk)),
-            execution_options={"synchronize_session": False},
-        )
-
-
 def _keyed(rows: Iterable[Any], key: Callable[[Any], Hashable]) -> tuple[dict[Any, Any], list[Any]]:
     """Rows by natural key; rows whose key repeats are returned separately (to be removed)."""
     found: dict[Any, Any] = {}
@@ -235,16 +190,14 @@ class _Children:
             counts["children"].unchanged += 1
         return old
 
-    def write(self, session: Session, username: str, now: dt.datetime) -> None:
-        rows = [
-            {"first_name": "", "last_name": "", **_stamp(username, now), **r} for r in self.inserts
-        ]
+    def write(self, writer: BulkWriter) -> None:
+        rows = [{"first_name": "", "last_name": "", **r} for r in self.inserts]
         # Rows must share their keys for one executemany; fill the gaps with None.
         keys = set().union(*(r.keys() for r in rows)) if rows else set()
         rows = [{k: r.get(k) for k in keys} for r in rows]
-        for row, new_id in zip(rows, _insert_returning(session, CHILD_T, rows), strict=True):
+        for row, new_id in zip(rows, writer.insert(CHILD_T, rows), strict=True):
             self.ids[row["local_id"]] = new_id
-        _update(session, CHILD_T, self.updates, username, now)
+        writer.update(CHILD_T, self.updates)
 
 
 def _finish_child(change: ChildChange, existed: bool) -> None:
@@ -258,23 +211,6 @@ def _finish_child(change: ChildChange, existed: bool) -> None:
             change.counts["children"].updated = 1
     else:
         change.status = "unchanged"
-
-
-def _audit(session: Session, changes: list[ChildChange], ids: dict[str, int], source: str) -> None:
-    """One audit row per child the import changed (the Core writes bypass per-row auditing)."""
-    record_audit(
-        session,
-        (
-            AuditRecord(
-                "import",
-                "child",
-                str(ids[c.local_id]),
-                after={"source": source, "status": c.status, "changes": c.describe()},
-            )
-            for c in changes
-            if c.status != "unchanged"
-        ),
-    )
 
 
 # --- looked after ----------------------------------------------------------------------------
@@ -337,8 +273,7 @@ def apply_lac(
     session: Session,
     children: Sequence[LacChildPlan],
     *,
-    username: str,
-    write: bool,
+    writer: BulkWriter | None,
     step: Step = lambda _m: None,
     year: CollectionYear | None = None,
 ) -> tuple[Counts, list[ChildChange]]:
@@ -348,8 +283,8 @@ def apply_lac(
     episodes, periods and reviews wholly before or after it are kept, the file's records are
     merged with them, periods are re-formed over the whole history and reviews numbered
     within their period across years. Without it, the file is the child's whole history.
+    With no ``writer`` (a dry run) nothing is written.
     """
-    now = dt.datetime.now(dt.UTC)
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
     periods_by_child = _group(
@@ -366,6 +301,11 @@ def apply_lac(
         ),
         "child_id",
     )
+    if writer is not None:
+        writer.remember(CHILD_T, kids.existing.values())
+        writer.remember(PERIOD_T, period_rows)
+        writer.remember(EPISODE_T, (e for es in episodes_by_period.values() for e in es))
+        writer.remember(MEETING_T, (m for ms in meetings_by_child.values() for m in ms))
     step("Comparing with the database")
 
     total = Counts()
@@ -382,19 +322,17 @@ def apply_lac(
         changes.append(change)
         total.merge(counts)
 
-    if not write:
+    if writer is None:
         return total, changes
 
     step("Writing children")
-    kids.write(session, username, now)
+    kids.write(writer)
     step("Writing periods of care")
-    stamp = _stamp(username, now)
     new_refs = [(lid, start) for lid, start, pid in w.period_refs if pid is None]
-    new_period_ids = _insert_returning(
-        session,
+    new_period_ids = writer.insert(
         PERIOD_T,
         [
-            {**stamp, "child_id": kids.ids[lid], "start": start, "end_date": end}
+            {"child_id": kids.ids[lid], "start": start, "end_date": end}
             for (lid, start), end in zip(new_refs, w.period_ends_new, strict=True)
         ],
     )
@@ -402,34 +340,28 @@ def apply_lac(
         (lid, start): pid for lid, start, pid in w.period_refs if pid is not None
     }
     period_id.update(zip(new_refs, new_period_ids, strict=True))
-    _update(session, PERIOD_T, w.period_updates, username, now)
+    writer.update(PERIOD_T, w.period_updates)
 
     step("Writing episodes")
-    _delete(session, EPISODE_T, w.episode_deletes)
-    _update(
-        session,
+    writer.delete(EPISODE_T, w.episode_deletes)
+    writer.update(
         EPISODE_T,
         [{**row, "period_id": period_id[(lid, s)]} for lid, s, row in w.episode_updates],
-        username,
-        now,
     )
-    _insert(
-        session,
+    writer.insert(
         EPISODE_T,
         [
-            {**stamp, **{c: e.get(c) for c in _EPISODE_COLUMNS}, "period_id": period_id[(lid, s)]}
+            {**{c: e.get(c) for c in _EPISODE_COLUMNS}, "period_id": period_id[(lid, s)]}
             for lid, s, e in w.episode_inserts
         ],
     )
 
     step("Writing reviews")
-    _delete(session, MEETING_T, w.meeting_deletes)
-    _insert(
-        session,
+    writer.delete(MEETING_T, w.meeting_deletes)
+    writer.insert(
         MEETING_T,
         [
             {
-                **stamp,
                 **_meeting_defaults(),
                 "child_id": kids.ids[lid],
                 "process": Process.LAC.value,
@@ -441,22 +373,15 @@ def apply_lac(
             for lid, start, values in w.meeting_inserts
         ],
     )
-    _update(
-        session,
+    writer.update(
         MEETING_T,
         [{**row, "period_id": period_id[(lid, start)]} for lid, start, row in w.meeting_updates],
-        username,
-        now,
     )
-    _update(
-        session,
+    writer.update(
         MEETING_T,
         [{"id": mid, "period_id": _period_for(period_id, lid, day)} for lid, mid, day in w.relinks],
-        username,
-        now,
     )
-    _delete(session, PERIOD_T, w.period_deletes)
-    _audit(session, changes, kids.ids, "903")
+    writer.delete(PERIOD_T, w.period_deletes)
     return total, changes
 
 
@@ -649,8 +574,7 @@ def apply_cp(
     session: Session,
     children: Sequence[CpChildPlan],
     *,
-    username: str,
-    write: bool,
+    writer: BulkWriter | None,
     step: Step = lambda _m: None,
     year: CollectionYear | None = None,
 ) -> tuple[Counts, list[ChildChange]]:
@@ -660,8 +584,8 @@ def apply_cp(
     and is kept). Held conferences are matched by type and date; transfer-in and re-convened
     conferences are not in the census and are kept. Meetings that are kept but pointed at a
     plan or enquiry the file no longer has are re-linked to the child's latest one.
+    With no ``writer`` (a dry run) nothing is written.
     """
-    now = dt.datetime.now(dt.UTC)
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
     enquiries_by_child = _group(
@@ -674,6 +598,11 @@ def apply_cp(
         ),
         "child_id",
     )
+    if writer is not None:
+        writer.remember(CHILD_T, kids.existing.values())
+        writer.remember(ENQUIRY_T, (e for es in enquiries_by_child.values() for e in es))
+        writer.remember(PLAN_T, (p for ps in plans_by_child.values() for p in ps))
+        writer.remember(MEETING_T, (m for ms in meetings_by_child.values() for m in ms))
     step("Comparing with the database")
 
     total = Counts()
@@ -844,12 +773,11 @@ def apply_cp(
         changes.append(change)
         total.merge(counts)
 
-    if not write:
+    if writer is None:
         return total, changes
 
     step("Writing children")
-    kids.write(session, username, now)
-    stamp = _stamp(username, now)
+    kids.write(writer)
 
     step("Writing enquiries")
     enquiry_id: dict[tuple[str, dt.date], int] = {}
@@ -858,15 +786,10 @@ def apply_cp(
         for e in enquiries_by_child.get(old["id"], []):
             if e["route"] == "s47" and e["id"] not in deleted:
                 enquiry_id[(local_id, e["strategy_date"])] = e["id"]
-    rows = [
-        {**stamp, "child_id": kids.ids[lid], "notified_date": None, **row}
-        for lid, row in enq_inserts
-    ]
-    for (lid, row), new_id in zip(
-        enq_inserts, _insert_returning(session, ENQUIRY_T, rows), strict=True
-    ):
+    rows = [{"child_id": kids.ids[lid], "notified_date": None, **row} for lid, row in enq_inserts]
+    for (lid, row), new_id in zip(enq_inserts, writer.insert(ENQUIRY_T, rows), strict=True):
         enquiry_id[(lid, row["strategy_date"])] = new_id
-    _update(session, ENQUIRY_T, enq_updates, username, now)
+    writer.update(ENQUIRY_T, enq_updates)
 
     def enq(lid: str, key: dt.date | None) -> int | None:
         return None if key is None else enquiry_id.get((lid, key))
@@ -879,32 +802,22 @@ def apply_cp(
             if p["id"] not in deleted:
                 plan_id[(local_id, p["start"])] = p["id"]
     rows = [
-        {**stamp, "child_id": kids.ids[lid], "enquiry_id": enq(lid, key), **row}
+        {"child_id": kids.ids[lid], "enquiry_id": enq(lid, key), **row}
         for lid, key, row in plan_inserts
     ]
-    for (lid, _k, row), new_id in zip(
-        plan_inserts, _insert_returning(session, PLAN_T, rows), strict=True
-    ):
+    for (lid, _k, row), new_id in zip(plan_inserts, writer.insert(PLAN_T, rows), strict=True):
         plan_id[(lid, row["start"])] = new_id
-    _update(
-        session,
-        PLAN_T,
-        [{**row, "enquiry_id": enq(lid, key)} for lid, key, row in plan_updates],
-        username,
-        now,
-    )
+    writer.update(PLAN_T, [{**row, "enquiry_id": enq(lid, key)} for lid, key, row in plan_updates])
 
     def pln(lid: str, key: dt.date | None) -> int | None:
         return None if key is None else plan_id.get((lid, key))
 
     step("Writing conferences")
-    _delete(session, MEETING_T, meet_deletes)
-    _insert(
-        session,
+    writer.delete(MEETING_T, meet_deletes)
+    writer.insert(
         MEETING_T,
         [
             {
-                **stamp,
                 **_meeting_defaults(),
                 "child_id": kids.ids[lid],
                 "process": Process.CP.value,
@@ -916,15 +829,12 @@ def apply_cp(
             for lid, ek, pk, values in meet_inserts
         ],
     )
-    _update(
-        session,
+    writer.update(
         MEETING_T,
         [
             {**row, "enquiry_id": enq(lid, ek), "plan_id": pln(lid, pk)}
             for lid, ek, pk, row in meet_updates
         ],
-        username,
-        now,
     )
     relink_rows = []
     for lid, mid, plan_gone, enq_gone in relinks:
@@ -934,10 +844,9 @@ def apply_cp(
         if enq_gone:
             row["enquiry_id"] = _latest(enquiry_id, lid)
         relink_rows.append(row)
-    _update(session, MEETING_T, relink_rows, username, now)
-    _delete(session, PLAN_T, plan_deletes)
-    _delete(session, ENQUIRY_T, enq_deletes)
-    _audit(session, changes, kids.ids, "cin")
+    writer.update(MEETING_T, relink_rows)
+    writer.delete(PLAN_T, plan_deletes)
+    writer.delete(ENQUIRY_T, enq_deletes)
     return total, changes
 
 

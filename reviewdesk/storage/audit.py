@@ -1,24 +1,40 @@
 """The audit trail: who created, changed or deleted which record, when, before and after.
 
 `install` hooks it into every ORM session (``after_flush``), so every writer is covered
-without doing anything. Bulk writers that insert with Core, or switch per-row auditing off
-with `row_audit_suppressed`, call `record_audit` themselves (one executemany, cheap).
+without doing anything. Bulk writers that insert with Core (`reviewdesk.storage.bulk`), or
+switch per-row auditing off with `row_audit_suppressed`, call `record_audit` themselves (one
+executemany, cheap). Each entry names the child its record belongs to (``child_id``), and
+every entry written in a session is noted in ``session.info["changed"]`` as (table, child),
+which is how an action says what it changed (`reviewdesk.actions.Changes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import getpass
+import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.storage.models import AuditEntry, Base
+from reviewdesk.identity import system_account
+from reviewdesk.storage.fastinsert import insert_rows
+from reviewdesk.storage.models import (
+    AuditEntry,
+    Base,
+    Child,
+    Episode,
+    Invitee,
+    Meeting,
+    MeetingPart,
+    PeriodOfCare,
+    Report,
+)
 
 #: Bookkeeping columns left out of the before/after values (the entry has its own user/time).
 UNAUDITED_COLUMNS = frozenset({"version", "updated_by", "updated_at"})
@@ -33,11 +49,15 @@ class AuditRecord:
     record_id: str
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+    child_id: int | None = None
+
+
+_PLAIN = frozenset({type(None), bool, int, float, str})
 
 
 def json_safe(value: Any) -> Any:
     """A value JSON can hold: dates and times as ISO strings, decimals as text."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if value.__class__ in _PLAIN or value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.date | dt.time):  # datetime is a date
         return value.isoformat()
@@ -53,7 +73,41 @@ def json_safe(value: Any) -> Any:
 
 
 def session_user(session: Session) -> str:
-    return session.info.get("username") or getpass.getuser()
+    """Who the session acts as: set by `Database.session` from the identity the system
+    vouches for; a bare session falls back to this process's operating-system account."""
+    return session.info.get("username") or system_account()
+
+
+#: Where an entry's child is found, for records that do not carry ``child_id`` themselves.
+_PARENT_OF = {Episode: "period", MeetingPart: "meeting", Invitee: "meeting", Report: "meeting"}
+
+
+def child_of(obj: Any) -> int | None:
+    """The id of the child a record belongs to (None for settings, staff and the like)."""
+    if isinstance(obj, Child):
+        return obj.id
+    child_id = getattr(obj, "child_id", None)
+    if child_id is not None:
+        return child_id
+    parent_name = _PARENT_OF.get(type(obj))
+    if parent_name is None:
+        return None
+    parent = getattr(obj, parent_name, None)
+    if parent is None:
+        session = inspect(obj).session
+        key = getattr(obj, f"{parent_name}_id", None)
+        if session is None or key is None:
+            return None
+        cls = PeriodOfCare if parent_name == "period" else Meeting
+        parent = session.get(cls, key)
+    return getattr(parent, "child_id", None)
+
+
+def note_changed(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+    """Remember (table, child) of entries written in this session: what an action changed."""
+    changed = session.info.setdefault("changed", set())
+    for row in rows:
+        changed.add((row["table_name"], row.get("child_id")))
 
 
 def session_now(session: Session) -> dt.datetime:
@@ -126,6 +180,7 @@ def _entries_for_flush(session: Session) -> list[dict[str, Any]]:
                     "record_id": _record_id(obj),
                     "before": before,
                     "after": after,
+                    "child_id": child_of(obj),
                 }
             )
     return rows
@@ -145,7 +200,14 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         row.setdefault("username", user)
         row.setdefault("at", now)
-    session.connection().execute(insert(AuditEntry), rows)
+        row.setdefault("child_id", None)
+    insert_entries(session.connection(), rows)
+    note_changed(session, rows)
+
+
+def insert_entries(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Write complete audit rows (each with every column but the id) on a connection."""
+    insert_rows(connection, AuditEntry.__table__, rows)
 
 
 def record_audit(session: Session, records: Iterable[AuditRecord]) -> int:
@@ -157,6 +219,7 @@ def record_audit(session: Session, records: Iterable[AuditRecord]) -> int:
             "record_id": str(r.record_id),
             "before": json_safe(r.before),
             "after": json_safe(r.after),
+            "child_id": r.child_id,
         }
         for r in records
     ]
@@ -186,8 +249,14 @@ def list_audit(
     table: str | None = None,
     record_id: str | None = None,
     username: str | None = None,
+    child_id: int | None = None,
+    action: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    offset: int = 0,
 ) -> list[AuditEntry]:
-    """Audit entries, newest first."""
+    """Audit entries, newest first. ``start`` and ``end`` bound the time (end excluded);
+    ``table`` is the kind of record, ``action`` what was done (create, update, import...)."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if table:
         query = query.where(AuditEntry.table_name == table)
@@ -195,6 +264,149 @@ def list_audit(
         query = query.where(AuditEntry.record_id == str(record_id))
     if username:
         query = query.where(AuditEntry.username == username)
+    if child_id is not None:
+        query = query.where(AuditEntry.child_id == child_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if start is not None:
+        query = query.where(AuditEntry.at >= start)
+    if end is not None:
+        query = query.where(AuditEntry.at < end)
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def audit_usernames(session: Session) -> list[str]:
+    """Everyone who appears in the trail, for a filter's choices."""
+    query = select(AuditEntry.username).distinct().order_by(AuditEntry.username)
+    return list(session.scalars(query))
+
+
+def audit_kinds(session: Session) -> list[str]:
+    """Every kind of record (table) in the trail."""
+    return list(
+        session.scalars(select(AuditEntry.table_name).distinct().order_by(AuditEntry.table_name))
+    )
+
+
+# --- keeping the trail through a restore ----------------------------------------------------
+
+_TRAIL = ("at", "username", "action", "table_name", "record_id", "before", "after", "child_id")
+_SAME_ENTRY = ("id", "at", "username", "action", "table_name", "record_id")
+_HELD = "reviewdesk_replaced_trail"
+
+
+def _quoted(names: Iterable[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in names)
+
+
+def hold_trail(connection: Connection) -> None:
+    """Copy the trail aside (a temporary table, in the same transaction) before a restore
+    replaces every table."""
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_HELD}")
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_HELD} AS SELECT * FROM audit_log")
+
+
+def append_held_trail(connection: Connection) -> int:
+    """After the restore: append the replaced database's entries the backup lacks, in their
+    order, so the trail is never lost; returns how many. An entry is the same one when its
+    id, time, user, verb and record match."""
+    same = " AND ".join(f'a."{c}" = o."{c}"' for c in _SAME_ENTRY)
+    result = connection.exec_driver_sql(
+        f"INSERT INTO audit_log ({_quoted(_TRAIL)}) "
+        f"SELECT {_quoted(_TRAIL, 'o.')} FROM {_HELD} o "
+        f"WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE {same}) ORDER BY o.id"
+    )
+    connection.exec_driver_sql(f"DROP TABLE {_HELD}")
+    return max(result.rowcount or 0, 0)
+
+
+def append_trail(connection: Connection, entries: Iterable[Any]) -> int:
+    """Append ``entries`` (rows of another database's audit_log, oldest first) that this
+    trail lacks; returns how many. Streams in batches, so a long trail costs little memory."""
+    table = AuditEntry.__table__
+    appended = 0
+    batch: list[Any] = []
+
+    def flush() -> None:
+        nonlocal appended
+        ids = [row.id for row in batch]
+        present = {
+            tuple(r)
+            for r in connection.execute(
+                select(*(table.c[c] for c in _SAME_ENTRY)).where(table.c.id.in_(ids))
+            )
+        }
+        new = [
+            {c: getattr(row, c) for c in _TRAIL}
+            for row in batch
+            if tuple(getattr(row, c) for c in _SAME_ENTRY) not in present
+        ]
+        if new:
+            connection.execute(insert(table), new)
+        appended += len(new)
+        batch.clear()
+
+    for row in entries:
+        batch.append(row)
+        if len(batch) >= 5000:
+            flush()
+    if batch:
+        flush()
+    return appended
+
+
+def trail_of(connection: Connection) -> Iterator[Any]:
+    """Every entry of a database's trail, oldest first (for `append_trail`)."""
+    table = AuditEntry.__table__
+    yield from connection.execute(select(table).order_by(table.c.id))
+
+
+# --- in words -------------------------------------------------------------------------------
+
+#: What each verb of the trail means, for a person.
+ACTION_WORDS = {
+    "create": "added",
+    "update": "changed",
+    "delete": "removed",
+    "import": "imported",
+    "restore": "restored",
+    "export": "data left reviewdesk",
+    "backup": "backed up",
+}
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def value_text(value: Any) -> str:
+    """A stored value as a person reads it: dates dd/mm/yyyy, nothing as "(none)"."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        match = _ISO_DATE.match(value)
+        return f"{match[3]}/{match[2]}/{match[1]}" if match else value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def summarise(entry: Any, limit: int = 400) -> str:
+    """An entry's values in one line: what changed from what to what, or what was added,
+    removed or done (``entry`` is an `AuditEntry` or anything with before and after)."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    if entry.action == "update":
+        parts = [
+            f"{key}: {value_text(before.get(key))} → {value_text(after.get(key))}"
+            for key in sorted(after)
+        ]
+    else:
+        shown = after or before
+        parts = [f"{key}: {value_text(value)}" for key, value in shown.items() if value is not None]
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -76,12 +76,6 @@ def copy_database(source: Path, destination: Path) -> None:
     make_private(destination)
 
 
-def snapshot(source: Path, destination: Path) -> None:
-    """A new file ``destination`` holding a copy of ``source``: written whole or not at all."""
-    with atomic_path(destination) as temp:
-        copy_database(source, temp)
-
-
 def timestamped_name(
     path: Path, label: str, now: dt.datetime | None = None, suffix: str = ".bak"
 ) -> Path:

@@ -11,7 +11,6 @@ one transaction. Sessions come from `Database.session()`, one per operation.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -26,9 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from reviewdesk import safefiles
-from reviewdesk.errors import InvalidInput
+from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.identity import database_user, system_account
 from reviewdesk.paths import data_folder
-from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, tracking
+from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, tracking, users
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
 
@@ -108,7 +108,11 @@ def make_engine(url: str) -> Engine:
 
 @dataclass
 class Database:
-    """An open database: its engine, and sessions that act as one named user."""
+    """An open database: its engine, and sessions that act as one named user.
+
+    ``username`` is the identity the system vouches for (`open_database` sets it): the
+    operating-system account on SQLite, the PostgreSQL login on a server.
+    """
 
     engine: Engine
     url: str
@@ -266,6 +270,23 @@ def _cannot_connect(url: str, exc: DBAPIError) -> InvalidInput:
     return InvalidInput(f"{display_url(url)}: cannot open the database ({reason}).")
 
 
+def _identity(engine: Engine, username: str | None) -> str:
+    """Who this process is: the PostgreSQL login, else the operating-system account.
+
+    ``username`` is for tests only (see `open_database`): honoured on SQLite; on PostgreSQL
+    it must be the login itself, since the server decides who a connection is.
+    """
+    with engine.connect() as conn:
+        login = database_user(conn)
+    if login is not None:
+        if username is not None and username != login:
+            raise ReviewdeskError(
+                f"On PostgreSQL you are the login {login!r}; you cannot act as {username!r}."
+            )
+        return login
+    return username if username is not None else system_account()
+
+
 def open_database(
     target: str | os.PathLike[str] | None = None,
     *,
@@ -281,6 +302,13 @@ def open_database(
     empty database is refused rather than made. Anything that is not a reviewdesk database
     is refused as `InvalidInput`, unchanged. ``extra_migrations`` adds folders of migration
     scripts (used by tests).
+
+    Who the database is opened as comes from the system (`reviewdesk.identity`): the
+    PostgreSQL login, else the operating-system account of the process's real user id.
+    ``username`` exists **for tests only**: it opens a SQLite database as a named user (on
+    PostgreSQL it must equal the login). No command-line option or environment variable
+    reaches it. A database with no users yet gets its owner as its first administrator
+    (`reviewdesk.storage.users.ensure_owner`): whoever created it.
     """
     url = resolve_url(target)
     warnings: list[str] = []
@@ -300,6 +328,8 @@ def open_database(
         if revision is None and not has_tables and not create:
             raise _nothing_there(url, found)
         prepared = prepare_schema(engine, url, extra_migrations)
+        identity = _identity(engine, username)
+        users.ensure_owner(engine, identity if revision is None else None, path)
     except Exception:
         engine.dispose()
         raise
@@ -308,7 +338,7 @@ def open_database(
     return Database(
         engine=engine,
         url=url,
-        username=username or getpass.getuser(),
+        username=identity,
         warnings=warnings,
         upgrade_backup=prepared.backup,
         created=revision is None,

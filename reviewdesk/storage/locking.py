@@ -28,6 +28,12 @@ RECORD_NOUNS: dict[str, str] = {
     "venue": "venue",
     "room": "room",
     "app_user": "user",
+    "setting": "setting",
+    "rule_override": "council rule",
+    "closure_day": "closure day",
+    "late_reason": "late reason",
+    "report": "report",
+    "invitee": "invitee",
 }
 
 

@@ -272,7 +272,7 @@ class CpPlan(Base, Tracked):
 # --- meetings -------------------------------------------------------------------------------
 
 
-class LateReason(Base):
+class LateReason(Base, Tracked):
     """Why a meeting was out of timescale; starts with the reasons in the council papers."""
 
     __tablename__ = "late_reason"
@@ -353,7 +353,7 @@ class MeetingPart(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="parts")
 
 
-class Invitee(Base):
+class Invitee(Base, Tracked):
     __tablename__ = "invitee"
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -367,7 +367,7 @@ class Invitee(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="invitees")
 
 
-class Report(Base):
+class Report(Base, Tracked):
     """A report due for a meeting. Its deadline comes from the rule named by ``rule_id``."""
 
     __tablename__ = "report"
@@ -386,7 +386,7 @@ class Report(Base):
 # --- settings, users, audit -----------------------------------------------------------------
 
 
-class ClosureDay(Base):
+class ClosureDay(Base, Tracked):
     """A day the council is closed (e.g. between Christmas and New Year): not a working day."""
 
     __tablename__ = "closure_day"
@@ -394,12 +394,23 @@ class ClosureDay(Base):
     description: Mapped[str] = mapped_column(String(200), default="Local closure day")
 
 
-class Setting(Base):
-    """Key-value settings: region, caseload limits, targets, council name, rule overrides."""
+class Setting(Base, Tracked):
+    """Key-value settings: region, caseload limits, targets, council name."""
 
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class RuleOverride(Base, Tracked):
+    """One council rule override: a rule table as in a rules file, on a row of its own so
+    that two people changing different rules never overwrite each other. Laid over the
+    shipped rules in ``id`` order."""
+
+    __tablename__ = "rule_override"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(80), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class User(Base, Tracked):
@@ -419,12 +430,16 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_at", "at"),
         Index("ix_audit_record", "table_name", "record_id"),
+        Index("ix_audit_child", "child_id", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     username: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(10))  # create, update, delete
+    #: create, update, delete; or a whole action: import, restore, export, demo...
+    action: Mapped[str] = mapped_column(String(30))
     table_name: Mapped[str] = mapped_column(String(50))
     record_id: Mapped[str] = mapped_column(String(50))
+    #: The child the record belongs to, if any (no foreign key: the trail outlives the child).
+    child_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,8 +25,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import Date, DateTime, Time
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.storage import migrate
-from reviewdesk.storage.models import Base
+from reviewdesk.storage import audit, migrate
+from reviewdesk.storage.models import AuditEntry, Base, Child, User
 
 FORMAT = "reviewdesk-dump"
 FORMAT_VERSION = 1
@@ -204,6 +207,48 @@ def source_kind(path: Path) -> str:
     raise InvalidInput(f"{path} is not a reviewdesk database or dump.")
 
 
+def check_source(path: str | os.PathLike[str], database: Path | None) -> Path:
+    """The absolute path of a file to restore, or `InvalidInput`: it must be a file, and not
+    the SQLite database ``database`` itself (under any name or link)."""
+    source = Path(path).expanduser().absolute()
+    if source.is_dir():
+        raise InvalidInput(f"{source} is a folder, not a backup file.")
+    if not source.is_file():
+        raise InvalidInput(f"{source}: no such file.")
+    if database is not None and _same_file(source, database):
+        raise InvalidInput(f"{source} is the database itself; give a backup to restore.")
+    return source
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file to restore, checked whole: a SQLite copy of its data at the current schema."""
+
+    source: Path
+    engine: Engine
+    revision: str  # the schema the file was at
+
+
+@contextmanager
+def staged(source: Path) -> Iterator[Staged]:
+    """Check the whole of ``source`` (a reviewdesk SQLite file or dump) on a private copy in
+    a temporary folder, upgraded to the current schema; the copy is gone when the block ends.
+    A file that will not restore is refused here, before anything else is touched."""
+    with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
+        engine, revision = staged_rows(source, Path(tmp), migrate.head_revision())
+        try:
+            yield Staged(source, engine, revision)
+        finally:
+            engine.dispose()
+
+
 def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
     """An engine on a copy of ``path`` upgraded to ``head`` (so old backups restore), and
     the revision ``path`` was at. Everything about ``path`` is checked here, in ``workdir``:
@@ -216,16 +261,26 @@ def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
         _check_known(path, revision)
         backup.copy_database(path, stage)
         engine = create_engine(f"sqlite:///{stage}")
-        migrate.upgrade(engine, head)
+        with _refusing_misfits(path, engine):
+            migrate.upgrade(engine, head)
         return engine, revision
     revision = read_header(path).get("revision")
     _check_known(path, revision)
     engine = create_engine(f"sqlite:///{stage}")
-    try:
+    with _refusing_misfits(path, engine):
         migrate.upgrade(engine, revision)
         with engine.begin() as conn:
             replace_all(conn, rows_of_dump(path))
         migrate.upgrade(engine, head)
+    return engine, revision
+
+
+@contextmanager
+def _refusing_misfits(path: Path, engine: Engine) -> Iterator[None]:
+    """Staging ``path`` into ``engine``: the database's refusal (rows that do not fit
+    together) becomes `InvalidInput` naming the file; on any failure the engine is let go."""
+    try:
+        yield
     except DBAPIError as exc:
         engine.dispose()
         lines = str(exc.orig or exc).splitlines()
@@ -235,7 +290,6 @@ def staged_rows(path: Path, workdir: Path, head: str) -> tuple[Engine, str]:
     except BaseException:
         engine.dispose()
         raise
-    return engine, revision
 
 
 def _check_known(path: Path, revision: str | None) -> None:
@@ -246,22 +300,36 @@ def _check_known(path: Path, revision: str | None) -> None:
         )
 
 
-def replace_from(stage: Engine, target: Engine) -> int:
+def replace_from(
+    stage: Engine,
+    target: Engine,
+    *,
+    audit_entry: Callable[[int, int], dict[str, Any]] | None = None,
+) -> tuple[int, int]:
     """Replace everything in ``target`` with the rows of ``stage`` (both at the current
-    schema) in one transaction; returns the rows copied."""
-    with stage.connect() as src, target.begin() as dst:
-        return replace_all(dst, rows_of(src))
+    schema) in one transaction, keeping the replaced database's audit trail: its entries
+    the stage lacks are appended. ``audit_entry(rows, appended)`` gives the restore's own
+    audit entry, written in the same transaction.
 
-
-def restore_into(target: Engine, path: Path) -> tuple[int, str]:
-    """Replace everything in ``target`` (at the current schema) with the data in ``path``.
-
-    Returns (rows copied, the schema revision ``path`` was at).
+    Returns (rows copied, trail entries appended).
     """
-    with tempfile.TemporaryDirectory(prefix="reviewdesk-restore-") as tmp:
-        stage, revision = staged_rows(path, Path(tmp), migrate.head_revision())
-        try:
-            n = replace_from(stage, target)
-        finally:
-            stage.dispose()
-    return n, revision
+    with stage.connect() as src, target.begin() as dst:
+        audit.hold_trail(dst)
+        n = replace_all(dst, rows_of(src))
+        appended = audit.append_held_trail(dst)
+        if audit_entry is not None:
+            audit.insert_entries(dst, [audit_entry(n, appended)])
+    return n, appended
+
+
+def untouched(engine: Engine) -> bool:
+    """Whether nobody has changed a database since it was made: no children, and no audit
+    entry but its owner's (every change is audited). Such a database holds nothing a backup
+    taken before replacing it would keep."""
+    with engine.connect() as conn:
+        if conn.execute(select(Child.id).limit(1)).first() is not None:
+            return False
+        changes = select(AuditEntry.id).where(
+            (AuditEntry.table_name != User.__tablename__) | (AuditEntry.action != "create")
+        )
+        return conn.execute(changes.limit(1)).first() is None

@@ -1,96 +1,111 @@
-"""Users, their roles and what each role may do; the UI asks `can` before offering an action.
+"""The user list as stored: who is on it, with which role, and who owns a new database.
 
-Administrators may do everything; IROs read everything and record outcomes of meetings;
-team managers read only. A database with no users yet belongs to whoever runs it (an
-administrator); once users exist, someone not on the list may only read.
+What each role may do, and every change to the list, belong to `reviewdesk.actions`. This
+module only reads the list, and gives a database with no users its first administrator:
+the account that created it (`ensure_owner`).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import os
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import Role
-from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.identity import system_account
 from reviewdesk.storage.models import User
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    RECORD_OUTCOME = "record_outcome"  # held date, participation, decisions, late reason
-    BOOK_MEETING = "book_meeting"
-    EDIT_CASE = "edit_case"  # children, periods, episodes, enquiries, plans
-    IMPORT = "import"
-    MANAGE_STAFF = "manage_staff"
-    MANAGE_SETTINGS = "manage_settings"
-    MANAGE_USERS = "manage_users"
-    BACKUP_RESTORE = "backup_restore"
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
 
 
-ACTION_WORDS: dict[Action, str] = {
-    Action.VIEW: "view records",
-    Action.RECORD_OUTCOME: "record the outcome of a meeting",
-    Action.BOOK_MEETING: "book meetings",
-    Action.EDIT_CASE: "change case records",
-    Action.IMPORT: "import data",
-    Action.MANAGE_STAFF: "change staff, rooms and venues",
-    Action.MANAGE_SETTINGS: "change settings",
-    Action.MANAGE_USERS: "manage users",
-    Action.BACKUP_RESTORE: "back up or restore the database",
-}
-
-PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.ADMINISTRATOR: frozenset(Action),
-    Role.IRO: frozenset({Action.VIEW, Action.RECORD_OUTCOME}),
-    Role.TEAM_MANAGER: frozenset({Action.VIEW}),
-}
-
-ROLE_WORDS: dict[Role, str] = {
-    Role.ADMINISTRATOR: "administrator",
-    Role.IRO: "IRO",
-    Role.TEAM_MANAGER: "team manager (read only)",
-}
-
-
-def can(role: Role | str, action: Action | str) -> bool:
-    """May someone with ``role`` do ``action``?"""
+def role_of(session: Session, username: str) -> Role | None:
+    """The role of an active user on the list; None for anyone else (they may only read)."""
+    user = find_user(session, username)
+    if user is None or not user.active:
+        return None
     try:
-        return Action(action) in PERMISSIONS[Role(role)]
-    except ValueError:
-        return False
-
-
-def require(role: Role | str, action: Action | str) -> None:
-    """Raise `ReviewdeskError` when ``role`` may not do ``action``."""
-    if not can(role, action):
-        try:
-            words = ROLE_WORDS[Role(role)]
-        except ValueError:
-            words = str(role)
-        raise ReviewdeskError(
-            f"As {words} you cannot {ACTION_WORDS.get(Action(action), str(action))}. "
-            "Ask an administrator."
-        )
-
-
-def role_of(session: Session, username: str) -> Role:
-    """The role of ``username``: administrator while no users exist; read only if unknown."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is not None and user.active:
         return Role(user.role)
-    if session.scalar(select(func.count()).select_from(User)) == 0:
-        return Role.ADMINISTRATOR
-    return Role.TEAM_MANAGER
+    except ValueError:
+        return None
 
 
-def add_user(session: Session, username: str, role: Role | str, display_name: str = "") -> User:
-    username = username.strip()
-    if not username:
-        raise InvalidInput("User name is empty.")
-    if session.scalar(select(User).where(User.username == username)) is not None:
-        raise InvalidInput(f"User name {username!r} is already taken.")
-    user = User(username=username, role=str(role), display_name=display_name)
-    session.add(user)
-    return user
+def all_users(session: Session) -> list[User]:
+    """Everyone on the user list, active first, by name."""
+    return list(session.scalars(select(User).order_by(User.active.desc(), User.username)))
+
+
+def active_administrators(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.username).where(
+                User.role == Role.ADMINISTRATOR.value, User.active.is_(True)
+            )
+        )
+    )
+
+
+def user_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def database_owner(engine: Engine, path: Path | None) -> str:
+    """The account that created an existing database, as the system records it: the owner
+    of the SQLite file (POSIX), or of the tables on PostgreSQL; else this process's account.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            owner = conn.execute(
+                text(
+                    "SELECT tableowner FROM pg_tables "
+                    "WHERE schemaname = current_schema() AND tablename = 'app_user'"
+                )
+            ).scalar()
+        if owner:
+            return str(owner)
+    if path is not None and os.name == "posix":
+        import pwd
+
+        try:
+            return pwd.getpwuid(path.stat().st_uid).pw_name
+        except (KeyError, OSError):
+            pass
+    return system_account()
+
+
+def ensure_owner(engine: Engine, creator: str | None, path: Path | None) -> None:
+    """A database with no users belongs to the account that created it: make that account
+    its first administrator (audited like every change). ``creator`` is who just created
+    the database; for an older database without users, `database_owner` says who made it.
+    """
+    with Session(engine) as session:
+        if user_count(session):
+            return
+    owner = creator or database_owner(engine, path)
+    from reviewdesk.storage.tracking import ReviewdeskSession
+
+    with ReviewdeskSession(engine) as session:
+        session.info["username"] = owner
+        try:
+            if engine.dialect.name == "postgresql":  # two first openings: one owner
+                session.execute(text("LOCK TABLE app_user IN EXCLUSIVE MODE"))
+            if user_count(session) == 0:
+                session.add(User(username=owner, display_name="", role=Role.ADMINISTRATOR.value))
+            session.commit()
+        except (IntegrityError, OperationalError):  # another first opening got there first
+            session.rollback()
+
+
+__all__ = [
+    "active_administrators",
+    "all_users",
+    "database_owner",
+    "ensure_owner",
+    "find_user",
+    "role_of",
+    "user_count",
+]

@@ -2,17 +2,19 @@
 
 One rule per function. Each takes the session and a new or changed record and returns a
 message naming the record, the field, the value and why it is refused, or None. Every ORM
-write goes through them (UI, importers, demo), and a refusal rolls the whole save back.
+write goes through them, and a refusal rolls the whole save back. Records written in bulk
+(imports) are checked by the same rules after they are written, in the same transaction
+(`validate_stored`), so a refusal there rolls the import back too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect, select
 from sqlalchemy.orm import Session
 
 from reviewdesk import codes
@@ -271,6 +273,14 @@ def participation_known(session: Session, m: Meeting) -> str | None:
     return None
 
 
+def _age(born: dt.date, on: dt.date) -> int:
+    """Whole years from ``born`` to ``on``, as `relativedelta` counts them (its way with a
+    29 February birthday kept), without its cost: imports check thousands of reviews."""
+    if (born.month == 2 and born.day == 29) or on < born:
+        return relativedelta(on, born).years
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def participation_matches_age(session: Session, m: Meeting) -> str | None:
     """PN0 means 'under 4 at the review' (903 REVIEW_CODE), and only then."""
     if m.participation not in codes.PARTICIPATION:
@@ -279,7 +289,7 @@ def participation_matches_age(session: Session, m: Meeting) -> str | None:
     _, when = _meeting_date(m)
     if child is None or child.dob is None or when is None:
         return None
-    age = relativedelta(when, child.dob).years
+    age = _age(child.dob, when)
     if m.participation == "PN0" and age >= 4:
         return (
             f"{_meeting_label(session, m)}: participation 'PN0' is only for a child under 4, "
@@ -423,10 +433,11 @@ RULES: dict[type, tuple[Rule, ...]] = {
 }
 
 
-def problems_with(session: Session, obj: Any) -> list[str]:
-    """Every rule ``obj`` breaks (empty when it is fine)."""
+def problems_with(session: Session, obj: Any, model: type | None = None) -> list[str]:
+    """Every rule ``obj`` breaks (empty when it is fine). ``model`` is the record's class
+    when ``obj`` is a stand-in for one (see `validate_stored`)."""
     found = []
-    for rule in RULES.get(type(obj), ()):
+    for rule in RULES.get(model or type(obj), ()):
         message = rule(session, obj)
         if message:
             found.append(message)
@@ -440,5 +451,125 @@ def validate_flush(session: Session, objects: Iterable[Any]) -> None:
         for obj in objects:
             if type(obj) in RULES and not inspect(obj).deleted:
                 problems.extend(problems_with(session, obj))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+# --- records written in bulk ------------------------------------------------------------------
+
+
+class _Stored:
+    """A stored row standing in for its model object: its columns as attributes, and the
+    relationships the rules follow (child, period, plan, enquiry, and the lists)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__ = values
+
+
+_CASE_MODELS: dict[str, type] = {
+    "child": Child,
+    "period_of_care": PeriodOfCare,
+    "episode": Episode,
+    "cp_enquiry": CpEnquiry,
+    "cp_plan": CpPlan,
+    "meeting": Meeting,
+}
+_CHUNK = 5000
+
+
+def _table(model: type) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+def _select_in(
+    session: Session, table: Table, column: str, keys: list[int]
+) -> dict[int, _Stored]:
+    """The rows whose ``column`` is one of ``keys``, as stand-ins by id."""
+    found: dict[int, _Stored] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        result = session.execute(select(table).where(table.c[column].in_(chunk)))
+        names = list(result.keys())
+        for row in result:
+            values = dict(zip(names, row, strict=True))
+            found[values["id"]] = _Stored(values)
+    return found
+
+
+def _children_of(session: Session, changed: Mapping[str, Collection[int]]) -> set[int]:
+    children = set(changed.get("child", ()))
+    for name in ("period_of_care", "cp_enquiry", "cp_plan", "meeting"):
+        ids = list(changed.get(name, ()))
+        if ids:
+            table = _table(_CASE_MODELS[name])
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                children.update(
+                    session.scalars(select(table.c.child_id).where(table.c.id.in_(chunk)))
+                )
+    episode_ids = list(changed.get("episode", ()))
+    if episode_ids:
+        episode, period = _table(Episode), _table(PeriodOfCare)
+        for start in range(0, len(episode_ids), _CHUNK):
+            chunk = episode_ids[start : start + _CHUNK]
+            children.update(
+                session.scalars(
+                    select(period.c.child_id)
+                    .join(episode, episode.c.period_id == period.c.id)
+                    .where(episode.c.id.in_(chunk))
+                )
+            )
+    return children
+
+
+def validate_stored(
+    session: Session,
+    changed: Mapping[str, Collection[int]],
+    children: Collection[int] | None = None,
+) -> None:
+    """Check records already written in this transaction (by table name: ids), with the
+    same rules as every other save, against the whole stored history of their children
+    (``children``, their ids, when the caller knows them). Raise `ValidationFailed` listing
+    every broken rule; the caller's transaction then rolls the whole write back."""
+    wanted = {name: set(ids) for name, ids in changed.items() if name in _CASE_MODELS and ids}
+    if not wanted:
+        return
+    child_ids = sorted(children if children is not None else _children_of(session, wanted))
+    children = _select_in(session, _table(Child), "id", child_ids)
+    for child in children.values():
+        child.periods, child.plans, child.enquiries, child.meetings = [], [], [], []
+    loaded: dict[str, dict[int, _Stored]] = {"child": children}
+    for name, attr in (
+        ("period_of_care", "periods"),
+        ("cp_enquiry", "enquiries"),
+        ("cp_plan", "plans"),
+        ("meeting", "meetings"),
+    ):
+        loaded[name] = _select_in(session, _table(_CASE_MODELS[name]), "child_id", child_ids)
+        for obj in loaded[name].values():
+            obj.child = children.get(obj.child_id)
+            getattr(obj.child, attr).append(obj)
+    periods = loaded["period_of_care"]
+    for period in periods.values():
+        period.episodes = []
+    loaded["episode"] = _select_in(session, _table(Episode), "period_id", sorted(periods))
+    for episode in loaded["episode"].values():
+        episode.period = periods.get(episode.period_id)
+        episode.period.episodes.append(episode)
+    for plan in loaded["cp_plan"].values():
+        plan.enquiry = loaded["cp_enquiry"].get(plan.enquiry_id)
+    for meeting in loaded["meeting"].values():
+        meeting.period = periods.get(meeting.period_id)
+        meeting.plan = loaded["cp_plan"].get(meeting.plan_id)
+        meeting.enquiry = loaded["cp_enquiry"].get(meeting.enquiry_id)
+
+    problems: list[str] = []
+    with session.no_autoflush:
+        for name, ids in wanted.items():
+            model = _CASE_MODELS[name]
+            for record_id in sorted(ids):
+                obj = loaded[name].get(record_id)
+                if obj is not None:
+                    problems.extend(problems_with(session, obj, model))
     if problems:
         raise ValidationFailed(problems)

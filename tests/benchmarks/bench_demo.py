@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from reviewdesk.demo import generate_demo
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Child
+from tests.actions.shortcuts import generate_demo
 from tests.benchmarks.common import report
 
 AS_OF = dt.date(2025, 12, 10)

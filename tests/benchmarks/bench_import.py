@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reviewdesk.importers import import_903, import_cin
 from reviewdesk.storage.db import open_database
+from tests.actions.shortcuts import import_903, import_cin
 from tests.benchmarks.common import best_of, report
 from tests.importers.generate import write_903, write_cin
 

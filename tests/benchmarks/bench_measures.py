@@ -39,12 +39,13 @@ from reviewdesk.casework import (
     _PLAN_COLUMNS,
 )
 from reviewdesk.dates import add_months
-from reviewdesk.demo import DEFAULT_CHILDREN, generate_demo
+from reviewdesk.demo import DEFAULT_CHILDREN
 from reviewdesk.export import schedule_rows, write_schedule
 from reviewdesk.flags import compute_flags
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import LateReason, Meeting, Report, Staff
+from tests.actions.shortcuts import generate_demo
 from tests.benchmarks.bench_flags import AS_OF, cached_register, read_rows
 from tests.benchmarks.common import best_of, cached_file, report
 

@@ -122,7 +122,7 @@ def build(path: Path, n: int) -> None:
 def demo_start(app, tmp: Path, as_of: dt.date) -> None:
     """Start to a usable window on the demo authority (when ``reviewdesk.demo`` is installed)."""
     try:
-        from reviewdesk.demo import generate_demo
+        from tests.actions.shortcuts import generate_demo
     except ImportError:
         print(f"{'ui.start on the demo authority':<42}    skipped: reviewdesk.demo not installed")
         return

@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from reviewdesk.demo import generate_demo
 from reviewdesk.storage.db import open_database
+from tests.actions.shortcuts import generate_demo
 from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 from tests.flags.conftest import Register
 

@@ -9,10 +9,11 @@ import inspect
 import pytest
 
 from reviewdesk import casedues, casework
+from reviewdesk.actions import Outcome
 from reviewdesk.casedues import child_dues, children_dues, next_due_if_held
 from reviewdesk.casework import load_case_data, load_children_data, with_held
-from reviewdesk.meetings import Outcome, cancel_meeting, record_outcome
 from reviewdesk.settings import working_context
+from tests.actions.shortcuts import cancel, record
 
 D = dt.date
 
@@ -39,13 +40,11 @@ def test_review_held_in_parts_and_a_cancelled_one_answer_the_same_in_both_paths(
     first = reg.meeting(child, booked=D(2024, 4, 22))
     booked = reg.meeting(child, booked=D(2024, 7, 18))
     late = reg.late_reason()
-    with db.session() as s:
-        cancel_meeting(s, cancelled, "Chair unwell")
-    with db.session() as s:
-        parts = Outcome(
-            parts=[D(2024, 4, 26), D(2024, 4, 22)], participation="PN1", late_reason_id=late
-        )
-        record_outcome(s, first, parts, late=True, as_of=D(2024, 5, 1))
+    cancel(db, cancelled, "Chair unwell")
+    parts = Outcome(
+        parts=[D(2024, 4, 26), D(2024, 4, 22)], participation="PN1", late_reason_id=late
+    )
+    record(db, first, parts, late=True, as_of=D(2024, 5, 1))
 
     lines, status = _both_paths(db, child, D(2024, 5, 1))
 
@@ -84,8 +83,7 @@ def test_cp_meetings_with_and_without_links_answer_the_same_in_both_paths(db, re
     again = reg.meeting(child, "icpc_reconvened", held=D(2024, 4, 30), enquiry_id=enquiry)
     gone = reg.meeting(child, "rcpc_first", booked=D(2024, 7, 1), plan_id=plan)
     review = reg.meeting(child, "rcpc_first", held=D(2024, 7, 15))
-    with db.session() as s:
-        cancel_meeting(s, gone, "Family moved")
+    cancel(db, gone, "Family moved")
 
     lines, status = _both_paths(db, child, D(2024, 8, 1))
 

@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from reviewdesk.cli.main import main
-from reviewdesk.demo import generate_demo
+from reviewdesk.identity import system_account
 from reviewdesk.storage.db import open_database
+from tests.actions.shortcuts import generate_demo
 
 AS_OF = "2025-01-06"
 HUGE = "1" + "0" * 30
@@ -158,7 +159,8 @@ source = "Test council's own standard"
 class Case:
     """One bad input. ``argv`` and ``needle`` are templates: ``{name}`` is the path of that
     input (``{good}``, ``{root}``, ``{folder}``, ...; see `make_files`), ``{HUGE}`` a 31-digit
-    number. ``absent`` must not exist afterwards; ``unchanged`` keep their bytes and mode."""
+    number, ``{me}`` the account running the tests (the good database's administrator).
+    ``absent`` must not exist afterwards; ``unchanged`` keep their bytes and mode."""
 
     name: str
     argv: str
@@ -170,7 +172,14 @@ class Case:
 
 
 def _fill(template: str, f: Files) -> str:
-    names = {"root": f.root, "good": f.good, "data": f.data, "HUGE": HUGE, **f.extras}
+    names = {
+        "root": f.root,
+        "good": f.good,
+        "data": f.data,
+        "HUGE": HUGE,
+        "me": system_account(),  # the good database's owner, its only administrator
+        **f.extras,
+    }
     return template.format(**{k: str(v) for k, v in names.items()})
 
 
@@ -195,6 +204,10 @@ READERS = {
     "overrides-reset": "overrides reset lac.review.first",
     "overrides-load": "overrides load {good_toml}",
     "backup": "backup {root}/copy.sqlite --force",
+    "users-list": "users list",
+    "users-add": "users add jsmith --role iro",
+    "users-set-role": "users set-role {me} team-manager",
+    "users-deactivate": "users deactivate jsmith",
 }
 #: Commands that may create a database: they still refuse one that is not theirs.
 CREATORS = {
@@ -251,6 +264,7 @@ GOOD = "--db {good}"
 SCHEDULE = f"{GOOD} export schedule --as-of {AS_OF} --format csv -o"
 MEASURES = f"{GOOD} export measures --from 2024-01-01 --to 2024-03-31 --format"
 OVERRIDE = f"{GOOD} overrides set lac.review.first"
+USERS = f"{GOOD} users"
 IMPORT_903 = f"{GOOD} import 903 --header {{text}} --episodes {{text}} --reviews {{text}}"
 
 ARG_CASES = [
@@ -339,6 +353,10 @@ ARG_CASES = [
     Case("audit/limit-huge", f"{GOOD} audit --limit {{HUGE}}", HUGE),
     Case("audit/limit-zero", f"{GOOD} audit --limit 0", "--limit"),
     Case("audit/limit-words", f"{GOOD} audit --limit lots", "lots"),
+    Case("audit/child-huge", f"{GOOD} audit --child {{HUGE}}", HUGE),
+    Case("audit/child-words", f"{GOOD} audit --child Zoe", "Zoe"),
+    Case("audit/from-year-1", f"{GOOD} audit --from 0001-01-01", "0001-01-01"),
+    Case("audit/to-month-13", f"{GOOD} audit --to 2025-13-01", "2025-13-01"),
     Case("calendar/add-huge", "calendar add 2024-01-01 {HUGE}", HUGE),
     Case("calendar/add-beyond-the-calendar", "calendar add 2060-12-01 2000", "2000"),
     Case("calendar/holidays-huge", "calendar holidays {HUGE}", HUGE),
@@ -520,6 +538,26 @@ ARG_CASES = [
         absent=("{root}/zz",),
     ),
     Case("backup/parent-is-a-file", f"{GOOD} backup {{not_a_dir}}/b.sqlite", "{not_a_dir}"),
+    # the user list: names, roles and staff records that are not there or will not do
+    Case("users-add/staff-huge", f"{USERS} add jsmith --role iro --staff {{HUGE}}", HUGE),
+    Case("users-add/staff-words", f"{USERS} add jsmith --role iro --staff twelve", "twelve"),
+    Case("users-add/staff-zero", f"{USERS} add jsmith --role iro --staff 0", "--staff"),
+    Case("users-add/no-such-staff", f"{USERS} add jsmith --role iro --staff 99999999", "99999999"),
+    Case("users-add/no-such-role", f"{USERS} add jsmith --role wizard", "wizard"),
+    Case("users-add/blank-name", f"{USERS} add ' ' --role iro", "user name"),
+    Case("users-add/name-too-long", f"{USERS} add {'x' * 101} --role iro", "x" * 101),
+    Case("users-add/name-with-a-tab", f"{USERS} add 'j\tsmith' --role iro", "user name"),
+    Case(
+        "users-add/display-name-too-long",
+        f"{USERS} add jsmith --role iro --name {'y' * 201}",
+        "display name",
+    ),
+    Case("users-add/already-there", f"{USERS} add {{me}} --role iro", "{me}"),
+    Case("users-set-role/not-on-the-list", f"{USERS} set-role nobody iro", "nobody"),
+    Case("users-set-role/no-such-role", f"{USERS} set-role {{me}} wizard", "wizard"),
+    Case("users-set-role/last-administrator", f"{USERS} set-role {{me}} iro", "{me}"),
+    Case("users-deactivate/last-administrator", f"{USERS} deactivate {{me}}", "{me}"),
+    Case("users-reactivate/not-on-the-list", f"{USERS} reactivate nobody", "nobody"),
 ]
 
 CASES = _db_cases() + ARG_CASES

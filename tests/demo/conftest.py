@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from reviewdesk.demo import generate_demo
 from reviewdesk.storage.db import open_database
+from tests.actions.shortcuts import generate_demo
 
 AS_OF = dt.date(2025, 12, 10)  # bookings ahead run over the Christmas closure days
 SMALL = 60

@@ -58,8 +58,8 @@ def test_people_and_places(default_demo):
     assert roles["social_worker"] >= 30
     assert all(t.manager_id is not None for t in teams)
     assert 2 <= len(venues) <= 3 and any(r.virtual for r in rooms)
-    # The demo's administrator, and the person who made the demo (still an administrator).
-    assert users == {"administrator": 2, "iro": 11, "team_manager": 4}
+    # The person who made the demo is its one administrator (no shared "admin" account).
+    assert users == {"administrator": 1, "iro": 11, "team_manager": 4}
     assert runner_role == "administrator"
 
 

@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from reviewdesk.demo import generate_demo
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Meeting
+from tests.actions.shortcuts import generate_demo
 from tests.demo.engine_view import engine_view
 
 

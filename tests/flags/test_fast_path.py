@@ -14,9 +14,9 @@ import pytest
 
 from reviewdesk.casework import load_case_data
 from reviewdesk.codes import INITIAL_CONFERENCES
-from reviewdesk.demo import generate_demo
 from reviewdesk.flags import compute_flags, flags_from_data
 from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
+from tests.actions.shortcuts import generate_demo
 
 DEMO_AS_OF = dt.date(2025, 12, 10)
 D = dt.date

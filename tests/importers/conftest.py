@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from reviewdesk.storage.db import Database, open_database
+from tests.dbfixtures import open_as
 
 SERVER = os.environ.get("REVIEWDESK_TEST_PG")
 
@@ -37,7 +38,7 @@ def _postgres_database() -> Iterator[Database]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    database = open_database(url, username="tester")
+    database = open_as(url, "tester")
     try:
         yield database
     finally:

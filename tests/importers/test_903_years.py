@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from reviewdesk.engine import PeriodInput, lac_schedule
 from reviewdesk.errors import InvalidInput
-from reviewdesk.importers import import_903
 from reviewdesk.importers.years import CollectionYear, parse_year
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Child
+from tests.actions.shortcuts import import_903
 from tests.importers.conftest import write
 from tests.importers.test_import_cli import args_903, run
 

@@ -7,8 +7,8 @@ import zipfile
 
 from sqlalchemy import select
 
-from reviewdesk.importers import import_cin
 from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Meeting
+from tests.actions.shortcuts import import_cin
 from tests.importers.conftest import count, write
 from tests.importers.generate import CinChild, cin_xml, write_cin
 

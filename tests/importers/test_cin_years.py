@@ -12,9 +12,9 @@ import re
 
 from sqlalchemy import select
 
-from reviewdesk.importers import import_cin
 from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.models import Child
+from tests.actions.shortcuts import import_cin
 from tests.importers.conftest import write
 from tests.importers.generate import CinChild, cin_xml
 

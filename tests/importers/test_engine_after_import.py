@@ -13,9 +13,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from reviewdesk.engine import CpEpisodeInput, PeriodInput, cp_schedule, lac_schedule
-from reviewdesk.importers import import_903, import_cin
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Child
+from tests.actions.shortcuts import import_903, import_cin
 from tests.importers.conftest import write
 from tests.importers.generate import CinChild, cin_xml
 

@@ -54,6 +54,9 @@ def test_import_903_prints_a_summary_and_a_reimport_says_unchanged(capsys, tmp_p
 
 
 def test_dry_run_lists_children_and_writes_nothing(capsys, tmp_path, db) -> None:
+    from tests.dbfixtures import cli_identity, ensure_user
+
+    ensure_user(db, cli_identity(db.url), "administrator")  # the command line's user
     code, out, _ = run(capsys, *args_903(db.url, files(tmp_path)), "--dry-run")
     assert code == 0
     assert out.startswith("Dry run: nothing was written.")

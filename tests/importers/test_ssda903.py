@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
-from reviewdesk.importers import import_903
 from reviewdesk.storage.models import Child, Episode, Meeting, PeriodOfCare, Staff
+from tests.actions.shortcuts import import_903
 from tests.importers.conftest import count, write
 from tests.importers.generate import write_903
 
@@ -496,17 +496,29 @@ def test_a_refused_result_can_be_raised_as_one_invalid_input(db, tmp_path) -> No
     assert ok.raise_if_refused() is ok
 
 
-def test_the_audit_trail_has_one_import_entry_per_child_changed(db, tmp_path) -> None:
+def test_the_audit_trail_has_each_record_the_import_wrote(db, tmp_path) -> None:
     from reviewdesk.storage.audit import list_audit
 
     paths = files(tmp_path)
-    import_903(db, *paths, username="clerk1")
-    import_903(db, *paths, username="clerk1")  # unchanged: no new entries
+    import_903(db, *paths)
     with db.session() as s:
-        entries = list_audit(s, table="child")
-        assert [(e.action, e.username) for e in entries] == [("import", "clerk1")] * 2
-        assert {e.after["status"] for e in entries} == {"new"}
-        assert any("reviews 2 added" in e.after["changes"] for e in entries)
+        first = list_audit(s, limit=None)
+    import_903(db, *paths)  # unchanged: only the import's own entry, changing nothing
+    with db.session() as s:
+        entries = list_audit(s, limit=None)
+    assert len(entries) == len(first) + 1
+    summary = [e for e in entries if e.action == "import"]
+    assert [(e.table_name, e.record_id, e.username) for e in summary] == [
+        ("import", "903", "tester")
+    ] * 2
+    assert [e.after["children"] for e in summary] == [0, 2]  # newest first
+    entries = first
+    created = {e.table_name for e in entries if e.action == "create"} - {"app_user"}
+    assert created == {"child", "period_of_care", "episode", "meeting"}
+    records = [e for e in entries if e.action == "create" and e.table_name != "app_user"]
+    assert all(e.username == "tester" and e.child_id is not None for e in records)
+    reviews = [e for e in entries if e.action == "create" and e.table_name == "meeting"]
+    assert {e.after["status"] for e in reviews} == {"held"}
 
 
 def test_excel_unicode_text_and_an_xml_file_given_as_csv(db, tmp_path) -> None:

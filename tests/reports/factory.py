@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingStatus, MeetingType, StaffRole
-from reviewdesk.settings import set_setting
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -24,6 +23,7 @@ from reviewdesk.storage.models import (
     PeriodOfCare,
     Report,
     Room,
+    Setting,
     Staff,
     Team,
     Venue,
@@ -67,7 +67,7 @@ def populate(
 ) -> Demo:
     """Fill an empty database. ``children_per_iro`` may give each IRO's count."""
     demo = Demo()
-    set_setting(session, "council_name", COUNCIL)
+    session.merge(Setting(key="council_name", value=COUNCIL))
     team = Team(name="Safeguarding Team Gogledd")
     session.add(team)
     venue = Venue(name="County Hall", address="1 Stryd Fawr, Northshire NS1 1AA")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+from sqlalchemy import select
+
 from reviewdesk.cli.main import main
 from reviewdesk.settings import working_context
 from reviewdesk.storage.db import open_database
@@ -71,13 +73,16 @@ def test_bad_values_and_readers_are_refused(tmp_path, capsys) -> None:
     code, _, err = run(capsys, "--db", db, "overrides", "reset", "cp.icpc")
     assert code == 2 and "has not changed this rule" in err
 
-    database = open_database(db)
+    database = open_database(db)  # whoever runs the command line made it: an administrator
+    me = database.username
     with database.session() as s:
         s.add(User(username="someone-else", role="administrator"))
+        s.scalar(select(User).where(User.username == me)).role = "team_manager"
     database.dispose()
     code, _, err = run(
         capsys, "--db", db, "overrides", "set", "cp.icpc", "--amount", "10", "--source", "x"
     )
-    assert code == 1 and "cannot change settings" in err
+    assert code == 2
+    assert f"{me} (team manager, read only) cannot change the council's rules" in err
     code, out, _ = run(capsys, "--db", db, "overrides", "export", "-")
     assert code == 0 and "[meta]" in out and "[[rule]]" not in out

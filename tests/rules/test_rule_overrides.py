@@ -7,21 +7,20 @@ import tomllib
 
 import pytest
 
+from reviewdesk import actions
 from reviewdesk.codes import Role
 from reviewdesk.engine import apply_rule
-from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.errors import InvalidInput
 from reviewdesk.rule_overrides import (
     counted_text,
     describe_rule,
     override_history,
     override_table,
+    override_versions,
     overrides_from_toml,
     overrides_to_toml,
-    reset_rule,
     rule_entries,
     rule_table,
-    save_overrides,
-    set_rule,
     stored_overrides,
     value_text,
     with_override,
@@ -161,58 +160,83 @@ def test_loading_a_bad_file_names_the_file_rule_and_field() -> None:
         overrides_from_toml(text, "council.toml")
 
 
-def test_saving_is_audited_and_changes_the_rules_in_force(db) -> None:
+def _version(db, rule_id: str) -> int:
     with db.session() as s:
-        set_rule(s, "lac.review.first", amount=15, source=SOURCE, role=Role.ADMINISTRATOR)
+        return override_versions(s).get(rule_id, 0)
+
+
+def set_rule(db, rule_id: str, **changes):
+    """The rule action as the database's user, built on the rule's version now."""
+    return actions.set_rule(
+        db, actions.whoami(db), rule_id, expected_version=_version(db, rule_id), **changes
+    )
+
+
+def reset_rule(db, rule_id: str):
+    return actions.reset_rule(
+        db, actions.whoami(db), rule_id, expected_version=_version(db, rule_id)
+    )
+
+
+def test_saving_is_audited_and_changes_the_rules_in_force(db) -> None:
+    set_rule(db, "lac.review.first", amount=15, source=SOURCE)
     with db.session() as s:
         rules, _calendar = working_context(s)
         assert rules.get("lac.review.first").amount == 15
         history = override_history(s)
         assert set(history) == {"lac.review.first"}
         assert history["lac.review.first"].username == "Siân Evans"
-        entries = list_audit(s, table="setting", record_id="rule_overrides")
-        assert len(entries) == 1
-        entries_by_id = rule_entries(rules, history)
+        [entry] = list_audit(s, table="rule_override")
+        assert (entry.action, entry.username) == ("create", "Siân Evans")
+        assert entry.after["definition"]["amount"] == 15
+        assert entry.after["definition"]["source"] == SOURCE
+        entries_by_id = rule_entries(rules, history, versions=override_versions(s))
     entry = next(e for e in entries_by_id if e.rule.id == "lac.review.first")
     assert entry.overridden and entry.status == "Council override"
     assert entry.council_source == SOURCE and entry.shipped_source == FIRST.source
-    assert entry.change is not None
+    assert entry.change is not None and entry.version == 1
     other = next(e for e in entries_by_id if e.rule.id == "cp.icpc")
     assert not other.overridden and other.status == "Shipped" and other.council_source == ""
-    assert other.change is None
+    assert other.change is None and other.version == 0
 
-    with db.session() as s:
-        set_rule(s, "cp.icpc", amount=10, source="Local: quicker")
-        reset_rule(s, "lac.review.first")
+    set_rule(db, "cp.icpc", amount=10, source="Local: quicker")
+    reset_rule(db, "lac.review.first")
     with db.session() as s:
         assert [t["id"] for t in stored_overrides(s)] == ["cp.icpc"]
         rules, _calendar = working_context(s)
         assert rules.get("lac.review.first").amount == 20
         assert rules.get("lac.review.first").origin.endswith("england.toml")
         assert set(override_history(s)) == {"cp.icpc"}
+        [removed] = list_audit(s, table="rule_override", action="delete")
+        assert removed.before["definition"]["amount"] == 15 and removed.after is None
 
 
 def test_a_failed_change_saves_nothing(db) -> None:
-    with db.session() as s:
-        set_rule(s, "lac.review.first", amount=15, source=SOURCE)
-    with pytest.raises(InvalidInput), db.session() as s:
-        set_rule(s, "cp.icpc", amount=10, source="fine")
-        set_rule(s, "lac.review.second", amount=5000, source="bad")
+    set_rule(db, "lac.review.first", amount=15, source=SOURCE)
+    with pytest.raises(InvalidInput, match="lac.review.second"):
+        set_rule(db, "lac.review.second", amount=5000, source="bad")
     with db.session() as s:
         assert [t["id"] for t in stored_overrides(s)] == ["lac.review.first"]
     unknown = 'rule "lac.nonsense" is not a rule in force'
-    with pytest.raises(InvalidInput, match=unknown), db.session() as s:
-        set_rule(s, "lac.nonsense", amount=1, source="x")
-    with pytest.raises(InvalidInput, match="has not changed this rule"), db.session() as s:
-        reset_rule(s, "cp.icpc")
+    with pytest.raises(InvalidInput, match=unknown):
+        set_rule(db, "lac.nonsense", amount=1, source="x")
+    with pytest.raises(InvalidInput, match="has not changed this rule"):
+        reset_rule(db, "cp.icpc")
 
 
 @pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.IRO])
-def test_only_administrators_may_change_rules(db, role) -> None:
-    with pytest.raises(ReviewdeskError, match="cannot change settings"), db.session() as s:
-        set_rule(s, "lac.review.first", amount=15, source=SOURCE, role=role)
-    with pytest.raises(ReviewdeskError, match="cannot change settings"), db.session() as s:
-        save_overrides(s, [], role=role)
+def test_only_administrators_may_change_rules(db, role, tmp_path) -> None:
+    from reviewdesk.storage.db import open_database
+
+    actions.add_user(db, actions.whoami(db), "someone", role)
+    theirs = open_database(tmp_path / "rules.sqlite", username="someone")
+    try:
+        with pytest.raises(actions.Refused, match="cannot change the council's rules"):
+            set_rule(theirs, "lac.review.first", amount=15, source=SOURCE)
+        with pytest.raises(actions.Refused, match="cannot change the council's rules"):
+            actions.replace_rules(theirs, actions.whoami(theirs), [], expected_versions={})
+    finally:
+        theirs.dispose()
     with db.session() as s:
         assert stored_overrides(s) == []
 

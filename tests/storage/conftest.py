@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from reviewdesk.storage.models import Child, PeriodOfCare
-from tests.dbfixtures import db, db_target, open_db, pg_target  # noqa: F401
+from tests.dbfixtures import cli_admin, db, db_target, open_db, pg_target  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from reviewdesk.settings import set_setting
 from reviewdesk.storage.audit import (
     AuditRecord,
     list_audit,
@@ -14,6 +13,7 @@ from reviewdesk.storage.audit import (
     row_audit_suppressed,
 )
 from reviewdesk.storage.models import AuditEntry, Child, Meeting, PeriodOfCare
+from tests.actions.shortcuts import save_setting
 from tests.storage.cli_helpers import cli
 
 T1 = dt.datetime(2025, 3, 12, 9, 0, tzinfo=dt.UTC)
@@ -69,9 +69,8 @@ def test_cascaded_deletes_are_recorded_too(db, child_in_care):
     assert ("delete", "child", str(child_id)) in actions
 
 
-def test_untracked_tables_and_settings_are_audited(db):
-    with db.session() as s:
-        set_setting(s, "council_name", "Borsetshire County Council")
+def test_settings_are_audited(db):
+    save_setting(db, "council_name", "Borsetshire County Council")
     [entry] = _entries(db, table="setting")
     assert entry[0:3] == ("update", "setting", "council_name")
     assert entry[5] == {"value": "Demo Borough Council"}
@@ -79,6 +78,8 @@ def test_untracked_tables_and_settings_are_audited(db):
 
 
 def test_a_failed_save_leaves_no_audit_rows(db):
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditEntry))
     try:
         with db.session() as s:
             s.add(Child(local_id="OK", dob=dt.date(2020, 1, 1)))
@@ -87,7 +88,7 @@ def test_a_failed_save_leaves_no_audit_rows(db):
     except RuntimeError:
         pass
     with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == before
 
 
 def test_an_unchanged_save_records_nothing(db, child_in_care):
@@ -105,7 +106,7 @@ def test_bulk_writers_can_record_cheaply(db):
         s.flush()
         n = record_audit(s, [AuditRecord("demo", "child", "*", after={"children": 50, "seed": 7})])
     assert n == 1
-    [entry] = _entries(db)
+    [entry] = _entries(db, table="child")
     assert entry[:5] == ("demo", "child", "*", "tester", T1)
     assert entry[6] == {"children": 50, "seed": 7}
     with db.session() as s:  # auditing is back on for the next session
@@ -125,24 +126,31 @@ def test_list_is_newest_first_and_filters(db, child_in_care):
                 booked_date=dt.date(2024, 3, 28),
             )
         )
-    rows = _entries(db)
+    rows = [r for r in _entries(db) if r[1] != "app_user"]  # the database's first user
     assert [r[1] for r in rows] == ["meeting", "period_of_care", "child"]
     assert [r[1] for r in _entries(db, table="period_of_care")] == ["period_of_care"]
     assert len(_entries(db, limit=2)) == 2
 
 
-def test_audit_command_lists_newest_first(db, db_target, child_in_care, capsys):
+def test_audit_command_lists_newest_first(db, db_target, child_in_care, capsys, cli_admin):
     with db.session() as s:
         s.info["now"] = T2
         s.get(PeriodOfCare, child_in_care[1]).end_date = dt.date(2024, 6, 30)
-    assert cli(db_target, "audit", "--limit", "2") == 0
+    child, period = child_in_care
+    # Up to the end of 2025: the entries above, not the users added today.
+    assert cli(db_target, "audit", "--limit", "2", "--to", "2025-12-31") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"12/03/2025 10:00:00  tester  update  period_of_care {child_in_care[1]}"
+    assert out[0] == (
+        f"12/03/2025 10:00:00  tester  update  period_of_care {period}  (child {child})"
+    )
     assert out[1] == '    end_date: null -> "2024-06-30"'
     assert "create  child" in out[2] or "create  period_of_care" in out[2]
     assert cli(db_target, "audit", "--table", "child") == 0
     out = capsys.readouterr().out
     assert "create  child" in out and "Zoë" in out and "period_of_care" not in out
+    assert cli(db_target, "audit", "--child", str(child), "--from", "2025-03-12") == 0
+    out = capsys.readouterr().out
+    assert "update  period_of_care" in out and "create" not in out
     assert cli(db_target, "audit", "--limit", "0") == 2
 
 
@@ -163,7 +171,7 @@ def test_sessions_made_by_hand_are_covered_too(db):
             s.rollback()
         else:
             raise AssertionError("an invalid child was saved")
-    [entry] = _entries(db)
+    [entry] = _entries(db, table="child")
     assert entry[:4] == ("create", "child", entry[2], "importer")
     with db.session() as s:
         assert s.scalar(select(Child.updated_by).where(Child.local_id == "H1")) == "importer"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reviewdesk.settings import set_setting
-from reviewdesk.storage import backup
+from reviewdesk.storage import backup, migrate
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Child
+from tests.actions.shortcuts import save_setting
+from tests.dbfixtures import cli_identity, ensure_user
 from tests.storage.cli_helpers import cli
 
 EXTRA = Path(__file__).parent / "extra_versions"
@@ -25,21 +26,28 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def _new_db(path: Path, local_id: str = "C1", kept: int | None = None) -> None:
+def _new_db(
+    path: Path, local_id: str = "C1", kept: int | None = None, admin: str | None = None
+) -> None:
+    """A database with one child; ``kept`` sets ``backups_kept``; ``admin`` is put on its
+    user list as an administrator (besides its owner, the account running the tests)."""
     db = open_database(path)
     try:
         with db.session() as s:
             s.add(Child(local_id=local_id, dob=dt.date(2016, 1, 1)))
-            if kept is not None:
-                set_setting(s, "backups_kept", kept)
+        if kept is not None:
+            save_setting(db, "backups_kept", kept)
+        if admin is not None:
+            ensure_user(db, admin, "administrator")
     finally:
         db.dispose()
 
 
 def _downgrade(path: Path) -> None:
-    """Make the file look like an older version's (schema 0002 under the test migration)."""
+    """Make the file look like an older version's: the shipped head, under which the test
+    migration (`EXTRA`) is one step more."""
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE alembic_version SET version_num = '0002'")
+    conn.execute("UPDATE alembic_version SET version_num = ?", (migrate.head_revision(),))
     conn.commit()
     conn.close()
 
@@ -103,7 +111,7 @@ def test_an_upgrade_retried_after_a_crash_reuses_its_backup(tmp_path, caplog):
     live = tmp_path / "live.sqlite"
     _new_db(live)
     _downgrade(live)
-    kept = backup.keep_backup(live, "before-upgrade-from-0002")  # then the process died
+    kept = backup.keep_backup(live, f"before-upgrade-from-{migrate.head_revision()}")  # then died
     leftover = tmp_path / f".live.sqlite.before-upgrade-x.bak.{2**22 + 7}-zz.part"
     leftover.write_bytes(b"half a copy")
     db = open_database(live, extra_migrations=[EXTRA])
@@ -164,11 +172,19 @@ def test_restore_refuses_a_target_that_is_not_ours(tmp_path, capsys):
     assert _files(tmp_path) == ["good.sqlite", "other-app.sqlite"]
 
 
-def test_restore_into_a_new_file_makes_it(tmp_path):
+def test_restore_into_a_new_file_makes_it(tmp_path, capsys):
     good = tmp_path / "good.sqlite"
     _new_db(good, "GOOD")
     target = tmp_path / "new" / "restored.sqlite"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "reviewdesk-dump", "version": 1, "revision": "0001"}\n{oops\n')
+    assert cli(target, "restore", str(bad)) == 2  # checked whole before anything is made
+    assert str(bad) in capsys.readouterr().err
+    assert not target.parent.exists()
     assert cli(target, "restore", str(good)) == 0
+    out = capsys.readouterr().out
+    assert "Restored" in out and "Kept the current data" not in out  # nothing to keep
+    assert _files(target.parent) == ["restored.sqlite"]
     db = open_database(target, create=False)
     with db.session() as s:
         assert [c.local_id for c in s.query(Child)] == ["GOOD"]
@@ -179,15 +195,16 @@ def test_restore_into_a_new_file_makes_it(tmp_path):
 @pytest.mark.postgres
 def test_a_postgresql_restore_keeps_a_rotated_dump(pg_target, tmp_path, private_data_folder):
     good = tmp_path / "good.sqlite"
-    _new_db(good, "GOOD")
-    _new_db_url = open_database(pg_target)
-    with _new_db_url.session() as s:
-        set_setting(s, "backups_kept", 2)
-    _new_db_url.dispose()
+    # The restore brings the backup's user list: the server's login must be on it to restore
+    # again (and to change the setting).
+    _new_db(good, "GOOD", admin=cli_identity(pg_target))
     for _ in range(3):
+        server = open_database(pg_target)
+        try:
+            save_setting(server, "backups_kept", 2)  # before each restore: the backup has 5
+        finally:
+            server.dispose()
         assert cli(pg_target, "restore", str(good)) == 0
-        with open_database(pg_target).session() as s:  # the setting came from the backup
-            set_setting(s, "backups_kept", 2)
     dumps = sorted(private_data_folder.glob("*.before-restore-*.jsonl"))
     assert len(dumps) == 2
     assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in dumps)

@@ -8,17 +8,17 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from reviewdesk.settings import set_setting
 from reviewdesk.storage import migrate, transfer
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
-from reviewdesk.storage.lookups import set_closure_day
 from reviewdesk.storage.models import (
     AuditEntry,
     Child,
+    ClosureDay,
     Episode,
     Meeting,
     PeriodOfCare,
+    Setting,
     Staff,
     Team,
 )
@@ -52,8 +52,8 @@ def _fill(db) -> None:
                 participation="PN1",
             )
         )
-        set_setting(s, "targets", {"lac_reviews_in_timescale": 95.0})
-        set_closure_day(s, dt.date(2024, 12, 27), "Christmas closure")
+        s.get(Setting, "targets").value = {"lac_reviews_in_timescale": 95.0}
+        s.add(ClosureDay(day=dt.date(2024, 12, 27), description="Christmas closure"))
 
 
 def _snapshot(db) -> dict[str, list]:
@@ -70,7 +70,17 @@ def _audit_count(db) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry))
 
 
-def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys, private_data_folder):
+def _trail(db) -> list[tuple]:
+    with db.session() as s:
+        return [
+            (e.at, e.username, e.action, e.table_name, e.record_id, e.before, e.after)
+            for e in list_audit(s, limit=None)[::-1]
+        ]
+
+
+def test_json_backup_and_restore_round_trip(
+    db, db_target, tmp_path, capsys, private_data_folder, cli_admin
+):
     _fill(db)
     before, audit_before = _snapshot(db), _audit_count(db)
     dump = tmp_path / "backup.jsonl"
@@ -82,6 +92,7 @@ def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys, pri
     with db.session() as s:  # later changes, to be undone by the restore
         s.add(Child(local_id="LATER", dob=dt.date(2020, 1, 1)))
         s.delete(s.scalar(select(Meeting)))
+    replaced_trail = _trail(db)
     assert cli(db_target, "restore", str(dump)) == 0
     out = capsys.readouterr().out
     assert "Kept the current data as" in out
@@ -90,15 +101,24 @@ def test_json_backup_and_restore_round_trip(db, db_target, tmp_path, capsys, pri
         assert "LATER" in kept.read_text(encoding="utf-8")
 
     assert _snapshot(db) == before
-    assert _audit_count(db) == audit_before + 1
+    # Nothing of the replaced trail is lost: the backup's own entries, then those it lacked
+    # (its own backup entry, the later changes), in order, then the restore itself.
+    after = _trail(db)
+    assert after[: len(replaced_trail)] == replaced_trail
+    assert len(after) == len(replaced_trail) + 1
+    assert audit_before < len(replaced_trail)
     with db.session() as s:
-        assert list_audit(s, limit=1)[0].action == "restore"
+        [restore] = list_audit(s, limit=1)
+        assert (restore.action, restore.username) == ("restore", cli_admin)
+        assert restore.after["replaced_trail_entries_appended"] == len(replaced_trail) - (
+            audit_before
+        )
         assert s.scalar(select(Team)).manager.name == "Siân Jones"
         s.add(Child(local_id="NEXT", dob=dt.date(2020, 1, 1)))  # ids carry on after restore
         s.flush()
 
 
-def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys):
+def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys, cli_admin):
     _fill(db)
     before = _snapshot(db)
     dump = tmp_path / "backup.jsonl"
@@ -110,7 +130,7 @@ def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys):
     assert _snapshot(db) == before
 
 
-def test_not_a_dump_is_refused(db, db_target, tmp_path, capsys):
+def test_not_a_dump_is_refused(db, db_target, tmp_path, capsys, cli_admin):
     other = tmp_path / "notes.jsonl"
     other.write_text('{"format": "something-else"}\n')
     assert cli(db_target, "restore", str(other)) == 2
@@ -126,7 +146,7 @@ def test_moving_from_the_sqlite_file_to_postgresql(tmp_path, pg_target):
     finally:
         single.dispose()
     assert cli(pg_target, "restore", str(tmp_path / "mine.sqlite")) == 0
-    shared = open_database(pg_target, username="amy")
+    shared = open_database(pg_target)
     try:
         assert _snapshot(shared) == expected
         with shared.session() as s:

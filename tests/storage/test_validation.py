@@ -59,12 +59,13 @@ def test_end_before_start_is_refused(db):
 
 
 def test_nothing_is_half_written(db):
+    entries = _count(db, AuditEntry)  # the database's first user
     good = Child(local_id="OK1", dob=D(2016, 2, 2))
     bad = Child(local_id="BAD1", dob=D(2016, 2, 2))
     bad.periods.append(PeriodOfCare(start=D(2024, 3, 4), end_date=D(2023, 3, 4)))
     _refused(db, good, bad, match="end date 04/03/2023")
     assert _count(db, Child) == 0
-    assert _count(db, AuditEntry) == 0
+    assert _count(db, AuditEntry) == entries
 
 
 def test_several_problems_are_all_listed(db):
@@ -325,3 +326,20 @@ def test_changing_a_valid_record_into_an_invalid_one_is_refused(db, child_in_car
         s.get(PeriodOfCare, child_in_care[1]).end_date = D(2024, 1, 1)
     with db.session() as s:
         assert s.get(PeriodOfCare, child_in_care[1]).end_date is None
+
+
+def test_the_quick_age_is_relativedelta_s() -> None:
+    """The participation rule's age (a fast path) against `relativedelta` (the general one),
+    29 February birthdays and dates before birth included."""
+    import random
+
+    from dateutil.relativedelta import relativedelta
+
+    from reviewdesk.storage.validation import _age
+
+    rng = random.Random(7)
+    days = [D(2016, 2, 29), D(2020, 2, 29), D(2019, 3, 1), D(2015, 12, 31)]
+    days += [D(2000, 1, 1) + dt.timedelta(days=rng.randrange(12_000)) for _ in range(3000)]
+    for born in days:
+        for on in (born + dt.timedelta(days=rng.randrange(-400, 9000)) for _ in range(20)):
+            assert _age(born, on) == relativedelta(on, born).years, (born, on)

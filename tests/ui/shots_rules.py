@@ -49,23 +49,27 @@ def take(out: Path, window, qapp) -> list[Path]:
 
 def add_overrides(db) -> None:
     """Two council overrides, so the editor shows both kinds of row."""
-    from reviewdesk.rule_overrides import override_table, save_overrides
+    from reviewdesk import actions
+    from reviewdesk.rule_overrides import override_table, override_versions
     from reviewdesk.rules import default_rules
 
     rules = default_rules()
     with db.session() as s:
-        save_overrides(
-            s,
-            [
-                override_table(rules.get("lac.review.first"), amount=15, source=SOURCE),
-                override_table(
-                    rules.get("cp.minutes"),
-                    amount=15,
-                    sooner_of=None,
-                    source="Ynys Môn safeguarding partnership procedures 2024, 4.7",
-                ),
-            ],
-        )
+        versions = override_versions(s)
+    actions.replace_rules(
+        db,
+        actions.whoami(db),
+        [
+            override_table(rules.get("lac.review.first"), amount=15, source=SOURCE),
+            override_table(
+                rules.get("cp.minutes"),
+                amount=15,
+                sooner_of=None,
+                source="Ynys Môn safeguarding partnership procedures 2024, 4.7",
+            ),
+        ],
+        expected_versions=versions,
+    )
 
 
 def main(argv: list[str]) -> int:

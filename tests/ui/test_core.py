@@ -11,14 +11,16 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from reviewdesk import queries
+from reviewdesk.actions import Outcome
 from reviewdesk.casedues import child_dues, next_due_if_held
 from reviewdesk.errors import InvalidInput
-from reviewdesk.meetings import Outcome, book_meeting, cancel_meeting, record_outcome
 from reviewdesk.queries import CaseFilter
 from reviewdesk.scheduling import Booking, check_booking, double_booked, next_free_slots
 from reviewdesk.settings import working_context
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Meeting
+from tests.actions.shortcuts import book, cancel, record
+from tests.dbfixtures import open_as
 from tests.ui.sample import AS_OF
 
 D = dt.date
@@ -40,9 +42,8 @@ def db(request, tmp_path):
     admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_database(
-        make_url(SERVER).set(database=name).render_as_string(hide_password=False),
-        username="tester",
+    database = open_as(
+        make_url(SERVER).set(database=name).render_as_string(hide_password=False), "tester"
     )
     try:
         yield database
@@ -206,24 +207,24 @@ def test_due_dates_of_a_child_with_explanations(db, sample) -> None:
 
 
 def test_meeting_writes_validate_and_record(db, sample) -> None:
+    from reviewdesk.storage.models import Meeting
+
+    new_id = book(db, sample["zoe"], "lac_review", Booking(D(2024, 4, 22), T(14, 0)))
     with db.session() as s:
-        m = book_meeting(s, sample["zoe"], "lac_review", Booking(D(2024, 4, 22), T(14, 0)))
-        new_id = m.id
+        m = s.get(Meeting, new_id)
         assert m.status == "booked" and m.process == "lac"
-    with db.session() as s, pytest.raises(InvalidInput, match="reason"):
-        cancel_meeting(s, new_id, "  ")
-    with db.session() as s:
-        cancel_meeting(s, new_id, "Family bereavement")
+    with pytest.raises(InvalidInput, match="reason"):
+        cancel(db, new_id, "  ")
+    cancel(db, new_id, "Family bereavement")
     pn0 = Outcome(parts=[D(2024, 4, 9)], participation="PN0")
-    with db.session() as s, pytest.raises(InvalidInput, match="PN0"):
-        record_outcome(s, sample["zoe_first"], pn0, as_of=AS_OF)
-    with db.session() as s, pytest.raises(InvalidInput, match="reason"):
-        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 9)]), late=True)
-    with db.session() as s, pytest.raises(InvalidInput, match="in the future"):
-        record_outcome(s, sample["zoe_first"], Outcome(parts=[D(2024, 4, 11)]), as_of=AS_OF)
+    with pytest.raises(InvalidInput, match="PN0"):
+        record(db, sample["zoe_first"], pn0, as_of=AS_OF)
+    with pytest.raises(InvalidInput, match="reason"):
+        record(db, sample["zoe_first"], Outcome(parts=[D(2024, 4, 9)]), late=True, as_of=AS_OF)
+    with pytest.raises(InvalidInput, match="in the future"):
+        record(db, sample["zoe_first"], Outcome(parts=[D(2024, 4, 11)]), as_of=AS_OF)
     two_parts = Outcome(parts=[D(2024, 4, 9), D(2024, 4, 2)], participation="PN1", quorate=True)
-    with db.session() as s:
-        record_outcome(s, sample["zoe_first"], two_parts, as_of=AS_OF)
+    record(db, sample["zoe_first"], two_parts, as_of=AS_OF)
     with db.session() as s:
         detail = queries.child_detail(s, sample["zoe"])
         held = next(m for m in detail.meetings if m.id == sample["zoe_first"])

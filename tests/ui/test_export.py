@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from reviewdesk.rule_overrides import set_rule
+from reviewdesk import actions
+from reviewdesk.storage.audit import list_audit
 
 
 @pytest.fixture
@@ -36,7 +37,15 @@ def _press_ctrl_e(window, qtbot) -> None:
     QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_the_case_list_export_is_private(window, qtbot, prompts_recorder, tmp_path, open_umask):
+def _exports(db) -> list[tuple[str, str]]:
+    """What the audit trail says left reviewdesk: (what, where)."""
+    with db.session() as s:
+        return [(e.after["what"], e.after["destination"]) for e in list_audit(s, action="export")]
+
+
+def test_the_case_list_export_is_private(
+    window, qtbot, prompts_recorder, db, tmp_path, open_umask
+):
     target = tmp_path / "cases.csv"
     prompts_recorder.save_answer = str(target)
     window.show_page(1)
@@ -46,6 +55,7 @@ def test_the_case_list_export_is_private(window, qtbot, prompts_recorder, tmp_pa
     with target.open(encoding="utf-8-sig", newline="") as fh:
         assert next(csv.reader(fh))[:2] == ["Name", "ID"]
     assert [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
+    assert _exports(db) == [("case list", str(target))]  # recorded as data leaving
 
 
 def test_the_case_list_is_never_written_over_the_database(window, qtbot, prompts_recorder, db):
@@ -58,6 +68,7 @@ def test_the_case_list_is_never_written_over_the_database(window, qtbot, prompts
     assert "database in use" in prompts_recorder.errors[0]
     assert "Error" not in prompts_recorder.errors[0]
     assert db.sqlite_path.read_bytes() == before
+    assert _exports(db) == []  # nothing left, nothing recorded
 
 
 @pytest.mark.parametrize("action", ["export_schedule_action", "export_measures_action"])
@@ -74,8 +85,14 @@ def test_schedule_and_measures_refuse_the_database(window, qtbot, prompts_record
 def test_exported_rules_are_private_and_never_over_the_database(
     window, prompts_recorder, db, tmp_path, open_umask
 ):
-    with db.session() as s:
-        set_rule(s, "lac.review.first", source="Council standard", amount=15)
+    actions.set_rule(
+        db,
+        actions.whoami(db),
+        "lac.review.first",
+        expected_version=0,
+        source="Council standard",
+        amount=15,
+    )
     page = window.settings_page
     prompts_recorder.save_answer = str(db.sqlite_path)
     before = db.sqlite_path.read_bytes()
@@ -86,6 +103,9 @@ def test_exported_rules_are_private_and_never_over_the_database(
     page.export_overrides()
     assert _mode(tmp_path / "council.toml") == 0o600
     assert "lac.review.first" in (tmp_path / "council.toml").read_text(encoding="utf-8")
+    with db.session() as s:  # the file written, not the refused one, left as data leaving
+        [entry] = list_audit(s, action="export")
+    assert entry.after["destination"] == str(tmp_path / "council.toml")
 
 
 def test_the_number_of_backups_kept_is_a_setting(window, db):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import ui.dialogs.import_dialog as import_dialog
 from ui.dialogs.import_dialog import ImportDialog
@@ -39,18 +38,22 @@ class Result:
 def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatch) -> None:
     calls = []
 
-    def import_903(db, header, episodes, reviews, *, dry_run, skip_invalid, progress):
+    def import_903(db, actor, header, episodes, reviews, *, dry_run, skip_invalid, progress):
         calls.append((header, episodes, reviews, dry_run, skip_invalid, threading.current_thread()))
         progress(1, 2, "Checking episodes")
-        return Result(
-            errors=[
-                Issue("/data/episodes.csv", 14, "DECOM", "31/02/2024", "not a date"),
-                Issue("/data/reviews.csv", 3, "REVIEW_CODE", "PN9", "unknown code"),
-            ]
+        return Changes(
+            result=Result(
+                errors=[
+                    Issue("/data/episodes.csv", 14, "DECOM", "31/02/2024", "not a date"),
+                    Issue("/data/reviews.csv", 3, "REVIEW_CODE", "PN9", "unknown code"),
+                ]
+            )
         )
 
-    fake = SimpleNamespace(import_903=import_903, import_cin=None)
-    monkeypatch.setattr(import_dialog, "importers_module", lambda: fake)
+    from reviewdesk import actions
+    from reviewdesk.actions import Changes
+
+    monkeypatch.setattr(actions, "import_903", import_903)
     dialog = ImportDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.run_button.click()

@@ -9,15 +9,21 @@ import tomllib
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
+from sqlalchemy import select
 
+from reviewdesk import actions
 from reviewdesk.casedues import child_dues
 from reviewdesk.codes import Role
-from reviewdesk.rule_overrides import override_table, rule_entries, save_overrides
+from reviewdesk.rule_overrides import (
+    override_table,
+    override_versions,
+    rule_entries,
+    stored_overrides,
+)
 from reviewdesk.rules import default_rules, with_overrides
 from reviewdesk.storage.audit import list_audit
-from reviewdesk.storage.models import User
+from reviewdesk.storage.models import RuleOverride, User
 from tests.ui.sample import AS_OF
-from ui.context import setting
 from ui.models import SortRole
 from ui.models.rules_model import RulesFilter, RulesModel, column
 
@@ -34,6 +40,22 @@ def _zoe_first_review_due(window, sample) -> dt.date:
 def _settings(window):
     window.show_page(4)
     return window.settings_page
+
+
+def _stored(db) -> list[dict]:
+    with db.session() as s:
+        return stored_overrides(s)
+
+
+def _override(window, tables) -> None:
+    """Make ``tables`` the council's rules through the action, as the window would, and
+    let the window know (its pages then show the rules in force)."""
+    db = window.ctx.db
+    with db.session() as s:
+        versions = override_versions(s)
+    window.ctx.did_change(
+        actions.replace_rules(db, window.ctx.actor, tables, expected_versions=versions)
+    )
 
 
 def _change(prompts_recorder, **fields):
@@ -130,11 +152,11 @@ def test_change_lac_first_review_to_15_working_days(window, sample, prompts_reco
     assert "Shipped: 20 working days after became looked after" in details
     assert SOURCE in details and "changed by tester, " in details
     assert page.reset_rule_button.isEnabled()
-    # Audited like every setting.
+    # Audited like every change, with the rule's values.
     with window.ctx.db.session() as s:
-        entries = list_audit(s, table="setting", record_id="rule_overrides")
+        entries = list_audit(s, table="rule_override")
     assert len(entries) == 1 and entries[0].username == "tester"
-    assert entries[0].after["value"][0]["amount"] == 15
+    assert entries[0].after["definition"]["amount"] == 15
 
     # Back to the shipped rule.
     page.reset_rule_button.click()
@@ -142,7 +164,7 @@ def test_change_lac_first_review_to_15_working_days(window, sample, prompts_reco
     assert window.ctx.rules.get("lac.review.first").amount == 20
     assert _zoe_first_review_due(window, sample) == dt.date(2024, 4, 24)
     assert not page.rules_model.entry(row).overridden
-    assert setting(window.ctx.db, "rule_overrides") == []
+    assert _stored(window.ctx.db) == []
     assert "No council overrides" in page.rules_note.text()
 
 
@@ -166,7 +188,7 @@ def test_a_bad_value_is_explained_and_nothing_is_saved(
         assert word in message
     assert seen["dialog"].problem.text() == message
     assert seen["dialog"].result() != QDialog.DialogCode.Accepted
-    assert setting(window.ctx.db, "rule_overrides") == []
+    assert _stored(window.ctx.db) == []
     assert window.ctx.rules.get("lac.review.first").amount == 20
     assert _zoe_first_review_due(window, sample) == dt.date(2024, 4, 24)
 
@@ -194,7 +216,7 @@ def test_the_dialog_warns_as_you_type(window, prompts_recorder) -> None:
     assert seen["weeks"][0] == ""
     assert seen["weeks"][1].startswith("12 weeks after previous review held")
     assert seen["required"] is False  # the engine needs this rule: it cannot be switched off
-    assert setting(window.ctx.db, "rule_overrides") == []
+    assert _stored(window.ctx.db) == []
 
 
 def test_export_and_load_the_council_s_rules(window, prompts_recorder, tmp_path) -> None:
@@ -224,10 +246,8 @@ def test_export_and_load_the_council_s_rules(window, prompts_recorder, tmp_path)
 
 def test_search_and_only_the_council_s_changes(window, prompts_recorder) -> None:
     page = _settings(window)
-    with window.ctx.db.session() as s:
-        rule = default_rules().get("lac.review.minutes")
-        save_overrides(s, [override_table(rule, amount=15, source=SOURCE)])
-    page._rules_changed()
+    rule = default_rules().get("lac.review.minutes")
+    _override(window, [override_table(rule, amount=15, source=SOURCE)])
     page.only_overridden.setChecked(True)
     assert page.rules_proxy.rowCount() == 1
     page.only_overridden.setChecked(False)
@@ -247,11 +267,11 @@ def test_team_managers_and_iros_read_only(
     from ui.context import AppContext
     from ui.main_window import MainWindow
 
-    with db.session() as s:
-        s.add(User(username="tester", role=role.value))
+    with db.session() as s:  # set up as another administrator would have
+        s.scalar(select(User).where(User.username == "tester")).role = role.value
         s.add(User(username="someone-else", role="administrator"))
         table = override_table(default_rules().get("cp.icpc"), amount=10, source=SOURCE)
-        save_overrides(s, [table])
+        s.add(RuleOverride(rule_id="cp.icpc", definition=table))
     ctx = AppContext.open(db, as_of=AS_OF)
     win = MainWindow(ctx, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
@@ -275,7 +295,10 @@ def test_team_managers_and_iros_read_only(
     dialog.amount.setValue(5)
     dialog.save()
     assert "Only an administrator" in prompts_recorder.errors[-1]
-    assert setting(db, "rule_overrides")[0]["amount"] == 10
+    assert _stored(db)[0]["amount"] == 10
+    # And should it get past the window, the core refuses it.
+    with pytest.raises(actions.Refused, match="cannot change the council's rules"):
+        actions.set_rule(db, ctx.actor, "cp.icpc", expected_version=1, source="x", amount=5)
 
 
 def test_a_council_s_own_rule_can_be_removed_and_enter_opens_a_rule(
@@ -289,9 +312,7 @@ def test_a_council_s_own_rule_can_be_removed_and_enter_opens_a_rule(
         "title": "Pre-meeting with the child's carers",
         "source": "Local practice agreed 2024",
     }
-    with window.ctx.db.session() as s:
-        save_overrides(s, [own])
-    page._rules_changed()
+    _override(window, [own])
     assert page.select_rule("lac.review.premeeting")
     assert page.reset_rule_button.isEnabled()
     assert page.reset_rule_button.text() == "Remove the council's rule"

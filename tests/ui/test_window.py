@@ -7,7 +7,9 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings
+from sqlalchemy import select
 
+from reviewdesk.actions import Actor, Changes
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
@@ -173,18 +175,40 @@ def test_settings_save_and_closure_days_change_the_calendar(window, qtbot, ctx) 
 
 
 @pytest.mark.parametrize(
-    ("role", "book", "record", "settings_enabled"),
+    ("role", "chairs", "book", "record", "settings_enabled"),
     [
-        (Role.TEAM_MANAGER, False, False, False),
-        (Role.IRO, False, True, False),
-        (Role.ADMINISTRATOR, True, True, True),
+        (Role.TEAM_MANAGER, False, False, False, False),
+        (Role.IRO, True, False, True, False),  # the review's chair records its outcome
+        (Role.IRO, False, False, False, False),  # another chair's review: read only
+        (Role.ADMINISTRATOR, False, True, True, True),
+        (None, False, False, False, False),  # not on the user list
     ],
 )
 def test_roles_disable_what_they_may_not_do(
-    db, sample, qapp, qtbot, tmp_path, prompts_recorder, role, book, record, settings_enabled
+    db,
+    sample,
+    qapp,
+    qtbot,
+    tmp_path,
+    prompts_recorder,
+    role,
+    chairs,
+    book,
+    record,
+    settings_enabled,
 ) -> None:
-    with db.session() as s:
-        s.add(User(username="tester", role=role.value))
+    from reviewdesk.storage.models import Meeting, Staff
+
+    with db.session() as s:  # as an administrator would have set it up
+        me = s.scalar(select(User).where(User.username == "tester"))
+        if role is None:
+            s.delete(me)
+        else:
+            me.role = role.value
+        chair = s.get(Meeting, sample["zoe_first"]).chair_id
+        other = s.scalar(select(Staff.id).where(Staff.id != chair).limit(1))
+        if role is not None:
+            me.staff_id = chair if chairs else other
         if role is not Role.ADMINISTRATOR:
             s.add(User(username="someone-else", role="administrator"))
     from ui.context import AppContext
@@ -196,11 +220,15 @@ def test_roles_disable_what_they_may_not_do(
     win.open_child(sample["zoe"])
     child = win.cases.child
     child.table.selectRow(0)  # the booked review
+    assert child.selected_meeting().id == sample["zoe_first"]
     assert child.book_button.isEnabled() is book
     assert child.reschedule_button.isEnabled() is book
     assert child.record_button.isEnabled() is record
+    assert (child.history is not None) is (role in (Role.ADMINISTRATOR, Role.TEAM_MANAGER))
+    assert win.audit_action.isEnabled() is (role in (Role.ADMINISTRATOR, Role.TEAM_MANAGER))
     win.show_page(4)
     assert win.settings_page.save_button.isEnabled() is settings_enabled
+    assert win.settings_page.users.add_button.isEnabled() is settings_enabled
 
 
 def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
@@ -256,12 +284,14 @@ def test_background_task_reports_progress_result_and_failure(qtbot) -> None:
     assert isinstance(failures[0], ValueError)
 
 
-def test_first_run_without_the_demo_generator_says_so(ctx, prompts_recorder, monkeypatch) -> None:
+def test_first_run_offers_the_demo_only_to_those_who_may_make_it(
+    ctx, prompts_recorder, monkeypatch
+) -> None:
     import ui.first_run as first_run
 
-    monkeypatch.setattr(first_run, "demo_entry_point", lambda: None)
-    assert first_run.offer_demo(None, ctx, ask=False) is False
-    assert "not part of this version" in prompts_recorder.infos[0]
+    monkeypatch.setattr(ctx, "actor", Actor("tester", Role.TEAM_MANAGER))
+    assert first_run.offer_demo(None, ctx, ask=True) is False
+    assert prompts_recorder.questions == []
 
 
 def test_first_run_builds_the_demo_in_the_background(ctx, prompts_recorder, monkeypatch) -> None:
@@ -270,16 +300,19 @@ def test_first_run_builds_the_demo_in_the_background(ctx, prompts_recorder, monk
     import ui.first_run as first_run
 
     threads = []
+    heard = []
+    ctx.subscribe(heard.append)
 
-    def fake_demo(db, *, as_of, progress):  # the shape of reviewdesk.demo.generate_demo
+    def fake_demo(ctx, progress):  # the shape of ui.first_run._call_demo
         threads.append(threading.current_thread())
-        progress("Children", 0.5)
-        return 42
+        progress(50, 100, "Children")
+        return Changes(everything=True, result=42)
 
-    monkeypatch.setattr(first_run, "demo_entry_point", lambda: fake_demo)
+    monkeypatch.setattr(first_run, "_call_demo", fake_demo)
     assert first_run.offer_demo(None, ctx, ask=True) is True
     assert prompts_recorder.questions and "demo authority" in prompts_recorder.questions[0]
     assert threads and threads[0] is not threading.main_thread()
+    assert [c.everything for c in heard] == [True]  # every page hears of it
 
 
 def test_theme_follows_the_scheme(qapp, monkeypatch) -> None:
@@ -465,22 +498,20 @@ def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample
 
 def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder, monkeypatch):
     import datetime as dt
-    import inspect
 
-    import reviewdesk.demo as demo
     import ui.first_run as first_run
+    from reviewdesk import actions
     from ui.context import AppContext
 
-    real = demo.generate_demo
-    assert "progress" in inspect.signature(real).parameters
+    real = actions.create_demo
 
-    def small(db, *, as_of, progress):  # the real generator, a small authority
-        return real(db, as_of=as_of, progress=progress, children=30)
+    def small(db, actor, **kwargs):  # the real action, a small authority
+        return real(db, actor, **kwargs, children=30)
 
-    monkeypatch.setattr(first_run, "demo_entry_point", lambda: small)
+    monkeypatch.setattr(actions, "create_demo", small)
     db = open_database(tmp_path / "empty.sqlite", username="first.user")
     ctx = AppContext.open(db, as_of=dt.date(2024, 4, 10))
-    assert ctx.is_empty()
+    assert ctx.is_empty() and ctx.can_create_demo  # who made the database
     assert first_run.offer_demo(None, ctx) is True
     assert not ctx.is_empty()
     assert prompts_recorder.errors == []

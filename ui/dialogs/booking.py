@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import book_meeting, reschedule_meeting
 from reviewdesk.codes import MeetingType
-from reviewdesk.errors import ReviewdeskError
-from reviewdesk.meetings import book_meeting, reschedule_meeting
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import Booking, BookingCheck, check_booking, next_free_slots
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate, select_data
 from ui.duedates import DueItem
 from ui.models.case_model import uk
+from ui.operations import perform
 from ui.prompts import prompts
 
 
@@ -300,30 +300,31 @@ class BookingDialog(QDialog):
             if not prompts().confirm(self, question):
                 return
         proposal = self.proposal()
-        try:
-            with self.ctx.db.session() as s:
-                if self.meeting is None:
-                    period = _open_lac_period(self.detail, self.ctx.as_of)
-                    plan = _open_plan(self.detail, self.ctx.as_of)
-                    mtype = MeetingType(self.meeting_type.currentData())
-                    row = book_meeting(
-                        s,
-                        self.detail.id,
-                        mtype,
-                        proposal,
-                        period_id=period.id if period and mtype.process.value == "lac" else None,
-                        plan_id=plan.id if plan and mtype.process.value == "cp" else None,
-                    )
-                else:
-                    row = reschedule_meeting(
-                        s,
-                        self.meeting.id,
-                        proposal,
-                        self.reason.text(),
-                        expected_version=self.meeting.version,
-                    )
-                self.result_meeting_id = row.id
-        except ReviewdeskError as exc:
-            prompts().error(self, str(exc))
+        if self.meeting is None:
+            period = _open_lac_period(self.detail, self.ctx.as_of)
+            plan = _open_plan(self.detail, self.ctx.as_of)
+            mtype = MeetingType(self.meeting_type.currentData())
+            changes = perform(
+                self,
+                self.ctx,
+                book_meeting,
+                self.detail.id,
+                mtype,
+                proposal,
+                period_id=period.id if period and mtype.process.value == "lac" else None,
+                plan_id=plan.id if plan and mtype.process.value == "cp" else None,
+            )
+        else:
+            changes = perform(
+                self,
+                self.ctx,
+                reschedule_meeting,
+                self.meeting.id,
+                proposal,
+                self.reason.text(),
+                expected_version=self.meeting.version,
+            )
+        if changes is None:
             return
+        self.result_meeting_id = changes.result
         self.accept()

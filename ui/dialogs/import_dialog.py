@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext, optional_module
 from ui.errors import friendly_message
+from ui.operations import perform_in_background
 from ui.prompts import prompts
-from ui.tasks import run_in_background
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
 
@@ -146,26 +146,29 @@ class ImportDialog(QDialog):
 
     # --- running --------------------------------------------------------------------------
     def job(self):
-        """The import to run, as a function of ``progress``; None (with a message) if the
-        files are not all chosen."""
-        module = importers_module()
+        """The import to run, as a function of ``progress`` returning the action's changes;
+        None (with a message) if the files are not all chosen."""
+        from reviewdesk import actions
+
         kwargs = {
             "dry_run": self.dry_run.isChecked(),
             "skip_invalid": self.skip_invalid.isChecked(),
         }
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
         if self.kind.currentData() == "903":
             paths = [self.fields_903[key].path() for key, _text in FILES_903]
             missing = [text for (_key, text), p in zip(FILES_903, paths, strict=True) if not p]
             if missing:
                 prompts().error(self, "Choose the " + ", ".join(m.lower() for m in missing) + ".")
                 return None
-            return lambda progress: module.import_903(db, *paths, progress=progress, **kwargs)
+            return lambda progress: actions.import_903(
+                db, actor, *paths, progress=progress, **kwargs
+            )
         path = self.field_cin.path()
         if not path:
             prompts().error(self, "Choose the CIN census file.")
             return None
-        return lambda progress: module.import_cin(db, path, progress=progress, **kwargs)
+        return lambda progress: actions.import_cin(db, actor, path, progress=progress, **kwargs)
 
     def start(self) -> None:
         job = self.job()
@@ -175,9 +178,11 @@ class ImportDialog(QDialog):
         self.errors.setRowCount(0)
         self.progress.setValue(0)
         self.status.setText("Reading the files…")
-        self.task = run_in_background(
+        self.task = perform_in_background(
+            self,
+            self.ctx,
             job,
-            on_success=self.import_done,
+            on_success=lambda changes: self.import_done(changes.result),
             on_failure=self.import_failed,
             on_progress=self.advance,
         )

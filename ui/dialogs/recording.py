@@ -22,15 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
-from reviewdesk.errors import ReviewdeskError
-from reviewdesk.meetings import Outcome, ReportUpdate, record_outcome
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
 from ui.models.case_model import uk
-from ui.prompts import prompts
+from ui.operations import perform
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
@@ -147,7 +146,8 @@ class RecordingDialog(QDialog):
         form.addRow("Decisions issued", self.decisions)
         form.addRow("Minutes issued", self.minutes)
 
-        self.report_rows: list[tuple[int, _DateOrNone, _DateOrNone]] = []
+        #: (report, the received and shared dates, as shown)
+        self.report_rows: list[tuple[object, _DateOrNone, _DateOrNone]] = []
         reports_box = QGroupBox("Reports")
         grid = QGridLayout(reports_box)
         if meeting.reports:
@@ -162,7 +162,7 @@ class RecordingDialog(QDialog):
                 grid.addWidget(QLabel(f"{r.author} ({_agency(r.agency)})"), n, 0)
                 grid.addWidget(received, n, 1)
                 grid.addWidget(shared, n, 2)
-                self.report_rows.append((r.id, received, shared))
+                self.report_rows.append((r, received, shared))
         else:
             empty = QLabel("No reports are listed for this meeting.")
             empty.setProperty("role", "hint")
@@ -242,24 +242,25 @@ class RecordingDialog(QDialog):
             late_reason_note=self.late_note.text().strip() or None if late else None,
             decisions_issued=self.decisions.value(),
             minutes_distributed=self.minutes.value(),
+            # Only the reports the person changed: a report someone else recorded meanwhile
+            # is neither overwritten nor a reason to refuse this save.
             reports=[
-                ReportUpdate(rid, received.value(), shared.value())
-                for rid, received, shared in self.report_rows
+                ReportUpdate(r.id, received.value(), shared.value(), r.version)
+                for r, received, shared in self.report_rows
+                if (received.value(), shared.value()) != (r.received, r.shared_with_parents)
             ],
         )
 
     def save(self) -> None:
-        try:
-            with self.ctx.db.session() as s:
-                record_outcome(
-                    s,
-                    self.meeting.id,
-                    self.outcome_value(),
-                    late=self.late.isChecked(),
-                    as_of=self.ctx.as_of,
-                    expected_version=self.meeting.version,
-                )
-        except ReviewdeskError as exc:
-            prompts().error(self, str(exc))
-            return
-        self.accept()
+        changes = perform(
+            self,
+            self.ctx,
+            record_outcome,
+            self.meeting.id,
+            self.outcome_value(),
+            late=self.late.isChecked(),
+            as_of=self.ctx.as_of,
+            expected_version=self.meeting.version,
+        )
+        if changes is not None:
+            self.accept()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewdesk.actions import set_rule
 from reviewdesk.dates import format_uk_long
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import ReviewdeskError
@@ -31,12 +32,10 @@ from reviewdesk.rule_overrides import (
     RuleEntry,
     check_override,
     override_table,
-    save_overrides,
-    stored_overrides,
-    with_override,
 )
 from reviewdesk.rules import EVENTS, UNITS
 from ui.context import AppContext
+from ui.operations import perform
 from ui.prompts import prompts
 
 #: Spin boxes go past the rules' own limit (1000) so that the shared checker, not the
@@ -238,19 +237,27 @@ class RuleEditDialog(QDialog):
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> None:
-        """Build the override (checked in full), then store the council's overrides with it
-        in one transaction; on any problem say so and save nothing."""
+        """Build the override (checked in full), then save it through the rule action,
+        built on the version the settings page showed; on any problem say so and save
+        nothing."""
         if not self.ctx.can_edit_settings:
             prompts().error(self, "Only an administrator can change the timescales.")
             return
         try:
-            table = override_table(self.entry.rule, **self.changes())
-            with self.ctx.db.session() as s:
-                overrides = with_override(stored_overrides(s), table)
-                save_overrides(s, overrides, role=self.ctx.role)
+            override_table(self.entry.rule, **self.changes())
         except ReviewdeskError as exc:
             self._say(str(exc), "warning")
             prompts().error(self, str(exc))
             return
-        self.saved_table = table
+        changes = perform(
+            self,
+            self.ctx,
+            set_rule,
+            self.entry.rule.id,
+            expected_version=self.entry.version,
+            **self.changes(),
+        )
+        if changes is None:
+            return
+        self.saved_table = changes.result
         self.accept()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS, Changes
 from reviewdesk.queries import CaseFilter
 from ui.context import AppContext
 from ui.models.case_model import CaseListModel
@@ -177,6 +178,8 @@ class CaseListView(QWidget):
 
 class CasesPage(Page):
     title = "Cases"
+    #: The list shows children, their cases, IRO and team, and next due dates (rules too).
+    shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "team"}
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
@@ -192,7 +195,6 @@ class CasesPage(Page):
         self.stack.addWidget(self.child)
         self.list.open_child.connect(self.open_child)
         self.child.back.connect(self.show_list)
-        self.child.changed.connect(self._child_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
 
@@ -210,7 +212,16 @@ class CasesPage(Page):
         self.stack.setCurrentWidget(self.list)
         self.list.table.setFocus()
 
-    def _child_changed(self) -> None:
-        self.ctx.data_version += 1
+    def changed(self, changes: Changes) -> None:
+        """The list reads its ids and rows again and the next due dates are worked out
+        again; the child on screen is read again if the change was theirs (or the rules)."""
+        if changes.everything or changes.touches("team"):
+            self.list._fill_teams()
         self.list.model.reload()
         self.list.load_next_dues()
+        if self.child.child_id is not None and (
+            changes.touches_child(self.child.child_id)
+            or changes.calendar
+            or changes.touches("staff", "room")
+        ):
+            self.child.refresh()

@@ -14,26 +14,28 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import cancel_meeting
 from reviewdesk.codes import MeetingStatus
-from reviewdesk.errors import ReviewdeskError
 from reviewdesk.queries import ChildDetail
+from ui.audit_view import ChildHistory
 from ui.context import AppContext
 from ui.duedates import due_items
 from ui.models.case_model import uk
 from ui.models.timeline_model import TimelineModel, build_rows
+from ui.operations import perform
 from ui.pages import Page, label
 from ui.prompts import prompts
 
 
 class ChildPage(Page):
     back = Signal()
-    changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +111,17 @@ class ChildPage(Page):
         below_layout.setContentsMargins(0, 0, 0, 0)
         below_layout.addWidget(label("How the due dates were worked out", "subtitle"))
         below_layout.addWidget(self.explanation)
+        # The child's own history (the audit trail of their records), for those who may read
+        # the trail: administrators and team managers.
+        self.history: ChildHistory | None = None
+        if ctx.can_view_audit:
+            self.history = ChildHistory(ctx)
+            tabs = QTabWidget()
+            tabs.setAccessibleName("Due dates and history")
+            tabs.addTab(below, "Due dates")
+            tabs.addTab(self.history, "History")
+            self.tabs = tabs
+            below = tabs
         splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -151,6 +164,8 @@ class ChildPage(Page):
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of))
         self._show_explanations()
         self._selection()
+        if self.history is not None:
+            self.history.show_child(self.child_id)
 
     def _show_explanations(self, selected: str = "") -> None:
         if not self.dues:
@@ -187,7 +202,9 @@ class ChildPage(Page):
         self.reschedule_button.setEnabled(self.ctx.can_book and booked)
         self.cancel_button.setEnabled(self.ctx.can_book and booked)
         self.record_button.setEnabled(
-            self.ctx.can_record and m is not None and m.status != MeetingStatus.CANCELLED.value
+            m is not None
+            and m.status != MeetingStatus.CANCELLED.value
+            and self.ctx.can_record_for(m.chair_id)
         )
         self.pack_button.setEnabled(m is not None)
 
@@ -201,8 +218,7 @@ class ChildPage(Page):
         if self.detail is None or not self.ctx.can_book:
             return
         dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, parent=self)
-        if prompts().run_dialog(dialog):
-            self._after_change()
+        prompts().run_dialog(dialog)
 
     def reschedule(self) -> None:
         from ui.dialogs.booking import BookingDialog
@@ -211,12 +227,9 @@ class ChildPage(Page):
         if m is None or self.detail is None or not self.ctx.can_book:
             return
         dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, meeting=m, parent=self)
-        if prompts().run_dialog(dialog):
-            self._after_change()
+        prompts().run_dialog(dialog)
 
     def cancel(self) -> None:
-        from reviewdesk.meetings import cancel_meeting
-
         m = self.selected_meeting()
         if m is None or not self.ctx.can_book:
             return
@@ -226,24 +239,18 @@ class ChildPage(Page):
         if not reason.strip():
             prompts().error(self, "Give a reason for cancelling the meeting.")
             return
-        try:
-            with self.ctx.db.session() as s:
-                cancel_meeting(s, m.id, reason, expected_version=m.version)
-        except ReviewdeskError as exc:
-            prompts().error(self, str(exc))
-            self.refresh()
+        if perform(self, self.ctx, cancel_meeting, m.id, reason, expected_version=m.version):
             return
-        self._after_change()
+        self.refresh()  # refused or stale: show the meeting as it is now
 
     def record(self) -> None:
         from ui.dialogs.recording import RecordingDialog
 
         m = self.selected_meeting()
-        if m is None or self.detail is None or not self.ctx.can_record:
+        if m is None or self.detail is None or not self.ctx.can_record_for(m.chair_id):
             return
         dialog = RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self)
-        if prompts().run_dialog(dialog):
-            self._after_change()
+        prompts().run_dialog(dialog)
 
     def print_pack(self) -> None:
         from ui.documents import make_document
@@ -251,7 +258,3 @@ class ChildPage(Page):
         m = self.selected_meeting()
         if m is not None:
             make_document(self, self.ctx, "pack", meeting_id=m.id)
-
-    def _after_change(self) -> None:
-        self.refresh()
-        self.changed.emit()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS
 from ui import worker_process
 from ui.context import AppContext, optional_module
 from ui.figures import MonthFigure, timeliness_figures
@@ -98,6 +99,8 @@ class Tile(QPushButton):
 
 class DashboardPage(Page):
     title = "Dashboard"
+    #: Flags and counts come from the cases, the meetings and the rules and calendar.
+    shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
     open_child = Signal(int)
 

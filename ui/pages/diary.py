@@ -27,6 +27,7 @@ from ui.pages import Page, label
 
 class DiaryPage(Page):
     title = "Diary"
+    shows = frozenset({"meeting", "child", "staff", "room", "closure_day", "setting"})
     open_child = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -1,11 +1,14 @@
 """Settings: the council's name, region and closure days, rule overrides (with sources),
-caseload limits, targets, and the database in use. Only administrators can change them."""
+caseload limits, targets, the users and their roles, and the database in use. Only
+administrators can change them; every change goes through an action (`reviewdesk.actions`)
+built on the versions this page showed, so a change someone else made meanwhile is never
+overwritten."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,33 +28,34 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from reviewdesk import actions
 from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
     RuleEntry,
     override_history,
+    override_versions,
     overrides_from_toml,
     overrides_to_toml,
     rule_entries,
-    save_overrides,
     stored_overrides,
     value_text,
 )
-from reviewdesk.rule_overrides import reset_rule as reset_one_rule
 from reviewdesk.rules import default_rules
 from reviewdesk.safefiles import write_output
+from reviewdesk.settings import DEFAULTS, closure_day_versions, setting_versions
 from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
-from reviewdesk.storage.models import ClosureDay
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
-from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
+from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
 from ui.models.rules_model import RulesFilter, RulesModel
 from ui.models.rules_model import column as rule_column
+from ui.operations import perform
 from ui.pages import Page, label
-from ui.pages.workload import DEFAULT_RANGE, caseload_range
+from ui.pages.users import UsersBox
+from ui.pages.workload import DEFAULT_RANGE
 from ui.prompts import prompts
 
 #: Starting widths of the rules table's columns (people can drag them).
@@ -75,12 +79,15 @@ def regions() -> tuple[str, ...]:
 
 class SettingsPage(Page):
     title = "Settings"
-    calendar_changed = Signal()
+    shows = frozenset({"setting", "rule_override", "closure_day", "late_reason", "app_user"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        editable = ctx.can_edit_settings
+        #: What the form showed: each setting's (value, version), each closure day's.
+        self._settings: dict = {}
+        self._closure_versions: dict[dt.date, int] = {}
+        self._rule_versions: dict[str, int] = {}
 
         self.council = QLineEdit()
         self.council.setAccessibleName("Council name")
@@ -158,6 +165,7 @@ class SettingsPage(Page):
         closure_layout.addLayout(closure_row)
 
         rules = self._build_rules_box()
+        self.users = UsersBox(ctx)
 
         database = QGroupBox("Database")
         self.db_current = label("", None, wrap=True)
@@ -194,6 +202,7 @@ class SettingsPage(Page):
         left = QVBoxLayout()
         left.addWidget(general)
         left.addWidget(closures)
+        left.addWidget(self.users)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(conventions)
@@ -211,10 +220,16 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Settings", "title"))
-        if not editable:
-            layout.addWidget(label("Only an administrator can change settings.", "hint"))
+        self.read_only_note = label("Only an administrator can change settings.", "hint")
+        layout.addWidget(self.read_only_note)
         layout.addWidget(scroll, 1)
+        self._apply_role()
 
+    def _apply_role(self) -> None:
+        """Offer changes only to those who may make them (the role can change while the
+        window is open; the actions check it again in any case)."""
+        editable = self.ctx.can_edit_settings
+        self.read_only_note.setVisible(not editable)
         for widget in (
             self.council,
             self.region,
@@ -315,30 +330,36 @@ class SettingsPage(Page):
 
     # --- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
-        db = self.ctx.db
-        self.council.setText(setting(db, "council_name", "") or "")
-        region = setting(db, "region", DEFAULT_REGION) or DEFAULT_REGION
+        self._apply_role()
+        with self.ctx.db.session() as s:
+            self._settings = setting_versions(s)
+        values = {key: value for key, (value, _version) in self._settings.items()}
+        self.council.setText(values["council_name"] or "")
+        region = values["region"] or DEFAULT_REGION
         self.region.setCurrentIndex(max(self.region.findData(region), 0))
-        low, high = caseload_range(self.ctx)
-        self.low.setValue(low)
-        self.high.setValue(high)
-        targets = setting(db, "targets", {}) or {}
+        low = values.get("caseload_min_per_fte") or DEFAULT_RANGE[0]
+        high = values.get("caseload_max_per_fte") or DEFAULT_RANGE[1]
+        self.low.setValue(int(low))
+        self.high.setValue(int(high))
+        targets = values.get("targets") or {}
         self.lac_target.setValue(float(targets.get("lac_reviews_in_timescale", 100.0)))
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
-        self.backups_kept.setValue(int(setting(db, KEEP_SETTING, DEFAULT_KEPT) or DEFAULT_KEPT))
+        self.backups_kept.setValue(int(values.get(KEEP_SETTING) or DEFAULT_KEPT))
         self._load_closures()
         self._load_rules()
+        self.users.refresh()
         self.db_current.setText(f"In use: {self.ctx.database_label()}")
         self.db_next.setText(str(QSettings().value("database/target", "") or ""))
 
     def _load_closures(self) -> None:
         self.closures.clear()
         with self.ctx.db.session() as s:
-            rows = list(s.scalars(select(ClosureDay).order_by(ClosureDay.day)))
-            for row in rows:
-                item = QListWidgetItem(f"{row.day:%a %d/%m/%Y} — {row.description}")
-                item.setData(Qt.ItemDataRole.UserRole, row.day.isoformat())
-                self.closures.addItem(item)
+            rows = closure_day_versions(s)
+        self._closure_versions = {day: version for day, (_text, version) in rows.items()}
+        for day, (description, _version) in rows.items():
+            item = QListWidgetItem(f"{day:%a %d/%m/%Y} — {description}")
+            item.setData(Qt.ItemDataRole.UserRole, day.isoformat())
+            self.closures.addItem(item)
         if not rows:
             item = QListWidgetItem("No local closure days.")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -349,7 +370,11 @@ class SettingsPage(Page):
         with self.ctx.db.session() as s:
             history = override_history(s)
             overrides = stored_overrides(s)
-        self.rules_model.set_entries(rule_entries(self.ctx.rules or default_rules(), history))
+            self._rule_versions = override_versions(s)
+        entries = rule_entries(
+            self.ctx.rules or default_rules(), history, versions=self._rule_versions
+        )
+        self.rules_model.set_entries(entries)
         self._overrides = overrides
         if selected is not None:
             self.select_rule(selected.rule.id)
@@ -431,13 +456,11 @@ class SettingsPage(Page):
             )
         if not prompts().confirm(self, question):
             return
-        try:
-            with self.ctx.db.session() as s:
-                reset_one_rule(s, entry.rule.id, role=self.ctx.role)
-        except ReviewdeskError as exc:
-            prompts().error(self, str(exc))
-            return
-        self._rules_changed(f"“{entry.rule.title}” is back to the shipped rule.")
+        done = perform(
+            self, self.ctx, actions.reset_rule, entry.rule.id, expected_version=entry.version
+        )
+        if done is not None:
+            self._rules_changed(f"“{entry.rule.title}” is back to the shipped rule.")
 
     def export_overrides(self) -> None:
         """Save the council's overrides as a rules file it can keep (and load again)."""
@@ -458,63 +481,89 @@ class SettingsPage(Page):
         except ReviewdeskError as exc:
             prompts().error(self, f"The rules file was not saved: {exc}")
             return
+        perform(
+            self,
+            self.ctx,
+            actions.record_export,
+            "council rules",
+            destination=path,
+            children=None,
+            detail={"rules": len(overrides)},
+        )
         prompts().info(self, f"{len(overrides)} council rules saved to {path}")
 
     def _rules_changed(self, message: str = "") -> None:
-        """The rules in force changed: reload them here, then tell the window (due dates
-        on every page are worked out again)."""
-        self.ctx.reload_calendar()
+        """Show the rules in force now and say what changed (the action's changes have
+        already reached every page: the due dates on every page are worked out again)."""
         self._load_rules()
-        self.calendar_changed.emit()
         window = self.window()
         status = getattr(window, "statusBar", None)
         if message and callable(status):
             status().showMessage(message, 8000)
 
     # --- saving ---------------------------------------------------------------------------
+    def form_values(self) -> dict:
+        """The settings as the form has them."""
+        targets = dict(self._shown("targets") or DEFAULTS["targets"])
+        targets["lac_reviews_in_timescale"] = self.lac_target.value()
+        targets["cp_conferences_in_timescale"] = self.cp_target.value()
+        return {
+            "council_name": self.council.text().strip(),
+            "region": self.region.currentData(),
+            "caseload_min_per_fte": self.low.value(),
+            "caseload_max_per_fte": self.high.value(),
+            "targets": targets,
+            KEEP_SETTING: self.backups_kept.value(),
+        }
+
+    def _shown(self, key: str):
+        return self._settings.get(key, (DEFAULTS.get(key), 0))[0]
+
     def save(self) -> None:
+        """Save the settings the person changed, each built on the version shown."""
         if not self.ctx.can_edit_settings:
             return
         if self.low.value() > self.high.value():
             prompts().error(self, "Caseload range: the lowest is more than the highest.")
             return
-        db = self.ctx.db
-        old_region = setting(db, "region", DEFAULT_REGION)
-        save_setting(db, "council_name", self.council.text().strip())
-        save_setting(db, "region", self.region.currentData())
-        save_setting(db, "caseload_min_per_fte", self.low.value())
-        save_setting(db, "caseload_max_per_fte", self.high.value())
-        targets = dict(setting(db, "targets", {}) or {})
-        targets["lac_reviews_in_timescale"] = self.lac_target.value()
-        targets["cp_conferences_in_timescale"] = self.cp_target.value()
-        save_setting(db, "targets", targets)
-        save_setting(db, KEEP_SETTING, self.backups_kept.value())
-        if old_region != self.region.currentData():
-            self.calendar_changed.emit()
+        changes = {
+            key: (value, self._settings.get(key, (None, 0))[1])
+            for key, value in self.form_values().items()
+            if value != self._shown(key)
+        }
+        if not changes:
+            return
+        if perform(self, self.ctx, actions.save_settings, changes) is None:
+            return
+        window = self.window()
+        if callable(getattr(window, "statusBar", None)):
+            window.statusBar().showMessage("Settings saved.", 8000)
 
     def _add_closure(self) -> None:
         day: dt.date = from_qdate(self.closure_date.date())
         text = self.closure_text.text().strip() or "Council closed"
-        with self.ctx.db.session() as s:
-            row = s.get(ClosureDay, day)
-            if row is None:
-                s.add(ClosureDay(day=day, description=text))
-            else:
-                row.description = text
-        self._load_closures()
-        self.calendar_changed.emit()
+        perform(
+            self,
+            self.ctx,
+            actions.set_closure_day,
+            day,
+            text,
+            expected_version=self._closure_versions.get(day, 0),
+        )
 
     def _remove_closure(self) -> None:
         item = self.closures.currentItem()
         value = item.data(Qt.ItemDataRole.UserRole) if item else None
         if not value:
             return
-        with self.ctx.db.session() as s:
-            row = s.get(ClosureDay, dt.date.fromisoformat(value))
-            if row is not None:
-                s.delete(row)
-        self._load_closures()
-        self.calendar_changed.emit()
+        day = dt.date.fromisoformat(value)
+        perform(
+            self,
+            self.ctx,
+            actions.remove_closure_day,
+            day,
+            expected_version=self._closure_versions.get(day, 0),
+        )
 
     def _load_overrides(self) -> None:
         """Replace the council's rule overrides with the [[rule]] tables of a TOML file; the
@@ -528,27 +577,35 @@ class SettingsPage(Page):
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             entries = overrides_from_toml(text, path)
-            with self.ctx.db.session() as s:
-                save_overrides(s, entries, role=self.ctx.role)
         except (OSError, UnicodeDecodeError) as exc:
             prompts().error(self, f"{path}: cannot read the rules file ({exc})")
             return
         except ReviewdeskError as exc:
             prompts().error(self, str(exc))
             return
-        self._rules_changed(f"{len(entries)} council rules loaded from {path}")
+        done = perform(
+            self,
+            self.ctx,
+            actions.replace_rules,
+            entries,
+            expected_versions=dict(self._rule_versions),
+        )
+        if done is not None:
+            self._rules_changed(f"{len(entries)} council rules loaded from {path}")
 
     def _clear_overrides(self) -> None:
         if not self.ctx.can_edit_settings:
             return
         if prompts().confirm(self, "Go back to the shipped rules, removing the council's own?"):
-            try:
-                with self.ctx.db.session() as s:
-                    save_overrides(s, [], role=self.ctx.role)
-            except ReviewdeskError as exc:
-                prompts().error(self, str(exc))
-                return
-            self._rules_changed("The shipped rules apply again.")
+            done = perform(
+                self,
+                self.ctx,
+                actions.replace_rules,
+                [],
+                expected_versions=dict(self._rule_versions),
+            )
+            if done is not None:
+                self._rules_changed("The shipped rules apply again.")
 
     def _save_database(self) -> None:
         QSettings().setValue("database/target", self.db_next.text().strip())

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from reviewdesk import queries
+from reviewdesk.actions import CASE_KINDS
 from reviewdesk.queries import CaseFilter, Caseload
 from ui import theme
 from ui.context import AppContext, optional_module, setting
@@ -139,6 +140,7 @@ class WorkloadModel(QAbstractTableModel):
 class WorkloadPage(Page):
     title = "Workload"
     open_cases = Signal(object, str)
+    shows = CASE_KINDS | {"staff", "team", "setting"}
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,0 +1,113 @@
+"""Every change to the data goes through here: one function per action.
+
+Each action takes ``(db, actor, ...plain values...)``, checks the acting user's role against
+the identity the system vouches for (`reviewdesk.identity`), validates, applies the change in
+one transaction, writes the audit (who, when, which record, values before and after) and
+returns `Changes`: which kinds of record and which children changed (or everything), with the
+action's own result in ``changes.result``. A role that does not allow the action gets
+`Refused` (exit status 2 on the command line) and nothing changes. Nothing else in
+`reviewdesk` or `ui` writes to the database (a test reads the code to make sure).
+
+    actor = whoami(db)                      # who the database says this is, and their role
+    changes = book_meeting(db, actor, child_id, "lac_review", booking)
+    meeting_id = changes.result
+
+Every action is listed in `ACTIONS` (name -> spec with its permission).
+"""
+
+from reviewdesk.actions.backups import (
+    BackupDone,
+    RestoreDone,
+    backup_database,
+    restore_database,
+)
+from reviewdesk.actions.base import (
+    ACTIONS,
+    CALENDAR_KINDS,
+    CASE_KINDS,
+    PERMISSIONS,
+    ROLE_WORDS,
+    ActionSpec,
+    Actor,
+    Changes,
+    Permission,
+    Refused,
+    allowed,
+    whoami,
+)
+from reviewdesk.actions.demo import create_demo
+from reviewdesk.actions.exports import ExportRecord, document_children, record_export
+from reviewdesk.actions.imports import import_903, import_cin
+from reviewdesk.actions.meetings import (
+    Outcome,
+    ReportUpdate,
+    book_meeting,
+    cancel_meeting,
+    record_outcome,
+    reschedule_meeting,
+    update_report,
+    validate_outcome,
+)
+from reviewdesk.actions.rules import replace_rules, reset_rule, set_rule
+from reviewdesk.actions.settings import (
+    add_late_reason,
+    remove_closure_day,
+    retire_late_reason,
+    save_settings,
+    set_closure_day,
+)
+from reviewdesk.actions.users import (
+    add_user,
+    deactivate_user,
+    parse_role,
+    reactivate_user,
+    set_role,
+    set_user_details,
+)
+
+__all__ = [
+    "ACTIONS",
+    "CALENDAR_KINDS",
+    "CASE_KINDS",
+    "PERMISSIONS",
+    "ROLE_WORDS",
+    "ActionSpec",
+    "Actor",
+    "BackupDone",
+    "Changes",
+    "ExportRecord",
+    "Outcome",
+    "Permission",
+    "Refused",
+    "ReportUpdate",
+    "RestoreDone",
+    "add_late_reason",
+    "add_user",
+    "allowed",
+    "backup_database",
+    "book_meeting",
+    "cancel_meeting",
+    "create_demo",
+    "deactivate_user",
+    "document_children",
+    "import_903",
+    "import_cin",
+    "parse_role",
+    "reactivate_user",
+    "record_export",
+    "record_outcome",
+    "remove_closure_day",
+    "replace_rules",
+    "reschedule_meeting",
+    "reset_rule",
+    "restore_database",
+    "retire_late_reason",
+    "save_settings",
+    "set_closure_day",
+    "set_role",
+    "set_rule",
+    "set_user_details",
+    "update_report",
+    "validate_outcome",
+    "whoami",
+]

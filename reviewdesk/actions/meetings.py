@@ -1,0 +1,285 @@
+"""Meetings: book, reschedule, cancel, record what happened, and a report's dates.
+
+Administrators do all of it; an IRO records the outcome (and the reports) of meetings they
+chair. Every edit names the version it was built on, so a save over someone else's newer
+change is refused saying who made it and when. Bad input raises `InvalidInput` naming the
+field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType
+from reviewdesk.dates import format_uk
+from reviewdesk.errors import InvalidInput
+from reviewdesk.scheduling import Booking
+from reviewdesk.storage.db import Database
+from reviewdesk.storage.locking import ensure_unchanged
+from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingPart, Report
+
+
+def _meeting(session: Session, meeting_id: int, expected_version: int) -> Meeting:
+    """The meeting, refused (`ConcurrentChange`, naming who and when) if it changed since
+    the version the form was built on."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise InvalidInput(f"meeting {meeting_id} does not exist")
+    ensure_unchanged(meeting, expected_version)
+    return meeting
+
+
+def _place(meeting: Meeting, booking: Booking) -> None:
+    meeting.booked_date = booking.day
+    meeting.booked_time = booking.start
+    meeting.duration_minutes = booking.minutes
+    meeting.chair_id = booking.chair_id
+    meeting.room_id = booking.room_id
+    meeting.clerk_id = booking.clerk_id
+
+
+@action("book_meeting", "book a meeting", Permission.BOOK_MEETING)
+def book_meeting(
+    db: Database,
+    actor: Actor,
+    child_id: int,
+    meeting_type: MeetingType | str,
+    booking: Booking,
+    *,
+    sequence: int | None = None,
+    period_id: int | None = None,
+    plan_id: int | None = None,
+    enquiry_id: int | None = None,
+) -> Changes:
+    """Book a new meeting for a child; the result is the new meeting's id."""
+    try:
+        mtype = MeetingType(meeting_type)
+    except ValueError:
+        raise InvalidInput(f"meeting type: unknown value {meeting_type!r}") from None
+    with door(db, actor, "book_meeting") as tx:
+        child = tx.session.get(Child, child_id)
+        if child is None:
+            raise InvalidInput(f"child {child_id} does not exist")
+        if sequence is None:
+            held = MeetingStatus.HELD.value
+            sequence = 1 + sum(
+                1 for m in child.meetings if m.meeting_type == mtype.value and m.status == held
+            )
+        meeting = Meeting(
+            child_id=child_id,
+            process=mtype.process.value,
+            meeting_type=mtype.value,
+            sequence=sequence,
+            period_id=period_id,
+            plan_id=plan_id,
+            enquiry_id=enquiry_id,
+            status=MeetingStatus.BOOKED.value,
+        )
+        _place(meeting, booking)
+        tx.session.add(meeting)
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
+@action("reschedule_meeting", "reschedule a meeting", Permission.BOOK_MEETING)
+def reschedule_meeting(
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    booking: Booking,
+    reason: str,
+    *,
+    expected_version: int,
+) -> Changes:
+    """Move a booked meeting; the reason is kept in the meeting's notes with the old date."""
+    if not reason.strip():
+        raise InvalidInput("reason: give a reason for rescheduling")
+    with door(db, actor, "reschedule_meeting") as tx:
+        meeting = _meeting(tx.session, meeting_id, expected_version)
+        if meeting.status != MeetingStatus.BOOKED.value:
+            raise InvalidInput(f"meeting {meeting_id} is {meeting.status}, not booked")
+        old = format_uk(meeting.booked_date) if meeting.booked_date else "no date"
+        line = f"Rescheduled from {old} to {format_uk(booking.day)}: {reason.strip()}"
+        meeting.notes = f"{meeting.notes}\n{line}" if meeting.notes else line
+        _place(meeting, booking)
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
+@action("cancel_meeting", "cancel a meeting", Permission.BOOK_MEETING)
+def cancel_meeting(
+    db: Database, actor: Actor, meeting_id: int, reason: str, *, expected_version: int
+) -> Changes:
+    if not reason.strip():
+        raise InvalidInput("reason: give a reason for cancelling")
+    with door(db, actor, "cancel_meeting") as tx:
+        meeting = _meeting(tx.session, meeting_id, expected_version)
+        if meeting.status == MeetingStatus.HELD.value:
+            raise InvalidInput(f"meeting {meeting_id} has been held and cannot be cancelled")
+        meeting.status = MeetingStatus.CANCELLED.value
+        meeting.cancel_reason = reason.strip()
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
+@dataclass
+class ReportUpdate:
+    """A report's dates as the form has them, with the version the form was built on."""
+
+    report_id: int
+    received: dt.date | None
+    shared_with_parents: dt.date | None
+    version: int
+
+
+@dataclass
+class Outcome:
+    """What happened at a meeting. ``parts`` lists every sitting's date (one for most)."""
+
+    parts: list[dt.date]
+    participation: str | None = None
+    quorate: bool | None = None
+    outcome: str | None = None
+    late_reason_id: int | None = None
+    late_reason_note: str | None = None
+    decisions_issued: dt.date | None = None
+    minutes_distributed: dt.date | None = None
+    decisions: str | None = None
+    reports: list[ReportUpdate] = field(default_factory=list)
+
+
+def _age_on(dob: dt.date, day: dt.date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def validate_outcome(
+    meeting: Meeting, outcome: Outcome, *, late: bool, as_of: dt.date | None = None
+) -> None:
+    """Raise InvalidInput for an outcome that cannot be right."""
+    if not outcome.parts:
+        raise InvalidInput("held date: give the date the meeting was held")
+    held = max(outcome.parts)
+    if as_of is not None and held > as_of:
+        raise InvalidInput(f"held date: {format_uk(held)} is in the future")
+    if outcome.participation is not None:
+        if outcome.participation not in PARTICIPATION:
+            raise InvalidInput(f"participation: unknown code {outcome.participation!r}")
+        dob = meeting.child.dob if meeting.child else None
+        if dob is not None and meeting.process == "lac":
+            under4 = _age_on(dob, held) < 4
+            if under4 and outcome.participation != "PN0":
+                raise InvalidInput("participation: the child was under 4, so the code is PN0")
+            if not under4 and outcome.participation == "PN0":
+                raise InvalidInput("participation: PN0 is only for a child under 4")
+    if late and outcome.late_reason_id is None:
+        raise InvalidInput("reason: the meeting was out of timescale, so give the reason")
+    for label, value in (
+        ("decisions issued", outcome.decisions_issued),
+        ("minutes issued", outcome.minutes_distributed),
+    ):
+        if value is not None and value < held:
+            raise InvalidInput(f"{label}: {format_uk(value)} is before the meeting was held")
+
+
+def _apply_report(tx: Transaction, meeting: Meeting, update: ReportUpdate) -> None:
+    """A report's dates, only when they differ from what is stored (so that two people
+    recording different reports of one meeting never overwrite each other)."""
+    report = tx.session.get(Report, update.report_id)
+    if report is None or report.meeting_id != meeting.id:
+        raise InvalidInput(f"report {update.report_id} is not one of this meeting's reports")
+    if (report.received, report.shared_with_parents) == (
+        update.received,
+        update.shared_with_parents,
+    ):
+        return
+    ensure_unchanged(report, update.version)
+    report.received = update.received
+    report.shared_with_parents = update.shared_with_parents
+
+
+@action("record_outcome", "record the outcome of a meeting", Permission.RECORD_OUTCOME)
+def record_outcome(
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    outcome: Outcome,
+    *,
+    late: bool,
+    as_of: dt.date,
+    expected_version: int,
+) -> Changes:
+    """Record a meeting as held (in one or more parts) with its outcome and reports.
+    A held date after ``as_of`` is refused."""
+    with door(db, actor, "record_outcome") as tx:
+        meeting = tx.session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise InvalidInput(f"meeting {meeting_id} does not exist")
+        tx.require_chair(meeting.chair_id)
+        ensure_unchanged(meeting, expected_version)
+        validate_outcome(meeting, outcome, late=late, as_of=as_of)
+        if (
+            late
+            and outcome.late_reason_id is not None
+            and tx.session.get(LateReason, outcome.late_reason_id) is None
+        ):
+            raise InvalidInput(f"reason: unknown late reason {outcome.late_reason_id}")
+        parts = sorted(outcome.parts)
+        wanted_parts = [(n, day) for n, day in enumerate(parts, start=1)] if len(parts) > 1 else []
+        if [(p.part_no, p.held_date) for p in meeting.parts] != wanted_parts:
+            meeting.parts.clear()
+            tx.session.flush()
+            for no, day in wanted_parts:
+                meeting.parts.append(MeetingPart(part_no=no, held_date=day))
+        meeting.held_date = parts[-1]
+        meeting.status = MeetingStatus.HELD.value
+        meeting.participation = outcome.participation
+        meeting.quorate = outcome.quorate
+        meeting.outcome = outcome.outcome
+        meeting.late_reason_id = outcome.late_reason_id if late else None
+        meeting.late_reason_note = outcome.late_reason_note if late else None
+        meeting.decisions_issued = outcome.decisions_issued
+        meeting.minutes_distributed = outcome.minutes_distributed
+        if outcome.decisions is not None:
+            meeting.decisions = outcome.decisions
+        for update in outcome.reports:
+            _apply_report(tx, meeting, update)
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
+@action("update_report", "record a report's dates", Permission.RECORD_OUTCOME)
+def update_report(
+    db: Database,
+    actor: Actor,
+    report_id: int,
+    *,
+    received: dt.date | None,
+    shared_with_parents: dt.date | None,
+    expected_version: int,
+) -> Changes:
+    """When one report was received and shared with the parents, built on its version."""
+    with door(db, actor, "update_report") as tx:
+        report = tx.session.get(Report, report_id)
+        if report is None:
+            raise InvalidInput(f"report {report_id} does not exist")
+        tx.require_chair(report.meeting.chair_id)
+        update = ReportUpdate(report_id, received, shared_with_parents, expected_version)
+        _apply_report(tx, report.meeting, update)
+        tx.session.flush()
+        return tx.changes(result=report_id)
+
+
+__all__ = [
+    "Outcome",
+    "ReportUpdate",
+    "book_meeting",
+    "cancel_meeting",
+    "record_outcome",
+    "reschedule_meeting",
+    "update_report",
+    "validate_outcome",
+]

@@ -1,0 +1,171 @@
+"""The user list: add a user, change a role, deactivate and reactivate (administrators only).
+
+A user's name is their operating-system account (SQLite) or PostgreSQL login: what the
+system says they are, never what they type. The last active administrator can be neither
+demoted nor deactivated, so a database always has someone who can manage it.
+"""
+
+from __future__ import annotations
+
+from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.codes import Role
+from reviewdesk.errors import InvalidInput
+from reviewdesk.storage.db import Database
+from reviewdesk.storage.locking import ensure_unchanged
+from reviewdesk.storage.models import Staff, User
+from reviewdesk.storage.users import active_administrators, find_user
+
+NAME_LIMIT = 100
+DISPLAY_LIMIT = 200
+
+#: How a role may be written: "team-manager" on the command line, "team_manager" stored.
+ROLE_NAMES = {
+    "administrator": Role.ADMINISTRATOR,
+    "admin": Role.ADMINISTRATOR,
+    "iro": Role.IRO,
+    "team-manager": Role.TEAM_MANAGER,
+    "team_manager": Role.TEAM_MANAGER,
+}
+
+
+def parse_role(text: str | Role) -> Role:
+    """A role from its name (administrator, iro, team-manager), or InvalidInput."""
+    if isinstance(text, Role):
+        return text
+    role = ROLE_NAMES.get(str(text).strip().lower())
+    if role is None:
+        raise InvalidInput(f"role: {text!r} is not one of administrator, iro, team-manager")
+    return role
+
+
+def _username(text: str) -> str:
+    name = str(text).strip()
+    if not name or len(name) > NAME_LIMIT or any(c.isspace() and c != " " for c in name):
+        raise InvalidInput(
+            f"user name {text!r}: give the person's computer account or database login "
+            f"(1 to {NAME_LIMIT} characters)"
+        )
+    return name
+
+
+def _user(tx: Transaction, username: str, expected_version: int) -> User:
+    user = find_user(tx.session, username)
+    if user is None:
+        raise InvalidInput(f"user {username!r} is not on the user list")
+    ensure_unchanged(user, expected_version)
+    return user
+
+
+def _keep_an_administrator(tx: Transaction, user: User, what: str) -> None:
+    if user.role == Role.ADMINISTRATOR.value and user.active:
+        others = [u for u in active_administrators(tx.session) if u != user.username]
+        if not others:
+            raise InvalidInput(
+                f"{user.username} is the last active administrator and cannot be {what}: "
+                "make someone else an administrator first"
+            )
+
+
+@action("add_user", "manage users", Permission.MANAGE_USERS)
+def add_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    role: Role | str,
+    *,
+    display_name: str = "",
+    staff_id: int | None = None,
+) -> Changes:
+    """Put someone on the user list with a role; the result is their user id."""
+    username = _username(username)
+    role = parse_role(role)
+    display_name = " ".join(str(display_name).split())
+    if len(display_name) > DISPLAY_LIMIT:
+        raise InvalidInput(f"display name: at most {DISPLAY_LIMIT} characters")
+    with door(db, actor, "add_user") as tx:
+        if find_user(tx.session, username) is not None:
+            raise InvalidInput(f"user name {username!r} is already on the user list")
+        if staff_id is not None and tx.session.get(Staff, staff_id) is None:
+            raise InvalidInput(f"staff {staff_id}: there is no such staff member")
+        user = User(
+            username=username,
+            role=role.value,
+            display_name=display_name,
+            staff_id=staff_id,
+            active=True,
+        )
+        tx.session.add(user)
+        tx.session.flush()
+        return tx.changes(result=user.id)
+
+
+@action("set_role", "manage users", Permission.MANAGE_USERS)
+def set_role(
+    db: Database, actor: Actor, username: str, role: Role | str, *, expected_version: int
+) -> Changes:
+    """Change a user's role (the last active administrator cannot be demoted)."""
+    role = parse_role(role)
+    with door(db, actor, "set_role") as tx:
+        user = _user(tx, username, expected_version)
+        if user.role != role.value:
+            _keep_an_administrator(tx, user, "demoted")
+            user.role = role.value
+        tx.session.flush()
+        return tx.changes()
+
+
+@action("set_user_details", "manage users", Permission.MANAGE_USERS)
+def set_user_details(
+    db: Database,
+    actor: Actor,
+    username: str,
+    *,
+    display_name: str,
+    staff_id: int | None,
+    expected_version: int,
+) -> Changes:
+    """A user's display name and the staff record that is them (an IRO's meetings)."""
+    display_name = " ".join(str(display_name).split())
+    if len(display_name) > DISPLAY_LIMIT:
+        raise InvalidInput(f"display name: at most {DISPLAY_LIMIT} characters")
+    with door(db, actor, "set_user_details") as tx:
+        user = _user(tx, username, expected_version)
+        if staff_id is not None and tx.session.get(Staff, staff_id) is None:
+            raise InvalidInput(f"staff {staff_id}: there is no such staff member")
+        user.display_name = display_name
+        user.staff_id = staff_id
+        tx.session.flush()
+        return tx.changes()
+
+
+@action("deactivate_user", "manage users", Permission.MANAGE_USERS)
+def deactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
+    """Take someone off the active list: from now on they may only read (kept for the
+    audit trail; the last active administrator cannot be deactivated)."""
+    with door(db, actor, "deactivate_user") as tx:
+        user = _user(tx, username, expected_version)
+        if user.active:
+            _keep_an_administrator(tx, user, "deactivated")
+            user.active = False
+        tx.session.flush()
+        return tx.changes()
+
+
+@action("reactivate_user", "manage users", Permission.MANAGE_USERS)
+def reactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
+    with door(db, actor, "reactivate_user") as tx:
+        user = _user(tx, username, expected_version)
+        user.active = True
+        tx.session.flush()
+        return tx.changes()
+
+
+__all__ = [
+    "ROLE_NAMES",
+    "add_user",
+    "deactivate_user",
+    "parse_role",
+    "reactivate_user",
+    "set_role",
+    "set_user_details",
+]

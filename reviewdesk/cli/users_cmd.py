@@ -1,0 +1,159 @@
+"""`reviewdesk users`: who may use the database, and as what.
+
+    reviewdesk users list
+    reviewdesk users add NAME --role administrator|iro|team-manager [--name "..."] [--staff ID]
+    reviewdesk users set-role NAME ROLE
+    reviewdesk users deactivate NAME
+    reviewdesk users reactivate NAME
+
+NAME is the person's operating-system account (SQLite) or PostgreSQL login: reviewdesk asks
+the system who is running it, so that is who they are. Changes need an administrator and are
+audited; the last active administrator cannot be demoted or deactivated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy import select
+
+from reviewdesk import actions
+from reviewdesk.actions.base import ROLE_WORDS
+from reviewdesk.cli.args import whole_number
+from reviewdesk.codes import Role
+from reviewdesk.storage.db import Database, open_database
+from reviewdesk.storage.models import Staff
+from reviewdesk.storage.users import all_users, find_user
+
+ROLE_CHOICES = ("administrator", "iro", "team-manager")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "users",
+        help="who may use the database, and as what (administrators change it)",
+        description="The user list. A user's name is their computer account (SQLite) or "
+        "PostgreSQL login. Administrators do everything; IROs read and record the outcome "
+        "of meetings they chair; team managers read; anyone not on the list reads only.",
+    )
+    sub = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    listing = sub.add_parser("list", help="everyone on the list, with their role")
+    listing.set_defaults(handler=_list)
+
+    add = sub.add_parser("add", help="put someone on the list")
+    add.add_argument("name", metavar="NAME", help="their computer account or database login")
+    add.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    add.add_argument("--name", dest="display_name", default="", help='e.g. "Siân Evans"')
+    add.add_argument(
+        "--staff",
+        type=whole_number(1, 2**63 - 1, "a staff id"),
+        metavar="ID",
+        help="their staff record (an IRO's meetings)",
+    )
+    add.set_defaults(handler=_add)
+
+    role = sub.add_parser("set-role", help="change someone's role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE", choices=ROLE_CHOICES)
+    role.set_defaults(handler=_set_role)
+
+    off = sub.add_parser("deactivate", help="take someone off the active list (reads only)")
+    off.add_argument("name", metavar="NAME")
+    off.set_defaults(handler=_deactivate)
+
+    on = sub.add_parser("reactivate", help="put a deactivated user back")
+    on.add_argument("name", metavar="NAME")
+    on.set_defaults(handler=_reactivate)
+
+
+def _open(args: argparse.Namespace) -> Database:
+    """The database given with --db: the user list is kept in one, never made by it."""
+    return open_database(args.db, create=False)
+
+
+def _version(db: Database, name: str) -> int:
+    """The user's version now (the command is built on the list as it is when it starts);
+    0 when they are not on the list (the action then says so)."""
+    with db.session() as s:
+        user = find_user(s, name)
+        return user.version if user is not None else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        me = actions.whoami(db)
+        with db.session() as s:
+            staff = dict(s.execute(select(Staff.id, Staff.name)).all())
+            users = all_users(s)
+            out = sys.stdout
+            for u in users:
+                words = ROLE_WORDS.get(_role(u.role), u.role)
+                bits = [f"{u.username:<20} {words}"]
+                if u.display_name:
+                    bits.append(u.display_name)
+                if u.staff_id is not None:
+                    bits.append(f"staff {u.staff_id} {staff.get(u.staff_id, '?')}")
+                if not u.active:
+                    bits.append("DEACTIVATED (reads only)")
+                out.write("  ".join(bits) + "\n")
+            out.write(f"You are {me.label}.\n")
+    finally:
+        db.dispose()
+    return 0
+
+
+def _role(value: str) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+def _add(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        actions.add_user(
+            db,
+            actions.whoami(db),
+            args.name,
+            args.role,
+            display_name=args.display_name,
+            staff_id=args.staff,
+        )
+    finally:
+        db.dispose()
+    print(f"{args.name} added as {ROLE_WORDS[actions.parse_role(args.role)]}")
+    return 0
+
+
+def _change(args: argparse.Namespace, action, done: str, **values) -> int:  # noqa: ANN001
+    """Run a user action on NAME, built on the user's version now; then say ``done``."""
+    db = _open(args)
+    try:
+        action(
+            db, actions.whoami(db), args.name, **values, expected_version=_version(db, args.name)
+        )
+    finally:
+        db.dispose()
+    print(done)
+    return 0
+
+
+def _set_role(args: argparse.Namespace) -> int:
+    words = ROLE_WORDS[actions.parse_role(args.role)]
+    return _change(args, actions.set_role, f"{args.name} is now {words}", role=args.role)
+
+
+def _deactivate(args: argparse.Namespace) -> int:
+    return _change(
+        args,
+        actions.deactivate_user,
+        f"{args.name} is deactivated: from now on they may only read",
+    )
+
+
+def _reactivate(args: argparse.Namespace) -> int:
+    return _change(args, actions.reactivate_user, f"{args.name} is active again")

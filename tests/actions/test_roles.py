@@ -1,0 +1,475 @@
+"""Every action against every role, on SQLite and PostgreSQL.
+
+Administrators may do everything. An IRO records the outcome (and the reports) only of
+meetings they chair. Team managers, people not on the user list and deactivated users only
+read (recording that data left the system is part of reading). A refusal names who, which
+role and what was tried, and changes nothing; an allowed action leaves audit entries by the
+person who did it. `EXPECTED` must name every action in `reviewdesk.actions.ACTIONS`: a new
+action without an entry fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from reviewdesk import actions
+from reviewdesk.actions import ACTIONS, Refused
+from reviewdesk.rule_overrides import override_versions
+from reviewdesk.scheduling import Booking
+from reviewdesk.settings import closure_day_versions, setting_versions
+from reviewdesk.storage.db import Database
+from reviewdesk.storage.models import (
+    AuditEntry,
+    Base,
+    Child,
+    LateReason,
+    Meeting,
+    PeriodOfCare,
+    Report,
+    Staff,
+    User,
+)
+from tests.dbfixtures import open_as
+from tests.importers.generate import write_903, write_cin
+
+D = dt.date
+AS_OF = D(2024, 5, 1)
+
+#: The people: user name -> (role on the list, or None; linked to the meeting's chair?).
+PEOPLE = {
+    "administrator": ("administrator", False),
+    "iro_chair": ("iro", True),
+    "iro_other": ("iro", False),
+    "team_manager": ("team_manager", False),
+    "not_listed": (None, False),
+    "deactivated": ("administrator", False),  # deactivated below: reads only
+}
+EVERYONE = frozenset(PEOPLE)
+ADMIN = frozenset({"administrator"})
+CHAIR = frozenset({"administrator", "iro_chair"})
+
+#: Who may do each action.
+EXPECTED: dict[str, frozenset[str]] = {
+    "book_meeting": ADMIN,
+    "reschedule_meeting": ADMIN,
+    "cancel_meeting": ADMIN,
+    "record_outcome": CHAIR,
+    "update_report": CHAIR,
+    "save_settings": ADMIN,
+    "set_closure_day": ADMIN,
+    "remove_closure_day": ADMIN,
+    "add_late_reason": ADMIN,
+    "retire_late_reason": ADMIN,
+    "set_rule": ADMIN,
+    "reset_rule": ADMIN,
+    "replace_rules": ADMIN,
+    "add_user": ADMIN,
+    "set_role": ADMIN,
+    "set_user_details": ADMIN,
+    "deactivate_user": ADMIN,
+    "reactivate_user": ADMIN,
+    "import_903": ADMIN,
+    "import_cin": ADMIN,
+    "create_demo": ADMIN,
+    "backup_database": ADMIN,
+    "restore_database": ADMIN,
+    "record_export": EVERYONE,
+}
+
+
+def test_every_action_has_an_entry() -> None:
+    assert set(EXPECTED) == set(ACTIONS), "give each new action its roles in EXPECTED"
+    assert set(CASES) == set(ACTIONS), "give each new action a way to call it in CASES"
+
+
+@dataclass
+class Env:
+    folder: Path
+    admin: Database
+    dbs: dict[str, Database]
+    ids: dict[str, int]
+    counter: itertools.count = field(default_factory=itertools.count)
+    backup: Path | None = None
+    files_903: Any = None
+    cin: Path | None = None
+
+    def version(self, model: type, key: Any) -> int:
+        with self.admin.session() as s:
+            return s.get(model, key).version
+
+    def user_version(self, name: str) -> int:
+        with self.admin.session() as s:
+            return s.scalar(select(User.version).where(User.username == name))
+
+    def unique(self, text: str) -> str:
+        return f"{text}{next(self.counter)}"
+
+
+def _setup(target: str, folder: Path) -> Env:
+    admin = open_as(target, "administrator")
+    ids: dict[str, int] = {}
+    with admin.session() as s:
+        chair = Staff(name="Łukasz Nowak", role="iro")
+        other = Staff(name="Máire Ó Briain", role="iro")
+        child = Child(local_id="R1", first_name="Zoë", dob=D(2015, 6, 1))
+        child.periods.append(PeriodOfCare(start=D(2024, 3, 25)))
+        s.add_all([chair, other, child])
+        s.flush()
+        meeting = Meeting(
+            child_id=child.id,
+            period_id=child.periods[0].id,
+            process="lac",
+            meeting_type="lac_review",
+            booked_date=D(2024, 4, 22),
+            chair_id=chair.id,
+        )
+        meeting.reports.append(Report(author="Zoë Clarke", agency="social_worker"))
+        s.add(meeting)
+        s.flush()
+        ids.update(
+            child=child.id,
+            period=child.periods[0].id,
+            meeting=meeting.id,
+            report=meeting.reports[0].id,
+            chair=chair.id,
+            other=other.id,
+        )
+    me = actions.whoami(admin)
+    for name, (role, chairs) in PEOPLE.items():
+        if role is not None and name != "administrator":
+            staff = ids["chair"] if chairs else (ids["other"] if role == "iro" else None)
+            actions.add_user(admin, me, name, role, staff_id=staff)
+    actions.deactivate_user(admin, me, "deactivated", expected_version=1)  # added just above
+    dbs = {name: admin if name == "administrator" else open_as(target, name) for name in PEOPLE}
+    env = Env(folder, admin, dbs, ids)
+    # The files some actions read: a backup to restore, returns to import.
+    env.backup = folder / "backup.jsonl"
+    actions.backup_database(admin, me, env.backup, dump=True)
+    env.files_903 = write_903(folder / "903", 3, seed=2)
+    env.cin = write_cin(folder / "cin.xml", 3, seed=2)
+    return env
+
+
+Call = Callable[[Env, Database, actions.Actor, Any], actions.Changes]
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call an action: ``prepare`` (as the administrator, before each call) gives
+    what ``call`` needs, e.g. a user to deactivate."""
+
+    call: Call
+    prepare: Callable[[Env], Any] = lambda env: None
+
+
+def case(call: Callable[[Env, Database, actions.Actor], actions.Changes]) -> Case:
+    return Case(lambda env, db, me, _prepared: call(env, db, me))
+
+
+def _closure(env: Env) -> dt.date:
+    """A closure day to remove (as the administrator)."""
+    with env.admin.session() as s:
+        versions = closure_day_versions(s)
+    if D(2024, 12, 27) not in versions:
+        actions.set_closure_day(
+            env.admin, actions.whoami(env.admin), D(2024, 12, 27), "x", expected_version=0
+        )
+    return D(2024, 12, 27)
+
+
+def _rule_version(env: Env, rule_id: str) -> int:
+    with env.admin.session() as s:
+        return override_versions(s).get(rule_id, 0)
+
+
+def _overridden(env: Env) -> str:
+    if _rule_version(env, "cp.icpc") == 0:
+        actions.set_rule(
+            env.admin,
+            actions.whoami(env.admin),
+            "cp.icpc",
+            expected_version=0,
+            source="local",
+            amount=12,
+        )
+    return "cp.icpc"
+
+
+def _target_user(env: Env) -> str:
+    name = env.unique("target")
+    actions.add_user(env.admin, actions.whoami(env.admin), name, "iro")
+    return name
+
+
+def _late_reason(env: Env) -> int:
+    changes = actions.add_late_reason(env.admin, actions.whoami(env.admin), env.unique("Fog "))
+    return changes.result
+
+
+def _outcome(env: Env) -> actions.Outcome:
+    """An outcome that differs from the last (so each allowed call changes something)."""
+    return actions.Outcome(
+        parts=[D(2024, 4, 22)], participation="PN1", outcome=env.unique("Care plan endorsed ")
+    )
+
+
+BOOKING = Booking(D(2024, 4, 23), dt.time(10, 0))
+
+#: How to call each action as the person given (built on the versions stored now).
+CASES: dict[str, Case] = {
+    "book_meeting": case(
+        lambda env, db, me: actions.book_meeting(
+            db, me, env.ids["child"], "lac_review", BOOKING, period_id=env.ids["period"]
+        )
+    ),
+    "reschedule_meeting": case(
+        lambda env, db, me: actions.reschedule_meeting(
+            db,
+            me,
+            env.ids["meeting"],
+            Booking(D(2024, 4, 23 + env.version(Meeting, env.ids["meeting"]) % 5), dt.time(9)),
+            "Room flooded",
+            expected_version=env.version(Meeting, env.ids["meeting"]),
+        )
+    ),
+    "cancel_meeting": case(
+        lambda env, db, me: actions.cancel_meeting(
+            db,
+            me,
+            env.ids["meeting"],
+            env.unique("Family moved "),
+            expected_version=env.version(Meeting, env.ids["meeting"]),
+        )
+    ),
+    "record_outcome": case(
+        lambda env, db, me: actions.record_outcome(
+            db,
+            me,
+            env.ids["meeting"],
+            _outcome(env),
+            late=False,
+            as_of=AS_OF,
+            expected_version=env.version(Meeting, env.ids["meeting"]),
+        )
+    ),
+    "update_report": case(
+        lambda env, db, me: actions.update_report(
+            db,
+            me,
+            env.ids["report"],
+            received=D(2024, 4, 1 + env.version(Report, env.ids["report"])),
+            shared_with_parents=None,
+            expected_version=env.version(Report, env.ids["report"]),
+        )
+    ),
+    "save_settings": case(
+        lambda env, db, me: actions.save_settings(
+            db, me, {"council_name": (env.unique("Council "), _setting_version(env))}
+        )
+    ),
+    "set_closure_day": case(
+        lambda env, db, me: actions.set_closure_day(
+            db,
+            me,
+            D(2024, 12, 30),
+            env.unique("Closed "),
+            expected_version=_closure_version(env, D(2024, 12, 30)),
+        )
+    ),
+    "remove_closure_day": Case(
+        lambda env, db, me, day: actions.remove_closure_day(
+            db, me, day, expected_version=_closure_version(env, day)
+        ),
+        _closure,
+    ),
+    "add_late_reason": case(
+        lambda env, db, me: actions.add_late_reason(db, me, env.unique("Snow "))
+    ),
+    "retire_late_reason": Case(
+        lambda env, db, me, reason: actions.retire_late_reason(
+            db, me, reason, expected_version=env.version(LateReason, reason)
+        ),
+        _late_reason,
+    ),
+    "set_rule": case(
+        lambda env, db, me: actions.set_rule(
+            db,
+            me,
+            "lac.review.first",
+            expected_version=_rule_version(env, "lac.review.first"),
+            source=env.unique("IRO standard "),
+            amount=15,
+        )
+    ),
+    "reset_rule": Case(
+        lambda env, db, me, rule: actions.reset_rule(
+            db, me, rule, expected_version=_rule_version(env, rule)
+        ),
+        _overridden,
+    ),
+    "replace_rules": case(
+        lambda env, db, me: actions.replace_rules(
+            db, me, [_icpc_table(env)], expected_versions=_all_rule_versions(env)
+        )
+    ),
+    "add_user": case(lambda env, db, me: actions.add_user(db, me, env.unique("newcomer"), "iro")),
+    "set_role": Case(
+        lambda env, db, me, name: actions.set_role(
+            db, me, name, "team-manager", expected_version=env.user_version(name)
+        ),
+        _target_user,
+    ),
+    "set_user_details": Case(
+        lambda env, db, me, name: actions.set_user_details(
+            db,
+            me,
+            name,
+            display_name="Siân Evans",
+            staff_id=env.ids["other"],
+            expected_version=env.user_version(name),
+        ),
+        _target_user,
+    ),
+    "deactivate_user": Case(
+        lambda env, db, me, name: actions.deactivate_user(
+            db, me, name, expected_version=env.user_version(name)
+        ),
+        _target_user,
+    ),
+    "reactivate_user": case(
+        lambda env, db, me: actions.reactivate_user(
+            db, me, "deactivated", expected_version=env.user_version("deactivated")
+        )
+    ),
+    "import_903": case(
+        lambda env, db, me: actions.import_903(
+            db, me, env.files_903.header, env.files_903.episodes, env.files_903.reviews
+        )
+    ),
+    "import_cin": case(lambda env, db, me: actions.import_cin(db, me, env.cin)),
+    "create_demo": case(
+        lambda env, db, me: actions.create_demo(
+            db, me, children=4, seed=3, as_of=AS_OF, replace=True
+        )
+    ),
+    "backup_database": case(
+        lambda env, db, me: actions.backup_database(
+            db, me, env.folder / f"{env.unique('copy')}.jsonl", dump=True
+        )
+    ),
+    "restore_database": case(lambda env, db, me: actions.restore_database(db, me, env.backup)),
+    "record_export": case(
+        lambda env, db, me: actions.record_export(
+            db, me, "case list", destination=env.folder / "cases.xlsx", children=[1, 2, 2]
+        )
+    ),
+}
+
+
+def _icpc_table(env: Env) -> dict[str, Any]:
+    """A council's rules file of one rule (a new source each time)."""
+    from reviewdesk.rule_overrides import override_table
+    from reviewdesk.rules import default_rules
+
+    return override_table(default_rules().get("cp.icpc"), amount=10, source=env.unique("File "))
+
+
+def _setting_version(env: Env) -> int:
+    with env.admin.session() as s:
+        return setting_versions(s)["council_name"][1]
+
+
+def _closure_version(env: Env, day: dt.date) -> int:
+    with env.admin.session() as s:
+        return closure_day_versions(s).get(day, ("", 0))[1]
+
+
+def _all_rule_versions(env: Env) -> dict[str, int]:
+    with env.admin.session() as s:
+        return override_versions(s)
+
+
+def _snapshot(db: Database) -> dict[str, Any]:
+    """Every table's rows (the audit trail included): what a refusal must leave alone."""
+    with db.engine.connect() as conn:
+        return {
+            name: sorted(map(repr, conn.execute(select(table)).all()))
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def _last_entry(db: Database) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_is_allowed_or_refused(name, db_target, tmp_path) -> None:
+    env = _setup(db_target, tmp_path)
+    try:
+        spec = ACTIONS[name]
+        # Those refused first (nothing must change), then those allowed.
+        order = sorted(PEOPLE, key=lambda who: who in EXPECTED[name])
+        for who in order:
+            db = env.dbs[who]
+            me = actions.whoami(db)
+            assert me.username == who
+            prepared = CASES[name].prepare(env)
+            if who not in EXPECTED[name]:
+                before = _snapshot(env.admin)
+                with pytest.raises(Refused) as refused:
+                    CASES[name].call(env, db, me, prepared)
+                text = str(refused.value)
+                assert text.startswith(f"{who} ({me.role_words}) cannot {spec.words}"), text
+                assert text.endswith("Nothing was changed.")
+                assert refused.value.exit_code == 2
+                assert _snapshot(env.admin) == before, f"{who}'s refused {name} changed data"
+                continue
+            last = _last_entry(env.admin)
+            changes = CASES[name].call(env, db, me, prepared)
+            assert isinstance(changes, actions.Changes) and changes.action == name
+            with env.admin.session() as s:
+                entries = list(s.scalars(select(AuditEntry).where(AuditEntry.id > last)))
+            mine = [e for e in entries if e.username == who]
+            assert mine, f"{who}'s {name} left no audit entry"
+            for e in mine:  # values before and after, as the verb says
+                if e.action == "update":
+                    assert e.before and e.after and set(e.before) == set(e.after)
+                elif e.action == "create":
+                    assert e.after
+                elif e.action == "delete":
+                    assert e.before and e.after is None
+                else:  # a whole action: import, restore, backup, export...
+                    assert e.after
+    finally:
+        for db in {id(d): d for d in env.dbs.values()}.values():
+            db.dispose()
+
+
+def test_no_one_can_act_as_someone_else(open_db) -> None:
+    """An actor the database does not vouch for is refused, whatever role it claims."""
+    open_db("administrator")
+    reader = open_db("reader", role="team_manager")
+    forged = actions.Actor("administrator", actions.whoami(open_db("administrator")).role)
+    with pytest.raises(Refused, match="this database connection belongs to reader"):
+        actions.add_user(reader, forged, "mallory", "administrator")
+    with reader.session() as s:
+        assert s.scalar(select(User).where(User.username == "mallory")) is None
+
+
+def test_a_role_change_takes_effect_at_once(open_db) -> None:
+    """The role is read when the action runs, not when the window opened."""
+    admin = open_db("administrator")
+    other = open_db("deputy")
+    deputy = actions.whoami(other)  # an administrator, as the window would remember
+    actions.set_role(admin, actions.whoami(admin), "deputy", "team-manager", expected_version=1)
+    with pytest.raises(Refused, match=r"deputy \(team manager, read only\) cannot"):
+        actions.add_late_reason(other, deputy, "Snow")

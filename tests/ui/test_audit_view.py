@@ -1,0 +1,79 @@
+"""The audit trail in the window: filtered by child, user, kind and dates, and each child's
+own history on their page (administrators and team managers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from reviewdesk import actions
+from tests.actions.shortcuts import meeting_version
+
+
+def _texts(model, column: int) -> list[str]:
+    return [model.data(model.index(r, column)) for r in range(model.rowCount())]
+
+
+def test_the_trail_filters_by_child_user_kind_and_dates(window, qtbot, sample) -> None:
+    ctx = window.ctx
+    changes = actions.cancel_meeting(
+        ctx.db,
+        ctx.actor,
+        sample["zoe_first"],
+        "Child in hospital",
+        expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+    )
+    ctx.did_change(changes)
+    assert window.audit_action.shortcut().toString() == "Ctrl+Shift+A"
+    window.audit_action.trigger()  # View > Audit trail
+    audit = window.audit_window
+    assert audit is not None and audit.isVisible()
+    model = audit.model
+    assert model.rowCount() >= 2  # the cancellation, and the database's first user
+    assert _texts(model, 2)[0] == "changed" and _texts(model, 1)[0] == "tester"
+    assert "status: booked → cancelled" in model.rows[0].values
+
+    qtbot.keyClicks(audit.child, "C0001")  # Zoë's ID
+    qtbot.keyClick(audit.child, Qt.Key.Key_Return)
+    assert {r.child for r in model.rows} == {"Zoë Ó Briain"}  # her records alone
+    assert {r.kind for r in model.rows} == {"child's record", "period of care", "meeting", "report"}
+    audit.child.clear()
+    audit.kind.setCurrentIndex(audit.kind.findData("app_user"))
+    audit.show_button.click()
+    assert _texts(model, 3) == ["user 1"]
+    audit.kind.setCurrentIndex(0)
+    audit.user.setCurrentText("nobody")
+    audit.show_button.click()
+    assert model.rowCount() == 0 and "No entries match" in audit.status.text()
+    audit.user.setCurrentText("")
+    audit.use_to.setChecked(True)
+    audit.end.setDate(dt.date(2020, 1, 1))
+    audit.show_button.click()
+    assert model.rowCount() == 0
+    audit.use_to.setChecked(False)
+    audit.child.setText("NOPE")
+    audit.show_button.click()
+    assert "No child has the ID NOPE" in audit.status.text()
+
+
+def test_a_child_s_page_shows_their_own_history(window, sample) -> None:
+    ctx = window.ctx
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    assert page.history is not None
+    before = page.history.model.rowCount()
+    ctx.did_change(
+        actions.cancel_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            "Moved",
+            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+        )
+    )
+    rows = page.history.model.rows
+    assert len(rows) == before + 1  # refreshed at once: the page is on screen
+    assert rows[0].action == "changed" and rows[0].kind == "meeting"
+    assert "cancel_reason: (none) → Moved" in rows[0].values
+    assert {r.child for r in rows} == {"Zoë Ó Briain"}  # hers alone

@@ -1,0 +1,70 @@
+"""Running an action (`reviewdesk.actions`) from the window, as Anki's ``CollectionOp`` does.
+
+`perform` calls an action as the acting user; a refusal, a stale save or bad input is shown
+to the person (nothing changed) and gives None. `perform_in_background` runs slow ones (an
+import, the demo) off the UI thread. Either way, success is announced with
+`AppContext.did_change`, so every page refreshes what it shows of the change at once. The
+window never writes to the database any other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from reviewdesk.actions import Changes
+from reviewdesk.errors import ReviewdeskError
+from ui.context import AppContext
+from ui.prompts import prompts
+from ui.tasks import ProgressFn, Task, run_in_background
+
+Action = Callable[..., Changes]
+
+
+def perform(
+    parent: QWidget | None, ctx: AppContext, action: Action, /, *args: Any, **kwargs: Any
+) -> Changes | None:
+    """Run ``action(ctx.db, ctx.actor, *args, **kwargs)`` now; the changes, or None (the
+    person has been told why) when it was refused or failed."""
+    try:
+        changes = action(ctx.db, ctx.actor, *args, **kwargs)
+    except ReviewdeskError as exc:
+        prompts().error(parent, str(exc))
+        return None
+    ctx.did_change(changes)
+    return changes
+
+
+def perform_in_background(
+    parent: QWidget | None,
+    ctx: AppContext,
+    work: Callable[[ProgressFn], Changes],
+    *,
+    on_success: Callable[[Changes], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> Task:
+    """Run ``work(progress)`` (which calls an action) in the thread pool; on the UI thread
+    afterwards, announce the changes and call ``on_success``, or report the failure."""
+
+    def succeeded(changes: Changes) -> None:
+        ctx.did_change(changes)
+        if on_success is not None:
+            on_success(changes)
+
+    def failed(exc: BaseException) -> None:
+        if on_failure is not None:
+            on_failure(exc)
+            return
+        from ui.errors import friendly_message
+
+        prompts().error(parent, friendly_message(exc))
+
+    return run_in_background(
+        work, on_success=succeeded, on_failure=failed, on_progress=on_progress
+    )
+
+
+__all__ = ["perform", "perform_in_background"]
