@@ -104,6 +104,7 @@ INITIAL_CONFERENCES = frozenset(
         MeetingType.ICPC_RECONVENED,
     }
 )
+REVIEW_CONFERENCES = frozenset({MeetingType.RCPC_FIRST, MeetingType.RCPC_SUBSEQUENT})
 
 
 class MeetingStatus(StrEnum):

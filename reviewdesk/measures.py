@@ -35,7 +35,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import fetch_rows, load_case_data, no_gc
+from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import fetch_rows, no_gc
 from reviewdesk.codes import MEETING_TYPE_LABEL, PARTICIPATION, MeetingType
 from reviewdesk.engine import apply_rule, meeting_deadlines
 from reviewdesk.errors import InvalidInput
@@ -196,12 +197,13 @@ def compute_measures(session: Session, *, start: dt.date, end: dt.date) -> Measu
     months = months_between(start, end)
     report = MeasuresReport(start, end, months)
     with no_gc():
-        data = load_case_data(session, as_of=end)
-        _fill(session, data, report, start, end)
+        _fill(session, Register(session, as_of=end), report, start, end)
     return report
 
 
-def _fill(session: Session, data, report: MeasuresReport, start: dt.date, end: dt.date) -> None:
+def _fill(
+    session: Session, data: Register, report: MeasuresReport, start: dt.date, end: dt.date
+) -> None:
     tally = _Tally()
     rules, calendar = data.rules, data.calendar
     tally.declare("lac_reviews_in_timescale", "LAC reviews held in timescale", "%")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from reviewdesk.casework import enquiry_awaiting_conference, period_open, plan_open
+from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.storage.models import (
     Child,
@@ -28,17 +28,22 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
+from reviewdesk.vocabulary import LIVE_STATUSES
 
-#: Sort keys of the case list, in column order.
-CASE_SORT_KEYS: tuple[str, ...] = (
-    "name",
-    "local_id",
-    "iro",
-    "team",
-    "process",
-    "next_meeting",
-    "status",
+#: The case list's columns, in order: key and title (the window and the export show these).
+#: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
+CASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("local_id", "ID"),
+    ("iro", "IRO / chair"),
+    ("team", "Team"),
+    ("process", "Process"),
+    ("next_due", "Next due"),
+    ("next_meeting", "Next meeting"),
+    ("status", "Status"),
 )
+#: Sort keys the database can order by, in column order.
+CASE_SORT_KEYS: tuple[str, ...] = tuple(key for key, _title in CASE_COLUMNS if key != "next_due")
 
 #: Longest list of ids put in one SQL ``IN (...)``; longer lists are filtered in Python.
 MAX_SQL_IDS = 2000
@@ -334,7 +339,7 @@ def diary_entries(
     )
     if not include_cancelled:
         stmt = stmt.where(
-            Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value])
+            Meeting.status.in_(sorted(LIVE_STATUSES))
         )
     if chair_id is not None:
         stmt = stmt.where(Meeting.chair_id == chair_id)

@@ -19,18 +19,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData, period_open, plan_open
+from reviewdesk.casework.predicates import period_open, plan_open
+from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus, StaffRole
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Child, CpPlan, Meeting, PeriodOfCare, Staff, Team
+from reviewdesk.vocabulary import LIVE_STATUSES, open_on, week_start
 
 #: Staff who chair meetings and carry a caseload.
 CHAIR_ROLES = (StaffRole.IRO.value, StaffRole.CP_CHAIR.value)
-_NOT_CANCELLED = (
-    MeetingStatus.BOOKED.value,
-    MeetingStatus.HELD.value,
-    MeetingStatus.ADJOURNED.value,
-)
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
 
@@ -68,10 +65,6 @@ class TeamWorkload:
     late_reports: int  # reports overdue or received late (live meetings)
 
 
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _open_periods(as_of: dt.date):
     return select(PeriodOfCare.iro_id.label("staff_id"), PeriodOfCare.child_id).where(
         PeriodOfCare.iro_id.is_not(None), period_open(as_of)
@@ -92,27 +85,23 @@ def _counts(session: Session, stmt) -> dict[int, int]:
     return dict(session.execute(query).all())
 
 
-def _counts_from_data(data: CaseData) -> tuple[dict, dict, dict]:
+def _counts_from_data(data: Register) -> tuple[dict, dict, dict]:
     """Caseload counts from case data already read for every open case."""
     as_of = data.as_of
     lac: dict[int, set[int]] = defaultdict(set)
     cp: dict[int, set[int]] = defaultdict(set)
     for p in data.periods:
-        if p.iro_id is not None and p.start <= as_of and (p.end_date is None or p.end_date > as_of):
+        if p.iro_id is not None and open_on(p.start, p.end_date, as_of):
             lac[p.iro_id].add(p.child_id)
     for p in data.plans:
-        if (
-            p.chair_id is not None
-            and p.start <= as_of
-            and (p.end_date is None or p.end_date > as_of)
-        ):
+        if p.chair_id is not None and open_on(p.start, p.end_date, as_of):
             cp[p.chair_id].add(p.child_id)
     both = {k: len(lac.get(k, set()) | cp.get(k, set())) for k in set(lac) | set(cp)}
     return {k: len(v) for k, v in lac.items()}, {k: len(v) for k, v in cp.items()}, both
 
 
 def iro_caseloads(
-    session: Session, *, as_of: dt.date, data: CaseData | None = None
+    session: Session, *, as_of: dt.date, data: Register | None = None
 ) -> dict[int, Caseload]:
     """Every active IRO's or chair's caseload as of a date, by staff id.
 
@@ -121,7 +110,7 @@ def iro_caseloads(
     """
     low = float(get_setting(session, "caseload_min_per_fte"))
     high = float(get_setting(session, "caseload_max_per_fte"))
-    if data is not None and data.open_only and data.child_ids is None and data.as_of == as_of:
+    if data is not None and data.includes_every_open_case and data.as_of == as_of:
         lac, cp, both = _counts_from_data(data)
     else:
         lac = _counts(session, _open_periods(as_of))
@@ -156,7 +145,7 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
     rows = session.execute(
         select(Meeting.chair_id, Meeting.booked_date).where(
             Meeting.chair_id.is_not(None),
-            Meeting.status.in_(_NOT_CANCELLED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
             Meeting.booked_date >= first,
             Meeting.booked_date < last,
         )
@@ -201,8 +190,7 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     """Per team: this week's meetings, children overdue a meeting, and late reports."""
-    from reviewdesk.casework import load_case_data
-    from reviewdesk.flags import flags_from_data  # flags use caseloads: import here
+    from reviewdesk.flags import flags_from_register  # flags use caseloads: import here
 
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
@@ -215,7 +203,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     for meeting_id, child_id in session.execute(
         select(Meeting.id, Meeting.child_id)
         .where(
-            Meeting.status.in_(_NOT_CANCELLED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
             Meeting.booked_date >= monday,
             Meeting.booked_date < monday + dt.timedelta(days=7),
         )
@@ -223,10 +211,10 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     ):
         week[team_of.get(child_id)].append(meeting_id)
 
-    data = load_case_data(session, as_of=as_of, open_only=True)
+    data = Register(session, as_of=as_of, open_only=True)
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
-    for flag in flags_from_data(session, data):
+    for flag in flags_from_register(data):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewdesk.paths import user_data_dir
+from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext, optional_module
 from ui.errors import friendly_message
 from ui.prompts import prompts
@@ -43,11 +44,11 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable] 
     as_of = ctx.as_of
     if kind == "weekly":
         week = options["week"]
-        title = f"Weekly schedule {week:%d/%m/%Y}"
+        title = f"Weekly schedule {format_uk(week)}"
         build = lambda s, out: reports.build_weekly(s, week=week, out=out, as_of=as_of)  # noqa: E731
     elif kind == "packs":
         week = options["week"]
-        title = f"Packs for the week of {week:%d/%m/%Y}"
+        title = f"Packs for the week of {format_uk(week)}"
         build = lambda s, out: reports.build_packs(s, week=week, as_of=as_of, out=out)  # noqa: E731
     elif kind == "pack":
         meeting_id = options["meeting_id"]

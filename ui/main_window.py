@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import __version__
+from reviewdesk.vocabulary import format_uk as uk
+from reviewdesk.vocabulary import week_start
 from ui.context import ROLE_LABEL, AppContext
-from ui.models.case_model import uk
 from ui.pages import Page
 from ui.prompts import prompts
 
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
         self.ctx.as_of = day
         self.as_of_label.setText(f"As of {uk(day)}")
         self.cases.list.model._as_of = day
-        self.diary.monday = day - dt.timedelta(days=day.weekday())
+        self.diary.monday = week_start(day)
         self.refresh_all()
 
     def _calendar_changed(self) -> None:
@@ -326,7 +327,7 @@ class MainWindow(QMainWindow):
         """Save the case list as it is shown (filter and order) to an xlsx or csv file."""
         from pathlib import Path
 
-        from ui.export import export_cases
+        from reviewdesk.export.cases import export_cases
         from ui.tasks import run_in_background
 
         model = self.cases.list.model
@@ -340,7 +341,7 @@ class MainWindow(QMainWindow):
         path = Path(target)
         if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_suffix(".xlsx")
-        db, as_of, dues = self.ctx.db, self.ctx.as_of, model._dues
+        db, as_of, dues = self.ctx.db, self.ctx.as_of, model.next_dues
         self.statusBar().showMessage(f"Exporting {len(ids):,} children…")
 
         def done(count: int) -> None:
@@ -352,13 +353,11 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             prompts().error(self, "The case list was not exported: " + friendly_message(exc))
 
-        self._export_task = run_in_background(
-            lambda progress: export_cases(
-                db, ids, path, as_of=as_of, next_dues=dues, progress=progress
-            ),
-            on_success=done,
-            on_failure=failed,
-        )
+        def job(progress) -> int:
+            with db.session() as s:
+                return export_cases(s, ids, path, as_of=as_of, dues=dues, progress=progress)
+
+        self._export_task = run_in_background(job, on_success=done, on_failure=failed)
 
     def _export_file(self, title: str, name: str, patterns: str, formats: tuple[str, ...], job):
         """Ask where to save, then run ``job(path, fmt)`` off the UI thread."""

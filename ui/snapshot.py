@@ -16,7 +16,7 @@ from typing import Any
 
 from reviewdesk.storage.db import Database
 from ui import worker_process
-from ui.context import AppContext, optional_module
+from ui.context import AppContext
 
 #: Which flag codes (``reviewdesk.flags.FLAG_TYPES``) each dashboard tile counts, by child.
 TILE_CODES: dict[str, frozenset[str]] = {
@@ -65,9 +65,6 @@ def case_snapshot(ctx: AppContext) -> Snapshot | None:
     """The shared snapshot for ``ctx`` (its database, as-of date and data version); None
     when ``reviewdesk.casework`` is not installed. Worked out in the worker process when the
     application uses one (`ui.worker_process`)."""
-    casework = optional_module("reviewdesk.casework")
-    if casework is None or not hasattr(casework, "load_case_data"):
-        return None
     key = (ctx.db.url, id(ctx.db), ctx.as_of, ctx.data_version)
     with _lock:
         found = _cache.get(key)
@@ -82,20 +79,13 @@ def case_snapshot(ctx: AppContext) -> Snapshot | None:
 def read_snapshot(db: Database, as_of: dt.date) -> Snapshot:
     """Read the register and work out the next due dates and the flags' tiles (any thread
     or process: no widgets)."""
-    from reviewdesk import casework
+    from reviewdesk.flags import flag_register, flags_from_register
 
-    flags_module = optional_module("reviewdesk.flags")
-    with_flags = flags_module is not None and hasattr(flags_module, "flags_from_data")
     with db.session() as s:
-        if with_flags:  # reads only recent meetings; the same next due dates
-            data = flags_module.load_flag_data(s, as_of=as_of)
-        else:
-            data = casework.load_case_data(s, as_of=as_of, open_only=True)
-        tiles = None
-        if with_flags:
-            flags = flags_module.flags_from_data(s, data)
-            tiles = tile_children(flags, as_of)
-            del flags  # freed here, off the UI thread
+        data = flag_register(s, as_of=as_of)  # reads only recent meetings: the same dues
+        flags = flags_from_register(data)
+        tiles = tile_children(flags, as_of)
+        del flags  # freed here, off the UI thread
     dues = {cid: st.next_due.due.date for cid, st in data.statuses.items() if st.next_due}
     del data
     return Snapshot(as_of, dues, tiles)

@@ -10,6 +10,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
+from reviewdesk.vocabulary import format_uk
 
 
 def register(subparsers) -> None:
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             for e in entries:
                 when = local_time(e.at)
                 out.write(
-                    f"{when:%d/%m/%Y %H:%M:%S}  {e.username}  {e.action}  "
+                    f"{format_uk(when)} {when:%H:%M:%S}  {e.username}  {e.action}  "
                     f"{e.table_name} {e.record_id}\n"
                 )
                 if e.action == "update":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from reviewdesk.dates import format_uk_long, parse_iso
+from reviewdesk.dates import parse_iso
 from reviewdesk.errors import InvalidInput
+from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
 

@@ -6,9 +6,10 @@ import argparse
 import datetime as dt
 import sys
 
-from reviewdesk.dates import format_uk, parse_iso
+from reviewdesk.dates import parse_iso
 from reviewdesk.demo import DEFAULT_CHILDREN, generate_demo
 from reviewdesk.storage.db import open_database
+from reviewdesk.vocabulary import format_uk
 
 
 def _whole(text: str) -> int:

@@ -33,6 +33,7 @@ from reviewdesk.demo.names import ADULT_FIRST, BOYS, GIRLS, SURNAMES
 from reviewdesk.demo.organisation import DEFAULT_OPEN_LAC, Organisation
 from reviewdesk.demo.timing import TIMES, Diary, Timescales
 from reviewdesk.storage.models import Base
+from reviewdesk.vocabulary import format_uk
 
 Progress = Callable[[str, float], None]
 
@@ -156,7 +157,7 @@ class DemoSummary:
         )
         return "\n".join(
             [
-                f"Demo authority as at {self.as_of:%d/%m/%Y} (seed {self.seed}): "
+                f"Demo authority as at {format_uk(self.as_of)} (seed {self.seed}): "
                 f"{self.children} children, {self.open_lac} looked after, "
                 f"{self.open_cp_plans} on child protection plans, "
                 f"{self.open_enquiries} enquiries awaiting an initial conference.",

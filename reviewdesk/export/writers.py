@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow
+from reviewdesk.vocabulary import format_uk, meeting_label
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "reviewdesk"
@@ -117,15 +117,7 @@ def meeting_uid(row: ScheduleRow) -> str:
 
 
 def _title(row: ScheduleRow) -> str:
-    try:
-        kind = MeetingType(row.meeting_type)
-        label = (
-            f"LAC review {row.sequence}"
-            if kind is MeetingType.LAC_REVIEW
-            else f"{MEETING_TYPE_LABEL[kind]} conference"
-        )
-    except ValueError:
-        label = row.meeting_type
+    label = meeting_label(row.meeting_type, row.sequence)
     prefix = "Due: " if row.meeting_id is None else ""
     return f"{prefix}{label} - {row.child_name or row.child_id} ({row.child_id})"
 
@@ -163,7 +155,7 @@ def schedule_calendar(rows: Sequence[ScheduleRow]):
             f"Process: {row.process.upper()}; status: {row.status}",
         ]
         if row.due_date:
-            lines.append(f"Due by: {row.due_date:%d/%m/%Y}")
+            lines.append(f"Due by: {format_uk(row.due_date)}")
         if row.chair:
             lines.append(f"Chair: {row.chair}")
         if row.flags:

@@ -16,7 +16,7 @@ CHECKS = {
 def check(ctx: FlagContext) -> Iterator[Flag]:
     low = float(ctx.settings["caseload_min_per_fte"])
     high = float(ctx.settings["caseload_max_per_fte"])
-    for c in iro_caseloads(ctx.session, as_of=ctx.as_of, data=ctx.data).values():
+    for c in iro_caseloads(ctx.session, as_of=ctx.as_of, data=ctx.register).values():
         if c.per_fte is None:
             continue
         text = (

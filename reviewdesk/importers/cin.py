@@ -26,7 +26,6 @@ import datetime as dt
 from pathlib import Path
 
 from reviewdesk.codes import CP_CATEGORY, MeetingType
-from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
@@ -35,6 +34,7 @@ from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, a
 from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
 from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import format_uk
 
 KINDS = ("children", "enquiries", "plans", "conferences")
 

@@ -39,7 +39,6 @@ from reviewdesk.codes import (
     REASON_NEW_EPISODE,
     REC_CONTINUES,
 )
-from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import (
     CATEGORY_OF_NEED,
     ETHNICITY,
@@ -55,6 +54,7 @@ from reviewdesk.importers.runner import Ticker, choose_year, finish
 from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
 from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import format_uk
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
 HEADER_OPTIONAL = ("ETHNIC", "UPN", "MOTHER", "MC_DOB")

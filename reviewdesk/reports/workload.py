@@ -15,11 +15,11 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import load_case_data, period_open, plan_open
+from reviewdesk.casework.predicates import period_open, plan_open
+from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus, Process, StaffRole
 from reviewdesk.errors import InvalidInput
-from reviewdesk.flags import Flag, flags_from_data
-from reviewdesk.reports import gather
+from reviewdesk.flags import Flag, flags_from_register
 from reviewdesk.reports.base import (
     AMBER,
     FONT,
@@ -37,8 +37,10 @@ from reviewdesk.reports.base import (
     rag_style,
     uk,
 )
+from reviewdesk.reports.gather import council_name
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import CpPlan, PeriodOfCare, Staff
+from reviewdesk.vocabulary import meeting_label, process_label
 from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
@@ -164,9 +166,9 @@ def collect_workload(
     extras = {w.caseload.staff_id: w for w in loads}
     assigned = _assignments(session, as_of=as_of, staff_ids=[c.staff_id for c in staff])
     child_ids = sorted({c for per_iro in assigned.values() for c in per_iro})
-    data = load_case_data(session, as_of=as_of, child_ids=child_ids)
+    data = Register(session, as_of=as_of, children=child_ids)
     flags: dict[int, list[Flag]] = {}
-    for flag in flags_from_data(session, data, child_ids=child_ids):
+    for flag in flags_from_register(data, child_ids=child_ids):
         if flag.child_id is not None:
             flags.setdefault(flag.child_id, []).append(flag)
     booked: dict[tuple[int, str], dt.date] = {}
@@ -192,7 +194,7 @@ def collect_workload(
                     name=name,
                     local_id=child.local_id,
                     processes=tuple(p for p in _PROCESSES if p in processes),
-                    next_meeting=gather.meeting_title(nxt.meeting_type, nxt.sequence or None)
+                    next_meeting=meeting_label(nxt.meeting_type, nxt.sequence or None)
                     if nxt
                     else "",
                     due=nxt.due.date if nxt else None,
@@ -347,7 +349,7 @@ def _iro_section(
             [
                 child.name,
                 child.local_id,
-                " + ".join(gather.process_label(p) for p in child.processes),
+                " + ".join(process_label(p) for p in child.processes),
                 child.next_meeting,
                 due,
                 booked,
@@ -455,4 +457,4 @@ def build_workload(
     elif iro:
         iro_id = find_iro(session, iro).id
     report = collect_workload(session, as_of=as_of, iro_id=iro_id)
-    return render_workload(report, out, council=gather.council_name(session), invariant=invariant)
+    return render_workload(report, out, council=council_name(session), invariant=invariant)

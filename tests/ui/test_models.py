@@ -83,9 +83,9 @@ def test_timeline_model(qtmodeltester, ctx, sample) -> None:
         model.data(model.index(r, 1)): model.data(model.index(r, 5))
         for r in range(model.rowCount())
     }
-    assert timescales["Initial conference"] == "In timescale"
+    assert timescales["Initial CP conference"] == "In timescale"
     assert (
-        timescales["1st review conference"] == "Overdue"
+        timescales["1st review CP conference"] == "Overdue"
     )  # booked for 14/03, due 20/03, not recorded
 
 

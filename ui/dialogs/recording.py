@@ -26,10 +26,10 @@ from reviewdesk.codes import PARTICIPATION
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.meetings import Outcome, ReportUpdate, record_outcome
 from reviewdesk.queries import ChildDetail, MeetingInfo
+from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
-from ui.models.case_model import uk
 from ui.prompts import prompts
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewdesk.dates import format_uk_long
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
@@ -36,6 +35,7 @@ from reviewdesk.rule_overrides import (
     with_override,
 )
 from reviewdesk.rules import EVENTS, UNITS
+from reviewdesk.vocabulary import format_uk_long
 from ui.context import AppContext
 from ui.prompts import prompts
 

@@ -15,22 +15,14 @@ from PySide6.QtGui import QBrush
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import format_uk
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
 
 PAGE_SIZE = 200
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("local_id", "ID"),
-    ("iro", "IRO / chair"),
-    ("team", "Team"),
-    ("process", "Process"),
-    ("next_due", "Next due"),
-    ("next_meeting", "Next meeting"),
-    ("status", "Status"),
-)
+COLUMNS = queries.CASE_COLUMNS
 #: Columns the engine works out (not stored): sorted in memory once the due dates are known.
 ENGINE_COLUMNS = frozenset({"next_due"})
 
@@ -42,10 +34,6 @@ def load_next_dues(ctx) -> dict[int, dt.date] | None:
 
     snapshot = case_snapshot(ctx)
     return None if snapshot is None else snapshot.next_dues
-
-
-def uk(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
 
 
 class CaseListModel(QAbstractTableModel):
@@ -206,6 +194,11 @@ class CaseListModel(QAbstractTableModel):
     def dues_known(self) -> bool:
         return self._dues is not None
 
+    @property
+    def next_dues(self) -> dict[int, dt.date] | None:
+        """The engine's next due dates shown in the "Next due" column (None: not known yet)."""
+        return self._dues
+
     def _apply(self) -> None:
         ids = self._visible_ids()
         self.beginResetModel()
@@ -275,7 +268,7 @@ class CaseListModel(QAbstractTableModel):
         if role == SortRole:
             return value
         if isinstance(value, dt.date):
-            return uk(value)
+            return format_uk(value)
         return value
 
     def _due_colour(self, index: QModelIndex | QPersistentModelIndex):

@@ -23,9 +23,9 @@ from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.queries import ChildDetail
+from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.duedates import due_items
-from ui.models.case_model import uk
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.pages import Page, label
 from ui.prompts import prompts

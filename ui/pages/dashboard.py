@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.vocabulary import format_uk_long, week_start
 from ui import worker_process
 from ui.context import AppContext, optional_module
 from ui.figures import MonthFigure, timeliness_figures
-from ui.models.diary_model import week_start
 from ui.pages import Page, label
 from ui.snapshot import case_snapshot, tile_children
 from ui.tasks import run_in_background
@@ -215,7 +215,7 @@ class DashboardPage(Page):
         compute = getattr(flags, "compute_flags", None) if flags else None
         if compute is None:
             return None
-        snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_data") else None
+        snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_register") else None
         if snapshot is not None and snapshot.tiles is not None:
             return snapshot.tiles  # the same reading as the case list's next due dates
         with self.ctx.db.session() as s:
@@ -253,12 +253,12 @@ class DashboardPage(Page):
             if total > WEEK_ROWS
             else ""
         )
-        self.week_title.setText(f"This week's meetings (from {monday:%a %d/%m/%Y}{more})")
+        self.week_title.setText(f"This week's meetings (from {format_uk_long(monday)}{more})")
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
             values = (
-                e.day.strftime("%a %d/%m/%Y"),
+                format_uk_long(e.day),
                 e.start.strftime("%H:%M") if e.start else "",
                 e.child_name,
                 e.type_label + ("" if e.status == "booked" else f" ({e.status})"),

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.diary_delegate import DiaryDelegate
-from ui.models.diary_model import DiaryWeekModel, week_start
+from ui.models.diary_model import DiaryWeekModel
 from ui.pages import Page, label
 
 
@@ -106,7 +107,8 @@ class DiaryPage(Page):
         self.jump.setDate(self.monday)
         self.jump.blockSignals(False)
         self.week_label.setText(
-            f"Week of {self.monday:%a %d/%m/%Y} to {self.monday + dt.timedelta(days=4):%a %d/%m/%Y}"
+            f"Week of {format_uk_long(self.monday)} to "
+            f"{format_uk_long(self.monday + dt.timedelta(days=4))}"
         )
         bits = [f"{len(entries)} meeting{'s' if len(entries) != 1 else ''} this week"]
         if self.model.clash_count():

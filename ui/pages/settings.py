@@ -42,6 +42,7 @@ from reviewdesk.rule_overrides import (
 from reviewdesk.rule_overrides import reset_rule as reset_one_rule
 from reviewdesk.rules import default_rules
 from reviewdesk.storage.models import ClosureDay
+from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext, save_setting, setting
 from ui.dialogs import date_edit, from_qdate
@@ -321,7 +322,7 @@ class SettingsPage(Page):
         with self.ctx.db.session() as s:
             rows = list(s.scalars(select(ClosureDay).order_by(ClosureDay.day)))
             for row in rows:
-                item = QListWidgetItem(f"{row.day:%a %d/%m/%Y} — {row.description}")
+                item = QListWidgetItem(f"{format_uk_long(row.day)} — {row.description}")
                 item.setData(Qt.ItemDataRole.UserRole, row.day.isoformat())
                 self.closures.addItem(item)
         if not rows:

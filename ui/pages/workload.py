@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxL
 
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, Caseload
+from reviewdesk.vocabulary import format_uk
 from ui import theme
 from ui.context import AppContext, optional_module, setting
 from ui.models import ROOT, IdRole, SortRole
@@ -178,7 +179,7 @@ class WorkloadPage(Page):
         total = sum(r.children for r in rows)
         fte = sum(r.fte for r in rows)
         text = (
-            f"Open cases on {self.ctx.as_of:%d/%m/%Y}: {total:,} across {fte:.1f} FTE"
+            f"Open cases on {format_uk(self.ctx.as_of)}: {total:,} across {fte:.1f} FTE"
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
             + f". Caseload range {low}–{high} per full-time IRO (IRO Handbook; change it in "
             "Settings)."
