@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.storage.models import (
@@ -61,7 +62,7 @@ class CaseFilter:
 
     text: str = ""
     team_id: int | None = None
-    iro_id: int | None = None
+    iro_id: int | None = None  # children in this IRO's caseload (`reviewdesk.caseload`)
     process: str | None = None  # "lac" or "cp": open cases of that process only
     open_only: bool = False
     child_ids: frozenset[int] | None = None  # e.g. the children behind a dashboard flag
@@ -146,7 +147,9 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select:
+def _filtered(
+    stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date
+) -> Select:
     for word in filt.text.split():
         # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
         variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
@@ -162,14 +165,7 @@ def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select
     if filt.team_id is not None:
         stmt = stmt.where(Child.team_id == filt.team_id)
     if filt.iro_id is not None:
-        stmt = stmt.where(
-            or_(
-                exists().where(
-                    PeriodOfCare.child_id == Child.id, PeriodOfCare.iro_id == filt.iro_id
-                ),
-                exists().where(CpPlan.child_id == Child.id, CpPlan.chair_id == filt.iro_id),
-            )
-        )
+        stmt = stmt.where(in_caseload(filt.iro_id, as_of, Child.id))
     if filt.process == "lac":
         stmt = stmt.where(cols["lac_open"])
     elif filt.process == "cp":
@@ -212,7 +208,7 @@ def case_ids(
     wanted = filt.child_ids
     if wanted is not None and len(wanted) > MAX_SQL_IDS:
         filt = replace(filt, child_ids=None)  # too many for one IN list: filtered below
-    stmt = _filtered(select(Child.id), filt, cols).order_by(*ordered)
+    stmt = _filtered(select(Child.id), filt, cols, as_of).order_by(*ordered)
     ids = list(session.scalars(stmt))
     if wanted is not None and len(wanted) > MAX_SQL_IDS:
         ids = [cid for cid in ids if cid in wanted]
@@ -221,8 +217,9 @@ def case_ids(
 
 def count_cases(session: Session, filt: CaseFilter = CaseFilter(), *, as_of: dt.date | None = None):
     """How many children match ``filt``."""
-    cols = _case_columns(as_of or dt.date.today())
-    return session.scalar(_filtered(select(func.count(Child.id)), filt, cols)) or 0
+    as_of = as_of or dt.date.today()
+    cols = _case_columns(as_of)
+    return session.scalar(_filtered(select(func.count(Child.id)), filt, cols, as_of)) or 0
 
 
 def case_rows(
@@ -603,78 +600,6 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
         session.flush()
         return late_reasons(session)
     return rows
-
-
-# --- workload -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Caseload:
-    """An IRO's or chair's open cases on a date: looked-after children and CP plans."""
-
-    staff_id: int
-    name: str
-    team: str
-    fte: float
-    lac: int
-    cp: int
-
-    @property
-    def children(self) -> int:
-        return self.lac + self.cp
-
-    @property
-    def per_fte(self) -> float | None:
-        return self.children / self.fte if self.fte else None
-
-
-def caseloads(session: Session, *, as_of: dt.date | None = None) -> list[Caseload]:
-    """Open cases per IRO/chair on ``as_of``, counted in the database, by name."""
-    as_of = as_of or dt.date.today()
-    lac = (
-        select(PeriodOfCare.iro_id, func.count(func.distinct(PeriodOfCare.child_id)))
-        .where(period_open(as_of))
-        .group_by(PeriodOfCare.iro_id)
-    )
-    cp = (
-        select(CpPlan.chair_id, func.count(func.distinct(CpPlan.child_id)))
-        .where(plan_open(as_of))
-        .group_by(CpPlan.chair_id)
-    )
-    lac_counts = dict(session.execute(lac).all())
-    cp_counts = dict(session.execute(cp).all())
-    staff = session.execute(
-        select(Staff.id, Staff.name, Staff.fte, Team.name)
-        .outerjoin(Team, Team.id == Staff.team_id)
-        .where(Staff.role.in_(["iro", "cp_chair"]))
-        .order_by(Staff.name)
-    ).all()
-    return [
-        Caseload(
-            staff_id=sid,
-            name=name,
-            team=team or "",
-            fte=fte or 0.0,
-            lac=lac_counts.get(sid, 0),
-            cp=cp_counts.get(sid, 0),
-        )
-        for sid, name, fte, team in staff
-    ]
-
-
-def unallocated_cases(session: Session, *, as_of: dt.date | None = None) -> int:
-    """Open periods of care and CP plans with no IRO or chair."""
-    as_of = as_of or dt.date.today()
-    lac = session.scalar(
-        select(func.count(PeriodOfCare.id)).where(
-            PeriodOfCare.iro_id.is_(None),
-            period_open(as_of),
-        )
-    )
-    cp = session.scalar(
-        select(func.count(CpPlan.id)).where(CpPlan.chair_id.is_(None), plan_open(as_of))
-    )
-    return int(lac or 0) + int(cp or 0)
 
 
 # --- search keys ----------------------------------------------------------------------------

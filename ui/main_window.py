@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx, background=background)
         self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
-        self.workload = WorkloadPage(ctx)
+        self.workload = WorkloadPage(ctx, background=background)
         self.settings_page = SettingsPage(ctx)
         self.pages: list[Page] = [
             self.dashboard,

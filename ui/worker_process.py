@@ -74,6 +74,7 @@ def _ready() -> bool:
     import reviewdesk.casework.register  # noqa: F401
     import reviewdesk.flags  # noqa: F401
     import reviewdesk.measures  # noqa: F401
+    import reviewdesk.workload  # noqa: F401
 
     return True
 

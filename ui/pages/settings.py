@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from reviewdesk.caseload import caseload_range
 from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
@@ -50,7 +51,6 @@ from ui.dialogs.rule_edit import RuleEditDialog
 from ui.models.rules_model import RulesFilter, RulesModel
 from ui.models.rules_model import column as rule_column
 from ui.pages import Page, label
-from ui.pages.workload import DEFAULT_RANGE, caseload_range
 from ui.prompts import prompts
 
 #: Starting widths of the rules table's columns (people can drag them).
@@ -306,9 +306,10 @@ class SettingsPage(Page):
         self.council.setText(setting(db, "council_name", "") or "")
         region = setting(db, "region", DEFAULT_REGION) or DEFAULT_REGION
         self.region.setCurrentIndex(max(self.region.findData(region), 0))
-        low, high = caseload_range(self.ctx)
-        self.low.setValue(low)
-        self.high.setValue(high)
+        with db.session() as s:
+            low, high = caseload_range(s)
+        self.low.setValue(round(low))
+        self.high.setValue(round(high))
         targets = setting(db, "targets", {}) or {}
         self.lac_target.setValue(float(targets.get("lac_reviews_in_timescale", 100.0)))
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
@@ -541,4 +542,4 @@ class SettingsPage(Page):
         prompts().info(self, "reviewdesk will open this database next time it starts.")
 
 
-__all__ = ["SettingsPage", "DEFAULT_RANGE"]
+__all__ = ["SettingsPage"]
