@@ -1,16 +1,10 @@
-"""What every page needs: the open database, the user's role, the working-day calendar, the
-as-of date, and which optional parts of the core are installed.
-
-Optional parts (flags, measures, demo generator) are imported lazily; when one is missing the
-pages show an honest empty state instead of made-up figures.
-"""
+"""What every page needs: the open database, the user's role, the working-day calendar and
+the as-of date."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from sqlalchemy import select
 
@@ -23,14 +17,6 @@ from reviewdesk.storage.users import Action, can, role_of
 from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import a part of the core that may not be installed yet; None when it is absent."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def setting(db: Database, key: str, default=None):

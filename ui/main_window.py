@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_child.connect(self.open_child)
         self.diary.open_child.connect(self.open_child)
         self.workload.open_cases.connect(self._open_case_list)
+        self.dashboard.open_workload.connect(lambda: self.show_page(3))
         self.settings_page.calendar_changed.connect(self._calendar_changed)
 
         self.nav = QListWidget()
@@ -228,9 +229,7 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         self.ctx.data_version += 1
         for page in self.pages:
-            if page._loaded or page is self.current_page():
-                page._loaded = True
-                page.refresh()
+            page.reload(shown=page is self.current_page())
 
     def load_initial_data(self) -> None:
         """Load the pages people look at first (the smoke check calls this too)."""
@@ -284,7 +283,7 @@ class MainWindow(QMainWindow):
         """Look at the register as it stood on ``day``: every page works from this date."""
         self.ctx.as_of = day
         self.as_of_label.setText(f"As of {uk(day)}")
-        self.cases.list.model._as_of = day
+        self.cases.list.model.set_as_of(day)
         self.diary.monday = week_start(day)
         self.refresh_all()
 
@@ -389,18 +388,14 @@ class MainWindow(QMainWindow):
         )
 
     def export_schedule(self) -> None:
-        from ui.context import optional_module
+        from reviewdesk.export import schedule_rows, write_schedule
 
-        export = optional_module("reviewdesk.export")
-        if export is None:
-            prompts().info(self, "Exporting the schedule is not part of this version yet.")
-            return
         db, as_of = self.ctx.db, self.ctx.as_of
 
         def job(path, fmt):
             with db.session() as s:
-                rows = export.schedule_rows(s, as_of=as_of)
-            export.write_schedule(rows, path, fmt)
+                rows = schedule_rows(s, as_of=as_of)
+            write_schedule(rows, path, fmt)
 
         self._export_file(
             "Export the meeting schedule",
@@ -411,20 +406,16 @@ class MainWindow(QMainWindow):
         )
 
     def export_measures(self) -> None:
-        from ui.context import optional_module
+        from reviewdesk.export import write_measures
+        from reviewdesk.measures import compute_measures
 
-        export = optional_module("reviewdesk.export")
-        measures = optional_module("reviewdesk.measures")
-        if export is None or measures is None:
-            prompts().info(self, "Exporting the measures is not part of this version yet.")
-            return
         db, end = self.ctx.db, self.ctx.as_of
         start = dt.date(end.year - 1, end.month, 1)
 
         def job(path, fmt):
             with db.session() as s:
-                report = measures.compute_measures(s, start=start, end=end)
-            export.write_measures(report, path, fmt)
+                report = compute_measures(s, start=start, end=end)
+            write_measures(report, path, fmt)
 
         self._export_file(
             "Export the timeliness measures",

@@ -26,17 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context import AppContext, optional_module
+from reviewdesk import importers
+from ui.context import AppContext
 from ui.errors import friendly_message
 from ui.prompts import prompts
 from ui.tasks import run_in_background
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
-
-
-def importers_module():
-    """``reviewdesk.importers`` when installed, else None."""
-    return optional_module("reviewdesk.importers")
 
 
 class _FileField(QWidget):
@@ -140,15 +136,11 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.errors, 1)
 
-        if importers_module() is None:
-            self.run_button.setEnabled(False)
-            self.status.setText("Importing is not part of this version of reviewdesk yet.")
-
     # --- running --------------------------------------------------------------------------
     def job(self):
         """The import to run, as a function of ``progress``; None (with a message) if the
         files are not all chosen."""
-        module = importers_module()
+        module = importers
         kwargs = {
             "dry_run": self.dry_run.isChecked(),
             "skip_invalid": self.skip_invalid.isChecked(),

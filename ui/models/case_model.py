@@ -27,13 +27,12 @@ COLUMNS = queries.CASE_COLUMNS
 ENGINE_COLUMNS = frozenset({"next_due"})
 
 
-def load_next_dues(ctx) -> dict[int, dt.date] | None:
+def load_next_dues(ctx) -> dict[int, dt.date]:
     """Each open case's next due date, from the shared reading of the register
-    (``ui.snapshot``); None when ``reviewdesk.casework`` is not installed. Any thread."""
+    (``ui.snapshot``). Any thread."""
     from ui.snapshot import case_snapshot
 
-    snapshot = case_snapshot(ctx)
-    return None if snapshot is None else snapshot.next_dues
+    return case_snapshot(ctx).next_dues
 
 
 class CaseListModel(QAbstractTableModel):
@@ -206,8 +205,13 @@ class CaseListModel(QAbstractTableModel):
         self._rows = {}
         self.endResetModel()
 
-    def set_filter(self, filt: CaseFilter) -> None:
-        if filt != self._filter:
+    def set_filter(self, filt: CaseFilter, *, force: bool = False) -> None:
+        """Show the children matching ``filt``; ``force`` reads them again even when the
+        filter is unchanged (after the data changed)."""
+        if force:
+            self._filter = filt
+            self.reload()
+        elif filt != self._filter:
             self._filter = filt
             self._refresh()
 
@@ -216,8 +220,9 @@ class CaseListModel(QAbstractTableModel):
         return self._filter
 
     def set_as_of(self, as_of: dt.date) -> None:
+        """Show the register as on ``as_of`` from the next reload (the window reloads every
+        page after changing the date)."""
         self._as_of = as_of
-        self.reload()
 
     def child_id(self, row: int) -> int:
         return self._ids[row]

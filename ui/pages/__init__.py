@@ -30,5 +30,12 @@ class Page(QWidget):
             self._loaded = True
             self.refresh()
 
+    def reload(self, *, shown: bool) -> None:
+        """After a change: refresh now if the page has been loaded or is ``shown``; a page
+        never shown loads when it first is."""
+        if self._loaded or shown:
+            self._loaded = True
+            self.refresh()
+
     def refresh(self) -> None:  # pragma: no cover - every page overrides it
         pass

@@ -35,6 +35,8 @@ class CaseListView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        #: The children a dashboard tile or a workload row narrowed the list to (None: all).
+        self._only: frozenset[int] | None = None
         self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
         self.model.busy.connect(self._busy)
         self.model.modelReset.connect(self._update_count)
@@ -132,21 +134,17 @@ class CaseListView(QWidget):
             process=self.process.currentData(),
             team_id=self.team.currentData(),
             open_only=bool(self.open_only.currentData()),
-            child_ids=self.model.case_filter.child_ids,
+            child_ids=self._only,
         )
 
     def apply_filter(self, force: bool = False) -> None:
         self._debounce.stop()
         filt = self.current_filter()
-        if force:
-            self.model._filter = filt
-            self.model.reload()
-        else:
-            self.model.set_filter(filt)
+        self.model.set_filter(filt, force=force)
 
     def show_only(self, child_ids: frozenset[int] | None, caption: str = "") -> None:
         """Narrow the list to the given children (a dashboard tile), or widen it again."""
-        self.model._filter = CaseFilter(child_ids=child_ids)
+        self._only = child_ids
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
