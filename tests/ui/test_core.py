@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from reviewdesk import queries
 from reviewdesk.casedues import child_dues, next_due_if_held
@@ -17,41 +13,11 @@ from reviewdesk.meetings import Outcome, book_meeting, cancel_meeting, record_ou
 from reviewdesk.queries import CaseFilter
 from reviewdesk.scheduling import Booking, check_booking, double_booked, next_free_slots
 from reviewdesk.settings import working_context
-from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Meeting
 from tests.ui.sample import AS_OF
 
 D = dt.date
 T = dt.time
-
-SERVER = os.environ.get("REVIEWDESK_TEST_PG")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"] if SERVER else ["sqlite"])
-def db(request, tmp_path):
-    """The queries run in the database: on SQLite, and on PostgreSQL too when
-    $REVIEWDESK_TEST_PG names a server (each test in a database of its own)."""
-    if request.param == "sqlite":
-        database = open_database(tmp_path / "core.sqlite", username="tester")
-        yield database
-        database.dispose()
-        return
-    name = f"reviewdesk_ui_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_database(
-        make_url(SERVER).set(database=name).render_as_string(hide_password=False),
-        username="tester",
-    )
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}"'))
-        admin.dispose()
-
 
 def test_case_ids_sort_by_name_and_filter_by_words(db, sample) -> None:
     with db.session() as s:

@@ -45,7 +45,8 @@ def test_navigation_menus_and_status_bar(window, qtbot) -> None:
     assert window.stack.currentWidget() is window.cases
     assert window.as_of_label.text() == "As of 10/04/2024"
     assert "Administrator" in window.user_label.text()
-    assert "sample.sqlite" in window.db_label.text()
+    where = "reviewdesk.sqlite" if window.ctx.db.is_sqlite else "postgresql"
+    assert where in window.db_label.text()
     assert window.calendar_label.text() == "Bank holidays: England and Wales"
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
