@@ -73,7 +73,7 @@ class Caseload:
 
 
 def band_of(per_fte: float | None, low: float, high: float) -> str | None:
-    """"below", "within" or "above" the range ``low``-``high`` (inclusive); None for no FTE."""
+    """The band: "below", "within" or "above" ``low``-``high`` (inclusive); None for no FTE."""
     if per_fte is None:
         return None
     return ABOVE if per_fte > high else BELOW if per_fte < low else WITHIN

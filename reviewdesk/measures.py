@@ -17,11 +17,11 @@ Rows (each keyed by a stable ``key``):
 - ``cp_plans_2_years_or_more``: % of CP plans ending in the month that had lasted 2 years.
 - ``repeat_plans``: % of CP plans starting in the month that are a second or later plan.
 
-RAG and exceptions (council papers 002 L28-33). Targets are the setting ``targets``: a number
-(the target %) or ``{"target": T, "red_below": R}``. Green: on or better than target. Red:
-worse than ``red_below`` (default 10 points worse than the target). Amber: between. A month
-is an exception when it is red, or 5% or more off target (relative variance), or worse than
-the month before for three months running.
+RAG and exceptions (docs/domain.md, "What managers are shown"). Targets are the setting
+``targets``: a number (the target %) or ``{"target": T, "red_below": R}``. Green: on or better
+than target. Red: worse than ``red_below`` (default 10 points worse than the target). Amber:
+between. A month is an exception when it is red, or 5% or more off target (relative variance),
+or worse than the month before for three months running.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from reviewdesk.storage.models import LateReason, Meeting, Report
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
-#: Relative variance from target that makes an exception (002 L28-33: "5% or more").
+#: Relative variance from target that makes an exception ("5% or more": docs/domain.md).
 EXCEPTION_VARIANCE = 0.05
 #: Months of deterioration in a row that make an exception.
 TREND_RUN = 3

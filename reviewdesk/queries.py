@@ -147,9 +147,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(
-    stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date
-) -> Select:
+def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date) -> Select:
     for word in filt.text.split():
         # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
         variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
@@ -335,9 +333,7 @@ def diary_entries(
         .order_by(day, Meeting.booked_time, Meeting.id)
     )
     if not include_cancelled:
-        stmt = stmt.where(
-            Meeting.status.in_(sorted(LIVE_STATUSES))
-        )
+        stmt = stmt.where(Meeting.status.in_(sorted(LIVE_STATUSES)))
     if chair_id is not None:
         stmt = stmt.where(Meeting.chair_id == chair_id)
     if room_id is not None:

@@ -1,9 +1,10 @@
 """A synthetic authority to try reviewdesk with: `generate_demo(db, ...)`.
 
-The demo is like the authority described in DOMAIN.md: about 480 children looked after and 420
-on child protection plans by default, 11 IROs (9.8 FTE), three years of history held on the
-statutory timetable, bookings for the weeks ahead, a few late meetings with real reasons, and
-names with accents. The same seed and as-of date always give the same rows.
+The demo is like the authority described in docs/domain.md ("A realistic authority"): about 480
+children looked after and 420 on child protection plans by default, 11 IROs (9.8 FTE), three
+years of history held on the statutory timetable, bookings for the weeks ahead, a few late
+meetings with real reasons, and names with accents. The same seed and as-of date always give
+the same rows.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def generate_demo(
 
 
 def _late_reasons(session: Session) -> dict[str, int]:
-    """The late reasons by text, adding any of the council papers' reasons not yet there."""
+    """The late reasons by text, adding any of the standard reasons not yet there."""
     have = {row.text: row.id for row in session.execute(select(LateReason.id, LateReason.text))}
     missing = [text for text in DEFAULT_LATE_REASONS if text not in have]
     if missing:

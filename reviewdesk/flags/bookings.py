@@ -24,6 +24,7 @@ CHECKS = {
     "room_double_booked": (RED, "Room booked for two meetings at the same time"),
 }
 
+
 def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 

@@ -454,11 +454,7 @@ def _plan(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     if meeting.process == Process.LAC.value:
         heading = Paragraph("Care: legal status and placement", s.h2)
         period = meeting.period or next(
-            (
-                p
-                for p in reversed(child.periods)
-                if covers(p.start, p.end_date, day)
-            ),
+            (p for p in reversed(child.periods) if covers(p.start, p.end_date, day)),
             None,
         )
         if period is None:
@@ -761,9 +757,7 @@ def week_meetings(session: Session, week: dt.date) -> list[Meeting]:
         session,
         (Meeting.booked_date >= monday)
         & (Meeting.booked_date <= monday + dt.timedelta(days=6))
-        & Meeting.status.in_(
-            sorted(LIVE_STATUSES)
-        ),
+        & Meeting.status.in_(sorted(LIVE_STATUSES)),
     )
     meetings.sort(key=lambda m: (m.booked_date, m.booked_time or dt.time.max, m.child.display_name))
     return meetings

@@ -108,9 +108,7 @@ def find_iro(session: Session, name: str) -> Staff:
     """The active IRO or chair called ``name`` (case-insensitive; a unique part of a name
     will do)."""
     wanted = name.strip().casefold()
-    staff = session.scalars(
-        select(Staff).where(Staff.role.in_(CHAIR_ROLES), Staff.active)
-    ).all()
+    staff = session.scalars(select(Staff).where(Staff.role.in_(CHAIR_ROLES), Staff.active)).all()
     exact = [s for s in staff if s.name.casefold() == wanted]
     if len(exact) == 1:
         return exact[0]

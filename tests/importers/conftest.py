@@ -13,8 +13,8 @@ from reviewdesk.storage.db import Database
 from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 
 
-def count(db: Database, model) -> int:
-    with db.session() as session:
+def count(database: Database, model) -> int:
+    with database.session() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 

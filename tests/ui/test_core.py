@@ -19,6 +19,7 @@ from tests.ui.sample import AS_OF
 D = dt.date
 T = dt.time
 
+
 def test_case_ids_sort_by_name_and_filter_by_words(db, sample) -> None:
     with db.session() as s:
         names = queries.case_rows(s, queries.case_ids(s, as_of=AS_OF), as_of=AS_OF)
