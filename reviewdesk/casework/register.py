@@ -85,8 +85,8 @@ class Register:
         self.as_of = as_of
         self.rules = rules
         self.calendar = calendar
-        self.open_only = open_only
-        self.recent_since = recent_since
+        self._open_only = open_only
+        self._recent_since = recent_since
         self._wanted = None if children is None else sorted(set(children))
         self.rows: Rows = self._read()
 
@@ -94,7 +94,7 @@ class Register:
     @cached_property
     def ids(self) -> IdList | None:
         """The children read, as one list for SQL (None: every child)."""
-        if not self.open_only:
+        if not self._open_only:
             return None if self._wanted is None else IdList(self._wanted)
         open_ids = open_case_ids(self.session, self.as_of)
         if self._wanted is None:
@@ -116,12 +116,14 @@ class Register:
         with no_gc():
             few = (
                 self._wanted is not None
-                and not self.open_only
+                and not self._open_only
                 and len(self._wanted) <= self.few_children
             )
             if few:
                 return read_few(self.session, self._wanted)
-            return read_bulk(self.session, self.ids, as_of=self.as_of, held_since=self.recent_since)
+            return read_bulk(
+                self.session, self.ids, as_of=self.as_of, held_since=self._recent_since
+            )
 
     @property
     def children(self) -> dict[int, Any]:
@@ -166,10 +168,10 @@ class Register:
                 rules=self.rules,
                 calendar=self.calendar,
                 as_of=self.as_of,
-                open_only=self.open_only,
+                open_only=self._open_only,
                 lac_prior=rows.lac_prior,
                 cp_prior=rows.cp_prior,
-                held_since=self.recent_since,
+                held_since=self._recent_since,
                 open_cp=rows.open_cp,
             )
 
@@ -199,7 +201,7 @@ class Register:
         shows before the outcome is saved. Needs the whole history (no ``recent_since``); ids
         not among the meetings read change nothing.
         """
-        if self.recent_since is not None:
+        if self._recent_since is not None:
             raise ValueError("with_held needs the whole history (read without recent_since)")
         meetings = [
             m._replace(status=_HELD, held_date=held[m.id]) if m.id in held else m

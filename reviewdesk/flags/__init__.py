@@ -2,10 +2,13 @@
 
 One module per family of checks; each check has a stable code (the keys of `FLAG_TYPES`), a
 severity ("red", "amber" or "info") and a one-line reason with dd/mm/yyyy dates. Only open
-cases and live meetings count: meetings still to take place, and those held in the year
-before the as-of date (cancelled and stood-down meetings never count).
+cases and live meetings count: meetings still to take place, and those held in the look-back
+window before the as-of date (`base.HELD_LOOKBACK_DAYS`, a quarter; cancelled and stood-down
+meetings never count).
 
     compute_flags(session, *, as_of, child_ids=None) -> list[Flag]
+    flag_register(session, *, as_of, child_ids=None) -> Register   # what flags read
+    flags_from_register(register, *, child_ids=None) -> list[Flag]
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Flags read only recent meetings (`Register(held_since=...)`); the answers must be
+"""Flags read only recent meetings (`Register(recent_since=...)`); the answers must be
 exactly those computed from the whole history.
 
 A demo authority, on SQLite and on PostgreSQL, is checked at several as-of dates: every
