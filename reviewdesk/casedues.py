@@ -1,9 +1,9 @@
 """A child's due dates as lines for the case page and the booking and recording dialogs.
 
-The record is read and mapped to the engine by `reviewdesk.casework` (`load_children_data`,
-`with_held`): the same mapping flags, the case list, exports and measures use, so a due date
-on the child's page is always the one they report. This module only turns casework's answers
-into `MeetingDue` lines tied to meeting ids.
+The record is read and mapped to the engine by `reviewdesk.casework` (a `Register` of the
+child, `Register.with_held`): the same mapping flags, the case list, exports and measures
+use, so a due date on the child's page is always the one they report. This module only turns
+casework's answers into `MeetingDue` lines tied to meeting ids.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import (
-    CaseData,
-    CaseStatus,
-    MeetingTimeliness,
-    load_children_data,
-    with_held,
-)
-from reviewdesk.codes import MeetingStatus, MeetingType, Process
+from reviewdesk.casework.mapping import CaseStatus, MeetingTimeliness
+from reviewdesk.casework.register import Register
+from reviewdesk.codes import MeetingStatus, Process
 from reviewdesk.engine import DueDate
 from reviewdesk.rules import RuleSet
 from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import is_held, meeting_label
 from reviewdesk.workingdays import WorkingCalendar
 
 _HELD = MeetingStatus.HELD.value
@@ -51,16 +47,6 @@ class MeetingDue:
     overdue: bool = False
 
 
-def _label(meeting_type: str, sequence: int) -> str:
-    try:
-        mt = MeetingType(meeting_type)
-    except ValueError:
-        return meeting_type
-    if mt is MeetingType.LAC_REVIEW:
-        return f"LAC review {sequence}"
-    return f"{mt.label} conference"
-
-
 def _line(
     process: str,
     meeting_type: str,
@@ -69,7 +55,7 @@ def _line(
     **tied: Any,
 ) -> MeetingDue:
     return MeetingDue(
-        label=_label(meeting_type, sequence),
+        label=meeting_label(meeting_type, sequence),
         process=process,
         meeting_type=meeting_type,
         sequence=sequence,
@@ -114,8 +100,8 @@ def _next_line(status: CaseStatus, process: str, meetings: list[Any]) -> Meeting
     )
 
 
-def _child_meetings(data: CaseData, child_id: int) -> list[Any]:
-    return [m for m in data.meetings if m.child_id == child_id]
+def _child_meetings(register: Register, child_id: int) -> list[Any]:
+    return [m for m in register.meetings if m.child_id == child_id]
 
 
 def _lines(status: CaseStatus, meetings: list[Any], as_of: dt.date) -> list[MeetingDue]:
@@ -124,27 +110,28 @@ def _lines(status: CaseStatus, meetings: list[Any], as_of: dt.date) -> list[Meet
     for m in meetings:
         t = status.meetings.get(m.id)
         # Held on or before the as-of date, as casework counts it (later: still to come).
-        if t is not None and m.status == _HELD and m.held_date and m.held_date <= as_of:
+        if t is not None and is_held(m.status, m.held_date, as_of):
             lines.append(_held_line(m, t))
     lines.extend(n for p in _PROCESSES if (n := _next_line(status, p, meetings)) is not None)
     return sorted(lines, key=lambda d: d.due)
 
 
 def children_dues(
-    data: CaseData, child_ids: Iterable[int] | None = None
+    register: Register, child_ids: Iterable[int] | None = None
 ) -> dict[int, list[MeetingDue]]:
-    """Child id -> the lines of `child_dues`, from data casework has read with the whole
-    history (`load_case_data` without ``held_since``, or `load_children_data`), for every
-    child in ``data`` or those named (ids with no status get no lines)."""
-    wanted = data.statuses.keys() if child_ids is None else set(child_ids)
+    """Child id -> the lines of `child_dues`, from a register of the whole history (no
+    ``recent_since``), for every child in it or those named (ids with no status get no
+    lines)."""
+    statuses = register.statuses
+    wanted = statuses.keys() if child_ids is None else set(child_ids)
     meetings_by: dict[int, list[Any]] = {cid: [] for cid in wanted}
-    for m in data.meetings:
+    for m in register.meetings:
         if m.child_id in meetings_by:
             meetings_by[m.child_id].append(m)
     out: dict[int, list[MeetingDue]] = {}
     for cid, meetings in meetings_by.items():
-        status = data.statuses.get(cid)
-        out[cid] = [] if status is None else _lines(status, meetings, data.as_of)
+        status = statuses.get(cid)
+        out[cid] = [] if status is None else _lines(status, meetings, register.as_of)
     return out
 
 
@@ -158,8 +145,8 @@ def child_dues(
 ) -> list[MeetingDue]:
     """Every meeting held, assessed against its due date, then the next due per process
     (tied to the meeting booked for it, if any); oldest first."""
-    data = load_children_data(session, [child_id], as_of=as_of, rules=rules, calendar=calendar)
-    return children_dues(data, [child_id])[child_id]
+    register = Register(session, as_of=as_of, children=[child_id], rules=rules, calendar=calendar)
+    return children_dues(register, [child_id])[child_id]
 
 
 def next_due_if_held(
@@ -182,9 +169,9 @@ def next_due_if_held(
     child_id, process = found
     # As things stand on the held date itself: later meetings are left out, so an older
     # meeting shows the due date that followed it, not today's.
-    data = load_children_data(session, [child_id], as_of=held, rules=rules, calendar=calendar)
-    data = with_held(data, {meeting_id: held}, as_of=held)
-    status = data.statuses.get(child_id)
+    register = Register(session, as_of=held, children=[child_id], rules=rules, calendar=calendar)
+    register = register.with_held({meeting_id: held})
+    status = register.statuses.get(child_id)
     if status is None:
         return None
-    return _next_line(status, process, _child_meetings(data, child_id))
+    return _next_line(status, process, _child_meetings(register, child_id))

@@ -1,6 +1,7 @@
 """Codes used across reviewdesk: DfE return codes and our own meeting vocabulary.
 
-The statutory codes follow the SSDA903 and CIN census specifications (see DOMAIN.md);
+The statutory codes follow the DfE's SSDA903 and CIN census specifications (docs/domain.md,
+"Codes");
 each mapping gives the code and the words a person reads.
 """
 
@@ -63,7 +64,7 @@ class Process(StrEnum):
 
 
 class MeetingType(StrEnum):
-    """Meeting types: LAC reviews and the CP conference types counted in the council papers."""
+    """Meeting types: LAC reviews and the CP conference types councils count (docs/domain.md)."""
 
     LAC_REVIEW = "lac_review"
     ICPC = "icpc"
@@ -104,6 +105,7 @@ INITIAL_CONFERENCES = frozenset(
         MeetingType.ICPC_RECONVENED,
     }
 )
+REVIEW_CONFERENCES = frozenset({MeetingType.RCPC_FIRST, MeetingType.RCPC_SUBSEQUENT})
 
 
 class MeetingStatus(StrEnum):
@@ -114,7 +116,7 @@ class MeetingStatus(StrEnum):
     STOOD_DOWN = "stood_down"
 
 
-#: Reasons meetings ran late, from the council papers (004 L852, L1194-1196). Users may add more.
+#: Reasons meetings ran late, as councils report them (docs/domain.md). Users may add more.
 DEFAULT_LATE_REASONS: tuple[str, ...] = (
     "Not quorate",
     "S47 start date entered wrongly",

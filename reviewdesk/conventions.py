@@ -1,6 +1,6 @@
 """How reviewdesk counts, in words: shown in the window's settings and printed on request.
 
-These are decisions (DOMAIN.md, "Counting conventions"), and the engine follows them exactly;
+These are decisions (docs/domain.md, "Counting conventions"), and the engine follows them exactly;
 keeping the words next to the code that owns them keeps the two in step.
 """
 

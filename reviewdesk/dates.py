@@ -1,4 +1,8 @@
-"""Date helpers: parsing for the command line, UK display, and calendar-month arithmetic."""
+"""Date helpers: parsing for the command line and files, and calendar-month arithmetic.
+
+How dates are shown (dd/mm/yyyy) is defined in `reviewdesk.vocabulary`; `format_uk` and
+`format_uk_long` are importable from here too.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.vocabulary import format_uk, format_uk_long
 
-_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+__all__ = ["add_months", "age_on", "format_uk", "format_uk_long", "parse_iso", "parse_uk"]
 
 
 def parse_iso(text: str, field: str = "date") -> dt.date:
@@ -25,16 +30,6 @@ def parse_uk(text: str, field: str = "date") -> dt.date:
         return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
     except (ValueError, AttributeError):
         raise InvalidInput(f'{field}: "{text}" is not a date in the form dd/mm/yyyy') from None
-
-
-def format_uk(d: dt.date | None) -> str:
-    """dd/mm/yyyy, the way dates are shown to people; empty for no date."""
-    return d.strftime("%d/%m/%Y") if d else ""
-
-
-def format_uk_long(d: dt.date) -> str:
-    """'Wed 24/04/2024': the weekday matters when counting working days."""
-    return f"{_DAY_ABBR[d.weekday()]} {d.strftime('%d/%m/%Y')}"
 
 
 def add_months(d: dt.date, months: int) -> dt.date:

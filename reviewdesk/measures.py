@@ -17,11 +17,11 @@ Rows (each keyed by a stable ``key``):
 - ``cp_plans_2_years_or_more``: % of CP plans ending in the month that had lasted 2 years.
 - ``repeat_plans``: % of CP plans starting in the month that are a second or later plan.
 
-RAG and exceptions (council papers 002 L28-33). Targets are the setting ``targets``: a number
-(the target %) or ``{"target": T, "red_below": R}``. Green: on or better than target. Red:
-worse than ``red_below`` (default 10 points worse than the target). Amber: between. A month
-is an exception when it is red, or 5% or more off target (relative variance), or worse than
-the month before for three months running.
+RAG and exceptions (docs/domain.md, "What managers are shown"). Targets are the setting
+``targets``: a number (the target %) or ``{"target": T, "red_below": R}``. Green: on or better
+than target. Red: worse than ``red_below`` (default 10 points worse than the target). Amber:
+between. A month is an exception when it is red, or 5% or more off target (relative variance),
+or worse than the month before for three months running.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import fetch_rows, load_case_data, no_gc
+from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import fetch_rows, no_gc
 from reviewdesk.codes import MEETING_TYPE_LABEL, PARTICIPATION, MeetingType
 from reviewdesk.engine import apply_rule, meeting_deadlines
 from reviewdesk.errors import InvalidInput
@@ -45,7 +46,7 @@ from reviewdesk.storage.models import LateReason, Meeting, Report
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
-#: Relative variance from target that makes an exception (002 L28-33: "5% or more").
+#: Relative variance from target that makes an exception ("5% or more": docs/domain.md).
 EXCEPTION_VARIANCE = 0.05
 #: Months of deterioration in a row that make an exception.
 TREND_RUN = 3
@@ -196,12 +197,13 @@ def compute_measures(session: Session, *, start: dt.date, end: dt.date) -> Measu
     months = months_between(start, end)
     report = MeasuresReport(start, end, months)
     with no_gc():
-        data = load_case_data(session, as_of=end)
-        _fill(session, data, report, start, end)
+        _fill(session, Register(session, as_of=end), report, start, end)
     return report
 
 
-def _fill(session: Session, data, report: MeasuresReport, start: dt.date, end: dt.date) -> None:
+def _fill(
+    session: Session, data: Register, report: MeasuresReport, start: dt.date, end: dt.date
+) -> None:
     tally = _Tally()
     rules, calendar = data.rules, data.calendar
     tally.declare("lac_reviews_in_timescale", "LAC reviews held in timescale", "%")

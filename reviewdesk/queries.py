@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from reviewdesk.casework import enquiry_awaiting_conference, period_open, plan_open
+from reviewdesk.caseload import in_caseload
+from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.storage.models import (
     Child,
@@ -28,17 +29,22 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
+from reviewdesk.vocabulary import LIVE_STATUSES
 
-#: Sort keys of the case list, in column order.
-CASE_SORT_KEYS: tuple[str, ...] = (
-    "name",
-    "local_id",
-    "iro",
-    "team",
-    "process",
-    "next_meeting",
-    "status",
+#: The case list's columns, in order: key and title (the window and the export show these).
+#: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
+CASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("local_id", "ID"),
+    ("iro", "IRO / chair"),
+    ("team", "Team"),
+    ("process", "Process"),
+    ("next_due", "Next due"),
+    ("next_meeting", "Next meeting"),
+    ("status", "Status"),
 )
+#: Sort keys the database can order by, in column order.
+CASE_SORT_KEYS: tuple[str, ...] = tuple(key for key, _title in CASE_COLUMNS if key != "next_due")
 
 #: Longest list of ids put in one SQL ``IN (...)``; longer lists are filtered in Python.
 MAX_SQL_IDS = 2000
@@ -56,7 +62,7 @@ class CaseFilter:
 
     text: str = ""
     team_id: int | None = None
-    iro_id: int | None = None
+    iro_id: int | None = None  # children in this IRO's caseload (`reviewdesk.caseload`)
     process: str | None = None  # "lac" or "cp": open cases of that process only
     open_only: bool = False
     child_ids: frozenset[int] | None = None  # e.g. the children behind a dashboard flag
@@ -141,7 +147,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select:
+def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date) -> Select:
     for word in filt.text.split():
         # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
         variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
@@ -157,14 +163,7 @@ def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object]) -> Select
     if filt.team_id is not None:
         stmt = stmt.where(Child.team_id == filt.team_id)
     if filt.iro_id is not None:
-        stmt = stmt.where(
-            or_(
-                exists().where(
-                    PeriodOfCare.child_id == Child.id, PeriodOfCare.iro_id == filt.iro_id
-                ),
-                exists().where(CpPlan.child_id == Child.id, CpPlan.chair_id == filt.iro_id),
-            )
-        )
+        stmt = stmt.where(in_caseload(filt.iro_id, as_of, Child.id))
     if filt.process == "lac":
         stmt = stmt.where(cols["lac_open"])
     elif filt.process == "cp":
@@ -207,7 +206,7 @@ def case_ids(
     wanted = filt.child_ids
     if wanted is not None and len(wanted) > MAX_SQL_IDS:
         filt = replace(filt, child_ids=None)  # too many for one IN list: filtered below
-    stmt = _filtered(select(Child.id), filt, cols).order_by(*ordered)
+    stmt = _filtered(select(Child.id), filt, cols, as_of).order_by(*ordered)
     ids = list(session.scalars(stmt))
     if wanted is not None and len(wanted) > MAX_SQL_IDS:
         ids = [cid for cid in ids if cid in wanted]
@@ -216,8 +215,9 @@ def case_ids(
 
 def count_cases(session: Session, filt: CaseFilter = CaseFilter(), *, as_of: dt.date | None = None):
     """How many children match ``filt``."""
-    cols = _case_columns(as_of or dt.date.today())
-    return session.scalar(_filtered(select(func.count(Child.id)), filt, cols)) or 0
+    as_of = as_of or dt.date.today()
+    cols = _case_columns(as_of)
+    return session.scalar(_filtered(select(func.count(Child.id)), filt, cols, as_of)) or 0
 
 
 def case_rows(
@@ -333,9 +333,7 @@ def diary_entries(
         .order_by(day, Meeting.booked_time, Meeting.id)
     )
     if not include_cancelled:
-        stmt = stmt.where(
-            Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value])
-        )
+        stmt = stmt.where(Meeting.status.in_(sorted(LIVE_STATUSES)))
     if chair_id is not None:
         stmt = stmt.where(Meeting.chair_id == chair_id)
     if room_id is not None:
@@ -583,7 +581,7 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
 
 
 def late_reasons(session: Session) -> list[tuple[int, str]]:
-    """Active reasons a meeting ran late (every database starts with the council papers'
+    """Active reasons a meeting ran late (every database starts with the standard
     reasons; administrators add more through `reviewdesk.actions.add_late_reason`)."""
     from reviewdesk.storage.models import LateReason
 
@@ -595,78 +593,6 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
             .order_by(LateReason.id)
         )
     ]
-
-
-# --- workload -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Caseload:
-    """An IRO's or chair's open cases on a date: looked-after children and CP plans."""
-
-    staff_id: int
-    name: str
-    team: str
-    fte: float
-    lac: int
-    cp: int
-
-    @property
-    def children(self) -> int:
-        return self.lac + self.cp
-
-    @property
-    def per_fte(self) -> float | None:
-        return self.children / self.fte if self.fte else None
-
-
-def caseloads(session: Session, *, as_of: dt.date | None = None) -> list[Caseload]:
-    """Open cases per IRO/chair on ``as_of``, counted in the database, by name."""
-    as_of = as_of or dt.date.today()
-    lac = (
-        select(PeriodOfCare.iro_id, func.count(func.distinct(PeriodOfCare.child_id)))
-        .where(period_open(as_of))
-        .group_by(PeriodOfCare.iro_id)
-    )
-    cp = (
-        select(CpPlan.chair_id, func.count(func.distinct(CpPlan.child_id)))
-        .where(plan_open(as_of))
-        .group_by(CpPlan.chair_id)
-    )
-    lac_counts = dict(session.execute(lac).all())
-    cp_counts = dict(session.execute(cp).all())
-    staff = session.execute(
-        select(Staff.id, Staff.name, Staff.fte, Team.name)
-        .outerjoin(Team, Team.id == Staff.team_id)
-        .where(Staff.role.in_(["iro", "cp_chair"]))
-        .order_by(Staff.name)
-    ).all()
-    return [
-        Caseload(
-            staff_id=sid,
-            name=name,
-            team=team or "",
-            fte=fte or 0.0,
-            lac=lac_counts.get(sid, 0),
-            cp=cp_counts.get(sid, 0),
-        )
-        for sid, name, fte, team in staff
-    ]
-
-
-def unallocated_cases(session: Session, *, as_of: dt.date | None = None) -> int:
-    """Open periods of care and CP plans with no IRO or chair."""
-    as_of = as_of or dt.date.today()
-    lac = session.scalar(
-        select(func.count(PeriodOfCare.id)).where(
-            PeriodOfCare.iro_id.is_(None),
-            period_open(as_of),
-        )
-    )
-    cp = session.scalar(
-        select(func.count(CpPlan.id)).where(CpPlan.chair_id.is_(None), plan_open(as_of))
-    )
-    return int(lac or 0) + int(cp or 0)
 
 
 # --- search keys ----------------------------------------------------------------------------

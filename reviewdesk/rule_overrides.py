@@ -31,6 +31,7 @@ from reviewdesk.rules import (
 )
 from reviewdesk.storage.locking import local_time
 from reviewdesk.storage.models import RuleOverride
+from reviewdesk.vocabulary import format_uk
 
 #: The origin `with_overrides` gives rules kept in the settings (what marks an override).
 SETTINGS_ORIGIN = "settings"
@@ -295,7 +296,7 @@ def overrides_to_toml(
     for table in overrides:
         change = history.get(table.get("id", ""))
         if change is not None:
-            lines.append(f"# changed by {change.username} on {local_time(change.at):%d/%m/%Y}")
+            lines.append(f"# changed by {change.username} on {format_uk(local_time(change.at))}")
         lines.append("[[rule]]")
         for key, value in table.items():
             lines.append(f"{key} = {_toml_value(value)}")

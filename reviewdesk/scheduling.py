@@ -1,4 +1,5 @@
-"""Booking checks: is a proposed date in time, a working day, and are chair, room and clerk free?
+"""Booking: is a proposed date in time, a working day, and are chair, room and clerk free? And
+what a new booking is for: the meeting type due next, its chair, its period of care or plan.
 
 Pure checks over plain values plus two small database look-ups (the other bookings that day,
 and free slots before a deadline). The calendar is anything with ``is_working_day``,
@@ -15,8 +16,11 @@ from typing import Protocol
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.codes import MeetingStatus
+from reviewdesk.casedues import MeetingDue
+from reviewdesk.codes import MeetingType, Process
+from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
 from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, open_on
 
 #: Times offered when looking for a free slot (local practice; change per council).
 DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
@@ -170,7 +174,7 @@ def bookings_on(
     ).where(
         day >= days[0],
         day <= days[-1],
-        Meeting.status.notin_([MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value]),
+        Meeting.status.in_(sorted(LIVE_STATUSES)),
     )
     if involving is not None:
         shared = [
@@ -218,15 +222,15 @@ def check_booking(
         check.warnings.append(
             BookingWarning(
                 "late",
-                f"The date is after the due date {proposal.day:%d/%m/%Y} > {due:%d/%m/%Y}: "
-                f"book on or before {book_by:%d/%m/%Y} to stay in timescale",
+                f"The date is after the due date {format_uk(proposal.day)} > {format_uk(due)}: "
+                f"book on or before {format_uk(book_by)} to stay in timescale",
             )
         )
     if not calendar.is_working_day(proposal.day):
         reason = calendar.non_working_reason(proposal.day) or "not a working day"
         check.warnings.append(
             BookingWarning(
-                "non_working", f"{proposal.day:%d/%m/%Y} is not a working day ({reason})"
+                "non_working", f"{format_uk(proposal.day)} is not a working day ({reason})"
             )
         )
     check.clashes = clashes_between(
@@ -273,3 +277,54 @@ def next_free_slots(
                 if len(free) >= limit:
                     return free
     return free
+
+
+# --- what a new booking is for --------------------------------------------------------------
+
+
+def open_period(detail: ChildDetail, as_of: dt.date) -> PeriodInfo | None:
+    """The child's period of care open on ``as_of`` (`vocabulary.open_on`), if any."""
+    return next((p for p in reversed(detail.periods) if open_on(p.start, p.end, as_of)), None)
+
+
+def open_plan(detail: ChildDetail, as_of: dt.date) -> PlanInfo | None:
+    """The child's CP plan in force on ``as_of`` (`vocabulary.open_on`), if any."""
+    return next((p for p in reversed(detail.plans) if open_on(p.start, p.end, as_of)), None)
+
+
+def next_meeting_type(dues: Sequence[MeetingDue] | None) -> MeetingType:
+    """The meeting a new booking for the child is most likely for: the next one the engine
+    says is due (the earliest not yet booked, else the earliest), or an initial conference
+    when nothing is due (no open case: a new enquiry)."""
+    upcoming = [d for d in dues or () if d.held is None]
+    unbooked = [d for d in upcoming if d.meeting_id is None]
+    chosen = min(unbooked or upcoming, key=lambda d: d.due, default=None)
+    if chosen is None:
+        return MeetingType.ICPC
+    try:
+        return MeetingType(chosen.meeting_type)
+    except ValueError:
+        return MeetingType.ICPC
+
+
+def default_chair(detail: ChildDetail, as_of: dt.date, meeting_type: MeetingType) -> int | None:
+    """Who chairs a new meeting of this type by default: the IRO of the open period of care
+    for a LAC review, the chair of the plan in force for a CP conference (else the other)."""
+    period, plan = open_period(detail, as_of), open_plan(detail, as_of)
+    iro = period.iro_id if period is not None else None
+    chair = plan.chair_id if plan is not None else None
+    if meeting_type.process is Process.LAC:
+        return iro or chair
+    return chair or iro
+
+
+def booking_links(
+    detail: ChildDetail, as_of: dt.date, meeting_type: MeetingType
+) -> tuple[int | None, int | None]:
+    """(period id, plan id) a new meeting of this type belongs to: the period of care open on
+    ``as_of`` for a LAC review, the plan in force for a CP conference."""
+    if meeting_type.process is Process.LAC:
+        period = open_period(detail, as_of)
+        return (period.id if period is not None else None), None
+    plan = open_plan(detail, as_of)
+    return None, (plan.id if plan is not None else None)

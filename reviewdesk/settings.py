@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.rule_overrides import stored_overrides
 from reviewdesk.rules import RuleSet, default_rules, with_overrides
+from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
 from reviewdesk.storage.models import ClosureDay, Setting
 from reviewdesk.workingdays import WorkingCalendar, calendar_for
 
@@ -28,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "caseload_max_per_fte": 70,
     "due_soon_working_days": 10,
     # How many copies taken before an upgrade or a restore are kept (storage.backup).
-    "backups_kept": 5,
+    KEEP_SETTING: DEFAULT_KEPT,
     # Targets (percentages) for the timeliness measures; reviewdesk defaults, set your own.
     "targets": {
         "lac_reviews_in_timescale": 100.0,

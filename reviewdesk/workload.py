@@ -1,13 +1,11 @@
-"""Workload: per IRO (caseload against the range per FTE, meetings ahead, write-ups awaited)
-and per team and team manager (the week's meetings, what is overdue, late reports).
+"""Workload: per IRO (caseload, meetings ahead, write-ups awaited) and per team and team
+manager (the week's meetings, what is overdue, late reports).
 
-    iro_caseloads(session, *, as_of) -> dict[staff_id, Caseload]
     iro_workload(session, *, as_of, weeks=8) -> list[IroWorkload]
     team_workload(session, *, as_of) -> list[TeamWorkload]
 
-An IRO's caseload is the children in open periods of care they are the IRO for, plus the
-children on open CP plans they chair (a child counted once). The range per FTE comes from the
-settings ``caseload_min_per_fte`` and ``caseload_max_per_fte`` (IRO Handbook: 50-70).
+Caseloads are `reviewdesk.caseload`'s (the one definition); what is overdue and which reports
+are late come from the flags.
 """
 
 from __future__ import annotations
@@ -16,36 +14,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData, period_open, plan_open
-from reviewdesk.codes import MeetingStatus, StaffRole
-from reviewdesk.settings import get_setting
-from reviewdesk.storage.models import Child, CpPlan, Meeting, PeriodOfCare, Staff, Team
+from reviewdesk.caseload import Caseload, caseload_range, caseloads, unallocated_cases
+from reviewdesk.casework.register import Register
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.flags import flags_from_register
+from reviewdesk.storage.db import Database
+from reviewdesk.storage.models import Child, Meeting, Staff, Team
+from reviewdesk.vocabulary import LIVE_STATUSES, week_start
 
-#: Staff who chair meetings and carry a caseload.
-CHAIR_ROLES = (StaffRole.IRO.value, StaffRole.CP_CHAIR.value)
-_NOT_CANCELLED = (
-    MeetingStatus.BOOKED.value,
-    MeetingStatus.HELD.value,
-    MeetingStatus.ADJOURNED.value,
-)
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
-
-
-@dataclass(frozen=True)
-class Caseload:
-    staff_id: int
-    name: str
-    role: str
-    fte: float
-    lac_children: int
-    cp_children: int
-    children: int  # distinct children (a child both looked after and on a plan counts once)
-    per_fte: float | None  # None when FTE is 0
-    band: str | None  # "below", "within" or "above" the range; None when FTE is 0
 
 
 @dataclass(frozen=True)
@@ -68,95 +49,17 @@ class TeamWorkload:
     late_reports: int  # reports overdue or received late (live meetings)
 
 
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _open_periods(as_of: dt.date):
-    return select(PeriodOfCare.iro_id.label("staff_id"), PeriodOfCare.child_id).where(
-        PeriodOfCare.iro_id.is_not(None), period_open(as_of)
-    )
-
-
-def _open_plans(as_of: dt.date):
-    return select(CpPlan.chair_id.label("staff_id"), CpPlan.child_id).where(
-        CpPlan.chair_id.is_not(None), plan_open(as_of)
-    )
-
-
-def _counts(session: Session, stmt) -> dict[int, int]:
-    sub = stmt.subquery()
-    query = select(sub.c.staff_id, func.count(func.distinct(sub.c.child_id))).group_by(
-        sub.c.staff_id
-    )
-    return dict(session.execute(query).all())
-
-
-def _counts_from_data(data: CaseData) -> tuple[dict, dict, dict]:
-    """Caseload counts from case data already read for every open case."""
-    as_of = data.as_of
-    lac: dict[int, set[int]] = defaultdict(set)
-    cp: dict[int, set[int]] = defaultdict(set)
-    for p in data.periods:
-        if p.iro_id is not None and p.start <= as_of and (p.end_date is None or p.end_date > as_of):
-            lac[p.iro_id].add(p.child_id)
-    for p in data.plans:
-        if (
-            p.chair_id is not None
-            and p.start <= as_of
-            and (p.end_date is None or p.end_date > as_of)
-        ):
-            cp[p.chair_id].add(p.child_id)
-    both = {k: len(lac.get(k, set()) | cp.get(k, set())) for k in set(lac) | set(cp)}
-    return {k: len(v) for k, v in lac.items()}, {k: len(v) for k, v in cp.items()}, both
-
-
-def iro_caseloads(
-    session: Session, *, as_of: dt.date, data: CaseData | None = None
-) -> dict[int, Caseload]:
-    """Every active IRO's or chair's caseload as of a date, by staff id.
-
-    ``data``: case data already read for all open cases on ``as_of`` (`load_case_data` with
-    ``open_only=True`` and no ``child_ids``), to count from instead of asking the database.
-    """
-    low = float(get_setting(session, "caseload_min_per_fte"))
-    high = float(get_setting(session, "caseload_max_per_fte"))
-    if data is not None and data.open_only and data.child_ids is None and data.as_of == as_of:
-        lac, cp, both = _counts_from_data(data)
-    else:
-        lac = _counts(session, _open_periods(as_of))
-        cp = _counts(session, _open_plans(as_of))
-        both = _counts(session, union(_open_periods(as_of), _open_plans(as_of)))
-    staff = session.execute(
-        select(Staff.id, Staff.name, Staff.role, Staff.fte)
-        .where(Staff.role.in_(CHAIR_ROLES), Staff.active.is_(True))
-        .order_by(Staff.name)
-    ).all()
-    out: dict[int, Caseload] = {}
-    for s in staff:
-        children = both.get(s.id, 0)
-        fte = float(s.fte or 0)
-        per_fte = children / fte if fte > 0 else None
-        band = None
-        if per_fte is not None:
-            band = "above" if per_fte > high else "below" if per_fte < low else "within"
-        out[s.id] = Caseload(
-            s.id, s.name, s.role, fte, lac.get(s.id, 0), cp.get(s.id, 0), children, per_fte, band
-        )
-    return out
-
-
 def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[IroWorkload]:
     """Per IRO: caseload, meetings chaired in each of the next ``weeks`` weeks (from the
     Monday of the as-of week), and meetings held in the past year still awaiting write-ups."""
-    caseloads = iro_caseloads(session, as_of=as_of)
+    loads = caseloads(session, as_of=as_of)
     first = week_start(as_of)
     last = first + dt.timedelta(weeks=weeks)
     per_week: dict[int, Counter] = defaultdict(Counter)
     rows = session.execute(
         select(Meeting.chair_id, Meeting.booked_date).where(
             Meeting.chair_id.is_not(None),
-            Meeting.status.in_(_NOT_CANCELLED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
             Meeting.booked_date >= first,
             Meeting.booked_date < last,
         )
@@ -195,15 +98,12 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
             awaiting_decisions.get(c.staff_id, 0),
             awaiting_minutes.get(c.staff_id, 0),
         )
-        for c in caseloads.values()
+        for c in loads.values()
     ]
 
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     """Per team: this week's meetings, children overdue a meeting, and late reports."""
-    from reviewdesk.casework import load_case_data
-    from reviewdesk.flags import flags_from_data  # flags use caseloads: import here
-
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
     teams = session.execute(
@@ -215,7 +115,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     for meeting_id, child_id in session.execute(
         select(Meeting.id, Meeting.child_id)
         .where(
-            Meeting.status.in_(_NOT_CANCELLED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
             Meeting.booked_date >= monday,
             Meeting.booked_date < monday + dt.timedelta(days=7),
         )
@@ -223,10 +123,10 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     ):
         week[team_of.get(child_id)].append(meeting_id)
 
-    data = load_case_data(session, as_of=as_of, open_only=True)
+    data = Register(session, as_of=as_of, open_only=True)
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
-    for flag in flags_from_data(session, data):
+    for flag in flags_from_register(data):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)
@@ -258,3 +158,43 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class WorkloadSummary:
+    """What the Workload page shows, worked out in one go (on any thread or process)."""
+
+    as_of: dt.date
+    iros: tuple[IroWorkload, ...]
+    teams: tuple[TeamWorkload, ...]
+    #: Open periods of care and plans with no IRO or chair.
+    unallocated: int
+    #: (lowest, highest) children per full-time IRO.
+    caseload_range: tuple[float, float]
+
+    @property
+    def children(self) -> int:
+        """Children in someone's caseload (a child with two IROs, LAC and CP, counts twice)."""
+        return sum(w.caseload.children for w in self.iros)
+
+    @property
+    def fte(self) -> float:
+        return sum(w.caseload.fte for w in self.iros)
+
+
+def workload_summary(session: Session, *, as_of: dt.date, weeks: int = 4) -> WorkloadSummary:
+    """Every IRO's workload over ``weeks`` weeks, every team's week, and the open cases with
+    no IRO or chair, as of ``as_of``."""
+    return WorkloadSummary(
+        as_of=as_of,
+        iros=tuple(iro_workload(session, as_of=as_of, weeks=weeks)),
+        teams=tuple(team_workload(session, as_of=as_of)),
+        unallocated=unallocated_cases(session, as_of=as_of),
+        caseload_range=caseload_range(session),
+    )
+
+
+def read_workload(db: Database, as_of: dt.date) -> WorkloadSummary:
+    """`workload_summary` in a session of its own (the window runs it in its worker process)."""
+    with db.session() as session:
+        return workload_summary(session, as_of=as_of)

@@ -103,6 +103,11 @@ def open_as(target: str, name: str, **kwargs) -> Database:
     return open_database(target, username=name, **kwargs)
 
 
+#: For a test about the SQLite file itself (a database file that nothing may write over):
+#: ``db`` is then the SQLite file only. PostgreSQL keeps no file on this machine.
+sqlite_file_only = pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=KINDS)
 def db_target(request, tmp_path) -> Iterator[str]:
     """What to pass to `open_database`: a new SQLite file, or a URL into an empty schema."""

@@ -132,7 +132,7 @@ def launch(
 def _check_worker_process(database, as_of: dt.date) -> None:
     """The smoke check's proof that the worker process starts and answers (in the frozen
     bundle too), with the same snapshot as this process works out."""
-    from ui.snapshot import read_snapshot
+    from reviewdesk.dashboard import read_snapshot
 
     if is_memory_url(database.url):
         return

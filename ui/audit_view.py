@@ -40,10 +40,11 @@ from reviewdesk.storage.audit import (
 )
 from reviewdesk.storage.locking import RECORD_NOUNS, local_time
 from reviewdesk.storage.models import Child
+from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.models import ROOT, SortRole
-from ui.pages import label
+from ui.theme import label
 
 #: Entries read at a time ("More" reads the next page).
 PAGE = 500
@@ -118,7 +119,8 @@ class AuditModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if column == 0:
-            return f"{local_time(row.at):%d/%m/%Y %H:%M:%S}"
+            when = local_time(row.at)
+            return f"{format_uk(when)} {when:%H:%M:%S}"
         return (
             None,
             row.username,

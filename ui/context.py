@@ -1,18 +1,12 @@
 """What every page needs: the open database, who is acting (and their role), the working-day
-calendar, the as-of date, which optional parts of the core are installed, and the news of
-every change (`AppContext.did_change`, Anki's ``operation_did_execute``).
-
-Optional parts (flags, measures, demo generator) are imported lazily; when one is missing the
-pages show an honest empty state instead of made-up figures.
-"""
+calendar, the as-of date, and the news of every change (`AppContext.did_change`, Anki's
+``operation_did_execute``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from sqlalchemy import select
 
@@ -25,14 +19,6 @@ from reviewdesk.storage.models import Child, Setting
 from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import a part of the core that may not be installed yet; None when it is absent."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def setting(db: Database, key: str, default=None):

@@ -1,7 +1,6 @@
 """Printed documents from ``reviewdesk.reports``: written to PDF off the UI thread, then
 shown in reviewdesk's print preview (``ui.print_preview``), which prints them, saves a copy or
-opens them in the system's PDF viewer. When the reports part is not installed the actions
-say so.
+opens them in the system's PDF viewer.
 """
 
 from __future__ import annotations
@@ -12,14 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewdesk.paths import documents_dir
-from ui.context import AppContext, optional_module
+from reviewdesk.reports.packs import build_pack, build_packs
+from reviewdesk.reports.timeliness import build_timeliness
+from reviewdesk.reports.weekly import build_weekly
+from reviewdesk.reports.workload import build_workload
+from reviewdesk.vocabulary import format_uk
+from ui.context import AppContext
 from ui.errors import friendly_message
 from ui.prompts import prompts
 from ui.tasks import run_in_background
-
-
-def reports_module():
-    return optional_module("reviewdesk.reports")
 
 
 def _file_name(title: str, as_of: dt.date) -> Path:
@@ -28,33 +28,30 @@ def _file_name(title: str, as_of: dt.date) -> Path:
     return documents_dir() / f"{slug}-{as_of.isoformat()}-{stamp}.pdf"
 
 
-def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable] | None:
-    """(title, work) for a document, where ``work(progress) -> Path`` writes the PDF; None
-    when the reports part is not installed. ``work.children`` is filled in with how many
-    children's records the document holds (for the audit when it leaves reviewdesk)."""
-    reports = reports_module()
-    if reports is None:
-        return None
+def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
+    """(title, work) for a document, where ``work(progress) -> Path`` writes the PDF.
+    ``work.children`` is filled in with how many children's records the document holds (for
+    the audit when it leaves reviewdesk)."""
     as_of = ctx.as_of
     if kind == "weekly":
         week = options["week"]
-        title = f"Weekly schedule {week:%d/%m/%Y}"
-        build = lambda s, out: reports.build_weekly(s, week=week, out=out, as_of=as_of)  # noqa: E731
+        title = f"Weekly schedule {format_uk(week)}"
+        build = lambda s, out: build_weekly(s, week=week, out=out, as_of=as_of)  # noqa: E731
     elif kind == "packs":
         week = options["week"]
-        title = f"Packs for the week of {week:%d/%m/%Y}"
-        build = lambda s, out: reports.build_packs(s, week=week, as_of=as_of, out=out)  # noqa: E731
+        title = f"Packs for the week of {format_uk(week)}"
+        build = lambda s, out: build_packs(s, week=week, as_of=as_of, out=out)  # noqa: E731
     elif kind == "pack":
         meeting_id = options["meeting_id"]
         title = f"Pack for meeting {meeting_id}"
-        build = lambda s, out: reports.build_pack(s, meeting_id, as_of=as_of, out=out)  # noqa: E731
+        build = lambda s, out: build_pack(s, meeting_id, as_of=as_of, out=out)  # noqa: E731
     elif kind == "workload":
         title = "Workload"
-        build = lambda s, out: reports.build_workload(s, as_of=as_of, out=out)  # noqa: E731
+        build = lambda s, out: build_workload(s, as_of=as_of, out=out)  # noqa: E731
     elif kind == "timeliness":
         start = dt.date(as_of.year - 1, as_of.month, 1)
         title = "Timeliness"
-        build = lambda s, out: reports.build_timeliness(  # noqa: E731
+        build = lambda s, out: build_timeliness(  # noqa: E731
             s, start=start, end=as_of, as_of=as_of, out=out
         )
     else:
@@ -77,14 +74,9 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable] 
 _jobs: list = []
 
 
-def make_document(parent, ctx: AppContext, kind: str, **options) -> bool:
-    """Write the document in the background, then open its print preview; False if it
-    cannot be made."""
-    job = document_job(ctx, kind, **options)
-    if job is None:
-        prompts().info(parent, "Printing documents is not part of this version of reviewdesk yet.")
-        return False
-    title, work = job
+def make_document(parent, ctx: AppContext, kind: str, **options) -> None:
+    """Write the document in the background, then open its print preview."""
+    title, work = document_job(ctx, kind, **options)
 
     def done(path: Path) -> None:
         from reviewdesk.actions import record_export
@@ -107,4 +99,3 @@ def make_document(parent, ctx: AppContext, kind: str, **options) -> bool:
         prompts().error(parent, f"The {title.lower()} could not be made: {friendly_message(exc)}")
 
     _jobs.append(run_in_background(work, on_success=done, on_failure=failed))
-    return True

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import __version__
 from reviewdesk.actions import Changes
+from reviewdesk.vocabulary import format_uk as uk
+from reviewdesk.vocabulary import week_start
 from ui.context import ROLE_LABEL, AppContext
-from ui.models.case_model import uk
 from ui.pages import Page
 from ui.prompts import prompts
 
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx, background=background)
         self.cases = CasesPage(ctx, background=background)
         self.diary = DiaryPage(ctx)
-        self.workload = WorkloadPage(ctx)
+        self.workload = WorkloadPage(ctx, background=background)
         self.settings_page = SettingsPage(ctx)
         self.pages: list[Page] = [
             self.dashboard,
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_child.connect(self.open_child)
         self.diary.open_child.connect(self.open_child)
         self.workload.open_cases.connect(self._open_case_list)
+        self.dashboard.open_workload.connect(lambda: self.show_page(3))
         self.audit_window = None
         # Every action's changes reach every page (Anki's operation_did_execute).
         ctx.subscribe(self.on_changes)
@@ -242,12 +244,11 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def refresh_all(self) -> None:
+        """F5 and a new as-of date: every page reads again (the one on screen at once, the
+        others when next shown)."""
         self.ctx.data_version += 1
         for page in self.pages:
-            if page._loaded or page is self.current_page():
-                page._loaded = True
-                page._stale = False
-                page.refresh()
+            page.reload(shown=page is self.current_page())
 
     def on_changes(self, changes: Changes) -> None:
         """An action changed data: the status bar, the menus the role allows, and each page
@@ -331,8 +332,8 @@ class MainWindow(QMainWindow):
         """Look at the register as it stood on ``day``: every page works from this date."""
         self.ctx.as_of = day
         self.as_of_label.setText(f"As of {uk(day)}")
-        self.cases.list.model._as_of = day
-        self.diary.monday = day - dt.timedelta(days=day.weekday())
+        self.cases.list.model.set_as_of(day)
+        self.diary.monday = week_start(day)
         self.refresh_all()
 
     def shortcuts(self) -> None:
@@ -370,8 +371,8 @@ class MainWindow(QMainWindow):
         """Save the case list as it is shown (filter and order) to an xlsx or csv file."""
         from pathlib import Path
 
-        from ui.export import export_cases
-        from ui.tasks import run_in_background
+        from reviewdesk.export.cases import export_cases
+        from ui.operations import perform_in_background
 
         model = self.cases.list.model
         ids = [model.child_id(r) for r in range(model.rowCount())]
@@ -384,14 +385,25 @@ class MainWindow(QMainWindow):
         path = Path(target)
         if path.suffix.lower() not in (".xlsx", ".csv"):
             path = path.with_suffix(".xlsx")
-        db, as_of, dues = self.ctx.db, self.ctx.as_of, model._dues
+        db, as_of, dues, actor = self.ctx.db, self.ctx.as_of, model.next_dues, self.ctx.actor
         self.statusBar().showMessage(f"Exporting {len(ids):,} children…")
 
-        def done(count: int) -> None:
+        def job(progress) -> Changes:
             from reviewdesk.actions import record_export
-            from ui.operations import perform
 
-            perform(self, self.ctx, record_export, "case list", destination=path, children=ids)
+            with db.session() as s:
+                count = export_cases(s, ids, path, as_of=as_of, dues=dues, progress=progress)
+            return record_export(
+                db,
+                actor,
+                "case list",
+                destination=path,
+                children=ids,
+                detail={"format": path.suffix.lower().lstrip("."), "rows": count},
+            )
+
+        def done(changes: Changes) -> None:
+            count = changes.result.children or 0
             self.statusBar().showMessage(f"Exported {count:,} children to {path}", 8000)
 
         def failed(exc: BaseException) -> None:
@@ -400,12 +412,8 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             prompts().error(self, "The case list was not exported: " + friendly_message(exc))
 
-        self._export_task = run_in_background(
-            lambda progress: export_cases(
-                db, ids, path, as_of=as_of, next_dues=dues, progress=progress
-            ),
-            on_success=done,
-            on_failure=failed,
+        self._export_task = perform_in_background(
+            self, self.ctx, job, on_success=done, on_failure=failed
         )
 
     def _export_file(self, title: str, name: str, patterns: str, formats: tuple[str, ...], job):
@@ -441,20 +449,16 @@ class MainWindow(QMainWindow):
         )
 
     def export_schedule(self) -> None:
-        from ui.context import optional_module
+        from reviewdesk.export import schedule_rows, write_schedule
 
-        export = optional_module("reviewdesk.export")
-        if export is None:
-            prompts().info(self, "Exporting the schedule is not part of this version yet.")
-            return
         db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
 
         def job(path, fmt):
             from reviewdesk.actions import record_export
 
             with db.session() as s:
-                rows = export.schedule_rows(s, as_of=as_of)
-            export.write_schedule(rows, path, fmt)
+                rows = schedule_rows(s, as_of=as_of)
+            write_schedule(rows, path, fmt)
             return record_export(
                 db,
                 actor,
@@ -473,13 +477,9 @@ class MainWindow(QMainWindow):
         )
 
     def export_measures(self) -> None:
-        from ui.context import optional_module
+        from reviewdesk.export import write_measures
+        from reviewdesk.measures import compute_measures
 
-        export = optional_module("reviewdesk.export")
-        measures = optional_module("reviewdesk.measures")
-        if export is None or measures is None:
-            prompts().info(self, "Exporting the measures is not part of this version yet.")
-            return
         db, end, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
         start = dt.date(end.year - 1, end.month, 1)
 
@@ -487,8 +487,8 @@ class MainWindow(QMainWindow):
             from reviewdesk.actions import record_export
 
             with db.session() as s:
-                report = measures.compute_measures(s, start=start, end=end)
-            export.write_measures(report, path, fmt)
+                report = compute_measures(s, start=start, end=end)
+            write_measures(report, path, fmt)
             return record_export(
                 db,
                 actor,

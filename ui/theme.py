@@ -8,7 +8,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from reviewdesk.paths import resource
 
@@ -21,6 +21,16 @@ CLASH_LIGHT = QColor("#fde2e1")
 CLASH_DARK = QColor("#5c2320")
 CLOSED_LIGHT = QColor("#ececec")
 CLOSED_DARK = QColor("#3a3a3a")
+
+
+def label(text: str, role: str | None = None, *, wrap: bool = False) -> QLabel:
+    """A label with a stylesheet role ("title", "subtitle", "hint", "empty", "warning")."""
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
 
 
 def text_colour(name: str) -> QColor:

@@ -6,8 +6,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from reviewdesk.dashboard import MonthFigure
 from ui import theme
-from ui.figures import MonthFigure
 
 
 class TimelinessChart(QWidget):

@@ -71,9 +71,10 @@ def warm_up() -> None:
 
 def _ready() -> bool:
     # Import what the work will need, in the worker process.
-    import reviewdesk.casework  # noqa: F401
+    import reviewdesk.casework.register  # noqa: F401
     import reviewdesk.flags  # noqa: F401
     import reviewdesk.measures  # noqa: F401
+    import reviewdesk.workload  # noqa: F401
 
     return True
 

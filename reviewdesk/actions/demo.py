@@ -134,7 +134,7 @@ def create_demo(
 
 
 def _late_reasons(session: Session, writer: BulkInserter) -> dict[str, int]:
-    """The late reasons by text, adding any of the council papers' reasons not yet there."""
+    """The late reasons by text, adding any of the standard reasons not yet there."""
     have = {row.text: row.id for row in session.execute(select(LateReason.id, LateReason.text))}
     missing = [words for words in DEFAULT_LATE_REASONS if words not in have]
     if missing:

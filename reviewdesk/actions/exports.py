@@ -19,6 +19,7 @@ from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import week_start
 
 
 @dataclass(frozen=True)
@@ -67,26 +68,31 @@ def record_export(
 
 def document_children(session: Session, kind: str, **options: object) -> int | None:
     """How many children's records a printed document holds: a week's meetings (weekly
-    schedule, packs), one meeting's child (a pack), every open case (the workload list);
-    None for figures only (timeliness)."""
+    schedule, packs), one meeting's child (a pack), the children in the caseloads listed (the
+    workload list: every IRO's, or the one IRO's named by ``iro``, a staff id or part of a
+    name as the document takes it); None for figures only (timeliness)."""
     from reviewdesk import queries
+    from reviewdesk.caseload import caseloads
 
     if kind in ("weekly", "packs"):
         week = options["week"]
         assert isinstance(week, dt.date)
-        monday = week - dt.timedelta(days=week.weekday())
+        monday = week_start(week)
         entries = queries.diary_entries(session, monday, monday + dt.timedelta(days=6))
         return len({e.child_id for e in entries})
     if kind == "pack":
         return 1
     if kind == "workload":
         as_of = options.get("as_of")
-        rows = queries.caseloads(session, as_of=as_of if isinstance(as_of, dt.date) else None)
+        loads = list(
+            caseloads(session, as_of=as_of if isinstance(as_of, dt.date) else dt.date.today())
+            .values()
+        )
         iro = options.get("iro")
-        if iro:  # one IRO's list: a staff id or (part of) a name, as the document takes it
+        if iro:
             text = str(iro).casefold()
-            rows = [r for r in rows if str(r.staff_id) == text or text in r.name.casefold()]
-        return sum(r.children for r in rows)
+            loads = [c for c in loads if str(c.staff_id) == text or text in c.name.casefold()]
+        return len(frozenset().union(*(c.child_ids for c in loads)))
     return None
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
-from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType
-from reviewdesk.dates import format_uk
+from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType, Process
+from reviewdesk.dates import age_on
 from reviewdesk.errors import InvalidInput
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingPart, Report
+from reviewdesk.vocabulary import format_uk
 
 
 def _meeting(session: Session, meeting_id: int, expected_version: int) -> Meeting:
@@ -152,10 +153,6 @@ class Outcome:
     reports: list[ReportUpdate] = field(default_factory=list)
 
 
-def _age_on(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def validate_outcome(
     meeting: Meeting, outcome: Outcome, *, late: bool, as_of: dt.date | None = None
 ) -> None:
@@ -169,8 +166,9 @@ def validate_outcome(
         if outcome.participation not in PARTICIPATION:
             raise InvalidInput(f"participation: unknown code {outcome.participation!r}")
         dob = meeting.child.dob if meeting.child else None
-        if dob is not None and meeting.process == "lac":
-            under4 = _age_on(dob, held) < 4
+        if dob is not None and meeting.process == Process.LAC.value:
+            # The same age as the participation check on saving (`storage.validation`).
+            under4 = age_on(dob, held) < 4
             if under4 and outcome.participation != "PN0":
                 raise InvalidInput("participation: the child was under 4, so the code is PN0")
             if not under4 and outcome.participation == "PN0":

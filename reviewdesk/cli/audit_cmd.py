@@ -13,6 +13,7 @@ from reviewdesk.cli.args import date, whole_number
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
+from reviewdesk.vocabulary import format_uk
 
 #: The most entries one listing shows.
 MAX_ENTRIES = 1_000_000
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                 when = local_time(e.at)
                 child = f"  (child {e.child_id})" if e.child_id is not None else ""
                 out.write(
-                    f"{when:%d/%m/%Y %H:%M:%S}  {e.username}  {e.action}  "
+                    f"{format_uk(when)} {when:%H:%M:%S}  {e.username}  {e.action}  "
                     f"{e.table_name} {e.record_id}{child}\n"
                 )
                 if e.action == "update":

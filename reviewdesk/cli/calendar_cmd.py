@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from reviewdesk.cli.args import date, whole_number
-from reviewdesk.dates import format_uk_long
 from reviewdesk.errors import InvalidInput
+from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
 #: More working days than the calendar holds (about 80 years of them), either way.

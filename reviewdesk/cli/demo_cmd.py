@@ -8,9 +8,9 @@ import sys
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, whole_number
-from reviewdesk.dates import format_uk
 from reviewdesk.demo import DEFAULT_CHILDREN
 from reviewdesk.storage.db import open_database
+from reviewdesk.vocabulary import format_uk
 
 _whole = whole_number(-(2**63), 2**63 - 1)
 

@@ -6,9 +6,9 @@ import argparse
 from collections import Counter
 
 from reviewdesk.cli.args import date
-from reviewdesk.dates import format_uk
-from reviewdesk.flags import FLAG_TYPES, flags_from_data, load_flag_data
+from reviewdesk.flags import FLAG_TYPES, flag_register, flags_from_register
 from reviewdesk.storage.db import open_database
+from reviewdesk.vocabulary import format_uk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,8 +27,8 @@ def _flags(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:
-            data = load_flag_data(session, as_of=as_of)
-            flags = flags_from_data(session, data)
+            data = flag_register(session, as_of=as_of)
+            flags = flags_from_register(data)
             names = {
                 c.id: (f"{c.first_name} {c.last_name}".strip() or c.local_id, c.local_id)
                 for c in data.children.values()

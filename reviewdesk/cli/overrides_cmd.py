@@ -25,6 +25,7 @@ from reviewdesk.safefiles import write_output
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.locking import local_time
+from reviewdesk.vocabulary import format_uk_time
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
             print(f"    council: {entry.council_source}")
             if entry.change is not None:
                 when = local_time(entry.change.at)
-                print(f"    changed by {entry.change.username} on {when:%d/%m/%Y %H:%M}")
+                print(f"    changed by {entry.change.username} on {format_uk_time(when)}")
     return 0
 
 

@@ -1,11 +1,11 @@
 """A synthetic authority to try reviewdesk with (the demo action,
 `reviewdesk.actions.create_demo`, writes it).
 
-The demo is like the authority described in DOMAIN.md: about 480 children looked after and 420
-on child protection plans by default, 11 IROs (9.8 FTE), three years of history held on the
-statutory timetable, bookings for the weeks ahead, a few late meetings with real reasons, and
-names with accents. The same seed and as-of date always give the same rows. This package only
-makes rows; it hands them to the `BulkInserter` it is given.
+The demo is like the authority described in docs/domain.md ("A realistic authority"): about 480
+children looked after and 420 on child protection plans by default, 11 IROs (9.8 FTE), three
+years of history held on the statutory timetable, bookings for the weeks ahead, a few late
+meetings with real reasons, and names with accents. The same seed and as-of date always give
+the same rows. This package only makes rows; it hands them to the `BulkInserter` it is given.
 """
 
 from __future__ import annotations

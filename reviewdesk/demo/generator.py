@@ -29,6 +29,7 @@ from reviewdesk.demo.names import ADULT_FIRST, BOYS, GIRLS, SURNAMES
 from reviewdesk.demo.organisation import DEFAULT_OPEN_LAC, Organisation
 from reviewdesk.demo.timing import TIMES, Diary, Timescales
 from reviewdesk.storage.bulk import BulkInserter
+from reviewdesk.vocabulary import format_uk
 
 Progress = Callable[[str, float], None]
 
@@ -39,10 +40,10 @@ DETAIL_DAYS = 400  # invitees and reports kept for meetings from this many days 
 BOOK_AHEAD_DAYS = 56  # clerks book this far ahead
 DIARY_DAYS = 30  # chairs, clerks and rooms kept free of clashes from this many days back
 P_LATE = 0.025
-P_FIRST_REVIEW_ENDS_PLAN = 0.33  # council paper 004 L1183
+P_FIRST_REVIEW_ENDS_PLAN = 0.33  # a third (docs/domain.md, "A realistic authority")
 P_LATER_REVIEW_ENDS_PLAN = 0.536  # gives the paper's ratio of subsequent to first reviews
 P_PLAN_MADE = {"icpc": 0.80, "icpc_prebirth": 0.85, "icpc_transfer_in": 1.0}
-#: Initial conferences a year in the council papers (004 L1174-1180).
+#: Initial conferences a year (docs/domain.md, "A realistic authority").
 INITIAL_MIX = (
     (MeetingType.ICPC, 274),
     (MeetingType.ICPC_PREBIRTH, 64),
@@ -50,7 +51,7 @@ INITIAL_MIX = (
     (MeetingType.ICPC_RECONVENED, 2),
 )
 CATEGORY_MIX = (("NEG", 48), ("EMO", 35), ("PHY", 7), ("SAB", 4), ("MUL", 6))
-#: PN1-PN7 for children aged 4 and over: 91% PN1-PN6 (004 L764).
+#: PN1-PN7 for children aged 4 and over: 91% PN1-PN6 (docs/domain.md, "What managers are shown").
 PARTICIPATION_MIX = (
     ("PN1", 31),
     ("PN2", 8),
@@ -152,7 +153,7 @@ class DemoSummary:
         )
         return "\n".join(
             [
-                f"Demo authority as at {self.as_of:%d/%m/%Y} (seed {self.seed}): "
+                f"Demo authority as at {format_uk(self.as_of)} (seed {self.seed}): "
                 f"{self.children} children, {self.open_lac} looked after, "
                 f"{self.open_cp_plans} on child protection plans, "
                 f"{self.open_enquiries} enquiries awaiting an initial conference.",
@@ -558,7 +559,8 @@ class CaseGenerator:
     def _report_dates(
         self, day: dt.date, deadline: dt.date, process: str, agency: str
     ) -> tuple[dt.date | None, dt.date | None]:
-        """Received and shared-with-parents dates: >60% shared only on the day (004 L1193)."""
+        """Received and shared-with-parents dates: >60% shared only on the day (as one council
+        reported; docs/domain.md)."""
         rng = self.rng
         r = rng.random()
         if r < 0.04:

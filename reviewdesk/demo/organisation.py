@@ -1,6 +1,6 @@
 """The demo authority's people and places: teams, IROs, clerks, venues, users, closure days.
 
-Sizes follow DOMAIN.md ("A realistic authority") at the default scale and grow in proportion
+Sizes follow docs/domain.md ("A realistic authority") at the default scale and grow in proportion
 with the number of children: 11 IROs (9.8 FTE, some part-time), 3 team managers with their
 teams of social workers, 3-4 clerks, a service manager, venues with rooms (one virtual).
 """

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from reviewdesk.codes import MeetingType
-from reviewdesk.dates import format_uk_long
 from reviewdesk.engine.explain import DueDate, apply_rule
 from reviewdesk.engine.lac import NextMeeting
 from reviewdesk.rules import RuleSet
+from reviewdesk.vocabulary import format_uk_long, open_on
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -150,8 +150,8 @@ def cp_schedule(
                     index, rule_id, apply_rule(rules.get(rule_id), ep.plan_start, calendar)
                 )
             )
-        plan_end = ep.plan_end if ep.plan_end and ep.plan_end <= as_of else None
-        last_day = plan_end or as_of
+        plan_open = open_on(ep.plan_start, ep.plan_end, as_of)
+        last_day = as_of if plan_open else ep.plan_end
         if ep.prior_reviews and ep.prior_last_held is not None:
             due = apply_rule(
                 rules.get("cp.review.later"),
@@ -178,7 +178,7 @@ def cp_schedule(
                 rules.get("cp.review.later"), day, calendar, event="previous review conference held"
             )
             sequence += 1
-        if plan_end is None:
+        if plan_open:
             kind_n = (
                 MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT
             ).value

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reviewdesk.dates import add_months, format_uk_long
+from reviewdesk.dates import add_months
 from reviewdesk.rules import EVENTS, Limit, Rule
+from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import WorkingCalendar
 
 

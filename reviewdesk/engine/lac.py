@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
 from reviewdesk.rules import Rule, RuleSet
+from reviewdesk.vocabulary import open_on
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -174,8 +175,8 @@ def _periods(
     next_due: NextMeeting | None = None
 
     for index, period in enumerate(ordered):
-        end = period.end if period.end is not None and period.end <= as_of else None
-        last_day = end or as_of
+        is_open = open_on(period.start, period.end, as_of)
+        last_day = as_of if is_open else period.end
         deadlines.append(
             PeriodDeadlines(
                 index,
@@ -194,7 +195,7 @@ def _periods(
             due = _review_due(period, sequence, previous, rules, calendar)
             outcomes.append(ReviewOutcome(index, sequence, day, due))
             previous = day
-        if end is None:  # open on the as-of date
+        if is_open:
             due = _review_due(period, sequence + 1, previous, rules, calendar)
             next_due = NextMeeting(
                 MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, index
@@ -216,8 +217,8 @@ def _one_period(
     start = period.start
     if start > as_of:
         return LacSchedule((), None, (), tuple(held))
-    end = period.end if period.end is not None and period.end <= as_of else None
-    last_day = end or as_of
+    is_open = open_on(start, period.end, as_of)
+    last_day = as_of if is_open else period.end
     deadlines = _first_period_deadlines(start, rules, calendar)
     outcomes = []
     previous = period.prior_last_held
@@ -235,7 +236,7 @@ def _one_period(
         else:
             unplaced += (day,)
     next_due = None
-    if end is None:  # open on the as-of date
+    if is_open:
         due = _review_due(period, sequence + 1, previous, rules, calendar)
         next_due = NextMeeting(MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, 0)
     return LacSchedule(tuple(outcomes), next_due, deadlines, unplaced)

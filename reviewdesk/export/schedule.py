@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import load_case_data, no_gc
+from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import no_gc
 from reviewdesk.dates import add_months
-from reviewdesk.flags import flags_from_data
-from reviewdesk.flags.base import is_held, is_upcoming
+from reviewdesk.flags import flags_from_register
 from reviewdesk.storage.models import Meeting, Staff
+from reviewdesk.vocabulary import LIVE_STATUSES, is_held, is_upcoming
 
 SCHEDULE_COLUMNS = (
     "child_id",
@@ -91,8 +92,8 @@ def schedule_rows(
     """The schedule as of ``as_of`` (see the module's description)."""
     start = start or add_months(as_of, -12)
     with no_gc():
-        data = load_case_data(session, as_of=as_of)
-        flags = flags_from_data(session, data)
+        data = Register(session, as_of=as_of)
+        flags = flags_from_register(data)
         extra = {
             r.id: r
             for r in session.execute(
@@ -121,12 +122,12 @@ def schedule_rows(
     rows: list[ScheduleRow] = []
     booked_cases: set[tuple[int, str]] = set()
     for m in data.meetings:
-        if m.status not in ("booked", "held", "adjourned"):
+        if m.status not in LIVE_STATUSES:
             continue
-        held = is_held(m, as_of)
+        held = is_held(m.status, m.held_date, as_of)
         if held and m.held_date < start:
             continue
-        if not held and not is_upcoming(m, as_of):
+        if not held and not is_upcoming(m.status, m.held_date, as_of):
             continue
         if not held:
             booked_cases.add((m.child_id, m.process))

@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow
 from reviewdesk.safefiles import is_formula_like, neutralise_cell, output_file, write_output
+from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "reviewdesk"
@@ -187,15 +187,7 @@ def meeting_uid(row: ScheduleRow) -> str:
 
 
 def _title(row: ScheduleRow) -> str:
-    try:
-        kind = MeetingType(row.meeting_type)
-        label = (
-            f"LAC review {row.sequence}"
-            if kind is MeetingType.LAC_REVIEW
-            else f"{MEETING_TYPE_LABEL[kind]} conference"
-        )
-    except ValueError:
-        label = row.meeting_type
+    label = meeting_label(row.meeting_type, row.sequence)
     prefix = "Due: " if row.meeting_id is None else ""
     return f"{prefix}{label} - {row.child_name or row.child_id} ({row.child_id})"
 
@@ -233,14 +225,14 @@ def schedule_calendar(rows: Sequence[ScheduleRow]):
             f"Process: {row.process.upper()}; status: {row.status}",
         ]
         if row.due_date:
-            lines.append(f"Due by: {row.due_date:%d/%m/%Y}")
+            lines.append(f"Due by: {format_uk(row.due_date)}")
         if row.chair:
             lines.append(f"Chair: {row.chair}")
         if row.flags:
             lines.append(f"Flags: {', '.join(row.flags)}")
         event.add("description", "\n".join(lines))
         event.add("class", "CONFIDENTIAL")
-        if row.status in ("cancelled", "stood_down"):
+        if row.status in CALLED_OFF_STATUSES:
             event.add("status", "CANCELLED")
         else:
             event.add("status", "CONFIRMED" if row.meeting_id is not None else "TENTATIVE")

@@ -2,10 +2,13 @@
 
 One module per family of checks; each check has a stable code (the keys of `FLAG_TYPES`), a
 severity ("red", "amber" or "info") and a one-line reason with dd/mm/yyyy dates. Only open
-cases and live meetings count: meetings still to take place, and those held in the year
-before the as-of date (cancelled and stood-down meetings never count).
+cases and live meetings count: meetings still to take place, and those held in the look-back
+window before the as-of date (`base.HELD_LOOKBACK_DAYS`, a quarter; cancelled and stood-down
+meetings never count).
 
     compute_flags(session, *, as_of, child_ids=None) -> list[Flag]
+    flag_register(session, *, as_of, child_ids=None) -> Register   # what flags read
+    flags_from_register(register, *, child_ids=None) -> list[Flag]
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import CaseData, load_case_data, no_gc
+from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import (
     allocation,
     bookings,
@@ -52,20 +56,20 @@ __all__ = [
     "SEVERITY_ORDER",
     "Flag",
     "compute_flags",
-    "flags_from_data",
-    "load_flag_data",
+    "flag_register",
+    "flags_from_register",
 ]
 
 
-def flags_from_data(
-    session: Session,
-    data: CaseData,
-    *,
-    child_ids: Iterable[int] | None = None,
+def flags_from_register(
+    register: Register, *, child_ids: Iterable[int] | None = None
 ) -> list[Flag]:
-    """Flags from case data already read (`casework.load_case_data` with ``open_only``),
+    """Flags from a register already read (with ``open_only``: flags are about open cases),
     sorted red first. With ``child_ids``, only flags about those children."""
-    ctx = FlagContext(session=session, data=data, as_of=data.as_of, settings=all_settings(session))
+    session = register.session
+    ctx = FlagContext(
+        session=session, register=register, as_of=register.as_of, settings=all_settings(session)
+    )
     wanted = None if child_ids is None else set(child_ids)
     out: list[Flag] = []
     with no_gc():
@@ -79,19 +83,18 @@ def flags_from_data(
     return out
 
 
-def load_flag_data(
+def flag_register(
     session: Session, *, as_of: dt.date, child_ids: Iterable[int] | None = None
-) -> CaseData:
-    """The case data flags need, read as `compute_flags` reads it: open cases only, and LAC
-    reviews held before the look-back window counted, not read (the schedules are the same;
-    see `casework.load_case_data`'s ``held_since``). Pass it to `flags_from_data`."""
-    return load_case_data(
+) -> Register:
+    """The register flags read, as `compute_flags` reads it: open cases only, and meetings
+    held before the look-back window counted, not read (the schedules are the same). Pass it
+    to `flags_from_register`."""
+    return Register(
         session,
         as_of=as_of,
-        child_ids=child_ids,
+        children=child_ids,
         open_only=True,
-        held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
-        details=True,
+        recent_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
     )
 
 
@@ -105,5 +108,5 @@ def compute_flags(
     """
     ids = None if child_ids is None else sorted(set(child_ids))
     with no_gc():  # one pause for the whole pass (the parts pause it too when used alone)
-        data = load_flag_data(session, as_of=as_of, child_ids=ids)
-        return flags_from_data(session, data, child_ids=ids)
+        register = flag_register(session, as_of=as_of, child_ids=ids)
+        return flags_from_register(register, child_ids=ids)

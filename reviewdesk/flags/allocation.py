@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from reviewdesk.engine import apply_rule
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.vocabulary import format_uk, open_on
 
 CHECKS = {
     "iro_service_not_notified": (RED, "IRO service not notified within the deadline"),
@@ -23,13 +23,13 @@ CHECKS = {
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    as_of, rules, calendar = ctx.as_of, ctx.data.rules, ctx.data.calendar
+    as_of, rules, calendar = ctx.as_of, ctx.register.rules, ctx.register.calendar
     notify_rule = rules.get("lac.notify_iro_service")
     allocate_rule = rules.get("lac.iro_allocated")
     recent = ctx.lookback_start
     deadlines: dict[dt.date, tuple[dt.date, dt.date]] = {}  # start -> (notify, allocate)
-    for p in ctx.data.periods:
-        if p.start > as_of or (p.end_date is not None and p.end_date <= as_of):
+    for p in ctx.register.periods:
+        if not open_on(p.start, p.end_date, as_of):
             continue
         found = deadlines.get(p.start)
         if found is None:

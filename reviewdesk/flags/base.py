@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import namedtuple
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import MEETING_DETAIL_COLUMNS, CaseData, CaseStatus, fetch_rows
-from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingStatus, MeetingType, Process
+from reviewdesk.casework.mapping import CaseStatus
+from reviewdesk.casework.register import Register
+from reviewdesk.codes import MeetingStatus, Process
 from reviewdesk.engine import Deadline, meeting_deadlines
 from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import AWAITED_STATUSES
 
 RED, AMBER, INFO = "red", "amber", "info"
 SEVERITY_ORDER = {RED: 0, AMBER: 1, INFO: 2}
@@ -26,18 +26,6 @@ SEVERITY_ORDER = {RED: 0, AMBER: 1, INFO: 2}
 HELD_LOOKBACK_DAYS = 92
 
 _HELD = MeetingStatus.HELD.value
-_OPEN_STATUSES = frozenset({MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value})
-
-
-@cache
-def _live_type(names: tuple[str, ...]) -> type:
-    return namedtuple("LiveMeeting", names)
-
-
-@cache
-def format_day(d: dt.date) -> str:
-    """dd/mm/yyyy (as `dates.format_uk`; cached, as the same dates recur in many flags)."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 @dataclass(frozen=True)
@@ -69,42 +57,12 @@ def flag_sort_key(f: Flag) -> tuple:
     )
 
 
-@cache
-def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
-    """'LAC review 3', 'Initial conference', '1st review conference'."""
-    try:
-        kind = MeetingType(meeting_type)
-    except ValueError:
-        return meeting_type
-    if kind is MeetingType.LAC_REVIEW:
-        return f"LAC review {sequence}" if sequence else "LAC review"
-    return f"{MEETING_TYPE_LABEL[kind]} conference"
-
-
-def meeting_date(m: Any, as_of: dt.date) -> dt.date | None:
-    """The date a meeting is (or was) on: held date once held by ``as_of``, else booked."""
-    if m.status == _HELD and m.held_date is not None and m.held_date <= as_of:
-        return m.held_date
-    return m.booked_date
-
-
-def is_held(m: Any, as_of: dt.date) -> bool:
-    return m.status == _HELD and m.held_date is not None and m.held_date <= as_of
-
-
-def is_upcoming(m: Any, as_of: dt.date) -> bool:
-    """Booked (or adjourned, or recorded as held after ``as_of``): still to take place."""
-    return m.status in _OPEN_STATUSES or (
-        m.status == _HELD and (m.held_date is None or m.held_date > as_of)
-    )
-
-
 @dataclass
 class FlagContext:
-    """The case data and settings a check needs, plus caches shared between checks."""
+    """The register and settings a check needs, plus caches shared between checks."""
 
     session: Session
-    data: CaseData
+    register: Register
     as_of: dt.date
     settings: dict[str, Any]
     _deadlines: dict[tuple[str, dt.date], list[Deadline]] = field(default_factory=dict)
@@ -116,62 +74,48 @@ class FlagContext:
 
     @property
     def statuses(self) -> dict[int, CaseStatus]:
-        return self.data.statuses
+        return self.register.statuses
 
     def open_child(self, child_id: int) -> bool:
-        status = self.data.statuses.get(child_id)
+        status = self.register.statuses.get(child_id)
         return status is not None and status.is_open
 
     def live_meetings(self) -> list[Any]:
         """Meetings of open cases (their own process open) still to happen, or held within
-        the look-back year.
+        the look-back window (`HELD_LOOKBACK_DAYS`).
 
-        Each row has the casework meeting columns and `MEETING_DETAIL_COLUMNS`
-        (participation, late reason, write-up dates): read with the case data when it has them
-        (`load_flag_data`), otherwise once per run, for these meetings only.
+        Each row has the register's meeting columns and its `MEETING_DETAIL_COLUMNS`
+        (participation, late reason, write-up dates).
         """
         if self._live is None:
             self._live = self._load_live()
         return self._live
 
     def live_condition(self):
-        """SQL for 'possibly live': not yet held, or held within the look-back year."""
+        """SQL for 'possibly live': not yet held, or held within the look-back window."""
         return or_(
-            Meeting.status.in_(tuple(_OPEN_STATUSES)), Meeting.held_date >= self.lookback_start
+            Meeting.status.in_(sorted(AWAITED_STATUSES)), Meeting.held_date >= self.lookback_start
         )
 
     def _load_live(self) -> list[Any]:
         start = self.lookback_start
-        statuses = self.data.statuses
+        statuses = self.register.statuses
         # (`CaseStatus.lac_open` and `cp_open`, unrolled: this runs over every open case.)
         lac_open = {i for i, s in statuses.items() if s.lac and s.lac.next_due}
         cp_open = {i for i, s in statuses.items() if s.cp and s.cp.next_due}
         lac = Process.LAC.value
-        # Upcoming (`is_upcoming`), or held on or after the look-back start: as that is
-        # before the as-of date, a held date after it is upcoming and counts too.
+        # Upcoming (`vocabulary.is_upcoming`), or held on or after the look-back start: as
+        # that is before the as-of date, a held date after it is upcoming and counts too.
         base = [
             m
-            for m in self.data.meetings
+            for m in self.register.meetings
             if m.child_id in (lac_open if m.process == lac else cp_open)
             and (
-                m.status in _OPEN_STATUSES
+                m.status in AWAITED_STATUSES
                 or (m.status == _HELD and (m.held_date is None or m.held_date >= start))
             )
         ]
-        if not base or self.data.details:
-            return base
-        stmt = select(*MEETING_DETAIL_COLUMNS).where(self.live_condition())
-        details = {
-            r.id: r for r in fetch_rows(self.session, self.data.restrict(stmt, Meeting.child_id))
-        }
-        names = base[0]._fields + tuple(c.key for c in MEETING_DETAIL_COLUMNS[1:])
-        make = _live_type(names)._make
-        out = []
-        for m in base:
-            d = details.get(m.id)
-            if d is not None:
-                out.append(make(m + d[1:]))
-        return out
+        return self.register.with_details(base, where=self.live_condition())
 
     def deadlines(self, meeting_type: str, day: dt.date) -> list[Deadline]:
         """`meeting_deadlines` for a meeting type and date, cached for the run."""
@@ -179,7 +123,7 @@ class FlagContext:
         found = self._deadlines.get(key)
         if found is None:
             found = meeting_deadlines(
-                meeting_type, day, rules=self.data.rules, calendar=self.data.calendar
+                meeting_type, day, rules=self.register.rules, calendar=self.register.calendar
             )
             self._deadlines[key] = found
         return found

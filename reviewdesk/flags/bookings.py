@@ -13,19 +13,16 @@ from functools import cache
 
 from sqlalchemy import select
 
-from reviewdesk.casework import fetch_rows
-from reviewdesk.codes import MeetingStatus
-from reviewdesk.flags.base import RED, Flag, FlagContext, meeting_label
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.casework.rows import fetch_rows
+from reviewdesk.flags.base import RED, Flag, FlagContext
 from reviewdesk.storage.models import Meeting, Room, Staff
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label
 
 CHECKS = {
     "chair_double_booked": (RED, "Chair booked for two meetings at the same time"),
     "clerk_double_booked": (RED, "Clerk booked for two meetings at the same time"),
     "room_double_booked": (RED, "Room booked for two meetings at the same time"),
 }
-
-_BOOKED = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value, MeetingStatus.HELD.value)
 
 
 def _minutes(t: dt.time) -> int:
@@ -53,7 +50,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             Meeting.clerk_id,
             Meeting.room_id,
         ).where(
-            Meeting.status.in_(_BOOKED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
             Meeting.booked_date >= ctx.as_of,
             Meeting.booked_time.is_not(None),
         ),

@@ -1,30 +1,40 @@
-"""IRO caseload per full-time equivalent against the limits in settings (default 50-70)."""
+"""IRO caseload per full-time equivalent against the range in settings (default 50-70).
+
+Caseloads are `reviewdesk.caseload`'s; this family says how serious each band is, and the
+Workload page colours its rows by `band_severity`, so the two never disagree.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from reviewdesk.caseload import ABOVE, BELOW, caseload_range, caseloads
 from reviewdesk.flags.base import AMBER, INFO, Flag, FlagContext
-from reviewdesk.workload import iro_caseloads
 
 CHECKS = {
     "caseload_above_max": (AMBER, "IRO caseload per FTE above the limit"),
     "caseload_below_min": (INFO, "IRO caseload per FTE below the minimum"),
 }
+#: The flag each band outside the range raises.
+BAND_FLAGS = {ABOVE: "caseload_above_max", BELOW: "caseload_below_min"}
+
+
+def band_severity(band: str | None) -> str | None:
+    """The severity of the flag a caseload band raises ("amber", "info"); None when it raises
+    none (within the range, or no FTE)."""
+    code = BAND_FLAGS.get(band or "")
+    return CHECKS[code][0] if code else None
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    low = float(ctx.settings["caseload_min_per_fte"])
-    high = float(ctx.settings["caseload_max_per_fte"])
-    for c in iro_caseloads(ctx.session, as_of=ctx.as_of, data=ctx.data).values():
-        if c.per_fte is None:
+    low, high = caseload_range(ctx.session)
+    for c in caseloads(ctx.session, as_of=ctx.as_of, register=ctx.register).values():
+        code = BAND_FLAGS.get(c.band or "")
+        if code is None or c.per_fte is None:
             continue
         text = (
             f"{c.name} has {c.children} {'child' if c.children == 1 else 'children'} "
             f"on {c.fte:g} FTE "
             f"({c.per_fte:.1f} per FTE; the range is {low:g}-{high:g})"
         )
-        if c.per_fte > high:
-            yield Flag("caseload_above_max", AMBER, text, None, None, c.staff_id, ctx.as_of)
-        elif c.per_fte < low:
-            yield Flag("caseload_below_min", INFO, text, None, None, c.staff_id, ctx.as_of)
+        yield Flag(code, CHECKS[code][0], text, None, None, c.staff_id, ctx.as_of)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from reviewdesk.engine import apply_rule
 from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.vocabulary import format_uk, open_on
 
 CHECKS = {
     "cp_plan_18_months": (AMBER, "Child protection plan has lasted 18 months"),
@@ -17,14 +17,14 @@ CHECKS = {
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    as_of, rules, calendar = ctx.as_of, ctx.data.rules, ctx.data.calendar
+    as_of, rules, calendar = ctx.as_of, ctx.register.rules, ctx.register.calendar
     rule_18, rule_24 = rules.get("cp.plan.18_months"), rules.get("cp.plan.2_years")
     starts: dict[int, list] = defaultdict(list)
-    for p in ctx.data.plans:
+    for p in ctx.register.plans:
         if p.start <= as_of:
             starts[p.child_id].append(p.start)
-    for p in ctx.data.plans:
-        if p.start > as_of or (p.end_date is not None and p.end_date <= as_of):
+    for p in ctx.register.plans:
+        if not open_on(p.start, p.end_date, as_of):
             continue
         began = format_uk(p.start)
         two = apply_rule(rule_24, p.start, calendar).date

@@ -14,18 +14,12 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from reviewdesk.casework import fetch_rows, id_in
+from reviewdesk.casework.predicates import id_in
+from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.engine import Deadline
-from reviewdesk.flags.base import (
-    AMBER,
-    RED,
-    Flag,
-    FlagContext,
-    is_held,
-    meeting_label,
-)
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
 from reviewdesk.storage.models import Report
+from reviewdesk.vocabulary import format_uk, is_held, meeting_label
 
 CHECKS = {
     "report_overdue": (RED, "Report due and not received"),
@@ -125,8 +119,8 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
         return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
 
     for m in ctx.live_meetings():
-        held = is_held(m, as_of)
-        day = m.held_date if held else m.booked_date  # as `meeting_date`
+        held = is_held(m.status, m.held_date, as_of)
+        day = m.held_date if held else m.booked_date  # as `vocabulary.meeting_day`
         if day is None:
             continue
         plan = cache.get((m.meeting_type, day)) or _plan(ctx, cache, m.meeting_type, day)

@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from reviewdesk.codes import PARTICIPATION, MeetingType
-from reviewdesk.flags.base import AMBER, Flag, FlagContext, is_held
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.flags.base import AMBER, Flag, FlagContext
+from reviewdesk.vocabulary import format_uk, is_held
 
 CHECKS = {
     "participation_age": (AMBER, "Participation code does not fit the child's age"),
@@ -24,11 +24,11 @@ def _age(dob: dt.date, on: dt.date) -> int:
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
     as_of = ctx.as_of
-    children = ctx.data.children
+    children = ctx.register.children
     review = MeetingType.LAC_REVIEW.value
     for m in ctx.live_meetings():
         code = m.participation
-        if m.meeting_type != review or not code or not is_held(m, as_of):
+        if m.meeting_type != review or not code or not is_held(m.status, m.held_date, as_of):
             continue
         child = children.get(m.child_id)
         if child is None or child.dob is None:

@@ -7,8 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext, is_held, is_upcoming, meeting_label
-from reviewdesk.flags.base import format_day as format_uk
+from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
+from reviewdesk.vocabulary import format_uk, is_held, is_upcoming, meeting_label
 
 CHECKS = {
     "due_soon_unbooked": (AMBER, "Due within the set number of working days and not booked"),
@@ -20,12 +20,12 @@ CHECKS = {
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    as_of, calendar = ctx.as_of, ctx.data.calendar
+    as_of, calendar = ctx.as_of, ctx.register.calendar
     soon = int(ctx.settings["due_soon_working_days"])
     booked_by_case: dict[tuple[int, str], list] = defaultdict(list)
     statuses = ctx.statuses
     for m in ctx.live_meetings():
-        if is_upcoming(m, as_of):
+        if is_upcoming(m.status, m.held_date, as_of):
             day = m.booked_date
             if day is None:
                 continue
@@ -56,7 +56,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 )
         elif (
             m.late_reason_id is None
-            and is_held(m, as_of)
+            and is_held(m.status, m.held_date, as_of)
             and not (m.late_reason_note or "").strip()
             and (timeliness := statuses[m.child_id].meetings.get(m.id)) is not None
             and timeliness.in_timescale is False

@@ -26,7 +26,6 @@ import datetime as dt
 from pathlib import Path
 
 from reviewdesk.codes import CP_CATEGORY, MeetingType
-from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.report import ImportIssue, Progress
@@ -34,6 +33,7 @@ from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
 from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, apply_cp
 from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
 from reviewdesk.importers.years import CollectionYear
+from reviewdesk.vocabulary import format_uk
 
 KINDS = ("children", "enquiries", "plans", "conferences")
 

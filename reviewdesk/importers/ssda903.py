@@ -39,7 +39,6 @@ from reviewdesk.codes import (
     REASON_NEW_EPISODE,
     REC_CONTINUES,
 )
-from reviewdesk.dates import format_uk
 from reviewdesk.importers.codes903 import (
     CATEGORY_OF_NEED,
     ETHNICITY,
@@ -54,6 +53,7 @@ from reviewdesk.importers.report import ImportIssue, Progress
 from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
 from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
 from reviewdesk.importers.years import CollectionYear
+from reviewdesk.vocabulary import format_uk
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
 HEADER_OPTIONAL = ("ETHNIC", "UPN", "MOTHER", "MC_DOB")

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reviewdesk.dates import format_uk
+from reviewdesk.vocabulary import format_uk
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
-from reviewdesk.dates import format_uk
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import resource
 from reviewdesk.safefiles import check_output, write_output
+from reviewdesk.vocabulary import format_uk, format_uk_time
 
 #: Where a document goes: a file path or a binary file object (e.g. ``io.BytesIO``).
 Output = str | os.PathLike[str] | IO[bytes]
@@ -466,7 +466,7 @@ class DocumentSettings:
         if self.invariant:
             return f"Printed {format_uk(as_of)}"
         when = self.printed_at or dt.datetime.now()
-        return f"Printed {when.strftime('%d/%m/%Y %H:%M')}"
+        return f"Printed {format_uk_time(when)}"
 
 
 def build_pdf(

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reviewdesk.casework import MeetingTimeliness
+from reviewdesk.casework.mapping import MeetingTimeliness
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
@@ -25,10 +25,9 @@ from reviewdesk.codes import (
     MeetingStatus,
     Process,
 )
-from reviewdesk.dates import add_months, age_on, format_uk, format_uk_long
+from reviewdesk.dates import add_months, age_on
 from reviewdesk.engine import Deadline, DueDate, meeting_deadlines
 from reviewdesk.errors import InvalidInput
-from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
     GREEN,
     INK,
@@ -50,14 +49,23 @@ from reviewdesk.reports.base import (
     rag_style,
     uk,
 )
+from reviewdesk.reports.gather import council_name, meeting_timeliness
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Child, Meeting, PeriodOfCare, Room
+from reviewdesk.vocabulary import (
+    CALLED_OFF_STATUSES,
+    LIVE_STATUSES,
+    covers,
+    format_uk,
+    format_uk_long,
+    meeting_label,
+    week_start,
+)
 from reviewdesk.workingdays import WorkingCalendar
 
 TICK, BOX = "☑", "☐"
 #: Meetings that no longer count towards timescales (the engine gives them no due date).
-_NOT_COUNTED = (MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value)
 _AGENCY = {
     "social_worker": "Social worker",
     "police": "Police",
@@ -107,7 +115,7 @@ class _Context:
         """'LAC review (3rd)': numbered as the engine counts, not as typed in."""
         t = self.timeliness.get(meeting.id)
         sequence = t.sequence if t is not None and t.sequence is not None else meeting.sequence
-        return gather.meeting_title(meeting.meeting_type, sequence)
+        return meeting_label(meeting.meeting_type, sequence)
 
 
 # --- the sections of a pack -----------------------------------------------------------------
@@ -132,7 +140,7 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     ]
     status = meeting.status.replace("_", " ").capitalize()
     due_date, in_time = ctx.due(meeting)
-    if due_date is None and meeting.status in _NOT_COUNTED:
+    if due_date is None and meeting.status in CALLED_OFF_STATUSES:
         due_text = _coloured(f"Not counted: the meeting was {status.lower()}", MUTED)
     elif due_date is None:
         due_text = _coloured("Not known: the record does not say what started the clock", MUTED)
@@ -446,11 +454,7 @@ def _plan(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     if meeting.process == Process.LAC.value:
         heading = Paragraph("Care: legal status and placement", s.h2)
         period = meeting.period or next(
-            (
-                p
-                for p in reversed(child.periods)
-                if p.start <= day and (p.end_date is None or p.end_date >= day)
-            ),
+            (p for p in reversed(child.periods) if covers(p.start, p.end_date, day)),
             None,
         )
         if period is None:
@@ -695,12 +699,12 @@ def _render(
     styles = make_styles()
     settings = DocumentSettings(
         title=title,
-        council=gather.council_name(session),
+        council=council_name(session),
         subtitle=subtitle,
         invariant=invariant,
         section_label="Pack",
     )
-    timeliness = gather.meeting_timeliness(
+    timeliness = meeting_timeliness(
         session,
         as_of=as_of,
         rules=rules,
@@ -748,14 +752,12 @@ def build_pack(
 
 def week_meetings(session: Session, week: dt.date) -> list[Meeting]:
     """Meetings booked in the week holding ``week`` (not cancelled), in date and time order."""
-    monday = gather.week_start(week)
+    monday = week_start(week)
     meetings = _load_meetings(
         session,
         (Meeting.booked_date >= monday)
         & (Meeting.booked_date <= monday + dt.timedelta(days=6))
-        & Meeting.status.in_(
-            [MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value, MeetingStatus.HELD.value]
-        ),
+        & Meeting.status.in_(sorted(LIVE_STATUSES)),
     )
     meetings.sort(key=lambda m: (m.booked_date, m.booked_time or dt.time.max, m.child.display_name))
     return meetings
@@ -773,7 +775,7 @@ def build_packs(
 
     Each pack starts on a new page and is numbered on its own. Returns the number of pages.
     """
-    monday = gather.week_start(week)
+    monday = week_start(week)
     meetings = week_meetings(session, week)
     return _render(
         session,

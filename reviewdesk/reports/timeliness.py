@@ -21,10 +21,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import MeetingType
-from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.measures import LOWER_IS_BETTER, MeasureRow, compute_measures, rag_rating
-from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
     ACCENT,
     FONT,
@@ -41,7 +39,9 @@ from reviewdesk.reports.base import (
     make_styles,
     rag_style,
 )
+from reviewdesk.reports.gather import council_name
 from reviewdesk.settings import get_setting
+from reviewdesk.vocabulary import format_uk
 
 TITLE = "Timeliness report"
 BAR = colors.HexColor("#8a9bb0")  # a quiet slate: the bars are not a rating
@@ -533,5 +533,5 @@ def build_timeliness(
     """
     report = collect_timeliness(session, start=start, end=end, as_of=as_of)
     return render_timeliness(
-        report, out, council=gather.council_name(session), as_of=as_of, invariant=invariant
+        report, out, council=council_name(session), as_of=as_of, invariant=invariant
     )

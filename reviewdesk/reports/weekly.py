@@ -17,8 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import MeetingStatus
-from reviewdesk.dates import format_uk
-from reviewdesk.reports import gather
 from reviewdesk.reports.base import (
     FONT_BOLD,
     GROUP_BG,
@@ -32,13 +30,13 @@ from reviewdesk.reports.base import (
     esc,
     make_styles,
 )
+from reviewdesk.reports.gather import council_name, meeting_timeliness
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Meeting, Room
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label, week_start
 
 TITLE = "Weekly schedule"
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-#: Meetings that take a room and a chair's time (cancelled and stood-down ones do not).
-_SCHEDULED = (MeetingStatus.BOOKED.value, MeetingStatus.HELD.value, MeetingStatus.ADJOURNED.value)
 
 
 @dataclass(frozen=True)
@@ -82,14 +80,14 @@ class WeekSchedule:
 
 def collect_week(session: Session, week: dt.date) -> WeekSchedule:
     """Meetings booked (or held) in the Monday-to-Sunday week holding ``week``."""
-    monday = gather.week_start(week)
+    monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
     meetings = session.scalars(
         select(Meeting)
         .where(
             Meeting.booked_date >= monday,
             Meeting.booked_date <= sunday,
-            Meeting.status.in_(_SCHEDULED),
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
         )
         .options(
             selectinload(Meeting.child),
@@ -99,7 +97,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
         )
     ).all()
     rules, calendar = working_context(session)
-    timeliness = gather.meeting_timeliness(
+    timeliness = meeting_timeliness(
         session,
         as_of=sunday,
         rules=rules,
@@ -110,7 +108,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
     def title(m: Meeting) -> str:
         t = timeliness.get(m.id)
         sequence = t.sequence if t is not None and t.sequence is not None else m.sequence
-        return gather.meeting_title(m.meeting_type, sequence)
+        return meeting_label(m.meeting_type, sequence)
 
     days_off = {}
     for i in range(7):
@@ -321,7 +319,7 @@ def build_weekly(
     return render_week(
         schedule,
         out,
-        council=gather.council_name(session),
+        council=council_name(session),
         as_of=as_of or dt.date.today(),
         invariant=invariant,
     )

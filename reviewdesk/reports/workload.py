@@ -15,11 +15,11 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework import load_case_data, period_open, plan_open
-from reviewdesk.codes import MeetingStatus, Process, StaffRole
+from reviewdesk.caseload import CHAIR_ROLES, band_of, caseload_range
+from reviewdesk.casework.register import Register
+from reviewdesk.codes import MeetingStatus, Process
 from reviewdesk.errors import InvalidInput
-from reviewdesk.flags import Flag, flags_from_data
-from reviewdesk.reports import gather
+from reviewdesk.flags import Flag, flags_from_register
 from reviewdesk.reports.base import (
     AMBER,
     FONT,
@@ -37,8 +37,9 @@ from reviewdesk.reports.base import (
     rag_style,
     uk,
 )
-from reviewdesk.settings import get_setting
-from reviewdesk.storage.models import CpPlan, PeriodOfCare, Staff
+from reviewdesk.reports.gather import council_name
+from reviewdesk.storage.models import Staff
+from reviewdesk.vocabulary import meeting_label, process_label
 from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
@@ -65,7 +66,7 @@ class IroWorkload:
     name: str
     fte: float
     children: tuple[WorkloadChild, ...]
-    #: "below", "within" or "above" the range, as `reviewdesk.workload` rates it (None:
+    #: "below", "within" or "above" the range, as `reviewdesk.caseload` rates it (None:
     #: work it out from the report's range).
     band: str | None = None
     #: Meetings they chair in the as-of week, and meetings held awaiting their write-ups.
@@ -97,12 +98,7 @@ class WorkloadReport:
         """'below', 'within' or 'above' the caseload range per FTE ('' with no FTE)."""
         if iro.band is not None:
             return iro.band
-        per = iro.per_fte
-        if per is None:
-            return ""
-        if per > self.max_per_fte:
-            return "above"
-        return "below" if per < self.min_per_fte else "within"
+        return band_of(iro.per_fte, self.min_per_fte, self.max_per_fte) or ""
 
 
 # --- reading the register -------------------------------------------------------------------
@@ -112,11 +108,7 @@ def find_iro(session: Session, name: str) -> Staff:
     """The active IRO or chair called ``name`` (case-insensitive; a unique part of a name
     will do)."""
     wanted = name.strip().casefold()
-    staff = session.scalars(
-        select(Staff).where(
-            Staff.role.in_([StaffRole.IRO.value, StaffRole.CP_CHAIR.value]), Staff.active
-        )
-    ).all()
+    staff = session.scalars(select(Staff).where(Staff.role.in_(CHAIR_ROLES), Staff.active)).all()
     exact = [s for s in staff if s.name.casefold() == wanted]
     if len(exact) == 1:
         return exact[0]
@@ -129,31 +121,13 @@ def find_iro(session: Session, name: str) -> Staff:
     raise InvalidInput(f'--iro: "{name}" matches more than one person: {names}')
 
 
-def _assignments(
-    session: Session, *, as_of: dt.date, staff_ids: list[int]
-) -> dict[int, dict[int, set[str]]]:
-    """Staff id -> child id -> processes: open periods of care the IRO reviews and open plans
-    they chair on ``as_of`` (the caseload as `reviewdesk.workload` counts it)."""
-    assigned: dict[int, dict[int, set[str]]] = {i: {} for i in staff_ids}
-    periods = select(PeriodOfCare.iro_id, PeriodOfCare.child_id).where(
-        PeriodOfCare.iro_id.in_(staff_ids), period_open(as_of)
-    )
-    plans = select(CpPlan.chair_id, CpPlan.child_id).where(
-        CpPlan.chair_id.in_(staff_ids), plan_open(as_of)
-    )
-    for process, stmt in ((Process.LAC.value, periods), (Process.CP.value, plans)):
-        for staff_id, child_id in session.execute(stmt):
-            assigned[staff_id].setdefault(child_id, set()).add(process)
-    return assigned
-
-
 def collect_workload(
     session: Session, *, as_of: dt.date, iro_id: int | None = None
 ) -> WorkloadReport:
     """Each active IRO's (or one IRO's) children on ``as_of``: children looked after whose
     period of care the IRO reviews, and children on a plan whose conferences they chair.
 
-    Caseloads and bands come from `reviewdesk.workload`, schedules from `reviewdesk.casework`
+    Caseloads and bands come from `reviewdesk.caseload`, schedules from `reviewdesk.casework`
     and flags from `reviewdesk.flags`, so the list agrees with the window.
     """
     loads = iro_workload(session, as_of=as_of, weeks=1)
@@ -162,11 +136,10 @@ def collect_workload(
     loads.sort(key=lambda w: w.caseload.name.casefold())
     staff = [w.caseload for w in loads]
     extras = {w.caseload.staff_id: w for w in loads}
-    assigned = _assignments(session, as_of=as_of, staff_ids=[c.staff_id for c in staff])
-    child_ids = sorted({c for per_iro in assigned.values() for c in per_iro})
-    data = load_case_data(session, as_of=as_of, child_ids=child_ids)
+    child_ids = sorted({c for load in staff for c in load.cases})
+    data = Register(session, as_of=as_of, children=child_ids)
     flags: dict[int, list[Flag]] = {}
-    for flag in flags_from_data(session, data, child_ids=child_ids):
+    for flag in flags_from_register(data, child_ids=child_ids):
         if flag.child_id is not None:
             flags.setdefault(flag.child_id, []).append(flag)
     booked: dict[tuple[int, str], dt.date] = {}
@@ -179,7 +152,7 @@ def collect_workload(
     out = []
     for load in staff:
         rows = []
-        for cid, processes in assigned[load.staff_id].items():
+        for cid, processes in load.cases.items():
             child, status = data.children[cid], data.statuses.get(cid)
             nexts = [status.next_for(p) for p in processes] if status else []
             nexts = [n for n in nexts if n is not None]
@@ -192,7 +165,7 @@ def collect_workload(
                     name=name,
                     local_id=child.local_id,
                     processes=tuple(p for p in _PROCESSES if p in processes),
-                    next_meeting=gather.meeting_title(nxt.meeting_type, nxt.sequence or None)
+                    next_meeting=meeting_label(nxt.meeting_type, nxt.sequence or None)
                     if nxt
                     else "",
                     due=nxt.due.date if nxt else None,
@@ -214,11 +187,12 @@ def collect_workload(
                 awaiting_minutes=extras[load.staff_id].awaiting_minutes,
             )
         )
+    low, high = caseload_range(session)
     return WorkloadReport(
         as_of=as_of,
         iros=tuple(out),
-        min_per_fte=float(get_setting(session, "caseload_min_per_fte")),
-        max_per_fte=float(get_setting(session, "caseload_max_per_fte")),
+        min_per_fte=low,
+        max_per_fte=high,
     )
 
 
@@ -347,7 +321,7 @@ def _iro_section(
             [
                 child.name,
                 child.local_id,
-                " + ".join(gather.process_label(p) for p in child.processes),
+                " + ".join(process_label(p) for p in child.processes),
                 child.next_meeting,
                 due,
                 booked,
@@ -455,4 +429,4 @@ def build_workload(
     elif iro:
         iro_id = find_iro(session, iro).id
     report = collect_workload(session, as_of=as_of, iro_id=iro_id)
-    return render_workload(report, out, council=gather.council_name(session), invariant=invariant)
+    return render_workload(report, out, council=council_name(session), invariant=invariant)

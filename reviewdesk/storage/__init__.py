@@ -1,7 +1,7 @@
 """Storage: the SQLAlchemy models, database connections, migrations and the audit trail.
 
-Importing any part of it installs the session hooks (`tracking`): every ORM write, through
-any session, is validated, stamped with who and when, version-checked and audited.
+Every session comes from `storage.db.Database`, which installs the session hooks
+(`storage.tracking`): every ORM write is validated, stamped with who and when,
+version-checked and audited. (This package's ``__init__`` imports nothing, so its modules
+never import each other through it.)
 """
-
-from reviewdesk.storage import tracking as _tracking  # noqa: F401

@@ -23,12 +23,11 @@ from sqlalchemy import Engine, create_engine, text
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.safefiles import atomic_path, remove_stale_temporaries, temporary_name
-from reviewdesk.settings import DEFAULTS
 from reviewdesk.storage import sqlitefile
 
 #: The setting that says how many automatic backups to keep, and its default.
 KEEP_SETTING = "backups_kept"
-DEFAULT_KEPT: int = DEFAULTS[KEEP_SETTING]
+DEFAULT_KEPT = 5
 #: The labels of the backups reviewdesk takes by itself (and rotates).
 AUTOMATIC = ("before-upgrade", "before-restore")
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, inspect, select
 
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.vocabulary import format_uk
 
 #: What a person calls each kind of record.
 RECORD_NOUNS: dict[str, str] = {
@@ -57,7 +58,7 @@ def describe_change(noun: str, updated_by: str | None, updated_at: dt.datetime |
         when = ""
     else:
         t = local_time(updated_at)
-        when = f" at {t:%H:%M} on {t:%d/%m/%Y}"
+        when = f" at {t:%H:%M} on {format_uk(t)}"
     return (
         f"This {noun} was changed by {who}{when} after you opened it; reopen it to see their "
         "changes. Nothing was saved."

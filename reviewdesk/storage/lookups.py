@@ -13,7 +13,7 @@ from reviewdesk.storage.models import LateReason
 
 
 def late_reasons(session: Session, *, include_inactive: bool = False) -> list[LateReason]:
-    """Reasons to choose from, in the order they were added (the council papers' first)."""
+    """Reasons to choose from, in the order they were added (the standard ones first)."""
     query = select(LateReason).order_by(LateReason.id)
     if not include_inactive:
         query = query.where(LateReason.active.is_(True))

@@ -273,7 +273,8 @@ class CpPlan(Base, Tracked):
 
 
 class LateReason(Base, Tracked):
-    """Why a meeting was out of timescale; starts with the reasons in the council papers."""
+    """Why a meeting was out of timescale; starts with the reasons councils report
+    (docs/domain.md, "Reasons meetings ran late")."""
 
     __tablename__ = "late_reason"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,6 +29,7 @@ from reviewdesk.storage.models import (
     Staff,
     User,
 )
+from reviewdesk.vocabulary import format_uk
 
 Rule = Callable[[Session, Any], str | None]
 
@@ -49,7 +50,7 @@ class ValidationFailed(InvalidInput):
 
 
 def uk(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "(none)"
+    return format_uk(d, "(none)")
 
 
 def _related(session: Session, obj: Any, name: str, fk: str, cls: type) -> Any:

@@ -23,18 +23,17 @@ from pathlib import Path
 
 from sqlalchemy import and_, or_, select
 
-from reviewdesk.casework import (
-    _CHILD_COLUMNS,
-    _ENQUIRY_COLUMNS,
-    _MEETING_COLUMNS,
-    _PERIOD_SELECT,
-    _PLAN_COLUMNS,
+from reviewdesk.casework.predicates import open_case_ids_query, prior_review_columns
+from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import (
+    CHILD_COLUMNS,
+    ENQUIRY_COLUMNS,
+    MEETING_COLUMNS,
     MEETING_DETAIL_COLUMNS,
-    _prior_review_columns,
-    load_case_data,
-    open_case_ids_query,
+    PERIOD_SELECT,
+    PLAN_COLUMNS,
 )
-from reviewdesk.flags import compute_flags, flags_from_data
+from reviewdesk.flags import compute_flags, flags_from_register
 from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import (
@@ -351,13 +350,13 @@ def read_rows(db, as_of: dt.date = AS_OF) -> int:
     with db.session() as s:
         sub = open_case_ids_query(as_of).scalar_subquery()
         statements = [
-            select(*_CHILD_COLUMNS).where(Child.id.in_(sub)),
-            select(*_PERIOD_SELECT, *_prior_review_columns(lookback)).where(
+            select(*CHILD_COLUMNS).where(Child.id.in_(sub)),
+            select(*PERIOD_SELECT, *prior_review_columns(lookback)).where(
                 PeriodOfCare.child_id.in_(sub), period_open
             ),
-            select(*_ENQUIRY_COLUMNS).where(CpEnquiry.child_id.in_(sub)),
-            select(*_PLAN_COLUMNS).where(CpPlan.child_id.in_(sub)),
-            select(*_MEETING_COLUMNS, *MEETING_DETAIL_COLUMNS[1:]).where(
+            select(*ENQUIRY_COLUMNS).where(CpEnquiry.child_id.in_(sub)),
+            select(*PLAN_COLUMNS).where(CpPlan.child_id.in_(sub)),
+            select(*MEETING_COLUMNS, *MEETING_DETAIL_COLUMNS[1:]).where(
                 Meeting.child_id.in_(sub), recent
             ),
             select(
@@ -414,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
     # (Checked after the timings: the whole history is far larger, and the memory it leaves
     # fragmented behind it would slow the runs timed after it by a tenth.)
     with db.session() as s:
-        full = flags_from_data(s, load_case_data(s, as_of=AS_OF, open_only=True))
+        full = flags_from_register(Register(s, as_of=AS_OF, open_only=True))
     if [dataclasses.astuple(f) for f in flags] != [dataclasses.astuple(f) for f in full]:
         raise SystemExit("flags from recent meetings differ from flags from the whole history")
     print(f"{len(flags):,} flags identical to those computed from the whole history")

@@ -31,12 +31,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from reviewdesk.casework import (
-    _CHILD_COLUMNS,
-    _ENQUIRY_COLUMNS,
-    _MEETING_COLUMNS,
-    _PERIOD_SELECT,
-    _PLAN_COLUMNS,
+from reviewdesk.casework.rows import (
+    CHILD_COLUMNS,
+    ENQUIRY_COLUMNS,
+    MEETING_COLUMNS,
+    PERIOD_SELECT,
+    PLAN_COLUMNS,
 )
 from reviewdesk.dates import add_months
 from reviewdesk.demo import DEFAULT_CHILDREN
@@ -95,13 +95,13 @@ def cached_demo() -> Path:
 
 
 def _case_statements() -> list:
-    """What `load_case_data` reads for every child and the whole history."""
+    """What a `Register` of every child and the whole history reads."""
     return [
-        select(*_CHILD_COLUMNS),
-        select(*_PERIOD_SELECT),
-        select(*_ENQUIRY_COLUMNS),
-        select(*_PLAN_COLUMNS),
-        select(*_MEETING_COLUMNS),
+        select(*CHILD_COLUMNS),
+        select(*PERIOD_SELECT),
+        select(*ENQUIRY_COLUMNS),
+        select(*PLAN_COLUMNS),
+        select(*MEETING_COLUMNS),
     ]
 
 

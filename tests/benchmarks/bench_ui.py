@@ -120,15 +120,11 @@ def build(path: Path, n: int) -> None:
 
 
 def demo_start(app, tmp: Path, as_of: dt.date) -> None:
-    """Start to a usable window on the demo authority (when ``reviewdesk.demo`` is installed)."""
-    try:
-        from tests.actions.shortcuts import generate_demo
-    except ImportError:
-        print(f"{'ui.start on the demo authority':<42}    skipped: reviewdesk.demo not installed")
-        return
+    """Start to a usable window on the demo authority."""
     from PySide6.QtCore import QSettings
 
     from reviewdesk.storage.db import open_database
+    from tests.actions.shortcuts import generate_demo
     from ui.app import build_main_window
     from ui.context import AppContext
 
@@ -160,6 +156,65 @@ def demo_start(app, tmp: Path, as_of: dt.date) -> None:
         best_of(baseline),
         target=1.5,
     )
+
+
+#: Open cases in the Workload page's demo authority: about 26,500 children in all.
+WORKLOAD_OPEN_CASES = 6_300
+
+
+def workload_page(app, as_of: dt.date) -> None:
+    """The Workload page on a large demo authority: how long the UI thread is held while it
+    loads (worked out in the worker process), against doing the same work on the UI thread."""
+    from reviewdesk.storage.db import open_database
+    from reviewdesk.workload import read_workload
+    from tests.actions.shortcuts import generate_demo
+    from tests.benchmarks.common import cached_file
+    from ui import worker_process
+    from ui.context import AppContext
+    from ui.pages.workload import WorkloadPage
+
+    def build_demo(path: Path) -> None:
+        db = open_database(path, username="bench")
+        generate_demo(db, children=WORKLOAD_OPEN_CASES, seed=1, as_of=as_of)
+        db.dispose()
+
+    path = cached_file(
+        Path(tempfile.gettempdir()) / f"reviewdesk-bench-workload-{WORKLOAD_OPEN_CASES}.sqlite",
+        build_demo,
+    )
+    db = open_database(path, username="bench")
+    ctx = AppContext.open(db, as_of=as_of)
+    on_ui_thread = best_of(lambda: read_workload(db, as_of))
+    worker_process.enable()
+    worker_process.warm_up()
+    worst, filled = float("inf"), float("inf")
+    for _ in range(3):
+        page = WorkloadPage(ctx, background=True)
+        start = last = time.perf_counter()
+        page.refresh()
+        gaps = [time.perf_counter() - start]
+        while page.summary is None:
+            app.processEvents()
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+            time.sleep(0.001)
+        worst = min(worst, max(gaps))
+        filled = min(filled, time.perf_counter() - start)
+    worker_process.enable(False)
+    con = sqlite3.connect(path)
+    children = con.execute("SELECT count(*) FROM child").fetchone()[0]
+    con.close()
+    label = f"({children:,} children)"
+    report(
+        f"ui.workload page: longest UI stall {label}",
+        worst,
+        "the same work on the UI thread",
+        on_ui_thread,
+        target=0.1,
+    )
+    report(f"ui.workload page: table filled {label}", filled, "the same work", on_ui_thread)
+    db.dispose()
 
 
 def main() -> None:
@@ -259,6 +314,7 @@ def main() -> None:
         baseline_start,
     )
     demo_start(app, tmp, as_of)
+    workload_page(app, dt.date(2025, 12, 1))
 
     db = open_database(path, username="bench")
     ctx = AppContext.open(db, as_of=as_of)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from reviewdesk.casedues import child_dues, children_dues, next_due_if_held
-from reviewdesk.casework import load_case_data, load_children_data
+from reviewdesk.casework.register import Register
 from reviewdesk.engine import CpEpisodeInput, PeriodInput, cp_schedule, lac_schedule
 from reviewdesk.settings import working_context
 from reviewdesk.storage.db import open_database
@@ -25,7 +25,7 @@ from reviewdesk.storage.models import (
     MeetingPart,
     PeriodOfCare,
 )
-from tests.casedues.conftest import DEMO_AS_OF
+from tests.casedues.conftest import DEMO_AS_OF, BulkRegister
 from tests.engine.test_truncated_history import histories
 
 D = dt.date
@@ -35,7 +35,7 @@ D = dt.date
 def test_every_demo_child_has_the_same_due_dates_per_child_and_in_bulk(demo, as_of) -> None:
     with demo.session() as s:
         rules, cal = working_context(s)
-        bulk = load_case_data(s, as_of=as_of, rules=rules, calendar=cal)
+        bulk = Register(s, as_of=as_of, rules=rules, calendar=cal)
         bulk_lines = children_dues(bulk)
         ids = list(s.scalars(select(Child.id)))
         assert len(ids) > 3000
@@ -69,7 +69,7 @@ def test_recording_a_held_meeting_on_its_own_date_changes_nothing(demo) -> None:
             if len(same_day) > 1:
                 continue  # two meetings held the same day: recording one is not the same
             nxt = next_due_if_held(s, mid, day, rules=rules, calendar=cal, as_of=DEMO_AS_OF)
-            then = load_children_data(s, [child], as_of=day, rules=rules, calendar=cal)
+            then = Register(s, children=[child], as_of=day, rules=rules, calendar=cal)
             expected = then.statuses[child].next_for(process)
             if expected is None:
                 assert nxt is None
@@ -130,7 +130,7 @@ def _compare(database, child_id, as_of):
     with database.session() as s:
         rules, cal = working_context(s)
         single = child_dues(s, child_id, rules=rules, calendar=cal, as_of=as_of)
-        bulk = load_case_data(s, as_of=as_of, rules=rules, calendar=cal, child_ids=[child_id])
+        bulk = BulkRegister(s, as_of=as_of, rules=rules, calendar=cal, children=[child_id])
     assert single == children_dues(bulk)[child_id]
     return single, rules, cal
 

@@ -8,12 +8,13 @@ import inspect
 
 import pytest
 
-from reviewdesk import casedues, casework
+from reviewdesk import casedues
 from reviewdesk.actions import Outcome
 from reviewdesk.casedues import child_dues, children_dues, next_due_if_held
-from reviewdesk.casework import load_case_data, load_children_data, with_held
+from reviewdesk.casework.register import Register
 from reviewdesk.settings import working_context
 from tests.actions.shortcuts import cancel, record
+from tests.casedues.conftest import BulkRegister
 
 D = dt.date
 
@@ -23,8 +24,8 @@ def _both_paths(db, child: int, as_of: dt.date):
     with db.session() as s:
         rules, cal = working_context(s)
         single = child_dues(s, child, rules=rules, calendar=cal, as_of=as_of)
-        bulk = load_case_data(s, as_of=as_of, rules=rules, calendar=cal)
-        few = load_children_data(s, [child], as_of=as_of, rules=rules, calendar=cal)
+        bulk = Register(s, as_of=as_of, rules=rules, calendar=cal)
+        few = Register(s, children=[child], as_of=as_of, rules=rules, calendar=cal)
     assert few.statuses[child] == bulk.statuses[child]
     assert children_dues(bulk)[child] == single
     return single, bulk.statuses[child]
@@ -121,16 +122,15 @@ def test_unknown_child_and_meeting_give_nothing(db, reg):
         )
 
 
-def test_many_children_are_read_as_the_bulk_path_reads_them(db, reg, monkeypatch):
+def test_many_children_are_read_as_the_bulk_path_reads_them(db, reg):
     children = [reg.child() for _ in range(3)]
     for n, child in enumerate(children):
         reg.period(child, D(2024, 1, 10 + n), legal_status="V3" if n == 1 else "C2")
         reg.meeting(child, held=D(2024, 2, 1 + n))
     as_of = D(2024, 6, 1)
     with db.session() as s:
-        few = load_children_data(s, children, as_of=as_of)
-        monkeypatch.setattr(casework, "FEW_CHILDREN", 1)
-        many = load_children_data(s, children, as_of=as_of)
+        few = Register(s, children=children, as_of=as_of)
+        many = BulkRegister(s, children=children, as_of=as_of)
     assert few.statuses == many.statuses
     assert sorted(few.meetings) == sorted(many.meetings)
     assert few.period_status == many.period_status
@@ -138,9 +138,9 @@ def test_many_children_are_read_as_the_bulk_path_reads_them(db, reg, monkeypatch
 
 def test_with_held_needs_the_whole_history(db, reg):
     with db.session() as s:
-        recent = load_case_data(s, as_of=D(2024, 6, 1), open_only=True, held_since=D(2024, 3, 1))
+        recent = Register(s, as_of=D(2024, 6, 1), open_only=True, recent_since=D(2024, 3, 1))
     with pytest.raises(ValueError, match="whole history"):
-        with_held(recent, {1: D(2024, 5, 1)}, as_of=D(2024, 5, 1))
+        recent.with_held({1: D(2024, 5, 1)})
 
 
 def test_casedues_builds_no_engine_inputs_of_its_own() -> None:

@@ -1,4 +1,4 @@
-"""The default demo authority against the figures in DOMAIN.md ("A realistic authority")."""
+"""The default demo authority against the figures in docs/domain.md ("A realistic authority")."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from tests.demo.conftest import AS_OF
 from tests.demo.engine_view import engine_view
 
 YEAR_AGO = AS_OF - dt.timedelta(days=365)
-#: Conferences a year in the council papers (004 L1174-1180).
+#: Conferences a year (docs/domain.md, "A realistic authority").
 PAPER_MIX = {
     "icpc": 274,
     "icpc_prebirth": 64,
@@ -71,7 +71,7 @@ def test_open_cases_and_caseloads(default_demo):
         fte = s.scalar(select(func.sum(Staff.fte)).where(Staff.role == "iro"))
     assert len(open_periods) == 480 and len(open_plans) == 420
     per_fte = (len(open_periods) + len(open_plans)) / fte
-    assert 80 <= per_fte <= 100  # "one council ran at ~100 per FTE" (004 L845)
+    assert 80 <= per_fte <= 100  # "one council reported about 100" (docs/domain.md, "Who uses it")
 
 
 def test_conference_mix_over_the_last_year_matches_the_papers(default_demo):
@@ -106,7 +106,7 @@ def test_child_protection_shapes(default_demo):
         routes = Counter(s.scalars(select(CpEnquiry.route)))
         not_required = s.scalar(select(func.count()).where(CpEnquiry.icpc_not_required))
     ended_at_first = firsts.count("plan ended") / len(firsts)
-    assert 0.27 <= ended_at_first <= 0.39  # 33% (004 L1183)
+    assert 0.27 <= ended_at_first <= 0.39  # a third (docs/domain.md)
     open_plans = [p for p in plans if p.end_date is None]
     long_running = [p for p in open_plans if p.start <= AS_OF - dt.timedelta(days=730)]
     assert 1 <= len(long_running) <= 0.1 * len(open_plans)
@@ -166,10 +166,10 @@ def test_measures_look_like_the_council_papers(default_demo):
     assert 0.01 <= late <= 0.04
     over_4 = [m for m in held if m.process == "lac" and age_on(dob[m.child_id], m.held_date) >= 4]
     participating = sum(m.participation in {f"PN{i}" for i in range(1, 7)} for m in over_4)
-    assert 0.86 <= participating / len(over_4) <= 0.96  # 91% (004 L764)
+    assert 0.86 <= participating / len(over_4) <= 0.96  # 91% (docs/domain.md)
     cp_shares = [r for r in reports if r.process == "cp"]
     on_the_day = sum(r.shared_with_parents == r.held_date for r in cp_shares) / len(cp_shares)
-    assert on_the_day > 0.6  # ">60% on the day" (004 L1193)
+    assert on_the_day > 0.6  # ">60% on the day" (docs/domain.md)
     on_time = {"decisions": [0, 0], "minutes": [0, 0]}
     for m in held[:800]:
         for d in meeting_deadlines(m.meeting_type, m.held_date, rules=rules, calendar=calendar):

@@ -20,7 +20,7 @@ def schedule(episodes, as_of):
 def test_icpc_due_15_working_days_after_the_strategy_discussion() -> None:
     s = schedule([CpEpisodeInput(strategy_date=D(2024, 3, 25))], as_of=D(2024, 4, 1))
     assert s.next_due.meeting_type == "icpc"
-    assert s.next_due.due.date == D(2024, 4, 17)  # DOMAIN.md worked example
+    assert s.next_due.due.date == D(2024, 4, 17)  # docs/domain.md worked example
     assert "Working Together" in s.next_due.due.explanation.source
 
 

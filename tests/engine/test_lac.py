@@ -66,7 +66,7 @@ def test_overdue_when_not_held_by_the_due_date() -> None:
 
 def test_month_end_limit_and_latest_working_day_to_book_by() -> None:
     s = schedule([PeriodInput(D(2024, 1, 2))], [D(2024, 1, 31)], as_of=D(2024, 2, 1))
-    assert s.next_due.due.date == D(2024, 4, 30)  # DOMAIN.md: 31/01 + 3 months
+    assert s.next_due.due.date == D(2024, 4, 30)  # docs/domain.md: 31/01 + 3 months
     s = schedule(
         [PeriodInput(D(2024, 1, 2))], [D(2024, 1, 26), D(2024, 4, 20)], as_of=D(2024, 5, 1)
     )

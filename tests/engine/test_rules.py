@@ -195,7 +195,7 @@ def test_overrides_from_settings() -> None:
 
 def test_month_rules_clamp_to_the_month_end() -> None:
     rules = default_rules()
-    # DOMAIN.md: 31/01/2024 + 3 months -> 30/04/2024; 30/08/2024 + 6 -> 28/02/2025.
+    # docs/domain.md: 31/01/2024 + 3 months -> 30/04/2024; 30/08/2024 + 6 -> 28/02/2025.
     assert apply_rule(rules.get("lac.review.second"), D(2024, 1, 31), CAL).date == D(2024, 4, 30)
     due = apply_rule(rules.get("lac.review.later"), D(2024, 8, 30), CAL)
     assert due.date == D(2025, 2, 28)

@@ -1,4 +1,5 @@
-"""The working-day calendar against gov.uk's published bank holidays and DOMAIN.md's examples."""
+"""The working-day calendar against gov.uk's published bank holidays and the worked examples
+in docs/domain.md."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def test_scotland_and_northern_ireland_differ(cal: WorkingCalendar) -> None:
     assert cal.is_working_day(D(2024, 7, 12))
 
 
-# Worked examples from DOMAIN.md "Counting conventions".
+# Worked examples from docs/domain.md "Counting conventions".
 @pytest.mark.parametrize(
     ("start", "n", "expected"),
     [

@@ -36,7 +36,7 @@ DEFAULT_DOB = D(2015, 1, 1)
 __all__ = ["db", "db_target", "open_db", "reg"]
 
 
-class Register:
+class History:
     """Adds rows and commits at once, returning ids (so tests read like the history)."""
 
     def __init__(self, db: Database) -> None:
@@ -143,5 +143,5 @@ class Register:
 
 
 @pytest.fixture
-def reg(db) -> Register:
-    return Register(db)
+def reg(db) -> History:
+    return History(db)

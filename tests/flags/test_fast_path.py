@@ -1,4 +1,4 @@
-"""Flags read only recent meetings (`load_case_data(held_since=...)`); the answers must be
+"""Flags read only recent meetings (`Register(recent_since=...)`); the answers must be
 exactly those computed from the whole history.
 
 A demo authority, on SQLite and on PostgreSQL, is checked at several as-of dates: every
@@ -12,9 +12,9 @@ import datetime as dt
 
 import pytest
 
-from reviewdesk.casework import load_case_data
+from reviewdesk.casework.register import Register
 from reviewdesk.codes import INITIAL_CONFERENCES
-from reviewdesk.flags import compute_flags, flags_from_data
+from reviewdesk.flags import compute_flags, flags_from_register
 from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
 from tests.actions.shortcuts import generate_demo
 
@@ -37,10 +37,10 @@ def test_recent_history_gives_the_same_flags_and_schedules(demo, days_back) -> N
     as_of = DEMO_AS_OF - dt.timedelta(days=days_back)
     held_since = as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
     with demo.session() as s:
-        full = load_case_data(s, as_of=as_of, open_only=True)
-        recent = load_case_data(s, as_of=as_of, open_only=True, held_since=held_since)
+        full = Register(s, as_of=as_of, open_only=True)
+        recent = Register(s, as_of=as_of, open_only=True, recent_since=held_since)
         fast = compute_flags(s, as_of=as_of)
-        slow = flags_from_data(s, full)
+        slow = flags_from_register(full)
     assert fast, "the demo should raise some flags"
     assert _key(fast) == _key(slow)
 
@@ -78,16 +78,16 @@ def test_recent_history_gives_the_same_flags_and_schedules(demo, days_back) -> N
 
 def test_held_since_needs_open_only(demo) -> None:
     with demo.session() as s, pytest.raises(ValueError):
-        load_case_data(s, as_of=DEMO_AS_OF, held_since=DEMO_AS_OF)
+        Register(s, as_of=DEMO_AS_OF, recent_since=DEMO_AS_OF)
 
 
 def _compare(db, as_of: dt.date) -> None:
     """The fast path's flags and schedules equal the whole history's."""
     held_since = as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
     with db.session() as s:
-        full = load_case_data(s, as_of=as_of, open_only=True)
-        recent = load_case_data(s, as_of=as_of, open_only=True, held_since=held_since)
-        assert _key(compute_flags(s, as_of=as_of)) == _key(flags_from_data(s, full))
+        full = Register(s, as_of=as_of, open_only=True)
+        recent = Register(s, as_of=as_of, open_only=True, recent_since=held_since)
+        assert _key(compute_flags(s, as_of=as_of)) == _key(flags_from_register(full))
     for child_id, status in full.statuses.items():
         other = recent.statuses[child_id]
         assert other.next_due == status.next_due
@@ -130,11 +130,11 @@ def test_odd_cp_links_give_the_same_answers(db, reg) -> None:
 
     _compare(db, as_of)
     with db.session() as s:
-        fast = load_case_data(
+        fast = Register(
             s,
             as_of=as_of,
             open_only=True,
-            held_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
+            recent_since=as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS),
         )
     cp = fast.statuses[a].cp
     assert cp.next_due.sequence == 5  # four reviews on the open plan's episode so far

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reviewdesk.workload import iro_caseloads, iro_workload, team_workload, week_start
+from reviewdesk.caseload import caseloads
+from reviewdesk.workload import iro_workload, team_workload
 
 D = dt.date
 AS_OF = D(2024, 4, 17)  # a Wednesday; the week starts Mon 15/04/2024
-
-
-def test_week_start():
-    assert week_start(AS_OF) == D(2024, 4, 15)
-    assert week_start(D(2024, 4, 15)) == D(2024, 4, 15)
-    assert week_start(D(2024, 4, 21)) == D(2024, 4, 15)
 
 
 def test_iro_caseload_counts_each_child_once(db, reg):
@@ -27,10 +22,11 @@ def test_iro_caseload_counts_each_child_once(db, reg):
     reg.period(c, D(2023, 1, 1), end=D(2024, 1, 1), iro_id=iro)  # closed: not counted
     reg.period(d, D(2024, 1, 1), iro_id=other)
     with db.session() as s:
-        loads = iro_caseloads(s, as_of=AS_OF)
+        loads = caseloads(s, as_of=AS_OF)
     assert set(loads) == {iro, other}
     mine = loads[iro]
     assert (mine.lac_children, mine.cp_children, mine.children) == (1, 2, 2)
+    assert mine.child_ids == {a, b} and mine.cases[a] == {"lac", "cp"}
     assert mine.per_fte == 4.0 and mine.band == "below"
 
 
@@ -42,7 +38,7 @@ def test_caseload_bands_follow_settings(db, reg):
         reg.period(reg.child(), D(2024, 1, 1), iro_id=iro)
     idle = reg.staff("Idle", fte=0.0)
     with db.session() as s:
-        loads = iro_caseloads(s, as_of=AS_OF)
+        loads = caseloads(s, as_of=AS_OF)
     assert loads[iro].band == "above"
     assert loads[idle].per_fte is None and loads[idle].band is None
 

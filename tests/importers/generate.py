@@ -1,4 +1,4 @@
-"""Clean SSDA903 and CIN census files made from the public specifications (see DOMAIN.md).
+"""Clean SSDA903 and CIN census files made from the public specifications (docs/domain.md, "Codes").
 
 Deterministic for a seed, so tests and the benchmark see the same files. The nasty files the
 tests need are written by hand in the tests themselves, each beside the check it exercises.

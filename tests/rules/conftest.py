@@ -1,14 +1,14 @@
-"""A fresh database per test for the rule-override tests."""
+"""A fresh database per test for the rule-override tests, on SQLite and on PostgreSQL
+(`tests.dbfixtures`), acting as the user who changes the rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from reviewdesk.storage.db import open_database
+from reviewdesk.storage.db import Database
+from tests.dbfixtures import db_target, open_db  # noqa: F401
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "rules.sqlite", username="Siân Evans")
-    yield database
-    database.dispose()
+def db(open_db) -> Database:  # noqa: F811
+    return open_db("Siân Evans")

@@ -225,18 +225,13 @@ def test_a_failed_change_saves_nothing(db) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.IRO])
-def test_only_administrators_may_change_rules(db, role, tmp_path) -> None:
-    from reviewdesk.storage.db import open_database
-
+def test_only_administrators_may_change_rules(db, open_db, role) -> None:
     actions.add_user(db, actions.whoami(db), "someone", role)
-    theirs = open_database(tmp_path / "rules.sqlite", username="someone")
-    try:
-        with pytest.raises(actions.Refused, match="cannot change the council's rules"):
-            set_rule(theirs, "lac.review.first", amount=15, source=SOURCE)
-        with pytest.raises(actions.Refused, match="cannot change the council's rules"):
-            actions.replace_rules(theirs, actions.whoami(theirs), [], expected_versions={})
-    finally:
-        theirs.dispose()
+    theirs = open_db("someone", role=None)  # the same database, as them (on the list above)
+    with pytest.raises(actions.Refused, match="cannot change the council's rules"):
+        set_rule(theirs, "lac.review.first", amount=15, source=SOURCE)
+    with pytest.raises(actions.Refused, match="cannot change the council's rules"):
+        actions.replace_rules(theirs, actions.whoami(theirs), [], expected_versions={})
     with db.session() as s:
         assert stored_overrides(s) == []
 

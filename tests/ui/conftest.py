@@ -1,4 +1,5 @@
-"""Desktop test set-up: offscreen Qt, a fresh sample database per test, replaceable prompts."""
+"""Desktop test set-up: offscreen Qt, a fresh sample database per test (on SQLite and on
+PostgreSQL, `tests.dbfixtures`), replaceable prompts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import tempfile
 
 import pytest
 
-from reviewdesk.storage.db import open_database
+from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 from tests.ui.sample import AS_OF, fill_sample
 
 
@@ -76,19 +77,12 @@ def prompts_recorder():
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "sample.sqlite", username="tester")
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def sample(db):
+def sample(db):  # noqa: F811
     return fill_sample(db)
 
 
 @pytest.fixture
-def ctx(db, sample, qapp):
+def ctx(db, sample, qapp):  # noqa: F811
     from ui.context import AppContext
     from ui.theme import apply_theme
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from reviewdesk import queries
 from reviewdesk.actions import Outcome
@@ -17,41 +13,12 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.queries import CaseFilter
 from reviewdesk.scheduling import Booking, check_booking, double_booked, next_free_slots
 from reviewdesk.settings import working_context
-from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Meeting
 from tests.actions.shortcuts import book, cancel, record
-from tests.dbfixtures import open_as
 from tests.ui.sample import AS_OF
 
 D = dt.date
 T = dt.time
-
-SERVER = os.environ.get("REVIEWDESK_TEST_PG")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"] if SERVER else ["sqlite"])
-def db(request, tmp_path):
-    """The queries run in the database: on SQLite, and on PostgreSQL too when
-    $REVIEWDESK_TEST_PG names a server (each test in a database of its own)."""
-    if request.param == "sqlite":
-        database = open_database(tmp_path / "core.sqlite", username="tester")
-        yield database
-        database.dispose()
-        return
-    name = f"reviewdesk_ui_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_as(
-        make_url(SERVER).set(database=name).render_as_string(hide_password=False), "tester"
-    )
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}"'))
-        admin.dispose()
 
 
 def test_case_ids_sort_by_name_and_filter_by_words(db, sample) -> None:
@@ -233,12 +200,15 @@ def test_meeting_writes_validate_and_record(db, sample) -> None:
 
 
 def test_caseloads_count_open_cases_per_iro(db, sample) -> None:
+    from reviewdesk.caseload import caseloads, unallocated_cases
+
     with db.session() as s:
-        loads = {c.name: c for c in queries.caseloads(s, as_of=AS_OF)}
-        assert (loads["Łukasz Nowak"].lac, loads["Łukasz Nowak"].cp) == (2, 0)
-        assert (loads["Máire Ó Briain"].lac, loads["Máire Ó Briain"].cp) == (0, 1)
-        assert loads["Máire Ó Briain"].per_fte == pytest.approx(1.25)
-        assert queries.unallocated_cases(s, as_of=AS_OF) == 0
+        loads = {c.name: c for c in caseloads(s, as_of=AS_OF).values()}
+        lukasz, maire = loads["Łukasz Nowak"], loads["Máire Ó Briain"]
+        assert (lukasz.lac_children, lukasz.cp_children) == (2, 0)
+        assert (maire.lac_children, maire.cp_children) == (0, 1)
+        assert maire.per_fte == pytest.approx(1.25)
+        assert unallocated_cases(s, as_of=AS_OF) == 0
 
 
 def test_a_long_list_of_children_is_filtered_without_one_huge_sql_list(db, sample, monkeypatch):

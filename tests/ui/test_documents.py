@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from types import SimpleNamespace
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
@@ -49,9 +48,7 @@ def test_weekly_schedule_is_written_in_the_background_and_previewed(
         calls.append((week, as_of, threading.current_thread()))
         return _tiny_pdf(out, "weekly", pages=2)
 
-    monkeypatch.setattr(
-        documents, "reports_module", lambda: SimpleNamespace(build_weekly=build_weekly)
-    )
+    monkeypatch.setattr(documents, "build_weekly", build_weekly)
     window.show_page(2)
     window.diary.next_button.click()
     window.print_document("weekly")
@@ -72,7 +69,7 @@ def test_pack_for_the_selected_meeting(window, qtbot, prompts_recorder, sample, 
         made.append(meeting_id)
         return _tiny_pdf(out, f"pack {meeting_id}")
 
-    monkeypatch.setattr(documents, "reports_module", lambda: SimpleNamespace(build_pack=build_pack))
+    monkeypatch.setattr(documents, "build_pack", build_pack)
     window.open_child(sample["zoe"])
     page = window.cases.child
     assert not page.pack_button.isEnabled()
@@ -87,21 +84,13 @@ def test_a_failing_document_gives_a_friendly_message(window, qtbot, prompts_reco
     def build_workload(session, *, as_of, out, iro=None, invariant=False):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(
-        documents, "reports_module", lambda: SimpleNamespace(build_workload=build_workload)
-    )
+    monkeypatch.setattr(documents, "build_workload", build_workload)
     window.print_document("workload")
     qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=5000)
     assert prompts_recorder.errors[0] == (
         "The workload could not be made: A file or network problem stopped this: "
         "No space left on device"
     )
-
-
-def test_without_the_reports_part_it_says_so(window, prompts_recorder, monkeypatch) -> None:
-    monkeypatch.setattr(documents, "reports_module", lambda: None)
-    window.print_document("timeliness")
-    assert "not part of this version" in prompts_recorder.infos[0]
 
 
 def test_export_the_case_list_as_shown(window, qtbot, prompts_recorder, sample, tmp_path) -> None:

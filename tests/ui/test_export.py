@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from reviewdesk import actions
 from reviewdesk.storage.audit import list_audit
+from tests.dbfixtures import sqlite_file_only
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def test_the_case_list_export_is_private(
     assert _exports(db) == [("case list", str(target))]  # recorded as data leaving
 
 
+@sqlite_file_only
 def test_the_case_list_is_never_written_over_the_database(window, qtbot, prompts_recorder, db):
     before = db.sqlite_path.read_bytes()
     prompts_recorder.save_answer = str(db.sqlite_path.with_suffix(".csv"))  # .csv is added
@@ -71,6 +73,7 @@ def test_the_case_list_is_never_written_over_the_database(window, qtbot, prompts
     assert _exports(db) == []  # nothing left, nothing recorded
 
 
+@sqlite_file_only
 @pytest.mark.parametrize("action", ["export_schedule_action", "export_measures_action"])
 def test_schedule_and_measures_refuse_the_database(window, qtbot, prompts_recorder, db, action):
     prompts_recorder.save_answer = str(db.sqlite_path)  # no .xlsx/.csv/.ics: .xlsx is added
@@ -94,11 +97,12 @@ def test_exported_rules_are_private_and_never_over_the_database(
         amount=15,
     )
     page = window.settings_page
-    prompts_recorder.save_answer = str(db.sqlite_path)
-    before = db.sqlite_path.read_bytes()
-    page.export_overrides()
-    assert "database in use" in prompts_recorder.errors[-1]
-    assert db.sqlite_path.read_bytes() == before
+    if db.is_sqlite:  # the file in use (PostgreSQL keeps none here)
+        prompts_recorder.save_answer = str(db.sqlite_path)
+        before = db.sqlite_path.read_bytes()
+        page.export_overrides()
+        assert "database in use" in prompts_recorder.errors[-1]
+        assert db.sqlite_path.read_bytes() == before
     prompts_recorder.save_answer = str(tmp_path / "council.toml")
     page.export_overrides()
     assert _mode(tmp_path / "council.toml") == 0o600

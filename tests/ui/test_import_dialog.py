@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import ui.dialogs.import_dialog as import_dialog
 from ui.dialogs.import_dialog import ImportDialog
 
 
@@ -80,14 +79,6 @@ def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatc
     assert row == ["episodes.csv", "14", "DECOM", "31/02/2024", "not a date"]
     assert "Import refused: 2 error(s)" in dialog.status.text()
     assert dialog.run_button.isEnabled()
-
-
-def test_import_without_the_importers_says_so(ctx, qtbot, monkeypatch) -> None:
-    monkeypatch.setattr(import_dialog, "importers_module", lambda: None)
-    dialog = ImportDialog(ctx)
-    qtbot.addWidget(dialog)
-    assert not dialog.run_button.isEnabled()
-    assert "not part of this version" in dialog.status.text()
 
 
 def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp_path) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter
+from reviewdesk.workload import read_workload
 from tests.ui.sample import AS_OF
 from ui.duedates import due_items
 from ui.models import IdRole, SortRole
@@ -83,9 +84,9 @@ def test_timeline_model(qtmodeltester, ctx, sample) -> None:
         model.data(model.index(r, 1)): model.data(model.index(r, 5))
         for r in range(model.rowCount())
     }
-    assert timescales["Initial conference"] == "In timescale"
+    assert timescales["Initial CP conference"] == "In timescale"
     assert (
-        timescales["1st review conference"] == "Overdue"
+        timescales["1st review CP conference"] == "Overdue"
     )  # booked for 14/03, due 20/03, not recorded
 
 
@@ -115,13 +116,15 @@ def test_diary_model_marks_holidays_and_clashes(qtmodeltester, ctx, sample) -> N
 
 
 def test_workload_model(qtmodeltester, ctx, sample) -> None:
-    with ctx.db.session() as s:
-        rows = queries.caseloads(s, as_of=AS_OF)
+    summary = read_workload(ctx.db, AS_OF)
     model = WorkloadModel()
-    model.set_rows(rows, (50, 70))
+    model.set_summary(summary)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.data(model.index(0, 6), SortRole) is not None
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    lukasz = names.index("Łukasz Nowak")
+    assert [model.data(model.index(lukasz, c)) for c in (3, 4, 5)] == [2, 0, 2]
 
 
 def test_next_due_column_sorts_by_the_engines_dates(qtmodeltester, ctx, sample) -> None:
@@ -141,41 +144,3 @@ def test_next_due_column_sorts_by_the_engines_dates(qtmodeltester, ctx, sample) 
     model.sort(col, Qt.SortOrder.DescendingOrder)
     order = [model.child_id(r) for r in range(model.rowCount())]
     assert order == [sample["sian_child"], sample["zoe"], *unknown]  # unknown dates last
-
-
-def test_workload_extras_from_the_workload_part(qtmodeltester, ctx, sample, monkeypatch) -> None:
-    """``reviewdesk.workload`` is another engineer's part: a stand-in of its documented shape."""
-    from types import SimpleNamespace
-
-    import ui.pages.workload as workload_page
-
-    def iro_workload(session, *, as_of, weeks):
-        assert weeks == 4
-        caseload = SimpleNamespace(staff_id=sample["lukasz"])
-        return [
-            SimpleNamespace(
-                caseload=caseload,
-                meetings_per_week=((as_of, 2), (as_of, 1), (as_of, 0), (as_of, 3)),
-                awaiting_decisions=1,
-                awaiting_minutes=2,
-            )
-        ]
-
-    monkeypatch.setattr(
-        workload_page,
-        "optional_module",
-        lambda name: (
-            SimpleNamespace(iro_workload=iro_workload) if name.endswith("workload") else None
-        ),
-    )
-    with ctx.db.session() as s:
-        rows = queries.caseloads(s, as_of=AS_OF)
-        extras = workload_page.workload_extras(s, AS_OF)
-    model = WorkloadModel()
-    model.set_rows(rows, (50, 70), extras)
-    qtmodeltester.check(model)
-    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
-    row = names.index("Łukasz Nowak")
-    assert [model.data(model.index(row, c)) for c in (7, 8, 9)] == [6, 1, 2]
-    other = names.index("Máire Ó Briain")
-    assert model.data(model.index(other, 7)) == ""

@@ -135,7 +135,7 @@ def test_change_lac_first_review_to_15_working_days(window, sample, prompts_reco
     assert _zoe_first_review_due(window, sample) == dt.date(2024, 4, 17)
     window.show_page(1)
     cases = window.cases.list.model
-    assert cases._dues is not None and cases._dues[sample["zoe"]] == dt.date(2024, 4, 17)
+    assert cases.next_dues is not None and cases.next_dues[sample["zoe"]] == dt.date(2024, 4, 17)
 
     # The table marks the change in words and bold, with who and when.
     model = page.rules_model

@@ -47,7 +47,8 @@ def test_navigation_menus_and_status_bar(window, qtbot) -> None:
     assert window.stack.currentWidget() is window.cases
     assert window.as_of_label.text() == "As of 10/04/2024"
     assert "Administrator" in window.user_label.text()
-    assert "sample.sqlite" in window.db_label.text()
+    where = "reviewdesk.sqlite" if window.ctx.db.is_sqlite else "postgresql"
+    assert where in window.db_label.text()
     assert window.calendar_label.text() == "Bank holidays: England and Wales"
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
@@ -396,23 +397,25 @@ def test_council_rules_file_overrides_and_is_shown_with_its_source(
 def test_dashboard_tiles_count_children_and_open_the_list(
     ctx, qtbot, tmp_path, sample, prompts_recorder, monkeypatch
 ) -> None:
-    """``reviewdesk.flags``/``measures`` are another engineer's parts: stand-ins of their
-    documented shapes (``compute_flags(session, *, as_of)``, ``compute_measures(...)``)."""
+    """Stand-in flags and measures (of the real shapes), to pin what each tile counts, its
+    colour (the most severe flag behind it) and where a click leads."""
     import datetime as dt
     from types import SimpleNamespace
 
-    import ui.figures as figures
-    import ui.pages.dashboard as dashboard
+    import reviewdesk.dashboard as dashboard
 
-    def flag(code, child, day):
-        return SimpleNamespace(code=code, child_id=child, date=day, severity="red")
+    def flag(code, child, day, severity="red", staff=None):
+        return SimpleNamespace(
+            code=code, child_id=child, date=day, severity=severity, staff_id=staff
+        )
 
-    def compute_flags(session, *, as_of):
+    def flags_from_register(register):
         return [
             flag("overdue", sample["lukasz_child"], dt.date(2024, 3, 20)),
             flag("overdue", sample["sian_child"], dt.date(2024, 4, 2)),
-            flag("report_overdue", sample["zoe"], dt.date(2024, 4, 8)),
-            flag("caseload_above_max", None, None),
+            flag("report_late", sample["zoe"], dt.date(2024, 4, 8), "amber"),
+            flag("caseload_above_max", None, dt.date(2024, 4, 10), "amber", sample["lukasz"]),
+            flag("room_double_booked", sample["zoe"], dt.date(2024, 4, 11)),
         ]
 
     def cell(n, d):
@@ -431,12 +434,8 @@ def test_dashboard_tiles_count_children_and_open_the_list(
         ]
         return SimpleNamespace(months=months, rows=rows)
 
-    fakes = {
-        "reviewdesk.flags": SimpleNamespace(compute_flags=compute_flags),
-        "reviewdesk.measures": SimpleNamespace(compute_measures=compute_measures),
-    }
-    monkeypatch.setattr(dashboard, "optional_module", fakes.get)
-    monkeypatch.setattr(figures, "optional_module", fakes.get)
+    monkeypatch.setattr(dashboard, "flags_from_register", flags_from_register)
+    monkeypatch.setattr(dashboard, "compute_measures", compute_measures)
     win = MainWindow(ctx, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.load_initial_data()
@@ -444,14 +443,20 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     assert dash.tiles["overdue"].text() == "Overdue\n2"
     assert dash.tiles["overdue"].property("rag") == "red"
     assert dash.tiles["late_reports"].text() == "Late reports\n1"
+    assert dash.tiles["late_reports"].property("rag") == "amber"  # a late report, not overdue
     assert dash.tiles["minutes_overdue"].property("rag") == "green"
     assert dash.tiles["out_of_timescale_month"].text() == "Out of timescale this month\n1"
+    assert dash.tiles["double_booked"].property("rag") == "red"
+    assert dash.tiles["caseloads_above"].text() == "IROs above caseload\n1"
     figures = dash.chart.figures
     assert [(f.label, f.percent, f.count) for f in figures] == [
         ("Mar 24", pytest.approx(10 / 12 * 100), 12),
         ("Apr 24", None, 0),
     ]
     assert dash.chart.target == 95.0
+    dash.tiles["caseloads_above"].click()
+    assert win.stack.currentWidget() is win.workload
+    win.show_page(0)
     dash.tiles["overdue"].click()
     assert win.stack.currentWidget() is win.cases
     listed = {win.cases.list.model.child_id(r) for r in range(win.cases.list.model.rowCount())}

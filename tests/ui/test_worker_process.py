@@ -4,19 +4,25 @@ process, and a fall-back when the process cannot be used."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
+from reviewdesk.dashboard import read_snapshot, read_timeliness
 from reviewdesk.storage.db import open_database
+from reviewdesk.workload import read_workload
 from tests.ui.sample import AS_OF
 from ui import worker_process
-from ui.figures import timeliness_figures
-from ui.snapshot import read_snapshot
 
 
 def where(_db, label: str) -> tuple[int, str]:
     """Which process ran this (the worker gets its own connection)."""
     return os.getpid(), label
+
+
+def qt_loaded(_db) -> list[str]:
+    """The Qt modules loaded in the process that runs this."""
+    return sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
 
 
 def die_in_worker(_db, parent: int) -> str:
@@ -41,7 +47,10 @@ def test_work_runs_in_another_process_with_the_same_answers(db, sample, process)
     here = read_snapshot(db, AS_OF)
     assert there == here
     assert there.next_dues and there.tiles is not None
-    assert worker_process.call(timeliness_figures, db, AS_OF) == timeliness_figures(db, AS_OF)
+    assert worker_process.call(read_timeliness, db, AS_OF) == read_timeliness(db, AS_OF)
+    assert worker_process.call(read_workload, db, AS_OF) == read_workload(db, AS_OF)
+    # Everything the worker has run so far loaded no Qt there (here, Qt is loaded).
+    assert worker_process.call(qt_loaded, db) == [] and qt_loaded(db)
 
 
 def test_an_in_memory_database_is_worked_on_here(process) -> None:

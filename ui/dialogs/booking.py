@@ -25,45 +25,21 @@ from reviewdesk import queries
 from reviewdesk.actions import book_meeting, reschedule_meeting
 from reviewdesk.codes import MeetingType
 from reviewdesk.queries import ChildDetail, MeetingInfo
-from reviewdesk.scheduling import Booking, BookingCheck, check_booking, next_free_slots
+from reviewdesk.scheduling import (
+    Booking,
+    BookingCheck,
+    booking_links,
+    check_booking,
+    default_chair,
+    next_free_slots,
+    next_meeting_type,
+)
+from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate, select_data
 from ui.duedates import DueItem
-from ui.models.case_model import uk
 from ui.operations import perform
 from ui.prompts import prompts
-
-
-def _open_lac_period(detail: ChildDetail, as_of: dt.date):
-    return next(
-        (
-            p
-            for p in reversed(detail.periods)
-            if p.start <= as_of and (p.end is None or p.end >= as_of)
-        ),
-        None,
-    )
-
-
-def _open_plan(detail: ChildDetail, as_of: dt.date):
-    return next(
-        (
-            p
-            for p in reversed(detail.plans)
-            if p.start <= as_of and (p.end is None or p.end >= as_of)
-        ),
-        None,
-    )
-
-
-def default_meeting_type(detail: ChildDetail, as_of: dt.date) -> MeetingType:
-    if _open_lac_period(detail, as_of) is not None:
-        return MeetingType.LAC_REVIEW
-    if _open_plan(detail, as_of) is not None:
-        held = [m for m in detail.meetings if m.process == "cp" and m.status == "held"]
-        firsts = [m for m in held if m.meeting_type == MeetingType.RCPC_FIRST.value]
-        return MeetingType.RCPC_SUBSEQUENT if firsts else MeetingType.RCPC_FIRST
-    return MeetingType.ICPC
 
 
 class BookingDialog(QDialog):
@@ -188,11 +164,9 @@ class BookingDialog(QDialog):
             select_data(self.chair, m.chair_id)
             select_data(self.clerk, m.clerk_id)
             return
-        select_data(self.meeting_type, default_meeting_type(self.detail, as_of).value)
-        period = _open_lac_period(self.detail, as_of)
-        plan = _open_plan(self.detail, as_of)
-        chair_id = (period.iro_id if period else None) or (plan.chair_id if plan else None)
-        select_data(self.chair, chair_id)
+        meeting_type = next_meeting_type(self.dues)
+        select_data(self.meeting_type, meeting_type.value)
+        select_data(self.chair, default_chair(self.detail, as_of, meeting_type))
         due = self.due_item()
         start = self.ctx.calendar.on_or_after(as_of + dt.timedelta(days=1))
         if due is not None and due.book_by is not None and due.book_by >= start:
@@ -301,9 +275,8 @@ class BookingDialog(QDialog):
                 return
         proposal = self.proposal()
         if self.meeting is None:
-            period = _open_lac_period(self.detail, self.ctx.as_of)
-            plan = _open_plan(self.detail, self.ctx.as_of)
             mtype = MeetingType(self.meeting_type.currentData())
+            period_id, plan_id = booking_links(self.detail, self.ctx.as_of, mtype)
             changes = perform(
                 self,
                 self.ctx,
@@ -311,8 +284,8 @@ class BookingDialog(QDialog):
                 self.detail.id,
                 mtype,
                 proposal,
-                period_id=period.id if period and mtype.process.value == "lac" else None,
-                plan_id=plan.id if plan and mtype.process.value == "cp" else None,
+                period_id=period_id,
+                plan_id=plan_id,
             )
         else:
             changes = perform(

@@ -26,17 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context import AppContext, optional_module
+from reviewdesk import actions
+from ui.context import AppContext
 from ui.errors import friendly_message
 from ui.operations import perform_in_background
 from ui.prompts import prompts
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
-
-
-def importers_module():
-    """``reviewdesk.importers`` when installed, else None."""
-    return optional_module("reviewdesk.importers")
 
 
 class _FileField(QWidget):
@@ -140,16 +136,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.errors, 1)
 
-        if importers_module() is None:
-            self.run_button.setEnabled(False)
-            self.status.setText("Importing is not part of this version of reviewdesk yet.")
-
     # --- running --------------------------------------------------------------------------
     def job(self):
         """The import to run, as a function of ``progress`` returning the action's changes;
         None (with a message) if the files are not all chosen."""
-        from reviewdesk import actions
-
         kwargs = {
             "dry_run": self.dry_run.isChecked(),
             "skip_invalid": self.skip_invalid.isChecked(),

@@ -25,10 +25,10 @@ from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
 from reviewdesk.queries import ChildDetail, MeetingInfo
+from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
-from ui.models.case_model import uk
 from ui.operations import perform
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")

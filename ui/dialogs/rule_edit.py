@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk.actions import set_rule
-from reviewdesk.dates import format_uk_long
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
@@ -34,6 +33,7 @@ from reviewdesk.rule_overrides import (
     override_table,
 )
 from reviewdesk.rules import EVENTS, UNITS
+from reviewdesk.vocabulary import format_uk_long
 from ui.context import AppContext
 from ui.operations import perform
 from ui.prompts import prompts

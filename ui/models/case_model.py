@@ -15,37 +15,24 @@ from PySide6.QtGui import QBrush
 from reviewdesk import queries
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import format_uk
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
 
 PAGE_SIZE = 200
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("local_id", "ID"),
-    ("iro", "IRO / chair"),
-    ("team", "Team"),
-    ("process", "Process"),
-    ("next_due", "Next due"),
-    ("next_meeting", "Next meeting"),
-    ("status", "Status"),
-)
+COLUMNS = queries.CASE_COLUMNS
 #: Columns the engine works out (not stored): sorted in memory once the due dates are known.
 ENGINE_COLUMNS = frozenset({"next_due"})
 
 
-def load_next_dues(ctx) -> dict[int, dt.date] | None:
+def load_next_dues(ctx) -> dict[int, dt.date]:
     """Each open case's next due date, from the shared reading of the register
-    (``ui.snapshot``); None when ``reviewdesk.casework`` is not installed. Any thread."""
+    (``ui.snapshot``). Any thread."""
     from ui.snapshot import case_snapshot
 
-    snapshot = case_snapshot(ctx)
-    return None if snapshot is None else snapshot.next_dues
-
-
-def uk(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return case_snapshot(ctx).next_dues
 
 
 class CaseListModel(QAbstractTableModel):
@@ -206,6 +193,11 @@ class CaseListModel(QAbstractTableModel):
     def dues_known(self) -> bool:
         return self._dues is not None
 
+    @property
+    def next_dues(self) -> dict[int, dt.date] | None:
+        """The engine's next due dates shown in the "Next due" column (None: not known yet)."""
+        return self._dues
+
     def _apply(self) -> None:
         ids = self._visible_ids()
         self.beginResetModel()
@@ -213,8 +205,13 @@ class CaseListModel(QAbstractTableModel):
         self._rows = {}
         self.endResetModel()
 
-    def set_filter(self, filt: CaseFilter) -> None:
-        if filt != self._filter:
+    def set_filter(self, filt: CaseFilter, *, force: bool = False) -> None:
+        """Show the children matching ``filt``; ``force`` reads them again even when the
+        filter is unchanged (after the data changed)."""
+        if force:
+            self._filter = filt
+            self.reload()
+        elif filt != self._filter:
             self._filter = filt
             self._refresh()
 
@@ -223,8 +220,9 @@ class CaseListModel(QAbstractTableModel):
         return self._filter
 
     def set_as_of(self, as_of: dt.date) -> None:
+        """Show the register as on ``as_of`` from the next reload (the window reloads every
+        page after changing the date)."""
         self._as_of = as_of
-        self.reload()
 
     def child_id(self, row: int) -> int:
         return self._ids[row]
@@ -275,7 +273,7 @@ class CaseListModel(QAbstractTableModel):
         if role == SortRole:
             return value
         if isinstance(value, dt.date):
-            return uk(value)
+            return format_uk(value)
         return value
 
     def _due_colour(self, index: QModelIndex | QPersistentModelIndex):

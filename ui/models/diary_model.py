@@ -11,14 +11,11 @@ from PySide6.QtGui import QBrush
 
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking, double_booked
+from reviewdesk.vocabulary import format_uk, format_uk_long
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
 UNASSIGNED = "Not allocated"
-
-
-def week_start(d: dt.date) -> dt.date:
-    return d - dt.timedelta(days=d.weekday())
 
 
 class DiaryWeekModel(QAbstractTableModel):
@@ -98,7 +95,7 @@ class DiaryWeekModel(QAbstractTableModel):
                 return None
             d = self.days[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                text = d.strftime("%a %d/%m/%Y")
+                text = format_uk_long(d)
                 reason = self.non_working.get(d) or ("Today" if d == self.today else "")
                 return f"{text}\n{reason}"
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -140,7 +137,7 @@ class DiaryWeekModel(QAbstractTableModel):
             if not entries:
                 return self.non_working.get(day)
             return "\n\n".join(
-                f"{e.child_name}: {e.type_label}\n{e.day:%d/%m/%Y} "
+                f"{e.child_name}: {e.type_label}\n{format_uk(e.day)} "
                 f"{e.start.strftime('%H:%M') if e.start else ''} ({e.minutes} min)\n"
                 f"Chair: {e.chair or '—'}\nRoom: {e.room or '—'}\nClerk: {e.clerk or '—'}"
                 for e in entries

@@ -25,6 +25,7 @@ from reviewdesk.rule_overrides import (
     value_text,
 )
 from reviewdesk.storage.locking import local_time
+from reviewdesk.vocabulary import format_uk_time
 from ui.models import ROOT, SortRole
 
 #: The rule's id (for the page and the dialog).
@@ -59,7 +60,7 @@ def column(key: str) -> int:
 def changed_text(entry: RuleEntry) -> str:
     if entry.change is None:
         return ""
-    return f"{entry.change.username}, {local_time(entry.change.at):%d/%m/%Y %H:%M}"
+    return f"{entry.change.username}, {format_uk_time(local_time(entry.change.at))}"
 
 
 class RulesModel(QAbstractTableModel):

@@ -11,10 +11,10 @@ from PySide6.QtGui import QBrush
 
 from reviewdesk.codes import CP_CATEGORY, MeetingStatus
 from reviewdesk.queries import ChildDetail
+from reviewdesk.vocabulary import format_uk as uk
 from ui import theme
 from ui.duedates import DueItem
 from ui.models import ROOT, IdRole, SortRole
-from ui.models.case_model import uk
 
 
 @dataclass(frozen=True)

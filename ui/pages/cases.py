@@ -36,6 +36,8 @@ class CaseListView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        #: The children a dashboard tile or a workload row narrowed the list to (None: all).
+        self._only: frozenset[int] | None = None
         self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
         self.model.busy.connect(self._busy)
         self.model.modelReset.connect(self._update_count)
@@ -98,7 +100,7 @@ class CaseListView(QWidget):
         layout.addWidget(self.count)
 
     def load(self) -> None:
-        self._fill_teams()
+        self.fill_teams()
         self.apply_filter(force=True)
         self.load_next_dues()
 
@@ -115,7 +117,8 @@ class CaseListView(QWidget):
             lambda _p: load_next_dues(ctx), on_success=self.model.set_next_dues
         )
 
-    def _fill_teams(self) -> None:
+    def fill_teams(self) -> None:
+        """The team filter's choices, read again (keeping the team chosen)."""
         current = self.team.currentData()
         self.team.blockSignals(True)
         self.team.clear()
@@ -133,21 +136,17 @@ class CaseListView(QWidget):
             process=self.process.currentData(),
             team_id=self.team.currentData(),
             open_only=bool(self.open_only.currentData()),
-            child_ids=self.model.case_filter.child_ids,
+            child_ids=self._only,
         )
 
     def apply_filter(self, force: bool = False) -> None:
         self._debounce.stop()
         filt = self.current_filter()
-        if force:
-            self.model._filter = filt
-            self.model.reload()
-        else:
-            self.model.set_filter(filt)
+        self.model.set_filter(filt, force=force)
 
     def show_only(self, child_ids: frozenset[int] | None, caption: str = "") -> None:
         """Narrow the list to the given children (a dashboard tile), or widen it again."""
-        self.model._filter = CaseFilter(child_ids=child_ids)
+        self._only = child_ids
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -216,7 +215,7 @@ class CasesPage(Page):
         """The list reads its ids and rows again and the next due dates are worked out
         again; the child on screen is read again if the change was theirs (or the rules)."""
         if changes.everything or changes.touches("team"):
-            self.list._fill_teams()
+            self.list.fill_teams()
         self.list.model.reload()
         self.list.load_next_dues()
         if self.child.child_id is not None and (

@@ -24,10 +24,10 @@ from reviewdesk import queries
 from reviewdesk.actions import cancel_meeting
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.queries import ChildDetail
+from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
 from ui.duedates import due_items
-from ui.models.case_model import uk
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.operations import perform
 from ui.pages import Page, label

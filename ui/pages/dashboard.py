@@ -1,8 +1,8 @@
 """Dashboard: the flags as RAG-coloured counts (each opening the list behind it), this
 week's meetings, and timeliness month by month.
 
-Flags and measures come from other parts of the core; until they are installed the page
-says so rather than showing made-up numbers.
+What each tile counts and how serious it is are `reviewdesk.dashboard`'s (`TILES`, the flags'
+own severities); this page lays the tiles out and colours them.
 """
 
 from __future__ import annotations
@@ -25,30 +25,18 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS
+from reviewdesk.dashboard import STAFF, TILE_BY_KEY, TILES, TileCount, Timeliness, read_timeliness
+from reviewdesk.vocabulary import format_uk_long, week_start
 from ui import worker_process
-from ui.context import AppContext, optional_module
-from ui.figures import MonthFigure, timeliness_figures
-from ui.models.diary_model import week_start
+from ui.context import AppContext
 from ui.pages import Page, label
-from ui.snapshot import case_snapshot, tile_children
+from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
 from ui.widgets_chart import TimelinessChart
 
 WEEK_ROWS = 200
-
-#: Tiles that are red (not amber) when anything is in them.
-RED_TILES = frozenset({"overdue", "out_of_timescale_month"})
-
-#: The measures rows the chart adds together: meetings held, and held in timescale.
-
-#: The dashboard's tiles: flag key, title, and what the number counts.
-TILES: tuple[tuple[str, str], ...] = (
-    ("overdue", "Overdue"),
-    ("due_soon_unbooked", "Due soon, not booked"),
-    ("late_reports", "Late reports"),
-    ("minutes_overdue", "Minutes overdue"),
-    ("out_of_timescale_month", "Out of timescale this month"),
-)
+#: Tiles in a row.
+TILES_PER_ROW = 4
 
 
 #: The words beside a tile's count that carry its RAG meaning without colour.
@@ -103,6 +91,8 @@ class DashboardPage(Page):
     shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
     open_child = Signal(int)
+    #: A tile about staff (caseloads) opens the Workload page.
+    open_workload = Signal()
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
@@ -111,18 +101,18 @@ class DashboardPage(Page):
         self.ctx = ctx
         self.background = background
         self._tasks: list = []
-        self.tiles: dict[str, QPushButton] = {}
-        self.tile_children: dict[str, frozenset[int]] = {}
+        self.tiles: dict[str, Tile] = {}
+        self.tile_counts: dict[str, TileCount] = {}
         tiles = QGridLayout()
         tiles.setSpacing(10)
-        for n, (key, title) in enumerate(TILES):
-            button = Tile(title)
+        for n, tile in enumerate(TILES):
+            button = Tile(tile.title)
             button.setProperty("role", "tile")
             button.setProperty("rag", "none")
-            button.setAccessibleName(title)
-            button.clicked.connect(lambda _c=False, k=key: self._open_tile(k))
-            self.tiles[key] = button
-            tiles.addWidget(button, 0, n)
+            button.setAccessibleName(tile.title)
+            button.clicked.connect(lambda _c=False, k=tile.key: self._open_tile(k))
+            self.tiles[tile.key] = button
+            tiles.addWidget(button, n // TILES_PER_ROW, n % TILES_PER_ROW)
         self.flags_note = label("", "hint", wrap=True)
 
         self.week_title = label("This week's meetings", "subtitle")
@@ -179,14 +169,14 @@ class DashboardPage(Page):
     # --- flags ----------------------------------------------------------------------------
     def _refresh_flags(self) -> None:
         if not self.background:
-            self._show_flags(self._flag_children())
+            self._show_flags(self._read_tiles())
             return
-        for key, _title in TILES:
-            self.tiles[key].set_value("…")
+        for button in self.tiles.values():
+            button.set_value("…")
         self.flags_note.setText("Working out the flags…")
         self._tasks.append(
             run_in_background(
-                lambda _p: self._flag_children(),
+                lambda _p: self._read_tiles(),
                 on_success=self._show_flags,
                 on_failure=self._background_failed,
             )
@@ -197,52 +187,47 @@ class DashboardPage(Page):
 
         self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
 
-    def _show_flags(self, counts: dict[str, frozenset[int]] | None) -> None:
-        if counts is None:
-            for key, title in TILES:
-                self._set_tile(key, title, None)
-            self.flags_note.setText(
-                "No flags computed yet: the flags part of reviewdesk is not installed in this "
-                "version, so no counts are shown."
-            )
-            return
-        self.tile_children = counts
-        for key, title in TILES:
-            self._set_tile(key, title, len(counts.get(key, ())))
+    def _read_tiles(self) -> dict[str, TileCount]:
+        """The tiles, from the reading of the register the case list shares (any thread)."""
+        return case_snapshot(self.ctx).tiles
+
+    def _show_flags(self, counts: dict[str, TileCount]) -> None:
+        self.tile_counts = counts
+        for tile in TILES:
+            found = counts.get(tile.key)
+            self._set_tile(tile.key, found)
         self.flags_note.setText("Select a tile to see the children behind it.")
 
-    def _flag_children(self) -> dict[str, frozenset[int]] | None:
-        """Children behind each tile, from ``reviewdesk.flags``; None when not installed.
-        Runs on any thread (no widgets)."""
-        flags = optional_module("reviewdesk.flags")
-        compute = getattr(flags, "compute_flags", None) if flags else None
-        if compute is None:
-            return None
-        snapshot = case_snapshot(self.ctx) if hasattr(flags, "flags_from_data") else None
-        if snapshot is not None and snapshot.tiles is not None:
-            return snapshot.tiles  # the same reading as the case list's next due dates
-        with self.ctx.db.session() as s:
-            return tile_children(compute(s, as_of=self.ctx.as_of), self.ctx.as_of)
+    @property
+    def tile_children(self) -> dict[str, frozenset[int]]:
+        """Tile key -> the ids behind it (children, or staff for a staff tile)."""
+        return {key: c.ids for key, c in self.tile_counts.items()}
 
-    def _set_tile(self, key: str, title: str, count: int | None) -> None:
+    def _set_tile(self, key: str, found: TileCount | None) -> None:
         button = self.tiles[key]
-        if count is None:
-            button.set_value("not available")
+        if found is None:
+            button.set_value("—")
             rag = "none"
         else:
-            button.set_value(f"{count:,}")
-            rag = "green" if count == 0 else ("red" if key in RED_TILES else "amber")
+            button.set_value(f"{found.count:,}")
+            severity = found.severity
+            rag = (
+                "green" if not found.count else severity if severity in ("red", "amber") else "none"
+            )
         button.set_rag(rag)
-        button.setEnabled(count is not None)
         status = RAG_WORDS.get(rag, "").lstrip("▲●✓ ")
         description = button.text().replace("\n", ": ")
         button.setAccessibleDescription(f"{description} ({status})" if status else description)
 
     def _open_tile(self, key: str) -> None:
-        children = self.tile_children.get(key)
-        if children is not None:
-            title = dict(TILES)[key]
-            self.open_cases.emit(children, title.lower())
+        found = self.tile_counts.get(key)
+        if found is None:
+            return
+        tile = TILE_BY_KEY[key]
+        if tile.counts == STAFF:
+            self.open_workload.emit()
+        else:
+            self.open_cases.emit(found.ids, tile.title.lower())
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:
@@ -256,12 +241,12 @@ class DashboardPage(Page):
             if total > WEEK_ROWS
             else ""
         )
-        self.week_title.setText(f"This week's meetings (from {monday:%a %d/%m/%Y}{more})")
+        self.week_title.setText(f"This week's meetings (from {format_uk_long(monday)}{more})")
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
             values = (
-                e.day.strftime("%a %d/%m/%Y"),
+                format_uk_long(e.day),
                 e.start.strftime("%H:%M") if e.start else "",
                 e.child_name,
                 e.type_label + ("" if e.status == "booked" else f" ({e.status})"),
@@ -291,17 +276,18 @@ class DashboardPage(Page):
             run_in_background(
                 lambda _p: self._chart_figures(),
                 on_success=self._show_chart,
-                on_failure=lambda exc: self._show_chart(
-                    ([], None, "The figures could not be worked out.")
-                ),
+                on_failure=lambda exc: self._chart_failed(),
             )
         )
 
-    def _show_chart(self, result) -> None:
-        figures, target, empty_text = result
-        self.chart.empty_text = empty_text
-        self.chart.set_figures(figures, target)
+    def _chart_failed(self) -> None:
+        self.chart.empty_text = "The figures could not be worked out."
+        self.chart.set_figures([], None)
 
-    def _chart_figures(self) -> tuple[list[MonthFigure], float | None, str]:
+    def _show_chart(self, result: Timeliness) -> None:
+        self.chart.empty_text = "No meetings were held in these months."
+        self.chart.set_figures(list(result.figures), result.target)
+
+    def _chart_figures(self) -> Timeliness:
         """Monthly timeliness (in the worker process when there is one)."""
-        return worker_process.call(timeliness_figures, self.ctx.db, self.ctx.as_of)
+        return worker_process.call(read_timeliness, self.ctx.db, self.ctx.as_of)

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.diary_delegate import DiaryDelegate
-from ui.models.diary_model import DiaryWeekModel, week_start
+from ui.models.diary_model import DiaryWeekModel
 from ui.pages import Page, label
 
 
@@ -92,8 +93,7 @@ class DiaryPage(Page):
         monday = week_start(day)
         if monday != self.monday or not self._loaded:
             self.monday = monday
-            self._loaded = True
-            self.refresh()
+            self.reload(shown=True)
 
     def refresh(self) -> None:
         by = self.by.currentData()
@@ -107,7 +107,8 @@ class DiaryPage(Page):
         self.jump.setDate(self.monday)
         self.jump.blockSignals(False)
         self.week_label.setText(
-            f"Week of {self.monday:%a %d/%m/%Y} to {self.monday + dt.timedelta(days=4):%a %d/%m/%Y}"
+            f"Week of {format_uk_long(self.monday)} to "
+            f"{format_uk_long(self.monday + dt.timedelta(days=4))}"
         )
         bits = [f"{len(entries)} meeting{'s' if len(entries) != 1 else ''} this week"]
         if self.model.clash_count():

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import actions
+from reviewdesk.caseload import caseload_range
 from reviewdesk.conventions import COUNTING_CONVENTIONS
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.rule_overrides import (
@@ -46,6 +47,7 @@ from reviewdesk.rules import default_rules
 from reviewdesk.safefiles import write_output
 from reviewdesk.settings import DEFAULTS, closure_day_versions, setting_versions
 from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
+from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
 from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
@@ -55,7 +57,6 @@ from ui.models.rules_model import column as rule_column
 from ui.operations import perform
 from ui.pages import Page, label
 from ui.pages.users import UsersBox
-from ui.pages.workload import DEFAULT_RANGE
 from ui.prompts import prompts
 
 #: Starting widths of the rules table's columns (people can drag them).
@@ -333,14 +334,13 @@ class SettingsPage(Page):
         self._apply_role()
         with self.ctx.db.session() as s:
             self._settings = setting_versions(s)
+            low, high = caseload_range(s)
         values = {key: value for key, (value, _version) in self._settings.items()}
         self.council.setText(values["council_name"] or "")
         region = values["region"] or DEFAULT_REGION
         self.region.setCurrentIndex(max(self.region.findData(region), 0))
-        low = values.get("caseload_min_per_fte") or DEFAULT_RANGE[0]
-        high = values.get("caseload_max_per_fte") or DEFAULT_RANGE[1]
-        self.low.setValue(int(low))
-        self.high.setValue(int(high))
+        self.low.setValue(round(low))
+        self.high.setValue(round(high))
         targets = values.get("targets") or {}
         self.lac_target.setValue(float(targets.get("lac_reviews_in_timescale", 100.0)))
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
@@ -357,7 +357,7 @@ class SettingsPage(Page):
             rows = closure_day_versions(s)
         self._closure_versions = {day: version for day, (_text, version) in rows.items()}
         for day, (description, _version) in rows.items():
-            item = QListWidgetItem(f"{day:%a %d/%m/%Y} — {description}")
+            item = QListWidgetItem(f"{format_uk_long(day)} — {description}")
             item.setData(Qt.ItemDataRole.UserRole, day.isoformat())
             self.closures.addItem(item)
         if not rows:
@@ -612,4 +612,4 @@ class SettingsPage(Page):
         prompts().info(self, "reviewdesk will open this database next time it starts.")
 
 
-__all__ = ["SettingsPage", "DEFAULT_RANGE"]
+__all__ = ["SettingsPage"]

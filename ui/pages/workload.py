@@ -1,4 +1,9 @@
-"""Workload: each IRO's open cases against the caseload range, and the totals per team."""
+"""Workload: each IRO's caseload against the range, their weeks ahead, and the teams' week.
+
+Everything shown is `reviewdesk.workload.workload_summary`, worked out off the UI thread (in
+the worker process when there is one); caseloads are `reviewdesk.caseload`'s, and a row's
+colour is the severity the caseload flags give its band (`flags.caseload.band_severity`).
+"""
 
 from __future__ import annotations
 
@@ -8,41 +13,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from reviewdesk import queries
 from reviewdesk.actions import CASE_KINDS
-from reviewdesk.queries import CaseFilter, Caseload
-from ui import theme
-from ui.context import AppContext, optional_module, setting
+from reviewdesk.flags.caseload import band_severity
+from reviewdesk.vocabulary import format_uk
+from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload
+from ui import theme, worker_process
+from ui.context import AppContext
 from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
+from ui.tasks import run_in_background
 
-DEFAULT_RANGE = (50, 70)  # IRO Handbook: 50-70 children per full-time IRO
-
-
-def caseload_range(ctx: AppContext) -> tuple[int, int]:
-    try:
-        low = int(setting(ctx.db, "caseload_min_per_fte", DEFAULT_RANGE[0]))
-        high = int(setting(ctx.db, "caseload_max_per_fte", DEFAULT_RANGE[1]))
-    except (TypeError, ValueError):
-        return DEFAULT_RANGE
-    return low, high
-
-
-def workload_extras(session, as_of) -> dict[int, tuple[int, int, int]] | None:
-    """Meetings ahead and work awaiting per IRO, from ``reviewdesk.workload`` (None when that
-    part is not installed)."""
-    module = optional_module("reviewdesk.workload")
-    iro_workload = getattr(module, "iro_workload", None) if module else None
-    if iro_workload is None:
-        return None
-    return {
-        w.caseload.staff_id: (
-            sum(n for _week, n in w.meetings_per_week),
-            w.awaiting_decisions,
-            w.awaiting_minutes,
-        )
-        for w in iro_workload(session, as_of=as_of, weeks=4)
-    }
+#: How a caseload band reads beside its colour.
+BAND_WORDS = {"above": "above the range", "below": "below the range", "within": "within the range"}
 
 
 class WorkloadModel(QAbstractTableModel):
@@ -61,22 +43,13 @@ class WorkloadModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.rows: list[Caseload] = []
-        self.range = DEFAULT_RANGE
-        #: staff id -> (meetings in the next 4 weeks, awaiting decisions, awaiting minutes),
-        #: from ``reviewdesk.workload`` when installed; empty cells otherwise.
-        self.extras: dict[int, tuple[int, int, int]] = {}
+        self.rows: list[IroWorkload] = []
+        self.range: tuple[float, float] = (50, 70)
 
-    def set_rows(
-        self,
-        rows: list[Caseload],
-        caseload_range: tuple[int, int],
-        extras: dict[int, tuple[int, int, int]] | None = None,
-    ) -> None:
+    def set_summary(self, summary: WorkloadSummary) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
-        self.range = caseload_range
-        self.extras = dict(extras or {})
+        self.rows = list(summary.iros)
+        self.range = summary.caseload_range
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
@@ -90,40 +63,50 @@ class WorkloadModel(QAbstractTableModel):
             return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
         return None
 
-    def rag(self, row: Caseload) -> str:
-        per = row.per_fte
-        if per is None:
+    def rag(self, row: IroWorkload) -> str:
+        """The row's colour: the severity its band's flag has (red or amber), green within
+        the range, none for an "info" band or no FTE."""
+        band = row.caseload.band
+        if band is None:
             return ""
-        low, high = self.range
-        if per > high:
-            return "red"
-        if per < low:
-            return "amber"
-        return "green"
+        severity = band_severity(band)
+        if severity is None:
+            return "green"
+        return severity if severity in ("red", "amber") else ""
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        r = self.rows[index.row()]
-        extra = self.extras.get(r.staff_id, (None, None, None))
-        raw = (r.name, r.team, r.fte, r.lac, r.cp, r.children, r.per_fte, *extra)
+        w = self.rows[index.row()]
+        c = w.caseload
+        ahead = sum(n for _week, n in w.meetings_per_week)
+        raw = (
+            c.name,
+            c.team,
+            c.fte,
+            c.lac_children,
+            c.cp_children,
+            c.children,
+            c.per_fte,
+            ahead,
+            w.awaiting_decisions,
+            w.awaiting_minutes,
+        )
         value = raw[index.column()]
         if role == SortRole:
             return value
         if role == IdRole:
-            return r.staff_id
+            return c.staff_id
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 2:
                 return f"{value:.2f}"
             if index.column() == 6:
                 return "—" if value is None else f"{value:.1f}"
-            if value is None:
-                return ""
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
-            rag = self.rag(r)
+            rag = self.rag(w)
             return QBrush(theme.text_colour(rag)) if rag else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
             return (
@@ -133,7 +116,8 @@ class WorkloadModel(QAbstractTableModel):
             )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
-            return f"Caseload range {low}-{high} children per full-time IRO"
+            where = BAND_WORDS.get(c.band or "", "no FTE recorded")
+            return f"{where.capitalize()}: {low:g}-{high:g} children per full-time IRO"
         return None
 
 
@@ -142,9 +126,14 @@ class WorkloadPage(Page):
     open_cases = Signal(object, str)
     shows = CASE_KINDS | {"staff", "team", "setting"}
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.background = background
+        self._tasks: list = []
+        self.summary: WorkloadSummary | None = None
         self.model = WorkloadModel(self)
         self.table = QTableView()
         self.table.setAccessibleName("Caseload per IRO")
@@ -171,65 +160,56 @@ class WorkloadPage(Page):
         layout.addWidget(self.teams_label)
 
     def refresh(self) -> None:
-        with self.ctx.db.session() as s:
-            rows = queries.caseloads(s, as_of=self.ctx.as_of)
-            unallocated = queries.unallocated_cases(s, as_of=self.ctx.as_of)
-            extras = workload_extras(s, self.ctx.as_of)
-        low, high = caseload_range(self.ctx)
-        self.model.set_rows(rows, (low, high), extras)
-        total = sum(r.children for r in rows)
-        fte = sum(r.fte for r in rows)
+        db, as_of = self.ctx.db, self.ctx.as_of
+        if not self.background:
+            self.show_summary(read_workload(db, as_of))
+            return
+        self.range_label.setText("Working out the workload…")
+        self._tasks.append(
+            run_in_background(
+                lambda _p: worker_process.call(read_workload, db, as_of),
+                on_success=self.show_summary,
+                on_failure=self._failed,
+            )
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        from ui.errors import friendly_message
+
+        self.range_label.setText("The workload could not be worked out: " + friendly_message(exc))
+
+    def show_summary(self, summary: WorkloadSummary) -> None:
+        if summary.as_of != self.ctx.as_of:
+            return  # the as-of date changed meanwhile: a newer reading is on its way
+        self.summary = summary
+        self.model.set_summary(summary)
+        low, high = summary.caseload_range
+        total, fte = summary.children, summary.fte
         text = (
-            f"Open cases on {self.ctx.as_of:%d/%m/%Y}: {total:,} across {fte:.1f} FTE"
+            f"Open cases on {format_uk(summary.as_of)}: {total:,} across {fte:.1f} FTE"
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
-            + f". Caseload range {low}–{high} per full-time IRO (IRO Handbook; change it in "
+            + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook; change it in "
             "Settings)."
         )
-        if unallocated:
-            text += f" ⚠ {unallocated} open case{'s' if unallocated != 1 else ''} with no IRO."
-        if not rows:
+        if summary.unallocated:
+            n = summary.unallocated
+            text += f" ⚠ {n} open case{'s' if n != 1 else ''} with no IRO."
+        if not summary.iros:
             text = "No IROs or chairs are set up yet."
         self.range_label.setText(text)
-        self.teams_label.setText(self._team_text(rows))
-
-    def _team_text(self, rows: list[Caseload]) -> str:
-        """The social work teams' week (``reviewdesk.workload.team_workload``) when installed;
-        otherwise the IROs' caseload per team."""
-        module = optional_module("reviewdesk.workload")
-        team_workload = getattr(module, "team_workload", None) if module else None
-        if team_workload is not None:
-            with self.ctx.db.session() as s:
-                teams = team_workload(s, as_of=self.ctx.as_of)
-            lines = []
-            for t in teams:
-                who = f" ({t.manager_name})" if t.manager_name else ""
-                meetings = len(t.meetings_this_week)
-                lines.append(
-                    f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
-                    f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
-                    f"{'s' if t.late_reports != 1 else ''}"
-                )
-            return "\n".join(lines) or "No teams are set up yet."
-        teams: dict[str, list[Caseload]] = {}
-        for r in rows:
-            teams.setdefault(r.team or "No team", []).append(r)
-        return (
-            "\n".join(_team_line(team, members) for team, members in sorted(teams.items())) or "—"
-        )
+        lines = []
+        for t in summary.teams:
+            who = f" ({t.manager_name})" if t.manager_name else ""
+            meetings = len(t.meetings_this_week)
+            lines.append(
+                f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
+                f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
+                f"{'s' if t.late_reports != 1 else ''}"
+            )
+        self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
 
     def _open(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        r = self.model.rows[index.row()]
-        with self.ctx.db.session() as s:
-            ids = queries.case_ids(
-                s, CaseFilter(iro_id=r.staff_id, open_only=True), as_of=self.ctx.as_of
-            )
-        self.open_cases.emit(frozenset(ids), f"cases of {r.name}")
-
-
-def _team_line(team: str, members: list[Caseload]) -> str:
-    children = sum(r.children for r in members)
-    fte = sum(r.fte for r in members)
-    line = f"{team}: {children:,} {'child' if children == 1 else 'children'}, {fte:.1f} FTE"
-    return line + (f", {children / fte:.1f} per FTE" if fte else "")
+        caseload = self.model.rows[index.row()].caseload
+        self.open_cases.emit(caseload.child_ids, f"cases of {caseload.name}")

@@ -1,0 +1,455 @@
+"""From the register's rows to the due-date engine and back: pure, no database.
+
+How the register maps to the engine:
+
+- A period of care's legal status is its first episode's (the earliest; of two starting the
+  same day, the first recorded), so a series of short breaks (V3/V4) follows the short-break
+  rules.
+- LAC reviews held are meetings of type ``lac_review`` with status ``held`` and a held date.
+- A CP episode is a `CpEnquiry` (s47 strategy discussion or transfer-in) with its `CpPlan`
+  (the plan whose ``enquiry_id`` names it), its initial conference (the earliest held initial
+  conference of any type linked to the enquiry or plan) and the review conferences held on the
+  plan. A plan with no enquiry is an episode of its own. The enquiry is pre-birth when the
+  child was unborn at the strategy discussion: no date of birth, or one after the strategy
+  date; the child's expected delivery date then applies.
+- Meetings are linked by ``plan_id``/``enquiry_id``; a CP meeting with neither is given to the
+  latest episode that had started by its date.
+- Only live meetings count (`vocabulary.LIVE_STATUSES`); anything dated after ``as_of`` (held
+  dates, periods, enquiries) is ignored by the engine, so the same register answers for any
+  past date.
+
+Rows are any objects with the fields of `reviewdesk.casework.rows` (named tuples there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from reviewdesk.codes import (
+    INITIAL_CONFERENCES,
+    REVIEW_CONFERENCES,
+    MeetingStatus,
+    MeetingType,
+    Process,
+)
+from reviewdesk.engine import (
+    CpEpisodeInput,
+    CpSchedule,
+    DueDate,
+    LacSchedule,
+    NextMeeting,
+    PeriodInput,
+    cp_schedule,
+    lac_schedule,
+)
+from reviewdesk.rules import RuleSet
+from reviewdesk.vocabulary import LIVE_STATUSES, open_on
+from reviewdesk.workingdays import WorkingCalendar
+
+_LAC_REVIEW = MeetingType.LAC_REVIEW.value
+_HELD = MeetingStatus.HELD.value
+_INITIAL = frozenset(t.value for t in INITIAL_CONFERENCES)
+_REVIEW_CONFERENCES = frozenset(t.value for t in REVIEW_CONFERENCES)
+
+
+class MeetingTimeliness(NamedTuple):
+    """A meeting row's due date and whether it is in timescale.
+
+    For a meeting held (on or before the as-of date): held on or before its due date. For a
+    meeting still booked: whether its booked date is on or before the due date (None when it
+    has no date yet). ``in_timescale`` is None too when the history does not say what started
+    the clock (e.g. a CP plan imported without its enquiry).
+    """
+
+    due: DueDate
+    in_timescale: bool | None
+    #: The meeting's number as the engine counts it (LAC: 1st, 2nd... review in the period of
+    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences).
+    sequence: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """One child's position as of a date.
+
+    ``next_due`` is the earliest next meeting due across LAC and CP (None when the child has
+    no open case). ``lac``/``cp`` are None when the child has no such history (or, when read
+    with ``open_only``, nothing open in that process). ``meetings`` maps a meeting row's id
+    to its `MeetingTimeliness`; cancelled and stood-down meetings, and meetings the engine
+    cannot place, have no entry.
+    """
+
+    child_id: int
+    lac: LacSchedule | None
+    cp: CpSchedule | None
+    next_due: NextMeeting | None
+    meetings: Mapping[int, MeetingTimeliness] = field(default_factory=dict)
+
+    @property
+    def lac_open(self) -> bool:
+        """Looked after on the as-of date (an open period of care)."""
+        return self.lac is not None and self.lac.next_due is not None
+
+    @property
+    def cp_open(self) -> bool:
+        """An open CP episode: an initial conference awaited, or a plan in force."""
+        return self.cp is not None and self.cp.next_due is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.next_due is not None
+
+    def next_for(self, process: str) -> NextMeeting | None:
+        """The next meeting due for one process ("lac" or "cp")."""
+        schedule = self.lac if process == Process.LAC.value else self.cp
+        return schedule.next_due if schedule is not None else None
+
+
+def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r.child_id].append(r)
+    return out
+
+
+def _is_prebirth(child: Any, enquiry: Any) -> bool:
+    if enquiry.route != "s47" or enquiry.strategy_date is None:
+        return False
+    return child is None or child.dob is None or child.dob > enquiry.strategy_date
+
+
+def _episode_start(enquiry: Any) -> dt.date | None:
+    return enquiry.notified_date if enquiry.route == "transfer_in" else enquiry.strategy_date
+
+
+def _cp_episodes(
+    child: Any,
+    enquiries: list[Any],
+    plans: list[Any],
+    cp_meetings: list[Any],
+    as_of: dt.date,
+    cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    held_since: dt.date | None = None,
+) -> tuple[list[CpEpisodeInput], dict[int, int]]:
+    """The child's CP episodes (in start order) and each CP meeting's episode index.
+
+    ``cp_prior``: plan id -> (number, last date) of review conferences held on that plan
+    before ``held_since`` and left out of ``cp_meetings`` (a recent read,
+    `reviewdesk.casework.rows.read_bulk`). Reviews held before ``held_since`` that were read
+    all the same (not linked to the plan, placed in its episode by date) are added to that
+    count, as the engine wants only later ones."""
+    plan_by_enquiry: dict[int, Any] = {}
+    loose_plans = []
+    enquiry_ids = {e.id for e in enquiries}
+    for plan in sorted(plans, key=lambda p: p.start):
+        if plan.enquiry_id in enquiry_ids and plan.enquiry_id not in plan_by_enquiry:
+            plan_by_enquiry[plan.enquiry_id] = plan
+        else:
+            loose_plans.append(plan)
+
+    # (start date, enquiry or None, plan or None), in start order.
+    units: list[tuple[dt.date, Any, Any]] = []
+    for e in enquiries:
+        plan = plan_by_enquiry.get(e.id)
+        start = _episode_start(e) or (plan.start if plan else None) or dt.date.min
+        units.append((start, e, plan))
+    for plan in loose_plans:
+        units.append((plan.start, None, plan))
+    units.sort(key=lambda u: (u[0], u[1].id if u[1] is not None else 0))
+
+    by_enquiry = {u[1].id: i for i, u in enumerate(units) if u[1] is not None}
+    by_plan = {u[2].id: i for i, u in enumerate(units) if u[2] is not None}
+    meeting_episode: dict[int, int] = {}
+    for m in cp_meetings:
+        index = by_plan.get(m.plan_id)
+        if index is None:
+            index = by_enquiry.get(m.enquiry_id)
+        if index is None:
+            if m.plan_id is not None or m.enquiry_id is not None:
+                continue  # linked to an episode not read (closed, with ``open_only``)
+            day = m.held_date or m.booked_date
+            index = -1
+            for i, (start, _, _) in enumerate(units):
+                if day is None or start <= day:
+                    index = i
+            if index < 0:
+                continue
+        meeting_episode[m.id] = index
+
+    initial: dict[int, tuple[dt.date, str]] = {}
+    reviews: dict[int, list[dt.date]] = defaultdict(list)
+    for m in cp_meetings:
+        if m.status != _HELD or m.held_date is None or m.id not in meeting_episode:
+            continue
+        index = meeting_episode[m.id]
+        if m.meeting_type in _INITIAL:
+            known = initial.get(index)
+            if known is None or m.held_date < known[0]:
+                initial[index] = (m.held_date, m.meeting_type)
+        elif m.meeting_type in _REVIEW_CONFERENCES:
+            reviews[index].append(m.held_date)
+
+    episodes = []
+    for i, (_, e, plan) in enumerate(units):
+        held, kind = initial.get(i, (None, None))
+        prior = cp_prior.get(plan.id) if cp_prior and plan is not None else None
+        held_reviews = sorted(reviews.get(i, ()))
+        if prior is not None and held_since is not None:
+            # (Reviews before the plan began count for nothing, as in the engine.)
+            older = [d for d in held_reviews if plan.start <= d < held_since]
+            if older:
+                prior = (prior[0] + len(older), max(prior[1], older[-1]))
+                held_reviews = [d for d in held_reviews if not plan.start <= d < held_since]
+        episodes.append(
+            CpEpisodeInput(
+                route=e.route if e is not None else "s47",
+                strategy_date=e.strategy_date if e is not None else None,
+                notified_date=e.notified_date if e is not None else None,
+                prebirth=e is not None and _is_prebirth(child, e),
+                expected_delivery=child.expected_delivery if child is not None else None,
+                initial_held=held,
+                initial_type=kind,
+                icpc_not_required=bool(e.icpc_not_required) if e is not None else False,
+                closed=e.closed_date if e is not None else None,
+                plan_start=plan.start if plan is not None else None,
+                plan_end=plan.end_date if plan is not None else None,
+                reviews_held=tuple(held_reviews),
+                prior_reviews=prior[0] if prior else 0,
+                prior_last_held=prior[1] if prior else None,
+            )
+        )
+    return episodes, meeting_episode
+
+
+def _open_cp(enquiries: list[Any], plans: list[Any], as_of: dt.date) -> tuple[list[Any], list[Any]]:
+    """The enquiries and plans of CP episodes that may be open on ``as_of``.
+
+    An open plan (with its enquiry), or an enquiry started, not closed and without a plan
+    yet (its initial conference awaited).
+    """
+    open_plans = [p for p in plans if open_on(p.start, p.end_date, as_of)]
+    keep = {p.enquiry_id for p in open_plans}
+    planned = {p.enquiry_id for p in plans if p.start <= as_of}
+    kept = []
+    for e in enquiries:
+        started = _episode_start(e)
+        awaiting = (
+            started is not None
+            and started <= as_of
+            and not e.icpc_not_required
+            and (e.closed_date is None or e.closed_date > as_of)
+            and e.id not in planned
+        )
+        if awaiting or e.id in keep:
+            kept.append(e)
+    return kept, open_plans
+
+
+def open_cp_by_child(
+    enquiries: list[Any], plans: list[Any], as_of: dt.date
+) -> dict[int, tuple[list[Any], list[Any]]]:
+    """Child id -> the enquiries and plans of their CP episodes open on ``as_of``
+    (`_open_cp`), for every child with any."""
+    enquiries_by, plans_by = _group(enquiries), _group(plans)
+    return {
+        child_id: _open_cp(enquiries_by.get(child_id, []), plans_by.get(child_id, []), as_of)
+        for child_id in enquiries_by.keys() | plans_by.keys()
+    }
+
+
+def open_cp_ids(
+    open_cp: Mapping[int, tuple[list[Any], list[Any]]],
+) -> tuple[list[int], list[int]]:
+    """Ids of the plans and enquiries in `open_cp_by_child`'s answer."""
+    plan_ids = [p.id for _, plans in open_cp.values() for p in plans]
+    enquiry_ids = [e.id for enquiries, _ in open_cp.values() for e in enquiries]
+    return sorted(plan_ids), sorted(enquiry_ids)
+
+
+def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | None:
+    if nxt is None:
+        return None
+    day = m.booked_date
+    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
+
+
+def _lac_status(
+    periods: list[Any],
+    meetings: list[Any],
+    per_meeting: dict[int, MeetingTimeliness],
+    period_status: Mapping[int, str | None],
+    prior: tuple[int, dt.date] | None,
+    open_only: bool,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> LacSchedule | None:
+    """One child's LAC schedule from its period rows and live LAC meeting rows; each
+    meeting's `MeetingTimeliness` is added to ``per_meeting``. (See `compute_statuses`.)"""
+    held_from = None
+    if open_only:
+        # Only the period open on the as-of date matters; reviews before it belong to
+        # earlier periods and cannot change its schedule.
+        periods = [p for p in periods if open_on(p.start, p.end_date, as_of)]
+        if not periods:
+            return None
+        held_from = min(p.start for p in periods)
+    if prior is None:
+        inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in periods]
+    else:
+        # The engine places every review from the earliest open period's start in it (the
+        # first of equal starts, as its sort is stable): that period takes the prior count.
+        first = min(periods, key=_start)
+        inputs = [
+            PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
+            if p is first
+            else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+            for p in periods
+        ]
+    if held_from is not None:
+        meetings = [m for m in meetings if m.held_date is None or m.held_date >= held_from]
+    held = [
+        m.held_date
+        for m in meetings
+        if m.status == _HELD and m.held_date and m.meeting_type == _LAC_REVIEW
+    ]
+    lac = lac_schedule(inputs, held, rules=rules, calendar=calendar, as_of=as_of)
+    reviews = lac.reviews
+    outcome_by_day = {o.held: o for o in reviews} if reviews else {}
+    next_due = lac.next_due
+    for m in meetings:
+        if m.status == _HELD and m.held_date and m.held_date <= as_of:
+            outcome = outcome_by_day.get(m.held_date)
+            if outcome is not None:
+                per_meeting[m.id] = MeetingTimeliness(
+                    outcome.due, outcome.in_timescale, outcome.sequence
+                )
+        elif next_due is not None:  # booked (as `_booked_timeliness`)
+            day = m.booked_date
+            per_meeting[m.id] = MeetingTimeliness(
+                next_due.due, None if day is None else day <= next_due.due.date, next_due.sequence
+            )
+    return lac
+
+
+def _start(row: Any) -> dt.date:
+    return row.start
+
+
+def compute_statuses(
+    *,
+    children: Mapping[int, Any],
+    periods: Iterable[Any],
+    enquiries: Iterable[Any],
+    plans: Iterable[Any],
+    meetings: Iterable[Any],
+    period_status: Mapping[int, str | None],
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+    open_only: bool = False,
+    lac_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
+    held_since: dt.date | None = None,
+    open_cp: Mapping[int, tuple[list[Any], list[Any]]] | None = None,
+) -> dict[int, CaseStatus]:
+    """Run the engine for every child from rows already read (`reviewdesk.casework.rows`).
+
+    With ``open_only``, a process with nothing open on ``as_of`` is not computed (its
+    schedule is None), which is all flags and workload need. ``lac_prior`` (with
+    ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
+    and left out of ``meetings``; ``cp_prior`` the same per CP plan id, for reviews held
+    before ``held_since``. ``open_cp`` (with ``open_only``): `open_cp_by_child`'s answer
+    for the same rows, when already worked out.
+    """
+    periods_by = _group(periods)
+    enquiries_by = _group(enquiries)
+    plans_by = _group(plans)
+    lac_value = Process.LAC.value
+    lac_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    cp_meetings_by: dict[int, list[Any]] = defaultdict(list)
+    for m in meetings:
+        if m.status in LIVE_STATUSES:
+            (lac_meetings_by if m.process == lac_value else cp_meetings_by)[m.child_id].append(m)
+    no_meetings: list[Any] = []
+
+    statuses: dict[int, CaseStatus] = {}
+    child_ids = set(children) | set(periods_by) | set(enquiries_by) | set(plans_by)
+    for child_id in child_ids:
+        child = children.get(child_id)
+        per_meeting: dict[int, MeetingTimeliness] = {}
+
+        lac = None
+        child_periods = periods_by.get(child_id)
+        if child_periods:
+            lac = _lac_status(
+                child_periods,
+                lac_meetings_by.get(child_id, no_meetings),
+                per_meeting,
+                period_status,
+                lac_prior.get(child_id) if lac_prior and open_only else None,
+                open_only,
+                rules,
+                calendar,
+                as_of,
+            )
+
+        cp = None
+        child_enquiries = enquiries_by.get(child_id, [])
+        child_plans = plans_by.get(child_id, [])
+        if open_only and (child_enquiries or child_plans):
+            if open_cp is not None:
+                child_enquiries, child_plans = open_cp[child_id]
+            else:
+                child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
+        if child_enquiries or child_plans:
+            cp_meetings = cp_meetings_by.get(child_id, no_meetings)
+            episodes, meeting_episode = _cp_episodes(
+                child, child_enquiries, child_plans, cp_meetings, as_of, cp_prior, held_since
+            )
+            cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
+            outcomes = {(o.episode_index, o.held): o for o in cp.conferences}
+            for m in cp_meetings:
+                if m.id not in meeting_episode:
+                    continue
+                index = meeting_episode[m.id]
+                if m.status == _HELD and m.held_date and m.held_date <= as_of:
+                    outcome = outcomes.get((index, m.held_date))
+                    if outcome is None and m.meeting_type in _INITIAL:
+                        # A second initial conference (e.g. re-convened): same clock.
+                        first = next(
+                            (
+                                o
+                                for o in cp.conferences
+                                if o.episode_index == index and o.sequence == 0
+                            ),
+                            None,
+                        )
+                        if first is not None and first.due is not None:
+                            per_meeting[m.id] = MeetingTimeliness(
+                                first.due, m.held_date <= first.due.date, 0
+                            )
+                        continue
+                    if outcome is not None and outcome.due is not None:
+                        per_meeting[m.id] = MeetingTimeliness(
+                            outcome.due, outcome.in_timescale, outcome.sequence
+                        )
+                else:
+                    nxt = cp.next_due
+                    if nxt is not None and nxt.episode_index in (index, None):
+                        t = _booked_timeliness(m, nxt)
+                        if t is not None:
+                            per_meeting[m.id] = t
+
+        lac_next = lac.next_due if lac is not None else None
+        cp_next = cp.next_due if cp is not None else None
+        if lac_next is None or cp_next is None:
+            next_due = lac_next or cp_next
+        else:
+            next_due = cp_next if cp_next.due.date < lac_next.due.date else lac_next
+        statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting)
+    return statuses

@@ -1,0 +1,213 @@
+"""The register as of a date: one view of some children, whose rows and derived results are
+read or worked out once, when first asked for.
+
+    register = Register(session, as_of=day)                     # every child, whole history
+    register = Register(session, as_of=day, open_only=True)     # children with an open case
+    register = Register(session, as_of=day, children=[12, 40])  # these children
+    register = Register(session, as_of=day, open_only=True, recent_since=day - 92 days)
+    register.statuses[12].next_due                              # the engine's answer
+
+The rows are read when the register is made; what is derived from them (`statuses`) is
+worked out once, when first asked for. Callers ask the view for what they need (its rows,
+`statuses`, meetings `with_details`) and never interpret how it was read: whether a few
+children were read with compiled statements or many with one list of ids, whether old
+meetings were counted rather than read, is the register's business. (The shape is Fava's
+``FilteredLedger``: one view, derived data as cached properties.) `with_details` and
+`restrict` use the session, which must then still be open.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reviewdesk.casework.mapping import CaseStatus, compute_statuses
+from reviewdesk.casework.predicates import IdList, restrict
+from reviewdesk.casework.rows import (
+    MEETING_DETAIL_COLUMNS,
+    Rows,
+    no_gc,
+    open_case_ids,
+    read_bulk,
+    read_details,
+    read_few,
+    row_type,
+)
+from reviewdesk.codes import MeetingStatus
+from reviewdesk.rules import RuleSet
+from reviewdesk.settings import working_context
+from reviewdesk.workingdays import WorkingCalendar
+
+_HELD = MeetingStatus.HELD.value
+
+
+class Register:
+    """Some children's records as of ``as_of``, and what the engine makes of them.
+
+    ``children``: which children (default: every child). ``open_only``: only children with a
+    case open on ``as_of`` (flags and workload need no others); a process with nothing open
+    then has no schedule. ``recent_since`` (with ``open_only``, on or before ``as_of``): for
+    callers that look only at recent meetings, such as flags: meetings held before it are
+    counted rather than read, so they are not among ``meetings`` and have no timeliness, and
+    only the periods of care open on ``as_of`` are read; schedules and next meetings due are
+    exactly those of the whole history. ``rules`` and ``calendar`` default to those in force
+    for this database.
+    """
+
+    #: Up to this many children (whole history) are read with statements compiled once; more,
+    #: with the ids written into the SQL. A test subclass sets 0 to compare the two.
+    few_children = 500
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        as_of: dt.date,
+        children: Iterable[int] | None = None,
+        open_only: bool = False,
+        recent_since: dt.date | None = None,
+        rules: RuleSet | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
+        if recent_since is not None and (not open_only or recent_since > as_of):
+            raise ValueError("recent_since needs open_only and must be on or before as_of")
+        if rules is None or calendar is None:
+            in_force_rules, in_force_calendar = working_context(session)
+            rules = rules or in_force_rules
+            calendar = calendar or in_force_calendar
+        self.session = session
+        self.as_of = as_of
+        self.rules = rules
+        self.calendar = calendar
+        self._open_only = open_only
+        self._recent_since = recent_since
+        self._wanted = None if children is None else sorted(set(children))
+        self.rows: Rows = self._read()
+
+    # --- which children -------------------------------------------------------------------
+    @cached_property
+    def ids(self) -> IdList | None:
+        """The children read, as one list for SQL (None: every child)."""
+        if not self._open_only:
+            return None if self._wanted is None else IdList(self._wanted)
+        open_ids = open_case_ids(self.session, self.as_of)
+        if self._wanted is None:
+            return IdList(sorted(open_ids))
+        wanted = set(self._wanted)
+        return IdList(sorted(i for i in open_ids if i in wanted))
+
+    @property
+    def includes_every_open_case(self) -> bool:
+        """Its periods of care and plans include every one open on ``as_of``, whoever's."""
+        return self._wanted is None
+
+    def restrict(self, stmt: Any, child_column: Any) -> Any:
+        """A SELECT narrowed to the same children (for follow-up queries)."""
+        return restrict(stmt, child_column, self.ids)
+
+    # --- rows -----------------------------------------------------------------------------
+    def _read(self) -> Rows:
+        with no_gc():
+            few = (
+                self._wanted is not None
+                and not self._open_only
+                and len(self._wanted) <= self.few_children
+            )
+            if few:
+                return read_few(self.session, self._wanted)
+            return read_bulk(
+                self.session, self.ids, as_of=self.as_of, held_since=self._recent_since
+            )
+
+    @property
+    def children(self) -> dict[int, Any]:
+        """Child id -> the child's row (id, names, local id, dates of birth, team)."""
+        return self.rows.children
+
+    @property
+    def periods(self) -> list[Any]:
+        return self.rows.periods
+
+    @property
+    def enquiries(self) -> list[Any]:
+        return self.rows.enquiries
+
+    @property
+    def plans(self) -> list[Any]:
+        return self.rows.plans
+
+    @property
+    def meetings(self) -> list[Any]:
+        return self.rows.meetings
+
+    @property
+    def period_status(self) -> dict[int, str | None]:
+        """Period id -> the legal status of its first episode (what the engine reads)."""
+        return self.rows.period_status
+
+    # --- what the engine makes of them ----------------------------------------------------
+    @cached_property
+    def statuses(self) -> dict[int, CaseStatus]:
+        """Child id -> `CaseStatus` (children with no periods or CP history get one with no
+        schedules; with ``open_only``, children with no open case may be absent)."""
+        rows = self.rows
+        with no_gc():
+            return compute_statuses(
+                children=rows.children,
+                periods=rows.periods,
+                enquiries=rows.enquiries,
+                plans=rows.plans,
+                meetings=rows.meetings,
+                period_status=rows.period_status,
+                rules=self.rules,
+                calendar=self.calendar,
+                as_of=self.as_of,
+                open_only=self._open_only,
+                lac_prior=rows.lac_prior,
+                cp_prior=rows.cp_prior,
+                held_since=self._recent_since,
+                open_cp=rows.open_cp,
+            )
+
+    # --- more about meetings --------------------------------------------------------------
+    def with_details(self, meetings: list[Any], *, where: Any = None) -> list[Any]:
+        """These meeting rows (from ``meetings``) with `MEETING_DETAIL_COLUMNS` too:
+        participation, late reason, consultation and write-up dates. Read in one query for
+        the meetings matching ``where`` (rows with no match are dropped), unless this
+        register read them already."""
+        if not meetings or "participation" in meetings[0]._fields:
+            return list(meetings)
+        details = read_details(self.session, self.ids, where)
+        names = meetings[0]._fields + tuple(c.key for c in MEETING_DETAIL_COLUMNS[1:])
+        make = row_type(names)._make
+        out = []
+        for m in meetings:
+            d = details.get(m.id)
+            if d is not None:
+                out.append(make(m + d[1:]))
+        return out
+
+    def with_held(self, held: Mapping[int, dt.date]) -> Register:
+        """The same register with the meetings in ``held`` (id -> date) taken as held on those
+        dates, its statuses worked out again. Nothing is saved.
+
+        For "what if" questions, such as the next meeting's due date the recording dialog
+        shows before the outcome is saved. Needs the whole history (no ``recent_since``); ids
+        not among the meetings read change nothing.
+        """
+        if self._recent_since is not None:
+            raise ValueError("with_held needs the whole history (read without recent_since)")
+        meetings = [
+            m._replace(status=_HELD, held_date=held[m.id]) if m.id in held else m
+            for m in self.meetings
+        ]
+        other = copy.copy(self)
+        other.__dict__.pop("statuses", None)
+        other.rows = replace(self.rows, meetings=meetings)
+        return other

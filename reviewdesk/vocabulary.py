@@ -1,0 +1,155 @@
+"""The shared words, each defined once: every page, report, flag and command uses these.
+
+- **Open on a date** (`open_on`): a period of care or CP plan started on or before the day
+  and not ended by it. A period ending on the day is closed that day: the child left care, so
+  no further review is due. This is how the DfE's returns count "looked after at 31 March" (a
+  period ceasing on 31 March is not counted) and how the due-date engine has always worked.
+- **Covers a day** (`covers`): the period or plan a meeting held on a day belongs to, its last
+  day included: a review held on the day a child leaves care is that period's review.
+- **Live meetings** (`LIVE_STATUSES`): booked, held or adjourned. Cancelled and stood-down
+  meetings never count, take no room and need no due date.
+- **Held by a date** (`is_held`) and **still to take place** (`is_upcoming`).
+- **Dates shown to people** (`format_uk`): dd/mm/yyyy (stored as ISO dates).
+- **Weeks** (`week_start`): Monday to Sunday.
+- **Meeting labels** (`meeting_label`): "LAC review 3", "Initial CP conference", "3rd review CP
+  conference", the same on screen, in flags, exports and printed documents.
+
+See docs/domain.md ("Words reviewdesk uses") for why each is defined this way. Pure: no
+database, no Qt, importable by the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from reviewdesk.codes import MEETING_TYPE_LABEL, MeetingStatus, MeetingType, Process
+
+# --- open on a date -------------------------------------------------------------------------
+
+
+def open_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """A period of care or CP plan from ``start`` to ``end`` (None: not ended) is open on
+    ``day``: started by then and not yet ended. Ending on ``day`` means closed on ``day``.
+
+    The SQL form of the same test is `reviewdesk.casework.predicates.open_on_sql`.
+    """
+    return start <= day and (end is None or end > day)
+
+
+def covers(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """``day`` falls within the period or plan, its last day included: where a meeting held
+    on ``day`` belongs (a review held on the day a child leaves care is that period's)."""
+    return start <= day and (end is None or day <= end)
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+#: Meetings that count: booked, held or adjourned. Cancelled and stood-down ones never do.
+LIVE_STATUSES: frozenset[str] = frozenset(
+    {MeetingStatus.BOOKED.value, MeetingStatus.HELD.value, MeetingStatus.ADJOURNED.value}
+)
+#: Meetings called off: cancelled or stood down.
+CALLED_OFF_STATUSES: frozenset[str] = frozenset(
+    {MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value}
+)
+#: Live meetings not (yet) held: booked, or adjourned to another day.
+AWAITED_STATUSES: frozenset[str] = frozenset(
+    {MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value}
+)
+_HELD = MeetingStatus.HELD.value
+
+
+def is_held(status: str, held_date: dt.date | None, as_of: dt.date) -> bool:
+    """Held by ``as_of``: recorded as held, on a date on or before it (a held date after the
+    as-of date is still to come, as things stood that day)."""
+    return status == _HELD and held_date is not None and held_date <= as_of
+
+
+def is_upcoming(status: str, held_date: dt.date | None, as_of: dt.date) -> bool:
+    """Still to take place on ``as_of``: booked or adjourned, or recorded as held after it."""
+    return status in AWAITED_STATUSES or (
+        status == _HELD and (held_date is None or held_date > as_of)
+    )
+
+
+def meeting_day(m: Any, as_of: dt.date) -> dt.date | None:
+    """The date a meeting row (``status``, ``held_date``, ``booked_date``) is or was on: its
+    held date once held by ``as_of``, else its booked date."""
+    if is_held(m.status, m.held_date, as_of):
+        return m.held_date
+    return m.booked_date
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@lru_cache(maxsize=1024)
+def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
+    """How a meeting is named everywhere: 'LAC review 3', 'Initial CP conference',
+    'Initial pre-birth CP conference', '1st review CP conference', '3rd review CP
+    conference' ('Subsequent review CP conference' when its number is not known).
+
+    ``sequence`` is the engine's number: LAC reviews count from 1 in a period of care; CP
+    review conferences from 1 on a plan (0 is the initial conference).
+    """
+    try:
+        kind = MeetingType(meeting_type)
+    except ValueError:
+        return meeting_type
+    if kind is MeetingType.LAC_REVIEW:
+        return f"LAC review {sequence}" if sequence else "LAC review"
+    if kind is MeetingType.RCPC_SUBSEQUENT and sequence and sequence > 1:
+        return f"{ordinal(sequence)} review CP conference"
+    return f"{MEETING_TYPE_LABEL[kind]} CP conference"
+
+
+#: Short names of the two processes, for columns and lists.
+PROCESS_LABEL: dict[str, str] = {Process.LAC.value: "LAC", Process.CP.value: "CP"}
+
+
+def process_label(process: str) -> str:
+    """'LAC' or 'CP' (anything else as it is)."""
+    return PROCESS_LABEL.get(process, process)
+
+
+# --- dates shown to people ------------------------------------------------------------------
+
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@lru_cache(maxsize=8192)
+def _uk(d: dt.date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def format_uk(d: dt.date | None, empty: str = "") -> str:
+    """dd/mm/yyyy, the way dates are shown to people; ``empty`` for no date. (Cached: the
+    same dates recur in thousands of flags and rows.)"""
+    if d is None:
+        return empty
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return _uk(d)
+
+
+def format_uk_long(d: dt.date) -> str:
+    """'Wed 24/04/2024': the weekday matters when counting working days."""
+    return f"{_DAY_ABBR[d.weekday()]} {format_uk(d)}"
+
+
+def format_uk_time(moment: dt.datetime) -> str:
+    """'24/04/2024 14:05': a moment (when something was changed or printed)."""
+    return f"{format_uk(moment.date())} {moment.hour:02d}:{moment.minute:02d}"
+
+
+# --- weeks ----------------------------------------------------------------------------------
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week (Monday to Sunday) holding ``day``."""
+    return day - dt.timedelta(days=day.weekday())

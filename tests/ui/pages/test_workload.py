@@ -1,0 +1,66 @@
+"""The Workload page as a person uses it: its numbers are the caseloads', a double-click lists
+exactly the children counted, and its colours are the caseload flags' severities."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import select
+
+from reviewdesk.caseload import caseloads
+from reviewdesk.flags import compute_flags
+from reviewdesk.flags.caseload import CHECKS
+from reviewdesk.storage.models import Staff
+from tests.actions.shortcuts import save_setting
+from tests.ui.sample import AS_OF
+
+
+def _double_click_row(qtbot, table, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_each_row_opens_the_children_it_counts(window, qtbot, db) -> None:
+    window.nav.setCurrentRow(3)
+    page = window.workload
+    assert window.stack.currentWidget() is page
+    with db.session() as s:
+        loads = caseloads(s, as_of=AS_OF)
+    for row in range(page.model.rowCount()):
+        name = page.model.data(page.model.index(row, 0))
+        load = next(c for c in loads.values() if c.name == name)
+        shown = [page.model.data(page.model.index(row, c)) for c in (3, 4, 5)]
+        assert shown == [load.lac_children, load.cp_children, load.children]
+        window.nav.setCurrentRow(3)
+        _double_click_row(qtbot, page.table, row)
+        assert window.stack.currentWidget() is window.cases
+        model = window.cases.list.model
+        listed = {model.child_id(r) for r in range(model.rowCount())}
+        assert listed == load.child_ids
+        assert window.cases.list.count.text().startswith(f"{load.children:,} ")
+
+
+def test_colours_follow_the_caseload_flags(window, db) -> None:
+    # The range is in whole children: 1-1. Łukasz: 2 children per FTE (above); Máire, made
+    # full-time: 1 (within).
+    with db.session() as s:
+        s.scalars(select(Staff).where(Staff.name == "Máire Ó Briain")).one().fte = 1.0
+    save_setting(db, "caseload_min_per_fte", 1)
+    save_setting(db, "caseload_max_per_fte", 1)
+    window.nav.setCurrentRow(3)
+    window.refresh_all()
+    page = window.workload
+    with db.session() as s:
+        flags = {f.staff_id: f for f in compute_flags(s, as_of=AS_OF) if f.code in CHECKS}
+        loads = caseloads(s, as_of=AS_OF)
+    colours = {}
+    for row in range(page.model.rowCount()):
+        w = page.model.rows[row]
+        colours[w.caseload.name] = page.model.rag(w)
+        flag = flags.get(w.caseload.staff_id)
+        assert page.model.rag(w) == (flag.severity if flag else "green")
+    assert colours == {"Łukasz Nowak": "amber", "Máire Ó Briain": "green"}
+    assert {loads[i].name for i in flags} == {"Łukasz Nowak"}
+    tip = page.model.data(page.model.index(0, 6), Qt.ItemDataRole.ToolTipRole)
+    assert "range" in tip
