@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from reviewdesk.cli.main import main
-from reviewdesk.storage import migrate, pgbackup
+from reviewdesk.storage import backup, migrate, pgbackup
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Child
 
@@ -98,8 +98,9 @@ def test_a_retry_reuses_the_dump_and_old_dumps_are_rotated(older, private_data_f
             s.add(Child(local_id=f"NEW{n}", dob=dt.date(2020, 1, 1)))
         db.dispose()
         pgbackup.backup_before_upgrade(older, "0003", "0003_test", keep=2)
-    dumps = sorted(private_data_folder.glob(f"{url.database}.*.before-upgrade-*.sql"))
+    dumps = backup.automatic_backups(pgbackup.backup_base(url), pgbackup.SUFFIX)  # oldest first
     assert len(dumps) == 2
+    assert set(dumps) == set(private_data_folder.glob(f"{url.database}.*.before-upgrade-*.sql"))
     assert "NEW2" in dumps[-1].read_text(encoding="utf-8")
 
 
