@@ -477,10 +477,11 @@ def _quoracy(maker: _Maker) -> None:
     recent = [
         m for m in held if m.end_date is None and m.held_date >= as_of - dt.timedelta(days=80)
     ]
-    scale = max(1, round(len(held) / 1500))
-    for m in pick(closed, 3 * scale, 12):  # reconvened within 10 working days
+    # About three a year reconvened in time and one late at the default size (some 1,300
+    # review conferences in the two years), besides the initial conferences re-convened.
+    for m in pick(closed, round(len(held) / 450), 12):  # reconvened within 10 working days
         maker.inquorate(m, cal.add_working_days(m.held_date, -rng.randint(3, 8)))
-    for m in pick(closed, scale, 18):  # reconvened late
+    for m in pick(closed, round(len(held) / 1300), 18):  # reconvened late
         maker.inquorate(m, cal.add_working_days(m.held_date, -rng.randint(12, 15)))
     for m in pick(recent, 1, 14):  # twice in a row, then reconvened in time
         maker.inquorate(m, cal.add_working_days(m.held_date, -9))

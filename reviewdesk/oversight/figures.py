@@ -399,7 +399,7 @@ def oversight_summary(
     """Challenges raised from ``start`` to ``end`` and the footprint, voice and quoracy of
     that period, as things stood on ``as_of`` (default: ``end``)."""
     as_of = as_of or end
-    data = Register(session, as_of=end)
+    data = Register(session, as_of=min(end, as_of))
     rules, calendar = data.rules, data.calendar
     raised = tuple(
         escalation_views(
@@ -479,12 +479,46 @@ def quarter_label(start: dt.date) -> str:
     return f"Q{number} {year}/{(year + 1) % 100:02d}"
 
 
-def read_quarter_summary(db, as_of: dt.date) -> OversightSummary:  # noqa: ANN001
-    """The summary of the quarter to ``as_of`` (in a session of its own: the window runs it in
-    its worker process, for the dashboard)."""
+@dataclass(frozen=True)
+class QuarterFigures:
+    """The dashboard's few figures for the quarter to date (small: made in the worker)."""
+
+    label: str
+    raised: int
+    formal: int
+    resolved_in_timescale: Percent
+    past_timescale: int
+    midway: Percent
+    consultation_returned: Percent
+    inquorate: int
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.raised} challenge{'s' if self.raised != 1 else ''} raised "
+            f"({self.formal} formal); resolved within timescale: "
+            f"{self.resolved_in_timescale.text()}; {self.past_timescale} open past it",
+            f"LAC reviews with a midway review since the last: {self.midway.text()}",
+            f"Consultations returned: {self.consultation_returned.text()}; "
+            f"conferences not quorate: {self.inquorate}",
+        ]
+
+
+def read_quarter_figures(db, as_of: dt.date) -> QuarterFigures:  # noqa: ANN001
+    """The quarter to ``as_of`` in figures (in a session of its own: the window runs it in its
+    worker process, for the dashboard)."""
     start, _end = quarter_of(as_of)
     with db.session() as session:
-        return oversight_summary(session, start=start, end=as_of, as_of=as_of)
+        s = oversight_summary(session, start=start, end=as_of, as_of=as_of)
+    return QuarterFigures(
+        label=f"{quarter_label(start)} to {as_of:%d/%m/%Y}",
+        raised=s.raised,
+        formal=s.formal,
+        resolved_in_timescale=s.resolved_in_timescale,
+        past_timescale=sum(1 for e in s.escalations if e.past_timescale),
+        midway=s.midway,
+        consultation_returned=s.consultation_returned,
+        inquorate=s.inquorate,
+    )
 
 
 __all__ = [
@@ -496,7 +530,8 @@ __all__ = [
     "oversight_measures",
     "oversight_summary",
     "quarter_label",
+    "QuarterFigures",
     "quarter_of",
-    "read_quarter_summary",
+    "read_quarter_figures",
     "review_footprints",
 ]
