@@ -4,7 +4,8 @@ between reviews, and conferences that were not quorate.
 - A stage's answer overdue: the stage an open challenge is at, not answered by its due date
   (red for a formal stage, amber for informal resolution: time to escalate).
 - An escalation open past its timescale: the formal procedure's whole timescale (20 working
-  days, IRO Handbook 6.2) or, for an informal challenge, the informal stage's.
+  days, IRO Handbook 6.2) or, for an informal challenge answered but not resolved, the
+  informal stage's (one not answered has the flag above).
 - Midway review overdue, and no contact with the child by the midway point: open periods of
   care, between the review last held and the next (`reviewdesk.oversight.footprint`).
 - Inquorate: not reconvened within its timescale (red), reconvened late (amber, for a
@@ -71,7 +72,8 @@ def _escalations(ctx: FlagContext) -> Iterator[Flag]:
                 e.raised_by_id,
                 s.due.date,
             )
-        if e.past_timescale and e.deadline is not None:
+        # An informal challenge's timescale is its stage's: one flag says it, not two.
+        if e.past_timescale and e.deadline is not None and (e.formal or s is None):
             yield Flag(
                 "escalation_past_timescale",
                 RED,
