@@ -109,7 +109,7 @@ def report_tables(summary: OversightSummary) -> list[Table]:
         _breakdown_table("By IRO", "IRO or chair", s.by_iro, late),
         _breakdown_table("By team", "Child's team", s.by_team, late),
         Table(
-            "How the child's views were gathered",
+            "How views were gathered",
             ("How", "LAC reviews"),
             s.views_gathered,
             frozenset({1}),

@@ -97,8 +97,8 @@ def render_oversight(
         ),  # fmt: skip
         Paragraph(
             esc(
-                f"Challenges raised by IROs and child protection chairs in the period, as they "
-                f"stood on {uk(summary.as_of)}: informal resolution, then the formal stages of "
+                f"What IROs and child protection chairs challenged in the period, as it stood "
+                f"on {uk(summary.as_of)}: informal resolution, then the formal stages of "
                 "the escalation procedure, each with its response time; the whole procedure "
                 "within its timescale (the rules in force). The footprint, the child's voice "
                 "and quoracy are for the same period."

@@ -17,6 +17,7 @@ from reviewdesk.storage.models import (
     CpEnquiry,
     CpPlan,
     Episode,
+    EscalationStage,
     Meeting,
     PeriodOfCare,
     Staff,
@@ -143,3 +144,61 @@ def raise_challenge(db: Database, child_id: int, raised_by: int, raised_on: dt.d
         **kw,
     )
     return actions.raise_escalation(db, actions.whoami(db), child_id, new, as_of=AS_OF).result
+
+
+def spring_2024(db: Database) -> dict[str, int]:
+    """`oversight_case` with March-April 2024's challenges, contacts, voice and an inquorate
+    conference (see tests/oversight/test_figures.py for each figure)."""
+    ids = oversight_case(db)
+    me = actions.whoami(db)
+    late = D(2024, 4, 30)
+    a = raise_challenge(db, ids["zoe"], ids["sian"], D(2024, 3, 4), theme="Health")
+    _resolve(db, a, D(2024, 3, 8), "resolved")
+    b = raise_challenge(db, ids["zoe"], ids["sian"], D(2024, 3, 11))
+    actions.add_escalation_stage(db, me, b, 1, D(2024, 3, 18), as_of=late)
+    _resolve(db, b, D(2024, 4, 22), "partly_resolved", cafcass=D(2024, 4, 22))
+    raise_challenge(
+        db, ids["wiktor"], ids["maire"], D(2024, 4, 2), process="cp", theme="Care plan quality"
+    )
+    for day, midway in ((D(2024, 1, 5), True), (D(2024, 2, 9), False)):
+        actions.record_contact(
+            db,
+            me,
+            ids["zoe"],
+            actions.NewContact(ids["sian"], day, "visit", True, midway),
+            as_of=late,
+        )
+    with db.session() as s:
+        review = s.query(Meeting).filter_by(child_id=ids["zoe"], held_date=D(2024, 3, 25)).one()
+        s.add(
+            Meeting(
+                child_id=ids["wiktor"],
+                process="cp",
+                meeting_type="rcpc_first",
+                sequence=1,
+                plan_id=ids["plan"],
+                status="adjourned",
+                booked_date=D(2024, 4, 3),
+                quorate=False,
+                chair_id=ids["maire"],
+            )
+        )
+    voice = actions.Voice(
+        by_form=True, advocacy_offered=True, advocacy_taken_up=False, consultation="returned"
+    )
+    actions.record_child_voice(db, me, review.id, voice, expected_version=0)
+    return ids
+
+
+def _resolve(db, eid: int, day: dt.date, outcome: str, cafcass: dt.date | None = None) -> None:
+    with db.session() as s:
+        theme = s.query(EscalationStage).filter_by(escalation_id=eid).first().escalation.theme
+        words = theme.text
+    actions.update_escalation(
+        db,
+        actions.whoami(db),
+        eid,
+        actions.EscalationUpdate(words, "Concern", day, outcome, "Done", cafcass),
+        as_of=D(2024, 4, 30),
+        expected_version=1,
+    )
