@@ -61,6 +61,13 @@ def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
             table.setItem(r, c, item)
 
 
+def _run(dialog) -> None:  # noqa: ANN001
+    """Open a dialog (through `ui.prompts`, so tests can drive it), then let it go: a dialog
+    kept as the section's child would pile up, one per use."""
+    prompts().run_dialog(dialog)
+    dialog.deleteLater()
+
+
 def _yes_no(value: bool | None) -> str:
     return "—" if value is None else "Yes" if value else "No"
 
@@ -326,33 +333,33 @@ class OversightSection(QWidget):
         from ui.dialogs.oversight import EscalationDialog
 
         if self.detail is not None and self._may_record():
-            prompts().run_dialog(EscalationDialog(self.ctx, self.detail, parent=self))
+            _run(EscalationDialog(self.ctx, self.detail, parent=self))
 
     def escalate(self) -> None:
         from ui.dialogs.oversight import StageDialog
 
         e = self.selected_escalation()
         if e is not None and e.is_open and self._may_record():
-            prompts().run_dialog(StageDialog(self.ctx, e, parent=self))
+            _run(StageDialog(self.ctx, e, parent=self))
 
     def answer(self) -> None:
         from ui.dialogs.oversight import ResponseDialog
 
         e = self.selected_escalation()
         if e is not None and e.current is not None and self._may_record():
-            prompts().run_dialog(ResponseDialog(self.ctx, e.current, parent=self))
+            _run(ResponseDialog(self.ctx, e.current, parent=self))
 
     def outcome(self) -> None:
         from ui.dialogs.oversight import OutcomeDialog
 
         e = self.selected_escalation()
         if e is not None and self._may_record():
-            prompts().run_dialog(OutcomeDialog(self.ctx, e, parent=self))
+            _run(OutcomeDialog(self.ctx, e, parent=self))
 
     def edit_themes(self) -> None:
         from ui.dialogs.oversight import ThemesDialog
 
-        prompts().run_dialog(ThemesDialog(self.ctx, parent=self))
+        _run(ThemesDialog(self.ctx, parent=self))
 
     def add_contact(self) -> None:
         from ui.dialogs.oversight import ContactDialog
@@ -361,7 +368,7 @@ class OversightSection(QWidget):
             return
         fp = self.data.footprint if self.data is not None else None
         due = fp.midway_due.date if fp is not None and fp.midway_due is not None else None
-        prompts().run_dialog(ContactDialog(self.ctx, self.detail, midway_due=due, parent=self))
+        _run(ContactDialog(self.ctx, self.detail, midway_due=due, parent=self))
 
     def remove_selected_contact(self) -> None:
         c = self.selected_contact()
@@ -383,7 +390,7 @@ class OversightSection(QWidget):
 
         m = self.selected_meeting()
         if m is not None and self.voice_button.isEnabled():
-            prompts().run_dialog(VoiceDialog(self.ctx, m, parent=self))
+            _run(VoiceDialog(self.ctx, m, parent=self))
 
 
 __all__ = ["OversightSection"]
