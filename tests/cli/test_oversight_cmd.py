@@ -4,6 +4,7 @@ recorded as data leaving, clear one-line refusals."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,22 @@ def test_themes_are_the_administrators_to_change(db, db_target, capsys) -> None:
     assert "cannot change the challenge themes" in err and "Nothing was changed" in err
     with db.session() as s:
         assert s.scalar(select(EscalationTheme).where(EscalationTheme.text == "Housing")) is None
+
+
+def test_export_measures_carries_the_oversight_measures(
+    db, db_target, register, tmp_path: Path
+) -> None:
+    out = tmp_path / "m.csv"
+    period = ["--from", "2024-03-01", "--to", "2024-04-30", "--format", "csv", "-o", str(out)]
+    assert main(["--db", db_target, "export", "measures", *period]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["measure"], r["month"]): r for r in csv.DictReader(fh)}
+    assert rows[("escalations_raised", "2024-03")]["numerator"] == "2"
+    assert rows[("escalations_raised.formal", "2024-03")]["numerator"] == "1"
+    in_time = rows[("escalations_resolved_in_timescale", "2024-04")]
+    assert (in_time["numerator"], in_time["denominator"]) == ("0", "1")
+    assert rows[("lac_reviews_after_iro_contact", "2024-03")]["value"] == "100.0"
+    assert rows[("voice.consultation_returned", "2024-03")]["value"] == "100.0"
+    assert rows[("conferences_inquorate", "2024-04")]["numerator"] == "1"
+    # Alongside the participation codes.
+    assert ("participation.PN1", "2024-03") in rows
