@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QTabWidget
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QTabWidget
+from sqlalchemy import select
 
-from reviewdesk.storage.models import ChildVoice, Escalation, IroContact
+from reviewdesk.storage.models import ChildVoice, Escalation, EscalationTheme, IroContact
 from tests.ui.test_changes import case_list, cell, dashboard, open_child, press, shown, tile
 from ui.pages.oversight_section import OversightSection
 
@@ -223,3 +224,47 @@ def test_a_team_manager_reads_the_section_only(open_db, db, sample, qtbot, qapp)
     ):
         assert not button.isEnabled(), button.text()
     assert not section.themes_button.isVisibleTo(section)
+
+
+def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sample, db) -> None:
+    page = open_child(shown, qtbot, "llewelyn")
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    assert section.themes_button.isVisible()
+
+    def edit(dialog) -> bool:
+        qtbot.keyClicks(dialog.new, "Housing and tenancy")
+        qtbot.keyClick(dialog.new, Qt.Key.Key_Return)  # Enter adds it
+        texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        assert texts[-1] == "Housing and tenancy" and dialog.new.text() == ""
+        qtbot.keyClicks(dialog.new, "housing and TENANCY")  # the same words: refused
+        qtbot.keyClick(dialog.new, Qt.Key.Key_Return)
+        assert prompts_recorder.errors[-1].endswith("already in the list")
+        dialog.new.clear()
+        row = texts.index("Contact")
+        rect = dialog.list.visualItemRect(dialog.list.item(row))
+        qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        press(
+            qtbot,
+            next(b for b in dialog.findChildren(QPushButton) if b.text() == "Retire selected"),
+        )
+        assert dialog.list.item(row).text() == "Contact (retired)"
+        return False  # closed
+
+    prompts_recorder.on_dialog = edit
+    press(qtbot, section.themes_button)
+    assert len(prompts_recorder.errors) == 1
+
+    # A new challenge offers the new theme and not the retired one.
+    offered: list[str] = []
+
+    def look(dialog) -> bool:
+        offered.extend(dialog.theme.itemText(i) for i in range(dialog.theme.count()))
+        return False
+
+    prompts_recorder.on_dialog = look
+    press(qtbot, section.raise_button)
+    assert "Housing and tenancy" in offered and "Contact" not in offered
+    with db.session() as s:
+        retired = s.scalar(select(EscalationTheme).where(EscalationTheme.text == "Contact"))
+        assert retired.active is False and retired.version == 2
