@@ -41,6 +41,7 @@ from reviewdesk.oversight.records import (
 )
 from reviewdesk.oversight.words import OUTCOMES, VOICE_METHODS
 from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import format_uk
 
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
 
@@ -492,14 +493,15 @@ class QuarterFigures:
     consultation_returned: Percent
     inquorate: int
 
-    def lines(self) -> list[str]:
+    def rows(self) -> list[tuple[str, str]]:
+        """(what, figure) pairs, one fact each."""
         return [
-            f"{self.raised} challenge{'s' if self.raised != 1 else ''} raised "
-            f"({self.formal} formal); resolved within timescale: "
-            f"{self.resolved_in_timescale.text()}; {self.past_timescale} open past it",
-            f"LAC reviews with a midway review since the last: {self.midway.text()}",
-            f"Consultations returned: {self.consultation_returned.text()}; "
-            f"conferences not quorate: {self.inquorate}",
+            ("Challenges raised", f"{self.raised} ({self.formal} formal)"),
+            ("Resolved within timescale", self.resolved_in_timescale.text()),
+            ("Open past their timescale", str(self.past_timescale)),
+            ("LAC reviews after a midway review", self.midway.text()),
+            ("Consultations returned", self.consultation_returned.text()),
+            ("Conferences not quorate", str(self.inquorate)),
         ]
 
 
@@ -510,7 +512,7 @@ def read_quarter_figures(db, as_of: dt.date) -> QuarterFigures:  # noqa: ANN001
     with db.session() as session:
         s = oversight_summary(session, start=start, end=as_of, as_of=as_of)
     return QuarterFigures(
-        label=f"{quarter_label(start)} to {as_of:%d/%m/%Y}",
+        label=f"{quarter_label(start)} to {format_uk(as_of)}",
         raised=s.raised,
         formal=s.formal,
         resolved_in_timescale=s.resolved_in_timescale,

@@ -20,7 +20,12 @@ import datetime as dt
 import pytest
 
 from reviewdesk.measures import compute_measures
-from reviewdesk.oversight.figures import oversight_summary, quarter_label, quarter_of
+from reviewdesk.oversight.figures import (
+    oversight_summary,
+    quarter_label,
+    quarter_of,
+    read_quarter_figures,
+)
 from reviewdesk.oversight.thematic import period_title, report_tables
 from tests.oversight.register import spring_2024
 
@@ -118,3 +123,30 @@ def test_quarters_of_the_financial_year() -> None:
     assert quarter_label(D(2024, 10, 1)) == "Q3 2024/25"
     assert period_title(D(2024, 7, 1), D(2024, 9, 30)) == "Q2 2024/25 (01/07/2024 to 30/09/2024)"
     assert period_title(D(2024, 7, 1), D(2024, 9, 29)) == "01/07/2024 to 29/09/2024"
+
+
+def test_the_dashboards_quarter_to_date(db, case) -> None:
+    # Q4 2023/24 as of Fri 29/03: A resolved in time, B at stage 1 and not yet due; Zoë's
+    # review of 25/03 followed a midway review and her consultation came back.
+    march = read_quarter_figures(db, D(2024, 3, 29))
+    assert march.label == "Q4 2023/24 to 29/03/2024"
+    assert march.rows() == [
+        ("Challenges raised", "2 (1 formal)"),
+        ("Resolved within timescale", "100% (1 of 1)"),
+        ("Open past their timescale", "0"),
+        ("LAC reviews after a midway review", "100% (1 of 1)"),
+        ("Consultations returned", "100% (1 of 1)"),
+        ("Conferences not quorate", "0"),
+    ]
+    # Q1 2024/25 as of Tue 30/04: only C raised, open past its answer's due date; Wiktor's
+    # conference of 03/04 not quorate; no LAC review held in April.
+    april = read_quarter_figures(db, END)
+    assert april.label == "Q1 2024/25 to 30/04/2024"
+    assert dict(april.rows()) == {
+        "Challenges raised": "1 (0 formal)",
+        "Resolved within timescale": "0% (0 of 1)",
+        "Open past their timescale": "1",
+        "LAC reviews after a midway review": "none counted",
+        "Consultations returned": "none counted",
+        "Conferences not quorate": "1",
+    }

@@ -63,6 +63,9 @@ def test_a_challenge_and_a_contact_recorded_by_clicking_and_typing(
     dashboard(window, qtbot)
     assert child in window.dashboard.tile_children["oversight"]  # midway review overdue
     before = tile(window, "oversight")
+    figures = window.dashboard.oversight
+    assert figures.title.text() == "IRO oversight, Q1 2024/25 to 10/04/2024"
+    assert "Challenges raised: 0 (0 formal)" in figures.text().splitlines()
 
     page = open_child(window, qtbot, "llewelyn")
     _click_tab(qtbot, page.tabs, "IRO oversight")
@@ -159,6 +162,11 @@ def test_a_challenge_and_a_contact_recorded_by_clicking_and_typing(
     dashboard(window, qtbot)
     assert child not in window.dashboard.tile_children["oversight"]
     assert tile(window, "oversight") == before - 1
+    assert figures.text().splitlines()[:3] == [
+        "Challenges raised: 1 (1 formal)",
+        "Resolved within timescale: 100% (1 of 1)",
+        "Open past their timescale: 0",
+    ]
     case_list(window, qtbot)
     assert cell(window, child, "last_iro_contact") == "08/04/2024"
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)

@@ -34,7 +34,11 @@ from ui.prompts import prompts
 from ui.theme import label
 
 
-def _table(accessible: str, columns: Sequence[str], widths: Sequence[int]) -> QTableWidget:
+def _table(
+    accessible: str, columns: Sequence[str], widths: Sequence[int], stretch: int
+) -> QTableWidget:
+    """A read-only table of rows; column ``stretch`` (the longest words) takes the room left,
+    the others keep ``widths``."""
     table = QTableWidget(0, len(columns))
     table.setAccessibleName(accessible)
     table.setHorizontalHeaderLabels(list(columns))
@@ -46,19 +50,43 @@ def _table(accessible: str, columns: Sequence[str], widths: Sequence[int]) -> QT
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+def _fill(
+    table: QTableWidget, rows: Sequence[Sequence[str]], tips: Sequence[str] | None = None
+) -> None:
+    """Rows of text; each cell's tooltip is the row's ``tips`` entry, else its own text."""
     table.setRowCount(len(rows))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             item = QTableWidgetItem(value)
-            item.setToolTip(value)
+            item.setToolTip(tips[r] if tips else value)
             table.setItem(r, c, item)
+
+
+def _story(e) -> str:  # noqa: ANN001 (an EscalationView)
+    """A challenge in full, for its row's tooltip: the concern, each stage and its answer,
+    the outcome, impact and any Cafcass referral."""
+    lines = [f"{e.theme}: {e.concern}" if e.concern else e.theme]
+    for st in e.stages:
+        to = f" with {st.raised_with}" if st.raised_with else ""
+        due = f", answer due by {uk(st.due.date)}" if st.due else ""
+        lines.append(f"{st.name}: raised{to} on {uk(st.raised_on)}{due}")
+        if st.responded_on:
+            answer = f": {st.response}" if st.response else ""
+            lines.append(f"    answered {uk(st.responded_on)}{answer}")
+    if e.resolved_on:
+        lines.append(f"{e.outcome_label} {uk(e.resolved_on)}")
+    if e.impact:
+        lines.append(f"Impact: {e.impact}")
+    if e.cafcass_referred_on:
+        lines.append(f"Referred to Cafcass {uk(e.cafcass_referred_on)}")
+    return "\n".join(lines)
 
 
 def _run(dialog) -> None:  # noqa: ANN001
@@ -93,7 +121,8 @@ class OversightSection(QWidget):
         self.escalations = _table(
             "Challenges and escalations",
             ("Raised", "Plan", "Theme", "Raised by", "Stage", "Due by", "State"),
-            (85, 40, 190, 120, 150, 85),
+            (85, 45, 0, 130, 200, 85, 200),
+            stretch=2,
         )
         self.raise_button = _button("Raise challenge…", "Raise a challenge", self.raise_challenge)
         self.escalate_button = _button(
@@ -112,7 +141,8 @@ class OversightSection(QWidget):
         self.contacts = _table(
             "IRO contacts",
             ("Date", "Kind", "With the child", "Midway review", "IRO", "Note"),
-            (85, 130, 100, 100, 140),
+            (85, 150, 115, 115, 150),
+            stretch=5,
         )
         self.contact_button = _button("Record contact…", "Record an IRO contact", self.add_contact)
         self.remove_button = _button(
@@ -123,7 +153,8 @@ class OversightSection(QWidget):
         self.voices = _table(
             "The child's voice at each review",
             ("Held", "Meeting", "Participation", "Views gathered", "Advocacy", "Consultation"),
-            (85, 190, 105, 220, 120),
+            (85, 190, 105, 0, 140, 150),
+            stretch=3,
         )
         self.voice_button = _button(
             "Child's voice…", "Record how the child's views were gathered", self.record_voice
@@ -201,6 +232,7 @@ class OversightSection(QWidget):
                 )
                 for e in data.escalations
             ],
+            [_story(e) for e in data.escalations],
         )
         _fill(
             self.contacts,
@@ -273,7 +305,8 @@ class OversightSection(QWidget):
     @staticmethod
     def _state(e) -> str:  # noqa: ANN001
         if not e.is_open:
-            return f"{e.outcome_label} {uk(e.resolved_on)}"
+            cafcass = "; Cafcass referral" if e.cafcass_referred_on else ""
+            return f"{e.outcome_label} {uk(e.resolved_on)}{cafcass}"
         if e.past_timescale:
             return "Open, past its timescale"
         overdue = e.overdue_stage()
