@@ -23,7 +23,7 @@ class OversightFigures(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setVerticalSpacing(2)
         self.grid.setHorizontalSpacing(16)
-        self.grid.setColumnStretch(2, 1)
+        self.grid.setColumnStretch(1, 1)
         #: (what, figure) labels, one pair per row of the grid.
         self.cells: list[tuple[QLabel, QLabel]] = []
         layout = QVBoxLayout(self)

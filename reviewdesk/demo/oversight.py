@@ -78,12 +78,17 @@ IMPACTS = (
     "Report received and shared before the review.",
     "Assessment completed.",
 )
-CONTACT_NOTES = (
-    "Saw the child at the placement.",
-    "Spoke with the child by phone.",
-    "Checked progress with the social worker.",
-    "Message from the child answered.",
-)
+#: Notes that fit the contact: by its kind and whether it was with the child.
+CONTACT_NOTES: dict[tuple[str, bool], tuple[str, ...]] = {
+    ("visit", True): ("Saw the child at the placement.", "Saw the child at school."),
+    ("visit", False): ("Visited the carers at the placement.",),
+    ("call", True): ("Spoke with the child by phone.", "Video call with the child."),
+    ("call", False): ("Checked progress with the social worker.", "Spoke with the carers."),
+    ("message", True): ("Message from the child answered.", "Sent the child a message."),
+    ("message", False): ("Emailed the social worker about the review's actions.",),
+    ("meeting", True): ("Met the child and the social worker.",),
+    ("meeting", False): ("Met the social worker and team manager.",),
+}
 
 
 def _weighted(rng: Random, pairs) -> Any:
@@ -222,7 +227,7 @@ class _Maker:
                 "kind": kind,
                 "with_child": with_child,
                 "midway_review": midway,
-                "note": self.rng.choice(CONTACT_NOTES),
+                "note": self.rng.choice(CONTACT_NOTES[kind, with_child]),
                 "version": 1,
             }
         )

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 
 from reviewdesk.codes import Process
+from reviewdesk.demo.oversight import CONTACT_NOTES
 from reviewdesk.engine.oversight import stage_rule
 from reviewdesk.oversight.records import inquorate_conferences
 from reviewdesk.oversight.words import (
@@ -119,3 +120,10 @@ def test_inquorate_conferences_are_nearly_all_reconvened_in_time(default_demo):
     in_time = [v for v in reconvened if not v.reconvened_late]
     assert len(reconvened) >= len(views) - 2
     assert len(in_time) >= 0.7 * len(views)
+
+
+def test_a_contacts_note_fits_it(default_demo):
+    db, _ = default_demo
+    with db.session() as s:
+        for c in s.scalars(select(IroContact)):
+            assert c.note in CONTACT_NOTES[c.kind, c.with_child]

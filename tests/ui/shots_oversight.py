@@ -74,13 +74,26 @@ def take(out: Path, window, qapp, child_id: int) -> list[Path]:
     save(window, "oversight-voice")
     page.oversight.tabs.setCurrentIndex(0)
 
-    from ui.dialogs.oversight import ContactDialog, EscalationDialog, OutcomeDialog
+    from ui.dialogs.oversight import (
+        ContactDialog,
+        EscalationDialog,
+        OutcomeDialog,
+        ResponseDialog,
+        StageDialog,
+        ThemesDialog,
+        VoiceDialog,
+    )
 
     data = page.oversight.data
+    challenge = data.escalations[0]
     for dialog, name in (
         (EscalationDialog(window.ctx, page.detail), "oversight-raise"),
+        (StageDialog(window.ctx, challenge), "oversight-escalate"),
+        (ResponseDialog(window.ctx, challenge.stages[-1]), "oversight-answer"),
+        (OutcomeDialog(window.ctx, challenge), "oversight-outcome"),
         (ContactDialog(window.ctx, page.detail), "oversight-contact"),
-        (OutcomeDialog(window.ctx, data.escalations[0]), "oversight-outcome"),
+        (VoiceDialog(window.ctx, data.meetings[0]), "oversight-voice-dialog"),
+        (ThemesDialog(window.ctx), "oversight-themes"),
     ):
         dialog.show()
         save(dialog, name)

@@ -276,3 +276,27 @@ def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sam
     with db.session() as s:
         retired = s.scalar(select(EscalationTheme).where(EscalationTheme.text == "Contact"))
         assert retired.active is False and retired.version == 2
+
+
+def test_the_oversight_screens_fit_a_laptop_screen(shown, qtbot) -> None:
+    """At 1366x768 no oversight table needs a sideways scroll (the Workload page's open
+    challenges column was once off the edge) and the dashboard's figures are all there."""
+    window = shown
+    window.resize(1366, 768)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.workload.model.rowCount() > 0)
+    table = window.workload.table
+    assert table.horizontalScrollBar().maximum() == 0
+    last = table.horizontalHeader().sectionViewportPosition(len(window.workload.model.COLUMNS) - 1)
+    assert 0 < last < table.viewport().width() - 100  # "Open challenges" in full view
+    page = open_child(window, qtbot, "llewelyn")
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    for title, table in (
+        ("Challenges", page.oversight.escalations),
+        ("Contacts", page.oversight.contacts),
+        ("Child's voice", page.oversight.voices),
+    ):
+        _click_tab(qtbot, page.oversight.tabs, title)
+        assert table.horizontalScrollBar().maximum() == 0, title
+    dashboard(window, qtbot)
+    assert len(window.dashboard.oversight.text().splitlines()) == 6

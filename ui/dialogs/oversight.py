@@ -325,7 +325,7 @@ class OutcomeDialog(QDialog):
         form.addRow("Resolved on", self.resolved)
         form.addRow("Outcome", self.outcome)
         form.addRow("Impact", self.impact)
-        form.addRow("Cafcass", self.cafcass)
+        form.addRow("Referred to Cafcass", self.cafcass)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))

@@ -148,7 +148,8 @@ class WorkloadPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 200, 60, 100, 80, 80, 75, 100, 110, 110)):
+        # Eleven columns within a 1366-pixel window, no sideways scroll (the last stretches).
+        for column, width in enumerate((170, 170, 50, 100, 75, 75, 70, 100, 105, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
