@@ -321,7 +321,7 @@ class OversightSummary:
     end: dt.date
     as_of: dt.date
     escalations: tuple[EscalationView, ...]  # raised in the period, as things stood on as_of
-    by_theme: tuple[Breakdown, ...]
+    by_theme: tuple[Breakdown, ...]  # most raised first (the report's themes), then by name
     by_iro: tuple[Breakdown, ...]
     by_team: tuple[Breakdown, ...]
     by_stage: tuple[tuple[str, int], ...]
@@ -387,11 +387,17 @@ def _breakdown(label: str, rows: list[EscalationView]) -> Breakdown:
     )
 
 
-def _grouped(rows: list[EscalationView], key) -> tuple[Breakdown, ...]:
+def _grouped(rows: list[EscalationView], key, *, most_first: bool = False) -> tuple[Breakdown, ...]:
+    """One breakdown per value of ``key``, by name (``most_first``: most raised first)."""
     groups: dict[str, list[EscalationView]] = defaultdict(list)
     for e in rows:
         groups[key(e)].append(e)
-    return tuple(_breakdown(name, groups[name]) for name in sorted(groups, key=str.casefold))
+    lines = sorted(
+        (_breakdown(name, groups[name]) for name in groups), key=lambda b: b.label.casefold()
+    )
+    if most_first:
+        lines.sort(key=lambda b: -b.raised)
+    return tuple(lines)
 
 
 def oversight_summary(
@@ -439,7 +445,7 @@ def oversight_summary(
         end=end,
         as_of=as_of,
         escalations=raised,
-        by_theme=_grouped(list(raised), lambda e: e.theme),
+        by_theme=_grouped(list(raised), lambda e: e.theme, most_first=True),
         by_iro=_grouped(list(raised), lambda e: e.raised_by),
         by_team=_grouped(list(raised), lambda e: e.team or "No team"),
         by_stage=tuple((stage_name(n), stages.get(n, 0)) for n in known),

@@ -32,8 +32,9 @@ from reviewdesk.reports.base import (
 from reviewdesk.reports.gather import council_name
 
 TITLE = "IRO oversight: thematic report"
-#: Widths (mm) of the challenges' columns; the frame of a landscape A4 page is about 260 mm.
-_CHALLENGE_WIDTHS = (16, 26, 21, 8, 24, 23, 25, 12, 15, 16, 16, 16, 15, 23, 14)
+#: Widths (mm) of the challenges' columns, filling the 265 mm frame of a landscape A4 page:
+#: dates, names and outcomes whole on one line (words wrap only at spaces).
+_CHALLENGE_WIDTHS = (16, 26, 21, 8, 21, 22, 23, 12, 14, 16, 16, 15, 16, 23, 16)
 
 
 def _cell(value: object) -> object:

@@ -5,6 +5,7 @@ nothing after the as-of date, the council's own stage recipients and themes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from reviewdesk.codes import Process
 from reviewdesk.demo.oversight import CONTACT_NOTES
 from reviewdesk.engine.oversight import stage_rule
+from reviewdesk.oversight.figures import oversight_summary
 from reviewdesk.oversight.records import inquorate_conferences
 from reviewdesk.oversight.words import (
     CONSULTATION,
@@ -30,6 +32,8 @@ from reviewdesk.storage.models import (
     Staff,
 )
 from tests.demo.conftest import AS_OF
+
+D = dt.date
 
 
 def test_the_demo_has_every_kind_of_oversight(default_demo):
@@ -127,3 +131,14 @@ def test_a_contacts_note_fits_it(default_demo):
     with db.session() as s:
         for c in s.scalars(select(IroContact)):
             assert c.note in CONTACT_NOTES[c.kind, c.with_child]
+
+
+def test_the_quarters_themes_come_most_raised_first(default_demo):
+    db, _ = default_demo
+    with db.session() as s:
+        summary = oversight_summary(s, start=D(2025, 7, 1), end=D(2025, 9, 30), as_of=AS_OF)
+    themes = [(-b.raised, b.label.casefold()) for b in summary.by_theme]
+    assert themes == sorted(themes) and themes[0][0] < themes[-1][0]
+    assert sum(b.raised for b in summary.by_theme) == summary.raised > 20
+    iros = [b.label.casefold() for b in summary.by_iro]
+    assert iros == sorted(iros)

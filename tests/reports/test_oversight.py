@@ -71,6 +71,8 @@ def test_the_pdf_says_what_the_figures_say(db, register, tmp_path: Path) -> None
     # Names as written; the hostile impact printed as the words it is (wrapped in its column).
     for words in ("Zoë Ó Briain", "Wiktor Wiśniewski", "Stage 1", "Partly resolved", "=HYPERLINK"):
         assert words in text, words
+    # Dates are never broken across lines: B's resolution and its Cafcass referral, whole.
+    assert text.count("22/04/2024") == 2
 
 
 def test_the_pdf_renders_with_ink_on_every_page(db, register, tmp_path: Path) -> None:  # noqa: F811
