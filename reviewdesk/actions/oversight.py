@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.actions.wordlists import add_word, retire_word
 from reviewdesk.caseload import in_caseload
 from reviewdesk.codes import Process, Role
 from reviewdesk.engine.oversight import escalation_stages, stage_name, stage_rule
@@ -170,8 +171,12 @@ def _process(session: Session, child: Child, process: str) -> str:
             select(CpPlan.id).where(CpPlan.child_id == child.id).limit(1)
         ) or session.scalar(select(CpEnquiry.id).where(CpEnquiry.child_id == child.id).limit(1))
     if known is None:
-        words = "been looked after" if process == Process.LAC.value else "a CP enquiry or plan"
-        raise InvalidInput(f"process: {child.display_name} has not {words}")
+        words = (
+            "has never been looked after"
+            if process == Process.LAC.value
+            else "has no CP enquiry or plan"
+        )
+        raise InvalidInput(f"process: {child.display_name} {words}")
     return process
 
 
@@ -521,21 +526,8 @@ def record_child_voice(
 @action("add_escalation_theme", "change the challenge themes", Permission.MANAGE_SETTINGS)
 def add_escalation_theme(db: Database, actor: Actor, text: str) -> Changes:
     """Add a theme (or bring back one that was retired); the result is its id."""
-    words = " ".join(str(text).split())
-    if not words or len(words) > THEME_LIMIT:
-        raise InvalidInput(f"theme {words!r}: must be 1 to {THEME_LIMIT} characters long")
     with door(db, actor, "add_escalation_theme") as tx:
-        rows = tx.session.scalars(select(EscalationTheme))
-        row = next((t for t in rows if t.text.casefold() == words.casefold()), None)
-        if row is None:
-            row = EscalationTheme(text=words, active=True)
-            tx.session.add(row)
-        elif row.active:
-            raise InvalidInput(f"theme {words!r}: already in the list")
-        else:
-            row.active = True
-        tx.session.flush()
-        return tx.changes(result=row.id)
+        return tx.changes(result=add_word(tx, EscalationTheme, "theme", text, THEME_LIMIT))
 
 
 @action("retire_escalation_theme", "change the challenge themes", Permission.MANAGE_SETTINGS)
@@ -544,12 +536,7 @@ def retire_escalation_theme(
 ) -> Changes:
     """Take a theme off the list offered (challenges that have it keep it)."""
     with door(db, actor, "retire_escalation_theme") as tx:
-        row = tx.session.get(EscalationTheme, theme_id)
-        if row is None:
-            raise InvalidInput(f"theme {theme_id}: there is no such theme")
-        ensure_unchanged(row, expected_version)
-        row.active = False
-        tx.session.flush()
+        retire_word(tx, EscalationTheme, "theme", theme_id, expected_version)
         return tx.changes()
 
 

@@ -96,7 +96,7 @@ def test_a_challenge_is_raised_informally_audited_under_the_child(db, case) -> N
         ({"theme": 999}, "theme: 999 is not one of the themes"),
         ({"raised_on": D(2024, 4, 11)}, "raised on: 11/04/2024 is after today (10/04/2024)"),
         ({"concern": "  "}, "concern: this cannot be empty"),
-        ({"process": "cp"}, "process: Zoë Ó Briain has not a CP enquiry or plan"),
+        ({"process": "cp"}, "process: Zoë Ó Briain has no CP enquiry or plan"),
         ({"process": "xx"}, "process: 'xx' is not lac (looked after) or cp"),
         ({"stage": 7}, "stage: 7 is not a stage of the escalation procedure (0 (informal)"),
         ({"raised_by_id": -1}, "raised by: staff -1 is not an IRO or child protection chair"),
