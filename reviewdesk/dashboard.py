@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from reviewdesk.flags import SEVERITY_ORDER, flag_register, flags_from_register
+from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import Database
 
@@ -61,6 +62,9 @@ TILES: tuple[Tile, ...] = (
     ),
     Tile("long_plans", "CP plans 18 months+", frozenset({"cp_plan_18_months", "cp_plan_2_years"})),
     Tile("caseloads_above", "IROs above caseload", frozenset({"caseload_above_max"}), STAFF),
+    # Challenges unanswered or open too long, midway reviews and contact, quoracy
+    # (`reviewdesk.flags.oversight`).
+    Tile("oversight", "IRO oversight", frozenset(oversight_flags.CHECKS)),
 )
 TILE_BY_KEY = {tile.key: tile for tile in TILES}
 

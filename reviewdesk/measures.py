@@ -16,6 +16,10 @@ Rows (each keyed by a stable ``key``):
   shared with parents by their deadline.
 - ``cp_plans_2_years_or_more``: % of CP plans ending in the month that had lasted 2 years.
 - ``repeat_plans``: % of CP plans starting in the month that are a second or later plan.
+- IRO oversight (`reviewdesk.oversight.figures`): challenges raised (formal, informal, by
+  theme) and resolved within their timescale, LAC reviews with a midway review and IRO
+  contact since the last, the child's voice (how views were gathered, advocacy offered and
+  taken up, consultations returned) and CP conferences not quorate.
 
 RAG and exceptions (docs/domain.md, "What managers are shown"). Targets are the setting
 ``targets``: a number (the target %) or ``{"target": T, "red_below": R}``. Green: on or better
@@ -41,6 +45,7 @@ from reviewdesk.codes import MEETING_TYPE_LABEL, PARTICIPATION, MeetingType
 from reviewdesk.engine import apply_rule, meeting_deadlines
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags.deadlines import report_deadline
+from reviewdesk.oversight.figures import oversight_measures
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import LateReason, Meeting, Report
 
@@ -305,6 +310,14 @@ def _fill(
         if start <= p.start <= end:
             repeat = (p.previous_plans or 0) > 0 or any(s < p.start for s in earlier[p.child_id])
             tally.percent("repeat_plans", "", _month(p.start), repeat)
+
+    for measure in oversight_measures(session, data, start=start, end=end):
+        tally.declare(measure.key, measure.label, measure.unit)
+        for month, value in measure.entries:
+            if measure.unit == "%":
+                tally.percent(measure.key, "", month, bool(value))
+            else:
+                tally.count(measure.key, "", month, int(value))
 
     targets = get_setting(session, "targets") or {}
     for key, (label, unit) in tally.labels.items():

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
+from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -41,6 +42,7 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("process", "Process"),
     ("next_due", "Next due"),
     ("next_meeting", "Next meeting"),
+    ("last_iro_contact", "Last IRO contact"),  # `reviewdesk.oversight.records`
     ("status", "Status"),
 )
 #: Sort keys the database can order by, in column order.
@@ -80,6 +82,8 @@ class CaseRow:
     process: str
     next_meeting: dt.date | None
     status: str
+    #: The IRO's last contact with the child (`reviewdesk.oversight.records`).
+    last_iro_contact: dt.date | None = None
 
 
 def _case_columns(as_of: dt.date) -> dict[str, object]:
@@ -136,6 +140,7 @@ def _case_columns(as_of: dt.date) -> dict[str, object]:
         "process": process,
         "next_meeting": next_meeting,
         "status": status,
+        "last_iro_contact": last_contact_sql(as_of),
         "lac_open": lac_open,
         "cp_open": cp_open,
         "enquiry_open": enquiry_open,
@@ -237,11 +242,21 @@ def case_rows(
         cols["process"],
         cols["next_meeting"],
         cols["status"],
+        cols["last_iro_contact"],
     ).where(Child.id.in_(list(ids)))
     rows: dict[int, CaseRow] = {}
-    for cid, local_id, first, last, iro, team, process, next_meeting, status in session.execute(
-        stmt
-    ):
+    for (
+        cid,
+        local_id,
+        first,
+        last,
+        iro,
+        team,
+        process,
+        next_meeting,
+        status,
+        last_iro_contact,
+    ) in session.execute(stmt):
         rows[cid] = CaseRow(
             id=cid,
             local_id=local_id,
@@ -251,6 +266,7 @@ def case_rows(
             process=process or "",
             next_meeting=next_meeting,
             status=status,
+            last_iro_contact=last_iro_contact,
         )
     return rows
 

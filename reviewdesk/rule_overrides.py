@@ -36,7 +36,11 @@ from reviewdesk.vocabulary import format_uk
 #: The origin `with_overrides` gives rules kept in the settings (what marks an override).
 SETTINGS_ORIGIN = "settings"
 
-PROCESS_WORDS = {"lac": "Looked-after children", "cp": "Child protection"}
+PROCESS_WORDS = {
+    "lac": "Looked-after children",
+    "cp": "Child protection",
+    "oversight": "IRO oversight",
+}
 BASIS_WORDS = {"statutory": "statutory", "local": "local practice"}
 
 #: Keep ``sooner_of`` as it is (the default of `override_table`).
@@ -76,6 +80,8 @@ def rule_table(rule: Rule) -> dict[str, Any]:
     }
     if rule.meetings:
         table["meetings"] = list(rule.meetings)
+    if rule.stage is not None:
+        table.update({"stage": rule.stage, "to": rule.to})
     table.update(
         {
             "from": rule.from_event,

@@ -19,7 +19,8 @@ from reviewdesk.codes import MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.paths import resource
 
-PROCESSES = ("lac", "cp")
+#: "oversight": the IRO's challenge and escalation procedure, for LAC and CP alike.
+PROCESSES = ("lac", "cp", "oversight")
 TIMES = (
     "meeting",
     "report",
@@ -32,6 +33,10 @@ TIMES = (
     "core_group",
     "care_plan",
     "discussion",
+    "escalation_response",
+    "escalation",
+    "midway_review",
+    "reconvene",
 )
 EVENTS = {
     "became_looked_after": "became looked after",
@@ -44,7 +49,30 @@ EVENTS = {
     "previous_conference": "previous review conference held",
     "meeting": "meeting",
     "plan_start": "plan started",
+    "escalation_stage": "escalation stage raised",
+    "escalation_raised": "challenge raised",
+    "formal_escalation": "formal escalation started",
+    "review_midpoint": "midpoint between the previous review and the next one due",
+    "inquorate_conference": "conference not quorate",
 }
+#: What IRO oversight rules may count from (`reviewdesk.engine.oversight` knows these).
+OVERSIGHT_EVENTS: dict[str, tuple[str, ...]] = {
+    "escalation_response": ("escalation_stage",),
+    "escalation": ("formal_escalation", "escalation_raised"),
+    "midway_review": ("review_midpoint", "previous_review"),
+    "reconvene": ("inquorate_conference",),
+}
+_OVERSIGHT_ONLY_EVENTS = frozenset(
+    {
+        "escalation_stage",
+        "escalation_raised",
+        "formal_escalation",
+        "review_midpoint",
+        "inquorate_conference",
+    }
+)
+#: The highest stage an escalation procedure may have (0 is the informal stage).
+MAX_STAGE = 9
 UNITS = {"working_days": "working days", "days": "days", "weeks": "weeks", "months": "months"}
 DIRECTIONS = ("after", "before")
 BASES = ("statutory", "local")
@@ -99,6 +127,10 @@ class Rule:
     sooner_of: Limit | None = None
     enabled: bool = True
     origin: str = ""  # the file (or settings) the rule came from
+    #: An escalation stage's number (0 informal, then 1, 2...) and to whom it goes: only
+    #: for rules timing an escalation stage's response (times = "escalation_response").
+    stage: int | None = None
+    to: str = ""
 
     @property
     def limit(self) -> Limit:
@@ -176,6 +208,8 @@ def _rule_from_mapping(data: Mapping[str, Any], origin: str, index: int) -> Rule
         "meetings",
         "sooner_of",
         "enabled",
+        "stage",
+        "to",
     }
     for key in data:
         if key not in known:
@@ -229,6 +263,7 @@ def _rule_from_mapping(data: Mapping[str, Any], origin: str, index: int) -> Rule
     enabled = data.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _problem(origin, rule_id, "enabled", f'"{enabled}" is not true or false')
+    stage, to = _stage_fields(data, origin, rule_id, times, from_event)
     return Rule(
         id=rule_id.strip(),
         process=choice("process", PROCESSES),
@@ -244,7 +279,36 @@ def _rule_from_mapping(data: Mapping[str, Any], origin: str, index: int) -> Rule
         sooner_of=sooner_limit,
         enabled=enabled,
         origin=origin,
+        stage=stage,
+        to=to,
     )
+
+
+def _stage_fields(
+    data: Mapping[str, Any], origin: str, rule_id: str, times: str, from_event: str
+) -> tuple[int | None, str]:
+    """An oversight rule's event, and an escalation stage's number and recipient: checked
+    here so that no date is counted from an event the engine does not give it."""
+    events = OVERSIGHT_EVENTS.get(times)
+    if events is not None and from_event not in events:
+        raise _problem(
+            origin, rule_id, "from", f'"{from_event}" cannot time this; use {", ".join(events)}'
+        )
+    if events is None and from_event in _OVERSIGHT_ONLY_EVENTS:
+        raise _problem(origin, rule_id, "from", f'"{from_event}" is only for IRO oversight rules')
+    stage, to = data.get("stage"), data.get("to")
+    if times != "escalation_response":
+        for name, value in (("stage", stage), ("to", to)):
+            if value is not None:
+                raise _problem(origin, rule_id, name, "only for escalation stages")
+        return None, ""
+    if isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage <= MAX_STAGE:
+        raise _problem(
+            origin, rule_id, "stage", f'"{stage}" is not a stage number from 0 to {MAX_STAGE}'
+        )
+    if not isinstance(to, str) or not to.strip() or len(to.strip()) > 200:
+        raise _problem(origin, rule_id, "to", "missing: say to whom the stage goes")
+    return stage, to.strip()
 
 
 def rules_from_data(data: Mapping[str, Any], origin: str) -> tuple[str, list[Rule]]:
@@ -283,6 +347,14 @@ def _read(path: Path) -> tuple[str, list[Rule]]:
 
 
 def _check_required(ruleset: RuleSet, origin: str) -> None:
+    stages: dict[int, str] = {}
+    for rule in ruleset:
+        if rule.enabled and rule.stage is not None:
+            if rule.stage in stages:
+                raise _problem(
+                    origin, rule.id, "stage", f"stage {rule.stage} is also {stages[rule.stage]}"
+                )
+            stages[rule.stage] = rule.id
     for rule_id in REQUIRED:
         rule = ruleset.rules.get(rule_id)
         if rule is None:

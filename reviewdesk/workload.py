@@ -1,5 +1,5 @@
-"""Workload: per IRO (caseload, meetings ahead, write-ups awaited) and per team and team
-manager (the week's meetings, what is overdue, late reports).
+"""Workload: per IRO (caseload, meetings ahead, write-ups awaited, open challenges) and per
+team and team manager (the week's meetings, what is overdue, late reports).
 
     iro_workload(session, *, as_of, weeks=8) -> list[IroWorkload]
     team_workload(session, *, as_of) -> list[TeamWorkload]
@@ -21,6 +21,7 @@ from reviewdesk.caseload import Caseload, caseload_range, caseloads, unallocated
 from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.flags import flags_from_register
+from reviewdesk.oversight.records import open_escalations_by_raiser
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import LIVE_STATUSES, week_start
@@ -36,6 +37,8 @@ class IroWorkload:
     meetings_per_week: tuple[tuple[dt.date, int], ...]
     awaiting_decisions: int  # held, no decisions issued yet
     awaiting_minutes: int  # held, minutes not yet distributed
+    #: Challenges they raised that are still open (`reviewdesk.oversight`).
+    open_escalations: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,14 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
         ).all()
     )
     mondays = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    escalations = open_escalations_by_raiser(session, as_of=as_of)
     return [
         IroWorkload(
             c,
             tuple((monday, per_week[c.staff_id][monday]) for monday in mondays),
             awaiting_decisions.get(c.staff_id, 0),
             awaiting_minutes.get(c.staff_id, 0),
+            escalations.get(c.staff_id, 0),
         )
         for c in loads.values()
     ]

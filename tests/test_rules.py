@@ -22,7 +22,7 @@ def test_every_shipped_rule_names_its_source_and_basis() -> None:
     for rule in rules:
         assert rule.source.strip()
         assert rule.basis in ("statutory", "local")
-        assert rule.process in ("lac", "cp")
+        assert rule.process in ("lac", "cp", "oversight")
     for rule_id in REQUIRED:
         assert rule_id in rules
 

@@ -45,6 +45,9 @@ class Permission(StrEnum):
 
     READ = "read"  # reading, and the record that data left the system (exports, printing)
     RECORD_OUTCOME = "record_outcome"  # IROs: only meetings they chair
+    #: Challenges, contacts and the child's voice (IROs: only for children they are
+    #: allocated or whose meetings they chair; `reviewdesk.actions.oversight`).
+    RECORD_OVERSIGHT = "record_oversight"
     BOOK_MEETING = "book_meeting"
     IMPORT = "import"
     MANAGE_SETTINGS = "manage_settings"  # settings, closure days, late reasons, rules
@@ -53,10 +56,11 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
 
 
-#: What each role may do. An IRO's RECORD_OUTCOME is limited to meetings they chair.
+#: What each role may do. An IRO's RECORD_OUTCOME is limited to meetings they chair, and
+#: RECORD_OVERSIGHT to the children they are allocated or whose meetings they chair.
 PERMISSIONS: dict[Role | None, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
-    Role.IRO: frozenset({Permission.READ, Permission.RECORD_OUTCOME}),
+    Role.IRO: frozenset({Permission.READ, Permission.RECORD_OUTCOME, Permission.RECORD_OVERSIGHT}),
     Role.TEAM_MANAGER: frozenset({Permission.READ, Permission.VIEW_AUDIT}),
     None: frozenset({Permission.READ}),  # not on the user list, or deactivated
 }
@@ -132,6 +136,11 @@ CASE_KINDS = frozenset(
         "meeting_part",
         "report",
         "invitee",
+        # IRO oversight (`reviewdesk.actions.oversight`)
+        "escalation",
+        "escalation_stage",
+        "iro_contact",
+        "child_voice",
     }
 )
 #: Kinds that change the working-day calendar or the rules, so every due date.

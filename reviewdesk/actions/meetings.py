@@ -17,6 +17,7 @@ from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, act
 from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType, Process
 from reviewdesk.dates import age_on
 from reviewdesk.errors import InvalidInput
+from reviewdesk.oversight.words import ends_plan
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
@@ -175,6 +176,15 @@ def validate_outcome(
                 raise InvalidInput("participation: PN0 is only for a child under 4")
     if late and outcome.late_reason_id is None:
         raise InvalidInput("reason: the meeting was out of timescale, so give the reason")
+    if (
+        meeting.process == Process.CP.value
+        and outcome.quorate is False
+        and ends_plan(outcome.outcome)
+    ):
+        raise InvalidInput(
+            f"outcome: {outcome.outcome!r} cannot be recorded for a conference that was not "
+            "quorate: an inquorate conference cannot end a plan (reconvene it)"
+        )
     for label, value in (
         ("decisions issued", outcome.decisions_issued),
         ("minutes issued", outcome.minutes_distributed),

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
+from reviewdesk.actions.wordlists import add_word, retire_word
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.settings import DEFAULTS
@@ -171,20 +172,8 @@ def remove_closure_day(
 @action("add_late_reason", "change the late reasons", Permission.MANAGE_SETTINGS)
 def add_late_reason(db: Database, actor: Actor, text: str) -> Changes:
     """Add a reason to the list (or bring back one that was retired); the result is its id."""
-    text = " ".join(str(text).split())
-    if not text or len(text) > TEXT_LIMIT:
-        raise InvalidInput(f"late reason {text!r}: must be 1 to {TEXT_LIMIT} characters long")
     with door(db, actor, "add_late_reason") as tx:
-        row = tx.session.scalar(select(LateReason).where(LateReason.text == text))
-        if row is None:
-            row = LateReason(text=text, active=True)
-            tx.session.add(row)
-        elif row.active:
-            raise InvalidInput(f"late reason {text!r}: already in the list")
-        else:
-            row.active = True
-        tx.session.flush()
-        return tx.changes(result=row.id)
+        return tx.changes(result=add_word(tx, LateReason, "late reason", text, TEXT_LIMIT))
 
 
 @action("retire_late_reason", "change the late reasons", Permission.MANAGE_SETTINGS)
@@ -193,12 +182,7 @@ def retire_late_reason(
 ) -> Changes:
     """Take a reason off the list offered (meetings that gave it keep it)."""
     with door(db, actor, "retire_late_reason") as tx:
-        row = tx.session.get(LateReason, reason_id)
-        if row is None:
-            raise InvalidInput(f"late reason {reason_id}: there is no such reason")
-        ensure_unchanged(row, expected_version)
-        row.active = False
-        tx.session.flush()
+        retire_word(tx, LateReason, "late reason", reason_id, expected_version)
         return tx.changes()
 
 

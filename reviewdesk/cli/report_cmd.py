@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from reviewdesk import actions
+from reviewdesk.cli import oversight_cmd
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
@@ -18,7 +19,8 @@ from reviewdesk.storage.db import open_database
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
-        "report", help="print documents as PDF: workload, weekly schedule, packs, timeliness"
+        "report",
+        help="print documents as PDF: workload, weekly schedule, packs, timeliness, oversight",
     )
     kinds = report.add_subparsers(dest="report", metavar="DOCUMENT", required=True)
 
@@ -52,6 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     timeliness = add("timeliness", "timeliness measures month by month, with RAG", _timeliness)
     timeliness.add_argument("--from", dest="start", metavar="DATE", required=True)
     timeliness.add_argument("--to", dest="end", metavar="DATE", required=True)
+
+    oversight_cmd.register_report(kinds)  # PDF or xlsx: a parser of its own
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

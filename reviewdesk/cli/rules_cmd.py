@@ -7,7 +7,7 @@ import argparse
 from reviewdesk.cli.args import date
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import InvalidInput
-from reviewdesk.rules import RuleSet, load_rules
+from reviewdesk.rules import PROCESSES, RuleSet, load_rules
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
 
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         help="a council rules file laid over the defaults (repeatable)",
     )
-    rules.add_argument("--process", choices=["lac", "cp"], help="only this process")
+    rules.add_argument("--process", choices=list(PROCESSES), help="only this process")
     rules.set_defaults(handler=_rules)
 
     explain = subparsers.add_parser("explain", help="a due date from a rule, explained")
@@ -43,6 +43,8 @@ def _rules(args: argparse.Namespace) -> int:
         print(f"  {rule.title}: {rule.describe()}")
         if rule.meetings:
             print(f"  meetings: {', '.join(rule.meetings)}")
+        if rule.stage is not None:
+            print(f"  stage {rule.stage}: to {rule.to}")
         print(f"  source: {rule.source}")
     return 0
 

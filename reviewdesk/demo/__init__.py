@@ -28,6 +28,8 @@ from reviewdesk.demo.organisation import (
     build_organisation,
     closure_days,
 )
+from reviewdesk.demo.oversight import TABLES as OVERSIGHT_TABLES
+from reviewdesk.demo.oversight import add_oversight
 from reviewdesk.demo.timing import Timescales
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.rules import RuleSet
@@ -53,6 +55,7 @@ MAX_CHILDREN = 250_000
 
 #: Tables the demo fills, children first; ``replace`` empties them in the reverse order.
 CASE_TABLES = (
+    *OVERSIGHT_TABLES,
     "report",
     "invitee",
     "meeting_part",
@@ -121,4 +124,5 @@ def generate_cases_into(
     open_lac, open_cp = split_targets(total)
     generate_cases(generator, open_lac, open_cp, progress)
     writer.flush()
+    add_oversight(writer, rng=rng, as_of=as_of, rules=rules, calendar=calendar)
     return generator

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -94,7 +95,37 @@ def write_table_xlsx(
     thousands of rows, and building every cell as an object first took several times longer.
     ``count`` is the number of records when ``records`` is not a sequence (for the filter).
     """
+    write_tables_xlsx(path, [(title, columns, records, count)])
+
+
+def write_tables_xlsx(
+    path: str | Path,
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]], int | None]],
+) -> None:
+    """A workbook of several sheets, each (title, columns, records, count) written as
+    `write_table_xlsx` writes its one."""
     from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    written = []
+    try:
+        for title, columns, records, count in sheets:
+            written.append(_append_sheet(wb, title, columns, records, count))
+        with output_file(path, "wb") as fh:
+            wb.save(fh)
+    except BaseException:
+        for ws in written:
+            _close_quietly(ws)
+        raise
+
+
+def _append_sheet(
+    wb: Any,
+    title: str,
+    columns: Sequence[str],
+    records: Iterable[Sequence[object]],
+    count: int | None,
+) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -102,7 +133,6 @@ def write_table_xlsx(
     if count is None:
         records = list(records)
         count = len(records)
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet(_xlsx_text(title)[:31] or "Sheet")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{count + 1}"
@@ -153,11 +183,10 @@ def write_table_xlsx(
                     for i, v in enumerate(record)
                 ]
             )
-        with output_file(path, "wb") as fh:
-            wb.save(fh)
     except BaseException:
         _close_quietly(ws)
         raise
+    return ws
 
 
 def _close_quietly(ws) -> None:

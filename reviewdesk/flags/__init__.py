@@ -26,6 +26,7 @@ from reviewdesk.flags import (
     caseload,
     cp_plans,
     deadlines,
+    oversight,
     participation,
     schedule,
 )
@@ -41,7 +42,16 @@ from reviewdesk.flags.base import (
 )
 from reviewdesk.settings import all_settings
 
-_FAMILIES = (schedule, deadlines, allocation, bookings, caseload, cp_plans, participation)
+_FAMILIES = (
+    schedule,
+    deadlines,
+    allocation,
+    bookings,
+    caseload,
+    cp_plans,
+    participation,
+    oversight,
+)
 
 #: Every flag code: (severity, what it means). Codes are stable; UIs and exports key on them.
 FLAG_TYPES: dict[str, tuple[str, str]] = {

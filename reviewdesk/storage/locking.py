@@ -35,6 +35,11 @@ RECORD_NOUNS: dict[str, str] = {
     "late_reason": "late reason",
     "report": "report",
     "invitee": "invitee",
+    "escalation_theme": "challenge theme",
+    "escalation": "challenge",
+    "escalation_stage": "escalation stage",
+    "iro_contact": "IRO contact",
+    "child_voice": "record of the child's views",
 }
 
 

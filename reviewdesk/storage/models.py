@@ -384,6 +384,112 @@ class Report(Base, Tracked):
     meeting: Mapped[Meeting] = relationship(back_populates="reports")
 
 
+# --- IRO oversight between meetings ---------------------------------------------------------
+# Every oversight record names its child (``child_id``), so the audit trail files it under the
+# child without a lookup, whoever writes it.
+
+
+class EscalationTheme(Base, Tracked):
+    """What a challenge is about; starts with the themes councils report (docs/domain.md,
+    "IRO oversight between meetings"), and the council adds its own."""
+
+    __tablename__ = "escalation_theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Escalation(Base, Tracked):
+    """An IRO's (or chair's) challenge about a child's plan: informal resolution first, or
+    the formal stages of the council's escalation procedure (``stages``), then its outcome."""
+
+    __tablename__ = "escalation"
+    __table_args__ = (
+        CheckConstraint("resolved_on IS NULL OR resolved_on >= raised_on", name="order"),
+        Index("ix_escalation_child", "child_id", "raised_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    process: Mapped[str] = mapped_column(String(3))  # codes.Process: the plan challenged
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("escalation_theme.id"))
+    concern: Mapped[str] = mapped_column(Text, default="")
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # oversight.words.OUTCOMES
+    impact: Mapped[str | None] = mapped_column(Text)
+    cafcass_referred_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    raised_by: Mapped[Staff] = relationship()
+    theme: Mapped[EscalationTheme] = relationship()
+    stages: Mapped[list[EscalationStage]] = relationship(
+        back_populates="escalation",
+        order_by="EscalationStage.stage",
+        cascade="all, delete-orphan",
+    )
+
+
+class EscalationStage(Base, Tracked):
+    """One stage of a challenge: 0 informal resolution, then the formal stages (rules
+    ``times = "escalation_response"``), with the answer and its date."""
+
+    __tablename__ = "escalation_stage"
+    __table_args__ = (
+        UniqueConstraint("escalation_id", "stage"),
+        CheckConstraint("responded_on IS NULL OR responded_on >= raised_on", name="order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalation.id", ondelete="CASCADE"), index=True
+    )
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    raised_with: Mapped[str] = mapped_column(String(200), default="")  # to whom
+    responded_on: Mapped[dt.date | None] = mapped_column(Date)
+    response: Mapped[str | None] = mapped_column(Text)
+
+    escalation: Mapped[Escalation] = relationship(back_populates="stages")
+
+
+class IroContact(Base, Tracked):
+    """The IRO's footprint between reviews: a visit, call, message or meeting, with the child
+    or about them; ``midway_review`` marks the IRO's midway review."""
+
+    __tablename__ = "iro_contact"
+    __table_args__ = (Index("ix_iro_contact_child", "child_id", "contact_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    contact_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))  # oversight.words.CONTACT_KINDS
+    with_child: Mapped[bool] = mapped_column(Boolean, default=False)
+    midway_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    staff: Mapped[Staff] = relationship()
+
+
+class ChildVoice(Base, Tracked):
+    """How the child's views reached a review or conference: how they were gathered, whether
+    advocacy was offered and taken up, and whether the consultation came back."""
+
+    __tablename__ = "child_voice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
+    )
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    by_form: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_advocate: Mapped[bool] = mapped_column(Boolean, default=False)
+    direct: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_app: Mapped[bool] = mapped_column(Boolean, default=False)
+    advocacy_offered: Mapped[bool | None] = mapped_column(Boolean)
+    advocacy_taken_up: Mapped[bool | None] = mapped_column(Boolean)
+    consultation: Mapped[str | None] = mapped_column(String(12))  # oversight.words.CONSULTATION
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 # --- settings, users, audit -----------------------------------------------------------------
 
 

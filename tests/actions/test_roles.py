@@ -82,6 +82,17 @@ EXPECTED: dict[str, frozenset[str]] = {
     "backup_database": ADMIN,
     "restore_database": ADMIN,
     "record_export": EVERYONE,
+    # IRO oversight: administrators, and the IRO allocated to the child or chairing its
+    # meetings (here the chair of the child's review), as themselves.
+    "raise_escalation": CHAIR,
+    "add_escalation_stage": CHAIR,
+    "record_escalation_response": CHAIR,
+    "update_escalation": CHAIR,
+    "record_contact": CHAIR,
+    "remove_contact": CHAIR,
+    "record_child_voice": CHAIR,
+    "add_escalation_theme": ADMIN,
+    "retire_escalation_theme": ADMIN,
 }
 
 
@@ -372,6 +383,137 @@ CASES: dict[str, Case] = {
         )
     ),
 }
+
+
+def _challenge(env: Env) -> int:
+    """A challenge raised by the chair (as the administrator): its id."""
+    new = actions.NewEscalation("lac", env.ids["chair"], D(2024, 4, 2), "Health", "GP")
+    return actions.raise_escalation(
+        env.admin, actions.whoami(env.admin), env.ids["child"], new, as_of=AS_OF
+    ).result
+
+
+def _challenge_stage(env: Env) -> int:
+    """The informal stage of a new challenge: its id."""
+    from reviewdesk.storage.models import EscalationStage
+
+    escalation = _challenge(env)
+    with env.admin.session() as s:
+        return s.scalar(
+            select(EscalationStage.id).where(EscalationStage.escalation_id == escalation)
+        )
+
+
+def _contact(env: Env) -> int:
+    new = actions.NewContact(env.ids["chair"], D(2024, 4, 2), "visit", True)
+    return actions.record_contact(
+        env.admin, actions.whoami(env.admin), env.ids["child"], new, as_of=AS_OF
+    ).result
+
+
+def _voice_version(env: Env) -> int:
+    from reviewdesk.storage.models import ChildVoice
+
+    with env.admin.session() as s:
+        version = s.scalar(
+            select(ChildVoice.version).where(ChildVoice.meeting_id == env.ids["meeting"])
+        )
+    return version or 0
+
+
+def _theme(env: Env) -> int:
+    return actions.add_escalation_theme(
+        env.admin, actions.whoami(env.admin), env.unique("Theme ")
+    ).result
+
+
+def _version_of(env: Env, model_name: str, key: int) -> int:
+    from reviewdesk.storage import models
+
+    return env.version(getattr(models, model_name), key)
+
+
+def _oversight_cases() -> dict[str, Case]:
+    return {
+        "raise_escalation": case(
+            lambda env, db, me: actions.raise_escalation(
+                db,
+                me,
+                env.ids["child"],
+                actions.NewEscalation("lac", env.ids["chair"], D(2024, 4, 2), "Health", "GP"),
+                as_of=AS_OF,
+            )
+        ),
+        "add_escalation_stage": Case(
+            lambda env, db, me, eid: actions.add_escalation_stage(
+                db, me, eid, 1, D(2024, 4, 3), as_of=AS_OF
+            ),
+            _challenge,
+        ),
+        "record_escalation_response": Case(
+            lambda env, db, me, stage: actions.record_escalation_response(
+                db,
+                me,
+                stage,
+                D(2024, 4, 4),
+                "Agreed",
+                as_of=AS_OF,
+                expected_version=_version_of(env, "EscalationStage", stage),
+            ),
+            _challenge_stage,
+        ),
+        "update_escalation": Case(
+            lambda env, db, me, eid: actions.update_escalation(
+                db,
+                me,
+                eid,
+                actions.EscalationUpdate("Health", "GP", D(2024, 4, 5), "resolved"),
+                as_of=AS_OF,
+                expected_version=_version_of(env, "Escalation", eid),
+            ),
+            _challenge,
+        ),
+        "record_contact": case(
+            lambda env, db, me: actions.record_contact(
+                db,
+                me,
+                env.ids["child"],
+                actions.NewContact(env.ids["chair"], D(2024, 4, 2), "call", True),
+                as_of=AS_OF,
+            )
+        ),
+        "remove_contact": Case(
+            lambda env, db, me, contact: actions.remove_contact(
+                db,
+                me,
+                contact,
+                as_of=AS_OF,
+                expected_version=_version_of(env, "IroContact", contact),
+            ),
+            _contact,
+        ),
+        "record_child_voice": case(
+            lambda env, db, me: actions.record_child_voice(
+                db,
+                me,
+                env.ids["meeting"],
+                actions.Voice(direct=True, note=env.unique("Spoke at school ")),
+                expected_version=_voice_version(env),
+            )
+        ),
+        "add_escalation_theme": case(
+            lambda env, db, me: actions.add_escalation_theme(db, me, env.unique("Housing "))
+        ),
+        "retire_escalation_theme": Case(
+            lambda env, db, me, theme: actions.retire_escalation_theme(
+                db, me, theme, expected_version=_version_of(env, "EscalationTheme", theme)
+            ),
+            _theme,
+        ),
+    }
+
+
+CASES.update(_oversight_cases())
 
 
 def _icpc_table(env: Env) -> dict[str, Any]:

@@ -45,7 +45,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Rule id"),
 )
 _KEYS = [key for key, _ in COLUMNS]
-PROCESS_SHORT = {"lac": "LAC", "cp": "CP"}
+PROCESS_SHORT = {"lac": "LAC", "cp": "CP", "oversight": "IRO"}
 #: Roughly how many calendar days a unit is, so "3 months" sorts after "20 working days".
 _UNIT_DAYS = {"working_days": 7 / 5, "days": 1.0, "weeks": 7.0, "months": 30.44}
 #: A tint behind overridden rows, readable in light and dark themes (bold and the Status

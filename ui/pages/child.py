@@ -31,6 +31,7 @@ from ui.duedates import due_items
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.operations import perform
 from ui.pages import Page, label
+from ui.pages.oversight_section import OversightSection
 from ui.prompts import prompts
 
 
@@ -111,17 +112,20 @@ class ChildPage(Page):
         below_layout.setContentsMargins(0, 0, 0, 0)
         below_layout.addWidget(label("How the due dates were worked out", "subtitle"))
         below_layout.addWidget(self.explanation)
+        # IRO oversight: challenges, contacts, the child's voice (`ui.pages.oversight_section`).
+        self.oversight = OversightSection(ctx)
+        tabs = QTabWidget()
+        tabs.setAccessibleName("Due dates, IRO oversight and history")
+        tabs.addTab(below, "Due dates")
+        tabs.addTab(self.oversight, "IRO oversight")
         # The child's own history (the audit trail of their records), for those who may read
         # the trail: administrators and team managers.
         self.history: ChildHistory | None = None
         if ctx.can_view_audit:
             self.history = ChildHistory(ctx)
-            tabs = QTabWidget()
-            tabs.setAccessibleName("Due dates and history")
-            tabs.addTab(below, "Due dates")
             tabs.addTab(self.history, "History")
-            self.tabs = tabs
-            below = tabs
+        self.tabs = tabs
+        below = tabs
         splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -147,6 +151,7 @@ class ChildPage(Page):
         if self.detail is None:
             self.heading.setText("This child is no longer on the register")
             self.model.set_rows([])
+            self.oversight.show_child(None)
             return
         d = self.detail
         self.dues = due_items(self.ctx, d)
@@ -160,6 +165,9 @@ class ChildPage(Page):
             facts.append(f"team {d.team}")
         if d.social_worker:
             facts.append(f"social worker {d.social_worker}")
+        self.oversight.show_child(d)
+        last = self.oversight.data.last_contact if self.oversight.data else None
+        facts.append(f"last IRO contact {uk(last)}" if last else "no IRO contact recorded")
         self.facts.setText(" · ".join(facts))
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of))
         self._show_explanations()

@@ -33,10 +33,11 @@ from ui.pages import Page, label
 from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
 from ui.widgets_chart import TimelinessChart
+from ui.widgets_oversight import OversightFigures
 
 WEEK_ROWS = 200
-#: Tiles in a row.
-TILES_PER_ROW = 4
+#: Tiles in a row (nine tiles: two rows).
+TILES_PER_ROW = 5
 
 
 #: The words beside a tile's count that carry its RAG meaning without colour.
@@ -142,9 +143,11 @@ class DashboardPage(Page):
         left.addWidget(self.week_title)
         left.addWidget(self.week_table, 1)
         left.addWidget(self.week_empty)
+        self.oversight = OversightFigures()  # `ui.widgets_oversight`
         right = QVBoxLayout()
         right.addWidget(self.chart_title)
         right.addWidget(self.chart, 1)
+        right.addWidget(self.oversight)
         lower = QHBoxLayout()
         lower.addLayout(left, 3)
         lower.addSpacing(12)
@@ -165,6 +168,7 @@ class DashboardPage(Page):
         self._refresh_flags()
         self._refresh_week()
         self._refresh_chart()
+        self.oversight.load(self.ctx, background=self.background)
 
     # --- flags ----------------------------------------------------------------------------
     def _refresh_flags(self) -> None:

@@ -39,6 +39,7 @@ class WorkloadModel(QAbstractTableModel):
         "Next 4 weeks",
         "Decisions due",
         "Minutes due",
+        "Open challenges",
     )
 
     def __init__(self, parent=None) -> None:
@@ -91,6 +92,7 @@ class WorkloadModel(QAbstractTableModel):
             ahead,
             w.awaiting_decisions,
             w.awaiting_minutes,
+            w.open_escalations,
         )
         value = raw[index.column()]
         if role == SortRole:
@@ -113,6 +115,7 @@ class WorkloadModel(QAbstractTableModel):
                 "Meetings chaired in the next four weeks",
                 "Meetings held whose decisions are not yet issued",
                 "Meetings held whose minutes are not yet distributed",
+                "Challenges they raised that are still open (IRO oversight)",
             )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
             low, high = self.range
@@ -145,7 +148,8 @@ class WorkloadPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 200, 60, 100, 80, 80, 75, 100, 110)):
+        # Eleven columns within a 1366-pixel window, no sideways scroll (the last stretches).
+        for column, width in enumerate((170, 170, 50, 100, 75, 75, 70, 100, 105, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)

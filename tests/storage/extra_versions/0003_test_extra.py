@@ -1,7 +1,7 @@
 """Test-only migration: proves an older database is upgraded (and backed up) at start-up.
 
 Revision ID: 0003_test
-Revises: 0003
+Revises: 0006 (the head of the shipped chain)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_test"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
