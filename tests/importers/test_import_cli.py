@@ -46,9 +46,16 @@ def test_import_903_prints_a_summary_and_a_reimport_says_unchanged(capsys, tmp_p
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert out.splitlines()[0] == "Import complete."
-    # The generated files end in March 2024: the 2023-24 return.
-    assert out.splitlines()[1] == "903 return for 2023-24 (01/04/2023 to 31/03/2024)"
+    # The generated files hold each child's whole history, reviews from 2022 to March 2024:
+    # a file of two collection years.
+    assert out.splitlines()[1] == "903 return for 2022-23 to 2023-24 (01/04/2022 to 31/03/2024)"
     assert out.splitlines()[2].split()[:3] == ["children", "12", "added"]
+    # Every column is accounted for: the ones used, and MOTHER and MC_DOB, ignored and why.
+    assert "Columns read:" in out
+    assert any(
+        line.split()[:3] == ["header.csv:", "MOTHER", "12"] and "ignored: whether the child" in line
+        for line in out.splitlines()
+    )
     code, out, _ = run(capsys, *argv)
     assert code == 0 and "12 children unchanged." in out
 
