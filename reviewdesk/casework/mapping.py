@@ -75,8 +75,12 @@ class MeetingTimeliness(NamedTuple):
     due: DueDate
     in_timescale: bool | None
     #: The meeting's number as the engine counts it (LAC: 1st, 2nd... review in the period of
-    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences).
+    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences); None when
+    #: meetings may be missing before it (a return not imported).
     sequence: int | None = None
+    #: The engine's index of its CP episode (plan or enquiry) or period of care, so a next
+    #: meeting of the same one can be found among several (`CaseStatus.nexts_for`).
+    episode: int | None = None
 
 
 @dataclass(frozen=True)
@@ -358,7 +362,9 @@ def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | N
     if nxt is None:
         return None
     day = m.booked_date
-    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
+    return MeetingTimeliness(
+        nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence, nxt.episode_index
+    )
 
 
 def _lac_status(
@@ -433,11 +439,15 @@ def _lac_status(
                     outcome.due,
                     outcome.in_timescale,
                     outcome.sequence if outcome.sequence_known else None,
+                    outcome.period_index,
                 )
         elif next_due is not None:  # booked (as `_booked_timeliness`)
             day = m.booked_date
             per_meeting[m.id] = MeetingTimeliness(
-                next_due.due, None if day is None else day <= next_due.due.date, next_due.sequence
+                next_due.due,
+                None if day is None else day <= next_due.due.date,
+                next_due.sequence,
+                next_due.period_index,
             )
     return lac
 
@@ -558,6 +568,7 @@ def compute_statuses(
                             outcome.due,
                             m.held_date <= outcome.due.date,
                             outcome.sequence if outcome.sequence_known else None,
+                            index,
                         )
                 else:
                     # Booked: against the next conference of its own plan or enquiry.

@@ -91,6 +91,11 @@ class NextMeeting:
     period_index: int | None = None
     episode_index: int | None = None
 
+    @property
+    def record_index(self) -> int | None:
+        """The index of the CP episode (plan or enquiry) or period of care it is for."""
+        return self.episode_index if self.episode_index is not None else self.period_index
+
 
 @dataclass(frozen=True)
 class PeriodDeadlines:

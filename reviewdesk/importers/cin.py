@@ -40,9 +40,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewdesk.codes import CP_CATEGORY
+from reviewdesk.codes import CP_CATEGORY, REASON_FOR_CLOSURE
 from reviewdesk.collection_year import CollectionYear, YearSpan
-from reviewdesk.importers.codes903 import ETHNICITY, REASON_FOR_CLOSURE, SEX_CIN
+from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
 from reviewdesk.importers.elements import CIN_ELEMENTS, ElementCount, account
 from reviewdesk.importers.fields import FieldReader
 from reviewdesk.importers.records import CinEpisode, CinRecords, PlanRecord, S47Record

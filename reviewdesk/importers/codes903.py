@@ -41,15 +41,3 @@ PLACEMENT_PROVIDER = frozenset({"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"})
 #: at most 3 characters, as the return (and the episode table) allow.
 REASON_EPISODE_CEASED = re.compile(r"X1|E\d[AB]?|E\d\d")
 
-#: CIN census ReasonForClosure: why an episode of need closed.
-REASON_FOR_CLOSURE: dict[str, str] = {
-    "RC1": "adopted",
-    "RC2": "died",
-    "RC3": "child arrangements order",
-    "RC4": "special guardianship order",
-    "RC5": "transferred to services of another local authority",
-    "RC6": "transferred to adult social care services",
-    "RC7": "services ceased for any other reason, including the child no longer in need",
-    "RC8": "case closed after assessment, no further action",
-    "RC9": "case closed after assessment, referred to early help",
-}
