@@ -94,3 +94,15 @@ class YearSpan:
         """E.g. "CIN census for 2018-19 to 2023-24 (01/04/2018 to 31/03/2024)"."""
         what = RETURN_NAME.get(source, source)
         return f"{what} for {self.label} ({format_uk(self.start)} to {format_uk(self.end)})"
+
+
+def spans_of(years: Iterable[int]) -> list[YearSpan]:
+    """The runs of consecutive collection years in ``years`` (2018, 2019, 2021 -> 2018-19 to
+    2019-20, and 2021-22)."""
+    spans: list[YearSpan] = []
+    for year in sorted(set(years)):
+        if spans and spans[-1].last == year - 1:
+            spans[-1] = YearSpan(spans[-1].first, year)
+        else:
+            spans.append(YearSpan(year, year))
+    return spans

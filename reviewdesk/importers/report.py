@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reviewdesk.collection_year import CollectionYear, YearSpan
+from reviewdesk.collection_year import RETURN_NAME, CollectionYear, YearSpan, spans_of
 from reviewdesk.errors import InvalidInput
 from reviewdesk.importers.elements import ElementCount
 
@@ -140,6 +140,9 @@ class ImportResult:
     span: YearSpan | None = None
     #: Every element (CIN) or column (903) read: what became of it, or why it is ignored.
     elements: list[ElementCount] = field(default_factory=list)
+    #: The collection years of this return in the data once the import is done (for a dry
+    #: run: would be); empty when the import was refused.
+    years_imported: tuple[int, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -169,11 +172,46 @@ class ImportResult:
             lines.append(self.span.describe(self.source))
         elif self.year is not None:
             lines.append(self.year.describe(self.source))
+        lines.extend(self.coverage_lines())
         lines.extend(self.counts.lines(self.kinds))
+        if self.elements:
+            ignored = [e for e in self.elements if not e.used and e.count]
+            if ignored:
+                what = ("element" if self.source == "cin" else "column") + (
+                    "s" if len(ignored) > 1 else ""
+                )
+                lines.append(
+                    f"Read but not used ({len(ignored)} {what}, each listed with why): "
+                    + ", ".join(f"{e.path} ({e.count:,})" for e in ignored)
+                )
         if self.skipped:
             lines.append(f"Left out with --skip-invalid ({len(self.skipped)} children):")
             for child, issues in sorted(self.skipped.items()):
                 lines.append(f"  {child}: {len(issues)} error(s)")
+        return lines
+
+    def coverage_lines(self) -> list[str]:
+        """Which years of the return are in the data, and what that leaves unknown: a review
+        or conference whose clock runs from a year not imported is not judged (and says why)
+        until that year is imported."""
+        if not self.years_imported:
+            return []
+        name = RETURN_NAME.get(self.source, self.source)
+        spans = spans_of(self.years_imported)
+        verb = "would be" if self.dry_run else "are"
+        lines = [
+            f"Years of the {name} that {verb} in the data: " + ", ".join(s.label for s in spans)
+        ]
+        first = CollectionYear(spans[0].first)
+        missing = [
+            YearSpan(a.last + 1, b.first - 1).label for a, b in zip(spans, spans[1:], strict=False)
+        ]
+        gaps = f"{', '.join(missing)} and " if missing else ""
+        lines.append(
+            f"Not in the data: {gaps}anything before {first.label}. A review or conference "
+            "whose timescale runs from there is shown as not judged, with why, until that "
+            "year is imported."
+        )
         return lines
 
     def element_lines(self) -> list[str]:

@@ -287,6 +287,7 @@ def finish(
         )
     result.counts = counts
     result.children = changes
+    result.years_imported = tuple(sorted(covered))
     result.written = not dry_run
     ticker.to(Ticker.TOTAL, "Dry run finished" if dry_run else "Import finished")
     return result
