@@ -94,7 +94,7 @@ def test_a_cindetails_initial_conference_is_a_held_conference_rule_2885(db, tmp_
     assert first.in_timescale is True and first.due == D(2023, 9, 20)
 
 
-def test_a_closed_episode_closes_its_s47_rules_8740_and_8810(db, tmp_path) -> None:
+def test_a_closed_episode_closes_its_s47_rules_8740_8805_8810(db, tmp_path) -> None:
     """An s47 that never had its conference, in an episode closed by CINclosureDate with a
     ReasonForClosure: no conference is awaited after the closure (rule 8740: it is not
     returned again), so no "ICPC overdue" years later."""
