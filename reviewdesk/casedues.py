@@ -114,7 +114,7 @@ def _next_line(
     return _line(
         process,
         nxt.meeting_type,
-        nxt.sequence,
+        nxt.sequence or 0,
         nxt.due,
         meeting_id=first.id if first is not None else None,
         overdue=nxt.overdue,

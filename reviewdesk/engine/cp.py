@@ -237,8 +237,10 @@ def cp_schedule(
             ).value
             gap = gap_through(ep.gaps, anchor, as_of)
             if gap is None:
+                # Its number is not known when a review may be missing before it.
+                number = sequence if known else None
                 candidates.append(
-                    NextMeeting(kind_n, sequence, due, as_of > due.date, episode_index=index)
+                    NextMeeting(kind_n, number, due, as_of > due.date, episode_index=index)
                 )
             else:
                 why = f"a review conference may have been held that is not in the data ({gap.why})"

@@ -85,7 +85,9 @@ class NextMeeting:
     """The next meeting due for an open case, and whether it is already overdue."""
 
     meeting_type: str
-    sequence: int
+    #: Its number (LAC: in the period of care; CP: review on the plan); None when a meeting
+    #: may be missing before it (a return not imported).
+    sequence: int | None
     due: DueDate
     overdue: bool
     period_index: int | None = None
@@ -324,12 +326,13 @@ def _next(
     if gap is not None:
         why = f"a review may have been held that is not in the data ({gap.why})"
         return Undetermined(kind, sequence, why, period_index=index)
-    due, why, _known = _uncertain_due(
+    due, why, known = _uncertain_due(
         period, sequence, previous, as_of + dt.timedelta(days=1), rules, calendar
     )
     if due is None:
         return Undetermined(kind, sequence, why or "", period_index=index)
-    return NextMeeting(kind, sequence, due, as_of > due.date, index)
+    # Dated, but its number is not known when a review may be missing before it.
+    return NextMeeting(kind, sequence if known else None, due, as_of > due.date, index)
 
 
 def _one_period(

@@ -138,6 +138,11 @@ class Coverage:
                 return True
         return False
 
+    def whole(self, start: dt.date, end: dt.date) -> bool:
+        """Whether every collection year from ``start`` to ``end`` is covered."""
+        first, last = CollectionYear.containing(start), CollectionYear.containing(end)
+        return all(y in self.years for y in range(first.first, last.first + 1))
+
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -732,7 +737,11 @@ def apply_cp(
         for p in plan.plans:
             days = sorted({*p.reviews, *kept_reviews.get(p.start, [])})
             for n, day in enumerate(days, start=1):
-                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
+                # The 1st review only when every year from the plan's start to it is in the
+                # data; else an earlier review may be in a return not imported (its number is
+                # then the least it can be).
+                first = n == 1 and coverage.whole(p.start, day)
+                kind = MeetingType.RCPC_FIRST if first else MeetingType.RCPC_SUBSEQUENT
                 desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
         for key, (kind, sequence, enq_key, plan_key) in desired.items():
             row = held_by_key.get(key)

@@ -228,3 +228,44 @@ def test_a_plan_with_no_review_in_the_data_has_its_next_review_undated(db, tmp_p
         "due date not known",
         undated.reason,
     )
+
+
+def test_a_reviews_number_is_known_once_the_year_before_it_is_imported(db, tmp_path) -> None:
+    """The 2024-25 census alone: the plan began in 2023-24, so its review of 20/08/2024 may
+    not be the first (a review may be in the 2023-24 census): a review conference, number
+    unknown, and the next is 'Subsequent', not '2nd'. Importing 2023-24 (no review in it)
+    makes it the 1st review, judged against the plan's start: late (due 20/09/2023)."""
+    later = census(
+        "2025-03-31",
+        "<CINreferralDate>2023-05-01</CINreferralDate>"
+        "<DateOfInitialCPC>2023-06-20</DateOfInitialCPC>" + plan("2023-06-20", "2024-08-20"),
+    )
+    earlier = census(
+        "2024-03-31",
+        "<CINreferralDate>2023-05-01</CINreferralDate>"
+        "<DateOfInitialCPC>2023-06-20</DateOfInitialCPC>" + plan("2023-06-20"),
+    )
+    as_of = D(2025, 3, 31)
+
+    def review_type() -> str:
+        with db.session() as s:
+            return s.scalar(select(Meeting.meeting_type).where(Meeting.held_date == D(2024, 8, 20)))
+
+    imported(db, tmp_path, later)
+    assert review_type() == "rcpc_subsequent"
+    dues, _ = report(db, as_of)
+    assert [d.label for d in dues if d.held is None] == ["Subsequent review CP conference"]
+
+    import_cin(db, write(tmp_path / "earlier", "cin.xml", earlier))
+    assert review_type() == "rcpc_first"
+    dues, not_judged = report(db, as_of)
+    review = next(d for d in dues if d.held == D(2024, 8, 20))
+    assert (review.label, review.due, review.in_timescale) == (
+        "1st review CP conference",
+        D(2023, 9, 20),
+        False,
+    )
+    assert [n for n in not_judged if n.held == D(2024, 8, 20)] == []
+    assert [(d.label, d.due) for d in dues if d.held is None] == [
+        ("2nd review CP conference", D(2025, 2, 20))
+    ]

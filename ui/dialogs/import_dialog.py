@@ -120,6 +120,7 @@ class ImportDialog(QDialog):
         self.errors.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((150, 60, 110, 140)):
             self.errors.setColumnWidth(column, width)
+        self.errors.setVisible(False)  # until an import finds problems
 
         self.run_button = QPushButton("Import")
         self.run_button.setAccessibleName("Start the import")
@@ -204,6 +205,7 @@ class ImportDialog(QDialog):
         self.details.setVisible(bool(elements))
         issues = list(result.errors)
         self.errors.setRowCount(len(issues))
+        self.errors.setVisible(bool(issues))
         for row, issue in enumerate(issues):
             values = (
                 Path(issue.file).name,
