@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -171,6 +172,26 @@ def schedule_rows(
                 not_judged=(status.unknown.get(m.id, "") if status and held else ""),
             )
         )
+
+    def due_row(child_id: int, process: str, meeting_type: str, **what: Any) -> ScheduleRow:
+        """A row for a next meeting not booked: its due date, or why it has none."""
+        local_id, name = child_bits(child_id)
+        return ScheduleRow(
+            child_key=child_id,
+            child_id=local_id,
+            child_name=name,
+            process=process,
+            meeting_type=meeting_type,
+            booked_date=None,
+            booked_time=None,
+            duration_minutes=None,
+            held_date=None,
+            in_timescale=None,
+            chair="",
+            meeting_id=None,
+            **what,
+        )
+
     for child_id, status in data.statuses.items():
         for process in ("lac", "cp"):
             nexts = status.nexts_for(process)
@@ -180,48 +201,28 @@ def schedule_rows(
                         continue
                 elif (child_id, process, nxt.record_index) in booked_for:
                     continue  # several due: a booking counts for its own plan or enquiry
-                local_id, name = child_bits(child_id)
                 codes = by_case.get((child_id, nxt.due.date), ())
                 rows.append(
-                    ScheduleRow(
-                        child_key=child_id,
-                        child_id=local_id,
-                        child_name=name,
-                        process=process,
-                        meeting_type=nxt.meeting_type,
+                    due_row(
+                        child_id,
+                        process,
+                        nxt.meeting_type,
                         sequence=nxt.sequence,
                         due_date=nxt.due.date,
-                        booked_date=None,
-                        booked_time=None,
-                        duration_minutes=None,
-                        held_date=None,
                         status="overdue, not booked" if nxt.overdue else "due, not booked",
-                        in_timescale=None,
-                        chair="",
                         flags=tuple(sorted(set(codes))),
-                        meeting_id=None,
                     )
                 )
             for unknown in status.undetermined_for(process):
-                local_id, name = child_bits(child_id)
                 rows.append(
-                    ScheduleRow(
-                        child_key=child_id,
-                        child_id=local_id,
-                        child_name=name,
-                        process=process,
-                        meeting_type=unknown.meeting_type,
+                    due_row(
+                        child_id,
+                        process,
+                        unknown.meeting_type,
                         sequence=None,
                         due_date=None,
-                        booked_date=None,
-                        booked_time=None,
-                        duration_minutes=None,
-                        held_date=None,
                         status="due date not known",
-                        in_timescale=None,
-                        chair="",
                         flags=(),
-                        meeting_id=None,
                         not_judged=unknown.reason,
                     )
                 )
