@@ -181,3 +181,20 @@ def test_every_order_of_three_years_agrees(returns, tmp_path) -> None:
         _agree(compare(kind.oracle, got, set(years)))
         seen.append((got.held, got.dues, got.undetermined))
     assert all(s == seen[0] for s in seen)
+
+
+def test_jumbled_years_agree_on_sqlite_and_postgresql(db, tmp_path) -> None:
+    """The same on each database the tests run on (``db``: SQLite, then PostgreSQL): both
+    returns, jumbled, into one database, every answer agreeing with the check."""
+    cin, lac = Cin(tmp_path / "cin"), Lac(tmp_path / "903")
+    cin.folder.mkdir()
+    lac.folder.mkdir()
+    for year in ORDERS["jumbled"]:
+        cin.import_year(db, year)
+        lac.import_year(db, year)
+    got = system_answers(db, h.AS_OF)
+    both = (
+        {**cin.oracle[0], **lac.oracle[0]},
+        cin.oracle[1] | lac.oracle[1],
+    )
+    _agree(compare(both, got, ALL))
