@@ -146,3 +146,17 @@ class StaffRole(StrEnum):
     TEAM_MANAGER = "team_manager"
     CLERK = "clerk"
     SERVICE_MANAGER = "service_manager"
+
+
+#: CIN census ReasonForClosure: why an episode of need closed.
+REASON_FOR_CLOSURE: dict[str, str] = {
+    "RC1": "adopted",
+    "RC2": "died",
+    "RC3": "child arrangements order",
+    "RC4": "special guardianship order",
+    "RC5": "transferred to services of another local authority",
+    "RC6": "transferred to adult social care services",
+    "RC7": "services ceased for any other reason, including the child no longer in need",
+    "RC8": "case closed after assessment, no further action",
+    "RC9": "case closed after assessment, referred to early help",
+}

@@ -10,6 +10,9 @@ Rows (each keyed by a stable ``key``):
 - ``conferences_held.<type>``: conferences held, by type.
 - ``late_meetings`` and ``late_meetings.<reason>``: meetings held out of timescale, by the
   reason recorded ("No reason recorded" when none).
+- ``not_judged`` and ``not_judged.<type>``: meetings held whose timeliness the data cannot
+  judge (the return holding the event that starts their clock is not imported), by meeting
+  type. They are counted here, apart: never in the percentages above, never as late.
 - ``participation_4_and_over`` (% PN1-PN6) and ``participation.<code>``: LAC reviews of
   children aged 4 and over at the review, by participation code ("not recorded" included).
 - ``reports_shared_with_parents_in_time``: % of reports for CP conferences held in the month
@@ -219,6 +222,9 @@ def _fill(
     for t in _CP_TYPES:
         tally.declare(f"conferences_held.{t.value}", f"{MEETING_TYPE_LABEL[t]}: held", "count")
     tally.declare("late_meetings", "Meetings held out of timescale", "count")
+    tally.declare("not_judged", "Meetings held the data cannot judge", "count")
+    for t in (MeetingType.LAC_REVIEW, *_CP_TYPES):
+        tally.declare(f"not_judged.{t.value}", f"{MEETING_TYPE_LABEL[t]}: not judged", "count")
 
     reasons = dict(session.execute(select(LateReason.id, LateReason.text)).all())
     extra_stmt = select(
@@ -234,6 +240,9 @@ def _fill(
         month = _month(m.held_date)
         timeliness = data.statuses[m.child_id].meetings.get(m.id)
         on_time = timeliness.in_timescale if timeliness is not None else None
+        if m.id in data.statuses[m.child_id].unknown:
+            tally.count("not_judged", "", month)
+            tally.count(f"not_judged.{m.meeting_type}", "", month)
         if m.meeting_type == MeetingType.LAC_REVIEW.value:
             if on_time is not None:
                 tally.percent("lac_reviews_in_timescale", "", month, on_time)

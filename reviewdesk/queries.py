@@ -424,6 +424,8 @@ class PeriodInfo:
     end: dt.date | None
     iro: str
     iro_id: int | None
+    #: ``end`` is the latest the period can have ended: the date is not in the data.
+    end_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -434,6 +436,8 @@ class PlanInfo:
     category: str
     chair: str
     chair_id: int | None
+    #: ``end`` is the latest the plan can have ended: the date is not in the data.
+    end_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -444,6 +448,10 @@ class EnquiryInfo:
     notified_date: dt.date | None
     icpc_not_required: bool
     closed_date: dt.date | None
+    #: Why its CIN episode closed (census ReasonForClosure), and whether ``closed_date`` is
+    #: only the latest it can have been (the date is not in the data).
+    closed_reason: str | None = None
+    closed_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -573,7 +581,8 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
         team=child.team.name if child.team else "",
         social_worker=name_of(child.social_worker),
         periods=tuple(
-            PeriodInfo(p.id, p.start, p.end_date, name_of(p.iro), p.iro_id) for p in child.periods
+            PeriodInfo(p.id, p.start, p.end_date, name_of(p.iro), p.iro_id, p.end_unknown)
+            for p in child.periods
         ),
         plans=tuple(
             PlanInfo(
@@ -583,12 +592,20 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 p.latest_category or p.initial_category or "",
                 name_of(p.chair),
                 p.chair_id,
+                p.end_unknown,
             )
             for p in child.plans
         ),
         enquiries=tuple(
             EnquiryInfo(
-                e.id, e.route, e.strategy_date, e.notified_date, e.icpc_not_required, e.closed_date
+                e.id,
+                e.route,
+                e.strategy_date,
+                e.notified_date,
+                e.icpc_not_required,
+                e.closed_date,
+                e.closed_reason,
+                e.closed_unknown,
             )
             for e in child.enquiries
         ),

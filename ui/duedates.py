@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reviewdesk.casedues import MeetingDue, child_dues, next_due_if_held
+from reviewdesk.casedues import MeetingDue, NotJudged, child_due_report, next_due_if_held
 from reviewdesk.queries import ChildDetail
 from ui.context import AppContext
 
@@ -13,8 +13,16 @@ DueItem = MeetingDue
 
 def due_items(ctx: AppContext, detail: ChildDetail) -> list[MeetingDue]:
     """Every due date of the child's meetings, oldest first."""
+    return due_report(ctx, detail)[0]
+
+
+def due_report(ctx: AppContext, detail: ChildDetail) -> tuple[list[MeetingDue], list[NotJudged]]:
+    """Every due date of the child's meetings, oldest first, and what the data cannot judge
+    (a return not imported), with why."""
     with ctx.db.session() as s:
-        return child_dues(s, detail.id, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of)
+        return child_due_report(
+            s, detail.id, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of
+        )
 
 
 def next_due_after_held(

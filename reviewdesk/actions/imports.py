@@ -16,7 +16,7 @@ from reviewdesk.importers.cin import prepare_cin
 from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
 from reviewdesk.importers.runner import PreparedImport, finish
 from reviewdesk.importers.ssda903 import prepare_903
-from reviewdesk.importers.years import CollectionYear
+from reviewdesk.importers.years import CollectionYear, YearSpan
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.validation import ValidationFailed
 
@@ -39,8 +39,14 @@ def _run(
             # problems are the import's errors (an import never raises for bad data).
             tx.session.rollback()
             tx.session.info["changed"] = set()
-            result = ImportResult(prepared.source, dry_run=dry_run, kinds=prepared.kinds)
-            result.year = prepared.year
+            result = ImportResult(
+                prepared.source,
+                dry_run=dry_run,
+                kinds=prepared.kinds,
+                year=prepared.year,
+                span=prepared.span,
+                elements=prepared.elements,
+            )
             result.errors = [
                 ImportIssue(prepared.origin, 0, "", None, problem) for problem in exc.problems
             ]
@@ -58,10 +64,12 @@ def import_903(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
-    year: CollectionYear | None = None,
+    year: CollectionYear | YearSpan | None = None,
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a set of 903 files; never raises for bad data:
-    the result's ``errors`` lists every problem and ``refused`` says nothing was written."""
+    the result's ``errors`` lists every problem and ``refused`` says nothing was written.
+    ``year``: the collection year the return covers (or the years of a file holding
+    several); by default inferred from the files."""
     return _run(
         db,
         actor,
@@ -81,7 +89,7 @@ def import_cin(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
-    year: CollectionYear | None = None,
+    year: CollectionYear | YearSpan | None = None,
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a CIN census file, as `import_903` does."""
     return _run(

@@ -13,7 +13,12 @@ How the register maps to the engine:
   child was unborn at the strategy discussion: no date of birth, or one after the strategy
   date; the child's expected delivery date then applies.
 - Meetings are linked by ``plan_id``/``enquiry_id``; a CP meeting with neither is given to the
-  latest episode that had started by its date.
+  latest episode that had started by its date, except a held initial conference that episode
+  cannot own (it has its own, linked, or had ended): that is an episode of its own, whose
+  clock is not in the data (a CIN census's conference with no s47, rule 2885).
+- ``gaps`` (`reviewdesk.casework.coverage`): per process, the stretches whose records are in a
+  return not imported; each period, plan and enquiry is given those that touch it, and the
+  engine says what it cannot judge (`CaseStatus.unknown`, ``undetermined``).
 - Only live meetings count (`vocabulary.LIVE_STATUSES`); anything dated after ``as_of`` (held
   dates, periods, enquiries) is ignored by the engine, so the same register answers for any
   past date.
@@ -40,9 +45,11 @@ from reviewdesk.engine import (
     CpEpisodeInput,
     CpSchedule,
     DueDate,
+    Gap,
     LacSchedule,
     NextMeeting,
     PeriodInput,
+    Undetermined,
     cp_schedule,
     lac_schedule,
 )
@@ -68,8 +75,12 @@ class MeetingTimeliness(NamedTuple):
     due: DueDate
     in_timescale: bool | None
     #: The meeting's number as the engine counts it (LAC: 1st, 2nd... review in the period of
-    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences).
+    #: care; CP: 0 for the initial conference, then 1, 2... for review conferences); None when
+    #: meetings may be missing before it (a return not imported).
     sequence: int | None = None
+    #: The engine's index of its CP episode (plan or enquiry) or period of care, so a next
+    #: meeting of the same one can be found among several (`CaseStatus.nexts_for`).
+    episode: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,16 @@ class CaseStatus:
     """One child's position as of a date.
 
     ``next_due`` is the earliest next meeting due across LAC and CP (None when the child has
-    no open case). ``lac``/``cp`` are None when the child has no such history (or, when read
-    with ``open_only``, nothing open in that process). ``meetings`` maps a meeting row's id
-    to its `MeetingTimeliness`; cancelled and stood-down meetings, and meetings the engine
-    cannot place, have no entry.
+    no open case, or none the data can date). ``lac``/``cp`` are None when the child has no
+    such history (or, when read with ``open_only``, nothing open in that process).
+    ``meetings`` maps a meeting row's id to its `MeetingTimeliness`; cancelled and
+    stood-down meetings, and meetings the engine cannot place, have no entry. ``unknown``
+    maps a held meeting whose timeliness the data cannot judge to why ("previous conference
+    not in the data (...)"); such a meeting has no `MeetingTimeliness`.
+
+    A child may have several next meetings due: one per open plan and per enquiry awaiting
+    its conference, and the open period of care (`nexts_for`); those the data cannot date
+    are `undetermined_for` instead.
     """
 
     child_id: int
@@ -88,25 +105,49 @@ class CaseStatus:
     cp: CpSchedule | None
     next_due: NextMeeting | None
     meetings: Mapping[int, MeetingTimeliness] = field(default_factory=dict)
+    unknown: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def lac_open(self) -> bool:
         """Looked after on the as-of date (an open period of care)."""
-        return self.lac is not None and self.lac.next_due is not None
+        return self.lac is not None and bool(self.lac.next_due or self.lac.undetermined)
 
     @property
     def cp_open(self) -> bool:
         """An open CP episode: an initial conference awaited, or a plan in force."""
-        return self.cp is not None and self.cp.next_due is not None
+        return self.cp is not None and bool(self.cp.next_due or self.cp.undetermined)
 
     @property
     def is_open(self) -> bool:
-        return self.next_due is not None
+        return self.lac_open or self.cp_open
+
+    def _schedule(self, process: str) -> LacSchedule | CpSchedule | None:
+        return self.lac if process == Process.LAC.value else self.cp
 
     def next_for(self, process: str) -> NextMeeting | None:
-        """The next meeting due for one process ("lac" or "cp")."""
-        schedule = self.lac if process == Process.LAC.value else self.cp
+        """The earliest next meeting due for one process ("lac" or "cp")."""
+        schedule = self._schedule(process)
         return schedule.next_due if schedule is not None else None
+
+    def nexts_for(self, process: str) -> tuple[NextMeeting, ...]:
+        """Every next meeting due for one process: per open plan, enquiry or period."""
+        schedule = self._schedule(process)
+        return schedule.nexts if schedule is not None else ()
+
+    def undetermined_for(self, process: str) -> tuple[Undetermined, ...]:
+        """Open plans, enquiries or periods whose next meeting the data cannot date."""
+        schedule = self._schedule(process)
+        return schedule.undetermined if schedule is not None else ()
+
+
+def clip_gaps(gaps: tuple[Gap, ...], start: dt.date | None, end: dt.date | None) -> tuple[Gap, ...]:
+    """The gaps that touch a record from ``start`` to ``end`` (None: open), so that a record
+    wholly in the data is given none (and the engine its quickest path)."""
+    if not gaps:
+        return ()
+    return tuple(
+        g for g in gaps if (start is None or g.last >= start) and (end is None or g.first <= end)
+    )
 
 
 def _group(rows: Iterable[Any]) -> dict[int, list[Any]]:
@@ -134,6 +175,7 @@ def _cp_episodes(
     as_of: dt.date,
     cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
     held_since: dt.date | None = None,
+    gaps: tuple[Gap, ...] = (),
 ) -> tuple[list[CpEpisodeInput], dict[int, int]]:
     """The child's CP episodes (in start order) and each CP meeting's episode index.
 
@@ -151,31 +193,34 @@ def _cp_episodes(
         else:
             loose_plans.append(plan)
 
-    # (start date, enquiry or None, plan or None), in start order.
-    units: list[tuple[dt.date, Any, Any]] = []
+    # (start date, enquiry or None, plan or None, loose initial conference id or 0).
+    units: list[tuple[dt.date, Any, Any, int]] = []
     for e in enquiries:
         plan = plan_by_enquiry.get(e.id)
         start = _episode_start(e) or (plan.start if plan else None) or dt.date.min
-        units.append((start, e, plan))
+        units.append((start, e, plan, 0))
     for plan in loose_plans:
-        units.append((plan.start, None, plan))
-    units.sort(key=lambda u: (u[0], u[1].id if u[1] is not None else 0))
+        units.append((plan.start, None, plan, 0))
+    units.sort(key=_unit_order)
+    loose = _loose_initial(units, cp_meetings)
+    if loose:
+        units.extend((m.held_date, None, None, m.id) for m in loose)
+        units.sort(key=_unit_order)
 
     by_enquiry = {u[1].id: i for i, u in enumerate(units) if u[1] is not None}
     by_plan = {u[2].id: i for i, u in enumerate(units) if u[2] is not None}
+    by_loose = {u[3]: i for i, u in enumerate(units) if u[3]}
     meeting_episode: dict[int, int] = {}
     for m in cp_meetings:
         index = by_plan.get(m.plan_id)
         if index is None:
             index = by_enquiry.get(m.enquiry_id)
         if index is None:
+            index = by_loose.get(m.id)
+        if index is None:
             if m.plan_id is not None or m.enquiry_id is not None:
                 continue  # linked to an episode not read (closed, with ``open_only``)
-            day = m.held_date or m.booked_date
-            index = -1
-            for i, (start, _, _) in enumerate(units):
-                if day is None or start <= day:
-                    index = i
+            index = _unit_by_date(units, m.held_date or m.booked_date)
             if index < 0:
                 continue
         meeting_episode[m.id] = index
@@ -194,7 +239,7 @@ def _cp_episodes(
             reviews[index].append(m.held_date)
 
     episodes = []
-    for i, (_, e, plan) in enumerate(units):
+    for i, (start, e, plan, _loose) in enumerate(units):
         held, kind = initial.get(i, (None, None))
         prior = cp_prior.get(plan.id) if cp_prior and plan is not None else None
         held_reviews = sorted(reviews.get(i, ()))
@@ -220,9 +265,52 @@ def _cp_episodes(
                 reviews_held=tuple(held_reviews),
                 prior_reviews=prior[0] if prior else 0,
                 prior_last_held=prior[1] if prior else None,
+                gaps=clip_gaps(gaps, start, plan.end_date if plan is not None else None),
             )
         )
     return episodes, meeting_episode
+
+
+def _unit_order(unit: tuple[dt.date, Any, Any, int]) -> tuple[dt.date, int, int]:
+    return unit[0], unit[1].id if unit[1] is not None else 0, unit[3]
+
+
+def _unit_by_date(units: list[tuple[dt.date, Any, Any, int]], day: dt.date | None) -> int:
+    """The latest unit started by ``day`` (-1: none)."""
+    index = -1
+    for i, unit in enumerate(units):
+        if day is None or unit[0] <= day:
+            index = i
+    return index
+
+
+def _loose_initial(units: list[tuple[dt.date, Any, Any, int]], cp_meetings: list[Any]) -> list[Any]:
+    """Held initial conferences linked to nothing that no episode can own: none started by
+    their date, or the one that had has its own linked initial conference, or had ended."""
+    linked = [m for m in cp_meetings if m.status == _HELD and m.meeting_type in _INITIAL]
+    owned = {m.enquiry_id for m in linked if m.enquiry_id}
+    owned |= {m.plan_id for m in linked if m.plan_id}
+    loose = []
+    for m in cp_meetings:
+        if (
+            m.status != _HELD
+            or m.held_date is None
+            or m.meeting_type not in _INITIAL
+            or m.plan_id is not None
+            or m.enquiry_id is not None
+        ):
+            continue
+        index = _unit_by_date(units, m.held_date)
+        if index < 0:
+            loose.append(m)
+            continue
+        _start, e, plan, _ = units[index]
+        plan_ended = plan is not None and plan.end_date is not None and plan.end_date < m.held_date
+        closed = e is not None and e.closed_date is not None and e.closed_date < m.held_date
+        has_own = (e is not None and e.id in owned) or (plan is not None and plan.id in owned)
+        if plan_ended or closed or has_own:
+            loose.append(m)
+    return loose
 
 
 def _open_cp(enquiries: list[Any], plans: list[Any], as_of: dt.date) -> tuple[list[Any], list[Any]]:
@@ -274,7 +362,9 @@ def _booked_timeliness(m: Any, nxt: NextMeeting | None) -> MeetingTimeliness | N
     if nxt is None:
         return None
     day = m.booked_date
-    return MeetingTimeliness(nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence)
+    return MeetingTimeliness(
+        nxt.due, None if day is None else day <= nxt.due.date, nxt.sequence, nxt.episode_index
+    )
 
 
 def _lac_status(
@@ -287,9 +377,12 @@ def _lac_status(
     rules: RuleSet,
     calendar: WorkingCalendar,
     as_of: dt.date,
+    gaps: tuple[Gap, ...] = (),
+    unknown: dict[int, str] | None = None,
 ) -> LacSchedule | None:
     """One child's LAC schedule from its period rows and live LAC meeting rows; each
-    meeting's `MeetingTimeliness` is added to ``per_meeting``. (See `compute_statuses`.)"""
+    meeting's `MeetingTimeliness` is added to ``per_meeting`` (or why it cannot be judged to
+    ``unknown``). (See `compute_statuses`.)"""
     held_from = None
     if open_only:
         # Only the period open on the as-of date matters; reviews before it belong to
@@ -299,15 +392,27 @@ def _lac_status(
             return None
         held_from = min(p.start for p in periods)
     if prior is None:
-        inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in periods]
+        inputs = [
+            PeriodInput(
+                p.start,
+                p.end_date,
+                period_status.get(p.id),
+                gaps=clip_gaps(gaps, p.start, p.end_date),
+            )
+            for p in periods
+        ]
     else:
         # The engine places every review from the earliest open period's start in it (the
         # first of equal starts, as its sort is stable): that period takes the prior count.
         first = min(periods, key=_start)
         inputs = [
-            PeriodInput(p.start, p.end_date, period_status.get(p.id), *prior)
-            if p is first
-            else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+            PeriodInput(
+                p.start,
+                p.end_date,
+                period_status.get(p.id),
+                *(prior if p is first else (0, None)),
+                gaps=clip_gaps(gaps, p.start, p.end_date),
+            )
             for p in periods
         ]
     if held_from is not None:
@@ -324,14 +429,25 @@ def _lac_status(
     for m in meetings:
         if m.status == _HELD and m.held_date and m.held_date <= as_of:
             outcome = outcome_by_day.get(m.held_date)
-            if outcome is not None:
+            if outcome is None:
+                continue
+            if outcome.due is None:
+                if unknown is not None:
+                    unknown[m.id] = outcome.unknown or ""
+            else:
                 per_meeting[m.id] = MeetingTimeliness(
-                    outcome.due, outcome.in_timescale, outcome.sequence
+                    outcome.due,
+                    outcome.in_timescale,
+                    outcome.sequence if outcome.sequence_known else None,
+                    outcome.period_index,
                 )
         elif next_due is not None:  # booked (as `_booked_timeliness`)
             day = m.booked_date
             per_meeting[m.id] = MeetingTimeliness(
-                next_due.due, None if day is None else day <= next_due.due.date, next_due.sequence
+                next_due.due,
+                None if day is None else day <= next_due.due.date,
+                next_due.sequence,
+                next_due.period_index,
             )
     return lac
 
@@ -356,6 +472,7 @@ def compute_statuses(
     cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
     held_since: dt.date | None = None,
     open_cp: Mapping[int, tuple[list[Any], list[Any]]] | None = None,
+    gaps: Mapping[str, tuple[Gap, ...]] | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (`reviewdesk.casework.rows`).
 
@@ -364,7 +481,8 @@ def compute_statuses(
     ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
     and left out of ``meetings``; ``cp_prior`` the same per CP plan id, for reviews held
     before ``held_since``. ``open_cp`` (with ``open_only``): `open_cp_by_child`'s answer
-    for the same rows, when already worked out.
+    for the same rows, when already worked out. ``gaps``: per process ("lac", "cp"), the
+    stretches of history in returns not imported (`reviewdesk.casework.coverage`).
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -376,12 +494,15 @@ def compute_statuses(
         if m.status in LIVE_STATUSES:
             (lac_meetings_by if m.process == lac_value else cp_meetings_by)[m.child_id].append(m)
     no_meetings: list[Any] = []
+    lac_gaps = gaps.get(lac_value, ()) if gaps else ()
+    cp_gaps = gaps.get(Process.CP.value, ()) if gaps else ()
 
     statuses: dict[int, CaseStatus] = {}
     child_ids = set(children) | set(periods_by) | set(enquiries_by) | set(plans_by)
     for child_id in child_ids:
         child = children.get(child_id)
         per_meeting: dict[int, MeetingTimeliness] = {}
+        unknown: dict[int, str] = {}
 
         lac = None
         child_periods = periods_by.get(child_id)
@@ -396,6 +517,8 @@ def compute_statuses(
                 rules,
                 calendar,
                 as_of,
+                lac_gaps,
+                unknown,
             )
 
         cp = None
@@ -406,10 +529,17 @@ def compute_statuses(
                 child_enquiries, child_plans = open_cp[child_id]
             else:
                 child_enquiries, child_plans = _open_cp(child_enquiries, child_plans, as_of)
-        if child_enquiries or child_plans:
-            cp_meetings = cp_meetings_by.get(child_id, no_meetings)
+        cp_meetings = cp_meetings_by.get(child_id, no_meetings)
+        if child_enquiries or child_plans or (cp_meetings and not open_only):
             episodes, meeting_episode = _cp_episodes(
-                child, child_enquiries, child_plans, cp_meetings, as_of, cp_prior, held_since
+                child,
+                child_enquiries,
+                child_plans,
+                cp_meetings,
+                as_of,
+                cp_prior,
+                held_since,
+                cp_gaps,
             )
             cp = cp_schedule(episodes, rules=rules, calendar=calendar, as_of=as_of)
             outcomes = {(o.episode_index, o.held): o for o in cp.conferences}
@@ -421,7 +551,7 @@ def compute_statuses(
                     outcome = outcomes.get((index, m.held_date))
                     if outcome is None and m.meeting_type in _INITIAL:
                         # A second initial conference (e.g. re-convened): same clock.
-                        first = next(
+                        outcome = next(
                             (
                                 o
                                 for o in cp.conferences
@@ -429,21 +559,23 @@ def compute_statuses(
                             ),
                             None,
                         )
-                        if first is not None and first.due is not None:
-                            per_meeting[m.id] = MeetingTimeliness(
-                                first.due, m.held_date <= first.due.date, 0
-                            )
+                    if outcome is None:
                         continue
-                    if outcome is not None and outcome.due is not None:
+                    if outcome.due is None:
+                        unknown[m.id] = outcome.unknown or ""
+                    else:
                         per_meeting[m.id] = MeetingTimeliness(
-                            outcome.due, outcome.in_timescale, outcome.sequence
+                            outcome.due,
+                            m.held_date <= outcome.due.date,
+                            outcome.sequence if outcome.sequence_known else None,
+                            index,
                         )
                 else:
-                    nxt = cp.next_due
-                    if nxt is not None and nxt.episode_index in (index, None):
-                        t = _booked_timeliness(m, nxt)
-                        if t is not None:
-                            per_meeting[m.id] = t
+                    # Booked: against the next conference of its own plan or enquiry.
+                    nxt = next((n for n in cp.nexts if n.episode_index == index), None)
+                    t = _booked_timeliness(m, nxt)
+                    if t is not None:
+                        per_meeting[m.id] = t
 
         lac_next = lac.next_due if lac is not None else None
         cp_next = cp.next_due if cp is not None else None
@@ -451,5 +583,5 @@ def compute_statuses(
             next_due = lac_next or cp_next
         else:
             next_due = cp_next if cp_next.due.date < lac_next.due.date else lac_next
-        statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting)
+        statuses[child_id] = CaseStatus(child_id, lac, cp, next_due, per_meeting, unknown)
     return statuses

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.coverage import read_gaps
 from reviewdesk.casework.mapping import CaseStatus, compute_statuses
 from reviewdesk.casework.predicates import IdList, restrict
 from reviewdesk.casework.rows import (
@@ -89,6 +90,8 @@ class Register:
         self._recent_since = recent_since
         self._wanted = None if children is None else sorted(set(children))
         self.rows: Rows = self._read()
+        #: Per process, the stretches of history in returns not imported (usually none).
+        self.gaps = read_gaps(session)
 
     # --- which children -------------------------------------------------------------------
     @cached_property
@@ -173,6 +176,7 @@ class Register:
                 cp_prior=rows.cp_prior,
                 held_since=self._recent_since,
                 open_cp=rows.open_cp,
+                gaps=self.gaps,
             )
 
     # --- more about meetings --------------------------------------------------------------

@@ -11,7 +11,7 @@ import sys
 
 from reviewdesk import actions
 from reviewdesk.importers.report import ImportResult
-from reviewdesk.importers.years import parse_year
+from reviewdesk.importers.years import parse_years
 from reviewdesk.storage.db import open_database
 
 #: Per-child lines printed at most (a dry run of a whole authority would be thousands).
@@ -48,8 +48,9 @@ def _year(parser: argparse.ArgumentParser) -> None:
         "--year",
         metavar="YYYY",
         help="the collection year the return covers, by the year it starts (2024 for "
-        "2024-25); by default the year of the latest date in the files. Only that year's "
-        "records are replaced: earlier and later ones are kept",
+        "2024-25), or FIRST..LAST for a file holding several years (2018..2023); by "
+        "default read from the file's dates. Only those years are replaced: the other "
+        "years imported are kept, and years may be imported in any order",
     )
 
 
@@ -73,7 +74,7 @@ def _progress_to_stderr(done: int, total: int, message: str) -> None:
 
 
 def _run_903(args: argparse.Namespace) -> int:
-    year = parse_year(args.year) if args.year else None
+    year = parse_years(args.year) if args.year else None
     db = open_database(args.db)
     try:
         result = actions.import_903(
@@ -93,7 +94,7 @@ def _run_903(args: argparse.Namespace) -> int:
 
 
 def _run_cin(args: argparse.Namespace) -> int:
-    year = parse_year(args.year) if args.year else None
+    year = parse_years(args.year) if args.year else None
     db = open_database(args.db)
     try:
         result = actions.import_cin(
@@ -121,6 +122,8 @@ def _report(result: ImportResult) -> int:
         )
         return 2
     for line in result.summary_lines():
+        out.write(line + "\n")
+    for line in result.element_lines():
         out.write(line + "\n")
     if result.skipped:
         for issue in result.errors:

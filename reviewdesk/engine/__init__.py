@@ -14,6 +14,7 @@ from reviewdesk.engine.cp import (
 )
 from reviewdesk.engine.deadlines import Deadline, meeting_deadlines
 from reviewdesk.engine.explain import DueDate, Explanation, apply_rule, rule_date
+from reviewdesk.engine.gaps import Gap, Undetermined, gap_between, gap_through
 from reviewdesk.engine.lac import (
     LacSchedule,
     NextMeeting,
@@ -31,6 +32,7 @@ __all__ = [
     "Deadline",
     "DueDate",
     "Explanation",
+    "Gap",
     "LacSchedule",
     "NextMeeting",
     "PeriodDeadlines",
@@ -39,9 +41,12 @@ __all__ = [
     "ReviewOutcome",
     "Rule",
     "RuleSet",
+    "Undetermined",
     "apply_rule",
     "cp_schedule",
     "default_rules",
+    "gap_between",
+    "gap_through",
     "initial_conference_due",
     "lac_schedule",
     "load_rules",

@@ -4,6 +4,12 @@ Working Together to Safeguard Children: the initial conference (ICPC) within 15 
 the strategy discussion at which section 47 enquiries started; the 1st review conference within
 3 months of the ICPC; later reviews not more than 6 months after the previous. Transfer-in and
 pre-birth conferences follow local rules. The plan's end stops the clock.
+
+"Next" is per open plan and per enquiry awaiting its conference (`CpSchedule.nexts`): a child
+on a plan with a new s47 enquiry has both the conference due and the plan's next review.
+When some of the history is not in the data (``CpEpisodeInput.gaps``), a conference whose
+clock may start in a gap is not judged (`ConferenceOutcome.unknown` says why), and an open
+plan or enquiry whose next conference cannot be dated is `Undetermined`, not overdue.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from reviewdesk.codes import MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
+from reviewdesk.engine.gaps import Gap, Undetermined, gap_between, gap_through
 from reviewdesk.engine.lac import NextMeeting
 from reviewdesk.rules import RuleSet
 from reviewdesk.vocabulary import format_uk_long, open_on
@@ -33,6 +40,8 @@ class CpEpisodeInput:
     ``prior_last_held``. The reviews given are then numbered from ``prior_reviews + 1`` and
     the first of them is due counting from ``prior_last_held``, as with the full history.
     Give only reviews held on or after ``prior_last_held``.
+
+    ``gaps``: stretches of the history that are not in the data (`reviewdesk.engine.gaps`).
     """
 
     route: str = "s47"
@@ -49,6 +58,7 @@ class CpEpisodeInput:
     reviews_held: tuple[dt.date, ...] = ()
     prior_reviews: int = 0
     prior_last_held: dt.date | None = None
+    gaps: tuple[Gap, ...] = ()
 
     def __post_init__(self) -> None:
         if self.prior_reviews < 0 or (self.prior_reviews > 0) != (self.prior_last_held is not None):
@@ -59,11 +69,17 @@ class CpEpisodeInput:
 
 @dataclass(frozen=True)
 class ConferenceOutcome:
+    """A conference held. ``due`` is None when the data cannot say when it was due
+    (``unknown`` says why); ``sequence_known`` is False when review conferences may be
+    missing before it (``sequence`` is then the least it can be)."""
+
     episode_index: int
     meeting_type: str
     sequence: int  # 0 for the initial conference, then 1, 2, ... for review conferences
     held: dt.date
     due: DueDate | None  # None when the history does not say what started the clock
+    unknown: str | None = None
+    sequence_known: bool = True
 
     @property
     def in_timescale(self) -> bool | None:
@@ -79,9 +95,25 @@ class PlanMilestone:
 
 @dataclass(frozen=True)
 class CpSchedule:
+    """``nexts``: the next conference of each open plan and of each enquiry awaiting its
+    initial conference, by due date; ``next_due`` the earliest. Those the data cannot date
+    are in ``undetermined``."""
+
     conferences: tuple[ConferenceOutcome, ...]
     next_due: NextMeeting | None
     milestones: tuple[PlanMilestone, ...]
+    nexts: tuple[NextMeeting, ...] = ()
+    undetermined: tuple[Undetermined, ...] = ()
+
+
+def _no_clock(episode: CpEpisodeInput) -> str:
+    """Why an initial conference's due date is unknown."""
+    if episode.route == "transfer_in":
+        return "the date the transfer-in was notified is not recorded"
+    return (
+        "what started its clock is not in the data: no s47 enquiry is recorded for it "
+        "(a transfer-in, or an enquiry in a return not imported)"
+    )
 
 
 def initial_conference_due(
@@ -121,6 +153,7 @@ def cp_schedule(
     conferences: list[ConferenceOutcome] = []
     milestones: list[PlanMilestone] = []
     candidates: list[NextMeeting] = []
+    undetermined: list[Undetermined] = []
 
     for index, ep in enumerate(episodes):
         started = ep.notified_date if ep.route == "transfer_in" else ep.strategy_date
@@ -129,8 +162,9 @@ def cp_schedule(
         kind, initial_due = initial_conference_due(ep, rules=rules, calendar=calendar)
         initial_held = ep.initial_held if ep.initial_held and ep.initial_held <= as_of else None
         if initial_held is not None:
+            why = _no_clock(ep) if initial_due is None else None
             conferences.append(
-                ConferenceOutcome(index, ep.initial_type or kind, 0, initial_held, initial_due)
+                ConferenceOutcome(index, ep.initial_type or kind, 0, initial_held, initial_due, why)
             )
         elif (
             initial_due is not None
@@ -138,9 +172,14 @@ def cp_schedule(
             and not (ep.closed and ep.closed <= as_of)
             and not (ep.plan_start and ep.plan_start <= as_of)
         ):
-            candidates.append(
-                NextMeeting(kind, 0, initial_due, as_of > initial_due.date, episode_index=index)
-            )
+            gap = gap_through(ep.gaps, started, as_of) if started is not None else None
+            if gap is not None:
+                why = f"the conference may have been held and not be in the data ({gap.why})"
+                undetermined.append(Undetermined(kind, 0, why, episode_index=index))
+            else:
+                candidates.append(
+                    NextMeeting(kind, 0, initial_due, as_of > initial_due.date, episode_index=index)
+                )
 
         if ep.plan_start is None or ep.plan_start > as_of:
             continue
@@ -152,6 +191,7 @@ def cp_schedule(
             )
         plan_open = open_on(ep.plan_start, ep.plan_end, as_of)
         last_day = as_of if plan_open else ep.plan_end
+        clock = initial_held or ep.plan_start  # what the first review counts from
         if ep.prior_reviews and ep.prior_last_held is not None:
             due = apply_rule(
                 rules.get("cp.review.later"),
@@ -160,31 +200,52 @@ def cp_schedule(
                 event="previous review conference held",
             )
             sequence = ep.prior_reviews + 1
+            anchor = ep.prior_last_held
         else:
-            start_event = initial_held or ep.plan_start
             due = apply_rule(
                 rules.get("cp.review.first"),
-                start_event,
+                clock,
                 calendar,
                 event="initial conference held" if initial_held else "plan started",
             )
             sequence = 1
+            anchor = clock
         for day in sorted(d for d in ep.reviews_held if ep.plan_start <= d <= last_day):
+            known = gap_between(ep.gaps, clock, day) is None  # no review missing before it
             kind_n = (
-                MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT
+                MeetingType.RCPC_FIRST if sequence == 1 and known else MeetingType.RCPC_SUBSEQUENT
             ).value
-            conferences.append(ConferenceOutcome(index, kind_n, sequence, day, due))
+            gap = gap_between(ep.gaps, anchor, day)
+            if gap is None:
+                conferences.append(
+                    ConferenceOutcome(index, kind_n, sequence, day, due, sequence_known=known)
+                )
+            else:
+                why = f"previous conference not in the data ({gap.why})"
+                conferences.append(
+                    ConferenceOutcome(index, kind_n, sequence, day, None, why, sequence_known=False)
+                )
             due = apply_rule(
                 rules.get("cp.review.later"), day, calendar, event="previous review conference held"
             )
             sequence += 1
+            anchor = day
         if plan_open:
+            known = gap_through(ep.gaps, clock, as_of) is None
             kind_n = (
-                MeetingType.RCPC_FIRST if sequence == 1 else MeetingType.RCPC_SUBSEQUENT
+                MeetingType.RCPC_FIRST if sequence == 1 and known else MeetingType.RCPC_SUBSEQUENT
             ).value
-            candidates.append(
-                NextMeeting(kind_n, sequence, due, as_of > due.date, episode_index=index)
-            )
+            gap = gap_through(ep.gaps, anchor, as_of)
+            if gap is None:
+                # Its number is not known when a review may be missing before it.
+                number = sequence if known else None
+                candidates.append(
+                    NextMeeting(kind_n, number, due, as_of > due.date, episode_index=index)
+                )
+            else:
+                why = f"a review conference may have been held that is not in the data ({gap.why})"
+                undetermined.append(Undetermined(kind_n, sequence, why, episode_index=index))
 
-    next_due = min(candidates, key=lambda m: m.due.date) if candidates else None
-    return CpSchedule(tuple(conferences), next_due, tuple(milestones))
+    nexts = tuple(sorted(candidates, key=lambda m: (m.due.date, m.episode_index or 0)))
+    next_due = nexts[0] if nexts else None
+    return CpSchedule(tuple(conferences), next_due, tuple(milestones), nexts, tuple(undetermined))

@@ -6,6 +6,12 @@ ones within 6 months of the previous. Later reviews count from the date the prev
 actually held (so an early review moves the clock). A new period of care starts again at the
 1st review. A series of short breaks (legal status V3/V4, reg 48) has its own rules, and is
 kept as one period of care covering the series.
+
+When some of a period's history is not in the data (``PeriodInput.gaps``: a yearly return
+not imported), a review whose previous review may lie in a gap is not judged
+(`ReviewOutcome.unknown` says why), nor is one whose rule depends on a number the data cannot
+give (the 2nd review is due within 3 months of the 1st, later ones within 6); and an open
+period whose next review cannot be dated is `Undetermined`, not overdue.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 
 from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
+from reviewdesk.engine.gaps import Gap, Undetermined, gap_between, gap_through
 from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.vocabulary import open_on
 from reviewdesk.workingdays import WorkingCalendar
@@ -30,6 +37,9 @@ class PeriodInput:
     given are then numbered from ``prior_reviews + 1`` and the first of them is due counting
     from ``prior_last_held``, exactly as with the full history (which callers need not read
     when only recent reviews matter). Give only reviews held on or after ``prior_last_held``.
+
+    ``gaps``: stretches of the period's history that are not in the data (see
+    `reviewdesk.engine.gaps`); reviews counted from them are not judged.
     """
 
     start: dt.date
@@ -37,6 +47,7 @@ class PeriodInput:
     legal_status: str | None = None
     prior_reviews: int = 0
     prior_last_held: dt.date | None = None
+    gaps: tuple[Gap, ...] = ()
 
     def __post_init__(self) -> None:
         if self.prior_reviews < 0 or (self.prior_reviews > 0) != (self.prior_last_held is not None):
@@ -51,16 +62,22 @@ class PeriodInput:
 
 @dataclass(frozen=True)
 class ReviewOutcome:
-    """A review held: its number in its period, when it was due, and if it was on time."""
+    """A review held: its number in its period, when it was due, and if it was on time.
+
+    ``due`` is None when the data cannot say (``unknown`` says why); ``sequence_known`` is
+    False when reviews may be missing before it (``sequence`` is then the least it can be).
+    """
 
     period_index: int
     sequence: int
     held: dt.date
-    due: DueDate
+    due: DueDate | None
+    unknown: str | None = None
+    sequence_known: bool = True
 
     @property
-    def in_timescale(self) -> bool:
-        return self.held <= self.due.date
+    def in_timescale(self) -> bool | None:
+        return None if self.due is None else self.held <= self.due.date
 
 
 @dataclass(frozen=True)
@@ -68,11 +85,18 @@ class NextMeeting:
     """The next meeting due for an open case, and whether it is already overdue."""
 
     meeting_type: str
-    sequence: int
+    #: Its number (LAC: in the period of care; CP: review on the plan); None when a meeting
+    #: may be missing before it (a return not imported).
+    sequence: int | None
     due: DueDate
     overdue: bool
     period_index: int | None = None
     episode_index: int | None = None
+
+    @property
+    def record_index(self) -> int | None:
+        """The index of the CP episode (plan or enquiry) or period of care it is for."""
+        return self.episode_index if self.episode_index is not None else self.period_index
 
 
 @dataclass(frozen=True)
@@ -86,11 +110,17 @@ class PeriodDeadlines:
 
 @dataclass(frozen=True)
 class LacSchedule:
+    """``next_due`` is the earliest of ``nexts``, the next review of each open period (one,
+    unless periods overlap); an open period whose next review the data cannot date is in
+    ``undetermined`` instead."""
+
     reviews: tuple[ReviewOutcome, ...]
     next_due: NextMeeting | None
     period_deadlines: tuple[PeriodDeadlines, ...]
     #: Reviews that fall in no period of care up to the as-of date (bad data to show).
     unplaced: tuple[dt.date, ...] = ()
+    nexts: tuple[NextMeeting, ...] = ()
+    undetermined: tuple[Undetermined, ...] = ()
 
 
 def _rule_ids(period: PeriodInput) -> tuple[str, str, str]:
@@ -154,7 +184,8 @@ def lac_schedule(
     the same answer for any past date.
     """
     held = sorted(d for d in reviews_held if d <= as_of)
-    if len(periods) == 1:  # nearly always: no periods to order or reviews to share out
+    if len(periods) == 1 and not periods[0].gaps:
+        # Nearly always: no periods to order, reviews to share out or gaps to mind.
         return _one_period(periods[0], held, rules, calendar, as_of)
     return _periods(periods, held, rules, calendar, as_of)
 
@@ -172,7 +203,8 @@ def _periods(
     outcomes: list[ReviewOutcome] = []
     deadlines: list[PeriodDeadlines] = []
     placed: set[int] = set()
-    next_due: NextMeeting | None = None
+    nexts: list[NextMeeting] = []
+    undetermined: list[Undetermined] = []
 
     for index, period in enumerate(ordered):
         is_open = open_on(period.start, period.end, as_of)
@@ -192,17 +224,115 @@ def _periods(
         for i, day in in_period:
             placed.add(i)
             sequence += 1
-            due = _review_due(period, sequence, previous, rules, calendar)
-            outcomes.append(ReviewOutcome(index, sequence, day, due))
+            if period.gaps:
+                outcomes.append(_judged(period, index, sequence, previous, day, rules, calendar))
+            else:
+                due = _review_due(period, sequence, previous, rules, calendar)
+                outcomes.append(ReviewOutcome(index, sequence, day, due))
             previous = day
-        if is_open:
-            due = _review_due(period, sequence + 1, previous, rules, calendar)
-            next_due = NextMeeting(
-                MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, index
-            )
+        if not is_open:
+            continue
+        next_one = _next(period, index, sequence + 1, previous, rules, calendar, as_of)
+        (nexts if isinstance(next_one, NextMeeting) else undetermined).append(next_one)
 
     unplaced = tuple(d for i, d in enumerate(held) if i not in placed)
-    return LacSchedule(tuple(outcomes), next_due, tuple(deadlines), unplaced)
+    # Of overlapping open periods (bad data), the last to start gives next_due, as before.
+    next_due = nexts[-1] if nexts else None
+    return LacSchedule(
+        tuple(outcomes),
+        next_due,
+        tuple(deadlines),
+        unplaced,
+        tuple(sorted(nexts, key=lambda n: n.due.date)),
+        tuple(undetermined),
+    )
+
+
+def _number_gap(period: PeriodInput, day: dt.date) -> Gap | None:
+    """A gap between the period's start and ``day``: reviews may be missing, so a review's
+    number is only the least it can be."""
+    return gap_between(period.gaps, period.start, day)
+
+
+def _ambiguous(period: PeriodInput, sequence: int, rules: RuleSet) -> tuple[Rule, Rule] | None:
+    """The rules of the 2nd review and of a later one, when a review numbered at least
+    ``sequence`` may follow either and they differ; None when the rule is the same."""
+    _first, second, later = _rule_ids(period)
+    if sequence != 2 or second == later:
+        return None
+    return rules.get(second), rules.get(later)
+
+
+def _uncertain_due(
+    period: PeriodInput,
+    sequence: int,
+    previous: dt.date | None,
+    day: dt.date,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> tuple[DueDate | None, str | None, bool]:
+    """A review's due date where the period has gaps: (due, why unknown, number known)."""
+    anchor = previous or period.start
+    gap = gap_between(period.gaps, anchor, day)
+    if gap is not None:
+        return None, f"previous review not in the data ({gap.why})", False
+    number_gap = _number_gap(period, day)
+    if number_gap is None:
+        return _review_due(period, sequence, previous, rules, calendar), None, True
+    both = _ambiguous(period, sequence, rules)
+    if both is not None:
+        second, later = both
+        why = (
+            f"review number not in the data: the 2nd review is due {second.limit.describe()} "
+            f"after the 1st, a later one {later.limit.describe()} after the previous "
+            f"({number_gap.why})"
+        )
+        return None, why, False
+    # At least the 3rd (or a short break's 2nd): the same rule whatever its number.
+    _first, second, later = _rule_ids(period)
+    rule = rules.get(second if sequence == 2 else later)
+    return apply_rule(rule, anchor, calendar, event="previous review held"), None, False
+
+
+def _judged(
+    period: PeriodInput,
+    index: int,
+    sequence: int,
+    previous: dt.date | None,
+    day: dt.date,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> ReviewOutcome:
+    """A held review of a period with gaps: judged when the data allows, else why not."""
+    due, why, known = _uncertain_due(period, sequence, previous, day, rules, calendar)
+    return ReviewOutcome(index, sequence, day, due, why, known)
+
+
+def _next(
+    period: PeriodInput,
+    index: int,
+    sequence: int,
+    previous: dt.date | None,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> NextMeeting | Undetermined:
+    """The next review of an open period, or why the data cannot date it."""
+    kind = MeetingType.LAC_REVIEW.value
+    if not period.gaps:
+        due = _review_due(period, sequence, previous, rules, calendar)
+        return NextMeeting(kind, sequence, due, as_of > due.date, index)
+    gap = gap_through(period.gaps, previous or period.start, as_of)
+    if gap is not None:
+        why = f"a review may have been held that is not in the data ({gap.why})"
+        return Undetermined(kind, sequence, why, period_index=index)
+    due, why, known = _uncertain_due(
+        period, sequence, previous, as_of + dt.timedelta(days=1), rules, calendar
+    )
+    if due is None:
+        return Undetermined(kind, sequence, why or "", period_index=index)
+    # Dated, but its number is not known when a review may be missing before it.
+    return NextMeeting(kind, sequence if known else None, due, as_of > due.date, index)
 
 
 def _one_period(
@@ -239,7 +369,8 @@ def _one_period(
     if is_open:
         due = _review_due(period, sequence + 1, previous, rules, calendar)
         next_due = NextMeeting(MeetingType.LAC_REVIEW.value, sequence + 1, due, as_of > due.date, 0)
-    return LacSchedule(tuple(outcomes), next_due, deadlines, unplaced)
+    nexts = (next_due,) if next_due is not None else ()
+    return LacSchedule(tuple(outcomes), next_due, deadlines, unplaced, nexts)
 
 
 def _first_period_deadlines(

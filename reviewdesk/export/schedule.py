@@ -1,10 +1,15 @@
-"""The schedule export's rows: one per meeting, plus the next one due for every open case.
+"""The schedule export's rows: one per meeting, plus the next ones due for every open case.
 
 Rows: meetings held from ``start`` (default 12 months before the as-of date) up to the as-of
 date; every meeting still to take place (booked or adjourned, whatever its date, or recorded
-as held after the as-of date); and, for every open case with no meeting booked for its next
-one, a row for that next meeting with its due date and no booked date. Cancelled and
-stood-down meetings are left out. Rows are in date order (held, booked or due date).
+as held after the as-of date); and, for every next meeting of an open case (one per open
+plan, per enquiry awaiting its conference and per open period of care) with no meeting
+booked for it, a row with its due date and no booked date. Cancelled and stood-down meetings
+are left out. Rows are in date order (held, booked or due date).
+
+What the data cannot judge (a return not imported) says so: a held meeting's
+``in_timescale`` is "not judged" and ``not_judged`` says why; a next meeting the data cannot
+date is a row with no due date, status "due date not known", and why.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +44,7 @@ SCHEDULE_COLUMNS = (
     "chair",
     "flags",
     "meeting_id",
+    "not_judged",
 )
 
 
@@ -61,6 +68,8 @@ class ScheduleRow:
     chair: str
     flags: tuple[str, ...]
     meeting_id: int | None
+    #: Why the data cannot judge the meeting held, or date the next one ("" when it can).
+    not_judged: str = ""
 
     @property
     def when(self) -> dt.date | None:
@@ -79,10 +88,13 @@ class ScheduleRow:
             "booked_time": self.booked_time,
             "held_date": self.held_date,
             "status": self.status,
-            "in_timescale": {True: "yes", False: "no"}.get(self.in_timescale, ""),
+            "in_timescale": {True: "yes", False: "no"}.get(
+                self.in_timescale, "not judged" if self.not_judged and self.held_date else ""
+            ),
             "chair": self.chair,
             "flags": "; ".join(self.flags),
             "meeting_id": self.meeting_id,
+            "not_judged": self.not_judged,
         }
 
 
@@ -120,7 +132,10 @@ def schedule_rows(
         return c.local_id, f"{c.first_name} {c.last_name}".strip()
 
     rows: list[ScheduleRow] = []
+    # (child, process) and (child, process, plan/enquiry/period index or None) of each
+    # meeting still to come.
     booked_cases: set[tuple[int, str]] = set()
+    booked_for: set[tuple[int, str, int | None]] = set()
     for m in data.meetings:
         if m.status not in LIVE_STATUSES:
             continue
@@ -129,10 +144,11 @@ def schedule_rows(
             continue
         if not held and not is_upcoming(m.status, m.held_date, as_of):
             continue
-        if not held:
-            booked_cases.add((m.child_id, m.process))
         status = data.statuses.get(m.child_id)
         timeliness = status.meetings.get(m.id) if status else None
+        if not held:
+            booked_cases.add((m.child_id, m.process))
+            booked_for.add((m.child_id, m.process, timeliness.episode if timeliness else None))
         local_id, name = child_bits(m.child_id)
         x = extra.get(m.id)
         rows.append(
@@ -153,34 +169,62 @@ def schedule_rows(
                 chair=staff.get(m.chair_id, "") if m.chair_id else "",
                 flags=tuple(sorted(set(by_meeting.get(m.id, ())))),
                 meeting_id=m.id,
+                not_judged=(status.unknown.get(m.id, "") if status and held else ""),
             )
         )
+
+    def due_row(child_id: int, process: str, meeting_type: str, **what: Any) -> ScheduleRow:
+        """A row for a next meeting not booked: its due date, or why it has none."""
+        local_id, name = child_bits(child_id)
+        return ScheduleRow(
+            child_key=child_id,
+            child_id=local_id,
+            child_name=name,
+            process=process,
+            meeting_type=meeting_type,
+            booked_date=None,
+            booked_time=None,
+            duration_minutes=None,
+            held_date=None,
+            in_timescale=None,
+            chair="",
+            meeting_id=None,
+            **what,
+        )
+
     for child_id, status in data.statuses.items():
         for process in ("lac", "cp"):
-            nxt = status.next_for(process)
-            if nxt is None or (child_id, process) in booked_cases:
-                continue
-            local_id, name = child_bits(child_id)
-            codes = by_case.get((child_id, nxt.due.date), ())
-            rows.append(
-                ScheduleRow(
-                    child_key=child_id,
-                    child_id=local_id,
-                    child_name=name,
-                    process=process,
-                    meeting_type=nxt.meeting_type,
-                    sequence=nxt.sequence,
-                    due_date=nxt.due.date,
-                    booked_date=None,
-                    booked_time=None,
-                    duration_minutes=None,
-                    held_date=None,
-                    status="overdue, not booked" if nxt.overdue else "due, not booked",
-                    in_timescale=None,
-                    chair="",
-                    flags=tuple(sorted(set(codes))),
-                    meeting_id=None,
+            nexts = status.nexts_for(process)
+            for nxt in nexts:
+                if len(nexts) == 1:
+                    if (child_id, process) in booked_cases:
+                        continue
+                elif (child_id, process, nxt.record_index) in booked_for:
+                    continue  # several due: a booking counts for its own plan or enquiry
+                codes = by_case.get((child_id, nxt.due.date), ())
+                rows.append(
+                    due_row(
+                        child_id,
+                        process,
+                        nxt.meeting_type,
+                        sequence=nxt.sequence,
+                        due_date=nxt.due.date,
+                        status="overdue, not booked" if nxt.overdue else "due, not booked",
+                        flags=tuple(sorted(set(codes))),
+                    )
                 )
-            )
+            for unknown in status.undetermined_for(process):
+                rows.append(
+                    due_row(
+                        child_id,
+                        process,
+                        unknown.meeting_type,
+                        sequence=None,
+                        due_date=None,
+                        status="due date not known",
+                        flags=(),
+                        not_judged=unknown.reason,
+                    )
+                )
     rows.sort(key=lambda r: (r.when or dt.date.max, r.child_id, r.process, r.meeting_id or 0))
     return rows

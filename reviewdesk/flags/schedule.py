@@ -1,5 +1,9 @@
 """When meetings are due and booked: due soon and not booked, overdue, booked too late or on a
-non-working day, held late with no reason recorded."""
+non-working day, held late with no reason recorded; and a next meeting whose due date the
+data cannot give (a return not imported), so someone checks it by hand.
+
+Every next meeting of a child is checked: one per open plan, per enquiry awaiting its
+conference and per open period of care (`CaseStatus.nexts_for`)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
+from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
 from reviewdesk.vocabulary import format_uk, is_held, is_upcoming, meeting_label
 
 CHECKS = {
@@ -16,6 +20,10 @@ CHECKS = {
     "booked_after_due": (RED, "Booked after its due date"),
     "booked_non_working_day": (AMBER, "Booked on a day that is not a working day"),
     "late_no_reason": (AMBER, "Held out of timescale with no reason recorded"),
+    "due_date_unknown": (
+        INFO,
+        "Next meeting's due date not in the data (a return not imported): check it",
+    ),
 }
 
 
@@ -75,44 +83,64 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
 
     left_by_day: dict[dt.date, int] = {}  # book-by date -> working days left (shared)
     for child_id, status in statuses.items():
-        for process, schedule in (("lac", status.lac), ("cp", status.cp)):
-            nxt = schedule.next_due if schedule is not None else None
-            if nxt is None:
-                continue
-            due = nxt.due
-            booked = booked_by_case.get((child_id, process))
-            if as_of > due.date:
-                label = meeting_label(nxt.meeting_type, nxt.sequence)
-                late = calendar.working_days_between(due.date, as_of)
-                note = (
-                    f"booked for {format_uk(min(m.booked_date for m in booked))}"
-                    if booked
-                    else "not booked"
-                )
-                yield Flag(
-                    "overdue",
-                    RED,
-                    f"{label} was due by {format_uk(due.date)} and has not been held "
-                    f"({late} working days overdue; {note})",
-                    child_id,
-                    None,
-                    None,
-                    due.date,
-                )
-            elif not booked:
-                left = left_by_day.get(due.book_by)
-                if left is None:
-                    left = calendar.working_days_between(as_of, due.book_by)
-                    left_by_day[due.book_by] = left
-                if left <= soon:
+        for process in ("lac", "cp"):
+            nexts = status.nexts_for(process)
+            booked_all = booked_by_case.get((child_id, process), [])
+            for nxt in nexts:
+                due = nxt.due
+                # Several due (a plan's review and a new enquiry's conference): a booking
+                # counts for the one it is for.
+                booked = booked_all
+                if len(nexts) > 1:
+                    booked = [
+                        m
+                        for m in booked_all
+                        if (t := status.meetings.get(m.id)) is not None
+                        and t.episode == nxt.record_index
+                    ]
+                if as_of > due.date:
                     label = meeting_label(nxt.meeting_type, nxt.sequence)
+                    late = calendar.working_days_between(due.date, as_of)
+                    note = (
+                        f"booked for {format_uk(min(m.booked_date for m in booked))}"
+                        if booked
+                        else "not booked"
+                    )
                     yield Flag(
-                        "due_soon_unbooked",
-                        AMBER,
-                        f"{label} is due by {format_uk(due.date)} ({left} working days left) "
-                        "and is not booked",
+                        "overdue",
+                        RED,
+                        f"{label} was due by {format_uk(due.date)} and has not been held "
+                        f"({late} working days overdue; {note})",
                         child_id,
                         None,
                         None,
                         due.date,
                     )
+                elif not booked:
+                    left = left_by_day.get(due.book_by)
+                    if left is None:
+                        left = calendar.working_days_between(as_of, due.book_by)
+                        left_by_day[due.book_by] = left
+                    if left <= soon:
+                        label = meeting_label(nxt.meeting_type, nxt.sequence)
+                        yield Flag(
+                            "due_soon_unbooked",
+                            AMBER,
+                            f"{label} is due by {format_uk(due.date)} ({left} working days "
+                            "left) and is not booked",
+                            child_id,
+                            None,
+                            None,
+                            due.date,
+                        )
+            for unknown in status.undetermined_for(process):
+                label = meeting_label(unknown.meeting_type, None)
+                yield Flag(
+                    "due_date_unknown",
+                    INFO,
+                    f"Next {label}: due date not known, {unknown.reason}",
+                    child_id,
+                    None,
+                    None,
+                    as_of,
+                )

@@ -1,38 +1,62 @@
-"""Import child protection history from the CIN census XML (2024 schema).
+"""Import child protection history from the CIN census XML (2024 schema), read as a stream.
 
-What becomes what, per `Child` (matched on ChildIdentifiers/LAchildID):
+What each element means, and the DfE rule it follows (the census guide and validation rules,
+docs/domain.md "Importing the returns"); every other element is counted and shown as
+ignored, with why (`reviewdesk.importers.elements`):
 
-- `Child`: date of birth (PersonBirthDate) or, for an unborn child, ExpectedPersonBirthDate;
+- `Child`, matched on ChildIdentifiers/LAchildID: date of birth (PersonBirthDate; never after
+  the census's ReferenceDate, rule 8520) or, for an unborn child, ExpectedPersonBirthDate;
   Sex (or the older GenderCurrent), UPN and Ethnicity. Names are not in the census.
-- Each CINdetails/Section47 -> `CpEnquiry` (route "s47", ``strategy_date`` =
-  S47ActualStartDate, ICPCnotRequired). Its DateOfInitialCPC -> a held initial conference:
-  meeting type "icpc", or "icpc_prebirth" when the child was not yet born on that day.
-  A CINdetails-level DateOfInitialCPC is used for the latest enquiry started on or before it
-  that has no date of its own.
-- Each ChildProtectionPlans -> `CpPlan` (start, end, initial and latest category,
-  NumberOfPreviousCPP), linked to the enquiry whose conference was held on the plan's start
-  date (else the latest enquiry started before it). Its Reviews/CPPreviewDate -> held review
-  conferences: the first "rcpc_first", later ones "rcpc_subsequent", linked to the plan.
-- ``sequence`` follows the due-date engine: 0 for the initial conference, then 1, 2, ... for
-  the plan's review conferences.
+- `CINdetails`, an episode of need, known across years by its CINreferralDate. Its
+  CINclosureDate and ReasonForClosure (each needs the other, rules 8805 and 8810) close
+  what it holds: its s47 enquiries stop waiting for a conference (an s47 with no conference
+  in a closed episode is not returned again, rule 8740) and a plan left open ends then; and
+  nothing in it happens after it closed (rule 8565).
+- CINdetails/DateOfInitialCPC: an initial conference held with no Section47 in this return
+  (rule 2885: a plan starts on "a CINDetails module DateOfInitialCPC if there is no
+  associated Section 47 record"): a transfer-in, or an enquiry in an earlier episode or a
+  census not in this file. It is a held conference whose clock the census does not hold;
+  matched to an enquiry of another year when one has that date. Never the same date as a
+  Section47's (rule 2884).
+- `Section47` -> `CpEnquiry` (route "s47", ``strategy_date`` = S47ActualStartDate,
+  ICPCnotRequired). Its DateOfInitialCPC -> a held initial conference: "icpc", or
+  "icpc_prebirth" when the child was not yet born that day. InitialCPCtarget is not used:
+  the due date is worked out from the start date by the rules in force.
+- `ChildProtectionPlans` -> `CpPlan` (start, end, initial and latest category,
+  NumberOfPreviousCPP), led to by the enquiry whose conference was on its start day
+  (rule 2885). Its Reviews/CPPreviewDate -> held review conferences: after the plan's start
+  day (rule 8841), not after its end.
 
-Every element is checked before anything is written; errors name the file, the line, the
-element, the value and the reason. See `reviewdesk.importers.store` for re-imports.
+A census covers one collection year (`reviewdesk.importers.slices`: each year the file
+holds is kept, and the child's history merged from every year imported). Every element is
+checked before anything is written; errors name the file, the line, the element, the value
+and the reason. A file that is not a CIN census is refused at its first element or its
+header; one with more than `MAX_ERRORS` errors is refused without reading on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewdesk.codes import CP_CATEGORY, MeetingType
+from reviewdesk.codes import CP_CATEGORY, REASON_FOR_CLOSURE
+from reviewdesk.collection_year import CollectionYear, YearSpan
 from reviewdesk.importers.codes903 import ETHNICITY, SEX_CIN
+from reviewdesk.importers.elements import CIN_ELEMENTS, ElementCount, account
 from reviewdesk.importers.fields import FieldReader
+from reviewdesk.importers.records import CinEpisode, CinRecords, PlanRecord, S47Record
 from reviewdesk.importers.report import ImportIssue, Progress
-from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
-from reviewdesk.importers.store import CpChildPlan, CpEnquiryPlan, CpPlanPlan, apply_cp
-from reviewdesk.importers.xmlread import Node, XmlProblem, read_xml
-from reviewdesk.importers.years import CollectionYear
+from reviewdesk.importers.runner import (
+    MAX_CHILDREN,
+    MAX_ERRORS,
+    PreparedImport,
+    Ticker,
+    choose_span,
+    too_many,
+)
+from reviewdesk.importers.slices import CIN
+from reviewdesk.importers.xmlread import Node, Stop, StreamHandler, XmlProblem, stream_xml
 from reviewdesk.vocabulary import format_uk
 
 KINDS = ("children", "enquiries", "plans", "conferences")
@@ -42,95 +66,183 @@ def prepare_cin(
     path: str | Path,
     *,
     progress: Progress | None = None,
-    year: CollectionYear | None = None,
+    year: CollectionYear | YearSpan | None = None,
 ) -> PreparedImport:
     """Read and check a CIN census file (never raises for bad data: ``issues`` lists every
-    problem). ``year`` is the census's collection year; by default it is inferred (see
-    `infer_year`). The import action (`reviewdesk.actions.import_cin`) writes."""
+    problem). ``year`` is the census's collection year (or the years a file of several
+    holds); by default it is inferred (`infer_span`). The import action
+    (`reviewdesk.actions.import_cin`) writes."""
     ticker = Ticker(progress)
-    plans, issues, reference = _check(path, ticker)
-    year = choose_year(year, infer_year(plans, reference), issues)
+    read = _check(path, ticker)
+    span = choose_span(year, infer_span(read.children, read.reference), read.issues)
     return PreparedImport(
         source="cin",
         origin=str(path),
-        plans=plans,
-        issues=issues,
-        apply=apply_cp,
+        plans=read.children,
+        issues=read.issues,
+        kind=CIN,
         kinds=KINDS,
-        write_steps=5,
-        year=year,
+        write_steps=6,
+        span=span,
         ticker=ticker,
+        elements=read.elements,
     )
 
 
-def infer_year(plans: list[CpChildPlan], reference: dt.date | None = None) -> CollectionYear | None:
-    """The collection year of the latest date in the census (or of its ReferenceDate).
+def infer_span(children: list[CinRecords], reference: dt.date | None = None) -> YearSpan | None:
+    """The collection years a file speaks for: to the year of its latest date (or of its
+    ReferenceDate, the census year's last day), from the year of its earliest date that a
+    census only holds within its own year (a review, a plan's end, an episode's closure, a
+    Section47's conference). A single year's census gives that year alone."""
+    latest: dt.date | None = reference
+    earliest: dt.date | None = None
 
-    The census covers 1 April to 31 March; its header's ReferenceDate is the year's last day.
-    """
+    def see(day: dt.date | None, in_year_only: bool) -> None:
+        nonlocal latest, earliest
+        if day is None:
+            return
+        latest = day if latest is None or day > latest else latest
+        if in_year_only and (earliest is None or day < earliest):
+            earliest = day
 
-    def dates():
-        yield reference
-        for child in plans:
-            for e in child.enquiries:
-                yield e.strategy_date
-                yield e.icpc_date
-            for p in child.plans:
-                yield p.start
-                yield p.end
-                yield from p.reviews
-
-    return CollectionYear.inferred(dates())
-
-
-def _reference_date(root: Node) -> dt.date | None:
-    """Header/CollectionDetails/ReferenceDate, when the file has a readable one."""
-    header = root.find("Header")
-    details = header.find("CollectionDetails") if header is not None else None
-    text, _line = _value(details, "ReferenceDate")
-    try:
-        return dt.date.fromisoformat(text.strip()) if text else None
-    except ValueError:
+    for child in children:
+        for e in child.episodes:
+            see(e.referral, False)
+            see(e.closure, True)
+            see(e.icpc, False)
+            for s in e.s47s:
+                see(s.start, False)
+                see(s.icpc, True)
+            for p in e.plans:
+                see(p.start, False)
+                see(p.end, True)
+                for r in p.reviews:
+                    see(r, True)
+    if latest is None:
         return None
+    last = CollectionYear.containing(latest).first
+    first = CollectionYear.containing(earliest).first if earliest is not None else last
+    return YearSpan(min(first, last), last)
+
+
+@dataclass
+class _Read:
+    children: list[CinRecords] = field(default_factory=list)
+    issues: list[ImportIssue] = field(default_factory=list)
+    reference: dt.date | None = None
+    elements: list[ElementCount] = field(default_factory=list)
 
 
 def check_cin(
     path: str | Path, *, ticker: Ticker | None = None
-) -> tuple[list[CpChildPlan], list[ImportIssue]]:
+) -> tuple[list[CinRecords], list[ImportIssue]]:
     """Read and check a census file: the children without errors, and every error."""
-    plans, issues, _reference = _check(path, ticker or Ticker(None))
-    return plans, issues
+    read = _check(path, ticker or Ticker(None))
+    return read.children, read.issues
 
 
-def _check(
-    path: str | Path, ticker: Ticker
-) -> tuple[list[CpChildPlan], list[ImportIssue], dt.date | None]:
-    """As `check_cin`, with the header's ReferenceDate (None if absent)."""
+class _Census:
+    """Handles the census's elements as `stream_xml` reads them."""
+
+    def __init__(self, label: str, read: _Read, ticker: Ticker) -> None:
+        self.label = label
+        self.read = read
+        self.ticker = ticker
+        self.first_line: dict[str, int] = {}
+        self.children_seen = False
+        self.today = dt.date.today()
+        self.bad: set[str] = set()
+
+    def issue(self, line: int, element: str, value: str | None, message: str) -> None:
+        self.read.issues.append(ImportIssue(self.label, line, element, value, message, is_xml=True))
+
+    def root(self, node: Node) -> None:
+        if node.tag != "Message":
+            raise XmlProblem(
+                f"not a CIN census file: the root element is <{node.tag}>; a census file has "
+                "<Message> holding <Children>",
+                node.line,
+            )
+
+    def kept(self, node: Node) -> None:
+        if node.tag == "Children":
+            self.children_seen = True
+            return
+        if node.tag != "Header":
+            return
+        details = node.find("CollectionDetails")
+        collection = _text(details, "Collection")
+        words = collection.split()
+        if words and words[0].upper() != "CIN":
+            raise XmlProblem(
+                f'not a CIN census file: its header says it is a "{collection}" collection '
+                "(Header/CollectionDetails/Collection)",
+                node.line,
+            )
+        reference = _text(details, "ReferenceDate")
+        if reference:
+            r = FieldReader(self.label, node.line, self.read.issues, None, is_xml=True)
+            self.read.reference = r.iso_date("ReferenceDate", reference.strip())
+
+    def record(self, node: Node) -> None:
+        before = len(self.read.issues)
+        child = _child(self.label, node, self.read.issues, self.first_line, self.limit_dob())
+        if child is not None:
+            self.read.children.append(child)
+        for issue in self.read.issues[before:]:
+            if issue.child:
+                self.bad.add(issue.child)
+        count = len(self.first_line)
+        if count % 2000 == 0:
+            self.ticker.to(5 + min(35, count // 2000), f"Checking children ({count:,})")
+        problem = too_many(self.read.issues, count, node.line, what="children", label=self.label)
+        if problem is not None:
+            self.read.issues.append(problem)
+            raise Stop
+
+    def limit_dob(self) -> tuple[dt.date, str]:
+        """The latest a date of birth can be: the census's ReferenceDate (rule 8520), or
+        today when the file has none."""
+        if self.read.reference is not None:
+            return (
+                self.read.reference,
+                f"the census's ReferenceDate ({format_uk(self.read.reference)})",
+            )
+        return self.today, "today"
+
+
+def _check(path: str | Path, ticker: Ticker) -> _Read:
     label = Path(path).name
     ticker.to(0, f"Reading {label}")
+    read = _Read()
+    census = _Census(label, read, ticker)
+    handler = StreamHandler("Child", "Children", census.root, census.record, census.kept)
     try:
-        root = read_xml(path)
+        stream_xml(path, handler)
     except XmlProblem as exc:
-        return [], [ImportIssue(label, exc.line, "", None, str(exc), is_xml=True)], None
-    children_node = root.find("Children")
-    if root.tag != "Message" or children_node is None:
-        message = (
-            f"not a CIN census file: the root element is <{root.tag}>; a census file has "
-            "<Message> holding <Children>"
+        read.children = []
+        read.issues = [ImportIssue(label, exc.line, "", None, str(exc), is_xml=True)]
+        return read
+    if not census.children_seen and not read.children and not read.issues:
+        read.issues.append(
+            ImportIssue(
+                label,
+                0,
+                "",
+                None,
+                "not a CIN census file: there is no <Children> element in <Message>",
+                is_xml=True,
+            )
         )
-        return [], [ImportIssue(label, root.line, "", None, message, is_xml=True)], None
-
-    ticker.to(25, "Checking children")
-    issues: list[ImportIssue] = []
-    plans: list[CpChildPlan] = []
-    first_line: dict[str, int] = {}
-    for node in children_node.findall("Child"):
-        plan = _child(label, node, issues, first_line)
-        if plan is not None:
-            plans.append(plan)
-    bad = {i.child for i in issues}
+    read.children = [c for c in read.children if c.local_id not in census.bad]
+    read.elements = account(CIN_ELEMENTS, handler.paths)
     ticker.to(45, "Checked")
-    return [p for p in plans if p.local_id not in bad], issues, _reference_date(root)
+    return read
+
+
+def _text(parent: Node | None, tag: str) -> str:
+    found = parent.find(tag) if parent is not None else None
+    return found.text if found is not None else ""
 
 
 def _reader(label: str, node: Node, issues: list[ImportIssue], child: str | None) -> FieldReader:
@@ -140,7 +252,9 @@ def _reader(label: str, node: Node, issues: list[ImportIssue], child: str | None
 def _value(parent: Node | None, tag: str) -> tuple[str, int | None]:
     """An element's text and line ("" and None when absent)."""
     found = parent.find(tag) if parent is not None else None
-    return (found.text, found.line) if found is not None else ("", None)
+    if found is None:
+        return "", None
+    return found.text, found.line
 
 
 class _Fields:
@@ -151,9 +265,12 @@ class _Fields:
         self.reader = _reader(label, parent, issues, child)
 
     def _at(self, tag: str) -> tuple[str, FieldReader]:
-        text, line = _value(self.parent, tag)
-        self.reader.row = line or self.parent.line
-        return text, self.reader
+        found = self.parent.find(tag)
+        self.reader.row = found.line if found is not None else self.parent.line
+        if found is not None and found.cut:
+            self.reader.issue(tag, found.text[:60], "far too long for this element")
+            return "", self.reader
+        return (found.text if found is not None else ""), self.reader
 
     def date(self, tag: str, *, required: bool = False) -> dt.date | None:
         text, f = self._at(tag)
@@ -181,8 +298,12 @@ class _Fields:
 
 
 def _child(
-    label: str, node: Node, issues: list[ImportIssue], first_line: dict[str, int]
-) -> CpChildPlan | None:
+    label: str,
+    node: Node,
+    issues: list[ImportIssue],
+    first_line: dict[str, int],
+    latest_dob: tuple[dt.date, str],
+) -> CinRecords | None:
     ids = node.find("ChildIdentifiers")
     local_id, _line = _value(ids, "LAchildID")
     if ids is None or not local_id:
@@ -205,6 +326,15 @@ def _child(
     expected = f.date("ExpectedPersonBirthDate")
     if dob is None and expected is None and not _value(ids, "PersonBirthDate")[0]:
         f.issue("PersonBirthDate", "", "a date of birth or an expected date of birth is required")
+    limit, limit_text = latest_dob
+    if dob is not None and dob > limit:
+        f.issue(
+            "PersonBirthDate",
+            dob.isoformat(),
+            f"in the future: after {limit_text} (rule 8520); an unborn child has an "
+            "ExpectedPersonBirthDate instead",
+        )
+        dob = None
     sex_tag = "Sex" if ids.find("Sex") is not None else "GenderCurrent"
     sex = f.code(sex_tag, SEX_CIN, what="sex")
     characteristics = node.find("ChildCharacteristics")
@@ -213,7 +343,7 @@ def _child(
         ethnicity = _Fields(label, characteristics, issues, local_id).code(
             "Ethnicity", ETHNICITY, what="ethnicity"
         )
-    plan = CpChildPlan(
+    child = CinRecords(
         local_id,
         {
             "dob": dob,
@@ -224,11 +354,10 @@ def _child(
         },
     )
     for details in node.findall("CINdetails"):
-        _details(label, details, issues, local_id, dob, plan)
-    _check_child(label, node, issues, local_id, plan)
-    plan.enquiries.sort(key=lambda e: e.strategy_date)
-    plan.plans.sort(key=lambda p: p.start)
-    return plan
+        _details(label, details, issues, local_id, child)
+    _check_child(label, node, issues, local_id, child)
+    child.episodes.sort(key=lambda e: e.referral or dt.date.min)
+    return child
 
 
 def _details(
@@ -236,55 +365,73 @@ def _details(
     details: Node,
     issues: list[ImportIssue],
     child: str,
-    dob: dt.date | None,
-    plan: CpChildPlan,
+    out: CinRecords,
 ) -> None:
-    enquiries: list[CpEnquiryPlan] = []
+    f = _Fields(label, details, issues, child)
+    episode = CinEpisode(
+        referral=f.date("CINreferralDate", required=True),
+        closure=f.date("CINclosureDate"),
+        reason=f.code("ReasonForClosure", REASON_FOR_CLOSURE, what="reason for closure"),
+        icpc=f.date("DateOfInitialCPC"),
+    )
+    if episode.closure is not None and episode.reason is None and not f.reader.failed:
+        f.issue("ReasonForClosure", "", "the episode is closed, so a reason is needed (rule 8805)")
+    if episode.reason is not None and episode.closure is None:
+        f.issue(
+            "CINclosureDate",
+            "",
+            "a reason for closure is given, so a closure date is needed (rule 8810)",
+        )
+    if episode.referral and episode.closure and episode.closure < episode.referral:
+        f.issue(
+            "CINclosureDate",
+            episode.closure.isoformat(),
+            f"before the referral ({format_uk(episode.referral)})",
+        )
+
     for s47 in details.findall("Section47"):
-        f = _Fields(label, s47, issues, child)
-        start = f.date("S47ActualStartDate", required=True)
-        f.date("InitialCPCtarget")
-        icpc = f.date("DateOfInitialCPC")
-        not_required = f.flag("ICPCnotRequired")
+        s = _Fields(label, s47, issues, child)
+        start = s.date("S47ActualStartDate", required=True)
+        icpc = s.date("DateOfInitialCPC")
+        not_required = s.flag("ICPCnotRequired")
         if start is None:
             continue
         if icpc is not None and icpc < start:
-            f.issue(
+            s.issue(
                 "DateOfInitialCPC",
                 icpc.isoformat(),
                 f"the initial conference is before the s47 enquiry started ({format_uk(start)})",
             )
         if icpc is not None and not_required:
-            f.issue("ICPCnotRequired", "true", "an initial conference date is given as well")
-        enquiries.append(CpEnquiryPlan(start, not_required, icpc))
-
-    f = _Fields(label, details, issues, child)
-    shared_icpc = f.date("DateOfInitialCPC")
-    if shared_icpc is not None and all(e.icpc_date != shared_icpc for e in enquiries):
-        candidates = [
-            e for e in enquiries if e.icpc_date is None and e.strategy_date <= shared_icpc
-        ]
-        if candidates:
-            candidates[-1].icpc_date = shared_icpc
-    for e in enquiries:
-        if e.icpc_date is not None and (dob is None or e.icpc_date < dob):
-            e.icpc_type = MeetingType.ICPC_PREBIRTH.value
+            s.issue("ICPCnotRequired", "true", "an initial conference date is given as well")
+        if icpc is not None and icpc == episode.icpc:
+            s.issue(
+                "DateOfInitialCPC",
+                icpc.isoformat(),
+                "also given at CINdetails level: a conference is recorded at one level only "
+                "(rule 2884)",
+            )
+        _after_closure(s, episode, "S47ActualStartDate", start)
+        _after_closure(s, episode, "DateOfInitialCPC", icpc)
+        episode.s47s.append(S47Record(start, icpc, not_required))
+    _after_closure(f, episode, "DateOfInitialCPC", episode.icpc)
 
     for node in details.findall("ChildProtectionPlans"):
-        f = _Fields(label, node, issues, child)
-        start = f.date("CPPstartDate", required=True)
-        end = f.date("CPPendDate")
-        initial = f.code(
+        p = _Fields(label, node, issues, child)
+        start = p.date("CPPstartDate", required=True)
+        end = p.date("CPPendDate")
+        initial = p.code(
             "InitialCategoryOfAbuse", CP_CATEGORY, what="category of abuse", required=True
         )
-        latest = f.code("LatestCategoryOfAbuse", CP_CATEGORY, what="category of abuse")
-        previous = f.number("NumberOfPreviousCPP")
+        latest = p.code("LatestCategoryOfAbuse", CP_CATEGORY, what="category of abuse")
+        previous = p.number("NumberOfPreviousCPP")
         if start is not None and end is not None and end < start:
-            f.issue(
+            p.issue(
                 "CPPendDate",
                 end.isoformat(),
                 f"the plan ends before it starts ({format_uk(start)})",
             )
+        _after_closure(p, episode, "CPPendDate", end)
         reviews: list[dt.date] = []
         for review in node.iter("CPPreviewDate"):
             r = _reader(label, review, issues, child)
@@ -293,9 +440,12 @@ def _details(
                 continue
             if day in reviews:
                 r.issue("CPPreviewDate", review.text, "this review date appears twice for the plan")
-            elif day < start:
+            elif day <= start:
                 r.issue(
-                    "CPPreviewDate", review.text, f"before the plan started ({format_uk(start)})"
+                    "CPPreviewDate",
+                    review.text,
+                    f"on or before the day the plan started ({format_uk(start)}): a review "
+                    "conference is held after it (rule 8841)",
                 )
             elif end is not None and day > end:
                 r.issue("CPPreviewDate", review.text, f"after the plan ended ({format_uk(end)})")
@@ -303,39 +453,48 @@ def _details(
                 reviews.append(day)
         if start is None:
             continue
-        led = [e for e in enquiries if e.icpc_date == start] or [
-            e for e in enquiries if e.strategy_date <= start
-        ]
-        plan.plans.append(
-            CpPlanPlan(
-                start,
-                end,
-                initial,
-                latest or initial,
-                previous or 0,
-                led[-1].strategy_date if led else None,
-                sorted(reviews),
-            )
+        episode.plans.append(
+            PlanRecord(start, end, initial, latest or initial, previous or 0, sorted(reviews))
         )
-    plan.enquiries.extend(enquiries)
+    out.episodes.append(episode)
+
+
+def _after_closure(f: _Fields, episode: CinEpisode, tag: str, day: dt.date | None) -> None:
+    """Rule 8565: nothing in an episode happens after it closed."""
+    if day is not None and episode.closure is not None and day > episode.closure:
+        f.issue(
+            tag,
+            day.isoformat(),
+            f"after the episode of need closed ({format_uk(episode.closure)}, rule 8565)",
+        )
 
 
 def _check_child(
-    label: str, node: Node, issues: list[ImportIssue], child: str, plan: CpChildPlan
+    label: str, node: Node, issues: list[ImportIssue], child: str, records: CinRecords
 ) -> None:
     """Across all of one child's CIN episodes: repeated enquiries, overlapping plans."""
     f = _reader(label, node, issues, child)
     seen: set[dt.date] = set()
-    for e in plan.enquiries:
-        if e.strategy_date in seen:
+    referrals: set[dt.date] = set()
+    for e in records.episodes:
+        if e.referral is not None and e.referral in referrals:
             f.issue(
-                "S47ActualStartDate",
-                e.strategy_date.isoformat(),
-                "two s47 enquiries start on this date",
+                "CINreferralDate",
+                e.referral.isoformat(),
+                "two episodes of need start on this date",
             )
-        seen.add(e.strategy_date)
-    ordered = sorted(plan.plans, key=lambda p: p.start)
-    for prev, cur in zip(ordered, ordered[1:], strict=False):
+        if e.referral is not None:
+            referrals.add(e.referral)
+        for s in e.s47s:
+            if s.start in seen:
+                f.issue(
+                    "S47ActualStartDate",
+                    s.start.isoformat(),
+                    "two s47 enquiries start on this date",
+                )
+            seen.add(s.start)
+    plans = sorted((p for e in records.episodes for p in e.plans), key=lambda p: p.start)
+    for prev, cur in zip(plans, plans[1:], strict=False):
         if prev.end is None or cur.start < prev.end:
             ends = "has no end date" if prev.end is None else f"ends on {format_uk(prev.end)}"
             f.issue(
@@ -343,3 +502,6 @@ def _check_child(
                 cur.start.isoformat(),
                 f"overlaps the plan that started {format_uk(prev.start)}, which {ends}",
             )
+
+
+__all__ = ["KINDS", "MAX_CHILDREN", "MAX_ERRORS", "check_cin", "infer_span", "prepare_cin"]

@@ -1,18 +1,23 @@
-"""Reading the CSV files councils actually send: Excel's encodings, BOMs and stray rows.
+"""Reading the CSV files councils actually send, as a stream: Excel's encodings, BOMs, stray rows.
 
 Columns are found by their header name (case-insensitive, trimmed), so reordered columns and
-extra columns do not matter; missing required columns are reported, all at once. The text is
-tried as UTF-8 (with or without a byte-order mark) and then as Windows-1252, which is what
-Excel writes when it saves "CSV (Comma delimited)" on a UK PC. Rows that are entirely blank
-(Excel leaves ",,,,," rows at the end) are skipped. A file that is not text at all (an .xlsx
-workbook, a zip, a PDF) is refused with a message saying what it looks like.
+extra columns do not matter; missing required columns are reported, all at once, from the
+header alone: a file that is not the one expected (an episodes file given as the header
+file, say) is refused before its rows are read. The text is UTF-8 (with or without a
+byte-order mark) or, failing that, Windows-1252, which is what Excel writes when it saves
+"CSV (Comma delimited)" on a UK PC; which one is decided by a first pass over the bytes, so
+rows are then read one at a time and memory stays small whatever the file's size. Rows that
+are entirely blank (Excel leaves ",,,,," rows at the end) are skipped. A file that is not
+text at all (an .xlsx workbook, a zip, a PDF) is refused with a message saying what it
+looks like.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +31,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
 )
+_CHUNK = 1 << 16
 
 
 class CsvRow:
@@ -46,31 +52,63 @@ class CsvRow:
         return self._record[position].strip()
 
     @property
-    def values(self) -> dict[str, str]:
-        """Every wanted column's text (for comparing rows)."""
-        return {name: self[name] for name in self._index}
+    def values(self) -> tuple[str, ...]:
+        """Every wanted column's text, in a fixed order (for comparing rows)."""
+        return tuple(self[name] for name in self._index)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CsvTable:
+    """A CSV file whose header has been read: ``rows()`` reads its records, once."""
+
     label: str
     columns: tuple[str, ...]  # as found, upper case, in file order
-    rows: list[CsvRow]
     encoding: str
+    _path: Path
+    _header_row: int
+    _delimiter: str
+    _index: dict[str, int]
+    _width: int
+    _child_column: str
+    #: Problems found while reading rows (rows with too many values), added as they occur.
+    issues: list[ImportIssue]
+
+    def rows(self) -> Iterator[CsvRow]:
+        with _text(self._path, self.encoding) as text:
+            reader = csv.reader(_lines_after(text, self._header_row), delimiter=self._delimiter)
+            for offset, record in enumerate(reader, start=self._header_row + 1):
+                if not "".join(record).strip():
+                    continue
+                if len(record) > self._width and any(v.strip() for v in record[self._width :]):
+                    child_at = self._index.get(self._child_column)
+                    child = record[child_at].strip() if child_at is not None else ""
+                    self.issues.append(
+                        ImportIssue(
+                            self.label,
+                            offset,
+                            "",
+                            None,
+                            f"this row has {len(record)} values but the header has "
+                            f"{self._width} columns (a comma inside a value that is not in "
+                            "quotes?)",
+                            child or None,
+                        )
+                    )
+                    continue
+                yield CsvRow(offset, record, self._index)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with: UTF-16 by BOM, UTF-8, else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+def _lines_after(text: io.TextIOBase, header_row: int) -> Iterator[str]:
+    """The file's lines after the header row (line numbers as csv counts them: a quoted
+    value spanning lines is rare in these files and counted as csv does)."""
+    for number, line in enumerate(text, start=1):
+        if number > header_row:
+            yield line
+
+
+def _text(path: Path, encoding: str) -> io.TextIOWrapper:
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, encoding)
+    return open(path, encoding=codec, newline="")  # noqa: SIM115 - closed by the caller
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -81,6 +119,46 @@ def binary_kind(data: bytes) -> str | None:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "a binary file"
     return None
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-16 by BOM, UTF-8 if every byte decodes, else Windows-1252 (else Latin-1): one pass
+    over the file a chunk at a time."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        if head in (b"\xff\xfe", b"\xfe\xff"):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Some bytes as text, and the encoding read: UTF-16 by BOM, UTF-8, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def _delimiter(header_line: str) -> str:
@@ -105,10 +183,11 @@ def read_csv(
     label: str | None = None,
     child_column: str = "CHILD",
 ) -> tuple[CsvTable | None, list[ImportIssue]]:
-    """Read a CSV file into rows keyed by column name, or say why it cannot be read.
+    """Open a CSV file and read its header, or say why it cannot be used.
 
-    Returns the table (None when the file cannot be used at all) and the file-level issues.
-    A row-level issue found here names its child from ``child_column`` when it can.
+    Returns the table (None when the file cannot be used at all) and the file-level issues;
+    the table's ``rows()`` then reads the records one at a time. A row-level issue found
+    while reading names its child from ``child_column`` when it can.
     """
     path = Path(path)
     label = label or path.name
@@ -119,38 +198,39 @@ def read_csv(
         return None, [ImportIssue(label, row, column, None, message)]
 
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+            nonblank = bool(head.strip()) or _any_nonblank(fh)
     except FileNotFoundError:
         return fail(f"file not found: {path}")
     except IsADirectoryError:
         return fail(f"this is a folder, not a file: {path}")
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
-    if not data.strip():
+    if not nonblank:
         return fail("the file is empty")
-    kind = binary_kind(data)
+    kind = binary_kind(head)
     if kind:
         hint = "; in Excel use Save As, CSV (Comma delimited)" if "Excel" in kind else ""
         return fail(f"this is {kind}, not a CSV file{hint}")
-    text, encoding = decode_text(data)
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    if first_line.lstrip().startswith("<"):
-        return fail("this looks like an XML or HTML file, not a CSV file")
+    encoding = detect_encoding(path)
 
+    # The header: the first line that is not blank.
+    header_row, header_line = 0, ""
+    with _text(path, encoding) as text:
+        for number, line in enumerate(text, start=1):
+            if line.strip(" \t\r\n,;\ufeff"):
+                header_row, header_line = number, line.lstrip("\ufeff")
+                break
+    if not header_row:
+        return fail("the file has no header row")
+    if header_line.lstrip().startswith("<"):
+        return fail("this looks like an XML or HTML file, not a CSV file")
+    delimiter = _delimiter(header_line)
     try:
-        records = list(
-            csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(first_line))
-        )
+        header = [normalise_header(h) for h in next(csv.reader([header_line], delimiter=delimiter))]
     except csv.Error as exc:
         return fail(f"not a readable CSV file: {exc}")
-    # Skip blank lines before the header (rare, but Excel users insert them).
-    start = 0
-    while start < len(records) and not any(v.strip() for v in records[start]):
-        start += 1
-    if start == len(records):
-        return fail("the file has no header row")
-    header = [normalise_header(h) for h in records[start]]
-    header_row = start + 1
 
     issues: list[ImportIssue] = []
     index: dict[str, int] = {}
@@ -180,25 +260,23 @@ def read_csv(
         return None, issues
 
     keep = {name: position for name, position in index.items() if name in wanted}
-    width = len(header)
-    rows: list[CsvRow] = []
-    for offset, record in enumerate(records[start + 1 :], start=header_row + 1):
-        if not "".join(record).strip():
-            continue
-        if len(record) > width and any(v.strip() for v in record[width:]):
-            child_at = index.get(child_column)
-            child = record[child_at].strip() if child_at is not None else ""
-            issues.append(
-                ImportIssue(
-                    label,
-                    offset,
-                    "",
-                    None,
-                    f"this row has {len(record)} values but the header has {width} columns "
-                    "(a comma inside a value that is not in quotes?)",
-                    child or None,
-                )
-            )
-            continue
-        rows.append(CsvRow(offset, record, keep))
-    return CsvTable(label, tuple(h for h in header if h), rows, encoding), issues
+    table = CsvTable(
+        label=label,
+        columns=tuple(h for h in header if h),
+        encoding=encoding,
+        _path=path,
+        _header_row=header_row,
+        _delimiter=delimiter,
+        _index=keep,
+        _width=len(header),
+        _child_column=child_column,
+        issues=issues,
+    )
+    return table, issues
+
+
+def _any_nonblank(fh: io.BufferedReader) -> bool:
+    while chunk := fh.read(_CHUNK):
+        if chunk.strip():
+            return True
+    return False

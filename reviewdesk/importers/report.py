@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reviewdesk.collection_year import RETURN_NAME, CollectionYear, YearSpan, spans_of
 from reviewdesk.errors import InvalidInput
-from reviewdesk.importers.years import CollectionYear
+from reviewdesk.importers.elements import ElementCount
 
 #: (done, total, message): for a progress bar. Called from the importing thread.
 Progress = Callable[[int, int, str], None]
@@ -68,16 +69,20 @@ class KindCount:
 
 @dataclass
 class Counts:
-    """Added / updated / unchanged / removed, per kind of record."""
+    """Added / updated / unchanged / removed, per kind of record (made when first counted:
+    a child's counts are most often of two or three kinds)."""
 
-    by_kind: dict[str, KindCount] = field(default_factory=lambda: {k: KindCount() for k in KINDS})
+    by_kind: dict[str, KindCount] = field(default_factory=dict)
 
     def __getitem__(self, kind: str) -> KindCount:
-        return self.by_kind[kind]
+        count = self.by_kind.get(kind)
+        if count is None:
+            count = self.by_kind[kind] = KindCount()
+        return count
 
     def merge(self, other: Counts) -> None:
         for kind, count in other.by_kind.items():
-            mine = self.by_kind[kind]
+            mine = self[kind]
             mine.added += count.added
             mine.updated += count.updated
             mine.unchanged += count.unchanged
@@ -86,7 +91,7 @@ class Counts:
     def lines(self, kinds: tuple[str, ...] = KINDS) -> list[str]:
         out = []
         for kind in kinds:
-            c = self.by_kind[kind]
+            c = self[kind]
             out.append(
                 f"{kind:<12} {c.added:6d} added {c.updated:6d} updated "
                 f"{c.unchanged:6d} unchanged {c.removed:6d} removed"
@@ -129,8 +134,15 @@ class ImportResult:
     skipped: dict[str, list[ImportIssue]] = field(default_factory=dict)
     children: list[ChildChange] = field(default_factory=list)
     kinds: tuple[str, ...] = KINDS
-    #: The collection year the return covers (None when the files hold no dates).
+    #: The (last) collection year the return covers (None when the files hold no dates).
     year: CollectionYear | None = None
+    #: Every collection year the file covers (one, for a single year's return).
+    span: YearSpan | None = None
+    #: Every element (CIN) or column (903) read: what became of it, or why it is ignored.
+    elements: list[ElementCount] = field(default_factory=list)
+    #: The collection years of this return in the data once the import is done (for a dry
+    #: run: would be); empty when the import was refused.
+    years_imported: tuple[int, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -156,14 +168,62 @@ class ImportResult:
         else:
             head = "Import complete."
         lines = [head]
-        if self.year is not None:
+        if self.span is not None:
+            lines.append(self.span.describe(self.source))
+        elif self.year is not None:
             lines.append(self.year.describe(self.source))
+        lines.extend(self.coverage_lines())
         lines.extend(self.counts.lines(self.kinds))
+        if self.elements:
+            ignored = [e for e in self.elements if not e.used and e.count]
+            if ignored:
+                what = ("element" if self.source == "cin" else "column") + (
+                    "s" if len(ignored) > 1 else ""
+                )
+                lines.append(
+                    f"Read but not used ({len(ignored)} {what}, each listed with why): "
+                    + ", ".join(f"{e.path} ({e.count:,})" for e in ignored)
+                )
         if self.skipped:
             lines.append(f"Left out with --skip-invalid ({len(self.skipped)} children):")
             for child, issues in sorted(self.skipped.items()):
                 lines.append(f"  {child}: {len(issues)} error(s)")
         return lines
+
+    def coverage_lines(self) -> list[str]:
+        """Which years of the return are in the data, and what that leaves unknown: a review
+        or conference whose clock runs from a year not imported is not judged (and says why)
+        until that year is imported."""
+        if not self.years_imported:
+            return []
+        name = RETURN_NAME.get(self.source, self.source)
+        spans = spans_of(self.years_imported)
+        verb = "would be" if self.dry_run else "are"
+        lines = [
+            f"Years of the {name} that {verb} in the data: " + ", ".join(s.label for s in spans)
+        ]
+        first = CollectionYear(spans[0].first)
+        missing = [
+            YearSpan(a.last + 1, b.first - 1).label for a, b in zip(spans, spans[1:], strict=False)
+        ]
+        gaps = f"{', '.join(missing)} and " if missing else ""
+        lines.append(
+            f"Not in the data: {gaps}anything before {first.label}. A review or conference "
+            "whose timescale runs from there is shown as not judged, with why, until that "
+            "year is imported."
+        )
+        return lines
+
+    def element_lines(self) -> list[str]:
+        """Every element or column read: how many, and used (as what) or ignored (why)."""
+        if not self.elements:
+            return []
+        what = "Elements read" if self.source == "cin" else "Columns read"
+        used = sum(e.count for e in self.elements if e.used)
+        ignored = sum(e.count for e in self.elements if not e.used)
+        return [f"{what}: {used:,} used, {ignored:,} ignored:"] + [
+            "  " + e.line() for e in self.elements
+        ]
 
 
 class ImportRefused(InvalidInput):

@@ -5,18 +5,28 @@ children with errors are left out and listed, and the rest are imported; an erro
 be pinned on one child (a missing column, a row with no child id) still refuses the import.
 The transaction is the import action's (`reviewdesk.actions.imports`): it checked the role
 and hands over its session; every record written is audited and checked (`BulkWriter`).
+
+Writing a return: its records are cut into the collection years it covers and kept, one row
+per child and year (`ReturnRecord`), replacing those years' rows; each child concerned (in
+the file, or in those years before) has its history merged from every year kept
+(`reviewdesk.importers.slices`) and compared with the database, a few thousand children at a
+time; the years are recorded as imported (`ImportedReturn`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Table, and_, select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.coverage import imported_years
+from reviewdesk.collection_year import CollectionYear, YearSpan
 from reviewdesk.dates import format_uk
+from reviewdesk.importers.elements import ElementCount
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
@@ -24,12 +34,26 @@ from reviewdesk.importers.report import (
     ImportResult,
     Progress,
 )
-from reviewdesk.importers.store import Step
-from reviewdesk.importers.years import CollectionYear
+from reviewdesk.importers.store import Coverage
 from reviewdesk.storage.audit import AuditRecord
 from reviewdesk.storage.bulk import BulkWriter
+from reviewdesk.storage.models import ImportedReturn, ReturnRecord
 
-Apply = Callable[..., tuple[Counts, list[ChildChange]]]
+if TYPE_CHECKING:
+    from reviewdesk.importers.slices import ReturnKind
+
+Step = Callable[[str], None]
+
+RECORD_T: Table = ReturnRecord.__table__  # type: ignore[assignment]
+IMPORTED_T: Table = ImportedReturn.__table__  # type: ignore[assignment]
+
+#: Errors after which a file is refused without reading on: fix these first.
+MAX_ERRORS = 1000
+#: Children in one file beyond which it is refused: a council's return has a few thousand
+#: (England has about 83,000 looked-after children and 400,000 children in need in all).
+MAX_CHILDREN = 250_000
+#: Children compared and written at a time.
+BATCH = 5000
 
 
 class Ticker:
@@ -53,34 +77,63 @@ class Ticker:
         def step(message: str) -> None:
             nonlocal count
             count += 1
-            self.to(start + (end - start) * count // max(steps, 1), message)
+            self.to(start + (end - start) * min(count, steps) // max(steps, 1), message)
 
         return step
 
 
-def choose_year(
-    given: CollectionYear | None, inferred: CollectionYear | None, issues: list[ImportIssue]
-) -> CollectionYear | None:
-    """The year to import as: the one given, else the one inferred from the file's dates.
+def too_many(
+    issues: Sequence[ImportIssue], children: int, row: int, *, what: str, label: str
+) -> ImportIssue | None:
+    """The issue that stops reading ``label`` (too many errors, or far too many children),
+    or None to read on."""
+    if len(issues) >= MAX_ERRORS:
+        return ImportIssue(
+            label,
+            0,
+            "",
+            None,
+            f"more than {MAX_ERRORS:,} errors: stopped reading at line or row {row:,}. "
+            "Is this the right file? Fix these and import it again",
+        )
+    if children > MAX_CHILDREN:
+        return ImportIssue(
+            label,
+            0,
+            "",
+            None,
+            f"more than {MAX_CHILDREN:,} {what}: stopped reading at line or row {row:,}; a "
+            "council's return holds a few thousand. Is this the right file?",
+        )
+    return None
 
-    A given year that ends before dates in the file is refused (an issue with no child):
-    the year's records the file lacks would be removed while the file's later ones were
-    written, which is never what was meant.
-    """
+
+def choose_span(
+    given: CollectionYear | YearSpan | None,
+    inferred: YearSpan | None,
+    issues: list[ImportIssue],
+) -> YearSpan | None:
+    """The years to import as: those given, else those inferred from the file's dates.
+
+    Given years that end before dates in the file are refused (an issue with no child): the
+    year's records the file lacks would be removed while the file's later ones were written,
+    which is never what was meant."""
     if given is None:
         return inferred
-    if inferred is not None and inferred.first > given.first:
+    span = YearSpan.of(given)
+    if inferred is not None and inferred.last > span.last:
+        later = CollectionYear(inferred.last)
         issues.append(
             ImportIssue(
                 "--year",
                 0,
                 "",
-                given.label,
-                f"the file holds dates in {inferred.label}, after the {given.label} year ends "
-                f"on {format_uk(given.end)}: give --year {inferred.first} or leave it out",
+                span.label,
+                f"the file holds dates in {later.label}, after the {span.label} year ends "
+                f"on {format_uk(span.end)}: give --year {later.first} or leave it out",
             )
         )
-    return given
+    return span
 
 
 def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:
@@ -92,18 +145,52 @@ def blocking(issues: Sequence[ImportIssue]) -> list[ImportIssue]:
 class PreparedImport:
     """A return read and checked, ready to compare with the database and write.
 
-    ``plans`` holds only children without errors; ``issues`` every error found; ``origin``
-    names the files (for the audit's summary entry)."""
+    ``plans`` holds the records of the children without errors; ``issues`` every error
+    found; ``origin`` names the files (for the audit's summary entry); ``elements`` every
+    element or column read, and what became of it."""
 
     source: str
     origin: str
     plans: Sequence[Any]
     issues: list[ImportIssue]
-    apply: Apply
+    kind: ReturnKind
     kinds: tuple[str, ...]
     write_steps: int
-    year: CollectionYear | None
+    span: YearSpan | None
     ticker: Ticker
+    elements: list[ElementCount] = field(default_factory=list)
+
+    @property
+    def year(self) -> CollectionYear | None:
+        """The last collection year the file covers."""
+        return CollectionYear(self.span.last) if self.span is not None else None
+
+
+def _kept_years(
+    session: Session, source: str, local_ids: Sequence[str], span: YearSpan | None
+) -> dict[str, dict[int, str]]:
+    """The years kept (their JSON) of the children named, and of every child with a year in
+    ``span`` (they are concerned too: a child a return no longer has loses that year)."""
+    out: dict[str, dict[int, str]] = defaultdict(dict)
+    columns = (RECORD_T.c.local_id, RECORD_T.c.year, RECORD_T.c.content)
+    wanted = set(local_ids)
+    if span is not None:
+        in_span = select(RECORD_T.c.local_id).where(
+            RECORD_T.c.source == source, RECORD_T.c.year.in_(list(span.years))
+        )
+        wanted.update(lid for (lid,) in session.execute(in_span))
+    ordered = sorted(wanted)
+    for i in range(0, len(ordered), BATCH):
+        chunk = ordered[i : i + BATCH]
+        stmt = select(*columns).where(RECORD_T.c.source == source, RECORD_T.c.local_id.in_(chunk))
+        for lid, year, content in session.execute(stmt):
+            out[lid][year] = content
+    return out
+
+
+def _batches(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def finish(
@@ -111,9 +198,17 @@ def finish(
 ) -> ImportResult:
     """Refuse, or compare and (unless a dry run) write, the prepared children, in the
     caller's ``session`` (its transaction)."""
-    source, plans, issues = prepared.source, prepared.plans, prepared.issues
-    ticker, kinds, year = prepared.ticker, prepared.kinds, prepared.year
-    result = ImportResult(source, dry_run=dry_run, errors=list(issues), kinds=kinds, year=year)
+    source, records, issues = prepared.source, prepared.plans, prepared.issues
+    ticker, kinds, span, kind = prepared.ticker, prepared.kinds, prepared.span, prepared.kind
+    result = ImportResult(
+        source,
+        dry_run=dry_run,
+        errors=list(issues),
+        kinds=kinds,
+        year=prepared.year,
+        span=span,
+        elements=prepared.elements,
+    )
     if issues:
         if not skip_invalid or blocking(issues):
             ticker.to(Ticker.TOTAL, "Import refused")
@@ -122,18 +217,55 @@ def finish(
         for issue in issues:
             by_child[issue.child or ""].append(issue)
         result.skipped = dict(by_child)
-        plans = [p for p in plans if p.local_id not in by_child]
+        records = [r for r in records if r.local_id not in by_child]
+
+    ticker.to(47, "Reading the years imported before")
+    file_records = {r.local_id: r for r in records}
+    kept = _kept_years(session, source, list(file_records), span)
+    years_before = imported_years(session).get(source, set())
+    covered = frozenset(years_before | set(span.years if span is not None else ()))
+    new_years = {
+        lid: kind.cut(r, span) if span is not None else {} for lid, r in file_records.items()
+    }
+    concerned = sorted(
+        (
+            set(file_records)
+            | {lid for lid, ys in kept.items() if span and set(ys) & set(span.years)}
+        )
+        - set(result.skipped)
+    )
 
     ticker.to(50, "Comparing with the database")
     writer = None if dry_run else BulkWriter(session)
-    counts, changes = prepared.apply(
-        session,
-        plans,
-        writer=writer,
-        step=ticker.stepper(55, 98, prepared.write_steps),
-        year=year,
-    )
+    coverage = Coverage(covered)
+    counts = Counts()
+    changes: list[ChildChange] = []
+    batches = list(_batches(concerned))
+    for n, batch in enumerate(batches):
+        plans = []
+        for lid in batch:
+            years = {
+                year: kind.from_json(lid, text)
+                for year, text in kept.get(lid, {}).items()
+                if span is None or year not in span.years
+            }
+            years.update(new_years.get(lid, {}))
+            record = file_records.get(lid)
+            plans.append(kind.merge(lid, years, covered, record.fields if record else None))
+        start = 55 + 40 * n // len(batches)
+        end = 55 + 40 * (n + 1) // len(batches)
+        step = ticker.stepper(start, end, prepared.write_steps)
+        batch_counts, batch_changes = kind.apply(
+            session, plans, writer=writer, step=step, coverage=coverage
+        )
+        counts.merge(batch_counts)
+        changes.extend(batch_changes)
+        if writer is not None:
+            writer.flush_audit()
+
     if writer is not None:
+        ticker.to(96, "Keeping the years imported")
+        _keep_years(session, writer, prepared, file_records, new_years, concerned)
         ticker.to(98, "Checking the records written")
         writer.finish(
             summary=AuditRecord(
@@ -142,16 +274,12 @@ def finish(
                 source,
                 after={
                     "files": prepared.origin,
-                    "year": year.label if year is not None else None,
+                    "year": span.label if span is not None else None,
                     "children": sum(1 for c in changes if c.status != "unchanged"),
                     "skipped": len(result.skipped),
                     "records": {
-                        kind: {
-                            "added": c.added,
-                            "updated": c.updated,
-                            "removed": c.removed,
-                        }
-                        for kind, c in counts.by_kind.items()
+                        k: {"added": c.added, "updated": c.updated, "removed": c.removed}
+                        for k, c in counts.by_kind.items()
                         if c.changed
                     },
                 },
@@ -159,6 +287,63 @@ def finish(
         )
     result.counts = counts
     result.children = changes
+    result.years_imported = tuple(sorted(covered))
     result.written = not dry_run
     ticker.to(Ticker.TOTAL, "Dry run finished" if dry_run else "Import finished")
     return result
+
+
+def _keep_years(
+    session: Session,
+    writer: BulkWriter,
+    prepared: PreparedImport,
+    file_records: dict[str, Any],
+    new_years: dict[str, dict[int, Any]],
+    concerned: Sequence[str],
+) -> None:
+    """Replace the file's years of the children concerned with what the file says, and
+    record the years as imported."""
+    span, source, kind = prepared.span, prepared.source, prepared.kind
+    if span is None:
+        return
+    years = list(span.years)
+    for batch in _batches(list(concerned)):
+        rows = [
+            {"source": source, "year": year, "local_id": lid, "content": kind.to_json(part)}
+            for lid in batch
+            for year, part in sorted(new_years.get(lid, {}).items())
+        ]
+        replacing = and_(
+            RECORD_T.c.source == source,
+            RECORD_T.c.year.in_(years),
+            RECORD_T.c.local_id.in_(list(batch)),
+        )
+        writer.replace_copies(RECORD_T, replacing, rows)
+    files = prepared.origin[:2000]
+    existing = {
+        r.year: r
+        for r in session.execute(
+            select(IMPORTED_T).where(IMPORTED_T.c.source == source, IMPORTED_T.c.year.in_(years))
+        ).mappings()
+    }
+    writer.remember(IMPORTED_T, existing.values())
+    children = {
+        year: sum(1 for parts in new_years.values() if year in parts) for year in span.years
+    }
+    writer.insert(
+        IMPORTED_T,
+        [
+            {"source": source, "year": y, "files": files, "children": children[y]}
+            for y in years
+            if y not in existing
+        ],
+    )
+    writer.update(
+        IMPORTED_T,
+        [
+            {"id": existing[y]["id"], "files": files, "children": children[y]}
+            for y in years
+            if y in existing
+            and (existing[y]["files"], existing[y]["children"]) != (files, children[y])
+        ],
+    )

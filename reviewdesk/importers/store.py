@@ -1,22 +1,20 @@
-"""Writing an import: compare each child's records with the database, then bulk-write the changes.
+"""Writing an import: compare each child's history with the database, then bulk-write the changes.
 
-A child is matched on its local id (903 CHILD, CIN LAchildID). The file is the truth for the
+A child is matched on its local id (903 CHILD, CIN LAchildID). The history given (merged from
+every year of the return imported, `reviewdesk.importers.slices`) is the truth for the
 records it describes: for a looked-after child, its periods of care, episodes and held
 reviews; for child protection, its s47 enquiries, plans and held conferences. Records are
 matched by their natural key (a period or plan by its start date, an enquiry by its strategy
-date, a held meeting by its type and date) and updated in place, so a re-import keeps row ids
-and whatever was added in reviewdesk (an IRO allocated to a period, invitees and reports of a
-held meeting). Meetings booked in reviewdesk are kept and re-linked to the child's current
-period or plan when theirs goes.
+date, a held meeting by its type and date) and updated in place, so a re-import keeps row
+ids and whatever was added in reviewdesk (an IRO allocated to a period, invitees and reports
+of a held meeting). Meetings booked in reviewdesk are kept and re-linked to the child's
+current period or plan when theirs goes.
 
-A return covers one collection year (`reviewdesk.importers.years`), so the file is the truth
-only for that year: records of the year (or overlapping it) that the file no longer has are
-removed, but records wholly before it (earlier returns) or wholly after it (a newer return
-imported before an older one) are kept untouched and not reported. A record the file shows
-open at its year's end that the database knows ended later keeps that ending. Looked-after
-periods are re-formed over the whole merged history and reviews (LAC and CP) are numbered
-within their period or plan across years, so importing several returns in any order gives
-the history one combined file would.
+The history is the truth only for the collection years imported (`Coverage`): a record in
+the database that it lacks is removed if it falls in one of those years (the return for
+that year would have held it), and kept untouched, and not reported, if it falls in none
+(recorded in reviewdesk before or after them). Looked-after periods are formed over the
+whole history and reviews (LAC and CP) are numbered within their period or plan.
 
 The comparison reads with SQLAlchemy Core; the writes go to a `BulkWriter` the import action
 gives (`reviewdesk.storage.bulk`): executemany in the action's transaction, each record
@@ -43,8 +41,9 @@ from reviewdesk.codes import (
     MeetingType,
     Process,
 )
+from reviewdesk.collection_year import CollectionYear
+from reviewdesk.importers.records import EPISODE_COLUMNS
 from reviewdesk.importers.report import ChildChange, Counts, KindCount
-from reviewdesk.importers.years import CollectionYear
 from reviewdesk.storage.bulk import BulkWriter
 from reviewdesk.storage.models import (
     Child,
@@ -74,23 +73,20 @@ CENSUS_CONFERENCES = frozenset(
     }
 )
 Step = Callable[[str], None]
+Apply = Callable[..., tuple[Counts, list[ChildChange]]]
 
 # --- what the file says -------------------------------------------------------------------
 
 
 @dataclass
-class LacPeriodPlan:
-    start: dt.date
-    end: dt.date | None
-    episodes: list[dict[str, Any]] = field(default_factory=list)  # Episode columns
-    reviews: list[tuple[dt.date, str | None]] = field(default_factory=list)  # held, PN code
-
-
-@dataclass
 class LacChildPlan:
+    """A looked-after child's history: episodes (`Episode` columns, with ``end_unknown``)
+    and reviews held (date, participation code)."""
+
     local_id: str
     fields: dict[str, Any]  # Child columns the file sets (sex, dob, ethnicity, upn)
-    periods: list[LacPeriodPlan] = field(default_factory=list)
+    episodes: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[tuple[dt.date, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +95,9 @@ class CpEnquiryPlan:
     icpc_not_required: bool = False
     icpc_date: dt.date | None = None
     icpc_type: str = MeetingType.ICPC.value
+    closed_date: dt.date | None = None
+    closed_reason: str | None = None
+    closed_unknown: bool = False
 
 
 @dataclass
@@ -110,14 +109,39 @@ class CpPlanPlan:
     previous_plans: int
     enquiry: dt.date | None  # the strategy date of the enquiry that led to it
     reviews: list[dt.date] = field(default_factory=list)
+    end_unknown: bool = False
 
 
 @dataclass
 class CpChildPlan:
+    """A child's child protection history. ``loose_icpcs``: initial conferences held with
+    no enquiry in the data (date, type), each the start of the plan starting that day."""
+
     local_id: str
     fields: dict[str, Any]
     enquiries: list[CpEnquiryPlan] = field(default_factory=list)
     plans: list[CpPlanPlan] = field(default_factory=list)
+    loose_icpcs: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The collection years whose returns are imported: the history is the truth there."""
+
+    years: frozenset[int]
+
+    def touches(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether a record from ``start`` to ``end`` (None: open) falls in a year covered."""
+        for year in self.years:
+            y = CollectionYear(year)
+            if (start is None or start <= y.end) and (end is None or end >= y.start):
+                return True
+        return False
+
+    def whole(self, start: dt.date, end: dt.date) -> bool:
+        """Whether every collection year from ``start`` to ``end`` is covered."""
+        first, last = CollectionYear.containing(start), CollectionYear.containing(end)
+        return all(y in self.years for y in range(first.first, last.first + 1))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -215,20 +239,7 @@ def _finish_child(change: ChildChange, existed: bool) -> None:
 
 # --- looked after ----------------------------------------------------------------------------
 
-_EPISODE_COLUMNS = (
-    "start",
-    "end_date",
-    "rne",
-    "legal_status",
-    "cin",
-    "placement",
-    "placement_provider",
-    "rec",
-    "reason_place_change",
-    "home_postcode",
-    "placement_postcode",
-    "urn",
-)
+_EPISODE_COLUMNS = (*EPISODE_COLUMNS, "end_unknown")
 
 
 def joins_previous(prev: dict[str, Any], ep: dict[str, Any]) -> bool:
@@ -248,7 +259,7 @@ class _Ep:
 
     values: dict[str, Any]
     row: Any  # the existing row, if any
-    kept: bool  # an existing record outside the file's year, left as it was
+    kept: bool  # an existing record outside the years imported, left as it was
 
 
 @dataclass
@@ -257,7 +268,8 @@ class _LacWrites:
 
     #: Each period after the import: child, start, existing id (None: to be inserted).
     period_refs: list[tuple[str, dt.date, int | None]] = field(default_factory=list)
-    period_ends_new: list[dt.date | None] = field(default_factory=list)  # of those inserted
+    #: (end, end unknown) of the periods inserted.
+    period_ends_new: list[tuple[dt.date | None, bool]] = field(default_factory=list)
     period_updates: list[dict[str, Any]] = field(default_factory=list)
     period_deletes: list[int] = field(default_factory=list)
     episode_deletes: list[int] = field(default_factory=list)
@@ -275,15 +287,14 @@ def apply_lac(
     *,
     writer: BulkWriter | None,
     step: Step = lambda _m: None,
-    year: CollectionYear | None = None,
+    coverage: Coverage,
 ) -> tuple[Counts, list[ChildChange]]:
-    """Bring each child's looked-after history in line with the file; return what changed.
+    """Bring each child's looked-after history in line with the one given; return what
+    changed.
 
-    With ``year`` (the return's collection year) the file is the truth only for that year:
-    episodes, periods and reviews wholly before or after it are kept, the file's records are
-    merged with them, periods are re-formed over the whole history and reviews numbered
-    within their period across years. Without it, the file is the child's whole history.
-    With no ``writer`` (a dry run) nothing is written.
+    The history is the truth within the years of ``coverage``: episodes, periods and reviews
+    outside them are kept and merged with it, periods are formed over the whole history and
+    reviews numbered within their period. With no ``writer`` (a dry run) nothing is written.
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -316,7 +327,7 @@ def apply_lac(
         old = kids.plan(plan.local_id, plan.fields, counts)
         old_periods = periods_by_child.get(old["id"], []) if old else []
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
-        _plan_lac_child(plan, old_periods, episodes_by_period, old_meetings, year, counts, w)
+        _plan_lac_child(plan, old_periods, episodes_by_period, old_meetings, coverage, counts, w)
         change = ChildChange(plan.local_id, "", counts)
         _finish_child(change, old is not None)
         changes.append(change)
@@ -332,8 +343,8 @@ def apply_lac(
     new_period_ids = writer.insert(
         PERIOD_T,
         [
-            {"child_id": kids.ids[lid], "start": start, "end_date": end}
-            for (lid, start), end in zip(new_refs, w.period_ends_new, strict=True)
+            {"child_id": kids.ids[lid], "start": start, "end_date": end, "end_unknown": unknown}
+            for (lid, start), (end, unknown) in zip(new_refs, w.period_ends_new, strict=True)
         ],
     )
     period_id: dict[tuple[str, dt.date], int] = {
@@ -385,46 +396,35 @@ def apply_lac(
     return total, changes
 
 
-def _outside(year: CollectionYear | None, start: dt.date, end: dt.date | None) -> bool:
-    return year is not None and year.outside(start, end)
-
-
 def _plan_lac_child(
     plan: LacChildPlan,
     old_periods: list[Any],
     episodes_by_period: dict[Any, list[Any]],
     old_meetings: list[Any],
-    year: CollectionYear | None,
+    coverage: Coverage,
     counts: Counts,
     w: _LacWrites,
 ) -> None:
-    """Merge one child's file records with what is kept, and note the writes it needs."""
+    """Merge one child's history with what is kept, and note the writes it needs."""
     lid = plan.local_id
     old_eps = sorted(
         (e for p in old_periods for e in episodes_by_period.get(p["id"], [])),
         key=lambda e: (e["start"], e["id"]),
     )
     old_by_start, ep_dupes = _keyed(old_eps, lambda e: e["start"])
-    file_eps = sorted((e for p in plan.periods for e in p.episodes), key=lambda e: e["start"])
+    file_eps = sorted(plan.episodes, key=lambda e: e["start"])
     file_starts = {e["start"] for e in file_eps}
 
-    # The history after the import: the file's episodes, and the existing ones outside its year.
-    history: list[_Ep] = []
-    for e in file_eps:
-        row = old_by_start.get(e["start"])
-        if _newer_end(year, e["end_date"], row):
-            # Open at this (older) year's end; a later return says how it ended: keep that.
-            history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
-        else:
-            history.append(_Ep(e, row, False))
+    # The history after the import: the one given, and existing episodes outside its years.
+    history: list[_Ep] = [_Ep(e, old_by_start.get(e["start"]), False) for e in file_eps]
     removed_eps = list(ep_dupes)
     for start, row in old_by_start.items():
         if start in file_starts:
             continue
-        if _outside(year, row["start"], row["end_date"]):
-            history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
-        else:
+        if coverage.touches(row["start"], row["end_date"]):
             removed_eps.append(row)
+        else:
+            history.append(_Ep({c: row[c] for c in _EPISODE_COLUMNS}, row, True))
     history.sort(key=lambda h: h.values["start"])
     groups: list[list[_Ep]] = []
     for h in history:
@@ -443,6 +443,7 @@ def _plan_lac_child(
     spans: list[tuple[dt.date, dt.date | None]] = []
     for group in groups:
         start, end = group[0].values["start"], group[-1].values["end_date"]
+        unknown = bool(group[-1].values.get("end_unknown"))
         spans.append((start, end))
         row = by_start.get(start)
         if row is not None and row["id"] in used:
@@ -456,13 +457,15 @@ def _plan_lac_child(
         from_file = not all(h.kept for h in group)
         if row is None:
             w.period_refs.append((lid, start, None))
-            w.period_ends_new.append(end)
+            w.period_ends_new.append((end, unknown))
             counts["periods"].added += 1
             continue
         used[row["id"]] = start
         w.period_refs.append((lid, start, row["id"]))
-        if row["start"] != start or row["end_date"] != end:
-            w.period_updates.append({"id": row["id"], "start": start, "end_date": end})
+        if row["start"] != start or row["end_date"] != end or row["end_unknown"] != unknown:
+            w.period_updates.append(
+                {"id": row["id"], "start": start, "end_date": end, "end_unknown": unknown}
+            )
             counts["periods"].updated += 1
         elif from_file:
             counts["periods"].unchanged += 1
@@ -470,7 +473,7 @@ def _plan_lac_child(
     for p in by_start.values():
         if p["id"] in used:
             continue
-        if not episodes_by_period.get(p["id"]) and _outside(year, p["start"], p["end_date"]):
+        if not episodes_by_period.get(p["id"]) and not coverage.touches(p["start"], p["end_date"]):
             w.period_refs.append((lid, p["start"], p["id"]))  # kept as it was
         else:
             gone_periods.append(p)
@@ -496,10 +499,10 @@ def _plan_lac_child(
     counts["episodes"].removed += len(removed_eps)
     w.episode_deletes.extend(e["id"] for e in removed_eps)
 
-    # Held reviews: matched by date; those outside the year kept; numbered within their period.
+    # Held reviews: matched by date; those outside the years kept; numbered within a period.
     held = [m for m in old_meetings if m["status"] == MeetingStatus.HELD]
     held_by_date, held_dupes = _keyed(held, lambda m: m["held_date"])
-    file_reviews = {day: code for p in plan.periods for day, code in p.reviews}
+    file_reviews = dict(plan.reviews)
     reviews: list[tuple[dt.date, str | None, Any, bool]] = [
         (day, code, held_by_date.get(day), False) for day, code in file_reviews.items()
     ]
@@ -507,7 +510,7 @@ def _plan_lac_child(
     for day, row in held_by_date.items():
         if day in file_reviews:
             continue
-        if _outside(year, day, day):
+        if not coverage.touches(day, day):
             reviews.append((day, row["participation"], row, True))
         else:
             gone_meetings.append(row)
@@ -576,15 +579,17 @@ def apply_cp(
     *,
     writer: BulkWriter | None,
     step: Step = lambda _m: None,
-    year: CollectionYear | None = None,
+    coverage: Coverage,
 ) -> tuple[Counts, list[ChildChange]]:
-    """Bring each child's child protection history in line with the file; return what changed.
+    """Bring each child's child protection history in line with the one given; return what
+    changed.
 
     Only s47 enquiries are compared (a transfer-in recorded in reviewdesk is not in the census
     and is kept). Held conferences are matched by type and date; transfer-in and re-convened
-    conferences are not in the census and are kept. Meetings that are kept but pointed at a
-    plan or enquiry the file no longer has are re-linked to the child's latest one.
-    With no ``writer`` (a dry run) nothing is written.
+    conferences are not in the census and are kept. Records outside the years of
+    ``coverage`` are kept. Meetings that are kept but pointed at a plan or enquiry the
+    history no longer has are re-linked to the child's latest one. With no ``writer`` (a dry
+    run) nothing is written.
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -629,9 +634,14 @@ def apply_cp(
         wanted = {e.strategy_date for e in plan.enquiries}
         for e in plan.enquiries:
             row = enq_by_date.get(e.strategy_date)
-            same = row is not None and row["icpc_not_required"] == e.icpc_not_required
+            values = {
+                "icpc_not_required": e.icpc_not_required,
+                "closed_date": e.closed_date,
+                "closed_reason": e.closed_reason,
+                "closed_unknown": e.closed_unknown,
+            }
+            same = row is not None and all(row[k] == v for k, v in values.items())
             _count(counts["enquiries"], row, same)
-            values = {"icpc_not_required": e.icpc_not_required}
             if row is None:
                 enq_inserts.append(
                     (plan.local_id, {"route": "s47", "strategy_date": e.strategy_date, **values})
@@ -639,7 +649,7 @@ def apply_cp(
             elif not same:
                 enq_updates.append({"id": row["id"], **values})
         enq_gone = enq_extra + [
-            r for d, r in enq_by_date.items() if d not in wanted and not _outside(year, d, d)
+            r for d, r in enq_by_date.items() if d not in wanted and coverage.touches(d, d)
         ]
         counts["enquiries"].removed += len(enq_gone)
         enq_deletes.extend(r["id"] for r in enq_gone)
@@ -656,20 +666,16 @@ def apply_cp(
                 and row is not None
                 and row["enquiry_id"] in s47_ids
                 and row["enquiry_id"] not in enq_gone_ids
+                and strategy_of.get(row["enquiry_id"]) not in wanted
             ):
-                # The enquiry that led to the plan was in an earlier census: keep the link.
+                # Led to by an enquiry recorded outside the years imported: keep the link.
                 p.enquiry = strategy_of.get(row["enquiry_id"])
-            if _newer_end(year, p.end, row):
-                # Open at this (older) census's year end; a later one says how it ended.
-                p.end = row["end_date"]
-                p.initial_category = row["initial_category"]
-                p.latest_category = row["latest_category"]
-                p.previous_plans = row["previous_plans"]
             values = {
                 "end_date": p.end,
                 "initial_category": p.initial_category,
                 "latest_category": p.latest_category,
                 "previous_plans": p.previous_plans,
+                "end_unknown": p.end_unknown,
             }
             same = (
                 row is not None
@@ -685,7 +691,7 @@ def apply_cp(
         plan_gone = plan_extra + [
             r
             for s, r in plan_by_start.items()
-            if s not in wanted_plans and not _outside(year, s, r["end_date"])
+            if s not in wanted_plans and coverage.touches(s, r["end_date"])
         ]
         counts["plans"].removed += len(plan_gone)
         plan_deletes.extend(r["id"] for r in plan_gone)
@@ -704,6 +710,10 @@ def apply_cp(
                     e.strategy_date,
                     led_to,
                 )
+        for day, kind in plan.loose_icpcs:
+            # Held with no enquiry in the data (rule 2885): the start of the plan begun that day.
+            led_to = next((p.start for p in plan.plans if p.start == day), None)
+            desired[_conference_key(kind, day)] = (kind, 0, None, led_to)
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
         held = [
             m
@@ -719,7 +729,7 @@ def apply_cp(
         for key, m in held_by_key.items():
             if key in desired or (key[0] == "review" and key[1] in file_days):
                 continue
-            if _outside(year, m["held_date"], m["held_date"]):
+            if not coverage.touches(m["held_date"], m["held_date"]):
                 kept_keys.add(key)
                 plan_start = start_of.get(m["plan_id"])
                 if key[0] == "review" and plan_start in wanted_plans:
@@ -727,7 +737,11 @@ def apply_cp(
         for p in plan.plans:
             days = sorted({*p.reviews, *kept_reviews.get(p.start, [])})
             for n, day in enumerate(days, start=1):
-                kind = MeetingType.RCPC_FIRST if n == 1 else MeetingType.RCPC_SUBSEQUENT
+                # The 1st review only when every year from the plan's start to it is in the
+                # data; else an earlier review may be in a return not imported (its number is
+                # then the least it can be).
+                first = n == 1 and coverage.whole(p.start, day)
+                kind = MeetingType.RCPC_FIRST if first else MeetingType.RCPC_SUBSEQUENT
                 desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
         for key, (kind, sequence, enq_key, plan_key) in desired.items():
             row = held_by_key.get(key)
@@ -850,21 +864,13 @@ def apply_cp(
     return total, changes
 
 
+_INITIAL_KINDS = (MeetingType.ICPC.value, MeetingType.ICPC_PREBIRTH.value)
+
+
 def _conference_key(kind: str, day: dt.date) -> tuple[str, dt.date]:
-    """Held census conferences are matched by date: initial ones by type, reviews as one."""
-    reviews = (MeetingType.RCPC_FIRST.value, MeetingType.RCPC_SUBSEQUENT.value)
-    return ("review" if kind in reviews else kind, day)
-
-
-def _newer_end(year: CollectionYear | None, end: dt.date | None, row: Any) -> bool:
-    """The file has a record open at its year's end, and the database knows it ended later."""
-    return (
-        year is not None
-        and row is not None
-        and end is None
-        and row["end_date"] is not None
-        and year.after(row["end_date"])
-    )
+    """Held census conferences are matched by date: initial ones (pre-birth or not) as one,
+    reviews (first or later) as one."""
+    return ("initial" if kind in _INITIAL_KINDS else "review", day)
 
 
 def _latest(ids: dict[tuple[str, dt.date], int], local_id: str) -> int | None:

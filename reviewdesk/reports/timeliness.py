@@ -422,6 +422,10 @@ _COUNT_TABLES = (
     ("conferences_held.", "CP conferences held, by type"),
     ("late_meetings.", "Meetings held out of timescale, by the reason recorded"),
     ("participation.", "Participation of children aged 4 and over, by code"),
+    (
+        "not_judged.",
+        "Meetings held the data cannot judge (a return not imported), not counted above",
+    ),
 )
 
 
@@ -461,7 +465,7 @@ def _series(row: MeasureRow, months: tuple[dt.date, ...], targets: Mapping[str, 
 def _count_label(prefix: str, row: MeasureRow) -> str:
     """A breakdown row's label, from its key where the measures give no label."""
     part = row.key.removeprefix(prefix)
-    if prefix == "conferences_held.":
+    if prefix in ("conferences_held.", "not_judged."):
         try:
             return MeetingType(part).label
         except ValueError:

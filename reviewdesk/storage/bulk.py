@@ -53,6 +53,7 @@ class BulkWriter:
         self._period_child: dict[int, int] = {}
         self._meeting_child: dict[int, int] = {}
         self._entries: list[dict[str, Any]] = []
+        self._children: set[int] = set()  # of the audit entries already written
         self._written: dict[str, set[int]] = defaultdict(set)
         self.counts: Counter[str] = Counter()
 
@@ -172,18 +173,37 @@ class BulkWriter:
             )
         self.counts[name] += len(ids)
 
+    def replace_copies(self, table: Table, replacing: Any, rows: list[dict[str, Any]]) -> None:
+        """Delete the rows matching ``replacing`` (a condition) and insert ``rows``, with no
+        audit entry each: for tables that hold a copy of an input file, not records anyone
+        edits (the returns as imported); the action's summary entry names the files."""
+        self.session.execute(
+            delete(table).where(replacing), execution_options={"synchronize_session": False}
+        )
+        for chunk in _chunks(rows):
+            insert_rows(self.session.connection(), table, list(chunk))
+        self.counts[table.name] += len(rows)
+
+    def flush_audit(self) -> None:
+        """Write the audit entries so far (a long import, a batch at a time, so they need not
+        all be held); the records are still checked by `finish`."""
+        rows = self._entries
+        if rows:
+            self._children.update(e["child_id"] for e in rows if e["child_id"] is not None)
+            audit.insert_entries(self.session.connection(), rows)
+            audit.note_changed(self.session, rows)
+        self._entries = []
+
     def finish(self, *, summary: audit.AuditRecord | None = None) -> None:
         """Check every inserted or updated record by the rules of the data, then write the
         audit entries (and a summary entry, if given). Raises `ValidationFailed`."""
-        children = {e["child_id"] for e in self._entries if e["child_id"] is not None}
+        children = self._children | {
+            e["child_id"] for e in self._entries if e["child_id"] is not None
+        }
         validation.validate_stored(self.session, self._written, children)
-        rows = self._entries
-        if rows:
-            audit.insert_entries(self.session.connection(), rows)
-            audit.note_changed(self.session, rows)
+        self.flush_audit()
         if summary is not None:
             audit.record_audit(self.session, [summary])
-        self._entries = []
 
 
 class BulkInserter:

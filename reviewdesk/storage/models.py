@@ -194,6 +194,8 @@ class PeriodOfCare(Base, Tracked):
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     iro_notified: Mapped[dt.date | None] = mapped_column(Date)
     iro_allocated: Mapped[dt.date | None] = mapped_column(Date)
+    #: The real end date is in a 903 return not imported: ``end_date`` is the latest it can be.
+    end_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     child: Mapped[Child] = relationship(back_populates="periods")
     iro: Mapped[Staff | None] = relationship(foreign_keys=[iro_id])
@@ -224,6 +226,8 @@ class Episode(Base, Tracked):
     home_postcode: Mapped[str | None] = mapped_column(String(10))
     placement_postcode: Mapped[str | None] = mapped_column(String(10))
     urn: Mapped[str | None] = mapped_column(String(10))
+    #: The real end date is in a 903 return not imported: ``end_date`` is the latest it can be.
+    end_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     period: Mapped[PeriodOfCare] = relationship(back_populates="episodes")
 
@@ -246,6 +250,11 @@ class CpEnquiry(Base, Tracked):
     notified_date: Mapped[dt.date | None] = mapped_column(Date)  # transfer-in notification
     icpc_not_required: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Why its CIN episode closed (census ReasonForClosure, RC1-RC9), when it did.
+    closed_reason: Mapped[str | None] = mapped_column(String(3))
+    #: The real closing date is not in the data (a census not imported, or an s47 not
+    #: returned again, rule 8740): ``closed_date`` is the latest it can be.
+    closed_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notes: Mapped[str | None] = mapped_column(Text)
 
     child: Mapped[Child] = relationship(back_populates="enquiries")
@@ -263,6 +272,8 @@ class CpPlan(Base, Tracked):
     latest_category: Mapped[str | None] = mapped_column(String(3))
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     previous_plans: Mapped[int] = mapped_column(Integer, default=0)  # NumberOfPreviousCPP
+    #: The real end date is in a census not imported: ``end_date`` is the latest it can be.
+    end_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     child: Mapped[Child] = relationship(back_populates="plans")
     enquiry: Mapped[CpEnquiry | None] = relationship()
@@ -488,6 +499,41 @@ class ChildVoice(Base, Tracked):
     advocacy_taken_up: Mapped[bool | None] = mapped_column(Boolean)
     consultation: Mapped[str | None] = mapped_column(String(12))  # oversight.words.CONSULTATION
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- statutory returns imported -----------------------------------------------------------
+
+
+class ImportedReturn(Base, Tracked):
+    """A collection year of a statutory return that has been imported ("903" or "cin"):
+    the history of that year is in the data. A year never imported is a gap the due-date
+    engine minds (`reviewdesk.casework.coverage`)."""
+
+    __tablename__ = "imported_return"
+    __table_args__ = (UniqueConstraint("source", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(3))  # "903" or "cin"
+    year: Mapped[int] = mapped_column(Integer)  # the year the collection year starts in
+    files: Mapped[str] = mapped_column(Text, default="")
+    children: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReturnRecord(Base):
+    """One child's part of one year of a return, as imported (JSON, see
+    `reviewdesk.importers.slices`). The history is merged from every year's records, so
+    importing years in any order gives the same history. A copy of the files, written only
+    by an import and never edited: the import's audit entry names the files it came from."""
+
+    __tablename__ = "return_record"
+    __table_args__ = (
+        UniqueConstraint("source", "year", "local_id"),
+        Index("ix_return_record_child", "source", "local_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(3))
+    year: Mapped[int] = mapped_column(Integer)
+    local_id: Mapped[str] = mapped_column(String(50))
+    content: Mapped[str] = mapped_column(Text)
 
 
 # --- settings, users, audit -----------------------------------------------------------------

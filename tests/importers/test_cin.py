@@ -136,7 +136,8 @@ def test_reviews_outside_the_plan_and_overlapping_plans(db, tmp_path) -> None:
     text = cin_xml([early]).replace("><", ">\n<")
     got = errors(import_cin(db, write(tmp_path, "cin.xml", text)))
     assert len(got) == 1 and got[0].endswith(
-        'element CPPreviewDate, value "2023-06-01": before the plan started (20/06/2023)'
+        'element CPPreviewDate, value "2023-06-01": on or before the day the plan started '
+        "(20/06/2023): a review conference is held after it (rule 8841)"
     )
 
 

@@ -46,9 +46,18 @@ def test_import_903_prints_a_summary_and_a_reimport_says_unchanged(capsys, tmp_p
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert out.splitlines()[0] == "Import complete."
-    # The generated files end in March 2024: the 2023-24 return.
-    assert out.splitlines()[1] == "903 return for 2023-24 (01/04/2023 to 31/03/2024)"
-    assert out.splitlines()[2].split()[:3] == ["children", "12", "added"]
+    # The generated files hold each child's whole history, reviews from 2022 to March 2024:
+    # a file of two collection years.
+    assert out.splitlines()[1] == "903 return for 2022-23 to 2023-24 (01/04/2022 to 31/03/2024)"
+    assert out.splitlines()[2] == "Years of the 903 return that are in the data: 2022-23 to 2023-24"
+    assert out.splitlines()[3].startswith("Not in the data: anything before 2022-23. ")
+    assert out.splitlines()[4].split()[:3] == ["children", "12", "added"]
+    # Every column is accounted for: the ones used, and MOTHER and MC_DOB, ignored and why.
+    assert "Columns read:" in out
+    assert any(
+        line.split()[:3] == ["header.csv:", "MOTHER", "12"] and "ignored: whether the child" in line
+        for line in out.splitlines()
+    )
     code, out, _ = run(capsys, *argv)
     assert code == 0 and "12 children unchanged." in out
 
@@ -112,3 +121,65 @@ def test_no_traceback_from_a_real_process_given_a_workbook(tmp_path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines()[0].startswith("header.xlsx: this is a zip file")
+
+
+def _census(reference: str, details: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Message><Header><CollectionDetails>'
+        f"<Collection>CIN</Collection><Year>{reference[:4]}</Year>"
+        f"<ReferenceDate>{reference}</ReferenceDate></CollectionDetails></Header><Children>"
+        "<Child><ChildIdentifiers><LAchildID>P1</LAchildID><PersonBirthDate>2016-05-01"
+        "</PersonBirthDate><Sex>F</Sex></ChildIdentifiers><ChildCharacteristics><Ethnicity>"
+        f"WBRI</Ethnicity></ChildCharacteristics><CINdetails>{details}</CINdetails></Child>"
+        "</Children></Message>"
+    )
+
+
+#: A plan whose initial conference is held at CINdetails level: its s47 is in an earlier
+#: return (DfE rule 2885: the plan starts on "a CINDetails module DateOfInitialCPC if there
+#: is no associated Section 47 record").
+HELD_AT_CINDETAILS = (
+    "<CINreferralDate>2023-05-01</CINreferralDate><DateOfInitialCPC>2023-06-20</DateOfInitialCPC>"
+    "<ChildProtectionPlans><CPPstartDate>2023-06-20</CPPstartDate><InitialCategoryOfAbuse>NEG"
+    "</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>"
+    "<NumberOfPreviousCPP>0</NumberOfPreviousCPP><Reviews><CPPreviewDate>2023-09-15"
+    "</CPPreviewDate></Reviews></ChildProtectionPlans>"
+)
+
+
+def test_a_cindetails_conference_is_imported_and_the_dry_run_says_so(capsys, tmp_path) -> None:
+    path = write(tmp_path, "cin.xml", _census("2024-03-31", HELD_AT_CINDETAILS))
+    argv = ["--db", str(tmp_path / "db.sqlite"), "import", "cin", str(path)]
+    code, out, err = run(capsys, *argv, "--dry-run")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("Dry run: nothing was written.")
+    conferences = next(line for line in out.splitlines() if line.startswith("conferences"))
+    assert conferences.split()[:3] == ["conferences", "2", "added"]  # the ICPC and a review
+    assert "Years of the CIN census that would be in the data: 2023-24" in out
+    held = next(line for line in out.splitlines() if "CINdetails/DateOfInitialCPC" in line)
+    assert "used: a held initial conference with no s47 in this census (rule 2885" in held
+    # Read but not used is said, with the element: the header's Year (taken from the
+    # ReferenceDate).
+    assert (
+        "Read but not used (1 element, each listed with why): Header/CollectionDetails/Year" in out
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert next(x for x in out.splitlines() if x.startswith("conferences")).split()[1] == "2"
+
+
+def test_the_summary_names_the_years_not_imported(capsys, tmp_path) -> None:
+    """2018-19 and 2020-21 imported: 2019-20 is not in the data, and the summary says what
+    that leaves unknown."""
+    db = str(tmp_path / "db.sqlite")
+    first = HELD_AT_CINDETAILS.replace("2023-", "2018-")
+    later = (
+        "<CINreferralDate>2020-05-01</CINreferralDate><Section47><S47ActualStartDate>2020-06-01"
+        "</S47ActualStartDate><ICPCnotRequired>true</ICPCnotRequired></Section47>"
+    )
+    for reference, details in (("2019-03-31", first), ("2021-03-31", later)):
+        path = write(tmp_path, f"cin-{reference[:4]}.xml", _census(reference, details))
+        code, out, err = run(capsys, "--db", db, "import", "cin", str(path))
+        assert code == 0, err
+    assert "Years of the CIN census that are in the data: 2018-19, 2020-21" in out
+    assert "Not in the data: 2019-20 and anything before 2018-19. A review or conference" in out

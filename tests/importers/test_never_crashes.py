@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewdesk.importers import check_903, check_cin
+from reviewdesk.importers.records import EPISODE_COLUMNS
 from reviewdesk.storage.models import Child, Episode
 from tests.importers.generate import EPISODES, cin_children, cin_xml, rows_903
 from tests.importers.test_ssda903 import HEADER, REVIEWS
@@ -51,9 +52,8 @@ def test_mutated_episode_cells_give_errors_not_exceptions(data) -> None:
     # Whatever passes the checks fits its column (PostgreSQL refuses overlong text).
     for plan in plans:
         _fits(Child, {"local_id": plan.local_id, **plan.fields})
-        for period in plan.periods:
-            for episode in period.episodes:
-                _fits(Episode, episode)
+        for episode in plan.episodes:
+            _fits(Episode, dict(zip(EPISODE_COLUMNS, episode, strict=True)))
 
 
 def _fits(model, values: dict) -> None:

@@ -173,7 +173,8 @@ def test_a_later_file_updates_in_place_and_keeps_what_was_added_here(db, tmp_pat
     result = import_903(db, *files(tmp_path / "later", header, later_episodes, later_reviews))
     assert result.errors == []
     c = result.counts
-    assert (c["periods"].updated, c["periods"].added, c["periods"].removed) == (1, 0, 0)
+    # B2 is not in the later return for the same year: not looked after then, as it now says.
+    assert (c["periods"].updated, c["periods"].added, c["periods"].removed) == (1, 0, 1)
     assert (c["episodes"].updated, c["episodes"].unchanged) == (1, 1)
     assert (c["reviews"].added, c["reviews"].updated, c["reviews"].unchanged) == (1, 1, 1)
     with db.session() as s:
@@ -184,8 +185,11 @@ def test_a_later_file_updates_in_place_and_keeps_what_was_added_here(db, tmp_pat
         assert period.end_date == D(2024, 3, 1)
         codes = [m.participation for m in sorted(a1.meetings, key=lambda m: m.held_date)]
         assert codes == ["PN1", "PN7", "PN1"]
-    # B2 is not in the later file: it is left alone (a return only lists that year's children).
+    # B2 stays a child (a child is never deleted by an import), with no period that year.
     assert count(db, Child) == 2
+    with db.session() as s:
+        b2 = s.scalars(select(Child).where(Child.local_id == "B2")).one()
+        assert b2.periods == []
 
 
 def test_a_child_whose_history_shrinks_loses_the_records_the_file_no_longer_has(
@@ -514,8 +518,12 @@ def test_the_audit_trail_has_each_record_the_import_wrote(db, tmp_path) -> None:
     assert [e.after["children"] for e in summary] == [0, 2]  # newest first
     entries = first
     created = {e.table_name for e in entries if e.action == "create"} - {"app_user"}
-    assert created == {"child", "period_of_care", "episode", "meeting"}
-    records = [e for e in entries if e.action == "create" and e.table_name != "app_user"]
+    assert created == {"child", "period_of_care", "episode", "meeting", "imported_return"}
+    records = [
+        e
+        for e in entries
+        if e.action == "create" and e.table_name not in ("app_user", "imported_return")
+    ]
     assert all(e.username == "tester" and e.child_id is not None for e in records)
     reviews = [e for e in entries if e.action == "create" and e.table_name == "meeting"]
     assert {e.after["status"] for e in reviews} == {"held"}

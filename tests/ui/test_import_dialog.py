@@ -33,6 +33,9 @@ class Result:
     def summary_lines(self) -> list[str]:
         return [f"Import refused: {len(self.errors)} error(s); nothing was changed."]
 
+    def element_lines(self) -> list[str]:
+        return []
+
 
 def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatch) -> None:
     calls = []
@@ -109,6 +112,9 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
         dialog.run_button.click()
         qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
         seen["written"] = dialog.result_value.written
+        seen["status"] = dialog.status.text()
+        seen["details"] = dialog.details.toPlainText()
+        seen["details shown"] = not dialog.details.isHidden()
         return True
 
     prompts_recorder.on_dialog = drive
@@ -118,5 +124,11 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
     assert seen["error"][0] == "episodes.csv" and seen["error"][2] == "DECOM"
     assert seen["error"][3] == "31/02/2024"
     assert seen["written"] is True
+    # The summary says which years are in the data and what is not; every column read is
+    # listed with what became of it.
+    assert "Years of the 903 return that are in the data: 2022-23 to 2023-24" in seen["status"]
+    assert "Not in the data: anything before 2022-23" in seen["status"]
+    assert seen["details shown"]
+    assert "Columns read:" in seen["details"] and "DECOM" in seen["details"]
     window.cases.list.open_only.setCurrentIndex(1)  # all children
     assert window.cases.list.model.rowCount() >= before + 6

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -102,6 +103,14 @@ class ImportDialog(QDialog):
         self.status.setAccessibleName("Import result")
         # The importers' summary lines are laid out in columns: show them in a fixed font.
         self.status.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Every element or column read, and what became of it (used as what, or ignored and
+        # why): nothing in a return disappears without a word.
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("What the import read")
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setVisible(False)
         self.errors = QTableWidget(0, 5)
         self.errors.setAccessibleName("Problems found in the files")
         self.errors.setHorizontalHeaderLabels(["File", "Row", "Column", "Value", "Problem"])
@@ -111,6 +120,7 @@ class ImportDialog(QDialog):
         self.errors.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((150, 60, 110, 140)):
             self.errors.setColumnWidth(column, width)
+        self.errors.setVisible(False)  # until an import finds problems
 
         self.run_button = QPushButton("Import")
         self.run_button.setAccessibleName("Start the import")
@@ -135,6 +145,7 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.errors, 1)
+        layout.addWidget(self.details, 1)
 
     # --- running --------------------------------------------------------------------------
     def job(self):
@@ -188,9 +199,13 @@ class ImportDialog(QDialog):
         self.task = None
         self.run_button.setEnabled(True)
         self.progress.setValue(self.progress.maximum())
-        self.status.setText("\n".join(result.summary_lines()[:12]))
+        self.status.setText("\n".join(result.summary_lines()[:16]))
+        elements = result.element_lines()
+        self.details.setPlainText("\n".join(elements))
+        self.details.setVisible(bool(elements))
         issues = list(result.errors)
         self.errors.setRowCount(len(issues))
+        self.errors.setVisible(bool(issues))
         for row, issue in enumerate(issues):
             values = (
                 Path(issue.file).name,

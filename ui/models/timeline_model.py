@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
-from reviewdesk.codes import CP_CATEGORY, MeetingStatus
+from reviewdesk.casedues import NotJudged
+from reviewdesk.codes import CP_CATEGORY, REASON_FOR_CLOSURE, MeetingStatus
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import format_uk as uk
 from ui import theme
@@ -25,7 +26,7 @@ class TimelineRow:
     due: dt.date | None = None
     booked: dt.date | None = None
     held: dt.date | None = None
-    timescale: str = ""  # "In timescale", "Out of timescale", "Overdue", ""
+    timescale: str = ""  # "In timescale", "Out of timescale", "Overdue", "Not judged", ""
     details: str = ""
     explanation: str = ""
     meeting_id: int | None = None
@@ -35,15 +36,26 @@ class TimelineRow:
 COLUMNS = ("Date", "Event", "Due", "Booked", "Held", "Timescale", "Details")
 
 
-def _span(start: dt.date, end: dt.date | None) -> str:
+#: What the timescale column says of a meeting the data cannot judge.
+NOT_JUDGED = "Not judged"
+
+
+def _span(start: dt.date, end: dt.date | None, end_unknown: bool = False) -> str:
+    if end is not None and end_unknown:
+        return f"{uk(start)} – by {uk(end)} (end date not in the data)"
     return f"{uk(start)} – {uk(end) if end else 'now'}"
 
 
 def build_rows(
-    detail: ChildDetail, dues: list[DueItem] | None, as_of: dt.date
+    detail: ChildDetail,
+    dues: list[DueItem] | None,
+    as_of: dt.date,
+    not_judged: list[NotJudged] | None = None,
 ) -> list[TimelineRow]:
-    """Merge the child's history with the engine's due dates, newest first."""
+    """Merge the child's history with the engine's due dates, newest first; a meeting the
+    data cannot judge says so, and why."""
     by_meeting = {d.meeting_id: d for d in dues or [] if d.meeting_id is not None}
+    unknown = {n.meeting_id: n for n in not_judged or [] if n.meeting_id is not None}
     rows: list[TimelineRow] = []
     for p in detail.periods:
         rows.append(
@@ -51,7 +63,7 @@ def build_rows(
                 when=p.start,
                 kind="period",
                 event="Period of care",
-                details=f"{_span(p.start, p.end)}; IRO {p.iro or 'not allocated'}",
+                details=f"{_span(p.start, p.end, p.end_unknown)}; IRO {p.iro or 'not allocated'}",
             )
         )
     for e in detail.enquiries:
@@ -60,6 +72,10 @@ def build_rows(
             continue
         what = "Strategy discussion (s47)" if e.route == "s47" else "Transfer-in notified"
         extra = "; conference not required" if e.icpc_not_required else ""
+        if e.closed_date is not None:
+            by = "by " if e.closed_unknown else ""
+            reason = REASON_FOR_CLOSURE.get(e.closed_reason or "", "")
+            extra += f"; closed {by}{uk(e.closed_date)}" + (f" ({reason})" if reason else "")
         rows.append(TimelineRow(when=start, kind="enquiry", event=what, details=extra.lstrip("; ")))
     for p in detail.plans:
         category = CP_CATEGORY.get(p.category, p.category)
@@ -68,7 +84,8 @@ def build_rows(
                 when=p.start,
                 kind="plan",
                 event="CP plan",
-                details=f"{_span(p.start, p.end)}; {category or 'category not recorded'}; "
+                details=f"{_span(p.start, p.end, p.end_unknown)}; "
+                f"{category or 'category not recorded'}; "
                 f"chair {p.chair or 'not allocated'}",
             )
         )
@@ -76,7 +93,10 @@ def build_rows(
         due = by_meeting.get(m.id)
         when = m.held_date or m.booked_date or (due.due if due else as_of)
         timescale = ""
-        if due is not None and due.in_timescale is not None:
+        why = unknown.get(m.id)
+        if why is not None:
+            timescale = NOT_JUDGED
+        elif due is not None and due.in_timescale is not None:
             timescale = "In timescale" if due.in_timescale else "Out of timescale"
         elif due is not None and m.status == MeetingStatus.BOOKED.value:
             if due.overdue:
@@ -111,7 +131,7 @@ def build_rows(
                 held=m.held_date,
                 timescale=timescale,
                 details="; ".join(bits),
-                explanation=due.explanation if due else "",
+                explanation=(why.reason if why else due.explanation if due else ""),
                 meeting_id=m.id,
                 status=m.status,
             )
@@ -128,6 +148,18 @@ def build_rows(
                     timescale="Overdue" if overdue else "Not yet booked",
                     details=f"book by {uk(d.book_by)}" if d.book_by else "",
                     explanation=d.explanation,
+                )
+            )
+    for n in not_judged or []:
+        if n.meeting_id is None:
+            rows.append(
+                TimelineRow(
+                    when=as_of,
+                    kind="due",
+                    event=n.label,
+                    timescale="Due date not known",
+                    details=n.reason,
+                    explanation=n.reason,
                 )
             )
     rows.sort(key=lambda r: (r.when, r.kind != "period"), reverse=True)
@@ -178,4 +210,6 @@ class TimelineModel(QAbstractTableModel):
                 return QBrush(theme.text_colour("red"))
             if r.timescale in ("In timescale", "Booked in time"):
                 return QBrush(theme.text_colour("green"))
+            if r.timescale in (NOT_JUDGED, "Due date not known"):
+                return QBrush(theme.text_colour("amber"))
         return None

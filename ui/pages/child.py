@@ -27,7 +27,7 @@ from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
-from ui.duedates import due_items
+from ui.duedates import due_report
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.operations import perform
 from ui.pages import Page, label
@@ -44,6 +44,7 @@ class ChildPage(Page):
         self.child_id: int | None = None
         self.detail: ChildDetail | None = None
         self.dues = None
+        self.not_judged: list = []
 
         self.back_button = QPushButton("← Back to cases")
         self.back_button.setAccessibleName("Back to the case list")
@@ -154,7 +155,7 @@ class ChildPage(Page):
             self.oversight.show_child(None)
             return
         d = self.detail
-        self.dues = due_items(self.ctx, d)
+        self.dues, self.not_judged = due_report(self.ctx, d)
         self.heading.setText(d.name)
         facts = [f"ID {d.local_id}"]
         if d.dob:
@@ -169,26 +170,33 @@ class ChildPage(Page):
         last = self.oversight.data.last_contact if self.oversight.data else None
         facts.append(f"last IRO contact {uk(last)}" if last else "no IRO contact recorded")
         self.facts.setText(" · ".join(facts))
-        self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of))
+        self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
         self._show_explanations()
         self._selection()
         if self.history is not None:
             self.history.show_child(self.child_id)
 
     def _show_explanations(self, selected: str = "") -> None:
-        if not self.dues:
+        if not self.dues and not self.not_judged:
             self.explanation.setPlainText("Nothing is due for this child.")
             return
         lines = []
         if selected:
             text = html.escape(selected).replace(chr(10), "<br><small>")
             lines.append(f"<p><b>Selected:</b> {text}</small></p><hr>")
+        # What the data cannot judge (a return not imported) comes first, with why.
+        lines += [
+            f"<p><b>{html.escape(n.label)}</b>"
+            + (f" held {uk(n.held)}: not judged" if n.held else ": due date not known")
+            + f"<br><small>{html.escape(n.reason)}</small></p>"
+            for n in self.not_judged
+        ]
         lines += [
             f"<p><b>{d.label}</b> due {uk(d.due)}"
             + (f", book by {uk(d.book_by)}" if d.book_by else "")
             + f"{' — held ' + uk(d.held) if d.held else ''}"
             + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
-            for d in sorted(self.dues, key=lambda d: d.due, reverse=True)  # newest first
+            for d in sorted(self.dues or [], key=lambda d: d.due, reverse=True)  # newest first
         ]
         self.explanation.setHtml("".join(lines))
 

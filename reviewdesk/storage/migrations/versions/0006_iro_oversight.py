@@ -1,7 +1,7 @@
 """IRO oversight between meetings: challenges and escalations, contacts, the child's voice.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 
 - ``escalation_theme``: what a challenge is about, starting with the ten themes councils
   report (the council adds its own).
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
