@@ -132,3 +132,24 @@ def test_batch_form_agrees_with_single(cal: WorkingCalendar) -> None:
         cal.add_working_days(d, n) for d, n in zip(dates, ns, strict=True)
     ]
     assert cal.add_working_days_many(dates, 5) == [cal.add_working_days(d, 5) for d in dates]
+
+
+def test_batch_of_positive_counts_takes_the_table_path_with_the_same_answers(
+    cal: WorkingCalendar,
+) -> None:
+    """Every N positive: the batch's look-up tables. Weekends, bank holidays and the edges of
+    the range as starting days; the same answers and errors as one date at a time."""
+    dates = [D(1990, 1, 1) + dt.timedelta(days=i) for i in range(20)]  # New Year's Day first
+    dates += [D(2024, 12, 20) + dt.timedelta(days=i) for i in range(20)]  # Christmas
+    dates += [D(2060, 12, 31) - dt.timedelta(days=i) for i in range(10)]
+    ns = [1 + (i * 7) % 45 for i in range(len(dates))]
+    expected = [cal.add_working_days(d, n) for d, n in zip(dates, ns, strict=True)]
+    assert cal.add_working_days_many(dates, ns) == expected
+    assert cal.add_working_days_many(dates, 1) == [cal.next_working_day(d) for d in dates]
+    assert cal.add_working_days_many([], []) == []
+    # A date the tables do not hold: the same message as one date at a time.
+    with pytest.raises(InvalidInput, match="outside the calendar's range"):
+        cal.add_working_days_many([D(2024, 1, 2), D(1989, 12, 29)], [1, 1])
+    # A result past the end of the tables.
+    with pytest.raises(InvalidInput, match="falls outside"):
+        cal.add_working_days_many([D(2060, 12, 1)], [5000])
