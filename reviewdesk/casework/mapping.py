@@ -287,6 +287,7 @@ def _lac_status(
     rules: RuleSet,
     calendar: WorkingCalendar,
     as_of: dt.date,
+    period_prior: Mapping[int, tuple[int, dt.date]] | None = None,
 ) -> LacSchedule | None:
     """One child's LAC schedule from its period rows and live LAC meeting rows; each
     meeting's `MeetingTimeliness` is added to ``per_meeting``. (See `compute_statuses`.)"""
@@ -298,7 +299,15 @@ def _lac_status(
         if not periods:
             return None
         held_from = min(p.start for p in periods)
-    if prior is None:
+    if period_prior:
+        # Each period takes its own count (a window: `reviewdesk.casework.rows.read_window`).
+        inputs = [
+            PeriodInput(p.start, p.end_date, period_status.get(p.id), *period_prior[p.id])
+            if p.id in period_prior
+            else PeriodInput(p.start, p.end_date, period_status.get(p.id))
+            for p in periods
+        ]
+    elif prior is None:
         inputs = [PeriodInput(p.start, p.end_date, period_status.get(p.id)) for p in periods]
     else:
         # The engine places every review from the earliest open period's start in it (the
@@ -356,6 +365,7 @@ def compute_statuses(
     cp_prior: Mapping[int, tuple[int, dt.date]] | None = None,
     held_since: dt.date | None = None,
     open_cp: Mapping[int, tuple[list[Any], list[Any]]] | None = None,
+    period_prior: Mapping[int, tuple[int, dt.date]] | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (`reviewdesk.casework.rows`).
 
@@ -364,7 +374,9 @@ def compute_statuses(
     ``open_only``): child id -> (number, last date) of LAC reviews held in the open period
     and left out of ``meetings``; ``cp_prior`` the same per CP plan id, for reviews held
     before ``held_since``. ``open_cp`` (with ``open_only``): `open_cp_by_child`'s answer
-    for the same rows, when already worked out.
+    for the same rows, when already worked out. ``period_prior``: period id -> (number,
+    last date) of LAC reviews the period covers held before the meetings given (a window,
+    `reviewdesk.casework.rows.read_window`).
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -396,6 +408,7 @@ def compute_statuses(
                 rules,
                 calendar,
                 as_of,
+                period_prior,
             )
 
         cp = None
