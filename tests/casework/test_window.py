@@ -6,7 +6,8 @@ Checked on a demo authority, on awkward histories built by hand and on a random 
 period, CP review conferences linked to another child's plan, to none, or held before their
 plan began), at several as-of dates and window lengths: every child the window reads has the
 whole history's next meetings due, every meeting held in the window or still to come has its
-timeliness, every open case is there, and the measures and flags are identical.
+timeliness, every open case is there, and the measures, flags and schedule export are
+identical.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import insert
 
 from reviewdesk.casework.register import Register
 from reviewdesk.dates import add_months
+from reviewdesk.export import schedule_rows
 from reviewdesk.flags import flags_from_register
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
@@ -63,6 +65,9 @@ def assert_window_agrees(database, as_of: dt.date, window_from: dt.date) -> Regi
             s, start=window_from, end=as_of, register=whole
         )
         assert _flags(window) == _flags(whole)
+        assert schedule_rows(s, as_of=as_of, start=window_from) == schedule_rows(
+            s, as_of=as_of, start=window_from, register=whole
+        )
     return window
 
 
