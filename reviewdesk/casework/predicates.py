@@ -53,16 +53,23 @@ def enquiry_awaiting_conference(as_of: dt.date):
     )
 
 
-def open_case_ids_query(as_of: dt.date):
-    """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
+def open_case_ids_query(as_of: dt.date, among: IdList | None = None):
+    """A SELECT of the ids of children with (possibly) an open case on ``as_of``, of the
+    children ``among`` (None: every child).
 
     A superset: an open period of care, an open plan, or an enquiry started, not closed and
     with no plan yet (an initial conference awaited). The engine decides the rest.
     """
     return union(
-        select(PeriodOfCare.child_id).where(period_open(as_of)),
-        select(CpPlan.child_id).where(plan_open(as_of)),
-        select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
+        restrict(
+            select(PeriodOfCare.child_id).where(period_open(as_of)), PeriodOfCare.child_id, among
+        ),
+        restrict(select(CpPlan.child_id).where(plan_open(as_of)), CpPlan.child_id, among),
+        restrict(
+            select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
+            CpEnquiry.child_id,
+            among,
+        ),
     )
 
 

@@ -111,11 +111,8 @@ class Register:
             return IdList(sorted(window_ids(self.session, self._window_from, self.as_of)))
         if not self._open_only:
             return None if self._wanted is None else IdList(self._wanted)
-        open_ids = open_case_ids(self.session, self.as_of)
-        if self._wanted is None:
-            return IdList(sorted(open_ids))
-        wanted = set(self._wanted)
-        return IdList(sorted(i for i in open_ids if i in wanted))
+        among = None if self._wanted is None else IdList(self._wanted)
+        return IdList(sorted(open_case_ids(self.session, self.as_of, among)))
 
     @property
     def includes_every_open_case(self) -> bool:

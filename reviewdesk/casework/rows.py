@@ -206,10 +206,10 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def open_case_ids(session: Session, as_of: dt.date) -> list[int]:
-    """Ids of the children with (possibly) an open case on ``as_of`` (a superset: the engine
-    decides), in no particular order."""
-    return [r[0] for r in fetch_rows(session, open_case_ids_query(as_of))]
+def open_case_ids(session: Session, as_of: dt.date, among: IdList | None = None) -> list[int]:
+    """Ids of the children (of those ``among``; None: every child) with (possibly) an open
+    case on ``as_of`` (a superset: the engine decides), in no particular order."""
+    return [r[0] for r in fetch_rows(session, open_case_ids_query(as_of, among))]
 
 
 def _first_episode_status(periods: Iterable[Any]) -> dict[int, str | None]:
