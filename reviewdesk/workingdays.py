@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from operator import add
@@ -105,6 +106,7 @@ class WorkingCalendar:
         self._cumulative = cumulative
         self._workdays = workdays
         self._batch: tuple[dict[dt.date, int], list[dt.date]] | None = None
+        self._days_off: tuple[list[dt.date], list[tuple[dt.date, str]]] | None = None
 
     # --- single dates -------------------------------------------------------------------
 
@@ -172,18 +174,25 @@ class WorkingCalendar:
     def days_off_between(self, a: dt.date, b: dt.date) -> list[tuple[dt.date, str]]:
         """Bank holidays and closures falling on weekdays in (a, b], with their names.
 
-        These are the days an explanation names as skipped; weekends go without saying.
+        These are the days an explanation names as skipped; weekends go without saying. A
+        slice of `_weekday_days_off` (every due date's explanation asks for one).
         """
         lo, hi = (a, b) if a <= b else (b, a)
-        out = []
-        for source in (self._bank, self._closures):
-            for day, name in source.items():
-                if lo < day <= hi and day.weekday() < 5:
-                    out.append((day, name))
-        out.sort()
-        # A closure on a bank holiday is listed once, by the bank holiday's name.
-        seen: set[dt.date] = set()
-        return [(d, n) for d, n in out if not (d in seen or seen.add(d))]
+        days, named = self._weekday_days_off()
+        return named[bisect_right(days, lo) : bisect_right(days, hi)]
+
+    def _weekday_days_off(self) -> tuple[list[dt.date], list[tuple[dt.date, str]]]:
+        """Every bank holiday and closure on a weekday in date order, with its name (of a
+        closure on a bank holiday, the name that sorts first), and their dates alone."""
+        if self._days_off is None:
+            named: dict[dt.date, str] = {}
+            for source in (self._bank, self._closures):
+                for day, name in source.items():
+                    if day.weekday() < 5 and (day not in named or name < named[day]):
+                        named[day] = name
+            ordered = sorted(named.items())
+            self._days_off = ([d for d, _ in ordered], ordered)
+        return self._days_off
 
     def holidays(self, year: int) -> list[tuple[dt.date, str]]:
         """Bank holidays and closure days in a year, in order, as gov.uk lists them.
