@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.caseload import assignments_from_rows, caseloads, frozen_assignments
+from reviewdesk.caseload import (
+    assignments,
+    assignments_from_rows,
+    caseloads,
+    frozen_assignments,
+)
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
-from reviewdesk.flags.base import flag_sort_key
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
 from reviewdesk.measures import compute_measures
@@ -144,10 +148,17 @@ class Snapshot:
     tiles: dict[str, TileCount]
     #: The tiles' members from each child's own flags (`reviewdesk.flags.own_flags`).
     own: Members
-    #: The double bookings (flags across children), in `flag_sort_key` order.
-    double_bookings: tuple[Flag, ...]
-    #: Who holds which open cases (`reviewdesk.caseload.frozen_assignments`).
-    assigned: dict[int, dict[int, frozenset[str]]]
+    #: The tiles' members from the double bookings (flags across children), by the day
+    #: booked: small to send from the worker process, and a day is worked out whole.
+    double_bookings: dict[dt.date, Members]
+    #: Who holds which open cases (`reviewdesk.caseload.frozen_assignments`). Not sent from
+    #: the worker process (unpickling it in the window's process held the window up for
+    #: tenths of a second): None there, and `update_snapshot` reads it again when needed.
+    #: What it counts is in the tiles, which compare.
+    assigned: dict[int, dict[int, frozenset[str]]] | None = field(default=None, compare=False)
+
+    def __reduce__(self) -> tuple:
+        return (Snapshot, (self.as_of, self.next_dues, self.tiles, self.own, self.double_bookings))
 
 
 def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
@@ -159,7 +170,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
         )
-        double = tuple(sorted(booking_flags(session, as_of), key=flag_sort_key))
+        double = _by_day(booking_flags(session, as_of), as_of)
     return _assemble(session, as_of, dues, own, double, assigned)
 
 
@@ -189,25 +200,41 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
             own[key] = who
         # A double booking is two meetings on one day: the days these children's meetings
         # were double-booked on (a partner may be free now), and the days they are booked for.
-        days = {f.date for f in before.double_bookings if f.child_id in changed}
+        days = {
+            day
+            for day, members in before.double_bookings.items()
+            if any(c in who for who in members.values() for c in ids)
+        }
         days.update(_booked_days(session, ids, as_of))
-        double = tuple(
-            sorted(
-                [f for f in before.double_bookings if f.date not in days]
-                + list(booking_flags(session, as_of, days)),
-                key=flag_sort_key,
-            )
-        )
+        double = {d: m for d, m in before.double_bookings.items() if d not in days}
+        double.update(_by_day(booking_flags(session, as_of, days), as_of))
         theirs = frozen_assignments(assignments_from_rows(register.periods, register.plans, as_of))
         assigned: dict[int, dict[int, frozenset[str]]] = {}
-        for staff in before.assigned.keys() | theirs.keys():
-            kids = before.assigned.get(staff, {})
+        kept = before.assigned
+        if kept is None:
+            kept = frozen_assignments(assignments(session, as_of=as_of))
+        for staff in kept.keys() | theirs.keys():
+            kids = kept.get(staff, {})
             if staff in theirs or any(c in kids for c in ids):
                 kids = {c: p for c, p in kids.items() if c not in changed}
                 kids.update(theirs.get(staff, {}))
             if kids:
                 assigned[staff] = kids
     return _assemble(session, as_of, dues, own, double, assigned)
+
+
+def _by_day(flags: Iterable[Flag], as_of: dt.date) -> dict[dt.date, Members]:
+    """The tiles' members from ``flags``, day by day (the tiles with none left out)."""
+    days: dict[dt.date, list[Flag]] = {}
+    for flag in flags:
+        if flag.date is not None:
+            days.setdefault(flag.date, []).append(flag)
+    out = {}
+    for day, found in days.items():
+        members = {key: who for key, who in _members(found, as_of).items() if who}
+        if members:
+            out[day] = members
+    return out
 
 
 def _booked_days(session: Session, child_ids: list[int], as_of: dt.date) -> set[dt.date]:
@@ -225,14 +252,20 @@ def _assemble(
     as_of: dt.date,
     dues: dict[int, dt.date],
     own: Members,
-    double: tuple[Flag, ...],
+    double: dict[dt.date, Members],
     assigned: dict[int, dict[int, frozenset[str]]],
 ) -> Snapshot:
     """The snapshot, its tiles counted from the children's own flags, the double bookings
     and the caseloads."""
     loads = caseloads(session, as_of=as_of, assigned=assigned).values()
-    across = _members([*double, *caseload_flags(session, loads, as_of)], as_of)
-    members = {key: {**own[key], **across[key]} for key in own}
+    members = {key: dict(who) for key, who in own.items()}
+    for found in (*double.values(), _members(caseload_flags(session, loads, as_of), as_of)):
+        for key, who in found.items():
+            mine = members[key]
+            for c, severity in who.items():
+                known = mine.get(c)
+                if known is None or SEVERITY_ORDER[severity] < SEVERITY_ORDER[known]:
+                    mine[c] = severity
     return Snapshot(as_of, dues, _counts(members), own, double, assigned)
 
 

@@ -4,6 +4,7 @@ coloured by the flags' own severities, and the same answers as `compute_flags`."
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -150,7 +151,9 @@ def _reschedule(database, meeting_id: int, booking: Booking) -> Changes:
 
 def test_an_edit_updates_the_snapshot_as_a_fresh_reading_would(demo) -> None:
     with demo.session() as s:
-        before = snapshot(s, as_of=AS_OF)
+        # As the window has it: sent from the worker process, without the assignments.
+        before = pickle.loads(pickle.dumps(snapshot(s, as_of=AS_OF)))
+    assert before.assigned is None
     booked = _future_booked(demo)
     first, other = booked[0], next(m for m in booked[1:] if m.child_id != booked[0].child_id)
     clash = Booking(

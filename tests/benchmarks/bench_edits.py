@@ -3,7 +3,8 @@
 
 The register is `bench_flags`' 100,000 children (its cached file), copied so the edits do not
 touch it. A real window (`ui.main_window.MainWindow`, every page working on the UI thread, so
-the figure is all the work) shows the child's page; then each edit goes through its action
+the figure is all the work, the first reading of the register coming from the worker process
+as in the application) shows the child's page; then each edit goes through its action
 (book, reschedule, cancel, book in the past, record the outcome), and the figure is what the
 window does with the action's `Changes`: the case list and the child page read again, the
 shared snapshot brought up to date from the children changed (`update_snapshot`), and the
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     from reviewdesk.scheduling import Booking
     from reviewdesk.storage.db import open_database
     from reviewdesk.storage.models import Meeting, PeriodOfCare
+    from ui import worker_process
     from ui.app import build_main_window, make_application
     from ui.context import AppContext
     from ui.snapshot import case_snapshot
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
         path = Path(tmp) / "register.sqlite"
         shutil.copy(cached_register(args.children), path)
         app = make_application()
+        worker_process.enable()  # as `ui.app.launch` does: the first reading comes from it
+        worker_process.warm_up()
         db = open_database(path)
         ctx = AppContext.open(db, as_of=AS_OF)
         me = ctx.actor
@@ -170,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
         assert case_snapshot(ctx) == read_snapshot(db, AS_OF)
         window.close()
         db.dispose()
+        worker_process.enable(False)
 
 
 if __name__ == "__main__":
