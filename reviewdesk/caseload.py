@@ -104,6 +104,15 @@ def assignments_from_rows(
     return out
 
 
+def frozen_assignments(
+    assigned: Mapping[int, Mapping[int, Iterable[str]]],
+) -> dict[int, dict[int, frozenset[str]]]:
+    """`assignments_from_rows`' answer with each child's processes frozen (as kept)."""
+    return {
+        staff: {cid: frozenset(p) for cid, p in kids.items()} for staff, kids in assigned.items()
+    }
+
+
 def assignments(session: Session, *, as_of: dt.date) -> dict[int, dict[int, set[str]]]:
     """Staff id -> child id -> processes, read from the database (`assignments_from_rows`)."""
     periods = fetch_rows(
@@ -139,17 +148,24 @@ def in_caseload(staff_id: int, as_of: dt.date, child_id_column: Any):
 
 
 def caseloads(
-    session: Session, *, as_of: dt.date, register: Register | None = None
+    session: Session,
+    *,
+    as_of: dt.date,
+    register: Register | None = None,
+    assigned: Mapping[int, Mapping[int, frozenset[str]]] | None = None,
 ) -> dict[int, Caseload]:
     """Every active IRO's or chair's caseload on ``as_of``, by staff id, in name order.
 
     ``register``: the register already read as of ``as_of``, to count from its rows instead of
-    asking the database again (when it holds every open case).
+    asking the database again (when it holds every open case). ``assigned``: who holds which
+    open cases already worked out (`frozen_assignments`), taken as it is.
     """
-    if register is not None and register.includes_every_open_case and register.as_of == as_of:
-        assigned = assignments_from_rows(register.periods, register.plans, as_of)
-    else:
-        assigned = assignments(session, as_of=as_of)
+    if assigned is None:
+        if register is not None and register.includes_every_open_case and register.as_of == as_of:
+            found = assignments_from_rows(register.periods, register.plans, as_of)
+        else:
+            found = assignments(session, as_of=as_of)
+        assigned = frozen_assignments(found)
     low, high = caseload_range(session)
     staff = session.execute(
         select(Staff.id, Staff.name, Staff.role, Staff.fte, Team.name.label("team"))
@@ -159,7 +175,7 @@ def caseloads(
     ).all()
     out: dict[int, Caseload] = {}
     for s in staff:
-        cases = {cid: frozenset(p) for cid, p in assigned.get(s.id, {}).items()}
+        cases = assigned.get(s.id, {})
         fte = float(s.fte or 0)
         per_fte = len(cases) / fte if fte > 0 else None
         out[s.id] = Caseload(

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import fetch_rows, no_gc
-from reviewdesk.codes import MEETING_TYPE_LABEL, PARTICIPATION, MeetingType
+from reviewdesk.codes import MEETING_TYPE_LABEL, PARTICIPATION, MeetingType, Process
 from reviewdesk.engine import apply_rule, meeting_deadlines
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags.deadlines import report_deadline
@@ -200,12 +200,20 @@ def exception_reasons(
     return tuple(reasons)
 
 
-def compute_measures(session: Session, *, start: dt.date, end: dt.date) -> MeasuresReport:
-    """Every measure for each month from ``start`` to ``end`` (inclusive, whole dates)."""
+def compute_measures(
+    session: Session, *, start: dt.date, end: dt.date, register: Register | None = None
+) -> MeasuresReport:
+    """Every measure for each month from ``start`` to ``end`` (inclusive, whole dates).
+
+    Read as a window (`Register` with ``window_from=start``): only what these months need,
+    older history counted rather than read. ``register``: another reading of every child as
+    of ``end`` to count from instead (the tests pass the whole history: the same report)."""
     months = months_between(start, end)
     report = MeasuresReport(start, end, months)
     with no_gc():
-        _fill(session, Register(session, as_of=end), report, start, end)
+        if register is None:
+            register = Register(session, as_of=end, window_from=start)
+        _fill(session, register, report, start, end)
     return report
 
 
@@ -287,7 +295,11 @@ def _fill(
             session,
             select(Report.meeting_id, Report.rule_id, Report.shared_with_parents)
             .join(Meeting, Meeting.id == Report.meeting_id)
-            .where(Meeting.held_date >= start, Meeting.held_date <= end),
+            .where(
+                Meeting.held_date >= start,
+                Meeting.held_date <= end,
+                Meeting.process == Process.CP.value,  # only CP reports go to parents
+            ),
         )
         cache: dict[tuple[str, dt.date], list] = {}
         for r in report_rows:

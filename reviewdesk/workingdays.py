@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from operator import add
 
 import holidays
 
@@ -103,6 +105,8 @@ class WorkingCalendar:
         self._working = bytes(working)
         self._cumulative = cumulative
         self._workdays = workdays
+        self._batch: tuple[dict[dt.date, int], list[dt.date]] | None = None
+        self._days_off: tuple[list[dt.date], list[tuple[dt.date, str]]] | None = None
 
     # --- single dates -------------------------------------------------------------------
 
@@ -170,18 +174,25 @@ class WorkingCalendar:
     def days_off_between(self, a: dt.date, b: dt.date) -> list[tuple[dt.date, str]]:
         """Bank holidays and closures falling on weekdays in (a, b], with their names.
 
-        These are the days an explanation names as skipped; weekends go without saying.
+        These are the days an explanation names as skipped; weekends go without saying. A
+        slice of `_weekday_days_off` (every due date's explanation asks for one).
         """
         lo, hi = (a, b) if a <= b else (b, a)
-        out = []
-        for source in (self._bank, self._closures):
-            for day, name in source.items():
-                if lo < day <= hi and day.weekday() < 5:
-                    out.append((day, name))
-        out.sort()
-        # A closure on a bank holiday is listed once, by the bank holiday's name.
-        seen: set[dt.date] = set()
-        return [(d, n) for d, n in out if not (d in seen or seen.add(d))]
+        days, named = self._weekday_days_off()
+        return named[bisect_right(days, lo) : bisect_right(days, hi)]
+
+    def _weekday_days_off(self) -> tuple[list[dt.date], list[tuple[dt.date, str]]]:
+        """Every bank holiday and closure on a weekday in date order, with its name (of a
+        closure on a bank holiday, the name that sorts first), and their dates alone."""
+        if self._days_off is None:
+            named: dict[dt.date, str] = {}
+            for source in (self._bank, self._closures):
+                for day, name in source.items():
+                    if day.weekday() < 5 and (day not in named or name < named[day]):
+                        named[day] = name
+            ordered = sorted(named.items())
+            self._days_off = ([d for d, _ in ordered], ordered)
+        return self._days_off
 
     def holidays(self, year: int) -> list[tuple[dt.date, str]]:
         """Bank holidays and closure days in a year, in order, as gov.uk lists them.
@@ -203,10 +214,33 @@ class WorkingCalendar:
     def add_working_days_many(
         self, dates: Sequence[dt.date], ns: Sequence[int] | int
     ) -> list[dt.date]:
-        """`add_working_days` for many dates (and one N, or an N per date)."""
-        counts = [ns] * len(dates) if isinstance(ns, int) else list(ns)
+        """`add_working_days` for many dates (and one N, or an N per date).
+
+        The same answers, several times faster than one call per date: each date's place
+        among the working days is looked up in a table (`_batch_tables`) and the answer taken
+        from the list of working days, in C-level passes over the whole batch. Dates the
+        tables do not hold (out of range) go through the date-by-date path, which gives the
+        same answers and the same errors.
+        """
+        single = isinstance(ns, int)
+        counts = [ns] * len(dates) if single else list(ns)
         if len(counts) != len(dates):
             raise ValueError("dates and ns must be the same length")
+        if not counts or not (ns > 0 if single else min(counts) > 0):
+            return self._add_one_by_one(dates, counts)
+        after, workdays = self._batch_tables()
+        try:
+            # Every N is positive: never a negative index, so never a wrong answer.
+            return list(map(workdays.__getitem__, map(add, map(after.__getitem__, dates), counts)))
+        except KeyError:  # a date outside the table: the general path says why
+            return self._add_one_by_one(dates, counts)
+        except IndexError:
+            raise InvalidInput(
+                "the result falls outside the calendar's range (1985 to 2065)"
+            ) from None
+
+    def _add_one_by_one(self, dates: Sequence[dt.date], counts: Sequence[int]) -> list[dt.date]:
+        """The batch date by date (any N; dates outside the range raise as one would)."""
         base, work, cum, days = _BASE, self._working, self._cumulative, self._workdays
         fromordinal = dt.date.fromordinal
         lo, hi = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
@@ -231,6 +265,24 @@ class WorkingCalendar:
                 "the result falls outside the calendar's range (1985 to 2065)"
             ) from None
         return out
+
+    def _batch_tables(self) -> tuple[dict[dt.date, int], list[dt.date]]:
+        """For every date the calendar accepts, the index in the list of working days from
+        which adding N > 0 working days is index + N (the date's own index when it is a
+        working day, else the previous working day's); and that list, as dates. Built once,
+        on the first batch."""
+        tables = self._batch
+        if tables is None:
+            first = dt.date(FIRST_YEAR, 1, 1)
+            start = first.toordinal() - _BASE
+            stop = dt.date(LAST_YEAR, 12, 31).toordinal() - _BASE + 1
+            cumulative = self._cumulative
+            after = {
+                first + dt.timedelta(days=k): cumulative[start + k] - 1 for k in range(stop - start)
+            }
+            workdays = [dt.date.fromordinal(k + _BASE) for k in self._workdays]
+            tables = self._batch = (after, workdays)
+        return tables
 
 
 @cache

@@ -4,14 +4,30 @@ coloured by the flags' own severities, and the same answers as `compute_flags`."
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
-from reviewdesk.dashboard import STAFF, TILES, snapshot, tile_counts, timeliness
-from reviewdesk.flags import FLAG_TYPES, compute_flags
+from reviewdesk import actions
+from reviewdesk.actions import CASE_KINDS, Changes
+from reviewdesk.dashboard import (
+    STAFF,
+    TILE_BY_KEY,
+    TILES,
+    Snapshot,
+    snapshot,
+    tile_counts,
+    timeliness,
+    update_snapshot,
+)
+from reviewdesk.flags import ACROSS_CHILDREN_CODES, FLAG_TYPES, compute_flags
 from reviewdesk.measures import compute_measures
-from tests.actions.shortcuts import generate_demo
+from reviewdesk.scheduling import Booking
+from reviewdesk.storage.models import Meeting, PeriodOfCare
+from tests.actions.shortcuts import cancel, generate_demo, meeting_version, record
 from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 
 D = dt.date
@@ -80,3 +96,131 @@ def test_the_dashboard_shows_what_the_flags_report(demo) -> None:
         (a.denominator or 0) + (b.denominator or 0)
         for a, b in zip(lac.cells, cp.cells, strict=True)
     ]
+
+
+# --- after an edit: only the children it changed worked out again ---------------------------
+
+
+def _assert_update_agrees(database, before, changes) -> Snapshot:
+    """The snapshot updated from ``changes`` equals the snapshot read afresh."""
+    assert not changes.everything and changes.kinds - {"audit_log"} <= CASE_KINDS
+    with database.session() as s:
+        updated = update_snapshot(s, before, changes.children)
+        fresh = snapshot(s, as_of=before.as_of)
+    assert updated.next_dues == fresh.next_dues
+    assert updated.tiles == fresh.tiles
+    assert updated == fresh
+    return updated
+
+
+def _future_booked(database) -> list[Meeting]:
+    with database.session() as s:
+        return list(
+            s.scalars(
+                select(Meeting)
+                .where(
+                    Meeting.status == "booked",
+                    Meeting.booked_date > AS_OF,
+                    Meeting.booked_time.is_not(None),
+                    Meeting.chair_id.is_not(None),
+                )
+                .order_by(Meeting.id)
+            )
+        )
+
+
+def test_the_tiles_across_children_are_kept_to_the_general_path() -> None:
+    """A double booking pairs two children, a caseload counts many: these tiles are the
+    families `update_snapshot` brings up to date apart, and no tile mixes them with a
+    child's own flags."""
+    across = {tile.key for tile in TILES if tile.codes & ACROSS_CHILDREN_CODES}
+    assert across == {"double_booked", "caseloads_above"}
+    assert all(TILE_BY_KEY[key].codes <= ACROSS_CHILDREN_CODES for key in across)
+
+
+def _reschedule(database, meeting_id: int, booking: Booking) -> Changes:
+    return actions.reschedule_meeting(
+        database,
+        actions.whoami(database),
+        meeting_id,
+        booking,
+        "test",
+        expected_version=meeting_version(database, meeting_id),
+    )
+
+
+def test_an_edit_updates_the_snapshot_as_a_fresh_reading_would(demo) -> None:
+    with demo.session() as s:
+        # As the window has it: sent from the worker process, without the assignments.
+        before = pickle.loads(pickle.dumps(snapshot(s, as_of=AS_OF)))
+    assert before.assigned is None
+    booked = _future_booked(demo)
+    first, other = booked[0], next(m for m in booked[1:] if m.child_id != booked[0].child_id)
+    clash = Booking(
+        day=first.booked_date,
+        start=first.booked_time,
+        minutes=first.duration_minutes or 90,
+        chair_id=first.chair_id,
+        room_id=first.room_id,
+        meeting_id=other.id,
+    )
+    # Moved onto another child's chair and time: both children double-booked.
+    changes = _reschedule(demo, other.id, clash)
+    after = _assert_update_agrees(demo, before, changes)
+    assert {first.child_id, other.child_id} <= after.tiles["double_booked"].ids
+    # Moved away again: the other child, whom the edit did not touch, is free.
+    away = replace(clash, day=clash.day + dt.timedelta(days=1), start=dt.time(7, 0))
+    changes = _reschedule(demo, other.id, away)
+    after = _assert_update_agrees(demo, after, changes)
+    assert first.child_id not in changes.children
+    double = after.tiles["double_booked"].ids
+    assert (first.child_id in double) == (first.child_id in before.tiles["double_booked"].ids)
+    # A new meeting booked on the same clash, then cancelled.
+    me = actions.whoami(demo)
+    changes = actions.book_meeting(
+        demo, me, other.child_id, other.meeting_type, replace(clash, meeting_id=None)
+    )
+    after = _assert_update_agrees(demo, after, changes)
+    after = _assert_update_agrees(demo, after, cancel(demo, changes.result, "test"))
+    # Booked for two days ago, then its outcome recorded.
+    past = replace(clash, day=AS_OF - dt.timedelta(days=2), meeting_id=None)
+    changes = actions.book_meeting(demo, me, other.child_id, other.meeting_type, past)
+    after = _assert_update_agrees(demo, after, changes)
+    outcome = actions.Outcome(parts=[past.day], participation="PN1")
+    after = _assert_update_agrees(demo, after, record(demo, changes.result, outcome, as_of=AS_OF))
+
+
+def test_a_change_of_iro_or_an_ended_case_updates_the_caseloads(demo) -> None:
+    """Written past the door (no action allocates an IRO or ends a case yet): the caseloads,
+    the tile of IROs above the range, the flags and the next dues follow the children named
+    as changed."""
+    kinds = frozenset({"period_of_care"})
+    with demo.session() as s:
+        before = snapshot(s, as_of=AS_OF)
+        flagged = {c for who in before.own.values() for c in who}
+        ended = s.scalars(
+            select(PeriodOfCare)
+            .where(PeriodOfCare.end_date.is_(None), PeriodOfCare.child_id.in_(flagged))
+            .order_by(PeriodOfCare.id)
+        ).first()
+        ended.end_date = AS_OF - dt.timedelta(days=3)
+        s.commit()
+        gone = ended.child_id
+    after = _assert_update_agrees(demo, before, Changes(kinds, frozenset({gone})))
+    assert any(gone in who for who in before.own.values())  # flagged before it ended
+
+    with demo.session() as s:
+        loads = {staff: len(kids) for staff, kids in after.assigned.items()}
+        busiest, quietest = max(loads, key=loads.get), min(loads, key=loads.get)
+        moved = sorted(after.assigned[quietest])[:40]
+        periods = s.scalars(
+            select(PeriodOfCare).where(
+                PeriodOfCare.child_id.in_(moved), PeriodOfCare.iro_id == quietest
+            )
+        ).all()
+        for p in periods:
+            p.iro_id = busiest
+        s.commit()
+        children = frozenset(p.child_id for p in periods)
+    final = _assert_update_agrees(demo, after, Changes(kinds, children))
+    assert final.assigned[busiest] != after.assigned[busiest]

@@ -4,11 +4,12 @@ in docs/domain.md."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.workingdays import WorkingCalendar
+from reviewdesk.workingdays import WorkingCalendar, bank_holidays
 
 D = dt.date
 
@@ -132,3 +133,58 @@ def test_batch_form_agrees_with_single(cal: WorkingCalendar) -> None:
         cal.add_working_days(d, n) for d, n in zip(dates, ns, strict=True)
     ]
     assert cal.add_working_days_many(dates, 5) == [cal.add_working_days(d, 5) for d in dates]
+
+
+def test_batch_of_positive_counts_takes_the_table_path_with_the_same_answers(
+    cal: WorkingCalendar,
+) -> None:
+    """Every N positive: the batch's look-up tables. Weekends, bank holidays and the edges of
+    the range as starting days; the same answers and errors as one date at a time."""
+    dates = [D(1990, 1, 1) + dt.timedelta(days=i) for i in range(20)]  # New Year's Day first
+    dates += [D(2024, 12, 20) + dt.timedelta(days=i) for i in range(20)]  # Christmas
+    dates += [D(2060, 12, 31) - dt.timedelta(days=i) for i in range(10)]
+    ns = [1 + (i * 7) % 45 for i in range(len(dates))]
+    expected = [cal.add_working_days(d, n) for d, n in zip(dates, ns, strict=True)]
+    assert cal.add_working_days_many(dates, ns) == expected
+    assert cal.add_working_days_many(dates, 1) == [cal.next_working_day(d) for d in dates]
+    assert cal.add_working_days_many([], []) == []
+    # A date the tables do not hold: the same message as one date at a time.
+    with pytest.raises(InvalidInput, match="outside the calendar's range"):
+        cal.add_working_days_many([D(2024, 1, 2), D(1989, 12, 29)], [1, 1])
+    # A result past the end of the tables.
+    with pytest.raises(InvalidInput, match="falls outside"):
+        cal.add_working_days_many([D(2060, 12, 1)], [5000])
+
+
+def _days_off_by_scan(region: str, closures: dict, a: dt.date, b: dt.date) -> list:
+    """The days off in (a, b] found by going through every bank holiday and closure."""
+    lo, hi = min(a, b), max(a, b)
+    out = sorted(
+        (day, name)
+        for source in (bank_holidays(region), closures)
+        for day, name in source.items()
+        if lo < day <= hi and day.weekday() < 5
+    )
+    seen: set = set()
+    return [(d, n) for d, n in out if not (d in seen or seen.add(d))]
+
+
+@pytest.mark.parametrize("region", ["england-and-wales", "scotland"])
+def test_days_off_between_agrees_with_going_through_every_day_off(region: str) -> None:
+    """The explanations' skipped days come from a sorted list (bisected): the same as a scan
+    of every bank holiday and closure, closures on a bank holiday or a weekend included."""
+    rng = random.Random(20)
+    closures = {
+        dt.date(2024, 12, 27): "Christmas closure",
+        dt.date(2024, 12, 25): "Annual shutdown",  # on Christmas Day: named once
+        dt.date(2025, 1, 2): "Local closure day",
+        dt.date(2025, 1, 4): "A Saturday closure",  # a weekend: not listed
+    }
+    cal = WorkingCalendar(region, closures)
+    assert cal.days_off_between(dt.date(2024, 12, 20), dt.date(2025, 1, 6)) == _days_off_by_scan(
+        region, closures, dt.date(2024, 12, 20), dt.date(2025, 1, 6)
+    )
+    for _ in range(2000):
+        a = dt.date(1986, 1, 1) + dt.timedelta(days=rng.randrange(29_000))
+        b = a + dt.timedelta(days=rng.randrange(-400, 400))
+        assert cal.days_off_between(a, b) == _days_off_by_scan(region, closures, a, b)

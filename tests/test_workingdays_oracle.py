@@ -42,6 +42,23 @@ def test_against_numpy_busday_offset() -> None:
     assert mismatches == []
 
 
+def test_positive_batch_against_numpy_busday_offset() -> None:
+    """The batch's table path (every N positive) against numpy, from any day, working or
+    not, with a closure day in the calendar."""
+    closed = {dt.date(2019, 12, 27): "closed", dt.date(2031, 8, 1): "closed"}
+    cal = WorkingCalendar("scotland", closed)
+    holidays = sorted(set(bank_holidays("scotland")) | set(closed))
+    busdaycal = np.busdaycalendar(weekmask="1111100", holidays=holidays)
+    rng = random.Random(20261206)
+    first, last = dt.date(1990, 1, 1).toordinal(), dt.date(2060, 6, 30).toordinal()
+    dates = [dt.date.fromordinal(rng.randint(first, last)) for _ in range(20_000)]
+    ns = [rng.choice([rng.randint(1, 30), rng.randint(1, 400)]) for _ in dates]
+    expected = np.busday_offset(
+        np.array(dates, dtype="datetime64[D]"), np.array(ns), roll="backward", busdaycal=busdaycal
+    )
+    assert cal.add_working_days_many(dates, ns) == expected.astype(dt.date).tolist()
+
+
 def test_between_against_numpy_busday_count() -> None:
     cal = WorkingCalendar("england-and-wales")
     busdaycal = np.busdaycalendar(holidays=sorted(bank_holidays("england-and-wales")))

@@ -39,6 +39,8 @@ ROLE_LABEL: dict[Role | None, str] = {
 }
 
 ChangeListener = Callable[[Changes], None]
+#: How many data versions' changes the context remembers.
+CHANGE_LOG_LENGTH = 50
 
 
 @dataclass
@@ -52,6 +54,9 @@ class AppContext:
     #: Bumped whenever data changes (a booking, an import, a refresh): shared readings of the
     #: whole register (``ui.snapshot``) are then read again.
     data_version: int = 0
+    #: The latest data versions' `Changes` (a version bumped without one, by F5 or a new
+    #: as-of date, is not here): ``ui.snapshot`` works out again only the children they name.
+    change_log: list[tuple[int, Changes]] = field(default_factory=list, repr=False)
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -83,6 +88,10 @@ class AppContext:
         (each page decides whether what it shows is affected)."""
         if changes.everything or changes.kinds - {"audit_log"}:
             self.data_version += 1
+            self.change_log = [
+                *self.change_log[-(CHANGE_LOG_LENGTH - 1) :],
+                (self.data_version, changes),
+            ]
         if changes.calendar:
             self.reload_calendar()
         if changes.touches("app_user"):

@@ -4,13 +4,18 @@ The case list's "Next due" column and the dashboard's tiles both come from
 `reviewdesk.dashboard.read_snapshot` (the flags' reading of every open case). Reading it once
 and sharing it halves the work on a large register and keeps the two pages consistent. Safe
 to call from worker threads: the second caller waits for the first one's result.
+
+After an action that changed only some children's cases (its `Changes`), the snapshot is
+brought up to date from the one before by working out those children again
+(`reviewdesk.dashboard.update_snapshot`, milliseconds), not the whole register (seconds).
 """
 
 from __future__ import annotations
 
 import threading
 
-from reviewdesk.dashboard import Snapshot, read_snapshot
+from reviewdesk.actions import CASE_KINDS, Changes
+from reviewdesk.dashboard import Snapshot, read_snapshot, read_updated_snapshot
 from ui import worker_process
 from ui.context import AppContext
 
@@ -26,7 +31,34 @@ def case_snapshot(ctx: AppContext) -> Snapshot:
         found = _cache.get(key)
         if found is not None:
             return found
-        snapshot = worker_process.call(read_snapshot, ctx.db, ctx.as_of)
+        snapshot = _updated(ctx, key) or worker_process.call(read_snapshot, ctx.db, ctx.as_of)
         _cache.clear()  # only the latest is worth keeping
         _cache[key] = snapshot
         return snapshot
+
+
+def _updated(ctx: AppContext, key: tuple) -> Snapshot | None:
+    """The snapshot kept for an earlier data version brought up to date, when every change
+    since names the children it changed and nothing else; else None."""
+    if not _cache:
+        return None
+    (*before_key, version), before = next(iter(_cache.items()))
+    if before_key != list(key[:-1]) or version >= key[-1]:
+        return None
+    logged = dict(ctx.change_log)
+    children: set[int] = set()
+    for v in range(version + 1, key[-1] + 1):
+        changes = logged.get(v)
+        if changes is None or not only_children(changes):
+            return None
+        children |= changes.children
+    return read_updated_snapshot(ctx.db, before, children)
+
+
+def only_children(changes: Changes) -> bool:
+    """Whether ``changes`` are to the cases of the children it names and nothing else."""
+    return (
+        not changes.everything
+        and bool(changes.children)
+        and changes.kinds - {"audit_log"} <= CASE_KINDS
+    )

@@ -379,6 +379,7 @@ def _lac_status(
     as_of: dt.date,
     gaps: tuple[Gap, ...] = (),
     unknown: dict[int, str] | None = None,
+    period_prior: Mapping[int, tuple[int, dt.date]] | None = None,
 ) -> LacSchedule | None:
     """One child's LAC schedule from its period rows and live LAC meeting rows; each
     meeting's `MeetingTimeliness` is added to ``per_meeting`` (or why it cannot be judged to
@@ -391,7 +392,19 @@ def _lac_status(
         if not periods:
             return None
         held_from = min(p.start for p in periods)
-    if prior is None:
+    if period_prior:
+        # Each period takes its own count (a window: `reviewdesk.casework.rows.read_window`).
+        inputs = [
+            PeriodInput(
+                p.start,
+                p.end_date,
+                period_status.get(p.id),
+                *period_prior.get(p.id, (0, None)),
+                gaps=clip_gaps(gaps, p.start, p.end_date),
+            )
+            for p in periods
+        ]
+    elif prior is None:
         inputs = [
             PeriodInput(
                 p.start,
@@ -473,6 +486,7 @@ def compute_statuses(
     held_since: dt.date | None = None,
     open_cp: Mapping[int, tuple[list[Any], list[Any]]] | None = None,
     gaps: Mapping[str, tuple[Gap, ...]] | None = None,
+    period_prior: Mapping[int, tuple[int, dt.date]] | None = None,
 ) -> dict[int, CaseStatus]:
     """Run the engine for every child from rows already read (`reviewdesk.casework.rows`).
 
@@ -483,6 +497,8 @@ def compute_statuses(
     before ``held_since``. ``open_cp`` (with ``open_only``): `open_cp_by_child`'s answer
     for the same rows, when already worked out. ``gaps``: per process ("lac", "cp"), the
     stretches of history in returns not imported (`reviewdesk.casework.coverage`).
+    ``period_prior``: period id -> (number, last date) of LAC reviews the period covers held
+    before the meetings given (a window, `reviewdesk.casework.rows.read_window`).
     """
     periods_by = _group(periods)
     enquiries_by = _group(enquiries)
@@ -519,6 +535,7 @@ def compute_statuses(
                 as_of,
                 lac_gaps,
                 unknown,
+                period_prior,
             )
 
         cp = None

@@ -15,7 +15,7 @@ from sqlalchemy import and_, false, func, literal_column, or_, select, union
 
 from reviewdesk.codes import REVIEW_CONFERENCES, MeetingStatus, MeetingType, Process
 from reviewdesk.storage.models import CpEnquiry, CpPlan, Meeting, PeriodOfCare
-from reviewdesk.vocabulary import LIVE_STATUSES
+from reviewdesk.vocabulary import AWAITED_STATUSES, LIVE_STATUSES
 
 _HELD = MeetingStatus.HELD.value
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
@@ -53,16 +53,23 @@ def enquiry_awaiting_conference(as_of: dt.date):
     )
 
 
-def open_case_ids_query(as_of: dt.date):
-    """A SELECT of the ids of children with (possibly) an open case on ``as_of``.
+def open_case_ids_query(as_of: dt.date, among: IdList | None = None):
+    """A SELECT of the ids of children with (possibly) an open case on ``as_of``, of the
+    children ``among`` (None: every child).
 
     A superset: an open period of care, an open plan, or an enquiry started, not closed and
     with no plan yet (an initial conference awaited). The engine decides the rest.
     """
     return union(
-        select(PeriodOfCare.child_id).where(period_open(as_of)),
-        select(CpPlan.child_id).where(plan_open(as_of)),
-        select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
+        restrict(
+            select(PeriodOfCare.child_id).where(period_open(as_of)), PeriodOfCare.child_id, among
+        ),
+        restrict(select(CpPlan.child_id).where(plan_open(as_of)), CpPlan.child_id, among),
+        restrict(
+            select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
+            CpEnquiry.child_id,
+            among,
+        ),
     )
 
 
@@ -107,7 +114,10 @@ def restrict(stmt: Any, column: Any, ids: IdList | None):
 def prior_review_columns(held_since: dt.date) -> tuple[Any, Any]:
     """Two columns for a period-of-care SELECT: the number and the last date of LAC reviews
     held in the period (on or after its start) before ``held_since``: the reviews counted,
-    not read. Correlated lookups on the meeting index, one period at a time."""
+    not read. Correlated lookups on the meeting index, one period at a time.
+
+    (A period that ended before ``held_since`` may count reviews of later periods: the
+    callers use only the counts of periods open on ``held_since`` or later.)"""
     held_before = (
         select(func.count())
         .where(
@@ -145,10 +155,13 @@ def cp_review_counted(as_of: dt.date):
 
 
 def old_cp_held(held_since: dt.date):
-    """SQL for 'a CP meeting held before ``held_since``'."""
+    """SQL for 'a CP meeting held before ``held_since``' (true or false, never unknown: a
+    meeting recorded as held with no date is not held before anything, and negating this
+    keeps it)."""
     return and_(
         Meeting.process == Process.CP.value,
         Meeting.status == _HELD,
+        Meeting.held_date.is_not(None),
         Meeting.held_date < held_since,
     )
 
@@ -187,3 +200,76 @@ def recent_meetings(
             cp_review_counted(as_of),
         ),
     ]
+
+
+# --- a window: what a period of dates needs -------------------------------------------------
+
+
+def upcoming_sql(as_of: dt.date):
+    """SQL for `vocabulary.is_upcoming`: booked or adjourned, or recorded as held after
+    ``as_of`` (or with no held date)."""
+    return or_(
+        Meeting.status.in_(sorted(AWAITED_STATUSES)),
+        and_(
+            Meeting.status == _HELD,
+            or_(Meeting.held_date.is_(None), Meeting.held_date > as_of),
+        ),
+    )
+
+
+def window_child_ids_query(held_from: dt.date, as_of: dt.date):
+    """A SELECT of the ids of the children a period from ``held_from`` to ``as_of`` needs:
+    a meeting held in it, a CP plan starting or ending in it, a case (possibly) open on
+    ``as_of`` (`open_case_ids_query`), or a meeting still to come (`upcoming_sql`)."""
+    return union(
+        select(Meeting.child_id).where(Meeting.held_date >= held_from, Meeting.held_date <= as_of),
+        select(CpPlan.child_id).where(
+            or_(
+                CpPlan.start.between(held_from, as_of),
+                CpPlan.end_date.between(held_from, as_of),
+            )
+        ),
+        select(PeriodOfCare.child_id).where(period_open(as_of)),
+        select(CpPlan.child_id).where(plan_open(as_of)),
+        select(CpEnquiry.child_id).where(enquiry_awaiting_conference(as_of)),
+        select(Meeting.child_id).where(upcoming_sql(as_of)),
+    )
+
+
+def cp_review_counted_before(held_from: dt.date):
+    """SQL for 'a held CP review conference, before ``held_from``, on its own child's plan,
+    on or after the plan's start': a review conference a window counts rather than reads,
+    as the engine would number it in that plan's episode. (Held after a plan ended, it
+    would not be numbered: but only the counts of plans not ended before ``held_from``
+    matter, and those cover every earlier day from their start.)"""
+    return and_(
+        old_cp_held(held_from),
+        Meeting.meeting_type.in_(_REVIEW_CONFERENCES),
+        select(CpPlan.id).where(CpPlan.id == Meeting.plan_id, *_on_own_plan()).exists(),
+    )
+
+
+def _on_own_plan() -> tuple[Any, ...]:
+    """The plan (``CpPlan``) is the meeting's child's, begun by the day it was held."""
+    return (CpPlan.child_id == Meeting.child_id, CpPlan.start <= Meeting.held_date)
+
+
+def cp_prior_columns(held_from: dt.date) -> tuple[Any, Any]:
+    """Two columns for a CP plan SELECT: the number and the last date of the review
+    conferences on the plan that `cp_review_counted_before` counts. Correlated lookups on
+    the meeting's plan index, one plan at a time."""
+    counted = (
+        select(func.count())
+        .where(
+            Meeting.plan_id == CpPlan.id,
+            old_cp_held(held_from),
+            Meeting.meeting_type.in_(_REVIEW_CONFERENCES),
+            *_on_own_plan(),
+        )
+        .correlate(CpPlan)
+    )
+    last = counted.with_only_columns(func.max(Meeting.held_date), maintain_column_froms=True)
+    return (
+        counted.scalar_subquery().label("prior_reviews"),
+        last.scalar_subquery().label("prior_last_held"),
+    )

@@ -5,6 +5,7 @@ read or worked out once, when first asked for.
     register = Register(session, as_of=day, open_only=True)     # children with an open case
     register = Register(session, as_of=day, children=[12, 40])  # these children
     register = Register(session, as_of=day, open_only=True, recent_since=day - 92 days)
+    register = Register(session, as_of=day, window_from=day - 1 year)  # a period's needs
     register.statuses[12].next_due                              # the engine's answer
 
 The rows are read when the register is made; what is derived from them (`statuses`) is
@@ -38,7 +39,9 @@ from reviewdesk.casework.rows import (
     read_bulk,
     read_details,
     read_few,
+    read_window,
     row_type,
+    window_ids,
 )
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.rules import RuleSet
@@ -57,8 +60,14 @@ class Register:
     callers that look only at recent meetings, such as flags: meetings held before it are
     counted rather than read, so they are not among ``meetings`` and have no timeliness, and
     only the periods of care open on ``as_of`` are read; schedules and next meetings due are
-    exactly those of the whole history. ``rules`` and ``calendar`` default to those in force
-    for this database.
+    exactly those of the whole history. ``window_from`` (on or before ``as_of``; on its
+    own): what the period from it to ``as_of`` needs (measures, the schedule export): the
+    children with a meeting held in it, a CP plan starting or ending in it, a case open on
+    ``as_of`` or a meeting still to come, with older LAC reviews and CP review conferences
+    counted rather than read (`reviewdesk.casework.rows.read_window`); every meeting held in
+    the period or still to come, every schedule's next meeting due and every flag are those
+    of the whole history. ``rules`` and ``calendar`` default to those in force for this
+    database.
     """
 
     #: Up to this many children (whole history) are read with statements compiled once; more,
@@ -73,11 +82,14 @@ class Register:
         children: Iterable[int] | None = None,
         open_only: bool = False,
         recent_since: dt.date | None = None,
+        window_from: dt.date | None = None,
         rules: RuleSet | None = None,
         calendar: WorkingCalendar | None = None,
     ) -> None:
         if recent_since is not None and (not open_only or recent_since > as_of):
             raise ValueError("recent_since needs open_only and must be on or before as_of")
+        if window_from is not None and (open_only or children is not None or window_from > as_of):
+            raise ValueError("window_from stands alone and must be on or before as_of")
         if rules is None or calendar is None:
             in_force_rules, in_force_calendar = working_context(session)
             rules = rules or in_force_rules
@@ -88,6 +100,7 @@ class Register:
         self.calendar = calendar
         self._open_only = open_only
         self._recent_since = recent_since
+        self._window_from = window_from
         self._wanted = None if children is None else sorted(set(children))
         self.rows: Rows = self._read()
         #: Per process, the stretches of history in returns not imported (usually none).
@@ -97,18 +110,17 @@ class Register:
     @cached_property
     def ids(self) -> IdList | None:
         """The children read, as one list for SQL (None: every child)."""
+        if self._window_from is not None:
+            return IdList(sorted(window_ids(self.session, self._window_from, self.as_of)))
         if not self._open_only:
             return None if self._wanted is None else IdList(self._wanted)
-        open_ids = open_case_ids(self.session, self.as_of)
-        if self._wanted is None:
-            return IdList(sorted(open_ids))
-        wanted = set(self._wanted)
-        return IdList(sorted(i for i in open_ids if i in wanted))
+        among = None if self._wanted is None else IdList(self._wanted)
+        return IdList(sorted(open_case_ids(self.session, self.as_of, among)))
 
     @property
     def includes_every_open_case(self) -> bool:
         """Its periods of care and plans include every one open on ``as_of``, whoever's."""
-        return self._wanted is None
+        return self._wanted is None  # (a window reads every open case's)
 
     def restrict(self, stmt: Any, child_column: Any) -> Any:
         """A SELECT narrowed to the same children (for follow-up queries)."""
@@ -124,6 +136,10 @@ class Register:
             )
             if few:
                 return read_few(self.session, self._wanted)
+            if self._window_from is not None:
+                return read_window(
+                    self.session, self.ids, held_from=self._window_from, as_of=self.as_of
+                )
             return read_bulk(
                 self.session, self.ids, as_of=self.as_of, held_since=self._recent_since
             )
@@ -174,9 +190,10 @@ class Register:
                 open_only=self._open_only,
                 lac_prior=rows.lac_prior,
                 cp_prior=rows.cp_prior,
-                held_since=self._recent_since,
+                held_since=self._recent_since or self._window_from,
                 open_cp=rows.open_cp,
                 gaps=self.gaps,
+                period_prior=rows.period_prior,
             )
 
     # --- more about meetings --------------------------------------------------------------
@@ -205,7 +222,7 @@ class Register:
         shows before the outcome is saved. Needs the whole history (no ``recent_since``); ids
         not among the meetings read change nothing.
         """
-        if self._recent_since is not None:
+        if self._recent_since is not None or self._window_from is not None:
             raise ValueError("with_held needs the whole history (read without recent_since)")
         meetings = [
             m._replace(status=_HELD, held_date=held[m.id]) if m.id in held else m

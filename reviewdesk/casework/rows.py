@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import Date, Time, func, select
+from sqlalchemy import Date, Time, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import bindparam
 
 from reviewdesk.casework.mapping import open_cp_by_child, open_cp_ids
 from reviewdesk.casework.predicates import (
     IdList,
+    cp_prior_columns,
     cp_review_counted,
+    cp_review_counted_before,
     id_in,
     old_cp_held,
     open_case_ids_query,
@@ -36,9 +38,11 @@ from reviewdesk.casework.predicates import (
     prior_review_columns,
     recent_meetings,
     restrict,
+    window_child_ids_query,
 )
-from reviewdesk.codes import REVIEW_CONFERENCES
+from reviewdesk.codes import REVIEW_CONFERENCES, Process
 from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
+from reviewdesk.vocabulary import LIVE_STATUSES
 
 CHILD_COLUMNS = (
     Child.id,
@@ -124,7 +128,9 @@ class Rows:
     (`read_bulk` with ``held_since``), ``lac_prior`` maps a child to the (number, last date)
     of LAC reviews counted in its open period, ``cp_prior`` a plan to those of its review
     conferences, and ``open_cp`` each child's open CP enquiries and plans; and the meetings
-    carry `MEETING_DETAIL_COLUMNS` too.
+    carry `MEETING_DETAIL_COLUMNS` too. For a window (`read_window`), ``period_prior`` maps a
+    period of care to the (number, last date) of its LAC reviews counted, and ``cp_prior``
+    a plan to those of its review conferences.
     """
 
     children: dict[int, Any]
@@ -136,6 +142,7 @@ class Rows:
     lac_prior: dict[int, tuple[int, dt.date]] = field(default_factory=dict)
     cp_prior: dict[int, tuple[int, dt.date]] = field(default_factory=dict)
     open_cp: dict[int, tuple[list[Any], list[Any]]] | None = None
+    period_prior: dict[int, tuple[int, dt.date]] = field(default_factory=dict)
 
 
 @cache
@@ -199,10 +206,10 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def open_case_ids(session: Session, as_of: dt.date) -> list[int]:
-    """Ids of the children with (possibly) an open case on ``as_of`` (a superset: the engine
-    decides), in no particular order."""
-    return [r[0] for r in fetch_rows(session, open_case_ids_query(as_of))]
+def open_case_ids(session: Session, as_of: dt.date, among: IdList | None = None) -> list[int]:
+    """Ids of the children (of those ``among``; None: every child) with (possibly) an open
+    case on ``as_of`` (a superset: the engine decides), in no particular order."""
+    return [r[0] for r in fetch_rows(session, open_case_ids_query(as_of, among))]
 
 
 def _first_episode_status(periods: Iterable[Any]) -> dict[int, str | None]:
@@ -306,6 +313,91 @@ def _cp_prior_reviews(
         .group_by(Meeting.plan_id)
     )
     return {r.plan_id: (r.n, r.last) for r in fetch_rows(session, stmt)}
+
+
+# --- a window: what a period of dates needs -------------------------------------------------
+
+
+def window_ids(session: Session, held_from: dt.date, as_of: dt.date) -> list[int]:
+    """Ids of the children `read_window` reads (`window_child_ids_query`), in no order."""
+    return [r[0] for r in fetch_rows(session, window_child_ids_query(held_from, as_of))]
+
+
+def read_window(session: Session, ids: IdList, *, held_from: dt.date, as_of: dt.date) -> Rows:
+    """The rows the period from ``held_from`` to ``as_of`` needs, for the children ``ids``
+    (`window_ids`), with older history counted rather than read.
+
+    Every child's periods of care, enquiries and plans are read, and their live meetings
+    but two kinds held before ``held_from``: LAC meetings, whose reviews are counted per
+    period of care (``period_prior``), and CP review conferences on their child's plan,
+    counted per plan (``cp_prior``, `cp_review_counted_before`). The engine numbers the rest
+    from the counts (`PeriodInput.prior_reviews`, `CpEpisodeInput.prior_reviews`), so every
+    meeting held from ``held_from`` on, every meeting still to come and every next meeting
+    due get exactly the answers of the whole history.
+
+    Counting per period holds only where a child's periods of care do not overlap (the
+    engine gives a review to the first period covering it): a child whose periods overlap,
+    or touch, has its whole LAC history read instead.
+    """
+
+    def rows(columns: Sequence[Any], child_column: Any) -> list[Any]:
+        return fetch_rows(session, restrict(select(*columns), child_column, ids))
+
+    children = {r.id: r for r in rows(CHILD_COLUMNS, Child.id)}
+    period_stmt = select(*PERIOD_SELECT).add_columns(*prior_review_columns(held_from))
+    periods = fetch_rows(session, restrict(period_stmt, PeriodOfCare.child_id, ids))
+    enquiries = rows(ENQUIRY_COLUMNS, CpEnquiry.child_id)
+    plan_stmt = select(*PLAN_COLUMNS, *cp_prior_columns(held_from))
+    plans = fetch_rows(session, restrict(plan_stmt, CpPlan.child_id, ids))
+    whole_lac = IdList(sorted(_overlapping_periods(periods)))
+
+    meeting_stmt = restrict(select(*MEETING_COLUMNS), Meeting.child_id, ids).where(
+        Meeting.status.in_(sorted(LIVE_STATUSES)),
+        or_(
+            Meeting.process != Process.LAC.value,
+            Meeting.status != "held",
+            Meeting.held_date.is_(None),
+            Meeting.held_date >= held_from,
+            id_in(Meeting.child_id, whole_lac),
+        ),
+        ~cp_review_counted_before(held_from),
+    )
+    meetings = fetch_rows(session, meeting_stmt)
+    cp_prior = {p.id: (p.prior_reviews, p.prior_last_held) for p in plans if p.prior_reviews}
+    whole = set(whole_lac.ids)
+    period_prior = {
+        p.id: (p.prior_reviews, p.prior_last_held)
+        for p in periods
+        if p.prior_reviews and p.child_id not in whole
+    }
+    return Rows(
+        children,
+        periods,
+        enquiries,
+        plans,
+        meetings,
+        _first_episode_status(periods),
+        cp_prior=cp_prior,
+        period_prior=period_prior,
+    )
+
+
+def _overlapping_periods(periods: Iterable[Any]) -> set[int]:
+    """Ids of the children two of whose periods of care share a day (one starting on or
+    before the day the one before it ended, or while it is still open)."""
+    by_child: dict[int, list[Any]] = {}
+    for p in periods:
+        by_child.setdefault(p.child_id, []).append(p)
+    out = set()
+    for child_id, mine in by_child.items():
+        if len(mine) < 2:
+            continue
+        mine.sort(key=lambda p: p.start)
+        for before, after in zip(mine, mine[1:], strict=False):
+            if before.end_date is None or before.end_date >= after.start:
+                out.add(child_id)
+                break
+    return out
 
 
 # --- one child, or a few --------------------------------------------------------------------

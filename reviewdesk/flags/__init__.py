@@ -9,6 +9,7 @@ meetings never count).
     compute_flags(session, *, as_of, child_ids=None) -> list[Flag]
     flag_register(session, *, as_of, child_ids=None) -> Register   # what flags read
     flags_from_register(register, *, child_ids=None) -> list[Flag]
+    own_flags(register) -> list[Flag]      # all but the flags across children
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ _FAMILIES = (
     participation,
     oversight,
 )
+#: The families whose flags about one child (or IRO) can change when another child's records
+#: do: a double booking pairs two children's meetings, and a caseload counts an IRO's
+#: children. Every other family's flags about a child come from that child's records alone
+#: (`own_flags`), which is what lets the dashboard work out again only the children an edit
+#: changed (`reviewdesk.dashboard.update_snapshot`).
+ACROSS_CHILDREN = (bookings, caseload)
+ACROSS_CHILDREN_CODES = frozenset(code for family in ACROSS_CHILDREN for code in family.CHECKS)
 
 #: Every flag code: (severity, what it means). Codes are stable; UIs and exports key on them.
 FLAG_TYPES: dict[str, tuple[str, str]] = {
@@ -59,6 +67,7 @@ FLAG_TYPES: dict[str, tuple[str, str]] = {
 }
 
 __all__ = [
+    "ACROSS_CHILDREN_CODES",
     "AMBER",
     "FLAG_TYPES",
     "INFO",
@@ -68,6 +77,7 @@ __all__ = [
     "compute_flags",
     "flag_register",
     "flags_from_register",
+    "own_flags",
 ]
 
 
@@ -91,6 +101,24 @@ def flags_from_register(
                     out.append(flag)
         out.sort(key=flag_sort_key)
     return out
+
+
+def own_flags(register: Register) -> list[Flag]:
+    """The flags about the register's children that come from their own records alone (every
+    family but `ACROSS_CHILDREN`), in no order."""
+    ctx = FlagContext(
+        session=register.session,
+        register=register,
+        as_of=register.as_of,
+        settings=all_settings(register.session),
+    )
+    with no_gc():
+        return [
+            flag
+            for family in _FAMILIES
+            if family not in ACROSS_CHILDREN
+            for flag in family.check(ctx)
+        ]
 
 
 def flag_register(

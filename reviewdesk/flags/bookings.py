@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.flags.base import RED, Flag, FlagContext
@@ -36,27 +37,35 @@ def _hhmm(t: dt.time) -> str:
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    rows = fetch_rows(
-        ctx.session,
-        select(
-            Meeting.id,
-            Meeting.child_id,
-            Meeting.meeting_type,
-            Meeting.sequence,
-            Meeting.booked_date,
-            Meeting.booked_time,
-            Meeting.duration_minutes,
-            Meeting.chair_id,
-            Meeting.clerk_id,
-            Meeting.room_id,
-        ).where(
-            Meeting.status.in_(sorted(LIVE_STATUSES)),
-            Meeting.booked_date >= ctx.as_of,
-            Meeting.booked_time.is_not(None),
-        ),
+    return booking_flags(ctx.session, ctx.as_of)
+
+
+def booking_flags(
+    session: Session, as_of: dt.date, days: Iterable[dt.date] | None = None
+) -> Iterator[Flag]:
+    """Every double booking from ``as_of`` on, or only those on ``days``: a double booking is
+    two meetings on one day, so a day's flags are read from that day's meetings alone."""
+    stmt = select(
+        Meeting.id,
+        Meeting.child_id,
+        Meeting.meeting_type,
+        Meeting.sequence,
+        Meeting.booked_date,
+        Meeting.booked_time,
+        Meeting.duration_minutes,
+        Meeting.chair_id,
+        Meeting.clerk_id,
+        Meeting.room_id,
+    ).where(
+        Meeting.status.in_(sorted(LIVE_STATUSES)),
+        Meeting.booked_date >= as_of,
+        Meeting.booked_time.is_not(None),
     )
-    staff_names = dict(ctx.session.execute(select(Staff.id, Staff.name)).all())
-    room_names = dict(ctx.session.execute(select(Room.id, Room.name)).all())
+    if days is not None:
+        stmt = stmt.where(Meeting.booked_date.in_(sorted(set(days))))
+    rows = fetch_rows(session, stmt)
+    staff_names = dict(session.execute(select(Staff.id, Staff.name)).all())
+    room_names = dict(session.execute(select(Room.id, Room.name)).all())
 
     for code, column, noun, names in (
         ("chair_double_booked", "chair_id", "Chair", staff_names),

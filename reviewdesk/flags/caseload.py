@@ -6,9 +6,12 @@ Workload page colours its rows by `band_severity`, so the two never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 
-from reviewdesk.caseload import ABOVE, BELOW, caseload_range, caseloads
+from sqlalchemy.orm import Session
+
+from reviewdesk.caseload import ABOVE, BELOW, Caseload, caseload_range, caseloads
 from reviewdesk.flags.base import AMBER, INFO, Flag, FlagContext
 
 CHECKS = {
@@ -27,8 +30,14 @@ def band_severity(band: str | None) -> str | None:
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    low, high = caseload_range(ctx.session)
-    for c in caseloads(ctx.session, as_of=ctx.as_of, register=ctx.register).values():
+    loads = caseloads(ctx.session, as_of=ctx.as_of, register=ctx.register)
+    return caseload_flags(ctx.session, loads.values(), ctx.as_of)
+
+
+def caseload_flags(session: Session, loads: Iterable[Caseload], as_of: dt.date) -> Iterator[Flag]:
+    """The flags of these caseloads (`reviewdesk.caseload.caseloads`) outside the range."""
+    low, high = caseload_range(session)
+    for c in loads:
         code = BAND_FLAGS.get(c.band or "")
         if code is None or c.per_fte is None:
             continue
@@ -37,4 +46,4 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             f"on {c.fte:g} FTE "
             f"({c.per_fte:.1f} per FTE; the range is {low:g}-{high:g})"
         )
-        yield Flag(code, CHECKS[code][0], text, None, None, c.staff_id, ctx.as_of)
+        yield Flag(code, CHECKS[code][0], text, None, None, c.staff_id, as_of)

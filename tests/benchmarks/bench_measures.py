@@ -7,7 +7,9 @@ Two registers:
   which write a file in the background), built once by `generate_demo` and cached
   under /tmp (the file name carries a hash of the demo generator's source, so a changed
   generator builds a new one; delete the files to rebuild).
-- The 100,000-child register of `bench_flags` (its generator and cached file). No target.
+- The 100,000-child register of `bench_flags` (its generator and cached file): the issue's
+  targets for the schedule export (3 s CSV, 6 s XLSX), also in CPU time against the same
+  export worked out from every child's whole history, since the machine is shared.
 
 Each figure's baseline is measured in the same run: the SELECTs the computation runs, read
 with SQLAlchemy's ordinary ``session.execute(...).all()`` and nothing computed. Export
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import (
     CHILD_COLUMNS,
     ENQUIRY_COLUMNS,
@@ -53,6 +56,9 @@ DEMO_AS_OF = dt.date(2025, 12, 1)
 DEMO_SEED = 1
 #: "Feels instant".
 DEMO_TARGET_SECONDS = 0.5
+#: The issue's targets for the schedule export at 100,000 children.
+CSV_TARGET_SECONDS = 3.0
+XLSX_TARGET_SECONDS = 6.0
 
 
 def twelve_months_before(as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -137,10 +143,12 @@ def read_schedule_rows(db: Database, start: dt.date) -> int:
         return sum(len(s.execute(stmt).all()) for stmt in statements)
 
 
-def export(db: Database, as_of: dt.date, folder: Path, fmt: str) -> int:
-    """What `reviewdesk export schedule --as-of DATE --format FMT` does; the rows written."""
+def export(db: Database, as_of: dt.date, folder: Path, fmt: str, *, whole: bool = False) -> int:
+    """What `reviewdesk export schedule --as-of DATE --format FMT` does; the rows written.
+    ``whole``: worked out from every child's whole history instead of the window."""
     with db.session() as s:
-        rows = schedule_rows(s, as_of=as_of)
+        register = Register(s, as_of=as_of) if whole else None
+        rows = schedule_rows(s, as_of=as_of, register=register)
     write_schedule(rows, folder / f"schedule.{fmt}", fmt)
     return len(rows)
 
@@ -233,13 +241,28 @@ def large_figures(children: int, folder: Path, profile: bool) -> None:
         best_of(lambda: export(db, AS_OF, folder, "csv")),
         "reading the rows needed",
         schedule_base,
+        target=CSV_TARGET_SECONDS,
+    )
+    # CPU time, against the same export worked out from the whole history (the general
+    # path, which the window's agreement tests check it against): a busy machine's waits
+    # for a core left out.
+    _, whole_cpu = best_wall_and_cpu(lambda: export(db, AS_OF, folder, "csv", whole=True), 1)
+    _, cpu = best_wall_and_cpu(lambda: export(db, AS_OF, folder, "csv"), 2)
+    report(
+        f"{label}: schedule export csv, CPU",
+        cpu,
+        "whole history (CPU)",
+        whole_cpu,
+        target=CSV_TARGET_SECONDS,
     )
     # Once: openpyxl writes every cell in Python, so this one is slow.
+    _, cpu = best_wall_and_cpu(lambda: export(db, AS_OF, folder, "xlsx"), 1)
     report(
-        f"{label}: schedule export xlsx (1 run)",
-        best_of(lambda: export(db, AS_OF, folder, "xlsx"), repeat=1),
-        "reading the rows needed",
-        schedule_base,
+        f"{label}: schedule export xlsx (1 run), CPU",
+        cpu,
+        "whole history, csv (CPU)",
+        whole_cpu,
+        target=XLSX_TARGET_SECONDS,
     )
     db.dispose()
 

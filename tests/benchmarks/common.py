@@ -27,8 +27,11 @@ def report(
     *,
     unit: str = "s",
     target: float | None = None,
+    ratio_target: float | None = None,
 ) -> None:
-    """Print a figure, its ratio to the baseline measured in the same run, and its target."""
+    """Print a figure, its ratio to the baseline measured in the same run, and its target:
+    ``target`` for the value itself, ``ratio_target`` for the ratio (a target stated
+    against the baseline, such as "at least half of numpy's throughput": x2 at most)."""
     ratio = value / baseline if baseline else float("inf")
     line = (
         f"{name:<42} {value:10.4f} {unit:<3} x{ratio:7.2f} of {baseline_name} "
@@ -37,6 +40,9 @@ def report(
     if target is not None:
         verdict = "ok" if value <= target else "MISSED"
         line += f"  target <= {target:g} {unit}: {verdict}"
+    if ratio_target is not None:
+        verdict = "ok" if ratio <= ratio_target else "MISSED"
+        line += f"  target <= x{ratio_target:g}: {verdict}"
     print(line, flush=True)
 
 

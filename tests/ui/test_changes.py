@@ -3,7 +3,9 @@ through its dialog, the dashboard's tiles and the case list are right without F5
 
 Replays what a user hit: after recording an overdue review the dashboard still said
 "Overdue" with the old count until F5 was pressed. Each test drives the window with keys and
-clicks, and fails if anything calls the refresh that F5 does.
+clicks, and fails if anything calls the refresh that F5 does or reads the whole register again
+(the children an edit changed are worked out again, and the result checked against a fresh
+reading).
 """
 
 from __future__ import annotations
@@ -14,21 +16,45 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+import ui.snapshot
+from reviewdesk.dashboard import read_snapshot
 from ui.models.case_model import COLUMNS
+from ui.snapshot import case_snapshot
 
 D = dt.date
 
 
 @pytest.fixture
 def shown(window, qtbot, monkeypatch):
-    """The window on screen, with F5's refresh forbidden."""
+    """The window on screen, with F5's refresh forbidden, and the whole register read only
+    once: after each edit the shared snapshot is brought up to date from the children the
+    edit changed, and at the end it must equal the whole register read afresh."""
     monkeypatch.setattr(
         window, "refresh_all", lambda: pytest.fail("the window was refreshed by hand")
+    )
+    case_snapshot(window.ctx)
+    monkeypatch.setattr(
+        ui.snapshot,
+        "read_snapshot",
+        lambda *a: pytest.fail("the whole register was read again after an edit"),
     )
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    return window
+    yield window
+    assert window.ctx.data_version > 0
+    assert case_snapshot(window.ctx) == read_snapshot(window.ctx.db, window.ctx.as_of)
+    # The case list kept what the edits could not move: the same as reading it all again.
+    model = window.cases.list.model
+    kept = [
+        [model.data(model.index(r, c)) for c in range(len(COLUMNS))]
+        for r in range(model.rowCount())
+    ]
+    model.reload()
+    assert kept == [
+        [model.data(model.index(r, c)) for c in range(len(COLUMNS))]
+        for r in range(model.rowCount())
+    ]
 
 
 def tile(window, key: str) -> int:

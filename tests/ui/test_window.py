@@ -406,17 +406,21 @@ def test_dashboard_tiles_count_children_and_open_the_list(
 
     def flag(code, child, day, severity="red", staff=None):
         return SimpleNamespace(
-            code=code, child_id=child, date=day, severity=severity, staff_id=staff
+            code=code, child_id=child, date=day, severity=severity, staff_id=staff, meeting_id=None
         )
 
-    def flags_from_register(register):
+    def own_flags(register):
         return [
             flag("overdue", sample["lukasz_child"], dt.date(2024, 3, 20)),
             flag("overdue", sample["sian_child"], dt.date(2024, 4, 2)),
             flag("report_late", sample["zoe"], dt.date(2024, 4, 8), "amber"),
-            flag("caseload_above_max", None, dt.date(2024, 4, 10), "amber", sample["lukasz"]),
-            flag("room_double_booked", sample["zoe"], dt.date(2024, 4, 11)),
         ]
+
+    def caseload_flags(session, loads, as_of):
+        return [flag("caseload_above_max", None, as_of, "amber", sample["lukasz"])]
+
+    def booking_flags(session, as_of, days=None):
+        return [flag("room_double_booked", sample["zoe"], dt.date(2024, 4, 11))]
 
     def cell(n, d):
         return SimpleNamespace(numerator=n, denominator=d)
@@ -434,7 +438,9 @@ def test_dashboard_tiles_count_children_and_open_the_list(
         ]
         return SimpleNamespace(months=months, rows=rows)
 
-    monkeypatch.setattr(dashboard, "flags_from_register", flags_from_register)
+    monkeypatch.setattr(dashboard, "own_flags", own_flags)
+    monkeypatch.setattr(dashboard, "caseload_flags", caseload_flags)
+    monkeypatch.setattr(dashboard, "booking_flags", booking_flags)
     monkeypatch.setattr(dashboard, "compute_measures", compute_measures)
     win = MainWindow(ctx, settings=QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)

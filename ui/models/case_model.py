@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from reviewdesk import queries
+from reviewdesk.actions import Changes
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import format_uk
@@ -25,6 +26,10 @@ PAGE_SIZE = 200
 COLUMNS = queries.CASE_COLUMNS
 #: Columns the engine works out (not stored): sorted in memory once the due dates are known.
 ENGINE_COLUMNS = frozenset({"next_due"})
+#: Kinds of record (`reviewdesk.actions.Changes.kinds`) that no filter reads and only the
+#: "Next meeting" column shows: a change to these leaves the list's order and members as
+#: they were, unless it is sorted by next meeting.
+MEETING_KINDS = frozenset({"meeting", "meeting_part", "report", "invitee", "audit_log"})
 
 
 def load_next_dues(ctx) -> dict[int, dt.date]:
@@ -178,6 +183,23 @@ class CaseListModel(QAbstractTableModel):
         self._base_key = None
         self._keys = None
         self._refresh()
+
+    def changed(self, changes: Changes) -> None:
+        """After an action: when it changed only some children's meetings (and the list is
+        not sorted by next meeting) their rows are read again and the rest kept; otherwise
+        everything is read again (`reload`). Tests check the two agree."""
+        if (
+            changes.everything
+            or changes.kinds - MEETING_KINDS
+            or COLUMNS[self._sort_column][0] == "next_meeting"
+        ):
+            self.reload()
+            return
+        for cid in changes.children:
+            self._rows.pop(cid, None)
+        if self._ids:
+            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def set_next_dues(self, dues: dict[int, dt.date] | None) -> None:
         """The engine's next due dates (``load_next_dues``), shown in the "Next due" column."""

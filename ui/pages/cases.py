@@ -212,11 +212,12 @@ class CasesPage(Page):
         self.list.table.setFocus()
 
     def changed(self, changes: Changes) -> None:
-        """The list reads its ids and rows again and the next due dates are worked out
-        again; the child on screen is read again if the change was theirs (or the rules)."""
+        """The list reads again what the change may have moved (`CaseListModel.changed`) and
+        the next due dates are brought up to date; the child on screen is read again if the
+        change was theirs (or the rules)."""
         if changes.everything or changes.touches("team"):
             self.list.fill_teams()
-        self.list.model.reload()
+        self.list.model.changed(changes)
         self.list.load_next_dues()
         if self.child.child_id is not None and (
             changes.touches_child(self.child.child_id)
