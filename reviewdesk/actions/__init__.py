@@ -57,6 +57,7 @@ from reviewdesk.actions.settings import (
     set_closure_day,
 )
 from reviewdesk.actions.users import (
+    UserAdded,
     add_user,
     deactivate_user,
     parse_role,
@@ -81,6 +82,7 @@ __all__ = [
     "Refused",
     "ReportUpdate",
     "RestoreDone",
+    "UserAdded",
     "add_late_reason",
     "add_user",
     "allowed",

@@ -22,9 +22,10 @@ from reviewdesk import actions
 from reviewdesk.actions.base import ROLE_WORDS
 from reviewdesk.cli.args import whole_number
 from reviewdesk.codes import Role
+from reviewdesk.storage import server
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Staff
-from reviewdesk.storage.users import all_users, find_user
+from reviewdesk.storage.users import all_users, find_user, role_of
 
 ROLE_CHOICES = ("administrator", "iro", "team-manager")
 
@@ -88,9 +89,16 @@ def _list(args: argparse.Namespace) -> int:
         with db.session() as s:
             staff = dict(s.execute(select(Staff.id, Staff.name)).all())
             users = all_users(s)
+            conn = s.connection()
+            groups = server.groups_of(conn)
             out = sys.stdout
             for u in users:
-                words = ROLE_WORDS.get(_role(u.role), u.role)
+                # On a shared server set up for a team, the role its group gives the login.
+                on_server = groups is not None and u.active
+                role = role_of(s, u.username) if on_server else _role(u.role)
+                words = ROLE_WORDS.get(role, u.role)
+                if on_server and role is None:
+                    words = "no group on this server: cannot use it"
                 bits = [f"{u.username:<20} {words}"]
                 if u.display_name:
                     bits.append(u.display_name)
@@ -99,6 +107,11 @@ def _list(args: argparse.Namespace) -> int:
                 if not u.active:
                     bits.append("DEACTIVATED (reads only)")
                 out.write("  ".join(bits) + "\n")
+            if groups is not None:
+                listed = {u.username for u in users}
+                for name, role in sorted(server.members(conn, groups).items()):
+                    if name not in listed:
+                        out.write(f"{name:<20} {ROLE_WORDS[role]}  (in its group on the server)\n")
             out.write(f"You are {me.label}.\n")
     finally:
         db.dispose()
@@ -115,17 +128,28 @@ def _role(value: str) -> Role | None:
 def _add(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
-        actions.add_user(
+        added = actions.add_user(
             db,
             actions.whoami(db),
             args.name,
             args.role,
             display_name=args.display_name,
             staff_id=args.staff,
-        )
+        ).result
     finally:
         db.dispose()
     print(f"{args.name} added as {ROLE_WORDS[actions.parse_role(args.role)]}")
+    login = added.login
+    if login is not None and login.created:
+        print(
+            f"The server has a new login {args.name}, with no password: give it one "
+            f"(psql: \\password {args.name}) or let the server's single sign-on vouch for "
+            "them (see the README)."
+        )
+    elif login is not None:
+        print(f"{args.name} is the server's existing login, now in the group of that role.")
+        if not login.can_log_in:
+            print(f"Note: the server's role {args.name} cannot log in (NOLOGIN).")
     return 0
 
 

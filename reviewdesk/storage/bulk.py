@@ -179,8 +179,7 @@ class BulkWriter:
         validation.validate_stored(self.session, self._written, children)
         rows = self._entries
         if rows:
-            audit.insert_entries(self.session.connection(), rows)
-            audit.note_changed(self.session, rows)
+            audit.record_row_changes(self.session, rows)
         if summary is not None:
             audit.record_audit(self.session, [summary])
         self._entries = []

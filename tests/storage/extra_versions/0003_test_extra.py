@@ -1,7 +1,7 @@
 """Test-only migration: proves an older database is upgraded (and backed up) at start-up.
 
 Revision ID: 0003_test
-Revises: 0003
+Revises: the newest packaged migration, whichever it is (so adding one needs no edit here)
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from reviewdesk.storage import migrate
+
 revision = "0003_test"
-down_revision = "0003"
+down_revision = migrate.head_revision()
 branch_labels = None
 depends_on = None
 
