@@ -1,0 +1,145 @@
+"""`reviewdesk server init` and `server status` as a council's IT would run them, and who
+the command line is on a shared server whatever its environment says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from reviewdesk import actions
+from reviewdesk.storage.audit import list_audit
+from reviewdesk.storage.db import open_database
+from tests.dbfixtures import _schema_url, postgres_url
+from tests.storage.cli_helpers import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def fresh_database():
+    """An empty schema owned by a new login with CREATEROLE, as a DBA would hand it over:
+    (URL as that owner, tag); dropped with every role made for it afterwards."""
+    tag = uuid.uuid4().hex[:10]
+    schema, owner = f"t_{tag}", f"owner_{tag}"
+    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN CREATEROLE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{owner}"'))
+    url = make_url(_schema_url(postgres_url(), schema)).set(username=owner)
+    try:
+        yield url.render_as_string(hide_password=False), tag
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            names = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :t"), {"t": f"%{tag}%"}
+            ).scalars()
+            for name in sorted(names, key=lambda n: n == owner):
+                conn.execute(text(f'DROP OWNED BY "{name}"'))
+                conn.execute(text(f'DROP ROLE "{name}"'))
+        admin.dispose()
+
+
+def _as(url: str, login: str) -> str:
+    return make_url(url).set(username=login).render_as_string(hide_password=False)
+
+
+def test_init_then_users_then_status(fresh_database, capsys):
+    url, tag = fresh_database
+    assert cli(url, "server", "init", "--prefix", f"council_{tag}") == 0
+    out = capsys.readouterr().out
+    assert "is set up for a team; its owner is owner_" in out
+    for suffix in ("administrator", "iro", "readonly"):
+        assert f"council_{tag}_{suffix}" in out
+    assert "has its permissions and audit trigger" in out
+
+    assert cli(url, "users", "add", f"ann_{tag}", "--role", "administrator") == 0
+    out = capsys.readouterr().out
+    assert f"The server has a new login ann_{tag}, with no password" in out
+    assert cli(_as(url, f"ann_{tag}"), "users", "add", f"tom_{tag}", "--role", "team-manager") == 0
+    capsys.readouterr()
+
+    assert cli(_as(url, f"tom_{tag}"), "server", "status") == 0
+    out = capsys.readouterr().out
+    assert f"council_{tag}_administrator (administrators): ann_{tag}" in out
+    assert f"council_{tag}_readonly (read only (team managers)): tom_{tag}" in out
+    assert f"You are tom_{tag}." in out and "tables have their permissions" in out
+
+    # Again: nothing changes, and it says the same.
+    assert cli(url, "server", "init") == 0
+    assert "is set up for a team" in capsys.readouterr().out
+    # A team manager cannot set anything up; nor can anyone with the SQLite file.
+    assert cli(_as(url, f"tom_{tag}"), "server", "init") == 2
+    assert "Only the owner of this reviewdesk database" in capsys.readouterr().err
+    assert cli("x.sqlite", "server", "init") == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_status_says_when_a_database_is_not_set_up(pg_target, capsys):
+    open_database(pg_target).dispose()
+    assert cli(pg_target, "server", "status") == 1
+    assert "is not set up for a team" in capsys.readouterr().out
+
+
+def _run(target: str, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewdesk", "--db", target, *argv],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_environment_changes_nothing_the_server_authenticates(fresh_database, tmp_path):
+    """Every variable a process could be given says "administrator"; the command line is
+    still the login the server authenticated, in the database and in the trail."""
+    url, tag = fresh_database
+    assert cli(url, "server", "init") == 0
+    owner = open_database(url)
+    try:
+        me = actions.whoami(owner)
+        admin, reader = f"ann_{tag}", f"tom_{tag}"
+        actions.add_user(owner, me, admin, "administrator")
+        actions.add_user(owner, me, reader, "team-manager")
+        spoof = {
+            "USER": admin,
+            "LOGNAME": admin,
+            "USERNAME": admin,
+            "PGUSER": admin,
+            "REVIEWDESK_USER": admin,
+            "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        }
+        as_reader = _as(url, reader)
+        done = _run(as_reader, "users", "set-role", reader, "administrator", env=spoof)
+        assert done.returncode == 2, done.stderr
+        assert f"{reader} (team manager, read only) cannot manage users" in done.stderr
+        listed = _run(as_reader, "users", "list", env=spoof)
+        assert f"You are {reader} (team manager, read only)." in listed.stdout
+        exported = _run(
+            as_reader,
+            "export",
+            "schedule",
+            "--format",
+            "csv",
+            "--as-of",
+            "2024-05-01",
+            "-o",
+            str(tmp_path / "schedule.csv"),
+            env=spoof,
+        )
+        assert exported.returncode == 0, exported.stderr
+        with owner.session() as s:
+            (entry,) = list_audit(s, action="export")
+            assert entry.username == reader and entry.recorded_by == reader
+            assert not list_audit(s, username=admin)  # nothing done as the administrator
+    finally:
+        owner.dispose()
