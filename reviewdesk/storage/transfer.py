@@ -336,9 +336,7 @@ def replace_from(
             audit.hold_trail(dst)
         if on_server:
             keep.add(User.__tablename__)
-            their_users = {
-                row.username: row for row in src.execute(select(User.__table__)).all()
-            }
+            their_users = {row.username: row for row in src.execute(select(User.__table__)).all()}
             _unlink_users(dst)
         n = replace_all(dst, rows_of(src, skip=keep), keep=keep)
         if on_server:

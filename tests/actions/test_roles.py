@@ -389,7 +389,7 @@ CASES: dict[str, Case] = {
         lambda env, db, me, name: actions.reactivate_user(
             db, me, name, expected_version=env.user_version(name)
         ),
-        lambda env: _deactivated(env),
+        _deactivated,
     ),
     "import_903": case(
         lambda env, db, me: actions.import_903(

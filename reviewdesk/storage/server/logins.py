@@ -264,9 +264,7 @@ def set_login(
         text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :login"), {"login": login}
     ).scalar()
     after = direct_groups(conn, groups, login) if groups is not None else ()
-    return LoginChange(
-        login, done == "created", bool(can_log_in), done != "absent", before, after
-    )
+    return LoginChange(login, done == "created", bool(can_log_in), done != "absent", before, after)
 
 
 def members(conn: Connection, groups: Groups) -> dict[str, Role]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from reviewdesk.codes import Role
 from reviewdesk.storage import migrate, server
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import Base
@@ -129,7 +130,7 @@ def test_a_table_a_later_migration_adds_is_covered_by_the_owner_s_upgrade(team, 
     engine = create_engine(team.url(team.owner))
     try:
         with engine.begin() as conn:
-            server.set_login(conn, admin, server_role("administrator"))
+            server.set_login(conn, admin, Role.ADMINISTRATOR)
     finally:
         engine.dispose()
     as_admin = create_engine(team.url(admin))
@@ -145,12 +146,6 @@ def test_a_table_a_later_migration_adds_is_covered_by_the_owner_s_upgrade(team, 
         assert entry == (admin, "create", {"id": 1, "note": "new"})
     finally:
         as_admin.dispose()
-
-
-def server_role(name: str):  # noqa: ANN201 - a codes.Role
-    from reviewdesk.codes import Role
-
-    return Role(name)
 
 
 def test_a_table_made_by_hand_is_covered_when_init_runs_again(team):

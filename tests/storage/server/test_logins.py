@@ -125,7 +125,7 @@ def test_the_server_s_memberships_are_the_truth(people):
     """A group granted by the DBA (directly, or through another role such as a directory
     group) gives its role; the list's role column does not."""
     team = people.team
-    ad_group = team.make_login(team.login("ad_iros")).replace("", "")
+    ad_group = team.make_login(team.login("ad_iros"))
     login = team.make_login(team.login("ad.member"))
     engine = team.superuser()
     try:

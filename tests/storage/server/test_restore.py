@@ -14,6 +14,7 @@ from reviewdesk import actions
 from reviewdesk.codes import Role
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import AuditEntry, Child, Staff, User
+from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 
 pytestmark = pytest.mark.postgres
@@ -34,7 +35,9 @@ def _trail(people: People) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def test_a_sqlite_file_moved_onto_the_server_takes_no_one_s_role_away(people: People, tmp_path):
+def test_a_sqlite_file_moved_onto_the_server_takes_no_one_s_role_away(
+    people: People, tmp_path, capsys
+):
     # A council's single-user file: its own user list (computer accounts, one an IRO linked
     # to a staff record), its own children and trail.
     file = tmp_path / "reviewdesk.sqlite"
@@ -77,6 +80,10 @@ def test_a_sqlite_file_moved_onto_the_server_takes_no_one_s_role_away(people: Pe
     appended = [e for e in added if e.username == "clerk"]
     assert len(appended) == done.appended == file_trail
     assert {e.recorded_by for e in appended} == {people.admin}
+    # ... and says so when the trail is read.
+    assert cli(people.team.url(people.admin), "audit", "--user", "clerk", "--limit", "1") == 0
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert "  clerk  " in first_line and first_line.endswith(f"[recorded by {people.admin}]")
     mine = Counter((e.action, e.table_name) for e in added if e.username == people.admin)
     assert mine[("delete", "child")] == 1 and mine[("create", "child")] == 1
     assert mine[("delete", "meeting")] == 2
