@@ -161,7 +161,9 @@ def add_user(
 def set_role(
     db: Database, actor: Actor, username: str, role: Role | str, *, expected_version: int
 ) -> Changes:
-    """Change a user's role (the last active administrator cannot be demoted)."""
+    """Change a user's role (the last active administrator cannot be demoted). On a shared
+    server the result is the `server.LoginChange` (its ``warning`` says when the server
+    still gives the login another role through a group reviewdesk does not manage)."""
     role = parse_role(role)
     with door(db, actor, "set_role") as tx:
         user = _user(tx, username, expected_version)
@@ -169,8 +171,8 @@ def set_role(
             _keep_an_administrator(tx, user, "demoted")
             user.role = role.value
         tx.session.flush()
-        _on_server(tx, user)  # also gives a listed user without a login their login
-        return tx.changes()
+        # Also gives a listed user without a login their login.
+        return tx.changes(result=_on_server(tx, user))
 
 
 @action("set_user_details", "manage users", Permission.MANAGE_USERS)
@@ -200,15 +202,16 @@ def set_user_details(
 @action("deactivate_user", "manage users", Permission.MANAGE_USERS)
 def deactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
     """Take someone off the active list: from now on they may only read (kept for the
-    audit trail; the last active administrator cannot be deactivated)."""
+    audit trail; the last active administrator cannot be deactivated). On a shared server
+    they lose every reviewdesk group, so cannot even read; the result is the
+    `server.LoginChange`, as for `set_role`."""
     with door(db, actor, "deactivate_user") as tx:
         user = _user(tx, username, expected_version)
         if user.active:
             _keep_an_administrator(tx, user, "deactivated")
             user.active = False
         tx.session.flush()
-        _on_server(tx, user)
-        return tx.changes()
+        return tx.changes(result=_on_server(tx, user))
 
 
 @action("reactivate_user", "manage users", Permission.MANAGE_USERS)
@@ -217,8 +220,7 @@ def reactivate_user(db: Database, actor: Actor, username: str, *, expected_versi
         user = _user(tx, username, expected_version)
         user.active = True
         tx.session.flush()
-        _on_server(tx, user)
-        return tx.changes()
+        return tx.changes(result=_on_server(tx, user))
 
 
 __all__ = [

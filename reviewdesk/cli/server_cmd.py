@@ -135,7 +135,11 @@ def _report(db: Database) -> int:
     if problems:
         for problem in problems:
             out.write(f"Problem: {problem}\n")
-        out.write("Its owner can put this right with `reviewdesk server init`.\n")
+        out.write(
+            "Its owner puts the tables' permissions right with `reviewdesk server init`; a "
+            "login's membership of a role that is not reviewdesk's, only the server's "
+            "administrator can change.\n"
+        )
         return 1
     out.write(f"All {tables} tables have their permissions and audit trigger.\n")
     return 0

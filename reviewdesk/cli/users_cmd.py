@@ -153,16 +153,28 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(args: argparse.Namespace, action, done: str, **values) -> int:  # noqa: ANN001
-    """Run a user action on NAME, built on the user's version now; then say ``done``."""
+def _change(
+    args: argparse.Namespace,
+    action,  # noqa: ANN001 - a user action
+    done: str,
+    on_server: str | None = None,
+    **values,
+) -> int:
+    """Run a user action on NAME, built on the user's version now; then say ``done`` (or
+    ``on_server`` on a shared server set up for a team), and warn when that server still
+    gives the login another role (`LoginChange.warning`)."""
     db = _open(args)
     try:
-        action(
+        login = action(
             db, actions.whoami(db), args.name, **values, expected_version=_version(db, args.name)
-        )
+        ).result
     finally:
         db.dispose()
-    print(done)
+    changed_login = isinstance(login, server.LoginChange)
+    print(on_server if changed_login and on_server else done)
+    warning = login.warning if changed_login else None
+    if warning:
+        sys.stderr.write(f"reviewdesk: warning: {warning}\n")
     return 0
 
 
@@ -176,6 +188,8 @@ def _deactivate(args: argparse.Namespace) -> int:
         args,
         actions.deactivate_user,
         f"{args.name} is deactivated: from now on they may only read",
+        on_server=f"{args.name} is deactivated: their login was taken out of reviewdesk's "
+        "groups on the server, which lets a login in none of them open nothing here",
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from reviewdesk import actions
+from reviewdesk.storage import server
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from tests.dbfixtures import _schema_url, postgres_url
@@ -137,9 +138,37 @@ def test_the_environment_changes_nothing_the_server_authenticates(fresh_database
             env=spoof,
         )
         assert exported.returncode == 0, exported.stderr
+        # Asking the server itself for more at connection time (libpq reads PGOPTIONS when
+        # the URL gives no options): refused before anything runs, in one clear line.
+        with owner.engine.connect() as conn:
+            groups = server.groups_of(conn)
+            schema = conn.execute(text("SELECT current_schema()")).scalar()
+        parsed = make_url(as_reader)
+        bare = parsed.set(query={k: v for k, v in parsed.query.items() if k != "options"})
+        bare_url = bare.render_as_string(hide_password=False)
+        path = f"-c search_path={schema}"
+        listed = _run(bare_url, "users", "list", env={"PGOPTIONS": path})
+        assert f"You are {reader} (team manager" in listed.stdout, listed.stderr
+        for options in (
+            f"-c role={groups.administrator}",
+            f"-c session_authorization={admin}",
+            "-c session_replication_role=replica",
+        ):
+            done = _run(
+                bare_url,
+                "users",
+                "set-role",
+                reader,
+                "administrator",
+                env={"PGOPTIONS": f"{path} {options}"},
+            )
+            assert done.returncode == 2, (options, done.stdout, done.stderr)
+            assert "permission denied" in done.stderr, done.stderr
+            assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
         with owner.session() as s:
             (entry,) = list_audit(s, action="export")
             assert entry.username == reader and entry.recorded_by == reader
             assert not list_audit(s, username=admin)  # nothing done as the administrator
+            assert not list_audit(s, table="app_user", username=reader)
     finally:
         owner.dispose()

@@ -14,7 +14,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from reviewdesk.storage.server import functions
-from reviewdesk.storage.server.logins import Groups
+from reviewdesk.storage.server.logins import (
+    ROLE_AS_WORDS,
+    Groups,
+    inherited_through,
+    login_role,
+    owner_of,
+)
 from reviewdesk.storage.server.names import literal, quote
 from reviewdesk.storage.server.tables import (
     IRO_WRITES,
@@ -297,7 +303,30 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
                     found.append(f"{name}: {group} cannot {privilege} it")
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
+    return found + deactivated_with_access(conn, groups)
+
+
+def deactivated_with_access(conn: Connection, groups: Groups) -> list[str]:
+    """Deactivated users whose logins the server still gives a role (through a role that
+    is not reviewdesk's, such as a directory group: deactivating cannot take them out)."""
+    owner = owner_of(conn)
+    found = []
+    for username in conn.execute(
+        text("SELECT username FROM app_user WHERE NOT active ORDER BY username")
+    ).scalars():
+        role = login_role(conn, groups, username) if username != owner else None
+        if role is None:
+            continue
+        through = (
+            ", ".join(inherited_through(conn, groups, username))
+            or "a membership or attribute the server's administrator gave it"
+        )
+        found.append(
+            f"user {username} is deactivated, but the server still gives the login the "
+            f"rights of {ROLE_AS_WORDS[role]} through {through}: the server's administrator "
+            "must take it out of that role"
+        )
     return found
 
 
-__all__ = ["apply", "current_schema", "problems"]
+__all__ = ["apply", "current_schema", "deactivated_with_access", "problems"]

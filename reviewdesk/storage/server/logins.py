@@ -35,6 +35,13 @@ SUFFIXES = {
     Role.IRO: "iro",
     Role.TEAM_MANAGER: "readonly",
 }
+#: "... the rights of {words}".
+ROLE_AS_WORDS: dict[Role | None, str] = {
+    Role.ADMINISTRATOR: "an administrator",
+    Role.IRO: "an IRO",
+    Role.TEAM_MANAGER: "a read-only user",
+    None: "no role",
+}
 _SAFE_PREFIX = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -215,10 +222,29 @@ class LoginChange:
     exists: bool = True
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    #: The role the server gives the login now, and the roles that are not reviewdesk's
+    #: (a directory group, say) through which it has one that was not asked for.
+    role_now: Role | None = None
+    kept_by: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
         return self.created or self.before != self.after
+
+    @property
+    def warning(self) -> str | None:
+        """What the server still lets the login do beyond what was asked (its membership
+        of another role, which only the server's administrator can change), or None."""
+        if not self.kept_by:
+            return None
+        through = ", ".join(self.kept_by)
+        return (
+            f"the server still gives the login {self.login} the rights of "
+            f"{ROLE_AS_WORDS[self.role_now]} through its membership of {through}, which "
+            f"reviewdesk does not manage: until the server's administrator takes it out of "
+            f"that (or out of the directory group behind it), the database lets {self.login} "
+            "do what that role may."
+        )
 
 
 def direct_groups(conn: Connection, groups: Groups, login: str) -> tuple[str, ...]:
@@ -263,8 +289,44 @@ def set_login(
     can_log_in = conn.execute(
         text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :login"), {"login": login}
     ).scalar()
-    after = direct_groups(conn, groups, login) if groups is not None else ()
-    return LoginChange(login, done == "created", bool(can_log_in), done != "absent", before, after)
+    if groups is None:
+        return LoginChange(login, done == "created", bool(can_log_in), done != "absent")
+    after = direct_groups(conn, groups, login)
+    role_now = login_role(conn, groups, login)
+    kept_by = () if role_now is role else inherited_through(conn, groups, login)
+    return LoginChange(
+        login,
+        done == "created",
+        bool(can_log_in),
+        done != "absent",
+        before,
+        after,
+        role_now,
+        kept_by,
+    )
+
+
+def inherited_through(conn: Connection, groups: Groups, login: str) -> tuple[str, ...]:
+    """The roles ``login`` is a member of itself that are not reviewdesk's groups but have
+    the privileges of one of them (an Active Directory group the DBA granted one to)."""
+    return tuple(
+        conn.execute(
+            text(
+                "SELECT g.rolname FROM pg_auth_members m "
+                "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member "
+                "WHERE r.rolname = :login AND NOT g.rolname = ANY(:groups) "
+                "AND (pg_has_role(g.oid, :a, 'USAGE') OR pg_has_role(g.oid, :i, 'USAGE') "
+                "  OR pg_has_role(g.oid, :r, 'USAGE')) ORDER BY g.rolname"
+            ),
+            {
+                "login": login,
+                "groups": list(groups.all),
+                "a": groups.administrator,
+                "i": groups.iro,
+                "r": groups.read_only,
+            },
+        ).scalars()
+    )
 
 
 def members(conn: Connection, groups: Groups) -> dict[str, Role]:
@@ -289,11 +351,13 @@ __all__ = [
     "Groups",
     "LoginChange",
     "NotTheOwner",
+    "ROLE_AS_WORDS",
     "acts_as_owner",
     "become_owner",
     "default_prefix",
     "direct_groups",
     "groups_of",
+    "inherited_through",
     "is_postgres",
     "login_role",
     "members",

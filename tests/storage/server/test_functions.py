@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
+from reviewdesk.codes import Role
+from reviewdesk.storage import server
 from reviewdesk.storage.server import MAINTENANCE_SETTING
 from tests.storage.server.conftest import People
 
@@ -58,6 +60,10 @@ def test_the_read_only_login_changes_nothing_even_with_raw_sql(people):
         "DELETE FROM child WHERE id = :c",
         "INSERT INTO child (local_id, first_name, last_name, version) VALUES ('X', 'a', 'b', 1)",
         "UPDATE meeting SET outcome = 'x' WHERE child_id = :c",
+        "UPDATE meeting SET booked_date = '2024-05-01', chair_id = NULL WHERE child_id = :c",
+        "DELETE FROM meeting WHERE child_id = :c",
+        "INSERT INTO meeting_part (meeting_id, part_no) SELECT id, 2 FROM meeting",
+        "UPDATE report SET received = '2024-04-01'",
         "UPDATE app_user SET role = 'administrator'",
         "TRUNCATE child CASCADE",
     ):
@@ -81,6 +87,68 @@ def test_no_login_can_change_or_delete_the_audit_trail(people):
     _refused(people, owner, "UPDATE audit_log SET username = 'nobody'")
     _refused(people, owner, "TRUNCATE audit_log")
     assert _one(people, "SELECT count(*) FROM audit_log")[0] == count
+
+
+#: What a login might try with psql to give itself more, or to switch off what protects the
+#: data. ``{me}`` is the login, ``{a}`` / ``{i}`` the administrators' and IROs' groups,
+#: ``{owner}`` the tables' owner, ``{s}`` the schema.
+ESCALATIONS = (
+    'GRANT "{a}" TO "{me}"',
+    'GRANT "{i}" TO "{me}"',
+    'SET ROLE "{owner}"',
+    'ALTER ROLE "{me}" CREATEROLE',
+    'ALTER ROLE "{me}" SUPERUSER',
+    'ALTER ROLE "{me}" BYPASSRLS',
+    "SET session_replication_role = replica",  # would silence every trigger
+    "ALTER TABLE child DISABLE TRIGGER reviewdesk_audit",
+    "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+    "DROP TRIGGER reviewdesk_stamp ON meeting",
+    "ALTER TABLE meeting DISABLE ROW LEVEL SECURITY",
+    "DROP POLICY reviewdesk_iro_update ON meeting",
+    "CREATE POLICY mine ON meeting FOR ALL TO PUBLIC USING (true)",
+    "ALTER TABLE audit_log OWNER TO \"{me}\"",
+    "DROP TABLE audit_log",
+    "CREATE RULE keep AS ON INSERT TO audit_log DO INSTEAD NOTHING",
+    'CREATE OR REPLACE FUNCTION "{s}".reviewdesk_my_staff() RETURNS integer '
+    "LANGUAGE sql AS 'SELECT id FROM staff'",
+    'CREATE TABLE "{s}".reviewdesk_extra (x integer)',
+    "UPDATE reviewdesk_server SET role_name = '{me}' WHERE kind = 'administrator'",
+    "DELETE FROM reviewdesk_server",  # the app would believe the database not set up
+    "UPDATE alembic_version SET version_num = '0001'",
+    "SELECT setval('audit_log_id_seq', 1)",
+)
+#: ... and what only an administrator may do: change who is who.
+NOT_AN_ADMINISTRATOR = (
+    "UPDATE app_user SET role = 'administrator', staff_id = NULL WHERE username = '{me}'",
+    "INSERT INTO app_user (username, role, active, display_name, version) "
+    "VALUES ('{me}_2', 'administrator', true, '', 1)",
+    "SELECT reviewdesk_set_login('{me}', 'administrator', false)",
+    "SELECT reviewdesk_set_login('{me}_new', 'administrator', true)",
+)
+
+
+def test_no_login_gives_itself_more_or_switches_the_protection_off(people):
+    """Every login (the administrator included) against every statement that would raise
+    its role or disarm the triggers, policies or groups: each refused by the database, and
+    afterwards every table is as `server init` made it and every role as it was."""
+    groups = people.team.groups
+    names = {"a": groups.administrator, "i": groups.iro, "owner": people.team.owner}
+    names["s"] = people.team.schema
+    entries = _last(people)
+    for login in (people.admin, people.iro, people.reader):
+        tries = ESCALATIONS if login == people.admin else ESCALATIONS + NOT_AN_ADMINISTRATOR
+        for sql in tries:
+            if login == people.admin and sql.startswith('GRANT "{i}"'):
+                continue  # an administrator's own group already holds more
+            try:
+                _refused(people, login, sql.format(me=login, **names))
+            except BaseException as failed:
+                raise AssertionError(f"{login}: {sql}") from failed
+    with people.raw(people.team.owner).connect() as conn:
+        assert server.problems(conn, groups) == []
+        roles = {who: server.login_role(conn, groups, who) for who in (people.iro, people.reader)}
+    assert roles == {people.iro: Role.IRO, people.reader: Role.TEAM_MANAGER}
+    assert _last(people) == entries  # nothing done, so nothing to audit
 
 
 def test_the_audit_maintenance_path_is_the_owner_s_alone_and_is_recorded(people):

@@ -14,6 +14,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import server
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import AuditEntry, User
+from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 
 pytestmark = pytest.mark.postgres
@@ -143,6 +144,54 @@ def test_the_server_s_memberships_are_the_truth(people):
             {"n": people.reader},
         )
     assert actions.whoami(people.db(people.reader)).role is Role.TEAM_MANAGER
+
+
+def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, capsys):
+    """A login that has a group through a role reviewdesk does not manage (an Active
+    Directory group the DBA granted the IROs' group to) keeps that role when an
+    administrator moves or deactivates it: the action says so, and `server status` lists
+    it as a problem until the DBA takes the login out of the directory group."""
+    team = people.team
+    ad_group = team.make_login(team.login("ad_iros"))
+    login = team.make_login(team.login("ad.leaver"))
+    engine = team.superuser()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'ALTER ROLE "{ad_group}" NOLOGIN'))
+            conn.execute(text(f'GRANT "{team.groups.iro}" TO "{ad_group}"'))
+            conn.execute(text(f'GRANT "{ad_group}" TO "{login}"'))
+    finally:
+        engine.dispose()
+    admin = people.db(people.admin)
+    me = actions.whoami(admin)
+    added = actions.add_user(admin, me, login, "team-manager").result.login
+    assert added.role_now is Role.IRO and added.kept_by == (ad_group,)
+    assert f"the rights of an IRO through its membership of {ad_group}" in added.warning
+    capsys.readouterr()
+
+    url = team.url(people.admin)
+    assert cli(url, "users", "deactivate", login) == 0
+    out, err = capsys.readouterr()
+    assert "taken out of reviewdesk's groups" in out
+    assert f"warning: the server still gives the login {login} the rights of an IRO" in err
+    assert _groups_of(people, login) == set()  # its own memberships are gone ...
+    with people.raw(login).connect() as conn:  # ... but the database still lets it in
+        assert conn.execute(text("SELECT count(*) FROM meeting")).scalar() == 2
+    assert cli(url, "server", "status") == 1
+    out = capsys.readouterr().out
+    assert f"Problem: user {login} is deactivated, but the server still gives the login " in out
+    assert f"an IRO through {ad_group}" in out
+
+    engine = team.superuser()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'REVOKE "{ad_group}" FROM "{login}"'))
+    finally:
+        engine.dispose()
+    assert cli(url, "server", "status") == 0
+    assert "Problem" not in capsys.readouterr().out
+    assert cli(url, "users", "deactivate", login) == 0  # nothing kept now: no warning
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_what_set_login_refuses(people):
