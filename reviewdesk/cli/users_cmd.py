@@ -14,6 +14,7 @@ audited; the last active administrator cannot be demoted or deactivated.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from reviewdesk.codes import Role
 from reviewdesk.storage import server
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Staff
+from reviewdesk.storage.server.names import quote
 from reviewdesk.storage.users import all_users, find_user, role_of
 
 ROLE_CHOICES = ("administrator", "iro", "team-manager")
@@ -141,10 +143,13 @@ def _add(args: argparse.Namespace) -> int:
     print(f"{args.name} added as {ROLE_WORDS[actions.parse_role(args.role)]}")
     login = added.login
     if login is not None and login.created:
+        # psql reads an unusual name (capitals, spaces, quotes) only in double quotes.
+        plain = re.fullmatch(r"[a-z_][a-z0-9_$]*", args.name)
+        name_in_psql = args.name if plain else quote(args.name)
         print(
             f"The server has a new login {args.name}, with no password: give it one "
-            f"(psql: \\password {args.name}) or let the server's single sign-on vouch for "
-            "them (see the README)."
+            f"(psql: \\password {name_in_psql}) or let the server's single sign-on vouch "
+            "for them (see the README)."
         )
     elif login is not None:
         print(f"{args.name} is the server's existing login, now in the group of that role.")

@@ -43,8 +43,9 @@ def fresh_database():
                 text("SELECT rolname FROM pg_roles WHERE rolname LIKE :t"), {"t": f"%{tag}%"}
             ).scalars()
             for name in sorted(names, key=lambda n: n == owner):
-                conn.execute(text(f'DROP OWNED BY "{name}"'))
-                conn.execute(text(f'DROP ROLE "{name}"'))
+                quoted = name.replace('"', '""')
+                conn.execute(text(f'DROP OWNED BY "{quoted}"'))
+                conn.execute(text(f'DROP ROLE "{quoted}"'))
         admin.dispose()
 
 
@@ -66,6 +67,10 @@ def test_init_then_users_then_status(fresh_database, capsys):
     assert f"The server has a new login ann_{tag}, with no password" in out
     assert cli(_as(url, f"ann_{tag}"), "users", "add", f"tom_{tag}", "--role", "team-manager") == 0
     capsys.readouterr()
+    # A login psql reads only in double quotes is shown so.
+    odd = f'Jo "Smith"_{tag}'
+    assert cli(url, "users", "add", odd, "--role", "iro") == 0
+    assert f'(psql: \\password "Jo ""Smith""_{tag}")' in capsys.readouterr().out
 
     assert cli(_as(url, f"tom_{tag}"), "server", "status") == 0
     out = capsys.readouterr().out

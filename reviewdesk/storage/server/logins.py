@@ -35,6 +35,23 @@ SUFFIXES = {
     Role.IRO: "iro",
     Role.TEAM_MANAGER: "readonly",
 }
+#: Names SQL or pg_hba.conf read as something other than a login ("+name" is a group there,
+#: "@name" a file): a login so named would be granted or matched by mistake.
+SPECIAL_NAMES = frozenset(
+    {
+        "all",
+        "public",
+        "none",
+        "current_user",
+        "current_role",
+        "session_user",
+        "user",
+        "sameuser",
+        "samerole",
+        "samegroup",
+        "replication",
+    }
+)
 #: "... the rights of {words}".
 ROLE_AS_WORDS: dict[Role | None, str] = {
     Role.ADMINISTRATOR: "an administrator",
@@ -271,6 +288,11 @@ def set_login(
     if len(login.encode()) > NAME_LIMIT:
         raise InvalidInput(
             f"user name {login!r}: a PostgreSQL login has at most {NAME_LIMIT} bytes"
+        )
+    if login.lower() in SPECIAL_NAMES or login.startswith(("+", "@", "pg_")):
+        raise InvalidInput(
+            f"user name {login!r}: PostgreSQL (or its pg_hba.conf) gives that name a meaning "
+            "of its own, so it cannot be a person's login; choose another"
         )
     kind = role.value if role is not None else "none"
     groups = groups_of(conn)

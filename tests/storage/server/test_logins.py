@@ -212,9 +212,23 @@ def test_what_set_login_refuses(people):
         actions.add_user(admin, me, people.team.groups.iro, "iro")
     with pytest.raises(InvalidInput, match="at most 63 bytes"):
         actions.add_user(admin, me, "ł" * 40, "iro")
+    special = ("all", "PUBLIC", "current_user", "session_user", "+iros", "@admins", "pg_x")
+    for name in special:  # what pg_hba.conf or GRANT would read as something else
+        with pytest.raises(InvalidInput, match="meaning of its own"):
+            actions.add_user(admin, me, name, "iro")
     with people.owner.session() as s:  # each refusal changed nothing
         names = set(s.scalars(select(User.username)))
     assert superuser not in names and people.team.groups.iro not in names
+    assert not names & set(special)
+    engine = people.team.superuser()
+    try:
+        with engine.connect() as conn:
+            made = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"), {"n": list(special)}
+            ).scalars()
+            assert list(made) == []
+    finally:
+        engine.dispose()
 
 
 def test_only_an_administrator_may_call_the_membership_function(people):
