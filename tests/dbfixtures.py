@@ -211,15 +211,21 @@ class TeamServer:
     def superuser(self):  # noqa: ANN201 - an Engine
         return create_engine(_schema_url(self.base, self.schema), isolation_level="AUTOCOMMIT")
 
-    def make_login(self, login: str, *attributes: str) -> str:
-        """A login the server has (as a DBA or directory would make it), in no group."""
-        quoted = login.replace('"', '""')
+    @contextmanager
+    def as_superuser(self):  # noqa: ANN201 - an Iterator[Connection]
+        """A connection as the server's superuser (the DBA), each statement committed."""
         engine = self.superuser()
         try:
             with engine.connect() as conn:
-                conn.execute(text(f'CREATE ROLE "{quoted}" LOGIN {" ".join(attributes)}'))
+                yield conn
         finally:
             engine.dispose()
+
+    def make_login(self, login: str, *attributes: str) -> str:
+        """A login the server has (as a DBA or directory would make it), in no group."""
+        quoted = login.replace('"', '""')
+        with self.as_superuser() as conn:
+            conn.execute(text(f'CREATE ROLE "{quoted}" LOGIN {" ".join(attributes)}'))
         return login
 
 

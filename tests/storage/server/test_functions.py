@@ -106,7 +106,7 @@ ESCALATIONS = (
     "ALTER TABLE meeting DISABLE ROW LEVEL SECURITY",
     "DROP POLICY reviewdesk_iro_update ON meeting",
     "CREATE POLICY mine ON meeting FOR ALL TO PUBLIC USING (true)",
-    "ALTER TABLE audit_log OWNER TO \"{me}\"",
+    'ALTER TABLE audit_log OWNER TO "{me}"',
     "DROP TABLE audit_log",
     "CREATE RULE keep AS ON INSERT TO audit_log DO INSTEAD NOTHING",
     'CREATE OR REPLACE FUNCTION "{s}".reviewdesk_my_staff() RETURNS integer '

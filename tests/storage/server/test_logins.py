@@ -14,6 +14,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import server
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import AuditEntry, User
+from tests.dbfixtures import TeamServer
 from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 
@@ -21,12 +22,8 @@ pytestmark = pytest.mark.postgres
 
 
 def _groups_of(people: People, login: str) -> set[str]:
-    engine = people.team.superuser()
-    try:
-        with engine.connect() as conn:
-            return set(server.logins.direct_groups(conn, people.team.groups, login))
-    finally:
-        engine.dispose()
+    with people.team.as_superuser() as conn:
+        return set(server.logins.direct_groups(conn, people.team.groups, login))
 
 
 def _role(people: People, login: str) -> Role | None:
@@ -39,18 +36,14 @@ def test_users_add_makes_a_login_without_a_password_in_its_group(people):
     assert _groups_of(people, people.admin) == {groups.administrator}
     assert _groups_of(people, people.iro) == {groups.iro}
     assert _groups_of(people, people.reader) == {groups.read_only}
-    engine = people.team.superuser()
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT rolcanlogin, rolpassword IS NULL, rolsuper, rolcreaterole "
-                    "FROM pg_authid WHERE rolname = :n"
-                ),
-                {"n": people.iro},
-            ).one()
-    finally:
-        engine.dispose()
+    with people.team.as_superuser() as conn:
+        row = conn.execute(
+            text(
+                "SELECT rolcanlogin, rolpassword IS NULL, rolsuper, rolcreaterole "
+                "FROM pg_authid WHERE rolname = :n"
+            ),
+            {"n": people.iro},
+        ).one()
     assert row == (True, True, False, False)  # a plain login, no password until given one
     assert actions.whoami(people.db(people.iro)) == actions.Actor(
         people.iro, Role.IRO, "Łukasz Nowak", people.ids["chair"]
@@ -73,17 +66,13 @@ def test_an_existing_login_is_mapped_not_made(people):
     added = actions.add_user(admin, actions.whoami(admin), login, "team-manager").result
     assert added.login is not None and not added.login.created and added.login.can_log_in
     assert _role(people, login) is Role.TEAM_MANAGER
-    engine = people.team.superuser()
-    try:
-        with engine.connect() as conn:
-            assert (
-                conn.execute(
-                    text("SELECT rolconnlimit FROM pg_roles WHERE rolname = :n"), {"n": login}
-                ).scalar()
-                == 3
-            )
-    finally:
-        engine.dispose()
+    with people.team.as_superuser() as conn:
+        assert (
+            conn.execute(
+                text("SELECT rolconnlimit FROM pg_roles WHERE rolname = :n"), {"n": login}
+            ).scalar()
+            == 3
+        )
 
 
 def test_set_role_moves_the_login_and_the_database_follows(people):
@@ -122,20 +111,22 @@ def test_deactivate_takes_every_group_away_and_the_login_can_no_longer_read(peop
     assert _role(people, people.reader) is Role.TEAM_MANAGER
 
 
+def _in_directory_group(team: TeamServer, who: str) -> tuple[str, str]:
+    """A login the server has, in a group role (as a directory synchronisation would make
+    it) that the DBA granted the IROs' group to: (that group, the login)."""
+    ad_group = team.make_login(team.login("ad_iros"))
+    login = team.make_login(team.login(who))
+    with team.as_superuser() as conn:
+        conn.execute(text(f'ALTER ROLE "{ad_group}" NOLOGIN'))
+        conn.execute(text(f'GRANT "{team.groups.iro}" TO "{ad_group}"'))
+        conn.execute(text(f'GRANT "{ad_group}" TO "{login}"'))
+    return ad_group, login
+
+
 def test_the_server_s_memberships_are_the_truth(people):
     """A group granted by the DBA (directly, or through another role such as a directory
     group) gives its role; the list's role column does not."""
-    team = people.team
-    ad_group = team.make_login(team.login("ad_iros"))
-    login = team.make_login(team.login("ad.member"))
-    engine = team.superuser()
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'ALTER ROLE "{ad_group}" NOLOGIN'))
-            conn.execute(text(f'GRANT "{team.groups.iro}" TO "{ad_group}"'))
-            conn.execute(text(f'GRANT "{ad_group}" TO "{login}"'))
-    finally:
-        engine.dispose()
+    ad_group, login = _in_directory_group(people.team, "ad.member")
     assert _role(people, login) is Role.IRO
     assert actions.whoami(people.db(login)).role is Role.IRO  # on no list, but an IRO
     with people.raw(people.admin).begin() as conn:  # raw SQL on the list changes no role
@@ -152,16 +143,7 @@ def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, ca
     administrator moves or deactivates it: the action says so, and `server status` lists
     it as a problem until the DBA takes the login out of the directory group."""
     team = people.team
-    ad_group = team.make_login(team.login("ad_iros"))
-    login = team.make_login(team.login("ad.leaver"))
-    engine = team.superuser()
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'ALTER ROLE "{ad_group}" NOLOGIN'))
-            conn.execute(text(f'GRANT "{team.groups.iro}" TO "{ad_group}"'))
-            conn.execute(text(f'GRANT "{ad_group}" TO "{login}"'))
-    finally:
-        engine.dispose()
+    ad_group, login = _in_directory_group(team, "ad.leaver")
     admin = people.db(people.admin)
     me = actions.whoami(admin)
     added = actions.add_user(admin, me, login, "team-manager").result.login
@@ -182,12 +164,8 @@ def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, ca
     assert f"Problem: user {login} is deactivated, but the server still gives the login " in out
     assert f"an IRO through {ad_group}" in out
 
-    engine = team.superuser()
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'REVOKE "{ad_group}" FROM "{login}"'))
-    finally:
-        engine.dispose()
+    with team.as_superuser() as conn:
+        conn.execute(text(f'REVOKE "{ad_group}" FROM "{login}"'))
     assert cli(url, "server", "status") == 0
     assert "Problem" not in capsys.readouterr().out
     assert cli(url, "users", "deactivate", login) == 0  # nothing kept now: no warning
@@ -220,15 +198,11 @@ def test_what_set_login_refuses(people):
         names = set(s.scalars(select(User.username)))
     assert superuser not in names and people.team.groups.iro not in names
     assert not names & set(special)
-    engine = people.team.superuser()
-    try:
-        with engine.connect() as conn:
-            made = conn.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"), {"n": list(special)}
-            ).scalars()
-            assert list(made) == []
-    finally:
-        engine.dispose()
+    with people.team.as_superuser() as conn:
+        made = conn.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"), {"n": list(special)}
+        ).scalars()
+        assert list(made) == []
 
 
 def test_only_an_administrator_may_call_the_membership_function(people):
