@@ -229,39 +229,63 @@ class TeamServer:
         return login
 
 
+@dataclass(frozen=True)
+class OwnedSchema:
+    """A new, empty schema on the test server owned by a login of its own, as a DBA would
+    hand it over: ``url`` is into it as ``owner``; every role whose name holds ``tag`` is
+    dropped with it."""
+
+    base: str
+    schema: str
+    tag: str
+    owner: str
+
+    @property
+    def url(self) -> str:
+        parsed = make_url(_schema_url(self.base, self.schema)).set(username=self.owner)
+        return parsed.render_as_string(hide_password=False)
+
+
+@contextmanager
+def owned_schema(owner: str = "owner", *attributes: str) -> Iterator[OwnedSchema]:
+    """An `OwnedSchema` whose owner (``{owner}_{tag}``) has ``attributes`` (e.g.
+    CREATEROLE); dropped afterwards with every role made for it."""
+    base = postgres_url()
+    tag = uuid.uuid4().hex[:10]
+    made = OwnedSchema(base, f"t_{tag}", tag, f"{owner}_{tag}")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{made.owner}" LOGIN {" ".join(attributes)}'))
+        conn.execute(text(f'CREATE SCHEMA "{made.schema}" AUTHORIZATION "{made.owner}"'))
+    try:
+        yield made
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{made.schema}" CASCADE'))
+            names = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE strpos(rolname, :t) > 0"), {"t": tag}
+            ).scalars()
+            for name in sorted(names, key=lambda n: n == made.owner):  # the owner last
+                quoted = name.replace('"', '""')
+                conn.execute(text(f'DROP OWNED BY "{quoted}"'))
+                conn.execute(text(f'DROP ROLE "{quoted}"'))
+        admin.dispose()
+
+
 @contextmanager
 def team_server() -> Iterator[TeamServer]:
     """A database set up for a team (see `TeamServer`), dropped with its roles afterwards."""
     from reviewdesk.storage import server
 
-    base = postgres_url()
-    tag = uuid.uuid4().hex[:10]
-    schema, owner = f"t_{tag}", f"owner_{tag}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN CREATEROLE'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{owner}"'))
-    try:
-        team = TeamServer(base, schema, tag, owner, None)
-        db = open_database(team.url(owner))
+    with owned_schema("owner", "CREATEROLE") as owned:
+        team = TeamServer(owned.base, owned.schema, owned.tag, owned.owner, None)
+        db = open_database(team.url(team.owner))
         try:
-            done = server.set_up(db.engine, f"rd_{tag}")
+            done = server.set_up(db.engine, f"rd_{owned.tag}")
         finally:
             db.dispose()
         team.groups = done.groups
         yield team
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            names = conn.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :t ORDER BY rolcanlogin"),
-                {"t": f"%{tag}%"},
-            ).scalars()
-            for name in sorted(names, key=lambda n: n == owner):  # the owner last
-                quoted = name.replace('"', '""')
-                conn.execute(text(f'DROP OWNED BY "{quoted}"'))
-                conn.execute(text(f'DROP ROLE "{quoted}"'))
-        admin.dispose()
 
 
 @pytest.fixture

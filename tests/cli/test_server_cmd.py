@@ -3,23 +3,16 @@ the command line is on a shared server whatever its environment says."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 
 from reviewdesk import actions
 from reviewdesk.storage import server
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
-from tests.dbfixtures import _schema_url, postgres_url
-from tests.storage.cli_helpers import cli
+from tests.dbfixtures import owned_schema
+from tests.storage.cli_helpers import cli, cli_process
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.postgres
 
 
@@ -27,26 +20,8 @@ pytestmark = pytest.mark.postgres
 def fresh_database():
     """An empty schema owned by a new login with CREATEROLE, as a DBA would hand it over:
     (URL as that owner, tag); dropped with every role made for it afterwards."""
-    tag = uuid.uuid4().hex[:10]
-    schema, owner = f"t_{tag}", f"owner_{tag}"
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN CREATEROLE'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{owner}"'))
-    url = make_url(_schema_url(postgres_url(), schema)).set(username=owner)
-    try:
-        yield url.render_as_string(hide_password=False), tag
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            names = conn.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :t"), {"t": f"%{tag}%"}
-            ).scalars()
-            for name in sorted(names, key=lambda n: n == owner):
-                quoted = name.replace('"', '""')
-                conn.execute(text(f'DROP OWNED BY "{quoted}"'))
-                conn.execute(text(f'DROP ROLE "{quoted}"'))
-        admin.dispose()
+    with owned_schema("owner", "CREATEROLE") as owned:
+        yield owned.url, owned.tag
 
 
 def _as(url: str, login: str) -> str:
@@ -94,17 +69,6 @@ def test_status_says_when_a_database_is_not_set_up(pg_target, capsys):
     assert "is not set up for a team" in capsys.readouterr().out
 
 
-def _run(target: str, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewdesk", "--db", target, *argv],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_the_environment_changes_nothing_the_server_authenticates(fresh_database, tmp_path):
     """Every variable a process could be given says "administrator"; the command line is
     still the login the server authenticated, in the database and in the trail."""
@@ -125,12 +89,12 @@ def test_the_environment_changes_nothing_the_server_authenticates(fresh_database
             "XDG_DATA_HOME": str(tmp_path / "xdg"),
         }
         as_reader = _as(url, reader)
-        done = _run(as_reader, "users", "set-role", reader, "administrator", env=spoof)
+        done = cli_process(as_reader, "users", "set-role", reader, "administrator", env=spoof)
         assert done.returncode == 2, done.stderr
         assert f"{reader} (team manager, read only) cannot manage users" in done.stderr
-        listed = _run(as_reader, "users", "list", env=spoof)
+        listed = cli_process(as_reader, "users", "list", env=spoof)
         assert f"You are {reader} (team manager, read only)." in listed.stdout
-        exported = _run(
+        exported = cli_process(
             as_reader,
             "export",
             "schedule",
@@ -152,14 +116,14 @@ def test_the_environment_changes_nothing_the_server_authenticates(fresh_database
         bare = parsed.set(query={k: v for k, v in parsed.query.items() if k != "options"})
         bare_url = bare.render_as_string(hide_password=False)
         path = f"-c search_path={schema}"
-        listed = _run(bare_url, "users", "list", env={"PGOPTIONS": path})
+        listed = cli_process(bare_url, "users", "list", env={"PGOPTIONS": path})
         assert f"You are {reader} (team manager" in listed.stdout, listed.stderr
         for options in (
             f"-c role={groups.administrator}",
             f"-c session_authorization={admin}",
             "-c session_replication_role=replica",
         ):
-            done = _run(
+            done = cli_process(
                 bare_url,
                 "users",
                 "set-role",

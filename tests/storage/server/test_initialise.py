@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from reviewdesk import actions
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import migrate, server
 from reviewdesk.storage.db import open_database
-from tests.dbfixtures import postgres_url, team_server
+from tests.dbfixtures import owned_schema, postgres_url, team_server
 
 pytestmark = pytest.mark.postgres
 
@@ -63,84 +63,43 @@ def test_the_default_names_are_the_database_s_and_its_schema_s():
     assert prefix == f"{database}_t_{team.tag}"
 
 
-def _bare_database() -> tuple[str, str, str]:
-    """A schema owned by a new login without CREATEROLE: (superuser URL, schema, owner)."""
-    import uuid
-
-    from tests.dbfixtures import _schema_url
-
-    tag = uuid.uuid4().hex[:10]
-    schema, owner = f"t_{tag}", f"plain_{tag}"
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN'))
-        conn.execute(text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{owner}"'))
-    admin.dispose()
-    return _schema_url(postgres_url(), schema), schema, owner
-
-
-def _drop(schema: str, *roles: str) -> None:
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        for role in roles:
-            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-    admin.dispose()
-
-
 def test_an_owner_without_createrole_is_told_what_to_ask_for():
-    from sqlalchemy import make_url
-
-    url, schema, owner = _bare_database()
-    try:
-        db = open_database(make_url(url).set(username=owner).render_as_string(False))
+    with owned_schema("plain") as owned:
+        db = open_database(owned.url)
         try:
-            with pytest.raises(InvalidInput, match=f'ALTER ROLE "{owner}" CREATEROLE'):
-                server.set_up(db.engine, f"rd_{schema}")
+            with pytest.raises(InvalidInput, match=f'ALTER ROLE "{owned.owner}" CREATEROLE'):
+                server.set_up(db.engine, f"rd_{owned.tag}")
             with db.engine.connect() as conn:
                 assert server.groups_of(conn) is None  # nothing was made
                 assert not conn.execute(
                     text("SELECT count(*) FROM pg_roles WHERE rolname LIKE :p"),
-                    {"p": f"rd_{schema}%"},
+                    {"p": f"rd_{owned.tag}%"},
                 ).scalar()
         finally:
             db.dispose()
-    finally:
-        _drop(schema, owner)
 
 
 def test_a_database_used_before_it_was_set_up_keeps_its_users():
     """Users already on the list whose logins the server has join their groups; those it
     lacks are listed (set-role gives them a login)."""
-    import uuid
-
-    from sqlalchemy import make_url
-
-    url, schema, owner = _bare_database()
-    tag = uuid.uuid4().hex[:10]
-    iro, ghost = f"iro_{tag}", f"ghost_{tag}"
-    admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'ALTER ROLE "{owner}" CREATEROLE'))
-        conn.execute(text(f'CREATE ROLE "{iro}" LOGIN'))
-    admin.dispose()
-    as_owner = make_url(url).set(username=owner).render_as_string(False)
-    try:
-        db = open_database(as_owner)
+    with owned_schema("owner", "CREATEROLE") as owned:
+        iro, ghost = f"iro_{owned.tag}", f"ghost_{owned.tag}"
+        admin = create_engine(owned.base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{iro}" LOGIN'))
+        admin.dispose()
+        db = open_database(owned.url)
         try:
             me = actions.whoami(db)
             actions.add_user(db, me, iro, "iro")  # not set up yet: the list alone
             actions.add_user(db, me, ghost, "team-manager")
-            done = server.set_up(db.engine, f"rd_{tag}")
+            done = server.set_up(db.engine, f"rd_{owned.tag}")
         finally:
             db.dispose()
         assert done.adopted == [iro] and done.without_login == [ghost]
         assert done.problems == []
-        iro_db = open_database(make_url(url).set(username=iro).render_as_string(False))
+        iro_db = open_database(make_url(owned.url).set(username=iro).render_as_string(False))
         try:
             assert actions.whoami(iro_db).role is Role.IRO
         finally:
             iro_db.dispose()
-    finally:
-        groups = server.Groups.from_prefix(f"rd_{tag}")
-        _drop(schema, iro, *groups.all, owner)
