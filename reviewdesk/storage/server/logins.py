@@ -289,7 +289,8 @@ def set_login(
         raise InvalidInput(
             f"user name {login!r}: a PostgreSQL login has at most {NAME_LIMIT} bytes"
         )
-    if login.lower() in SPECIAL_NAMES or login.startswith(("+", "@", "pg_")):
+    special = login.lower() in SPECIAL_NAMES or login.startswith(("+", "@", "pg_"))
+    if special and role is not None:  # taking every group away is always allowed
         raise InvalidInput(
             f"user name {login!r}: PostgreSQL (or its pg_hba.conf) gives that name a meaning "
             "of its own, so it cannot be a person's login; choose another"

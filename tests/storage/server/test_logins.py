@@ -194,6 +194,13 @@ def test_what_set_login_refuses(people):
     for name in special:  # what pg_hba.conf or GRANT would read as something else
         with pytest.raises(InvalidInput, match="meaning of its own"):
             actions.add_user(admin, me, name, "iro")
+    # ... but someone already on the list by such a name (a computer account "user" from
+    # the SQLite file) can still be deactivated.
+    with people.owner.session() as s:
+        s.add(User(username="user", role="iro", display_name=""))
+    actions.deactivate_user(admin, me, "user", expected_version=_version(people, "user"))
+    with people.owner.session() as s:
+        assert s.scalar(select(User.active).where(User.username == "user")) is False
     with people.owner.session() as s:  # each refusal changed nothing
         names = set(s.scalars(select(User.username)))
     assert superuser not in names and people.team.groups.iro not in names
