@@ -106,8 +106,17 @@ def _list(args: argparse.Namespace) -> int:
                     bits.append(u.display_name)
                 if u.staff_id is not None:
                     bits.append(f"staff {u.staff_id} {staff.get(u.staff_id, '?')}")
-                if not u.active:
+                if not u.active and groups is None:
                     bits.append("DEACTIVATED (reads only)")
+                elif not u.active:
+                    # The server's memberships decide: normally none at all.
+                    kept = server.login_role(conn, groups, u.username)
+                    bits.append(
+                        "DEACTIVATED (no access on this server)"
+                        if kept is None
+                        else f"DEACTIVATED, but the server still lets the login act as "
+                        f"{ROLE_WORDS[kept]}: see `reviewdesk server status`"
+                    )
                 out.write("  ".join(bits) + "\n")
             if groups is not None:
                 listed = {u.username for u in users}

@@ -159,6 +159,9 @@ def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, ca
     assert _groups_of(people, login) == set()  # its own memberships are gone ...
     with people.raw(login).connect() as conn:  # ... but the database still lets it in
         assert conn.execute(text("SELECT count(*) FROM meeting")).scalar() == 2
+    assert cli(url, "users", "list") == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith(login)]
+    assert "DEACTIVATED, but the server still lets the login act as IRO" in line
     assert cli(url, "server", "status") == 1
     out = capsys.readouterr().out
     assert f"Problem: user {login} is deactivated, but the server still gives the login " in out
@@ -168,6 +171,9 @@ def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, ca
         conn.execute(text(f'REVOKE "{ad_group}" FROM "{login}"'))
     assert cli(url, "server", "status") == 0
     assert "Problem" not in capsys.readouterr().out
+    assert cli(url, "users", "list") == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith(login)]
+    assert line.endswith("DEACTIVATED (no access on this server)")
     assert cli(url, "users", "deactivate", login) == 0  # nothing kept now: no warning
     assert "warning" not in capsys.readouterr().err
 
