@@ -243,6 +243,8 @@ class LoginChange:
     #: (a directory group, say) through which it has one that was not asked for.
     role_now: Role | None = None
     kept_by: tuple[str, ...] = ()
+    #: The role asked for (None: no group).
+    wanted: Role | None = None
 
     @property
     def changed(self) -> bool:
@@ -252,15 +254,18 @@ class LoginChange:
     def warning(self) -> str | None:
         """What the server still lets the login do beyond what was asked (its membership
         of another role, which only the server's administrator can change), or None."""
-        if not self.kept_by:
+        if self.role_now is self.wanted:
             return None
-        through = ", ".join(self.kept_by)
+        through = (
+            f"its membership of {', '.join(self.kept_by)}"
+            if self.kept_by
+            else "an attribute or membership the server's administrator gave it"
+        )
         return (
             f"the server still gives the login {self.login} the rights of "
-            f"{ROLE_AS_WORDS[self.role_now]} through its membership of {through}, which "
-            f"reviewdesk does not manage: until the server's administrator takes it out of "
-            f"that (or out of the directory group behind it), the database lets {self.login} "
-            "do what that role may."
+            f"{ROLE_AS_WORDS[self.role_now]} through {through}, which reviewdesk does not "
+            "manage: until the server's administrator takes that away (or the directory "
+            f"group behind it), the database lets {self.login} do what that role may."
         )
 
 
@@ -326,6 +331,7 @@ def set_login(
         after,
         role_now,
         kept_by,
+        role,
     )
 
 

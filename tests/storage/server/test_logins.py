@@ -177,6 +177,14 @@ def test_a_directory_group_keeps_a_role_and_the_administrator_is_told(people, ca
     assert cli(url, "users", "deactivate", login) == 0  # nothing kept now: no warning
     assert "warning" not in capsys.readouterr().err
 
+    # A login the DBA made a member of the owner's role acts as the owner, whatever group.
+    deputy = team.make_login(team.login("deputy.dba"))
+    with team.as_superuser() as conn:
+        conn.execute(text(f'GRANT "{team.owner}" TO "{deputy}"'))
+    added = actions.add_user(admin, me, deputy, "iro").result.login
+    assert added.role_now is Role.ADMINISTRATOR and added.kept_by == ()
+    assert "an administrator through an attribute or membership the server's" in added.warning
+
 
 def test_what_set_login_refuses(people):
     admin = people.db(people.admin)
