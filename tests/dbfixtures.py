@@ -25,6 +25,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -180,3 +181,115 @@ def cli_admin(db, db_target) -> str:
     name = cli_identity(db_target)
     ensure_user(db, name, "administrator")
     return name
+
+
+# --- a shared server set up for a team --------------------------------------------------------
+
+
+@dataclass
+class TeamServer:
+    """A PostgreSQL database set up with `reviewdesk server init` on the test server, in a
+    schema of its own, owned by a login of its own (not a superuser: CREATEROLE, as a
+    council's owner would be). Every role made for it carries ``tag``, so tests running at
+    the same moment never share one; all of them are dropped afterwards."""
+
+    base: str  # the test server's URL (its superuser)
+    schema: str
+    tag: str
+    owner: str
+    groups: object  # reviewdesk.storage.server.Groups
+
+    def login(self, who: str) -> str:
+        """The name of this server's login for ``who`` (e.g. "administrator_1a2b...")."""
+        return f"{who}_{self.tag}"
+
+    def url(self, login: str) -> str:
+        """A URL into this database as ``login`` (trusted on loopback: no password)."""
+        parsed = make_url(_schema_url(self.base, self.schema)).set(username=login)
+        return parsed.render_as_string(hide_password=False)
+
+    def superuser(self):  # noqa: ANN201 - an Engine
+        return create_engine(_schema_url(self.base, self.schema), isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def as_superuser(self):  # noqa: ANN201 - an Iterator[Connection]
+        """A connection as the server's superuser (the DBA), each statement committed."""
+        engine = self.superuser()
+        try:
+            with engine.connect() as conn:
+                yield conn
+        finally:
+            engine.dispose()
+
+    def make_login(self, login: str, *attributes: str) -> str:
+        """A login the server has (as a DBA or directory would make it), in no group."""
+        quoted = login.replace('"', '""')
+        with self.as_superuser() as conn:
+            conn.execute(text(f'CREATE ROLE "{quoted}" LOGIN {" ".join(attributes)}'))
+        return login
+
+
+@dataclass(frozen=True)
+class OwnedSchema:
+    """A new, empty schema on the test server owned by a login of its own, as a DBA would
+    hand it over: ``url`` is into it as ``owner``; every role whose name holds ``tag`` is
+    dropped with it."""
+
+    base: str
+    schema: str
+    tag: str
+    owner: str
+
+    @property
+    def url(self) -> str:
+        parsed = make_url(_schema_url(self.base, self.schema)).set(username=self.owner)
+        return parsed.render_as_string(hide_password=False)
+
+
+@contextmanager
+def owned_schema(owner: str = "owner", *attributes: str) -> Iterator[OwnedSchema]:
+    """An `OwnedSchema` whose owner (``{owner}_{tag}``) has ``attributes`` (e.g.
+    CREATEROLE); dropped afterwards with every role made for it."""
+    base = postgres_url()
+    tag = uuid.uuid4().hex[:10]
+    made = OwnedSchema(base, f"t_{tag}", tag, f"{owner}_{tag}")
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{made.owner}" LOGIN {" ".join(attributes)}'))
+        conn.execute(text(f'CREATE SCHEMA "{made.schema}" AUTHORIZATION "{made.owner}"'))
+    try:
+        yield made
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{made.schema}" CASCADE'))
+            names = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE strpos(rolname, :t) > 0"), {"t": tag}
+            ).scalars()
+            for name in sorted(names, key=lambda n: n == made.owner):  # the owner last
+                quoted = name.replace('"', '""')
+                conn.execute(text(f'DROP OWNED BY "{quoted}"'))
+                conn.execute(text(f'DROP ROLE "{quoted}"'))
+        admin.dispose()
+
+
+@contextmanager
+def team_server() -> Iterator[TeamServer]:
+    """A database set up for a team (see `TeamServer`), dropped with its roles afterwards."""
+    from reviewdesk.storage import server
+
+    with owned_schema("owner", "CREATEROLE") as owned:
+        team = TeamServer(owned.base, owned.schema, owned.tag, owned.owner, None)
+        db = open_database(team.url(team.owner))
+        try:
+            done = server.set_up(db.engine, f"rd_{owned.tag}")
+        finally:
+            db.dispose()
+        team.groups = done.groups
+        yield team
+
+
+@pytest.fixture
+def team() -> Iterator[TeamServer]:
+    """A PostgreSQL database set up for a team (`TeamServer`)."""
+    with team_server() as made:
+        yield made

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,8 @@ from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import User
 from tests.dbfixtures import open_as, pg_login_url, postgres_schema
+from tests.storage.cli_helpers import cli_process
 
-ROOT = Path(__file__).resolve().parent.parent
 SPOOF = {"USER": "admin", "LOGNAME": "admin", "USERNAME": "admin", "PGUSER": "admin"}
 
 
@@ -50,17 +48,6 @@ def test_a_database_opened_without_the_test_keyword_is_the_account_s(tmp_path, m
         db.dispose()
 
 
-def _cli(target: str, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewdesk", "--db", target, *argv],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def _spoofed_run(target: str, me: str, admin_db, folder: Path) -> None:
     """``me`` is a team manager and "admin" an administrator. A command line run with every
     name variable saying "admin" still acts, and is audited, as ``me``."""
@@ -72,15 +59,17 @@ def _spoofed_run(target: str, me: str, admin_db, folder: Path) -> None:
         else:
             s.scalar(select(User).where(User.username == me)).role = "team_manager"
     env = {**SPOOF}
-    done = _cli(target, "overrides", "set", "cp.icpc", "--amount", "10", "--source", "x", env=env)
+    done = cli_process(
+        target, "overrides", "set", "cp.icpc", "--amount", "10", "--source", "x", env=env
+    )
     assert done.returncode == 2, done.stderr
     assert f"{me} (team manager, read only) cannot change the council's rules" in done.stderr
     assert "Traceback" not in done.stderr
-    listed = _cli(target, "users", "list", env=env)
+    listed = cli_process(target, "users", "list", env=env)
     assert listed.returncode == 0, listed.stderr
     assert f"You are {me} (team manager, read only)." in listed.stdout
     # What a team manager may do is audited under their own name.
-    exported = _cli(
+    exported = cli_process(
         target,
         "export",
         "measures",

@@ -72,6 +72,7 @@ from reviewdesk.actions.settings import (
     set_closure_day,
 )
 from reviewdesk.actions.users import (
+    UserAdded,
     add_user,
     deactivate_user,
     parse_role,
@@ -99,6 +100,7 @@ __all__ = [
     "Refused",
     "ReportUpdate",
     "RestoreDone",
+    "UserAdded",
     "Voice",
     "add_escalation_stage",
     "add_escalation_theme",

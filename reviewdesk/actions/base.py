@@ -21,13 +21,13 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.identity import database_user
-from reviewdesk.storage import users
+from reviewdesk.storage import server, users
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ConcurrentChange
 
@@ -108,6 +108,15 @@ def whoami(db: Database) -> Actor:
         return _actor(session, _identity(db, session))
 
 
+def _refused_by_server(session: Session) -> Refused | None:
+    """After the database refused to show the user list: on a shared server, the login has
+    lost its group (deactivated while the app was open), which this says."""
+    session.rollback()
+    connection = session.connection()
+    why = server.no_access(connection) if connection.dialect.name == "postgresql" else None
+    return Refused(f"{why} Nothing was changed.") if why else None
+
+
 def _identity(db: Database, session: Session) -> str:
     """The PostgreSQL login of this very connection; else who the database was opened as."""
     login = database_user(session.connection())
@@ -115,10 +124,16 @@ def _identity(db: Database, session: Session) -> str:
 
 
 def _actor(session: Session, username: str) -> Actor:
-    user = users.find_user(session, username)
-    role = users.role_of(session, username)
+    try:
+        user = users.find_user(session, username)
+        role = users.role_of(session, username)
+    except DBAPIError:
+        refusal = _refused_by_server(session)
+        if refusal is None:
+            raise
+        raise refusal from None
     if user is None:
-        return Actor(username, None)
+        return Actor(username, role)  # None, unless a shared server's group says otherwise
     return Actor(username, role, user.display_name or "", user.staff_id)
 
 

@@ -3,13 +3,24 @@
 A user's name is their operating-system account (SQLite) or PostgreSQL login: what the
 system says they are, never what they type. The last active administrator can be neither
 demoted nor deactivated, so a database always has someone who can manage it.
+
+On a shared PostgreSQL server set up for a team, each action also changes the server, in
+the same transaction: adding a user creates their login (no password: the README says how
+they sign in) or uses the one the server has (a Kerberos or Active Directory login, say),
+and makes it a member of their role's group; a new role moves it to that group;
+deactivating takes it out of every reviewdesk group (the login itself stays: it may be used
+elsewhere), so it can no longer read or change anything here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
+from reviewdesk.storage import server
+from reviewdesk.storage.audit import AuditRecord, record_audit
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Staff, User
@@ -56,6 +67,51 @@ def _user(tx: Transaction, username: str, expected_version: int) -> User:
     return user
 
 
+@dataclass(frozen=True)
+class UserAdded:
+    """What `add_user` gives back: the user's id, and on a shared server what became of
+    their login (None elsewhere)."""
+
+    user_id: int
+    login: server.LoginChange | None = None
+
+
+def _on_server(tx: Transaction, user: User) -> server.LoginChange | None:
+    """A shared server set up for a team: the login's group made to match the user (their
+    role's group if active, none if not), creating the login if it has none. None on SQLite
+    and on a PostgreSQL database not set up for a team."""
+    conn = tx.session.connection()
+    groups = server.groups_of(conn)
+    if groups is None:
+        return None
+    owner = server.owner_of(conn)
+    if user.username == owner:
+        raise InvalidInput(
+            f"{user.username} owns this database, so it is its administrator whatever the "
+            "user list says; give people logins of their own"
+        )
+    role = parse_role(user.role) if user.active else None
+    change = server.set_login(conn, user.username, role, create=user.active)
+    if change.changed:  # the server's own record of who may do what: audited too
+        record_audit(
+            tx.session,
+            [
+                AuditRecord(
+                    "login",
+                    User.__tablename__,
+                    str(user.id),
+                    before={"username": user.username, "groups": list(change.before)},
+                    after={
+                        "username": user.username,
+                        "groups": list(change.after),
+                        "login": "created" if change.created else "the server's own",
+                    },
+                )
+            ],
+        )
+    return change
+
+
 def _keep_an_administrator(tx: Transaction, user: User, what: str) -> None:
     if user.role == Role.ADMINISTRATOR.value and user.active:
         others = [u for u in active_administrators(tx.session) if u != user.username]
@@ -76,7 +132,8 @@ def add_user(
     display_name: str = "",
     staff_id: int | None = None,
 ) -> Changes:
-    """Put someone on the user list with a role; the result is their user id."""
+    """Put someone on the user list with a role (on a shared server, with their login and
+    its group); the result is a `UserAdded`."""
     username = _username(username)
     role = parse_role(role)
     display_name = " ".join(str(display_name).split())
@@ -96,14 +153,17 @@ def add_user(
         )
         tx.session.add(user)
         tx.session.flush()
-        return tx.changes(result=user.id)
+        login = _on_server(tx, user)
+        return tx.changes(result=UserAdded(user.id, login))
 
 
 @action("set_role", "manage users", Permission.MANAGE_USERS)
 def set_role(
     db: Database, actor: Actor, username: str, role: Role | str, *, expected_version: int
 ) -> Changes:
-    """Change a user's role (the last active administrator cannot be demoted)."""
+    """Change a user's role (the last active administrator cannot be demoted). On a shared
+    server the result is the `server.LoginChange` (its ``warning`` says when the server
+    still gives the login another role through a group reviewdesk does not manage)."""
     role = parse_role(role)
     with door(db, actor, "set_role") as tx:
         user = _user(tx, username, expected_version)
@@ -111,7 +171,8 @@ def set_role(
             _keep_an_administrator(tx, user, "demoted")
             user.role = role.value
         tx.session.flush()
-        return tx.changes()
+        # Also gives a listed user without a login their login.
+        return tx.changes(result=_on_server(tx, user))
 
 
 @action("set_user_details", "manage users", Permission.MANAGE_USERS)
@@ -141,14 +202,16 @@ def set_user_details(
 @action("deactivate_user", "manage users", Permission.MANAGE_USERS)
 def deactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
     """Take someone off the active list: from now on they may only read (kept for the
-    audit trail; the last active administrator cannot be deactivated)."""
+    audit trail; the last active administrator cannot be deactivated). On a shared server
+    they lose every reviewdesk group, so cannot even read; the result is the
+    `server.LoginChange`, as for `set_role`."""
     with door(db, actor, "deactivate_user") as tx:
         user = _user(tx, username, expected_version)
         if user.active:
             _keep_an_administrator(tx, user, "deactivated")
             user.active = False
         tx.session.flush()
-        return tx.changes()
+        return tx.changes(result=_on_server(tx, user))
 
 
 @action("reactivate_user", "manage users", Permission.MANAGE_USERS)
@@ -157,11 +220,12 @@ def reactivate_user(db: Database, actor: Actor, username: str, *, expected_versi
         user = _user(tx, username, expected_version)
         user.active = True
         tx.session.flush()
-        return tx.changes()
+        return tx.changes(result=_on_server(tx, user))
 
 
 __all__ = [
     "ROLE_NAMES",
+    "UserAdded",
     "add_user",
     "deactivate_user",
     "parse_role",

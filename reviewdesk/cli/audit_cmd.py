@@ -90,9 +90,13 @@ def run(args: argparse.Namespace) -> int:
             for e in entries:
                 when = local_time(e.at)
                 child = f"  (child {e.child_id})" if e.child_id is not None else ""
+                # On a shared server: an entry another login put there (a restore appending
+                # an older trail) says so.
+                recorded = e.recorded_by
+                by = f"  [recorded by {recorded}]" if recorded and recorded != e.username else ""
                 out.write(
                     f"{format_uk(when)} {when:%H:%M:%S}  {e.username}  {e.action}  "
-                    f"{e.table_name} {e.record_id}{child}\n"
+                    f"{e.table_name} {e.record_id}{child}{by}\n"
                 )
                 if e.action == "update":
                     for key in sorted(e.after or {}):

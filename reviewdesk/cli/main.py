@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.backup_cmd",
     "reviewdesk.cli.audit_cmd",
     "reviewdesk.cli.users_cmd",
+    "reviewdesk.cli.server_cmd",
     "reviewdesk.cli.flags_cmd",
     "reviewdesk.cli.export_cmd",
     "reviewdesk.cli.report_cmd",

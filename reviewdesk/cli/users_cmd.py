@@ -14,6 +14,7 @@ audited; the last active administrator cannot be demoted or deactivated.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from sqlalchemy import select
@@ -22,9 +23,11 @@ from reviewdesk import actions
 from reviewdesk.actions.base import ROLE_WORDS
 from reviewdesk.cli.args import whole_number
 from reviewdesk.codes import Role
+from reviewdesk.storage import server
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Staff
-from reviewdesk.storage.users import all_users, find_user
+from reviewdesk.storage.server.names import quote
+from reviewdesk.storage.users import all_users, find_user, role_of
 
 ROLE_CHOICES = ("administrator", "iro", "team-manager")
 
@@ -88,17 +91,38 @@ def _list(args: argparse.Namespace) -> int:
         with db.session() as s:
             staff = dict(s.execute(select(Staff.id, Staff.name)).all())
             users = all_users(s)
+            conn = s.connection()
+            groups = server.groups_of(conn)
             out = sys.stdout
             for u in users:
-                words = ROLE_WORDS.get(_role(u.role), u.role)
+                # On a shared server set up for a team, the role its group gives the login.
+                on_server = groups is not None and u.active
+                role = role_of(s, u.username) if on_server else _role(u.role)
+                words = ROLE_WORDS.get(role, u.role)
+                if on_server and role is None:
+                    words = "no group on this server: cannot use it"
                 bits = [f"{u.username:<20} {words}"]
                 if u.display_name:
                     bits.append(u.display_name)
                 if u.staff_id is not None:
                     bits.append(f"staff {u.staff_id} {staff.get(u.staff_id, '?')}")
-                if not u.active:
+                if not u.active and groups is None:
                     bits.append("DEACTIVATED (reads only)")
+                elif not u.active:
+                    # The server's memberships decide: normally none at all.
+                    kept = server.login_role(conn, groups, u.username)
+                    bits.append(
+                        "DEACTIVATED (no access on this server)"
+                        if kept is None
+                        else f"DEACTIVATED, but the server still lets the login act as "
+                        f"{ROLE_WORDS[kept]}: see `reviewdesk server status`"
+                    )
                 out.write("  ".join(bits) + "\n")
+            if groups is not None:
+                listed = {u.username for u in users}
+                for name, role in sorted(server.members(conn, groups).items()):
+                    if name not in listed:
+                        out.write(f"{name:<20} {ROLE_WORDS[role]}  (in its group on the server)\n")
             out.write(f"You are {me.label}.\n")
     finally:
         db.dispose()
@@ -115,30 +139,56 @@ def _role(value: str) -> Role | None:
 def _add(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
-        actions.add_user(
+        added = actions.add_user(
             db,
             actions.whoami(db),
             args.name,
             args.role,
             display_name=args.display_name,
             staff_id=args.staff,
-        )
+        ).result
     finally:
         db.dispose()
     print(f"{args.name} added as {ROLE_WORDS[actions.parse_role(args.role)]}")
+    login = added.login
+    if login is not None and login.created:
+        # psql reads an unusual name (capitals, spaces, quotes) only in double quotes.
+        plain = re.fullmatch(r"[a-z_][a-z0-9_$]*", args.name)
+        name_in_psql = args.name if plain else quote(args.name)
+        print(
+            f"The server has a new login {args.name}, with no password: give it one "
+            f"(psql: \\password {name_in_psql}) or let the server's single sign-on vouch "
+            "for them (see the README)."
+        )
+    elif login is not None:
+        print(f"{args.name} is the server's existing login, now in the group of that role.")
+        if not login.can_log_in:
+            print(f"Note: the server's role {args.name} cannot log in (NOLOGIN).")
     return 0
 
 
-def _change(args: argparse.Namespace, action, done: str, **values) -> int:  # noqa: ANN001
-    """Run a user action on NAME, built on the user's version now; then say ``done``."""
+def _change(
+    args: argparse.Namespace,
+    action,  # noqa: ANN001 - a user action
+    done: str,
+    on_server: str | None = None,
+    **values,
+) -> int:
+    """Run a user action on NAME, built on the user's version now; then say ``done`` (or
+    ``on_server`` on a shared server set up for a team), and warn when that server still
+    gives the login another role (`LoginChange.warning`)."""
     db = _open(args)
     try:
-        action(
+        login = action(
             db, actions.whoami(db), args.name, **values, expected_version=_version(db, args.name)
-        )
+        ).result
     finally:
         db.dispose()
-    print(done)
+    changed_login = isinstance(login, server.LoginChange)
+    print(on_server if changed_login and on_server else done)
+    warning = login.warning if changed_login else None
+    if warning:
+        sys.stderr.write(f"reviewdesk: warning: {warning}\n")
     return 0
 
 
@@ -152,6 +202,8 @@ def _deactivate(args: argparse.Namespace) -> int:
         args,
         actions.deactivate_user,
         f"{args.name} is deactivated: from now on they may only read",
+        on_server=f"{args.name} is deactivated: their login was taken out of reviewdesk's "
+        "groups on the server, which lets a login in none of them open nothing here",
     )
 
 

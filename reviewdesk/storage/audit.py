@@ -6,6 +6,13 @@ switch per-row auditing off with `row_audit_suppressed`, call `record_audit` the
 executemany, cheap). Each entry names the child its record belongs to (``child_id``), and
 every entry written in a session is noted in ``session.info["changed"]`` as (table, child),
 which is how an action says what it changed (`reviewdesk.actions.Changes`).
+
+On a shared PostgreSQL server set up for a team the database's own triggers write the entry
+of every row change (`reviewdesk.storage.server`), so a change made with raw SQL is audited
+too: there the app writes only the entries of whole actions (an import's summary, an export,
+a backup, a restore), and notes the row changes without writing them, so each change has
+exactly one entry. The SQLite file, and a PostgreSQL database not set up for a team, keep
+the app's entries.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.identity import system_account
+from reviewdesk.storage import server
 from reviewdesk.storage.fastinsert import insert_rows
 from reviewdesk.storage.models import (
     AuditEntry,
@@ -186,12 +194,33 @@ def _entries_for_flush(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+_BY_DATABASE = "reviewdesk.row_audit_by_database"
+
+
+def rows_audited_by_database(session: Session) -> bool:
+    """Whether the database's triggers write this session's row-change entries (asked
+    once per session: each operation has a session of its own)."""
+    known = session.info.get(_BY_DATABASE)
+    if known is None:
+        known = session.info[_BY_DATABASE] = server.row_audit_by_database(session.connection())
+    return known
+
+
+def record_row_changes(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The entries of row changes a session made: written, unless the database's triggers
+    write them; noted as changed either way."""
+    if rows_audited_by_database(session):
+        note_changed(session, rows)
+    else:
+        _insert(session, rows)
+
+
 def _after_flush(session: Session, _flush_context: Any) -> None:
     if not session.info.get("audit", True):
         return
     rows = _entries_for_flush(session)
     if rows:
-        _insert(session, rows)
+        record_row_changes(session, rows)
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -294,7 +323,17 @@ def audit_kinds(session: Session) -> list[str]:
 
 # --- keeping the trail through a restore ----------------------------------------------------
 
-_TRAIL = ("at", "username", "action", "table_name", "record_id", "before", "after", "child_id")
+_TRAIL = (
+    "at",
+    "username",
+    "action",
+    "table_name",
+    "record_id",
+    "before",
+    "after",
+    "child_id",
+    "recorded_by",
+)
 _SAME_ENTRY = ("id", "at", "username", "action", "table_name", "record_id")
 _HELD = "reviewdesk_replaced_trail"
 
@@ -376,6 +415,9 @@ ACTION_WORDS = {
     "restore": "restored",
     "export": "data left reviewdesk",
     "backup": "backed up",
+    "login": "server login and group",
+    "server init": "set up for a team",
+    "maintenance": "audit trail maintained",
 }
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

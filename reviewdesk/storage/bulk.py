@@ -190,8 +190,7 @@ class BulkWriter:
         rows = self._entries
         if rows:
             self._children.update(e["child_id"] for e in rows if e["child_id"] is not None)
-            audit.insert_entries(self.session.connection(), rows)
-            audit.note_changed(self.session, rows)
+            audit.record_row_changes(self.session, rows)  # by the database's triggers, if any
         self._entries = []
 
     def finish(self, *, summary: audit.AuditRecord | None = None) -> None:

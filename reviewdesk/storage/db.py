@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,7 +28,7 @@ from reviewdesk import safefiles
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.identity import database_user, system_account
 from reviewdesk.paths import data_folder
-from reviewdesk.storage import backup, migrate, pgbackup, sqlitefile, tracking, users
+from reviewdesk.storage import backup, migrate, pgbackup, server, sqlitefile, tracking, users
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
 
@@ -218,6 +218,7 @@ def prepare_schema(engine: Engine, url: str, extra_versions: Sequence[str | Path
     if revision is None:
         migrate.upgrade(engine, "head", extra_versions)
         return Prepared()
+    _check_may_upgrade(engine, url, revision, head)  # before any backup is taken
     kept = _backup_before_upgrade(engine, url, revision, head)
     migrate.upgrade(engine, "head", extra_versions)
     path = backup.sqlite_path(url)
@@ -237,6 +238,39 @@ def prepare_schema(engine: Engine, url: str, extra_versions: Sequence[str | Path
         )
     log.warning(message)
     return Prepared(backup=kept.path if kept else None, message=message)
+
+
+def _check_may_upgrade(engine: Engine, url: str, revision: str, head: str) -> None:
+    """PostgreSQL: only the owner of the tables upgrades them (`migrate`); anyone else is
+    told who to ask and how, before anything is done."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        owner = server.owner_of(conn)
+        if owner is None or server.acts_as_owner(conn, owner):
+            return
+        login = server.session_login(conn)
+    parsed = make_url(url)
+    bare = URL.create(
+        parsed.drivername, None, None, parsed.host, parsed.port, parsed.database, parsed.query
+    ).render_as_string()
+    raise server.NotTheOwner(
+        f"The database {display_url(url)} is at schema {revision}, and this version of "
+        f"reviewdesk needs {head}. Only its owner, the PostgreSQL login {owner}, may upgrade "
+        f"it (you are {login}): ask them to run `reviewdesk --db {bare} server init` with "
+        "this version. Nothing was changed."
+    )
+
+
+def _refuse_without_access(engine: Engine, url: str) -> None:
+    """PostgreSQL: a login with no reviewdesk group on a shared server is told so, rather
+    than finding no tables (or trying to make them)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        why = server.no_access(conn)
+    if why:
+        raise InvalidInput(f"{display_url(url)}: {why}")
 
 
 def _backup_before_upgrade(
@@ -322,6 +356,7 @@ def open_database(
     engine = make_engine(url)
     try:
         try:
+            _refuse_without_access(engine, url)
             revision, has_tables = migrate.schema_state(engine)
         except DBAPIError as exc:
             raise _cannot_connect(url, exc) from None

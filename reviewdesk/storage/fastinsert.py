@@ -79,7 +79,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict]) -> N
         if connection.dialect.name == "sqlite":
             _sqlite_executemany(connection, table, chunk)
         else:
-            connection.execute(insert(table), list(chunk))
+            # inline: no RETURNING of the new ids, which a login that may add rows but not
+            # read them (an IRO adding to the audit trail) could not be given.
+            connection.execute(insert(table).inline(), list(chunk))
 
 
 def insert_returning_ids(connection: Connection, table: Table, rows: Sequence[dict]) -> list[int]:

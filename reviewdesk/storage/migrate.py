@@ -21,6 +21,13 @@ process before every statement of every upgrade step, and checks the rules below
   ``CREATE INDEX CONCURRENTLY`` (PostgreSQL refuses it in a transaction), no ``VACUUM``;
 - no PRAGMA that cannot run in a transaction (``journal_mode``, ``foreign_keys``): foreign
   keys are already off while migrations run and are checked before the commit.
+
+On PostgreSQL the migrations run as the owner of reviewdesk's tables (a login that may
+become the owner does so for the transaction; anyone else is refused before anything
+changes), so every table keeps one owner. On a database set up for a team (`server`), the
+same transaction then re-applies the server's GRANTs, triggers and policies to every table,
+those the migrations just added included; a migration that rewrites audit entries does so
+on the trail's maintenance path, which records it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.storage import server
 from reviewdesk.storage.sqlitefile import MARKER_TABLES
 
 log = logging.getLogger(__name__)
@@ -85,8 +93,11 @@ def upgrade(engine: Engine, revision: str = "head", extra_versions: Sequence[str
             conn.commit()
             try:
                 with conn.begin():
+                    groups = _as_owner(conn)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, revision)
+                    if groups is not None:
+                        server.apply(conn, groups)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
                 conn.commit()
@@ -94,6 +105,20 @@ def upgrade(engine: Engine, revision: str = "head", extra_versions: Sequence[str
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
+
+
+def _as_owner(conn: Connection) -> server.Groups | None:
+    """PostgreSQL: act as the tables' owner for this transaction (`server.NotTheOwner` for
+    a login that may not); the database's groups if it is set up for a team, when the
+    audit trail's maintenance path is opened for the migrations."""
+    owner = server.owner_of(conn)
+    if owner is None:
+        return None  # a new database: whoever creates it owns it
+    server.become_owner(conn, owner, "upgrade its schema")
+    groups = server.groups_of(conn)
+    if groups is not None:
+        conn.execute(text(f"SET LOCAL {server.MAINTENANCE_SETTING} = 'on'"))
+    return groups
 
 
 def _upgrade_sqlite(conn: Connection, cfg: Config, revision: str) -> None:

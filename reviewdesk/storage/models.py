@@ -596,3 +596,6 @@ class AuditEntry(Base):
     child_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The login that wrote the entry, when a shared server says so (it always does there:
+    #: a restore's administrator appending an older trail is named here); else empty.
+    recorded_by: Mapped[str | None] = mapped_column(String(100))

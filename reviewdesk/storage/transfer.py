@@ -25,8 +25,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import Date, DateTime, Time
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.storage import audit, migrate
-from reviewdesk.storage.models import AuditEntry, Base, Child, User
+from reviewdesk.storage import audit, migrate, server
+from reviewdesk.storage.models import AuditEntry, Base, Child, Staff, User
 
 FORMAT = "reviewdesk-dump"
 FORMAT_VERSION = 1
@@ -71,9 +71,13 @@ def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def rows_of(conn: Connection) -> Iterator[Row]:
-    """Every row of every table, parents first, each table in key order."""
+def rows_of(conn: Connection, skip: Iterable[str] = ()) -> Iterator[Row]:
+    """Every row of every table (but those named in ``skip``), parents first, each table in
+    key order."""
+    skipped = set(skip)
     for table in tables():
+        if table.name in skipped:
+            continue
         order = list(table.primary_key.columns)
         for row in conn.execute(select(table).order_by(*order)).mappings():
             yield table.name, dict(row)
@@ -130,10 +134,12 @@ def count_rows(engine: Engine) -> int:
         return sum(conn.execute(select(func.count()).select_from(t)).scalar() for t in tables())
 
 
-def replace_all(conn: Connection, rows: Iterable[Row]) -> int:
-    """Delete every row of every table, then insert ``rows`` (parents first). One transaction
-    is the caller's: on any failure nothing changes."""
-    ordered = tables()
+def replace_all(conn: Connection, rows: Iterable[Row], keep: Iterable[str] = ()) -> int:
+    """Delete every row of every table (but those named in ``keep``, left as they are), then
+    insert ``rows`` (parents first). One transaction is the caller's: on any failure nothing
+    changes."""
+    kept = set(keep)
+    ordered = [t for t in tables() if t.name not in kept]
     for table in ordered:  # break the team <-> staff cycle before deleting
         deferred = _deferred_columns(table)
         if deferred:
@@ -171,13 +177,13 @@ def replace_all(conn: Connection, rows: Iterable[Row]) -> int:
         where = [table.c[k] == v for k, v in pk.items()]
         conn.execute(sql_update(table).where(*where).values(**values))
     if conn.dialect.name == "postgresql":
-        _reset_sequences(conn)
+        _reset_sequences(conn, ordered)
     return n
 
 
-def _reset_sequences(conn: Connection) -> None:
+def _reset_sequences(conn: Connection, replaced: list[Table]) -> None:
     """After inserting explicit ids, make PostgreSQL hand out the next ones after them."""
-    for table in tables():
+    for table in replaced:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
             continue
@@ -311,15 +317,68 @@ def replace_from(
     the stage lacks are appended. ``audit_entry(rows, appended)`` gives the restore's own
     audit entry, written in the same transaction.
 
+    On PostgreSQL the user list is the server's: it is kept (who may log in, and as what),
+    taking from the backup only the display names and staff records of the same logins;
+    so restoring a SQLite file onto a server never takes anyone's role away. On a server
+    set up for a team the trail is append-only: the backup's entries it lacks are appended
+    (each marked as recorded by the restorer), and the database's triggers record every row
+    the restore removes and adds.
+
     Returns (rows copied, trail entries appended).
     """
     with stage.connect() as src, target.begin() as dst:
-        audit.hold_trail(dst)
-        n = replace_all(dst, rows_of(src))
-        appended = audit.append_held_trail(dst)
+        keep: set[str] = set()
+        on_server = dst.dialect.name == "postgresql"
+        trail_by_database = server.row_audit_by_database(dst)
+        if trail_by_database:
+            keep.add(AuditEntry.__tablename__)  # append-only there: never emptied
+        else:
+            audit.hold_trail(dst)
+        if on_server:
+            keep.add(User.__tablename__)
+            their_users = {row.username: row for row in src.execute(select(User.__table__)).all()}
+            _unlink_users(dst)
+        n = replace_all(dst, rows_of(src, skip=keep), keep=keep)
+        if on_server:
+            _relink_users(dst, their_users)
+        if trail_by_database:
+            appended = audit.append_trail(dst, audit.trail_of(src))
+        else:
+            appended = audit.append_held_trail(dst)
         if audit_entry is not None:
             audit.insert_entries(dst, [audit_entry(n, appended)])
     return n, appended
+
+
+def _unlink_users(conn: Connection) -> None:
+    """Before a restore on a server replaces the staff: the users (kept) let go of them."""
+    users = User.__table__
+    conn.execute(
+        sql_update(users)
+        .where(users.c.staff_id.is_not(None))
+        .values(staff_id=None, version=users.c.version + 1)
+    )
+
+
+def _relink_users(conn: Connection, theirs: dict[str, Any]) -> None:
+    """After a restore on a server: each user kept takes the display name and staff record
+    the backup gives the same login (staff ids are the backup's now); a user the backup
+    lacks keeps their name and no staff record, for an administrator to link again."""
+    users = User.__table__
+    staff = set(conn.execute(select(Staff.id)).scalars())
+    for username, display_name in conn.execute(select(users.c.username, users.c.display_name)):
+        backup = theirs.get(username)
+        if backup is None:
+            continue
+        staff_id = backup.staff_id if backup.staff_id in staff else None
+        name = backup.display_name or display_name
+        if staff_id is None and name == display_name:
+            continue
+        conn.execute(
+            sql_update(users)
+            .where(users.c.username == username)
+            .values(staff_id=staff_id, display_name=name, version=users.c.version + 1)
+        )
 
 
 def untouched(engine: Engine) -> bool:

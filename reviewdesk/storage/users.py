@@ -3,6 +3,11 @@
 What each role may do, and every change to the list, belong to `reviewdesk.actions`. This
 module only reads the list, and gives a database with no users its first administrator:
 the account that created it (`ensure_owner`).
+
+On a shared PostgreSQL server set up for a team, the server's memberships are the truth
+(`reviewdesk.storage.server`): a login's role is its group there, whatever the list's
+``role`` column says (the user actions keep the two the same); the list adds the person's
+name and staff record, and a deactivated user reads only.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.codes import Role
 from reviewdesk.identity import system_account
+from reviewdesk.storage import server
 from reviewdesk.storage.models import User
 
 
@@ -24,9 +30,15 @@ def find_user(session: Session, username: str) -> User | None:
 
 
 def role_of(session: Session, username: str) -> Role | None:
-    """The role of an active user on the list; None for anyone else (they may only read)."""
+    """The role of an active user on the list; None for anyone else (they may only read).
+    On a server set up for a team: the role its group gives the login (`server`)."""
     user = find_user(session, username)
-    if user is None or not user.active:
+    if user is not None and not user.active:
+        return None
+    groups = server.groups_of(session.connection())
+    if groups is not None:
+        return server.login_role(session.connection(), groups, username)
+    if user is None:
         return None
     try:
         return Role(user.role)

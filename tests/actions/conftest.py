@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dbfixtures import cli_admin, db, db_target, open_db, pg_target  # noqa: F401
+from tests.dbfixtures import cli_admin, db, db_target, open_db, pg_target, team  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,16 @@ class Env:
     backup: Path | None = None
     files_903: Any = None
     cin: Path | None = None
+    #: Each person's user name, where it is not the name in `PEOPLE` (a server's logins),
+    #: and what the names of people added later end with.
+    logins: dict[str, str] = field(default_factory=dict)
+    login_suffix: str = ""
+
+    def login(self, who: str) -> str:
+        return self.logins.get(who, who)
+
+    def new_login(self, text: str) -> str:
+        return self.unique(text) + self.login_suffix
 
     def version(self, model: type, key: Any) -> int:
         with self.admin.session() as s:
@@ -126,6 +136,19 @@ class Env:
 
 def _setup(target: str, folder: Path) -> Env:
     admin = open_as(target, "administrator")
+    return populate(admin, folder, lambda name: open_as(target, name))
+
+
+def populate(
+    admin: Database,
+    folder: Path,
+    opener: Callable[[str], Database | None],
+    logins: dict[str, str] | None = None,
+) -> Env:
+    """The child, meeting and report the actions work on, and the `PEOPLE` on the user list
+    (named by ``logins``, if given), each with a `Database` from ``opener`` (None for one
+    who may not open it)."""
+    logins = logins or {}
     ids: dict[str, int] = {}
     with admin.session() as s:
         chair = Staff(name="Łukasz Nowak", role="iro")
@@ -157,10 +180,14 @@ def _setup(target: str, folder: Path) -> Env:
     for name, (role, chairs) in PEOPLE.items():
         if role is not None and name != "administrator":
             staff = ids["chair"] if chairs else (ids["other"] if role == "iro" else None)
-            actions.add_user(admin, me, name, role, staff_id=staff)
-    actions.deactivate_user(admin, me, "deactivated", expected_version=1)  # added just above
-    dbs = {name: admin if name == "administrator" else open_as(target, name) for name in PEOPLE}
-    env = Env(folder, admin, dbs, ids)
+            actions.add_user(admin, me, logins.get(name, name), role, staff_id=staff)
+    deactivated = logins.get("deactivated", "deactivated")
+    actions.deactivate_user(admin, me, deactivated, expected_version=1)  # added just above
+    dbs = {
+        name: admin if name == "administrator" else opener(logins.get(name, name))
+        for name in PEOPLE
+    }
+    env = Env(folder, admin, dbs, ids, logins=logins)
     # The files some actions read: a backup to restore, returns to import.
     env.backup = folder / "backup.jsonl"
     actions.backup_database(admin, me, env.backup, dump=True)
@@ -215,8 +242,20 @@ def _overridden(env: Env) -> str:
 
 
 def _target_user(env: Env) -> str:
-    name = env.unique("target")
+    name = env.new_login("target")
     actions.add_user(env.admin, actions.whoami(env.admin), name, "iro")
+    return name
+
+
+def _deactivated(env: Env) -> str:
+    """A deactivated user to reactivate (as the administrator)."""
+    name = env.login("deactivated")
+    with env.admin.session() as s:
+        active = s.scalar(select(User.active).where(User.username == name))
+    if active:
+        actions.deactivate_user(
+            env.admin, actions.whoami(env.admin), name, expected_version=env.user_version(name)
+        )
     return name
 
 
@@ -331,7 +370,9 @@ CASES: dict[str, Case] = {
             db, me, [_icpc_table(env)], expected_versions=_all_rule_versions(env)
         )
     ),
-    "add_user": case(lambda env, db, me: actions.add_user(db, me, env.unique("newcomer"), "iro")),
+    "add_user": case(
+        lambda env, db, me: actions.add_user(db, me, env.new_login("newcomer"), "iro")
+    ),
     "set_role": Case(
         lambda env, db, me, name: actions.set_role(
             db, me, name, "team-manager", expected_version=env.user_version(name)
@@ -355,10 +396,11 @@ CASES: dict[str, Case] = {
         ),
         _target_user,
     ),
-    "reactivate_user": case(
-        lambda env, db, me: actions.reactivate_user(
-            db, me, "deactivated", expected_version=env.user_version("deactivated")
-        )
+    "reactivate_user": Case(
+        lambda env, db, me, name: actions.reactivate_user(
+            db, me, name, expected_version=env.user_version(name)
+        ),
+        _deactivated,
     ),
     "import_903": case(
         lambda env, db, me: actions.import_903(
@@ -553,47 +595,58 @@ def _last_entry(db: Database) -> int:
         return s.scalar(select(func.max(AuditEntry.id))) or 0
 
 
+def check_each_person(env: Env, name: str, people: Iterable[str]) -> None:
+    """Call action ``name`` as each of ``people``: those not in `EXPECTED` are refused by
+    the app, saying who, as what and what they tried, with nothing changed; the others do
+    it, leaving audit entries in their name with values before and after."""
+    spec = ACTIONS[name]
+    # Those refused first (nothing must change), then those allowed.
+    for who in sorted(people, key=lambda who: who in EXPECTED[name]):
+        db = env.dbs[who]
+        me = actions.whoami(db)
+        login = env.login(who)
+        assert me.username == login
+        prepared = CASES[name].prepare(env)
+        if who not in EXPECTED[name]:
+            before = _snapshot(env.admin)
+            with pytest.raises(Refused) as refused:
+                CASES[name].call(env, db, me, prepared)
+            text = str(refused.value)
+            assert text.startswith(f"{login} ({me.role_words}) cannot {spec.words}"), text
+            assert text.endswith("Nothing was changed.")
+            assert refused.value.exit_code == 2
+            assert _snapshot(env.admin) == before, f"{who}'s refused {name} changed data"
+            continue
+        last = _last_entry(env.admin)
+        changes = CASES[name].call(env, db, me, prepared)
+        assert isinstance(changes, actions.Changes) and changes.action == name
+        with env.admin.session() as s:
+            entries = list(s.scalars(select(AuditEntry).where(AuditEntry.id > last)))
+        mine = [e for e in entries if e.username == login]
+        assert mine, f"{who}'s {name} left no audit entry"
+        for e in mine:  # values before and after, as the verb says
+            if e.action == "update":
+                assert e.before and e.after and set(e.before) == set(e.after)
+            elif e.action == "create":
+                assert e.after
+            elif e.action == "delete":
+                assert e.before and e.after is None
+            else:  # a whole action: import, restore, backup, export...
+                assert e.after
+
+
+def dispose_all(env: Env) -> None:
+    for db in {id(d): d for d in env.dbs.values() if d is not None}.values():
+        db.dispose()
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_is_allowed_or_refused(name, db_target, tmp_path) -> None:
     env = _setup(db_target, tmp_path)
     try:
-        spec = ACTIONS[name]
-        # Those refused first (nothing must change), then those allowed.
-        order = sorted(PEOPLE, key=lambda who: who in EXPECTED[name])
-        for who in order:
-            db = env.dbs[who]
-            me = actions.whoami(db)
-            assert me.username == who
-            prepared = CASES[name].prepare(env)
-            if who not in EXPECTED[name]:
-                before = _snapshot(env.admin)
-                with pytest.raises(Refused) as refused:
-                    CASES[name].call(env, db, me, prepared)
-                text = str(refused.value)
-                assert text.startswith(f"{who} ({me.role_words}) cannot {spec.words}"), text
-                assert text.endswith("Nothing was changed.")
-                assert refused.value.exit_code == 2
-                assert _snapshot(env.admin) == before, f"{who}'s refused {name} changed data"
-                continue
-            last = _last_entry(env.admin)
-            changes = CASES[name].call(env, db, me, prepared)
-            assert isinstance(changes, actions.Changes) and changes.action == name
-            with env.admin.session() as s:
-                entries = list(s.scalars(select(AuditEntry).where(AuditEntry.id > last)))
-            mine = [e for e in entries if e.username == who]
-            assert mine, f"{who}'s {name} left no audit entry"
-            for e in mine:  # values before and after, as the verb says
-                if e.action == "update":
-                    assert e.before and e.after and set(e.before) == set(e.after)
-                elif e.action == "create":
-                    assert e.after
-                elif e.action == "delete":
-                    assert e.before and e.after is None
-                else:  # a whole action: import, restore, backup, export...
-                    assert e.after
+        check_each_person(env, name, PEOPLE)
     finally:
-        for db in {id(d): d for d in env.dbs.values()}.values():
-            db.dispose()
+        dispose_all(env)
 
 
 def test_no_one_can_act_as_someone_else(open_db) -> None:

@@ -76,9 +76,11 @@ def test_a_failing_pg_dump_is_refused_and_its_reason_shown(older, monkeypatch, t
 def test_the_command_line_refuses_with_status_2(older, monkeypatch, capsys):
     monkeypatch.setattr(pgbackup.shutil, "which", lambda _name: None)
     monkeypatch.delenv(pgbackup.CONFIRM_ENV, raising=False)
+    shipped = migrate.head_revision()
     monkeypatch.setattr(migrate, "head_revision", lambda extra=(): "0003_test")
-    known = migrate.known_revisions() | {"0003_test"}
+    known = {*migrate.known_revisions(), "0003_test"}
     monkeypatch.setattr(migrate, "known_revisions", lambda extra=(): known)
+    assert shipped in known
     assert main(["--db", older, "flags", "--as-of", "2025-01-06"]) == 2
     err = capsys.readouterr().err
     assert "pg_dump --format=plain" in err and "Traceback" not in err
@@ -86,18 +88,18 @@ def test_the_command_line_refuses_with_status_2(older, monkeypatch, capsys):
 
 def test_a_retry_reuses_the_dump_and_old_dumps_are_rotated(older, private_data_folder):
     url = make_url(older)
-    first = pgbackup.backup_before_upgrade(older, "0003", "0003_test", keep=2)
+    first = pgbackup.backup_before_upgrade(older, migrate.head_revision(), "0003_test", keep=2)
     assert first.new and first.path.parent == private_data_folder
     assert stat.S_IMODE(os.stat(first.path).st_mode) == 0o600
     assert "OLD1" in first.path.read_text(encoding="utf-8")
-    again = pgbackup.backup_before_upgrade(older, "0003", "0003_test", keep=2)
+    again = pgbackup.backup_before_upgrade(older, migrate.head_revision(), "0003_test", keep=2)
     assert again == pgbackup.Kept(first.path, new=False)  # the same data: no second dump
     for n in range(3):
         db = open_database(older)
         with db.session() as s:
             s.add(Child(local_id=f"NEW{n}", dob=dt.date(2020, 1, 1)))
         db.dispose()
-        pgbackup.backup_before_upgrade(older, "0003", "0003_test", keep=2)
+        pgbackup.backup_before_upgrade(older, migrate.head_revision(), "0003_test", keep=2)
     dumps = backup.automatic_backups(pgbackup.backup_base(url), pgbackup.SUFFIX)  # oldest first
     assert len(dumps) == 2
     assert set(dumps) == set(private_data_folder.glob(f"{url.database}.*.before-upgrade-*.sql"))
@@ -112,7 +114,7 @@ def test_the_password_never_appears_in_the_command_shown():
 
 
 def test_the_dump_is_plain_sql_a_dba_can_read(older):
-    kept = pgbackup.backup_before_upgrade(older, "0003", "0003_test", keep=5)
+    kept = pgbackup.backup_before_upgrade(older, migrate.head_revision(), "0003_test", keep=5)
     dump = kept.path.read_text(encoding="utf-8")
     assert "PostgreSQL database dump" in dump and "CREATE TABLE" in dump
     with open_database(older).engine.connect() as conn:

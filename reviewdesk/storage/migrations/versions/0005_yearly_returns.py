@@ -2,7 +2,7 @@
 that are not in the data.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 - ``imported_return``: each collection year of the 903 return and the CIN census imported.
   The years not imported are gaps in the history, and the due-date engine says what it
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,233 @@
+"""What each table of the schema is to the server, read from the database's own catalogue,
+so that a table added by any migration is covered without naming it here.
+
+- The audit trail (``audit_log``): append-only; written by the database's triggers.
+- reviewdesk's bookkeeping (``alembic_version``, ``reviewdesk_server``): read by everyone,
+  changed by the owner only.
+- Everything else is data: read by every group, changed by administrators, every change
+  audited by a trigger. IROs change only what `IRO_WRITES` lists, in the rows of meetings
+  they chair (row-level security).
+
+Each data table's audit entries name the child the record belongs to (`child_path`): its
+own ``child_id`` column, or the child reached through its foreign keys (an episode through
+its period of care, a report's file through the report and its meeting).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from reviewdesk.storage.server.logins import CONFIG_TABLE
+
+AUDIT_TABLE = "audit_log"
+#: Tables only the owner changes (migrations, `reviewdesk server init`), readable by all.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", CONFIG_TABLE})
+#: Columns every edited record carries (`storage.models.Tracked`): stamped by the database.
+TRACKING_COLUMNS = ("version", "updated_by", "updated_at")
+#: How far foreign keys are followed to find a record's child.
+CHILD_HOPS = 3
+
+#: "This row belongs to a meeting the IRO chairs", for tables with a ``meeting_id``.
+OF_A_MEETING_THEY_CHAIR = (
+    "meeting_id IN (SELECT m.id FROM {schema}.meeting m WHERE m.chair_id = {me})"
+)
+
+
+@dataclass(frozen=True)
+class IroWrites:
+    """What an IRO may change in one table, and in which rows.
+
+    ``rows`` is a SQL condition on the row (``{me}`` is the staff record linked to the
+    IRO's user, ``{schema}`` the schema); ``check`` a further condition every row they
+    write must meet. ``columns`` limits UPDATE to those columns (the tracking columns are
+    added); the columns naming the row's meeting or chair are never among them, so an IRO
+    cannot move a row into a meeting of their own.
+    """
+
+    commands: tuple[str, ...]
+    rows: str
+    columns: tuple[str, ...] = ()
+    check: str = "true"
+
+
+#: Everything an IRO may write on a server (recording the outcome of a meeting they chair,
+#: and its reports). A table not listed here is read-only to IROs. Add a table here, and
+#: its action to tests/actions/test_roles.py, when IROs are to change it.
+IRO_WRITES: dict[str, IroWrites] = {
+    "meeting": IroWrites(
+        ("UPDATE",),
+        rows="chair_id = {me}",
+        columns=(
+            "status",
+            "held_date",
+            "participation",
+            "quorate",
+            "outcome",
+            "late_reason_id",
+            "late_reason_note",
+            "decisions_issued",
+            "minutes_distributed",
+            "decisions",
+        ),
+        check="status = 'held'",
+    ),
+    "meeting_part": IroWrites(
+        ("INSERT", "UPDATE", "DELETE"),
+        rows=OF_A_MEETING_THEY_CHAIR,
+        columns=("part_no", "held_date", "note"),
+    ),
+    "report": IroWrites(
+        ("UPDATE",),
+        rows=OF_A_MEETING_THEY_CHAIR,
+        columns=("received", "shared_with_parents"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One foreign key followed towards the child: the row's ``column`` names the row of
+    ``table`` whose ``key`` (of type ``key_type``) it holds."""
+
+    column: str
+    table: str
+    key: str
+    key_type: str
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    columns: tuple[str, ...]
+    primary_key: tuple[str, ...]
+    binary_columns: tuple[str, ...]
+    #: Foreign keys of one column: column -> (table, its column, that column's type).
+    foreign_keys: dict[str, tuple[str, str, str]]
+    sequences: tuple[str, ...]
+
+    @property
+    def tracked(self) -> bool:
+        return all(c in self.columns for c in TRACKING_COLUMNS)
+
+
+def kind_of(table: str) -> str:
+    """ "audit", "bookkeeping" or "data"."""
+    if table == AUDIT_TABLE:
+        return "audit"
+    if table in BOOKKEEPING_TABLES:
+        return "bookkeeping"
+    return "data"
+
+
+def read_tables(conn: Connection) -> dict[str, TableInfo]:
+    """Every table of the current schema, from the catalogue."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+            "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
+            "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
+        )
+    ).all()
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        columns.setdefault(table, []).append((column, kind))
+    keys: dict[str, list[str]] = {}
+    for table, column in conn.execute(
+        text(
+            "SELECT c.relname, a.attname FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+            "WHERE i.indisprimary AND c.relnamespace = current_schema()::regnamespace "
+            "ORDER BY c.relname, k.n"
+        )
+    ):
+        keys.setdefault(table, []).append(column)
+    foreign: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for table, column, parent, parent_column, kind in conn.execute(
+        text(
+            "SELECT c.relname, a.attname, p.relname, pa.attname, "
+            "format_type(pa.atttypid, pa.atttypmod) FROM pg_constraint f "
+            "JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class p ON p.oid = f.confrelid "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = f.conkey[1] "
+            "JOIN pg_attribute pa ON pa.attrelid = p.oid AND pa.attnum = f.confkey[1] "
+            "WHERE f.contype = 'f' AND cardinality(f.conkey) = 1 "
+            "AND c.relnamespace = current_schema()::regnamespace "
+            "AND p.relnamespace = c.relnamespace ORDER BY c.relname, a.attnum"
+        )
+    ):
+        foreign.setdefault(table, {})[column] = (parent, parent_column, kind)
+    sequences: dict[str, list[str]] = {}
+    for table, sequence in conn.execute(
+        text(
+            "SELECT t.relname, s.relname FROM pg_depend d "
+            "JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+            "JOIN pg_class t ON t.oid = d.refobjid "
+            "WHERE d.deptype IN ('a', 'i') AND t.relnamespace = current_schema()::regnamespace"
+        )
+    ):
+        sequences.setdefault(table, []).append(sequence)
+    return {
+        name: TableInfo(
+            name=name,
+            columns=tuple(c for c, _ in cols),
+            primary_key=tuple(keys.get(name, ())),
+            binary_columns=tuple(c for c, kind in cols if kind == "bytea"),
+            foreign_keys=foreign.get(name, {}),
+            sequences=tuple(sorted(sequences.get(name, ()))),
+        )
+        for name, cols in columns.items()
+    }
+
+
+def child_path(table: TableInfo, tables: dict[str, TableInfo]) -> tuple[str, ...]:
+    """How the audit trigger finds the child of a row of ``table``, as trigger arguments:
+    ``("self",)`` for the child table, ``("column",)`` for a table with ``child_id``,
+    ``("via", last, hops...)`` through foreign keys (each `Hop` four arguments; ``last`` is
+    the column of the last table that holds the child's id), or ``("none",)`` for records
+    of no child (staff, settings...). The shortest chain wins, at most `CHILD_HOPS` long."""
+    if table.name == "child":
+        return ("self",)
+    if "child_id" in table.columns:
+        return ("column",)
+    queue: deque[tuple[str, tuple[Hop, ...]]] = deque([(table.name, ())])
+    while queue:
+        at, hops = queue.popleft()
+        if len(hops) >= CHILD_HOPS:
+            continue
+        for column, (parent, key, key_type) in sorted(tables[at].foreign_keys.items()):
+            chain = (*hops, Hop(column, parent, key, key_type))
+            info = tables.get(parent)
+            if parent == "child":
+                return _via(chain, key)
+            if info is None or any(h.table == parent for h in hops) or parent == table.name:
+                continue
+            if "child_id" in info.columns:
+                return _via(chain, "child_id")
+            queue.append((parent, chain))
+    return ("none",)
+
+
+def _via(chain: tuple[Hop, ...], last: str) -> tuple[str, ...]:
+    args = ["via", last]
+    for hop in chain:
+        args += [hop.column, hop.table, hop.key, hop.key_type]
+    return tuple(args)
+
+
+__all__ = [
+    "AUDIT_TABLE",
+    "BOOKKEEPING_TABLES",
+    "IRO_WRITES",
+    "Hop",
+    "IroWrites",
+    "TRACKING_COLUMNS",
+    "TableInfo",
+    "child_path",
+    "kind_of",
+    "read_tables",
+]
