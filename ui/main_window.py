@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         )
 
     def export_schedule(self) -> None:
-        from reviewdesk.export import schedule_rows, write_schedule
+        from reviewdesk.export import export_schedule
 
         db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
 
@@ -457,8 +457,7 @@ class MainWindow(QMainWindow):
             from reviewdesk.actions import record_export
 
             with db.session() as s:
-                rows = schedule_rows(s, as_of=as_of)
-            write_schedule(rows, path, fmt)
+                rows = export_schedule(s, path, fmt, as_of=as_of)
             return record_export(
                 db,
                 actor,

@@ -43,27 +43,39 @@ def record_export(
 ) -> Changes:
     """Record that data left the system (an export, a printed or saved document): who, when,
     what, where, and how many children's records (ids given are counted, not stored)."""
-    count = children if isinstance(children, int) or children is None else len(set(children))
     if not what.strip():
         raise InvalidInput("what: say what left the system")
     with door(db, actor, "record_export") as tx:
-        record_audit(
-            tx.session,
-            [
-                AuditRecord(
-                    "export",
-                    what.strip()[:50],
-                    "*",
-                    after={
-                        "what": what.strip(),
-                        "destination": os.fspath(destination),
-                        "children": count,
-                        **(detail or {}),
-                    },
-                )
-            ],
-        )
+        entry = export_entry(what, destination=destination, children=children, detail=detail)
+        record_audit(tx.session, [entry])
+        count = entry.after["children"] if entry.after else None
         return tx.changes(result=ExportRecord(what.strip(), os.fspath(destination), count))
+
+
+def export_entry(
+    what: str,
+    *,
+    destination: str | os.PathLike[str],
+    children: int | Collection[int] | None,
+    detail: dict | None = None,
+    record_id: str = "*",
+    child_id: int | None = None,
+) -> AuditRecord:
+    """The audit entry saying data left the system, for an action that sends something as
+    part of its own change (a meeting request, letters) to write in its transaction."""
+    count = children if isinstance(children, int) or children is None else len(set(children))
+    return AuditRecord(
+        "export",
+        what.strip()[:50],
+        record_id,
+        after={
+            "what": what.strip(),
+            "destination": os.fspath(destination),
+            "children": count,
+            **(detail or {}),
+        },
+        child_id=child_id,
+    )
 
 
 def document_children(session: Session, kind: str, **options: object) -> int | None:
@@ -96,4 +108,4 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
     return None
 
 
-__all__ = ["ExportRecord", "document_children", "record_export"]
+__all__ = ["ExportRecord", "document_children", "export_entry", "record_export"]

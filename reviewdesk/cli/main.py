@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.flags_cmd",
     "reviewdesk.cli.export_cmd",
     "reviewdesk.cli.report_cmd",
+    "reviewdesk.cli.invites_cmd",
 )
 
 

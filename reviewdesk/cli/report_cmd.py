@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from reviewdesk import actions
+from reviewdesk.cli import report_requests_cmd
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
@@ -52,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     timeliness = add("timeliness", "timeliness measures month by month, with RAG", _timeliness)
     timeliness.add_argument("--from", dest="start", metavar="DATE", required=True)
     timeliness.add_argument("--to", dest="end", metavar="DATE", required=True)
+
+    report_requests_cmd.register_into(kinds)  # attach, chase, request, sent
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

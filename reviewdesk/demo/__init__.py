@@ -53,8 +53,12 @@ MAX_CHILDREN = 250_000
 
 #: Tables the demo fills, children first; ``replace`` empties them in the reverse order.
 CASE_TABLES = (
+    "pack_delivery",
+    "report_file",
+    "child_professional",
     "report",
     "invitee",
+    "person",
     "meeting_part",
     "meeting",
     "cp_plan",
@@ -62,6 +66,7 @@ CASE_TABLES = (
     "episode",
     "period_of_care",
     "child",
+    "professional",
 )
 ORG_TABLES = ("room", "venue", "staff", "team", "locality")
 

@@ -35,6 +35,12 @@ RECORD_NOUNS: dict[str, str] = {
     "late_reason": "late reason",
     "report": "report",
     "invitee": "invitee",
+    "person": "family member's record",
+    "professional": "directory entry",
+    "child_professional": "professional's link to the child",
+    "meeting_request": "meeting request",
+    "report_file": "report's file",
+    "pack_delivery": "record of a pack sent",
 }
 
 

@@ -22,6 +22,7 @@ from reviewdesk.storage.db import open_database, resolve_url
 from reviewdesk.storage.models import Base, Child, LateReason
 
 EXTRA = Path(__file__).parent / "extra_versions"
+HEAD = migrate.head_revision()  # the packaged head, the one the test migration follows
 
 
 def _mode(path: Path) -> int:
@@ -98,11 +99,11 @@ def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target, privat
     if upgraded.is_sqlite:
         kept = upgraded.upgrade_backup
         assert kept is not None and kept.parent == Path(db_target).parent
-        assert kept.name.startswith("reviewdesk.sqlite.before-upgrade-from-0003-")
+        assert kept.name.startswith(f"reviewdesk.sqlite.before-upgrade-from-{HEAD}-")
         assert _mode(kept) == 0o600
         conn = sqlite3.connect(kept)
         try:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
             assert conn.execute("SELECT local_id FROM child").fetchall() == [("OLD1",)]
         finally:
             conn.close()
@@ -111,7 +112,7 @@ def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target, privat
     else:  # a pg_dump in the data folder, private, holding the data as it was
         kept = upgraded.upgrade_backup
         assert kept is not None and kept.parent == private_data_folder
-        assert ".before-upgrade-from-0003-" in kept.name and kept.suffix == ".sql"
+        assert f".before-upgrade-from-{HEAD}-" in kept.name and kept.suffix == ".sql"
         assert _mode(kept) == 0o600
         dump = kept.read_text(encoding="utf-8")
         assert "CREATE TABLE" in dump and "OLD1" in dump and "test_extra" not in dump
