@@ -23,7 +23,7 @@ from reviewdesk.invitations.requests import reaches_by_request
 from reviewdesk.invitations.templates import fill, template_for
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import get_setting
-from reviewdesk.storage.models import Invitee, Meeting, Report
+from reviewdesk.storage.models import Invitee, Meeting, Professional, Report
 from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import WorkingCalendar
 
@@ -47,13 +47,20 @@ def _lines(text: str | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
+def _directory_address(p: Professional | None) -> tuple[str, ...]:
+    """A professional's organisation and address (its first line not said twice)."""
+    if p is None:
+        return ()
+    lines = _lines(p.address)
+    if p.organisation and (not lines or lines[0].casefold() != p.organisation.casefold()):
+        lines = (p.organisation, *lines)
+    return lines
+
+
 def _invitee_address(inv: Invitee) -> tuple[str, ...]:
     if inv.person is not None:
         return _lines(inv.person.address)
-    if inv.professional is not None:
-        org = (inv.professional.organisation,) if inv.professional.organisation else ()
-        return org + _lines(inv.professional.address)
-    return ()
+    return _directory_address(inv.professional)
 
 
 def _notes(inv: Invitee) -> dict[str, str]:
@@ -127,13 +134,6 @@ def invitation_letters(
     return letters
 
 
-def _author_address(report: Report) -> tuple[str, ...]:
-    if report.professional is not None:
-        p = report.professional
-        return ((p.organisation,) if p.organisation else ()) + _lines(p.address)
-    return ()
-
-
 def author_email(report: Report) -> str | None:
     """Where a report request goes: the report's own email, else its author's record's."""
     if report.email:
@@ -191,7 +191,7 @@ def request_letters(
             Letter(
                 kind="report_request",
                 recipient=report.author,
-                address=_author_address(report),
+                address=_directory_address(report.professional),
                 paragraphs=tuple(fill("report_request", text, values)),
                 title=f"Report request: {facts.label}",
                 meeting_id=meeting.id,

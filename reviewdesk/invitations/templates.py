@@ -106,7 +106,7 @@ def _bad_dollar(text: str) -> tuple[int, int]:
     pattern = string.Template.pattern
     for match in pattern.finditer(text):
         if match.group("invalid") is not None:
-            start = match.start("invalid")
+            start = match.start("invalid") - 1  # the $ itself
             line = text.count("\n", 0, start) + 1
             column = start - (text.rfind("\n", 0, start) + 1) + 1
             return line, column
