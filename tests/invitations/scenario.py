@@ -37,74 +37,114 @@ def conference(db: Database, *, mailbox: bool = True, police_contact: bool = Tru
     """The register for a conference (see the module); the invitation list is left empty."""
     ids: dict[str, int] = {}
     with db.session() as s:
-        manager = Staff(name="Gareth Llewelyn", role="team_manager", email="g.llewelyn@council.example")
+        manager = Staff(
+            name="Gareth Llewelyn", role="team_manager", email="g.llewelyn@council.example"
+        )
         team = Team(name="North", manager=manager)
         worker = Staff(
             name="Siân Evans", role="social_worker", email="sian.evans@council.example", team=team
         )
         chair = Staff(name="Łukasz Nowak", role="cp_chair", email="lukasz.nowak@council.example")
         clerk = Staff(
-            name="Chloé Cooper", role="clerk", email="chloe.cooper@council.example",
+            name="Chloé Cooper",
+            role="clerk",
+            email="chloe.cooper@council.example",
             phone="01632 960123",
         )
         venue = Venue(name="Civic Centre", address="Civic Centre\nMarket Street\nNorthgate NG1 1AA")
         room = Room(venue=venue, name="Room 2")
         child = Child(
-            local_id="R100", first_name="Zoë", last_name="Brontë", dob=D(2016, 3, 1),
-            team=team, social_worker=worker,
+            local_id="R100",
+            first_name="Zoë",
+            last_name="Brontë",
+            dob=D(2016, 3, 1),
+            team=team,
+            social_worker=worker,
         )
         child.enquiries.append(CpEnquiry(route="s47", strategy_date=D(2024, 5, 1)))
         s.add_all([manager, team, worker, chair, clerk, room, child])
         s.flush()
         ids.update(
-            manager=manager.id, team=team.id, worker=worker.id, chair=chair.id, clerk=clerk.id,
-            room=room.id, child=child.id, enquiry=child.enquiries[0].id,
+            manager=manager.id,
+            team=team.id,
+            worker=worker.id,
+            chair=chair.id,
+            clerk=clerk.id,
+            room=room.id,
+            child=child.id,
+            enquiry=child.enquiries[0].id,
         )
     if mailbox:
         set_setting(db, "invitations_mailbox", MAILBOX)
     actor = me(db)
     if police_contact:
         ids["police"] = actions.save_professional(
-            db, actor,
+            db,
+            actor,
             actions.ProfessionalForm(
-                name="Public Protection Unit", agency="police", organisation="Northshire Police",
-                email="ppu@police.example", agency_contact=True, secure_email=True,
+                name="Public Protection Unit",
+                agency="police",
+                organisation="Northshire Police",
+                email="ppu@police.example",
+                agency_contact=True,
+                secure_email=True,
             ),
         ).result
     ids["gp"] = actions.save_professional(
-        db, actor,
+        db,
+        actor,
         actions.ProfessionalForm(
-            name="Dr Ann Patel", agency="gp", organisation="Elm Grove Surgery",
-            email="ann.patel@nhs.example", address="Elm Grove\nNorthgate",
+            name="Dr Ann Patel",
+            agency="gp",
+            organisation="Elm Grove Surgery",
+            email="ann.patel@nhs.example",
+            address="Elm Grove\nNorthgate",
         ),
     ).result
     ids["school"] = actions.save_professional(
-        db, actor,
+        db,
+        actor,
         actions.ProfessionalForm(
-            name="Mr Tomás Kelly", agency="school", organisation="St Anne's Primary",
+            name="Mr Tomás Kelly",
+            agency="school",
+            organisation="St Anne's Primary",
             address="St Anne's Primary\nChurch Lane\nNorthgate",
         ),
     ).result  # no email: a letter
     for key in ("gp", "school"):
         actions.link_professional(db, actor, ids["child"], ids[key])
     ids["mother"] = actions.save_person(
-        db, actor, ids["child"],
+        db,
+        actor,
+        ids["child"],
         actions.PersonForm(
-            name="Małgorzata Brontë", relation="mother", parental_responsibility=True,
-            address="98 Church Lane\nNorthgate\nNG1 3DL", interpreter="Polish",
+            name="Małgorzata Brontë",
+            relation="mother",
+            parental_responsibility=True,
+            address="98 Church Lane\nNorthgate\nNG1 3DL",
+            interpreter="Polish",
         ),
     ).result
     ids["father"] = actions.save_person(
-        db, actor, ids["child"],
+        db,
+        actor,
+        ids["child"],
         actions.PersonForm(
-            name="Piotr Brontë", relation="father", parental_responsibility=True,
-            address="4 Mill Street\nSouthbrook", email="piotr@mail.example",
-            preferred_contact="email", excluded_from_part=True,
+            name="Piotr Brontë",
+            relation="father",
+            parental_responsibility=True,
+            address="4 Mill Street\nSouthbrook",
+            email="piotr@mail.example",
+            preferred_contact="email",
+            excluded_from_part=True,
             exclusion_note="Not present for the police information (chair's decision)",
         ),
     ).result
     ids["meeting"] = actions.book_meeting(
-        db, actor, ids["child"], "icpc",
+        db,
+        actor,
+        ids["child"],
+        "icpc",
         Booking(DAY, TIME, 90, chair_id=ids["chair"], room_id=ids["room"], clerk_id=ids["clerk"]),
         enquiry_id=ids["enquiry"],
     ).result
@@ -120,8 +160,12 @@ def invite_proposed(db: Database, meeting_id: int) -> None:
         rules, calendar = working_context(s)
         proposal = propose(s, meeting_id, rules=rules, calendar=calendar)
     actor = me(db)
-    actions.add_invitees(db, actor, meeting_id, [actions.invitee_from(c) for c in proposal.new_invitees])
-    actions.add_reports(db, actor, meeting_id, [actions.report_from(r) for r in proposal.new_reports])
+    actions.add_invitees(
+        db, actor, meeting_id, [actions.invitee_from(c) for c in proposal.new_invitees]
+    )
+    actions.add_reports(
+        db, actor, meeting_id, [actions.report_from(r) for r in proposal.new_reports]
+    )
 
 
 def report_pdf(text: str, *, pages: int = 2, landscape_page: bool = False) -> bytes:

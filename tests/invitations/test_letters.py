@@ -114,7 +114,11 @@ def test_report_requests_as_letters_and_email_drafts(db, tmp_path):
     # No email address: no draft, and the request date is not recorded again.
     with pytest.raises(InvalidInput, match="Mr Tomás Kelly has no email address"):
         actions.send_report_requests(
-            db, actor, [reports["Mr Tomás Kelly"]], output=tmp_path / "s.eml", on=AS_OF,
+            db,
+            actor,
+            [reports["Mr Tomás Kelly"]],
+            output=tmp_path / "s.eml",
+            on=AS_OF,
             form="email",
         )
     # Several drafts go in a folder, one each.
@@ -129,9 +133,14 @@ def test_a_name_cannot_forge_an_email_header(db, tmp_path):
     ids = conference(db)
     actor = me(db)
     [report] = actions.add_reports(
-        db, actor, ids["meeting"],
-        [actions.NewReport(author="Eve\r\nBcc: spy@evil.example", agency="other",
-                           email="eve@agency.example")],
+        db,
+        actor,
+        ids["meeting"],
+        [
+            actions.NewReport(
+                author="Eve\r\nBcc: spy@evil.example", agency="other", email="eve@agency.example"
+            )
+        ],
     ).result
     draft = tmp_path / "eve.eml"
     actions.send_report_requests(db, actor, [report], output=draft, on=AS_OF, form="email")

@@ -86,7 +86,7 @@ def _embedded_file() -> bytes:
     ("make", "words"),
     [
         (lambda: b"PK\x03\x04 a Word document renamed to .pdf", "is not a PDF"),
-        (lambda: "Police report\nwritten in plain text".encode(), "is not a PDF"),
+        (lambda: b"Police report\nwritten in plain text", "is not a PDF"),
         (lambda: report_pdf("cut short")[:400], "is not a readable PDF"),
         (lambda: b"%PDF-1.7\n" + b"\x00" * 2000, "is not a readable PDF"),
         (lambda: b"", "the file is empty"),

@@ -71,7 +71,9 @@ def test_a_review_invites_the_child_from_four_and_the_carers(db):
     with db.session() as s:
         period = s.query(PeriodOfCare).filter_by(child_id=ids["child"]).one().id
     actions.save_person(
-        db, actor, ids["child"],
+        db,
+        actor,
+        ids["child"],
         actions.PersonForm(name="Ruth Okafor", relation="foster_carer", address="1 Park Avenue"),
     )
     review = actions.book_meeting(

@@ -92,9 +92,12 @@ def test_rescheduling_sends_an_update_and_cancelling_a_cancellation(db, tmp_path
     assert int(_event(same)[1]["SEQUENCE"]) == 0
     # Moved to Wednesday 14:00: an update, same UID, higher SEQUENCE, new time.
     actions.reschedule_meeting(
-        db, actor, ids["meeting"],
+        db,
+        actor,
+        ids["meeting"],
         Booking(D(2024, 5, 22), dt.time(14, 0), 90, ids["chair"], ids["room"], ids["clerk"]),
-        "Chair unwell", expected_version=version_of(db, Meeting, ids["meeting"]),
+        "Chair unwell",
+        expected_version=version_of(db, Meeting, ids["meeting"]),
     )
     update = tmp_path / "2.ics"
     actions.send_meeting_request(db, actor, ids["meeting"], output=update, on=AS_OF)
@@ -104,7 +107,10 @@ def test_rescheduling_sends_an_update_and_cancelling_a_cancellation(db, tmp_path
     assert moved.decoded("DTSTART") == dt.datetime(2024, 5, 22, 14, 0, tzinfo=LONDON)
     # Cancelled: METHOD:CANCEL, STATUS:CANCELLED, a higher SEQUENCE still, every attendee.
     actions.cancel_meeting(
-        db, actor, ids["meeting"], "Family moved away",
+        db,
+        actor,
+        ids["meeting"],
+        "Family moved away",
         expected_version=version_of(db, Meeting, ids["meeting"]),
     )
     cancel = tmp_path / "3.ics"

@@ -29,7 +29,12 @@ def _attach(db, author: str, data: bytes, name: str) -> int:
         report = s.scalar(select(Report).where(Report.author == author))
         report_id, version = report.id, report.version
     actions.attach_report_file(
-        db, me(db), report_id, data=data, file_name=name, received=AS_OF,
+        db,
+        me(db),
+        report_id,
+        data=data,
+        file_name=name,
+        received=AS_OF,
         expected_version=version,
     )
     return report_id
