@@ -184,9 +184,9 @@ def people_for(
         select(Meeting.child_id, Invitee.name, Invitee.role)
         .join(Meeting, Meeting.id == Invitee.meeting_id)
         .where(Invitee.role.in_(("Mother", "Father", "Carer")))
-        .order_by(Meeting.child_id, Invitee.id)
+        .order_by(Meeting.child_id, Meeting.booked_date, Meeting.id)
     ):
-        named[child_id].setdefault(role, name)
+        named[child_id][role] = name  # the latest (a child's carer changes over the years)
 
     persons: dict[tuple[int, str], int] = {}
     involved: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
