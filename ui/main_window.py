@@ -176,6 +176,13 @@ class MainWindow(QMainWindow):
         )
         self.audit_action.setEnabled(self.ctx.can_view_audit)
         view.addAction(self.audit_action)
+        self.directory_action = self._action(
+            "Di&rectory of professionals…",
+            "Ctrl+Shift+R",
+            self.show_directory,
+            tip="Professionals and agencies to invite and ask for reports",
+        )
+        view.addAction(self.directory_action)
 
         diary = bar.addMenu("&Diary")
         diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
@@ -187,6 +194,7 @@ class MainWindow(QMainWindow):
             ("&Weekly schedule (the diary's week)", "weekly", "Ctrl+P"),
             ("&Packs for the diary's week", "packs", None),
             ("Work&load list", "workload", None),
+            ("Reports to &chase", "chase", None),
             ("&Timeliness report (last 12 months)", "timeliness", None),
         ):
             documents.addAction(
@@ -280,6 +288,11 @@ class MainWindow(QMainWindow):
         self.audit_window.raise_()
         self.audit_window.activateWindow()
 
+    def show_directory(self) -> None:
+        from ui.dialogs.people import DirectoryDialog
+
+        prompts().run_dialog(DirectoryDialog(self.ctx, parent=self))
+
     def load_initial_data(self) -> None:
         """Load the pages people look at first (the smoke check calls this too)."""
         self.dashboard.ensure_loaded()
@@ -347,6 +360,9 @@ class MainWindow(QMainWindow):
             "In a print preview: Ctrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
             "Ctrl+Plus / Ctrl+Minus zoom, Esc close\n"
             "Ctrl+Shift+A  Audit trail (administrators and team managers)\n"
+            "Ctrl+Shift+R  Directory of professionals and agencies\n"
+            "On a child's page: Alt+M family and network, Alt+N the selected meeting's "
+            "invitations, reports and pack\n"
             "F5  Refresh\n"
             "Enter or double-click  Open the selected child or meeting",
         )

@@ -82,7 +82,8 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
     """How many children's records a printed document holds: a week's meetings (weekly
     schedule, packs), one meeting's child (a pack), the children in the caseloads listed (the
     workload list: every IRO's, or the one IRO's named by ``iro``, a staff id or part of a
-    name as the document takes it); None for figures only (timeliness)."""
+    name as the document takes it), the children whose reports are to chase (the chase
+    list); None for figures only (timeliness)."""
     from reviewdesk import queries
     from reviewdesk.caseload import caseloads
 
@@ -94,11 +95,22 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
         return len({e.child_id for e in entries})
     if kind == "pack":
         return 1
+    if kind == "chase":  # the children whose reports are listed
+        from reviewdesk.invitations.chase import chase_rows
+        from reviewdesk.settings import get_setting, working_context
+
+        day = options.get("as_of")
+        as_of = day if isinstance(day, dt.date) else dt.date.today()
+        rules, calendar = working_context(session)
+        within = int(get_setting(session, "chase_working_days"))
+        rows = chase_rows(session, as_of=as_of, within=within, rules=rules, calendar=calendar)
+        return len({r.child_id for r in rows})
     if kind == "workload":
         as_of = options.get("as_of")
         loads = list(
-            caseloads(session, as_of=as_of if isinstance(as_of, dt.date) else dt.date.today())
-            .values()
+            caseloads(
+                session, as_of=as_of if isinstance(as_of, dt.date) else dt.date.today()
+            ).values()
         )
         iro = options.get("iro")
         if iro:
