@@ -318,8 +318,8 @@ def test_the_rules_list_is_proposed_ticked_and_invitations_go_out_with_their_dat
     assert "20 May 2024" in text or "20/05/2024" in text
     assert prompts_recorder.documents == [letters]
 
-    assert state["sent_as"]["Dr Ann Patel"] == "meeting request"
-    assert state["sent_as"]["Małgorzata Brontë"] == "letter"
+    assert state["sent_as"]["Dr Ann Patel"] == "Meeting request"
+    assert state["sent_as"]["Małgorzata Brontë"] == "Letter"
     assert set(state["dates"].values()) == {TODAY.strftime("%d/%m/%Y")}
     assert "meeting request sent" in state["summary"]
     assert "Aled Price" not in state["final"]
@@ -562,3 +562,29 @@ def test_alt_n_and_alt_m_open_the_meeting_invitations_and_the_family(
     qtbot.keyClick(cwindow, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: len(opened) == 2)
     assert opened == ["InvitationsDialog", "PeopleDialog"]
+
+
+def test_the_dialogs_fit_a_small_screen_and_stack_their_parts(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    room = qapp.primaryScreen().availableGeometry()
+    dialogs = [
+        InvitationsDialog(ctx, ids["meeting"], "ICPC"),
+        PeopleDialog(ctx, ids["child"], "Zoë Brontë"),
+        DirectoryDialog(ctx),
+        PersonDialog(ctx, ids["child"]),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= room.width() and dialog.height() <= room.height(), dialog
+    invitations = dialogs[0]
+    invitations.show()
+    invitations.resize(680, 380)  # 1366x768 at twice the scale
+    qtbot.waitUntil(lambda: invitations.width() == 680)
+    pair = invitations._pairs[0]
+    assert pair.box.direction() == pair.box.Direction.TopToBottom
+    invitations.resize(1200, 700)
+    qtbot.waitUntil(lambda: pair.box.direction() == pair.box.Direction.LeftToRight)

@@ -51,6 +51,7 @@ from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
+from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
 from ui.prompts import prompts
@@ -119,27 +120,27 @@ class InvitationsDialog(QDialog):
         self.ctx, self.meeting_id, self.meeting_title = ctx, meeting_id, meeting_title
         self.info: MeetingInvitations | None = None
         self.proposal: Proposal | None = None
+        self._pairs: list[Pair] = []
         self.setWindowTitle(f"Invitations and reports: {meeting_title}")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Meeting request and reports summary")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Invitations, reports and pack")
-        self.tabs.addTab(self._invitations_tab(), "&Invitations")
-        self.tabs.addTab(self._reports_tab(), "&Reports")
-        self.tabs.addTab(self._pack_tab(), "&Pack")
+        self.tabs.addTab(scrolling(self._invitations_tab()), "&Invitations")
+        self.tabs.addTab(scrolling(self._reports_tab()), "&Reports")
+        self.tabs.addTab(scrolling(self._pack_tab()), "&Pack")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
-        self.resize(1000, 620)
+        fit_to_screen(self, 1100, 640)
         self.refresh()
 
     # --- building the tabs --------------------------------------------------------------------
     def _invitations_tab(self) -> QWidget:
-        tab = QWidget()
         self.invitees = RecordTable(
             ("Name", "Role", "Sent as", "Invited on", "Email", "Needs", "Attendance"),
             "Invitation list",
@@ -162,6 +163,9 @@ class InvitationsDialog(QDialog):
         self.someone.setAccessibleName("Someone from the family or the directory")
         self.someone.setEditable(True)
         self.someone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.someone.lineEdit().setPlaceholderText(
+            "Someone from the family or the directory: type a name"
+        )
         self.invite_someone_button = _button(
             "Invite", "Invite the chosen person", self.invite_someone
         )
@@ -205,13 +209,16 @@ class InvitationsDialog(QDialog):
                 stretch=False,
             )
         )
-        layout = QHBoxLayout(tab)
-        layout.addLayout(left, 3)
-        layout.addWidget(proposed_box, 2)
-        return tab
+        return self._pair(left, proposed_box)
+
+    def _pair(self, left: QVBoxLayout, right: QWidget) -> QWidget:
+        holder = QWidget()
+        holder.setLayout(left)
+        pair = Pair(holder, right, (5, 2))
+        self._pairs.append(pair)
+        return pair
 
     def _reports_tab(self) -> QWidget:
-        tab = QWidget()
         self.reports = RecordTable(
             ("From", "Agency", "Due", "Requested", "Received", "Shared", "File", "Status"),
             "Reports due",
@@ -279,10 +286,7 @@ class InvitationsDialog(QDialog):
         left.addLayout(
             _row(self.report_author, self.report_agency, self.add_report_button, stretch=False)
         )
-        layout = QHBoxLayout(tab)
-        layout.addLayout(left, 3)
-        layout.addWidget(proposed_box, 2)
-        return tab
+        return self._pair(left, proposed_box)
 
     def _pack_tab(self) -> QWidget:
         tab = QWidget()
@@ -315,6 +319,11 @@ class InvitationsDialog(QDialog):
         layout.addWidget(sent_box, 1)
         return tab
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        for pair in self._pairs:
+            pair.set_wide(self.width() >= 1000)
+
     # --- reading ------------------------------------------------------------------------------
     def refresh(self) -> None:
         with self.ctx.db.session() as s:
@@ -333,7 +342,7 @@ class InvitationsDialog(QDialog):
                     (
                         inv.name,
                         inv.role,
-                        inv.sent_by or inv.how,
+                        (inv.sent_by or inv.how).capitalize(),
                         _uk(inv.invited_on) or "Not yet",
                         inv.email,
                         inv.needs + (" · excluded from part" if inv.excluded_from_part else ""),
@@ -407,6 +416,7 @@ class InvitationsDialog(QDialog):
         box.clear()
         for value, text in rows:
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
@@ -427,9 +437,9 @@ class InvitationsDialog(QDialog):
             parts.append("no meeting request sent")
         else:
             kind = "cancellation" if info.request.method == "CANCEL" else "meeting request"
-            parts.append(
-                f"{kind} sent {_uk(info.request.sent_on)} (version {info.request.sequence})"
-            )
+            if info.request.sequence:
+                kind += f" (update {info.request.sequence})"
+            parts.append(f"{kind} sent {_uk(info.request.sent_on)}")
             if info.request.out_of_date:
                 parts.append("the meeting has changed since: send the update")
         received = sum(1 for r in info.reports if r.received)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from reviewdesk.actions import (
@@ -40,6 +41,7 @@ from reviewdesk.invitations.details import (
 )
 from ui.context import AppContext
 from ui.dialogs import select_data
+from ui.dialogs.screen_fit import fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
 from ui.prompts import prompts
@@ -66,6 +68,16 @@ def _address() -> QPlainTextEdit:
     edit.setTabChangesFocus(True)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
     return edit
+
+
+def _form_layout(dialog: QDialog, form: QFormLayout, buttons: QDialogButtonBox) -> None:
+    """The form (scrolling when the screen is short) above the Save and Cancel buttons."""
+    fields = QWidget()
+    fields.setLayout(form)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(scrolling(fields), 1)
+    layout.addWidget(buttons)
+    fit_to_screen(dialog, 560, fields.sizeHint().height() + buttons.sizeHint().height() + 40)
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -129,9 +141,7 @@ class PersonDialog(QDialog):
         form.addRow("E&xclusion", self.exclusion_note)
         form.addRow("", self.active)
         self.buttons = _buttons(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        _form_layout(self, form, self.buttons)
         self.name.setFocus()
 
     def form(self) -> PersonForm:
@@ -210,9 +220,7 @@ class ProfessionalDialog(QDialog):
         form.addRow("", self.contact)
         form.addRow("", self.active)
         self.buttons = _buttons(self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        _form_layout(self, form, self.buttons)
         self.name.setFocus()
 
     def form(self) -> ProfessionalForm:
@@ -289,7 +297,7 @@ class DirectoryDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(close)
-        self.resize(880, 480)
+        fit_to_screen(self, 880, 480)
         self.refresh()
 
     def refresh(self) -> None:
@@ -367,6 +375,7 @@ class PeopleDialog(QDialog):
         self.directory_choice.setAccessibleName("Professional from the directory")
         self.directory_choice.setEditable(True)  # type to find
         self.directory_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.directory_choice.lineEdit().setPlaceholderText("Type a name from the directory")
         self.note = _line("Note", "e.g. class teacher")
         pro_row, (self.link_button, self.unlink_button, self.directory_button) = _row_buttons(
             ("&Involve", "Involve the chosen professional with the child"),
@@ -387,9 +396,13 @@ class PeopleDialog(QDialog):
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        boxes = QWidget()
+        boxes_layout = QVBoxLayout(boxes)
+        boxes_layout.setContentsMargins(0, 0, 0, 0)
+        boxes_layout.addWidget(people_box, 1)
+        boxes_layout.addWidget(pro_box, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(people_box, 1)
-        layout.addWidget(pro_box, 1)
+        layout.addWidget(scrolling(boxes), 1)
         layout.addWidget(close)
         for widget in (
             self.add_person_button,
@@ -401,7 +414,7 @@ class PeopleDialog(QDialog):
             self.note,
         ):
             widget.setEnabled(ctx.can_book)
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 600)
         self.refresh()
 
     def refresh(self) -> None:

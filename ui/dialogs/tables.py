@@ -28,6 +28,9 @@ class RecordTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self._records: list[Any] = []
+        # Room for a few rows even where the dialog scrolls (a short or magnified screen).
+        rows = self.verticalHeader().defaultSectionSize() * 4
+        self.setMinimumHeight(rows + header.sizeHint().height() + 2 * self.frameWidth() + 4)
 
     def set_rows(self, rows: Sequence[tuple[Any, Sequence[str]]]) -> None:
         """``rows``: (record, texts) each; the selection is kept on the same record."""
