@@ -20,6 +20,7 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QScrollArea
 
     from reviewdesk import actions
     from reviewdesk.storage.db import open_database
@@ -105,6 +106,16 @@ def main(argv: list[str]) -> int:
             dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
         shoot(f"invitations-meeting-{name}")
     dialog.close()
+    window.show_page(4)
+    settings = window.settings_page
+    settings.findChild(QScrollArea).ensureWidgetVisible(settings.invitation_settings)
+    shoot("invitations-settings")
+    from ui.pages.settings_invitations import LetterTemplatesDialog
+
+    templates = LetterTemplatesDialog(ctx, window)
+    templates.show()
+    shoot("invitations-letter-templates")
+    templates.close()
     window.close()
     print(f"screenshots in {out}")
     return 0
