@@ -29,6 +29,7 @@ from reviewdesk.storage.models import (
     ReportFile,
 )
 from tests.invitations.scenario import AS_OF, conference, report_pdf, set_setting
+from tests.ui.test_dialogs import _child_page, _select_meeting
 from ui.dialogs.invitations import InvitationsDialog
 from ui.dialogs.people import DirectoryDialog, PeopleDialog, PersonDialog, ProfessionalDialog
 
@@ -53,19 +54,6 @@ def cwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
     win.load_initial_data()
     yield win
     wait_for_all()
-
-
-def _child_page(window, child_id):
-    window.open_child(child_id)
-    return window.cases.child
-
-
-def _select_meeting(page, meeting_id) -> None:
-    for row in range(page.model.rowCount()):
-        if page.model.row_at(row).meeting_id == meeting_id:
-            page.table.selectRow(row)
-            return
-    raise AssertionError(f"meeting {meeting_id} not on the timeline")
 
 
 def _save(dialog) -> None:
@@ -588,3 +576,48 @@ def test_the_dialogs_fit_a_small_screen_and_stack_their_parts(
     assert pair.box.direction() == pair.box.Direction.TopToBottom
     invitations.resize(1200, 700)
     qtbot.waitUntil(lambda: pair.box.direction() == pair.box.Direction.LeftToRight)
+
+
+def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk import actions
+    from reviewdesk.scheduling import Booking
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import invite_proposed, version_of
+
+    invite_proposed(db, ids["meeting"])
+    actor = actions.whoami(db)
+    actions.send_meeting_request(db, actor, ids["meeting"], output=tmp_path / "1.ics", on=AS_OF)
+    moved = Booking(
+        dt.date(2024, 5, 21),
+        dt.time(14, 0),
+        90,
+        chair_id=ids["chair"],
+        room_id=ids["room"],
+        clerk_id=ids["clerk"],
+    )
+    actions.reschedule_meeting(
+        db,
+        actor,
+        ids["meeting"],
+        moved,
+        "Chair ill",
+        expected_version=version_of(db, Meeting, ids["meeting"]),
+    )
+    update = tmp_path / "update.ics"
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        seen["before"] = dialog.summary.text()
+        prompts_recorder.save_answer = str(update)
+        dialog.send_request_button.click()
+        seen["after"] = dialog.summary.text()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert "the meeting has changed since: send the update" in seen["before"]
+    assert "meeting request (update 1) sent" in seen["after"]
+    assert "changed since" not in seen["after"]
+    event = next(iter(Calendar.from_ical(update.read_bytes()).walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART").date() == dt.date(2024, 5, 21)
