@@ -146,8 +146,15 @@ class MainWindow(QMainWindow):
             self.export_measures,
             tip="The last 12 months: csv or xlsx",
         )
+        self.export_chase_action = self._action(
+            "Export the reports to &chase…",
+            None,
+            self.export_chase,
+            tip="Reports due soon and not received, by author and agency: csv or xlsx",
+        )
         file_menu.addAction(self.export_schedule_action)
         file_menu.addAction(self.export_measures_action)
+        file_menu.addAction(self.export_chase_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -516,6 +523,38 @@ class MainWindow(QMainWindow):
         self._export_file(
             "Export the timeliness measures",
             f"timeliness-{end.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+            ("xlsx", "csv"),
+            job,
+        )
+
+    def export_chase(self) -> None:
+        from reviewdesk.export.chase import write_chase
+        from reviewdesk.invitations.chase import chase_rows
+        from reviewdesk.settings import get_setting, working_context
+
+        db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
+
+        def job(path, fmt):
+            from reviewdesk.actions import record_export
+
+            with db.session() as s:
+                within = int(get_setting(s, "chase_working_days"))
+                rules, calendar = working_context(s)
+                rows = chase_rows(s, as_of=as_of, within=within, rules=rules, calendar=calendar)
+            write_chase(rows, path, fmt)
+            return record_export(
+                db,
+                actor,
+                "reports to chase",
+                destination=path,
+                children={r.child_id for r in rows},
+                detail={"format": fmt, "rows": len(rows), "within": within},
+            )
+
+        self._export_file(
+            "Export the reports to chase",
+            f"reports-to-chase-{as_of.isoformat()}.xlsx",
             "Excel workbook (*.xlsx);;CSV (*.csv)",
             ("xlsx", "csv"),
             job,

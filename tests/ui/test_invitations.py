@@ -621,3 +621,25 @@ def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
     event = next(iter(Calendar.from_ical(update.read_bytes()).walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART").date() == dt.date(2024, 5, 21)
+
+
+def test_the_chase_list_is_exported_from_the_file_menu(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    import csv
+
+    from reviewdesk.storage.audit import list_audit
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    target = tmp_path / "chase.csv"
+    prompts_recorder.save_answer = str(target)
+    cwindow.export_chase_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in cwindow.statusBar().currentMessage(), timeout=10000)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["author"] for r in rows} >= {"Dr Ann Patel", "Public Protection Unit"}
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        left = [(e.after["what"], e.after["destination"]) for e in list_audit(s, action="export")]
+    assert ("reports to chase", str(target)) in left
