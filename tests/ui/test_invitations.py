@@ -643,3 +643,36 @@ def test_the_chase_list_is_exported_from_the_file_menu(
     with db.session() as s:
         left = [(e.after["what"], e.after["destination"]) for e in list_audit(s, action="export")]
     assert ("reports to chase", str(target)) in left
+
+
+def test_a_cancelled_meeting_sends_its_cancellation(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk import actions
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import invite_proposed, version_of
+
+    invite_proposed(db, ids["meeting"])
+    actor = actions.whoami(db)
+    actions.send_meeting_request(db, actor, ids["meeting"], output=tmp_path / "1.ics", on=AS_OF)
+    page = _child_page(cwindow, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    prompts_recorder.text_answer = "Family moved away"
+    page.cancel_button.click()  # the child's page asks why, as a clerk would answer
+    assert version_of(db, Meeting, ids["meeting"]) > 1
+    cancel = tmp_path / "cancel.ics"
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        seen["before"] = dialog.summary.text()
+        seen["invite_enabled"] = dialog.invite_ticked_button.isEnabled()
+        prompts_recorder.save_answer = str(cancel)
+        dialog.send_request_button.click()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert "cancelled since: send the cancellation" in seen["before"]
+    assert not seen["invite_enabled"]  # no one is invited to a cancelled meeting
+    calendar = Calendar.from_ical(cancel.read_bytes())
+    assert str(calendar["METHOD"]) == "CANCEL"
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) >= 1

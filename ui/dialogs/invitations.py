@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import actions
-from reviewdesk.codes import AGENCY, PACK_DELIVERY
+from reviewdesk.codes import AGENCY, PACK_DELIVERY, MeetingStatus
 from reviewdesk.invitations.details import (
     MeetingInvitations,
     ReportDueInfo,
@@ -440,7 +440,9 @@ class InvitationsDialog(QDialog):
             if info.request.sequence:
                 kind += f" (update {info.request.sequence})"
             parts.append(f"{kind} sent {_uk(info.request.sent_on)}")
-            if info.request.out_of_date:
+            if info.request.out_of_date and info.status == MeetingStatus.CANCELLED.value:
+                parts.append("the meeting was cancelled since: send the cancellation")
+            elif info.request.out_of_date:
                 parts.append("the meeting has changed since: send the update")
         received = sum(1 for r in info.reports if r.received)
         parts.append(f"reports received {received} of {len(info.reports)}")
