@@ -334,7 +334,6 @@ class InvitationsDialog(QDialog):
             people, _links = child_people(s, info.child_id)
             everyone = directory(s)
         self.info, self.proposal = info, proposal
-        today = dt.date.today()
         self.invitees.set_rows(
             [
                 (
@@ -406,7 +405,6 @@ class InvitationsDialog(QDialog):
             "",
             False,
         )
-        self.pack_on.setDate(today)
         self._summary()
         self._report_chosen()
         self._enable()
