@@ -277,6 +277,7 @@ class MeetingInvitations:
     child_id: int
     status: str
     version: int
+    chair_id: int | None  # an IRO records reports received for the meetings they chair
     invitees: tuple[InviteeInfo, ...]
     reports: tuple[ReportDueInfo, ...]
     request: RequestInfo | None
@@ -362,6 +363,7 @@ def meeting_invitations(
         meeting.child_id,
         meeting.status,
         meeting.version,
+        meeting.chair_id,
         tuple(_invitee(inv) for inv in meeting.invitees),
         tuple(reports),
         request,

@@ -676,3 +676,28 @@ def test_a_cancelled_meeting_sends_its_cancellation(
     assert str(calendar["METHOD"]) == "CANCEL"
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) >= 1
+
+
+def test_an_iro_records_reports_for_the_meetings_they_chair_only(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    import dataclasses
+
+    from reviewdesk.codes import Role
+    from tests.invitations.scenario import invite_proposed
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    invite_proposed(db, ids["meeting"])
+    shown = {}
+    for who, staff_id in (("chair", ids["chair"]), ("another IRO", ids["worker"])):
+        ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=staff_id)
+        dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+        qtbot.addWidget(dialog)
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        shown[who] = (
+            dialog.attach_button.isEnabled(),
+            dialog.save_dates_button.isEnabled(),
+            dialog.invite_ticked_button.isEnabled(),  # inviting is the administrators'
+        )
+    assert shown == {"chair": (True, True, False), "another IRO": (False, False, False)}

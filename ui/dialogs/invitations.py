@@ -466,7 +466,9 @@ class InvitationsDialog(QDialog):
         self.send_request_button.setEnabled(can_book and info is not None)
         self.record_pack_button.setEnabled(can_book)
         chosen = self.reports.selected_record()
-        may_record = chosen is not None and self.ctx.can_record
+        may_record = (
+            chosen is not None and info is not None and self.ctx.can_record_for(info.chair_id)
+        )
         for widget in (self.attach_button, self.save_dates_button):
             widget.setEnabled(may_record)
         self.remove_file_button.setEnabled(may_record and chosen.file is not None)
