@@ -6,6 +6,7 @@ Its size, position and splitter state are remembered between runs (QSettings).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self.export_schedule_action = self._action(
             "Export the meeting &schedule…",
             None,
-            self.export_schedule,
+            lambda _checked=False: self.export_schedule(),
             tip="Meetings from the as-of date: csv, xlsx or iCalendar",
         )
         self.export_measures_action = self._action(
@@ -146,6 +147,12 @@ class MainWindow(QMainWindow):
             self.export_measures,
             tip="The last 12 months: csv or xlsx",
         )
+        self.export_calendar_action = self._action(
+            "Export a chair's, room's or clerk's &calendar…",
+            None,
+            self.export_calendar_of,
+            tip="Their meetings only: iCalendar, csv or xlsx",
+        )
         self.export_chase_action = self._action(
             "Export the reports to &chase…",
             None,
@@ -153,6 +160,7 @@ class MainWindow(QMainWindow):
             tip="Reports due soon and not received, by author and agency: csv or xlsx",
         )
         file_menu.addAction(self.export_schedule_action)
+        file_menu.addAction(self.export_calendar_action)
         file_menu.addAction(self.export_measures_action)
         file_menu.addAction(self.export_chase_action)
         file_menu.addSeparator()
@@ -471,25 +479,40 @@ class MainWindow(QMainWindow):
             lambda _p: job(path, fmt), on_success=done, on_failure=failed
         )
 
-    def export_schedule(self) -> None:
+    def export_schedule(self, filters: dict | None = None, whose: dict | None = None) -> None:
+        """Export the schedule: everyone's, or (``filters``: chair_ids, room_ids, clerk_ids)
+        the meetings of the chair, room or clerk named in ``whose``."""
         from reviewdesk.export import export_schedule
 
         db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
+        filters, whose = filters or {}, whose or {}
 
         def job(path, fmt):
             from reviewdesk.actions import record_export
 
             with db.session() as s:
-                rows = export_schedule(s, path, fmt, as_of=as_of)
+                rows = export_schedule(s, path, fmt, as_of=as_of, **filters)
             return record_export(
                 db,
                 actor,
                 "meeting schedule",
                 destination=path,
                 children={r.child_key for r in rows},
-                detail={"format": fmt, "rows": len(rows)},
+                detail={"format": fmt, "rows": len(rows), **whose},
             )
 
+        if whose:
+            slug = "-".join(
+                re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") for n in whose.values()
+            )
+            self._export_file(
+                "Export the calendar of " + ", ".join(whose.values()),
+                f"calendar-{slug}-{as_of.isoformat()}.ics",
+                "iCalendar (*.ics);;Excel workbook (*.xlsx);;CSV (*.csv)",
+                ("ics", "xlsx", "csv"),
+                job,
+            )
+            return
         self._export_file(
             "Export the meeting schedule",
             f"schedule-{as_of.isoformat()}.xlsx",
@@ -497,6 +520,15 @@ class MainWindow(QMainWindow):
             ("xlsx", "csv", "ics"),
             job,
         )
+
+    def export_calendar_of(self) -> None:
+        """One chair's, room's or clerk's meetings (a calendar of their own)."""
+        from ui.dialogs.schedule_filter import ScheduleFilterDialog
+
+        dialog = ScheduleFilterDialog(self.ctx, self)
+        if prompts().run_dialog(dialog):
+            whose = {key: name for key, (_ident, name) in dialog.chosen().items()}
+            self.export_schedule(dialog.filters(), whose)
 
     def export_measures(self) -> None:
         from reviewdesk.export import write_measures

@@ -701,3 +701,34 @@ def test_an_iro_records_reports_for_the_meetings_they_chair_only(
             dialog.invite_ticked_button.isEnabled(),  # inviting is the administrators'
         )
     assert shown == {"chair": (True, True, False), "another IRO": (False, False, False)}
+
+
+def test_one_chairs_calendar_is_exported_with_rooms_clerks_and_no_child_names(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk.storage.audit import list_audit
+    from ui.dialogs.schedule_filter import ScheduleFilterDialog
+
+    target = tmp_path / "nowak.ics"
+    prompts_recorder.save_answer = str(target)
+
+    def choose(dialog: ScheduleFilterDialog) -> bool:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # nothing chosen
+        assert not dialog.result()
+        _choose(dialog.combos["chair"], "Łukasz Nowak", qtbot)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = choose
+    cwindow.export_calendar_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in cwindow.statusBar().currentMessage(), timeout=10000)
+    assert prompts_recorder.errors == ["Choose a chair, a room or a clerk."]
+    assert "Export the calendar of Łukasz Nowak" in prompts_recorder.questions
+    events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+    booked = [e for e in events if "Room 2" in str(e.get("LOCATION", ""))]
+    assert len(booked) == 1
+    assert "Chloé Cooper" in str(booked[0]["DESCRIPTION"])  # the clerk
+    assert all("Zoë" not in str(e["SUMMARY"]) for e in events)
+    with db.session() as s:
+        entry = [e for e in list_audit(s, action="export")][-1]
+    assert entry.after["what"] == "meeting schedule" and "Nowak" in str(entry.after)
