@@ -160,3 +160,69 @@ REASON_FOR_CLOSURE: dict[str, str] = {
     "RC8": "case closed after assessment, no further action",
     "RC9": "case closed after assessment, referred to early help",
 }
+
+
+# --- people, invitations and reports ----------------------------------------------------------
+
+#: Agencies a report is due from, or a professional works for (the words a person reads).
+AGENCY: dict[str, str] = {
+    "social_worker": "Social worker",
+    "social_care": "Children's social care",
+    "police": "Police",
+    "health": "Health",
+    "health_visitor": "Health visitor",
+    "school_nurse": "School nurse",
+    "midwifery": "Midwifery",
+    "gp": "GP",
+    "school": "School",
+    "virtual_school": "Virtual school",
+    "early_years": "Early years",
+    "mental_health": "Mental health",
+    "probation": "Probation",
+    "housing": "Housing",
+    "youth_justice": "Youth justice",
+    "advocacy": "Advocacy",
+    "other": "Other",
+}
+
+#: Who someone in a child's family and network is to the child.
+RELATIONSHIP: dict[str, str] = {
+    "mother": "Mother",
+    "father": "Father",
+    "parent": "Parent",
+    "step_parent": "Step-parent",
+    "grandparent": "Grandparent",
+    "aunt_uncle": "Aunt or uncle",
+    "sibling": "Brother or sister",
+    "foster_carer": "Foster carer",
+    "kinship_carer": "Kinship carer",
+    "residential_carer": "Residential carer",
+    "special_guardian": "Special guardian",
+    "advocate": "Advocate",
+    "friend": "Family friend",
+    "other": "Other",
+}
+
+#: How someone prefers to be contacted.
+CONTACT_BY: dict[str, str] = {
+    "letter": "Letter",
+    "email": "Email",
+    "phone": "Phone",
+    "text": "Text message",
+}
+
+#: How a pack reached someone.
+PACK_DELIVERY: dict[str, str] = {
+    "secure_email": "Secure email",
+    "email": "Email",
+    "post": "Post",
+    "by_hand": "By hand",
+    "collected": "Collected",
+}
+
+
+def agency_label(code: str | None) -> str:
+    """An agency code in words ("gp" reads "GP"); an unknown code as it is."""
+    if not code:
+        return "Agency not recorded"
+    return AGENCY.get(code, code.replace("_", " ").capitalize())

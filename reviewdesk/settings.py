@@ -37,6 +37,13 @@ DEFAULTS: dict[str, Any] = {
         "participation_4_and_over": 90.0,
         "reports_shared_with_parents_in_time": 80.0,
     },
+    # Invitations, report requests and packs (reviewdesk.invitations).
+    "council_address": "",  # printed on letters, under the council's name
+    "invitations_mailbox": "",  # meeting requests and replies (else the clerk's email)
+    "attachment_max_mb": 20,  # the largest report PDF that may be attached
+    "calendar_child_names": False,  # child names in calendar titles (shared calendars!)
+    "chase_working_days": 5,  # the chase list: reports due within this many working days
+    "letter_templates": {},  # kind -> the council's own template (reviewdesk.invitations)
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewdesk.paths import documents_dir
+from reviewdesk.reports.chase import build_chase
 from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.reports.timeliness import build_timeliness
 from reviewdesk.reports.weekly import build_weekly
@@ -45,6 +46,9 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
         meeting_id = options["meeting_id"]
         title = f"Pack for meeting {meeting_id}"
         build = lambda s, out: build_pack(s, meeting_id, as_of=as_of, out=out)  # noqa: E731
+    elif kind == "chase":
+        title = "Reports to chase"
+        build = lambda s, out: build_chase(s, as_of=as_of, out=out)  # noqa: E731
     elif kind == "workload":
         title = "Workload"
         build = lambda s, out: build_workload(s, as_of=as_of, out=out)  # noqa: E731

@@ -6,6 +6,7 @@ Its size, position and splitter state are remembered between runs (QSettings).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self.export_schedule_action = self._action(
             "Export the meeting &schedule…",
             None,
-            self.export_schedule,
+            lambda _checked=False: self.export_schedule(),
             tip="Meetings from the as-of date: csv, xlsx or iCalendar",
         )
         self.export_measures_action = self._action(
@@ -146,8 +147,22 @@ class MainWindow(QMainWindow):
             self.export_measures,
             tip="The last 12 months: csv or xlsx",
         )
+        self.export_calendar_action = self._action(
+            "Export a chair's, room's or clerk's &calendar…",
+            None,
+            self.export_calendar_of,
+            tip="Their meetings only: iCalendar, csv or xlsx",
+        )
+        self.export_chase_action = self._action(
+            "Export the reports to &chase…",
+            None,
+            self.export_chase,
+            tip="Reports due soon and not received, by author and agency: csv or xlsx",
+        )
         file_menu.addAction(self.export_schedule_action)
+        file_menu.addAction(self.export_calendar_action)
         file_menu.addAction(self.export_measures_action)
+        file_menu.addAction(self.export_chase_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
 
@@ -176,6 +191,13 @@ class MainWindow(QMainWindow):
         )
         self.audit_action.setEnabled(self.ctx.can_view_audit)
         view.addAction(self.audit_action)
+        self.directory_action = self._action(
+            "Di&rectory of professionals…",
+            "Ctrl+Shift+R",
+            self.show_directory,
+            tip="Professionals and agencies to invite and ask for reports",
+        )
+        view.addAction(self.directory_action)
 
         diary = bar.addMenu("&Diary")
         diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
@@ -187,6 +209,7 @@ class MainWindow(QMainWindow):
             ("&Weekly schedule (the diary's week)", "weekly", "Ctrl+P"),
             ("&Packs for the diary's week", "packs", None),
             ("Work&load list", "workload", None),
+            ("Reports to &chase", "chase", None),
             ("&Timeliness report (last 12 months)", "timeliness", None),
         ):
             documents.addAction(
@@ -280,6 +303,11 @@ class MainWindow(QMainWindow):
         self.audit_window.raise_()
         self.audit_window.activateWindow()
 
+    def show_directory(self) -> None:
+        from ui.dialogs.people import DirectoryDialog
+
+        prompts().run_dialog(DirectoryDialog(self.ctx, parent=self))
+
     def load_initial_data(self) -> None:
         """Load the pages people look at first (the smoke check calls this too)."""
         self.dashboard.ensure_loaded()
@@ -347,6 +375,9 @@ class MainWindow(QMainWindow):
             "In a print preview: Ctrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
             "Ctrl+Plus / Ctrl+Minus zoom, Esc close\n"
             "Ctrl+Shift+A  Audit trail (administrators and team managers)\n"
+            "Ctrl+Shift+R  Directory of professionals and agencies\n"
+            "On a child's page: Alt+M family and network, Alt+N the selected meeting's "
+            "invitations, reports and pack\n"
             "F5  Refresh\n"
             "Enter or double-click  Open the selected child or meeting",
         )
@@ -448,26 +479,40 @@ class MainWindow(QMainWindow):
             lambda _p: job(path, fmt), on_success=done, on_failure=failed
         )
 
-    def export_schedule(self) -> None:
-        from reviewdesk.export import schedule_rows, write_schedule
+    def export_schedule(self, filters: dict | None = None, whose: dict | None = None) -> None:
+        """Export the schedule: everyone's, or (``filters``: chair_ids, room_ids, clerk_ids)
+        the meetings of the chair, room or clerk named in ``whose``."""
+        from reviewdesk.export import export_schedule
 
         db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
+        filters, whose = filters or {}, whose or {}
 
         def job(path, fmt):
             from reviewdesk.actions import record_export
 
             with db.session() as s:
-                rows = schedule_rows(s, as_of=as_of)
-            write_schedule(rows, path, fmt)
+                rows = export_schedule(s, path, fmt, as_of=as_of, **filters)
             return record_export(
                 db,
                 actor,
                 "meeting schedule",
                 destination=path,
                 children={r.child_key for r in rows},
-                detail={"format": fmt, "rows": len(rows)},
+                detail={"format": fmt, "rows": len(rows), **whose},
             )
 
+        if whose:
+            slug = "-".join(
+                re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") for n in whose.values()
+            )
+            self._export_file(
+                "Export the calendar of " + ", ".join(whose.values()),
+                f"calendar-{slug}-{as_of.isoformat()}.ics",
+                "iCalendar (*.ics);;Excel workbook (*.xlsx);;CSV (*.csv)",
+                ("ics", "xlsx", "csv"),
+                job,
+            )
+            return
         self._export_file(
             "Export the meeting schedule",
             f"schedule-{as_of.isoformat()}.xlsx",
@@ -475,6 +520,15 @@ class MainWindow(QMainWindow):
             ("xlsx", "csv", "ics"),
             job,
         )
+
+    def export_calendar_of(self) -> None:
+        """One chair's, room's or clerk's meetings (a calendar of their own)."""
+        from ui.dialogs.schedule_filter import ScheduleFilterDialog
+
+        dialog = ScheduleFilterDialog(self.ctx, self)
+        if prompts().run_dialog(dialog):
+            whose = {key: name for key, (_ident, name) in dialog.chosen().items()}
+            self.export_schedule(dialog.filters(), whose)
 
     def export_measures(self) -> None:
         from reviewdesk.export import write_measures
@@ -501,6 +555,38 @@ class MainWindow(QMainWindow):
         self._export_file(
             "Export the timeliness measures",
             f"timeliness-{end.isoformat()}.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+            ("xlsx", "csv"),
+            job,
+        )
+
+    def export_chase(self) -> None:
+        from reviewdesk.export.chase import write_chase
+        from reviewdesk.invitations.chase import chase_rows
+        from reviewdesk.settings import get_setting, working_context
+
+        db, as_of, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
+
+        def job(path, fmt):
+            from reviewdesk.actions import record_export
+
+            with db.session() as s:
+                within = int(get_setting(s, "chase_working_days"))
+                rules, calendar = working_context(s)
+                rows = chase_rows(s, as_of=as_of, within=within, rules=rules, calendar=calendar)
+            write_chase(rows, path, fmt)
+            return record_export(
+                db,
+                actor,
+                "reports to chase",
+                destination=path,
+                children={r.child_id for r in rows},
+                detail={"format": fmt, "rows": len(rows), "within": within},
+            )
+
+        self._export_file(
+            "Export the reports to chase",
+            f"reports-to-chase-{as_of.isoformat()}.xlsx",
             "Excel workbook (*.xlsx);;CSV (*.csv)",
             ("xlsx", "csv"),
             job,

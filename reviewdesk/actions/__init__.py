@@ -38,6 +38,17 @@ from reviewdesk.actions.base import (
 from reviewdesk.actions.demo import create_demo
 from reviewdesk.actions.exports import ExportRecord, document_children, record_export
 from reviewdesk.actions.imports import import_903, import_cin
+from reviewdesk.actions.invitations import (
+    ATTENDANCE,
+    NewInvitee,
+    Sent,
+    add_invitees,
+    invitee_from,
+    record_attendance,
+    remove_invitee,
+    send_invitation_letters,
+    send_meeting_request,
+)
 from reviewdesk.actions.meetings import (
     Outcome,
     ReportUpdate,
@@ -63,6 +74,26 @@ from reviewdesk.actions.oversight import (
     retire_escalation_theme,
     update_escalation,
 )
+from reviewdesk.actions.people import (
+    PersonForm,
+    ProfessionalForm,
+    form_of,
+    link_professional,
+    remove_person,
+    save_person,
+    save_professional,
+    unlink_professional,
+)
+from reviewdesk.actions.reports_due import (
+    NewReport,
+    add_reports,
+    attach_report_file,
+    record_pack_sent,
+    remove_report,
+    remove_report_file,
+    report_from,
+    send_report_requests,
+)
 from reviewdesk.actions.rules import replace_rules, reset_rule, set_rule
 from reviewdesk.actions.settings import (
     add_late_reason,
@@ -83,6 +114,31 @@ from reviewdesk.actions.users import (
 
 __all__ = [
     "ACTIONS",
+    "ATTENDANCE",
+    "NewInvitee",
+    "NewReport",
+    "PersonForm",
+    "ProfessionalForm",
+    "Sent",
+    "add_invitees",
+    "add_reports",
+    "attach_report_file",
+    "form_of",
+    "invitee_from",
+    "report_from",
+    "link_professional",
+    "record_attendance",
+    "record_pack_sent",
+    "remove_invitee",
+    "remove_person",
+    "remove_report",
+    "remove_report_file",
+    "save_person",
+    "save_professional",
+    "send_invitation_letters",
+    "send_meeting_request",
+    "send_report_requests",
+    "unlink_professional",
     "CALENDAR_KINDS",
     "CASE_KINDS",
     "PERMISSIONS",

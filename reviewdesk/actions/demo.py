@@ -26,10 +26,12 @@ from reviewdesk.demo import (
     organisation,
 )
 from reviewdesk.demo.generator import Progress
+from reviewdesk.demo.people import PeopleRows, people_for
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.audit import AuditRecord, record_audit, row_audit_suppressed
 from reviewdesk.storage.bulk import BulkInserter
 from reviewdesk.storage.db import Database
+from reviewdesk.storage.fastinsert import insert_rows
 from reviewdesk.storage.models import Base, Child, ClosureDay, LateReason, Team, User
 from reviewdesk.workingdays import bank_holidays
 
@@ -104,6 +106,8 @@ def create_demo(
             summary=summary,
             progress=progress,
         )
+        people = people_for(session, rng=rng, as_of=as_of, next_id=next_id)
+        _add_people(session, people)
         if not db.is_sqlite:
             _advance_sequences(session, (*CASE_TABLES, *ORG_TABLES, "app_user", "late_reason"))
         summary.iros = len(org.iros)
@@ -112,6 +116,7 @@ def create_demo(
         summary.rows = {
             **{name: len(rows) for name, rows in org.rows.items()},
             **dict(writer.counts),
+            **people.counts(),
             "closure_day": len(new_closures),
         }
         summary.seconds = time.perf_counter() - started
@@ -131,6 +136,35 @@ def create_demo(
             progress("Saving", 1.0)
     summary.seconds = time.perf_counter() - started
     return Changes(everything=True, result=summary)
+
+
+def _add_people(session: Session, people: PeopleRows) -> None:
+    """The demo's people and directory (`reviewdesk.demo.people`): their rows, then the
+    links from the invitations and reports of the meetings booked ahead."""
+    connection = session.connection()
+    for name in ("professional", "person", "child_professional"):
+        insert_rows(connection, _TABLES[name], people.rows[name])
+    invitee, report = _TABLES["invitee"], _TABLES["report"]
+    if people.invitee_links:
+        session.execute(
+            update(invitee)
+            .where(invitee.c.id == bindparam("iid"))
+            .values(
+                name=bindparam("name"),
+                person_id=bindparam("person_id"),
+                professional_id=bindparam("professional_id"),
+                email=bindparam("email"),
+            ),
+            people.invitee_links,
+        )
+    for link in people.report_links:
+        values = {"professional_id": link["professional_id"], "staff_id": link["staff_id"]}
+        if link["author"]:
+            values["author"] = link["author"]
+        if link["received"]:
+            values["received"] = link["received"]
+        session.execute(update(report).where(report.c.id == link["rid"]).values(**values))
+    insert_rows(connection, _TABLES["report_file"], people.rows["report_file"])
 
 
 def _late_reasons(session: Session, writer: BulkInserter) -> dict[str, int]:

@@ -43,34 +43,47 @@ def record_export(
 ) -> Changes:
     """Record that data left the system (an export, a printed or saved document): who, when,
     what, where, and how many children's records (ids given are counted, not stored)."""
-    count = children if isinstance(children, int) or children is None else len(set(children))
     if not what.strip():
         raise InvalidInput("what: say what left the system")
     with door(db, actor, "record_export") as tx:
-        record_audit(
-            tx.session,
-            [
-                AuditRecord(
-                    "export",
-                    what.strip()[:50],
-                    "*",
-                    after={
-                        "what": what.strip(),
-                        "destination": os.fspath(destination),
-                        "children": count,
-                        **(detail or {}),
-                    },
-                )
-            ],
-        )
+        entry = export_entry(what, destination=destination, children=children, detail=detail)
+        record_audit(tx.session, [entry])
+        count = entry.after["children"] if entry.after else None
         return tx.changes(result=ExportRecord(what.strip(), os.fspath(destination), count))
+
+
+def export_entry(
+    what: str,
+    *,
+    destination: str | os.PathLike[str],
+    children: int | Collection[int] | None,
+    detail: dict | None = None,
+    record_id: str = "*",
+    child_id: int | None = None,
+) -> AuditRecord:
+    """The audit entry saying data left the system, for an action that sends something as
+    part of its own change (a meeting request, letters) to write in its transaction."""
+    count = children if isinstance(children, int) or children is None else len(set(children))
+    return AuditRecord(
+        "export",
+        what.strip()[:50],
+        record_id,
+        after={
+            "what": what.strip(),
+            "destination": os.fspath(destination),
+            "children": count,
+            **(detail or {}),
+        },
+        child_id=child_id,
+    )
 
 
 def document_children(session: Session, kind: str, **options: object) -> int | None:
     """How many children's records a printed document holds: a week's meetings (weekly
     schedule, packs), one meeting's child (a pack), the children in the caseloads listed (the
     workload list: every IRO's, or the one IRO's named by ``iro``, a staff id or part of a
-    name as the document takes it); None for figures only (timeliness)."""
+    name as the document takes it), the children whose reports are to chase (the chase
+    list); None for figures only (timeliness)."""
     from reviewdesk import queries
     from reviewdesk.caseload import caseloads
 
@@ -82,11 +95,22 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
         return len({e.child_id for e in entries})
     if kind == "pack":
         return 1
+    if kind == "chase":  # the children whose reports are listed
+        from reviewdesk.invitations.chase import chase_rows
+        from reviewdesk.settings import get_setting, working_context
+
+        day = options.get("as_of")
+        as_of = day if isinstance(day, dt.date) else dt.date.today()
+        rules, calendar = working_context(session)
+        within = int(get_setting(session, "chase_working_days"))
+        rows = chase_rows(session, as_of=as_of, within=within, rules=rules, calendar=calendar)
+        return len({r.child_id for r in rows})
     if kind == "workload":
         as_of = options.get("as_of")
         loads = list(
-            caseloads(session, as_of=as_of if isinstance(as_of, dt.date) else dt.date.today())
-            .values()
+            caseloads(
+                session, as_of=as_of if isinstance(as_of, dt.date) else dt.date.today()
+            ).values()
         )
         iro = options.get("iro")
         if iro:
@@ -96,4 +120,4 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
     return None
 
 
-__all__ = ["ExportRecord", "document_children", "record_export"]
+__all__ = ["ExportRecord", "document_children", "export_entry", "record_export"]

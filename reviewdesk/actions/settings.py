@@ -19,6 +19,7 @@ from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.wordlists import add_word, retire_word
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
+from reviewdesk.invitations import settings_check as invitation_settings
 from reviewdesk.settings import DEFAULTS
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ConcurrentChange, describe_change, ensure_unchanged
@@ -80,6 +81,8 @@ def checked_setting(key: str, value: Any) -> Any:
         return _targets(value)
     if key == "backups_kept":
         return _whole(key, value, *BACKUPS_KEPT_LIMITS)
+    if key in invitation_settings.KEYS:
+        return invitation_settings.check_setting(key, value)
     raise InvalidInput(f"{key}: this setting cannot be changed here")  # pragma: no cover
 
 

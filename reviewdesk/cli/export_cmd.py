@@ -7,7 +7,7 @@ import datetime as dt
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, output
-from reviewdesk.export import schedule_rows, write_measures, write_schedule
+from reviewdesk.export import export_schedule, find_rooms, find_staff, write_measures
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import open_database
 
@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     schedule.add_argument("--format", choices=["csv", "xlsx", "ics"], required=True)
     schedule.add_argument("-o", "--output", required=True, metavar="FILE")
+    for option, what in (("--chair", "chair"), ("--room", "room"), ("--clerk", "clerk")):
+        schedule.add_argument(
+            option,
+            metavar="NAME",
+            help=f"only the meetings of this {what} (a unique part of the name, or its id)",
+        )
     schedule.set_defaults(handler=_schedule)
 
     measures = inner.add_parser("measures", help="timeliness measures, month by month")
@@ -46,15 +52,27 @@ def _schedule(args: argparse.Namespace) -> int:
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:
-            rows = schedule_rows(session, as_of=as_of, start=start)
-        write_schedule(rows, args.output, args.format)
+            filters = {
+                "chair_ids": find_staff(session, args.chair) if args.chair else None,
+                "room_ids": find_rooms(session, args.room) if args.room else None,
+                "clerk_ids": find_staff(session, args.clerk, option="--clerk", what="clerk")
+                if args.clerk
+                else None,
+            }
+            rows = export_schedule(
+                session, args.output, args.format, as_of=as_of, start=start, **filters
+            )
+        detail: dict[str, object] = {"format": args.format, "rows": len(rows)}
+        detail.update(
+            {k: v for k, v in vars(args).items() if k in ("chair", "room", "clerk") and v}
+        )
         actions.record_export(
             db,
             actions.whoami(db),
             "meeting schedule",
             destination=destination,
             children={r.child_key for r in rows},
-            detail={"format": args.format, "rows": len(rows)},
+            detail=detail,
         )
     finally:
         db.dispose()

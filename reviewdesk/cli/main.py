@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.export_cmd",
     "reviewdesk.cli.report_cmd",
     "reviewdesk.cli.oversight_cmd",
+    "reviewdesk.cli.invites_cmd",
 )
 
 

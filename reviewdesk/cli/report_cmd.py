@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from reviewdesk import actions
-from reviewdesk.cli import oversight_cmd
+from reviewdesk.cli import oversight_cmd, report_requests_cmd
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.db import open_database
@@ -56,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     timeliness.add_argument("--to", dest="end", metavar="DATE", required=True)
 
     oversight_cmd.register_report(kinds)  # PDF or xlsx: a parser of its own
+    report_requests_cmd.register_into(kinds)  # attach, chase, request, sent
 
 
 def _as_of(args: argparse.Namespace) -> dt.date:

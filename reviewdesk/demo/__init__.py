@@ -56,8 +56,12 @@ MAX_CHILDREN = 250_000
 #: Tables the demo fills, children first; ``replace`` empties them in the reverse order.
 CASE_TABLES = (
     *OVERSIGHT_TABLES,
+    "pack_delivery",
+    "report_file",
+    "child_professional",
     "report",
     "invitee",
+    "person",
     "meeting_part",
     "meeting",
     "cp_plan",
@@ -65,6 +69,7 @@ CASE_TABLES = (
     "episode",
     "period_of_care",
     "child",
+    "professional",
 )
 ORG_TABLES = ("room", "venue", "staff", "team", "locality")
 

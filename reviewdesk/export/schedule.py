@@ -5,17 +5,25 @@ date; every meeting still to take place (booked or adjourned, whatever its date,
 as held after the as-of date); and, for every next meeting of an open case (one per open
 plan, per enquiry awaiting its conference and per open period of care) with no meeting
 booked for it, a row with its due date and no booked date. Cancelled and stood-down meetings
-are left out. Rows are in date order (held, booked or due date).
+are left out, unless ``include_called_off`` (the iCalendar export: a calendar that imported
+the meeting must hear it was cancelled), which adds those booked on or after ``start``. Rows
+are in date order (held, booked or due date).
 
 What the data cannot judge (a return not imported) says so: a held meeting's
 ``in_timescale`` is "not judged" and ``not_judged`` says why; a next meeting the data cannot
 date is a row with no due date, status "due date not known", and why.
+
+``chair_ids``, ``room_ids`` and ``clerk_ids`` keep only the meetings with one of those
+chairs, rooms or clerks (a chair's, a room's or a clerk's diary); the next meetings not yet
+booked have none, so they are left out then. `find_staff` and `find_rooms` turn the names a
+person types into ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +33,10 @@ from sqlalchemy.orm import Session
 from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.dates import add_months
+from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import flags_from_register
-from reviewdesk.storage.models import Meeting, Staff
+from reviewdesk.invitations.facts import where_words
+from reviewdesk.storage.models import Meeting, Room, Staff, Venue
 from reviewdesk.vocabulary import LIVE_STATUSES, is_held, is_upcoming
 
 SCHEDULE_COLUMNS = (
@@ -42,6 +52,8 @@ SCHEDULE_COLUMNS = (
     "status",
     "in_timescale",
     "chair",
+    "room",
+    "clerk",
     "flags",
     "meeting_id",
     "not_judged",
@@ -70,6 +82,9 @@ class ScheduleRow:
     meeting_id: int | None
     #: Why the data cannot judge the meeting held, or date the next one ("" when it can).
     not_judged: str = ""
+    room: str = ""  # "Room 2, Civic Centre"
+    location: str = ""  # the room, the venue and its address (LOCATION)
+    clerk: str = ""
 
     @property
     def when(self) -> dt.date | None:
@@ -92,10 +107,51 @@ class ScheduleRow:
                 self.in_timescale, "not judged" if self.not_judged and self.held_date else ""
             ),
             "chair": self.chair,
+            "room": self.room,
+            "clerk": self.clerk,
             "flags": "; ".join(self.flags),
             "meeting_id": self.meeting_id,
             "not_judged": self.not_judged,
         }
+
+
+def _matching(rows: list[tuple[int, str]], text: str, option: str, what: str) -> set[int]:
+    wanted = text.strip().casefold()
+    found = {i for i, name in rows if str(i) == wanted} or {
+        i for i, name in rows if wanted in name.casefold()
+    }
+    if not found:
+        raise InvalidInput(f'{option}: no {what} is called "{text}"')
+    names = sorted({name for i, name in rows if i in found})
+    if len(names) > 1:
+        raise InvalidInput(
+            f'{option}: "{text}" matches {len(names)} {what}s ({", ".join(names[:6])}); '
+            "give more of the name"
+        )
+    return found
+
+
+def find_staff(session: Session, text: str, *, option: str = "--chair", what: str = "chair"):
+    """The ids of the staff member named by ``text`` (an id or a unique part of a name)."""
+    return _matching(list(session.execute(select(Staff.id, Staff.name))), text, option, what)
+
+
+def find_rooms(session: Session, text: str, *, option: str = "--room") -> set[int]:
+    """The ids of the room named by ``text`` ("Room 2", "Room 2, Civic Centre" or an id)."""
+    rooms = [(i, label) for i, (label, _where) in _rooms(session).items()]
+    return _matching(rooms, text, option, "room")
+
+
+def _rooms(session: Session) -> dict[int, tuple[str, str]]:
+    """Room id -> (room and venue, where: room, venue and address)."""
+    out = {}
+    for room_id, room, venue, address, virtual in session.execute(
+        select(Room.id, Room.name, Venue.name, Venue.address, Room.virtual).join(Venue)
+    ):
+        label = f"{room}, {venue}"
+        where = where_words(label, address)
+        out[room_id] = (label, where + (" (online)" if virtual and not address else ""))
+    return out
 
 
 def schedule_rows(
@@ -104,6 +160,10 @@ def schedule_rows(
     as_of: dt.date,
     start: dt.date | None = None,
     register: Register | None = None,
+    include_called_off: bool = False,
+    chair_ids: Collection[int] | None = None,
+    room_ids: Collection[int] | None = None,
+    clerk_ids: Collection[int] | None = None,
 ) -> list[ScheduleRow]:
     """The schedule as of ``as_of`` (see the module's description).
 
@@ -117,7 +177,13 @@ def schedule_rows(
         extra = {
             r.id: r
             for r in session.execute(
-                select(Meeting.id, Meeting.booked_time, Meeting.duration_minutes).where(
+                select(
+                    Meeting.id,
+                    Meeting.booked_time,
+                    Meeting.duration_minutes,
+                    Meeting.room_id,
+                    Meeting.clerk_id,
+                ).where(
                     (Meeting.held_date >= start)
                     | Meeting.held_date.is_(None)
                     | (Meeting.status != "held")
@@ -125,6 +191,16 @@ def schedule_rows(
             )
         }
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
+    rooms = _rooms(session)
+    filtered = chair_ids is not None or room_ids is not None or clerk_ids is not None
+
+    def wanted(chair: int | None, room: int | None, clerk: int | None) -> bool:
+        return (
+            (chair_ids is None or chair in chair_ids)
+            and (room_ids is None or room in room_ids)
+            and (clerk_ids is None or clerk in clerk_ids)
+        )
+
     by_meeting: dict[int, list[str]] = defaultdict(list)
     by_case: dict[tuple[int, dt.date | None], list[str]] = defaultdict(list)
     for f in flags:
@@ -145,7 +221,14 @@ def schedule_rows(
     booked_cases: set[tuple[int, str]] = set()
     booked_for: set[tuple[int, str, int | None]] = set()
     for m in data.meetings:
+        x = extra.get(m.id)
+        room_id = x.room_id if x else None
+        clerk_id = x.clerk_id if x else None
+        if filtered and not wanted(m.chair_id, room_id, clerk_id):
+            continue
         if m.status not in LIVE_STATUSES:
+            if include_called_off and m.booked_date is not None and m.booked_date >= start:
+                rows.append(_called_off(m, x, child_bits(m.child_id), staff, rooms))
             continue
         held = is_held(m.status, m.held_date, as_of)
         if held and m.held_date < start:
@@ -158,7 +241,6 @@ def schedule_rows(
             booked_cases.add((m.child_id, m.process))
             booked_for.add((m.child_id, m.process, timeliness.episode if timeliness else None))
         local_id, name = child_bits(m.child_id)
-        x = extra.get(m.id)
         rows.append(
             ScheduleRow(
                 child_key=m.child_id,
@@ -178,6 +260,9 @@ def schedule_rows(
                 flags=tuple(sorted(set(by_meeting.get(m.id, ())))),
                 meeting_id=m.id,
                 not_judged=(status.unknown.get(m.id, "") if status and held else ""),
+                room=rooms[room_id][0] if room_id in rooms else "",
+                location=rooms[room_id][1] if room_id in rooms else "",
+                clerk=staff.get(clerk_id, "") if clerk_id else "",
             )
         )
 
@@ -201,6 +286,8 @@ def schedule_rows(
         )
 
     for child_id, status in data.statuses.items():
+        if filtered:
+            break  # next meetings not yet booked have no chair, room or clerk
         for process in ("lac", "cp"):
             nexts = status.nexts_for(process)
             for nxt in nexts:
@@ -236,3 +323,30 @@ def schedule_rows(
                 )
     rows.sort(key=lambda r: (r.when or dt.date.max, r.child_id, r.process, r.meeting_id or 0))
     return rows
+
+
+def _called_off(m, x, child: tuple[str, str], staff: dict, rooms: dict) -> ScheduleRow:
+    """A cancelled or stood-down meeting's row (for calendars to take it out)."""
+    room_id = x.room_id if x else None
+    clerk_id = x.clerk_id if x else None
+    return ScheduleRow(
+        child_key=m.child_id,
+        child_id=child[0],
+        child_name=child[1],
+        process=m.process,
+        meeting_type=m.meeting_type,
+        sequence=m.sequence,
+        due_date=None,
+        booked_date=m.booked_date,
+        booked_time=x.booked_time if x else None,
+        duration_minutes=x.duration_minutes if x else None,
+        held_date=None,
+        status=m.status,
+        in_timescale=None,
+        chair=staff.get(m.chair_id, "") if m.chair_id else "",
+        flags=(),
+        meeting_id=m.id,
+        room=rooms[room_id][0] if room_id in rooms else "",
+        location=rooms[room_id][1] if room_id in rooms else "",
+        clerk=staff.get(clerk_id, "") if clerk_id else "",
+    )

@@ -9,8 +9,12 @@ code), with Excel's own "quote prefix" on such text. Numbers and dates stay numb
 The iCalendar file carries a VTIMEZONE for Europe/London and local times in it, so Outlook
 shows meetings at the right time across the clock changes. UIDs are stable (the same meeting
 keeps its UID from one export to the next, so re-importing updates rather than duplicates).
-Booked and held meetings are timed events (all-day when no time is recorded); next meetings
-not yet booked are all-day events on their due date.
+Booked and held meetings are timed events (all-day when no time is recorded), with the room,
+venue and address as LOCATION and the chair and clerk in the description; next meetings not
+yet booked are all-day events on their due date; cancelled and stood-down meetings (when the
+rows include them) are STATUS:CANCELLED, so a calendar that imported them takes them out.
+Titles and descriptions name the child by ID only, unless ``child_names`` (the council's
+``calendar_child_names`` setting): a shared calendar is seen by many.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy.orm import Session
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow
+from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow, schedule_rows
+from reviewdesk.invitations.requests import calendar_title, child_words
 from reviewdesk.safefiles import is_formula_like, neutralise_cell, output_file, write_output
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
 
@@ -46,8 +52,11 @@ def _csv_value(value: object) -> object:
     return "" if value is None else value
 
 
-def write_schedule(rows: Sequence[ScheduleRow], path: str | Path, fmt: str) -> None:
-    """Write the schedule rows to ``path`` as ``fmt`` ("csv", "xlsx" or "ics")."""
+def write_schedule(
+    rows: Sequence[ScheduleRow], path: str | Path, fmt: str, *, child_names: bool = False
+) -> None:
+    """Write the schedule rows to ``path`` as ``fmt`` ("csv", "xlsx" or "ics");
+    ``child_names`` puts children's names in calendar titles (see the module)."""
     if fmt not in SCHEDULE_FORMATS:
         raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(SCHEDULE_FORMATS)}')
     if fmt == "csv":
@@ -56,7 +65,39 @@ def write_schedule(rows: Sequence[ScheduleRow], path: str | Path, fmt: str) -> N
     elif fmt == "xlsx":
         _write_xlsx(rows, path)
     else:
-        write_output(path, schedule_calendar(rows).to_ical())
+        write_output(path, schedule_calendar(rows, child_names=child_names).to_ical())
+
+
+def export_schedule(
+    session: Session,
+    path: str | Path,
+    fmt: str,
+    *,
+    as_of: dt.date,
+    start: dt.date | None = None,
+    chair_ids: Collection[int] | None = None,
+    room_ids: Collection[int] | None = None,
+    clerk_ids: Collection[int] | None = None,
+) -> list[ScheduleRow]:
+    """The schedule written to ``path`` as the command line and the window export it: an
+    iCalendar file includes the meetings called off (STATUS:CANCELLED) and names children
+    as the council's ``calendar_child_names`` setting says. Returns the rows written."""
+    from reviewdesk.settings import get_setting
+
+    if fmt not in SCHEDULE_FORMATS:
+        raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(SCHEDULE_FORMATS)}')
+    rows = schedule_rows(
+        session,
+        as_of=as_of,
+        start=start,
+        include_called_off=fmt == "ics",
+        chair_ids=chair_ids,
+        room_ids=room_ids,
+        clerk_ids=clerk_ids,
+    )
+    child_names = bool(get_setting(session, "calendar_child_names"))
+    write_schedule(rows, path, fmt, child_names=child_names)
+    return rows
 
 
 def write_table_csv(
@@ -215,13 +256,15 @@ def meeting_uid(row: ScheduleRow) -> str:
     return f"due-{row.child_key}-{row.process}-{row.meeting_type}-{row.sequence}@{UID_DOMAIN}"
 
 
-def _title(row: ScheduleRow) -> str:
+def _title(row: ScheduleRow, child_names: bool) -> str:
     label = meeting_label(row.meeting_type, row.sequence)
     prefix = "Due: " if row.meeting_id is None else ""
-    return f"{prefix}{label} - {row.child_name or row.child_id} ({row.child_id})"
+    if row.status in CALLED_OFF_STATUSES:
+        prefix = "Cancelled: "
+    return prefix + calendar_title(label, row.child_name, row.child_id, child_names=child_names)
 
 
-def schedule_calendar(rows: Sequence[ScheduleRow]):
+def schedule_calendar(rows: Sequence[ScheduleRow], *, child_names: bool = False):
     """An `icalendar.Calendar` of the rows that have a date, with a Europe/London VTIMEZONE."""
     from icalendar import Calendar, Event
 
@@ -239,7 +282,7 @@ def schedule_calendar(rows: Sequence[ScheduleRow]):
         event = Event()
         event.add("uid", meeting_uid(row))
         event.add("dtstamp", stamp)
-        event.add("summary", _title(row))
+        event.add("summary", _title(row, child_names))
         if row.booked_time is not None and row.meeting_id is not None:
             begin = dt.datetime.combine(day, row.booked_time, tzinfo=LONDON)
             event.add("dtstart", begin)
@@ -248,15 +291,22 @@ def schedule_calendar(rows: Sequence[ScheduleRow]):
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
+        if row.location:
+            event.add("location", row.location)
+        who = child_words(row.child_name, row.child_id, child_names=child_names)
         lines = [
             MARKING,
-            f"Child: {row.child_name} ({row.child_id})",
-            f"Process: {row.process.upper()}; status: {row.status}",
+            f"Child: {who}",
+            f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
         ]
         if row.due_date:
             lines.append(f"Due by: {format_uk(row.due_date)}")
+        if row.location:
+            lines.append(f"Where: {row.location}")
         if row.chair:
             lines.append(f"Chair: {row.chair}")
+        if row.clerk:
+            lines.append(f"Clerk: {row.clerk}")
         if row.flags:
             lines.append(f"Flags: {', '.join(row.flags)}")
         event.add("description", "\n".join(lines))

@@ -334,6 +334,9 @@ class PageInfo:
     printed: str  # e.g. "Printed 23/11/2026 19:40"
     subtitle: str = ""  # e.g. "Position at 23/11/2026"
     section_label: str = "Section"  # the footer reads "Pack 3 of 12"
+    #: Pages added after layout to a numbering group (group, pages): a pack's attached
+    #: reports, counted in its "Page x of y" (`reviewdesk.reports.attached`).
+    extra_pages: tuple[tuple[int, int], ...] = ()
 
 
 class _NumberedCanvas(Canvas):
@@ -372,6 +375,8 @@ class _NumberedCanvas(Canvas):
         totals: dict[int, int] = {}
         for _, group in marks:
             totals[group] = totals.get(group, 0) + 1
+        for group, extra in self._info.extra_pages:
+            totals[group] = totals.get(group, 0) + extra
         seen: dict[int, int] = {}
         for state, (title, group) in zip(pages, marks, strict=True):
             self.__dict__.update(state)
@@ -385,45 +390,52 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _furniture(self, page: int, total: int, section_title: str, position: str) -> None:
-        info = self._info
-        width, height = self._pagesize
-        left, right = MARGIN, width - MARGIN
-        self.saveState()
-        # Protective marking, top and bottom, centred.
-        self.setFillColor(INK)
-        self.setFont(FONT_BOLD, 9)
-        self.drawCentredString(width / 2, height - 8 * mm, MARKING)
-        self.drawCentredString(width / 2, 6 * mm, MARKING)
-        # Header: council and title on the left, printed date and subtitle on the right.
-        top = height - 14 * mm
-        self.setFont(FONT, 8)
-        self.setFillColor(MUTED)
-        self.drawString(left, top, info.council)
-        self.drawRightString(right, top, info.printed)
-        self.setFont(FONT_BOLD, 12)
-        self.setFillColor(ACCENT)
-        title = info.title if not section_title else f"{info.title}: {section_title}"
-        self.drawString(left, top - 5.5 * mm, _fit(title, FONT_BOLD, 12, (right - left) * 0.72))
-        if info.subtitle:
-            self.setFont(FONT, 8)
-            self.setFillColor(MUTED)
-            self.drawRightString(right, top - 5.5 * mm, info.subtitle)
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.6)
-        self.line(left, top - 8 * mm, right, top - 8 * mm)
-        # Footer: a rule, the document on the left, the page on the right.
-        base = 11 * mm
-        self.line(left, base + 3.2 * mm, right, base + 3.2 * mm)
-        self.setFont(FONT, 7.5)
-        self.setFillColor(MUTED)
-        footer = f"{info.council} · {info.title}"
-        if position:
-            footer += f" · {position}"
-        self.drawString(left, base, _fit(footer, FONT, 7.5, (right - left) * 0.7))
-        self.setFillColor(INK)
-        self.setFont(FONT_BOLD, 8)
-        self.drawRightString(right, base, f"Page {page} of {total}")
-        self.restoreState()
+        draw_furniture(self, self._info, page, total, section_title, position)
+
+
+def draw_furniture(
+    canvas: Canvas, info: PageInfo, page: int, total: int, section_title: str, position: str
+) -> None:
+    """The page furniture on the canvas's current page (of any size): the marking top and
+    bottom, the header and the footer with "Page x of y"."""
+    width, height = canvas._pagesize
+    left, right = MARGIN, width - MARGIN
+    canvas.saveState()
+    # Protective marking, top and bottom, centred.
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawCentredString(width / 2, height - 8 * mm, MARKING)
+    canvas.drawCentredString(width / 2, 6 * mm, MARKING)
+    # Header: council and title on the left, printed date and subtitle on the right.
+    top = height - 14 * mm
+    canvas.setFont(FONT, 8)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(left, top, info.council)
+    canvas.drawRightString(right, top, info.printed)
+    canvas.setFont(FONT_BOLD, 12)
+    canvas.setFillColor(ACCENT)
+    title = info.title if not section_title else f"{info.title}: {section_title}"
+    canvas.drawString(left, top - 5.5 * mm, _fit(title, FONT_BOLD, 12, (right - left) * 0.72))
+    if info.subtitle:
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(right, top - 5.5 * mm, info.subtitle)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(left, top - 8 * mm, right, top - 8 * mm)
+    # Footer: a rule, the document on the left, the page on the right.
+    base = 11 * mm
+    canvas.line(left, base + 3.2 * mm, right, base + 3.2 * mm)
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(MUTED)
+    footer = f"{info.council} · {info.title}"
+    if position:
+        footer += f" · {position}"
+    canvas.drawString(left, base, _fit(footer, FONT, 7.5, (right - left) * 0.7))
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_BOLD, 8)
+    canvas.drawRightString(right, base, f"Page {page} of {total}")
+    canvas.restoreState()
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -469,21 +481,43 @@ class DocumentSettings:
         return f"Printed {format_uk_time(when)}"
 
 
-def build_pdf(
-    story: list[Flowable], out: Output, settings: DocumentSettings, *, as_of: dt.date
-) -> int:
-    """Lay out ``story`` on A4 pages with the common furniture and write it to ``out``.
+@dataclass(frozen=True)
+class Layout:
+    """A document laid out in memory: its bytes, and each page's numbering group (the
+    section it belongs to, 0 before the first), for documents that add pages afterwards."""
 
-    Returns the number of pages.
-    """
-    register_fonts()
-    info = PageInfo(
+    data: bytes
+    groups: tuple[int, ...]
+    info: PageInfo
+    pagesize: tuple[float, float]
+
+    @property
+    def pages(self) -> int:
+        return len(self.groups)
+
+
+def page_info(settings: DocumentSettings, *, as_of: dt.date, extra_pages=()) -> PageInfo:
+    return PageInfo(
         council=settings.council,
         title=settings.title,
         printed=settings.printed_text(as_of),
         subtitle=settings.subtitle,
         section_label=settings.section_label,
+        extra_pages=tuple(extra_pages),
     )
+
+
+def layout_pdf(
+    story: list[Flowable],
+    settings: DocumentSettings,
+    *,
+    as_of: dt.date,
+    extra_pages: Sequence[tuple[int, int]] = (),
+) -> Layout:
+    """Lay out ``story`` on A4 pages with the common furniture, in memory. ``extra_pages``
+    are counted into their groups' "Page x of y" (pages to be appended afterwards)."""
+    register_fonts()
+    info = page_info(settings, as_of=as_of, extra_pages=extra_pages)
     canvases: list[_NumberedCanvas] = []
 
     def maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
@@ -491,12 +525,7 @@ def build_pdf(
         canvases.append(canvas)
         return canvas
 
-    # A path is written only once the document is complete, and then as an output file
-    # (whole, mode 600, never over the database): a failure never leaves half a PDF behind.
-    path = Path(os.fspath(out)) if isinstance(out, str | os.PathLike) else None
-    if path is not None:
-        check_output(path)  # before the work, so a bad name is refused at once
-    buffer = io.BytesIO() if path is not None else out
+    buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=settings.pagesize,
@@ -513,9 +542,33 @@ def build_pdf(
         initialFontSize=9,
     )
     doc.build(story, canvasmaker=partial(maker))
-    if path is not None:
-        write_output(path, buffer.getvalue())
-    return canvases[-1].page_count if canvases else 0
+    marks = canvases[-1]._page_marks if canvases else []
+    return Layout(buffer.getvalue(), tuple(g for _t, g in marks), info, settings.pagesize)
+
+
+def write_document(data: bytes, out: Output) -> None:
+    """A finished PDF to ``out``: a path as an output file (whole, mode 600, never over the
+    database), or a binary file object."""
+    if isinstance(out, str | os.PathLike):
+        write_output(Path(os.fspath(out)), data)
+    else:
+        out.write(data)
+
+
+def build_pdf(
+    story: list[Flowable], out: Output, settings: DocumentSettings, *, as_of: dt.date
+) -> int:
+    """Lay out ``story`` on A4 pages with the common furniture and write it to ``out``.
+
+    Returns the number of pages.
+    """
+    # A path is written only once the document is complete, and then as an output file
+    # (whole, mode 600, never over the database): a failure never leaves half a PDF behind.
+    if isinstance(out, str | os.PathLike):
+        check_output(Path(os.fspath(out)))  # before the work, so a bad name is refused at once
+    layout = layout_pdf(story, settings, as_of=as_of)
+    write_document(layout.data, out)
+    return layout.pages
 
 
 def pdf_bytes(build: Any, *args: Any, **kwargs: Any) -> bytes:

@@ -1,15 +1,20 @@
 """Conference and review packs: what the chair and the clerk take into one meeting.
 
 A pack opens with a cover sheet (the child, the meeting, when it was due and why, where and
-who), then who is invited, which reports are in, the deadlines around the meeting, the
-previous meeting's decisions, the current plan, and a checklist for the clerk. The packs for a
-week come in one file, each pack numbered on its own ("Page 2 of 3") so it can be taken out.
+who), then the agenda, who is invited and who attended (with interpreter and access needs,
+and anyone excluded from part), which reports are in, the deadlines around the meeting, the
+previous meeting's decisions, the current plan and a checklist for the clerk; then the
+received reports themselves, their pages merged in and numbered with the pack's
+(`reviewdesk.reports.attached`). The packs for a week come in one file, each pack numbered on
+its own ("Page 2 of 3") so it can be taken out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
+from functools import cache
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -24,10 +29,13 @@ from reviewdesk.codes import (
     PARTICIPATION,
     MeetingStatus,
     Process,
+    agency_label,
 )
 from reviewdesk.dates import add_months, age_on
 from reviewdesk.engine import Deadline, DueDate, meeting_deadlines
 from reviewdesk.errors import InvalidInput
+from reviewdesk.paths import resource
+from reviewdesk.reports.attached import attachments_for, file_content, merge_attachments
 from reviewdesk.reports.base import (
     GREEN,
     INK,
@@ -45,14 +53,17 @@ from reviewdesk.reports.base import (
     facts_table,
     fit_cells,
     keep,
+    layout_pdf,
     make_styles,
     rag_style,
     uk,
+    write_document,
 )
 from reviewdesk.reports.gather import council_name, meeting_timeliness
 from reviewdesk.rules import RuleSet
+from reviewdesk.safefiles import check_output
 from reviewdesk.settings import working_context
-from reviewdesk.storage.models import Child, Meeting, PeriodOfCare, Room
+from reviewdesk.storage.models import Child, Invitee, Meeting, PeriodOfCare, Report, Room
 from reviewdesk.vocabulary import (
     CALLED_OFF_STATUSES,
     LIVE_STATUSES,
@@ -65,14 +76,6 @@ from reviewdesk.vocabulary import (
 from reviewdesk.workingdays import WorkingCalendar
 
 TICK, BOX = "☑", "☐"
-#: Meetings that no longer count towards timescales (the engine gives them no due date).
-_AGENCY = {
-    "social_worker": "Social worker",
-    "police": "Police",
-    "health": "Health",
-    "gp": "GP",
-    "school": "School",
-}
 
 
 def pack_title(meeting: Meeting) -> str:
@@ -234,6 +237,76 @@ def _reports_summary(meeting: Meeting, ctx: _Context) -> str:
     return f"{received} of {len(meeting.reports)} received"
 
 
+@cache
+def agenda_items(process: str) -> tuple[str, ...]:
+    """The agenda printed in a pack (``resources/agendas/<process>.txt``, one item a line;
+    a council edits the file to change it)."""
+    path = resource("agendas", f"{process}.txt")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    return tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _agenda(meeting: Meeting, ctx: _Context) -> list[Flowable]:
+    s = ctx.styles
+    items = agenda_items(meeting.process)
+    story: list[Flowable] = [Paragraph("Agenda", s.h2)]
+    if not items:
+        return [*story, Paragraph("No agenda is set for this kind of meeting.", s.muted)]
+    rows = [[f"{n}.", Paragraph(esc(item), s.body)] for n, item in enumerate(items, start=1)]
+    table = Table(rows, colWidths=[8 * mm, ctx.width - 8 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (0, -1), "DejaVuSans", 9, 12),
+                ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story.append(table)
+    excluded = [
+        inv.name
+        for inv in meeting.invitees
+        if inv.person is not None and inv.person.excluded_from_part
+    ]
+    if excluded:
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(
+            Paragraph(
+                esc(
+                    "Part of the meeting will be held without "
+                    + ", ".join(excluded)
+                    + " (the chair's decision; see the invitees)."
+                ),
+                s.muted,
+            )
+        )
+    return story
+
+
+def _invitee_notes(inv) -> str:
+    """Interpreter, access needs and exclusion, in a few words ('' for none)."""
+    p = inv.person
+    if p is None:
+        return ""
+    notes = []
+    if p.interpreter:
+        notes.append(f"Interpreter: {p.interpreter}")
+    if p.access_needs:
+        notes.append(" ".join(p.access_needs.split()))
+    if p.excluded_from_part:
+        notes.append("Excluded from part of the meeting")
+    return "; ".join(notes)
+
+
 def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     s = ctx.styles
     heading = Paragraph("Invitees and attendance", s.h2)
@@ -247,8 +320,15 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         else:
             attendance = f"{BOX} Attended   {BOX} Apologies   {BOX} Absent"
             extra.append(("TEXTCOLOR", (3, len(rows) + 1), (3, len(rows) + 1), MUTED))
-        rows.append([inv.name, inv.role, uk(inv.invited_on, "not invited"), attendance])
-    widths = [0.32, 0.2, 0.14, 0.34]
+        notes = _invitee_notes(inv)
+        name: object = inv.name
+        if notes:
+            name = Paragraph(f"{esc(inv.name)}<br/>{_coloured(esc(notes), MUTED)}", s.cell)
+        invited = uk(inv.invited_on, "not invited")
+        if inv.invited_on and inv.sent_by:
+            invited += f" ({inv.sent_by})"
+        rows.append([name, inv.role, invited, attendance])
+    widths = [0.32, 0.16, 0.18, 0.34]
     table = data_table(
         ["Name", "Role", "Invited", "Attendance"],
         rows,
@@ -283,6 +363,9 @@ def _reports(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -> 
         if report.received:
             late = due is not None and report.received > due
             status, rag = ("Received late", "red") if late else ("Received", "green")
+            if report.file is not None:
+                pages = report.file.pages
+                status += f", attached ({pages} page{'s' if pages != 1 else ''})"
         elif due is not None and ctx.as_of > due:
             status, rag = "Overdue", "red"
         else:
@@ -298,7 +381,7 @@ def _reports(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -> 
         rows.append(
             [
                 report.author,
-                _AGENCY.get(report.agency, report.agency),
+                agency_label(report.agency),
                 uk(due, "–"),
                 uk(report.received, "–"),
                 shared,
@@ -647,6 +730,7 @@ def _pack(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     return [
         *_cover(meeting, ctx),
         PageBreak(),
+        *_agenda(meeting, ctx),
         *_invitees(meeting, ctx),
         *_reports(meeting, deadlines, ctx),
         keep(*_deadlines(meeting, deadlines, ctx)),
@@ -677,8 +761,8 @@ def _load_meetings(session: Session, where) -> list[Meeting]:
                 selectinload(Meeting.chair),
                 selectinload(Meeting.clerk),
                 selectinload(Meeting.room).selectinload(Room.venue),
-                selectinload(Meeting.invitees),
-                selectinload(Meeting.reports),
+                selectinload(Meeting.invitees).selectinload(Invitee.person),
+                selectinload(Meeting.reports).selectinload(Report.file),
             )
         ).all()
     )
@@ -713,16 +797,36 @@ def _render(
     )
     ctx = _Context(rules, calendar, as_of, styles, settings.frame_width, timeliness)
     story: list[Flowable] = []
+    sections: list[str] = []
     for i, meeting in enumerate(meetings):
         if i:
             story.append(PageBreak())
         day = _meeting_day(meeting)
         label = f"{meeting.child.display_name}, {format_uk(day) if day else 'not booked'}"
+        sections.append(label)
         story.append(Section(label))
         story += _pack(meeting, ctx)
     if not meetings:
         story.append(Paragraph(esc(empty), styles.body))
-    return build_pdf(story, out, settings, as_of=as_of)
+    # The received reports follow each pack's own pages, numbered with them: pack n is
+    # numbering group n (each pack starts a Section).
+    found = attachments_for(session, [m.id for m in meetings])
+    by_group = {n: found[m.id] for n, m in enumerate(meetings, start=1) if found.get(m.id)}
+    if not by_group:
+        return build_pdf(story, out, settings, as_of=as_of)
+    if isinstance(out, str | os.PathLike):
+        check_output(out)  # before the work, so a bad name is refused at once
+    extra = [(group, sum(a.pages for a in items)) for group, items in by_group.items()]
+    layout = layout_pdf(story, settings, as_of=as_of, extra_pages=extra)
+    data = merge_attachments(
+        layout,
+        by_group,
+        content=lambda file_id: file_content(session, file_id),
+        sections=sections,
+        section_label=settings.section_label,
+    )
+    write_document(data, out)
+    return layout.pages + sum(pages for _group, pages in extra)
 
 
 def build_pack(

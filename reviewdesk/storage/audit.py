@@ -40,8 +40,11 @@ from reviewdesk.storage.models import (
     Invitee,
     Meeting,
     MeetingPart,
+    MeetingRequest,
+    PackDelivery,
     PeriodOfCare,
     Report,
+    ReportFile,
 )
 
 #: Bookkeeping columns left out of the before/after values (the entry has its own user/time).
@@ -86,8 +89,17 @@ def session_user(session: Session) -> str:
     return session.info.get("username") or system_account()
 
 
-#: Where an entry's child is found, for records that do not carry ``child_id`` themselves.
-_PARENT_OF = {Episode: "period", MeetingPart: "meeting", Invitee: "meeting", Report: "meeting"}
+#: Where an entry's child is found, for records that do not carry ``child_id`` themselves:
+#: the relationship to their parent record, and its class.
+_PARENT_OF: dict[type, tuple[str, type]] = {
+    Episode: ("period", PeriodOfCare),
+    MeetingPart: ("meeting", Meeting),
+    Invitee: ("meeting", Meeting),
+    Report: ("meeting", Meeting),
+    MeetingRequest: ("meeting", Meeting),
+    PackDelivery: ("meeting", Meeting),
+    ReportFile: ("report", Report),
+}
 
 
 def child_of(obj: Any) -> int | None:
@@ -97,18 +109,17 @@ def child_of(obj: Any) -> int | None:
     child_id = getattr(obj, "child_id", None)
     if child_id is not None:
         return child_id
-    parent_name = _PARENT_OF.get(type(obj))
+    parent_name, cls = _PARENT_OF.get(type(obj), (None, None))
     if parent_name is None:
         return None
-    parent = getattr(obj, parent_name, None)
+    parent = getattr(obj, parent_name, None) if parent_name in inspect(obj).dict else None
     if parent is None:
         session = inspect(obj).session
         key = getattr(obj, f"{parent_name}_id", None)
         if session is None or key is None:
             return None
-        cls = PeriodOfCare if parent_name == "period" else Meeting
         parent = session.get(cls, key)
-    return getattr(parent, "child_id", None)
+    return child_of(parent) if parent is not None else None
 
 
 def note_changed(session: Session, rows: Iterable[dict[str, Any]]) -> None:

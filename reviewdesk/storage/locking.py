@@ -40,6 +40,12 @@ RECORD_NOUNS: dict[str, str] = {
     "escalation_stage": "escalation stage",
     "iro_contact": "IRO contact",
     "child_voice": "record of the child's views",
+    "person": "family member's record",
+    "professional": "directory entry",
+    "child_professional": "professional's link to the child",
+    "meeting_request": "meeting request",
+    "report_file": "report's file",
+    "pack_delivery": "record of a pack sent",
 }
 
 

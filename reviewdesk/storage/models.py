@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -366,6 +367,10 @@ class MeetingPart(Base):
 
 
 class Invitee(Base, Tracked):
+    """Someone invited to a meeting: one of the child's people, a professional from the
+    directory, a member of staff, or a name typed in. ``invited_on`` is the date the
+    invitation (meeting request or letter, ``sent_by``) first went out."""
+
     __tablename__ = "invitee"
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -376,7 +381,16 @@ class Invitee(Base, Tracked):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     invited_on: Mapped[dt.date | None] = mapped_column(Date)
     attendance: Mapped[str | None] = mapped_column(String(20))  # attended, apologies, absent
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="SET NULL")
+    )
+    email: Mapped[str | None] = mapped_column(String(200))
+    sent_by: Mapped[str | None] = mapped_column(String(20))  # meeting request, letter
+    rule_id: Mapped[str | None] = mapped_column(String(80))  # the invitation rule, if any
     meeting: Mapped[Meeting] = relationship(back_populates="invitees")
+    person: Mapped[Person | None] = relationship()
+    professional: Mapped[Professional | None] = relationship()
 
 
 class Report(Base, Tracked):
@@ -392,7 +406,128 @@ class Report(Base, Tracked):
     rule_id: Mapped[str | None] = mapped_column(String(80))
     received: Mapped[dt.date | None] = mapped_column(Date)
     shared_with_parents: Mapped[dt.date | None] = mapped_column(Date)
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professional.id", ondelete="SET NULL")
+    )
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    email: Mapped[str | None] = mapped_column(String(200))
+    requested_on: Mapped[dt.date | None] = mapped_column(Date)  # request letter or email sent
     meeting: Mapped[Meeting] = relationship(back_populates="reports")
+    professional: Mapped[Professional | None] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    file: Mapped[ReportFile | None] = relationship(
+        back_populates="report", cascade="all, delete-orphan", uselist=False
+    )
+
+
+# --- people, invitations and packs ----------------------------------------------------------
+
+
+class Person(Base, Tracked):
+    """Someone in a child's family and network (a parent, carer, relative, friend): how to
+    reach them, what they need to take part, and whether they are excluded from part of a
+    conference. Kept by the council; the statutory returns do not bring them."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(30))  # codes.RELATIONSHIP
+    parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    preferred_contact: Mapped[str] = mapped_column(String(20), default="letter")
+    interpreter: Mapped[str | None] = mapped_column(String(100))  # the language, if needed
+    access_needs: Mapped[str | None] = mapped_column(Text)
+    excluded_from_part: Mapped[bool] = mapped_column(Boolean, default=False)
+    exclusion_note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    child: Mapped[Child] = relationship()
+
+
+class Professional(Base, Tracked):
+    """The directory of professionals and agencies (police, health, GP, school...).
+    ``agency_contact`` marks an agency's own contact for conferences (say the police
+    Public Protection Unit), invited when the agency must be and no one is named."""
+
+    __tablename__ = "professional"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(30), index=True)  # codes.AGENCY
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    secure_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    agency_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ChildProfessional(Base, Tracked):
+    """A professional from the directory involved with a child (their GP, school...)."""
+
+    __tablename__ = "child_professional"
+    __table_args__ = (UniqueConstraint("child_id", "professional_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professional.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    professional: Mapped[Professional] = relationship()
+
+
+class MeetingRequest(Base, Tracked):
+    """The Outlook meeting request (iTIP, RFC 5546) last sent for a meeting: its UID, kept
+    for good so that every update and the cancellation replace the same calendar entry,
+    its SEQUENCE, and what it said (``sent``: start, end, location, status), so a change
+    that matters is sent with a higher SEQUENCE."""
+
+    __tablename__ = "meeting_request"
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(10))  # REQUEST or CANCEL
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    sent: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReportFile(Base, Tracked):
+    """A received report's PDF, kept in the database (so a shared server has it too), in a
+    table of its own so that the bytes are read only when a pack is printed."""
+
+    __tablename__ = "report_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), unique=True
+    )
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    report: Mapped[Report] = relationship(back_populates="file")
+
+
+class PackDelivery(Base, Tracked):
+    """Who a meeting's pack went to, how and when."""
+
+    __tablename__ = "pack_delivery"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(200))
+    how: Mapped[str] = mapped_column(String(30))  # codes.PACK_DELIVERY
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    pages: Mapped[int | None] = mapped_column(Integer)
 
 
 # --- IRO oversight between meetings ---------------------------------------------------------

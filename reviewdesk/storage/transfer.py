@@ -9,6 +9,7 @@ line is one row: ``{"t": table, "r": {column: value}}``, dates as ISO text.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -22,7 +23,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, func, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.types import Date, DateTime, Time
+from sqlalchemy.types import Date, DateTime, LargeBinary, Time
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import audit, migrate, server
@@ -49,6 +50,8 @@ def _deferred_columns(table: Table) -> list[str]:
 def _to_json(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # attached files (report_file.content)
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -61,7 +64,12 @@ def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             kind = column.type
             kind = getattr(kind, "impl_instance", kind)
-            if isinstance(kind, DateTime):
+            if isinstance(kind, LargeBinary):
+                try:
+                    value = base64.b64decode(value, validate=True)
+                except ValueError as exc:
+                    raise TypeError(f"{table.name}.{name} is not base64") from exc
+            elif isinstance(kind, DateTime):
                 value = dt.datetime.fromisoformat(value)
             elif isinstance(kind, Date):
                 value = dt.date.fromisoformat(value)

@@ -30,10 +30,15 @@ from reviewdesk.storage.models import (
     AuditEntry,
     Base,
     Child,
+    ChildProfessional,
+    Invitee,
     LateReason,
     Meeting,
     PeriodOfCare,
+    Person,
     Report,
+    ReportFile,
+    Setting,
     Staff,
     User,
 )
@@ -93,6 +98,24 @@ EXPECTED: dict[str, frozenset[str]] = {
     "record_child_voice": CHAIR,
     "add_escalation_theme": ADMIN,
     "retire_escalation_theme": ADMIN,
+    # People, invitations and reports (#19): the clerk's work, administrators only; an IRO
+    # records attendance and receives reports for the meetings they chair, as with outcomes.
+    "save_person": ADMIN,
+    "remove_person": ADMIN,
+    "save_professional": ADMIN,
+    "link_professional": ADMIN,
+    "unlink_professional": ADMIN,
+    "add_invitees": ADMIN,
+    "remove_invitee": ADMIN,
+    "record_attendance": CHAIR,
+    "send_meeting_request": ADMIN,
+    "send_invitation_letters": ADMIN,
+    "add_reports": ADMIN,
+    "remove_report": ADMIN,
+    "send_report_requests": ADMIN,
+    "attach_report_file": CHAIR,
+    "remove_report_file": CHAIR,
+    "record_pack_sent": ADMIN,
 }
 
 
@@ -163,16 +186,20 @@ def populate(
             process="lac",
             meeting_type="lac_review",
             booked_date=D(2024, 4, 22),
+            booked_time=dt.time(10, 0),
             chair_id=chair.id,
         )
         meeting.reports.append(Report(author="Zoë Clarke", agency="social_worker"))
-        s.add(meeting)
+        meeting.invitees.append(Invitee(name="Ann Patel", role="GP", email="ann@nhs.example"))
+        meeting.invitees.append(Invitee(name="Ruth Clarke", role="Mother"))
+        s.add_all([meeting, Setting(key="invitations_mailbox", value="iro@council.example")])
         s.flush()
         ids.update(
             child=child.id,
             period=child.periods[0].id,
             meeting=meeting.id,
             report=meeting.reports[0].id,
+            invitee=meeting.invitees[0].id,
             chair=chair.id,
             other=other.id,
         )
@@ -269,6 +296,64 @@ def _outcome(env: Env) -> actions.Outcome:
     return actions.Outcome(
         parts=[D(2024, 4, 22)], participation="PN1", outcome=env.unique("Care plan endorsed ")
     )
+
+
+def _person(env: Env) -> int:
+    form = actions.PersonForm(name=env.unique("Gran "), relation="grandparent", address="1 Lane")
+    return actions.save_person(env.admin, actions.whoami(env.admin), env.ids["child"], form).result
+
+
+def _professional(env: Env) -> int:
+    form = actions.ProfessionalForm(name=env.unique("PC "), agency="police")
+    return actions.save_professional(env.admin, actions.whoami(env.admin), form).result
+
+
+def _link(env: Env) -> int:
+    admin = actions.whoami(env.admin)
+    return actions.link_professional(env.admin, admin, env.ids["child"], _professional(env)).result
+
+
+def _invitee(env: Env) -> int:
+    new = actions.NewInvitee(name=env.unique("Aunt "), role="Aunt")
+    added = actions.add_invitees(env.admin, actions.whoami(env.admin), env.ids["meeting"], [new])
+    return added.result[0]
+
+
+def _report(env: Env) -> int:
+    new = actions.NewReport(author=env.unique("Probation "), agency="probation")
+    added = actions.add_reports(env.admin, actions.whoami(env.admin), env.ids["meeting"], [new])
+    return added.result[0]
+
+
+def _pdf() -> bytes:
+    from tests.invitations.scenario import report_pdf
+
+    return report_pdf("Report")
+
+
+def _attach(env: Env, db: Database, me: actions.Actor) -> actions.Changes:
+    return actions.attach_report_file(
+        db,
+        me,
+        env.ids["report"],
+        data=_pdf(),
+        file_name=env.unique("report") + ".pdf",
+        received=D(2024, 4, 1 + env.version(Report, env.ids["report"]) % 20),
+        expected_version=env.version(Report, env.ids["report"]),
+    )
+
+
+def _attached(env: Env) -> int:
+    """A file on the report (as the administrator); the file's version."""
+    _attach(env, env.admin, actions.whoami(env.admin))
+    with env.admin.session() as s:
+        return s.scalar(select(ReportFile.version).where(ReportFile.report_id == env.ids["report"]))
+
+
+def _attendance(env: Env) -> str:
+    with env.admin.session() as s:
+        now = s.get(Invitee, env.ids["invitee"]).attendance
+    return "apologies" if now == "attended" else "attended"
 
 
 BOOKING = Booking(D(2024, 4, 23), dt.time(10, 0))
@@ -422,6 +507,99 @@ CASES: dict[str, Case] = {
     "record_export": case(
         lambda env, db, me: actions.record_export(
             db, me, "case list", destination=env.folder / "cases.xlsx", children=[1, 2, 2]
+        )
+    ),
+    "save_person": case(
+        lambda env, db, me: actions.save_person(
+            db,
+            me,
+            env.ids["child"],
+            actions.PersonForm(name=env.unique("Aunt "), relation="aunt_uncle", address="2 Rd"),
+        )
+    ),
+    "remove_person": Case(
+        lambda env, db, me, person: actions.remove_person(
+            db, me, person, expected_version=env.version(Person, person)
+        ),
+        _person,
+    ),
+    "save_professional": case(
+        lambda env, db, me: actions.save_professional(
+            db, me, actions.ProfessionalForm(name=env.unique("Dr "), agency="gp")
+        )
+    ),
+    "link_professional": Case(
+        lambda env, db, me, professional: actions.link_professional(
+            db, me, env.ids["child"], professional
+        ),
+        _professional,
+    ),
+    "unlink_professional": Case(
+        lambda env, db, me, link: actions.unlink_professional(
+            db, me, link, expected_version=env.version(ChildProfessional, link)
+        ),
+        _link,
+    ),
+    "add_invitees": case(
+        lambda env, db, me: actions.add_invitees(
+            db,
+            me,
+            env.ids["meeting"],
+            [actions.NewInvitee(name=env.unique("Uncle "), role="Uncle")],
+        )
+    ),
+    "remove_invitee": Case(
+        lambda env, db, me, invitee: actions.remove_invitee(
+            db, me, invitee, expected_version=env.version(Invitee, invitee)
+        ),
+        _invitee,
+    ),
+    "record_attendance": Case(
+        lambda env, db, me, attendance: actions.record_attendance(
+            db,
+            me,
+            env.ids["invitee"],
+            attendance,
+            expected_version=env.version(Invitee, env.ids["invitee"]),
+        ),
+        _attendance,
+    ),
+    "send_meeting_request": case(
+        lambda env, db, me: actions.send_meeting_request(
+            db, me, env.ids["meeting"], output=env.folder / f"{env.unique('m')}.ics", on=AS_OF
+        )
+    ),
+    "send_invitation_letters": case(
+        lambda env, db, me: actions.send_invitation_letters(
+            db, me, env.ids["meeting"], output=env.folder / f"{env.unique('l')}.pdf", on=AS_OF
+        )
+    ),
+    "add_reports": case(
+        lambda env, db, me: actions.add_reports(
+            db, me, env.ids["meeting"], [actions.NewReport(author=env.unique("GP "), agency="gp")]
+        )
+    ),
+    "remove_report": Case(
+        lambda env, db, me, report: actions.remove_report(
+            db, me, report, expected_version=env.version(Report, report)
+        ),
+        _report,
+    ),
+    "send_report_requests": case(
+        lambda env, db, me: actions.send_report_requests(
+            db, me, [env.ids["report"]], output=env.folder / f"{env.unique('r')}.pdf", on=AS_OF
+        )
+    ),
+    "attach_report_file": case(_attach),
+    "remove_report_file": Case(
+        lambda env, db, me, version: actions.remove_report_file(
+            db, me, env.ids["report"], expected_version=version
+        ),
+        _attached,
+    ),
+    "record_pack_sent": case(
+        lambda env, db, me: actions.record_pack_sent(
+            db, me, env.ids["meeting"], [env.unique("Mrs Clarke ")], how="post", on=AS_OF
         )
     ),
 }

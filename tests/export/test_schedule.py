@@ -99,8 +99,14 @@ def test_schedule_icalendar(db, history, tmp_path):
     assert timed.decoded("DTEND") - start == dt.timedelta(minutes=90)
     due = by_uid[f"due-{history['b']}-lac-lac_review-1@reviewdesk"]
     assert due.decoded("DTSTART") == D(2024, 4, 24)
-    assert str(due["SUMMARY"]).startswith("Due: LAC review 1 - Łukasz Nowak")
+    # No child's name in a shared calendar unless the council asks (calendar_child_names).
+    assert str(due["SUMMARY"]) == "Due: LAC review 1 - C2"
+    assert "Łukasz" not in path.read_bytes().decode("utf-8")
     assert "OFFICIAL-SENSITIVE" in str(due["DESCRIPTION"])
+    named = tmp_path / "named.ics"
+    write_schedule(rows, named, "ics", child_names=True)
+    titles = {str(e["SUMMARY"]) for e in Calendar.from_ical(named.read_bytes()).walk("VEVENT")}
+    assert "Due: LAC review 1 - Łukasz Nowak (C2)" in titles
     # UIDs are stable from one export to the next.
     again = tmp_path / "again.ics"
     write_schedule(rows, again, "ics")

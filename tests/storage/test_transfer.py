@@ -14,10 +14,15 @@ from reviewdesk.storage.db import open_database
 from reviewdesk.storage.models import (
     AuditEntry,
     Child,
+    ChildProfessional,
     ClosureDay,
     Episode,
     Meeting,
     PeriodOfCare,
+    Person,
+    Professional,
+    Report,
+    ReportFile,
     Setting,
     Staff,
     Team,
@@ -53,6 +58,17 @@ def _fill(db) -> None:
                 participation="PN1",
             )
         )
+        # People, the directory and a received report's PDF (bytes survive a dump).
+        gp = Professional(name="Dr Ann Patel", agency="gp", email="ann@nhs.example")
+        s.add_all([gp, Person(child=child, name="Bríd Ó Néill", relation="mother")])
+        s.flush()
+        s.add(ChildProfessional(child_id=child.id, professional_id=gp.id))
+        meeting = s.scalar(select(Meeting))
+        report = Report(meeting=meeting, author=gp.name, agency="gp", professional_id=gp.id)
+        report.file = ReportFile(
+            file_name="gp.pdf", size=9, pages=1, sha256="0" * 64, content=b"%PDF-\x00\xff\n"
+        )
+        s.add(report)
         s.get(Setting, "targets").value = {"lac_reviews_in_timescale": 95.0}
         s.add(ClosureDay(day=dt.date(2024, 12, 27), description="Christmas closure"))
 

@@ -167,6 +167,8 @@ def test_cancelling_then_booking_again(shown, qtbot, prompts_recorder, sample) -
     page = open_child(window, qtbot, "zoe")
 
     def book(dialog) -> bool:
+        if type(dialog).__name__ == "InvitationsDialog":  # opens once booked: closed here
+            return False
         dialog.date.setDate(D(2024, 4, 18))
         dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
         press(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))

@@ -59,12 +59,16 @@ class ChildPage(Page):
         self.cancel_button = QPushButton("Cancel meeting…")
         self.record_button = QPushButton("Record outcome…")
         self.pack_button = QPushButton("Print pack…")
+        self.people_button = QPushButton("Family and network…")
+        self.invitations_button = QPushButton("Invitations and reports…")
         for button, name in (
             (self.book_button, "Book a meeting for this child"),
             (self.reschedule_button, "Reschedule the selected meeting"),
             (self.cancel_button, "Cancel the selected meeting"),
             (self.record_button, "Record the outcome of the selected meeting"),
             (self.pack_button, "Print the pack for the selected meeting"),
+            (self.people_button, "The child's family, network and professionals"),
+            (self.invitations_button, "Invitations and reports for the selected meeting"),
         ):
             button.setAccessibleName(name)
         self.book_button.clicked.connect(self.book)
@@ -72,6 +76,11 @@ class ChildPage(Page):
         self.cancel_button.clicked.connect(self.cancel)
         self.record_button.clicked.connect(self.record)
         self.pack_button.clicked.connect(self.print_pack)
+        self.people_button.clicked.connect(self.edit_people)
+        self.invitations_button.clicked.connect(self.invitations)
+        for button, keys in ((self.people_button, "Alt+M"), (self.invitations_button, "Alt+N")):
+            button.setShortcut(QKeySequence(keys))
+            button.setToolTip(f"{button.accessibleName()} ({keys})")
 
         self.model = TimelineModel(self)
         self.table = QTableView()
@@ -106,6 +115,11 @@ class ChildPage(Page):
             self.pack_button,
         ):
             actions.addWidget(button)
+        # The second row: people and invitations (#19).
+        people_row = QHBoxLayout()
+        people_row.addStretch(1)
+        people_row.addWidget(self.people_button)
+        people_row.addWidget(self.invitations_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         below = QWidget()
@@ -135,6 +149,7 @@ class ChildPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(actions)
+        layout.addLayout(people_row)
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(splitter, 1)
@@ -223,6 +238,8 @@ class ChildPage(Page):
             and self.ctx.can_record_for(m.chair_id)
         )
         self.pack_button.setEnabled(m is not None)
+        self.people_button.setEnabled(self.detail is not None)
+        self.invitations_button.setEnabled(m is not None)
 
     def _default_action(self) -> None:
         if self.record_button.isEnabled():
@@ -234,7 +251,9 @@ class ChildPage(Page):
         if self.detail is None or not self.ctx.can_book:
             return
         dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, parent=self)
-        prompts().run_dialog(dialog)
+        if prompts().run_dialog(dialog) and dialog.result_meeting_id is not None:
+            # Booked: straight on to whom to invite, the rules' list proposed and ticked.
+            self.open_invitations(dialog.result_meeting_id)
 
     def reschedule(self) -> None:
         from ui.dialogs.booking import BookingDialog
@@ -267,6 +286,28 @@ class ChildPage(Page):
             return
         dialog = RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self)
         prompts().run_dialog(dialog)
+
+    def edit_people(self) -> None:
+        from ui.dialogs.people import PeopleDialog
+
+        if self.detail is None or self.child_id is None:
+            return
+        prompts().run_dialog(PeopleDialog(self.ctx, self.child_id, self.detail.name, parent=self))
+
+    def invitations(self) -> None:
+        m = self.selected_meeting()
+        if m is not None:
+            self.open_invitations(m.id)
+
+    def open_invitations(self, meeting_id: int) -> None:
+        from ui.dialogs.invitations import InvitationsDialog
+
+        if self.detail is None:
+            return
+        m = next((x for x in self.detail.meetings if x.id == meeting_id), None)
+        when = f", {uk(m.booked_date)}" if m is not None and m.booked_date else ""
+        title = f"{self.detail.name}: {m.type_label if m else 'meeting'}{when}"
+        prompts().run_dialog(InvitationsDialog(self.ctx, meeting_id, title, parent=self))
 
     def print_pack(self) -> None:
         from ui.documents import make_document

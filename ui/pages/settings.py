@@ -56,6 +56,7 @@ from ui.models.rules_model import RulesFilter, RulesModel
 from ui.models.rules_model import column as rule_column
 from ui.operations import perform
 from ui.pages import Page, label
+from ui.pages.settings_invitations import InvitationSettingsBox
 from ui.pages.users import UsersBox
 from ui.prompts import prompts
 
@@ -208,6 +209,8 @@ class SettingsPage(Page):
         right = QVBoxLayout()
         right.addWidget(conventions)
         right.addWidget(database)
+        self.invitation_settings = InvitationSettingsBox(ctx)
+        right.addWidget(self.invitation_settings)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -348,6 +351,7 @@ class SettingsPage(Page):
         self._load_closures()
         self._load_rules()
         self.users.refresh()
+        self.invitation_settings.refresh()
         self.db_current.setText(f"In use: {self.ctx.database_label()}")
         self.db_next.setText(str(QSettings().value("database/target", "") or ""))
 

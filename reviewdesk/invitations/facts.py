@@ -1,0 +1,191 @@
+"""What every invitation, request and letter says about a meeting, read once.
+
+`meeting_facts` gathers a meeting's label, date and times, where it is, the chair and the
+clerk, whom to reply to and the council's name and address, as plain values: the meeting
+request (`itip`), the letters (`reviewdesk.reports.letters`) and the email drafts
+(`emails`) all say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from reviewdesk.errors import InvalidInput
+from reviewdesk.settings import get_setting
+from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import format_uk, meeting_label
+
+LONDON = ZoneInfo("Europe/London")
+#: The protective marking, first in every description and on every page.
+MARKING_LINE = "OFFICIAL-SENSITIVE"
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def where_words(room_and_venue: str, address: str | None) -> str:
+    """'Room 2, Civic Centre, Market Street, Northgate': the room and venue, then the
+    address's lines (leaving out a first line that repeats the venue's name)."""
+    seen = {part.strip().casefold() for part in room_and_venue.split(",")}
+    text = (address or "").replace("\n", ",")
+    lines = [part.strip() for part in text.split(",") if part.strip()]
+    lines = [line for line in lines if line.casefold() not in seen]
+    return ", ".join([room_and_venue, *lines])
+
+
+def long_date(day: dt.date) -> str:
+    """'Wednesday 24 April 2024': how a letter writes a date."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    meeting_id: int
+    child_id: int
+    child_name: str
+    child_first_name: str
+    child_reference: str
+    label: str  # "Initial CP conference"
+    status: str
+    day: dt.date | None
+    start: dt.datetime | None  # Europe/London, None when no time is booked
+    end: dt.datetime | None
+    room: str
+    venue: str  # "Room 2, Civic Centre"
+    venue_address: str
+    virtual: bool
+    chair: str
+    chair_email: str | None
+    clerk: str
+    clerk_email: str | None
+    clerk_phone: str
+    contact_email: str  # the mailbox replies go to ("" if none is known)
+    council_name: str
+    council_address: str
+
+    @property
+    def location(self) -> str:
+        """Where, in one line: room and venue, then the address (or 'Online')."""
+        if not self.venue:
+            return ""
+        return where_words(self.venue, self.venue_address)
+
+    @property
+    def letter_label(self) -> str:
+        """The meeting's label as a sentence reads it: 'initial CP conference'."""
+        words = self.label
+        return words[:1].lower() + words[1:] if not words.startswith(("LAC", "CP")) else words
+
+    @property
+    def when(self) -> str:
+        if self.day is None:
+            return "not booked"
+        text = long_date(self.day)
+        if self.start is not None:
+            text += f", {self.start:%H:%M}"
+            if self.end is not None:
+                text += f"–{self.end:%H:%M}"
+        return text
+
+
+def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
+    """The facts of one meeting (InvalidInput if there is no such meeting)."""
+    m = session.get(Meeting, meeting_id)
+    if m is None:
+        raise InvalidInput(f"meeting {meeting_id} does not exist")
+    child = m.child
+    start = end = None
+    if m.booked_date is not None and m.booked_time is not None:
+        start = dt.datetime.combine(m.booked_date, m.booked_time, tzinfo=LONDON)
+        end = start + dt.timedelta(minutes=m.duration_minutes or 90)
+    room = venue = address = ""
+    virtual = False
+    if m.room is not None:
+        room = m.room.name
+        venue = f"{m.room.name}, {m.room.venue.name}" if m.room.venue else m.room.name
+        address = (m.room.venue.address or "") if m.room.venue else ""
+        virtual = bool(m.room.virtual)
+    mailbox = str(get_setting(session, "invitations_mailbox") or "").strip()
+    clerk = m.clerk
+    chair = m.chair
+    contact = mailbox or (clerk.email if clerk is not None and clerk.email else "")
+    return MeetingFacts(
+        meeting_id=m.id,
+        child_id=child.id,
+        child_name=child.display_name,
+        child_first_name=child.first_name or child.display_name,
+        child_reference=child.local_id,
+        label=meeting_label(m.meeting_type, m.sequence),
+        status=m.status,
+        day=m.booked_date,
+        start=start,
+        end=end,
+        room=room,
+        venue=venue,
+        venue_address=address,
+        virtual=virtual,
+        chair=chair.name if chair is not None else "the chair (to be confirmed)",
+        chair_email=chair.email if chair is not None and chair.email else None,
+        clerk=clerk.name if clerk is not None else "The IRO service",
+        clerk_email=clerk.email if clerk is not None and clerk.email else None,
+        clerk_phone=(clerk.phone if clerk is not None and clerk.phone else "") or "",
+        contact_email=contact,
+        council_name=str(get_setting(session, "council_name")),
+        council_address=str(get_setting(session, "council_address") or ""),
+    )
+
+
+def common_fields(facts: MeetingFacts, recipient: str, today: dt.date) -> dict[str, str]:
+    """The fields every letter shares (`templates._COMMON`)."""
+    return {
+        "recipient_name": recipient,
+        "child_name": facts.child_name,
+        "child_first_name": facts.child_first_name,
+        "child_reference": facts.child_reference,
+        "meeting": facts.letter_label,
+        "date": long_date(facts.day) if facts.day else "(date to be confirmed)",
+        "time": f"{facts.start:%H:%M}" if facts.start else "(time to be confirmed)",
+        "end_time": f"{facts.end:%H:%M}" if facts.end else "",
+        "venue": facts.location or "(venue to be confirmed)",
+        "chair": facts.chair,
+        "clerk": facts.clerk,
+        "clerk_phone": facts.clerk_phone or "the number above",
+        "contact_email": facts.contact_email or "the IRO service",
+        "council_name": facts.council_name,
+        "today": long_date(today),
+    }
+
+
+def short_when(facts: MeetingFacts) -> str:
+    """'24/04/2024 10:00' for lists and subjects."""
+    if facts.day is None:
+        return "not booked"
+    return format_uk(facts.day) + (f" {facts.start:%H:%M}" if facts.start else "")
+
+
+__all__ = [
+    "LONDON",
+    "MARKING_LINE",
+    "MeetingFacts",
+    "common_fields",
+    "long_date",
+    "meeting_facts",
+    "where_words",
+    "short_when",
+]

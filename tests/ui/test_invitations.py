@@ -1,0 +1,734 @@
+"""A clerk's invitations, report requests and pack in the window, driven through the widgets:
+typing into the forms, ticking the proposed lists and clicking the buttons, with the modal
+loop and the file choosers answered by the recording prompts (tests/ui/conftest.py).
+
+The register is `tests.invitations.scenario.conference`: Zoë Brontë's initial child
+protection conference on 20/05/2024, her mother (needing a Polish interpreter) and father,
+a GP and a school involved, and the police's contact point in the directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from icalendar import Calendar
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import select
+
+from reviewdesk.storage.models import (
+    ChildProfessional,
+    Invitee,
+    PackDelivery,
+    Person,
+    Professional,
+    Report,
+    ReportFile,
+)
+from tests.invitations.scenario import AS_OF, conference, report_pdf, set_setting
+from tests.ui.test_dialogs import _child_page, _select_meeting
+from ui.dialogs.invitations import InvitationsDialog
+from ui.dialogs.people import DirectoryDialog, PeopleDialog, PersonDialog, ProfessionalDialog
+
+TODAY = dt.date.today()  # sending records the day it really happened
+
+
+@pytest.fixture
+def ids(db):
+    return conference(db)
+
+
+@pytest.fixture
+def cwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    win = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.load_initial_data()
+    yield win
+    wait_for_all()
+
+
+def _save(dialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def _choose(combo, text: str, qtbot) -> None:
+    """Pick an entry of a combo box: in one that takes typing, type the start of its name
+    (QTest types ASCII only) and pick it, as from the completer's list."""
+    index = combo.findText(text, Qt.MatchFlag.MatchStartsWith)
+    assert index >= 0, [combo.itemText(i) for i in range(combo.count())]
+    if combo.isEditable():
+        combo.lineEdit().clear()
+        typed = "".join(itertools.takewhile(str.isascii, text))
+        qtbot.keyClicks(combo.lineEdit(), typed)
+    combo.setCurrentIndex(index)
+
+
+def _ticked_texts(box) -> list[str]:
+    return [
+        box.item(i).text()
+        for i in range(box.count())
+        if box.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _untick(box, start: str) -> None:
+    for i in range(box.count()):
+        if box.item(i).text().startswith(start):
+            box.item(i).setCheckState(Qt.CheckState.Unchecked)
+            return
+    raise AssertionError(f"{start!r} is not in the list")
+
+
+def _open_invitations(window, ids, prompts_recorder, work) -> InvitationsDialog:
+    """Open the meeting's invitations from the child's page, run ``work(dialog)`` in it."""
+    page = _child_page(window, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    seen = {}
+
+    def run(dialog) -> bool:
+        if isinstance(dialog, InvitationsDialog):
+            seen["dialog"] = dialog
+            work(dialog)
+            return True
+        return False
+
+    prompts_recorder.on_dialog = run
+    assert page.invitations_button.isEnabled()
+    page.invitations_button.click()
+    return seen["dialog"]
+
+
+# --- family, network and the directory ---------------------------------------------------------
+
+
+def test_a_grandmother_is_added_edited_and_removed_by_typing(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    page = _child_page(cwindow, ids["child"])
+    state: dict = {}
+
+    def person_form(dialog: PersonDialog) -> bool:
+        if state.get("step") == "add":
+            qtbot.keyClicks(dialog.name, "Ewa Kowalska")
+            _choose(dialog.relation, "Grandparent", qtbot)
+            qtbot.keyClicks(dialog.address, "12 Mill Lane")
+            qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+            qtbot.keyClicks(dialog.address, "Northgate")
+            qtbot.keyClicks(dialog.email, "not an address")
+            _save(dialog)  # refused: the email
+            state["refused"] = list(prompts_recorder.errors)
+            assert not dialog.result()
+            dialog.email.clear()
+            qtbot.keyClicks(dialog.email, "ewa@mail.example")
+            _choose(dialog.contact, "Email", qtbot)
+            qtbot.keyClicks(dialog.interpreter, "Polish")
+            dialog.excluded.click()
+            qtbot.keyClicks(dialog.exclusion_note, "Not for the police information")
+        else:  # edit
+            assert dialog.name.text() == "Ewa Kowalska"
+            qtbot.keyClicks(dialog.phone, "07700 900123")
+            dialog.active.click()  # no longer involved
+        _save(dialog)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    def people(dialog: PeopleDialog) -> bool:
+        state["people"] = dialog
+        state["step"] = "add"
+        dialog.add_person_button.click()
+        state["after_add"] = dialog.people.texts(0)
+        assert dialog.people.selected_record().name == "Ewa Kowalska"
+        state["step"] = "edit"
+        dialog.edit_person_button.click()
+        state["after_edit"] = dialog.people.texts(0)
+        return False
+
+    def run(dialog) -> bool:
+        if isinstance(dialog, PersonDialog):
+            return person_form(dialog)
+        return people(dialog)
+
+    prompts_recorder.on_dialog = run
+    page.people_button.click()
+    assert any("email" in e and "not an address" in e for e in state["refused"])
+    assert "Ewa Kowalska" in state["after_add"]
+    assert "Ewa Kowalska (no longer involved)" in state["after_edit"]
+    with db.session() as s:
+        ewa = s.scalars(select(Person).where(Person.name == "Ewa Kowalska")).one()
+        assert (ewa.relation, ewa.email, ewa.preferred_contact) == (
+            "grandparent",
+            "ewa@mail.example",
+            "email",
+        )
+        assert ewa.address == "12 Mill Lane\nNorthgate" and ewa.interpreter == "Polish"
+        assert ewa.excluded_from_part and ewa.exclusion_note == "Not for the police information"
+        assert ewa.phone == "07700 900123" and not ewa.active and ewa.version == 2
+
+    # Removing asks first; declining keeps her.
+    dialog = state["people"]
+    dialog.people.select_where(lambda p: p.name == "Ewa Kowalska")
+    prompts_recorder.confirm_answer = False
+    dialog.remove_person_button.click()
+    assert "Ewa Kowalska" in " ".join(dialog.people.texts(0))
+    prompts_recorder.confirm_answer = True
+    dialog.remove_person_button.click()
+    assert "Ewa Kowalska" not in " ".join(dialog.people.texts(0))
+    with db.session() as s:
+        assert s.scalars(select(Person).where(Person.name == "Ewa Kowalska")).first() is None
+
+
+def test_the_directory_grows_and_a_professional_is_involved_with_the_child(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    state: dict = {}
+
+    def run(dialog) -> bool:
+        if isinstance(dialog, ProfessionalDialog):
+            qtbot.keyClicks(dialog.name, "Jo Hughes")
+            _choose(dialog.agency, "Health visitor", qtbot)
+            qtbot.keyClicks(dialog.organisation, "Northgate Health Visiting")
+            qtbot.keyClicks(dialog.email, "jo.hughes@nhs.example")
+            dialog.secure.click()
+            _save(dialog)
+            return dialog.result() == dialog.DialogCode.Accepted
+        if isinstance(dialog, DirectoryDialog):
+            state["directory"] = dialog
+            dialog.add_button.click()
+            state["rows"] = dialog.table.texts(0)
+            qtbot.keyClicks(dialog.search, "north")  # finds by organisation too
+            state["found"] = dialog.table.texts(0)
+            return False
+        raise AssertionError(dialog)
+
+    prompts_recorder.on_dialog = run
+    cwindow.directory_action.trigger()  # View ▸ Directory of professionals (Ctrl+Shift+R)
+    assert "Jo Hughes" in state["rows"]
+    assert state["found"] == ["Public Protection Unit", "Jo Hughes"]
+    with db.session() as s:
+        jo = s.scalars(select(Professional).where(Professional.name == "Jo Hughes")).one()
+        assert (jo.agency, jo.secure_email, jo.email) == (
+            "health_visitor",
+            True,
+            "jo.hughes@nhs.example",
+        )
+        jo_id = jo.id
+
+    # Involve her with Zoë from the child's page, typing her name into the chooser.
+    def people(dialog) -> bool:
+        _choose(dialog.directory_choice, "Jo Hughes", qtbot)
+        qtbot.keyClicks(dialog.note, "new baby at home")
+        dialog.link_button.click()
+        state["involved"] = dialog.involved.texts(0)
+        dialog.involved.select_where(lambda link: link.professional.name == "Mr Tomás Kelly")
+        dialog.unlink_button.click()
+        state["after"] = dialog.involved.texts(0)
+        return False
+
+    prompts_recorder.on_dialog = people
+    _child_page(cwindow, ids["child"]).people_button.click()
+    assert state["involved"] == ["Dr Ann Patel", "Mr Tomás Kelly", "Jo Hughes"]
+    assert state["after"] == ["Dr Ann Patel", "Jo Hughes"]
+    with db.session() as s:
+        links = {
+            (link.professional_id, link.note)
+            for link in s.scalars(
+                select(ChildProfessional).where(ChildProfessional.child_id == ids["child"])
+            )
+        }
+    assert links == {(ids["gp"], None), (jo_id, "new baby at home")}
+    assert prompts_recorder.errors == []
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def test_the_rules_list_is_proposed_ticked_and_invitations_go_out_with_their_dates(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    state: dict = {}
+    ics, letters = tmp_path / "request.ics", tmp_path / "letters.pdf"
+
+    def work(dialog: InvitationsDialog) -> None:
+        state["proposed"] = _ticked_texts(dialog.proposed)
+        _untick(dialog.proposed, "Mr Tomás Kelly")  # the clerk leaves the school out
+        dialog.invite_ticked_button.click()
+        state["listed"] = dialog.invitees.texts(0)
+        state["not_yet"] = set(dialog.invitees.texts(3))
+        # Then adds the school after all, from the chooser, and an advocate by name.
+        _choose(dialog.someone, "Mr Tomás Kelly", qtbot)
+        dialog.invite_someone_button.click()
+        qtbot.keyClicks(dialog.other_name, "Aled Price")
+        qtbot.keyClicks(dialog.other_role, "Youth worker")
+        qtbot.keyClicks(dialog.other_email, "aled@youth.example")
+        dialog.invite_other_button.click()
+        prompts_recorder.save_answer = str(ics)
+        dialog.send_request_button.click()
+        state["info"] = list(prompts_recorder.infos)
+        prompts_recorder.save_answer = str(letters)
+        dialog.send_letters_button.click()
+        names = dialog.invitees.texts(0)
+        state["sent_as"] = dict(zip(names, dialog.invitees.texts(2), strict=True))
+        state["dates"] = dict(zip(names, dialog.invitees.texts(3), strict=True))
+        state["summary"] = dialog.summary.text()
+        # A mistaken invitee comes off the list (asked first: they were invited).
+        dialog.invitees.select_where(lambda i: i.name == "Aled Price")
+        dialog.remove_invitee_button.click()
+        state["final"] = dialog.invitees.texts(0)
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    proposed = " | ".join(state["proposed"])
+    for who in ("Małgorzata Brontë", "Piotr Brontë", "Siân Evans"):
+        assert who in proposed
+    assert "Zoë Brontë" not in proposed  # 8 years old: a CP conference invites from 12
+    assert "Public Protection Unit" in proposed and "Dr Ann Patel" in proposed
+    assert "Mr Tomás Kelly" not in state["listed"] and state["not_yet"] == {"Not yet"}
+
+    calendar = Calendar.from_ical(ics.read_bytes())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(calendar["METHOD"]) == "REQUEST"
+    attendees = {str(a).removeprefix("mailto:").lower() for a in event.get("ATTENDEE")}
+    assert {"ppu@police.example", "ann.patel@nhs.example", "aled@youth.example"} <= attendees
+    assert "Room 2" in str(event["LOCATION"])
+    assert "Zoë" not in str(event["SUMMARY"])  # no child's name by default
+    assert state["info"] and "does not reach" in state["info"][0]
+
+    text = "".join(page.extract_text() for page in PdfReader(letters).pages)
+    assert "Małgorzata Brontë" in text and "Mr Tomás Kelly" in text
+    assert "20 May 2024" in text or "20/05/2024" in text
+    assert prompts_recorder.documents == [letters]
+
+    assert state["sent_as"]["Dr Ann Patel"] == "Meeting request"
+    assert state["sent_as"]["Małgorzata Brontë"] == "Letter"
+    assert set(state["dates"].values()) == {TODAY.strftime("%d/%m/%Y")}
+    assert "meeting request sent" in state["summary"]
+    assert "Aled Price" not in state["final"]
+    assert any("Aled Price was invited on" in q for q in prompts_recorder.questions)
+    with db.session() as s:
+        rows = s.scalars(select(Invitee).where(Invitee.meeting_id == ids["meeting"])).all()
+        assert {r.invited_on for r in rows} == {TODAY}
+        assert "Aled Price" not in {r.name for r in rows}
+        assert {r.rule_id is not None for r in rows if r.name != "Mr Tomás Kelly"} == {True}
+
+
+def test_a_read_only_user_sees_the_invitations_but_cannot_change_them(
+    db, ids, qapp, qtbot, prompts_recorder, settings
+) -> None:
+    import dataclasses
+
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx.actor = dataclasses.replace(ctx.actor, role=None)  # off the user list: read only
+    dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+    qtbot.addWidget(dialog)
+    for button in (
+        dialog.invite_ticked_button,
+        dialog.send_request_button,
+        dialog.add_ticked_reports_button,
+        dialog.record_pack_button,
+    ):
+        assert not button.isEnabled()
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+def test_reports_are_requested_attached_and_marked_received_and_shared(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    state: dict = {}
+    requests = tmp_path / "requests.pdf"
+    draft = tmp_path / "gp.eml"
+    good = tmp_path / "gp-report.pdf"
+    good.write_bytes(report_pdf("Health report for the conference"))
+    fake = tmp_path / "not-a-report.pdf"
+    fake.write_bytes(b"MZ\x90\x00 this is a program, not a PDF" * 10)
+
+    def work(dialog: InvitationsDialog) -> None:
+        dialog.tabs.setCurrentIndex(1)
+        state["expected"] = _ticked_texts(dialog.proposed_reports)
+        dialog.add_ticked_reports_button.click()
+        qtbot.keyClicks(dialog.report_author, "Northgate Housing")
+        _choose(dialog.report_agency, "Housing", qtbot)
+        dialog.add_report_button.click()
+        state["reports"] = dialog.reports.texts(0)
+        state["due"] = dict(zip(dialog.reports.texts(0), dialog.reports.texts(2), strict=True))
+        prompts_recorder.save_answer = str(requests)
+        dialog.request_letters_button.click()
+        state["requested"] = set(dialog.reports.texts(3))
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        prompts_recorder.save_answer = str(draft)
+        dialog.request_email_button.click()
+        # A file that is not a PDF is refused, and nothing is recorded.
+        prompts_recorder.file_answer = str(fake)
+        dialog.attach_button.click()
+        state["refused"] = list(prompts_recorder.errors)
+        prompts_recorder.errors.clear()
+        # The real report: received on the date ticked.
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        dialog.received.check.click()
+        dialog.received.edit.setDate(dt.date(2024, 5, 14))
+        prompts_recorder.file_answer = str(good)
+        dialog.attach_button.click()
+        row = dialog.reports.selected_record()
+        state["file"] = row.file.name if row.file else None
+        # Shared with the family the next day.
+        dialog.shared.check.click()
+        dialog.shared.edit.setFocus()
+        dialog.shared.edit.setDate(dt.date(2024, 5, 15))
+        dialog.save_dates_button.click()
+        state["row"] = [
+            dialog.reports.item(dialog.reports.currentRow(), c).text() for c in range(8)
+        ]
+        # Housing's report is no longer due.
+        dialog.reports.select_where(lambda r: r.author == "Northgate Housing")
+        dialog.remove_report_button.click()
+        state["final"] = dialog.reports.texts(0)
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert any("Dr Ann Patel" in t for t in state["expected"])
+    assert "Northgate Housing" in state["reports"] and "Dr Ann Patel" in state["reports"]
+    assert state["due"]["Dr Ann Patel"]  # a deadline from the rules
+    assert state["requested"] == {TODAY.strftime("%d/%m/%Y")}
+    text = "".join(p.extract_text() for p in PdfReader(requests).pages)
+    assert "Dr Ann Patel" in text and "Northgate Housing" in text
+    assert b"ann.patel@nhs.example" in draft.read_bytes()
+    assert state["refused"] and "not-a-report.pdf" in state["refused"][0]
+    assert state["file"] == "gp-report.pdf"
+    assert state["row"][4:7] == ["14/05/2024", "15/05/2024", "gp-report.pdf (2 pages)"]
+    assert "Northgate Housing" not in state["final"]
+    with db.session() as s:
+        gp = s.scalars(select(Report).where(Report.author == "Dr Ann Patel")).one()
+        assert (gp.received, gp.shared_with_parents) == (dt.date(2024, 5, 14), dt.date(2024, 5, 15))
+        stored = s.scalars(select(ReportFile)).one()
+        assert stored.report_id == gp.id and stored.pages == 2
+        assert s.scalars(select(Report).where(Report.author == "Northgate Housing")).first() is None
+
+
+def test_a_report_too_big_is_refused_before_it_is_read(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    set_setting(db, "attachment_max_mb", 1)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(report_pdf("x") + b"%" + b"0" * (2 * 1024 * 1024))
+
+    def work(dialog: InvitationsDialog) -> None:
+        qtbot.keyClicks(dialog.report_author, "Dr Ann Patel")
+        dialog.add_report_button.click()
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        prompts_recorder.file_answer = str(big)
+        dialog.attach_button.click()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert len(prompts_recorder.errors) == 1
+    assert "big.pdf" in prompts_recorder.errors[0] and "1 MB" in prompts_recorder.errors[0]
+    with db.session() as s:
+        assert s.scalars(select(ReportFile)).first() is None
+
+
+# --- the pack ------------------------------------------------------------------------------------
+
+
+def test_the_printed_pack_holds_the_attached_report_and_its_recipients_are_recorded(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from ui.documents import document_job
+
+    good = tmp_path / "police.pdf"
+    good.write_bytes(report_pdf("Police information for Zoë", pages=3))
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        dialog.invite_ticked_button.click()
+        dialog.add_ticked_reports_button.click()
+        dialog.reports.select_where(lambda r: r.agency == "police")
+        prompts_recorder.file_answer = str(good)
+        dialog.attach_button.click()
+        dialog.tabs.setCurrentIndex(2)
+        for i in range(dialog.pack_recipients.count()):
+            item = dialog.pack_recipients.item(i)
+            if item.text().startswith(("Dr Ann Patel", "Małgorzata Brontë")):
+                item.setCheckState(Qt.CheckState.Checked)
+        _choose(dialog.pack_how, "Secure email", qtbot)
+        dialog.record_pack_button.click()
+        state["sent"] = dialog.deliveries.texts(0)
+        state["how"] = set(dialog.deliveries.texts(1))
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert sorted(state["sent"]) == ["Dr Ann Patel", "Małgorzata Brontë"]
+    assert state["how"] == {"Secure email"}
+    with db.session() as s:
+        rows = s.scalars(select(PackDelivery)).all()
+        assert {(r.recipient, r.how, r.sent_on) for r in rows} == {
+            ("Dr Ann Patel", "secure_email", TODAY),
+            ("Małgorzata Brontë", "secure_email", TODAY),
+        }
+
+    # The pack the Print pack button makes: the attached report's pages are in it.
+    title, work_fn = document_job(cwindow.ctx, "pack", meeting_id=ids["meeting"])
+    path = work_fn(lambda *_a: None)
+    reader = PdfReader(path)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Police information for Zoë page 3" in text
+    assert "Małgorzata Brontë" in text  # the invitees' list
+    assert f"of {len(reader.pages)}" in reader.pages[-1].extract_text()  # pages per pack
+
+
+def test_the_chase_list_is_a_printed_document(cwindow, ids, db, prompts_recorder) -> None:
+    from reviewdesk import actions
+    from tests.invitations.scenario import invite_proposed
+    from ui.documents import document_job
+
+    invite_proposed(db, ids["meeting"])
+    title, work = document_job(cwindow.ctx, "chase")
+    path = work(lambda *_a: None)
+    text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    assert title == "Reports to chase"
+    assert "Dr Ann Patel" in text and "Public Protection Unit" in text
+    assert work.children == 1
+    assert actions  # the chase list is reached from Documents ▸ Reports to chase
+    menu_texts = [
+        a.text() for m in cwindow.menuBar().actions() if m.menu() for a in m.menu().actions()
+    ]
+    assert "Reports to &chase" in menu_texts
+
+
+def test_booking_a_meeting_goes_straight_on_to_its_invitations(
+    window, prompts_recorder, sample, db
+) -> None:
+    from ui.dialogs.booking import BookingDialog
+
+    page = _child_page(window, sample["zoe"])
+    seen: dict = {}
+
+    def run(dialog) -> bool:
+        if isinstance(dialog, BookingDialog):
+            dialog.date.setDate(dt.date(2024, 4, 16))
+            dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+            return dialog.result() == dialog.DialogCode.Accepted
+        seen["dialog"] = dialog
+        seen["proposed"] = _ticked_texts(dialog.proposed)
+        dialog.invite_ticked_button.click()
+        return True
+
+    prompts_recorder.on_dialog = run
+    page.book_button.click()
+    dialog = seen["dialog"]
+    assert isinstance(dialog, InvitationsDialog)
+    assert seen["proposed"], "the rules propose someone (the child, the social worker…)"
+    with db.session() as s:
+        invited = s.scalars(select(Invitee).where(Invitee.meeting_id == dialog.meeting_id)).all()
+    assert len(invited) == len(seen["proposed"])
+
+
+def test_alt_n_and_alt_m_open_the_meeting_invitations_and_the_family(
+    cwindow, ids, qtbot, prompts_recorder
+) -> None:
+    cwindow.show()
+    qtbot.waitExposed(cwindow)
+    cwindow.activateWindow()
+    qtbot.waitUntil(cwindow.isActiveWindow)
+    page = _child_page(cwindow, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    page.table.setFocus()
+    opened = []
+    prompts_recorder.on_dialog = lambda dialog: opened.append(type(dialog).__name__) or False
+    qtbot.keyClick(cwindow, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(opened) == 1)  # a button's shortcut clicks it after 100 ms
+    qtbot.keyClick(cwindow, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(opened) == 2)
+    assert opened == ["InvitationsDialog", "PeopleDialog"]
+
+
+def test_the_dialogs_fit_a_small_screen_and_stack_their_parts(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    room = qapp.primaryScreen().availableGeometry()
+    dialogs = [
+        InvitationsDialog(ctx, ids["meeting"], "ICPC"),
+        PeopleDialog(ctx, ids["child"], "Zoë Brontë"),
+        DirectoryDialog(ctx),
+        PersonDialog(ctx, ids["child"]),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= room.width() and dialog.height() <= room.height(), dialog
+    invitations = dialogs[0]
+    invitations.show()
+    invitations.resize(680, 380)  # 1366x768 at twice the scale
+    qtbot.waitUntil(lambda: invitations.width() == 680)
+    pair = invitations._pairs[0]
+    assert pair.box.direction() == pair.box.Direction.TopToBottom
+    invitations.resize(1200, 700)
+    qtbot.waitUntil(lambda: pair.box.direction() == pair.box.Direction.LeftToRight)
+
+
+def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk import actions
+    from reviewdesk.scheduling import Booking
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import invite_proposed, version_of
+
+    invite_proposed(db, ids["meeting"])
+    actor = actions.whoami(db)
+    actions.send_meeting_request(db, actor, ids["meeting"], output=tmp_path / "1.ics", on=AS_OF)
+    moved = Booking(
+        dt.date(2024, 5, 21),
+        dt.time(14, 0),
+        90,
+        chair_id=ids["chair"],
+        room_id=ids["room"],
+        clerk_id=ids["clerk"],
+    )
+    actions.reschedule_meeting(
+        db,
+        actor,
+        ids["meeting"],
+        moved,
+        "Chair ill",
+        expected_version=version_of(db, Meeting, ids["meeting"]),
+    )
+    update = tmp_path / "update.ics"
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        seen["before"] = dialog.summary.text()
+        prompts_recorder.save_answer = str(update)
+        dialog.send_request_button.click()
+        seen["after"] = dialog.summary.text()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert "the meeting has changed since: send the update" in seen["before"]
+    assert "meeting request (update 1) sent" in seen["after"]
+    assert "changed since" not in seen["after"]
+    event = next(iter(Calendar.from_ical(update.read_bytes()).walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART").date() == dt.date(2024, 5, 21)
+
+
+def test_the_chase_list_is_exported_from_the_file_menu(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    import csv
+
+    from reviewdesk.storage.audit import list_audit
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    target = tmp_path / "chase.csv"
+    prompts_recorder.save_answer = str(target)
+    cwindow.export_chase_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in cwindow.statusBar().currentMessage(), timeout=10000)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["author"] for r in rows} >= {"Dr Ann Patel", "Public Protection Unit"}
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        left = [(e.after["what"], e.after["destination"]) for e in list_audit(s, action="export")]
+    assert ("reports to chase", str(target)) in left
+
+
+def test_a_cancelled_meeting_sends_its_cancellation(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk import actions
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import invite_proposed, version_of
+
+    invite_proposed(db, ids["meeting"])
+    actor = actions.whoami(db)
+    actions.send_meeting_request(db, actor, ids["meeting"], output=tmp_path / "1.ics", on=AS_OF)
+    page = _child_page(cwindow, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    prompts_recorder.text_answer = "Family moved away"
+    page.cancel_button.click()  # the child's page asks why, as a clerk would answer
+    assert version_of(db, Meeting, ids["meeting"]) > 1
+    cancel = tmp_path / "cancel.ics"
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        seen["before"] = dialog.summary.text()
+        seen["invite_enabled"] = dialog.invite_ticked_button.isEnabled()
+        prompts_recorder.save_answer = str(cancel)
+        dialog.send_request_button.click()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert "cancelled since: send the cancellation" in seen["before"]
+    assert not seen["invite_enabled"]  # no one is invited to a cancelled meeting
+    calendar = Calendar.from_ical(cancel.read_bytes())
+    assert str(calendar["METHOD"]) == "CANCEL"
+    event = next(iter(calendar.walk("VEVENT")))
+    assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) >= 1
+
+
+def test_an_iro_records_reports_for_the_meetings_they_chair_only(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    import dataclasses
+
+    from reviewdesk.codes import Role
+    from tests.invitations.scenario import invite_proposed
+    from ui.context import AppContext
+
+    ctx = AppContext.open(db, as_of=AS_OF)
+    invite_proposed(db, ids["meeting"])
+    shown = {}
+    for who, staff_id in (("chair", ids["chair"]), ("another IRO", ids["worker"])):
+        ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=staff_id)
+        dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+        qtbot.addWidget(dialog)
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        shown[who] = (
+            dialog.attach_button.isEnabled(),
+            dialog.save_dates_button.isEnabled(),
+            dialog.invite_ticked_button.isEnabled(),  # inviting is the administrators'
+        )
+    assert shown == {"chair": (True, True, False), "another IRO": (False, False, False)}
+
+
+def test_one_chairs_calendar_is_exported_with_rooms_clerks_and_no_child_names(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    from reviewdesk.storage.audit import list_audit
+    from ui.dialogs.schedule_filter import ScheduleFilterDialog
+
+    target = tmp_path / "nowak.ics"
+    prompts_recorder.save_answer = str(target)
+
+    def choose(dialog: ScheduleFilterDialog) -> bool:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # nothing chosen
+        assert not dialog.result()
+        _choose(dialog.combos["chair"], "Łukasz Nowak", qtbot)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = choose
+    cwindow.export_calendar_action.trigger()
+    qtbot.waitUntil(lambda: "Saved" in cwindow.statusBar().currentMessage(), timeout=10000)
+    assert prompts_recorder.errors == ["Choose a chair, a room or a clerk."]
+    assert "Export the calendar of Łukasz Nowak" in prompts_recorder.questions
+    events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+    booked = [e for e in events if "Room 2" in str(e.get("LOCATION", ""))]
+    assert len(booked) == 1
+    assert "Chloé Cooper" in str(booked[0]["DESCRIPTION"])  # the clerk
+    assert all("Zoë" not in str(e["SUMMARY"]) for e in events)
+    with db.session() as s:
+        entry = [e for e in list_audit(s, action="export")][-1]
+    assert entry.after["what"] == "meeting schedule" and "Nowak" in str(entry.after)

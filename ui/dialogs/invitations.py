@@ -1,0 +1,770 @@
+"""One meeting's invitations, reports and pack, in three tabs.
+
+- Invitations: the list proposed by the council's rules (ticked, to invite at once), anyone
+  else from the family, the directory or by name, the Outlook meeting request (``.ics``)
+  and the family's letters; the date each invitation went is shown.
+- Reports: the reports due with their deadlines, request letters or an email draft, the
+  received PDF attached, and the dates received and shared with the family.
+- Pack: print it (cover, agenda, invitees, then the reports themselves) and record whom it
+  went to.
+
+Every change is an action (`reviewdesk.actions`); sending writes the file and records the
+date in one step, so a file that could not be written leaves nothing recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewdesk import actions
+from reviewdesk.codes import AGENCY, PACK_DELIVERY, MeetingStatus
+from reviewdesk.invitations.details import (
+    MeetingInvitations,
+    ReportDueInfo,
+    child_people,
+    directory,
+    meeting_invitations,
+)
+from reviewdesk.invitations.proposal import Proposal, propose
+from reviewdesk.paths import documents_dir
+from reviewdesk.settings import get_setting
+from reviewdesk.vocabulary import format_uk
+from ui.context import AppContext
+from ui.dialogs import date_edit, from_qdate
+from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
+from ui.dialogs.tables import RecordTable
+from ui.operations import perform
+from ui.prompts import prompts
+
+
+def _uk(day: dt.date | None) -> str:
+    return format_uk(day) if day else ""
+
+
+def _button(text: str, accessible: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(accessible)
+    button.clicked.connect(slot)
+    return button
+
+
+def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    if stretch:
+        row.addStretch(1)
+    return row
+
+
+def _ticked(box: QListWidget) -> list:
+    return [
+        box.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(box.count())
+        if box.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
+
+
+class _DateOrNone(QWidget):
+    """A tick box and a date: unticked means 'not yet'."""
+
+    def __init__(self, accessible: str) -> None:
+        super().__init__()
+        self.check = QCheckBox(accessible)
+        self.check.setAccessibleName(f"{accessible}: done")
+        self.edit = date_edit(dt.date.today(), accessible)
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit)
+
+    def set(self, value: dt.date | None, default: dt.date) -> None:
+        self.check.setChecked(value is not None)
+        self.edit.setDate(value or default)
+
+    def value(self) -> dt.date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+
+class InvitationsDialog(QDialog):
+    """Invitations, reports and the pack for one meeting (see the module)."""
+
+    def __init__(self, ctx: AppContext, meeting_id: int, meeting_title: str, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx, self.meeting_id, self.meeting_title = ctx, meeting_id, meeting_title
+        self.info: MeetingInvitations | None = None
+        self.proposal: Proposal | None = None
+        self._pairs: list[Pair] = []
+        self.setWindowTitle(f"Invitations and reports: {meeting_title}")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Meeting request and reports summary")
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Invitations, reports and pack")
+        self.tabs.addTab(scrolling(self._invitations_tab()), "&Invitations")
+        self.tabs.addTab(scrolling(self._reports_tab()), "&Reports")
+        self.tabs.addTab(scrolling(self._pack_tab()), "&Pack")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(close)
+        fit_to_screen(self, 1100, 640)
+        self.refresh()
+
+    # --- building the tabs --------------------------------------------------------------------
+    def _invitations_tab(self) -> QWidget:
+        self.invitees = RecordTable(
+            ("Name", "Role", "Sent as", "Invited on", "Email", "Needs", "Attendance"),
+            "Invitation list",
+        )
+        self.proposed = QListWidget()
+        self.proposed.setAccessibleName("Proposed by the council's rules")
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setObjectName("warning")
+        self.invite_ticked_button = _button(
+            "Invite &ticked", "Invite everyone ticked in the proposed list", self.invite_ticked
+        )
+        proposed_box = QGroupBox("Proposed by the council's rules (untick anyone not to invite)")
+        proposed_layout = QVBoxLayout(proposed_box)
+        proposed_layout.addWidget(self.proposed, 1)
+        proposed_layout.addWidget(self.missing)
+        proposed_layout.addLayout(_row(self.invite_ticked_button))
+
+        self.someone = QComboBox()
+        self.someone.setAccessibleName("Someone from the family or the directory")
+        self.someone.setEditable(True)
+        self.someone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.someone.lineEdit().setPlaceholderText(
+            "Someone from the family or the directory: type a name"
+        )
+        self.invite_someone_button = _button(
+            "Invite", "Invite the chosen person", self.invite_someone
+        )
+        self.other_name = QLineEdit()
+        self.other_name.setAccessibleName("Name of someone else to invite")
+        self.other_name.setPlaceholderText("Someone else: name")
+        self.other_role = QLineEdit()
+        self.other_role.setAccessibleName("Their role")
+        self.other_role.setPlaceholderText("role (e.g. advocate)")
+        self.other_email = QLineEdit()
+        self.other_email.setAccessibleName("Their email")
+        self.other_email.setPlaceholderText("email (optional)")
+        self.invite_other_button = _button(
+            "Invite by name", "Invite the person named", self.invite_other
+        )
+        self.remove_invitee_button = _button(
+            "Re&move from list", "Take the selected person off the list", self.remove_invitee
+        )
+        self.send_request_button = _button(
+            "Send meeting &request (.ics)…",
+            "Save the Outlook meeting request for the professionals",
+            self.send_request,
+        )
+        self.send_letters_button = _button(
+            "&Letters for the family…",
+            "Save the invitation letters for those the meeting request does not reach",
+            self.send_letters,
+        )
+        left = QVBoxLayout()
+        left.addWidget(self.invitees, 1)
+        left.addLayout(
+            _row(self.remove_invitee_button, self.send_request_button, self.send_letters_button)
+        )
+        left.addLayout(_row(self.someone, self.invite_someone_button, stretch=False))
+        left.addLayout(
+            _row(
+                self.other_name,
+                self.other_role,
+                self.other_email,
+                self.invite_other_button,
+                stretch=False,
+            )
+        )
+        return self._pair(left, proposed_box)
+
+    def _pair(self, left: QVBoxLayout, right: QWidget) -> QWidget:
+        holder = QWidget()
+        holder.setLayout(left)
+        pair = Pair(holder, right, (5, 2))
+        self._pairs.append(pair)
+        return pair
+
+    def _reports_tab(self) -> QWidget:
+        self.reports = RecordTable(
+            ("From", "Agency", "Due", "Requested", "Received", "Shared", "File", "Status"),
+            "Reports due",
+        )
+        self.reports.itemSelectionChanged.connect(self._report_chosen)
+        self.proposed_reports = QListWidget()
+        self.proposed_reports.setAccessibleName("Reports the council's rules expect")
+        self.add_ticked_reports_button = _button(
+            "Add tic&ked", "Add the ticked reports", self.add_ticked_reports
+        )
+        proposed_box = QGroupBox("Expected by the council's rules")
+        proposed_layout = QVBoxLayout(proposed_box)
+        proposed_layout.addWidget(self.proposed_reports, 1)
+        proposed_layout.addLayout(_row(self.add_ticked_reports_button))
+
+        self.report_author = QLineEdit()
+        self.report_author.setAccessibleName("Report from")
+        self.report_author.setPlaceholderText("Another report: from whom")
+        self.report_agency = QComboBox()
+        self.report_agency.setAccessibleName("Report agency")
+        for code, words in AGENCY.items():
+            self.report_agency.addItem(words, code)
+        self.add_report_button = _button("Add report", "Add the report named", self.add_report)
+        self.remove_report_button = _button(
+            "Remo&ve report", "The selected report is no longer due", self.remove_report
+        )
+        self.request_letters_button = _button(
+            "Request &letters…",
+            "Save request letters for the reports not yet requested",
+            self.request_letters,
+        )
+        self.request_email_button = _button(
+            "&Email draft…",
+            "Save an email draft requesting the selected report",
+            self.request_email,
+        )
+        self.attach_button = _button(
+            "&Attach PDF…", "Attach the received PDF of the selected report", self.attach
+        )
+        self.remove_file_button = _button(
+            "Remove &file", "Remove the selected report's file", self.remove_file
+        )
+        self.received = _DateOrNone("Received")
+        self.shared = _DateOrNone("Shared with the family")
+        self.save_dates_button = _button(
+            "&Save dates", "Save the selected report's dates", self.save_dates
+        )
+        dates_box = QGroupBox("The selected report")
+        dates_layout = QHBoxLayout(dates_box)
+        for widget in (self.received, self.shared, self.save_dates_button):
+            dates_layout.addWidget(widget)
+        dates_layout.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.reports, 1)
+        left.addWidget(dates_box)
+        left.addLayout(
+            _row(
+                self.request_letters_button,
+                self.request_email_button,
+                self.attach_button,
+                self.remove_file_button,
+                self.remove_report_button,
+            )
+        )
+        left.addLayout(
+            _row(self.report_author, self.report_agency, self.add_report_button, stretch=False)
+        )
+        return self._pair(left, proposed_box)
+
+    def _pack_tab(self) -> QWidget:
+        tab = QWidget()
+        self.deliveries = RecordTable(("To", "How", "Sent on", "Pages"), "Whom the pack went to")
+        self.pack_recipients = QListWidget()
+        self.pack_recipients.setAccessibleName("Whom the pack went to now")
+        self.pack_how = QComboBox()
+        self.pack_how.setAccessibleName("How the pack was sent")
+        for code, words in PACK_DELIVERY.items():
+            self.pack_how.addItem(words, code)
+        self.pack_on = date_edit(dt.date.today(), "Pack sent on")
+        self.print_pack_button = _button(
+            "&Print pack…",
+            "Print the pack: cover, agenda, invitees and the reports attached",
+            self.print_pack,
+        )
+        self.record_pack_button = _button(
+            "Record pack s&ent", "Record that the pack went to those ticked", self.record_pack
+        )
+        sent_box = QGroupBox("Record whom it went to (tick them)")
+        sent_layout = QVBoxLayout(sent_box)
+        sent_layout.addWidget(self.pack_recipients, 1)
+        sent_layout.addLayout(
+            _row(QLabel("How"), self.pack_how, QLabel("On"), self.pack_on, self.record_pack_button)
+        )
+        layout = QVBoxLayout(tab)
+        layout.addLayout(_row(self.print_pack_button))
+        layout.addWidget(QLabel("Sent so far"))
+        layout.addWidget(self.deliveries, 1)
+        layout.addWidget(sent_box, 1)
+        return tab
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        for pair in self._pairs:
+            pair.set_wide(self.width() >= 1000)
+
+    # --- reading ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        with self.ctx.db.session() as s:
+            info = meeting_invitations(
+                s, self.meeting_id, rules=self.ctx.rules, calendar=self.ctx.calendar
+            )
+            proposal = propose(s, self.meeting_id, rules=self.ctx.rules, calendar=self.ctx.calendar)
+            people, _links = child_people(s, info.child_id)
+            everyone = directory(s)
+        self.info, self.proposal = info, proposal
+        self.invitees.set_rows(
+            [
+                (
+                    inv,
+                    (
+                        inv.name,
+                        inv.role,
+                        (inv.sent_by or inv.how).capitalize(),
+                        _uk(inv.invited_on) or "Not yet",
+                        inv.email,
+                        inv.needs + (" · excluded from part" if inv.excluded_from_part else ""),
+                        inv.attendance.capitalize(),
+                    ),
+                )
+                for inv in info.invitees
+            ]
+        )
+        self._fill_checklist(
+            self.proposed,
+            [(c, f"{c.name} · {c.role} ({c.why})") for c in proposal.new_invitees],
+            "Everyone the rules propose is invited.",
+        )
+        self.missing.setText("\n".join(proposal.missing))
+        self.missing.setVisible(bool(proposal.missing))
+        self.someone.clear()
+        invited_people = {i.name for i in info.invitees}
+        for p in people:
+            if p.active and p.name not in invited_people:
+                self.someone.addItem(f"{p.name} ({p.relation_words})", ("person", p.id))
+        for p in everyone:
+            self.someone.addItem(p.label, ("professional", p.id))
+        self.someone.setCurrentIndex(-1)
+
+        self.reports.set_rows(
+            [
+                (
+                    r,
+                    (
+                        r.author,
+                        r.agency_words,
+                        _uk(r.due),
+                        _uk(r.requested_on) or "Not yet",
+                        _uk(r.received),
+                        _uk(r.shared_with_parents),
+                        f"{r.file.name} ({r.file.pages} pages)" if r.file else "",
+                        r.status(self.ctx.as_of),
+                    ),
+                )
+                for r in info.reports
+            ]
+        )
+        self._fill_checklist(
+            self.proposed_reports,
+            [
+                (r, f"{r.author} · {AGENCY.get(r.agency, r.agency)}, due {_uk(r.due) or '?'}")
+                for r in proposal.new_reports
+            ],
+            "Every report the rules expect is on the list.",
+        )
+        self.deliveries.set_rows(
+            [
+                (d, (d.recipient, d.how_words, _uk(d.sent_on), str(d.pages or "")))
+                for d in info.deliveries
+            ]
+        )
+        self._fill_checklist(
+            self.pack_recipients,
+            [(i.name, f"{i.name} · {i.role}") for i in info.invitees],
+            "",
+            False,
+        )
+        self._summary()
+        self._report_chosen()
+        self._enable()
+
+    @staticmethod
+    def _fill_checklist(box: QListWidget, rows, empty: str, ticked: bool = True) -> None:
+        box.clear()
+        for value, text in rows:
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            box.addItem(item)
+        if not rows and empty:
+            item = QListWidgetItem(empty)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            box.addItem(item)
+
+    def _summary(self) -> None:
+        info = self.info
+        assert info is not None
+        parts = [f"{len(info.invitees)} invited"]
+        not_sent = sum(1 for i in info.invitees if i.invited_on is None)
+        if not_sent:
+            parts.append(f"{not_sent} not sent an invitation yet")
+        if info.request is None:
+            parts.append("no meeting request sent")
+        else:
+            kind = "cancellation" if info.request.method == "CANCEL" else "meeting request"
+            if info.request.sequence:
+                kind += f" (update {info.request.sequence})"
+            parts.append(f"{kind} sent {_uk(info.request.sent_on)}")
+            if info.request.out_of_date and info.status == MeetingStatus.CANCELLED.value:
+                parts.append("the meeting was cancelled since: send the cancellation")
+            elif info.request.out_of_date:
+                parts.append("the meeting has changed since: send the update")
+        received = sum(1 for r in info.reports if r.received)
+        parts.append(f"reports received {received} of {len(info.reports)}")
+        self.summary.setText(" · ".join(parts))
+
+    def _enable(self) -> None:
+        info = self.info
+        can_book = self.ctx.can_book
+        open_meeting = info is not None and info.awaited
+        for widget in (
+            self.invite_ticked_button,
+            self.invite_someone_button,
+            self.invite_other_button,
+            self.remove_invitee_button,
+            self.send_letters_button,
+            self.add_ticked_reports_button,
+            self.add_report_button,
+            self.remove_report_button,
+            self.request_letters_button,
+            self.request_email_button,
+        ):
+            widget.setEnabled(can_book and open_meeting)
+        self.send_request_button.setEnabled(can_book and info is not None)
+        self.record_pack_button.setEnabled(can_book)
+        chosen = self.reports.selected_record()
+        may_record = (
+            chosen is not None and info is not None and self.ctx.can_record_for(info.chair_id)
+        )
+        for widget in (self.attach_button, self.save_dates_button):
+            widget.setEnabled(may_record)
+        self.remove_file_button.setEnabled(may_record and chosen.file is not None)
+
+    def _report_chosen(self) -> None:
+        chosen: ReportDueInfo | None = self.reports.selected_record()
+        today = dt.date.today()
+        self.received.set(chosen.received if chosen else None, today)
+        self.shared.set(chosen.shared_with_parents if chosen else None, today)
+        if hasattr(self, "attach_button"):
+            self._enable()
+
+    def _done(self, changes) -> bool:
+        """After an action: read the meeting again; whether it succeeded."""
+        self.refresh()
+        return changes is not None
+
+    def _save_as(self, title: str, name: str, pattern: str) -> str | None:
+        suggested = str(documents_dir() / name)
+        return prompts().save_file(self, title, suggested, pattern)
+
+    # --- invitations ----------------------------------------------------------------------
+    def invite_ticked(self) -> None:
+        chosen = _ticked(self.proposed)
+        if not chosen:
+            prompts().error(self, "Tick the people to invite. Nothing was changed.")
+            return
+        new = [actions.invitee_from(c) for c in chosen]
+        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, new))
+
+    def invite_someone(self) -> None:
+        index = self.someone.findText(self.someone.currentText().strip())
+        if index < 0:
+            prompts().error(self, "Choose someone from the family or the directory first.")
+            return
+        kind, ident = self.someone.itemData(index)
+        new = (
+            actions.NewInvitee(person_id=ident)
+            if kind == "person"
+            else actions.NewInvitee(professional_id=ident)
+        )
+        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new]))
+
+    def invite_other(self) -> None:
+        new = actions.NewInvitee(
+            name=self.other_name.text(), role=self.other_role.text(), email=self.other_email.text()
+        )
+        if self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new])):
+            for edit in (self.other_name, self.other_role, self.other_email):
+                edit.clear()
+
+    def remove_invitee(self) -> None:
+        chosen = self.invitees.selected_record()
+        if chosen is None:
+            prompts().error(self, "Select the person to take off the list.")
+            return
+        if chosen.invited_on and not prompts().confirm(
+            self,
+            f"{chosen.name} was invited on {_uk(chosen.invited_on)}. Take them off the list? "
+            "(Tell them the invitation is withdrawn.)",
+        ):
+            return
+        self._done(
+            perform(
+                self, self.ctx, actions.remove_invitee, chosen.id, expected_version=chosen.version
+            )
+        )
+
+    def send_request(self) -> None:
+        path = self._save_as(
+            "Save the meeting request",
+            f"meeting-request-{self.meeting_id}.ics",
+            "Outlook meeting request (*.ics)",
+        )
+        if not path:
+            return
+        changes = perform(
+            self,
+            self.ctx,
+            actions.send_meeting_request,
+            self.meeting_id,
+            output=path,
+            on=dt.date.today(),
+        )
+        if self._done(changes):
+            sent = changes.result
+            message = f"{sent.what} saved as {sent.path}: open it in Outlook and press Send."
+            if sent.not_reached:
+                message += (
+                    f" It does not reach {', '.join(sent.not_reached)}: send them letters "
+                    "(Letters for the family)."
+                )
+            prompts().info(self, message)
+
+    def send_letters(self) -> None:
+        path = self._save_as(
+            "Save the invitation letters",
+            f"invitation-letters-{self.meeting_id}.pdf",
+            "PDF (*.pdf)",
+        )
+        if not path:
+            return
+        changes = perform(
+            self,
+            self.ctx,
+            actions.send_invitation_letters,
+            self.meeting_id,
+            output=path,
+            on=dt.date.today(),
+        )
+        if self._done(changes):
+            prompts().open_document(self, changes.result.path)
+
+    # --- reports --------------------------------------------------------------------------
+    def add_ticked_reports(self) -> None:
+        chosen = _ticked(self.proposed_reports)
+        if not chosen:
+            prompts().error(self, "Tick the reports to add. Nothing was changed.")
+            return
+        new = [actions.report_from(r) for r in chosen]
+        self._done(perform(self, self.ctx, actions.add_reports, self.meeting_id, new))
+
+    def add_report(self) -> None:
+        new = actions.NewReport(
+            author=self.report_author.text(), agency=self.report_agency.currentData()
+        )
+        if self._done(perform(self, self.ctx, actions.add_reports, self.meeting_id, [new])):
+            self.report_author.clear()
+
+    def _chosen_report(self) -> ReportDueInfo | None:
+        chosen = self.reports.selected_record()
+        if chosen is None:
+            prompts().error(self, "Select a report first.")
+        return chosen
+
+    def remove_report(self) -> None:
+        chosen = self._chosen_report()
+        if chosen is None:
+            return
+        extra = " Its attached file goes with it." if chosen.file else ""
+        if not prompts().confirm(self, f"The report from {chosen.author} is no longer due?{extra}"):
+            return
+        self._done(
+            perform(
+                self, self.ctx, actions.remove_report, chosen.id, expected_version=chosen.version
+            )
+        )
+
+    def request_letters(self) -> None:
+        assert self.info is not None
+        wanted = [r.id for r in self.info.reports if r.received is None and r.requested_on is None]
+        if not wanted:
+            chosen = self.reports.selected_record()
+            wanted = [chosen.id] if chosen is not None else []
+        if not wanted:
+            prompts().error(self, "Every report has been requested: select one to ask again.")
+            return
+        path = self._save_as(
+            "Save the report requests", f"report-requests-{self.meeting_id}.pdf", "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        changes = perform(
+            self,
+            self.ctx,
+            actions.send_report_requests,
+            wanted,
+            output=path,
+            on=dt.date.today(),
+            form="letter",
+        )
+        if self._done(changes):
+            prompts().open_document(self, changes.result.path)
+
+    def request_email(self) -> None:
+        chosen = self._chosen_report()
+        if chosen is None:
+            return
+        path = self._save_as(
+            "Save the email draft",
+            f"report-request-{self.meeting_id}-{_slug(chosen.author)}.eml",
+            "Email draft (*.eml)",
+        )
+        if not path:
+            return
+        changes = perform(
+            self,
+            self.ctx,
+            actions.send_report_requests,
+            [chosen.id],
+            output=path,
+            on=dt.date.today(),
+            form="email",
+        )
+        if self._done(changes):
+            prompts().info(
+                self, f"The draft was saved as {path}: open it in your email program to send it."
+            )
+
+    def attach(self) -> None:
+        chosen = self._chosen_report()
+        if chosen is None:
+            return
+        path = prompts().open_file(self, f"The report from {chosen.author}", "PDF (*.pdf)")
+        if not path:
+            return
+        with self.ctx.db.session() as s:
+            limit = int(get_setting(s, "attachment_max_mb"))
+        name = os.path.basename(path)
+        try:
+            size = os.path.getsize(path)
+            if size > limit * 1024 * 1024:
+                prompts().error(
+                    self,
+                    f"{name}: {size / 1048576:.1f} MB is more than the {limit} MB a report may "
+                    "be. Nothing was attached.",
+                )
+                return
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            prompts().error(self, f"{name} could not be read: {exc.strerror or exc}")
+            return
+        received = self.received.value() or chosen.received or dt.date.today()
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.attach_report_file,
+                chosen.id,
+                data=data,
+                file_name=name,
+                received=received,
+                expected_version=chosen.version,
+            )
+        )
+        self.reports.select_where(lambda r: r.id == chosen.id)
+
+    def remove_file(self) -> None:
+        chosen = self._chosen_report()
+        if chosen is None or chosen.file is None:
+            return
+        if not prompts().confirm(
+            self, f"Remove {chosen.file.name} from the report? Its dates stay."
+        ):
+            return
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.remove_report_file,
+                chosen.id,
+                expected_version=chosen.file.version,
+            )
+        )
+        self.reports.select_where(lambda r: r.id == chosen.id)
+
+    def save_dates(self) -> None:
+        chosen = self._chosen_report()
+        if chosen is None:
+            return
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.update_report,
+                chosen.id,
+                received=self.received.value(),
+                shared_with_parents=self.shared.value(),
+                expected_version=chosen.version,
+            )
+        )
+        self.reports.select_where(lambda r: r.id == chosen.id)
+
+    # --- pack -----------------------------------------------------------------------------
+    def print_pack(self) -> None:
+        from ui.documents import make_document
+
+        make_document(self, self.ctx, "pack", meeting_id=self.meeting_id)
+
+    def record_pack(self) -> None:
+        names = _ticked(self.pack_recipients)
+        if not names:
+            prompts().error(self, "Tick whom the pack went to.")
+            return
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.record_pack_sent,
+                self.meeting_id,
+                names,
+                how=self.pack_how.currentData(),
+                on=from_qdate(self.pack_on.date()),
+            )
+        )
+
+
+__all__ = ["InvitationsDialog"]

@@ -1,0 +1,76 @@
+"""A read-only table of plain rows, for the small lists in the invitation and people
+dialogs: whole rows selected, Tab leaving the table, each row carrying its record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+
+class RecordTable(QTableWidget):
+    """Rows of text, one record behind each (`record_at`, `selected_record`)."""
+
+    def __init__(self, headers: Sequence[str], accessible: str) -> None:
+        super().__init__(0, len(headers))
+        self.setHorizontalHeaderLabels(list(headers))
+        self.setAccessibleName(accessible)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab moves to the next control, not the next cell
+        self.verticalHeader().setVisible(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self._records: list[Any] = []
+        # Room for a few rows even where the dialog scrolls (a short or magnified screen).
+        rows = self.verticalHeader().defaultSectionSize() * 4
+        self.setMinimumHeight(rows + header.sizeHint().height() + 2 * self.frameWidth() + 4)
+
+    def set_rows(self, rows: Sequence[tuple[Any, Sequence[str]]]) -> None:
+        """``rows``: (record, texts) each; the selection is kept on the same record."""
+        keep = self.selected_record()
+        self._records = [record for record, _texts in rows]
+        self.setRowCount(len(rows))
+        for r, (_record, texts) in enumerate(rows):
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.setItem(r, c, item)
+        self.resizeColumnsToContents()
+        for c in range(self.columnCount()):
+            self.setColumnWidth(c, min(self.columnWidth(c) + 12, 260))
+        if keep is not None:
+            for r, record in enumerate(self._records):
+                if getattr(record, "id", record) == getattr(keep, "id", keep):
+                    self.selectRow(r)
+                    break
+
+    def record_at(self, row: int) -> Any:
+        return self._records[row]
+
+    def selected_record(self) -> Any:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if not rows or rows[0].row() >= len(self._records):
+            return None
+        return self._records[rows[0].row()]
+
+    def select_where(self, test) -> bool:
+        """Select the first row whose record passes ``test``; whether one did."""
+        for r, record in enumerate(self._records):
+            if test(record):
+                self.selectRow(r)
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
+    def texts(self, column: int) -> list[str]:
+        return [self.item(r, column).text() for r in range(self.rowCount())]
+
+
+__all__ = ["RecordTable"]
