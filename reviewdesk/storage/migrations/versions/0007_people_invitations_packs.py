@@ -1,7 +1,7 @@
 """People, invitations, report requests and the real pack.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 
 - ``person``: a child's family and network (relationship, how to reach them, interpreter or
   access needs, excluded from part of a conference).
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
