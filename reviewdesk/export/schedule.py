@@ -36,7 +36,7 @@ from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import flags_from_register
 from reviewdesk.invitations.facts import where_words
-from reviewdesk.storage.models import Meeting, Room, Staff, Venue
+from reviewdesk.storage.models import Child, Meeting, Room, Staff, Venue
 from reviewdesk.vocabulary import LIVE_STATUSES, is_held, is_upcoming
 
 SCHEDULE_COLUMNS = (
@@ -227,8 +227,6 @@ def schedule_rows(
         if filtered and not wanted(m.chair_id, room_id, clerk_id):
             continue
         if m.status not in LIVE_STATUSES:
-            if include_called_off and m.booked_date is not None and m.booked_date >= start:
-                rows.append(_called_off(m, x, child_bits(m.child_id), staff, rooms))
             continue
         held = is_held(m.status, m.held_date, as_of)
         if held and m.held_date < start:
@@ -321,8 +319,41 @@ def schedule_rows(
                         not_judged=unknown.reason,
                     )
                 )
+    if include_called_off:
+        # The register reads live meetings only: the called-off ones are read on their own.
+        for m, x, local_id, first, last in _called_off_meetings(session, start):
+            if not filtered or wanted(m.chair_id, x.room_id, x.clerk_id):
+                name = f"{first} {last}".strip()
+                rows.append(_called_off(m, x, (local_id, name), staff, rooms))
     rows.sort(key=lambda r: (r.when or dt.date.max, r.child_id, r.process, r.meeting_id or 0))
     return rows
+
+
+def _called_off_meetings(session: Session, start: dt.date) -> list[Any]:
+    """Cancelled and stood-down meetings booked on or after ``start``, with their child's
+    id and name: (meeting, its time and place, local id, first name, last name)."""
+    stmt = (
+        select(
+            Meeting.id,
+            Meeting.child_id,
+            Meeting.process,
+            Meeting.meeting_type,
+            Meeting.sequence,
+            Meeting.booked_date,
+            Meeting.status,
+            Meeting.chair_id,
+            Meeting.booked_time,
+            Meeting.duration_minutes,
+            Meeting.room_id,
+            Meeting.clerk_id,
+            Child.local_id,
+            Child.first_name,
+            Child.last_name,
+        )
+        .join(Child, Child.id == Meeting.child_id)
+        .where(Meeting.status.not_in(sorted(LIVE_STATUSES)), Meeting.booked_date >= start)
+    )
+    return [(r, r, r.local_id, r.first_name, r.last_name) for r in session.execute(stmt)]
 
 
 def _called_off(m, x, child: tuple[str, str], staff: dict, rooms: dict) -> ScheduleRow:
