@@ -8,7 +8,6 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
+from reviewdesk.storage.collation import by_name
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -29,7 +29,7 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
-from reviewdesk.vocabulary import LIVE_STATUSES
+from reviewdesk.vocabulary import LIVE_STATUSES, fold
 
 #: The case list's columns, in order: key and title (the window and the export show these).
 #: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
@@ -188,11 +188,13 @@ def case_ids(
         raise ValueError(f"unknown sort key {sort!r}")
     as_of = as_of or dt.date.today()
     cols = _case_columns(as_of)
-    name_keys = [func.lower(Child.last_name), func.lower(Child.first_name)]
+    name_keys = [by_name(Child.last_name), by_name(Child.first_name)]
     if sort == "name":
         keys = name_keys
     elif sort == "local_id":
         keys = [Child.local_id]
+    elif sort in ("iro", "team"):
+        keys = [by_name(cols[sort])]  # people's and teams' names, by their letters
     else:
         keys = [cols[sort]]
     # Missing values (no meeting booked, no IRO) sort last whichever way the column is sorted.
@@ -369,7 +371,7 @@ def chairs(session: Session) -> list[tuple[int, str]]:
     stmt = (
         select(Staff.id, Staff.name)
         .where(Staff.active.is_(True), Staff.role.in_(["iro", "cp_chair"]))
-        .order_by(Staff.name)
+        .order_by(by_name(Staff.name))
     )
     return [(i, n) for i, n in session.execute(stmt)]
 
@@ -378,7 +380,7 @@ def clerks(session: Session) -> list[tuple[int, str]]:
     stmt = (
         select(Staff.id, Staff.name)
         .where(Staff.active.is_(True), Staff.role == "clerk")
-        .order_by(Staff.name)
+        .order_by(by_name(Staff.name))
     )
     return [(i, n) for i, n in session.execute(stmt)]
 
@@ -389,13 +391,14 @@ def rooms(session: Session) -> list[tuple[int, str]]:
         select(Room.id, Venue.name, Room.name)
         .join(Venue, Venue.id == Room.venue_id)
         .where(Room.active.is_(True))
-        .order_by(Venue.name, Room.name)
+        .order_by(by_name(Venue.name), by_name(Room.name))
     )
     return [(i, f"{v}: {r}") for i, v, r in session.execute(stmt)]
 
 
 def teams(session: Session) -> list[tuple[int, str]]:
-    return [(i, n) for i, n in session.execute(select(Team.id, Team.name).order_by(Team.name))]
+    stmt = select(Team.id, Team.name).order_by(by_name(Team.name))
+    return [(i, n) for i, n in session.execute(stmt)]
 
 
 # --- one child ------------------------------------------------------------------------------
@@ -596,13 +599,6 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
 
 
 # --- search keys ----------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Text folded for searching: case and accents ignored, so "zoe" finds "Zoë" and
-    "obriain" does not need the "Ó"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ł", "l")
 
 
 def search_keys(session: Session) -> dict[int, str]:

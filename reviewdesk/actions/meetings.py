@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType, Process
-from reviewdesk.dates import age_on
 from reviewdesk.errors import InvalidInput
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingPart, Report
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import age_on, format_uk
 
 
 def _meeting(session: Session, meeting_id: int, expected_version: int) -> Meeting:

@@ -53,7 +53,7 @@ from reviewdesk.importers.report import ImportIssue, Progress
 from reviewdesk.importers.runner import PreparedImport, Ticker, choose_year
 from reviewdesk.importers.store import LacChildPlan, LacPeriodPlan, apply_lac, joins_previous
 from reviewdesk.importers.years import CollectionYear
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import age_on, format_uk
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
 HEADER_OPTIONAL = ("ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -395,8 +395,8 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> None:
                 f.issue(
                     "REVIEW", row["REVIEW"], f"before the child's date of birth ({format_uk(dob)})"
                 )
-            elif code is not None and (_age(dob, held) < 4) != (code == UNDER_FOUR):
-                age = _age(dob, held)
+            elif code is not None and (age_on(dob, held) < 4) != (code == UNDER_FOUR):
+                age = age_on(dob, held)
                 why = (
                     f"PN0 is only for a child under 4 at the review; this child was {age}"
                     if code == UNDER_FOUR
@@ -416,11 +416,6 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> None:
         if f.failed or code is None:
             continue
         checked.reviews[child].append(_ReviewRec(row.number, held, code))
-
-
-def _age(dob: dt.date, on: dt.date) -> int:
-    """Age in whole years (as `reviewdesk.dates.age_on`, without its cost per row)."""
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def _within(day: dt.date, start: dt.date, end: dt.date | None) -> bool:

@@ -19,7 +19,7 @@ from reviewdesk.settings import DEFAULTS, all_settings
 from reviewdesk.storage import db as dbmod
 from reviewdesk.storage import migrate, netshare
 from reviewdesk.storage.db import open_database, resolve_url
-from reviewdesk.storage.models import Base, Child, LateReason
+from reviewdesk.storage.models import Base, Child, LateReason, MeetingReason
 
 EXTRA = Path(__file__).parent / "extra_versions"
 
@@ -72,6 +72,13 @@ def test_a_new_database_is_migrated_and_seeded(db, open_db):
     with db.session() as s:
         reasons = [r.text for r in s.scalars(select(LateReason).order_by(LateReason.id))]
         assert tuple(reasons) == codes.DEFAULT_LATE_REASONS
+        for kind, texts in codes.DEFAULT_MEETING_REASONS.items():
+            stored = s.scalars(
+                select(MeetingReason.text)
+                .where(MeetingReason.kind == kind.value)
+                .order_by(MeetingReason.id)
+            )
+            assert tuple(stored) == texts
         assert all_settings(s) == DEFAULTS
 
 
@@ -98,11 +105,12 @@ def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target, privat
     if upgraded.is_sqlite:
         kept = upgraded.upgrade_backup
         assert kept is not None and kept.parent == Path(db_target).parent
-        assert kept.name.startswith("reviewdesk.sqlite.before-upgrade-from-0003-")
+        head = migrate.head_revision()
+        assert kept.name.startswith(f"reviewdesk.sqlite.before-upgrade-from-{head}-")
         assert _mode(kept) == 0o600
         conn = sqlite3.connect(kept)
         try:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
             assert conn.execute("SELECT local_id FROM child").fetchall() == [("OLD1",)]
         finally:
             conn.close()
@@ -111,7 +119,8 @@ def test_an_older_database_is_upgraded_after_a_backup(open_db, db_target, privat
     else:  # a pg_dump in the data folder, private, holding the data as it was
         kept = upgraded.upgrade_backup
         assert kept is not None and kept.parent == private_data_folder
-        assert ".before-upgrade-from-0003-" in kept.name and kept.suffix == ".sql"
+        assert f".before-upgrade-from-{migrate.head_revision()}-" in kept.name
+        assert kept.suffix == ".sql"
         assert _mode(kept) == 0o600
         dump = kept.read_text(encoding="utf-8")
         assert "CREATE TABLE" in dump and "OLD1" in dump and "test_extra" not in dump

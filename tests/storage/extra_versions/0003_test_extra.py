@@ -1,7 +1,7 @@
 """Test-only migration: proves an older database is upgraded (and backed up) at start-up.
 
 Revision ID: 0003_test
-Revises: 0003
+Revises: the packaged head (whichever migration is newest)
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from reviewdesk.storage.migrate import head_revision
+
 revision = "0003_test"
-down_revision = "0003"
+down_revision = head_revision()  # on top of the newest packaged migration
 branch_labels = None
 depends_on = None
 
