@@ -29,7 +29,7 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
-from reviewdesk.vocabulary import LIVE_STATUSES, fold
+from reviewdesk.vocabulary import LIVE_STATUSES, fold, format_uk_long, meeting_label, open_on
 
 #: The case list's columns, in order: key and title (the window and the export show these).
 #: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
@@ -278,6 +278,8 @@ class DiaryEntry:
     room: str
     clerk_id: int | None
     clerk: str
+    team_id: int | None = None  # the child's team
+    sequence: int | None = None
 
     @property
     def type_label(self) -> str:
@@ -285,6 +287,11 @@ class DiaryEntry:
             return MeetingType(self.meeting_type).label
         except ValueError:
             return self.meeting_type
+
+    @property
+    def label(self) -> str:
+        """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
+        return meeting_label(self.meeting_type, self.sequence)
 
 
 def diary_entries(
@@ -294,9 +301,12 @@ def diary_entries(
     *,
     chair_id: int | None = None,
     room_id: int | None = None,
+    clerk_id: int | None = None,
+    team_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[DiaryEntry]:
-    """Meetings booked (or held) on days ``start``..``end`` inclusive, by day and time."""
+    """Meetings booked (or held) on days ``start``..``end`` inclusive, by day and time;
+    narrowed to a chair, room, clerk or the child's team when given."""
     chair = aliased(Staff)
     clerk = aliased(Staff)
     day = func.coalesce(Meeting.held_date, Meeting.booked_date)
@@ -320,6 +330,8 @@ def diary_entries(
             Venue.name,
             Meeting.clerk_id,
             clerk.name,
+            Child.team_id,
+            Meeting.sequence,
         )
         .join(Child, Child.id == Meeting.child_id)
         .outerjoin(chair, chair.id == Meeting.chair_id)
@@ -340,10 +352,15 @@ def diary_entries(
         stmt = stmt.where(Meeting.chair_id == chair_id)
     if room_id is not None:
         stmt = stmt.where(Meeting.room_id == room_id)
+    if clerk_id is not None:
+        stmt = stmt.where(Meeting.clerk_id == clerk_id)
+    if team_id is not None:
+        stmt = stmt.where(Child.team_id == team_id)
     out = []
     for row in session.execute(stmt):
         (mid, cid, first, last, local_id, mtype, status, booked, held, time_, minutes) = row[:11]
-        chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:]
+        chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:18]
+        team_id_, sequence = row[18:]
         room_label = f"{venue_name}: {room_name}" if room_name and venue_name else room_name or ""
         out.append(
             DiaryEntry(
@@ -361,6 +378,8 @@ def diary_entries(
                 room=room_label,
                 clerk_id=clerk_id_,
                 clerk=clerk_name or "",
+                team_id=team_id_,
+                sequence=sequence,
             )
         )
     return out
@@ -411,6 +430,9 @@ class PeriodInfo:
     end: dt.date | None
     iro: str
     iro_id: int | None
+    iro_notified: dt.date | None = None
+    iro_allocated: dt.date | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -421,6 +443,7 @@ class PlanInfo:
     category: str
     chair: str
     chair_id: int | None
+    enquiry_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -441,6 +464,32 @@ class ReportInfo:
     received: dt.date | None
     shared_with_parents: dt.date | None
     version: int = 1  # what a save of its dates names (optimistic locking)
+
+
+@dataclass(frozen=True)
+class MoveInfo:
+    """One rescheduling of a meeting: from, to, why, who and when (None: not known)."""
+
+    from_date: dt.date | None
+    from_time: dt.time | None
+    to_date: dt.date
+    to_time: dt.time | None
+    reason: str
+    moved_by: str | None
+    moved_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AllocationInfo:
+    """One row of a child's allocation history (an IRO, a social worker or a team)."""
+
+    id: int
+    kind: str  # "iro", "social_worker", "team"
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    reason: str | None
+    updated_by: str | None
 
 
 @dataclass(frozen=True)
@@ -473,6 +522,8 @@ class MeetingInfo:
     enquiry_id: int | None
     reports: tuple[ReportInfo, ...]
     version: int = 1
+    #: Each time it was moved, oldest first.
+    moves: tuple[MoveInfo, ...] = ()
 
     @property
     def type_label(self) -> str:
@@ -480,6 +531,26 @@ class MeetingInfo:
             return MeetingType(self.meeting_type).label
         except ValueError:
             return self.meeting_type
+
+    @property
+    def label(self) -> str:
+        """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
+        return meeting_label(self.meeting_type, self.sequence)
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day it was held, else the day it is booked for."""
+        return self.held_date or self.booked_date
+
+    def describe(self, child_name: str) -> str:
+        """ "Zoë Ó Briain's LAC review 1 on Thu 11/04/2024 at 10:00": a meeting named the way
+        people name it (prompts, titles)."""
+        text = f"{child_name}'s {self.label}"
+        if self.day is not None:
+            text += f" on {format_uk_long(self.day)}"
+            if self.booked_time is not None and self.held_date is None:
+                text += f" at {self.booked_time:%H:%M}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -497,6 +568,35 @@ class ChildDetail:
     plans: tuple[PlanInfo, ...]
     enquiries: tuple[EnquiryInfo, ...]
     meetings: tuple[MeetingInfo, ...]
+    first_name: str = ""
+    last_name: str = ""
+    sex: str | None = None
+    ethnicity: str | None = None
+    upn: str | None = None
+    team_id: int | None = None
+    social_worker_id: int | None = None
+    #: Who was allocated when, newest first.
+    allocations: tuple[AllocationInfo, ...] = ()
+    version: int = 1
+
+    def missing(self, as_of: dt.date) -> list[str]:
+        """What the record lacks that a complete one has (a child imported from a 903
+        return has only its ID): the words for each."""
+        gaps = []
+        if not (self.first_name or self.last_name):
+            gaps.append("name")
+        if self.dob is None and self.expected_delivery is None:
+            gaps.append("date of birth")
+        if self.team_id is None:
+            gaps.append("team")
+        if self.social_worker_id is None:
+            gaps.append("social worker")
+        open_periods = [p for p in self.periods if open_on(p.start, p.end, as_of)]
+        if any(p.iro_id is None for p in open_periods):
+            gaps.append("IRO")
+        if any(p.iro_notified is None for p in open_periods):
+            gaps.append("date the IRO service was told")
+        return gaps
 
 
 def child_detail(session: Session, child_id: int) -> ChildDetail | None:
@@ -549,6 +649,18 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                     for r in m.reports
                 ),
                 version=m.version,
+                moves=tuple(
+                    MoveInfo(
+                        v.from_date,
+                        v.from_time,
+                        v.to_date,
+                        v.to_time,
+                        v.reason,
+                        v.moved_by,
+                        v.moved_at,
+                    )
+                    for v in m.moves
+                ),
             )
         )
     return ChildDetail(
@@ -560,7 +672,17 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
         team=child.team.name if child.team else "",
         social_worker=name_of(child.social_worker),
         periods=tuple(
-            PeriodInfo(p.id, p.start, p.end_date, name_of(p.iro), p.iro_id) for p in child.periods
+            PeriodInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                name_of(p.iro),
+                p.iro_id,
+                p.iro_notified,
+                p.iro_allocated,
+                p.version,
+            )
+            for p in child.periods
         ),
         plans=tuple(
             PlanInfo(
@@ -570,6 +692,7 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 p.latest_category or p.initial_category or "",
                 name_of(p.chair),
                 p.chair_id,
+                p.enquiry_id,
             )
             for p in child.plans
         ),
@@ -580,7 +703,36 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
             for e in child.enquiries
         ),
         meetings=tuple(meetings),
+        first_name=child.first_name or "",
+        last_name=child.last_name or "",
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        upn=child.upn,
+        team_id=child.team_id,
+        social_worker_id=child.social_worker_id,
+        allocations=_allocations(child),
+        version=child.version,
     )
+
+
+def _allocations(child: Child) -> tuple[AllocationInfo, ...]:
+    """The child's allocation history, newest first (open rows before closed ones)."""
+    rows = [
+        AllocationInfo(
+            a.id,
+            a.kind,
+            (a.team.name if a.team else "")
+            if a.kind == "team"
+            else (a.staff.name if a.staff else ""),
+            a.start,
+            a.end_date,
+            a.reason,
+            a.updated_by,
+        )
+        for a in child.allocations
+    ]
+    rows.sort(key=lambda a: (a.end is None, a.start or dt.date.min, a.id), reverse=True)
+    return tuple(rows)
 
 
 def late_reasons(session: Session) -> list[tuple[int, str]]:
@@ -594,6 +746,22 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
             select(LateReason.id, LateReason.text)
             .where(LateReason.active.is_(True))
             .order_by(LateReason.id)
+        )
+    ]
+
+
+def meeting_reasons(session: Session, kind: str) -> list[tuple[int, str]]:
+    """Active reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the
+    order they were added (reviewdesk's own first; administrators add more through
+    `reviewdesk.actions.add_meeting_reason`)."""
+    from reviewdesk.storage.models import MeetingReason
+
+    return [
+        (i, t)
+        for i, t in session.execute(
+            select(MeetingReason.id, MeetingReason.text)
+            .where(MeetingReason.active.is_(True), MeetingReason.kind == str(kind))
+            .order_by(MeetingReason.id)
         )
     ]
 

@@ -35,6 +35,7 @@ from reviewdesk.actions.base import (
     allowed,
     whoami,
 )
+from reviewdesk.actions.children import AllocationChange, ChildDetails, allocate, update_child
 from reviewdesk.actions.demo import create_demo
 from reviewdesk.actions.exports import ExportRecord, document_children, record_export
 from reviewdesk.actions.imports import import_903, import_cin
@@ -51,8 +52,10 @@ from reviewdesk.actions.meetings import (
 from reviewdesk.actions.rules import replace_rules, reset_rule, set_rule
 from reviewdesk.actions.settings import (
     add_late_reason,
+    add_meeting_reason,
     remove_closure_day,
     retire_late_reason,
+    retire_meeting_reason,
     save_settings,
     set_closure_day,
 )
@@ -67,6 +70,8 @@ from reviewdesk.actions.users import (
 
 __all__ = [
     "ACTIONS",
+    "AllocationChange",
+    "ChildDetails",
     "CALENDAR_KINDS",
     "CASE_KINDS",
     "PERMISSIONS",
@@ -82,7 +87,9 @@ __all__ = [
     "ReportUpdate",
     "RestoreDone",
     "add_late_reason",
+    "add_meeting_reason",
     "add_user",
+    "allocate",
     "allowed",
     "backup_database",
     "book_meeting",
@@ -102,11 +109,13 @@ __all__ = [
     "reset_rule",
     "restore_database",
     "retire_late_reason",
+    "retire_meeting_reason",
     "save_settings",
     "set_closure_day",
     "set_role",
     "set_rule",
     "set_user_details",
+    "update_child",
     "update_report",
     "validate_outcome",
     "whoami",

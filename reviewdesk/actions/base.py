@@ -46,6 +46,7 @@ class Permission(StrEnum):
     READ = "read"  # reading, and the record that data left the system (exports, printing)
     RECORD_OUTCOME = "record_outcome"  # IROs: only meetings they chair
     BOOK_MEETING = "book_meeting"
+    EDIT_CASE = "edit_case"  # a child's details and allocations
     IMPORT = "import"
     MANAGE_SETTINGS = "manage_settings"  # settings, closure days, late reasons, rules
     MANAGE_USERS = "manage_users"

@@ -1,4 +1,5 @@
-"""The council's settings, closure days and late reasons (administrators only).
+"""The council's settings, closure days and lists of reasons: why meetings ran late, were
+cancelled or were moved (administrators only).
 
 Each setting, closure day and late reason is a row with a version: a form names the version
 it showed, only what it changes is written, and a save over a newer change is refused with
@@ -15,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from reviewdesk.actions.base import Actor, Changes, Permission, action, door
+from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.codes import ReasonKind
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.settings import DEFAULTS
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ConcurrentChange, describe_change, ensure_unchanged
-from reviewdesk.storage.models import ClosureDay, LateReason, Setting
+from reviewdesk.storage.models import ClosureDay, LateReason, MeetingReason, Setting
 from reviewdesk.workingdays import REGIONS
 
 CASELOAD_LIMITS = (1, 300)
@@ -168,23 +170,48 @@ def remove_closure_day(
         return tx.changes()
 
 
+def _reason_text(noun: str, text: str) -> str:
+    text = " ".join(str(text).split())
+    if not text or len(text) > TEXT_LIMIT:
+        raise InvalidInput(f"{noun} {text!r}: must be 1 to {TEXT_LIMIT} characters long")
+    return text
+
+
+def _add_reason(tx: Transaction, model: type, noun: str, text: str, **key: Any) -> Changes:
+    """Add ``text`` to a list of reasons (or bring it back if retired); the result is its id."""
+    row = tx.session.scalar(
+        select(model).filter_by(text=text, **key)  # type: ignore[arg-type]
+    )
+    if row is None:
+        row = model(text=text, active=True, **key)
+        tx.session.add(row)
+    elif row.active:
+        raise InvalidInput(f"{noun} {text!r}: already in the list")
+    else:
+        row.active = True
+    tx.session.flush()
+    return tx.changes(result=row.id)
+
+
+def _retire_reason(
+    tx: Transaction, model: type, noun: str, reason_id: int, expected_version: int
+) -> Changes:
+    """Take a reason off the list offered (the meetings that gave it keep it)."""
+    row = tx.session.get(model, reason_id)
+    if row is None:
+        raise InvalidInput(f"{noun} {reason_id}: there is no such reason")
+    ensure_unchanged(row, expected_version)
+    row.active = False
+    tx.session.flush()
+    return tx.changes()
+
+
 @action("add_late_reason", "change the late reasons", Permission.MANAGE_SETTINGS)
 def add_late_reason(db: Database, actor: Actor, text: str) -> Changes:
     """Add a reason to the list (or bring back one that was retired); the result is its id."""
-    text = " ".join(str(text).split())
-    if not text or len(text) > TEXT_LIMIT:
-        raise InvalidInput(f"late reason {text!r}: must be 1 to {TEXT_LIMIT} characters long")
+    text = _reason_text("late reason", text)
     with door(db, actor, "add_late_reason") as tx:
-        row = tx.session.scalar(select(LateReason).where(LateReason.text == text))
-        if row is None:
-            row = LateReason(text=text, active=True)
-            tx.session.add(row)
-        elif row.active:
-            raise InvalidInput(f"late reason {text!r}: already in the list")
-        else:
-            row.active = True
-        tx.session.flush()
-        return tx.changes(result=row.id)
+        return _add_reason(tx, LateReason, "late reason", text)
 
 
 @action("retire_late_reason", "change the late reasons", Permission.MANAGE_SETTINGS)
@@ -193,20 +220,53 @@ def retire_late_reason(
 ) -> Changes:
     """Take a reason off the list offered (meetings that gave it keep it)."""
     with door(db, actor, "retire_late_reason") as tx:
-        row = tx.session.get(LateReason, reason_id)
-        if row is None:
-            raise InvalidInput(f"late reason {reason_id}: there is no such reason")
-        ensure_unchanged(row, expected_version)
-        row.active = False
-        tx.session.flush()
-        return tx.changes()
+        return _retire_reason(tx, LateReason, "late reason", reason_id, expected_version)
+
+
+def _kind(kind: ReasonKind | str) -> ReasonKind:
+    try:
+        return ReasonKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            f"kind of reason {kind!r}: must be one of {', '.join(k.value for k in ReasonKind)}"
+        ) from None
+
+
+@action(
+    "add_meeting_reason",
+    "change the reasons meetings are cancelled or moved",
+    Permission.MANAGE_SETTINGS,
+)
+def add_meeting_reason(db: Database, actor: Actor, kind: ReasonKind | str, text: str) -> Changes:
+    """Add a reason to the cancelling or the rescheduling list (``kind``); the result is
+    its id."""
+    which = _kind(kind)
+    noun = f"{which.value} reason"
+    text = _reason_text(noun, text)
+    with door(db, actor, "add_meeting_reason") as tx:
+        return _add_reason(tx, MeetingReason, noun, text, kind=which.value)
+
+
+@action(
+    "retire_meeting_reason",
+    "change the reasons meetings are cancelled or moved",
+    Permission.MANAGE_SETTINGS,
+)
+def retire_meeting_reason(
+    db: Database, actor: Actor, reason_id: int, *, expected_version: int
+) -> Changes:
+    """Take a cancelling or rescheduling reason off its list (meetings keep theirs)."""
+    with door(db, actor, "retire_meeting_reason") as tx:
+        return _retire_reason(tx, MeetingReason, "reason", reason_id, expected_version)
 
 
 __all__ = [
     "add_late_reason",
+    "add_meeting_reason",
     "checked_setting",
     "remove_closure_day",
     "retire_late_reason",
+    "retire_meeting_reason",
     "save_settings",
     "set_closure_day",
 ]

@@ -31,6 +31,7 @@ from reviewdesk.storage.models import (
     Episode,
     Invitee,
     Meeting,
+    MeetingMove,
     MeetingPart,
     PeriodOfCare,
     Report,
@@ -79,7 +80,13 @@ def session_user(session: Session) -> str:
 
 
 #: Where an entry's child is found, for records that do not carry ``child_id`` themselves.
-_PARENT_OF = {Episode: "period", MeetingPart: "meeting", Invitee: "meeting", Report: "meeting"}
+_PARENT_OF = {
+    Episode: "period",
+    MeetingPart: "meeting",
+    MeetingMove: "meeting",
+    Invitee: "meeting",
+    Report: "meeting",
+}
 
 
 def child_of(obj: Any) -> int | None:

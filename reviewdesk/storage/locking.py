@@ -35,6 +35,8 @@ RECORD_NOUNS: dict[str, str] = {
     "late_reason": "late reason",
     "report": "report",
     "invitee": "invitee",
+    "allocation": "allocation",
+    "meeting_reason": "reason",
 }
 
 

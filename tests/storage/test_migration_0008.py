@@ -50,8 +50,9 @@ def _old_database(target: str) -> None:
             run(
                 "INSERT INTO meeting (id, child_id, process, meeting_type, sequence, status, "
                 "booked_date, duration_minutes, notes, version) VALUES "
-                "(6, 7, 'lac', 'lac_review', 1, 'booked', '2024-04-18', 90, :notes, 1)"
-                .replace(":notes", "'" + NOTES.replace("'", "''") + "'")
+                "(6, 7, 'lac', 'lac_review', 1, 'booked', '2024-04-18', 90, :notes, 1)".replace(
+                    ":notes", "'" + NOTES.replace("'", "''") + "'"
+                )
             )
     finally:
         engine.dispose()

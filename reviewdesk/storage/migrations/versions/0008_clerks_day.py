@@ -83,7 +83,9 @@ def upgrade() -> None:
             name=op.f("ck_allocation_order"),
         ),
         sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_allocation_child_id_child"),
+            ["child_id"],
+            ["child.id"],
+            name=op.f("fk_allocation_child_id_child"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
@@ -121,7 +123,9 @@ def upgrade() -> None:
         sa.Column("moved_by", sa.String(length=100), nullable=True),
         sa.Column("moved_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meeting.id"], name=op.f("fk_meeting_move_meeting_id_meeting"),
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_meeting_move_meeting_id_meeting"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_move")),
