@@ -13,8 +13,8 @@ values: the window runs them in its worker process.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from reviewdesk.flags import SEVERITY_ORDER, flag_register, flags_from_register
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import Database
+from reviewdesk.vocabulary import is_upcoming
 
 CHILDREN, STAFF = "children", "staff"
 
@@ -37,15 +38,21 @@ class Tile:
     counts: str = CHILDREN
     #: Only flags dated in the as-of month.
     this_month: bool = False
+    #: Only flags about meetings still to take place (what can still be acted on).
+    upcoming_only: bool = False
 
 
 TILES: tuple[Tile, ...] = (
     Tile("overdue", "Overdue", frozenset({"overdue"})),
     Tile("due_soon_unbooked", "Due soon, not booked", frozenset({"due_soon_unbooked"})),
+    # Reports to chase: due and not received, or not shared with the parents, for meetings
+    # still to take place. A report that came late, or a meeting already held, is history
+    # (the measures and `reviewdesk flags` still show it), not something to act on.
     Tile(
         "late_reports",
         "Late reports",
-        frozenset({"report_overdue", "report_late", "report_not_shared"}),
+        frozenset({"report_overdue", "report_not_shared"}),
+        upcoming_only=True,
     ),
     Tile("minutes_overdue", "Minutes overdue", frozenset({"minutes_overdue", "decisions_overdue"})),
     Tile(
@@ -60,6 +67,16 @@ TILES: tuple[Tile, ...] = (
         frozenset({"chair_double_booked", "clerk_double_booked", "room_double_booked"}),
     ),
     Tile("long_plans", "CP plans 18 months+", frozenset({"cp_plan_18_months", "cp_plan_2_years"})),
+    Tile(
+        "iro_allocation",
+        "IRO not allocated or not told",
+        frozenset({"iro_not_allocated", "iro_service_not_notified"}),
+    ),
+    Tile(
+        "to_check",
+        "Other things to check",
+        frozenset({"booked_non_working_day", "consultation_late", "participation_age"}),
+    ),
     Tile("caseloads_above", "IROs above caseload", frozenset({"caseload_above_max"}), STAFF),
 )
 TILE_BY_KEY = {tile.key: tile for tile in TILES}
@@ -73,17 +90,25 @@ class TileCount:
     ids: frozenset[int]
     #: "red" or "amber" (or "info"); None when nothing is flagged.
     severity: str | None
+    #: Why each is behind the tile: the flags' reasons ("Report from ... for the LAC review
+    #: 3 on 12/05/2026 was due by ..."), so a list of them says which report, which meeting.
+    reasons: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def count(self) -> int:
         return len(self.ids)
 
 
-def tile_counts(flags: Iterable[Any], as_of: dt.date) -> dict[str, TileCount]:
+def tile_counts(
+    flags: Iterable[Any], as_of: dt.date, *, upcoming: Collection[int] | None = None
+) -> dict[str, TileCount]:
     """Each tile's children (or staff) and severity, from flags (objects with ``code``,
-    ``severity``, ``child_id``, ``staff_id`` and ``date``)."""
+    ``severity``, ``reason``, ``child_id``, ``meeting_id``, ``staff_id`` and ``date``).
+    ``upcoming``: the ids of meetings still to take place, for the tiles that count only
+    those (all meetings count when it is not given)."""
     month = (as_of.year, as_of.month)
     ids: dict[str, set[int]] = {tile.key: set() for tile in TILES}
+    reasons: dict[str, dict[int, list[str]]] = {tile.key: {} for tile in TILES}
     worst: dict[str, str] = {}
     by_code: dict[str, list[Tile]] = {}
     for tile in TILES:
@@ -97,11 +122,22 @@ def tile_counts(flags: Iterable[Any], as_of: dt.date) -> dict[str, TileCount]:
             day = flag.date
             if tile.this_month and (day is None or (day.year, day.month) != month):
                 continue
+            if tile.upcoming_only and upcoming is not None and flag.meeting_id not in upcoming:
+                continue
             ids[tile.key].add(who)
+            reasons[tile.key].setdefault(who, []).append(flag.reason)
             known = worst.get(tile.key)
             if known is None or SEVERITY_ORDER[flag.severity] < SEVERITY_ORDER[known]:
                 worst[tile.key] = flag.severity
-    return {key: TileCount(key, frozenset(found), worst.get(key)) for key, found in ids.items()}
+    return {
+        key: TileCount(
+            key,
+            frozenset(found),
+            worst.get(key),
+            {who: tuple(why) for who, why in reasons[key].items()},
+        )
+        for key, found in ids.items()
+    }
 
 
 # --- one reading of the register ------------------------------------------------------------
@@ -121,7 +157,8 @@ class Snapshot:
 def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     """The flags' register read once: every open case's next due date and the tiles."""
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
-    tiles = tile_counts(flags_from_register(register), as_of)
+    upcoming = {m.id for m in register.meetings if is_upcoming(m.status, m.held_date, as_of)}
+    tiles = tile_counts(flags_from_register(register), as_of, upcoming=upcoming)
     dues = {cid: st.next_due.due.date for cid, st in register.statuses.items() if st.next_due}
     return Snapshot(as_of, dues, tiles)
 

@@ -8,7 +8,7 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
@@ -385,23 +385,23 @@ def diary_entries(
     return out
 
 
-def chairs(session: Session) -> list[tuple[int, str]]:
-    """Active IROs and CP chairs, by name: who can chair a meeting."""
+def staff_with_roles(session: Session, roles: Iterable[str]) -> list[tuple[int, str]]:
+    """Active staff in any of ``roles`` (`codes.StaffRole` values), by name."""
     stmt = (
         select(Staff.id, Staff.name)
-        .where(Staff.active.is_(True), Staff.role.in_(["iro", "cp_chair"]))
+        .where(Staff.active.is_(True), Staff.role.in_(sorted({str(r) for r in roles})))
         .order_by(by_name(Staff.name))
     )
     return [(i, n) for i, n in session.execute(stmt)]
+
+
+def chairs(session: Session) -> list[tuple[int, str]]:
+    """Active IROs and CP chairs, by name: who can chair a meeting."""
+    return staff_with_roles(session, ("iro", "cp_chair"))
 
 
 def clerks(session: Session) -> list[tuple[int, str]]:
-    stmt = (
-        select(Staff.id, Staff.name)
-        .where(Staff.active.is_(True), Staff.role == "clerk")
-        .order_by(by_name(Staff.name))
-    )
-    return [(i, n) for i, n in session.execute(stmt)]
+    return staff_with_roles(session, ("clerk",))
 
 
 def rooms(session: Session) -> list[tuple[int, str]]:
@@ -754,16 +754,9 @@ def meeting_reasons(session: Session, kind: str) -> list[tuple[int, str]]:
     """Active reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the
     order they were added (reviewdesk's own first; administrators add more through
     `reviewdesk.actions.add_meeting_reason`)."""
-    from reviewdesk.storage.models import MeetingReason
+    from reviewdesk.storage.lookups import meeting_reasons as rows
 
-    return [
-        (i, t)
-        for i, t in session.execute(
-            select(MeetingReason.id, MeetingReason.text)
-            .where(MeetingReason.active.is_(True), MeetingReason.kind == str(kind))
-            .order_by(MeetingReason.id)
-        )
-    ]
+    return [(r.id, r.text) for r in rows(session, kind)]
 
 
 # --- search keys ----------------------------------------------------------------------------

@@ -21,7 +21,14 @@ from reviewdesk.casedues import MeetingDue
 from reviewdesk.codes import MeetingType, Process
 from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
 from reviewdesk.storage.models import Child, Meeting
-from reviewdesk.vocabulary import LIVE_STATUSES, covers, format_uk, meeting_label, open_on
+from reviewdesk.vocabulary import (
+    LIVE_STATUSES,
+    covers,
+    format_uk,
+    format_uk_long,
+    meeting_label,
+    open_on,
+)
 
 #: Times offered when looking for a free slot (local practice; change per council).
 DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
@@ -253,8 +260,11 @@ def check_booking(
     return check
 
 
-def describe_meetings(session: Session, meeting_ids: Iterable[int]) -> dict[int, str]:
-    """Meeting id -> "Siân Llewelyn's LAC review 4": whose meeting, and which."""
+def describe_meetings(
+    session: Session, meeting_ids: Iterable[int], *, with_day: bool = False
+) -> dict[int, str]:
+    """Meeting id -> "Siân Llewelyn's LAC review 4" (with ``with_day``, "... on Thu
+    11/04/2024"): whose meeting, and which, the way people name it."""
     ids = sorted(set(meeting_ids))
     if not ids:
         return {}
@@ -263,6 +273,7 @@ def describe_meetings(session: Session, meeting_ids: Iterable[int]) -> dict[int,
             Meeting.id,
             Meeting.meeting_type,
             Meeting.sequence,
+            func.coalesce(Meeting.held_date, Meeting.booked_date),
             Child.first_name,
             Child.last_name,
             Child.local_id,
@@ -270,10 +281,13 @@ def describe_meetings(session: Session, meeting_ids: Iterable[int]) -> dict[int,
         .join(Child, Child.id == Meeting.child_id)
         .where(Meeting.id.in_(ids))
     )
-    return {
-        mid: f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, sequence)}"
-        for mid, mtype, sequence, first, last, local_id in session.execute(stmt)
-    }
+    found = {}
+    for mid, mtype, sequence, day, first, last, local_id in session.execute(stmt):
+        text = f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, sequence)}"
+        if with_day and day is not None:
+            text += f" on {format_uk_long(day)}"
+        found[mid] = text
+    return found
 
 
 def _working_days(calendar: Calendar, start: dt.date, end: dt.date) -> list[dt.date]:

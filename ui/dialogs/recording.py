@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,11 +26,14 @@ from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
 from reviewdesk.queries import ChildDetail, MeetingInfo
+from reviewdesk.vocabulary import age_on, format_uk_long
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
 from ui.operations import perform
+from ui.prompts import prompts
+from ui.screen import fit
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
@@ -83,7 +87,6 @@ class RecordingDialog(QDialog):
         self.meeting = meeting
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
         self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
-        self.setMinimumWidth(600)
         held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
@@ -100,11 +103,8 @@ class RecordingDialog(QDialog):
         self.two_parts.toggled.connect(self.second_part.setEnabled)
         self.participation = QComboBox()
         self.participation.setAccessibleName("Participation code")
-        self.participation.addItem("Not recorded", None)
-        for code, text in PARTICIPATION.items():
-            self.participation.addItem(f"{code} — {text}", code)
-        if meeting.participation:
-            self.participation.setCurrentIndex(self.participation.findData(meeting.participation))
+        self._codes_for: bool | None = None  # under 4 (PN0 only), 4 and over, or not known
+        self._fill_participation(meeting.participation)
         self.quorate = QCheckBox("Quorate")
         self.quorate.setAccessibleName("Quorate")
         self.quorate.setChecked(meeting.quorate is not False)
@@ -124,6 +124,10 @@ class RecordingDialog(QDialog):
         self.minutes = _DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
         self.timescale = QLabel()
         self.timescale.setWordWrap(True)
+        self.day_note = QLabel()
+        self.day_note.setWordWrap(True)
+        self.day_note.setProperty("role", "warning")
+        self.day_note.setAccessibleName("Is the held date a working day?")
         self.next_due = QLabel()
         self.next_due.setAccessibleName("Next meeting due")
         self.next_due.setWordWrap(True)
@@ -134,7 +138,8 @@ class RecordingDialog(QDialog):
         held_row.addWidget(self.two_parts)
         held_row.addWidget(self.second_part, 1)
         form = QFormLayout()
-        form.addRow("Held on", held_row)
+        form.addRow("&Held on", held_row)
+        form.addRow("", self.day_note)
         form.addRow("", self.timescale)
         if meeting.process == "lac":
             form.addRow("Participation", self.participation)
@@ -174,10 +179,20 @@ class RecordingDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        # The fields scroll when the screen is too small for them all (a low laptop screen,
+        # large text); the buttons stay in view.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(reports_box)
+        body_layout.addWidget(self.next_due)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(reports_box)
-        layout.addWidget(self.next_due)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
 
         self.held.dateChanged.connect(lambda *_: self.update_derived())
@@ -189,6 +204,8 @@ class RecordingDialog(QDialog):
             index = self.late_reason.findText(meeting.late_reason)
             self.late_reason.setCurrentIndex(max(index, 0))
         self.update_derived()
+        body.adjustSize()
+        fit(self, 660, body.sizeHint().height() + buttons.sizeHint().height() + 40)
 
     def held_dates(self) -> list[dt.date]:
         parts = [from_qdate(self.held.date())]
@@ -196,8 +213,38 @@ class RecordingDialog(QDialog):
             parts.append(from_qdate(self.second_part.date()))
         return sorted(parts)
 
+    def _fill_participation(self, keep: str | None) -> None:
+        """The codes that fit the child's age on the held date: PN0 under 4, PN1-PN7 from
+        4 (903 REVIEW_CODE); every code when the date of birth is not known."""
+        dob = self.detail.dob
+        under4 = age_on(dob, self.held_dates()[-1]) < 4 if dob and hasattr(self, "held") else None
+        if under4 == self._codes_for and self.participation.count():
+            return
+        self._codes_for = under4
+        self.participation.blockSignals(True)
+        self.participation.clear()
+        self.participation.addItem("Not recorded", None)
+        for code, text in PARTICIPATION.items():
+            if under4 is None or (code == "PN0") == under4:
+                self.participation.addItem(f"{code} — {text}", code)
+        self.participation.setCurrentIndex(max(self.participation.findData(keep), 0))
+        self.participation.blockSignals(False)
+
+    def held_on_a_working_day(self) -> str:
+        """Empty, or why a held date is not a working day ("Sunday", "Good Friday")."""
+        reasons = []
+        for day in self.held_dates():
+            if not self.ctx.calendar.is_working_day(day):
+                why = self.ctx.calendar.non_working_reason(day) or "not a working day"
+                reasons.append(f"{format_uk_long(day)} is not a working day ({why})")
+        return "; ".join(reasons)
+
     def update_derived(self) -> None:
         held = self.held_dates()[-1]
+        self._fill_participation(self.participation.currentData())
+        off = self.held_on_a_working_day()
+        self.day_note.setText(f"⚠ {off}: check the date." if off else "")
+        self.day_note.setVisible(bool(off))
         if self.due is not None:
             late = held > self.due.due
             self.late.setChecked(late)
@@ -252,6 +299,12 @@ class RecordingDialog(QDialog):
         )
 
     def save(self) -> None:
+        off = self.held_on_a_working_day()
+        if off and not prompts().confirm(
+            self, f"{off}.\n\nSave the meeting as held then anyway?", default_no=True
+        ):
+            self.held.setFocus()
+            return
         changes = perform(
             self,
             self.ctx,

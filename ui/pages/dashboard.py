@@ -36,7 +36,7 @@ from ui.widgets_chart import TimelinessChart
 
 WEEK_ROWS = 200
 #: Tiles in a row.
-TILES_PER_ROW = 4
+TILES_PER_ROW = 5
 
 
 #: The words beside a tile's count that carry its RAG meaning without colour.
@@ -90,6 +90,8 @@ class DashboardPage(Page):
     #: Flags and counts come from the cases, the meetings and the rules and calendar.
     shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
+    #: A tile's children, what it is called, and why each is behind it (the flags' reasons).
+    open_flagged = Signal(object, str, object)
     open_child = Signal(int)
     #: A tile about staff (caseloads) opens the Workload page.
     open_workload = Signal()
@@ -227,7 +229,7 @@ class DashboardPage(Page):
         if tile.counts == STAFF:
             self.open_workload.emit()
         else:
-            self.open_cases.emit(found.ids, tile.title.lower())
+            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons)
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:

@@ -56,6 +56,7 @@ from ui.models.rules_model import RulesFilter, RulesModel
 from ui.models.rules_model import column as rule_column
 from ui.operations import perform
 from ui.pages import Page, label
+from ui.pages.reasons import ReasonsBox
 from ui.pages.users import UsersBox
 from ui.prompts import prompts
 
@@ -80,7 +81,9 @@ def regions() -> tuple[str, ...]:
 
 class SettingsPage(Page):
     title = "Settings"
-    shows = frozenset({"setting", "rule_override", "closure_day", "late_reason", "app_user"})
+    shows = frozenset(
+        {"setting", "rule_override", "closure_day", "late_reason", "meeting_reason", "app_user"}
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,6 +206,8 @@ class SettingsPage(Page):
         left = QVBoxLayout()
         left.addWidget(general)
         left.addWidget(closures)
+        self.reasons = ReasonsBox(ctx)
+        left.addWidget(self.reasons)
         left.addWidget(self.users)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -346,6 +351,7 @@ class SettingsPage(Page):
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
         self.backups_kept.setValue(int(values.get(KEEP_SETTING) or DEFAULT_KEPT))
         self._load_closures()
+        self.reasons.refresh()
         self._load_rules()
         self.users.refresh()
         self.db_current.setText(f"In use: {self.ctx.database_label()}")
