@@ -104,7 +104,9 @@ class ChildDetailsDialog(QDialog):
         form.addRow("&UPN", self.upn)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Save details"))
+        buttons = _buttons(self, "Save details")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        layout.addWidget(buttons)
         self.first_name.setFocus()
         fit(self, 520, self.sizeHint().height())
 
@@ -184,7 +186,9 @@ class AllocationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addWidget(_buttons(self, "Save allocation"))
+        buttons = _buttons(self, "Save allocation")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        layout.addWidget(buttons)
         self.team.setFocus()
         fit(self, 560, self.sizeHint().height())
 
