@@ -489,3 +489,119 @@ def test_an_imported_child_is_completed_from_the_keyboard(
         period = s.query(PeriodOfCare).filter_by(child_id=child_id).one()
         assert (period.iro_id, period.iro_notified) == (sample["lukasz"], D(2024, 1, 9))
     assert "iro_not_allocated" not in codes and "iro_service_not_notified" not in codes
+
+
+# --- the confusing parts ------------------------------------------------------------------
+
+
+def test_an_overdue_meeting_offers_the_earliest_free_slots(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    """Łukasz's review conference was due 20/03/2024 and is not held by 10/04: no past date
+    to book by, and the slots start from today."""
+    page = open_child(shown, qtbot, "wisniewski")
+    assert "overdue since" in page.explanation.toPlainText()
+    seen = {}
+
+    def look(dialog) -> bool:
+        seen["book_by"] = dialog.book_by_label.text()
+        seen["title"] = dialog.slots_title.text()
+        slots = [dialog.slots.item(n).data(Qt.ItemDataRole.UserRole) for n in range(5)]
+        seen["days"] = [slot.day for slot in slots if slot is not None]
+        seen["date"] = from_qdate(dialog.date.date())
+        return False
+
+    prompts_recorder.on_dialog = look
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert "overdue: book the earliest date you can" in seen["book_by"]
+    assert seen["title"].startswith("The meeting is overdue. Earliest")
+    assert seen["days"] and seen["days"] == sorted(seen["days"]) and seen["days"][0] >= AS_OF
+    assert seen["date"] == seen["days"][0]  # the date box starts on the earliest
+
+
+def test_cancelling_names_the_meeting_and_rescheduling_keeps_its_history(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    page.table.setFocus()
+    asked = {}
+
+    def keep(dialog) -> bool:
+        asked["title"] = dialog.windowTitle()
+        asked["reasons"] = [dialog.reason.itemText(n) for n in range(dialog.reason.count())]
+        asked["enter_keeps"] = dialog.keep_button.isDefault()
+        return False
+
+    prompts_recorder.on_dialog = keep
+    qtbot.keyClick(page.table, Qt.Key.Key_X, CTRL | SHIFT)
+    assert "Zoë Ó Briain" in asked["title"] and "11/04/2024" in asked["title"]
+    assert "Booked in error" in asked["reasons"] and asked["enter_keeps"]
+
+    def move(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        dialog.date.setFocus()
+        qtbot.keyClick(dialog.date, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(dialog.date, "16/04/2024")
+        dialog.reason.setCurrentIndex(dialog.reason.findText("Room unavailable"))
+        press(qtbot, dialog.book_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = move
+    qtbot.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert prompts_recorder.errors == []
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    assert "Moved from 11/04/2024 10:00 to 16/04/2024 10:00" in page.explanation.toPlainText()
+    assert "Room unavailable" in page.explanation.toPlainText()
+
+
+def test_a_meeting_held_on_a_sunday_asks_first(shown, qtbot, prompts_recorder, sample, db):
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    page.table.setFocus()
+    seen = {}
+
+    def sunday(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        dialog.held.setFocus()
+        qtbot.keyClick(dialog.held, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(dialog.held, "07/04/2024")
+        qtbot.keyClick(dialog.held, Qt.Key.Key_Tab)
+        seen["note"] = dialog.day_note.text() if dialog.day_note.isVisibleTo(dialog) else ""
+        prompts_recorder.confirm_answer = False
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = sunday
+    qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert "Sun 07/04/2024 is not a working day" in seen["note"]
+    assert prompts_recorder.defaults_no == [True]
+    assert "Save the meeting as held then anyway?" in prompts_recorder.questions[0]
+    assert meetings_of(db, sample["zoe"])[0].status == "booked"  # not saved
+
+
+def test_as_of_another_day_is_shown_and_read_only(shown, qtbot, prompts_recorder, sample):
+    window = shown
+    prompts_recorder.text_answer = "27/03/2024"
+    window.as_of_action.trigger()
+    assert window.as_of_bar.isVisibleTo(window)
+    page = open_child(window, qtbot, "zoe")
+    assert not page.book_button.isEnabled() and not page.edit_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert prompts_recorder.dialogs == []
+    press(qtbot, window.as_of_back)
+    assert not window.as_of_bar.isVisibleTo(window) and window.ctx.as_of == AS_OF
+    assert page.book_button.isEnabled()
+
+
+def test_a_tiles_list_says_why_each_child_is_on_it(shown, qtbot, sample) -> None:
+    window = shown
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    qtbot.waitUntil(lambda: bool(window.dashboard.tile_children), timeout=10000)
+    press(qtbot, window.dashboard.tiles["overdue"])
+    qtbot.waitUntil(lambda: listed(window) == {sample["lukasz_child"]}, timeout=10000)
+    table = window.cases.list.table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    assert window.cases.list.why.text().startswith("Why listed: ")
+    assert "20/03/2024" in window.cases.list.why.text()

@@ -533,4 +533,11 @@ def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder
     assert first_run.offer_demo(None, ctx) is True
     assert not ctx.is_empty()
     assert prompts_recorder.errors == []
+    # The demo's closure days are working-day calendar at once, in this same session (#17:
+    # free slots were offered on them until a restart).
+    from reviewdesk.settings import closure_days
+
+    with db.session() as s:
+        closures = closure_days(s)
+    assert closures and not any(ctx.calendar.is_working_day(day) for day in closures)
     db.dispose()

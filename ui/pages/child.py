@@ -278,12 +278,21 @@ class ChildPage(Page):
             lines.append(f"<p><b>Selected:</b> {text}</small></p><hr>")
         lines += [
             f"<p><b>{d.label}</b> due {uk(d.due)}"
-            + (f", book by {uk(d.book_by)}" if d.book_by else "")
+            + self._book_by_words(d)
             + f"{' — held ' + uk(d.held) if d.held else ''}"
             + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
             for d in sorted(self.dues or [], key=lambda d: d.due, reverse=True)  # newest first
         ]
         self.explanation.setHtml("".join(lines))
+
+    def _book_by_words(self, d) -> str:
+        """ ", book by 24/04/2024"; for a meeting not held whose book-by day has passed,
+        that it is overdue (a past date to book by helps nobody)."""
+        if not d.book_by:
+            return ""
+        if d.held is None and d.book_by < self.ctx.as_of:
+            return f", <b>overdue</b> since {uk(d.book_by)}: book the earliest date you can"
+        return f", book by {uk(d.book_by)}"
 
     # --- actions --------------------------------------------------------------------------
     def selected_meeting(self) -> MeetingInfo | None:
