@@ -10,12 +10,14 @@ import datetime as dt
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -132,7 +134,14 @@ class MainWindow(QMainWindow):
         holder_layout.setContentsMargins(16, 10, 16, 6)
         holder_layout.addWidget(self.as_of_bar)
         holder_layout.addWidget(self.stack)
-        row.addWidget(holder, 1)
+        # On a screen smaller than a page needs (a 1366x768 laptop at scale 2 leaves 683x384
+        # points) the page scrolls inside the window rather than the window growing past the
+        # screen's edges; on any larger screen the page simply fills it.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(holder)
+        row.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
         self._build_menus()

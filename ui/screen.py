@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
 #: The share of the screen a new main window takes (the rest shows it is a window).
 MAIN_SHARE = 0.92
@@ -76,4 +76,23 @@ def clamp_to_screen(widget: QWidget) -> None:
         widget.move(x, y)
 
 
-__all__ = ["available", "clamp_to_screen", "fit", "fit_main_window", "screen_of"]
+def scrolling(*parts: QWidget | QLayout) -> tuple[QScrollArea, QWidget]:
+    """A dialog's fields in a frameless scroll area (its buttons go below, outside it): on
+    a screen too low for them all they scroll, and the buttons stay in view. Returns the
+    area and the widget inside it (for its size hint)."""
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(body)
+    return area, body
+
+
+__all__ = ["available", "clamp_to_screen", "fit", "fit_main_window", "screen_of", "scrolling"]

@@ -300,10 +300,17 @@ def test_a_closure_day_added_in_settings_is_used_at_once(
 
 # --- 5. the window's size -----------------------------------------------------------------
 
-SCREEN = QRect(0, 0, 1366, 728)  # 1366x768 less a 40 px panel
 
-
-def test_the_window_fits_a_1366x768_screen(ctx, qtbot, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "screen",
+    [
+        QRect(0, 0, 1366, 728),  # 1366x768 less a 40 px panel
+        QRect(0, 0, 683, 364),  # the same at QT_SCALE_FACTOR=2: the pages scroll
+    ],
+    ids=["1366x768", "scale-2"],
+)
+def test_the_window_fits_a_1366x768_screen(ctx, qtbot, tmp_path, monkeypatch, screen) -> None:
+    SCREEN = screen
     from PySide6.QtCore import QSettings
 
     import ui.screen

@@ -52,7 +52,7 @@ from ui.dialogs import choice, date_edit, from_qdate, select_data
 from ui.duedates import DueItem
 from ui.operations import perform
 from ui.prompts import prompts
-from ui.screen import fit
+from ui.screen import fit, scrolling
 
 
 def reason_text(combo: QComboBox, note: QLineEdit) -> str:
@@ -177,14 +177,14 @@ class BookingDialog(QDialog):
         self.book_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.warnings)
         self.slots_title = QLabel()
         self.slots_title.setWordWrap(True)
         self.slots_title.setBuddy(self.slots)
-        layout.addWidget(self.slots_title)
-        layout.addWidget(self.slots)
+        # The fields scroll on a screen too low for them (a laptop at scale 2); the buttons
+        # stay in view.
+        scroll, self.body = scrolling(form, self.warnings, self.slots_title, self.slots)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
 
         self.blocked = ctx.viewing_past
@@ -206,7 +206,8 @@ class BookingDialog(QDialog):
         for signal in (self.date.dateChanged, self.time.timeChanged):
             signal.connect(lambda *_: self.update_checks())
         self.update_slots(move_date=self.start is None)  # a day chosen in the diary stays
-        fit(self, 600, self.sizeHint().height())
+        self.body.adjustSize()
+        fit(self, 600, self.body.sizeHint().height() + self.buttons.sizeHint().height() + 40)
 
     # --- pre-filling ----------------------------------------------------------------------
     def _prefill(self) -> None:

@@ -138,7 +138,9 @@ class RecordingDialog(QDialog):
         held_row.addWidget(self.two_parts)
         held_row.addWidget(self.second_part, 1)
         form = QFormLayout()
-        form.addRow("&Held on", held_row)
+        held_label = QLabel("&Held on")
+        held_label.setBuddy(self.held)  # Alt+H (a label of a row of boxes needs its buddy)
+        form.addRow(held_label, held_row)
         form.addRow("", self.day_note)
         form.addRow("", self.timescale)
         if meeting.process == "lac":
