@@ -612,3 +612,16 @@ def test_a_tiles_list_says_why_each_child_is_on_it(shown, qtbot, sample) -> None
     table.setCurrentIndex(table.model().index(0, 0))
     assert window.cases.list.why.text().startswith("Why listed: ")
     assert "20/03/2024" in window.cases.list.why.text()
+
+
+def test_tab_leaves_every_table_in_the_window(window) -> None:
+    """Tab never walks a table cell by cell: the arrows move in it, Tab moves on (#17)."""
+    from PySide6.QtWidgets import QTableView
+
+    for n in range(5):
+        window.show_page(n)
+    window.open_child(window.cases.list.model.child_id(0))
+    tables = window.findChildren(QTableView)
+    assert len(tables) >= 8
+    walking = [t.accessibleName() for t in tables if t.tabKeyNavigation()]
+    assert walking == []

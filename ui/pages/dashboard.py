@@ -120,6 +120,7 @@ class DashboardPage(Page):
         self.week_title = label("This week's meetings", "subtitle")
         self.week_table = QTableWidget(0, 6)
         self.week_table.setAccessibleName("This week's meetings")
+        self.week_table.setTabKeyNavigation(False)  # Tab leaves the table
         self.week_table.setHorizontalHeaderLabels(
             ["Day", "Time", "Child", "Meeting", "Chair", "Room"]
         )

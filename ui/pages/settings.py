@@ -267,6 +267,7 @@ class SettingsPage(Page):
         self.rules = QTableView()
         self.rules.setModel(self.rules_proxy)
         self.rules.setAccessibleName("Timescale rules and their sources")
+        self.rules.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.rules.setSortingEnabled(True)
         self.rules.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the rules file's order
         self.rules.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
