@@ -625,3 +625,45 @@ def test_tab_leaves_every_table_in_the_window(window) -> None:
     assert len(tables) >= 8
     walking = [t.accessibleName() for t in tables if t.tabKeyNavigation()]
     assert walking == []
+
+
+def test_find_and_book_with_the_keyboard_alone(shown, qtbot, prompts_recorder, sample, db):
+    """Ctrl+F, the name, Enter, Enter, Ctrl+B, a date typed, a room and clerk chosen with
+    the arrows, Space on Book: booked, and the new meeting selected on the timeline."""
+    window = shown
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    search = window.cases.list.search
+    qtbot.keyClicks(search, "llewelyn")
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # to the results
+    qtbot.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # open the child
+    page = window.cases.child
+    assert page.child_id == sample["sian_child"]
+    before = {m.id for m in meetings_of(db, sample["sian_child"])}
+
+    def book(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        dialog.date.setFocus()
+        qtbot.keyClick(dialog.date, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(dialog.date, "02/05/2024")
+        qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+        for combo in (dialog.room, dialog.clerk):
+            combo.setFocus()
+            qtbot.keyClick(combo, Qt.Key.Key_Down)  # the first room, the first clerk
+        dialog.book_button.setFocus()  # Tab on to it
+        qtbot.keyClick(dialog.book_button, Qt.Key.Key_Space)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = book
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert prompts_recorder.errors == []
+    # The one question: her review is booked already (a second date, asked, Yes by hand).
+    (question,) = prompts_recorder.questions
+    assert "already booked for 11/04/2024" in question and "after the due date" not in question
+    new = [m for m in meetings_of(db, sample["sian_child"]) if m.id not in before]
+    assert len(new) == 1
+    assert (new[0].booked_date, new[0].room_id, new[0].clerk_id) == (
+        D(2024, 5, 2),
+        sample["room_a"],
+        sample["sian"],
+    )
+    assert page.selected_meeting().id == new[0].id
