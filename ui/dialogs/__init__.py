@@ -9,7 +9,7 @@ import re
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QComboBox, QDateEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QWidget
 
 UK_DATE_FORMAT = "dd/MM/yyyy"
 
@@ -137,3 +137,32 @@ def select_data(combo: QComboBox, value) -> None:
     index = combo.findData(value)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+class DateOrNone(QWidget):
+    """A tick box and a date: unticked means not done (or not recorded) yet. The tick box
+    takes the focus, so a form's Alt+letter reaches it."""
+
+    def __init__(
+        self, value: dt.date | None, default: dt.date, accessible: str, check_text: str = ""
+    ) -> None:
+        super().__init__()
+        self.check = QCheckBox(check_text)
+        self.check.setAccessibleName(f"{accessible}: recorded")
+        self.edit = date_edit(value or default, accessible)
+        self.check.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+        self.setFocusProxy(self.check)
+
+    def value(self) -> dt.date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(value)

@@ -4,15 +4,11 @@ a child imported from a 903 return (only an ID, nobody allocated) is these two."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -25,7 +21,7 @@ from reviewdesk.codes import StaffRole
 from reviewdesk.queries import ChildDetail
 from reviewdesk.scheduling import open_period
 from ui.context import AppContext
-from ui.dialogs import choice, date_edit, from_qdate, select_data
+from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, select_data
 from ui.operations import perform
 from ui.screen import fit
 
@@ -49,27 +45,6 @@ def _buttons(dialog: QDialog, save_text: str) -> QDialogButtonBox:
     return buttons
 
 
-class _DateOrBlank(QWidget):
-    """A tick box and a date: unticked means not recorded."""
-
-    def __init__(self, value: dt.date | None, default: dt.date, accessible: str) -> None:
-        super().__init__()
-        self.check = QCheckBox("Recorded")
-        self.check.setAccessibleName(f"{accessible}: recorded")
-        self.edit = date_edit(value or default, accessible)
-        self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.check.toggled.connect(self.edit.setEnabled)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.check)
-        row.addWidget(self.edit, 1)
-        self.setFocusProxy(self.check)
-
-    def value(self) -> dt.date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-
 class ChildDetailsDialog(QDialog):
     """Name, date of birth (or expected delivery), sex, ethnicity and UPN."""
 
@@ -81,9 +56,9 @@ class ChildDetailsDialog(QDialog):
         self.setAccessibleName("Edit a child's details")
         self.first_name = _text(detail.first_name, "First name")
         self.last_name = _text(detail.last_name, "Last name")
-        self.dob = _DateOrBlank(detail.dob, ctx.as_of, "Date of birth")
-        self.expected = _DateOrBlank(
-            detail.expected_delivery, ctx.as_of, "Expected delivery (an unborn child)"
+        self.dob = DateOrNone(detail.dob, ctx.as_of, "Date of birth", "Recorded")
+        self.expected = DateOrNone(
+            detail.expected_delivery, ctx.as_of, "Expected delivery (an unborn child)", "Recorded"
         )
         self.sex = QComboBox()
         self.sex.setAccessibleName("Sex")
@@ -170,8 +145,8 @@ class AllocationDialog(QDialog):
         form.addRow("&Social worker", self.social_worker)
         if self.period is not None:
             select_data(self.iro, self.period.iro_id)
-            self.notified = _DateOrBlank(
-                self.period.iro_notified, self.period.start, "IRO service told on"
+            self.notified = DateOrNone(
+                self.period.iro_notified, self.period.start, "IRO service told on", "Recorded"
             )
             form.addRow("&IRO", self.iro)
             form.addRow("IRO service t&old", self.notified)

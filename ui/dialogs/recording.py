@@ -29,7 +29,7 @@ from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.vocabulary import age_on, format_uk_long
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import choice, date_edit, from_qdate
+from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
 from ui.operations import perform
 from ui.prompts import prompts
@@ -44,31 +44,6 @@ def _agency(code: str | None) -> str:
     if not code:
         return "agency not recorded"
     return {"gp": "GP"}.get(code, code.replace("_", " "))
-
-
-class _DateOrNone(QWidget):
-    """A tick box and a date: unticked means 'not yet'."""
-
-    def __init__(self, value: dt.date | None, default: dt.date, accessible: str) -> None:
-        super().__init__()
-        self.check = QCheckBox()
-        self.check.setAccessibleName(f"{accessible}: done")
-        self.edit = date_edit(value or default, accessible)
-        self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-
-    def value(self) -> dt.date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(value)
 
 
 class RecordingDialog(QDialog):
@@ -120,8 +95,8 @@ class RecordingDialog(QDialog):
         self.late_note = QLineEdit()
         self.late_note.setAccessibleName("Note on the reason")
         self.late_note.setPlaceholderText("Optional note")
-        self.decisions = _DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
-        self.minutes = _DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
+        self.decisions = DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
+        self.minutes = DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
         self.timescale = QLabel()
         self.timescale.setWordWrap(True)
         self.day_note = QLabel()
@@ -154,7 +129,7 @@ class RecordingDialog(QDialog):
         form.addRow("Minutes issued", self.minutes)
 
         #: (report, the received and shared dates, as shown)
-        self.report_rows: list[tuple[object, _DateOrNone, _DateOrNone]] = []
+        self.report_rows: list[tuple[object, DateOrNone, DateOrNone]] = []
         reports_box = QGroupBox("Reports")
         grid = QGridLayout(reports_box)
         if meeting.reports:
@@ -162,8 +137,8 @@ class RecordingDialog(QDialog):
             grid.addWidget(QLabel("<b>Received</b>"), 0, 1)
             grid.addWidget(QLabel("<b>Shared with parents</b>"), 0, 2)
             for n, r in enumerate(meeting.reports, start=1):
-                received = _DateOrNone(r.received, held_default, f"{r.author} report received")
-                shared = _DateOrNone(
+                received = DateOrNone(r.received, held_default, f"{r.author} report received")
+                shared = DateOrNone(
                     r.shared_with_parents, held_default, f"{r.author} report shared with parents"
                 )
                 grid.addWidget(QLabel(f"{r.author} ({_agency(r.agency)})"), n, 0)
