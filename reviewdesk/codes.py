@@ -131,6 +131,38 @@ DEFAULT_LATE_REASONS: tuple[str, ...] = (
 )
 
 
+class ReasonKind(StrEnum):
+    """The lists of reasons a meeting is called off or moved (`DEFAULT_MEETING_REASONS`)."""
+
+    CANCEL = "cancel"
+    RESCHEDULE = "reschedule"
+
+
+#: Why meetings are cancelled or moved: reviewdesk's starting lists (no national list
+#: exists); administrators add their own and retire any, as with the late reasons.
+DEFAULT_MEETING_REASONS: dict[ReasonKind, tuple[str, ...]] = {
+    ReasonKind.CANCEL: (
+        "Child no longer looked after",
+        "Child protection plan ended",
+        "Child moved to another authority",
+        "Conference no longer needed",
+        "Booked in error",
+        "Duplicate booking",
+    ),
+    ReasonKind.RESCHEDULE: (
+        "IRO or chair unavailable",
+        "Social worker unavailable",
+        "Family unable to attend",
+        "Child unable to attend",
+        "Room unavailable",
+        "Interpreter unavailable",
+        "Reports not ready",
+        "Key agency unable to attend",
+        "Brought forward: circumstances changed",
+    ),
+}
+
+
 class Role(StrEnum):
     """What a user may do: administrators everything, IROs record outcomes, managers read."""
 

@@ -13,7 +13,7 @@ values: the window runs them in its worker process.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from reviewdesk.flags.caseload import caseload_flags
 from reviewdesk.measures import compute_measures
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import is_upcoming
 
 CHILDREN, STAFF = "children", "staff"
 
@@ -49,15 +50,21 @@ class Tile:
     counts: str = CHILDREN
     #: Only flags dated in the as-of month.
     this_month: bool = False
+    #: Only flags about meetings still to take place (what can still be acted on).
+    upcoming_only: bool = False
 
 
 TILES: tuple[Tile, ...] = (
     Tile("overdue", "Overdue", frozenset({"overdue"})),
     Tile("due_soon_unbooked", "Due soon, not booked", frozenset({"due_soon_unbooked"})),
+    # Reports to chase: due and not received, or not shared with the parents, for meetings
+    # still to take place. A report that came late, or a meeting already held, is history
+    # (the measures and `reviewdesk flags` still show it), not something to act on.
     Tile(
         "late_reports",
         "Late reports",
-        frozenset({"report_overdue", "report_late", "report_not_shared"}),
+        frozenset({"report_overdue", "report_not_shared"}),
+        upcoming_only=True,
     ),
     Tile("minutes_overdue", "Minutes overdue", frozenset({"minutes_overdue", "decisions_overdue"})),
     Tile(
@@ -72,6 +79,16 @@ TILES: tuple[Tile, ...] = (
         frozenset({"chair_double_booked", "clerk_double_booked", "room_double_booked"}),
     ),
     Tile("long_plans", "CP plans 18 months+", frozenset({"cp_plan_18_months", "cp_plan_2_years"})),
+    Tile(
+        "iro_allocation",
+        "IRO not allocated or not told",
+        frozenset({"iro_not_allocated", "iro_service_not_notified"}),
+    ),
+    Tile(
+        "to_check",
+        "Other things to check",
+        frozenset({"booked_non_working_day", "consultation_late", "participation_age"}),
+    ),
     Tile("caseloads_above", "IROs above caseload", frozenset({"caseload_above_max"}), STAFF),
     # Challenges unanswered or open too long, midway reviews and contact, quoracy
     # (`reviewdesk.flags.oversight`).
@@ -88,23 +105,43 @@ class TileCount:
     ids: frozenset[int]
     #: "red" or "amber" (or "info"); None when nothing is flagged.
     severity: str | None
+    #: Why each is behind the tile: the flags' reasons ("Report from ... for the LAC review
+    #: 3 on 12/05/2026 was due by ..."), so a list of them says which report, which meeting.
+    reasons: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def count(self) -> int:
         return len(self.ids)
 
 
-def tile_counts(flags: Iterable[Any], as_of: dt.date) -> dict[str, TileCount]:
+def tile_counts(
+    flags: Iterable[Any], as_of: dt.date, *, upcoming: Collection[int] | None = None
+) -> dict[str, TileCount]:
     """Each tile's children (or staff) and severity, from flags (objects with ``code``,
-    ``severity``, ``child_id``, ``staff_id`` and ``date``)."""
-    return _counts(_members(flags, as_of))
+    ``severity``, ``reason``, ``child_id``, ``meeting_id``, ``staff_id`` and ``date``).
+    ``upcoming``: the ids of meetings still to take place, for the tiles that count only
+    those (all meetings count when it is not given)."""
+    return _counts(_members(flags, as_of, upcoming))
 
 
-#: Tile key -> child (or staff) id -> the most severe flag the tile counts for them.
-Members = dict[str, dict[int, str]]
+#: Why a child (or member of staff) is behind a tile: the most severe of their flags the
+#: tile counts, and every such flag's reason.
+Mark = tuple[str, tuple[str, ...]]
+#: Tile key -> child (or staff) id -> their `Mark`.
+Members = dict[str, dict[int, Mark]]
 
 
-def _members(flags: Iterable[Any], as_of: dt.date) -> Members:
+def _worse(a: Mark | None, b: Mark) -> Mark:
+    """Two marks for the same child and tile as one."""
+    if a is None:
+        return b
+    severity = a[0] if SEVERITY_ORDER[a[0]] <= SEVERITY_ORDER[b[0]] else b[0]
+    return severity, a[1] + b[1]
+
+
+def _members(
+    flags: Iterable[Any], as_of: dt.date, upcoming: Collection[int] | None = None
+) -> Members:
     month = (as_of.year, as_of.month)
     found: Members = {tile.key: {} for tile in TILES}
     by_code: dict[str, list[Tile]] = {}
@@ -119,10 +156,10 @@ def _members(flags: Iterable[Any], as_of: dt.date) -> Members:
             day = flag.date
             if tile.this_month and (day is None or (day.year, day.month) != month):
                 continue
+            if tile.upcoming_only and upcoming is not None and flag.meeting_id not in upcoming:
+                continue
             mine = found[tile.key]
-            known = mine.get(who)
-            if known is None or SEVERITY_ORDER[flag.severity] < SEVERITY_ORDER[known]:
-                mine[who] = flag.severity
+            mine[who] = _worse(mine.get(who), (flag.severity, (flag.reason,)))
     return found
 
 
@@ -131,7 +168,8 @@ def _counts(members: Members) -> dict[str, TileCount]:
         key: TileCount(
             key,
             frozenset(who),
-            min(who.values(), key=SEVERITY_ORDER.__getitem__) if who else None,
+            min((m[0] for m in who.values()), key=SEVERITY_ORDER.__getitem__) if who else None,
+            {c: m[1] for c, m in who.items()},
         )
         for key, who in members.items()
     }
@@ -170,7 +208,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
     with no_gc():
         dues = {cid: st.next_due.due.date for cid, st in register.statuses.items() if st.next_due}
-        own = _members(own_flags(register), as_of)
+        own = _members(own_flags(register), as_of, _upcoming(register, as_of))
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
         )
@@ -195,7 +233,11 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
         for cid, st in register.statuses.items():
             if st.next_due:
                 dues[cid] = st.next_due.due.date
-        mine = _members((f for f in own_flags(register) if f.child_id in changed), as_of)
+        mine = _members(
+            (f for f in own_flags(register) if f.child_id in changed),
+            as_of,
+            _upcoming(register, as_of),
+        )
         own: Members = {}
         for key, who in before.own.items():
             if mine[key] or any(c in who for c in ids):
@@ -225,6 +267,12 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
             if kids:
                 assigned[staff] = kids
     return _assemble(session, as_of, dues, own, double, assigned)
+
+
+def _upcoming(register: Any, as_of: dt.date) -> set[int]:
+    """The ids of the register's meetings still to take place (for the tiles that count
+    only those)."""
+    return {m.id for m in register.meetings if is_upcoming(m.status, m.held_date, as_of)}
 
 
 def _by_day(flags: Iterable[Flag], as_of: dt.date) -> dict[dt.date, Members]:
@@ -266,10 +314,8 @@ def _assemble(
     for found in (*double.values(), _members(caseload_flags(session, loads, as_of), as_of)):
         for key, who in found.items():
             mine = members[key]
-            for c, severity in who.items():
-                known = mine.get(c)
-                if known is None or SEVERITY_ORDER[severity] < SEVERITY_ORDER[known]:
-                    mine[c] = severity
+            for c, mark in who.items():
+                mine[c] = _worse(mine.get(c), mark)
     return Snapshot(as_of, dues, _counts(members), own, double, assigned)
 
 

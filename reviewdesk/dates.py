@@ -11,7 +11,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.vocabulary import format_uk, format_uk_long
+from reviewdesk.vocabulary import age_on, format_uk, format_uk_long
 
 __all__ = ["add_months", "age_on", "format_uk", "format_uk_long", "parse_iso", "parse_uk"]
 
@@ -35,8 +35,3 @@ def parse_uk(text: str, field: str = "date") -> dt.date:
 def add_months(d: dt.date, months: int) -> dt.date:
     """D plus N calendar months, clamped to the month's end (31/01 + 1 month = 28 or 29/02)."""
     return d + relativedelta(months=months)
-
-
-def age_on(dob: dt.date, on: dt.date) -> int:
-    """Age in whole years on a date (a child born on 29/02 turns a year older on 01/03)."""
-    return relativedelta(on, dob).years

@@ -51,6 +51,7 @@ from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.oversight.figures import oversight_measures
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import LateReason, Meeting, Report
+from reviewdesk.vocabulary import age_on
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
@@ -119,10 +120,6 @@ def months_between(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
 
 def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
-
-
-def _age(dob: dt.date, on: dt.date) -> int:
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 class _Tally:
@@ -255,7 +252,7 @@ def _fill(
             if on_time is not None:
                 tally.percent("lac_reviews_in_timescale", "", month, on_time)
             child = data.children.get(m.child_id)
-            if child is not None and child.dob is not None and _age(child.dob, m.held_date) >= 4:
+            if child is not None and child.dob is not None and age_on(child.dob, m.held_date) >= 4:
                 code = extra[m.id].participation if m.id in extra else None
                 tally.percent("participation_4_and_over", "", month, code in _CONTRIBUTING)
                 key = code if code in PARTICIPATION else "not_recorded"

@@ -8,8 +8,7 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
@@ -19,6 +18,7 @@ from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.oversight.records import last_contact_sql
+from reviewdesk.storage.collation import by_name
 from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
@@ -30,7 +30,7 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
-from reviewdesk.vocabulary import LIVE_STATUSES
+from reviewdesk.vocabulary import LIVE_STATUSES, fold, format_uk_long, meeting_label, open_on
 
 #: The case list's columns, in order: key and title (the window and the export show these).
 #: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
@@ -193,11 +193,13 @@ def case_ids(
         raise ValueError(f"unknown sort key {sort!r}")
     as_of = as_of or dt.date.today()
     cols = _case_columns(as_of)
-    name_keys = [func.lower(Child.last_name), func.lower(Child.first_name)]
+    name_keys = [by_name(Child.last_name), by_name(Child.first_name)]
     if sort == "name":
         keys = name_keys
     elif sort == "local_id":
         keys = [Child.local_id]
+    elif sort in ("iro", "team"):
+        keys = [by_name(cols[sort])]  # people's and teams' names, by their letters
     else:
         keys = [cols[sort]]
     # Missing values (no meeting booked, no IRO) sort last whichever way the column is sorted.
@@ -292,6 +294,8 @@ class DiaryEntry:
     room: str
     clerk_id: int | None
     clerk: str
+    team_id: int | None = None  # the child's team
+    sequence: int | None = None
 
     @property
     def type_label(self) -> str:
@@ -299,6 +303,11 @@ class DiaryEntry:
             return MeetingType(self.meeting_type).label
         except ValueError:
             return self.meeting_type
+
+    @property
+    def label(self) -> str:
+        """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
+        return meeting_label(self.meeting_type, self.sequence)
 
 
 def diary_entries(
@@ -308,9 +317,12 @@ def diary_entries(
     *,
     chair_id: int | None = None,
     room_id: int | None = None,
+    clerk_id: int | None = None,
+    team_id: int | None = None,
     include_cancelled: bool = False,
 ) -> list[DiaryEntry]:
-    """Meetings booked (or held) on days ``start``..``end`` inclusive, by day and time."""
+    """Meetings booked (or held) on days ``start``..``end`` inclusive, by day and time;
+    narrowed to a chair, room, clerk or the child's team when given."""
     chair = aliased(Staff)
     clerk = aliased(Staff)
     day = func.coalesce(Meeting.held_date, Meeting.booked_date)
@@ -334,6 +346,8 @@ def diary_entries(
             Venue.name,
             Meeting.clerk_id,
             clerk.name,
+            Child.team_id,
+            Meeting.sequence,
         )
         .join(Child, Child.id == Meeting.child_id)
         .outerjoin(chair, chair.id == Meeting.chair_id)
@@ -354,10 +368,15 @@ def diary_entries(
         stmt = stmt.where(Meeting.chair_id == chair_id)
     if room_id is not None:
         stmt = stmt.where(Meeting.room_id == room_id)
+    if clerk_id is not None:
+        stmt = stmt.where(Meeting.clerk_id == clerk_id)
+    if team_id is not None:
+        stmt = stmt.where(Child.team_id == team_id)
     out = []
     for row in session.execute(stmt):
         (mid, cid, first, last, local_id, mtype, status, booked, held, time_, minutes) = row[:11]
-        chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:]
+        chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:18]
+        team_id_, sequence = row[18:]
         room_label = f"{venue_name}: {room_name}" if room_name and venue_name else room_name or ""
         out.append(
             DiaryEntry(
@@ -375,28 +394,30 @@ def diary_entries(
                 room=room_label,
                 clerk_id=clerk_id_,
                 clerk=clerk_name or "",
+                team_id=team_id_,
+                sequence=sequence,
             )
         )
     return out
 
 
-def chairs(session: Session) -> list[tuple[int, str]]:
-    """Active IROs and CP chairs, by name: who can chair a meeting."""
+def staff_with_roles(session: Session, roles: Iterable[str]) -> list[tuple[int, str]]:
+    """Active staff in any of ``roles`` (`codes.StaffRole` values), by name."""
     stmt = (
         select(Staff.id, Staff.name)
-        .where(Staff.active.is_(True), Staff.role.in_(["iro", "cp_chair"]))
-        .order_by(Staff.name)
+        .where(Staff.active.is_(True), Staff.role.in_(sorted({str(r) for r in roles})))
+        .order_by(by_name(Staff.name))
     )
     return [(i, n) for i, n in session.execute(stmt)]
+
+
+def chairs(session: Session) -> list[tuple[int, str]]:
+    """Active IROs and CP chairs, by name: who can chair a meeting."""
+    return staff_with_roles(session, ("iro", "cp_chair"))
 
 
 def clerks(session: Session) -> list[tuple[int, str]]:
-    stmt = (
-        select(Staff.id, Staff.name)
-        .where(Staff.active.is_(True), Staff.role == "clerk")
-        .order_by(Staff.name)
-    )
-    return [(i, n) for i, n in session.execute(stmt)]
+    return staff_with_roles(session, ("clerk",))
 
 
 def rooms(session: Session) -> list[tuple[int, str]]:
@@ -405,13 +426,14 @@ def rooms(session: Session) -> list[tuple[int, str]]:
         select(Room.id, Venue.name, Room.name)
         .join(Venue, Venue.id == Room.venue_id)
         .where(Room.active.is_(True))
-        .order_by(Venue.name, Room.name)
+        .order_by(by_name(Venue.name), by_name(Room.name))
     )
     return [(i, f"{v}: {r}") for i, v, r in session.execute(stmt)]
 
 
 def teams(session: Session) -> list[tuple[int, str]]:
-    return [(i, n) for i, n in session.execute(select(Team.id, Team.name).order_by(Team.name))]
+    stmt = select(Team.id, Team.name).order_by(by_name(Team.name))
+    return [(i, n) for i, n in session.execute(stmt)]
 
 
 # --- one child ------------------------------------------------------------------------------
@@ -424,6 +446,9 @@ class PeriodInfo:
     end: dt.date | None
     iro: str
     iro_id: int | None
+    iro_notified: dt.date | None = None
+    iro_allocated: dt.date | None = None
+    version: int = 1
     #: ``end`` is the latest the period can have ended: the date is not in the data.
     end_unknown: bool = False
 
@@ -436,6 +461,7 @@ class PlanInfo:
     category: str
     chair: str
     chair_id: int | None
+    enquiry_id: int | None = None
     #: ``end`` is the latest the plan can have ended: the date is not in the data.
     end_unknown: bool = False
 
@@ -462,6 +488,32 @@ class ReportInfo:
     received: dt.date | None
     shared_with_parents: dt.date | None
     version: int = 1  # what a save of its dates names (optimistic locking)
+
+
+@dataclass(frozen=True)
+class MoveInfo:
+    """One rescheduling of a meeting: from, to, why, who and when (None: not known)."""
+
+    from_date: dt.date | None
+    from_time: dt.time | None
+    to_date: dt.date
+    to_time: dt.time | None
+    reason: str
+    moved_by: str | None
+    moved_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AllocationInfo:
+    """One row of a child's allocation history (an IRO, a social worker or a team)."""
+
+    id: int
+    kind: str  # "iro", "social_worker", "team"
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    reason: str | None
+    updated_by: str | None
 
 
 @dataclass(frozen=True)
@@ -494,6 +546,8 @@ class MeetingInfo:
     enquiry_id: int | None
     reports: tuple[ReportInfo, ...]
     version: int = 1
+    #: Each time it was moved, oldest first.
+    moves: tuple[MoveInfo, ...] = ()
 
     @property
     def type_label(self) -> str:
@@ -501,6 +555,26 @@ class MeetingInfo:
             return MeetingType(self.meeting_type).label
         except ValueError:
             return self.meeting_type
+
+    @property
+    def label(self) -> str:
+        """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
+        return meeting_label(self.meeting_type, self.sequence)
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day it was held, else the day it is booked for."""
+        return self.held_date or self.booked_date
+
+    def describe(self, child_name: str) -> str:
+        """ "Zoë Ó Briain's LAC review 1 on Thu 11/04/2024 at 10:00": a meeting named the way
+        people name it (prompts, titles)."""
+        text = f"{child_name}'s {self.label}"
+        if self.day is not None:
+            text += f" on {format_uk_long(self.day)}"
+            if self.booked_time is not None and self.held_date is None:
+                text += f" at {self.booked_time:%H:%M}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -518,6 +592,35 @@ class ChildDetail:
     plans: tuple[PlanInfo, ...]
     enquiries: tuple[EnquiryInfo, ...]
     meetings: tuple[MeetingInfo, ...]
+    first_name: str = ""
+    last_name: str = ""
+    sex: str | None = None
+    ethnicity: str | None = None
+    upn: str | None = None
+    team_id: int | None = None
+    social_worker_id: int | None = None
+    #: Who was allocated when, newest first.
+    allocations: tuple[AllocationInfo, ...] = ()
+    version: int = 1
+
+    def missing(self, as_of: dt.date) -> list[str]:
+        """What the record lacks that a complete one has (a child imported from a 903
+        return has only its ID): the words for each."""
+        gaps = []
+        if not (self.first_name or self.last_name):
+            gaps.append("name")
+        if self.dob is None and self.expected_delivery is None:
+            gaps.append("date of birth")
+        if self.team_id is None:
+            gaps.append("team")
+        if self.social_worker_id is None:
+            gaps.append("social worker")
+        open_periods = [p for p in self.periods if open_on(p.start, p.end, as_of)]
+        if any(p.iro_id is None for p in open_periods):
+            gaps.append("IRO")
+        if any(p.iro_notified is None for p in open_periods):
+            gaps.append("date the IRO service was told")
+        return gaps
 
 
 def child_detail(session: Session, child_id: int) -> ChildDetail | None:
@@ -570,6 +673,18 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                     for r in m.reports
                 ),
                 version=m.version,
+                moves=tuple(
+                    MoveInfo(
+                        v.from_date,
+                        v.from_time,
+                        v.to_date,
+                        v.to_time,
+                        v.reason,
+                        v.moved_by,
+                        v.moved_at,
+                    )
+                    for v in m.moves
+                ),
             )
         )
     return ChildDetail(
@@ -581,7 +696,17 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
         team=child.team.name if child.team else "",
         social_worker=name_of(child.social_worker),
         periods=tuple(
-            PeriodInfo(p.id, p.start, p.end_date, name_of(p.iro), p.iro_id, p.end_unknown)
+            PeriodInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                name_of(p.iro),
+                p.iro_id,
+                p.iro_notified,
+                p.iro_allocated,
+                p.version,
+                p.end_unknown,
+            )
             for p in child.periods
         ),
         plans=tuple(
@@ -592,6 +717,7 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 p.latest_category or p.initial_category or "",
                 name_of(p.chair),
                 p.chair_id,
+                p.enquiry_id,
                 p.end_unknown,
             )
             for p in child.plans
@@ -610,7 +736,36 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
             for e in child.enquiries
         ),
         meetings=tuple(meetings),
+        first_name=child.first_name or "",
+        last_name=child.last_name or "",
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        upn=child.upn,
+        team_id=child.team_id,
+        social_worker_id=child.social_worker_id,
+        allocations=_allocations(child),
+        version=child.version,
     )
+
+
+def _allocations(child: Child) -> tuple[AllocationInfo, ...]:
+    """The child's allocation history, newest first (open rows before closed ones)."""
+    rows = [
+        AllocationInfo(
+            a.id,
+            a.kind,
+            (a.team.name if a.team else "")
+            if a.kind == "team"
+            else (a.staff.name if a.staff else ""),
+            a.start,
+            a.end_date,
+            a.reason,
+            a.updated_by,
+        )
+        for a in child.allocations
+    ]
+    rows.sort(key=lambda a: (a.end is None, a.start or dt.date.min, a.id), reverse=True)
+    return tuple(rows)
 
 
 def late_reasons(session: Session) -> list[tuple[int, str]]:
@@ -628,14 +783,16 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
     ]
 
 
+def meeting_reasons(session: Session, kind: str) -> list[tuple[int, str]]:
+    """Active reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the
+    order they were added (reviewdesk's own first; administrators add more through
+    `reviewdesk.actions.add_meeting_reason`)."""
+    from reviewdesk.storage.lookups import meeting_reasons as rows
+
+    return [(r.id, r.text) for r in rows(session, kind)]
+
+
 # --- search keys ----------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Text folded for searching: case and accents ignored, so "zoe" finds "Zoë" and
-    "obriain" does not need the "Ó"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ł", "l")
 
 
 def search_keys(session: Session) -> dict[int, str]:

@@ -3,7 +3,8 @@ what a new booking is for: the meeting type due next, its chair, its period of c
 
 Pure checks over plain values plus two small database look-ups (the other bookings that day,
 and free slots before a deadline). The calendar is anything with ``is_working_day``,
-``non_working_reason`` and ``on_or_before`` (``reviewdesk.workingdays.WorkingCalendar``).
+``non_working_reason``, ``on_or_before`` and ``on_or_after``
+(``reviewdesk.workingdays.WorkingCalendar``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,15 @@ from sqlalchemy.orm import Session
 from reviewdesk.casedues import MeetingDue
 from reviewdesk.codes import MeetingType, Process
 from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
-from reviewdesk.storage.models import Meeting
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, open_on
+from reviewdesk.storage.models import Child, Meeting
+from reviewdesk.vocabulary import (
+    LIVE_STATUSES,
+    covers,
+    format_uk,
+    format_uk_long,
+    meeting_label,
+    open_on,
+)
 
 #: Times offered when looking for a free slot (local practice; change per council).
 DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
@@ -30,6 +38,7 @@ class Calendar(Protocol):
     def is_working_day(self, d: dt.date) -> bool: ...
     def non_working_reason(self, d: dt.date) -> str | None: ...
     def on_or_before(self, d: dt.date) -> dt.date: ...
+    def on_or_after(self, d: dt.date) -> dt.date: ...
 
 
 @dataclass(frozen=True)
@@ -61,14 +70,17 @@ class Clash:
     other_start: dt.time | None = None
     other_minutes: int = 90
 
-    def message(self) -> str:
+    def message(self, other: str = "") -> str:
+        """'The chair is already booked 10:00–11:30 for Siân Llewelyn's LAC review 4';
+        ``other`` names the other meeting (`describe_meetings`)."""
         names = {"chair": "The chair", "room": "The room", "clerk": "The clerk"}
         when = "all day"
         if self.other_start is not None:
             begin = dt.datetime.combine(dt.date.min, self.other_start)
             end = begin + dt.timedelta(minutes=self.other_minutes)
             when = f"{begin:%H:%M}–{end:%H:%M}"
-        return f"{names[self.resource]} is already booked {when} (meeting {self.other_meeting_id})"
+        what = other or "another meeting"
+        return f"{names[self.resource]} is already booked {when} for {what}"
 
 
 @dataclass(frozen=True)
@@ -219,11 +231,15 @@ def check_booking(
     if as_of is not None and proposal.day < as_of:
         check.warnings.append(BookingWarning("past", "The date is in the past"))
     if due is not None and proposal.day > due:
+        if as_of is not None and book_by is not None and book_by < as_of:
+            advice = "it is already overdue: book the earliest date you can"
+        else:
+            advice = f"book on or before {format_uk(book_by)} to stay in timescale"
         check.warnings.append(
             BookingWarning(
                 "late",
                 f"The date is after the due date {format_uk(proposal.day)} > {format_uk(due)}: "
-                f"book on or before {format_uk(book_by)} to stay in timescale",
+                + advice,
             )
         )
     if not calendar.is_working_day(proposal.day):
@@ -236,29 +252,64 @@ def check_booking(
     check.clashes = clashes_between(
         proposal, bookings_on(session, [proposal.day], involving=proposal)
     )
+    names = describe_meetings(session, {c.other_meeting_id for c in check.clashes})
     for clash in check.clashes:
-        check.warnings.append(BookingWarning("clash", clash.message()))
+        check.warnings.append(
+            BookingWarning("clash", clash.message(names.get(clash.other_meeting_id, "")))
+        )
     return check
 
 
-def next_free_slots(
-    session: Session,
-    proposal: Booking,
-    *,
-    calendar: Calendar,
-    start: dt.date,
-    deadline: dt.date,
-    times: Sequence[dt.time] = DEFAULT_SLOT_TIMES,
-    limit: int = 5,
-) -> list[Booking]:
-    """The first ``limit`` working-day slots from ``start`` to ``deadline`` where the proposal's
-    chair, room and clerk are all free. Empty when none is free in time."""
+def describe_meetings(
+    session: Session, meeting_ids: Iterable[int], *, with_day: bool = False
+) -> dict[int, str]:
+    """Meeting id -> "Siân Llewelyn's LAC review 4" (with ``with_day``, "... on Thu
+    11/04/2024"): whose meeting, and which, the way people name it."""
+    ids = sorted(set(meeting_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(
+            Meeting.id,
+            Meeting.meeting_type,
+            Meeting.sequence,
+            func.coalesce(Meeting.held_date, Meeting.booked_date),
+            Child.first_name,
+            Child.last_name,
+            Child.local_id,
+        )
+        .join(Child, Child.id == Meeting.child_id)
+        .where(Meeting.id.in_(ids))
+    )
+    found = {}
+    for mid, mtype, sequence, day, first, last, local_id in session.execute(stmt):
+        text = f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, sequence)}"
+        if with_day and day is not None:
+            text += f" on {format_uk_long(day)}"
+        found[mid] = text
+    return found
+
+
+def _working_days(calendar: Calendar, start: dt.date, end: dt.date) -> list[dt.date]:
     days = []
     day = start
-    while day <= deadline:
+    while day <= end:
         if calendar.is_working_day(day):
             days.append(day)
         day += dt.timedelta(days=1)
+    return days
+
+
+def free_slots(
+    session: Session,
+    proposal: Booking,
+    days: Sequence[dt.date],
+    *,
+    times: Sequence[dt.time] = DEFAULT_SLOT_TIMES,
+    limit: int = 5,
+) -> list[Booking]:
+    """The first ``limit`` slots, going through ``days`` in the order given (and ``times``
+    in order within a day), where the proposal's chair, room and clerk are all free."""
     taken = bookings_on(session, days, involving=proposal)
     free: list[Booking] = []
     for d in days:
@@ -279,6 +330,78 @@ def next_free_slots(
     return free
 
 
+def next_free_slots(
+    session: Session,
+    proposal: Booking,
+    *,
+    calendar: Calendar,
+    start: dt.date,
+    deadline: dt.date,
+    times: Sequence[dt.time] = DEFAULT_SLOT_TIMES,
+    limit: int = 5,
+) -> list[Booking]:
+    """The first ``limit`` working-day slots from ``start`` to ``deadline`` where the proposal's
+    chair, room and clerk are all free. Empty when none is free in time."""
+    return free_slots(
+        session, proposal, _working_days(calendar, start, deadline), times=times, limit=limit
+    )
+
+
+#: How far ahead an overdue meeting's earliest free slots are looked for (working days).
+OVERDUE_HORIZON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Free slots to offer for a booking, in date order, and the one to start from."""
+
+    slots: tuple[Booking, ...]
+    #: True when the book-by date has passed: the slots are the earliest free ones instead.
+    overdue: bool
+    book_by: dt.date | None
+
+    @property
+    def best(self) -> Booking | None:
+        """The slot the date box starts on: the closest before the book-by date (the
+        earliest when overdue or when there is no due date)."""
+        if not self.slots:
+            return None
+        if self.overdue or self.book_by is None:
+            return self.slots[0]
+        latest = self.slots[-1].day
+        return next(b for b in self.slots if b.day == latest)
+
+
+def suggest_slots(
+    session: Session,
+    proposal: Booking,
+    *,
+    calendar: Calendar,
+    as_of: dt.date,
+    book_by: dt.date | None,
+    times: Sequence[dt.time] = DEFAULT_SLOT_TIMES,
+    limit: int = 5,
+) -> Suggestion:
+    """The free slots a booking is offered: the ``limit`` closest before the book-by date
+    (a review due in five months is booked near its due date, not tomorrow); when the
+    book-by date has passed (or there is none), the earliest free ones from the next working
+    day. Slots start the working day after ``as_of``."""
+    first = calendar.on_or_after(as_of + dt.timedelta(days=1))
+    if book_by is not None and book_by >= first:
+        days = list(reversed(_working_days(calendar, first, book_by)))
+        found = free_slots(session, proposal, days, times=times, limit=limit)
+        # Closest first within a day too: the latest time of the last free day.
+        found.sort(key=lambda b: (b.day, b.start or dt.time.min))
+        return Suggestion(tuple(found), False, book_by)
+    horizon = first
+    for _ in range(OVERDUE_HORIZON_DAYS):
+        horizon = calendar.on_or_after(horizon + dt.timedelta(days=1))
+    found = free_slots(
+        session, proposal, _working_days(calendar, first, horizon), times=times, limit=limit
+    )
+    return Suggestion(tuple(found), book_by is not None, book_by)
+
+
 # --- what a new booking is for --------------------------------------------------------------
 
 
@@ -290,6 +413,34 @@ def open_period(detail: ChildDetail, as_of: dt.date) -> PeriodInfo | None:
 def open_plan(detail: ChildDetail, as_of: dt.date) -> PlanInfo | None:
     """The child's CP plan in force on ``as_of`` (`vocabulary.open_on`), if any."""
     return next((p for p in reversed(detail.plans) if open_on(p.start, p.end, as_of)), None)
+
+
+def bookable_types(detail: ChildDetail, on: dt.date) -> tuple[MeetingType, ...]:
+    """The meetings a new booking for the child on ``on`` can be for: a LAC review while a
+    period of care covers the day; review conferences while a CP plan does; an initial
+    conference only while an s47 enquiry (or a transfer-in) awaits one (started, not closed,
+    not recorded as needing none, no plan made from it). A closed case can book nothing."""
+    types: list[MeetingType] = []
+    if any(covers(p.start, p.end, on) for p in detail.periods):
+        types.append(MeetingType.LAC_REVIEW)
+    planned = {p.enquiry_id for p in detail.plans if p.enquiry_id is not None}
+    awaiting = [
+        e
+        for e in detail.enquiries
+        if not e.icpc_not_required
+        and e.id not in planned
+        and (e.closed_date is None or e.closed_date > on)
+        and (e.strategy_date or e.notified_date) is not None
+    ]
+    if any(e.route == "transfer_in" for e in awaiting):
+        types.append(MeetingType.ICPC_TRANSFER_IN)
+    if any(e.route != "transfer_in" for e in awaiting):
+        unborn = detail.dob is None and detail.expected_delivery is not None
+        types.append(MeetingType.ICPC_PREBIRTH if unborn else MeetingType.ICPC)
+        types.append(MeetingType.ICPC_RECONVENED)
+    if any(covers(p.start, p.end, on) for p in detail.plans):
+        types += [MeetingType.RCPC_FIRST, MeetingType.RCPC_SUBSEQUENT]
+    return tuple(types)
 
 
 def next_meeting_type(dues: Sequence[MeetingDue] | None) -> MeetingType:

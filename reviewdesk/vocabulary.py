@@ -13,6 +13,10 @@
 - **Weeks** (`week_start`): Monday to Sunday.
 - **Meeting labels** (`meeting_label`): "LAC review 3", "Initial CP conference", "3rd review CP
   conference", the same on screen, in flags, exports and printed documents.
+- **Age** (`age_on`): whole years; a child born on 29 February turns a year older on 1 March
+  in a year without one.
+- **Names in order** (`fold`, `name_key`): by their letters, accents and case aside, so "Ó
+  Briain" sorts among the Os and "Łukasz" among the Ls (and search finds "zoe" in "Zoë").
 
 See docs/domain.md ("Words reviewdesk uses") for why each is defined this way. Pure: no
 database, no Qt, importable by the engine.
@@ -21,6 +25,7 @@ database, no Qt, importable by the engine.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -153,3 +158,38 @@ def format_uk_time(moment: dt.datetime) -> str:
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the week (Monday to Sunday) holding ``day``."""
     return day - dt.timedelta(days=day.weekday())
+
+
+# --- age --------------------------------------------------------------------------------------
+
+
+def age_on(dob: dt.date, on: dt.date) -> int:
+    """Age in whole years on ``on``. A birthday on 29 February comes on 1 March in a year
+    without one (as the Age of Legal Capacity (Scotland) Act 1991 s6 says, and as English
+    practice reads the Family Law Reform Act 1969 s9): the child is a year older from 1 March,
+    not from 28 February. Negative before birth."""
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+# --- names in order ---------------------------------------------------------------------------
+
+#: Letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss", "þ": "th"}
+)
+
+
+def fold(text: str) -> str:
+    """Text folded to its letters: case and accents ignored, so "zoe" matches "Zoë", "obriain"
+    does not need the "Ó", and "Łukasz" reads "lukasz"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LETTERS)
+
+
+@lru_cache(maxsize=131072)
+def name_key(text: str | None) -> str:
+    """The key names sort by: their letters first (`fold`), then case and accents to keep
+    the order stable ("Ó Briain" between "Nowak" and "Price", never after "Zając")."""
+    if text is None:
+        return ""
+    return f"{fold(text)}\x00{text.casefold()}\x00{text}"

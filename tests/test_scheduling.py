@@ -10,7 +10,15 @@ import pytest
 from reviewdesk import queries
 from reviewdesk.casedues import child_dues
 from reviewdesk.codes import MeetingType
-from reviewdesk.scheduling import booking_links, default_chair, next_meeting_type, open_period
+from reviewdesk.scheduling import (
+    Booking,
+    bookable_types,
+    booking_links,
+    default_chair,
+    next_meeting_type,
+    open_period,
+    suggest_slots,
+)
 from reviewdesk.settings import working_context
 from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 from tests.flags.conftest import History
@@ -93,3 +101,69 @@ def test_a_pre_birth_enquiry_is_offered_a_pre_birth_conference(db, reg) -> None:
     _detail, dues = _read(db, child, D(2024, 5, 2))
     assert next_meeting_type(dues) is MeetingType.ICPC_PREBIRTH
     assert next_meeting_type(None) is MeetingType.ICPC
+
+
+# --- what can be booked, and when -----------------------------------------------------------
+
+
+def test_only_the_meetings_the_case_calls_for_can_be_booked(db, reg) -> None:  # noqa: F811
+    child = reg.child()
+    reg.period(child, D(2024, 1, 8), end=D(2024, 11, 25))
+    detail, _dues = _read(db, child, D(2024, 11, 1))
+    assert bookable_types(detail, D(2024, 11, 20)) == (MeetingType.LAC_REVIEW,)
+    assert bookable_types(detail, D(2024, 11, 26)) == ()  # left care: nothing, no "Initial"
+    enquiry = reg.enquiry(child, strategy=D(2024, 11, 28))
+    detail, _dues = _read(db, child, D(2024, 12, 1))
+    assert bookable_types(detail, D(2024, 12, 2)) == (
+        MeetingType.ICPC,
+        MeetingType.ICPC_RECONVENED,
+    )
+    reg.plan(child, D(2024, 12, 10), enquiry_id=enquiry)
+    detail, _dues = _read(db, child, D(2024, 12, 11))
+    assert bookable_types(detail, D(2025, 3, 1)) == (
+        MeetingType.RCPC_FIRST,
+        MeetingType.RCPC_SUBSEQUENT,
+    )
+
+
+def test_slots_are_offered_closest_before_the_book_by_date(db, reg) -> None:  # noqa: F811
+    """A review due in five months is offered slots near its due date, not tomorrow; the
+    one the date box starts on is the first of the latest free day."""
+    chair = reg.staff()
+    other = reg.child()
+    reg.meeting(other, "lac_review", booked=D(2024, 9, 20), time=dt.time(9, 30), chair_id=chair)
+    with db.session() as s:
+        _rules, cal = working_context(s)
+        found = suggest_slots(
+            s,
+            Booking(D(2024, 4, 11), chair_id=chair),
+            calendar=cal,
+            as_of=D(2024, 4, 10),
+            book_by=D(2024, 9, 20),
+        )
+    assert not found.overdue
+    assert [(b.day, b.start) for b in found.slots] == [
+        (D(2024, 9, 19), dt.time(9, 30)),
+        (D(2024, 9, 19), dt.time(13, 30)),
+        (D(2024, 9, 19), dt.time(15, 30)),
+        (D(2024, 9, 20), dt.time(13, 30)),  # 09:30 on the 20th is taken
+        (D(2024, 9, 20), dt.time(15, 30)),
+    ]
+    assert (found.best.day, found.best.start) == (D(2024, 9, 20), dt.time(13, 30))
+
+
+def test_an_overdue_meeting_is_offered_the_earliest_free_slots(db, reg) -> None:  # noqa: F811
+    chair = reg.staff()
+    with db.session() as s:
+        _rules, cal = working_context(s)
+        found = suggest_slots(
+            s,
+            Booking(D(2024, 4, 1), chair_id=chair),
+            calendar=cal,
+            as_of=D(2024, 3, 27),
+            book_by=D(2024, 3, 20),
+        )
+    assert found.overdue
+    # Thursday 28/03, then Good Friday and Easter Monday are skipped: Tuesday 02/04.
+    assert [b.day for b in found.slots] == [D(2024, 3, 28)] * 3 + [D(2024, 4, 2)] * 2
+    assert found.best.day == D(2024, 3, 28)

@@ -18,13 +18,16 @@ from reviewdesk.vocabulary import (
     AWAITED_STATUSES,
     CALLED_OFF_STATUSES,
     LIVE_STATUSES,
+    age_on,
     covers,
+    fold,
     format_uk,
     format_uk_long,
     format_uk_time,
     is_held,
     is_upcoming,
     meeting_label,
+    name_key,
     open_on,
     ordinal,
     week_start,
@@ -170,6 +173,51 @@ def test_dates_are_shown_dd_mm_yyyy() -> None:
         assert format_uk(day) == day.strftime("%d/%m/%Y")
 
 
+def _age_by_counting(dob: dt.date, on: dt.date) -> int:
+    """The oracle: count the birthdays that have come by ``on`` (a 29 February birthday
+    comes on 1 March in a year without one)."""
+    years = 0
+    for year in range(dob.year + 1, on.year + 1):
+        try:
+            birthday = dob.replace(year=year)
+        except ValueError:  # 29 February in a year without one
+            birthday = dt.date(year, 3, 1)
+        if birthday <= on:
+            years += 1
+    return years
+
+
+def test_age_in_whole_years_one_rule_for_29_february() -> None:
+    leap = dt.date(2008, 2, 29)
+    assert age_on(leap, dt.date(2025, 2, 28)) == 16  # not 17 until 1 March
+    assert age_on(leap, dt.date(2025, 3, 1)) == 17
+    assert age_on(leap, dt.date(2028, 2, 29)) == 20
+    assert age_on(dt.date(2007, 4, 10), dt.date(2024, 4, 9)) == 16  # 17 tomorrow
+    assert age_on(dt.date(2007, 4, 10), dt.date(2024, 4, 10)) == 17
+    rng = random.Random(17)
+    days = [dt.date(2016, 2, 29), dt.date(2020, 2, 29), dt.date(2019, 3, 1)]
+    days += [dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(12_000)) for _ in range(2000)]
+    for born in days:
+        for on in (born + dt.timedelta(days=rng.randrange(0, 9000)) for _ in range(10)):
+            assert age_on(born, on) == _age_by_counting(born, on), (born, on)
+
+
+def test_names_sort_by_their_letters() -> None:
+    names = ["Zając", "Öztürk", "Ó Briain", "Łukasz", "Nowak", "Lewis", "Mills", "Owen", "obi"]
+    assert sorted(names, key=name_key) == [
+        "Lewis",
+        "Łukasz",
+        "Mills",
+        "Nowak",
+        "Ó Briain",
+        "obi",
+        "Owen",
+        "Öztürk",
+        "Zając",
+    ]
+    assert fold("Zoë Ó Briain") == "zoe o briain"
+
+
 def test_weeks_start_on_monday() -> None:
     for n in range(14):
         day = D(2024, 4, 22) + dt.timedelta(days=n)  # Monday 22/04/2024 onwards
@@ -186,6 +234,9 @@ COPIES = {
     "open on a date written by hand": re.compile(r"end(_date)?\s*(>=?|<=?)\s*(as_of|day)\b"),
     "live statuses listed by hand": re.compile(
         r"MeetingStatus\.\w+\.value\s*,\s*MeetingStatus\.\w+\.value|^\s*MeetingStatus\.\w+\.value,$"
+    ),
+    "age worked out by hand": re.compile(
+        r"\.year\s*-\s*\w+\.year\s*-|relativedelta\(\w+, \w+\)\.years"
     ),
 }
 #: Where a pattern is the definition itself, or is a different fact.
@@ -217,6 +268,7 @@ def test_the_copy_check_catches_copies(tmp_path: Path) -> None:
         "monday = day - dt.timedelta(days=day.weekday())",
         "if p.end_date > as_of:",
         "LIVE = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value)",
+        "return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))",
     )
     assert COPIES["live statuses listed by hand"].search("    MeetingStatus.HELD.value,")
     for line, pattern in zip(lines, COPIES.values(), strict=True):

@@ -57,17 +57,29 @@ class AppContext:
     #: The latest data versions' `Changes` (a version bumped without one, by F5 or a new
     #: as-of date, is not here): ``ui.snapshot`` works out again only the children they name.
     change_log: list[tuple[int, Changes]] = field(default_factory=list, repr=False)
+    #: The day the session works on (today, or the ``--as-of`` it was started with). Looking
+    #: at the register as of another day (View > As-of date) is read only.
+    today: dt.date | None = None
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
-        ctx = cls(db=db, as_of=as_of or dt.date.today(), actor=whoami(db))
+        day = as_of or dt.date.today()
+        ctx = cls(db=db, as_of=day, actor=whoami(db), today=day)
         ctx.reload_calendar()
         return ctx
 
     def __post_init__(self) -> None:
         if self.actor is None:
             self.actor = whoami(self.db)
+        if self.today is None:
+            self.today = self.as_of
+
+    @property
+    def viewing_past(self) -> bool:
+        """Looking at the register as of a day other than the session's own: nothing may be
+        booked, recorded or edited (what is shown is not how things stand now)."""
+        return self.as_of != self.today
 
     @property
     def role(self) -> Role | None:
@@ -111,14 +123,21 @@ class AppContext:
 
     @property
     def can_book(self) -> bool:
-        return self.can(Permission.BOOK_MEETING)
+        return self.can(Permission.BOOK_MEETING) and not self.viewing_past
+
+    @property
+    def can_edit_case(self) -> bool:
+        """Editing a child's details and allocations (not while viewing another day)."""
+        return self.can(Permission.EDIT_CASE) and not self.viewing_past
 
     @property
     def can_record(self) -> bool:
         """Recording at all (an IRO only for meetings they chair: see `can_record_for`)."""
-        return self.can(Permission.RECORD_OUTCOME)
+        return self.can(Permission.RECORD_OUTCOME) and not self.viewing_past
 
     def can_record_for(self, chair_id: int | None) -> bool:
+        if self.viewing_past:
+            return False
         if self.role is Role.ADMINISTRATOR:
             return True
         return (

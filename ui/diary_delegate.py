@@ -55,7 +55,7 @@ class DiaryDelegate(QStyledItemDelegate):
             painter.setPen(text_colour)
             time = e.start.strftime("%H:%M") if e.start else "All day"
             first = f"{'⚠ ' if clash else ''}{time} {e.child_name} · {e.type_label}"
-            other = e.room if model.by == "chair" else e.chair
+            other = model.other(e)
             second = other or ""
             if clash:
                 second = f"double booked: {', '.join(clash)} · {second}"

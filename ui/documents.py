@@ -16,6 +16,7 @@ from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.reports.timeliness import build_timeliness
 from reviewdesk.reports.weekly import build_weekly
 from reviewdesk.reports.workload import build_workload
+from reviewdesk.scheduling import describe_meetings
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
 from ui.errors import friendly_message
@@ -44,7 +45,9 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
         build = lambda s, out: build_packs(s, week=week, as_of=as_of, out=out)  # noqa: E731
     elif kind == "pack":
         meeting_id = options["meeting_id"]
-        title = f"Pack for meeting {meeting_id}"
+        with ctx.db.session() as s:
+            what = describe_meetings(s, [meeting_id], with_day=True).get(meeting_id)
+        title = f"Pack for {what}" if what else f"Pack for meeting {meeting_id}"
         build = lambda s, out: build_pack(s, meeting_id, as_of=as_of, out=out)  # noqa: E731
     elif kind == "chase":
         title = "Reports to chase"

@@ -11,11 +11,14 @@ import re
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,12 +27,31 @@ from PySide6.QtWidgets import (
 from reviewdesk import __version__
 from reviewdesk.actions import Changes
 from reviewdesk.vocabulary import format_uk as uk
-from reviewdesk.vocabulary import week_start
+from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import ROLE_LABEL, AppContext
 from ui.pages import Page
 from ui.prompts import prompts
+from ui.screen import clamp_to_screen, fit_main_window
 
 PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
+
+#: Keys that work in place (not menu shortcuts), for the F1 list.
+KEYS_IN_PLACE = [
+    "Tab / Shift+Tab\tMove between the boxes, lists and buttons (Tab leaves a table)",
+    "Arrows, Page Up / Page Down\tMove in a list or table",
+    "Down or Enter in the search box\tGo to the children found",
+    "Enter or double-click\tOpen the selected child; on a child's timeline, record the "
+    "meeting (or book the one due); in the diary, open a meeting or book a free slot",
+    "Esc\tBack to the case list from a child; show every child again; close a dialog",
+    "In a date box\tType the date (dd/mm/yyyy) over it; Up / Down change the part under the "
+    "cursor; Alt+Down opens the calendar",
+    "In the booking dialog\tEnter on a free slot takes it; only the Book button books",
+    "Alt + the underlined letter\tThe field or button with that letter",
+    "On a child's page\tAlt+M family and network; Alt+N the selected meeting's invitations, "
+    "reports and pack",
+    "In a print preview\tCtrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
+    "Ctrl+Plus / Ctrl+Minus zoom, Esc close",
+]
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +86,7 @@ class MainWindow(QMainWindow):
             self.settings_page,
         ]
         self.dashboard.open_cases.connect(self._open_case_list)
+        self.dashboard.open_flagged.connect(self._open_case_list)
         self.dashboard.open_child.connect(self.open_child)
         self.diary.open_child.connect(self.open_child)
         self.workload.open_cases.connect(self._open_case_list)
@@ -85,7 +108,24 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.setAccessibleName(f"{page.title} page")
             self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.currentRowChanged.connect(self._navigate)
+
+        # Shown while the register is seen as of another day: what, and the way back.
+        self.as_of_bar = QWidget()
+        self.as_of_bar.setObjectName("asOfBar")
+        self.as_of_bar.setProperty("role", "as-of")
+        self.as_of_text = QLabel()
+        self.as_of_text.setWordWrap(True)
+        self.as_of_text.setAccessibleName("Viewing the register as of another day")
+        self.as_of_back = QPushButton("Back to today")
+        self.as_of_back.setAccessibleName("Back to today")
+        self.as_of_back.clicked.connect(lambda: self.set_as_of(self.ctx.today))
+        bar_row = QHBoxLayout(self.as_of_bar)
+        bar_row.setContentsMargins(12, 6, 12, 6)
+        bar_row.addWidget(self.as_of_text, 1)
+        bar_row.addWidget(self.as_of_back)
+        self.as_of_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.as_of_bar.setVisible(False)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -95,8 +135,16 @@ class MainWindow(QMainWindow):
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(16, 10, 16, 6)
+        holder_layout.addWidget(self.as_of_bar)
         holder_layout.addWidget(self.stack)
-        row.addWidget(holder, 1)
+        # On a screen smaller than a page needs (a 1366x768 laptop at scale 2 leaves 683x384
+        # points) the page scrolls inside the window rather than the window growing past the
+        # screen's edges; on any larger screen the page simply fills it.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(holder)
+        row.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
@@ -170,7 +218,7 @@ class MainWindow(QMainWindow):
         self.page_actions = []
         for n, name in enumerate(PAGE_NAMES):
             action = self._action(
-                f"&{name}", f"Ctrl+{n + 1}", lambda _c=False, i=n: self.nav.setCurrentRow(i)
+                f"&{name}", f"Ctrl+{n + 1}", lambda _c=False, i=n: self._go_to_page(i)
             )
             self.page_actions.append(action)
             view.addAction(action)
@@ -203,6 +251,13 @@ class MainWindow(QMainWindow):
         diary.addAction(self._action("&Previous week", "Alt+Left", self._prev_week))
         diary.addAction(self._action("&Next week", "Alt+Right", self._next_week))
         diary.addAction(self._action("&This week", "Alt+Home", self._this_week))
+
+        child = bar.addMenu("&Child")
+        # The child page's own actions (their shortcuts work on that page; F1 lists them).
+        for action in self.cases.child.page_actions:
+            child.addAction(action)
+        child.aboutToShow.connect(self.cases.child._selection)
+        self.child_menu = child
 
         documents = bar.addMenu("D&ocuments")
         for text, kind, shortcut in (
@@ -263,13 +318,21 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
 
+    def _navigate(self, index: int) -> None:
+        """A page chosen from the navigation (or Ctrl+1…5): the case list shows every child
+        again, not the children a dashboard tile narrowed it to."""
+        if index == 1 and self.cases.list.narrowed_to is not None:
+            self.cases.list.show_only(None)
+        self.show_page(index)
+
     def current_page(self) -> Page:
         return self.stack.currentWidget()
 
     def refresh_all(self) -> None:
         """F5 and a new as-of date: every page reads again (the one on screen at once, the
-        others when next shown)."""
+        others when next shown); the case list shows every child again."""
         self.ctx.data_version += 1
+        self.cases.list.show_all()
         for page in self.pages:
             page.reload(shown=page is self.current_page())
 
@@ -313,6 +376,15 @@ class MainWindow(QMainWindow):
         self.dashboard.ensure_loaded()
         self.cases.ensure_loaded()
 
+    def _go_to_page(self, index: int) -> None:
+        """Ctrl+1…5: as the navigation does (and Cases shows the list, not a child)."""
+        if index == 1:
+            self.cases.show_list()
+        if self.nav.currentRow() == index:
+            self._navigate(index)
+        else:
+            self.nav.setCurrentRow(index)
+
     def focus_search(self) -> None:
         self.show_page(1)
         self.cases.show_list()
@@ -323,10 +395,10 @@ class MainWindow(QMainWindow):
         self.show_page(1)
         self.cases.open_child(child_id)
 
-    def _open_case_list(self, child_ids, caption: str) -> None:
+    def _open_case_list(self, child_ids, caption: str, reasons=None) -> None:
         self.show_page(1)
         self.cases.show_list()
-        self.cases.list.show_only(child_ids, caption)
+        self.cases.list.show_only(child_ids, caption, reasons)
 
     def _prev_week(self) -> None:
         self.show_page(2)
@@ -357,30 +429,40 @@ class MainWindow(QMainWindow):
         self.set_as_of(day)
 
     def set_as_of(self, day: dt.date) -> None:
-        """Look at the register as it stood on ``day``: every page works from this date."""
+        """Look at the register as it stood on ``day``: every page works from this date. On
+        a day other than the session's own a bar says so, and nothing can be booked,
+        recorded or edited until Back to today."""
         self.ctx.as_of = day
-        self.as_of_label.setText(f"As of {uk(day)}")
+        past = self.ctx.viewing_past
+        self.as_of_label.setText(f"As of {uk(day)}" + (" (read only)" if past else ""))
+        self.as_of_bar.setVisible(past)
+        self.as_of_text.setText(
+            f"You are looking at the register as it stood on {format_uk_long(day)}. "
+            "Booking, recording and editing are off until you go back to today."
+            if past
+            else ""
+        )
         self.cases.list.model.set_as_of(day)
         self.diary.monday = week_start(day)
         self.refresh_all()
+        self.cases.child._selection()
+
+    def shortcut_lines(self) -> list[str]:
+        """Every menu action's shortcut and what it does (read from the menus, so none is
+        left out), then the keys that work inside lists and boxes."""
+        lines = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            title = menu_action.text().replace("&", "")
+            for action in menu.actions() if menu is not None else ():
+                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if key and not action.isSeparator():
+                    what = action.text().replace("&", "").rstrip("…")
+                    lines.append(f"{key}\t{what} ({title})")
+        return lines + KEYS_IN_PLACE
 
     def shortcuts(self) -> None:
-        prompts().info(
-            self,
-            "Ctrl+1 … Ctrl+5  Dashboard, Cases, Diary, Workload, Settings\n"
-            "Ctrl+F  Find a child\n"
-            "Alt+Left / Alt+Right / Alt+Home  Previous, next, this week in the diary\n"
-            "Ctrl+I  Import from 903 or CIN census files\n"
-            "Ctrl+P  Weekly schedule for the diary's week (opens its print preview)\n"
-            "In a print preview: Ctrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
-            "Ctrl+Plus / Ctrl+Minus zoom, Esc close\n"
-            "Ctrl+Shift+A  Audit trail (administrators and team managers)\n"
-            "Ctrl+Shift+R  Directory of professionals and agencies\n"
-            "On a child's page: Alt+M family and network, Alt+N the selected meeting's "
-            "invitations, reports and pack\n"
-            "F5  Refresh\n"
-            "Enter or double-click  Open the selected child or meeting",
-        )
+        prompts().info(self, "\n".join(self.shortcut_lines()))
 
     def about(self) -> None:
         from ui.errors import log_path
@@ -607,11 +689,15 @@ class MainWindow(QMainWindow):
 
     # --- layout memory --------------------------------------------------------------------
     def _restore_layout(self) -> None:
+        """The size and place of last time, kept on the screen (a geometry saved on a bigger
+        monitor, or at another scale, is pulled back and shrunk to fit); the first time,
+        most of the screen."""
         geometry = self.settings.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         else:
-            self.resize(1400, 900)
+            fit_main_window(self)
         state = self.settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -619,7 +705,7 @@ class MainWindow(QMainWindow):
         if isinstance(columns, QByteArray):
             self.cases.list.table.horizontalHeader().restoreState(columns)
         by = self.settings.value("diary/by")
-        if by in ("chair", "room"):
+        if by in ("chair", "room", "clerk"):
             self.diary.by.setCurrentIndex(self.diary.by.findData(by))
 
     def save_layout(self) -> None:

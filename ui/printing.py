@@ -8,6 +8,7 @@ chosen in the dialog (A4 unless changed), scaled to fit and centred.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF
@@ -32,10 +33,18 @@ def print_dpi(printer: QPrinter) -> int:
     return max(MIN_PRINT_DPI, min(printer.resolution(), MAX_PRINT_DPI))
 
 
+def document_name(title: str) -> str:
+    """``title`` as a file name: the print dialog offers "<name>.pdf" when printing to a
+    file, so no slashes (a date's "30/11/2026" would name folders that do not exist), no
+    other characters a file name cannot hold, and no dots (Qt cuts a name at its last one)."""
+    name = re.sub(r'[\\/:*?"<>|.]+', "-", title)
+    return " ".join(name.split()).strip(" -") or "reviewdesk document"
+
+
 def new_printer(title: str, first_page_landscape: bool = False) -> QPrinter:
     """A high-resolution printer set up for an A4 document named ``title``."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
+    printer.setDocName(document_name(title))
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(
         QPageLayout.Orientation.Landscape

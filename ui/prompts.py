@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
@@ -30,16 +31,29 @@ class Prompts:
     def info(self, parent: QWidget | None, message: str) -> None:
         QMessageBox.information(parent, "reviewdesk", message)
 
-    def confirm(self, parent: QWidget | None, question: str) -> bool:
-        answer = QMessageBox.question(parent, "reviewdesk", question)
-        return answer == QMessageBox.StandardButton.Yes
+    def confirm(self, parent: QWidget | None, question: str, *, default_no: bool = False) -> bool:
+        """Yes or No; with ``default_no`` Enter answers No (going ahead despite a warning
+        takes a deliberate Yes)."""
+        no = QMessageBox.StandardButton.No
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "reviewdesk",
+            question,
+            QMessageBox.StandardButton.Yes | no,
+            parent,
+        )
+        box.setDefaultButton(no if default_no else QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(no)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def open_file(self, parent: QWidget | None, title: str, pattern: str) -> str | None:
-        path, _selected = QFileDialog.getOpenFileName(parent, title, "", pattern)
+        path, _selected = QFileDialog.getOpenFileName(parent, title, start_folder(), pattern)
         return path or None
 
     def save_file(self, parent: QWidget | None, title: str, name: str, pattern: str) -> str | None:
-        path, _selected = QFileDialog.getSaveFileName(parent, title, name, pattern)
+        """Where to save: the dialog opens in the person's documents folder with ``name``
+        suggested (a bare name would start in whatever folder the program runs from)."""
+        path, _selected = QFileDialog.getSaveFileName(parent, title, suggested_path(name), pattern)
         return path or None
 
     def open_document(self, parent: QWidget | None, path) -> None:
@@ -53,6 +67,18 @@ class Prompts:
     def text(self, parent: QWidget | None, title: str, label: str) -> str | None:
         value, ok = QInputDialog.getText(parent, title, label)
         return value if ok else None
+
+
+def start_folder() -> str:
+    """The person's documents folder (their home if the system names none)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+
+def suggested_path(name: str) -> str:
+    """``name`` in the documents folder, unless it already names a folder of its own."""
+    path = Path(name)
+    return str(path) if path.is_absolute() else str(Path(start_folder()) / path.name)
 
 
 _current: Prompts = Prompts()

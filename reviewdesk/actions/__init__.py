@@ -35,6 +35,7 @@ from reviewdesk.actions.base import (
     allowed,
     whoami,
 )
+from reviewdesk.actions.children import AllocationChange, ChildDetails, allocate, update_child
 from reviewdesk.actions.demo import create_demo
 from reviewdesk.actions.exports import ExportRecord, document_children, record_export
 from reviewdesk.actions.imports import import_903, import_cin
@@ -97,8 +98,10 @@ from reviewdesk.actions.reports_due import (
 from reviewdesk.actions.rules import replace_rules, reset_rule, set_rule
 from reviewdesk.actions.settings import (
     add_late_reason,
+    add_meeting_reason,
     remove_closure_day,
     retire_late_reason,
+    retire_meeting_reason,
     save_settings,
     set_closure_day,
 )
@@ -139,6 +142,8 @@ __all__ = [
     "send_meeting_request",
     "send_report_requests",
     "unlink_professional",
+    "AllocationChange",
+    "ChildDetails",
     "CALENDAR_KINDS",
     "CASE_KINDS",
     "PERMISSIONS",
@@ -161,7 +166,9 @@ __all__ = [
     "add_escalation_stage",
     "add_escalation_theme",
     "add_late_reason",
+    "add_meeting_reason",
     "add_user",
+    "allocate",
     "allowed",
     "backup_database",
     "book_meeting",
@@ -187,12 +194,14 @@ __all__ = [
     "restore_database",
     "retire_escalation_theme",
     "retire_late_reason",
+    "retire_meeting_reason",
     "save_settings",
     "set_closure_day",
     "set_role",
     "set_rule",
     "set_user_details",
     "update_escalation",
+    "update_child",
     "update_report",
     "validate_outcome",
     "whoami",

@@ -49,6 +49,7 @@ class Permission(StrEnum):
     #: allocated or whose meetings they chair; `reviewdesk.actions.oversight`).
     RECORD_OVERSIGHT = "record_oversight"
     BOOK_MEETING = "book_meeting"
+    EDIT_CASE = "edit_case"  # a child's details and allocations
     IMPORT = "import"
     MANAGE_SETTINGS = "manage_settings"  # settings, closure days, late reasons, rules
     MANAGE_USERS = "manage_users"

@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType, Process
-from reviewdesk.dates import age_on
 from reviewdesk.errors import InvalidInput
 from reviewdesk.oversight.words import ends_plan
-from reviewdesk.scheduling import Booking
+from reviewdesk.queries import child_detail
+from reviewdesk.scheduling import Booking, bookable_types
+from reviewdesk.storage.audit import session_now
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
-from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingPart, Report
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingMove, MeetingPart, Report
+from reviewdesk.vocabulary import age_on, format_uk
 
 
 def _meeting(session: Session, meeting_id: int, expected_version: int) -> Meeting:
@@ -66,6 +67,7 @@ def book_meeting(
         child = tx.session.get(Child, child_id)
         if child is None:
             raise InvalidInput(f"child {child_id} does not exist")
+        _check_bookable(tx.session, child_id, mtype, booking.day)
         if sequence is None:
             held = MeetingStatus.HELD.value
             sequence = 1 + sum(
@@ -87,6 +89,30 @@ def book_meeting(
         return tx.changes(result=meeting.id)
 
 
+#: Why a meeting type cannot be booked, by what it needs.
+_NEEDS = {
+    Process.LAC: "a LAC review needs a period of care on the day, and {name} is not looked "
+    "after on {day}",
+    "initial": "an initial CP conference needs an s47 enquiry (or a transfer-in) awaiting "
+    "one, and {name} has none",
+    "review": "a review CP conference needs a CP plan in force on the day, and {name} has "
+    "none on {day}",
+}
+
+
+def _check_bookable(session: Session, child_id: int, mtype: MeetingType, day: dt.date) -> None:
+    """Refuse a meeting the child's case does not call for (`scheduling.bookable_types`):
+    a closed case books nothing; an initial conference needs an enquiry awaiting one."""
+    detail = child_detail(session, child_id)
+    if detail is None or mtype in bookable_types(detail, day):
+        return
+    if mtype.process is Process.LAC:
+        need = _NEEDS[Process.LAC]
+    else:
+        need = _NEEDS["initial" if mtype.is_initial_conference else "review"]
+    raise InvalidInput("meeting type: " + need.format(name=detail.name, day=format_uk(day)))
+
+
 @action("reschedule_meeting", "reschedule a meeting", Permission.BOOK_MEETING)
 def reschedule_meeting(
     db: Database,
@@ -97,16 +123,25 @@ def reschedule_meeting(
     *,
     expected_version: int,
 ) -> Changes:
-    """Move a booked meeting; the reason is kept in the meeting's notes with the old date."""
-    if not reason.strip():
+    """Move a booked meeting; the move is kept in its history (from, to, why, who, when)."""
+    reason = " ".join(reason.split())
+    if not reason:
         raise InvalidInput("reason: give a reason for rescheduling")
     with door(db, actor, "reschedule_meeting") as tx:
         meeting = _meeting(tx.session, meeting_id, expected_version)
         if meeting.status != MeetingStatus.BOOKED.value:
             raise InvalidInput(f"meeting {meeting_id} is {meeting.status}, not booked")
-        old = format_uk(meeting.booked_date) if meeting.booked_date else "no date"
-        line = f"Rescheduled from {old} to {format_uk(booking.day)}: {reason.strip()}"
-        meeting.notes = f"{meeting.notes}\n{line}" if meeting.notes else line
+        meeting.moves.append(
+            MeetingMove(
+                from_date=meeting.booked_date,
+                from_time=meeting.booked_time,
+                to_date=booking.day,
+                to_time=booking.start,
+                reason=reason,
+                moved_by=tx.actor.username,
+                moved_at=session_now(tx.session),
+            )
+        )
         _place(meeting, booking)
         tx.session.flush()
         return tx.changes(result=meeting.id)

@@ -1,4 +1,5 @@
-"""The council's settings, closure days and late reasons (administrators only).
+"""The council's settings, closure days and lists of reasons: why meetings ran late, were
+cancelled or were moved (administrators only).
 
 Each setting, closure day and late reason is a row with a version: a form names the version
 it showed, only what it changes is written, and a save over a newer change is refused with
@@ -17,13 +18,14 @@ from sqlalchemy import select
 
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.wordlists import add_word, retire_word
+from reviewdesk.codes import ReasonKind
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations import settings_check as invitation_settings
 from reviewdesk.settings import DEFAULTS
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ConcurrentChange, describe_change, ensure_unchanged
-from reviewdesk.storage.models import ClosureDay, LateReason, Setting
+from reviewdesk.storage.models import ClosureDay, LateReason, MeetingReason, Setting
 from reviewdesk.workingdays import REGIONS
 
 CASELOAD_LIMITS = (1, 300)
@@ -189,11 +191,51 @@ def retire_late_reason(
         return tx.changes()
 
 
+def _kind(kind: ReasonKind | str) -> ReasonKind:
+    try:
+        return ReasonKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            f"kind of reason {kind!r}: must be one of {', '.join(k.value for k in ReasonKind)}"
+        ) from None
+
+
+@action(
+    "add_meeting_reason",
+    "change the reasons meetings are cancelled or moved",
+    Permission.MANAGE_SETTINGS,
+)
+def add_meeting_reason(db: Database, actor: Actor, kind: ReasonKind | str, text: str) -> Changes:
+    """Add a reason to the cancelling or the rescheduling list (``kind``); the result is
+    its id."""
+    which = _kind(kind)
+    noun = f"{which.value} reason"
+    with door(db, actor, "add_meeting_reason") as tx:
+        reason_id = add_word(tx, MeetingReason, noun, text, TEXT_LIMIT, kind=which.value)
+        return tx.changes(result=reason_id)
+
+
+@action(
+    "retire_meeting_reason",
+    "change the reasons meetings are cancelled or moved",
+    Permission.MANAGE_SETTINGS,
+)
+def retire_meeting_reason(
+    db: Database, actor: Actor, reason_id: int, *, expected_version: int
+) -> Changes:
+    """Take a cancelling or rescheduling reason off its list (meetings keep theirs)."""
+    with door(db, actor, "retire_meeting_reason") as tx:
+        retire_word(tx, MeetingReason, "reason", reason_id, expected_version)
+        return tx.changes()
+
+
 __all__ = [
     "add_late_reason",
+    "add_meeting_reason",
     "checked_setting",
     "remove_closure_day",
     "retire_late_reason",
+    "retire_meeting_reason",
     "save_settings",
     "set_closure_day",
 ]

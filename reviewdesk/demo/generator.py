@@ -29,7 +29,7 @@ from reviewdesk.demo.names import ADULT_FIRST, BOYS, GIRLS, SURNAMES
 from reviewdesk.demo.organisation import DEFAULT_OPEN_LAC, Organisation
 from reviewdesk.demo.timing import TIMES, Diary, Timescales
 from reviewdesk.storage.bulk import BulkInserter
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import age_on, format_uk
 
 Progress = Callable[[str, float], None]
 
@@ -103,10 +103,6 @@ _initial_kind = _weighted(INITIAL_MIX)
 _category = _weighted(CATEGORY_MIX)
 _participation = _weighted(PARTICIPATION_MIX)
 _ethnicity = _weighted(ETHNICITY_MIX)
-
-
-def _age(dob: dt.date, on: dt.date) -> int:
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def _upn(rng: Random) -> str:
@@ -346,7 +342,7 @@ class CaseGenerator:
             last = f"{last}-{rng.choice(SURNAMES)}"
         team = rng.choice(self.org.teams)
         sw = rng.choice(self.org.social_workers[team])
-        upn = _upn(rng) if dob is not None and _age(dob, self.as_of) >= 4 else None
+        upn = _upn(rng) if dob is not None and age_on(dob, self.as_of) >= 4 else None
         self.w.add(
             "child",
             {
@@ -474,7 +470,7 @@ class CaseGenerator:
     ) -> None:
         """Invitees, with attendance for a meeting held, and the reports due from them."""
         rng = self.rng
-        age = _age(child.dob, day) if child.dob is not None else -1
+        age = age_on(child.dob, day) if child.dob is not None else -1
         invited = self.cal.add_working_days(day, -rng.randint(10, 20))
         invited_on = invited if invited <= self.as_of else None
         people: list[tuple[str, str, int | None]] = [
@@ -647,7 +643,7 @@ class CaseGenerator:
             },
         )
         assert child.dob is not None
-        self._episodes(pid, start, end, short, _age(child.dob, start))
+        self._episodes(pid, start, end, short, age_on(child.dob, start))
 
         ids = (
             ("lac.short_breaks.first", "lac.short_breaks.later", "lac.short_breaks.later")
@@ -692,7 +688,7 @@ class CaseGenerator:
                               status=MeetingStatus.CANCELLED, day=earlier, chair=iro,
                               period_id=pid, cancel_reason=rng.choice(CANCEL_REASONS))  # fmt: skip
         day, t, room, clerk = self._slot(day, iro, True)
-        age = _age(child.dob, day)
+        age = age_on(child.dob, day)
         participation = "PN0" if age < 4 else _participation(rng)
         consult_by = self.t.deadline("lac.review.consultation", day, -10)
         consultation = (

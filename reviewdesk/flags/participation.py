@@ -5,21 +5,15 @@ PN0 is for a child under 4 at the time of the review, and only then.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from reviewdesk.codes import PARTICIPATION, MeetingType
 from reviewdesk.flags.base import AMBER, Flag, FlagContext
-from reviewdesk.vocabulary import format_uk, is_held
+from reviewdesk.vocabulary import age_on, format_uk, is_held
 
 CHECKS = {
     "participation_age": (AMBER, "Participation code does not fit the child's age"),
 }
-
-
-def _age(dob: dt.date, on: dt.date) -> int:
-    """Whole years (as `dates.age_on`, without its cost: this runs for every review)."""
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
@@ -33,7 +27,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
         child = children.get(m.child_id)
         if child is None or child.dob is None:
             continue
-        age = _age(child.dob, m.held_date)
+        age = age_on(child.dob, m.held_date)
         held = format_uk(m.held_date)
         if code == "PN0" and age >= 4:
             why = f"PN0 is only for children under 4, but the child was {age} at the review"

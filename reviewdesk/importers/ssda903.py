@@ -72,7 +72,7 @@ from reviewdesk.importers.report import ImportIssue, Progress
 from reviewdesk.importers.runner import PreparedImport, Ticker, choose_span, too_many
 from reviewdesk.importers.slices import LAC
 from reviewdesk.importers.store import joins_previous
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import age_on, format_uk
 
 HEADER_REQUIRED = ("CHILD", "SEX", "DOB")
 HEADER_OPTIONAL = ("ETHNIC", "UPN", "MOTHER", "MC_DOB")
@@ -453,8 +453,8 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> int:
                 f.issue(
                     "REVIEW", row["REVIEW"], f"before the child's date of birth ({format_uk(dob)})"
                 )
-            elif code is not None and (_age(dob, held) < 4) != (code == UNDER_FOUR):
-                age = _age(dob, held)
+            elif code is not None and (age_on(dob, held) < 4) != (code == UNDER_FOUR):
+                age = age_on(dob, held)
                 why = (
                     f"PN0 is only for a child under 4 at the review; this child was {age}"
                     if code == UNDER_FOUR
@@ -476,11 +476,6 @@ def _check_reviews(table: CsvTable, checked: _Checked) -> int:
             continue
         checked.reviews[child].append((held, code))
     return count[0]
-
-
-def _age(dob: dt.date, on: dt.date) -> int:
-    """Age in whole years (as `reviewdesk.dates.age_on`, without its cost per row)."""
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def _within(day: dt.date, start: dt.date, end: dt.date | None) -> bool:

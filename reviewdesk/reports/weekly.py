@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import MeetingStatus
@@ -79,14 +79,20 @@ class WeekSchedule:
 
 
 def collect_week(session: Session, week: dt.date) -> WeekSchedule:
-    """Meetings booked (or held) in the Monday-to-Sunday week holding ``week``."""
+    """Meetings on a day of the Monday-to-Sunday week holding ``week``: the day they were
+    held, else the day they are booked for (as the diary shows them, weekends included)."""
     monday = week_start(week)
     sunday = monday + dt.timedelta(days=6)
+    day = func.coalesce(Meeting.held_date, Meeting.booked_date)
     meetings = session.scalars(
         select(Meeting)
         .where(
-            Meeting.booked_date >= monday,
-            Meeting.booked_date <= sunday,
+            or_(
+                Meeting.booked_date.between(monday, sunday),
+                Meeting.held_date.between(monday, sunday),
+            ),
+            day >= monday,
+            day <= sunday,
             Meeting.status.in_(sorted(LIVE_STATUSES)),
         )
         .options(
@@ -119,7 +125,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
     rows = [
         ScheduledMeeting(
             meeting_id=m.id,
-            day=m.booked_date,
+            day=m.held_date or m.booked_date,
             start=m.booked_time,
             minutes=m.duration_minutes or 0,
             child=m.child.display_name,
@@ -131,7 +137,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             clerk=m.clerk.name if m.clerk else "",
         )
         for m in meetings
-        if m.booked_date is not None
+        if (m.held_date or m.booked_date) is not None
     ]
     rows.sort(key=lambda m: (m.day, m.start or dt.time.max, m.child.casefold()))
     return WeekSchedule(monday, tuple(rows), days_off)

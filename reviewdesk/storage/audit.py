@@ -39,6 +39,7 @@ from reviewdesk.storage.models import (
     Episode,
     Invitee,
     Meeting,
+    MeetingMove,
     MeetingPart,
     MeetingRequest,
     PackDelivery,
@@ -94,6 +95,7 @@ def session_user(session: Session) -> str:
 _PARENT_OF: dict[type, tuple[str, type]] = {
     Episode: ("period", PeriodOfCare),
     MeetingPart: ("meeting", Meeting),
+    MeetingMove: ("meeting", Meeting),
     Invitee: ("meeting", Meeting),
     Report: ("meeting", Meeting),
     MeetingRequest: ("meeting", Meeting),

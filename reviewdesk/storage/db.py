@@ -28,7 +28,16 @@ from reviewdesk import safefiles
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.identity import database_user, system_account
 from reviewdesk.paths import data_folder
-from reviewdesk.storage import backup, migrate, pgbackup, server, sqlitefile, tracking, users
+from reviewdesk.storage import (
+    backup,
+    collation,
+    migrate,
+    pgbackup,
+    server,
+    sqlitefile,
+    tracking,
+    users,
+)
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
 
@@ -87,6 +96,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    collation.register_sqlite(dbapi_connection)  # names sort by their letters
 
 
 def is_memory_url(url: str) -> bool:

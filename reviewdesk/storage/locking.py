@@ -46,6 +46,8 @@ RECORD_NOUNS: dict[str, str] = {
     "meeting_request": "meeting request",
     "report_file": "report's file",
     "pack_delivery": "record of a pack sent",
+    "allocation": "allocation",
+    "meeting_reason": "reason",
 }
 
 

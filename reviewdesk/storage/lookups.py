@@ -1,4 +1,4 @@
-"""The lists people choose from: the reasons meetings ran late.
+"""The lists people choose from: the reasons meetings ran late, were cancelled or moved.
 
 Settings themselves (keys, defaults, `get_setting`, `closure_days`) live in
 `reviewdesk.settings`; changes to either go through `reviewdesk.actions`.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.storage.models import LateReason
+from reviewdesk.storage.models import LateReason, MeetingReason
 
 
 def late_reasons(session: Session, *, include_inactive: bool = False) -> list[LateReason]:
@@ -17,4 +17,15 @@ def late_reasons(session: Session, *, include_inactive: bool = False) -> list[La
     query = select(LateReason).order_by(LateReason.id)
     if not include_inactive:
         query = query.where(LateReason.active.is_(True))
+    return list(session.scalars(query))
+
+
+def meeting_reasons(
+    session: Session, kind: str, *, include_inactive: bool = False
+) -> list[MeetingReason]:
+    """Reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the order
+    they were added (reviewdesk's own first)."""
+    query = select(MeetingReason).where(MeetingReason.kind == str(kind)).order_by(MeetingReason.id)
+    if not include_inactive:
+        query = query.where(MeetingReason.active.is_(True))
     return list(session.scalars(query))

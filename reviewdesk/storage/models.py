@@ -173,10 +173,41 @@ class Child(Base, Tracked):
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="child", order_by="Meeting.id", cascade="all, delete-orphan"
     )
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="child", order_by="Allocation.id", cascade="all, delete-orphan"
+    )
 
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.local_id
+
+
+class Allocation(Base, Tracked):
+    """Who was allocated to a child, and from when to when: an IRO (for a period of care),
+    a social worker or a team. The current one has no ``end_date``; the child's (and the
+    period's) own columns hold the current allocation, these rows its history."""
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR start IS NULL OR end_date >= start", name="order"),
+        Index("ix_allocation_child", "child_id", "kind", "start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # "iro", "social_worker", "team"
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("period_of_care.id", ondelete="SET NULL")
+    )
+    #: None when not known (held before reviewdesk kept the history).
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    child: Mapped[Child] = relationship(back_populates="allocations")
+    staff: Mapped[Staff | None] = relationship()
+    team: Mapped[Team | None] = relationship()
 
 
 # --- looked after ---------------------------------------------------------------------------
@@ -351,6 +382,39 @@ class Meeting(Base, Tracked):
     reports: Mapped[list[Report]] = relationship(
         back_populates="meeting", order_by="Report.id", cascade="all, delete-orphan"
     )
+    moves: Mapped[list[MeetingMove]] = relationship(
+        back_populates="meeting", order_by="MeetingMove.id", cascade="all, delete-orphan"
+    )
+
+
+class MeetingReason(Base, Tracked):
+    """Why a meeting was cancelled or moved: a list people choose from, extended by
+    administrators as the late reasons are (``kind`` is "cancel" or "reschedule")."""
+
+    __tablename__ = "meeting_reason"
+    __table_args__ = (UniqueConstraint("kind", "text"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MeetingMove(Base):
+    """One rescheduling of a meeting: from where to where, why, who and when (its history)."""
+
+    __tablename__ = "meeting_move"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    from_date: Mapped[dt.date | None] = mapped_column(Date)
+    from_time: Mapped[dt.time | None] = mapped_column(Time)
+    to_date: Mapped[dt.date] = mapped_column(Date)
+    to_time: Mapped[dt.time | None] = mapped_column(Time)
+    reason: Mapped[str] = mapped_column(Text)
+    moved_by: Mapped[str | None] = mapped_column(String(100))
+    moved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    meeting: Mapped[Meeting] = relationship(back_populates="moves")
 
 
 class MeetingPart(Base):
@@ -504,9 +568,7 @@ class ReportFile(Base, Tracked):
 
     __tablename__ = "report_file"
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), unique=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), unique=True)
     file_name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int] = mapped_column(Integer)

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import Table, inspect, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,7 @@ from reviewdesk.storage.models import (
     Staff,
     User,
 )
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import age_on, format_uk
 
 Rule = Callable[[Session, Any], str | None]
 
@@ -274,14 +273,6 @@ def participation_known(session: Session, m: Meeting) -> str | None:
     return None
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    """Whole years from ``born`` to ``on``, as `relativedelta` counts them (its way with a
-    29 February birthday kept), without its cost: imports check thousands of reviews."""
-    if (born.month == 2 and born.day == 29) or on < born:
-        return relativedelta(on, born).years
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def participation_matches_age(session: Session, m: Meeting) -> str | None:
     """PN0 means 'under 4 at the review' (903 REVIEW_CODE), and only then."""
     if m.participation not in codes.PARTICIPATION:
@@ -290,7 +281,7 @@ def participation_matches_age(session: Session, m: Meeting) -> str | None:
     _, when = _meeting_date(m)
     if child is None or child.dob is None or when is None:
         return None
-    age = _age(child.dob, when)
+    age = age_on(child.dob, when)
     if m.participation == "PN0" and age >= 4:
         return (
             f"{_meeting_label(session, m)}: participation 'PN0' is only for a child under 4, "
@@ -482,9 +473,7 @@ def _table(model: type) -> Table:
     return model.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _select_in(
-    session: Session, table: Table, column: str, keys: list[int]
-) -> dict[int, _Stored]:
+def _select_in(session: Session, table: Table, column: str, keys: list[int]) -> dict[int, _Stored]:
     """The rows whose ``column`` is one of ``keys``, as stand-ins by id."""
     found: dict[int, _Stored] = {}
     for start in range(0, len(keys), _CHUNK):

@@ -34,6 +34,7 @@ from reviewdesk.storage.models import (
     Invitee,
     LateReason,
     Meeting,
+    MeetingReason,
     PeriodOfCare,
     Person,
     Report,
@@ -73,6 +74,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "remove_closure_day": ADMIN,
     "add_late_reason": ADMIN,
     "retire_late_reason": ADMIN,
+    "add_meeting_reason": ADMIN,
+    "retire_meeting_reason": ADMIN,
+    "update_child": ADMIN,
+    "allocate": ADMIN,
     "set_rule": ADMIN,
     "reset_rule": ADMIN,
     "replace_rules": ADMIN,
@@ -291,6 +296,24 @@ def _late_reason(env: Env) -> int:
     return changes.result
 
 
+def _meeting_reason(env: Env) -> int:
+    changes = actions.add_meeting_reason(
+        env.admin, actions.whoami(env.admin), "cancel", env.unique("Snowed in ")
+    )
+    return changes.result
+
+
+def _allocation(env: Env) -> actions.AllocationChange:
+    """A change of IRO (each allowed call hands the child to the other IRO, a day later)."""
+    with env.admin.session() as s:
+        period = s.get(PeriodOfCare, env.ids["period"])
+        now = period.iro_id
+        latest = max((a.start for a in period.child.allocations if a.start), default=None)
+    day = max(D(2024, 3, 26), (latest or D(2024, 3, 25)) + dt.timedelta(days=1))
+    iro = env.ids["other"] if now == env.ids["chair"] else env.ids["chair"]
+    return actions.AllocationChange(on=day, team_id=None, social_worker_id=None, iro_id=iro)
+
+
 def _outcome(env: Env) -> actions.Outcome:
     """An outcome that differs from the last (so each allowed call changes something)."""
     return actions.Outcome(
@@ -433,6 +456,30 @@ CASES: dict[str, Case] = {
             db, me, reason, expected_version=env.version(LateReason, reason)
         ),
         _late_reason,
+    ),
+    "add_meeting_reason": case(
+        lambda env, db, me: actions.add_meeting_reason(db, me, "reschedule", env.unique("Fog "))
+    ),
+    "retire_meeting_reason": Case(
+        lambda env, db, me, reason: actions.retire_meeting_reason(
+            db, me, reason, expected_version=env.version(MeetingReason, reason)
+        ),
+        _meeting_reason,
+    ),
+    "update_child": case(
+        lambda env, db, me: actions.update_child(
+            db,
+            me,
+            env.ids["child"],
+            actions.ChildDetails(env.unique("Zoë "), "Ó Briain", dob=D(2015, 6, 1)),
+            expected_version=env.version(Child, env.ids["child"]),
+        )
+    ),
+    "allocate": Case(
+        lambda env, db, me, change: actions.allocate(
+            db, me, env.ids["child"], change, expected_version=env.version(Child, env.ids["child"])
+        ),
+        _allocation,
     ),
     "set_rule": case(
         lambda env, db, me: actions.set_rule(

@@ -75,3 +75,21 @@ def test_cancelled_meetings_are_left_out_and_bank_holidays_named(fresh_db) -> No
     assert name not in text
     assert "Monday 27/05/2024 · Spring bank holiday (not a working day)" in holiday
     assert "No meetings booked." in holiday
+
+
+def test_a_meeting_held_on_a_sunday_is_printed_on_that_sunday(fresh_db) -> None:
+    """#17: the diary showed a review held on Sunday 19/05 that the weekly PDF left out (it
+    read only the booked date, Friday of the week before)."""
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        moved = session.get(Meeting, demo.week_meeting_ids[0])
+        moved.booked_date = WEEK - dt.timedelta(days=3)  # Friday 10/05, the week before
+        moved.status = MeetingStatus.HELD.value
+        moved.held_date = WEEK + dt.timedelta(days=6)  # Sunday 19/05
+        session.flush()
+        schedule = collect_week(session, WEEK)
+        before = collect_week(session, WEEK - dt.timedelta(days=7))
+        text = _pdf(session).all_text
+    assert [m.day for m in schedule.meetings if m.meeting_id == moved.id] == [moved.held_date]
+    assert moved.id not in {m.meeting_id for m in before.meetings}
+    assert "Sunday 19/05/2024" in text

@@ -326,20 +326,3 @@ def test_changing_a_valid_record_into_an_invalid_one_is_refused(db, child_in_car
         s.get(PeriodOfCare, child_in_care[1]).end_date = D(2024, 1, 1)
     with db.session() as s:
         assert s.get(PeriodOfCare, child_in_care[1]).end_date is None
-
-
-def test_the_quick_age_is_relativedelta_s() -> None:
-    """The participation rule's age (a fast path) against `relativedelta` (the general one),
-    29 February birthdays and dates before birth included."""
-    import random
-
-    from dateutil.relativedelta import relativedelta
-
-    from reviewdesk.storage.validation import _age
-
-    rng = random.Random(7)
-    days = [D(2016, 2, 29), D(2020, 2, 29), D(2019, 3, 1), D(2015, 12, 31)]
-    days += [D(2000, 1, 1) + dt.timedelta(days=rng.randrange(12_000)) for _ in range(3000)]
-    for born in days:
-        for on in (born + dt.timedelta(days=rng.randrange(-400, 9000)) for _ in range(20)):
-            assert _age(born, on) == relativedelta(on, born).years, (born, on)

@@ -28,6 +28,7 @@ class RecordingPrompts:
         self.errors: list[str] = []
         self.infos: list[str] = []
         self.questions: list[str] = []
+        self.defaults_no: list[bool] = []  # for each confirm: does Enter answer No?
         self.confirm_answer = True
         self.text_answer: str | None = None
         self.file_answer: str | None = None
@@ -46,8 +47,9 @@ class RecordingPrompts:
     def info(self, parent, message) -> None:
         self.infos.append(message)
 
-    def confirm(self, parent, question) -> bool:
+    def confirm(self, parent, question, *, default_no: bool = False) -> bool:
         self.questions.append(question)
+        self.defaults_no.append(default_no)
         return self.confirm_answer
 
     def open_document(self, parent, path) -> None:

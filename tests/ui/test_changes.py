@@ -155,7 +155,13 @@ def test_cancelling_then_booking_again(shown, qtbot, prompts_recorder, sample) -
 
     page = open_child(window, qtbot, "zoe")
     choose_meeting(page, qtbot, sample["zoe_first"])
-    prompts_recorder.text_answer = "Child in hospital"
+
+    def cancel(dialog) -> bool:
+        dialog.reason.setCurrentIndex(dialog.reason.findText("Booked in error"))
+        press(qtbot, dialog.cancel_meeting_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = cancel
     press(qtbot, page.cancel_button)
     assert prompts_recorder.errors == []
     dashboard(window, qtbot)
@@ -171,7 +177,7 @@ def test_cancelling_then_booking_again(shown, qtbot, prompts_recorder, sample) -
             return False
         dialog.date.setDate(D(2024, 4, 18))
         dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
-        press(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+        press(qtbot, dialog.book_button)
         return dialog.result() == dialog.DialogCode.Accepted
 
     prompts_recorder.on_dialog = book
@@ -194,8 +200,8 @@ def test_rescheduling_past_the_due_date(shown, qtbot, prompts_recorder, sample) 
 
     def move(dialog) -> bool:
         dialog.date.setDate(D(2024, 4, 26))  # due 24/04
-        dialog.reason.setText("Chair unwell")
-        press(qtbot, dialog.buttons.button(QDialogButtonBox.StandardButton.Ok))
+        dialog.reason.setCurrentIndex(dialog.reason.findText("IRO or chair unavailable"))
+        press(qtbot, dialog.book_button)
         return dialog.result() == dialog.DialogCode.Accepted
 
     prompts_recorder.on_dialog = move

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QDialogButtonBox
 
 from reviewdesk import queries
 from reviewdesk.storage.models import Meeting
@@ -30,7 +29,7 @@ def _select_meeting(page, meeting_id) -> None:
 
 
 def _ok(dialog) -> None:
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.book_button.click()
 
 
 def test_booking_a_meeting_through_the_dialog(window, prompts_recorder, sample, db) -> None:
@@ -64,12 +63,15 @@ def test_booking_a_meeting_through_the_dialog(window, prompts_recorder, sample, 
     assert seen["book_by"] == "24/04/2024"
     assert "not a working day (Easter Monday)" in seen["holiday"]
     assert "after the due date" in seen["late"]
-    assert "The chair is already booked 10:00–11:30" in seen["clash"]
+    assert "The chair is already booked 10:00–11:30 for Zoë Ó Briain's LAC review 1" in (
+        seen["clash"]
+    )
     assert "The room is already booked" in seen["clash"]
-    # 10/04 is the as-of date: its 13:30 is the first slot free for Łukasz and Room A.
-    assert seen["slots"][0] == "Wed 10/04/2024 at 09:30"
+    # The slots free for Łukasz and Room A closest before the book-by date 24/04.
+    assert seen["slots"][0] == "Tue 23/04/2024 at 09:30"
     assert "already booked for 11/04/2024" in seen["final"]  # the review has a booking
     assert prompts_recorder.questions, "booking despite a warning asks first"
+    assert prompts_recorder.defaults_no == [True], "and Enter answers No"
     with db.session() as s:
         booked = [
             m
@@ -77,7 +79,7 @@ def test_booking_a_meeting_through_the_dialog(window, prompts_recorder, sample, 
             if m.id != sample["zoe_first"]
         ]
         assert len(booked) == 1
-        assert (booked[0].booked_date, booked[0].booked_time) == (D(2024, 4, 10), dt.time(9, 30))
+        assert (booked[0].booked_date, booked[0].booked_time) == (D(2024, 4, 23), dt.time(9, 30))
         assert booked[0].room_id == sample["room_b"] and booked[0].chair_id == sample["lukasz"]
     assert page.model.rowCount() == 3  # the new meeting is on the timeline at once
     assert seen["then"] == "InvitationsDialog"  # whom to invite comes next
@@ -107,7 +109,8 @@ def test_reschedule_needs_a_reason_and_moves_the_meeting(window, prompts_recorde
         dialog.date.setDate(D(2024, 4, 16))
         _ok(dialog)  # no reason yet
         assert prompts_recorder.errors == ["Give a reason for rescheduling the meeting."]
-        dialog.reason.setText("Social worker on leave")
+        dialog.reason.setCurrentIndex(dialog.reason.findText("Social worker unavailable"))
+        dialog.reason_note.setText("on leave")
         _ok(dialog)
         return dialog.result() == dialog.DialogCode.Accepted
 
@@ -116,17 +119,25 @@ def test_reschedule_needs_a_reason_and_moves_the_meeting(window, prompts_recorde
     with db.session() as s:
         m = s.get(Meeting, sample["zoe_first"])
         assert m.booked_date == D(2024, 4, 16)
-        assert "Social worker on leave" in m.notes
+        assert [v.reason for v in m.moves] == ["Social worker unavailable: on leave"]
 
 
 def test_cancel_asks_for_a_reason(window, prompts_recorder, sample, db) -> None:
     page = _child_page(window, sample["zoe"])
     _select_meeting(page, sample["zoe_first"])
-    prompts_recorder.text_answer = "Child moved out of area"
+
+    def cancel(dialog) -> bool:
+        dialog.cancel_meeting_button.click()  # no reason yet
+        assert prompts_recorder.errors == ["Choose the reason the meeting is cancelled."]
+        dialog.reason.setCurrentIndex(dialog.reason.findText("Child moved to another authority"))
+        dialog.cancel_meeting_button.click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = cancel
     page.cancel_button.click()
     with db.session() as s:
         m = s.get(Meeting, sample["zoe_first"])
-        assert (m.status, m.cancel_reason) == ("cancelled", "Child moved out of area")
+        assert (m.status, m.cancel_reason) == ("cancelled", "Child moved to another authority")
 
 
 def test_recording_shows_the_next_due_date_at_once_and_saves(
@@ -145,9 +156,7 @@ def test_recording_shows_the_next_due_date_at_once_and_saves(
         dialog.save()
         seen["error"] = list(prompts_recorder.errors)
         dialog.held.setDate(D(2024, 4, 9))
-        dialog.participation.setCurrentIndex(dialog.participation.findData("PN0"))
-        dialog.save()
-        seen["pn0"] = prompts_recorder.errors[-1]
+        seen["pn0"] = dialog.participation.findData("PN0")
         dialog.participation.setCurrentIndex(dialog.participation.findData("PN1"))
         dialog.outcome.setCurrentText("Care plan endorsed")
         received, shared = dialog.report_rows[0][1], dialog.report_rows[0][2]
@@ -163,7 +172,7 @@ def test_recording_shows_the_next_due_date_at_once_and_saves(
     assert seen["moved"] == "Next meeting due: 09/07/2024 (LAC review 2)"
     assert seen["late"] == (True, True)
     assert seen["error"] == ["held date: 26/04/2024 is in the future"]
-    assert "PN0 is only for a child under 4" in seen["pn0"]
+    assert seen["pn0"] == -1, "PN0 (under 4) is not offered for a 4-year-old or older"
     with db.session() as s:
         detail = queries.child_detail(s, sample["zoe"])
     m = next(m for m in detail.meetings if m.id == sample["zoe_first"])

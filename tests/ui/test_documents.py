@@ -77,7 +77,9 @@ def test_pack_for_the_selected_meeting(window, qtbot, prompts_recorder, sample, 
     page.pack_button.click()
     preview = _wait_for_preview(qtbot, prompts_recorder)
     assert made == [sample["zoe_first"]]
-    assert preview.windowTitle() == f"Pack for meeting {sample['zoe_first']} — print preview"
+    assert preview.windowTitle() == (
+        "Pack for Zoë Ó Briain's LAC review 1 on Thu 11/04/2024 — print preview"
+    )
 
 
 def test_a_failing_document_gives_a_friendly_message(window, qtbot, prompts_recorder, monkeypatch):

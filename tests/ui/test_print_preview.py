@@ -395,7 +395,9 @@ def test_menu_documents_open_in_the_preview(window, qtbot, prompts_recorder, sam
     page.pack_button.click()
     qtbot.waitUntil(lambda: bool(open_previews()), timeout=30000)
     (pack,) = open_previews()
-    assert pack.windowTitle() == f"Pack for meeting {sample['zoe_first']} — print preview"
+    assert pack.windowTitle() == (
+        "Pack for Zoë Ó Briain's LAC review 1 on Thu 11/04/2024 — print preview"
+    )
     qtbot.waitUntil(lambda: pack.pages is not None, timeout=10000)
     assert not pack.pages.sizes[0].landscape
     pack.close()

@@ -51,7 +51,7 @@ def test_navigation_menus_and_status_bar(window, qtbot) -> None:
     assert where in window.db_label.text()
     assert window.calendar_label.text() == "Bank holidays: England and Wales"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Diary", "D&ocuments", "&Help"]
+    assert menus == ["&File", "&View", "&Diary", "&Child", "D&ocuments", "&Help"]
 
 
 def test_every_control_has_an_accessible_name(window) -> None:
@@ -404,16 +404,28 @@ def test_dashboard_tiles_count_children_and_open_the_list(
 
     import reviewdesk.dashboard as dashboard
 
-    def flag(code, child, day, severity="red", staff=None):
+    def flag(code, child, day, severity="red", staff=None, meeting=None):
         return SimpleNamespace(
-            code=code, child_id=child, date=day, severity=severity, staff_id=staff, meeting_id=None
+            code=code,
+            child_id=child,
+            date=day,
+            severity=severity,
+            staff_id=staff,
+            meeting_id=meeting,
+            reason=f"{code} on {day:%d/%m/%Y}",
         )
+
+    D8 = dt.date(2024, 4, 8)
 
     def own_flags(register):
         return [
             flag("overdue", sample["lukasz_child"], dt.date(2024, 3, 20)),
             flag("overdue", sample["sian_child"], dt.date(2024, 4, 2)),
-            flag("report_late", sample["zoe"], dt.date(2024, 4, 8), "amber"),
+            # A report not shared for Zoë's review still to come counts; a late one does not
+            # (history), nor one for a meeting already held.
+            flag("report_not_shared", sample["zoe"], D8, "amber", meeting=sample["zoe_first"]),
+            flag("report_late", sample["sian_child"], D8, "amber", meeting=sample["zoe_first"]),
+            flag("report_overdue", sample["lukasz_child"], D8, meeting=sample["icpc"]),
         ]
 
     def caseload_flags(session, loads, as_of):
@@ -476,7 +488,8 @@ def test_the_as_of_date_can_be_changed(window, prompts_recorder, sample) -> None
     assert prompts_recorder.errors and "31/02/2024" in prompts_recorder.errors[0]
     prompts_recorder.text_answer = "27/03/2024"
     window.as_of_action.trigger()
-    assert window.as_of_label.text() == "As of 27/03/2024"
+    assert window.as_of_label.text() == "As of 27/03/2024 (read only)"
+    assert window.as_of_bar.isVisibleTo(window) and "27/03/2024" in window.as_of_text.text()
     assert window.diary.monday.isoformat() == "2024-03-25"
     window.show_page(2)
     assert "Good Friday" in window.diary.summary.text()
@@ -526,4 +539,11 @@ def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder
     assert first_run.offer_demo(None, ctx) is True
     assert not ctx.is_empty()
     assert prompts_recorder.errors == []
+    # The demo's closure days are working-day calendar at once, in this same session (#17:
+    # free slots were offered on them until a restart).
+    from reviewdesk.settings import closure_days
+
+    with db.session() as s:
+        closures = closure_days(s)
+    assert closures and not any(ctx.calendar.is_working_day(day) for day in closures)
     db.dispose()

@@ -1,11 +1,19 @@
 """Book, or reschedule, a meeting: date, time, room, chair and clerk, checked as you type
-against the due date, the working-day calendar and the other bookings."""
+against the due date, the working-day calendar and the other bookings.
+
+The dialog proposes the free slots closest before the book-by date (the earliest free ones
+when the meeting is overdue) and its date box starts on the best of them, so the two agree.
+Enter never books: it takes a slot from the list or moves on; only the Book button (clicked,
+or Enter or Space on it) books, and a booking with warnings (a clash, a late or non-working
+date, no room or clerk) asks first, with No as the answer Enter gives.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -23,23 +32,44 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import book_meeting, reschedule_meeting
-from reviewdesk.codes import MeetingType
+from reviewdesk.codes import MeetingType, ReasonKind
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import (
     Booking,
     BookingCheck,
+    Suggestion,
+    bookable_types,
     booking_links,
     check_booking,
     default_chair,
-    next_free_slots,
     next_meeting_type,
+    suggest_slots,
 )
 from reviewdesk.vocabulary import format_uk as uk
+from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
 from ui.dialogs import choice, date_edit, from_qdate, select_data
 from ui.duedates import DueItem
 from ui.operations import perform
 from ui.prompts import prompts
+from ui.screen import fit, scrolling
+
+
+def reason_text(combo: QComboBox, note: QLineEdit) -> str:
+    """The reason chosen from a list, with the note typed beside it ("Room unavailable:
+    flooded"); empty when no reason is chosen."""
+    chosen = combo.currentText().strip() if combo.currentData() is not None else ""
+    extra = " ".join(note.text().split())
+    if chosen and extra:
+        return f"{chosen}: {extra}"
+    return chosen or extra
+
+
+def reason_choice(ctx: AppContext, kind: ReasonKind, accessible: str) -> QComboBox:
+    """A list of reasons (`queries.meeting_reasons`), "Choose a reason…" first."""
+    with ctx.db.session() as s:
+        reasons = queries.meeting_reasons(s, kind.value)
+    return choice(reasons, accessible, none_text="Choose a reason…")
 
 
 class BookingDialog(QDialog):
@@ -51,18 +81,27 @@ class BookingDialog(QDialog):
         dues: list[DueItem] | None,
         meeting: MeetingInfo | None = None,
         parent: QWidget | None = None,
+        start: Booking | None = None,
     ) -> None:
+        """``start``: a day, time, chair, room or clerk already chosen (a free slot clicked
+        in the diary); the rest is proposed as usual."""
         super().__init__(parent)
         self.ctx = ctx
         self.detail = detail
         self.meeting = meeting
         self.dues = dues
+        self.start = start
         self.result_meeting_id: int | None = None
         self.check_result: BookingCheck | None = None
+        self.suggestion: Suggestion | None = None
         self.messages: list[str] = []
         rescheduling = meeting is not None
-        self.setWindowTitle(f"{'Reschedule' if rescheduling else 'Book'} meeting — {detail.name}")
-        self.setMinimumWidth(560)
+        if rescheduling:
+            title = f"Reschedule {meeting.describe(detail.name)}"
+        else:
+            title = f"Book a meeting for {detail.name}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
 
         with ctx.db.session() as s:
             chair_items = queries.chairs(s)
@@ -71,8 +110,9 @@ class BookingDialog(QDialog):
 
         self.meeting_type = QComboBox()
         self.meeting_type.setAccessibleName("Meeting type")
-        for mt in MeetingType:
-            self.meeting_type.addItem(mt.label, mt.value)
+        types = bookable_types(detail, ctx.as_of) if not rescheduling else ()
+        for mt in types:
+            self.meeting_type.addItem(meeting_label(mt.value), mt.value)
         self.date = date_edit(ctx.as_of, "Meeting date")
         self.time = QTimeEdit(QTime(9, 30))
         self.time.setDisplayFormat("HH:mm")
@@ -86,75 +126,93 @@ class BookingDialog(QDialog):
         self.room = choice(room_items, "Room", none_text="No room (virtual or to be arranged)")
         self.chair = choice(chair_items, "Chair", none_text="Chair not yet allocated")
         self.clerk = choice(clerk_items, "Clerk", none_text="No clerk")
-        self.reason = QLineEdit()
-        self.reason.setAccessibleName("Reason for rescheduling")
-        self.reason.setPlaceholderText("Why is the meeting moving?")
+        self.reason = reason_choice(ctx, ReasonKind.RESCHEDULE, "Reason for rescheduling")
+        self.reason_note = QLineEdit()
+        self.reason_note.setAccessibleName("Note on the reason for rescheduling")
+        self.reason_note.setPlaceholderText("Optional note (or the reason, if not listed)")
 
         self.due_label = QLabel()
         self.due_label.setAccessibleName("Due date")
+        self.due_label.setWordWrap(True)
         self.book_by_label = QLabel()
         self.book_by_label.setAccessibleName("Latest working day to book by")
+        self.book_by_label.setWordWrap(True)
         self.warnings = QLabel()
         self.warnings.setProperty("role", "warning")
         self.warnings.setWordWrap(True)
         self.warnings.setAccessibleName("Warnings about this booking")
         self.slots = QListWidget()
-        self.slots.setAccessibleName("Next free slots before the deadline")
-        self.slots.setMaximumHeight(120)
-        self.slots.itemActivated.connect(self._use_slot)
-        self.slots.itemDoubleClicked.connect(self._use_slot)
+        self.slots.setAccessibleName("Free slots")
+        self.slots.setMaximumHeight(112)
+        self.slots.itemActivated.connect(self._use_slot)  # Enter, or double-click
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if not rescheduling:
-            form.addRow("Meeting", self.meeting_type)
+            form.addRow("&Meeting", self.meeting_type)
         form.addRow("Due", self.due_label)
         form.addRow("Book by", self.book_by_label)
-        form.addRow("Date", self.date)
-        form.addRow("Time", self.time)
-        form.addRow("Length", self.duration)
-        form.addRow("Venue and room", self.room)
-        form.addRow("Chair", self.chair)
-        form.addRow("Clerk", self.clerk)
+        form.addRow("&Date", self.date)
+        form.addRow("&Time", self.time)
+        form.addRow("&Length", self.duration)
+        form.addRow("&Venue and room", self.room)
+        form.addRow("C&hair", self.chair)
+        form.addRow("Cler&k", self.clerk)
         if rescheduling:
-            form.addRow("Reason", self.reason)
+            form.addRow("&Reason", self.reason)
+            form.addRow("", self.reason_note)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = QDialogButtonBox()
+        self.book_button = QPushButton("&Reschedule" if rescheduling else "&Book")
+        self.book_button.setAccessibleName(
+            "Reschedule the meeting" if rescheduling else "Book the meeting"
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Reschedule" if rescheduling else "Book"
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.setAccessibleName("Close without booking")
+        self.buttons.addButton(self.book_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.book_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in a field or the list books nothing
+            button.setDefault(False)
+        self.book_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
 
+        self.slots_title = QLabel()
+        self.slots_title.setWordWrap(True)
+        self.slots_title.setBuddy(self.slots)
+        # The fields scroll on a screen too low for them (a laptop at scale 2); the buttons
+        # stay in view.
+        scroll, self.body = scrolling(form, self.warnings, self.slots_title, self.slots)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.warnings)
-        self.slots_title = QLabel("Next free slots before the deadline (double-click to use):")
-        layout.addWidget(self.slots_title)
-        layout.addWidget(self.slots)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
 
+        self.blocked = ctx.viewing_past
+        if self.blocked:
+            self.book_button.setEnabled(False)
+            self.book_button.setToolTip("Not while looking at the register as of a past date")
+
         self._prefill()
+        # The free slots depend on who and where, not on the date: changing the date or time
+        # (or taking a slot) checks the booking again but leaves the list as it is.
         for signal in (
             self.meeting_type.currentIndexChanged,
-            self.date.dateChanged,
-            self.time.timeChanged,
             self.duration.valueChanged,
             self.room.currentIndexChanged,
             self.chair.currentIndexChanged,
             self.clerk.currentIndexChanged,
         ):
+            signal.connect(lambda *_: self.update_slots())
+        for signal in (self.date.dateChanged, self.time.timeChanged):
             signal.connect(lambda *_: self.update_checks())
-        self.update_checks()
+        self.update_slots(move_date=self.start is None)  # a day chosen in the diary stays
+        self.body.adjustSize()
+        fit(self, 600, self.body.sizeHint().height() + self.buttons.sizeHint().height() + 40)
 
     # --- pre-filling ----------------------------------------------------------------------
     def _prefill(self) -> None:
         m = self.meeting
-        as_of = self.ctx.as_of
         if m is not None:
-            select_data(self.meeting_type, m.meeting_type)
             if m.booked_date:
                 self.date.setDate(m.booked_date)
             if m.booked_time:
@@ -166,13 +224,20 @@ class BookingDialog(QDialog):
             return
         meeting_type = next_meeting_type(self.dues)
         select_data(self.meeting_type, meeting_type.value)
-        select_data(self.chair, default_chair(self.detail, as_of, meeting_type))
-        due = self.due_item()
-        start = self.ctx.calendar.on_or_after(as_of + dt.timedelta(days=1))
-        if due is not None and due.book_by is not None and due.book_by >= start:
-            self.date.setDate(due.book_by)
-        else:
-            self.date.setDate(start)
+        current = self.meeting_type.currentData()
+        chosen = MeetingType(current) if current else meeting_type
+        select_data(self.chair, default_chair(self.detail, self.ctx.as_of, chosen))
+        if self.start is not None:
+            self.date.setDate(self.start.day)
+            if self.start.start is not None:
+                self.time.setTime(QTime(self.start.start.hour, self.start.start.minute))
+            for combo, value in (
+                (self.chair, self.start.chair_id),
+                (self.room, self.start.room_id),
+                (self.clerk, self.start.clerk_id),
+            ):
+                if value is not None:
+                    select_data(combo, value)
 
     def due_item(self) -> DueItem | None:
         """The due date this booking is for: the meeting's own, else the next unbooked one."""
@@ -182,7 +247,12 @@ class BookingDialog(QDialog):
             own = next((d for d in self.dues if d.meeting_id == self.meeting.id), None)
             if own is not None:
                 return own
-        process = MeetingType(self.meeting_type.currentData()).process.value
+            process = self.meeting.process
+        else:
+            current = self.meeting_type.currentData()
+            if current is None:
+                return None
+            process = MeetingType(current).process.value
         upcoming = [d for d in self.dues if d.held is None and d.process == process]
         unbooked = [d for d in upcoming if d.meeting_id is None]
         chosen = unbooked or upcoming  # a second booking still checks against the due date
@@ -201,6 +271,49 @@ class BookingDialog(QDialog):
             meeting_id=self.meeting.id if self.meeting else None,
         )
 
+    def book_by(self) -> dt.date | None:
+        due = self.due_item()
+        return self.ctx.calendar.on_or_before(due.due) if due is not None else None
+
+    def update_slots(self, *, move_date: bool = False) -> None:
+        """Look for free slots for this chair, room and clerk; with ``move_date`` (the
+        dialog opening) the date box starts on the best one."""
+        with self.ctx.db.session() as s:
+            self.suggestion = suggest_slots(
+                s,
+                self.proposal(),
+                calendar=self.ctx.calendar,
+                as_of=self.ctx.as_of,
+                book_by=self.book_by(),
+            )
+        found = self.suggestion
+        if found.overdue:
+            self.slots_title.setText(
+                "The meeting is overdue. Earliest &free slots (Enter or double-click to use):"
+            )
+        elif found.book_by is not None:
+            self.slots_title.setText(
+                f"&Free slots closest before the book-by date {uk(found.book_by)} "
+                "(Enter or double-click to use):"
+            )
+        else:
+            self.slots_title.setText("Earliest &free slots (Enter or double-click to use):")
+        self.slots.clear()
+        best = found.best
+        for slot in found.slots:
+            item = QListWidgetItem(f"{format_uk_long(slot.day)} at {slot.start:%H:%M}")
+            item.setData(Qt.ItemDataRole.UserRole, slot)
+            self.slots.addItem(item)
+            if slot == best:
+                self.slots.setCurrentItem(item)
+        if not found.slots:
+            item = QListWidgetItem("No free slot for this chair, room and clerk in time")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.slots.addItem(item)
+        if move_date and best is not None and self.meeting is None:
+            self._place(best)
+        self.update_checks()
+
     def update_checks(self) -> None:
         due = self.due_item()
         proposal = self.proposal()
@@ -212,16 +325,7 @@ class BookingDialog(QDialog):
                 due=due.due if due else None,
                 as_of=self.ctx.as_of,
             )
-            self.check_result = check
-            slots: list[Booking] = []
-            if due is not None and check.book_by is not None:
-                slots = next_free_slots(
-                    s,
-                    proposal,
-                    calendar=self.ctx.calendar,
-                    start=self.ctx.as_of,
-                    deadline=check.book_by,
-                )
+        self.check_result = check
         if due is None:
             self.due_label.setText("no due date for this meeting in the child's record")
             self.book_by_label.setText("—")
@@ -229,14 +333,35 @@ class BookingDialog(QDialog):
         else:
             self.due_label.setText(f"{uk(due.due)} ({due.label})")
             self.due_label.setToolTip(due.explanation)
-            self.book_by_label.setText(uk(check.book_by))
+            overdue = check.book_by is not None and check.book_by < self.ctx.as_of
+            self.book_by_label.setText(
+                f"{uk(check.book_by)} — overdue: book the earliest date you can"
+                if overdue
+                else uk(check.book_by)
+            )
         messages = [w.message for w in check.warnings]
         if self.meeting is None and due is not None and due.meeting_id is not None:
             booked = next((m for m in self.detail.meetings if m.id == due.meeting_id), None)
             when = uk(booked.booked_date) if booked and booked.booked_date else "a date"
             messages.insert(0, f"{due.label} is already booked for {when}")
+        current = self.meeting_type.currentData()
+        if self.meeting is None and current is None:
+            messages.insert(0, "Nothing can be booked: the child has no open case")
+        elif self.meeting is None and MeetingType(current) not in bookable_types(
+            self.detail, proposal.day
+        ):
+            messages.append(
+                f"{self.detail.name} has no open case for a {meeting_label(current)} on "
+                f"{uk(proposal.day)}"
+            )
         self.messages = messages
-        if messages:
+        if self.blocked:
+            self.warnings.setText(
+                f"⚠ You are looking at the register as of {uk(self.ctx.as_of)}: go back to "
+                "today (View > As-of date) to book."
+            )
+            self.warnings.setProperty("role", "warning")
+        elif messages:
             self.warnings.setText("\n".join(f"⚠ {m}" for m in messages))
             self.warnings.setProperty("role", "warning")
         else:
@@ -244,34 +369,64 @@ class BookingDialog(QDialog):
             self.warnings.setProperty("role", "ok")
         self.warnings.style().unpolish(self.warnings)
         self.warnings.style().polish(self.warnings)
-        self.slots.clear()
-        visible = due is not None
-        self.slots_title.setVisible(visible)
-        self.slots.setVisible(visible)
-        for slot in slots:
-            item = QListWidgetItem(
-                f"{slot.day.strftime('%a')} {uk(slot.day)} at {slot.start:%H:%M}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, slot)
-            self.slots.addItem(item)
-        if visible and not slots:
-            self.slots.addItem("No free slot for this chair, room and clerk before the deadline")
 
-    def _use_slot(self, item: QListWidgetItem) -> None:
-        slot = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(slot, Booking):
-            self.date.setDate(slot.day)
+    def _place(self, slot: Booking) -> None:
+        self.date.setDate(slot.day)
+        if slot.start is not None:
             self.time.setTime(QTime(slot.start.hour, slot.start.minute))
 
+    def _use_slot(self, item: QListWidgetItem) -> None:
+        """A slot taken from the list (Enter or double-click): the date and time are set and
+        the list stays as it is; the next field to fill (or the Book button) has the focus."""
+        slot = item.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(slot, Booking):
+            return
+        self._place(slot)
+        if self.room.currentData() is None:
+            self.room.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.meeting is not None and self.reason.currentData() is None:
+            self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.book_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter presses the button that has the focus, and nothing else: a field or the
+        list of slots never books."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+            return
+        super().keyPressEvent(event)
+
     # --- saving ---------------------------------------------------------------------------
+    def confirmations(self) -> list[str]:
+        """What the person is asked to confirm before booking: the warnings, and a room or
+        clerk left unchosen."""
+        extra = []
+        if self.room.currentData() is None:
+            extra.append("No room is chosen")
+        if self.clerk.currentData() is None:
+            extra.append("No clerk is chosen")
+        return [*self.messages, *extra]
+
     def save(self) -> None:
-        if self.meeting is not None and not self.reason.text().strip():
+        if self.blocked:
+            return
+        reason = reason_text(self.reason, self.reason_note)
+        if self.meeting is not None and not reason:
             prompts().error(self, "Give a reason for rescheduling the meeting.")
+            self.reason.setFocus()
+            return
+        if self.meeting is None and self.meeting_type.currentData() is None:
+            prompts().error(self, "Nothing can be booked: the child has no open case.")
             return
         self.update_checks()
-        if self.messages:
-            question = "\n".join(self.messages) + "\n\nBook it anyway?"
-            if not prompts().confirm(self, question):
+        asks = self.confirmations()
+        if asks:
+            verb = "Reschedule" if self.meeting is not None else "Book"
+            question = "\n".join(f"• {m}" for m in asks) + f"\n\n{verb} it anyway?"
+            if not prompts().confirm(self, question, default_no=True):
                 return
         proposal = self.proposal()
         if self.meeting is None:
@@ -294,7 +449,7 @@ class BookingDialog(QDialog):
                 reschedule_meeting,
                 self.meeting.id,
                 proposal,
-                self.reason.text(),
+                reason,
                 expected_version=self.meeting.version,
             )
         if changes is None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,11 +26,14 @@ from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
 from reviewdesk.queries import ChildDetail, MeetingInfo
+from reviewdesk.vocabulary import age_on, format_uk_long
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import choice, date_edit, from_qdate
+from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
 from ui.operations import perform
+from ui.prompts import prompts
+from ui.screen import fit
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
@@ -40,31 +44,6 @@ def _agency(code: str | None) -> str:
     if not code:
         return "agency not recorded"
     return {"gp": "GP"}.get(code, code.replace("_", " "))
-
-
-class _DateOrNone(QWidget):
-    """A tick box and a date: unticked means 'not yet'."""
-
-    def __init__(self, value: dt.date | None, default: dt.date, accessible: str) -> None:
-        super().__init__()
-        self.check = QCheckBox()
-        self.check.setAccessibleName(f"{accessible}: done")
-        self.edit = date_edit(value or default, accessible)
-        self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-
-    def value(self) -> dt.date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(value)
 
 
 class RecordingDialog(QDialog):
@@ -83,7 +62,6 @@ class RecordingDialog(QDialog):
         self.meeting = meeting
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
         self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
-        self.setMinimumWidth(600)
         held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
@@ -100,11 +78,8 @@ class RecordingDialog(QDialog):
         self.two_parts.toggled.connect(self.second_part.setEnabled)
         self.participation = QComboBox()
         self.participation.setAccessibleName("Participation code")
-        self.participation.addItem("Not recorded", None)
-        for code, text in PARTICIPATION.items():
-            self.participation.addItem(f"{code} — {text}", code)
-        if meeting.participation:
-            self.participation.setCurrentIndex(self.participation.findData(meeting.participation))
+        self._codes_for: bool | None = None  # under 4 (PN0 only), 4 and over, or not known
+        self._fill_participation(meeting.participation)
         self.quorate = QCheckBox("Quorate")
         self.quorate.setAccessibleName("Quorate")
         self.quorate.setChecked(meeting.quorate is not False)
@@ -120,10 +95,14 @@ class RecordingDialog(QDialog):
         self.late_note = QLineEdit()
         self.late_note.setAccessibleName("Note on the reason")
         self.late_note.setPlaceholderText("Optional note")
-        self.decisions = _DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
-        self.minutes = _DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
+        self.decisions = DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
+        self.minutes = DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
         self.timescale = QLabel()
         self.timescale.setWordWrap(True)
+        self.day_note = QLabel()
+        self.day_note.setWordWrap(True)
+        self.day_note.setProperty("role", "warning")
+        self.day_note.setAccessibleName("Is the held date a working day?")
         self.next_due = QLabel()
         self.next_due.setAccessibleName("Next meeting due")
         self.next_due.setWordWrap(True)
@@ -134,7 +113,10 @@ class RecordingDialog(QDialog):
         held_row.addWidget(self.two_parts)
         held_row.addWidget(self.second_part, 1)
         form = QFormLayout()
-        form.addRow("Held on", held_row)
+        held_label = QLabel("&Held on")
+        held_label.setBuddy(self.held)  # Alt+H (a label of a row of boxes needs its buddy)
+        form.addRow(held_label, held_row)
+        form.addRow("", self.day_note)
         form.addRow("", self.timescale)
         if meeting.process == "lac":
             form.addRow("Participation", self.participation)
@@ -147,7 +129,7 @@ class RecordingDialog(QDialog):
         form.addRow("Minutes issued", self.minutes)
 
         #: (report, the received and shared dates, as shown)
-        self.report_rows: list[tuple[object, _DateOrNone, _DateOrNone]] = []
+        self.report_rows: list[tuple[object, DateOrNone, DateOrNone]] = []
         reports_box = QGroupBox("Reports")
         grid = QGridLayout(reports_box)
         if meeting.reports:
@@ -155,8 +137,8 @@ class RecordingDialog(QDialog):
             grid.addWidget(QLabel("<b>Received</b>"), 0, 1)
             grid.addWidget(QLabel("<b>Shared with parents</b>"), 0, 2)
             for n, r in enumerate(meeting.reports, start=1):
-                received = _DateOrNone(r.received, held_default, f"{r.author} report received")
-                shared = _DateOrNone(
+                received = DateOrNone(r.received, held_default, f"{r.author} report received")
+                shared = DateOrNone(
                     r.shared_with_parents, held_default, f"{r.author} report shared with parents"
                 )
                 grid.addWidget(QLabel(f"{r.author} ({_agency(r.agency)})"), n, 0)
@@ -174,10 +156,20 @@ class RecordingDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
+        # The fields scroll when the screen is too small for them all (a low laptop screen,
+        # large text); the buttons stay in view.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(reports_box)
+        body_layout.addWidget(self.next_due)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(reports_box)
-        layout.addWidget(self.next_due)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
 
         self.held.dateChanged.connect(lambda *_: self.update_derived())
@@ -189,6 +181,8 @@ class RecordingDialog(QDialog):
             index = self.late_reason.findText(meeting.late_reason)
             self.late_reason.setCurrentIndex(max(index, 0))
         self.update_derived()
+        body.adjustSize()
+        fit(self, 660, body.sizeHint().height() + buttons.sizeHint().height() + 40)
 
     def held_dates(self) -> list[dt.date]:
         parts = [from_qdate(self.held.date())]
@@ -196,8 +190,38 @@ class RecordingDialog(QDialog):
             parts.append(from_qdate(self.second_part.date()))
         return sorted(parts)
 
+    def _fill_participation(self, keep: str | None) -> None:
+        """The codes that fit the child's age on the held date: PN0 under 4, PN1-PN7 from
+        4 (903 REVIEW_CODE); every code when the date of birth is not known."""
+        dob = self.detail.dob
+        under4 = age_on(dob, self.held_dates()[-1]) < 4 if dob and hasattr(self, "held") else None
+        if under4 == self._codes_for and self.participation.count():
+            return
+        self._codes_for = under4
+        self.participation.blockSignals(True)
+        self.participation.clear()
+        self.participation.addItem("Not recorded", None)
+        for code, text in PARTICIPATION.items():
+            if under4 is None or (code == "PN0") == under4:
+                self.participation.addItem(f"{code} — {text}", code)
+        self.participation.setCurrentIndex(max(self.participation.findData(keep), 0))
+        self.participation.blockSignals(False)
+
+    def held_on_a_working_day(self) -> str:
+        """Empty, or why a held date is not a working day ("Sunday", "Good Friday")."""
+        reasons = []
+        for day in self.held_dates():
+            if not self.ctx.calendar.is_working_day(day):
+                why = self.ctx.calendar.non_working_reason(day) or "not a working day"
+                reasons.append(f"{format_uk_long(day)} is not a working day ({why})")
+        return "; ".join(reasons)
+
     def update_derived(self) -> None:
         held = self.held_dates()[-1]
+        self._fill_participation(self.participation.currentData())
+        off = self.held_on_a_working_day()
+        self.day_note.setText(f"⚠ {off}: check the date." if off else "")
+        self.day_note.setVisible(bool(off))
         if self.due is not None:
             late = held > self.due.due
             self.late.setChecked(late)
@@ -252,6 +276,12 @@ class RecordingDialog(QDialog):
         )
 
     def save(self) -> None:
+        off = self.held_on_a_working_day()
+        if off and not prompts().confirm(
+            self, f"{off}.\n\nSave the meeting as held then anyway?", default_no=True
+        ):
+            self.held.setFocus()
+            return
         changes = perform(
             self,
             self.ctx,

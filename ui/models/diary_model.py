@@ -38,7 +38,7 @@ class DiaryWeekModel(QAbstractTableModel):
         by: str,
         calendar,
     ) -> None:
-        """Lay out the week's entries; ``by`` is "chair" or "room"."""
+        """Lay out the week's entries; ``by`` is "chair", "room" or "clerk" (a row each)."""
         self.beginResetModel()
         self.by = by
         days = [monday + dt.timedelta(days=i) for i in range(7)]
@@ -48,7 +48,7 @@ class DiaryWeekModel(QAbstractTableModel):
         for d in self.days:
             if not calendar.is_working_day(d):
                 self.non_working[d] = calendar.non_working_reason(d) or "Not a working day"
-        key = (lambda e: e.chair_id) if by == "chair" else (lambda e: e.room_id)
+        key = self.key
         names = dict(resources)
         in_week = {key(e) for e in entries}
         rows = [(rid, name) for rid, name in resources if rid in in_week]
@@ -56,7 +56,7 @@ class DiaryWeekModel(QAbstractTableModel):
         if None in in_week:
             rows.append((None, UNASSIGNED))
         for rid in in_week - set(names) - {None}:  # inactive staff/rooms still booked
-            name = next((e.chair if by == "chair" else e.room) for e in entries if key(e) == rid)
+            name = next(self.row_name(e) for e in entries if key(e) == rid)
             rows.append((rid, name))
         self.resources = rows
         row_of = {rid: n for n, (rid, _name) in enumerate(rows)}
@@ -75,6 +75,21 @@ class DiaryWeekModel(QAbstractTableModel):
             for mid, found in double_booked(bookings).items()
         }
         self.endResetModel()
+
+    def key(self, e: DiaryEntry) -> int | None:
+        """The row an entry goes in: its chair's, room's or clerk's."""
+        return {"chair": e.chair_id, "room": e.room_id, "clerk": e.clerk_id}[self.by]
+
+    def row_name(self, e: DiaryEntry) -> str:
+        return {"chair": e.chair, "room": e.room, "clerk": e.clerk}[self.by]
+
+    def other(self, e: DiaryEntry) -> str:
+        """What a cell says besides the child: the room (by chair), else the chair."""
+        return e.room if self.by == "chair" else e.chair
+
+    def resource_at(self, row: int) -> int | None:
+        """The chair, room or clerk of a row (None: the "Not allocated" row)."""
+        return self.resources[row][0] if 0 <= row < len(self.resources) else None
 
     def entries_at(self, row: int, column: int) -> list[DiaryEntry]:
         return self.cells.get((row, column), [])
@@ -109,7 +124,7 @@ class DiaryWeekModel(QAbstractTableModel):
 
     def _text(self, e: DiaryEntry) -> str:
         time = e.start.strftime("%H:%M") if e.start else "All day"
-        other = e.room if self.by == "chair" else e.chair
+        other = self.other(e)
         line = f"{time} {e.child_name} — {e.type_label}"
         if other:
             line += f"\n      {other}"
@@ -154,4 +169,6 @@ class DiaryWeekModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return "; ".join(self._text(e).replace("\n", " ") for e in entries) or "free"
+        if role == Qt.ItemDataRole.StatusTipRole and not entries:
+            return "Free: Enter or double-click to book a meeting here"
         return None

@@ -146,7 +146,13 @@ def build_rows(
                     event=d.label,
                     due=d.due,
                     timescale="Overdue" if overdue else "Not yet booked",
-                    details=f"book by {uk(d.book_by)}" if d.book_by else "",
+                    details=(
+                        "book the earliest date you can (Enter)"
+                        if overdue
+                        else f"book by {uk(d.book_by)}"
+                        if d.book_by
+                        else ""
+                    ),
                     explanation=d.explanation,
                 )
             )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -36,8 +38,11 @@ class CaseListView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        #: The children a dashboard tile or a workload row narrowed the list to (None: all).
+        #: The children a dashboard tile or a workload row narrowed the list to (None: all),
+        #: what that list is called, and why each child is on it (a tile's flags).
         self._only: frozenset[int] | None = None
+        self._caption = ""
+        self._reasons: dict[int, tuple[str, ...]] = {}
         self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
         self.model.busy.connect(self._busy)
         self.model.modelReset.connect(self._update_count)
@@ -58,6 +63,24 @@ class CaseListView(QWidget):
         self.open_only.addItem("Open cases", True)
         self.open_only.addItem("All children", False)
         self.count = label("", "hint")
+        # Shown while the list is narrowed to a tile's (or a caseload's) children: what it
+        # is, and the way back to every child.
+        self.narrowed = QWidget()
+        self.narrowed.setObjectName("narrowedBar")
+        self.narrowed_label = label("", "warning", wrap=True)
+        self.narrowed_label.setAccessibleName("The list is narrowed to")
+        self.show_all_button = QPushButton("Show all children")
+        self.show_all_button.setAccessibleName("Show all children")
+        self.show_all_button.setToolTip("Back to every child (Esc in the list)")
+        self.show_all_button.clicked.connect(self.show_all)
+        narrowed_row = QHBoxLayout(self.narrowed)
+        narrowed_row.setContentsMargins(0, 0, 0, 0)
+        narrowed_row.addWidget(self.narrowed_label, 1)
+        narrowed_row.addWidget(self.show_all_button)
+        self.narrowed.setVisible(False)
+        self.why = label("", "hint", wrap=True)
+        self.why.setAccessibleName("Why the selected child is listed")
+        self.why.setVisible(False)
 
         self.table = QTableView()
         self.table.setAccessibleName("Case list")
@@ -69,6 +92,7 @@ class CaseListView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -82,10 +106,16 @@ class CaseListView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.textChanged.connect(self._typed)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.installEventFilter(self)
         for combo in (self.process, self.team, self.open_only):
-            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+            combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_why())
+        self.model.modelReset.connect(self._show_why)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.table)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.show_all)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -96,7 +126,9 @@ class CaseListView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Cases", "title"))
         layout.addLayout(top)
+        layout.addWidget(self.narrowed)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.why)
         layout.addWidget(self.count)
 
     def load(self) -> None:
@@ -144,17 +176,93 @@ class CaseListView(QWidget):
         filt = self.current_filter()
         self.model.set_filter(filt, force=force)
 
-    def show_only(self, child_ids: frozenset[int] | None, caption: str = "") -> None:
-        """Narrow the list to the given children (a dashboard tile), or widen it again."""
+    def show_only(
+        self,
+        child_ids: frozenset[int] | None,
+        caption: str = "",
+        reasons: dict[int, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Narrow the list to the given children (a dashboard tile: ``reasons`` says why
+        each is on it), or widen it again (None). A bar above the list says it is narrowed;
+        a search, a filter, Esc, F5 or the navigation widens it."""
         self._only = child_ids
+        self._reasons = dict(reasons or {}) if child_ids is not None else {}
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
         self.open_only.blockSignals(True)
         self.open_only.setCurrentIndex(1 if child_ids is not None else 0)
         self.open_only.blockSignals(False)
-        self._caption = caption
+        self._caption = caption if child_ids is not None else ""
+        self.narrowed.setVisible(child_ids is not None)
+        if child_ids is not None:
+            self.narrowed_label.setText(
+                f"Showing only the children behind “{caption}”."
+                if caption
+                else "Showing only some children."
+            )
         self.apply_filter(force=True)
+
+    @property
+    def narrowed_to(self) -> frozenset[int] | None:
+        """The children the list is narrowed to (None: not narrowed)."""
+        return self._only
+
+    def show_all(self) -> None:
+        """Every child again (the tile's narrowing is dropped)."""
+        if self._only is not None:
+            self.show_only(None)
+
+    def _typed(self, _text: str) -> None:
+        """A search looks for anyone: it drops a tile's narrowing."""
+        if self._only is not None:
+            self._only, self._caption, self._reasons = None, "", {}
+            self.narrowed.setVisible(False)
+        self._debounce.start()
+
+    def _filters_changed(self) -> None:
+        if self._only is not None:
+            self._only, self._caption, self._reasons = None, "", {}
+            self.narrowed.setVisible(False)
+        self.apply_filter()
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: search now, then go to the results."""
+        self.apply_filter()
+        self.focus_results()
+
+    def focus_results(self) -> None:
+        """Put the keyboard in the list, on the first child (or the one selected)."""
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def eventFilter(self, watched, event) -> bool:
+        """Down (or Page Down) in the search box goes to the results."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _show_why(self, *_args) -> None:
+        """Under a tile's list, why the selected child is on it (which report, which
+        meeting)."""
+        index = self.table.currentIndex()
+        reasons: tuple[str, ...] = ()
+        if self._reasons and index.isValid() and index.row() < self.model.rowCount():
+            reasons = self._reasons.get(self.model.child_id(index.row()), ())
+        self.why.setVisible(bool(self._reasons))
+        if reasons:
+            self.why.setText("Why listed: " + "; ".join(reasons))
+        elif self._reasons:
+            self.why.setText("Select a child to see why they are listed.")
+
+    def reasons_for(self, child_id: int) -> tuple[str, ...]:
+        return self._reasons.get(child_id, ())
 
     def _busy(self, busy: bool) -> None:
         if busy:
@@ -164,7 +272,7 @@ class CaseListView(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         noun = "child" if n == 1 else "children"
-        extra = f" — {self._caption}" if getattr(self, "_caption", "") else ""
+        extra = f" — {self._caption}" if self._caption else ""
         if n == 0:
             self.count.setText("No children match." + extra)
         else:
@@ -204,11 +312,13 @@ class CasesPage(Page):
 
     def open_child(self, child_id: int) -> None:
         self.ensure_loaded()
-        self.child.show_child(child_id)
         self.stack.setCurrentWidget(self.child)
+        self.child.show_child(child_id)
+        self.child.table.setFocus()  # the arrows move along the timeline at once
 
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list)
+        self.child._selection()  # its actions are off while it is not on screen
         self.list.table.setFocus()
 
     def changed(self, changes: Changes) -> None:

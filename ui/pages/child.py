@@ -1,12 +1,14 @@
 """A child's page: who they are, the timeline of their care and meetings, and why each
-due date is what it is. Booking and recording start here."""
+due date is what it is. Booking, rescheduling, cancelling, recording, printing a pack,
+editing the child's details and allocating start here, each from a button, a menu (Child)
+and a shortcut key (listed under F1)."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -21,18 +25,62 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
-from reviewdesk.actions import cancel_meeting
 from reviewdesk.codes import MeetingStatus
-from reviewdesk.queries import ChildDetail
+from reviewdesk.queries import ChildDetail, MeetingInfo
+from reviewdesk.scheduling import bookable_types
 from reviewdesk.vocabulary import format_uk as uk
+from reviewdesk.vocabulary import format_uk_time
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
 from ui.duedates import due_report
 from ui.models.timeline_model import TimelineModel, build_rows
-from ui.operations import perform
 from ui.pages import Page, label
 from ui.pages.oversight_section import OversightSection
 from ui.prompts import prompts
+
+#: The child page's actions: (attribute, menu text, shortcut, what it does).
+ACTIONS = (
+    ("book_action", "&Book a meeting…", "Ctrl+B", "Book a meeting for this child"),
+    ("reschedule_action", "&Reschedule the meeting…", "Ctrl+R", "Reschedule the selected meeting"),
+    ("cancel_action", "Ca&ncel the meeting…", "Ctrl+Shift+X", "Cancel the selected meeting"),
+    (
+        "record_action",
+        "Record the o&utcome…",
+        "Ctrl+O",
+        "Record the outcome of the selected meeting",
+    ),
+    ("pack_action", "&Print the pack…", "Ctrl+Shift+P", "Print the pack for the selected meeting"),
+    ("edit_action", "&Edit the child's details…", "F2", "Edit the child's name, birth date, IDs"),
+    ("allocate_action", "&Allocate…", "Ctrl+L", "Allocate a team, social worker and IRO"),
+    (
+        "people_action",
+        "&Family and network…",
+        "Alt+M",
+        "The child's family, network and professionals",
+    ),
+    (
+        "invitations_action",
+        "&Invitations and reports…",
+        "Alt+N",
+        "Invitations and reports for the selected meeting",
+    ),
+)
+
+KIND_WORDS = {"iro": "IRO", "social_worker": "Social worker", "team": "Team"}
+
+
+def _moves_text(m: MeetingInfo) -> str:
+    """A meeting's rescheduling history, one move a line."""
+    lines = []
+    for move in m.moves:
+        was = uk(move.from_date, "no date")
+        if move.from_time is not None:
+            was += f" {move.from_time:%H:%M}"
+        now = uk(move.to_date) + (f" {move.to_time:%H:%M}" if move.to_time else "")
+        who = f" — {move.moved_by}" if move.moved_by else ""
+        when = f", {format_uk_time(move.moved_at)}" if move.moved_at else ""
+        lines.append(f"Moved from {was} to {now}: {move.reason}{who}{when}")
+    return "\n".join(lines)
 
 
 class ChildPage(Page):
@@ -53,34 +101,42 @@ class ChildPage(Page):
         self.back_button.setToolTip("Back to the case list (Esc)")
         self.heading = label("", "title")
         self.facts = label("", "hint", wrap=True)
+        self.missing = label("", "warning", wrap=True)
+        self.missing.setAccessibleName("What the record lacks")
 
-        self.book_button = QPushButton("Book meeting…")
-        self.reschedule_button = QPushButton("Reschedule…")
-        self.cancel_button = QPushButton("Cancel meeting…")
-        self.record_button = QPushButton("Record outcome…")
-        self.pack_button = QPushButton("Print pack…")
-        self.people_button = QPushButton("Family and network…")
-        self.invitations_button = QPushButton("Invitations and reports…")
-        for button, name in (
-            (self.book_button, "Book a meeting for this child"),
-            (self.reschedule_button, "Reschedule the selected meeting"),
-            (self.cancel_button, "Cancel the selected meeting"),
-            (self.record_button, "Record the outcome of the selected meeting"),
-            (self.pack_button, "Print the pack for the selected meeting"),
-            (self.people_button, "The child's family, network and professionals"),
-            (self.invitations_button, "Invitations and reports for the selected meeting"),
-        ):
-            button.setAccessibleName(name)
-        self.book_button.clicked.connect(self.book)
-        self.reschedule_button.clicked.connect(self.reschedule)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.record_button.clicked.connect(self.record)
-        self.pack_button.clicked.connect(self.print_pack)
-        self.people_button.clicked.connect(self.edit_people)
-        self.invitations_button.clicked.connect(self.invitations)
-        for button, keys in ((self.people_button, "Alt+M"), (self.invitations_button, "Alt+N")):
-            button.setShortcut(QKeySequence(keys))
-            button.setToolTip(f"{button.accessibleName()} ({keys})")
+        # Each action is a QAction (its shortcut works anywhere on this page; the window's
+        # Child menu lists it) and a button bound to it.
+        self.page_actions: list[QAction] = []
+        slots = {
+            "book_action": self.book,
+            "reschedule_action": self.reschedule,
+            "cancel_action": self.cancel,
+            "record_action": self.record,
+            "pack_action": self.print_pack,
+            "edit_action": self.edit_details,
+            "allocate_action": self.allocate,
+            "people_action": self.edit_people,
+            "invitations_action": self.invitations,
+        }
+        for attribute, text, shortcut, tip in ACTIONS:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({shortcut})")
+            action.triggered.connect(slots[attribute])
+            self.addAction(action)
+            self.page_actions.append(action)
+            setattr(self, attribute, action)
+        self.book_button = self._button("Book meeting…", self.book_action)
+        self.reschedule_button = self._button("Reschedule…", self.reschedule_action)
+        self.cancel_button = self._button("Cancel meeting…", self.cancel_action)
+        self.record_button = self._button("Record outcome…", self.record_action)
+        self.pack_button = self._button("Print pack…", self.pack_action)
+        self.edit_button = self._button("Edit details…", self.edit_action)
+        self.allocate_button = self._button("Allocate…", self.allocate_action)
+        self.people_button = self._button("Family and network…", self.people_action)
+        self.invitations_button = self._button("Invitations and reports…", self.invitations_action)
 
         self.model = TimelineModel(self)
         self.table = QTableView()
@@ -89,6 +145,7 @@ class ChildPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -98,15 +155,28 @@ class ChildPage(Page):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
-        self.table.doubleClicked.connect(lambda _i: self._default_action())
+        self.table.activated.connect(lambda _i: self._default_action())  # Enter, double-click
 
         self.explanation = QTextBrowser()
         self.explanation.setAccessibleName("How the due dates were worked out")
         self.explanation.setOpenLinks(False)
+        self.allocations = QTableWidget(0, 5)
+        self.allocations.setAccessibleName("Allocation history")
+        self.allocations.setHorizontalHeaderLabels(["Allocation", "Who", "From", "To", "Reason"])
+        self.allocations.verticalHeader().setVisible(False)
+        self.allocations.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.allocations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.allocations.setTabKeyNavigation(False)
+        self.allocations.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((110, 200, 95, 95)):
+            self.allocations.setColumnWidth(column, width)
 
+        tools = QHBoxLayout()
+        tools.addWidget(self.back_button)
+        tools.addStretch(1)
+        for button in (self.edit_button, self.allocate_button):
+            tools.addWidget(button)
         actions = QHBoxLayout()
-        actions.addWidget(self.back_button)
-        actions.addStretch(1)
         for button in (
             self.book_button,
             self.reschedule_button,
@@ -115,11 +185,8 @@ class ChildPage(Page):
             self.pack_button,
         ):
             actions.addWidget(button)
-        # The second row: people and invitations (#19).
-        people_row = QHBoxLayout()
-        people_row.addStretch(1)
-        people_row.addWidget(self.people_button)
-        people_row.addWidget(self.invitations_button)
+        actions.addWidget(self.invitations_button)
+        actions.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         below = QWidget()
@@ -127,32 +194,40 @@ class ChildPage(Page):
         below_layout.setContentsMargins(0, 0, 0, 0)
         below_layout.addWidget(label("How the due dates were worked out", "subtitle"))
         below_layout.addWidget(self.explanation)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Due dates, allocations, IRO oversight and history")
+        self.tabs.addTab(below, "Due dates")
+        self.tabs.addTab(self.allocations, "Allocations")
         # IRO oversight: challenges, contacts, the child's voice (`ui.pages.oversight_section`).
         self.oversight = OversightSection(ctx)
-        tabs = QTabWidget()
-        tabs.setAccessibleName("Due dates, IRO oversight and history")
-        tabs.addTab(below, "Due dates")
-        tabs.addTab(self.oversight, "IRO oversight")
+        self.tabs.addTab(self.oversight, "IRO oversight")
         # The child's own history (the audit trail of their records), for those who may read
         # the trail: administrators and team managers.
         self.history: ChildHistory | None = None
         if ctx.can_view_audit:
             self.history = ChildHistory(ctx)
-            tabs.addTab(self.history, "History")
-        self.tabs = tabs
-        below = tabs
-        splitter.addWidget(below)
+            self.tabs.addTab(self.history, "History")
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([420, 300])
+        splitter.setSizes([360, 260])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(actions)
-        layout.addLayout(people_row)
+        layout.addLayout(tools)
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
+        layout.addWidget(self.missing)
+        layout.addLayout(actions)
         layout.addWidget(splitter, 1)
+
+    def _button(self, text: str, action: QAction) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(action.statusTip())
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(action.trigger)
+        action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+        return button
 
     # --- loading --------------------------------------------------------------------------
     def show_child(self, child_id: int) -> None:
@@ -162,12 +237,14 @@ class ChildPage(Page):
     def refresh(self) -> None:
         if self.child_id is None:
             return
+        selected = self.selected_meeting()
         with self.ctx.db.session() as s:
             self.detail = queries.child_detail(s, self.child_id)
         if self.detail is None:
             self.heading.setText("This child is no longer on the register")
             self.model.set_rows([])
             self.oversight.show_child(None)
+            self._selection()
             return
         d = self.detail
         self.dues, self.not_judged = due_report(self.ctx, d)
@@ -185,14 +262,40 @@ class ChildPage(Page):
         last = self.oversight.data.last_contact if self.oversight.data else None
         facts.append(f"last IRO contact {uk(last)}" if last else "no IRO contact recorded")
         self.facts.setText(" · ".join(facts))
+        gaps = d.missing(self.ctx.as_of)
+        self.missing.setVisible(bool(gaps))
+        self.missing.setText(
+            "⚠ The record has no " + ", ".join(gaps) + ": complete it with Edit details (F2) "
+            "and Allocate (Ctrl+L)."
+            if gaps
+            else ""
+        )
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
+        self._show_allocations(d)
+        if selected is not None:
+            self.select_meeting(selected.id)
         self._show_explanations()
         self._selection()
         if self.history is not None:
             self.history.show_child(self.child_id)
 
+    def _show_allocations(self, d: ChildDetail) -> None:
+        self.allocations.setRowCount(len(d.allocations))
+        for row, a in enumerate(d.allocations):
+            values = (
+                KIND_WORDS.get(a.kind, a.kind),
+                a.name or "nobody",
+                uk(a.start, "not known"),
+                uk(a.end, "now"),
+                a.reason or "",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.allocations.setItem(row, column, item)
+
     def _show_explanations(self, selected: str = "") -> None:
-        if not self.dues and not self.not_judged:
+        if not self.dues and not self.not_judged and not selected:
             self.explanation.setPlainText("Nothing is due for this child.")
             return
         lines = []
@@ -208,50 +311,99 @@ class ChildPage(Page):
         ]
         lines += [
             f"<p><b>{d.label}</b> due {uk(d.due)}"
-            + (f", book by {uk(d.book_by)}" if d.book_by else "")
+            + self._book_by_words(d)
             + f"{' — held ' + uk(d.held) if d.held else ''}"
             + f"<br>{html.escape(d.explanation).replace(chr(10), '<br><small>')}</small></p>"
             for d in sorted(self.dues or [], key=lambda d: d.due, reverse=True)  # newest first
         ]
         self.explanation.setHtml("".join(lines))
 
+    def _book_by_words(self, d) -> str:
+        """ ", book by 24/04/2024"; for a meeting not held whose book-by day has passed,
+        that it is overdue (a past date to book by helps nobody)."""
+        if not d.book_by:
+            return ""
+        if d.held is None and d.book_by < self.ctx.as_of:
+            return f", <b>overdue</b> since {uk(d.book_by)}: book the earliest date you can"
+        return f", book by {uk(d.book_by)}"
+
     # --- actions --------------------------------------------------------------------------
-    def selected_meeting(self):
+    def selected_meeting(self) -> MeetingInfo | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows or self.detail is None:
+        if not rows or self.detail is None or rows[0].row() >= self.model.rowCount():
             return None
         meeting_id = self.model.row_at(rows[0].row()).meeting_id
         return next((m for m in self.detail.meetings if m.id == meeting_id), None)
 
+    def select_meeting(self, meeting_id: int) -> bool:
+        """Select a meeting's row on the timeline (keyboard focus stays where it is)."""
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).meeting_id == meeting_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
     def _selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if self.dues is not None and rows:
-            self._show_explanations(self.model.row_at(rows[0].row()).explanation)
         m = self.selected_meeting()
+        if self.dues is not None and rows and rows[0].row() < self.model.rowCount():
+            explanation = self.model.row_at(rows[0].row()).explanation
+            if m is not None and m.moves:
+                explanation = "\n".join(filter(None, (explanation, _moves_text(m))))
+            self._show_explanations(explanation)
+        shown = self.on_screen() and self.detail is not None
         booked = m is not None and m.status == MeetingStatus.BOOKED.value
-        self.book_button.setEnabled(self.ctx.can_book and self.detail is not None)
-        self.reschedule_button.setEnabled(self.ctx.can_book and booked)
-        self.cancel_button.setEnabled(self.ctx.can_book and booked)
-        self.record_button.setEnabled(
-            m is not None
+        bookable = self.detail is not None and bool(bookable_types(self.detail, self.ctx.as_of))
+        self.book_action.setEnabled(shown and self.ctx.can_book and bookable)
+        self.book_action.setToolTip(
+            "Book a meeting for this child (Ctrl+B)"
+            if bookable or self.detail is None
+            else "Nothing to book: no period of care, CP plan or enquiry is open"
+        )
+        self.book_button.setToolTip(self.book_action.toolTip())
+        self.reschedule_action.setEnabled(shown and self.ctx.can_book and booked)
+        self.cancel_action.setEnabled(shown and self.ctx.can_book and booked)
+        self.record_action.setEnabled(
+            shown
+            and m is not None
             and m.status != MeetingStatus.CANCELLED.value
             and self.ctx.can_record_for(m.chair_id)
         )
-        self.pack_button.setEnabled(m is not None)
-        self.people_button.setEnabled(self.detail is not None)
-        self.invitations_button.setEnabled(m is not None)
+        self.pack_action.setEnabled(shown and m is not None)
+        self.edit_action.setEnabled(shown and self.ctx.can_edit_case)
+        self.allocate_action.setEnabled(shown and self.ctx.can_edit_case)
+        self.people_action.setEnabled(shown)
+        self.invitations_action.setEnabled(shown and m is not None)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._selection()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._selection()
 
     def _default_action(self) -> None:
-        if self.record_button.isEnabled():
+        """Enter or double-click on the timeline: record a meeting's outcome, or book the
+        meeting a due row is waiting for."""
+        if self.record_action.isEnabled():
             self.record()
+        elif self.selected_meeting() is None and self.book_action.isEnabled():
+            self.book()
+
+    def _run(self, dialog) -> bool:
+        ok = prompts().run_dialog(dialog)
+        self.table.setFocus()  # back to the timeline, to go on with the keyboard
+        return ok
 
     def book(self) -> None:
         from ui.dialogs.booking import BookingDialog
 
-        if self.detail is None or not self.ctx.can_book:
+        if self.detail is None or not self.book_action.isEnabled():
             return
         dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, parent=self)
-        if prompts().run_dialog(dialog) and dialog.result_meeting_id is not None:
+        if self._run(dialog) and dialog.result_meeting_id is not None:
+            self.select_meeting(dialog.result_meeting_id)
             # Booked: straight on to whom to invite, the rules' list proposed and ticked.
             self.open_invitations(dialog.result_meeting_id)
 
@@ -259,33 +411,26 @@ class ChildPage(Page):
         from ui.dialogs.booking import BookingDialog
 
         m = self.selected_meeting()
-        if m is None or self.detail is None or not self.ctx.can_book:
+        if m is None or self.detail is None or not self.reschedule_action.isEnabled():
             return
-        dialog = BookingDialog(self.ctx, self.detail, dues=self.dues, meeting=m, parent=self)
-        prompts().run_dialog(dialog)
+        self._run(BookingDialog(self.ctx, self.detail, dues=self.dues, meeting=m, parent=self))
 
     def cancel(self) -> None:
+        from ui.dialogs.cancel import CancelDialog
+
         m = self.selected_meeting()
-        if m is None or not self.ctx.can_book:
+        if m is None or self.detail is None or not self.cancel_action.isEnabled():
             return
-        reason = prompts().text(self, "Cancel meeting", "Why is this meeting cancelled?")
-        if reason is None:
-            return
-        if not reason.strip():
-            prompts().error(self, "Give a reason for cancelling the meeting.")
-            return
-        if perform(self, self.ctx, cancel_meeting, m.id, reason, expected_version=m.version):
-            return
-        self.refresh()  # refused or stale: show the meeting as it is now
+        if not self._run(CancelDialog(self.ctx, self.detail, m, parent=self)):
+            self.refresh()  # refused, stale or kept: show the meeting as it is now
 
     def record(self) -> None:
         from ui.dialogs.recording import RecordingDialog
 
         m = self.selected_meeting()
-        if m is None or self.detail is None or not self.ctx.can_record_for(m.chair_id):
+        if m is None or self.detail is None or not self.record_action.isEnabled():
             return
-        dialog = RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self)
-        prompts().run_dialog(dialog)
+        self._run(RecordingDialog(self.ctx, self.detail, m, dues=self.dues, parent=self))
 
     def edit_people(self) -> None:
         from ui.dialogs.people import PeopleDialog
@@ -313,5 +458,17 @@ class ChildPage(Page):
         from ui.documents import make_document
 
         m = self.selected_meeting()
-        if m is not None:
+        if m is not None and self.pack_action.isEnabled():
             make_document(self, self.ctx, "pack", meeting_id=m.id)
+
+    def edit_details(self) -> None:
+        from ui.dialogs.child import ChildDetailsDialog
+
+        if self.detail is not None and self.edit_action.isEnabled():
+            self._run(ChildDetailsDialog(self.ctx, self.detail, parent=self))
+
+    def allocate(self) -> None:
+        from ui.dialogs.child import AllocationDialog
+
+        if self.detail is not None and self.allocate_action.isEnabled():
+            self._run(AllocationDialog(self.ctx, self.detail, parent=self))

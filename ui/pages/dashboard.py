@@ -36,7 +36,7 @@ from ui.widgets_chart import TimelinessChart
 from ui.widgets_oversight import OversightFigures
 
 WEEK_ROWS = 200
-#: Tiles in a row (nine tiles: two rows).
+#: Tiles in a row.
 TILES_PER_ROW = 5
 
 
@@ -91,6 +91,8 @@ class DashboardPage(Page):
     #: Flags and counts come from the cases, the meetings and the rules and calendar.
     shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
+    #: A tile's children, what it is called, and why each is behind it (the flags' reasons).
+    open_flagged = Signal(object, str, object)
     open_child = Signal(int)
     #: A tile about staff (caseloads) opens the Workload page.
     open_workload = Signal()
@@ -119,6 +121,7 @@ class DashboardPage(Page):
         self.week_title = label("This week's meetings", "subtitle")
         self.week_table = QTableWidget(0, 6)
         self.week_table.setAccessibleName("This week's meetings")
+        self.week_table.setTabKeyNavigation(False)  # Tab leaves the table
         self.week_table.setHorizontalHeaderLabels(
             ["Day", "Time", "Child", "Meeting", "Chair", "Room"]
         )
@@ -231,7 +234,7 @@ class DashboardPage(Page):
         if tile.counts == STAFF:
             self.open_workload.emit()
         else:
-            self.open_cases.emit(found.ids, tile.title.lower())
+            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons)
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:

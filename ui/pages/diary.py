@@ -1,5 +1,7 @@
-"""Diary: a week at a time, per chair or per room, with bank holidays, closure days and
-double bookings marked."""
+"""Diary: a week at a time, a row per chair, room or clerk, with bank holidays, closure days
+and double bookings marked. Narrow it to one chair, team, clerk or room; an IRO sees their
+own meetings ("My meetings"). Enter or double-click on a meeting opens the child; on a free
+slot it books a meeting there (for the child you then choose)."""
 
 from __future__ import annotations
 
@@ -18,12 +20,24 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.codes import Role
+from reviewdesk.scheduling import Booking
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.diary_delegate import DiaryDelegate
 from ui.models.diary_model import DiaryWeekModel
 from ui.pages import Page, label
+from ui.prompts import prompts
+
+#: What the diary can be narrowed to: (key, words).
+NARROW_BY = (
+    (None, "All meetings"),
+    ("chair", "One chair"),
+    ("team", "One team"),
+    ("clerk", "One clerk"),
+    ("room", "One room"),
+)
 
 
 class DiaryPage(Page):
@@ -39,8 +53,25 @@ class DiaryPage(Page):
 
         self.by = QComboBox()
         self.by.setAccessibleName("Show the diary by")
-        self.by.addItem("By chair", "chair")
-        self.by.addItem("By room", "room")
+        self.by.addItem("A row per chair", "chair")
+        self.by.addItem("A row per room", "room")
+        self.by.addItem("A row per clerk", "clerk")
+        self.narrow = QComboBox()
+        self.narrow.setAccessibleName("Narrow the diary to")
+        for key, words in NARROW_BY:
+            self.narrow.addItem(words, key)
+        self.narrow_to = QComboBox()
+        self.narrow_to.setAccessibleName("Which one")
+        self.narrow_to.setMinimumContentsLength(14)
+        self.narrow_to.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.narrow_to.setEnabled(False)
+        self.mine = QPushButton("My meetings")
+        self.mine.setCheckable(True)
+        self.mine.setAccessibleName("Only the meetings I chair")
+        self.mine.setToolTip("Only the meetings you chair (your user's staff record)")
+        self.mine.setVisible(self._my_staff_id() is not None)
         self.prev_button = QPushButton("◀ Previous week")
         self.prev_button.setAccessibleName("Previous week")
         self.today_button = QPushButton("This week")
@@ -48,8 +79,8 @@ class DiaryPage(Page):
         self.next_button = QPushButton("Next week ▶")
         self.next_button.setAccessibleName("Next week")
         self.jump = date_edit(self.monday, "Go to the week of")
-        self.week_label = label("", "subtitle")
-        self.summary = label("", "hint")
+        self.week_label = label("", "subtitle", wrap=True)
+        self.summary = label("", "hint", wrap=True)
 
         self.table = QTableView()
         self.table.setAccessibleName("Diary week")
@@ -58,34 +89,100 @@ class DiaryPage(Page):
         self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the week; the arrows move in it
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumHeight(44)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setMinimumWidth(160)
+        self.table.verticalHeader().setMinimumWidth(140)
         self.table.verticalHeader().setMinimumSectionSize(60)
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._activated)  # Enter, or double-click
 
         self.by.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.narrow.currentIndexChanged.connect(lambda _i: self._narrow_kind_changed())
+        self.narrow_to.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.mine.toggled.connect(lambda _on: self._mine_toggled())
         self.prev_button.clicked.connect(lambda: self.move_weeks(-1))
         self.next_button.clicked.connect(lambda: self.move_weeks(1))
         self.today_button.clicked.connect(lambda: self.go_to(self.ctx.as_of))
         self.jump.dateChanged.connect(lambda q: self.go_to(from_qdate(q)))
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.prev_button)
-        bar.addWidget(self.today_button)
-        bar.addWidget(self.next_button)
-        bar.addWidget(self.jump)
-        bar.addSpacing(16)
-        bar.addWidget(self.week_label, 1)
-        bar.addWidget(self.by)
+        weeks = QHBoxLayout()
+        weeks.addWidget(self.prev_button)
+        weeks.addWidget(self.today_button)
+        weeks.addWidget(self.next_button)
+        weeks.addWidget(self.jump)
+        weeks.addSpacing(12)
+        weeks.addWidget(self.week_label, 1)
+        views = QHBoxLayout()
+        views.addWidget(self.by)
+        views.addSpacing(12)
+        views.addWidget(label("Show", None))
+        views.addWidget(self.narrow)
+        views.addWidget(self.narrow_to, 1)
+        views.addWidget(self.mine)
+        views.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Diary", "title"))
-        layout.addLayout(bar)
+        layout.addLayout(weeks)
+        layout.addLayout(views)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        if self.ctx.role is Role.IRO and self._my_staff_id() is not None:
+            self.mine.setChecked(True)  # an IRO starts with their own meetings
 
+    def _my_staff_id(self) -> int | None:
+        return self.ctx.actor.staff_id if self.ctx.actor is not None else None
+
+    # --- narrowing ------------------------------------------------------------------------
+    def _narrow_kind_changed(self) -> None:
+        """Fill the second list with the chairs, teams, clerks or rooms to choose from."""
+        kind = self.narrow.currentData()
+        self.narrow_to.blockSignals(True)
+        self.narrow_to.clear()
+        if kind is not None:
+            with self.ctx.db.session() as s:
+                items = {
+                    "chair": queries.chairs,
+                    "team": queries.teams,
+                    "clerk": queries.clerks,
+                    "room": queries.rooms,
+                }[kind](s)
+            for value, text in items:
+                self.narrow_to.addItem(text, value)
+        self.narrow_to.setEnabled(kind is not None)
+        self.narrow_to.blockSignals(False)
+        if kind is not None and self.mine.isChecked():
+            self.mine.blockSignals(True)
+            self.mine.setChecked(False)
+            self.mine.blockSignals(False)
+        self.refresh()
+
+    def _mine_toggled(self) -> None:
+        if self.mine.isChecked() and self.narrow.currentData() is not None:
+            self.narrow.blockSignals(True)
+            self.narrow.setCurrentIndex(0)
+            self.narrow_to.clear()
+            self.narrow_to.setEnabled(False)
+            self.narrow.blockSignals(False)
+        self.refresh()
+
+    def narrowed_to(self) -> dict[str, int]:
+        """The query's narrowing: {"chair_id": 3} and the like (empty: every meeting)."""
+        if self.mine.isChecked() and self._my_staff_id() is not None:
+            return {"chair_id": self._my_staff_id()}
+        kind, value = self.narrow.currentData(), self.narrow_to.currentData()
+        if kind is None or value is None:
+            return {}
+        return {f"{kind}_id": value}
+
+    def narrow_diary(self, kind: str, value: int) -> None:
+        """Show only one chair's, team's, clerk's or room's meetings."""
+        self.mine.setChecked(False)
+        self.narrow.setCurrentIndex(self.narrow.findData(kind))
+        self.narrow_to.setCurrentIndex(max(self.narrow_to.findData(value), 0))
+
+    # --- weeks ----------------------------------------------------------------------------
     def move_weeks(self, n: int) -> None:
         self.go_to(self.monday + dt.timedelta(weeks=n))
 
@@ -98,9 +195,17 @@ class DiaryPage(Page):
     def refresh(self) -> None:
         by = self.by.currentData()
         sunday = self.monday + dt.timedelta(days=6)
+        narrowed = self.narrowed_to()
         with self.ctx.db.session() as s:
-            entries = queries.diary_entries(s, self.monday, sunday)
-            resources = queries.chairs(s) if by == "chair" else queries.rooms(s)
+            entries = queries.diary_entries(s, self.monday, sunday, **narrowed)
+            resources = {"chair": queries.chairs, "room": queries.rooms, "clerk": queries.clerks}[
+                by
+            ](s)
+        if f"{by}_id" in narrowed:  # one chair (room, clerk): their row only
+            resources = [(i, n) for i, n in resources if i == narrowed[f"{by}_id"]]
+        elif narrowed:  # a team, or a clerk shown by chair: the rows with meetings
+            used = {self.model_key(e, by) for e in entries}
+            resources = [(i, n) for i, n in resources if i in used]
         self.model.today = self.ctx.as_of
         self.model.set_week(self.monday, entries, resources, by=by, calendar=self.ctx.calendar)
         self.jump.blockSignals(True)
@@ -111,16 +216,63 @@ class DiaryPage(Page):
             f"{format_uk_long(self.monday + dt.timedelta(days=4))}"
         )
         bits = [f"{len(entries)} meeting{'s' if len(entries) != 1 else ''} this week"]
+        if self.mine.isChecked():
+            bits[0] += " chaired by you"
+        elif narrowed:
+            bits[0] += f" for {self.narrow_to.currentText()}"
         if self.model.clash_count():
             bits.append(f"⚠ {self.model.clash_count()} double booked")
         closed = [f"{d:%a %d/%m} {why}" for d, why in self.model.non_working.items()]
         if closed:
             bits.append("Not working days: " + ", ".join(closed))
         if not resources and not entries:
-            bits = [f"No {'chairs' if by == 'chair' else 'rooms'} are set up yet."]
+            noun = {"chair": "chairs", "room": "rooms", "clerk": "clerks"}[by]
+            bits = [f"No {noun} are set up yet." if not narrowed else "No meetings this week."]
+        bits.append("Enter or double-click: open a meeting, or book a free slot")
         self.summary.setText(" · ".join(bits))
 
-    def _open(self, index: QModelIndex) -> None:
+    @staticmethod
+    def model_key(entry, by: str) -> int | None:
+        return {"chair": entry.chair_id, "room": entry.room_id, "clerk": entry.clerk_id}[by]
+
+    # --- opening and booking --------------------------------------------------------------
+    def _activated(self, index: QModelIndex) -> None:
         entries = self.model.entries_at(index.row(), index.column())
         if entries:
             self.open_child.emit(entries[0].child_id)
+        elif index.isValid():
+            self.book_at(index.row(), index.column())
+
+    def _open(self, index: QModelIndex) -> None:
+        self._activated(index)
+
+    def book_at(self, row: int, column: int) -> bool:
+        """Book a meeting on a free slot: the day of the column, with the row's chair, room
+        or clerk; the child is chosen first. True when a meeting was booked."""
+        from ui.dialogs.booking import BookingDialog
+        from ui.dialogs.pick_child import PickChildDialog
+        from ui.duedates import due_items
+
+        if not self.ctx.can_book or not 0 <= column < len(self.model.days):
+            return False
+        day = self.model.days[column]
+        by = self.model.by
+        who = self.model.resource_at(row)
+        name = self.model.resources[row][1] if 0 <= row < len(self.model.resources) else ""
+        picker = PickChildDialog(
+            self.ctx, f"Book a meeting on {format_uk_long(day)} ({name}): for which child?", self
+        )
+        if not prompts().run_dialog(picker) or picker.child_id is None:
+            return False
+        with self.ctx.db.session() as s:
+            detail = queries.child_detail(s, picker.child_id)
+        if detail is None:
+            return False
+        start = Booking(day=day, **({f"{by}_id": who} if who is not None else {}))
+        dialog = BookingDialog(self.ctx, detail, dues=due_items(self.ctx, detail), start=start)
+        booked = prompts().run_dialog(dialog)
+        self.table.setFocus()
+        return bool(booked)
+
+
+__all__ = ["DiaryPage"]

@@ -56,6 +56,7 @@ from ui.models.rules_model import RulesFilter, RulesModel
 from ui.models.rules_model import column as rule_column
 from ui.operations import perform
 from ui.pages import Page, label
+from ui.pages.reasons import ReasonsBox
 from ui.pages.settings_invitations import InvitationSettingsBox
 from ui.pages.users import UsersBox
 from ui.prompts import prompts
@@ -81,7 +82,9 @@ def regions() -> tuple[str, ...]:
 
 class SettingsPage(Page):
     title = "Settings"
-    shows = frozenset({"setting", "rule_override", "closure_day", "late_reason", "app_user"})
+    shows = frozenset(
+        {"setting", "rule_override", "closure_day", "late_reason", "meeting_reason", "app_user"}
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,6 +207,8 @@ class SettingsPage(Page):
         left = QVBoxLayout()
         left.addWidget(general)
         left.addWidget(closures)
+        self.reasons = ReasonsBox(ctx)
+        left.addWidget(self.reasons)
         left.addWidget(self.users)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -265,6 +270,7 @@ class SettingsPage(Page):
         self.rules = QTableView()
         self.rules.setModel(self.rules_proxy)
         self.rules.setAccessibleName("Timescale rules and their sources")
+        self.rules.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.rules.setSortingEnabled(True)
         self.rules.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the rules file's order
         self.rules.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -349,6 +355,7 @@ class SettingsPage(Page):
         self.cp_target.setValue(float(targets.get("cp_conferences_in_timescale", 100.0)))
         self.backups_kept.setValue(int(values.get(KEEP_SETTING) or DEFAULT_KEPT))
         self._load_closures()
+        self.reasons.refresh()
         self._load_rules()
         self.users.refresh()
         self.invitation_settings.refresh()

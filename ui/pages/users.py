@@ -112,6 +112,7 @@ class UsersBox(QGroupBox):
         self.versions: dict[str, int] = {}
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Users and their roles")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

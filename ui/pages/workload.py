@@ -140,6 +140,7 @@ class WorkloadPage(Page):
         self.model = WorkloadModel(self)
         self.table = QTableView()
         self.table.setAccessibleName("Caseload per IRO")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -203,9 +203,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     tables = [
         definition
-        for definition in bind.execute(
-            sa.select(_rule.c.definition).order_by(_rule.c.id)
-        ).scalars()
+        for definition in bind.execute(sa.select(_rule.c.definition).order_by(_rule.c.id)).scalars()
     ]
     bind.execute(sa.insert(_setting), [{"key": "rule_overrides", "value": tables}])
     op.drop_table("rule_override")

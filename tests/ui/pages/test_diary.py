@@ -1,0 +1,114 @@
+"""The diary as a clerk and an IRO use it (#17): book a meeting by double-clicking a free
+slot, narrow the week to one chair, team, clerk or room, and an IRO's own meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+
+from reviewdesk.actions import Actor
+from reviewdesk.codes import Role
+from reviewdesk.storage.models import Meeting
+from tests.ui.sample import AS_OF
+from ui.dialogs import from_qdate
+from ui.dialogs.booking import BookingDialog
+from ui.dialogs.pick_child import PickChildDialog
+
+D = dt.date
+
+
+def _cell(diary, resource_id, day: dt.date):
+    model = diary.model
+    row = next(n for n, (rid, _name) in enumerate(model.resources) if rid == resource_id)
+    return model.index(row, model.days.index(day))
+
+
+def _double_click(table, index) -> None:
+    rect = table.visualRect(index)
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _entries(diary) -> list[str]:
+    model = diary.model
+    return sorted(
+        e.child_name
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        for e in model.entries_at(r, c)
+    )
+
+
+def test_double_clicking_a_free_slot_books_there(window, qtbot, prompts_recorder, sample, db):
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page(2)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    day = D(2024, 4, 12)  # Friday, free for Máire
+    seen = {}
+
+    def answer(dialog) -> bool:
+        if isinstance(dialog, PickChildDialog):
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            seen["why"] = dialog.why.text()
+            QTest.keyClicks(dialog.search, "llewelyn")
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)  # the only match is chosen
+            return dialog.result() == dialog.DialogCode.Accepted
+        assert isinstance(dialog, BookingDialog)
+        seen["date"] = from_qdate(dialog.date.date())
+        seen["chair"] = dialog.chair.currentData()
+        dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
+        dialog.clerk.setCurrentIndex(dialog.clerk.findData(sample["sian"]))
+        QTest.mouseClick(dialog.book_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = answer
+    _double_click(diary.table, _cell(diary, sample["maire"], day))
+    assert prompts_recorder.errors == []
+    assert "Fri 12/04/2024 (Máire Ó Briain)" in seen["why"]
+    assert (seen["date"], seen["chair"]) == (day, sample["maire"])
+    with db.session() as s:
+        booked = s.query(Meeting).filter_by(child_id=sample["sian_child"], booked_date=day).one()
+        assert (booked.chair_id, booked.room_id) == (sample["maire"], sample["room_b"])
+    assert "Siân Llewelyn" in _entries(diary)  # in the week at once
+
+
+def test_the_week_narrowed_to_one_chair_team_clerk_or_room(window, qtbot, sample) -> None:
+    window.show_page(2)
+    diary = window.diary
+    assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+    diary.narrow_diary("clerk", sample["sian"])
+    assert _entries(diary) == ["Zoë Ó Briain"]
+    assert "for Siân Evans" in diary.summary.text()
+    diary.narrow_diary("team", sample["south"])
+    assert _entries(diary) == []
+    diary.narrow_diary("room", sample["room_a"])
+    assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+    diary.by.setCurrentIndex(diary.by.findData("room"))
+    assert [name for _rid, name in diary.model.resources] == ["Tŷ Hafan: Room A"]
+    diary.narrow.setCurrentIndex(0)
+    assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+
+
+def test_an_iro_starts_on_their_own_meetings(ctx, qtbot, tmp_path, sample) -> None:
+    from ui.main_window import MainWindow
+
+    with ctx.db.session() as s:  # Máire chairs a meeting this week too
+        s.get(Meeting, sample["sian_review"]).chair_id = sample["maire"]
+    ctx.actor = Actor("maire", Role.IRO, "Máire Ó Briain", sample["maire"])
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.load_initial_data()
+    window.show_page(2)
+    diary = window.diary
+    assert not diary.mine.isHidden() and diary.mine.isChecked()
+    assert _entries(diary) == ["Siân Llewelyn"]
+    assert "chaired by you" in diary.summary.text()
+    QTest.mouseClick(diary.mine, Qt.MouseButton.LeftButton)
+    assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+    assert window.ctx.as_of == AS_OF
