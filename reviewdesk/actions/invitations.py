@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.actions.exports import export_entry
-from reviewdesk.codes import AGENCY, RELATIONSHIP, MeetingStatus
+from reviewdesk.codes import AGENCY, RELATIONSHIP
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.itip import build_request
 from reviewdesk.invitations.letters import invitation_letters
@@ -32,6 +32,7 @@ from reviewdesk.storage.audit import record_audit
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Invitee, Meeting, MeetingRequest, Person, Professional, Staff
+from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES
 
 ATTENDANCE = ("attended", "apologies", "absent")
 
@@ -140,7 +141,7 @@ def add_invitees(
         raise InvalidInput("Choose whom to invite. Nothing was changed.")
     with door(db, actor, "add_invitees") as tx:
         meeting = _meeting(tx.session, meeting_id)
-        if meeting.status in (MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value):
+        if meeting.status in CALLED_OFF_STATUSES:
             raise InvalidInput(f"meeting {meeting_id} is {meeting.status}; no one can be invited")
         rows = []
         for new in invitees:
@@ -281,7 +282,7 @@ def send_invitation_letters(
     path = check_output(output, label="letters")
     with door(db, actor, "send_invitation_letters") as tx:
         meeting = _meeting(tx.session, meeting_id)
-        if meeting.status not in (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value):
+        if meeting.status not in AWAITED_STATUSES:
             raise InvalidInput(f"meeting {meeting_id} is {meeting.status}: no invitations now")
         letters = invitation_letters(tx.session, meeting_id, invitee_ids, today=on)
         buffer = io.BytesIO()

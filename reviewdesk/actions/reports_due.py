@@ -20,7 +20,7 @@ from pathlib import Path
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.exports import export_entry
 from reviewdesk.actions.invitations import Sent
-from reviewdesk.codes import AGENCY, PACK_DELIVERY, MeetingStatus
+from reviewdesk.codes import AGENCY, PACK_DELIVERY
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.emails import request_email
 from reviewdesk.invitations.facts import meeting_facts
@@ -41,6 +41,7 @@ from reviewdesk.storage.models import (
     ReportFile,
     Staff,
 )
+from reviewdesk.vocabulary import CALLED_OFF_STATUSES
 
 REQUEST_FORMS = ("letter", "email")
 
@@ -85,7 +86,7 @@ def add_reports(
         raise InvalidInput("Choose the reports to add. Nothing was changed.")
     with door(db, actor, "add_reports") as tx:
         meeting = _meeting(tx.session, meeting_id)
-        if meeting.status in (MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value):
+        if meeting.status in CALLED_OFF_STATUSES:
             raise InvalidInput(f"meeting {meeting_id} is {meeting.status}; no reports are due")
         rules, _calendar = working_context(tx.session)
         rows = []

@@ -436,6 +436,7 @@ def _quoracy(maker: _Maker) -> None:
             Meeting.clerk_id,
             Meeting.booked_time,
             Meeting.held_date,
+            CpPlan.start,
             CpPlan.end_date,
         )
         .join(CpPlan, CpPlan.id == Meeting.plan_id)
@@ -475,7 +476,7 @@ def _quoracy(maker: _Maker) -> None:
                 out.append(m)
         return out
 
-    closed = [m for m in held if m.end_date is not None and m.end_date <= as_of]
+    closed = [m for m in held if not open_on(m.start, m.end_date, as_of)]
     open_booked = [m for m in held if m.end_date is None and m.child_id in booked]
     # Held in the last 80 days, so the next is due months ahead: a sitting before it changes
     # nothing the schedule flags show.

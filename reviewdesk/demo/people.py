@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.demo.names import ADULT_FIRST, SURNAMES, TOWNS
 from reviewdesk.storage.models import Child, CpPlan, Invitee, Meeting, Report, Staff
+from reviewdesk.vocabulary import format_uk
 
 #: The directory: (agency, organisation, job title, name, agency contact?, email domain).
 _AGENCIES = (
@@ -383,7 +384,7 @@ def _report_pdf(
     canvas = Canvas(buffer, pagesize=A4, invariant=1)
     width, height = A4
     lines = [
-        f"{agency_label(agency)} report for the meeting on {meeting.booked_date:%d/%m/%Y}",
+        f"{agency_label(agency)} report for the meeting on {format_uk(meeting.booked_date)}",
         f"Written by {author}",
         "",
         "DEMONSTRATION DATA: a fictional report made by the reviewdesk demo.",

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
 from reviewdesk.oversight.footprint import footprint, previous_review
 from reviewdesk.oversight.records import contacts, escalation_views, inquorate_conferences
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import format_uk, open_on
 
 CHECKS = {
     "escalation_response_overdue": (RED, "Escalation stage not answered in time"),
@@ -101,9 +101,7 @@ def _footprint(ctx: FlagContext) -> Iterator[Flag]:
     by_child = defaultdict(list)
     for c in contacts(ctx.session, as_of=as_of, child_ids=intervals, since=since):
         by_child[c.child_id].append(c)
-    iro_of = {
-        p.child_id: p.iro_id for p in register.periods if p.end_date is None or p.end_date > as_of
-    }
+    iro_of = {p.child_id: p.iro_id for p in register.periods if open_on(p.start, p.end_date, as_of)}
     for child_id, (nxt, held) in sorted(intervals.items()):
         steps = footprint(
             nxt,

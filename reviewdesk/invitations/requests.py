@@ -21,7 +21,7 @@ from reviewdesk.invitations.itip import Attendee, RequestPlan
 from reviewdesk.invitations.settings_check import is_email
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Invitee, Meeting, MeetingRequest
-from reviewdesk.vocabulary import AWAITED_STATUSES, format_uk
+from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES, format_uk
 
 _FAMILY_ROLES = {words.casefold() for words in RELATIONSHIP.values()} | {"child", "carer"}
 
@@ -114,7 +114,7 @@ def plan_request(session: Session, meeting_id: int) -> RequestPlan:
     previous = session.get(MeetingRequest, meeting_id)
     facts = meeting_facts(session, meeting_id)
     label = f"The {facts.label} for {facts.child_reference}"
-    cancelled = meeting.status in (MeetingStatus.CANCELLED.value, MeetingStatus.STOOD_DOWN.value)
+    cancelled = meeting.status in CALLED_OFF_STATUSES
     if meeting.status == MeetingStatus.HELD.value:
         raise InvalidInput(f"{label} has been held; there is nothing to invite anyone to")
     if cancelled and previous is None:

@@ -20,6 +20,7 @@ from reviewdesk.actions import AllocationChange, ChildDetails, allocate, update_
 from reviewdesk.codes import StaffRole
 from reviewdesk.queries import ChildDetail
 from reviewdesk.scheduling import open_period
+from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, select_data
 from ui.operations import perform
@@ -150,7 +151,7 @@ class AllocationDialog(QDialog):
             )
             form.addRow("&IRO", self.iro)
             form.addRow("IRO service t&old", self.notified)
-            note = f"Looked after since {self.period.start:%d/%m/%Y}: the IRO is for this period."
+            note = f"Looked after since {format_uk(self.period.start)}: the IRO is for this period."
         else:
             self.notified = None
             note = "Not looked after on this day: no IRO to allocate."

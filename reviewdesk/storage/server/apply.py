@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from reviewdesk.storage.server import functions
+from reviewdesk.storage.server.functions import CALLABLE, all_functions
 from reviewdesk.storage.server.logins import (
     ROLE_AS_WORDS,
     Groups,
@@ -70,7 +70,7 @@ def apply(conn: Connection, groups: Groups) -> dict[str, TableInfo]:
     missing = [name for name in REQUIRED if name not in tables]
     if missing:
         raise RuntimeError(f"the schema {schema} lacks reviewdesk's tables ({', '.join(missing)})")
-    for sql in functions.all_functions(schema, groups):
+    for sql in all_functions(schema, groups):
         _run(conn, sql)
     _grants(conn, schema, groups, tables)
     for info in tables.values():
@@ -124,7 +124,7 @@ def _grants(conn: Connection, schema: str, groups: Groups, tables: dict[str, Tab
         if "INSERT" in writes.commands:
             for q in sequences:
                 _run(conn, f"GRANT USAGE ON SEQUENCE {q} TO {i}")
-    for signature, roles in functions.CALLABLE.items():
+    for signature, roles in CALLABLE.items():
         who = ", ".join(quote(groups.of(role)) for role in roles)
         _run(conn, f"GRANT EXECUTE ON FUNCTION {s}.{signature} TO {who}")
 
