@@ -87,7 +87,16 @@ TILES: tuple[Tile, ...] = (
     Tile(
         "to_check",
         "Other things to check",
-        frozenset({"booked_non_working_day", "consultation_late", "participation_age"}),
+        # A next due date not in the data (a yearly return not imported) is for someone to
+        # check, not history: it goes with the other things to check.
+        frozenset(
+            {
+                "booked_non_working_day",
+                "consultation_late",
+                "participation_age",
+                "due_date_unknown",
+            }
+        ),
     ),
     Tile("caseloads_above", "IROs above caseload", frozenset({"caseload_above_max"}), STAFF),
     # Challenges unanswered or open too long, midway reviews and contact, quoracy
@@ -132,11 +141,13 @@ Members = dict[str, dict[int, Mark]]
 
 
 def _worse(a: Mark | None, b: Mark) -> Mark:
-    """Two marks for the same child and tile as one."""
+    """Two marks for the same child and tile as one. The reasons are kept sorted: the order
+    flags come in follows the order the database returns rows, which differs between a whole
+    reading and `update_snapshot`'s reading of a few children (on PostgreSQL)."""
     if a is None:
         return b
     severity = a[0] if SEVERITY_ORDER[a[0]] <= SEVERITY_ORDER[b[0]] else b[0]
-    return severity, a[1] + b[1]
+    return severity, tuple(sorted(a[1] + b[1]))
 
 
 def _members(

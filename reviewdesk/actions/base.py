@@ -152,6 +152,9 @@ CASE_KINDS = frozenset(
         "meeting_part",
         "report",
         "invitee",
+        # The clerk's day (`reviewdesk.actions.children`, `reviewdesk.actions.meetings`)
+        "allocation",
+        "meeting_move",
         # IRO oversight (`reviewdesk.actions.oversight`)
         "escalation",
         "escalation_stage",
