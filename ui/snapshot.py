@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from reviewdesk.actions import CASE_KINDS, Changes
+from reviewdesk.actions import CASE_KINDS, WORD_LIST_KINDS, Changes
 from reviewdesk.dashboard import Snapshot, read_snapshot, read_updated_snapshot
 from ui import worker_process
 from ui.context import AppContext
@@ -39,7 +39,8 @@ def case_snapshot(ctx: AppContext) -> Snapshot:
 
 def _updated(ctx: AppContext, key: tuple) -> Snapshot | None:
     """The snapshot kept for an earlier data version brought up to date, when every change
-    since names the children it changed and nothing else; else None."""
+    since names the children it changed and nothing else, or changed only word lists (which
+    no figure reads); else None."""
     if not _cache:
         return None
     (*before_key, version), before = next(iter(_cache.items()))
@@ -49,10 +50,14 @@ def _updated(ctx: AppContext, key: tuple) -> Snapshot | None:
     children: set[int] = set()
     for v in range(version + 1, key[-1] + 1):
         changes = logged.get(v)
-        if changes is None or not only_children(changes):
+        if changes is None:
+            return None
+        if only_word_lists(changes):
+            continue
+        if not only_children(changes):
             return None
         children |= changes.children
-    return read_updated_snapshot(ctx.db, before, children)
+    return read_updated_snapshot(ctx.db, before, children) if children else before
 
 
 def only_children(changes: Changes) -> bool:
@@ -62,3 +67,8 @@ def only_children(changes: Changes) -> bool:
         and bool(changes.children)
         and changes.kinds - {"audit_log"} <= CASE_KINDS
     )
+
+
+def only_word_lists(changes: Changes) -> bool:
+    """Whether ``changes`` are to word lists alone (`reviewdesk.actions.WORD_LIST_KINDS`)."""
+    return not changes.everything and changes.kinds - {"audit_log"} <= WORD_LIST_KINDS

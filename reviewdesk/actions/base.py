@@ -164,6 +164,9 @@ CASE_KINDS = frozenset(
 )
 #: Kinds that change the working-day calendar or the rules, so every due date.
 CALENDAR_KINDS = frozenset({"closure_day", "rule_override", "setting"})
+#: The word lists people choose from (`reviewdesk.actions.wordlists`: words are only added or
+#: retired, never reworded, so no record, flag or due date changes with them).
+WORD_LIST_KINDS = frozenset({"late_reason", "meeting_reason", "escalation_theme"})
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,7 @@ __all__ = [
     "ActionSpec",
     "CALENDAR_KINDS",
     "CASE_KINDS",
+    "WORD_LIST_KINDS",
     "Changes",
     "PERMISSIONS",
     "Permission",

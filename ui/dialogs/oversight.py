@@ -41,8 +41,7 @@ from reviewdesk.oversight.words import CONSULTATION, CONTACT_KINDS, OUTCOMES, VO
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import choice, date_edit, from_qdate, select_data
-from ui.dialogs.recording import _DateOrNone as DateOrNone
+from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, select_data
 from ui.operations import perform
 
 PROCESS_WORDS = {"lac": "Looked after (care plan)", "cp": "Child protection plan"}
