@@ -23,6 +23,7 @@ from reviewdesk.storage.models import Child, Meeting, PeriodOfCare
 from tests.ui.sample import AS_OF
 from tests.ui.test_changes import choose_meeting, open_child, press
 from ui.dialogs import from_qdate
+from ui.dialogs.invitations import InvitationsDialog
 
 D = dt.date
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -640,7 +641,16 @@ def test_find_and_book_with_the_keyboard_alone(shown, qtbot, prompts_recorder, s
     assert page.child_id == sample["sian_child"]
     before = {m.id for m in meetings_of(db, sample["sian_child"])}
 
+    invitations: list = []
+
     def book(dialog) -> bool:
+        if isinstance(dialog, InvitationsDialog):  # booked: straight on to its invitations
+            invitations.append(dialog.meeting_id)
+            show_dialog(qtbot, dialog)
+            qtbot.waitUntil(dialog.isActiveWindow)
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closed with the keyboard too
+            assert not dialog.isVisible()
+            return False
         show_dialog(qtbot, dialog)
         dialog.date.setFocus()
         qtbot.keyClick(dialog.date, Qt.Key.Key_A, CTRL)
@@ -661,6 +671,7 @@ def test_find_and_book_with_the_keyboard_alone(shown, qtbot, prompts_recorder, s
     assert "already booked for 11/04/2024" in question and "after the due date" not in question
     new = [m for m in meetings_of(db, sample["sian_child"]) if m.id not in before]
     assert len(new) == 1
+    assert invitations == [new[0].id]
     assert (new[0].booked_date, new[0].room_id, new[0].clerk_id) == (
         D(2024, 5, 2),
         sample["room_a"],

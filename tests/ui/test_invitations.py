@@ -516,7 +516,7 @@ def test_booking_a_meeting_goes_straight_on_to_its_invitations(
         if isinstance(dialog, BookingDialog):
             dialog.date.setDate(dt.date(2024, 4, 16))
             dialog.room.setCurrentIndex(dialog.room.findData(sample["room_b"]))
-            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+            dialog.book_button.click()
             return dialog.result() == dialog.DialogCode.Accepted
         seen["dialog"] = dialog
         seen["proposed"] = _ticked_texts(dialog.proposed)
@@ -657,8 +657,18 @@ def test_a_cancelled_meeting_sends_its_cancellation(
     actions.send_meeting_request(db, actor, ids["meeting"], output=tmp_path / "1.ics", on=AS_OF)
     page = _child_page(cwindow, ids["child"])
     _select_meeting(page, ids["meeting"])
-    prompts_recorder.text_answer = "Family moved away"
-    page.cancel_button.click()  # the child's page asks why, as a clerk would answer
+
+    def why(dialog) -> bool:  # the child's page asks why, as a clerk would answer
+        from ui.dialogs.cancel import CancelDialog
+
+        assert isinstance(dialog, CancelDialog)
+        dialog.note.setText("Family moved away")  # not on the list: the note is the reason
+        dialog.cancel_meeting_button.click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = why
+    page.cancel_button.click()
+    assert prompts_recorder.errors == []
     assert version_of(db, Meeting, ids["meeting"]) > 1
     cancel = tmp_path / "cancel.ics"
     seen = {}

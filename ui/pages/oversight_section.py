@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -29,6 +28,7 @@ from reviewdesk.oversight.words import CONSULTATION, methods_text
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
+from ui.dialogs.tables import RecordTable
 from ui.operations import perform
 from ui.prompts import prompts
 from ui.theme import label
@@ -39,17 +39,8 @@ def _table(
 ) -> QTableWidget:
     """A read-only table of rows; column ``stretch`` (the longest words) takes the room left,
     the others keep ``widths``."""
-    table = QTableWidget(0, len(columns))
-    table.setAccessibleName(accessible)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
+    table = RecordTable(columns, accessible)  # whole rows, read only, Tab leaves it
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
