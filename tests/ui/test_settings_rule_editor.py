@@ -105,7 +105,10 @@ def test_rules_model_passes_the_model_tester(qtmodeltester, qapp) -> None:
     assert values == sorted(values)
     first = proxy.data(proxy.index(0, column("value")))
     last = proxy.data(proxy.index(proxy.rowCount() - 1, column("value")))
-    assert first == "1 working day" and last == "24 months"
+    # The shortest is the IRO midway review (#18): due at the midpoint itself, 0 days after.
+    assert first == "0 days" and last == "24 months"
+    assert proxy.data(proxy.index(0, column("id"))) == "lac.midway_review"
+    assert proxy.data(proxy.index(1, column("value"))) == "1 working day"
     proxy.set_only_overridden(True)
     assert proxy.rowCount() == 1
     proxy.set_only_overridden(False)

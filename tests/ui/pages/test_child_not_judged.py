@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.importers.test_cin_elements import census, plan
-from tests.ui.test_changes import open_child, shown  # noqa: F401
+from tests.ui.test_changes import open_child
 
 CENSUS = census(
     "2024-03-31",
@@ -21,9 +21,14 @@ CENSUS = census(
 
 
 def test_a_review_after_a_year_not_imported_is_not_judged(
-    shown, qtbot, prompts_recorder, tmp_path  # noqa: F811
+    window, qtbot, prompts_recorder, tmp_path
 ) -> None:
-    window = shown
+    # Not the `shown` fixture: an import changes everything, so the whole register is
+    # rightly read again after it (that fixture fails any test that does so).
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     path = tmp_path / "cin-2023-24.xml"
     path.write_text(CENSUS, encoding="utf-8")
     seen = {}
