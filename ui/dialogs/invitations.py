@@ -20,7 +20,6 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -50,7 +49,7 @@ from reviewdesk.paths import documents_dir
 from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
-from ui.dialogs import date_edit, from_qdate
+from ui.dialogs import DateOrNone, date_edit, from_qdate
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
@@ -87,29 +86,6 @@ def _ticked(box: QListWidget) -> list:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
-
-
-class _DateOrNone(QWidget):
-    """A tick box and a date: unticked means 'not yet'."""
-
-    def __init__(self, accessible: str) -> None:
-        super().__init__()
-        self.check = QCheckBox(accessible)
-        self.check.setAccessibleName(f"{accessible}: done")
-        self.edit = date_edit(dt.date.today(), accessible)
-        self.edit.setEnabled(False)
-        self.check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit)
-
-    def set(self, value: dt.date | None, default: dt.date) -> None:
-        self.check.setChecked(value is not None)
-        self.edit.setDate(value or default)
-
-    def value(self) -> dt.date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
 
 
 class InvitationsDialog(QDialog):
@@ -261,8 +237,9 @@ class InvitationsDialog(QDialog):
         self.remove_file_button = _button(
             "Remove &file", "Remove the selected report's file", self.remove_file
         )
-        self.received = _DateOrNone("Received")
-        self.shared = _DateOrNone("Shared with the family")
+        today = dt.date.today()
+        self.received = DateOrNone(None, today, "Received", "Received")
+        self.shared = DateOrNone(None, today, "Shared with the family", "Shared with the family")
         self.save_dates_button = _button(
             "&Save dates", "Save the selected report's dates", self.save_dates
         )
@@ -476,8 +453,12 @@ class InvitationsDialog(QDialog):
     def _report_chosen(self) -> None:
         chosen: ReportDueInfo | None = self.reports.selected_record()
         today = dt.date.today()
-        self.received.set(chosen.received if chosen else None, today)
-        self.shared.set(chosen.shared_with_parents if chosen else None, today)
+        for box, value in (
+            (self.received, chosen.received if chosen else None),
+            (self.shared, chosen.shared_with_parents if chosen else None),
+        ):
+            box.edit.setDate(value or today)  # ticking it offers today, not the last report's
+            box.set_value(value)
         if hasattr(self, "attach_button"):
             self._enable()
 
