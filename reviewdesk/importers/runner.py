@@ -318,7 +318,7 @@ def _keep_years(
             RECORD_T.c.year.in_(years),
             RECORD_T.c.local_id.in_(list(batch)),
         )
-        writer.replace_copies(RECORD_T, replacing, rows)
+        writer.replace(RECORD_T, replacing, rows, key=("source", "year", "local_id"))
     files = prepared.origin[:2000]
     existing = {
         r.year: r

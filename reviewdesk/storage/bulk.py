@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from reviewdesk.storage import audit, validation
@@ -173,16 +173,27 @@ class BulkWriter:
             )
         self.counts[name] += len(ids)
 
-    def replace_copies(self, table: Table, replacing: Any, rows: list[dict[str, Any]]) -> None:
-        """Delete the rows matching ``replacing`` (a condition) and insert ``rows``, with no
-        audit entry each: for tables that hold a copy of an input file, not records anyone
-        edits (the returns as imported); the action's summary entry names the files."""
-        self.session.execute(
-            delete(table).where(replacing), execution_options={"synchronize_session": False}
-        )
-        for chunk in _chunks(rows):
-            insert_rows(self.session.connection(), table, list(chunk))
-        self.counts[table.name] += len(rows)
+    def replace(
+        self, table: Table, replacing: Any, rows: list[dict[str, Any]], key: Sequence[str]
+    ) -> None:
+        """Make the rows matching ``replacing`` (a condition) exactly ``rows``, matched by the
+        ``key`` columns: those ``rows`` lack are deleted, those whose values differ updated,
+        new ones inserted; unchanged rows are not touched. For tables that hold a copy of an
+        input file (the returns as imported), which no rule of the data checks. Each change
+        is audited like any other: on a shared server the database's triggers audit every
+        row whatever the app does, and a file keeps the same entries."""
+        old = self.session.execute(select(table).where(replacing)).mappings().all()
+        self.remember(table, old)
+        had = {tuple(row[k] for k in key): row for row in old}
+        wanted = {tuple(row[k] for k in key): row for row in rows}
+        self.delete(table, [row["id"] for k, row in had.items() if k not in wanted])
+        changed = []
+        for k, row in wanted.items():
+            before = had.get(k)
+            if before is not None and any(before[c] != v for c, v in row.items()):
+                changed.append({"id": before["id"], **row})
+        self.update(table, changed)
+        self.insert(table, [row for k, row in wanted.items() if k not in had])
 
     def flush_audit(self) -> None:
         """Write the audit entries so far (a long import, a batch at a time, so they need not

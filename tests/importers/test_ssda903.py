@@ -518,11 +518,25 @@ def test_the_audit_trail_has_each_record_the_import_wrote(db, tmp_path) -> None:
     assert [e.after["children"] for e in summary] == [0, 2]  # newest first
     entries = first
     created = {e.table_name for e in entries if e.action == "create"} - {"app_user"}
-    assert created == {"child", "period_of_care", "episode", "meeting", "imported_return"}
+    assert created == {
+        "child",
+        "period_of_care",
+        "episode",
+        "meeting",
+        "imported_return",
+        "return_record",
+    }
+    # The returns as imported are kept one row per child and year, audited like the rest
+    # (as a shared server's triggers audit them); they name the child by its local id.
+    kept = [e for e in entries if e.table_name == "return_record"]
+    assert {(e.after["source"], e.after["local_id"]) for e in kept} == {
+        ("903", e.after["local_id"]) for e in entries if e.table_name == "child"
+    }
     records = [
         e
         for e in entries
-        if e.action == "create" and e.table_name not in ("app_user", "imported_return")
+        if e.action == "create"
+        and e.table_name not in ("app_user", "imported_return", "return_record")
     ]
     assert all(e.username == "tester" and e.child_id is not None for e in records)
     reviews = [e for e in entries if e.action == "create" and e.table_name == "meeting"]

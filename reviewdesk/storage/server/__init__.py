@@ -6,8 +6,8 @@ login reviewdesk knows is a member of one of them. Then the database, not the ap
 
 - **GRANTs** (`apply`): every group reads the data; administrators change it; read-only
   logins change nothing; IROs change only what `tables.IRO_WRITES` lists, and
-- **row-level security** limits those writes to the meetings they chair (the staff record
-  linked to their user).
+- **row-level security** limits those writes to the meetings they chair and the children
+  they are allocated (through the staff record linked to their user).
 - **The audit trail is written by triggers** on every table, as the login the server
   authenticated (``session_user``), with the values before and after and the child: a
   change made with psql is audited like one made in the window. It is append-only for

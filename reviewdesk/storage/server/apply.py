@@ -34,7 +34,12 @@ from reviewdesk.storage.server.tables import (
 #: Every table the app needs before it can be protected.
 REQUIRED = ("audit_log", "app_user", "meeting", "alembic_version")
 #: The triggers each kind of table carries: name -> (when, events, level, function).
-DATA_TRIGGERS = ("reviewdesk_audit", "reviewdesk_stamp", "reviewdesk_no_truncate")
+DATA_TRIGGERS = (
+    "reviewdesk_audit",
+    "reviewdesk_stamp",
+    "reviewdesk_no_truncate",
+    "reviewdesk_iro_delete",
+)
 AUDIT_TRIGGERS = {
     "reviewdesk_audit_insert": "BEFORE INSERT ON {t} FOR EACH ROW "
     "EXECUTE FUNCTION {s}.reviewdesk_audit_insert()",
@@ -189,7 +194,8 @@ def _policies(conn: Connection, schema: str, groups: Groups, info: TableInfo) ->
     a, i = quote(groups.administrator), quote(groups.iro)
     me = f"{s}.reviewdesk_my_staff()"
     rows = "(" + writes.rows.format(schema=s, me=me) + ")"
-    check = f"{rows} AND ({writes.check})"
+    also = "(" + writes.check.format(schema=s, me=me) + ")"
+    added = "(" + (writes.new_rows or writes.rows).format(schema=s, me=me) + ")"
     _run(conn, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
     _run(conn, f"CREATE POLICY reviewdesk_read ON {t} FOR SELECT TO {every} USING (true)")
     _run(
@@ -200,17 +206,28 @@ def _policies(conn: Connection, schema: str, groups: Groups, info: TableInfo) ->
     for command in writes.commands:
         name = f"reviewdesk_iro_{command.lower()}"
         if command == "INSERT":
-            _run(conn, f"CREATE POLICY {name} ON {t} FOR INSERT TO {i} WITH CHECK ({check})")
+            _run(
+                conn,
+                f"CREATE POLICY {name} ON {t} FOR INSERT TO {i} WITH CHECK ({added} AND {also})",
+            )
         elif command == "UPDATE":
             # USING (true): an IRO's UPDATE of another's row is an error (the new row fails
             # the check), not a silent "0 rows"; they cannot change the columns that say
             # whose the row is, so the new row's owner is the old row's.
             _run(
                 conn,
-                f"CREATE POLICY {name} ON {t} FOR UPDATE TO {i} USING (true) WITH CHECK ({check})",
+                f"CREATE POLICY {name} ON {t} FOR UPDATE TO {i} USING (true) "
+                f"WITH CHECK ({rows} AND {also})",
             )
         else:
-            _run(conn, f"CREATE POLICY {name} ON {t} FOR DELETE TO {i} USING ({rows})")
+            # USING (true) as for UPDATE: the trigger refuses an IRO's DELETE of another's
+            # row with an error (a policy would only hide it: "0 rows", without a word).
+            _run(conn, f"CREATE POLICY {name} ON {t} FOR DELETE TO {i} USING (true)")
+            _run(
+                conn,
+                f"CREATE TRIGGER reviewdesk_iro_delete BEFORE DELETE ON {t} FOR EACH ROW "
+                f"EXECUTE FUNCTION {s}.reviewdesk_iro_delete({literal(rows)})",
+            )
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -268,6 +285,8 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
             wanted.append("reviewdesk_no_truncate")
             if info.tracked:
                 wanted.append("reviewdesk_stamp")
+            if "DELETE" in getattr(IRO_WRITES.get(name), "commands", ()):
+                wanted.append("reviewdesk_iro_delete")
         for trigger in wanted:
             state = triggers.get((name, trigger))
             if state is None:

@@ -1,5 +1,5 @@
 """The SQL functions a shared server runs: the audit triggers, the stamps, the guard of the
-append-only trail, the IRO's staff record, and memberships.
+append-only trail, the IRO's staff record and deletes, and memberships.
 
 Each is created in reviewdesk's own schema, owned by the database's owner, with its search
 path fixed (``pg_catalog`` first) so that nothing a login creates can stand in for what they
@@ -265,6 +265,37 @@ $fn$"""
     )
 
 
+def iro_delete(schema: str, groups: Groups) -> str:
+    """BEFORE DELETE (per row) of a table IROs may delete from: an IRO deleting a row that
+    is not theirs is refused with a permission error, as an UPDATE of one is, rather than
+    deleting nothing without a word (a row-level policy only hides rows from a DELETE).
+
+    Trigger argument: the condition (`tables.IroWrites`'s ``rows``, written for the table)
+    a row must meet for an IRO to delete it."""
+    return (
+        _header(schema, "reviewdesk_iro_delete()", "trigger", definer=False)
+        + f"""$fn$
+DECLARE
+  allowed boolean;
+BEGIN
+  IF pg_has_role(current_user, {literal(groups.iro)}, 'USAGE')
+     AND NOT pg_has_role(current_user, {literal(groups.administrator)}, 'USAGE') THEN
+    -- The condition, on the row being deleted (named as its table, as in the policy).
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM (SELECT ($1).*) AS %I WHERE (%s))',
+                   TG_TABLE_NAME, TG_ARGV[0])
+      INTO allowed USING OLD;
+    IF NOT allowed THEN
+      RAISE EXCEPTION 'reviewdesk: % may not delete this row of %: it is not theirs',
+        session_user, TG_TABLE_NAME
+        USING ERRCODE = '{DENIED}';
+    END IF;
+  END IF;
+  RETURN OLD;
+END
+$fn$"""
+    )
+
+
 def my_staff(schema: str) -> str:
     """The staff record linked to this login's active user (an IRO's meetings are those
     it chairs), for the row-level policies."""
@@ -353,6 +384,7 @@ def all_functions(schema: str, groups: Groups) -> list[str]:
         audit_maintained(schema),
         audit_insert(schema, groups),
         refuse_truncate(schema),
+        iro_delete(schema, groups),
         set_login(schema, groups),
     ]
 

@@ -6,7 +6,7 @@ so that a table added by any migration is covered without naming it here.
   changed by the owner only.
 - Everything else is data: read by every group, changed by administrators, every change
   audited by a trigger. IROs change only what `IRO_WRITES` lists, in the rows of meetings
-  they chair (row-level security).
+  they chair or of children they are allocated (row-level security).
 
 Each data table's audit entries name the child the record belongs to (`child_path`): its
 own ``child_id`` column, or the child reached through its foreign keys (an episode through
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from reviewdesk.storage.server.logins import CONFIG_TABLE
+from reviewdesk.storage.server.names import literal
+from reviewdesk.vocabulary import LIVE_STATUSES
 
 AUDIT_TABLE = "audit_log"
 #: Tables only the owner changes (migrations, `reviewdesk server init`), readable by all.
@@ -34,6 +36,45 @@ CHILD_HOPS = 3
 OF_A_MEETING_THEY_CHAIR = (
     "meeting_id IN (SELECT m.id FROM {schema}.meeting m WHERE m.chair_id = {me})"
 )
+_LIVE = "(" + ", ".join(literal(status) for status in sorted(LIVE_STATUSES)) + ")"
+#: "This row belongs to a live meeting the IRO chairs" (booked, held or adjourned).
+OF_A_LIVE_MEETING_THEY_CHAIR = (
+    "meeting_id IN (SELECT m.id FROM {schema}.meeting m "
+    f"WHERE m.chair_id = {{me}} AND m.status IN {_LIVE})"
+)
+#: "This row is a report's file, of a meeting the IRO chairs", for tables with a
+#: ``report_id``.
+OF_A_REPORT_OF_A_MEETING_THEY_CHAIR = (
+    "report_id IN (SELECT r.id FROM {schema}.report r JOIN {schema}.meeting m "
+    "ON m.id = r.meeting_id WHERE m.chair_id = {me})"
+)
+
+
+def a_child_of_theirs(child: str) -> str:
+    """ "The child whose id is ``child`` (a column, qualified by its table: in a subquery an
+    unqualified name would be the subquery's own) is the IRO's": the core's rule
+    (`reviewdesk.actions.oversight`: allocated to the child as the IRO of a period of care
+    or the chair of a CP plan, or chairing one of its live meetings) with no date.
+
+    Row-level security has no as-of date: the core asks whether the allocation is open on
+    the day the action is given, which may be an earlier day than the server's. So the
+    database lets an IRO write for a child they have ever been allocated (any period of
+    care or CP plan, open or closed), never refusing what the core allows on some day,
+    and still never for a child who was never theirs; the core applies the date."""
+    return (
+        f"(EXISTS (SELECT 1 FROM {{schema}}.period_of_care p "
+        f"WHERE p.child_id = {child} AND p.iro_id = {{me}}) "
+        f"OR EXISTS (SELECT 1 FROM {{schema}}.cp_plan c "
+        f"WHERE c.child_id = {child} AND c.chair_id = {{me}}) "
+        f"OR EXISTS (SELECT 1 FROM {{schema}}.meeting m WHERE m.child_id = {child} "
+        f"AND m.chair_id = {{me}} AND m.status IN {_LIVE}))"
+    )
+
+
+def _a_challenge_of_theirs(escalation: str) -> str:
+    """ "The challenge (its row named ``escalation``) is one the IRO may change": one they
+    raised, or about a child of theirs, as `reviewdesk.actions.oversight` lets them."""
+    return f"({escalation}.raised_by_id = {{me}} OR {a_child_of_theirs(escalation + '.child_id')})"
 
 
 @dataclass(frozen=True)
@@ -42,20 +83,27 @@ class IroWrites:
 
     ``rows`` is a SQL condition on the row (``{me}`` is the staff record linked to the
     IRO's user, ``{schema}`` the schema); ``check`` a further condition every row they
-    write must meet. ``columns`` limits UPDATE to those columns (the tracking columns are
-    added); the columns naming the row's meeting or chair are never among them, so an IRO
-    cannot move a row into a meeting of their own.
+    write must meet; ``new_rows``, when given, the condition for the rows they add instead
+    of ``rows`` (stricter: a challenge they may answer is not one they may raise).
+    ``columns`` limits UPDATE to those columns (the tracking columns are added); the
+    columns naming the row's meeting, child, chair or author are never among them, so an
+    IRO cannot move a row into a meeting or case of their own.
     """
 
     commands: tuple[str, ...]
     rows: str
     columns: tuple[str, ...] = ()
     check: str = "true"
+    new_rows: str | None = None
 
 
-#: Everything an IRO may write on a server (recording the outcome of a meeting they chair,
-#: and its reports). A table not listed here is read-only to IROs. Add a table here, and
-#: its action to tests/actions/test_roles.py, when IROs are to change it.
+#: Everything an IRO may write on a server: the outcome of a meeting they chair, its
+#: reports, the reports' files and who attended (`actions.meetings`, `actions.reports_due`,
+#: `actions.invitations`), and oversight (`actions.oversight`): challenges and their
+#: stages for a child of theirs or that they raised, their own contacts with a child of
+#: theirs, the child's voice at a live meeting they chair. A table not listed here is
+#: read-only to IROs. Add a table here, and its action to tests/actions/test_roles.py,
+#: when IROs are to change it.
 IRO_WRITES: dict[str, IroWrites] = {
     "meeting": IroWrites(
         ("UPDATE",),
@@ -83,6 +131,50 @@ IRO_WRITES: dict[str, IroWrites] = {
         ("UPDATE",),
         rows=OF_A_MEETING_THEY_CHAIR,
         columns=("received", "shared_with_parents"),
+    ),
+    # attach_report_file (replacing any earlier file), remove_report_file.
+    "report_file": IroWrites(("INSERT", "DELETE"), rows=OF_A_REPORT_OF_A_MEETING_THEY_CHAIR),
+    # record_attendance.
+    "invitee": IroWrites(("UPDATE",), rows=OF_A_MEETING_THEY_CHAIR, columns=("attendance",)),
+    # raise_escalation (as themselves, for a child of theirs); update_escalation.
+    "escalation": IroWrites(
+        ("INSERT", "UPDATE"),
+        rows=_a_challenge_of_theirs("escalation"),
+        new_rows=("escalation.raised_by_id = {me} AND " + a_child_of_theirs("escalation.child_id")),
+        columns=("theme_id", "concern", "resolved_on", "outcome", "impact", "cafcass_referred_on"),
+    ),
+    # raise_escalation, add_escalation_stage; record_escalation_response.
+    "escalation_stage": IroWrites(
+        ("INSERT", "UPDATE"),
+        rows=(
+            "escalation_stage.escalation_id IN (SELECT e.id FROM {schema}.escalation e "
+            "WHERE e.child_id = escalation_stage.child_id AND " + _a_challenge_of_theirs("e") + ")"
+        ),
+        columns=("responded_on", "response"),
+    ),
+    # record_contact, remove_contact: their own contacts, with a child of theirs.
+    "iro_contact": IroWrites(
+        ("INSERT", "DELETE"),
+        rows="iro_contact.staff_id = {me} AND " + a_child_of_theirs("iro_contact.child_id"),
+    ),
+    # record_child_voice: at a live meeting they chair.
+    "child_voice": IroWrites(
+        ("INSERT", "UPDATE"),
+        rows=OF_A_LIVE_MEETING_THEY_CHAIR,
+        check=(
+            "child_id = (SELECT m.child_id FROM {schema}.meeting m "
+            "WHERE m.id = child_voice.meeting_id)"
+        ),
+        columns=(
+            "by_form",
+            "by_advocate",
+            "direct",
+            "by_app",
+            "advocacy_offered",
+            "advocacy_taken_up",
+            "consultation",
+            "note",
+        ),
     ),
 }
 
