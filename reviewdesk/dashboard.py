@@ -13,7 +13,7 @@ values: the window runs them in its worker process.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from reviewdesk.caseload import (
     caseloads,
     frozen_assignments,
 )
+from reviewdesk.casework.mapping import CaseStatus, DueNotKnown
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
@@ -185,8 +186,9 @@ class Snapshot:
     needs to work out again only the children an edit changed."""
 
     as_of: dt.date
-    #: Child id -> the engine's next due date, for every open case.
-    next_dues: dict[int, dt.date]
+    #: Child id -> the engine's next due date, for every open case (`DueNotKnown` when the
+    #: data can date none of its next meetings: `CaseStatus.next_due_shown`).
+    next_dues: dict[int, dt.date | DueNotKnown]
     tiles: dict[str, TileCount]
     #: The tiles' members from each child's own flags (`reviewdesk.flags.own_flags`).
     own: Members
@@ -207,7 +209,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     """The flags' register read once: every open case's next due date and the tiles."""
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
     with no_gc():
-        dues = {cid: st.next_due.due.date for cid, st in register.statuses.items() if st.next_due}
+        dues = _next_dues(register.statuses)
         own = _members(own_flags(register), as_of, _upcoming(register, as_of))
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
@@ -230,9 +232,7 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
         dues = dict(before.next_dues)
         for cid in ids:
             dues.pop(cid, None)
-        for cid, st in register.statuses.items():
-            if st.next_due:
-                dues[cid] = st.next_due.due.date
+        dues.update(_next_dues(register.statuses))
         mine = _members(
             (f for f in own_flags(register) if f.child_id in changed),
             as_of,
@@ -269,6 +269,16 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
     return _assemble(session, as_of, dues, own, double, assigned)
 
 
+def _next_dues(statuses: Mapping[int, CaseStatus]) -> dict[int, dt.date | DueNotKnown]:
+    """Child id -> the case list's "Next due", for the open cases among ``statuses``."""
+    out = {}
+    for cid, st in statuses.items():
+        shown = st.next_due_shown()
+        if shown is not None:
+            out[cid] = shown
+    return out
+
+
 def _upcoming(register: Any, as_of: dt.date) -> set[int]:
     """The ids of the register's meetings still to take place (for the tiles that count
     only those)."""
@@ -302,7 +312,7 @@ def _booked_days(session: Session, child_ids: list[int], as_of: dt.date) -> set[
 def _assemble(
     session: Session,
     as_of: dt.date,
-    dues: dict[int, dt.date],
+    dues: dict[int, dt.date | DueNotKnown],
     own: Members,
     double: dict[dt.date, Members],
     assigned: dict[int, dict[int, frozenset[str]]],
