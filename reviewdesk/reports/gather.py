@@ -55,7 +55,7 @@ class Judgements:
         return meeting_label(meeting.meeting_type, sequence)
 
     def unknown(self, meeting_id: int) -> str:
-        """"not judged (why)" or "due date not known (why)"; "" when the data can say."""
+        """Says "not judged (why)" or "due date not known (why)"; "" when the data can say."""
         why = self.not_judged.get(meeting_id)
         if why is not None:
             return not_judged(why)
