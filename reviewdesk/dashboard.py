@@ -13,7 +13,7 @@ values: the window runs them in its worker process.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from reviewdesk.caseload import (
     caseloads,
     frozen_assignments,
 )
-from reviewdesk.casework.mapping import CaseStatus, DueNotKnown
+from reviewdesk.casework.mapping import DueNotKnown, next_dues_shown
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
@@ -209,7 +209,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     """The flags' register read once: every open case's next due date and the tiles."""
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
     with no_gc():
-        dues = _next_dues(register.statuses)
+        dues = next_dues_shown(register.statuses)
         own = _members(own_flags(register), as_of, _upcoming(register, as_of))
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
@@ -232,7 +232,7 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
         dues = dict(before.next_dues)
         for cid in ids:
             dues.pop(cid, None)
-        dues.update(_next_dues(register.statuses))
+        dues.update(next_dues_shown(register.statuses))
         mine = _members(
             (f for f in own_flags(register) if f.child_id in changed),
             as_of,
@@ -267,16 +267,6 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
             if kids:
                 assigned[staff] = kids
     return _assemble(session, as_of, dues, own, double, assigned)
-
-
-def _next_dues(statuses: Mapping[int, CaseStatus]) -> dict[int, dt.date | DueNotKnown]:
-    """Child id -> the case list's "Next due", for the open cases among ``statuses``."""
-    out = {}
-    for cid, st in statuses.items():
-        shown = st.next_due_shown()
-        if shown is not None:
-            out[cid] = shown
-    return out
 
 
 def _upcoming(register: Any, as_of: dt.date) -> set[int]:

@@ -165,6 +165,17 @@ class CaseStatus:
         return DueNotKnown(reasons) if reasons else None
 
 
+def next_dues_shown(statuses: Mapping[int, CaseStatus]) -> dict[int, dt.date | DueNotKnown]:
+    """Child id -> the case list's "Next due" (`CaseStatus.next_due_shown`), for the open
+    cases among ``statuses`` (the window's snapshot and the export read it here)."""
+    out = {}
+    for cid, status in statuses.items():
+        shown = status.next_due_shown()
+        if shown is not None:
+            out[cid] = shown
+    return out
+
+
 def clip_gaps(gaps: tuple[Gap, ...], start: dt.date | None, end: dt.date | None) -> tuple[Gap, ...]:
     """The gaps that touch a record from ``start`` to ``end`` (None: open), so that a record
     wholly in the data is given none (and the engine its quickest path)."""

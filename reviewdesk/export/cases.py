@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reviewdesk import queries
-from reviewdesk.casework.mapping import DueNotKnown
+from reviewdesk.casework.mapping import DueNotKnown, next_dues_shown
 from reviewdesk.casework.register import Register
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.writers import write_table_csv, write_table_xlsx
@@ -37,12 +37,7 @@ def next_dues(
     """Child id -> the case list's "Next due" (`CaseStatus.next_due_shown`), for those of
     ``ids`` with an open case."""
     register = Register(session, as_of=as_of, children=ids, open_only=True)
-    out = {}
-    for cid, status in register.statuses.items():
-        shown = status.next_due_shown()
-        if shown is not None:
-            out[cid] = shown
-    return out
+    return next_dues_shown(register.statuses)
 
 
 def case_records(
