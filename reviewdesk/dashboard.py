@@ -26,6 +26,7 @@ from reviewdesk.caseload import (
     caseloads,
     frozen_assignments,
 )
+from reviewdesk.casework.mapping import DueNotKnown, next_dues_shown
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
@@ -196,8 +197,9 @@ class Snapshot:
     needs to work out again only the children an edit changed."""
 
     as_of: dt.date
-    #: Child id -> the engine's next due date, for every open case.
-    next_dues: dict[int, dt.date]
+    #: Child id -> the engine's next due date, for every open case (`DueNotKnown` when the
+    #: data can date none of its next meetings: `CaseStatus.next_due_shown`).
+    next_dues: dict[int, dt.date | DueNotKnown]
     tiles: dict[str, TileCount]
     #: The tiles' members from each child's own flags (`reviewdesk.flags.own_flags`).
     own: Members
@@ -218,7 +220,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     """The flags' register read once: every open case's next due date and the tiles."""
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
     with no_gc():
-        dues = {cid: st.next_due.due.date for cid, st in register.statuses.items() if st.next_due}
+        dues = next_dues_shown(register.statuses)
         own = _members(own_flags(register), as_of, _upcoming(register, as_of))
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
@@ -241,9 +243,7 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
         dues = dict(before.next_dues)
         for cid in ids:
             dues.pop(cid, None)
-        for cid, st in register.statuses.items():
-            if st.next_due:
-                dues[cid] = st.next_due.due.date
+        dues.update(next_dues_shown(register.statuses))
         mine = _members(
             (f for f in own_flags(register) if f.child_id in changed),
             as_of,
@@ -313,7 +313,7 @@ def _booked_days(session: Session, child_ids: list[int], as_of: dt.date) -> set[
 def _assemble(
     session: Session,
     as_of: dt.date,
-    dues: dict[int, dt.date],
+    dues: dict[int, dt.date | DueNotKnown],
     own: Members,
     double: dict[dt.date, Members],
     assigned: dict[int, dict[int, frozenset[str]]],

@@ -11,6 +11,9 @@
 - **Held by a date** (`is_held`) and **still to take place** (`is_upcoming`).
 - **Dates shown to people** (`format_uk`): dd/mm/yyyy (stored as ISO dates).
 - **Weeks** (`week_start`): Monday to Sunday.
+- **Unknown, not wrong** (`NOT_JUDGED`, `DUE_NOT_KNOWN`, `NEXT_NOT_KNOWN`): what is said of a
+  meeting held whose timeliness the data cannot judge, and of a next meeting it cannot date (a
+  yearly return not imported), always with why; never a blank or a guess.
 - **Meeting labels** (`meeting_label`): "LAC review 3", "Initial CP conference", "3rd review CP
   conference", the same on screen, in flags, exports and printed documents.
 - **Age** (`age_on`): whole years; a child born on 29 February turns a year older on 1 March
@@ -111,6 +114,21 @@ def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
     if kind is MeetingType.RCPC_SUBSEQUENT and sequence and sequence > 1:
         return f"{ordinal(sequence)} review CP conference"
     return f"{MEETING_TYPE_LABEL[kind]} CP conference"
+
+
+# --- unknown, not wrong ----------------------------------------------------------------------
+
+#: A meeting held whose timeliness the data cannot judge (said with why, `not_judged`).
+NOT_JUDGED = "not judged"
+#: A meeting due whose due date the data cannot give.
+DUE_NOT_KNOWN = "due date not known"
+#: The case list's "Next due" when no next meeting can be dated.
+NEXT_NOT_KNOWN = "not known"
+
+
+def not_judged(reason: str) -> str:
+    """'not judged (previous review not in the data ...)'."""
+    return f"{NOT_JUDGED} ({reason})" if reason else NOT_JUDGED
 
 
 #: Short names of the two processes, for columns and lists.

@@ -54,7 +54,7 @@ from reviewdesk.engine import (
     lac_schedule,
 )
 from reviewdesk.rules import RuleSet
-from reviewdesk.vocabulary import LIVE_STATUSES, open_on
+from reviewdesk.vocabulary import LIVE_STATUSES, meeting_label, open_on
 from reviewdesk.workingdays import WorkingCalendar
 
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
@@ -81,6 +81,19 @@ class MeetingTimeliness(NamedTuple):
     #: The engine's index of its CP episode (plan or enquiry) or period of care, so a next
     #: meeting of the same one can be found among several (`CaseStatus.nexts_for`).
     episode: int | None = None
+
+
+@dataclass(frozen=True)
+class DueNotKnown:
+    """An open case none of whose next meetings the data can date: shown as "not known" in
+    the case list's "Next due", with why (never left blank like a closed case)."""
+
+    #: "Next LAC review: previous review not in the data (...)", one per undated meeting.
+    reasons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,29 @@ class CaseStatus:
         """Open plans, enquiries or periods whose next meeting the data cannot date."""
         schedule = self._schedule(process)
         return schedule.undetermined if schedule is not None else ()
+
+    def next_due_shown(self) -> dt.date | DueNotKnown | None:
+        """The case list's "Next due": the earliest next due date; `DueNotKnown` when the
+        case is open but the data can date none of its next meetings; None when closed."""
+        if self.next_due is not None:
+            return self.next_due.due.date
+        reasons = tuple(
+            f"Next {meeting_label(u.meeting_type, None)}: {u.reason}"
+            for process in (Process.LAC.value, Process.CP.value)
+            for u in self.undetermined_for(process)
+        )
+        return DueNotKnown(reasons) if reasons else None
+
+
+def next_dues_shown(statuses: Mapping[int, CaseStatus]) -> dict[int, dt.date | DueNotKnown]:
+    """Child id -> the case list's "Next due" (`CaseStatus.next_due_shown`), for the open
+    cases among ``statuses`` (the window's snapshot and the export read it here)."""
+    out = {}
+    for cid, status in statuses.items():
+        shown = status.next_due_shown()
+        if shown is not None:
+            out[cid] = shown
+    return out
 
 
 def clip_gaps(gaps: tuple[Gap, ...], start: dt.date | None, end: dt.date | None) -> tuple[Gap, ...]:

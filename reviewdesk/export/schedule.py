@@ -37,7 +37,13 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import flags_from_register
 from reviewdesk.invitations.facts import where_words
 from reviewdesk.storage.models import Child, Meeting, Room, Staff, Venue
-from reviewdesk.vocabulary import LIVE_STATUSES, is_held, is_upcoming
+from reviewdesk.vocabulary import (
+    DUE_NOT_KNOWN,
+    LIVE_STATUSES,
+    NOT_JUDGED,
+    is_held,
+    is_upcoming,
+)
 
 SCHEDULE_COLUMNS = (
     "child_id",
@@ -104,7 +110,7 @@ class ScheduleRow:
             "held_date": self.held_date,
             "status": self.status,
             "in_timescale": {True: "yes", False: "no"}.get(
-                self.in_timescale, "not judged" if self.not_judged and self.held_date else ""
+                self.in_timescale, NOT_JUDGED if self.not_judged and self.held_date else ""
             ),
             "chair": self.chair,
             "room": self.room,
@@ -314,7 +320,7 @@ def schedule_rows(
                         unknown.meeting_type,
                         sequence=None,
                         due_date=None,
-                        status="due date not known",
+                        status=DUE_NOT_KNOWN,
                         flags=(),
                         not_judged=unknown.reason,
                     )

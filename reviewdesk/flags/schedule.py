@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
-from reviewdesk.vocabulary import format_uk, is_held, is_upcoming, meeting_label
+from reviewdesk.vocabulary import DUE_NOT_KNOWN, format_uk, is_held, is_upcoming, meeting_label
 
 CHECKS = {
     "due_soon_unbooked": (AMBER, "Due within the set number of working days and not booked"),
@@ -138,7 +138,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                 yield Flag(
                     "due_date_unknown",
                     INFO,
-                    f"Next {label}: due date not known, {unknown.reason}",
+                    f"Next {label}: {DUE_NOT_KNOWN}, {unknown.reason}",
                     child_id,
                     None,
                     None,

@@ -21,7 +21,6 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reviewdesk.casework.mapping import MeetingTimeliness
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
@@ -59,7 +58,7 @@ from reviewdesk.reports.base import (
     uk,
     write_document,
 )
-from reviewdesk.reports.gather import council_name, meeting_timeliness
+from reviewdesk.reports.gather import Judgements, council_name, judge_meetings
 from reviewdesk.rules import RuleSet
 from reviewdesk.safefiles import check_output
 from reviewdesk.settings import working_context
@@ -70,7 +69,6 @@ from reviewdesk.vocabulary import (
     covers,
     format_uk,
     format_uk_long,
-    meeting_label,
     week_start,
 )
 from reviewdesk.workingdays import WorkingCalendar
@@ -101,24 +99,22 @@ class _Context:
         as_of: dt.date,
         styles: Styles,
         width: float,
-        timeliness: dict[int, MeetingTimeliness],
+        judged: Judgements,
     ):
         self.rules = rules
         self.calendar = calendar
         self.as_of = as_of
         self.styles = styles
         self.width = width
-        self.timeliness = timeliness
+        self.judged = judged
 
     def due(self, meeting: Meeting) -> tuple[DueDate | None, bool | None]:
-        t = self.timeliness.get(meeting.id)
+        t = self.judged.timeliness.get(meeting.id)
         return (t.due, t.in_timescale) if t is not None else (None, None)
 
     def title(self, meeting: Meeting) -> str:
-        """'LAC review (3rd)': numbered as the engine counts, not as typed in."""
-        t = self.timeliness.get(meeting.id)
-        sequence = t.sequence if t is not None and t.sequence is not None else meeting.sequence
-        return meeting_label(meeting.meeting_type, sequence)
+        """'LAC review 3': numbered as the engine counts, not as typed in."""
+        return self.judged.label(meeting)
 
 
 # --- the sections of a pack -----------------------------------------------------------------
@@ -143,8 +139,11 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     ]
     status = meeting.status.replace("_", " ").capitalize()
     due_date, in_time = ctx.due(meeting)
+    unknown = ctx.judged.unknown(meeting.id)
     if due_date is None and meeting.status in CALLED_OFF_STATUSES:
         due_text = _coloured(f"Not counted: the meeting was {status.lower()}", MUTED)
+    elif due_date is None and unknown:
+        due_text = _coloured(esc(_sentence(unknown)), MUTED)
     elif due_date is None:
         due_text = _coloured("Not known: the record does not say what started the clock", MUTED)
     else:
@@ -174,6 +173,8 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         held = f"Held {format_uk_long(meeting.held_date)}"
         if verdict:
             held += " " + _coloured(verdict[0], verdict[1])
+        elif unknown:
+            held += " " + _coloured(esc(unknown), MUTED)
         booked += "<br/>" + held
     venue = "No room booked"
     if meeting.room:
@@ -788,14 +789,14 @@ def _render(
         invariant=invariant,
         section_label="Pack",
     )
-    timeliness = meeting_timeliness(
+    judged = judge_meetings(
         session,
         as_of=as_of,
         rules=rules,
         calendar=calendar,
         child_ids={m.child_id for m in meetings},
     )
-    ctx = _Context(rules, calendar, as_of, styles, settings.frame_width, timeliness)
+    ctx = _Context(rules, calendar, as_of, styles, settings.frame_width, judged)
     story: list[Flowable] = []
     sections: list[str] = []
     for i, meeting in enumerate(meetings):

@@ -2,7 +2,9 @@
 
 Chairs carry the "by chair" list; reception and the clerks use the "by room" list. A chair or
 room booked for two meetings at once is marked, since that is one of the real reasons
-conferences ran late (no room, no chair free).
+conferences ran late (no room, no chair free). A meeting the data cannot judge (a yearly
+return not imported) says so under its name: "not judged (why)" once held, "due date not
+known (why)" while still to come.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from reviewdesk.reports.base import (
     esc,
     make_styles,
 )
-from reviewdesk.reports.gather import council_name, meeting_timeliness
+from reviewdesk.reports.gather import council_name, judge_meetings
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Meeting, Room
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label, week_start
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, week_start
 
 TITLE = "Weekly schedule"
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -52,6 +54,8 @@ class ScheduledMeeting:
     chair: str
     room: str  # "Conference Room 1, County Hall" or ""
     clerk: str
+    #: "not judged (why)" or "due date not known (why)" (`gather.Judgements.unknown`).
+    unknown: str = ""
 
     @property
     def end(self) -> dt.time | None:
@@ -103,18 +107,13 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
         )
     ).all()
     rules, calendar = working_context(session)
-    timeliness = meeting_timeliness(
+    judged = judge_meetings(
         session,
         as_of=sunday,
         rules=rules,
         calendar=calendar,
         child_ids={m.child_id for m in meetings},
     )
-
-    def title(m: Meeting) -> str:
-        t = timeliness.get(m.id)
-        sequence = t.sequence if t is not None and t.sequence is not None else m.sequence
-        return meeting_label(m.meeting_type, sequence)
 
     days_off = {}
     for i in range(7):
@@ -130,11 +129,12 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             minutes=m.duration_minutes or 0,
             child=m.child.display_name,
             local_id=m.child.local_id,
-            meeting=title(m),
+            meeting=judged.label(m),
             status=m.status,
             chair=m.chair.name if m.chair else "",
             room=f"{m.room.name}, {m.room.venue.name}" if m.room else "",
             clerk=m.clerk.name if m.clerk else "",
+            unknown=judged.unknown(m.id),
         )
         for m in meetings
         if (m.held_date or m.booked_date) is not None
@@ -202,6 +202,8 @@ def _grouped_table(
             meeting = esc(m.meeting)
             if m.status != MeetingStatus.BOOKED.value:
                 meeting += f" <font color='#5f6b7a'>({esc(m.status.replace('_', ' '))})</font>"
+            if m.unknown:
+                meeting += f"<br/><font color='#5f6b7a'>{esc(m.unknown)}</font>"
             times = m.times
             if m.meeting_id in clashing:
                 times += "\nclash"

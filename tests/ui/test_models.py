@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from reviewdesk import queries
+from reviewdesk.casework.mapping import DueNotKnown
 from reviewdesk.queries import CaseFilter
 from reviewdesk.workload import read_workload
 from tests.ui.sample import AS_OF
@@ -144,3 +145,32 @@ def test_next_due_column_sorts_by_the_engines_dates(qtmodeltester, ctx, sample) 
     model.sort(col, Qt.SortOrder.DescendingOrder)
     order = [model.child_id(r) for r in range(model.rowCount())]
     assert order == [sample["sian_child"], sample["zoe"], *unknown]  # unknown dates last
+
+
+def test_next_due_not_known_says_so_and_sorts_with_its_kind(qtmodeltester, ctx, sample) -> None:
+    """An open case the data cannot date (a yearly return not imported) reads "not known",
+    with why in its tooltip, and sorts after the dates and before the closed cases (nothing
+    due) whichever way the column is sorted."""
+    model = CaseListModel(ctx.db, as_of=AS_OF)
+    model.reload()
+    col = _column(model, "next_due")
+    why = "Next LAC review: a review may have been held that is not in the data"
+    dues = {
+        sample["zoe"]: dt.date(2024, 4, 24),
+        sample["sian_child"]: dt.date(2024, 5, 6),
+        sample["lukasz_child"]: DueNotKnown((why,)),
+    }
+    model.set_next_dues(dues)
+    for order, dated in (
+        (Qt.SortOrder.AscendingOrder, [sample["zoe"], sample["sian_child"]]),
+        (Qt.SortOrder.DescendingOrder, [sample["sian_child"], sample["zoe"]]),
+    ):
+        model.sort(col, order)
+        qtmodeltester.check(model)
+        ids = [model.child_id(r) for r in range(model.rowCount())]
+        assert ids == [*dated, sample["lukasz_child"], sample["closed"]]
+    index = model.index(2, col)
+    assert model.data(index) == "not known"
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) == f"Due date not known: {why}"
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None
+    assert model.data(model.index(3, col)) is None  # closed: nothing due

@@ -14,9 +14,10 @@ from PySide6.QtGui import QBrush
 
 from reviewdesk import queries
 from reviewdesk.actions import Changes
+from reviewdesk.casework.mapping import DueNotKnown
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import DUE_NOT_KNOWN, NEXT_NOT_KNOWN, format_uk
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
@@ -30,9 +31,11 @@ ENGINE_COLUMNS = frozenset({"next_due"})
 #: "Next meeting" column shows: a change to these leaves the list's order and members as
 #: they were, unless it is sorted by next meeting.
 MEETING_KINDS = frozenset({"meeting", "meeting_part", "report", "invitee", "audit_log"})
+#: The "Next due" of a case: a date, or `DueNotKnown` (an open case the data cannot date).
+NextDue = dt.date | DueNotKnown
 
 
-def load_next_dues(ctx) -> dict[int, dt.date]:
+def load_next_dues(ctx) -> dict[int, NextDue]:
     """Each open case's next due date, from the shared reading of the register
     (``ui.snapshot``). Any thread."""
     from ui.snapshot import case_snapshot
@@ -61,7 +64,7 @@ class CaseListModel(QAbstractTableModel):
         self._base_ids: list[int] = []
         self._base_key: tuple | None = None
         self._keys: dict[int, str] | None = None
-        self._dues: dict[int, dt.date] | None = None
+        self._dues: dict[int, NextDue] | None = None
         self._base_keys: list[str] = []
         self._base_keys_for: list[int] | None = None
 
@@ -105,10 +108,13 @@ class CaseListModel(QAbstractTableModel):
             )
         if in_db:
             return ids
+        # Dates in order, then the open cases whose next due date is not known, together,
+        # then the closed cases (none due); each kept by name within (a stable sort).
         dues = self._dues or {}
-        known = [cid for cid in ids if cid in dues]
-        known.sort(key=dues.__getitem__, reverse=descending)  # stable: ties stay by name
-        return known + [cid for cid in ids if cid not in dues]
+        known = [cid for cid in ids if isinstance(dues.get(cid), dt.date)]
+        known.sort(key=dues.__getitem__, reverse=descending)
+        unknown = [cid for cid in ids if isinstance(dues.get(cid), DueNotKnown)]
+        return known + unknown + [cid for cid in ids if cid not in dues]
 
     def _fetch_base(self) -> list[int]:
         key = self._base_query()
@@ -201,7 +207,7 @@ class CaseListModel(QAbstractTableModel):
             last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
-    def set_next_dues(self, dues: dict[int, dt.date] | None) -> None:
+    def set_next_dues(self, dues: dict[int, NextDue] | None) -> None:
         """The engine's next due dates (``load_next_dues``), shown in the "Next due" column."""
         self._dues = dues
         if COLUMNS[self._sort_column][0] in ENGINE_COLUMNS:
@@ -216,7 +222,7 @@ class CaseListModel(QAbstractTableModel):
         return self._dues is not None
 
     @property
-    def next_dues(self) -> dict[int, dt.date] | None:
+    def next_dues(self) -> dict[int, NextDue] | None:
         """The engine's next due dates shown in the "Next due" column (None: not known yet)."""
         return self._dues
 
@@ -292,6 +298,10 @@ class CaseListModel(QAbstractTableModel):
         value = self._dues.get(row.id) if key == "next_due" and self._dues else None
         if key != "next_due":
             value = getattr(row, key)
+        if isinstance(value, DueNotKnown):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{DUE_NOT_KNOWN.capitalize()}: {value.reason}"
+            return NEXT_NOT_KNOWN
         if role == SortRole:
             return value
         if isinstance(value, dt.date):
@@ -303,7 +313,7 @@ class CaseListModel(QAbstractTableModel):
         if COLUMNS[index.column()][0] != "next_due" or not self._dues:
             return None
         due = self._dues.get(self._ids[index.row()])
-        if due is None:
+        if not isinstance(due, dt.date):
             return None
         if due < self._as_of:
             return QBrush(theme.text_colour("red"))

@@ -12,6 +12,8 @@ from PySide6.QtGui import QBrush
 from reviewdesk.casedues import NotJudged
 from reviewdesk.codes import CP_CATEGORY, REASON_FOR_CLOSURE, MeetingStatus
 from reviewdesk.queries import ChildDetail
+from reviewdesk.vocabulary import DUE_NOT_KNOWN
+from reviewdesk.vocabulary import NOT_JUDGED as NOT_JUDGED_WORDS
 from reviewdesk.vocabulary import format_uk as uk
 from ui import theme
 from ui.duedates import DueItem
@@ -37,7 +39,8 @@ COLUMNS = ("Date", "Event", "Due", "Booked", "Held", "Timescale", "Details")
 
 
 #: What the timescale column says of a meeting the data cannot judge.
-NOT_JUDGED = "Not judged"
+NOT_JUDGED = NOT_JUDGED_WORDS.capitalize()
+DUE_NOT_KNOWN_TEXT = DUE_NOT_KNOWN.capitalize()
 
 
 def _span(start: dt.date, end: dt.date | None, end_unknown: bool = False) -> str:
@@ -163,7 +166,7 @@ def build_rows(
                     when=as_of,
                     kind="due",
                     event=n.label,
-                    timescale="Due date not known",
+                    timescale=DUE_NOT_KNOWN_TEXT,
                     details=n.reason,
                     explanation=n.reason,
                 )
@@ -216,6 +219,6 @@ class TimelineModel(QAbstractTableModel):
                 return QBrush(theme.text_colour("red"))
             if r.timescale in ("In timescale", "Booked in time"):
                 return QBrush(theme.text_colour("green"))
-            if r.timescale in (NOT_JUDGED, "Due date not known"):
+            if r.timescale in (NOT_JUDGED, DUE_NOT_KNOWN_TEXT):
                 return QBrush(theme.text_colour("amber"))
         return None

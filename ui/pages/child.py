@@ -28,8 +28,8 @@ from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import bookable_types
+from reviewdesk.vocabulary import DUE_NOT_KNOWN, NOT_JUDGED, format_uk_time
 from reviewdesk.vocabulary import format_uk as uk
-from reviewdesk.vocabulary import format_uk_time
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
 from ui.duedates import due_report
@@ -305,7 +305,7 @@ class ChildPage(Page):
         # What the data cannot judge (a return not imported) comes first, with why.
         lines += [
             f"<p><b>{html.escape(n.label)}</b>"
-            + (f" held {uk(n.held)}: not judged" if n.held else ": due date not known")
+            + (f" held {uk(n.held)}: {NOT_JUDGED}" if n.held else f": {DUE_NOT_KNOWN}")
             + f"<br><small>{html.escape(n.reason)}</small></p>"
             for n in self.not_judged
         ]
