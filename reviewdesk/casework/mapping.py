@@ -428,24 +428,15 @@ def _lac_status(
         if not periods:
             return None
         held_from = min(p.start for p in periods)
-    if period_prior:
-        # Each period takes its own count (a window: `reviewdesk.casework.rows.read_window`).
+    if period_prior or prior is None:
+        # Each period takes its own count, if any (a window: `casework.rows.read_window`).
+        counts = period_prior or {}
         inputs = [
             PeriodInput(
                 p.start,
                 p.end_date,
                 period_status.get(p.id),
-                *period_prior.get(p.id, (0, None)),
-                gaps=clip_gaps(gaps, p.start, p.end_date),
-            )
-            for p in periods
-        ]
-    elif prior is None:
-        inputs = [
-            PeriodInput(
-                p.start,
-                p.end_date,
-                period_status.get(p.id),
+                *counts.get(p.id, (0, None)),
                 gaps=clip_gaps(gaps, p.start, p.end_date),
             )
             for p in periods
