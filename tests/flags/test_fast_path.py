@@ -7,7 +7,6 @@ flag, every child's next meeting due, and the timeliness of every meeting flags 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -29,7 +28,7 @@ def demo(db):
 
 
 def _key(flags):
-    return [dataclasses.astuple(f) for f in flags]
+    return [tuple(f) for f in flags]
 
 
 @pytest.mark.parametrize("days_back", [0, 45, 200])
