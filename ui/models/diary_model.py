@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from reviewdesk.queries import DiaryEntry
-from reviewdesk.scheduling import Booking, double_booked
+from reviewdesk.scheduling import Booking, double_booked_resources
 from reviewdesk.vocabulary import format_uk, format_uk_long
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
@@ -70,10 +70,7 @@ class DiaryWeekModel(QAbstractTableModel):
             for e in entries
             if e.status == "booked" or e.status == "held"
         ]
-        self.clashes = {
-            mid: sorted({c.resource for c in found})
-            for mid, found in double_booked(bookings).items()
-        }
+        self.clashes = double_booked_resources(bookings)
         self.endResetModel()
 
     def key(self, e: DiaryEntry) -> int | None:
