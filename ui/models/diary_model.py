@@ -18,6 +18,16 @@ from ui.models import ROOT, IdRole, SortRole
 UNASSIGNED = "Not allocated"
 
 
+def week_clashes(entries: list[DiaryEntry]) -> dict[int, list[str]]:
+    """Meeting id -> the resources it is double-booked on, among the booked and held ones
+    (`double_booked_resources`); touches no widget, so it can run off the UI thread."""
+    return double_booked_resources(
+        Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
+        for e in entries
+        if e.status == "booked" or e.status == "held"
+    )
+
+
 class DiaryWeekModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -37,8 +47,10 @@ class DiaryWeekModel(QAbstractTableModel):
         *,
         by: str,
         calendar,
+        clashes: dict[int, list[str]] | None = None,
     ) -> None:
-        """Lay out the week's entries; ``by`` is "chair", "room" or "clerk" (a row each)."""
+        """Lay out the week's entries; ``by`` is "chair", "room" or "clerk" (a row each);
+        ``clashes``: `week_clashes(entries)` when already worked out (off the UI thread)."""
         self.beginResetModel()
         self.by = by
         days = [monday + dt.timedelta(days=i) for i in range(7)]
@@ -65,12 +77,7 @@ class DiaryWeekModel(QAbstractTableModel):
         for e in entries:
             if e.day in col_of:
                 self.cells.setdefault((row_of[key(e)], col_of[e.day]), []).append(e)
-        bookings = [
-            Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
-            for e in entries
-            if e.status == "booked" or e.status == "held"
-        ]
-        self.clashes = double_booked_resources(bookings)
+        self.clashes = week_clashes(entries) if clashes is None else clashes
         self.endResetModel()
 
     def key(self, e: DiaryEntry) -> int | None:
