@@ -32,6 +32,9 @@ from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import LIVE_STATUSES, week_start
 
+#: The flags a team's week counts: children overdue a meeting, and late reports.
+TEAM_FLAG_CODES = frozenset({"overdue", "report_overdue", "report_late"})
+
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
 
@@ -138,7 +141,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     data = Register(session, as_of=as_of, open_only=True)
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
-    for flag in flags_from_register(data):
+    for flag in flags_from_register(data, codes=TEAM_FLAG_CODES):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)
