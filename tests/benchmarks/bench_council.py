@@ -5,9 +5,11 @@ authority at its default size (900 open cases) and a large one (6,300 open cases
 The baseline is measured in the same run: the earlier version is checked out from this
 repository's history into a temporary worktree and the same figures
 (`council_figures.py`: start, case list sorts, diary week, child page, workload, measures,
-flags, schedule export) are taken with each version in turn, in separate processes, each on
-a demo authority it generates itself. A figure's target is x1 of the earlier version; the
-machine is shared, so a figure within a few per cent either way is a tie.
+flags, schedule export) are taken with each version in turn, in separate processes, on the
+same data: the demo authorities the earlier version generates (this version upgrades its
+copy first; the records only this version has, such as challenges and invitations, are
+then absent from both). A figure's target is x1 of the earlier version; the machine is
+shared, so a figure within a few per cent either way is a tie.
 
 Usage: python tests/benchmarks/bench_council.py [REVISION]   (default: BEFORE)
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,12 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BEFORE = "78b0bf6"
 
 
-def figures(tree: Path, folder: Path, name: str) -> dict[str, float]:
-    out = folder / f"{name}.json"
+def run(tree: Path, folder: Path, name: str, *args: str) -> None:
+    """``council_figures.py ARGS`` with the version in ``tree``."""
     # Each version with its own resources (rules, calendars), not the installed package's.
     shim = folder / f"{name}-resources"
-    shim.mkdir()
-    (shim / "reviewdesk_resources").symlink_to(tree / "resources")
+    if not shim.exists():
+        shim.mkdir()
+        (shim / "reviewdesk_resources").symlink_to(tree / "resources")
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join((str(shim), str(tree))),
@@ -41,7 +45,12 @@ def figures(tree: Path, folder: Path, name: str) -> dict[str, float]:
         "TMPDIR": str(folder),
     }
     script = ROOT / "tests" / "benchmarks" / "council_figures.py"
-    subprocess.run([sys.executable, str(script), str(out)], cwd=tree, env=env, check=True)
+    subprocess.run([sys.executable, str(script), *args], cwd=tree, env=env, check=True)
+
+
+def figures(tree: Path, folder: Path, name: str, data: Path) -> dict[str, float]:
+    out = folder / f"{name}.json"
+    run(tree, folder, name, "measure", str(data), str(out))
     return json.loads(out.read_text())
 
 
@@ -56,8 +65,12 @@ def main(argv: list[str]) -> None:
             check=True,
         )
         try:
-            old = figures(before, folder, "before")
-            new = figures(ROOT, folder, "now")
+            data = {name: folder / f"data-{name}" for name in ("before", "now")}
+            data["before"].mkdir()
+            run(before, folder, "before", "generate", str(data["before"]))
+            shutil.copytree(data["before"], data["now"])
+            old = figures(before, folder, "before", data["before"])
+            new = figures(ROOT, folder, "now", data["now"])
         finally:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False

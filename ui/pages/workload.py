@@ -180,7 +180,9 @@ class WorkloadPage(Page):
         self.range_label.setText("Working out the workload…")
         self._tasks.append(
             run_in_background(
-                lambda _p: worker_process.call(read_workload_counts, db, as_of),
+                lambda _p: worker_process.call(
+                    read_workload_counts, db, as_of, lane=worker_process.FIGURES
+                ),
                 on_success=self.show_summary,
                 on_failure=self._failed,
             )
