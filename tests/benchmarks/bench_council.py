@@ -8,8 +8,8 @@ repository's history into a temporary worktree and the same figures
 flags, schedule export) are taken with each version in turn, in separate processes, on the
 same data: the demo authorities the earlier version generates (this version upgrades its
 copy first; the records only this version has, such as challenges and invitations, are
-then absent from both). A figure's target is x1 of the earlier version; the machine is
-shared, so a figure within a few per cent either way is a tie.
+then absent from both). Figures are CPU time (the machine is shared); a figure's target is
+x1 of the earlier version, and one within a few per cent either way is a tie.
 
 Usage: python tests/benchmarks/bench_council.py [REVISION]   (default: BEFORE)
 """
