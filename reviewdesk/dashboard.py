@@ -34,10 +34,13 @@ from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
 from reviewdesk.measures import compute_measures
 from reviewdesk.snapshot_wire import (
+    PackedAssigned,
     PackedDues,
     PackedMembers,
+    pack_assigned,
     pack_dues,
     pack_members,
+    unpack_assigned,
     unpack_dues,
     unpack_members,
 )
@@ -216,10 +219,9 @@ class Snapshot:
     double_bookings: dict[dt.date, Members]
     #: The tiles' members from the caseloads (about staff, worked out whole each time).
     across: Members = field(default_factory=dict)
-    #: Who holds which open cases (`reviewdesk.caseload.frozen_assignments`). Not sent from
-    #: the worker process (unpickling it in the window's process held the window up for
-    #: tenths of a second): None there, and `update_snapshot` reads it again when needed.
-    #: What it counts is in the tiles, which compare.
+    #: Who holds which open cases (`reviewdesk.caseload.frozen_assignments`), for
+    #: `update_snapshot` (None: it reads them again). What it counts is in the tiles, which
+    #: compare.
     assigned: dict[int, dict[int, frozenset[str]]] | None = field(default=None, compare=False)
 
     def __reduce__(self) -> tuple:
@@ -233,6 +235,7 @@ class Snapshot:
                 pack_members(self.own),
                 {day.toordinal(): pack_members(m) for day, m in self.double_bookings.items()},
                 pack_members(self.across),
+                None if self.assigned is None else pack_assigned(self.assigned),
             ),
         )
 
@@ -243,13 +246,20 @@ def _unpacked(
     own: PackedMembers,
     double: dict[int, PackedMembers],
     across: PackedMembers,
+    assigned: PackedAssigned | dict | None = None,
 ) -> Snapshot:
     """A snapshot from its packed form (`Snapshot.__reduce__`)."""
     members = unpack_members(own)
     by_day = {dt.date.fromordinal(d): unpack_members(m) for d, m in double.items()}
     staff = unpack_members(across)
     return Snapshot(
-        as_of, unpack_dues(dues), _tiles(members, by_day, staff), members, by_day, staff
+        as_of,
+        unpack_dues(dues),
+        _tiles(members, by_day, staff),
+        members,
+        by_day,
+        staff,
+        None if assigned is None else unpack_assigned(assigned),
     )
 
 

@@ -9,6 +9,7 @@ unpacked by Python code that lets the UI thread in between (and is quicker overa
 
     pack_members(members) -> PackedMembers     unpack_members(packed) -> members
     pack_dues(dues) -> PackedDues              unpack_dues(packed) -> dues
+    pack_assigned(assigned) -> PackedAssigned  unpack_assigned(packed) -> assigned
 
 What goes in comes back out equal (tests check every kind of entry).
 """
@@ -78,6 +79,40 @@ def unpack_dues(packed: PackedDues) -> dict[int, dt.date | DueNotKnown]:
     dues: dict[int, dt.date | DueNotKnown] = dict(zip(ids, map(day, days), strict=True))
     dues.update(rest)
     return dues
+
+
+#: Who holds which open cases packed: (staff ids, child ids, processes as one letter each).
+PackedAssigned = tuple[array, array, str]
+#: A child's processes in someone's caseload, by letter ("l": looked after, "c": a CP
+#: plan, "b": both); anything else travels spelt out.
+_PROCESSES = {"l": frozenset({"lac"}), "c": frozenset({"cp"}), "b": frozenset({"lac", "cp"})}
+_LETTER = {processes: letter for letter, processes in _PROCESSES.items()}
+
+
+def pack_assigned(assigned: dict[int, dict[int, frozenset[str]]]) -> PackedAssigned | dict:
+    staff, children, letters = array("q"), array("q"), []
+    for who, cases in assigned.items():
+        for child, processes in cases.items():
+            letter = _LETTER.get(processes)
+            if letter is None:
+                return assigned  # (not a caseload this version makes: sent as it is)
+            staff.append(who)
+            children.append(child)
+            letters.append(letter)
+    return staff, children, "".join(letters)
+
+
+def unpack_assigned(packed: PackedAssigned | dict) -> dict[int, dict[int, frozenset[str]]]:
+    if isinstance(packed, dict):
+        return packed
+    staff, children, letters = packed
+    assigned: dict[int, dict[int, frozenset[str]]] = {}
+    for who, child, letter in zip(staff, children, letters, strict=True):
+        cases = assigned.get(who)
+        if cases is None:
+            cases = assigned[who] = {}
+        cases[child] = _PROCESSES[letter]
+    return assigned
 
 
 def _day_of():

@@ -200,11 +200,16 @@ def _reschedule(database, meeting_id: int, booking: Booking) -> Changes:
     )
 
 
-def test_an_edit_updates_the_snapshot_as_a_fresh_reading_would(demo) -> None:
+@pytest.mark.parametrize("assigned", ["sent", "read again"])
+def test_an_edit_updates_the_snapshot_as_a_fresh_reading_would(demo, assigned) -> None:
     with demo.session() as s:
-        # As the window has it: sent from the worker process, without the assignments.
-        before = pickle.loads(pickle.dumps(snapshot(s, as_of=AS_OF)))
-    assert before.assigned is None
+        # As the window has it: sent from the worker process, the assignments with it (or
+        # without them, read again at the first edit).
+        fresh = snapshot(s, as_of=AS_OF)
+    before = pickle.loads(pickle.dumps(fresh))
+    assert before.assigned == fresh.assigned and before.assigned
+    if assigned == "read again":
+        before = replace(before, assigned=None)
     booked = _future_booked(demo)
     first, other = booked[0], next(m for m in booked[1:] if m.child_id != booked[0].child_id)
     clash = Booking(

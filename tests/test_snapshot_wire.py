@@ -68,3 +68,14 @@ def test_a_snapshot_travels_whole_with_every_reason(open_db) -> None:
     assert {k: (t.severity, t.ids) for k, t in back.tiles.items()} == {
         k: (t.severity, t.ids) for k, t in snap.tiles.items()
     }
+
+
+def test_assignments_come_back_equal() -> None:
+    from reviewdesk.snapshot_wire import pack_assigned, unpack_assigned
+
+    lac, cp, both = frozenset({"lac"}), frozenset({"cp"}), frozenset({"lac", "cp"})
+    assigned = {7: {1: lac, 2: both, 10**12: cp}, 8: {2: cp}, 9: {}}
+    back = unpack_assigned(pickle.loads(pickle.dumps(pack_assigned(assigned))))
+    assert back == {k: v for k, v in assigned.items() if v}  # nobody's empty caseload
+    odd = {7: {1: frozenset({"lac", "other"})}}
+    assert unpack_assigned(pickle.loads(pickle.dumps(pack_assigned(odd)))) == odd

@@ -30,7 +30,9 @@ ENGINE_COLUMNS = frozenset({"next_due"})
 #: Kinds of record (`reviewdesk.actions.Changes.kinds`) that no filter reads and only the
 #: "Next meeting" column shows: a change to these leaves the list's order and members as
 #: they were, unless it is sorted by next meeting.
-MEETING_KINDS = frozenset({"meeting", "meeting_part", "report", "invitee", "audit_log"})
+MEETING_KINDS = frozenset(
+    {"meeting", "meeting_part", "meeting_move", "report", "invitee", "audit_log"}
+)
 #: The "Next due" of a case: a date, or `DueNotKnown` (an open case the data cannot date).
 NextDue = dt.date | DueNotKnown
 
