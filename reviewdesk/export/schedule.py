@@ -96,29 +96,37 @@ class ScheduleRow:
     def when(self) -> dt.date | None:
         return self.held_date or self.booked_date or self.due_date
 
+    def record(self) -> tuple[object, ...]:
+        """The values in `SCHEDULE_COLUMNS` order (dates as dates; booleans as yes/no): what
+        every writer writes, built once per row."""
+        return (
+            self.child_id,
+            self.child_name,
+            self.process,
+            self.meeting_type,
+            self.sequence,
+            self.due_date,
+            self.booked_date,
+            self.booked_time,
+            self.held_date,
+            self.status,
+            _TIMESCALE_WORDS.get(self.in_timescale)
+            or (NOT_JUDGED if self.not_judged and self.held_date else ""),
+            self.chair,
+            self.room,
+            self.clerk,
+            "; ".join(self.flags),
+            self.meeting_id,
+            self.not_judged,
+        )
+
     def values(self) -> dict[str, object]:
-        """Column name to value (dates as dates; booleans as yes/no)."""
-        return {
-            "child_id": self.child_id,
-            "child_name": self.child_name,
-            "process": self.process,
-            "meeting_type": self.meeting_type,
-            "sequence": self.sequence,
-            "due_date": self.due_date,
-            "booked_date": self.booked_date,
-            "booked_time": self.booked_time,
-            "held_date": self.held_date,
-            "status": self.status,
-            "in_timescale": {True: "yes", False: "no"}.get(
-                self.in_timescale, NOT_JUDGED if self.not_judged and self.held_date else ""
-            ),
-            "chair": self.chair,
-            "room": self.room,
-            "clerk": self.clerk,
-            "flags": "; ".join(self.flags),
-            "meeting_id": self.meeting_id,
-            "not_judged": self.not_judged,
-        }
+        """Column name to value (see `record`)."""
+        return dict(zip(SCHEDULE_COLUMNS, self.record(), strict=True))
+
+
+#: How ``in_timescale`` is written.
+_TIMESCALE_WORDS: dict[bool | None, str] = {True: "yes", False: "no"}
 
 
 def _matching(rows: list[tuple[int, str]], text: str, option: str, what: str) -> set[int]:

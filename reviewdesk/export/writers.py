@@ -19,29 +19,30 @@ Titles and descriptions name the child by ID only, unless ``child_names`` (the c
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import Session
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow, schedule_rows
+from reviewdesk.export.workbook import write_workbook
 from reviewdesk.invitations.requests import calendar_title, child_words
-from reviewdesk.safefiles import is_formula_like, neutralise_cell, output_file, write_output
+from reviewdesk.safefiles import (
+    FORMULA_TRIGGERS,
+    neutralise_cell,
+    output_file,
+    write_output,
+)
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "reviewdesk"
 MARKING = "OFFICIAL-SENSITIVE"
 SCHEDULE_FORMATS = ("csv", "xlsx", "ics")
-#: The most characters an Excel cell holds.
-XLSX_MAX_TEXT = 32_767
 
 
 def _csv_value(value: object) -> object:
@@ -60,8 +61,7 @@ def write_schedule(
     if fmt not in SCHEDULE_FORMATS:
         raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(SCHEDULE_FORMATS)}')
     if fmt == "csv":
-        records = [[row.values()[c] for c in SCHEDULE_COLUMNS] for row in rows]
-        write_table_csv(path, SCHEDULE_COLUMNS, records, _csv_value)
+        write_table_csv(path, SCHEDULE_COLUMNS, (row.record() for row in rows), _csv_value)
     elif fmt == "xlsx":
         _write_xlsx(rows, path)
     else:
@@ -107,146 +107,60 @@ def write_table_csv(
     text: Callable[[object], object] = _csv_value,
 ) -> None:
     """A CSV file (UTF-8 with a BOM, so Excel reads it): a header, then one line per record,
-    each value through ``text`` (dates to text) and then made safe from formula injection."""
+    each value through ``text`` (dates to text) and then made safe from formula injection.
+
+    Text and whole numbers are written as they are (``text`` is for the other values), with
+    `neutralise_cell`'s test inlined: a register's schedule is nearly two million cells."""
+    triggers = FORMULA_TRIGGERS
     with output_file(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([neutralise_cell(c) for c in columns])
-        for record in records:
-            writer.writerow([neutralise_cell(text(v)) for v in record])
-
-
-def _xlsx_text(value: str) -> str:
-    """Text Excel can hold: characters XML forbids replaced, at most 32,767 characters."""
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value if len(value) <= XLSX_MAX_TEXT else value[: XLSX_MAX_TEXT - 1] + "…"
+        writer.writerows(
+            [
+                ("'" + v if v.startswith(triggers) else v)
+                if v.__class__ is str
+                else v
+                if v.__class__ is int
+                else neutralise_cell(text(v))
+                for v in record
+            ]
+            for record in records
+        )
 
 
 def write_table_xlsx(
-    path: str | Path,
-    title: str,
-    columns: Sequence[str],
-    records: Iterable[Sequence[object]],
-    *,
-    count: int | None = None,
+    path: str | Path, title: str, columns: Sequence[str], records: Iterable[Sequence[object]]
 ) -> None:
     """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates,
     numbers as numbers, every text as text (see the module's description).
 
-    Written as a stream (openpyxl's write-only mode): a register's schedule is tens of
-    thousands of rows, and building every cell as an object first took several times longer.
-    ``count`` is the number of records when ``records`` is not a sequence (for the filter).
-    """
-    write_tables_xlsx(path, [(title, columns, records, count)])
+    Written as a stream (`reviewdesk.export.workbook`): a register's schedule is nearly two
+    million cells, too many to make an object of each."""
+    write_tables_xlsx(path, [(title, columns, records)])
 
 
 def write_tables_xlsx(
-    path: str | Path,
-    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]], int | None]],
+    path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]
 ) -> None:
-    """A workbook of several sheets, each (title, columns, records, count) written as
+    """A workbook of several sheets, each (title, columns, records) written as
     `write_table_xlsx` writes its one."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    written = []
-    try:
-        for title, columns, records, count in sheets:
-            written.append(_append_sheet(wb, title, columns, records, count))
-        with output_file(path, "wb") as fh:
-            wb.save(fh)
-    except BaseException:
-        for ws in written:
-            _close_quietly(ws)
-        raise
-
-
-def _append_sheet(
-    wb: Any,
-    title: str,
-    columns: Sequence[str],
-    records: Iterable[Sequence[object]],
-    count: int | None,
-) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    if count is None:
-        records = list(records)
-        count = len(records)
-    ws = wb.create_sheet(_xlsx_text(title)[:31] or "Sheet")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{count + 1}"
-    for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(ws, value=_xlsx_text(name))
-        cell.data_type = "s"
-        cell.font = bold
-        header.append(cell)
-    # One reusable cell per column and kind: a row is written out as soon as it is appended.
-    reusable: dict[tuple[int, str], WriteOnlyCell] = {}
-
-    def cell_for(index: int, kind: str) -> WriteOnlyCell:
-        cell = reusable.get((index, kind))
-        if cell is None:
-            cell = reusable[(index, kind)] = WriteOnlyCell(ws)
-            if kind == "date":
-                cell.number_format = "DD/MM/YYYY"
-            elif kind == "quoted":
-                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-        return cell
-
-    def dated(index: int, value: dt.date) -> WriteOnlyCell:
-        cell = cell_for(index, "date")
-        cell.value = value
-        return cell
-
-    def texted(index: int, value: str) -> WriteOnlyCell:
-        value = _xlsx_text(value)
-        cell = cell_for(index, "quoted" if is_formula_like(value) else "text")
-        cell.value = value
-        cell.data_type = "s"  # never a formula ("=...") nor an error code ("#N/A")
-        return cell
-
-    try:
-        ws.append(header)
-        for record in records:
-            ws.append(
-                [
-                    texted(i, v)
-                    if isinstance(v, str)
-                    else dated(i, v)
-                    if isinstance(v, dt.date)
-                    else v
-                    for i, v in enumerate(record)
-                ]
-            )
-    except BaseException:
-        _close_quietly(ws)
-        raise
-    return ws
-
-
-def _close_quietly(ws) -> None:
-    """End a write-only sheet's row stream after a failure, so it does not print a traceback
-    when it is garbage-collected."""
-    rows = getattr(ws, "_rows", None)
-    if rows is not None:
-        with contextlib.suppress(Exception):
-            rows.close()
+    with output_file(path, "wb") as fh:
+        write_workbook(fh, sheets)
 
 
 def _write_xlsx(rows: Sequence[ScheduleRow], path: str | Path) -> None:
-    records = []
-    for row in rows:
-        values = row.values()
-        t = values["booked_time"]
-        values["booked_time"] = t.strftime("%H:%M") if t else None
-        records.append([values[c] if values[c] != "" else None for c in SCHEDULE_COLUMNS])
-    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, records)
+    """The rows' records with the time as hh:mm and empty text as an empty cell."""
+    at = SCHEDULE_COLUMNS.index("booked_time")
+    times: dict[dt.time, str] = {}
+
+    def record(row: ScheduleRow) -> list[object]:
+        values = [None if v == "" else v for v in row.record()]
+        t = values[at]
+        if t is not None:
+            values[at] = times.get(t) or times.setdefault(t, t.strftime("%H:%M"))  # type: ignore[arg-type]
+        return values
+
+    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, (record(row) for row in rows))
 
 
 def meeting_uid(row: ScheduleRow) -> str:
