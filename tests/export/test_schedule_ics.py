@@ -11,7 +11,6 @@ tested too.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
@@ -156,8 +155,7 @@ def test_awkward_text_is_escaped_and_folded_as_icalendar_reads_it(db):
     with db.session() as s:
         rows = schedule_rows(s, as_of=as_of, include_called_off=True)
     odd = [
-        dataclasses.replace(
-            row,
+        row._replace(
             child_name="Zoë; Ọkafor, \\ Łukasz\r\nÉlodie " + "é" * 40,
             location="Room 2, Civic Centre; 1 High St\nNorthgate " + "ñ" * (i % 90),
             chair="Ifeoma Ọkafor-" + "x" * (i % 80),
