@@ -222,7 +222,8 @@ def _sheet(
             r = str(row_number)
             if len(record) > len(letters):
                 letters += [column_letter(i) for i in range(len(letters) + 1, len(record) + 1)]
-            cells = []
+            cells: list[str] = []
+            add = cells.append
             # The commonest values inline: this loop runs once per cell.
             for i, value in enumerate(record):
                 cls = value.__class__
@@ -236,7 +237,7 @@ def _sheet(
                     tail = dates.get(value) or _date_tail(value, dates)
                 else:
                     tail = _other_tail(value, strings, dates)
-                cells.append(f'<c r="{letters[i]}{r}"{tail}')
+                add(f'<c r="{letters[i]}{r}"{tail}')
             chunk.append(f'<row r="{r}">{"".join(cells)}</row>')
             if len(chunk) >= CHUNK_ROWS:
                 part.write("".join(chunk).encode())

@@ -148,18 +148,19 @@ def write_tables_xlsx(
 
 
 def _write_xlsx(rows: Sequence[ScheduleRow], path: str | Path) -> None:
-    """The rows' records with the time as hh:mm and empty text as an empty cell."""
+    """The rows' records with the time as hh:mm (empty text is an empty cell already)."""
     at = SCHEDULE_COLUMNS.index("booked_time")
     times: dict[dt.time, str] = {}
 
-    def record(row: ScheduleRow) -> list[object]:
-        values = [None if v == "" else v for v in row.record()]
-        t = values[at]
-        if t is not None:
-            values[at] = times.get(t) or times.setdefault(t, t.strftime("%H:%M"))  # type: ignore[arg-type]
-        return values
+    def record(row: ScheduleRow) -> Sequence[object]:
+        values = row.record()
+        t = row.booked_time
+        if t is None:
+            return values
+        hhmm = times.get(t) or times.setdefault(t, t.strftime("%H:%M"))
+        return (*values[:at], hhmm, *values[at + 1 :])
 
-    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, (record(row) for row in rows))
+    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, map(record, rows))
 
 
 def meeting_uid(row: ScheduleRow) -> str:

@@ -92,7 +92,7 @@ def _cells(path: Path) -> list[tuple[Any, ...]]:
 
 
 def _schedule_records(rows) -> list[list[object]]:
-    """The records the schedule's workbook holds (as `writers._write_xlsx` makes them)."""
+    """The records the export gave openpyxl: empty text as no value, the time as hh:mm."""
     at = SCHEDULE_COLUMNS.index("booked_time")
     out = []
     for row in rows:
