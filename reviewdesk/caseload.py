@@ -9,6 +9,7 @@ range in the settings ``caseload_min_per_fte`` and ``caseload_max_per_fte`` (the
 Handbook's 50-70; see docs/domain.md): "below", "within" or "above" the range.
 
     caseloads(session, *, as_of, register=None) -> dict[staff_id, Caseload]
+    caseload_children(session, staff_id, *, as_of) -> frozenset[child_id]
 """
 
 from __future__ import annotations
@@ -71,6 +72,41 @@ class Caseload:
     def per_fte(self) -> float | None:
         return self.children / self.fte if self.fte > 0 else None
 
+    def counted(self) -> CaseloadCount:
+        """Its numbers without its children (`CaseloadCount`)."""
+        return CaseloadCount(
+            self.staff_id,
+            self.name,
+            self.role,
+            self.team,
+            self.fte,
+            self.children,
+            self.lac_children,
+            self.cp_children,
+            self.band,
+        )
+
+
+@dataclass(frozen=True)
+class CaseloadCount:
+    """A `Caseload`'s numbers without its children: what a table of caseloads shows. With
+    100,000 children the children are most of a caseload's size, and counting them again on
+    every repaint held the window up; `caseload_children` gives them when they are asked for."""
+
+    staff_id: int
+    name: str
+    role: str
+    team: str
+    fte: float
+    children: int
+    lac_children: int
+    cp_children: int
+    band: str | None
+
+    @property
+    def per_fte(self) -> float | None:
+        return self.children / self.fte if self.fte > 0 else None
+
 
 def band_of(per_fte: float | None, low: float, high: float) -> str | None:
     """The band: "below", "within" or "above" ``low``-``high`` (inclusive); None for no FTE."""
@@ -113,21 +149,32 @@ def frozen_assignments(
     }
 
 
-def assignments(session: Session, *, as_of: dt.date) -> dict[int, dict[int, set[str]]]:
-    """Staff id -> child id -> processes, read from the database (`assignments_from_rows`)."""
+def assignments(
+    session: Session, *, as_of: dt.date, staff_id: int | None = None
+) -> dict[int, dict[int, set[str]]]:
+    """Staff id -> child id -> processes, read from the database (`assignments_from_rows`);
+    with ``staff_id``, only theirs."""
+    iro = PeriodOfCare.iro_id.is_not(None) if staff_id is None else PeriodOfCare.iro_id == staff_id
+    chair = CpPlan.chair_id.is_not(None) if staff_id is None else CpPlan.chair_id == staff_id
     periods = fetch_rows(
         session,
         select(
             PeriodOfCare.iro_id, PeriodOfCare.child_id, PeriodOfCare.start, PeriodOfCare.end_date
-        ).where(PeriodOfCare.iro_id.is_not(None), period_open(as_of)),
+        ).where(iro, period_open(as_of)),
     )
     plans = fetch_rows(
         session,
         select(CpPlan.chair_id, CpPlan.child_id, CpPlan.start, CpPlan.end_date).where(
-            CpPlan.chair_id.is_not(None), plan_open(as_of)
+            chair, plan_open(as_of)
         ),
     )
     return assignments_from_rows(periods, plans, as_of)
+
+
+def caseload_children(session: Session, staff_id: int, *, as_of: dt.date) -> frozenset[int]:
+    """The children in one IRO's or chair's caseload on ``as_of`` (`Caseload.child_ids`,
+    without working out everyone's)."""
+    return frozenset(assignments(session, as_of=as_of, staff_id=staff_id).get(staff_id, {}))
 
 
 def in_caseload(staff_id: int, as_of: dt.date, child_id_column: Any):

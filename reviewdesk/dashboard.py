@@ -33,6 +33,14 @@ from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
 from reviewdesk.measures import compute_measures
+from reviewdesk.snapshot_wire import (
+    PackedDues,
+    PackedMembers,
+    pack_dues,
+    pack_members,
+    unpack_dues,
+    unpack_members,
+)
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import is_upcoming
@@ -206,6 +214,8 @@ class Snapshot:
     #: The tiles' members from the double bookings (flags across children), by the day
     #: booked: small to send from the worker process, and a day is worked out whole.
     double_bookings: dict[dt.date, Members]
+    #: The tiles' members from the caseloads (about staff, worked out whole each time).
+    across: Members = field(default_factory=dict)
     #: Who holds which open cases (`reviewdesk.caseload.frozen_assignments`). Not sent from
     #: the worker process (unpickling it in the window's process held the window up for
     #: tenths of a second): None there, and `update_snapshot` reads it again when needed.
@@ -213,7 +223,34 @@ class Snapshot:
     assigned: dict[int, dict[int, frozenset[str]]] | None = field(default=None, compare=False)
 
     def __reduce__(self) -> tuple:
-        return (Snapshot, (self.as_of, self.next_dues, self.tiles, self.own, self.double_bookings))
+        """Sent packed (`reviewdesk.snapshot_wire`): the tiles are worked out again from
+        their members on arrival rather than sent twice."""
+        return (
+            _unpacked,
+            (
+                self.as_of,
+                pack_dues(self.next_dues),
+                pack_members(self.own),
+                {day.toordinal(): pack_members(m) for day, m in self.double_bookings.items()},
+                pack_members(self.across),
+            ),
+        )
+
+
+def _unpacked(
+    as_of: dt.date,
+    dues: PackedDues,
+    own: PackedMembers,
+    double: dict[int, PackedMembers],
+    across: PackedMembers,
+) -> Snapshot:
+    """A snapshot from its packed form (`Snapshot.__reduce__`)."""
+    members = unpack_members(own)
+    by_day = {dt.date.fromordinal(d): unpack_members(m) for d, m in double.items()}
+    staff = unpack_members(across)
+    return Snapshot(
+        as_of, unpack_dues(dues), _tiles(members, by_day, staff), members, by_day, staff
+    )
 
 
 def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
@@ -321,13 +358,23 @@ def _assemble(
     """The snapshot, its tiles counted from the children's own flags, the double bookings
     and the caseloads."""
     loads = caseloads(session, as_of=as_of, assigned=assigned).values()
+    across = {
+        key: who
+        for key, who in _members(caseload_flags(session, loads, as_of), as_of).items()
+        if who
+    }
+    return Snapshot(as_of, dues, _tiles(own, double, across), own, double, across, assigned)
+
+
+def _tiles(own: Members, double: dict[dt.date, Members], across: Members) -> dict[str, TileCount]:
+    """The tiles: each child's own flags, the double bookings and the caseloads together."""
     members = {key: dict(who) for key, who in own.items()}
-    for found in (*double.values(), _members(caseload_flags(session, loads, as_of), as_of)):
+    for found in (*double.values(), across):
         for key, who in found.items():
             mine = members[key]
             for c, mark in who.items():
                 mine[c] = _worse(mine.get(c), mark)
-    return Snapshot(as_of, dues, _counts(members), own, double, assigned)
+    return _counts(members)
 
 
 def read_snapshot(db: Database, as_of: dt.date) -> Snapshot:
@@ -366,7 +413,7 @@ class Timeliness:
 
 def timeliness(session: Session, *, as_of: dt.date) -> Timeliness:
     start = dt.date(as_of.year - 1, as_of.month, 1)
-    report = compute_measures(session, start=start, end=as_of)
+    report = compute_measures(session, start=start, end=as_of, meetings_only=True)
     rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
     figures = []
     for i, month in enumerate(report.months):

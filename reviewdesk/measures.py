@@ -198,27 +198,38 @@ def exception_reasons(
 
 
 def compute_measures(
-    session: Session, *, start: dt.date, end: dt.date, register: Register | None = None
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    register: Register | None = None,
+    meetings_only: bool = False,
 ) -> MeasuresReport:
     """Every measure for each month from ``start`` to ``end`` (inclusive, whole dates).
 
     Read as a window (`Register` with ``window_from=start``): only what these months need,
     older history counted rather than read. ``register``: another reading of every child as
-    of ``end`` to count from instead (the tests pass the whole history: the same report)."""
+    of ``end`` to count from instead (the tests pass the whole history: the same report).
+    ``meetings_only``: only the measures of the meetings held (timeliness, participation,
+    late meetings), not reports, plans or IRO oversight (the dashboard's chart)."""
     months = months_between(start, end)
     report = MeasuresReport(start, end, months)
     with no_gc():
         if register is None:
             register = Register(session, as_of=end, window_from=start)
-        _fill(session, register, report, start, end)
+        _fill(session, register, report, start, end, meetings_only)
     return report
 
 
 def _fill(
-    session: Session, data: Register, report: MeasuresReport, start: dt.date, end: dt.date
+    session: Session,
+    data: Register,
+    report: MeasuresReport,
+    start: dt.date,
+    end: dt.date,
+    meetings_only: bool = False,
 ) -> None:
     tally = _Tally()
-    rules, calendar = data.rules, data.calendar
     tally.declare("lac_reviews_in_timescale", "LAC reviews held in timescale", "%")
     tally.declare("cp_conferences_in_timescale", "CP conferences held in timescale", "%")
     for t in _CP_TYPES:
@@ -283,6 +294,21 @@ def _fill(
             continue
         tally.declare(f"participation.{code}", f"Aged 4+: {code}", "count")
 
+    if not meetings_only:
+        _fill_reports_plans_oversight(session, data, tally, held_in_range, start, end)
+    _rows(session, tally, report)
+
+
+def _fill_reports_plans_oversight(
+    session: Session,
+    data: Register,
+    tally: _Tally,
+    held_in_range: dict[int, Any],
+    start: dt.date,
+    end: dt.date,
+) -> None:
+    """The measures of reports, CP plans and IRO oversight."""
+    rules, calendar = data.rules, data.calendar
     # Reports for CP conferences held in the period, shared with parents by the deadline.
     tally.declare(
         "reports_shared_with_parents_in_time", "Reports shared with parents by the deadline", "%"
@@ -337,6 +363,9 @@ def _fill(
             else:
                 tally.count(measure.key, "", month, int(value))
 
+
+def _rows(session: Session, tally: _Tally, report: MeasuresReport) -> None:
+    """The report's rows from the tally, with their targets and RAG ratings."""
     targets = get_setting(session, "targets") or {}
     for key, (label, unit) in tally.labels.items():
         cells = tuple(

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.caseload import Caseload, caseload_range, caseloads, unallocated_cases
+from reviewdesk.caseload import (
+    Caseload,
+    CaseloadCount,
+    caseload_range,
+    caseloads,
+    unallocated_cases,
+)
 from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.flags import flags_from_register
@@ -26,13 +32,17 @@ from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import LIVE_STATUSES, week_start
 
+#: The flags a team's week counts: children overdue a meeting, and late reports.
+TEAM_FLAG_CODES = frozenset({"overdue", "report_overdue", "report_late"})
+
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
 
 
 @dataclass(frozen=True)
 class IroWorkload:
-    caseload: Caseload
+    #: The caseload, or only its numbers (`WorkloadSummary.counted`).
+    caseload: Caseload | CaseloadCount
     #: (Monday of the week, meetings chaired that week), for each week from the as-of week.
     meetings_per_week: tuple[tuple[dt.date, int], ...]
     awaiting_decisions: int  # held, no decisions issued yet
@@ -131,7 +141,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     data = Register(session, as_of=as_of, open_only=True)
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
-    for flag in flags_from_register(data):
+    for flag in flags_from_register(data, codes=TEAM_FLAG_CODES):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)
@@ -186,6 +196,17 @@ class WorkloadSummary:
     def fte(self) -> float:
         return sum(w.caseload.fte for w in self.iros)
 
+    def counted(self) -> WorkloadSummary:
+        """The same with each caseload's numbers only (`Caseload.counted`): what the Workload
+        page shows, a small fraction of the size to send from the worker process."""
+        return replace(
+            self,
+            iros=tuple(
+                replace(w, caseload=w.caseload.counted()) if isinstance(w.caseload, Caseload) else w
+                for w in self.iros
+            ),
+        )
+
 
 def workload_summary(session: Session, *, as_of: dt.date, weeks: int = 4) -> WorkloadSummary:
     """Every IRO's workload over ``weeks`` weeks, every team's week, and the open cases with
@@ -203,3 +224,8 @@ def read_workload(db: Database, as_of: dt.date) -> WorkloadSummary:
     """`workload_summary` in a session of its own (the window runs it in its worker process)."""
     with db.session() as session:
         return workload_summary(session, as_of=as_of)
+
+
+def read_workload_counts(db: Database, as_of: dt.date) -> WorkloadSummary:
+    """`read_workload` with the caseloads' numbers only (`WorkloadSummary.counted`)."""
+    return read_workload(db, as_of).counted()

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 from contextlib import redirect_stdout
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from reviewdesk.caseload import (
     assignments,
     assignments_from_rows,
     band_of,
+    caseload_children,
     caseloads,
 )
 from reviewdesk.casework.register import Register
@@ -61,9 +63,17 @@ def test_every_caseload_agrees_on_the_demo_authority(demo, days_back) -> None:
             staff_id: set(queries.case_ids(s, CaseFilter(iro_id=staff_id), as_of=as_of))
             for staff_id in by_sql
         }
+        one_by_one = {i: caseload_children(s, i, as_of=as_of) for i in by_sql}
     assert sum(load.children for load in by_sql.values()) > 150  # a real authority's worth
     assert by_rows == by_sql and by_flags_rows == by_sql
     assert {w.caseload.staff_id: w.caseload for w in summary.iros} == by_sql
+    # The page's numbers-only summary, and each caseload's children read on their own.
+    counted = summary.counted()
+    assert [replace(w, caseload=None) for w in counted.iros] == [
+        replace(w, caseload=None) for w in summary.iros
+    ]
+    assert (counted.children, counted.fte) == (summary.children, summary.fte)
+    assert one_by_one == {i: load.child_ids for i, load in by_sql.items()}
     printed = {iro.staff_id: iro for iro in report.iros}
     assert set(printed) == set(by_sql)
     for staff_id, load in by_sql.items():
@@ -71,6 +81,14 @@ def test_every_caseload_agrees_on_the_demo_authority(demo, days_back) -> None:
         assert (iro.count("lac"), iro.count("cp"), iro.total) == _numbers(load)
         assert {c.child_id for c in iro.children} == load.child_ids
         assert report.band(iro) == (load.band or "")
+        shown = next(w.caseload for w in counted.iros if w.caseload.staff_id == staff_id)
+        assert (shown.lac_children, shown.cp_children, shown.children) == _numbers(load)
+        assert (shown.per_fte, shown.band, shown.name, shown.fte) == (
+            load.per_fte,
+            load.band,
+            load.name,
+            load.fte,
+        )
         # The case list filtered by this IRO lists exactly their caseload.
         assert drilled[staff_id] == load.child_ids
     # The caseload flags: one per IRO outside the range, with the same count and severity.

@@ -184,3 +184,25 @@ def test_exception_rule():
     assert exception_reasons([1.0, 2.0, 3.0, 4.0], 3, 10.0, "green", True) == (
         "worse 3 months running",
     )
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 6, 30), dt.date(2025, 12, 10)])
+def test_the_meetings_alone_are_the_same_rows_as_every_measure(open_db, as_of):
+    """The dashboard's chart asks for the meetings' measures alone: each row it gets is the
+    same as in the whole report (targets, RAG and exceptions included)."""
+    from tests.actions.shortcuts import generate_demo
+
+    database = open_db()
+    generate_demo(database, as_of=dt.date(2025, 12, 10), children=200, seed=6)
+    start = dt.date(as_of.year - 1, as_of.month, 1)
+    with database.session() as s:
+        whole = compute_measures(s, start=start, end=as_of)
+        meetings = compute_measures(s, start=start, end=as_of, meetings_only=True)
+    rows = {r.key: r for r in whole.rows}
+    assert {"lac_reviews_in_timescale", "cp_conferences_in_timescale"} <= {
+        r.key for r in meetings.rows
+    }
+    assert len(meetings.rows) < len(whole.rows)
+    for row in meetings.rows:
+        assert row == rows[row.key], row.key
+    assert rows["lac_reviews_in_timescale"].total.denominator

@@ -4,8 +4,11 @@ next, its chair, and the period of care or plan it belongs to, open on the as-of
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewdesk import queries
 from reviewdesk.casedues import child_dues
@@ -15,6 +18,8 @@ from reviewdesk.scheduling import (
     bookable_types,
     booking_links,
     default_chair,
+    double_booked,
+    double_booked_resources,
     next_meeting_type,
     open_period,
     suggest_slots,
@@ -167,3 +172,78 @@ def test_an_overdue_meeting_is_offered_the_earliest_free_slots(db, reg) -> None:
     # Thursday 28/03, then Good Friday and Easter Monday are skipped: Tuesday 02/04.
     assert [b.day for b in found.slots] == [D(2024, 3, 28)] * 3 + [D(2024, 4, 2)] * 2
     assert found.best.day == D(2024, 3, 28)
+
+
+_bookings = st.lists(
+    st.builds(
+        Booking,
+        day=st.sampled_from((D(2024, 4, 8), D(2024, 4, 9))),
+        # None: all day; a half-hour grid, so equal starts and touching ends are common.
+        start=st.one_of(
+            st.none(), st.builds(dt.time, st.integers(9, 11), st.sampled_from((0, 30)))
+        ),
+        minutes=st.sampled_from((-5, 0, 1, 15, 30, 60, 90, 120)),
+        chair_id=st.sampled_from((None, 1, 2)),
+        room_id=st.sampled_from((None, 10, 11)),
+        clerk_id=st.sampled_from((None, 20)),
+        meeting_id=st.one_of(st.none(), st.integers(1, 60)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_bookings)
+def test_double_booked_resources_agree_with_every_clash(bookings: list[Booking]) -> None:
+    """The diary's neighbour sweep marks the same meetings, on the same resources, as the
+    general `double_booked` that names every clashing pair (and so as comparing every pair)."""
+    general = {
+        mid: sorted({c.resource for c in found}) for mid, found in double_booked(bookings).items()
+    }
+    assert double_booked_resources(bookings) == general
+
+
+def test_double_booked_resources_agree_on_many_random_weeks() -> None:
+    """Seeded weeks as busy as the diary gets, so every edge comes up many times."""
+    rng = random.Random(20)
+    for _ in range(300):
+        bookings = [
+            Booking(
+                day=D(2024, 4, 8) + dt.timedelta(days=rng.randint(0, 4)),
+                start=None
+                if rng.random() < 0.03
+                else dt.time(rng.randint(9, 12), rng.choice((0, 30))),
+                minutes=rng.choice((0, 30, 60, 90)),
+                chair_id=rng.choice((None, 1, 2, 3)),
+                room_id=rng.choice((None, 10, 11)),
+                clerk_id=rng.choice((None, 20, 21)),
+                meeting_id=None if rng.random() < 0.05 else n,
+            )
+            for n in range(rng.randint(0, 80))
+        ]
+        general = {
+            mid: sorted({c.resource for c in found})
+            for mid, found in double_booked(bookings).items()
+        }
+        assert double_booked_resources(bookings) == general
+
+
+def test_double_booked_resources_on_a_busy_day() -> None:
+    """Ten at 09:30 for one chair all clash; back to back does not; a meeting with no id never
+    counts (it is not in the diary), and the whole-day one clashes with everything."""
+    t = dt.time
+    day = D(2024, 4, 8)
+    same = [Booking(day, t(9, 30), 90, chair_id=1, meeting_id=n) for n in range(1, 11)]
+    touching = [
+        Booking(day, t(9, 0), 60, chair_id=2, room_id=10, meeting_id=20),
+        Booking(day, t(10, 0), 60, chair_id=2, room_id=10, meeting_id=21),
+        Booking(day, t(10, 30), 0, chair_id=3, meeting_id=22),
+        Booking(day, t(10, 30), 30, chair_id=3, meeting_id=None),
+        Booking(day, None, 90, room_id=11, meeting_id=23),
+        Booking(day, t(16, 0), 30, room_id=11, clerk_id=5, meeting_id=24),
+    ]
+    assert double_booked_resources(same + touching) == {
+        **{n: ["chair"] for n in range(1, 11)},
+        23: ["room"],
+        24: ["room"],
+    }

@@ -82,3 +82,32 @@ def test_team_workload(db, reg):
     assert teams["North"].overdue == (a,)
     assert teams["North"].late_reports == 1
     assert teams["South"].meetings_this_week == () and teams["South"].overdue == ()
+
+
+def test_team_workload_counts_every_overdue_child_and_late_report(db) -> None:
+    """The teams' figures, worked out from the three flags they count, are those counted
+    from every flag (`compute_flags`) on a demo authority."""
+    from collections import Counter
+
+    from reviewdesk.flags import compute_flags
+    from reviewdesk.storage.models import Child
+    from tests.actions.shortcuts import generate_demo
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    with db.session() as s:
+        teams = {t.team_id: t for t in team_workload(s, as_of=as_of)}
+        flags = compute_flags(s, as_of=as_of)
+        team_of = {c.id: c.team_id for c in s.query(Child)}
+    overdue: dict[int | None, set[int]] = {}
+    late: Counter = Counter()
+    for f in flags:
+        if f.code == "overdue":
+            overdue.setdefault(team_of[f.child_id], set()).add(f.child_id)
+        elif f.code in ("report_overdue", "report_late"):
+            late[team_of[f.child_id]] += 1
+    assert overdue and late, "the demo should have overdue children and late reports"
+    for team_id, team in teams.items():
+        assert set(team.overdue) == overdue.get(team_id, set())
+        assert team.late_reports == late[team_id]
+    assert set(overdue) | set(late) <= set(teams)

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.dashboard = DashboardPage(ctx, background=background)
         self.cases = CasesPage(ctx, background=background)
-        self.diary = DiaryPage(ctx)
+        self.diary = DiaryPage(ctx, background=background)
         self.workload = WorkloadPage(ctx, background=background)
         self.settings_page = SettingsPage(ctx)
         self.pages: list[Page] = [

@@ -41,6 +41,18 @@ class Task(QRunnable):
 
 _running: set[Task] = set()
 
+#: Threads for background work. Most of it waits on a worker process or the database, not a
+#: core: with Qt's default (one per core) the chart waited for the tiles on a 2-core machine
+#: while both threads sat waiting for the worker processes.
+THREADS = 6
+
+
+def _global_pool() -> QThreadPool:
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < THREADS:
+        pool.setMaxThreadCount(THREADS)
+    return pool
+
 
 def run_in_background(
     fn: Callable[[ProgressFn], Any],
@@ -64,7 +76,7 @@ def run_in_background(
         task.signals.failed.connect(on_failure)
     task.signals.finished.connect(lambda _r: _running.discard(task))
     task.signals.failed.connect(lambda _e: _running.discard(task))
-    (pool or QThreadPool.globalInstance()).start(task, priority)
+    (pool or _global_pool()).start(task, priority)
     return task
 
 

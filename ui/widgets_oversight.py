@@ -35,7 +35,9 @@ class OversightFigures(QWidget):
 
     def load(self, ctx: AppContext, *, background: bool) -> None:
         def work(_progress=None) -> QuarterFigures:
-            return worker_process.call(read_quarter_figures, ctx.db, ctx.as_of)
+            return worker_process.call(
+                read_quarter_figures, ctx.db, ctx.as_of, lane=worker_process.FIGURES
+            )
 
         if not background:
             self.show_figures(work())

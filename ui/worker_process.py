@@ -12,6 +12,12 @@ top-level function with plain, picklable arguments (a database URL, a date) and 
 opens its own connection to the database. The caller blocks in its own pool thread (never
 the UI thread) until the answer comes back. Where a process cannot be used (an in-memory
 database, the process failed to start or died), the function runs in the calling thread.
+
+There are two such processes, one per lane, so the two cores of a small machine both work
+at start: ``REGISTER`` works out the flags' reading of the register (the dashboard's tiles,
+the case list's next dues, brought up to date after each edit) and ``FIGURES`` the rest
+(the chart, the oversight figures, the Workload page). The figures' process runs at a lower
+priority, so the tiles and the case list, which people act on, come first.
 """
 
 from __future__ import annotations
@@ -29,15 +35,20 @@ from reviewdesk.storage.db import Database, is_memory_url, open_database
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: The lanes: the register's reading (tiles, next dues) and the other figures.
+REGISTER, FIGURES = "register", "figures"
+#: How much lower the figures' process runs (Unix `nice`; ignored where there is none).
+FIGURES_NICENESS = 5
+
 _lock = threading.Lock()
-_executor: ProcessPoolExecutor | None = None
+_executors: dict[str, ProcessPoolExecutor] = {}
 _enabled = False
 _broken = False
 
 
 def enable(on: bool = True) -> None:
-    """Send whole-register work to the worker process (the application turns this on; tests
-    that want the process turn it on themselves)."""
+    """Send whole-register work to the worker processes (the application turns this on;
+    tests that want the processes turn it on themselves)."""
     global _enabled, _broken
     _enabled = on
     _broken = False
@@ -49,24 +60,34 @@ def enabled() -> bool:
     return _enabled and not _broken
 
 
-def _pool() -> ProcessPoolExecutor | None:
-    global _executor
+def _pool(lane: str) -> ProcessPoolExecutor | None:
     with _lock:
         if not _enabled or _broken:
             return None
-        if _executor is None:
-            _executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        executor = _executors.get(lane)
+        if executor is None:
+            executor = _executors[lane] = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority if lane == FIGURES else None,
             )
-        return _executor
+        return executor
 
 
 def warm_up() -> None:
-    """Start the process now (its imports take a moment) so the first real call is quick.
-    Returns at once; safe to call when disabled."""
-    pool = _pool()
-    if pool is not None:
-        pool.submit(_ready)
+    """Start the processes now (their imports take a moment) so the first real calls are
+    quick. Returns at once; safe to call when disabled."""
+    for lane in (REGISTER, FIGURES):
+        pool = _pool(lane)
+        if pool is not None:
+            pool.submit(_ready)
+
+
+def _lower_priority() -> None:
+    import os
+
+    if hasattr(os, "nice"):
+        os.nice(FIGURES_NICENESS)
 
 
 def _ready() -> bool:
@@ -79,10 +100,11 @@ def _ready() -> bool:
     return True
 
 
-def call(fn: Callable[..., T], db: Database, *args: Any) -> T:
-    """``fn(db, *args)``: in the worker process when it can be used (``fn`` then gets that
-    process's own connection to the same database), else here. Blocks the calling thread."""
-    pool = None if is_memory_url(db.url) else _pool()
+def call(fn: Callable[..., T], db: Database, *args: Any, lane: str = REGISTER) -> T:
+    """``fn(db, *args)``: in ``lane``'s worker process when it can be used (``fn`` then gets
+    that process's own connection to the same database), else here. Blocks the calling
+    thread."""
+    pool = None if is_memory_url(db.url) else _pool(lane)
     if pool is None:
         return fn(db, *args)
     try:
@@ -93,21 +115,19 @@ def call(fn: Callable[..., T], db: Database, *args: Any) -> T:
 
 
 def _mark_broken() -> None:
-    global _broken, _executor
-    log.warning("the worker process stopped; working in the application's own process")
+    global _broken
+    log.warning("a worker process stopped; working in the application's own process")
     with _lock:
         _broken = True
-        executor, _executor = _executor, None
-    if executor is not None:
-        executor.shutdown(wait=False, cancel_futures=True)
+    shutdown()
 
 
 def shutdown() -> None:
-    """Stop the worker process (at exit)."""
-    global _executor
+    """Stop the worker processes (at exit)."""
     with _lock:
-        executor, _executor = _executor, None
-    if executor is not None:
+        executors = list(_executors.values())
+        _executors.clear()
+    for executor in executors:
         executor.shutdown(wait=False, cancel_futures=True)
 
 

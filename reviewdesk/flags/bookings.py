@@ -6,10 +6,13 @@ and stood-down meetings do not. A meeting with no start time cannot be checked.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -80,25 +83,67 @@ def booking_flags(
         for (key, day), group in groups.items():
             if len(group) < 2:
                 continue
-            group.sort(key=lambda r: (r.booked_time, r.id))
-            spans = [
-                (_minutes(r.booked_time), _minutes(r.booked_time) + (r.duration_minutes or 0), r)
-                for r in group
-            ]
-            for i, (_, end, r) in enumerate(spans):
-                for start2, _, other in spans[i + 1 :]:
-                    if start2 >= end:
-                        break
-                    for this, that in ((r, other), (other, r)):
-                        yield Flag(
-                            code,
-                            RED,
-                            f"{noun} {names.get(key, f'#{key}')} is booked on {format_uk(day)} "
-                            f"for the {meeting_label(this.meeting_type, this.sequence)} at "
-                            f"{_hhmm(this.booked_time)} and another meeting at "
-                            f"{_hhmm(that.booked_time)} (meeting {that.id})",
-                            this.child_id,
-                            this.id,
-                            key if column != "room_id" else None,
-                            day,
-                        )
+            who = names.get(key, f"#{key}")
+            for this, others in _overlapping(group):
+                yield Flag(
+                    code,
+                    RED,
+                    f"{noun} {who} is booked on {format_uk(day)} for the "
+                    f"{meeting_label(this.meeting_type, this.sequence)} at "
+                    f"{_hhmm(this.booked_time)} and {_others(others)}",
+                    this.child_id,
+                    this.id,
+                    key if column != "room_id" else None,
+                    day,
+                )
+
+
+def _span(r) -> tuple[int, int]:
+    """Minutes after midnight, as `reviewdesk.scheduling.Booking.interval` counts them."""
+    begin = _minutes(r.booked_time)
+    minutes = 90 if r.duration_minutes is None else r.duration_minutes
+    return begin, begin + max(minutes, 1)
+
+
+def _overlapping(group: list) -> Iterator[tuple[Any, tuple[int, list]]]:
+    """Each meeting of one chair's (clerk's, room's) day that overlaps another, with how many
+    it overlaps and the first few of them (in start order).
+
+    One flag per meeting, not per pair: a day booked ten deep is ten flags, not ninety. The
+    sweep keeps the meetings still running, so it costs a sort, not a comparison of every
+    pair."""
+    group = sorted(group, key=lambda r: (r.booked_time, r.id))
+    spans = [_span(r) for r in group]
+    starts = [s for s, _ in spans]
+    running: list[tuple[int, int]] = []  # (end, index) of earlier meetings, a heap
+    for i, (begin, end) in enumerate(spans):
+        while running and running[0][0] <= begin:
+            heapq.heappop(running)
+        later = bisect.bisect_left(starts, end, i + 1) - (i + 1)
+        count = len(running) + later
+        if count:
+            earlier = sorted(j for _, j in running)[:NAMED]
+            named = [group[j] for j in earlier]
+            named += group[i + 1 : i + 1 + max(0, NAMED - len(named))]
+            yield group[i], (count, named)
+        heapq.heappush(running, (end, i))
+
+
+#: How many of the other meetings a double-booking flag names.
+NAMED = 3
+
+
+def _others(found: tuple[int, list]) -> str:
+    """'another meeting at 11:00 (meeting 57)', or '9 other meetings that overlap it
+    (meetings 12 at 09:30, 15 at 09:30, 18 at 10:00 and 6 more)'."""
+    count, named = found
+    if count == 1:
+        other = named[0]
+        return f"another meeting at {_hhmm(other.booked_time)} (meeting {other.id})"
+    listed = [f"{o.id} at {_hhmm(o.booked_time)}" for o in named]
+    if count > len(named):
+        listed.append(f"{count - len(named)} more")
+    return (
+        f"{count} other meetings that overlap it "
+        f"(meetings {', '.join(listed[:-1])} and {listed[-1]})"
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import dataclasses
 import datetime as dt
 import pstats
 import random
@@ -414,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
     # fragmented behind it would slow the runs timed after it by a tenth.)
     with db.session() as s:
         full = flags_from_register(Register(s, as_of=AS_OF, open_only=True))
-    if [dataclasses.astuple(f) for f in flags] != [dataclasses.astuple(f) for f in full]:
+    if [tuple(f) for f in flags] != [tuple(f) for f in full]:
         raise SystemExit("flags from recent meetings differ from flags from the whole history")
     print(f"{len(flags):,} flags identical to those computed from the whole history")
     counts = Counter(f.code for f in flags)

@@ -12,7 +12,6 @@ identical.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import random
 
@@ -34,7 +33,7 @@ D = dt.date
 
 
 def _flags(register: Register) -> list[tuple]:
-    return [dataclasses.astuple(f) for f in flags_from_register(register)]
+    return [tuple(f) for f in flags_from_register(register)]
 
 
 def assert_window_agrees(database, as_of: dt.date, window_from: dt.date) -> Register:

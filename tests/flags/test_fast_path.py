@@ -7,7 +7,6 @@ flag, every child's next meeting due, and the timeliness of every meeting flags 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -29,7 +28,7 @@ def demo(db):
 
 
 def _key(flags):
-    return [dataclasses.astuple(f) for f in flags]
+    return [tuple(f) for f in flags]
 
 
 @pytest.mark.parametrize("days_back", [0, 45, 200])
@@ -140,3 +139,26 @@ def test_odd_cp_links_give_the_same_answers(db, reg) -> None:
     assert cp.next_due.sequence == 5  # four reviews on the open plan's episode so far
     assert [c.held for c in cp.conferences if c.sequence > 0] == [D(2024, 4, 2)]
     assert not [m for m in fast.meetings if m.child_id == b and m.process == "cp"]
+
+
+@pytest.mark.parametrize("days_back", [0, 200])
+def test_flags_of_some_codes_are_those_of_every_flag(demo, days_back) -> None:
+    """`flags_from_register(codes=...)` runs only the families that give those codes: the
+    answer is every flag's, filtered, in the same order."""
+    from reviewdesk.flags import FLAG_TYPES
+    from reviewdesk.workload import TEAM_FLAG_CODES
+
+    as_of = DEMO_AS_OF - dt.timedelta(days=days_back)
+    with demo.session() as s:
+        data = Register(s, as_of=as_of, open_only=True)
+        every = flags_from_register(data)
+        raised = {f.code for f in every}
+        for codes in (TEAM_FLAG_CODES, {"overdue"}, raised, set(FLAG_TYPES), set(), {"nonsense"}):
+            some = flags_from_register(data, codes=codes)
+            assert _key(some) == _key([f for f in every if f.code in codes])
+        mine = {f.child_id for f in every if f.child_id is not None}
+        ids = sorted(mine)[::3]
+        some = flags_from_register(data, child_ids=ids, codes=TEAM_FLAG_CODES)
+        expected = flags_from_register(data, child_ids=ids)
+        assert _key(some) == _key([f for f in expected if f.code in TEAM_FLAG_CODES])
+    assert {"overdue", "report_overdue"} & raised, "the demo should have team flags to count"

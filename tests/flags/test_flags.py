@@ -270,6 +270,64 @@ def test_back_to_back_or_cancelled_is_not_double_booked(db, reg):
     assert flags(db, D(2024, 4, 10), "chair_double_booked") == []
 
 
+def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
+    """Each meeting that overlaps others has one flag per resource saying how many (not one
+    per pair), and the meetings flagged are exactly those an every-pair comparison finds
+    (`reviewdesk.scheduling.overlaps`, the booking check's definition)."""
+    import random
+    import re
+
+    from reviewdesk.scheduling import Booking, overlaps
+
+    rng = random.Random(11)
+    chairs = [reg.staff(f"Chair {n}") for n in range(3)]
+    rooms = [reg.room(f"Room {n}") for n in range(2)]
+    day = D(2024, 4, 23)
+    bookings = []
+    for _ in range(40):
+        child = reg.child()
+        reg.period(child, START)
+        booking = Booking(
+            day=day + dt.timedelta(days=rng.randint(0, 1)),
+            start=dt.time(rng.randint(9, 15), rng.choice((0, 15, 30))),
+            minutes=rng.choice((1, 30, 60, 90)),
+            chair_id=rng.choice(chairs),
+            room_id=rng.choice([None, *rooms]),
+        )
+        mid = reg.meeting(
+            child,
+            booked=booking.day,
+            time=booking.start,
+            duration_minutes=booking.minutes,
+            chair_id=booking.chair_id,
+            room_id=booking.room_id,
+        )
+        bookings.append((mid, booking))
+    found = flags(db, D(2024, 4, 10))
+    for code, resource in (("chair_double_booked", "chair"), ("room_double_booked", "room")):
+        expected = {}
+        for mid, b in bookings:
+            mine = getattr(b, f"{resource}_id")
+            n = sum(
+                1
+                for other, o in bookings
+                if other != mid
+                and mine is not None
+                and getattr(o, f"{resource}_id") == mine
+                and overlaps(b, o)
+            )
+            if n:
+                expected[mid] = n
+        hits = [f for f in found if f.code == code]
+        assert len(hits) == len({f.meeting_id for f in hits})  # one per meeting
+        counted = {}
+        for f in hits:
+            many = re.search(r"and (\d+) other meetings", f.reason)
+            counted[f.meeting_id] = int(many.group(1)) if many else 1
+        assert counted == expected, code
+    assert any("other meetings that overlap it" in f.reason for f in found)
+
+
 # --- caseload -------------------------------------------------------------------------------
 
 

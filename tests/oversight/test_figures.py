@@ -150,3 +150,21 @@ def test_the_dashboards_quarter_to_date(db, case) -> None:
         "Consultations returned": "none counted",
         "Conferences not quorate": "1",
     }
+
+
+@pytest.mark.parametrize("as_of", [D(2025, 4, 10), D(2025, 9, 30), D(2025, 12, 10)])
+def test_the_footprints_from_a_window_are_the_whole_historys(open_db, as_of) -> None:
+    """`oversight_summary` reads the period's window: its reviews and footprints are those
+    of the whole history, on a demo authority's three years."""
+    from reviewdesk.casework.register import Register
+    from reviewdesk.oversight.figures import review_footprints
+    from tests.actions.shortcuts import generate_demo
+
+    database = open_db()
+    generate_demo(database, as_of=D(2025, 12, 10), children=200, seed=9)
+    for start in (quarter_of(as_of)[0], D(as_of.year - 1, as_of.month, 1)):
+        with database.session() as s:
+            whole = review_footprints(s, Register(s, as_of=as_of), start=start, end=as_of)
+            window = Register(s, as_of=as_of, window_from=start)
+            assert review_footprints(s, window, start=start, end=as_of) == whole
+        assert whole  # reviews with a review before them were held in the period

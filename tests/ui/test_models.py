@@ -17,6 +17,7 @@ from ui.models.case_model import COLUMNS, PAGE_SIZE, CaseListModel
 from ui.models.diary_model import DiaryWeekModel
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.pages.workload import WorkloadModel
+from ui.tasks import wait_for_all
 
 
 def _column(model, key: str) -> int:
@@ -174,3 +175,30 @@ def test_next_due_not_known_says_so_and_sorts_with_its_kind(qtmodeltester, ctx, 
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == f"Due date not known: {why}"
     assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None
     assert model.data(model.index(3, col)) is None  # closed: nothing due
+
+
+def test_the_case_list_reads_each_query_once_however_often_asked(qtbot, ctx, sample) -> None:
+    """At start the window asks for the list several times before the first reading is in
+    (the filter, the teams, the next dues): one reading in the background, not one each
+    (three at once on 100,000 children held the window up)."""
+    model = CaseListModel(ctx.db, as_of=AS_OF, background=True)
+    read: list[tuple] = []
+    query = model._query_base
+    model._query_base = lambda key: read.append(key) or query(key)
+    open_cases = CaseFilter(open_only=True)
+    model.set_filter(open_cases, force=True)
+    model.set_filter(open_cases)
+    model._refresh()
+    model._refresh()
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10_000)
+    wait_for_all()
+    assert len(read) == 1
+    with ctx.db.session() as s:
+        expected = queries.case_ids(s, open_cases, as_of=AS_OF)
+    assert [model.child_id(r) for r in range(model.rowCount())] == expected
+    # After a change the list is read again, even with a reading on its way.
+    model.set_filter(open_cases, force=True)
+    model.reload()
+    wait_for_all()
+    qtbot.waitUntil(lambda: len(read) >= 2, timeout=10_000)
+    assert all(key == read[0] for key in read)

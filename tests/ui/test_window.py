@@ -437,7 +437,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     def cell(n, d):
         return SimpleNamespace(numerator=n, denominator=d)
 
-    def compute_measures(session, *, start, end):
+    def compute_measures(session, *, start, end, meetings_only=False):
         months = (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
         rows = [
             SimpleNamespace(

@@ -10,7 +10,7 @@ import pytest
 
 from reviewdesk.dashboard import read_snapshot, read_timeliness
 from reviewdesk.storage.db import open_database
-from reviewdesk.workload import read_workload
+from reviewdesk.workload import read_workload, read_workload_counts
 from tests.ui.sample import AS_OF
 from ui import worker_process
 
@@ -49,6 +49,8 @@ def test_work_runs_in_another_process_with_the_same_answers(db, sample, process)
     assert there.next_dues and there.tiles is not None
     assert worker_process.call(read_timeliness, db, AS_OF) == read_timeliness(db, AS_OF)
     assert worker_process.call(read_workload, db, AS_OF) == read_workload(db, AS_OF)
+    counts = worker_process.call(read_workload_counts, db, AS_OF)
+    assert counts == read_workload(db, AS_OF).counted() and counts.iros
     # Everything the worker has run so far loaded no Qt there (here, Qt is loaded).
     assert worker_process.call(qt_loaded, db) == [] and qt_loaded(db)
 

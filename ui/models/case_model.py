@@ -52,6 +52,7 @@ class CaseListModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.background = background
+        #: What the reading in the background is for ((query, search keys wanted)), if any.
         self._pending: tuple | None = None
         self._task = None
         self._db = db
@@ -136,7 +137,9 @@ class CaseListModel(QAbstractTableModel):
             return
         key = self._base_query()
         want_keys = self._keys is None and bool(self._filter.text.strip())
-        self._pending = key
+        if self._pending == (key, want_keys):
+            return  # already being read: it is shown when it arrives
+        self._pending = (key, want_keys)
         self.busy.emit(True)
 
         def work(_progress):
@@ -153,6 +156,8 @@ class CaseListModel(QAbstractTableModel):
 
     def _arrived(self, result) -> None:
         key, ids, keys = result
+        if self._pending is not None and self._pending[0] == key:
+            self._pending = None
         if keys is not None:
             self._keys = keys
         if ids is not None:
@@ -164,6 +169,7 @@ class CaseListModel(QAbstractTableModel):
             self._refresh()
 
     def _failed(self, exc: BaseException) -> None:
+        self._pending = None
         self.busy.emit(False)
         raise exc  # reaches the friendly error hook on the UI thread
 
@@ -188,6 +194,7 @@ class CaseListModel(QAbstractTableModel):
         """Re-read everything from the database (after a change)."""
         self._base_key = None
         self._keys = None
+        self._pending = None  # a reading begun before the change would be out of date
         self._refresh()
 
     def changed(self, changes: Changes) -> None:

@@ -10,12 +10,22 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from reviewdesk.queries import DiaryEntry
-from reviewdesk.scheduling import Booking, double_booked
+from reviewdesk.scheduling import Booking, double_booked_resources
 from reviewdesk.vocabulary import format_uk, format_uk_long
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
 UNASSIGNED = "Not allocated"
+
+
+def week_clashes(entries: list[DiaryEntry]) -> dict[int, list[str]]:
+    """Meeting id -> the resources it is double-booked on, among the booked and held ones
+    (`double_booked_resources`); touches no widget, so it can run off the UI thread."""
+    return double_booked_resources(
+        Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
+        for e in entries
+        if e.status == "booked" or e.status == "held"
+    )
 
 
 class DiaryWeekModel(QAbstractTableModel):
@@ -37,8 +47,10 @@ class DiaryWeekModel(QAbstractTableModel):
         *,
         by: str,
         calendar,
+        clashes: dict[int, list[str]] | None = None,
     ) -> None:
-        """Lay out the week's entries; ``by`` is "chair", "room" or "clerk" (a row each)."""
+        """Lay out the week's entries; ``by`` is "chair", "room" or "clerk" (a row each);
+        ``clashes``: `week_clashes(entries)` when already worked out (off the UI thread)."""
         self.beginResetModel()
         self.by = by
         days = [monday + dt.timedelta(days=i) for i in range(7)]
@@ -65,15 +77,7 @@ class DiaryWeekModel(QAbstractTableModel):
         for e in entries:
             if e.day in col_of:
                 self.cells.setdefault((row_of[key(e)], col_of[e.day]), []).append(e)
-        bookings = [
-            Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
-            for e in entries
-            if e.status == "booked" or e.status == "held"
-        ]
-        self.clashes = {
-            mid: sorted({c.resource for c in found})
-            for mid, found in double_booked(bookings).items()
-        }
+        self.clashes = week_clashes(entries) if clashes is None else clashes
         self.endResetModel()
 
     def key(self, e: DiaryEntry) -> int | None:

@@ -297,4 +297,6 @@ class DashboardPage(Page):
 
     def _chart_figures(self) -> Timeliness:
         """Monthly timeliness (in the worker process when there is one)."""
-        return worker_process.call(read_timeliness, self.ctx.db, self.ctx.as_of)
+        return worker_process.call(
+            read_timeliness, self.ctx.db, self.ctx.as_of, lane=worker_process.FIGURES
+        )

@@ -1,11 +1,15 @@
 """Diary: a week at a time, a row per chair, room or clerk, with bank holidays, closure days
 and double bookings marked. Narrow it to one chair, team, clerk or room; an IRO sees their
 own meetings ("My meetings"). Enter or double-click on a meeting opens the child; on a free
-slot it books a meeting there (for the child you then choose)."""
+slot it books a meeting there (for the child you then choose).
+
+In the window (``background``) the week is read, and its double bookings found, off the UI
+thread (`read_week`): a busy week at national scale is thousands of meetings."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -21,14 +25,17 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.codes import Role
+from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking
+from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.diary_delegate import DiaryDelegate
-from ui.models.diary_model import DiaryWeekModel
+from ui.models.diary_model import DiaryWeekModel, week_clashes
 from ui.pages import Page, label
 from ui.prompts import prompts
+from ui.tasks import Task, run_in_background
 
 #: What the diary can be narrowed to: (key, words).
 NARROW_BY = (
@@ -40,14 +47,47 @@ NARROW_BY = (
 )
 
 
+@dataclass(frozen=True)
+class Week:
+    """A week of the diary as read (`read_week`): what the page lays out."""
+
+    monday: dt.date
+    by: str  # "chair", "room" or "clerk": a row each
+    narrowed: tuple[tuple[str, int], ...]  # `DiaryPage.narrowed_to`'s items
+    entries: list[DiaryEntry]
+    resources: list[tuple[int, str]]
+    clashes: dict[int, list[str]]
+
+
+def read_week(db: Database, monday: dt.date, by: str, narrowed: dict[str, int]) -> Week:
+    """The week's meetings, its rows and its double bookings; touches no widget, so it can
+    run off the UI thread."""
+    with db.session() as s:
+        entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6), **narrowed)
+        resources = {"chair": queries.chairs, "room": queries.rooms, "clerk": queries.clerks}[by](s)
+    if f"{by}_id" in narrowed:  # one chair (room, clerk): their row only
+        resources = [(i, n) for i, n in resources if i == narrowed[f"{by}_id"]]
+    elif narrowed:  # a team, or a clerk shown by chair: the rows with meetings
+        used = {DiaryPage.model_key(e, by) for e in entries}
+        resources = [(i, n) for i, n in resources if i in used]
+    return Week(
+        monday, by, tuple(sorted(narrowed.items())), entries, resources, week_clashes(entries)
+    )
+
+
 class DiaryPage(Page):
     title = "Diary"
     shows = frozenset({"meeting", "child", "staff", "room", "closure_day", "setting"})
     open_child = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.background = background
+        self._task: Task | None = None
+        self._asked = 0  # weeks asked for in the background; only the latest is shown
         self.monday = week_start(ctx.as_of)
         self.model = DiaryWeekModel(self)
 
@@ -193,27 +233,45 @@ class DiaryPage(Page):
             self.reload(shown=True)
 
     def refresh(self) -> None:
-        by = self.by.currentData()
-        sunday = self.monday + dt.timedelta(days=6)
-        narrowed = self.narrowed_to()
-        with self.ctx.db.session() as s:
-            entries = queries.diary_entries(s, self.monday, sunday, **narrowed)
-            resources = {"chair": queries.chairs, "room": queries.rooms, "clerk": queries.clerks}[
-                by
-            ](s)
-        if f"{by}_id" in narrowed:  # one chair (room, clerk): their row only
-            resources = [(i, n) for i, n in resources if i == narrowed[f"{by}_id"]]
-        elif narrowed:  # a team, or a clerk shown by chair: the rows with meetings
-            used = {self.model_key(e, by) for e in entries}
-            resources = [(i, n) for i, n in resources if i in used]
+        """Read the week shown: at once, or off the UI thread in the window."""
+        by, monday, narrowed = self.by.currentData(), self.monday, self.narrowed_to()
+        db = self.ctx.db
+        if not self.background:
+            self.show_week(read_week(db, monday, by, narrowed))
+            return
+        self._asked += 1
+        asked = self._asked
+        self._task = run_in_background(
+            lambda _p: read_week(db, monday, by, narrowed),
+            on_success=lambda week: self._arrived(asked, week),
+            on_failure=lambda exc: self._failed(asked, exc),
+            priority=10,
+        )
+
+    def _arrived(self, asked: int, week: Week) -> None:
+        if asked == self._asked:  # else the person has moved on: a newer week is coming
+            self.show_week(week)
+
+    def _failed(self, asked: int, exc: BaseException) -> None:
+        from ui.errors import friendly_message
+
+        if asked == self._asked:
+            self.summary.setText("The week could not be read: " + friendly_message(exc))
+
+    def show_week(self, week: Week) -> None:
+        """Lay out a week read by `read_week`, with its heading and summary line."""
+        by, entries, resources = week.by, week.entries, week.resources
+        narrowed = dict(week.narrowed)
         self.model.today = self.ctx.as_of
-        self.model.set_week(self.monday, entries, resources, by=by, calendar=self.ctx.calendar)
+        self.model.set_week(
+            week.monday, entries, resources, by=by, calendar=self.ctx.calendar, clashes=week.clashes
+        )
         self.jump.blockSignals(True)
-        self.jump.setDate(self.monday)
+        self.jump.setDate(week.monday)
         self.jump.blockSignals(False)
         self.week_label.setText(
-            f"Week of {format_uk_long(self.monday)} to "
-            f"{format_uk_long(self.monday + dt.timedelta(days=4))}"
+            f"Week of {format_uk_long(week.monday)} to "
+            f"{format_uk_long(week.monday + dt.timedelta(days=4))}"
         )
         bits = [f"{len(entries)} meeting{'s' if len(entries) != 1 else ''} this week"]
         if self.mine.isChecked():

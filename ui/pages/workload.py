@@ -1,8 +1,10 @@
 """Workload: each IRO's caseload against the range, their weeks ahead, and the teams' week.
 
 Everything shown is `reviewdesk.workload.workload_summary`, worked out off the UI thread (in
-the worker process when there is one); caseloads are `reviewdesk.caseload`'s, and a row's
-colour is the severity the caseload flags give its band (`flags.caseload.band_severity`).
+the worker process when there is one); caseloads are `reviewdesk.caseload`'s, sent as their
+numbers only (`read_workload_counts`: the children of every caseload are 100,000 ids at
+national scale), the children read when a row is opened; a row's colour is the severity the
+caseload flags give its band (`flags.caseload.band_severity`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from reviewdesk.actions import CASE_KINDS
+from reviewdesk.caseload import caseload_children
 from reviewdesk.flags.caseload import band_severity
 from reviewdesk.vocabulary import format_uk
-from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload
+from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload_counts
 from ui import theme, worker_process
 from ui.context import AppContext
 from ui.models import ROOT, IdRole, SortRole
@@ -45,13 +48,32 @@ class WorkloadModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[IroWorkload] = []
+        self.values: list[tuple[Any, ...]] = []  # each row's columns, worked out once
         self.range: tuple[float, float] = (50, 70)
 
     def set_summary(self, summary: WorkloadSummary) -> None:
         self.beginResetModel()
         self.rows = list(summary.iros)
+        self.values = [self._values(w) for w in self.rows]
         self.range = summary.caseload_range
         self.endResetModel()
+
+    @staticmethod
+    def _values(w: IroWorkload) -> tuple[Any, ...]:
+        c = w.caseload
+        return (
+            c.name,
+            c.team,
+            c.fte,
+            c.lac_children,
+            c.cp_children,
+            c.children,
+            c.per_fte,
+            sum(n for _week, n in w.meetings_per_week),
+            w.awaiting_decisions,
+            w.awaiting_minutes,
+            w.open_escalations,
+        )
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -80,21 +102,7 @@ class WorkloadModel(QAbstractTableModel):
             return None
         w = self.rows[index.row()]
         c = w.caseload
-        ahead = sum(n for _week, n in w.meetings_per_week)
-        raw = (
-            c.name,
-            c.team,
-            c.fte,
-            c.lac_children,
-            c.cp_children,
-            c.children,
-            c.per_fte,
-            ahead,
-            w.awaiting_decisions,
-            w.awaiting_minutes,
-            w.open_escalations,
-        )
-        value = raw[index.column()]
+        value = self.values[index.row()][index.column()]
         if role == SortRole:
             return value
         if role == IdRole:
@@ -167,12 +175,14 @@ class WorkloadPage(Page):
     def refresh(self) -> None:
         db, as_of = self.ctx.db, self.ctx.as_of
         if not self.background:
-            self.show_summary(read_workload(db, as_of))
+            self.show_summary(read_workload_counts(db, as_of))
             return
         self.range_label.setText("Working out the workload…")
         self._tasks.append(
             run_in_background(
-                lambda _p: worker_process.call(read_workload, db, as_of),
+                lambda _p: worker_process.call(
+                    read_workload_counts, db, as_of, lane=worker_process.FIGURES
+                ),
                 on_success=self.show_summary,
                 on_failure=self._failed,
             )
@@ -217,4 +227,6 @@ class WorkloadPage(Page):
         if not index.isValid():
             return
         caseload = self.model.rows[index.row()].caseload
-        self.open_cases.emit(caseload.child_ids, f"cases of {caseload.name}")
+        with self.ctx.db.session() as s:
+            children = caseload_children(s, caseload.staff_id, as_of=self.ctx.as_of)
+        self.open_cases.emit(children, f"cases of {caseload.name}")

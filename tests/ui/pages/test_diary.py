@@ -4,6 +4,7 @@ slot, narrow the week to one chair, team, clerk or room, and an IRO's own meetin
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
@@ -112,3 +113,55 @@ def test_an_iro_starts_on_their_own_meetings(ctx, qtbot, tmp_path, sample) -> No
     QTest.mouseClick(diary.mine, Qt.MouseButton.LeftButton)
     assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
     assert window.ctx.as_of == AS_OF
+
+
+def test_in_the_window_the_week_is_read_off_the_ui_thread(
+    ctx, qtbot, tmp_path, sample, monkeypatch
+) -> None:
+    """The real window reads the week in the background: the same week as read at once, only
+    the last week asked for is shown when an earlier one comes back late, and Enter on a
+    meeting still opens the child."""
+    from ui.main_window import MainWindow
+    from ui.pages import diary as diary_module
+    from ui.tasks import wait_for_all
+
+    read_now = diary_module.read_week
+    expected = read_now(ctx.db, D(2024, 4, 8), "chair", {})
+
+    def slow_for_the_week_before(db, monday, by, narrowed):
+        if monday == D(2024, 4, 1):
+            time.sleep(0.4)  # comes back after the week asked for next
+        return read_now(db, monday, by, narrowed)
+
+    monkeypatch.setattr(diary_module, "read_week", slow_for_the_week_before)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, settings=settings, background=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.load_initial_data()
+    item = window.nav.visualItemRect(window.nav.item(2))  # "Diary", clicked
+    QTest.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=item.center())
+    diary = window.diary
+    assert window.stack.currentWidget() is diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    assert diary.model.days[0] == D(2024, 4, 8)
+    assert diary.model.clashes == expected.clashes and len(expected.clashes) == 2
+    assert _entries(diary) == sorted(e.child_name for e in expected.entries)
+    assert "2 double booked" in diary.summary.text()
+
+    QTest.mouseClick(diary.prev_button, Qt.MouseButton.LeftButton)  # the slow week
+    QTest.mouseClick(diary.next_button, Qt.MouseButton.LeftButton)  # back again, at once
+    assert wait_for_all(10_000)
+    qtbot.wait(50)  # the late answer's signal is delivered, and ignored
+    assert diary.monday == D(2024, 4, 8) and diary.model.days[0] == D(2024, 4, 8)
+    assert from_qdate(diary.jump.date()) == D(2024, 4, 8)
+    assert _entries(diary) == sorted(e.child_name for e in expected.entries)
+
+    zoe = next(e for e in expected.entries if e.child_id == sample["zoe"])
+    diary.table.setFocus()
+    diary.table.setCurrentIndex(_cell(diary, zoe.chair_id, zoe.day))
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.cases
+    qtbot.waitUntil(lambda: window.cases.child.detail is not None, timeout=10000)
+    assert window.cases.child.child_id == sample["zoe"]

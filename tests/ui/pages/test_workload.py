@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlalchemy import select
 
-from reviewdesk.caseload import caseloads
+from reviewdesk.caseload import CaseloadCount, caseloads
 from reviewdesk.flags import compute_flags
 from reviewdesk.flags.caseload import CHECKS
 from reviewdesk.storage.models import Staff
@@ -27,6 +27,8 @@ def test_each_row_opens_the_children_it_counts(window, qtbot, db) -> None:
     assert window.stack.currentWidget() is page
     with db.session() as s:
         loads = caseloads(s, as_of=AS_OF)
+    # The page holds each caseload's numbers only; its children are read when it is opened.
+    assert page.model.rows and all(isinstance(w.caseload, CaseloadCount) for w in page.model.rows)
     for row in range(page.model.rowCount()):
         name = page.model.data(page.model.index(row, 0))
         load = next(c for c in loads.values() if c.name == name)
