@@ -33,7 +33,7 @@ from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import fetch_rows, no_gc
 from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
-from reviewdesk.flags import flags_from_register
+from reviewdesk.flags import FLAG_TYPES, allocation, caseload, cp_plans, flags_from_register
 from reviewdesk.invitations.facts import where_words
 from reviewdesk.storage.models import Child, Meeting, Room, Staff, Venue
 from reviewdesk.vocabulary import (
@@ -63,6 +63,15 @@ SCHEDULE_COLUMNS = (
     "meeting_id",
     "not_judged",
 )
+
+
+#: The flags a row can show: every code but those of the families about a child's
+#: allocation, a plan's length or an IRO's caseload, which never name a meeting (those
+#: families are not run). A row shows its meeting's flags, and a next meeting's "overdue"
+#: or "due soon, not booked".
+SHOWN_FLAGS = frozenset(FLAG_TYPES) - {*allocation.CHECKS, *caseload.CHECKS, *cp_plans.CHECKS}
+#: The flags about a child (no meeting) a next meeting's row shows.
+NEXT_MEETING_FLAGS = ("overdue", "due_soon_unbooked")
 
 
 class ScheduleRow(NamedTuple):
@@ -188,7 +197,7 @@ def schedule_rows(
     start = start or add_months(as_of, -12)
     with no_gc():
         data = register or Register(session, as_of=as_of, window_from=min(start, as_of))
-        flags = flags_from_register(data)
+        flags = flags_from_register(data, codes=SHOWN_FLAGS)
         # Times, lengths, rooms and clerks of the live meetings the rows may show.
         extra = {
             r[0]: r
@@ -224,7 +233,7 @@ def schedule_rows(
     for f in flags:
         if f.meeting_id is not None:
             by_meeting[f.meeting_id].append(f.code)
-        elif f.child_id is not None and f.code in ("overdue", "due_soon_unbooked"):
+        elif f.child_id is not None and f.code in NEXT_MEETING_FLAGS:
             by_case[(f.child_id, f.date)].append(f.code)
 
     bits: dict[int, tuple[str, str]] = {}  # a child's rows share its id and name
