@@ -215,7 +215,7 @@ def schedule_ics(
     Each event is written as text: an `icalendar` object per event took over a second per
     thousand meetings. Read back by `icalendar`, the events are those an `icalendar.Calendar`
     of the same rows makes (tests/export/test_schedule_ics.py)."""
-    stamp = stamp or dt.datetime.now(dt.UTC)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     stamped = f"DTSTAMP:{stamp:%Y%m%dT%H%M%S}Z\r\n"
     labels: dict[tuple[str, int | None], str] = {}
     days: dict[dt.date, str] = {}
@@ -233,7 +233,8 @@ def schedule_ics(
             prefix = "Cancelled: "
         title = calendar_title(label, row.child_name, row.child_id, child_names=child_names)
         lines = ["BEGIN:VEVENT\r\n", ics_line(f"SUMMARY:{ics_text(prefix + title)}")]
-        if row.booked_time is not None and row.meeting_id is not None:
+        at_a_time = row.booked_time is not None and row.meeting_id is not None
+        if at_a_time:
             timed = True
             begin = dt.datetime.combine(day, row.booked_time)
             end = begin + dt.timedelta(minutes=row.duration_minutes or 90)
@@ -271,8 +272,8 @@ def schedule_ics(
             lines.append(
                 "STATUS:CONFIRMED\r\n" if row.meeting_id is not None else "STATUS:TENTATIVE\r\n"
             )
-        if not (row.booked_time is not None and row.meeting_id is not None):
-            lines.append("TRANSP:TRANSPARENT\r\n")
+        if not at_a_time:
+            lines.append("TRANSP:TRANSPARENT\r\n")  # all day: leaves the day free
         lines.append("END:VEVENT\r\n")
         events.append("".join(lines))
     head = (
