@@ -33,7 +33,14 @@ from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import fetch_rows, no_gc
 from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
-from reviewdesk.flags import FLAG_TYPES, allocation, caseload, cp_plans, flags_from_register
+from reviewdesk.flags import (
+    FLAG_TYPES,
+    allocation,
+    caseload,
+    cp_plans,
+    flags_from_register,
+    oversight,
+)
 from reviewdesk.invitations.facts import where_words
 from reviewdesk.storage.models import Child, Meeting, Room, Staff, Venue
 from reviewdesk.vocabulary import (
@@ -65,11 +72,17 @@ SCHEDULE_COLUMNS = (
 )
 
 
-#: The flags a row can show: every code but those of the families about a child's
-#: allocation, a plan's length or an IRO's caseload, which never name a meeting (those
-#: families are not run). A row shows its meeting's flags, and a next meeting's "overdue"
-#: or "due soon, not booked".
-SHOWN_FLAGS = frozenset(FLAG_TYPES) - {*allocation.CHECKS, *caseload.CHECKS, *cp_plans.CHECKS}
+#: The flags a row can show: every code but those of the checks of a child's allocation,
+#: a plan's length, an IRO's caseload, challenges and the IRO's footprint, which never name
+#: a meeting (those checks are not run). A row shows its meeting's flags, and a next
+#: meeting's "overdue" or "due soon, not booked".
+SHOWN_FLAGS = frozenset(FLAG_TYPES) - {
+    *allocation.CHECKS,
+    *caseload.CHECKS,
+    *cp_plans.CHECKS,
+    *oversight.ESCALATION_CODES,
+    *oversight.FOOTPRINT_CODES,
+}
 #: The flags about a child (no meeting) a next meeting's row shows.
 NEXT_MEETING_FLAGS = ("overdue", "due_soon_unbooked")
 
