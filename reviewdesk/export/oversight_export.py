@@ -13,7 +13,7 @@ from reviewdesk.oversight.thematic import report_tables
 def write_oversight(summary: OversightSummary, path: str | Path) -> int:
     """Write the report's tables to ``path`` (.xlsx); returns the number of challenges."""
     tables = report_tables(summary)
-    write_tables_xlsx(path, [(t.title, t.columns, t.rows, None) for t in tables])
+    write_tables_xlsx(path, [(t.title, t.columns, t.rows) for t in tables])
     return summary.raised
 
 

@@ -19,29 +19,29 @@ Titles and descriptions name the child by ID only, unless ``child_names`` (the c
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import Session
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow, schedule_rows
+from reviewdesk.export.workbook import write_workbook
 from reviewdesk.invitations.requests import calendar_title, child_words
-from reviewdesk.safefiles import is_formula_like, neutralise_cell, output_file, write_output
+from reviewdesk.safefiles import (
+    FORMULA_TRIGGERS,
+    neutralise_cell,
+    output_file,
+    write_output,
+)
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
 
-LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "reviewdesk"
 MARKING = "OFFICIAL-SENSITIVE"
 SCHEDULE_FORMATS = ("csv", "xlsx", "ics")
-#: The most characters an Excel cell holds.
-XLSX_MAX_TEXT = 32_767
 
 
 def _csv_value(value: object) -> object:
@@ -60,12 +60,11 @@ def write_schedule(
     if fmt not in SCHEDULE_FORMATS:
         raise InvalidInput(f'--format: "{fmt}" is not one of {", ".join(SCHEDULE_FORMATS)}')
     if fmt == "csv":
-        records = [[row.values()[c] for c in SCHEDULE_COLUMNS] for row in rows]
-        write_table_csv(path, SCHEDULE_COLUMNS, records, _csv_value)
+        write_table_csv(path, SCHEDULE_COLUMNS, (row.record() for row in rows), _csv_value)
     elif fmt == "xlsx":
         _write_xlsx(rows, path)
     else:
-        write_output(path, schedule_calendar(rows, child_names=child_names).to_ical())
+        write_output(path, schedule_ics(rows, child_names=child_names))
 
 
 def export_schedule(
@@ -107,146 +106,61 @@ def write_table_csv(
     text: Callable[[object], object] = _csv_value,
 ) -> None:
     """A CSV file (UTF-8 with a BOM, so Excel reads it): a header, then one line per record,
-    each value through ``text`` (dates to text) and then made safe from formula injection."""
+    each value through ``text`` (dates to text) and then made safe from formula injection.
+
+    Text and whole numbers are written as they are (``text`` is for the other values), with
+    `neutralise_cell`'s test inlined: a register's schedule is nearly two million cells."""
+    triggers = FORMULA_TRIGGERS
     with output_file(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([neutralise_cell(c) for c in columns])
-        for record in records:
-            writer.writerow([neutralise_cell(text(v)) for v in record])
-
-
-def _xlsx_text(value: str) -> str:
-    """Text Excel can hold: characters XML forbids replaced, at most 32,767 characters."""
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value if len(value) <= XLSX_MAX_TEXT else value[: XLSX_MAX_TEXT - 1] + "…"
+        writer.writerows(
+            [
+                ("'" + v if v.startswith(triggers) else v)
+                if v.__class__ is str
+                else v
+                if v.__class__ is int
+                else neutralise_cell(text(v))
+                for v in record
+            ]
+            for record in records
+        )
 
 
 def write_table_xlsx(
-    path: str | Path,
-    title: str,
-    columns: Sequence[str],
-    records: Iterable[Sequence[object]],
-    *,
-    count: int | None = None,
+    path: str | Path, title: str, columns: Sequence[str], records: Iterable[Sequence[object]]
 ) -> None:
     """A one-sheet workbook: bold header, frozen, filterable; dates as real Excel dates,
     numbers as numbers, every text as text (see the module's description).
 
-    Written as a stream (openpyxl's write-only mode): a register's schedule is tens of
-    thousands of rows, and building every cell as an object first took several times longer.
-    ``count`` is the number of records when ``records`` is not a sequence (for the filter).
-    """
-    write_tables_xlsx(path, [(title, columns, records, count)])
+    Written as a stream (`reviewdesk.export.workbook`): a register's schedule is nearly two
+    million cells, too many to make an object of each."""
+    write_tables_xlsx(path, [(title, columns, records)])
 
 
 def write_tables_xlsx(
-    path: str | Path,
-    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]], int | None]],
+    path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]
 ) -> None:
-    """A workbook of several sheets, each (title, columns, records, count) written as
+    """A workbook of several sheets, each (title, columns, records) written as
     `write_table_xlsx` writes its one."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    written = []
-    try:
-        for title, columns, records, count in sheets:
-            written.append(_append_sheet(wb, title, columns, records, count))
-        with output_file(path, "wb") as fh:
-            wb.save(fh)
-    except BaseException:
-        for ws in written:
-            _close_quietly(ws)
-        raise
-
-
-def _append_sheet(
-    wb: Any,
-    title: str,
-    columns: Sequence[str],
-    records: Iterable[Sequence[object]],
-    count: int | None,
-) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    if count is None:
-        records = list(records)
-        count = len(records)
-    ws = wb.create_sheet(_xlsx_text(title)[:31] or "Sheet")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{count + 1}"
-    for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(ws, value=_xlsx_text(name))
-        cell.data_type = "s"
-        cell.font = bold
-        header.append(cell)
-    # One reusable cell per column and kind: a row is written out as soon as it is appended.
-    reusable: dict[tuple[int, str], WriteOnlyCell] = {}
-
-    def cell_for(index: int, kind: str) -> WriteOnlyCell:
-        cell = reusable.get((index, kind))
-        if cell is None:
-            cell = reusable[(index, kind)] = WriteOnlyCell(ws)
-            if kind == "date":
-                cell.number_format = "DD/MM/YYYY"
-            elif kind == "quoted":
-                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-        return cell
-
-    def dated(index: int, value: dt.date) -> WriteOnlyCell:
-        cell = cell_for(index, "date")
-        cell.value = value
-        return cell
-
-    def texted(index: int, value: str) -> WriteOnlyCell:
-        value = _xlsx_text(value)
-        cell = cell_for(index, "quoted" if is_formula_like(value) else "text")
-        cell.value = value
-        cell.data_type = "s"  # never a formula ("=...") nor an error code ("#N/A")
-        return cell
-
-    try:
-        ws.append(header)
-        for record in records:
-            ws.append(
-                [
-                    texted(i, v)
-                    if isinstance(v, str)
-                    else dated(i, v)
-                    if isinstance(v, dt.date)
-                    else v
-                    for i, v in enumerate(record)
-                ]
-            )
-    except BaseException:
-        _close_quietly(ws)
-        raise
-    return ws
-
-
-def _close_quietly(ws) -> None:
-    """End a write-only sheet's row stream after a failure, so it does not print a traceback
-    when it is garbage-collected."""
-    rows = getattr(ws, "_rows", None)
-    if rows is not None:
-        with contextlib.suppress(Exception):
-            rows.close()
+    with output_file(path, "wb") as fh:
+        write_workbook(fh, sheets)
 
 
 def _write_xlsx(rows: Sequence[ScheduleRow], path: str | Path) -> None:
-    records = []
-    for row in rows:
-        values = row.values()
-        t = values["booked_time"]
-        values["booked_time"] = t.strftime("%H:%M") if t else None
-        records.append([values[c] if values[c] != "" else None for c in SCHEDULE_COLUMNS])
-    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, records)
+    """The rows' records with the time as hh:mm (empty text is an empty cell already)."""
+    at = SCHEDULE_COLUMNS.index("booked_time")
+    times: dict[dt.time, str] = {}
+
+    def record(row: ScheduleRow) -> Sequence[object]:
+        values = row.record()
+        t = row.booked_time
+        if t is None:
+            return values
+        hhmm = times.get(t) or times.setdefault(t, t.strftime("%H:%M"))
+        return (*values[:at], hhmm, *values[at + 1 :])
+
+    write_table_xlsx(path, "Schedule", SCHEDULE_COLUMNS, map(record, rows))
 
 
 def meeting_uid(row: ScheduleRow) -> str:
@@ -256,65 +170,115 @@ def meeting_uid(row: ScheduleRow) -> str:
     return f"due-{row.child_key}-{row.process}-{row.meeting_type}-{row.sequence}@{UID_DOMAIN}"
 
 
-def _title(row: ScheduleRow, child_names: bool) -> str:
-    label = meeting_label(row.meeting_type, row.sequence)
-    prefix = "Due: " if row.meeting_id is None else ""
-    if row.status in CALLED_OFF_STATUSES:
-        prefix = "Cancelled: "
-    return prefix + calendar_title(label, row.child_name, row.child_id, child_names=child_names)
+def ics_text(value: str) -> str:
+    """A TEXT value as RFC 5545 writes it: backslash, semicolon and comma escaped, line
+    breaks as ``\\n``."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
-def schedule_calendar(rows: Sequence[ScheduleRow], *, child_names: bool = False):
-    """An `icalendar.Calendar` of the rows that have a date, with a Europe/London VTIMEZONE."""
-    from icalendar import Calendar, Event
+#: The longest line of an iCalendar file, in bytes (RFC 5545 3.1), its line break aside.
+ICS_LINE_BYTES = 75
 
-    cal = Calendar()
-    cal.add("prodid", "-//reviewdesk//schedule export//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "reviewdesk schedule")
-    cal.add("x-wr-timezone", "Europe/London")
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+def ics_line(line: str) -> str:
+    """``line`` folded as RFC 5545 asks: at most 75 bytes a line, each continuation starting
+    with a space, never inside a character; with its line break."""
+    if len(line) <= ICS_LINE_BYTES and line.isascii():
+        return line + "\r\n"
+    parts = []
+    start, size, limit = 0, 0, ICS_LINE_BYTES
+    for i, char in enumerate(line):
+        width = 1 if char < "\x80" else len(char.encode())
+        if size + width > limit:
+            parts.append(line[start:i])
+            start, size, limit = i, 0, ICS_LINE_BYTES - 1  # after the leading space
+        size += width
+    parts.append(line[start:])
+    return "\r\n ".join(parts) + "\r\n"
+
+
+@functools.cache
+def london_vtimezone() -> str:
+    """Europe/London's VTIMEZONE (icalendar's, for 1970 to 2038), once per run."""
+    from icalendar import Timezone
+
+    return Timezone.from_tzid("Europe/London").to_ical().decode()
+
+
+def schedule_ics(
+    rows: Sequence[ScheduleRow], *, child_names: bool = False, stamp: dt.datetime | None = None
+) -> str:
+    """The iCalendar file of the rows that have a date (see the module's description), with
+    a Europe/London VTIMEZONE when any meeting has a time. ``stamp``: the DTSTAMP (now, UTC).
+
+    Each event is written as text: an `icalendar` object per event took over a second per
+    thousand meetings. Read back by `icalendar`, the events are those an `icalendar.Calendar`
+    of the same rows makes (tests/export/test_schedule_ics.py)."""
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamped = f"DTSTAMP:{stamp:%Y%m%dT%H%M%S}Z\r\n"
+    labels: dict[tuple[str, int | None], str] = {}
+    days: dict[dt.date, str] = {}
+    events: list[str] = []
+    timed = False
     for row in rows:
         day = row.held_date or row.booked_date or row.due_date
         if day is None:
             continue
-        event = Event()
-        event.add("uid", meeting_uid(row))
-        event.add("dtstamp", stamp)
-        event.add("summary", _title(row, child_names))
-        if row.booked_time is not None and row.meeting_id is not None:
-            begin = dt.datetime.combine(day, row.booked_time, tzinfo=LONDON)
-            event.add("dtstart", begin)
-            event.add("dtend", begin + dt.timedelta(minutes=row.duration_minutes or 90))
+        key = (row.meeting_type, row.sequence)
+        label = labels.get(key) or labels.setdefault(key, meeting_label(*key))
+        prefix = "Due: " if row.meeting_id is None else ""
+        called_off = row.status in CALLED_OFF_STATUSES
+        if called_off:
+            prefix = "Cancelled: "
+        title = calendar_title(label, row.child_name, row.child_id, child_names=child_names)
+        lines = ["BEGIN:VEVENT\r\n", ics_line(f"SUMMARY:{ics_text(prefix + title)}")]
+        at_a_time = row.booked_time is not None and row.meeting_id is not None
+        if at_a_time:
+            timed = True
+            begin = dt.datetime.combine(day, row.booked_time)
+            end = begin + dt.timedelta(minutes=row.duration_minutes or 90)
+            lines.append(f"DTSTART;TZID=Europe/London:{begin:%Y%m%dT%H%M%S}\r\n")
+            lines.append(f"DTEND;TZID=Europe/London:{end:%Y%m%dT%H%M%S}\r\n")
         else:
-            event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=1))
-            event.add("transp", "TRANSPARENT")
-        if row.location:
-            event.add("location", row.location)
-        who = child_words(row.child_name, row.child_id, child_names=child_names)
-        lines = [
+            ymd = days.get(day) or days.setdefault(day, f"{day:%Y%m%d}")
+            after = day + dt.timedelta(days=1)
+            lines.append(f"DTSTART;VALUE=DATE:{ymd}\r\n")
+            lines.append(f"DTEND;VALUE=DATE:{after:%Y%m%d}\r\n")
+        lines.append(stamped)
+        lines.append(ics_line(f"UID:{ics_text(meeting_uid(row))}"))
+        lines.append("CLASS:CONFIDENTIAL\r\n")
+        about = [
             MARKING,
-            f"Child: {who}",
+            f"Child: {child_words(row.child_name, row.child_id, child_names=child_names)}",
             f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
         ]
         if row.due_date:
-            lines.append(f"Due by: {format_uk(row.due_date)}")
+            about.append(f"Due by: {format_uk(row.due_date)}")
         if row.location:
-            lines.append(f"Where: {row.location}")
+            about.append(f"Where: {row.location}")
         if row.chair:
-            lines.append(f"Chair: {row.chair}")
+            about.append(f"Chair: {row.chair}")
         if row.clerk:
-            lines.append(f"Clerk: {row.clerk}")
+            about.append(f"Clerk: {row.clerk}")
         if row.flags:
-            lines.append(f"Flags: {', '.join(row.flags)}")
-        event.add("description", "\n".join(lines))
-        event.add("class", "CONFIDENTIAL")
-        if row.status in CALLED_OFF_STATUSES:
-            event.add("status", "CANCELLED")
+            about.append(f"Flags: {', '.join(row.flags)}")
+        lines.append(ics_line(f"DESCRIPTION:{ics_text(chr(10).join(about))}"))
+        if row.location:
+            lines.append(ics_line(f"LOCATION:{ics_text(row.location)}"))
+        if called_off:
+            lines.append("STATUS:CANCELLED\r\n")
         else:
-            event.add("status", "CONFIRMED" if row.meeting_id is not None else "TENTATIVE")
-        cal.add_component(event)
-    cal.add_missing_timezones()
-    return cal
+            lines.append(
+                "STATUS:CONFIRMED\r\n" if row.meeting_id is not None else "STATUS:TENTATIVE\r\n"
+            )
+        if not at_a_time:
+            lines.append("TRANSP:TRANSPARENT\r\n")  # all day: leaves the day free
+        lines.append("END:VEVENT\r\n")
+        events.append("".join(lines))
+    head = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//reviewdesk//schedule export//EN\r\n"
+        "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:reviewdesk schedule\r\n"
+        "X-WR-TIMEZONE:Europe/London\r\n"
+    )
+    return head + (london_vtimezone() if timed else "") + "".join(events) + "END:VCALENDAR\r\n"

@@ -15,7 +15,8 @@ meetings never count).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -104,13 +105,25 @@ def flags_from_register(
                 continue  # about staff, not children
             if kinds is not None and kinds.isdisjoint(family.CHECKS):
                 continue
-            for flag in family.check(ctx):
+            for flag in _checked(family, ctx, kinds):
                 if (wanted is None or flag.child_id in wanted) and (
                     kinds is None or flag.code in kinds
                 ):
                     out.append(flag)
         out.sort(key=flag_sort_key)
     return out
+
+
+def _checked(family: Any, ctx: FlagContext, kinds: set[str] | None) -> Iterator[Flag]:
+    """A family's flags; with ``kinds``, only the parts of it that give those codes (for a
+    family that says which part gives which, as ``PARTS``)."""
+    parts = getattr(family, "PARTS", None)
+    if kinds is None or parts is None:
+        yield from family.check(ctx)
+        return
+    for part, codes in parts:
+        if not kinds.isdisjoint(codes):
+            yield from part(ctx)
 
 
 def own_flags(register: Register) -> list[Flag]:

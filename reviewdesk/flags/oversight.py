@@ -19,7 +19,7 @@ quarter after they sat (`base.HELD_LOOKBACK_DAYS`), like meetings held.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
 from reviewdesk.oversight.footprint import footprint, previous_review
@@ -39,9 +39,8 @@ CHECKS = {
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    yield from _escalations(ctx)
-    yield from _footprint(ctx)
-    yield from _quoracy(ctx)
+    for part, _codes in PARTS:
+        yield from part(ctx)
 
 
 def _escalations(ctx: FlagContext) -> Iterator[Flag]:
@@ -187,3 +186,21 @@ def _quoracy(ctx: FlagContext) -> Iterator[Flag]:
                 v.chair_id,
                 v.due.date,
             )
+
+
+#: The codes each part of the check gives (challenges, the footprint and quoracy).
+ESCALATION_CODES = frozenset(
+    {"escalation_response_overdue", "challenge_response_overdue", "escalation_past_timescale"}
+)
+FOOTPRINT_CODES = frozenset({"midway_review_overdue", "no_iro_contact_by_midway"})
+QUORACY_CODES = frozenset(
+    {"inquorate_not_reconvened", "inquorate_reconvened_late", "inquorate_twice"}
+)
+#: The check's parts and the codes each gives: a caller wanting only some codes runs only
+#: the parts that give them (`reviewdesk.flags.flags_from_register`'s ``codes``; the
+#: footprint alone takes a quarter of a second at 100,000 children).
+PARTS: tuple[tuple[Callable[[FlagContext], Iterator[Flag]], frozenset[str]], ...] = (
+    (_escalations, ESCALATION_CODES),
+    (_footprint, FOOTPRINT_CODES),
+    (_quoracy, QUORACY_CODES),
+)

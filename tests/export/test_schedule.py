@@ -203,3 +203,34 @@ def test_workbook_rows_keep_their_own_dates_and_formats(tmp_path):
     assert [c.value.date() for c in dates] == days
     assert {c.number_format for c in dates} == {"DD/MM/YYYY"}
     assert [ws.cell(r, 4).value for r in range(2, 32)] == [f"row {i}" for i in range(30)]
+
+
+def test_the_flags_left_out_are_never_shown(db):
+    """The schedule runs only the flag checks whose flags a row can show (`SHOWN_FLAGS`):
+    what it shows is what the rows of every flag would show."""
+    from reviewdesk.casework.register import Register
+    from reviewdesk.export.schedule import NEXT_MEETING_FLAGS, SHOWN_FLAGS
+    from reviewdesk.flags import flags_from_register
+    from tests.actions.shortcuts import generate_demo
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+
+    def shown(flags) -> list[tuple]:
+        return [
+            (f.code, f.child_id, f.meeting_id, f.date)
+            for f in flags
+            if f.meeting_id is not None or f.code in NEXT_MEETING_FLAGS
+        ]
+
+    with db.session() as s:
+        register = Register(s, as_of=as_of, window_from=D(2024, 12, 10))
+        every = flags_from_register(register)
+        assert {f.code for f in every} - SHOWN_FLAGS, "the demo has flags the rows never show"
+        assert shown(every) and shown(every) == shown(
+            flags_from_register(register, codes=SHOWN_FLAGS)
+        )
+        rows = schedule_rows(s, as_of=as_of, start=D(2024, 12, 10))
+    booked = {r.meeting_id for r in rows if r.meeting_id is not None}
+    on_rows = {(code, r.meeting_id) for r in rows for code in r.flags if r.meeting_id}
+    assert on_rows == {(f.code, f.meeting_id) for f in every if f.meeting_id in booked}

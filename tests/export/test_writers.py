@@ -147,3 +147,45 @@ def test_the_schedule_export_is_safe_end_to_end(hostile_db, tmp_path):
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert ws["A2"].value == "@SUM(1+1)*cmd|' /C calc'!A0" and ws["A2"].quotePrefix
     assert ws["B2"].value.startswith("=HYPERLINK(") and ws["B2"].data_type == "s"
+
+
+def test_csv_cells_are_those_of_the_general_rule(tmp_path):
+    """The CSV writer makes text and whole numbers safe inline (a register's schedule is
+    millions of cells): every cell must be what `neutralise_cell` of the value as text gives."""
+    import enum
+
+    from reviewdesk.export.writers import _csv_value
+    from reviewdesk.safefiles import neutralise_cell
+
+    class Kind(enum.StrEnum):
+        FORMULA = "=1+1"
+        PLAIN = "plain"
+
+    values = [
+        *PAYLOADS,
+        *ERROR_CODES,
+        "",
+        "plain",
+        Kind.FORMULA,
+        Kind.PLAIN,
+        0,
+        -7,
+        10**15,
+        -0.5,
+        2.25,
+        True,
+        False,
+        None,
+        dt.date(2024, 2, 29),
+        dt.time(9, 5),
+        dt.datetime(2024, 3, 31, 1, 30),
+    ]
+    records = [values[i:] + values[:i] for i in range(0, len(values), 5)]
+    fast, general = tmp_path / "fast.csv", tmp_path / "general.csv"
+    write_table_csv(fast, COLUMNS, records)
+    with general.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        writer.writerows([neutralise_cell(_csv_value(v)) for v in r] for r in records)
+    assert fast.read_bytes() == general.read_bytes()
+    assert "'=1+1" in _read_csv(fast)[1]

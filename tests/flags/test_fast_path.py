@@ -145,7 +145,7 @@ def test_odd_cp_links_give_the_same_answers(db, reg) -> None:
 def test_flags_of_some_codes_are_those_of_every_flag(demo, days_back) -> None:
     """`flags_from_register(codes=...)` runs only the families that give those codes: the
     answer is every flag's, filtered, in the same order."""
-    from reviewdesk.flags import FLAG_TYPES
+    from reviewdesk.flags import FLAG_TYPES, oversight
     from reviewdesk.workload import TEAM_FLAG_CODES
 
     as_of = DEMO_AS_OF - dt.timedelta(days=days_back)
@@ -153,7 +153,17 @@ def test_flags_of_some_codes_are_those_of_every_flag(demo, days_back) -> None:
         data = Register(s, as_of=as_of, open_only=True)
         every = flags_from_register(data)
         raised = {f.code for f in every}
-        for codes in (TEAM_FLAG_CODES, {"overdue"}, raised, set(FLAG_TYPES), set(), {"nonsense"}):
+        parts = [set(gives) for _part, gives in oversight.PARTS]  # a family run in part
+        for codes in (
+            TEAM_FLAG_CODES,
+            {"overdue"},
+            raised,
+            set(FLAG_TYPES),
+            set(),
+            {"nonsense"},
+            *parts,
+            {"overdue", "midway_review_overdue"},
+        ):
             some = flags_from_register(data, codes=codes)
             assert _key(some) == _key([f for f in every if f.code in codes])
         mine = {f.child_id for f in every if f.child_id is not None}
@@ -162,3 +172,11 @@ def test_flags_of_some_codes_are_those_of_every_flag(demo, days_back) -> None:
         expected = flags_from_register(data, child_ids=ids)
         assert _key(some) == _key([f for f in expected if f.code in TEAM_FLAG_CODES])
     assert {"overdue", "report_overdue"} & raised, "the demo should have team flags to count"
+    assert {"midway_review_overdue", "no_iro_contact_by_midway"} & raised, "and footprints"
+
+
+def test_the_oversight_checks_parts_give_all_its_codes_once() -> None:
+    from reviewdesk.flags import oversight
+
+    given = [code for _part, codes in oversight.PARTS for code in codes]
+    assert sorted(given) == sorted(oversight.CHECKS)
