@@ -45,7 +45,7 @@ from reviewdesk.snapshot_wire import (
     unpack_members,
 )
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Child, Meeting
+from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import is_upcoming
 
 CHILDREN, STAFF = "children", "staff"
@@ -274,92 +274,6 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
         )
         double = _by_day(booking_flags(session, as_of), as_of)
     return _assemble(session, as_of, dues, own, double, assigned)
-
-
-@dataclass(frozen=True)
-class SnapshotPart:
-    """`snapshot`'s reading of one share of the children (`snapshot_part`): the shares are
-    worked out side by side, one on each core, and `merge_parts` makes the snapshot."""
-
-    next_dues: dict[int, dt.date | DueNotKnown]
-    own: Members
-    assigned: dict[int, dict[int, frozenset[str]]]
-    #: The double bookings (flags across children: the first share only).
-    double_bookings: dict[dt.date, Members]
-
-    def __reduce__(self) -> tuple:
-        return (
-            _unpacked_part,
-            (
-                pack_dues(self.next_dues),
-                pack_members(self.own),
-                pack_assigned(self.assigned),
-                {day.toordinal(): pack_members(m) for day, m in self.double_bookings.items()},
-            ),
-        )
-
-
-def _unpacked_part(
-    dues: PackedDues,
-    own: PackedMembers,
-    assigned: PackedAssigned | dict,
-    double: dict[int, PackedMembers],
-) -> SnapshotPart:
-    return SnapshotPart(
-        unpack_dues(dues),
-        unpack_members(own),
-        unpack_assigned(assigned),
-        {dt.date.fromordinal(d): unpack_members(m) for d, m in double.items()},
-    )
-
-
-def snapshot_part(session: Session, *, as_of: dt.date, part: int, parts: int) -> SnapshotPart:
-    """`snapshot`'s work for the children whose id leaves ``part`` over ``parts``: every
-    flag but those across children is about one child, so the shares add up to the whole
-    (`merge_parts`; tests check it equals `snapshot`)."""
-    ids = [c for c in session.scalars(select(Child.id)) if c % parts == part]
-    mine = set(ids)
-    register = flag_register(session, as_of=as_of, child_ids=ids)
-    with no_gc():
-        dues = next_dues_shown(register.statuses)
-        own = _members(
-            (f for f in own_flags(register) if f.child_id in mine),
-            as_of,
-            _upcoming(register, as_of),
-        )
-        assigned = frozen_assignments(
-            assignments_from_rows(register.periods, register.plans, as_of)
-        )
-        double = _by_day(booking_flags(session, as_of), as_of) if part == 0 else {}
-    return SnapshotPart(dues, own, assigned, double)
-
-
-def merge_parts(session: Session, as_of: dt.date, parts: Iterable[SnapshotPart]) -> Snapshot:
-    """The snapshot from every share of the children (`snapshot_part`)."""
-    dues: dict[int, dt.date | DueNotKnown] = {}
-    own: Members = {tile.key: {} for tile in TILES}
-    assigned: dict[int, dict[int, frozenset[str]]] = {}
-    double: dict[dt.date, Members] = {}
-    for part in parts:
-        dues.update(part.next_dues)
-        for key, who in part.own.items():
-            own[key].update(who)
-        for staff, kids in part.assigned.items():
-            assigned.setdefault(staff, {}).update(kids)
-        double.update(part.double_bookings)
-    return _assemble(session, as_of, dues, own, double, assigned)
-
-
-def read_snapshot_part(db: Database, as_of: dt.date, part: int, parts: int) -> SnapshotPart:
-    """`snapshot_part` in a session of its own (the window runs each in a worker process)."""
-    with db.session() as session:
-        return snapshot_part(session, as_of=as_of, part=part, parts=parts)
-
-
-def read_merged_snapshot(db: Database, as_of: dt.date, parts: Iterable[SnapshotPart]) -> Snapshot:
-    """`merge_parts` in a session of its own (any thread)."""
-    with db.session() as session:
-        return merge_parts(session, as_of, parts)
 
 
 def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]) -> Snapshot:

@@ -280,25 +280,3 @@ def test_a_change_of_iro_or_an_ended_case_updates_the_caseloads(demo) -> None:
         children = frozenset(p.child_id for p in periods)
     final = _assert_update_agrees(demo, after, Changes(kinds, children))
     assert final.assigned[busiest] != after.assigned[busiest]
-
-
-@pytest.mark.parametrize("parts", [2, 3])
-def test_the_snapshot_in_shares_is_the_whole_snapshot(demo, parts) -> None:
-    """The window reads the register in two halves side by side (`snapshot_part`, one per
-    worker process): put together, and sent as the worker processes send them, they are
-    the snapshot read whole, every reason included."""
-    from reviewdesk.dashboard import merge_parts, snapshot_part
-
-    with demo.session() as s:
-        whole = snapshot(s, as_of=AS_OF)
-        shares = [
-            pickle.loads(pickle.dumps(snapshot_part(s, as_of=AS_OF, part=n, parts=parts)))
-            for n in range(parts)
-        ]
-        merged = merge_parts(s, AS_OF, shares)
-    assert all(share.next_dues for share in shares)
-    assert merged == whole
-    assert merged.assigned == whole.assigned
-    assert {k: t.reasons for k, t in merged.tiles.items()} == {
-        k: t.reasons for k, t in whole.tiles.items()
-    }

@@ -2,8 +2,7 @@
 
 The case list's "Next due" column and the dashboard's tiles both come from
 `reviewdesk.dashboard.read_snapshot` (the flags' reading of every open case). Reading it once
-and sharing it halves the work on a large register and keeps the two pages consistent. With
-the worker processes it is read in two halves at once, one on each core (`_read`). Safe
+and sharing it halves the work on a large register and keeps the two pages consistent. Safe
 to call from worker threads: the second caller waits for the first one's result.
 
 After an action that changed only some children's cases (its `Changes`), the snapshot is
@@ -16,14 +15,7 @@ from __future__ import annotations
 import threading
 
 from reviewdesk.actions import CASE_KINDS, WORD_LIST_KINDS, Changes
-from reviewdesk.dashboard import (
-    Snapshot,
-    read_merged_snapshot,
-    read_snapshot,
-    read_snapshot_part,
-    read_updated_snapshot,
-)
-from reviewdesk.storage.db import is_memory_url
+from reviewdesk.dashboard import Snapshot, read_snapshot, read_updated_snapshot
 from ui import worker_process
 from ui.context import AppContext
 
@@ -39,24 +31,10 @@ def case_snapshot(ctx: AppContext) -> Snapshot:
         found = _cache.get(key)
         if found is not None:
             return found
-        snapshot = _updated(ctx, key) or _read(ctx)
+        snapshot = _updated(ctx, key) or worker_process.call(read_snapshot, ctx.db, ctx.as_of)
         _cache.clear()  # only the latest is worth keeping
         _cache[key] = snapshot
         return snapshot
-
-
-def _read(ctx: AppContext) -> Snapshot:
-    """The snapshot afresh: with the worker processes, half the children in each, side by
-    side (`reviewdesk.dashboard.snapshot_part`), and put together here."""
-    if not worker_process.enabled() or is_memory_url(ctx.db.url):
-        return read_snapshot(ctx.db, ctx.as_of)
-    lanes = (worker_process.REGISTER, worker_process.FIGURES)
-    parts = worker_process.call_each(
-        read_snapshot_part,
-        ctx.db,
-        [(lane, (ctx.as_of, n, len(lanes))) for n, lane in enumerate(lanes)],
-    )
-    return read_merged_snapshot(ctx.db, ctx.as_of, parts)
 
 
 def _updated(ctx: AppContext, key: tuple) -> Snapshot | None:

@@ -13,10 +13,11 @@ opens its own connection to the database. The caller blocks in its own pool thre
 the UI thread) until the answer comes back. Where a process cannot be used (an in-memory
 database, the process failed to start or died), the function runs in the calling thread.
 
-There are two such processes, one per lane, so the two cores of a small machine both work:
-``REGISTER`` and ``FIGURES`` each work out half the children of the flags' reading of the
-register at start (the dashboard's tiles, the case list's next dues: `call_each`), then
-``FIGURES`` the other figures (the chart, the oversight figures, the Workload page).
+There are two such processes, one per lane, so the two cores of a small machine both work
+at start: ``REGISTER`` works out the flags' reading of the register (the dashboard's tiles,
+the case list's next dues, brought up to date after each edit) and ``FIGURES`` the rest
+(the chart, the oversight figures, the Workload page). The figures' process runs at a lower
+priority, so the tiles and the case list, which people act on, come first.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ T = TypeVar("T")
 
 #: The lanes: the register's reading (tiles, next dues) and the other figures.
 REGISTER, FIGURES = "register", "figures"
+#: How much lower the figures' process runs (Unix `nice`; ignored where there is none).
+FIGURES_NICENESS = 5
 
 _lock = threading.Lock()
 _executors: dict[str, ProcessPoolExecutor] = {}
@@ -64,7 +67,9 @@ def _pool(lane: str) -> ProcessPoolExecutor | None:
         executor = _executors.get(lane)
         if executor is None:
             executor = _executors[lane] = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority if lane == FIGURES else None,
             )
         return executor
 
@@ -76,6 +81,13 @@ def warm_up() -> None:
         pool = _pool(lane)
         if pool is not None:
             pool.submit(_ready)
+
+
+def _lower_priority() -> None:
+    import os
+
+    if hasattr(os, "nice"):
+        os.nice(FIGURES_NICENESS)
 
 
 def _ready() -> bool:
@@ -100,27 +112,6 @@ def call(fn: Callable[..., T], db: Database, *args: Any, lane: str = REGISTER) -
     except BrokenProcessPool:
         _mark_broken()
         return fn(db, *args)
-
-
-def call_each(fn: Callable[..., T], db: Database, calls: list[tuple[str, tuple]]) -> list[T]:
-    """``fn(db, *args)`` for each ``(lane, args)`` of ``calls``, all at once (each in its
-    lane's process when it can be used, else here one after another); the answers in order.
-    Blocks the calling thread."""
-    pools = [None if is_memory_url(db.url) else _pool(lane) for lane, _args in calls]
-    futures = [
-        None if pool is None else pool.submit(_run, fn, db.url, db.username, *args)
-        for pool, (_lane, args) in zip(pools, calls, strict=True)
-    ]
-    answers = []
-    for future, (_lane, args) in zip(futures, calls, strict=True):
-        if future is not None:
-            try:
-                answers.append(future.result())
-                continue
-            except BrokenProcessPool:
-                _mark_broken()
-        answers.append(fn(db, *args))
-    return answers
 
 
 def _mark_broken() -> None:

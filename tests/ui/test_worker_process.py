@@ -72,16 +72,3 @@ def test_a_dead_worker_falls_back_to_this_process(db, process) -> None:
     assert worker_process.call(die_in_worker, db, os.getpid()) == "worked here"
     assert not worker_process.enabled()  # no more attempts this session
     assert worker_process.call(where, db, "x") == (os.getpid(), "x")
-
-
-def test_the_snapshot_is_read_in_two_processes_at_once(db, sample, process) -> None:
-    """`call_each` sends each call to its own lane's process; the window's snapshot read in
-    halves that way equals the one read whole here."""
-    from ui.context import AppContext
-    from ui.snapshot import _read
-
-    lanes = [(worker_process.REGISTER, ("a",)), (worker_process.FIGURES, ("b",))]
-    (pid_a, a), (pid_b, b) = worker_process.call_each(where, db, lanes)
-    assert (a, b) == ("a", "b") and len({pid_a, pid_b, os.getpid()}) == 3
-    ctx = AppContext.open(db, as_of=AS_OF)
-    assert _read(ctx) == read_snapshot(db, AS_OF)

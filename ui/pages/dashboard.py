@@ -168,15 +168,8 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         council = self.ctx.council_name()
         self.heading.setText(f"Dashboard — {council}" if council else "Dashboard")
-        self._refresh_week()
         self._refresh_flags()
-        if not self.background:
-            self._refresh_figures()
-        # In the window the chart and the oversight figures are asked for once the tiles are
-        # in: the tiles' reading takes both worker processes (`ui.snapshot`), and the tiles
-        # are what people act on.
-
-    def _refresh_figures(self) -> None:
+        self._refresh_week()
         self._refresh_chart()
         self.oversight.load(self.ctx, background=self.background)
 
@@ -188,19 +181,12 @@ class DashboardPage(Page):
         for button in self.tiles.values():
             button.set_value("…")
         self.flags_note.setText("Working out the flags…")
-        self.chart.empty_text = "Working out the figures…"
-        self.chart.set_figures([], None)
-
-        def shown(counts: dict[str, TileCount]) -> None:
-            self._show_flags(counts)
-            self._refresh_figures()
-
-        def failed(exc: BaseException) -> None:
-            self._background_failed(exc)
-            self._refresh_figures()
-
         self._tasks.append(
-            run_in_background(lambda _p: self._read_tiles(), on_success=shown, on_failure=failed)
+            run_in_background(
+                lambda _p: self._read_tiles(),
+                on_success=self._show_flags,
+                on_failure=self._background_failed,
+            )
         )
 
     def _background_failed(self, exc: BaseException) -> None:
