@@ -124,7 +124,7 @@ def _overlapping(group: list) -> Iterator[tuple[Any, tuple[int, list]]]:
         if count:
             earlier = sorted(j for _, j in running)[:NAMED]
             named = [group[j] for j in earlier]
-            named += group[i + 1 : i + 1 + max(0, NAMED - len(named))]
+            named += group[i + 1 : i + 1 + min(later, NAMED - len(named))]
             yield group[i], (count, named)
         heapq.heappush(running, (end, i))
 

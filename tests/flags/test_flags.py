@@ -321,9 +321,18 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
         hits = [f for f in found if f.code == code]
         assert len(hits) == len({f.meeting_id for f in hits})  # one per meeting
         counted = {}
+        booking_of = dict(bookings)
         for f in hits:
             many = re.search(r"and (\d+) other meetings", f.reason)
             counted[f.meeting_id] = int(many.group(1)) if many else 1
+            # Every meeting the reason names overlaps this one, on the same chair or room.
+            named = [int(n) for n in re.findall(r"(?:meetings? |, |and )(\d+)(?: at|\))", f.reason)]
+            assert named, f.reason
+            this = booking_of[f.meeting_id]
+            for other in named:
+                that = booking_of[other]
+                assert getattr(that, f"{resource}_id") == getattr(this, f"{resource}_id")
+                assert overlaps(this, that), f.reason
         assert counted == expected, code
     assert any("other meetings that overlap it" in f.reason for f in found)
 
