@@ -25,6 +25,11 @@ def qt_loaded(_db) -> list[str]:
     return sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
 
 
+def niceness(_db) -> int:
+    """How much lower than normal the process that runs this is scheduled."""
+    return os.nice(0)
+
+
 def die_in_worker(_db, parent: int) -> str:
     if os.getpid() != parent:
         os._exit(3)  # the worker process dies mid-call
@@ -72,3 +77,15 @@ def test_a_dead_worker_falls_back_to_this_process(db, process) -> None:
     assert worker_process.call(die_in_worker, db, os.getpid()) == "worked here"
     assert not worker_process.enabled()  # no more attempts this session
     assert worker_process.call(where, db, "x") == (os.getpid(), "x")
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_the_figures_run_in_a_second_process_below_the_tiles(db, process) -> None:
+    """Two processes, one per lane, both kept: the tiles' reading in one, the other figures
+    in the other at a lower priority (the tiles, which people act on, come first)."""
+    tiles = worker_process.call(where, db, "t", lane=worker_process.REGISTER)
+    figures = worker_process.call(where, db, "f", lane=worker_process.FIGURES)
+    assert len({tiles[0], figures[0], os.getpid()}) == 3
+    assert worker_process.call(where, db, "t")[0] == tiles[0]  # the register's by default
+    low = worker_process.call(niceness, db, lane=worker_process.FIGURES)
+    assert low == worker_process.call(niceness, db) + worker_process.FIGURES_NICENESS
