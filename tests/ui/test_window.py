@@ -520,6 +520,21 @@ def test_next_due_and_flags_come_from_one_reading_of_the_register(window, sample
     assert sample["lukasz_child"] in overdue  # 1st review conference due 20/03, not held
 
 
+def test_what_the_window_keeps_is_left_out_of_full_collections(window) -> None:
+    """Once the register's reading is in, everything the window holds is frozen for the
+    garbage collector (a full pass through it held the window up at random moments)."""
+    import gc
+
+    from ui.snapshot import case_snapshot
+
+    gc.unfreeze()
+    window.refresh_all()
+    snapshot = case_snapshot(window.ctx)
+    assert gc.get_freeze_count() > 1000
+    assert not any(o is snapshot for o in gc.get_objects())  # frozen, not in a generation
+    gc.unfreeze()
+
+
 def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder, monkeypatch):
     import datetime as dt
 
