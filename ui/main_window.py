@@ -6,6 +6,7 @@ Its size, position and splitter state are remembered between runs (QSettings).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -373,6 +374,10 @@ class MainWindow(QMainWindow):
 
     def load_initial_data(self) -> None:
         """Load the pages people look at first (the smoke check calls this too)."""
+        # The window, its pages and the libraries are made and kept for the session: left
+        # out of the collector's full passes from now (they are most of what it would go
+        # through while the first readings come in). `ui.snapshot` freezes again later.
+        gc.freeze()
         self.dashboard.ensure_loaded()
         self.cases.ensure_loaded()
 
