@@ -206,6 +206,27 @@ def london_vtimezone() -> str:
     return Timezone.from_tzid("Europe/London").to_ical().decode()
 
 
+def event_description(row: ScheduleRow, *, child_names: bool) -> str:
+    """A meeting's calendar event's description: the marking, the child (by name or ID),
+    process and status, due date, place, chair, clerk and flags, a line each."""
+    about = [
+        MARKING,
+        f"Child: {child_words(row.child_name, row.child_id, child_names=child_names)}",
+        f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
+    ]
+    if row.due_date:
+        about.append(f"Due by: {format_uk(row.due_date)}")
+    if row.location:
+        about.append(f"Where: {row.location}")
+    if row.chair:
+        about.append(f"Chair: {row.chair}")
+    if row.clerk:
+        about.append(f"Clerk: {row.clerk}")
+    if row.flags:
+        about.append(f"Flags: {', '.join(row.flags)}")
+    return "\n".join(about)
+
+
 def schedule_ics(
     rows: Sequence[ScheduleRow], *, child_names: bool = False, stamp: dt.datetime | None = None
 ) -> str:
@@ -248,22 +269,8 @@ def schedule_ics(
         lines.append(stamped)
         lines.append(ics_line(f"UID:{ics_text(meeting_uid(row))}"))
         lines.append("CLASS:CONFIDENTIAL\r\n")
-        about = [
-            MARKING,
-            f"Child: {child_words(row.child_name, row.child_id, child_names=child_names)}",
-            f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
-        ]
-        if row.due_date:
-            about.append(f"Due by: {format_uk(row.due_date)}")
-        if row.location:
-            about.append(f"Where: {row.location}")
-        if row.chair:
-            about.append(f"Chair: {row.chair}")
-        if row.clerk:
-            about.append(f"Clerk: {row.clerk}")
-        if row.flags:
-            about.append(f"Flags: {', '.join(row.flags)}")
-        lines.append(ics_line(f"DESCRIPTION:{ics_text(chr(10).join(about))}"))
+        about = event_description(row, child_names=child_names)
+        lines.append(ics_line(f"DESCRIPTION:{ics_text(about)}"))
         if row.location:
             lines.append(ics_line(f"LOCATION:{ics_text(row.location)}"))
         if called_off:

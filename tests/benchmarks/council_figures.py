@@ -76,24 +76,23 @@ def figures_of(app, path: Path, label: str, tmp: Path) -> dict[str, float]:  # n
     figures: dict[str, float] = {}
     settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
 
-    def start() -> None:
-        """Start to every page's data in, on the UI thread (no worker process)."""
+    def shown():  # noqa: ANN202
+        """The window started, every page's data in, on the UI thread (no worker process)."""
         db = open_database(path, username="bench")
         window = build_main_window(AppContext.open(db, as_of=AS_OF), settings=settings)
         window.resize(1366, 768)
         window.show()
         window.load_initial_data()
         app.processEvents()
+        return db, window
+
+    def start() -> None:
+        db, window = shown()
         window.close()
         db.dispose()
 
     figures[f"{label}: start, everything in"] = best(start)
-    db = open_database(path, username="bench")
-    window = build_main_window(AppContext.open(db, as_of=AS_OF), settings=settings)
-    window.resize(1366, 768)
-    window.show()
-    window.load_initial_data()
-    app.processEvents()
+    db, window = shown()
     model = window.cases.list.model
     for column, name in ((0, "name"), (2, "IRO"), (5, "next meeting")):
 

@@ -19,9 +19,14 @@ import pytest
 from icalendar import Calendar, Event
 
 from reviewdesk.export import ScheduleRow, schedule_rows
-from reviewdesk.export.writers import MARKING, ics_line, meeting_uid, schedule_ics
-from reviewdesk.invitations.requests import calendar_title, child_words
-from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
+from reviewdesk.export.writers import (
+    event_description,
+    ics_line,
+    meeting_uid,
+    schedule_ics,
+)
+from reviewdesk.invitations.requests import calendar_title
+from reviewdesk.vocabulary import CALLED_OFF_STATUSES, meeting_label
 from tests.actions.shortcuts import generate_demo
 
 D = dt.date
@@ -60,23 +65,8 @@ def icalendar_schedule(rows: Sequence[ScheduleRow], *, child_names: bool) -> Cal
             event.add("transp", "TRANSPARENT")
         if row.location:
             event.add("location", row.location)
-        who = child_words(row.child_name, row.child_id, child_names=child_names)
-        lines = [
-            MARKING,
-            f"Child: {who}",
-            f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
-        ]
-        if row.due_date:
-            lines.append(f"Due by: {format_uk(row.due_date)}")
-        if row.location:
-            lines.append(f"Where: {row.location}")
-        if row.chair:
-            lines.append(f"Chair: {row.chair}")
-        if row.clerk:
-            lines.append(f"Clerk: {row.clerk}")
-        if row.flags:
-            lines.append(f"Flags: {', '.join(row.flags)}")
-        event.add("description", "\n".join(lines))
+        # The words are the writer's own; how they are escaped and folded is icalendar's.
+        event.add("description", event_description(row, child_names=child_names))
         event.add("class", "CONFIDENTIAL")
         if row.status in CALLED_OFF_STATUSES:
             event.add("status", "CANCELLED")
