@@ -3,6 +3,7 @@ PostgreSQL, `tests.dbfixtures`), replaceable prompts."""
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 
@@ -19,6 +20,14 @@ def pytest_configure(config) -> None:
     home = tempfile.mkdtemp(prefix="reviewdesk-ui-tests-")
     os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+
+
+@pytest.fixture(autouse=True)
+def _collector_sees_each_tests_windows():
+    """The window freezes what it holds for the garbage collector (it lives for the
+    session); a test's window does not: unfrozen after each test so it can be collected."""
+    yield
+    gc.unfreeze()
 
 
 class RecordingPrompts:
