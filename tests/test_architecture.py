@@ -209,3 +209,20 @@ def test_the_worker_process_runs_only_core_functions() -> None:
                 calls.append((path.name, name, origin.get(name, "")))
     assert calls, "the window sends work to the worker process"
     assert [c for c in calls if not c[2].startswith("reviewdesk.")] == []
+
+
+#: Installed for the tests only (pyproject's ``test`` extra), never with the application.
+TEST_ONLY = ("openpyxl", "numpy", "hypothesis", "pytest")
+
+
+def test_the_application_imports_no_test_only_library() -> None:
+    """A library only the tests install is missing from an installed or frozen application:
+    neither the core nor the window may import it."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for folder in ("reviewdesk", "ui")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for name in _imported_names(path)
+        if name.split(".")[0] in TEST_ONLY
+    ]
+    assert offenders == []

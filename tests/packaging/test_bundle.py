@@ -10,7 +10,9 @@ import zipfile
 import pytest
 
 from reviewdesk.cli.main import build_parser
+from tests.invitations.scenario import report_pdf
 from tests.packaging.conftest import ROOT, app_env, run
+from tests.reports.pdfcheck import read_pdf
 
 pytestmark = [pytest.mark.packaging, pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -131,8 +133,8 @@ def test_every_command_starts(bundle) -> None:
 
 
 def test_documents_and_exports_from_the_bundle(bundle) -> None:
-    """The libraries behind the documents (reportlab with the bundled fonts, openpyxl,
-    icalendar) work frozen. Runs the commands of the branches that have landed; calendar
+    """The libraries behind the documents (reportlab with the bundled fonts, our own
+    workbook writer, icalendar) work frozen. Runs the commands of the branches that have landed; calendar
     arithmetic (always there) is checked above."""
     commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     work = bundle.workdir / "documents"
@@ -189,6 +191,20 @@ def test_documents_and_exports_from_the_bundle(bundle) -> None:
         )
         assert (work / "schedule.ics").read_text().startswith("BEGIN:VCALENDAR")
         ran.append("export")
+    if "report" in commands:
+        # A received report's PDF is checked (pypdf) and merged into the pack: pypdf must be
+        # installed with the application and frozen into the bundle, not only in the tests.
+        with sqlite3.connect(db) as conn:
+            (meeting,) = conn.execute(
+                "SELECT id FROM meeting WHERE process = 'cp' AND status = 'booked' "
+                "ORDER BY booked_date, id LIMIT 1"
+            ).fetchone()
+        (work / "police.pdf").write_bytes(report_pdf("POLICE REPORT FROM THE BUNDLE"))
+        ok("report", "attach", meeting, work / "police.pdf", "--agency", "police")
+        ok("report", "pack", meeting, "-o", work / "pack.pdf", "--as-of", "2024-06-03")
+        pack = read_pdf((work / "pack.pdf").read_bytes())
+        assert "POLICE REPORT FROM THE BUNDLE" in pack.all_text()
+        ran.append("report attach and pack")
     # Before those branches land this checks nothing more; say so in the output.
     print(f"document commands run from the bundle: {ran or 'none yet'}")
 
