@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
 from reviewdesk.codes import MeetingStatus, MeetingType
+from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
 from reviewdesk.storage.models import (
@@ -387,7 +388,7 @@ def diary_entries(
                 status=status,
                 day=held or booked,
                 start=time_,
-                minutes=minutes or 90,
+                minutes=length(minutes),
                 chair_id=chair_id_,
                 chair=chair_name or "",
                 room_id=room_id_,
@@ -647,7 +648,7 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 status=m.status,
                 booked_date=m.booked_date,
                 booked_time=m.booked_time,
-                minutes=m.duration_minutes or 90,
+                minutes=length(m.duration_minutes),
                 held_date=m.held_date,
                 parts=tuple(p.held_date for p in m.parts),
                 chair_id=m.chair_id,

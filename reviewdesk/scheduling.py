@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.casedues import MeetingDue
 from reviewdesk.codes import MeetingType, Process
+from reviewdesk.overlaps import DEFAULT_MINUTES, length, span, sweep
 from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
 from reviewdesk.storage.models import Child, Meeting
 from reviewdesk.vocabulary import (
@@ -47,18 +48,16 @@ class Booking:
 
     day: dt.date
     start: dt.time | None = None
-    minutes: int = 90
+    minutes: int = DEFAULT_MINUTES
     chair_id: int | None = None
     room_id: int | None = None
     clerk_id: int | None = None
     meeting_id: int | None = None  # the meeting being moved, never a clash with itself
 
     def interval(self) -> tuple[int, int]:
-        """Minutes after midnight; a booking with no time takes the whole day."""
-        if self.start is None:
-            return (0, 24 * 60)
-        begin = self.start.hour * 60 + self.start.minute
-        return (begin, begin + max(self.minutes, 1))
+        """Minutes after midnight (`reviewdesk.overlaps.span`: a booking with no time takes
+        the whole day)."""
+        return span(self.start, self.minutes)
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class Clash:
     resource: str  # "chair", "room" or "clerk"
     other_meeting_id: int
     other_start: dt.time | None = None
-    other_minutes: int = 90
+    other_minutes: int = DEFAULT_MINUTES
 
     def message(self, other: str = "") -> str:
         """'The chair is already booked 10:00–11:30 for Siân Llewelyn's LAC review 4';
@@ -164,12 +163,8 @@ def double_booked(bookings: Sequence[Booking]) -> dict[int, list[Clash]]:
 def double_booked_resources(bookings: Iterable[Booking]) -> dict[int, list[str]]:
     """Which resources ("chair", "clerk", "room", in that order) each double-booked meeting
     shares with an overlapping one: what the diary marks, the same meetings and resources as
-    `double_booked` without naming every clashing pair.
-
-    `double_booked` builds a `Clash` for every overlapping pair, so ten meetings for one chair
-    at 09:30 cost 90; this sorts each (day, resource) group by start and compares a meeting
-    only with its neighbours: it clashes iff an earlier one is still running when it starts,
-    or the next one starts before it ends (every interval is at least a minute long)."""
+    `double_booked` without naming every clashing pair (`reviewdesk.overlaps.sweep`, as the
+    dashboard's double-booking flags find them)."""
     groups: dict[tuple[str, dt.date, int], list[tuple[int, int, int]]] = {}
     for b in bookings:
         mid = b.meeting_id
@@ -184,11 +179,8 @@ def double_booked_resources(bookings: Iterable[Booking]) -> dict[int, list[str]]
         if len(group) < 2:
             continue
         group.sort()
-        running = -1  # the latest end of the meetings before this one
-        for n, (begin, end, mid) in enumerate(group):
-            if running > begin or (n + 1 < len(group) and group[n + 1][0] < end):
-                found.setdefault(mid, set()).add(resource)
-            running = max(running, end)
+        for i, _count, _named in sweep([(begin, end) for begin, end, _ in group]):
+            found.setdefault(group[i][2], set()).add(resource)
     return {mid: sorted(resources) for mid, resources in found.items()}
 
 
@@ -237,7 +229,7 @@ def bookings_on(
         Booking(
             day=d,
             start=start,
-            minutes=minutes or 90,
+            minutes=length(minutes),
             chair_id=chair,
             room_id=room,
             clerk_id=clerk,

@@ -31,6 +31,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.export.schedule import SCHEDULE_COLUMNS, ScheduleRow, schedule_rows
 from reviewdesk.export.workbook import write_workbook
 from reviewdesk.invitations.requests import calendar_title, child_words
+from reviewdesk.overlaps import length
 from reviewdesk.safefiles import (
     FORMULA_TRIGGERS,
     neutralise_cell,
@@ -258,7 +259,7 @@ def schedule_ics(
         if at_a_time:
             timed = True
             begin = dt.datetime.combine(day, row.booked_time)
-            end = begin + dt.timedelta(minutes=row.duration_minutes or 90)
+            end = begin + dt.timedelta(minutes=length(row.duration_minutes))
             lines.append(f"DTSTART;TZID=Europe/London:{begin:%Y%m%dT%H%M%S}\r\n")
             lines.append(f"DTEND;TZID=Europe/London:{end:%Y%m%dT%H%M%S}\r\n")
         else:

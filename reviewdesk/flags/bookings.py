@@ -1,14 +1,13 @@
 """Chair, clerk or room double-booked: overlapping times on the same day.
 
 Every meeting still to take place from the as-of date on counts, open case or not; cancelled
-and stood-down meetings do not. A meeting with no start time cannot be checked.
+and stood-down meetings do not. Overlapping is `reviewdesk.overlaps`' rule, as in the diary
+and the booking check: a meeting with no time recorded takes the whole day.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.flags.base import RED, Flag, FlagContext
+from reviewdesk.overlaps import span, sweep
 from reviewdesk.storage.models import Meeting, Room, Staff
 from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label
 
@@ -29,14 +29,16 @@ CHECKS = {
 }
 
 
-def _minutes(t: dt.time) -> int:
-    return t.hour * 60 + t.minute
+@cache
+def _hhmm(t: dt.time | None) -> str:
+    """'09:30', or 'no time set' (cached: a diary has few distinct start times)."""
+    return "no time set" if t is None else f"{t.hour:02d}:{t.minute:02d}"
 
 
 @cache
-def _hhmm(t: dt.time) -> str:
-    """'09:30' (cached: a diary has few distinct start times, and strftime is slow)."""
-    return f"{t.hour:02d}:{t.minute:02d}"
+def _at(t: dt.time | None) -> str:
+    """'at 09:30', or '(no time set)'."""
+    return "(no time set)" if t is None else f"at {_hhmm(t)}"
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
@@ -62,7 +64,6 @@ def booking_flags(
     ).where(
         Meeting.status.in_(sorted(LIVE_STATUSES)),
         Meeting.booked_date >= as_of,
-        Meeting.booked_time.is_not(None),
     )
     if days is not None:
         stmt = stmt.where(Meeting.booked_date.in_(sorted(set(days))))
@@ -89,8 +90,8 @@ def booking_flags(
                     code,
                     RED,
                     f"{noun} {who} is booked on {format_uk(day)} for the "
-                    f"{meeting_label(this.meeting_type, this.sequence)} at "
-                    f"{_hhmm(this.booked_time)} and {_others(others)}",
+                    f"{meeting_label(this.meeting_type, this.sequence)} "
+                    f"{_at(this.booked_time)} and {_others(others)}",
                     this.child_id,
                     this.id,
                     key if column != "room_id" else None,
@@ -98,35 +99,14 @@ def booking_flags(
                 )
 
 
-def _span(r) -> tuple[int, int]:
-    """Minutes after midnight, as `reviewdesk.scheduling.Booking.interval` counts them."""
-    begin = _minutes(r.booked_time)
-    minutes = 90 if r.duration_minutes is None else r.duration_minutes
-    return begin, begin + max(minutes, 1)
-
-
 def _overlapping(group: list) -> Iterator[tuple[Any, tuple[int, list]]]:
     """Each meeting of one chair's (clerk's, room's) day that overlaps another, with how many
-    it overlaps and the first few of them (in start order).
-
-    One flag per meeting, not per pair: a day booked ten deep is ten flags, not ninety. The
-    sweep keeps the meetings still running, so it costs a sort, not a comparison of every
-    pair."""
-    group = sorted(group, key=lambda r: (r.booked_time, r.id))
-    spans = [_span(r) for r in group]
-    starts = [s for s, _ in spans]
-    running: list[tuple[int, int]] = []  # (end, index) of earlier meetings, a heap
-    for i, (begin, end) in enumerate(spans):
-        while running and running[0][0] <= begin:
-            heapq.heappop(running)
-        later = bisect.bisect_left(starts, end, i + 1) - (i + 1)
-        count = len(running) + later
-        if count:
-            earlier = sorted(j for _, j in running)[:NAMED]
-            named = [group[j] for j in earlier]
-            named += group[i + 1 : i + 1 + min(later, NAMED - len(named))]
-            yield group[i], (count, named)
-        heapq.heappush(running, (end, i))
+    it overlaps and the first few of them (in start order): one flag per meeting, not per
+    pair (`reviewdesk.overlaps.sweep`)."""
+    timed = sorted((span(r.booked_time, r.duration_minutes), r.id, r) for r in group)
+    spans = [s for s, _, _ in timed]
+    for i, count, first in sweep(spans, NAMED):
+        yield timed[i][2], (count, [timed[j][2] for j in first])
 
 
 #: How many of the other meetings a double-booking flag names.
@@ -139,8 +119,8 @@ def _others(found: tuple[int, list]) -> str:
     count, named = found
     if count == 1:
         other = named[0]
-        return f"another meeting at {_hhmm(other.booked_time)} (meeting {other.id})"
-    listed = [f"{o.id} at {_hhmm(o.booked_time)}" for o in named]
+        return f"another meeting {_at(other.booked_time)} (meeting {other.id})"
+    listed = [f"{o.id} {_at(o.booked_time)}" for o in named]
     if count > len(named):
         listed.append(f"{count - len(named)} more")
     return (

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.overlaps import length
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import format_uk, meeting_label
@@ -113,7 +114,7 @@ def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
     start = end = None
     if m.booked_date is not None and m.booked_time is not None:
         start = dt.datetime.combine(m.booked_date, m.booked_time, tzinfo=LONDON)
-        end = start + dt.timedelta(minutes=m.duration_minutes or 90)
+        end = start + dt.timedelta(minutes=length(m.duration_minutes))
     room = venue = address = ""
     virtual = False
     if m.room is not None:

@@ -6,6 +6,7 @@ Wed 24/04/2024 (20 working days, skipping Good Friday and Easter Monday).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -277,7 +278,7 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
     import random
     import re
 
-    from reviewdesk.scheduling import Booking, overlaps
+    from reviewdesk.scheduling import Booking, double_booked_resources, overlaps
 
     rng = random.Random(11)
     chairs = [reg.staff(f"Chair {n}") for n in range(3)]
@@ -289,7 +290,9 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
         reg.period(child, START)
         booking = Booking(
             day=day + dt.timedelta(days=rng.randint(0, 1)),
-            start=dt.time(rng.randint(9, 15), rng.choice((0, 15, 30))),
+            start=None  # no time recorded: the whole day, as the diary counts it
+            if rng.random() < 0.05
+            else dt.time(rng.randint(9, 15), rng.choice((0, 15, 30))),
             minutes=rng.choice((1, 30, 60, 90)),
             chair_id=rng.choice(chairs),
             room_id=rng.choice([None, *rooms]),
@@ -326,7 +329,10 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
             many = re.search(r"and (\d+) other meetings", f.reason)
             counted[f.meeting_id] = int(many.group(1)) if many else 1
             # Every meeting the reason names overlaps this one, on the same chair or room.
-            named = [int(n) for n in re.findall(r"(?:meetings? |, |and )(\d+)(?: at|\))", f.reason)]
+            named = [
+                int(n)
+                for n in re.findall(r"(?:meetings? |, |and )(\d+)(?: at| \(no time|\))", f.reason)
+            ]
             assert named, f.reason
             this = booking_of[f.meeting_id]
             for other in named:
@@ -335,6 +341,42 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
                 assert overlaps(this, that), f.reason
         assert counted == expected, code
     assert any("other meetings that overlap it" in f.reason for f in found)
+    assert any("(no time set)" in f.reason for f in found)
+    # The diary marks the same meetings, for the same resources.
+    diary = double_booked_resources(
+        [dataclasses.replace(b, meeting_id=mid) for mid, b in bookings]
+    )
+    flagged: dict[int, list[str]] = {}
+    for f in found:
+        if f.code in ("chair_double_booked", "room_double_booked"):
+            flagged.setdefault(f.meeting_id, []).append(f.code.split("_")[0])
+    assert diary == {mid: sorted(kinds) for mid, kinds in flagged.items()}
+
+
+def test_a_meeting_with_no_time_clashes_all_day(db, reg):
+    """A meeting with no time recorded may be at any time that day: the flag, the diary and
+    the booking check (`reviewdesk.overlaps`) all count it as clashing with the chair's
+    other meetings that day, and not with another day's."""
+    from reviewdesk.scheduling import Booking, double_booked_resources, overlaps
+
+    chair = reg.staff("Chair Untimed")
+    a, b, c = reg.child(), reg.child(), reg.child()
+    for child in (a, b, c):
+        reg.period(child, START)
+    day = D(2024, 4, 23)
+    untimed = reg.meeting(a, booked=day, time=None, chair_id=chair)
+    late = reg.meeting(b, booked=day, time=dt.time(16, 0), chair_id=chair)
+    reg.meeting(c, booked=day + dt.timedelta(days=1), time=dt.time(16, 0), chair_id=chair)
+    found = flags(db, D(2024, 4, 10), "chair_double_booked")
+    assert {f.meeting_id for f in found} == {untimed, late}
+    reason = next(f.reason for f in found if f.meeting_id == untimed)
+    assert "(no time set) and another meeting at 16:00" in reason, reason
+    bookings = [
+        Booking(day=day, start=None, chair_id=chair, meeting_id=untimed),
+        Booking(day=day, start=dt.time(16, 0), chair_id=chair, meeting_id=late),
+    ]
+    assert overlaps(*bookings)
+    assert double_booked_resources(bookings) == {untimed: ["chair"], late: ["chair"]}
 
 
 # --- caseload -------------------------------------------------------------------------------

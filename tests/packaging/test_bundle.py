@@ -134,8 +134,8 @@ def test_every_command_starts(bundle) -> None:
 
 def test_documents_and_exports_from_the_bundle(bundle) -> None:
     """The libraries behind the documents (reportlab with the bundled fonts, our own
-    workbook writer, icalendar) work frozen. Runs the commands of the branches that have landed; calendar
-    arithmetic (always there) is checked above."""
+    workbook writer, icalendar, pypdf) work frozen. Runs the commands of the branches that
+    have landed; calendar arithmetic (always there) is checked above."""
     commands = next(a for a in build_parser()._actions if a.dest == "command").choices
     work = bundle.workdir / "documents"
     work.mkdir()
@@ -203,7 +203,7 @@ def test_documents_and_exports_from_the_bundle(bundle) -> None:
         ok("report", "attach", meeting, work / "police.pdf", "--agency", "police")
         ok("report", "pack", meeting, "-o", work / "pack.pdf", "--as-of", "2024-06-03")
         pack = read_pdf((work / "pack.pdf").read_bytes())
-        assert "POLICE REPORT FROM THE BUNDLE" in pack.all_text()
+        assert "POLICE REPORT FROM THE BUNDLE" in pack.all_text
         ran.append("report attach and pack")
     # Before those branches land this checks nothing more; say so in the output.
     print(f"document commands run from the bundle: {ran or 'none yet'}")
