@@ -98,7 +98,7 @@ def test_a_tile_is_as_serious_as_the_worst_flag_behind_it() -> None:
 
 
 def test_late_reports_are_the_ones_to_chase_for_meetings_still_to_come() -> None:
-    """"Late reports 499" was more than half the open children: mostly history. The tile
+    """ "Late reports 499" was more than half the open children: mostly history. The tile
     counts reports to chase for meetings still to take place, and says which."""
     as_of = D(2024, 4, 10)
     flags = [
@@ -126,9 +126,7 @@ def test_the_dashboard_shows_what_the_flags_report(demo) -> None:
     month = (AS_OF.year, AS_OF.month)
     with demo.session() as s:
         upcoming = {
-            m.id
-            for m in s.scalars(select(Meeting))
-            if is_upcoming(m.status, m.held_date, AS_OF)
+            m.id for m in s.scalars(select(Meeting)) if is_upcoming(m.status, m.held_date, AS_OF)
         }
     for tile in TILES:
         expected = {

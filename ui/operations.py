@@ -62,9 +62,7 @@ def perform_in_background(
 
         prompts().error(parent, friendly_message(exc))
 
-    return run_in_background(
-        work, on_success=succeeded, on_failure=failed, on_progress=on_progress
-    )
+    return run_in_background(work, on_success=succeeded, on_failure=failed, on_progress=on_progress)
 
 
 __all__ = ["perform", "perform_in_background"]

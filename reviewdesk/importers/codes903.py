@@ -40,4 +40,3 @@ PLACEMENT_PROVIDER = frozenset({"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"})
 #: 903 REC: X1 (same period continues) or an E code saying why care ended (E11, E4A, E17...);
 #: at most 3 characters, as the return (and the episode table) allow.
 REASON_EPISODE_CEASED = re.compile(r"X1|E\d[AB]?|E\d\d")
-

@@ -343,9 +343,7 @@ def test_double_bookings_one_flag_per_meeting_matching_every_pair(db, reg):
     assert any("other meetings that overlap it" in f.reason for f in found)
     assert any("(no time set)" in f.reason for f in found)
     # The diary marks the same meetings, for the same resources.
-    diary = double_booked_resources(
-        [dataclasses.replace(b, meeting_id=mid) for mid, b in bookings]
-    )
+    diary = double_booked_resources([dataclasses.replace(b, meeting_id=mid) for mid, b in bookings])
     flagged: dict[int, list[str]] = {}
     for f in found:
         if f.code in ("chair_double_booked", "room_double_booked"):

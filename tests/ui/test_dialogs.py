@@ -63,8 +63,8 @@ def test_booking_a_meeting_through_the_dialog(window, prompts_recorder, sample, 
     assert seen["book_by"] == "24/04/2024"
     assert "not a working day (Easter Monday)" in seen["holiday"]
     assert "after the due date" in seen["late"]
-    assert "The chair is already booked 10:00–11:30 for Zoë Ó Briain's LAC review 1" in (
-        seen["clash"]
+    assert (
+        "The chair is already booked 10:00–11:30 for Zoë Ó Briain's LAC review 1" in (seen["clash"])
     )
     assert "The room is already booked" in seen["clash"]
     # The slots free for Łukasz and Room A closest before the book-by date 24/04.

@@ -44,9 +44,7 @@ def _exports(db) -> list[tuple[str, str]]:
         return [(e.after["what"], e.after["destination"]) for e in list_audit(s, action="export")]
 
 
-def test_the_case_list_export_is_private(
-    window, qtbot, prompts_recorder, db, tmp_path, open_umask
-):
+def test_the_case_list_export_is_private(window, qtbot, prompts_recorder, db, tmp_path, open_umask):
     target = tmp_path / "cases.csv"
     prompts_recorder.save_answer = str(target)
     window.show_page(1)
