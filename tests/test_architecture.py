@@ -1,10 +1,14 @@
-"""The core package must never import Qt or the `ui` package."""
+"""The core never imports Qt or the `ui` package; the application imports only libraries it
+declares (never a test-only one)."""
 
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,14 +219,46 @@ def test_the_worker_process_runs_only_core_functions() -> None:
 TEST_ONLY = ("openpyxl", "numpy", "hypothesis", "pytest")
 
 
+def _application_imports() -> list[tuple[Path, str]]:
+    """(file, top-level module) of every import in the core and the window."""
+    return [
+        (path, name.split(".")[0])
+        for folder in ("reviewdesk", "ui")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for name in _imported_names(path)
+    ]
+
+
 def test_the_application_imports_no_test_only_library() -> None:
     """A library only the tests install is missing from an installed or frozen application:
     neither the core nor the window may import it."""
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for folder in ("reviewdesk", "ui")
-        for path in sorted((ROOT / folder).rglob("*.py"))
-        for name in _imported_names(path)
-        if name.split(".")[0] in TEST_ONLY
+        for path, name in _application_imports()
+        if name in TEST_ONLY
     ]
+    assert offenders == []
+
+
+def test_every_library_the_application_imports_is_a_declared_dependency() -> None:
+    """What the core and the window import from outside the standard library is installed
+    with the application because pyproject's ``dependencies`` name it (not because a test
+    package or another library happens to bring it along)."""
+    declared = {
+        re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+            "dependencies"
+        ]
+    }
+    ours = {"reviewdesk", "ui", "reviewdesk_resources"}
+    distributions = importlib.metadata.packages_distributions()
+    offenders = sorted(
+        {
+            f"{name} (from {path.relative_to(ROOT)})"
+            for path, name in _application_imports()
+            if name not in sys.stdlib_module_names
+            and name not in ours
+            and not {d.lower().replace("_", "-") for d in distributions.get(name, [])} & declared
+        }
+    )
     assert offenders == []
