@@ -157,19 +157,28 @@ class WorkingCalendar:
         return d if self.is_working_day(d) else self.next_working_day(d)
 
     def non_working_reason(self, d: dt.date) -> str | None:
-        """Why D is not a working day ("Saturday", "Good Friday", a closure's text), or None."""
+        """Why D is not a working day ("Saturday", "Good Friday", a closure's text, or
+        "Saturday (Christmas Day)"), or None."""
         if self.is_working_day(d):
             return None
-        reasons = []
         if d.weekday() >= 5:
-            reasons.append(_WEEKDAY_NAMES[d.weekday()])
-        if d in self._bank:
-            reasons.append(self._bank[d])
-        if d in self._closures:
-            reasons.append(self._closures[d])
-        if len(reasons) > 1:
-            return f"{reasons[0]} ({', '.join(reasons[1:])})"
-        return reasons[0]
+            weekday = _WEEKDAY_NAMES[d.weekday()]
+            names = self._names(d)
+            return f"{weekday} ({', '.join(names)})" if names else weekday
+        return self.day_off_name(d)
+
+    def day_off_name(self, d: dt.date) -> str | None:
+        """The name of D as a bank holiday or closure day, or None: "Good Friday", a
+        closure's text, or both, "Christmas Day (Annual shutdown)", for a closure on a bank
+        holiday. Every list and explanation that names a day off names it so."""
+        names = self._names(d)
+        if not names:
+            return None
+        return names[0] if len(names) == 1 else f"{names[0]} ({names[1]})"
+
+    def _names(self, d: dt.date) -> list[str]:
+        """D's bank holiday name and closure text, those it has, in that order."""
+        return [n for n in (self._bank.get(d), self._closures.get(d)) if n is not None]
 
     def days_off_between(self, a: dt.date, b: dt.date) -> list[tuple[dt.date, str]]:
         """Bank holidays and closures falling on weekdays in (a, b], with their names.
@@ -182,15 +191,11 @@ class WorkingCalendar:
         return named[bisect_right(days, lo) : bisect_right(days, hi)]
 
     def _weekday_days_off(self) -> tuple[list[dt.date], list[tuple[dt.date, str]]]:
-        """Every bank holiday and closure on a weekday in date order, with its name (of a
-        closure on a bank holiday, the name that sorts first), and their dates alone."""
+        """Every bank holiday and closure on a weekday in date order, with its name
+        (`day_off_name`), and their dates alone."""
         if self._days_off is None:
-            named: dict[dt.date, str] = {}
-            for source in (self._bank, self._closures):
-                for day, name in source.items():
-                    if day.weekday() < 5 and (day not in named or name < named[day]):
-                        named[day] = name
-            ordered = sorted(named.items())
+            days = {d for d in (*self._bank, *self._closures) if d.weekday() < 5}
+            ordered = [(d, self.day_off_name(d)) for d in sorted(days)]
             self._days_off = ([d for d, _ in ordered], ordered)
         return self._days_off
 
@@ -203,11 +208,9 @@ class WorkingCalendar:
             raise InvalidInput(
                 f"year: {year} is outside the calendar's range ({FIRST_YEAR} to {LAST_YEAR})"
             )
-        days = {d: n for d, n in self._bank.items() if d.year == year and d.weekday() < 5}
-        for d, n in self._closures.items():
-            if d.year == year:
-                days[d] = f"{days[d]}; {n}" if d in days else n
-        return sorted(days.items())
+        days = {d for d in self._bank if d.year == year and d.weekday() < 5}
+        days |= {d for d in self._closures if d.year == year}
+        return [(d, self.day_off_name(d)) for d in sorted(days)]
 
     # --- many dates at once -------------------------------------------------------------
 

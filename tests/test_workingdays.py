@@ -159,14 +159,13 @@ def test_batch_of_positive_counts_takes_the_table_path_with_the_same_answers(
 def _days_off_by_scan(region: str, closures: dict, a: dt.date, b: dt.date) -> list:
     """The days off in (a, b] found by going through every bank holiday and closure."""
     lo, hi = min(a, b), max(a, b)
-    out = sorted(
-        (day, name)
-        for source in (bank_holidays(region), closures)
-        for day, name in source.items()
-        if lo < day <= hi and day.weekday() < 5
-    )
-    seen: set = set()
-    return [(d, n) for d, n in out if not (d in seen or seen.add(d))]
+    bank = bank_holidays(region)
+    out = []
+    for day in sorted(set(bank) | set(closures)):
+        if lo < day <= hi and day.weekday() < 5:
+            names = [n for n in (bank.get(day), closures.get(day)) if n is not None]
+            out.append((day, names[0] if len(names) == 1 else f"{names[0]} ({names[1]})"))
+    return out
 
 
 @pytest.mark.parametrize("region", ["england-and-wales", "scotland"])
@@ -176,7 +175,7 @@ def test_days_off_between_agrees_with_going_through_every_day_off(region: str) -
     rng = random.Random(20)
     closures = {
         dt.date(2024, 12, 27): "Christmas closure",
-        dt.date(2024, 12, 25): "Annual shutdown",  # on Christmas Day: named once
+        dt.date(2024, 12, 25): "Annual shutdown",  # on Christmas Day: named with it
         dt.date(2025, 1, 2): "Local closure day",
         dt.date(2025, 1, 4): "A Saturday closure",  # a weekend: not listed
     }
@@ -188,3 +187,25 @@ def test_days_off_between_agrees_with_going_through_every_day_off(region: str) -
         a = dt.date(1986, 1, 1) + dt.timedelta(days=rng.randrange(29_000))
         b = a + dt.timedelta(days=rng.randrange(-400, 400))
         assert cal.days_off_between(a, b) == _days_off_by_scan(region, closures, a, b)
+
+
+def test_a_closure_on_a_bank_holiday_is_named_the_same_everywhere() -> None:
+    """The day's reason, the year's list and the days an explanation skips name a closure on
+    a bank holiday alike: the holiday, then the closure (it once depended on which sorted
+    first)."""
+    cal = WorkingCalendar(
+        "england-and-wales", {D(2024, 12, 25): "Annual shutdown", D(2024, 12, 27): "Council closed"}
+    )
+    both = "Christmas Day (Annual shutdown)"
+    assert cal.day_off_name(D(2024, 12, 25)) == both
+    assert cal.non_working_reason(D(2024, 12, 25)) == both
+    assert (D(2024, 12, 25), both) in cal.holidays(2024)
+    assert (D(2024, 12, 25), both) in cal.days_off_between(D(2024, 12, 20), D(2025, 1, 6))
+    assert cal.non_working_reason(D(2024, 12, 27)) == "Council closed"
+    assert cal.day_off_name(D(2024, 12, 24)) is None
+    # A weekend: the weekday first, then the holiday and the closure.
+    assert cal.non_working_reason(D(2021, 12, 25)) == "Saturday (Christmas Day)"
+    weekend = WorkingCalendar("england-and-wales", {D(2021, 12, 25): "Annual shutdown"})
+    assert (
+        weekend.non_working_reason(D(2021, 12, 25)) == "Saturday (Christmas Day, Annual shutdown)"
+    )
