@@ -2,7 +2,11 @@
 caseload limits, targets, the users and their roles, and the database in use. Only
 administrators can change them; every change goes through an action (`reviewdesk.actions`)
 built on the versions this page showed, so a change someone else made meanwhile is never
-overwritten."""
+overwritten.
+
+The page is in tabs (`TABS`), each scrolling on its own, so that each fits a 1366x768 screen
+(one long page did not); Ctrl+Tab and Ctrl+Page Down (and back) move between them from any
+field, and the window remembers the tab last open."""
 
 from __future__ import annotations
 
