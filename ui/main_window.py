@@ -1,6 +1,7 @@
 """The main window: navigation on the left, one page at a time, menus and a status bar.
 
-Its size, position and splitter state are remembered between runs (QSettings).
+Its size, position and splitter state are remembered between runs (QSettings), with the
+case list's columns, the diary's grouping and the Settings tab last open.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,6 +50,8 @@ KEYS_IN_PLACE = [
     "cursor; Alt+Down opens the calendar",
     "In the booking dialog\tEnter on a free slot takes it; only the Book button books",
     "Alt + the underlined letter\tThe field or button with that letter",
+    "Ctrl+Tab / Ctrl+Shift+Tab, Ctrl+Page Down / Ctrl+Page Up\tIn Settings, the next or "
+    "previous tab",
     "On a child's page\tAlt+M family and network; Alt+N the selected meeting's invitations, "
     "reports and pack",
     "In a print preview\tCtrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
@@ -314,6 +318,14 @@ class MainWindow(QMainWindow):
         if not 0 <= index < len(self.pages):
             return
         page = self.pages[index]
+        for other in self.pages:
+            # The stack asks only the page on show for its least size: one page's needs (the
+            # dashboard's tiles) no longer make every other page scroll in a small window.
+            ignored = other is not page
+            other.setSizePolicy(
+                QSizePolicy.Policy.Ignored if ignored else QSizePolicy.Policy.Preferred,
+                QSizePolicy.Policy.Ignored if ignored else QSizePolicy.Policy.Preferred,
+            )
         self.stack.setCurrentWidget(page)
         page.ensure_loaded()
         if self.nav.currentRow() != index:
@@ -712,6 +724,9 @@ class MainWindow(QMainWindow):
         by = self.settings.value("diary/by")
         if by in ("chair", "room", "clerk"):
             self.diary.by.setCurrentIndex(self.diary.by.findData(by))
+        tab = self.settings.value("settings/tab")
+        if isinstance(tab, str):
+            self.settings_page.show_tab(tab)
 
     def save_layout(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
@@ -720,6 +735,7 @@ class MainWindow(QMainWindow):
             "cases/columns", self.cases.list.table.horizontalHeader().saveState()
         )
         self.settings.setValue("diary/by", self.diary.by.currentData())
+        self.settings.setValue("settings/tab", self.settings_page.current_tab())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.print_preview import open_previews

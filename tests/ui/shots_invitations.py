@@ -20,7 +20,6 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QScrollArea
 
     from reviewdesk import actions
     from reviewdesk.storage.db import open_database
@@ -108,7 +107,7 @@ def main(argv: list[str]) -> int:
     dialog.close()
     window.show_page(4)
     settings = window.settings_page
-    settings.findChild(QScrollArea).ensureWidgetVisible(settings.invitation_settings)
+    settings.show_tab("invitations")
     shoot("invitations-settings")
     from ui.pages.settings_invitations import LetterTemplatesDialog
 

@@ -15,9 +15,7 @@ SOURCE = "IRO service standard agreed by the Head of Service, 01/04/2024"
 
 
 def take(out: Path, window, qapp) -> list[Path]:
-    """The rules part of the settings page, then the change dialog (good and bad value)."""
-    from PySide6.QtWidgets import QScrollArea
-
+    """The settings page's Timescales tab, then the change dialog (good and bad value)."""
     from ui.dialogs.rule_edit import RuleEditDialog
 
     out.mkdir(parents=True, exist_ok=True)
@@ -32,11 +30,7 @@ def take(out: Path, window, qapp) -> list[Path]:
 
     window.show_page(4)
     page = window.settings_page
-    page.select_rule("lac.review.first")
-    scroll = page.findChild(QScrollArea)
-    for _ in range(3):  # the detail under the table grows once the rule is selected
-        qapp.processEvents()
-    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    page.select_rule("lac.review.first")  # opens the Timescales tab
     save(window, "settings-rules")
     dialog = RuleEditDialog(window.ctx, page.selected_rule(), parent=page)
     dialog.show()

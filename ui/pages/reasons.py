@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -31,9 +30,12 @@ LISTS = (
 )
 
 
-class ReasonsBox(QGroupBox):
+class ReasonsBox(QWidget):
+    """The lists of reasons and (for administrators) what changes them: the Reasons tab of
+    Settings, which names it."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Reasons to choose from", parent)
+        super().__init__(parent)
         self.ctx = ctx
         self._versions: dict[int, int] = {}
         self.which = QComboBox()
@@ -42,8 +44,7 @@ class ReasonsBox(QGroupBox):
             self.which.addItem(words, key)
         self.list = QListWidget()
         self.list.setAccessibleName("Reasons")
-        self.list.setMinimumHeight(90)
-        self.list.setMaximumHeight(150)
+        self.list.setMinimumHeight(90)  # Settings gives it its tab's height
         self.text = QLineEdit()
         self.text.setAccessibleName("New reason")
         self.text.setPlaceholderText("A new reason…")

@@ -2,7 +2,11 @@
 caseload limits, targets, the users and their roles, and the database in use. Only
 administrators can change them; every change goes through an action (`reviewdesk.actions`)
 built on the versions this page showed, so a change someone else made meanwhile is never
-overwritten."""
+overwritten.
+
+The page is in tabs (`TABS`), each scrolling on its own, so that each fits a 1366x768 screen
+(one long page did not); Ctrl+Tab and Ctrl+Page Down (and back) move between them from any
+field, and the window remembers the tab last open."""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +80,23 @@ RULE_COLUMN_WIDTHS = {
 }
 
 
+#: The tabs, in order: (key, title). The key is what the window remembers between runs.
+TABS = (
+    ("council", "Council"),
+    ("closures", "Closure days"),
+    ("timescales", "Timescales"),
+    ("reasons", "Reasons"),
+    ("users", "Users and roles"),
+    ("invitations", "Invitations and packs"),
+    ("database", "Database"),
+    ("counting", "How reviewdesk counts"),
+)
+
+
+#: The widest a tab's form grows, in characters (beyond it the fields read badly).
+FORM_WIDTH_CHARS = 130
+
+
 def regions() -> tuple[str, ...]:
     return tuple(REGIONS)
 
@@ -121,8 +142,10 @@ class SettingsPage(Page):
         self.backups_kept.setRange(1, 100)
         self.backups_kept.setAccessibleName("Backups kept before upgrades and restores")
 
-        general = QGroupBox("Council")
+        general = QWidget()
         form = QFormLayout(general)
+        # The fields at their own widths (a spin box as wide as the window reads badly).
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Council name", self.council)
         form.addRow("Bank holidays of", self.region)
         caseload_row = QHBoxLayout()
@@ -146,11 +169,10 @@ class SettingsPage(Page):
         self.save_button.clicked.connect(self.save)
         form.addRow("", self.save_button)
 
-        closures = QGroupBox("Local closure days (not working days)")
+        closures = QWidget()
         self.closures = QListWidget()
         self.closures.setAccessibleName("Local closure days")
         self.closures.setMinimumHeight(90)
-        self.closures.setMaximumHeight(150)
         self.closure_date = date_edit(ctx.as_of, "Closure day to add")
         self.closure_text = QLineEdit("Council closed")
         self.closure_text.setAccessibleName("Description of the closure day")
@@ -172,7 +194,7 @@ class SettingsPage(Page):
         rules = self._build_rules_box()
         self.users = UsersBox(ctx)
 
-        database = QGroupBox("Database")
+        database = QWidget()
         self.db_current = label("", None, wrap=True)
         self.db_next = QLineEdit()
         self.db_next.setAccessibleName("Database to open next time")
@@ -181,6 +203,9 @@ class SettingsPage(Page):
         self.db_save.setAccessibleName("Use this database next time")
         self.db_save.clicked.connect(self._save_database)
         db_row = QHBoxLayout()
+        next_label = label("Next time, open")
+        next_label.setBuddy(self.db_next)
+        db_row.addWidget(next_label)
         db_row.addWidget(self.db_next, 1)
         db_row.addWidget(self.db_save)
         db_layout = QVBoxLayout(database)
@@ -194,44 +219,82 @@ class SettingsPage(Page):
             )
         )
 
-        conventions = QGroupBox("How reviewdesk counts")
+        conventions = QWidget()
         conventions_layout = QFormLayout(conventions)
         for term, meaning in COUNTING_CONVENTIONS:
             text = label(meaning, None, wrap=True)
             text.setAccessibleName(term)
             conventions_layout.addRow(label(f"<b>{term}</b>"), text)
 
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        columns = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(general)
-        left.addWidget(closures)
         self.reasons = ReasonsBox(ctx)
-        left.addWidget(self.reasons)
-        left.addWidget(self.users)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(conventions)
-        right.addWidget(database)
         self.invitation_settings = InvitationSettingsBox(ctx)
-        right.addWidget(self.invitation_settings)
-        right.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
-        body_layout.addLayout(columns)
-        body_layout.addWidget(rules)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Settings sections")
+        self.tabs.setUsesScrollButtons(True)  # a narrow window scrolls the tabs, not the page
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        #: Each tab's box, whether it fills the tab (a list or table) and a line saying
+        #: what the tab is for (where its title alone would not).
+        contents: dict[str, tuple[QWidget, bool, str]] = {
+            "council": (general, False, ""),
+            "closures": (
+                closures,
+                True,
+                "Days the council is closed besides the bank holidays of its region (on the "
+                "Council tab): they are not working days.",
+            ),
+            "timescales": (
+                rules,
+                True,
+                "The timescales (rules) in force and their sources; a council's change to "
+                "one names its own source.",
+            ),
+            "reasons": (
+                self.reasons,
+                True,
+                "The reasons people choose from when a meeting is out of timescale, cancelled "
+                "or moved.",
+            ),
+            "users": (self.users, True, ""),
+            "invitations": (
+                self.invitation_settings,
+                False,
+                "Invitations, report requests and meeting packs.",
+            ),
+            "database": (database, False, ""),
+            "counting": (conventions, False, ""),
+        }
+        #: Each tab's scroll area (a tab taller than the window scrolls on its own).
+        self.tab_scrolls: dict[str, QScrollArea] = {}
+        for key, title in TABS:
+            box, fills, intro = contents[key]
+            self.tab_scrolls[key] = self._add_tab(key, title, box, fills=fills, intro=intro)
+        #: Where the focus goes when a tab is opened: its first field (else the first
+        #: enabled one, for someone who may only read).
+        self._first_fields: dict[str, QWidget] = {
+            "council": self.council,
+            "closures": self.closure_date,
+            "timescales": self.rules_search,
+            "reasons": self.reasons.which,
+            "users": self.users.table,
+            "invitations": self.invitation_settings.address,
+            "database": self.db_next,
+        }
+        self.tabs.currentChanged.connect(self._tab_changed)
+        for keys, step in (
+            (("Ctrl+Tab", "Ctrl+PgDown"), 1),
+            (("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp"), -1),
+        ):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda step=step: self.step_tab(step))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Settings", "title"))
         self.read_only_note = label("Only an administrator can change settings.", "hint")
         layout.addWidget(self.read_only_note)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         self._apply_role()
 
     def _apply_role(self) -> None:
@@ -260,10 +323,85 @@ class SettingsPage(Page):
             widget.setEnabled(editable)
         self._rule_selection_changed()
 
-    def _build_rules_box(self) -> QGroupBox:
+    # --- tabs -----------------------------------------------------------------------------
+    def _add_tab(
+        self, key: str, title: str, box: QWidget, *, fills: bool, intro: str
+    ) -> QScrollArea:
+        """One tab: ``box`` in a frameless scroll area of its own, so a tab taller than the
+        window scrolls while the tabs stay put (the tab names it: no frame or title of its
+        own); ``intro`` says what the tab is for. A box that ``fills`` (a list or table)
+        takes the tab's height; a form keeps its own and a readable width."""
+        box.layout().setContentsMargins(0, 0, 0, 0)
+        if not fills:
+            box.setMaximumWidth(box.fontMetrics().averageCharWidth() * FORM_WIDTH_CHARS)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        if intro:
+            body_layout.addWidget(label(intro, "hint", wrap=True))
+        body_layout.addWidget(box, 1 if fills else 0)
+        if not fills:
+            body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName(f"settings-{key}")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName(f"{title} settings")
+        self.tabs.addTab(scroll, title)
+        return scroll
+
+    def current_tab(self) -> str:
+        """The key (`TABS`) of the tab on show: the window remembers it between runs."""
+        return TABS[max(self.tabs.currentIndex(), 0)][0]
+
+    def show_tab(self, key: str) -> bool:
+        """Open the tab ``key`` (`TABS`); False, and nothing changes, for an unknown key (a
+        remembered tab from another version)."""
+        keys = [k for k, _title in TABS]
+        if key not in keys:
+            return False
+        self.tabs.setCurrentIndex(keys.index(key))
+        return True
+
+    def step_tab(self, step: int) -> None:
+        """Ctrl+Tab / Ctrl+Page Down (``step`` 1) and Ctrl+Shift+Tab / Ctrl+Page Up (-1):
+        the next or previous tab, round from the last to the first (as Qt's own do; these
+        work in every field, a table or text box included)."""
+        count = self.tabs.count()
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
+    def _tab_changed(self, _index: int) -> None:
+        """A tab opened while the page is on screen: the focus goes to its first field, so
+        the keyboard carries on from there (not while the window is still being built)."""
+        if self.isVisible():
+            self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """Focus the open tab's first field, else its first one enabled (someone who may
+        only read), else the tab bar (Ctrl+Tab still works from there)."""
+        key = self.current_tab()
+        preferred = self._first_fields.get(key)
+        if preferred is not None and preferred.isEnabled():
+            preferred.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        page = self.tab_scrolls[key].widget()
+        widget = page.nextInFocusChain()
+        while widget is not page:  # the chain goes round the whole window, in Tab's order
+            if (
+                page.isAncestorOf(widget)
+                and widget.isEnabled()
+                and widget.isVisibleTo(page)
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
+        self.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _build_rules_box(self) -> QWidget:
         """The rules in force: a sortable, filterable table; change or reset one rule, load
         or export the council's overrides, or remove them all."""
-        box = QGroupBox("Timescales (rules) and their sources")
+        box = QWidget()
         self.rules_model = RulesModel(self)
         self.rules_proxy = RulesFilter(self)
         self.rules_proxy.setSourceModel(self.rules_model)
@@ -279,7 +417,7 @@ class SettingsPage(Page):
         self.rules.setWordWrap(False)
         self.rules.setAlternatingRowColors(True)
         self.rules.verticalHeader().setVisible(False)
-        self.rules.setMinimumHeight(480)
+        self.rules.setMinimumHeight(160)  # its tab gives it the height there is
         header = self.rules.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -388,7 +526,7 @@ class SettingsPage(Page):
         self.rules_model.set_entries(entries)
         self._overrides = overrides
         if selected is not None:
-            self.select_rule(selected.rule.id)
+            self._select_rule_row(selected.rule.id)
         self._rule_selection_changed()
         count = sum(1 for e in self.rules_model.entries if e.overridden)
         self.rules_note.setText(
@@ -410,7 +548,18 @@ class SettingsPage(Page):
         return self.rules_model.entry(self.rules_proxy.mapToSource(rows[0]).row())
 
     def select_rule(self, rule_id: str) -> bool:
-        """Select a rule's row (clearing the search if it hides it); False if not in force."""
+        """Open the Timescales tab at a rule's row (clearing the search if it hides it), the
+        focus on the table; False if the rule is not in force."""
+        if not self._select_rule_row(rule_id):
+            return False
+        self.show_tab("timescales")
+        if self.isVisible():
+            self.rules.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _select_rule_row(self, rule_id: str) -> bool:
+        """Select a rule's row (clearing the search if it hides it), on whichever tab is
+        open; False if the rule is not in force."""
         row = self.rules_model.row_of(rule_id)
         if row < 0:
             return False

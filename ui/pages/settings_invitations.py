@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -126,11 +125,12 @@ class LetterTemplatesDialog(QDialog):
             prompts().info(self, f"{self.kind.currentText()}: saved.")
 
 
-class InvitationSettingsBox(QGroupBox):
-    """The settings of invitations, report requests and packs (see the module)."""
+class InvitationSettingsBox(QWidget):
+    """The settings of invitations, report requests and packs (see the module): a tab of
+    Settings, which names it."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Invitations, report requests and packs", parent)
+        super().__init__(parent)
         self.ctx = ctx
         self._settings: dict[str, tuple[object, int]] = {}
         self.address = QPlainTextEdit()
@@ -160,6 +160,8 @@ class InvitationSettingsBox(QGroupBox):
         self.save_button.setAccessibleName("Save the invitation settings")
         self.save_button.clicked.connect(self.save)
         form = QFormLayout(self)
+        # The fields at their own widths (a spin box as wide as the window reads badly).
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Address on letters", self.address)
         form.addRow("Meeting requests from", self.mailbox)
         form.addRow("Largest report PDF", self.max_mb)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -103,11 +102,12 @@ class UserDialog(QDialog):
             self.accept()
 
 
-class UsersBox(QGroupBox):
-    """The user list with its roles, and (for administrators) what changes it."""
+class UsersBox(QWidget):
+    """The user list with its roles, and (for administrators) what changes it: the Users and
+    roles tab of Settings, which names it."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Users and roles", parent)
+        super().__init__(parent)
         self.ctx = ctx
         self.versions: dict[str, int] = {}
         self.table = QTableWidget(0, len(COLUMNS))
