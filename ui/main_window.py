@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_child.connect(self.open_child)
         self.diary.open_child.connect(self.open_child)
         self.workload.open_cases.connect(self._open_case_list)
+        self.workload.open_caseload_range.connect(self._open_caseload_range)
         self.dashboard.open_workload.connect(lambda: self.show_page(3))
         self.audit_window = None
         # Every action's changes reach every page (Anki's operation_did_execute).
@@ -416,6 +417,11 @@ class MainWindow(QMainWindow):
         self.show_page(1)
         self.cases.show_list()
         self.cases.list.show_only(child_ids, caption, reasons)
+
+    def _open_caseload_range(self) -> None:
+        """The Workload page's "Caseload range…": Settings, at the range's first field."""
+        self.show_page(PAGE_NAMES.index("Settings"))
+        self.settings_page.show_caseload_range()
 
     def _prev_week(self) -> None:
         self.show_page(2)

@@ -310,3 +310,31 @@ def test_every_tab_fits_without_a_sideways_scroll_bar(
             page.load_rules.mapTo(timescales.viewport(), page.load_rules.rect().bottomRight())
         )
     )
+
+
+def test_the_workload_page_opens_the_caseload_range(window, qtbot) -> None:
+    """The Workload page judges caseloads by the range set in Settings: its "Caseload
+    range…" button, clicked or pressed from the keyboard, opens Settings on the Council tab
+    with the focus in the range's lower end, ready to type."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    assert window.current_page() is window.workload
+    button = window.workload.range_button
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    page = window.settings_page
+    assert window.current_page() is page
+    assert page.current_tab() == "council"
+    qtbot.waitUntil(lambda: focused() is page.low, timeout=2000)
+    # From the keyboard: back to Workload, the button focused, Space presses it.
+    page.show_tab("reasons")
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert window.current_page() is page and page.current_tab() == "council"
+    qtbot.waitUntil(lambda: focused() is page.low, timeout=2000)
+    qtbot.keyClicks(page.low, "55")
+    assert page.low.value() == 55

@@ -363,6 +363,13 @@ class SettingsPage(Page):
         self.tabs.setCurrentIndex(keys.index(key))
         return True
 
+    def show_caseload_range(self) -> None:
+        """The Council tab, the focus on the caseload range's lower end (the Workload page
+        sends people here to change the range it judges caseloads by)."""
+        self.show_tab("council")
+        self.low.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.low.selectAll()
+
     def step_tab(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+Page Down (``step`` 1) and Ctrl+Shift+Tab / Ctrl+Page Up (-1):
         the next or previous tab, round from the last to the first (as Qt's own do; these

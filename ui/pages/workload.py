@@ -13,7 +13,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reviewdesk.actions import CASE_KINDS
 from reviewdesk.caseload import caseload_children
@@ -135,6 +143,8 @@ class WorkloadModel(QAbstractTableModel):
 class WorkloadPage(Page):
     title = "Workload"
     open_cases = Signal(object, str)
+    #: The caseload range asked for: Settings, where it is set.
+    open_caseload_range = Signal()
     shows = CASE_KINDS | {"staff", "team", "setting"}
 
     def __init__(
@@ -163,11 +173,18 @@ class WorkloadPage(Page):
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._open)
         self.range_label = label("", "hint", wrap=True)
+        self.range_button = QPushButton("Caseload range…")
+        self.range_button.setAccessibleName("Change the caseload range in Settings")
+        self.range_button.setToolTip("Open Settings at the caseload range")
+        self.range_button.clicked.connect(self.open_caseload_range)
         self.teams_label = label("", None, wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Workload", "title"))
-        layout.addWidget(self.range_label)
+        range_row = QHBoxLayout()
+        range_row.addWidget(self.range_label, 1)
+        range_row.addWidget(self.range_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(range_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(label("Social work teams this week", "subtitle"))
         layout.addWidget(self.teams_label)
@@ -203,8 +220,7 @@ class WorkloadPage(Page):
         text = (
             f"Open cases on {format_uk(summary.as_of)}: {total:,} across {fte:.1f} FTE"
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
-            + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook; change it in "
-            "Settings)."
+            + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook)."
         )
         if summary.unallocated:
             n = summary.unallocated
