@@ -30,15 +30,9 @@ CHECKS = {
 
 
 @cache
-def _hhmm(t: dt.time | None) -> str:
-    """'09:30', or 'no time set' (cached: a diary has few distinct start times)."""
-    return "no time set" if t is None else f"{t.hour:02d}:{t.minute:02d}"
-
-
-@cache
 def _at(t: dt.time | None) -> str:
-    """'at 09:30', or '(no time set)'."""
-    return "(no time set)" if t is None else f"at {_hhmm(t)}"
+    """'at 09:30', or '(no time set)' (cached: a diary has few distinct start times)."""
+    return "(no time set)" if t is None else f"at {t.hour:02d}:{t.minute:02d}"
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:

@@ -28,6 +28,9 @@ EXTRA = Path(__file__).parent / "extra_versions"
 
 pytestmark = [
     pytest.mark.slow,
+    # A sweep is some four minutes on a quiet machine, more on a busy one: the suite's
+    # 300 s limit would stop it half-way (the sweep's own process is given 1200 s).
+    pytest.mark.timeout(1200),
     pytest.mark.skipif(sys.platform == "win32", reason="the sweep forks (POSIX only)"),
 ]
 
