@@ -8,10 +8,13 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from reviewdesk.caseload import in_caseload
@@ -23,8 +26,12 @@ from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
     CpPlan,
+    LateReason,
     Meeting,
+    MeetingMove,
+    MeetingPart,
     PeriodOfCare,
+    Report,
     Room,
     Staff,
     Team,
@@ -624,9 +631,87 @@ class ChildDetail:
 
 
 def child_detail(session: Session, child_id: int) -> ChildDetail | None:
+    """One child's page: who they are, their periods, plans, enquiries, meetings (with their
+    parts, reports and moves, read together: `_meeting_infos`) and allocations."""
     child = session.get(Child, child_id)
     if child is None:
         return None
+    return detail_of(child, meetings=_meeting_infos(session, child_id))
+
+
+def detail_of(child: Child, *, meetings: tuple[MeetingInfo, ...] | None = None) -> ChildDetail:
+    """A `ChildDetail` from a child's record, each related record read as it is used; with
+    ``meetings``, those are the meetings (as `_meeting_infos` reads them)."""
+
+    def name_of(staff: Staff | None) -> str:
+        return staff.name if staff is not None else ""
+
+    if meetings is None:
+        meetings = _meetings_of(child)
+    return ChildDetail(
+        id=child.id,
+        local_id=child.local_id,
+        name=child.display_name,
+        dob=child.dob,
+        expected_delivery=child.expected_delivery,
+        team=child.team.name if child.team else "",
+        social_worker=name_of(child.social_worker),
+        periods=tuple(
+            PeriodInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                name_of(p.iro),
+                p.iro_id,
+                p.iro_notified,
+                p.iro_allocated,
+                p.version,
+                p.end_unknown,
+            )
+            for p in child.periods
+        ),
+        plans=tuple(
+            PlanInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                p.latest_category or p.initial_category or "",
+                name_of(p.chair),
+                p.chair_id,
+                p.enquiry_id,
+                p.end_unknown,
+            )
+            for p in child.plans
+        ),
+        enquiries=tuple(
+            EnquiryInfo(
+                e.id,
+                e.route,
+                e.strategy_date,
+                e.notified_date,
+                e.icpc_not_required,
+                e.closed_date,
+                e.closed_reason,
+                e.closed_unknown,
+            )
+            for e in child.enquiries
+        ),
+        meetings=meetings,
+        first_name=child.first_name or "",
+        last_name=child.last_name or "",
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        upn=child.upn,
+        team_id=child.team_id,
+        social_worker_id=child.social_worker_id,
+        allocations=_allocations(child),
+        version=child.version,
+    )
+
+
+def _meetings_of(child: Child) -> tuple[MeetingInfo, ...]:
+    """The child's meetings from the records, each part, report, move, room and person read
+    as it is used (a query each): the general way, which `_meeting_infos` must match."""
 
     def name_of(staff: Staff | None) -> str:
         return staff.name if staff is not None else ""
@@ -687,65 +772,124 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 ),
             )
         )
-    return ChildDetail(
-        id=child.id,
-        local_id=child.local_id,
-        name=child.display_name,
-        dob=child.dob,
-        expected_delivery=child.expected_delivery,
-        team=child.team.name if child.team else "",
-        social_worker=name_of(child.social_worker),
-        periods=tuple(
-            PeriodInfo(
-                p.id,
-                p.start,
-                p.end_date,
-                name_of(p.iro),
-                p.iro_id,
-                p.iro_notified,
-                p.iro_allocated,
-                p.version,
-                p.end_unknown,
-            )
-            for p in child.periods
-        ),
-        plans=tuple(
-            PlanInfo(
-                p.id,
-                p.start,
-                p.end_date,
-                p.latest_category or p.initial_category or "",
-                name_of(p.chair),
-                p.chair_id,
-                p.enquiry_id,
-                p.end_unknown,
-            )
-            for p in child.plans
-        ),
-        enquiries=tuple(
-            EnquiryInfo(
-                e.id,
-                e.route,
-                e.strategy_date,
-                e.notified_date,
-                e.icpc_not_required,
-                e.closed_date,
-                e.closed_reason,
-                e.closed_unknown,
-            )
-            for e in child.enquiries
-        ),
-        meetings=tuple(meetings),
-        first_name=child.first_name or "",
-        last_name=child.last_name or "",
-        sex=child.sex,
-        ethnicity=child.ethnicity,
-        upn=child.upn,
-        team_id=child.team_id,
-        social_worker_id=child.social_worker_id,
-        allocations=_allocations(child),
-        version=child.version,
+    return tuple(meetings)
+
+
+@cache
+def _meeting_selects() -> tuple[Any, ...]:
+    """The SELECTs of `_meeting_infos`, for the child in the parameter ``child_id``: the
+    meetings with their room and people, then the meetings' parts, reports and moves.
+    Built once, so SQLAlchemy compiles each once and reuses it."""
+    child = bindparam("child_id")
+    chair, clerk = aliased(Staff), aliased(Staff)
+    meetings = (
+        select(
+            Meeting,
+            chair.name.label("chair_name"),
+            clerk.name.label("clerk_name"),
+            Room.name.label("room_name"),
+            Venue.name.label("venue_name"),
+            LateReason.text.label("late_text"),
+        )
+        .outerjoin(chair, chair.id == Meeting.chair_id)
+        .outerjoin(clerk, clerk.id == Meeting.clerk_id)
+        .outerjoin(Room, Room.id == Meeting.room_id)
+        .outerjoin(Venue, Venue.id == Room.venue_id)
+        .outerjoin(LateReason, LateReason.id == Meeting.late_reason_id)
+        .where(Meeting.child_id == child)
     )
+    theirs = Meeting.child_id == child
+    parts = (
+        select(MeetingPart.meeting_id, MeetingPart.held_date)
+        .join(Meeting, Meeting.id == MeetingPart.meeting_id)
+        .where(theirs)
+        .order_by(MeetingPart.meeting_id, MeetingPart.part_no)
+    )
+    reports = (
+        select(
+            Report.meeting_id,
+            Report.id,
+            Report.author,
+            Report.agency,
+            Report.received,
+            Report.shared_with_parents,
+            Report.version,
+        )
+        .join(Meeting, Meeting.id == Report.meeting_id)
+        .where(theirs)
+        .order_by(Report.id)
+    )
+    moves = (
+        select(
+            MeetingMove.meeting_id,
+            MeetingMove.from_date,
+            MeetingMove.from_time,
+            MeetingMove.to_date,
+            MeetingMove.to_time,
+            MeetingMove.reason,
+            MeetingMove.moved_by,
+            MeetingMove.moved_at,
+        )
+        .join(Meeting, Meeting.id == MeetingMove.meeting_id)
+        .where(theirs)
+        .order_by(MeetingMove.id)
+    )
+    return meetings, parts, reports, moves
+
+
+def _meeting_infos(session: Session, child_id: int) -> tuple[MeetingInfo, ...]:
+    """The child's meetings as `_meetings_of` gives them, in four queries whatever their
+    number: read one by one, each meeting cost a query for its parts, its reports, its moves
+    and its room and people (51 queries for a child with eight meetings)."""
+    meetings_stmt, parts_stmt, reports_stmt, moves_stmt = _meeting_selects()
+    at = {"child_id": child_id}
+    parts: dict[int, list[dt.date]] = defaultdict(list)
+    for meeting_id, held in session.execute(parts_stmt, at):
+        parts[meeting_id].append(held)
+    reports: dict[int, list[ReportInfo]] = defaultdict(list)
+    for meeting_id, *values in session.execute(reports_stmt, at):
+        reports[meeting_id].append(ReportInfo(*values))
+    moves: dict[int, list[MoveInfo]] = defaultdict(list)
+    for meeting_id, *values in session.execute(moves_stmt, at):
+        moves[meeting_id].append(MoveInfo(*values))
+    rows = session.execute(meetings_stmt, at).all()
+    rows.sort(key=lambda r: (r[0].held_date or r[0].booked_date or dt.date.max, r[0].id))
+    out = []
+    for m, chair, clerk, room, venue, late in rows:
+        out.append(
+            MeetingInfo(
+                id=m.id,
+                process=m.process,
+                meeting_type=m.meeting_type,
+                sequence=m.sequence,
+                status=m.status,
+                booked_date=m.booked_date,
+                booked_time=m.booked_time,
+                minutes=m.duration_minutes or 90,
+                held_date=m.held_date,
+                parts=tuple(parts.get(m.id, ())),
+                chair_id=m.chair_id,
+                chair=chair or "",
+                room_id=m.room_id,
+                room=(f"{venue}: {room}" if venue else room) if m.room_id is not None else "",
+                clerk_id=m.clerk_id,
+                clerk=clerk or "",
+                participation=m.participation,
+                quorate=m.quorate,
+                outcome=m.outcome,
+                late_reason=late or "",
+                cancel_reason=m.cancel_reason,
+                decisions_issued=m.decisions_issued,
+                minutes_distributed=m.minutes_distributed,
+                period_id=m.period_id,
+                plan_id=m.plan_id,
+                enquiry_id=m.enquiry_id,
+                reports=tuple(reports.get(m.id, ())),
+                version=m.version,
+                moves=tuple(moves.get(m.id, ())),
+            )
+        )
+    return tuple(out)
 
 
 def _allocations(child: Child) -> tuple[AllocationInfo, ...]:
