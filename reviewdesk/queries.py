@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from reviewdesk.caseload import in_caseload
-from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
+from reviewdesk.casework.predicates import (
+    enquiry_awaiting_conference,
+    open_case_ids_query,
+    period_open,
+    plan_open,
+)
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -93,8 +99,11 @@ class CaseRow:
     last_iro_contact: dt.date | None = None
 
 
-def _case_columns(as_of: dt.date) -> dict[str, object]:
-    """SQL expressions for each derived column, correlated with ``Child``."""
+@lru_cache(maxsize=8)
+def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
+    """SQL expressions for each derived column, correlated with ``Child`` (kept for a few
+    as-of dates: SQL expressions do not change, and building these took a twentieth of a
+    sort of the case list)."""
     lac_open = exists().where(PeriodOfCare.child_id == Child.id, period_open(as_of))
     cp_open = exists().where(CpPlan.child_id == Child.id, plan_open(as_of))
     enquiry_open = exists().where(
@@ -141,17 +150,19 @@ def _case_columns(as_of: dt.date) -> dict[str, object]:
         (enquiry_open, literal(STATUS_ENQUIRY)),
         else_=literal(STATUS_CLOSED),
     )
-    return {
-        "iro": func.coalesce(lac_iro, cp_chair, literal("")),
-        "team": func.coalesce(team_name, literal("")),
-        "process": process,
-        "next_meeting": next_meeting,
-        "status": status,
-        "last_iro_contact": last_contact_sql(as_of),
-        "lac_open": lac_open,
-        "cp_open": cp_open,
-        "enquiry_open": enquiry_open,
-    }
+    return MappingProxyType(
+        {
+            "iro": func.coalesce(lac_iro, cp_chair, literal("")),
+            "team": func.coalesce(team_name, literal("")),
+            "process": process,
+            "next_meeting": next_meeting,
+            "status": status,
+            "last_iro_contact": last_contact_sql(as_of),
+            "lac_open": lac_open,
+            "cp_open": cp_open,
+            "enquiry_open": enquiry_open,
+        }
+    )
 
 
 def _like_pattern(word: str) -> str:
@@ -159,7 +170,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date) -> Select:
+def _filtered(stmt: Select, filt: CaseFilter, cols: Mapping[str, Any], as_of: dt.date) -> Select:
     for word in filt.text.split():
         # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
         variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
@@ -181,7 +192,9 @@ def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt
     elif filt.process == "cp":
         stmt = stmt.where(or_(cols["cp_open"], cols["enquiry_open"]))
     if filt.open_only:
-        stmt = stmt.where(or_(cols["lac_open"], cols["cp_open"], cols["enquiry_open"]))
+        # The open cases in one pass (`open_case_ids_query`: the same three conditions as
+        # ``cols``), not three correlated lookups for every child: half the time on SQLite.
+        stmt = stmt.where(Child.id.in_(open_case_ids_query(as_of)))
     if filt.child_ids is not None:
         stmt = stmt.where(Child.id.in_(sorted(filt.child_ids)))
     return stmt
@@ -201,18 +214,22 @@ def case_ids(
     as_of = as_of or dt.date.today()
     cols = _case_columns(as_of)
     name_keys = [by_name(Child.last_name), by_name(Child.first_name)]
+    # (key, the value it is worked out from: missing or not)
     if sort == "name":
-        keys = name_keys
+        keys = [(by_name(Child.last_name), None), (by_name(Child.first_name), None)]
     elif sort == "local_id":
-        keys = [Child.local_id]
-    elif sort in ("iro", "team"):
-        keys = [by_name(cols[sort])]  # people's and teams' names, by their letters
+        keys = [(Child.local_id, None)]
+    elif sort in ("iro", "team"):  # people's and teams' names, by their letters
+        keys = [(by_name(cols[sort]), None)]
     else:
-        keys = [cols[sort]]
-    # Missing values (no meeting booked, no IRO) sort last whichever way the column is sorted.
+        keys = [(cols[sort], cols[sort])]
+    # Missing values (no meeting booked, no contact) sort last whichever way the column is
+    # sorted. Names are never missing (NOT NULL), nor are the IRO and team ("" for none): their
+    # keys are not tested, which on SQLite called the Python name key a second time a row.
     ordered = []
-    for key in keys:
-        ordered.append(case((key.is_(None), 1), else_=0))
+    for key, value in keys:
+        if value is not None:
+            ordered.append(case((value.is_(None), 1), else_=0))
         ordered.append(key.desc() if descending else key.asc())
     if sort != "name":
         ordered.extend(name_keys)
