@@ -566,9 +566,8 @@ def inquorate_conferences(
         bad = bad.where(day >= since)
     if child_ids is not None:
         bad = bad.where(id_in(Meeting.child_id, sorted(set(child_ids))))
-    children = sorted(set(session.scalars(bad)))
-    if not children:
-        return []
+    # The conferences of the children with one not quorate, in one query (their ids found
+    # by SQL, not read back and written in).
     rows = fetch_rows(
         session,
         select(
@@ -582,7 +581,7 @@ def inquorate_conferences(
             Meeting.quorate,
             Meeting.chair_id,
         ).where(
-            id_in(Meeting.child_id, children),
+            Meeting.child_id.in_(bad),
             Meeting.process == Process.CP.value,
             Meeting.status.in_((_HELD, _ADJOURNED)),
         ),
