@@ -214,7 +214,7 @@ def case_ids(
     as_of = as_of or dt.date.today()
     cols = _case_columns(as_of)
     name_keys = [by_name(Child.last_name), by_name(Child.first_name)]
-    # (key, the value it is worked out from: missing or not)
+    # (key, what to test for a missing value: None where a value is never missing)
     if sort == "name":
         keys = [(by_name(Child.last_name), None), (by_name(Child.first_name), None)]
     elif sort == "local_id":
