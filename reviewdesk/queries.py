@@ -8,14 +8,23 @@ pages (:func:`case_rows`). Nothing here imports Qt: the desktop's table models s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from reviewdesk.caseload import in_caseload
-from reviewdesk.casework.predicates import enquiry_awaiting_conference, period_open, plan_open
+from reviewdesk.casework.predicates import (
+    enquiry_awaiting_conference,
+    open_case_ids_query,
+    period_open,
+    plan_open,
+)
 from reviewdesk.codes import MeetingStatus, MeetingType
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
@@ -24,8 +33,12 @@ from reviewdesk.storage.models import (
     Child,
     CpEnquiry,
     CpPlan,
+    LateReason,
     Meeting,
+    MeetingMove,
+    MeetingPart,
     PeriodOfCare,
+    Report,
     Room,
     Staff,
     Team,
@@ -87,8 +100,11 @@ class CaseRow:
     last_iro_contact: dt.date | None = None
 
 
-def _case_columns(as_of: dt.date) -> dict[str, object]:
-    """SQL expressions for each derived column, correlated with ``Child``."""
+@lru_cache(maxsize=8)
+def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
+    """SQL expressions for each derived column, correlated with ``Child`` (kept for a few
+    as-of dates: SQL expressions do not change, and building these took a twentieth of a
+    sort of the case list)."""
     lac_open = exists().where(PeriodOfCare.child_id == Child.id, period_open(as_of))
     cp_open = exists().where(CpPlan.child_id == Child.id, plan_open(as_of))
     enquiry_open = exists().where(
@@ -135,17 +151,19 @@ def _case_columns(as_of: dt.date) -> dict[str, object]:
         (enquiry_open, literal(STATUS_ENQUIRY)),
         else_=literal(STATUS_CLOSED),
     )
-    return {
-        "iro": func.coalesce(lac_iro, cp_chair, literal("")),
-        "team": func.coalesce(team_name, literal("")),
-        "process": process,
-        "next_meeting": next_meeting,
-        "status": status,
-        "last_iro_contact": last_contact_sql(as_of),
-        "lac_open": lac_open,
-        "cp_open": cp_open,
-        "enquiry_open": enquiry_open,
-    }
+    return MappingProxyType(
+        {
+            "iro": func.coalesce(lac_iro, cp_chair, literal("")),
+            "team": func.coalesce(team_name, literal("")),
+            "process": process,
+            "next_meeting": next_meeting,
+            "status": status,
+            "last_iro_contact": last_contact_sql(as_of),
+            "lac_open": lac_open,
+            "cp_open": cp_open,
+            "enquiry_open": enquiry_open,
+        }
+    )
 
 
 def _like_pattern(word: str) -> str:
@@ -153,7 +171,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt.date) -> Select:
+def _filtered(stmt: Select, filt: CaseFilter, cols: Mapping[str, Any], as_of: dt.date) -> Select:
     for word in filt.text.split():
         # SQLite folds case for ASCII letters only: try the word's casings too, so "ó" finds "Ó".
         variants = sorted({word, word.lower(), word.upper(), word.capitalize()})
@@ -175,7 +193,9 @@ def _filtered(stmt: Select, filt: CaseFilter, cols: dict[str, object], as_of: dt
     elif filt.process == "cp":
         stmt = stmt.where(or_(cols["cp_open"], cols["enquiry_open"]))
     if filt.open_only:
-        stmt = stmt.where(or_(cols["lac_open"], cols["cp_open"], cols["enquiry_open"]))
+        # The open cases in one pass (`open_case_ids_query`: the same three conditions as
+        # ``cols``), not three correlated lookups for every child: half the time on SQLite.
+        stmt = stmt.where(Child.id.in_(open_case_ids_query(as_of)))
     if filt.child_ids is not None:
         stmt = stmt.where(Child.id.in_(sorted(filt.child_ids)))
     return stmt
@@ -195,18 +215,22 @@ def case_ids(
     as_of = as_of or dt.date.today()
     cols = _case_columns(as_of)
     name_keys = [by_name(Child.last_name), by_name(Child.first_name)]
+    # (key, what to test for a missing value: None where a value is never missing)
     if sort == "name":
-        keys = name_keys
+        keys = [(by_name(Child.last_name), None), (by_name(Child.first_name), None)]
     elif sort == "local_id":
-        keys = [Child.local_id]
-    elif sort in ("iro", "team"):
-        keys = [by_name(cols[sort])]  # people's and teams' names, by their letters
+        keys = [(Child.local_id, None)]
+    elif sort in ("iro", "team"):  # people's and teams' names, by their letters
+        keys = [(by_name(cols[sort]), None)]
     else:
-        keys = [cols[sort]]
-    # Missing values (no meeting booked, no IRO) sort last whichever way the column is sorted.
+        keys = [(cols[sort], cols[sort])]
+    # Missing values (no meeting booked, no contact) sort last whichever way the column is
+    # sorted. Names are never missing (NOT NULL), nor are the IRO and team ("" for none): their
+    # keys are not tested, which on SQLite called the Python name key a second time a row.
     ordered = []
-    for key in keys:
-        ordered.append(case((key.is_(None), 1), else_=0))
+    for key, value in keys:
+        if value is not None:
+            ordered.append(case((value.is_(None), 1), else_=0))
         ordered.append(key.desc() if descending else key.asc())
     if sort != "name":
         ordered.extend(name_keys)
@@ -625,9 +649,87 @@ class ChildDetail:
 
 
 def child_detail(session: Session, child_id: int) -> ChildDetail | None:
+    """One child's page: who they are, their periods, plans, enquiries, meetings (with their
+    parts, reports and moves, read together: `_meeting_infos`) and allocations."""
     child = session.get(Child, child_id)
     if child is None:
         return None
+    return detail_of(child, meetings=_meeting_infos(session, child_id))
+
+
+def detail_of(child: Child, *, meetings: tuple[MeetingInfo, ...] | None = None) -> ChildDetail:
+    """A `ChildDetail` from a child's record, each related record read as it is used; with
+    ``meetings``, those are the meetings (as `_meeting_infos` reads them)."""
+
+    def name_of(staff: Staff | None) -> str:
+        return staff.name if staff is not None else ""
+
+    if meetings is None:
+        meetings = _meetings_of(child)
+    return ChildDetail(
+        id=child.id,
+        local_id=child.local_id,
+        name=child.display_name,
+        dob=child.dob,
+        expected_delivery=child.expected_delivery,
+        team=child.team.name if child.team else "",
+        social_worker=name_of(child.social_worker),
+        periods=tuple(
+            PeriodInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                name_of(p.iro),
+                p.iro_id,
+                p.iro_notified,
+                p.iro_allocated,
+                p.version,
+                p.end_unknown,
+            )
+            for p in child.periods
+        ),
+        plans=tuple(
+            PlanInfo(
+                p.id,
+                p.start,
+                p.end_date,
+                p.latest_category or p.initial_category or "",
+                name_of(p.chair),
+                p.chair_id,
+                p.enquiry_id,
+                p.end_unknown,
+            )
+            for p in child.plans
+        ),
+        enquiries=tuple(
+            EnquiryInfo(
+                e.id,
+                e.route,
+                e.strategy_date,
+                e.notified_date,
+                e.icpc_not_required,
+                e.closed_date,
+                e.closed_reason,
+                e.closed_unknown,
+            )
+            for e in child.enquiries
+        ),
+        meetings=meetings,
+        first_name=child.first_name or "",
+        last_name=child.last_name or "",
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        upn=child.upn,
+        team_id=child.team_id,
+        social_worker_id=child.social_worker_id,
+        allocations=_allocations(child),
+        version=child.version,
+    )
+
+
+def _meetings_of(child: Child) -> tuple[MeetingInfo, ...]:
+    """The child's meetings from the records, each part, report, move, room and person read
+    as it is used (a query each): the general way, which `_meeting_infos` must match."""
 
     def name_of(staff: Staff | None) -> str:
         return staff.name if staff is not None else ""
@@ -688,65 +790,124 @@ def child_detail(session: Session, child_id: int) -> ChildDetail | None:
                 ),
             )
         )
-    return ChildDetail(
-        id=child.id,
-        local_id=child.local_id,
-        name=child.display_name,
-        dob=child.dob,
-        expected_delivery=child.expected_delivery,
-        team=child.team.name if child.team else "",
-        social_worker=name_of(child.social_worker),
-        periods=tuple(
-            PeriodInfo(
-                p.id,
-                p.start,
-                p.end_date,
-                name_of(p.iro),
-                p.iro_id,
-                p.iro_notified,
-                p.iro_allocated,
-                p.version,
-                p.end_unknown,
-            )
-            for p in child.periods
-        ),
-        plans=tuple(
-            PlanInfo(
-                p.id,
-                p.start,
-                p.end_date,
-                p.latest_category or p.initial_category or "",
-                name_of(p.chair),
-                p.chair_id,
-                p.enquiry_id,
-                p.end_unknown,
-            )
-            for p in child.plans
-        ),
-        enquiries=tuple(
-            EnquiryInfo(
-                e.id,
-                e.route,
-                e.strategy_date,
-                e.notified_date,
-                e.icpc_not_required,
-                e.closed_date,
-                e.closed_reason,
-                e.closed_unknown,
-            )
-            for e in child.enquiries
-        ),
-        meetings=tuple(meetings),
-        first_name=child.first_name or "",
-        last_name=child.last_name or "",
-        sex=child.sex,
-        ethnicity=child.ethnicity,
-        upn=child.upn,
-        team_id=child.team_id,
-        social_worker_id=child.social_worker_id,
-        allocations=_allocations(child),
-        version=child.version,
+    return tuple(meetings)
+
+
+@cache
+def _meeting_selects() -> tuple[Any, ...]:
+    """The SELECTs of `_meeting_infos`, for the child in the parameter ``child_id``: the
+    meetings with their room and people, then the meetings' parts, reports and moves.
+    Built once, so SQLAlchemy compiles each once and reuses it."""
+    child = bindparam("child_id")
+    chair, clerk = aliased(Staff), aliased(Staff)
+    meetings = (
+        select(
+            Meeting,
+            chair.name.label("chair_name"),
+            clerk.name.label("clerk_name"),
+            Room.name.label("room_name"),
+            Venue.name.label("venue_name"),
+            LateReason.text.label("late_text"),
+        )
+        .outerjoin(chair, chair.id == Meeting.chair_id)
+        .outerjoin(clerk, clerk.id == Meeting.clerk_id)
+        .outerjoin(Room, Room.id == Meeting.room_id)
+        .outerjoin(Venue, Venue.id == Room.venue_id)
+        .outerjoin(LateReason, LateReason.id == Meeting.late_reason_id)
+        .where(Meeting.child_id == child)
     )
+    theirs = Meeting.child_id == child
+    parts = (
+        select(MeetingPart.meeting_id, MeetingPart.held_date)
+        .join(Meeting, Meeting.id == MeetingPart.meeting_id)
+        .where(theirs)
+        .order_by(MeetingPart.meeting_id, MeetingPart.part_no)
+    )
+    reports = (
+        select(
+            Report.meeting_id,
+            Report.id,
+            Report.author,
+            Report.agency,
+            Report.received,
+            Report.shared_with_parents,
+            Report.version,
+        )
+        .join(Meeting, Meeting.id == Report.meeting_id)
+        .where(theirs)
+        .order_by(Report.id)
+    )
+    moves = (
+        select(
+            MeetingMove.meeting_id,
+            MeetingMove.from_date,
+            MeetingMove.from_time,
+            MeetingMove.to_date,
+            MeetingMove.to_time,
+            MeetingMove.reason,
+            MeetingMove.moved_by,
+            MeetingMove.moved_at,
+        )
+        .join(Meeting, Meeting.id == MeetingMove.meeting_id)
+        .where(theirs)
+        .order_by(MeetingMove.id)
+    )
+    return meetings, parts, reports, moves
+
+
+def _meeting_infos(session: Session, child_id: int) -> tuple[MeetingInfo, ...]:
+    """The child's meetings as `_meetings_of` gives them, in four queries whatever their
+    number: read one by one, each meeting cost a query for its parts, its reports, its moves
+    and its room and people (51 queries for a child with eight meetings)."""
+    meetings_stmt, parts_stmt, reports_stmt, moves_stmt = _meeting_selects()
+    at = {"child_id": child_id}
+    parts: dict[int, list[dt.date]] = defaultdict(list)
+    for meeting_id, held in session.execute(parts_stmt, at):
+        parts[meeting_id].append(held)
+    reports: dict[int, list[ReportInfo]] = defaultdict(list)
+    for meeting_id, *values in session.execute(reports_stmt, at):
+        reports[meeting_id].append(ReportInfo(*values))
+    moves: dict[int, list[MoveInfo]] = defaultdict(list)
+    for meeting_id, *values in session.execute(moves_stmt, at):
+        moves[meeting_id].append(MoveInfo(*values))
+    rows = session.execute(meetings_stmt, at).all()
+    rows.sort(key=lambda r: (r[0].held_date or r[0].booked_date or dt.date.max, r[0].id))
+    out = []
+    for m, chair, clerk, room, venue, late in rows:
+        out.append(
+            MeetingInfo(
+                id=m.id,
+                process=m.process,
+                meeting_type=m.meeting_type,
+                sequence=m.sequence,
+                status=m.status,
+                booked_date=m.booked_date,
+                booked_time=m.booked_time,
+                minutes=m.duration_minutes or 90,
+                held_date=m.held_date,
+                parts=tuple(parts.get(m.id, ())),
+                chair_id=m.chair_id,
+                chair=chair or "",
+                room_id=m.room_id,
+                room=(f"{venue}: {room}" if venue else room) if m.room_id is not None else "",
+                clerk_id=m.clerk_id,
+                clerk=clerk or "",
+                participation=m.participation,
+                quorate=m.quorate,
+                outcome=m.outcome,
+                late_reason=late or "",
+                cancel_reason=m.cancel_reason,
+                decisions_issued=m.decisions_issued,
+                minutes_distributed=m.minutes_distributed,
+                period_id=m.period_id,
+                plan_id=m.plan_id,
+                enquiry_id=m.enquiry_id,
+                reports=tuple(reports.get(m.id, ())),
+                version=m.version,
+                moves=tuple(moves.get(m.id, ())),
+            )
+        )
+    return tuple(out)
 
 
 def _allocations(child: Child) -> tuple[AllocationInfo, ...]:

@@ -59,6 +59,7 @@ from reviewdesk.workingdays import WorkingCalendar
 
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
 _HELD = MeetingStatus.HELD.value
+_LAC = Process.LAC.value
 _INITIAL = frozenset(t.value for t in INITIAL_CONFERENCES)
 _REVIEW_CONFERENCES = frozenset(t.value for t in REVIEW_CONFERENCES)
 
@@ -135,7 +136,7 @@ class CaseStatus:
         return self.lac_open or self.cp_open
 
     def _schedule(self, process: str) -> LacSchedule | CpSchedule | None:
-        return self.lac if process == Process.LAC.value else self.cp
+        return self.lac if process == _LAC else self.cp
 
     def next_for(self, process: str) -> NextMeeting | None:
         """The earliest next meeting due for one process ("lac" or "cp")."""

@@ -165,7 +165,31 @@ def midway_review_due(
     calendar: WorkingCalendar,
 ) -> DueDate | None:
     """When the IRO's midway review falls due between a review held on ``previous_review``
-    and the next, due by ``next_due`` (None when the council has no midway rule)."""
+    and the next, due by ``next_due`` (None when the council has no midway rule).
+
+    Cached as `apply_rule` is (the flags ask it for every child looked after, each time):
+    keyed on the dates and the rules' and calendar's identity, which the entry keeps alive.
+    """
+    key = (previous_review, next_due, id(rules), id(calendar))
+    hit = _MIDWAY.get(key)
+    if hit is not None:
+        return hit[2]
+    due = _midway_review_due(previous_review, next_due, rules, calendar)
+    if len(_MIDWAY) >= _MIDWAY_SIZE:
+        _MIDWAY.clear()
+    _MIDWAY[key] = (rules, calendar, due)
+    return due
+
+
+_MIDWAY: dict[
+    tuple[dt.date, dt.date, int, int], tuple[RuleSet, WorkingCalendar, DueDate | None]
+] = {}
+_MIDWAY_SIZE = 65_536
+
+
+def _midway_review_due(
+    previous_review: dt.date, next_due: dt.date, rules: RuleSet, calendar: WorkingCalendar
+) -> DueDate | None:
     rule = _enabled(rules, MIDWAY_RULE)
     if rule is None:
         return None

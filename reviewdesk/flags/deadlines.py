@@ -91,22 +91,46 @@ class _Plan(NamedTuple):
 
 
 def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Plan:
+    """A meeting type and day's `_Plan`, from ``cache`` (this run's) or `_PLANS` (kept
+    between runs: the flags are worked out again after every edit, for the same few
+    hundred meeting days)."""
     key = (meeting_type, day)
     plan = cache.get(key)
-    if plan is None:
-        deadlines = ctx.deadlines(meeting_type, day)
-        reports: dict[str | None, tuple[dt.date, bool] | None] = {}
-        for d in deadlines:
-            reports[d.rule.id] = (d.date, shares_with_parents(d))
-        default = report_deadline(deadlines, None)
-        reports[None] = (default.date, shares_with_parents(default)) if default else None
-        plan = _Plan(
-            tuple(d.date for d in deadlines if d.times == "consultation"),
-            tuple((*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER),
-            reports,
-        )
-        cache[key] = plan
+    if plan is not None:
+        return plan
+    rules, calendar = ctx.register.rules, ctx.register.calendar
+    kept = _PLANS.get((meeting_type, day, id(rules), id(calendar)))
+    if kept is not None:
+        cache[key] = kept[2]
+        return kept[2]
+    plan = _new_plan(ctx, meeting_type, day)
+    cache[key] = plan
+    if len(_PLANS) >= _PLANS_SIZE:
+        _PLANS.clear()
+    # The rules and calendar kept alive with the plan: their ids are never reused meanwhile.
+    _PLANS[(meeting_type, day, id(rules), id(calendar))] = (rules, calendar, plan)
     return plan
+
+
+#: `_Plan`s by meeting type, day and the rules' and calendar's identity (as
+#: `reviewdesk.engine.explain.apply_rule` keeps its answers); plans are only read.
+_PLANS: dict[tuple[str, dt.date, int, int], tuple[Any, Any, _Plan]] = {}
+_PLANS_SIZE = 65_536
+
+
+def _new_plan(ctx: FlagContext, meeting_type: str, day: dt.date) -> _Plan:
+    """A meeting type and day's deadlines (`FlagContext.deadlines`), as the checks use them."""
+    deadlines = ctx.deadlines(meeting_type, day)
+    reports: dict[str | None, tuple[dt.date, bool] | None] = {}
+    for d in deadlines:
+        reports[d.rule.id] = (d.date, shares_with_parents(d))
+    default = report_deadline(deadlines, None)
+    reports[None] = (default.date, shares_with_parents(default)) if default else None
+    return _Plan(
+        tuple(d.date for d in deadlines if d.times == "consultation"),
+        tuple((*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER),
+        reports,
+    )
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
@@ -115,8 +139,15 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     # Meeting id -> (meeting, its date, its deadlines), for live meetings with a date.
     live: dict[int, tuple[Any, dt.date, _Plan]] = {}
 
+    labels: dict[int, str] = {}  # meeting id -> its words (a meeting has several flags)
+
     def label(m: Any, day: dt.date) -> str:
-        return f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
+        words = labels.get(m.id)
+        if words is None:
+            words = labels[m.id] = (
+                f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
+            )
+        return words
 
     for m in ctx.live_meetings():
         held = is_held(m.status, m.held_date, as_of)

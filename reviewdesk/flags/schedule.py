@@ -83,8 +83,12 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
 
     left_by_day: dict[dt.date, int] = {}  # book-by date -> working days left (shared)
     for child_id, status in statuses.items():
-        for process in ("lac", "cp"):
-            nexts = status.nexts_for(process)
+        # (`CaseStatus.nexts_for` and `undetermined_for`, unrolled: this runs over every
+        # open case, twice.)
+        for process, schedule in (("lac", status.lac), ("cp", status.cp)):
+            if schedule is None:
+                continue
+            nexts = schedule.nexts
             booked_all = booked_by_case.get((child_id, process), [])
             for nxt in nexts:
                 due = nxt.due
@@ -133,7 +137,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                             None,
                             due.date,
                         )
-            for unknown in status.undetermined_for(process):
+            for unknown in schedule.undetermined:
                 label = meeting_label(unknown.meeting_type, None)
                 yield Flag(
                     "due_date_unknown",

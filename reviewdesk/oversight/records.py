@@ -16,9 +16,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.predicates import id_in
@@ -439,13 +440,41 @@ def last_contact_sql(as_of: dt.date, child_column: Any = Child.id) -> Any:
     )
 
 
+#: Up to this many children, `last_contacts` passes their ids as parameters to statements
+#: built once (compiled once); beyond it, it writes them into the SQL (`id_in`: no limit).
+FEW_CHILDREN = 500
+
+
 def last_contacts(
     session: Session, *, as_of: dt.date, child_ids: Iterable[int] | None = None
 ) -> dict[int, dt.date]:
     """Child id -> the date of the IRO's last contact with the child (see the module), for
     the children who have had any."""
-    out: dict[int, dt.date] = {}
     wanted = None if child_ids is None else sorted(set(child_ids))
+    if wanted is not None and len(wanted) <= FEW_CHILDREN:
+        params = {"as_of": as_of, "ids": wanted}
+        found = [session.execute(stmt, params) for stmt in _last_contact_selects()]
+    else:
+        recorded, attended = _last_contact_parts(as_of)
+        if wanted is not None:
+            recorded = recorded.where(id_in(IroContact.child_id, wanted))
+            attended = attended.where(id_in(Meeting.child_id, wanted))
+        found = [
+            session.execute(recorded.group_by(IroContact.child_id)),
+            session.execute(attended.group_by(Meeting.child_id)),
+        ]
+    out: dict[int, dt.date] = {}
+    for rows in found:
+        for child_id, day in rows:
+            if day is not None and (child_id not in out or day > out[child_id]):
+                out[child_id] = day
+    return out
+
+
+def _last_contact_parts(as_of: Any) -> tuple[Any, Any]:
+    """The two halves of `last_contacts`: the latest contact recorded with the child, and
+    the latest LAC review the child attended, on or before ``as_of`` (a date or a bound
+    parameter), per child."""
     recorded = select(IroContact.child_id, func.max(IroContact.contact_date)).where(
         IroContact.with_child.is_(True), IroContact.contact_date <= as_of
     )
@@ -455,14 +484,19 @@ def last_contacts(
         Meeting.held_date <= as_of,
         Meeting.participation.in_(sorted(ATTENDED_REVIEW)),
     )
-    if wanted is not None:
-        recorded = recorded.where(id_in(IroContact.child_id, wanted))
-        attended = attended.where(id_in(Meeting.child_id, wanted))
-    for stmt, column in ((recorded, IroContact.child_id), (attended, Meeting.child_id)):
-        for child_id, day in session.execute(stmt.group_by(column)):
-            if day is not None and (child_id not in out or day > out[child_id]):
-                out[child_id] = day
-    return out
+    return recorded, attended
+
+
+@cache
+def _last_contact_selects() -> tuple[Any, Any]:
+    """`last_contacts`'s statements for a few children, in the parameters ``as_of`` and
+    ``ids``: built once, so compiled once (a child's page asks for one child each time)."""
+    recorded, attended = _last_contact_parts(bindparam("as_of", type_=Date()))
+    ids = bindparam("ids", expanding=True)
+    return (
+        recorded.where(IroContact.child_id.in_(ids)).group_by(IroContact.child_id),
+        attended.where(Meeting.child_id.in_(ids)).group_by(Meeting.child_id),
+    )
 
 
 # --- quoracy --------------------------------------------------------------------------------
@@ -532,9 +566,8 @@ def inquorate_conferences(
         bad = bad.where(day >= since)
     if child_ids is not None:
         bad = bad.where(id_in(Meeting.child_id, sorted(set(child_ids))))
-    children = sorted(set(session.scalars(bad)))
-    if not children:
-        return []
+    # The conferences of the children with one not quorate, in one query (their ids found
+    # by SQL, not read back and written in).
     rows = fetch_rows(
         session,
         select(
@@ -548,7 +581,7 @@ def inquorate_conferences(
             Meeting.quorate,
             Meeting.chair_id,
         ).where(
-            id_in(Meeting.child_id, children),
+            Meeting.child_id.in_(bad),
             Meeting.process == Process.CP.value,
             Meeting.status.in_((_HELD, _ADJOURNED)),
         ),

@@ -188,6 +188,34 @@ def test_a_council_counts_differently_or_switches_off() -> None:
     assert late.stages[0].due is None
 
 
+def test_midway_answers_kept_are_those_worked_out_afresh() -> None:
+    """`midway_review_due` keeps its answers by dates and the rules' and calendar's
+    identity: asked again, or with other rules for the same dates, it answers as working
+    it out afresh does (`_midway_review_due`)."""
+    from reviewdesk.engine import oversight
+
+    after = {
+        **rule_table(RULES.get("lac.midway_review")),
+        "from": "previous_review",
+        "amount": 3,
+        "unit": "months",
+        "source": "Ours",
+    }
+    off = {**rule_table(RULES.get("lac.midway_review")), "enabled": False, "source": "Ours"}
+    rng = random.Random(20)
+    for rules in (RULES, with_overrides(RULES, [after]), with_overrides(RULES, [off]), RULES):
+        for _ in range(200):
+            held = D(2023, 1, 1) + dt.timedelta(days=rng.randrange(800))
+            nxt = held + dt.timedelta(days=rng.randrange(20, 200))
+            fresh = oversight._midway_review_due(held, nxt, rules, CAL)
+            for _again in range(2):
+                assert midway_review_due(held, nxt, rules=rules, calendar=CAL) == fresh
+    assert midway_review_due(D(2024, 1, 31), D(2024, 7, 31), rules=RULES, calendar=CAL) != (
+        midway_review_due(D(2024, 1, 31), D(2024, 7, 31), rules=with_overrides(RULES, [after]),
+                          calendar=CAL)
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("change", "field", "why"),
     [

@@ -62,7 +62,9 @@ def test_a_child_s_page_shows_their_own_history(window, sample) -> None:
     window.open_child(sample["zoe"])
     page = window.cases.child
     assert page.history is not None
+    page.tabs.setCurrentWidget(page.history)  # filled when opened (tests/ui/test_child_tabs)
     before = page.history.model.rowCount()
+    assert before > 0
     ctx.did_change(
         actions.cancel_meeting(
             ctx.db,

@@ -491,6 +491,9 @@ def test_an_imported_child_is_completed_from_the_keyboard(
     qtbot.keyClick(page.table, Qt.Key.Key_L, CTRL)
     assert prompts_recorder.errors == []
     assert not page.missing.isVisibleTo(shown)
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page.tabs.tabBar(), Qt.Key.Key_Right)  # the Allocations tab, filled now
+    assert page.tabs.currentWidget() is page.allocations
     assert page.allocations.rowCount() >= 3  # team, social worker, IRO
     with db.session() as s:
         codes = {f.code for f in compute_flags(s, as_of=AS_OF, child_ids=[child_id])}

@@ -6,6 +6,7 @@ and a shortcut key (listed under F1)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
+from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import bookable_types
 from reviewdesk.vocabulary import DUE_NOT_KNOWN, NOT_JUDGED, format_uk_time
@@ -207,6 +209,18 @@ class ChildPage(Page):
         if ctx.can_view_audit:
             self.history = ChildHistory(ctx)
             self.tabs.addTab(self.history, "History")
+        # The tabs behind the first are filled when they are opened, not with every child
+        # shown: most visits read the timeline and its due dates only, and the oversight
+        # section alone cost as much as the rest of the page. Index -> how to fill it.
+        self._fillers: dict[int, Callable[[], None]] = {
+            self.tabs.indexOf(self.allocations): lambda: self._show_allocations(self.detail),
+            self.tabs.indexOf(self.oversight): lambda: self.oversight.show_child(self.detail),
+        }
+        if self.history is not None:
+            history = self.history
+            self._fillers[self.tabs.indexOf(history)] = lambda: history.show_child(self.child_id)
+        self._stale: set[int] = set()  # the tabs that do not show the child yet
+        self.tabs.currentChanged.connect(lambda _index: self._fill_current_tab())
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -238,12 +252,15 @@ class ChildPage(Page):
         if self.child_id is None:
             return
         selected = self.selected_meeting()
+        as_of = self.ctx.as_of
         with self.ctx.db.session() as s:
             self.detail = queries.child_detail(s, self.child_id)
+            last = last_contacts(s, as_of=as_of, child_ids=[self.child_id]).get(self.child_id)
+        self._stale = set(self._fillers)
         if self.detail is None:
             self.heading.setText("This child is no longer on the register")
             self.model.set_rows([])
-            self.oversight.show_child(None)
+            self._fill_current_tab()
             self._selection()
             return
         d = self.detail
@@ -258,8 +275,6 @@ class ChildPage(Page):
             facts.append(f"team {d.team}")
         if d.social_worker:
             facts.append(f"social worker {d.social_worker}")
-        self.oversight.show_child(d)
-        last = self.oversight.data.last_contact if self.oversight.data else None
         facts.append(f"last IRO contact {uk(last)}" if last else "no IRO contact recorded")
         self.facts.setText(" · ".join(facts))
         gaps = d.missing(self.ctx.as_of)
@@ -271,17 +286,23 @@ class ChildPage(Page):
             else ""
         )
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
-        self._show_allocations(d)
         if selected is not None:
             self.select_meeting(selected.id)
         self._show_explanations()
         self._selection()
-        if self.history is not None:
-            self.history.show_child(self.child_id)
+        self._fill_current_tab()
 
-    def _show_allocations(self, d: ChildDetail) -> None:
-        self.allocations.setRowCount(len(d.allocations))
-        for row, a in enumerate(d.allocations):
+    def _fill_current_tab(self) -> None:
+        """Fill the tab on show if it does not show this child yet (see ``_fillers``)."""
+        index = self.tabs.currentIndex()
+        if index in self._stale:
+            self._stale.discard(index)
+            self._fillers[index]()
+
+    def _show_allocations(self, d: ChildDetail | None) -> None:
+        allocations = d.allocations if d is not None else ()
+        self.allocations.setRowCount(len(allocations))
+        for row, a in enumerate(allocations):
             values = (
                 KIND_WORDS.get(a.kind, a.kind),
                 a.name or "nobody",
