@@ -883,7 +883,7 @@ def _meeting_infos(session: Session, child_id: int) -> tuple[MeetingInfo, ...]:
                 status=m.status,
                 booked_date=m.booked_date,
                 booked_time=m.booked_time,
-                minutes=m.duration_minutes or 90,
+                minutes=length(m.duration_minutes),
                 held_date=m.held_date,
                 parts=tuple(parts.get(m.id, ())),
                 chair_id=m.chair_id,
