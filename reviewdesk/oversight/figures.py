@@ -25,8 +25,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.register import Register
@@ -37,10 +37,9 @@ from reviewdesk.oversight.records import (
     contacts,
     escalation_views,
     inquorate_conferences,
-    voices,
+    voices_of_reviews_held,
 )
 from reviewdesk.oversight.words import OUTCOMES, VOICE_METHODS
-from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import format_uk
 
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
@@ -67,9 +66,11 @@ def _month(day: dt.date) -> dt.date:
 # --- the reviews' footprint and voice -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReviewFootprint:
-    """A LAC review held (after the first of its period), and what came before it."""
+class ReviewFootprint(NamedTuple):
+    """A LAC review held (after the first of its period), and what came before it.
+
+    (A named tuple: a year of a national register makes tens of thousands, and a frozen
+    dataclass takes several times as long to make.)"""
 
     meeting_id: int
     child_id: int
@@ -124,20 +125,6 @@ def review_footprints(
             )
         )
     return out
-
-
-def _lac_reviews_held(session: Session, start: dt.date, end: dt.date) -> list[tuple[int, dt.date]]:
-    return [
-        (row.id, row.held_date)
-        for row in session.execute(
-            select(Meeting.id, Meeting.held_date).where(
-                Meeting.meeting_type == _LAC_REVIEW,
-                Meeting.status == MeetingStatus.HELD.value,
-                Meeting.held_date >= start,
-                Meeting.held_date <= end,
-            )
-        )
-    ]
 
 
 # --- measures month by month ----------------------------------------------------------------
@@ -243,9 +230,7 @@ def _counts(escalations: Iterable[EscalationView]) -> tuple[Entry, ...]:
 
 
 def _voice_measures(session: Session, start: dt.date, end: dt.date) -> Iterator[Measure]:
-    held = _lac_reviews_held(session, start, end)
-    found = voices(session, [mid for mid, _day in held])
-    recorded = [(day, found[mid]) for mid, day in held if mid in found]
+    recorded = voices_of_reviews_held(session, start, end)
     for key, label in VOICE_METHODS.items():
         yield Measure(
             f"voice.{key}",
@@ -427,9 +412,7 @@ def oversight_summary(
     known = sorted({r.stage or 0 for r in escalation_stages(rules)} | set(stages))
     outcomes = Counter(e.outcome or "open" for e in raised)
     reviews = review_footprints(session, data, start=start, end=end)
-    held = _lac_reviews_held(session, start, end)
-    found = voices(session, [mid for mid, _day in held])
-    recorded = [found[mid] for mid, _day in held if mid in found]
+    recorded = [v for _day, v in voices_of_reviews_held(session, start, end)]
     offered = [v for v in recorded if v.advocacy_offered is not None]
     taken = [v for v in recorded if v.advocacy_offered and v.advocacy_taken_up is not None]
     sent = [v for v in recorded if v.consultation in ("returned", "not_returned")]

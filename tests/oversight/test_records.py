@@ -166,3 +166,63 @@ def test_one_childs_oversight(db, case) -> None:
     assert [m.label for m in mine.meetings] == ["LAC review 3", "LAC review 2", "LAC review 1"]
     assert mine.meetings[0].voice.consultation == "returned"
     assert mine.meetings[1].voice is None
+
+
+def test_voices_of_reviews_held_are_those_of_each_review_held(open_db) -> None:
+    """The voices read joined to their meetings are, review by review, those the general
+    reading finds: every LAC review held in the period, then its record if it has one. A
+    record on a CP conference, on a review called off or on one held outside the period is
+    not among them."""
+    from sqlalchemy import select, update
+
+    from reviewdesk.oversight.records import voices, voices_of_reviews_held
+    from reviewdesk.storage.models import ChildVoice
+    from tests.actions.shortcuts import generate_demo
+
+    database = open_db()
+    generate_demo(database, as_of=D(2025, 12, 10), children=200, seed=9)
+    start, end = D(2025, 3, 1), D(2025, 11, 30)
+    with database.session() as s:
+        # Move three records onto meetings that must not count.
+        in_period = (Meeting.held_date >= start, Meeting.held_date <= end)
+        cp = s.scalars(select(Meeting.id).where(Meeting.process == "cp", *in_period).limit(1)).one()
+        off = s.scalars(
+            select(Meeting.id).where(
+                Meeting.meeting_type == "lac_review", Meeting.status == "cancelled"
+            )
+        ).first()
+        before = s.scalars(
+            select(Meeting.id).where(
+                Meeting.meeting_type == "lac_review",
+                Meeting.status == "held",
+                Meeting.held_date < start,
+            )
+        ).first()
+        if off is None:  # (a review called off on a day in the period)
+            off = s.scalars(select(Meeting.id).where(Meeting.status == "booked")).first()
+        s.execute(
+            update(Meeting).where(Meeting.id == off).values(status="cancelled", held_date=start)
+        )
+        moved = s.scalars(select(ChildVoice.id).order_by(ChildVoice.id).limit(3)).all()
+        for voice_id, meeting_id in zip(moved, (cp, off, before), strict=True):
+            s.execute(
+                update(ChildVoice).where(ChildVoice.id == voice_id).values(meeting_id=meeting_id)
+            )
+        s.commit()
+    with database.session() as s:
+        held = s.execute(
+            select(Meeting.id, Meeting.held_date)
+            .where(
+                Meeting.meeting_type == "lac_review",
+                Meeting.status == "held",
+                Meeting.held_date >= start,
+                Meeting.held_date <= end,
+            )
+            .order_by(Meeting.held_date, Meeting.id)
+        ).all()
+        found = voices(s, [m.id for m in held])
+        general = [(m.held_date, found[m.id]) for m in held if m.id in found]
+        joined = voices_of_reviews_held(s, start, end)
+    assert joined == general
+    assert len(joined) > 20  # the demo records voices at most reviews
+    assert not {v.meeting_id for _d, v in joined} & {cp, off, before}
