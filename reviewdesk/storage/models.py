@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -335,6 +336,13 @@ class Meeting(Base, Tracked):
         # A child's history by kind and date (also serves lookups by child_id alone).
         Index(
             "ix_meeting_child_history", "child_id", "process", "meeting_type", "status", "held_date"
+        ),
+        # The few conferences recorded as not quorate (flags and oversight look for them).
+        Index(
+            "ix_meeting_not_quorate",
+            "child_id",
+            sqlite_where=text("quorate IS 0"),
+            postgresql_where=text("quorate IS false"),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
