@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reviewdesk.dates import add_months
+from reviewdesk.kept import KeptAnswers
 from reviewdesk.rules import EVENTS, Limit, Rule
 from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import WorkingCalendar
@@ -113,23 +114,17 @@ def apply_rule(
 
     Results are cached: a DueDate is immutable, rules and calendars are immutable values, and
     refreshing every open case asks the same few thousand (rule, date) questions many times.
-    The cache is keyed on the rule and calendar objects' identity (hashing a rule's every
-    field on each call cost more than the rest of a cache hit); it keeps them alive in the
-    value, so an id is never reused while its entry exists.
+    The cache is keyed on the rule and calendar objects' identity (`KeptAnswers`: hashing a
+    rule's every field on each call cost more than the rest of a cache hit).
     """
     key = (id(rule), event_date, id(calendar), event)
-    hit = _CACHE.get(key)
+    hit = _KEPT.entries.get(key)  # (the hottest lookup in the engine: the dict itself)
     if hit is not None:
-        return hit[2]
-    due = _compute_due(rule, event_date, calendar, event)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.clear()
-    _CACHE[key] = (rule, calendar, due)
-    return due
+        return hit[0]
+    return _KEPT.keep(key, _compute_due(rule, event_date, calendar, event), rule, calendar)
 
 
-_CACHE: dict[tuple[int, dt.date, int, str | None], tuple[Rule, WorkingCalendar, DueDate]] = {}
-_CACHE_SIZE = 262_144
+_KEPT = KeptAnswers(262_144)
 
 
 def _compute_due(

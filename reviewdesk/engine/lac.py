@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from reviewdesk.codes import SHORT_BREAK_STATUSES, MeetingType
 from reviewdesk.engine.explain import DueDate, apply_rule
 from reviewdesk.engine.gaps import Gap, Undetermined, gap_between, gap_through
+from reviewdesk.kept import KeptAnswers
 from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.vocabulary import open_on
 from reviewdesk.workingdays import WorkingCalendar
@@ -138,31 +139,25 @@ def _review_due(
 ) -> DueDate:
     """A review's due date, cached: refreshing every open case asks the same questions.
 
-    As in `apply_rule`, the key holds the rule's and calendar's identity and the entry keeps
-    them alive, so an id is never reused while its entry exists. The event text depends only
-    on the rule and the sequence, both in the key.
+    As in `apply_rule`, the key holds the rule's and calendar's identity (`KeptAnswers`).
+    The event text depends only on the rule and the sequence, both in the key.
     """
     first, second, later = _rule_ids(period)
     rule = rules.get(first if sequence == 1 else second if sequence == 2 else later)
     anchor = period.start if sequence == 1 else previous_held
     key = (id(rule), id(calendar), sequence, anchor)
-    hit = _DUE_CACHE.get(key)
+    hit = _DUE.entries.get(key)
     if hit is not None:
-        return hit[2]
+        return hit[0]
     if sequence == 1:
         event = "first short break" if period.short_breaks else "became looked after"
     else:
         assert previous_held is not None
         event = f"{_ordinal(sequence - 1)} review held"
-    due = apply_rule(rule, anchor, calendar, event=event)
-    if len(_DUE_CACHE) >= _DUE_CACHE_SIZE:
-        _DUE_CACHE.clear()
-    _DUE_CACHE[key] = (rule, calendar, due)
-    return due
+    return _DUE.keep(key, apply_rule(rule, anchor, calendar, event=event), rule, calendar)
 
 
-_DUE_CACHE: dict[tuple, tuple[Rule, WorkingCalendar, DueDate]] = {}
-_DUE_CACHE_SIZE = 131_072
+_DUE = KeptAnswers(131_072)
 
 
 def _ordinal(n: int) -> str:
@@ -380,18 +375,15 @@ def _first_period_deadlines(
     asks; many share a start date)."""
     notify, allocated = rules.get("lac.notify_iro_service"), rules.get("lac.iro_allocated")
     key = (id(notify), id(allocated), id(calendar), start)
-    hit = _PERIOD_CACHE.get(key)
+    hit = _PERIODS.entries.get(key)
     if hit is not None:
-        return hit[3]
+        return hit[0]
     deadlines = (
         PeriodDeadlines(
             0, apply_rule(notify, start, calendar), apply_rule(allocated, start, calendar)
         ),
     )
-    if len(_PERIOD_CACHE) >= _DUE_CACHE_SIZE:
-        _PERIOD_CACHE.clear()
-    _PERIOD_CACHE[key] = (notify, allocated, calendar, deadlines)
-    return deadlines
+    return _PERIODS.keep(key, deadlines, notify, allocated, calendar)
 
 
-_PERIOD_CACHE: dict[tuple, tuple[Rule, Rule, WorkingCalendar, tuple[PeriodDeadlines]]] = {}
+_PERIODS = KeptAnswers(131_072)

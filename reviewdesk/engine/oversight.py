@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reviewdesk.engine.explain import DueDate, apply_rule
+from reviewdesk.kept import KeptAnswers
 from reviewdesk.rules import Rule, RuleSet
 from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import WorkingCalendar
@@ -167,24 +168,18 @@ def midway_review_due(
     """When the IRO's midway review falls due between a review held on ``previous_review``
     and the next, due by ``next_due`` (None when the council has no midway rule).
 
-    Cached as `apply_rule` is (the flags ask it for every child looked after, each time):
-    keyed on the dates and the rules' and calendar's identity, which the entry keeps alive.
+    Kept as `apply_rule`'s answers are (`KeptAnswers`: the flags ask it for every child
+    looked after, each time).
     """
     key = (previous_review, next_due, id(rules), id(calendar))
-    hit = _MIDWAY.get(key)
+    hit = _MIDWAY.entries.get(key)
     if hit is not None:
-        return hit[2]
+        return hit[0]
     due = _midway_review_due(previous_review, next_due, rules, calendar)
-    if len(_MIDWAY) >= _MIDWAY_SIZE:
-        _MIDWAY.clear()
-    _MIDWAY[key] = (rules, calendar, due)
-    return due
+    return _MIDWAY.keep(key, due, rules, calendar)
 
 
-_MIDWAY: dict[
-    tuple[dt.date, dt.date, int, int], tuple[RuleSet, WorkingCalendar, DueDate | None]
-] = {}
-_MIDWAY_SIZE = 65_536
+_MIDWAY = KeptAnswers(65_536)
 
 
 def _midway_review_due(

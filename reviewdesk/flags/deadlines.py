@@ -18,6 +18,7 @@ from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.engine import Deadline
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
+from reviewdesk.kept import KeptAnswers
 from reviewdesk.storage.models import Report
 from reviewdesk.vocabulary import format_uk, is_held, meeting_label
 
@@ -99,23 +100,18 @@ def _plan(ctx: FlagContext, cache: dict, meeting_type: str, day: dt.date) -> _Pl
     if plan is not None:
         return plan
     rules, calendar = ctx.register.rules, ctx.register.calendar
-    kept = _PLANS.get((meeting_type, day, id(rules), id(calendar)))
+    kept_key = (meeting_type, day, id(rules), id(calendar))
+    kept = _PLANS.entries.get(kept_key)
     if kept is not None:
-        cache[key] = kept[2]
-        return kept[2]
-    plan = _new_plan(ctx, meeting_type, day)
-    cache[key] = plan
-    if len(_PLANS) >= _PLANS_SIZE:
-        _PLANS.clear()
-    # The rules and calendar kept alive with the plan: their ids are never reused meanwhile.
-    _PLANS[(meeting_type, day, id(rules), id(calendar))] = (rules, calendar, plan)
+        cache[key] = kept[0]
+        return kept[0]
+    plan = cache[key] = _PLANS.keep(kept_key, _new_plan(ctx, meeting_type, day), rules, calendar)
     return plan
 
 
 #: `_Plan`s by meeting type, day and the rules' and calendar's identity (as
 #: `reviewdesk.engine.explain.apply_rule` keeps its answers); plans are only read.
-_PLANS: dict[tuple[str, dt.date, int, int], tuple[Any, Any, _Plan]] = {}
-_PLANS_SIZE = 65_536
+_PLANS = KeptAnswers(65_536)
 
 
 def _new_plan(ctx: FlagContext, meeting_type: str, day: dt.date) -> _Plan:

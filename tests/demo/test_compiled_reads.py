@@ -11,6 +11,7 @@ import pytest
 
 from reviewdesk.casework import rows
 from reviewdesk.flags import compute_flags
+from reviewdesk.kept import KeptAnswers
 from tests.demo.conftest import AS_OF
 
 D = dt.date
@@ -67,9 +68,9 @@ def test_deadline_plans_kept_answer_as_worked_out_afresh(small_demo, monkeypatch
 
         kept = [flags(), flags()]  # the second from the plans kept
         kept_earlier = [flags(earlier), flags(earlier)]
-        monkeypatch.setattr(deadlines, "_PLANS", {})
+        monkeypatch.setattr(deadlines, "_PLANS", KeptAnswers(deadlines._PLANS.size))
         assert kept == [flags()] * 2 and len(kept[0]) > 100
-        monkeypatch.setattr(deadlines, "_PLANS", {})
+        monkeypatch.setattr(deadlines, "_PLANS", KeptAnswers(deadlines._PLANS.size))
         assert kept_earlier == [flags(earlier)] * 2
     # Reports due 15 working days before the review, not 3: more of them late.
     late = [f for f in kept_earlier[0] if f.code == "report_late"]
