@@ -25,7 +25,7 @@ from reviewdesk.casework.predicates import (
     period_open,
     plan_open,
 )
-from reviewdesk.codes import MeetingStatus, MeetingType
+from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -44,7 +44,14 @@ from reviewdesk.storage.models import (
     Team,
     Venue,
 )
-from reviewdesk.vocabulary import LIVE_STATUSES, fold, format_uk_long, meeting_label, open_on
+from reviewdesk.vocabulary import (
+    LIVE_STATUSES,
+    fold,
+    format_uk_long,
+    meeting_label,
+    meeting_type_label,
+    open_on,
+)
 
 #: The case list's columns, in order: key and title (the window and the export show these).
 #: "next_due" is the engine's (not stored); the others are worked out in SQL (`case_rows`).
@@ -324,10 +331,7 @@ class DiaryEntry:
 
     @property
     def type_label(self) -> str:
-        try:
-            return MeetingType(self.meeting_type).label
-        except ValueError:
-            return self.meeting_type
+        return meeting_type_label(self.meeting_type)
 
     @property
     def label(self) -> str:
@@ -576,10 +580,7 @@ class MeetingInfo:
 
     @property
     def type_label(self) -> str:
-        try:
-            return MeetingType(self.meeting_type).label
-        except ValueError:
-            return self.meeting_type
+        return meeting_type_label(self.meeting_type)
 
     @property
     def label(self) -> str:

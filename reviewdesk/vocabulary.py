@@ -96,6 +96,15 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def meeting_type_label(meeting_type: str) -> str:
+    """A meeting type's name ('LAC review', 'Initial pre-birth'), or the code as stored when
+    it is not one reviewdesk knows (a row written by an older or newer version)."""
+    try:
+        return MeetingType(meeting_type).label
+    except ValueError:
+        return meeting_type
+
+
 @lru_cache(maxsize=1024)
 def meeting_label(meeting_type: str, sequence: int | None = None) -> str:
     """How a meeting is named everywhere: 'LAC review 3', 'Initial CP conference',

@@ -27,6 +27,7 @@ from reviewdesk.vocabulary import (
     is_held,
     is_upcoming,
     meeting_label,
+    meeting_type_label,
     name_key,
     open_on,
     ordinal,
@@ -155,6 +156,10 @@ def test_meeting_labels() -> None:
     assert {meeting_label(t.value) for t in MeetingType} and all(
         meeting_label(t.value) != t.value for t in MeetingType
     )
+    # A type's own name, everywhere (the diary, the child's page, the timeliness report).
+    assert meeting_type_label("lac_review") == "LAC review"
+    assert meeting_type_label("icpc_prebirth") == MeetingType.ICPC_PREBIRTH.label
+    assert meeting_type_label("something_else") == "something_else"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
     ]  # fmt: skip

@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
-from reviewdesk.codes import MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.measures import LOWER_IS_BETTER, MeasureRow, compute_measures, rag_rating
 from reviewdesk.reports.base import (
@@ -41,7 +40,7 @@ from reviewdesk.reports.base import (
 )
 from reviewdesk.reports.gather import council_name
 from reviewdesk.settings import get_setting
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import format_uk, meeting_type_label
 
 TITLE = "Timeliness report"
 BAR = colors.HexColor("#8a9bb0")  # a quiet slate: the bars are not a rating
@@ -466,10 +465,7 @@ def _count_label(prefix: str, row: MeasureRow) -> str:
     """A breakdown row's label, from its key where the measures give no label."""
     part = row.key.removeprefix(prefix)
     if prefix in ("conferences_held.", "not_judged."):
-        try:
-            return MeetingType(part).label
-        except ValueError:
-            return part
+        return meeting_type_label(part)
     if prefix == "participation.":
         return "Not recorded" if part == "not_recorded" else part
     return part  # late_meetings.<reason text>
