@@ -332,7 +332,9 @@ class Meeting(Base, Tracked):
     __tablename__ = "meeting"
     __table_args__ = (
         Index("ix_meeting_booked", "booked_date"),
-        Index("ix_meeting_held", "held_date"),
+        # By the day held, with what a period's measures ask of it (which children, which
+        # CP conferences) so the index alone answers.
+        Index("ix_meeting_held", "held_date", "process", "child_id"),
         # A child's history by kind and date (also serves lookups by child_id alone).
         Index(
             "ix_meeting_child_history", "child_id", "process", "meeting_type", "status", "held_date"
