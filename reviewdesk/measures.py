@@ -243,15 +243,17 @@ def _fill(
         tally.declare(f"not_judged.{t.value}", f"{MEETING_TYPE_LABEL[t]}: not judged", "count")
 
     reasons = dict(session.execute(select(LateReason.id, LateReason.text)).all())
-    extra_stmt = select(
-        Meeting.id, Meeting.participation, Meeting.late_reason_id, Meeting.late_reason_note
-    ).where(Meeting.held_date >= start, Meeting.held_date <= end)
-    extra = {r.id: r for r in fetch_rows(session, extra_stmt)}
+    held = data.with_details(
+        [
+            m
+            for m in data.meetings
+            if m.status == "held" and m.held_date is not None and start <= m.held_date <= end
+        ],
+        where=(Meeting.held_date >= start) & (Meeting.held_date <= end),
+    )
     held_in_range: dict[int, Any] = {}
     late_by_reason: dict[str, Counter] = defaultdict(Counter)
-    for m in data.meetings:
-        if m.status != "held" or m.held_date is None or not start <= m.held_date <= end:
-            continue
+    for m in held:
         held_in_range[m.id] = m
         month = _month(m.held_date)
         timeliness = data.statuses[m.child_id].meetings.get(m.id)
@@ -264,7 +266,7 @@ def _fill(
                 tally.percent("lac_reviews_in_timescale", "", month, on_time)
             child = data.children.get(m.child_id)
             if child is not None and child.dob is not None and age_on(child.dob, m.held_date) >= 4:
-                code = extra[m.id].participation if m.id in extra else None
+                code = m.participation
                 tally.percent("participation_4_and_over", "", month, code in _CONTRIBUTING)
                 key = code if code in PARTICIPATION else "not_recorded"
                 tally.count(f"participation.{key}", "", month)
@@ -275,11 +277,10 @@ def _fill(
                 tally.percent(f"cp_conferences_in_timescale.{m.meeting_type}", "", month, on_time)
         if on_time is False:
             tally.count("late_meetings", "", month)
-            row = extra.get(m.id)
             text = None
-            if row is not None and row.late_reason_id is not None:
-                text = reasons.get(row.late_reason_id)
-            if text is None and row is not None and (row.late_reason_note or "").strip():
+            if m.late_reason_id is not None:
+                text = reasons.get(m.late_reason_id)
+            if text is None and (m.late_reason_note or "").strip():
                 text = "Other (see note)"
             late_by_reason[text or "No reason recorded"][month] += 1
 

@@ -130,8 +130,9 @@ class Rows:
     of LAC reviews counted in its open period, ``cp_prior`` a plan to those of its review
     conferences, and ``open_cp`` each child's open CP enquiries and plans; and the meetings
     carry `MEETING_DETAIL_COLUMNS` too. For a window (`read_window`), ``period_prior`` maps a
-    period of care to the (number, last date) of its LAC reviews counted, and ``cp_prior``
-    a plan to those of its review conferences.
+    period of care to the (number, last date) of its LAC reviews counted, ``cp_prior`` a
+    plan to those of its review conferences, and the meetings carry
+    `MEETING_DETAIL_COLUMNS` too.
     """
 
     children: dict[int, Any]
@@ -405,7 +406,10 @@ def read_window(session: Session, ids: IdList, *, held_from: dt.date, as_of: dt.
     plans = fetch_rows(session, restrict(plan_stmt, CpPlan.child_id, ids))
     whole_lac = IdList(sorted(_overlapping_periods(periods)))
 
-    meeting_stmt = restrict(select(*MEETING_COLUMNS), Meeting.child_id, ids).where(
+    # With their details: a period's measures and the export's flags read them (one
+    # query of their own cost more than the columns here).
+    columns = (*MEETING_COLUMNS, *MEETING_DETAIL_COLUMNS[1:])
+    meeting_stmt = restrict(select(*columns), Meeting.child_id, ids).where(
         Meeting.status.in_(sorted(LIVE_STATUSES)),
         or_(
             Meeting.process != Process.LAC.value,
