@@ -298,3 +298,42 @@ def test_a_window_stands_alone(db) -> None:  # noqa: F811
         window = Register(s, as_of=D(2024, 6, 3), window_from=D(2024, 1, 1))
         with pytest.raises(ValueError):
             window.with_held({})
+
+
+def test_a_periods_meetings_held_are_found_from_the_index_alone(demo) -> None:
+    """Which children had a meeting held in the period, and the reports of the CP
+    conferences held in it, are answered by `ix_meeting_held` (day held, process, child)
+    alone, without visiting each meeting's row (migration 0009). SQLite's plans are asked;
+    PostgreSQL chooses by its statistics, so there the index's columns are checked."""
+    from sqlalchemy import event, text
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "held_date >=" in statement and not parameters:
+            statements.append(statement)
+
+    as_of = D(2025, 12, 10)
+    event.listen(demo.engine, "before_cursor_execute", seen)
+    try:
+        with demo.session() as s:
+            compute_measures(s, start=add_months(as_of, -12), end=as_of)
+    finally:
+        event.remove(demo.engine, "before_cursor_execute", seen)
+    wanted = {
+        "window": [q for q in statements if q.lstrip().startswith("SELECT meeting.child_id")],
+        "reports": [q for q in statements if "FROM report JOIN meeting" in q],
+    }
+    with demo.engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            index = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_held'")
+            ).scalar_one()
+            assert index.endswith("(held_date, process, child_id)"), index
+        for name, found in wanted.items():
+            assert found, name
+            if conn.dialect.name == "sqlite":
+                plan = " ".join(
+                    str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + found[0]))
+                )
+                assert "COVERING INDEX ix_meeting_held" in plan, (name, plan)
