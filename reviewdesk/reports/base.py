@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -518,7 +519,16 @@ def draw_furniture(
     canvas.setFont(FONT_BOLD, 12)
     canvas.setFillColor(ACCENT)
     title = info.title if not section_title else f"{info.title}: {section_title}"
-    canvas.drawString(left, top - 5.5 * mm, _fit(title, FONT_BOLD, 12, (right - left) * 0.72))
+    room = right - left  # the title's, up to the subtitle on its right
+    if info.subtitle:
+        room -= pdfmetrics.stringWidth(info.subtitle, FONT, 8) + 6 * mm
+    # A closing date (a pack's "Zoë Ó Briain, 13/05/2024") says when: a long name before
+    # it is shortened, the date never.
+    when = _CLOSING_DATE.search(title)
+    tail = when.group() if when else ""
+    room -= pdfmetrics.stringWidth(tail, FONT_BOLD, 12)
+    head = _fit(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
+    canvas.drawString(left, top - 5.5 * mm, head + tail)
     if info.subtitle:
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
@@ -539,6 +549,10 @@ def draw_furniture(
     canvas.setFont(FONT_BOLD, 8)
     canvas.drawRightString(right, base, f"Page {page} of {total}")
     canvas.restoreState()
+
+
+#: A title's closing date, e.g. ", 13/05/2024" (or ", not booked") after a pack's child.
+_CLOSING_DATE = re.compile(r", (\d\d/\d\d/\d{4}|not booked)$")
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

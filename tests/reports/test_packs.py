@@ -15,7 +15,7 @@ from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import format_uk_long
 from tests.reports.factory import AS_OF, COUNCIL, WEEK, add_prebirth_icpc, populate
-from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+from tests.reports.pdfcheck import A4_SHORT, assert_a4, assert_furniture, read_pdf
 
 
 def _pack(session, meeting_id):
@@ -204,3 +204,26 @@ def test_a_cancelled_meetings_pack_says_it_is_not_counted(fresh_db) -> None:
         session.flush()
         text = _pack(session, meeting.id).all_text
     assert "Not counted: the meeting was cancelled" in text
+
+
+def test_a_long_name_in_the_page_header_keeps_the_meetings_date(fresh_db) -> None:
+    """The header says whose pack and for when: a long name is shortened, the date is not,
+    and the title stays clear of the position date printed to its right."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.reports.base import FONT, FONT_BOLD, MARGIN
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.week_meeting_ids[0])
+        meeting.child.first_name = "Anastazja-Gwenllian Siân"
+        meeting.child.last_name = "Llewelyn-ap-Gruffydd-Wiśniewska Ó Súilleabháin"
+        session.flush()
+        day = meeting.booked_date.strftime("%d/%m/%Y")
+        pdf = _pack(session, meeting.id)
+    room = A4_SHORT - 2 * MARGIN - pdfmetrics.stringWidth("Position at 13/05/2024", FONT, 8)
+    for n, text in enumerate(pdf.texts, start=1):
+        title = next(line for line in text.splitlines() if line.startswith("Review pack: "))
+        assert title.startswith("Review pack: Anastazja-Gwenllian Siân"), f"page {n}"
+        assert title.endswith(f"…, {day}"), f"page {n}: {title!r} lost the meeting's date"
+        assert pdfmetrics.stringWidth(title, FONT_BOLD, 12) < room, f"page {n}: overlaps"
