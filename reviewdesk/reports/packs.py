@@ -419,16 +419,24 @@ def _meeting_day(meeting: Meeting) -> dt.date | None:
     return meeting.booked_date
 
 
-def _done(meeting: Meeting, deadline: Deadline) -> tuple[str, str | None]:
-    """What the record says about one deadline: text and a RAG rating (or none)."""
+def _done(meeting: Meeting, deadline: Deadline, *, sharing: bool = False) -> tuple[str, str | None]:
+    """What the record says about one deadline: text and a RAG rating (or none).
+
+    ``sharing``: the deadline is for sharing the reports with the parents (a rule of its
+    own, as before an initial conference), so it is met by the reports shared, not received.
+    """
     times = deadline.times
     if times == "report":
         if not meeting.reports:
             return "", None
-        received = [r.received for r in meeting.reports if r.received]
-        text = f"{len(received)} of {len(meeting.reports)} received"
-        if len(received) == len(meeting.reports):
-            late = any(day > deadline.date for day in received)
+        if sharing:
+            days, done = [r.shared_with_parents for r in meeting.reports], "shared"
+        else:
+            days, done = [r.received for r in meeting.reports], "received"
+        met = [day for day in days if day]
+        text = f"{len(met)} of {len(meeting.reports)} {done}"
+        if len(met) == len(meeting.reports):
+            late = any(day > deadline.date for day in met)
             return text, "red" if late else "green"
         return text, None
     day = {
@@ -451,9 +459,10 @@ def _deadlines(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -
     heading = Paragraph("Deadlines around this meeting", s.h2)
     if not deadlines:
         return [heading, Paragraph("No meeting date yet, so no deadlines.", s.muted)]
+    to_chair, to_parents = _report_deadlines(deadlines)
     rows, extra = [], []
     for r, d in enumerate(deadlines, start=1):
-        text, rag = _done(meeting, d)
+        text, rag = _done(meeting, d, sharing=d is to_parents and d is not to_chair)
         if (
             not text
             and ctx.as_of > d.date

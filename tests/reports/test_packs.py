@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
@@ -227,3 +228,35 @@ def test_a_long_name_in_the_page_header_keeps_the_meetings_date(fresh_db) -> Non
         assert title.startswith("Review pack: Anastazja-Gwenllian Siân"), f"page {n}"
         assert title.endswith(f"…, {day}"), f"page {n}: {title!r} lost the meeting's date"
         assert pdfmetrics.stringWidth(title, FONT_BOLD, 12) < room, f"page {n}: overlaps"
+
+
+def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path) -> None:
+    """Before an initial conference the social worker's report goes to the parents (2 working
+    days before) and to the chair (1 day before): the parents' row says how many were
+    shared, not how many were received."""
+    from reviewdesk.storage.db import open_database
+    from reviewdesk.storage.models import Report
+    from tests.invitations.scenario import AS_OF as DAY0
+    from tests.invitations.scenario import DAY, conference, invite_proposed
+
+    db = open_database(tmp_path / "t.sqlite")
+    try:
+        ids = conference(db)
+        invite_proposed(db, ids["meeting"])
+        with db.session() as session:
+            reports = list(session.scalars(select(Report)))
+            for report in reports:  # all in on time, one shared with the parents
+                report.received = DAY - dt.timedelta(days=7)
+            reports[0].shared_with_parents = DAY - dt.timedelta(days=7)
+            session.flush()
+            out = io.BytesIO()
+            build_pack(session, ids["meeting"], as_of=DAY0, out=out, invariant=True)
+    finally:
+        db.dispose()
+    lines = read_pdf(out.getvalue()).layout_lines()
+    n = len(reports)
+    rows = [line.strip() for line in lines]  # the deadlines table's rows start with the rule
+    shared = next(row for row in rows if row.startswith("Social worker report shared with"))
+    to_chair = next(row for row in rows if row.startswith("Social worker report to the chair"))
+    assert f"1 of {n} shared" in shared and "received" not in shared
+    assert f"{n} of {n} received" in to_chair
