@@ -224,7 +224,7 @@ def _grouped_table(
                     Paragraph(child, styles.cell),
                     Paragraph(meeting, styles.cell),
                     other[1](m),
-                    m.clerk,
+                    m.clerk or "no clerk allocated",
                 ]
             )
     return data_table(

@@ -114,3 +114,20 @@ def test_a_day_running_onto_another_page_says_which_day_and_whose(fresh_db) -> N
         before = text[: first.start()]
         assert _DAY.search(before), f"page {n}: its first meeting has no day above it"
         assert _GROUP.search(before), f"page {n}: its first meeting has no chair or room above it"
+
+
+def test_a_meeting_without_a_room_time_or_clerk_says_so(fresh_db) -> None:
+    """What is still to arrange is printed as such, in both lists, not left blank."""
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        bare = session.get(Meeting, demo.week_meeting_ids[0])
+        bare.room, bare.booked_time, bare.clerk = None, None, None
+        session.flush()
+        local_id = bare.child.local_id
+        lines = [" ".join(line.split()) for line in _pdf(session).layout_lines()]
+    rows = [line for line in lines if local_id in line]
+    assert len(rows) == 2
+    assert all(row.startswith("time to be set") for row in rows)
+    assert "no room booked" in rows[0]
+    assert all(row.endswith("no clerk allocated") for row in rows)
+    assert "No room booked" in lines
