@@ -531,14 +531,16 @@ def _previous(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         facts.append(("Quorate", "Yes" if prev.quorate else "No"))
     facts.append(("Decisions issued", uk(prev.decisions_issued, "Not recorded")))
     facts.append(("Minutes distributed", uk(prev.minutes_distributed, "Not recorded")))
-    story: list[Flowable] = [heading, facts_table(facts, (40 * mm, ctx.width - 40 * mm), styles=s)]
-    story.append(Paragraph("Decisions", s.h3))
     if prev.decisions:
         text = "<br/>".join(esc(line) for line in prev.decisions.strip().splitlines())
-        story.append(Paragraph(text, s.body))
+        decisions = Paragraph(text, s.body)
     else:
-        story.append(Paragraph("No decisions recorded.", s.muted))
-    return story
+        decisions = Paragraph("No decisions recorded.", s.muted)
+    # Neither the facts nor the decisions start a page without their heading.
+    return [
+        keep(heading, facts_table(facts, (40 * mm, ctx.width - 40 * mm), styles=s)),
+        keep(Paragraph("Decisions", s.h3), decisions),
+    ]
 
 
 def _plan(meeting: Meeting, ctx: _Context) -> list[Flowable]:

@@ -260,3 +260,19 @@ def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path
     to_chair = next(row for row in rows if row.startswith("Social worker report to the chair"))
     assert f"1 of {n} shared" in shared and "received" not in shared
     assert f"{n} of {n} received" in to_chair
+
+
+def test_the_previous_meetings_facts_stay_under_their_heading(fresh_db) -> None:
+    """However long the invitation list before it, the previous meeting's facts are not
+    split from their heading: no page starts with a stray 'Minutes distributed'."""
+    from reviewdesk.storage.models import Invitee
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        for n in range(30):
+            meeting.invitees.append(Invitee(name=f"Nia Ó Briain {n}", role="Family friend"))
+            session.flush()
+            pdf = _pack(session, meeting.id)
+            page = next(t for t in pdf.texts if "Minutes distributed" in t)
+            assert "Previous meeting and its decisions" in page, f"{n + 1} more invitees"
