@@ -57,3 +57,26 @@ def test_a_report_request_for_an_initial_conference_reads_as_english(
         words = " ".join(text.split())
         assert "A initial" not in words
         assert "The initial CP conference for Zoë Brontë (reference R100) has been booked" in words
+
+
+def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path, shipped_letters) -> None:
+    """A meeting booked for a day, its time and clerk still to arrange: the letter says the
+    time is to be confirmed (no dangling "to"), and asks the family to contact "the IRO
+    service" mid-sentence, signed "The IRO service"."""
+    from reviewdesk.storage.models import Meeting
+
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    with db.session() as session:
+        meeting = session.get(Meeting, ids["meeting"])
+        meeting.booked_time, meeting.clerk = None, None
+    out = tmp_path / "letters.pdf"
+    actions.send_invitation_letters(db, me(db), ids["meeting"], output=out, on=AS_OF)
+    pdf = read_pdf(out.read_bytes())
+    assert pdf.pages >= 1
+    for text in pdf.texts:
+        lines = text.splitlines()
+        assert "Time: (time to be confirmed)" in lines
+        words = " ".join(text.split())
+        assert "please contact the IRO service on" in words
+        assert "Yours sincerely, The IRO service Independent Reviewing Service" in words
