@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from functools import cache
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -74,6 +82,9 @@ from reviewdesk.vocabulary import (
 from reviewdesk.workingdays import WorkingCalendar
 
 TICK, BOX = "☑", "☐"
+#: Room for a list's heading, its column headings and a row or two: less than this left on
+#: a page, the list starts on the next (a heading is never left alone at the foot).
+_HEADING_AND_ROWS = 30 * mm
 
 
 def pack_title(meeting: Meeting) -> str:
@@ -337,7 +348,7 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         styles=s,
         extra=extra,
     )
-    return [heading, table]
+    return [CondPageBreak(_HEADING_AND_ROWS), heading, table]
 
 
 def _report_deadlines(deadlines: Sequence[Deadline]) -> tuple[Deadline | None, Deadline | None]:
@@ -410,7 +421,13 @@ def _reports(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -> 
             f"Shared with parents by {format_uk_long(parents_due.date)}: "
             f"{parents_due.rule.title} ({parents_due.rule.limit.describe()} before the meeting)."
         )
-    return [heading, table, Spacer(1, 1.5 * mm), *(Paragraph(esc(n), s.muted) for n in notes)]
+    return [
+        CondPageBreak(_HEADING_AND_ROWS),
+        heading,
+        table,
+        Spacer(1, 1.5 * mm),
+        *(Paragraph(esc(n), s.muted) for n in notes),
+    ]
 
 
 def _meeting_day(meeting: Meeting) -> dt.date | None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
 from reviewdesk.reports import pdf_bytes
+from reviewdesk.reports.base import MARKING
 from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import format_uk_long
@@ -262,17 +263,37 @@ def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path
     assert f"{n} of {n} received" in to_chair
 
 
-def test_the_previous_meetings_facts_stay_under_their_heading(fresh_db) -> None:
-    """However long the invitation list before it, the previous meeting's facts are not
-    split from their heading: no page starts with a stray 'Minutes distributed'."""
-    from reviewdesk.storage.models import Invitee
+_HEADINGS = (
+    "Agenda",
+    "Invitees and attendance",
+    "Reports",
+    "Deadlines around this meeting",
+    "Previous meeting and its decisions",
+    "Decisions",
+    "Care: legal status and placement",
+    "Checklist for the clerk",
+)
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(fresh_db) -> None:
+    """However long the lists of invitees and reports, no page ends with a section's
+    heading whose content starts the next, and no page starts with a stray row of the
+    previous meeting's facts ('Minutes distributed') without their heading."""
+    from reviewdesk.storage.models import Invitee, Report
 
     with fresh_db.session() as session:
         demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
         meeting = session.get(Meeting, demo.lac_meeting_id)
-        for n in range(30):
-            meeting.invitees.append(Invitee(name=f"Nia Ó Briain {n}", role="Family friend"))
+        for n in range(40):
+            if n % 3 == 2:
+                meeting.reports.append(Report(author=f"Dr Ffion Llewelyn {n}", agency="health"))
+            else:
+                meeting.invitees.append(Invitee(name=f"Nia Ó Briain {n}", role="Family friend"))
             session.flush()
             pdf = _pack(session, meeting.id)
-            page = next(t for t in pdf.texts if "Minutes distributed" in t)
-            assert "Previous meeting and its decisions" in page, f"{n + 1} more invitees"
+            for page, text in enumerate(pdf.texts, start=1):
+                body = [line.strip() for line in text.splitlines() if line.strip()]
+                body = body[: body.index(MARKING)]  # the page furniture follows the body
+                assert body[-1] not in _HEADINGS, f"{n + 1} added: page {page} ends {body[-1]!r}"
+            facts = next(t for t in pdf.texts if "Minutes distributed" in t)
+            assert "Previous meeting and its decisions" in facts, f"{n + 1} added"
