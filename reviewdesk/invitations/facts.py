@@ -23,6 +23,8 @@ from reviewdesk.vocabulary import format_uk, meeting_label
 LONDON = ZoneInfo("Europe/London")
 #: The protective marking, first in every description and on every page.
 MARKING_LINE = "OFFICIAL-SENSITIVE"
+#: Who a meeting's letters and requests come from while it has no clerk.
+NO_CLERK = "The IRO service"
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January",
@@ -143,13 +145,22 @@ def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
         virtual=virtual,
         chair=chair.name if chair is not None else "the chair (to be confirmed)",
         chair_email=chair.email if chair is not None and chair.email else None,
-        clerk=clerk.name if clerk is not None else "The IRO service",
+        clerk=clerk.name if clerk is not None else NO_CLERK,
         clerk_email=clerk.email if clerk is not None and clerk.email else None,
         clerk_phone=(clerk.phone if clerk is not None and clerk.phone else "") or "",
         contact_email=contact,
         council_name=str(get_setting(session, "council_name")),
         council_address=str(get_setting(session, "council_address") or ""),
     )
+
+
+def _times(facts: MeetingFacts) -> str:
+    """'10:00 to 11:30', or that the time is to be confirmed (never a dangling "to")."""
+    if facts.start is None:
+        return "(time to be confirmed)"
+    if facts.end is None:
+        return f"{facts.start:%H:%M}"
+    return f"{facts.start:%H:%M} to {facts.end:%H:%M}"
 
 
 def common_fields(facts: MeetingFacts, recipient: str, today: dt.date) -> dict[str, str]:
@@ -163,9 +174,11 @@ def common_fields(facts: MeetingFacts, recipient: str, today: dt.date) -> dict[s
         "date": long_date(facts.day) if facts.day else "(date to be confirmed)",
         "time": f"{facts.start:%H:%M}" if facts.start else "(time to be confirmed)",
         "end_time": f"{facts.end:%H:%M}" if facts.end else "",
+        "times": _times(facts),
         "venue": facts.location or "(venue to be confirmed)",
         "chair": facts.chair,
-        "clerk": facts.clerk,
+        # Mid-sentence ("please contact the IRO service"); `fill` capitalises a paragraph.
+        "clerk": "the IRO service" if facts.clerk == NO_CLERK else facts.clerk,
         "clerk_phone": facts.clerk_phone or "the number above",
         "contact_email": facts.contact_email or "the IRO service",
         "council_name": facts.council_name,

@@ -33,6 +33,7 @@ _COMMON = {
     "date": "the meeting's date, e.g. Wednesday 24 April 2024",
     "time": "its start time, e.g. 10:00",
     "end_time": "its end time",
+    "times": "its start and end times, e.g. 10:00 to 11:30 (or that it is to be confirmed)",
     "venue": "the room and venue, with the address",
     "chair": "the chair",
     "clerk": "the clerk (or the IRO service)",
@@ -132,7 +133,8 @@ def fill(kind: str, text: str, values: Mapping[str, str]) -> list[str]:
     for block in filled.replace("\r\n", "\n").split("\n\n"):
         lines = [line.rstrip() for line in block.split("\n")]
         lines = [line for line in lines if line.strip()]
-        if lines:
+        if lines:  # a paragraph starts with a capital ("the IRO service" signing a letter)
+            lines[0] = lines[0][:1].upper() + lines[0][1:]
             paragraphs.append("\n".join(lines))
     return paragraphs
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -219,6 +220,8 @@ def data_table(
     zebra: bool = True,
     size: float = 8,
     pad: float = _PAD,
+    groups: Mapping[int, str] | None = None,
+    caption: str = "",
 ) -> Table:
     """A list table: bold header repeated on every page, light stripes, thin rules.
 
@@ -226,6 +229,12 @@ def data_table(
     its column is wrapped (see `fit_cells`). ``right`` lists columns to right-align;
     ``extra`` adds TableStyle commands (e.g. RAG fills for particular cells). ``size`` and
     ``pad`` set the font size and the cell padding (smaller for many narrow columns).
+
+    ``groups`` names the group rows among ``rows`` (table row -> label; row 0 is the header,
+    as in ``extra``): a chair, a room, an agency. A group row is kept with the row after
+    it, and where the table runs onto a new page that page says what it continues,
+    "<caption> · <group> (continued)", so no row is printed without its day or its group
+    (`ListTable`).
     """
     head_left, head_right, cell = styles.head_cell, styles.head_right, styles.cell
     if size != cell.fontSize:
@@ -238,26 +247,99 @@ def data_table(
         for i, h in enumerate(header)
     ]
     body = fit_cells(rows, col_widths, cell, pad)
-    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
+    carry = _Carry(dict(groups or {}), caption, cell) if groups or caption else None
+    if carry is not None:
+        # A row kept under the header, empty and of no height, for the part on the next
+        # page to say what it continues; the caller's rows move down one.
+        body.insert(0, [""] * len(col_widths))
+        extra = [_row_moved(command) for command in extra]
+    first = 2 if carry else 1  # the first row of the body
+    table = ListTable(
+        [head, *body],
+        colWidths=list(col_widths),
+        rowHeights=[None, 0, *[None] * len(rows)] if carry else None,
+        repeatRows=first,
+        hAlign="LEFT",
+    )
+    table.carry = carry
     commands: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), FONT, size, size + 2),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("LINEBELOW", (0, first), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]
+    if carry is not None:
+        commands += [("SPAN", (0, 1), (-1, 1)), ("BACKGROUND", (0, 1), (-1, 1), GROUP_BG)]
     if zebra and rows:
-        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]))
+        commands.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [colors.white, ZEBRA]))
     for col in right:
-        commands.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
+        commands.append(("ALIGN", (col, first), (col, -1), "RIGHT"))
     commands.extend(extra)
+    for row in groups or {}:
+        if row < len(rows):  # a group row is not left alone at the foot of a page
+            commands.append(("NOSPLIT", (0, row + 1), (-1, row + 2)))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _row_moved(command: tuple) -> tuple:
+    """A TableStyle command for the body moved one row down (negative rows count from the
+    end and stay)."""
+    name, (c0, r0), (c1, r1), *args = command
+    r0, r1 = (r + 1 if r >= 1 else r for r in (r0, r1))
+    return (name, (c0, r0), (c1, r1), *args)
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """What a split `data_table` carries onto the next page: its groups (row of the whole
+    table -> label, with the header as row 0), its caption, and the whole table's row
+    that this part's first body row is."""
+
+    groups: dict[int, str]
+    caption: str
+    style: ParagraphStyle
+    start: int = 1
+
+    def label(self) -> str:
+        """'<caption> · <group> (continued)' for a part starting at row ``start`` ('' if a
+        group starts there and there is no caption: nothing needs saying)."""
+        group = "" if self.start in self.groups else self._group()
+        words = [w for w in (self.caption, group) if w]
+        return " · ".join(words) + " (continued)" if words else ""
+
+    def _group(self) -> str:
+        before = [r for r in self.groups if r < self.start]
+        return self.groups[max(before)] if before else ""
+
+
+class ListTable(Table):
+    """A `data_table`. Split over pages, the part on the next page fills its reserved row
+    (row 1) with what it continues (`_Carry.label`)."""
+
+    carry: _Carry | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if self.carry is None or len(parts) != 2:
+            return parts
+        first, rest = parts
+        # reportlab makes both parts (of this class) and repeats rows 0 and 1 on the second.
+        carry = replace(self.carry, start=self.carry.start + len(first._cellvalues) - 2)
+        label = carry.label()
+        # A new row: the old one is shared with the first part, already laid out.
+        cells = rest._cellvalues
+        cells[1] = [Paragraph(f"<b>{esc(label)}</b>", carry.style) if label else ""]
+        cells[1] += [""] * (len(cells[0]) - 1)
+        rest._argH[1] = None if label else 0  # None: its height is measured again
+        first.carry, rest.carry = None, carry
+        return [first, rest]
 
 
 def facts_table(
@@ -301,6 +383,28 @@ def rag_style(cell: tuple[int, int], rating: str | None) -> list[tuple]:
 
 def keep(*flowables: Flowable) -> KeepTogether:
     return KeepTogether(list(flowables))
+
+
+class AtPageTop(Flowable):
+    """A flowable printed only where it falls at the top of a page, else taking no room: a
+    reminder ("Monday 13/05/2024 (continued)") for a part that a page break has separated
+    from its heading."""
+
+    def __init__(self, content: Flowable) -> None:
+        super().__init__()
+        self.content = content
+        self.shown = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)  # set by the frame placing this flowable
+        self.shown = bool(frame is not None and frame._atTop)
+        if not self.shown:
+            return 0, 0
+        return self.content.wrap(availWidth, availHeight)
+
+    def draw(self) -> None:
+        if self.shown:
+            self.content.drawOn(self.canv, 0, 0)
 
 
 # --- sections and page furniture ---------------------------------------------------------
@@ -415,7 +519,16 @@ def draw_furniture(
     canvas.setFont(FONT_BOLD, 12)
     canvas.setFillColor(ACCENT)
     title = info.title if not section_title else f"{info.title}: {section_title}"
-    canvas.drawString(left, top - 5.5 * mm, _fit(title, FONT_BOLD, 12, (right - left) * 0.72))
+    room = right - left  # the title's, up to the subtitle on its right
+    if info.subtitle:
+        room -= pdfmetrics.stringWidth(info.subtitle, FONT, 8) + 6 * mm
+    # A closing date (a pack's "Zoë Ó Briain, 13/05/2024") says when: a long name before
+    # it is shortened, the date never.
+    when = _CLOSING_DATE.search(title)
+    tail = when.group() if when else ""
+    room -= pdfmetrics.stringWidth(tail, FONT_BOLD, 12)
+    head = _fit(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
+    canvas.drawString(left, top - 5.5 * mm, head + tail)
     if info.subtitle:
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
@@ -436,6 +549,10 @@ def draw_furniture(
     canvas.setFont(FONT_BOLD, 8)
     canvas.drawRightString(right, base, f"Page {page} of {total}")
     canvas.restoreState()
+
+
+#: A title's closing date, e.g. ", 13/05/2024" (or ", not booked") after a pack's child.
+_CLOSING_DATE = re.compile(r", (\d\d/\d\d/\d{4}|not booked)$")
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -72,12 +72,14 @@ def build_chase(
         return build_pdf(story, out, settings, as_of=as_of)
     table_rows: list[list] = []
     extra: list[tuple] = []
+    groups: dict[int, str] = {}  # table row -> agency, carried onto the next page
     agency = None
     for r in rows:
         if r.agency != agency:
             agency = r.agency
             table_rows.append([r.agency, "", "", "", "", ""])
             line = len(table_rows)
+            groups[line] = r.agency
             extra += [
                 ("SPAN", (0, line), (-1, line)),
                 ("BACKGROUND", (0, line), (-1, line), GROUP_BG),
@@ -108,6 +110,7 @@ def build_chase(
             styles=styles,
             extra=extra,
             zebra=False,
+            groups=groups,
         )
     )
     return build_pdf(story, out, settings, as_of=as_of)

@@ -33,8 +33,9 @@ from reviewdesk.reports.gather import council_name
 
 TITLE = "IRO oversight: thematic report"
 #: Widths (mm) of the challenges' columns, filling the 265 mm frame of a landscape A4 page:
-#: dates, names and outcomes whole on one line (words wrap only at spaces).
-_CHALLENGE_WIDTHS = (16, 26, 21, 8, 21, 22, 23, 12, 14, 16, 16, 15, 16, 23, 16)
+#: dates, names and outcomes whole on one line (words wrap only at spaces), and the theme
+#: column wide enough for the longest word of the starting themes ("Recommendations").
+_CHALLENGE_WIDTHS = (16, 26, 21, 8, 19, 22, 25, 12, 14, 16, 16, 15, 16, 23, 16)
 
 
 def _cell(value: object) -> object:

@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from functools import cache
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -74,6 +82,9 @@ from reviewdesk.vocabulary import (
 from reviewdesk.workingdays import WorkingCalendar
 
 TICK, BOX = "☑", "☐"
+#: Room for a list's heading, its column headings and a row or two: less than this left on
+#: a page, the list starts on the next (a heading is never left alone at the foot).
+_HEADING_AND_ROWS = 30 * mm
 
 
 def pack_title(meeting: Meeting) -> str:
@@ -337,7 +348,7 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         styles=s,
         extra=extra,
     )
-    return [heading, table]
+    return [CondPageBreak(_HEADING_AND_ROWS), heading, table]
 
 
 def _report_deadlines(deadlines: Sequence[Deadline]) -> tuple[Deadline | None, Deadline | None]:
@@ -410,7 +421,13 @@ def _reports(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -> 
             f"Shared with parents by {format_uk_long(parents_due.date)}: "
             f"{parents_due.rule.title} ({parents_due.rule.limit.describe()} before the meeting)."
         )
-    return [heading, table, Spacer(1, 1.5 * mm), *(Paragraph(esc(n), s.muted) for n in notes)]
+    return [
+        CondPageBreak(_HEADING_AND_ROWS),
+        heading,
+        table,
+        Spacer(1, 1.5 * mm),
+        *(Paragraph(esc(n), s.muted) for n in notes),
+    ]
 
 
 def _meeting_day(meeting: Meeting) -> dt.date | None:
@@ -419,16 +436,24 @@ def _meeting_day(meeting: Meeting) -> dt.date | None:
     return meeting.booked_date
 
 
-def _done(meeting: Meeting, deadline: Deadline) -> tuple[str, str | None]:
-    """What the record says about one deadline: text and a RAG rating (or none)."""
+def _done(meeting: Meeting, deadline: Deadline, *, sharing: bool = False) -> tuple[str, str | None]:
+    """What the record says about one deadline: text and a RAG rating (or none).
+
+    ``sharing``: the deadline is for sharing the reports with the parents (a rule of its
+    own, as before an initial conference), so it is met by the reports shared, not received.
+    """
     times = deadline.times
     if times == "report":
         if not meeting.reports:
             return "", None
-        received = [r.received for r in meeting.reports if r.received]
-        text = f"{len(received)} of {len(meeting.reports)} received"
-        if len(received) == len(meeting.reports):
-            late = any(day > deadline.date for day in received)
+        if sharing:
+            days, done = [r.shared_with_parents for r in meeting.reports], "shared"
+        else:
+            days, done = [r.received for r in meeting.reports], "received"
+        met = [day for day in days if day]
+        text = f"{len(met)} of {len(meeting.reports)} {done}"
+        if len(met) == len(meeting.reports):
+            late = any(day > deadline.date for day in met)
             return text, "red" if late else "green"
         return text, None
     day = {
@@ -451,9 +476,10 @@ def _deadlines(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -
     heading = Paragraph("Deadlines around this meeting", s.h2)
     if not deadlines:
         return [heading, Paragraph("No meeting date yet, so no deadlines.", s.muted)]
+    to_chair, to_parents = _report_deadlines(deadlines)
     rows, extra = [], []
     for r, d in enumerate(deadlines, start=1):
-        text, rag = _done(meeting, d)
+        text, rag = _done(meeting, d, sharing=d is to_parents and d is not to_chair)
         if (
             not text
             and ctx.as_of > d.date
@@ -522,14 +548,16 @@ def _previous(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         facts.append(("Quorate", "Yes" if prev.quorate else "No"))
     facts.append(("Decisions issued", uk(prev.decisions_issued, "Not recorded")))
     facts.append(("Minutes distributed", uk(prev.minutes_distributed, "Not recorded")))
-    story: list[Flowable] = [heading, facts_table(facts, (40 * mm, ctx.width - 40 * mm), styles=s)]
-    story.append(Paragraph("Decisions", s.h3))
     if prev.decisions:
         text = "<br/>".join(esc(line) for line in prev.decisions.strip().splitlines())
-        story.append(Paragraph(text, s.body))
+        decisions = Paragraph(text, s.body)
     else:
-        story.append(Paragraph("No decisions recorded.", s.muted))
-    return story
+        decisions = Paragraph("No decisions recorded.", s.muted)
+    # Neither the facts nor the decisions start a page without their heading.
+    return [
+        keep(heading, facts_table(facts, (40 * mm, ctx.width - 40 * mm), styles=s)),
+        keep(Paragraph("Decisions", s.h3), decisions),
+    ]
 
 
 def _plan(meeting: Meeting, ctx: _Context) -> list[Flowable]:

@@ -8,7 +8,8 @@ never rates anything itself: a RAG colour appears only where the measures gave o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
@@ -121,6 +123,18 @@ def _month_label(month: dt.date) -> str:
     return month.strftime("%b %y")
 
 
+def _axis_labels(months: Sequence[MonthFigure], width: float) -> list[str]:
+    """The chart's month labels: every month where there is room, else every second,
+    third... from the first, so that over a long period they do not print on top of each
+    other (a label is centred under its bar, ``width / len(months)`` apart)."""
+    labels = [_month_label(m.month) for m in months]
+    if not labels:
+        return labels
+    needed = max(pdfmetrics.stringWidth(label, FONT, 7) for label in labels) + 4
+    step = math.ceil(needed / (width / len(labels)))
+    return [label if i % step == 0 else "" for i, label in enumerate(labels)]
+
+
 def _chart(measure: MeasureSeries, width: float) -> Drawing:
     """Bars of each month's percentage, with the target as a dashed line."""
     height = 52 * mm
@@ -129,7 +143,7 @@ def _chart(measure: MeasureSeries, width: float) -> Drawing:
     chart.x, chart.y = 12 * mm, 9 * mm
     chart.width, chart.height = width - 16 * mm, height - 14 * mm
     chart.data = [[m.percent if m.percent is not None else None for m in measure.months]]
-    chart.categoryAxis.categoryNames = [_month_label(m.month) for m in measure.months]
+    chart.categoryAxis.categoryNames = _axis_labels(measure.months, chart.width)
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.fillColor = MUTED

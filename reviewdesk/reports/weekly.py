@@ -24,6 +24,7 @@ from reviewdesk.reports.base import (
     GROUP_BG,
     MUTED,
     RED,
+    AtPageTop,
     DocumentSettings,
     Output,
     Styles,
@@ -178,8 +179,12 @@ def _grouped_table(
     clashing: set[int],
     styles: Styles,
     width: float,
+    caption: str,
 ) -> Flowable:
-    """One day's meetings under a row per chair (or room), each group in time order."""
+    """One day's meetings under a row per chair (or room), each group in time order.
+
+    ``caption`` ("Monday 13/05/2024, by room") heads the part of the table that runs onto
+    another page, with the chair or room it is in."""
     header = ["Time", "Child", "Meeting", other[0], "Clerk"]
     widths = [0.11, 0.25, 0.22, 0.24, 0.18]
     groups: dict[str, list[ScheduledMeeting]] = {}
@@ -187,9 +192,11 @@ def _grouped_table(
         groups.setdefault(group(m), []).append(m)
     rows: list[list] = []
     extra: list[tuple] = []
+    labels: dict[int, str] = {}
     for name in sorted(groups, key=lambda g: (g == "", g.casefold())):
         r = len(rows) + 1
         label = f"{group_label}: {name}" if name else empty_group
+        labels[r] = label
         rows.append([Paragraph(f"<b>{esc(label)}</b>", styles.cell), "", "", "", ""])
         extra += [
             ("SPAN", (0, r), (-1, r)),
@@ -217,11 +224,18 @@ def _grouped_table(
                     Paragraph(child, styles.cell),
                     Paragraph(meeting, styles.cell),
                     other[1](m),
-                    m.clerk,
+                    m.clerk or "no clerk allocated",
                 ]
             )
     return data_table(
-        header, rows, [w * width for w in widths], styles=styles, extra=extra, zebra=False
+        header,
+        rows,
+        [w * width for w in widths],
+        styles=styles,
+        extra=extra,
+        zebra=False,
+        groups=labels,
+        caption=caption,
     )
 
 
@@ -272,7 +286,8 @@ def render_week(
             continue
         story.append(Spacer(1, 2 * mm) if first else CondPageBreak(45 * mm))
         first = False
-        heading = f"{_DAY_NAMES[day.weekday()]} {format_uk(day)}"
+        day_name = f"{_DAY_NAMES[day.weekday()]} {format_uk(day)}"
+        heading = day_name
         if off and off not in ("Saturday", "Sunday"):
             heading += f" · {off} (not a working day)"
         count = _count(len(todays), "meeting") if todays else ""
@@ -293,8 +308,12 @@ def render_week(
                 clashing=chair_clash,
                 styles=styles,
                 width=width,
+                caption=f"{day_name}, by chair",
             )
         )
+        # The room list often starts a new page: not without its heading, nor its day.
+        story.append(CondPageBreak(30 * mm))
+        story.append(AtPageTop(Paragraph(esc(f"{day_name} (continued)"), styles.h2)))
         story.append(Paragraph("By room", styles.h3))
         story.append(
             _grouped_table(
@@ -306,6 +325,7 @@ def render_week(
                 clashing=room_clash,
                 styles=styles,
                 width=width,
+                caption=f"{day_name}, by room",
             )
         )
     return build_pdf(story, out, settings, as_of=as_of)

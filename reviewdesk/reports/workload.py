@@ -332,7 +332,8 @@ def _iro_section(
     return story
 
 
-#: Short words for the flags column; codes not listed print as their code in words.
+#: Short words for the flags column; codes not listed print as their code in words
+#: (`flag_words`).
 FLAG_WORDS = {
     "due_soon_unbooked": "due soon, not booked",
     "booked_non_working_day": "booked on a non-working day",
@@ -356,7 +357,28 @@ FLAG_WORDS = {
     "cp_plan_2_years": "plan 2 years",
     "cp_repeat_plan": "repeat plan",
     "participation_age": "participation code",
+    "due_date_unknown": "due date not known",
+    "midway_review_overdue": "midway review overdue",
+    "no_iro_contact_by_midway": "no IRO contact by midway",
+    "challenge_response_overdue": "challenge response overdue",
+    "escalation_response_overdue": "escalation response overdue",
+    "escalation_past_timescale": "escalation past its timescale",
+    "inquorate_not_reconvened": "inquorate, not reconvened",
+    "inquorate_reconvened_late": "inquorate, reconvened late",
+    "inquorate_twice": "inquorate twice in a row",
 }
+#: Words printed in capitals where a code not in FLAG_WORDS holds them.
+_ACRONYMS = {"iro": "IRO", "cp": "CP", "lac": "LAC", "pep": "PEP"}
+
+
+def flag_words(code: str) -> str:
+    """A flag code in words for the list: FLAG_WORDS, else the code's own words with
+    acronyms in capitals (a new code never prints "iro")."""
+    if code in FLAG_WORDS:
+        return FLAG_WORDS[code]
+    return " ".join(_ACRONYMS.get(word, word) for word in code.split("_"))
+
+
 #: Shown in their own columns already (the due date in red, "after due").
 _IN_OTHER_COLUMNS = frozenset({"overdue", "booked_after_due"})
 _SEVERITY_RANK = {"red": 0, "amber": 1}
@@ -368,7 +390,7 @@ def _flags_cell(child: WorkloadChild, styles: Styles, col_width: float, extra: l
     shown = [(c, sev) for c, sev in child.flags if c not in _IN_OTHER_COLUMNS]
     if not shown:
         return ""
-    words = ", ".join(dict.fromkeys(FLAG_WORDS.get(c, c.replace("_", " ")) for c, _ in shown))
+    words = ", ".join(dict.fromkeys(flag_words(c) for c, _ in shown))
     worst = min((sev for _, sev in shown), key=lambda sev: _SEVERITY_RANK.get(sev, 2))
     ink = _SEVERITY_INK.get(worst, MUTED)
     if pdfmetrics.stringWidth(words, FONT, 8) <= col_width - 8:

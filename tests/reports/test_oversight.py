@@ -75,6 +75,38 @@ def test_the_pdf_says_what_the_figures_say(db, register, tmp_path: Path) -> None
     assert text.count("22/04/2024") == 2
 
 
+def test_every_theme_and_outcome_word_prints_whole(db, register, tmp_path: Path) -> None:  # noqa: F811
+    """The challenges' narrow columns wrap at spaces only: the longest word of a council's
+    starting themes ("Recommendations") is not broken into "Recommendatio" and "ns"."""
+    with db.session() as s:
+        views = escalation_views(s, as_of=END)
+    themes = ("Recommendations not implemented", "Placement stability")
+    for view, theme in zip(views[: len(themes)], themes, strict=True):
+        actions.update_escalation(
+            db,
+            actions.whoami(db),
+            view.id,
+            actions.EscalationUpdate(
+                theme,
+                view.concern,
+                view.resolved_on,
+                view.outcome,
+                view.impact,
+                view.cafcass_referred_on,
+            ),
+            as_of=END,
+            expected_version=view.version,
+        )
+    out = tmp_path / "oversight.pdf"
+    with db.session() as s:
+        build_oversight(s, start=START, end=END, as_of=END, out=out, invariant=True)
+    challenges = read_pdf(out.read_bytes()).texts[-1]
+    assert "The challenges" in challenges
+    words = set(challenges.split())
+    for word in ("Recommendations", "implemented", "Placement", "stability"):
+        assert word in words, f"{word!r} is broken across lines"
+
+
 def test_the_pdf_renders_with_ink_on_every_page(db, register, tmp_path: Path) -> None:  # noqa: F811
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed for this test"
     out = tmp_path / "oversight.pdf"
@@ -127,3 +159,20 @@ def test_the_workbook_holds_the_same_tables(db, register, tmp_path: Path) -> Non
 def test_a_period_that_ends_before_it_starts_is_refused(db) -> None:  # noqa: F811
     with db.session() as s, pytest.raises(InvalidInput, match="--to 2024-02-01 is before"):
         collect_oversight(s, start=START, end=D(2024, 2, 1), as_of=END)
+
+
+def test_the_theme_column_holds_every_starting_themes_longest_word() -> None:
+    """Each word of the themes a council starts with fits the theme column at 7 pt, less its
+    padding (a word wider than its column is broken mid-word)."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.oversight.words import DEFAULT_THEMES
+    from reviewdesk.reports.base import FONT, DocumentSettings, register_fonts
+    from reviewdesk.reports.oversight import _CHALLENGE_WIDTHS
+
+    register_fonts()
+    frame = DocumentSettings(title="", council="", landscape=True).frame_width
+    column = _CHALLENGE_WIDTHS[6] * mm * frame / (sum(_CHALLENGE_WIDTHS) * mm) - 2 * 2
+    for word in {w for theme in DEFAULT_THEMES for w in theme.split()}:
+        assert pdfmetrics.stringWidth(word, FONT, 7) <= column, word

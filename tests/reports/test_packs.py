@@ -7,15 +7,17 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from reviewdesk.dates import add_months
 from reviewdesk.errors import InvalidInput
 from reviewdesk.reports import pdf_bytes
+from reviewdesk.reports.base import MARKING
 from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import format_uk_long
 from tests.reports.factory import AS_OF, COUNCIL, WEEK, add_prebirth_icpc, populate
-from tests.reports.pdfcheck import assert_a4, assert_furniture, read_pdf
+from tests.reports.pdfcheck import A4_SHORT, assert_a4, assert_furniture, read_pdf
 
 
 def _pack(session, meeting_id):
@@ -204,3 +206,94 @@ def test_a_cancelled_meetings_pack_says_it_is_not_counted(fresh_db) -> None:
         session.flush()
         text = _pack(session, meeting.id).all_text
     assert "Not counted: the meeting was cancelled" in text
+
+
+def test_a_long_name_in_the_page_header_keeps_the_meetings_date(fresh_db) -> None:
+    """The header says whose pack and for when: a long name is shortened, the date is not,
+    and the title stays clear of the position date printed to its right."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.reports.base import FONT, FONT_BOLD, MARGIN
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.week_meeting_ids[0])
+        meeting.child.first_name = "Anastazja-Gwenllian Siân"
+        meeting.child.last_name = "Llewelyn-ap-Gruffydd-Wiśniewska Ó Súilleabháin"
+        session.flush()
+        day = meeting.booked_date.strftime("%d/%m/%Y")
+        pdf = _pack(session, meeting.id)
+    room = A4_SHORT - 2 * MARGIN - pdfmetrics.stringWidth("Position at 13/05/2024", FONT, 8)
+    for n, text in enumerate(pdf.texts, start=1):
+        title = next(line for line in text.splitlines() if line.startswith("Review pack: "))
+        assert title.startswith("Review pack: Anastazja-Gwenllian Siân"), f"page {n}"
+        assert title.endswith(f"…, {day}"), f"page {n}: {title!r} lost the meeting's date"
+        assert pdfmetrics.stringWidth(title, FONT_BOLD, 12) < room, f"page {n}: overlaps"
+
+
+def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path) -> None:
+    """Before an initial conference the social worker's report goes to the parents (2 working
+    days before) and to the chair (1 day before): the parents' row says how many were
+    shared, not how many were received."""
+    from reviewdesk.storage.db import open_database
+    from reviewdesk.storage.models import Report
+    from tests.invitations.scenario import AS_OF as DAY0
+    from tests.invitations.scenario import DAY, conference, invite_proposed
+
+    db = open_database(tmp_path / "t.sqlite")
+    try:
+        ids = conference(db)
+        invite_proposed(db, ids["meeting"])
+        with db.session() as session:
+            reports = list(session.scalars(select(Report)))
+            for report in reports:  # all in on time, one shared with the parents
+                report.received = DAY - dt.timedelta(days=7)
+            reports[0].shared_with_parents = DAY - dt.timedelta(days=7)
+            session.flush()
+            out = io.BytesIO()
+            build_pack(session, ids["meeting"], as_of=DAY0, out=out, invariant=True)
+    finally:
+        db.dispose()
+    lines = read_pdf(out.getvalue()).layout_lines()
+    n = len(reports)
+    rows = [line.strip() for line in lines]  # the deadlines table's rows start with the rule
+    shared = next(row for row in rows if row.startswith("Social worker report shared with"))
+    to_chair = next(row for row in rows if row.startswith("Social worker report to the chair"))
+    assert f"1 of {n} shared" in shared and "received" not in shared
+    assert f"{n} of {n} received" in to_chair
+
+
+_HEADINGS = (
+    "Agenda",
+    "Invitees and attendance",
+    "Reports",
+    "Deadlines around this meeting",
+    "Previous meeting and its decisions",
+    "Decisions",
+    "Care: legal status and placement",
+    "Checklist for the clerk",
+)
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(fresh_db) -> None:
+    """However long the lists of invitees and reports, no page ends with a section's
+    heading whose content starts the next, and no page starts with a stray row of the
+    previous meeting's facts ('Minutes distributed') without their heading."""
+    from reviewdesk.storage.models import Invitee, Report
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        for n in range(40):
+            if n % 3 == 2:
+                meeting.reports.append(Report(author=f"Dr Ffion Llewelyn {n}", agency="health"))
+            else:
+                meeting.invitees.append(Invitee(name=f"Nia Ó Briain {n}", role="Family friend"))
+            session.flush()
+            pdf = _pack(session, meeting.id)
+            for page, text in enumerate(pdf.texts, start=1):
+                body = [line.strip() for line in text.splitlines() if line.strip()]
+                body = body[: body.index(MARKING)]  # the page furniture follows the body
+                assert body[-1] not in _HEADINGS, f"{n + 1} added: page {page} ends {body[-1]!r}"
+            facts = next(t for t in pdf.texts if "Minutes distributed" in t)
+            assert "Previous meeting and its decisions" in facts, f"{n + 1} added"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import re
 
 import pytest
 
@@ -122,3 +124,43 @@ def test_timeliness_from_the_register(demo_db) -> None:
     assert "CP conferences held, by type" in text
     for month in ("Jan 24", "Feb 24", "Mar 24", "Apr 24", "May 24"):
         assert month in text
+
+
+def _chart_labels(page) -> dict[float, list[tuple[float, str]]]:
+    """The month labels drawn in regular type on a page (the charts' axes; the tables'
+    headings are bold), by their line: y -> [(x, label)]."""
+    lines: dict[float, list[tuple[float, str]]] = {}
+
+    def visit(text, cm, tm, font, size) -> None:
+        if re.fullmatch(r"[A-Z][a-z]{2} \d\d", text.strip()) and "Bold" not in str(
+            (font or {}).get("/BaseFont")
+        ):
+            lines.setdefault(round(cm[5] + tm[5], 1), []).append((cm[4] + tm[4], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return lines
+
+
+def test_a_three_year_charts_month_labels_do_not_overlap() -> None:
+    """36 months along a chart's axis: the labels printed are spaced so none runs into the
+    next (before, every month was labelled and they printed on top of each other)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.reports.base import FONT
+
+    months = tuple(
+        MonthFigure(dt.date(2023 + (10 + i) // 12, (10 + i) % 12 + 1, 1), 9, 10, "amber")
+        for i in range(36)
+    )
+    report = TimelinessReport(
+        months[0].month,
+        dt.date(2026, 10, 31),
+        (MeasureSeries("lac", "LAC reviews held in timescale", 324, 360, months, target=100.0),),
+    )
+    out = io.BytesIO()
+    render_timeliness(report, out, council=COUNCIL, as_of=AS_OF, invariant=True)
+    (axis,) = _chart_labels(read_pdf(out.getvalue()).reader.pages[0]).values()
+    axis.sort()
+    assert axis[0][1] == "Nov 23" and len(axis) >= 6  # still labelled, from the first month
+    for (x, label), (next_x, _) in itertools.pairwise(axis):
+        assert x + pdfmetrics.stringWidth(label, FONT, 7) < next_x, f"{label} overlaps"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.reports.weekly import build_weekly, clashes, collect_week
@@ -93,3 +94,40 @@ def test_a_meeting_held_on_a_sunday_is_printed_on_that_sunday(fresh_db) -> None:
     assert [m.day for m in schedule.meetings if m.meeting_id == moved.id] == [moved.held_date]
     assert moved.id not in {m.meeting_id for m in before.meetings}
     assert "Sunday 19/05/2024" in text
+
+
+_DAY = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d\d/\d\d/\d{4}")
+_GROUP = re.compile(r"(Chair: |Room: |No chair allocated|No room booked)")
+_TIMES = re.compile(r"^(\d\d:\d\d–\d\d:\d\d|time to be set)$", re.M)
+
+
+def test_a_day_running_onto_another_page_says_which_day_and_whose(fresh_db) -> None:
+    """A chair with 44 meetings in a week fills page after page: the first meeting on every
+    page follows its day and its chair (or room), never a bare row a clerk cannot place."""
+    with fresh_db.session() as session:
+        populate(session, iros=1, children_per_iro=90, week_meetings=44)
+        pdf = _pdf(session)
+    assert pdf.pages >= 4
+    for n, text in enumerate(pdf.texts, start=1):
+        first = _TIMES.search(text)
+        assert first, f"page {n} has no meeting"
+        before = text[: first.start()]
+        assert _DAY.search(before), f"page {n}: its first meeting has no day above it"
+        assert _GROUP.search(before), f"page {n}: its first meeting has no chair or room above it"
+
+
+def test_a_meeting_without_a_room_time_or_clerk_says_so(fresh_db) -> None:
+    """What is still to arrange is printed as such, in both lists, not left blank."""
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        bare = session.get(Meeting, demo.week_meeting_ids[0])
+        bare.room, bare.booked_time, bare.clerk = None, None, None
+        session.flush()
+        local_id = bare.child.local_id
+        lines = [" ".join(line.split()) for line in _pdf(session).layout_lines()]
+    rows = [line for line in lines if local_id in line]
+    assert len(rows) == 2
+    assert all(row.startswith("time to be set") for row in rows)
+    assert "no room booked" in rows[0]
+    assert all(row.endswith("no clerk allocated") for row in rows)
+    assert "No room booked" in lines

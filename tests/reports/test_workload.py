@@ -155,3 +155,21 @@ def test_the_flags_column_shows_the_childs_flags(demo_db) -> None:
     code = next(f.code for f in flags if f.code in FLAG_WORDS)
     line = next(line for line in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", line))
     assert FLAG_WORDS[code].split(",")[0] in line
+
+
+def test_every_flag_prints_its_acronyms_in_capitals() -> None:
+    """The flags column spells out each flag a child can have: "no IRO contact by midway",
+    never "no iro contact by midway"."""
+    from reviewdesk.flags import FLAG_TYPES
+
+    kids = tuple(
+        WorkloadChild(i, f"Child {i}", f"C{i}", ("lac",), flags=((code, "amber"),))
+        for i, code in enumerate(sorted(FLAG_TYPES))
+    )
+    report = WorkloadReport(as_of=AS_OF, iros=(IroWorkload(1, "Siân Evans", 1.0, kids),))
+    out = io.BytesIO()
+    render_workload(report, out, council=COUNCIL, invariant=True)
+    text = " ".join(read_pdf(out.getvalue()).all_text.split())
+    assert "no IRO contact by midway" in text
+    for acronym in ("IRO", "CP", "LAC", "PEP"):
+        assert not re.search(rf"\b{acronym.lower()}\b", text), f"{acronym} in lower case"

@@ -1,0 +1,82 @@
+"""Letters printed for a meeting: invitations and report requests, read back from the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from reviewdesk import actions
+from reviewdesk.storage.db import open_database
+from reviewdesk.storage.models import Report
+from tests.invitations.scenario import AS_OF, conference, invite_proposed, me
+from tests.reports.pdfcheck import assert_furniture, read_pdf
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "t.sqlite")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def shipped_letters(monkeypatch):
+    """The letter templates in this checkout's ``resources/letters`` (an editable install
+    may find its resources in another checkout)."""
+    from reviewdesk.invitations import templates
+
+    monkeypatch.setattr(
+        templates, "resource", lambda *parts: CHECKOUT.joinpath("resources", *parts)
+    )
+    templates.shipped_template.cache_clear()
+    yield
+    templates.shipped_template.cache_clear()
+
+
+def test_a_report_request_for_an_initial_conference_reads_as_english(
+    db, tmp_path, shipped_letters
+) -> None:
+    """The request names the meeting in a sentence that suits every kind of meeting: never
+    "A initial CP conference has been booked"."""
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    with db.session() as session:
+        report_ids = list(session.scalars(select(Report.id)))
+    out = tmp_path / "requests.pdf"
+    actions.send_report_requests(db, me(db), report_ids, output=out, on=AS_OF)
+    pdf = read_pdf(out.read_bytes())
+    assert pdf.pages == len(report_ids)
+    assert_furniture(
+        pdf, council="Demo Borough Council", title="Report request", numbering="sections"
+    )
+    for text in pdf.texts:
+        words = " ".join(text.split())
+        assert "A initial" not in words
+        assert "The initial CP conference for Zoë Brontë (reference R100) has been booked" in words
+
+
+def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path, shipped_letters) -> None:
+    """A meeting booked for a day, its time and clerk still to arrange: the letter says the
+    time is to be confirmed (no dangling "to"), and asks the family to contact "the IRO
+    service" mid-sentence, signed "The IRO service"."""
+    from reviewdesk.storage.models import Meeting
+
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    with db.session() as session:
+        meeting = session.get(Meeting, ids["meeting"])
+        meeting.booked_time, meeting.clerk = None, None
+    out = tmp_path / "letters.pdf"
+    actions.send_invitation_letters(db, me(db), ids["meeting"], output=out, on=AS_OF)
+    pdf = read_pdf(out.read_bytes())
+    assert pdf.pages >= 1
+    for text in pdf.texts:
+        lines = text.splitlines()
+        assert "Time: (time to be confirmed)" in lines
+        words = " ".join(text.split())
+        assert "please contact the IRO service on" in words
+        assert "Yours sincerely, The IRO service Independent Reviewing Service" in words
