@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -13,8 +11,6 @@ from reviewdesk.storage.models import Report
 from tests.invitations.scenario import AS_OF, conference, invite_proposed, me
 from tests.reports.pdfcheck import assert_furniture, read_pdf
 
-CHECKOUT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def db(tmp_path):
@@ -23,23 +19,7 @@ def db(tmp_path):
     database.dispose()
 
 
-@pytest.fixture
-def shipped_letters(monkeypatch):
-    """The letter templates in this checkout's ``resources/letters`` (an editable install
-    may find its resources in another checkout)."""
-    from reviewdesk.invitations import templates
-
-    monkeypatch.setattr(
-        templates, "resource", lambda *parts: CHECKOUT.joinpath("resources", *parts)
-    )
-    templates.shipped_template.cache_clear()
-    yield
-    templates.shipped_template.cache_clear()
-
-
-def test_a_report_request_for_an_initial_conference_reads_as_english(
-    db, tmp_path, shipped_letters
-) -> None:
+def test_a_report_request_for_an_initial_conference_reads_as_english(db, tmp_path) -> None:
     """The request names the meeting in a sentence that suits every kind of meeting: never
     "A initial CP conference has been booked"."""
     ids = conference(db)
@@ -59,7 +39,7 @@ def test_a_report_request_for_an_initial_conference_reads_as_english(
         assert "The initial CP conference for Zoë Brontë (reference R100) has been booked" in words
 
 
-def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path, shipped_letters) -> None:
+def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path) -> None:
     """A meeting booked for a day, its time and clerk still to arrange: the letter says the
     time is to be confirmed (no dangling "to"), and asks the family to contact "the IRO
     service" mid-sentence, signed "The IRO service"."""
