@@ -327,7 +327,10 @@ def test_a_periods_meetings_held_are_found_from_the_index_alone(demo) -> None:
     with demo.engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             index = conn.execute(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_held'")
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_held'"
+                    " AND schemaname = current_schema()"
+                )
             ).scalar_one()
             assert index.endswith("(held_date, process, child_id)"), index
         for name, found in wanted.items():

@@ -256,7 +256,10 @@ def test_conferences_not_quorate_are_found_by_their_index(db, case) -> None:
             assert "ix_meeting_not_quorate" in " ".join(str(r[-1]) for r in plan), plan
         else:
             index = conn.execute(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_not_quorate'")
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_not_quorate'"
+                    " AND schemaname = current_schema()"
+                )
             ).scalar_one()
             assert index.endswith("WHERE (quorate IS FALSE)"), index
             assert "meeting.quorate IS false" in found[0], found[0]
