@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
         self.page_scroll.setWidget(holder)
         row.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -41,3 +42,55 @@ def test_the_dashboard_does_not_push_the_bottom_of_other_pages_off_a_laptop_scre
     QTest.qWait(20)
     bottom = summary.mapTo(window.page_scroll.viewport(), summary.rect().bottomLeft()).y()
     assert bottom <= window.page_scroll.viewport().height()
+
+
+def _focus_on_opening(prompts_recorder, qtbot, seen: list) -> None:
+    """Each dialog run is shown as the modal loop would show it; what has the keyboard is
+    noted, then Esc closes it."""
+
+    def run(dialog) -> bool:
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitExposed(dialog)
+        QTest.qWait(20)
+        seen.append((dialog, QApplication.focusWidget()))
+        QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        if dialog.parentWidget() is not None:  # the window is active again, as after exec()
+            dialog.parentWidget().window().activateWindow()
+            QTest.qWait(20)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = run
+
+
+def test_booking_and_recording_open_on_their_first_field(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B and Ctrl+O on a child's timeline: the keyboard was on the dialog's invisible
+    scroll area, so the first Tab only reached the first field."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.recording import RecordingDialog
+
+    _shown(window, qtbot)
+    seen: list = []
+    _focus_on_opening(prompts_recorder, qtbot, seen)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    page.select_meeting(sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    (booking, booking_focus), (recording, recording_focus) = seen
+    assert isinstance(booking, BookingDialog) and isinstance(recording, RecordingDialog)
+    assert booking_focus is booking.meeting_type
+    assert recording_focus is recording.held or recording.held.isAncestorOf(recording_focus)
+    assert not booking.isVisible() and not recording.isVisible()  # Esc closed them
+
+
+def test_tab_from_the_navigation_goes_into_the_page(window, qtbot) -> None:
+    """Tab from the list of pages: the next stop was the page's invisible scroll area."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)  # Find a child: the case list's search box
+    assert QApplication.focusWidget() is window.cases.list.search
+    window.nav.setFocus()
+    QTest.keyClick(window.nav, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.cases.list.search
