@@ -410,9 +410,14 @@ class MainWindow(QMainWindow):
         self.cases.list.search.setFocus()
         self.cases.list.search.selectAll()
 
-    def open_child(self, child_id: int) -> None:
+    def open_child(self, child_id: int, meeting_id: int | None = None) -> None:
+        """The child's page; with ``meeting_id`` (a meeting opened from the diary or the
+        dashboard's week) that meeting is selected, so Ctrl+R, Ctrl+Shift+X and Ctrl+O act
+        on it at once."""
         self.show_page(1)
         self.cases.open_child(child_id)
+        if meeting_id is not None:
+            self.cases.child.select_meeting(meeting_id)
 
     def _open_case_list(self, child_ids, caption: str, reasons=None) -> None:
         self.show_page(1)

@@ -4,11 +4,14 @@ replayed here with key presses and clicks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+D = dt.date
 
 
 def _shown(window, qtbot, width: int = 1256, height: int = 678) -> None:
@@ -94,3 +97,81 @@ def test_tab_from_the_navigation_goes_into_the_page(window, qtbot) -> None:
     window.nav.setFocus()
     QTest.keyClick(window.nav, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is window.cases.list.search
+
+
+def _diary_cell(window, qtbot, resource_id: int, day: dt.date):
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    model = diary.model
+    row = next(n for n, (rid, _name) in enumerate(model.resources) if rid == resource_id)
+    return diary, model.index(row, model.days.index(day))
+
+
+def _selected_meeting_id(window) -> int | None:
+    meeting = window.cases.child.selected_meeting()
+    return meeting.id if meeting is not None else None
+
+
+def test_double_clicking_the_second_meeting_of_a_diary_cell_opens_that_meeting(
+    window, qtbot, sample
+) -> None:
+    """Łukasz chairs Zoë at 10:00 and Siân at 10:30 on Thursday: a double-click on Siân's
+    lines opened Zoë's page, with no meeting selected to reschedule."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    names = [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())]
+    assert names == ["Zoë Ó Briain", "Siân Llewelyn"]
+    rect = diary.table.visualRect(cell)
+    line = diary.table.fontMetrics().lineSpacing()
+    second = QPoint(rect.center().x(), rect.top() + 4 + 2 * line + 4 + line)  # its 2nd line
+    QTest.mouseClick(diary.table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    QTest.mouseDClick(diary.table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]
+    assert window.cases.child.reschedule_action.isEnabled()
+
+
+def test_enter_on_a_diary_cell_of_two_meetings_asks_which_and_selects_it(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Enter on the same cell: a menu names both meetings; Down and Enter open Siân's,
+    selected, and Ctrl+R reschedules it (Esc on the menu opens nothing)."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    diary.table.setFocus()
+    diary.table.setCurrentIndex(cell)
+    menus: list[list[str]] = []
+
+    def answer(keys) -> None:
+        menu = QApplication.activePopupWidget()
+        menus.append([a.text() for a in menu.actions()])
+        for k in keys:
+            QTest.keyClick(menu, k)
+
+    QTimer.singleShot(50, lambda: answer([Qt.Key.Key_Escape]))
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert window.current_page() is diary  # Esc: nothing opened
+    QTimer.singleShot(50, lambda: answer([Qt.Key.Key_Down, Qt.Key.Key_Return]))
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert menus[-1] == ["10:00 Zoë Ó Briain · LAC review", "10:30 Siân Llewelyn · LAC review"]
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_R, CTRL)
+    (dialog,) = prompts_recorder.dialogs
+    assert dialog.meeting is not None and dialog.meeting.id == sample["sian_review"]
+
+
+def test_enter_on_the_dashboards_week_opens_the_meeting(window, qtbot, sample) -> None:
+    """This week's meetings on the dashboard: Enter did nothing (only a double-click
+    opened the child, and with no meeting selected)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    table = window.dashboard.week_table
+    table.setFocus()
+    row = next(r for r in range(table.rowCount()) if table.item(r, 2).text() == "Siân Llewelyn")
+    table.setCurrentCell(row, 0)
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]

@@ -93,7 +93,8 @@ class DashboardPage(Page):
     open_cases = Signal(object, str)
     #: A tile's children, what it is called, and why each is behind it (the flags' reasons).
     open_flagged = Signal(object, str, object)
-    open_child = Signal(int)
+    #: A meeting of the week opened (Enter or double-click): its child's id and its own.
+    open_child = Signal(int, int)
     #: A tile about staff (caseloads) opens the Workload page.
     open_workload = Signal()
 
@@ -136,7 +137,7 @@ class DashboardPage(Page):
             self.week_table.setColumnWidth(column, width)
         self.week_table.setWordWrap(False)
         self.week_table.verticalHeader().setDefaultSectionSize(24)
-        self.week_table.cellDoubleClicked.connect(self._open_meeting)
+        self.week_table.cellActivated.connect(self._open_meeting)  # Enter, or double-click
         self.week_empty = label("No meetings are booked this week.", "empty")
 
         self.chart_title = label("Held in timescale, month by month", "subtitle")
@@ -163,7 +164,7 @@ class DashboardPage(Page):
         layout.addLayout(tiles)
         layout.addWidget(self.flags_note)
         layout.addLayout(lower, 1)
-        self._week_ids: list[int] = []
+        self._week_ids: list[tuple[int, int]] = []  # each row's child and meeting
 
     def refresh(self) -> None:
         council = self.ctx.council_name()
@@ -264,13 +265,13 @@ class DashboardPage(Page):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.week_table.setItem(row, col, item)
-            self._week_ids.append(e.child_id)
+            self._week_ids.append((e.child_id, e.meeting_id))
         self.week_table.setVisible(bool(entries))
         self.week_empty.setVisible(not entries)
 
     def _open_meeting(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._week_ids):
-            self.open_child.emit(self._week_ids[row])
+            self.open_child.emit(*self._week_ids[row])
 
     # --- chart ----------------------------------------------------------------------------
     def _refresh_chart(self) -> None:
