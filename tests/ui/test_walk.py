@@ -175,3 +175,16 @@ def test_enter_on_the_dashboards_week_opens_the_meeting(window, qtbot, sample) -
     assert window.current_page() is window.cases
     assert window.cases.child.heading.text() == "Siân Llewelyn"
     assert _selected_meeting_id(window) == sample["sian_review"]
+
+
+def test_a_held_reviews_participation_is_shown_in_words(window, qtbot, sample) -> None:
+    """Siân's held reviews said only "PN1" on her timeline: a 903 code, not words."""
+    from tests.ui.test_changes import open_child
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "llewelyn")
+    while not page.model.index(page.table.currentIndex().row(), 6).data().startswith("Held"):
+        QTest.keyClick(page.table, Qt.Key.Key_Down)  # down to her last review held
+    details = page.model.index(page.table.currentIndex().row(), 6)
+    assert details.data().endswith("PN1 — Child physically attends and speaks for themselves")
+    assert details.data(Qt.ItemDataRole.ToolTipRole) == details.data()  # when cut short
