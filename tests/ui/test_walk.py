@@ -188,3 +188,33 @@ def test_a_held_reviews_participation_is_shown_in_words(window, qtbot, sample) -
     details = page.model.index(page.table.currentIndex().row(), 6)
     assert details.data().endswith("PN1 — Child physically attends and speaks for themselves")
     assert details.data(Qt.ItemDataRole.ToolTipRole) == details.data()  # when cut short
+
+
+def test_the_weekly_schedule_preview_fits_the_screen(
+    window, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """Ctrl+P (Documents > Weekly schedule): the preview opened 1000 points high, taller
+    than a 1366x768 laptop (its page count and zoom below the screen's edge)."""
+    from ui import documents
+    from ui.print_preview import open_previews
+    from ui.screen import available
+
+    def build_weekly(session, *, week, out, as_of=None, invariant=False):
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(out))
+        canvas.drawString(72, 720, "weekly")
+        canvas.save()
+        return 1
+
+    monkeypatch.setattr(documents, "build_weekly", build_weekly)
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: bool(open_previews()) or bool(prompts_recorder.errors), timeout=30000)
+    assert prompts_recorder.errors == []
+    preview = open_previews()[-1]
+    try:
+        room = available(preview)
+        assert preview.frameGeometry().height() <= room.height()
+    finally:
+        preview.close()
