@@ -419,10 +419,10 @@ class MainWindow(QMainWindow):
         if meeting_id is not None:
             self.cases.child.select_meeting(meeting_id)
 
-    def _open_case_list(self, child_ids, caption: str, reasons=None) -> None:
+    def _open_case_list(self, child_ids, caption: str, reasons=None, tile=None) -> None:
         self.show_page(1)
         self.cases.show_list()
-        self.cases.list.show_only(child_ids, caption, reasons)
+        self.cases.list.show_only(child_ids, caption, reasons, tile)
 
     def _open_caseload_range(self) -> None:
         """The Workload page's "Caseload range…": Settings, at the range's first field."""

@@ -218,3 +218,53 @@ def test_the_weekly_schedule_preview_fits_the_screen(
         assert preview.frameGeometry().height() <= room.height()
     finally:
         preview.close()
+
+
+def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Dashboard tile "Due soon, not booked", Enter on Zoë, Ctrl+B, a free slot, Book,
+    Esc: Zoë was still on the list with "Why listed: ... is not booked" under her."""
+    from reviewdesk import actions
+    from tests.actions.shortcuts import meeting_version
+
+    ctx = window.ctx
+    ctx.did_change(
+        actions.cancel_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            "Child in hospital",
+            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+        )
+    )
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    tile = window.dashboard.tiles["due_soon_unbooked"]
+    assert tile.value_label.text() == "1"
+    QTest.mouseClick(tile, Qt.MouseButton.LeftButton)
+    listing = window.cases.list
+    assert listing.count.text() == "1 child — due soon, not booked"
+    listing.table.setFocus()
+    QTest.keyClick(listing.table, Qt.Key.Key_Down)
+    assert "is not booked" in listing.why.text()
+
+    def book(dialog) -> bool:
+        if type(dialog).__name__ != "BookingDialog":
+            return False  # the invitations that follow a booking: closed
+        dialog.slots.setFocus()
+        QTest.keyClick(dialog.slots, Qt.Key.Key_Return)  # the best slot
+        dialog.book_button.click()  # confirms (no room, no clerk): the recorder says yes
+        return dialog.result_meeting_id is not None
+
+    prompts_recorder.on_dialog = book
+    QTest.keyClick(listing.table, Qt.Key.Key_Return)
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_B, CTRL)
+    assert window.cases.child.model.row_at(0).status == "booked"
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_Escape)  # back to the list
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is listing, timeout=2000)
+    assert listing.model.rowCount() == 0
+    assert listing.count.text() == "No children match. — due soon, not booked"
+    assert listing.why.isHidden() or "is not booked" not in listing.why.text()
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    assert tile.value_label.text() == "0"

@@ -91,8 +91,9 @@ class DashboardPage(Page):
     #: Flags and counts come from the cases, the meetings and the rules and calendar.
     shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
-    #: A tile's children, what it is called, and why each is behind it (the flags' reasons).
-    open_flagged = Signal(object, str, object)
+    #: A tile's children, what it is called, why each is behind it (the flags' reasons), and
+    #: its key (the case list follows the tile as the register changes).
+    open_flagged = Signal(object, str, object, str)
     #: A meeting of the week opened (Enter or double-click): its child's id and its own.
     open_child = Signal(int, int)
     #: A tile about staff (caseloads) opens the Workload page.
@@ -235,7 +236,7 @@ class DashboardPage(Page):
         if tile.counts == STAFF:
             self.open_workload.emit()
         else:
-            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons)
+            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons, key)
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:
