@@ -268,3 +268,17 @@ def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
     assert listing.why.isHidden() or "is not booked" not in listing.why.text()
     QTest.keyClick(window, Qt.Key.Key_1, CTRL)
     assert tile.value_label.text() == "0"
+
+
+def test_enter_on_a_dashboard_tile_opens_its_list(window, qtbot) -> None:
+    """Tab from the navigation to the first tile, Enter: nothing happened (only Space
+    opened it)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    window.nav.setFocus()
+    QTest.keyClick(window.nav, Qt.Key.Key_Tab)
+    tile = window.dashboard.tiles["overdue"]
+    assert QApplication.focusWidget() is tile
+    QTest.keyClick(tile, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.list.narrowed_to == window.dashboard.tile_children["overdue"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -84,6 +85,14 @@ class Tile(QPushButton):
 
     def text(self) -> str:  # what the tile says, as one string (tests, accessibility)
         return f"{self.title}\n{self.value_label.text()}"
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter opens the tile, as Space does: outside a dialog a push button ignores
+        Enter, and a tile reached with Tab looked dead to the key people press."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
 
 
 class DashboardPage(Page):
