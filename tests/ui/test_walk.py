@@ -220,11 +220,8 @@ def test_the_weekly_schedule_preview_fits_the_screen(
         preview.close()
 
 
-def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
-    window, qtbot, prompts_recorder, sample
-) -> None:
-    """Dashboard tile "Due soon, not booked", Enter on Zoë, Ctrl+B, a free slot, Book,
-    Esc: Zoë was still on the list with "Why listed: ... is not booked" under her."""
+def _zoes_first_review_cancelled(window, sample) -> None:
+    """Zoë's first review (booked in the sample) cancelled: it is due soon and not booked."""
     from reviewdesk import actions
     from tests.actions.shortcuts import meeting_version
 
@@ -238,6 +235,14 @@ def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
             expected_version=meeting_version(ctx.db, sample["zoe_first"]),
         )
     )
+
+
+def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Dashboard tile "Due soon, not booked", Enter on Zoë, Ctrl+B, a free slot, Book,
+    Esc: Zoë was still on the list with "Why listed: ... is not booked" under her."""
+    _zoes_first_review_cancelled(window, sample)
     _shown(window, qtbot)
     QTest.keyClick(window, Qt.Key.Key_1, CTRL)
     tile = window.dashboard.tiles["due_soon_unbooked"]
@@ -282,3 +287,30 @@ def test_enter_on_a_dashboard_tile_opens_its_list(window, qtbot) -> None:
     QTest.keyClick(tile, Qt.Key.Key_Return)
     assert window.current_page() is window.cases
     assert window.cases.list.narrowed_to == window.dashboard.tile_children["overdue"]
+
+
+def test_the_booking_dialog_does_not_call_an_unchosen_room_free(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B for Zoë: with no room and no clerk chosen the dialog said in green "chair,
+    room and clerk are free", then Book asked "No room is chosen ... Book it anyway?"."""
+    from tests.ui.test_changes import open_child
+
+    _zoes_first_review_cancelled(window, sample)
+    _shown(window, qtbot)
+    said: list[str] = []
+
+    def look(dialog) -> bool:
+        said.append(dialog.warnings.text())
+        dialog.room.setFocus()
+        QTest.keyClick(dialog.room, Qt.Key.Key_Down)  # the first room
+        said.append(dialog.warnings.text())
+        return False
+
+    prompts_recorder.on_dialog = look
+    page = open_child(window, qtbot, "zoe")
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert said == [
+        "✓ In time, a working day, and the chair is free. No room or clerk chosen yet.",
+        "✓ In time, a working day, and the chair and room are free. No clerk chosen yet.",
+    ]
