@@ -314,3 +314,30 @@ def test_the_booking_dialog_does_not_call_an_unchosen_room_free(
         "✓ In time, a working day, and the chair is free. No room or clerk chosen yet.",
         "✓ In time, a working day, and the chair and room are free. No clerk chosen yet.",
     ]
+
+
+def test_esc_on_a_child_opened_from_the_diary_goes_back_to_the_diary(window, qtbot, sample):
+    """Enter on Siân's meeting in the diary, then Esc: the case list came up, and the
+    diary (its week, its narrowing) was two keys away."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    diary.table.setFocus()
+    diary.table.setCurrentIndex(cell)
+    QTimer.singleShot(
+        50, lambda: QTest.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)
+    )
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)  # Zoë's, the first of the two
+    page = window.cases.child
+    assert page.heading.text() == "Zoë Ó Briain"
+    assert page.back_button.text() == "← Back to the diary"
+    QTest.keyClick(page.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.current_page() is diary, timeout=2000)
+    assert window.cases.stack.currentWidget() is window.cases.list  # Ctrl+2: the list
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL)
+    window.cases.list.table.setFocus()
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Down)
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # from the list: back to it
+    assert page.back_button.text() == "← Back to cases"
+    QTest.keyClick(page.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is window.cases.list, timeout=2000)
+    assert window.current_page() is window.cases

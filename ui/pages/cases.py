@@ -335,6 +335,7 @@ class CasesPage(Page):
 
     def open_child(self, child_id: int) -> None:
         self.ensure_loaded()
+        self.child.set_back_to("cases")  # the window says otherwise if it came from elsewhere
         self.stack.setCurrentWidget(self.child)
         self.child.show_child(child_id)
         self.child.table.setFocus()  # the arrows move along the timeline at once
