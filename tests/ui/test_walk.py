@@ -316,9 +316,9 @@ def test_the_booking_dialog_does_not_call_an_unchosen_room_free(
     ]
 
 
-def test_esc_on_a_child_opened_from_the_diary_goes_back_to_the_diary(window, qtbot, sample):
-    """Enter on Siân's meeting in the diary, then Esc: the case list came up, and the
-    diary (its week, its narrowing) was two keys away."""
+def test_esc_on_a_child_opened_from_the_diary_goes_back_to_the_diary(window, qtbot, sample) -> None:
+    """Enter on Zoë's meeting in the diary, then Esc: the case list came up, not the diary
+    the administrator was working through."""
     _shown(window, qtbot)
     diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
     diary.table.setFocus()
