@@ -341,3 +341,27 @@ def test_esc_on_a_child_opened_from_the_diary_goes_back_to_the_diary(window, qtb
     QTest.keyClick(page.table, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is window.cases.list, timeout=2000)
     assert window.current_page() is window.cases
+
+
+def test_the_case_pages_line_up_with_the_other_pages(window, qtbot, sample) -> None:
+    """Ctrl+1 to Ctrl+4: "Cases" (and a child's page) sat 9 points further in and lower
+    than "Dashboard", "Diary" and "Workload" (a margin of their own inside the window's),
+    18 points of height a child's page lacks on a 1366x768 screen."""
+    from PySide6.QtWidgets import QLabel
+
+    def title_at(page) -> QPoint:
+        title = next(w for w in page.findChildren(QLabel) if w.text().startswith(page.title))
+        return title.mapTo(window, QPoint(0, 0))
+
+    _shown(window, qtbot)
+    where = {}
+    for key, page in zip(
+        (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4), window.pages, strict=False
+    ):
+        QTest.keyClick(window, key, CTRL)
+        QTest.qWait(10)
+        where[page.title] = title_at(page)
+    assert len(set(where.values())) == 1, where
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # the first child
+    back = window.cases.child.back_button.mapTo(window, QPoint(0, 0))
+    assert back.x() == where["Dashboard"].x()

@@ -326,6 +326,7 @@ class CasesPage(Page):
         self.list.open_child.connect(self.open_child)
         self.child.back.connect(self.show_list)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # as every page: the window gives the margins
         layout.addWidget(self.stack)
 
     def refresh(self) -> None:
