@@ -4,12 +4,19 @@ double-booked meeting is marked on its own rather than shading the whole cell.""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
 
 PAD = 4
+
+
+def entry_at(cell: QRect, metrics: QFontMetrics, count: int, y: int) -> int:
+    """Which of a cell's ``count`` meetings is drawn at height ``y`` (the nearest one
+    above or below when ``y`` falls in the padding): `DiaryDelegate.paint`'s layout."""
+    block = 2 * metrics.lineSpacing() + PAD
+    return max(0, min(count - 1, (y - cell.top() - PAD) // block))
 
 
 class DiaryDelegate(QStyledItemDelegate):

@@ -37,6 +37,9 @@ from ui.prompts import prompts
 from ui.screen import clamp_to_screen, fit_main_window
 
 PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
+#: The pages a child's page can be opened from (a meeting on them), and the child page's
+#: back button's words for each.
+BACK_WORDS = {0: "the dashboard", 2: "the diary"}
 
 #: Keys that work in place (not menu shortcuts), for the F1 list.
 KEYS_IN_PLACE = [
@@ -45,7 +48,8 @@ KEYS_IN_PLACE = [
     "Down or Enter in the search box\tGo to the children found",
     "Enter or double-click\tOpen the selected child; on a child's timeline, record the "
     "meeting (or book the one due); in the diary, open a meeting or book a free slot",
-    "Esc\tBack to the case list from a child; show every child again; close a dialog",
+    "Esc\tBack from a child to where you opened them (the case list, the diary or the "
+    "dashboard); show every child again; close a dialog",
     "In a date box\tType the date (dd/mm/yyyy) over it; Up / Down change the part under the "
     "cursor; Alt+Down opens the calendar",
     "In the booking dialog\tEnter on a free slot takes it; only the Book button books",
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         self.workload.open_cases.connect(self._open_case_list)
         self.workload.open_caseload_range.connect(self._open_caseload_range)
         self.dashboard.open_workload.connect(lambda: self.show_page(3))
+        self.cases.child.back.connect(self._back_from_child)  # after the case page's own
         self.audit_window = None
         # Every action's changes reach every page (Anki's operation_did_execute).
         ctx.subscribe(self.on_changes)
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
         self.page_scroll.setWidget(holder)
         row.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
@@ -328,6 +334,8 @@ class MainWindow(QMainWindow):
                 QSizePolicy.Policy.Ignored if ignored else QSizePolicy.Policy.Preferred,
             )
         self.stack.setCurrentWidget(page)
+        if page is not self.cases and self.cases.child.back_to != "cases":
+            self.cases.child.set_back_to("cases")  # gone elsewhere: back is the case list
         page.ensure_loaded()
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
@@ -409,14 +417,29 @@ class MainWindow(QMainWindow):
         self.cases.list.search.setFocus()
         self.cases.list.search.selectAll()
 
-    def open_child(self, child_id: int) -> None:
+    def open_child(self, child_id: int, meeting_id: int | None = None) -> None:
+        """The child's page; with ``meeting_id`` (a meeting opened from the diary or the
+        dashboard's week) that meeting is selected, so Ctrl+R, Ctrl+Shift+X and Ctrl+O act
+        on it at once."""
+        came_from = self.stack.currentIndex()
         self.show_page(1)
         self.cases.open_child(child_id)
+        if came_from in BACK_WORDS:  # Esc leads back there, not to the case list
+            self.cases.child.set_back_to(BACK_WORDS[came_from])
+        if meeting_id is not None:
+            self.cases.child.select_meeting(meeting_id)
 
-    def _open_case_list(self, child_ids, caption: str, reasons=None) -> None:
+    def _back_from_child(self) -> None:
+        """The child page's back button (Esc): the case list is shown behind it, and the
+        page the child was opened from (the diary, the dashboard) comes back to the front."""
+        where = next((i for i, w in BACK_WORDS.items() if w == self.cases.child.back_to), None)
+        if where is not None:
+            self.show_page(where)
+
+    def _open_case_list(self, child_ids, caption: str, reasons=None, tile=None) -> None:
         self.show_page(1)
         self.cases.show_list()
-        self.cases.list.show_only(child_ids, caption, reasons)
+        self.cases.list.show_only(child_ids, caption, reasons, tile)
 
     def _open_caseload_range(self) -> None:
         """The Workload page's "Caseload range…": Settings, at the range's first field."""

@@ -42,6 +42,7 @@ from ui.errors import friendly_message
 from ui.pdf_pages import POINTS_PER_INCH, PageSize, PdfPages, open_pdf
 from ui.printing import PrintCancelled, new_printer, print_dialog, print_pdf, selected_pages
 from ui.prompts import prompts
+from ui.screen import fit
 from ui.tasks import run_in_background
 
 GAP = 16  # pixels around and between pages
@@ -179,7 +180,7 @@ class PrintPreview(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._set_enabled(False)
-        self.resize(980, 1000)
+        fit(self, 980, 1000)  # a page and a half on a big screen; no more than a laptop's
         self._open()
 
     # --- building ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ sized through here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -91,6 +91,9 @@ def scrolling(*parts: QWidget | QLayout) -> tuple[QScrollArea, QWidget]:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # The area itself takes no focus: a dialog opens on its first field, not on an invisible
+    # frame that the first Tab only leaves (Tab into a field below still scrolls to it).
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setWidget(body)
     return area, body
 

@@ -72,6 +72,11 @@ def reason_choice(ctx: AppContext, kind: ReasonKind, accessible: str) -> QComboB
     return choice(reasons, accessible, none_text="Choose a reason…")
 
 
+def _listed(words: list[str], last: str) -> str:
+    """["chair", "room", "clerk"] -> "chair, room and clerk" (``last`` joins the last two)."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 class BookingDialog(QDialog):
     def __init__(
         self,
@@ -365,10 +370,25 @@ class BookingDialog(QDialog):
             self.warnings.setText("\n".join(f"⚠ {m}" for m in messages))
             self.warnings.setProperty("role", "warning")
         else:
-            self.warnings.setText("✓ In time, a working day, and chair, room and clerk are free.")
+            self.warnings.setText(self.all_clear())
             self.warnings.setProperty("role", "ok")
         self.warnings.style().unpolish(self.warnings)
         self.warnings.style().polish(self.warnings)
+
+    def all_clear(self) -> str:
+        """What is true of a booking with no warnings: only the chair, room and clerk
+        chosen were checked as free ("No room" is not a free room), and those left unchosen
+        are named, as the Book button will ask about them."""
+        chosen, missing = [], []
+        for what, combo in (("chair", self.chair), ("room", self.room), ("clerk", self.clerk)):
+            (chosen if combo.currentData() is not None else missing).append(what)
+        text = "✓ In time, a working day"
+        if chosen:
+            text += f", and the {_listed(chosen, 'and')} {'is' if len(chosen) == 1 else 'are'} free"
+        text += "."
+        if missing:
+            text += f" No {_listed(missing, 'or')} chosen yet."
+        return text
 
     def _place(self, slot: Booking) -> None:
         self.date.setDate(slot.day)

@@ -4,6 +4,7 @@ no more than the screen has; what does not fit scrolls instead of going off the 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QWidget
 
@@ -13,6 +14,7 @@ def scrolling(content: QWidget, accessible: str = "") -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the first Tab goes to a field, not the frame
     area.setWidget(content)
     if accessible:
         area.setAccessibleName(accessible)

@@ -37,14 +37,6 @@ MEETING_KINDS = frozenset(
 NextDue = dt.date | DueNotKnown
 
 
-def load_next_dues(ctx) -> dict[int, NextDue]:
-    """Each open case's next due date, from the shared reading of the register
-    (``ui.snapshot``). Any thread."""
-    from ui.snapshot import case_snapshot
-
-    return case_snapshot(ctx).next_dues
-
-
 class CaseListModel(QAbstractTableModel):
     #: True while the database is being asked for a new order (the view shows "Loading…").
     busy = Signal(bool)
@@ -217,7 +209,7 @@ class CaseListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last)
 
     def set_next_dues(self, dues: dict[int, NextDue] | None) -> None:
-        """The engine's next due dates (``load_next_dues``), shown in the "Next due" column."""
+        """The engine's next due dates (`ui.snapshot`'s), shown in the "Next due" column."""
         self._dues = dues
         if COLUMNS[self._sort_column][0] in ENGINE_COLUMNS:
             self._base_key = None

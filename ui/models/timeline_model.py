@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush
 
 from reviewdesk.casedues import NotJudged
-from reviewdesk.codes import CP_CATEGORY, REASON_FOR_CLOSURE, MeetingStatus
+from reviewdesk.codes import CP_CATEGORY, PARTICIPATION, REASON_FOR_CLOSURE, MeetingStatus
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import DUE_NOT_KNOWN
 from reviewdesk.vocabulary import NOT_JUDGED as NOT_JUDGED_WORDS
@@ -116,8 +116,9 @@ def build_rows(
             bits.append(m.room)
         if m.chair:
             bits.append(f"chair {m.chair}")
-        if m.participation:
-            bits.append(m.participation)
+        if m.participation:  # the 903 code with its meaning, as the recording dialog shows it
+            meaning = PARTICIPATION.get(m.participation)
+            bits.append(f"{m.participation} — {meaning}" if meaning else m.participation)
         if m.late_reason:
             bits.append(f"late: {m.late_reason}")
         if m.cancel_reason:
@@ -213,6 +214,8 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return uk(value) if isinstance(value, dt.date) else value
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == len(COLUMNS) - 1:  # the details, often cut short
+                return r.details or None
             return r.explanation or r.details or None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5:
             if r.timescale in ("Out of timescale", "Overdue", "Booked too late"):

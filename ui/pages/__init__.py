@@ -46,6 +46,13 @@ class Page(QWidget):
     def refresh(self) -> None:  # pragma: no cover - every page overrides it
         pass
 
+    def heightForWidth(self, width: int) -> int:
+        """No height asked for while hidden: a stack (`QStackedLayout`) asks every page,
+        shown or not, and takes the greatest, so the dashboard's tiles would make the
+        window's scroll area hide the bottom of every other page (the case list's count) on
+        a 1366x768 screen."""
+        return -1 if self.isHidden() else super().heightForWidth(width)
+
     def on_screen(self) -> bool:
         """Whether the page is the one its window shows (the window itself may be hidden,
         as in tests)."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS, Changes
+from reviewdesk.dashboard import Snapshot, TileCount
 from reviewdesk.queries import CaseFilter
 from ui.context import AppContext
 from ui.models.case_model import CaseListModel
@@ -43,6 +44,9 @@ class CaseListView(QWidget):
         self._only: frozenset[int] | None = None
         self._caption = ""
         self._reasons: dict[int, tuple[str, ...]] = {}
+        #: The dashboard tile the list is narrowed to, if any: the list follows it as the
+        #: register changes (`_follow_tile`).
+        self._tile: str | None = None
         self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
         self.model.busy.connect(self._busy)
         self.model.modelReset.connect(self._update_count)
@@ -137,17 +141,34 @@ class CaseListView(QWidget):
         self.load_next_dues()
 
     def load_next_dues(self) -> None:
-        """Work out every open case's next due date (the engine over the whole register):
-        in the background in the window, at once in tests and the smoke check."""
-        from ui.models.case_model import load_next_dues
+        """Work out every open case's next due date (the engine over the whole register,
+        `ui.snapshot`): in the background in the window, at once in tests and the smoke
+        check. A list narrowed to a dashboard tile follows the tile from the same reading."""
+        from ui.snapshot import case_snapshot
 
-        if not self.model.background:
-            self.model.set_next_dues(load_next_dues(self.ctx))
-            return
         ctx = self.ctx
+        if not self.model.background:
+            self._snapshot_read(case_snapshot(ctx))
+            return
         self._dues_task = run_in_background(
-            lambda _p: load_next_dues(ctx), on_success=self.model.set_next_dues
+            lambda _p: case_snapshot(ctx), on_success=self._snapshot_read
         )
+
+    def _snapshot_read(self, snapshot: Snapshot) -> None:
+        self.model.set_next_dues(snapshot.next_dues)
+        self._follow_tile(snapshot.tiles)
+
+    def _follow_tile(self, tiles: dict[str, TileCount]) -> None:
+        """The children behind the tile now, and why: a child just booked leaves "due soon,
+        not booked" rather than staying on it with "is not booked" under it."""
+        found = tiles.get(self._tile) if self._tile is not None else None
+        if found is None or self._only is None:
+            return
+        reasons = dict(found.reasons)
+        if found.ids == self._only and reasons == self._reasons:
+            return
+        self._only, self._reasons = found.ids, reasons
+        self.apply_filter(force=True)
 
     def fill_teams(self) -> None:
         """The team filter's choices, read again (keeping the team chosen)."""
@@ -181,12 +202,14 @@ class CaseListView(QWidget):
         child_ids: frozenset[int] | None,
         caption: str = "",
         reasons: dict[int, tuple[str, ...]] | None = None,
+        tile: str | None = None,
     ) -> None:
         """Narrow the list to the given children (a dashboard tile: ``reasons`` says why
-        each is on it), or widen it again (None). A bar above the list says it is narrowed;
-        a search, a filter, Esc, F5 or the navigation widens it."""
+        each is on it, ``tile`` which it is), or widen it again (None). A bar above the list
+        says it is narrowed; a search, a filter, Esc, F5 or the navigation widens it."""
         self._only = child_ids
         self._reasons = dict(reasons or {}) if child_ids is not None else {}
+        self._tile = tile if child_ids is not None else None
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -216,13 +239,13 @@ class CaseListView(QWidget):
     def _typed(self, _text: str) -> None:
         """A search looks for anyone: it drops a tile's narrowing."""
         if self._only is not None:
-            self._only, self._caption, self._reasons = None, "", {}
+            self._only, self._caption, self._reasons, self._tile = None, "", {}, None
             self.narrowed.setVisible(False)
         self._debounce.start()
 
     def _filters_changed(self) -> None:
         if self._only is not None:
-            self._only, self._caption, self._reasons = None, "", {}
+            self._only, self._caption, self._reasons, self._tile = None, "", {}, None
             self.narrowed.setVisible(False)
         self.apply_filter()
 
@@ -303,6 +326,7 @@ class CasesPage(Page):
         self.list.open_child.connect(self.open_child)
         self.child.back.connect(self.show_list)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # as every page: the window gives the margins
         layout.addWidget(self.stack)
 
     def refresh(self) -> None:
@@ -312,6 +336,7 @@ class CasesPage(Page):
 
     def open_child(self, child_id: int) -> None:
         self.ensure_loaded()
+        self.child.set_back_to("cases")  # the window says otherwise if it came from elsewhere
         self.stack.setCurrentWidget(self.child)
         self.child.show_child(child_id)
         self.child.table.setFocus()  # the arrows move along the timeline at once

@@ -96,11 +96,10 @@ class ChildPage(Page):
         self.dues = None
         self.not_judged: list = []
 
-        self.back_button = QPushButton("← Back to cases")
-        self.back_button.setAccessibleName("Back to the case list")
+        self.back_button = QPushButton()
         self.back_button.clicked.connect(self.back.emit)
-        self.back_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.back_button.setToolTip("Back to the case list (Esc)")
+        self.back_to = ""
+        self.set_back_to("cases")
         self.heading = label("", "title")
         self.facts = label("", "hint", wrap=True)
         self.missing = label("", "warning", wrap=True)
@@ -234,6 +233,16 @@ class ChildPage(Page):
         layout.addWidget(self.missing)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
+
+    def set_back_to(self, where: str) -> None:
+        """Where the back button (and Esc) leads, in words: "cases" (the case list), or
+        the page the child was opened from ("the diary"), which the window goes back to."""
+        self.back_to = where
+        self.back_button.setText(f"← Back to {where}")
+        what = "the case list" if where == "cases" else where
+        self.back_button.setAccessibleName(f"Back to {what}")
+        self.back_button.setToolTip(f"Back to {what} (Esc)")
+        self.back_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))  # setText cleared it
 
     def _button(self, text: str, action: QAction) -> QPushButton:
         button = QPushButton(text)

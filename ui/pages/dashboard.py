@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -85,15 +86,25 @@ class Tile(QPushButton):
     def text(self) -> str:  # what the tile says, as one string (tests, accessibility)
         return f"{self.title}\n{self.value_label.text()}"
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter opens the tile, as Space does: outside a dialog a push button ignores
+        Enter, and a tile reached with Tab looked dead to the key people press."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
+
 
 class DashboardPage(Page):
     title = "Dashboard"
     #: Flags and counts come from the cases, the meetings and the rules and calendar.
     shows = CASE_KINDS | CALENDAR_KINDS | {"staff", "room"}
     open_cases = Signal(object, str)
-    #: A tile's children, what it is called, and why each is behind it (the flags' reasons).
-    open_flagged = Signal(object, str, object)
-    open_child = Signal(int)
+    #: A tile's children, what it is called, why each is behind it (the flags' reasons), and
+    #: its key (the case list follows the tile as the register changes).
+    open_flagged = Signal(object, str, object, str)
+    #: A meeting of the week opened (Enter or double-click): its child's id and its own.
+    open_child = Signal(int, int)
     #: A tile about staff (caseloads) opens the Workload page.
     open_workload = Signal()
 
@@ -136,7 +147,7 @@ class DashboardPage(Page):
             self.week_table.setColumnWidth(column, width)
         self.week_table.setWordWrap(False)
         self.week_table.verticalHeader().setDefaultSectionSize(24)
-        self.week_table.cellDoubleClicked.connect(self._open_meeting)
+        self.week_table.cellActivated.connect(self._open_meeting)  # Enter, or double-click
         self.week_empty = label("No meetings are booked this week.", "empty")
 
         self.chart_title = label("Held in timescale, month by month", "subtitle")
@@ -163,7 +174,7 @@ class DashboardPage(Page):
         layout.addLayout(tiles)
         layout.addWidget(self.flags_note)
         layout.addLayout(lower, 1)
-        self._week_ids: list[int] = []
+        self._week_ids: list[tuple[int, int]] = []  # each row's child and meeting
 
     def refresh(self) -> None:
         council = self.ctx.council_name()
@@ -234,7 +245,7 @@ class DashboardPage(Page):
         if tile.counts == STAFF:
             self.open_workload.emit()
         else:
-            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons)
+            self.open_flagged.emit(found.ids, tile.title.lower(), found.reasons, key)
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:
@@ -264,13 +275,13 @@ class DashboardPage(Page):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.week_table.setItem(row, col, item)
-            self._week_ids.append(e.child_id)
+            self._week_ids.append((e.child_id, e.meeting_id))
         self.week_table.setVisible(bool(entries))
         self.week_empty.setVisible(not entries)
 
     def _open_meeting(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._week_ids):
-            self.open_child.emit(self._week_ids[row])
+            self.open_child.emit(*self._week_ids[row])
 
     # --- chart ----------------------------------------------------------------------------
     def _refresh_chart(self) -> None:

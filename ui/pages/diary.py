@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,7 +32,7 @@ from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
-from ui.diary_delegate import DiaryDelegate
+from ui.diary_delegate import DiaryDelegate, entry_at
 from ui.models.diary_model import DiaryWeekModel, week_clashes
 from ui.pages import Page, label
 from ui.prompts import prompts
@@ -78,7 +79,8 @@ def read_week(db: Database, monday: dt.date, by: str, narrowed: dict[str, int]) 
 class DiaryPage(Page):
     title = "Diary"
     shows = frozenset({"meeting", "child", "staff", "room", "closure_day", "setting"})
-    open_child = Signal(int)
+    #: A meeting opened (Enter or double-click): its child's id and its own.
+    open_child = Signal(int, int)
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, background: bool = False
@@ -136,6 +138,8 @@ class DiaryPage(Page):
         self.table.verticalHeader().setMinimumWidth(140)
         self.table.verticalHeader().setMinimumSectionSize(60)
         self.table.activated.connect(self._activated)  # Enter, or double-click
+        self._double_clicked_at: QPoint | None = None
+        self.table.viewport().installEventFilter(self)
 
         self.by.currentIndexChanged.connect(lambda _i: self.refresh())
         self.narrow.currentIndexChanged.connect(lambda _i: self._narrow_kind_changed())
@@ -294,12 +298,45 @@ class DiaryPage(Page):
         return {"chair": entry.chair_id, "room": entry.room_id, "clerk": entry.clerk_id}[by]
 
     # --- opening and booking --------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note where a double-click lands in the week, to open the meeting under it."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
+            self._double_clicked_at = event.position().toPoint()
+        return super().eventFilter(watched, event)
+
     def _activated(self, index: QModelIndex) -> None:
+        """Enter or double-click: open the meeting (the one double-clicked, or for Enter on
+        a cell of several, the one chosen from a menu), or book on a free slot."""
+        at, self._double_clicked_at = self._double_clicked_at, None
         entries = self.model.entries_at(index.row(), index.column())
-        if entries:
-            self.open_child.emit(entries[0].child_id)
-        elif index.isValid():
-            self.book_at(index.row(), index.column())
+        if not entries:
+            if index.isValid():
+                self.book_at(index.row(), index.column())
+            return
+        if at is not None:
+            rect = self.table.visualRect(index)
+            chosen = entries[entry_at(rect, self.table.fontMetrics(), len(entries), at.y())]
+        else:
+            chosen = self._choose(index, entries) if len(entries) > 1 else entries[0]
+        if chosen is not None:
+            self.open_child.emit(chosen.child_id, chosen.meeting_id)
+
+    def _choose(self, index: QModelIndex, entries: list[DiaryEntry]) -> DiaryEntry | None:
+        """Which of a cell's meetings to open: a menu under the cell (arrows and Enter;
+        Esc opens none)."""
+        menu = QMenu(self.table)
+        menu.setAccessibleName("Which meeting to open")
+        for e in entries:
+            time = e.start.strftime("%H:%M") if e.start else "All day"
+            action = menu.addAction(f"{time} {e.child_name} · {e.type_label}")
+            action.setData(e.meeting_id)
+        menu.setActiveAction(menu.actions()[0])
+        rect = self.table.visualRect(index)
+        picked = menu.exec(self.table.viewport().mapToGlobal(rect.bottomLeft()))
+        menu.deleteLater()
+        if picked is None:
+            return None
+        return next((e for e in entries if e.meeting_id == picked.data()), None)
 
     def _open(self, index: QModelIndex) -> None:
         self._activated(index)

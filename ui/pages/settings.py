@@ -346,6 +346,7 @@ class SettingsPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the tabs to a field
         scroll.setAccessibleName(f"{title} settings")
         self.tabs.addTab(scroll, title)
         return scroll

@@ -1,0 +1,367 @@
+"""What an IRO administrator met walking the window with the keyboard and the mouse (book
+from a dashboard tile, reschedule and cancel from the diary, record an outcome), each
+replayed here with key presses and clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+D = dt.date
+
+
+def _shown(window, qtbot, width: int = 1256, height: int = 678) -> None:
+    """The window as it opens on a 1366x768 laptop (92% of the screen), on screen and
+    active so that its shortcuts work."""
+    window.resize(width, height)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    QTest.qWait(20)
+
+
+def test_the_dashboard_does_not_push_the_bottom_of_other_pages_off_a_laptop_screen(
+    window, qtbot
+) -> None:
+    """Ctrl+1 then Ctrl+3 at 1366x768: the dashboard needs a little more height than the
+    window has, and the diary's summary line (and the case list's count) were hidden below
+    the page's scroll bar because the hidden dashboard's height still counted."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    QTest.qWait(20)
+    bar = window.page_scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the dashboard itself scrolls a little on this screen
+    for key, page in ((Qt.Key.Key_3, window.diary), (Qt.Key.Key_4, window.workload)):
+        QTest.keyClick(window, key, CTRL)
+        QTest.qWait(20)
+        assert window.current_page() is page
+        assert bar.maximum() == 0, page.title
+    summary = window.diary.summary
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    QTest.qWait(20)
+    bottom = summary.mapTo(window.page_scroll.viewport(), summary.rect().bottomLeft()).y()
+    assert bottom <= window.page_scroll.viewport().height()
+
+
+def _focus_on_opening(prompts_recorder, qtbot, seen: list) -> None:
+    """Each dialog run is shown as the modal loop would show it; what has the keyboard is
+    noted, then Esc closes it."""
+
+    def run(dialog) -> bool:
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitExposed(dialog)
+        QTest.qWait(20)
+        seen.append((dialog, QApplication.focusWidget()))
+        QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        if dialog.parentWidget() is not None:  # the window is active again, as after exec()
+            dialog.parentWidget().window().activateWindow()
+            QTest.qWait(20)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = run
+
+
+def test_booking_and_recording_open_on_their_first_field(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B and Ctrl+O on a child's timeline: the keyboard was on the dialog's invisible
+    scroll area, so the first Tab only reached the first field."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.recording import RecordingDialog
+
+    _shown(window, qtbot)
+    seen: list = []
+    _focus_on_opening(prompts_recorder, qtbot, seen)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    page.select_meeting(sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    (booking, booking_focus), (recording, recording_focus) = seen
+    assert isinstance(booking, BookingDialog) and isinstance(recording, RecordingDialog)
+    assert booking_focus is booking.meeting_type
+    assert recording_focus is recording.held or recording.held.isAncestorOf(recording_focus)
+    assert not booking.isVisible() and not recording.isVisible()  # Esc closed them
+
+
+def test_tab_from_the_navigation_goes_into_the_page(window, qtbot) -> None:
+    """Tab from the list of pages: the next stop was the page's invisible scroll area."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)  # Find a child: the case list's search box
+    assert QApplication.focusWidget() is window.cases.list.search
+    window.nav.setFocus()
+    QTest.keyClick(window.nav, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.cases.list.search
+
+
+def _diary_cell(window, qtbot, resource_id: int, day: dt.date):
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    model = diary.model
+    row = next(n for n, (rid, _name) in enumerate(model.resources) if rid == resource_id)
+    return diary, model.index(row, model.days.index(day))
+
+
+def _selected_meeting_id(window) -> int | None:
+    meeting = window.cases.child.selected_meeting()
+    return meeting.id if meeting is not None else None
+
+
+def test_double_clicking_the_second_meeting_of_a_diary_cell_opens_that_meeting(
+    window, qtbot, sample
+) -> None:
+    """Łukasz chairs Zoë at 10:00 and Siân at 10:30 on Thursday: a double-click on Siân's
+    lines opened Zoë's page, with no meeting selected to reschedule."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    names = [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())]
+    assert names == ["Zoë Ó Briain", "Siân Llewelyn"]
+    rect = diary.table.visualRect(cell)
+    line = diary.table.fontMetrics().lineSpacing()
+    second = QPoint(rect.center().x(), rect.top() + 4 + 2 * line + 4 + line)  # its 2nd line
+    QTest.mouseClick(diary.table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    QTest.mouseDClick(diary.table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]
+    assert window.cases.child.reschedule_action.isEnabled()
+
+
+def test_enter_on_a_diary_cell_of_two_meetings_asks_which_and_selects_it(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Enter on the same cell: a menu names both meetings; Down and Enter open Siân's,
+    selected, and Ctrl+R reschedules it (Esc on the menu opens nothing)."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    diary.table.setFocus()
+    diary.table.setCurrentIndex(cell)
+    menus: list[list[str]] = []
+
+    def answer(keys) -> None:
+        menu = QApplication.activePopupWidget()
+        menus.append([a.text() for a in menu.actions()])
+        for k in keys:
+            QTest.keyClick(menu, k)
+
+    QTimer.singleShot(50, lambda: answer([Qt.Key.Key_Escape]))
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert window.current_page() is diary  # Esc: nothing opened
+    QTimer.singleShot(50, lambda: answer([Qt.Key.Key_Down, Qt.Key.Key_Return]))
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert menus[-1] == ["10:00 Zoë Ó Briain · LAC review", "10:30 Siân Llewelyn · LAC review"]
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_R, CTRL)
+    (dialog,) = prompts_recorder.dialogs
+    assert dialog.meeting is not None and dialog.meeting.id == sample["sian_review"]
+
+
+def test_enter_on_the_dashboards_week_opens_the_meeting(window, qtbot, sample) -> None:
+    """This week's meetings on the dashboard: Enter did nothing (only a double-click
+    opened the child, and with no meeting selected)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    table = window.dashboard.week_table
+    table.setFocus()
+    row = next(r for r in range(table.rowCount()) if table.item(r, 2).text() == "Siân Llewelyn")
+    table.setCurrentCell(row, 0)
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.child.heading.text() == "Siân Llewelyn"
+    assert _selected_meeting_id(window) == sample["sian_review"]
+
+
+def test_a_held_reviews_participation_is_shown_in_words(window, qtbot, sample) -> None:
+    """Siân's held reviews said only "PN1" on her timeline: a 903 code, not words."""
+    from tests.ui.test_changes import open_child
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "llewelyn")
+    while not page.model.index(page.table.currentIndex().row(), 6).data().startswith("Held"):
+        QTest.keyClick(page.table, Qt.Key.Key_Down)  # down to her last review held
+    details = page.model.index(page.table.currentIndex().row(), 6)
+    assert details.data().endswith("PN1 — Child physically attends and speaks for themselves")
+    assert details.data(Qt.ItemDataRole.ToolTipRole) == details.data()  # when cut short
+
+
+def test_the_weekly_schedule_preview_fits_the_screen(
+    window, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """Ctrl+P (Documents > Weekly schedule): the preview opened 1000 points high, taller
+    than a 1366x768 laptop (its page count and zoom below the screen's edge)."""
+    from ui import documents
+    from ui.print_preview import open_previews
+    from ui.screen import available
+
+    def build_weekly(session, *, week, out, as_of=None, invariant=False):
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(out))
+        canvas.drawString(72, 720, "weekly")
+        canvas.save()
+        return 1
+
+    monkeypatch.setattr(documents, "build_weekly", build_weekly)
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: bool(open_previews()) or bool(prompts_recorder.errors), timeout=30000)
+    assert prompts_recorder.errors == []
+    preview = open_previews()[-1]
+    try:
+        room = available(preview)
+        assert preview.frameGeometry().height() <= room.height()
+    finally:
+        preview.close()
+
+
+def _zoes_first_review_cancelled(window, sample) -> None:
+    """Zoë's first review (booked in the sample) cancelled: it is due soon and not booked."""
+    from reviewdesk import actions
+    from tests.actions.shortcuts import meeting_version
+
+    ctx = window.ctx
+    ctx.did_change(
+        actions.cancel_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            "Child in hospital",
+            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+        )
+    )
+
+
+def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Dashboard tile "Due soon, not booked", Enter on Zoë, Ctrl+B, a free slot, Book,
+    Esc: Zoë was still on the list with "Why listed: ... is not booked" under her."""
+    _zoes_first_review_cancelled(window, sample)
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    tile = window.dashboard.tiles["due_soon_unbooked"]
+    assert tile.value_label.text() == "1"
+    QTest.mouseClick(tile, Qt.MouseButton.LeftButton)
+    listing = window.cases.list
+    assert listing.count.text() == "1 child — due soon, not booked"
+    listing.table.setFocus()
+    QTest.keyClick(listing.table, Qt.Key.Key_Down)
+    assert "is not booked" in listing.why.text()
+
+    def book(dialog) -> bool:
+        if type(dialog).__name__ != "BookingDialog":
+            return False  # the invitations that follow a booking: closed
+        dialog.slots.setFocus()
+        QTest.keyClick(dialog.slots, Qt.Key.Key_Return)  # the best slot
+        dialog.book_button.click()  # confirms (no room, no clerk): the recorder says yes
+        return dialog.result_meeting_id is not None
+
+    prompts_recorder.on_dialog = book
+    QTest.keyClick(listing.table, Qt.Key.Key_Return)
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_B, CTRL)
+    assert window.cases.child.model.row_at(0).status == "booked"
+    QTest.keyClick(window.cases.child.table, Qt.Key.Key_Escape)  # back to the list
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is listing, timeout=2000)
+    assert listing.model.rowCount() == 0
+    assert listing.count.text() == "No children match. — due soon, not booked"
+    assert listing.why.isHidden() or "is not booked" not in listing.why.text()
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    assert tile.value_label.text() == "0"
+
+
+def test_enter_on_a_dashboard_tile_opens_its_list(window, qtbot) -> None:
+    """Tab from the navigation to the first tile, Enter: nothing happened (only Space
+    opened it)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, CTRL)
+    window.nav.setFocus()
+    QTest.keyClick(window.nav, Qt.Key.Key_Tab)
+    tile = window.dashboard.tiles["overdue"]
+    assert QApplication.focusWidget() is tile
+    QTest.keyClick(tile, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.list.narrowed_to == window.dashboard.tile_children["overdue"]
+
+
+def test_the_booking_dialog_does_not_call_an_unchosen_room_free(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B for Zoë: with no room and no clerk chosen the dialog said in green "chair,
+    room and clerk are free", then Book asked "No room is chosen ... Book it anyway?"."""
+    from tests.ui.test_changes import open_child
+
+    _zoes_first_review_cancelled(window, sample)
+    _shown(window, qtbot)
+    said: list[str] = []
+
+    def look(dialog) -> bool:
+        said.append(dialog.warnings.text())
+        dialog.room.setFocus()
+        QTest.keyClick(dialog.room, Qt.Key.Key_Down)  # the first room
+        said.append(dialog.warnings.text())
+        return False
+
+    prompts_recorder.on_dialog = look
+    page = open_child(window, qtbot, "zoe")
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert said == [
+        "✓ In time, a working day, and the chair is free. No room or clerk chosen yet.",
+        "✓ In time, a working day, and the chair and room are free. No clerk chosen yet.",
+    ]
+
+
+def test_esc_on_a_child_opened_from_the_diary_goes_back_to_the_diary(window, qtbot, sample) -> None:
+    """Enter on Zoë's meeting in the diary, then Esc: the case list came up, not the diary
+    the administrator was working through."""
+    _shown(window, qtbot)
+    diary, cell = _diary_cell(window, qtbot, sample["lukasz"], D(2024, 4, 11))
+    diary.table.setFocus()
+    diary.table.setCurrentIndex(cell)
+    QTimer.singleShot(
+        50, lambda: QTest.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Return)
+    )
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)  # Zoë's, the first of the two
+    page = window.cases.child
+    assert page.heading.text() == "Zoë Ó Briain"
+    assert page.back_button.text() == "← Back to the diary"
+    QTest.keyClick(page.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.current_page() is diary, timeout=2000)
+    assert window.cases.stack.currentWidget() is window.cases.list  # Ctrl+2: the list
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL)
+    window.cases.list.table.setFocus()
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Down)
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # from the list: back to it
+    assert page.back_button.text() == "← Back to cases"
+    QTest.keyClick(page.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is window.cases.list, timeout=2000)
+    assert window.current_page() is window.cases
+
+
+def test_the_case_pages_line_up_with_the_other_pages(window, qtbot, sample) -> None:
+    """Ctrl+1 to Ctrl+4: "Cases" (and a child's page) sat 9 points further in and lower
+    than "Dashboard", "Diary" and "Workload" (a margin of their own inside the window's),
+    18 points of height a child's page lacks on a 1366x768 screen."""
+    from PySide6.QtWidgets import QLabel
+
+    def title_at(page) -> QPoint:
+        title = next(w for w in page.findChildren(QLabel) if w.text().startswith(page.title))
+        return title.mapTo(window, QPoint(0, 0))
+
+    _shown(window, qtbot)
+    where = {}
+    for key, page in zip(
+        (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4), window.pages, strict=False
+    ):
+        QTest.keyClick(window, key, CTRL)
+        QTest.qWait(10)
+        where[page.title] = title_at(page)
+    assert len(set(where.values())) == 1, where
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # the first child
+    back = window.cases.child.back_button.mapTo(window, QPoint(0, 0))
+    assert back.x() == where["Dashboard"].x()
