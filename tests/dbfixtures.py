@@ -97,6 +97,18 @@ def pg_login_url(url: str, name: str) -> str:
     return make_url(url).set(username=name).render_as_string(hide_password=False)
 
 
+def pg_index_definition(conn, name: str) -> str:  # noqa: ANN001
+    """PostgreSQL's definition of the index ``name`` in the connection's own schema (a test
+    run has other tests' schemas beside it, each with the same indexes)."""
+    return conn.execute(
+        text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+            " AND schemaname = current_schema()"
+        ),
+        {"name": name},
+    ).scalar_one()
+
+
 def open_as(target: str, name: str, **kwargs) -> Database:
     """Open ``target`` as ``name``: the test-only keyword on SQLite, a login on PostgreSQL."""
     if "://" in target and not target.startswith("sqlite"):

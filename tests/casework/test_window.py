@@ -26,7 +26,7 @@ from reviewdesk.measures import compute_measures
 from reviewdesk.storage.models import Child, CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
 from reviewdesk.vocabulary import LIVE_STATUSES, is_held
 from tests.actions.shortcuts import generate_demo
-from tests.dbfixtures import db, db_target, open_db  # noqa: F401
+from tests.dbfixtures import db, db_target, open_db, pg_index_definition  # noqa: F401
 from tests.flags.conftest import History
 
 D = dt.date
@@ -326,12 +326,7 @@ def test_a_periods_meetings_held_are_found_from_the_index_alone(demo) -> None:
     }
     with demo.engine.connect() as conn:
         if conn.dialect.name != "sqlite":
-            index = conn.execute(
-                text(
-                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_held'"
-                    " AND schemaname = current_schema()"
-                )
-            ).scalar_one()
+            index = pg_index_definition(conn, "ix_meeting_held")
             assert index.endswith("(held_date, process, child_id)"), index
         for name, found in wanted.items():
             assert found, name

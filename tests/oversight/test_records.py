@@ -19,6 +19,7 @@ from reviewdesk.oversight.records import (
 )
 from reviewdesk.storage.models import Meeting
 from reviewdesk.workload import iro_workload
+from tests.dbfixtures import pg_index_definition
 from tests.oversight.register import AS_OF, oversight_case, raise_challenge
 
 D = dt.date
@@ -255,11 +256,6 @@ def test_conferences_not_quorate_are_found_by_their_index(db, case) -> None:
             plan = conn.execute(text("EXPLAIN QUERY PLAN " + found[0])).all()
             assert "ix_meeting_not_quorate" in " ".join(str(r[-1]) for r in plan), plan
         else:
-            index = conn.execute(
-                text(
-                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_meeting_not_quorate'"
-                    " AND schemaname = current_schema()"
-                )
-            ).scalar_one()
+            index = pg_index_definition(conn, "ix_meeting_not_quorate")
             assert index.endswith("WHERE (quorate IS FALSE)"), index
             assert "meeting.quorate IS false" in found[0], found[0]
