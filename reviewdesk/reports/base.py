@@ -231,7 +231,8 @@ def data_table(
     ``pad`` set the font size and the cell padding (smaller for many narrow columns).
 
     ``groups`` names the group rows among ``rows`` (table row -> label; row 0 is the header,
-    as in ``extra``): a chair, a room, an agency. A group row is kept with the row after
+    as in ``extra``): a chair, a room, an agency. A group row spans the table on a shaded
+    background (the caller sets its words' font), is kept with the row after
     it, and where the table runs onto a new page that page says what it continues,
     "<caption> · <group> (continued)", so no row is printed without its day or its group
     (`ListTable`).
@@ -281,7 +282,11 @@ def data_table(
     for col in right:
         commands.append(("ALIGN", (col, first), (col, -1), "RIGHT"))
     commands.extend(extra)
-    for row in groups or {}:
+    for row in groups or {}:  # (moved down one, as ``extra``: the reserved row above)
+        commands += [
+            ("SPAN", (0, row + 1), (-1, row + 1)),
+            ("BACKGROUND", (0, row + 1), (-1, row + 1), GROUP_BG),
+        ]
         if row < len(rows):  # a group row is not left alone at the foot of a page
             commands.append(("NOSPLIT", (0, row + 1), (-1, row + 2)))
     table.setStyle(TableStyle(commands))

@@ -9,7 +9,6 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from reviewdesk.invitations.chase import chase_rows
 from reviewdesk.reports.base import (
-    GROUP_BG,
     DocumentSettings,
     Output,
     build_pdf,
@@ -80,11 +79,7 @@ def build_chase(
             table_rows.append([r.agency, "", "", "", "", ""])
             line = len(table_rows)
             groups[line] = r.agency
-            extra += [
-                ("SPAN", (0, line), (-1, line)),
-                ("BACKGROUND", (0, line), (-1, line), GROUP_BG),
-                ("FONT", (0, line), (-1, line), "DejaVuSans-Bold", 8, 10),
-            ]
+            extra.append(("FONT", (0, line), (-1, line), "DejaVuSans-Bold", 8, 10))
         author = r.author + (f" · {r.email}" if r.email else "")
         table_rows.append(
             [

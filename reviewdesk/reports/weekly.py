@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, selectinload
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.reports.base import (
     FONT_BOLD,
-    GROUP_BG,
     MUTED,
     RED,
     AtPageTop,
@@ -198,11 +197,7 @@ def _grouped_table(
         label = f"{group_label}: {name}" if name else empty_group
         labels[r] = label
         rows.append([Paragraph(f"<b>{esc(label)}</b>", styles.cell), "", "", "", ""])
-        extra += [
-            ("SPAN", (0, r), (-1, r)),
-            ("BACKGROUND", (0, r), (-1, r), GROUP_BG),
-            ("LINEABOVE", (0, r), (-1, r), 0.5, MUTED),
-        ]
+        extra.append(("LINEABOVE", (0, r), (-1, r), 0.5, MUTED))
         for m in groups[name]:
             r = len(rows) + 1
             child = f"{esc(m.child)} <font color='#5f6b7a'>{esc(m.local_id)}</font>"
