@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from reviewdesk.dates import add_months
 from reviewdesk.kept import KeptAnswers
 from reviewdesk.rules import EVENTS, Limit, Rule
-from reviewdesk.vocabulary import format_uk_long
+from reviewdesk.vocabulary import format_uk, format_uk_long
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -38,7 +38,7 @@ class Explanation:
         sign = "+" if self.direction == "after" else "−"
         parts = [f"{self.event} {format_uk_long(self.event_date)} {sign} {self.limit.describe()}"]
         if self.skipped:
-            names = [name for _, name in self.skipped]
+            names = _skipped_names(self.skipped)
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             parts.append(f", skipping {listed}")
         if self.clamped:
@@ -59,6 +59,23 @@ class Explanation:
 
     def full_text(self) -> str:
         return f"{self.text()}\n{self.rule_text()}"
+
+
+def _skipped_names(skipped: tuple[tuple[dt.date, str], ...]) -> list[str]:
+    """The days skipped as they are read out: a run of days with the same name (a week's
+    closure) once, with how many days and from when to when, not once per day."""
+    runs: list[list[tuple[dt.date, str]]] = []
+    for day, name in skipped:
+        if runs and runs[-1][-1][1] == name:
+            runs[-1].append((day, name))
+        else:
+            runs.append([(day, name)])
+    return [
+        run[0][1]
+        if len(run) == 1
+        else f"{run[0][1]} ({len(run)} weekdays, {format_uk(run[0][0])} to {format_uk(run[-1][0])})"
+        for run in runs
+    ]
 
 
 @dataclass(frozen=True)

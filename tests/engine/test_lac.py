@@ -151,3 +151,30 @@ def test_random_histories_against_independent_oracles() -> None:
             h <= e for h, e in zip(held, expected_dues, strict=True)
         ]
         assert s.next_due.due.date == due
+
+
+def test_a_closure_of_several_days_is_named_once_with_its_days() -> None:
+    # A Christmas shutdown from Mon 22/12/2025 to Fri 02/01/2026 (the bank holidays keep
+    # their own names), met by a first review counted from Fri 12/12/2025.
+    shutdown = {
+        D(2025, 12, 22) + dt.timedelta(days=k): "Christmas shutdown"
+        for k in range(12)
+        if (D(2025, 12, 22) + dt.timedelta(days=k)).weekday() < 5
+    }
+    cal = WorkingCalendar(closures=shutdown)
+    s = lac_schedule(
+        [PeriodInput(D(2025, 12, 12))], [], rules=RULES, calendar=cal, as_of=D(2025, 12, 15)
+    )
+    due = s.next_due.due
+    days_off = [*shutdown, *bank_holidays("england-and-wales")]
+    oracle = np.busday_offset(np.datetime64("2025-12-12"), 20, holidays=days_off)
+    assert due.date == oracle.astype(dt.date) == D(2026, 1, 23)
+    text = due.explanation.text()
+    assert text == (
+        "became looked after Fri 12/12/2025 + 20 working days, skipping Christmas shutdown "
+        "(3 weekdays, 22/12/2025 to 24/12/2025), Christmas Day (Christmas shutdown), "
+        "Boxing Day (Christmas shutdown), Christmas shutdown (3 weekdays, 29/12/2025 to "
+        "31/12/2025), New Year's Day (Christmas shutdown) and Christmas shutdown → Fri 23/01/2026"
+    )
+    # Each name once per run of days, however long the closure.
+    assert text.count("Christmas shutdown (") == 2
