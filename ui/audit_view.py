@@ -31,13 +31,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from reviewdesk.actions import Changes
-from reviewdesk.storage.audit import (
-    ACTION_WORDS,
-    audit_kinds,
-    audit_usernames,
-    list_audit,
-    summarise,
-)
+from reviewdesk.storage.audit import audit_kinds, audit_usernames, list_audit
+from reviewdesk.storage.audit_words import ACTION_WORDS, TrailNames, summarise, trail_names
 from reviewdesk.storage.locking import RECORD_NOUNS, local_time
 from reviewdesk.storage.models import Child
 from reviewdesk.vocabulary import format_uk
@@ -59,11 +54,12 @@ class AuditRow:
     action: str
     kind: str
     record_id: str
+    record: str
     child: str
     values: str
 
 
-def rows_of(entries: list[Any], children: dict[int, str]) -> list[AuditRow]:
+def rows_of(entries: list[Any], children: dict[int, str], names: TrailNames) -> list[AuditRow]:
     return [
         AuditRow(
             at=e.at,
@@ -71,8 +67,9 @@ def rows_of(entries: list[Any], children: dict[int, str]) -> list[AuditRow]:
             action=ACTION_WORDS.get(e.action, e.action),
             kind=RECORD_NOUNS.get(e.table_name, e.table_name.replace("_", " ")),
             record_id=e.record_id,
+            record=names.record(e),
             child=children.get(e.child_id, "") if e.child_id is not None else "",
-            values=summarise(e),
+            values=summarise(e, names),
         )
         for e in entries
     ]
@@ -118,6 +115,9 @@ class AuditModel(QAbstractTableModel):
             return row.at if column == 0 else self.data(index)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
+            # The record's own number, as `reviewdesk audit --record` takes it.
+            return f"{row.record} ({row.kind} {row.record_id})"
         if column == 0:
             when = local_time(row.at)
             return f"{format_uk(when)} {when:%H:%M:%S}"
@@ -125,7 +125,7 @@ class AuditModel(QAbstractTableModel):
             None,
             row.username,
             row.action,
-            f"{row.kind} {row.record_id}".strip(),
+            row.record,
             row.child,
             row.values,
         )[column]
@@ -172,7 +172,7 @@ def read_rows(ctx: AppContext, *, offset: int = 0, **filters: Any) -> list[Audit
                 if (cid := e.child_id) is not None and cid not in names
             }
         )
-        return rows_of(entries, names)
+        return rows_of(entries, names, trail_names(s, entries))
 
 
 class ChildHistory(QWidget):

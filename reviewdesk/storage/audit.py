@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -415,53 +413,3 @@ def trail_of(connection: Connection) -> Iterator[Any]:
     """Every entry of a database's trail, oldest first (for `append_trail`)."""
     table = AuditEntry.__table__
     yield from connection.execute(select(table).order_by(table.c.id))
-
-
-# --- in words -------------------------------------------------------------------------------
-
-#: What each verb of the trail means, for a person.
-ACTION_WORDS = {
-    "create": "added",
-    "update": "changed",
-    "delete": "removed",
-    "import": "imported",
-    "restore": "restored",
-    "export": "data left reviewdesk",
-    "backup": "backed up",
-    "login": "server login and group",
-    "server init": "set up for a team",
-    "maintenance": "audit trail maintained",
-}
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def value_text(value: Any) -> str:
-    """A stored value as a person reads it: dates dd/mm/yyyy, nothing as "(none)"."""
-    if value is None:
-        return "(none)"
-    if isinstance(value, str):
-        match = _ISO_DATE.match(value)
-        return f"{match[3]}/{match[2]}/{match[1]}" if match else value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def summarise(entry: Any, limit: int = 400) -> str:
-    """An entry's values in one line: what changed from what to what, or what was added,
-    removed or done (``entry`` is an `AuditEntry` or anything with before and after)."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
-    if entry.action == "update":
-        parts = [
-            f"{key}: {value_text(before.get(key))} → {value_text(after.get(key))}"
-            for key in sorted(after)
-        ]
-    else:
-        shown = after or before
-        parts = [f"{key}: {value_text(value)}" for key, value in shown.items() if value is not None]
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -77,5 +77,44 @@ def test_a_child_s_page_shows_their_own_history(window, sample) -> None:
     rows = page.history.model.rows
     assert len(rows) == before + 1  # refreshed at once: the page is on screen
     assert rows[0].action == "changed" and rows[0].kind == "meeting"
-    assert "cancel_reason: (none) → Moved" in rows[0].values
+    assert "cancel reason: (none) → Moved" in rows[0].values
     assert {r.child for r in rows} == {"Zoë Ó Briain"}  # hers alone
+
+
+def test_a_child_s_history_reads_in_words_not_field_names_and_ids(window, qtbot, sample) -> None:
+    from reviewdesk.scheduling import Booking
+
+    ctx = window.ctx
+    ctx.did_change(
+        actions.reschedule_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            Booking(
+                dt.date(2024, 4, 12),
+                dt.time(14, 0),
+                chair_id=sample["maire"],
+                room_id=sample["room_b"],
+            ),
+            "Chair on leave",
+            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+        )
+    )
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    bar = page.tabs.tabBar()
+    history_tab = page.tabs.indexOf(page.history)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(history_tab).center())
+    assert page.tabs.currentWidget() is page.history
+    model = page.history.model
+    values, records = _texts(model, 5), _texts(model, 3)
+    assert values[0] == (
+        "date booked: 11/04/2024 → 12/04/2024; time: 10:00 → 14:00; "
+        "chair: Łukasz Nowak → Máire Ó Briain; clerk: Siân Evans → (none); room: Room A → Room B"
+    )
+    assert records[0] == "LAC review, 12/04/2024"
+    # Its number is still there for whoever needs it (`reviewdesk audit --record`).
+    tip = model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"LAC review, 12/04/2024 (meeting {sample['zoe_first']})"
+    shown = " ".join(values + records)
+    assert "_" not in shown
