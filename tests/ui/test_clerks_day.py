@@ -681,3 +681,39 @@ def test_find_and_book_with_the_keyboard_alone(shown, qtbot, prompts_recorder, s
         sample["sian"],
     )
     assert page.selected_meeting().id == new[0].id
+
+
+def test_the_recording_dialog_s_fields_each_have_an_alt_key(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    page.table.setFocus()
+    reached = {}
+
+    def walk(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        for key, field in (
+            (Qt.Key.Key_O, dialog.outcome),
+            (Qt.Key.Key_P, dialog.participation),
+            (Qt.Key.Key_M, dialog.minutes.check),
+            (Qt.Key.Key_D, dialog.decisions.check),
+            (Qt.Key.Key_H, dialog.held),
+        ):
+            qtbot.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
+            focused = QApplication.focusWidget()
+            reached[key] = focused is field or field.isAncestorOf(focused)
+        # A check box's own key ticks it (a button's key clicks it after 100 ms).
+        qtbot.keyClick(dialog, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(dialog.two_parts.isChecked)
+        reached["two parts"] = dialog.second_part.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not dialog.quorate.isChecked())
+        return False
+
+    prompts_recorder.on_dialog = walk
+    qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert reached and all(reached.values()), reached

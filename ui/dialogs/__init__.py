@@ -158,6 +158,9 @@ class DateOrNone(QWidget):
         layout.addWidget(self.check)
         layout.addWidget(self.edit, 1)
         self.setFocusProxy(self.check)
+        # A label's Alt+letter gives the focus only to a buddy that takes focus itself
+        # (then it goes on to the proxy, the tick box).
+        self.setFocusPolicy(self.check.focusPolicy())
 
     def value(self) -> dt.date | None:
         return from_qdate(self.edit.date()) if self.check.isChecked() else None

@@ -69,7 +69,7 @@ class RecordingDialog(QDialog):
             reasons = queries.late_reasons(s)
 
         self.held = date_edit(meeting.parts[0] if meeting.parts else held_default, "Held date")
-        self.two_parts = QCheckBox("Held in two parts")
+        self.two_parts = QCheckBox("Held in t&wo parts")
         self.two_parts.setAccessibleName("Held in two parts")
         self.second_part = date_edit(held_default, "Second part held on")
         if len(meeting.parts) > 1:
@@ -81,7 +81,7 @@ class RecordingDialog(QDialog):
         self.participation.setAccessibleName("Participation code")
         self._codes_for: bool | None = None  # under 4 (PN0 only), 4 and over, or not known
         self._fill_participation(meeting.participation)
-        self.quorate = QCheckBox("Quorate")
+        self.quorate = QCheckBox("&Quorate")
         self.quorate.setAccessibleName("Quorate")
         self.quorate.setChecked(meeting.quorate is not False)
         self.outcome = QComboBox()
@@ -90,7 +90,7 @@ class RecordingDialog(QDialog):
         self.outcome.addItems(LAC_OUTCOMES if meeting.process == "lac" else CP_OUTCOMES)
         if meeting.outcome:
             self.outcome.setCurrentText(meeting.outcome)
-        self.late = QCheckBox("Out of timescale")
+        self.late = QCheckBox("Out of &timescale")
         self.late.setAccessibleName("Out of timescale")
         self.late_reason = choice(reasons, "Reason it was out of timescale", none_text="Choose…")
         self.late_note = QLineEdit()
@@ -120,14 +120,14 @@ class RecordingDialog(QDialog):
         form.addRow("", self.day_note)
         form.addRow("", self.timescale)
         if meeting.process == "lac":
-            form.addRow("Participation", self.participation)
+            form.addRow("&Participation", self.participation)
         form.addRow("", self.quorate)
-        form.addRow("Outcome", self.outcome)
+        form.addRow("&Outcome", self.outcome)
         form.addRow("", self.late)
-        form.addRow("Reason", self.late_reason)
+        form.addRow("&Reason", self.late_reason)
         form.addRow("", self.late_note)
-        form.addRow("Decisions issued", self.decisions)
-        form.addRow("Minutes issued", self.minutes)
+        form.addRow("&Decisions issued", self.decisions)
+        form.addRow("&Minutes issued", self.minutes)
 
         #: (report, the received and shared dates, as shown)
         self.report_rows: list[tuple[object, DateOrNone, DateOrNone]] = []
