@@ -25,9 +25,17 @@ def pytest_configure(config) -> None:
 @pytest.fixture(autouse=True)
 def _collector_sees_each_tests_windows():
     """The window freezes what it holds for the garbage collector (it lives for the
-    session); a test's window does not: unfrozen after each test so it can be collected."""
+    session); a test's window does not: unfrozen after each test and collected at once.
+
+    Left to the collector's own time, a worker kept thousands of earlier tests' widgets
+    alive, and every later test that set the application's theme or style re-polished them
+    all: a dark-theme test's set-up took 12 to 16 s in a full run, 0.3 s alone."""
     yield
     gc.unfreeze()
+    gc.collect()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class RecordingPrompts:
