@@ -37,6 +37,15 @@ def test_a_report_request_for_an_initial_conference_reads_as_english(db, tmp_pat
         words = " ".join(text.split())
         assert "A initial" not in words
         assert "The initial CP conference for Zoë Brontë (reference R100) has been booked" in words
+    # Every agency is held to the deadline by its own name: a police officer was told the
+    # rule was "Social worker report to the chair".
+    with db.session() as session:
+        agencies = set(session.scalars(select(Report.agency)))
+    assert {"police", "social_worker"} <= agencies
+    for text in pdf.texts:
+        words = " ".join(text.split())
+        assert "Social worker report" not in words
+        assert "our procedures: Reports to the chair, 1 working day before the meeting" in words
 
 
 def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path) -> None:

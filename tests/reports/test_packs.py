@@ -257,8 +257,8 @@ def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path
     lines = read_pdf(out.getvalue()).layout_lines()
     n = len(reports)
     rows = [line.strip() for line in lines]  # the deadlines table's rows start with the rule
-    shared = next(row for row in rows if row.startswith("Social worker report shared with"))
-    to_chair = next(row for row in rows if row.startswith("Social worker report to the chair"))
+    shared = next(row for row in rows if row.startswith("Reports shared with parents"))
+    to_chair = next(row for row in rows if row.startswith("Reports to the chair"))
     assert f"1 of {n} shared" in shared and "received" not in shared
     assert f"{n} of {n} received" in to_chair
 
