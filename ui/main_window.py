@@ -11,7 +11,7 @@ import gc
 import re
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -293,12 +293,12 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.db_label = QLabel(f"Database: {self.ctx.database_label()}")
+        self.db_label = _ShortenedLabel(f"Database: {self.ctx.database_label()}")
         self.db_label.setAccessibleName("Database in use")
         warnings = list(getattr(self.ctx.db, "warnings", []) or [])
         if warnings:
             self.db_label.setText(f"⚠ Database: {self.ctx.database_label()}")
-            self.db_label.setToolTip("\n".join(warnings))
+            self.db_label.setToolTip("\n".join([self.db_label.text(), *warnings]))
         self.user_label = QLabel()
         self.user_label.setAccessibleName("Signed-in user and role")
         self._user_status()
@@ -776,3 +776,23 @@ class MainWindow(QMainWindow):
 
 
 __all__ = ["MainWindow", "PAGE_NAMES"]
+
+
+class _ShortenedLabel(QLabel):
+    """A one-line label that gives up width before its neighbours do, shortening its text
+    with "…" (the whole text in its tooltip): the database's path in the status bar, so
+    the calendar, user and as-of date stay whole on a narrow screen or at 200% scale."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setToolTip(text)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Database: …") + 8)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, rect.width()
+        )
+        painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)

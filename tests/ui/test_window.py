@@ -568,3 +568,24 @@ def test_first_run_with_the_real_demo_generator(tmp_path, qapp, prompts_recorder
         closures = closure_days(s)
     assert closures and not any(ctx.calendar.is_working_day(day) for day in closures)
     db.dispose()
+
+
+def test_the_status_bar_stays_whole_at_twice_the_scale_of_a_laptop_screen(window, qtbot) -> None:
+    # 1366x768 at 200% is 683x384 in the window's own units (what QT_SCALE_FACTOR=2 lays
+    # out): the database's long path gave way to nothing, and "Bank holidays: England and
+    # Wales" and the user ran off the right-hand edge.
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(683, 384)
+    qtbot.waitUntil(lambda: window.width() <= 700)
+    status = window.statusBar()
+    for label in (window.calendar_label, window.user_label, window.as_of_label):
+        assert label.isVisible()
+        assert label.width() >= label.sizeHint().width(), label.text()
+        right = label.mapTo(status, label.rect().topRight()).x()
+        assert right <= status.width(), label.text()
+    # The path gives way and says so; the whole of it is in its tooltip.
+    assert window.db_label.width() < window.db_label.fontMetrics().horizontalAdvance(
+        window.db_label.text()
+    )
+    assert window.db_label.toolTip().startswith(window.db_label.text())
