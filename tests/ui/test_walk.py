@@ -365,3 +365,23 @@ def test_the_case_pages_line_up_with_the_other_pages(window, qtbot, sample) -> N
     QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)  # the first child
     back = window.cases.child.back_button.mapTo(window, QPoint(0, 0))
     assert back.x() == where["Dashboard"].x()
+
+
+def test_a_child_s_page_fits_a_laptop_screen_without_scrolling(window, qtbot, sample) -> None:
+    """Enter on a child in the case list at 1366x768: the page scrolled by 10 points (the
+    timeline and its tabs asked for more height than the screen has), and on a larger
+    screen they still take all the height there is."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL)
+    QTest.keyClick(window.cases.list.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is window.cases.child)
+    QTest.qWait(20)
+    bar = window.page_scroll.verticalScrollBar()
+    assert bar.maximum() == 0
+    page = window.cases.child
+    tabs_bottom = page.tabs.mapTo(window.page_scroll.viewport(), page.tabs.rect().bottomLeft())
+    assert tabs_bottom.y() > window.page_scroll.viewport().height() - 40  # down to the foot
+    window.resize(1256, 1000)
+    QTest.qWait(20)
+    grown = page.tabs.mapTo(window.page_scroll.viewport(), page.tabs.rect().bottomLeft())
+    assert grown.y() > window.page_scroll.viewport().height() - 40

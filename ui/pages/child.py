@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -232,6 +233,11 @@ class ChildPage(Page):
         layout.addWidget(self.facts)
         layout.addWidget(self.missing)
         layout.addLayout(actions)
+        # The timeline and the tabs take whatever height is left, down to what they need:
+        # asked for their preferred height too, the page was 10 points taller than a
+        # 1366x768 screen has room for, and scrolled.
+        splitter.setMinimumHeight(splitter.minimumSizeHint().height())
+        splitter.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         layout.addWidget(splitter, 1)
 
     def set_back_to(self, where: str) -> None:
