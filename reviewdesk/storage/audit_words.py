@@ -116,13 +116,14 @@ def value_text(value: Any) -> str:
 
 
 def _referred_table(table_name: str, column: str) -> str | None:
-    """The table a column's id refers to (by its foreign key), if it is one we name."""
+    """The table a column's id refers to (by its foreign key), if it is one we name: a
+    meeting by its kind and day, the others by `_NAMED`."""
     table = Base.metadata.tables.get(table_name)
     if table is None or column not in table.c:
         return None
     for key in table.c[column].foreign_keys:
         target = key.column.table.name
-        if target in _NAMED:
+        if target in _NAMED or target == "meeting":
             return target
     return None
 
@@ -138,7 +139,10 @@ class TrailNames:
     def value(self, table_name: str, column: str, value: Any) -> str:
         target = _referred_table(table_name, column)
         if target is not None and isinstance(value, int) and not isinstance(value, bool):
-            name = self.by_table.get(target, {}).get(value)
+            if target == "meeting":
+                name = self.meetings.get(str(value))
+            else:
+                name = self.by_table.get(target, {}).get(value)
             return name if name is not None else f"{RECORD_NOUNS.get(target, target)} {value}"
         if isinstance(value, str):
             if column == "meeting_type":
@@ -170,7 +174,9 @@ def trail_names(session: Session, entries: Iterable[Any]) -> TrailNames:
                 continue
             for column, value in values.items():
                 target = _referred_table(e.table_name, column)
-                if target is not None and isinstance(value, int):
+                if target == "meeting" and isinstance(value, int):
+                    meeting_ids.add(value)
+                elif target is not None and isinstance(value, int):
                     wanted.setdefault(target, set()).add(value)
     names = TrailNames()
     for target, ids in wanted.items():

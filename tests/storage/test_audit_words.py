@@ -60,3 +60,11 @@ def test_codes_read_as_words_and_what_other_columns_say_is_left_out() -> None:
         after={"id": 7, "child_id": 1, "agency": "social_worker", "status": "not_yet_due"},
     )
     assert summarise(added) == "agency: Social worker; status: not yet due"
+
+
+def test_a_record_of_a_meeting_names_its_meeting() -> None:
+    names = TrailNames(meetings={"2": "LAC review, 12/04/2024"})
+    added = _entry("create", "report", after={"meeting_id": 2, "author": "Dr Siân Hughes"})
+    assert summarise(added, names) == "meeting: LAC review, 12/04/2024; author: Dr Siân Hughes"
+    gone = _entry("create", "report", after={"meeting_id": 3})
+    assert summarise(gone, names) == "meeting: meeting 3"
