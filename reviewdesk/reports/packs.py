@@ -340,7 +340,9 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         if inv.invited_on and inv.sent_by:
             invited += f" ({inv.sent_by})"
         rows.append([name, inv.role, invited, attendance])
-    widths = [0.32, 0.16, 0.18, 0.34]
+    # The attendance boxes need 0.31 of an A4 page; a role such as "Child and Adolescent
+    # Mental Health Services practitioner" wrapped to four lines at 0.16.
+    widths = [0.24, 0.27, 0.18, 0.31]
     table = data_table(
         ["Name", "Role", "Invited", "Attendance"],
         rows,

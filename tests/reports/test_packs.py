@@ -297,3 +297,31 @@ def test_no_heading_is_left_at_the_foot_of_a_page(fresh_db) -> None:
                 assert body[-1] not in _HEADINGS, f"{n + 1} added: page {page} ends {body[-1]!r}"
             facts = next(t for t in pdf.texts if "Minutes distributed" in t)
             assert "Previous meeting and its decisions" in facts, f"{n + 1} added"
+
+
+def test_a_long_role_wraps_to_two_lines_and_the_attendance_boxes_to_none(tmp_path) -> None:
+    from reviewdesk.storage.db import open_database
+    from reviewdesk.storage.models import Invitee
+    from tests.invitations.scenario import AS_OF as DAY0
+    from tests.invitations.scenario import conference, invite_proposed
+
+    role = "Child and Adolescent Mental Health Services practitioner"
+    db = open_database(tmp_path / "t.sqlite")
+    try:
+        ids = conference(db)
+        invite_proposed(db, ids["meeting"])
+        with db.session() as session:
+            invitees = session.scalars(select(Invitee).order_by(Invitee.id)).all()
+            invitees[1].role = role
+            session.flush()
+            out = io.BytesIO()
+            build_pack(session, ids["meeting"], as_of=DAY0, out=out, invariant=True)
+            count = len(invitees)
+    finally:
+        db.dispose()
+    lines = read_pdf(out.getvalue()).layout_lines()
+    # Each invitee's boxes on one line of their own row.
+    assert sum("☐ Attended" in line and "☐ Absent" in line for line in lines) == count
+    words = ("Adolescent", "Mental", "Services", "practitioner")
+    holding = [i for i, line in enumerate(lines) if any(w in line for w in words)]
+    assert holding and holding[-1] - holding[0] <= 1, [lines[i] for i in holding]
