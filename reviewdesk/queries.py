@@ -946,13 +946,16 @@ def late_reasons(session: Session) -> list[tuple[int, str]]:
     ]
 
 
-def meeting_reasons(session: Session, kind: str) -> list[tuple[int, str]]:
+def meeting_reasons(
+    session: Session, kind: str, process: str | None = None
+) -> list[tuple[int, str]]:
     """Active reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the
     order they were added (reviewdesk's own first; administrators add more through
-    `reviewdesk.actions.add_meeting_reason`)."""
+    `reviewdesk.actions.add_meeting_reason`); with ``process``, those for that kind of
+    meeting ("lac", "cp") and for every meeting."""
     from reviewdesk.storage.lookups import meeting_reasons as rows
 
-    return [(r.id, r.text) for r in rows(session, kind)]
+    return [(r.id, r.text) for r in rows(session, kind, process=process)]
 
 
 # --- search keys ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.wordlists import add_word, retire_word
-from reviewdesk.codes import ReasonKind
+from reviewdesk.codes import Process, ReasonKind
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations import settings_check as invitation_settings
@@ -205,14 +205,39 @@ def _kind(kind: ReasonKind | str) -> ReasonKind:
     "change the reasons meetings are cancelled or moved",
     Permission.MANAGE_SETTINGS,
 )
-def add_meeting_reason(db: Database, actor: Actor, kind: ReasonKind | str, text: str) -> Changes:
-    """Add a reason to the cancelling or the rescheduling list (``kind``); the result is
-    its id."""
+def add_meeting_reason(
+    db: Database,
+    actor: Actor,
+    kind: ReasonKind | str,
+    text: str,
+    *,
+    process: Process | str | None = None,
+) -> Changes:
+    """Add a reason to the cancelling or the rescheduling list (``kind``), offered for every
+    meeting or, with ``process``, for LAC reviews ("lac") or CP conferences ("cp") only; the
+    result is its id."""
     which = _kind(kind)
     noun = f"{which.value} reason"
+    only = _process(process)
     with door(db, actor, "add_meeting_reason") as tx:
         reason_id = add_word(tx, MeetingReason, noun, text, TEXT_LIMIT, kind=which.value)
+        reason = tx.session.get(MeetingReason, reason_id)
+        if reason.process != only:  # (a reason taken back onto the list takes the new one)
+            reason.process = only
+            tx.session.flush()
         return tx.changes(result=reason_id)
+
+
+def _process(process: Process | str | None) -> str | None:
+    if process is None or process == "":
+        return None
+    try:
+        return Process(process).value
+    except ValueError:
+        raise InvalidInput(
+            f"kind of meeting {process!r}: must be one of "
+            f"{', '.join(p.value for p in Process)}, or none for every meeting"
+        ) from None
 
 
 @action(

@@ -6,7 +6,7 @@ Settings themselves (keys, defaults, `get_setting`, `closure_days`) live in
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.storage.models import LateReason, MeetingReason
@@ -21,11 +21,16 @@ def late_reasons(session: Session, *, include_inactive: bool = False) -> list[La
 
 
 def meeting_reasons(
-    session: Session, kind: str, *, include_inactive: bool = False
+    session: Session, kind: str, *, process: str | None = None, include_inactive: bool = False
 ) -> list[MeetingReason]:
     """Reasons to cancel (``kind`` "cancel") or move ("reschedule") a meeting, in the order
-    they were added (reviewdesk's own first)."""
+    they were added (reviewdesk's own first); with ``process`` ("lac", "cp") only those for
+    that kind of meeting or for every meeting."""
     query = select(MeetingReason).where(MeetingReason.kind == str(kind)).order_by(MeetingReason.id)
+    if process is not None:
+        query = query.where(
+            or_(MeetingReason.process.is_(None), MeetingReason.process == str(process))
+        )
     if not include_inactive:
         query = query.where(MeetingReason.active.is_(True))
     return list(session.scalars(query))

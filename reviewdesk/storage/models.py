@@ -407,6 +407,10 @@ class MeetingReason(Base, Tracked):
     kind: Mapped[str] = mapped_column(String(12))
     text: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The meetings it is offered for: "lac" (LAC reviews), "cp" (CP conferences), or
+    #: none (every meeting). "Child no longer looked after" is no reason to call off a
+    #: child protection conference.
+    process: Mapped[str | None] = mapped_column(String(3))
 
 
 class MeetingMove(Base):

@@ -262,3 +262,33 @@ def test_reason_lists_grow_and_shrink(db) -> None:
         assert "Child adopted" not in [text for _i, text in queries.meeting_reasons(s, "cancel")]
         assert "Child adopted" in [text for _i, text in queries.meeting_reasons(s, "reschedule")]
     assert actions.add_meeting_reason(db, me, "cancel", "Child adopted").result == new
+
+
+def test_a_cancelling_reason_is_offered_for_its_kind_of_meeting_only(db) -> None:
+    """A CP conference was offered "Child no longer looked after", a LAC review "Child
+    protection plan ended"."""
+    me = actions.whoami(db)
+
+    def offered(process: str | None) -> list[str]:
+        with db.session() as s:
+            return [text for _i, text in queries.meeting_reasons(s, "cancel", process)]
+
+    assert "Child no longer looked after" in offered("lac")
+    assert "Child no longer looked after" not in offered("cp")
+    assert "Child protection plan ended" in offered("cp")
+    assert "Child protection plan ended" not in offered("lac")
+    assert "Booked in error" in offered("lac") and "Booked in error" in offered("cp")
+    assert len(offered(None)) == len(offered("lac")) + 2  # every list, for Settings
+
+    plan_moved = actions.add_meeting_reason(db, me, "cancel", "Core group decided", process="cp")
+    assert "Core group decided" in offered("cp") and "Core group decided" not in offered("lac")
+    # Retired, then taken back for every meeting: it follows the new choice.
+    actions.retire_meeting_reason(
+        db, me, plan_moved.result, expected_version=_version(db, MeetingReason, plan_moved.result)
+    )
+    actions.add_meeting_reason(db, me, "cancel", "Core group decided")
+    assert "Core group decided" in offered("lac")
+    with pytest.raises(InvalidInput, match="kind of meeting 'cin'"):
+        actions.add_meeting_reason(db, me, "cancel", "Snow", process="cin")
+    with db.session() as s:
+        assert s.scalar(select(MeetingReason).where(MeetingReason.text == "Snow")) is None

@@ -717,3 +717,29 @@ def test_the_recording_dialog_s_fields_each_have_an_alt_key(
     prompts_recorder.on_dialog = walk
     qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
     assert reached and all(reached.values()), reached
+
+
+def test_cancelling_a_cp_conference_offers_only_reasons_that_fit_it(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+Shift+X on a review conference offered "Child no longer looked after"; on a
+    LAC review, "Child protection plan ended"."""
+    offered = {}
+
+    def reasons(dialog) -> bool:
+        combo = dialog.reason
+        offered[dialog.meeting.process] = [combo.itemText(i) for i in range(1, combo.count())]
+        return False
+
+    prompts_recorder.on_dialog = reasons
+    for name, meeting in (("lukasz", "rcpc"), ("zoe", "zoe_first")):
+        page = open_child(shown, qtbot, name)
+        choose_meeting(page, qtbot, sample[meeting])
+        page.table.setFocus()
+        qtbot.keyClick(page.table, Qt.Key.Key_X, CTRL | SHIFT)
+        qtbot.keyClick(page.table, Qt.Key.Key_Escape)
+    assert "Child no longer looked after" not in offered["cp"]
+    assert "Child protection plan ended" in offered["cp"]
+    assert "Child no longer looked after" in offered["lac"]
+    assert "Child protection plan ended" not in offered["lac"]
+    assert "Booked in error" in offered["cp"] and "Booked in error" in offered["lac"]

@@ -338,3 +338,21 @@ def test_the_workload_page_opens_the_caseload_range(window, qtbot) -> None:
     qtbot.waitUntil(lambda: focused() is page.low, timeout=2000)
     qtbot.keyClicks(page.low, "55")
     assert page.low.value() == 55
+
+
+def test_a_cancelling_reason_added_for_cp_conferences_only(window, qtbot) -> None:
+    page = open_settings(window, qtbot)
+    page.show_tab("reasons")
+    box = page.reasons
+    box.which.setCurrentIndex(box.which.findData("cancel"))
+    texts = [box.list.item(i).text() for i in range(box.list.count())]
+    assert "Child no longer looked after (LAC reviews only)" in texts
+    assert "Booked in error" in texts
+    assert box.for_meetings.isVisible()
+    qtbot.keyClicks(box.text, "Core group decided")
+    box.for_meetings.setCurrentIndex(box.for_meetings.findData("cp"))
+    qtbot.keyClick(box.text, Qt.Key.Key_Return)
+    texts = [box.list.item(i).text() for i in range(box.list.count())]
+    assert texts[-1] == "Core group decided (CP conferences only)"
+    box.which.setCurrentIndex(box.which.findData("late"))  # late reasons: for every meeting
+    assert not box.for_meetings.isVisible()

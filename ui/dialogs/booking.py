@@ -65,10 +65,13 @@ def reason_text(combo: QComboBox, note: QLineEdit) -> str:
     return chosen or extra
 
 
-def reason_choice(ctx: AppContext, kind: ReasonKind, accessible: str) -> QComboBox:
-    """A list of reasons (`queries.meeting_reasons`), "Choose a reason…" first."""
+def reason_choice(
+    ctx: AppContext, kind: ReasonKind, accessible: str, process: str | None = None
+) -> QComboBox:
+    """A list of reasons (`queries.meeting_reasons`) for a kind of meeting (``process``),
+    "Choose a reason…" first."""
     with ctx.db.session() as s:
-        reasons = queries.meeting_reasons(s, kind.value)
+        reasons = queries.meeting_reasons(s, kind.value, process)
     return choice(reasons, accessible, none_text="Choose a reason…")
 
 
@@ -131,7 +134,12 @@ class BookingDialog(QDialog):
         self.room = choice(room_items, "Room", none_text="No room (virtual or to be arranged)")
         self.chair = choice(chair_items, "Chair", none_text="Chair not yet allocated")
         self.clerk = choice(clerk_items, "Clerk", none_text="No clerk")
-        self.reason = reason_choice(ctx, ReasonKind.RESCHEDULE, "Reason for rescheduling")
+        self.reason = reason_choice(
+            ctx,
+            ReasonKind.RESCHEDULE,
+            "Reason for rescheduling",
+            meeting.process if meeting is not None else None,
+        )
         self.reason_note = QLineEdit()
         self.reason_note.setAccessibleName("Note on the reason for rescheduling")
         self.reason_note.setPlaceholderText("Optional note (or the reason, if not listed)")

@@ -42,7 +42,9 @@ class CancelDialog(QDialog):
         question.setWordWrap(True)
         question.setAccessibleName("The meeting to cancel")
         self.question = question
-        self.reason = reason_choice(ctx, ReasonKind.CANCEL, "Reason for cancelling")
+        self.reason = reason_choice(
+            ctx, ReasonKind.CANCEL, "Reason for cancelling", meeting.process
+        )
         self.note = QLineEdit()
         self.note.setAccessibleName("Note on the reason for cancelling")
         self.note.setPlaceholderText("Optional note (or the reason, if not listed)")

@@ -22,6 +22,13 @@ from reviewdesk.storage.lookups import late_reasons, meeting_reasons
 from ui.context import AppContext
 from ui.operations import perform
 
+#: The kinds of meeting a cancelling or rescheduling reason is offered for: (process, words).
+FOR_MEETINGS = (
+    (None, "for every meeting"),
+    ("lac", "LAC reviews only"),
+    ("cp", "CP conferences only"),
+)
+
 #: The lists: (key, words).
 LISTS = (
     ("late", "Why a meeting was out of timescale"),
@@ -48,6 +55,10 @@ class ReasonsBox(QWidget):
         self.text = QLineEdit()
         self.text.setAccessibleName("New reason")
         self.text.setPlaceholderText("A new reason…")
+        self.for_meetings = QComboBox()
+        self.for_meetings.setAccessibleName("The meetings the new reason is offered for")
+        for process, words in FOR_MEETINGS:
+            self.for_meetings.addItem(words, process)
         self.add_button = QPushButton("Add")
         self.add_button.setAccessibleName("Add the reason")
         self.retire_button = QPushButton("Retire selected")
@@ -58,6 +69,7 @@ class ReasonsBox(QWidget):
         self.retire_button.clicked.connect(self.retire)
         row = QHBoxLayout()
         row.addWidget(self.text, 1)
+        row.addWidget(self.for_meetings)
         row.addWidget(self.add_button)
         row.addWidget(self.retire_button)
         layout = QVBoxLayout(self)
@@ -73,11 +85,24 @@ class ReasonsBox(QWidget):
         for widget in (self.text, self.add_button, self.retire_button):
             widget.setEnabled(editable)
         kind = self.kind()
+        # Late reasons are for every meeting; the other two lists may be for one kind.
+        self.for_meetings.setVisible(kind != "late")
+        self.for_meetings.setEnabled(editable)
+        only = dict(FOR_MEETINGS)
         with self.ctx.db.session() as s:
             if kind == "late":
                 rows = [(r.id, r.text, r.version) for r in late_reasons(s)]
             else:
-                rows = [(r.id, r.text, r.version) for r in meeting_reasons(s, kind)]
+                rows = [
+                    (
+                        r.id,
+                        r.text
+                        if r.process is None
+                        else f"{r.text} ({only.get(r.process, r.process)})",
+                        r.version,
+                    )
+                    for r in meeting_reasons(s, kind)
+                ]
         self._versions = {i: version for i, _text, version in rows}
         self.list.clear()
         for reason_id, text, _version in rows:
@@ -93,7 +118,8 @@ class ReasonsBox(QWidget):
         if kind == "late":
             done = perform(self, self.ctx, actions.add_late_reason, text)
         else:
-            done = perform(self, self.ctx, actions.add_meeting_reason, kind, text)
+            process = self.for_meetings.currentData()
+            done = perform(self, self.ctx, actions.add_meeting_reason, kind, text, process=process)
         if done is not None:
             self.text.clear()
             self.refresh()
