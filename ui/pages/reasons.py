@@ -24,7 +24,7 @@ from ui.operations import perform
 
 #: The kinds of meeting a cancelling or rescheduling reason is offered for: (process, words).
 FOR_MEETINGS = (
-    (None, "for every meeting"),
+    (None, "For every meeting"),
     ("lac", "LAC reviews only"),
     ("cp", "CP conferences only"),
 )
