@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -191,13 +192,21 @@ def retire_late_reason(
         return tx.changes()
 
 
-def _kind(kind: ReasonKind | str) -> ReasonKind:
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _one_of(choices: type[_E], value: object, what: str, otherwise: str = "") -> _E:
+    """``value`` as one of ``choices``, else a message naming the value and the choices."""
     try:
-        return ReasonKind(kind)
+        return choices(value)
     except ValueError:
         raise InvalidInput(
-            f"kind of reason {kind!r}: must be one of {', '.join(k.value for k in ReasonKind)}"
+            f"{what} {value!r}: must be one of {', '.join(c.value for c in choices)}{otherwise}"
         ) from None
+
+
+def _kind(kind: ReasonKind | str) -> ReasonKind:
+    return _one_of(ReasonKind, kind, "kind of reason")
 
 
 @action(
@@ -231,13 +240,7 @@ def add_meeting_reason(
 def _process(process: Process | str | None) -> str | None:
     if process is None or process == "":
         return None
-    try:
-        return Process(process).value
-    except ValueError:
-        raise InvalidInput(
-            f"kind of meeting {process!r}: must be one of "
-            f"{', '.join(p.value for p in Process)}, or none for every meeting"
-        ) from None
+    return _one_of(Process, process, "kind of meeting", ", or none for every meeting").value
 
 
 @action(

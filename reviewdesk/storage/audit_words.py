@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -115,6 +116,7 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+@cache  # (the tables never change while the program runs)
 def _referred_table(table_name: str, column: str) -> str | None:
     """The table a column's id refers to (by its foreign key), if it is one we name: a
     meeting by its kind and day, the others by `_NAMED`."""
