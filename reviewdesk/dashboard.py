@@ -6,8 +6,8 @@ severe flag it holds (`reviewdesk.flags.FLAG_TYPES` severities), so the dashboar
 `reviewdesk flags` never disagree about how serious something is. The window lays the tiles
 out from this table.
 
-`read_snapshot` and `read_timeliness` take a `Database` and plain values and return plain
-values: the window runs them in its worker process.
+`read_snapshot` and `read_dashboard_figures` take a `Database` and plain values and return
+plain values: the window runs them in its worker processes.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from reviewdesk.caseload import (
     frozen_assignments,
 )
 from reviewdesk.casework.mapping import DueNotKnown, next_dues_shown
+from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import no_gc
 from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
 from reviewdesk.measures import compute_measures
+from reviewdesk.oversight.figures import QuarterFigures, quarter_figures, quarter_of
 from reviewdesk.snapshot_wire import (
     PackedAssigned,
     PackedDues,
@@ -421,9 +423,18 @@ class Timeliness:
     target: float | None
 
 
-def timeliness(session: Session, *, as_of: dt.date) -> Timeliness:
-    start = dt.date(as_of.year - 1, as_of.month, 1)
-    report = compute_measures(session, start=start, end=as_of, meetings_only=True)
+def timeliness_start(as_of: dt.date) -> dt.date:
+    """The chart's first month: the first of the month a year before ``as_of``'s."""
+    return dt.date(as_of.year - 1, as_of.month, 1)
+
+
+def timeliness(session: Session, *, as_of: dt.date, register: Register | None = None) -> Timeliness:
+    """The chart's figures (``register``: a reading as of ``as_of`` whose window starts on or
+    before `timeliness_start`, as `compute_measures` takes it)."""
+    start = timeliness_start(as_of)
+    report = compute_measures(
+        session, start=start, end=as_of, meetings_only=True, register=register
+    )
     rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
     figures = []
     for i, month in enumerate(report.months):
@@ -446,3 +457,33 @@ def read_timeliness(db: Database, as_of: dt.date) -> Timeliness:
     """`timeliness` in a session of its own (any thread or process)."""
     with db.session() as session:
         return timeliness(session, as_of=as_of)
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """The dashboard's figures worked out in its worker process: the chart and the quarter's
+    IRO oversight figures."""
+
+    timeliness: Timeliness
+    quarter: QuarterFigures
+
+
+def dashboard_figures(session: Session, *, as_of: dt.date) -> DashboardFigures:
+    """The chart and the quarter's figures from one reading of the register.
+
+    Both need the engine's answer for the children with meetings in their months; the
+    chart's twelve months hold the quarter's, so the quarter reuses its reading rather than
+    reading and working out the same children again (`timeliness` and `quarter_figures`
+    on their own give the same figures)."""
+    start = min(timeliness_start(as_of), quarter_of(as_of)[0])
+    register = Register(session, as_of=as_of, window_from=start)
+    return DashboardFigures(
+        timeliness(session, as_of=as_of, register=register),
+        quarter_figures(session, as_of=as_of, register=register),
+    )
+
+
+def read_dashboard_figures(db: Database, as_of: dt.date) -> DashboardFigures:
+    """`dashboard_figures` in a session of its own (any thread or process)."""
+    with db.session() as session:
+        return dashboard_figures(session, as_of=as_of)

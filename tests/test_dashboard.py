@@ -18,13 +18,16 @@ from reviewdesk.dashboard import (
     TILE_BY_KEY,
     TILES,
     Snapshot,
+    dashboard_figures,
     snapshot,
     tile_counts,
     timeliness,
     update_snapshot,
 )
 from reviewdesk.flags import ACROSS_CHILDREN_CODES, FLAG_TYPES, compute_flags
+from reviewdesk.casework.register import Register
 from reviewdesk.measures import compute_measures
+from reviewdesk.oversight.figures import oversight_summary, quarter_figures
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.models import Meeting, PeriodOfCare
 from reviewdesk.vocabulary import is_upcoming
@@ -145,6 +148,30 @@ def test_the_dashboard_shows_what_the_flags_report(demo) -> None:
         (a.denominator or 0) + (b.denominator or 0)
         for a, b in zip(lac.cells, cp.cells, strict=True)
     ]
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, D(2025, 10, 1), D(2025, 9, 30), D(2025, 7, 15)])
+def test_the_chart_and_the_quarter_from_one_reading_are_those_read_apart(demo, as_of) -> None:
+    """The dashboard reads the register once for its chart and the quarter's figures: the
+    same figures as each worked out from its own reading (first, middle and last days of a
+    quarter)."""
+    with demo.session() as s:
+        shared = dashboard_figures(s, as_of=as_of)
+    with demo.session() as s:
+        apart = timeliness(s, as_of=as_of)
+    with demo.session() as s:
+        quarter = quarter_figures(s, as_of=as_of)
+    assert shared.timeliness == apart
+    assert shared.quarter == quarter
+    assert sum(f.count for f in apart.figures) > 0
+    assert quarter.midway.counted  # worked out from the register read
+
+
+def test_the_quarter_refuses_a_register_of_another_day(demo) -> None:
+    with demo.session() as s:
+        other = Register(s, as_of=AS_OF - dt.timedelta(days=1), window_from=D(2025, 1, 1))
+        with pytest.raises(ValueError, match="as of"):
+            oversight_summary(s, start=D(2025, 10, 1), end=AS_OF, register=other)
 
 
 # --- after an edit: only the children it changed worked out again ---------------------------

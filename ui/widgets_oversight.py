@@ -1,14 +1,11 @@
 """The dashboard's IRO oversight figures for the quarter to date (challenges, midway reviews,
-consultations, quoracy), worked out in the worker process like the chart."""
+consultations, quoracy), worked out in the worker process with the chart."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from reviewdesk.oversight.figures import QuarterFigures, read_quarter_figures
-from ui import worker_process
-from ui.context import AppContext
-from ui.tasks import run_in_background
+from reviewdesk.oversight.figures import QuarterFigures
 from ui.theme import label
 
 
@@ -31,21 +28,13 @@ class OversightFigures(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addLayout(self.grid)
-        self.tasks: list = []
 
-    def load(self, ctx: AppContext, *, background: bool) -> None:
-        def work(_progress=None) -> QuarterFigures:
-            return worker_process.call(
-                read_quarter_figures, ctx.db, ctx.as_of, lane=worker_process.FIGURES
-            )
-
-        if not background:
-            self.show_figures(work())
-            return
+    def waiting(self) -> None:
+        """Say the figures are being worked out (the dashboard reads them with its chart)."""
         self._say("Working out the figures…")
-        self.tasks.append(
-            run_in_background(work, on_success=self.show_figures, on_failure=self._failed)
-        )
+
+    def failed(self) -> None:
+        self._say("The figures could not be worked out.")
 
     def show_figures(self, figures: QuarterFigures) -> None:
         self.title.setText(f"IRO oversight, {figures.label}")
@@ -74,9 +63,3 @@ class OversightFigures(QWidget):
         for what, figure in self.cells:
             what.setVisible(not message)
             figure.setVisible(not message)
-
-    def _failed(self, _exc: BaseException) -> None:
-        self._say("The figures could not be worked out.")
-
-
-__all__ = ["OversightFigures"]

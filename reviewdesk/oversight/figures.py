@@ -389,14 +389,28 @@ def _grouped(rows: list[EscalationView], key, *, most_first: bool = False) -> tu
 
 
 def oversight_summary(
-    session: Session, *, start: dt.date, end: dt.date, as_of: dt.date | None = None
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+    register: Register | None = None,
 ) -> OversightSummary:
     """Challenges raised from ``start`` to ``end`` and the footprint, voice and quoracy of
-    that period, as things stood on ``as_of`` (default: ``end``)."""
+    that period, as things stood on ``as_of`` (default: ``end``).
+
+    ``register``: a reading as of the earlier of ``end`` and ``as_of`` that the dashboard
+    shares with its chart (a window from ``start`` or before, or the whole history: the
+    same footprints); by default the period's own window is read."""
     as_of = as_of or end
-    # The period's window, not the whole history: the same reviews and footprints
-    # (`Register`'s window_from), read in a fraction of the time on a large register.
-    data = Register(session, as_of=min(end, as_of), window_from=min(start, end, as_of))
+    if register is None:
+        # The period's window, not the whole history: the same reviews and footprints
+        # (`Register`'s window_from), read in a fraction of the time on a large register.
+        data = Register(session, as_of=min(end, as_of), window_from=min(start, end, as_of))
+    elif register.as_of != min(end, as_of):
+        raise ValueError("the register must be read as of the earlier of end and as_of")
+    else:
+        data = register
     rules, calendar = data.rules, data.calendar
     raised = tuple(
         escalation_views(
@@ -500,11 +514,17 @@ class QuarterFigures:
 
 
 def read_quarter_figures(db, as_of: dt.date) -> QuarterFigures:  # noqa: ANN001
-    """The quarter to ``as_of`` in figures (in a session of its own: the window runs it in its
-    worker process, for the dashboard)."""
-    start, _end = quarter_of(as_of)
+    """The quarter to ``as_of`` in figures, in a session of its own."""
     with db.session() as session:
-        s = oversight_summary(session, start=start, end=as_of, as_of=as_of)
+        return quarter_figures(session, as_of=as_of)
+
+
+def quarter_figures(
+    session: Session, *, as_of: dt.date, register: Register | None = None
+) -> QuarterFigures:
+    """The quarter to ``as_of`` in figures (``register``: as `oversight_summary` takes it)."""
+    start, _end = quarter_of(as_of)
+    s = oversight_summary(session, start=start, end=as_of, as_of=as_of, register=register)
     return QuarterFigures(
         label=f"{quarter_label(start)} to {format_uk(as_of)}",
         raised=s.raised,
@@ -528,6 +548,7 @@ __all__ = [
     "quarter_label",
     "QuarterFigures",
     "quarter_of",
+    "quarter_figures",
     "read_quarter_figures",
     "review_footprints",
 ]

@@ -60,11 +60,11 @@ def measure(folder: Path, out: Path) -> None:
 
     app = make_application()
     figures: dict[str, float] = {}
-    tmp = Path(tempfile.mkdtemp(prefix="reviewdesk-council-"))
-    for children in (DEFAULT, LARGE):
-        path = folder / f"demo-{children}.sqlite"
-        open_database(path, username="bench").dispose()  # brought up to this version first
-        figures.update(figures_of(app, path, f"demo {children:,} open cases", tmp))
+    with tempfile.TemporaryDirectory(prefix="reviewdesk-council-") as tmp:
+        for children in (DEFAULT, LARGE):
+            path = folder / f"demo-{children}.sqlite"
+            open_database(path, username="bench").dispose()  # brought up to this version first
+            figures.update(figures_of(app, path, f"demo {children:,} open cases", Path(tmp)))
     out.write_text(json.dumps(figures, indent=1))
 
 

@@ -353,6 +353,62 @@ def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sampl
     wait_for_all()
 
 
+def _background_window(ctx, qtbot, tmp_path):
+    win = MainWindow(
+        ctx,
+        settings=QSettings(str(tmp_path / "bg.ini"), QSettings.Format.IniFormat),
+        background=True,
+    )
+    qtbot.addWidget(win)
+    win.load_initial_data()
+    return win
+
+
+def test_the_chart_and_the_quarter_arrive_from_one_reading(
+    ctx, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The dashboard's chart and IRO oversight figures come from one background reading of
+    the register (they were two, each working out the same children)."""
+    from ui.pages import dashboard as page
+    from ui.tasks import wait_for_all
+
+    asked = []
+    real = page.read_dashboard_figures
+
+    def counted(db, as_of):
+        asked.append(as_of)
+        return real(db, as_of)
+
+    monkeypatch.setattr(page, "read_dashboard_figures", counted)
+    win = _background_window(ctx, qtbot, tmp_path)
+    oversight = win.dashboard.oversight
+    qtbot.waitUntil(lambda: oversight.text().startswith("Challenges raised"), timeout=5000)
+    assert len(oversight.text().splitlines()) == 6
+    assert oversight.title.text().startswith("IRO oversight, Q")
+    assert win.dashboard.chart.empty_text == "No meetings were held in these months."
+    assert asked == [ctx.as_of]
+    wait_for_all()
+
+
+def test_when_the_figures_fail_the_chart_and_the_quarter_say_so(
+    ctx, qtbot, tmp_path, monkeypatch
+) -> None:
+    from ui.pages import dashboard as page
+    from ui.tasks import wait_for_all
+
+    def broken(db, as_of):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(page, "read_dashboard_figures", broken)
+    win = _background_window(ctx, qtbot, tmp_path)
+    oversight = win.dashboard.oversight
+    qtbot.waitUntil(lambda: "could not" in oversight.text(), timeout=5000)
+    assert oversight.text() == "The figures could not be worked out."
+    assert win.dashboard.chart.empty_text == "The figures could not be worked out."
+    assert "OSError" not in oversight.text() and "disk gone" not in oversight.text()
+    wait_for_all()
+
+
 COUNCIL_RULES = """
 [[rule]]
 id = "lac.review.minutes"
@@ -437,7 +493,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     def cell(n, d):
         return SimpleNamespace(numerator=n, denominator=d)
 
-    def compute_measures(session, *, start, end, meetings_only=False):
+    def compute_measures(session, *, start, end, meetings_only=False, register=None):
         months = (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
         rows = [
             SimpleNamespace(

@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS
-from reviewdesk.dashboard import STAFF, TILE_BY_KEY, TILES, TileCount, Timeliness, read_timeliness
+from reviewdesk.dashboard import (
+    STAFF,
+    TILE_BY_KEY,
+    TILES,
+    DashboardFigures,
+    TileCount,
+    read_dashboard_figures,
+)
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui import worker_process
 from ui.context import AppContext
@@ -181,8 +188,7 @@ class DashboardPage(Page):
         self.heading.setText(f"Dashboard — {council}" if council else "Dashboard")
         self._refresh_flags()
         self._refresh_week()
-        self._refresh_chart()
-        self.oversight.load(self.ctx, background=self.background)
+        self._refresh_figures()
 
     # --- flags ----------------------------------------------------------------------------
     def _refresh_flags(self) -> None:
@@ -283,31 +289,35 @@ class DashboardPage(Page):
         if 0 <= row < len(self._week_ids):
             self.open_child.emit(*self._week_ids[row])
 
-    # --- chart ----------------------------------------------------------------------------
-    def _refresh_chart(self) -> None:
+    # --- chart and the quarter's figures ---------------------------------------------------
+    def _refresh_figures(self) -> None:
         if not self.background:
-            self._show_chart(self._chart_figures())
+            self._show_figures(self._read_figures())
             return
         self.chart.empty_text = "Working out the figures…"
         self.chart.set_figures([], None)
+        self.oversight.waiting()
         self._tasks.append(
             run_in_background(
-                lambda _p: self._chart_figures(),
-                on_success=self._show_chart,
-                on_failure=lambda exc: self._chart_failed(),
+                lambda _p: self._read_figures(),
+                on_success=self._show_figures,
+                on_failure=lambda exc: self._figures_failed(),
             )
         )
 
-    def _chart_failed(self) -> None:
+    def _figures_failed(self) -> None:
         self.chart.empty_text = "The figures could not be worked out."
         self.chart.set_figures([], None)
+        self.oversight.failed()
 
-    def _show_chart(self, result: Timeliness) -> None:
+    def _show_figures(self, result: DashboardFigures) -> None:
         self.chart.empty_text = "No meetings were held in these months."
-        self.chart.set_figures(list(result.figures), result.target)
+        self.chart.set_figures(list(result.timeliness.figures), result.timeliness.target)
+        self.oversight.show_figures(result.quarter)
 
-    def _chart_figures(self) -> Timeliness:
-        """Monthly timeliness (in the worker process when there is one)."""
+    def _read_figures(self) -> DashboardFigures:
+        """The chart and the quarter's figures, from one reading of the register (in the
+        figures' worker process when there is one)."""
         return worker_process.call(
-            read_timeliness, self.ctx.db, self.ctx.as_of, lane=worker_process.FIGURES
+            read_dashboard_figures, self.ctx.db, self.ctx.as_of, lane=worker_process.FIGURES
         )
