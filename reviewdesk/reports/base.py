@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import re
 import threading
@@ -185,6 +186,10 @@ def uk(d: dt.date | None, empty: str = "") -> str:
 _PAD = 4  # left and right cell padding in list tables
 
 
+#: The smallest a cell's text is set to keep its longest word whole, in points.
+SMALLEST_FITTED_SIZE = 5.5
+
+
 def fit_cells(
     rows: Sequence[Sequence[Any]],
     col_widths: Sequence[float],
@@ -192,7 +197,11 @@ def fit_cells(
     pad: float = _PAD,
 ) -> list[list[Any]]:
     """Rows with each plain-text cell too wide for its column turned into a wrapping
-    Paragraph. Short text stays a string, which reportlab lays out far faster."""
+    Paragraph. Short text stays a string, which reportlab lays out far faster.
+
+    A word wider than its column (a long double-barrelled surname) would be broken
+    mid-word, so that cell's text is set smaller until the word fits, down to
+    `SMALLEST_FITTED_SIZE`."""
     limits = [w - 2 * pad for w in col_widths]
     out = []
     for row in rows:
@@ -204,9 +213,24 @@ def fit_cells(
                 and "\n" not in value
                 and pdfmetrics.stringWidth(value, style.fontName, style.fontSize) > limits[i]
             ):
-                cells[i] = Paragraph(esc(value), style)
+                cells[i] = Paragraph(esc(value), _fitted(style, value, limits[i]))
         out.append(cells)
     return out
+
+
+def _fitted(style: ParagraphStyle, text: str, limit: float) -> ParagraphStyle:
+    """``style``, or a smaller copy of it in which ``text``'s longest word fits ``limit``."""
+    widest = max(
+        (pdfmetrics.stringWidth(w, style.fontName, style.fontSize) for w in text.split()),
+        default=0.0,
+    )
+    if widest <= limit:
+        return style
+    size = max(SMALLEST_FITTED_SIZE, math.floor(10 * style.fontSize * limit / widest) / 10)
+    scale = size / style.fontSize
+    return ParagraphStyle(
+        f"{style.name}@{size}", parent=style, fontSize=size, leading=style.leading * scale
+    )
 
 
 def data_table(

@@ -108,6 +108,27 @@ def test_text_too_wide_for_its_column_wraps_instead_of_overflowing() -> None:
     assert short._cellvalues[1][0] == "Zoë"
 
 
+def test_a_surname_wider_than_its_column_is_set_smaller_not_broken_mid_word() -> None:
+    """A chase list's child column is 18% of the page: a long double-barrelled surname was
+    broken in the middle ("Wolstenholme-Featherstoneh / augh"). Read back from the PDF, the
+    name is whole on one line; the cell's text is smaller, and only that cell's."""
+    register_fonts()
+    styles = make_styles()
+    surname = "Wolstenholme-Featherstonehaugh,"
+    rows = [[f"{surname} Maximilian", "Kai Ng"]]
+    table = data_table(["Child", "Other"], rows, [140, 90], styles=styles)
+    cell, other = table._cellvalues[1]
+    assert isinstance(cell, Paragraph)
+    assert cell.style.fontSize < styles.cell.fontSize
+    assert other == "Kai Ng"
+    assert pdfmetrics.stringWidth(surname, FONT, cell.style.fontSize) <= 140 - 2 * 4
+    pdf = read_pdf(_build([table]))
+    assert surname in pdf.texts[0].splitlines()
+    # A word that fits its column keeps the table's size and wraps between words.
+    wrapping = data_table(["Child"], [["Zoë Nowak-Ó Briain Smith Jones"]], [60], styles=styles)
+    assert wrapping._cellvalues[1][0].style is styles.cell
+
+
 def test_invariant_output_is_byte_for_byte_reproducible() -> None:
     styles = make_styles()
     story = lambda: [Paragraph("Siân Ó Briain", styles.body)]  # noqa: E731
