@@ -453,12 +453,6 @@ def timeliness(session: Session, *, as_of: dt.date, register: Register | None = 
     return Timeliness(tuple(figures), min(targets) if targets else None)
 
 
-def read_timeliness(db: Database, as_of: dt.date) -> Timeliness:
-    """`timeliness` in a session of its own (any thread or process)."""
-    with db.session() as session:
-        return timeliness(session, as_of=as_of)
-
-
 @dataclass(frozen=True)
 class DashboardFigures:
     """The dashboard's figures worked out in its worker process: the chart and the quarter's

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from reviewdesk import actions
 from reviewdesk.actions import CASE_KINDS, Changes
+from reviewdesk.casework.register import Register
 from reviewdesk.dashboard import (
     STAFF,
     TILE_BY_KEY,
@@ -25,7 +26,6 @@ from reviewdesk.dashboard import (
     update_snapshot,
 )
 from reviewdesk.flags import ACROSS_CHILDREN_CODES, FLAG_TYPES, compute_flags
-from reviewdesk.casework.register import Register
 from reviewdesk.measures import compute_measures
 from reviewdesk.oversight.figures import oversight_summary, quarter_figures
 from reviewdesk.scheduling import Booking
