@@ -328,9 +328,8 @@ def test_theme_follows_the_scheme(qapp, monkeypatch) -> None:
     assert "navigation" in qapp.styleSheet()
 
 
-def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sample) -> None:
-    from PySide6.QtCore import Qt
-
+def _background_window(ctx, qtbot, tmp_path):
+    """The window as it starts for real: every page's data read off the UI thread."""
     win = MainWindow(
         ctx,
         settings=QSettings(str(tmp_path / "bg.ini"), QSettings.Format.IniFormat),
@@ -338,6 +337,13 @@ def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sampl
     )
     qtbot.addWidget(win)
     win.load_initial_data()
+    return win
+
+
+def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sample) -> None:
+    from PySide6.QtCore import Qt
+
+    win = _background_window(ctx, qtbot, tmp_path)
     view = win.cases.list
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
     assert view.count.text() == "3 children"
@@ -351,17 +357,6 @@ def test_case_list_loads_and_sorts_in_the_background(ctx, qtbot, tmp_path, sampl
     from ui.tasks import wait_for_all
 
     wait_for_all()
-
-
-def _background_window(ctx, qtbot, tmp_path):
-    win = MainWindow(
-        ctx,
-        settings=QSettings(str(tmp_path / "bg.ini"), QSettings.Format.IniFormat),
-        background=True,
-    )
-    qtbot.addWidget(win)
-    win.load_initial_data()
-    return win
 
 
 def test_the_chart_and_the_quarter_arrive_from_one_reading(
