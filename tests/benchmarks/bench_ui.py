@@ -400,6 +400,7 @@ def _figures(tmp: Path, as_of: dt.date) -> None:
     )
     window.close()
     db.dispose()
+    settings.sync()  # written now, in the folder, not again at exit once it is removed
 
 
 if __name__ == "__main__":
