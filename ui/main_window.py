@@ -750,6 +750,10 @@ class MainWindow(QMainWindow):
         columns = self.settings.value("cases/columns")
         if isinstance(columns, QByteArray):
             self.cases.list.table.horizontalHeader().restoreState(columns)
+            # Widths a person chose are kept; others are fitted to this window again.
+            table = self.cases.list.table
+            table.sized_by_hand = self.settings.value("cases/columns-by-hand") in (True, "true")
+            table.fit()
         by = self.settings.value("diary/by")
         if by in ("chair", "room", "clerk"):
             self.diary.by.setCurrentIndex(self.diary.by.findData(by))
@@ -763,6 +767,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(
             "cases/columns", self.cases.list.table.horizontalHeader().saveState()
         )
+        self.settings.setValue("cases/columns-by-hand", self.cases.list.table.sized_by_hand)
         self.settings.setValue("diary/by", self.diary.by.currentData())
         self.settings.setValue("settings/tab", self.settings_page.current_tab())
 

@@ -84,6 +84,7 @@ def test_window_layout_is_remembered(ctx, qtbot, tmp_path, prompts_recorder) -> 
     qtbot.addWidget(first)
     first.show()
     first.setGeometry(12, 34, 800, 520)  # the offscreen screen is 800x800
+    first.cases.list.table.sized_by_hand = True  # as a drag does (test_case_columns)
     first.cases.list.table.setColumnWidth(2, 277)
     first.diary.by.setCurrentIndex(1)
     first.close()

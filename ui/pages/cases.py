@@ -8,11 +8,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,12 +19,28 @@ from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS, Changes
 from reviewdesk.dashboard import Snapshot, TileCount
 from reviewdesk.queries import CaseFilter
+from reviewdesk.vocabulary import NEXT_NOT_KNOWN
+from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
 from ui.models.case_model import CaseListModel
 from ui.pages import Page, label
 from ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 200
+
+#: The case list's columns (`queries.CASE_COLUMNS`): the names share the room left over.
+_DAY = "00/00/0000"
+CASE_LIST_COLUMNS = (
+    Column("Aleksandra Nowak", share=3),  # name
+    Column("C000000"),  # ID
+    Column("Máire Ó Briain", share=2),  # IRO / chair
+    Column("South Team", share=3),  # team
+    Column("LAC + CP"),  # process
+    Column(max(_DAY, NEXT_NOT_KNOWN, key=len)),  # next due
+    Column(_DAY),  # next meeting
+    Column(_DAY),  # last IRO contact
+    Column(queries.STATUS_LAC_AND_CP),  # status (the last: it stretches)
+)
 
 
 class CaseListView(QWidget):
@@ -86,7 +100,7 @@ class CaseListView(QWidget):
         self.why.setAccessibleName("Why the selected child is listed")
         self.why.setVisible(False)
 
-        self.table = QTableView()
+        self.table = FittedTable(CASE_LIST_COLUMNS)
         self.table.setAccessibleName("Case list")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -98,10 +112,6 @@ class CaseListView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((220, 115, 170, 220, 75, 100, 110)):
-            self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)

@@ -1,0 +1,116 @@
+"""The case list's columns fit the window: every heading whole, the dates whole, no sideways
+scroll where there is room; a column a person drags keeps its width, here and next time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+
+from reviewdesk.queries import CASE_COLUMNS
+from ui.main_window import MainWindow
+from ui.pages.cases import CASE_LIST_COLUMNS
+
+
+def _shown(ctx, qtbot, settings, width: int, height: int = 768) -> MainWindow:
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.load_initial_data()
+    window.show()
+    window.resize(width, height)
+    qtbot.waitExposed(window)
+    nav = window.nav  # Cases, clicked
+    qtbot.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(1)).center()
+    )
+    table = window.cases.list.table
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 100)
+    qtbot.wait(200)  # the layout settles
+    return window
+
+
+def _cut_short(table) -> list[str]:
+    """The headings (and date columns) narrower than their text."""
+    header = table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    headings, cells = QFontMetrics(bold), QFontMetrics(table.font())
+    short = []
+    for column, (key, title) in enumerate(CASE_COLUMNS):
+        width = header.sectionSize(column)
+        if width < headings.horizontalAdvance(title) + 8:
+            short.append(title)
+        is_date = key in ("next_due", "next_meeting", "last_iro_contact")
+        if is_date and width < cells.horizontalAdvance("30/12/2024") + 8:
+            short.append(f"{title} (a date)")
+    return short
+
+
+def _drag_edge(qtbot, table, column: int, by: int) -> None:
+    """A person drags the right-hand edge of ``column``'s heading ``by`` pixels."""
+    header = table.horizontalHeader()
+    edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+    y = header.height() // 2
+    port = header.viewport()
+    qtbot.mouseMove(port, QPoint(edge, y))
+    qtbot.mousePress(port, Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    for step in range(1, 6):
+        qtbot.mouseMove(port, QPoint(edge + by * step // 5, y))
+    qtbot.mouseRelease(port, Qt.MouseButton.LeftButton, pos=QPoint(edge + by, y))
+
+
+def test_the_columns_fit_a_window_with_room_for_them(ctx, qtbot, settings) -> None:
+    assert len(CASE_LIST_COLUMNS) == len(CASE_COLUMNS)
+    window = _shown(ctx, qtbot, settings, 1366)  # a laptop's screen, at 100% or 200%
+    table = window.cases.list.table
+    assert table.model().rowCount() == 3
+    assert _cut_short(table) == []
+    assert table.horizontalScrollBar().maximum() == 0  # no sideways scroll
+    header = table.horizontalHeader()
+    used = sum(header.sectionSize(c) for c in range(len(CASE_COLUMNS)))
+    assert used == table.viewport().width()
+
+    # Wider: the names get the room, the dates stay as they were.
+    name, date = header.sectionSize(0), header.sectionSize(5)
+    window.resize(1600, 768)
+    qtbot.waitUntil(lambda: header.sectionSize(0) > name)
+    assert header.sectionSize(5) == date
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_a_narrow_window_scrolls_but_cuts_no_heading_short(ctx, qtbot, settings) -> None:
+    window = _shown(ctx, qtbot, settings, 800)
+    table = window.cases.list.table
+    assert _cut_short(table) == []
+    assert table.horizontalScrollBar().maximum() > 0
+
+
+def test_a_dragged_column_keeps_its_width_here_and_next_time(ctx, qtbot, tmp_path) -> None:
+    path = str(tmp_path / "layout.ini")
+    window = _shown(ctx, qtbot, QSettings(path, QSettings.Format.IniFormat), 1366)
+    table = window.cases.list.table
+    header = table.horizontalHeader()
+    before = header.sectionSize(2)
+    _drag_edge(qtbot, table, 2, 60)  # IRO / chair, 60 pixels wider
+    assert table.sized_by_hand
+    dragged = header.sectionSize(2)
+    assert dragged >= before + 50
+    window.resize(1500, 768)  # fitting no longer overrides the person's widths
+    qtbot.wait(50)
+    assert header.sectionSize(2) == dragged
+    window.close()
+
+    again = _shown(ctx, qtbot, QSettings(path, QSettings.Format.IniFormat), 1300)
+    assert again.cases.list.table.sized_by_hand
+    assert again.cases.list.table.horizontalHeader().sectionSize(2) == dragged
+
+
+def test_widths_nobody_chose_are_fitted_afresh_next_time(ctx, qtbot, tmp_path) -> None:
+    """Saved from a wider window without a drag, the columns fit the narrower one."""
+    path = str(tmp_path / "layout.ini")
+    window = _shown(ctx, qtbot, QSettings(path, QSettings.Format.IniFormat), 1800)
+    window.close()
+    again = _shown(ctx, qtbot, QSettings(path, QSettings.Format.IniFormat), 1366)
+    table = again.cases.list.table
+    assert not table.sized_by_hand
+    assert _cut_short(table) == []
+    assert table.horizontalScrollBar().maximum() == 0
