@@ -13,9 +13,10 @@ plain values: the window runs them in its worker processes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+import traceback
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +50,8 @@ from reviewdesk.snapshot_wire import (
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting
 from reviewdesk.vocabulary import is_upcoming
+
+T = TypeVar("T")
 
 CHILDREN, STAFF = "children", "staff"
 
@@ -456,10 +459,12 @@ def timeliness(session: Session, *, as_of: dt.date, register: Register | None = 
 @dataclass(frozen=True)
 class DashboardFigures:
     """The dashboard's figures worked out in its worker process: the chart and the quarter's
-    IRO oversight figures."""
+    IRO oversight figures. A part that could not be worked out is None, and ``failures``
+    holds its traceback for the error log: the other part still shows."""
 
-    timeliness: Timeliness
-    quarter: QuarterFigures
+    timeliness: Timeliness | None
+    quarter: QuarterFigures | None
+    failures: tuple[str, ...] = ()
 
 
 def dashboard_figures(session: Session, *, as_of: dt.date) -> DashboardFigures:
@@ -468,13 +473,22 @@ def dashboard_figures(session: Session, *, as_of: dt.date) -> DashboardFigures:
     Both need the engine's answer for the children with meetings in their months; the
     chart's twelve months hold the quarter's, so the quarter reuses its reading rather than
     reading and working out the same children again (`timeliness` and `quarter_figures`
-    on their own give the same figures)."""
+    on their own give the same figures). If the reading fails, both fail (it raises); if
+    one part fails, the other is still returned."""
     start = min(timeliness_start(as_of), quarter_of(as_of)[0])
     register = Register(session, as_of=as_of, window_from=start)
-    return DashboardFigures(
-        timeliness(session, as_of=as_of, register=register),
-        quarter_figures(session, as_of=as_of, register=register),
-    )
+    failures: list[str] = []
+
+    def part(work: Callable[[], T]) -> T | None:
+        try:
+            return work()
+        except Exception:  # noqa: BLE001 - one panel's failure must not empty the other
+            failures.append(traceback.format_exc())
+            return None
+
+    chart = part(lambda: timeliness(session, as_of=as_of, register=register))
+    quarter = part(lambda: quarter_figures(session, as_of=as_of, register=register))
+    return DashboardFigures(chart, quarter, tuple(failures))
 
 
 def read_dashboard_figures(db: Database, as_of: dt.date) -> DashboardFigures:

@@ -174,6 +174,30 @@ def test_the_quarter_refuses_a_register_of_another_day(demo) -> None:
             oversight_summary(s, start=D(2025, 10, 1), end=AS_OF, register=other)
 
 
+@pytest.mark.parametrize("broken", ["timeliness", "quarter_figures"])
+def test_one_part_failing_leaves_the_other(demo, monkeypatch, broken) -> None:
+    """If the chart's or the quarter's figures cannot be worked out, the other still comes
+    back (the same as on its own), and the failure's traceback with it for the error log."""
+    import reviewdesk.dashboard as dashboard
+
+    with demo.session() as s:
+        whole = dashboard_figures(s, as_of=AS_OF)
+
+    def fails(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug in one part")
+
+    monkeypatch.setattr(dashboard, broken, fails)
+    with demo.session() as s:
+        figures = dashboard_figures(s, as_of=AS_OF)
+    assert len(figures.failures) == 1
+    assert "ZeroDivisionError: a bug in one part" in figures.failures[0]
+    if broken == "timeliness":
+        assert (figures.timeliness, figures.quarter) == (None, whole.quarter)
+    else:
+        assert (figures.timeliness, figures.quarter) == (whole.timeliness, None)
+    assert whole.failures == ()
+
+
 # --- after an edit: only the children it changed worked out again ---------------------------
 
 

@@ -22,11 +22,15 @@ def log_path() -> Path:
 
 def write_log(exc_type, exc: BaseException, tb: TracebackType | None) -> Path | None:
     """Append the traceback to the error log; returns its path (None if it cannot be written)."""
+    return write_log_text("".join(traceback.format_exception(exc_type, exc, tb)))
+
+
+def write_log_text(text: str) -> Path | None:
+    """Append a traceback already written out (one from a worker process) to the error log."""
     path = log_path()
     try:
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
-            fh.write("".join(traceback.format_exception(exc_type, exc, tb)))
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{text}")
         return path
     except OSError:
         return None

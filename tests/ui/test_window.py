@@ -405,6 +405,28 @@ def test_when_the_figures_fail_the_chart_and_the_quarter_say_so(
     wait_for_all()
 
 
+def test_when_the_quarter_fails_the_chart_still_shows(ctx, qtbot, tmp_path, monkeypatch) -> None:
+    """One panel's failure leaves the other: the chart shows its months, the quarter says it
+    could not be worked out, and the error log (not the window) gets the traceback."""
+    import reviewdesk.dashboard as dashboard
+    from ui import errors
+    from ui.tasks import wait_for_all
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug in the quarter")
+
+    monkeypatch.setattr(dashboard, "quarter_figures", broken)
+    monkeypatch.setattr(errors, "log_path", lambda: tmp_path / "errors.log")
+    win = _background_window(ctx, qtbot, tmp_path)
+    oversight, chart = win.dashboard.oversight, win.dashboard.chart
+    qtbot.waitUntil(lambda: "could not" in oversight.text(), timeout=5000)
+    assert oversight.text() == "The figures could not be worked out."
+    assert chart.empty_text == "No meetings were held in these months."
+    assert any(f.percent is not None for f in chart.figures)  # the months held
+    assert "ZeroDivisionError: a bug in the quarter" in (tmp_path / "errors.log").read_text()
+    wait_for_all()
+
+
 COUNCIL_RULES = """
 [[rule]]
 id = "lac.review.minutes"

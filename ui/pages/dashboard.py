@@ -37,6 +37,7 @@ from reviewdesk.dashboard import (
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui import worker_process
 from ui.context import AppContext
+from ui.errors import friendly_message, write_log_text
 from ui.pages import Page, label
 from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
@@ -207,8 +208,6 @@ class DashboardPage(Page):
         )
 
     def _background_failed(self, exc: BaseException) -> None:
-        from ui.errors import friendly_message
-
         self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
 
     def _read_tiles(self) -> dict[str, TileCount]:
@@ -311,9 +310,18 @@ class DashboardPage(Page):
         self.oversight.failed()
 
     def _show_figures(self, result: DashboardFigures) -> None:
-        self.chart.empty_text = "No meetings were held in these months."
-        self.chart.set_figures(list(result.timeliness.figures), result.timeliness.target)
-        self.oversight.show_figures(result.quarter)
+        for failure in result.failures:  # a part that could not be worked out
+            write_log_text(failure)
+        if result.timeliness is None:
+            self.chart.empty_text = "The figures could not be worked out."
+            self.chart.set_figures([], None)
+        else:
+            self.chart.empty_text = "No meetings were held in these months."
+            self.chart.set_figures(list(result.timeliness.figures), result.timeliness.target)
+        if result.quarter is None:
+            self.oversight.failed()
+        else:
+            self.oversight.show_figures(result.quarter)
 
     def _read_figures(self) -> DashboardFigures:
         """The chart and the quarter's figures, from one reading of the register (in the
