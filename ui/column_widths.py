@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QApplication, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QTableView,
+    QTableWidget,
+    QWidget,
+)
 
 #: Room either side of a cell's text (Qt's item view margins and the grid line).
 CELL_PADDING = 14
@@ -30,13 +37,13 @@ class Column:
     share: int = 0
 
 
-class FittedTable(QTableView):
-    """A table whose columns (`Column` each) are fitted to its width now and whenever it
-    changes size, until a person resizes a column by hand (`sized_by_hand`); they can still
-    drag any column wider or narrower."""
+class _Fitting:
+    """What `FittedTable` and `FittedTableWidget` share (for a QTableView or a subclass):
+    the columns (`Column` each) fitted to the table's width now and whenever it changes
+    size, until a person resizes a column by hand (`sized_by_hand`); they can still drag
+    any column wider or narrower."""
 
-    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def _start_fitting(self, columns: Sequence[Column]) -> None:
         self.columns = tuple(columns)
         self.sized_by_hand = False
         header = self.horizontalHeader()
@@ -100,3 +107,22 @@ class FittedTable(QTableView):
 
     def _by_hand(self, *_args: object) -> None:
         self.sized_by_hand = True
+
+
+class FittedTable(_Fitting, QTableView):
+    """A table view whose columns fit its width (`_Fitting`)."""
+
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._start_fitting(columns)
+
+
+class FittedTableWidget(_Fitting, QTableWidget):
+    """A table widget (``headings`` its columns' headings) whose columns fit its width."""
+
+    def __init__(
+        self, columns: Sequence[Column], headings: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(0, len(headings), parent)
+        self.setHorizontalHeaderLabels(list(headings))
+        self._start_fitting(columns)

@@ -112,7 +112,8 @@ def main(argv: list[str]) -> int:
     ctx = AppContext.open(db, as_of=dt.date.fromisoformat(args.as_of))
     window = MainWindow(ctx, settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.ctx_sample_ids = ids
-    window.resize(1400, 900)
+    room = app.primaryScreen().availableGeometry()  # e.g. Xvfb's 1366x768: no bigger
+    window.resize(min(1400, room.width()), min(900, room.height()))
     window.show()
     window.load_initial_data()
     files = take(out, window, app)

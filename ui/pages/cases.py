@@ -32,7 +32,7 @@ SEARCH_DELAY_MS = 200
 _DAY = "00/00/0000"
 CASE_LIST_COLUMNS = (
     Column("Aleksandra Nowak", share=3),  # name
-    Column("C000000"),  # ID
+    Column("DEMO0000000"),  # ID (as long as the demo's)
     Column("Máire Ó Briain", share=2),  # IRO / chair
     Column("South Team", share=3),  # team
     Column("LAC + CP"),  # process

@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -36,6 +34,7 @@ from reviewdesk.dashboard import (
 )
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui import worker_process
+from ui.column_widths import Column, FittedTableWidget
 from ui.context import AppContext
 from ui.errors import friendly_message, write_log_text
 from ui.pages import Page, label
@@ -47,6 +46,16 @@ from ui.widgets_oversight import OversightFigures
 WEEK_ROWS = 200
 #: Tiles in a row.
 TILES_PER_ROW = 5
+#: This week's meetings: their headings, and the room left shared by the names.
+WEEK_HEADINGS = ("Day", "Time", "Child", "Meeting", "Chair", "Room")
+WEEK_COLUMNS = (
+    Column("Mon 00/00/0000"),
+    Column("00:00"),
+    Column("Dylan Thomas", share=3),
+    Column("LAC review", share=2),
+    Column("Helen Taylor", share=2),
+    Column("Civic Centre", share=2),
+)
 
 
 #: The words beside a tile's count that carry its RAG meaning without colour.
@@ -138,21 +147,13 @@ class DashboardPage(Page):
         self.flags_note = label("", "hint", wrap=True)
 
         self.week_title = label("This week's meetings", "subtitle")
-        self.week_table = QTableWidget(0, 6)
+        self.week_table = FittedTableWidget(WEEK_COLUMNS, WEEK_HEADINGS)
         self.week_table.setAccessibleName("This week's meetings")
         self.week_table.setTabKeyNavigation(False)  # Tab leaves the table
-        self.week_table.setHorizontalHeaderLabels(
-            ["Day", "Time", "Child", "Meeting", "Chair", "Room"]
-        )
         self.week_table.verticalHeader().setVisible(False)
         self.week_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.week_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.week_table.setAlternatingRowColors(True)
-        header = self.week_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((108, 46, 150, 150, 130)):
-            self.week_table.setColumnWidth(column, width)
         self.week_table.setWordWrap(False)
         self.week_table.verticalHeader().setDefaultSectionSize(24)
         self.week_table.cellActivated.connect(self._open_meeting)  # Enter, or double-click

@@ -1,5 +1,5 @@
-"""The case list's columns fit the window: every heading whole, the dates whole, no sideways
-scroll where there is room; a column a person drags keeps its width, here and next time."""
+"""Tables' columns fit the window: every heading whole, the dates whole, no sideways scroll
+where there is room; a column a person drags keeps its width, here and next time."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from ui.main_window import MainWindow
 from ui.pages.cases import CASE_LIST_COLUMNS
 
 
-def _shown(ctx, qtbot, settings, width: int, height: int = 768) -> MainWindow:
+def _shown(ctx, qtbot, settings, width: int, height: int = 768, page: int = 1) -> MainWindow:
     window = MainWindow(ctx, settings=settings)
     qtbot.addWidget(window)
     window.load_initial_data()
     window.show()
     window.resize(width, height)
     qtbot.waitExposed(window)
-    nav = window.nav  # Cases, clicked
+    nav = window.nav  # the page (Cases), clicked
     qtbot.mouseClick(
-        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(1)).center()
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(page)).center()
     )
-    table = window.cases.list.table
+    table = window.cases.list.table if page == 1 else window.dashboard.week_table
     qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 100)
     qtbot.wait(200)  # the layout settles
     return window
@@ -114,3 +114,22 @@ def test_widths_nobody_chose_are_fitted_afresh_next_time(ctx, qtbot, tmp_path) -
     assert not table.sized_by_hand
     assert _cut_short(table) == []
     assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_weeks_meetings_on_the_dashboard_fit_too(ctx, qtbot, settings) -> None:
+    window = _shown(ctx, qtbot, settings, 1366, page=0)
+    table = window.dashboard.week_table
+    assert table.rowCount() == 2
+    header = table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    for column in range(table.columnCount()):
+        heading = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= QFontMetrics(bold).horizontalAdvance(heading), heading
+    day = table.item(0, 0).text()
+    assert header.sectionSize(0) >= QFontMetrics(table.font()).horizontalAdvance(day)
+    assert table.horizontalScrollBar().maximum() == 0
+    # The room left goes to the names, the child's most (three shares to the chair's two).
+    least = table.minimum_widths()
+    extra = [header.sectionSize(c) - least[c] for c in range(table.columnCount())]
+    assert extra[2] > extra[4] > 0 and extra[0] == extra[1] == 0
