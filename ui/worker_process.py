@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -75,7 +76,7 @@ def _pool(lane: str) -> ProcessPoolExecutor | None:
             executor = _executors[lane] = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_start_worker,
                 initargs=(FIGURES_NICENESS if lane == FIGURES else REGISTER_NICENESS,),
             )
         return executor
@@ -90,11 +91,28 @@ def warm_up() -> None:
             pool.submit(_ready)
 
 
-def _lower_priority(niceness: int) -> None:
+def _start_worker(niceness: int) -> None:
+    """In a new worker process: run ``niceness`` below the window, and end with it."""
     import os
 
     if hasattr(os, "nice"):
         os.nice(niceness)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with, args=(parent.sentinel,), name="exit with the window", daemon=True
+        ).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """Wait for the window's process to end, then end this one. A worker waits for its next
+    task on a queue it holds both ends of, so it never hears that the window has gone: when
+    the window was killed (or crashed), its workers stayed on, with the database file open,
+    until the machine was restarted."""
+    import os
+
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _ready() -> bool:

@@ -95,3 +95,65 @@ def test_the_figures_run_in_a_second_process_below_the_tiles(db, process) -> Non
     # Both below the window, the figures lowest.
     assert register == ours + worker_process.REGISTER_NICENESS > ours
     assert figures == ours + worker_process.FIGURES_NICENESS > register
+
+
+#: The window's process, reduced to what matters here: it starts both worker processes,
+#: says their ids, and waits (to be killed).
+_WINDOW = """
+import sys, time
+from reviewdesk.storage.db import open_database
+from tests.ui.test_worker_process import where
+from ui import worker_process
+db = open_database(sys.argv[1])
+worker_process.enable()
+lanes = (worker_process.REGISTER, worker_process.FIGURES)
+print(*(worker_process.call(where, db, "", lane=lane)[0] for lane in lanes), flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an exited one not yet reaped is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return not any(line.startswith("State:\tZ") for line in status)
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_worker_processes_end_when_the_window_is_killed(tmp_path) -> None:
+    """Killed (or crashed), the window used to leave both workers running for good, with the
+    database open: they never heard it had gone."""
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    window = subprocess.Popen(
+        [sys.executable, "-c", _WINDOW, str(tmp_path / "w.sqlite")],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    workers: list[int] = []
+    try:
+        workers = [int(pid) for pid in window.stdout.readline().split()]
+        assert len(workers) == 2 and all(_running(pid) for pid in workers)
+        window.send_signal(signal.SIGKILL)
+        window.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_running(pid) for pid in workers)
+    finally:
+        window.kill()
+        window.stdout.close()
+        for pid in workers:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
