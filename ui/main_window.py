@@ -750,10 +750,9 @@ class MainWindow(QMainWindow):
         columns = self.settings.value("cases/columns")
         if isinstance(columns, QByteArray):
             self.cases.list.table.horizontalHeader().restoreState(columns)
-            # Widths a person chose are kept; others are fitted to this window again.
+            # Widths a person chose are kept; others are fitted to this window when it shows.
             table = self.cases.list.table
             table.sized_by_hand = self.settings.value("cases/columns-by-hand") in (True, "true")
-            table.fit()
         by = self.settings.value("diary/by")
         if by in ("chair", "room", "clerk"):
             self.diary.by.setCurrentIndex(self.diary.by.findData(by))

@@ -513,12 +513,6 @@ class QuarterFigures:
         ]
 
 
-def read_quarter_figures(db, as_of: dt.date) -> QuarterFigures:  # noqa: ANN001
-    """The quarter to ``as_of`` in figures, in a session of its own."""
-    with db.session() as session:
-        return quarter_figures(session, as_of=as_of)
-
-
 def quarter_figures(
     session: Session, *, as_of: dt.date, register: Register | None = None
 ) -> QuarterFigures:
@@ -549,6 +543,5 @@ __all__ = [
     "QuarterFigures",
     "quarter_of",
     "quarter_figures",
-    "read_quarter_figures",
     "review_footprints",
 ]

@@ -22,9 +22,9 @@ import pytest
 from reviewdesk.measures import compute_measures
 from reviewdesk.oversight.figures import (
     oversight_summary,
+    quarter_figures,
     quarter_label,
     quarter_of,
-    read_quarter_figures,
 )
 from reviewdesk.oversight.thematic import period_title, report_tables
 from tests.oversight.register import spring_2024
@@ -128,7 +128,8 @@ def test_quarters_of_the_financial_year() -> None:
 def test_the_dashboards_quarter_to_date(db, case) -> None:
     # Q4 2023/24 as of Fri 29/03: A resolved in time, B at stage 1 and not yet due; Zoë's
     # review of 25/03 followed a midway review and her consultation came back.
-    march = read_quarter_figures(db, D(2024, 3, 29))
+    with db.session() as s:
+        march = quarter_figures(s, as_of=D(2024, 3, 29))
     assert march.label == "Q4 2023/24 to 29/03/2024"
     assert march.rows() == [
         ("Challenges raised", "2 (1 formal)"),
@@ -140,7 +141,8 @@ def test_the_dashboards_quarter_to_date(db, case) -> None:
     ]
     # Q1 2024/25 as of Tue 30/04: only C raised, open past its answer's due date; Wiktor's
     # conference of 03/04 not quorate; no LAC review held in April.
-    april = read_quarter_figures(db, END)
+    with db.session() as s:
+        april = quarter_figures(s, as_of=END)
     assert april.label == "Q1 2024/25 to 30/04/2024"
     assert dict(april.rows()) == {
         "Challenges raised": "1 (0 formal)",

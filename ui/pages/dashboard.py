@@ -306,9 +306,7 @@ class DashboardPage(Page):
         )
 
     def _figures_failed(self) -> None:
-        self.chart.empty_text = "The figures could not be worked out."
-        self.chart.set_figures([], None)
-        self.oversight.failed()
+        self._show_figures(DashboardFigures(None, None))  # neither could be worked out
 
     def _show_figures(self, result: DashboardFigures) -> None:
         for failure in result.failures:  # a part that could not be worked out
