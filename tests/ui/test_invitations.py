@@ -30,10 +30,18 @@ from reviewdesk.storage.models import (
 )
 from tests.invitations.scenario import AS_OF, conference, report_pdf, set_setting
 from tests.ui.test_dialogs import _child_page, _select_meeting
+from ui.dialogs import invitations as invitations_dialog
 from ui.dialogs.invitations import InvitationsDialog
 from ui.dialogs.people import DirectoryDialog, PeopleDialog, PersonDialog, ProfessionalDialog
 
 TODAY = dt.date.today()  # sending records the day it really happened
+
+
+@pytest.fixture(autouse=True)
+def _the_day_stays(monkeypatch):
+    """The real day, held for the test: a run that passed midnight saw the dialog record the
+    next day (tests on the as-of date pass one explicitly; sending uses the real day)."""
+    monkeypatch.setattr(invitations_dialog, "real_today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -56,6 +56,13 @@ from ui.operations import perform
 from ui.prompts import prompts
 
 
+def real_today() -> dt.date:
+    """The day it really is: invitations, requests, receipts and packs sent record when they
+    happened, not the as-of date the window shows (tests fix it, so a run that passes
+    midnight records the day it expects)."""
+    return dt.date.today()
+
+
 def _uk(day: dt.date | None) -> str:
     return format_uk(day) if day else ""
 
@@ -237,7 +244,7 @@ class InvitationsDialog(QDialog):
         self.remove_file_button = _button(
             "Remove &file", "Remove the selected report's file", self.remove_file
         )
-        today = dt.date.today()
+        today = real_today()
         self.received = DateOrNone(None, today, "Received", "Received")
         self.shared = DateOrNone(None, today, "Shared with the family", "Shared with the family")
         self.save_dates_button = _button(
@@ -274,7 +281,7 @@ class InvitationsDialog(QDialog):
         self.pack_how.setAccessibleName("How the pack was sent")
         for code, words in PACK_DELIVERY.items():
             self.pack_how.addItem(words, code)
-        self.pack_on = date_edit(dt.date.today(), "Pack sent on")
+        self.pack_on = date_edit(real_today(), "Pack sent on")
         self.print_pack_button = _button(
             "&Print pack…",
             "Print the pack: cover, agenda, invitees and the reports attached",
@@ -452,7 +459,7 @@ class InvitationsDialog(QDialog):
 
     def _report_chosen(self) -> None:
         chosen: ReportDueInfo | None = self.reports.selected_record()
-        today = dt.date.today()
+        today = real_today()
         for box, value in (
             (self.received, chosen.received if chosen else None),
             (self.shared, chosen.shared_with_parents if chosen else None),
@@ -532,7 +539,7 @@ class InvitationsDialog(QDialog):
             actions.send_meeting_request,
             self.meeting_id,
             output=path,
-            on=dt.date.today(),
+            on=real_today(),
         )
         if self._done(changes):
             sent = changes.result
@@ -558,7 +565,7 @@ class InvitationsDialog(QDialog):
             actions.send_invitation_letters,
             self.meeting_id,
             output=path,
-            on=dt.date.today(),
+            on=real_today(),
         )
         if self._done(changes):
             prompts().open_document(self, changes.result.path)
@@ -618,7 +625,7 @@ class InvitationsDialog(QDialog):
             actions.send_report_requests,
             wanted,
             output=path,
-            on=dt.date.today(),
+            on=real_today(),
             form="letter",
         )
         if self._done(changes):
@@ -641,7 +648,7 @@ class InvitationsDialog(QDialog):
             actions.send_report_requests,
             [chosen.id],
             output=path,
-            on=dt.date.today(),
+            on=real_today(),
             form="email",
         )
         if self._done(changes):
@@ -673,7 +680,7 @@ class InvitationsDialog(QDialog):
         except OSError as exc:
             prompts().error(self, f"{name} could not be read: {exc.strerror or exc}")
             return
-        received = self.received.value() or chosen.received or dt.date.today()
+        received = self.received.value() or chosen.received or real_today()
         self._done(
             perform(
                 self,
