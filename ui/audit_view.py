@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMainWindow,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +34,7 @@ from reviewdesk.storage.audit_words import ACTION_WORDS, TrailNames, summarise, 
 from reviewdesk.storage.locking import RECORD_NOUNS, local_time
 from reviewdesk.storage.models import Child
 from reviewdesk.vocabulary import format_uk
+from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.models import ROOT, SortRole
@@ -45,6 +44,17 @@ from ui.theme import label
 PAGE = 500
 
 COLUMNS = ("When", "Who", "What", "Record", "Child", "Values")
+#: How each column is sized (`ui.column_widths`): the time and what was done whole (the
+#: longest words for it, "data left reviewdesk", were cut short at a fixed 110 pixels); the
+#: room left goes to the values, the longest.
+AUDIT_COLUMNS = (
+    Column("30/12/2026 23:59:59"),
+    Column("administrator"),
+    Column(max(ACTION_WORDS.values(), key=len)),
+    Column("pack for meeting 12345 *"),
+    Column("Aleksandra Nowak"),
+    Column(share=1),
+)
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,8 @@ class AuditModel(QAbstractTableModel):
         )[column]
 
 
-def audit_table(model: AuditModel, name: str) -> QTableView:
-    table = QTableView()
+def audit_table(model: AuditModel, name: str) -> FittedTable:
+    table = FittedTable(AUDIT_COLUMNS)
     table.setModel(model)
     table.setAccessibleName(name)
     table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
@@ -141,11 +151,6 @@ def audit_table(model: AuditModel, name: str) -> QTableView:
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    for column, width in enumerate((140, 110, 110, 170, 120)):
-        table.setColumnWidth(column, width)
     return table
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
 
 from reviewdesk import actions
 from tests.actions.shortcuts import meeting_version
+from ui.audit_view import COLUMNS
 
 
 def _texts(model, column: int) -> list[str]:
@@ -118,3 +121,42 @@ def test_a_child_s_history_reads_in_words_not_field_names_and_ids(window, qtbot,
     assert tip == f"LAC review, 12/04/2024 (meeting {sample['zoe_first']})"
     shown = " ".join(values + records)
     assert "_" not in shown
+
+
+def test_the_trail_s_columns_show_what_was_done_and_when_whole(window, qtbot) -> None:
+    """Opened from the keyboard at 1366 pixels: the time and "data left reviewdesk" (an export,
+    the longest words for what was done) are whole, with no sideways scroll; the values,
+    which are long, take the room left."""
+    ctx = window.ctx
+    actions.record_export(
+        ctx.db, ctx.actor, "workload list", destination="/tmp/workload.pdf", children=41
+    )
+    window.show()
+    window.resize(1366, 768)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
+    audit = window.audit_window
+    qtbot.waitUntil(lambda: audit.model.rowCount() > 0)
+    audit.resize(1300, 700)
+    qtbot.wait(100)
+    table, model = audit.table, audit.model
+    header = table.horizontalHeader()
+    cells = QFontMetrics(table.font())
+    assert _texts(model, 2)[0] == "data left reviewdesk"
+    for column in (0, 2):  # when, what
+        widest = max(cells.horizontalAdvance(t) for t in _texts(model, column))
+        assert header.sectionSize(column) >= widest + 8, COLUMNS[column]
+    bold = QFont(header.font())
+    bold.setBold(True)
+    for column, title in enumerate(COLUMNS):
+        assert header.sectionSize(column) >= QFontMetrics(bold).horizontalAdvance(title), title
+    assert table.horizontalScrollBar().maximum() == 0
+    values = header.sectionSize(len(COLUMNS) - 1)
+    assert values == max(header.sectionSize(c) for c in range(len(COLUMNS)))
