@@ -218,6 +218,15 @@ def fit_cells(
     return out
 
 
+def fitted_paragraph(
+    markup: str, words: str, style: ParagraphStyle, col_width: float, pad: float = _PAD
+) -> Paragraph:
+    """A cell's Paragraph with markup (a name with its id in grey), set smaller as
+    `fit_cells` sets plain text, so the longest of ``words`` (the cell's text without its
+    markup) fits the column and a long surname is not broken mid-word."""
+    return Paragraph(markup, _fitted(style, words, col_width - 2 * pad))
+
+
 def _fitted(style: ParagraphStyle, text: str, limit: float) -> ParagraphStyle:
     """``style``, or a smaller copy of it in which ``text``'s longest word fits ``limit``."""
     widest = max(
