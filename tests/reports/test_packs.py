@@ -325,3 +325,24 @@ def test_a_long_role_wraps_to_two_lines_and_the_attendance_boxes_to_none(tmp_pat
     words = ("Adolescent", "Mental", "Services", "practitioner")
     holding = [i for i, line in enumerate(lines) if any(w in line for w in words)]
     assert holding and holding[-1] - holding[0] <= 1, [lines[i] for i in holding]
+
+
+def test_an_invitee_with_an_interpreter_keeps_a_long_surname_whole(fresh_db) -> None:
+    """An invitee with notes (an interpreter) is printed with the notes under the name; a
+    surname wider than the name column is set smaller, as without notes, not broken
+    between two letters."""
+    from reviewdesk.storage.models import Invitee, Person
+
+    surname = "Llewelyn-ap-Gruffydd-Wiśniewska"
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        person = Person(
+            child=meeting.child, name=f"Siân {surname}", relation="mother", interpreter="Polish"
+        )
+        meeting.invitees.append(Invitee(name=person.name, role="Mother", person=person))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    lines = pdf.all_text.splitlines()
+    assert any(surname in line for line in lines), "the surname is broken across lines"
+    assert "Interpreter: Polish" in pdf.all_text
