@@ -255,6 +255,7 @@ def data_table(
     pad: float = _PAD,
     groups: Mapping[int, str] | None = None,
     caption: str = "",
+    tall_rows: bool = False,
 ) -> Table:
     """A list table: bold header repeated on every page, light stripes, thin rules.
 
@@ -269,7 +270,13 @@ def data_table(
     it, and where the table runs onto a new page that page says what it continues,
     "<caption> · <group> (continued)", so no row is printed without its day or its group
     (`ListTable`).
+
+    ``tall_rows``: a row may hold free text taller than a page (an invitee's access needs);
+    a row that fits on no page is split across two, where otherwise nothing could be
+    printed at all. Not with ``groups`` or ``caption``, whose pages count whole rows.
     """
+    if tall_rows and (groups or caption):
+        raise ValueError("a table of tall rows cannot carry its groups onto the next page")
     head_left, head_right, cell = styles.head_cell, styles.head_right, styles.cell
     if size != cell.fontSize:
         leading = size + 2
@@ -294,6 +301,8 @@ def data_table(
         rowHeights=[None, 0, *[None] * len(rows)] if carry else None,
         repeatRows=first,
         hAlign="LEFT",
+        # Split a row only where no whole row fits, leaving at least two lines each side.
+        splitInRow=2 * (size + 2) if tall_rows else 0,
     )
     table.carry = carry
     commands: list[tuple] = [

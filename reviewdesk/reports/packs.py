@@ -355,6 +355,7 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         [w * ctx.width for w in widths],
         styles=s,
         extra=extra,
+        tall_rows=True,  # notes on access needs are free text, of any length
     )
     return [CondPageBreak(_HEADING_AND_ROWS), heading, table]
 

@@ -346,3 +346,28 @@ def test_an_invitee_with_an_interpreter_keeps_a_long_surname_whole(fresh_db) -> 
     lines = pdf.all_text.splitlines()
     assert any(surname in line for line in lines), "the surname is broken across lines"
     assert "Interpreter: Polish" in pdf.all_text
+
+
+def test_access_needs_longer_than_a_page_still_print_in_full(fresh_db) -> None:
+    """Access needs are free text: a note taller than a page in the name column is split
+    across two pages, where before the pack could not be printed at all."""
+    from reviewdesk.storage.models import Invitee, Person
+
+    needs = " ".join(
+        f"{n}. Needs step-free access, a hearing loop and papers in large print a week ahead."
+        for n in range(1, 25)
+    )
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        person = Person(
+            child=meeting.child, name="Siân Ó Briain", relation="mother", access_needs=needs
+        )
+        meeting.invitees.insert(0, Invitee(name=person.name, role="Mother", person=person))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    assert_furniture(pdf, council=COUNCIL, title="Review pack", numbering="sections")
+    text = " ".join(pdf.all_text.split())
+    assert "24. Needs step-free access" in text
+    pages = [n for n, t in enumerate(pdf.texts) if "Needs step-free access" in t]
+    assert len(pages) == 2, "the note runs from one page onto the next"
