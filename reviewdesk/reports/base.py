@@ -574,7 +574,7 @@ def draw_furniture(
     when = _CLOSING_DATE.search(title)
     tail = when.group() if when else ""
     room -= pdfmetrics.stringWidth(tail, FONT_BOLD, 12)
-    head = _fit(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
+    head = fit_text(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
     canvas.drawString(left, top - 5.5 * mm, head + tail)
     if info.subtitle:
         canvas.setFont(FONT, 8)
@@ -591,7 +591,7 @@ def draw_furniture(
     footer = f"{info.council} · {info.title}"
     if position:
         footer += f" · {position}"
-    canvas.drawString(left, base, _fit(footer, FONT, 7.5, (right - left) * 0.7))
+    canvas.drawString(left, base, fit_text(footer, FONT, 7.5, (right - left) * 0.7))
     canvas.setFillColor(INK)
     canvas.setFont(FONT_BOLD, 8)
     canvas.drawRightString(right, base, f"Page {page} of {total}")
@@ -602,7 +602,7 @@ def draw_furniture(
 _CLOSING_DATE = re.compile(r", (\d\d/\d\d/\d{4}|not booked)$")
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit_text(text: str, font: str, size: float, width: float) -> str:
     """The text, shortened with an ellipsis if it would run past ``width`` points."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
