@@ -35,6 +35,7 @@ from reviewdesk.reports.base import (
     RED,
     Layout,
     PageInfo,
+    composed,
     draw_furniture,
     fit_text,
     register_fonts,
@@ -233,6 +234,7 @@ _RECEIVED = re.compile(r", received \d\d/\d\d/\d{4}$")
 def _note_line(note: str, width: float) -> str:
     """The line naming an attached report, within ``width`` points: a long author is
     shortened with an ellipsis, the day the report was received never."""
+    note = composed(note)
     when = _RECEIVED.search(note)
     tail = when.group() if when else ""
     room = width - pdfmetrics.stringWidth(tail, FONT, 7.5)

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -171,9 +172,18 @@ def make_styles() -> Styles:
     )
 
 
+def composed(text: str) -> str:
+    """``text`` with each letter and its accents as one character (NFC). A name typed or
+    imported decomposed ("e" then a combining circumflex and tilde) would otherwise print
+    with its accents stacked on one another or beside the letter: reportlab places a
+    combining mark by the font's default offset, not over the letter before it."""
+    return unicodedata.normalize("NFC", text)
+
+
 def esc(text: object) -> str:
-    """Text made safe for a Paragraph's mini-markup (names may hold '&' or '<')."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text made safe for a Paragraph's mini-markup (names may hold '&' or '<'), its
+    accents composed (`composed`)."""
+    return composed(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def uk(d: dt.date | None, empty: str = "") -> str:
@@ -201,11 +211,11 @@ def fit_cells(
 
     A word wider than its column (a long double-barrelled surname) would be broken
     mid-word, so that cell's text is set smaller until the word fits, down to
-    `SMALLEST_FITTED_SIZE`."""
+    `SMALLEST_FITTED_SIZE`. Every plain-text cell has its accents composed (`composed`)."""
     limits = [w - 2 * pad for w in col_widths]
     out = []
     for row in rows:
-        cells = list(row)
+        cells = [composed(value) if isinstance(value, str) else value for value in row]
         for i, value in enumerate(cells):
             if (
                 isinstance(value, str)
@@ -551,6 +561,8 @@ def draw_furniture(
     bottom, the header and the footer with "Page x of y"."""
     width, height = canvas._pagesize
     left, right = MARGIN, width - MARGIN
+    info = replace(info, council=composed(info.council), title=composed(info.title))
+    section_title = composed(section_title)
     canvas.saveState()
     # Protective marking, top and bottom, centred.
     canvas.setFillColor(INK)

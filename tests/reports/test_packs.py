@@ -371,3 +371,27 @@ def test_access_needs_longer_than_a_page_still_print_in_full(fresh_db) -> None:
     assert "24. Needs step-free access" in text
     pages = [n for n, t in enumerate(pdf.texts) if "Needs step-free access" in t]
     assert len(pages) == 2, "the note runs from one page onto the next"
+
+
+def test_a_name_stored_with_separate_accents_prints_with_composed_letters(fresh_db) -> None:
+    """A name imported decomposed ("e", a combining circumflex, a combining tilde) printed
+    its accents stacked on one another; it is printed as the letters it spells, in the
+    header, on the cover and among the invitees."""
+    import unicodedata
+
+    from reviewdesk.storage.models import Invitee
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        meeting.child.first_name, meeting.child.last_name = nfd("Ánh"), nfd("Nguyễn")
+        meeting.invitees.append(Invitee(name=nfd("Trần Thị Ánh"), role="Mother"))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    for n, text in enumerate(pdf.texts, start=1):
+        assert "Review pack: Ánh Nguyễn" in text, f"page {n}: header"
+        assert not any(unicodedata.combining(ch) for ch in text), f"page {n}: a loose accent"
+    assert "Trần Thị Ánh" in pdf.all_text
