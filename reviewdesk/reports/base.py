@@ -378,12 +378,19 @@ class _Carry:
 
 class ListTable(Table):
     """A `data_table`. Split over pages, the part on the next page fills its reserved row
-    (row 1) with what it continues (`_Carry.label`)."""
+    (row 1) with what it continues (`_Carry.label`).
+
+    With tall rows (``splitInRow``) a row is split only where it cannot fit on a page of its
+    own: at the top of a page, or as the table's first row after its heading. Elsewhere it
+    moves to the next page, so the header is never printed twice on one page."""
 
     carry: _Carry | None = None
+    continued = False  # the part of a split table printed after the first
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts = super().split(availWidth, availHeight)
+        parts = self._split(availWidth, availHeight)
+        for part in parts[1:]:
+            part.continued = True
         if self.carry is None or len(parts) != 2:
             return parts
         first, rest = parts
@@ -397,6 +404,25 @@ class ListTable(Table):
         rest._argH[1] = None if label else 0  # None: its height is measured again
         first.carry, rest.carry = None, carry
         return [first, rest]
+
+    def _split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        tall = self.splitInRow
+        frame = getattr(self, "_frame", None)  # set by the frame asking for the split
+        if not tall or frame is None or frame._atTop:
+            return super().split(availWidth, availHeight)
+        if not self.continued:
+            self._calc(availWidth, availHeight)
+            first = self.repeatRows + 1
+            if sum(self._rowHeights[:first]) > frame._aH:  # taller than a page: split here
+                return super().split(availWidth, availHeight)
+        self.splitInRow = 0
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = tall
+        for part in parts:
+            part.splitInRow = tall
+        return parts
 
 
 def facts_table(
