@@ -11,11 +11,14 @@ read) is not printed: a page in its place says so.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +35,9 @@ from reviewdesk.reports.base import (
     RED,
     Layout,
     PageInfo,
+    composed,
     draw_furniture,
+    fit_text,
     register_fonts,
 )
 from reviewdesk.storage.models import Report, ReportFile
@@ -222,6 +227,20 @@ def merge_attachments(
     return out.getvalue()
 
 
+#: The end of an attached report's line: the day it was received.
+_RECEIVED = re.compile(r", received \d\d/\d\d/\d{4}$")
+
+
+def _note_line(note: str, width: float) -> str:
+    """The line naming an attached report, within ``width`` points: a long author is
+    shortened with an ellipsis, the day the report was received never."""
+    note = composed(note)
+    when = _RECEIVED.search(note)
+    tail = when.group() if when else ""
+    room = width - pdfmetrics.stringWidth(tail, FONT, 7.5)
+    return fit_text(note[: len(note) - len(tail)], FONT, 7.5, room) + tail
+
+
 def _furniture(placed: Sequence[_Placed], info: PageInfo) -> bytes:
     """One furniture page per placed page: marking, header, footer with the pack's page
     number, the line saying which attached report it is, and any notice."""
@@ -235,16 +254,16 @@ def _furniture(placed: Sequence[_Placed], info: PageInfo) -> bytes:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, height - HEADER_SPACE - 3 * mm, spec.note[:160])
+        room = width - 2 * MARGIN
+        canvas.drawString(MARGIN, height - HEADER_SPACE - 3 * mm, _note_line(spec.note, room))
         if spec.notice:
             canvas.setFont(FONT_BOLD, 11)
             canvas.setFillColor(RED)
             canvas.drawString(MARGIN, height / 2 + 6 * mm, "Report not printed")
             canvas.setFont(FONT, 9)
             canvas.setFillColor(INK)
-            canvas.drawString(MARGIN, height / 2 - 2 * mm, spec.notice[:120])
-            if len(spec.notice) > 120:
-                canvas.drawString(MARGIN, height / 2 - 8 * mm, spec.notice[120:240])
+            for i, line in enumerate(simpleSplit(spec.notice, FONT, 9, room)):
+                canvas.drawString(MARGIN, height / 2 - (2 + 6 * i) * mm, line)
         canvas.restoreState()
         canvas.showPage()
     canvas.save()

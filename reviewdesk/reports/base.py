@@ -21,6 +21,7 @@ import math
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -171,9 +172,18 @@ def make_styles() -> Styles:
     )
 
 
+def composed(text: str) -> str:
+    """``text`` with each letter and its accents as one character (NFC). A name typed or
+    imported decomposed ("e" then a combining circumflex and tilde) would otherwise print
+    with its accents stacked on one another or beside the letter: reportlab places a
+    combining mark by the font's default offset, not over the letter before it."""
+    return unicodedata.normalize("NFC", text)
+
+
 def esc(text: object) -> str:
-    """Text made safe for a Paragraph's mini-markup (names may hold '&' or '<')."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text made safe for a Paragraph's mini-markup (names may hold '&' or '<'), its
+    accents composed (`composed`)."""
+    return composed(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def uk(d: dt.date | None, empty: str = "") -> str:
@@ -201,11 +211,11 @@ def fit_cells(
 
     A word wider than its column (a long double-barrelled surname) would be broken
     mid-word, so that cell's text is set smaller until the word fits, down to
-    `SMALLEST_FITTED_SIZE`."""
+    `SMALLEST_FITTED_SIZE`. Every plain-text cell has its accents composed (`composed`)."""
     limits = [w - 2 * pad for w in col_widths]
     out = []
     for row in rows:
-        cells = list(row)
+        cells = [composed(value) if isinstance(value, str) else value for value in row]
         for i, value in enumerate(cells):
             if (
                 isinstance(value, str)
@@ -216,6 +226,15 @@ def fit_cells(
                 cells[i] = Paragraph(esc(value), _fitted(style, value, limits[i]))
         out.append(cells)
     return out
+
+
+def fitted_paragraph(
+    markup: str, words: str, style: ParagraphStyle, col_width: float, pad: float = _PAD
+) -> Paragraph:
+    """A cell's Paragraph with markup (a name with its id in grey), set smaller as
+    `fit_cells` sets plain text, so the longest of ``words`` (the cell's text without its
+    markup) fits the column and a long surname is not broken mid-word."""
+    return Paragraph(markup, _fitted(style, words, col_width - 2 * pad))
 
 
 def _fitted(style: ParagraphStyle, text: str, limit: float) -> ParagraphStyle:
@@ -246,6 +265,7 @@ def data_table(
     pad: float = _PAD,
     groups: Mapping[int, str] | None = None,
     caption: str = "",
+    tall_rows: bool = False,
 ) -> Table:
     """A list table: bold header repeated on every page, light stripes, thin rules.
 
@@ -260,7 +280,13 @@ def data_table(
     it, and where the table runs onto a new page that page says what it continues,
     "<caption> · <group> (continued)", so no row is printed without its day or its group
     (`ListTable`).
+
+    ``tall_rows``: a row may hold free text taller than a page (an invitee's access needs);
+    a row that fits on no page is split across two, where otherwise nothing could be
+    printed at all. Not with ``groups`` or ``caption``, whose pages count whole rows.
     """
+    if tall_rows and (groups or caption):
+        raise ValueError("a table of tall rows cannot carry its groups onto the next page")
     head_left, head_right, cell = styles.head_cell, styles.head_right, styles.cell
     if size != cell.fontSize:
         leading = size + 2
@@ -285,6 +311,8 @@ def data_table(
         rowHeights=[None, 0, *[None] * len(rows)] if carry else None,
         repeatRows=first,
         hAlign="LEFT",
+        # Split a row only where no whole row fits, leaving at least two lines each side.
+        splitInRow=2 * (size + 2) if tall_rows else 0,
     )
     table.carry = carry
     commands: list[tuple] = [
@@ -350,12 +378,19 @@ class _Carry:
 
 class ListTable(Table):
     """A `data_table`. Split over pages, the part on the next page fills its reserved row
-    (row 1) with what it continues (`_Carry.label`)."""
+    (row 1) with what it continues (`_Carry.label`).
+
+    With tall rows (``splitInRow``) a row is split only where it cannot fit on a page of its
+    own: at the top of a page, or as the table's first row after its heading. Elsewhere it
+    moves to the next page, so the header is never printed twice on one page."""
 
     carry: _Carry | None = None
+    continued = False  # the part of a split table printed after the first
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts = super().split(availWidth, availHeight)
+        parts = self._split(availWidth, availHeight)
+        for part in parts[1:]:
+            part.continued = True
         if self.carry is None or len(parts) != 2:
             return parts
         first, rest = parts
@@ -369,6 +404,25 @@ class ListTable(Table):
         rest._argH[1] = None if label else 0  # None: its height is measured again
         first.carry, rest.carry = None, carry
         return [first, rest]
+
+    def _split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        tall = self.splitInRow
+        frame = getattr(self, "_frame", None)  # set by the frame asking for the split
+        if not tall or frame is None or frame._atTop:
+            return super().split(availWidth, availHeight)
+        if not self.continued:
+            self._calc(availWidth, availHeight)
+            first = self.repeatRows + 1
+            if sum(self._rowHeights[:first]) > frame._aH:  # taller than a page: split here
+                return super().split(availWidth, availHeight)
+        self.splitInRow = 0
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = tall
+        for part in parts:
+            part.splitInRow = tall
+        return parts
 
 
 def facts_table(
@@ -533,6 +587,8 @@ def draw_furniture(
     bottom, the header and the footer with "Page x of y"."""
     width, height = canvas._pagesize
     left, right = MARGIN, width - MARGIN
+    info = replace(info, council=composed(info.council), title=composed(info.title))
+    section_title = composed(section_title)
     canvas.saveState()
     # Protective marking, top and bottom, centred.
     canvas.setFillColor(INK)
@@ -556,7 +612,7 @@ def draw_furniture(
     when = _CLOSING_DATE.search(title)
     tail = when.group() if when else ""
     room -= pdfmetrics.stringWidth(tail, FONT_BOLD, 12)
-    head = _fit(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
+    head = fit_text(title[: len(title) - len(tail)], FONT_BOLD, 12, room)
     canvas.drawString(left, top - 5.5 * mm, head + tail)
     if info.subtitle:
         canvas.setFont(FONT, 8)
@@ -573,7 +629,7 @@ def draw_furniture(
     footer = f"{info.council} · {info.title}"
     if position:
         footer += f" · {position}"
-    canvas.drawString(left, base, _fit(footer, FONT, 7.5, (right - left) * 0.7))
+    canvas.drawString(left, base, fit_text(footer, FONT, 7.5, (right - left) * 0.7))
     canvas.setFillColor(INK)
     canvas.setFont(FONT_BOLD, 8)
     canvas.drawRightString(right, base, f"Page {page} of {total}")
@@ -584,7 +640,7 @@ def draw_furniture(
 _CLOSING_DATE = re.compile(r", (\d\d/\d\d/\d{4}|not booked)$")
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit_text(text: str, font: str, size: float, width: float) -> str:
     """The text, shortened with an ellipsis if it would run past ``width`` points."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text

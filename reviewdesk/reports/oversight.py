@@ -65,6 +65,8 @@ def _table(table: Table, styles: Styles, width: float) -> list[Flowable]:
         right=sorted(table.numbers),
         size=7 if table.title == "The challenges" else 8,
         pad=2 if table.title == "The challenges" else 4,
+        # A challenge's impact is free text (up to TEXT_LIMIT): its row may outgrow a page.
+        tall_rows=table.title == "The challenges",
     )
     out: list[Flowable] = [heading, grid]
     if table.note:

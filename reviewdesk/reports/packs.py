@@ -59,6 +59,7 @@ from reviewdesk.reports.base import (
     esc,
     facts_table,
     fit_cells,
+    fitted_paragraph,
     keep,
     layout_pdf,
     make_styles,
@@ -326,6 +327,9 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         return [heading, Paragraph("No one has been invited yet.", s.muted)]
     rows: list[list] = []
     extra: list[tuple] = []
+    # The attendance boxes need 0.31 of an A4 page; a role such as "Child and Adolescent
+    # Mental Health Services practitioner" wrapped to four lines at 0.16.
+    widths = [0.24, 0.27, 0.18, 0.31]
     for inv in meeting.invitees:
         if inv.attendance:
             attendance = inv.attendance.capitalize()
@@ -335,20 +339,23 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         notes = _invitee_notes(inv)
         name: object = inv.name
         if notes:
-            name = Paragraph(f"{esc(inv.name)}<br/>{_coloured(esc(notes), MUTED)}", s.cell)
+            name = fitted_paragraph(
+                f"{esc(inv.name)}<br/>{_coloured(esc(notes), MUTED)}",
+                f"{inv.name} {notes}",
+                s.cell,
+                widths[0] * ctx.width,
+            )
         invited = uk(inv.invited_on, "not invited")
         if inv.invited_on and inv.sent_by:
             invited += f" ({inv.sent_by})"
         rows.append([name, inv.role, invited, attendance])
-    # The attendance boxes need 0.31 of an A4 page; a role such as "Child and Adolescent
-    # Mental Health Services practitioner" wrapped to four lines at 0.16.
-    widths = [0.24, 0.27, 0.18, 0.31]
     table = data_table(
         ["Name", "Role", "Invited", "Attendance"],
         rows,
         [w * ctx.width for w in widths],
         styles=s,
         extra=extra,
+        tall_rows=True,  # notes on access needs are free text, of any length
     )
     return [CondPageBreak(_HEADING_AND_ROWS), heading, table]
 

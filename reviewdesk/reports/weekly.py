@@ -30,6 +30,7 @@ from reviewdesk.reports.base import (
     build_pdf,
     data_table,
     esc,
+    fitted_paragraph,
     make_styles,
 )
 from reviewdesk.reports.gather import council_name, judge_meetings
@@ -216,7 +217,9 @@ def _grouped_table(
             rows.append(
                 [
                     times,
-                    Paragraph(child, styles.cell),
+                    fitted_paragraph(
+                        child, f"{m.child} {m.local_id}", styles.cell, widths[1] * width
+                    ),
                     Paragraph(meeting, styles.cell),
                     other[1](m),
                     m.clerk or "no clerk allocated",

@@ -417,7 +417,7 @@ def render_workload(
     )
     width = settings.frame_width
     story: list[Flowable] = []
-    if len(report.iros) != 1:
+    if len(report.iros) > 1:  # with none, an empty summary table would say nothing
         story += _summary(report, styles, width)
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
@@ -429,7 +429,7 @@ def render_workload(
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     if not report.iros:
-        story.append(Paragraph("No active IROs or conference chairs are recorded.", styles.body))
+        story.insert(0, Paragraph("No active IROs or conference chairs are recorded.", styles.body))
     return build_pdf(story, out, settings, as_of=report.as_of)
 
 

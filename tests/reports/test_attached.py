@@ -111,3 +111,60 @@ def test_each_pack_in_a_week_counts_its_own_reports(db, tmp_path):
     assert pdf.pages == pages
     last = pdf.texts[-1]
     assert "WEEK-REPORT page 3" in last and _numbers(last) == (pages, pages)
+
+
+def _report_line(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("Attached report"))
+
+
+def test_a_long_authors_report_line_stays_on_the_page_and_keeps_its_date(db, tmp_path):
+    """The line above an attached report's page names it: a long author (a name with a
+    title and a clinic) is shortened with an ellipsis, and the day the report was
+    received still closes the line, within the page's margins."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.reports.base import FONT, MARGIN, register_fonts
+    from tests.reports.pdfcheck import A4_SHORT
+
+    author = (
+        "Dr Siobhán Ní Dhomhnaill-Featherstonehaugh (Consultant Clinical Psychologist, "
+        "Tŷ Gwyn Child and Adolescent Mental Health Service)"
+    )
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    with db.session() as s:
+        s.scalar(select(Report).where(Report.author == "Dr Ann Patel")).author = author
+    _attach(db, author, report_pdf("LONG-AUTHOR", pages=1), "gp.pdf")
+    out = tmp_path / "pack.pdf"
+    with db.session() as s:
+        build_pack(s, ids["meeting"], as_of=AS_OF, out=out)
+    line = _report_line(read_pdf(out.read_bytes()).texts[-1])
+    assert line.startswith("Attached report 1 of 1: GP report from Dr Siobhán Ní")
+    assert "…" in line and line.endswith(f", received {AS_OF:%d/%m/%Y}"), line
+    register_fonts()
+    assert pdfmetrics.stringWidth(line, FONT, 7.5) <= A4_SHORT - 2 * MARGIN
+
+
+def test_the_notice_for_a_changed_file_stays_within_the_margins(db, tmp_path):
+    """The notice in place of a report whose file has changed is wrapped at a space to the
+    page's width, not cut after 120 letters (which ran past the right margin)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reviewdesk.reports.base import FONT, MARGIN, register_fonts
+    from tests.reports.pdfcheck import A4_SHORT
+
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    _attach(db, "Public Protection Unit", report_pdf("ORIGINAL", pages=1), "p.pdf")
+    with db.session() as s:
+        s.scalar(select(ReportFile)).content = report_pdf("FORGED", pages=1)
+    out = tmp_path / "pack.pdf"
+    with db.session() as s:
+        build_pack(s, ids["meeting"], as_of=AS_OF, out=out)
+    lines = read_pdf(out.read_bytes()).texts[-1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("This report's file"))
+    notice = lines[start : start + 2]
+    assert " ".join(notice).endswith("Attach the report again."), notice
+    register_fonts()
+    for line in notice:
+        assert pdfmetrics.stringWidth(line, FONT, 9) <= A4_SHORT - 2 * MARGIN, line

@@ -141,3 +141,23 @@ def test_a_path_is_written_only_when_complete(tmp_path) -> None:
     pages = build_pdf([Paragraph("x", make_styles().body)], target, settings, as_of=AS_OF)
     assert pages == 1 and target.read_bytes().startswith(b"%PDF")
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_row_taller_than_a_page_runs_on_without_a_second_header() -> None:
+    """With tall rows, a note longer than a page runs on from the top of the next page; it
+    is not begun in what is left below the rows before it, which printed the table's
+    header a second time half-way down that page."""
+    styles = make_styles()
+    note = " ".join(f"Sentence {n} of a note about access needs." for n in range(1, 220))
+    rows = [[f"Invitee {n}", "Short"] for n in range(12)]
+    rows.insert(6, ["Invitee with a long note", Paragraph(note, styles.cell)])
+    story = [
+        Paragraph("Invitees", styles.h2),
+        data_table(["Name", "Needs"], rows, [200, 300], styles=styles, tall_rows=True),
+    ]
+    pdf = read_pdf(_build(story))
+    text = " ".join(pdf.all_text.split())
+    assert "Sentence 219 of a note" in text and "Invitee 11" in text
+    for n, page in enumerate(pdf.texts, start=1):
+        header = [line for line in page.splitlines() if line.strip().startswith("Name")]
+        assert len(header) == 1, f"page {n} prints the header {len(header)} times"

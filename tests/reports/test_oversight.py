@@ -176,3 +176,37 @@ def test_the_theme_column_holds_every_starting_themes_longest_word() -> None:
     column = _CHALLENGE_WIDTHS[6] * mm * frame / (sum(_CHALLENGE_WIDTHS) * mm) - 2 * 2
     for word in {w for theme in DEFAULT_THEMES for w in theme.split()}:
         assert pdfmetrics.stringWidth(word, FONT, 7) <= column, word
+
+
+def test_an_impact_longer_than_a_page_prints_in_full(db, tmp_path: Path) -> None:  # noqa: F811
+    """An impact is free text up to TEXT_LIMIT: one taller than a page in its narrow column
+    runs on over the next pages (the report could not be printed at all), and no page
+    prints the table's header twice."""
+    from reviewdesk.oversight.words import TEXT_LIMIT
+
+    spring_2024(db)
+    impact = " ".join(
+        f"({n}) The care plan was amended and contact with the grandmother restarted."
+        for n in range(1, 37)
+    )
+    assert len(impact) <= TEXT_LIMIT
+    with db.session() as s:
+        (view,) = [e for e in escalation_views(s, as_of=END) if e.theme == "Health"]
+    actions.update_escalation(
+        db,
+        actions.whoami(db),
+        view.id,
+        actions.EscalationUpdate("Health", "GP", view.resolved_on, "resolved", impact),
+        as_of=END,
+        expected_version=view.version,
+    )
+    out = tmp_path / "oversight.pdf"
+    with db.session() as s:
+        pages = build_oversight(s, start=START, end=END, as_of=END, out=out, invariant=True)
+    pdf = read_pdf(out.read_bytes())
+    assert pages == pdf.pages
+    assert_furniture(pdf, council="Demo Borough Council", title=TITLE)
+    text = " ".join(pdf.all_text.split())
+    assert "(36) The care plan was amended" in text
+    for n, page in enumerate(pdf.texts, start=1):
+        assert page.count("Raised on") <= 1, f"page {n} prints the header twice"

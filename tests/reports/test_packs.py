@@ -325,3 +325,73 @@ def test_a_long_role_wraps_to_two_lines_and_the_attendance_boxes_to_none(tmp_pat
     words = ("Adolescent", "Mental", "Services", "practitioner")
     holding = [i for i, line in enumerate(lines) if any(w in line for w in words)]
     assert holding and holding[-1] - holding[0] <= 1, [lines[i] for i in holding]
+
+
+def test_an_invitee_with_an_interpreter_keeps_a_long_surname_whole(fresh_db) -> None:
+    """An invitee with notes (an interpreter) is printed with the notes under the name; a
+    surname wider than the name column is set smaller, as without notes, not broken
+    between two letters."""
+    from reviewdesk.storage.models import Invitee, Person
+
+    surname = "Llewelyn-ap-Gruffydd-Wiśniewska"
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        person = Person(
+            child=meeting.child, name=f"Siân {surname}", relation="mother", interpreter="Polish"
+        )
+        meeting.invitees.append(Invitee(name=person.name, role="Mother", person=person))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    lines = pdf.all_text.splitlines()
+    assert any(surname in line for line in lines), "the surname is broken across lines"
+    assert "Interpreter: Polish" in pdf.all_text
+
+
+def test_access_needs_longer_than_a_page_still_print_in_full(fresh_db) -> None:
+    """Access needs are free text: a note taller than a page in the name column is split
+    across two pages, where before the pack could not be printed at all."""
+    from reviewdesk.storage.models import Invitee, Person
+
+    needs = " ".join(
+        f"{n}. Needs step-free access, a hearing loop and papers in large print a week ahead."
+        for n in range(1, 25)
+    )
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        person = Person(
+            child=meeting.child, name="Siân Ó Briain", relation="mother", access_needs=needs
+        )
+        meeting.invitees.insert(0, Invitee(name=person.name, role="Mother", person=person))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    assert_furniture(pdf, council=COUNCIL, title="Review pack", numbering="sections")
+    text = " ".join(pdf.all_text.split())
+    assert "24. Needs step-free access" in text
+    pages = [n for n, t in enumerate(pdf.texts) if "Needs step-free access" in t]
+    assert len(pages) == 2, "the note runs from one page onto the next"
+
+
+def test_a_name_stored_with_separate_accents_prints_with_composed_letters(fresh_db) -> None:
+    """A name imported decomposed ("e", a combining circumflex, a combining tilde) printed
+    its accents stacked on one another; it is printed as the letters it spells, in the
+    header, on the cover and among the invitees."""
+    import unicodedata
+
+    from reviewdesk.storage.models import Invitee
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        meeting.child.first_name, meeting.child.last_name = nfd("Ánh"), nfd("Nguyễn")
+        meeting.invitees.append(Invitee(name=nfd("Trần Thị Ánh"), role="Mother"))
+        session.flush()
+        pdf = _pack(session, meeting.id)
+    for n, text in enumerate(pdf.texts, start=1):
+        assert "Review pack: Ánh Nguyễn" in text, f"page {n}: header"
+        assert not any(unicodedata.combining(ch) for ch in text), f"page {n}: a loose accent"
+    assert "Trần Thị Ánh" in pdf.all_text

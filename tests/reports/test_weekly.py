@@ -131,3 +131,19 @@ def test_a_meeting_without_a_room_time_or_clerk_says_so(fresh_db) -> None:
     assert "no room booked" in rows[0]
     assert all(row.endswith("no clerk allocated") for row in rows)
     assert "No room booked" in lines
+
+
+def test_a_long_double_barrelled_surname_is_not_broken_mid_word(fresh_db) -> None:
+    """A 40-letter surname is wider than the child column at 8 pt: it is set smaller, as
+    in every other list, not split between two letters ("Cholmondel / ey")."""
+    surname = "Featherstonehaugh-Cholmondeley-Wrightson"
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=4, week_meetings=2)
+        child = session.get(Meeting, demo.week_meeting_ids[0]).child
+        child.first_name, child.last_name = "Oluwaseun", surname
+        session.flush()
+        pdf = _pdf(session)
+    lines = [line for text in pdf.texts for line in text.splitlines()]
+    whole = [line for line in lines if surname in line]
+    assert len(whole) == 2, "the surname should print whole, by chair and by room"
+    assert not [line for line in lines if "Featherstonehaugh-Cholm" in line and line not in whole]

@@ -173,3 +173,18 @@ def test_every_flag_prints_its_acronyms_in_capitals() -> None:
     assert "no IRO contact by midway" in text
     for acronym in ("IRO", "CP", "LAC", "PEP"):
         assert not re.search(rf"\b{acronym.lower()}\b", text), f"{acronym} in lower case"
+
+
+def test_with_no_iros_the_list_says_so_without_an_empty_summary(fresh_db) -> None:
+    """A register with no active IRO or chair prints one page saying so, not a summary
+    table of headings with no rows above it."""
+    from reviewdesk.reports.gather import council_name
+
+    with fresh_db.session() as session:
+        pdf = _pdf(session)
+        council = council_name(session)
+    assert pdf.pages == 1
+    assert_furniture(pdf, council=council, title="IRO workload")
+    body = [line.strip() for line in pdf.texts[0].splitlines() if line.strip()]
+    assert body[0] == "No active IROs or conference chairs are recorded."
+    assert "Caseload range" not in pdf.all_text and "Summary" not in body
