@@ -417,8 +417,11 @@ def render_workload(
     )
     width = settings.frame_width
     story: list[Flowable] = []
-    if len(report.iros) > 1:  # with none, an empty summary table would say nothing
+    if not report.iros:  # (an empty summary table would say nothing)
+        story.append(Paragraph("No active IROs or conference chairs are recorded.", styles.body))
+    elif len(report.iros) > 1:
         story += _summary(report, styles, width)
+    if len(report.iros) != 1:
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     for i, iro in enumerate(report.iros):
@@ -428,8 +431,6 @@ def render_workload(
     if len(report.iros) == 1:
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
-    if not report.iros:
-        story.insert(0, Paragraph("No active IROs or conference chairs are recorded.", styles.body))
     return build_pdf(story, out, settings, as_of=report.as_of)
 
 

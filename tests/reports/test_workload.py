@@ -188,3 +188,12 @@ def test_with_no_iros_the_list_says_so_without_an_empty_summary(fresh_db) -> Non
     body = [line.strip() for line in pdf.texts[0].splitlines() if line.strip()]
     assert body[0] == "No active IROs or conference chairs are recorded."
     assert "Caseload range" not in pdf.all_text and "Summary" not in body
+
+
+def test_with_no_iros_the_notes_still_print_after_saying_so() -> None:
+    report = WorkloadReport(as_of=AS_OF, iros=(), notes=("12 children have no IRO allocated.",))
+    out = io.BytesIO()
+    render_workload(report, out, council=COUNCIL, invariant=True)
+    text = " ".join(read_pdf(out.getvalue()).all_text.split())
+    said = text.index("No active IROs or conference chairs are recorded.")
+    assert text.index("12 children have no IRO allocated.") > said
