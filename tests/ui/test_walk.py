@@ -385,3 +385,55 @@ def test_a_child_s_page_fits_a_laptop_screen_without_scrolling(window, qtbot, sa
     QTest.qWait(20)
     grown = page.tabs.mapTo(window.page_scroll.viewport(), page.tabs.rect().bottomLeft())
     assert grown.y() > window.page_scroll.viewport().height() - 40
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _run_shown(prompts_recorder, qtbot, act) -> None:
+    """Each dialog run is shown and active, as the modal loop would show it, then ``act``
+    (the person's keys) runs on it; its result is the dialog's."""
+
+    def run(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        act(dialog)
+        if dialog.isVisible():
+            dialog.reject()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = run
+
+
+def test_alt_r_reschedules_from_the_reschedule_dialog(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Ctrl+R on Zoë's review, a new date typed, a reason chosen, then Alt+R (the
+    underlined R of "Reschedule"): the reason's label had Alt+R too, so Alt+R only moved
+    the focus between the two and nothing was rescheduled."""
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+    reached = {}
+
+    def move(dialog) -> None:
+        QTest.keyClick(dialog, Qt.Key.Key_D, ALT)
+        QTest.keyClicks(QApplication.focusWidget(), "16/04/2024")
+        QTest.keyClick(dialog, Qt.Key.Key_E, ALT)  # the reason's own key
+        reached["reason"] = QApplication.focusWidget() is dialog.reason
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Down)  # the first reason listed
+        QTest.keyClick(dialog, Qt.Key.Key_R, ALT)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, move)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert prompts_recorder.errors == []
+    assert reached == {"reason": True}
+    with db.session() as s:
+        assert s.get(Meeting, sample["zoe_first"]).booked_date == D(2024, 4, 16)
+    assert page.model.index(page.table.currentIndex().row(), 3).data() == "16/04/2024"

@@ -172,7 +172,9 @@ class BookingDialog(QDialog):
         form.addRow("C&hair", self.chair)
         form.addRow("Cler&k", self.clerk)
         if rescheduling:
-            form.addRow("&Reason", self.reason)
+            # Alt+E: Alt+R is the Reschedule button's (a shared key only moved the focus
+            # between the two, so Alt+R never rescheduled).
+            form.addRow("R&eason", self.reason)
             form.addRow("", self.reason_note)
 
         self.buttons = QDialogButtonBox()
