@@ -437,3 +437,30 @@ def test_alt_r_reschedules_from_the_reschedule_dialog(
     with db.session() as s:
         assert s.get(Meeting, sample["zoe_first"]).booked_date == D(2024, 4, 16)
     assert page.model.index(page.table.currentIndex().row(), 3).data() == "16/04/2024"
+
+
+def test_alt_s_saves_the_recorded_outcome(window, qtbot, prompts_recorder, sample, db) -> None:
+    """Ctrl+O on Zoë's review, Alt+O to the outcome (already "Care plan endorsed"), Alt+S
+    to save: Save had no key, so Alt+S typed an "s" into the outcome ("Care plan
+    endorseds") and nothing was saved."""
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+
+    def save(dialog) -> None:
+        QTest.keyClick(dialog, Qt.Key.Key_O, ALT)
+        assert dialog.outcome.isAncestorOf(QApplication.focusWidget()) or (
+            QApplication.focusWidget() is dialog.outcome
+        )
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, ALT)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, save)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        meeting = s.get(Meeting, sample["zoe_first"])
+        assert (meeting.status, meeting.outcome) == ("held", "Care plan endorsed")

@@ -154,6 +154,9 @@ class RecordingDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        # Alt+S saves: the standard Save has no key of its own here, and Alt+S in the
+        # outcome box typed an "s" into it instead (Esc closes without saving).
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
