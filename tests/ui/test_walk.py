@@ -464,3 +464,32 @@ def test_alt_s_saves_the_recorded_outcome(window, qtbot, prompts_recorder, sampl
     with db.session() as s:
         meeting = s.get(Meeting, sample["zoe_first"])
         assert (meeting.status, meeting.outcome) == ("held", "Care plan endorsed")
+
+
+def test_the_row_the_keys_are_on_is_the_meeting_they_act_on(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+F, Zoë, Enter, Enter: her page opened with the keyboard on the timeline's first
+    row (her booked review, outlined) but nothing selected, so Enter on it offered to book
+    another meeting and Ctrl+R, Ctrl+Shift+X and Ctrl+O did nothing."""
+    from tests.ui.test_changes import open_child
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.cancel import CancelDialog
+    from ui.dialogs.recording import RecordingDialog
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "zoe")
+    assert page.table.hasFocus()
+    assert page.model.row_at(page.table.currentIndex().row()).meeting_id == sample["zoe_first"]
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    QTest.keyClick(page.table, Qt.Key.Key_X, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    opened = [(type(d), getattr(d, "meeting", None)) for d in prompts_recorder.dialogs]
+    assert [kind for kind, _m in opened] == [
+        RecordingDialog,
+        BookingDialog,
+        CancelDialog,
+        RecordingDialog,
+    ]
+    assert all(m is not None and m.id == sample["zoe_first"] for _kind, m in opened)

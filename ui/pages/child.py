@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -157,6 +157,7 @@ class ChildPage(Page):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
+        self.table.selectionModel().currentRowChanged.connect(self._select_current)
         self.table.activated.connect(lambda _i: self._default_action())  # Enter, double-click
 
         self.explanation = QTextBrowser()
@@ -378,6 +379,14 @@ class ChildPage(Page):
                 self.table.selectRow(row)
                 return True
         return False
+
+    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The row the keyboard is on is the one the actions act on. The timeline taking
+        the focus (as a child's page opens) makes its first row current, outlined, without
+        selecting it: Enter there offered to book another meeting, and Ctrl+R, Ctrl+Shift+X
+        and Ctrl+O did nothing."""
+        if current.isValid() and not self.table.selectionModel().isRowSelected(current.row()):
+            self.table.selectRow(current.row())
 
     def _selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
