@@ -493,3 +493,25 @@ def test_the_row_the_keys_are_on_is_the_meeting_they_act_on(
         RecordingDialog,
     ]
     assert all(m is not None and m.id == sample["zoe_first"] for _kind, m in opened)
+
+
+def test_the_diary_shows_the_cell_the_keyboard_is_on(window, qtbot) -> None:
+    """Ctrl+3, then Tab on to the week: the keyboard was on Monday's first cell but the
+    week showed no sign of it (the diary draws its own cells), so Enter opened a meeting
+    the person could not see they were on."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    table = diary.table
+    for _ in range(12):
+        if table.hasFocus():
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert table.hasFocus() and table.currentIndex().isValid()
+    cell = table.visualRect(table.currentIndex())
+    focused = table.viewport().grab(cell).toImage()
+    QTest.keyClick(table, Qt.Key.Key_Tab)  # on to the navigation
+    assert not table.hasFocus()
+    table.viewport().repaint()
+    assert table.viewport().grab(cell).toImage() != focused
