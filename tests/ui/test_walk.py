@@ -10,6 +10,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from ui.dialogs import from_qdate
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 D = dt.date
 
@@ -515,3 +517,45 @@ def test_the_diary_shows_the_cell_the_keyboard_is_on(window, qtbot) -> None:
     assert not table.hasFocus()
     table.viewport().repaint()
     assert table.viewport().grab(cell).toImage() != focused
+
+
+def test_tab_goes_from_field_to_field_in_the_booking_dialog(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B, then Tab down the form, keeping the date proposed and typing the time: the
+    date box took three Tabs (day, month, year) and the time two before the next field, so
+    the time typed after one Tab went into the date's month."""
+    from tests.ui.test_changes import open_child
+
+    _shown(window, qtbot)
+    seen = {}
+
+    def walk(dialog) -> None:
+        stops = []
+        proposed = from_qdate(dialog.date.date())
+        for text in ("", "", "1400", "", "", "", "", ""):
+            if text:
+                QTest.keyClicks(QApplication.focusWidget(), text)
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            QTest.qWait(20)  # a person's pace: the box reached selects its text to type over
+            stops.append(QApplication.focusWidget())
+        seen["stops"] = stops
+        seen["when"] = (from_qdate(dialog.date.date()), dialog.time.time().toString("HH:mm"))
+        seen["proposed"] = proposed
+        seen["fields"] = [
+            dialog.date,
+            dialog.time,
+            dialog.duration,
+            dialog.room,
+            dialog.chair,
+            dialog.clerk,
+            dialog.slots,
+            dialog.book_button,
+        ]
+
+    _run_shown(prompts_recorder, qtbot, walk)
+    page = open_child(window, qtbot, "zoe")
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen["when"] == (seen["proposed"], "14:00")
+    stops = seen["stops"]
+    assert all(s is f or f.isAncestorOf(s) for s, f in zip(stops, seen["fields"], strict=True))
