@@ -559,3 +559,31 @@ def test_tab_goes_from_field_to_field_in_the_booking_dialog(
     assert seen["when"] == (seen["proposed"], "14:00")
     stops = seen["stops"]
     assert all(s is f or f.isAncestorOf(s) for s, f in zip(stops, seen["fields"], strict=True))
+
+
+def test_ctrl_3_and_ctrl_4_put_the_keyboard_in_the_week_and_the_caseloads(window, qtbot) -> None:
+    """Ctrl+3, then the arrows and Enter: the keyboard was on "◀ Previous week" (the first
+    button of the page), so the arrows did nothing and Space went back a week; Ctrl+4 left
+    it on "Caseload range…", and Enter on an IRO's row did nothing there (only a
+    double-click listed their cases)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    monday = diary.model.days[0]
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert diary.table.hasFocus()
+    assert (diary.table.currentIndex().row(), diary.table.currentIndex().column()) == (1, 1)
+    assert diary.model.days[0] == monday  # the same week
+
+    QTest.keyClick(window, Qt.Key.Key_4, CTRL)
+    workload = window.workload
+    qtbot.waitUntil(lambda: workload.model.rowCount() > 0, timeout=10000)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert workload.table.hasFocus()
+    name = workload.model.rows[workload.table.currentIndex().row()].caseload.name
+    QTest.keyClick(workload.table, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.list.count.text().endswith(f"cases of {name}")

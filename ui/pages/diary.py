@@ -175,6 +175,9 @@ class DiaryPage(Page):
         if self.ctx.role is Role.IRO and self._my_staff_id() is not None:
             self.mine.setChecked(True)  # an IRO starts with their own meetings
 
+    def home(self) -> QWidget:
+        return self.table  # Ctrl+3: the arrows move through the week, Enter opens or books
+
     def _my_staff_id(self) -> int | None:
         return self.ctx.actor.staff_id if self.ctx.actor is not None else None
 
