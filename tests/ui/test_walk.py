@@ -587,3 +587,26 @@ def test_ctrl_3_and_ctrl_4_put_the_keyboard_in_the_week_and_the_caseloads(window
     QTest.keyClick(workload.table, Qt.Key.Key_Return)
     assert window.current_page() is window.cases
     assert window.cases.list.count.text().endswith(f"cases of {name}")
+
+
+def test_tab_reaches_family_and_network_on_a_child_s_page(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Tab along a child's buttons, then Space on "Family and network…": the button (the
+    README's way to the family, Alt+M) was not on the page at all, so Tab never reached
+    it."""
+    from tests.ui.test_changes import open_child
+    from ui.dialogs.people import PeopleDialog
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "zoe")
+    reached = []
+    for _ in range(20):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+        if reached[-1] is page.people_button:
+            break
+    assert reached[-1] is page.people_button, [w.accessibleName() for w in reached]
+    assert page.people_button.isVisible()
+    QTest.keyClick(page.people_button, Qt.Key.Key_Space)
+    assert [type(d) for d in prompts_recorder.dialogs] == [PeopleDialog]

@@ -188,6 +188,9 @@ class ChildPage(Page):
             self.pack_button,
         ):
             actions.addWidget(button)
+        # The family and invitations (README: "Family and network… (Alt+M)"); the button
+        # was lost from the page in a merge, leaving only the menu and the key.
+        actions.addWidget(self.people_button)
         actions.addWidget(self.invitations_button)
         actions.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
