@@ -610,3 +610,40 @@ def test_tab_reaches_family_and_network_on_a_child_s_page(
     assert page.people_button.isVisible()
     QTest.keyClick(page.people_button, Qt.Key.Key_Space)
     assert [type(d) for d in prompts_recorder.dialogs] == [PeopleDialog]
+
+
+def test_each_alt_key_of_the_invitations_dialog_does_one_thing(
+    window, qtbot, prompts_recorder, sample, monkeypatch
+) -> None:
+    """Alt+N on Zoë's review, then Alt+R for the Reports tab, Alt+I back, Alt+S to send
+    the meeting request, Alt+P for the Pack tab and Alt+K to print it: "&Reports" and "Send
+    meeting &request" shared Alt+R, "&Pack" and "&Print pack…" Alt+P, so each press only
+    moved the focus or the tab between the two."""
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    printed = []
+    monkeypatch.setattr(
+        "ui.documents.make_document", lambda parent, ctx, kind, **kw: printed.append(kind)
+    )
+    _shown(window, qtbot)
+    seen = {}
+
+    def keys(dialog) -> None:
+        tabs = dialog.tabs
+        QTest.keyClick(dialog, Qt.Key.Key_R, ALT)
+        seen["alt r"] = tabs.tabText(tabs.currentIndex())
+        QTest.keyClick(dialog, Qt.Key.Key_I, ALT)
+        QTest.keyClick(dialog, Qt.Key.Key_S, ALT)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.questions), timeout=1000)
+        QTest.keyClick(dialog, Qt.Key.Key_P, ALT)
+        seen["alt p"] = tabs.tabText(tabs.currentIndex())
+        QTest.keyClick(dialog, Qt.Key.Key_K, ALT)
+        qtbot.waitUntil(lambda: bool(printed), timeout=1000)
+
+    _run_shown(prompts_recorder, qtbot, keys)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_N, ALT)
+    assert seen == {"alt r": "&Reports", "alt p": "&Pack"}
+    assert prompts_recorder.questions == ["Save the meeting request"]
+    assert printed == ["pack"]

@@ -167,8 +167,10 @@ class InvitationsDialog(QDialog):
         self.remove_invitee_button = _button(
             "Re&move from list", "Take the selected person off the list", self.remove_invitee
         )
+        # Alt+S and Alt+K below: Alt+R is the Reports tab's and Alt+P the Pack tab's (a key
+        # shared by two only moves between them, so neither worked).
         self.send_request_button = _button(
-            "Send meeting &request (.ics)…",
+            "&Send meeting request (.ics)…",
             "Save the Outlook meeting request for the professionals",
             self.send_request,
         )
@@ -283,7 +285,7 @@ class InvitationsDialog(QDialog):
             self.pack_how.addItem(words, code)
         self.pack_on = date_edit(real_today(), "Pack sent on")
         self.print_pack_button = _button(
-            "&Print pack…",
+            "Print pac&k…",
             "Print the pack: cover, agenda, invitees and the reports attached",
             self.print_pack,
         )
