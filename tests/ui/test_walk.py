@@ -404,6 +404,9 @@ def _run_shown(prompts_recorder, qtbot, act) -> None:
         act(dialog)
         if dialog.isVisible():
             dialog.reject()
+        if dialog.parentWidget() is not None:  # the window is active again, as after exec()
+            dialog.parentWidget().window().activateWindow()
+            qtbot.waitUntil(dialog.parentWidget().window().isActiveWindow)
         return dialog.result() == QDialog.DialogCode.Accepted
 
     prompts_recorder.on_dialog = run
@@ -647,3 +650,61 @@ def test_each_alt_key_of_the_invitations_dialog_does_one_thing(
     assert seen == {"alt r": "&Reports", "alt p": "&Pack"}
     assert prompts_recorder.questions == ["Save the meeting request"]
     assert printed == ["pack"]
+
+
+def _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample):
+    """Ctrl+3, the arrows to Łukasz's free Friday, Enter, "zoe", Enter, Alt+B; returns the
+    diary, the cell, and each dialog run (its kind, parent and title)."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.pick_child import PickChildDialog
+
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    model = diary.model
+    row = next(n for n, (rid, _name) in enumerate(model.resources) if rid == sample["lukasz"])
+    column = model.days.index(D(2024, 4, 12))
+    assert model.entries_at(row, column) == []
+    QTest.keyClick(diary.table, Qt.Key.Key_Home, CTRL)
+    for key, times in ((Qt.Key.Key_Down, row), (Qt.Key.Key_Right, column)):
+        for _ in range(times):
+            QTest.keyClick(diary.table, key)
+    seen = []
+
+    def answer(dialog) -> None:
+        seen.append((type(dialog), dialog.parentWidget(), dialog.windowTitle()))
+        if isinstance(dialog, PickChildDialog):
+            QTest.keyClicks(dialog.search, "zoe")
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+        elif isinstance(dialog, BookingDialog):
+            QTest.keyClick(dialog, Qt.Key.Key_B, ALT)
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, answer)
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert prompts_recorder.errors == []
+    return diary, model.index(row, column), seen
+
+
+def test_booking_a_free_slot_in_the_diary_goes_on_to_the_invitations(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+3, the arrows to a free day of Łukasz's, Enter, "zoe", Enter, Alt+B: the
+    meeting was booked but no invitations followed (from a child's page they do, as the
+    README says of every booking), and the booking dialog had no parent window."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.invitations import InvitationsDialog
+    from ui.dialogs.pick_child import PickChildDialog
+
+    diary, cell, seen = _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample)
+    assert [kind for kind, _parent, _title in seen] == [
+        PickChildDialog,
+        BookingDialog,
+        InvitationsDialog,
+    ]
+    assert all(parent is diary for _kind, parent, _title in seen)
+    assert seen[2][2] == "Invitations and reports: Zoë Ó Briain: LAC review, 12/04/2024"
+    assert [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())] == [
+        "Zoë Ó Briain"
+    ]

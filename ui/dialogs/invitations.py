@@ -46,6 +46,7 @@ from reviewdesk.invitations.details import (
 )
 from reviewdesk.invitations.proposal import Proposal, propose
 from reviewdesk.paths import documents_dir
+from reviewdesk.queries import ChildDetail
 from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
@@ -93,6 +94,16 @@ def _ticked(box: QListWidget) -> list:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
+
+
+def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidget) -> None:
+    """The invitations dialog for one of a child's meetings, titled whose, which and when:
+    Alt+N on a child's page, and straight after every booking (from the child's page or a
+    free slot in the diary)."""
+    m = next((x for x in detail.meetings if x.id == meeting_id), None)
+    when = f", {format_uk(m.booked_date)}" if m is not None and m.booked_date else ""
+    title = f"{detail.name}: {m.type_label if m else 'meeting'}{when}"
+    prompts().run_dialog(InvitationsDialog(ctx, meeting_id, title, parent=parent))
 
 
 class InvitationsDialog(QDialog):

@@ -493,14 +493,10 @@ class ChildPage(Page):
             self.open_invitations(m.id)
 
     def open_invitations(self, meeting_id: int) -> None:
-        from ui.dialogs.invitations import InvitationsDialog
+        from ui.dialogs.invitations import run_for
 
-        if self.detail is None:
-            return
-        m = next((x for x in self.detail.meetings if x.id == meeting_id), None)
-        when = f", {uk(m.booked_date)}" if m is not None and m.booked_date else ""
-        title = f"{self.detail.name}: {m.type_label if m else 'meeting'}{when}"
-        prompts().run_dialog(InvitationsDialog(self.ctx, meeting_id, title, parent=self))
+        if self.detail is not None:
+            run_for(self.ctx, self.detail, meeting_id, self)
 
     def print_pack(self) -> None:
         from ui.documents import make_document

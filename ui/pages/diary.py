@@ -346,8 +346,10 @@ class DiaryPage(Page):
 
     def book_at(self, row: int, column: int) -> bool:
         """Book a meeting on a free slot: the day of the column, with the row's chair, room
-        or clerk; the child is chosen first. True when a meeting was booked."""
+        or clerk; the child is chosen first, and whom to invite comes next. True when a
+        meeting was booked."""
         from ui.dialogs.booking import BookingDialog
+        from ui.dialogs.invitations import run_for
         from ui.dialogs.pick_child import PickChildDialog
         from ui.duedates import due_items
 
@@ -367,8 +369,16 @@ class DiaryPage(Page):
         if detail is None:
             return False
         start = Booking(day=day, **({f"{by}_id": who} if who is not None else {}))
-        dialog = BookingDialog(self.ctx, detail, dues=due_items(self.ctx, detail), start=start)
-        booked = prompts().run_dialog(dialog)
+        dialog = BookingDialog(
+            self.ctx, detail, dues=due_items(self.ctx, detail), start=start, parent=self
+        )
+        booked = prompts().run_dialog(dialog) and dialog.result_meeting_id is not None
+        if booked:
+            # Booked: straight on to whom to invite, as from the child's page.
+            with self.ctx.db.session() as s:
+                detail = queries.child_detail(s, picker.child_id)
+            if detail is not None:
+                run_for(self.ctx, detail, dialog.result_meeting_id, self)
         self.table.setFocus()
         return bool(booked)
 
