@@ -708,3 +708,16 @@ def test_booking_a_free_slot_in_the_diary_goes_on_to_the_invitations(
     assert [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())] == [
         "Zoë Ó Briain"
     ]
+
+
+def test_the_diary_keeps_the_keyboard_s_place_after_a_booking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """The same booking from a free slot: the week was read again with the keyboard back
+    on Monday's first cell, not on the meeting just booked."""
+    diary, cell, _seen = _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample)
+    assert diary.table.hasFocus()
+    assert (diary.table.currentIndex().row(), diary.table.currentIndex().column()) == (
+        cell.row(),
+        cell.column(),
+    )

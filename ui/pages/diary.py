@@ -270,9 +270,23 @@ class DiaryPage(Page):
         by, entries, resources = week.by, week.entries, week.resources
         narrowed = dict(week.narrowed)
         self.model.today = self.ctx.as_of
+        # The cell the keyboard is on stays where it is when the week is read again (after
+        # a booking or a cancellation): it went back to Monday's first row.
+        current = self.table.currentIndex()
+        place = (
+            (self.model.resource_at(current.row()), self.model.days[current.column()])
+            if current.isValid() and current.column() < len(self.model.days)
+            else None
+        )
         self.model.set_week(
             week.monday, entries, resources, by=by, calendar=self.ctx.calendar, clashes=week.clashes
         )
+        if place is not None and place[1] in self.model.days:
+            rows = [n for n, (rid, _name) in enumerate(self.model.resources) if rid == place[0]]
+            if rows:
+                self.table.setCurrentIndex(
+                    self.model.index(rows[0], self.model.days.index(place[1]))
+                )
         self.jump.blockSignals(True)
         self.jump.setDate(week.monday)
         self.jump.blockSignals(False)
