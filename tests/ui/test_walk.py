@@ -721,3 +721,40 @@ def test_the_diary_keeps_the_keyboard_s_place_after_a_booking(
         cell.row(),
         cell.column(),
     )
+
+
+def _in_view(area, widget) -> bool:
+    """Whether some of ``widget`` shows in the scroll area's viewport."""
+    top = widget.mapTo(area.viewport(), QPoint(0, 0)).y()
+    return top < area.viewport().height() and top + widget.height() > 0
+
+
+def test_an_alt_key_scrolls_its_field_into_view_on_a_low_screen(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+R on a 1366x768 laptop at scale 2 (a dialog 300 points high), then Alt+F for
+    the free slots, Alt+E for the reason: the field took the keyboard below the visible
+    part of the dialog, and the person arrowed and typed into something they could not
+    see (only Tab scrolled to it)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+    seen = {}
+
+    def keys(dialog) -> None:
+        dialog.resize(600, 300)
+        QTest.qWait(20)
+        area = dialog.findChild(QScrollArea)
+        for key in (Qt.Key.Key_F, Qt.Key.Key_E, Qt.Key.Key_D):
+            QTest.keyClick(dialog, key, ALT)
+            QTest.qWait(20)
+            focused = QApplication.focusWidget()
+            seen[focused.accessibleName()] = _in_view(area, focused)
+
+    _run_shown(prompts_recorder, qtbot, keys)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert seen == {"Free slots": True, "Reason for rescheduling": True, "Meeting date": True}
