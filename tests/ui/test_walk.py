@@ -758,3 +758,27 @@ def test_an_alt_key_scrolls_its_field_into_view_on_a_low_screen(
     choose_meeting(page, qtbot, sample["zoe_first"])
     QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
     assert seen == {"Free slots": True, "Reason for rescheduling": True, "Meeting date": True}
+
+
+def test_enter_enter_after_a_search_never_opens_a_child_from_the_list_before_it(
+    window, qtbot, sample
+) -> None:
+    """Ctrl+2 (the keyboard on the first child), Ctrl+F, "zoe", Enter, Enter, typed fast
+    in the real window (where the search is read in the background): the second Enter
+    opened the child the list had selected before the search, not Zoë."""
+    _shown(window, qtbot)
+    listing = window.cases.list
+    listing.model.background = True  # as in the window: a first search reads its keys
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL)
+    QTest.keyClick(listing.table, Qt.Key.Key_Home)
+    before = listing.model.child_id(listing.table.currentIndex().row())
+    assert before != sample["zoe"]
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    QTest.keyClicks(listing.search, "zoe")
+    QTest.keyClick(listing.search, Qt.Key.Key_Return)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.cases.child.child_id != before
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1, timeout=10000)
+    assert listing.table.hasFocus()
+    QTest.keyClick(listing.table, Qt.Key.Key_Return)
+    assert window.cases.child.child_id == sample["zoe"]
