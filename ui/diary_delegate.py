@@ -4,7 +4,7 @@ double-booked meeting is marked on its own rather than shading the whole cell.""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtGui import QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
@@ -83,4 +83,11 @@ class DiaryDelegate(QStyledItemDelegate):
                 metrics.elidedText(second, Qt.TextElideMode.ElideRight, width),
             )
             y += 2 * line + PAD
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            # The cell the keyboard is on (Tab into the week, the arrows), framed as the
+            # other tables frame theirs: drawn here, the week showed no sign of it, and
+            # Enter opened a meeting the person could not see they were on.
+            painter.setPen(QPen(option.palette.highlight().color(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
         painter.restore()

@@ -403,13 +403,17 @@ class MainWindow(QMainWindow):
         self.cases.ensure_loaded()
 
     def _go_to_page(self, index: int) -> None:
-        """Ctrl+1…5: as the navigation does (and Cases shows the list, not a child)."""
+        """Ctrl+1…5: as the navigation does (and Cases shows the list, not a child), with
+        the keyboard in the page's main table (`Page.home`)."""
         if index == 1:
             self.cases.show_list()
         if self.nav.currentRow() == index:
             self._navigate(index)
         else:
             self.nav.setCurrentRow(index)
+        home = self.pages[index].home()
+        if home is not None:
+            home.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_search(self) -> None:
         self.show_page(1)

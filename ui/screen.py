@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: The share of the screen a new main window takes (the rest shows it is a window).
 MAIN_SHARE = 0.92
@@ -76,6 +83,32 @@ def clamp_to_screen(widget: QWidget) -> None:
         widget.move(x, y)
 
 
+class FocusScrollArea(QScrollArea):
+    """A frameless scroll area that takes no focus itself and brings the field with the
+    keyboard into view however it got there: Tab did already (Qt's own), but an Alt+letter
+    or a dialog moving on to the next field left it below the visible part on a low screen
+    (1366x768 at scale 2), typed into unseen. A click is left alone: the person is looking
+    at what they clicked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # The area itself takes no focus: a dialog opens on its first field, not on an
+        # invisible frame that the first Tab only leaves.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow)
+
+    def _follow(self, _old: QWidget | None, new: QWidget | None) -> None:
+        inner = self.widget()
+        if new is None or inner is None or not inner.isAncestorOf(new):
+            return
+        if QApplication.mouseButtons() == Qt.MouseButton.NoButton:
+            self.ensureWidgetVisible(new)
+
+
 def scrolling(*parts: QWidget | QLayout) -> tuple[QScrollArea, QWidget]:
     """A dialog's fields in a frameless scroll area (its buttons go below, outside it): on
     a screen too low for them all they scroll, and the buttons stay in view. Returns the
@@ -88,14 +121,17 @@ def scrolling(*parts: QWidget | QLayout) -> tuple[QScrollArea, QWidget]:
             layout.addLayout(part)
         else:
             layout.addWidget(part)
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    # The area itself takes no focus: a dialog opens on its first field, not on an invisible
-    # frame that the first Tab only leaves (Tab into a field below still scrolls to it).
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area = FocusScrollArea()
     area.setWidget(body)
     return area, body
 
 
-__all__ = ["available", "clamp_to_screen", "fit", "fit_main_window", "screen_of", "scrolling"]
+__all__ = [
+    "FocusScrollArea",
+    "available",
+    "clamp_to_screen",
+    "fit",
+    "fit_main_window",
+    "screen_of",
+    "scrolling",
+]

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from ui.dialogs import from_qdate
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 D = dt.date
 
@@ -385,3 +387,398 @@ def test_a_child_s_page_fits_a_laptop_screen_without_scrolling(window, qtbot, sa
     QTest.qWait(20)
     grown = page.tabs.mapTo(window.page_scroll.viewport(), page.tabs.rect().bottomLeft())
     assert grown.y() > window.page_scroll.viewport().height() - 40
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _run_shown(prompts_recorder, qtbot, act) -> None:
+    """Each dialog run is shown and active, as the modal loop would show it, then ``act``
+    (the person's keys) runs on it; its result is the dialog's."""
+
+    def run(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        act(dialog)
+        if dialog.isVisible():
+            dialog.reject()
+        if dialog.parentWidget() is not None:  # the window is active again, as after exec()
+            dialog.parentWidget().window().activateWindow()
+            qtbot.waitUntil(dialog.parentWidget().window().isActiveWindow)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = run
+
+
+def test_alt_r_reschedules_from_the_reschedule_dialog(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Ctrl+R on Zoë's review, a new date typed, a reason chosen, then Alt+R (the
+    underlined R of "Reschedule"): the reason's label had Alt+R too, so Alt+R only moved
+    the focus between the two and nothing was rescheduled."""
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+    reached = {}
+
+    def move(dialog) -> None:
+        QTest.keyClick(dialog, Qt.Key.Key_D, ALT)
+        QTest.keyClicks(QApplication.focusWidget(), "16/04/2024")
+        QTest.keyClick(dialog, Qt.Key.Key_E, ALT)  # the reason's own key
+        reached["reason"] = QApplication.focusWidget() is dialog.reason
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Down)  # the first reason listed
+        QTest.keyClick(dialog, Qt.Key.Key_R, ALT)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, move)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert prompts_recorder.errors == []
+    assert reached == {"reason": True}
+    with db.session() as s:
+        assert s.get(Meeting, sample["zoe_first"]).booked_date == D(2024, 4, 16)
+    assert page.model.index(page.table.currentIndex().row(), 3).data() == "16/04/2024"
+
+
+def test_alt_s_saves_the_recorded_outcome(window, qtbot, prompts_recorder, sample, db) -> None:
+    """Ctrl+O on Zoë's review, Alt+O to the outcome (already "Care plan endorsed"), Alt+S
+    to save: Save had no key, so Alt+S typed an "s" into the outcome ("Care plan
+    endorseds") and nothing was saved."""
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+
+    def save(dialog) -> None:
+        QTest.keyClick(dialog, Qt.Key.Key_O, ALT)
+        assert dialog.outcome.isAncestorOf(QApplication.focusWidget()) or (
+            QApplication.focusWidget() is dialog.outcome
+        )
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, ALT)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, save)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        meeting = s.get(Meeting, sample["zoe_first"])
+        assert (meeting.status, meeting.outcome) == ("held", "Care plan endorsed")
+
+
+def test_the_row_the_keys_are_on_is_the_meeting_they_act_on(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+F, Zoë, Enter, Enter: her page opened with the keyboard on the timeline's first
+    row (her booked review, outlined) but nothing selected, so Enter on it offered to book
+    another meeting and Ctrl+R, Ctrl+Shift+X and Ctrl+O did nothing."""
+    from tests.ui.test_changes import open_child
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.cancel import CancelDialog
+    from ui.dialogs.recording import RecordingDialog
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "zoe")
+    assert page.table.hasFocus()
+    assert page.model.row_at(page.table.currentIndex().row()).meeting_id == sample["zoe_first"]
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    QTest.keyClick(page.table, Qt.Key.Key_X, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    opened = [(type(d), getattr(d, "meeting", None)) for d in prompts_recorder.dialogs]
+    assert [kind for kind, _m in opened] == [
+        RecordingDialog,
+        BookingDialog,
+        CancelDialog,
+        RecordingDialog,
+    ]
+    assert all(m is not None and m.id == sample["zoe_first"] for _kind, m in opened)
+
+
+def test_the_diary_shows_the_cell_the_keyboard_is_on(window, qtbot) -> None:
+    """Ctrl+3, then Tab on to the week: the keyboard was on Monday's first cell but the
+    week showed no sign of it (the diary draws its own cells), so Enter opened a meeting
+    the person could not see they were on."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    table = diary.table
+    for _ in range(12):
+        if table.hasFocus():
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert table.hasFocus() and table.currentIndex().isValid()
+    cell = table.visualRect(table.currentIndex())
+    focused = table.viewport().grab(cell).toImage()
+    QTest.keyClick(table, Qt.Key.Key_Tab)  # on to the navigation
+    assert not table.hasFocus()
+    table.viewport().repaint()
+    assert table.viewport().grab(cell).toImage() != focused
+
+
+def test_tab_goes_from_field_to_field_in_the_booking_dialog(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B, then Tab down the form, keeping the date proposed and typing the time: the
+    date box took three Tabs (day, month, year) and the time two before the next field, so
+    the time typed after one Tab went into the date's month."""
+    from tests.ui.test_changes import open_child
+
+    _shown(window, qtbot)
+    seen = {}
+
+    def walk(dialog) -> None:
+        stops = []
+        proposed = from_qdate(dialog.date.date())
+        for text in ("", "", "1400", "", "", "", "", ""):
+            if text:
+                QTest.keyClicks(QApplication.focusWidget(), text)
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            QTest.qWait(20)  # a person's pace: the box reached selects its text to type over
+            stops.append(QApplication.focusWidget())
+        seen["stops"] = stops
+        seen["when"] = (from_qdate(dialog.date.date()), dialog.time.time().toString("HH:mm"))
+        seen["proposed"] = proposed
+        seen["fields"] = [
+            dialog.date,
+            dialog.time,
+            dialog.duration,
+            dialog.room,
+            dialog.chair,
+            dialog.clerk,
+            dialog.slots,
+            dialog.book_button,
+        ]
+
+    _run_shown(prompts_recorder, qtbot, walk)
+    page = open_child(window, qtbot, "zoe")
+    QTest.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen["when"] == (seen["proposed"], "14:00")
+    stops = seen["stops"]
+    assert all(s is f or f.isAncestorOf(s) for s, f in zip(stops, seen["fields"], strict=True))
+
+
+def test_ctrl_3_and_ctrl_4_put_the_keyboard_in_the_week_and_the_caseloads(window, qtbot) -> None:
+    """Ctrl+3, then the arrows and Enter: the keyboard was on "◀ Previous week" (the first
+    button of the page), so the arrows did nothing and Space went back a week; Ctrl+4 left
+    it on "Caseload range…", and Enter on an IRO's row did nothing there (only a
+    double-click listed their cases)."""
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    monday = diary.model.days[0]
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert diary.table.hasFocus()
+    assert (diary.table.currentIndex().row(), diary.table.currentIndex().column()) == (1, 1)
+    assert diary.model.days[0] == monday  # the same week
+
+    QTest.keyClick(window, Qt.Key.Key_4, CTRL)
+    workload = window.workload
+    qtbot.waitUntil(lambda: workload.model.rowCount() > 0, timeout=10000)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert workload.table.hasFocus()
+    name = workload.model.rows[workload.table.currentIndex().row()].caseload.name
+    QTest.keyClick(workload.table, Qt.Key.Key_Return)
+    assert window.current_page() is window.cases
+    assert window.cases.list.count.text().endswith(f"cases of {name}")
+
+
+def test_tab_reaches_family_and_network_on_a_child_s_page(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Tab along a child's buttons, then Space on "Family and network…": the button (the
+    README's way to the family, Alt+M) was not on the page at all, so Tab never reached
+    it."""
+    from tests.ui.test_changes import open_child
+    from ui.dialogs.people import PeopleDialog
+
+    _shown(window, qtbot)
+    page = open_child(window, qtbot, "zoe")
+    reached = []
+    for _ in range(20):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+        if reached[-1] is page.people_button:
+            break
+    assert reached[-1] is page.people_button, [w.accessibleName() for w in reached]
+    assert page.people_button.isVisible()
+    QTest.keyClick(page.people_button, Qt.Key.Key_Space)
+    assert [type(d) for d in prompts_recorder.dialogs] == [PeopleDialog]
+
+
+def test_each_alt_key_of_the_invitations_dialog_does_one_thing(
+    window, qtbot, prompts_recorder, sample, monkeypatch
+) -> None:
+    """Alt+N on Zoë's review, then Alt+R for the Reports tab, Alt+I back, Alt+S to send
+    the meeting request, Alt+P for the Pack tab and Alt+K to print it: "&Reports" and "Send
+    meeting &request" shared Alt+R, "&Pack" and "&Print pack…" Alt+P, so each press only
+    moved the focus or the tab between the two."""
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    printed = []
+    monkeypatch.setattr(
+        "ui.documents.make_document", lambda parent, ctx, kind, **kw: printed.append(kind)
+    )
+    _shown(window, qtbot)
+    seen = {}
+
+    def keys(dialog) -> None:
+        tabs = dialog.tabs
+        QTest.keyClick(dialog, Qt.Key.Key_R, ALT)
+        seen["alt r"] = tabs.tabText(tabs.currentIndex())
+        QTest.keyClick(dialog, Qt.Key.Key_I, ALT)
+        QTest.keyClick(dialog, Qt.Key.Key_S, ALT)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.questions), timeout=1000)
+        QTest.keyClick(dialog, Qt.Key.Key_P, ALT)
+        seen["alt p"] = tabs.tabText(tabs.currentIndex())
+        QTest.keyClick(dialog, Qt.Key.Key_K, ALT)
+        qtbot.waitUntil(lambda: bool(printed), timeout=1000)
+
+    _run_shown(prompts_recorder, qtbot, keys)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_N, ALT)
+    assert seen == {"alt r": "&Reports", "alt p": "&Pack"}
+    assert prompts_recorder.questions == ["Save the meeting request"]
+    assert printed == ["pack"]
+
+
+def _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample):
+    """Ctrl+3, the arrows to Łukasz's free Friday, Enter, "zoe", Enter, Alt+B; returns the
+    diary, the cell, and each dialog run (its kind, parent and title)."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.pick_child import PickChildDialog
+
+    _shown(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_3, CTRL)
+    diary = window.diary
+    qtbot.waitUntil(lambda: bool(diary.model.days), timeout=10000)
+    model = diary.model
+    row = next(n for n, (rid, _name) in enumerate(model.resources) if rid == sample["lukasz"])
+    column = model.days.index(D(2024, 4, 12))
+    assert model.entries_at(row, column) == []
+    QTest.keyClick(diary.table, Qt.Key.Key_Home, CTRL)
+    for key, times in ((Qt.Key.Key_Down, row), (Qt.Key.Key_Right, column)):
+        for _ in range(times):
+            QTest.keyClick(diary.table, key)
+    seen = []
+
+    def answer(dialog) -> None:
+        seen.append((type(dialog), dialog.parentWidget(), dialog.windowTitle()))
+        if isinstance(dialog, PickChildDialog):
+            QTest.keyClicks(dialog.search, "zoe")
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+        elif isinstance(dialog, BookingDialog):
+            QTest.keyClick(dialog, Qt.Key.Key_B, ALT)
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, answer)
+    QTest.keyClick(diary.table, Qt.Key.Key_Return)
+    assert prompts_recorder.errors == []
+    return diary, model.index(row, column), seen
+
+
+def test_booking_a_free_slot_in_the_diary_goes_on_to_the_invitations(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+3, the arrows to a free day of Łukasz's, Enter, "zoe", Enter, Alt+B: the
+    meeting was booked but no invitations followed (from a child's page they do, as the
+    README says of every booking), and the booking dialog had no parent window."""
+    from ui.dialogs.booking import BookingDialog
+    from ui.dialogs.invitations import InvitationsDialog
+    from ui.dialogs.pick_child import PickChildDialog
+
+    diary, cell, seen = _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample)
+    assert [kind for kind, _parent, _title in seen] == [
+        PickChildDialog,
+        BookingDialog,
+        InvitationsDialog,
+    ]
+    assert all(parent is diary for _kind, parent, _title in seen)
+    assert seen[2][2] == "Invitations and reports: Zoë Ó Briain: LAC review, 12/04/2024"
+    assert [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())] == [
+        "Zoë Ó Briain"
+    ]
+
+
+def test_the_diary_keeps_the_keyboard_s_place_after_a_booking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """The same booking from a free slot: the week was read again with the keyboard back
+    on Monday's first cell, not on the meeting just booked."""
+    diary, cell, _seen = _book_a_free_slot_from_the_diary(window, qtbot, prompts_recorder, sample)
+    assert diary.table.hasFocus()
+    assert (diary.table.currentIndex().row(), diary.table.currentIndex().column()) == (
+        cell.row(),
+        cell.column(),
+    )
+
+
+def _in_view(area, widget) -> bool:
+    """Whether some of ``widget`` shows in the scroll area's viewport."""
+    top = widget.mapTo(area.viewport(), QPoint(0, 0)).y()
+    return top < area.viewport().height() and top + widget.height() > 0
+
+
+def test_an_alt_key_scrolls_its_field_into_view_on_a_low_screen(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+R on a 1366x768 laptop at scale 2 (a dialog 300 points high), then Alt+F for
+    the free slots, Alt+E for the reason: the field took the keyboard below the visible
+    part of the dialog, and the person arrowed and typed into something they could not
+    see (only Tab scrolled to it)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+    seen = {}
+
+    def keys(dialog) -> None:
+        dialog.resize(600, 300)
+        QTest.qWait(20)
+        area = dialog.findChild(QScrollArea)
+        for key in (Qt.Key.Key_F, Qt.Key.Key_E, Qt.Key.Key_D):
+            QTest.keyClick(dialog, key, ALT)
+            QTest.qWait(20)
+            focused = QApplication.focusWidget()
+            seen[focused.accessibleName()] = _in_view(area, focused)
+
+    _run_shown(prompts_recorder, qtbot, keys)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert seen == {"Free slots": True, "Reason for rescheduling": True, "Meeting date": True}
+
+
+def test_enter_enter_after_a_search_never_opens_a_child_from_the_list_before_it(
+    window, qtbot, sample
+) -> None:
+    """Ctrl+2 (the keyboard on the first child), Ctrl+F, "zoe", Enter, Enter, typed fast
+    in the real window (where the search is read in the background): the second Enter
+    opened the child the list had selected before the search, not Zoë."""
+    _shown(window, qtbot)
+    listing = window.cases.list
+    listing.model.background = True  # as in the window: a first search reads its keys
+    QTest.keyClick(window, Qt.Key.Key_2, CTRL)
+    QTest.keyClick(listing.table, Qt.Key.Key_Home)
+    before = listing.model.child_id(listing.table.currentIndex().row())
+    assert before != sample["zoe"]
+    QTest.keyClick(window, Qt.Key.Key_F, CTRL)
+    QTest.keyClicks(listing.search, "zoe")
+    QTest.keyClick(listing.search, Qt.Key.Key_Return)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.cases.child.child_id != before
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1, timeout=10000)
+    assert listing.table.hasFocus()
+    QTest.keyClick(listing.table, Qt.Key.Key_Return)
+    assert window.cases.child.child_id == sample["zoe"]

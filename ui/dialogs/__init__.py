@@ -9,7 +9,15 @@ import re
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QTimeEdit,
+    QWidget,
+)
 
 UK_DATE_FORMAT = "dd/MM/yyyy"
 
@@ -50,7 +58,8 @@ def parse_typed(text: str, *, final: bool) -> dt.date | None:
 class DateEdit(QDateEdit):
     """A date box that takes a date typed over it: click in it (or Tab to it, or select all)
     and type "11/04/2024" or "11042024"; the whole date is replaced. Up and Down still step
-    the part under the cursor, and Alt+Down opens the calendar."""
+    the part under the cursor, Alt+Down opens the calendar, and Tab goes on to the next
+    field (`_next_field`)."""
 
     def __init__(self, value: QDate) -> None:
         super().__init__(value)
@@ -112,6 +121,23 @@ class DateEdit(QDateEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self._finish()
         super().focusOutEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+        return _next_field(self, next)
+
+
+def _next_field(edit: QAbstractSpinBox, forward: bool) -> bool:
+    """Tab goes on to the next field, as in every other box: a date or time box's own
+    Tab stepped through its parts first (three Tabs for a date), so a time typed after one
+    Tab went into the date's month. The arrow keys and "/" still move between the parts."""
+    return QWidget.focusNextPrevChild(edit, forward)
+
+
+class TimeEdit(QTimeEdit):
+    """A time box ("14:00", typed as 1400) that Tab leaves, as `DateEdit`."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+        return _next_field(self, next)
 
 
 def date_edit(value: dt.date, accessible: str) -> DateEdit:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +47,7 @@ from reviewdesk.scheduling import (
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
-from ui.dialogs import choice, date_edit, from_qdate, select_data
+from ui.dialogs import TimeEdit, choice, date_edit, from_qdate, select_data
 from ui.duedates import DueItem
 from ui.operations import perform
 from ui.prompts import prompts
@@ -122,7 +121,7 @@ class BookingDialog(QDialog):
         for mt in types:
             self.meeting_type.addItem(meeting_label(mt.value), mt.value)
         self.date = date_edit(ctx.as_of, "Meeting date")
-        self.time = QTimeEdit(QTime(9, 30))
+        self.time = TimeEdit(QTime(9, 30))
         self.time.setDisplayFormat("HH:mm")
         self.time.setAccessibleName("Start time")
         self.duration = QSpinBox()
@@ -172,7 +171,9 @@ class BookingDialog(QDialog):
         form.addRow("C&hair", self.chair)
         form.addRow("Cler&k", self.clerk)
         if rescheduling:
-            form.addRow("&Reason", self.reason)
+            # Alt+E: Alt+R is the Reschedule button's (a shared key only moved the focus
+            # between the two, so Alt+R never rescheduled).
+            form.addRow("R&eason", self.reason)
             form.addRow("", self.reason_note)
 
         self.buttons = QDialogButtonBox()

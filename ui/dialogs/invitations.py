@@ -46,6 +46,7 @@ from reviewdesk.invitations.details import (
 )
 from reviewdesk.invitations.proposal import Proposal, propose
 from reviewdesk.paths import documents_dir
+from reviewdesk.queries import ChildDetail
 from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
@@ -93,6 +94,16 @@ def _ticked(box: QListWidget) -> list:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
+
+
+def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidget) -> None:
+    """The invitations dialog for one of a child's meetings, titled whose, which and when:
+    Alt+N on a child's page, and straight after every booking (from the child's page or a
+    free slot in the diary)."""
+    m = next((x for x in detail.meetings if x.id == meeting_id), None)
+    when = f", {format_uk(m.booked_date)}" if m is not None and m.booked_date else ""
+    title = f"{detail.name}: {m.type_label if m else 'meeting'}{when}"
+    prompts().run_dialog(InvitationsDialog(ctx, meeting_id, title, parent=parent))
 
 
 class InvitationsDialog(QDialog):
@@ -167,8 +178,10 @@ class InvitationsDialog(QDialog):
         self.remove_invitee_button = _button(
             "Re&move from list", "Take the selected person off the list", self.remove_invitee
         )
+        # Alt+S and Alt+K below: Alt+R is the Reports tab's and Alt+P the Pack tab's (a key
+        # shared by two only moves between them, so neither worked).
         self.send_request_button = _button(
-            "Send meeting &request (.ics)…",
+            "&Send meeting request (.ics)…",
             "Save the Outlook meeting request for the professionals",
             self.send_request,
         )
@@ -283,7 +296,7 @@ class InvitationsDialog(QDialog):
             self.pack_how.addItem(words, code)
         self.pack_on = date_edit(real_today(), "Pack sent on")
         self.print_pack_button = _button(
-            "&Print pack…",
+            "Print pac&k…",
             "Print the pack: cover, agenda, invitees and the reports attached",
             self.print_pack,
         )

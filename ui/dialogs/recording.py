@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
 from ui.duedates import DueItem, next_due_after_held
 from ui.operations import perform
 from ui.prompts import prompts
-from ui.screen import fit
+from ui.screen import FocusScrollArea, fit
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
@@ -154,6 +152,9 @@ class RecordingDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        # Alt+S saves: the standard Save has no key of its own here, and Alt+S in the
+        # outcome box typed an "s" into it instead (Esc closes without saving).
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
 
@@ -165,10 +166,7 @@ class RecordingDialog(QDialog):
         body_layout.addLayout(form)
         body_layout.addWidget(reports_box)
         body_layout.addWidget(self.next_due)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the dialog opens on the held date
+        scroll = FocusScrollArea()  # the dialog opens on the held date
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)

@@ -4,17 +4,15 @@ no more than the screen has; what does not fit scrolls instead of going off the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QBoxLayout, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QBoxLayout, QScrollArea, QWidget
+
+from ui.screen import FocusScrollArea
 
 
 def scrolling(content: QWidget, accessible: str = "") -> QScrollArea:
     """``content`` in a scroll area that shows scroll bars only when the room is short."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the first Tab goes to a field, not the frame
+    area = FocusScrollArea()  # the first Tab goes to a field, and the field comes into view
     area.setWidget(content)
     if accessible:
         area.setAccessibleName(accessible)

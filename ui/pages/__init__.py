@@ -53,6 +53,11 @@ class Page(QWidget):
         a 1366x768 screen."""
         return -1 if self.isHidden() else super().heightForWidth(width)
 
+    def home(self) -> QWidget | None:
+        """Where Ctrl+1…5 put the keyboard on this page: its main table, where the arrows
+        and Enter work at once; None leaves it to the Tab order (the page's first field)."""
+        return None
+
     def on_screen(self) -> bool:
         """Whether the page is the one its window shows (the window itself may be hidden,
         as in tests)."""

@@ -61,6 +61,10 @@ class CaseListView(QWidget):
         #: The dashboard tile the list is narrowed to, if any: the list follows it as the
         #: register changes (`_follow_tile`).
         self._tile: str | None = None
+        #: A search is being read (in the background): the rows on screen are the list
+        #: before it. Enter there opens nothing, and the first child found gets the keyboard.
+        self._loading = False
+        self._results_wanted = False
         self.model = CaseListModel(ctx.db, as_of=ctx.as_of, background=background, parent=self)
         self.model.busy.connect(self._busy)
         self.model.modelReset.connect(self._update_count)
@@ -127,6 +131,9 @@ class CaseListView(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_why())
         self.model.modelReset.connect(self._show_why)
+        # After the table's own reset (connected with its model), or it would clear the
+        # current row again.
+        self.model.modelReset.connect(self._results_arrived)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.table)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.show_all)
@@ -265,10 +272,18 @@ class CaseListView(QWidget):
         self.focus_results()
 
     def focus_results(self) -> None:
-        """Put the keyboard in the list, on the first child (or the one selected)."""
+        """Put the keyboard in the list, on the first child (or the one selected); while a
+        search is still being read, on its first child when it arrives."""
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._results_wanted = self._loading
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _results_arrived(self) -> None:
+        if self._results_wanted and not self._loading:
+            self._results_wanted = False
+            if self.model.rowCount() and self.table.hasFocus():
+                self.table.setCurrentIndex(self.model.index(0, 0))
 
     def eventFilter(self, watched, event) -> bool:
         """Down (or Page Down) in the search box goes to the results."""
@@ -298,6 +313,7 @@ class CaseListView(QWidget):
         return self._reasons.get(child_id, ())
 
     def _busy(self, busy: bool) -> None:
+        self._loading = busy
         if busy:
             self.count.setText("Loading…")
         self.table.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
@@ -312,7 +328,10 @@ class CaseListView(QWidget):
             self.count.setText(f"{n:,} {noun}{extra}")
 
     def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
+        """Enter or double-click: the child's page. Not while a search is being read: Enter
+        typed fast after the search's own Enter opened the child the list had selected
+        before the search."""
+        if index.isValid() and not self._loading:
             self.open_child.emit(self.model.child_id(index.row()))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -157,6 +157,7 @@ class ChildPage(Page):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
+        self.table.selectionModel().currentRowChanged.connect(self._select_current)
         self.table.activated.connect(lambda _i: self._default_action())  # Enter, double-click
 
         self.explanation = QTextBrowser()
@@ -187,6 +188,9 @@ class ChildPage(Page):
             self.pack_button,
         ):
             actions.addWidget(button)
+        # The family and invitations (README: "Family and network… (Alt+M)"); the button
+        # was lost from the page in a merge, leaving only the menu and the key.
+        actions.addWidget(self.people_button)
         actions.addWidget(self.invitations_button)
         actions.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -379,6 +383,14 @@ class ChildPage(Page):
                 return True
         return False
 
+    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The row the keyboard is on is the one the actions act on. The timeline taking
+        the focus (as a child's page opens) makes its first row current, outlined, without
+        selecting it: Enter there offered to book another meeting, and Ctrl+R, Ctrl+Shift+X
+        and Ctrl+O did nothing."""
+        if current.isValid() and not self.table.selectionModel().isRowSelected(current.row()):
+            self.table.selectRow(current.row())
+
     def _selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         m = self.selected_meeting()
@@ -481,14 +493,10 @@ class ChildPage(Page):
             self.open_invitations(m.id)
 
     def open_invitations(self, meeting_id: int) -> None:
-        from ui.dialogs.invitations import InvitationsDialog
+        from ui.dialogs.invitations import run_for
 
-        if self.detail is None:
-            return
-        m = next((x for x in self.detail.meetings if x.id == meeting_id), None)
-        when = f", {uk(m.booked_date)}" if m is not None and m.booked_date else ""
-        title = f"{self.detail.name}: {m.type_label if m else 'meeting'}{when}"
-        prompts().run_dialog(InvitationsDialog(self.ctx, meeting_id, title, parent=self))
+        if self.detail is not None:
+            run_for(self.ctx, self.detail, meeting_id, self)
 
     def print_pack(self) -> None:
         from ui.documents import make_document

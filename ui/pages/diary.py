@@ -175,6 +175,9 @@ class DiaryPage(Page):
         if self.ctx.role is Role.IRO and self._my_staff_id() is not None:
             self.mine.setChecked(True)  # an IRO starts with their own meetings
 
+    def home(self) -> QWidget:
+        return self.table  # Ctrl+3: the arrows move through the week, Enter opens or books
+
     def _my_staff_id(self) -> int | None:
         return self.ctx.actor.staff_id if self.ctx.actor is not None else None
 
@@ -267,9 +270,23 @@ class DiaryPage(Page):
         by, entries, resources = week.by, week.entries, week.resources
         narrowed = dict(week.narrowed)
         self.model.today = self.ctx.as_of
+        # The cell the keyboard is on stays where it is when the week is read again (after
+        # a booking or a cancellation): it went back to Monday's first row.
+        current = self.table.currentIndex()
+        place = (
+            (self.model.resource_at(current.row()), self.model.days[current.column()])
+            if current.isValid() and current.column() < len(self.model.days)
+            else None
+        )
         self.model.set_week(
             week.monday, entries, resources, by=by, calendar=self.ctx.calendar, clashes=week.clashes
         )
+        if place is not None and place[1] in self.model.days:
+            rows = [n for n, (rid, _name) in enumerate(self.model.resources) if rid == place[0]]
+            if rows:
+                self.table.setCurrentIndex(
+                    self.model.index(rows[0], self.model.days.index(place[1]))
+                )
         self.jump.blockSignals(True)
         self.jump.setDate(week.monday)
         self.jump.blockSignals(False)
@@ -343,8 +360,10 @@ class DiaryPage(Page):
 
     def book_at(self, row: int, column: int) -> bool:
         """Book a meeting on a free slot: the day of the column, with the row's chair, room
-        or clerk; the child is chosen first. True when a meeting was booked."""
+        or clerk; the child is chosen first, and whom to invite comes next. True when a
+        meeting was booked."""
         from ui.dialogs.booking import BookingDialog
+        from ui.dialogs.invitations import run_for
         from ui.dialogs.pick_child import PickChildDialog
         from ui.duedates import due_items
 
@@ -364,8 +383,16 @@ class DiaryPage(Page):
         if detail is None:
             return False
         start = Booking(day=day, **({f"{by}_id": who} if who is not None else {}))
-        dialog = BookingDialog(self.ctx, detail, dues=due_items(self.ctx, detail), start=start)
-        booked = prompts().run_dialog(dialog)
+        dialog = BookingDialog(
+            self.ctx, detail, dues=due_items(self.ctx, detail), start=start, parent=self
+        )
+        booked = prompts().run_dialog(dialog) and dialog.result_meeting_id is not None
+        if booked:
+            # Booked: straight on to whom to invite, as from the child's page.
+            with self.ctx.db.session() as s:
+                detail = queries.child_detail(s, picker.child_id)
+            if detail is not None:
+                run_for(self.ctx, detail, dialog.result_meeting_id, self)
         self.table.setFocus()
         return bool(booked)
 

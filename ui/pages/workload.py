@@ -171,7 +171,7 @@ class WorkloadPage(Page):
         for column, width in enumerate((170, 170, 50, 100, 75, 75, 70, 100, 105, 100)):
             self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
-        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)  # Enter, or double-click: their cases
         self.range_label = label("", "hint", wrap=True)
         self.range_button = QPushButton("Caseload range…")
         self.range_button.setAccessibleName("Change the caseload range in Settings")
@@ -238,6 +238,9 @@ class WorkloadPage(Page):
                 f"{'s' if t.late_reports != 1 else ''}"
             )
         self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
+
+    def home(self) -> QWidget:
+        return self.table  # Ctrl+4: the arrows move through the IROs, Enter lists cases
 
     def _open(self, index: QModelIndex) -> None:
         if not index.isValid():
