@@ -16,6 +16,7 @@ from reviewdesk.storage.models import Meeting
 from tests.ui.sample import AS_OF
 from ui.dialogs import from_qdate
 from ui.dialogs.booking import BookingDialog
+from ui.dialogs.invitations import InvitationsDialog
 from ui.dialogs.pick_child import PickChildDialog
 
 D = dt.date
@@ -60,6 +61,9 @@ def test_double_clicking_a_free_slot_books_there(window, qtbot, prompts_recorder
             QTest.keyClicks(dialog.search, "llewelyn")
             QTest.keyClick(dialog.search, Qt.Key.Key_Return)  # the only match is chosen
             return dialog.result() == dialog.DialogCode.Accepted
+        if isinstance(dialog, InvitationsDialog):  # booked: whom to invite comes next
+            seen["invitations"] = dialog.windowTitle()
+            return False
         assert isinstance(dialog, BookingDialog)
         seen["date"] = from_qdate(dialog.date.date())
         seen["chair"] = dialog.chair.currentData()
@@ -73,6 +77,7 @@ def test_double_clicking_a_free_slot_books_there(window, qtbot, prompts_recorder
     assert prompts_recorder.errors == []
     assert "Fri 12/04/2024 (Máire Ó Briain)" in seen["why"]
     assert (seen["date"], seen["chair"]) == (day, sample["maire"])
+    assert "Siân Llewelyn" in seen["invitations"] and "12/04/2024" in seen["invitations"]
     with db.session() as s:
         booked = s.query(Meeting).filter_by(child_id=sample["sian_child"], booked_date=day).one()
         assert (booked.chair_id, booked.room_id) == (sample["maire"], sample["room_b"])
