@@ -24,14 +24,24 @@ Action = Callable[..., Changes]
 
 
 def perform(
-    parent: QWidget | None, ctx: AppContext, action: Action, /, *args: Any, **kwargs: Any
+    parent: QWidget | None,
+    ctx: AppContext,
+    action: Action,
+    /,
+    *args: Any,
+    on_refused: Callable[[ReviewdeskError], None] | None = None,
+    **kwargs: Any,
 ) -> Changes | None:
     """Run ``action(ctx.db, ctx.actor, *args, **kwargs)`` now; the changes, or None (the
-    person has been told why) when it was refused or failed."""
+    person has been told why) when it was refused or failed. ``on_refused`` is called with
+    the refusal once the person has read it (a dialog puts the keyboard on the field the
+    message names)."""
     try:
         changes = action(ctx.db, ctx.actor, *args, **kwargs)
     except ReviewdeskError as exc:
         prompts().error(parent, str(exc))
+        if on_refused is not None:
+            on_refused(exc)
         return None
     ctx.did_change(changes)
     return changes

@@ -782,3 +782,47 @@ def test_enter_enter_after_a_search_never_opens_a_child_from_the_list_before_it(
     assert listing.table.hasFocus()
     QTest.keyClick(listing.table, Qt.Key.Key_Return)
     assert window.cases.child.child_id == sample["zoe"]
+
+
+def test_a_refused_outcome_puts_the_keyboard_on_the_field_at_fault(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Ctrl+O on Zoë's review; Alt+D, Space (decisions issued), Tab, a date before the
+    meeting; a click on Save: the save is refused, and the keyboard is on that date, where
+    the person types the right one and saves again. It stayed on the Save button."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    _shown(window, qtbot)
+    seen = {}
+
+    def save(dialog) -> None:
+        save_button = dialog.findChild(QDialogButtonBox).button(
+            QDialogButtonBox.StandardButton.Save
+        )
+        QTest.keyClick(dialog, Qt.Key.Key_D, ALT)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # ticked: issued
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.wait(20)  # the date, selected to be typed over
+        QTest.keyClicks(QApplication.focusWidget(), "01/01/2020")
+        QTest.mouseClick(save_button, Qt.MouseButton.LeftButton)
+        seen["refused"] = list(prompts_recorder.errors)
+        seen["focus"] = QApplication.focusWidget()
+        seen["held"] = from_qdate(dialog.held.date())
+        qtbot.wait(20)
+        QTest.keyClicks(seen["focus"], seen["held"].strftime("%d/%m/%Y"))
+        QTest.mouseClick(save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+
+    _run_shown(prompts_recorder, qtbot, save)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert [m.split(":")[0] for m in seen["refused"]] == ["decisions issued"]
+    assert seen["focus"] is not None
+    assert seen["focus"].accessibleName() == "Decisions issued"
+    with db.session() as s:
+        meeting = s.get(Meeting, sample["zoe_first"])
+        assert (meeting.status, meeting.decisions_issued) == ("held", seen["held"])

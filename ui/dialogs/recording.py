@@ -291,6 +291,24 @@ class RecordingDialog(QDialog):
             late=self.late.isChecked(),
             as_of=self.ctx.as_of,
             expected_version=self.meeting.version,
+            on_refused=self._to_field_at_fault,
         )
         if changes is not None:
             self.accept()
+
+    def _to_field_at_fault(self, refusal: Exception) -> None:
+        """The keyboard on the field a refusal names ("reason: the meeting was out of
+        timescale, so give the reason"), as the booking and cancel dialogs do, so the
+        person can put it right at once."""
+        fields: dict[str, QWidget] = {
+            "held date": self.held,
+            "participation": self.participation,
+            "reason": self.late_reason,
+            "outcome": self.outcome,
+            "decisions issued": self.decisions.edit,
+            "minutes issued": self.minutes.edit,
+        }
+        named = str(refusal).split(":", 1)[0].strip()
+        field = fields.get(named)
+        if field is not None and field.isEnabled():
+            field.setFocus()
