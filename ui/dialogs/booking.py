@@ -41,6 +41,7 @@ from reviewdesk.scheduling import (
     booking_links,
     check_booking,
     default_chair,
+    free_slots,
     next_meeting_type,
     suggest_slots,
 )
@@ -252,6 +253,17 @@ class BookingDialog(QDialog):
             ):
                 if value is not None:
                     select_data(combo, value)
+            if self.start.start is None:
+                self._first_free_time()
+
+    def _first_free_time(self) -> None:
+        """A day chosen without a time (a free slot in the diary): the day's first time at
+        which the chair, room and clerk are all free. It opened at 09:30 whatever was
+        booked then, with a clash to put right."""
+        with self.ctx.db.session() as s:
+            free = free_slots(s, self.proposal(), [self.start.day], limit=1)
+        if free and free[0].start is not None:
+            self.time.setTime(QTime(free[0].start.hour, free[0].start.minute))
 
     def due_item(self) -> DueItem | None:
         """The due date this booking is for: the meeting's own, else the next unbooked one."""

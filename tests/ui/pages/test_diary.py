@@ -175,3 +175,40 @@ def test_in_the_window_the_week_is_read_off_the_ui_thread(
     assert window.stack.currentWidget() is window.cases
     qtbot.waitUntil(lambda: window.cases.child.detail is not None, timeout=10000)
     assert window.cases.child.child_id == sample["zoe"]
+
+
+def test_a_free_room_opens_the_booking_at_the_chair_s_first_free_time(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """The diary by room: room B is free on Thursday 11/04/2024, but Zoë's IRO, Łukasz,
+    who chairs her meeting, is busy from 10:00. A double-click on room B's day books at
+    the first time the room, the chair and the clerk are all free (13:30), with no clash to
+    put right. The booking dialog opened at 09:30, clashing with his 10:00 review."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_page(2)
+    diary = window.diary
+    diary.by.setCurrentIndex(diary.by.findData("room"))
+    qtbot.waitUntil(lambda: diary.model.by == "room" and bool(diary.model.days), timeout=10000)
+    day = D(2024, 4, 11)
+    free = _cell(diary, sample["room_b"], day)
+    assert diary.model.entries_at(free.row(), free.column()) == []  # nothing in room B
+    seen = {}
+
+    def answer(dialog) -> bool:
+        if isinstance(dialog, PickChildDialog):
+            QTest.keyClicks(dialog.search, "zoe")
+            QTest.keyClick(dialog.search, Qt.Key.Key_Return)
+            return dialog.result() == dialog.DialogCode.Accepted
+        assert isinstance(dialog, BookingDialog)
+        seen["day"] = from_qdate(dialog.date.date())
+        seen["time"] = dialog.time.time().toString("HH:mm")
+        seen["chair"] = dialog.chair.currentText()
+        seen["warnings"] = dialog.check_result.kinds()
+        return False
+
+    prompts_recorder.on_dialog = answer
+    _double_click(diary.table, free)
+    assert (seen["day"], seen["chair"]) == (day, "Łukasz Nowak")
+    assert seen["time"] == "13:30"
+    assert "clash" not in seen["warnings"]
