@@ -750,3 +750,46 @@ def test_one_chairs_calendar_is_exported_with_rooms_clerks_and_no_child_names(
     with db.session() as s:
         entry = [e for e in list_audit(s, action="export")][-1]
     assert entry.after["what"] == "meeting schedule" and "Nowak" in str(entry.after)
+
+
+def test_each_proposed_person_s_reason_is_shown_whole(
+    cwindow, ids, qtbot, prompts_recorder
+) -> None:
+    """The dialog at 1366x768: every line of the rules' proposals is wrapped to the list's
+    width, with no sideways scroll, so a person's reason ("Parents and those with parental
+    responsibility") can be read without a tooltip (which the keyboard cannot reach). The
+    reasons were cut off at the list's edge."""
+    cwindow.resize(1366, 768)
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        dialog.show()
+        dialog.resize(1100, 640)
+        qtbot.waitExposed(dialog)
+        qtbot.wait(50)
+        box = dialog.proposed
+        metrics = box.fontMetrics()
+        seen["lines"] = [
+            (
+                box.item(i).text(),
+                box.visualItemRect(box.item(i)),
+                metrics.boundingRect(
+                    0,
+                    0,
+                    box.viewport().width() - 40,
+                    10_000,
+                    Qt.TextFlag.TextWordWrap,
+                    box.item(i).text(),
+                ).height(),
+            )
+            for i in range(box.count())
+        ]
+        seen["port"] = box.viewport().width()
+        seen["sideways"] = box.horizontalScrollBar().maximum()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert any("parental responsibility" in text for text, _, _ in seen["lines"])
+    assert seen["sideways"] == 0
+    for text, rect, wrapped_height in seen["lines"]:
+        assert rect.right() <= seen["port"], text
+        assert rect.height() >= wrapped_height, text

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -84,6 +85,19 @@ def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
     return row
 
 
+def _checklist(name: str) -> QListWidget:
+    """A list of lines to tick, each wrapped to the list's width: a person's line carries
+    the rule's reason for inviting them ("Father (Parents and those with parental
+    responsibility)"), which was cut off, whole only in a tooltip the keyboard cannot reach."""
+    box = QListWidget()
+    box.setAccessibleName(name)
+    box.setWordWrap(True)
+    box.setTextElideMode(Qt.TextElideMode.ElideNone)
+    box.setResizeMode(QListView.ResizeMode.Adjust)  # wrapped again when the dialog resizes
+    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return box
+
+
 def _ticked(box: QListWidget) -> list:
     return [
         box.item(i).data(Qt.ItemDataRole.UserRole)
@@ -139,8 +153,7 @@ class InvitationsDialog(QDialog):
             ("Name", "Role", "Sent as", "Invited on", "Email", "Needs", "Attendance"),
             "Invitation list",
         )
-        self.proposed = QListWidget()
-        self.proposed.setAccessibleName("Proposed by the council's rules")
+        self.proposed = _checklist("Proposed by the council's rules")
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setObjectName("warning")
@@ -220,8 +233,7 @@ class InvitationsDialog(QDialog):
             "Reports due",
         )
         self.reports.itemSelectionChanged.connect(self._report_chosen)
-        self.proposed_reports = QListWidget()
-        self.proposed_reports.setAccessibleName("Reports the council's rules expect")
+        self.proposed_reports = _checklist("Reports the council's rules expect")
         self.add_ticked_reports_button = _button(
             "Add tic&ked", "Add the ticked reports", self.add_ticked_reports
         )
@@ -288,8 +300,7 @@ class InvitationsDialog(QDialog):
     def _pack_tab(self) -> QWidget:
         tab = QWidget()
         self.deliveries = RecordTable(("To", "How", "Sent on", "Pages"), "Whom the pack went to")
-        self.pack_recipients = QListWidget()
-        self.pack_recipients.setAccessibleName("Whom the pack went to now")
+        self.pack_recipients = _checklist("Whom the pack went to now")
         self.pack_how = QComboBox()
         self.pack_how.setAccessibleName("How the pack was sent")
         for code, words in PACK_DELIVERY.items():
