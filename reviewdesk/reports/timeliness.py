@@ -349,6 +349,15 @@ def render_timeliness(
     )
     width = settings.frame_width
     story: list[Flowable] = [Paragraph("Summary", styles.h2)]
+    if report.measures and not any(m.counted for m in report.measures):
+        # Every figure below is empty: say why once, rather than leave a page of dashes.
+        story.append(
+            Paragraph(
+                f"Nothing to count from {format_uk(report.start)} to {format_uk(report.end)}: "
+                "no meeting was held, and no CP plan started or ended.",
+                styles.body,
+            )
+        )
     if report.measures:
         story.append(_summary(report, styles, width))
     else:

@@ -164,3 +164,22 @@ def test_a_three_year_charts_month_labels_do_not_overlap() -> None:
     assert axis[0][1] == "Nov 23" and len(axis) >= 6  # still labelled, from the first month
     for (x, label), (next_x, _) in itertools.pairwise(axis):
         assert x + pdfmetrics.stringWidth(label, FONT, 7) < next_x, f"{label} overlaps"
+
+
+def test_a_period_with_nothing_to_count_says_so_above_its_empty_figures(demo_db) -> None:
+    """A half-year before the register's history: the report says once that nothing was
+    held or counted, instead of leaving pages of dashes and empty charts to be puzzled
+    over. A period with meetings does not say it."""
+    db, _ = demo_db
+    said = "no meeting was held, and no CP plan started or ended"
+    texts = {}
+    with db.session() as session:
+        for start, end in (
+            (dt.date(2010, 1, 1), dt.date(2010, 6, 30)),
+            (dt.date(2024, 1, 1), dt.date(2024, 5, 31)),
+        ):
+            out = io.BytesIO()
+            build_timeliness(session, start=start, end=end, as_of=AS_OF, out=out, invariant=True)
+            texts[start.year] = " ".join(read_pdf(out.getvalue()).texts[0].split())
+    assert f"Nothing to count from 01/01/2010 to 30/06/2010: {said}." in texts[2010]
+    assert said not in texts[2024]
