@@ -1,9 +1,11 @@
 """The chase list: reports due within N working days and not received, by author and agency.
 
-A report is on the list when its meeting is still to take place (booked or adjourned, on or
-after the as-of date), it has not been received, and its deadline (the timescale rule it
-names, as the late-report flags read it) falls no later than N working days after the
-as-of date; those already past their deadline are on it too, marked overdue. Rows come grouped
+A report is on the list when its meeting is still to take place on the as-of date
+(`vocabulary.is_upcoming`: booked or adjourned, or recorded as held after it, as the
+dashboard's "Late reports" tile counts it) and booked for that date or later, it has not been
+received, and its deadline (the timescale rule it names, as the late-report flags read it)
+falls no later than N working days after the as-of date; those already past their deadline
+are on it too, marked overdue. Rows come grouped
 by agency, then author, then deadline: one phone call or email per author.
 """
 
@@ -15,12 +17,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.predicates import upcoming_sql
 from reviewdesk.codes import agency_label
 from reviewdesk.engine import meeting_deadlines
 from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.rules import RuleSet
 from reviewdesk.storage.models import Child, Meeting, Professional, Report, Staff
-from reviewdesk.vocabulary import AWAITED_STATUSES, meeting_label
+from reviewdesk.vocabulary import meeting_label
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -80,7 +83,7 @@ def chase_rows(
         .outerjoin(Staff, Staff.id == Report.staff_id)
         .where(
             Report.received.is_(None),
-            Meeting.status.in_(sorted(AWAITED_STATUSES)),
+            upcoming_sql(as_of),
             Meeting.booked_date >= as_of,
         )
     )
