@@ -117,12 +117,16 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     enquiry_open = exists().where(
         CpEnquiry.child_id == Child.id, enquiry_awaiting_conference(as_of)
     )
+    # The IRO (or chair) of an open case is the one whose caseload holds it on ``as_of``
+    # (`reviewdesk.caseload`): the open period's IRO, else the chair of the plan in force
+    # (a record of either with none named shows the one before it); of a closed case, the
+    # last one's. A record starting after ``as_of`` was not there yet.
     iro_staff = aliased(Staff)
     lac_iro = (
         select(iro_staff.name)
         .join(PeriodOfCare, PeriodOfCare.iro_id == iro_staff.id)
-        .where(PeriodOfCare.child_id == Child.id)
-        .order_by(PeriodOfCare.start.desc())
+        .where(PeriodOfCare.child_id == Child.id, PeriodOfCare.start <= as_of)
+        .order_by(case((period_open(as_of), 0), else_=1), PeriodOfCare.start.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -130,8 +134,8 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     cp_chair = (
         select(chair_staff.name)
         .join(CpPlan, CpPlan.chair_id == chair_staff.id)
-        .where(CpPlan.child_id == Child.id)
-        .order_by(CpPlan.start.desc())
+        .where(CpPlan.child_id == Child.id, CpPlan.start <= as_of)
+        .order_by(case((plan_open(as_of), 0), else_=1), CpPlan.start.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -160,7 +164,11 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     )
     return MappingProxyType(
         {
-            "iro": func.coalesce(lac_iro, cp_chair, literal("")),
+            "iro": case(
+                (lac_open, func.coalesce(lac_iro, literal(""))),
+                (cp_open, func.coalesce(cp_chair, literal(""))),
+                else_=func.coalesce(lac_iro, cp_chair, literal("")),
+            ),
             "team": func.coalesce(team_name, literal("")),
             "process": process,
             "next_meeting": next_meeting,
