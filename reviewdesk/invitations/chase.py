@@ -41,11 +41,12 @@ class ChaseRow:
     email: str
     due: dt.date
     requested_on: dt.date | None
-    working_days_left: int  # negative once overdue
-
-    @property
-    def overdue(self) -> bool:
-        return self.working_days_left < 0
+    #: Working days from the as-of date to ``due`` (negative once a working day has passed
+    #: since it; 0 on a day off straight after it, when it is overdue all the same).
+    working_days_left: int
+    #: Past its deadline on the as-of date and not received: `reviewdesk.flags`'
+    #: "report_overdue" (the as-of date after the deadline, working day or not).
+    overdue: bool = False
 
 
 def chase_rows(
@@ -130,6 +131,7 @@ def chase_rows(
                 due=due,
                 requested_on=requested_on,
                 working_days_left=left,
+                overdue=as_of > due,
             )
         )
     rows.sort(key=lambda r: (r.agency.casefold(), r.author.casefold(), r.due, r.report_id))
