@@ -24,8 +24,8 @@ from reviewdesk.casework.predicates import (
     open_case_ids_query,
     period_open,
     plan_open,
+    upcoming_sql,
 )
-from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -140,11 +140,13 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
         .scalar_subquery()
     )
     team_name = select(Team.name).where(Team.id == Child.team_id).scalar_subquery()
+    # Still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked or adjourned, or
+    # recorded as held after it, as the diary, the schedule and the flags count it.
     next_meeting = (
         select(func.min(Meeting.booked_date))
         .where(
             Meeting.child_id == Child.id,
-            Meeting.status == MeetingStatus.BOOKED.value,
+            upcoming_sql(as_of),
             Meeting.booked_date >= as_of,
         )
         .scalar_subquery()
