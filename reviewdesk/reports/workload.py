@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.caseload import CHAIR_ROLES, band_of, caseload_range
 from reviewdesk.casework.register import Register
-from reviewdesk.codes import Process
+from reviewdesk.codes import MeetingStatus, Process
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import Flag, flags_from_register
 from reviewdesk.reports.base import (
@@ -142,11 +142,16 @@ def collect_workload(
     for flag in flags_from_register(data, child_ids=child_ids):
         if flag.child_id is not None:
             flags.setdefault(flag.child_id, []).append(flag)
-    # The meetings still to take place on ``as_of`` (`vocabulary.is_upcoming`: booked or
-    # adjourned, or recorded as held after it), as the case list and the diary read them.
+    # The meetings still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked, or
+    # held or adjourned after it (booked that day, as the case list and the diary have it).
+    # An adjourned meeting keeps the day it was adjourned on: once past, it is history.
     booked: dict[tuple[int, str], dt.date] = {}
     for m in data.meetings:
-        if m.booked_date and is_upcoming(m.status, m.held_date, as_of):
+        if (
+            m.booked_date
+            and is_upcoming(m.status, m.held_date, as_of)
+            and (m.status == MeetingStatus.BOOKED.value or m.booked_date >= as_of)
+        ):
             key = (m.child_id, m.process)
             if key not in booked or m.booked_date < booked[key]:
                 booked[key] = m.booked_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -217,11 +218,19 @@ def test_a_meeting_held_after_the_as_of_date_is_still_the_one_booked(fresh_db) -
         ).first()
         child_id, day = meeting.child_id, meeting.booked_date
         meeting.status, meeting.held_date = "held", day  # recorded as held on the day
+        # Another child's meeting adjourned last week: history, not a meeting booked.
+        other = session.scalars(
+            select(Meeting).where(Meeting.status == "booked", Meeting.child_id != child_id)
+        ).first()
+        other.status, other.booked_date = "adjourned", AS_OF - dt.timedelta(days=7)
+        other_id = other.child_id
     with fresh_db.session() as session:
         report = collect_workload(session, as_of=AS_OF)
-        listed = queries.case_rows(session, [child_id], as_of=AS_OF)[child_id]
+        listed = queries.case_rows(session, [child_id, other_id], as_of=AS_OF)
         pdf = _pdf(session)
-    (child,) = [c for i in report.iros for c in i.children if c.child_id == child_id]
-    assert child.booked == day == listed.next_meeting
+    children = {c.child_id: c for i in report.iros for c in i.children}
+    assert children[child_id].booked == day == listed[child_id].next_meeting
+    assert children[other_id].booked is None and listed[other_id].next_meeting is None
+    child = children[child_id]
     line = next(x for x in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", x))
     assert format_uk(day) in line and "not booked" not in line
