@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from reviewdesk.queries import CASE_COLUMNS
 from reviewdesk.storage.models import CpPlan, Meeting
 from tests.ui.sample import AS_OF
+from ui import theme
 from ui.main_window import MainWindow
 
 D = dt.date
@@ -132,3 +133,46 @@ def test_a_meeting_recorded_as_held_later_is_the_next_meeting_as_of_a_day_before
     next_meeting = _list_column(window, "next_meeting")
     assert next_meeting["Siân Llewelyn"] == "11/04/2024"
     assert next_meeting["Zoë Ó Briain"] == "11/04/2024"
+
+
+def test_the_charts_colours_are_the_measures_rag(
+    db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """The dashboard's chart coloured a month red when it was more than 5 points below the
+    target, where the measures (the timeliness report, the measures export) rate it red
+    only below the red line (10 points under the target unless the council sets one): the
+    demo as of 05/01/2026 showed December's 93.5% red on the dashboard and amber in the
+    report."""
+    from reviewdesk import dashboard
+    from reviewdesk.measures import compute_measures
+    from tests.actions.shortcuts import generate_demo
+    from ui.context import AppContext
+    from ui.theme import apply_theme
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=200, seed=3, as_of=as_of)
+    with db.session() as s:
+        figures = dashboard.timeliness(s, as_of=as_of).figures
+    # December: 93.3% of 15 held in timescale, against the target of 100% for both.
+    n, month = len(figures) - 1, figures[-1]
+    assert (month.label, round(month.percent, 1)) == ("Dec 25", 93.3)
+    with db.session() as s:
+        measures = compute_measures(s, start=dashboard.timeliness_start(as_of), end=as_of)
+    rated = {r.key: r.rag[n] for r in measures.rows if r.key in dashboard.TIMELINESS_ROWS}
+    assert {r.key: r.target for r in measures.rows if r.key in rated} == dict.fromkeys(rated, 100)
+    apply_theme(qapp)
+    window = _shown(MainWindow(AppContext.open(db, as_of=as_of), settings=settings), qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    chart = window.dashboard.chart
+    assert [f.label for f in chart.figures] == [f.label for f in figures]
+    # The bar as painted: the middle of the month's bar, half-way up it.
+    image = chart.grab().toImage()
+    left, right, top, bottom = 44, chart.width() - 12, 12, chart.height() - 28
+    slot = (right - left) / len(chart.figures)
+    x = int(left + n * slot + slot / 2)
+    y = int(bottom - (bottom - top) * month.percent / 100 / 2)
+    painted = image.pixelColor(x, y).name()
+    assert "red" not in rated.values()  # the measures rate neither part of it red
+    assert painted == theme.AMBER.name()
+    assert chart.figures[n].rag == "amber"
