@@ -34,7 +34,7 @@ from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
-from reviewdesk.measures import compute_measures
+from reviewdesk.measures import compute_measures, rag_rating
 from reviewdesk.oversight.figures import QuarterFigures, quarter_figures, quarter_of
 from reviewdesk.snapshot_wire import (
     PackedAssigned,
@@ -415,6 +415,9 @@ class MonthFigure:
     label: str  # e.g. "Apr 24"
     percent: float | None  # None: nothing held that month
     count: int  # meetings held
+    #: "green", "amber" or "red" by the measures' rule (`measures.rag_rating`) against the
+    #: chart's target and red line; None with no figure or no target.
+    rag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -439,21 +442,28 @@ def timeliness(session: Session, *, as_of: dt.date, register: Register | None = 
         session, start=start, end=as_of, meetings_only=True, register=register
     )
     rows = [r for r in report.rows if r.key in TIMELINESS_ROWS]
+    targets = [r.target for r in rows if r.target is not None]
+    target = min(targets) if targets else None
+    # Rated as the measures rate each row (the timeliness report, the measures export): red
+    # only below the lowest of their red lines.
+    lines = [r.red_line for r in rows if r.red_line is not None]
+    red_line = min(lines) if lines else None
     figures = []
     for i, month in enumerate(report.months):
         held = sum(r.cells[i].denominator or 0 for r in rows)
         on_time = sum(r.cells[i].numerator for r in rows)
+        percent = 100.0 * on_time / held if held else None
         figures.append(
             MonthFigure(
                 label=month.strftime("%b %y"),
-                percent=100.0 * on_time / held if held else None,
+                percent=percent,
                 count=held,
+                rag=rag_rating(percent, target, red_line, lower_better=False),
             )
         )
-    targets = [r.target for r in rows if r.target is not None]
     if not any(f.percent is not None for f in figures):
         figures = []
-    return Timeliness(tuple(figures), min(targets) if targets else None)
+    return Timeliness(tuple(figures), target)
 
 
 @dataclass(frozen=True)

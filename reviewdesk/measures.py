@@ -92,6 +92,9 @@ class MeasureRow:
     target: float | None = None
     rag: tuple[str | None, ...] = ()  # "green"/"amber"/"red" per month (None: no figure)
     exceptions: tuple[tuple[str, ...], ...] = ()  # per month: why it is an exception
+    #: Worse than this is red: the council's ``red_below``, else `DEFAULT_RED_GAP` worse
+    #: than the target (None with no target).
+    red_line: float | None = None
 
 
 @dataclass
@@ -387,4 +390,8 @@ def _rows(session: Session, tally: _Tally, report: MeasuresReport) -> None:
             if target is not None
             else tuple(() for _ in values)
         )
-        report.rows.append(MeasureRow(key, label, unit, cells, total, target, rag, exceptions))
+        if red_line is None and target is not None:
+            red_line = target + (DEFAULT_RED_GAP if lower else -DEFAULT_RED_GAP)
+        report.rows.append(
+            MeasureRow(key, label, unit, cells, total, target, rag, exceptions, red_line)
+        )

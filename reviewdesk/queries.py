@@ -24,8 +24,8 @@ from reviewdesk.casework.predicates import (
     open_case_ids_query,
     period_open,
     plan_open,
+    upcoming_sql,
 )
-from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -117,12 +117,16 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     enquiry_open = exists().where(
         CpEnquiry.child_id == Child.id, enquiry_awaiting_conference(as_of)
     )
+    # The IRO (or chair) of an open case is the one whose caseload holds it on ``as_of``
+    # (`reviewdesk.caseload`): the open period's IRO, else the chair of the plan in force
+    # (a record of either with none named shows the one before it); of a closed case, the
+    # last one's. A record starting after ``as_of`` was not there yet.
     iro_staff = aliased(Staff)
     lac_iro = (
         select(iro_staff.name)
         .join(PeriodOfCare, PeriodOfCare.iro_id == iro_staff.id)
-        .where(PeriodOfCare.child_id == Child.id)
-        .order_by(PeriodOfCare.start.desc())
+        .where(PeriodOfCare.child_id == Child.id, PeriodOfCare.start <= as_of)
+        .order_by(case((period_open(as_of), 0), else_=1), PeriodOfCare.start.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -130,17 +134,19 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     cp_chair = (
         select(chair_staff.name)
         .join(CpPlan, CpPlan.chair_id == chair_staff.id)
-        .where(CpPlan.child_id == Child.id)
-        .order_by(CpPlan.start.desc())
+        .where(CpPlan.child_id == Child.id, CpPlan.start <= as_of)
+        .order_by(case((plan_open(as_of), 0), else_=1), CpPlan.start.desc())
         .limit(1)
         .scalar_subquery()
     )
     team_name = select(Team.name).where(Team.id == Child.team_id).scalar_subquery()
+    # Still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked or adjourned, or
+    # recorded as held after it, as the diary, the schedule and the flags count it.
     next_meeting = (
         select(func.min(Meeting.booked_date))
         .where(
             Meeting.child_id == Child.id,
-            Meeting.status == MeetingStatus.BOOKED.value,
+            upcoming_sql(as_of),
             Meeting.booked_date >= as_of,
         )
         .scalar_subquery()
@@ -160,7 +166,11 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
     )
     return MappingProxyType(
         {
-            "iro": func.coalesce(lac_iro, cp_chair, literal("")),
+            "iro": case(
+                (lac_open, func.coalesce(lac_iro, literal(""))),
+                (cp_open, func.coalesce(cp_chair, literal(""))),
+                else_=func.coalesce(lac_iro, cp_chair, literal("")),
+            ),
             "team": func.coalesce(team_name, literal("")),
             "process": process,
             "next_meeting": next_meeting,

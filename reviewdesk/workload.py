@@ -28,9 +28,10 @@ from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.flags import flags_from_register
 from reviewdesk.oversight.records import open_escalations_by_raiser
+from reviewdesk.queries import diary_entries
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Meeting, Staff, Team
-from reviewdesk.vocabulary import LIVE_STATUSES, week_start
+from reviewdesk.vocabulary import week_start
 
 #: The flags a team's week counts: children overdue a meeting, and late reports.
 TEAM_FLAG_CODES = frozenset({"overdue", "report_overdue", "report_late"})
@@ -69,16 +70,10 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
     first = week_start(as_of)
     last = first + dt.timedelta(weeks=weeks)
     per_week: dict[int, Counter] = defaultdict(Counter)
-    rows = session.execute(
-        select(Meeting.chair_id, Meeting.booked_date).where(
-            Meeting.chair_id.is_not(None),
-            Meeting.status.in_(sorted(LIVE_STATUSES)),
-            Meeting.booked_date >= first,
-            Meeting.booked_date < last,
-        )
-    )
-    for chair_id, day in rows:
-        per_week[chair_id][week_start(day)] += 1
+    # On the day the diary shows them (held, else booked): the weeks are the diary's.
+    for e in diary_entries(session, first, last - dt.timedelta(days=1)):
+        if e.chair_id is not None:
+            per_week[e.chair_id][week_start(e.day)] += 1
     since = as_of - dt.timedelta(days=AWAITING_LOOKBACK_DAYS)
     held = (
         Meeting.chair_id.is_not(None),
@@ -127,16 +122,9 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
         .order_by(Team.name)
     ).all()
     week: dict[int | None, list[int]] = defaultdict(list)
-    for meeting_id, child_id in session.execute(
-        select(Meeting.id, Meeting.child_id)
-        .where(
-            Meeting.status.in_(sorted(LIVE_STATUSES)),
-            Meeting.booked_date >= monday,
-            Meeting.booked_date < monday + dt.timedelta(days=7),
-        )
-        .order_by(Meeting.booked_date, Meeting.booked_time, Meeting.id)
-    ):
-        week[team_of.get(child_id)].append(meeting_id)
+    # The week's meetings as the diary shows them (held, else booked, that week).
+    for e in diary_entries(session, monday, monday + dt.timedelta(days=6)):
+        week[e.team_id].append(e.meeting_id)
 
     data = Register(session, as_of=as_of, open_only=True)
     overdue: dict[int | None, set[int]] = defaultdict(set)

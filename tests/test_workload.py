@@ -111,3 +111,32 @@ def test_team_workload_counts_every_overdue_child_and_late_report(db) -> None:
         assert set(team.overdue) == overdue.get(team_id, set())
         assert team.late_reports == late[team_id]
     assert set(overdue) | set(late) <= set(teams)
+
+
+def test_a_weeks_meetings_are_the_diarys(db, reg):
+    """A meeting counts in the week of the day the diary (and the weekly schedule, and the
+    dashboard's week) shows it on: held on a day other than the one booked, the day it was
+    held. The Workload page counted it in the week it had been booked for, so a chair's and a
+    team's week disagreed with the diary's."""
+    from reviewdesk import queries
+
+    iro = reg.staff()
+    team = reg.team("North")
+    child = reg.child(team_id=team)
+    reg.period(child, D(2023, 1, 2), iro_id=iro)
+    # Booked for Fri 12/04 (last week), held on Tue 16/04 (this week).
+    moved = reg.meeting(child, booked=D(2024, 4, 12), held=D(2024, 4, 16), chair_id=iro)
+    # Booked for Fri 19/04 (this week), held in two parts, the last on Mon 22/04 (next week).
+    parts = reg.meeting(child, booked=D(2024, 4, 19), held=D(2024, 4, 22), chair_id=iro)
+    with db.session() as s:
+        [work] = iro_workload(s, as_of=D(2024, 4, 23), weeks=2)
+        [north] = team_workload(s, as_of=AS_OF)
+        this_week = queries.diary_entries(s, D(2024, 4, 15), D(2024, 4, 21))
+        next_week = queries.diary_entries(s, D(2024, 4, 22), D(2024, 4, 28))
+    assert [e.meeting_id for e in this_week] == [moved]
+    assert [e.meeting_id for e in next_week] == [parts]
+    assert north.meetings_this_week == (moved,)
+    assert dict(work.meetings_per_week) == {D(2024, 4, 22): 1, D(2024, 4, 29): 0}
+    with db.session() as s:
+        [work] = iro_workload(s, as_of=AS_OF, weeks=2)
+    assert dict(work.meetings_per_week) == {D(2024, 4, 15): 1, D(2024, 4, 22): 1}

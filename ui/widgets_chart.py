@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from reviewdesk.dashboard import MonthFigure
 from ui import theme
 
+#: A month's bar: its rating (`MonthFigure.rag`) in colour; green with no target.
+_RAG_COLOURS = {"red": theme.RED, "amber": theme.AMBER, "green": theme.GREEN}
+
 
 class TimelinessChart(QWidget):
     """Bars of the percentage held in timescale per month, with the target as a line."""
@@ -59,9 +62,7 @@ class TimelinessChart(QWidget):
             x = rect.left() + i * slot
             if f.percent is not None:
                 h = rect.height() * max(0.0, min(f.percent, 100.0)) / 100
-                colour = theme.GREEN
-                if self.target is not None and f.percent < self.target:
-                    colour = theme.RED if f.percent < self.target - 5 else theme.AMBER
+                colour = _RAG_COLOURS.get(f.rag or "", theme.GREEN)  # the measures' rating
                 p.fillRect(QRectF(x + slot * 0.18, rect.bottom() - h, slot * 0.64, h), colour)
             p.setPen(text)
             if i % every == 0 or i == n - 1:

@@ -1,9 +1,11 @@
 """The chase list: reports due within N working days and not received, by author and agency.
 
-A report is on the list when its meeting is still to take place (booked or adjourned, on or
-after the as-of date), it has not been received, and its deadline (the timescale rule it
-names, as the late-report flags read it) falls no later than N working days after the
-as-of date; those already past their deadline are on it too, marked overdue. Rows come grouped
+A report is on the list when its meeting is still to take place on the as-of date
+(`vocabulary.is_upcoming`: booked or adjourned, or recorded as held after it, as the
+dashboard's "Late reports" tile counts it) and booked for that date or later, it has not been
+received, and its deadline (the timescale rule it names, as the late-report flags read it)
+falls no later than N working days after the as-of date; those already past their deadline
+are on it too, marked overdue. Rows come grouped
 by agency, then author, then deadline: one phone call or email per author.
 """
 
@@ -15,12 +17,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.predicates import upcoming_sql
 from reviewdesk.codes import agency_label
 from reviewdesk.engine import meeting_deadlines
 from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.rules import RuleSet
 from reviewdesk.storage.models import Child, Meeting, Professional, Report, Staff
-from reviewdesk.vocabulary import AWAITED_STATUSES, meeting_label
+from reviewdesk.vocabulary import meeting_label
 from reviewdesk.workingdays import WorkingCalendar
 
 
@@ -38,11 +41,12 @@ class ChaseRow:
     email: str
     due: dt.date
     requested_on: dt.date | None
-    working_days_left: int  # negative once overdue
-
-    @property
-    def overdue(self) -> bool:
-        return self.working_days_left < 0
+    #: Working days from the as-of date to ``due`` (negative once a working day has passed
+    #: since it; 0 on a day off straight after it, when it is overdue all the same).
+    working_days_left: int
+    #: Past its deadline on the as-of date and not received: `reviewdesk.flags`'
+    #: "report_overdue" (the as-of date after the deadline, working day or not).
+    overdue: bool = False
 
 
 def chase_rows(
@@ -80,7 +84,7 @@ def chase_rows(
         .outerjoin(Staff, Staff.id == Report.staff_id)
         .where(
             Report.received.is_(None),
-            Meeting.status.in_(sorted(AWAITED_STATUSES)),
+            upcoming_sql(as_of),
             Meeting.booked_date >= as_of,
         )
     )
@@ -127,6 +131,7 @@ def chase_rows(
                 due=due,
                 requested_on=requested_on,
                 working_days_left=left,
+                overdue=as_of > due,
             )
         )
     rows.sort(key=lambda r: (r.agency.casefold(), r.author.casefold(), r.due, r.report_id))

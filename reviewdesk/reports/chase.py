@@ -23,8 +23,12 @@ from reviewdesk.settings import get_setting, working_context
 from reviewdesk.vocabulary import format_uk, format_uk_long
 
 
-def _left(days: int) -> str:
-    if days < 0:
+def _left(days: int, overdue: bool) -> str:
+    """How long is left, or how long it has been overdue (``overdue`` on a day off straight
+    after the deadline too, when no working day has passed since it)."""
+    if overdue:
+        if days >= 0:
+            return "overdue"
         return f"overdue by {-days} working day{'s' if days != -1 else ''}"
     if days == 0:
         return "due today"
@@ -84,7 +88,7 @@ def build_chase(
         table_rows.append(
             [
                 author,
-                f"{format_uk_long(r.due)}, {_left(r.working_days_left)}",
+                f"{format_uk_long(r.due)}, {_left(r.working_days_left, r.overdue)}",
                 uk(r.requested_on, "not requested"),
                 f"{r.child_reference} {r.child_name}",
                 f"{r.meeting}, {format_uk(r.meeting_date)}",

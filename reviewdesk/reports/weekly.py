@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import MeetingStatus
+from reviewdesk.overlaps import length, span, sweep
 from reviewdesk.reports.base import (
     FONT_BOLD,
     MUTED,
@@ -127,7 +128,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             meeting_id=m.id,
             day=m.held_date or m.booked_date,
             start=m.booked_time,
-            minutes=m.duration_minutes or 0,
+            minutes=length(m.duration_minutes),  # as the diary shows it
             child=m.child.display_name,
             local_id=m.child.local_id,
             meeting=judged.label(m),
@@ -150,19 +151,18 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
 def clashes(
     meetings: Sequence[ScheduledMeeting], key: Callable[[ScheduledMeeting], str]
 ) -> set[int]:
-    """Ids of meetings that overlap another with the same key (chair or room) on the day."""
+    """Ids of meetings that overlap another with the same key (chair or room) on the day, by
+    `reviewdesk.overlaps`' one rule, as the diary and the double-booking flags find them: a
+    meeting with no length recorded takes 90 minutes, one with no time set the whole day."""
+    days: dict[tuple[str, dt.date], list[tuple[tuple[int, int], int]]] = {}
+    for m in meetings:
+        if key(m):
+            days.setdefault((key(m), m.day), []).append((span(m.start, m.minutes), m.meeting_id))
     out: set[int] = set()
-    timed = [m for m in meetings if m.start is not None and key(m)]
-    for i, a in enumerate(timed):
-        for b in timed[i + 1 :]:
-            if key(a) != key(b) or a.day != b.day:
-                continue
-            a0 = dt.datetime.combine(a.day, a.start)  # type: ignore[arg-type]
-            b0 = dt.datetime.combine(b.day, b.start)  # type: ignore[arg-type]
-            a1 = a0 + dt.timedelta(minutes=a.minutes)
-            b1 = b0 + dt.timedelta(minutes=b.minutes)
-            if a0 < b1 and b0 < a1:
-                out.update((a.meeting_id, b.meeting_id))
+    for group in days.values():
+        if len(group) > 1:
+            group.sort()
+            out.update(group[i][1] for i, _count, _first in sweep([s for s, _id in group]))
     return out
 
 

@@ -39,7 +39,7 @@ from reviewdesk.reports.base import (
 )
 from reviewdesk.reports.gather import council_name
 from reviewdesk.storage.models import Staff
-from reviewdesk.vocabulary import meeting_label, process_label
+from reviewdesk.vocabulary import is_upcoming, meeting_label, process_label
 from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
@@ -142,9 +142,16 @@ def collect_workload(
     for flag in flags_from_register(data, child_ids=child_ids):
         if flag.child_id is not None:
             flags.setdefault(flag.child_id, []).append(flag)
+    # The meetings still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked, or
+    # held or adjourned after it (booked that day, as the case list and the diary have it).
+    # An adjourned meeting keeps the day it was adjourned on: once past, it is history.
     booked: dict[tuple[int, str], dt.date] = {}
     for m in data.meetings:
-        if m.status == MeetingStatus.BOOKED.value and m.booked_date and m.held_date is None:
+        if (
+            m.booked_date
+            and is_upcoming(m.status, m.held_date, as_of)
+            and (m.status == MeetingStatus.BOOKED.value or m.booked_date >= as_of)
+        ):
             key = (m.child_id, m.process)
             if key not in booked or m.booked_date < booked[key]:
                 booked[key] = m.booked_date

@@ -147,3 +147,49 @@ def test_a_long_double_barrelled_surname_is_not_broken_mid_word(fresh_db) -> Non
     whole = [line for line in lines if surname in line]
     assert len(whole) == 2, "the surname should print whole, by chair and by room"
     assert not [line for line in lines if "Featherstonehaugh-Cholm" in line and line not in whole]
+
+
+def test_clashes_are_the_ones_the_diary_and_the_flags_find(fresh_db) -> None:
+    """The weekly schedule worked out its own clashes: a meeting with no length recorded
+    (0) took no time and one with no time set clashed with nothing, where the diary, the
+    booking check and the double-booking flags take 90 minutes and the whole day
+    (`reviewdesk.overlaps`). So the chair's 09:30 meeting (no length) and her 10:00 one
+    clashed on the dashboard and in the diary but not on the printed week."""
+    from reviewdesk.flags.bookings import booking_flags
+    from reviewdesk.scheduling import Booking, double_booked_resources
+
+    with fresh_db.session() as session:
+        demo = populate(session, iros=1, children_per_iro=8, week_meetings=3)
+        first, second, third = (session.get(Meeting, i) for i in demo.week_meeting_ids)
+        # Same chair, same day: 09:30 with no length recorded, then 10:00.
+        second.booked_date = first.booked_date
+        first.booked_time, first.duration_minutes = dt.time(9, 30), 0
+        second.booked_time, second.room = dt.time(10, 0), None
+        # Another day: a meeting with no time set, in the room of another that day.
+        third.booked_time, third.room = None, first.room
+        other = session.get(Meeting, demo.week_meeting_ids[0])
+        assert other.booked_date != third.booked_date
+        session.flush()
+        schedule = collect_week(session, WEEK)
+        flags = list(booking_flags(session, WEEK))
+    in_diary = double_booked_resources(
+        Booking(
+            m.booked_date,
+            m.booked_time,
+            m.duration_minutes,
+            m.chair_id,
+            m.room_id,
+            m.clerk_id,
+            m.id,
+        )
+        for m in (first, second, third)
+    )
+    by_chair = clashes(schedule.meetings, lambda m: m.chair)
+    by_room = clashes(schedule.meetings, lambda m: m.room)
+    assert by_chair == {first.id, second.id}
+    assert by_chair == {m for m, what in in_diary.items() if "chair" in what}
+    assert by_chair == {f.meeting_id for f in flags if f.code == "chair_double_booked"}
+    assert by_room == {f.meeting_id for f in flags if f.code == "room_double_booked"}
+    # Printed, the meeting with no length recorded takes the diary's 90 minutes.
+    (printed,) = [m for m in schedule.meetings if m.meeting_id == first.id]
+    assert printed.times == "09:30–11:00"

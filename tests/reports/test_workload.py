@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -197,3 +198,39 @@ def test_with_no_iros_the_notes_still_print_after_saying_so() -> None:
     text = " ".join(read_pdf(out.getvalue()).all_text.split())
     said = text.index("No active IROs or conference chairs are recorded.")
     assert text.index("12 children have no IRO allocated.") > said
+
+
+def test_a_meeting_held_after_the_as_of_date_is_still_the_one_booked(fresh_db) -> None:
+    """Looked at as of a day before it was held, a meeting is still to come
+    (`vocabulary.is_upcoming`): the list's "Booked" said "not booked" for it, reading
+    meetings with the status booked only, while the case list's "Next meeting", the diary and
+    the schedule export had it (the demo authority as of 02/06/2025)."""
+    from reviewdesk import queries
+    from tests.reports.factory import populate
+
+    with fresh_db.session() as session:
+        populate(session, iros=1, children_per_iro=6, week_meetings=3)
+    with fresh_db.session() as session:
+        meeting = session.scalars(
+            select(Meeting)
+            .where(Meeting.status == "booked", Meeting.booked_date > AS_OF)
+            .order_by(Meeting.booked_date, Meeting.id)
+        ).first()
+        child_id, day = meeting.child_id, meeting.booked_date
+        meeting.status, meeting.held_date = "held", day  # recorded as held on the day
+        # Another child's meeting adjourned last week: history, not a meeting booked.
+        other = session.scalars(
+            select(Meeting).where(Meeting.status == "booked", Meeting.child_id != child_id)
+        ).first()
+        other.status, other.booked_date = "adjourned", AS_OF - dt.timedelta(days=7)
+        other_id = other.child_id
+    with fresh_db.session() as session:
+        report = collect_workload(session, as_of=AS_OF)
+        listed = queries.case_rows(session, [child_id, other_id], as_of=AS_OF)
+        pdf = _pdf(session)
+    children = {c.child_id: c for i in report.iros for c in i.children}
+    assert children[child_id].booked == day == listed[child_id].next_meeting
+    assert children[other_id].booked is None and listed[other_id].next_meeting is None
+    child = children[child_id]
+    line = next(x for x in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", x))
+    assert format_uk(day) in line and "not booked" not in line

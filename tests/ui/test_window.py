@@ -515,12 +515,20 @@ def test_dashboard_tiles_count_children_and_open_the_list(
         months = (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
         rows = [
             SimpleNamespace(
-                key="lac_reviews_in_timescale", cells=(cell(9, 10), cell(0, 0)), target=100.0
+                key="lac_reviews_in_timescale",
+                cells=(cell(9, 10), cell(0, 0)),
+                target=100.0,
+                red_line=90.0,
             ),
             SimpleNamespace(
-                key="cp_conferences_in_timescale", cells=(cell(1, 2), cell(0, 0)), target=95.0
+                key="cp_conferences_in_timescale",
+                cells=(cell(1, 2), cell(0, 0)),
+                target=95.0,
+                red_line=85.0,
             ),
-            SimpleNamespace(key="participation", cells=(cell(5, 5), cell(1, 1)), target=None),
+            SimpleNamespace(
+                key="participation", cells=(cell(5, 5), cell(1, 1)), target=None, red_line=None
+            ),
         ]
         return SimpleNamespace(months=months, rows=rows)
 
@@ -541,9 +549,9 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     assert dash.tiles["double_booked"].property("rag") == "red"
     assert dash.tiles["caseloads_above"].text() == "IROs above caseload\n1"
     figures = dash.chart.figures
-    assert [(f.label, f.percent, f.count) for f in figures] == [
-        ("Mar 24", pytest.approx(10 / 12 * 100), 12),
-        ("Apr 24", None, 0),
+    assert [(f.label, f.percent, f.count, f.rag) for f in figures] == [
+        ("Mar 24", pytest.approx(10 / 12 * 100), 12, "red"),  # 83.3%: below 85, the lower line
+        ("Apr 24", None, 0, None),
     ]
     assert dash.chart.target == 95.0
     dash.tiles["caseloads_above"].click()

@@ -1,0 +1,178 @@
+"""The same fact wherever the window shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from reviewdesk.queries import CASE_COLUMNS
+from reviewdesk.storage.models import CpPlan, Meeting
+from tests.ui.sample import AS_OF
+from ui import theme
+from ui.main_window import MainWindow
+
+D = dt.date
+
+
+def _list_column(window: MainWindow, column: str) -> dict[str, str]:
+    """The case list's rows: child's name -> the column's text."""
+    model = window.cases.list.model
+    names = [key for key, _title in CASE_COLUMNS]
+    return {
+        model.data(model.index(r, names.index("name"))): model.data(
+            model.index(r, names.index(column))
+        )
+        for r in range(model.rowCount())
+    }
+
+
+def _shown(window: MainWindow, qtbot) -> MainWindow:
+    """The window loaded, on screen and active, so that its shortcuts work."""
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.load_initial_data()
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    QTest.qWait(20)
+    return window
+
+
+def _open_workload_row(window: MainWindow, qtbot, name: str) -> None:
+    """Ctrl+4, then a double-click on the IRO's row: the case list of their caseload."""
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    page = window.workload
+    assert window.current_page() is page
+    model = page.model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == name)
+    rect = page.table.visualRect(model.index(row, 0))
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page() is window.cases
+
+
+def test_a_caseloads_children_are_listed_under_the_iro_who_holds_them(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The case list's "IRO / chair" named the chair of a plan not yet started on the as-of
+    date, and the IRO of a period of care long closed before the chair of the plan in force:
+    opening Máire's caseload from the Workload page listed her children under someone else
+    (the demo authority as of 02/06/2025: four children)."""
+    with db.session() as s:
+        # Łukasz Wiśniewski's plan (chaired by Máire) ends next month; a later one will be
+        # chaired by Łukasz Nowak. On the as-of date it is Máire's.
+        plan = s.query(CpPlan).filter_by(child_id=sample["lukasz_child"]).one()
+        plan.end_date = D(2024, 5, 1)
+        s.add(
+            CpPlan(
+                child_id=sample["lukasz_child"],
+                start=D(2024, 6, 3),
+                initial_category="NEG",
+                latest_category="NEG",
+                chair_id=sample["lukasz"],
+            )
+        )
+        # Aoife left care in 2023 (Łukasz Nowak her IRO); she is now on a plan Máire chairs.
+        s.add(
+            CpPlan(
+                child_id=sample["closed"],
+                start=D(2024, 2, 1),
+                initial_category="EMO",
+                latest_category="EMO",
+                chair_id=sample["maire"],
+            )
+        )
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    assert window.ctx.as_of == AS_OF
+
+    _open_workload_row(window, qtbot, "Máire Ó Briain")
+    listed = _list_column(window, "iro")
+    assert listed == {
+        "Łukasz Wiśniewski": "Máire Ó Briain",
+        "Aoife Ní Dhomhnaill": "Máire Ó Briain",
+    }
+    # Łukasz Nowak's caseload: his two children looked after, under his name.
+    window.cases.list.show_all()
+    _open_workload_row(window, qtbot, "Łukasz Nowak")
+    assert set(_list_column(window, "iro").values()) == {"Łukasz Nowak"}
+    # Every child with an open case: the same name as the Workload page's caseloads give.
+    window.cases.list.show_all()
+    assert _list_column(window, "iro") == {
+        "Zoë Ó Briain": "Łukasz Nowak",
+        "Siân Llewelyn": "Łukasz Nowak",
+        "Łukasz Wiśniewski": "Máire Ó Briain",
+        "Aoife Ní Dhomhnaill": "Máire Ó Briain",
+    }
+
+
+def test_a_meeting_recorded_as_held_later_is_the_next_meeting_as_of_a_day_before(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Seen as of a day before it was held, a meeting is still to come (`vocabulary.is_upcoming`):
+    the dashboard's week and the diary showed Siân's review on 11/04/2024, while the case
+    list's "Next meeting" was blank, reading booked meetings only (the demo authority as of
+    02/06/2025: 1,272 children with a meeting to come had none there)."""
+    with db.session() as s:
+        review = s.get(Meeting, sample["sian_review"])
+        review.status, review.held_date = "held", D(2024, 4, 11)  # recorded afterwards
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    assert window.ctx.as_of == D(2024, 4, 10)
+
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    week = window.dashboard.week_table
+    shown = {(week.item(r, 0).text(), week.item(r, 2).text()) for r in range(week.rowCount())}
+    assert ("Thu 11/04/2024", "Siân Llewelyn") in shown
+
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.cases
+    next_meeting = _list_column(window, "next_meeting")
+    assert next_meeting["Siân Llewelyn"] == "11/04/2024"
+    assert next_meeting["Zoë Ó Briain"] == "11/04/2024"
+
+
+def test_the_charts_colours_are_the_measures_rag(
+    db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """The dashboard's chart coloured a month red when it was more than 5 points below the
+    target, where the measures (the timeliness report, the measures export) rate it red
+    only below the red line (10 points under the target unless the council sets one): the
+    demo as of 05/01/2026 showed December's 93.5% red on the dashboard and amber in the
+    report."""
+    from reviewdesk import dashboard
+    from reviewdesk.measures import compute_measures
+    from tests.actions.shortcuts import generate_demo
+    from ui.context import AppContext
+    from ui.theme import apply_theme
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=200, seed=3, as_of=as_of)
+    with db.session() as s:
+        figures = dashboard.timeliness(s, as_of=as_of).figures
+    # December: 93.3% of 15 held in timescale, against the target of 100% for both.
+    n, month = len(figures) - 1, figures[-1]
+    assert (month.label, round(month.percent, 1)) == ("Dec 25", 93.3)
+    with db.session() as s:
+        measures = compute_measures(s, start=dashboard.timeliness_start(as_of), end=as_of)
+    rated = {r.key: r.rag[n] for r in measures.rows if r.key in dashboard.TIMELINESS_ROWS}
+    assert {r.key: r.target for r in measures.rows if r.key in rated} == dict.fromkeys(rated, 100)
+    apply_theme(qapp)
+    window = _shown(MainWindow(AppContext.open(db, as_of=as_of), settings=settings), qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    chart = window.dashboard.chart
+    assert [f.label for f in chart.figures] == [f.label for f in figures]
+    # The bar as painted: the middle of the month's bar, half-way up it.
+    image = chart.grab().toImage()
+    left, right, top, bottom = 44, chart.width() - 12, 12, chart.height() - 28
+    slot = (right - left) / len(chart.figures)
+    x = int(left + n * slot + slot / 2)
+    y = int(bottom - (bottom - top) * month.percent / 100 / 2)
+    painted = image.pixelColor(x, y).name()
+    assert "red" not in rated.values()  # the measures rate neither part of it red
+    assert painted == theme.AMBER.name()
+    assert chart.figures[n].rag == "amber"
