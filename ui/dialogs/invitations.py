@@ -447,13 +447,24 @@ class InvitationsDialog(QDialog):
             self.request_email_button,
         ):
             widget.setEnabled(can_book and open_meeting)
+        # The boxes that fill those buttons' forms: no typing what cannot be saved.
+        for widget in (
+            self.someone,
+            self.other_name,
+            self.other_role,
+            self.other_email,
+            self.report_author,
+            self.report_agency,
+        ):
+            widget.setEnabled(can_book and open_meeting)
         self.send_request_button.setEnabled(can_book and info is not None)
-        self.record_pack_button.setEnabled(can_book)
+        for widget in (self.record_pack_button, self.pack_how, self.pack_on):
+            widget.setEnabled(can_book)
         chosen = self.reports.selected_record()
         may_record = (
             chosen is not None and info is not None and self.ctx.can_record_for(info.chair_id)
         )
-        for widget in (self.attach_button, self.save_dates_button):
+        for widget in (self.attach_button, self.save_dates_button, self.received, self.shared):
             widget.setEnabled(may_record)
         self.remove_file_button.setEnabled(may_record and chosen.file is not None)
 
