@@ -90,3 +90,41 @@ def test_a_read_only_user_cannot_type_into_the_invitation_forms(
     assert typed == {"other": "", "role": "", "email": "", "someone": "", "report": ""}
     assert how == how_at_first
     assert prompts_recorder.errors == []
+
+
+# --- IRO oversight --------------------------------------------------------------------------
+
+
+def _click_tab(qtbot, tabs, title: str) -> None:
+    bar = tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+
+
+def test_an_iro_is_offered_oversight_only_for_the_children_that_are_theirs(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Máire Ó Briain, a CP chair on the user list as an IRO, opens Siân Llewelyn (Łukasz
+    Nowak's child, none of whose meetings she chairs): she may not record a challenge or a
+    contact for her, so the buttons are off and clicking them opens no form that would end
+    in a refusal. For Łukasz Wiśniewski, whose conference she chairs, they are on."""
+    from reviewdesk import actions
+    from tests.ui.sample import AS_OF
+
+    actions.add_user(db, actions.whoami(db), "maire", "iro", staff_id=sample["maire"])
+    window = _window_as(db, open_db, qtbot, settings, "maire", None, AS_OF)
+    offered = {}
+    for child in ("sian_child", "lukasz_child"):
+        window.open_child(sample[child])
+        page = window.cases.child
+        _click_tab(qtbot, page.tabs, "IRO oversight")
+        section = page.oversight
+        offered[child] = (section.raise_button.isEnabled(), section.contact_button.isEnabled())
+        if child == "sian_child":
+            qtbot.mouseClick(section.raise_button, Qt.MouseButton.LeftButton)
+            _click_tab(qtbot, section.tabs, "Contacts")
+            qtbot.mouseClick(section.contact_button, Qt.MouseButton.LeftButton)
+            _click_tab(qtbot, section.tabs, "Challenges")
+    assert offered == {"sian_child": (False, False), "lukasz_child": (True, True)}
+    assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
