@@ -371,6 +371,9 @@ class MainWindow(QMainWindow):
             self.demo_action.setEnabled(self.ctx.can_create_demo)
             self.import_action.setEnabled(self.ctx.can_import)
             self.audit_action.setEnabled(self.ctx.can_view_audit)
+            self.cases.child.apply_role()
+            if self.audit_window is not None and not self.ctx.can_view_audit:
+                self.audit_window.close()  # the new role may not read the trail
         for page in self.pages:
             page.on_changes(changes)
         if self.audit_window is not None:

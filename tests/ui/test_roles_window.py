@@ -128,3 +128,71 @@ def test_an_iro_is_offered_oversight_only_for_the_children_that_are_theirs(
             _click_tab(qtbot, section.tabs, "Challenges")
     assert offered == {"sian_child": (False, False), "lukasz_child": (True, True)}
     assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
+
+
+# --- a role changed while the window is open ------------------------------------------------
+
+
+def _users_row(box, name: str) -> int:
+    return next(r for r in range(box.table.rowCount()) if box.table.item(r, 0).text() == name)
+
+
+def test_an_administrator_who_becomes_an_iro_no_longer_sees_the_audit_trail(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """An administrator reads Zoë's History tab and the audit trail (Ctrl+Shift+A), then makes
+    themselves an IRO in Settings (another administrator stays). IROs may not read the
+    trail: the trail's window closes and the child's History tab is gone, not left showing
+    what the role may not read."""
+    from reviewdesk import actions
+
+    ctx = window.ctx
+    actions.add_user(ctx.db, ctx.actor, "deputy", "administrator")
+    ctx.did_change(
+        actions.cancel_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            "Child in hospital",
+            expected_version=1,
+        )
+    )
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "History")
+    assert page.history.model.rowCount() > 0
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
+    audit = window.audit_window
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Settings
+    settings_page = window.settings_page
+    _click_tab(qtbot, settings_page.tabs, "Users and roles")
+    box = settings_page.users
+    table = box.table
+    rect = table.visualRect(table.model().index(_users_row(box, "tester"), 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    box.role.setFocus()
+    while box.role.currentData() != "iro":
+        qtbot.keyClick(box.role, Qt.Key.Key_Down)
+    qtbot.mouseClick(box.role_button, Qt.MouseButton.LeftButton)
+    assert prompts_recorder.errors == []
+    assert window.ctx.role.value == "iro"
+
+    assert not audit.isVisible()
+    assert not window.audit_action.isEnabled()
+    window.open_child(sample["zoe"])
+    tabs = page.tabs
+    shown = [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]
+    assert shown == ["Due dates", "Allocations", "IRO oversight"]
+    assert page.history.model.rowCount() == 0
