@@ -204,10 +204,8 @@ class ChildPage(Page):
         self.oversight = OversightSection(ctx)
         self.tabs.addTab(self.oversight, "IRO oversight")
         # The child's own history (the audit trail of their records), for those who may read
-        # the trail: administrators and team managers. Hidden from anyone else, and from
-        # someone whose role changes to one that may not read it (`apply_role`).
-        self.history = ChildHistory(ctx)
-        self.tabs.addTab(self.history, "History")
+        # the trail: administrators and team managers (`apply_role`, as the role changes).
+        self.history: ChildHistory | None = None
         # The tabs behind the first are filled when they are opened, not with every child
         # shown: most visits read the timeline and its due dates only, and the oversight
         # section alone cost as much as the rest of the page. Index -> how to fill it.
@@ -215,9 +213,6 @@ class ChildPage(Page):
             self.tabs.indexOf(self.allocations): lambda: self._show_allocations(self.detail),
             self.tabs.indexOf(self.oversight): lambda: self.oversight.show_child(self.detail),
         }
-        self._fillers[self.tabs.indexOf(self.history)] = lambda: self.history.show_child(
-            self.child_id if self.ctx.can_view_audit else None
-        )
         self._stale: set[int] = set()  # the tabs that do not show the child yet
         self.tabs.currentChanged.connect(lambda _index: self._fill_current_tab())
         splitter.addWidget(self.tabs)
@@ -241,16 +236,21 @@ class ChildPage(Page):
         self.apply_role()
 
     def apply_role(self) -> None:
-        """Show the History tab only to a role that may read the audit trail (the role can
-        change while the window is open): otherwise it is hidden and emptied."""
-        index = self.tabs.indexOf(self.history)
+        """The History tab (the last) for a role that may read the audit trail, and none for
+        another: the role can change while the window is open."""
         allowed = self.ctx.can_view_audit
-        if not allowed:
-            if self.tabs.currentIndex() == index:
-                self.tabs.setCurrentIndex(0)
-            self.history.show_child(None)
+        if allowed and self.history is None:
+            history = self.history = ChildHistory(self.ctx)
+            index = self.tabs.addTab(history, "History")
+            self._fillers[index] = lambda: history.show_child(self.child_id)
             self._stale.add(index)
-        self.tabs.setTabVisible(index, allowed)
+        elif not allowed and self.history is not None:
+            index = self.tabs.indexOf(self.history)
+            self.tabs.removeTab(index)
+            self._fillers.pop(index, None)
+            self._stale.discard(index)
+            self.history.deleteLater()
+            self.history = None
 
     def set_back_to(self, where: str) -> None:
         """Where the back button (and Esc) leads, in words: "cases" (the case list), or
