@@ -352,7 +352,12 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         """F5 and a new as-of date: every page reads again (the one on screen at once, the
-        others when next shown); the case list shows every child again."""
+        others when next shown); the case list shows every child again. Who is acting is read
+        again too: another administrator may have changed their role meanwhile."""
+        actor = self.ctx.actor
+        self.ctx.reload_actor()
+        if self.ctx.actor != actor:
+            self._apply_role()
         self.ctx.data_version += 1
         self.cases.list.show_all()
         for page in self.pages:
@@ -367,17 +372,21 @@ class MainWindow(QMainWindow):
             council = self.ctx.council_name()
             self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
         if changes.touches("app_user"):
-            self._user_status()
-            self.demo_action.setEnabled(self.ctx.can_create_demo)
-            self.import_action.setEnabled(self.ctx.can_import)
-            self.audit_action.setEnabled(self.ctx.can_view_audit)
-            self.cases.child.apply_role()
-            if self.audit_window is not None and not self.ctx.can_view_audit:
-                self.audit_window.close()  # the new role may not read the trail
+            self._apply_role()
         for page in self.pages:
             page.on_changes(changes)
         if self.audit_window is not None:
             self.audit_window.on_changes(changes)
+
+    def _apply_role(self) -> None:
+        """The acting user's role changed: the status bar, and what the window offers."""
+        self._user_status()
+        self.demo_action.setEnabled(self.ctx.can_create_demo)
+        self.import_action.setEnabled(self.ctx.can_import)
+        self.audit_action.setEnabled(self.ctx.can_view_audit)
+        self.cases.child.apply_role()
+        if self.audit_window is not None and not self.ctx.can_view_audit:
+            self.audit_window.close()  # the new role may not read the trail
 
     def show_audit(self) -> None:
         """The audit trail with its filters (administrators and team managers)."""

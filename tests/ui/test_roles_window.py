@@ -199,3 +199,34 @@ def test_an_administrator_who_becomes_an_iro_no_longer_sees_the_audit_trail(
         "IRO oversight",
     ]
     assert page.history is None
+
+
+def test_f5_reads_the_role_again_after_another_administrator_changed_it(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak, an IRO, has Zoë's first review (which he chairs) selected, with Record
+    outcome on. An administrator makes him a team manager meanwhile; he presses F5 (Refresh,
+    "Reload the data"): Record outcome goes off and Ctrl+O opens no form, rather than one
+    whose Save is refused."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    admin = actions.whoami(db)
+    actions.add_user(db, admin, "lukasz", "iro", staff_id=sample["lukasz"])
+    window = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    assert page.record_button.isEnabled()
+
+    with db.session() as s:
+        version = find_user(s, "lukasz").version
+    actions.set_role(db, admin, "lukasz", "team_manager", expected_version=version)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert page.selected_meeting().id == sample["zoe_first"]
+    assert not page.record_button.isEnabled()
+    assert "Team manager (read only)" in window.user_label.text()
+    page.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
