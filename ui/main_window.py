@@ -31,7 +31,7 @@ from reviewdesk import __version__
 from reviewdesk.actions import Changes
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, week_start
-from ui.context import ROLE_LABEL, AppContext
+from ui.context import AppContext
 from ui.pages import Page
 from ui.prompts import prompts
 from ui.screen import clamp_to_screen, fit_main_window
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
     def _user_status(self) -> None:
         actor = self.ctx.actor
         name = actor.username if actor is not None else self.ctx.db.username
-        self.user_label.setText(f"{name} — {ROLE_LABEL[self.ctx.role]}")
+        self.user_label.setText(f"{name} — {self.ctx.role_label}")
 
     def _calendar_status(self) -> None:
         self.calendar_label.setText(f"Bank holidays: {self.ctx.region_label()}")

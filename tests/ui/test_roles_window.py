@@ -230,3 +230,37 @@ def test_f5_reads_the_role_again_after_another_administrator_changed_it(
     page.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
+
+
+def test_a_deactivated_user_is_told_they_were_deactivated_not_that_they_are_not_listed(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Deputy, an administrator, has the window open when another administrator deactivates
+    them. Deputy types a new council name and clicks Save settings: the refusal says they
+    were deactivated (they are on the user list, marked so), not that they are not on it.
+    After F5 the status bar and the Users and roles tab say the same."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "deputy", "administrator", AS_OF)
+    with db.session() as s:
+        version = find_user(s, "deputy").version
+    actions.deactivate_user(db, actions.whoami(db), "deputy", expected_version=version)
+
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Settings
+    page = window.settings_page
+    _click_tab(qtbot, page.tabs, "Council")
+    page.council.selectAll()
+    qtbot.keyClicks(page.council, "Northgate")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert prompts_recorder.errors == [
+        "deputy (deactivated, read only) cannot change settings. Ask an administrator. "
+        "Nothing was changed."
+    ]
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.user_label.text() == "deputy — Deactivated (read only)"
+    assert not page.save_button.isEnabled()
+    _click_tab(qtbot, page.tabs, "Users and roles")
+    assert page.users.me.text().startswith("You are deputy: deactivated (read only).")
