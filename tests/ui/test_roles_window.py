@@ -264,3 +264,31 @@ def test_a_deactivated_user_is_told_they_were_deactivated_not_that_they_are_not_
     assert not page.save_button.isEnabled()
     _click_tab(qtbot, page.tabs, "Users and roles")
     assert page.users.me.text().startswith("You are deputy: deactivated (read only).")
+
+
+def test_oversight_is_read_only_while_the_register_is_seen_as_of_another_day(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """An administrator looks at the register as it stood on 01/03/2024 (Ctrl+Shift+D), when
+    booking, recording and editing are off: on Siân Llewelyn's IRO oversight tab no challenge
+    or contact can be recorded either. Back to today, they can."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    prompts_recorder.text_answer = "01/03/2024"
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.ctx.viewing_past
+    window.open_child(sample["sian_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    assert not page.book_button.isEnabled()
+    assert (section.raise_button.isEnabled(), section.contact_button.isEnabled()) == (False, False)
+
+    qtbot.mouseClick(window.as_of_back, Qt.MouseButton.LeftButton)  # Back to today
+    assert (section.raise_button.isEnabled(), section.contact_button.isEnabled()) == (True, True)

@@ -318,8 +318,9 @@ class OversightSection(QWidget):
     # --- selection and who may --------------------------------------------------------------
     def rights(self) -> OversightRights | None:
         """What the acting user may record for the child shown, read again when the user,
-        the child or the as-of date is not the one it was read for."""
-        if self.detail is None or self.ctx.actor is None:
+        the child or the as-of date is not the one it was read for; None (nothing) while the
+        register is seen as of another day, which is read only."""
+        if self.detail is None or self.ctx.actor is None or self.ctx.viewing_past:
             return None
         rights = self._rights
         wanted = (self.ctx.actor, self.detail.id, self.ctx.as_of)
@@ -374,7 +375,7 @@ class OversightSection(QWidget):
         self.remove_button.setEnabled(c is not None and self._may_remove(c))
         m = self.selected_meeting()
         self.voice_button.setEnabled(
-            self.detail is not None
+            self.rights() is not None
             and self.ctx.can(Permission.RECORD_OVERSIGHT)
             and m is not None
             and (self.ctx.role is Role.ADMINISTRATOR or self.ctx.actor.staff_id == m.chair_id)
