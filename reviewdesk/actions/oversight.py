@@ -226,9 +226,15 @@ def _require_for_child(tx: Transaction, child: Child, as_of: dt.date) -> None:
         raise tx.refuse(_NOT_ALLOCATED.format(child=child.display_name))
 
 
+def records_for_others(actor: Actor) -> bool:
+    """Whether ``actor`` may record a challenge or a contact as by another IRO (for them):
+    administrators only; an IRO records their own (`_require_self`)."""
+    return actor.role is Role.ADMINISTRATOR
+
+
 def _require_self(tx: Transaction, staff_id: int, what: str) -> None:
     """An IRO records only their own challenges and contacts."""
-    if tx.actor.role is Role.ADMINISTRATOR or tx.actor.staff_id == staff_id:
+    if records_for_others(tx.actor) or tx.actor.staff_id == staff_id:
         return
     raise tx.refuse(f"an IRO records only {what} of their own (an administrator can record it)")
 
@@ -606,6 +612,7 @@ __all__ = [
     "record_child_voice",
     "record_contact",
     "record_escalation_response",
+    "records_for_others",
     "remove_contact",
     "retire_escalation_theme",
     "update_escalation",

@@ -292,3 +292,38 @@ def test_oversight_is_read_only_while_the_register_is_seen_as_of_another_day(
 
     qtbot.mouseClick(window.as_of_back, Qt.MouseButton.LeftButton)  # Back to today
     assert (section.raise_button.isEnabled(), section.contact_button.isEnabled()) == (True, True)
+
+
+def test_an_iro_raises_a_challenge_and_records_a_contact_as_themselves_only(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Máire Ó Briain, an IRO, raises a challenge and records a contact for Łukasz
+    Wiśniewski, whose conference she chairs. The action takes only her own (an IRO records
+    none as by another): "Raised by" and "IRO" show her and cannot be changed, where the
+    arrow keys once chose Łukasz Nowak, and Save was refused."""
+    from reviewdesk import actions
+    from tests.ui.sample import AS_OF
+    from ui.dialogs.oversight import ContactDialog, EscalationDialog
+
+    actions.add_user(db, actions.whoami(db), "maire", "iro", staff_id=sample["maire"])
+    window = _window_as(db, open_db, qtbot, settings, "maire", None, AS_OF)
+    window.open_child(sample["lukasz_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    chosen: dict[str, str] = {}
+
+    def try_someone_else(dialog) -> bool:
+        combo = dialog.raised_by if isinstance(dialog, EscalationDialog) else dialog.staff
+        assert isinstance(dialog, (EscalationDialog, ContactDialog))
+        combo.setFocus()
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_End):
+            qtbot.keyClick(combo, key)
+            chosen.setdefault(type(dialog).__name__, set()).add(combo.currentText())
+        return False
+
+    prompts_recorder.on_dialog = try_someone_else
+    qtbot.mouseClick(section.raise_button, Qt.MouseButton.LeftButton)
+    _click_tab(qtbot, section.tabs, "Contacts")
+    qtbot.mouseClick(section.contact_button, Qt.MouseButton.LeftButton)
+    assert chosen == {"EscalationDialog": {"Máire Ó Briain"}, "ContactDialog": {"Máire Ó Briain"}}
