@@ -327,3 +327,35 @@ def test_an_iro_raises_a_challenge_and_records_a_contact_as_themselves_only(
     _click_tab(qtbot, section.tabs, "Contacts")
     qtbot.mouseClick(section.contact_button, Qt.MouseButton.LeftButton)
     assert chosen == {"EscalationDialog": {"Máire Ó Briain"}, "ContactDialog": {"Máire Ó Briain"}}
+
+
+# --- the diary ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "books"), [("team_manager", False), ("administrator", True)])
+def test_the_diary_offers_booking_a_free_slot_only_to_those_who_may_book(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks, role, books
+) -> None:
+    """A team manager opens the diary (Ctrl+3) and reads, under the week and on a free
+    slot, how to use it: booking is not offered to them (Enter on a free slot does nothing
+    for them), where it told them to press Enter to book. An administrator is told."""
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "someone", role, AS_OF)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    diary = window.diary
+    model = diary.model
+    free = next(
+        model.index(r, c)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        if not model.cells.get((r, c))
+    )
+    assert ("book a free slot" in diary.summary.text()) is books
+    tip = model.data(free, Qt.ItemDataRole.StatusTipRole)
+    assert tip == ("Free: Enter or double-click to book a meeting here" if books else "Free")
+    if not books:
+        diary.table.setFocus()
+        diary.table.setCurrentIndex(free)
+        qtbot.keyClick(diary.table, Qt.Key.Key_Return)
+        assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
