@@ -359,3 +359,26 @@ def test_the_diary_offers_booking_a_free_slot_only_to_those_who_may_book(
         diary.table.setCurrentIndex(free)
         qtbot.keyClick(diary.table, Qt.Key.Key_Return)
         assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
+
+
+# --- the child's page -----------------------------------------------------------------------
+
+
+def test_a_read_only_user_is_not_told_to_complete_a_record_with_keys_they_cannot_use(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """A team manager opens Łukasz Wiśniewski, who has no social worker. The warning said to
+    complete the record with Edit details (F2) and Allocate (Ctrl+L), which are off for
+    them (F2 opens nothing): it says an administrator can complete it."""
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", AS_OF)
+    window.open_child(sample["lukasz_child"])
+    page = window.cases.child
+    assert page.missing.isVisibleTo(window)
+    assert page.missing.text() == (
+        "⚠ The record has no social worker: an administrator can complete it."
+    )
+    page.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert prompts_recorder.dialogs == []

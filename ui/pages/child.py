@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import Permission
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
@@ -306,12 +307,12 @@ class ChildPage(Page):
         self.facts.setText(" · ".join(facts))
         gaps = d.missing(self.ctx.as_of)
         self.missing.setVisible(bool(gaps))
-        self.missing.setText(
-            "⚠ The record has no " + ", ".join(gaps) + ": complete it with Edit details (F2) "
-            "and Allocate (Ctrl+L)."
-            if gaps
-            else ""
+        how = (
+            "complete it with Edit details (F2) and Allocate (Ctrl+L)"
+            if self.ctx.can(Permission.EDIT_CASE)
+            else "an administrator can complete it"
         )
+        self.missing.setText(f"⚠ The record has no {', '.join(gaps)}: {how}." if gaps else "")
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
         if selected is not None:
             self.select_meeting(selected.id)
