@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(self.ctx.can_import)
         self.audit_action.setEnabled(self.ctx.can_view_audit)
         self.cases.child.apply_role()
+        self.workload.apply_role()
         if self.audit_window is not None and not self.ctx.can_view_audit:
             self.audit_window.close()  # the new role may not read the trail
 

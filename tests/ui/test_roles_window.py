@@ -382,3 +382,41 @@ def test_a_read_only_user_is_not_told_to_complete_a_record_with_keys_they_cannot
     page.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F2)
     assert prompts_recorder.dialogs == []
+
+
+# --- the workload ---------------------------------------------------------------------------
+
+
+def test_the_caseload_range_button_is_for_those_who_may_change_it(
+    window, qtbot, prompts_recorder
+) -> None:
+    """An administrator sees "Caseload range…" on the Workload page (it opens Settings at
+    the range). Once they make themselves a team manager (another administrator stays), it
+    is gone: it led to fields they may not change."""
+    from reviewdesk import actions
+
+    ctx = window.ctx
+    actions.add_user(ctx.db, ctx.actor, "deputy", "administrator")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
+    assert window.workload.range_button.isVisibleTo(window)
+
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Settings
+    page = window.settings_page
+    _click_tab(qtbot, page.tabs, "Users and roles")
+    box = page.users
+    box.refresh()
+    rect = box.table.visualRect(box.table.model().index(_users_row(box, "tester"), 0))
+    qtbot.mouseClick(box.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    box.role.setFocus()
+    while box.role.currentData() != "team_manager":
+        qtbot.keyClick(box.role, Qt.Key.Key_Down)
+    qtbot.mouseClick(box.role_button, Qt.MouseButton.LeftButton)
+    assert prompts_recorder.errors == []
+
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
+    assert window.current_page() is window.workload
+    assert not window.workload.range_button.isVisibleTo(window)
