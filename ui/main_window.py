@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(
             "Create &demo authority…", None, self.offer_demo, tip="Fill an empty database"
         )
-        self.demo_action.setEnabled(self.ctx.can_create_demo)
+        self._offer_demo()
         file_menu.addAction(self.demo_action)
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
@@ -358,6 +358,8 @@ class MainWindow(QMainWindow):
         self.ctx.reload_actor()
         if self.ctx.actor != actor:
             self._apply_role()
+        else:
+            self._offer_demo()  # someone else may have filled the database meanwhile
         self.ctx.data_version += 1
         self.cases.list.show_all()
         for page in self.pages:
@@ -373,15 +375,22 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
         if changes.touches("app_user"):
             self._apply_role()
+        elif changes.touches("child"):
+            self._offer_demo()  # the first children arrived, or the last went
         for page in self.pages:
             page.on_changes(changes)
         if self.audit_window is not None:
             self.audit_window.on_changes(changes)
 
+    def _offer_demo(self) -> None:
+        """The demo authority only for an empty database (the action refuses any other), and
+        for those who may create it."""
+        self.demo_action.setEnabled(self.ctx.can_create_demo and self.ctx.is_empty())
+
     def _apply_role(self) -> None:
         """The acting user's role changed: the status bar, and what the window offers."""
         self._user_status()
-        self.demo_action.setEnabled(self.ctx.can_create_demo)
+        self._offer_demo()
         self.import_action.setEnabled(self.ctx.can_import)
         self.audit_action.setEnabled(self.ctx.can_view_audit)
         self.cases.child.apply_role()

@@ -420,3 +420,44 @@ def test_the_caseload_range_button_is_for_those_who_may_change_it(
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
     assert window.current_page() is window.workload
     assert not window.workload.range_button.isVisibleTo(window)
+
+
+# --- the File menu --------------------------------------------------------------------------
+
+
+def _file_menu_key(window, qtbot, key: Qt.Key) -> None:
+    """Alt+F opens the File menu; ``key`` is the underlined letter of one of its items."""
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    menu = window.menuBar().actions()[0].menu()
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClick(menu, key)
+
+
+def test_the_demo_authority_is_offered_only_for_an_empty_database(
+    window, qtbot, prompts_recorder
+) -> None:
+    """An administrator, on a database that holds children, opens File and presses D
+    (Create demo authority…): it is off, as the action refuses a database that is not
+    empty. It was on, and after the progress bar said the database already held children
+    and to "use --replace", a command-line option."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert not window.ctx.is_empty()
+    _file_menu_key(window, qtbot, Qt.Key.Key_D)
+    qtbot.wait(50)
+    assert prompts_recorder.errors == []
+    assert not window.demo_action.isEnabled()
+
+
+def test_the_demo_authority_is_offered_on_an_empty_database(
+    db, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """On an empty database an administrator has it (File > Create demo authority…)."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext.open(db), settings=settings)
+    qtbot.addWidget(window)
+    assert window.demo_action.isEnabled()
