@@ -267,7 +267,6 @@ class DiaryPage(Page):
         by, entries, resources = week.by, week.entries, week.resources
         narrowed = dict(week.narrowed)
         self.model.today = self.ctx.as_of
-        self.model.bookable = self.ctx.can_book
         self.model.set_week(
             week.monday, entries, resources, by=by, calendar=self.ctx.calendar, clashes=week.clashes
         )
@@ -291,9 +290,10 @@ class DiaryPage(Page):
         if not resources and not entries:
             noun = {"chair": "chairs", "room": "rooms", "clerk": "clerks"}[by]
             bits = [f"No {noun} are set up yet." if not narrowed else "No meetings this week."]
+        self.model.bookable = self.ctx.can_book  # a free slot's tip offers booking then only
         bits.append(
             "Enter or double-click: open a meeting"
-            + (", or book a free slot" if self.ctx.can_book else "")
+            + (", or book a free slot" if self.model.bookable else "")
         )
         self.summary.setText(" · ".join(bits))
 
