@@ -175,19 +175,8 @@ def test_an_administrator_who_becomes_an_iro_no_longer_sees_the_audit_trail(
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Settings
-    settings_page = window.settings_page
-    _click_tab(qtbot, settings_page.tabs, "Users and roles")
-    box = settings_page.users
-    table = box.table
-    rect = table.visualRect(table.model().index(_users_row(box, "tester"), 0))
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    box.role.setFocus()
-    while box.role.currentData() != "iro":
-        qtbot.keyClick(box.role, Qt.Key.Key_Down)
-    qtbot.mouseClick(box.role_button, Qt.MouseButton.LeftButton)
+    _demote_myself(window, qtbot, "iro")
     assert prompts_recorder.errors == []
-    assert window.ctx.role.value == "iro"
 
     assert not audit.isVisible()
     assert not window.audit_action.isEnabled()
@@ -404,17 +393,7 @@ def test_the_caseload_range_button_is_for_those_who_may_change_it(
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
     assert window.workload.range_button.isVisibleTo(window)
 
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Settings
-    page = window.settings_page
-    _click_tab(qtbot, page.tabs, "Users and roles")
-    box = page.users
-    box.refresh()
-    rect = box.table.visualRect(box.table.model().index(_users_row(box, "tester"), 0))
-    qtbot.mouseClick(box.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    box.role.setFocus()
-    while box.role.currentData() != "team_manager":
-        qtbot.keyClick(box.role, Qt.Key.Key_Down)
-    qtbot.mouseClick(box.role_button, Qt.MouseButton.LeftButton)
+    _demote_myself(window, qtbot, "team_manager")
     assert prompts_recorder.errors == []
 
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
@@ -461,3 +440,48 @@ def test_the_demo_authority_is_offered_on_an_empty_database(
     window = MainWindow(AppContext.open(db), settings=settings)
     qtbot.addWidget(window)
     assert window.demo_action.isEnabled()
+
+
+def _demote_myself(window, qtbot, role: str) -> None:
+    """Settings (Ctrl+5), Users and roles: select "tester", choose ``role``, Change role."""
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    page = window.settings_page
+    _click_tab(qtbot, page.tabs, "Users and roles")
+    box = page.users
+    rect = box.table.visualRect(box.table.model().index(_users_row(box, "tester"), 0))
+    qtbot.mouseClick(box.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    box.role.setFocus()
+    while box.role.currentData() != role:
+        qtbot.keyClick(box.role, Qt.Key.Key_Down)
+    qtbot.mouseClick(box.role_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.role.value == role
+
+
+def test_oversight_is_no_longer_offered_once_the_role_changes_to_read_only(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """An administrator has Siân Llewelyn's IRO oversight open, makes themselves a team
+    manager in Settings (another administrator stays), and clicks Cases in the navigation,
+    back to her page: Raise challenge and Record contact are off and Themes… gone, as for
+    any team manager (they stayed as the administrator had them)."""
+    from reviewdesk import actions
+
+    actions.add_user(window.ctx.db, window.ctx.actor, "deputy", "administrator")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.open_child(sample["sian_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    assert section.raise_button.isEnabled() and section.themes_button.isVisibleTo(section)
+
+    _demote_myself(window, qtbot, "team_manager")
+    nav = window.nav
+    rect = nav.visualItemRect(nav.item(1))  # Cases
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.cases.stack.currentWidget() is page and page.tabs.currentWidget() is section
+    assert (section.raise_button.isEnabled(), section.contact_button.isEnabled()) == (False, False)
+    assert not section.themes_button.isVisibleTo(section)
+    assert prompts_recorder.errors == []

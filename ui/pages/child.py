@@ -238,7 +238,8 @@ class ChildPage(Page):
 
     def apply_role(self) -> None:
         """The History tab (the last) for a role that may read the audit trail, and none for
-        another: the role can change while the window is open."""
+        another, and the oversight the role may record: the role can change while the window
+        is open."""
         allowed = self.ctx.can_view_audit
         if allowed and self.history is None:
             history = self.history = ChildHistory(self.ctx)
@@ -252,6 +253,7 @@ class ChildPage(Page):
             self._stale.discard(index)
             self.history.deleteLater()
             self.history = None
+        self.oversight.apply_role()
 
     def set_back_to(self, where: str) -> None:
         """Where the back button (and Esc) leads, in words: "cases" (the case list), or

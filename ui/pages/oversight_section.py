@@ -361,6 +361,10 @@ class OversightSection(QWidget):
             return None
         return self.data.meetings[rows[0].row()]
 
+    def apply_role(self) -> None:
+        """Offer again what the acting user may do (their role changed)."""
+        self._enable()
+
     def _enable(self) -> None:
         may = self._may_record()
         e = self.selected_escalation()
