@@ -395,6 +395,8 @@ class MainWindow(QMainWindow):
         self.audit_action.setEnabled(self.ctx.can_view_audit)
         self.cases.child.apply_role()
         self.workload.apply_role()
+        # The diary says whether a free slot can be booked: read again.
+        self.diary.reload(shown=self.current_page() is self.diary)
         if self.audit_window is not None and not self.ctx.can_view_audit:
             self.audit_window.close()  # the new role may not read the trail
 

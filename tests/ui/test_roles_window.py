@@ -485,3 +485,23 @@ def test_oversight_is_no_longer_offered_once_the_role_changes_to_read_only(
     assert (section.raise_button.isEnabled(), section.contact_button.isEnabled()) == (False, False)
     assert not section.themes_button.isVisibleTo(section)
     assert prompts_recorder.errors == []
+
+
+def test_the_diary_stops_offering_booking_once_the_role_changes_to_read_only(
+    window, qtbot, prompts_recorder
+) -> None:
+    """An administrator reads the diary (Ctrl+3), which offers booking a free slot; they
+    make themselves a team manager and go back to it: it no longer does."""
+    from reviewdesk import actions
+
+    actions.add_user(window.ctx.db, window.ctx.actor, "deputy", "administrator")
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert "book a free slot" in window.diary.summary.text()
+    _demote_myself(window, qtbot, "team_manager")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.diary
+    assert "book a free slot" not in window.diary.summary.text()
