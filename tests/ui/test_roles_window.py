@@ -53,11 +53,21 @@ def test_a_read_only_user_cannot_type_into_the_invitation_forms(
     db, open_db, qapp, qtbot, settings, prompts_recorder, wait_for_tasks, role
 ) -> None:
     """A team manager (or someone not on the list) opens a meeting's invitations with Alt+N
-    and tries to name someone to invite, a report to add and when the pack went: the boxes
-    take no typing, as the buttons that would save them are off."""
+    and tries to name someone to invite, a report to add and when the pack went, and to
+    tick the reports expected and whom the pack went to: the boxes take no typing and the ticks
+    do not change, as the buttons that would save them are off."""
+    from reviewdesk import actions
+    from reviewdesk.invitations.proposal import propose
+    from reviewdesk.settings import working_context
     from ui.dialogs.invitations import InvitationsDialog
 
     ids = conference(db)
+    with db.session() as s:  # those the rules propose are invited: the pack has whom to go to
+        rules, calendar = working_context(s)
+        invitees = propose(s, ids["meeting"], rules=rules, calendar=calendar).new_invitees
+    actions.add_invitees(
+        db, actions.whoami(db), ids["meeting"], [actions.invitee_from(c) for c in invitees]
+    )
     window = _window_as(db, open_db, qtbot, settings, "reader", role, CONFERENCE_AS_OF)
     window.open_child(ids["child"])
     page = window.cases.child
@@ -78,6 +88,13 @@ def test_a_read_only_user_cannot_type_into_the_invitation_forms(
         qtbot.keyClick(dialog.pack_how, Qt.Key.Key_Down)
         typed["pack how"] = dialog.pack_how.currentText()
         typed["pack how at first"] = dialog.pack_how.itemText(0)
+        for name, box in (("reports", dialog.proposed_reports), ("to", dialog.pack_recipients)):
+            assert box.item(0).data(Qt.ItemDataRole.UserRole) is not None  # one to tick
+            box.setFocus()
+            box.setCurrentRow(0)
+            before = box.item(0).checkState()
+            qtbot.keyClick(box, Qt.Key.Key_Space)  # tick or untick the first
+            typed[name] = "ticked" if box.item(0).checkState() != before else ""
         assert not dialog.invite_other_button.isEnabled()
         assert not dialog.record_pack_button.isEnabled()
         return False
@@ -87,7 +104,15 @@ def test_a_read_only_user_cannot_type_into_the_invitation_forms(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: len(prompts_recorder.dialogs) == 1)
     how, how_at_first = typed.pop("pack how"), typed.pop("pack how at first")
-    assert typed == {"other": "", "role": "", "email": "", "someone": "", "report": ""}
+    assert typed == {
+        "other": "",
+        "role": "",
+        "email": "",
+        "someone": "",
+        "report": "",
+        "reports": "",
+        "to": "",
+    }
     assert how == how_at_first
     assert prompts_recorder.errors == []
 
