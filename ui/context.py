@@ -37,6 +37,8 @@ ROLE_LABEL: dict[Role | None, str] = {
     Role.TEAM_MANAGER: "Team manager (read only)",
     None: "Not on the user list (read only)",
 }
+#: What the status bar and Settings call someone on the user list who was deactivated.
+DEACTIVATED_LABEL = "Deactivated (read only)"
 
 ChangeListener = Callable[[Changes], None]
 #: How many data versions' changes the context remembers.
@@ -85,6 +87,14 @@ class AppContext:
     def role(self) -> Role | None:
         """The acting user's role; None when they are not on the user list (read only)."""
         return self.actor.role if self.actor is not None else None
+
+    @property
+    def role_label(self) -> str:
+        """The acting user's role in words ("IRO"; "Deactivated (read only)" for someone on
+        the list who was deactivated, not "Not on the user list")."""
+        if self.actor is not None and self.actor.deactivated:
+            return DEACTIVATED_LABEL
+        return ROLE_LABEL[self.role]
 
     def reload_actor(self) -> None:
         """Read who is acting again (after the user list changed)."""

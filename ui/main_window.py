@@ -31,7 +31,7 @@ from reviewdesk import __version__
 from reviewdesk.actions import Changes
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, week_start
-from ui.context import ROLE_LABEL, AppContext
+from ui.context import AppContext
 from ui.pages import Page
 from ui.prompts import prompts
 from ui.screen import clamp_to_screen, fit_main_window
@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(
             "Create &demo authority…", None, self.offer_demo, tip="Fill an empty database"
         )
-        self.demo_action.setEnabled(self.ctx.can_create_demo)
+        self._offer_demo()
         file_menu.addAction(self.demo_action)
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
     def _user_status(self) -> None:
         actor = self.ctx.actor
         name = actor.username if actor is not None else self.ctx.db.username
-        self.user_label.setText(f"{name} — {ROLE_LABEL[self.ctx.role]}")
+        self.user_label.setText(f"{name} — {self.ctx.role_label}")
 
     def _calendar_status(self) -> None:
         self.calendar_label.setText(f"Bank holidays: {self.ctx.region_label()}")
@@ -352,7 +352,14 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         """F5 and a new as-of date: every page reads again (the one on screen at once, the
-        others when next shown); the case list shows every child again."""
+        others when next shown); the case list shows every child again. Who is acting is read
+        again too: another administrator may have changed their role meanwhile."""
+        actor = self.ctx.actor
+        self.ctx.reload_actor()
+        if self.ctx.actor != actor:
+            self._apply_role()
+        else:
+            self._offer_demo()  # someone else may have filled the database meanwhile
         self.ctx.data_version += 1
         self.cases.list.show_all()
         for page in self.pages:
@@ -367,14 +374,31 @@ class MainWindow(QMainWindow):
             council = self.ctx.council_name()
             self.setWindowTitle(f"reviewdesk — {council}" if council else "reviewdesk")
         if changes.touches("app_user"):
-            self._user_status()
-            self.demo_action.setEnabled(self.ctx.can_create_demo)
-            self.import_action.setEnabled(self.ctx.can_import)
-            self.audit_action.setEnabled(self.ctx.can_view_audit)
+            self._apply_role()
+        elif changes.touches("child"):
+            self._offer_demo()  # the first children arrived, or the last went
         for page in self.pages:
             page.on_changes(changes)
         if self.audit_window is not None:
             self.audit_window.on_changes(changes)
+
+    def _offer_demo(self) -> None:
+        """The demo authority only for an empty database (the action refuses any other), and
+        for those who may create it."""
+        self.demo_action.setEnabled(self.ctx.can_create_demo and self.ctx.is_empty())
+
+    def _apply_role(self) -> None:
+        """The acting user's role changed: the status bar, and what the window offers."""
+        self._user_status()
+        self._offer_demo()
+        self.import_action.setEnabled(self.ctx.can_import)
+        self.audit_action.setEnabled(self.ctx.can_view_audit)
+        self.cases.child.apply_role()
+        self.workload.apply_role()
+        # The diary says whether a free slot can be booked: read again.
+        self.diary.reload(shown=self.current_page() is self.diary)
+        if self.audit_window is not None and not self.ctx.can_view_audit:
+            self.audit_window.close()  # the new role may not read the trail
 
     def show_audit(self) -> None:
         """The audit trail with its filters (administrators and team managers)."""

@@ -72,21 +72,25 @@ ROLE_WORDS: dict[Role | None, str] = {
     Role.TEAM_MANAGER: "team manager, read only",
     None: "not on the user list, read only",
 }
+#: The words for someone on the user list who was deactivated (role None too: reads only).
+DEACTIVATED_WORDS = "deactivated, read only"
 
 
 @dataclass(frozen=True)
 class Actor:
     """Who is acting, as the user list has them: role None means not on the list (or
-    deactivated), who may only read. ``staff_id`` links an IRO to the meetings they chair."""
+    deactivated), who may only read. ``staff_id`` links an IRO to the meetings they chair;
+    ``deactivated`` says which of the two a role of None is, so that messages name it."""
 
     username: str
     role: Role | None
     display_name: str = ""
     staff_id: int | None = None
+    deactivated: bool = False
 
     @property
     def role_words(self) -> str:
-        return ROLE_WORDS[self.role]
+        return DEACTIVATED_WORDS if self.deactivated else ROLE_WORDS[self.role]
 
     @property
     def label(self) -> str:
@@ -135,7 +139,9 @@ def _actor(session: Session, username: str) -> Actor:
         raise refusal from None
     if user is None:
         return Actor(username, role)  # None, unless a shared server's group says otherwise
-    return Actor(username, role, user.display_name or "", user.staff_id)
+    return Actor(
+        username, role, user.display_name or "", user.staff_id, deactivated=not user.active
+    )
 
 
 # --- what changed -------------------------------------------------------------------------
@@ -338,6 +344,7 @@ __all__ = [
     "ActionSpec",
     "CALENDAR_KINDS",
     "CASE_KINDS",
+    "DEACTIVATED_WORDS",
     "WORD_LIST_KINDS",
     "Changes",
     "PERMISSIONS",

@@ -189,6 +189,26 @@ _NOT_ALLOCATED = (
 )
 
 
+def _is_theirs(session: Session, staff_id: int, child_id: int, as_of: dt.date) -> bool:
+    """Whether the child is allocated to ``staff_id`` on ``as_of`` (as their IRO or CP chair)
+    or has live meetings they chair."""
+    allocated = session.scalar(
+        select(Child.id).where(Child.id == child_id, in_caseload(staff_id, as_of, Child.id))
+    )
+    if allocated is not None:
+        return True
+    chairs = session.scalar(
+        select(Meeting.id)
+        .where(
+            Meeting.child_id == child_id,
+            Meeting.chair_id == staff_id,
+            Meeting.status.in_(sorted(LIVE_STATUSES)),
+        )
+        .limit(1)
+    )
+    return chairs is not None
+
+
 def _require_for_child(tx: Transaction, child: Child, as_of: dt.date) -> None:
     """Administrators: any child. An IRO: a child they are allocated on ``as_of`` or whose
     live meetings they chair."""
@@ -202,26 +222,19 @@ def _require_for_child(tx: Transaction, child: Child, as_of: dt.date) -> None:
             "your user is not linked to a staff record, so no child is yours (an "
             "administrator can link it)"
         )
-    session = tx.session
-    allocated = session.scalar(
-        select(Child.id).where(Child.id == child.id, in_caseload(staff, as_of, Child.id))
-    )
-    chairs = session.scalar(
-        select(Meeting.id)
-        .where(
-            Meeting.child_id == child.id,
-            Meeting.chair_id == staff,
-            Meeting.status.in_(sorted(LIVE_STATUSES)),
-        )
-        .limit(1)
-    )
-    if allocated is None and chairs is None:
+    if not _is_theirs(tx.session, staff, child.id, as_of):
         raise tx.refuse(_NOT_ALLOCATED.format(child=child.display_name))
+
+
+def records_for_others(actor: Actor) -> bool:
+    """Whether ``actor`` may record a challenge or a contact as by another IRO (for them):
+    administrators only; an IRO records their own (`_require_self`)."""
+    return actor.role is Role.ADMINISTRATOR
 
 
 def _require_self(tx: Transaction, staff_id: int, what: str) -> None:
     """An IRO records only their own challenges and contacts."""
-    if tx.actor.role is Role.ADMINISTRATOR or tx.actor.staff_id == staff_id:
+    if records_for_others(tx.actor) or tx.actor.staff_id == staff_id:
         return
     raise tx.refuse(f"an IRO records only {what} of their own (an administrator can record it)")
 
@@ -232,6 +245,52 @@ def _require_raiser_or_allocated(tx: Transaction, escalation: Escalation, as_of:
         tx.require(Permission.RECORD_OVERSIGHT)
         return
     _require_for_child(tx, tx.session.get(Child, escalation.child_id), as_of)
+
+
+@dataclass(frozen=True)
+class OversightRights:
+    """What an actor may record of one child's oversight on a day, by the rules the actions
+    enforce (above): so the window offers only what the actions will allow, rather than a
+    form that ends in a refusal."""
+
+    actor: Actor
+    child_id: int
+    as_of: dt.date
+    #: Administrators; or an IRO allocated the child, or chairing its live meetings.
+    theirs: bool
+
+    @property
+    def administrator(self) -> bool:
+        return self.actor.role is Role.ADMINISTRATOR
+
+    @property
+    def records(self) -> bool:
+        """Raising a challenge and recording a contact (their own) for the child."""
+        return self.theirs
+
+    def changes_escalation(self, raised_by_id: int) -> bool:
+        """Escalating, answering or resolving a challenge: theirs, or one they raised."""
+        own = self.actor.staff_id is not None and self.actor.staff_id == raised_by_id
+        return self.theirs or (own and self.actor.may(Permission.RECORD_OVERSIGHT))
+
+    def removes_contact(self, staff_id: int) -> bool:
+        """Taking out a contact: administrators any; an IRO their own, for a child of theirs."""
+        return self.theirs and (self.administrator or self.actor.staff_id == staff_id)
+
+
+def oversight_rights(
+    session: Session, actor: Actor, child_id: int, *, as_of: dt.date
+) -> OversightRights:
+    """What ``actor`` may record of the child's oversight on ``as_of`` (see `OversightRights`)."""
+    if actor.role is Role.ADMINISTRATOR:
+        theirs = True
+    else:
+        theirs = (
+            actor.may(Permission.RECORD_OVERSIGHT)
+            and actor.staff_id is not None
+            and _is_theirs(session, actor.staff_id, child_id, as_of)
+        )
+    return OversightRights(actor, child_id, as_of, theirs)
 
 
 # --- challenges -----------------------------------------------------------------------------
@@ -544,13 +603,16 @@ __all__ = [
     "EscalationUpdate",
     "NewContact",
     "NewEscalation",
+    "OversightRights",
     "Voice",
     "add_escalation_stage",
     "add_escalation_theme",
+    "oversight_rights",
     "raise_escalation",
     "record_child_voice",
     "record_contact",
     "record_escalation_response",
+    "records_for_others",
     "remove_contact",
     "retire_escalation_theme",
     "update_escalation",

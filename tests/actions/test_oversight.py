@@ -322,6 +322,43 @@ def test_an_iro_records_for_their_own_children_as_themselves(open_db, db, case) 
     assert _count(db, IroContact) == 2
 
 
+def test_the_rights_the_window_reads_are_what_the_door_allows(open_db, db, case) -> None:
+    """`oversight_rights` (what the window offers) says yes exactly where the actions above
+    allow: Siân for Zoë, her child; Łukasz not, until he chairs one of her meetings; Máire
+    not even then, but for a challenge she raised; a team manager never."""
+
+    def rights(database, actor):
+        with database.session() as s:
+            return actions.oversight_rights(s, actor, case["zoe"], as_of=AS_OF)
+
+    sian_db, sian = _iro(open_db, db, "sian", case["sian"])
+    other_db, other = _iro(open_db, db, "lukasz", case["lukasz"])
+    maire_db, maire = _iro(open_db, db, "maire", case["maire"])
+    manager = open_db("manager", role="team_manager")
+    assert rights(db, actions.whoami(db)).records
+    assert rights(sian_db, sian).records and rights(sian_db, sian).removes_contact(case["sian"])
+    assert not rights(sian_db, sian).removes_contact(case["lukasz"])  # not her contact
+    assert not rights(other_db, other).records
+    assert not rights(manager, actions.whoami(manager)).records
+    assert not rights(manager, actions.whoami(manager)).changes_escalation(case["maire"])
+    with db.session() as s:
+        s.add(
+            Meeting(
+                child_id=case["zoe"],
+                process="lac",
+                meeting_type="lac_review",
+                period_id=case["period"],
+                status="booked",
+                booked_date=D(2024, 9, 20),
+                chair_id=case["lukasz"],
+            )
+        )
+    assert rights(other_db, other).records
+    assert not rights(maire_db, maire).records
+    assert not rights(maire_db, maire).changes_escalation(case["lukasz"])
+    assert rights(maire_db, maire).changes_escalation(case["maire"])  # one she raised
+
+
 def test_a_team_manager_reads_only(open_db, db, case) -> None:
     manager = open_db("manager", role="team_manager")
     visit = actions.NewContact(case["sian"], D(2024, 4, 2), "visit", True)

@@ -65,6 +65,16 @@ def real_today() -> dt.date:
     return dt.date.today()
 
 
+def _tickable(box: QListWidget, may: bool) -> None:
+    """Let the ticks in ``box`` be changed only by someone whose change could be saved (the
+    list stays readable, and scrolls, for anyone)."""
+    tick = Qt.ItemFlag.ItemIsUserCheckable
+    for i in range(box.count()):
+        item = box.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) is not None:  # not the "everyone is…" line
+            item.setFlags(item.flags() | tick if may else item.flags() & ~tick)
+
+
 def _uk(day: dt.date | None) -> str:
     return format_uk(day) if day else ""
 
@@ -471,13 +481,27 @@ class InvitationsDialog(QDialog):
             self.request_email_button,
         ):
             widget.setEnabled(can_book and open_meeting)
+        # The boxes that fill those buttons' forms: no typing what cannot be saved.
+        for widget in (
+            self.someone,
+            self.other_name,
+            self.other_role,
+            self.other_email,
+            self.report_author,
+            self.report_agency,
+        ):
+            widget.setEnabled(can_book and open_meeting)
+        for box in (self.proposed, self.proposed_reports):
+            _tickable(box, can_book and open_meeting)
         self.send_request_button.setEnabled(can_book and info is not None)
-        self.record_pack_button.setEnabled(can_book)
+        for widget in (self.record_pack_button, self.pack_how, self.pack_on):
+            widget.setEnabled(can_book)
+        _tickable(self.pack_recipients, can_book)
         chosen = self.reports.selected_record()
         may_record = (
             chosen is not None and info is not None and self.ctx.can_record_for(info.chair_id)
         )
-        for widget in (self.attach_button, self.save_dates_button):
+        for widget in (self.attach_button, self.save_dates_button, self.received, self.shared):
             widget.setEnabled(may_record)
         self.remove_file_button.setEnabled(may_record and chosen.file is not None)
 

@@ -85,6 +85,12 @@ def _chairs(ctx: AppContext) -> list[tuple[int, str]]:
         return queries.chairs(s)
 
 
+def _for_others(ctx: AppContext) -> bool:
+    """Whether the acting user may record a challenge or contact as by another IRO (else
+    theirs, set by `_default_chair`, is the only one the action takes)."""
+    return ctx.actor is not None and actions.records_for_others(ctx.actor)
+
+
 def _default_chair(ctx: AppContext, detail: ChildDetail, process: str | None = None) -> int | None:
     """Who a challenge or contact is by, to start with: the acting IRO; else the child's."""
     if ctx.actor is not None and ctx.actor.staff_id is not None:
@@ -119,6 +125,7 @@ class EscalationDialog(QDialog):
                 self.process.addItem(PROCESS_WORDS[code], code)
         self.raised_by = choice(_chairs(ctx), "Raised by", none_text="Choose…")
         select_data(self.raised_by, _default_chair(ctx, detail))
+        self.raised_by.setEnabled(_for_others(ctx))
         self.raised_on = date_edit(ctx.as_of, "Raised on")
         self.theme = choice(offered, "Theme", none_text="Choose…")
         self.concern = _text_box("Concern")
@@ -373,6 +380,7 @@ class ContactDialog(QDialog):
         self.setMinimumWidth(480)
         self.staff = choice(_chairs(ctx), "IRO", none_text="Choose…")
         select_data(self.staff, _default_chair(ctx, detail))
+        self.staff.setEnabled(_for_others(ctx))
         self.contact_date = date_edit(ctx.as_of, "Contact date")
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of contact")

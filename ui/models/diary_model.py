@@ -38,6 +38,8 @@ class DiaryWeekModel(QAbstractTableModel):
         self.non_working: dict[dt.date, str] = {}
         self.by = "chair"
         self.today: dt.date | None = None
+        #: Whether the person may book (a free slot's tip offers booking only then).
+        self.bookable = False
 
     def set_week(
         self,
@@ -174,5 +176,5 @@ class DiaryWeekModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return "; ".join(self._text(e).replace("\n", " ") for e in entries) or "free"
         if role == Qt.ItemDataRole.StatusTipRole and not entries:
-            return "Free: Enter or double-click to book a meeting here"
+            return "Free: Enter or double-click to book a meeting here" if self.bookable else "Free"
         return None

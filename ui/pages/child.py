@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import queries
+from reviewdesk.actions import Permission
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
@@ -208,11 +209,8 @@ class ChildPage(Page):
         self.oversight = OversightSection(ctx)
         self.tabs.addTab(self.oversight, "IRO oversight")
         # The child's own history (the audit trail of their records), for those who may read
-        # the trail: administrators and team managers.
+        # the trail: administrators and team managers (`apply_role`, as the role changes).
         self.history: ChildHistory | None = None
-        if ctx.can_view_audit:
-            self.history = ChildHistory(ctx)
-            self.tabs.addTab(self.history, "History")
         # The tabs behind the first are filled when they are opened, not with every child
         # shown: most visits read the timeline and its due dates only, and the oversight
         # section alone cost as much as the rest of the page. Index -> how to fill it.
@@ -220,9 +218,6 @@ class ChildPage(Page):
             self.tabs.indexOf(self.allocations): lambda: self._show_allocations(self.detail),
             self.tabs.indexOf(self.oversight): lambda: self.oversight.show_child(self.detail),
         }
-        if self.history is not None:
-            history = self.history
-            self._fillers[self.tabs.indexOf(history)] = lambda: history.show_child(self.child_id)
         self._stale: set[int] = set()  # the tabs that do not show the child yet
         self.tabs.currentChanged.connect(lambda _index: self._fill_current_tab())
         splitter.addWidget(self.tabs)
@@ -243,6 +238,26 @@ class ChildPage(Page):
         splitter.setMinimumHeight(splitter.minimumSizeHint().height())
         splitter.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         layout.addWidget(splitter, 1)
+        self.apply_role()
+
+    def apply_role(self) -> None:
+        """The History tab (the last) for a role that may read the audit trail, and none for
+        another, and the oversight the role may record: the role can change while the window
+        is open."""
+        allowed = self.ctx.can_view_audit
+        if allowed and self.history is None:
+            history = self.history = ChildHistory(self.ctx)
+            index = self.tabs.addTab(history, "History")
+            self._fillers[index] = lambda: history.show_child(self.child_id)
+            self._stale.add(index)
+        elif not allowed and self.history is not None:
+            index = self.tabs.indexOf(self.history)
+            self.tabs.removeTab(index)
+            self._fillers.pop(index, None)
+            self._stale.discard(index)
+            self.history.deleteLater()
+            self.history = None
+        self.oversight.apply_role()
 
     def set_back_to(self, where: str) -> None:
         """Where the back button (and Esc) leads, in words: "cases" (the case list), or
@@ -298,12 +313,12 @@ class ChildPage(Page):
         self.facts.setText(" · ".join(facts))
         gaps = d.missing(self.ctx.as_of)
         self.missing.setVisible(bool(gaps))
-        self.missing.setText(
-            "⚠ The record has no " + ", ".join(gaps) + ": complete it with Edit details (F2) "
-            "and Allocate (Ctrl+L)."
-            if gaps
-            else ""
+        how = (
+            "complete it with Edit details (F2) and Allocate (Ctrl+L)"
+            if self.ctx.can(Permission.EDIT_CASE)
+            else "an administrator can complete it"
         )
+        self.missing.setText(f"⚠ The record has no {', '.join(gaps)}: {how}." if gaps else "")
         self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
         if selected is not None:
             self.select_meeting(selected.id)

@@ -307,7 +307,11 @@ class DiaryPage(Page):
         if not resources and not entries:
             noun = {"chair": "chairs", "room": "rooms", "clerk": "clerks"}[by]
             bits = [f"No {noun} are set up yet." if not narrowed else "No meetings this week."]
-        bits.append("Enter or double-click: open a meeting, or book a free slot")
+        self.model.bookable = self.ctx.can_book  # a free slot's tip offers booking then only
+        bits.append(
+            "Enter or double-click: open a meeting"
+            + (", or book a free slot" if self.model.bookable else "")
+        )
         self.summary.setText(" · ".join(bits))
 
     @staticmethod

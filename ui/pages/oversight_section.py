@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewdesk.actions import Permission, remove_contact
+from reviewdesk.actions import OversightRights, Permission, oversight_rights, remove_contact
 from reviewdesk.codes import Role
 from reviewdesk.oversight.child import ChildOversight, child_oversight
 from reviewdesk.oversight.words import CONSULTATION, methods_text
@@ -106,6 +106,8 @@ class OversightSection(QWidget):
         self.ctx = ctx
         self.detail: ChildDetail | None = None
         self.data: ChildOversight | None = None
+        #: What the acting user may record for the child shown (the actions' own rules).
+        self._rights: OversightRights | None = None
         self.summary = label("", "hint", wrap=True)
         self.summary.setAccessibleName("IRO footprint")
 
@@ -314,8 +316,32 @@ class OversightSection(QWidget):
         )
 
     # --- selection and who may --------------------------------------------------------------
+    def rights(self) -> OversightRights | None:
+        """What the acting user may record for the child shown, read again when the user,
+        the child or the as-of date is not the one it was read for; None (nothing) while the
+        register is seen as of another day, which is read only."""
+        if self.detail is None or self.ctx.actor is None or self.ctx.viewing_past:
+            return None
+        rights = self._rights
+        wanted = (self.ctx.actor, self.detail.id, self.ctx.as_of)
+        if rights is None or (rights.actor, rights.child_id, rights.as_of) != wanted:
+            with self.ctx.db.session() as s:
+                rights = oversight_rights(s, *wanted[:2], as_of=self.ctx.as_of)
+            self._rights = rights
+        return rights
+
     def _may_record(self) -> bool:
-        return self.detail is not None and self.ctx.can(Permission.RECORD_OVERSIGHT)
+        """Raising a challenge or recording a contact: an IRO only for a child of theirs."""
+        rights = self.rights()
+        return rights is not None and rights.records
+
+    def _may_change(self, e) -> bool:  # noqa: ANN001 (an EscalationView)
+        rights = self.rights()
+        return rights is not None and rights.changes_escalation(e.raised_by_id)
+
+    def _may_remove(self, c) -> bool:  # noqa: ANN001 (a ContactView)
+        rights = self.rights()
+        return rights is not None and rights.removes_contact(c.staff_id)
 
     def selected_escalation(self):
         rows = self.escalations.selectionModel().selectedRows()
@@ -335,19 +361,26 @@ class OversightSection(QWidget):
             return None
         return self.data.meetings[rows[0].row()]
 
+    def apply_role(self) -> None:
+        """Offer again what the acting user may do (their role changed)."""
+        self._enable()
+
     def _enable(self) -> None:
         may = self._may_record()
         e = self.selected_escalation()
+        change = e is not None and self._may_change(e)
         self.raise_button.setEnabled(may)
-        self.escalate_button.setEnabled(may and e is not None and e.is_open)
-        self.answer_button.setEnabled(may and e is not None and e.is_open and e.current is not None)
-        self.outcome_button.setEnabled(may and e is not None)
+        self.escalate_button.setEnabled(change and e.is_open)
+        self.answer_button.setEnabled(change and e.is_open and e.current is not None)
+        self.outcome_button.setEnabled(change)
         self.themes_button.setVisible(self.ctx.can(Permission.MANAGE_SETTINGS))
         self.contact_button.setEnabled(may)
-        self.remove_button.setEnabled(may and self.selected_contact() is not None)
+        c = self.selected_contact()
+        self.remove_button.setEnabled(c is not None and self._may_remove(c))
         m = self.selected_meeting()
         self.voice_button.setEnabled(
-            may
+            self.rights() is not None
+            and self.ctx.can(Permission.RECORD_OVERSIGHT)
             and m is not None
             and (self.ctx.role is Role.ADMINISTRATOR or self.ctx.actor.staff_id == m.chair_id)
         )
@@ -363,21 +396,21 @@ class OversightSection(QWidget):
         from ui.dialogs.oversight import StageDialog
 
         e = self.selected_escalation()
-        if e is not None and e.is_open and self._may_record():
+        if e is not None and e.is_open and self._may_change(e):
             _run(StageDialog(self.ctx, e, parent=self))
 
     def answer(self) -> None:
         from ui.dialogs.oversight import ResponseDialog
 
         e = self.selected_escalation()
-        if e is not None and e.current is not None and self._may_record():
+        if e is not None and e.current is not None and self._may_change(e):
             _run(ResponseDialog(self.ctx, e.current, parent=self))
 
     def outcome(self) -> None:
         from ui.dialogs.oversight import OutcomeDialog
 
         e = self.selected_escalation()
-        if e is not None and self._may_record():
+        if e is not None and self._may_change(e):
             _run(OutcomeDialog(self.ctx, e, parent=self))
 
     def edit_themes(self) -> None:
@@ -396,7 +429,7 @@ class OversightSection(QWidget):
 
     def remove_selected_contact(self) -> None:
         c = self.selected_contact()
-        if c is None or not self._may_record():
+        if c is None or not self._may_remove(c):
             return
         question = f"Remove the {c.kind_label.lower()} of {uk(c.contact_date)} by {c.staff}?"
         if prompts().confirm(self, question):

@@ -180,7 +180,7 @@ class UsersBox(QWidget):
                 self.table.selectRow(row)
         actor = self.ctx.actor
         self.me.setText(
-            f"You are {actor.username}: {ROLE_LABEL[actor.role].lower()}. Administrators do "
+            f"You are {actor.username}: {self.ctx.role_label.lower()}. Administrators do "
             "everything; IROs read and record the outcome of meetings they chair; team "
             "managers read; anyone not on the list reads only."
             if actor is not None

@@ -188,8 +188,15 @@ class WorkloadPage(Page):
         layout.addWidget(self.table, 1)
         layout.addWidget(label("Social work teams this week", "subtitle"))
         layout.addWidget(self.teams_label)
+        self.apply_role()
+
+    def apply_role(self) -> None:
+        """The way to change the caseload range, only for those who may change settings (the
+        range itself is in the line beside it); the role can change while the window is open."""
+        self.range_button.setVisible(self.ctx.can_edit_settings)
 
     def refresh(self) -> None:
+        self.apply_role()
         db, as_of = self.ctx.db, self.ctx.as_of
         if not self.background:
             self.show_summary(read_workload_counts(db, as_of))
