@@ -155,6 +155,40 @@ def test_an_iro_is_offered_oversight_only_for_the_children_that_are_theirs(
     assert prompts_recorder.dialogs == [] and prompts_recorder.errors == []
 
 
+def test_a_child_who_becomes_an_iro_s_is_offered_to_her_after_f5(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Máire has Siân Llewelyn's page open: not her child, so no challenge or contact is
+    offered. An administrator elsewhere books Siân's next review with Máire in the chair,
+    which makes Siân hers to record for; Máire presses F5 and the buttons are on. What she
+    may do was kept from the first reading, and stayed off."""
+    from reviewdesk import actions
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.sample import AS_OF
+
+    actions.add_user(db, actions.whoami(db), "maire", "iro", staff_id=sample["maire"])
+    window = _window_as(db, open_db, qtbot, settings, "maire", None, AS_OF)
+    window.open_child(sample["sian_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    assert not section.raise_button.isEnabled()
+    with db.session() as s:  # (another user, on another computer)
+        s.add(
+            Meeting(
+                child_id=sample["sian_child"],
+                process="lac",
+                meeting_type="lac_review",
+                status="booked",
+                booked_date=D(2024, 5, 20),
+                chair_id=sample["maire"],
+            )
+        )
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: page.oversight.raise_button.isEnabled(), timeout=5000)
+    assert page.oversight.contact_button.isEnabled()
+
+
 # --- a role changed while the window is open ------------------------------------------------
 
 

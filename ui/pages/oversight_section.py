@@ -193,6 +193,7 @@ class OversightSection(QWidget):
     # --- loading --------------------------------------------------------------------------
     def show_child(self, detail: ChildDetail | None) -> None:
         self.detail = detail
+        self._rights = None  # read afresh with the child's records (an allocation may change)
         if detail is None:
             self.data = None
             for table in (self.escalations, self.contacts, self.voices):
