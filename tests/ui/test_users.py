@@ -88,3 +88,66 @@ def test_demoting_yourself_takes_effect_in_the_window_at_once(
     assert not box.add_button.isEnabled() and not window.import_action.isEnabled()
     assert not window.settings_page.save_button.isEnabled()
     assert window.audit_action.isEnabled()  # team managers read the trail
+
+
+def test_an_iro_added_without_a_staff_record_is_linked_to_it_later(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """An IRO put on the list without their staff record has no meeting of theirs to
+    record. The administrator selects them, clicks "Name and staff record…", chooses the
+    record and their name, and OK: the list shows it, and the IRO's meetings are theirs.
+    The window could not link it before (the command line still cannot)."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+
+    db = window.ctx.db
+    actions.add_user(db, window.ctx.actor, "mobriain", "iro")
+    window.show_page(4)
+    box = window.settings_page.users
+    box.table.selectRow(_row(box, "mobriain"))
+    assert box.details_button.isEnabled()
+    seen = {}
+
+    def fill(dialog) -> bool:
+        seen["fixed"] = dialog.username.isReadOnly() and dialog.username.text() == "mobriain"
+        qtbot.keyClicks(dialog.display_name, "Maire O Briain")
+        dialog.staff.setCurrentIndex(dialog.staff.findData(sample["maire"]))
+        buttons = dialog.findChild(QDialogButtonBox)
+        _click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Ok))
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    _click(qtbot, box.details_button)
+    assert prompts_recorder.errors == [] and seen["fixed"]
+    row = _row(box, "mobriain")  # shown at once
+    assert (box.table.item(row, 2).text(), box.table.item(row, 3).text()) == (
+        "Maire O Briain",
+        "Máire Ó Briain",
+    )
+    with db.session() as s:
+        user = find_user(s, "mobriain")
+        assert (user.staff_id, user.display_name, user.role) == (
+            sample["maire"],
+            "Maire O Briain",
+            "iro",
+        )
+
+
+def test_only_an_administrator_may_change_a_user_s_name_and_record(
+    db, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    from reviewdesk import actions
+    from tests.ui.sample import AS_OF
+    from ui.context import AppContext
+    from ui.pages.settings import SettingsPage
+
+    actions.add_user(db, actions.whoami(db), "boss", "team_manager")
+    ctx = AppContext.open(open_db("boss", role=None), as_of=AS_OF)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    box = page.users
+    box.table.selectRow(_row(box, "boss"))
+    assert not box.details_button.isEnabled()
+    _click(qtbot, box.details_button)
+    assert prompts_recorder.dialogs == []

@@ -2,12 +2,14 @@
 
 A user's name is their computer account (SQLite) or PostgreSQL login: reviewdesk asks the
 system who is running it. Every change goes through the user actions
-(`reviewdesk.actions.add_user`, `set_role`, `deactivate_user`, `reactivate_user`), built on
-the version shown here, and is audited; the last active administrator cannot be demoted or
-deactivated.
+(`reviewdesk.actions.add_user`, `set_role`, `set_user_details`, `deactivate_user`,
+`reactivate_user`), built on the version shown here, and is audited; the last active
+administrator cannot be demoted or deactivated.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,25 +52,48 @@ def _staff_items(ctx: AppContext) -> list[tuple[int, str]]:
         ]
 
 
-class UserDialog(QDialog):
-    """Put someone on the user list: account or login, role, name and staff record."""
+@dataclass(frozen=True)
+class ListedUser:
+    """Someone on the user list as the box shows them, with the version a change builds on."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    username: str
+    display_name: str
+    staff_id: int | None
+    version: int
+
+
+class UserDialog(QDialog):
+    """Put someone on the user list: account or login, role, name and staff record. With
+    ``user``, change the name and staff record of someone on it: an IRO added without a
+    staff record has no meeting of theirs to record until it is linked."""
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, user: ListedUser | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Add a user")
-        self.username = QLineEdit()
+        self.user = user
+        self.setWindowTitle(
+            "Add a user" if user is None else f"Name and staff record: {user.username}"
+        )
+        self.username = QLineEdit(user.username if user else "")
         self.username.setAccessibleName("User name (computer account or database login)")
+        self.username.setReadOnly(user is not None)  # a user name is never changed
         self.role = QComboBox()
         self.role.setAccessibleName("Role")
         for role in ROLES:
             self.role.addItem(ROLE_LABEL[role], role.value)
-        self.display_name = QLineEdit()
+        self.display_name = QLineEdit(user.display_name if user else "")
         self.display_name.setAccessibleName("Name")
         self.staff = choice(_staff_items(ctx), "Staff record", none_text="Not linked")
+        if user is not None:
+            select_data(self.staff, user.staff_id)
         form = QFormLayout()
         form.addRow("User name", self.username)
-        form.addRow("Role", self.role)
+        if user is None:  # (a role is changed beside the list)
+            form.addRow("Role", self.role)
+        else:
+            self.role.hide()
         form.addRow("Name", self.display_name)
         form.addRow("Staff record (an IRO's meetings)", self.staff)
         buttons = QDialogButtonBox(
@@ -89,15 +114,26 @@ class UserDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        done = perform(
-            self,
-            self.ctx,
-            actions.add_user,
-            self.username.text(),
-            self.role.currentData(),
-            display_name=self.display_name.text(),
-            staff_id=self.staff.currentData(),
-        )
+        if self.user is None:
+            done = perform(
+                self,
+                self.ctx,
+                actions.add_user,
+                self.username.text(),
+                self.role.currentData(),
+                display_name=self.display_name.text(),
+                staff_id=self.staff.currentData(),
+            )
+        else:
+            done = perform(
+                self,
+                self.ctx,
+                actions.set_user_details,
+                self.user.username,
+                display_name=self.display_name.text(),
+                staff_id=self.staff.currentData(),
+                expected_version=self.user.version,
+            )
         if done is not None:
             self.accept()
 
@@ -110,6 +146,7 @@ class UsersBox(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.versions: dict[str, int] = {}
+        self.listed: dict[str, ListedUser] = {}
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Users and their roles")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
@@ -139,6 +176,9 @@ class UsersBox(QWidget):
         self.reactivate_button = QPushButton("Reactivate")
         self.reactivate_button.setAccessibleName("Reactivate the selected user")
         self.reactivate_button.clicked.connect(self.reactivate)
+        self.details_button = QPushButton("Name and staff record…")
+        self.details_button.setAccessibleName("Change the selected user's name and staff record")
+        self.details_button.clicked.connect(self.edit_details)
         self.me = label("", "hint", wrap=True)
         change = QHBoxLayout()
         change.addWidget(self.role, 1)
@@ -147,6 +187,7 @@ class UsersBox(QWidget):
         change.addWidget(self.reactivate_button)
         add = QHBoxLayout()
         add.addWidget(self.add_button)
+        add.addWidget(self.details_button)
         add.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -164,6 +205,10 @@ class UsersBox(QWidget):
                 for u in all_users(s)
             ]
         self.versions = {name: version for name, *_rest, version in users}
+        self.listed = {
+            name: ListedUser(name, display or "", staff_id, version)
+            for name, _role, display, staff_id, _active, version in users
+        }
         self.table.setRowCount(len(users))
         for row, (name, role, display, staff_id, active, _version) in enumerate(users):
             words = ROLE_LABEL.get(Role(role) if role in Role._value2member_map_ else None, role)
@@ -199,7 +244,13 @@ class UsersBox(QWidget):
         allowed = self.ctx.can_manage_users
         chosen = self.selected() is not None
         self.add_button.setEnabled(allowed)
-        for widget in (self.role, self.role_button, self.deactivate_button, self.reactivate_button):
+        for widget in (
+            self.role,
+            self.role_button,
+            self.deactivate_button,
+            self.reactivate_button,
+            self.details_button,
+        ):
             widget.setEnabled(allowed and chosen)
         if chosen:
             row = self.table.selectionModel().selectedRows()[0].row()
@@ -211,6 +262,11 @@ class UsersBox(QWidget):
     def add_user(self) -> None:
         if self.ctx.can_manage_users:
             prompts().run_dialog(UserDialog(self.ctx, self))
+
+    def edit_details(self) -> None:
+        name = self.selected()
+        if self.ctx.can_manage_users and name in self.listed:
+            prompts().run_dialog(UserDialog(self.ctx, self, user=self.listed[name]))
 
     def change_role(self) -> None:
         name = self.selected()
@@ -251,4 +307,4 @@ class UsersBox(QWidget):
             )
 
 
-__all__ = ["UserDialog", "UsersBox"]
+__all__ = ["ListedUser", "UserDialog", "UsersBox"]
