@@ -3,6 +3,7 @@
     reviewdesk users list
     reviewdesk users add NAME --role administrator|iro|team-manager [--name "..."] [--staff ID]
     reviewdesk users set-role NAME ROLE
+    reviewdesk users set-details NAME [--name "..."] [--staff ID | --no-staff]
     reviewdesk users deactivate NAME
     reviewdesk users reactivate NAME
 
@@ -61,6 +62,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     role.add_argument("name", metavar="NAME")
     role.add_argument("role", metavar="ROLE", choices=ROLE_CHOICES)
     role.set_defaults(handler=_set_role)
+
+    details = sub.add_parser(
+        "set-details",
+        help="change someone's name or staff record (an IRO's meetings are their record's)",
+    )
+    details.add_argument("name", metavar="NAME")
+    details.add_argument(
+        "--name", dest="display_name", help='e.g. "Siân Evans" (kept when not given)'
+    )
+    staff = details.add_mutually_exclusive_group()
+    staff.add_argument(
+        "--staff",
+        type=whole_number(1, 2**63 - 1, "a staff id"),
+        metavar="ID",
+        help="their staff record (kept when not given)",
+    )
+    staff.add_argument("--no-staff", action="store_true", help="not linked to a staff record")
+    details.set_defaults(handler=_set_details)
 
     off = sub.add_parser("deactivate", help="take someone off the active list (reads only)")
     off.add_argument("name", metavar="NAME")
@@ -195,6 +214,31 @@ def _change(
 def _set_role(args: argparse.Namespace) -> int:
     words = ROLE_WORDS[actions.parse_role(args.role)]
     return _change(args, actions.set_role, f"{args.name} is now {words}", role=args.role)
+
+
+def _set_details(args: argparse.Namespace) -> int:
+    """What is not given is kept as the list has it now."""
+    db = _open(args)
+    try:
+        with db.session() as s:
+            user = find_user(s, args.name)
+            display, staff_id = (user.display_name or "", user.staff_id) if user else ("", None)
+    finally:
+        db.dispose()
+    if args.display_name is not None:
+        display = args.display_name
+    if args.no_staff:
+        staff_id = None
+    elif args.staff is not None:
+        staff_id = args.staff
+    record = f"staff record {staff_id}" if staff_id is not None else "no staff record"
+    return _change(
+        args,
+        actions.set_user_details,
+        f'{args.name}: name "{" ".join(display.split())}", {record}',
+        display_name=display,
+        staff_id=staff_id,
+    )
 
 
 def _deactivate(args: argparse.Namespace) -> int:

@@ -131,3 +131,35 @@ def test_iros_and_people_not_on_the_list_cannot_read_the_trail(db, db_target, ca
         ensure_user(db, me, role)
     assert cli(db_target, "audit") == 2
     assert "cannot read the audit trail" in capsys.readouterr().err
+
+
+def test_an_iro_is_linked_to_their_staff_record_later(db, db_target, cli_admin, capsys) -> None:
+    """An IRO put on the list without their staff record has no meeting of theirs; `users
+    set-details` links it (keeping the name), changes the name (keeping the link), and
+    unlinks it. A staff id that does not exist is refused, and nothing changes."""
+    from reviewdesk.storage.models import Staff
+
+    with db.session() as s:
+        s.add(Staff(name="Siân Evans", role="iro"))
+        s.flush()
+        staff_id = s.scalar(select(Staff.id).where(Staff.name == "Siân Evans"))
+    assert cli(db_target, "users", "add", "sevans", "--role", "iro", "--name", "S Evans") == 0
+    capsys.readouterr()
+
+    def listed() -> tuple:
+        with db.session() as s:
+            user = s.scalar(select(User).where(User.username == "sevans"))
+            return user.display_name, user.staff_id
+
+    assert cli(db_target, "users", "set-details", "sevans", "--staff", str(staff_id)) == 0
+    assert f'sevans: name "S Evans", staff record {staff_id}' in capsys.readouterr().out
+    assert listed() == ("S Evans", staff_id)
+    assert cli(db_target, "users", "set-details", "sevans", "--name", "Siân  Evans") == 0
+    assert listed() == ("Siân Evans", staff_id)
+    assert cli(db_target, "users", "set-details", "sevans", "--staff", "999999") == 2
+    assert "staff 999999: there is no such staff member" in capsys.readouterr().err
+    assert listed() == ("Siân Evans", staff_id)
+    assert cli(db_target, "users", "set-details", "sevans", "--no-staff") == 0
+    assert listed() == ("Siân Evans", None)
+    assert cli(db_target, "users", "set-details", "nobody", "--name", "X") == 2
+    assert "not on the user list" in capsys.readouterr().err
