@@ -151,3 +151,35 @@ def test_only_an_administrator_may_change_a_user_s_name_and_record(
     assert not box.details_button.isEnabled()
     _click(qtbot, box.details_button)
     assert prompts_recorder.dialogs == []
+
+
+def test_renaming_a_user_keeps_a_staff_record_no_longer_active(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """A user linked to a staff record since made inactive: changing only their name keeps
+    the link (the record is still offered, and chosen), rather than unlinking it."""
+    from reviewdesk import actions
+    from reviewdesk.storage.models import Staff
+    from reviewdesk.storage.users import find_user
+
+    db = window.ctx.db
+    actions.add_user(db, window.ctx.actor, "lnowak", "iro", staff_id=sample["lukasz"])
+    with db.session() as s:
+        s.get(Staff, sample["lukasz"]).active = False
+    window.show_page(4)
+    box = window.settings_page.users
+    box.refresh()
+    box.table.selectRow(_row(box, "lnowak"))
+
+    def rename(dialog) -> bool:
+        qtbot.keyClicks(dialog.display_name, "Lukasz")
+        buttons = dialog.findChild(QDialogButtonBox)
+        _click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Ok))
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = rename
+    _click(qtbot, box.details_button)
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        user = find_user(s, "lnowak")
+        assert (user.display_name, user.staff_id) == ("Lukasz", sample["lukasz"])

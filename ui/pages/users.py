@@ -42,12 +42,16 @@ ROLES = (Role.ADMINISTRATOR, Role.IRO, Role.TEAM_MANAGER)
 COLUMNS = ("User name", "Role", "Name", "Staff record", "Active")
 
 
-def _staff_items(ctx: AppContext) -> list[tuple[int, str]]:
+def _staff_items(ctx: AppContext, keep: int | None = None) -> list[tuple[int, str]]:
+    """The active staff records to choose from, and ``keep`` (a user's own record) even when
+    it is no longer active: left out, changing only the name would unlink it."""
     with ctx.db.session() as s:
         return [
             (sid, name)
             for sid, name in s.execute(
-                select(Staff.id, Staff.name).where(Staff.active.is_(True)).order_by(Staff.name)
+                select(Staff.id, Staff.name)
+                .where(Staff.active.is_(True) | (Staff.id == keep))
+                .order_by(Staff.name)
             )
         ]
 
@@ -85,7 +89,8 @@ class UserDialog(QDialog):
             self.role.addItem(ROLE_LABEL[role], role.value)
         self.display_name = QLineEdit(user.display_name if user else "")
         self.display_name.setAccessibleName("Name")
-        self.staff = choice(_staff_items(ctx), "Staff record", none_text="Not linked")
+        kept = user.staff_id if user else None
+        self.staff = choice(_staff_items(ctx, kept), "Staff record", none_text="Not linked")
         if user is not None:
             select_data(self.staff, user.staff_id)
         form = QFormLayout()
