@@ -283,6 +283,22 @@ def test_contacts_are_recorded_and_removed(db, case) -> None:
         assert gone.before["note"] == "Saw Zoë at school" and gone.child_id == case["zoe"]
 
 
+def _lukasz_chairs_a_review_of_zoes(db, case) -> None:
+    """A review of Zoë's booked ahead with Łukasz in the chair (so she is his to record)."""
+    with db.session() as s:
+        s.add(
+            Meeting(
+                child_id=case["zoe"],
+                process="lac",
+                meeting_type="lac_review",
+                period_id=case["period"],
+                status="booked",
+                booked_date=D(2024, 9, 20),
+                chair_id=case["lukasz"],
+            )
+        )
+
+
 def test_an_iro_records_for_their_own_children_as_themselves(open_db, db, case) -> None:
     sian_db, sian = _iro(open_db, db, "sian", case["sian"])
     other_db, other = _iro(open_db, db, "lukasz", case["lukasz"])
@@ -300,18 +316,7 @@ def test_an_iro_records_for_their_own_children_as_themselves(open_db, db, case) 
     with pytest.raises(Refused):
         raise_challenge(other_db, case["zoe"], case["lukasz"], D(2024, 4, 2))
     # Chairing one of Zoë's meetings (a review booked ahead) makes her his to record.
-    with db.session() as s:
-        s.add(
-            Meeting(
-                child_id=case["zoe"],
-                process="lac",
-                meeting_type="lac_review",
-                period_id=case["period"],
-                status="booked",
-                booked_date=D(2024, 9, 20),
-                chair_id=case["lukasz"],
-            )
-        )
+    _lukasz_chairs_a_review_of_zoes(db, case)
     actions.record_contact(other_db, other, case["zoe"], as_other, as_of=AS_OF)
     eid = raise_challenge(other_db, case["zoe"], case["lukasz"], D(2024, 4, 2))
     # The IRO who raised it takes it on; Máire (a chair of Wiktor's plan only) may not.
@@ -341,18 +346,7 @@ def test_the_rights_the_window_reads_are_what_the_door_allows(open_db, db, case)
     assert not rights(other_db, other).records
     assert not rights(manager, actions.whoami(manager)).records
     assert not rights(manager, actions.whoami(manager)).changes_escalation(case["maire"])
-    with db.session() as s:
-        s.add(
-            Meeting(
-                child_id=case["zoe"],
-                process="lac",
-                meeting_type="lac_review",
-                period_id=case["period"],
-                status="booked",
-                booked_date=D(2024, 9, 20),
-                chair_id=case["lukasz"],
-            )
-        )
+    _lukasz_chairs_a_review_of_zoes(db, case)
     assert rights(other_db, other).records
     assert not rights(maire_db, maire).records
     assert not rights(maire_db, maire).changes_escalation(case["lukasz"])

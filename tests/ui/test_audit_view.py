@@ -7,10 +7,10 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
 
 from reviewdesk import actions
 from tests.actions.shortcuts import meeting_version
+from tests.ui.driving import on_screen, open_audit_trail
 from ui.audit_view import COLUMNS
 
 
@@ -131,18 +131,9 @@ def test_the_trail_s_columns_show_what_was_done_and_when_whole(window, qtbot) ->
     actions.record_export(
         ctx.db, ctx.actor, "workload list", destination="/tmp/workload.pdf", children=41
     )
-    window.show()
     window.resize(1366, 768)
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    qtbot.keyClick(
-        window,
-        Qt.Key.Key_A,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
-    qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
-    audit = window.audit_window
+    on_screen(window, qtbot)
+    audit = open_audit_trail(window, qtbot)
     qtbot.waitUntil(lambda: audit.model.rowCount() > 0)
     audit.resize(1300, 700)
     qtbot.wait(100)

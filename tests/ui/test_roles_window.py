@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from tests.invitations.scenario import AS_OF as CONFERENCE_AS_OF
 from tests.invitations.scenario import conference
+from tests.ui.driving import on_screen, open_audit_trail, zoes_first_review_cancelled
 from tests.ui.test_changes import choose_meeting
 
 D = dt.date
@@ -30,10 +31,7 @@ def _window_as(db, open_db, qtbot, settings, name: str, role: str | None, as_of:
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.load_initial_data()
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     return window
 
 
@@ -207,30 +205,13 @@ def test_an_administrator_who_becomes_an_iro_no_longer_sees_the_audit_trail(
 
     ctx = window.ctx
     actions.add_user(ctx.db, ctx.actor, "deputy", "administrator")
-    ctx.did_change(
-        actions.cancel_meeting(
-            ctx.db,
-            ctx.actor,
-            sample["zoe_first"],
-            "Child in hospital",
-            expected_version=1,
-        )
-    )
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    zoes_first_review_cancelled(window, sample)
+    on_screen(window, qtbot)
     window.open_child(sample["zoe"])
     page = window.cases.child
     _click_tab(qtbot, page.tabs, "History")
     assert page.history.model.rowCount() > 0
-    qtbot.keyClick(
-        window,
-        Qt.Key.Key_A,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
-    qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
-    audit = window.audit_window
+    audit = open_audit_trail(window, qtbot)
 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -320,10 +301,7 @@ def test_oversight_is_read_only_while_the_register_is_seen_as_of_another_day(
     """An administrator looks at the register as it stood on 01/03/2024 (Ctrl+Shift+D), when
     booking, recording and editing are off: on Siân Llewelyn's IRO oversight tab no challenge
     or contact can be recorded either. Back to today, they can."""
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     prompts_recorder.text_answer = "01/03/2024"
     qtbot.keyClick(
         window,
@@ -445,10 +423,7 @@ def test_the_caseload_range_button_is_for_those_who_may_change_it(
 
     ctx = window.ctx
     actions.add_user(ctx.db, ctx.actor, "deputy", "administrator")
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # Workload
     assert window.workload.range_button.isVisibleTo(window)
 
@@ -478,10 +453,7 @@ def test_the_demo_authority_is_offered_only_for_an_empty_database(
     (Create demo authority…): it is off, as the action refuses a database that is not
     empty. It was on, and after the progress bar said the database already held children
     and to "use --replace", a command-line option."""
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     assert not window.ctx.is_empty()
     _file_menu_key(window, qtbot, Qt.Key.Key_D)
     qtbot.wait(50)
@@ -526,10 +498,7 @@ def test_oversight_is_no_longer_offered_once_the_role_changes_to_read_only(
     from reviewdesk import actions
 
     actions.add_user(window.ctx.db, window.ctx.actor, "deputy", "administrator")
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     window.open_child(sample["sian_child"])
     page = window.cases.child
     _click_tab(qtbot, page.tabs, "IRO oversight")
@@ -554,10 +523,7 @@ def test_the_diary_stops_offering_booking_once_the_role_changes_to_read_only(
     from reviewdesk import actions
 
     actions.add_user(window.ctx.db, window.ctx.actor, "deputy", "administrator")
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    on_screen(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert "book a free slot" in window.diary.summary.text()
     _demote_myself(window, qtbot, "team_manager")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from tests.ui.driving import zoes_first_review_cancelled
 from ui.dialogs import from_qdate
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -222,29 +223,12 @@ def test_the_weekly_schedule_preview_fits_the_screen(
         preview.close()
 
 
-def _zoes_first_review_cancelled(window, sample) -> None:
-    """Zoë's first review (booked in the sample) cancelled: it is due soon and not booked."""
-    from reviewdesk import actions
-    from tests.actions.shortcuts import meeting_version
-
-    ctx = window.ctx
-    ctx.did_change(
-        actions.cancel_meeting(
-            ctx.db,
-            ctx.actor,
-            sample["zoe_first"],
-            "Child in hospital",
-            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
-        )
-    )
-
-
 def test_a_child_booked_from_due_soon_not_booked_leaves_that_list(
     window, qtbot, prompts_recorder, sample
 ) -> None:
     """Dashboard tile "Due soon, not booked", Enter on Zoë, Ctrl+B, a free slot, Book,
     Esc: Zoë was still on the list with "Why listed: ... is not booked" under her."""
-    _zoes_first_review_cancelled(window, sample)
+    zoes_first_review_cancelled(window, sample)
     _shown(window, qtbot)
     QTest.keyClick(window, Qt.Key.Key_1, CTRL)
     tile = window.dashboard.tiles["due_soon_unbooked"]
@@ -298,7 +282,7 @@ def test_the_booking_dialog_does_not_call_an_unchosen_room_free(
     room and clerk are free", then Book asked "No room is chosen ... Book it anyway?"."""
     from tests.ui.test_changes import open_child
 
-    _zoes_first_review_cancelled(window, sample)
+    zoes_first_review_cancelled(window, sample)
     _shown(window, qtbot)
     said: list[str] = []
 

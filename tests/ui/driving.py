@@ -1,0 +1,42 @@
+"""Small steps of driving the window as a person does, shared by the window's tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def on_screen(window, qtbot) -> None:  # noqa: ANN001
+    """The window shown and active, as on a desktop: shortcuts reach only an active window."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def open_audit_trail(window, qtbot):  # noqa: ANN001, ANN201
+    """Ctrl+Shift+A (View > Audit trail) in an active window; its trail, once on screen."""
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
+    return window.audit_window
+
+
+def zoes_first_review_cancelled(window, sample) -> None:  # noqa: ANN001
+    """Zoë's first review (booked in the sample) cancelled through the window's context: it
+    is due soon and not booked."""
+    from reviewdesk import actions
+    from tests.actions.shortcuts import meeting_version
+
+    ctx = window.ctx
+    ctx.did_change(
+        actions.cancel_meeting(
+            ctx.db,
+            ctx.actor,
+            sample["zoe_first"],
+            "Child in hospital",
+            expected_version=meeting_version(ctx.db, sample["zoe_first"]),
+        )
+    )
