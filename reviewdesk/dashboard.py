@@ -229,6 +229,19 @@ class Snapshot:
     #: compare.
     assigned: dict[int, dict[int, frozenset[str]]] | None = field(default=None, compare=False)
 
+    def due_marks(self) -> dict[int, Mark]:
+        """Child id -> how the case list marks its next due date: "red" when a meeting is
+        overdue, "amber" when one is due soon and not booked, with the flags' reasons. The
+        same flags as the tiles (`due_soon_working_days` working days before the date a
+        meeting must be booked by), so the list and the dashboard never disagree."""
+        marks: dict[int, Mark] = {}
+        for key, severity in (("due_soon_unbooked", "amber"), ("overdue", "red")):
+            found = self.tiles.get(key)
+            if found is not None:
+                for cid in found.ids:
+                    marks[cid] = (severity, found.reasons.get(cid, ()))
+        return marks
+
     def __reduce__(self) -> tuple:
         """Sent packed (`reviewdesk.snapshot_wire`): the tiles are worked out again from
         their members on arrival rather than sent twice."""

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from reviewdesk.queries import CASE_COLUMNS
-from reviewdesk.storage.models import CpPlan, Meeting
+from reviewdesk.storage.models import Child, CpPlan, Meeting
 from tests.ui.sample import AS_OF
 from ui import theme
 from ui.main_window import MainWindow
@@ -176,3 +176,81 @@ def test_the_charts_colours_are_the_measures_rag(
     assert "red" not in rated.values()  # the measures rate neither part of it red
     assert painted == theme.AMBER.name()
     assert chart.figures[n].rag == "amber"
+
+
+def _tiles(window: MainWindow) -> dict[str, frozenset[int]]:
+    """Ctrl+1: the dashboard's tiles, as shown (child ids behind each)."""
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.dashboard
+    return window.dashboard.tile_children
+
+
+def _children(db) -> list[Child]:
+    with db.session() as s:
+        return list(s.query(Child))
+
+
+def _next_due_cells(window: MainWindow) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """The case list's "Next due" cells: child's name -> (text, colour, tooltip)."""
+    model = window.cases.list.model
+    names = [key for key, _title in CASE_COLUMNS]
+    out = {}
+    for r in range(model.rowCount()):
+        index = model.index(r, names.index("next_due"))
+        brush = model.data(index, Qt.ItemDataRole.ForegroundRole)
+        out[model.data(model.index(r, names.index("name")))] = (
+            model.data(index),
+            None if brush is None else brush.color().name(),
+            model.data(index, Qt.ItemDataRole.ToolTipRole),
+        )
+    return out
+
+
+def test_the_case_lists_next_due_is_coloured_by_the_same_flags_as_the_tiles(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The case list painted a next due date amber when it fell within 14 calendar days,
+    whatever the council's "due soon" setting (10 working days to the date a meeting must be
+    booked by) and whether or not it was booked: Zoë's review, booked for the day after, was
+    amber in the list while the dashboard had nothing due soon. Now the list marks a date as
+    the flags do, and says why in its tooltip."""
+    from tests.ui.driving import zoes_first_review_cancelled
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.cases
+    window.cases.list.show_all()
+    amber, red = theme.text_colour("amber").name(), theme.text_colour("red").name()
+    zoe = _next_due_cells(window)["Zoë Ó Briain"]
+    assert zoe[:2] == ("24/04/2024", None)  # booked for 11/04/2024: nothing to do yet
+    assert sample["zoe"] not in window.dashboard.tile_children["due_soon_unbooked"]
+
+    zoes_first_review_cancelled(window, sample)
+    qtbot.waitUntil(lambda: _next_due_cells(window)["Zoë Ó Briain"][1] == amber)
+    text, _colour, tip = _next_due_cells(window)["Zoë Ó Briain"]
+    assert text == "24/04/2024"
+    assert tip.startswith("24/04/2024\n") and "is not booked" in tip
+    assert sample["zoe"] in _tiles(window)["due_soon_unbooked"]
+
+    # Every row: amber exactly for the children behind "Due soon, not booked", red exactly
+    # for those behind "Overdue" (as of a month on, when some are).
+    for as_of in (AS_OF, D(2024, 5, 20)):
+        window.set_as_of(as_of)
+        tiles = _tiles(window)
+        QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        QTest.qWait(20)
+        names = {f"{c.first_name} {c.last_name}": c.id for c in _children(db)}
+        cells = _next_due_cells(window)
+        expected = {
+            name: red
+            if names[name] in tiles["overdue"]
+            else amber
+            if names[name] in tiles["due_soon_unbooked"]
+            else None
+            for name, (text, _c, _t) in cells.items()
+            if text and "/" in text
+        }
+        assert {n: c for n, (_t, c, _tip) in cells.items() if n in expected} == expected
+    assert red in expected.values()

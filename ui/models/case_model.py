@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush
 from reviewdesk import queries
 from reviewdesk.actions import Changes
 from reviewdesk.casework.mapping import DueNotKnown
+from reviewdesk.dashboard import Mark
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import DUE_NOT_KNOWN, NEXT_NOT_KNOWN, format_uk
@@ -60,6 +61,7 @@ class CaseListModel(QAbstractTableModel):
         self._base_key: tuple | None = None
         self._keys: dict[int, str] | None = None
         self._dues: dict[int, NextDue] | None = None
+        self._marks: dict[int, Mark] = {}
         self._base_keys: list[str] = []
         self._base_keys_for: list[int] | None = None
 
@@ -208,9 +210,13 @@ class CaseListModel(QAbstractTableModel):
             last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
-    def set_next_dues(self, dues: dict[int, NextDue] | None) -> None:
-        """The engine's next due dates (`ui.snapshot`'s), shown in the "Next due" column."""
+    def set_next_dues(
+        self, dues: dict[int, NextDue] | None, marks: dict[int, Mark] | None = None
+    ) -> None:
+        """The engine's next due dates (`ui.snapshot`'s), shown in the "Next due" column,
+        and how each is marked (`Snapshot.due_marks`: the flags' colour and reasons)."""
         self._dues = dues
+        self._marks = marks or {}
         if COLUMNS[self._sort_column][0] in ENGINE_COLUMNS:
             self._base_key = None
             self._refresh()
@@ -306,21 +312,22 @@ class CaseListModel(QAbstractTableModel):
         if role == SortRole:
             return value
         if isinstance(value, dt.date):
-            return format_uk(value)
+            shown = format_uk(value)
+            mark = self._marks.get(row.id) if key == "next_due" else None
+            if role == Qt.ItemDataRole.ToolTipRole and mark is not None:
+                return "\n".join((shown, *mark[1]))
+            return shown
         return value
 
     def _due_colour(self, index: QModelIndex | QPersistentModelIndex):
-        """Red for a next due date already passed, amber within two weeks."""
+        """The next due date in the colour of its flag: red when overdue, amber when due
+        soon and not booked (`Snapshot.due_marks`, as the dashboard's tiles)."""
         if COLUMNS[index.column()][0] != "next_due" or not self._dues:
             return None
-        due = self._dues.get(self._ids[index.row()])
-        if not isinstance(due, dt.date):
+        mark = self._marks.get(self._ids[index.row()])
+        if mark is None or not isinstance(self._dues.get(self._ids[index.row()]), dt.date):
             return None
-        if due < self._as_of:
-            return QBrush(theme.text_colour("red"))
-        if due <= self._as_of + dt.timedelta(days=14):
-            return QBrush(theme.text_colour("amber"))
-        return None
+        return QBrush(theme.text_colour(mark[0]))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -172,7 +172,7 @@ class CaseListView(QWidget):
         )
 
     def _snapshot_read(self, snapshot: Snapshot) -> None:
-        self.model.set_next_dues(snapshot.next_dues)
+        self.model.set_next_dues(snapshot.next_dues, snapshot.due_marks())
         self._follow_tile(snapshot.tiles)
 
     def _follow_tile(self, tiles: dict[str, TileCount]) -> None:
