@@ -49,7 +49,7 @@ from reviewdesk.snapshot_wire import (
 )
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting
-from reviewdesk.vocabulary import is_upcoming
+from reviewdesk.vocabulary import is_ahead
 
 T = TypeVar("T")
 
@@ -67,7 +67,8 @@ class Tile:
     counts: str = CHILDREN
     #: Only flags dated in the as-of month.
     this_month: bool = False
-    #: Only flags about meetings still to take place (what can still be acted on).
+    #: Only flags about meetings still ahead: to take place, booked for the as-of date or
+    #: later (`vocabulary.is_ahead`: what can still be acted on).
     upcoming_only: bool = False
 
 
@@ -75,8 +76,9 @@ TILES: tuple[Tile, ...] = (
     Tile("overdue", "Overdue", frozenset({"overdue"})),
     Tile("due_soon_unbooked", "Due soon, not booked", frozenset({"due_soon_unbooked"})),
     # Reports to chase: due and not received, or not shared with the parents, for meetings
-    # still to take place. A report that came late, or a meeting already held, is history
-    # (the measures and `reviewdesk flags` still show it), not something to act on.
+    # still ahead (the chase list's). A report that came late, or a meeting already held,
+    # is history (the measures and `reviewdesk flags` still show it), not something to act
+    # on; a meeting whose day has passed unrecorded is "outcome not recorded" (to check).
     Tile(
         "late_reports",
         "Late reports",
@@ -109,6 +111,7 @@ TILES: tuple[Tile, ...] = (
         frozenset(
             {
                 "booked_non_working_day",
+                "outcome_not_recorded",
                 "consultation_late",
                 "participation_age",
                 "due_date_unknown",
@@ -346,9 +349,11 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
 
 
 def _upcoming(register: Any, as_of: dt.date) -> set[int]:
-    """The ids of the register's meetings still to take place (for the tiles that count
-    only those)."""
-    return {m.id for m in register.meetings if is_upcoming(m.status, m.held_date, as_of)}
+    """The ids of the register's meetings still ahead (`vocabulary.is_ahead`), for the tiles
+    that count only those."""
+    return {
+        m.id for m in register.meetings if is_ahead(m.status, m.held_date, m.booked_date, as_of)
+    }
 
 
 def _by_day(flags: Iterable[Flag], as_of: dt.date) -> dict[dt.date, Members]:

@@ -82,6 +82,24 @@ def is_upcoming(status: str, held_date: dt.date | None, as_of: dt.date) -> bool:
     )
 
 
+def is_ahead(
+    status: str, held_date: dt.date | None, booked_date: dt.date | None, as_of: dt.date
+) -> bool:
+    """Still to take place on ``as_of`` (`is_upcoming`) and booked for that day or later: a
+    meeting whose reports can still be chased (the chase list, the "Late reports" tile). One
+    booked for an earlier day and not recorded is not: its outcome is to be recorded
+    (`is_outcome_not_recorded`)."""
+    return (
+        is_upcoming(status, held_date, as_of) and booked_date is not None and booked_date >= as_of
+    )
+
+
+def is_outcome_not_recorded(status: str, booked_date: dt.date | None, as_of: dt.date) -> bool:
+    """Booked (or adjourned) for a day before ``as_of`` and not recorded since: whether it
+    was held, and when, is not known."""
+    return status in AWAITED_STATUSES and booked_date is not None and booked_date < as_of
+
+
 def meeting_day(m: Any, as_of: dt.date) -> dt.date | None:
     """The date a meeting row (``status``, ``held_date``, ``booked_date``) is or was on: its
     held date once held by ``as_of``, else its booked date."""

@@ -202,6 +202,11 @@ def recent_meetings(
     ]
 
 
+def ahead_sql(as_of: dt.date):
+    """SQL for `vocabulary.is_ahead`: still to take place and booked for ``as_of`` or later."""
+    return and_(upcoming_sql(as_of), Meeting.booked_date >= as_of)
+
+
 # --- a window: what a period of dates needs -------------------------------------------------
 
 

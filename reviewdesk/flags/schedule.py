@@ -12,13 +12,21 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
-from reviewdesk.vocabulary import DUE_NOT_KNOWN, format_uk, is_held, is_upcoming, meeting_label
+from reviewdesk.vocabulary import (
+    DUE_NOT_KNOWN,
+    format_uk,
+    is_held,
+    is_outcome_not_recorded,
+    is_upcoming,
+    meeting_label,
+)
 
 CHECKS = {
     "due_soon_unbooked": (AMBER, "Due within the set number of working days and not booked"),
     "overdue": (RED, "Not held by its due date"),
     "booked_after_due": (RED, "Booked after its due date"),
     "booked_non_working_day": (AMBER, "Booked on a day that is not a working day"),
+    "outcome_not_recorded": (AMBER, "Booked for a day now past, and its outcome not recorded"),
     "late_no_reason": (AMBER, "Held out of timescale with no reason recorded"),
     "due_date_unknown": (
         INFO,
@@ -46,6 +54,19 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     RED,
                     f"{label} is booked for {format_uk(day)}, after its due date "
                     f"{format_uk(timeliness.due.date)}",
+                    m.child_id,
+                    m.id,
+                    m.chair_id,
+                    day,
+                )
+            if is_outcome_not_recorded(m.status, day, as_of):
+                ago = (as_of - day).days
+                yield Flag(
+                    "outcome_not_recorded",
+                    AMBER,
+                    f"{label} was booked for {format_uk(day)} ({ago} day{'' if ago == 1 else 's'} "
+                    "ago) and its outcome is not recorded: record it as held, adjourned, "
+                    "cancelled or stood down",
                     m.child_id,
                     m.id,
                     m.chair_id,

@@ -1,12 +1,12 @@
 """The chase list: reports due within N working days and not received, by author and agency.
 
-A report is on the list when its meeting is still to take place on the as-of date
-(`vocabulary.is_upcoming`: booked or adjourned, or recorded as held after it, as the
-dashboard's "Late reports" tile counts it) and booked for that date or later, it has not been
-received, and its deadline (the timescale rule it names, as the late-report flags read it)
-falls no later than N working days after the as-of date; those already past their deadline
-are on it too, marked overdue. Rows come grouped
-by agency, then author, then deadline: one phone call or email per author.
+A report is on the list when its meeting is still to take place on the as-of date and
+booked for that date or later (`vocabulary.is_ahead`, as the dashboard's "Late reports" tile
+counts it: a meeting booked for an earlier day and not recorded is flagged "outcome not
+recorded" instead), it has not been received, and its deadline (the timescale rule it
+names, as the late-report flags read it) falls no later than N working days after the as-of
+date; those already past their deadline are on it too, marked overdue. Rows come grouped by
+agency, then author, then deadline: one phone call or email per author.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework.predicates import upcoming_sql
+from reviewdesk.casework.predicates import ahead_sql
 from reviewdesk.codes import agency_label
 from reviewdesk.engine import meeting_deadlines
 from reviewdesk.flags.deadlines import report_deadline
@@ -84,8 +84,7 @@ def chase_rows(
         .outerjoin(Staff, Staff.id == Report.staff_id)
         .where(
             Report.received.is_(None),
-            upcoming_sql(as_of),
-            Meeting.booked_date >= as_of,
+            ahead_sql(as_of),
         )
     )
     deadlines: dict[tuple[str, dt.date], list] = {}

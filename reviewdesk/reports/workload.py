@@ -344,6 +344,7 @@ def _iro_section(
 FLAG_WORDS = {
     "due_soon_unbooked": "due soon, not booked",
     "booked_non_working_day": "booked on a non-working day",
+    "outcome_not_recorded": "outcome not recorded",
     "late_no_reason": "held late, no reason given",
     "report_overdue": "report overdue",
     "report_late": "report late",

@@ -100,6 +100,31 @@ def test_booked_on_a_non_working_day(db, reg, lac):
     assert "20/04/2024" in flag.reason and "Saturday" in flag.reason
 
 
+def test_a_meeting_booked_for_a_day_past_and_not_recorded(db, reg, lac):
+    """Booked (or adjourned) for a day now past and never recorded: whether it was held is
+    not known, so it is flagged for someone to record, from the day after."""
+    child, _ = lac
+    booked = reg.meeting(child, booked=D(2024, 4, 18))
+    assert flags(db, D(2024, 4, 18), "outcome_not_recorded") == []  # the day itself
+    [flag] = flags(db, D(2024, 4, 22), "outcome_not_recorded")
+    assert (flag.child_id, flag.meeting_id, flag.severity) == (child, booked, "amber")
+    assert flag.date == D(2024, 4, 18)
+    assert flag.reason == (
+        "LAC review 1 was booked for 18/04/2024 (4 days ago) and its outcome is not "
+        "recorded: record it as held, adjourned, cancelled or stood down"
+    )
+    with db.session() as s:
+        s.execute(text("UPDATE meeting SET status = 'adjourned' WHERE id = :id"), {"id": booked})
+    assert [f.meeting_id for f in flags(db, D(2024, 4, 22), "outcome_not_recorded")] == [booked]
+    for status, held in (("held", "2024-04-18"), ("cancelled", None), ("stood_down", None)):
+        with db.session() as s:
+            s.execute(
+                text("UPDATE meeting SET status = :st, held_date = :held WHERE id = :id"),
+                {"st": status, "held": held, "id": booked},
+            )
+        assert flags(db, D(2024, 4, 22), "outcome_not_recorded") == [], status
+
+
 def test_booked_on_a_closure_day(db, reg, lac):
     child, _ = lac
     from reviewdesk.storage.models import ClosureDay

@@ -86,3 +86,35 @@ def test_on_a_day_off_after_the_deadline_the_reports_are_overdue_as_the_flags_sa
         ]
         rows = chase_rows(s, as_of=D(2024, 5, 17), within=0, rules=rules, calendar=calendar)
     assert not friday and len(rows) == 4 and not any(r.overdue for r in rows)
+
+
+def test_a_meeting_whose_day_passed_unrecorded_is_to_record_not_to_chase(db) -> None:
+    """A conference booked for a day now past and never recorded: the "Late reports" tile
+    counted its reports (402 on the demo authority as of 05/01/2026) while the chase list,
+    rightly, left them out. Both now leave them out, and the meeting is flagged for its
+    outcome to be recorded under "Other things to check"."""
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])  # the conference on Mon 20/05/2024, not recorded
+    as_of = D(2024, 5, 22)
+    with db.session() as s:
+        snap = snapshot(s, as_of=as_of)
+        flagged = {(f.code, f.meeting_id) for f in compute_flags(s, as_of=as_of)}
+        rules, calendar = working_context(s)
+        rows = chase_rows(s, as_of=as_of, within=10, rules=rules, calendar=calendar)
+    assert ("report_overdue", ids["meeting"]) in flagged  # as history, in `reviewdesk flags`
+    assert ("outcome_not_recorded", ids["meeting"]) in flagged
+    assert snap.tiles["late_reports"].ids == frozenset() and rows == []
+    assert snap.tiles["to_check"].ids == {ids["child"]}
+    assert any(
+        "booked for 20/05/2024 (2 days ago) and its outcome is not recorded" in why
+        for why in snap.tiles["to_check"].reasons[ids["child"]]
+    )
+    # Moved to today (its reports due yesterday): to chase again, and nothing to record.
+    with db.session() as s:
+        s.get(Meeting, ids["meeting"]).booked_date = as_of
+    with db.session() as s:
+        snap = snapshot(s, as_of=as_of)
+        rows = chase_rows(s, as_of=as_of, within=10, rules=rules, calendar=calendar)
+    assert snap.tiles["late_reports"].ids == {ids["child"]}
+    assert {r.child_id for r in rows} == {ids["child"]}
+    assert ids["child"] not in snap.tiles["to_check"].ids
