@@ -530,3 +530,51 @@ def test_the_diary_stops_offering_booking_once_the_role_changes_to_read_only(
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.diary
     assert "book a free slot" not in window.diary.summary.text()
+
+
+# --- an IRO with no staff record ------------------------------------------------------------
+
+
+def test_an_iro_with_no_staff_record_is_told_why_recording_is_off_until_one_is_linked(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak is on the user list as an IRO with no staff record linked: on Zoë's page
+    Record outcome is off, and the page (and the button's tip, and the oversight buttons'
+    tips) say why and where an administrator links one. Once one is linked and he presses
+    F5, the line goes and he records the review he chairs."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    admin = actions.whoami(db)
+    actions.add_user(db, admin, "lukasz", "iro")
+    window = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    reason = "Your user has no staff record linked, so no meetings are yours to record"
+    where = "Settings > Users and roles (Name and staff record…)"
+    assert not page.record_button.isEnabled()
+    assert page.unlinked.isVisible()
+    assert reason in page.unlinked.text() and where in page.unlinked.text()
+    assert reason in page.record_button.toolTip()
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    assert not page.oversight.raise_button.isEnabled()
+    assert reason in page.oversight.raise_button.toolTip()
+
+    with db.session() as s:
+        version = find_user(s, "lukasz").version
+    actions.set_user_details(
+        db,
+        admin,
+        "lukasz",
+        display_name="Łukasz Nowak",
+        staff_id=sample["lukasz"],
+        expected_version=version,
+    )
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    assert page.record_button.isEnabled()
+    assert not page.unlinked.isVisible()
+    assert reason not in page.record_button.toolTip()
+    assert reason not in page.oversight.raise_button.toolTip()

@@ -106,6 +106,9 @@ class ChildPage(Page):
         self.facts = label("", "hint", wrap=True)
         self.missing = label("", "warning", wrap=True)
         self.missing.setAccessibleName("What the record lacks")
+        # An IRO whose user has no staff record: why recording is off (`apply_role`).
+        self.unlinked = label("", "warning", wrap=True)
+        self.unlinked.setAccessibleName("Why recording is off")
 
         # Each action is a QAction (its shortcut works anywhere on this page; the window's
         # Child menu lists it) and a button bound to it.
@@ -232,6 +235,7 @@ class ChildPage(Page):
         layout.addWidget(self.facts)
         layout.addWidget(self.missing)
         layout.addLayout(actions)
+        layout.addWidget(self.unlinked)
         # The timeline and the tabs take whatever height is left, down to what they need:
         # asked for their preferred height too, the page was 10 points taller than a
         # 1366x768 screen has room for, and scrolled.
@@ -258,6 +262,10 @@ class ChildPage(Page):
             self.history.deleteLater()
             self.history = None
         self.oversight.apply_role()
+        why = self.ctx.recording_off_reason
+        self.unlinked.setText(why)
+        self.unlinked.setVisible(bool(why))
+        self.record_button.setToolTip(why or self.record_action.toolTip())
 
     def set_back_to(self, where: str) -> None:
         """Where the back button (and Esc) leads, in words: "cases" (the case list), or
