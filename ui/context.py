@@ -176,6 +176,12 @@ class AppContext:
         )
 
     @property
+    def can_record_any(self) -> bool:
+        """Recording some meeting's outcome or attendance: an administrator, or an IRO with
+        a staff record (which meetings: `can_record_for`)."""
+        return self.can_record and not self.unlinked_iro
+
+    @property
     def recording_off_reason(self) -> str:
         """Why every recording control is off, in words for the person; empty when none is
         off for want of a staff record."""

@@ -578,3 +578,61 @@ def test_an_iro_with_no_staff_record_is_told_why_recording_is_off_until_one_is_l
     assert not page.unlinked.isVisible()
     assert reason not in page.record_button.toolTip()
     assert reason not in page.oversight.raise_button.toolTip()
+
+
+# --- F1: the shortcuts the role can use -----------------------------------------------------
+
+
+def _f1_keys(window, qtbot, prompts_recorder) -> set[str]:
+    """Press F1 in the window; the keys its list shows."""
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    shown = prompts_recorder.infos[-1]
+    return {line.split("\t")[0] for line in shown.splitlines()}
+
+
+@pytest.mark.parametrize("role", ["team_manager", None])
+def test_f1_lists_only_the_shortcuts_a_read_only_role_can_use(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks, role
+) -> None:
+    """A team manager (or someone not on the list) presses F1 on a child's page: booking,
+    rescheduling, cancelling, recording, editing, allocating and importing are not listed
+    (those keys do nothing for them); reading, printing and moving about are."""
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "reader", role, AS_OF)
+    window.open_child(sample["zoe"])
+    choose_meeting(window.cases.child, qtbot, sample["zoe_first"])
+    keys = _f1_keys(window, qtbot, prompts_recorder)
+    for cannot in ("Ctrl+B", "Ctrl+R", "Ctrl+Shift+X", "Ctrl+O", "F2", "Ctrl+L", "Ctrl+I"):
+        assert cannot not in keys, cannot
+    for can in ("Ctrl+Shift+P", "Alt+M", "Alt+N", "Ctrl+F", "Ctrl+E", "F5", "Ctrl+1"):
+        assert can in keys, can
+    assert ("Ctrl+Shift+A" in keys) is (role == "team_manager")  # the audit trail
+    assert "In the booking dialog" not in keys
+    assert not any(key.startswith("Enter or double-click on") for key in keys)
+    # What is listed works: what is not, does nothing.
+    for key in ("Ctrl+B", "Ctrl+O", "F2"):
+        action = next(a for a in window.cases.child.page_actions if a.shortcut().toString() == key)
+        assert not action.isEnabled(), key
+
+
+def test_f1_lists_every_shortcut_for_an_administrator_and_recording_for_an_iro(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    from reviewdesk import actions
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "boss", "administrator", AS_OF)
+    keys = _f1_keys(window, qtbot, prompts_recorder)
+    every = ("Ctrl+B", "Ctrl+R", "Ctrl+Shift+X", "Ctrl+O", "F2", "Ctrl+L", "Ctrl+I")
+    for key in (*every, "Ctrl+Shift+A", "Ctrl+Shift+P", "Alt+N", "In the booking dialog"):
+        assert key in keys, key
+    assert "Enter or double-click on a child's timeline" in keys
+    window.close()
+
+    actions.add_user(db, actions.whoami(db), "lukasz", "iro", staff_id=sample["lukasz"])
+    iro = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    keys = _f1_keys(iro, qtbot, prompts_recorder)
+    assert "Ctrl+O" in keys and "Enter or double-click on a child's timeline" in keys
+    for cannot in ("Ctrl+B", "F2", "Ctrl+L", "Ctrl+I", "Ctrl+Shift+A"):
+        assert cannot not in keys, cannot
