@@ -357,7 +357,10 @@ class InvitationsDialog(QDialog):
         self.attendance_holder = QWidget()
         self.attendance_grid = QGridLayout(self.attendance_holder)
         self.attendance_grid.setContentsMargins(0, 0, 0, 0)
-        self.attendance_grid.setColumnStretch(0, 1)
+        # The names, then each one's box beside it (not across the dialog), then room.
+        self.attendance_grid.setColumnStretch(2, 1)
+        self.attendance_grid.setColumnMinimumWidth(0, 320)  # a long role wraps past this
+        self.attendance_grid.setHorizontalSpacing(24)
         #: (invitee, the box saying whether they came), as shown
         self.attendance_rows: list[tuple[InviteeInfo, QComboBox]] = []
         self.attendance_saved = QLabel()
