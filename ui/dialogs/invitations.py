@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -56,6 +55,7 @@ from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, date_edit, from_qdate
+from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
@@ -354,15 +354,7 @@ class InvitationsDialog(QDialog):
         self.attendance_note = QLabel()
         self.attendance_note.setWordWrap(True)
         self.attendance_note.setAccessibleName("Who records attendance")
-        self.attendance_holder = QWidget()
-        self.attendance_grid = QGridLayout(self.attendance_holder)
-        self.attendance_grid.setContentsMargins(0, 0, 0, 0)
-        # The names, then each one's box beside it (not across the dialog), then room.
-        self.attendance_grid.setColumnStretch(2, 1)
-        self.attendance_grid.setColumnMinimumWidth(0, 320)  # a long role wraps past this
-        self.attendance_grid.setHorizontalSpacing(24)
-        #: (invitee, the box saying whether they came), as shown
-        self.attendance_rows: list[tuple[InviteeInfo, QComboBox]] = []
+        self.attendance = AttendanceList()
         self.attendance_saved = QLabel()
         self.attendance_saved.setWordWrap(True)
         self.attendance_saved.setAccessibleName("Attendance saved")
@@ -370,7 +362,7 @@ class InvitationsDialog(QDialog):
         self.unrecorded_attended_button = _button(
             "Mark the &unrecorded as attended",
             "Choose Attended for everyone whose attendance is not recorded (then save)",
-            self.mark_unrecorded_attended,
+            self.attendance.mark_unrecorded_attended,
         )
         self.save_attendance_button = _button(
             "Save atte&ndance",
@@ -379,40 +371,24 @@ class InvitationsDialog(QDialog):
         )
         layout = QVBoxLayout(tab)
         layout.addWidget(self.attendance_note)
-        layout.addWidget(self.attendance_holder)
+        layout.addWidget(self.attendance)
         layout.addLayout(_row(self.unrecorded_attended_button, self.save_attendance_button))
         layout.addWidget(self.attendance_saved)
         layout.addStretch(1)
         return tab
 
+    @property
+    def attendance_rows(self) -> list[tuple[InviteeInfo, QComboBox]]:
+        """Each invitee on the Attendance tab, with the box saying whether they came."""
+        return self.attendance.rows
+
     def _fill_attendance(self, invitees: tuple[InviteeInfo, ...]) -> None:
-        """A line for each invitee: their name and role, and whether they came."""
-        grid = self.attendance_grid
-        while grid.count():
-            widget = grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.attendance_rows = []
-        if invitees:
-            for column, heading in enumerate(("Invited", "Attendance")):
-                grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
-        for n, inv in enumerate(invitees, start=1):
-            who = QLabel(f"{inv.name} · {inv.role}")
-            who.setWordWrap(True)
-            box = QComboBox()
-            box.setAccessibleName(f"Attendance: {inv.name}")
-            box.addItem("Not recorded", None)
-            for code, words in ATTENDANCE_WORDS.items():
-                box.addItem(words, code)
-            box.setCurrentIndex(max(box.findData(inv.attendance or None), 0))
+        self.attendance.set_invitees(invitees)
+        for box in self.attendance.boxes():
             box.currentIndexChanged.connect(lambda _i: self.attendance_saved.clear())
-            who.setBuddy(box)
-            grid.addWidget(who, n, 0)
-            grid.addWidget(box, n, 1)
-            self.attendance_rows.append((inv, box))
         # Tab goes from the tabs down the boxes, then to the buttons (boxes made again after
         # the dialog's Close button would otherwise come after it, and after the buttons).
-        chain = [self.tabs.tabBar(), *(box for _inv, box in self.attendance_rows)]
+        chain = [self.tabs.tabBar(), *self.attendance.boxes()]
         chain += [self.unrecorded_attended_button, self.save_attendance_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -620,9 +596,7 @@ class InvitationsDialog(QDialog):
                 and info.status not in CALLED_OFF_STATUSES
                 and bool(info.invitees)
             )
-            for _inv, box in self.attendance_rows:
-                box.setEnabled(may_attend)
-                box.setToolTip(why)
+            self.attendance.set_editable(may_attend, why)
             for button in (self.unrecorded_attended_button, self.save_attendance_button):
                 button.setEnabled(may_attend)
                 button.setToolTip(why)
@@ -903,42 +877,14 @@ class InvitationsDialog(QDialog):
         self.reports.select_where(lambda r: r.id == chosen.id)
 
     # --- attendance ---------------------------------------------------------------------
-    def mark_unrecorded_attended(self) -> None:
-        for _inv, box in self.attendance_rows:
-            if box.currentData() is None:
-                box.setCurrentIndex(box.findData("attended"))
-
     def save_attendance(self) -> None:
-        """Save each invitee whose attendance was changed (one action each); a refusal stops
-        there, and the person is told whose was saved before it."""
-        changed = [
-            (inv, box.currentData())
-            for inv, box in self.attendance_rows
-            if box.currentData() != (inv.attendance or None)
-        ]
+        """Save each invitee whose attendance was changed; the list is read again."""
+        changed = self.attendance.changed()
         if not changed:
             prompts().error(self, "Nothing to save: choose whether each person attended first.")
             return
-        saved: list[str] = []
-        for inv, attendance in changed:
-            changes = perform(
-                self,
-                self.ctx,
-                actions.record_attendance,
-                inv.id,
-                attendance,
-                expected_version=inv.version,
-            )
-            if changes is None:
-                break
-            saved.append(inv.name)
+        saved = save_attendance(self, self.ctx, changed)
         self.refresh()
-        if saved and len(saved) < len(changed):
-            prompts().info(
-                self,
-                f"The attendance of {', '.join(saved)} was saved before that; the rest was not. "
-                "The list now shows what is recorded.",
-            )
         if saved:
             self.attendance_saved.setText(f"Attendance saved: {', '.join(saved)}.")
 
