@@ -1022,3 +1022,55 @@ def test_an_iro_with_no_staff_record_is_told_why_nothing_can_be_recorded(
     assert not linked.unlinked.isVisible()
     assert linked.save_attendance_button.isEnabled()
     assert linked.save_attendance_button.toolTip() == ""
+
+
+def test_attendance_is_recorded_with_the_outcome_of_the_conference(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """On the day of the conference its chair's administrator presses Ctrl+O on it: the
+    recording dialog lists those invited; Alt+U marks them attended, the GP's box is put to
+    "Sent apologies" with the keyboard, and Alt+S saves the outcome and the attendance."""
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import DAY, invite_proposed
+    from tests.ui.driving import on_screen
+    from ui.context import AppContext
+    from ui.dialogs.recording import RecordingDialog
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    invite_proposed(db, ids["meeting"])
+    ctx = AppContext.open(db, as_of=DAY)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.load_initial_data()
+    on_screen(window, qtbot)
+    page = _child_page(window, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    page.table.setFocus()
+    state: dict = {}
+
+    def fill(dialog) -> bool:
+        assert isinstance(dialog, RecordingDialog)
+        _active(dialog, qtbot)
+        state["listed"] = [inv.name for inv, _box in dialog.attendance.rows]
+        dialog.outcome.setCurrentText("Plan made")
+        qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not any(b.currentData() is None for b in dialog.attendance.boxes()))
+        gp = next(box for inv, box in dialog.attendance.rows if inv.name == "Dr Ann Patel")
+        gp.setFocus()
+        qtbot.keyClick(gp, Qt.Key.Key_Down)  # Attended -> Sent apologies
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=5000)
+        return True
+
+    prompts_recorder.on_dialog = fill
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_for_all()
+    assert prompts_recorder.errors == []
+    stored = _attendance_of(db, ids["meeting"])
+    assert set(state["listed"]) == set(stored)
+    assert stored.pop("Dr Ann Patel") == "apologies"
+    assert set(stored.values()) == {"attended"}
+    with db.session() as s:
+        assert s.get(Meeting, ids["meeting"]).status == "held"
