@@ -243,6 +243,13 @@ CONTACT_BY: dict[str, str] = {
     "text": "Text message",
 }
 
+#: Whether an invitee came to the meeting (`reviewdesk.actions.record_attendance`), in words.
+ATTENDANCE_WORDS: dict[str, str] = {
+    "attended": "Attended",
+    "apologies": "Sent apologies",
+    "absent": "Did not attend",
+}
+
 #: How a pack reached someone.
 PACK_DELIVERY: dict[str, str] = {
     "secure_email": "Secure email",

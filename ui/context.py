@@ -40,6 +40,13 @@ ROLE_LABEL: dict[Role | None, str] = {
 #: What the status bar and Settings call someone on the user list who was deactivated.
 DEACTIVATED_LABEL = "Deactivated (read only)"
 
+#: Why an IRO whose user has no staff record linked can record nothing (shown where the
+#: recording controls are).
+NO_STAFF_RECORD = (
+    "Your user has no staff record linked, so no meetings are yours to record. An "
+    "administrator can link one in Settings > Users and roles (Name and staff record…)."
+)
+
 ChangeListener = Callable[[Changes], None]
 #: How many data versions' changes the context remembers.
 CHANGE_LOG_LENGTH = 50
@@ -156,6 +163,29 @@ class AppContext:
             and self.actor.staff_id is not None
             and self.actor.staff_id == chair_id
         )
+
+    @property
+    def unlinked_iro(self) -> bool:
+        """A role that records only the meetings its user chairs, for a user with no staff
+        record linked: no meeting is theirs, so every recording control is off."""
+        return (
+            self.can(Permission.RECORD_OUTCOME)
+            and self.role is not Role.ADMINISTRATOR
+            and self.actor is not None
+            and self.actor.staff_id is None
+        )
+
+    @property
+    def can_record_any(self) -> bool:
+        """Recording some meeting's outcome or attendance: an administrator, or an IRO with
+        a staff record (which meetings: `can_record_for`)."""
+        return self.can_record and not self.unlinked_iro
+
+    @property
+    def recording_off_reason(self) -> str:
+        """Why every recording control is off, in words for the person; empty when none is
+        off for want of a staff record."""
+        return NO_STAFF_RECORD if self.unlinked_iro else ""
 
     @property
     def can_edit_settings(self) -> bool:

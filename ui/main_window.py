@@ -41,25 +41,52 @@ PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
 #: back button's words for each.
 BACK_WORDS = {0: "the dashboard", 2: "the diary"}
 
-#: Keys that work in place (not menu shortcuts), for the F1 list.
-KEYS_IN_PLACE = [
-    "Tab / Shift+Tab\tMove between the boxes, lists and buttons (Tab leaves a table)",
-    "Arrows, Page Up / Page Down\tMove in a list or table",
-    "Down or Enter in the search box\tGo to the children found",
-    "Enter or double-click\tOpen the selected child; on a child's timeline, record the "
-    "meeting (or book the one due); in the diary, open a meeting or book a free slot",
-    "Esc\tBack from a child to where you opened them (the case list, the diary or the "
-    "dashboard); show every child again; close a dialog",
-    "In a date box\tType the date (dd/mm/yyyy) over it; Up / Down change the part under the "
-    "cursor; Alt+Down opens the calendar",
-    "In the booking dialog\tEnter on a free slot takes it; only the Book button books",
-    "Alt + the underlined letter\tThe field or button with that letter",
-    "Ctrl+Tab / Ctrl+Shift+Tab, Ctrl+Page Down / Ctrl+Page Up\tIn Settings, the next or "
-    "previous tab",
-    "On a child's page\tAlt+M family and network; Alt+N the selected meeting's invitations, "
-    "reports and pack",
-    "In a print preview\tCtrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
-    "Ctrl+Plus / Ctrl+Minus zoom, Esc close",
+#: Keys that work in place (not menu shortcuts), for the F1 list, each with what the role
+#: needs for it (the `AppContext` property that enables it; None for anyone).
+KEYS_IN_PLACE: list[tuple[str, str | None]] = [
+    ("Tab / Shift+Tab\tMove between the boxes, lists and buttons (Tab leaves a table)", None),
+    ("Arrows, Page Up / Page Down\tMove in a list or table", None),
+    ("Down or Enter in the search box\tGo to the children found", None),
+    ("Enter or double-click\tOpen the selected child; in the diary, open a meeting", None),
+    (
+        "Enter or double-click on a child's timeline\tRecord the selected meeting's outcome",
+        "can_record_any",
+    ),
+    (
+        "Enter or double-click on a meeting due (a child's timeline) or a free slot (the "
+        "diary)\tBook it",
+        "can_book",
+    ),
+    (
+        "Esc\tBack from a child to where you opened them (the case list, the diary or the "
+        "dashboard); show every child again; close a dialog",
+        None,
+    ),
+    (
+        "In a date box\tType the date (dd/mm/yyyy) over it; Up / Down change the part under "
+        "the cursor; Alt+Down opens the calendar",
+        None,
+    ),
+    (
+        "In the booking dialog\tEnter on a free slot takes it; only the Book button books",
+        "can_book",
+    ),
+    ("Alt + the underlined letter\tThe field or button with that letter", None),
+    (
+        "Ctrl+Tab / Ctrl+Shift+Tab, Ctrl+Page Down / Ctrl+Page Up\tIn Settings, the next or "
+        "previous tab",
+        None,
+    ),
+    (
+        "On a child's page\tAlt+M family and network; Alt+N the selected meeting's "
+        "invitations, reports and pack",
+        None,
+    ),
+    (
+        "In a print preview\tCtrl+P print, Ctrl+S save a copy, Page Up / Page Down, "
+        "Ctrl+Plus / Ctrl+Minus zoom, Esc close",
+        None,
+    ),
 ]
 
 
@@ -189,7 +216,6 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
         )
-        self.import_action.setEnabled(self.ctx.can_import)
         file_menu.addAction(self.import_action)
         self.export_action = self._action(
             "&Export the case list…", "Ctrl+E", self.export_cases, tip="As shown: xlsx or csv"
@@ -249,7 +275,6 @@ class MainWindow(QMainWindow):
             self.show_audit,
             tip="Who changed what and when (administrators and team managers)",
         )
-        self.audit_action.setEnabled(self.ctx.can_view_audit)
         view.addAction(self.audit_action)
         self.directory_action = self._action(
             "Di&rectory of professionals…",
@@ -290,6 +315,26 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(self._action("&About reviewdesk", None, self.about))
+
+        #: What the window's menu actions need of the role (the `AppContext` property that
+        #: says so); the child page's own are in its ``role_needs``. `role_allows` reads
+        #: them: for enabling the actions and for F1's list alike.
+        self.role_needs: dict[QAction, str] = {
+            self.import_action: "can_import",
+            self.audit_action: "can_view_audit",
+        }
+        self._enable_by_role()
+
+    def role_allows(self, action: QAction) -> bool:
+        """Whether the acting user's role may use a menu action at all."""
+        need = self.role_needs.get(action)
+        if need is None:
+            return self.cases.child.role_allows(action)
+        return bool(getattr(self.ctx, need))
+
+    def _enable_by_role(self) -> None:
+        for action in self.role_needs:
+            action.setEnabled(self.role_allows(action))
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -391,8 +436,7 @@ class MainWindow(QMainWindow):
         """The acting user's role changed: the status bar, and what the window offers."""
         self._user_status()
         self._offer_demo()
-        self.import_action.setEnabled(self.ctx.can_import)
-        self.audit_action.setEnabled(self.ctx.can_view_audit)
+        self._enable_by_role()
         self.cases.child.apply_role()
         self.workload.apply_role()
         # The diary says whether a free slot can be booked: read again.
@@ -523,17 +567,20 @@ class MainWindow(QMainWindow):
 
     def shortcut_lines(self) -> list[str]:
         """Every menu action's shortcut and what it does (read from the menus, so none is
-        left out), then the keys that work inside lists and boxes."""
+        left out), then the keys that work inside lists and boxes: only those the acting
+        user's role may use (`role_allows`, the check that enables them)."""
         lines = []
         for menu_action in self.menuBar().actions():
             menu = menu_action.menu()
             title = menu_action.text().replace("&", "")
             for action in menu.actions() if menu is not None else ():
                 key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if key and not action.isSeparator():
+                if key and not action.isSeparator() and self.role_allows(action):
                     what = action.text().replace("&", "").rstrip("…")
                     lines.append(f"{key}\t{what} ({title})")
-        return lines + KEYS_IN_PLACE
+        return lines + [
+            line for line, need in KEYS_IN_PLACE if need is None or getattr(self.ctx, need)
+        ]
 
     def shortcuts(self) -> None:
         prompts().info(self, "\n".join(self.shortcut_lines()))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.actions.exports import export_entry
-from reviewdesk.codes import AGENCY, RELATIONSHIP
+from reviewdesk.codes import AGENCY, ATTENDANCE_WORDS, RELATIONSHIP
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.itip import build_request
 from reviewdesk.invitations.letters import invitation_letters
@@ -34,7 +34,7 @@ from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Invitee, Meeting, MeetingRequest, Person, Professional, Staff
 from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES
 
-ATTENDANCE = ("attended", "apologies", "absent")
+ATTENDANCE = tuple(ATTENDANCE_WORDS)  # attended, apologies, absent
 
 
 @dataclass(frozen=True)

@@ -316,6 +316,14 @@ def _invitee(inv: Invitee) -> InviteeInfo:
     )
 
 
+def meeting_invitees(session: Session, meeting_id: int) -> tuple[InviteeInfo, ...]:
+    """A meeting's invitees alone (with their attendance): what recording its outcome shows."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise InvalidInput(f"meeting {meeting_id} does not exist")
+    return tuple(_invitee(inv) for inv in meeting.invitees)
+
+
 def meeting_invitations(
     session: Session, meeting_id: int, *, rules: RuleSet, calendar: WorkingCalendar
 ) -> MeetingInvitations:
@@ -385,5 +393,6 @@ __all__ = [
     "directory",
     "find_professional",
     "meeting_invitations",
+    "meeting_invitees",
     "professional_info",
 ]

@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
     directory.close()
     dialog = InvitationsDialog(ctx, ids["meeting"], "Zoë Brontë: Initial CP conference", window)
     dialog.show()
-    for index, name in enumerate(("invitations", "reports", "pack")):
+    for index, name in enumerate(("invitations", "reports", "pack", "attendance")):
         dialog.tabs.setCurrentIndex(index)
         if name == "reports":
             dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")

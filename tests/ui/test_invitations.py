@@ -793,3 +793,284 @@ def test_each_proposed_person_s_reason_is_shown_whole(
     for text, rect, wrapped_height in seen["lines"]:
         assert rect.right() <= seen["port"], text
         assert rect.height() >= wrapped_height, text
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+
+def _attendance_of(db, meeting_id: int) -> dict[str, str | None]:
+    with db.session() as s:
+        rows = s.scalars(select(Invitee).where(Invitee.meeting_id == meeting_id))
+        return {r.name: r.attendance for r in rows}
+
+
+def _active(dialog, qtbot) -> None:
+    """The dialog on screen and active, as when it opens: its Alt keys reach it only then."""
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+
+
+def test_an_administrator_records_who_attended_with_the_keyboard(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """After the conference the administrator opens its invitations (Alt+N), goes to the
+    Attendance tab (Alt+D), Tabs down the list choosing with the arrow keys, and saves with
+    Alt+N: what each person did is kept, the list says so, and the audit trail has it."""
+    from reviewdesk.storage.audit import list_audit
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    before = _attendance_of(db, ids["meeting"])
+    assert set(before.values()) == {None} and len(before) >= 3
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
+        names = [inv.name for inv, _box in dialog.attendance_rows]
+        state["names"] = names
+        state["note"] = dialog.attendance_note.text()
+        # The first Tab goes into the list; the first person attended, the second sent
+        # apologies, the third did not attend; the rest are left to "the unrecorded".
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        for downs in (1, 2, 3):
+            box = dialog.focusWidget()
+            state.setdefault("focused", []).append(box.accessibleName())
+            for _ in range(downs):
+                qtbot.keyClick(box, Qt.Key.Key_Down)
+            qtbot.keyClick(box, Qt.Key.Key_Tab)
+        qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # the rest came
+        qtbot.waitUntil(lambda: dialog.attendance_rows[-1][1].currentData() == "attended")
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # save
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        state["saved"] = dialog.attendance_saved.text()
+        state["column"] = dict(zip(dialog.invitees.texts(0), dialog.invitees.texts(6), strict=True))
+        state["boxes"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    first, second, third, *rest = state["names"]
+    assert state["focused"] == [f"Attendance: {n}" for n in (first, second, third)]
+    assert "attended, sent apologies or did not attend" in state["note"]
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored == {
+        first: "attended",
+        second: "apologies",
+        third: "absent",
+        **{name: "attended" for name in rest},
+    }
+    assert state["column"][second] == "Sent apologies"
+    assert state["column"][third] == "Did not attend"
+    assert state["boxes"][first] == "Attended"  # read again after saving
+    assert first in state["saved"]
+    with db.session() as s:
+        entries = [
+            e for e in list_audit(s, table="invitee", action="update", limit=None) if e.after
+        ]
+        audited = {(e.username, e.after.get("attendance")) for e in entries}
+    assert ("tester", "apologies") in audited and ("tester", "absent") in audited
+    assert sum(1 for e in entries if "attendance" in e.after) == len(stored)
+
+
+@pytest.mark.parametrize("role", ["team_manager", None])
+def test_a_read_only_role_reads_the_attendance_but_cannot_change_it(
+    db, ids, qapp, qtbot, prompts_recorder, role
+) -> None:
+    """A team manager (or someone not on the list) sees who came, in words, with the boxes
+    and buttons off and a line saying who records it; clicking and keys change nothing."""
+    import dataclasses
+
+    from reviewdesk import actions
+    from reviewdesk.codes import Role
+    from tests.invitations.scenario import invite_proposed, version_of
+    from ui.context import AppContext
+
+    invite_proposed(db, ids["meeting"])
+    with db.session() as s:
+        gp = s.scalars(select(Invitee).where(Invitee.name == "Dr Ann Patel")).one()
+        gp_id = gp.id
+    actions.record_attendance(
+        db, actions.whoami(db), gp_id, "apologies", expected_version=version_of(db, Invitee, gp_id)
+    )
+    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx.actor = dataclasses.replace(ctx.actor, role=Role(role) if role else None)
+    dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+    qtbot.addWidget(dialog)
+    _active(dialog, qtbot)
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
+    boxes = {inv.name: box for inv, box in dialog.attendance_rows}
+    assert boxes["Dr Ann Patel"].currentText() == "Sent apologies"
+    assert not any(box.isEnabled() for box in boxes.values())
+    assert not dialog.save_attendance_button.isEnabled()
+    assert not dialog.unrecorded_attended_button.isEnabled()
+    assert "you can read it here" in dialog.attendance_note.text()
+    qtbot.mouseClick(boxes["Dr Ann Patel"], Qt.MouseButton.LeftButton)
+    qtbot.keyClick(boxes["Dr Ann Patel"], Qt.Key.Key_Down)
+    qtbot.mouseClick(dialog.unrecorded_attended_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(150)  # a button's Alt key clicks it after 100 ms
+    assert boxes["Dr Ann Patel"].currentText() == "Sent apologies"
+    assert prompts_recorder.errors == []
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored.pop("Dr Ann Patel") == "apologies"
+    assert set(stored.values()) == {None}
+
+
+def test_an_iro_records_attendance_only_at_a_meeting_they_chair(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    import dataclasses
+
+    from reviewdesk.codes import Role
+    from tests.invitations.scenario import invite_proposed
+    from ui.context import AppContext
+
+    invite_proposed(db, ids["meeting"])
+    ctx = AppContext.open(db, as_of=AS_OF)
+    shown = {}
+    for who, staff_id in (("chair", ids["chair"]), ("another IRO", ids["worker"])):
+        ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=staff_id)
+        dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+        qtbot.addWidget(dialog)
+        shown[who] = (
+            dialog.save_attendance_button.isEnabled(),
+            dialog.attendance_rows[0][1].isEnabled(),
+            dialog.attendance_note.text(),
+        )
+        if who == "chair":
+            qtbot.mouseClick(dialog.unrecorded_attended_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
+    assert shown["chair"][:2] == (True, True)
+    assert shown["another IRO"][:2] == (False, False)
+    assert "only at the meetings they chair" in shown["another IRO"][2]
+    assert prompts_recorder.errors == []
+    assert set(_attendance_of(db, ids["meeting"]).values()) == {"attended"}
+
+
+def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_again(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """Someone else records the GP's apologies while the dialog is open: saving "attended"
+    over it is refused with a message (no exception's name), and the list shows theirs."""
+    from reviewdesk import actions
+    from tests.invitations.scenario import invite_proposed, version_of
+
+    invite_proposed(db, ids["meeting"])
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        boxes = {inv.name: box for inv, box in dialog.attendance_rows}
+        gp_id = next(inv.id for inv, _box in dialog.attendance_rows if inv.name == "Dr Ann Patel")
+        actions.record_attendance(
+            db,
+            actions.whoami(db),
+            gp_id,
+            "apologies",
+            expected_version=version_of(db, Invitee, gp_id),
+        )
+        boxes["Dr Ann Patel"].setCurrentIndex(boxes["Dr Ann Patel"].findData("attended"))
+        qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
+        state["shown"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert len(prompts_recorder.errors) == 1
+    message = prompts_recorder.errors[0]
+    assert "was changed by" in message and "Nothing was saved" in message, message
+    assert "Error" not in message and "Traceback" not in message and "Stale" not in message
+    assert state["shown"]["Dr Ann Patel"] == "Sent apologies"
+    assert _attendance_of(db, ids["meeting"])["Dr Ann Patel"] == "apologies"
+
+
+def test_an_iro_with_no_staff_record_is_told_why_nothing_can_be_recorded(
+    db, ids, qapp, qtbot, prompts_recorder
+) -> None:
+    """An IRO whose user has no staff record linked: the invitations dialog says why the
+    attendance and the reports' dates cannot be recorded, and where an administrator links
+    one; the buttons' tips say it too."""
+    import dataclasses
+
+    from reviewdesk.codes import Role
+    from tests.invitations.scenario import invite_proposed
+    from ui.context import AppContext
+
+    invite_proposed(db, ids["meeting"])
+    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=None)
+    dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    reason = "Your user has no staff record linked"
+    assert dialog.unlinked.isVisible() and reason in dialog.unlinked.text()
+    assert "Settings > Users and roles (Name and staff record…)" in dialog.unlinked.text()
+    assert reason in dialog.attendance_note.text()
+    assert not dialog.save_attendance_button.isEnabled()
+    assert reason in dialog.save_attendance_button.toolTip()
+    assert reason in dialog.attach_button.toolTip()
+
+    ctx.actor = dataclasses.replace(ctx.actor, staff_id=ids["chair"])  # linked: no word
+    linked = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+    qtbot.addWidget(linked)
+    linked.show()
+    qtbot.waitExposed(linked)
+    assert not linked.unlinked.isVisible()
+    assert linked.save_attendance_button.isEnabled()
+    assert linked.save_attendance_button.toolTip() == ""
+
+
+def test_attendance_is_recorded_with_the_outcome_of_the_conference(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """On the day of the conference its chair's administrator presses Ctrl+O on it: the
+    recording dialog lists those invited; Alt+U marks them attended, the GP's box is put to
+    "Sent apologies" with the keyboard, and Alt+S saves the outcome and the attendance."""
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import DAY, invite_proposed
+    from tests.ui.driving import on_screen
+    from ui.context import AppContext
+    from ui.dialogs.recording import RecordingDialog
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    invite_proposed(db, ids["meeting"])
+    ctx = AppContext.open(db, as_of=DAY)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.load_initial_data()
+    on_screen(window, qtbot)
+    page = _child_page(window, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    page.table.setFocus()
+    state: dict = {}
+
+    def fill(dialog) -> bool:
+        assert isinstance(dialog, RecordingDialog)
+        _active(dialog, qtbot)
+        state["listed"] = [inv.name for inv, _box in dialog.attendance.rows]
+        dialog.outcome.setCurrentText("Plan made")
+        qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not any(b.currentData() is None for b in dialog.attendance.boxes()))
+        gp = next(box for inv, box in dialog.attendance.rows if inv.name == "Dr Ann Patel")
+        gp.setFocus()
+        qtbot.keyClick(gp, Qt.Key.Key_Down)  # Attended -> Sent apologies
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=5000)
+        return True
+
+    prompts_recorder.on_dialog = fill
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_for_all()
+    assert prompts_recorder.errors == []
+    stored = _attendance_of(db, ids["meeting"])
+    assert set(state["listed"]) == set(stored)
+    assert stored.pop("Dr Ann Patel") == "apologies"
+    assert set(stored.values()) == {"attended"}
+    with db.session() as s:
+        assert s.get(Meeting, ids["meeting"]).status == "held"

@@ -530,3 +530,109 @@ def test_the_diary_stops_offering_booking_once_the_role_changes_to_read_only(
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.diary
     assert "book a free slot" not in window.diary.summary.text()
+
+
+# --- an IRO with no staff record ------------------------------------------------------------
+
+
+def test_an_iro_with_no_staff_record_is_told_why_recording_is_off_until_one_is_linked(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak is on the user list as an IRO with no staff record linked: on Zoë's page
+    Record outcome is off, and the page (and the button's tip, and the oversight buttons'
+    tips) say why and where an administrator links one. Once one is linked and he presses
+    F5, the line goes and he records the review he chairs."""
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    admin = actions.whoami(db)
+    actions.add_user(db, admin, "lukasz", "iro")
+    window = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    reason = "Your user has no staff record linked, so no meetings are yours to record"
+    where = "Settings > Users and roles (Name and staff record…)"
+    assert not page.record_button.isEnabled()
+    assert page.unlinked.isVisible()
+    assert reason in page.unlinked.text() and where in page.unlinked.text()
+    assert reason in page.record_button.toolTip()
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    assert not page.oversight.raise_button.isEnabled()
+    assert reason in page.oversight.raise_button.toolTip()
+
+    with db.session() as s:
+        version = find_user(s, "lukasz").version
+    actions.set_user_details(
+        db,
+        admin,
+        "lukasz",
+        display_name="Łukasz Nowak",
+        staff_id=sample["lukasz"],
+        expected_version=version,
+    )
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    assert page.record_button.isEnabled()
+    assert not page.unlinked.isVisible()
+    assert reason not in page.record_button.toolTip()
+    assert reason not in page.oversight.raise_button.toolTip()
+
+
+# --- F1: the shortcuts the role can use -----------------------------------------------------
+
+
+def _f1_keys(window, qtbot, prompts_recorder) -> set[str]:
+    """Press F1 in the window; the keys its list shows."""
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    shown = prompts_recorder.infos[-1]
+    return {line.split("\t")[0] for line in shown.splitlines()}
+
+
+@pytest.mark.parametrize("role", ["team_manager", None])
+def test_f1_lists_only_the_shortcuts_a_read_only_role_can_use(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks, role
+) -> None:
+    """A team manager (or someone not on the list) presses F1 on a child's page: booking,
+    rescheduling, cancelling, recording, editing, allocating and importing are not listed
+    (those keys do nothing for them); reading, printing and moving about are."""
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "reader", role, AS_OF)
+    window.open_child(sample["zoe"])
+    choose_meeting(window.cases.child, qtbot, sample["zoe_first"])
+    keys = _f1_keys(window, qtbot, prompts_recorder)
+    for cannot in ("Ctrl+B", "Ctrl+R", "Ctrl+Shift+X", "Ctrl+O", "F2", "Ctrl+L", "Ctrl+I"):
+        assert cannot not in keys, cannot
+    for can in ("Ctrl+Shift+P", "Alt+M", "Alt+N", "Ctrl+F", "Ctrl+E", "F5", "Ctrl+1"):
+        assert can in keys, can
+    assert ("Ctrl+Shift+A" in keys) is (role == "team_manager")  # the audit trail
+    assert "In the booking dialog" not in keys
+    assert not any(key.startswith("Enter or double-click on") for key in keys)
+    # What is listed works: what is not, does nothing.
+    for key in ("Ctrl+B", "Ctrl+O", "F2"):
+        action = next(a for a in window.cases.child.page_actions if a.shortcut().toString() == key)
+        assert not action.isEnabled(), key
+
+
+def test_f1_lists_every_shortcut_for_an_administrator_and_recording_for_an_iro(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    from reviewdesk import actions
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "boss", "administrator", AS_OF)
+    keys = _f1_keys(window, qtbot, prompts_recorder)
+    every = ("Ctrl+B", "Ctrl+R", "Ctrl+Shift+X", "Ctrl+O", "F2", "Ctrl+L", "Ctrl+I")
+    for key in (*every, "Ctrl+Shift+A", "Ctrl+Shift+P", "Alt+N", "In the booking dialog"):
+        assert key in keys, key
+    assert "Enter or double-click on a child's timeline" in keys
+    window.close()
+
+    actions.add_user(db, actions.whoami(db), "lukasz", "iro", staff_id=sample["lukasz"])
+    iro = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    keys = _f1_keys(iro, qtbot, prompts_recorder)
+    assert "Ctrl+O" in keys and "Enter or double-click on a child's timeline" in keys
+    for cannot in ("Ctrl+B", "F2", "Ctrl+L", "Ctrl+I", "Ctrl+Shift+A"):
+        assert cannot not in keys, cannot

@@ -7,6 +7,8 @@
   received PDF attached, and the dates received and shared with the family.
 - Pack: print it (cover, agenda, invitees, then the reports themselves) and record whom it
   went to.
+- Attendance: who attended, sent apologies or did not attend (an administrator, or the IRO
+  chairing the meeting; anyone else reads it).
 
 Every change is an action (`reviewdesk.actions`); sending writes the file and records the
 date in one step, so a file that could not be written leaves nothing recorded.
@@ -37,8 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import actions
-from reviewdesk.codes import AGENCY, PACK_DELIVERY, MeetingStatus
+from reviewdesk.codes import AGENCY, ATTENDANCE_WORDS, PACK_DELIVERY, MeetingStatus
 from reviewdesk.invitations.details import (
+    InviteeInfo,
     MeetingInvitations,
     ReportDueInfo,
     child_people,
@@ -49,9 +52,10 @@ from reviewdesk.invitations.proposal import Proposal, propose
 from reviewdesk.paths import documents_dir
 from reviewdesk.queries import ChildDetail
 from reviewdesk.settings import get_setting
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, date_edit, from_qdate
+from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
@@ -143,15 +147,23 @@ class InvitationsDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Meeting request and reports summary")
+        # An IRO whose user has no staff record: why recording reports and attendance is off.
+        self.unlinked = QLabel(ctx.recording_off_reason)
+        self.unlinked.setWordWrap(True)
+        self.unlinked.setObjectName("warning")
+        self.unlinked.setAccessibleName("Why recording is off")
+        self.unlinked.setVisible(bool(ctx.recording_off_reason))
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Invitations, reports and pack")
         self.tabs.addTab(scrolling(self._invitations_tab()), "&Invitations")
         self.tabs.addTab(scrolling(self._reports_tab()), "&Reports")
         self.tabs.addTab(scrolling(self._pack_tab()), "&Pack")
+        self.tabs.addTab(scrolling(self._attendance_tab()), "Atten&dance")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.unlinked)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
         fit_to_screen(self, 1100, 640)
@@ -337,6 +349,76 @@ class InvitationsDialog(QDialog):
         layout.addWidget(sent_box, 1)
         return tab
 
+    def _attendance_tab(self) -> QWidget:
+        tab = QWidget()
+        self.attendance_note = QLabel()
+        self.attendance_note.setWordWrap(True)
+        self.attendance_note.setAccessibleName("Who records attendance")
+        self.attendance = AttendanceList()
+        self.attendance_saved = QLabel()
+        self.attendance_saved.setWordWrap(True)
+        self.attendance_saved.setAccessibleName("Attendance saved")
+        # Alt+U and Alt+N: no other button, tab or box of this dialog uses them.
+        self.unrecorded_attended_button = _button(
+            "Mark the &unrecorded as attended",
+            "Choose Attended for everyone whose attendance is not recorded (then save)",
+            self.attendance.mark_unrecorded_attended,
+        )
+        self.save_attendance_button = _button(
+            "Save atte&ndance",
+            "Save who attended, sent apologies or did not attend",
+            self.save_attendance,
+        )
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.attendance_note)
+        layout.addWidget(self.attendance)
+        layout.addLayout(_row(self.unrecorded_attended_button, self.save_attendance_button))
+        layout.addWidget(self.attendance_saved)
+        layout.addStretch(1)
+        return tab
+
+    @property
+    def attendance_rows(self) -> list[tuple[InviteeInfo, QComboBox]]:
+        """Each invitee on the Attendance tab, with the box saying whether they came."""
+        return self.attendance.rows
+
+    def _fill_attendance(self, invitees: tuple[InviteeInfo, ...]) -> None:
+        self.attendance.set_invitees(invitees)
+        for box in self.attendance.boxes():
+            box.currentIndexChanged.connect(lambda _i: self.attendance_saved.clear())
+        # Tab goes from the tabs down the boxes, then to the buttons (boxes made again after
+        # the dialog's Close button would otherwise come after it, and after the buttons).
+        chain = [self.tabs.tabBar(), *self.attendance.boxes()]
+        chain += [self.unrecorded_attended_button, self.save_attendance_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _attendance_why(self, may: bool) -> str:
+        """What the Attendance tab says above the list: what to do, or why it cannot."""
+        info = self.info
+        assert info is not None
+        if info.status in CALLED_OFF_STATUSES:
+            return f"The meeting was {info.status.replace('_', ' ')}: no attendance to record."
+        if not info.invitees:
+            return "No one is on the invitation list yet: invite people first."
+        if may:
+            return (
+                "Choose whether each person attended, sent apologies or did not attend, then save."
+            )
+        if self.ctx.recording_off_reason:
+            return self.ctx.recording_off_reason
+        if self.ctx.viewing_past:
+            return "You are looking at another day: go back to today to record attendance."
+        if self.ctx.can_record:
+            return (
+                "An IRO records attendance only at the meetings they chair, and this one is "
+                "chaired by someone else (an administrator can record it)."
+            )
+        return (
+            "Attendance is recorded by an administrator or the IRO chairing the meeting; "
+            "you can read it here."
+        )
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         for pair in self._pairs:
@@ -363,7 +445,7 @@ class InvitationsDialog(QDialog):
                         _uk(inv.invited_on) or "Not yet",
                         inv.email,
                         inv.needs + (" · excluded from part" if inv.excluded_from_part else ""),
-                        inv.attendance.capitalize(),
+                        ATTENDANCE_WORDS.get(inv.attendance, inv.attendance),
                     ),
                 )
                 for inv in info.invitees
@@ -423,6 +505,7 @@ class InvitationsDialog(QDialog):
             "",
             False,
         )
+        self._fill_attendance(info.invitees)
         self._summary()
         self._report_chosen()
         self._enable()
@@ -504,6 +587,20 @@ class InvitationsDialog(QDialog):
         for widget in (self.attach_button, self.save_dates_button, self.received, self.shared):
             widget.setEnabled(may_record)
         self.remove_file_button.setEnabled(may_record and chosen.file is not None)
+        why = self.ctx.recording_off_reason
+        for widget in (self.attach_button, self.save_dates_button, self.remove_file_button):
+            widget.setToolTip(why)
+        if info is not None:
+            may_attend = (
+                self.ctx.can_record_for(info.chair_id)
+                and info.status not in CALLED_OFF_STATUSES
+                and bool(info.invitees)
+            )
+            self.attendance.set_editable(may_attend, why)
+            for button in (self.unrecorded_attended_button, self.save_attendance_button):
+                button.setEnabled(may_attend)
+                button.setToolTip(why)
+            self.attendance_note.setText(self._attendance_why(may_attend))
 
     def _report_chosen(self) -> None:
         chosen: ReportDueInfo | None = self.reports.selected_record()
@@ -778,6 +875,18 @@ class InvitationsDialog(QDialog):
             )
         )
         self.reports.select_where(lambda r: r.id == chosen.id)
+
+    # --- attendance ---------------------------------------------------------------------
+    def save_attendance(self) -> None:
+        """Save each invitee whose attendance was changed; the list is read again."""
+        changed = self.attendance.changed()
+        if not changed:
+            prompts().error(self, "Nothing to save: choose whether each person attended first.")
+            return
+        saved = save_attendance(self, self.ctx, changed)
+        self.refresh()
+        if saved:
+            self.attendance_saved.setText(f"Attendance saved: {', '.join(saved)}.")
 
     # --- pack -----------------------------------------------------------------------------
     def print_pack(self) -> None:

@@ -1,6 +1,6 @@
 """Record what happened at a meeting: when it was held (perhaps in parts), the child's
-participation, quorum, outcome, why it was late, reports, decisions and minutes. The next
-meeting's due date is shown as soon as the held date is entered."""
+participation, quorum, outcome, why it was late, reports, decisions and minutes, and who
+attended. The next meeting's due date is shown as soon as the held date is entered."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
+from reviewdesk.invitations.details import meeting_invitees
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.vocabulary import age_on, format_uk_long
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
+from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.duedates import DueItem, next_due_after_held
 from ui.operations import perform
 from ui.prompts import prompts
@@ -65,6 +68,7 @@ class RecordingDialog(QDialog):
 
         with ctx.db.session() as s:
             reasons = queries.late_reasons(s)
+            invitees = meeting_invitees(s, meeting.id)
 
         self.held = date_edit(meeting.parts[0] if meeting.parts else held_default, "Held date")
         self.two_parts = QCheckBox("Held in t&wo parts")
@@ -149,6 +153,33 @@ class RecordingDialog(QDialog):
             empty.setProperty("role", "hint")
             grid.addWidget(empty, 0, 0)
 
+        # Who came: saved with the outcome (each invitee changed, after it).
+        self.attendance = AttendanceList()
+        self.attendance.set_invitees(invitees)
+        attendance_box = QGroupBox("Attendance")
+        attendance_layout = QVBoxLayout(attendance_box)
+        self.unrecorded_attended_button = QPushButton("Mark the &unrecorded as attended")
+        self.unrecorded_attended_button.setAccessibleName(
+            "Choose Attended for everyone whose attendance is not recorded"
+        )
+        self.unrecorded_attended_button.setAutoDefault(False)  # Enter saves, as before
+        self.unrecorded_attended_button.clicked.connect(self.attendance.mark_unrecorded_attended)
+        if invitees:
+            attendance_layout.addWidget(self.attendance)
+            row = QHBoxLayout()
+            row.addWidget(self.unrecorded_attended_button)
+            row.addStretch(1)
+            attendance_layout.addLayout(row)
+        else:
+            self.unrecorded_attended_button.hide()
+            empty = QLabel(
+                "No one is on the invitation list: invite them in Invitations and reports "
+                "(Alt+N on the child's page)."
+            )
+            empty.setWordWrap(True)
+            empty.setProperty("role", "hint")
+            attendance_layout.addWidget(empty)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -165,6 +196,7 @@ class RecordingDialog(QDialog):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.addLayout(form)
         body_layout.addWidget(reports_box)
+        body_layout.addWidget(attendance_box)
         body_layout.addWidget(self.next_due)
         scroll = FocusScrollArea()  # the dialog opens on the held date
         scroll.setWidget(body)
@@ -293,8 +325,16 @@ class RecordingDialog(QDialog):
             expected_version=self.meeting.version,
             on_refused=self._to_field_at_fault,
         )
-        if changes is not None:
-            self.accept()
+        if changes is None:
+            return
+        attended = self.attendance.changed()
+        if attended and len(save_attendance(self, self.ctx, attended)) < len(attended):
+            prompts().info(
+                self,
+                "The outcome was saved. Record the attendance that was not in the meeting's "
+                "Invitations and reports (Attendance tab).",
+            )
+        self.accept()
 
     def _to_field_at_fault(self, refusal: Exception) -> None:
         """The keyboard on the field a refusal names ("reason: the meeting was out of

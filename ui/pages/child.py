@@ -42,31 +42,66 @@ from ui.pages import Page, label
 from ui.pages.oversight_section import OversightSection
 from ui.prompts import prompts
 
-#: The child page's actions: (attribute, menu text, shortcut, what it does).
+#: The child page's actions: (attribute, menu text, shortcut, what it does, what the role
+#: needs for it: the `AppContext` property that says so, None for anyone). That one check
+#: enables the action (with what is selected) and puts it on F1's list.
 ACTIONS = (
-    ("book_action", "&Book a meeting…", "Ctrl+B", "Book a meeting for this child"),
-    ("reschedule_action", "&Reschedule the meeting…", "Ctrl+R", "Reschedule the selected meeting"),
-    ("cancel_action", "Ca&ncel the meeting…", "Ctrl+Shift+X", "Cancel the selected meeting"),
+    ("book_action", "&Book a meeting…", "Ctrl+B", "Book a meeting for this child", "can_book"),
+    (
+        "reschedule_action",
+        "&Reschedule the meeting…",
+        "Ctrl+R",
+        "Reschedule the selected meeting",
+        "can_book",
+    ),
+    (
+        "cancel_action",
+        "Ca&ncel the meeting…",
+        "Ctrl+Shift+X",
+        "Cancel the selected meeting",
+        "can_book",
+    ),
     (
         "record_action",
         "Record the o&utcome…",
         "Ctrl+O",
         "Record the outcome of the selected meeting",
+        "can_record_any",
     ),
-    ("pack_action", "&Print the pack…", "Ctrl+Shift+P", "Print the pack for the selected meeting"),
-    ("edit_action", "&Edit the child's details…", "F2", "Edit the child's name, birth date, IDs"),
-    ("allocate_action", "&Allocate…", "Ctrl+L", "Allocate a team, social worker and IRO"),
+    (
+        "pack_action",
+        "&Print the pack…",
+        "Ctrl+Shift+P",
+        "Print the pack for the selected meeting",
+        None,
+    ),
+    (
+        "edit_action",
+        "&Edit the child's details…",
+        "F2",
+        "Edit the child's name, birth date, IDs",
+        "can_edit_case",
+    ),
+    (
+        "allocate_action",
+        "&Allocate…",
+        "Ctrl+L",
+        "Allocate a team, social worker and IRO",
+        "can_edit_case",
+    ),
     (
         "people_action",
         "&Family and network…",
         "Alt+M",
         "The child's family, network and professionals",
+        None,
     ),
     (
         "invitations_action",
         "&Invitations and reports…",
         "Alt+N",
         "Invitations and reports for the selected meeting",
+        None,
     ),
 )
 
@@ -106,10 +141,15 @@ class ChildPage(Page):
         self.facts = label("", "hint", wrap=True)
         self.missing = label("", "warning", wrap=True)
         self.missing.setAccessibleName("What the record lacks")
+        # An IRO whose user has no staff record: why recording is off (`apply_role`).
+        self.unlinked = label("", "warning", wrap=True)
+        self.unlinked.setAccessibleName("Why recording is off")
 
         # Each action is a QAction (its shortcut works anywhere on this page; the window's
         # Child menu lists it) and a button bound to it.
         self.page_actions: list[QAction] = []
+        #: What each action needs of the role (see ACTIONS; `role_allows`).
+        self.role_needs: dict[QAction, str | None] = {}
         slots = {
             "book_action": self.book,
             "reschedule_action": self.reschedule,
@@ -121,8 +161,9 @@ class ChildPage(Page):
             "people_action": self.edit_people,
             "invitations_action": self.invitations,
         }
-        for attribute, text, shortcut, tip in ACTIONS:
+        for attribute, text, shortcut, tip, need in ACTIONS:
             action = QAction(text, self)
+            self.role_needs[action] = need
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setStatusTip(tip)
@@ -232,6 +273,7 @@ class ChildPage(Page):
         layout.addWidget(self.facts)
         layout.addWidget(self.missing)
         layout.addLayout(actions)
+        layout.addWidget(self.unlinked)
         # The timeline and the tabs take whatever height is left, down to what they need:
         # asked for their preferred height too, the page was 10 points taller than a
         # 1366x768 screen has room for, and scrolled.
@@ -258,6 +300,17 @@ class ChildPage(Page):
             self.history.deleteLater()
             self.history = None
         self.oversight.apply_role()
+        why = self.ctx.recording_off_reason
+        self.unlinked.setText(why)
+        self.unlinked.setVisible(bool(why))
+        self.record_button.setToolTip(why or self.record_action.toolTip())
+
+    def role_allows(self, action: QAction) -> bool:
+        """Whether the acting user's role may use one of the page's actions at all, whatever
+        is selected (an IRO's recording: some meeting; `AppContext.can_record_for` says
+        which). Enabling the action and F1's list of shortcuts both ask this."""
+        need = self.role_needs.get(action)
+        return need is None or bool(getattr(self.ctx, need))
 
     def set_back_to(self, where: str) -> None:
         """Where the back button (and Esc) leads, in words: "cases" (the case list), or
@@ -417,26 +470,31 @@ class ChildPage(Page):
         shown = self.on_screen() and self.detail is not None
         booked = m is not None and m.status == MeetingStatus.BOOKED.value
         bookable = self.detail is not None and bool(bookable_types(self.detail, self.ctx.as_of))
-        self.book_action.setEnabled(shown and self.ctx.can_book and bookable)
+        self.book_action.setEnabled(shown and self.role_allows(self.book_action) and bookable)
         self.book_action.setToolTip(
             "Book a meeting for this child (Ctrl+B)"
             if bookable or self.detail is None
             else "Nothing to book: no period of care, CP plan or enquiry is open"
         )
         self.book_button.setToolTip(self.book_action.toolTip())
-        self.reschedule_action.setEnabled(shown and self.ctx.can_book and booked)
-        self.cancel_action.setEnabled(shown and self.ctx.can_book and booked)
+        self.reschedule_action.setEnabled(
+            shown and self.role_allows(self.reschedule_action) and booked
+        )
+        self.cancel_action.setEnabled(shown and self.role_allows(self.cancel_action) and booked)
         self.record_action.setEnabled(
             shown
             and m is not None
             and m.status != MeetingStatus.CANCELLED.value
+            and self.role_allows(self.record_action)
             and self.ctx.can_record_for(m.chair_id)
         )
-        self.pack_action.setEnabled(shown and m is not None)
-        self.edit_action.setEnabled(shown and self.ctx.can_edit_case)
-        self.allocate_action.setEnabled(shown and self.ctx.can_edit_case)
-        self.people_action.setEnabled(shown)
-        self.invitations_action.setEnabled(shown and m is not None)
+        self.pack_action.setEnabled(shown and self.role_allows(self.pack_action) and m is not None)
+        self.edit_action.setEnabled(shown and self.role_allows(self.edit_action))
+        self.allocate_action.setEnabled(shown and self.role_allows(self.allocate_action))
+        self.people_action.setEnabled(shown and self.role_allows(self.people_action))
+        self.invitations_action.setEnabled(
+            shown and self.role_allows(self.invitations_action) and m is not None
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

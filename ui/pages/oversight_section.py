@@ -385,6 +385,11 @@ class OversightSection(QWidget):
             and m is not None
             and (self.ctx.role is Role.ADMINISTRATOR or self.ctx.actor.staff_id == m.chair_id)
         )
+        # An IRO whose user has no staff record: why these are off (the child's page says
+        # it above the tabs too).
+        why = self.ctx.recording_off_reason
+        for button in (self.raise_button, self.contact_button, self.voice_button):
+            button.setToolTip(why)
 
     # --- actions ----------------------------------------------------------------------------
     def raise_challenge(self) -> None:
