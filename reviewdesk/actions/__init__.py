@@ -42,11 +42,13 @@ from reviewdesk.actions.exports import ExportRecord, document_children, record_e
 from reviewdesk.actions.imports import import_903, import_cin
 from reviewdesk.actions.invitations import (
     ATTENDANCE,
+    Attendance,
     NewInvitee,
     Sent,
     add_invitees,
     invitee_from,
     record_attendance,
+    record_meeting_attendance,
     remove_invitee,
     send_invitation_letters,
     send_meeting_request,
@@ -122,6 +124,7 @@ from reviewdesk.actions.users import (
 __all__ = [
     "ACTIONS",
     "ATTENDANCE",
+    "Attendance",
     "NewInvitee",
     "NewReport",
     "PersonForm",
@@ -135,6 +138,7 @@ __all__ = [
     "report_from",
     "link_professional",
     "record_attendance",
+    "record_meeting_attendance",
     "record_pack_sent",
     "remove_invitee",
     "remove_person",

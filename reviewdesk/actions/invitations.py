@@ -167,22 +167,67 @@ def remove_invitee(
         return tx.changes(result=invitee_id)
 
 
+@dataclass(frozen=True)
+class Attendance:
+    """One invitee's attendance to record (None: not recorded), as of the version read."""
+
+    invitee_id: int
+    attendance: str | None
+    expected_version: int
+
+
 @action("record_attendance", "record who attended a meeting", Permission.RECORD_OUTCOME)
 def record_attendance(
     db: Database, actor: Actor, invitee_id: int, attendance: str | None, *, expected_version: int
 ) -> Changes:
     """Whether an invitee attended, sent apologies or was absent (None: not recorded)."""
-    if attendance is not None and attendance not in ATTENDANCE:
-        raise InvalidInput(f"attendance: {attendance!r} is not one of {', '.join(ATTENDANCE)}")
+    _check_attendance([Attendance(invitee_id, attendance, expected_version)])
     with door(db, actor, "record_attendance") as tx:
-        invitee = tx.session.get(Invitee, invitee_id)
-        if invitee is None:
-            raise InvalidInput(f"invitee {invitee_id} does not exist")
-        tx.require_chair(invitee.meeting.chair_id)
-        ensure_unchanged(invitee, expected_version)
-        invitee.attendance = attendance
+        _set_attendance(tx, Attendance(invitee_id, attendance, expected_version))
         tx.session.flush()
         return tx.changes(result=invitee_id)
+
+
+@action(
+    "record_meeting_attendance",
+    "record the attendance at a meeting",
+    Permission.RECORD_OUTCOME,
+)
+def record_meeting_attendance(
+    db: Database, actor: Actor, meeting_id: int, entries: Sequence[Attendance]
+) -> Changes:
+    """Several of a meeting's invitees' attendance at once, all or none: a change made
+    meanwhile to any of them refuses the lot (nothing half saved)."""
+    _check_attendance(entries)
+    with door(db, actor, "record_meeting_attendance") as tx:
+        meeting = tx.session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise InvalidInput(f"meeting {meeting_id} does not exist")
+        for entry in entries:
+            if _set_attendance(tx, entry).meeting_id != meeting_id:
+                raise InvalidInput(
+                    f"invitee {entry.invitee_id} is not invited to meeting {meeting_id}"
+                )
+        tx.session.flush()
+        return tx.changes(result=tuple(e.invitee_id for e in entries))
+
+
+def _check_attendance(entries: Iterable[Attendance]) -> None:
+    for entry in entries:
+        if entry.attendance is not None and entry.attendance not in ATTENDANCE:
+            raise InvalidInput(
+                f"attendance: {entry.attendance!r} is not one of {', '.join(ATTENDANCE)}"
+            )
+
+
+def _set_attendance(tx: Transaction, entry: Attendance) -> Invitee:
+    invitee = tx.session.get(Invitee, entry.invitee_id)
+    if invitee is None:
+        raise InvalidInput(f"invitee {entry.invitee_id} does not exist")
+    tx.require_chair(invitee.meeting.chair_id)
+    ensure_unchanged(invitee, entry.expected_version)
+    invitee.attendance = entry.attendance
+    return invitee
 
 
 def _mark_sent(invitees: Iterable[Invitee], on: dt.date, how: str) -> None:
@@ -314,11 +359,13 @@ def send_invitation_letters(
 
 __all__ = [
     "ATTENDANCE",
+    "Attendance",
     "NewInvitee",
     "Sent",
     "invitee_from",
     "add_invitees",
     "record_attendance",
+    "record_meeting_attendance",
     "remove_invitee",
     "send_invitation_letters",
     "send_meeting_request",

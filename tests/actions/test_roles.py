@@ -113,6 +113,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "add_invitees": ADMIN,
     "remove_invitee": ADMIN,
     "record_attendance": CHAIR,
+    "record_meeting_attendance": CHAIR,
     "send_meeting_request": ADMIN,
     "send_invitation_letters": ADMIN,
     "add_reports": ADMIN,
@@ -608,6 +609,19 @@ CASES: dict[str, Case] = {
             env.ids["invitee"],
             attendance,
             expected_version=env.version(Invitee, env.ids["invitee"]),
+        ),
+        _attendance,
+    ),
+    "record_meeting_attendance": Case(
+        lambda env, db, me, attendance: actions.record_meeting_attendance(
+            db,
+            me,
+            env.ids["meeting"],
+            [
+                actions.Attendance(
+                    env.ids["invitee"], attendance, env.version(Invitee, env.ids["invitee"])
+                )
+            ],
         ),
         _attendance,
     ),

@@ -957,7 +957,8 @@ def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_agai
     cwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """Someone else records the GP's apologies while the dialog is open: saving "attended"
-    over it is refused with a message (no exception's name), and the list shows theirs."""
+    over it is refused with a message (no exception's name), and the list shows theirs.
+    Everyone else changed with it is not saved either: one action, all or nothing."""
     from reviewdesk import actions
     from tests.invitations.scenario import invite_proposed, version_of
 
@@ -974,7 +975,9 @@ def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_agai
             "apologies",
             expected_version=version_of(db, Invitee, gp_id),
         )
-        boxes["Dr Ann Patel"].setCurrentIndex(boxes["Dr Ann Patel"].findData("attended"))
+        for box in boxes.values():  # everyone, the GP among them: attended
+            box.setCurrentIndex(box.findData("attended"))
+        state["others"] = sorted(set(boxes) - {"Dr Ann Patel"})
         qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
         state["shown"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
 
@@ -984,7 +987,10 @@ def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_agai
     assert "was changed by" in message and "Nothing was saved" in message, message
     assert "Error" not in message and "Traceback" not in message and "Stale" not in message
     assert state["shown"]["Dr Ann Patel"] == "Sent apologies"
-    assert _attendance_of(db, ids["meeting"])["Dr Ann Patel"] == "apologies"
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored["Dr Ann Patel"] == "apologies"
+    assert state["others"] and all(stored[name] is None for name in state["others"])
+    assert all(state["shown"][name] == "Not recorded" for name in state["others"])
 
 
 def test_an_iro_with_no_staff_record_is_told_why_nothing_can_be_recorded(

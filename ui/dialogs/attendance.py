@@ -14,7 +14,6 @@ from reviewdesk.codes import ATTENDANCE_WORDS
 from reviewdesk.invitations.details import InviteeInfo
 from ui.context import AppContext
 from ui.operations import perform
-from ui.prompts import prompts
 
 
 class AttendanceList(QWidget):
@@ -79,30 +78,17 @@ class AttendanceList(QWidget):
 
 
 def save_attendance(
-    parent: QWidget, ctx: AppContext, changed: Sequence[tuple[InviteeInfo, str | None]]
-) -> list[str]:
-    """Record each changed invitee's attendance (one action each, as the acting user); a
-    refusal is shown and stops there, and the person is told whose was saved before it.
-    The names of those saved."""
-    saved: list[str] = []
-    for inv, attendance in changed:
-        changes = perform(
-            parent,
-            ctx,
-            actions.record_attendance,
-            inv.id,
-            attendance,
-            expected_version=inv.version,
-        )
-        if changes is None:
-            break
-        saved.append(inv.name)
-    if saved and len(saved) < len(changed):
-        prompts().info(
-            parent,
-            f"The attendance of {', '.join(saved)} was saved before that; the rest was not.",
-        )
-    return saved
+    parent: QWidget,
+    ctx: AppContext,
+    meeting_id: int,
+    changed: Sequence[tuple[InviteeInfo, str | None]],
+) -> bool:
+    """Record the changed invitees' attendance at the meeting, all in one action (as the
+    acting user): saved together or, refused, not at all (the refusal is shown)."""
+    entries = [
+        actions.Attendance(inv.id, attendance, inv.version) for inv, attendance in changed
+    ]
+    return perform(parent, ctx, actions.record_meeting_attendance, meeting_id, entries) is not None
 
 
 __all__ = ["AttendanceList", "save_attendance"]

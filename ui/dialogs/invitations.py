@@ -883,10 +883,11 @@ class InvitationsDialog(QDialog):
         if not changed:
             prompts().error(self, "Nothing to save: choose whether each person attended first.")
             return
-        saved = save_attendance(self, self.ctx, changed)
+        saved = save_attendance(self, self.ctx, self.meeting_id, changed)
         self.refresh()
         if saved:
-            self.attendance_saved.setText(f"Attendance saved: {', '.join(saved)}.")
+            names = ", ".join(inv.name for inv, _attendance in changed)
+            self.attendance_saved.setText(f"Attendance saved: {names}.")
 
     # --- pack -----------------------------------------------------------------------------
     def print_pack(self) -> None:

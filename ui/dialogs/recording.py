@@ -328,10 +328,10 @@ class RecordingDialog(QDialog):
         if changes is None:
             return
         attended = self.attendance.changed()
-        if attended and len(save_attendance(self, self.ctx, attended)) < len(attended):
+        if attended and not save_attendance(self, self.ctx, self.meeting.id, attended):
             prompts().info(
                 self,
-                "The outcome was saved. Record the attendance that was not in the meeting's "
+                "The outcome was saved, but not the attendance. Record it in the meeting's "
                 "Invitations and reports (Attendance tab).",
             )
         self.accept()

@@ -134,7 +134,7 @@ IRO_WRITES: dict[str, IroWrites] = {
     ),
     # attach_report_file (replacing any earlier file), remove_report_file.
     "report_file": IroWrites(("INSERT", "DELETE"), rows=OF_A_REPORT_OF_A_MEETING_THEY_CHAIR),
-    # record_attendance.
+    # record_attendance, record_meeting_attendance.
     "invitee": IroWrites(("UPDATE",), rows=OF_A_MEETING_THEY_CHAIR, columns=("attendance",)),
     # raise_escalation (as themselves, for a child of theirs); update_escalation.
     "escalation": IroWrites(
