@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from reviewdesk import actions
 from reviewdesk.codes import AGENCY, PACK_DELIVERY, MeetingStatus
 from reviewdesk.invitations.details import (
+    InviteeInfo,
     MeetingInvitations,
     ReportDueInfo,
     child_people,
@@ -50,10 +51,11 @@ from reviewdesk.paths import documents_dir
 from reviewdesk.queries import ChildDetail
 from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import format_uk
+from ui.column_widths import Column
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, date_edit, from_qdate
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
-from ui.dialogs.tables import RecordTable
+from ui.dialogs.tables import FittedRecordTable, RecordTable
 from ui.operations import perform
 from ui.prompts import prompts
 
@@ -116,6 +118,36 @@ def _ticked(box: QListWidget) -> list:
     ]
 
 
+#: The invitation list's columns: fitted to the table (names, roles and emails share the
+#: room left), and when even that is too narrow (1366x768 at 200%) the needs, then the
+#: attendance, then the email give way, shown whole in the details line and each row's tip.
+INVITEE_COLUMNS = (
+    ("Name", Column("Małgorzata Brontë", share=3)),
+    ("Role", Column("Social worker", share=2)),
+    ("Sent as", Column("Meeting request")),
+    ("Invited on", Column("00/00/0000")),
+    ("Email", Column("ppu@police.example", share=3, drop=1)),
+    ("Needs", Column(share=2, drop=3)),
+    ("Attendance", Column("Apologies", drop=2)),
+)
+
+
+def invitee_details(inv: InviteeInfo) -> str:
+    """Everything the invitation list says of one person, in one line."""
+    sent = (inv.sent_by or inv.how).capitalize()
+    when = f"invited on {_uk(inv.invited_on)}" if inv.invited_on else "not invited yet"
+    needs = inv.needs + (" · excluded from part" if inv.excluded_from_part else "")
+    return " · ".join(
+        (
+            f"{inv.name}, {inv.role}" if inv.role else inv.name,
+            f"{sent}, {when}",
+            f"Email: {inv.email or 'none'}",
+            f"Needs: {needs or 'none recorded'}",
+            f"Attendance: {inv.attendance.capitalize() or 'not recorded yet'}",
+        )
+    )
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
 
@@ -159,10 +191,20 @@ class InvitationsDialog(QDialog):
 
     # --- building the tabs --------------------------------------------------------------------
     def _invitations_tab(self) -> QWidget:
-        self.invitees = RecordTable(
-            ("Name", "Role", "Sent as", "Invited on", "Email", "Needs", "Attendance"),
+        self.invitees = FittedRecordTable(
+            [column for _heading, column in INVITEE_COLUMNS],
+            [heading for heading, _column in INVITEE_COLUMNS],
             "Invitation list",
         )
+        # The chosen person's every detail, in words the keyboard can reach (a column that
+        # gave way for room, or a cell cut short, is whole here).
+        self.invitee_details = QLabel()
+        self.invitee_details.setWordWrap(True)
+        self.invitee_details.setProperty("role", "hint")
+        self.invitee_details.setAccessibleName("The chosen person's invitation")
+        self.invitee_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invitees.itemSelectionChanged.connect(self._invitee_chosen)
+        self.invitees.on_fit = self._invitee_chosen
         self.proposed = _checklist("Proposed by the council's rules")
         self.missing = QLabel()
         self.missing.setWordWrap(True)
@@ -170,8 +212,13 @@ class InvitationsDialog(QDialog):
         self.invite_ticked_button = _button(
             "Invite &ticked", "Invite everyone ticked in the proposed list", self.invite_ticked
         )
-        proposed_box = QGroupBox("Proposed by the council's rules (untick anyone not to invite)")
+        # A short title, the rest wrapped beneath: a group box is never narrower than its
+        # title, and the long one took the invitation list's room.
+        proposed_box = QGroupBox("Proposed by the council's rules")
+        untick = QLabel("Untick anyone not to invite.")
+        untick.setWordWrap(True)
         proposed_layout = QVBoxLayout(proposed_box)
+        proposed_layout.addWidget(untick)
         proposed_layout.addWidget(self.proposed, 1)
         proposed_layout.addWidget(self.missing)
         proposed_layout.addLayout(_row(self.invite_ticked_button))
@@ -215,6 +262,7 @@ class InvitationsDialog(QDialog):
         )
         left = QVBoxLayout()
         left.addWidget(self.invitees, 1)
+        left.addWidget(self.invitee_details)
         left.addLayout(
             _row(self.remove_invitee_button, self.send_request_button, self.send_letters_button)
         )
@@ -367,8 +415,10 @@ class InvitationsDialog(QDialog):
                     ),
                 )
                 for inv in info.invitees
-            ]
+            ],
+            tip=invitee_details,
         )
+        self._invitee_chosen()
         self._fill_checklist(
             self.proposed,
             [(c, f"{c.name} · {c.role} ({c.why})") for c in proposal.new_invitees],
@@ -504,6 +554,24 @@ class InvitationsDialog(QDialog):
         for widget in (self.attach_button, self.save_dates_button, self.received, self.shared):
             widget.setEnabled(may_record)
         self.remove_file_button.setEnabled(may_record and chosen.file is not None)
+
+    def _invitee_chosen(self) -> None:
+        """The details line: the chosen person's whole invitation, or (no one chosen) which
+        columns gave way for room and where to see them."""
+        chosen: InviteeInfo | None = self.invitees.selected_record()
+        if chosen is not None:
+            text = invitee_details(chosen)
+        else:
+            hidden = [INVITEE_COLUMNS[c][0].lower() for c in self.invitees.columns_hidden()]
+            text = "Choose someone on the list to see all of their invitation here"
+            if hidden:
+                words = (
+                    hidden[0] if len(hidden) == 1 else f"{', '.join(hidden[:-1])} and {hidden[-1]}"
+                )
+                text += f" (the {words} too: no room for them in the list at this size)"
+            text += "."
+        if self.invitee_details.text() != text:
+            self.invitee_details.setText(text)
 
     def _report_chosen(self) -> None:
         chosen: ReportDueInfo | None = self.reports.selected_record()
