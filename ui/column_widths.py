@@ -34,11 +34,13 @@ class Column:
     ``share`` its part of the room left once every column has its own (0: none). A column
     with a ``drop`` is hidden when the table is too narrow for every column's own width, the
     highest ``drop`` first (0: always shown): what it holds must then be shown elsewhere
-    (a details line, the row's tip)."""
+    (a details line, the row's tip). ``bold``: some rows are shown in bold (the council's
+    changed rules), so the sample is measured in bold."""
 
     sample: str = ""
     share: int = 0
     drop: int = 0
+    bold: bool = False
 
 
 class Fitting:
@@ -65,6 +67,9 @@ class Fitting:
         heading_font.setBold(True)  # the theme's headings are bold
         headings = QFontMetrics(heading_font)
         cells = QFontMetrics(self.font())
+        bold_font = QFont(self.font())
+        bold_font.setBold(True)
+        bold_cells = QFontMetrics(bold_font)
         style = header.style()
         # Room for the sort arrow only in a table that sorts: a list that never shows one
         # gave every column that room for nothing (seven in the invitation list).
@@ -83,7 +88,8 @@ class Fitting:
         for column, spec in enumerate(self.columns):
             title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
             heading = headings.horizontalAdvance(str(title or "")) + heading_room
-            sample = cells.horizontalAdvance(spec.sample) + CELL_PADDING if spec.sample else 0
+            metrics = bold_cells if spec.bold else cells
+            sample = metrics.horizontalAdvance(spec.sample) + CELL_PADDING if spec.sample else 0
             widths.append(max(heading, sample))
         return widths
 

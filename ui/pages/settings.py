@@ -66,16 +66,17 @@ from ui.pages.users import UsersBox
 from ui.prompts import prompts
 
 #: How the rules table's columns fit its width (`ui.column_widths`; people can drag them):
-#: the rule, its status and timescale always, and when the table is too narrow for every
-#: column (1366x768 already: it scrolled sideways) the id, process, basis, who changed it,
-#: the council's source, the shipped source, the shipped value and how it is counted give
-#: way, in that order. All of it is in the details under the table and each row's tip.
+#: the rule (room for its whole title first), its status and timescale always, and when the
+#: table is too narrow for every column (1366x768 already: it scrolled sideways) the id,
+#: process, basis, who changed it, the council's source, the shipped source, the shipped
+#: value and how it is counted give way, in that order. All of it is in the details under
+#: the table and each row's tip.
 RULE_COLUMNS = {
-    "title": Column("Later review of a series", share=4),
-    "status": Column("Council's own rule"),
-    "value": Column("20 working days"),
-    "counted": Column("after previous review held", drop=1),
-    "shipped_value": Column("20 working days", drop=2),
+    "title": Column("IRO decisions and recommendations issued", share=4),
+    "status": Column("Council's own rule", bold=True),  # the council's rules are in bold
+    "value": Column("20 working days", bold=True),
+    "counted": Column("after previous review held", drop=1, bold=True),
+    "shipped_value": Column("20 working days", drop=2, bold=True),
     "shipped_source": Column(share=3, drop=3),
     "council_source": Column(share=3, drop=4),
     "changed": Column("someone, 00/00/0000 00:00", drop=5),
