@@ -613,7 +613,7 @@ def test_the_invitation_list_fits_the_dialog_without_scrolling_sideways(
     db, ids, qapp, qtbot, prompts_recorder, size, all_shown
 ) -> None:
     # Seven columns in the dialog's left part scrolled sideways at 1366x768, and at 200%
-    # showed three and a half of them.
+    # showed three and a half of them (the reports' eight, the same).
     from tests.invitations.scenario import invite_proposed
     from ui.context import AppContext
 
@@ -646,6 +646,19 @@ def test_the_invitation_list_fits_the_dialog_without_scrolling_sideways(
     assert "Email: none" in details
     row = table.currentRow()
     assert all(table.item(row, c).toolTip() == details for c in range(table.columnCount()))
+    # The reports' list on the next tab, the same way.
+    dialog.tabs.setCurrentIndex(1)
+    qapp.processEvents()
+    reports = dialog.reports
+    assert reports.rowCount() >= 2
+    assert reports.horizontalScrollBar().maximum() == 0
+    assert dialog.tabs.widget(1).horizontalScrollBar().maximum() == 0
+    assert _headings_too_wide(reports) == []
+    assert (reports.columns_hidden() == []) is all_shown
+    assert reports.select_where(lambda r: r.author == "Dr Ann Patel")
+    details = dialog.report_details.text()
+    assert details.startswith("Dr Ann Patel, GP") and "File: none attached" in details
+    assert reports.item(reports.currentRow(), 0).toolTip() == details
 
 
 def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(

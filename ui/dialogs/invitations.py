@@ -132,6 +132,45 @@ INVITEE_COLUMNS = (
 )
 
 
+#: The reports' columns, fitted the same way: the file, then the date shared with the
+#: family, then the date requested give way when too narrow (whole in the details line).
+REPORT_COLUMNS = (
+    ("From", Column("Dr Ann Patel", share=3)),
+    ("Agency", Column("Social worker", share=2)),
+    ("Due", Column("00/00/0000")),
+    ("Requested", Column("00/00/0000", drop=1)),
+    ("Received", Column("00/00/0000")),
+    ("Shared", Column("00/00/0000", drop=2)),
+    ("File", Column(share=2, drop=3)),
+    ("Status", Column("Received late")),
+)
+
+
+def report_details(r: ReportDueInfo, as_of: dt.date) -> str:
+    """Everything the reports' list says of one report, in one line."""
+    return " · ".join(
+        (
+            f"{r.author}, {r.agency_words}" if r.agency_words else r.author,
+            f"{r.status(as_of)}, due {_uk(r.due) or 'no date'}",
+            f"Requested: {_uk(r.requested_on) or 'not yet'}",
+            f"Received: {_uk(r.received) or 'not yet'}",
+            f"Shared with the family: {_uk(r.shared_with_parents) or 'not yet'}",
+            f"File: {f'{r.file.name} ({r.file.pages} pages)' if r.file else 'none attached'}",
+        )
+    )
+
+
+def _gave_way(table: FittedRecordTable, columns) -> str:
+    """' (the needs and attendance too: …)' when columns gave way for room, else ''."""
+    hidden = [columns[c][0].lower() for c in table.columns_hidden()]
+    if not hidden:
+        return ""
+    if len(hidden) == 1:
+        return f" (the {hidden[0]} too: no room for it in the list at this size)"
+    words = f"{', '.join(hidden[:-1])} and {hidden[-1]}"
+    return f" (the {words} too: no room for them in the list at this size)"
+
+
 def invitee_details(inv: InviteeInfo) -> str:
     """Everything the invitation list says of one person, in one line."""
     sent = (inv.sent_by or inv.how).capitalize()
@@ -286,11 +325,19 @@ class InvitationsDialog(QDialog):
         return pair
 
     def _reports_tab(self) -> QWidget:
-        self.reports = RecordTable(
-            ("From", "Agency", "Due", "Requested", "Received", "Shared", "File", "Status"),
+        self.reports = FittedRecordTable(
+            [column for _heading, column in REPORT_COLUMNS],
+            [heading for heading, _column in REPORT_COLUMNS],
             "Reports due",
         )
+        # The chosen report's every detail (as the invitation list's details line).
+        self.report_details = QLabel()
+        self.report_details.setWordWrap(True)
+        self.report_details.setProperty("role", "hint")
+        self.report_details.setAccessibleName("The chosen report")
+        self.report_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reports.itemSelectionChanged.connect(self._report_chosen)
+        self.reports.on_fit = self._report_line
         self.proposed_reports = _checklist("Reports the council's rules expect")
         self.add_ticked_reports_button = _button(
             "Add tic&ked", "Add the ticked reports", self.add_ticked_reports
@@ -340,6 +387,7 @@ class InvitationsDialog(QDialog):
         dates_layout.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.reports, 1)
+        left.addWidget(self.report_details)
         left.addWidget(dates_box)
         left.addLayout(
             _row(
@@ -451,7 +499,8 @@ class InvitationsDialog(QDialog):
                     ),
                 )
                 for r in info.reports
-            ]
+            ],
+            tip=lambda r: report_details(r, self.ctx.as_of),
         )
         self._fill_checklist(
             self.proposed_reports,
@@ -562,18 +611,24 @@ class InvitationsDialog(QDialog):
         if chosen is not None:
             text = invitee_details(chosen)
         else:
-            hidden = [INVITEE_COLUMNS[c][0].lower() for c in self.invitees.columns_hidden()]
             text = "Choose someone on the list to see all of their invitation here"
-            if hidden:
-                words = (
-                    hidden[0] if len(hidden) == 1 else f"{', '.join(hidden[:-1])} and {hidden[-1]}"
-                )
-                text += f" (the {words} too: no room for them in the list at this size)"
-            text += "."
+            text += _gave_way(self.invitees, INVITEE_COLUMNS) + "."
         if self.invitee_details.text() != text:
             self.invitee_details.setText(text)
 
+    def _report_line(self) -> None:
+        """The reports' details line: the chosen report whole, or which columns gave way."""
+        chosen: ReportDueInfo | None = self.reports.selected_record()
+        if chosen is not None:
+            text = report_details(chosen, self.ctx.as_of)
+        else:
+            text = "Choose a report on the list to see all of it here"
+            text += _gave_way(self.reports, REPORT_COLUMNS) + "."
+        if self.report_details.text() != text:
+            self.report_details.setText(text)
+
     def _report_chosen(self) -> None:
+        self._report_line()
         chosen: ReportDueInfo | None = self.reports.selected_record()
         today = real_today()
         for box, value in (
