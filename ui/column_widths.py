@@ -31,17 +31,24 @@ CELL_PADDING = 14
 @dataclass(frozen=True)
 class Column:
     """How to size one column: ``sample`` is its widest usual contents (e.g. a date) and
-    ``share`` its part of the room left once every column has its own (0: none)."""
+    ``share`` its part of the room left once every column has its own (0: none). A column
+    with a ``drop`` is hidden when the table is too narrow for every column's own width, the
+    highest ``drop`` first (0: always shown): what it holds must then be shown elsewhere
+    (a details line, the row's tip). ``bold``: some rows are shown in bold (the council's
+    changed rules), so the sample is measured in bold."""
 
     sample: str = ""
     share: int = 0
+    drop: int = 0
+    bold: bool = False
 
 
-class _Fitting:
-    """What `FittedTable` and `FittedTableWidget` share (for a QTableView or a subclass):
-    the columns (`Column` each) fitted to the table's width now and whenever it changes
-    size, until a person resizes a column by hand (`sized_by_hand`); they can still drag
-    any column wider or narrower."""
+class Fitting:
+    """What the fitted tables share (`FittedTable`, `FittedTableWidget`, and
+    `ui.dialogs.tables.FittedRecordTable`; for a QTableView or a subclass): the columns
+    (`Column` each) fitted to the table's width now and whenever it changes size, until a
+    person resizes a column by hand (`sized_by_hand`); they can still drag any column wider
+    or narrower."""
 
     def _start_fitting(self, columns: Sequence[Column]) -> None:
         self.columns = tuple(columns)
@@ -53,17 +60,27 @@ class _Fitting:
         header.sectionHandleDoubleClicked.connect(self._by_hand)
 
     def minimum_widths(self) -> list[int]:
-        """Each column's own width: its heading (bold, with room for the sort arrow) or its
-        sample, whichever is wider."""
+        """Each column's own width: its heading (bold, with room for the sort arrow where
+        the table sorts) or its sample, whichever is wider."""
         header = self.horizontalHeader()
         heading_font = QFont(header.font())
         heading_font.setBold(True)  # the theme's headings are bold
         headings = QFontMetrics(heading_font)
         cells = QFontMetrics(self.font())
+        bold_font = QFont(self.font())
+        bold_font.setBold(True)
+        bold_cells = QFontMetrics(bold_font)
         style = header.style()
+        # Room for the sort arrow only in a table that sorts: a list that never shows one
+        # gave every column that room for nothing (seven in the invitation list).
+        arrow = (
+            style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+            if self.isSortingEnabled()
+            else 0
+        )
         heading_room = (
             2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-            + style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+            + arrow
             + CELL_PADDING
         )
         model = self.model()
@@ -71,7 +88,8 @@ class _Fitting:
         for column, spec in enumerate(self.columns):
             title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
             heading = headings.horizontalAdvance(str(title or "")) + heading_room
-            sample = cells.horizontalAdvance(spec.sample) + CELL_PADDING if spec.sample else 0
+            metrics = bold_cells if spec.bold else cells
+            sample = metrics.horizontalAdvance(spec.sample) + CELL_PADDING if spec.sample else 0
             widths.append(max(heading, sample))
         return widths
 
@@ -80,18 +98,42 @@ class _Fitting:
         if self.sized_by_hand:
             return
         widths = self.minimum_widths()
-        room = self.viewport().width() - sum(widths)
-        shares = sum(c.share for c in self.columns)
+        shown = self._columns_shown(widths)
+        for column in range(len(self.columns)):
+            if self.isColumnHidden(column) == (column in shown):
+                self.setColumnHidden(column, column not in shown)
+        room = self.viewport().width() - sum(widths[i] for i in shown)
+        shares = sum(c.share for i, c in enumerate(self.columns) if i in shown)
         if room > 0 and shares:
             given = 0
-            sharing = [i for i, c in enumerate(self.columns) if c.share]
+            sharing = [i for i, c in enumerate(self.columns) if c.share and i in shown]
             for i in sharing:
                 extra = room * self.columns[i].share // shares
                 widths[i] += extra
                 given += extra
             widths[sharing[-1]] += room - given  # what rounding left
         for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
+            if column in shown:
+                self.setColumnWidth(column, width)
+
+    def _columns_shown(self, widths: list[int]) -> set[int]:
+        """The columns with room to be shown: all, less those with a ``drop`` (the highest
+        first) while the rest's own widths are wider than the table."""
+        shown = set(range(len(self.columns)))
+        droppable = sorted(
+            (i for i, c in enumerate(self.columns) if c.drop),
+            key=lambda i: -self.columns[i].drop,
+        )
+        room = self.viewport().width()
+        for column in droppable:
+            if sum(widths[i] for i in shown) <= room:
+                break
+            shown.discard(column)
+        return shown
+
+    def columns_hidden(self) -> list[int]:
+        """The columns hidden for want of room (`Column.drop`)."""
+        return [c for c in range(len(self.columns)) if self.isColumnHidden(c)]
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -109,15 +151,15 @@ class _Fitting:
         self.sized_by_hand = True
 
 
-class FittedTable(_Fitting, QTableView):
-    """A table view whose columns fit its width (`_Fitting`)."""
+class FittedTable(Fitting, QTableView):
+    """A table view whose columns fit its width (`Fitting`)."""
 
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._start_fitting(columns)
 
 
-class FittedTableWidget(_Fitting, QTableWidget):
+class FittedTableWidget(Fitting, QTableWidget):
     """A table widget (``headings`` its columns' headings) whose columns fit its width."""
 
     def __init__(

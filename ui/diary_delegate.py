@@ -65,11 +65,14 @@ class DiaryDelegate(QStyledItemDelegate):
                 painter.drawRect(block.adjusted(0, 0, -1, -1))
             painter.setPen(text_colour)
             time = e.start.strftime("%H:%M") if e.start else "All day"
-            first = f"{'⚠ ' if clash else ''}{time} {e.child_name} · {e.type_label}"
+            # The time and the child first, whatever the width: the warning opens the red
+            # second line (in a narrow day, 200% on a laptop, the first line had room for
+            # "⚠ 10:00…" only, the child cut away).
+            first = f"{time} {e.child_name} · {e.type_label}"
             other = model.other(e)
             second = other or ""
             if clash:
-                second = f"double booked: {', '.join(clash)} · {second}"
+                second = f"⚠ double booked: {', '.join(clash)} · {second}"
             left = option.rect.left() + PAD
             painter.drawText(
                 left,

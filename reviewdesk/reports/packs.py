@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import (
+    ATTENDANCE_WORDS,
     CP_CATEGORY,
     INITIAL_CONFERENCES,
     LEGAL_STATUS,
@@ -332,7 +333,7 @@ def _invitees(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     widths = [0.24, 0.27, 0.18, 0.31]
     for inv in meeting.invitees:
         if inv.attendance:
-            attendance = inv.attendance.capitalize()
+            attendance = ATTENDANCE_WORDS.get(inv.attendance, inv.attendance)
         else:
             attendance = f"{BOX} Attended   {BOX} Apologies   {BOX} Absent"
             extra.append(("TEXTCOLOR", (3, len(rows) + 1), (3, len(rows) + 1), MUTED))

@@ -57,6 +57,22 @@ def test_review_pack_cover_sheet(demo_db) -> None:
     assert "Rule lac.review.second (statutory)" in cover
 
 
+def test_recorded_attendance_prints_in_the_windows_words(demo_db) -> None:
+    """Attendance recorded before the pack is printed reads as the window says it ("Sent
+    apologies", "Did not attend"), not the stored code ("Apologies", "Absent")."""
+    db, demo = demo_db
+    with db.session() as session:  # (the shared register: rolled back, not saved)
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        first, second = meeting.invitees[:2]
+        first.attendance, second.attendance = "apologies", "absent"
+        names = first.name, second.name
+        session.flush()
+        lines = _pack(session, demo.lac_meeting_id).layout_lines()
+        session.rollback()
+    assert any(names[0] in line and "Sent apologies" in line for line in lines)
+    assert any(names[1] in line and "Did not attend" in line for line in lines)
+
+
 def test_review_pack_invitees_reports_previous_meeting_plan_and_checklist(demo_db) -> None:
     db, demo = demo_db
     with db.session() as session:

@@ -133,3 +133,34 @@ def test_the_weeks_meetings_on_the_dashboard_fit_too(ctx, qtbot, settings) -> No
     least = table.minimum_widths()
     extra = [header.sectionSize(c) - least[c] for c in range(table.columnCount())]
     assert extra[2] > extra[4] > 0 and extra[0] == extra[1] == 0
+
+
+def test_columns_that_may_give_way_do_so_the_least_needed_first(qapp, qtbot) -> None:
+    """Too narrow for every column's own width, the columns with a ``drop`` are hidden, the
+    highest first, until the rest fit; wider again, they come back."""
+    from ui.column_widths import Column, FittedTableWidget
+
+    sample = "a fairly long sample text"
+    columns = [
+        Column(sample),
+        Column(sample, drop=1),
+        Column(sample, drop=2),
+        Column(sample),
+    ]
+    table = FittedTableWidget(columns, ["One", "Two", "Three", "Four"])
+    qtbot.addWidget(table)
+    table.show()
+    least = table.minimum_widths()
+    frame = table.width() - table.viewport().width()
+    table.resize(sum(least) + frame + 40, 200)
+    qtbot.waitUntil(lambda: table.viewport().width() >= sum(least))
+    assert table.columns_hidden() == []
+    table.resize(sum(least) - least[2] + frame + 10, 200)  # room for three
+    qtbot.waitUntil(lambda: table.columns_hidden() != [])
+    assert table.columns_hidden() == [2]
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+    table.resize(least[0] + least[3] + frame + 10, 200)  # room for two
+    qtbot.waitUntil(lambda: table.columns_hidden() == [1, 2])
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+    table.resize(sum(least) + frame + 40, 200)
+    qtbot.waitUntil(lambda: table.columns_hidden() == [])

@@ -586,6 +586,81 @@ def test_the_dialogs_fit_a_small_screen_and_stack_their_parts(
     qtbot.waitUntil(lambda: pair.box.direction() == pair.box.Direction.LeftToRight)
 
 
+def _headings_too_wide(table) -> list[str]:
+    """The shown columns' headings wider than their sections (in the style sheet's bold,
+    with room for the header's padding)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    header = table.horizontalHeader()
+    font = QFont(header.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    return [
+        table.horizontalHeaderItem(c).text()
+        for c in range(table.columnCount())
+        if not table.isColumnHidden(c)
+        and metrics.horizontalAdvance(table.horizontalHeaderItem(c).text()) + 12
+        > header.sectionSize(c)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "all_shown"),
+    [((1100, 640), True), ((683, 384), False)],  # 1366x768, and the same at 200%
+    ids=["1366x768", "scale-2"],
+)
+def test_the_invitation_list_fits_the_dialog_without_scrolling_sideways(
+    db, ids, qapp, qtbot, prompts_recorder, size, all_shown
+) -> None:
+    # Seven columns in the dialog's left part scrolled sideways at 1366x768, and at 200%
+    # showed three and a half of them (the reports' eight, the same).
+    from tests.invitations.scenario import invite_proposed
+    from ui.context import AppContext
+
+    invite_proposed(db, ids["meeting"])
+    ctx = AppContext.open(db, as_of=AS_OF)
+    dialog = InvitationsDialog(ctx, ids["meeting"], "ICPC")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(*size)
+    qtbot.waitUntil(lambda: dialog.width() == size[0])
+    qapp.processEvents()
+    table = dialog.invitees
+    assert table.rowCount() >= 4
+    assert table.horizontalScrollBar().maximum() == 0
+    assert dialog.tabs.widget(0).horizontalScrollBar().maximum() == 0
+    assert _headings_too_wide(table) == []
+    hidden = [table.horizontalHeaderItem(c).text() for c in table.columns_hidden()]
+    if all_shown:
+        assert hidden == []
+    else:
+        # The least needed give way; name, role, how and when they were invited stay.
+        assert hidden and not {"Name", "Role", "Sent as", "Invited on"} & set(hidden)
+        assert all(h.lower() in dialog.invitee_details.text() for h in hidden)
+    # What a column no longer shows, or a cell cuts short, is whole in the row's tip and,
+    # for the person chosen, in the details line (which the keyboard reaches).
+    assert table.select_where(lambda inv: inv.name == "Małgorzata Brontë")
+    details = dialog.invitee_details.text()
+    assert details.startswith("Małgorzata Brontë, Mother")
+    assert "Interpreter: Polish" in details and "Attendance: not recorded yet" in details
+    assert "Email: none" in details
+    row = table.currentRow()
+    assert all(table.item(row, c).toolTip() == details for c in range(table.columnCount()))
+    # The reports' list on the next tab, the same way.
+    dialog.tabs.setCurrentIndex(1)
+    qapp.processEvents()
+    reports = dialog.reports
+    assert reports.rowCount() >= 2
+    assert reports.horizontalScrollBar().maximum() == 0
+    assert dialog.tabs.widget(1).horizontalScrollBar().maximum() == 0
+    assert _headings_too_wide(reports) == []
+    assert (reports.columns_hidden() == []) is all_shown
+    assert reports.select_where(lambda r: r.author == "Dr Ann Patel")
+    details = dialog.report_details.text()
+    assert details.startswith("Dr Ann Patel, GP") and "File: none attached" in details
+    assert reports.item(reports.currentRow(), 0).toolTip() == details
+
+
 def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
     cwindow, ids, db, qtbot, prompts_recorder, tmp_path
 ) -> None:

@@ -312,6 +312,51 @@ def test_every_tab_fits_without_a_sideways_scroll_bar(
     )
 
 
+@pytest.mark.parametrize(
+    ("screen", "all_shown"),
+    [(QRect(0, 0, 1366, 728), False), (QRect(0, 0, 2560, 1400), True)],
+    ids=["1366x768", "2560x1440"],
+)
+def test_the_rules_table_fits_its_tab_without_scrolling_sideways(
+    ctx, qtbot, tmp_path, monkeypatch, screen, all_shown
+) -> None:
+    """The rules table's eleven columns scrolled sideways at 1366x768: fitted, the least
+    needed give way (the rule, its status and timescale never), and whatever a column no
+    longer shows is in the details under the table and in each row's tip."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    import ui.screen
+
+    monkeypatch.setattr(ui.screen, "available", lambda widget=None: QRect(screen))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.load_initial_data()
+    page = open_settings(window, qtbot)
+    page.show_tab("timescales")
+    QApplication.processEvents()
+    table = page.rules
+    model = table.model()
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    headings = {c: model.headerData(c, Qt.Orientation.Horizontal) for c in range(11)}
+    for column, heading in headings.items():
+        if not table.isColumnHidden(column):
+            width = QFontMetrics(bold).horizontalAdvance(heading)
+            assert header.sectionSize(column) >= width + 12, heading
+    hidden = [headings[c] for c in table.columns_hidden()]
+    assert not {"Rule", "Status", "Timescale"} & set(hidden)
+    assert (hidden == []) is all_shown
+    table.selectRow(0)
+    QApplication.processEvents()
+    rule_id = model.index(0, 10).data()  # the id, shown or not
+    assert rule_id in page.rule_details.text() and rule_id in model.index(0, 0).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+
+
 def test_the_workload_page_opens_the_caseload_range(window, qtbot) -> None:
     """The Workload page judges caseloads by the range set in Settings: its "Caseload
     range…" button, clicked or pressed from the keyboard, opens Settings on the Council tab

@@ -85,9 +85,7 @@ def save_attendance(
 ) -> bool:
     """Record the changed invitees' attendance at the meeting, all in one action (as the
     acting user): saved together or, refused, not at all (the refusal is shown)."""
-    entries = [
-        actions.Attendance(inv.id, attendance, inv.version) for inv, attendance in changed
-    ]
+    entries = [actions.Attendance(inv.id, attendance, inv.version) for inv, attendance in changed]
     return perform(parent, ctx, actions.record_meeting_attendance, meeting_id, entries) is not None
 
 

@@ -53,11 +53,12 @@ from reviewdesk.paths import documents_dir
 from reviewdesk.queries import ChildDetail
 from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk
+from ui.column_widths import Column
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, date_edit, from_qdate
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
-from ui.dialogs.tables import RecordTable
+from ui.dialogs.tables import FittedRecordTable, RecordTable
 from ui.operations import perform
 from ui.prompts import prompts
 
@@ -120,6 +121,76 @@ def _ticked(box: QListWidget) -> list:
     ]
 
 
+#: The invitation list's columns: fitted to the table (names, roles and emails share the
+#: room left), and when even that is too narrow (1366x768 at 200%) the needs, then the
+#: attendance, then the email give way, shown whole in the details line and each row's tip.
+INVITEE_COLUMNS = (
+    ("Name", Column("Małgorzata Brontë", share=3)),
+    ("Role", Column("Social worker", share=2)),
+    ("Sent as", Column("Meeting request")),
+    ("Invited on", Column("00/00/0000")),
+    ("Email", Column("ppu@police.example", share=3, drop=1)),
+    ("Needs", Column(share=2, drop=3)),
+    ("Attendance", Column("Sent apologies", drop=2)),
+)
+
+
+#: The reports' columns, fitted the same way: the file, then the date shared with the
+#: family, then the date requested give way when too narrow (whole in the details line).
+REPORT_COLUMNS = (
+    ("From", Column("Dr Ann Patel", share=3)),
+    ("Agency", Column("Social worker", share=2)),
+    ("Due", Column("00/00/0000")),
+    ("Requested", Column("00/00/0000", drop=1)),
+    ("Received", Column("00/00/0000")),
+    ("Shared", Column("00/00/0000", drop=2)),
+    ("File", Column(share=2, drop=3)),
+    ("Status", Column("Received late")),
+)
+
+
+def report_details(r: ReportDueInfo, as_of: dt.date) -> str:
+    """Everything the reports' list says of one report, in one line."""
+    return " · ".join(
+        (
+            f"{r.author}, {r.agency_words}" if r.agency_words else r.author,
+            f"{r.status(as_of)}, due {_uk(r.due) or 'no date'}",
+            f"Requested: {_uk(r.requested_on) or 'not yet'}",
+            f"Received: {_uk(r.received) or 'not yet'}",
+            f"Shared with the family: {_uk(r.shared_with_parents) or 'not yet'}",
+            f"File: {f'{r.file.name} ({r.file.pages} pages)' if r.file else 'none attached'}",
+        )
+    )
+
+
+def _gave_way(table: FittedRecordTable, columns) -> str:
+    """' (the needs and attendance too: …)' when columns gave way for room, else ''."""
+    hidden = [columns[c][0].lower() for c in table.columns_hidden()]
+    if not hidden:
+        return ""
+    if len(hidden) == 1:
+        return f" (the {hidden[0]} too: no room for it in the list at this size)"
+    words = f"{', '.join(hidden[:-1])} and {hidden[-1]}"
+    return f" (the {words} too: no room for them in the list at this size)"
+
+
+def invitee_details(inv: InviteeInfo) -> str:
+    """Everything the invitation list says of one person, in one line."""
+    sent = (inv.sent_by or inv.how).capitalize()
+    when = f"invited on {_uk(inv.invited_on)}" if inv.invited_on else "not invited yet"
+    needs = inv.needs + (" · excluded from part" if inv.excluded_from_part else "")
+    return " · ".join(
+        (
+            f"{inv.name}, {inv.role}" if inv.role else inv.name,
+            f"{sent}, {when}",
+            f"Email: {inv.email or 'none'}",
+            f"Needs: {needs or 'none recorded'}",
+            "Attendance: "
+            + (ATTENDANCE_WORDS.get(inv.attendance, inv.attendance) or "not recorded yet"),
+        )
+    )
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "meeting"
 
@@ -171,10 +242,20 @@ class InvitationsDialog(QDialog):
 
     # --- building the tabs --------------------------------------------------------------------
     def _invitations_tab(self) -> QWidget:
-        self.invitees = RecordTable(
-            ("Name", "Role", "Sent as", "Invited on", "Email", "Needs", "Attendance"),
+        self.invitees = FittedRecordTable(
+            [column for _heading, column in INVITEE_COLUMNS],
+            [heading for heading, _column in INVITEE_COLUMNS],
             "Invitation list",
         )
+        # The chosen person's every detail, in words the keyboard can reach (a column that
+        # gave way for room, or a cell cut short, is whole here).
+        self.invitee_details = QLabel()
+        self.invitee_details.setWordWrap(True)
+        self.invitee_details.setProperty("role", "hint")
+        self.invitee_details.setAccessibleName("The chosen person's invitation")
+        self.invitee_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invitees.itemSelectionChanged.connect(self._invitee_chosen)
+        self.invitees.on_fit = self._invitee_chosen
         self.proposed = _checklist("Proposed by the council's rules")
         self.missing = QLabel()
         self.missing.setWordWrap(True)
@@ -182,8 +263,13 @@ class InvitationsDialog(QDialog):
         self.invite_ticked_button = _button(
             "Invite &ticked", "Invite everyone ticked in the proposed list", self.invite_ticked
         )
-        proposed_box = QGroupBox("Proposed by the council's rules (untick anyone not to invite)")
+        # A short title, the rest wrapped beneath: a group box is never narrower than its
+        # title, and the long one took the invitation list's room.
+        proposed_box = QGroupBox("Proposed by the council's rules")
+        untick = QLabel("Untick anyone not to invite.")
+        untick.setWordWrap(True)
         proposed_layout = QVBoxLayout(proposed_box)
+        proposed_layout.addWidget(untick)
         proposed_layout.addWidget(self.proposed, 1)
         proposed_layout.addWidget(self.missing)
         proposed_layout.addLayout(_row(self.invite_ticked_button))
@@ -227,6 +313,7 @@ class InvitationsDialog(QDialog):
         )
         left = QVBoxLayout()
         left.addWidget(self.invitees, 1)
+        left.addWidget(self.invitee_details)
         left.addLayout(
             _row(self.remove_invitee_button, self.send_request_button, self.send_letters_button)
         )
@@ -250,11 +337,19 @@ class InvitationsDialog(QDialog):
         return pair
 
     def _reports_tab(self) -> QWidget:
-        self.reports = RecordTable(
-            ("From", "Agency", "Due", "Requested", "Received", "Shared", "File", "Status"),
+        self.reports = FittedRecordTable(
+            [column for _heading, column in REPORT_COLUMNS],
+            [heading for heading, _column in REPORT_COLUMNS],
             "Reports due",
         )
+        # The chosen report's every detail (as the invitation list's details line).
+        self.report_details = QLabel()
+        self.report_details.setWordWrap(True)
+        self.report_details.setProperty("role", "hint")
+        self.report_details.setAccessibleName("The chosen report")
+        self.report_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reports.itemSelectionChanged.connect(self._report_chosen)
+        self.reports.on_fit = self._report_line
         self.proposed_reports = _checklist("Reports the council's rules expect")
         self.add_ticked_reports_button = _button(
             "Add tic&ked", "Add the ticked reports", self.add_ticked_reports
@@ -304,6 +399,7 @@ class InvitationsDialog(QDialog):
         dates_layout.addStretch(1)
         left = QVBoxLayout()
         left.addWidget(self.reports, 1)
+        left.addWidget(self.report_details)
         left.addWidget(dates_box)
         left.addLayout(
             _row(
@@ -449,8 +545,10 @@ class InvitationsDialog(QDialog):
                     ),
                 )
                 for inv in info.invitees
-            ]
+            ],
+            tip=invitee_details,
         )
+        self._invitee_chosen()
         self._fill_checklist(
             self.proposed,
             [(c, f"{c.name} · {c.role} ({c.why})") for c in proposal.new_invitees],
@@ -483,7 +581,8 @@ class InvitationsDialog(QDialog):
                     ),
                 )
                 for r in info.reports
-            ]
+            ],
+            tip=lambda r: report_details(r, self.ctx.as_of),
         )
         self._fill_checklist(
             self.proposed_reports,
@@ -602,7 +701,31 @@ class InvitationsDialog(QDialog):
                 button.setToolTip(why)
             self.attendance_note.setText(self._attendance_why(may_attend))
 
+    def _invitee_chosen(self) -> None:
+        """The details line: the chosen person's whole invitation, or (no one chosen) which
+        columns gave way for room and where to see them."""
+        chosen: InviteeInfo | None = self.invitees.selected_record()
+        if chosen is not None:
+            text = invitee_details(chosen)
+        else:
+            text = "Choose someone on the list to see all of their invitation here"
+            text += _gave_way(self.invitees, INVITEE_COLUMNS) + "."
+        if self.invitee_details.text() != text:
+            self.invitee_details.setText(text)
+
+    def _report_line(self) -> None:
+        """The reports' details line: the chosen report whole, or which columns gave way."""
+        chosen: ReportDueInfo | None = self.reports.selected_record()
+        if chosen is not None:
+            text = report_details(chosen, self.ctx.as_of)
+        else:
+            text = "Choose a report on the list to see all of it here"
+            text += _gave_way(self.reports, REPORT_COLUMNS) + "."
+        if self.report_details.text() != text:
+            self.report_details.setText(text)
+
     def _report_chosen(self) -> None:
+        self._report_line()
         chosen: ReportDueInfo | None = self.reports.selected_record()
         today = real_today()
         for box, value in (

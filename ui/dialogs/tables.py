@@ -3,11 +3,13 @@ dialogs: whole rows selected, Tab leaving the table, each row carrying its recor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from ui.column_widths import Column, Fitting
 
 
 class RecordTable(QTableWidget):
@@ -32,24 +34,33 @@ class RecordTable(QTableWidget):
         rows = self.verticalHeader().defaultSectionSize() * 4
         self.setMinimumHeight(rows + header.sizeHint().height() + 2 * self.frameWidth() + 4)
 
-    def set_rows(self, rows: Sequence[tuple[Any, Sequence[str]]]) -> None:
-        """``rows``: (record, texts) each; the selection is kept on the same record."""
+    def set_rows(
+        self,
+        rows: Sequence[tuple[Any, Sequence[str]]],
+        tip: Callable[[Any], str] | None = None,
+    ) -> None:
+        """``rows``: (record, texts) each; the selection is kept on the same record. Each
+        cell's tip is its text, or ``tip(record)`` (the whole record) when given."""
         keep = self.selected_record()
         self._records = [record for record, _texts in rows]
         self.setRowCount(len(rows))
-        for r, (_record, texts) in enumerate(rows):
+        for r, (record, texts) in enumerate(rows):
+            whole = tip(record) if tip is not None else None
             for c, text in enumerate(texts):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(whole or text)
                 self.setItem(r, c, item)
-        self.resizeColumnsToContents()
-        for c in range(self.columnCount()):
-            self.setColumnWidth(c, min(self.columnWidth(c) + 12, 260))
+        self._size_columns()
         if keep is not None:
             for r, record in enumerate(self._records):
                 if getattr(record, "id", record) == getattr(keep, "id", keep):
                     self.selectRow(r)
                     break
+
+    def _size_columns(self) -> None:
+        self.resizeColumnsToContents()
+        for c in range(self.columnCount()):
+            self.setColumnWidth(c, min(self.columnWidth(c) + 12, 260))
 
     def record_at(self, row: int) -> Any:
         return self._records[row]
@@ -73,4 +84,24 @@ class RecordTable(QTableWidget):
         return [self.item(r, column).text() for r in range(self.rowCount())]
 
 
-__all__ = ["RecordTable"]
+class FittedRecordTable(Fitting, RecordTable):
+    """A `RecordTable` whose columns fit its width (`ui.column_widths`): never wider than
+    the dialog, the least needed columns (`Column.drop`) hidden when even their headings
+    leave no room; the dialog shows what they hold elsewhere (a details line, the tips)."""
+
+    def __init__(self, columns: Sequence[Column], headers: Sequence[str], accessible: str) -> None:
+        super().__init__(headers, accessible)
+        self._start_fitting(columns)
+        #: Called after each fitting (the dialog says which columns gave way).
+        self.on_fit: Callable[[], None] | None = None
+
+    def fit(self) -> None:
+        super().fit()
+        if self.on_fit is not None:
+            self.on_fit()
+
+    def _size_columns(self) -> None:
+        self.fit()
+
+
+__all__ = ["FittedRecordTable", "RecordTable"]

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFontMetrics
 
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking, double_booked_resources
@@ -16,6 +16,13 @@ from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
 UNASSIGNED = "Not allocated"
+
+
+def day_forms(d: dt.date) -> tuple[str, ...]:
+    """A day's heading, longest first: 'Mon 08/04/2024', 'Mon 08/04', 'Mon 08' (the week
+    is named above the diary), '08'. Always the day before the month, never US order."""
+    weekday = format_uk_long(d).split(" ", 1)[0]
+    return (format_uk_long(d), f"{weekday} {d:%d/%m}", f"{weekday} {d:%d}", f"{d:%d}")
 
 
 def week_clashes(entries: list[DiaryEntry]) -> dict[int, list[str]]:
@@ -40,6 +47,10 @@ class DiaryWeekModel(QAbstractTableModel):
         self.today: dt.date | None = None
         #: Whether the person may book (a free slot's tip offers booking only then).
         self.bookable = False
+        #: The days' headings as fitted to their columns (`fit_headings`); the longest
+        #: form until then.
+        self._form = 0
+        self._room: tuple[QFontMetrics, int] | None = None
 
     def set_week(
         self,
@@ -80,7 +91,39 @@ class DiaryWeekModel(QAbstractTableModel):
             if e.day in col_of:
                 self.cells.setdefault((row_of[key(e)], col_of[e.day]), []).append(e)
         self.clashes = week_clashes(entries) if clashes is None else clashes
+        self._form = self._fitting_form()
         self.endResetModel()
+
+    def fit_headings(self, metrics: QFontMetrics, room: int) -> None:
+        """Fit the days' headings to columns ``room`` pixels wide (for their text) in the
+        headings' font: the longest form of the date that fits every day (`day_forms`),
+        and a bank holiday's or closure's name cut short with "…" (whole in the tip)."""
+        if self._room is not None and self._room[1] == room and self._room[0] == metrics:
+            return
+        self._room = (metrics, room)
+        self._form = self._fitting_form()
+        if self.days:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.days) - 1)
+
+    def _fitting_form(self) -> int:
+        if self._room is None or not self.days:
+            return 0
+        metrics, room = self._room
+        last = len(day_forms(self.days[0])) - 1
+        for form in range(last):
+            if all(metrics.horizontalAdvance(day_forms(d)[form]) <= room for d in self.days):
+                return form
+        return last
+
+    def day_heading(self, d: dt.date) -> str:
+        """A day's heading as shown: its date (as fitted) over "Today" or why it is not a
+        working day."""
+        text = day_forms(d)[self._form]
+        reason = self.non_working.get(d) or ("Today" if d == self.today else "")
+        if reason and self._room is not None:
+            metrics, room = self._room
+            reason = metrics.elidedText(reason, Qt.TextElideMode.ElideRight, max(room, 0))
+        return f"{text}\n{reason}"
 
     def key(self, e: DiaryEntry) -> int | None:
         """The row an entry goes in: its chair's, room's or clerk's."""
@@ -116,16 +159,15 @@ class DiaryWeekModel(QAbstractTableModel):
                 return None
             d = self.days[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                text = format_uk_long(d)
-                reason = self.non_working.get(d) or ("Today" if d == self.today else "")
-                return f"{text}\n{reason}"
+                return self.day_heading(d)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self.non_working.get(d)
+                reason = self.non_working.get(d) or ("Today" if d == self.today else "")
+                return f"{format_uk_long(d)}: {reason}" if reason else format_uk_long(d)
             return None
         if not 0 <= section < len(self.resources):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.resources[section][1]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.resources[section][1]  # the tip: the whole name, when cut short
         return None
 
     def _text(self, e: DiaryEntry) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +47,15 @@ NARROW_BY = (
     ("clerk", "One clerk"),
     ("room", "One room"),
 )
+
+#: The row names' column: this wide when there is room (or as wide as the longest name),
+#: never more than a quarter of the week when there is not (1366x768 at 200%), the names
+#: then cut short with "…" (whole in their tips), so the days keep room for their meetings.
+NAMES_WIDTH = 140
+NAMES_SHARE = 4
+NAMES_LEAST = 72
+#: Room either side of a heading's text: the style sheet's padding and the section's edge.
+HEADING_PADDING = 16
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ class DiaryPage(Page):
             self.narrow.addItem(words, key)
         self.narrow_to = QComboBox()
         self.narrow_to.setAccessibleName("Which one")
-        self.narrow_to.setMinimumContentsLength(14)
+        self.narrow_to.setMinimumContentsLength(8)
         self.narrow_to.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -135,8 +145,11 @@ class DiaryPage(Page):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumHeight(44)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setMinimumWidth(140)
         self.table.verticalHeader().setMinimumSectionSize(60)
+        # The days' headings and the names' column fit the width the week has (`fit_week`):
+        # at 200% on a laptop the full dates were cut and the page scrolled sideways.
+        self.table.installEventFilter(self)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_a: self.fit_week())
         self.table.activated.connect(self._activated)  # Enter, or double-click
         self._double_clicked_at: QPoint | None = None
         self.table.viewport().installEventFilter(self)
@@ -150,24 +163,26 @@ class DiaryPage(Page):
         self.today_button.clicked.connect(lambda: self.go_to(self.ctx.as_of))
         self.jump.dateChanged.connect(lambda q: self.go_to(from_qdate(q)))
 
+        heading = QHBoxLayout()
+        heading.addWidget(label("Diary", "title"))
+        heading.addSpacing(12)
+        heading.addWidget(self.week_label, 1)  # beside the title: the buttons keep the width
         weeks = QHBoxLayout()
         weeks.addWidget(self.prev_button)
         weeks.addWidget(self.today_button)
         weeks.addWidget(self.next_button)
         weeks.addWidget(self.jump)
-        weeks.addSpacing(12)
-        weeks.addWidget(self.week_label, 1)
+        weeks.addStretch(1)
         views = QHBoxLayout()
         views.addWidget(self.by)
         views.addSpacing(12)
-        views.addWidget(label("Show", None))
         views.addWidget(self.narrow)
         views.addWidget(self.narrow_to, 1)
         views.addWidget(self.mine)
         views.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label("Diary", "title"))
+        layout.addLayout(heading)
         layout.addLayout(weeks)
         layout.addLayout(views)
         layout.addWidget(self.table, 1)
@@ -180,6 +195,31 @@ class DiaryPage(Page):
 
     def _my_staff_id(self) -> int | None:
         return self.ctx.actor.staff_id if self.ctx.actor is not None else None
+
+    # --- fitting the week to its width -----------------------------------------------------
+    def fit_week(self) -> None:
+        """The names' column as wide as the names (at least `NAMES_WIDTH`) but at most a
+        `NAMES_SHARE`th of the table, and the days' headings in the longest form of the
+        date that fits their columns (`DiaryWeekModel.fit_headings`)."""
+        table = self.table
+        headings = QFont(table.horizontalHeader().font())
+        headings.setBold(True)  # the style sheet's headings are bold
+        metrics = QFontMetrics(headings)
+        names = table.verticalHeader()
+        natural = max(
+            (
+                metrics.horizontalAdvance(name) + HEADING_PADDING
+                for _i, name in self.model.resources
+            ),
+            default=0,
+        )
+        width = min(max(NAMES_WIDTH, natural), max(NAMES_LEAST, table.width() // NAMES_SHARE))
+        if names.minimumWidth() != width or names.maximumWidth() != width:
+            names.setFixedWidth(width)
+        header = table.horizontalHeader()
+        days = [header.sectionSize(c) for c in range(self.model.columnCount())]
+        if days:
+            self.model.fit_headings(metrics, min(days) - HEADING_PADDING)
 
     # --- narrowing ------------------------------------------------------------------------
     def _narrow_kind_changed(self) -> None:
@@ -287,6 +327,7 @@ class DiaryPage(Page):
                 self.table.setCurrentIndex(
                     self.model.index(rows[0], self.model.days.index(place[1]))
                 )
+        self.fit_week()
         self.jump.blockSignals(True)
         self.jump.setDate(week.monday)
         self.jump.blockSignals(False)
@@ -323,6 +364,8 @@ class DiaryPage(Page):
         """Note where a double-click lands in the week, to open the meeting under it."""
         if watched is self.table.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
             self._double_clicked_at = event.position().toPoint()
+        elif watched is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_week()
         return super().eventFilter(watched, event)
 
     def _activated(self, index: QModelIndex) -> None:

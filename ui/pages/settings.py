@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -53,11 +52,12 @@ from reviewdesk.settings import DEFAULTS, closure_day_versions, setting_versions
 from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
 from reviewdesk.vocabulary import format_uk_long
 from reviewdesk.workingdays import REGION_LABELS, REGIONS
+from ui.column_widths import Column, FittedTable
 from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
+from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
-from ui.models.rules_model import column as rule_column
 from ui.operations import perform
 from ui.pages import Page, label
 from ui.pages.reasons import ReasonsBox
@@ -65,18 +65,24 @@ from ui.pages.settings_invitations import InvitationSettingsBox
 from ui.pages.users import UsersBox
 from ui.prompts import prompts
 
-#: Starting widths of the rules table's columns (people can drag them).
-RULE_COLUMN_WIDTHS = {
-    "title": 270,
-    "status": 125,
-    "value": 140,
-    "counted": 190,
-    "shipped_value": 130,
-    "shipped_source": 380,
-    "council_source": 300,
-    "changed": 170,
-    "basis": 100,
-    "process": 60,
+#: How the rules table's columns fit its width (`ui.column_widths`; people can drag them):
+#: the rule (room for its whole title first), its status and timescale always, and when the
+#: table is too narrow for every column (1366x768 already: it scrolled sideways) the id,
+#: process, basis, who changed it, the council's source, the shipped source, the shipped
+#: value and how it is counted give way, in that order. All of it is in the details under
+#: the table and each row's tip.
+RULE_COLUMNS = {
+    "title": Column("IRO decisions and recommendations issued", share=4),
+    "status": Column("Council's own rule", bold=True),  # the council's rules are in bold
+    "value": Column("20 working days", bold=True),
+    "counted": Column("after previous review held", drop=1, bold=True),
+    "shipped_value": Column("20 working days", drop=2, bold=True),
+    "shipped_source": Column(share=3, drop=3),
+    "council_source": Column(share=3, drop=4),
+    "changed": Column("someone, 00/00/0000 00:00", drop=5),
+    "basis": Column("statutory", drop=6),
+    "process": Column("LAC", drop=7),
+    "id": Column("lac.review.first", drop=8),
 }
 
 
@@ -413,7 +419,7 @@ class SettingsPage(Page):
         self.rules_model = RulesModel(self)
         self.rules_proxy = RulesFilter(self)
         self.rules_proxy.setSourceModel(self.rules_model)
-        self.rules = QTableView()
+        self.rules = FittedTable([RULE_COLUMNS[key] for key, _heading in RULE_TABLE_COLUMNS])
         self.rules.setModel(self.rules_proxy)
         self.rules.setAccessibleName("Timescale rules and their sources")
         self.rules.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
@@ -426,11 +432,6 @@ class SettingsPage(Page):
         self.rules.setAlternatingRowColors(True)
         self.rules.verticalHeader().setVisible(False)
         self.rules.setMinimumHeight(160)  # its tab gives it the height there is
-        header = self.rules.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for key, width in RULE_COLUMN_WIDTHS.items():
-            self.rules.setColumnWidth(rule_column(key), width)
         self.rules.doubleClicked.connect(lambda _index: self.edit_rule())
         edit_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.rules)
         edit_key.setContext(Qt.ShortcutContext.WidgetShortcut)

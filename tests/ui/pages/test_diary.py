@@ -212,3 +212,74 @@ def test_a_free_room_opens_the_booking_at_the_chair_s_first_free_time(
     assert (seen["day"], seen["chair"]) == (day, "Łukasz Nowak")
     assert seen["time"] == "13:30"
     assert "clash" not in seen["warnings"]
+
+
+def _heading_fits(diary) -> list[str]:
+    """The days' headings whose lines are wider than their sections leave for text (in
+    the style sheet's bold)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.pages.diary import HEADING_PADDING
+
+    header = diary.table.horizontalHeader()
+    font = QFont(header.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    model = diary.model
+    too_wide = []
+    for column in range(model.columnCount()):
+        text = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        room = header.sectionSize(column) - HEADING_PADDING
+        too_wide += [line for line in text.split("\n") if metrics.horizontalAdvance(line) > room]
+    return too_wide
+
+
+def _at_size(window, qtbot, width: int, height: int) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() <= width + 20)
+    window.show_page(2)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def test_the_week_fits_a_laptop_screen_at_twice_the_scale(window, qtbot, sample) -> None:
+    # 1366x768 at 200% is 683x384 in the window's units: the days' headings ("Mon
+    # 08/04/2024") were cut at both ends and the page scrolled sideways.
+    _at_size(window, qtbot, 683, 384)
+    diary = window.diary
+    diary.mine.setVisible(True)  # an IRO's (or anyone with a staff record's) button too
+    QApplication.processEvents()
+    assert window.page_scroll.horizontalScrollBar().maximum() == 0
+    assert diary.table.horizontalScrollBar().maximum() == 0
+    assert diary.table.viewport().width() > 0
+    assert _heading_fits(diary) == []
+    model = diary.model
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headings[0].split("\n")[0] in ("Mon 08/04", "Mon 08")  # day before month
+    assert headings[2].split("\n")[1] == "Today"
+    tip = model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Wed 10/04/2024: Today"  # the whole date in the tip
+    # The names' column leaves the days most of the room, the whole name in each tip.
+    names = diary.table.verticalHeader()
+    assert names.width() <= diary.table.width() // 4
+    assert (
+        model.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+        == (model.resources[0][1])
+    )
+    # A bank holiday's name is cut to its column, whole in the tip.
+    diary.go_to(D(2024, 5, 6))  # the early May bank holiday
+    QApplication.processEvents()
+    assert _heading_fits(diary) == []
+    tip = model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Mon 06/05/2024: ") and "bank holiday" in tip.lower()
+
+
+def test_a_wide_window_shows_the_days_whole(window, qtbot, sample) -> None:
+    _at_size(window, qtbot, 1250, 700)
+    diary = window.diary
+    model = diary.model
+    assert _heading_fits(diary) == []
+    assert model.headerData(0, Qt.Orientation.Horizontal).split("\n")[0] == "Mon 08/04/2024"
+    assert diary.table.verticalHeader().width() >= 140
