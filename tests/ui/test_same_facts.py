@@ -254,3 +254,30 @@ def test_the_case_lists_next_due_is_coloured_by_the_same_flags_as_the_tiles(
         }
         assert {n: c for n, (_t, c, _tip) in cells.items() if n in expected} == expected
     assert red in expected.values()
+
+
+def test_an_adjourned_meeting_clashes_in_the_diary_as_everywhere_else(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The diary marked double bookings among booked and held meetings only, where the
+    booking check, the dashboard's double-booking flags and the weekly schedule count an
+    adjourned meeting too (it still holds its chair, room and clerk): Siân's review,
+    adjourned at 10:30 on Thu 11/04/2024, clashed with Zoë's at 10:00 everywhere but the
+    diary."""
+    from reviewdesk.reports.weekly import clashes, collect_week
+
+    with db.session() as s:
+        s.get(Meeting, sample["sian_review"]).status = "adjourned"
+    both = {sample["zoe_first"], sample["sian_review"]}
+    with db.session() as s:
+        week = collect_week(s, D(2024, 4, 8))
+    assert clashes(week.meetings, lambda m: m.chair) == both
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    assert {sample["zoe"], sample["sian_child"]} <= _tiles(window)["double_booked"]
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.diary
+    model = window.diary.model
+    qtbot.waitUntil(lambda: model.clash_count() == 2)
+    assert set(model.clashes) == both
+    assert model.clashes[sample["sian_review"]] == ["chair", "room"]

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QFontMetrics
 
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking, double_booked_resources
-from reviewdesk.vocabulary import format_uk, format_uk_long
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, format_uk_long
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
@@ -26,12 +26,14 @@ def day_forms(d: dt.date) -> tuple[str, ...]:
 
 
 def week_clashes(entries: list[DiaryEntry]) -> dict[int, list[str]]:
-    """Meeting id -> the resources it is double-booked on, among the booked and held ones
-    (`double_booked_resources`); touches no widget, so it can run off the UI thread."""
+    """Meeting id -> the resources it is double-booked on, among the live ones (booked,
+    held or adjourned: `LIVE_STATUSES`, as the booking check, the double-booking flags and
+    the weekly schedule count them) (`double_booked_resources`); touches no widget, so it
+    can run off the UI thread."""
     return double_booked_resources(
         Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
         for e in entries
-        if e.status == "booked" or e.status == "held"
+        if e.status in LIVE_STATUSES
     )
 
 
