@@ -951,6 +951,40 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
     assert sum(1 for e in entries if "attendance" in e.after) == len(stored)
 
 
+def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_else(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """On the Attendance tab an administrator chose "Attended" for the first person with
+    the arrow keys and pressed Enter: "Mark the unrecorded as attended", the dialog's default
+    button, marked all seven attended (one Save from being stored). Enter now saves what
+    was chosen, and no one else's box changes."""
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        box = dialog.focusWidget()
+        qtbot.keyClick(box, Qt.Key.Key_Down)  # Attended
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        state["boxes"] = [b.currentText() for _inv, b in dialog.attendance_rows]
+        state["names"] = [inv.name for inv, _b in dialog.attendance_rows]
+        state["open"] = dialog.isVisible()
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == [] and state["open"]
+    first, *rest = state["names"]
+    assert state["boxes"] == ["Attended"] + ["Not recorded"] * len(rest)
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored[first] == "attended" and all(stored[name] is None for name in rest)
+
+
 @pytest.mark.parametrize("role", ["team_manager", None])
 def test_a_read_only_role_reads_the_attendance_but_cannot_change_it(
     db, ids, qapp, qtbot, prompts_recorder, role

@@ -230,6 +230,7 @@ class InvitationsDialog(QDialog):
         self.tabs.addTab(scrolling(self._reports_tab()), "&Reports")
         self.tabs.addTab(scrolling(self._pack_tab()), "&Pack")
         self.tabs.addTab(scrolling(self._attendance_tab()), "Atten&dance")
+        self.tabs.currentChanged.connect(self._tab_shown)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -465,6 +466,9 @@ class InvitationsDialog(QDialog):
             "Save who attended, sent apologies or did not attend",
             self.save_attendance,
         )
+        # Enter in the list saves it (as recording an outcome does); it never marks everyone
+        # unrecorded as attended, which Enter did when that button was the default.
+        self.unrecorded_attended_button.setAutoDefault(False)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.attendance_note)
         layout.addWidget(self.attendance)
@@ -472,6 +476,12 @@ class InvitationsDialog(QDialog):
         layout.addWidget(self.attendance_saved)
         layout.addStretch(1)
         return tab
+
+    def _tab_shown(self, index: int) -> None:
+        """On the Attendance tab, Enter saves the list (whichever button was the dialog's
+        default before)."""
+        if self.tabs.widget(index) is self.tabs.widget(3):
+            self.save_attendance_button.setDefault(True)
 
     @property
     def attendance_rows(self) -> list[tuple[InviteeInfo, QComboBox]]:
