@@ -48,6 +48,7 @@ from reviewdesk.vocabulary import (
     LIVE_STATUSES,
     fold,
     format_uk_long,
+    is_outcome_not_recorded,
     meeting_label,
     meeting_type_label,
     open_on,
@@ -348,6 +349,11 @@ class DiaryEntry:
         """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
         return meeting_label(self.meeting_type, self.sequence)
 
+    def outcome_not_recorded(self, as_of: dt.date) -> bool:
+        """Booked for a day before ``as_of`` and never recorded
+        (`vocabulary.is_outcome_not_recorded`, the "outcome not recorded" flag's test)."""
+        return is_outcome_not_recorded(self.status, self.day, as_of)
+
 
 def diary_entries(
     session: Session,
@@ -596,6 +602,11 @@ class MeetingInfo:
     def label(self) -> str:
         """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
         return meeting_label(self.meeting_type, self.sequence)
+
+    def outcome_not_recorded(self, as_of: dt.date) -> bool:
+        """Booked for a day before ``as_of`` and never recorded
+        (`vocabulary.is_outcome_not_recorded`, the "outcome not recorded" flag's test)."""
+        return is_outcome_not_recorded(self.status, self.booked_date, as_of)
 
     @property
     def day(self) -> dt.date | None:

@@ -39,7 +39,12 @@ from reviewdesk.reports.base import (
 )
 from reviewdesk.reports.gather import council_name
 from reviewdesk.storage.models import Staff
-from reviewdesk.vocabulary import is_upcoming, meeting_label, process_label
+from reviewdesk.vocabulary import (
+    OUTCOME_NOT_RECORDED,
+    is_upcoming,
+    meeting_label,
+    process_label,
+)
 from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
@@ -344,7 +349,7 @@ def _iro_section(
 FLAG_WORDS = {
     "due_soon_unbooked": "due soon, not booked",
     "booked_non_working_day": "booked on a non-working day",
-    "outcome_not_recorded": "outcome not recorded",
+    "outcome_not_recorded": OUTCOME_NOT_RECORDED,
     "late_no_reason": "held late, no reason given",
     "report_overdue": "report overdue",
     "report_late": "report late",
