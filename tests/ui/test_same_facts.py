@@ -12,6 +12,7 @@ from reviewdesk.storage.models import Child, CpPlan, Meeting
 from tests.ui.sample import AS_OF
 from ui import theme
 from ui.main_window import MainWindow
+from ui.models import IdRole
 
 D = dt.date
 
@@ -281,3 +282,55 @@ def test_an_adjourned_meeting_clashes_in_the_diary_as_everywhere_else(
     qtbot.waitUntil(lambda: model.clash_count() == 2)
     assert set(model.clashes) == both
     assert model.clashes[sample["sian_review"]] == ["chair", "room"]
+
+
+def _diary_week_back(window: MainWindow, qtbot, weeks: int, label: str) -> None:
+    """Ctrl+3, then "Previous week" clicked ``weeks`` times, until the week heading says
+    ``label``."""
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    page = window.diary
+    assert window.current_page() is page
+    for _ in range(weeks):
+        QTest.mouseClick(page.prev_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: label in page.week_label.text())
+
+
+def test_a_meeting_never_recorded_shows_so_in_the_diary(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """A past week's meetings booked and never recorded looked like any booked meeting in the
+    diary, as if still to come: Łukasz's 1st review CP conference, booked for Thu 14/03/2024,
+    seen on 10/04/2024 (the "outcome not recorded" flag's meeting,
+    `vocabulary.is_outcome_not_recorded`). Now its block says so, its tip says what to do,
+    and the week's summary counts it; the held ones of that week do not."""
+    from reviewdesk.flags import compute_flags
+
+    with db.session() as s:
+        flagged = {
+            f.meeting_id for f in compute_flags(s, as_of=AS_OF) if f.code == "outcome_not_recorded"
+        }
+    assert flagged == {sample["rcpc"]}
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = window.diary
+    _diary_week_back(window, qtbot, 4, "11/03/2024")
+    model = page.model
+    cells = [
+        model.index(r, c)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        if model.entries_at(r, c)
+    ]
+    assert len(cells) == 1
+    cell = cells[0]
+    assert model.data(cell, IdRole) == sample["rcpc"]
+    assert "outcome not recorded" in model.data(cell, Qt.ItemDataRole.AccessibleTextRole)
+    assert "Outcome not recorded: record it as held, adjourned, cancelled or stood down" in (
+        model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    )
+    assert "1 with outcome not recorded" in page.summary.text()
+    # The week still to come says nothing of the kind.
+    QTest.mouseClick(page.today_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "08/04/2024" in page.week_label.text())
+    assert model.not_recorded_count() == 0
+    assert "not recorded" not in page.summary.text()
