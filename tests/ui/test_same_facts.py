@@ -334,3 +334,27 @@ def test_a_meeting_never_recorded_shows_so_in_the_diary(
     qtbot.waitUntil(lambda: "08/04/2024" in page.week_label.text())
     assert model.not_recorded_count() == 0
     assert "not recorded" not in page.summary.text()
+
+
+def test_this_weeks_meetings_say_which_were_never_recorded(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The dashboard's "This week's meetings" showed Zoë's and Siân's reviews, booked for Thu
+    11/04/2024 and never recorded, as plain "LAC review" on Fri 12/04/2024, as if still to
+    come, while the "Other things to check" tile counted them as "outcome not recorded"."""
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+
+    def meetings() -> dict[str, str]:
+        QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+        QTest.qWait(20)
+        assert window.current_page() is window.dashboard
+        week = window.dashboard.week_table
+        return {week.item(r, 2).text(): week.item(r, 3).text() for r in range(week.rowCount())}
+
+    assert meetings() == {"Zoë Ó Briain": "LAC review", "Siân Llewelyn": "LAC review"}
+    window.set_as_of(D(2024, 4, 12))
+    assert {sample["zoe"], sample["sian_child"]} <= _tiles(window)["to_check"]
+    assert meetings() == {
+        "Zoë Ó Briain": "LAC review (outcome not recorded)",
+        "Siân Llewelyn": "LAC review (outcome not recorded)",
+    }

@@ -32,7 +32,7 @@ from reviewdesk.dashboard import (
     TileCount,
     read_dashboard_figures,
 )
-from reviewdesk.vocabulary import format_uk_long, week_start
+from reviewdesk.vocabulary import OUTCOME_NOT_RECORDED, format_uk_long, week_start
 from ui import worker_process
 from ui.column_widths import Column, FittedTableWidget
 from ui.context import AppContext
@@ -273,7 +273,7 @@ class DashboardPage(Page):
                 format_uk_long(e.day),
                 e.start.strftime("%H:%M") if e.start else "",
                 e.child_name,
-                e.type_label + ("" if e.status == "booked" else f" ({e.status})"),
+                e.type_label + self._status_words(e),
                 e.chair or "—",
                 e.room or "—",
             )
@@ -284,6 +284,14 @@ class DashboardPage(Page):
             self._week_ids.append((e.child_id, e.meeting_id))
         self.week_table.setVisible(bool(entries))
         self.week_empty.setVisible(not entries)
+
+    def _status_words(self, e: queries.DiaryEntry) -> str:
+        """After a meeting's name: its status unless booked, and "outcome not recorded" for
+        one booked for a day before the as-of date and never recorded (the flag's test): it
+        is not a meeting still to come."""
+        if e.outcome_not_recorded(self.ctx.as_of):
+            return f" ({OUTCOME_NOT_RECORDED})"
+        return "" if e.status == "booked" else f" ({e.status.replace('_', ' ')})"
 
     def _open_meeting(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._week_ids):
