@@ -358,3 +358,29 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
         "Zoë Ó Briain": "LAC review (outcome not recorded)",
         "Siân Llewelyn": "LAC review (outcome not recorded)",
     }
+
+
+def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Łukasz's 1st review CP conference, booked for 14/03/2024 and never recorded, seen on
+    10/04/2024: the timeline said "Booked; 13:30; ..." as for one still to come, and the
+    due dates said "overdue since ...: book the earliest date you can", though it is booked
+    and what is missing is its outcome (the "outcome not recorded" flag)."""
+    from tests.ui.test_changes import open_child
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = open_child(window, qtbot, "wisniewski")
+    model = page.model
+    details = {
+        model.row_at(r).meeting_id: model.data(model.index(r, 6)) for r in range(model.rowCount())
+    }
+    assert details[sample["rcpc"]].startswith("Booked, outcome not recorded; 13:30")
+    assert details[sample["icpc"]].startswith("Held")
+    dues = page.explanation.toPlainText()
+    line = next(t for t in dues.splitlines() if t.startswith("1st review CP conference"))
+    assert line.endswith(
+        "booked for 14/03/2024, outcome not recorded: record it as held, adjourned, "
+        "cancelled or stood down"
+    )
+    assert "book the earliest date you can" not in line

@@ -32,7 +32,13 @@ from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import bookable_types
-from reviewdesk.vocabulary import DUE_NOT_KNOWN, NOT_JUDGED, format_uk_time
+from reviewdesk.vocabulary import (
+    DUE_NOT_KNOWN,
+    NOT_JUDGED,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
+    format_uk_time,
+)
 from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
@@ -428,7 +434,16 @@ class ChildPage(Page):
 
     def _book_by_words(self, d) -> str:
         """ ", book by 24/04/2024"; for a meeting not held whose book-by day has passed,
-        that it is overdue (a past date to book by helps nobody)."""
+        that it is overdue (a past date to book by helps nobody); for one booked for a day
+        now past and never recorded, that its outcome is to be recorded (the flag's words)."""
+        if d.meeting_id is not None and self.detail is not None:
+            m = next((m for m in self.detail.meetings if m.id == d.meeting_id), None)
+            if m is not None and m.booked_date and m.outcome_not_recorded(self.ctx.as_of):
+                # Booked, its day passed, never recorded: to record, not to book again.
+                return (
+                    f", booked for {uk(m.booked_date)}, <b>{OUTCOME_NOT_RECORDED}</b>: "
+                    f"{RECORD_THE_OUTCOME}"
+                )
         if not d.book_by:
             return ""
         if d.held is None and d.book_by < self.ctx.as_of:
