@@ -365,8 +365,8 @@ def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
 ) -> None:
     """Łukasz's 1st review CP conference, booked for 14/03/2024 and never recorded, seen on
     10/04/2024: the timeline said "Booked; 13:30; ..." as for one still to come, and the
-    due dates said "overdue since ...: book the earliest date you can", though it is booked
-    and what is missing is its outcome (the "outcome not recorded" flag)."""
+    due dates said "overdue since 20/03/2024: book the earliest date you can", though it is
+    booked and what is missing is its outcome (the "outcome not recorded" flag)."""
     from tests.ui.test_changes import open_child
 
     window = _shown(MainWindow(ctx, settings=settings), qtbot)
@@ -379,8 +379,8 @@ def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
     assert details[sample["icpc"]].startswith("Held")
     dues = page.explanation.toPlainText()
     line = next(t for t in dues.splitlines() if t.startswith("1st review CP conference"))
-    assert line.endswith(
-        "booked for 14/03/2024, outcome not recorded: record it as held, adjourned, "
-        "cancelled or stood down"
+    assert line == (
+        "1st review CP conference due 20/03/2024, overdue since 20/03/2024; booked for "
+        "14/03/2024, outcome not recorded: record it as held, adjourned, cancelled or stood down"
     )
     assert "book the earliest date you can" not in line

@@ -435,20 +435,32 @@ class ChildPage(Page):
     def _book_by_words(self, d) -> str:
         """ ", book by 24/04/2024"; for a meeting not held whose book-by day has passed,
         that it is overdue (a past date to book by helps nobody); for one booked for a day
-        now past and never recorded, that its outcome is to be recorded (the flag's words)."""
-        if d.meeting_id is not None and self.detail is not None:
-            m = next((m for m in self.detail.meetings if m.id == d.meeting_id), None)
-            if m is not None and m.booked_date and m.outcome_not_recorded(self.ctx.as_of):
-                # Booked, its day passed, never recorded: to record, not to book again.
-                return (
-                    f", booked for {uk(m.booked_date)}, <b>{OUTCOME_NOT_RECORDED}</b>: "
-                    f"{RECORD_THE_OUTCOME}"
-                )
-        if not d.book_by:
+        now past and never recorded, that its outcome is to be recorded (the flag's words),
+        not that it is to be booked."""
+        unrecorded = self._not_recorded_words(d)
+        overdue = d.book_by and d.held is None and d.book_by < self.ctx.as_of
+        if overdue:
+            since = f", <b>overdue</b> since {uk(d.book_by)}"
+            return (
+                f"{since}; {unrecorded}"
+                if unrecorded
+                else f"{since}: book the earliest date you can"
+            )
+        if unrecorded:
+            return f", {unrecorded}"
+        return f", book by {uk(d.book_by)}" if d.book_by else ""
+
+    def _not_recorded_words(self, d) -> str:
+        """ "booked for 14/03/2024, outcome not recorded: record it as ..." for a due date's
+        meeting booked for a day now past and never recorded; else nothing."""
+        if d.meeting_id is None or self.detail is None:
             return ""
-        if d.held is None and d.book_by < self.ctx.as_of:
-            return f", <b>overdue</b> since {uk(d.book_by)}: book the earliest date you can"
-        return f", book by {uk(d.book_by)}"
+        m = next((m for m in self.detail.meetings if m.id == d.meeting_id), None)
+        if m is None or m.booked_date is None or not m.outcome_not_recorded(self.ctx.as_of):
+            return ""
+        return (
+            f"booked for {uk(m.booked_date)}, <b>{OUTCOME_NOT_RECORDED}</b>: {RECORD_THE_OUTCOME}"
+        )
 
     # --- actions --------------------------------------------------------------------------
     def selected_meeting(self) -> MeetingInfo | None:
