@@ -384,3 +384,32 @@ def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
         "14/03/2024, outcome not recorded: record it as held, adjourned, cancelled or stood down"
     )
     assert "book the earliest date you can" not in line
+
+
+def test_the_case_lists_next_meeting_says_one_was_never_recorded(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Łukasz's 1st review CP conference was booked for 14/03/2024 and never recorded: on
+    10/04/2024 the case list's "Next meeting" was blank, as for a child with nothing booked
+    (the next due date red beside it invited booking another), while the dashboard counted
+    it "outcome not recorded". It now says "not recorded", in amber, its tip the flag's
+    advice; Zoë's review ahead on 11/04/2024 still shows its date."""
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    assert sample["lukasz_child"] in _tiles(window)["to_check"]
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.cases
+    next_meeting = _list_column(window, "next_meeting")
+    assert next_meeting["Łukasz Wiśniewski"] == "not recorded"
+    assert next_meeting["Zoë Ó Briain"] == "11/04/2024"
+    model = window.cases.list.model
+    column = [key for key, _title in CASE_COLUMNS].index("next_meeting")
+    row = next(
+        r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "Łukasz Wiśniewski"
+    )
+    cell = model.index(row, column)
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == (
+        "Booked for 14/03/2024; outcome not recorded: record it as held, adjourned, cancelled "
+        "or stood down"
+    )
+    assert model.data(cell, Qt.ItemDataRole.ForegroundRole).color() == theme.text_colour("amber")
