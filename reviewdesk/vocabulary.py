@@ -159,6 +159,9 @@ NOT_JUDGED = "not judged"
 DUE_NOT_KNOWN = "due date not known"
 #: The case list's "Next due" when no next meeting can be dated.
 NEXT_NOT_KNOWN = "not known"
+#: The case list's "Next meeting" when none is ahead and one booked for a day now past was
+#: never recorded (`is_outcome_not_recorded`).
+NEXT_NOT_RECORDED = "not recorded"
 
 
 def not_judged(reason: str) -> str:

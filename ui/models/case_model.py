@@ -21,6 +21,7 @@ from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import (
     DUE_NOT_KNOWN,
     NEXT_NOT_KNOWN,
+    NEXT_NOT_RECORDED,
     OUTCOME_NOT_RECORDED,
     RECORD_THE_OUTCOME,
     format_uk,
@@ -40,9 +41,6 @@ ENGINE_COLUMNS = frozenset({"next_due"})
 MEETING_KINDS = frozenset(
     {"meeting", "meeting_part", "meeting_move", "report", "invitee", "audit_log"}
 )
-#: The "Next meeting" of a case with none ahead and one booked for a day now past and never
-#: recorded (the "outcome not recorded" flag's meeting).
-NOT_RECORDED = "not recorded"
 #: The "Next due" of a case: a date, or `DueNotKnown` (an open case the data cannot date).
 NextDue = dt.date | DueNotKnown
 
@@ -322,7 +320,7 @@ class CaseListModel(QAbstractTableModel):
                     f"Booked for {format_uk(row.not_recorded)}; {OUTCOME_NOT_RECORDED}: "
                     f"{RECORD_THE_OUTCOME}"
                 )
-            return None if role == SortRole else NOT_RECORDED
+            return None if role == SortRole else NEXT_NOT_RECORDED
         if isinstance(value, DueNotKnown):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{DUE_NOT_KNOWN.capitalize()}: {value.reason}"
