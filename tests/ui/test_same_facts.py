@@ -341,7 +341,9 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
 ) -> None:
     """The dashboard's "This week's meetings" showed Zoë's and Siân's reviews, booked for Thu
     11/04/2024 and never recorded, as plain "LAC review" on Fri 12/04/2024, as if still to
-    come, while the "Other things to check" tile counted them as "outcome not recorded"."""
+    come, while the "Other things to check" tile counted them as "outcome not recorded". The
+    column is narrow: "Not recorded" opens the cell, so that it is not cut away, and the row
+    is amber."""
     window = _shown(MainWindow(ctx, settings=settings), qtbot)
 
     def meetings() -> dict[str, str]:
@@ -355,9 +357,19 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
     window.set_as_of(D(2024, 4, 12))
     assert {sample["zoe"], sample["sian_child"]} <= _tiles(window)["to_check"]
     assert meetings() == {
-        "Zoë Ó Briain": "LAC review (outcome not recorded)",
-        "Siân Llewelyn": "LAC review (outcome not recorded)",
+        "Zoë Ó Briain": "Not recorded: LAC review",
+        "Siân Llewelyn": "Not recorded: LAC review",
     }
+    week = window.dashboard.week_table
+    amber = theme.text_colour("amber")
+    assert all(
+        week.item(r, c).foreground().color() == amber
+        for r in range(week.rowCount())
+        for c in range(week.columnCount())
+    )
+    assert week.item(0, 3).toolTip().endswith(
+        ", outcome not recorded: record it as held, adjourned, cancelled or stood down"
+    )
 
 
 def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
