@@ -367,8 +367,10 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
         for r in range(week.rowCount())
         for c in range(week.columnCount())
     )
-    assert week.item(0, 3).toolTip().endswith(
-        ", outcome not recorded: record it as held, adjourned, cancelled or stood down"
+    assert (
+        week.item(0, 3)
+        .toolTip()
+        .endswith(", outcome not recorded: record it as held, adjourned, cancelled or stood down")
     )
 
 
