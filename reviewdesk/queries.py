@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, aliased
 
 from reviewdesk.caseload import in_caseload
 from reviewdesk.casework.predicates import (
+    ahead_sql,
     enquiry_awaiting_conference,
     open_case_ids_query,
+    outcome_not_recorded_sql,
     period_open,
     plan_open,
-    upcoming_sql,
 )
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
@@ -48,6 +49,7 @@ from reviewdesk.vocabulary import (
     LIVE_STATUSES,
     fold,
     format_uk_long,
+    is_outcome_not_recorded,
     meeting_label,
     meeting_type_label,
     open_on,
@@ -105,6 +107,9 @@ class CaseRow:
     status: str
     #: The IRO's last contact with the child (`reviewdesk.oversight.records`).
     last_iro_contact: dt.date | None = None
+    #: The earliest day a meeting of the child's was booked for and is "outcome not
+    #: recorded" on the as-of date (`vocabulary.is_outcome_not_recorded`, the flag's test).
+    not_recorded: dt.date | None = None
 
 
 @lru_cache(maxsize=8)
@@ -140,15 +145,17 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
         .scalar_subquery()
     )
     team_name = select(Team.name).where(Team.id == Child.team_id).scalar_subquery()
-    # Still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked or adjourned, or
-    # recorded as held after it, as the diary, the schedule and the flags count it.
+    # Still ahead on ``as_of`` (`vocabulary.is_ahead`): to take place, booked for that day or
+    # later. One booked for an earlier day and never recorded is `not_recorded` below.
     next_meeting = (
         select(func.min(Meeting.booked_date))
-        .where(
-            Meeting.child_id == Child.id,
-            upcoming_sql(as_of),
-            Meeting.booked_date >= as_of,
-        )
+        .where(Meeting.child_id == Child.id, ahead_sql(as_of))
+        .scalar_subquery()
+    )
+    # Booked for a day now past and never recorded (`vocabulary.is_outcome_not_recorded`).
+    not_recorded = (
+        select(func.min(Meeting.booked_date))
+        .where(Meeting.child_id == Child.id, outcome_not_recorded_sql(as_of))
         .scalar_subquery()
     )
     process = case(
@@ -176,6 +183,7 @@ def _case_columns(as_of: dt.date) -> Mapping[str, Any]:
             "next_meeting": next_meeting,
             "status": status,
             "last_iro_contact": last_contact_sql(as_of),
+            "not_recorded": not_recorded,
             "lac_open": lac_open,
             "cp_open": cp_open,
             "enquiry_open": enquiry_open,
@@ -287,6 +295,7 @@ def case_rows(
         cols["next_meeting"],
         cols["status"],
         cols["last_iro_contact"],
+        cols["not_recorded"],
     ).where(Child.id.in_(list(ids)))
     rows: dict[int, CaseRow] = {}
     for (
@@ -300,6 +309,7 @@ def case_rows(
         next_meeting,
         status,
         last_iro_contact,
+        not_recorded,
     ) in session.execute(stmt):
         rows[cid] = CaseRow(
             id=cid,
@@ -311,6 +321,7 @@ def case_rows(
             next_meeting=next_meeting,
             status=status,
             last_iro_contact=last_iro_contact,
+            not_recorded=not_recorded,
         )
     return rows
 
@@ -347,6 +358,11 @@ class DiaryEntry:
     def label(self) -> str:
         """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
         return meeting_label(self.meeting_type, self.sequence)
+
+    def outcome_not_recorded(self, as_of: dt.date) -> bool:
+        """Booked for a day before ``as_of`` and never recorded
+        (`vocabulary.is_outcome_not_recorded`, the "outcome not recorded" flag's test)."""
+        return is_outcome_not_recorded(self.status, self.day, as_of)
 
 
 def diary_entries(
@@ -596,6 +612,11 @@ class MeetingInfo:
     def label(self) -> str:
         """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
         return meeting_label(self.meeting_type, self.sequence)
+
+    def outcome_not_recorded(self, as_of: dt.date) -> bool:
+        """Booked for a day before ``as_of`` and never recorded
+        (`vocabulary.is_outcome_not_recorded`, the "outcome not recorded" flag's test)."""
+        return is_outcome_not_recorded(self.status, self.booked_date, as_of)
 
     @property
     def day(self) -> dt.date | None:

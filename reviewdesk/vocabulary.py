@@ -8,7 +8,9 @@
   day included: a review held on the day a child leaves care is that period's review.
 - **Live meetings** (`LIVE_STATUSES`): booked, held or adjourned. Cancelled and stood-down
   meetings never count, take no room and need no due date.
-- **Held by a date** (`is_held`) and **still to take place** (`is_upcoming`).
+- **Held by a date** (`is_held`) and **still to take place** (`is_upcoming`); booked for a
+  day now past and never recorded: **outcome not recorded** (`is_outcome_not_recorded`,
+  `OUTCOME_NOT_RECORDED`), said so wherever such a meeting is shown.
 - **Dates shown to people** (`format_uk`): dd/mm/yyyy (stored as ISO dates).
 - **Weeks** (`week_start`): Monday to Sunday.
 - **Unknown, not wrong** (`NOT_JUDGED`, `DUE_NOT_KNOWN`, `NEXT_NOT_KNOWN`): what is said of a
@@ -100,6 +102,12 @@ def is_outcome_not_recorded(status: str, booked_date: dt.date | None, as_of: dt.
     return status in AWAITED_STATUSES and booked_date is not None and booked_date < as_of
 
 
+#: What every place says of a meeting `is_outcome_not_recorded` (the flag's short words).
+OUTCOME_NOT_RECORDED = "outcome not recorded"
+#: What to do about it.
+RECORD_THE_OUTCOME = "record it as held, adjourned, cancelled or stood down"
+
+
 def meeting_day(m: Any, as_of: dt.date) -> dt.date | None:
     """The date a meeting row (``status``, ``held_date``, ``booked_date``) is or was on: its
     held date once held by ``as_of``, else its booked date."""
@@ -151,6 +159,9 @@ NOT_JUDGED = "not judged"
 DUE_NOT_KNOWN = "due date not known"
 #: The case list's "Next due" when no next meeting can be dated.
 NEXT_NOT_KNOWN = "not known"
+#: The case list's "Next meeting" when none is ahead and one booked for a day now past was
+#: never recorded (`is_outcome_not_recorded`).
+NEXT_NOT_RECORDED = "not recorded"
 
 
 def not_judged(reason: str) -> str:

@@ -262,3 +262,26 @@ def test_next_due_after_an_older_meeting_is_the_one_that_followed_it(db, sample)
         )
         nxt = next_due_if_held(s, second, D(2023, 5, 2), rules=rules, calendar=cal, as_of=AS_OF)
     assert nxt is not None and nxt.sequence == 3 and nxt.due == D(2023, 11, 2)
+
+
+def test_a_case_rows_meeting_not_recorded_is_the_flags(db, sample) -> None:
+    """`CaseRow.not_recorded` (SQL) is the earliest day of the meetings the "outcome not
+    recorded" flag names (`vocabulary.is_outcome_not_recorded`), on any as-of date."""
+    from reviewdesk.flags import compute_flags
+
+    with db.session() as s:
+        for as_of in (D(2024, 3, 14), AS_OF, D(2024, 4, 12)):
+            rows = queries.case_rows(s, queries.case_ids(s, as_of=as_of), as_of=as_of)
+            flagged: dict[int, dt.date] = {}
+            for f in compute_flags(s, as_of=as_of):
+                if f.code == "outcome_not_recorded":
+                    day = s.get(Meeting, f.meeting_id).booked_date
+                    flagged[f.child_id] = min(day, flagged.get(f.child_id, day))
+            shown = {cid: r.not_recorded for cid, r in rows.items() if r.not_recorded}
+            assert shown == flagged
+            assert all(r.next_meeting is None or r.next_meeting >= as_of for r in rows.values())
+    assert flagged == {
+        sample["lukasz_child"]: D(2024, 3, 14),
+        sample["zoe"]: D(2024, 4, 11),
+        sample["sian_child"]: D(2024, 4, 11),
+    }

@@ -1,5 +1,6 @@
 """Draws a diary cell as one block per meeting (time and child, then room or chair), so a
-double-booked meeting is marked on its own rather than shading the whole cell."""
+double-booked meeting is marked on its own rather than shading the whole cell, as is a
+meeting whose day has passed with its outcome not recorded."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from reviewdesk.vocabulary import OUTCOME_NOT_RECORDED
 from ui import theme
 
 PAD = 4
@@ -48,6 +50,7 @@ class DiaryDelegate(QStyledItemDelegate):
         # Looked up once a cell, not once a meeting: a busy chair's day is ten double bookings.
         clash_fill = theme.CLASH_DARK if theme.is_dark() else theme.CLASH_LIGHT
         red = theme.text_colour("red")
+        amber = theme.text_colour("amber")
         if not entries and day in model.non_working:
             painter.setPen(theme.text_colour("amber"))
             painter.drawText(
@@ -73,13 +76,17 @@ class DiaryDelegate(QStyledItemDelegate):
             second = other or ""
             if clash:
                 second = f"⚠ double booked: {', '.join(clash)} · {second}"
+            # A day now past with the meeting never recorded: not one still to come.
+            unrecorded = model.not_recorded(e)
+            if unrecorded:
+                second = f"{OUTCOME_NOT_RECORDED.capitalize()} · {second}"
             left = option.rect.left() + PAD
             painter.drawText(
                 left,
                 y + metrics.ascent(),
                 metrics.elidedText(first, Qt.TextElideMode.ElideRight, width),
             )
-            painter.setPen(red if clash else quiet)
+            painter.setPen(red if clash else amber if unrecorded else quiet)
             painter.drawText(
                 left,
                 y + line + metrics.ascent(),

@@ -207,6 +207,12 @@ def ahead_sql(as_of: dt.date):
     return and_(upcoming_sql(as_of), Meeting.booked_date >= as_of)
 
 
+def outcome_not_recorded_sql(as_of: dt.date):
+    """SQL for `vocabulary.is_outcome_not_recorded`: booked (or adjourned) for a day before
+    ``as_of`` and not recorded since."""
+    return and_(Meeting.status.in_(sorted(AWAITED_STATUSES)), Meeting.booked_date < as_of)
+
+
 # --- a window: what a period of dates needs -------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 The columns are the case list's (`queries.CASE_COLUMNS`), the rows those of `queries.case_rows`
 in the order given, with the engine's next due date: "not known" when the data can date none of
-an open case's next meetings (a yearly return not imported), and why in a last column. Dates
+an open case's next meetings (a yearly return not imported), and why in a last column; "Next
+meeting" is "not recorded" when none is ahead and one booked for a day now past was never
+recorded, as the window shows it. Dates
 are real dates in a workbook and dd/mm/yyyy in a CSV file, so it opens correctly in Excel with
 UK settings. The schedule's table writers write the file (`export.writers`): whole, private,
 never over the database, safe from formula injection. Whoever exports records it as data
@@ -22,7 +24,7 @@ from reviewdesk.casework.mapping import DueNotKnown, next_dues_shown
 from reviewdesk.casework.register import Register
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.writers import write_table_csv, write_table_xlsx
-from reviewdesk.vocabulary import NEXT_NOT_KNOWN, format_uk
+from reviewdesk.vocabulary import NEXT_NOT_KNOWN, NEXT_NOT_RECORDED, format_uk
 
 CASE_FORMATS = ("xlsx", "csv")
 #: The export's last column, after `queries.CASE_COLUMNS`: why "Next due" is not known.
@@ -68,7 +70,11 @@ def case_records(
             unknown = isinstance(due, DueNotKnown)
             records.append(
                 [
-                    (NEXT_NOT_KNOWN if unknown else due) if key == "next_due" else getattr(row, key)
+                    (NEXT_NOT_KNOWN if unknown else due)
+                    if key == "next_due"
+                    else NEXT_NOT_RECORDED
+                    if key == "next_meeting" and row.next_meeting is None and row.not_recorded
+                    else getattr(row, key)
                     for key, _title in queries.CASE_COLUMNS
                 ]
                 + [due.reason if unknown else None]

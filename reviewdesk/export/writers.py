@@ -38,7 +38,12 @@ from reviewdesk.safefiles import (
     output_file,
     write_output,
 )
-from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk, meeting_label
+from reviewdesk.vocabulary import (
+    CALLED_OFF_STATUSES,
+    OUTCOME_NOT_RECORDED,
+    format_uk,
+    meeting_label,
+)
 
 UID_DOMAIN = "reviewdesk"
 MARKING = "OFFICIAL-SENSITIVE"
@@ -209,11 +214,15 @@ def london_vtimezone() -> str:
 
 def event_description(row: ScheduleRow, *, child_names: bool) -> str:
     """A meeting's calendar event's description: the marking, the child (by name or ID),
-    process and status, due date, place, chair, clerk and flags, a line each."""
+    process and status (", outcome not recorded" after it when flagged so), due date, place,
+    chair, clerk and flags, a line each."""
+    status = row.status.replace("_", " ")
+    if "outcome_not_recorded" in row.flags:  # its day passed unrecorded: not still to come
+        status += f", {OUTCOME_NOT_RECORDED}"
     about = [
         MARKING,
         f"Child: {child_words(row.child_name, row.child_id, child_names=child_names)}",
-        f"Process: {row.process.upper()}; status: {row.status.replace('_', ' ')}",
+        f"Process: {row.process.upper()}; status: {status}",
     ]
     if row.due_date:
         about.append(f"Due by: {format_uk(row.due_date)}")

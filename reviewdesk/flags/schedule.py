@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from reviewdesk.flags.base import AMBER, INFO, RED, Flag, FlagContext
 from reviewdesk.vocabulary import (
     DUE_NOT_KNOWN,
+    RECORD_THE_OUTCOME,
     format_uk,
     is_held,
     is_outcome_not_recorded,
@@ -65,8 +66,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     "outcome_not_recorded",
                     AMBER,
                     f"{label} was booked for {format_uk(day)} ({ago} day{'' if ago == 1 else 's'} "
-                    "ago) and its outcome is not recorded: record it as held, adjourned, "
-                    "cancelled or stood down",
+                    f"ago) and its outcome is not recorded: {RECORD_THE_OUTCOME}",
                     m.child_id,
                     m.id,
                     m.chair_id,

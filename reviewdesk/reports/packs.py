@@ -45,6 +45,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.paths import resource
 from reviewdesk.reports.attached import attachments_for, file_content, merge_attachments
 from reviewdesk.reports.base import (
+    AMBER,
     GREEN,
     INK,
     MUTED,
@@ -76,9 +77,12 @@ from reviewdesk.storage.models import Child, Invitee, Meeting, PeriodOfCare, Rep
 from reviewdesk.vocabulary import (
     CALLED_OFF_STATUSES,
     LIVE_STATUSES,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
     covers,
     format_uk,
     format_uk_long,
+    is_outcome_not_recorded,
     week_start,
 )
 from reviewdesk.workingdays import WorkingCalendar
@@ -151,6 +155,8 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
         Paragraph(esc(title), s.h1),
     ]
     status = meeting.status.replace("_", " ").capitalize()
+    # Its day passed and it was never recorded (the "outcome not recorded" flag's test).
+    unrecorded = is_outcome_not_recorded(meeting.status, meeting.booked_date, ctx.as_of)
     due_date, in_time = ctx.due(meeting)
     unknown = ctx.judged.unknown(meeting.id)
     if due_date is None and meeting.status in CALLED_OFF_STATUSES:
@@ -205,6 +211,10 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     def p(text: str) -> Paragraph:
         return Paragraph(text, s.body)
 
+    if unrecorded:
+        status = p(
+            f"{esc(status)}, " + _coloured(f"{OUTCOME_NOT_RECORDED}: {RECORD_THE_OUTCOME}", AMBER)
+        )
     facts = [
         ("Status", status),
         ("Due by", p(due_text)),

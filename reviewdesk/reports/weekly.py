@@ -4,7 +4,9 @@ Chairs carry the "by chair" list; reception and the clerks use the "by room" lis
 room booked for two meetings at once is marked, since that is one of the real reasons
 conferences ran late (no room, no chair free). A meeting the data cannot judge (a yearly
 return not imported) says so under its name: "not judged (why)" once held, "due date not
-known (why)" while still to come.
+known (why)" while still to come. A meeting booked for a day before the as-of date and never
+recorded says "(outcome not recorded)", as the flag of that name has it, and the week's
+opening lines count them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,13 @@ from reviewdesk.reports.base import (
 from reviewdesk.reports.gather import council_name, judge_meetings
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Meeting, Room
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, week_start
+from reviewdesk.vocabulary import (
+    LIVE_STATUSES,
+    OUTCOME_NOT_RECORDED,
+    format_uk,
+    is_outcome_not_recorded,
+    week_start,
+)
 
 TITLE = "Weekly schedule"
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -58,6 +66,11 @@ class ScheduledMeeting:
     clerk: str
     #: "not judged (why)" or "due date not known (why)" (`gather.Judgements.unknown`).
     unknown: str = ""
+
+    def outcome_not_recorded(self, as_of: dt.date) -> bool:
+        """Booked for a day before ``as_of`` and never recorded
+        (`vocabulary.is_outcome_not_recorded`, as the "outcome not recorded" flag has it)."""
+        return is_outcome_not_recorded(self.status, self.day, as_of)
 
     @property
     def end(self) -> dt.time | None:
@@ -180,6 +193,7 @@ def _grouped_table(
     styles: Styles,
     width: float,
     caption: str,
+    as_of: dt.date,
 ) -> Flowable:
     """One day's meetings under a row per chair (or room), each group in time order.
 
@@ -203,7 +217,9 @@ def _grouped_table(
             r = len(rows) + 1
             child = f"{esc(m.child)} <font color='#5f6b7a'>{esc(m.local_id)}</font>"
             meeting = esc(m.meeting)
-            if m.status != MeetingStatus.BOOKED.value:
+            if m.outcome_not_recorded(as_of):  # its day passed: not one still to come
+                meeting += f" <font color='#a15c07'>({OUTCOME_NOT_RECORDED})</font>"
+            elif m.status != MeetingStatus.BOOKED.value:
                 meeting += f" <font color='#5f6b7a'>({esc(m.status.replace('_', ' '))})</font>"
             if m.unknown:
                 meeting += f"<br/><font color='#5f6b7a'>{esc(m.unknown)}</font>"
@@ -275,6 +291,17 @@ def render_week(
                 styles.body,
             )
         )
+    unrecorded = sum(m.outcome_not_recorded(as_of) for m in schedule.meetings)
+    if unrecorded:
+        story.append(
+            Paragraph(
+                f'<font color="#a15c07"><b>{OUTCOME_NOT_RECORDED.capitalize()}:</b> '
+                f"{_count(unrecorded, 'meeting')} booked for a day before "
+                f"{format_uk(as_of)} {'has' if unrecorded == 1 else 'have'} no outcome recorded; "
+                f"they are marked “{OUTCOME_NOT_RECORDED}”.</font>",
+                styles.body,
+            )
+        )
     first = True
     for i in range(7):
         day = schedule.monday + dt.timedelta(days=i)
@@ -307,6 +334,7 @@ def render_week(
                 styles=styles,
                 width=width,
                 caption=f"{day_name}, by chair",
+                as_of=as_of,
             )
         )
         # The room list often starts a new page: not without its heading, nor its day.
@@ -324,6 +352,7 @@ def render_week(
                 styles=styles,
                 width=width,
                 caption=f"{day_name}, by room",
+                as_of=as_of,
             )
         )
     return build_pdf(story, out, settings, as_of=as_of)
@@ -339,7 +368,8 @@ def build_weekly(
 ) -> int:
     """Print the schedule for the week (Monday to Sunday) holding ``week``.
 
-    ``as_of`` only dates the print (default today). Returns the number of pages.
+    ``as_of`` dates the print (default today), and a meeting booked for a day before it and
+    never recorded is marked "outcome not recorded". Returns the number of pages.
     """
     schedule = collect_week(session, week)
     return render_week(

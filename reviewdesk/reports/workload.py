@@ -39,7 +39,14 @@ from reviewdesk.reports.base import (
 )
 from reviewdesk.reports.gather import council_name
 from reviewdesk.storage.models import Staff
-from reviewdesk.vocabulary import is_upcoming, meeting_label, process_label
+from reviewdesk.vocabulary import (
+    NEXT_NOT_RECORDED,
+    OUTCOME_NOT_RECORDED,
+    is_outcome_not_recorded,
+    is_upcoming,
+    meeting_label,
+    process_label,
+)
 from reviewdesk.workload import iro_workload
 
 TITLE = "IRO workload"
@@ -56,6 +63,9 @@ class WorkloadChild:
     due: dt.date | None = None
     overdue: bool = False
     booked: dt.date | None = None
+    #: ``booked`` is a day before the as-of date and the meeting was never recorded
+    #: (`vocabulary.is_outcome_not_recorded`, the "outcome not recorded" flag's test).
+    booked_not_recorded: bool = False
     #: (code, severity) pairs from `reviewdesk.flags`, most severe first.
     flags: tuple[tuple[str, str], ...] = ()
 
@@ -145,7 +155,9 @@ def collect_workload(
     # The meetings still to take place on ``as_of`` (`vocabulary.is_upcoming`): booked, or
     # held or adjourned after it (booked that day, as the case list and the diary have it).
     # An adjourned meeting keeps the day it was adjourned on: once past, it is history.
-    booked: dict[tuple[int, str], dt.date] = {}
+    # (date, outcome not recorded): a booked one's day may have passed with the meeting never
+    # recorded (`vocabulary.is_outcome_not_recorded`), which the list says.
+    booked: dict[tuple[int, str], tuple[dt.date, bool]] = {}
     for m in data.meetings:
         if (
             m.booked_date
@@ -153,8 +165,9 @@ def collect_workload(
             and (m.status == MeetingStatus.BOOKED.value or m.booked_date >= as_of)
         ):
             key = (m.child_id, m.process)
-            if key not in booked or m.booked_date < booked[key]:
-                booked[key] = m.booked_date
+            if key not in booked or m.booked_date < booked[key][0]:
+                unrecorded = is_outcome_not_recorded(m.status, m.booked_date, as_of)
+                booked[key] = (m.booked_date, unrecorded)
 
     out = []
     for load in staff:
@@ -177,7 +190,8 @@ def collect_workload(
                     else "",
                     due=nxt.due.date if nxt else None,
                     overdue=bool(nxt and nxt.overdue),
-                    booked=min(dates) if dates else None,
+                    booked=min(dates)[0] if dates else None,
+                    booked_not_recorded=min(dates)[1] if dates else False,
                     flags=tuple(dict.fromkeys((f.code, f.severity) for f in flags.get(cid, ()))),
                 )
             )
@@ -319,7 +333,14 @@ def _iro_section(
             due += "  overdue"
             extra.append(("TEXTCOLOR", (4, r), (4, r), RED))
         booked = uk(child.booked, "not booked" if child.due else "")
-        if child.booked and child.due and child.booked > child.due:
+        if child.booked_not_recorded:  # its day passed, never recorded: not still to come
+            # A paragraph: the words wrap under the date, in amber (a wrapped string loses
+            # its TEXTCOLOR).
+            booked = Paragraph(
+                f'{booked} <font color="#{AMBER.hexval()[2:]}">{NEXT_NOT_RECORDED}</font>',
+                styles.cell,
+            )
+        elif child.booked and child.due and child.booked > child.due:
             booked += "  after due"
             extra.append(("TEXTCOLOR", (5, r), (5, r), RED))
         elif not child.booked:
@@ -344,7 +365,7 @@ def _iro_section(
 FLAG_WORDS = {
     "due_soon_unbooked": "due soon, not booked",
     "booked_non_working_day": "booked on a non-working day",
-    "outcome_not_recorded": "outcome not recorded",
+    "outcome_not_recorded": OUTCOME_NOT_RECORDED,
     "late_no_reason": "held late, no reason given",
     "report_overdue": "report overdue",
     "report_late": "report late",

@@ -52,3 +52,23 @@ def test_workbook_and_csv(db, tmp_path) -> None:  # noqa: F811
     assert lines[0] == HEADER
     assert lines[1][HEADER.index("Next due")] == "24/04/2024"
     assert lines[1][0] == "Zoë Ó Briain"
+
+
+def test_a_next_meeting_never_recorded_is_exported_as_the_list_shows_it(
+    db,  # noqa: F811
+    tmp_path,
+) -> None:
+    """Łukasz's 1st review CP conference, booked for 14/03/2024, never recorded: on
+    10/04/2024 the case list says "not recorded" under "Next meeting"; the CSV and the
+    workbook left it empty, as for a child with nothing booked."""
+    sample = fill_sample(db)
+    ids = [sample["lukasz_child"], sample["zoe"]]
+    with db.session() as s:
+        export_cases(s, ids, tmp_path / "cases.csv", as_of=AS_OF)
+        export_cases(s, ids, tmp_path / "cases.xlsx", as_of=AS_OF)
+    at = HEADER.index("Next meeting")
+    lines = list(csv.reader((tmp_path / "cases.csv").read_text("utf-8-sig").splitlines()))
+    assert [line[at] for line in lines[1:]] == ["not recorded", "11/04/2024"]
+    rows = list(load_workbook(tmp_path / "cases.xlsx").active.iter_rows(values_only=True))
+    assert rows[1][at] == "not recorded"
+    assert rows[2][at].date() == dt.date(2024, 4, 11)

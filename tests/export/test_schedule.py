@@ -234,3 +234,28 @@ def test_the_flags_left_out_are_never_shown(db):
     booked = {r.meeting_id for r in rows if r.meeting_id is not None}
     on_rows = {(code, r.meeting_id) for r in rows for code in r.flags if r.meeting_id}
     assert on_rows == {(f.code, f.meeting_id) for f in every if f.meeting_id in booked}
+
+
+def test_a_meeting_never_recorded_says_so_in_every_schedule_format(db, history, tmp_path):
+    """Zoë's review, booked for 10/01/2024 and never recorded, exported on 15/04/2024: the
+    CSV's flags name it "outcome_not_recorded" (the flag), but the calendar event said
+    "status: booked", as for a meeting still to come. Now it says "booked, outcome not
+    recorded"; a meeting ahead (seen on 09/01/2024) still says "booked"."""
+    with db.session() as s:
+        rows = schedule_rows(s, as_of=AS_OF)
+        before = schedule_rows(s, as_of=D(2024, 1, 9))
+    write_schedule(rows, tmp_path / "s.csv", "csv")
+    write_schedule(rows, tmp_path / "s.ics", "ics")
+    write_schedule(before, tmp_path / "before.ics", "ics")
+    with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as fh:
+        record = next(r for r in csv.DictReader(fh) if r["meeting_id"] == str(history["booked"]))
+    assert record["status"] == "booked" and "outcome_not_recorded" in record["flags"]
+    uid = f"meeting-{history['booked']}@reviewdesk"
+
+    def status_line(path) -> str:
+        events = {str(e["UID"]): e for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+        description = str(events[uid]["DESCRIPTION"])
+        return next(line for line in description.splitlines() if "status:" in line)
+
+    assert status_line(tmp_path / "s.ics") == ("Process: LAC; status: booked, outcome not recorded")
+    assert status_line(tmp_path / "before.ics") == "Process: LAC; status: booked"

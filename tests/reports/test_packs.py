@@ -411,3 +411,30 @@ def test_a_name_stored_with_separate_accents_prints_with_composed_letters(fresh_
         assert "Review pack: Ánh Nguyễn" in text, f"page {n}: header"
         assert not any(unicodedata.combining(ch) for ch in text), f"page {n}: a loose accent"
     assert "Trần Thị Ánh" in pdf.all_text
+
+
+def test_a_pack_printed_after_the_day_of_a_meeting_never_recorded_says_so(demo_db) -> None:
+    """A review's pack printed ten days after the day it was booked for, its outcome never
+    recorded: "Status: Booked", as for a meeting still to come, while the flags said
+    "outcome not recorded". Printed before the day, it says "Booked" alone."""
+    from reviewdesk.flags import compute_flags
+
+    db, demo = demo_db
+    with db.session() as session:
+        meeting = session.get(Meeting, demo.lac_meeting_id)
+        later = meeting.booked_date + dt.timedelta(days=10)
+        assert meeting.status == "booked" and meeting.booked_date >= AS_OF
+        assert meeting.id in {
+            f.meeting_id
+            for f in compute_flags(session, as_of=later)
+            if f.code == "outcome_not_recorded"
+        }
+        out = io.BytesIO()
+        build_pack(session, meeting.id, as_of=later, out=out, invariant=True)
+        before = _pack(session, meeting.id).texts[0]
+    cover = " ".join(read_pdf(out.getvalue()).texts[0].split())
+    assert (
+        "Status Booked, outcome not recorded: record it as held, adjourned, cancelled or stood "
+        "down" in cover
+    )
+    assert "not recorded" not in before

@@ -193,3 +193,36 @@ def test_clashes_are_the_ones_the_diary_and_the_flags_find(fresh_db) -> None:
     # Printed, the meeting with no length recorded takes the diary's 90 minutes.
     (printed,) = [m for m in schedule.meetings if m.meeting_id == first.id]
     assert printed.times == "09:30–11:00"
+
+
+def test_a_past_weeks_meetings_never_recorded_say_so(demo_db) -> None:
+    """The week of 13/05/2024 printed on 24/05/2024, none of its meetings recorded: each
+    read as a meeting booked, as if still to come, while the "outcome not recorded" flag
+    named every one. Printed on 13/05, the same week says nothing of the kind."""
+    from reviewdesk.flags import compute_flags
+
+    db, demo = demo_db
+    later = dt.date(2024, 5, 24)
+    with db.session() as session:
+        flagged = {
+            f.meeting_id
+            for f in compute_flags(session, as_of=later)
+            if f.code == "outcome_not_recorded"
+        }
+        assert set(demo.week_meeting_ids) <= flagged
+        out = io.BytesIO()
+        build_weekly(session, week=WEEK, as_of=later, out=out, invariant=True)
+        schedule = collect_week(session, WEEK)
+        before = _pdf(session).all_text
+    pdf = read_pdf(out.getvalue())
+    text = " ".join(pdf.all_text.split())
+    assert (
+        "Outcome not recorded: 14 meetings booked for a day before 24/05/2024 have no outcome "
+        "recorded; they are marked “outcome not recorded”." in text
+    )
+    lines = pdf.layout_lines()
+    for m in schedule.meetings:
+        rows = [line for line in lines if m.local_id in line and m.times in line]
+        assert len(rows) == 2 and all("(outcome" in row for row in rows), rows  # it wraps
+    assert text.count("(outcome not recorded)") == 2 * len(schedule.meetings) == 28
+    assert "not recorded" not in before

@@ -234,3 +234,37 @@ def test_a_meeting_held_after_the_as_of_date_is_still_the_one_booked(fresh_db) -
     child = children[child_id]
     line = next(x for x in pdf.layout_lines() if re.search(rf"\b{child.local_id}\b", x))
     assert format_uk(day) in line and "not booked" not in line
+
+
+def test_a_booked_day_passed_with_no_outcome_recorded_says_so(fresh_db) -> None:
+    """A review booked for a day now past and never recorded: the list's "Booked" gave its
+    date as for a meeting still to come (only the flags column, at the row's end, said
+    "outcome not recorded"). Now the date reads "not recorded" after it, in amber, as the
+    Due column says "overdue"; seen before its day, the date alone."""
+    from tests.reports.factory import populate
+
+    with fresh_db.session() as session:
+        populate(session, iros=1, children_per_iro=6, week_meetings=3)
+    with fresh_db.session() as session:
+        meeting = session.scalars(
+            select(Meeting)
+            .where(Meeting.status == "booked", Meeting.booked_date > AS_OF)
+            .order_by(Meeting.booked_date, Meeting.id)
+        ).first()
+        child_id, day = meeting.child_id, meeting.booked_date
+        later = day + dt.timedelta(days=3)
+        report = collect_workload(session, as_of=later)
+        before = collect_workload(session, as_of=AS_OF)
+        out = io.BytesIO()
+        build_workload(session, as_of=later, out=out, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    child = next(c for i in report.iros for c in i.children if c.child_id == child_id)
+    assert child.booked == day and child.booked_not_recorded
+    assert "outcome_not_recorded" in {code for code, _severity in child.flags}
+    earlier = next(c for i in before.iros for c in i.children if c.child_id == child_id)
+    assert earlier.booked == day and not earlier.booked_not_recorded
+    lines = pdf.layout_lines()
+    at = next(n for n, x in enumerate(lines) if re.search(rf"\b{child.local_id}\b", x))
+    # The cell wraps: "14/05/2024 not" over "recorded".
+    assert re.search(rf"{re.escape(format_uk(day))}\s+not\b", lines[at]), lines[at]
+    assert re.match(r"\s+recorded\b", lines[at + 1]), lines[at + 1]

@@ -12,6 +12,7 @@ from reviewdesk.storage.models import Child, CpPlan, Meeting
 from tests.ui.sample import AS_OF
 from ui import theme
 from ui.main_window import MainWindow
+from ui.models import IdRole
 
 D = dt.date
 
@@ -281,3 +282,148 @@ def test_an_adjourned_meeting_clashes_in_the_diary_as_everywhere_else(
     qtbot.waitUntil(lambda: model.clash_count() == 2)
     assert set(model.clashes) == both
     assert model.clashes[sample["sian_review"]] == ["chair", "room"]
+
+
+def _diary_week_back(window: MainWindow, qtbot, weeks: int, label: str) -> None:
+    """Ctrl+3, then "Previous week" clicked ``weeks`` times, until the week heading says
+    ``label``."""
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    page = window.diary
+    assert window.current_page() is page
+    for _ in range(weeks):
+        QTest.mouseClick(page.prev_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: label in page.week_label.text())
+
+
+def test_a_meeting_never_recorded_shows_so_in_the_diary(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """A past week's meetings booked and never recorded looked like any booked meeting in the
+    diary, as if still to come: Łukasz's 1st review CP conference, booked for Thu 14/03/2024,
+    seen on 10/04/2024 (the "outcome not recorded" flag's meeting,
+    `vocabulary.is_outcome_not_recorded`). Now its block says so, its tip says what to do,
+    and the week's summary counts it; the held ones of that week do not."""
+    from reviewdesk.flags import compute_flags
+
+    with db.session() as s:
+        flagged = {
+            f.meeting_id for f in compute_flags(s, as_of=AS_OF) if f.code == "outcome_not_recorded"
+        }
+    assert flagged == {sample["rcpc"]}
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = window.diary
+    _diary_week_back(window, qtbot, 4, "11/03/2024")
+    model = page.model
+    cells = [
+        model.index(r, c)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        if model.entries_at(r, c)
+    ]
+    assert len(cells) == 1
+    cell = cells[0]
+    assert model.data(cell, IdRole) == sample["rcpc"]
+    assert "outcome not recorded" in model.data(cell, Qt.ItemDataRole.AccessibleTextRole)
+    assert "Outcome not recorded: record it as held, adjourned, cancelled or stood down" in (
+        model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    )
+    assert "1 with outcome not recorded" in page.summary.text()
+    # The week still to come says nothing of the kind.
+    QTest.mouseClick(page.today_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "08/04/2024" in page.week_label.text())
+    assert model.not_recorded_count() == 0
+    assert "not recorded" not in page.summary.text()
+
+
+def test_this_weeks_meetings_say_which_were_never_recorded(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The dashboard's "This week's meetings" showed Zoë's and Siân's reviews, booked for Thu
+    11/04/2024 and never recorded, as plain "LAC review" on Fri 12/04/2024, as if still to
+    come, while the "Other things to check" tile counted them as "outcome not recorded". The
+    column is narrow: "Not recorded" opens the cell, so that it is not cut away, and the row
+    is amber."""
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+
+    def meetings() -> dict[str, str]:
+        QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+        QTest.qWait(20)
+        assert window.current_page() is window.dashboard
+        week = window.dashboard.week_table
+        return {week.item(r, 2).text(): week.item(r, 3).text() for r in range(week.rowCount())}
+
+    assert meetings() == {"Zoë Ó Briain": "LAC review", "Siân Llewelyn": "LAC review"}
+    window.set_as_of(D(2024, 4, 12))
+    assert {sample["zoe"], sample["sian_child"]} <= _tiles(window)["to_check"]
+    assert meetings() == {
+        "Zoë Ó Briain": "Not recorded: LAC review",
+        "Siân Llewelyn": "Not recorded: LAC review",
+    }
+    week = window.dashboard.week_table
+    amber = theme.text_colour("amber")
+    assert all(
+        week.item(r, c).foreground().color() == amber
+        for r in range(week.rowCount())
+        for c in range(week.columnCount())
+    )
+    assert (
+        week.item(0, 3)
+        .toolTip()
+        .endswith(", outcome not recorded: record it as held, adjourned, cancelled or stood down")
+    )
+
+
+def test_a_meeting_never_recorded_shows_so_on_the_childs_page(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Łukasz's 1st review CP conference, booked for 14/03/2024 and never recorded, seen on
+    10/04/2024: the timeline said "Booked; 13:30; ..." as for one still to come, and the
+    due dates said "overdue since 20/03/2024: book the earliest date you can", though it is
+    booked and what is missing is its outcome (the "outcome not recorded" flag)."""
+    from tests.ui.test_changes import open_child
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = open_child(window, qtbot, "wisniewski")
+    model = page.model
+    details = {
+        model.row_at(r).meeting_id: model.data(model.index(r, 6)) for r in range(model.rowCount())
+    }
+    assert details[sample["rcpc"]].startswith("Booked, outcome not recorded; 13:30")
+    assert details[sample["icpc"]].startswith("Held")
+    dues = page.explanation.toPlainText()
+    line = next(t for t in dues.splitlines() if t.startswith("1st review CP conference"))
+    assert line == (
+        "1st review CP conference due 20/03/2024, overdue since 20/03/2024; booked for "
+        "14/03/2024, outcome not recorded: record it as held, adjourned, cancelled or stood down"
+    )
+    assert "book the earliest date you can" not in line
+
+
+def test_the_case_lists_next_meeting_says_one_was_never_recorded(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Łukasz's 1st review CP conference was booked for 14/03/2024 and never recorded: on
+    10/04/2024 the case list's "Next meeting" was blank, as for a child with nothing booked
+    (the next due date red beside it invited booking another), while the dashboard counted
+    it "outcome not recorded". It now says "not recorded", in amber, its tip the flag's
+    advice; Zoë's review ahead on 11/04/2024 still shows its date."""
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    assert sample["lukasz_child"] in _tiles(window)["to_check"]
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    assert window.current_page() is window.cases
+    next_meeting = _list_column(window, "next_meeting")
+    assert next_meeting["Łukasz Wiśniewski"] == "not recorded"
+    assert next_meeting["Zoë Ó Briain"] == "11/04/2024"
+    model = window.cases.list.model
+    column = [key for key, _title in CASE_COLUMNS].index("next_meeting")
+    row = next(
+        r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "Łukasz Wiśniewski"
+    )
+    cell = model.index(row, column)
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == (
+        "Booked for 14/03/2024; outcome not recorded: record it as held, adjourned, cancelled "
+        "or stood down"
+    )
+    assert model.data(cell, Qt.ItemDataRole.ForegroundRole).color() == theme.text_colour("amber")

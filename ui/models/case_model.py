@@ -18,7 +18,14 @@ from reviewdesk.casework.mapping import DueNotKnown
 from reviewdesk.dashboard import Mark
 from reviewdesk.queries import CaseFilter, CaseRow
 from reviewdesk.storage.db import Database
-from reviewdesk.vocabulary import DUE_NOT_KNOWN, NEXT_NOT_KNOWN, format_uk
+from reviewdesk.vocabulary import (
+    DUE_NOT_KNOWN,
+    NEXT_NOT_KNOWN,
+    NEXT_NOT_RECORDED,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
+    format_uk,
+)
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 from ui.tasks import run_in_background
@@ -305,6 +312,15 @@ class CaseListModel(QAbstractTableModel):
         value = self._dues.get(row.id) if key == "next_due" and self._dues else None
         if key != "next_due":
             value = getattr(row, key)
+        if key == "next_meeting" and value is None and row.not_recorded is not None:
+            # Nothing ahead, but a meeting whose day passed and was never recorded (the
+            # flag's test): said so, not left blank as if none was ever booked.
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    f"Booked for {format_uk(row.not_recorded)}; {OUTCOME_NOT_RECORDED}: "
+                    f"{RECORD_THE_OUTCOME}"
+                )
+            return None if role == SortRole else NEXT_NOT_RECORDED
         if isinstance(value, DueNotKnown):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{DUE_NOT_KNOWN.capitalize()}: {value.reason}"
@@ -321,7 +337,13 @@ class CaseListModel(QAbstractTableModel):
 
     def _due_colour(self, index: QModelIndex | QPersistentModelIndex):
         """The next due date in the colour of its flag: red when overdue, amber when due
-        soon and not booked (`Snapshot.due_marks`, as the dashboard's tiles)."""
+        soon and not booked (`Snapshot.due_marks`, as the dashboard's tiles); a next
+        meeting "not recorded" in amber, as its flag."""
+        if COLUMNS[index.column()][0] == "next_meeting":
+            row = self._row(index.row())
+            if row is not None and row.next_meeting is None and row.not_recorded is not None:
+                return QBrush(theme.text_colour("amber"))
+            return None
         if COLUMNS[index.column()][0] != "next_due" or not self._dues:
             return None
         mark = self._marks.get(self._ids[index.row()])

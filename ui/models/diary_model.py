@@ -11,7 +11,13 @@ from PySide6.QtGui import QBrush, QFontMetrics
 
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking, double_booked_resources
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, format_uk_long
+from reviewdesk.vocabulary import (
+    LIVE_STATUSES,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
+    format_uk,
+    format_uk_long,
+)
 from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
@@ -148,6 +154,14 @@ class DiaryWeekModel(QAbstractTableModel):
     def clash_count(self) -> int:
         return len(self.clashes)
 
+    def not_recorded(self, e: DiaryEntry) -> bool:
+        """Booked for a day before the as-of date and never recorded (the core's test, as
+        the "outcome not recorded" flag has it): not a meeting still to come."""
+        return self.today is not None and e.outcome_not_recorded(self.today)
+
+    def not_recorded_count(self) -> int:
+        return sum(self.not_recorded(e) for cell in self.cells.values() for e in cell)
+
     # --- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.resources)
@@ -180,6 +194,8 @@ class DiaryWeekModel(QAbstractTableModel):
             line += f"\n      {other}"
         if e.meeting_id in self.clashes:
             line += "\n      ⚠ double booked: " + ", ".join(self.clashes[e.meeting_id])
+        if self.not_recorded(e):
+            line += f"\n      {OUTCOME_NOT_RECORDED}"
         return line
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -205,6 +221,11 @@ class DiaryWeekModel(QAbstractTableModel):
                 f"{e.child_name}: {e.type_label}\n{format_uk(e.day)} "
                 f"{e.start.strftime('%H:%M') if e.start else ''} ({e.minutes} min)\n"
                 f"Chair: {e.chair or '—'}\nRoom: {e.room or '—'}\nClerk: {e.clerk or '—'}"
+                + (
+                    f"\n{OUTCOME_NOT_RECORDED.capitalize()}: {RECORD_THE_OUTCOME}"
+                    if self.not_recorded(e)
+                    else ""
+                )
                 for e in entries
             )
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush
 from reviewdesk.casedues import NotJudged
 from reviewdesk.codes import CP_CATEGORY, PARTICIPATION, REASON_FOR_CLOSURE, MeetingStatus
 from reviewdesk.queries import ChildDetail
-from reviewdesk.vocabulary import DUE_NOT_KNOWN
+from reviewdesk.vocabulary import DUE_NOT_KNOWN, OUTCOME_NOT_RECORDED
 from reviewdesk.vocabulary import NOT_JUDGED as NOT_JUDGED_WORDS
 from reviewdesk.vocabulary import format_uk as uk
 from ui import theme
@@ -109,6 +109,8 @@ def build_rows(
             else:
                 timescale = "Booked in time"
         status = MeetingStatus(m.status).name.replace("_", " ").capitalize()
+        if m.outcome_not_recorded(as_of):  # its day passed, never recorded: not still to come
+            status += f", {OUTCOME_NOT_RECORDED}"
         bits = [status]
         if m.booked_time and m.status == MeetingStatus.BOOKED.value:
             bits.append(m.booked_time.strftime("%H:%M"))

@@ -19,7 +19,7 @@ from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS, Changes
 from reviewdesk.dashboard import Snapshot, TileCount
 from reviewdesk.queries import CaseFilter
-from reviewdesk.vocabulary import NEXT_NOT_KNOWN
+from reviewdesk.vocabulary import NEXT_NOT_KNOWN, NEXT_NOT_RECORDED
 from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
 from ui.models.case_model import CaseListModel
@@ -37,7 +37,7 @@ CASE_LIST_COLUMNS = (
     Column("South Team", share=3),  # team
     Column("LAC + CP"),  # process
     Column(max(_DAY, NEXT_NOT_KNOWN, key=len)),  # next due
-    Column(_DAY),  # next meeting
+    Column(max(_DAY, NEXT_NOT_RECORDED, key=len)),  # next meeting
     Column(_DAY),  # last IRO contact
     Column(queries.STATUS_LAC_AND_CP),  # status (the last: it stretches)
 )

@@ -32,7 +32,13 @@ from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.scheduling import bookable_types
-from reviewdesk.vocabulary import DUE_NOT_KNOWN, NOT_JUDGED, format_uk_time
+from reviewdesk.vocabulary import (
+    DUE_NOT_KNOWN,
+    NOT_JUDGED,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
+    format_uk_time,
+)
 from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
@@ -428,12 +434,33 @@ class ChildPage(Page):
 
     def _book_by_words(self, d) -> str:
         """ ", book by 24/04/2024"; for a meeting not held whose book-by day has passed,
-        that it is overdue (a past date to book by helps nobody)."""
-        if not d.book_by:
+        that it is overdue (a past date to book by helps nobody); for one booked for a day
+        now past and never recorded, that its outcome is to be recorded (the flag's words),
+        not that it is to be booked."""
+        unrecorded = self._not_recorded_words(d)
+        overdue = d.book_by and d.held is None and d.book_by < self.ctx.as_of
+        if overdue:
+            since = f", <b>overdue</b> since {uk(d.book_by)}"
+            return (
+                f"{since}; {unrecorded}"
+                if unrecorded
+                else f"{since}: book the earliest date you can"
+            )
+        if unrecorded:
+            return f", {unrecorded}"
+        return f", book by {uk(d.book_by)}" if d.book_by else ""
+
+    def _not_recorded_words(self, d) -> str:
+        """ "booked for 14/03/2024, outcome not recorded: record it as ..." for a due date's
+        meeting booked for a day now past and never recorded; else nothing."""
+        if d.meeting_id is None or self.detail is None:
             return ""
-        if d.held is None and d.book_by < self.ctx.as_of:
-            return f", <b>overdue</b> since {uk(d.book_by)}: book the earliest date you can"
-        return f", book by {uk(d.book_by)}"
+        m = next((m for m in self.detail.meetings if m.id == d.meeting_id), None)
+        if m is None or m.booked_date is None or not m.outcome_not_recorded(self.ctx.as_of):
+            return ""
+        return (
+            f"booked for {uk(m.booked_date)}, <b>{OUTCOME_NOT_RECORDED}</b>: {RECORD_THE_OUTCOME}"
+        )
 
     # --- actions --------------------------------------------------------------------------
     def selected_meeting(self) -> MeetingInfo | None:

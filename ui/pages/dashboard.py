@@ -32,8 +32,14 @@ from reviewdesk.dashboard import (
     TileCount,
     read_dashboard_figures,
 )
-from reviewdesk.vocabulary import format_uk_long, week_start
-from ui import worker_process
+from reviewdesk.vocabulary import (
+    NEXT_NOT_RECORDED,
+    OUTCOME_NOT_RECORDED,
+    RECORD_THE_OUTCOME,
+    format_uk_long,
+    week_start,
+)
+from ui import theme, worker_process
 from ui.column_widths import Column, FittedTableWidget
 from ui.context import AppContext
 from ui.errors import friendly_message, write_log_text
@@ -269,17 +275,29 @@ class DashboardPage(Page):
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
+            # A meeting whose day passed and was never recorded (the flag's test) is not one
+            # still to come: "Not recorded" opens its cell (the column is narrow: a word
+            # after the meeting's name was cut away), the row in amber, the advice in the tip.
+            unrecorded = e.outcome_not_recorded(self.ctx.as_of)
+            meeting = e.type_label + ("" if e.status == "booked" else f" ({e.status})")
+            if unrecorded:
+                meeting = f"{NEXT_NOT_RECORDED.capitalize()}: {e.type_label}"
             values = (
                 format_uk_long(e.day),
                 e.start.strftime("%H:%M") if e.start else "",
                 e.child_name,
-                e.type_label + ("" if e.status == "booked" else f" ({e.status})"),
+                meeting,
                 e.chair or "—",
                 e.room or "—",
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
+                if unrecorded:
+                    item.setForeground(theme.text_colour("amber"))
+                    item.setToolTip(
+                        f"{value}\n{e.label}, {OUTCOME_NOT_RECORDED}: {RECORD_THE_OUTCOME}"
+                    )
                 self.week_table.setItem(row, col, item)
             self._week_ids.append((e.child_id, e.meeting_id))
         self.week_table.setVisible(bool(entries))

@@ -30,7 +30,7 @@ from reviewdesk.codes import Role
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
-from reviewdesk.vocabulary import format_uk_long, week_start
+from reviewdesk.vocabulary import OUTCOME_NOT_RECORDED, format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.diary_delegate import DiaryDelegate, entry_at
@@ -342,6 +342,8 @@ class DiaryPage(Page):
             bits[0] += f" for {self.narrow_to.currentText()}"
         if self.model.clash_count():
             bits.append(f"⚠ {self.model.clash_count()} double booked")
+        if unrecorded := self.model.not_recorded_count():
+            bits.append(f"{unrecorded} with {OUTCOME_NOT_RECORDED}")
         closed = [f"{d:%a %d/%m} {why}" for d, why in self.model.non_working.items()]
         if closed:
             bits.append("Not working days: " + ", ".join(closed))
