@@ -69,6 +69,7 @@ AWAITED_STATUSES: frozenset[str] = frozenset(
     {MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value}
 )
 _HELD = MeetingStatus.HELD.value
+_BOOKED = MeetingStatus.BOOKED.value
 
 
 def is_held(status: str, held_date: dt.date | None, as_of: dt.date) -> bool:
@@ -97,9 +98,10 @@ def is_ahead(
 
 
 def is_outcome_not_recorded(status: str, booked_date: dt.date | None, as_of: dt.date) -> bool:
-    """Booked (or adjourned) for a day before ``as_of`` and not recorded since: whether it
-    was held, and when, is not known."""
-    return status in AWAITED_STATUSES and booked_date is not None and booked_date < as_of
+    """Booked for a day before ``as_of`` and not recorded since: whether it was held, and
+    when, is not known. An adjourned meeting is recorded (it sat and was adjourned, to be
+    re-convened as a meeting of its own: the inquoracy flags follow that up)."""
+    return status == _BOOKED and booked_date is not None and booked_date < as_of
 
 
 #: What every place says of a meeting `is_outcome_not_recorded` (the flag's short words).

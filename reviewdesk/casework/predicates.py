@@ -18,6 +18,7 @@ from reviewdesk.storage.models import CpEnquiry, CpPlan, Meeting, PeriodOfCare
 from reviewdesk.vocabulary import AWAITED_STATUSES, LIVE_STATUSES
 
 _HELD = MeetingStatus.HELD.value
+_BOOKED = MeetingStatus.BOOKED.value
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
 _REVIEW_CONFERENCES = sorted(t.value for t in REVIEW_CONFERENCES)
 
@@ -208,9 +209,9 @@ def ahead_sql(as_of: dt.date):
 
 
 def outcome_not_recorded_sql(as_of: dt.date):
-    """SQL for `vocabulary.is_outcome_not_recorded`: booked (or adjourned) for a day before
-    ``as_of`` and not recorded since."""
-    return and_(Meeting.status.in_(sorted(AWAITED_STATUSES)), Meeting.booked_date < as_of)
+    """SQL for `vocabulary.is_outcome_not_recorded`: booked for a day before ``as_of`` and
+    not recorded since."""
+    return and_(Meeting.status == _BOOKED, Meeting.booked_date < as_of)
 
 
 # --- a window: what a period of dates needs -------------------------------------------------

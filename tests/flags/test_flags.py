@@ -101,8 +101,9 @@ def test_booked_on_a_non_working_day(db, reg, lac):
 
 
 def test_a_meeting_booked_for_a_day_past_and_not_recorded(db, reg, lac):
-    """Booked (or adjourned) for a day now past and never recorded: whether it was held is
-    not known, so it is flagged for someone to record, from the day after."""
+    """Booked for a day now past and never recorded: whether it was held is not known, so
+    it is flagged for someone to record, from the day after. An adjourned meeting was
+    recorded (the demo authority's inquorate conferences were flagged before this)."""
     child, _ = lac
     booked = reg.meeting(child, booked=D(2024, 4, 18))
     assert flags(db, D(2024, 4, 18), "outcome_not_recorded") == []  # the day itself
@@ -113,10 +114,14 @@ def test_a_meeting_booked_for_a_day_past_and_not_recorded(db, reg, lac):
         "LAC review 1 was booked for 18/04/2024 (4 days ago) and its outcome is not "
         "recorded: record it as held, adjourned, cancelled or stood down"
     )
-    with db.session() as s:
-        s.execute(text("UPDATE meeting SET status = 'adjourned' WHERE id = :id"), {"id": booked})
-    assert [f.meeting_id for f in flags(db, D(2024, 4, 22), "outcome_not_recorded")] == [booked]
-    for status, held in (("held", "2024-04-18"), ("cancelled", None), ("stood_down", None)):
+    # Recorded: held, adjourned (it sat, to be re-convened as a meeting of its own),
+    # cancelled or stood down.
+    for status, held in (
+        ("held", "2024-04-18"),
+        ("adjourned", None),
+        ("cancelled", None),
+        ("stood_down", None),
+    ):
         with db.session() as s:
             s.execute(
                 text("UPDATE meeting SET status = :st, held_date = :held WHERE id = :id"),
