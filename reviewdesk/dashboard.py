@@ -34,6 +34,7 @@ from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
+from reviewdesk.flags.deadlines import TO_CHASE_CODES
 from reviewdesk.measures import compute_measures, rag_rating
 from reviewdesk.oversight.figures import QuarterFigures, quarter_figures, quarter_of
 from reviewdesk.snapshot_wire import (
@@ -49,7 +50,6 @@ from reviewdesk.snapshot_wire import (
 )
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting
-from reviewdesk.vocabulary import is_ahead
 
 T = TypeVar("T")
 
@@ -82,7 +82,7 @@ TILES: tuple[Tile, ...] = (
     Tile(
         "late_reports",
         "Late reports",
-        frozenset({"report_overdue", "report_not_shared"}),
+        TO_CHASE_CODES,
         upcoming_only=True,
     ),
     Tile("minutes_overdue", "Minutes overdue", frozenset({"minutes_overdue", "decisions_overdue"})),
@@ -289,7 +289,7 @@ def snapshot(session: Session, *, as_of: dt.date) -> Snapshot:
     register = flag_register(session, as_of=as_of)  # only recent meetings: the same dues
     with no_gc():
         dues = next_dues_shown(register.statuses)
-        own = _members(own_flags(register), as_of, _upcoming(register, as_of))
+        own = _members(own_flags(register), as_of, register.ahead_ids())
         assigned = frozen_assignments(
             assignments_from_rows(register.periods, register.plans, as_of)
         )
@@ -315,7 +315,7 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
         mine = _members(
             (f for f in own_flags(register) if f.child_id in changed),
             as_of,
-            _upcoming(register, as_of),
+            register.ahead_ids(),
         )
         own: Members = {}
         for key, who in before.own.items():
@@ -346,14 +346,6 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
             if kids:
                 assigned[staff] = kids
     return _assemble(session, as_of, dues, own, double, assigned)
-
-
-def _upcoming(register: Any, as_of: dt.date) -> set[int]:
-    """The ids of the register's meetings still ahead (`vocabulary.is_ahead`), for the tiles
-    that count only those."""
-    return {
-        m.id for m in register.meetings if is_ahead(m.status, m.held_date, m.booked_date, as_of)
-    }
 
 
 def _by_day(flags: Iterable[Flag], as_of: dt.date) -> dict[dt.date, Members]:

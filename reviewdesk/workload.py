@@ -27,14 +27,16 @@ from reviewdesk.caseload import (
 from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.flags import flags_from_register
+from reviewdesk.flags.deadlines import TO_CHASE_CODES
 from reviewdesk.oversight.records import open_escalations_by_raiser
 from reviewdesk.queries import diary_entries
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import week_start
 
-#: The flags a team's week counts: children overdue a meeting, and late reports.
-TEAM_FLAG_CODES = frozenset({"overdue", "report_overdue", "report_late"})
+#: The flags a team's week counts: children overdue a meeting, and the reports to chase (as
+#: the dashboard's "Late reports" tile counts them).
+TEAM_FLAG_CODES = frozenset({"overdue"}) | TO_CHASE_CODES
 
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
@@ -60,7 +62,9 @@ class TeamWorkload:
     manager_name: str
     meetings_this_week: tuple[int, ...]  # meeting ids, Monday to Sunday of the as-of week
     overdue: tuple[int, ...]  # children whose next meeting is overdue
-    late_reports: int  # reports overdue or received late (live meetings)
+    #: Reports to chase: overdue, or not shared with the parents, for meetings still ahead
+    #: (the dashboard's "Late reports" tile's, counted as reports).
+    late_reports: int
 
 
 def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[IroWorkload]:
@@ -113,7 +117,8 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
-    """Per team: this week's meetings, children overdue a meeting, and late reports."""
+    """Per team: this week's meetings, children overdue a meeting, and late reports to chase
+    (reports, not children: those behind the dashboard's "Late reports" tile)."""
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
     teams = session.execute(
@@ -127,13 +132,14 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
         week[e.team_id].append(e.meeting_id)
 
     data = Register(session, as_of=as_of, open_only=True)
+    ahead = data.ahead_ids()
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
     for flag in flags_from_register(data, codes=TEAM_FLAG_CODES):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)
-        elif flag.code in ("report_overdue", "report_late"):
+        elif flag.code in TO_CHASE_CODES and flag.meeting_id in ahead:
             late_reports[team] += 1
 
     out = [

@@ -46,6 +46,7 @@ from reviewdesk.casework.rows import (
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
+from reviewdesk.vocabulary import is_ahead
 from reviewdesk.workingdays import WorkingCalendar
 
 _HELD = MeetingStatus.HELD.value
@@ -164,6 +165,14 @@ class Register:
     @property
     def meetings(self) -> list[Any]:
         return self.rows.meetings
+
+    def ahead_ids(self) -> set[int]:
+        """The ids of its meetings still ahead on ``as_of`` (`vocabulary.is_ahead`): to take
+        place, booked for that day or later (what reports can still be chased for)."""
+        as_of = self.as_of
+        return {
+            m.id for m in self.meetings if is_ahead(m.status, m.held_date, m.booked_date, as_of)
+        }
 
     @property
     def period_status(self) -> dict[int, str | None]:

@@ -33,6 +33,11 @@ CHECKS = {
     "minutes_late": (AMBER, "Minutes distributed after the deadline"),
 }
 
+#: A report to chase: due and not received, or not shared with the parents by its deadline
+#: (for a meeting still ahead: `Register.ahead_ids`). The dashboard's "Late reports" tile and
+#: the Workload page's teams count these.
+TO_CHASE_CODES = frozenset({"report_overdue", "report_not_shared"})
+
 _AFTER = {
     "decisions": ("decisions_issued", "decisions", "issued"),
     "minutes": ("minutes_distributed", "minutes", "distributed"),

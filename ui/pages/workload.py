@@ -242,7 +242,7 @@ class WorkloadPage(Page):
             lines.append(
                 f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
                 f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
-                f"{'s' if t.late_reports != 1 else ''}"
+                f"{'s' if t.late_reports != 1 else ''} to chase"
             )
         self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
 
