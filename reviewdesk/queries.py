@@ -111,6 +111,13 @@ class CaseRow:
     #: recorded" on the as-of date (`vocabulary.is_outcome_not_recorded`, the flag's test).
     not_recorded: dt.date | None = None
 
+    @property
+    def next_meeting_not_recorded(self) -> bool:
+        """Nothing ahead, but a meeting booked for a day now past was never recorded: "Next
+        meeting" says so (`vocabulary.NEXT_NOT_RECORDED`) rather than blank, as if none was
+        ever booked (the case list and its export alike)."""
+        return self.next_meeting is None and self.not_recorded is not None
+
 
 @lru_cache(maxsize=8)
 def _case_columns(as_of: dt.date) -> Mapping[str, Any]:

@@ -42,6 +42,15 @@ def next_dues(
     return next_dues_shown(register.statuses)
 
 
+def _cell(row: queries.CaseRow, key: str, due: object) -> object:
+    """A case list column's value, as the window shows it."""
+    if key == "next_due":
+        return NEXT_NOT_KNOWN if isinstance(due, DueNotKnown) else due
+    if key == "next_meeting" and row.next_meeting_not_recorded:
+        return NEXT_NOT_RECORDED
+    return getattr(row, key)
+
+
 def case_records(
     session: Session,
     ids: Sequence[int],
@@ -69,14 +78,7 @@ def case_records(
             due = dues.get(cid)
             unknown = isinstance(due, DueNotKnown)
             records.append(
-                [
-                    (NEXT_NOT_KNOWN if unknown else due)
-                    if key == "next_due"
-                    else NEXT_NOT_RECORDED
-                    if key == "next_meeting" and row.next_meeting is None and row.not_recorded
-                    else getattr(row, key)
-                    for key, _title in queries.CASE_COLUMNS
-                ]
+                [_cell(row, key, due) for key, _title in queries.CASE_COLUMNS]
                 + [due.reason if unknown else None]
             )
         if progress:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length, span, sweep
 from reviewdesk.reports.base import (
+    AMBER,
     FONT_BOLD,
     MUTED,
     RED,
@@ -46,6 +47,9 @@ from reviewdesk.vocabulary import (
     is_outcome_not_recorded,
     week_start,
 )
+
+#: The amber of the flags, for markup.
+_AMBER = "#" + AMBER.hexval()[2:]
 
 TITLE = "Weekly schedule"
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -218,7 +222,7 @@ def _grouped_table(
             child = f"{esc(m.child)} <font color='#5f6b7a'>{esc(m.local_id)}</font>"
             meeting = esc(m.meeting)
             if m.outcome_not_recorded(as_of):  # its day passed: not one still to come
-                meeting += f" <font color='#a15c07'>({OUTCOME_NOT_RECORDED})</font>"
+                meeting += f" <font color='{_AMBER}'>({OUTCOME_NOT_RECORDED})</font>"
             elif m.status != MeetingStatus.BOOKED.value:
                 meeting += f" <font color='#5f6b7a'>({esc(m.status.replace('_', ' '))})</font>"
             if m.unknown:
@@ -295,7 +299,7 @@ def render_week(
     if unrecorded:
         story.append(
             Paragraph(
-                f'<font color="#a15c07"><b>{OUTCOME_NOT_RECORDED.capitalize()}:</b> '
+                f'<font color="{_AMBER}"><b>{OUTCOME_NOT_RECORDED.capitalize()}:</b> '
                 f"{_count(unrecorded, 'meeting')} booked for a day before "
                 f"{format_uk(as_of)} {'has' if unrecorded == 1 else 'have'} no outcome recorded; "
                 f"they are marked “{OUTCOME_NOT_RECORDED}”.</font>",

@@ -312,9 +312,7 @@ class CaseListModel(QAbstractTableModel):
         value = self._dues.get(row.id) if key == "next_due" and self._dues else None
         if key != "next_due":
             value = getattr(row, key)
-        if key == "next_meeting" and value is None and row.not_recorded is not None:
-            # Nothing ahead, but a meeting whose day passed and was never recorded (the
-            # flag's test): said so, not left blank as if none was ever booked.
+        if key == "next_meeting" and row.next_meeting_not_recorded:
             if role == Qt.ItemDataRole.ToolTipRole:
                 return (
                     f"Booked for {format_uk(row.not_recorded)}; {OUTCOME_NOT_RECORDED}: "
@@ -341,7 +339,7 @@ class CaseListModel(QAbstractTableModel):
         meeting "not recorded" in amber, as its flag."""
         if COLUMNS[index.column()][0] == "next_meeting":
             row = self._row(index.row())
-            if row is not None and row.next_meeting is None and row.not_recorded is not None:
+            if row is not None and row.next_meeting_not_recorded:
                 return QBrush(theme.text_colour("amber"))
             return None
         if COLUMNS[index.column()][0] != "next_due" or not self._dues:
