@@ -191,6 +191,15 @@ def test_with_no_iros_the_list_says_so_without_an_empty_summary(fresh_db) -> Non
     assert "Caseload range" not in pdf.all_text and "Summary" not in body
 
 
+def _first_booked_after(session, day: dt.date) -> Meeting:
+    """The first meeting booked for a day after ``day`` (the earliest, then by id)."""
+    return session.scalars(
+        select(Meeting)
+        .where(Meeting.status == "booked", Meeting.booked_date > day)
+        .order_by(Meeting.booked_date, Meeting.id)
+    ).first()
+
+
 def test_with_no_iros_the_notes_still_print_after_saying_so() -> None:
     report = WorkloadReport(as_of=AS_OF, iros=(), notes=("12 children have no IRO allocated.",))
     out = io.BytesIO()
@@ -211,11 +220,7 @@ def test_a_meeting_held_after_the_as_of_date_is_still_the_one_booked(fresh_db) -
     with fresh_db.session() as session:
         populate(session, iros=1, children_per_iro=6, week_meetings=3)
     with fresh_db.session() as session:
-        meeting = session.scalars(
-            select(Meeting)
-            .where(Meeting.status == "booked", Meeting.booked_date > AS_OF)
-            .order_by(Meeting.booked_date, Meeting.id)
-        ).first()
+        meeting = _first_booked_after(session, AS_OF)
         child_id, day = meeting.child_id, meeting.booked_date
         meeting.status, meeting.held_date = "held", day  # recorded as held on the day
         # Another child's meeting adjourned last week: history, not a meeting booked.
@@ -246,11 +251,7 @@ def test_a_booked_day_passed_with_no_outcome_recorded_says_so(fresh_db) -> None:
     with fresh_db.session() as session:
         populate(session, iros=1, children_per_iro=6, week_meetings=3)
     with fresh_db.session() as session:
-        meeting = session.scalars(
-            select(Meeting)
-            .where(Meeting.status == "booked", Meeting.booked_date > AS_OF)
-            .order_by(Meeting.booked_date, Meeting.id)
-        ).first()
+        meeting = _first_booked_after(session, AS_OF)
         child_id, day = meeting.child_id, meeting.booked_date
         later = day + dt.timedelta(days=3)
         report = collect_workload(session, as_of=later)

@@ -91,6 +91,17 @@ def _button(text: str, accessible: str, slot) -> QPushButton:
     return button
 
 
+def _details_line(name: str) -> QLabel:
+    """A line under a list giving the chosen row's every detail, in words the keyboard can
+    reach (a column that gave way for room, or a cell cut short, is whole here)."""
+    line = QLabel()
+    line.setWordWrap(True)
+    line.setProperty("role", "hint")
+    line.setAccessibleName(name)
+    line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return line
+
+
 def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
     row = QHBoxLayout()
     for widget in widgets:
@@ -248,13 +259,7 @@ class InvitationsDialog(QDialog):
             [heading for heading, _column in INVITEE_COLUMNS],
             "Invitation list",
         )
-        # The chosen person's every detail, in words the keyboard can reach (a column that
-        # gave way for room, or a cell cut short, is whole here).
-        self.invitee_details = QLabel()
-        self.invitee_details.setWordWrap(True)
-        self.invitee_details.setProperty("role", "hint")
-        self.invitee_details.setAccessibleName("The chosen person's invitation")
-        self.invitee_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invitee_details = _details_line("The chosen person's invitation")
         self.invitees.itemSelectionChanged.connect(self._invitee_chosen)
         self.invitees.on_fit = self._invitee_chosen
         self.proposed = _checklist("Proposed by the council's rules")
@@ -343,12 +348,7 @@ class InvitationsDialog(QDialog):
             [heading for heading, _column in REPORT_COLUMNS],
             "Reports due",
         )
-        # The chosen report's every detail (as the invitation list's details line).
-        self.report_details = QLabel()
-        self.report_details.setWordWrap(True)
-        self.report_details.setProperty("role", "hint")
-        self.report_details.setAccessibleName("The chosen report")
-        self.report_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_details = _details_line("The chosen report")
         self.reports.itemSelectionChanged.connect(self._report_chosen)
         self.reports.on_fit = self._report_line
         self.proposed_reports = _checklist("Reports the council's rules expect")
