@@ -58,9 +58,9 @@ WEEK_COLUMNS = (
     Column("Mon 00/00/0000"),
     Column("00:00"),
     Column("Dylan Thomas", share=3),
-    Column("LAC review", share=2),
+    Column("Not recorded: LAC review", share=2),  # (a meeting whose day passed unrecorded)
     Column("Helen Taylor", share=2),
-    Column("Civic Centre", share=2),
+    Column("Civic Centre", share=1),
 )
 
 
