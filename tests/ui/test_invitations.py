@@ -327,6 +327,45 @@ def test_the_rules_list_is_proposed_ticked_and_invitations_go_out_with_their_dat
         assert {r.rule_id is not None for r in rows if r.name != "Mr Tomás Kelly"} == {True}
 
 
+def test_enter_in_a_name_invites_and_adds_the_report_as_the_buttons_beside_them(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """A clerk types an advocate's name, role and email and presses Enter; picks the father
+    from the family by typing and presses Enter; types another report's author and presses
+    Enter. Enter pressed the dialog's default button, Save attendance on a tab not shown,
+    so nothing happened and each needed the mouse on a button with no key of its own."""
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        dialog.other_name.setFocus()
+        qtbot.keyClicks(dialog.other_name, "Jane Price")
+        qtbot.keyClicks(dialog.other_role, "Advocate")
+        qtbot.keyClicks(dialog.other_email, "jane@advocacy.example")
+        qtbot.keyClick(dialog.other_email, Qt.Key.Key_Return)
+        seen["by_name"] = dialog.invitees.texts(0)
+        seen["cleared"] = dialog.other_name.text()
+        dialog.someone.setFocus()
+        _choose(dialog.someone, "Piotr Brontë", qtbot)
+        qtbot.keyClick(dialog.someone, Qt.Key.Key_Return)  # the box has the focus
+        seen["someone"] = dialog.invitees.texts(0)
+        qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        dialog.report_author.setFocus()
+        qtbot.keyClicks(dialog.report_author, "Jane Price")
+        qtbot.keyClick(dialog.report_author, Qt.Key.Key_Return)
+        seen["reports"] = dialog.reports.texts(0)
+        seen["open"] = dialog.isVisible()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert "Jane Price" in seen["by_name"] and seen["cleared"] == ""
+    assert "Piotr Brontë" in seen["someone"]
+    assert seen["reports"] == ["Jane Price"] and seen["open"]
+    with db.session() as s:
+        names = s.scalars(select(Invitee.name).where(Invitee.meeting_id == ids["meeting"])).all()
+        assert sorted(names) == ["Jane Price", "Piotr Brontë"]
+
+
 def test_a_read_only_user_sees_the_invitations_but_cannot_change_them(
     db, ids, qapp, qtbot, prompts_recorder, settings
 ) -> None:

@@ -297,6 +297,12 @@ class InvitationsDialog(QDialog):
         self.invite_other_button = _button(
             "Invite by name", "Invite the person named", self.invite_other
         )
+        # Enter in a name typed invites, as the button beside it. Enter pressed the dialog's
+        # default button (Save attendance, on a tab not shown): nothing happened, and each
+        # needed the mouse on a button with no key of its own.
+        self.someone.lineEdit().returnPressed.connect(self.invite_someone)
+        for edit in (self.other_name, self.other_role, self.other_email):
+            edit.returnPressed.connect(self.invite_other)
         self.remove_invitee_button = _button(
             "Re&move from list", "Take the selected person off the list", self.remove_invitee
         )
@@ -368,6 +374,7 @@ class InvitationsDialog(QDialog):
         for code, words in AGENCY.items():
             self.report_agency.addItem(words, code)
         self.add_report_button = _button("Add report", "Add the report named", self.add_report)
+        self.report_author.returnPressed.connect(self.add_report)  # Enter adds it, as above
         self.remove_report_button = _button(
             "Remo&ve report", "The selected report is no longer due", self.remove_report
         )
