@@ -366,6 +366,26 @@ def test_enter_in_a_name_invites_and_adds_the_report_as_the_buttons_beside_them(
         assert sorted(names) == ["Jane Price", "Piotr Brontë"]
 
 
+def test_a_father_with_no_needs_but_excluded_from_part_reads_so_without_a_stray_dot(
+    cwindow, ids, prompts_recorder
+) -> None:
+    """The Needs column and the details line read " · excluded from part" for the father
+    (no interpreter or access needs recorded, excluded from part by the chair)."""
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        dialog.invite_ticked_button.click()
+        rows = dict(zip(dialog.invitees.texts(0), dialog.invitees.texts(5), strict=True))
+        seen["father"], seen["mother"] = rows["Piotr Brontë"], rows["Małgorzata Brontë"]
+        dialog.invitees.select_where(lambda i: i.name == "Piotr Brontë")
+        seen["details"] = dialog.invitee_details.text()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert seen["father"] == "excluded from part"
+    assert seen["mother"] == "Interpreter: Polish"
+    assert "Needs: excluded from part ·" in seen["details"]
+
+
 def test_a_read_only_user_sees_the_invitations_but_cannot_change_them(
     db, ids, qapp, qtbot, prompts_recorder, settings
 ) -> None:

@@ -174,11 +174,19 @@ def _gave_way(table: FittedRecordTable, columns) -> str:
     return f" (the {words} too: no room for them in the list at this size)"
 
 
+def invitee_needs(inv: InviteeInfo) -> str:
+    """What a person needs to take part, and whether they are excluded from part: "Interpreter:
+    Polish · excluded from part", or "excluded from part" alone (not " · excluded from part",
+    as the list read for a father with no needs recorded)."""
+    excluded = "excluded from part" if inv.excluded_from_part else ""
+    return " · ".join(part for part in (inv.needs, excluded) if part)
+
+
 def invitee_details(inv: InviteeInfo) -> str:
     """Everything the invitation list says of one person, in one line."""
     sent = (inv.sent_by or inv.how).capitalize()
     when = f"invited on {_uk(inv.invited_on)}" if inv.invited_on else "not invited yet"
-    needs = inv.needs + (" · excluded from part" if inv.excluded_from_part else "")
+    needs = invitee_needs(inv)
     return " · ".join(
         (
             f"{inv.name}, {inv.role}" if inv.role else inv.name,
@@ -557,7 +565,7 @@ class InvitationsDialog(QDialog):
                         (inv.sent_by or inv.how).capitalize(),
                         _uk(inv.invited_on) or "Not yet",
                         inv.email,
-                        inv.needs + (" · excluded from part" if inv.excluded_from_part else ""),
+                        invitee_needs(inv),
                         ATTENDANCE_WORDS.get(inv.attendance, inv.attendance),
                     ),
                 )
