@@ -743,3 +743,28 @@ def test_cancelling_a_cp_conference_offers_only_reasons_that_fit_it(
     assert "Child no longer looked after" in offered["lac"]
     assert "Child protection plan ended" not in offered["lac"]
     assert "Booked in error" in offered["cp"] and "Booked in error" in offered["lac"]
+
+
+def test_the_outcome_and_invitations_dialogs_name_the_meeting_as_everywhere_else(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+O and Alt+N on Łukasz's first review conference: the dialogs were titled
+    "Record 1st review — …" and "…: 1st review, 14/03/2024" (the type's short name, "Initial"
+    for an initial conference), where the timeline, the prompts and the documents say
+    "1st review CP conference"."""
+    page = open_child(shown, qtbot, "lukasz")
+    choose_meeting(page, qtbot, sample["rcpc"])
+    page.table.setFocus()
+    titles = []
+
+    def title(dialog) -> bool:
+        titles.append(dialog.windowTitle())
+        return False
+
+    prompts_recorder.on_dialog = title
+    qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert titles == [
+        "Record 1st review CP conference — Łukasz Wiśniewski",
+        "Invitations and reports: Łukasz Wiśniewski: 1st review CP conference, 14/03/2024",
+    ]

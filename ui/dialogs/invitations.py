@@ -209,7 +209,7 @@ def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidg
     free slot in the diary)."""
     m = next((x for x in detail.meetings if x.id == meeting_id), None)
     when = f", {format_uk(m.booked_date)}" if m is not None and m.booked_date else ""
-    title = f"{detail.name}: {m.type_label if m else 'meeting'}{when}"
+    title = f"{detail.name}: {m.label if m else 'meeting'}{when}"
     prompts().run_dialog(InvitationsDialog(ctx, meeting_id, title, parent=parent))
 
 

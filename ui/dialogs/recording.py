@@ -63,7 +63,7 @@ class RecordingDialog(QDialog):
         self.detail = detail
         self.meeting = meeting
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
-        self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
+        self.setWindowTitle(f"Record {meeting.label} — {detail.name}")
         held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
