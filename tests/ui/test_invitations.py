@@ -1248,3 +1248,43 @@ def test_attendance_is_recorded_with_the_outcome_of_the_conference(
     assert set(stored.values()) == {"attended"}
     with db.session() as s:
         assert s.get(Meeting, ids["meeting"]).status == "held"
+
+
+def test_recording_plan_made_at_the_initial_conference_says_why_no_review_is_due_yet(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """Ctrl+O on the initial conference on its day, outcome "Plan made": the dialog's last
+    line said "Next meeting due: none (the case closes or has no clock)". The case does not
+    close: the first review conference counts from the plan, which is not in the register
+    until the CIN census brings it."""
+    from tests.invitations.scenario import DAY
+    from tests.ui.driving import on_screen
+    from ui.context import AppContext
+    from ui.dialogs.recording import RecordingDialog
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    ctx = AppContext.open(db, as_of=DAY)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.load_initial_data()
+    on_screen(window, qtbot)
+    page = _child_page(window, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    page.table.setFocus()
+    said = []
+
+    def read(dialog) -> bool:
+        assert isinstance(dialog, RecordingDialog)
+        dialog.outcome.setCurrentText("Plan made")
+        said.append(dialog.next_due.text())
+        return False
+
+    prompts_recorder.on_dialog = read
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_for_all()
+    assert len(said) == 1
+    assert "case closes" not in said[0]
+    assert said[0].startswith("Next meeting due: none yet.")
+    assert "no plan is recorded" in said[0] and "CIN census" in said[0]
