@@ -308,6 +308,27 @@ def send_meeting_request(
         )
 
 
+@action("record_consultation_sent", "record a meeting's consultation", Permission.BOOK_MEETING)
+def record_consultation_sent(
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    sent: dt.date | None,
+    *,
+    expected_version: int,
+) -> Changes:
+    """The day the written consultation (to the child, parents and carers) went out for a
+    meeting, or None (not sent): what the "consultation not sent in time" flag reads.
+    Nothing else recorded it, so the flag stayed on every LAC review however early the
+    forms went out."""
+    with door(db, actor, "record_consultation_sent") as tx:
+        meeting = _meeting(tx.session, meeting_id)
+        ensure_unchanged(meeting, expected_version)
+        meeting.consultation_sent = sent
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
 @action("send_invitation_letters", "send a meeting's invitations", Permission.BOOK_MEETING)
 def send_invitation_letters(
     db: Database,
@@ -365,6 +386,7 @@ __all__ = [
     "invitee_from",
     "add_invitees",
     "record_attendance",
+    "record_consultation_sent",
     "record_meeting_attendance",
     "remove_invitee",
     "send_invitation_letters",

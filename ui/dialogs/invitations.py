@@ -326,6 +326,29 @@ class InvitationsDialog(QDialog):
             "Save the invitation letters for those the meeting request does not reach",
             self.send_letters,
         )
+        # A LAC review's written consultation (to the child, parents and carers): when it
+        # went out, which the "consultation not sent in time" flag reads. Nothing could
+        # record it, so the flag stayed however early the forms were sent.
+        self.consultation_label = QLabel("C&onsultation sent")
+        self.consultation = DateOrNone(None, real_today(), "Consultation sent")
+        self.consultation_label.setBuddy(self.consultation)
+        self.consultation_due = QLabel()
+        self.consultation_due.setProperty("role", "hint")
+        self.consultation_due.setAccessibleName("When the consultation is due to be sent")
+        self.save_consultation_button = _button(
+            "Save consultation date",
+            "Save the date the consultation was sent",
+            self.save_consultation,
+        )
+        self.consultation_row = QWidget()
+        consultation_layout = _row(
+            self.consultation_label,
+            self.consultation,
+            self.consultation_due,
+            self.save_consultation_button,
+        )
+        consultation_layout.setContentsMargins(0, 0, 0, 0)
+        self.consultation_row.setLayout(consultation_layout)
         left = QVBoxLayout()
         left.addWidget(self.invitees, 1)
         left.addWidget(self.invitee_details)
@@ -342,6 +365,7 @@ class InvitationsDialog(QDialog):
                 stretch=False,
             )
         )
+        left.addWidget(self.consultation_row)
         return self._pair(left, proposed_box)
 
     def _pair(self, left: QVBoxLayout, right: QWidget) -> QWidget:
@@ -589,6 +613,11 @@ class InvitationsDialog(QDialog):
         for p in everyone:
             self.someone.addItem(p.label, ("professional", p.id))
         self.someone.setCurrentIndex(-1)
+        self.consultation_row.setVisible(info.consultation_due is not None)
+        if info.consultation_due is not None:
+            self.consultation.edit.setDate(info.consultation_sent or real_today())
+            self.consultation.set_value(info.consultation_sent)
+            self.consultation_due.setText(f"due by {_uk(info.consultation_due)}")
 
         self.reports.set_rows(
             [
@@ -701,6 +730,8 @@ class InvitationsDialog(QDialog):
         for box in (self.proposed, self.proposed_reports):
             _tickable(box, can_book and open_meeting)
         self.send_request_button.setEnabled(can_book and info is not None)
+        for widget in (self.consultation, self.save_consultation_button):
+            widget.setEnabled(can_book and info is not None)
         for widget in (self.record_pack_button, self.pack_how, self.pack_on):
             widget.setEnabled(can_book)
         _tickable(self.pack_recipients, can_book)
@@ -862,6 +893,19 @@ class InvitationsDialog(QDialog):
         )
         if self._done(changes):
             prompts().open_document(self, changes.result.path)
+
+    def save_consultation(self) -> None:
+        assert self.info is not None
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.record_consultation_sent,
+                self.meeting_id,
+                self.consultation.value(),
+                expected_version=self.info.version,
+            )
+        )
 
     # --- reports --------------------------------------------------------------------------
     def add_ticked_reports(self) -> None:
