@@ -32,7 +32,7 @@ from reviewdesk.storage.audit import record_audit
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Invitee, Meeting, MeetingRequest, Person, Professional, Staff
-from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES
+from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES, format_uk, meeting_day
 
 ATTENDANCE = tuple(ATTENDANCE_WORDS)  # attended, apologies, absent
 
@@ -324,6 +324,12 @@ def record_consultation_sent(
     with door(db, actor, "record_consultation_sent") as tx:
         meeting = _meeting(tx.session, meeting_id)
         ensure_unchanged(meeting, expected_version)
+        day = meeting_day(meeting, dt.date.max)
+        if sent is not None and day is not None and sent > day:
+            raise InvalidInput(
+                f"consultation sent: {format_uk(sent)} is after the meeting "
+                f"({format_uk(day)}); the consultation goes out before it"
+            )
         meeting.consultation_sent = sent
         tx.session.flush()
         return tx.changes(result=meeting.id)
