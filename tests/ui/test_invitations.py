@@ -64,6 +64,24 @@ def cwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
     wait_for_all()
 
 
+@pytest.fixture
+def dwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
+    """The window on the day of the conference: who attended is recorded from then on
+    (before it, only apologies)."""
+    from tests.invitations.scenario import DAY
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    ctx = AppContext.open(db, as_of=DAY)
+    win = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.load_initial_data()
+    yield win
+    wait_for_all()
+
+
 def _save(dialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
@@ -947,7 +965,7 @@ def _active(dialog, qtbot) -> None:
 
 
 def test_an_administrator_records_who_attended_with_the_keyboard(
-    cwindow, ids, db, qtbot, prompts_recorder
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """After the conference the administrator opens its invitations (Alt+N), goes to the
     Attendance tab (Alt+D), Tabs down the list choosing with the arrow keys, and saves with
@@ -985,7 +1003,7 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
         state["boxes"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
         dialog.hide()
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert prompts_recorder.errors == []
     first, second, third, *rest = state["names"]
     assert state["focused"] == [f"Attendance: {n}" for n in (first, second, third)]
@@ -1010,8 +1028,46 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
     assert sum(1 for e in entries if "attendance" in e.after) == len(stored)
 
 
-def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_else(
+def test_a_week_before_the_conference_only_apologies_are_recorded(
     cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """On 13/05/2024, a week before the conference, the clerk opens the Attendance tab,
+    presses Alt+U (the unrecorded as attended) and Alt+N: everyone was saved as having
+    attended a meeting not yet held. Now refused in words, nothing saved; the GP's
+    apologies, sent ahead, are saved."""
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
+        qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.attendance_rows[-1][1].currentData() == "attended")
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=5000)
+        state["after_refusal"] = _attendance_of(db, ids["meeting"])
+        for inv, box in dialog.attendance_rows:
+            box.setCurrentIndex(box.findData("apologies" if inv.name == "Dr Ann Patel" else None))
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == [
+        "attendance: Małgorzata Brontë cannot be recorded as 'Attended' before the meeting "
+        "on 20/05/2024; until then, only apologies"
+    ]
+    assert set(state["after_refusal"].values()) == {None}
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored.pop("Dr Ann Patel") == "apologies"
+    assert set(stored.values()) == {None}
+
+
+def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_else(
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """On the Attendance tab an administrator chose "Attended" for the first person with
     the arrow keys and pressed Enter: "Mark the unrecorded as attended", the dialog's default
@@ -1036,7 +1092,7 @@ def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_e
         state["open"] = dialog.isVisible()
         dialog.hide()
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert prompts_recorder.errors == [] and state["open"]
     first, *rest = state["names"]
     assert state["boxes"] == ["Attended"] + ["Not recorded"] * len(rest)
@@ -1096,11 +1152,11 @@ def test_an_iro_records_attendance_only_at_a_meeting_they_chair(
     import dataclasses
 
     from reviewdesk.codes import Role
-    from tests.invitations.scenario import invite_proposed
+    from tests.invitations.scenario import DAY, invite_proposed
     from ui.context import AppContext
 
     invite_proposed(db, ids["meeting"])
-    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx = AppContext.open(db, as_of=DAY)
     shown = {}
     for who, staff_id in (("chair", ids["chair"]), ("another IRO", ids["worker"])):
         ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=staff_id)
@@ -1122,7 +1178,7 @@ def test_an_iro_records_attendance_only_at_a_meeting_they_chair(
 
 
 def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_again(
-    cwindow, ids, db, qtbot, prompts_recorder
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """Someone else records the GP's apologies while the dialog is open: saving "attended"
     over it is refused with a message (no exception's name), and the list shows theirs.
@@ -1149,7 +1205,7 @@ def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_agai
         qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
         state["shown"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert len(prompts_recorder.errors) == 1
     message = prompts_recorder.errors[0]
     assert "was changed by" in message and "Nothing was saved" in message, message
