@@ -778,6 +778,12 @@ def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
     assert "the meeting has changed since: send the update" in seen["before"]
     assert "meeting request (update 1) sent" in seen["after"]
     assert "changed since" not in seen["after"]
+    # What the clerk is told, in words: it said "Update for 21/05/2024 to 5 attendees
+    # (SEQUENCE 1)", the calendar file's field.
+    assert prompts_recorder.infos[-1].startswith(
+        f"Update 1 for 21/05/2024 to 5 attendees saved as {update}: open it in Outlook"
+    )
+    assert "SEQUENCE" not in prompts_recorder.infos[-1]
     event = next(iter(Calendar.from_ical(update.read_bytes()).walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART").date() == dt.date(2024, 5, 21)
