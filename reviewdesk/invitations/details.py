@@ -287,6 +287,8 @@ class MeetingInvitations:
     #: for a meeting whose rules ask for one (a LAC review), and when it did.
     consultation_due: dt.date | None = None
     consultation_sent: dt.date | None = None
+    #: The meeting's day (held, else booked): before it only apologies are recorded.
+    day: dt.date | None = None
 
     @property
     def awaited(self) -> bool:
@@ -383,6 +385,7 @@ def meeting_invitations(
         tuple(DeliveryInfo(d.id, d.recipient, d.how, d.sent_on, d.pages) for d in deliveries),
         consultation_due(meeting.meeting_type, day, rules=rules, calendar=calendar),
         meeting.consultation_sent,
+        day,
     )
 
 

@@ -1037,10 +1037,11 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
 def test_a_week_before_the_conference_only_apologies_are_recorded(
     cwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
-    """On 13/05/2024, a week before the conference, the clerk opens the Attendance tab,
-    presses Alt+U (the unrecorded as attended) and Alt+N: everyone was saved as having
-    attended a meeting not yet held. Now refused in words, nothing saved; the GP's
-    apologies, sent ahead, are saved."""
+    """On 13/05/2024, a week before the conference, the clerk opened the Attendance tab,
+    pressed Alt+U (the unrecorded as attended) and Alt+N: everyone was saved as having
+    attended a meeting not yet held. Now the tab says only apologies are recorded before
+    the day and Alt+U is off; "Attended" chosen with the arrow keys is refused in words,
+    nothing saved; the GP's apologies, sent ahead, are saved."""
     from tests.invitations.scenario import invite_proposed
 
     invite_proposed(db, ids["meeting"])
@@ -1050,8 +1051,11 @@ def test_a_week_before_the_conference_only_apologies_are_recorded(
         _active(dialog, qtbot)
         qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
-        qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
-        qtbot.waitUntil(lambda: dialog.attendance_rows[-1][1].currentData() == "attended")
+        state["note"] = dialog.attendance_note.text()
+        state["alt_u"] = dialog.unrecorded_attended_button.isEnabled()
+        mother = dialog.attendance_rows[0][1]
+        mother.setFocus()
+        qtbot.keyClick(mother, Qt.Key.Key_Down)  # Not recorded -> Attended
         qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=5000)
         state["after_refusal"] = _attendance_of(db, ids["meeting"])
@@ -1062,6 +1066,8 @@ def test_a_week_before_the_conference_only_apologies_are_recorded(
         dialog.hide()
 
     _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert state["note"].startswith("The meeting is on 20/05/2024: until then, record only")
+    assert not state["alt_u"]
     assert prompts_recorder.errors == [
         "attendance: Małgorzata Brontë cannot be recorded as 'Attended' before the meeting "
         "on 20/05/2024; until then, only apologies"

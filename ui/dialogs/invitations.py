@@ -546,6 +546,11 @@ class InvitationsDialog(QDialog):
             return f"The meeting was {info.status.replace('_', ' ')}: no attendance to record."
         if not info.invitees:
             return "No one is on the invitation list yet: invite people first."
+        if may and info.day is not None and self.ctx.as_of < info.day:
+            return (
+                f"The meeting is on {_uk(info.day)}: until then, record only apologies sent "
+                "ahead; who attended is recorded on the day or after."
+            )
         if may:
             return (
                 "Choose whether each person attended, sent apologies or did not attend, then save."
@@ -755,6 +760,11 @@ class InvitationsDialog(QDialog):
             for button in (self.unrecorded_attended_button, self.save_attendance_button):
                 button.setEnabled(may_attend)
                 button.setToolTip(why)
+            if info.day is not None and self.ctx.as_of < info.day:  # only apologies yet
+                self.unrecorded_attended_button.setEnabled(False)
+                self.unrecorded_attended_button.setToolTip(
+                    f"Not before the meeting on {_uk(info.day)}"
+                )
             self.attendance_note.setText(self._attendance_why(may_attend))
 
     def _invitee_chosen(self) -> None:
