@@ -136,6 +136,15 @@ class Rule:
     def limit(self) -> Limit:
         return Limit(self.amount, self.unit)
 
+    def offset(self) -> str:
+        """'1 working day before', '20 working days after (or 4 weeks, whichever is
+        sooner)': how far from the event, with any sooner limit (a deadline's date may be
+        the sooner limit's, and the words said only the main one)."""
+        text = f"{self.limit.describe()} {self.direction}"
+        if self.sooner_of:
+            text += f" (or {self.sooner_of.describe()}, whichever is sooner)"
+        return text
+
     def describe(self) -> str:
         """'20 working days after became looked after'."""
         text = f"{self.limit.describe()} {self.direction} {EVENTS[self.from_event]}"

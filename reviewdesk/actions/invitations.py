@@ -32,7 +32,7 @@ from reviewdesk.storage.audit import record_audit
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Invitee, Meeting, MeetingRequest, Person, Professional, Staff
-from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES
+from reviewdesk.vocabulary import AWAITED_STATUSES, CALLED_OFF_STATUSES, format_uk, meeting_day
 
 ATTENDANCE = tuple(ATTENDANCE_WORDS)  # attended, apologies, absent
 
@@ -178,12 +178,19 @@ class Attendance:
 
 @action("record_attendance", "record who attended a meeting", Permission.RECORD_OUTCOME)
 def record_attendance(
-    db: Database, actor: Actor, invitee_id: int, attendance: str | None, *, expected_version: int
+    db: Database,
+    actor: Actor,
+    invitee_id: int,
+    attendance: str | None,
+    *,
+    expected_version: int,
+    as_of: dt.date | None = None,
 ) -> Changes:
-    """Whether an invitee attended, sent apologies or was absent (None: not recorded)."""
+    """Whether an invitee attended, sent apologies or was absent (None: not recorded).
+    With ``as_of``, only apologies before the meeting's day (`_set_attendance`)."""
     _check_attendance([Attendance(invitee_id, attendance, expected_version)])
     with door(db, actor, "record_attendance") as tx:
-        _set_attendance(tx, Attendance(invitee_id, attendance, expected_version))
+        _set_attendance(tx, Attendance(invitee_id, attendance, expected_version), as_of)
         tx.session.flush()
         return tx.changes(result=invitee_id)
 
@@ -194,17 +201,23 @@ def record_attendance(
     Permission.RECORD_OUTCOME,
 )
 def record_meeting_attendance(
-    db: Database, actor: Actor, meeting_id: int, entries: Sequence[Attendance]
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    entries: Sequence[Attendance],
+    *,
+    as_of: dt.date | None = None,
 ) -> Changes:
     """Several of a meeting's invitees' attendance at once, all or none: a change made
-    meanwhile to any of them refuses the lot (nothing half saved)."""
+    meanwhile to any of them refuses the lot (nothing half saved). With ``as_of`` (the
+    window's day), only apologies before the meeting's day (`_set_attendance`)."""
     _check_attendance(entries)
     with door(db, actor, "record_meeting_attendance") as tx:
         meeting = tx.session.get(Meeting, meeting_id)
         if meeting is None:
             raise InvalidInput(f"meeting {meeting_id} does not exist")
         for entry in entries:
-            if _set_attendance(tx, entry).meeting_id != meeting_id:
+            if _set_attendance(tx, entry, as_of).meeting_id != meeting_id:
                 raise InvalidInput(
                     f"invitee {entry.invitee_id} is not invited to meeting {meeting_id}"
                 )
@@ -220,11 +233,26 @@ def _check_attendance(entries: Iterable[Attendance]) -> None:
             )
 
 
-def _set_attendance(tx: Transaction, entry: Attendance) -> Invitee:
+#: What can be known of someone before the meeting's day: that they sent apologies.
+_BEFORE_THE_DAY = frozenset({None, "apologies"})
+
+
+def _set_attendance(tx: Transaction, entry: Attendance, as_of: dt.date | None = None) -> Invitee:
+    """One invitee's attendance. As of a day before the meeting's, only apologies (or
+    nothing): "Attended" for a conference a week ahead was saved, as the Attendance tab
+    offered it (and "Mark the unrecorded as attended") for a meeting not yet held."""
     invitee = tx.session.get(Invitee, entry.invitee_id)
     if invitee is None:
         raise InvalidInput(f"invitee {entry.invitee_id} does not exist")
     tx.require_chair(invitee.meeting.chair_id)
+    day = meeting_day(invitee.meeting, dt.date.max)
+    early = as_of is not None and day is not None and as_of < day
+    if early and entry.attendance not in _BEFORE_THE_DAY:
+        raise InvalidInput(
+            f"attendance: {invitee.name} cannot be recorded as "
+            f"'{ATTENDANCE_WORDS[entry.attendance]}' before the meeting on "
+            f"{format_uk(day)}; until then, only apologies"
+        )
     ensure_unchanged(invitee, entry.expected_version)
     invitee.attendance = entry.attendance
     return invitee
@@ -308,6 +336,33 @@ def send_meeting_request(
         )
 
 
+@action("record_consultation_sent", "record a meeting's consultation", Permission.BOOK_MEETING)
+def record_consultation_sent(
+    db: Database,
+    actor: Actor,
+    meeting_id: int,
+    sent: dt.date | None,
+    *,
+    expected_version: int,
+) -> Changes:
+    """The day the written consultation (to the child, parents and carers) went out for a
+    meeting, or None (not sent): what the "consultation not sent in time" flag reads.
+    Nothing else recorded it, so the flag stayed on every LAC review however early the
+    forms went out."""
+    with door(db, actor, "record_consultation_sent") as tx:
+        meeting = _meeting(tx.session, meeting_id)
+        ensure_unchanged(meeting, expected_version)
+        day = meeting_day(meeting, dt.date.max)
+        if sent is not None and day is not None and sent > day:
+            raise InvalidInput(
+                f"consultation sent: {format_uk(sent)} is after the meeting "
+                f"({format_uk(day)}); the consultation goes out before it"
+            )
+        meeting.consultation_sent = sent
+        tx.session.flush()
+        return tx.changes(result=meeting.id)
+
+
 @action("send_invitation_letters", "send a meeting's invitations", Permission.BOOK_MEETING)
 def send_invitation_letters(
     db: Database,
@@ -365,6 +420,7 @@ __all__ = [
     "invitee_from",
     "add_invitees",
     "record_attendance",
+    "record_consultation_sent",
     "record_meeting_attendance",
     "remove_invitee",
     "send_invitation_letters",

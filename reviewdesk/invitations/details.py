@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import AGENCY, CONTACT_BY, PACK_DELIVERY, RELATIONSHIP, agency_label
+from reviewdesk.engine import meeting_deadlines
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.letters import author_email
 from reviewdesk.invitations.proposal import deadline_day, report_due
@@ -282,6 +283,12 @@ class MeetingInvitations:
     reports: tuple[ReportDueInfo, ...]
     request: RequestInfo | None
     deliveries: tuple[DeliveryInfo, ...]
+    #: When the written consultation (to the child, parents and carers) is to go out by,
+    #: for a meeting whose rules ask for one (a LAC review), and when it did.
+    consultation_due: dt.date | None = None
+    consultation_sent: dt.date | None = None
+    #: The meeting's day (held, else booked): before it only apologies are recorded.
+    day: dt.date | None = None
 
     @property
     def awaited(self) -> bool:
@@ -376,7 +383,21 @@ def meeting_invitations(
         tuple(reports),
         request,
         tuple(DeliveryInfo(d.id, d.recipient, d.how, d.sent_on, d.pages) for d in deliveries),
+        consultation_due(meeting.meeting_type, day, rules=rules, calendar=calendar),
+        meeting.consultation_sent,
+        day,
     )
+
+
+def consultation_due(
+    meeting_type: str, day: dt.date | None, *, rules: RuleSet, calendar: WorkingCalendar
+) -> dt.date | None:
+    """The day a meeting's consultation is to be sent by (the earliest, as the "consultation
+    not sent in time" flag checks each), or None when its rules ask for none."""
+    if day is None:
+        return None
+    dues = meeting_deadlines(meeting_type, day, rules=rules, calendar=calendar)
+    return min((d.date for d in dues if d.times == "consultation"), default=None)
 
 
 __all__ = [
@@ -390,6 +411,7 @@ __all__ = [
     "ReportDueInfo",
     "RequestInfo",
     "child_people",
+    "consultation_due",
     "directory",
     "find_professional",
     "meeting_invitations",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from reviewdesk.codes import agency_label
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.facts import MeetingFacts, common_fields, meeting_facts
-from reviewdesk.invitations.proposal import deadline_day, report_due
+from reviewdesk.invitations.proposal import deadline_day, report_due_deadline
 from reviewdesk.invitations.requests import reaches_by_request
 from reviewdesk.invitations.templates import fill, template_for
 from reviewdesk.rules import RuleSet
@@ -168,17 +168,20 @@ def request_letters(
         if meeting.id not in facts_of:
             facts_of[meeting.id] = meeting_facts(session, meeting.id)
         facts = facts_of[meeting.id]
-        due = report_due(
+        # The rule that dates the report names it in the letter, whether the report came
+        # from the rules' proposal or was added by hand (which read "The deadline is set
+        # by our procedures: our procedures.").
+        deadline = report_due_deadline(
             meeting.meeting_type,
             deadline_day(meeting),
             report.rule_id,
             rules=rules,
             calendar=calendar,
         )
-        rule_words = "our procedures"
-        if report.rule_id and report.rule_id in rules:
-            rule = rules.get(report.rule_id)
-            rule_words = f"{rule.title}, {rule.limit.describe()} {rule.direction} the meeting"
+        due = deadline.date if deadline is not None else None
+        rule_words = "as soon as possible before the meeting"
+        if deadline is not None:
+            rule_words = f"{deadline.rule.title}, {deadline.rule.offset()} the meeting"
         values = {
             **common_fields(facts, report.author, today),
             "report_title": f"{agency_label(report.agency).lower()} report"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.codes import RELATIONSHIP, agency_label
 from reviewdesk.dates import age_on
-from reviewdesk.engine import meeting_deadlines
+from reviewdesk.engine import Deadline, meeting_deadlines
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.invitations.invite_rules import (
@@ -176,11 +176,24 @@ def report_due(
 ) -> dt.date | None:
     """A report's deadline for a meeting on ``day``: the named timescale rule's (the same
     reading as the late-report flags), or None with no date or no such rule."""
+    found = report_due_deadline(meeting_type, day, deadline_rule, rules=rules, calendar=calendar)
+    return found.date if found is not None else None
+
+
+def report_due_deadline(
+    meeting_type: str,
+    day: dt.date | None,
+    deadline_rule: str | None,
+    *,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+) -> Deadline | None:
+    """The deadline `report_due` dates (with its rule): the named rule's, or, for a report
+    with none (added by hand), the meeting type's latest report deadline."""
     if day is None:
         return None
     deadlines = meeting_deadlines(meeting_type, day, rules=rules, calendar=calendar)
-    found = report_deadline(deadlines, deadline_rule)
-    return found.date if found is not None else None
+    return report_deadline(deadlines, deadline_rule)
 
 
 def propose(
@@ -346,4 +359,5 @@ __all__ = [
     "deadline_day",
     "propose",
     "report_due",
+    "report_due_deadline",
 ]

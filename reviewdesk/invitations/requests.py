@@ -174,13 +174,18 @@ def _new_uid(meeting_id: int, organiser_email: str) -> str:
 
 
 def request_summary(plan: RequestPlan) -> str:
-    """One line for a person: what was sent, to how many, with which SEQUENCE."""
-    what = "Cancellation" if plan.cancelled else ("Update" if plan.sequence else "Meeting request")
+    """One line for a person: what was sent (the first request, which update, or the
+    cancellation) and to how many, in words: it said "(SEQUENCE 0)", the calendar file's
+    field, which means nothing to a clerk."""
+    if plan.cancelled:
+        what = "Cancellation"
+    elif plan.sequence:
+        what = f"Update {plan.sequence}"
+    else:
+        what = "Meeting request"
     day = format_uk(plan.start.date())
-    return (
-        f"{what} for {day} to {len(plan.attendees)} attendee"
-        f"{'s' if len(plan.attendees) != 1 else ''} (SEQUENCE {plan.sequence})"
-    )
+    count = len(plan.attendees)
+    return f"{what} for {day} to {count} attendee{'s' if count != 1 else ''}"
 
 
 __all__ = [

@@ -514,7 +514,7 @@ def _deadlines(meeting: Meeting, deadlines: Sequence[Deadline], ctx: _Context) -
         rows.append(
             [
                 d.rule.title,
-                f"{d.rule.limit.describe()} {d.direction}",
+                d.rule.offset(),
                 format_uk_long(d.date),
                 text,
             ]

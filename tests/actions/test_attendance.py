@@ -118,3 +118,31 @@ def test_someone_invited_to_another_meeting_or_a_word_not_known_is_refused(db, i
             db, me, meeting, [actions.Attendance(first.id, "late", first.version)]
         )
     assert set(_attendance(db, meeting).values()) == {None}
+
+
+def test_before_the_meetings_day_only_apologies_are_recorded(db, invited) -> None:
+    """As of 13/05/2024 the conference on 20/05/2024 has not been held: no one attended it
+    or stayed away yet, but apologies come ahead. Without an as-of date (a script, an
+    import) nothing is checked, as before."""
+    from tests.invitations.scenario import AS_OF, DAY
+
+    meeting, invitees = invited
+    me = actions.whoami(db)
+    first, second = invitees[:2]
+    for word in ("attended", "absent"):
+        with pytest.raises(InvalidInput, match="before the meeting on 20/05/2024"):
+            actions.record_meeting_attendance(
+                db, me, meeting, [actions.Attendance(first.id, word, first.version)], as_of=AS_OF
+            )
+    actions.record_meeting_attendance(
+        db,
+        me,
+        meeting,
+        [actions.Attendance(second.id, "apologies", second.version)],
+        as_of=AS_OF,
+    )
+    actions.record_attendance(
+        db, me, first.id, "attended", expected_version=first.version, as_of=DAY
+    )
+    assert _attendance(db, meeting)[first.id] == "attended"
+    assert _attendance(db, meeting)[second.id] == "apologies"

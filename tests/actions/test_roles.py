@@ -116,6 +116,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "record_meeting_attendance": CHAIR,
     "send_meeting_request": ADMIN,
     "send_invitation_letters": ADMIN,
+    "record_consultation_sent": ADMIN,
     "add_reports": ADMIN,
     "remove_report": ADMIN,
     "send_report_requests": ADMIN,
@@ -633,6 +634,15 @@ CASES: dict[str, Case] = {
     "send_invitation_letters": case(
         lambda env, db, me: actions.send_invitation_letters(
             db, me, env.ids["meeting"], output=env.folder / f"{env.unique('l')}.pdf", on=AS_OF
+        )
+    ),
+    "record_consultation_sent": case(
+        lambda env, db, me: actions.record_consultation_sent(
+            db,
+            me,
+            env.ids["meeting"],
+            D(2024, 3, 1 + env.version(Meeting, env.ids["meeting"]) % 20),
+            expected_version=env.version(Meeting, env.ids["meeting"]),
         )
     ),
     "add_reports": case(

@@ -33,7 +33,7 @@ def test_invites_lists_proposes_and_sends(db, db_target, cli_admin, tmp_path, ca
     ics = tmp_path / "invite.ics"
     assert cli(db_target, "invites", meeting, "-o", str(ics), "--on", "2024-05-13") == 0
     out = capsys.readouterr().out
-    assert "Meeting request for 20/05/2024 to 5 attendees (SEQUENCE 0)" in out
+    assert "Meeting request for 20/05/2024 to 5 attendees" in out and "SEQUENCE" not in out
     assert "Małgorzata Brontë" in out  # not reached: send letters
     cal = Calendar.from_ical(ics.read_bytes())
     assert str(cal["METHOD"]) == "REQUEST" and len(cal.walk("VEVENT")) == 1

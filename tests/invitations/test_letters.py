@@ -129,6 +129,30 @@ def test_report_requests_as_letters_and_email_drafts(db, tmp_path):
     assert len(list(folder.glob("*.eml"))) == 2
 
 
+def test_a_report_added_by_hand_is_asked_for_by_the_rule_that_dates_it(db, tmp_path):
+    """Another report, from the child's advocate, added by name (no rule of its own): its
+    request read "The deadline is set by our procedures: our procedures." Now it names the
+    rule its date comes from, as a proposed report's does."""
+    ids = conference(db)
+    actor = me(db)
+    actions.add_reports(
+        db, actor, ids["meeting"], [actions.NewReport(author="Jane Price", agency="other")]
+    )
+    with db.session() as s:
+        report = s.scalars(select(Report).where(Report.author == "Jane Price")).one()
+        assert report.rule_id is None
+        report_id = report.id
+    letters = tmp_path / "requests.pdf"
+    actions.send_report_requests(db, actor, [report_id], output=letters, on=AS_OF)
+    text = " ".join(read_pdf(letters.read_bytes()).all_text.split())
+    assert "our procedures: our procedures" not in text
+    assert "by Fri 17/05/2024" in text
+    assert (
+        "The deadline is set by our procedures: Reports to the chair, 1 working day before "
+        "the meeting." in text
+    )
+
+
 def test_a_name_cannot_forge_an_email_header(db, tmp_path):
     ids = conference(db)
     actor = me(db)

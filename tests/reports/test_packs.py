@@ -279,6 +279,27 @@ def test_the_deadline_to_share_reports_with_parents_counts_those_shared(tmp_path
     assert f"{n} of {n} received" in to_chair
 
 
+def test_the_minutes_deadline_names_the_sooner_limit_that_set_its_date(tmp_path) -> None:
+    """Zoë's initial conference on Mon 20/05/2024: minutes are due within 20 working days or
+    4 weeks, whichever is sooner. 4 weeks gives Mon 17/06/2024 (20 working days, past the
+    spring bank holiday, Tue 18/06): the pack printed 17/06 beside "20 working days after"."""
+    from reviewdesk.storage.db import open_database
+    from tests.invitations.scenario import AS_OF as DAY0
+    from tests.invitations.scenario import conference
+
+    db = open_database(tmp_path / "t.sqlite")
+    try:
+        ids = conference(db)
+        with db.session() as session:
+            out = io.BytesIO()
+            build_pack(session, ids["meeting"], as_of=DAY0, out=out, invariant=True)
+    finally:
+        db.dispose()
+    text = " ".join(read_pdf(out.getvalue()).all_text.split())
+    assert "Conference minutes distributed" in text
+    assert "20 working days after (or 4 weeks, whichever is sooner) Mon 17/06/2024" in text
+
+
 _HEADINGS = (
     "Agenda",
     "Invitees and attendance",

@@ -743,3 +743,84 @@ def test_cancelling_a_cp_conference_offers_only_reasons_that_fit_it(
     assert "Child no longer looked after" in offered["lac"]
     assert "Child protection plan ended" not in offered["lac"]
     assert "Booked in error" in offered["cp"] and "Booked in error" in offered["lac"]
+
+
+def test_the_outcome_and_invitations_dialogs_name_the_meeting_as_everywhere_else(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+O and Alt+N on Łukasz's first review conference: the dialogs were titled
+    "Record 1st review — …" and "…: 1st review, 14/03/2024" (the type's short name, "Initial"
+    for an initial conference), where the timeline, the prompts and the documents say
+    "1st review CP conference"."""
+    page = open_child(shown, qtbot, "lukasz")
+    choose_meeting(page, qtbot, sample["rcpc"])
+    page.table.setFocus()
+    titles = []
+
+    def title(dialog) -> bool:
+        titles.append(dialog.windowTitle())
+        return False
+
+    prompts_recorder.on_dialog = title
+    qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert titles == [
+        "Record 1st review CP conference — Łukasz Wiśniewski",
+        "Invitations and reports: Łukasz Wiśniewski: 1st review CP conference, 14/03/2024",
+    ]
+
+
+def test_a_lac_reviews_consultation_is_recorded_sent_and_its_flag_goes(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Zoë's first LAC review: the dashboard's "Other things to check" said her
+    consultation was due to be sent by 26/03/2024 and had not been, and nothing in the
+    window could record that it was. Alt+N, Alt+O, Space, the date typed, Save."""
+
+    def consultation_flags() -> set[dt.date]:
+        with db.session() as s:
+            flags = compute_flags(s, as_of=AS_OF, child_ids=[sample["zoe"]])
+        return {f.date for f in flags if f.code == "consultation_late"}
+
+    assert consultation_flags() == {D(2024, 3, 26)}
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    page.table.setFocus()
+    seen = {}
+
+    def record(dialog) -> bool:
+        if not isinstance(dialog, InvitationsDialog):
+            return False
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)  # its Alt keys reach it only then
+        seen["row"] = dialog.consultation_row.isVisibleTo(dialog)
+        seen["due"] = dialog.consultation_due.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+        seen["focus"] = QApplication.focusWidget() is dialog.consultation.check
+        qtbot.keyClick(dialog.consultation.check, Qt.Key.Key_Space)
+        edit = dialog.consultation.edit
+        edit.setFocus()
+        qtbot.keyClick(edit, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(edit, "20/03/2024")
+        press(qtbot, dialog.save_consultation_button)
+        seen["after"] = (dialog.consultation.value(), dialog.consultation.check.isChecked())
+        return True
+
+    prompts_recorder.on_dialog = record
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert prompts_recorder.errors == []
+    assert seen["row"] and seen["due"] == "due by 26/03/2024" and seen["focus"]
+    assert seen["after"] == (D(2024, 3, 20), True)
+    with db.session() as s:
+        assert s.get(Meeting, sample["zoe_first"]).consultation_sent == D(2024, 3, 20)
+    assert consultation_flags() == set()
+
+
+def test_a_cp_conference_asks_for_no_consultation(shown, qtbot, prompts_recorder, sample) -> None:
+    page = open_child(shown, qtbot, "lukasz")
+    choose_meeting(page, qtbot, sample["rcpc"])
+    page.table.setFocus()
+    seen = []
+    prompts_recorder.on_dialog = lambda d: seen.append(d.consultation_row.isVisibleTo(d))
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert seen == [False]

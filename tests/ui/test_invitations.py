@@ -64,6 +64,24 @@ def cwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
     wait_for_all()
 
 
+@pytest.fixture
+def dwindow(db, ids, qapp, qtbot, settings, prompts_recorder):
+    """The window on the day of the conference: who attended is recorded from then on
+    (before it, only apologies)."""
+    from tests.invitations.scenario import DAY
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    ctx = AppContext.open(db, as_of=DAY)
+    win = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.load_initial_data()
+    yield win
+    wait_for_all()
+
+
 def _save(dialog) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
@@ -325,6 +343,65 @@ def test_the_rules_list_is_proposed_ticked_and_invitations_go_out_with_their_dat
         assert {r.invited_on for r in rows} == {TODAY}
         assert "Aled Price" not in {r.name for r in rows}
         assert {r.rule_id is not None for r in rows if r.name != "Mr Tomás Kelly"} == {True}
+
+
+def test_enter_in_a_name_invites_and_adds_the_report_as_the_buttons_beside_them(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """A clerk types an advocate's name, role and email and presses Enter; picks the father
+    from the family by typing and presses Enter; types another report's author and presses
+    Enter. Enter pressed the dialog's default button, Save attendance on a tab not shown,
+    so nothing happened and each needed the mouse on a button with no key of its own."""
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        dialog.other_name.setFocus()
+        qtbot.keyClicks(dialog.other_name, "Jane Price")
+        qtbot.keyClicks(dialog.other_role, "Advocate")
+        qtbot.keyClicks(dialog.other_email, "jane@advocacy.example")
+        qtbot.keyClick(dialog.other_email, Qt.Key.Key_Return)
+        seen["by_name"] = dialog.invitees.texts(0)
+        seen["cleared"] = dialog.other_name.text()
+        dialog.someone.setFocus()
+        _choose(dialog.someone, "Piotr Brontë", qtbot)
+        qtbot.keyClick(dialog.someone, Qt.Key.Key_Return)  # the box has the focus
+        seen["someone"] = dialog.invitees.texts(0)
+        qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        dialog.report_author.setFocus()
+        qtbot.keyClicks(dialog.report_author, "Jane Price")
+        qtbot.keyClick(dialog.report_author, Qt.Key.Key_Return)
+        seen["reports"] = dialog.reports.texts(0)
+        seen["open"] = dialog.isVisible()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert "Jane Price" in seen["by_name"] and seen["cleared"] == ""
+    assert "Piotr Brontë" in seen["someone"]
+    assert seen["reports"] == ["Jane Price"] and seen["open"]
+    with db.session() as s:
+        names = s.scalars(select(Invitee.name).where(Invitee.meeting_id == ids["meeting"])).all()
+        assert sorted(names) == ["Jane Price", "Piotr Brontë"]
+
+
+def test_a_father_with_no_needs_but_excluded_from_part_reads_so_without_a_stray_dot(
+    cwindow, ids, prompts_recorder
+) -> None:
+    """The Needs column and the details line read " · excluded from part" for the father
+    (no interpreter or access needs recorded, excluded from part by the chair)."""
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        dialog.invite_ticked_button.click()
+        rows = dict(zip(dialog.invitees.texts(0), dialog.invitees.texts(5), strict=True))
+        seen["father"], seen["mother"] = rows["Piotr Brontë"], rows["Małgorzata Brontë"]
+        dialog.invitees.select_where(lambda i: i.name == "Piotr Brontë")
+        seen["details"] = dialog.invitee_details.text()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert seen["father"] == "excluded from part"
+    assert seen["mother"] == "Interpreter: Polish"
+    assert "Needs: excluded from part ·" in seen["details"]
 
 
 def test_a_read_only_user_sees_the_invitations_but_cannot_change_them(
@@ -701,6 +778,12 @@ def test_after_a_reschedule_the_dialog_asks_for_the_update_and_sends_it(
     assert "the meeting has changed since: send the update" in seen["before"]
     assert "meeting request (update 1) sent" in seen["after"]
     assert "changed since" not in seen["after"]
+    # What the clerk is told, in words: it said "Update for 21/05/2024 to 5 attendees
+    # (SEQUENCE 1)", the calendar file's field.
+    assert prompts_recorder.infos[-1].startswith(
+        f"Update 1 for 21/05/2024 to 5 attendees saved as {update}: open it in Outlook"
+    )
+    assert "SEQUENCE" not in prompts_recorder.infos[-1]
     event = next(iter(Calendar.from_ical(update.read_bytes()).walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART").date() == dt.date(2024, 5, 21)
@@ -888,7 +971,7 @@ def _active(dialog, qtbot) -> None:
 
 
 def test_an_administrator_records_who_attended_with_the_keyboard(
-    cwindow, ids, db, qtbot, prompts_recorder
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """After the conference the administrator opens its invitations (Alt+N), goes to the
     Attendance tab (Alt+D), Tabs down the list choosing with the arrow keys, and saves with
@@ -926,7 +1009,7 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
         state["boxes"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
         dialog.hide()
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert prompts_recorder.errors == []
     first, second, third, *rest = state["names"]
     assert state["focused"] == [f"Attendance: {n}" for n in (first, second, third)]
@@ -951,8 +1034,52 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
     assert sum(1 for e in entries if "attendance" in e.after) == len(stored)
 
 
-def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_else(
+def test_a_week_before_the_conference_only_apologies_are_recorded(
     cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """On 13/05/2024, a week before the conference, the clerk opened the Attendance tab,
+    pressed Alt+U (the unrecorded as attended) and Alt+N: everyone was saved as having
+    attended a meeting not yet held. Now the tab says only apologies are recorded before
+    the day and Alt+U is off; "Attended" chosen with the arrow keys is refused in words,
+    nothing saved; the GP's apologies, sent ahead, are saved."""
+    from tests.invitations.scenario import invite_proposed
+
+    invite_proposed(db, ids["meeting"])
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.tabs.currentIndex() == 3)
+        state["note"] = dialog.attendance_note.text()
+        state["alt_u"] = dialog.unrecorded_attended_button.isEnabled()
+        mother = dialog.attendance_rows[0][1]
+        mother.setFocus()
+        qtbot.keyClick(mother, Qt.Key.Key_Down)  # Not recorded -> Attended
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=5000)
+        state["after_refusal"] = _attendance_of(db, ids["meeting"])
+        for inv, box in dialog.attendance_rows:
+            box.setCurrentIndex(box.findData("apologies" if inv.name == "Dr Ann Patel" else None))
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert state["note"].startswith("The meeting is on 20/05/2024: until then, record only")
+    assert not state["alt_u"]
+    assert prompts_recorder.errors == [
+        "attendance: Małgorzata Brontë cannot be recorded as 'Attended' before the meeting "
+        "on 20/05/2024; until then, only apologies"
+    ]
+    assert set(state["after_refusal"].values()) == {None}
+    stored = _attendance_of(db, ids["meeting"])
+    assert stored.pop("Dr Ann Patel") == "apologies"
+    assert set(stored.values()) == {None}
+
+
+def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_else(
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """On the Attendance tab an administrator chose "Attended" for the first person with
     the arrow keys and pressed Enter: "Mark the unrecorded as attended", the dialog's default
@@ -977,7 +1104,7 @@ def test_enter_after_choosing_one_persons_attendance_saves_it_and_marks_no_one_e
         state["open"] = dialog.isVisible()
         dialog.hide()
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert prompts_recorder.errors == [] and state["open"]
     first, *rest = state["names"]
     assert state["boxes"] == ["Attended"] + ["Not recorded"] * len(rest)
@@ -1037,11 +1164,11 @@ def test_an_iro_records_attendance_only_at_a_meeting_they_chair(
     import dataclasses
 
     from reviewdesk.codes import Role
-    from tests.invitations.scenario import invite_proposed
+    from tests.invitations.scenario import DAY, invite_proposed
     from ui.context import AppContext
 
     invite_proposed(db, ids["meeting"])
-    ctx = AppContext.open(db, as_of=AS_OF)
+    ctx = AppContext.open(db, as_of=DAY)
     shown = {}
     for who, staff_id in (("chair", ids["chair"]), ("another IRO", ids["worker"])):
         ctx.actor = dataclasses.replace(ctx.actor, role=Role.IRO, staff_id=staff_id)
@@ -1063,7 +1190,7 @@ def test_an_iro_records_attendance_only_at_a_meeting_they_chair(
 
 
 def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_again(
-    cwindow, ids, db, qtbot, prompts_recorder
+    dwindow, ids, db, qtbot, prompts_recorder
 ) -> None:
     """Someone else records the GP's apologies while the dialog is open: saving "attended"
     over it is refused with a message (no exception's name), and the list shows theirs.
@@ -1090,7 +1217,7 @@ def test_attendance_changed_meanwhile_is_refused_in_words_and_the_list_read_agai
         qtbot.mouseClick(dialog.save_attendance_button, Qt.MouseButton.LeftButton)
         state["shown"] = {inv.name: box.currentText() for inv, box in dialog.attendance_rows}
 
-    _open_invitations(cwindow, ids, prompts_recorder, work)
+    _open_invitations(dwindow, ids, prompts_recorder, work)
     assert len(prompts_recorder.errors) == 1
     message = prompts_recorder.errors[0]
     assert "was changed by" in message and "Nothing was saved" in message, message
@@ -1189,3 +1316,43 @@ def test_attendance_is_recorded_with_the_outcome_of_the_conference(
     assert set(stored.values()) == {"attended"}
     with db.session() as s:
         assert s.get(Meeting, ids["meeting"]).status == "held"
+
+
+def test_recording_plan_made_at_the_initial_conference_says_why_no_review_is_due_yet(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """Ctrl+O on the initial conference on its day, outcome "Plan made": the dialog's last
+    line said "Next meeting due: none (the case closes or has no clock)". The case does not
+    close: the first review conference counts from the plan, which is not in the register
+    until the CIN census brings it."""
+    from tests.invitations.scenario import DAY
+    from tests.ui.driving import on_screen
+    from ui.context import AppContext
+    from ui.dialogs.recording import RecordingDialog
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
+
+    ctx = AppContext.open(db, as_of=DAY)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.load_initial_data()
+    on_screen(window, qtbot)
+    page = _child_page(window, ids["child"])
+    _select_meeting(page, ids["meeting"])
+    page.table.setFocus()
+    said = []
+
+    def read(dialog) -> bool:
+        assert isinstance(dialog, RecordingDialog)
+        dialog.outcome.setCurrentText("Plan made")
+        said.append(dialog.next_due.text())
+        return False
+
+    prompts_recorder.on_dialog = read
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_for_all()
+    assert len(said) == 1
+    assert "case closes" not in said[0]
+    assert said[0].startswith("Next meeting due: none yet.")
+    assert "no plan is recorded" in said[0] and "CIN census" in said[0]

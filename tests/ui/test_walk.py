@@ -688,7 +688,7 @@ def test_booking_a_free_slot_in_the_diary_goes_on_to_the_invitations(
         InvitationsDialog,
     ]
     assert all(parent is diary for _kind, parent, _title in seen)
-    assert seen[2][2] == "Invitations and reports: Zoë Ó Briain: LAC review, 12/04/2024"
+    assert seen[2][2] == "Invitations and reports: Zoë Ó Briain: LAC review 1, 12/04/2024"
     assert [e.child_name for e in diary.model.entries_at(cell.row(), cell.column())] == [
         "Zoë Ó Briain"
     ]

@@ -86,7 +86,10 @@ def save_attendance(
     """Record the changed invitees' attendance at the meeting, all in one action (as the
     acting user): saved together or, refused, not at all (the refusal is shown)."""
     entries = [actions.Attendance(inv.id, attendance, inv.version) for inv, attendance in changed]
-    return perform(parent, ctx, actions.record_meeting_attendance, meeting_id, entries) is not None
+    changes = perform(
+        parent, ctx, actions.record_meeting_attendance, meeting_id, entries, as_of=ctx.as_of
+    )
+    return changes is not None
 
 
 __all__ = ["AttendanceList", "save_attendance"]

@@ -185,11 +185,19 @@ def _gave_way(table: FittedRecordTable, columns) -> str:
     return f" (the {words} too: no room for them in the list at this size)"
 
 
+def invitee_needs(inv: InviteeInfo) -> str:
+    """What a person needs to take part, and whether they are excluded from part: "Interpreter:
+    Polish · excluded from part", or "excluded from part" alone (not " · excluded from part",
+    as the list read for a father with no needs recorded)."""
+    excluded = "excluded from part" if inv.excluded_from_part else ""
+    return " · ".join(part for part in (inv.needs, excluded) if part)
+
+
 def invitee_details(inv: InviteeInfo) -> str:
     """Everything the invitation list says of one person, in one line."""
     sent = (inv.sent_by or inv.how).capitalize()
     when = f"invited on {_uk(inv.invited_on)}" if inv.invited_on else "not invited yet"
-    needs = inv.needs + (" · excluded from part" if inv.excluded_from_part else "")
+    needs = invitee_needs(inv)
     return " · ".join(
         (
             f"{inv.name}, {inv.role}" if inv.role else inv.name,
@@ -212,7 +220,7 @@ def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidg
     free slot in the diary)."""
     m = next((x for x in detail.meetings if x.id == meeting_id), None)
     when = f", {format_uk(m.booked_date)}" if m is not None and m.booked_date else ""
-    title = f"{detail.name}: {m.type_label if m else 'meeting'}{when}"
+    title = f"{detail.name}: {m.label if m else 'meeting'}{when}"
     prompts().run_dialog(InvitationsDialog(ctx, meeting_id, title, parent=parent))
 
 
@@ -302,6 +310,12 @@ class InvitationsDialog(QDialog):
         self.invite_other_button = _button(
             "Invite by name", "Invite the person named", self.invite_other
         )
+        # Enter in a name typed invites, as the button beside it. Enter pressed the dialog's
+        # default button (Save attendance, on a tab not shown): nothing happened, and each
+        # needed the mouse on a button with no key of its own.
+        self.someone.lineEdit().returnPressed.connect(self.invite_someone)
+        for edit in (self.other_name, self.other_role, self.other_email):
+            edit.returnPressed.connect(self.invite_other)
         self.remove_invitee_button = _button(
             "Re&move from list", "Take the selected person off the list", self.remove_invitee
         )
@@ -317,6 +331,29 @@ class InvitationsDialog(QDialog):
             "Save the invitation letters for those the meeting request does not reach",
             self.send_letters,
         )
+        # A LAC review's written consultation (to the child, parents and carers): when it
+        # went out, which the "consultation not sent in time" flag reads. Nothing could
+        # record it, so the flag stayed however early the forms were sent.
+        self.consultation_label = QLabel("C&onsultation sent")
+        self.consultation = DateOrNone(None, real_today(), "Consultation sent")
+        self.consultation_label.setBuddy(self.consultation)
+        self.consultation_due = QLabel()
+        self.consultation_due.setProperty("role", "hint")
+        self.consultation_due.setAccessibleName("When the consultation is due to be sent")
+        self.save_consultation_button = _button(
+            "Save consultation date",
+            "Save the date the consultation was sent",
+            self.save_consultation,
+        )
+        self.consultation_row = QWidget()
+        consultation_layout = _row(
+            self.consultation_label,
+            self.consultation,
+            self.consultation_due,
+            self.save_consultation_button,
+        )
+        consultation_layout.setContentsMargins(0, 0, 0, 0)
+        self.consultation_row.setLayout(consultation_layout)
         left = QVBoxLayout()
         left.addWidget(self.invitees, 1)
         left.addWidget(self.invitee_details)
@@ -333,6 +370,7 @@ class InvitationsDialog(QDialog):
                 stretch=False,
             )
         )
+        left.addWidget(self.consultation_row)
         return self._pair(left, proposed_box)
 
     def _pair(self, left: QVBoxLayout, right: QWidget) -> QWidget:
@@ -368,6 +406,7 @@ class InvitationsDialog(QDialog):
         for code, words in AGENCY.items():
             self.report_agency.addItem(words, code)
         self.add_report_button = _button("Add report", "Add the report named", self.add_report)
+        self.report_author.returnPressed.connect(self.add_report)  # Enter adds it, as above
         self.remove_report_button = _button(
             "Remo&ve report", "The selected report is no longer due", self.remove_report
         )
@@ -507,6 +546,11 @@ class InvitationsDialog(QDialog):
             return f"The meeting was {info.status.replace('_', ' ')}: no attendance to record."
         if not info.invitees:
             return "No one is on the invitation list yet: invite people first."
+        if may and info.day is not None and self.ctx.as_of < info.day:
+            return (
+                f"The meeting is on {_uk(info.day)}: until then, record only apologies sent "
+                "ahead; who attended is recorded on the day or after."
+            )
         if may:
             return (
                 "Choose whether each person attended, sent apologies or did not attend, then save."
@@ -550,7 +594,7 @@ class InvitationsDialog(QDialog):
                         (inv.sent_by or inv.how).capitalize(),
                         _uk(inv.invited_on) or "Not yet",
                         inv.email,
-                        inv.needs + (" · excluded from part" if inv.excluded_from_part else ""),
+                        invitee_needs(inv),
                         ATTENDANCE_WORDS.get(inv.attendance, inv.attendance),
                     ),
                 )
@@ -574,6 +618,11 @@ class InvitationsDialog(QDialog):
         for p in everyone:
             self.someone.addItem(p.label, ("professional", p.id))
         self.someone.setCurrentIndex(-1)
+        self.consultation_row.setVisible(info.consultation_due is not None)
+        if info.consultation_due is not None:
+            self.consultation.edit.setDate(info.consultation_sent or real_today())
+            self.consultation.set_value(info.consultation_sent)
+            self.consultation_due.setText(f"due by {_uk(info.consultation_due)}")
 
         self.reports.set_rows(
             [
@@ -686,6 +735,8 @@ class InvitationsDialog(QDialog):
         for box in (self.proposed, self.proposed_reports):
             _tickable(box, can_book and open_meeting)
         self.send_request_button.setEnabled(can_book and info is not None)
+        for widget in (self.consultation, self.save_consultation_button):
+            widget.setEnabled(can_book and info is not None)
         for widget in (self.record_pack_button, self.pack_how, self.pack_on):
             widget.setEnabled(can_book)
         _tickable(self.pack_recipients, can_book)
@@ -709,6 +760,11 @@ class InvitationsDialog(QDialog):
             for button in (self.unrecorded_attended_button, self.save_attendance_button):
                 button.setEnabled(may_attend)
                 button.setToolTip(why)
+            if info.day is not None and self.ctx.as_of < info.day:  # only apologies yet
+                self.unrecorded_attended_button.setEnabled(False)
+                self.unrecorded_attended_button.setToolTip(
+                    f"Not before the meeting on {_uk(info.day)}"
+                )
             self.attendance_note.setText(self._attendance_why(may_attend))
 
     def _invitee_chosen(self) -> None:
@@ -847,6 +903,19 @@ class InvitationsDialog(QDialog):
         )
         if self._done(changes):
             prompts().open_document(self, changes.result.path)
+
+    def save_consultation(self) -> None:
+        assert self.info is not None
+        self._done(
+            perform(
+                self,
+                self.ctx,
+                actions.record_consultation_sent,
+                self.meeting_id,
+                self.consultation.value(),
+                expected_version=self.info.version,
+            )
+        )
 
     # --- reports --------------------------------------------------------------------------
     def add_ticked_reports(self) -> None:

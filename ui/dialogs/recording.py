@@ -27,7 +27,7 @@ from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import PARTICIPATION
 from reviewdesk.invitations.details import meeting_invitees
 from reviewdesk.queries import ChildDetail, MeetingInfo
-from reviewdesk.vocabulary import age_on, format_uk_long
+from reviewdesk.vocabulary import age_on, format_uk_long, open_on
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
@@ -63,7 +63,7 @@ class RecordingDialog(QDialog):
         self.detail = detail
         self.meeting = meeting
         self.due = next((d for d in dues or [] if d.meeting_id == meeting.id), None)
-        self.setWindowTitle(f"Record {meeting.type_label} — {detail.name}")
+        self.setWindowTitle(f"Record {meeting.label} — {detail.name}")
         held_default = min(meeting.held_date or meeting.booked_date or ctx.as_of, ctx.as_of)
 
         with ctx.db.session() as s:
@@ -274,7 +274,20 @@ class RecordingDialog(QDialog):
         self.timescale.style().polish(self.timescale)
         self._late_enabled()
         nxt = next_due_after_held(self.ctx, self.detail, self.meeting.id, held)
-        if nxt is None:
+        if (
+            nxt is None
+            and self.meeting.process == "cp"
+            and not any(open_on(p.start, p.end, held) for p in self.detail.plans)
+        ):
+            # An initial conference that makes a plan: the first review conference counts
+            # from the plan, which the register has only once the CIN census brings it in.
+            # It said "the case closes or has no clock" after "Plan made".
+            self.next_due.setText(
+                "Next meeting due: none yet. A review conference is counted from the child's "
+                "CP plan, and no plan is recorded for them on this date (plans come in with "
+                "the CIN census import)."
+            )
+        elif nxt is None:
             self.next_due.setText("Next meeting due: none (the case closes or has no clock)")
         else:
             self.next_due.setText(f"Next meeting due: {uk(nxt.due)} ({nxt.label})")
