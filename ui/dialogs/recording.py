@@ -123,7 +123,11 @@ class RecordingDialog(QDialog):
         form.addRow("", self.timescale)
         if meeting.process == "lac":
             form.addRow("&Participation", self.participation)
-        form.addRow("", self.quorate)
+        if meeting.process == "cp":  # quoracy is a conference's; a LAC review has none
+            form.addRow("", self.quorate)
+        else:
+            self.quorate.setParent(self)
+            self.quorate.hide()
         form.addRow("&Outcome", self.outcome)
         form.addRow("", self.late)
         form.addRow("&Reason", self.late_reason)
@@ -292,7 +296,7 @@ class RecordingDialog(QDialog):
             participation=self.participation.currentData()
             if self.meeting.process == "lac"
             else None,
-            quorate=self.quorate.isChecked(),
+            quorate=self.quorate.isChecked() if self.meeting.process == "cp" else None,
             outcome=self.outcome.currentText().strip() or None,
             late_reason_id=self.late_reason.currentData() if late else None,
             late_reason_note=self.late_note.text().strip() or None if late else None,
