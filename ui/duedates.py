@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from reviewdesk.casedues import MeetingDue, NotJudged, child_due_report, next_due_if_held
+from reviewdesk.engine.deadlines import meeting_deadlines
+from reviewdesk.flags.deadlines import AfterDue, after_meeting
 from reviewdesk.queries import ChildDetail
 from ui.context import AppContext
 
@@ -33,3 +35,11 @@ def next_due_after_held(
         return next_due_if_held(
             s, meeting_id, held, rules=ctx.rules, calendar=ctx.calendar, as_of=ctx.as_of
         )
+
+
+def after_held(ctx: AppContext, meeting_type: str, held: dt.date) -> tuple[AfterDue, ...]:
+    """When a meeting held on ``held`` is to have its decisions issued and its minutes
+    distributed, by the rules in force."""
+    return after_meeting(
+        meeting_deadlines(meeting_type, held, rules=ctx.rules, calendar=ctx.calendar)
+    )

@@ -44,6 +44,27 @@ _AFTER = {
 }
 
 
+class AfterDue(NamedTuple):
+    """A deadline after a meeting: its decisions or its minutes."""
+
+    column: str  # the meeting's column the date done goes in
+    noun: str  # "decisions", "minutes"
+    verb: str  # "issued", "distributed"
+    date: dt.date
+
+    @property
+    def text(self) -> str:
+        """E.g. "decisions to be issued by 08/12/2025"."""
+        return f"{self.noun} to be {self.verb} by {format_uk(self.date)}"
+
+
+def after_meeting(deadlines: list[Deadline]) -> tuple[AfterDue, ...]:
+    """The decisions and minutes deadlines among a meeting's (`meeting_deadlines`, from the
+    day it was held), in date order: what the decisions and minutes flags compare with, and
+    what the recording form and the child's page tell the chair."""
+    return tuple(AfterDue(*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER)
+
+
 def report_deadline(deadlines: list[Deadline], rule_id: str | None) -> Deadline | None:
     """The deadline for a report: its own rule's, or the latest report deadline."""
     reports = [d for d in deadlines if d.times == "report"]
@@ -92,7 +113,7 @@ class _Plan(NamedTuple):
 
     consultation: tuple[dt.date, ...]
     #: (row column, noun, verb, deadline) for decisions and minutes.
-    after: tuple[tuple[str, str, str, dt.date], ...]
+    after: tuple[AfterDue, ...]
     reports: dict[str | None, tuple[dt.date, bool] | None]  # rule id -> (date, to parents)
 
 
@@ -129,7 +150,7 @@ def _new_plan(ctx: FlagContext, meeting_type: str, day: dt.date) -> _Plan:
     reports[None] = (default.date, shares_with_parents(default)) if default else None
     return _Plan(
         tuple(d.date for d in deadlines if d.times == "consultation"),
-        tuple((*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER),
+        after_meeting(deadlines),
         reports,
     )
 

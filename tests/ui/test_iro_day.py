@@ -90,3 +90,27 @@ def test_a_cp_chair_recording_a_conference_is_asked_whether_it_was_quorate(
 
     _record(window, qtbot, prompts_recorder, sample["lukasz_child"], sample["rcpc"], look)
     assert seen == {"quorate offered": True}
+
+
+def test_an_iro_recording_a_review_is_told_when_its_decisions_and_minutes_are_due(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak records Zoë's first LAC review, held on Thu 11/04/2024 (Ctrl+O). Nothing
+    in the window said when its decisions and minutes were due: only, once they were
+    overdue, a red flag. The form says so under the boxes for them (the rules in force: the
+    decisions within 5 working days, the minutes within 20, not counting the bank holiday of
+    06/05/2024), and it follows the held date."""
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 11))
+    seen: list[str] = []
+
+    def record(dialog) -> bool:
+        seen.append(dialog.after_due.text())
+        dialog.held.setDate(D(2024, 4, 10))
+        seen.append(dialog.after_due.text())
+        return False
+
+    _record(window, qtbot, prompts_recorder, sample["zoe"], sample["zoe_first"], record)
+    assert seen == [
+        "Decisions to be issued by 18/04/2024; minutes to be distributed by 10/05/2024",
+        "Decisions to be issued by 17/04/2024; minutes to be distributed by 09/05/2024",
+    ]
