@@ -57,6 +57,13 @@ class AfterDue(NamedTuple):
         """E.g. "decisions to be issued by 08/12/2025"."""
         return f"{self.noun} to be {self.verb} by {format_uk(self.date)}"
 
+    def awaited_text(self, as_of: dt.date) -> str:
+        """Not done yet, on ``as_of``: still to be done by its date, or overdue (as the
+        flags say: after its date)."""
+        if as_of > self.date:
+            return f"{self.noun} not {self.verb}: due by {format_uk(self.date)}"
+        return self.text
+
 
 def after_meeting(deadlines: list[Deadline]) -> tuple[AfterDue, ...]:
     """The decisions and minutes deadlines among a meeting's (`meeting_deadlines`, from the

@@ -114,3 +114,54 @@ def test_an_iro_recording_a_review_is_told_when_its_decisions_and_minutes_are_du
         "Decisions to be issued by 18/04/2024; minutes to be distributed by 10/05/2024",
         "Decisions to be issued by 17/04/2024; minutes to be distributed by 09/05/2024",
     ]
+
+
+def test_after_recording_the_review_the_timeline_says_when_its_decisions_and_minutes_are_due(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz records Zoë's first review as held on 11/04/2024, its decisions not issued yet.
+    Her page's timeline said "Held; ...; chair Łukasz Nowak" and no more: what was still to
+    do after the review, and by when, was nowhere until the flag turned red. The review's
+    row says it, and once past its date that it was not done (the flag's words); when the
+    decisions are recorded, only the minutes are left."""
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 11))
+
+    def held(dialog) -> bool:
+        press(
+            qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        )
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    _record(window, qtbot, prompts_recorder, sample["zoe"], sample["zoe_first"], held)
+    assert prompts_recorder.errors == []
+    page = window.cases.child
+
+    def details() -> str:
+        model = page.model
+        row = next(
+            r for r in range(model.rowCount()) if model.row_at(r).meeting_id == sample["zoe_first"]
+        )
+        return model.row_at(row).details
+
+    assert details().endswith(
+        "; decisions to be issued by 18/04/2024; minutes to be distributed by 10/05/2024"
+    )
+    # A week later (the window opened again on 22/04/2024): the decisions are overdue.
+    later = _window_as(db, open_db, qtbot, settings, "lukasz", None, D(2024, 4, 22))
+    later.open_child(sample["zoe"])
+    page = later.cases.child
+    assert details().endswith(
+        "; decisions not issued: due by 18/04/2024; minutes to be distributed by 10/05/2024"
+    )
+
+    def decisions(dialog) -> bool:
+        qtbot.keyClick(dialog.decisions.check, Qt.Key.Key_Space)  # issued, today
+        press(
+            qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        )
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.dialogs.clear()
+    _record(later, qtbot, prompts_recorder, sample["zoe"], sample["zoe_first"], decisions)
+    assert prompts_recorder.errors == []
+    assert details().endswith("; chair Łukasz Nowak; minutes to be distributed by 10/05/2024")
