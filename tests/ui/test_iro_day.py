@@ -165,3 +165,27 @@ def test_after_recording_the_review_the_timeline_says_when_its_decisions_and_min
     _record(later, qtbot, prompts_recorder, sample["zoe"], sample["zoe_first"], decisions)
     assert prompts_recorder.errors == []
     assert details().endswith("; chair Łukasz Nowak; minutes to be distributed by 10/05/2024")
+
+
+def test_an_iro_prints_their_own_workload_list_from_the_documents_menu(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak wants his list for the week from the window. Documents ▸ Workload list
+    printed every IRO's (on the demo authority, 42 pages for eleven IROs; his own was 5);
+    only `reviewdesk report workload --iro` gave his alone. Documents ▸ My workload list
+    prints his: his children, not Máire's. An administrator (no caseload of their own) is
+    not offered it."""
+    from tests.reports.pdfcheck import read_pdf
+    from tests.ui.test_documents import _wait_for_preview
+
+    admin = _window_as(db, open_db, qtbot, settings, "admin", "administrator", D(2024, 4, 10))
+    assert not admin.my_workload_action.isVisible()
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 10))
+    assert window.my_workload_action.isVisible() and window.my_workload_action.isEnabled()
+    window.my_workload_action.trigger()
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    assert preview.windowTitle() == "My workload — print preview"
+    text = read_pdf(preview.path.read_bytes()).all_text
+    assert "IRO workload: Łukasz Nowak" in text
+    assert "Siân Llewelyn" in text and "Zoë Ó Briain" in text
+    assert "Máire Ó Briain" not in text and "Wiśniewski" not in text
