@@ -189,3 +189,47 @@ def test_an_iro_prints_their_own_workload_list_from_the_documents_menu(
     assert "IRO workload: Łukasz Nowak" in text
     assert "Siân Llewelyn" in text and "Zoë Ó Briain" in text
     assert "Máire Ó Briain" not in text and "Wiśniewski" not in text
+
+
+def test_the_childs_oversight_line_says_which_open_challenges_are_late(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz raises two challenges for Siân Llewelyn, one informally on 01/03/2024 (to be
+    answered in 10 working days, which is also its timescale), one at stage 1 on
+    25/03/2024 (answer within 5 working days, the procedure within 20). On 10/04/2024 the
+    first is past its timescale and the second's answer overdue: the flags (dashboard, case
+    list) said so; the line above her oversight tabs said only "2 open challenges"."""
+    from reviewdesk.flags import compute_flags
+    from tests.ui.test_oversight import _choose, _click_tab, _save
+
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 10))
+    window.open_child(sample["sian_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+
+    for raised, stage in ((D(2024, 3, 1), "Informal"), (D(2024, 3, 25), "Stage 1")):
+
+        def raise_it(dialog, raised=raised, stage=stage) -> bool:
+            dialog.raised_on.setDate(raised)
+            _choose(qtbot, dialog.theme, "Drift")
+            qtbot.keyClicks(dialog.concern, "No permanence plan")
+            _choose(qtbot, dialog.stage, stage)
+            return _save(qtbot, dialog)
+
+        prompts_recorder.on_dialog = raise_it
+        press(qtbot, section.raise_button)
+    assert prompts_recorder.errors == []
+    states = [section.escalations.item(r, 6).text() for r in range(2)]
+    assert states == ["Open, answer overdue", "Open, past its timescale"]
+    assert section.summary.text().endswith(
+        " · 2 open challenges (1 past its timescale, 1 answer overdue)"
+    )
+    with db.session() as s:
+        codes = sorted(
+            f.code
+            for f in compute_flags(s, as_of=D(2024, 4, 10), child_ids=[sample["sian_child"]])
+            if "escalation" in f.code or "challenge" in f.code
+        )
+    # (An informal challenge's timescale is its answer's: one flag says it.)
+    assert codes == ["challenge_response_overdue", "escalation_response_overdue"]

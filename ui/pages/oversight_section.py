@@ -283,9 +283,18 @@ class OversightSection(QWidget):
                     f"no contact with the child since the review on {uk(fp.previous_review)}"
                 )
         if data.open_escalations:
+            late = [
+                f"{n} {words}"
+                for n, words in (
+                    (data.open_past_timescale, "past its timescale"),
+                    (data.open_answer_overdue, "answer overdue"),
+                )
+                if n
+            ]
             parts.append(
                 f"{data.open_escalations} open challenge"
                 + ("s" if data.open_escalations > 1 else "")
+                + (f" ({', '.join(late)})" if late else "")
             )
         for v in data.inquorate:
             if v.not_reconvened(data.as_of) and v.due is not None:
