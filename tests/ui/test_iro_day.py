@@ -233,3 +233,26 @@ def test_the_childs_oversight_line_says_which_open_challenges_are_late(
         )
     # (An informal challenge's timescale is its answer's: one flag says it.)
     assert codes == ["challenge_response_overdue", "escalation_response_overdue"]
+
+
+def test_an_iro_s_ctrl_4_enter_lists_their_own_children(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak wants the children he reviews: Ctrl+4 (Workload), Enter. The table
+    opened on its first row, Máire Ó Briain's, so Enter listed her children; his own row is
+    the current one."""
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 10))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    table = window.workload.table
+    qtbot.waitUntil(lambda: window.workload.model.rowCount() > 0)
+    assert [w.caseload.name for w in window.workload.model.rows][0] == "Máire Ó Briain"
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    listed = window.cases.list
+    assert (
+        listed.narrowed_label.text() == "Showing only the children behind “cases of Łukasz Nowak”."
+    )
+    model = listed.model
+    names = {model.data(model.index(r, 0)) for r in range(model.rowCount())}
+    assert names == {"Siân Llewelyn", "Zoë Ó Briain"}
