@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
+from reviewdesk.codes import agency_label
 from reviewdesk.engine import Deadline
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
 from reviewdesk.kept import KeptAnswers
@@ -105,14 +106,17 @@ def load_reports(ctx: FlagContext, meeting_ids: Collection[int]) -> list[Any]:
 
 
 def _authors(ctx: FlagContext, report_ids: list[int]) -> dict[int, str]:
-    """Report id -> 'Author (agency)' (or just the author), for these reports."""
+    """Report id -> 'Author (Agency)' in words (or just the author, where the author is
+    the agency: 'Police', not 'Police (Police)'), for these reports."""
     if not report_ids:
         return {}
     stmt = select(Report.id, Report.author, Report.agency).where(id_in(Report.id, report_ids))
-    return {
-        r.id: f"{r.author} ({r.agency})" if r.agency else r.author
-        for r in fetch_rows(ctx.session, stmt)
-    }
+    out = {}
+    for r in fetch_rows(ctx.session, stmt):
+        agency = agency_label(r.agency) if r.agency else ""
+        same = agency.casefold() == (r.author or "").casefold()
+        out[r.id] = f"{r.author} ({agency})" if agency and not same else r.author
+    return out
 
 
 class _Plan(NamedTuple):
