@@ -115,6 +115,9 @@ def build_rows(
         if m.outcome_not_recorded(as_of):  # its day passed, never recorded: not still to come
             status += f", {OUTCOME_NOT_RECORDED}"
         bits = [status]
+        # Its decisions and minutes not yet recorded: when they are due (``awaited``), first,
+        # where the column is wide enough to show them.
+        bits.extend(a.awaited_text(as_of) for a in (awaited or {}).get(m.id, ()))
         if m.booked_time and m.status == MeetingStatus.BOOKED.value:
             bits.append(m.booked_time.strftime("%H:%M"))
         if m.room:
@@ -130,8 +133,6 @@ def build_rows(
             bits.append(f"reason: {m.cancel_reason}")
         if len(m.parts) > 1:
             bits.append("held in parts: " + ", ".join(uk(d) for d in m.parts))
-        # Its decisions and minutes not yet recorded: when they are due (``awaited``).
-        bits.extend(a.awaited_text(as_of) for a in (awaited or {}).get(m.id, ()))
         rows.append(
             TimelineRow(
                 when=when,
