@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from tests.ui.test_changes import choose_meeting, press
 from tests.ui.test_roles_window import _window_as
@@ -258,3 +258,32 @@ def test_an_iro_s_ctrl_4_enter_lists_their_own_children(
     model = listed.model
     names = {model.data(model.index(r, 0)) for r in range(model.rowCount())}
     assert names == {"Siân Llewelyn", "Zoë Ó Briain"}
+
+
+def test_a_contact_is_not_marked_a_midway_review_when_none_is_due(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz visits Zoë before her first review (none held: no midway review is due) and
+    ticked "This is the IRO's midway review": the contact was saved with "Midway review:
+    Yes", which counts for nothing (a midway review falls between two reviews), and her
+    next midway review then showed as not done. The tick is off, and the form says why."""
+    from tests.ui.test_oversight import _click_tab
+
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 10))
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    _click_tab(qtbot, page.oversight.tabs, "Contacts")
+    seen = {}
+
+    def look(dialog) -> bool:
+        qtbot.keyClick(dialog.midway, Qt.Key.Key_Space)
+        seen["ticked"] = dialog.midway.isChecked()
+        seen["hint"] = any(
+            "No midway review is due" in w.text() for w in dialog.findChildren(QLabel)
+        )
+        return False
+
+    prompts_recorder.on_dialog = look
+    press(qtbot, page.oversight.contact_button)
+    assert seen == {"ticked": False, "hint": True}
