@@ -287,3 +287,29 @@ def test_a_contact_is_not_marked_a_midway_review_when_none_is_due(
     prompts_recorder.on_dialog = look
     press(qtbot, page.oversight.contact_button)
     assert seen == {"ticked": False, "hint": True}
+
+
+def test_an_iro_reading_a_meeting_s_invitations_is_not_told_to_untick_anyone(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz opens his review's invitations (Alt+N) before chairing it: IROs do not
+    invite (an administrator does), so the proposed list's ticks are fixed and Invite is
+    off, yet the list said "Untick anyone not to invite."; it says who invites."""
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 10))
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    seen = {}
+
+    def look(dialog) -> bool:
+        seen["hint"] = dialog.untick.text()
+        seen["invite"] = dialog.invite_ticked_button.isEnabled()
+        return False
+
+    prompts_recorder.on_dialog = look
+    page.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert seen == {
+        "hint": "Those the rules propose; an administrator invites them.",
+        "invite": False,
+    }
