@@ -313,3 +313,48 @@ def test_an_iro_reading_a_meeting_s_invitations_is_not_told_to_untick_anyone(
         "hint": "Those the rules propose; an administrator invites them.",
         "invite": False,
     }
+
+
+def test_an_iro_is_told_why_they_cannot_record_the_childs_voice_at_anothers_review(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Máire Ó Briain chairs a review of Siân Llewelyn's (so Siân is hers to record for),
+    and opens the Child's voice tab on a review Łukasz Nowak chaired: "Child's voice…" is
+    off, as `record_child_voice` allows only the chair, with nothing saying why; its
+    tooltip says. On a review she chaired it is on."""
+    from reviewdesk.storage.models import Meeting
+    from tests.ui.test_oversight import _click_row, _click_tab
+
+    with db.session() as s:
+        s.add(
+            Meeting(
+                child_id=sample["sian_child"],
+                process="lac",
+                meeting_type="lac_review",
+                status="held",
+                booked_date=D(2024, 4, 2),
+                held_date=D(2024, 4, 2),
+                chair_id=sample["maire"],
+            )
+        )
+    window = _as_iro(db, open_db, qtbot, settings, sample, "maire", D(2024, 4, 10))
+    window.open_child(sample["sian_child"])
+    page = window.cases.child
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    section = page.oversight
+    _click_tab(qtbot, section.tabs, "Child's voice")
+    offered = {}
+    for row in range(section.voices.rowCount()):
+        _click_row(qtbot, section.voices, row)
+        m = section.selected_meeting()
+        offered[m.chair_id == sample["maire"]] = (
+            section.voice_button.isEnabled(),
+            section.voice_button.toolTip(),
+        )
+    assert offered[True] == (True, "")
+    enabled, tip = offered[False]
+    assert not enabled
+    assert tip.endswith(
+        "was chaired by someone else: its chair records the child's views (an administrator "
+        "can too)"
+    )
