@@ -53,8 +53,9 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
         title = "Reports to chase"
         build = lambda s, out: build_chase(s, as_of=as_of, out=out)  # noqa: E731
     elif kind == "workload":
-        title = "Workload"
-        build = lambda s, out: build_workload(s, as_of=as_of, out=out)  # noqa: E731
+        iro = options.get("iro")  # the acting IRO's staff id (their own list), or every IRO's
+        title = "Workload" if iro is None else "My workload"
+        build = lambda s, out: build_workload(s, as_of=as_of, out=out, iro=iro)  # noqa: E731
     elif kind == "timeliness":
         start = dt.date(as_of.year - 1, as_of.month, 1)
         title = "Timeliness"

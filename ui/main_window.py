@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import __version__
 from reviewdesk.actions import Changes
+from reviewdesk.codes import Role
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
@@ -307,6 +308,15 @@ class MainWindow(QMainWindow):
             documents.addAction(
                 self._action(text, shortcut, lambda _c=False, k=kind: self.print_document(k))
             )
+            if kind == "workload":
+                # An IRO's own children only (every IRO's list runs to dozens of pages).
+                self.my_workload_action = self._action(
+                    "&My workload list",
+                    None,
+                    lambda _c=False: self.print_document("workload", own=True),
+                    tip="Your own caseload: the children you review or chair, and when",
+                )
+                documents.addAction(self.my_workload_action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
@@ -335,6 +345,14 @@ class MainWindow(QMainWindow):
     def _enable_by_role(self) -> None:
         for action in self.role_needs:
             action.setEnabled(self.role_allows(action))
+        self.my_workload_action.setVisible(self.own_caseload() is not None)
+
+    def own_caseload(self) -> int | None:
+        """The staff record whose caseload is the acting user's own: an IRO's, linked."""
+        actor = self.ctx.actor
+        if actor is None or actor.role is not Role.IRO:
+            return None
+        return actor.staff_id
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -595,10 +613,18 @@ class MainWindow(QMainWindow):
             f"Problems are logged in {log_path()}",
         )
 
-    def print_document(self, kind: str) -> None:
+    def print_document(self, kind: str, *, own: bool = False) -> None:
+        """A document of the menu's; ``own``: the workload list of the acting IRO only."""
         from ui.documents import make_document
 
-        options = {"week": self.diary.monday} if kind in ("weekly", "packs") else {}
+        options: dict[str, object] = {}
+        if kind in ("weekly", "packs"):
+            options["week"] = self.diary.monday
+        if own:
+            staff_id = self.own_caseload()
+            if staff_id is None:
+                return
+            options["iro"] = staff_id
         make_document(self, self.ctx, kind, **options)
 
     def export_cases(self) -> None:

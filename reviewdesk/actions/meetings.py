@@ -211,6 +211,10 @@ def validate_outcome(
                 raise InvalidInput("participation: PN0 is only for a child under 4")
     if late and outcome.late_reason_id is None:
         raise InvalidInput("reason: the meeting was out of timescale, so give the reason")
+    if meeting.process != Process.CP.value and outcome.quorate is False:
+        raise InvalidInput(
+            "quorate: quoracy is for child protection conferences; a LAC review has none"
+        )
     if (
         meeting.process == Process.CP.value
         and outcome.quorate is False

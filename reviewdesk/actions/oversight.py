@@ -277,6 +277,23 @@ class OversightRights:
         """Taking out a contact: administrators any; an IRO their own, for a child of theirs."""
         return self.theirs and (self.administrator or self.actor.staff_id == staff_id)
 
+    def records_voice(self, chair_id: int | None) -> bool:
+        """The child's views at a meeting held: administrators any; an IRO the meetings
+        they chair (`record_child_voice`)."""
+        return records_voice(self.actor, chair_id)
+
+
+def records_voice(actor: Actor, chair_id: int | None) -> bool:
+    """Whether ``actor`` may record the child's views at a meeting chaired by ``chair_id``:
+    administrators any; an IRO only the meetings they chair."""
+    if actor.role is Role.ADMINISTRATOR:
+        return True
+    return (
+        actor.may(Permission.RECORD_OVERSIGHT)
+        and actor.staff_id is not None
+        and actor.staff_id == chair_id
+    )
+
 
 def oversight_rights(
     session: Session, actor: Actor, child_id: int, *, as_of: dt.date
@@ -544,9 +561,7 @@ def record_child_voice(
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.status not in LIVE_STATUSES:
             raise InvalidInput(f"meeting {meeting_id} does not exist or was called off")
-        if tx.actor.role is not Role.ADMINISTRATOR and (
-            tx.actor.staff_id is None or tx.actor.staff_id != meeting.chair_id
-        ):
+        if not records_voice(tx.actor, meeting.chair_id):
             tx.require(Permission.RECORD_OVERSIGHT)
             raise tx.refuse(
                 "an IRO records the child's views only for meetings they chair, and this one "
@@ -613,6 +628,7 @@ __all__ = [
     "record_contact",
     "record_escalation_response",
     "records_for_others",
+    "records_voice",
     "remove_contact",
     "retire_escalation_theme",
     "update_escalation",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
+from reviewdesk.codes import agency_label
 from reviewdesk.engine import Deadline
 from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
 from reviewdesk.kept import KeptAnswers
@@ -42,6 +43,34 @@ _AFTER = {
     "decisions": ("decisions_issued", "decisions", "issued"),
     "minutes": ("minutes_distributed", "minutes", "distributed"),
 }
+
+
+class AfterDue(NamedTuple):
+    """A deadline after a meeting: its decisions or its minutes."""
+
+    column: str  # the meeting's column the date done goes in
+    noun: str  # "decisions", "minutes"
+    verb: str  # "issued", "distributed"
+    date: dt.date
+
+    @property
+    def text(self) -> str:
+        """E.g. "decisions to be issued by 08/12/2025"."""
+        return f"{self.noun} to be {self.verb} by {format_uk(self.date)}"
+
+    def awaited_text(self, as_of: dt.date) -> str:
+        """Not done yet, on ``as_of``: still to be done by its date, or overdue (as the
+        flags say: after its date)."""
+        if as_of > self.date:
+            return f"{self.noun} not {self.verb}: due by {format_uk(self.date)}"
+        return self.text
+
+
+def after_meeting(deadlines: list[Deadline]) -> tuple[AfterDue, ...]:
+    """The decisions and minutes deadlines among a meeting's (`meeting_deadlines`, from the
+    day it was held), in date order: what the decisions and minutes flags compare with, and
+    what the recording form and the child's page tell the chair."""
+    return tuple(AfterDue(*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER)
 
 
 def report_deadline(deadlines: list[Deadline], rule_id: str | None) -> Deadline | None:
@@ -77,14 +106,17 @@ def load_reports(ctx: FlagContext, meeting_ids: Collection[int]) -> list[Any]:
 
 
 def _authors(ctx: FlagContext, report_ids: list[int]) -> dict[int, str]:
-    """Report id -> 'Author (agency)' (or just the author), for these reports."""
+    """Report id -> 'Author (Agency)' in words (or just the author, where the author is
+    the agency: 'Police', not 'Police (Police)'), for these reports."""
     if not report_ids:
         return {}
     stmt = select(Report.id, Report.author, Report.agency).where(id_in(Report.id, report_ids))
-    return {
-        r.id: f"{r.author} ({r.agency})" if r.agency else r.author
-        for r in fetch_rows(ctx.session, stmt)
-    }
+    out = {}
+    for r in fetch_rows(ctx.session, stmt):
+        agency = agency_label(r.agency) if r.agency else ""
+        same = agency.casefold() == (r.author or "").casefold()
+        out[r.id] = f"{r.author} ({agency})" if agency and not same else r.author
+    return out
 
 
 class _Plan(NamedTuple):
@@ -92,7 +124,7 @@ class _Plan(NamedTuple):
 
     consultation: tuple[dt.date, ...]
     #: (row column, noun, verb, deadline) for decisions and minutes.
-    after: tuple[tuple[str, str, str, dt.date], ...]
+    after: tuple[AfterDue, ...]
     reports: dict[str | None, tuple[dt.date, bool] | None]  # rule id -> (date, to parents)
 
 
@@ -129,7 +161,7 @@ def _new_plan(ctx: FlagContext, meeting_type: str, day: dt.date) -> _Plan:
     reports[None] = (default.date, shares_with_parents(default)) if default else None
     return _Plan(
         tuple(d.date for d in deadlines if d.times == "consultation"),
-        tuple((*_AFTER[d.times], d.date) for d in deadlines if d.times in _AFTER),
+        after_meeting(deadlines),
         reports,
     )
 

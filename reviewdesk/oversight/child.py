@@ -56,6 +56,21 @@ class ChildOversight:
     def open_escalations(self) -> int:
         return sum(1 for e in self.escalations if e.is_open)
 
+    @property
+    def open_past_timescale(self) -> int:
+        """Open challenges past their timescale (the flag escalation_past_timescale)."""
+        return sum(1 for e in self.escalations if e.is_open and e.past_timescale)
+
+    @property
+    def open_answer_overdue(self) -> int:
+        """Open challenges within their timescale whose stage's answer is overdue (the flags
+        escalation_response_overdue and challenge_response_overdue)."""
+        return sum(
+            1
+            for e in self.escalations
+            if e.is_open and not e.past_timescale and e.overdue_stage() is not None
+        )
+
 
 def child_oversight(session: Session, child_id: int, *, as_of: dt.date) -> ChildOversight:
     """Everything the child's "IRO oversight" section shows, as things stood on ``as_of``."""

@@ -83,6 +83,8 @@ class IroWorkload:
     meetings_this_week: int | None = None
     awaiting_decisions: int | None = None
     awaiting_minutes: int | None = None
+    #: Challenges they raised still open (the Workload page's "Open challenges").
+    open_challenges: int | None = None
 
     @property
     def total(self) -> int:
@@ -206,6 +208,7 @@ def collect_workload(
                 meetings_this_week=extras[load.staff_id].meetings_per_week[0][1],
                 awaiting_decisions=extras[load.staff_id].awaiting_decisions,
                 awaiting_minutes=extras[load.staff_id].awaiting_minutes,
+                open_challenges=extras[load.staff_id].open_escalations,
             )
         )
     low, high = caseload_range(session)
@@ -314,6 +317,10 @@ def _iro_section(
     ]
     if work:
         story.append(Paragraph(esc("Meetings: " + " · ".join(work)), styles.muted))
+    if iro.open_challenges:
+        story.append(
+            Paragraph(esc(f"Open challenges they raised: {iro.open_challenges}"), styles.muted)
+        )
     story.append(Spacer(1, 3 * mm))
     if not iro.children:
         story.append(Paragraph("No children allocated on this date.", styles.muted))

@@ -465,6 +465,35 @@ def test_an_inquorate_conference_cannot_end_a_plan(db, case) -> None:
     record(True, "Plan ended")  # quorate: it may end the plan
 
 
+def test_a_lac_review_is_not_recorded_as_not_quorate(db, case) -> None:
+    """Quoracy is a CP conference's; a LAC review has none: "not quorate" for one is refused
+    (the window no longer asks it), and a review recorded with no answer is saved so."""
+    me = actions.whoami(db)
+    _lukasz_chairs_a_review_of_zoes(db, case)
+    with db.session() as s:
+        mid = s.scalar(select(Meeting.id).where(Meeting.child_id == case["zoe"]))
+
+    def record(quorate: bool | None):
+        return actions.record_outcome(
+            db,
+            me,
+            mid,
+            actions.Outcome(parts=[D(2024, 4, 8)], quorate=quorate),
+            late=False,
+            as_of=AS_OF,
+            expected_version=_meeting_version(db, mid),
+        )
+
+    with pytest.raises(InvalidInput) as refused:
+        record(False)
+    assert str(refused.value) == (
+        "quorate: quoracy is for child protection conferences; a LAC review has none"
+    )
+    record(None)
+    with db.session() as s:
+        assert (s.get(Meeting, mid).status, s.get(Meeting, mid).quorate) == ("held", None)
+
+
 def _meeting_version(db, meeting_id: int) -> int:
     with db.session() as s:
         return s.get(Meeting, meeting_id).version

@@ -168,9 +168,28 @@ def test_report_not_received(db, reg, lac):
     reg.report(m, rule_id="lac.review.reports", author="Sam Social")
     [flag] = flags(db, D(2024, 4, 22), "report_overdue")  # due 3 working days before: 19/04
     assert flag.severity == "red" and flag.date == D(2024, 4, 19)
-    assert "Report from Sam Social (social_worker)" in flag.reason
+    assert "Report from Sam Social (Social worker)" in flag.reason
     assert "due by 19/04/2024" in flag.reason
     assert flags(db, D(2024, 4, 19), "report_overdue") == []  # not yet late
+
+
+def test_a_report_s_agency_is_in_words_in_the_flag(db, reg, lac):
+    """An IRO reading `reviewdesk flags` for the week: "Report from Police (police)",
+    "Report from Andrew Shaw (social_worker)", "Report from GP (gp)" printed the agency's
+    code; it is in words, and not said twice when the author is the agency."""
+    child, _ = lac
+    m = reg.meeting(child, booked=DUE)
+    reg.report(m, rule_id="lac.review.reports", author="Police", agency="police")
+    reg.report(m, rule_id="lac.review.reports", author="Dr Rhys Evans", agency="gp")
+    reg.report(m, rule_id="lac.review.reports", author="Andrew Shaw")
+    reasons = sorted(
+        f.reason.split(" for the ")[0] for f in flags(db, D(2024, 4, 22), "report_overdue")
+    )
+    assert reasons == [
+        "Report from Andrew Shaw (Social worker)",
+        "Report from Dr Rhys Evans (GP)",
+        "Report from Police",
+    ]
 
 
 def test_report_received_late_and_on_time(db, reg, lac):

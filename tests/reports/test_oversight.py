@@ -19,6 +19,7 @@ from reviewdesk import actions
 from reviewdesk.errors import InvalidInput
 from reviewdesk.export.oversight_export import write_oversight
 from reviewdesk.oversight.records import escalation_views
+from reviewdesk.oversight.thematic import IN_TIMESCALE
 from reviewdesk.reports.oversight import TITLE, build_oversight, collect_oversight
 from tests.dbfixtures import db, db_target, open_db  # noqa: F401
 from tests.oversight.register import spring_2024
@@ -63,7 +64,14 @@ def test_the_pdf_says_what_the_figures_say(db, register, tmp_path: Path) -> None
         return found[0]
 
     assert line("Challenges raised") == "Challenges raised 3"
-    assert line("Resolved within their timescale") == "Resolved within their timescale 33% (1 of 3)"
+    # The share in timescale is of those resolved or open past it: "Resolved 2" above it
+    # read as its denominator, beside "(1 of 3)"; the one open past it is its own row.
+    assert line("Resolved ") == "Resolved 2"
+    assert line("Resolved within their timescale") == (
+        "Resolved within their timescale (of those resolved or open past it) 33% (1 of 3)"
+    )
+    assert line("Still open") == "Still open 1"
+    assert line("past their timescale") == "past their timescale 1"
     assert line("Referred to Cafcass") == "Referred to Cafcass 1"
     assert line("Placement stability 1") == "Placement stability 1 1 0 0 1 0"
     assert line("Siân Evans 2") == "Siân Evans 2 1 1 1 1 0"
@@ -141,7 +149,8 @@ def test_the_workbook_holds_the_same_tables(db, register, tmp_path: Path) -> Non
     ]
     summary_rows = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary_rows["Challenges raised"] == 3
-    assert summary_rows["Resolved within their timescale"] == "33% (1 of 3)"
+    assert summary_rows[IN_TIMESCALE] == "33% (1 of 3)"
+    assert summary_rows["  past their timescale"] == 1
     sheet = book["The challenges"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]

@@ -269,3 +269,35 @@ def test_a_booked_day_passed_with_no_outcome_recorded_says_so(fresh_db) -> None:
     # The cell wraps: "14/05/2024 not" over "recorded".
     assert re.search(rf"{re.escape(format_uk(day))}\s+not\b", lines[at]), lines[at]
     assert re.match(r"\s+recorded\b", lines[at + 1]), lines[at + 1]
+
+
+def test_each_iro_s_list_says_how_many_of_their_challenges_are_still_open(demo_db) -> None:
+    """An IRO reading their list for the week: the Workload page showed their open
+    challenges (Ctrl+4, "Open challenges"), the list did not. It says so under the
+    meetings line, the same number (`reviewdesk.workload`'s), and nothing when none."""
+    from reviewdesk import actions
+    from reviewdesk.workload import read_workload_counts
+
+    db, _ = demo_db
+    with db.session() as session:
+        lukasz = session.scalar(select(Staff.id).where(Staff.name == "Łukasz Nowak"))
+        child = next(iter(collect_workload(session, as_of=AS_OF, iro_id=lukasz).iros[0].children))
+    me = actions.whoami(db)
+    for concern in ("No permanence plan", "Placement far from school"):
+        challenge = actions.NewEscalation(
+            "lac" if "lac" in child.processes else "cp",
+            lukasz,
+            AS_OF,
+            "Care plan quality",
+            concern,
+        )
+        actions.raise_escalation(db, me, child.child_id, challenge, as_of=AS_OF)
+    page = {w.caseload.name: w.open_escalations for w in read_workload_counts(db, AS_OF).iros}
+    with db.session() as session:
+        report = collect_workload(session, as_of=AS_OF)
+        pdf = _pdf(session, iro="łukasz")
+    assert {i.name: i.open_challenges for i in report.iros} == page
+    assert page["Łukasz Nowak"] == 2
+    assert "Open challenges they raised: 2" in pdf.texts[0]
+    with db.session() as session:
+        assert "Open challenges they raised" not in _pdf(session, iro="Siân").all_text

@@ -710,8 +710,8 @@ def test_the_recording_dialog_s_fields_each_have_an_alt_key(
         qtbot.keyClick(dialog, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(dialog.two_parts.isChecked)
         reached["two parts"] = dialog.second_part.isEnabled()
-        qtbot.keyClick(dialog, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
-        qtbot.waitUntil(lambda: not dialog.quorate.isChecked())
+        # (No Alt+Q: "Quorate" is a conference's question, not on a LAC review's form.)
+        reached["no quorate"] = not dialog.quorate.isVisibleTo(dialog)
         return False
 
     prompts_recorder.on_dialog = walk

@@ -280,10 +280,10 @@ class InvitationsDialog(QDialog):
         # A short title, the rest wrapped beneath: a group box is never narrower than its
         # title, and the long one took the invitation list's room.
         proposed_box = QGroupBox("Proposed by the council's rules")
-        untick = QLabel("Untick anyone not to invite.")
-        untick.setWordWrap(True)
+        self.untick = QLabel("Untick anyone not to invite.")  # (for those who may; `_enable`)
+        self.untick.setWordWrap(True)
         proposed_layout = QVBoxLayout(proposed_box)
-        proposed_layout.addWidget(untick)
+        proposed_layout.addWidget(self.untick)
         proposed_layout.addWidget(self.proposed, 1)
         proposed_layout.addWidget(self.missing)
         proposed_layout.addLayout(_row(self.invite_ticked_button))
@@ -734,6 +734,13 @@ class InvitationsDialog(QDialog):
             widget.setEnabled(can_book and open_meeting)
         for box in (self.proposed, self.proposed_reports):
             _tickable(box, can_book and open_meeting)
+        self.untick.setText(
+            "Untick anyone not to invite."
+            if can_book and open_meeting
+            else "Those the rules propose; an administrator invites them."
+            if not can_book
+            else "Those the rules propose (the meeting was held or called off)."
+        )
         self.send_request_button.setEnabled(can_book and info is not None)
         for widget in (self.consultation, self.save_consultation_button):
             widget.setEnabled(can_book and info is not None)

@@ -398,10 +398,13 @@ class ContactDialog(QDialog):
         form.addRow("Kind", self.kind)
         form.addRow("", self.with_child)
         form.addRow("", self.midway)
+        hint = _hint()
         if midway_due is not None:
-            hint = _hint()
             hint.setText(f"Midway review due by {uk(midway_due)}")
-            form.addRow("", hint)
+        else:  # not looked after, or no review held yet: a tick would count for nothing
+            self.midway.setEnabled(False)
+            hint.setText("No midway review is due: it falls between one LAC review and the next")
+        form.addRow("", hint)
         form.addRow("Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

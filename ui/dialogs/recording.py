@@ -32,7 +32,7 @@ from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
 from ui.dialogs import DateOrNone, choice, date_edit, from_qdate
 from ui.dialogs.attendance import AttendanceList, save_attendance
-from ui.duedates import DueItem, next_due_after_held
+from ui.duedates import DueItem, after_held, next_due_after_held
 from ui.operations import perform
 from ui.prompts import prompts
 from ui.screen import FocusScrollArea, fit
@@ -100,6 +100,10 @@ class RecordingDialog(QDialog):
         self.late_note.setPlaceholderText("Optional note")
         self.decisions = DateOrNone(meeting.decisions_issued, held_default, "Decisions issued")
         self.minutes = DateOrNone(meeting.minutes_distributed, held_default, "Minutes issued")
+        self.after_due = QLabel()  # when the decisions and minutes are due, from the held date
+        self.after_due.setAccessibleName("Decisions and minutes due")
+        self.after_due.setWordWrap(True)
+        self.after_due.setProperty("role", "hint")
         self.timescale = QLabel()
         self.timescale.setWordWrap(True)
         self.day_note = QLabel()
@@ -123,13 +127,18 @@ class RecordingDialog(QDialog):
         form.addRow("", self.timescale)
         if meeting.process == "lac":
             form.addRow("&Participation", self.participation)
-        form.addRow("", self.quorate)
+        if meeting.process == "cp":  # quoracy is a conference's; a LAC review has none
+            form.addRow("", self.quorate)
+        else:
+            self.quorate.setParent(self)
+            self.quorate.hide()
         form.addRow("&Outcome", self.outcome)
         form.addRow("", self.late)
         form.addRow("&Reason", self.late_reason)
         form.addRow("", self.late_note)
         form.addRow("&Decisions issued", self.decisions)
         form.addRow("&Minutes issued", self.minutes)
+        form.addRow("", self.after_due)
 
         #: (report, the received and shared dates, as shown)
         self.report_rows: list[tuple[object, DateOrNone, DateOrNone]] = []
@@ -273,6 +282,10 @@ class RecordingDialog(QDialog):
         self.timescale.style().unpolish(self.timescale)
         self.timescale.style().polish(self.timescale)
         self._late_enabled()
+        after = after_held(self.ctx, self.meeting.meeting_type, held)
+        text = "; ".join(a.text for a in after)
+        self.after_due.setText(text[:1].upper() + text[1:])
+        self.after_due.setVisible(bool(after))
         nxt = next_due_after_held(self.ctx, self.detail, self.meeting.id, held)
         if (
             nxt is None
@@ -305,7 +318,7 @@ class RecordingDialog(QDialog):
             participation=self.participation.currentData()
             if self.meeting.process == "lac"
             else None,
-            quorate=self.quorate.isChecked(),
+            quorate=self.quorate.isChecked() if self.meeting.process == "cp" else None,
             outcome=self.outcome.currentText().strip() or None,
             late_reason_id=self.late_reason.currentData() if late else None,
             late_reason_note=self.late_note.text().strip() or None if late else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QBrush
 
 from reviewdesk.casedues import NotJudged
 from reviewdesk.codes import CP_CATEGORY, PARTICIPATION, REASON_FOR_CLOSURE, MeetingStatus
+from reviewdesk.flags.deadlines import AfterDue
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import DUE_NOT_KNOWN, OUTCOME_NOT_RECORDED
 from reviewdesk.vocabulary import NOT_JUDGED as NOT_JUDGED_WORDS
@@ -54,6 +56,7 @@ def build_rows(
     dues: list[DueItem] | None,
     as_of: dt.date,
     not_judged: list[NotJudged] | None = None,
+    awaited: Mapping[int, Sequence[AfterDue]] | None = None,
 ) -> list[TimelineRow]:
     """Merge the child's history with the engine's due dates, newest first; a meeting the
     data cannot judge says so, and why."""
@@ -112,6 +115,9 @@ def build_rows(
         if m.outcome_not_recorded(as_of):  # its day passed, never recorded: not still to come
             status += f", {OUTCOME_NOT_RECORDED}"
         bits = [status]
+        # Its decisions and minutes not yet recorded: when they are due (``awaited``), first,
+        # where the column is wide enough to show them.
+        bits.extend(a.awaited_text(as_of) for a in (awaited or {}).get(m.id, ()))
         if m.booked_time and m.status == MeetingStatus.BOOKED.value:
             bits.append(m.booked_time.strftime("%H:%M"))
         if m.room:

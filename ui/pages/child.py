@@ -42,7 +42,7 @@ from reviewdesk.vocabulary import (
 from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
-from ui.duedates import due_report
+from ui.duedates import awaited_after, due_report
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.pages import Page, label
 from ui.pages.oversight_section import OversightSection
@@ -378,7 +378,9 @@ class ChildPage(Page):
             else "an administrator can complete it"
         )
         self.missing.setText(f"⚠ The record has no {', '.join(gaps)}: {how}." if gaps else "")
-        self.model.set_rows(build_rows(d, self.dues, self.ctx.as_of, self.not_judged))
+        self.model.set_rows(
+            build_rows(d, self.dues, self.ctx.as_of, self.not_judged, awaited_after(self.ctx, d))
+        )
         if selected is not None:
             self.select_meeting(selected.id)
         self._show_explanations()

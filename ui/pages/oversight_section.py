@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk.actions import OversightRights, Permission, oversight_rights, remove_contact
-from reviewdesk.codes import Role
 from reviewdesk.oversight.child import ChildOversight, child_oversight
 from reviewdesk.oversight.words import CONSULTATION, methods_text
 from reviewdesk.queries import ChildDetail
@@ -283,9 +282,18 @@ class OversightSection(QWidget):
                     f"no contact with the child since the review on {uk(fp.previous_review)}"
                 )
         if data.open_escalations:
+            late = [
+                f"{n} {words}"
+                for n, words in (
+                    (data.open_past_timescale, "past its timescale"),
+                    (data.open_answer_overdue, "answer overdue"),
+                )
+                if n
+            ]
             parts.append(
                 f"{data.open_escalations} open challenge"
                 + ("s" if data.open_escalations > 1 else "")
+                + (f" ({', '.join(late)})" if late else "")
             )
         for v in data.inquorate:
             if v.not_reconvened(data.as_of) and v.due is not None:
@@ -379,17 +387,26 @@ class OversightSection(QWidget):
         c = self.selected_contact()
         self.remove_button.setEnabled(c is not None and self._may_remove(c))
         m = self.selected_meeting()
+        rights = self.rights()
         self.voice_button.setEnabled(
-            self.rights() is not None
-            and self.ctx.can(Permission.RECORD_OVERSIGHT)
-            and m is not None
-            and (self.ctx.role is Role.ADMINISTRATOR or self.ctx.actor.staff_id == m.chair_id)
+            rights is not None and m is not None and rights.records_voice(m.chair_id)
         )
         # An IRO whose user has no staff record: why these are off (the child's page says
         # it above the tabs too).
         why = self.ctx.recording_off_reason
         for button in (self.raise_button, self.contact_button, self.voice_button):
             button.setToolTip(why)
+        if (
+            not why
+            and m is not None
+            and rights is not None
+            and not self.voice_button.isEnabled()
+            and self.ctx.can(Permission.RECORD_OVERSIGHT)
+        ):
+            self.voice_button.setToolTip(
+                f"The {m.label} was chaired by someone else: its chair records the child's "
+                "views (an administrator can too)"
+            )
 
     # --- actions ----------------------------------------------------------------------------
     def raise_challenge(self) -> None:

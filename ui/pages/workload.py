@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk.actions import CASE_KINDS
 from reviewdesk.caseload import caseload_children
+from reviewdesk.codes import Role
 from reviewdesk.flags.caseload import band_severity
 from reviewdesk.vocabulary import format_uk
 from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload_counts
@@ -222,6 +223,7 @@ class WorkloadPage(Page):
             return  # the as-of date changed meanwhile: a newer reading is on its way
         self.summary = summary
         self.model.set_summary(summary)
+        self._to_own_row()
         low, high = summary.caseload_range
         total, fte = summary.children, summary.fte
         text = (
@@ -245,6 +247,20 @@ class WorkloadPage(Page):
                 f"{'s' if t.late_reports != 1 else ''} to chase"
             )
         self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
+
+    def _to_own_row(self) -> None:
+        """An IRO's own row is the current one: Ctrl+4, Enter lists their children (the
+        table opened on the first IRO's, alphabetically)."""
+        actor = self.ctx.actor
+        if actor is None or actor.role is not Role.IRO or actor.staff_id is None:
+            return
+        row = next(
+            (r for r, w in enumerate(self.model.rows) if w.caseload.staff_id == actor.staff_id),
+            None,
+        )
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+            self.table.selectRow(row)
 
     def home(self) -> QWidget:
         return self.table  # Ctrl+4: the arrows move through the IROs, Enter lists cases
