@@ -14,15 +14,30 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
-from reviewdesk.codes import PARTICIPATION, MeetingStatus, MeetingType, Process
+from reviewdesk.codes import (
+    CP_CATEGORY,
+    INITIAL_CONFERENCES,
+    PARTICIPATION,
+    MeetingStatus,
+    MeetingType,
+    Process,
+)
 from reviewdesk.errors import InvalidInput
-from reviewdesk.oversight.words import ends_plan
+from reviewdesk.oversight.words import ends_plan, starts_plan
 from reviewdesk.queries import child_detail
 from reviewdesk.scheduling import Booking, bookable_types
 from reviewdesk.storage.audit import session_now
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
-from reviewdesk.storage.models import Child, LateReason, Meeting, MeetingMove, MeetingPart, Report
+from reviewdesk.storage.models import (
+    Child,
+    CpPlan,
+    LateReason,
+    Meeting,
+    MeetingMove,
+    MeetingPart,
+    Report,
+)
 from reviewdesk.vocabulary import age_on, format_uk
 
 
@@ -187,6 +202,9 @@ class Outcome:
     minutes_distributed: dt.date | None = None
     decisions: str | None = None
     reports: list[ReportUpdate] = field(default_factory=list)
+    #: An initial conference that made a plan: its category of abuse (`codes.CP_CATEGORY`;
+    #: None: not given, the CIN census import brings it).
+    category: str | None = None
 
 
 def validate_outcome(
@@ -294,8 +312,41 @@ def record_outcome(
             meeting.decisions = outcome.decisions
         for update in outcome.reports:
             _apply_report(tx, meeting, update)
+        _plan_from_outcome(tx, meeting, outcome)
         tx.session.flush()
         return tx.changes(result=meeting.id)
+
+
+def _plan_from_outcome(tx: Transaction, meeting: Meeting, outcome: Outcome) -> None:
+    """An initial conference that made a plan starts it on the day it was held, and a review
+    conference that ended one ends it then, so the first review conference (within 3 months
+    of the initial one) is due from that day rather than only after the CIN census import
+    (which keeps the plan: it matches plans by their start). A plan already open on the day
+    is left as it is; so is a plan the import brought."""
+    held = meeting.held_date
+    if outcome.category is not None and outcome.category not in CP_CATEGORY:
+        raise InvalidInput(f"category of abuse: unknown code {outcome.category!r}")
+    if held is None or meeting.process != Process.CP.value:
+        return
+    plans = sorted(meeting.child.plans, key=lambda p: p.start)
+    open_then = [p for p in plans if p.start <= held and (p.end_date is None or p.end_date >= held)]
+    initial = MeetingType(meeting.meeting_type) in INITIAL_CONFERENCES
+    if initial and starts_plan(outcome.outcome) and not open_then:
+        tx.session.add(
+            CpPlan(
+                child_id=meeting.child_id,
+                enquiry_id=meeting.enquiry_id,
+                start=held,
+                initial_category=outcome.category,
+                latest_category=outcome.category,
+                chair_id=meeting.chair_id,
+                previous_plans=sum(1 for p in plans if p.start < held),
+            )
+        )
+    elif not initial and ends_plan(outcome.outcome):
+        for plan in open_then:
+            if plan.end_date is None:
+                plan.end_date = held
 
 
 @action("update_report", "record a report's dates", Permission.RECORD_OUTCOME)

@@ -72,6 +72,12 @@ def ends_plan(outcome: str | None) -> bool:
     return bool(outcome) and outcome.strip().casefold().startswith("plan ended")
 
 
+def starts_plan(outcome: str | None) -> bool:
+    """Whether a conference outcome starts a child protection plan ("Plan made", or words
+    starting so)."""
+    return bool(outcome) and outcome.strip().casefold().startswith("plan made")
+
+
 def consultation_label(code: str | None) -> str:
     return CONSULTATION.get(code or "", "Not recorded")
 
@@ -93,5 +99,6 @@ __all__ = [
     "VOICE_METHODS",
     "consultation_label",
     "ends_plan",
+    "starts_plan",
     "methods_text",
 ]

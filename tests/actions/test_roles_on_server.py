@@ -131,3 +131,92 @@ def test_each_login_is_allowed_or_refused_by_the_app_and_by_the_database(
         check_each_person(env, name, READERS)
     finally:
         dispose_all(env)
+
+
+def test_the_chair_of_an_initial_conference_starts_and_ends_its_plan_on_the_server(
+    team, tmp_path
+) -> None:
+    """An IRO chairing an initial conference records "Plan made" (the plan starts that day)
+    and, chairing the review conference, "Plan ended": the database lets them write the plan
+    of a child of theirs, and only the end date of one; not another IRO's child's plan."""
+    import datetime as dt
+
+    from reviewdesk.actions.meetings import Outcome
+    from reviewdesk.storage.models import CpPlan, Meeting
+
+    env = _setup(team, tmp_path)
+    try:
+        day = dt.date(2024, 5, 20)
+        with env.admin.session() as s:
+            icpc = Meeting(
+                child_id=env.ids["child"],
+                process="cp",
+                meeting_type="icpc",
+                booked_date=day,
+                booked_time=dt.time(10, 0),
+                chair_id=env.ids["chair"],
+            )
+            s.add(icpc)
+            s.flush()
+            icpc_id, version = icpc.id, icpc.version
+        chair = env.dbs["iro_chair"]
+        actions.record_outcome(
+            chair,
+            actions.whoami(chair),
+            icpc_id,
+            Outcome(parts=[day], quorate=True, outcome="Plan made", category="NEG"),
+            late=False,
+            as_of=day,
+            expected_version=version,
+        )
+        with env.admin.session() as s:
+            [plan] = s.query(CpPlan).filter_by(child_id=env.ids["child"]).all()
+            assert (plan.start, plan.end_date, plan.initial_category) == (day, None, "NEG")
+            plan_id = plan.id
+        review_day = dt.date(2024, 8, 15)
+        with env.admin.session() as s:
+            review = Meeting(
+                child_id=env.ids["child"],
+                process="cp",
+                meeting_type="rcpc_first",
+                booked_date=review_day,
+                booked_time=dt.time(10, 0),
+                chair_id=env.ids["chair"],
+            )
+            s.add(review)
+            s.flush()
+            review_id, version = review.id, review.version
+        actions.record_outcome(
+            chair,
+            actions.whoami(chair),
+            review_id,
+            Outcome(parts=[review_day], quorate=True, outcome="Plan ended"),
+            late=False,
+            as_of=review_day,
+            expected_version=version,
+        )
+        with env.admin.session() as s:
+            assert s.get(CpPlan, plan_id).end_date == review_day
+        # Raw SQL as the other IRO: neither a plan for this child nor a change to its plan.
+        raw = create_engine(team.url(env.login("iro_other")))
+        try:
+            for statement in (
+                f"UPDATE cp_plan SET end_date = NULL WHERE id = {plan_id}",
+                f"INSERT INTO cp_plan (child_id, start, previous_plans, end_unknown, version) "
+                f"VALUES ({env.ids['child']}, '2024-09-01', 0, false, 1)",
+            ):
+                with raw.begin() as conn:
+                    result = None
+                    try:
+                        result = conn.execute(text(statement))
+                    except DBAPIError as refused:
+                        assert _denied(refused) or "row-level security" in str(refused)
+                        continue
+                    assert result.rowcount == 0, statement  # no row of theirs to change
+        finally:
+            raw.dispose()
+        with env.admin.session() as s:
+            assert s.get(CpPlan, plan_id).end_date == review_day
+            assert s.query(CpPlan).filter_by(child_id=env.ids["child"]).count() == 1
+    finally:
+        dispose_all(env)

@@ -1318,13 +1318,15 @@ def test_attendance_is_recorded_with_the_outcome_of_the_conference(
         assert s.get(Meeting, ids["meeting"]).status == "held"
 
 
-def test_recording_plan_made_at_the_initial_conference_says_why_no_review_is_due_yet(
+def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_review(
     db, ids, qapp, qtbot, settings, prompts_recorder
 ) -> None:
-    """Ctrl+O on the initial conference on its day, outcome "Plan made": the dialog's last
-    line said "Next meeting due: none (the case closes or has no clock)". The case does not
-    close: the first review conference counts from the plan, which is not in the register
-    until the CIN census brings it."""
+    """Ctrl+O on the initial conference on its day, outcome "Plan made", category chosen
+    with Alt+G, Alt+S: recording it started no plan, so no first review conference was due
+    anywhere (the dialog said "none (the case closes or has no clock)") until a CIN census
+    import brought the plan, months later. The plan now starts on the day held, and the
+    1st review conference is due within 3 months (DOMAIN: Working Together)."""
+    from reviewdesk.storage.models import CpPlan
     from tests.invitations.scenario import DAY
     from tests.ui.driving import on_screen
     from ui.context import AppContext
@@ -1341,18 +1343,37 @@ def test_recording_plan_made_at_the_initial_conference_says_why_no_review_is_due
     page = _child_page(window, ids["child"])
     _select_meeting(page, ids["meeting"])
     page.table.setFocus()
-    said = []
+    said: dict = {}
 
-    def read(dialog) -> bool:
+    def fill(dialog) -> bool:
         assert isinstance(dialog, RecordingDialog)
-        dialog.outcome.setCurrentText("Plan made")
-        said.append(dialog.next_due.text())
-        return False
+        _active(dialog, qtbot)
+        dialog.outcome.setFocus()
+        dialog.outcome.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.outcome.lineEdit(), "Plan made")
+        said["next"] = dialog.next_due.text()
+        said["note"] = dialog.plan_note.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.category)
+        qtbot.keyClick(dialog.category, Qt.Key.Key_Down)  # Neglect (NEG)
+        qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=5000)
+        return True
 
-    prompts_recorder.on_dialog = read
+    prompts_recorder.on_dialog = fill
     qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     wait_for_all()
-    assert len(said) == 1
-    assert "case closes" not in said[0]
-    assert said[0].startswith("Next meeting due: none yet.")
-    assert "no plan is recorded" in said[0] and "CIN census" in said[0]
+    assert prompts_recorder.errors == []
+    assert "case closes" not in said["next"]
+    assert said["next"].startswith("Next meeting due: the 1st review CP conference")
+    assert said["note"].startswith("Saving starts the child's CP plan on the day held")
+    with db.session() as s:
+        [plan] = s.query(CpPlan).filter_by(child_id=ids["child"]).all()
+        assert (plan.start, plan.end_date, plan.initial_category) == (DAY, None, "NEG")
+    # The child's page: the first review conference due by 20/08/2024, 3 months on.
+    window.cases.child.show_child(ids["child"])
+    dues = [
+        (page.model.data(page.model.index(r, 1)), page.model.data(page.model.index(r, 2)))
+        for r in range(page.model.rowCount())
+    ]
+    assert ("1st review CP conference", "20/08/2024") in dues

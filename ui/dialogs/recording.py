@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
-from reviewdesk.codes import PARTICIPATION
+from reviewdesk.codes import CP_CATEGORY, INITIAL_CONFERENCES, PARTICIPATION, MeetingType
 from reviewdesk.invitations.details import meeting_invitees
+from reviewdesk.oversight.words import starts_plan
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.vocabulary import age_on, format_uk_long, open_on
 from reviewdesk.vocabulary import format_uk as uk
@@ -92,6 +93,18 @@ class RecordingDialog(QDialog):
         self.outcome.addItems(LAC_OUTCOMES if meeting.process == "lac" else CP_OUTCOMES)
         if meeting.outcome:
             self.outcome.setCurrentText(meeting.outcome)
+        # An initial conference that makes a plan starts it (`record_outcome`): the
+        # category of abuse it decided, and what that starts.
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category of abuse")
+        self.category.addItem("Not recorded yet (the CIN census brings it)", None)
+        for code, words in CP_CATEGORY.items():
+            self.category.addItem(f"{words} ({code})", code)
+        self.plan_note = QLabel()
+        self.plan_note.setWordWrap(True)
+        self.plan_note.setProperty("role", "hint")
+        self.outcome.currentTextChanged.connect(self._plan_shown)
+        self.outcome.currentTextChanged.connect(lambda _text: self.update_derived())
         self.late = QCheckBox("Out of &timescale")
         self.late.setAccessibleName("Out of timescale")
         self.late_reason = choice(reasons, "Reason it was out of timescale", none_text="Choose…")
@@ -133,6 +146,14 @@ class RecordingDialog(QDialog):
             self.quorate.setParent(self)
             self.quorate.hide()
         form.addRow("&Outcome", self.outcome)
+        if MeetingType(meeting.meeting_type) in INITIAL_CONFERENCES:
+            form.addRow("Cate&gory of abuse", self.category)
+            form.addRow("", self.plan_note)
+            self._plan_shown()
+        else:
+            for widget in (self.category, self.plan_note):
+                widget.setParent(self)
+                widget.hide()
         form.addRow("", self.late)
         form.addRow("&Reason", self.late_reason)
         form.addRow("", self.late_note)
@@ -292,14 +313,22 @@ class RecordingDialog(QDialog):
             and self.meeting.process == "cp"
             and not any(open_on(p.start, p.end, held) for p in self.detail.plans)
         ):
-            # An initial conference that makes a plan: the first review conference counts
-            # from the plan, which the register has only once the CIN census brings it in.
+            # A review conference counts from the child's plan, none open on the day held:
+            # "Plan made" at an initial conference starts one when saved (`record_outcome`).
             # It said "the case closes or has no clock" after "Plan made".
-            self.next_due.setText(
-                "Next meeting due: none yet. A review conference is counted from the child's "
-                "CP plan, and no plan is recorded for them on this date (plans come in with "
-                "the CIN census import)."
-            )
+            if MeetingType(self.meeting.meeting_type) in INITIAL_CONFERENCES and starts_plan(
+                self.outcome.currentText()
+            ):
+                self.next_due.setText(
+                    "Next meeting due: the 1st review CP conference, counted from the plan "
+                    "this outcome starts on the day held (its date shows once saved)."
+                )
+            else:
+                self.next_due.setText(
+                    "Next meeting due: none. A review conference is counted from the child's "
+                    "CP plan, and no plan is open on this date ('Plan made' at an initial "
+                    "conference starts one)."
+                )
         elif nxt is None:
             self.next_due.setText("Next meeting due: none (the case closes or has no clock)")
         else:
@@ -311,6 +340,18 @@ class RecordingDialog(QDialog):
         self.late_reason.setEnabled(late)
         self.late_note.setEnabled(late)
 
+    def _plan_shown(self) -> None:
+        """The category only for a plan made, and what recording it will start."""
+        made = starts_plan(self.outcome.currentText())
+        self.category.setEnabled(made)
+        self.plan_note.setText(
+            "Saving starts the child's CP plan on the day held: the first review conference "
+            "is due within 3 months."
+            if made
+            else ""
+        )
+        self.plan_note.setVisible(made)
+
     def outcome_value(self) -> Outcome:
         late = self.late.isChecked()
         return Outcome(
@@ -320,6 +361,9 @@ class RecordingDialog(QDialog):
             else None,
             quorate=self.quorate.isChecked() if self.meeting.process == "cp" else None,
             outcome=self.outcome.currentText().strip() or None,
+            category=self.category.currentData()
+            if starts_plan(self.outcome.currentText())
+            else None,
             late_reason_id=self.late_reason.currentData() if late else None,
             late_reason_note=self.late_note.text().strip() or None if late else None,
             decisions_issued=self.decisions.value(),

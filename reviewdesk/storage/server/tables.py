@@ -50,6 +50,13 @@ OF_A_REPORT_OF_A_MEETING_THEY_CHAIR = (
 )
 
 
+#: "The IRO chairs a live meeting of the child" (``{child}``: a qualified column).
+_CHAIRS_A_LIVE_MEETING_OF = (
+    "EXISTS (SELECT 1 FROM {{schema}}.meeting m WHERE m.child_id = {child} "
+    f"AND m.chair_id = {{{{me}}}} AND m.status IN {_LIVE})"
+)
+
+
 def a_child_of_theirs(child: str) -> str:
     """ "The child whose id is ``child`` (a column, qualified by its table: in a subquery an
     unqualified name would be the subquery's own) is the IRO's": the core's rule
@@ -134,6 +141,23 @@ IRO_WRITES: dict[str, IroWrites] = {
     ),
     # attach_report_file (replacing any earlier file), remove_report_file.
     "report_file": IroWrites(("INSERT", "DELETE"), rows=OF_A_REPORT_OF_A_MEETING_THEY_CHAIR),
+    # record_outcome: "Plan made" at an initial conference they chair starts the child's CP
+    # plan (chaired by them), "Plan ended" at a review conference ends it (its end date
+    # only). (Not `a_child_of_theirs`, which reads cp_plan: its own policy would recurse.)
+    "cp_plan": IroWrites(
+        ("INSERT", "UPDATE"),
+        rows=(
+            "(cp_plan.chair_id = {me} OR EXISTS (SELECT 1 FROM {schema}.period_of_care p "
+            "WHERE p.child_id = cp_plan.child_id AND p.iro_id = {me}) OR "
+            + _CHAIRS_A_LIVE_MEETING_OF.format(child="cp_plan.child_id")
+            + ")"
+        ),
+        columns=("end_date",),
+        new_rows=(
+            "cp_plan.chair_id = {me} AND "
+            + _CHAIRS_A_LIVE_MEETING_OF.format(child="cp_plan.child_id")
+        ),
+    ),
     # record_attendance, record_meeting_attendance.
     "invitee": IroWrites(("UPDATE",), rows=OF_A_MEETING_THEY_CHAIR, columns=("attendance",)),
     # raise_escalation (as themselves, for a child of theirs); update_escalation.
