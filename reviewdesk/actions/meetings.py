@@ -299,6 +299,7 @@ def record_outcome(
             tx.session.flush()
             for no, day in wanted_parts:
                 meeting.parts.append(MeetingPart(part_no=no, held_date=day))
+        was_held = meeting.held_date if meeting.status == MeetingStatus.HELD.value else None
         meeting.held_date = parts[-1]
         meeting.status = MeetingStatus.HELD.value
         meeting.participation = outcome.participation
@@ -312,25 +313,33 @@ def record_outcome(
             meeting.decisions = outcome.decisions
         for update in outcome.reports:
             _apply_report(tx, meeting, update)
-        _plan_from_outcome(tx, meeting, outcome)
+        _plan_from_outcome(tx, meeting, outcome, was_held)
         tx.session.flush()
         return tx.changes(result=meeting.id)
 
 
-def _plan_from_outcome(tx: Transaction, meeting: Meeting, outcome: Outcome) -> None:
+def _plan_from_outcome(
+    tx: Transaction, meeting: Meeting, outcome: Outcome, was_held: dt.date | None
+) -> None:
     """An initial conference that made a plan starts it on the day it was held, and a review
     conference that ended one ends it then, so the first review conference (within 3 months
     of the initial one) is due from that day rather than only after the CIN census import
     (which keeps the plan: it matches plans by their start). A plan already open on the day
-    is left as it is; so is a plan the import brought."""
+    is left as it is; so is a plan the import brought. ``was_held``: the day it was recorded
+    held before (a correction): the plan that conference started, on that day, moves with
+    it rather than a second one starting."""
     held = meeting.held_date
     if outcome.category is not None and outcome.category not in CP_CATEGORY:
         raise InvalidInput(f"category of abuse: unknown code {outcome.category!r}")
     if held is None or meeting.process != Process.CP.value:
         return
     plans = sorted(meeting.child.plans, key=lambda p: p.start)
-    open_then = [p for p in plans if p.start <= held and (p.end_date is None or p.end_date >= held)]
     initial = MeetingType(meeting.meeting_type) in INITIAL_CONFERENCES
+    if initial and was_held is not None and was_held != held and starts_plan(outcome.outcome):
+        for plan in plans:
+            if plan.start == was_held:
+                plan.start = held
+    open_then = [p for p in plans if p.start <= held and (p.end_date is None or p.end_date >= held)]
     if initial and starts_plan(outcome.outcome) and not open_then:
         tx.session.add(
             CpPlan(

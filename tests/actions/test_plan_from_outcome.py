@@ -66,6 +66,16 @@ def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_revie
     assert len(overdue) == 1 and "due by 20/08/2024" in overdue[0]
 
 
+def test_a_corrected_held_date_moves_the_plan_it_started(db) -> None:
+    """Recorded as held on the wrong day, then corrected: the plan the conference started
+    starts on the day it was really held; a second plan did not start."""
+    ids = conference(db)
+    _record(db, ids["meeting"], DAY, "Plan made", "NEG")
+    _record(db, ids["meeting"], D(2024, 5, 17), "Plan made", "NEG")  # it was the Friday
+    assert [p[:2] for p in _plans(db, ids["child"])] == [(D(2024, 5, 17), None)]
+    assert _next_cp(db, ids["child"], D(2024, 5, 21)) == [("rcpc_first", D(2024, 8, 17))]
+
+
 def test_no_plan_needed_or_a_plan_open_already_starts_none(db) -> None:
     ids = conference(db)
     _record(db, ids["meeting"], DAY, "No plan needed")

@@ -136,9 +136,10 @@ def test_each_login_is_allowed_or_refused_by_the_app_and_by_the_database(
 def test_the_chair_of_an_initial_conference_starts_and_ends_its_plan_on_the_server(
     team, tmp_path
 ) -> None:
-    """An IRO chairing an initial conference records "Plan made" (the plan starts that day)
-    and, chairing the review conference, "Plan ended": the database lets them write the plan
-    of a child of theirs, and only the end date of one; not another IRO's child's plan."""
+    """An IRO chairing an initial conference records "Plan made" (the plan starts that day),
+    corrects the day it was held (the plan's start moves), and, chairing the review
+    conference, records "Plan ended": the database lets them write the plan of a child of
+    theirs, and only its two dates; not another IRO's child's plan."""
     import datetime as dt
 
     from reviewdesk.actions.meetings import Outcome
@@ -160,6 +161,19 @@ def test_the_chair_of_an_initial_conference_starts_and_ends_its_plan_on_the_serv
             s.flush()
             icpc_id, version = icpc.id, icpc.version
         chair = env.dbs["iro_chair"]
+        actions.record_outcome(
+            chair,
+            actions.whoami(chair),
+            icpc_id,
+            Outcome(parts=[day], quorate=True, outcome="Plan made", category="NEG"),
+            late=False,
+            as_of=day,
+            expected_version=version,
+        )
+        # Corrected: it was held on the Friday before; the plan moves with it.
+        with env.admin.session() as s:
+            version = s.get(Meeting, icpc_id).version
+        day = dt.date(2024, 5, 17)
         actions.record_outcome(
             chair,
             actions.whoami(chair),

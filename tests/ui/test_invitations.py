@@ -1266,23 +1266,15 @@ def test_an_iro_with_no_staff_record_is_told_why_nothing_can_be_recorded(
     assert linked.save_attendance_button.toolTip() == ""
 
 
-def test_attendance_is_recorded_with_the_outcome_of_the_conference(
-    db, ids, qapp, qtbot, settings, prompts_recorder
-) -> None:
-    """On the day of the conference its chair's administrator presses Ctrl+O on it: the
-    recording dialog lists those invited; Alt+U marks them attended, the GP's box is put to
-    "Sent apologies" with the keyboard, and Alt+S saves the outcome and the attendance."""
-    from reviewdesk.storage.models import Meeting
-    from tests.invitations.scenario import DAY, invite_proposed
+def _conference_day(db, ids, qtbot, settings):  # noqa: ANN001, ANN202
+    """The window on the conference's day, on screen, its child's page open with the
+    conference chosen and the keyboard on the timeline: (window, page)."""
+    from tests.invitations.scenario import DAY
     from tests.ui.driving import on_screen
     from ui.context import AppContext
-    from ui.dialogs.recording import RecordingDialog
     from ui.main_window import MainWindow
-    from ui.tasks import wait_for_all
 
-    invite_proposed(db, ids["meeting"])
-    ctx = AppContext.open(db, as_of=DAY)
-    window = MainWindow(ctx, settings=settings)
+    window = MainWindow(AppContext.open(db, as_of=DAY), settings=settings)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.load_initial_data()
@@ -1290,6 +1282,22 @@ def test_attendance_is_recorded_with_the_outcome_of_the_conference(
     page = _child_page(window, ids["child"])
     _select_meeting(page, ids["meeting"])
     page.table.setFocus()
+    return window, page
+
+
+def test_attendance_is_recorded_with_the_outcome_of_the_conference(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """On the day of the conference its chair's administrator presses Ctrl+O on it: the
+    recording dialog lists those invited; Alt+U marks them attended, the GP's box is put to
+    "Sent apologies" with the keyboard, and Alt+S saves the outcome and the attendance."""
+    from reviewdesk.storage.models import Meeting
+    from tests.invitations.scenario import invite_proposed
+    from ui.dialogs.recording import RecordingDialog
+    from ui.tasks import wait_for_all
+
+    invite_proposed(db, ids["meeting"])
+    window, page = _conference_day(db, ids, qtbot, settings)
     state: dict = {}
 
     def fill(dialog) -> bool:
@@ -1328,21 +1336,10 @@ def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_revie
     1st review conference is due within 3 months (DOMAIN: Working Together)."""
     from reviewdesk.storage.models import CpPlan
     from tests.invitations.scenario import DAY
-    from tests.ui.driving import on_screen
-    from ui.context import AppContext
     from ui.dialogs.recording import RecordingDialog
-    from ui.main_window import MainWindow
     from ui.tasks import wait_for_all
 
-    ctx = AppContext.open(db, as_of=DAY)
-    window = MainWindow(ctx, settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.load_initial_data()
-    on_screen(window, qtbot)
-    page = _child_page(window, ids["child"])
-    _select_meeting(page, ids["meeting"])
-    page.table.setFocus()
+    window, page = _conference_day(db, ids, qtbot, settings)
     said: dict = {}
 
     def fill(dialog) -> bool:

@@ -142,8 +142,9 @@ IRO_WRITES: dict[str, IroWrites] = {
     # attach_report_file (replacing any earlier file), remove_report_file.
     "report_file": IroWrites(("INSERT", "DELETE"), rows=OF_A_REPORT_OF_A_MEETING_THEY_CHAIR),
     # record_outcome: "Plan made" at an initial conference they chair starts the child's CP
-    # plan (chaired by them), "Plan ended" at a review conference ends it (its end date
-    # only). (Not `a_child_of_theirs`, which reads cp_plan: its own policy would recurse.)
+    # plan (chaired by them), "Plan ended" at a review conference ends it, and a corrected
+    # held date moves its start (those two dates only). (Not `a_child_of_theirs`, which
+    # reads cp_plan: its own policy would recurse.)
     "cp_plan": IroWrites(
         ("INSERT", "UPDATE"),
         rows=(
@@ -152,7 +153,7 @@ IRO_WRITES: dict[str, IroWrites] = {
             + _CHAIRS_A_LIVE_MEETING_OF.format(child="cp_plan.child_id")
             + ")"
         ),
-        columns=("end_date",),
+        columns=("start", "end_date"),
         new_rows=(
             "cp_plan.chair_id = {me} AND "
             + _CHAIRS_A_LIVE_MEETING_OF.format(child="cp_plan.child_id")
