@@ -1,6 +1,6 @@
 """A conference's outcome and the child's CP plan (`record_outcome`): "Plan made" at an
 initial conference starts the plan on the day held, so the first review conference is due
-within 3 months of it (DOMAIN.md: Working Together) from then on, not only once a CIN census
+within 3 months of it (docs/domain.md, `cp.review.first`) from then on, not only once a CIN census
 import brings the plan; "Plan ended" at a review conference ends it."""
 
 from __future__ import annotations

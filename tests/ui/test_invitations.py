@@ -1333,7 +1333,7 @@ def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_revie
     with Alt+G, Alt+S: recording it started no plan, so no first review conference was due
     anywhere (the dialog said "none (the case closes or has no clock)") until a CIN census
     import brought the plan, months later. The plan now starts on the day held, and the
-    1st review conference is due within 3 months (DOMAIN: Working Together)."""
+    1st review conference is due within 3 months (docs/domain.md, `cp.review.first`)."""
     from reviewdesk.storage.models import CpPlan
     from tests.invitations.scenario import DAY
     from ui.dialogs.recording import RecordingDialog
