@@ -159,30 +159,26 @@ def test_the_chair_of_an_initial_conference_starts_and_ends_its_plan_on_the_serv
             )
             s.add(icpc)
             s.flush()
-            icpc_id, version = icpc.id, icpc.version
+            icpc_id = icpc.id
         chair = env.dbs["iro_chair"]
-        actions.record_outcome(
-            chair,
-            actions.whoami(chair),
-            icpc_id,
-            Outcome(parts=[day], quorate=True, outcome="Plan made", category="NEG"),
-            late=False,
-            as_of=day,
-            expected_version=version,
-        )
+
+        def record(meeting_id: int, day: dt.date, outcome: str, category: str | None) -> None:
+            with env.admin.session() as s:
+                version = s.get(Meeting, meeting_id).version
+            actions.record_outcome(
+                chair,
+                actions.whoami(chair),
+                meeting_id,
+                Outcome(parts=[day], quorate=True, outcome=outcome, category=category),
+                late=False,
+                as_of=day,
+                expected_version=version,
+            )
+
+        record(icpc_id, day, "Plan made", "NEG")
         # Corrected: it was held on the Friday before; the plan moves with it.
-        with env.admin.session() as s:
-            version = s.get(Meeting, icpc_id).version
         day = dt.date(2024, 5, 17)
-        actions.record_outcome(
-            chair,
-            actions.whoami(chair),
-            icpc_id,
-            Outcome(parts=[day], quorate=True, outcome="Plan made", category="NEG"),
-            late=False,
-            as_of=day,
-            expected_version=version,
-        )
+        record(icpc_id, day, "Plan made", "NEG")
         with env.admin.session() as s:
             [plan] = s.query(CpPlan).filter_by(child_id=env.ids["child"]).all()
             assert (plan.start, plan.end_date, plan.initial_category) == (day, None, "NEG")
@@ -199,16 +195,8 @@ def test_the_chair_of_an_initial_conference_starts_and_ends_its_plan_on_the_serv
             )
             s.add(review)
             s.flush()
-            review_id, version = review.id, review.version
-        actions.record_outcome(
-            chair,
-            actions.whoami(chair),
-            review_id,
-            Outcome(parts=[review_day], quorate=True, outcome="Plan ended"),
-            late=False,
-            as_of=review_day,
-            expected_version=version,
-        )
+            review_id = review.id
+        record(review_id, review_day, "Plan ended", None)
         with env.admin.session() as s:
             assert s.get(CpPlan, plan_id).end_date == review_day
         # Raw SQL as the other IRO: neither a plan for this child nor a change to its plan.
