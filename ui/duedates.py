@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from reviewdesk.casedues import MeetingDue, NotJudged, child_due_report, next_due_if_held
-from reviewdesk.codes import MeetingStatus
 from reviewdesk.engine.deadlines import meeting_deadlines
-from reviewdesk.flags import HELD_LOOKBACK_DAYS
 from reviewdesk.flags.deadlines import AfterDue, after_meeting
+from reviewdesk.flags.deadlines import awaited_after as awaited_after_meetings
 from reviewdesk.queries import ChildDetail
 from ui.context import AppContext
 
@@ -48,19 +47,8 @@ def after_held(ctx: AppContext, meeting_type: str, held: dt.date) -> tuple[After
 
 
 def awaited_after(ctx: AppContext, detail: ChildDetail) -> dict[int, tuple[AfterDue, ...]]:
-    """The decisions and minutes not yet recorded for each meeting held in the flags' look-back
-    (`HELD_LOOKBACK_DAYS`: the meetings whose decisions and minutes the flags judge), by
-    meeting id."""
-    since = ctx.as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
-    out: dict[int, tuple[AfterDue, ...]] = {}
-    for m in detail.meetings:
-        if m.status != MeetingStatus.HELD.value or m.held_date is None:
-            continue
-        if not since <= m.held_date <= ctx.as_of:
-            continue
-        awaited = tuple(
-            a for a in after_held(ctx, m.meeting_type, m.held_date) if getattr(m, a.column) is None
-        )
-        if awaited:
-            out[m.id] = awaited
-    return out
+    """The child's decisions and minutes still awaited, by meeting id
+    (`reviewdesk.flags.deadlines.awaited_after`, as the flags judge them)."""
+    return awaited_after_meetings(
+        detail.meetings, ctx.as_of, rules=ctx.rules, calendar=ctx.calendar
+    )

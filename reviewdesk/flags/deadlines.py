@@ -9,7 +9,7 @@ Reports for CP conferences are to be shared with parents by their report deadlin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -17,11 +17,13 @@ from sqlalchemy import select
 from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import agency_label
-from reviewdesk.engine import Deadline
-from reviewdesk.flags.base import AMBER, RED, Flag, FlagContext
+from reviewdesk.engine import Deadline, meeting_deadlines
+from reviewdesk.flags.base import AMBER, HELD_LOOKBACK_DAYS, RED, Flag, FlagContext
 from reviewdesk.kept import KeptAnswers
+from reviewdesk.rules import RuleSet
 from reviewdesk.storage.models import Report
 from reviewdesk.vocabulary import format_uk, is_held, meeting_label
+from reviewdesk.workingdays import WorkingCalendar
 
 CHECKS = {
     "report_overdue": (RED, "Report due and not received"),
@@ -64,6 +66,25 @@ class AfterDue(NamedTuple):
         if as_of > self.date:
             return f"{self.noun} not {self.verb}: due by {format_uk(self.date)}"
         return self.text
+
+
+def awaited_after(
+    meetings: Iterable[Any], as_of: dt.date, *, rules: RuleSet, calendar: WorkingCalendar
+) -> dict[int, tuple[AfterDue, ...]]:
+    """Meeting id -> its decisions and minutes not yet recorded, for each of ``meetings``
+    (rows with ``id``, ``status``, ``held_date``, ``meeting_type`` and the two done-by
+    columns) held in the flags' look-back (`HELD_LOOKBACK_DAYS`: the meetings whose
+    decisions and minutes the flags judge): what the child's timeline says is awaited."""
+    since = as_of - dt.timedelta(days=HELD_LOOKBACK_DAYS)
+    out: dict[int, tuple[AfterDue, ...]] = {}
+    for m in meetings:
+        if not is_held(m.status, m.held_date, as_of) or m.held_date < since:
+            continue
+        deadlines = meeting_deadlines(m.meeting_type, m.held_date, rules=rules, calendar=calendar)
+        awaited = tuple(a for a in after_meeting(deadlines) if getattr(m, a.column) is None)
+        if awaited:
+            out[m.id] = awaited
+    return out
 
 
 def after_meeting(deadlines: list[Deadline]) -> tuple[AfterDue, ...]:
