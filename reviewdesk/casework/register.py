@@ -119,6 +119,11 @@ class Register:
         return IdList(sorted(open_case_ids(self.session, self.as_of, among)))
 
     @property
+    def asked(self) -> list[int] | None:
+        """The children it was asked about (None: every child), open or not."""
+        return self._wanted
+
+    @property
     def includes_every_open_case(self) -> bool:
         """Its periods of care and plans include every one open on ``as_of``, whoever's."""
         return self._wanted is None  # (a window reads every open case's)

@@ -4,7 +4,8 @@ One module per family of checks; each check has a stable code (the keys of `FLAG
 severity ("red", "amber" or "info") and a one-line reason with dd/mm/yyyy dates. Only open
 cases and live meetings count: meetings still to take place, and those held in the look-back
 window before the as-of date (`base.HELD_LOOKBACK_DAYS`, a quarter; cancelled and stood-down
-meetings never count).
+meetings never count). One exception: a meeting held in the look-back window whose case has
+closed since still owes its decisions and minutes (`FlagContext.held_since_closed`).
 
     compute_flags(session, *, as_of, child_ids=None) -> list[Flag]
     flag_register(session, *, as_of, child_ids=None) -> Register   # what flags read

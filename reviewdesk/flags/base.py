@@ -10,7 +10,9 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.mapping import CaseStatus
+from reviewdesk.casework.predicates import IdList
 from reviewdesk.casework.register import Register
+from reviewdesk.casework.rows import read_held_elsewhere
 from reviewdesk.codes import MeetingStatus, Process
 from reviewdesk.engine import Deadline, meeting_deadlines
 from reviewdesk.storage.models import Meeting
@@ -92,6 +94,35 @@ class FlagContext:
         if self._live is None:
             self._live = self._load_live()
         return self._live
+
+    def held_since_closed(self) -> list[Any]:
+        """Meetings held within the look-back window whose case has closed since (a CP plan
+        ended at its review conference, a child who has left care): not live, but their
+        decisions and minutes are owed all the same, as the child's timeline says
+        (`reviewdesk.flags.deadlines.awaited_after`). The register's children's, and those
+        of children it did not read (no case open now) among those it was asked about. Rows
+        as `live_meetings`'."""
+        start, as_of = self.lookback_start, self.as_of
+        live = {m.id for m in self.live_meetings()}
+        register = self.register
+        mine = [
+            m
+            for m in register.meetings
+            if m.status == _HELD
+            and m.held_date is not None
+            and start <= m.held_date <= as_of
+            and m.id not in live
+        ]
+        mine = register.with_details(mine, where=self.live_condition())
+        asked = register.asked
+        others = read_held_elsewhere(
+            self.session,
+            since=start,
+            until=as_of,
+            among=None if asked is None else IdList(asked),
+            read=register.children,
+        )
+        return mine + others
 
     def live_condition(self):
         """SQL for 'possibly live': not yet held, or held within the look-back window."""

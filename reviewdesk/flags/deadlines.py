@@ -187,6 +187,34 @@ def _new_plan(ctx: FlagContext, meeting_type: str, day: dt.date) -> _Plan:
     )
 
 
+def _after_flags(m: Any, plan: _Plan, what: str, as_of: dt.date) -> Iterator[Flag]:
+    """The flags of a held meeting's decisions and minutes (``what``: the meeting's words)."""
+    for column, noun, verb, deadline in plan.after:
+        done: dt.date | None = getattr(m, column)
+        if done is None and as_of > deadline:
+            yield Flag(
+                f"{noun}_overdue",
+                RED,
+                f"{noun.capitalize()} of the {what} were due to be {verb} by "
+                f"{format_uk(deadline)} and have not been",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )
+        elif done is not None and done > deadline:
+            yield Flag(
+                f"{noun}_late",
+                AMBER,
+                f"{noun.capitalize()} of the {what} were {verb} on "
+                f"{format_uk(done)}, after the deadline {format_uk(deadline)}",
+                m.child_id,
+                m.id,
+                m.chair_id,
+                deadline,
+            )
+
+
 def check(ctx: FlagContext) -> Iterator[Flag]:
     as_of = ctx.as_of
     cache: dict = {}
@@ -234,32 +262,13 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
                     m.chair_id,
                     deadline,
                 )
-        if not held:
-            continue
-        for column, noun, verb, deadline in plan.after:
-            done: dt.date | None = getattr(m, column)
-            if done is None and as_of > deadline:
-                yield Flag(
-                    f"{noun}_overdue",
-                    RED,
-                    f"{noun.capitalize()} of the {label(m, day)} were due to be {verb} by "
-                    f"{format_uk(deadline)} and have not been",
-                    m.child_id,
-                    m.id,
-                    m.chair_id,
-                    deadline,
-                )
-            elif done is not None and done > deadline:
-                yield Flag(
-                    f"{noun}_late",
-                    AMBER,
-                    f"{noun.capitalize()} of the {label(m, day)} were {verb} on "
-                    f"{format_uk(done)}, after the deadline {format_uk(deadline)}",
-                    m.child_id,
-                    m.id,
-                    m.chair_id,
-                    deadline,
-                )
+        if held:
+            yield from _after_flags(m, plan, label(m, day), as_of)
+    # Meetings held whose case has closed since still owe their decisions and minutes.
+    for m in ctx.held_since_closed():
+        day = m.held_date
+        plan = cache.get((m.meeting_type, day)) or _plan(ctx, cache, m.meeting_type, day)
+        yield from _after_flags(m, plan, label(m, day), as_of)
 
     late: list[tuple[Any, dt.date, bool]] = []  # (report, deadline, shared late)
     for r in load_reports(ctx, live.keys()):

@@ -11,7 +11,9 @@ import pytest
 
 from reviewdesk import actions
 from reviewdesk.actions.meetings import Outcome
+from reviewdesk.casework.mapping import next_dues_shown
 from reviewdesk.casework.register import Register
+from reviewdesk.dashboard import snapshot, update_snapshot
 from reviewdesk.errors import InvalidInput
 from reviewdesk.flags import compute_flags
 from reviewdesk.storage.models import CpPlan, Meeting
@@ -87,7 +89,8 @@ def test_no_plan_needed_or_a_plan_open_already_starts_none(db) -> None:
     assert _plans(db, ids["child"]) == [(D(2024, 5, 1), None, "NEG", None)]
 
 
-def test_plan_ended_at_a_review_conference_ends_it_on_the_day(db) -> None:
+def _review_booked(db) -> tuple[dict, int, dt.date]:
+    """A plan made at the initial conference, and its 1st review conference booked."""
     ids = conference(db)
     _record(db, ids["meeting"], DAY, "Plan made", "NEG")
     review_day = D(2024, 8, 15)
@@ -104,11 +107,37 @@ def test_plan_ended_at_a_review_conference_ends_it_on_the_day(db) -> None:
         )
         s.add(review)
         s.flush()
-        review_id = review.id
+        return ids, review.id, review_day
+
+
+def test_plan_ended_at_a_review_conference_ends_it_on_the_day(db) -> None:
+    ids, review_id, review_day = _review_booked(db)
     _record(db, review_id, review_day, "Plan ended")
     [(start, end, _category, _enquiry)] = _plans(db, ids["child"])
     assert (start, end) == (DAY, review_day)
     assert _next_cp(db, ids["child"], D(2024, 8, 16)) == []
+
+
+def test_the_last_conference_still_owes_its_minutes_on_the_dashboard(db) -> None:
+    """The plan ended at the conference closes the case, and its minutes are still owed: the
+    dashboard's "Minutes overdue" counts the child once the deadline has passed, whether the
+    window works out the edit's children again or reads the register afresh."""
+    ids, review_id, review_day = _review_booked(db)
+    later = D(2024, 9, 30)  # minutes: 20 working days after 15/08/2024 (12/09/2024)
+    with db.session() as s:
+        before = snapshot(s, as_of=later)
+    changes = _record(db, review_id, review_day, "Plan ended")
+    with db.session() as s:
+        fresh = snapshot(s, as_of=later)
+        updated = update_snapshot(s, before, changes.children)
+    assert updated == fresh
+    tile = fresh.tiles["minutes_overdue"]
+    assert ids["child"] in tile.ids
+    assert any("12/09/2024" in why for why in tile.reasons[ids["child"]])
+    with db.session() as s:
+        assert ids["child"] not in next_dues_shown(
+            Register(s, as_of=later, children=[ids["child"]], open_only=True).statuses
+        )
 
 
 def test_a_category_not_known_is_refused_and_nothing_is_saved(db) -> None:

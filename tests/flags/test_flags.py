@@ -248,6 +248,55 @@ def test_decisions_and_minutes_not_issued(db, reg, lac):
     assert minutes.date == D(2024, 5, 22)
 
 
+def test_decisions_and_minutes_owed_after_the_plan_ended_at_the_conference(db, reg):
+    """A CP plan ended at its review conference still owes that conference's decisions and
+    minutes: the case closing that day does not take them off the flags (it did: only open
+    cases' meetings were judged, so every plan's last conference went unflagged while the
+    child's timeline said its minutes were overdue)."""
+    child = reg.child(dob=D(2019, 1, 1))
+    enquiry = reg.enquiry(child, strategy=D(2023, 12, 11))
+    plan = reg.plan(child, D(2024, 1, 10), enquiry_id=enquiry, end=D(2024, 4, 3))
+    m = reg.meeting(child, "rcpc_first", held=D(2024, 4, 3), plan_id=plan)
+    [decisions] = flags(db, D(2024, 5, 1), "decisions_overdue")
+    assert decisions.meeting_id == m and decisions.child_id == child
+    [minutes] = flags(db, D(2024, 5, 3), "minutes_overdue")  # 20 working days: 01/05
+    assert minutes.meeting_id == m and minutes.date == D(2024, 5, 1)
+    assert "1st review CP conference on 03/04/2024" in minutes.reason
+    # Only for the child asked about, too (what the window works out again after an edit).
+    assert [f.code for f in flags(db, D(2024, 5, 3), "minutes_overdue", child_ids=[child])] == [
+        "minutes_overdue"
+    ]
+    assert flags(db, D(2024, 5, 3), "minutes_overdue", child_ids=[reg.child()]) == []
+    # Nothing else about a closed case: its next conference is due nowhere.
+    assert {f.code for f in flags(db, D(2024, 5, 3))} == {"decisions_overdue", "minutes_overdue"}
+
+
+def test_minutes_owed_after_the_child_left_care(db, reg, lac):
+    child, _ = lac
+    reg.meeting(child, held=D(2024, 4, 23))
+    with db.session() as s:
+        s.execute(text("UPDATE period_of_care SET end_date = '2024-04-30'"))
+    [minutes] = flags(db, D(2024, 5, 23), "minutes_overdue")
+    assert minutes.child_id == child and minutes.date == D(2024, 5, 22)
+    # Beyond the look-back (a quarter), no longer: as for an open case.
+    assert flags(db, D(2024, 8, 1), "minutes_overdue") == []
+
+
+def test_minutes_sent_after_the_plan_ended_are_quiet(db, reg):
+    child = reg.child(dob=D(2019, 1, 1))
+    enquiry = reg.enquiry(child, strategy=D(2023, 12, 11))
+    plan = reg.plan(child, D(2024, 1, 10), enquiry_id=enquiry, end=D(2024, 4, 3))
+    reg.meeting(
+        child,
+        "rcpc_first",
+        held=D(2024, 4, 3),
+        plan_id=plan,
+        decisions_issued=D(2024, 4, 4),
+        minutes_distributed=D(2024, 4, 30),
+    )
+    assert flags(db, D(2024, 5, 3)) == []
+
+
 def test_decisions_issued_late_and_minutes_on_time(db, reg, lac):
     child, _ = lac
     reg.meeting(
