@@ -232,6 +232,25 @@ class Snapshot:
     #: compare.
     assigned: dict[int, dict[int, frozenset[str]]] | None = field(default=None, compare=False)
 
+    def tiles_held_by(self, staff_id: int) -> dict[str, TileCount]:
+        """The tiles narrowed to one IRO's own: the open cases they hold (`assigned`: the
+        caseload the Workload page counts) and, for the tiles about staff, themselves. What
+        an IRO's "My cases only" dashboard shows. (No assignments known: every tile.)"""
+        if self.assigned is None:
+            return self.tiles
+        held = self.assigned.get(staff_id, {})
+
+        def narrowed(members: Members, keep: Collection[int]) -> Members:
+            return {
+                key: {c: m for c, m in who.items() if c in keep} for key, who in members.items()
+            }
+
+        return _tiles(
+            narrowed(self.own, held),
+            {day: narrowed(m, held) for day, m in self.double_bookings.items()},
+            narrowed(self.across, {staff_id}),
+        )
+
     def due_marks(self) -> dict[int, Mark]:
         """Child id -> how the case list marks its next due date: "red" when a meeting is
         overdue, "amber" when one is due soon and not booked, with the flags' reasons. The

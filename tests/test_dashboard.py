@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from reviewdesk import actions
 from reviewdesk.actions import CASE_KINDS, Changes
+from reviewdesk.caseload import assignments
 from reviewdesk.casework.register import Register
 from reviewdesk.dashboard import (
     STAFF,
@@ -25,7 +26,7 @@ from reviewdesk.dashboard import (
     timeliness,
     update_snapshot,
 )
-from reviewdesk.flags import ACROSS_CHILDREN_CODES, FLAG_TYPES, compute_flags
+from reviewdesk.flags import ACROSS_CHILDREN_CODES, FLAG_TYPES, SEVERITY_ORDER, compute_flags
 from reviewdesk.measures import compute_measures
 from reviewdesk.oversight.figures import oversight_summary, quarter_figures
 from reviewdesk.scheduling import Booking
@@ -157,6 +158,41 @@ def test_the_dashboard_shows_what_the_flags_report(demo, as_of) -> None:
         (a.denominator or 0) + (b.denominator or 0)
         for a, b in zip(lac.cells, cp.cells, strict=True)
     ]
+
+
+def test_an_iros_own_tiles_are_the_flags_of_the_cases_they_hold(demo) -> None:
+    """An IRO's "My cases only": each tile holds the children the flags give it among the open
+    cases the IRO holds (read apart, as the Workload page counts them), and a staff tile only
+    the IRO; the snapshot kept after an edit narrows the same way."""
+    with demo.session() as s:
+        flags = compute_flags(s, as_of=AS_OF)
+        snap = snapshot(s, as_of=AS_OF)
+        held = assignments(s, as_of=AS_OF)
+    busiest = sorted(held, key=lambda staff: -len(held[staff]))[:3]
+    for staff in busiest:
+        mine = snap.tiles_held_by(staff)
+        for tile in TILES:
+            everyone = snap.tiles[tile.key].ids
+            if tile.counts == STAFF:
+                assert mine[tile.key].ids == everyone & {staff}, tile.key
+            else:
+                assert mine[tile.key].ids == everyone & held[staff].keys(), tile.key
+                kept = {c: snap.tiles[tile.key].reasons[c] for c in mine[tile.key].ids}
+                assert mine[tile.key].reasons == kept
+        assert any(mine[t.key].count for t in TILES)
+        assert sum(mine[t.key].count for t in TILES) < sum(snap.tiles[t.key].count for t in TILES)
+        # Severity is the worst among the IRO's own.
+        for tile in TILES:
+            worst = {
+                f.severity
+                for f in flags
+                if f.code in tile.codes and f.child_id in mine[tile.key].ids
+            }
+            plain = tile.counts != STAFF and not tile.this_month and not tile.upcoming_only
+            if mine[tile.key].ids and plain:
+                assert mine[tile.key].severity == min(worst, key=SEVERITY_ORDER.__getitem__)
+    # No assignments known (a snapshot sent without them): every tile, as it is.
+    assert replace(snap, assigned=None).tiles_held_by(busiest[0]) == snap.tiles
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, D(2025, 10, 1), D(2025, 9, 30), D(2025, 7, 15)])

@@ -860,6 +860,8 @@ class MainWindow(QMainWindow):
         tab = self.settings.value("settings/tab")
         if isinstance(tab, str):
             self.settings_page.show_tab(tab)
+        mine = self.settings.value("dashboard/my-cases") in (True, "true")
+        self.dashboard.my_cases.setChecked(mine and not self.dashboard.my_cases.isHidden())
 
     def save_layout(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
@@ -870,6 +872,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("cases/columns-by-hand", self.cases.list.table.sized_by_hand)
         self.settings.setValue("diary/by", self.diary.by.currentData())
         self.settings.setValue("settings/tab", self.settings_page.current_tab())
+        self.settings.setValue("dashboard/my-cases", self.dashboard.my_cases.isChecked())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.print_preview import open_previews

@@ -358,3 +358,52 @@ def test_an_iro_is_told_why_they_cannot_record_the_childs_voice_at_anothers_revi
         "was chaired by someone else: its chair records the child's views (an administrator "
         "can too)"
     )
+
+
+def test_an_iro_narrows_the_dashboard_to_their_own_cases(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """Łukasz Nowak opens the dashboard on Mon 15/04/2024: its tiles counted every IRO's
+    children, his colleague's conference among them, and nothing narrowed them to his own.
+    "My cases only" (Alt+M) counts the open cases he holds (the Workload page's caseload)
+    and lists the meetings he chairs; a tile then opens only his children; the choice is
+    kept for the next start."""
+    from reviewdesk.caseload import assignments
+    from ui.snapshot import case_snapshot
+
+    window = _as_iro(db, open_db, qtbot, settings, sample, "lukasz", D(2024, 4, 15))
+    page = window.dashboard
+    window.show_page(0)
+    assert page.my_cases.isVisible() and not page.my_cases.isChecked()
+    everyone = {k: c.ids for k, c in page.tile_counts.items()}
+    assert sample["lukasz_child"] in set().union(*everyone.values())  # Máire's child
+
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.my_cases.isChecked)  # (a shortcut clicks after 100 ms)
+    with db.session() as s:
+        held = set(assignments(s, as_of=D(2024, 4, 15))[sample["lukasz"]])
+    assert sample["zoe"] in held and sample["lukasz_child"] not in held
+    mine = {k: c.ids for k, c in page.tile_counts.items()}
+    expected = case_snapshot(window.ctx).tiles_held_by(sample["lukasz"])
+    assert mine == {k: c.ids for k, c in expected.items()}
+    assert all(ids <= held | {sample["lukasz"]} for ids in mine.values())
+    assert any(mine.values())
+    assert "your own open cases only" in page.flags_note.text()
+    assert page.week_title.text().startswith("Meetings you chair this week")
+
+    key = next(k for k, ids in mine.items() if sample["zoe"] in ids)
+    qtbot.mouseClick(page.tiles[key], Qt.MouseButton.LeftButton)
+    assert window.cases.list._only == mine[key]
+
+    window.save_layout()
+    again = _window_as(db, open_db, qtbot, settings, "lukasz", None, D(2024, 4, 15))
+    assert again.dashboard.my_cases.isChecked()
+    assert {k: c.ids for k, c in again.dashboard.tile_counts.items()} == mine
+
+
+def test_a_user_with_no_staff_record_is_not_offered_my_cases(
+    db, open_db, sample, qapp, qtbot, settings, wait_for_tasks
+) -> None:
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", D(2024, 4, 15))
+    window.show_page(0)
+    assert not window.dashboard.my_cases.isVisible()

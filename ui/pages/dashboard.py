@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from reviewdesk.dashboard import (
     TILE_BY_KEY,
     TILES,
     DashboardFigures,
+    Snapshot,
     TileCount,
     read_dashboard_figures,
 )
@@ -151,6 +153,15 @@ class DashboardPage(Page):
             self.tiles[tile.key] = button
             tiles.addWidget(button, n // TILES_PER_ROW, n % TILES_PER_ROW)
         self.flags_note = label("", "hint", wrap=True)
+        # An IRO's own cases only (a user linked to a staff record): the tiles count the open
+        # cases they hold, the week the meetings they chair.
+        self.my_cases = QCheckBox("&My cases only")
+        self.my_cases.setToolTip(
+            "Count only the open cases you hold as IRO or chair, and list only the meetings "
+            "you chair this week"
+        )
+        self.my_cases.toggled.connect(self._my_cases_toggled)
+        self._snapshot: Snapshot | None = None
 
         self.week_title = label("This week's meetings", "subtitle")
         self.week_table = FittedTableWidget(WEEK_COLUMNS, WEEK_HEADINGS)
@@ -187,7 +198,11 @@ class DashboardPage(Page):
         self.heading = label("Dashboard", "title")
         layout.addWidget(self.heading)
         layout.addLayout(tiles)
-        layout.addWidget(self.flags_note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.flags_note, 1)
+        note_row.addWidget(self.my_cases)
+        layout.addLayout(note_row)
+        self.my_cases.setVisible(self._staff_id() is not None)  # (once in the page)
         layout.addLayout(lower, 1)
         self._week_ids: list[tuple[int, int]] = []  # each row's child and meeting
 
@@ -217,16 +232,38 @@ class DashboardPage(Page):
     def _background_failed(self, exc: BaseException) -> None:
         self.flags_note.setText("The flags could not be worked out: " + friendly_message(exc))
 
-    def _read_tiles(self) -> dict[str, TileCount]:
-        """The tiles, from the reading of the register the case list shares (any thread)."""
-        return case_snapshot(self.ctx).tiles
+    def _read_tiles(self) -> Snapshot:
+        """The reading of the register the case list shares, whose tiles these are (any
+        thread)."""
+        return case_snapshot(self.ctx)
 
-    def _show_flags(self, counts: dict[str, TileCount]) -> None:
+    def _staff_id(self) -> int | None:
+        actor = self.ctx.actor
+        return None if actor is None else actor.staff_id
+
+    def _mine(self) -> int | None:
+        """The staff id whose own cases the page narrows to (None: everyone's)."""
+        return self._staff_id() if self.my_cases.isChecked() else None
+
+    def _my_cases_toggled(self, _on: bool) -> None:
+        if self._snapshot is not None:
+            self._show_flags(self._snapshot)
+        self._refresh_week()
+
+    def _show_flags(self, snap: Snapshot) -> None:
+        self._snapshot = snap
+        staff = self._mine()
+        counts = snap.tiles if staff is None else snap.tiles_held_by(staff)
         self.tile_counts = counts
         for tile in TILES:
             found = counts.get(tile.key)
             self._set_tile(tile.key, found)
-        self.flags_note.setText("Select a tile to see the children behind it.")
+        self.flags_note.setText(
+            "Select a tile to see the children behind it."
+            if staff is None
+            else "Tiles and meetings: your own open cases only (the chart and the quarter's "
+            "figures are the whole service's). Select a tile to see the children behind it."
+        )
 
     @property
     def tile_children(self) -> dict[str, frozenset[int]]:
@@ -264,6 +301,9 @@ class DashboardPage(Page):
         monday = week_start(self.ctx.as_of)
         with self.ctx.db.session() as s:
             entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
+        staff = self._mine()
+        if staff is not None:
+            entries = [e for e in entries if e.chair_id == staff]
         total = len(entries)
         entries = entries[:WEEK_ROWS]
         more = (
@@ -271,7 +311,8 @@ class DashboardPage(Page):
             if total > WEEK_ROWS
             else ""
         )
-        self.week_title.setText(f"This week's meetings (from {format_uk_long(monday)}{more})")
+        whose = "This week's meetings" if staff is None else "Meetings you chair this week"
+        self.week_title.setText(f"{whose} (from {format_uk_long(monday)}{more})")
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
