@@ -497,3 +497,32 @@ def test_challenges_in_timescale_are_counted_alike_by_the_export_the_dashboard_a
     assert exported("2024-03-01") == {"2024-03": ("1", "1"), "2024-04": ("0", "0")}
     assert reported("2024-03-01", "2024-03-31") == "100% (1 of 1)"
     capsys.readouterr()
+
+
+def test_the_outcome_forms_reports_name_their_agency_in_the_cores_words(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Record outcome (Ctrl+O) listed Zoë's reports as "Zoë Clarke (social worker)" and "Dr
+    Siân Hughes (health)", its own words for the agencies, where the flags, the letters and
+    the invitations say "Social worker" and "Health" (`codes.agency_label`)."""
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    from reviewdesk.codes import agency_label
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    seen: list[str] = []
+
+    def read_reports(dialog) -> bool:
+        (box,) = [b for b in dialog.findChildren(QGroupBox) if b.title() == "Reports"]
+        seen.extend(label.text() for label in box.findChildren(QLabel))
+        return False
+
+    prompts_recorder.on_dialog = read_reports
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert "Zoë Clarke (Social worker)" in seen
+    assert "Dr Siân Hughes (Health)" in seen
+    assert f"Dr Siân Hughes ({agency_label('health')})" in seen
