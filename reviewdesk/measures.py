@@ -20,9 +20,11 @@ Rows (each keyed by a stable ``key``):
 - ``cp_plans_2_years_or_more``: % of CP plans ending in the month that had lasted 2 years.
 - ``repeat_plans``: % of CP plans starting in the month that are a second or later plan.
 - IRO oversight (`reviewdesk.oversight.figures`): challenges raised (formal, informal, by
-  theme) and resolved within their timescale, LAC reviews with a midway review and IRO
-  contact since the last, the child's voice (how views were gathered, advocacy offered and
-  taken up, consultations returned) and CP conferences not quorate.
+  theme) and, of those raised in the month, resolved within their timescale
+  (`challenges_in_timescale`, as the dashboard and the oversight report count), LAC
+  reviews with a midway review and IRO contact since the last, the child's voice (how views
+  were gathered, advocacy offered and taken up, consultations returned) and CP conferences
+  not quorate.
 
 RAG and exceptions (docs/domain.md, "What managers are shown"). Targets are the setting
 ``targets``: a number (the target %) or ``{"target": T, "red_below": R}``. Green: on or better

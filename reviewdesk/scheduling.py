@@ -18,10 +18,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casedues import MeetingDue
-from reviewdesk.codes import MeetingType, Process
+from reviewdesk.codes import MeetingType, Process, StaffRole
 from reviewdesk.overlaps import DEFAULT_MINUTES, length, span, sweep
 from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
-from reviewdesk.storage.models import Child, Meeting
+from reviewdesk.storage.models import Child, Meeting, Staff
 from reviewdesk.vocabulary import (
     LIVE_STATUSES,
     covers,
@@ -490,6 +490,36 @@ def default_chair(detail: ChildDetail, as_of: dt.date, meeting_type: MeetingType
     if meeting_type.process is Process.LAC:
         return iro or chair
     return chair or iro
+
+
+#: Whose role chairs each process's meetings: IROs chair LAC reviews, CP chairs CP
+#: conferences (docs/domain.md, "Who uses it": IROs chair LAC reviews and, in many councils,
+#: every CP conference too).
+_CHAIR_ROLE = {Process.LAC: StaffRole.IRO.value, Process.CP: StaffRole.CP_CHAIR.value}
+
+
+def eligible_chairs(session: Session, meeting_type: MeetingType) -> list[int]:
+    """The active staff who chair meetings of this type: those in its process's chairing
+    role (`_CHAIR_ROLE`), or, where the council has no one in that role (its IROs chair
+    every CP conference), every IRO and CP chair."""
+    roles = (StaffRole.IRO.value, StaffRole.CP_CHAIR.value)
+    stmt = select(Staff.id, Staff.role).where(Staff.active.is_(True), Staff.role.in_(roles))
+    staff = list(session.execute(stmt))
+    own = [i for i, role in staff if role == _CHAIR_ROLE[meeting_type.process]]
+    return own or [i for i, _role in staff]
+
+
+def proposed_chair(
+    session: Session, detail: ChildDetail, as_of: dt.date, meeting_type: MeetingType
+) -> int | None:
+    """Who the booking form proposes to chair a new meeting: the child's own
+    (`default_chair`), else the only person who chairs meetings of this type (the only CP
+    chair, say), else no one: with several, the choice is the clerk's."""
+    chair = default_chair(detail, as_of, meeting_type)
+    if chair is not None:
+        return chair
+    eligible = eligible_chairs(session, meeting_type)
+    return eligible[0] if len(eligible) == 1 else None
 
 
 def booking_links(

@@ -22,6 +22,7 @@ from reviewdesk.scheduling import (
     double_booked_resources,
     next_meeting_type,
     open_period,
+    proposed_chair,
     suggest_slots,
 )
 from reviewdesk.settings import working_context
@@ -98,6 +99,29 @@ def test_the_meeting_not_yet_booked_comes_first(db, reg) -> None:  # noqa: F811
     assert next_meeting_type(dues) is MeetingType.RCPC_FIRST  # the LAC review is booked
     assert default_chair(detail, as_of, MeetingType.LAC_REVIEW) == iro
     assert default_chair(detail, as_of, MeetingType.RCPC_FIRST) == chair
+
+
+def test_the_only_one_who_chairs_a_meeting_type_is_proposed(db, reg) -> None:  # noqa: F811
+    """A child with no IRO or plan chair: the one person in the role that chairs the
+    meeting's type is proposed (CP chair for a conference, IRO for a review), no one of
+    several; a council with no CP chairs has its IROs chair conferences."""
+    child = reg.child(dob=D(2015, 1, 1))
+    reg.enquiry(child, strategy=D(2024, 3, 4))
+    as_of = D(2024, 3, 6)
+    iro = reg.staff("Iris Owen")
+
+    def proposed(meeting_type: MeetingType) -> int | None:
+        detail, _dues = _read(db, child, as_of)
+        with db.session() as s:
+            return proposed_chair(s, detail, as_of, meeting_type)
+
+    assert proposed(MeetingType.ICPC) == iro  # no CP chair: the IRO chairs conferences
+    chair = reg.staff("Cara Chair", role="cp_chair")
+    assert proposed(MeetingType.ICPC) == chair
+    assert proposed(MeetingType.LAC_REVIEW) == iro
+    reg.staff("Colm Chair", role="cp_chair")
+    assert proposed(MeetingType.ICPC) is None
+    assert proposed(MeetingType.LAC_REVIEW) == iro
 
 
 def test_a_pre_birth_enquiry_is_offered_a_pre_birth_conference(db, reg) -> None:  # noqa: F811

@@ -9,6 +9,9 @@ are left out, unless ``include_called_off`` (the iCalendar export: a calendar th
 the meeting must hear it was cancelled), which adds those booked on or after ``start``. Rows
 are in date order (held, booked or due date).
 
+A meeting booked for a day now past and never recorded (`vocabulary.is_outcome_not_recorded`)
+says so in its status, "booked, outcome not recorded", as everywhere else it is shown.
+
 What the data cannot judge (a return not imported) says so: a held meeting's
 ``in_timescale`` is "not judged" and ``not_judged`` says why; a next meeting the data cannot
 date is a row with no due date, status "due date not known", and why.
@@ -47,7 +50,9 @@ from reviewdesk.vocabulary import (
     DUE_NOT_KNOWN,
     LIVE_STATUSES,
     NOT_JUDGED,
+    OUTCOME_NOT_RECORDED,
     is_held,
+    is_outcome_not_recorded,
     is_upcoming,
 )
 
@@ -114,10 +119,20 @@ class ScheduleRow(NamedTuple):
     room: str = ""  # "Room 2, Civic Centre"
     location: str = ""  # the room, the venue and its address (LOCATION)
     clerk: str = ""
+    #: Booked for a day before the as-of date and never recorded
+    #: (`vocabulary.is_outcome_not_recorded`).
+    outcome_not_recorded: bool = False
 
     @property
     def when(self) -> dt.date | None:
         return self.held_date or self.booked_date or self.due_date
+
+    @property
+    def status_words(self) -> str:
+        """The status as the files write it: "booked, outcome not recorded" for a meeting
+        whose day passed unrecorded (the status column, the calendar's description)."""
+        status = self.status
+        return f"{status}, {OUTCOME_NOT_RECORDED}" if self.outcome_not_recorded else status
 
     def record(self) -> tuple[object, ...]:
         """The values in `SCHEDULE_COLUMNS` order (dates as dates; booleans as yes/no): what
@@ -132,7 +147,7 @@ class ScheduleRow(NamedTuple):
             self.booked_date,
             self.booked_time,
             self.held_date,
-            self.status,
+            self.status_words,
             _TIMESCALE_WORDS.get(self.in_timescale)
             or (NOT_JUDGED if self.not_judged and self.held_date else ""),
             self.chair,
@@ -308,6 +323,7 @@ def schedule_rows(
                 room=rooms[room_id][0] if room_id in rooms else "",
                 location=rooms[room_id][1] if room_id in rooms else "",
                 clerk=staff.get(clerk_id, "") if clerk_id else "",
+                outcome_not_recorded=is_outcome_not_recorded(m.status, m.booked_date, as_of),
             )
         )
 

@@ -214,15 +214,12 @@ def london_vtimezone() -> str:
 
 def event_description(row: ScheduleRow, *, child_names: bool) -> str:
     """A meeting's calendar event's description: the marking, the child (by name or ID),
-    process and status (", outcome not recorded" after it when flagged so), due date, place,
-    chair, clerk and flags, a line each."""
-    status = row.status.replace("_", " ")
-    if "outcome_not_recorded" in row.flags:  # its day passed unrecorded: not still to come
-        status += f", {OUTCOME_NOT_RECORDED}"
+    process and status (`ScheduleRow.status_words`: ", outcome not recorded" after it when
+    its day passed unrecorded), due date, place, chair, clerk and flags, a line each."""
     about = [
         MARKING,
         f"Child: {child_words(row.child_name, row.child_id, child_names=child_names)}",
-        f"Process: {row.process.upper()}; status: {status}",
+        f"Process: {row.process.upper()}; status: {row.status_words.replace('_', ' ')}",
     ]
     if row.due_date:
         about.append(f"Due by: {format_uk(row.due_date)}")
@@ -235,6 +232,11 @@ def event_description(row: ScheduleRow, *, child_names: bool) -> str:
     if row.flags:
         about.append(f"Flags: {', '.join(row.flags)}")
     return "\n".join(about)
+
+
+#: A meeting whose day passed unrecorded, first in its event's title ("Outcome not recorded:
+#: LAC review 2 - C0001"), as the dashboard's week says it.
+_NOT_RECORDED_PREFIX = f"{OUTCOME_NOT_RECORDED.capitalize()}: "
 
 
 def schedule_ics(
@@ -262,6 +264,8 @@ def schedule_ics(
         called_off = row.status in CALLED_OFF_STATUSES
         if called_off:
             prefix = "Cancelled: "
+        elif row.outcome_not_recorded:  # its day passed unrecorded: not one still to come
+            prefix = _NOT_RECORDED_PREFIX
         title = calendar_title(label, row.child_name, row.child_id, child_names=child_names)
         lines = ["BEGIN:VEVENT\r\n", ics_line(f"SUMMARY:{ics_text(prefix + title)}")]
         at_a_time = row.booked_time is not None and row.meeting_id is not None

@@ -9,6 +9,7 @@ request (`itip`), the letters (`reviewdesk.reports.letters`) and the email draft
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -179,11 +180,35 @@ def common_fields(facts: MeetingFacts, recipient: str, today: dt.date) -> dict[s
         "chair": facts.chair,
         # Mid-sentence ("please contact the IRO service"); `fill` capitalises a paragraph.
         "clerk": "the IRO service" if facts.clerk == NO_CLERK else facts.clerk,
-        "clerk_phone": facts.clerk_phone or "the number above",
+        # With no phone, "on $clerk_phone" is left out (`without_missing_phone`); anywhere
+        # else the field gives the contact there is.
+        "clerk_phone": facts.clerk_phone or facts.contact_email or "the IRO service",
         "contact_email": facts.contact_email or "the IRO service",
         "council_name": facts.council_name,
         "today": long_date(today),
     }
+
+
+_FIELD_END = r"(?![A-Za-z0-9_])"  # "$clerk_phone", not "$clerk_phoney"
+_PHONE = rf"\$(?:clerk_phone{_FIELD_END}|\{{clerk_phone\}})"
+_EMAIL = rf"\$(?:contact_email{_FIELD_END}|\{{contact_email\}})"
+#: "on $clerk_phone or $contact_email", with the space before it.
+_ON_PHONE_OR_EMAIL = re.compile(rf"[ \t]+on[ \t]+{_PHONE}[ \t]+or[ \t]+({_EMAIL})")
+#: "on $clerk_phone", with the space before it.
+_ON_PHONE = re.compile(rf"[ \t]+on[ \t]+{_PHONE}")
+
+
+def without_missing_phone(template: str, facts: MeetingFacts) -> str:
+    """A letter's template as this meeting's clerk can be reached: with no phone number the
+    letter must not point at a number that is not there (it said "on the number above",
+    over no number). "Contact $clerk on $clerk_phone or $contact_email" reads "contact
+    $clerk at $contact_email" (just "contact $clerk" with no address either), and "let
+    $clerk know on $clerk_phone" reads "let $clerk know"."""
+    if facts.clerk_phone:
+        return template
+    email = facts.contact_email
+    template = _ON_PHONE_OR_EMAIL.sub(lambda m: f" at {m.group(1)}" if email else "", template)
+    return _ON_PHONE.sub("", template)
 
 
 def short_when(facts: MeetingFacts) -> str:
@@ -202,4 +227,5 @@ __all__ = [
     "meeting_facts",
     "where_words",
     "short_when",
+    "without_missing_phone",
 ]

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.codes import agency_label
 from reviewdesk.errors import InvalidInput
-from reviewdesk.invitations.facts import MeetingFacts, common_fields, meeting_facts
+from reviewdesk.invitations.facts import (
+    MeetingFacts,
+    common_fields,
+    meeting_facts,
+    without_missing_phone,
+)
 from reviewdesk.invitations.proposal import deadline_day, report_due_deadline
 from reviewdesk.invitations.requests import reaches_by_request
 from reviewdesk.invitations.templates import fill, template_for
@@ -115,6 +120,7 @@ def invitation_letters(
         raise InvalidInput("No one on the invitation list needs a letter. Nothing was made.")
     facts = meeting_facts(session, meeting_id)
     text = template_for("invitation", get_setting(session, "letter_templates"))
+    text = without_missing_phone(text, facts)
     letters = []
     for inv in chosen:
         values = {**common_fields(facts, inv.name, today), **_notes(inv)}
@@ -195,7 +201,9 @@ def request_letters(
                 kind="report_request",
                 recipient=report.author,
                 address=_directory_address(report.professional),
-                paragraphs=tuple(fill("report_request", text, values)),
+                paragraphs=tuple(
+                    fill("report_request", without_missing_phone(text, facts), values)
+                ),
                 title=f"Report request: {facts.label}",
                 meeting_id=meeting.id,
                 child_id=facts.child_id,

@@ -37,7 +37,7 @@ _COMMON = {
     "venue": "the room and venue, with the address",
     "chair": "the chair",
     "clerk": "the clerk (or the IRO service)",
-    "clerk_phone": "the clerk's phone number",
+    "clerk_phone": "the clerk's phone number (with none, 'on $clerk_phone' is left out)",
     "contact_email": "the email address to reply to",
     "council_name": "the council's name",
     "today": "the date of the letter",

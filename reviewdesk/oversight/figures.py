@@ -7,7 +7,9 @@ Counting conventions (reviewdesk's decisions, docs/domain.md):
 - A challenge counts in the month (or period) it was **raised**. It is **formal** if it went
   to a formal stage by the end of the period; its **stage reached** is the highest raised by
   then. It is **resolved in timescale** when resolved by its deadline (the formal procedure's
-  whole timescale, or the informal stage's); one still open past its deadline is late too.
+  whole timescale, or the informal stage's); one still open past its deadline is late too
+  (`challenges_in_timescale`, the one definition the measures, the dashboard and the
+  report count).
 - **Midway review before the review**: of the LAC reviews held (after the first of a period
   of care), those with a midway review recorded since the review before. **Contact before
   the review**: the same, with any contact with the child.
@@ -150,21 +152,12 @@ def oversight_measures(
                 _counts(mine),
             )
         )
-    resolved = [
-        e
-        for e in escalation_views(session, as_of=end, rules=rules, calendar=calendar)
-        if e.resolved_on is not None and start <= e.resolved_on <= end
-    ]
     out.append(
         Measure(
             "escalations_resolved_in_timescale",
             "Challenges resolved within their timescale",
             "%",
-            tuple(
-                (_month(e.resolved_on), bool(e.resolved_in_timescale))
-                for e in resolved
-                if e.resolved_on is not None and e.resolved_in_timescale is not None
-            ),
+            tuple((_month(day), hit) for day, hit in challenges_in_timescale(raised)),
         )
     )
     themes = sorted({e.theme for e in raised})
@@ -223,6 +216,34 @@ def oversight_measures(
         )
     )
     return out
+
+
+def in_timescale(e: EscalationView) -> bool | None:
+    """A challenge as it stood on its view's as-of date: in timescale (resolved by its
+    deadline), late (resolved after it, or still open past it), or not yet known (open with
+    its deadline to come, or no rule gives one)."""
+    if e.resolved_on is not None:
+        return e.resolved_in_timescale
+    return False if e.past_timescale else None
+
+
+def challenges_in_timescale(raised: Iterable[EscalationView]) -> list[tuple[dt.date, bool]]:
+    """(day raised, in timescale) for each of the challenges ``raised`` in a period that can
+    be judged yet (`in_timescale`): the one count of "resolved within their timescale" that
+    `reviewdesk export measures` (by the month raised), the dashboard's quarter and the
+    oversight report (PDF and workbook) all give.
+
+    Of those **raised** in the period, not those resolved in it: docs/domain.md ("IRO
+    oversight between meetings", challenge and escalation) gives each challenge a timescale
+    from when it is raised, "the whole within 20 working days", so it belongs to the period
+    its clock started in, as "Challenges raised" counts it; and one never resolved must
+    count against it, as a meeting not held by its deadline is out of timescale
+    (docs/domain.md, "Counting conventions"), which a count of the resolved alone cannot do.
+    (The measures counted the resolved, by the month resolved: a challenge raised in one
+    quarter and resolved in the next was in the next's measures and in neither quarter of
+    the dashboard's or the report's.)"""
+    judged = ((e.raised_on, in_timescale(e)) for e in raised)
+    return [(day, hit) for day, hit in judged if hit is not None]
 
 
 def _counts(escalations: Iterable[EscalationView]) -> tuple[Entry, ...]:
@@ -342,8 +363,9 @@ class OversightSummary:
 
     @property
     def resolved_in_timescale(self) -> Percent:
-        judged = [e for e in self.escalations if _timely(e) is not None]
-        return Percent(sum(1 for e in judged if _timely(e)), len(judged))
+        """Of those raised and judged so far (`challenges_in_timescale`)."""
+        judged = challenges_in_timescale(self.escalations)
+        return Percent(sum(1 for _day, hit in judged if hit), len(judged))
 
     @property
     def still_open(self) -> int:
@@ -359,16 +381,8 @@ class OversightSummary:
         return sum(1 for e in self.escalations if e.cafcass_referred_on is not None)
 
 
-def _timely(e: EscalationView) -> bool | None:
-    """In timescale (resolved by its deadline), late (resolved after it, or open past it),
-    or not yet known (open, deadline not passed; or no rule)."""
-    if e.resolved_on is not None:
-        return e.resolved_in_timescale
-    return False if e.past_timescale else None
-
-
 def _breakdown(label: str, rows: list[EscalationView]) -> Breakdown:
-    timely = [_timely(e) for e in rows]
+    timely = [in_timescale(e) for e in rows]
     return Breakdown(
         label,
         raised=len(rows),
@@ -538,6 +552,8 @@ def quarter_figures(
 
 __all__ = [
     "Breakdown",
+    "challenges_in_timescale",
+    "in_timescale",
     "Measure",
     "OversightSummary",
     "Percent",

@@ -13,7 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reviewdesk.oversight.figures import Breakdown, OversightSummary, quarter_label, quarter_of
+from reviewdesk.oversight.figures import (
+    Breakdown,
+    OversightSummary,
+    in_timescale,
+    quarter_label,
+    quarter_of,
+)
 from reviewdesk.vocabulary import format_uk
 
 BREAKDOWN_COLUMNS = (
@@ -125,7 +131,7 @@ def report_tables(summary: OversightSummary) -> list[Table]:
     ]
     rows = []
     for e in s.escalations:
-        timely = e.resolved_in_timescale if e.resolved_on else (False if e.past_timescale else None)
+        timely = in_timescale(e)
         rows.append(
             (
                 e.raised_on,

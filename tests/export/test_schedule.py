@@ -239,23 +239,49 @@ def test_the_flags_left_out_are_never_shown(db):
 def test_a_meeting_never_recorded_says_so_in_every_schedule_format(db, history, tmp_path):
     """Zoë's review, booked for 10/01/2024 and never recorded, exported on 15/04/2024: the
     CSV's flags name it "outcome_not_recorded" (the flag), but the calendar event said
-    "status: booked", as for a meeting still to come. Now it says "booked, outcome not
-    recorded"; a meeting ahead (seen on 09/01/2024) still says "booked"."""
+    "status: booked", as for a meeting still to come. Its description then said "booked,
+    outcome not recorded", but its title and the CSV's and workbook's status column still
+    read as a meeting still to come ("LAC review 4 - ...", "booked"). Now all say so, from
+    `vocabulary.is_outcome_not_recorded`; a meeting ahead (seen on 09/01/2024) still says
+    "booked"."""
     with db.session() as s:
         rows = schedule_rows(s, as_of=AS_OF)
         before = schedule_rows(s, as_of=D(2024, 1, 9))
     write_schedule(rows, tmp_path / "s.csv", "csv")
+    write_schedule(rows, tmp_path / "s.xlsx", "xlsx")
     write_schedule(rows, tmp_path / "s.ics", "ics")
+    write_schedule(before, tmp_path / "before.csv", "csv")
     write_schedule(before, tmp_path / "before.ics", "ics")
-    with (tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as fh:
-        record = next(r for r in csv.DictReader(fh) if r["meeting_id"] == str(history["booked"]))
-    assert record["status"] == "booked" and "outcome_not_recorded" in record["flags"]
+
+    def csv_record(path) -> dict[str, str]:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return next(r for r in csv.DictReader(fh) if r["meeting_id"] == str(history["booked"]))
+
+    record = csv_record(tmp_path / "s.csv")
+    assert record["status"] == "booked, outcome not recorded"
+    assert "outcome_not_recorded" in record["flags"]
+    assert csv_record(tmp_path / "before.csv")["status"] == "booked"
+    sheet = openpyxl.load_workbook(tmp_path / "s.xlsx").active
+    header = [c.value for c in sheet[1]]
+    (line,) = [
+        dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+        if r[header.index("meeting_id")] == history["booked"]
+    ]
+    assert line["status"] == "booked, outcome not recorded"
     uid = f"meeting-{history['booked']}@reviewdesk"
 
-    def status_line(path) -> str:
+    def event(path):
         events = {str(e["UID"]): e for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
-        description = str(events[uid]["DESCRIPTION"])
+        return events[uid]
+
+    def status_line(path) -> str:
+        description = str(event(path)["DESCRIPTION"])
         return next(line for line in description.splitlines() if "status:" in line)
 
     assert status_line(tmp_path / "s.ics") == ("Process: LAC; status: booked, outcome not recorded")
     assert status_line(tmp_path / "before.ics") == "Process: LAC; status: booked"
+    title = str(event(tmp_path / "s.ics")["SUMMARY"])
+    assert title.startswith("Outcome not recorded: LAC review 4 - "), title
+    assert str(event(tmp_path / "before.ics")["SUMMARY"]).startswith("LAC review 4 - ")
+    assert str(event(tmp_path / "s.ics")["STATUS"]) == "CONFIRMED"  # not called off

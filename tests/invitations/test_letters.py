@@ -80,6 +80,40 @@ def test_the_councils_own_template_is_used(db, tmp_path):
         set_setting(db, "letter_templates", {"invitation": "Dear $secret"})
 
 
+def test_a_clerk_with_no_phone_is_not_rung_on_a_number_that_is_not_there(db, tmp_path):
+    """The clerk, Chloé Cooper, has no phone number: the invitation asked the family to
+    "contact Chloé Cooper on the number above or iro.service@...", and the report request
+    to "let Chloé Cooper know on the number above", over no number. Now they give the
+    contact there is; a council's own wording with the phone elsewhere gets the address."""
+    from reviewdesk.storage.models import Staff
+
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    with db.session() as s:
+        s.get(Staff, ids["clerk"]).phone = None
+        mother = s.scalar(select(Invitee.id).where(Invitee.name == "Małgorzata Brontë"))
+        reports = {r.author: r.id for r in s.scalars(select(Report))}
+    actor = me(db)
+
+    def words(path) -> str:
+        return " ".join(read_pdf(path.read_bytes()).all_text.split())
+
+    def invite(path) -> str:
+        actions.send_invitation_letters(db, actor, ids["meeting"], [mother], output=path, on=AS_OF)
+        return words(path)
+
+    request = tmp_path / "request.pdf"
+    actions.send_report_requests(db, actor, [reports["Dr Ann Patel"]], output=request, on=AS_OF)
+    letter, asked = invite(tmp_path / "letter.pdf"), words(request)
+    assert "please contact Chloé Cooper at iro.service@council.example as soon as" in letter
+    assert "If you cannot provide a report, please let Chloé Cooper know as soon as" in asked
+    for text in (letter, asked):
+        assert "number above" not in text and " on iro.service" not in text
+    own = "Dear $recipient_name,\n\nRing $clerk_phone.\n"
+    set_setting(db, "letter_templates", {"invitation": own})
+    assert "Ring iro.service@council.example." in invite(tmp_path / "own.pdf")
+
+
 def test_report_requests_as_letters_and_email_drafts(db, tmp_path):
     ids = conference(db)
     invite_proposed(db, ids["meeting"])

@@ -49,7 +49,8 @@ def test_the_measures_month_by_month(db, case) -> None:
     assert _monthly(report, "escalations_raised") == [(2, None), (1, None)]
     assert _monthly(report, "escalations_raised.formal") == [(1, None), (0, None)]
     assert _monthly(report, "escalations_raised.informal") == [(1, None), (1, None)]
-    assert _monthly(report, "escalations_resolved_in_timescale") == [(1, 1), (0, 1)]
+    # By the month raised: A in time and B late in March; C open past its timescale in April.
+    assert _monthly(report, "escalations_resolved_in_timescale") == [(1, 2), (0, 1)]
     assert _monthly(report, "escalation_themes.Health") == [(1, None), (0, None)]
     assert (
         report.row("escalation_themes.Care plan quality").label == "Challenges: Care plan quality"

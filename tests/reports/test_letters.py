@@ -51,7 +51,8 @@ def test_a_report_request_for_an_initial_conference_reads_as_english(db, tmp_pat
 def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path) -> None:
     """A meeting booked for a day, its time and clerk still to arrange: the letter says the
     time is to be confirmed (no dangling "to"), and asks the family to contact "the IRO
-    service" mid-sentence, signed "The IRO service"."""
+    service" mid-sentence (at the council's mailbox: with no clerk there is no phone number
+    to give), signed "The IRO service"."""
     from reviewdesk.storage.models import Meeting
 
     ids = conference(db)
@@ -67,5 +68,5 @@ def test_an_invitation_before_the_time_and_clerk_are_set(db, tmp_path) -> None:
         lines = text.splitlines()
         assert "Time: (time to be confirmed)" in lines
         words = " ".join(text.split())
-        assert "please contact the IRO service on" in words
+        assert "please contact the IRO service at iro.service@council.example as" in words
         assert "Yours sincerely, The IRO service Independent Reviewing Service" in words

@@ -824,3 +824,48 @@ def test_a_cp_conference_asks_for_no_consultation(shown, qtbot, prompts_recorder
     prompts_recorder.on_dialog = lambda d: seen.append(d.consultation_row.isVisibleTo(d))
     qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     assert seen == [False]
+
+
+# --- the chair proposed when only one can chair -------------------------------------------
+
+
+@pytest.fixture
+def awaiting_conference(db, sample) -> int:
+    """Ffion Hughes, whose s47 enquiry's strategy discussion was on 03/04/2024: her initial
+    conference is due, and she has no plan or IRO whose chair it would be."""
+    from reviewdesk.storage.models import CpEnquiry
+
+    with db.session() as s:
+        child = Child(local_id="C0005", first_name="Ffion", last_name="Hughes", dob=D(2019, 7, 1))
+        s.add(child)
+        s.flush()
+        s.add(CpEnquiry(child_id=child.id, route="s47", strategy_date=D(2024, 4, 3)))
+        return child.id
+
+
+def test_the_only_cp_chair_is_proposed_for_a_conference_and_no_one_of_several(
+    awaiting_conference, shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Booking Ffion's initial conference (Ctrl+B) proposed "Chair not yet allocated" though
+    Máire Ó Briain is the council's only CP chair: the clerk had to choose her every time.
+    Now the only one who chairs that type is proposed; with a second CP chair, no one is."""
+    from reviewdesk.storage.models import Staff
+
+    page = open_child(shown, qtbot, "ffion")
+    seen: list[tuple[str, str]] = []
+
+    def read_proposal(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        seen.append((dialog.meeting_type.currentText(), dialog.chair.currentText()))
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closed without booking
+        return False
+
+    prompts_recorder.on_dialog = read_proposal
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen == [("Initial CP conference", "Máire Ó Briain")]
+    with db.session() as s:
+        s.add(Staff(name="Ruth Ó Néill", role="cp_chair", fte=1.0))
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen[1] == ("Initial CP conference", "Chair not yet allocated")
+    assert len(meetings_of(db, awaiting_conference)) == 0  # nothing was booked

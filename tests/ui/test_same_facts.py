@@ -427,3 +427,102 @@ def test_the_case_lists_next_meeting_says_one_was_never_recorded(
         "or stood down"
     )
     assert model.data(cell, Qt.ItemDataRole.ForegroundRole).color() == theme.text_colour("amber")
+
+
+def test_challenges_in_timescale_are_counted_alike_by_the_export_the_dashboard_and_the_report(
+    db, db_target, sample, ctx, qtbot, settings, prompts_recorder, tmp_path, capsys
+) -> None:
+    """A challenge raised on Mon 18/03/2024 (Q4 2023/24) and resolved in time on Tue
+    02/04/2024 (Q1 2024/25). `reviewdesk export measures` counted it "resolved within
+    timescale" in April, the month resolved, where the dashboard's quarter to 10/04/2024 and
+    the oversight report for April count the challenges raised then (none): the export said
+    100% of 1 beside the dashboard's "none counted". All three now count the challenges
+    raised in the period (`figures.challenges_in_timescale`)."""
+    import csv
+
+    from reviewdesk import actions
+    from reviewdesk.cli.main import main
+    from tests.reports.pdfcheck import read_pdf
+
+    me = actions.whoami(db)
+    raised = actions.NewEscalation(
+        process="lac",
+        raised_by_id=sample["lukasz"],
+        raised_on=D(2024, 3, 18),
+        theme="Placement stability",
+        concern="Third move in a year",
+    )
+    eid = actions.raise_escalation(db, me, sample["sian_child"], raised, as_of=AS_OF).result
+    done = actions.EscalationUpdate(
+        "Placement stability", "Third move in a year", D(2024, 4, 2), "resolved", "Agreed"
+    )
+    actions.update_escalation(db, me, eid, done, as_of=AS_OF, expected_version=1)
+
+    def exported(start: str) -> dict[str, tuple[str, str]]:
+        """`reviewdesk export measures` from ``start`` to 10/04/2024: month -> the
+        challenges resolved within their timescale (numerator, denominator)."""
+        out = tmp_path / f"measures-{start}.csv"
+        args = ["--from", start, "--to", "2024-04-10", "--format", "csv", "-o", str(out)]
+        assert main(["--db", db_target, "export", "measures", *args]) == 0
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            rows = [r for r in csv.DictReader(fh)]
+        return {
+            r["month"]: (r["numerator"], r["denominator"])
+            for r in rows
+            if r["measure"] == "escalations_resolved_in_timescale"
+        }
+
+    def reported(start: str, end: str) -> str:
+        """`reviewdesk report oversight` as of 10/04/2024: its share in timescale."""
+        out = tmp_path / f"oversight-{start}.pdf"
+        period = ["--from", start, "--to", end, "--as-of", "2024-04-10", "-o", str(out)]
+        assert main(["--db", db_target, "report", "oversight", *period]) == 0
+        lines = [" ".join(x.split()) for x in read_pdf(out.read_bytes()).layout_lines()]
+        (found,) = [x for x in lines if x.startswith("Resolved within their timescale")]
+        return found.rpartition(") ")[2]
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    figures = window.dashboard.oversight
+    qtbot.waitUntil(lambda: figures.text().startswith("Challenges raised"), timeout=5000)
+    assert figures.title.text() == "IRO oversight, Q1 2024/25 to 10/04/2024"
+    shown = dict(line.split(": ", 1) for line in figures.text().splitlines())
+    assert shown["Challenges raised"] == "0 (0 formal)"
+    assert shown["Resolved within timescale"] == "none counted"
+
+    # The same quarter to date: April, in the export and the report.
+    assert exported("2024-04-01") == {"2024-04": ("0", "0")}
+    assert reported("2024-04-01", "2024-04-10") == "none counted"
+    # It counts in March, the month it was raised, in both.
+    assert exported("2024-03-01") == {"2024-03": ("1", "1"), "2024-04": ("0", "0")}
+    assert reported("2024-03-01", "2024-03-31") == "100% (1 of 1)"
+    capsys.readouterr()
+
+
+def test_the_outcome_forms_reports_name_their_agency_in_the_cores_words(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Record outcome (Ctrl+O) listed Zoë's reports as "Zoë Clarke (social worker)" and "Dr
+    Siân Hughes (health)", its own words for the agencies, where the flags, the letters and
+    the invitations say "Social worker" and "Health" (`codes.agency_label`)."""
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    from reviewdesk.codes import agency_label
+    from tests.ui.test_changes import choose_meeting, open_child
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    seen: list[str] = []
+
+    def read_reports(dialog) -> bool:
+        (box,) = [b for b in dialog.findChildren(QGroupBox) if b.title() == "Reports"]
+        seen.extend(label.text() for label in box.findChildren(QLabel))
+        return False
+
+    prompts_recorder.on_dialog = read_reports
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert "Zoë Clarke (Social worker)" in seen
+    assert "Dr Siân Hughes (Health)" in seen
+    assert f"Dr Siân Hughes ({agency_label('health')})" in seen

@@ -40,9 +40,9 @@ from reviewdesk.scheduling import (
     bookable_types,
     booking_links,
     check_booking,
-    default_chair,
     free_slots,
     next_meeting_type,
+    proposed_chair,
     suggest_slots,
 )
 from reviewdesk.vocabulary import format_uk as uk
@@ -241,7 +241,9 @@ class BookingDialog(QDialog):
         select_data(self.meeting_type, meeting_type.value)
         current = self.meeting_type.currentData()
         chosen = MeetingType(current) if current else meeting_type
-        select_data(self.chair, default_chair(self.detail, self.ctx.as_of, chosen))
+        with self.ctx.db.session() as s:
+            chair = proposed_chair(s, self.detail, self.ctx.as_of, chosen)
+        select_data(self.chair, chair)
         if self.start is not None:
             self.date.setDate(self.start.day)
             if self.start.start is not None:

@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from reviewdesk import actions
-from reviewdesk.codes import AGENCY, ATTENDANCE_WORDS, PACK_DELIVERY, MeetingStatus
+from reviewdesk.codes import (
+    AGENCY,
+    ATTENDANCE_WORDS,
+    PACK_DELIVERY,
+    MeetingStatus,
+    agency_label,
+)
 from reviewdesk.invitations.details import (
     InviteeInfo,
     MeetingInvitations,
@@ -646,7 +652,7 @@ class InvitationsDialog(QDialog):
         self._fill_checklist(
             self.proposed_reports,
             [
-                (r, f"{r.author} · {AGENCY.get(r.agency, r.agency)}, due {_uk(r.due) or '?'}")
+                (r, f"{r.author} · {agency_label(r.agency)}, due {_uk(r.due) or '?'}")
                 for r in proposal.new_reports
             ],
             "Every report the rules expect is on the list.",

@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import queries
 from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
-from reviewdesk.codes import CP_CATEGORY, INITIAL_CONFERENCES, PARTICIPATION, MeetingType
+from reviewdesk.codes import (
+    CP_CATEGORY,
+    INITIAL_CONFERENCES,
+    PARTICIPATION,
+    MeetingType,
+    agency_label,
+)
 from reviewdesk.invitations.details import meeting_invitees
 from reviewdesk.oversight.words import starts_plan
 from reviewdesk.queries import ChildDetail, MeetingInfo
@@ -40,13 +46,6 @@ from ui.screen import FocusScrollArea, fit
 
 LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
 CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
-
-
-def _agency(code: str | None) -> str:
-    """A report's agency in words ("social_worker" reads "social worker")."""
-    if not code:
-        return "agency not recorded"
-    return {"gp": "GP"}.get(code, code.replace("_", " "))
 
 
 class RecordingDialog(QDialog):
@@ -174,7 +173,8 @@ class RecordingDialog(QDialog):
                 shared = DateOrNone(
                     r.shared_with_parents, held_default, f"{r.author} report shared with parents"
                 )
-                grid.addWidget(QLabel(f"{r.author} ({_agency(r.agency)})"), n, 0)
+                # The agency in the core's words (`codes.agency_label`), as flags and letters say.
+                grid.addWidget(QLabel(f"{r.author} ({agency_label(r.agency)})"), n, 0)
                 grid.addWidget(received, n, 1)
                 grid.addWidget(shared, n, 2)
                 self.report_rows.append((r, received, shared))
