@@ -59,6 +59,7 @@ class ChangeWatcher(QObject):
         #: Refreshes done for others' changes (for tests and the log).
         self.refreshes = 0
         self._reading: Task | None = None
+        self._failing = False
         #: Moves with every action of the window's own: a read started before one is stale.
         self._epoch = 0
         ctx.before_actions(self._before_own_action)
@@ -90,11 +91,15 @@ class ChangeWatcher(QObject):
         )
 
     def _failed(self, exc: BaseException) -> None:
+        """The database could not be reached: said once in the log (not every few seconds
+        while a server is down); the next tick tries again."""
         self._reading = None
-        log.warning("could not read the change signal: %s", exc)
+        log.log(logging.DEBUG if self._failing else logging.WARNING, "change signal: %s", exc)
+        self._failing = True
 
     def _arrived(self, epoch: int, signal: Signal) -> None:
         self._reading = None
+        self._failing = False
         if epoch != self._epoch:
             return  # read before an action of the window's own: it may not include it
         self._note(signal)
@@ -138,9 +143,6 @@ class ChangeWatcher(QObject):
         log.info("refreshing for changes from another user (%s)", self.seen)
         self.ctx.did_change(Changes(everything=True, action=OTHERS))
         self.window.statusBar().showMessage(NOTE, NOTE_MS)
-
-    def stop(self) -> None:
-        self.timer.stop()
 
 
 __all__ = ["NOTE", "OTHERS", "POLL_MS", "ChangeWatcher"]
