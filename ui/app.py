@@ -113,6 +113,7 @@ def launch(
     window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()
+    window.watch_others_changes()  # others' changes show without F5
     warnings = list(getattr(database, "warnings", []) or [])
     if warnings:  # e.g. the SQLite file is on a network share
         QTimer.singleShot(0, lambda: prompts().info(window, "\n\n".join(warnings)))

@@ -70,6 +70,7 @@ class AppContext:
     #: at the register as of another day (View > As-of date) is read only.
     today: dt.date | None = None
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
+    _before_action: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
@@ -111,6 +112,16 @@ class AppContext:
     def subscribe(self, listener: ChangeListener) -> None:
         """Call ``listener(changes)`` after every action the window runs."""
         self._listeners.append(listener)
+
+    def before_actions(self, hook: Callable[[], None]) -> None:
+        """Call ``hook()`` before every action the window runs (`ui.change_watch` notes
+        other people's changes then, so that the action's own does not hide them)."""
+        self._before_action.append(hook)
+
+    def action_starting(self) -> None:
+        """The window is about to run an action (`ui.operations`)."""
+        for hook in list(self._before_action):
+            hook()
 
     def did_change(self, changes: Changes) -> None:
         """An action changed data: keep the shared state right, then tell every listener

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from reviewdesk import __version__
 from reviewdesk.actions import Changes
 from reviewdesk.codes import Role
+from reviewdesk.storage.db import is_memory_url
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, week_start
 from ui.context import AppContext
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.dashboard.open_workload.connect(lambda: self.show_page(3))
         self.cases.child.back.connect(self._back_from_child)  # after the case page's own
         self.audit_window = None
+        self.change_watcher = None
         # Every action's changes reach every page (Anki's operation_did_execute).
         ctx.subscribe(self.on_changes)
 
@@ -445,6 +447,14 @@ class MainWindow(QMainWindow):
         if self.audit_window is not None:
             self.audit_window.on_changes(changes)
 
+    def watch_others_changes(self, every_ms: int | None = None) -> None:
+        """Show other people's changes without F5 (`ui.change_watch`): the real window
+        does; a database in memory has no one else."""
+        from ui.change_watch import POLL_MS, ChangeWatcher
+
+        if self.change_watcher is None and not is_memory_url(self.ctx.db.url):
+            self.change_watcher = ChangeWatcher(self.ctx, self, every_ms=every_ms or POLL_MS)
+
     def _offer_demo(self) -> None:
         """The demo authority only for an empty database (the action refuses any other), and
         for those who may create it."""
@@ -704,6 +714,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             prompts().error(self, f"{title} did not finish: {friendly_message(exc)}")
 
+        self.ctx.action_starting()  # the job records the export (an action)
         self._export_task = run_in_background(
             lambda _p: job(path, fmt), on_success=done, on_failure=failed
         )

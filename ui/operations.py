@@ -3,8 +3,9 @@
 `perform` calls an action as the acting user; a refusal, a stale save or bad input is shown
 to the person (nothing changed) and gives None. `perform_in_background` runs slow ones (an
 import, the demo) off the UI thread. Either way, success is announced with
-`AppContext.did_change`, so every page refreshes what it shows of the change at once. The
-window never writes to the database any other way.
+`AppContext.did_change`, so every page refreshes what it shows of the change at once (and
+`AppContext.action_starting` comes first, so that `ui.change_watch` tells the action's own
+change from other people's). The window never writes to the database any other way.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def perform(
     person has been told why) when it was refused or failed. ``on_refused`` is called with
     the refusal once the person has read it (a dialog puts the keyboard on the field the
     message names)."""
+    ctx.action_starting()
     try:
         changes = action(ctx.db, ctx.actor, *args, **kwargs)
     except ReviewdeskError as exc:
@@ -72,6 +74,7 @@ def perform_in_background(
 
         prompts().error(parent, friendly_message(exc))
 
+    ctx.action_starting()
     return run_in_background(work, on_success=succeeded, on_failure=failed, on_progress=on_progress)
 
 

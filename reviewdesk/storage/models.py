@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -810,3 +811,21 @@ class AuditEntry(Base):
     #: The login that wrote the entry, when a shared server says so (it always does there:
     #: a restore's administrator appending an older trail is named here); else empty.
     recorded_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ChangeSignal(Base):
+    """One row that moves whenever anyone's change commits: a window polls it to learn that
+    others changed the data (`reviewdesk.storage.signal`).
+
+    The database bumps it itself, from a trigger on every audit entry (migration 0011), so
+    no writer can forget it. Every login reads it; on a shared server none may write it
+    (the audit trail is not readable by IROs, so it cannot be what they poll)."""
+
+    __tablename__ = "change_signal"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    counter: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    #: PostgreSQL: the transaction that last bumped it, so one transaction bumps it once
+    #: (however many rows it changed). Unused on SQLite.
+    last_transaction: Mapped[int | None] = mapped_column(BigInteger)

@@ -4,8 +4,8 @@ Administrators may do everything. An IRO records the outcome (and the reports) o
 meetings they chair. Team managers, people not on the user list and deactivated users only
 read (recording that data left the system is part of reading). A refusal names who, which
 role and what was tried, and changes nothing; an allowed action leaves audit entries by the
-person who did it. `EXPECTED` must name every action in `reviewdesk.actions.ACTIONS`: a new
-action without an entry fails here.
+person who did it, and moves the change signal every window polls. `EXPECTED` must name
+every action in `reviewdesk.actions.ACTIONS`: a new action without an entry fails here.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from reviewdesk.storage.models import (
     Staff,
     User,
 )
+from reviewdesk.storage.signal import read_signal
 from tests.dbfixtures import open_as
 from tests.importers.generate import write_903, write_cin
 
@@ -867,8 +868,11 @@ def check_each_person(env: Env, name: str, people: Iterable[str]) -> None:
             assert _snapshot(env.admin) == before, f"{who}'s refused {name} changed data"
             continue
         last = _last_entry(env.admin)
+        signal = read_signal(env.admin.engine)
         changes = CASES[name].call(env, db, me, prepared)
         assert isinstance(changes, actions.Changes) and changes.action == name
+        # Every open window learns of it (the snapshot above: a refusal leaves it alone).
+        assert read_signal(env.admin.engine) != signal, f"{who}'s {name} left the signal"
         with env.admin.session() as s:
             entries = list(s.scalars(select(AuditEntry).where(AuditEntry.id > last)))
         mine = [e for e in entries if e.username == login]

@@ -24,6 +24,7 @@ from reviewdesk.storage.server.logins import (
 from reviewdesk.storage.server.names import literal, quote
 from reviewdesk.storage.server.tables import (
     IRO_WRITES,
+    SIGNAL_TRIGGER,
     TRACKING_COLUMNS,
     TableInfo,
     child_path,
@@ -75,6 +76,9 @@ def apply(conn: Connection, groups: Groups) -> dict[str, TableInfo]:
     missing = [name for name in REQUIRED if name not in tables]
     if missing:
         raise RuntimeError(f"the schema {schema} lacks reviewdesk's tables ({', '.join(missing)})")
+    # The change signal's trigger on the trail waits for the end of the transaction; while
+    # any of its calls wait, PostgreSQL refuses to alter the trail's table: make them now.
+    _run(conn, "SET CONSTRAINTS ALL IMMEDIATE")
     for sql in all_functions(schema, groups):
         _run(conn, sql)
     _grants(conn, schema, groups, tables)
@@ -111,7 +115,7 @@ def _grants(conn: Connection, schema: str, groups: Groups, tables: dict[str, Tab
                 _run(conn, f"GRANT USAGE ON SEQUENCE {q} TO {every}")
             continue
         _run(conn, f"GRANT SELECT ON {t} TO {every}")
-        if kind == "bookkeeping":
+        if kind in ("bookkeeping", "signal"):
             continue
         _run(conn, f"GRANT INSERT, UPDATE, DELETE ON {t} TO {a}")
         for q in sequences:
@@ -148,6 +152,8 @@ def _triggers(conn: Connection, schema: str, info: TableInfo, tables: dict[str, 
         for name, body in AUDIT_TRIGGERS.items():
             _run(conn, f"CREATE TRIGGER {name} " + body.format(t=t, s=s))
         return
+    if kind == "signal":
+        return  # its only writer is the trail's own trigger: auditing it would loop
     args = (",".join(info.primary_key), ",".join(info.binary_columns), *child_path(info, tables))
     _run(
         conn,
@@ -280,7 +286,10 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
     for info in tables.values():
         name = info.name
         kind = kind_of(name)
-        wanted = list(AUDIT_TRIGGERS) if kind == "audit" else ["reviewdesk_audit"]
+        wanted = {
+            "audit": [*AUDIT_TRIGGERS, SIGNAL_TRIGGER],
+            "signal": [],
+        }.get(kind, ["reviewdesk_audit"])
         if kind == "data":
             wanted.append("reviewdesk_no_truncate")
             if info.tracked:

@@ -4,6 +4,9 @@ so that a table added by any migration is covered without naming it here.
 - The audit trail (``audit_log``): append-only; written by the database's triggers.
 - reviewdesk's bookkeeping (``alembic_version``, ``reviewdesk_server``): read by everyone,
   changed by the owner only.
+- The change signal (``change_signal``): read by everyone, written by no login; only the
+  owner's trigger on the audit trail bumps it (`reviewdesk.storage.signal`). It has no audit
+  trigger of its own: it echoes the trail, and auditing it would bump it again.
 - Everything else is data: read by every group, changed by administrators, every change
   audited by a trigger. IROs change only what `IRO_WRITES` lists, in the rows of meetings
   they chair or of children they are allocated (row-level security).
@@ -25,6 +28,9 @@ from reviewdesk.storage.server.names import literal
 from reviewdesk.vocabulary import LIVE_STATUSES
 
 AUDIT_TABLE = "audit_log"
+SIGNAL_TABLE = "change_signal"
+#: The trigger on the audit trail that bumps the signal (created by migration 0011).
+SIGNAL_TRIGGER = "reviewdesk_change_signal"
 #: Tables only the owner changes (migrations, `reviewdesk server init`), readable by all.
 BOOKKEEPING_TABLES = frozenset({"alembic_version", CONFIG_TABLE})
 #: Columns every edited record carries (`storage.models.Tracked`): stamped by the database.
@@ -231,9 +237,11 @@ class TableInfo:
 
 
 def kind_of(table: str) -> str:
-    """ "audit", "bookkeeping" or "data"."""
+    """ "audit", "signal", "bookkeeping" or "data"."""
     if table == AUDIT_TABLE:
         return "audit"
+    if table == SIGNAL_TABLE:
+        return "signal"
     if table in BOOKKEEPING_TABLES:
         return "bookkeeping"
     return "data"

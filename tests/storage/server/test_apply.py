@@ -87,7 +87,14 @@ def _check_every_table(team: TeamServer) -> dict[str, dict]:
                 "reviewdesk_audit_insert",
                 "reviewdesk_audit_frozen",
                 "reviewdesk_audit_no_truncate",
+                "reviewdesk_change_signal",
             } <= info["triggers"]
+            continue
+        if table == "change_signal":
+            # Everyone reads it; only the trail's trigger writes it (no audit trigger of its
+            # own: it echoes the trail).
+            assert may[a] == may[i] == may[r] == {"SELECT"}, may
+            assert not info["triggers"] and not info["rls"]
             continue
         assert "reviewdesk_audit" in info["triggers"], f"{table} has no audit trigger"
         assert may[r] == {"SELECT"}, f"{table}: read-only may {may[r]}"
