@@ -53,7 +53,7 @@ from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.oversight.figures import oversight_measures
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import LateReason, Meeting, Report
-from reviewdesk.vocabulary import age_on
+from reviewdesk.vocabulary import age_on, meeting_label
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
@@ -99,12 +99,33 @@ class MeasureRow:
     red_line: float | None = None
 
 
+@dataclass(frozen=True)
+class LateMeeting:
+    """A meeting held out of timescale in the period, and why (the reason recorded, and the
+    note beside it): what the ``late_meetings`` counts are made of, for a manager to read."""
+
+    meeting_id: int
+    child_id: int
+    child_local_id: str
+    label: str  # "LAC review 3", "1st review CP conference"
+    held: dt.date
+    due: dt.date
+    reason: str  # the reason's words, "Other (see note)" or "No reason recorded"
+    note: str = ""
+
+    @property
+    def days_late(self) -> int:
+        return (self.held - self.due).days
+
+
 @dataclass
 class MeasuresReport:
     start: dt.date
     end: dt.date
     months: tuple[dt.date, ...]  # first day of each month
     rows: list[MeasureRow] = field(default_factory=list)
+    #: The meetings held out of timescale, by the day held (the ``late_meetings`` rows).
+    late: list[LateMeeting] = field(default_factory=list)
 
     def row(self, key: str) -> MeasureRow:
         for r in self.rows:
@@ -285,9 +306,25 @@ def _fill(
             text = None
             if m.late_reason_id is not None:
                 text = reasons.get(m.late_reason_id)
-            if text is None and (m.late_reason_note or "").strip():
+            note = (m.late_reason_note or "").strip()
+            if text is None and note:
                 text = "Other (see note)"
-            late_by_reason[text or "No reason recorded"][month] += 1
+            text = text or "No reason recorded"
+            late_by_reason[text][month] += 1
+            child = data.children.get(m.child_id)
+            report.late.append(
+                LateMeeting(
+                    m.id,
+                    m.child_id,
+                    (child.local_id or "") if child is not None else "",
+                    meeting_label(m.meeting_type, m.sequence),
+                    m.held_date,
+                    timeliness.due.date,
+                    text,
+                    note,
+                )
+            )
+    report.late.sort(key=lambda x: (x.held, x.child_local_id, x.meeting_id))
 
     for text in sorted(late_by_reason):
         key = f"late_meetings.{text}"

@@ -23,7 +23,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy.orm import Session
 
 from reviewdesk.errors import InvalidInput
-from reviewdesk.measures import LOWER_IS_BETTER, MeasureRow, compute_measures, rag_rating
+from reviewdesk.measures import (
+    LOWER_IS_BETTER,
+    LateMeeting,
+    MeasureRow,
+    compute_measures,
+    rag_rating,
+)
 from reviewdesk.reports.base import (
     ACCENT,
     FONT,
@@ -107,6 +113,8 @@ class TimelinessReport:
     #: Percentages shown as a table only (e.g. in timescale by conference type).
     breakdowns: tuple[MeasureSeries, ...] = ()
     counts: tuple[CountTable, ...] = ()
+    #: Each meeting held out of timescale, with the reason and note recorded.
+    late: tuple[LateMeeting, ...] = ()
 
 
 def _pct(value: float | None) -> str:
@@ -397,6 +405,7 @@ def render_timeliness(
                 )
             )
         )
+    story += _late_list(report, styles, width)
     story += [
         Spacer(1, 4 * mm),
         Paragraph(
@@ -406,6 +415,45 @@ def render_timeliness(
         ),
     ]
     return build_pdf(story, out, settings, as_of=as_of)
+
+
+def _late_list(report: TimelinessReport, styles: Styles, width: float) -> list[Flowable]:
+    """Each meeting held out of timescale, with the reason and the note recorded: the counts
+    by reason say how many, this says which and why (children by ID only)."""
+    if not report.late:
+        return []
+    header = ["Held", "Child ID", "Meeting", "Due by", "Days late", "Reason", "Note"]
+    rows = [
+        [
+            format_uk(m.held),
+            m.child_local_id,
+            m.label,
+            format_uk(m.due),
+            str(m.days_late),
+            m.reason,
+            m.note,
+        ]
+        for m in report.late
+    ]
+    fixed = [17 * mm, 20 * mm, 34 * mm, 17 * mm, 12 * mm, 34 * mm]
+    widths = [*fixed, max(width - sum(fixed), 30 * mm)]
+    return [
+        Paragraph("Meetings held out of timescale", styles.h2),
+        Paragraph(
+            f"{len(rows):,} meeting{'' if len(rows) == 1 else 's'} held after the due date, "
+            "by the day held, with the reason and the note recorded.",
+            styles.muted,
+        ),
+        Spacer(1, 1.5 * mm),
+        data_table(
+            header,
+            rows,
+            widths,
+            styles=styles,
+            right=(4,),
+            tall_rows=True,  # a long note
+        ),
+    ]
 
 
 #: The measures printed with a chart, in this order (keys of `reviewdesk.measures`).
@@ -538,6 +586,7 @@ def collect_timeliness(
         measures=headline,
         breakdowns=breakdowns,
         counts=tuple(counts),
+        late=tuple(measures.late),
     )
 
 
