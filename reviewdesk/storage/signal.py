@@ -2,7 +2,9 @@
 
 Every change reaches the database through the door (`reviewdesk.actions`), an import or a
 restore, and each writes audit entries; a trigger on the audit trail bumps the one row of
-``change_signal`` (migration 0011), committed with the change itself. A window reads the
+``change_signal`` (migration 0011), committed with the change itself. An export's or a
+backup's entry does not: they change no data, and every open window would read the register
+again for nothing. A window reads the
 row every few seconds (`read_signal`: one primary-key lookup, well under a millisecond on
 SQLite and on a server nearby) and, when it has moved, reads its pages again.
 

@@ -6,7 +6,9 @@ Revises: 0010
 - ``change_signal``: one row (``id`` 1) with a counter and when it last moved. An open window
   polls it to learn that someone else changed the data (`reviewdesk.storage.signal`): on a
   shared server an IRO cannot read the audit trail, so the trail cannot be what they poll.
-- A trigger on every new audit entry bumps it. Every change through the door, every import
+- A trigger on every new audit entry bumps it, but for the entries that change no data
+  (`QUIET`: an export, a backup), so that no one's export makes every other window read
+  the register again. Every change through the door, every import
   and restore writes an entry (on a server set up for a team the database's own triggers
   write them), so nothing that changes data can forget to bump it, and nothing else may
   bump it. On a server logins get SELECT on the table and nothing more (`server.apply`).
@@ -34,6 +36,9 @@ branch_labels = None
 depends_on = None
 
 TRIGGER = "reviewdesk_change_signal"
+#: Audit actions that change no data: they leave the signal alone.
+QUIET = ("export", "backup")
+_CHANGES_DATA = "NEW.action NOT IN (" + ", ".join(f"'{a}'" for a in QUIET) + ")"
 
 
 def _quote(name: str) -> str:
@@ -69,12 +74,12 @@ def upgrade() -> None:
         op.execute(
             f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT ON {s}.audit_log "
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-            f"EXECUTE FUNCTION {s}.{TRIGGER}()"
+            f"WHEN ({_CHANGES_DATA}) EXECUTE FUNCTION {s}.{TRIGGER}()"
         )
     else:
         # The time as SQLAlchemy writes it on SQLite (microseconds: six digits).
         op.execute(
-            f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON audit_log BEGIN "
+            f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON audit_log WHEN {_CHANGES_DATA} BEGIN "
             "UPDATE change_signal SET counter = counter + 1, "
             "changed_at = strftime('%Y-%m-%d %H:%M:%f000', 'now') WHERE id = 1; END"
         )
