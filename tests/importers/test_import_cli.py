@@ -90,8 +90,8 @@ def test_skip_invalid_lists_the_children_left_out(capsys, tmp_path) -> None:
         capsys, *args_903(tmp_path / "db.sqlite", files(tmp_path, episodes=bad)), "--skip-invalid"
     )
     assert code == 0
-    assert "Left out with --skip-invalid (1 children):" in out
-    assert "  B2: 1 error(s)" in out
+    assert "Left out, as their records have errors: 1 child (listed with the errors):" in out
+    assert "  B2: 1 error" in out.splitlines()
     assert '  episodes.csv row 4, column DECOM, value "31/02/2024": not a real date' in out
 
 

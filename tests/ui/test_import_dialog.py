@@ -132,3 +132,86 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
     assert "Columns read:" in seen["details"] and "DECOM" in seen["details"]
     window.cases.list.open_only.setCurrentIndex(1)  # all children
     assert window.cases.list.model.rowCount() >= before + 6
+
+
+def _import_through_the_dialog(window, qtbot, prompts_recorder, runs) -> list[str]:
+    """File > Import (Ctrl+I), and for each (header, episodes, reviews, box ticked) the files
+    typed in, "Import the other children when some have errors" ticked or not, and Import
+    clicked: what the dialog said after each."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.driving import on_screen
+
+    said: list[str] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
+        qtbot.waitExposed(dialog)
+        for *paths, skip in runs:
+            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+                dialog.fields_903[key].edit.setText(str(path))
+            if dialog.skip_invalid.isChecked() != skip:
+                dialog.skip_invalid.setFocus()
+                qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+            dialog.result_value = None
+            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+            said.append(dialog.status.text())
+        return True
+
+    prompts_recorder.on_dialog = drive
+    on_screen(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert len(said) == len(runs)
+    return said
+
+
+def test_the_import_summary_says_what_happened_in_the_window_s_words(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return with a bad date in one child's episode, then
+    again with "Import the other children when some have errors" ticked, then a return of
+    column headings only. The summary said "Left out with --skip-invalid (1 children)", an
+    option the window has not; the refused import listed every kind of record as "0 added
+    0 updated 0 unchanged 0 removed"; and the return of no child said "Import complete."
+    over more noughts, as if it had been imported."""
+    from tests.importers.conftest import write
+    from tests.importers.test_ssda903 import EP_COLS, HEADER, REVIEWS
+
+    bad_episodes = write(
+        tmp_path / "bad",
+        "episodes.csv",
+        f"{EP_COLS}\nA1,01/04/2023,S,C2,N1,U1,PR1,,,,,,\nB2,31/13/2024,S,V2,N1,U1,PR1,,,,,,\n",
+    )
+    header = write(tmp_path / "bad", "header.csv", HEADER)
+    reviews = write(
+        tmp_path / "bad", "reviews.csv", REVIEWS.replace("B2,03/04/2022,01/02/2024,PN0\n", "")
+    )
+    empty = [
+        write(tmp_path / "empty", name, text.splitlines()[0] + "\n")
+        for name, text in (
+            ("header.csv", HEADER),
+            ("episodes.csv", EP_COLS),
+            ("reviews.csv", REVIEWS),
+        )
+    ]
+    refused, skipped, nothing = _import_through_the_dialog(
+        window,
+        qtbot,
+        prompts_recorder,
+        [
+            (header, bad_episodes, reviews, False),
+            (header, bad_episodes, reviews, True),
+            (*empty, False),
+        ],
+    )
+    assert refused.splitlines()[0] == "Import refused: 1 error(s); nothing was changed."
+    assert "added" not in refused
+    assert skipped.splitlines()[0] == "Import complete.", skipped
+    assert "--skip-invalid" not in skipped
+    assert "Left out, as their records have errors: 1 child (listed with the errors):" in skipped
+    assert "  B2: 1 error" in skipped.splitlines()
+    assert nothing.splitlines()[0] == (
+        "Nothing to import: the files hold no children; nothing was changed."
+    )
+    assert "added" not in nothing
