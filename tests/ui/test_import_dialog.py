@@ -215,3 +215,77 @@ def test_the_import_summary_says_what_happened_in_the_window_s_words(
         "Nothing to import: the files hold no children; nothing was changed."
     )
     assert "added" not in nothing
+
+
+def test_esc_or_close_while_an_import_runs_leaves_the_dialog_open_until_it_ends(
+    ctx, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """An administrator starts an import and, while it runs, presses Esc, then clicks Close.
+    The dialog went away and the import went on to the end: Esc read as a cancel, and its
+    summary was never seen. Now the dialog stays, says the import cannot be stopped part
+    way, and shows the summary when it ends; then Close closes it."""
+    from PySide6.QtCore import Qt
+
+    from reviewdesk import actions
+    from reviewdesk.actions import Changes
+
+    release = threading.Event()
+
+    def import_903(db, actor, header, episodes, reviews, *, dry_run, skip_invalid, progress):
+        release.wait(10)
+        return Changes(result=Result())
+
+    monkeypatch.setattr(actions, "import_903", import_903)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for key in ("header", "episodes", "reviews"):
+        dialog.fields_903[key].edit.setText(f"/data/{key}.csv")
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    try:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+        assert dialog.status.text().startswith("The import is still running.")
+        assert not dialog.close_button.isEnabled()
+        assert not dialog.fields_903["header"].edit.isEnabled()  # the files being imported
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
+    assert dialog.status.text().startswith("Import refused")  # the stand-in's summary
+    assert dialog.close_button.isEnabled() and dialog.fields_903["header"].edit.isEnabled()
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_a_page_that_fails_to_show_the_import_does_not_hide_its_summary(
+    ctx, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """After an import the pages read the data again; when one could not (the dashboard's
+    flags stopped on an imported child, once), the dialog kept saying "Import finished", the
+    progress bar's word, with no summary, and its Close stayed off for good."""
+    from PySide6.QtCore import Qt
+
+    from reviewdesk import actions
+    from reviewdesk.actions import Changes
+
+    def import_903(db, actor, header, episodes, reviews, *, dry_run, skip_invalid, progress):
+        progress(100, 100, "Import finished")
+        return Changes(result=Result())
+
+    def page_that_fails(_changes) -> None:
+        raise RuntimeError("a page could not read the data")
+
+    monkeypatch.setattr(actions, "import_903", import_903)
+    ctx.subscribe(page_that_fails)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for key in ("header", "episodes", "reviews"):
+        dialog.fields_903[key].edit.setText(f"/data/{key}.csv")
+    with qtbot.captureExceptions() as raised:
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(raised), timeout=5000)
+    assert dialog.status.text().startswith("Import refused")  # the stand-in's summary
+    assert dialog.close_button.isEnabled()

@@ -171,11 +171,39 @@ class ImportDialog(QDialog):
             return None
         return lambda progress: actions.import_cin(db, actor, path, progress=progress, **kwargs)
 
+    #: Said when Close or Esc is pressed while an import runs: it goes on to the end.
+    STILL_RUNNING = (
+        "The import is still running. It writes all or nothing and cannot be stopped part "
+        "way: this closes when you choose Close after it has finished."
+    )
+
+    def _running(self, on: bool) -> None:
+        """While an import runs the files, the boxes and Close are off: closing hid the
+        dialog and the import went on to the end (Esc read as a cancel, and its summary was
+        never seen)."""
+        for widget in (self.kind, self.pages, self.dry_run, self.skip_invalid, self.run_button):
+            widget.setEnabled(not on)
+        self.close_button.setEnabled(not on)
+        self.close_button.setToolTip(self.STILL_RUNNING if on else "")
+
+    def reject(self) -> None:  # Esc, and the title bar's close
+        if self.task is not None:
+            self.status.setText(self.STILL_RUNNING)
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.task is not None:
+            event.ignore()
+            self.status.setText(self.STILL_RUNNING)
+            return
+        super().closeEvent(event)
+
     def start(self) -> None:
         job = self.job()
         if job is None:
             return
-        self.run_button.setEnabled(False)
+        self._running(True)
         self.errors.setRowCount(0)
         self.progress.setValue(0)
         self.status.setText("Reading the files…")
@@ -197,7 +225,7 @@ class ImportDialog(QDialog):
     def import_done(self, result) -> None:
         self.result_value = result
         self.task = None
-        self.run_button.setEnabled(True)
+        self._running(False)
         self.progress.setValue(self.progress.maximum())
         self.status.setText("\n".join(result.summary_lines()[:16]))
         elements = result.element_lines()
@@ -225,5 +253,5 @@ class ImportDialog(QDialog):
 
     def import_failed(self, exc: BaseException) -> None:
         self.task = None
-        self.run_button.setEnabled(True)
+        self._running(False)
         self.status.setText("The import did not finish: " + friendly_message(exc))
