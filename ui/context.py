@@ -188,6 +188,19 @@ class AppContext:
         return NO_STAFF_RECORD if self.unlinked_iro else ""
 
     @property
+    def read_only_reason(self) -> str:
+        """Why a user may change nothing on a child's page (a team manager; someone not on
+        the user list, or deactivated), in words for the person; empty for a role that may
+        book or record (the checks themselves are the actions')."""
+        if self.can(Permission.BOOK_MEETING) or self.can(Permission.RECORD_OUTCOME):
+            return ""
+        who = self.role_label.removesuffix(" (read only)").lower()
+        return (
+            f"Read only ({who}): an administrator books meetings and edits the record, and "
+            "the IRO chairing a meeting records its outcome."
+        )
+
+    @property
     def can_edit_settings(self) -> bool:
         return self.can(Permission.MANAGE_SETTINGS)
 
