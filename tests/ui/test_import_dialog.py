@@ -289,3 +289,42 @@ def test_a_page_that_fails_to_show_the_import_does_not_hide_its_summary(
         qtbot.waitUntil(lambda: bool(raised), timeout=5000)
     assert dialog.status.text().startswith("Import refused")  # the stand-in's summary
     assert dialog.close_button.isEnabled()
+
+
+def test_a_census_file_s_problems_are_at_a_line_and_an_element(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a CIN census whose plan starts on 30/02: the problems table
+    headed the XML line "Row" and the element "Column", a spreadsheet's words (the command
+    line says "line 1, element CPPstartDate")."""
+    from PySide6.QtCore import Qt
+
+    from tests.importers.conftest import write
+    from tests.importers.test_import_cli import HELD_AT_CINDETAILS, _census
+
+    census = write(
+        tmp_path,
+        "cin.xml",
+        _census(
+            "2024-03-31",
+            HELD_AT_CINDETAILS.replace("<CPPstartDate>2023-06-20", "<CPPstartDate>2023-02-30"),
+        ),
+    )
+    headings: list[list[str]] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.kind.setFocus()
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # the CIN census
+        dialog.field_cin.edit.setText(str(census))
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        headings.append([dialog.errors.horizontalHeaderItem(c).text() for c in range(5)])
+        headings.append([dialog.errors.item(0, c).text() for c in range(4)])
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert headings[0] == ["File", "Line", "Element", "Value", "Problem"]
+    assert headings[1] == ["cin.xml", "1", "CPPstartDate", "2023-02-30"]

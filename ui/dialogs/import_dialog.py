@@ -34,6 +34,9 @@ from ui.operations import perform_in_background
 from ui.prompts import prompts
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
+#: The problems table's headings: for the 903's CSV files, and for a census's XML.
+CSV_HEADINGS = ["File", "Row", "Column", "Value", "Problem"]
+XML_HEADINGS = ["File", "Line", "Element", "Value", "Problem"]
 
 
 class _FileField(QWidget):
@@ -113,7 +116,7 @@ class ImportDialog(QDialog):
         self.details.setVisible(False)
         self.errors = QTableWidget(0, 5)
         self.errors.setAccessibleName("Problems found in the files")
-        self.errors.setHorizontalHeaderLabels(["File", "Row", "Column", "Value", "Problem"])
+        self.errors.setHorizontalHeaderLabels(CSV_HEADINGS)
         self.errors.verticalHeader().setVisible(False)
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -232,6 +235,10 @@ class ImportDialog(QDialog):
         self.details.setPlainText("\n".join(elements))
         self.details.setVisible(bool(elements))
         issues = list(result.errors)
+        # A census file's problems are at a line and an element (as the command line says),
+        # not a spreadsheet's row and column.
+        xml = self.kind.currentData() == "cin"
+        self.errors.setHorizontalHeaderLabels(XML_HEADINGS if xml else CSV_HEADINGS)
         self.errors.setRowCount(len(issues))
         self.errors.setVisible(bool(issues))
         for row, issue in enumerate(issues):
