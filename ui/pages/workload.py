@@ -226,8 +226,11 @@ class WorkloadPage(Page):
         self._to_own_row()
         low, high = summary.caseload_range
         total, fte = summary.children, summary.fte
+        # Not "open cases": the case list's Open cases hold those in no caseload too (an
+        # enquiry awaiting its initial conference, a case with no IRO), and its count differed.
         text = (
-            f"Open cases on {format_uk(summary.as_of)}: {total:,} across {fte:.1f} FTE"
+            f"Children in IRO caseloads on {format_uk(summary.as_of)}: {total:,} across "
+            f"{fte:.1f} FTE"
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
             + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook)."
         )
