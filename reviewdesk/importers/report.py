@@ -17,6 +17,9 @@ from reviewdesk.importers.elements import ElementCount
 #: (done, total, message): for a progress bar. Called from the importing thread.
 Progress = Callable[[int, int, str], None]
 
+#: Children listed by what changed (`ImportResult.change_lines`), at most.
+MAX_CHILD_LINES = 200
+
 #: The kinds of record an import counts, in the order the summary shows them.
 KINDS = ("children", "periods", "episodes", "reviews", "enquiries", "plans", "conferences")
 
@@ -224,6 +227,17 @@ class ImportResult:
             "whose timescale runs from there is shown as not judged, with why, until that "
             "year is imported."
         )
+        return lines
+
+    def change_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+        """Each child the import changes (or, in a dry run, would change), and how: the
+        command line's dry run and the window's details alike."""
+        changed = [c for c in self.children if c.status != "unchanged"]
+        if not changed:
+            return []
+        lines = ["Children:"] + [f"  {c.describe()}" for c in changed[:limit]]
+        if len(changed) > limit:
+            lines.append(f"  ... and {len(changed) - limit} more")
         return lines
 
     def element_lines(self) -> list[str]:

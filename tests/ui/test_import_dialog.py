@@ -33,6 +33,9 @@ class Result:
     def summary_lines(self) -> list[str]:
         return [f"Import refused: {len(self.errors)} error(s); nothing was changed."]
 
+    def change_lines(self) -> list[str]:
+        return []
+
     def element_lines(self) -> list[str]:
         return []
 
@@ -328,3 +331,45 @@ def test_a_census_file_s_problems_are_at_a_line_and_an_element(
     window.import_data()
     assert headings[0] == ["File", "Line", "Element", "Value", "Problem"]
     assert headings[1] == ["cin.xml", "1", "CPPstartDate", "2023-02-30"]
+
+
+def test_check_only_names_the_children_the_import_would_change(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return, then ticks "Check only" with a corrected file
+    that lacks one of A1's reviews. The summary said "reviews 0 added 0 updated 2 unchanged
+    1 removed" and nothing said whose review would go (the command line lists each child in
+    a dry run); the details now list the children and what would change."""
+    from PySide6.QtCore import Qt
+
+    from tests.importers.test_ssda903 import REVIEWS, files
+
+    first = files(tmp_path / "first")
+    corrected = files(
+        tmp_path / "corrected", reviews=REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5\n", "")
+    )
+    details: list[str] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for paths, check in ((first, False), (corrected, True)):
+            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+                dialog.fields_903[key].edit.setText(str(path))
+            if check:
+                dialog.dry_run.setFocus()
+                qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
+            dialog.result_value = None
+            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+            details.append(dialog.details.toPlainText())
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert details[0].splitlines()[:3] == [
+        "Children:",
+        "  A1: new (periods 1 added; episodes 2 added; reviews 2 added)",
+        "  B2: new (periods 1 added; episodes 1 added; reviews 1 added)",
+    ]
+    assert details[1].splitlines()[:2] == ["Children:", "  A1: updated (reviews 1 removed)"]

@@ -231,9 +231,11 @@ class ImportDialog(QDialog):
         self._running(False)
         self.progress.setValue(self.progress.maximum())
         self.status.setText("\n".join(result.summary_lines()[:16]))
-        elements = result.element_lines()
-        self.details.setPlainText("\n".join(elements))
-        self.details.setVisible(bool(elements))
+        # Which children change and how (which of them loses a review, say), then every
+        # column or element read: the summary's totals did not say whose records they were.
+        details = result.change_lines() + result.element_lines()
+        self.details.setPlainText("\n".join(details))
+        self.details.setVisible(bool(details))
         issues = list(result.errors)
         # A census file's problems are at a line and an element (as the command line says),
         # not a spreadsheet's row and column.
