@@ -201,6 +201,18 @@ class AppContext:
         )
 
     @property
+    def booking_off_reason(self) -> str:
+        """Why booking and editing a child's record are off for a role that records (an
+        IRO), in words; empty for an administrator, or a role that may only read (whose
+        reason is `read_only_reason`)."""
+        if self.can(Permission.BOOK_MEETING) or not self.can(Permission.RECORD_OUTCOME):
+            return ""
+        return (
+            "An administrator books meetings and edits the record; as an IRO you record "
+            "the meetings you chair."
+        )
+
+    @property
     def can_edit_settings(self) -> bool:
         return self.can(Permission.MANAGE_SETTINGS)
 

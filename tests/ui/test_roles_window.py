@@ -673,3 +673,42 @@ def test_an_administrator_is_not_told_the_page_is_read_only(window, sample, qtbo
     assert not page.read_only.isVisible() and page.read_only.text() == ""
     assert page.book_button.toolTip() == "Book a meeting for this child (Ctrl+B)"
     assert window.import_action.text() == "&Import from 903 or CIN census…"
+
+
+def test_an_iro_is_told_who_books_and_edits(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """An IRO opens a child: Book meeting, Edit details and Allocate are off, and their tips
+    said only what they would do. They now say who does it; the page is not called read
+    only (the IRO records the meetings they chair)."""
+    from PySide6.QtWidgets import QToolTip
+
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    admin = actions.whoami(db)
+    actions.add_user(db, admin, "lukasz", "iro")
+    with db.session() as s:
+        version = find_user(s, "lukasz").version
+    actions.set_user_details(
+        db,
+        admin,
+        "lukasz",
+        display_name="Łukasz Nowak",
+        staff_id=sample["lukasz"],
+        expected_version=version,
+    )
+    window = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    assert not page.read_only.isVisible()
+    why = (
+        "An administrator books meetings and edits the record; as an IRO you record the "
+        "meetings you chair."
+    )
+    for button in (page.book_button, page.edit_button, page.allocate_button):
+        assert not button.isEnabled()
+        qtbot.mouseMove(button)
+        qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == why)
+        QToolTip.hideText()

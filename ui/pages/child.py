@@ -318,9 +318,10 @@ class ChildPage(Page):
         self.read_only.setText(read_only)
         self.read_only.setVisible(bool(read_only))
         # The buttons the role may not use say why (they said only what they would do).
+        off_because = read_only or self.ctx.booking_off_reason
         for action, button in self._button_of.items():
             off = not self.role_allows(action)
-            button.setToolTip((read_only if off else "") or action.toolTip())
+            button.setToolTip((off_because if off else "") or action.toolTip())
         self.record_button.setToolTip(why or read_only or self.record_action.toolTip())
 
     def role_allows(self, action: QAction) -> bool:
