@@ -37,6 +37,8 @@ from reviewdesk.vocabulary import week_start
 #: The flags a team's week counts: children overdue a meeting, and the reports to chase (as
 #: the dashboard's "Late reports" tile counts them).
 TEAM_FLAG_CODES = frozenset({"overdue"}) | TO_CHASE_CODES
+#: The late reports that were not received by their deadline (the chase list's overdue).
+REPORT_NOT_RECEIVED = "report_overdue"
 
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
@@ -65,6 +67,9 @@ class TeamWorkload:
     #: Reports to chase: overdue, or not shared with the parents, for meetings still ahead
     #: (the dashboard's "Late reports" tile's, counted as reports).
     late_reports: int
+    #: Of them, those not received by their deadline (the rest were not shared with the
+    #: parents in time): the ones the Reports to chase list has, "past the deadline".
+    not_received: int = 0
 
 
 def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[IroWorkload]:
@@ -135,12 +140,14 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     ahead = data.ahead_ids()
     overdue: dict[int | None, set[int]] = defaultdict(set)
     late_reports: Counter = Counter()
+    not_received: Counter = Counter()
     for flag in flags_from_register(data, codes=TEAM_FLAG_CODES):
         team = team_of.get(flag.child_id)
         if flag.code == "overdue":
             overdue[team].add(flag.child_id)
         elif flag.code in TO_CHASE_CODES and flag.meeting_id in ahead:
             late_reports[team] += 1
+            not_received[team] += flag.code == REPORT_NOT_RECEIVED
 
     out = [
         TeamWorkload(
@@ -151,6 +158,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
             tuple(week.get(t.id, ())),
             tuple(sorted(overdue.get(t.id, ()))),
             late_reports.get(t.id, 0),
+            not_received.get(t.id, 0),
         )
         for t in teams
     ]
@@ -164,6 +172,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
                 tuple(week.get(None, ())),
                 tuple(sorted(overdue.get(None, ()))),
                 late_reports.get(None, 0),
+                not_received.get(None, 0),
             )
         )
     return out

@@ -199,6 +199,31 @@ class AppContext:
         return NO_STAFF_RECORD if self.unlinked_iro else ""
 
     @property
+    def read_only_reason(self) -> str:
+        """Why a user may change nothing on a child's page (a team manager; someone not on
+        the user list, or deactivated), in words for the person; empty for a role that may
+        book or record (the checks themselves are the actions')."""
+        if self.can(Permission.BOOK_MEETING) or self.can(Permission.RECORD_OUTCOME):
+            return ""
+        who = self.role_label.removesuffix(" (read only)").lower()
+        return (
+            f"Read only ({who}): an administrator books meetings and edits the record, and "
+            "the IRO chairing a meeting records its outcome."
+        )
+
+    @property
+    def booking_off_reason(self) -> str:
+        """Why booking and editing a child's record are off for a role that records (an
+        IRO), in words; empty for an administrator, or a role that may only read (whose
+        reason is `read_only_reason`)."""
+        if self.can(Permission.BOOK_MEETING) or not self.can(Permission.RECORD_OUTCOME):
+            return ""
+        return (
+            "An administrator books meetings and edits the record; as an IRO you record "
+            "the meetings you chair."
+        )
+
+    @property
     def can_edit_settings(self) -> bool:
         return self.can(Permission.MANAGE_SETTINGS)
 

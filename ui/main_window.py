@@ -92,6 +92,11 @@ KEYS_IN_PLACE: list[tuple[str, str | None]] = [
 ]
 
 
+#: File > Import, and the same item for a role that may not import.
+IMPORT_TEXT = "&Import from 903 or CIN census…"
+IMPORT_OFF_TEXT = "&Import from 903 or CIN census (an administrator imports)"
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, ctx: AppContext, *, settings: QSettings | None = None, background: bool = False
@@ -217,7 +222,7 @@ class MainWindow(QMainWindow):
         self._offer_demo()
         file_menu.addAction(self.demo_action)
         self.import_action = self._action(
-            "&Import from 903 or CIN census…", "Ctrl+I", self.import_data, tip="Import returns"
+            IMPORT_TEXT, "Ctrl+I", self.import_data, tip="Import returns"
         )
         file_menu.addAction(self.import_action)
         self.export_action = self._action(
@@ -347,6 +352,10 @@ class MainWindow(QMainWindow):
     def _enable_by_role(self) -> None:
         for action in self.role_needs:
             action.setEnabled(self.role_allows(action))
+        # Off, the item says who imports (a disabled menu item shows no tip in Fusion).
+        self.import_action.setText(
+            IMPORT_TEXT if self.role_allows(self.import_action) else IMPORT_OFF_TEXT
+        )
         self.my_workload_action.setVisible(self.own_caseload() is not None)
 
     def own_caseload(self) -> int | None:

@@ -62,9 +62,11 @@ def perform_in_background(
     afterwards, announce the changes and call ``on_success``, or report the failure."""
 
     def succeeded(changes: Changes) -> None:
-        ctx.did_change(changes)
-        if on_success is not None:
-            on_success(changes)
+        try:
+            ctx.did_change(changes)
+        finally:  # what was done is said even when a page fails to show it
+            if on_success is not None:
+                on_success(changes)
 
     def failed(exc: BaseException) -> None:
         if on_failure is not None:

@@ -15,7 +15,6 @@ from reviewdesk.importers.years import parse_years
 from reviewdesk.storage.db import open_database
 
 #: Per-child lines printed at most (a dry run of a whole authority would be thousands).
-MAX_CHILD_LINES = 200
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -129,12 +128,9 @@ def _report(result: ImportResult) -> int:
         for issue in result.errors:
             out.write(f"  {issue}\n")
     changed = [c for c in result.children if c.status != "unchanged"]
-    if result.dry_run and changed:
-        out.write("Children:\n")
-        for change in changed[:MAX_CHILD_LINES]:
-            out.write(f"  {change.describe()}\n")
-        if len(changed) > MAX_CHILD_LINES:
-            out.write(f"  ... and {len(changed) - MAX_CHILD_LINES} more\n")
+    if result.dry_run:
+        for line in result.change_lines():
+            out.write(line + "\n")
     unchanged = len(result.children) - len(changed)
     if unchanged:
         out.write(f"{unchanged} children unchanged.\n")

@@ -17,6 +17,9 @@ from reviewdesk.importers.elements import ElementCount
 #: (done, total, message): for a progress bar. Called from the importing thread.
 Progress = Callable[[int, int, str], None]
 
+#: Children listed by what changed (`ImportResult.change_lines`), at most.
+MAX_CHILD_LINES = 200
+
 #: The kinds of record an import counts, in the order the summary shows them.
 KINDS = ("children", "periods", "episodes", "reviews", "enquiries", "plans", "conferences")
 
@@ -161,8 +164,13 @@ class ImportResult:
         return self
 
     def summary_lines(self) -> list[str]:
+        """What the import did, in words for the command line and the window alike."""
         if self.refused:
             head = f"Import refused: {len(self.errors)} error(s); nothing was changed."
+        elif not self.children and not self.skipped:
+            # A file with its header row and no child: "Import complete." over rows of
+            # noughts read as if the return had been imported.
+            head = "Nothing to import: the files hold no children; nothing was changed."
         elif self.dry_run:
             head = "Dry run: nothing was written. The import would make these changes:"
         else:
@@ -173,7 +181,8 @@ class ImportResult:
         elif self.year is not None:
             lines.append(self.year.describe(self.source))
         lines.extend(self.coverage_lines())
-        lines.extend(self.counts.lines(self.kinds))
+        if not self.refused and (self.children or self.skipped):  # else nothing was counted
+            lines.extend(self.counts.lines(self.kinds))
         if self.elements:
             ignored = [e for e in self.elements if not e.used and e.count]
             if ignored:
@@ -185,9 +194,15 @@ class ImportResult:
                     + ", ".join(f"{e.path} ({e.count:,})" for e in ignored)
                 )
         if self.skipped:
-            lines.append(f"Left out with --skip-invalid ({len(self.skipped)} children):")
+            # Said in the words of neither the command line's --skip-invalid nor the window's
+            # box: the window showed "Left out with --skip-invalid", an option it has not.
+            n = len(self.skipped)
+            lines.append(
+                f"Left out, as their records have errors: {n} "
+                f"{'child' if n == 1 else 'children'} (listed with the errors):"
+            )
             for child, issues in sorted(self.skipped.items()):
-                lines.append(f"  {child}: {len(issues)} error(s)")
+                lines.append(f"  {child}: {len(issues)} error{'' if len(issues) == 1 else 's'}")
         return lines
 
     def coverage_lines(self) -> list[str]:
@@ -212,6 +227,17 @@ class ImportResult:
             "whose timescale runs from there is shown as not judged, with why, until that "
             "year is imported."
         )
+        return lines
+
+    def change_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+        """Each child the import changes (or, in a dry run, would change), and how: the
+        command line's dry run and the window's details alike."""
+        changed = [c for c in self.children if c.status != "unchanged"]
+        if not changed:
+            return []
+        lines = ["Children:"] + [f"  {c.describe()}" for c in changed[:limit]]
+        if len(changed) > limit:
+            lines.append(f"  ... and {len(changed) - limit} more")
         return lines
 
     def element_lines(self) -> list[str]:

@@ -63,8 +63,10 @@ class Footprint:
 
 def previous_review(next_due: NextMeeting | None) -> dt.date | None:
     """The review the next one is counted from (None before the first review): the event
-    date of the next review's explained due date."""
-    if next_due is None or next_due.sequence < 2:
+    date of the next review's explained due date. A next review whose number the data
+    cannot tell (sequence None: the period began before the first return imported) is dated
+    from a review held in the data, so it has one too."""
+    if next_due is None or (next_due.sequence is not None and next_due.sequence < 2):
         return None
     return next_due.due.explanation.event_date
 

@@ -33,6 +33,9 @@ class Result:
     def summary_lines(self) -> list[str]:
         return [f"Import refused: {len(self.errors)} error(s); nothing was changed."]
 
+    def change_lines(self) -> list[str]:
+        return []
+
     def element_lines(self) -> list[str]:
         return []
 
@@ -132,3 +135,241 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
     assert "Columns read:" in seen["details"] and "DECOM" in seen["details"]
     window.cases.list.open_only.setCurrentIndex(1)  # all children
     assert window.cases.list.model.rowCount() >= before + 6
+
+
+def _import_through_the_dialog(window, qtbot, prompts_recorder, runs) -> list[str]:
+    """File > Import (Ctrl+I), and for each (header, episodes, reviews, box ticked) the files
+    typed in, "Import the other children when some have errors" ticked or not, and Import
+    clicked: what the dialog said after each."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.driving import on_screen
+
+    said: list[str] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
+        qtbot.waitExposed(dialog)
+        for *paths, skip in runs:
+            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+                dialog.fields_903[key].edit.setText(str(path))
+            if dialog.skip_invalid.isChecked() != skip:
+                dialog.skip_invalid.setFocus()
+                qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+            dialog.result_value = None
+            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+            said.append(dialog.status.text())
+        return True
+
+    prompts_recorder.on_dialog = drive
+    on_screen(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert len(said) == len(runs)
+    return said
+
+
+def test_the_import_summary_says_what_happened_in_the_window_s_words(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return with a bad date in one child's episode, then
+    again with "Import the other children when some have errors" ticked, then a return of
+    column headings only. The summary said "Left out with --skip-invalid (1 children)", an
+    option the window has not; the refused import listed every kind of record as "0 added
+    0 updated 0 unchanged 0 removed"; and the return of no child said "Import complete."
+    over more noughts, as if it had been imported."""
+    from tests.importers.conftest import write
+    from tests.importers.test_ssda903 import EP_COLS, HEADER, REVIEWS
+
+    bad_episodes = write(
+        tmp_path / "bad",
+        "episodes.csv",
+        f"{EP_COLS}\nA1,01/04/2023,S,C2,N1,U1,PR1,,,,,,\nB2,31/13/2024,S,V2,N1,U1,PR1,,,,,,\n",
+    )
+    header = write(tmp_path / "bad", "header.csv", HEADER)
+    reviews = write(
+        tmp_path / "bad", "reviews.csv", REVIEWS.replace("B2,03/04/2022,01/02/2024,PN0\n", "")
+    )
+    empty = [
+        write(tmp_path / "empty", name, text.splitlines()[0] + "\n")
+        for name, text in (
+            ("header.csv", HEADER),
+            ("episodes.csv", EP_COLS),
+            ("reviews.csv", REVIEWS),
+        )
+    ]
+    refused, skipped, nothing = _import_through_the_dialog(
+        window,
+        qtbot,
+        prompts_recorder,
+        [
+            (header, bad_episodes, reviews, False),
+            (header, bad_episodes, reviews, True),
+            (*empty, False),
+        ],
+    )
+    assert refused.splitlines()[0] == "Import refused: 1 error(s); nothing was changed."
+    assert "added" not in refused
+    assert skipped.splitlines()[0] == "Import complete.", skipped
+    assert "--skip-invalid" not in skipped
+    assert "Left out, as their records have errors: 1 child (listed with the errors):" in skipped
+    assert "  B2: 1 error" in skipped.splitlines()
+    assert nothing.splitlines()[0] == (
+        "Nothing to import: the files hold no children; nothing was changed."
+    )
+    assert "added" not in nothing
+
+
+def test_esc_or_close_while_an_import_runs_leaves_the_dialog_open_until_it_ends(
+    ctx, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """An administrator starts an import and, while it runs, presses Esc, then clicks Close.
+    The dialog went away and the import went on to the end: Esc read as a cancel, and its
+    summary was never seen. Now the dialog stays, says the import cannot be stopped part
+    way, and shows the summary when it ends; then Close closes it."""
+    from PySide6.QtCore import Qt
+
+    from reviewdesk import actions
+    from reviewdesk.actions import Changes
+
+    release = threading.Event()
+
+    def import_903(db, actor, header, episodes, reviews, *, dry_run, skip_invalid, progress):
+        release.wait(10)
+        return Changes(result=Result())
+
+    monkeypatch.setattr(actions, "import_903", import_903)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for key in ("header", "episodes", "reviews"):
+        dialog.fields_903[key].edit.setText(f"/data/{key}.csv")
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    try:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+        assert dialog.status.text().startswith("The import is still running.")
+        assert not dialog.close_button.isEnabled()
+        assert not dialog.fields_903["header"].edit.isEnabled()  # the files being imported
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
+    assert dialog.status.text().startswith("Import refused")  # the stand-in's summary
+    assert dialog.close_button.isEnabled() and dialog.fields_903["header"].edit.isEnabled()
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_a_page_that_fails_to_show_the_import_does_not_hide_its_summary(
+    ctx, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """After an import the pages read the data again; when one could not (the dashboard's
+    flags stopped on an imported child, once), the dialog kept saying "Import finished", the
+    progress bar's word, with no summary, and its Close stayed off for good."""
+    from PySide6.QtCore import Qt
+
+    from reviewdesk import actions
+    from reviewdesk.actions import Changes
+
+    def import_903(db, actor, header, episodes, reviews, *, dry_run, skip_invalid, progress):
+        progress(100, 100, "Import finished")
+        return Changes(result=Result())
+
+    def page_that_fails(_changes) -> None:
+        raise RuntimeError("a page could not read the data")
+
+    monkeypatch.setattr(actions, "import_903", import_903)
+    ctx.subscribe(page_that_fails)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for key in ("header", "episodes", "reviews"):
+        dialog.fields_903[key].edit.setText(f"/data/{key}.csv")
+    with qtbot.captureExceptions() as raised:
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(raised), timeout=5000)
+    assert dialog.status.text().startswith("Import refused")  # the stand-in's summary
+    assert dialog.close_button.isEnabled()
+
+
+def test_a_census_file_s_problems_are_at_a_line_and_an_element(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a CIN census whose plan starts on 30/02: the problems table
+    headed the XML line "Row" and the element "Column", a spreadsheet's words (the command
+    line says "line 1, element CPPstartDate")."""
+    from PySide6.QtCore import Qt
+
+    from tests.importers.conftest import write
+    from tests.importers.test_import_cli import HELD_AT_CINDETAILS, _census
+
+    census = write(
+        tmp_path,
+        "cin.xml",
+        _census(
+            "2024-03-31",
+            HELD_AT_CINDETAILS.replace("<CPPstartDate>2023-06-20", "<CPPstartDate>2023-02-30"),
+        ),
+    )
+    headings: list[list[str]] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.kind.setFocus()
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # the CIN census
+        dialog.field_cin.edit.setText(str(census))
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        headings.append([dialog.errors.horizontalHeaderItem(c).text() for c in range(5)])
+        headings.append([dialog.errors.item(0, c).text() for c in range(4)])
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert headings[0] == ["File", "Line", "Element", "Value", "Problem"]
+    assert headings[1] == ["cin.xml", "1", "CPPstartDate", "2023-02-30"]
+
+
+def test_check_only_names_the_children_the_import_would_change(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return, then ticks "Check only" with a corrected file
+    that lacks one of A1's reviews. The summary said "reviews 0 added 0 updated 2 unchanged
+    1 removed" and nothing said whose review would go (the command line lists each child in
+    a dry run); the details now list the children and what would change."""
+    from PySide6.QtCore import Qt
+
+    from tests.importers.test_ssda903 import REVIEWS, files
+
+    first = files(tmp_path / "first")
+    corrected = files(
+        tmp_path / "corrected", reviews=REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5\n", "")
+    )
+    details: list[str] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for paths, check in ((first, False), (corrected, True)):
+            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+                dialog.fields_903[key].edit.setText(str(path))
+            if check:
+                dialog.dry_run.setFocus()
+                qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
+            dialog.result_value = None
+            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+            details.append(dialog.details.toPlainText())
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert details[0].splitlines()[:3] == [
+        "Children:",
+        "  A1: new (periods 1 added; episodes 2 added; reviews 2 added)",
+        "  B2: new (periods 1 added; episodes 1 added; reviews 1 added)",
+    ]
+    assert details[1].splitlines()[:2] == ["Children:", "  A1: updated (reviews 1 removed)"]

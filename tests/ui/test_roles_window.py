@@ -636,3 +636,79 @@ def test_f1_lists_every_shortcut_for_an_administrator_and_recording_for_an_iro(
     assert "Ctrl+O" in keys and "Enter or double-click on a child's timeline" in keys
     for cannot in ("Ctrl+B", "F2", "Ctrl+L", "Ctrl+I", "Ctrl+Shift+A"):
         assert cannot not in keys, cannot
+
+
+def test_a_team_manager_is_told_why_the_buttons_they_cannot_use_are_off(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """A team manager opens a child from a dashboard tile and finds Book meeting, Edit
+    details and Allocate off, and File > Import off: nothing said why (the buttons' tips
+    said only what they would do, "Book a meeting for this child (Ctrl+B)"), as the
+    Settings page does ("Only an administrator can change settings.")."""
+    from PySide6.QtWidgets import QToolTip
+
+    from tests.ui.sample import AS_OF
+
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    why = (
+        "Read only (team manager): an administrator books meetings and edits the record, "
+        "and the IRO chairing a meeting records its outcome."
+    )
+    assert page.read_only.isVisible() and page.read_only.text() == why
+    for button in (page.book_button, page.edit_button, page.allocate_button):
+        assert not button.isEnabled()
+        qtbot.mouseMove(button)
+        qtbot.waitUntil(lambda b=button: QToolTip.isVisible() and QToolTip.text() == why)
+        QToolTip.hideText()
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "&Import from 903 or CIN census (an administrator imports)" in texts
+
+
+def test_an_administrator_is_not_told_the_page_is_read_only(window, sample, qtbot) -> None:
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    assert not page.read_only.isVisible() and page.read_only.text() == ""
+    assert page.book_button.toolTip() == "Book a meeting for this child (Ctrl+B)"
+    assert window.import_action.text() == "&Import from 903 or CIN census…"
+
+
+def test_an_iro_is_told_who_books_and_edits(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """An IRO opens a child: Book meeting, Edit details and Allocate are off, and their tips
+    said only what they would do. They now say who does it; the page is not called read
+    only (the IRO records the meetings they chair)."""
+    from PySide6.QtWidgets import QToolTip
+
+    from reviewdesk import actions
+    from reviewdesk.storage.users import find_user
+    from tests.ui.sample import AS_OF
+
+    admin = actions.whoami(db)
+    actions.add_user(db, admin, "lukasz", "iro")
+    with db.session() as s:
+        version = find_user(s, "lukasz").version
+    actions.set_user_details(
+        db,
+        admin,
+        "lukasz",
+        display_name="Łukasz Nowak",
+        staff_id=sample["lukasz"],
+        expected_version=version,
+    )
+    window = _window_as(db, open_db, qtbot, settings, "lukasz", None, AS_OF)
+    window.open_child(sample["zoe"])
+    page = window.cases.child
+    assert not page.read_only.isVisible()
+    why = (
+        "An administrator books meetings and edits the record; as an IRO you record the "
+        "meetings you chair."
+    )
+    for button in (page.book_button, page.edit_button, page.allocate_button):
+        assert not button.isEnabled()
+        qtbot.mouseMove(button)
+        qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == why)
+        QToolTip.hideText()

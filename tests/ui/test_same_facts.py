@@ -526,3 +526,68 @@ def test_the_outcome_forms_reports_name_their_agency_in_the_cores_words(
     assert "Zoë Clarke (Social worker)" in seen
     assert "Dr Siân Hughes (Health)" in seen
     assert f"Dr Siân Hughes ({agency_label('health')})" in seen
+
+
+def test_a_team_s_late_reports_say_which_the_reports_to_chase_list_has(
+    db, open_db, qapp, qtbot, settings, prompts_recorder, tmp_path
+) -> None:
+    """A team manager reads each team's late reports to chase on the Workload page (Ctrl+4),
+    then prints Reports to chase. The teams' figures (most of them reports received but not
+    shared with the parents in time) did not agree with the list, which has the reports not
+    received: "18 already past the deadline" where the teams had 95. Each team's line now
+    says how many were not received by the deadline, and those add up to the list's."""
+    import re
+
+    from reviewdesk.reports.chase import build_chase
+    from tests.actions.shortcuts import generate_demo
+    from tests.reports.pdfcheck import read_pdf
+    from tests.ui.test_roles_window import _window_as
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    lines = window.workload.teams_label.text().splitlines()
+    late, not_received, not_shared = 0, 0, 0
+    for line in lines:
+        found = re.search(
+            r"(\d+) late reports? to chase(?: \((\d+) not received by the deadline, "
+            r"(\d+) not shared with the parents in time\))?$",
+            line,
+        )
+        assert found, line
+        late += int(found[1])
+        not_received += int(found[2] or 0)
+        not_shared += int(found[3] or 0)
+    assert late == not_received + not_shared and not_shared and not_received
+    out = tmp_path / "chase.pdf"
+    with db.session() as s:
+        build_chase(s, as_of=as_of, out=out)
+    text = " ".join(read_pdf(out.read_bytes()).all_text.split())
+    past = re.search(r"(\d+) already past the deadline", text)
+    assert past and int(past[1]) == not_received
+
+
+def test_the_workload_page_does_not_call_its_caseload_count_open_cases(
+    db, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """A team manager reads the case list's "Open cases" (Ctrl+2), then the Workload page
+    (Ctrl+4), which said "Open cases on ...: N" for a smaller number (on the demo, 931 and
+    900): it counts the children in IRO caseloads, not an enquiry awaiting its initial
+    conference. It now says what it counts."""
+    import re
+
+    from tests.actions.shortcuts import generate_demo
+    from tests.ui.test_roles_window import _window_as
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    listed = window.cases.list.model.rowCount()
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    text = window.workload.range_label.text()
+    counted = window.workload.summary.children
+    assert counted < listed  # the demo has enquiries awaiting their initial conference
+    assert "Open cases" not in text
+    assert re.match(rf"Children in IRO caseloads on 10/12/2025: {counted} across ", text)

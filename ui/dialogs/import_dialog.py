@@ -34,6 +34,9 @@ from ui.operations import perform_in_background
 from ui.prompts import prompts
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
+#: The problems table's headings: for the 903's CSV files, and for a census's XML.
+CSV_HEADINGS = ["File", "Row", "Column", "Value", "Problem"]
+XML_HEADINGS = ["File", "Line", "Element", "Value", "Problem"]
 
 
 class _FileField(QWidget):
@@ -113,7 +116,7 @@ class ImportDialog(QDialog):
         self.details.setVisible(False)
         self.errors = QTableWidget(0, 5)
         self.errors.setAccessibleName("Problems found in the files")
-        self.errors.setHorizontalHeaderLabels(["File", "Row", "Column", "Value", "Problem"])
+        self.errors.setHorizontalHeaderLabels(CSV_HEADINGS)
         self.errors.verticalHeader().setVisible(False)
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -171,11 +174,39 @@ class ImportDialog(QDialog):
             return None
         return lambda progress: actions.import_cin(db, actor, path, progress=progress, **kwargs)
 
+    #: Said when Close or Esc is pressed while an import runs: it goes on to the end.
+    STILL_RUNNING = (
+        "The import is still running. It writes all or nothing and cannot be stopped part "
+        "way: this closes when you choose Close after it has finished."
+    )
+
+    def _running(self, on: bool) -> None:
+        """While an import runs the files, the boxes and Close are off: closing hid the
+        dialog and the import went on to the end (Esc read as a cancel, and its summary was
+        never seen)."""
+        for widget in (self.kind, self.pages, self.dry_run, self.skip_invalid, self.run_button):
+            widget.setEnabled(not on)
+        self.close_button.setEnabled(not on)
+        self.close_button.setToolTip(self.STILL_RUNNING if on else "")
+
+    def reject(self) -> None:  # Esc, and the title bar's close
+        if self.task is not None:
+            self.status.setText(self.STILL_RUNNING)
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.task is not None:
+            event.ignore()
+            self.status.setText(self.STILL_RUNNING)
+            return
+        super().closeEvent(event)
+
     def start(self) -> None:
         job = self.job()
         if job is None:
             return
-        self.run_button.setEnabled(False)
+        self._running(True)
         self.errors.setRowCount(0)
         self.progress.setValue(0)
         self.status.setText("Reading the files…")
@@ -197,13 +228,19 @@ class ImportDialog(QDialog):
     def import_done(self, result) -> None:
         self.result_value = result
         self.task = None
-        self.run_button.setEnabled(True)
+        self._running(False)
         self.progress.setValue(self.progress.maximum())
         self.status.setText("\n".join(result.summary_lines()[:16]))
-        elements = result.element_lines()
-        self.details.setPlainText("\n".join(elements))
-        self.details.setVisible(bool(elements))
+        # Which children change and how (which of them loses a review, say), then every
+        # column or element read: the summary's totals did not say whose records they were.
+        details = result.change_lines() + result.element_lines()
+        self.details.setPlainText("\n".join(details))
+        self.details.setVisible(bool(details))
         issues = list(result.errors)
+        # A census file's problems are at a line and an element (as the command line says),
+        # not a spreadsheet's row and column.
+        xml = self.kind.currentData() == "cin"
+        self.errors.setHorizontalHeaderLabels(XML_HEADINGS if xml else CSV_HEADINGS)
         self.errors.setRowCount(len(issues))
         self.errors.setVisible(bool(issues))
         for row, issue in enumerate(issues):
@@ -225,5 +262,5 @@ class ImportDialog(QDialog):
 
     def import_failed(self, exc: BaseException) -> None:
         self.task = None
-        self.run_button.setEnabled(True)
+        self._running(False)
         self.status.setText("The import did not finish: " + friendly_message(exc))

@@ -150,6 +150,10 @@ class ChildPage(Page):
         # An IRO whose user has no staff record: why recording is off (`apply_role`).
         self.unlinked = label("", "warning", wrap=True)
         self.unlinked.setAccessibleName("Why recording is off")
+        # A role that may change nothing here (a team manager): why the buttons are off.
+        self.read_only = label("", "hint", wrap=True)
+        self.read_only.setAccessibleName("Why the buttons are off")
+        self._button_of: dict[QAction, QPushButton] = {}
 
         # Each action is a QAction (its shortcut works anywhere on this page; the window's
         # Child menu lists it) and a button bound to it.
@@ -280,6 +284,7 @@ class ChildPage(Page):
         layout.addWidget(self.missing)
         layout.addLayout(actions)
         layout.addWidget(self.unlinked)
+        layout.addWidget(self.read_only)
         # The timeline and the tabs take whatever height is left, down to what they need:
         # asked for their preferred height too, the page was 10 points taller than a
         # 1366x768 screen has room for, and scrolled.
@@ -309,7 +314,15 @@ class ChildPage(Page):
         why = self.ctx.recording_off_reason
         self.unlinked.setText(why)
         self.unlinked.setVisible(bool(why))
-        self.record_button.setToolTip(why or self.record_action.toolTip())
+        read_only = self.ctx.read_only_reason
+        self.read_only.setText(read_only)
+        self.read_only.setVisible(bool(read_only))
+        # The buttons the role may not use say why (they said only what they would do).
+        off_because = read_only or self.ctx.booking_off_reason
+        for action, button in self._button_of.items():
+            off = not self.role_allows(action)
+            button.setToolTip((off_because if off else "") or action.toolTip())
+        self.record_button.setToolTip(why or read_only or self.record_action.toolTip())
 
     def role_allows(self, action: QAction) -> bool:
         """Whether the acting user's role may use one of the page's actions at all, whatever
@@ -333,6 +346,7 @@ class ChildPage(Page):
         button.setAccessibleName(action.statusTip())
         button.setToolTip(action.toolTip())
         button.clicked.connect(action.trigger)
+        self._button_of[action] = button
         action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
         return button
 
@@ -505,7 +519,8 @@ class ChildPage(Page):
             if bookable or self.detail is None
             else "Nothing to book: no period of care, CP plan or enquiry is open"
         )
-        self.book_button.setToolTip(self.book_action.toolTip())
+        if self.role_allows(self.book_action):
+            self.book_button.setToolTip(self.book_action.toolTip())
         self.reschedule_action.setEnabled(
             shown and self.role_allows(self.reschedule_action) and booked
         )

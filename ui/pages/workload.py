@@ -226,8 +226,11 @@ class WorkloadPage(Page):
         self._to_own_row()
         low, high = summary.caseload_range
         total, fte = summary.children, summary.fte
+        # Not "open cases": the case list's Open cases hold those in no caseload too (an
+        # enquiry awaiting its initial conference, a case with no IRO), and its count differed.
         text = (
-            f"Open cases on {format_uk(summary.as_of)}: {total:,} across {fte:.1f} FTE"
+            f"Children in IRO caseloads on {format_uk(summary.as_of)}: {total:,} across "
+            f"{fte:.1f} FTE"
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
             + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook)."
         )
@@ -241,10 +244,18 @@ class WorkloadPage(Page):
         for t in summary.teams:
             who = f" ({t.manager_name})" if t.manager_name else ""
             meetings = len(t.meetings_this_week)
+            # Which of the late reports the Reports to chase list has (not received): the
+            # total alone did not agree with it, most being reports not shared in time.
+            split = (
+                f" ({t.not_received} not received by the deadline, "
+                f"{t.late_reports - t.not_received} not shared with the parents in time)"
+                if t.late_reports
+                else ""
+            )
             lines.append(
                 f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
                 f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
-                f"{'s' if t.late_reports != 1 else ''} to chase"
+                f"{'s' if t.late_reports != 1 else ''} to chase{split}"
             )
         self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
 

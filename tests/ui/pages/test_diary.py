@@ -121,6 +121,29 @@ def test_an_iro_starts_on_their_own_meetings(ctx, qtbot, tmp_path, sample) -> No
     assert window.ctx.as_of == AS_OF
 
 
+def test_a_team_manager_is_not_offered_my_meetings(ctx, qtbot, tmp_path, sample) -> None:
+    """A team manager whose user is linked to their staff record (they chair nothing) opens
+    the Diary: "My meetings" was there, and pressed it showed "No meetings this week." over
+    an empty week. It is only for those who chair meetings."""
+    from reviewdesk.storage.models import Staff
+    from ui.main_window import MainWindow
+
+    with ctx.db.session() as s:
+        manager = Staff(name="Priya Davis", role="team_manager", fte=1.0, team_id=sample["north"])
+        s.add(manager)
+        s.flush()
+        staff_id = manager.id
+    ctx.actor = Actor("pdavis", Role.TEAM_MANAGER, "Priya Davis", staff_id)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, settings=settings)
+    qtbot.addWidget(window)
+    window.load_initial_data()
+    window.show_page(2)
+    diary = window.diary
+    assert diary.mine.isHidden() and not diary.mine.isChecked()
+    assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+
+
 def test_in_the_window_the_week_is_read_off_the_ui_thread(
     ctx, qtbot, tmp_path, sample, monkeypatch
 ) -> None:
