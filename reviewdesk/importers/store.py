@@ -42,6 +42,7 @@ from reviewdesk.codes import (
     Process,
 )
 from reviewdesk.collection_year import CollectionYear
+from reviewdesk.importers.moves import moved_meetings
 from reviewdesk.importers.records import EPISODE_COLUMNS
 from reviewdesk.importers.report import ChildChange, Counts, KindCount
 from reviewdesk.storage.bulk import BulkWriter
@@ -499,7 +500,8 @@ def _plan_lac_child(
     counts["episodes"].removed += len(removed_eps)
     w.episode_deletes.extend(e["id"] for e in removed_eps)
 
-    # Held reviews: matched by date; those outside the years kept; numbered within a period.
+    # Held reviews: matched by date (or a few days apart: moved); those outside the years
+    # kept; numbered within a period.
     held = [m for m in old_meetings if m["status"] == MeetingStatus.HELD]
     held_by_date, held_dupes = _keyed(held, lambda m: m["held_date"])
     file_reviews = dict(plan.reviews)
@@ -514,10 +516,27 @@ def _plan_lac_child(
             reviews.append((day, row["participation"], row, True))
         else:
             gone_meetings.append(row)
+
+    # A review the corrected return dates a few days apart is the same review, moved: it
+    # keeps what was recorded here (`reviewdesk.importers.moves`).
+    def same_period(day: dt.date, row: Any) -> bool:
+        start = _span_of(spans, day)
+        return start is not None and start == _span_of(spans, row["held_date"])
+
+    moved = moved_meetings(
+        [d for d in file_reviews if d not in held_by_date],
+        [m for m in gone_meetings if m not in held_dupes],
+        day=lambda d: d,
+        same_kind=same_period,
+    )
+    if moved:
+        kept_ids = {row["id"] for row in moved.values()}
+        gone_meetings = [m for m in gone_meetings if m["id"] not in kept_ids]
+        reviews = [(d, code, row or moved.get(d), kept) for d, code, row, kept in reviews]
     reviews.sort(key=lambda r: r[0])
     numbered: dict[dt.date, int] = defaultdict(int)
     for day, code, row, kept in reviews:
-        start = next((s for s, e in spans if s <= day and (e is None or day <= e)), None)
+        start = _span_of(spans, day)
         if start is None:  # a kept review outside every period: leave it, unless orphaned
             if row is not None and row["period_id"] in gone_ids:
                 w.relinks.append((lid, row["id"], day))
@@ -526,6 +545,7 @@ def _plan_lac_child(
         values = {"participation": code, "sequence": numbered[start]}
         same = (
             row is not None
+            and row["held_date"] == day
             and row["participation"] == code
             and row["sequence"] == numbered[start]
             and row["meeting_type"] == MeetingType.LAC_REVIEW
@@ -536,6 +556,7 @@ def _plan_lac_child(
             counts["reviews"].added += 1
         elif not same:
             values["meeting_type"] = MeetingType.LAC_REVIEW.value
+            values["held_date"] = day  # (a review moved: `moved_meetings`)
             w.meeting_updates.append((lid, start, {"id": row["id"], **values}))
             counts["reviews"].updated += 1
         elif not kept:
@@ -545,6 +566,11 @@ def _plan_lac_child(
     for m in old_meetings:
         if m["status"] != MeetingStatus.HELD and m["period_id"] in gone_ids:
             w.relinks.append((lid, m["id"], m["booked_date"]))
+
+
+def _span_of(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> dt.date | None:
+    """The start of the period (of ``spans``: start, end) that holds ``day``, if any."""
+    return next((s for s, e in spans if s <= day and (e is None or day <= e)), None)
 
 
 def _meeting_defaults() -> dict[str, Any]:
@@ -698,7 +724,8 @@ def apply_cp(
         plan_gone_ids = {r["id"] for r in plan_gone}
 
         # Held conferences: initial conferences from the enquiries, reviews from the plans.
-        # Review conferences are matched by date (a first review may become a later one) and
+        # Review conferences are matched by date, or a few days apart (moved; a first review
+        # may become a later one) and
         # numbered within their plan, counting those kept from other years.
         desired: dict[tuple[str, dt.date], tuple[str, int, dt.date | None, dt.date | None]] = {}
         for e in plan.enquiries:
@@ -743,10 +770,21 @@ def apply_cp(
                 first = n == 1 and coverage.whole(p.start, day)
                 kind = MeetingType.RCPC_FIRST if first else MeetingType.RCPC_SUBSEQUENT
                 desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
+        # A conference the corrected census dates a few days apart is the same conference,
+        # moved: it keeps what was recorded here (`reviewdesk.importers.moves`).
+        moved = moved_meetings(
+            [k for k in desired if k not in held_by_key],
+            [m for k, m in held_by_key.items() if k not in desired and k not in kept_keys],
+            day=lambda k: k[1],
+            same_kind=lambda k, row: (
+                _conference_key(row["meeting_type"], row["held_date"])[0] == k[0]
+            ),
+        )
         for key, (kind, sequence, enq_key, plan_key) in desired.items():
-            row = held_by_key.get(key)
+            row = held_by_key.get(key) or moved.get(key)
             same = (
                 row is not None
+                and row["held_date"] == key[1]
                 and row["meeting_type"] == kind
                 and row["sequence"] == sequence
                 and strategy_of.get(row["enquiry_id"]) == enq_key
@@ -757,18 +795,22 @@ def apply_cp(
             if not (key in kept_keys and same):
                 _count(counts["conferences"], row, same)
             values = {"sequence": sequence, "meeting_type": kind}
-            if row is None:
+            if row is None or key in moved:
                 values |= {"held_date": key[1]}
+            if row is None:
                 meet_inserts.append((plan.local_id, enq_key, plan_key, values))
             elif not same:
                 meet_updates.append((plan.local_id, enq_key, plan_key, {"id": row["id"], **values}))
+        moved_ids = {m["id"] for m in moved.values()}
         meet_gone = held_extra + [
-            m for k, m in held_by_key.items() if k not in desired and k not in kept_keys
+            m
+            for k, m in held_by_key.items()
+            if k not in desired and k not in kept_keys and m["id"] not in moved_ids
         ]
         counts["conferences"].removed += len(meet_gone)
         meet_deletes.extend(m["id"] for m in meet_gone)
         gone_meeting_ids = {m["id"] for m in meet_gone}
-        kept_ids = {m["id"] for k, m in held_by_key.items() if k in desired}
+        kept_ids = {m["id"] for k, m in held_by_key.items() if k in desired} | moved_ids
         for m in old_meetings:
             if m["id"] in gone_meeting_ids or m["id"] in kept_ids:
                 continue

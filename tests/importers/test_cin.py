@@ -228,3 +228,33 @@ def test_meetings_booked_here_survive_a_reimport_and_follow_the_new_plan(db, tmp
         assert booked.plan_id == plan.id and booked.booked_date == D(2024, 8, 20)
         transfer = s.scalars(select(Meeting).where(Meeting.meeting_type == "icpc_transfer_in"))
         assert transfer.one().held_date == D(2023, 1, 5)
+
+
+def test_a_conference_a_corrected_census_dates_days_later_keeps_what_was_recorded_here(
+    db, tmp_path
+) -> None:
+    """P1's review conference of 15/09/2023 was recorded here with its invitees; the corrected
+    census has it on 18/09/2023. It stays the same conference, moved, with its invitees (the
+    import removed it and added a bare one)."""
+    from reviewdesk.storage.models import Invitee
+
+    import_cin(db, write(tmp_path, "a.xml", cin_xml([child()])))
+    with db.session() as s:
+        review_id = s.scalars(select(Meeting.id).where(Meeting.held_date == D(2023, 9, 15))).one()
+        s.add(
+            Invitee(meeting_id=review_id, name="Dr Siân Hughes", role="GP", attendance="apologies")
+        )
+    corrected = child(reviews=[D(2023, 9, 18), D(2024, 3, 1)])
+    result = import_cin(db, write(tmp_path, "b.xml", cin_xml([corrected])))
+    assert result.errors == []
+    c = result.counts["conferences"]
+    assert (c.added, c.updated, c.removed) == (0, 1, 0)
+    with db.session() as s:
+        moved = s.get(Meeting, review_id)
+        assert (moved.held_date, moved.meeting_type, moved.sequence) == (
+            D(2023, 9, 18),
+            "rcpc_first",
+            1,
+        )
+        assert [i.name for i in moved.invitees] == ["Dr Siân Hughes"]
+    assert count(db, Meeting) == 3

@@ -552,3 +552,39 @@ def test_excel_unicode_text_and_an_xml_file_given_as_csv(db, tmp_path) -> None:
     xml = write(tmp_path, "reviews.xml", '<?xml version="1.0"?><Message/>')
     got = errors(import_903(db, header, episodes, xml))
     assert got == ["reviews.xml: this looks like an XML or HTML file, not a CSV file"]
+
+
+def test_a_review_a_corrected_return_dates_a_day_later_keeps_what_was_recorded_here(
+    db, tmp_path
+) -> None:
+    """A1's review of 20/07/2023 was recorded here with its invitees and attendance; the
+    case management system's corrected return has it on 21/07/2023. The import removed the
+    review, with all that was recorded for it, and added a bare one: now it is the same
+    review, moved to the return's date. A review the return dates weeks apart is another
+    review, as before."""
+    from reviewdesk.storage.models import Invitee
+
+    import_903(db, *files(tmp_path / "first"))
+    with db.session() as s:
+        review = s.scalars(select(Meeting).where(Meeting.held_date == D(2023, 7, 20))).one()
+        review_id = review.id
+        s.add(
+            Invitee(meeting_id=review_id, name="Siân Jones", role="Mother", attendance="attended")
+        )
+    corrected = REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5", "A1,01/02/2015,21/07/2023,PN5")
+    result = import_903(db, *files(tmp_path / "corrected", reviews=corrected))
+    assert result.errors == []
+    c = result.counts["reviews"]
+    assert (c.added, c.updated, c.removed) == (0, 1, 0)
+    with db.session() as s:
+        moved = s.get(Meeting, review_id)
+        assert (moved.held_date, moved.participation, moved.sequence) == (D(2023, 7, 21), "PN5", 2)
+        assert [(i.name, i.attendance) for i in moved.invitees] == [("Siân Jones", "attended")]
+        assert count(db, Meeting) == 3
+
+    far = REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5", "A1,01/02/2015,20/09/2023,PN5")
+    result = import_903(db, *files(tmp_path / "far", reviews=far))
+    c = result.counts["reviews"]
+    assert (c.added, c.removed) == (1, 1)
+    with db.session() as s:
+        assert s.get(Meeting, review_id) is None
