@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reviewdesk.paths import documents_dir
 from reviewdesk.reports.chase import build_chase
+from reviewdesk.reports.oversight import build_oversight
 from reviewdesk.reports.packs import build_pack, build_packs
 from reviewdesk.reports.timeliness import build_timeliness
 from reviewdesk.reports.weekly import build_weekly
@@ -56,11 +57,13 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
         iro = options.get("iro")  # the acting IRO's staff id (their own list), or every IRO's
         title = "Workload" if iro is None else "My workload"
         build = lambda s, out: build_workload(s, as_of=as_of, out=out, iro=iro)  # noqa: E731
-    elif kind == "timeliness":
-        start = dt.date(as_of.year - 1, as_of.month, 1)
-        title = "Timeliness"
-        build = lambda s, out: build_timeliness(  # noqa: E731
-            s, start=start, end=as_of, as_of=as_of, out=out
+    elif kind in ("timeliness", "oversight"):
+        start, end = options["start"], options["end"]
+        what = "Timeliness report" if kind == "timeliness" else "IRO oversight report"
+        title = f"{what} {format_uk(start)} to {format_uk(end)}"
+        make = build_timeliness if kind == "timeliness" else build_oversight
+        build = lambda s, out: make(  # noqa: E731
+            s, start=start, end=end, as_of=as_of, out=out
         )
     else:
         raise ValueError(f"unknown document {kind!r}")

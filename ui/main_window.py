@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from reviewdesk import __version__
 from reviewdesk.actions import Changes
 from reviewdesk.codes import Role
+from reviewdesk.periods import Period
 from reviewdesk.storage.db import is_memory_url
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, week_start
@@ -310,7 +311,8 @@ class MainWindow(QMainWindow):
             ("&Packs for the diary's week", "packs", None),
             ("Work&load list", "workload", None),
             ("Reports to &chase", "chase", None),
-            ("&Timeliness report (last 12 months)", "timeliness", None),
+            ("&Timeliness report…", "timeliness", None),
+            ("IRO &oversight report…", "oversight", None),
         ):
             documents.addAction(
                 self._action(text, shortcut, lambda _c=False, k=kind: self.print_document(k))
@@ -639,6 +641,14 @@ class MainWindow(QMainWindow):
         options: dict[str, object] = {}
         if kind in ("weekly", "packs"):
             options["week"] = self.diary.monday
+        if kind in ("timeliness", "oversight"):
+            period = self.choose_period(
+                "Timeliness report" if kind == "timeliness" else "IRO oversight report",
+                usual=0 if kind == "timeliness" else 2,  # the last 12 months; last quarter
+            )
+            if period is None:
+                return
+            options["start"], options["end"] = period.start, period.end
         if own:
             staff_id = self.own_caseload()
             if staff_id is None:
@@ -779,12 +789,22 @@ class MainWindow(QMainWindow):
             whose = {key: name for key, (_ident, name) in dialog.chosen().items()}
             self.export_schedule(dialog.filters(), whose)
 
+    def choose_period(self, title: str, *, usual: int = 0) -> Period | None:
+        """The period a report covers, as the person chooses it (None: cancelled)."""
+        from ui.dialogs.period import PeriodDialog
+
+        dialog = PeriodDialog(title, self.ctx.as_of, self, usual=usual)
+        return dialog.period() if prompts().run_dialog(dialog) else None
+
     def export_measures(self) -> None:
         from reviewdesk.export import write_measures
         from reviewdesk.measures import compute_measures
 
-        db, end, actor = self.ctx.db, self.ctx.as_of, self.ctx.actor
-        start = dt.date(end.year - 1, end.month, 1)
+        period = self.choose_period("Export the timeliness measures")
+        if period is None:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        start, end = period.start, period.end
 
         def job(path, fmt):
             from reviewdesk.actions import record_export
@@ -803,7 +823,7 @@ class MainWindow(QMainWindow):
 
         self._export_file(
             "Export the timeliness measures",
-            f"timeliness-{end.isoformat()}.xlsx",
+            f"timeliness-{start.isoformat()}-to-{end.isoformat()}.xlsx",
             "Excel workbook (*.xlsx);;CSV (*.csv)",
             ("xlsx", "csv"),
             job,

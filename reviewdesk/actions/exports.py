@@ -83,7 +83,8 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
     schedule, packs), one meeting's child (a pack), the children in the caseloads listed (the
     workload list: every IRO's, or the one IRO's named by ``iro``, a staff id or part of a
     name as the document takes it), the children whose reports are to chase (the chase
-    list); None for figures only (timeliness)."""
+    list), the children whose challenges an oversight report lists; None for figures only
+    (timeliness)."""
     from reviewdesk import queries
     from reviewdesk.caseload import caseloads
 
@@ -117,6 +118,18 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
             text = str(iro).casefold()
             loads = [c for c in loads if str(c.staff_id) == text or text in c.name.casefold()]
         return len(frozenset().union(*(c.child_ids for c in loads)))
+    if kind == "oversight":  # the children whose challenges are listed
+        from reviewdesk.oversight.figures import oversight_summary
+
+        start, end, as_of = options["start"], options["end"], options.get("as_of")
+        assert isinstance(start, dt.date) and isinstance(end, dt.date)
+        summary = oversight_summary(
+            session,
+            start=start,
+            end=end,
+            as_of=as_of if isinstance(as_of, dt.date) else dt.date.today(),
+        )
+        return len({e.child_id for e in summary.escalations})
     return None
 
 

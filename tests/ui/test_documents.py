@@ -158,8 +158,102 @@ def test_export_schedule_and_measures(window, qtbot, prompts_recorder, tmp_path)
     assert "BEGIN:VCALENDAR" in ics and "VEVENT" in ics
     window.statusBar().clearMessage()
     prompts_recorder.save_answer = str(tmp_path / "timeliness")  # no suffix: xlsx
+    prompts_recorder.on_dialog = lambda _dialog: True  # the period: the last 12 months
     window.export_measures_action.trigger()
     qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20000)
     assert prompts_recorder.errors == []
     book = load_workbook(tmp_path / "timeliness.xlsx")
     assert book.active.max_row > 1
+
+
+def _menu_action(window, text: str):
+    from PySide6.QtGui import QAction
+
+    return next(a for a in window.findChildren(QAction) if a.text() == text)
+
+
+def test_a_report_for_the_period_a_manager_chooses(
+    window, qtbot, prompts_recorder, monkeypatch
+) -> None:
+    """A team manager wanted last quarter's timeliness report: Documents printed only the
+    last 12 months (a quarter needed the command line). Documents > Timeliness report… asks
+    which period: the last 12 months first, last quarter two steps down (the financial
+    year's: January to March 2024, as of 10/04/2024); dates typed in that end before they
+    start are refused and the dialog stays open."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    calls = []
+
+    def build_timeliness(session, *, start, end, as_of, out, invariant=False):
+        calls.append((start, end, as_of))
+        return _tiny_pdf(out, "timeliness")
+
+    monkeypatch.setattr(documents, "build_timeliness", build_timeliness)
+    seen: dict[str, object] = {}
+
+    def last_quarter(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        seen["first"] = (dialog.choice.currentText(), dialog.start.text(), dialog.end.text())
+        dialog.choice.setFocus()
+        qtbot.keyClick(dialog.choice, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.choice, Qt.Key.Key_Down)
+        seen["chosen"] = (dialog.choice.currentText(), dialog.start.text(), dialog.end.text())
+        return True
+
+    prompts_recorder.on_dialog = last_quarter
+    _menu_action(window, "&Timeliness report…").trigger()
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    assert seen == {
+        "first": ("Last 12 months", "01/04/2023", "10/04/2024"),
+        "chosen": ("Last quarter (Q4 2023/24)", "01/01/2024", "31/03/2024"),
+    }
+    assert calls == [(dt.date(2024, 1, 1), dt.date(2024, 3, 31), dt.date(2024, 4, 10))]
+    assert preview.windowTitle() == ("Timeliness report 01/01/2024 to 31/03/2024 — print preview")
+
+    def typed(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for edit, text in ((dialog.start, "01052024"), (dialog.end, "31032024")):
+            qtbot.mouseClick(edit.lineEdit(), Qt.MouseButton.LeftButton)
+            qtbot.wait(20)  # (the click selects the date, ready to type over)
+            qtbot.keyClicks(edit, text)
+        seen["typed"] = dialog.choice.currentText()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["refused"] = (list(prompts_recorder.errors), dialog.isVisible())
+        prompts_recorder.errors.clear()
+        qtbot.mouseClick(dialog.end.lineEdit(), Qt.MouseButton.LeftButton)
+        qtbot.wait(20)
+        qtbot.keyClicks(dialog.end, "31052024")
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = typed
+    _menu_action(window, "&Timeliness report…").trigger()
+    _wait_for_preview(qtbot, prompts_recorder, count=2)
+    assert seen["typed"] == "Other dates"
+    assert seen["refused"] == (
+        [
+            "The period ends (31/03/2024) before it starts (01/05/2024): choose an end on or "
+            "after the start"
+        ],
+        True,
+    )
+    assert calls[-1][:2] == (dt.date(2024, 5, 1), dt.date(2024, 5, 31))
+
+
+def test_the_iro_oversight_report_from_the_window(window, qtbot, prompts_recorder) -> None:
+    """The quarter's IRO oversight report needed the command line; Documents > IRO oversight
+    report… offers last quarter first and prints it (a real PDF)."""
+    from pypdf import PdfReader
+
+    prompts_recorder.on_dialog = lambda dialog: dialog.choice.currentText().startswith(
+        "Last quarter"
+    )
+    _menu_action(window, "IRO &oversight report…").trigger()
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    assert preview.windowTitle().startswith("IRO oversight report 01/01/2024 to 31/03/2024")
+    text = "".join(p.extract_text() for p in PdfReader(str(preview.path)).pages)
+    assert "01/01/2024" in text and "31/03/2024" in text

@@ -77,6 +77,7 @@ def test_schedule_and_measures_refuse_the_database(window, qtbot, prompts_record
     prompts_recorder.save_answer = str(db.sqlite_path)  # no .xlsx/.csv/.ics: .xlsx is added
     os.link(db.sqlite_path, db.sqlite_path.with_suffix(".xlsx"))  # ...a hard link to it
     before = db.sqlite_path.read_bytes()
+    prompts_recorder.on_dialog = lambda _dialog: True  # the measures' period: the usual
     getattr(window, action).trigger()
     qtbot.waitUntil(lambda: bool(prompts_recorder.errors), timeout=20000)
     assert "database in use" in prompts_recorder.errors[0]
