@@ -122,6 +122,17 @@ def _open(path: Path) -> tuple[bytes, bool]:
     kind = binary_kind(head)
     if kind:
         raise XmlProblem(f"this is {kind}, not an XML file")
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text[:1].isalnum() or text[:1] in b"\"',;":
+        # Text that is not markup at all (a 903 CSV, say): "not well-formed XML: syntax
+        # error" said nothing a person could act on.
+        first = text.split(b"\n", 1)[0][:60].decode("utf-8", "replace").strip()
+        looks = " (it looks like a CSV file)" if "," in first else ""
+        raise XmlProblem(
+            f'not an XML file{looks}: a CIN census return is XML, beginning "<"; this file '
+            f'begins "{first}"',
+            1,
+        )
     declared = _declared_encoding(head)
     transcode = declared in (None, "utf-8", "utf8") and detect_encoding(path) in (
         "cp1252",

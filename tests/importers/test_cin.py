@@ -164,8 +164,10 @@ def test_xml_that_is_not_a_census_and_files_that_are_not_xml(db, tmp_path) -> No
         "cin.zip: this is a zip file (perhaps an Excel .xlsx workbook), not an XML file"
     ]
     csv_file = write(tmp_path, "header.csv", "CHILD,SEX,DOB\nA1,1,01/02/2015\n")
-    got = errors(import_cin(db, csv_file))
-    assert got[0].startswith("header.csv line 1: not well-formed XML: syntax error")
+    assert errors(import_cin(db, csv_file)) == [
+        "header.csv line 1: not an XML file (it looks like a CSV file): a CIN census return is "
+        'XML, beginning "<"; this file begins "CHILD,SEX,DOB"'
+    ]
     doctype = write(
         tmp_path, "evil.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Message/>'
     )
