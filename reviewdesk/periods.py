@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from reviewdesk.collection_year import CollectionYear
 from reviewdesk.errors import InvalidInput
 from reviewdesk.oversight.figures import quarter_label, quarter_of
 from reviewdesk.vocabulary import format_uk
@@ -29,27 +30,24 @@ class Period:
         return f"{self.name}: {format_uk(self.start)} to {format_uk(self.end)}"
 
 
-def financial_year_start(day: dt.date) -> dt.date:
-    """1 April of the financial year holding ``day``."""
-    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
 def report_periods(as_of: dt.date) -> tuple[Period, ...]:
     """The periods offered as of ``as_of``, the usual first: the last 12 months (from the
     first of the month a year before, as the dashboard's chart), the quarter to date, the
     last whole quarter, the financial year to date and the last whole financial year."""
     quarter, _ = quarter_of(as_of)
     last_quarter, last_quarter_end = quarter_of(quarter - dt.timedelta(days=1))
-    year = financial_year_start(as_of)
-    last_year = dt.date(year.year - 1, 4, 1)
-    fy = f"{year.year}/{(year.year + 1) % 100:02d}"
-    last_fy = f"{last_year.year}/{year.year % 100:02d}"
+    year = CollectionYear.containing(as_of)  # the financial year: 1 April to 31 March
+    last_year = CollectionYear(year.first - 1)
+
+    def words(y: CollectionYear) -> str:
+        return y.label.replace("-", "/")  # "2025/26", as the quarters are labelled
+
     return (
         Period("Last 12 months", dt.date(as_of.year - 1, as_of.month, 1), as_of),
         Period(f"This quarter to date ({quarter_label(quarter)})", quarter, as_of),
         Period(f"Last quarter ({quarter_label(last_quarter)})", last_quarter, last_quarter_end),
-        Period(f"This financial year to date ({fy})", year, as_of),
-        Period(f"Last financial year ({last_fy})", last_year, year - dt.timedelta(days=1)),
+        Period(f"This financial year to date ({words(year)})", year.start, as_of),
+        Period(f"Last financial year ({words(last_year)})", last_year.start, last_year.end),
     )
 
 
@@ -63,4 +61,4 @@ def checked_period(start: dt.date, end: dt.date) -> Period:
     return Period("Chosen dates", start, end)
 
 
-__all__ = ["Period", "checked_period", "financial_year_start", "report_periods"]
+__all__ = ["Period", "checked_period", "report_periods"]
