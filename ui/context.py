@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from reviewdesk.actions import Actor, Changes, Permission, whoami
+from reviewdesk.caseload import CHAIR_ROLES
 from reviewdesk.codes import Role
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Child, Setting
+from reviewdesk.storage.models import Child, Setting, Staff
 from reviewdesk.workingdays import REGION_LABELS, WorkingCalendar
 
 DEFAULT_REGION = "england-and-wales"
@@ -71,6 +72,7 @@ class AppContext:
     today: dt.date | None = None
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
     _before_action: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _chairs: tuple[Actor | None, int | None] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, db: Database, *, as_of: dt.date | None = None) -> AppContext:
@@ -95,6 +97,21 @@ class AppContext:
     def role(self) -> Role | None:
         """The acting user's role; None when they are not on the user list (read only)."""
         return self.actor.role if self.actor is not None else None
+
+    def chair_staff_id(self) -> int | None:
+        """The acting user's staff record when it chairs meetings (an IRO or CP chair), for
+        what is theirs alone ("My meetings" in the diary, "My cases only" on the
+        dashboard); None for anyone else: a team manager linked to their own record chairs
+        nothing, and was shown an empty week. Read once for each acting user."""
+        actor = self.actor
+        if self._chairs is None or self._chairs[0] != actor:
+            staff_id = None
+            if actor is not None and actor.staff_id is not None:
+                with self.db.session() as s:
+                    role = s.scalar(select(Staff.role).where(Staff.id == actor.staff_id))
+                staff_id = actor.staff_id if role in CHAIR_ROLES else None
+            self._chairs = (actor, staff_id)
+        return self._chairs[1]
 
     @property
     def role_label(self) -> str:

@@ -153,8 +153,8 @@ class DashboardPage(Page):
             self.tiles[tile.key] = button
             tiles.addWidget(button, n // TILES_PER_ROW, n % TILES_PER_ROW)
         self.flags_note = label("", "hint", wrap=True)
-        # An IRO's own cases only (a user linked to a staff record): the tiles count the open
-        # cases they hold, the week the meetings they chair.
+        # An IRO's own cases only (a user whose staff record chairs meetings): the tiles
+        # count the open cases they hold, the week the meetings they chair.
         self.my_cases = QCheckBox("&My cases only")
         self.my_cases.setToolTip(
             "Count only the open cases you hold as IRO or chair, and list only the meetings "
@@ -238,8 +238,7 @@ class DashboardPage(Page):
         return case_snapshot(self.ctx)
 
     def _staff_id(self) -> int | None:
-        actor = self.ctx.actor
-        return None if actor is None else actor.staff_id
+        return self.ctx.chair_staff_id()  # an IRO or CP chair: a manager holds no cases
 
     def _mine(self) -> int | None:
         """The staff id whose own cases the page narrows to (None: everyone's)."""

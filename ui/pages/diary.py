@@ -24,15 +24,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from reviewdesk import queries
-from reviewdesk.caseload import CHAIR_ROLES
 from reviewdesk.codes import Role
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Staff
 from reviewdesk.vocabulary import OUTCOME_NOT_RECORDED, format_uk_long, week_start
 from ui.context import AppContext
 from ui.dialogs import date_edit, from_qdate
@@ -122,7 +119,6 @@ class DiaryPage(Page):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.narrow_to.setEnabled(False)
-        self._chairs: tuple[object, bool] | None = None  # (actor, whether they chair)
         self.mine = QPushButton("My meetings")
         self.mine.setCheckable(True)
         self.mine.setAccessibleName("Only the meetings I chair")
@@ -198,17 +194,8 @@ class DiaryPage(Page):
         return self.table  # Ctrl+3: the arrows move through the week, Enter opens or books
 
     def _my_staff_id(self) -> int | None:
-        """The acting user's staff record when it chairs meetings (an IRO or CP chair): a
-        team manager's chairs none, and "My meetings" showed them an empty week, "No
-        meetings this week"."""
-        actor = self.ctx.actor
-        if actor is None or actor.staff_id is None:
-            return None
-        if self._chairs is None or self._chairs[0] != actor:
-            with self.ctx.db.session() as s:
-                role = s.scalar(select(Staff.role).where(Staff.id == actor.staff_id))
-            self._chairs = (actor, role in CHAIR_ROLES)
-        return actor.staff_id if self._chairs[1] else None
+        """The acting user's staff record when it chairs meetings (`chair_staff_id`)."""
+        return self.ctx.chair_staff_id()
 
     # --- fitting the week to its width -----------------------------------------------------
     def fit_week(self) -> None:

@@ -142,6 +142,8 @@ def test_a_team_manager_is_not_offered_my_meetings(ctx, qtbot, tmp_path, sample)
     diary = window.diary
     assert diary.mine.isHidden() and not diary.mine.isChecked()
     assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
+    # Nor "My cases only" on the dashboard: they hold no cases, and every tile read 0.
+    assert window.dashboard.my_cases.isHidden()
 
 
 def test_in_the_window_the_week_is_read_off_the_ui_thread(
