@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
 
             def show(changes: actions.Changes = changes) -> None:
                 ctx.did_change(changes)  # as `ui.operations.perform` does
-                window.dashboard._show_flags(case_snapshot(ctx).tiles)
+                window.dashboard._show_flags(case_snapshot(ctx))
 
             if args.profile and name == "book":
                 import cProfile
