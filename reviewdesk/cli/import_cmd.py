@@ -14,8 +14,6 @@ from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.years import parse_years
 from reviewdesk.storage.db import open_database
 
-#: Per-child lines printed at most (a dry run of a whole authority would be thousands).
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
