@@ -129,7 +129,7 @@ def document_children(session: Session, kind: str, **options: object) -> int | N
             end=end,
             as_of=as_of if isinstance(as_of, dt.date) else dt.date.today(),
         )
-        return len({e.child_id for e in summary.escalations})
+        return len(summary.child_ids)
     return None
 
 

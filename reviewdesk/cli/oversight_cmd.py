@@ -147,7 +147,7 @@ def _report(args: argparse.Namespace) -> int:
             actions.whoami(db),
             "IRO oversight report",
             destination=path.resolve(),
-            children={e.child_id for e in summary.escalations},
+            children=summary.child_ids,
             detail={"from": start.isoformat(), "to": end.isoformat(), "format": kind[1:]},
         )
     finally:

@@ -523,9 +523,10 @@ def _plan_lac_child(
         start = _span_of(spans, day)
         return start is not None and start == _span_of(spans, row["held_date"])
 
+    dupe_ids = {m["id"] for m in held_dupes}
     moved = moved_meetings(
         [d for d in file_reviews if d not in held_by_date],
-        [m for m in gone_meetings if m not in held_dupes],
+        [m for m in gone_meetings if m["id"] not in dupe_ids],
         day=lambda d: d,
         same_kind=same_period,
     )

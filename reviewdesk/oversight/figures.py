@@ -350,6 +350,11 @@ class OversightSummary:
         return len(self.escalations)
 
     @property
+    def child_ids(self) -> frozenset[int]:
+        """The children whose challenges the report lists (what leaves reviewdesk with it)."""
+        return frozenset(e.child_id for e in self.escalations)
+
+    @property
     def formal(self) -> int:
         return sum(1 for e in self.escalations if e.formal)
 

@@ -26,6 +26,7 @@ class PeriodDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.periods = report_periods(as_of)
+        self._setting = False  # (a choice is setting the dates: they are not typed)
         self.choice = QComboBox()
         self.choice.setAccessibleName("Period")
         for p in self.periods:
@@ -55,7 +56,6 @@ class PeriodDialog(QDialog):
         self.choice.currentIndexChanged.connect(self._chosen)
         self.start.dateChanged.connect(self._typed)
         self.end.dateChanged.connect(self._typed)
-        self._setting = False
 
     def _chosen(self, _index: int) -> None:
         period: Period | None = self.choice.currentData()
