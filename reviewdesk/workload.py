@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
@@ -70,6 +71,42 @@ class TeamWorkload:
     #: Of them, those not received by their deadline (the rest were not shared with the
     #: parents in time): the ones the Reports to chase list has, "past the deadline".
     not_received: int = 0
+
+    @property
+    def not_shared(self) -> int:
+        """Of the late reports, those received but not shared with the parents in time."""
+        return self.late_reports - self.not_received
+
+    @property
+    def figures(self) -> tuple[int, int, int, int, int]:
+        """The team's figures in `TEAM_HEADINGS`' order, as the Workload page gives them:
+        meetings this week, children overdue, late reports to chase, and of those, not
+        received by the deadline and not shared with the parents in time."""
+        return (
+            len(self.meetings_this_week),
+            len(self.overdue),
+            self.late_reports,
+            self.not_received,
+            self.not_shared,
+        )
+
+
+#: What each of `TeamWorkload.figures` is, for the printed workload list and the command line.
+TEAM_HEADINGS = (
+    "Meetings this week",
+    "Children overdue a meeting",
+    "Late reports to chase",
+    "Not received by the deadline",
+    "Not shared with the parents in time",
+)
+#: Said where no social work team is set up (the Workload page, the PDF, the command line).
+NO_TEAMS = "No social work teams are set up yet."
+
+
+def no_teams_set_up(teams: Sequence[TeamWorkload]) -> bool:
+    """Whether no social work team is set up: ``teams`` (`team_workload`'s) is empty, or
+    holds only the children with no team ("No team", who may still have figures)."""
+    return all(t.team_id is None for t in teams)
 
 
 def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[IroWorkload]:

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "reviewdesk.cli.users_cmd",
     "reviewdesk.cli.server_cmd",
     "reviewdesk.cli.flags_cmd",
+    "reviewdesk.cli.teams_cmd",
     "reviewdesk.cli.export_cmd",
     "reviewdesk.cli.report_cmd",
     "reviewdesk.cli.oversight_cmd",

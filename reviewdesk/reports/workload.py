@@ -1,4 +1,5 @@
-"""The IRO workload list: each IRO's children, what is next for each, and caseload per FTE.
+"""The IRO workload list: each IRO's children, what is next for each, and caseload per FTE;
+with every IRO's, the social work teams' week (the Workload page's figures).
 
 `collect_workload` reads the register into plain values (`WorkloadReport`); `render_workload`
 prints any such values, so the window or a test can print data from elsewhere.
@@ -46,8 +47,16 @@ from reviewdesk.vocabulary import (
     is_upcoming,
     meeting_label,
     process_label,
+    week_start,
 )
-from reviewdesk.workload import iro_workload
+from reviewdesk.workload import (
+    NO_TEAMS,
+    TEAM_HEADINGS,
+    TeamWorkload,
+    iro_workload,
+    no_teams_set_up,
+    team_workload,
+)
 
 TITLE = "IRO workload"
 _PROCESSES = (Process.LAC.value, Process.CP.value)
@@ -105,6 +114,9 @@ class WorkloadReport:
     min_per_fte: float = 50
     max_per_fte: float = 70
     notes: tuple[str, ...] = field(default=())
+    #: Each social work team's week (`reviewdesk.workload.team_workload`, the Workload
+    #: page's); None: not printed (one IRO's list).
+    teams: tuple[TeamWorkload, ...] | None = None
 
     def band(self, iro: IroWorkload) -> str:
         """'below', 'within' or 'above' the caseload range per FTE ('' with no FTE)."""
@@ -140,7 +152,9 @@ def collect_workload(
     period of care the IRO reviews, and children on a plan whose conferences they chair.
 
     Caseloads and bands come from `reviewdesk.caseload`, schedules from `reviewdesk.casework`
-    and flags from `reviewdesk.flags`, so the list agrees with the window.
+    and flags from `reviewdesk.flags`, so the list agrees with the window. Every IRO's list
+    also has the social work teams' week, `reviewdesk.workload.team_workload`'s, as the
+    Workload page shows it.
     """
     loads = iro_workload(session, as_of=as_of, weeks=1)
     if iro_id is not None:
@@ -217,6 +231,7 @@ def collect_workload(
         iros=tuple(out),
         min_per_fte=low,
         max_per_fte=high,
+        teams=tuple(team_workload(session, as_of=as_of)) if iro_id is None else None,
     )
 
 
@@ -289,6 +304,51 @@ def _summary(report: WorkloadReport, styles: Styles, width: float) -> list[Flowa
         extra=extra,
     )
     return [Paragraph("Summary", styles.h2), table]
+
+
+def _teams(report: WorkloadReport, styles: Styles, width: float) -> list[Flowable]:
+    """The social work teams' week: each team's figures (`TeamWorkload.figures`), as the
+    Workload page gives them, in a table; a line where no team is set up."""
+    teams = report.teams or ()
+    monday = week_start(report.as_of)
+    story: list[Flowable] = [Paragraph("Social work teams", styles.h2)]
+    if no_teams_set_up(teams):  # a line saying so, over the children with no team's figures
+        story.append(Paragraph(esc(NO_TEAMS), styles.body))
+    if not teams:
+        return story
+    story.append(
+        Paragraph(
+            esc(
+                f"Meetings in the week {uk(monday)} to {uk(monday + dt.timedelta(days=6))}; "
+                f"children overdue a meeting and late reports to chase on {uk(report.as_of)} "
+                "(reports for meetings still to come, not received by the deadline or not "
+                "shared with the parents in time)."
+            ),
+            styles.muted,
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    header = ["Team", "Team manager", *TEAM_HEADINGS]
+    widths = [0.22, 0.18, 0.12, 0.12, 0.12, 0.12, 0.12]
+    figures = list(range(2, len(header)))
+    rows, extra = [], []
+    totals = [0] * len(TEAM_HEADINGS)
+    for r, team in enumerate(teams, start=1):
+        values = team.figures
+        rows.append([team.team_name, team.manager_name or "–", *(str(v) for v in values)])
+        for column, value in zip((3, 5), (values[1], values[3]), strict=True):
+            if value:  # overdue a meeting; a report not received
+                extra.append(("TEXTCOLOR", (column, r), (column, r), RED))
+        totals = [t + v for t, v in zip(totals, values, strict=True)]
+    if len(teams) > 1:
+        rows.append([Paragraph("<b>All teams</b>", styles.cell), "", *(str(v) for v in totals)])
+        extra.append(("FONT", (2, len(rows)), (-1, len(rows)), "DejaVuSans-Bold", 8, 10))
+    story.append(
+        data_table(
+            header, rows, [w * width for w in widths], styles=styles, right=figures, extra=extra
+        )
+    )
+    return story
 
 
 def _iro_section(
@@ -457,11 +517,14 @@ def render_workload(
         story.append(Paragraph("No active IROs or conference chairs are recorded.", styles.body))
     elif len(report.iros) > 1:
         story += _summary(report, styles, width)
+    if report.teams is not None:
+        story += [Spacer(1, 4 * mm)] if story else []
+        story += _teams(report, styles, width)
     if len(report.iros) != 1:
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     for i, iro in enumerate(report.iros):
-        if i or len(report.iros) != 1:
+        if i or story:  # each IRO from a new page, after the summary and the teams
             story.append(PageBreak())
         story += _iro_section(report, iro, styles, width)
     if len(report.iros) == 1:

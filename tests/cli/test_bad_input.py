@@ -189,6 +189,7 @@ def _fill(template: str, f: Files) -> str:
 #: --db and create nothing.
 READERS = {
     "flags": f"flags --as-of {AS_OF}",
+    "teams": f"teams --as-of {AS_OF}",
     "export-schedule": f"export schedule --as-of {AS_OF} --format csv -o {{root}}/s.csv",
     "export-measures": "export measures --from 2024-01-01 --to 2024-06-30 --format xlsx "
     "-o {root}/m.xlsx",

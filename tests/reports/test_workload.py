@@ -301,3 +301,85 @@ def test_each_iro_s_list_says_how_many_of_their_challenges_are_still_open(demo_d
     assert "Open challenges they raised: 2" in pdf.texts[0]
     with db.session() as session:
         assert "Open challenges they raised" not in _pdf(session, iro="Siân").all_text
+
+
+# --- the social work teams' week ------------------------------------------------------------
+
+
+def _team_rows(pdf, teams) -> dict[str, tuple[int, ...]]:
+    """Each team's figures as printed, by its manager (a long team name wraps; the row's first
+    line has its manager and its five figures)."""
+    lines = pdf.layout_lines()
+    rows = {}
+    for team in teams:
+        who = re.escape(team.manager_name or "–")
+        found = [m for line in lines if (m := re.search(rf"{who}\s+((?:\d+\s+){{4}}\d+)$", line))]
+        assert len(found) == 1, f"{team.team_name}: {len(found)} rows"
+        rows[team.team_name] = tuple(int(n) for n in found[0][1].split())
+    return rows
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 12, 10), dt.date(2026, 1, 14)])
+def test_every_iros_list_prints_the_teams_week_the_workload_page_shows(db, as_of) -> None:
+    """Team managers check their teams' week on the Workload page ("Social work teams this
+    week"); no document had it. Every IRO's list prints it under the summary, a row a team:
+    the page's own figures (`read_workload_counts`, what the page shows), on the demo's day
+    and five weeks on."""
+    from reviewdesk.workload import TEAM_HEADINGS, read_workload_counts
+    from tests.actions.shortcuts import generate_demo
+
+    generate_demo(db, children=150, seed=11, as_of=dt.date(2025, 12, 10))
+    page = read_workload_counts(db, as_of).teams
+    assert len(page) >= 3 and any(t.late_reports for t in page), "the demo has late reports"
+    out = io.BytesIO()
+    with db.session() as session:
+        build_workload(session, as_of=as_of, out=out, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    first = " ".join(pdf.texts[0].split())
+    assert "Summary" in first and "Social work teams" in first
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    week = f"{format_uk(monday)} to {format_uk(monday + dt.timedelta(days=6))}"
+    assert f"Meetings in the week {week}" in first
+    for heading in ("Team manager", *TEAM_HEADINGS):
+        assert heading in first
+    for team in page:
+        assert team.team_name in first
+    assert _team_rows(pdf, page) == {t.team_name: t.figures for t in page}
+    totals = [sum(column) for column in zip(*(t.figures for t in page), strict=True)]
+    assert any(
+        re.search(r"All teams\s+" + r"\s+".join(map(str, totals)) + "$", line)
+        for line in pdf.layout_lines()
+    )
+    assert "IRO workload: " in pdf.texts[1], "the IROs' own lists start on the next page"
+
+
+def test_one_iros_list_has_no_teams(demo_db) -> None:
+    """The teams' week is in every IRO's list, not in one IRO's own (My workload list)."""
+    db, _ = demo_db
+    with db.session() as session:
+        every, one = _pdf(session), _pdf(session, iro="łukasz")
+    assert "Social work teams" in every.texts[0] and "Safeguarding Team Gogledd" in every.texts[0]
+    assert "Social work teams" not in one.all_text
+
+
+def test_with_no_team_set_up_the_list_says_so(db, reg) -> None:
+    """No social work team set up: a line saying so, not a table of headings; the children
+    with no team still have their figures, in a row of their own ("No team")."""
+    from reviewdesk.workload import NO_TEAMS
+
+    def first_page() -> tuple[str, list[str]]:
+        out = io.BytesIO()
+        with db.session() as session:
+            build_workload(session, as_of=AS_OF, out=out, invariant=True)
+        pdf = read_pdf(out.getvalue())
+        return " ".join(pdf.texts[0].split()), pdf.layout_lines()
+
+    text, _ = first_page()
+    assert f"Social work teams {NO_TEAMS}" in text
+    assert "Team manager" not in text and "No team" not in text
+    iro = reg.staff()
+    child = reg.child()
+    reg.period(child, AS_OF - dt.timedelta(days=100), iro_id=iro)  # its 1st review overdue
+    text, lines = first_page()
+    assert f"Social work teams {NO_TEAMS}" in text and "Team manager" in text
+    assert any(re.search(r"No team\s+–\s+0\s+1\s+0\s+0\s+0$", line) for line in lines)

@@ -591,3 +591,65 @@ def test_the_workload_page_does_not_call_its_caseload_count_open_cases(
     assert counted < listed  # the demo has enquiries awaiting their initial conference
     assert "Open cases" not in text
     assert re.match(rf"Children in IRO caseloads on 10/12/2025: {counted} across ", text)
+
+
+def test_the_teams_week_on_the_workload_page_is_printed_and_on_the_command_line(
+    db, db_target, open_db, qapp, qtbot, settings, prompts_recorder, capsys
+) -> None:
+    """A team manager checks their teams' week on the Workload page (Ctrl+4): meetings this
+    week, children overdue, late reports to chase (not received, not shared). The figures
+    were on that page only. Documents ▸ Workload list prints them, a row a team under
+    "Social work teams", and `reviewdesk teams` lists them: the page's numbers, each team's."""
+    import re
+
+    from PySide6.QtWidgets import QApplication
+
+    from reviewdesk.cli.main import main
+    from tests.actions.shortcuts import generate_demo
+    from tests.reports.pdfcheck import read_pdf
+    from tests.ui.test_documents import _wait_for_preview
+    from tests.ui.test_roles_window import _window_as
+    from ui.print_preview import open_previews
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    shown: dict[str, tuple[int, ...]] = {}  # by team manager
+    for line in window.workload.teams_label.text().splitlines():
+        found = re.fullmatch(
+            r".+ \((.+)\): (\d+) meetings? this week, (\d+) overdue, (\d+) late reports? to "
+            r"chase(?: \((\d+) not received by the deadline, (\d+) not shared with the "
+            r"parents in time\))?",
+            line,
+        )
+        assert found, line
+        shown[found[1]] = tuple(int(n or 0) for n in found.groups()[1:])
+    assert len(shown) >= 3 and any(figures[2] for figures in shown.values())
+
+    # Documents (Alt+O) ▸ Workload list (L)
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_L)
+    preview = _wait_for_preview(qtbot, prompts_recorder)
+    try:
+        assert preview.windowTitle() == "Workload — print preview"
+        pdf = read_pdf(preview.path.read_bytes())
+    finally:
+        for each in open_previews():
+            each.close()
+    assert "Social work teams" in pdf.texts[0]
+    printed = {}
+    for line in pdf.layout_lines():
+        for manager in shown:
+            if found := re.search(rf"{re.escape(manager)}\s+((?:\d+\s+){{4}}\d+)$", line):
+                printed[manager] = tuple(int(n) for n in found[1].split())
+    assert printed == shown
+
+    assert main(["--db", db_target, "teams", "--as-of", "2025-12-10"]) == 0
+    listed = {}
+    for line in capsys.readouterr().out.splitlines():
+        for manager in shown:
+            if found := re.search(rf"{re.escape(manager)}\s+((?:\d+\s+){{4}}\d+)$", line):
+                listed[manager] = tuple(int(n) for n in found[1].split())
+    assert listed == shown

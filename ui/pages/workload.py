@@ -28,7 +28,13 @@ from reviewdesk.caseload import caseload_children
 from reviewdesk.codes import Role
 from reviewdesk.flags.caseload import band_severity
 from reviewdesk.vocabulary import format_uk
-from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload_counts
+from reviewdesk.workload import (
+    NO_TEAMS,
+    IroWorkload,
+    WorkloadSummary,
+    no_teams_set_up,
+    read_workload_counts,
+)
 from ui import theme, worker_process
 from ui.context import AppContext
 from ui.models import ROOT, IdRole, SortRole
@@ -240,24 +246,27 @@ class WorkloadPage(Page):
         if not summary.iros:
             text = "No IROs or chairs are set up yet."
         self.range_label.setText(text)
-        lines = []
+        # Where no team is set up, a line saying so (above the children with no team's).
+        lines = [NO_TEAMS] if no_teams_set_up(summary.teams) else []
         for t in summary.teams:
             who = f" ({t.manager_name})" if t.manager_name else ""
-            meetings = len(t.meetings_this_week)
+            # The team's figures (`TeamWorkload.figures`), as the printed workload list and
+            # `reviewdesk teams` give them.
+            meetings, overdue, late, not_received, not_shared = t.figures
             # Which of the late reports the Reports to chase list has (not received): the
             # total alone did not agree with it, most being reports not shared in time.
             split = (
-                f" ({t.not_received} not received by the deadline, "
-                f"{t.late_reports - t.not_received} not shared with the parents in time)"
-                if t.late_reports
+                f" ({not_received} not received by the deadline, "
+                f"{not_shared} not shared with the parents in time)"
+                if late
                 else ""
             )
             lines.append(
                 f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
-                f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
-                f"{'s' if t.late_reports != 1 else ''} to chase{split}"
+                f"this week, {overdue} overdue, {late} late report"
+                f"{'s' if late != 1 else ''} to chase{split}"
             )
-        self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
+        self.teams_label.setText("\n".join(lines))
 
     def _to_own_row(self) -> None:
         """An IRO's own row is the current one: Ctrl+4, Enter lists their children (the

@@ -66,3 +66,26 @@ def test_colours_follow_the_caseload_flags(window, db) -> None:
     assert {loads[i].name for i in flags} == {"Łukasz Nowak"}
     tip = page.model.data(page.model.index(0, 6), Qt.ItemDataRole.ToolTipRole)
     assert "range" in tip
+
+
+def test_with_no_team_set_up_the_page_says_so(
+    db, reg, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """No social work team set up: "Social work teams this week" says so (as the printed
+    workload list and `reviewdesk teams` do), also above the figures of the children with no
+    team, which alone read as if "No team" were a team."""
+    import datetime as dt
+
+    from reviewdesk.workload import NO_TEAMS
+    from tests.ui.test_roles_window import _window_as
+
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", AS_OF)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.workload.teams_label.text() == NO_TEAMS
+    child = reg.child()
+    reg.period(child, AS_OF - dt.timedelta(days=100), iro_id=reg.staff())  # 1st review overdue
+    window.refresh_all()
+    assert window.workload.teams_label.text().splitlines() == [
+        NO_TEAMS,
+        "No team: 0 meetings this week, 1 overdue, 0 late reports to chase",
+    ]
