@@ -310,6 +310,12 @@ def finish(
                         for k, c in counts.by_kind.items()
                         if c.changed
                     },
+                    # Removed as agreed: each meeting, and what was recorded for it.
+                    **(
+                        {"removed_with_work_recorded": [r.line() for r in result.recorded_removals]}
+                        if result.recorded_removals
+                        else {}
+                    ),
                 },
             )
         )

@@ -113,6 +113,9 @@ def test_a_903_import_that_would_remove_a_review_with_work_recorded_stops(db, tm
     with db.session() as s:
         assert s.get(Meeting, review_id) is None
         assert s.scalars(select(Meeting.held_date)).all() == [D(2023, 4, 20)]
+        [summary] = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id.desc())
+        ).all()[:1]
         deleted = {
             (
                 e.table_name,
@@ -120,6 +123,7 @@ def test_a_903_import_that_would_remove_a_review_with_work_recorded_stops(db, tm
             )
             for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "delete"))
         }
+    assert summary.after["removed_with_work_recorded"] == [wanted.line()]
     assert {
         ("meeting", "continue"),
         ("invitee", "Siân Jones"),
