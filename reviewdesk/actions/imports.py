@@ -5,6 +5,11 @@ action's one transaction, through a `BulkWriter`: each record added, changed or 
 audited with its values before and after (so a re-import can be traced field by field) and
 checked by the same rules of the data as every other save. A dry run needs the same role
 (it shows what an import would do) and writes nothing. The result is the `ImportResult`.
+
+An import never removes work recorded here without being told it may: when the return lacks
+held meetings with work recorded here (`reviewdesk.casework.recorded`), it writes nothing and
+its result lists them (`ImportResult.held_back`), unless ``remove_recorded``; a dry run lists
+them too. What is removed with consent is audited, the records kept for each meeting with it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.importers.cin import prepare_cin
-from reviewdesk.importers.report import ImportIssue, ImportResult, Progress
+from reviewdesk.importers.report import ImportIssue, ImportResult, Progress, RemoveRecorded
 from reviewdesk.importers.runner import PreparedImport, finish
 from reviewdesk.importers.ssda903 import prepare_903
 from reviewdesk.importers.years import CollectionYear, YearSpan
@@ -29,11 +34,18 @@ def _run(
     *,
     dry_run: bool,
     skip_invalid: bool,
+    remove_recorded: RemoveRecorded,
 ) -> Changes:
     with door(db, actor, name) as tx:
         prepared: PreparedImport = prepare()
         try:
-            result = finish(tx.session, prepared, dry_run=dry_run, skip_invalid=skip_invalid)
+            result = finish(
+                tx.session,
+                prepared,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                remove_recorded=remove_recorded,
+            )
         except ValidationFailed as exc:
             # The records written break the rules of the data: nothing is kept, and the
             # problems are the import's errors (an import never raises for bad data).
@@ -50,6 +62,11 @@ def _run(
             result.errors = [
                 ImportIssue(prepared.origin, 0, "", None, problem) for problem in exc.problems
             ]
+        if result.held_back:
+            # It would remove work recorded here and was not told it may: what earlier
+            # batches of children wrote goes too, so nothing at all is changed.
+            tx.session.rollback()
+            tx.session.info["changed"] = set()
         return tx.changes(result=result)
 
 
@@ -65,11 +82,14 @@ def import_903(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     year: CollectionYear | YearSpan | None = None,
+    remove_recorded: RemoveRecorded = False,
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a set of 903 files; never raises for bad data:
     the result's ``errors`` lists every problem and ``refused`` says nothing was written.
     ``year``: the collection year the return covers (or the years of a file holding
-    several); by default inferred from the files."""
+    several); by default inferred from the files. ``remove_recorded``: it may remove held
+    reviews with work recorded here that the return lacks: all (True), or those whose ids it
+    holds (the ones a person was shown); else it stops (``held_back``), listing them."""
     return _run(
         db,
         actor,
@@ -77,6 +97,7 @@ def import_903(
         lambda: prepare_903(header, episodes, reviews, progress=progress, year=year),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        remove_recorded=remove_recorded,
     )
 
 
@@ -90,6 +111,7 @@ def import_cin(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     year: CollectionYear | YearSpan | None = None,
+    remove_recorded: RemoveRecorded = False,
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a CIN census file, as `import_903` does."""
     return _run(
@@ -99,6 +121,7 @@ def import_cin(
         lambda: prepare_cin(path, progress=progress, year=year),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        remove_recorded=remove_recorded,
     )
 
 

@@ -1,7 +1,9 @@
 """`reviewdesk import 903|cin`: bring in a caseload from the statutory returns.
 
 A refused import prints every error, one per line, and exits with status 2; nothing is
-written. `--dry-run` prints what would change and writes nothing.
+written. `--dry-run` prints what would change and writes nothing. An import that would remove
+held meetings with work recorded here (invitees, reports, an outcome...; the return lacks
+them) lists them and exits with status 3, writing nothing, unless `--remove-recorded`.
 """
 
 from __future__ import annotations
@@ -60,6 +62,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import the children whose records are all valid and list the others",
     )
+    parser.add_argument(
+        "--remove-recorded",
+        action="store_true",
+        help="remove the held meetings the return lacks even when work is recorded here for "
+        "them (invitees, reports, attendance, an outcome...); without it such an import "
+        "lists them and changes nothing. Each removal is kept in the audit trail",
+    )
 
 
 def _progress_to_stderr(done: int, total: int, message: str) -> None:
@@ -84,6 +93,7 @@ def _run_903(args: argparse.Namespace) -> int:
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
             year=year,
+            remove_recorded=args.remove_recorded,
         ).result
     finally:
         db.dispose()
@@ -102,6 +112,7 @@ def _run_cin(args: argparse.Namespace) -> int:
             skip_invalid=args.skip_invalid,
             progress=_progress_to_stderr,
             year=year,
+            remove_recorded=args.remove_recorded,
         ).result
     finally:
         db.dispose()
@@ -118,6 +129,22 @@ def _report(result: ImportResult) -> int:
             f"reviewdesk: import refused: {len(result.errors)} error(s); nothing was changed\n"
         )
         return 2
+    if result.held_back:
+        n = len(result.recorded_removals)
+        sys.stderr.write(
+            f"reviewdesk: import stopped: it would remove {n} held "
+            f"{'meeting' if n == 1 else 'meetings'} with work recorded here, which the return "
+            "lacks; nothing was changed\n"
+        )
+        for line in result.recorded_lines()[1:]:
+            sys.stderr.write(line + "\n")
+        sys.stderr.write(
+            "If the return is wrong, correct it in the case management system and import it "
+            f"again. To remove {'it' if n == 1 else 'them'}, with all that was recorded for "
+            f"{'it' if n == 1 else 'them'} (each removal is kept in the audit trail), run the "
+            "same import again with --remove-recorded.\n"
+        )
+        return 3
     for line in result.summary_lines():
         out.write(line + "\n")
     for line in result.element_lines():
@@ -129,6 +156,8 @@ def _report(result: ImportResult) -> int:
     if result.dry_run:
         for line in result.change_lines():
             out.write(line + "\n")
+    for line in result.recorded_lines():
+        out.write(line + "\n")
     unchanged = len(result.children) - len(changed)
     if unchanged:
         out.write(f"{unchanged} children unchanged.\n")

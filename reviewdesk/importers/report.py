@@ -7,10 +7,12 @@ before deciding anything, so the user fixes a file once rather than once per err
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from reviewdesk.collection_year import RETURN_NAME, CollectionYear, YearSpan, spans_of
+from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.importers.elements import ElementCount
 
@@ -102,13 +104,46 @@ class Counts:
         return out
 
 
+@dataclass(frozen=True)
+class RecordedRemoval:
+    """A held meeting with work recorded here (`reviewdesk.casework.recorded`) that the
+    import removes, or would: the return lacks it, in a year it covers, and dates none of
+    the child's meetings within `MOVED_WITHIN_DAYS` of it."""
+
+    local_id: str
+    meeting: str  # its name: 'LAC review 2', '1st review CP conference'
+    held_date: dt.date | None
+    recorded: tuple[str, ...]  # what: '2 invitees', 'attendance', 'outcome', ...
+    meeting_id: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.local_id}: {self.meeting} held {format_uk(self.held_date, 'on no date')}"
+            f" ({', '.join(self.recorded)})"
+        )
+
+
+#: What an import may remove of the meetings with work recorded here: all of them (True),
+#: none (False), or those with these ids (the ones a person was shown and agreed to).
+RemoveRecorded = bool | frozenset[int]
+
+
+def may_remove(remove_recorded: RemoveRecorded, meeting_ids: Iterable[int]) -> bool:
+    """Whether ``remove_recorded`` allows removing every one of ``meeting_ids``."""
+    if isinstance(remove_recorded, bool):
+        return remove_recorded or not any(True for _ in meeting_ids)
+    return set(meeting_ids) <= remove_recorded
+
+
 @dataclass
 class ChildChange:
-    """What an import does (or would do) to one child."""
+    """What an import does (or would do) to one child. ``recorded``: the child's held
+    meetings with work recorded here that it removes (or would)."""
 
     local_id: str
     status: str  # "new", "updated", "unchanged"
     counts: Counts
+    recorded: list[RecordedRemoval] = field(default_factory=list)
 
     def describe(self) -> str:
         parts = []
@@ -146,6 +181,23 @@ class ImportResult:
     #: The collection years of this return in the data once the import is done (for a dry
     #: run: would be); empty when the import was refused.
     years_imported: tuple[int, ...] = ()
+    #: Held meetings with work recorded here the import removes (or would, or would have:
+    #: see `held_back`), each with what was recorded.
+    recorded_removals: list[RecordedRemoval] = field(default_factory=list)
+    #: What the import was told it may remove of them (`--remove-recorded`: all; a person's
+    #: yes in the window: those they were shown).
+    remove_recorded: RemoveRecorded = False
+
+    @property
+    def held_back(self) -> bool:
+        """True when the import wrote nothing because it would remove meetings with work
+        recorded here and was not told it may (`recorded_removals` lists them)."""
+        return (
+            not self.dry_run
+            and not self.written
+            and not self.refused
+            and not may_remove(self.remove_recorded, (r.meeting_id for r in self.recorded_removals))
+        )
 
     @property
     def refused(self) -> bool:
@@ -167,6 +219,13 @@ class ImportResult:
         """What the import did, in words for the command line and the window alike."""
         if self.refused:
             head = f"Import refused: {len(self.errors)} error(s); nothing was changed."
+        elif self.held_back:
+            n = len(self.recorded_removals)
+            head = (
+                f"Import stopped: it would remove {n} "
+                f"{'meeting' if n == 1 else 'meetings'} with work recorded here; "
+                "nothing was changed."
+            )
         elif not self.children and not self.skipped:
             # A file with its header row and no child: "Import complete." over rows of
             # noughts read as if the return had been imported.
@@ -181,7 +240,10 @@ class ImportResult:
         elif self.year is not None:
             lines.append(self.year.describe(self.source))
         lines.extend(self.coverage_lines())
+        lines.extend(self._recorded_summary())
         if not self.refused and (self.children or self.skipped):  # else nothing was counted
+            if self.held_back:
+                lines.append("Had it gone ahead, it would have made these changes:")
             lines.extend(self.counts.lines(self.kinds))
         if self.elements:
             ignored = [e for e in self.elements if not e.used and e.count]
@@ -227,6 +289,40 @@ class ImportResult:
             "whose timescale runs from there is shown as not judged, with why, until that "
             "year is imported."
         )
+        return lines
+
+    def _recorded_summary(self) -> list[str]:
+        """The summary's word on the meetings with work recorded here (`recorded_lines`
+        lists them)."""
+        n = len(self.recorded_removals)
+        if not n or self.held_back:  # the head says so
+            return []
+        meetings = f"{n} {'meeting' if n == 1 else 'meetings'} with work recorded here"
+        if self.dry_run:
+            it = "it" if n == 1 else "them"
+            return [
+                f"Would remove {meetings} (listed below): an import stops before removing "
+                f"{it} unless told it may."
+            ]
+        if self.written:
+            return [f"Removed {meetings}, as agreed (listed below)."]
+        return []
+
+    def recorded_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+        """The held meetings with work recorded here that the import removes (or would, or
+        would have), each with what was recorded: for the command line and the window."""
+        found = self.recorded_removals
+        if not found:
+            return []
+        n = len(found)
+        meetings = f"{n} {'meeting' if n == 1 else 'meetings'} with work recorded here"
+        if self.written:
+            head = f"Removed {meetings}, as agreed (each is in the audit trail):"
+        else:
+            head = f"Would remove {meetings} (the return lacks them):"
+        lines = [head] + [f"  {r.line()}" for r in found[:limit]]
+        if n > limit:
+            lines.append(f"  ... and {n - limit} more")
         return lines
 
     def change_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:

@@ -33,6 +33,8 @@ from reviewdesk.importers.report import (
     ImportIssue,
     ImportResult,
     Progress,
+    RemoveRecorded,
+    may_remove,
 )
 from reviewdesk.importers.store import Coverage
 from reviewdesk.storage.audit import AuditRecord
@@ -194,10 +196,21 @@ def _batches(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]
 
 
 def finish(
-    session: Session, prepared: PreparedImport, *, dry_run: bool, skip_invalid: bool
+    session: Session,
+    prepared: PreparedImport,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    remove_recorded: RemoveRecorded = False,
 ) -> ImportResult:
     """Refuse, or compare and (unless a dry run) write, the prepared children, in the
-    caller's ``session`` (its transaction)."""
+    caller's ``session`` (its transaction).
+
+    An import that would remove held meetings with work recorded here
+    (`reviewdesk.casework.recorded`) stops unless ``remove_recorded`` allows removing
+    them all (True, or a set of meeting ids that holds theirs): the result is
+    `ImportResult.held_back`, listing them, and the caller rolls back what earlier batches
+    wrote."""
     source, records, issues = prepared.source, prepared.plans, prepared.issues
     ticker, kinds, span, kind = prepared.ticker, prepared.kinds, prepared.span, prepared.kind
     result = ImportResult(
@@ -208,6 +221,7 @@ def finish(
         year=prepared.year,
         span=span,
         elements=prepared.elements,
+        remove_recorded=remove_recorded,
     )
     if issues:
         if not skip_invalid or blocking(issues):
@@ -240,6 +254,7 @@ def finish(
     coverage = Coverage(covered)
     counts = Counts()
     changes: list[ChildChange] = []
+    held_back = False  # a batch would remove work recorded here: compare the rest only
     batches = list(_batches(concerned))
     for n, batch in enumerate(batches):
         plans = []
@@ -256,13 +271,26 @@ def finish(
         end = 55 + 40 * (n + 1) // len(batches)
         step = ticker.stepper(start, end, prepared.write_steps)
         batch_counts, batch_changes = kind.apply(
-            session, plans, writer=writer, step=step, coverage=coverage
+            session,
+            plans,
+            writer=None if held_back else writer,
+            step=step,
+            coverage=coverage,
+            remove_recorded=remove_recorded,
         )
         counts.merge(batch_counts)
         changes.extend(batch_changes)
-        if writer is not None:
+        result.recorded_removals.extend(r for c in batch_changes for r in c.recorded)
+        ids = (r.meeting_id for r in result.recorded_removals)
+        held_back = held_back or not may_remove(remove_recorded, ids)
+        if writer is not None and not held_back:
             writer.flush_audit()
 
+    if held_back and writer is not None:
+        result.counts = counts
+        result.children = changes
+        ticker.to(Ticker.TOTAL, "Import stopped: it would remove work recorded here")
+        return result  # written stays False: the caller rolls back
     if writer is not None:
         ticker.to(96, "Keeping the years imported")
         _keep_years(session, writer, prepared, file_records, new_years, concerned)
@@ -282,6 +310,12 @@ def finish(
                         for k, c in counts.by_kind.items()
                         if c.changed
                     },
+                    # Removed as agreed: each meeting, and what was recorded for it.
+                    **(
+                        {"removed_with_work_recorded": [r.line() for r in result.recorded_removals]}
+                        if result.recorded_removals
+                        else {}
+                    ),
                 },
             )
         )

@@ -16,6 +16,11 @@ that year would have held it), and kept untouched, and not reported, if it falls
 (recorded in reviewdesk before or after them). Looked-after periods are formed over the
 whole history and reviews (LAC and CP) are numbered within their period or plan.
 
+A held meeting removed so may have work recorded here (invitees, reports, an outcome...:
+`reviewdesk.casework.recorded`). The import then writes nothing, and lists each such
+meeting on its child's change, unless told it may remove them (``remove_recorded``); removed
+with consent, the records kept for each are removed and audited with it.
+
 The comparison reads with SQLAlchemy Core; the writes go to a `BulkWriter` the import action
 gives (`reviewdesk.storage.bulk`): executemany in the action's transaction, each record
 audited with its values before and after and checked by the rules of the data. A few
@@ -34,6 +39,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.recorded import IMPORTED_DURATION, OWN_ID_TABLES, recorded_here
 from reviewdesk.codes import (
     REC_CONTINUES,
     SHORT_BREAK_STATUSES,
@@ -44,7 +50,14 @@ from reviewdesk.codes import (
 from reviewdesk.collection_year import CollectionYear
 from reviewdesk.importers.moves import moved_meetings
 from reviewdesk.importers.records import EPISODE_COLUMNS
-from reviewdesk.importers.report import ChildChange, Counts, KindCount
+from reviewdesk.importers.report import (
+    ChildChange,
+    Counts,
+    KindCount,
+    RecordedRemoval,
+    RemoveRecorded,
+    may_remove,
+)
 from reviewdesk.storage.bulk import BulkWriter
 from reviewdesk.storage.models import (
     Child,
@@ -54,6 +67,7 @@ from reviewdesk.storage.models import (
     Meeting,
     PeriodOfCare,
 )
+from reviewdesk.vocabulary import meeting_label
 
 CHILD_T: Table = Child.__table__  # type: ignore[assignment]
 PERIOD_T: Table = PeriodOfCare.__table__  # type: ignore[assignment]
@@ -238,6 +252,51 @@ def _finish_child(change: ChildChange, existed: bool) -> None:
         change.status = "unchanged"
 
 
+def _recorded_removals(
+    session: Session,
+    gone: Sequence[Any],
+    local_ids: dict[int, str],
+    changes: Sequence[ChildChange],
+) -> list[int]:
+    """Note on each child's change the held meetings ``gone`` (rows to be removed) with work
+    recorded here (`reviewdesk.casework.recorded`); return their ids."""
+    found = recorded_here(session, gone)
+    if not found:
+        return []
+    by_child = {c.local_id: c for c in changes}
+    for m in gone:
+        what = found.get(m["id"])
+        if what is None:
+            continue
+        lid = local_ids[m["child_id"]]
+        by_child[lid].recorded.append(
+            RecordedRemoval(
+                lid, meeting_label(m["meeting_type"], m["sequence"]), m["held_date"], what, m["id"]
+            )
+        )
+    return list(found)
+
+
+def _remove_recorded(session: Session, writer: BulkWriter, meeting_ids: Sequence[int]) -> None:
+    """Remove, each audited with its values, the records kept for the meetings about to be
+    removed (invitees, reports, parts held...): the database would remove them with their
+    meeting, and the audit trail would not show what they were."""
+    for table in OWN_ID_TABLES:
+        rows = _rows_for(session, table, table.c.meeting_id, meeting_ids)
+        writer.remember(table, rows)
+        writer.delete(table, [r["id"] for r in rows])
+
+
+def _may_write(
+    writer: BulkWriter | None, recorded: Sequence[int], remove_recorded: RemoveRecorded
+) -> BulkWriter | None:
+    """The writer to write with: none for a dry run, nor when meetings with work recorded
+    here would be removed and the import was not told it may (it stops, and says which)."""
+    if writer is None or not may_remove(remove_recorded, recorded):
+        return None
+    return writer
+
+
 # --- looked after ----------------------------------------------------------------------------
 
 _EPISODE_COLUMNS = (*EPISODE_COLUMNS, "end_unknown")
@@ -289,13 +348,16 @@ def apply_lac(
     writer: BulkWriter | None,
     step: Step = lambda _m: None,
     coverage: Coverage,
+    remove_recorded: RemoveRecorded = False,
 ) -> tuple[Counts, list[ChildChange]]:
     """Bring each child's looked-after history in line with the one given; return what
     changed.
 
     The history is the truth within the years of ``coverage``: episodes, periods and reviews
     outside them are kept and merged with it, periods are formed over the whole history and
-    reviews numbered within their period. With no ``writer`` (a dry run) nothing is written.
+    reviews numbered within their period. With no ``writer`` (a dry run) nothing is written;
+    nor when a held review with work recorded here would be removed, unless
+    ``remove_recorded`` allows it (each child's change lists them, `ChildChange.recorded`).
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -334,6 +396,12 @@ def apply_lac(
         changes.append(change)
         total.merge(counts)
 
+    local_ids = {r["id"]: lid for lid, r in kids.existing.items()}
+    meeting_row = {m["id"]: m for ms in meetings_by_child.values() for m in ms}
+    recorded = _recorded_removals(
+        session, [meeting_row[i] for i in w.meeting_deletes], local_ids, changes
+    )
+    writer = _may_write(writer, recorded, remove_recorded)
     if writer is None:
         return total, changes
 
@@ -369,6 +437,7 @@ def apply_lac(
     )
 
     step("Writing reviews")
+    _remove_recorded(session, writer, recorded)
     writer.delete(MEETING_T, w.meeting_deletes)
     writer.insert(
         MEETING_T,
@@ -577,7 +646,7 @@ def _span_of(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> d
 def _meeting_defaults() -> dict[str, Any]:
     """Every column a bulk meeting insert sets (executemany rows must share their keys)."""
     return {
-        "duration_minutes": 90,
+        "duration_minutes": IMPORTED_DURATION,
         "enquiry_id": None,
         "plan_id": None,
         "period_id": None,
@@ -607,6 +676,7 @@ def apply_cp(
     writer: BulkWriter | None,
     step: Step = lambda _m: None,
     coverage: Coverage,
+    remove_recorded: RemoveRecorded = False,
 ) -> tuple[Counts, list[ChildChange]]:
     """Bring each child's child protection history in line with the one given; return what
     changed.
@@ -616,7 +686,8 @@ def apply_cp(
     conferences are not in the census and are kept. Records outside the years of
     ``coverage`` are kept. Meetings that are kept but pointed at a plan or enquiry the
     history no longer has are re-linked to the child's latest one. With no ``writer`` (a dry
-    run) nothing is written.
+    run) nothing is written; nor when a held conference with work recorded here would be
+    removed, unless ``remove_recorded`` allows it (as `apply_lac`).
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -830,6 +901,12 @@ def apply_cp(
         changes.append(change)
         total.merge(counts)
 
+    local_ids = {r["id"]: lid for lid, r in kids.existing.items()}
+    meeting_row = {m["id"]: m for ms in meetings_by_child.values() for m in ms}
+    recorded = _recorded_removals(
+        session, [meeting_row[i] for i in meet_deletes], local_ids, changes
+    )
+    writer = _may_write(writer, recorded, remove_recorded)
     if writer is None:
         return total, changes
 
@@ -870,6 +947,7 @@ def apply_cp(
         return None if key is None else plan_id.get((lid, key))
 
     step("Writing conferences")
+    _remove_recorded(session, writer, recorded)
     writer.delete(MEETING_T, meet_deletes)
     writer.insert(
         MEETING_T,

@@ -26,7 +26,7 @@ from reviewdesk.storage.fastinsert import insert_returning_ids, insert_rows
 CHUNK = 5000
 
 #: Tables whose rows carry the child's id themselves.
-_CHILD_COLUMN = frozenset({"period_of_care", "cp_enquiry", "cp_plan", "meeting"})
+_CHILD_COLUMN = frozenset({"period_of_care", "cp_enquiry", "cp_plan", "meeting", "child_voice"})
 _BOOKKEEPING = audit.UNAUDITED_COLUMNS
 
 
@@ -74,7 +74,7 @@ class BulkWriter:
             return row.get("child_id")
         if table == "episode":
             return self._period_child.get(row.get("period_id"))  # type: ignore[arg-type]
-        if table in ("report", "invitee", "meeting_part"):
+        if table in ("report", "invitee", "meeting_part", "meeting_move", "pack_delivery"):
             return self._meeting_child.get(row.get("meeting_id"))  # type: ignore[arg-type]
         return None
 

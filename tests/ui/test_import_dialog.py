@@ -29,11 +29,15 @@ class Issue:
 class Result:
     errors: list = field(default_factory=list)
     written: bool = False
+    held_back: bool = False
 
     def summary_lines(self) -> list[str]:
         return [f"Import refused: {len(self.errors)} error(s); nothing was changed."]
 
     def change_lines(self) -> list[str]:
+        return []
+
+    def recorded_lines(self) -> list[str]:
         return []
 
     def element_lines(self) -> list[str]:
@@ -373,3 +377,149 @@ def test_check_only_names_the_children_the_import_would_change(
         "  B2: new (periods 1 added; episodes 1 added; reviews 1 added)",
     ]
     assert details[1].splitlines()[:2] == ["Children:", "  A1: updated (reviews 1 removed)"]
+
+
+def test_an_import_that_would_remove_recorded_work_asks_first(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return; A1's review of 20/07/2023 then has an invitee
+    and an outcome recorded here. A corrected return lacks that review: pressing Import
+    removed it, and all that was recorded, without a word. Now the dialog asks, naming it,
+    with No the default: No changes nothing (docs/domain.md, "Importing the returns"); Yes
+    removes it. Yes agrees to remove the meetings named, no others: when a colleague records
+    work on B2's review (which the return lacks too) as the question is answered, the import
+    asks again, naming both."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from reviewdesk.storage.models import Invitee, Meeting
+    from tests.importers.test_recorded_work import A1_JULY, B2_REVIEW, contents
+    from tests.importers.test_ssda903 import REVIEWS, files
+
+    db = window.ctx.db
+    first = files(tmp_path / "first")
+    corrected = files(
+        tmp_path / "corrected", reviews=REVIEWS.replace(A1_JULY, "").replace(B2_REVIEW, "")
+    )
+    seen: dict[str, object] = {}
+    meanwhile: list = []  # what a colleague does while the question is answered Yes
+    ask = prompts_recorder.confirm
+
+    def confirm(parent, question, *, default_no: bool = False) -> bool:
+        answer = ask(parent, question, default_no=default_no)
+        if answer and meanwhile:
+            meanwhile.pop()()
+        return answer
+
+    prompts_recorder.confirm = confirm
+
+    def colleague_records_b2s_review() -> None:
+        with db.session() as s:
+            review = s.scalars(
+                select(Meeting).where(Meeting.held_date == dt.date(2024, 2, 1))
+            ).one()
+            review.late_reason_note = "Carer unwell"
+            seen["b2"] = review.id
+
+    asked: list[str] = []  # the questions pressing Import asked
+
+    def press_import(dialog: ImportDialog, paths, answer: bool) -> None:
+        for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+            prompts_recorder.file_answer = str(path)
+            qtbot.mouseClick(dialog.fields_903[key].browse, Qt.MouseButton.LeftButton)
+        del prompts_recorder.questions[:]  # the file choosers' titles
+        prompts_recorder.confirm_answer = answer
+        dialog.result_value = None
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        asked.extend(prompts_recorder.questions)
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        press_import(dialog, first, True)
+        seen["first"] = (dialog.result_value.written, list(asked))
+        with db.session() as s:
+            review = s.scalars(
+                select(Meeting).join(Meeting.child).where(Meeting.held_date == dt.date(2023, 7, 20))
+            ).one()
+            review.outcome = "continue"
+            s.add(Invitee(meeting_id=review.id, name="Siân Jones", role="Mother"))
+            seen["id"] = review.id
+        before = contents(db)
+
+        dialog.dry_run.setFocus()
+        qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)  # Check only: lists, never asks
+        press_import(dialog, corrected, True)
+        seen["check"] = (list(asked), dialog.status.text(), dialog.details.toPlainText())
+        qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
+
+        press_import(dialog, corrected, False)  # No: leave everything as it was
+        seen["asked"] = list(asked)
+        seen["default no"] = list(prompts_recorder.defaults_no)
+        seen["stopped"] = dialog.result_value.held_back
+        seen["status"] = dialog.status.text()
+        seen["details"] = dialog.details.toPlainText()
+        seen["unchanged"] = contents(db) == before
+
+        meanwhile.append(colleague_records_b2s_review)
+        press_import(dialog, corrected, True)  # Yes: remove it (and, asked again, B2's)
+        seen["asked again"] = asked[1:]
+        seen["written"] = dialog.result_value.written
+        seen["after yes"] = dialog.details.toPlainText()
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert seen["first"] == (True, [])
+    check_asked, check_status, check_details = seen["check"]
+    assert check_asked == []
+    assert (
+        "Would remove 1 meeting with work recorded here (listed below): an import stops "
+        "before removing it unless told it may."
+    ) in check_status.splitlines()
+    assert check_details.splitlines()[:2] == [
+        "Would remove 1 meeting with work recorded here (the return lacks them):",
+        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)",
+    ]
+    assert seen["asked"] == [
+        "This import would remove 1 held meeting with work recorded here, which the return "
+        "lacks:\n\nA1: LAC review 2 held 20/07/2023 (1 invitee, outcome)\n\nRemove it, with "
+        "all that was recorded? Each removal is kept in the audit trail.\n\nNo changes "
+        "nothing: if the return is wrong, correct it in the case management system and import "
+        "it again."
+    ]
+    assert seen["default no"] == [True]
+    assert seen["stopped"] is True and seen["unchanged"] is True
+    assert seen["status"].splitlines()[0] == (
+        "Import stopped: it would remove 1 meeting with work recorded here; nothing was changed."
+    )
+    assert seen["details"].splitlines()[:2] == [
+        "Would remove 1 meeting with work recorded here (the return lacks them):",
+        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)",
+    ]
+    assert [q.split("\n\n")[:2] for q in seen["asked again"]] == [
+        [
+            "This import would remove 1 held meeting with work recorded here, which the return "
+            "lacks:",
+            "A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)",
+        ],
+        [
+            "This import would remove 2 held meetings with work recorded here, which the "
+            "return lacks:",
+            "A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)\n"
+            "B2: LAC review 1 held 01/02/2024 (late reason note)",
+        ],
+    ]
+    assert seen["written"] is True
+    assert seen["after yes"].splitlines()[:3] == [
+        "Removed 2 meetings with work recorded here, as agreed (each is in the audit trail):",
+        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)",
+        "  B2: LAC review 1 held 01/02/2024 (late reason note)",
+    ]
+    with db.session() as s:
+        assert s.get(Meeting, seen["id"]) is None
+        assert s.get(Meeting, seen["b2"]) is None
+        assert s.scalars(select(Invitee).where(Invitee.name == "Siân Jones")).all() == []

@@ -1,5 +1,10 @@
 """Import wizard: SSDA903 files or a CIN census file, checked and imported in the background
-with a progress bar; every problem is listed in a table (file, row, column, value, why)."""
+with a progress bar; every problem is listed in a table (file, row, column, value, why).
+
+An import that would remove held meetings with work recorded here (the return lacks them)
+writes nothing and the dialog asks, naming each, whether to remove them: No (the default)
+leaves everything as it was; Yes runs the import again, allowed to remove those (and no
+others: work recorded meanwhile on another meeting makes it ask again)."""
 
 from __future__ import annotations
 
@@ -151,13 +156,17 @@ class ImportDialog(QDialog):
         layout.addWidget(self.details, 1)
 
     # --- running --------------------------------------------------------------------------
-    def job(self):
+    def job(self, remove_recorded: frozenset[int] = frozenset()):
         """The import to run, as a function of ``progress`` returning the action's changes;
-        None (with a message) if the files are not all chosen."""
+        None (with a message) if the files are not all chosen. ``remove_recorded``: the
+        meetings with work recorded here a person was shown and agreed to remove (should the
+        import find others, recorded since, it stops and asks again)."""
         kwargs = {
             "dry_run": self.dry_run.isChecked(),
             "skip_invalid": self.skip_invalid.isChecked(),
         }
+        if remove_recorded:
+            kwargs["remove_recorded"] = remove_recorded
         db, actor = self.ctx.db, self.ctx.actor
         if self.kind.currentData() == "903":
             paths = [self.fields_903[key].path() for key, _text in FILES_903]
@@ -202,8 +211,8 @@ class ImportDialog(QDialog):
             return
         super().closeEvent(event)
 
-    def start(self) -> None:
-        job = self.job()
+    def start(self, remove_recorded: frozenset[int] = frozenset()) -> None:
+        job = self.job(remove_recorded)
         if job is None:
             return
         self._running(True)
@@ -225,15 +234,46 @@ class ImportDialog(QDialog):
         if message:
             self.status.setText(message)
 
+    #: Meetings named in the question before "... and N more".
+    ASK_AT_MOST = 20
+
+    def removal_question(self, result) -> str:
+        """Whether to remove the held meetings with work recorded here, each named."""
+        found = result.recorded_removals
+        n = len(found)
+        names = [r.line() for r in found[: self.ASK_AT_MOST]]
+        if n > self.ASK_AT_MOST:
+            names.append(f"... and {n - self.ASK_AT_MOST} more")
+        meetings = "meeting" if n == 1 else "meetings"
+        return (
+            f"This import would remove {n} held {meetings} with work recorded here, which "
+            "the return lacks:\n\n" + "\n".join(names) + "\n\n"
+            f"Remove {'it' if n == 1 else 'them'}, with all that was recorded? Each removal "
+            "is kept in the audit trail.\n\nNo changes nothing: if the return is wrong, "
+            "correct it in the case management system and import it again."
+        )
+
     def import_done(self, result) -> None:
-        self.result_value = result
         self.task = None
         self._running(False)
+        if result.held_back and prompts().confirm(
+            self, self.removal_question(result), default_no=True
+        ):
+            self.start(frozenset(r.meeting_id for r in result.recorded_removals))
+            return
+        self.result_value = result
         self.progress.setValue(self.progress.maximum())
-        self.status.setText("\n".join(result.summary_lines()[:16]))
-        # Which children change and how (which of them loses a review, say), then every
-        # column or element read: the summary's totals did not say whose records they were.
-        details = result.change_lines() + result.element_lines()
+        summary = result.summary_lines()[:16]
+        if result.held_back:
+            summary += [
+                "Nothing was removed. If the return is wrong, correct it in the case "
+                "management system and import it again."
+            ]
+        self.status.setText("\n".join(summary))
+        # The meetings with work recorded here it removes (or would), each child changed and
+        # how (which of them loses a review, say), then every column or element read: the
+        # summary's totals did not say whose records they were.
+        details = result.recorded_lines() + result.change_lines() + result.element_lines()
         self.details.setPlainText("\n".join(details))
         self.details.setVisible(bool(details))
         issues = list(result.errors)
