@@ -42,6 +42,20 @@ REPORT_NOT_RECEIVED = "report_overdue"
 
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
+#: What an IRO's two write-up counts are called (the Workload page's columns, the workload
+#: report): meetings they chaired, held in the last `AWAITING_LOOKBACK_DAYS`, whose decisions
+#: are not yet issued (minutes not yet distributed), past their deadline or not. Not the
+#: dashboard's "Minutes or decisions overdue", which counts the children past a deadline.
+AWAITING_DECISIONS, AWAITING_MINUTES = "awaiting decisions", "awaiting minutes"
+#: What each means, in full (the page's tips).
+AWAITING_DECISIONS_MEANS = (
+    "Meetings they chaired in the past year whose decisions are not yet issued, past the "
+    "deadline or not (the dashboard counts the children past it)"
+)
+AWAITING_MINUTES_MEANS = (
+    "Meetings they chaired in the past year whose minutes are not yet distributed, past the "
+    "deadline or not (the dashboard counts the children past it)"
+)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from reviewdesk.vocabulary import (
     meeting_label,
     process_label,
 )
-from reviewdesk.workload import iro_workload
+from reviewdesk.workload import AWAITING_DECISIONS, AWAITING_MINUTES, iro_workload
 
 TITLE = "IRO workload"
 _PROCESSES = (Process.LAC.value, Process.CP.value)
@@ -304,9 +304,9 @@ def _iro_section(
     if iro.meetings_this_week is not None:
         work.append(f"{iro.meetings_this_week} to chair this week")
     if iro.awaiting_decisions:
-        work.append(f"{iro.awaiting_decisions} awaiting decisions")
+        work.append(f"{iro.awaiting_decisions} {AWAITING_DECISIONS}")
     if iro.awaiting_minutes:
-        work.append(f"{iro.awaiting_minutes} awaiting minutes")
+        work.append(f"{iro.awaiting_minutes} {AWAITING_MINUTES}")
     story: list[Flowable] = [
         Section(iro.name, restart=False),
         Paragraph(esc(iro.name), styles.h1),

@@ -636,3 +636,52 @@ def test_a_meeting_this_week_is_named_as_the_weekly_schedule_names_it(
         rows = [line for line in lines if child in line]
         assert len(rows) == 2 and all(meeting in row for row in rows), (meeting, rows)
 
+
+def test_the_dashboard_and_the_workload_page_say_what_their_counts_count(
+    db, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """A manager reads the dashboard's tiles (Ctrl+1), then the Workload page (Ctrl+4). The
+    tile "Late reports" counted children, the teams' "late reports to chase" counted reports
+    (more of them: a child can have several); the tile "Minutes overdue" counted children
+    with minutes or decisions past their deadline, the column "Minutes due" each chair's
+    meetings whose minutes are not yet distributed, past the deadline or not. Each now says
+    what it counts, in the core's words."""
+    import re
+
+    from reviewdesk.dashboard import TILE_BY_KEY
+    from reviewdesk.workload import AWAITING_MINUTES_MEANS
+    from tests.actions.shortcuts import generate_demo
+    from tests.ui.test_roles_window import _window_as
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    tiles = window.dashboard.tiles
+    qtbot.waitUntil(lambda: tiles["late_reports"].value_label.text() not in ("—", "…"))
+    late_title, late_children = tiles["late_reports"].text().split("\n")
+    minutes_title, _children = tiles["minutes_overdue"].text().split("\n")
+    assert late_title == "Children with late reports"
+    assert minutes_title == "Minutes or decisions overdue"
+    assert TILE_BY_KEY["minutes_overdue"].title == minutes_title
+
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.workload
+    qtbot.waitUntil(lambda: page.summary is not None)
+    reports = sum(
+        int(found[1])
+        for found in re.finditer(r"(\d+) late reports? to chase", page.teams_label.text())
+    )
+    assert reports > int(late_children) > 0  # reports, more than the children who have them
+    model = page.model
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for c in range(model.columnCount())
+    ]
+    assert "Minutes due" not in headers and "Decisions due" not in headers
+    column = headers.index("Awaiting minutes")
+    assert headers[column - 1] == "Awaiting decisions"
+    assert model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole) == (
+        AWAITING_MINUTES_MEANS
+    )
+    assert AWAITING_MINUTES_MEANS.startswith("Meetings they chaired in the past year")

@@ -27,8 +27,17 @@ from reviewdesk.actions import CASE_KINDS
 from reviewdesk.caseload import caseload_children
 from reviewdesk.codes import Role
 from reviewdesk.flags.caseload import band_severity
+from reviewdesk.flags.deadlines import late_reports
 from reviewdesk.vocabulary import format_uk
-from reviewdesk.workload import IroWorkload, WorkloadSummary, read_workload_counts
+from reviewdesk.workload import (
+    AWAITING_DECISIONS,
+    AWAITING_DECISIONS_MEANS,
+    AWAITING_MINUTES,
+    AWAITING_MINUTES_MEANS,
+    IroWorkload,
+    WorkloadSummary,
+    read_workload_counts,
+)
 from ui import theme, worker_process
 from ui.context import AppContext
 from ui.models import ROOT, IdRole, SortRole
@@ -49,8 +58,8 @@ class WorkloadModel(QAbstractTableModel):
         "Children",
         "Per FTE",
         "Next 4 weeks",
-        "Decisions due",
-        "Minutes due",
+        AWAITING_DECISIONS.capitalize(),
+        AWAITING_MINUTES.capitalize(),
         "Open challenges",
     )
 
@@ -130,8 +139,8 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
             return (
                 "Meetings chaired in the next four weeks",
-                "Meetings held whose decisions are not yet issued",
-                "Meetings held whose minutes are not yet distributed",
+                AWAITING_DECISIONS_MEANS,
+                AWAITING_MINUTES_MEANS,
                 "Challenges they raised that are still open (IRO oversight)",
             )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
@@ -254,8 +263,8 @@ class WorkloadPage(Page):
             )
             lines.append(
                 f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
-                f"this week, {len(t.overdue)} overdue, {t.late_reports} late report"
-                f"{'s' if t.late_reports != 1 else ''} to chase{split}"
+                f"this week, {len(t.overdue)} overdue, {late_reports(t.late_reports)} "
+                f"to chase{split}"
             )
         self.teams_label.setText("\n".join(lines) or "No teams are set up yet.")
 
