@@ -229,14 +229,15 @@ class ImportResult:
         )
         return lines
 
-    def change_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+    def change_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """Each child the import changes (or, in a dry run, would change), and how: the
-        command line's dry run and the window's details alike."""
+        command line's dry run (the first ``limit``) and the window's details (every one:
+        ``limit`` None) alike."""
         changed = [c for c in self.children if c.status != "unchanged"]
         if not changed:
             return []
         lines = ["Children:"] + [f"  {c.describe()}" for c in changed[:limit]]
-        if len(changed) > limit:
+        if limit is not None and len(changed) > limit:
             lines.append(f"  ... and {len(changed) - limit} more")
         return lines
 
