@@ -35,7 +35,7 @@ from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import week_start
 
 #: The flags a team's week counts: children overdue a meeting, and the reports to chase (as
-#: the dashboard's "Late reports" tile counts them).
+#: the dashboard's "Children with late reports" tile counts them).
 TEAM_FLAG_CODES = frozenset({"overdue"}) | TO_CHASE_CODES
 #: The late reports that were not received by their deadline (the chase list's overdue).
 REPORT_NOT_RECEIVED = "report_overdue"
@@ -79,7 +79,7 @@ class TeamWorkload:
     meetings_this_week: tuple[int, ...]  # meeting ids, Monday to Sunday of the as-of week
     overdue: tuple[int, ...]  # children whose next meeting is overdue
     #: Reports to chase: overdue, or not shared with the parents, for meetings still ahead
-    #: (the dashboard's "Late reports" tile's, counted as reports).
+    #: (the dashboard's "Children with late reports" tile's, counted as reports).
     late_reports: int
     #: Of them, those not received by their deadline (the rest were not shared with the
     #: parents in time): the ones the Reports to chase list has, "past the deadline".
@@ -137,7 +137,8 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     """Per team: this week's meetings, children overdue a meeting, and late reports to chase
-    (reports, not children: those behind the dashboard's "Late reports" tile)."""
+    (reports, not children: those behind the dashboard's "Children with late reports"
+    tile)."""
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
     teams = session.execute(

@@ -37,8 +37,8 @@ CHECKS = {
 }
 
 #: A report to chase: due and not received, or not shared with the parents by its deadline
-#: (for a meeting still ahead: `Register.ahead_ids`). The dashboard's "Late reports" tile and
-#: the Workload page's teams count these.
+#: (for a meeting still ahead: `Register.ahead_ids`). The dashboard's "Children with late
+#: reports" tile and the Workload page's teams count these.
 TO_CHASE_CODES = frozenset({"report_overdue", "report_not_shared"})
 #: What one of them is called wherever reports to chase are counted: the dashboard's tile
 #: counts the children with any ("Children with late reports"), the Workload page's teams
