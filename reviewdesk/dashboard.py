@@ -34,7 +34,7 @@ from reviewdesk.flags import SEVERITY_ORDER, Flag, flag_register, own_flags
 from reviewdesk.flags import oversight as oversight_flags
 from reviewdesk.flags.bookings import booking_flags
 from reviewdesk.flags.caseload import caseload_flags
-from reviewdesk.flags.deadlines import TO_CHASE_CODES
+from reviewdesk.flags.deadlines import LATE_REPORTS, TO_CHASE_CODES
 from reviewdesk.measures import compute_measures, rag_rating
 from reviewdesk.oversight.figures import QuarterFigures, quarter_figures, quarter_of
 from reviewdesk.snapshot_wire import (
@@ -79,13 +79,21 @@ TILES: tuple[Tile, ...] = (
     # still ahead (the chase list's). A report that came late, or a meeting already held,
     # is history (the measures and `reviewdesk flags` still show it), not something to act
     # on; a meeting whose day has passed unrecorded is "outcome not recorded" (to check).
+    # Children, as every tile of children counts (the Workload page's teams count the
+    # reports: `flags.deadlines.late_reports`).
     Tile(
         "late_reports",
-        "Late reports",
+        f"Children with {LATE_REPORTS}",
         TO_CHASE_CODES,
         upcoming_only=True,
     ),
-    Tile("minutes_overdue", "Minutes overdue", frozenset({"minutes_overdue", "decisions_overdue"})),
+    # Children whose minutes or decisions are past their deadline (the Workload page counts
+    # the meetings each chair has awaiting them, overdue or not: `workload.AWAITING_MINUTES`).
+    Tile(
+        "minutes_overdue",
+        "Minutes or decisions overdue",
+        frozenset({"minutes_overdue", "decisions_overdue"}),
+    ),
     Tile(
         "out_of_timescale_month",
         "Out of timescale this month",

@@ -30,6 +30,12 @@ class Period:
         return f"{self.name}: {format_uk(self.start)} to {format_uk(self.end)}"
 
 
+def last_12_months(as_of: dt.date) -> Period:
+    """The usual period: from the first of the month a year before ``as_of`` to ``as_of``
+    (as the dashboard's chart; `reviewdesk export measures` without --from)."""
+    return Period("Last 12 months", dt.date(as_of.year - 1, as_of.month, 1), as_of)
+
+
 def report_periods(as_of: dt.date) -> tuple[Period, ...]:
     """The periods offered as of ``as_of``, the usual first: the last 12 months (from the
     first of the month a year before, as the dashboard's chart), the quarter to date, the
@@ -43,7 +49,7 @@ def report_periods(as_of: dt.date) -> tuple[Period, ...]:
         return y.label.replace("-", "/")  # "2025/26", as the quarters are labelled
 
     return (
-        Period("Last 12 months", dt.date(as_of.year - 1, as_of.month, 1), as_of),
+        last_12_months(as_of),
         Period(f"This quarter to date ({quarter_label(quarter)})", quarter, as_of),
         Period(f"Last quarter ({quarter_label(last_quarter)})", last_quarter, last_quarter_end),
         Period(f"This financial year to date ({words(year)})", year.start, as_of),
@@ -61,4 +67,4 @@ def checked_period(start: dt.date, end: dt.date) -> Period:
     return Period("Chosen dates", start, end)
 
 
-__all__ = ["Period", "checked_period", "report_periods"]
+__all__ = ["Period", "checked_period", "last_12_months", "report_periods"]

@@ -51,7 +51,6 @@ from reviewdesk.vocabulary import (
     format_uk_long,
     is_outcome_not_recorded,
     meeting_label,
-    meeting_type_label,
     open_on,
 )
 
@@ -358,10 +357,6 @@ class DiaryEntry:
     sequence: int | None = None
 
     @property
-    def type_label(self) -> str:
-        return meeting_type_label(self.meeting_type)
-
-    @property
     def label(self) -> str:
         """'LAC review 3', 'Initial CP conference' (`vocabulary.meeting_label`)."""
         return meeting_label(self.meeting_type, self.sequence)
@@ -610,10 +605,6 @@ class MeetingInfo:
     version: int = 1
     #: Each time it was moved, oldest first.
     moves: tuple[MoveInfo, ...] = ()
-
-    @property
-    def type_label(self) -> str:
-        return meeting_type_label(self.meeting_type)
 
     @property
     def label(self) -> str:

@@ -89,9 +89,9 @@ def is_ahead(
     status: str, held_date: dt.date | None, booked_date: dt.date | None, as_of: dt.date
 ) -> bool:
     """Still to take place on ``as_of`` (`is_upcoming`) and booked for that day or later: a
-    meeting whose reports can still be chased (the chase list, the "Late reports" tile). One
-    booked for an earlier day and not recorded is not: its outcome is to be recorded
-    (`is_outcome_not_recorded`)."""
+    meeting whose reports can still be chased (the chase list, the "Children with late
+    reports" tile). One booked for an earlier day and not recorded is not: its outcome is to
+    be recorded (`is_outcome_not_recorded`)."""
     return (
         is_upcoming(status, held_date, as_of) and booked_date is not None and booked_date >= as_of
     )

@@ -36,13 +36,27 @@ from reviewdesk.storage.models import Child, Meeting, Staff, Team
 from reviewdesk.vocabulary import week_start
 
 #: The flags a team's week counts: children overdue a meeting, and the reports to chase (as
-#: the dashboard's "Late reports" tile counts them).
+#: the dashboard's "Children with late reports" tile counts them).
 TEAM_FLAG_CODES = frozenset({"overdue"}) | TO_CHASE_CODES
 #: The late reports that were not received by their deadline (the chase list's overdue).
 REPORT_NOT_RECEIVED = "report_overdue"
 
 #: Held meetings older than this are not counted as still awaiting decisions or minutes.
 AWAITING_LOOKBACK_DAYS = 365
+#: What an IRO's two write-up counts are called (the Workload page's columns, the workload
+#: report): meetings they chaired, held in the last `AWAITING_LOOKBACK_DAYS`, whose decisions
+#: are not yet issued (minutes not yet distributed), past their deadline or not. Not the
+#: dashboard's "Minutes or decisions overdue", which counts the children past a deadline.
+AWAITING_DECISIONS, AWAITING_MINUTES = "awaiting decisions", "awaiting minutes"
+#: What each means, in full (the page's tips).
+AWAITING_DECISIONS_MEANS = (
+    "Meetings they chaired in the past year whose decisions are not yet issued, past the "
+    "deadline or not (the dashboard counts the children past it)"
+)
+AWAITING_MINUTES_MEANS = (
+    "Meetings they chaired in the past year whose minutes are not yet distributed, past the "
+    "deadline or not (the dashboard counts the children past it)"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class TeamWorkload:
     meetings_this_week: tuple[int, ...]  # meeting ids, Monday to Sunday of the as-of week
     overdue: tuple[int, ...]  # children whose next meeting is overdue
     #: Reports to chase: overdue, or not shared with the parents, for meetings still ahead
-    #: (the dashboard's "Late reports" tile's, counted as reports).
+    #: (the dashboard's "Children with late reports" tile's, counted as reports).
     late_reports: int
     #: Of them, those not received by their deadline (the rest were not shared with the
     #: parents in time): the ones the Reports to chase list has, "past the deadline".
@@ -160,7 +174,8 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
     """Per team: this week's meetings, children overdue a meeting, and late reports to chase
-    (reports, not children: those behind the dashboard's "Late reports" tile)."""
+    (reports, not children: those behind the dashboard's "Children with late reports"
+    tile)."""
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
     teams = session.execute(

@@ -71,7 +71,7 @@ class DiaryDelegate(QStyledItemDelegate):
             # The time and the child first, whatever the width: the warning opens the red
             # second line (in a narrow day, 200% on a laptop, the first line had room for
             # "⚠ 10:00…" only, the child cut away).
-            first = f"{time} {e.child_name} · {e.type_label}"
+            first = f"{time} {e.child_name} · {e.label}"
             other = model.other(e)
             second = other or ""
             if clash:

@@ -7,8 +7,10 @@ import datetime as dt
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, output
+from reviewdesk.errors import InvalidInput
 from reviewdesk.export import export_schedule, find_rooms, find_staff, write_measures
 from reviewdesk.measures import compute_measures
+from reviewdesk.periods import last_12_months
 from reviewdesk.storage.db import open_database
 
 
@@ -38,8 +40,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     schedule.set_defaults(handler=_schedule)
 
     measures = inner.add_parser("measures", help="timeliness measures, month by month")
-    measures.add_argument("--from", dest="start", required=True, metavar="DATE")
-    measures.add_argument("--to", dest="end", required=True, metavar="DATE")
+    measures.add_argument(
+        "--as-of", metavar="DATE", help="YYYY-MM-DD (default: today): the day --to defaults to"
+    )
+    measures.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first day counted (default: the first of the month 12 months before --to)",
+    )
+    measures.add_argument(
+        "--to", dest="end", metavar="DATE", help="last day counted (default: --as-of)"
+    )
     measures.add_argument("--format", choices=["csv", "xlsx"], required=True)
     measures.add_argument("-o", "--output", required=True, metavar="FILE")
     measures.set_defaults(handler=_measures)
@@ -81,8 +93,16 @@ def _schedule(args: argparse.Namespace) -> int:
 
 
 def _measures(args: argparse.Namespace) -> int:
-    start = date(args.start, "--from")
-    end = date(args.end, "--to")
+    """The months from --from to --to; without them, the last 12 months to --as-of (the
+    window's usual period, `periods.last_12_months`). Counted as things stood at --to."""
+    as_of = date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    end = date(args.end, "--to") if args.end else as_of
+    if args.as_of and as_of < end:  # (a bound, not a period open on a day)
+        raise InvalidInput(
+            f"--to {end.isoformat()} is after --as-of {as_of.isoformat()}: "
+            "nothing after the as-of date can be counted yet"
+        )
+    start = date(args.start, "--from") if args.start else last_12_months(end).start
     destination = output(args, args.output, "-o")
     db = open_database(args.db, create=False)
     try:
@@ -95,7 +115,12 @@ def _measures(args: argparse.Namespace) -> int:
             "timeliness measures",
             destination=destination,
             children=None,
-            detail={"format": args.format, "from": start.isoformat(), "to": end.isoformat()},
+            detail={
+                "format": args.format,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "as_of": as_of.isoformat(),
+            },
         )
     finally:
         db.dispose()

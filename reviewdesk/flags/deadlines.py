@@ -37,9 +37,19 @@ CHECKS = {
 }
 
 #: A report to chase: due and not received, or not shared with the parents by its deadline
-#: (for a meeting still ahead: `Register.ahead_ids`). The dashboard's "Late reports" tile and
-#: the Workload page's teams count these.
+#: (for a meeting still ahead: `Register.ahead_ids`). The dashboard's "Children with late
+#: reports" tile and the Workload page's teams count these.
 TO_CHASE_CODES = frozenset({"report_overdue", "report_not_shared"})
+#: What one of them is called wherever reports to chase are counted: the dashboard's tile
+#: counts the children with any ("Children with late reports"), the Workload page's teams
+#: the reports themselves ("3 late reports to chase").
+LATE_REPORT, LATE_REPORTS = "late report", "late reports"
+
+
+def late_reports(n: int) -> str:
+    """'1 late report', '3 late reports': reports to chase counted as reports."""
+    return f"{n} {LATE_REPORT if n == 1 else LATE_REPORTS}"
+
 
 _AFTER = {
     "decisions": ("decisions_issued", "decisions", "issued"),

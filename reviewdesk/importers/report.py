@@ -308,9 +308,10 @@ class ImportResult:
             return [f"Removed {meetings}, as agreed (listed below)."]
         return []
 
-    def recorded_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+    def recorded_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """The held meetings with work recorded here that the import removes (or would, or
-        would have), each with what was recorded: for the command line and the window."""
+        would have), each with what was recorded: for the command line (the first
+        ``limit``) and the window (every one: ``limit`` None)."""
         found = self.recorded_removals
         if not found:
             return []
@@ -321,18 +322,19 @@ class ImportResult:
         else:
             head = f"Would remove {meetings} (the return lacks them):"
         lines = [head] + [f"  {r.line()}" for r in found[:limit]]
-        if n > limit:
+        if limit is not None and n > limit:
             lines.append(f"  ... and {n - limit} more")
         return lines
 
-    def change_lines(self, limit: int = MAX_CHILD_LINES) -> list[str]:
+    def change_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """Each child the import changes (or, in a dry run, would change), and how: the
-        command line's dry run and the window's details alike."""
+        command line's dry run (the first ``limit``) and the window's details (every one:
+        ``limit`` None) alike."""
         changed = [c for c in self.children if c.status != "unchanged"]
         if not changed:
             return []
         lines = ["Children:"] + [f"  {c.describe()}" for c in changed[:limit]]
-        if len(changed) > limit:
+        if limit is not None and len(changed) > limit:
             lines.append(f"  ... and {len(changed) - limit} more")
         return lines
 

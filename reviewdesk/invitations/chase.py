@@ -1,9 +1,9 @@
 """The chase list: reports due within N working days and not received, by author and agency.
 
 A report is on the list when its meeting is still to take place on the as-of date and
-booked for that date or later (`vocabulary.is_ahead`, as the dashboard's "Late reports" tile
-counts it: a meeting booked for an earlier day and not recorded is flagged "outcome not
-recorded" instead), it has not been received, and its deadline (the timescale rule it
+booked for that date or later (`vocabulary.is_ahead`, as the dashboard's "Children with late
+reports" tile counts it: a meeting booked for an earlier day and not recorded is flagged
+"outcome not recorded" instead), it has not been received, and its deadline (the timescale rule it
 names, as the late-report flags read it) falls no later than N working days after the as-of
 date; those already past their deadline are on it too, marked overdue. Rows come grouped by
 agency, then author, then deadline: one phone call or email per author.

@@ -45,14 +45,17 @@ class Judgements:
     def label(self, meeting: Any) -> str:
         """'LAC review 3': numbered as the engine counts, not as typed in; unnumbered when
         the engine cannot count (meetings may be missing before it)."""
-        t = self.timeliness.get(meeting.id)
+        return meeting_label(meeting.meeting_type, self.sequence(meeting.id, meeting.sequence))
+
+    def sequence(self, meeting_id: int, typed: int | None) -> int | None:
+        """A meeting's number as the engine counts it (`label`); ``typed``, the number
+        stored with it, for a meeting the engine cannot place (e.g. called off)."""
+        t = self.timeliness.get(meeting_id)
         if t is not None:
-            sequence = t.sequence
-        elif meeting.id in self.not_judged or meeting.id in self.due_not_known:
-            sequence = None
-        else:  # a meeting the engine cannot place (e.g. called off): as typed in
-            sequence = meeting.sequence
-        return meeting_label(meeting.meeting_type, sequence)
+            return t.sequence
+        if meeting_id in self.not_judged or meeting_id in self.due_not_known:
+            return None
+        return typed
 
     def unknown(self, meeting_id: int) -> str:
         """Says "not judged (why)" or "due date not known (why)"; "" when the data can say."""

@@ -12,8 +12,8 @@ opening lines count them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length, span, sweep
+from reviewdesk.queries import DiaryEntry
 from reviewdesk.reports.base import (
     AMBER,
     FONT_BOLD,
@@ -37,7 +38,8 @@ from reviewdesk.reports.base import (
     fitted_paragraph,
     make_styles,
 )
-from reviewdesk.reports.gather import council_name, judge_meetings
+from reviewdesk.reports.gather import Judgements, council_name, judge_meetings
+from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
 from reviewdesk.storage.models import Meeting, Room
 from reviewdesk.vocabulary import (
@@ -47,6 +49,7 @@ from reviewdesk.vocabulary import (
     is_outcome_not_recorded,
     week_start,
 )
+from reviewdesk.workingdays import WorkingCalendar
 
 #: The amber of the flags, for markup.
 _AMBER = "#" + AMBER.hexval()[2:]
@@ -126,13 +129,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
         )
     ).all()
     rules, calendar = working_context(session)
-    judged = judge_meetings(
-        session,
-        as_of=sunday,
-        rules=rules,
-        calendar=calendar,
-        child_ids={m.child_id for m in meetings},
-    )
+    judged = _judge_week(session, monday, {m.child_id for m in meetings}, rules, calendar)
 
     days_off = {}
     for i in range(7):
@@ -160,6 +157,40 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
     ]
     rows.sort(key=lambda m: (m.day, m.start or dt.time.max, m.child.casefold()))
     return WeekSchedule(monday, tuple(rows), days_off)
+
+
+def _judge_week(
+    session: Session,
+    monday: dt.date,
+    child_ids: Iterable[int],
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Judgements:
+    """The week's meetings judged as the schedule prints them: as of the week's Sunday."""
+    if rules is None or calendar is None:
+        rules, calendar = working_context(session)
+    return judge_meetings(
+        session,
+        as_of=monday + dt.timedelta(days=6),
+        rules=rules,
+        calendar=calendar,
+        child_ids=child_ids,
+    )
+
+
+def numbered_as_scheduled(session: Session, entries: Sequence[DiaryEntry]) -> list[DiaryEntry]:
+    """The diary's ``entries`` numbered as the weekly schedule numbers them, so that each
+    one's `DiaryEntry.label` ('LAC review 3', '2nd review CP conference') is the name the
+    printed week gives the same meeting: the engine's count, judged as of the week's Sunday
+    (`Judgements.sequence`), not the number stored with it."""
+    weeks: dict[dt.date, set[int]] = {}
+    for e in entries:
+        weeks.setdefault(week_start(e.day), set()).add(e.child_id)
+    judged = {monday: _judge_week(session, monday, ids) for monday, ids in weeks.items()}
+    return [
+        replace(e, sequence=judged[week_start(e.day)].sequence(e.meeting_id, e.sequence))
+        for e in entries
+    ]
 
 
 # --- clashes --------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ from reviewdesk.vocabulary import (
     week_start,
 )
 from reviewdesk.workload import (
+    AWAITING_DECISIONS,
+    AWAITING_MINUTES,
     NO_TEAMS,
     TEAM_HEADINGS,
     TeamWorkload,
@@ -364,9 +366,9 @@ def _iro_section(
     if iro.meetings_this_week is not None:
         work.append(f"{iro.meetings_this_week} to chair this week")
     if iro.awaiting_decisions:
-        work.append(f"{iro.awaiting_decisions} awaiting decisions")
+        work.append(f"{iro.awaiting_decisions} {AWAITING_DECISIONS}")
     if iro.awaiting_minutes:
-        work.append(f"{iro.awaiting_minutes} awaiting minutes")
+        work.append(f"{iro.awaiting_minutes} {AWAITING_MINUTES}")
     story: list[Flowable] = [
         Section(iro.name, restart=False),
         Paragraph(esc(iro.name), styles.h1),

@@ -28,7 +28,7 @@ from reviewdesk.storage.models import (
     Staff,
     User,
 )
-from reviewdesk.vocabulary import age_on, format_uk
+from reviewdesk.vocabulary import age_on, format_uk, meeting_label
 
 Rule = Callable[[Session, Any], str | None]
 
@@ -72,10 +72,10 @@ def _episode_label(session: Session, e: Episode) -> str:
 
 def _meeting_label(session: Session, m: Meeting) -> str:
     try:
-        kind = codes.MeetingType(m.meeting_type).label
+        codes.MeetingType(m.meeting_type)
     except ValueError:
-        kind = "Meeting"
-    return f"{kind} for {_child_label(session, m)}"
+        return f"Meeting for {_child_label(session, m)}"
+    return f"{meeting_label(m.meeting_type, m.sequence)} for {_child_label(session, m)}"
 
 
 def _meeting_date(m: Meeting) -> tuple[str, dt.date | None]:

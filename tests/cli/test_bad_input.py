@@ -300,6 +300,21 @@ ARG_CASES = [
         "9999-12-31",
     ),
     Case(
+        "export-measures/as-of-year-1",
+        f"{GOOD} export measures --as-of 0001-01-01 --format csv -o {{root}}/d2.csv",
+        "0001-01-01",
+    ),
+    Case(
+        "export-measures/as-of-not-a-date",
+        f"{GOOD} export measures --as-of 10/04/2024 --format csv -o {{root}}/d3.csv",
+        "10/04/2024",
+    ),
+    Case(
+        "export-measures/to-after-as-of",
+        f"{GOOD} export measures --as-of {AS_OF} --to 2025-02-01 --format csv -o {{root}}/d4.csv",
+        "--as-of",
+    ),
+    Case(
         "export-measures/reversed",
         f"{GOOD} export measures --from 2024-06-01 --to 2024-01-31 --format csv -o {{root}}/g.csv",
         "--from",

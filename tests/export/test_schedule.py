@@ -166,6 +166,46 @@ def test_cli_measures_csv(db, history, tmp_path):
     assert records["lac_reviews_in_timescale"]["rag"] == "green"
 
 
+def test_cli_measures_as_of_a_date(db, history, tmp_path, capsys):
+    """`export measures` took no --as-of, though every other computation does (and `export
+    schedule` has one): without --from and --to it now counts the last 12 months to the
+    as-of date (from the first of the month a year before, the window's usual period)."""
+    url = db.url.removeprefix("sqlite:///")
+
+    def months(*args: str) -> list[str]:
+        out = tmp_path / f"m{len(list(tmp_path.iterdir()))}.csv"
+        assert (
+            main(["--db", url, "export", "measures", *args, "--format", "csv", "-o", str(out)]) == 0
+        )
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            return sorted({r["month"] for r in csv.DictReader(fh)})
+
+    july = months("--as-of", "2023-07-31")
+    assert july == [f"2022-{m:02d}" for m in range(7, 13)] + [f"2023-{m:02d}" for m in range(1, 8)]
+    april = months("--as-of", "2023-04-15")
+    assert april[0] == "2022-04" and april[-1] == "2023-04" and april != july
+    # --to defaults to the as-of date, --from still moves the start; as before without it
+    assert months("--as-of", "2023-07-31", "--from", "2023-04-01") == july[-4:]
+    assert months("--from", "2023-04-01", "--to", "2023-07-31") == july[-4:]
+    capsys.readouterr()
+    for bad, said in (
+        (["--as-of", "31/07/2023"], '--as-of: "31/07/2023" is not a date'),
+        (["--as-of", "0001-01-01"], '--as-of: "0001-01-01" is outside the calendar'),
+        (
+            ["--as-of", "2023-07-31", "--to", "2023-08-31"],
+            "--to 2023-08-31 is after --as-of 2023-07-31",
+        ),
+    ):
+        code = main(
+            ["--db", url, "export", "measures", *bad, "--format", "csv"]
+            + ["-o", str(tmp_path / "bad.csv")]
+        )
+        err = capsys.readouterr().err
+        assert code == 2 and said in err, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def test_cli_flags(db, history, capsys):
     url = db.url.removeprefix("sqlite:///")
     assert main(["--db", url, "flags", "--as-of", "2024-04-15"]) == 0

@@ -283,7 +283,7 @@ def test_conferences_before_the_plan_or_enquiry_are_refused(db):
     with (
         pytest.raises(
             ValidationFailed,
-            match="1st review for child CP1: held date 10/02/2024 "
+            match="1st review CP conference for child CP1: held date 10/02/2024 "
             "is before the child protection plan began on 20/02/2024",
         ),
         db.session() as s,

@@ -10,6 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+import pytest
+from PySide6.QtCore import QRect
+
 from ui.dialogs.import_dialog import ImportDialog
 
 
@@ -34,10 +37,10 @@ class Result:
     def summary_lines(self) -> list[str]:
         return [f"Import refused: {len(self.errors)} error(s); nothing was changed."]
 
-    def change_lines(self) -> list[str]:
+    def change_lines(self, limit: int | None = None) -> list[str]:
         return []
 
-    def recorded_lines(self) -> list[str]:
+    def recorded_lines(self, limit: int | None = None) -> list[str]:
         return []
 
     def element_lines(self) -> list[str]:
@@ -133,8 +136,9 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
     assert seen["written"] is True
     # The summary says which years are in the data and what is not; every column read is
     # listed with what became of it.
-    assert "Years of the 903 return that are in the data: 2022-23 to 2023-24" in seen["status"]
-    assert "Not in the data: anything before 2022-23" in seen["status"]
+    assert seen["status"] == "Import complete."
+    assert "Years of the 903 return that are in the data: 2022-23 to 2023-24" in seen["details"]
+    assert "Not in the data: anything before 2022-23" in seen["details"]
     assert seen["details shown"]
     assert "Columns read:" in seen["details"] and "DECOM" in seen["details"]
     window.cases.list.open_only.setCurrentIndex(1)  # all children
@@ -144,7 +148,7 @@ def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp
 def _import_through_the_dialog(window, qtbot, prompts_recorder, runs) -> list[str]:
     """File > Import (Ctrl+I), and for each (header, episodes, reviews, box ticked) the files
     typed in, "Import the other children when some have errors" ticked or not, and Import
-    clicked: what the dialog said after each."""
+    clicked: what the dialog said after each (its first line, then all it said)."""
     from PySide6.QtCore import Qt
 
     from tests.ui.driving import on_screen
@@ -163,7 +167,8 @@ def _import_through_the_dialog(window, qtbot, prompts_recorder, runs) -> list[st
             dialog.result_value = None
             qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
-            said.append(dialog.status.text())
+            assert dialog.status.text() == dialog.details.toPlainText().splitlines()[0]
+            said.append(dialog.details.toPlainText())
         return True
 
     prompts_recorder.on_dialog = drive
@@ -366,7 +371,8 @@ def test_check_only_names_the_children_the_import_would_change(
             dialog.result_value = None
             qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
-            details.append(dialog.details.toPlainText())
+            lines = dialog.details.toPlainText().splitlines()
+            details.append("\n".join(lines[lines.index("Children:") :]))
         return True
 
     prompts_recorder.on_dialog = drive
@@ -377,6 +383,103 @@ def test_check_only_names_the_children_the_import_would_change(
         "  B2: new (periods 1 added; episodes 1 added; reviews 1 added)",
     ]
     assert details[1].splitlines()[:2] == ["Children:", "  A1: updated (reviews 1 removed)"]
+
+
+def _many_children(folder, children: int, bad: int):
+    """A 903 return of ``children`` children, the first ``bad`` of them with an episode
+    starting on 31/02/2024 (their IDs C000001 ...)."""
+    from tests.importers.generate import rows_903, write_903
+
+    rows = rows_903(children)
+    spoilt = set()
+    for row in rows.episodes:
+        if row[0] not in spoilt and len(spoilt) < bad:
+            row[1] = "31/02/2024"  # DECOM
+            spoilt.add(row[0])
+    return write_903(folder, rows=rows)
+
+
+def test_every_line_of_a_large_import_is_shown_scrolled_and_copied(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return of 230 children, 20 with a bad date, with
+    "Import the other children when some have errors" ticked. The summary was a label cut at
+    16 lines (of the 20 children left out, a dozen were named) and the details stopped at
+    200 children ("... and 10 more"). Every line is now in one scrolling text, which the
+    keyboard selects and copies."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.driving import on_screen
+
+    files = _many_children(tmp_path / "903", 230, 20)
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
+        qtbot.waitExposed(dialog)
+        for key, path in (
+            ("header", files.header),
+            ("episodes", files.episodes),
+            ("reviews", files.reviews),
+        ):
+            edit = dialog.fields_903[key].edit
+            qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+            qtbot.keyClicks(edit, str(path))
+        dialog.skip_invalid.setFocus()
+        qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=60000)
+        seen["status"] = dialog.status.text()
+        text = dialog.details
+        seen["shown"] = text.isVisible()
+        seen["scrolls"] = text.verticalScrollBar().maximum() > 0
+        qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton)
+        qtbot.keyClick(text, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(text, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        seen["copied"] = QApplication.clipboard().text()
+        seen["text"] = text.toPlainText()
+        seen["read only"] = text.isReadOnly()
+        return True
+
+    prompts_recorder.on_dialog = drive
+    on_screen(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    lines = str(seen["text"]).splitlines()
+    assert "Left out, as their records have errors: 20 children (listed with the errors):" in lines
+    left_out = [line for line in lines if line.startswith("  C0000") and "error" in line]
+    assert [line.split(":")[0] for line in left_out] == [f"  C{n:06d}" for n in range(1, 21)]
+    changed = [line for line in lines if line.startswith("  C") and ": new (" in line]
+    assert len(changed) == 210
+    assert changed[-1].startswith("  C000230: new (")
+    assert not any(line.strip().startswith("... and") for line in lines)
+    assert seen["status"] == "Import complete." == lines[0]
+    assert seen["shown"] and seen["scrolls"] and seen["read only"]
+    assert str(seen["copied"]).replace("\u2029", "\n") == seen["text"]
+
+
+@pytest.mark.parametrize(
+    "screen",
+    [QRect(0, 0, 1366, 728), QRect(0, 0, 683, 364)],  # 1366x768 less a panel; at 200%
+    ids=["1366x768", "scale-2"],
+)
+def test_the_import_dialog_fits_the_screen(ctx, qtbot, monkeypatch, screen) -> None:
+    """It asked for at least 760 x 520, more than a 1366x768 screen has at twice the scale
+    (683 x 364 once the panel is aside): its buttons went off the bottom."""
+    import ui.screen
+
+    monkeypatch.setattr(ui.screen, "available", lambda widget=None: QRect(screen))
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.details.setPlainText("\n".join(f"  C{n:06d}: new" for n in range(300)))
+    dialog.details.setVisible(True)
+    dialog.errors.setVisible(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    hint = dialog.minimumSizeHint()
+    assert hint.width() <= screen.width() and hint.height() <= screen.height() - 30, hint
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height() - 30
+    assert dialog.details.height() >= 3 * dialog.details.fontMetrics().lineSpacing()
 
 
 def test_an_import_that_would_remove_recorded_work_asks_first(

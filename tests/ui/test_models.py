@@ -92,6 +92,21 @@ def test_timeline_model(qtmodeltester, ctx, sample) -> None:
     )  # booked for 14/03, due 20/03, not recorded
 
 
+def test_a_called_off_meeting_on_the_timeline_is_named_in_full(ctx, sample) -> None:
+    """A meeting with no due date of its own (cancelled) was named on the child's timeline
+    by its type's short name, "1st review", where every other place says "1st review CP
+    conference" (`vocabulary.meeting_label`)."""
+    from reviewdesk.storage.models import Meeting
+
+    with ctx.db.session() as s:
+        s.get(Meeting, sample["rcpc"]).status = "cancelled"
+    with ctx.db.session() as s:
+        detail = queries.child_detail(s, sample["lukasz_child"])
+    rows = build_rows(detail, due_items(ctx, detail), AS_OF)
+    [row] = [r for r in rows if r.meeting_id == sample["rcpc"]]
+    assert row.event == "1st review CP conference"
+
+
 def test_diary_model_marks_holidays_and_clashes(qtmodeltester, ctx, sample) -> None:
     model = DiaryWeekModel()
     monday = dt.date(2024, 3, 25)  # Easter week: Good Friday 29/03

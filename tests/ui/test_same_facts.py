@@ -340,7 +340,7 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
     db, sample, ctx, qtbot, settings, prompts_recorder
 ) -> None:
     """The dashboard's "This week's meetings" showed Zoë's and Siân's reviews, booked for Thu
-    11/04/2024 and never recorded, as plain "LAC review" on Fri 12/04/2024, as if still to
+    11/04/2024 and never recorded, as plain "LAC review 1" on Fri 12/04/2024, as if still to
     come, while the "Other things to check" tile counted them as "outcome not recorded". The
     column is narrow: "Not recorded" opens the cell, so that it is not cut away, and the row
     is amber."""
@@ -353,12 +353,12 @@ def test_this_weeks_meetings_say_which_were_never_recorded(
         week = window.dashboard.week_table
         return {week.item(r, 2).text(): week.item(r, 3).text() for r in range(week.rowCount())}
 
-    assert meetings() == {"Zoë Ó Briain": "LAC review", "Siân Llewelyn": "LAC review"}
+    assert meetings() == {"Zoë Ó Briain": "LAC review 1", "Siân Llewelyn": "LAC review 4"}
     window.set_as_of(D(2024, 4, 12))
     assert {sample["zoe"], sample["sian_child"]} <= _tiles(window)["to_check"]
     assert meetings() == {
-        "Zoë Ó Briain": "Not recorded: LAC review",
-        "Siân Llewelyn": "Not recorded: LAC review",
+        "Zoë Ó Briain": "Not recorded: LAC review 1",
+        "Siân Llewelyn": "Not recorded: LAC review 4",
     }
     week = window.dashboard.week_table
     amber = theme.text_colour("amber")
@@ -591,6 +591,100 @@ def test_the_workload_page_does_not_call_its_caseload_count_open_cases(
     assert counted < listed  # the demo has enquiries awaiting their initial conference
     assert "Open cases" not in text
     assert re.match(rf"Children in IRO caseloads on 10/12/2025: {counted} across ", text)
+
+
+def test_a_meeting_this_week_is_named_as_the_weekly_schedule_names_it(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """The dashboard's "This week's meetings" named each meeting by its type's short name
+    ("Subsequent review", "LAC review"), where the weekly schedule printed for the same week
+    says "2nd review CP conference" and "LAC review 4" (`vocabulary.meeting_label`, numbered
+    as the engine counts). Łukasz's 1st review conference held, his 2nd booked this week."""
+    import io
+
+    from reviewdesk.reports.weekly import build_weekly
+    from tests.reports.pdfcheck import read_pdf
+
+    with db.session() as s:
+        first = s.get(Meeting, sample["rcpc"])
+        first.status, first.held_date = "held", first.booked_date
+        s.add(
+            Meeting(
+                child_id=sample["lukasz_child"],
+                process="cp",
+                meeting_type="rcpc_subsequent",
+                sequence=2,
+                plan_id=first.plan_id,
+                status="booked",
+                booked_date=D(2024, 4, 12),
+                booked_time=dt.time(14, 0),
+            )
+        )
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QTest.qWait(20)
+    week = window.dashboard.week_table
+    shown = {week.item(r, 2).text(): week.item(r, 3).text() for r in range(week.rowCount())}
+    assert shown["Łukasz Wiśniewski"] == "2nd review CP conference"
+
+    out = io.BytesIO()
+    with db.session() as s:
+        build_weekly(s, week=AS_OF, as_of=AS_OF, out=out, invariant=True)
+    lines = read_pdf(out.getvalue()).layout_lines()
+    assert set(shown) == {"Zoë Ó Briain", "Siân Llewelyn", "Łukasz Wiśniewski"}
+    for child, meeting in shown.items():
+        rows = [line for line in lines if child in line]
+        assert len(rows) == 2 and all(meeting in row for row in rows), (meeting, rows)
+
+
+def test_the_dashboard_and_the_workload_page_say_what_their_counts_count(
+    db, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """A manager reads the dashboard's tiles (Ctrl+1), then the Workload page (Ctrl+4). The
+    tile "Late reports" counted children, the teams' "late reports to chase" counted reports
+    (more of them: a child can have several); the tile "Minutes overdue" counted children
+    with minutes or decisions past their deadline, the column "Minutes due" each chair's
+    meetings whose minutes are not yet distributed, past the deadline or not. Each now says
+    what it counts, in the core's words."""
+    import re
+
+    from reviewdesk.dashboard import TILE_BY_KEY
+    from reviewdesk.workload import AWAITING_MINUTES_MEANS
+    from tests.actions.shortcuts import generate_demo
+    from tests.ui.test_roles_window import _window_as
+
+    as_of = D(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    tiles = window.dashboard.tiles
+    qtbot.waitUntil(lambda: tiles["late_reports"].value_label.text() not in ("—", "…"))
+    late_title, late_children = tiles["late_reports"].text().split("\n")
+    minutes_title, _children = tiles["minutes_overdue"].text().split("\n")
+    assert late_title == "Children with late reports"
+    assert minutes_title == "Minutes or decisions overdue"
+    assert TILE_BY_KEY["minutes_overdue"].title == minutes_title
+
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.workload
+    qtbot.waitUntil(lambda: page.summary is not None)
+    reports = sum(
+        int(found[1])
+        for found in re.finditer(r"(\d+) late reports? to chase", page.teams_label.text())
+    )
+    assert reports > int(late_children) > 0  # reports, more than the children who have them
+    model = page.model
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for c in range(model.columnCount())
+    ]
+    assert "Minutes due" not in headers and "Decisions due" not in headers
+    column = headers.index("Awaiting minutes")
+    assert headers[column - 1] == "Awaiting decisions"
+    assert model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole) == (
+        AWAITING_MINUTES_MEANS
+    )
+    assert AWAITING_MINUTES_MEANS.startswith("Meetings they chaired in the past year")
 
 
 def test_the_teams_week_on_the_workload_page_is_printed_and_on_the_command_line(

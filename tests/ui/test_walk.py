@@ -157,7 +157,7 @@ def test_enter_on_a_diary_cell_of_two_meetings_asks_which_and_selects_it(
     assert window.current_page() is diary  # Esc: nothing opened
     QTimer.singleShot(50, lambda: answer([Qt.Key.Key_Down, Qt.Key.Key_Return]))
     QTest.keyClick(diary.table, Qt.Key.Key_Return)
-    assert menus[-1] == ["10:00 Zoë Ó Briain · LAC review", "10:30 Siân Llewelyn · LAC review"]
+    assert menus[-1] == ["10:00 Zoë Ó Briain · LAC review 1", "10:30 Siân Llewelyn · LAC review 4"]
     assert window.cases.child.heading.text() == "Siân Llewelyn"
     assert _selected_meeting_id(window) == sample["sian_review"]
     QTest.keyClick(window.cases.child.table, Qt.Key.Key_R, CTRL)

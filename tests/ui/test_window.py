@@ -542,7 +542,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     dash = win.dashboard
     assert dash.tiles["overdue"].text() == "Overdue\n2"
     assert dash.tiles["overdue"].property("rag") == "red"
-    assert dash.tiles["late_reports"].text() == "Late reports\n1"
+    assert dash.tiles["late_reports"].text() == "Children with late reports\n1"
     assert dash.tiles["late_reports"].property("rag") == "amber"  # a late report, not overdue
     assert dash.tiles["minutes_overdue"].property("rag") == "green"
     assert dash.tiles["out_of_timescale_month"].text() == "Out of timescale this month\n1"

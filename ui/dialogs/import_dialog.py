@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +38,7 @@ from ui.context import AppContext
 from ui.errors import friendly_message
 from ui.operations import perform_in_background
 from ui.prompts import prompts
+from ui.screen import fit, scrolling
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
 #: The problems table's headings: for the 903's CSV files, and for a census's XML.
@@ -76,7 +78,6 @@ class ImportDialog(QDialog):
         self.result_value = None
         self.task = None
         self.setWindowTitle("Import from the statutory returns")
-        self.setMinimumSize(760, 520)
 
         self.kind = QComboBox()
         self.kind.setAccessibleName("What to import")
@@ -106,16 +107,22 @@ class ImportDialog(QDialog):
         self.progress.setAccessibleName("Import progress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
+        # What is going on, and once done the summary's first line ("Import complete.").
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Import result")
-        # The importers' summary lines are laid out in columns: show them in a fixed font.
-        self.status.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        # Every element or column read, and what became of it (used as what, or ignored and
-        # why): nothing in a return disappears without a word.
+        # Every line of the summary, each child changed, then every element or column read
+        # and what became of it (used as what, or ignored and why): nothing in a return
+        # disappears without a word. It scrolls, and can be selected and copied: the summary
+        # was a label cut at 16 lines, 40 children left out listed as a dozen.
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("What the import read")
+        self.details.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.details.setAccessibleName("What the import did and read")
+        # The importers' lines are laid out in columns: a fixed font.
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details.setVisible(False)
@@ -146,14 +153,16 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         top = QFormLayout()
         top.addRow("Import", self.kind)
-        layout.addLayout(top)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.dry_run)
-        layout.addWidget(self.skip_invalid)
+        # The files and boxes scroll on a low screen (1366x768 at 200%), the buttons and
+        # what the import said staying in view.
+        fields, _body = scrolling(top, self.pages, self.dry_run, self.skip_invalid)
+        fields.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.addWidget(fields)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.errors, 1)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(self.details, 2)
+        fit(self, 820, 680)  # no larger than the screen (1366x768, or 683x384 at 200%)
 
     # --- running --------------------------------------------------------------------------
     def job(self, remove_recorded: frozenset[int] = frozenset()):
@@ -217,6 +226,8 @@ class ImportDialog(QDialog):
             return
         self._running(True)
         self.errors.setRowCount(0)
+        self.details.clear()
+        self.details.setVisible(False)
         self.progress.setValue(0)
         self.status.setText("Reading the files…")
         self.task = perform_in_background(
@@ -263,19 +274,26 @@ class ImportDialog(QDialog):
             return
         self.result_value = result
         self.progress.setValue(self.progress.maximum())
-        summary = result.summary_lines()[:16]
+        summary = result.summary_lines()
         if result.held_back:
             summary += [
                 "Nothing was removed. If the return is wrong, correct it in the case "
                 "management system and import it again."
             ]
-        self.status.setText("\n".join(summary))
-        # The meetings with work recorded here it removes (or would), each child changed and
-        # how (which of them loses a review, say), then every column or element read: the
-        # summary's totals did not say whose records they were.
-        details = result.recorded_lines() + result.change_lines() + result.element_lines()
-        self.details.setPlainText("\n".join(details))
-        self.details.setVisible(bool(details))
+        self.status.setText(summary[0] if summary else "")
+        # The whole summary; the meetings with work recorded here it removes (or would);
+        # which children change and how (which of them loses a review, say), every one; then
+        # every column or element read: the summary's totals did not say whose records they
+        # were.
+        parts = [
+            summary,
+            result.recorded_lines(limit=None),
+            result.change_lines(limit=None),
+            result.element_lines(),
+        ]
+        self.details.setPlainText("\n\n".join("\n".join(p) for p in parts if p))
+        self.details.setVisible(any(parts))
+        self.details.moveCursor(QTextCursor.MoveOperation.Start)
         issues = list(result.errors)
         # A census file's problems are at a line and an element (as the command line says),
         # not a spreadsheet's row and column.

@@ -189,7 +189,7 @@ class DiaryWeekModel(QAbstractTableModel):
     def _text(self, e: DiaryEntry) -> str:
         time = e.start.strftime("%H:%M") if e.start else "All day"
         other = self.other(e)
-        line = f"{time} {e.child_name} — {e.type_label}"
+        line = f"{time} {e.child_name} — {e.label}"
         if other:
             line += f"\n      {other}"
         if e.meeting_id in self.clashes:
@@ -218,7 +218,7 @@ class DiaryWeekModel(QAbstractTableModel):
             if not entries:
                 return self.non_working.get(day)
             return "\n\n".join(
-                f"{e.child_name}: {e.type_label}\n{format_uk(e.day)} "
+                f"{e.child_name}: {e.label}\n{format_uk(e.day)} "
                 f"{e.start.strftime('%H:%M') if e.start else ''} ({e.minutes} min)\n"
                 f"Chair: {e.chair or '—'}\nRoom: {e.room or '—'}\nClerk: {e.clerk or '—'}"
                 + (

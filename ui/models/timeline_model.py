@@ -137,7 +137,7 @@ def build_rows(
             TimelineRow(
                 when=when,
                 kind="meeting",
-                event=due.label if due else m.type_label,
+                event=due.label if due else why.label if why else m.label,
                 due=due.due if due else None,
                 booked=m.booked_date,
                 held=m.held_date,

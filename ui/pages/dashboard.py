@@ -34,6 +34,7 @@ from reviewdesk.dashboard import (
     TileCount,
     read_dashboard_figures,
 )
+from reviewdesk.reports import weekly
 from reviewdesk.vocabulary import (
     NEXT_NOT_RECORDED,
     OUTCOME_NOT_RECORDED,
@@ -298,13 +299,14 @@ class DashboardPage(Page):
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:
         monday = week_start(self.ctx.as_of)
+        staff = self._mine()
         with self.ctx.db.session() as s:
             entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
-        staff = self._mine()
-        if staff is not None:
-            entries = [e for e in entries if e.chair_id == staff]
-        total = len(entries)
-        entries = entries[:WEEK_ROWS]
+            if staff is not None:
+                entries = [e for e in entries if e.chair_id == staff]
+            total = len(entries)
+            # Each named as the printed week names it ("2nd review CP conference").
+            entries = weekly.numbered_as_scheduled(s, entries[:WEEK_ROWS])
         more = (
             f", the first {WEEK_ROWS} of {total:,} shown; the Diary has all"
             if total > WEEK_ROWS
@@ -319,9 +321,9 @@ class DashboardPage(Page):
             # still to come: "Not recorded" opens its cell (the column is narrow: a word
             # after the meeting's name was cut away), the row in amber, the advice in the tip.
             unrecorded = e.outcome_not_recorded(self.ctx.as_of)
-            meeting = e.type_label + ("" if e.status == "booked" else f" ({e.status})")
+            meeting = e.label + ("" if e.status == "booked" else f" ({e.status})")
             if unrecorded:
-                meeting = f"{NEXT_NOT_RECORDED.capitalize()}: {e.type_label}"
+                meeting = f"{NEXT_NOT_RECORDED.capitalize()}: {e.label}"
             values = (
                 format_uk_long(e.day),
                 e.start.strftime("%H:%M") if e.start else "",

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from reviewdesk import queries
 from reviewdesk.codes import Role
 from reviewdesk.queries import DiaryEntry
+from reviewdesk.reports import weekly
 from reviewdesk.scheduling import Booking
 from reviewdesk.storage.db import Database
 from reviewdesk.vocabulary import OUTCOME_NOT_RECORDED, format_uk_long, week_start
@@ -75,6 +76,7 @@ def read_week(db: Database, monday: dt.date, by: str, narrowed: dict[str, int]) 
     run off the UI thread."""
     with db.session() as s:
         entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6), **narrowed)
+        entries = weekly.numbered_as_scheduled(s, entries)  # as the printed week names them
         resources = {"chair": queries.chairs, "room": queries.rooms, "clerk": queries.clerks}[by](s)
     if f"{by}_id" in narrowed:  # one chair (room, clerk): their row only
         resources = [(i, n) for i, n in resources if i == narrowed[f"{by}_id"]]
@@ -395,7 +397,7 @@ class DiaryPage(Page):
         menu.setAccessibleName("Which meeting to open")
         for e in entries:
             time = e.start.strftime("%H:%M") if e.start else "All day"
-            action = menu.addAction(f"{time} {e.child_name} · {e.type_label}")
+            action = menu.addAction(f"{time} {e.child_name} · {e.label}")
             action.setData(e.meeting_id)
         menu.setActiveAction(menu.actions()[0])
         rect = self.table.visualRect(index)

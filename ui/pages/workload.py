@@ -27,8 +27,13 @@ from reviewdesk.actions import CASE_KINDS
 from reviewdesk.caseload import caseload_children
 from reviewdesk.codes import Role
 from reviewdesk.flags.caseload import band_severity
+from reviewdesk.flags.deadlines import late_reports
 from reviewdesk.vocabulary import format_uk
 from reviewdesk.workload import (
+    AWAITING_DECISIONS,
+    AWAITING_DECISIONS_MEANS,
+    AWAITING_MINUTES,
+    AWAITING_MINUTES_MEANS,
     NO_TEAMS,
     IroWorkload,
     WorkloadSummary,
@@ -55,8 +60,8 @@ class WorkloadModel(QAbstractTableModel):
         "Children",
         "Per FTE",
         "Next 4 weeks",
-        "Decisions due",
-        "Minutes due",
+        AWAITING_DECISIONS.capitalize(),
+        AWAITING_MINUTES.capitalize(),
         "Open challenges",
     )
 
@@ -136,8 +141,8 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
             return (
                 "Meetings chaired in the next four weeks",
-                "Meetings held whose decisions are not yet issued",
-                "Meetings held whose minutes are not yet distributed",
+                AWAITING_DECISIONS_MEANS,
+                AWAITING_MINUTES_MEANS,
                 "Challenges they raised that are still open (IRO oversight)",
             )[index.column() - 7]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
@@ -263,8 +268,7 @@ class WorkloadPage(Page):
             )
             lines.append(
                 f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
-                f"this week, {overdue} overdue, {late} late report"
-                f"{'s' if late != 1 else ''} to chase{split}"
+                f"this week, {overdue} overdue, {late_reports(late)} to chase{split}"
             )
         self.teams_label.setText("\n".join(lines))
 

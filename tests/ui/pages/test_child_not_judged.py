@@ -40,12 +40,13 @@ def test_a_review_after_a_year_not_imported_is_not_judged(
         qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
         seen["status"] = dialog.status.text()
+        seen["said"] = dialog.details.toPlainText()  # the whole summary, then the details
         return True
 
     prompts_recorder.on_dialog = drive
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    assert "Import complete." in seen["status"]
-    assert "Not in the data: anything before 2023-24." in seen["status"]
+    assert seen["status"] == "Import complete."
+    assert "Not in the data: anything before 2023-24." in seen["said"]
 
     window.cases.list.open_only.setCurrentIndex(1)  # all children
     page = open_child(window, qtbot, "Q771")
