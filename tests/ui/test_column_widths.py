@@ -129,6 +129,11 @@ def test_the_weeks_meetings_on_the_dashboard_fit_too(ctx, qtbot, settings) -> No
     day = table.item(0, 0).text()
     assert header.sectionSize(0) >= QFontMetrics(table.font()).horizontalAdvance(day)
     assert table.horizontalScrollBar().maximum() == 0
+    # A meeting's full name, as the printed week gives it, whole beside the chart: the
+    # column was sized for "Not recorded: LAC review" and cut a CP conference's name to
+    # "Not recorded: 1st review C…".
+    longest = QFontMetrics(table.font()).horizontalAdvance("Not recorded: 2nd review CP conference")
+    assert header.sectionSize(3) >= longest
     # The room left goes to the names, the child's most (three shares to the chair's two).
     least = table.minimum_widths()
     extra = [header.sectionSize(c) - least[c] for c in range(table.columnCount())]

@@ -61,7 +61,7 @@ WEEK_COLUMNS = (
     Column("Mon 00/00/0000"),
     Column("00:00"),
     Column("Dylan Thomas", share=3),
-    Column("Not recorded: LAC review", share=2),  # (a meeting whose day passed unrecorded)
+    Column("Not recorded: 2nd review CP conference", share=2),  # (its day passed unrecorded)
     Column("Helen Taylor", share=2),
     Column("Civic Centre", share=1),
 )
@@ -190,9 +190,11 @@ class DashboardPage(Page):
         right.addWidget(self.chart, 1)
         right.addWidget(self.oversight)
         lower = QHBoxLayout()
-        lower.addLayout(left, 3)
+        # The week's table two-thirds: a meeting's full name ("Not recorded: 2nd review CP
+        # conference") and its room fit beside the chart in a 1366-pixel window.
+        lower.addLayout(left, 2)
         lower.addSpacing(12)
-        lower.addLayout(right, 2)
+        lower.addLayout(right, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
