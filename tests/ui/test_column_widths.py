@@ -22,7 +22,9 @@ def _shown(ctx, qtbot, settings, width: int, height: int = 768, page: int = 1) -
     qtbot.mouseClick(
         nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(page)).center()
     )
-    table = window.cases.list.table if page == 1 else window.dashboard.week_table
+    table = {1: window.cases.list.table, 3: window.workload.table}.get(
+        page, window.dashboard.week_table
+    )
     qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 100)
     qtbot.wait(200)  # the layout settles
     return window
@@ -169,3 +171,23 @@ def test_columns_that_may_give_way_do_so_the_least_needed_first(qapp, qtbot) -> 
     qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
     table.resize(sum(least) + frame + 40, 200)
     qtbot.waitUntil(lambda: table.columns_hidden() == [])
+
+
+def test_the_workload_page_s_headings_are_whole_at_1366(ctx, qtbot, settings) -> None:
+    """A team manager opens the Workload page (the fourth in the list) in a 1366-pixel window:
+    every heading whole ("Awaiting decisions" read "waiting decisio" in fixed pixel widths)
+    and no sideways scroll; a name cut short is whole in its tip."""
+    window = _shown(ctx, qtbot, settings, 1366, page=3)
+    table = window.workload.table
+    model = table.model()
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    header = table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    for column in range(model.columnCount()):
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        assert not table.isColumnHidden(column), heading
+        assert header.sectionSize(column) >= QFontMetrics(bold).horizontalAdvance(heading), heading
+    assert table.horizontalScrollBar().maximum() == 0
+    name = model.index(0, 0)
+    assert model.data(name, Qt.ItemDataRole.ToolTipRole).startswith(model.data(name))

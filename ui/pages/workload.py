@@ -16,9 +16,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +39,7 @@ from reviewdesk.workload import (
     read_workload_counts,
 )
 from ui import theme, worker_process
+from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
 from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
@@ -48,6 +47,16 @@ from ui.tasks import run_in_background
 
 #: How a caseload band reads beside its colour.
 BAND_WORDS = {"above": "above the range", "below": "below the range", "within": "within the range"}
+
+
+#: How `WorkloadModel.COLUMNS` are sized (`ui.column_widths`): every heading whole (fixed pixel
+#: widths cut "Awaiting decisions" to "waiting decisio"), the room left to the names.
+WORKLOAD_COLUMNS = (
+    Column("Agnieszka Thompson", share=2),  # IRO / chair
+    Column("South Team", share=3, drop=1),  # team (in the name's tip when there's no room)
+    Column("0.00"),  # FTE
+    *(Column("000") for _ in range(8)),  # the counts, and per FTE (the last stretches)
+)
 
 
 class WorkloadModel(QAbstractTableModel):
@@ -138,6 +147,8 @@ class WorkloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 6:
             rag = self.rag(w)
             return QBrush(theme.text_colour(rag)) if rag else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() <= 1:
+            return f"{c.name}, {c.team}" if c.team else c.name  # (either may be cut short)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 7:
             return (
                 "Meetings chaired in the next four weeks",
@@ -168,7 +179,7 @@ class WorkloadPage(Page):
         self._tasks: list = []
         self.summary: WorkloadSummary | None = None
         self.model = WorkloadModel(self)
-        self.table = QTableView()
+        self.table = FittedTable(WORKLOAD_COLUMNS)
         self.table.setAccessibleName("Caseload per IRO")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setModel(self.model)
@@ -176,12 +187,6 @@ class WorkloadPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        # Eleven columns within a 1366-pixel window, no sideways scroll (the last stretches).
-        for column, width in enumerate((170, 170, 50, 100, 75, 75, 70, 100, 105, 100)):
-            self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
         self.table.activated.connect(self._open)  # Enter, or double-click: their cases
         self.range_label = label("", "hint", wrap=True)
