@@ -1,12 +1,16 @@
-"""A held meeting a corrected return dates a few days apart: the same meeting, moved.
+"""A record a corrected return dates a few days from one held here: the same record, moved.
 
-A return's reviews and conferences are matched to those held here by their date. When a
-corrected return gives a meeting on another day (the case management system says 15/05, the
-IRO recorded it here on 14/05), matching by date alone removed the one held here, with its
-invitees, reports, attendance and outcome, and added a bare one. Instead, a date the return
-has and the database lacks is paired with a held meeting the return lacks, when they are
-close enough to be the same meeting (`MOVED_WITHIN_DAYS`, of the same kind and in the same
-period or plan): the meeting keeps what was recorded here and takes the return's date.
+A return's records are matched to those here by a date: a held review or conference by the
+day it was held, a period of care or a CP plan by its start, an s47 enquiry by its strategy
+date. When a corrected return gives another day (the case management system says 15/05,
+the IRO recorded the review here on 14/05; a DECOM or a plan's start corrected by a day),
+matching by date alone removed the record here, with all that was recorded on it (a
+meeting's invitees, reports, attendance and outcome; a period's IRO and social worker; a
+plan's chair; an enquiry's notes), and added a bare one. Instead, a date the return has and
+the database lacks is paired with a record here the return lacks, when they are close enough
+to be the same record (`MOVED_WITHIN_DAYS`, and for a meeting of the same kind and in the
+same period or plan): the record keeps its id and what was recorded here and takes the
+return's dates. Further apart they are two records: the one here is removed, as before.
 """
 
 from __future__ import annotations
@@ -16,29 +20,37 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 #: At most this many days apart, a date the return has and one held here are one meeting
-#: whose date was corrected (a review is at least weeks from the next of its kind).
+#: whose date was corrected (a review is at least weeks from the next of its kind), or one
+#: period of care, plan or enquiry whose start was.
 MOVED_WITHIN_DAYS = 14
 
 K = TypeVar("K")
 
 
-def moved_meetings(
+def held_date(row: Mapping[str, Any]) -> dt.date:
+    """A held meeting's date (the day `moved_records` pairs meetings by)."""
+    return row["held_date"]
+
+
+def moved_records(
     wanted: Iterable[K],
     unmatched: Iterable[Mapping[str, Any]],
     *,
     day: Callable[[K], dt.date],
-    same_kind: Callable[[K, Mapping[str, Any]], bool],
+    row_day: Callable[[Mapping[str, Any]], dt.date] = held_date,
+    same_kind: Callable[[K, Mapping[str, Any]], bool] = lambda _k, _row: True,
 ) -> dict[K, Mapping[str, Any]]:
-    """Each of the return's meetings ``wanted`` (keys with no held meeting here on their
-    date) paired with one of the held rows ``unmatched`` (on no date of the return), when
-    ``same_kind`` and at most `MOVED_WITHIN_DAYS` apart: nearest first (then earliest), one
-    to one. Rows not paired are left for the caller to remove, as before."""
+    """Each of the return's records ``wanted`` (keys with no record here on their ``day``)
+    paired with one of the rows ``unmatched`` here (on no date of the return; dated by
+    ``row_day``: a meeting's held date unless told), when ``same_kind`` and at most
+    `MOVED_WITHIN_DAYS` apart: nearest first (then earliest), one to one. Rows not paired are
+    left for the caller to remove, as before."""
     rows = list(unmatched)
     pairs = sorted(
-        (abs((day(k) - row["held_date"]).days), day(k), row["held_date"], n, k)
+        (abs((day(k) - row_day(row)).days), day(k), row_day(row), n, k)
         for k in wanted
         for n, row in enumerate(rows)
-        if abs((day(k) - row["held_date"]).days) <= MOVED_WITHIN_DAYS and same_kind(k, row)
+        if abs((day(k) - row_day(row)).days) <= MOVED_WITHIN_DAYS and same_kind(k, row)
     )
     taken: set[int] = set()
     out: dict[K, Mapping[str, Any]] = {}
@@ -50,4 +62,4 @@ def moved_meetings(
     return out
 
 
-__all__ = ["MOVED_WITHIN_DAYS", "moved_meetings"]
+__all__ = ["MOVED_WITHIN_DAYS", "held_date", "moved_records"]

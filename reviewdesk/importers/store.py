@@ -10,6 +10,16 @@ ids and whatever was added in reviewdesk (an IRO allocated to a period, invitees
 of a held meeting). Meetings booked in reviewdesk are kept and re-linked to the child's
 current period or plan when theirs goes.
 
+A corrected return often moves a date by a day or two (a DECOM, a plan's start, an s47's
+strategy date, a review's date). A record the return would add and one here it would
+remove, at most `MOVED_WITHIN_DAYS` apart, are one record, its date corrected
+(`reviewdesk.importers.moves`): the one here takes the return's dates and is counted and
+audited as updated, keeping its id and what was recorded on it here (a period's IRO, social
+worker and the dates the IRO service was told and the IRO allocated; a plan's chair; an
+enquiry's notes and notified date; a meeting's invitees, reports and outcome), and its
+meetings and episodes stay linked to it. Further apart they are two records: the one here
+is removed, with what was recorded on it, and the return's added.
+
 The history is the truth only for the collection years imported (`Coverage`): a record in
 the database that it lacks is removed if it falls in one of those years (the return for
 that year would have held it), and kept untouched, and not reported, if it falls in none
@@ -48,7 +58,7 @@ from reviewdesk.codes import (
     Process,
 )
 from reviewdesk.collection_year import CollectionYear
-from reviewdesk.importers.moves import moved_meetings
+from reviewdesk.importers.moves import moved_records
 from reviewdesk.importers.records import EPISODE_COLUMNS
 from reviewdesk.importers.report import (
     ChildChange,
@@ -503,18 +513,24 @@ def _plan_lac_child(
         else:
             groups.append([h])
 
-    # Periods: matched by start, else by the existing period whose first episode they hold.
+    def kept_as_it_was(p: Any) -> bool:
+        """An existing period with no episodes, outside the years imported."""
+        return not episodes_by_period.get(p["id"]) and not coverage.touches(
+            p["start"], p["end_date"]
+        )
+
+    # Periods: matched by start, else by the existing period whose first episode they hold,
+    # else by one the return would remove starting a few days apart (its start corrected:
+    # the period keeps what was recorded on it, `reviewdesk.importers.moves`).
     by_start, period_dupes = _keyed(old_periods, lambda p: p["start"])
     period_of = {p["id"]: p for p in old_periods}
     first_ep = {}
     for e in old_eps:
         first_ep.setdefault(e["period_id"], e["id"])
     used: dict[int, dt.date] = {}  # existing period id -> the start of the period it becomes
-    spans: list[tuple[dt.date, dt.date | None]] = []
-    for group in groups:
-        start, end = group[0].values["start"], group[-1].values["end_date"]
-        unknown = bool(group[-1].values.get("end_unknown"))
-        spans.append((start, end))
+    spans = [(g[0].values["start"], g[-1].values["end_date"]) for g in groups]
+    rows: list[Any] = []
+    for (start, _end), group in zip(spans, groups, strict=True):
         row = by_start.get(start)
         if row is not None and row["id"] in used:
             row = None
@@ -524,13 +540,26 @@ def _plan_lac_child(
                 if pid is not None and pid not in used and first_ep.get(pid) == h.row["id"]:
                     row = period_of[pid]
                     break
+        if row is not None:
+            used[row["id"]] = start
+        rows.append(row)
+    moved_periods = moved_records(
+        [n for n, row in enumerate(rows) if row is None],
+        [p for p in by_start.values() if p["id"] not in used and not kept_as_it_was(p)],
+        day=lambda n: spans[n][0],
+        row_day=lambda p: p["start"],
+    )
+    for n, row in moved_periods.items():
+        rows[n] = row
+        used[row["id"]] = spans[n][0]
+    for (start, end), group, row in zip(spans, groups, rows, strict=True):
+        unknown = bool(group[-1].values.get("end_unknown"))
         from_file = not all(h.kept for h in group)
         if row is None:
             w.period_refs.append((lid, start, None))
             w.period_ends_new.append((end, unknown))
             counts["periods"].added += 1
             continue
-        used[row["id"]] = start
         w.period_refs.append((lid, start, row["id"]))
         if row["start"] != start or row["end_date"] != end or row["end_unknown"] != unknown:
             w.period_updates.append(
@@ -543,7 +572,7 @@ def _plan_lac_child(
     for p in by_start.values():
         if p["id"] in used:
             continue
-        if not episodes_by_period.get(p["id"]) and not coverage.touches(p["start"], p["end_date"]):
+        if kept_as_it_was(p):
             w.period_refs.append((lid, p["start"], p["id"]))  # kept as it was
         else:
             gone_periods.append(p)
@@ -593,7 +622,7 @@ def _plan_lac_child(
         return start is not None and start == _span_of(spans, row["held_date"])
 
     dupe_ids = {m["id"] for m in held_dupes}
-    moved = moved_meetings(
+    moved = moved_records(
         [d for d in file_reviews if d not in held_by_date],
         [m for m in gone_meetings if m["id"] not in dupe_ids],
         day=lambda d: d,
@@ -626,7 +655,7 @@ def _plan_lac_child(
             counts["reviews"].added += 1
         elif not same:
             values["meeting_type"] = MeetingType.LAC_REVIEW.value
-            values["held_date"] = day  # (a review moved: `moved_meetings`)
+            values["held_date"] = day  # (a review moved: `moved_records`)
             w.meeting_updates.append((lid, start, {"id": row["id"], **values}))
             counts["reviews"].updated += 1
         elif not kept:
@@ -720,6 +749,9 @@ def apply_cp(
     meet_updates: list[tuple[str, dt.date | None, dt.date | None, dict[str, Any]]] = []
     meet_deletes: list[int] = []
     relinks: list[tuple[str, int, bool, bool]] = []  # child, meeting id, plan gone, enquiry gone
+    # Enquiries and plans kept with a start the return corrected: id -> the return's start.
+    enq_moved_to: dict[int, dt.date] = {}
+    plan_moved_to: dict[int, dt.date] = {}
 
     for plan in children:
         counts = Counts()
@@ -730,14 +762,30 @@ def apply_cp(
         strategy_of = {e["id"]: e["strategy_date"] for e in old_enqs}
         s47_ids = {e["id"] for e in s47}
         wanted = {e.strategy_date for e in plan.enquiries}
+        # An enquiry the return would remove, a few days from one it would add: the same
+        # enquiry, its strategy date corrected (`reviewdesk.importers.moves`).
+        moved_enqs = moved_records(
+            [e.strategy_date for e in plan.enquiries if e.strategy_date not in enq_by_date],
+            [
+                r
+                for d, r in enq_by_date.items()
+                if d is not None and d not in wanted and coverage.touches(d, d)
+            ],
+            day=lambda d: d,
+            row_day=lambda r: r["strategy_date"],
+        )
+        for d, r in moved_enqs.items():
+            strategy_of[r["id"]] = enq_moved_to[r["id"]] = d
         for e in plan.enquiries:
-            row = enq_by_date.get(e.strategy_date)
+            row = enq_by_date.get(e.strategy_date) or moved_enqs.get(e.strategy_date)
             values = {
                 "icpc_not_required": e.icpc_not_required,
                 "closed_date": e.closed_date,
                 "closed_reason": e.closed_reason,
                 "closed_unknown": e.closed_unknown,
             }
+            if row is not None and row["strategy_date"] != e.strategy_date:
+                values["strategy_date"] = e.strategy_date
             same = row is not None and all(row[k] == v for k, v in values.items())
             _count(counts["enquiries"], row, same)
             if row is None:
@@ -747,7 +795,9 @@ def apply_cp(
             elif not same:
                 enq_updates.append({"id": row["id"], **values})
         enq_gone = enq_extra + [
-            r for d, r in enq_by_date.items() if d not in wanted and coverage.touches(d, d)
+            r
+            for d, r in enq_by_date.items()
+            if d not in wanted and coverage.touches(d, d) and r["id"] not in enq_moved_to
         ]
         counts["enquiries"].removed += len(enq_gone)
         enq_deletes.extend(r["id"] for r in enq_gone)
@@ -757,8 +807,22 @@ def apply_cp(
         plan_by_start, plan_extra = _keyed(old_plans, lambda p: p["start"])
         start_of = {p["id"]: p["start"] for p in old_plans}
         wanted_plans = {p.start for p in plan.plans}
+        # A plan the return would remove, a few days from one it would add: the same plan,
+        # its start corrected; it keeps its chair and its meetings.
+        moved_plans = moved_records(
+            [p.start for p in plan.plans if p.start not in plan_by_start],
+            [
+                r
+                for s, r in plan_by_start.items()
+                if s not in wanted_plans and coverage.touches(s, r["end_date"])
+            ],
+            day=lambda d: d,
+            row_day=lambda r: r["start"],
+        )
+        for d, r in moved_plans.items():
+            start_of[r["id"]] = plan_moved_to[r["id"]] = d
         for p in plan.plans:
-            row = plan_by_start.get(p.start)
+            row = plan_by_start.get(p.start) or moved_plans.get(p.start)
             if (
                 p.enquiry is None
                 and row is not None
@@ -775,6 +839,8 @@ def apply_cp(
                 "previous_plans": p.previous_plans,
                 "end_unknown": p.end_unknown,
             }
+            if row is not None and row["start"] != p.start:
+                values["start"] = p.start
             same = (
                 row is not None
                 and all(row[k] == v for k, v in values.items())
@@ -789,7 +855,9 @@ def apply_cp(
         plan_gone = plan_extra + [
             r
             for s, r in plan_by_start.items()
-            if s not in wanted_plans and coverage.touches(s, r["end_date"])
+            if s not in wanted_plans
+            and coverage.touches(s, r["end_date"])
+            and r["id"] not in plan_moved_to
         ]
         counts["plans"].removed += len(plan_gone)
         plan_deletes.extend(r["id"] for r in plan_gone)
@@ -844,7 +912,7 @@ def apply_cp(
                 desired[_conference_key(kind.value, day)] = (kind.value, n, p.enquiry, p.start)
         # A conference the corrected census dates a few days apart is the same conference,
         # moved: it keeps what was recorded here (`reviewdesk.importers.moves`).
-        moved = moved_meetings(
+        moved = moved_records(
             [k for k in desired if k not in held_by_key],
             [m for k, m in held_by_key.items() if k not in desired and k not in kept_keys],
             day=lambda k: k[1],
@@ -919,7 +987,7 @@ def apply_cp(
     for local_id, old in kids.existing.items():
         for e in enquiries_by_child.get(old["id"], []):
             if e["route"] == "s47" and e["id"] not in deleted:
-                enquiry_id[(local_id, e["strategy_date"])] = e["id"]
+                enquiry_id[(local_id, enq_moved_to.get(e["id"], e["strategy_date"]))] = e["id"]
     rows = [{"child_id": kids.ids[lid], "notified_date": None, **row} for lid, row in enq_inserts]
     for (lid, row), new_id in zip(enq_inserts, writer.insert(ENQUIRY_T, rows), strict=True):
         enquiry_id[(lid, row["strategy_date"])] = new_id
@@ -934,7 +1002,7 @@ def apply_cp(
     for local_id, old in kids.existing.items():
         for p in plans_by_child.get(old["id"], []):
             if p["id"] not in deleted:
-                plan_id[(local_id, p["start"])] = p["id"]
+                plan_id[(local_id, plan_moved_to.get(p["id"], p["start"]))] = p["id"]
     rows = [
         {"child_id": kids.ids[lid], "enquiry_id": enq(lid, key), **row}
         for lid, key, row in plan_inserts

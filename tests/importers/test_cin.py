@@ -219,9 +219,11 @@ def test_meetings_booked_here_survive_a_reimport_and_follow_the_new_plan(db, tmp
                 ),
             ]
         )
-    # The plan's start was corrected in the later census: the old plan goes, a new one comes.
-    moved = child(plan_start=D(2023, 6, 21), icpc=D(2023, 6, 21))
-    result = import_cin(db, write(tmp_path, "b.xml", cin_xml([moved])))
+    # The later census has the plan starting two months later: another plan, so the old plan
+    # goes and a new one comes (a start corrected by a few days keeps the plan:
+    # test_corrected_starts).
+    other = child(plan_start=D(2023, 8, 20), icpc=D(2023, 8, 20))
+    result = import_cin(db, write(tmp_path, "b.xml", cin_xml([other])))
     assert result.errors == []
     assert (result.counts["plans"].added, result.counts["plans"].removed) == (1, 1)
     with db.session() as s:

@@ -1,11 +1,12 @@
-"""Pairing a return's meeting dates with those held here a few days apart (the same meeting,
-its date corrected): nearest first, one to one, within the window and of the same kind."""
+"""Pairing a return's dates with those of records here a few days apart (the same meeting,
+period, plan or enquiry, its date corrected): nearest first, one to one, within the window
+and of the same kind."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from reviewdesk.importers.moves import MOVED_WITHIN_DAYS, moved_meetings
+from reviewdesk.importers.moves import MOVED_WITHIN_DAYS, moved_records
 
 D = dt.date
 
@@ -15,7 +16,7 @@ def _held(*days: dt.date) -> list[dict]:
 
 
 def _pairs(wanted, rows, same_kind=lambda _k, _r: True) -> dict[dt.date, int]:
-    found = moved_meetings(wanted, rows, day=lambda d: d, same_kind=same_kind)
+    found = moved_records(wanted, rows, day=lambda d: d, same_kind=same_kind)
     return {k: row["id"] for k, row in found.items()}
 
 
@@ -33,3 +34,10 @@ def test_only_within_the_window_and_of_the_same_kind() -> None:
     assert _pairs([edge], _held(day)) == {edge: 1}
     assert _pairs([edge + dt.timedelta(days=1)], _held(day)) == {}
     assert _pairs([edge], _held(day), same_kind=lambda _k, _r: False) == {}
+
+
+def test_records_are_dated_as_told() -> None:
+    """A period or plan is paired by its start (a meeting by the day it was held)."""
+    starts = [{"id": 1, "start": D(2024, 5, 15)}, {"id": 2, "start": D(2024, 8, 1)}]
+    found = moved_records([D(2024, 5, 14)], starts, day=lambda d: d, row_day=lambda r: r["start"])
+    assert {k: row["id"] for k, row in found.items()} == {D(2024, 5, 14): 1}

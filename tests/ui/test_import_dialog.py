@@ -385,6 +385,46 @@ def test_check_only_names_the_children_the_import_would_change(
     assert details[1].splitlines()[:2] == ["Children:", "  A1: updated (reviews 1 removed)"]
 
 
+def test_check_only_says_a_corrected_decom_updates_the_period(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """A corrected 903 return starts A1's care a day later (DECOM 01/04/2023 to 02/04/2023).
+    "Check only" said A1's period of care would be removed and another added (and with it
+    the IRO allocated here); it is the same period, its start corrected, and says so."""
+    from PySide6.QtCore import Qt
+
+    from tests.importers.test_ssda903 import EPISODES, files
+
+    first = files(tmp_path / "first")
+    corrected = files(
+        tmp_path / "corrected", episodes=EPISODES.replace("A1,01/04/2023,S", "A1,02/04/2023,S")
+    )
+    details: list[str] = []
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for paths, check in ((first, False), (corrected, True)):
+            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+                dialog.fields_903[key].edit.setText(str(path))
+            if check:
+                dialog.dry_run.setFocus()
+                qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
+            dialog.result_value = None
+            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+            lines = dialog.details.toPlainText().splitlines()
+            details.append("\n".join(lines[lines.index("Children:") :]))
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    assert details[1].splitlines()[:2] == [
+        "Children:",
+        "  A1: updated (periods 1 updated; episodes 1 added, 1 removed)",
+    ]
+
+
 def _many_children(folder, children: int, bad: int):
     """A 903 return of ``children`` children, the first ``bad`` of them with an episode
     starting on 31/02/2024 (their IDs C000001 ...)."""
