@@ -23,6 +23,7 @@ from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.predicates import id_in
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
 from reviewdesk.engine import DueDate
@@ -509,7 +510,9 @@ class InquorateView:
     meeting_id: int
     child_id: int
     meeting_type: str
-    sequence: int
+    #: Its number as the engine counts it (`casework.mapping.meeting_number`; None: it
+    #: cannot count it).
+    sequence: int | None
     day: dt.date
     chair_id: int | None
     due: DueDate | None  # reconvene by (None: no rule)
@@ -591,6 +594,11 @@ def inquorate_conferences(
         when = _conference_day(m.status, m.held_date, m.booked_date)
         if when is not None and when <= as_of:
             by_child[m.child_id].append((when, m))
+    # Numbered as the engine counts them, as the weekly schedule names them (one read of
+    # the few children with a conference not quorate).
+    numbers = meeting_sequences(
+        session, by_child.keys(), as_of=as_of, rules=rules, calendar=calendar
+    )
     out = []
     for child_id, held in by_child.items():
         held.sort(key=lambda pair: (pair[0], pair[1].id))
@@ -606,7 +614,7 @@ def inquorate_conferences(
                     meeting_id=m.id,
                     child_id=child_id,
                     meeting_type=m.meeting_type,
-                    sequence=m.sequence,
+                    sequence=numbers.get(m.id, m.sequence),
                     day=when,
                     chair_id=m.chair_id,
                     due=reconvene_due(when, rules=rules, calendar=calendar),
