@@ -117,3 +117,50 @@ def test_an_initial_conference_is_numbered_0_as_the_engine_and_the_imports_numbe
         s.flush()
         child_id = child.id
     assert _stored(db, _book(db, child_id, "icpc", D(2024, 3, 20))) == 0
+
+
+def test_every_list_names_a_meeting_stored_with_the_old_number_as_the_engine_counts_it(
+    db, second_period
+) -> None:
+    """Siân's first review of her second period of care, booked before the fix with the
+    number it stored then (4), is "LAC review 1" in the chase list, the flags, the booking
+    check's names, the child's page and the schedule export, as the weekly schedule of its
+    week prints it, not "LAC review 4"."""
+    from reviewdesk.export.schedule import schedule_rows
+    from reviewdesk.flags import compute_flags
+    from reviewdesk.invitations.chase import chase_rows
+    from reviewdesk.queries import child_detail
+    from reviewdesk.scheduling import describe_meetings
+    from reviewdesk.settings import working_context
+    from reviewdesk.storage.models import Report
+
+    as_of = D(2024, 2, 5)
+    with db.session() as s:
+        meeting = Meeting(
+            child_id=second_period,
+            process="lac",
+            meeting_type="lac_review",
+            sequence=4,
+            status="booked",
+            booked_date=D(2024, 2, 10),  # a Saturday: flagged
+            booked_time=dt.time(10),
+        )
+        s.add(meeting)
+        s.flush()
+        s.add(Report(meeting_id=meeting.id, author="Dafydd Jones", agency="social_worker"))
+        meeting_id = meeting.id
+    with db.session() as s:
+        rules, calendar = working_context(s)
+        chased = chase_rows(s, as_of=as_of, within=20, rules=rules, calendar=calendar)
+        flags = compute_flags(s, as_of=as_of, child_ids=[second_period])
+        named = describe_meetings(s, [meeting_id], as_of=as_of)[meeting_id]
+        detail = child_detail(s, second_period, as_of=as_of)
+        exported = schedule_rows(s, start=D(2024, 1, 1), as_of=as_of)
+        week = collect_week(s, D(2024, 2, 10))
+    assert [m.meeting for m in week.meetings if m.meeting_id == meeting_id] == ["LAC review 1"]
+    assert [r.meeting for r in chased if r.meeting_id == meeting_id] == ["LAC review 1"]
+    about = [f.reason for f in flags if f.meeting_id == meeting_id]
+    assert about and all("LAC review 1 " in r and "LAC review 4" not in r for r in about), about
+    assert named == "Siân's LAC review 1"
+    assert [m.label for m in detail.meetings if m.id == meeting_id] == ["LAC review 1"]
+    assert [r.sequence for r in exported if r.meeting_id == meeting_id] == [1]

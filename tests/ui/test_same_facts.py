@@ -756,15 +756,17 @@ def test_a_second_period_of_cares_first_review_is_named_alike_everywhere(
     review of this period is booked for Saturday 13/04/2024 with the number the booking used
     to store, 4 (one more than every review she ever had). The weekly schedule, numbering it
     as the engine counts, says "LAC review 1"; the letter to her mother, the meeting
-    request's facts, the non-working-day flag and the child page's dialogs said "LAC review
+    request, the non-working-day flag and the child page's dialogs said "LAC review
     4". Each now names it as the printed week does."""
     import io
 
     from reviewdesk.flags import compute_flags
     from reviewdesk.invitations.facts import meeting_facts
     from reviewdesk.invitations.letters import invitation_letters
+    from reviewdesk.invitations.requests import plan_request
     from reviewdesk.reports.weekly import build_weekly
     from reviewdesk.storage.models import Invitee, PeriodOfCare
+    from tests.invitations.scenario import set_setting
     from tests.reports.pdfcheck import read_pdf
     from tests.ui.test_changes import choose_meeting, open_child
     from ui.dialogs.invitations import InvitationsDialog
@@ -792,6 +794,12 @@ def test_a_second_period_of_cares_first_review_is_named_alike_everywhere(
         first = s.get(Meeting, sample["zoe_first"])
         first.sequence, first.booked_date = 4, saturday
         s.add(Invitee(meeting_id=first.id, name="Róisín Ó Briain", role="Mother"))
+        s.add(
+            Invitee(
+                meeting_id=first.id, name="Dr Ffion Hughes", role="GP", email="ffion@gp.example"
+            )
+        )
+    set_setting(db, "invitations_mailbox", "iro.service@council.example")
 
     out = io.BytesIO()
     with db.session() as s:
@@ -802,11 +810,14 @@ def test_a_second_period_of_cares_first_review_is_named_alike_everywhere(
     with db.session() as s:
         facts = meeting_facts(s, sample["zoe_first"], as_of=AS_OF)
         (letter,) = invitation_letters(s, sample["zoe_first"], today=AS_OF)
+        request = plan_request(s, sample["zoe_first"], as_of=AS_OF)
         flags = compute_flags(s, as_of=AS_OF, child_ids=[sample["zoe"]])
     assert facts.label == "LAC review 1"
     assert letter.title == "Invitation: LAC review 1"
     text = " ".join(letter.paragraphs)
     assert "LAC review 1" in text and "LAC review 4" not in text
+    assert request.summary.startswith("LAC review 1")
+    assert "LAC review 1" in request.description and "LAC review 4" not in request.description
     (weekend,) = [f for f in flags if f.code == "booked_non_working_day"]
     assert weekend.reason.startswith("LAC review 1 is booked for 13/04/2024")
 
