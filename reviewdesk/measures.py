@@ -53,7 +53,7 @@ from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.oversight.figures import oversight_measures
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import LateReason, Meeting, Report
-from reviewdesk.vocabulary import age_on, meeting_label
+from reviewdesk.vocabulary import age_on
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
@@ -317,7 +317,7 @@ def _fill(
                     m.id,
                     m.child_id,
                     (child.local_id or "") if child is not None else "",
-                    meeting_label(m.meeting_type, m.sequence),
+                    data.statuses[m.child_id].label(m, data.as_of),  # as the engine counts
                     m.held_date,
                     timeliness.due.date,
                     text,

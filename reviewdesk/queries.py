@@ -27,6 +27,7 @@ from reviewdesk.casework.predicates import (
     period_open,
     plan_open,
 )
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -578,7 +579,9 @@ class MeetingInfo:
     id: int
     process: str
     meeting_type: str
-    sequence: int
+    #: Its number: as the engine counts it when read with an as-of date (`child_detail`),
+    #: None when it cannot count it; else as typed in.
+    sequence: int | None
     status: str
     booked_date: dt.date | None
     booked_time: dt.time | None
@@ -678,13 +681,24 @@ class ChildDetail:
         return gaps
 
 
-def child_detail(session: Session, child_id: int) -> ChildDetail | None:
+def child_detail(
+    session: Session, child_id: int, *, as_of: dt.date | None = None
+) -> ChildDetail | None:
     """One child's page: who they are, their periods, plans, enquiries, meetings (with their
-    parts, reports and moves, read together: `_meeting_infos`) and allocations."""
+    parts, reports and moves, read together: `_meeting_infos`) and allocations.
+
+    With ``as_of``, each meeting is numbered as the engine counts it then
+    (`casework.register.meeting_sequences`), so `MeetingInfo.label` names it as the weekly
+    schedule and every list do ("LAC review 1" for the first review of a second period of
+    care); without, as typed in, for callers that name no meeting."""
     child = session.get(Child, child_id)
     if child is None:
         return None
-    return detail_of(child, meetings=_meeting_infos(session, child_id))
+    meetings = _meeting_infos(session, child_id)
+    if as_of is not None:
+        numbers = meeting_sequences(session, [child_id], as_of=as_of)
+        meetings = tuple(replace(m, sequence=numbers.get(m.id, m.sequence)) for m in meetings)
+    return detail_of(child, meetings=meetings)
 
 
 def detail_of(child: Child, *, meetings: tuple[MeetingInfo, ...] | None = None) -> ChildDetail:

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casedues import MeetingDue
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.codes import MeetingType, Process, StaffRole
 from reviewdesk.overlaps import DEFAULT_MINUTES, length, span, sweep
 from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
@@ -275,7 +276,7 @@ def check_booking(
     check.clashes = clashes_between(
         proposal, bookings_on(session, [proposal.day], involving=proposal)
     )
-    names = describe_meetings(session, {c.other_meeting_id for c in check.clashes})
+    names = describe_meetings(session, {c.other_meeting_id for c in check.clashes}, as_of=as_of)
     for clash in check.clashes:
         check.warnings.append(
             BookingWarning("clash", clash.message(names.get(clash.other_meeting_id, "")))
@@ -284,10 +285,16 @@ def check_booking(
 
 
 def describe_meetings(
-    session: Session, meeting_ids: Iterable[int], *, with_day: bool = False
+    session: Session,
+    meeting_ids: Iterable[int],
+    *,
+    with_day: bool = False,
+    as_of: dt.date | None = None,
 ) -> dict[int, str]:
     """Meeting id -> "Siân Llewelyn's LAC review 4" (with ``with_day``, "... on Thu
-    11/04/2024"): whose meeting, and which, the way people name it."""
+    11/04/2024"): whose meeting, and which, the way people name it. With ``as_of``, each
+    numbered as the engine counts it then (`casework.register.meeting_sequences`), as the
+    weekly schedule names it; without, as typed in."""
     ids = sorted(set(meeting_ids))
     if not ids:
         return {}
@@ -304,9 +311,14 @@ def describe_meetings(
         .join(Child, Child.id == Meeting.child_id)
         .where(Meeting.id.in_(ids))
     )
+    rows = session.execute(stmt.add_columns(Meeting.child_id)).all()
+    numbers = {}
+    if as_of is not None:
+        numbers = meeting_sequences(session, {r.child_id for r in rows}, as_of=as_of)
     found = {}
-    for mid, mtype, sequence, day, first, last, local_id in session.execute(stmt):
-        text = f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, sequence)}"
+    for mid, mtype, sequence, day, first, last, local_id, _child in rows:
+        number = numbers.get(mid, sequence)
+        text = f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, number)}"
         if with_day and day is not None:
             text += f" on {format_uk_long(day)}"
         found[mid] = text

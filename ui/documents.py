@@ -47,7 +47,7 @@ def document_job(ctx: AppContext, kind: str, **options) -> tuple[str, Callable]:
     elif kind == "pack":
         meeting_id = options["meeting_id"]
         with ctx.db.session() as s:
-            what = describe_meetings(s, [meeting_id], with_day=True).get(meeting_id)
+            what = describe_meetings(s, [meeting_id], with_day=True, as_of=as_of).get(meeting_id)
         title = f"Pack for {what}" if what else f"Pack for meeting {meeting_id}"
         build = lambda s, out: build_pack(s, meeting_id, as_of=as_of, out=out)  # noqa: E731
     elif kind == "chase":

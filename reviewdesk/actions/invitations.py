@@ -298,7 +298,7 @@ def send_meeting_request(
     path = check_output(output, label="meeting request")
     with door(db, actor, "send_meeting_request") as tx:
         meeting = _meeting(tx.session, meeting_id)
-        plan = plan_request(tx.session, meeting_id)
+        plan = plan_request(tx.session, meeting_id, as_of=on)
         data = build_request(plan)
         row = tx.session.get(MeetingRequest, meeting_id)
         if row is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.casework.register import Register
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
@@ -38,7 +39,9 @@ from reviewdesk.storage.models import (
     MeetingPart,
     Report,
 )
-from reviewdesk.vocabulary import age_on, format_uk
+from reviewdesk.vocabulary import age_on, covers, format_uk
+
+_INITIAL_TYPES = frozenset(t.value for t in INITIAL_CONFERENCES)
 
 
 def _meeting(session: Session, meeting_id: int, expected_version: int) -> Meeting:
@@ -84,10 +87,7 @@ def book_meeting(
             raise InvalidInput(f"child {child_id} does not exist")
         _check_bookable(tx.session, child_id, mtype, booking.day)
         if sequence is None:
-            held = MeetingStatus.HELD.value
-            sequence = 1 + sum(
-                1 for m in child.meetings if m.meeting_type == mtype.value and m.status == held
-            )
+            sequence = _next_number(tx.session, child, mtype, booking.day)
         meeting = Meeting(
             child_id=child_id,
             process=mtype.process.value,
@@ -102,6 +102,47 @@ def book_meeting(
         tx.session.add(meeting)
         tx.session.flush()
         return tx.changes(result=meeting.id)
+
+
+def _next_number(session: Session, child: Child, mtype: MeetingType, day: dt.date) -> int:
+    """The number a meeting booked for ``day`` is stored with: the engine's, the child's
+    next meeting of its kind as of ``day`` (`CaseStatus.nexts_for`), the number the weekly
+    schedule of that week and every list give it (`casework.mapping.meeting_number`), so a
+    child's first review of a second period of care is "LAC review 1" and a second plan's
+    first review conference counts from 1. As of the meeting's day, not the day it is
+    booked on: the case it is for is the one open then (`_check_bookable` asks the same),
+    and a period or plan starting before it is counted.
+
+    When the engine cannot say (a return not imported), the count of that kind held in the
+    period of care or plan open on the day (0 for an initial conference, as the engine and
+    the imports number it); every list then shows the engine's answer (unnumbered), this
+    stored number only ever naming the meeting if it is called off."""
+    process = mtype.process.value
+    status = Register(session, as_of=day, children=[child.id]).statuses.get(child.id)
+    nexts = status.nexts_for(process) if status is not None else ()
+    initial = mtype.is_initial_conference
+    fits = [n for n in nexts if (n.meeting_type in _INITIAL_TYPES) == initial]
+    same = [n for n in fits if n.meeting_type == mtype.value]
+    nxt = (same or fits or [None])[0]
+    if nxt is not None and nxt.sequence is not None:
+        return nxt.sequence
+    if initial:
+        return 0
+    if mtype.process is Process.LAC:
+        starts = [p.start for p in child.periods if covers(p.start, p.end_date, day)]
+    else:
+        starts = [p.start for p in child.plans if covers(p.start, p.end_date, day)]
+    since = max(starts, default=dt.date.min)
+    held = MeetingStatus.HELD.value
+    return 1 + sum(
+        1
+        for m in child.meetings
+        if m.process == process
+        and m.status == held
+        and m.meeting_type not in _INITIAL_TYPES
+        and m.held_date is not None
+        and since <= m.held_date <= day
+    )
 
 
 #: Why a meeting type cannot be booked, by what it needs.

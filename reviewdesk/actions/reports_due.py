@@ -185,7 +185,7 @@ def send_report_requests(
             files.append((target, buffer.getvalue()))
         else:
             for letter in letters:
-                facts = meeting_facts(tx.session, letter.meeting_id)
+                facts = meeting_facts(tx.session, letter.meeting_id, as_of=on)
                 sender = f"IRO service, {facts.council_name}"
                 data = request_email(letter, sender_name=sender, sender_email=facts.contact_email)
                 name = f"report-request-{letter.meeting_id}-{_file_name(letter.recipient)}.eml"

@@ -54,7 +54,7 @@ from reviewdesk.engine import (
     lac_schedule,
 )
 from reviewdesk.rules import RuleSet
-from reviewdesk.vocabulary import LIVE_STATUSES, meeting_label, open_on
+from reviewdesk.vocabulary import LIVE_STATUSES, is_upcoming, meeting_label, open_on
 from reviewdesk.workingdays import WorkingCalendar
 
 _LAC_REVIEW = MeetingType.LAC_REVIEW.value
@@ -82,6 +82,21 @@ class MeetingTimeliness(NamedTuple):
     #: The engine's index of its CP episode (plan or enquiry) or period of care, so a next
     #: meeting of the same one can be found among several (`CaseStatus.nexts_for`).
     episode: int | None = None
+
+
+def meeting_number(
+    timeliness: MeetingTimeliness | None, typed: int | None, *, uncounted: bool
+) -> int | None:
+    """A meeting's number ('LAC review 4', '2nd review CP conference'), the one rule every
+    list, letter, flag and document names a meeting by: the engine's count when it places
+    the meeting (``timeliness``; None when meetings may be missing before it); None, shown
+    unnumbered, when the engine cannot count it (``uncounted``: a meeting held it cannot
+    judge, or one still to come in a process whose next meeting it cannot date); ``typed``,
+    the number stored with the meeting, only for a meeting the engine cannot place (called
+    off, or in no period or plan open on the as-of date)."""
+    if timeliness is not None:
+        return timeliness.sequence
+    return None if uncounted else typed
 
 
 @dataclass(frozen=True)
@@ -153,6 +168,21 @@ class CaseStatus:
         schedule = self._schedule(process)
         return schedule.undetermined if schedule is not None else ()
 
+    def sequence(self, meeting: Any, as_of: dt.date) -> int | None:
+        """``meeting``'s number as the engine counts it as of ``as_of`` (`meeting_number`);
+        ``meeting`` has ``id``, ``process``, ``status``, ``held_date`` and ``sequence`` (the
+        number typed in). ``as_of`` is the date these statuses were worked out for."""
+        uncounted = meeting.id in self.unknown or (
+            is_upcoming(meeting.status, meeting.held_date, as_of)
+            and bool(self.undetermined_for(meeting.process))
+        )
+        return meeting_number(self.meetings.get(meeting.id), meeting.sequence, uncounted=uncounted)
+
+    def label(self, meeting: Any, as_of: dt.date) -> str:
+        """'LAC review 4': ``meeting`` named with its number as the engine counts it
+        (`sequence`)."""
+        return meeting_label(meeting.meeting_type, self.sequence(meeting, as_of))
+
     def next_due_shown(self) -> dt.date | DueNotKnown | None:
         """The case list's "Next due": the earliest next due date; `DueNotKnown` when the
         case is open but the data can date none of its next meetings; None when closed."""
@@ -164,6 +194,14 @@ class CaseStatus:
             for u in self.undetermined_for(process)
         )
         return DueNotKnown(reasons) if reasons else None
+
+
+def counted_label(status: CaseStatus | None, meeting: Any, as_of: dt.date) -> str:
+    """`CaseStatus.label` of ``meeting`` for a child whose status may not have been worked
+    out (a register of open cases only): as typed in then, the engine placing none of it."""
+    if status is None:
+        return meeting_label(meeting.meeting_type, meeting.sequence)
+    return status.label(meeting, as_of)
 
 
 def next_dues_shown(statuses: Mapping[int, CaseStatus]) -> dict[int, dt.date | DueNotKnown]:

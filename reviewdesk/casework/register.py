@@ -210,6 +210,17 @@ class Register:
                 period_prior=rows.period_prior,
             )
 
+    def sequences(self) -> dict[int, int | None]:
+        """Meeting id -> its number as the engine counts it as of ``as_of``
+        (`CaseStatus.sequence`: 'LAC review 4'), for every meeting read, called off or not;
+        a child with no status keeps the numbers typed in."""
+        statuses, as_of = self.statuses, self.as_of
+        out: dict[int, int | None] = {}
+        for m in self.meetings:
+            status = statuses.get(m.child_id)
+            out[m.id] = m.sequence if status is None else status.sequence(m, as_of)
+        return out
+
     # --- more about meetings --------------------------------------------------------------
     def with_details(self, meetings: list[Any], *, where: Any = None) -> list[Any]:
         """These meeting rows (from ``meetings``) with `MEETING_DETAIL_COLUMNS` too:
@@ -246,3 +257,17 @@ class Register:
         other.__dict__.pop("statuses", None)
         other.rows = replace(self.rows, meetings=meetings)
         return other
+
+
+def meeting_sequences(
+    session: Session,
+    child_ids: Iterable[int],
+    *,
+    as_of: dt.date,
+    rules: RuleSet | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> dict[int, int | None]:
+    """Meeting id -> its number as the engine counts it as of ``as_of``
+    (`Register.sequences`), for every meeting of a few children (one small read)."""
+    register = Register(session, as_of=as_of, children=child_ids, rules=rules, calendar=calendar)
+    return register.sequences()

@@ -308,7 +308,8 @@ def schedule_rows(
                 child_name=name,
                 process=m.process,
                 meeting_type=m.meeting_type,
-                sequence=timeliness.sequence if timeliness else m.sequence,
+                # As the engine counts it (`casework.mapping.meeting_number`).
+                sequence=status.sequence(m, as_of) if status else m.sequence,
                 due_date=timeliness.due.date if timeliness else None,
                 booked_date=m.booked_date,
                 booked_time=x.booked_time if x else None,

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.mapping import CaseStatus, counted_label
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.flags.base import RED, Flag, FlagContext
 from reviewdesk.overlaps import span, sweep
 from reviewdesk.storage.models import Meeting, Room, Staff
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk
 
 CHECKS = {
     "chair_double_booked": (RED, "Chair booked for two meetings at the same time"),
@@ -36,19 +37,29 @@ def _at(t: dt.time | None) -> str:
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    return booking_flags(ctx.session, ctx.as_of)
+    return booking_flags(ctx.session, ctx.as_of, statuses=ctx.statuses)
 
 
 def booking_flags(
-    session: Session, as_of: dt.date, days: Iterable[dt.date] | None = None
+    session: Session,
+    as_of: dt.date,
+    days: Iterable[dt.date] | None = None,
+    *,
+    statuses: Mapping[int, CaseStatus] | None = None,
 ) -> Iterator[Flag]:
     """Every double booking from ``as_of`` on, or only those on ``days``: a double booking is
-    two meetings on one day, so a day's flags are read from that day's meetings alone."""
+    two meetings on one day, so a day's flags are read from that day's meetings alone.
+    ``statuses`` (as of ``as_of``, the flags' register's): the messages number each meeting
+    as the engine counts it (`CaseStatus.label`); without, as typed in (the dashboard's
+    tiles, which count the flags and never show their words)."""
     stmt = select(
         Meeting.id,
         Meeting.child_id,
+        Meeting.process,
         Meeting.meeting_type,
         Meeting.sequence,
+        Meeting.status,
+        Meeting.held_date,
         Meeting.booked_date,
         Meeting.booked_time,
         Meeting.duration_minutes,
@@ -80,11 +91,12 @@ def booking_flags(
                 continue
             who = names.get(key, f"#{key}")
             for this, others in _overlapping(group):
+                status = statuses.get(this.child_id) if statuses is not None else None
+                label = counted_label(status, this, as_of)
                 yield Flag(
                     code,
                     RED,
-                    f"{noun} {who} is booked on {format_uk(day)} for the "
-                    f"{meeting_label(this.meeting_type, this.sequence)} "
+                    f"{noun} {who} is booked on {format_uk(day)} for the {label} "
                     f"{_at(this.booked_time)} and {_others(others)}",
                     this.child_id,
                     this.id,

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
+from reviewdesk.casework.mapping import counted_label
 from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import agency_label
@@ -22,7 +23,7 @@ from reviewdesk.flags.base import AMBER, HELD_LOOKBACK_DAYS, RED, Flag, FlagCont
 from reviewdesk.kept import KeptAnswers
 from reviewdesk.rules import RuleSet
 from reviewdesk.storage.models import Report
-from reviewdesk.vocabulary import format_uk, is_held, meeting_label
+from reviewdesk.vocabulary import format_uk, is_held
 from reviewdesk.workingdays import WorkingCalendar
 
 CHECKS = {
@@ -232,13 +233,14 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     live: dict[int, tuple[Any, dt.date, _Plan]] = {}
 
     labels: dict[int, str] = {}  # meeting id -> its words (a meeting has several flags)
+    statuses = ctx.statuses
 
     def label(m: Any, day: dt.date) -> str:
         words = labels.get(m.id)
         if words is None:
-            words = labels[m.id] = (
-                f"{meeting_label(m.meeting_type, m.sequence)} on {format_uk(day)}"
-            )
+            # Numbered as the engine counts it, as the weekly schedule names it.
+            words = f"{counted_label(statuses.get(m.child_id), m, as_of)} on {format_uk(day)}"
+            labels[m.id] = words
         return words
 
     for m in ctx.live_meetings():

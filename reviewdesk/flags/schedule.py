@@ -47,8 +47,9 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             if day is None:
                 continue
             booked_by_case[(m.child_id, m.process)].append(m)
-            timeliness = statuses[m.child_id].meetings.get(m.id)
-            label = meeting_label(m.meeting_type, m.sequence)
+            status = statuses[m.child_id]
+            timeliness = status.meetings.get(m.id)
+            label = status.label(m, as_of)  # numbered as the engine counts it
             if timeliness is not None and day > timeliness.due.date:
                 yield Flag(
                     "booked_after_due",
@@ -90,7 +91,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             and (timeliness := statuses[m.child_id].meetings.get(m.id)) is not None
             and timeliness.in_timescale is False
         ):
-            label = meeting_label(m.meeting_type, m.sequence)
+            label = statuses[m.child_id].label(m, as_of)
             yield Flag(
                 "late_no_reason",
                 AMBER,

@@ -12,12 +12,13 @@ agency, then author, then deadline: one phone call or email per author.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.predicates import ahead_sql
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.codes import agency_label
 from reviewdesk.engine import meeting_deadlines
 from reviewdesk.flags.deadlines import report_deadline
@@ -89,6 +90,7 @@ def chase_rows(
     )
     deadlines: dict[tuple[str, dt.date], list] = {}
     rows: list[ChaseRow] = []
+    typed: list[tuple[str, int]] = []  # each row's meeting type and number typed in
     for (
         report_id,
         author,
@@ -115,6 +117,7 @@ def chase_rows(
             continue
         due = deadline.date
         left = calendar.working_days_between(as_of, due)
+        typed.append((meeting_type, sequence))
         rows.append(
             ChaseRow(
                 report_id=report_id,
@@ -122,7 +125,7 @@ def chase_rows(
                 child_id=child_id,
                 child_reference=reference,
                 child_name=f"{first} {last}".strip() or reference,
-                meeting=meeting_label(meeting_type, sequence),
+                meeting="",  # named below, numbered as the engine counts it
                 meeting_date=day,
                 author=author,
                 agency=agency_label(agency),
@@ -133,6 +136,15 @@ def chase_rows(
                 overdue=as_of > due,
             )
         )
+    # Each meeting numbered as the engine counts it (as the weekly schedule names it): one
+    # read of the few children with reports to chase.
+    numbers = meeting_sequences(
+        session, {r.child_id for r in rows}, as_of=as_of, rules=rules, calendar=calendar
+    )
+    rows = [
+        replace(r, meeting=meeting_label(kind, numbers.get(r.meeting_id, number)))
+        for r, (kind, number) in zip(rows, typed, strict=True)
+    ]
     rows.sort(key=lambda r: (r.agency.casefold(), r.author.casefold(), r.due, r.report_id))
     return rows
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.errors import InvalidInput
 from reviewdesk.overlaps import length
 from reviewdesk.settings import get_setting
@@ -108,23 +109,41 @@ class MeetingFacts:
         return text
 
 
-def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
-    """The facts of one meeting (InvalidInput if there is no such meeting)."""
+def booked_span(m: Meeting) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the meeting starts and ends (Europe/London); None while no time is booked."""
+    if m.booked_date is None or m.booked_time is None:
+        return None, None
+    start = dt.datetime.combine(m.booked_date, m.booked_time, tzinfo=LONDON)
+    return start, start + dt.timedelta(minutes=length(m.duration_minutes))
+
+
+def _where(m: Meeting) -> tuple[str, str, str, bool]:
+    """Its room, "room, venue", the venue's address and whether it is online."""
+    if m.room is None:
+        return "", "", "", False
+    venue = f"{m.room.name}, {m.room.venue.name}" if m.room.venue else m.room.name
+    address = (m.room.venue.address or "") if m.room.venue else ""
+    return m.room.name, venue, address, bool(m.room.virtual)
+
+
+def meeting_location(m: Meeting) -> str:
+    """Where it is, in one line (`MeetingFacts.location`)."""
+    _room, venue, address, _virtual = _where(m)
+    return where_words(venue, address) if venue else ""
+
+
+def meeting_facts(session: Session, meeting_id: int, *, as_of: dt.date) -> MeetingFacts:
+    """The facts of one meeting as of ``as_of`` (InvalidInput if there is no such meeting).
+    Its label numbers it as the engine counts it (`casework.register.meeting_sequences`),
+    as the weekly schedule and every list do: a letter to a family never calls the first
+    review of a new period of care "LAC review 4"."""
     m = session.get(Meeting, meeting_id)
     if m is None:
         raise InvalidInput(f"meeting {meeting_id} does not exist")
     child = m.child
-    start = end = None
-    if m.booked_date is not None and m.booked_time is not None:
-        start = dt.datetime.combine(m.booked_date, m.booked_time, tzinfo=LONDON)
-        end = start + dt.timedelta(minutes=length(m.duration_minutes))
-    room = venue = address = ""
-    virtual = False
-    if m.room is not None:
-        room = m.room.name
-        venue = f"{m.room.name}, {m.room.venue.name}" if m.room.venue else m.room.name
-        address = (m.room.venue.address or "") if m.room.venue else ""
-        virtual = bool(m.room.virtual)
+    start, end = booked_span(m)
+    room, venue, address, virtual = _where(m)
+    number = meeting_sequences(session, [child.id], as_of=as_of).get(m.id, m.sequence)
     mailbox = str(get_setting(session, "invitations_mailbox") or "").strip()
     clerk = m.clerk
     chair = m.chair
@@ -135,7 +154,7 @@ def meeting_facts(session: Session, meeting_id: int) -> MeetingFacts:
         child_name=child.display_name,
         child_first_name=child.first_name or child.display_name,
         child_reference=child.local_id,
-        label=meeting_label(m.meeting_type, m.sequence),
+        label=meeting_label(m.meeting_type, number),
         status=m.status,
         day=m.booked_date,
         start=start,

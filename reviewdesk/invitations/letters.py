@@ -118,7 +118,7 @@ def invitation_letters(
             )
     if not chosen:
         raise InvalidInput("No one on the invitation list needs a letter. Nothing was made.")
-    facts = meeting_facts(session, meeting_id)
+    facts = meeting_facts(session, meeting_id, as_of=today)
     text = template_for("invitation", get_setting(session, "letter_templates"))
     text = without_missing_phone(text, facts)
     letters = []
@@ -172,7 +172,7 @@ def request_letters(
             raise InvalidInput(f"report {report_id} does not exist")
         meeting = report.meeting
         if meeting.id not in facts_of:
-            facts_of[meeting.id] = meeting_facts(session, meeting.id)
+            facts_of[meeting.id] = meeting_facts(session, meeting.id, as_of=today)
         facts = facts_of[meeting.id]
         # The rule that dates the report names it in the letter, whether the report came
         # from the rules' proposal or was added by hand (which read "The deadline is set

@@ -10,13 +10,20 @@ place or status changed since (`next_sequence`).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy.orm import Session
 
 from reviewdesk.codes import RELATIONSHIP, MeetingStatus
 from reviewdesk.errors import InvalidInput
-from reviewdesk.invitations.facts import MARKING_LINE, MeetingFacts, meeting_facts
+from reviewdesk.invitations.facts import (
+    MARKING_LINE,
+    MeetingFacts,
+    booked_span,
+    meeting_facts,
+    meeting_location,
+)
 from reviewdesk.invitations.itip import Attendee, RequestPlan
 from reviewdesk.invitations.settings_check import is_email
 from reviewdesk.settings import get_setting
@@ -63,12 +70,14 @@ def _description(facts: MeetingFacts, child_names: bool) -> str:
     return "\n".join(lines)
 
 
-def sent_state(facts: MeetingFacts, cancelled: bool) -> dict:
-    """What a request says that matters for SEQUENCE (RFC 5546 2.1.4)."""
+def sent_state(
+    start: dt.datetime | None, end: dt.datetime | None, location: str, cancelled: bool
+) -> dict:
+    """What a request says that matters for SEQUENCE (RFC 5546 2.1.4): when and where."""
     return {
-        "start": facts.start.isoformat() if facts.start else None,
-        "end": facts.end.isoformat() if facts.end else None,
-        "location": facts.location,
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "location": location,
         "status": "CANCELLED" if cancelled else "CONFIRMED",
     }
 
@@ -88,7 +97,8 @@ def out_of_date(session: Session, meeting_id: int) -> bool:
     if previous is None or meeting is None:
         return False
     cancelled = meeting.status not in AWAITED_STATUSES
-    return previous.sent != sent_state(meeting_facts(session, meeting_id), cancelled)
+    start, end = booked_span(meeting)
+    return previous.sent != sent_state(start, end, meeting_location(meeting), cancelled)
 
 
 def _organiser(facts: MeetingFacts) -> tuple[str, str]:
@@ -104,7 +114,7 @@ def _organiser(facts: MeetingFacts) -> tuple[str, str]:
     )
 
 
-def plan_request(session: Session, meeting_id: int) -> RequestPlan:
+def plan_request(session: Session, meeting_id: int, *, as_of: dt.date) -> RequestPlan:
     """The meeting request to send now: an invitation or update (REQUEST) for a meeting
     still to take place, a cancellation (CANCEL) for one called off after a request went
     out. InvalidInput says why none can be sent."""
@@ -112,7 +122,7 @@ def plan_request(session: Session, meeting_id: int) -> RequestPlan:
     if meeting is None:
         raise InvalidInput(f"meeting {meeting_id} does not exist")
     previous = session.get(MeetingRequest, meeting_id)
-    facts = meeting_facts(session, meeting_id)
+    facts = meeting_facts(session, meeting_id, as_of=as_of)
     label = f"The {facts.label} for {facts.child_reference}"
     cancelled = meeting.status in CALLED_OFF_STATUSES
     if meeting.status == MeetingStatus.HELD.value:
@@ -143,7 +153,7 @@ def plan_request(session: Session, meeting_id: int) -> RequestPlan:
             f"{label}: no one on the invitation list has an email address for a meeting "
             "request (families are sent letters); add the professionals' emails first"
         )
-    sent = sent_state(facts, cancelled)
+    sent = sent_state(facts.start, facts.end, facts.location, cancelled)
     uid = previous.uid if previous is not None else _new_uid(meeting_id, organiser_email)
     return RequestPlan(
         meeting_id=meeting_id,

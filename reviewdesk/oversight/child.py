@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.mapping import counted_label
 from reviewdesk.casework.register import Register
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.footprint import Footprint, footprint
@@ -25,7 +26,6 @@ from reviewdesk.oversight.records import (
     voices,
 )
 from reviewdesk.storage.models import Meeting
-from reviewdesk.vocabulary import meeting_label
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def child_oversight(session: Session, child_id: int, *, as_of: dt.date) -> Child
             Meeting.process,
             Meeting.meeting_type,
             Meeting.sequence,
+            Meeting.status,
             Meeting.held_date,
             Meeting.participation,
             Meeting.chair_id,
@@ -101,18 +102,13 @@ def child_oversight(session: Session, child_id: int, *, as_of: dt.date) -> Child
         )
         .order_by(Meeting.held_date.desc(), Meeting.id.desc())
     ).all()
-    timeliness = status.meetings if status is not None else {}
     found = voices(session, [m.id for m in held])
     meetings = tuple(
         MeetingVoice(
             m.id,
             m.process,
-            meeting_label(
-                m.meeting_type,
-                timeliness[m.id].sequence
-                if m.id in timeliness and timeliness[m.id].sequence
-                else m.sequence,
-            ),
+            # Numbered as the engine counts it (unnumbered when it cannot count it).
+            counted_label(status, m, as_of),
             m.held_date,
             m.participation,
             m.chair_id,
@@ -144,6 +140,7 @@ def child_oversight(session: Session, child_id: int, *, as_of: dt.date) -> Child
                 rules=register.rules,
                 calendar=register.calendar,
                 child_ids=[child_id],
+                statuses=register.statuses,
             )
         ),
         meetings=meetings,

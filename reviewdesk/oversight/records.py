@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,7 +22,9 @@ from typing import Any
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.mapping import CaseStatus
 from reviewdesk.casework.predicates import id_in
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
 from reviewdesk.engine import DueDate
@@ -509,7 +511,9 @@ class InquorateView:
     meeting_id: int
     child_id: int
     meeting_type: str
-    sequence: int
+    #: Its number as the engine counts it (`casework.mapping.meeting_number`; None: it
+    #: cannot count it).
+    sequence: int | None
     day: dt.date
     chair_id: int | None
     due: DueDate | None  # reconvene by (None: no rule)
@@ -551,9 +555,12 @@ def inquorate_conferences(
     calendar: WorkingCalendar | None = None,
     child_ids: Iterable[int] | None = None,
     since: dt.date | None = None,
+    statuses: Mapping[int, CaseStatus] | None = None,
 ) -> list[InquorateView]:
     """CP conferences recorded as not quorate (held or adjourned, on or before ``as_of``,
-    and on or after ``since``), in date order, with their reconvene-by date."""
+    and on or after ``since``), in date order, with their reconvene-by date, each numbered
+    as the engine counts it: from ``statuses`` (as of ``as_of``) when the caller has them
+    (the flags: a lookup each), else from one read of the few children with one."""
     rules, calendar = _context(session, rules, calendar)
     day = case((Meeting.status == _HELD, Meeting.held_date), else_=Meeting.booked_date)
     bad = select(Meeting.child_id).where(
@@ -573,6 +580,7 @@ def inquorate_conferences(
         select(
             Meeting.id,
             Meeting.child_id,
+            Meeting.process,
             Meeting.meeting_type,
             Meeting.sequence,
             Meeting.status,
@@ -591,6 +599,18 @@ def inquorate_conferences(
         when = _conference_day(m.status, m.held_date, m.booked_date)
         if when is not None and when <= as_of:
             by_child[m.child_id].append((when, m))
+    # Numbered as the engine counts them, as the weekly schedule names them.
+    if statuses is None:
+        numbers = meeting_sequences(
+            session, by_child.keys(), as_of=as_of, rules=rules, calendar=calendar
+        )
+    else:
+        numbers = {
+            m.id: status.sequence(m, as_of)
+            for pairs in by_child.values()
+            for _when, m in pairs
+            if (status := statuses.get(m.child_id)) is not None
+        }
     out = []
     for child_id, held in by_child.items():
         held.sort(key=lambda pair: (pair[0], pair[1].id))
@@ -606,7 +626,7 @@ def inquorate_conferences(
                     meeting_id=m.id,
                     child_id=child_id,
                     meeting_type=m.meeting_type,
-                    sequence=m.sequence,
+                    sequence=numbers.get(m.id, m.sequence),
                     day=when,
                     chair_id=m.chair_id,
                     due=reconvene_due(when, rules=rules, calendar=calendar),

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework.mapping import MeetingTimeliness
+from reviewdesk.casework.mapping import MeetingTimeliness, meeting_number
 from reviewdesk.casework.register import Register
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import get_setting
@@ -49,13 +49,10 @@ class Judgements:
 
     def sequence(self, meeting_id: int, typed: int | None) -> int | None:
         """A meeting's number as the engine counts it (`label`); ``typed``, the number
-        stored with it, for a meeting the engine cannot place (e.g. called off)."""
-        t = self.timeliness.get(meeting_id)
-        if t is not None:
-            return t.sequence
-        if meeting_id in self.not_judged or meeting_id in self.due_not_known:
-            return None
-        return typed
+        stored with it, for a meeting the engine cannot place (e.g. called off): the one
+        rule, `reviewdesk.casework.mapping.meeting_number`."""
+        uncounted = meeting_id in self.not_judged or meeting_id in self.due_not_known
+        return meeting_number(self.timeliness.get(meeting_id), typed, uncounted=uncounted)
 
     def unknown(self, meeting_id: int) -> str:
         """Says "not judged (why)" or "due date not known (why)"; "" when the data can say."""

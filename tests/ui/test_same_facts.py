@@ -747,3 +747,94 @@ def test_the_teams_week_on_the_workload_page_is_printed_and_on_the_command_line(
             if found := re.search(rf"{re.escape(manager)}\s+((?:\d+\s+){{4}}\d+)$", line):
                 listed[manager] = tuple(int(n) for n in found[1].split())
     assert listed == shown
+
+
+def test_a_second_period_of_cares_first_review_is_named_alike_everywhere(
+    db, sample, ctx, qtbot, settings, prompts_recorder
+) -> None:
+    """Zoë was looked after before, from 2021 to 2022 (three reviews held), and her first
+    review of this period is booked for Saturday 13/04/2024 with the number the booking used
+    to store, 4 (one more than every review she ever had). The weekly schedule, numbering it
+    as the engine counts, says "LAC review 1"; the letter to her mother, the meeting
+    request, the non-working-day flag and the child page's dialogs said "LAC review
+    4". Each now names it as the printed week does."""
+    import io
+
+    from reviewdesk.flags import compute_flags
+    from reviewdesk.invitations.facts import meeting_facts
+    from reviewdesk.invitations.letters import invitation_letters
+    from reviewdesk.invitations.requests import plan_request
+    from reviewdesk.reports.weekly import build_weekly
+    from reviewdesk.storage.models import Invitee, PeriodOfCare
+    from tests.invitations.scenario import set_setting
+    from tests.reports.pdfcheck import read_pdf
+    from tests.ui.test_changes import choose_meeting, open_child
+    from ui.dialogs.invitations import InvitationsDialog
+    from ui.dialogs.recording import RecordingDialog
+
+    saturday = D(2024, 4, 13)
+    with db.session() as s:
+        zoe = s.get(Child, sample["zoe"])
+        before = PeriodOfCare(child_id=zoe.id, start=D(2021, 1, 4), end_date=D(2022, 6, 1))
+        s.add(before)
+        s.flush()
+        for n, day in enumerate((D(2021, 1, 28), D(2021, 7, 14), D(2022, 1, 5)), start=1):
+            s.add(
+                Meeting(
+                    child_id=zoe.id,
+                    process="lac",
+                    meeting_type="lac_review",
+                    sequence=n,
+                    period_id=before.id,
+                    status="held",
+                    booked_date=day,
+                    held_date=day,
+                )
+            )
+        first = s.get(Meeting, sample["zoe_first"])
+        first.sequence, first.booked_date = 4, saturday
+        s.add(Invitee(meeting_id=first.id, name="Róisín Ó Briain", role="Mother"))
+        s.add(
+            Invitee(
+                meeting_id=first.id, name="Dr Ffion Hughes", role="GP", email="ffion@gp.example"
+            )
+        )
+    set_setting(db, "invitations_mailbox", "iro.service@council.example")
+
+    out = io.BytesIO()
+    with db.session() as s:
+        build_weekly(s, week=AS_OF, as_of=AS_OF, out=out, invariant=True)
+    printed = [line for line in read_pdf(out.getvalue()).layout_lines() if "Zoë" in line]
+    assert printed and all("LAC review 1" in line for line in printed), printed
+
+    with db.session() as s:
+        facts = meeting_facts(s, sample["zoe_first"], as_of=AS_OF)
+        (letter,) = invitation_letters(s, sample["zoe_first"], today=AS_OF)
+        request = plan_request(s, sample["zoe_first"], as_of=AS_OF)
+        flags = compute_flags(s, as_of=AS_OF, child_ids=[sample["zoe"]])
+    assert facts.label == "LAC review 1"
+    assert letter.title == "Invitation: LAC review 1"
+    text = " ".join(letter.paragraphs)
+    assert "LAC review 1" in text and "LAC review 4" not in text
+    assert request.summary.startswith("LAC review 1")
+    assert "LAC review 1" in request.description and "LAC review 4" not in request.description
+    (weekend,) = [f for f in flags if f.code == "booked_non_working_day"]
+    assert weekend.reason.startswith("LAC review 1 is booked for 13/04/2024")
+
+    window = _shown(MainWindow(ctx, settings=settings), qtbot)
+    page = open_child(window, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    page.table.setFocus()
+    titles = {}
+    for key, modifier, kind in (
+        (Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier, RecordingDialog),
+        (Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier, InvitationsDialog),
+    ):
+        prompts_recorder.dialogs.clear()
+        qtbot.keyClick(page.table, key, modifier)
+        (dialog,) = [d for d in prompts_recorder.dialogs if isinstance(d, kind)]
+        titles[kind.__name__] = dialog.windowTitle()
+    assert titles == {
+        "RecordingDialog": "Record LAC review 1 — Zoë Ó Briain",
+        "InvitationsDialog": "Invitations and reports: Zoë Ó Briain: LAC review 1, 13/04/2024",
+    }

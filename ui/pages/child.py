@@ -361,7 +361,7 @@ class ChildPage(Page):
         selected = self.selected_meeting()
         as_of = self.ctx.as_of
         with self.ctx.db.session() as s:
-            self.detail = queries.child_detail(s, self.child_id)
+            self.detail = queries.child_detail(s, self.child_id, as_of=as_of)
             last = last_contacts(s, as_of=as_of, child_ids=[self.child_id]).get(self.child_id)
         self._stale = set(self._fillers)
         if self.detail is None:

@@ -431,7 +431,7 @@ class DiaryPage(Page):
         if not prompts().run_dialog(picker) or picker.child_id is None:
             return False
         with self.ctx.db.session() as s:
-            detail = queries.child_detail(s, picker.child_id)
+            detail = queries.child_detail(s, picker.child_id, as_of=self.ctx.as_of)
         if detail is None:
             return False
         start = Booking(day=day, **({f"{by}_id": who} if who is not None else {}))
@@ -442,7 +442,7 @@ class DiaryPage(Page):
         if booked:
             # Booked: straight on to whom to invite, as from the child's page.
             with self.ctx.db.session() as s:
-                detail = queries.child_detail(s, picker.child_id)
+                detail = queries.child_detail(s, picker.child_id, as_of=self.ctx.as_of)
             if detail is not None:
                 run_for(self.ctx, detail, dialog.result_meeting_id, self)
         self.table.setFocus()
