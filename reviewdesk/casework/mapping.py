@@ -172,11 +172,14 @@ class CaseStatus:
         """``meeting``'s number as the engine counts it as of ``as_of`` (`meeting_number`);
         ``meeting`` has ``id``, ``process``, ``status``, ``held_date`` and ``sequence`` (the
         number typed in). ``as_of`` is the date these statuses were worked out for."""
+        timeliness = self.meetings.get(meeting.id)
+        if timeliness is not None:  # (most meetings: the rest of the test not needed)
+            return timeliness.sequence
         uncounted = meeting.id in self.unknown or (
             is_upcoming(meeting.status, meeting.held_date, as_of)
             and bool(self.undetermined_for(meeting.process))
         )
-        return meeting_number(self.meetings.get(meeting.id), meeting.sequence, uncounted=uncounted)
+        return meeting_number(None, meeting.sequence, uncounted=uncounted)
 
     def label(self, meeting: Any, as_of: dt.date) -> str:
         """'LAC review 4': ``meeting`` named with its number as the engine counts it

@@ -20,6 +20,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from reviewdesk import queries
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.overlaps import length, span, sweep
 from reviewdesk.queries import DiaryEntry
@@ -41,6 +42,7 @@ from reviewdesk.reports.base import (
 from reviewdesk.reports.gather import Judgements, council_name, judge_meetings
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
+from reviewdesk.storage.db import Database
 from reviewdesk.storage.models import Meeting, Room
 from reviewdesk.vocabulary import (
     LIVE_STATUSES,
@@ -191,6 +193,27 @@ def numbered_as_scheduled(session: Session, entries: Sequence[DiaryEntry]) -> li
         replace(e, sequence=judged[week_start(e.day)].sequence(e.meeting_id, e.sequence))
         for e in entries
     ]
+
+
+def read_week_meetings(
+    db: Database,
+    monday: dt.date,
+    chair_id: int | None = None,
+    rows: int | None = None,
+    numbered: bool = True,
+) -> tuple[list[DiaryEntry], int]:
+    """The meetings of the week from ``monday`` (those ``chair_id`` chairs, unless None), in
+    a session of its own (any thread or process): the first ``rows`` of them (all: None),
+    each named as this schedule names it (`numbered_as_scheduled`) unless not ``numbered``
+    (as typed in: no child's history read), and how many there are."""
+    with db.session() as s:
+        entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
+        if chair_id is not None:
+            entries = [e for e in entries if e.chair_id == chair_id]
+        first = entries if rows is None else entries[:rows]
+        if numbered:
+            first = numbered_as_scheduled(s, first)
+        return first, len(entries)
 
 
 # --- clashes --------------------------------------------------------------------------------

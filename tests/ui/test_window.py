@@ -671,3 +671,40 @@ def test_the_status_bar_stays_whole_at_twice_the_scale_of_a_laptop_screen(window
         window.db_label.text()
     )
     assert window.db_label.toolTip().startswith(window.db_label.text())
+
+
+def test_the_dashboard_week_is_named_off_the_ui_thread(
+    ctx, qtbot, tmp_path, sample, monkeypatch
+) -> None:
+    """The window starting for real: this week's meetings are named as the printed week
+    names them ("LAC review 1", the engine's count, where the number stored with Zoë's
+    review is an old 4), and that numbering, which reads each listed child's history, is
+    done off the UI thread: done on it, the window stood still at start on a large
+    register."""
+    import threading
+
+    from reviewdesk.reports import weekly
+    from reviewdesk.storage.models import Meeting
+    from ui.tasks import wait_for_all
+
+    with ctx.db.session() as s:
+        s.get(Meeting, sample["zoe_first"]).sequence = 4
+    ui_thread = threading.get_ident()
+    numbered_on: list[bool] = []
+    numbered = weekly.numbered_as_scheduled
+
+    def spy(session, entries):
+        numbered_on.append(threading.get_ident() == ui_thread)
+        return numbered(session, entries)
+
+    monkeypatch.setattr(weekly, "numbered_as_scheduled", spy)
+    win = _background_window(ctx, qtbot, tmp_path)
+    table = win.dashboard.week_table
+
+    def zoes_meeting() -> str:
+        rows = [r for r in range(table.rowCount()) if table.item(r, 2).text() == "Zoë Ó Briain"]
+        return table.item(rows[0], 3).text() if rows else ""
+
+    qtbot.waitUntil(lambda: zoes_meeting() == "LAC review 1", timeout=10000)
+    wait_for_all()
+    assert numbered_on and not any(numbered_on)

@@ -8,6 +8,7 @@ own severities); this page lays the tiles out and colours them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewdesk import queries
 from reviewdesk.actions import CALENDAR_KINDS, CASE_KINDS
 from reviewdesk.dashboard import (
     STAFF,
@@ -34,6 +34,7 @@ from reviewdesk.dashboard import (
     TileCount,
     read_dashboard_figures,
 )
+from reviewdesk.queries import DiaryEntry
 from reviewdesk.reports import weekly
 from reviewdesk.vocabulary import (
     NEXT_NOT_RECORDED,
@@ -51,6 +52,8 @@ from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
 from ui.widgets_chart import TimelinessChart
 from ui.widgets_oversight import OversightFigures
+
+log = logging.getLogger(__name__)
 
 WEEK_ROWS = 200
 #: Tiles in a row.
@@ -208,6 +211,7 @@ class DashboardPage(Page):
         self.my_cases.setVisible(self._staff_id() is not None)  # (once in the page)
         layout.addLayout(lower, 1)
         self._week_ids: list[tuple[int, int]] = []  # each row's child and meeting
+        self._week_asked = 0  # weeks read in the background; only the latest is shown
 
     def refresh(self) -> None:
         council = self.ctx.council_name()
@@ -300,15 +304,52 @@ class DashboardPage(Page):
 
     # --- this week ------------------------------------------------------------------------
     def _refresh_week(self) -> None:
+        """This week's meetings. In the window: read at once as typed in, then named as the
+        printed week names them (`weekly.read_week_meetings`) in a worker process, and
+        shown again; the numbering reads every listed child's history, and in a thread of
+        the window's own it held the window for a tenth of a second or more at start
+        (Python threads share one lock). The two differ only where history changed after a
+        meeting was booked."""
         monday = week_start(self.ctx.as_of)
         staff = self._mine()
-        with self.ctx.db.session() as s:
-            entries = queries.diary_entries(s, monday, monday + dt.timedelta(days=6))
-            if staff is not None:
-                entries = [e for e in entries if e.chair_id == staff]
-            total = len(entries)
-            # Each named as the printed week names it ("2nd review CP conference").
-            entries = weekly.numbered_as_scheduled(s, entries[:WEEK_ROWS])
+        db = self.ctx.db
+
+        def read(numbered: bool) -> tuple[list[DiaryEntry], int]:
+            return weekly.read_week_meetings(
+                db, monday, chair_id=staff, rows=WEEK_ROWS, numbered=numbered
+            )
+
+        if not self.background:
+            self._show_week(monday, staff, read(True))
+            return
+        self._week_asked += 1
+        asked = self._week_asked
+        self._show_week(monday, staff, read(False))
+
+        def arrived(week: tuple[list[DiaryEntry], int]) -> None:
+            if asked == self._week_asked:  # else a newer reading is coming
+                self._show_week(monday, staff, week)
+
+        self._tasks.append(
+            run_in_background(
+                lambda _p: worker_process.call(
+                    weekly.read_week_meetings,
+                    db,
+                    monday,
+                    staff,
+                    WEEK_ROWS,
+                    lane=worker_process.FIGURES,
+                ),
+                on_success=arrived,
+                # The week stays as typed in; the log says why it was not named again.
+                on_failure=lambda exc: log.warning("this week's meetings: %s", exc),
+            )
+        )
+
+    def _show_week(
+        self, monday: dt.date, staff: int | None, week: tuple[list[DiaryEntry], int]
+    ) -> None:
+        entries, total = week
         more = (
             f", the first {WEEK_ROWS} of {total:,} shown; the Diary has all"
             if total > WEEK_ROWS
@@ -316,6 +357,19 @@ class DashboardPage(Page):
         )
         whose = "This week's meetings" if staff is None else "Meetings you chair this week"
         self.week_title.setText(f"{whose} (from {format_uk_long(monday)}{more})")
+        # Filled with the table's updates off: each cell set redrew it, and two hundred rows
+        # held the window a twentieth of a second or more.
+        table = self.week_table
+        table.setUpdatesEnabled(False)
+        try:
+            self._fill_week(entries)
+        finally:
+            table.setUpdatesEnabled(True)
+        table.setVisible(bool(entries))
+        self.week_empty.setVisible(not entries)
+
+    def _fill_week(self, entries: list[DiaryEntry]) -> None:
+        amber = theme.text_colour("amber")
         self.week_table.setRowCount(len(entries))
         self._week_ids = []
         for row, e in enumerate(entries):
@@ -338,14 +392,12 @@ class DashboardPage(Page):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 if unrecorded:
-                    item.setForeground(theme.text_colour("amber"))
+                    item.setForeground(amber)
                     item.setToolTip(
                         f"{value}\n{e.label}, {OUTCOME_NOT_RECORDED}: {RECORD_THE_OUTCOME}"
                     )
                 self.week_table.setItem(row, col, item)
             self._week_ids.append((e.child_id, e.meeting_id))
-        self.week_table.setVisible(bool(entries))
-        self.week_empty.setVisible(not entries)
 
     def _open_meeting(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._week_ids):
