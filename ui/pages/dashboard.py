@@ -35,7 +35,7 @@ from reviewdesk.dashboard import (
     read_dashboard_figures,
 )
 from reviewdesk.queries import DiaryEntry
-from reviewdesk.reports import weekly
+from reviewdesk.reports.weekly import read_week_meetings
 from reviewdesk.vocabulary import (
     NEXT_NOT_RECORDED,
     OUTCOME_NOT_RECORDED,
@@ -315,9 +315,7 @@ class DashboardPage(Page):
         db = self.ctx.db
 
         def read(numbered: bool) -> tuple[list[DiaryEntry], int]:
-            return weekly.read_week_meetings(
-                db, monday, chair_id=staff, rows=WEEK_ROWS, numbered=numbered
-            )
+            return read_week_meetings(db, monday, chair_id=staff, rows=WEEK_ROWS, numbered=numbered)
 
         if not self.background:
             self._show_week(monday, staff, read(True))
@@ -333,7 +331,7 @@ class DashboardPage(Page):
         self._tasks.append(
             run_in_background(
                 lambda _p: worker_process.call(
-                    weekly.read_week_meetings,
+                    read_week_meetings,
                     db,
                     monday,
                     staff,
