@@ -342,21 +342,11 @@ def test_a_census_file_s_problems_are_at_a_line_and_an_element(
     assert headings[1] == ["cin.xml", "1", "CPPstartDate", "2023-02-30"]
 
 
-def test_check_only_names_the_children_the_import_would_change(
-    window, qtbot, prompts_recorder, tmp_path
-) -> None:
-    """An administrator imports a 903 return, then ticks "Check only" with a corrected file
-    that lacks one of A1's reviews. The summary said "reviews 0 added 0 updated 2 unchanged
-    1 removed" and nothing said whose review would go (the command line lists each child in
-    a dry run); the details now list the children and what would change."""
+def _children_imported_then_checked(window, qtbot, prompts_recorder, first, corrected):
+    """The import dialog's "Children:" details, as an administrator sees them: after importing
+    the 903 files ``first``, then after "Check only" with the files ``corrected``."""
     from PySide6.QtCore import Qt
 
-    from tests.importers.test_ssda903 import REVIEWS, files
-
-    first = files(tmp_path / "first")
-    corrected = files(
-        tmp_path / "corrected", reviews=REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5\n", "")
-    )
     details: list[str] = []
 
     def drive(dialog: ImportDialog) -> bool:
@@ -377,6 +367,23 @@ def test_check_only_names_the_children_the_import_would_change(
 
     prompts_recorder.on_dialog = drive
     window.import_data()
+    return details
+
+
+def test_check_only_names_the_children_the_import_would_change(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a 903 return, then ticks "Check only" with a corrected file
+    that lacks one of A1's reviews. The summary said "reviews 0 added 0 updated 2 unchanged
+    1 removed" and nothing said whose review would go (the command line lists each child in
+    a dry run); the details now list the children and what would change."""
+    from tests.importers.test_ssda903 import REVIEWS, files
+
+    first = files(tmp_path / "first")
+    corrected = files(
+        tmp_path / "corrected", reviews=REVIEWS.replace("A1,01/02/2015,20/07/2023,PN5\n", "")
+    )
+    details = _children_imported_then_checked(window, qtbot, prompts_recorder, first, corrected)
     assert details[0].splitlines()[:3] == [
         "Children:",
         "  A1: new (periods 1 added; episodes 2 added; reviews 2 added)",
@@ -391,34 +398,13 @@ def test_check_only_says_a_corrected_decom_updates_the_period(
     """A corrected 903 return starts A1's care a day later (DECOM 01/04/2023 to 02/04/2023).
     "Check only" said A1's period of care would be removed and another added (and with it
     the IRO allocated here); it is the same period, its start corrected, and says so."""
-    from PySide6.QtCore import Qt
-
     from tests.importers.test_ssda903 import EPISODES, files
 
     first = files(tmp_path / "first")
     corrected = files(
         tmp_path / "corrected", episodes=EPISODES.replace("A1,01/04/2023,S", "A1,02/04/2023,S")
     )
-    details: list[str] = []
-
-    def drive(dialog: ImportDialog) -> bool:
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        for paths, check in ((first, False), (corrected, True)):
-            for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
-                dialog.fields_903[key].edit.setText(str(path))
-            if check:
-                dialog.dry_run.setFocus()
-                qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
-            dialog.result_value = None
-            qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
-            lines = dialog.details.toPlainText().splitlines()
-            details.append("\n".join(lines[lines.index("Children:") :]))
-        return True
-
-    prompts_recorder.on_dialog = drive
-    window.import_data()
+    details = _children_imported_then_checked(window, qtbot, prompts_recorder, first, corrected)
     assert details[1].splitlines()[:2] == [
         "Children:",
         "  A1: updated (periods 1 updated; episodes 1 added, 1 removed)",
