@@ -13,12 +13,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from reviewdesk import __version__
+from reviewdesk.errorlog import write_log
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import APP_ID
 from reviewdesk.storage.db import is_memory_url, open_database
 from ui import worker_process
 from ui.context import AppContext
-from ui.errors import friendly_message, install_excepthook, write_log
+from ui.errors import friendly_message, install_excepthook
 from ui.icon import app_icon
 from ui.prompts import prompts
 from ui.theme import apply_theme

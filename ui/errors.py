@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 
+from reviewdesk.errorlog import write_log
 from reviewdesk.errors import ReviewdeskError
-from reviewdesk.paths import user_data_dir
 
 log = logging.getLogger("reviewdesk.ui")
-
-
-def log_path() -> Path:
-    return user_data_dir() / "reviewdesk-errors.log"
-
-
-def write_log(exc_type, exc: BaseException, tb: TracebackType | None) -> Path | None:
-    """Append the traceback to the error log; returns its path (None if it cannot be written)."""
-    return write_log_text("".join(traceback.format_exception(exc_type, exc, tb)))
-
-
-def write_log_text(text: str) -> Path | None:
-    """Append a traceback already written out (one from a worker process) to the error log."""
-    path = log_path()
-    try:
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{text}")
-        return path
-    except OSError:
-        return None
 
 
 def friendly_message(exc: BaseException) -> str:

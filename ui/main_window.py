@@ -625,7 +625,7 @@ class MainWindow(QMainWindow):
         prompts().info(self, "\n".join(self.shortcut_lines()))
 
     def about(self) -> None:
-        from ui.errors import log_path
+        from reviewdesk.errorlog import log_path
 
         prompts().info(
             self,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError
 
 from reviewdesk import __version__
+from reviewdesk.errorlog import write_log
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 
 # Modules that add sub-commands, in the order their commands appear in --help.
@@ -91,9 +92,13 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for a user
         if os.environ.get("REVIEWDESK_DEBUG"):
             raise
+        # The details go to the error log, not the screen: an unexpected error's own words
+        # can be a programmer's (a key, a value from a record) and mean nothing to a person.
+        path = write_log(type(exc), exc, exc.__traceback__)
+        where = f"the details are in {path}" if path else "set REVIEWDESK_DEBUG=1 to see why"
         sys.stderr.write(
-            f"reviewdesk: error: the command stopped on a problem it did not expect "
-            f"({_first_line(exc)}); set REVIEWDESK_DEBUG=1 to see the details\n"
+            "reviewdesk: error: the command stopped on a problem it did not expect and did "
+            f"not finish; {where}\n"
         )
         return 1
 

@@ -97,3 +97,29 @@ def test_python_dash_m_never_shows_a_traceback() -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("reviewdesk: error:")
     assert "Traceback" not in proc.stderr
+
+
+def test_an_unexpected_failure_is_one_plain_line_and_its_details_go_to_the_log(
+    capsys, monkeypatch, private_data_folder
+) -> None:
+    """A bug in a command (here a lookup of a key that is not there) must not show the
+    person the programmer's words: not the exception's name, not its message (which can
+    hold a record's values). One line says it did not finish and where the details are;
+    the error log, in the user's data folder, has the whole traceback."""
+    import reviewdesk.cli.calendar_cmd as calendar_cmd
+
+    def broken(_args):
+        raise KeyError("closure_day 2024-12-25 for child 4711")
+
+    monkeypatch.setattr(calendar_cmd, "_add", broken)
+    monkeypatch.delenv("REVIEWDESK_DEBUG", raising=False)
+    code, out, err = run(capsys, "calendar", "add", "2024-12-20", "3")
+    assert code == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("reviewdesk: error: the command stopped on a problem it did not expect")
+    assert "4711" not in err and "KeyError" not in err and "Traceback" not in err
+    log = private_data_folder / "reviewdesk-errors.log"
+    assert str(log) in err
+    written = log.read_text(encoding="utf-8")
+    assert "Traceback" in written and "KeyError: 'closure_day 2024-12-25 for child 4711'" in written

@@ -236,9 +236,10 @@ def test_roles_disable_what_they_may_not_do(
 def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
     tmp_path, monkeypatch
 ) -> None:
+    import reviewdesk.errorlog as errorlog
     import ui.errors as errors
 
-    monkeypatch.setattr(errors, "log_path", lambda: tmp_path / "errors.log")
+    monkeypatch.setattr(errorlog, "log_path", lambda: tmp_path / "errors.log")
     shown = []
     old = sys.excepthook
     try:
@@ -409,14 +410,14 @@ def test_when_the_quarter_fails_the_chart_still_shows(ctx, qtbot, tmp_path, monk
     """One panel's failure leaves the other: the chart shows its months, the quarter says it
     could not be worked out, and the error log (not the window) gets the traceback."""
     import reviewdesk.dashboard as dashboard
-    from ui import errors
+    import reviewdesk.errorlog as errorlog
     from ui.tasks import wait_for_all
 
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug in the quarter")
 
     monkeypatch.setattr(dashboard, "quarter_figures", broken)
-    monkeypatch.setattr(errors, "log_path", lambda: tmp_path / "errors.log")
+    monkeypatch.setattr(errorlog, "log_path", lambda: tmp_path / "errors.log")
     win = _background_window(ctx, qtbot, tmp_path)
     oversight, chart = win.dashboard.oversight, win.dashboard.chart
     qtbot.waitUntil(lambda: "could not" in oversight.text(), timeout=5000)

@@ -34,6 +34,7 @@ from reviewdesk.dashboard import (
     TileCount,
     read_dashboard_figures,
 )
+from reviewdesk.errorlog import write_log_text
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.reports.weekly import read_week_meetings
 from reviewdesk.vocabulary import (
@@ -46,7 +47,7 @@ from reviewdesk.vocabulary import (
 from ui import theme, worker_process
 from ui.column_widths import Column, FittedTableWidget
 from ui.context import AppContext
-from ui.errors import friendly_message, write_log_text
+from ui.errors import friendly_message
 from ui.pages import Page, label
 from ui.snapshot import case_snapshot
 from ui.tasks import run_in_background
