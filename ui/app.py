@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import sys
@@ -43,6 +44,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     apply_theme(app)
     return app
+
+
+def keep_what_is_loaded() -> None:
+    """Leave everything made so far (the libraries, the database's connection and the
+    context) out of the garbage collector's full passes: they live as long as the window.
+    Building the window makes enough objects to start a full pass, and over every library
+    object loaded it held the first start up for 0.22 s at 100,000 children; after this,
+    a full pass goes through only what is new. (`MainWindow.load_initial_data` freezes
+    again once the window is built.)"""
+    gc.freeze()
 
 
 def build_main_window(
@@ -111,6 +122,7 @@ def launch(
     worker_process.enable()
     worker_process.warm_up()
     app.aboutToQuit.connect(worker_process.shutdown)
+    keep_what_is_loaded()
     window = build_main_window(ctx, background=True)
     window.show()
     window.load_initial_data()

@@ -224,7 +224,7 @@ def start_figures(app, path: Path, as_of: dt.date, settings, label: str, baselin
     thread was held up meanwhile (Python threads share one interpreter lock)."""
     from reviewdesk.storage.db import open_database
     from ui import worker_process
-    from ui.app import build_main_window
+    from ui.app import build_main_window, keep_what_is_loaded
     from ui.context import AppContext
     from ui.tasks import _running, wait_for_all
 
@@ -234,6 +234,7 @@ def start_figures(app, path: Path, as_of: dt.date, settings, label: str, baselin
     worker_process.warm_up()
     db = open_database(path, username="bench")
     ctx = AppContext.open(db, as_of=as_of)
+    keep_what_is_loaded()  # as `ui.app.launch` does
     window = build_main_window(ctx, settings=settings, background=True)
     dash = window.dashboard
 
