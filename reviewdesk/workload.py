@@ -113,6 +113,20 @@ TEAM_HEADINGS = (
     "Not received by the deadline",
     "Not shared with the parents in time",
 )
+#: `TEAM_HEADINGS` short, for a table's columns (the Workload page's tips and the command
+#: line's note below its table say them in full).
+TEAM_SHORT_HEADINGS = ("Meetings", "Overdue", "Late reports", "Not received", "Not shared")
+
+
+def teams_total(teams: Sequence[TeamWorkload]) -> tuple[int, ...]:
+    """Every team's figures added up (`TeamWorkload.figures`): the "All teams" row of the
+    Workload page and the printed workload list."""
+    totals = [0] * len(TEAM_HEADINGS)
+    for team in teams:
+        totals = [t + v for t, v in zip(totals, team.figures, strict=True)]
+    return tuple(totals)
+
+
 #: Said where no social work team is set up (the Workload page, the PDF, the command line).
 NO_TEAMS = "No social work teams are set up yet."
 

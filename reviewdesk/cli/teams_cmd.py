@@ -14,13 +14,12 @@ from reviewdesk.vocabulary import format_uk, week_start
 from reviewdesk.workload import (
     NO_TEAMS,
     TEAM_HEADINGS,
+    TEAM_SHORT_HEADINGS,
     TeamWorkload,
     no_teams_set_up,
     team_workload,
+    teams_total,
 )
-
-#: The table's short headings for `TEAM_HEADINGS` (the line under the table says them in full).
-SHORT_HEADINGS = ("Meetings", "Overdue", "Late reports", "Not received", "Not shared")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,7 +75,9 @@ def _write_table(teams: list[TeamWorkload], as_of: dt.date) -> None:
     if not teams:
         return
     rows = [(t.team_name, t.manager_name or "-", *(str(v) for v in t.figures)) for t in teams]
-    header = ("Team", "Team manager", *SHORT_HEADINGS)
+    if len(teams) > 1:  # as the page and the printed list add them up
+        rows.append(("All teams", "", *(str(v) for v in teams_total(teams))))
+    header = ("Team", "Team manager", *TEAM_SHORT_HEADINGS)
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
 
     def line(cells: tuple[str, ...]) -> str:

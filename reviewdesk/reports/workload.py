@@ -58,6 +58,7 @@ from reviewdesk.workload import (
     iro_workload,
     no_teams_set_up,
     team_workload,
+    teams_total,
 )
 
 TITLE = "IRO workload"
@@ -334,15 +335,14 @@ def _teams(report: WorkloadReport, styles: Styles, width: float) -> list[Flowabl
     widths = [0.22, 0.18, 0.12, 0.12, 0.12, 0.12, 0.12]
     figures = list(range(2, len(header)))
     rows, extra = [], []
-    totals = [0] * len(TEAM_HEADINGS)
     for r, team in enumerate(teams, start=1):
         values = team.figures
         rows.append([team.team_name, team.manager_name or "–", *(str(v) for v in values)])
         for column, value in zip((3, 5), (values[1], values[3]), strict=True):
             if value:  # overdue a meeting; a report not received
                 extra.append(("TEXTCOLOR", (column, r), (column, r), RED))
-        totals = [t + v for t, v in zip(totals, values, strict=True)]
     if len(teams) > 1:
+        totals = teams_total(teams)
         rows.append([Paragraph("<b>All teams</b>", styles.cell), "", *(str(v) for v in totals)])
         extra.append(("FONT", (2, len(rows)), (-1, len(rows)), "DejaVuSans-Bold", 8, 10))
     story.append(

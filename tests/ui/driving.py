@@ -40,3 +40,23 @@ def zoes_first_review_cancelled(window, sample) -> None:  # noqa: ANN001
             expected_version=meeting_version(ctx.db, sample["zoe_first"]),
         )
     )
+
+
+def shown_rows(table) -> list[tuple[str, ...]]:  # noqa: ANN001
+    """What a table shows, row by row, as text (each cell's display text)."""
+    model = table.model()
+    return [
+        tuple(
+            str(model.data(model.index(r, c), Qt.ItemDataRole.DisplayRole))
+            for c in range(model.columnCount())
+        )
+        for r in range(model.rowCount())
+    ]
+
+
+def teams_shown(window) -> dict[str, tuple[int, ...]]:  # noqa: ANN001
+    """The Workload page's "Social work teams this week", by team: its five figures (meetings,
+    overdue, late reports, not received, not shared), the "All teams" row included."""
+    return {
+        row[0]: tuple(int(n) for n in row[2:]) for row in shown_rows(window.workload.teams_table)
+    }

@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 
 from reviewdesk.queries import CASE_COLUMNS
 from reviewdesk.storage.models import Child, CpPlan, Meeting
+from tests.ui.driving import shown_rows, teams_shown
 from tests.ui.sample import AS_OF
 from ui import theme
 from ui.main_window import MainWindow
@@ -547,18 +548,10 @@ def test_a_team_s_late_reports_say_which_the_reports_to_chase_list_has(
     generate_demo(db, children=150, seed=11, as_of=as_of)
     window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    lines = window.workload.teams_label.text().splitlines()
-    late, not_received, not_shared = 0, 0, 0
-    for line in lines:
-        found = re.search(
-            r"(\d+) late reports? to chase(?: \((\d+) not received by the deadline, "
-            r"(\d+) not shared with the parents in time\))?$",
-            line,
-        )
-        assert found, line
-        late += int(found[1])
-        not_received += int(found[2] or 0)
-        not_shared += int(found[3] or 0)
+    teams = teams_shown(window)
+    all_teams = teams.pop("All teams")
+    late, not_received, not_shared = (sum(f[i] for f in teams.values()) for i in (2, 3, 4))
+    assert all_teams[2:] == (late, not_received, not_shared)
     assert late == not_received + not_shared and not_shared and not_received
     out = tmp_path / "chase.pdf"
     with db.session() as s:
@@ -646,7 +639,6 @@ def test_the_dashboard_and_the_workload_page_say_what_their_counts_count(
     with minutes or decisions past their deadline, the column "Minutes due" each chair's
     meetings whose minutes are not yet distributed, past the deadline or not. Each now says
     what it counts, in the core's words."""
-    import re
 
     from reviewdesk.dashboard import TILE_BY_KEY
     from reviewdesk.workload import AWAITING_MINUTES_MEANS
@@ -668,10 +660,7 @@ def test_the_dashboard_and_the_workload_page_say_what_their_counts_count(
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     page = window.workload
     qtbot.waitUntil(lambda: page.summary is not None)
-    reports = sum(
-        int(found[1])
-        for found in re.finditer(r"(\d+) late reports? to chase", page.teams_label.text())
-    )
+    reports = teams_shown(window)["All teams"][2]
     assert reports > int(late_children) > 0  # reports, more than the children who have them
     model = page.model
     headers = [
@@ -709,17 +698,11 @@ def test_the_teams_week_on_the_workload_page_is_printed_and_on_the_command_line(
     generate_demo(db, children=150, seed=11, as_of=as_of)
     window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    shown: dict[str, tuple[int, ...]] = {}  # by team manager
-    for line in window.workload.teams_label.text().splitlines():
-        found = re.fullmatch(
-            r".+ \((.+)\): (\d+) meetings? this week, (\d+) overdue, (\d+) late reports? to "
-            r"chase(?: \((\d+) not received by the deadline, (\d+) not shared with the "
-            r"parents in time\))?",
-            line,
-        )
-        assert found, line
-        shown[found[1]] = tuple(int(n or 0) for n in found.groups()[1:])
+    rows = shown_rows(window.workload.teams_table)
+    # By team manager (the printed list and the command line are read by them).
+    shown = {row[1]: tuple(int(n) for n in row[2:]) for row in rows if row[1] not in ("", "–")}
     assert len(shown) >= 3 and any(figures[2] for figures in shown.values())
+    assert rows[-1][0] == "All teams"
 
     # Documents (Alt+O) ▸ Workload list (L)
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
@@ -733,6 +716,7 @@ def test_the_teams_week_on_the_workload_page_is_printed_and_on_the_command_line(
         for each in open_previews():
             each.close()
     assert "Social work teams" in pdf.texts[0]
+    shown["All teams"] = teams_shown(window)["All teams"]
     printed = {}
     for line in pdf.layout_lines():
         for manager in shown:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,7 +25,6 @@ from reviewdesk.actions import CASE_KINDS
 from reviewdesk.caseload import caseload_children
 from reviewdesk.codes import Role
 from reviewdesk.flags.caseload import band_severity
-from reviewdesk.flags.deadlines import late_reports
 from reviewdesk.vocabulary import format_uk
 from reviewdesk.workload import (
     AWAITING_DECISIONS,
@@ -33,10 +32,14 @@ from reviewdesk.workload import (
     AWAITING_MINUTES,
     AWAITING_MINUTES_MEANS,
     NO_TEAMS,
+    TEAM_HEADINGS,
+    TEAM_SHORT_HEADINGS,
     IroWorkload,
+    TeamWorkload,
     WorkloadSummary,
     no_teams_set_up,
     read_workload_counts,
+    teams_total,
 )
 from ui import theme, worker_process
 from ui.column_widths import Column, FittedTable
@@ -163,6 +166,93 @@ class WorkloadModel(QAbstractTableModel):
         return None
 
 
+#: How `TeamsModel.COLUMNS` are sized: the team's name takes most of the room left; its
+#: manager's name gives way first in a narrow window (it is in the row's tip).
+TEAM_COLUMNS = (
+    Column("Eastwick Children's Social Work Team", share=3),
+    Column("Priya Ionescu", share=1, drop=1),
+    *(Column("000") for _ in TEAM_SHORT_HEADINGS),
+)
+#: The teams' columns shown in red when not 0, as the printed list shows them: children
+#: overdue a meeting, reports not received by the deadline.
+TEAM_RED_COLUMNS = (3, 5)
+ALL_TEAMS = "All teams"
+
+
+class TeamsModel(QAbstractTableModel):
+    """Each social work team's week (`TeamWorkload.figures`), with every team's added up
+    below (`teams_total`) when there is more than one, as the printed workload list has it."""
+
+    COLUMNS = ("Team", "Team manager", *TEAM_SHORT_HEADINGS)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.teams: list[TeamWorkload] = []
+        self.total: tuple[int, ...] | None = None
+
+    def set_teams(self, teams: list[TeamWorkload]) -> None:
+        self.beginResetModel()
+        self.teams = list(teams)
+        self.total = teams_total(self.teams) if len(self.teams) > 1 else None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        if parent.isValid():
+            return 0
+        return len(self.teams) + (self.total is not None)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section >= 2:
+            return TEAM_HEADINGS[section - 2]
+        return None
+
+    def team_at(self, row: int) -> TeamWorkload | None:
+        """The team on ``row`` (None for the "All teams" row)."""
+        return self.teams[row] if 0 <= row < len(self.teams) else None
+
+    def overdue_at(self, row: int) -> frozenset[int]:
+        """The children overdue a meeting that ``row`` counts (every team's on the total)."""
+        team = self.team_at(row)
+        if team is not None:
+            return frozenset(team.overdue)
+        return frozenset(c for t in self.teams for c in t.overdue)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        row, column = index.row(), index.column()
+        team = self.team_at(row)
+        if team is None:
+            values: tuple[Any, ...] = (ALL_TEAMS, "", *(self.total or ()))
+        else:
+            values = (team.team_name, team.manager_name or "–", *team.figures)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return values[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column in TEAM_RED_COLUMNS and values[column]:
+            return QBrush(theme.text_colour("red"))
+        if role == Qt.ItemDataRole.FontRole and team is None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column >= 2:
+                return f"{TEAM_HEADINGS[column - 2]}: {values[column]}"
+            if team is None:
+                return "Every team added up"
+            manager = f", managed by {team.manager_name}" if team.manager_name else ""
+            return f"{team.team_name}{manager}. Enter lists its children overdue a meeting"
+        return None
+
+
 class WorkloadPage(Page):
     title = "Workload"
     open_cases = Signal(object, str)
@@ -194,7 +284,19 @@ class WorkloadPage(Page):
         self.range_button.setAccessibleName("Change the caseload range in Settings")
         self.range_button.setToolTip("Open Settings at the caseload range")
         self.range_button.clicked.connect(self.open_caseload_range)
-        self.teams_label = label("", None, wrap=True)
+        self.teams_note = label("", "hint", wrap=True)
+        self.teams_note.setVisible(False)
+        self.teams_model = TeamsModel(self)
+        self.teams_table = FittedTable(TEAM_COLUMNS)
+        self.teams_table.setAccessibleName("Social work teams this week")
+        self.teams_table.setTabKeyNavigation(False)
+        self.teams_table.setModel(self.teams_model)
+        self.teams_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.teams_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.teams_table.verticalHeader().setVisible(False)
+        self.teams_table.setAlternatingRowColors(True)
+        self.teams_table.setWordWrap(False)
+        self.teams_table.activated.connect(self._open_team)  # Enter, or double-click
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Workload", "title"))
@@ -204,7 +306,8 @@ class WorkloadPage(Page):
         layout.addLayout(range_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(label("Social work teams this week", "subtitle"))
-        layout.addWidget(self.teams_label)
+        layout.addWidget(self.teams_note)
+        layout.addWidget(self.teams_table)
         self.apply_role()
 
     def apply_role(self) -> None:
@@ -256,26 +359,34 @@ class WorkloadPage(Page):
         if not summary.iros:
             text = "No IROs or chairs are set up yet."
         self.range_label.setText(text)
-        # Where no team is set up, a line saying so (above the children with no team's).
-        lines = [NO_TEAMS] if no_teams_set_up(summary.teams) else []
-        for t in summary.teams:
-            who = f" ({t.manager_name})" if t.manager_name else ""
-            # The team's figures (`TeamWorkload.figures`), as the printed workload list and
-            # `reviewdesk teams` give them.
-            meetings, overdue, late, not_received, not_shared = t.figures
-            # Which of the late reports the Reports to chase list has (not received): the
-            # total alone did not agree with it, most being reports not shared in time.
-            split = (
-                f" ({not_received} not received by the deadline, "
-                f"{not_shared} not shared with the parents in time)"
-                if late
-                else ""
-            )
-            lines.append(
-                f"{t.team_name}{who}: {meetings} meeting{'s' if meetings != 1 else ''} "
-                f"this week, {overdue} overdue, {late_reports(late)} to chase{split}"
-            )
-        self.teams_label.setText("\n".join(lines))
+        # Each team's figures (`TeamWorkload.figures`), as the printed workload list and
+        # `reviewdesk teams` give them; where no team is set up, a line saying so (above the
+        # children with no team's, which alone would read as if "No team" were a team).
+        self.teams_note.setText(NO_TEAMS)
+        self.teams_note.setVisible(no_teams_set_up(summary.teams))
+        self.teams_model.set_teams(list(summary.teams))
+        self._fit_teams_height()
+
+    def _fit_teams_height(self) -> None:
+        """The teams' table as tall as its rows (up to eight; then it scrolls), the rest of
+        the page to the IROs'."""
+        table = self.teams_table
+        rows = min(self.teams_model.rowCount(), 8)
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(rows)) if rows else 0
+        table.setFixedHeight(height)
+        table.setVisible(self.teams_model.rowCount() > 0)
+
+    def _open_team(self, index: QModelIndex) -> None:
+        """Enter on a team: the case list of its children overdue a meeting (every team's,
+        on "All teams"), what a team manager chases first."""
+        if not index.isValid():
+            return
+        team = self.teams_model.team_at(index.row())
+        name = team.team_name if team is not None else "all teams"
+        self.open_cases.emit(
+            self.teams_model.overdue_at(index.row()), f"children overdue a meeting: {name}"
+        )
 
     def _to_own_row(self) -> None:
         """An IRO's own row is the current one: Ctrl+4, Enter lists their children (the

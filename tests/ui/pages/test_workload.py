@@ -77,15 +77,71 @@ def test_with_no_team_set_up_the_page_says_so(
     import datetime as dt
 
     from reviewdesk.workload import NO_TEAMS
+    from tests.ui.driving import shown_rows
     from tests.ui.test_roles_window import _window_as
 
     window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", AS_OF)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.workload.teams_label.text() == NO_TEAMS
+    page = window.workload
+    assert page.teams_note.isVisible() and page.teams_note.text() == NO_TEAMS
+    assert shown_rows(page.teams_table) == []
     child = reg.child()
     reg.period(child, AS_OF - dt.timedelta(days=100), iro_id=reg.staff())  # 1st review overdue
     window.refresh_all()
-    assert window.workload.teams_label.text().splitlines() == [
-        NO_TEAMS,
-        "No team: 0 meetings this week, 1 overdue, 0 late reports to chase",
-    ]
+    assert page.teams_note.isVisible() and page.teams_note.text() == NO_TEAMS
+    # The children with no team, under the note; no "All teams" row for one row.
+    assert shown_rows(page.teams_table) == [("No team", "–", "0", "1", "0", "0", "0")]
+
+
+def test_a_team_manager_opens_a_team_s_overdue_children_from_its_row(
+    db, open_db, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """A team manager reads the teams' week on the Workload page (Ctrl+4), a row a team and
+    "All teams" below, as the printed workload list has it, clicks their team and presses
+    Enter: the case list holds exactly the children that team's "Overdue" counts (the
+    teams' figures were a line of text each, which nothing could be opened from)."""
+    import datetime as dt
+
+    from PySide6.QtGui import QBrush
+
+    from reviewdesk.workload import team_workload
+    from tests.actions.shortcuts import generate_demo
+    from tests.ui.driving import shown_rows
+    from tests.ui.test_roles_window import _window_as
+    from ui import theme
+
+    as_of = dt.date(2025, 12, 10)
+    generate_demo(db, children=150, seed=11, as_of=as_of)
+    with db.session() as s:
+        teams = team_workload(s, as_of=as_of)
+    window = _window_as(db, open_db, qtbot, settings, "manager", "team_manager", as_of)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.workload
+    table = page.teams_table
+    qtbot.waitUntil(lambda: page.teams_model.rowCount() == len(teams) + 1)
+    rows = shown_rows(table)
+    assert [r[0] for r in rows] == [*(t.team_name for t in teams), "All teams"]
+    assert rows[-1][2:] == tuple(str(sum(t.figures[i] for t in teams)) for i in range(5))
+    assert table.isVisible() and table.height() >= table.rowViewportPosition(len(rows) - 1)
+
+    row = next(r for r, t in enumerate(teams) if len(t.overdue) > 0)
+    overdue = page.teams_model.index(row, 3)
+    red = theme.text_colour("red")
+    assert page.teams_model.data(overdue, Qt.ItemDataRole.ForegroundRole) == QBrush(red)
+    QTest.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(overdue).center()
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.cases
+    model = window.cases.list.model
+    assert {model.child_id(r) for r in range(model.rowCount())} == set(teams[row].overdue)
+
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    total = page.teams_model.index(len(teams), 0)
+    QTest.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(total).center()
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert {model.child_id(r) for r in range(model.rowCount())} == {
+        c for t in teams for c in t.overdue
+    }
