@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 
-from reviewdesk.workload import NO_TEAMS, TEAM_HEADINGS, read_workload_counts
+from reviewdesk.workload import NO_TEAMS, TEAM_HEADINGS, read_workload_counts, teams_total
 from tests.actions.shortcuts import generate_demo
 from tests.storage.cli_helpers import cli
 
@@ -34,7 +34,10 @@ def test_each_teams_figures_are_the_workload_pages(db, db_target, capsys) -> Non
         (row,) = [line for line in lines if line.startswith(team.team_name + "  ")]
         assert team.manager_name in row
         assert row.split()[-5:] == [str(n) for n in team.figures], team.team_name
-    assert len(lines) == 2 + len(page) + 2  # the title, the header, a row a team, the key
+    # The title, the header, a row a team, every team added up as the page does, the key.
+    assert len(lines) == 2 + len(page) + 1 + 2
+    (total,) = [line for line in lines if line.startswith("All teams  ")]
+    assert total.split()[-5:] == [str(n) for n in teams_total(page)]
 
     assert cli(db_target, "teams", "--as-of", "2025-12-10", "--csv") == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
