@@ -157,3 +157,59 @@ def test_the_worker_processes_end_when_the_window_is_killed(tmp_path) -> None:
         for pid in workers:
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_the_window_reads_the_register_a_share_in_each_process_at_start(
+    ctx, qtbot, tmp_path, process, monkeypatch
+) -> None:
+    """As the window loads, the register's reading, which the tiles and the case list share,
+    goes to both worker processes a share each, before the pages send their other work; the
+    tiles and the next dues put together from the shares are one whole reading's."""
+    from PySide6.QtCore import QSettings
+
+    from reviewdesk.dashboard import read_snapshot_part
+    from ui import snapshot
+    from ui.main_window import MainWindow
+
+    sent: list[tuple] = []
+    real_submit = worker_process.submit
+
+    def submit(fn, db, *args, lane=worker_process.REGISTER):  # noqa: ANN001, ANN202
+        sent.append((fn, args, lane))
+        return real_submit(fn, db, *args, lane=lane)
+
+    monkeypatch.setattr(worker_process, "submit", submit)
+    snapshot._cache.clear()
+    window = MainWindow(
+        ctx,
+        settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
+        background=True,
+    )
+    qtbot.addWidget(window)
+    window.load_initial_data()
+    assert [(fn, lane) for fn, _args, lane in sent[:2]] == [
+        (read_snapshot_part, worker_process.REGISTER),
+        (read_snapshot_part, worker_process.FIGURES),
+    ]
+    assert [args[1:] for _fn, args, _lane in sent[:2]] == [(0, 2), (1, 2)]
+    qtbot.waitUntil(lambda: window.dashboard._snapshot is not None, timeout=30_000)
+    whole = read_snapshot(ctx.db, ctx.as_of)
+    assert snapshot.case_snapshot(ctx) == whole
+    assert window.dashboard._snapshot == whole
+    assert len(sent) == 2  # read once, by the shares: the pages asked for no other reading
+
+
+def test_a_share_whose_process_stopped_is_read_here(ctx, process) -> None:
+    """A worker process that stops while reading its share: the window reads the register
+    itself, whole, and uses no worker process again this session."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ui import snapshot
+
+    done: Future = Future()
+    done.set_result(None)
+    stopped: Future = Future()
+    stopped.set_exception(BrokenProcessPool("the process stopped"))
+    assert snapshot._read_whole(ctx, [done, stopped]) == read_snapshot(ctx.db, ctx.as_of)
+    assert not worker_process.enabled()
