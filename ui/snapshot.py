@@ -12,6 +12,7 @@ brought up to date from the one before by working out those children again
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 from concurrent.futures import Future
@@ -25,6 +26,7 @@ from reviewdesk.dashboard import (
     read_snapshot_part,
     read_updated_snapshot,
 )
+from reviewdesk.storage.db import Database
 from ui import worker_process
 from ui.context import AppContext
 
@@ -62,11 +64,20 @@ def prefetch(ctx: AppContext) -> None:
 
 def _send_shares(ctx: AppContext) -> list[Future[SnapshotPart]] | None:
     """Each share sent to its worker process; None where they cannot all be used."""
+    return _send(ctx.db, ctx.as_of)
+
+
+def read_shares(db: Database, as_of: dt.date) -> list[SnapshotPart] | None:
+    """Every share read in its worker process (the smoke check's); None where they cannot
+    all be used."""
+    futures = _send(db, as_of)
+    return None if futures is None else [future.result() for future in futures]
+
+
+def _send(db: Database, as_of: dt.date) -> list[Future[SnapshotPart]] | None:
     futures = []
     for part, lane in enumerate(SHARES):
-        future = worker_process.submit(
-            read_snapshot_part, ctx.db, ctx.as_of, part, len(SHARES), lane=lane
-        )
+        future = worker_process.submit(read_snapshot_part, db, as_of, part, len(SHARES), lane=lane)
         if future is None:
             for sent in futures:
                 sent.cancel()
