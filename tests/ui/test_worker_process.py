@@ -170,6 +170,7 @@ def test_the_window_reads_the_register_a_share_in_each_process_at_start(
     from reviewdesk.dashboard import read_snapshot_part
     from ui import snapshot
     from ui.main_window import MainWindow
+    from ui.tasks import wait_for_all
 
     sent: list[tuple] = []
     real_submit = worker_process.submit
@@ -197,6 +198,8 @@ def test_the_window_reads_the_register_a_share_in_each_process_at_start(
     assert snapshot.case_snapshot(ctx) == whole
     assert window.dashboard._snapshot == whole
     assert len(sent) == 2  # read once, by the shares: the pages asked for no other reading
+    assert wait_for_all(30_000)  # the dashboard's week and chart, shown before it goes
+    qtbot.wait(50)
 
 
 def test_a_share_whose_process_stopped_is_read_here(ctx, process) -> None:
