@@ -6,6 +6,8 @@ records with work recorded here (held meetings with invitees, reports, an outcom
 of care with an IRO; plans with a chair; s47 enquiries with notes; the return lacks them)
 lists each with its reference and exits with status 3, writing nothing, unless
 `--remove-recorded` names every one ("--remove-recorded M12,P3": those it listed, no others).
+Dates recorded here that a start corrected to a later day leaves before it are moved to it
+and listed, to be checked.
 """
 
 from __future__ import annotations

@@ -215,3 +215,26 @@ def test_a_census_import_names_the_plan_and_enquiry_it_would_remove(
     assert capsys.readouterr().out.splitlines()[0] == "Import complete."
     with db.session() as s:
         assert s.get(CpPlan, plan_id) is None and s.get(CpEnquiry, enquiry_id) is None
+
+
+def test_the_dates_moved_to_a_later_corrected_start_are_listed(
+    db, db_target, cli_admin, tmp_path, capsys
+) -> None:
+    """A corrected return starts A1's care on 20/06/2023, not 15/06; the IRO was allocated
+    on 16/06 here. `--dry-run` and the import itself list each date recorded here that moves
+    to the new start, naming the child, the field and the value."""
+    assert _import_a1(db_target, tmp_path / "first", "15/06/2023") == 0
+    _allocate(db)
+    capsys.readouterr()
+    allocated = (
+        "  A1: IRO allocated date 16/06/2023 is before the period of care's corrected start, "
+        "20/06/2023: now 20/06/2023"
+    )
+    assert _import_a1(db_target, tmp_path / "later", "20/06/2023", "--dry-run") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Would move 3 dates recorded here to a corrected start (check them):" in out
+    assert allocated in out
+    assert _import_a1(db_target, tmp_path / "later", "20/06/2023") == 0
+    out, err = capsys.readouterr()
+    assert "Moved 3 dates recorded here to a corrected start (check them):" in out.splitlines()
+    assert allocated in out.splitlines() and "Traceback" not in err
