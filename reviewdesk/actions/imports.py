@@ -7,9 +7,10 @@ checked by the same rules of the data as every other save. A dry run needs the s
 (it shows what an import would do) and writes nothing. The result is the `ImportResult`.
 
 An import never removes work recorded here without being told it may: when the return lacks
-held meetings with work recorded here (`reviewdesk.casework.recorded`), it writes nothing and
-its result lists them (`ImportResult.held_back`), unless ``remove_recorded``; a dry run lists
-them too. What is removed with consent is audited, the records kept for each meeting with it.
+held meetings, periods of care, CP plans or s47 enquiries with work recorded here
+(`reviewdesk.casework.recorded`), it writes nothing and its result lists them, each with its
+reference (`ImportResult.held_back`), unless ``remove_recorded`` names every one; a dry run
+lists them too. What is removed with consent is audited, the records kept for each with it.
 """
 
 from __future__ import annotations
@@ -82,14 +83,15 @@ def import_903(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     year: CollectionYear | YearSpan | None = None,
-    remove_recorded: RemoveRecorded = False,
+    remove_recorded: RemoveRecorded = frozenset(),
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a set of 903 files; never raises for bad data:
     the result's ``errors`` lists every problem and ``refused`` says nothing was written.
     ``year``: the collection year the return covers (or the years of a file holding
-    several); by default inferred from the files. ``remove_recorded``: it may remove held
-    reviews with work recorded here that the return lacks: all (True), or those whose ids it
-    holds (the ones a person was shown); else it stops (``held_back``), listing them."""
+    several); by default inferred from the files. ``remove_recorded``: the references
+    ("M12", "P3": `RecordedRemoval.ref`) of the records with work recorded here that the
+    return lacks that it may remove, the ones a person was shown; should it find any other,
+    it stops (``held_back``), listing them all."""
     return _run(
         db,
         actor,
@@ -111,7 +113,7 @@ def import_cin(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     year: CollectionYear | YearSpan | None = None,
-    remove_recorded: RemoveRecorded = False,
+    remove_recorded: RemoveRecorded = frozenset(),
 ) -> Changes:
     """Import (or with ``dry_run`` compare) a CIN census file, as `import_903` does."""
     return _run(

@@ -2,8 +2,12 @@
 
 A refused import prints every error, one per line, and exits with status 2; nothing is
 written. `--dry-run` prints what would change and writes nothing. An import that would remove
-held meetings with work recorded here (invitees, reports, an outcome...; the return lacks
-them) lists them and exits with status 3, writing nothing, unless `--remove-recorded`.
+records with work recorded here (held meetings with invitees, reports, an outcome...; periods
+of care with an IRO; plans with a chair; s47 enquiries with notes; the return lacks them)
+lists each with its reference and exits with status 3, writing nothing, unless
+`--remove-recorded` names every one ("--remove-recorded M12,P3": those it listed, no others).
+Dates recorded here that a start corrected to a later day leaves before it are moved to it
+and listed, to be checked.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import argparse
 import sys
 
 from reviewdesk import actions
+from reviewdesk.casework.recorded import parse_references
 from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.years import parse_years
 from reviewdesk.storage.db import open_database
@@ -64,11 +69,27 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--remove-recorded",
-        action="store_true",
-        help="remove the held meetings the return lacks even when work is recorded here for "
-        "them (invitees, reports, attendance, an outcome...); without it such an import "
-        "lists them and changes nothing. Each removal is kept in the audit trail",
+        metavar="REFS",
+        type=_references,
+        default=frozenset(),
+        help="remove these records the return lacks although work is recorded here for them "
+        "(a held meeting's invitees, reports, outcome...; a period of care's IRO; a plan's "
+        "chair; an s47 enquiry's notes), named by the references a stopped import or a dry "
+        "run lists, commas between: M12,P3 (M a held meeting, P a period of care, CP a CP "
+        "plan, S an s47 enquiry). Without it such an import lists them and changes nothing; "
+        "should it find any not named, it stops again and lists them all. Each removal is "
+        "kept in the audit trail",
     )
+
+
+def _references(text: str) -> frozenset[str]:
+    try:
+        return parse_references(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f'"{exc}" is not a reference a stopped import or a dry run lists (M12 a held '
+            "meeting, P3 a period of care, CP4 a CP plan, S5 an s47 enquiry)"
+        ) from None
 
 
 def _progress_to_stderr(done: int, total: int, message: str) -> None:
@@ -130,19 +151,27 @@ def _report(result: ImportResult) -> int:
         )
         return 2
     if result.held_back:
-        n = len(result.recorded_removals)
+        found = result.recorded_removals
+        it = "it" if len(found) == 1 else "them"
         sys.stderr.write(
-            f"reviewdesk: import stopped: it would remove {n} held "
-            f"{'meeting' if n == 1 else 'meetings'} with work recorded here, which the return "
+            f"reviewdesk: import stopped: it would remove "
+            f"{result.recorded_count(held=True)} with work recorded here, which the return "
             "lacks; nothing was changed\n"
         )
-        for line in result.recorded_lines()[1:]:
+        for line in result.recorded_lines(limit=None)[1:]:
             sys.stderr.write(line + "\n")
+        if result.remove_recorded:
+            sys.stderr.write(
+                "Not named by --remove-recorded: "
+                + ",".join(r.ref for r in result.not_agreed)
+                + "\n"
+            )
         sys.stderr.write(
             "If the return is wrong, correct it in the case management system and import it "
-            f"again. To remove {'it' if n == 1 else 'them'}, with all that was recorded for "
-            f"{'it' if n == 1 else 'them'} (each removal is kept in the audit trail), run the "
-            "same import again with --remove-recorded.\n"
+            f"again. To remove {it}, with all that was recorded for {it} (each removal is kept "
+            "in the audit trail), run the same import again with --remove-recorded "
+            + ",".join(r.ref for r in found)
+            + "\n"
         )
         return 3
     for line in result.summary_lines():
@@ -156,7 +185,9 @@ def _report(result: ImportResult) -> int:
     if result.dry_run:
         for line in result.change_lines():
             out.write(line + "\n")
-    for line in result.recorded_lines():
+    for line in result.recorded_lines(limit=None):  # each with its reference, to agree to
+        out.write(line + "\n")
+    for line in result.moved_lines(limit=None):
         out.write(line + "\n")
     unchanged = len(result.children) - len(changed)
     if unchanged:

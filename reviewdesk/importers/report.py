@@ -8,9 +8,12 @@ before deciding anything, so the user fixes a file once rather than once per err
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from reviewdesk.casework.recorded import KINDS as RECORD_KINDS
+from reviewdesk.casework.recorded import reference
 from reviewdesk.collection_year import RETURN_NAME, CollectionYear, YearSpan, spans_of
 from reviewdesk.dates import format_uk
 from reviewdesk.errors import InvalidInput
@@ -106,44 +109,93 @@ class Counts:
 
 @dataclass(frozen=True)
 class RecordedRemoval:
-    """A held meeting with work recorded here (`reviewdesk.casework.recorded`) that the
-    import removes, or would: the return lacks it, in a year it covers, and dates none of
-    the child's meetings within `MOVED_WITHIN_DAYS` of it."""
+    """A record with work recorded here (`reviewdesk.casework.recorded`) that the import
+    removes, or would: a held meeting, a period of care, a CP plan or an s47 enquiry the
+    return lacks, in a year it covers, with none of the return's within `MOVED_WITHIN_DAYS`
+    of it to be the same record."""
 
     local_id: str
-    meeting: str  # its name: 'LAC review 2', '1st review CP conference'
-    held_date: dt.date | None
-    recorded: tuple[str, ...]  # what: '2 invitees', 'attendance', 'outcome', ...
-    meeting_id: int = 0
+    what: str  # its name: 'LAC review 2', '1st review CP conference', 'period of care'
+    day: dt.date | None  # the day it was held (a meeting) or started
+    recorded: tuple[str, ...]  # what: '2 invitees', 'attendance', 'IRO', 'chair', ...
+    record_id: int = 0
+    table: str = "meeting"  # which kind of record (`reviewdesk.casework.recorded.KINDS`)
+
+    @property
+    def ref(self) -> str:
+        """How a person agrees to remove it: "M12", "P3" (`casework.recorded.reference`)."""
+        return reference(self.table, self.record_id)
 
     def line(self) -> str:
+        """'A1: LAC review 2 held 20/07/2023 (1 invitee, attendance)'."""
+        verb = RECORD_KINDS[self.table].verb
         return (
-            f"{self.local_id}: {self.meeting} held {format_uk(self.held_date, 'on no date')}"
+            f"{self.local_id}: {self.what} {verb} {format_uk(self.day, 'on no date')}"
             f" ({', '.join(self.recorded)})"
         )
 
+    def listed(self) -> str:
+        """The line with its reference first, as the lists give it: '[M12] A1: ...'."""
+        return f"[{self.ref}] {self.line()}"
 
-#: What an import may remove of the meetings with work recorded here: all of them (True),
-#: none (False), or those with these ids (the ones a person was shown and agreed to).
-RemoveRecorded = bool | frozenset[int]
+
+def recorded_count(found: Sequence[RecordedRemoval], *, held: bool = False) -> str:
+    """How many of each kind: '1 meeting', '1 period of care and 2 meetings' (``held``:
+    '1 held meeting')."""
+    by_table = Counter(r.table for r in found)
+    parts = []
+    for table, kind in RECORD_KINDS.items():
+        n = by_table.get(table, 0)
+        if n:
+            name = kind.name if n == 1 else kind.plural
+            parts.append(f"{n} {'held ' if held and table == 'meeting' else ''}{name}")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else "0 records"
 
 
-def may_remove(remove_recorded: RemoveRecorded, meeting_ids: Iterable[int]) -> bool:
-    """Whether ``remove_recorded`` allows removing every one of ``meeting_ids``."""
-    if isinstance(remove_recorded, bool):
-        return remove_recorded or not any(True for _ in meeting_ids)
-    return set(meeting_ids) <= remove_recorded
+@dataclass(frozen=True)
+class MovedDate:
+    """A date recorded here on a record whose start the return corrected to a later day,
+    which it then fell before (an IRO allocated on 03/04 to a period of care now starting
+    05/04): no action accepts such a date, so the import moves it to the corrected start and
+    says so, naming the child, the field and the value, for a person to check."""
+
+    local_id: str
+    what: str  # 'period of care'
+    start: dt.date  # its corrected start, the date's new value
+    field: str  # 'IRO allocated date'
+    was: dt.date
+
+    def line(self) -> str:
+        return (
+            f"{self.local_id}: {self.field} {format_uk(self.was)} is before the {self.what}'s "
+            f"corrected start, {format_uk(self.start)}: now {format_uk(self.start)}"
+        )
+
+
+#: What an import may remove of the records with work recorded here: those whose references
+#: (`RecordedRemoval.ref`) it holds, the ones a person was shown and agreed to; none when
+#: empty.
+RemoveRecorded = frozenset[str]
+
+
+def may_remove(remove_recorded: RemoveRecorded, refs: Iterable[str]) -> bool:
+    """Whether ``remove_recorded`` allows removing every one of ``refs``."""
+    return set(refs) <= remove_recorded
 
 
 @dataclass
 class ChildChange:
-    """What an import does (or would do) to one child. ``recorded``: the child's held
-    meetings with work recorded here that it removes (or would)."""
+    """What an import does (or would do) to one child. ``recorded``: the child's records
+    with work recorded here that it removes (or would); ``moved``: dates recorded here it
+    moves to a corrected start (`MovedDate`)."""
 
     local_id: str
     status: str  # "new", "updated", "unchanged"
     counts: Counts
     recorded: list[RecordedRemoval] = field(default_factory=list)
+    moved: list[MovedDate] = field(default_factory=list)
 
     def describe(self) -> str:
         parts = []
@@ -181,23 +233,36 @@ class ImportResult:
     #: The collection years of this return in the data once the import is done (for a dry
     #: run: would be); empty when the import was refused.
     years_imported: tuple[int, ...] = ()
-    #: Held meetings with work recorded here the import removes (or would, or would have:
-    #: see `held_back`), each with what was recorded.
+    #: Records with work recorded here the import removes (or would, or would have: see
+    #: `held_back`), each with what was recorded.
     recorded_removals: list[RecordedRemoval] = field(default_factory=list)
-    #: What the import was told it may remove of them (`--remove-recorded`: all; a person's
-    #: yes in the window: those they were shown).
-    remove_recorded: RemoveRecorded = False
+    #: Which of them the import was told it may remove, by reference (`--remove-recorded
+    #: M12,P3`, the references the stopped import or the dry run listed; a person's yes in
+    #: the window: those they were shown).
+    remove_recorded: RemoveRecorded = frozenset()
+    #: Dates recorded here the import moves (or would) to a corrected start (`MovedDate`).
+    moved_dates: list[MovedDate] = field(default_factory=list)
 
     @property
     def held_back(self) -> bool:
-        """True when the import wrote nothing because it would remove meetings with work
+        """True when the import wrote nothing because it would remove records with work
         recorded here and was not told it may (`recorded_removals` lists them)."""
         return (
             not self.dry_run
             and not self.written
             and not self.refused
-            and not may_remove(self.remove_recorded, (r.meeting_id for r in self.recorded_removals))
+            and not may_remove(self.remove_recorded, (r.ref for r in self.recorded_removals))
         )
+
+    def recorded_count(self, *, held: bool = False) -> str:
+        """How many records with work recorded here it removes (or would), of each kind: '1
+        meeting', '1 period of care and 2 meetings' (``held``: '2 held meetings')."""
+        return recorded_count(self.recorded_removals, held=held)
+
+    @property
+    def not_agreed(self) -> list[RecordedRemoval]:
+        """Those of `recorded_removals` the import was not told it may remove."""
+        return [r for r in self.recorded_removals if r.ref not in self.remove_recorded]
 
     @property
     def refused(self) -> bool:
@@ -220,11 +285,9 @@ class ImportResult:
         if self.refused:
             head = f"Import refused: {len(self.errors)} error(s); nothing was changed."
         elif self.held_back:
-            n = len(self.recorded_removals)
             head = (
-                f"Import stopped: it would remove {n} "
-                f"{'meeting' if n == 1 else 'meetings'} with work recorded here; "
-                "nothing was changed."
+                f"Import stopped: it would remove {recorded_count(self.recorded_removals)} "
+                "with work recorded here; nothing was changed."
             )
         elif not self.children and not self.skipped:
             # A file with its header row and no child: "Import complete." over rows of
@@ -241,6 +304,7 @@ class ImportResult:
             lines.append(self.year.describe(self.source))
         lines.extend(self.coverage_lines())
         lines.extend(self._recorded_summary())
+        lines.extend(self._moved_summary())
         if not self.refused and (self.children or self.skipped):  # else nothing was counted
             if self.held_back:
                 lines.append("Had it gone ahead, it would have made these changes:")
@@ -292,36 +356,65 @@ class ImportResult:
         return lines
 
     def _recorded_summary(self) -> list[str]:
-        """The summary's word on the meetings with work recorded here (`recorded_lines`
+        """The summary's word on the records with work recorded here (`recorded_lines`
         lists them)."""
         n = len(self.recorded_removals)
         if not n or self.held_back:  # the head says so
             return []
-        meetings = f"{n} {'meeting' if n == 1 else 'meetings'} with work recorded here"
+        records = f"{recorded_count(self.recorded_removals)} with work recorded here"
         if self.dry_run:
             it = "it" if n == 1 else "them"
             return [
-                f"Would remove {meetings} (listed below): an import stops before removing "
+                f"Would remove {records} (listed below): an import stops before removing "
                 f"{it} unless told it may."
             ]
         if self.written:
-            return [f"Removed {meetings}, as agreed (listed below)."]
+            return [f"Removed {records}, as agreed (listed below)."]
         return []
 
     def recorded_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
-        """The held meetings with work recorded here that the import removes (or would, or
-        would have), each with what was recorded: for the command line (the first
-        ``limit``) and the window (every one: ``limit`` None)."""
+        """The records with work recorded here that the import removes (or would, or would
+        have), each with its reference and what was recorded: for the command line and the
+        window (every one: ``limit`` None)."""
         found = self.recorded_removals
         if not found:
             return []
         n = len(found)
-        meetings = f"{n} {'meeting' if n == 1 else 'meetings'} with work recorded here"
+        records = f"{recorded_count(found)} with work recorded here"
         if self.written:
-            head = f"Removed {meetings}, as agreed (each is in the audit trail):"
+            head = f"Removed {records}, as agreed (each is in the audit trail):"
         else:
-            head = f"Would remove {meetings} (the return lacks them):"
-        lines = [head] + [f"  {r.line()}" for r in found[:limit]]
+            head = f"Would remove {records} (the return lacks them):"
+        lines = [head] + [f"  {r.listed()}" for r in found[:limit]]
+        if limit is not None and n > limit:
+            lines.append(f"  ... and {n - limit} more")
+        return lines
+
+    def _moved_summary(self) -> list[str]:
+        n = len(self.moved_dates)
+        if not n or self.refused or self.held_back:
+            return []
+        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
+        if self.dry_run:
+            return [f"Would move {dates} to a corrected start (listed below): check them."]
+        if self.written:
+            return [f"Moved {dates} to a corrected start (listed below): check them."]
+        return []
+
+    def moved_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
+        """The dates recorded here that fell before a start the return corrected to a later
+        day, and are moved to it (no action accepts them before it), each naming the child,
+        the field and its value: to check."""
+        found = self.moved_dates
+        if not found or self.refused:
+            return []
+        n = len(found)
+        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
+        if self.written:
+            head = f"Moved {dates} to a corrected start (check {'it' if n == 1 else 'them'}):"
+        else:
+            head = f"Would move {dates} to a corrected start (check {'it' if n == 1 else 'them'}):"
+        lines = [head] + [f"  {m.line()}" for m in found[:limit]]
         if limit is not None and n > limit:
             lines.append(f"  ... and {n - limit} more")
         return lines

@@ -201,14 +201,14 @@ def finish(
     *,
     dry_run: bool,
     skip_invalid: bool,
-    remove_recorded: RemoveRecorded = False,
+    remove_recorded: RemoveRecorded = frozenset(),
 ) -> ImportResult:
     """Refuse, or compare and (unless a dry run) write, the prepared children, in the
     caller's ``session`` (its transaction).
 
-    An import that would remove held meetings with work recorded here
-    (`reviewdesk.casework.recorded`) stops unless ``remove_recorded`` allows removing
-    them all (True, or a set of meeting ids that holds theirs): the result is
+    An import that would remove records with work recorded here (held meetings, periods of
+    care, plans, s47 enquiries: `reviewdesk.casework.recorded`) stops unless
+    ``remove_recorded`` holds the reference of every one: the result is
     `ImportResult.held_back`, listing them, and the caller rolls back what earlier batches
     wrote."""
     source, records, issues = prepared.source, prepared.plans, prepared.issues
@@ -281,8 +281,9 @@ def finish(
         counts.merge(batch_counts)
         changes.extend(batch_changes)
         result.recorded_removals.extend(r for c in batch_changes for r in c.recorded)
-        ids = (r.meeting_id for r in result.recorded_removals)
-        held_back = held_back or not may_remove(remove_recorded, ids)
+        result.moved_dates.extend(m for c in batch_changes for m in c.moved)
+        refs = (r.ref for r in result.recorded_removals)
+        held_back = held_back or not may_remove(remove_recorded, refs)
         if writer is not None and not held_back:
             writer.flush_audit()
 
@@ -310,10 +311,20 @@ def finish(
                         for k, c in counts.by_kind.items()
                         if c.changed
                     },
-                    # Removed as agreed: each meeting, and what was recorded for it.
+                    # Removed as agreed: each record, and what was recorded for it.
                     **(
-                        {"removed_with_work_recorded": [r.line() for r in result.recorded_removals]}
+                        {
+                            "removed_with_work_recorded": [
+                                r.listed() for r in result.recorded_removals
+                            ]
+                        }
                         if result.recorded_removals
+                        else {}
+                    ),
+                    # Dates recorded here moved to a corrected start, to be checked.
+                    **(
+                        {"moved_to_corrected_start": [m.line() for m in result.moved_dates]}
+                        if result.moved_dates
                         else {}
                     ),
                 },

@@ -26,10 +26,17 @@ that year would have held it), and kept untouched, and not reported, if it falls
 (recorded in reviewdesk before or after them). Looked-after periods are formed over the
 whole history and reviews (LAC and CP) are numbered within their period or plan.
 
-A held meeting removed so may have work recorded here (invitees, reports, an outcome...:
-`reviewdesk.casework.recorded`). The import then writes nothing, and lists each such
-meeting on its child's change, unless told it may remove them (``remove_recorded``); removed
-with consent, the records kept for each are removed and audited with it.
+A held meeting, period of care, CP plan or s47 enquiry removed so may have work recorded
+here (a meeting's invitees, reports, outcome...; a period's IRO, social worker, dates and
+allocation history; a plan's chair; an enquiry's notes and notified date:
+`reviewdesk.casework.recorded`). The import then writes nothing, and lists each such record
+on its child's change, unless told it may remove it (``remove_recorded``, by its reference);
+removed with consent, the records kept for each are removed and audited with it.
+
+A period of care whose start the return corrects to a later day keeps its IRO; a date
+recorded on it (the IRO service told, the IRO allocated, its allocation history) that would
+then fall before its start, which no action accepts, is moved to the new start and listed on
+the child's change (`MovedDate`), for a person to check.
 
 The comparison reads with SQLAlchemy Core; the writes go to a `BulkWriter` the import action
 gives (`reviewdesk.storage.bulk`): executemany in the action's transaction, each record
@@ -49,7 +56,18 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework.recorded import IMPORTED_DURATION, OWN_ID_TABLES, recorded_here
+from reviewdesk.casework.recorded import (
+    ENQUIRY,
+    IMPORTED_DURATION,
+    KINDS,
+    OWN_ID_TABLES,
+    PERIOD,
+    PERIOD_FIELDS,
+    PLAN,
+    recorded_here,
+    recorded_on,
+    reference,
+)
 from reviewdesk.codes import (
     REC_CONTINUES,
     SHORT_BREAK_STATUSES,
@@ -64,12 +82,14 @@ from reviewdesk.importers.report import (
     ChildChange,
     Counts,
     KindCount,
+    MovedDate,
     RecordedRemoval,
     RemoveRecorded,
     may_remove,
 )
 from reviewdesk.storage.bulk import BulkWriter
 from reviewdesk.storage.models import (
+    Allocation,
     Child,
     CpEnquiry,
     CpPlan,
@@ -80,6 +100,7 @@ from reviewdesk.storage.models import (
 from reviewdesk.vocabulary import meeting_label
 
 CHILD_T: Table = Child.__table__  # type: ignore[assignment]
+ALLOCATION_T: Table = Allocation.__table__  # type: ignore[assignment]
 PERIOD_T: Table = PeriodOfCare.__table__  # type: ignore[assignment]
 EPISODE_T: Table = Episode.__table__  # type: ignore[assignment]
 MEETING_T: Table = Meeting.__table__  # type: ignore[assignment]
@@ -264,27 +285,40 @@ def _finish_child(change: ChildChange, existed: bool) -> None:
 
 def _recorded_removals(
     session: Session,
-    gone: Sequence[Any],
+    gone: dict[str, Sequence[Any]],
     local_ids: dict[int, str],
     changes: Sequence[ChildChange],
-) -> list[int]:
-    """Note on each child's change the held meetings ``gone`` (rows to be removed) with work
-    recorded here (`reviewdesk.casework.recorded`); return their ids."""
-    found = recorded_here(session, gone)
-    if not found:
-        return []
+) -> list[str]:
+    """Note on each child's change the records ``gone`` (rows to be removed, by table: held
+    meetings, periods of care, plans, enquiries) with work recorded here
+    (`reviewdesk.casework.recorded`); return their references."""
     by_child = {c.local_id: c for c in changes}
-    for m in gone:
-        what = found.get(m["id"])
-        if what is None:
+    refs: list[str] = []
+    for table, kind in KINDS.items():  # a child's period, enquiry, plan, then meetings
+        rows = gone.get(table, ())
+        if not rows:
             continue
-        lid = local_ids[m["child_id"]]
-        by_child[lid].recorded.append(
-            RecordedRemoval(
-                lid, meeting_label(m["meeting_type"], m["sequence"]), m["held_date"], what, m["id"]
-            )
+        found = (
+            recorded_here(session, rows) if table == "meeting" else recorded_on(session, kind, rows)
         )
-    return list(found)
+        for row in rows:
+            what = found.get(row["id"])
+            if what is None:
+                continue
+            if table == "meeting":
+                name, day = meeting_label(row["meeting_type"], row["sequence"]), row["held_date"]
+            else:
+                name, day = kind.name, row["strategy_date" if kind is ENQUIRY else "start"]
+            lid = local_ids[row["child_id"]]
+            by_child[lid].recorded.append(RecordedRemoval(lid, name, day, what, row["id"], table))
+            refs.append(reference(table, row["id"]))
+    return refs
+
+
+def _meetings_of(refs: Sequence[str]) -> list[int]:
+    """The ids of the meetings among ``refs`` ("M12": 12)."""
+    letter = KINDS["meeting"].letter
+    return [int(r[len(letter) :]) for r in refs if r.startswith(letter)]
 
 
 def _remove_recorded(session: Session, writer: BulkWriter, meeting_ids: Sequence[int]) -> None:
@@ -298,9 +332,9 @@ def _remove_recorded(session: Session, writer: BulkWriter, meeting_ids: Sequence
 
 
 def _may_write(
-    writer: BulkWriter | None, recorded: Sequence[int], remove_recorded: RemoveRecorded
+    writer: BulkWriter | None, recorded: Sequence[str], remove_recorded: RemoveRecorded
 ) -> BulkWriter | None:
-    """The writer to write with: none for a dry run, nor when meetings with work recorded
+    """The writer to write with: none for a dry run, nor when records with work recorded
     here would be removed and the import was not told it may (it stops, and says which)."""
     if writer is None or not may_remove(remove_recorded, recorded):
         return None
@@ -349,6 +383,8 @@ class _LacWrites:
     meeting_updates: list[tuple[str, dt.date, dict[str, Any]]] = field(default_factory=list)
     meeting_deletes: list[int] = field(default_factory=list)
     relinks: list[tuple[str, int, dt.date | None]] = field(default_factory=list)
+    #: Allocation history moved to a period's corrected start (`MovedDate`).
+    allocation_updates: list[dict[str, Any]] = field(default_factory=list)
 
 
 def apply_lac(
@@ -366,8 +402,10 @@ def apply_lac(
     The history is the truth within the years of ``coverage``: episodes, periods and reviews
     outside them are kept and merged with it, periods are formed over the whole history and
     reviews numbered within their period. With no ``writer`` (a dry run) nothing is written;
-    nor when a held review with work recorded here would be removed, unless
-    ``remove_recorded`` allows it (each child's change lists them, `ChildChange.recorded`).
+    nor when a held review or a period of care with work recorded here would be removed,
+    unless ``remove_recorded`` allows it (each child's change lists them,
+    `ChildChange.recorded`). Dates recorded here that a later start leaves before it are
+    moved to it and listed (`ChildChange.moved`).
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -377,6 +415,10 @@ def apply_lac(
     period_rows = [p for ps in periods_by_child.values() for p in ps]
     episodes_by_period = _group(
         _rows_for(session, EPISODE_T, EPISODE_T.c.period_id, [p["id"] for p in period_rows]),
+        "period_id",
+    )
+    allocations_by_period = _group(
+        _rows_for(session, ALLOCATION_T, ALLOCATION_T.c.period_id, [p["id"] for p in period_rows]),
         "period_id",
     )
     meetings_by_child = _group(
@@ -389,6 +431,7 @@ def apply_lac(
         writer.remember(CHILD_T, kids.existing.values())
         writer.remember(PERIOD_T, period_rows)
         writer.remember(EPISODE_T, (e for es in episodes_by_period.values() for e in es))
+        writer.remember(ALLOCATION_T, (a for rows in allocations_by_period.values() for a in rows))
         writer.remember(MEETING_T, (m for ms in meetings_by_child.values() for m in ms))
     step("Comparing with the database")
 
@@ -400,17 +443,29 @@ def apply_lac(
         old = kids.plan(plan.local_id, plan.fields, counts)
         old_periods = periods_by_child.get(old["id"], []) if old else []
         old_meetings = meetings_by_child.get(old["id"], []) if old else []
-        _plan_lac_child(plan, old_periods, episodes_by_period, old_meetings, coverage, counts, w)
         change = ChildChange(plan.local_id, "", counts)
+        _plan_lac_child(
+            plan,
+            old_periods,
+            episodes_by_period,
+            allocations_by_period,
+            old_meetings,
+            coverage,
+            change,
+            w,
+        )
         _finish_child(change, old is not None)
         changes.append(change)
         total.merge(counts)
 
     local_ids = {r["id"]: lid for lid, r in kids.existing.items()}
     meeting_row = {m["id"]: m for ms in meetings_by_child.values() for m in ms}
-    recorded = _recorded_removals(
-        session, [meeting_row[i] for i in w.meeting_deletes], local_ids, changes
-    )
+    period_row = {p["id"]: p for p in period_rows}
+    gone = {
+        PERIOD.table: [period_row[i] for i in w.period_deletes],
+        "meeting": [meeting_row[i] for i in w.meeting_deletes],
+    }
+    recorded = _recorded_removals(session, gone, local_ids, changes)
     writer = _may_write(writer, recorded, remove_recorded)
     if writer is None:
         return total, changes
@@ -447,7 +502,7 @@ def apply_lac(
     )
 
     step("Writing reviews")
-    _remove_recorded(session, writer, recorded)
+    _remove_recorded(session, writer, _meetings_of(recorded))
     writer.delete(MEETING_T, w.meeting_deletes)
     writer.insert(
         MEETING_T,
@@ -472,6 +527,13 @@ def apply_lac(
         MEETING_T,
         [{"id": mid, "period_id": _period_for(period_id, lid, day)} for lid, mid, day in w.relinks],
     )
+    writer.update(ALLOCATION_T, w.allocation_updates)
+    # A period's allocation history goes with it, each record audited (the database would
+    # only unlink it); a period with any was removed as agreed (work recorded here).
+    writer.delete(
+        ALLOCATION_T,
+        [a["id"] for pid in w.period_deletes for a in allocations_by_period.get(pid, [])],
+    )
     writer.delete(PERIOD_T, w.period_deletes)
     return total, changes
 
@@ -480,13 +542,15 @@ def _plan_lac_child(
     plan: LacChildPlan,
     old_periods: list[Any],
     episodes_by_period: dict[Any, list[Any]],
+    allocations_by_period: dict[Any, list[Any]],
     old_meetings: list[Any],
     coverage: Coverage,
-    counts: Counts,
+    change: ChildChange,
     w: _LacWrites,
 ) -> None:
-    """Merge one child's history with what is kept, and note the writes it needs."""
-    lid = plan.local_id
+    """Merge one child's history with what is kept, and note the writes it needs (and, on
+    ``change``, the dates recorded here it moves to a corrected start)."""
+    lid, counts = plan.local_id, change.counts
     old_eps = sorted(
         (e for p in old_periods for e in episodes_by_period.get(p["id"], [])),
         key=lambda e: (e["start"], e["id"]),
@@ -562,9 +626,12 @@ def _plan_lac_child(
             continue
         w.period_refs.append((lid, start, row["id"]))
         if row["start"] != start or row["end_date"] != end or row["end_unknown"] != unknown:
-            w.period_updates.append(
-                {"id": row["id"], "start": start, "end_date": end, "end_unknown": unknown}
-            )
+            update = {"id": row["id"], "start": start, "end_date": end, "end_unknown": unknown}
+            if start > row["start"]:
+                update |= _to_later_start(
+                    lid, row, start, allocations_by_period.get(row["id"], []), change, w
+                )
+            w.period_updates.append(update)
             counts["periods"].updated += 1
         elif from_file:
             counts["periods"].unchanged += 1
@@ -667,6 +734,46 @@ def _plan_lac_child(
             w.relinks.append((lid, m["id"], m["booked_date"]))
 
 
+#: The dates recorded on a period of care that may not fall before its start (the door,
+#: `reviewdesk.actions.children.allocate`, refuses them), with their names.
+_NOT_BEFORE_START = tuple(
+    (column, name) for column, name in PERIOD_FIELDS if column in ("iro_notified", "iro_allocated")
+)
+
+
+def _to_later_start(
+    lid: str,
+    period: Any,
+    start: dt.date,
+    allocations: Sequence[Any],
+    change: ChildChange,
+    w: _LacWrites,
+) -> dict[str, Any]:
+    """A period of care the return now starts on ``start``, a later day: the dates recorded
+    here that would fall before it (the IRO service told, the IRO allocated, its allocation
+    history), which no action accepts, moved to it, each listed on ``change`` to be checked.
+    Returns the period's columns to set."""
+    out: dict[str, Any] = {}
+    for column, name in _NOT_BEFORE_START:
+        was = period[column]
+        if was is not None and was < start:
+            out[column] = start
+            change.moved.append(MovedDate(lid, PERIOD.name, start, name, was))
+    for a in allocations:
+        values = {}
+        who = "IRO" if a["kind"] == "iro" else a["kind"].replace("_", " ")
+        for column, word in (("start", "from"), ("end_date", "to")):
+            was = a[column]
+            if was is not None and was < start:
+                values[column] = start
+                change.moved.append(
+                    MovedDate(lid, PERIOD.name, start, f"{who} allocation record {word}", was)
+                )
+        if values:
+            w.allocation_updates.append({"id": a["id"], **values})
+    return out
+
+
 def _span_of(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> dt.date | None:
     """The start of the period (of ``spans``: start, end) that holds ``day``, if any."""
     return next((s for s, e in spans if s <= day and (e is None or day <= e)), None)
@@ -715,8 +822,8 @@ def apply_cp(
     conferences are not in the census and are kept. Records outside the years of
     ``coverage`` are kept. Meetings that are kept but pointed at a plan or enquiry the
     history no longer has are re-linked to the child's latest one. With no ``writer`` (a dry
-    run) nothing is written; nor when a held conference with work recorded here would be
-    removed, unless ``remove_recorded`` allows it (as `apply_lac`).
+    run) nothing is written; nor when a held conference, a plan or an s47 enquiry with work
+    recorded here would be removed, unless ``remove_recorded`` allows it (as `apply_lac`).
     """
     kids = _Children(session, [c.local_id for c in children])
     old_ids = [r["id"] for r in kids.existing.values()]
@@ -971,9 +1078,14 @@ def apply_cp(
 
     local_ids = {r["id"]: lid for lid, r in kids.existing.items()}
     meeting_row = {m["id"]: m for ms in meetings_by_child.values() for m in ms}
-    recorded = _recorded_removals(
-        session, [meeting_row[i] for i in meet_deletes], local_ids, changes
-    )
+    enquiry_row = {e["id"]: e for es in enquiries_by_child.values() for e in es}
+    plan_row = {p["id"]: p for ps in plans_by_child.values() for p in ps}
+    gone = {
+        ENQUIRY.table: [enquiry_row[i] for i in enq_deletes],
+        PLAN.table: [plan_row[i] for i in plan_deletes],
+        "meeting": [meeting_row[i] for i in meet_deletes],
+    }
+    recorded = _recorded_removals(session, gone, local_ids, changes)
     writer = _may_write(writer, recorded, remove_recorded)
     if writer is None:
         return total, changes
@@ -1015,7 +1127,7 @@ def apply_cp(
         return None if key is None else plan_id.get((lid, key))
 
     step("Writing conferences")
-    _remove_recorded(session, writer, recorded)
+    _remove_recorded(session, writer, _meetings_of(recorded))
     writer.delete(MEETING_T, meet_deletes)
     writer.insert(
         MEETING_T,

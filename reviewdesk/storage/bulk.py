@@ -26,7 +26,9 @@ from reviewdesk.storage.fastinsert import insert_returning_ids, insert_rows
 CHUNK = 5000
 
 #: Tables whose rows carry the child's id themselves.
-_CHILD_COLUMN = frozenset({"period_of_care", "cp_enquiry", "cp_plan", "meeting", "child_voice"})
+_CHILD_COLUMN = frozenset(
+    {"period_of_care", "cp_enquiry", "cp_plan", "meeting", "child_voice", "allocation"}
+)
 _BOOKKEEPING = audit.UNAUDITED_COLUMNS
 
 

@@ -7,7 +7,13 @@ recorded here, and added a bare one; the child was then flagged "IRO not allocat
 the IRO's caseload. A CIN census correcting a plan's start lost its chair, one correcting an
 s47's strategy date lost the enquiry's notes. Within `MOVED_WITHIN_DAYS` the record is kept,
 takes the return's dates and is counted (and audited) as updated; further apart it is
-another record, removed and added as before.
+another record, removed (once the import is told it may: work was recorded on it,
+`tests.importers.test_recorded_records`) and added as before.
+
+A start corrected to a later day can leave a date recorded here before it (the IRO
+allocated on 16/06 to a period now starting 20/06), which the child action refuses: the
+import moves it to the new start and lists it, naming the child, the field and the value
+(docs/domain.md, "Importing the returns").
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ def _allocate(db) -> tuple[int, int]:
         worker = Staff(name="Rhys Evans", role="social_worker")
         s.add_all([iro, worker])
         s.flush()
-        [period] = s.scalars(select(PeriodOfCare)).all()
+        [period] = s.scalars(select(PeriodOfCare).join(Child).where(Child.local_id == "A1"))
         period.iro_id, period.social_worker_id = iro.id, worker.id
         period.iro_notified, period.iro_allocated = D(2023, 6, 15), D(2023, 6, 16)
         s.add(
@@ -159,11 +165,14 @@ def test_a_903_decom_corrected_by_a_day_keeps_the_period_and_what_was_recorded_o
 
 def test_a_903_decom_corrected_weeks_apart_is_another_period_as_before(db, tmp_path) -> None:
     """60 days apart it is another period of care: the old one goes with what was recorded
-    on it, as before (the return is the truth for the years it covers)."""
+    on it, as before (the return is the truth for the years it covers), once the import is
+    told it may."""
     import_a1(db, tmp_path / "first", "15/06/2023")
     period_id, _iro = _allocate(db)
     since = _last_audit(db)
-    result = import_a1(db, tmp_path / "far", "16/04/2023")
+    assert import_a1(db, tmp_path / "far", "16/04/2023").held_back
+    agreed = frozenset({f"P{period_id}"})
+    result = import_a1(db, tmp_path / "far", "16/04/2023", remove_recorded=agreed)
     assert result.errors == [] and result.written
     p = result.counts["periods"]
     assert (p.added, p.updated, p.removed) == (1, 0, 1)
@@ -243,7 +252,9 @@ def test_a_census_correcting_a_plan_start_weeks_apart_is_another_plan(db, tmp_pa
         plan_id = plan.id
     far = child(icpc=D(2023, 8, 20), plan_start=D(2023, 8, 20))
     since = _last_audit(db)
-    result = import_cin(db, write(tmp_path, "b.xml", cin_xml([far])))
+    path = write(tmp_path, "b.xml", cin_xml([far]))
+    assert import_cin(db, path).held_back  # its chair was recorded here
+    result = import_cin(db, path, remove_recorded=frozenset({f"CP{plan_id}"}))
     assert result.errors == [] and result.written
     p = result.counts["plans"]
     assert (p.added, p.updated, p.removed) == (1, 0, 1)
@@ -251,3 +262,57 @@ def test_a_census_correcting_a_plan_start_weeks_apart_is_another_plan(db, tmp_pa
         [plan] = s.scalars(select(CpPlan)).all()
         assert plan.id != plan_id and plan.chair_id is None
     assert _audited(db, "cp_plan", plan_id, since) == ["delete"]
+
+
+def test_a_903_decom_corrected_to_a_later_day_moves_the_dates_recorded_before_it(
+    db, tmp_path
+) -> None:
+    """A1's care started 15/06/2023; the IRO service was told on 15/06 and the IRO
+    allocated on 16/06, here. The corrected return starts it on 20/06/2023. The period was
+    kept with those dates, before its start, where no action accepts them (the allocation
+    screen refuses "IRO service told: 15/06/2023 is before the child became looked after").
+    Now they (and the allocation history's) move to 20/06/2023, the IRO kept, and each is
+    listed to be checked, in a dry run first, nothing written."""
+    import_a1(db, tmp_path / "first", "15/06/2023")
+    period_id, iro_id = _allocate(db)
+    moved = [
+        "A1: IRO service notified date 15/06/2023 is before the period of care's corrected "
+        "start, 20/06/2023: now 20/06/2023",
+        "A1: IRO allocated date 16/06/2023 is before the period of care's corrected start, "
+        "20/06/2023: now 20/06/2023",
+        "A1: IRO allocation record from 16/06/2023 is before the period of care's corrected "
+        "start, 20/06/2023: now 20/06/2023",
+    ]
+    with db.session() as s:
+        stored = s.get(PeriodOfCare, period_id).iro_notified
+
+    check = import_a1(db, tmp_path / "later", "20/06/2023", dry_run=True)
+    assert [m.line() for m in check.moved_dates] == moved
+    assert check.moved_lines() == [
+        "Would move 3 dates recorded here to a corrected start (check them):",
+        *(f"  {line}" for line in moved),
+    ]
+    assert (
+        "Would move 3 dates recorded here to a corrected start (listed below): check them."
+    ) in check.summary_lines()
+    with db.session() as s:
+        assert s.get(PeriodOfCare, period_id).iro_notified == stored
+
+    since = _last_audit(db)
+    result = import_a1(db, tmp_path / "later", "20/06/2023")
+    assert result.written and [m.line() for m in result.moved_dates] == moved
+    assert result.moved_lines()[0] == (
+        "Moved 3 dates recorded here to a corrected start (check them):"
+    )
+    with db.session() as s:
+        period = s.get(PeriodOfCare, period_id)
+        assert (period.start, period.iro_id) == (D(2023, 6, 20), iro_id)
+        assert (period.iro_notified, period.iro_allocated) == (D(2023, 6, 20), D(2023, 6, 20))
+        [(allocation_id, start)] = s.execute(select(Allocation.id, Allocation.start)).all()
+        assert start == D(2023, 6, 20)
+        summary = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id.desc())
+        ).first()
+    assert summary.after["moved_to_corrected_start"] == moved
+    assert _audited(db, "allocation", allocation_id, since) == ["update"]
+    assert _audited(db, "period_of_care", period_id, since) == ["update"]

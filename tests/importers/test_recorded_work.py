@@ -4,9 +4,10 @@ returns": a return is the truth for the years it covers, so a held meeting it la
 A held review or conference the corrected return lacks, in a year it covers, with no date of
 the return within `MOVED_WITHIN_DAYS` of it, is removed. When invitees, reports, attendance,
 an outcome... were recorded here for it, the import (not a dry run) stops and changes
-nothing, listing each such meeting; told it may (``remove_recorded``: all, or those a person
-was shown), it removes them, each record audited. A bare meeting an import created and
-nobody touched goes without asking.
+nothing, listing each such meeting with its reference ("M12"); told it may
+(``remove_recorded``: the references of those a person was shown), it removes them, each
+record audited. A bare meeting an import created and nobody touched goes without asking.
+(Periods of care, plans and enquiries: `tests.importers.test_recorded_records`.)
 """
 
 from __future__ import annotations
@@ -77,10 +78,11 @@ def test_a_903_import_that_would_remove_a_review_with_work_recorded_stops(db, tm
     assert result.summary_lines()[0] == (
         "Import stopped: it would remove 1 meeting with work recorded here; nothing was changed."
     )
+    assert wanted.ref == f"M{review_id}"
     assert result.recorded_lines() == [
         "Would remove 1 meeting with work recorded here (the return lacks them):",
-        "  A1: LAC review 2 held 20/07/2023 (1 invitee, attendance, 1 report, outcome, "
-        "decisions issued date)",
+        f"  [M{review_id}] A1: LAC review 2 held 20/07/2023 (1 invitee, attendance, 1 report, "
+        "outcome, decisions issued date)",
     ]
     assert "Had it gone ahead, it would have made these changes:" in result.summary_lines()
     assert contents(db) == before  # not a row written, not an audit entry
@@ -99,10 +101,10 @@ def test_a_903_import_that_would_remove_a_review_with_work_recorded_stops(db, tm
 
     # Agreeing to remove other meetings (those a person was shown before this one had work
     # recorded, say) is not agreeing to remove this one.
-    assert import_903(db, *corrected, remove_recorded=frozenset({review_id + 1})).held_back
+    assert import_903(db, *corrected, remove_recorded=frozenset({f"M{review_id + 1}"})).held_back
     assert contents(db) == before
 
-    done = import_903(db, *corrected, remove_recorded=frozenset({review_id}))
+    done = import_903(db, *corrected, remove_recorded=frozenset({f"M{review_id}"}))
     assert done.written and not done.held_back and done.recorded_removals == [wanted]
     assert "Removed 1 meeting with work recorded here, as agreed (listed below)." in (
         done.summary_lines()
@@ -123,7 +125,7 @@ def test_a_903_import_that_would_remove_a_review_with_work_recorded_stops(db, tm
             )
             for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "delete"))
         }
-    assert summary.after["removed_with_work_recorded"] == [wanted.line()]
+    assert summary.after["removed_with_work_recorded"] == [wanted.listed()]
     assert {
         ("meeting", "continue"),
         ("invitee", "Siân Jones"),
@@ -173,7 +175,7 @@ def test_a_census_import_that_would_remove_a_conference_with_work_recorded_stops
     assert import_cin(db, corrected, dry_run=True).recorded_removals == result.recorded_removals
     assert contents(db) == before
 
-    done = import_cin(db, corrected, remove_recorded=True)
+    done = import_cin(db, corrected, remove_recorded=frozenset({f"M{conference_id}"}))
     assert done.written and done.counts["conferences"].removed == 1
     with db.session() as s:
         assert s.get(Meeting, conference_id) is None
@@ -218,3 +220,74 @@ def test_every_record_kept_for_a_meeting_is_work_recorded_here() -> None:
     recorded = {column for column, _name in RECORDED_FIELDS}
     assert not recorded & set_by_imports
     assert set(Meeting.__table__.c.keys()) == set_by_imports | recorded
+
+
+#: For each record an import may remove besides a meeting: the columns the returns set (or
+#: bookkeeping), and the tables hanging off it that are not work recorded on it (the return's
+#: own, or judged record by record).
+SET_BY_IMPORTS = {
+    "period_of_care": (
+        {"id", "child_id", "start", "end_date", "end_unknown"},
+        {
+            "episode": "the 903 return's",
+            "meeting": "each held meeting is judged as a meeting; others are re-linked",
+        },
+    ),
+    "cp_plan": (
+        {
+            "id",
+            "child_id",
+            "enquiry_id",
+            "start",
+            "end_date",
+            "initial_category",
+            "latest_category",
+            "previous_plans",
+            "end_unknown",
+        },
+        {"meeting": "each held conference is judged as a meeting; others are re-linked"},
+    ),
+    "cp_enquiry": (
+        {
+            "id",
+            "child_id",
+            "route",
+            "strategy_date",
+            "icpc_not_required",
+            "closed_date",
+            "closed_reason",
+            "closed_unknown",
+        },
+        {
+            "cp_plan": "the census's link from a plan to the enquiry that led to it",
+            "meeting": "each held conference is judged as a meeting; others are re-linked",
+        },
+    ),
+}
+
+
+def test_every_column_and_record_kept_for_a_period_plan_or_enquiry_is_placed() -> None:
+    """The one definition misses nothing for the other records an import may remove: each
+    column of a period of care, CP plan or s47 enquiry is either the return's (or
+    bookkeeping) or work recorded here, and each table hanging off one is either counted or
+    said not to be work recorded on it: a new column or table must be placed."""
+    from reviewdesk.casework.recorded import KINDS, MEETING
+
+    bookkeeping = {"version", "updated_by", "updated_at"}
+    assert set(KINDS) == {"meeting", *SET_BY_IMPORTS}
+    for name, (set_by_imports, not_recorded) in SET_BY_IMPORTS.items():
+        kind = KINDS[name]
+        table = Base.metadata.tables[name]
+        recorded = {column for column, _name in kind.fields}
+        assert recorded and not recorded & set_by_imports, name
+        assert set(table.c.keys()) == set_by_imports | bookkeeping | recorded, name
+        hanging = {
+            t.name
+            for t in Base.metadata.sorted_tables
+            for key in t.foreign_keys
+            if key.column.table.name == name
+        }
+        counted = {t.name for t, _column, _one, _many in kind.tables}
+        assert not counted & set(not_recorded), name
+        assert hanging == counted | set(not_recorded), name
+    assert KINDS["meeting"] is MEETING

@@ -43,6 +43,9 @@ class Result:
     def recorded_lines(self, limit: int | None = None) -> list[str]:
         return []
 
+    def moved_lines(self, limit: int | None = None) -> list[str]:
+        return []
+
     def element_lines(self) -> list[str]:
         return []
 
@@ -612,7 +615,7 @@ def test_an_import_that_would_remove_recorded_work_asks_first(
     assert check_status == check_details.splitlines()[0]
     assert (
         "Would remove 1 meeting with work recorded here (the return lacks them):\n"
-        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)"
+        f"  [M{seen['id']}] A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)"
     ) in check_details.split("\n\n")
     assert seen["asked"] == [
         "This import would remove 1 held meeting with work recorded here, which the return "
@@ -628,7 +631,7 @@ def test_an_import_that_would_remove_recorded_work_asks_first(
     )
     assert (
         "Would remove 1 meeting with work recorded here (the return lacks them):\n"
-        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)"
+        f"  [M{seen['id']}] A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)"
     ) in seen["details"].split("\n\n")
     assert [q.split("\n\n")[:2] for q in seen["asked again"]] == [
         [
@@ -646,10 +649,161 @@ def test_an_import_that_would_remove_recorded_work_asks_first(
     assert seen["written"] is True
     assert (
         "Removed 2 meetings with work recorded here, as agreed (each is in the audit trail):\n"
-        "  A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)\n"
-        "  B2: LAC review 1 held 01/02/2024 (late reason note)"
+        f"  [M{seen['id']}] A1: LAC review 2 held 20/07/2023 (1 invitee, outcome)\n"
+        f"  [M{seen['b2']}] B2: LAC review 1 held 01/02/2024 (late reason note)"
     ) in seen["after yes"].split("\n\n")
     with db.session() as s:
         assert s.get(Meeting, seen["id"]) is None
         assert s.get(Meeting, seen["b2"]) is None
         assert s.scalars(select(Invitee).where(Invitee.name == "Siân Jones")).all() == []
+
+
+def test_a_census_import_that_would_remove_a_chaired_plan_asks_first(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """An administrator imports a CIN census; P1's plan then has its chair recorded here and
+    its s47 enquiry notes. A corrected census has the plan and the s47 two months later:
+    pressing Import removed both, and what was recorded, without a word (docs/domain.md,
+    "Importing the returns"). Now the dialog asks, naming each by child, what it is, its
+    start and what was recorded, No the default: No changes nothing; Yes removes them."""
+    from PySide6.QtCore import Qt
+
+    from reviewdesk.storage.models import CpEnquiry, CpPlan
+    from tests.importers.conftest import write
+    from tests.importers.generate import cin_xml
+    from tests.importers.test_cin import child
+    from tests.importers.test_recorded_records import FAR, _cp_work
+    from tests.importers.test_recorded_work import contents
+
+    db = window.ctx.db
+    first = write(tmp_path, "first.xml", cin_xml([child()]))
+    corrected = write(tmp_path, "corrected.xml", cin_xml([child(**FAR)]))
+    seen: dict[str, object] = {}
+
+    def press_import(dialog: ImportDialog, path, answer: bool) -> list[str]:
+        prompts_recorder.file_answer = str(path)
+        qtbot.mouseClick(dialog.field_cin.browse, Qt.MouseButton.LeftButton)
+        del prompts_recorder.questions[:]  # the file chooser's title
+        prompts_recorder.confirm_answer = answer
+        dialog.result_value = None
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        return list(prompts_recorder.questions)
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.kind.setFocus()
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # the CIN census
+        assert press_import(dialog, first, True) == []
+        seen["ids"] = _cp_work(db)
+        before = contents(db)
+        seen["asked"] = press_import(dialog, corrected, False)  # No
+        seen["default no"] = list(prompts_recorder.defaults_no)
+        seen["status"] = dialog.status.text()
+        seen["details"] = dialog.details.toPlainText()
+        seen["unchanged"] = contents(db) == before
+        seen["asked again"] = press_import(dialog, corrected, True)  # Yes
+        seen["written"] = dialog.result_value.written
+        seen["after yes"] = dialog.details.toPlainText()
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    plan_id, enquiry_id, _chair = seen["ids"]
+    question = (
+        "This import would remove 1 s47 enquiry and 1 CP plan with work recorded here, which "
+        "the return lacks:\n\n"
+        "P1: s47 enquiry started 01/06/2023 (notes, notified date)\n"
+        "P1: CP plan started 20/06/2023 (chair)\n\n"
+        "Remove them, with all that was recorded? Each removal is kept in the audit trail."
+        "\n\nNo changes nothing: if the return is wrong, correct it in the case management "
+        "system and import it again."
+    )
+    assert seen["asked"] == [question] and seen["default no"][-1] is True
+    assert seen["unchanged"] is True
+    assert seen["status"] == (
+        "Import stopped: it would remove 1 s47 enquiry and 1 CP plan with work recorded here; "
+        "nothing was changed."
+    )
+    assert (
+        "Would remove 1 s47 enquiry and 1 CP plan with work recorded here (the return lacks "
+        "them):\n"
+        f"  [S{enquiry_id}] P1: s47 enquiry started 01/06/2023 (notes, notified date)\n"
+        f"  [CP{plan_id}] P1: CP plan started 20/06/2023 (chair)"
+    ) in seen["details"].split("\n\n")
+    assert seen["asked again"] == [question] and seen["written"] is True
+    assert seen["after yes"].startswith("Import complete.")
+    assert (
+        "Removed 1 s47 enquiry and 1 CP plan with work recorded here, as agreed (each is in "
+        "the audit trail):"
+    ) in seen["after yes"].splitlines()
+    with db.session() as s:
+        assert s.get(CpPlan, plan_id) is None and s.get(CpEnquiry, enquiry_id) is None
+
+
+def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """A corrected 903 return starts A1's care on 20/06/2023, not 15/06; the IRO was
+    allocated on 16/06 here, a day no action accepts for a period starting 20/06. The
+    dialog's details say, after "Check only" and after the import, which dates recorded here
+    move to the new start, naming the child, the field and the value."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from reviewdesk.storage.models import Child, PeriodOfCare
+    from tests.importers.test_corrected_starts import HEADER, REVIEWS, _allocate, episodes
+    from tests.importers.test_ssda903 import files
+
+    db = window.ctx.db
+    first = files(tmp_path / "first", HEADER, episodes("15/06/2023"), REVIEWS)
+    later = files(tmp_path / "later", HEADER, episodes("20/06/2023"), REVIEWS)
+    shown: list[str] = []
+
+    def press_import(dialog: ImportDialog, paths) -> None:
+        for key, path in zip(("header", "episodes", "reviews"), paths, strict=True):
+            prompts_recorder.file_answer = str(path)
+            qtbot.mouseClick(dialog.fields_903[key].browse, Qt.MouseButton.LeftButton)
+        dialog.result_value = None
+        qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+        shown.append(dialog.details.toPlainText())
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        press_import(dialog, first)
+        _allocate(db)
+        dialog.dry_run.setFocus()
+        qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)  # Check only
+        press_import(dialog, later)
+        qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)
+        press_import(dialog, later)
+        return True
+
+    prompts_recorder.on_dialog = drive
+    window.import_data()
+    lines = [
+        "  A1: IRO service notified date 15/06/2023 is before the period of care's corrected "
+        "start, 20/06/2023: now 20/06/2023",
+        "  A1: IRO allocated date 16/06/2023 is before the period of care's corrected start, "
+        "20/06/2023: now 20/06/2023",
+        "  A1: IRO allocation record from 16/06/2023 is before the period of care's corrected "
+        "start, 20/06/2023: now 20/06/2023",
+    ]
+    _first, check, done = shown
+    assert "\n".join(
+        ["Would move 3 dates recorded here to a corrected start (check them):", *lines]
+    ) in check.split("\n\n")
+    assert "\n".join(
+        ["Moved 3 dates recorded here to a corrected start (check them):", *lines]
+    ) in done.split("\n\n")
+    assert (
+        "Moved 3 dates recorded here to a corrected start (listed below): check them."
+    ) in done.splitlines()
+    with db.session() as s:
+        [period] = s.scalars(select(PeriodOfCare).join(Child).where(Child.local_id == "A1"))
+        assert (period.start, period.iro_allocated) == (dt.date(2023, 6, 20),) * 2

@@ -1,10 +1,11 @@
 """Import wizard: SSDA903 files or a CIN census file, checked and imported in the background
 with a progress bar; every problem is listed in a table (file, row, column, value, why).
 
-An import that would remove held meetings with work recorded here (the return lacks them)
-writes nothing and the dialog asks, naming each, whether to remove them: No (the default)
-leaves everything as it was; Yes runs the import again, allowed to remove those (and no
-others: work recorded meanwhile on another meeting makes it ask again)."""
+An import that would remove records with work recorded here (held meetings, periods of care,
+CP plans, s47 enquiries; the return lacks them) writes nothing and the dialog asks, naming
+each, whether to remove them: No (the default) leaves everything as it was; Yes runs the
+import again, allowed to remove those (and no others: work recorded meanwhile on another
+record makes it ask again)."""
 
 from __future__ import annotations
 
@@ -165,11 +166,11 @@ class ImportDialog(QDialog):
         fit(self, 820, 680)  # no larger than the screen (1366x768, or 683x384 at 200%)
 
     # --- running --------------------------------------------------------------------------
-    def job(self, remove_recorded: frozenset[int] = frozenset()):
+    def job(self, remove_recorded: frozenset[str] = frozenset()):
         """The import to run, as a function of ``progress`` returning the action's changes;
         None (with a message) if the files are not all chosen. ``remove_recorded``: the
-        meetings with work recorded here a person was shown and agreed to remove (should the
-        import find others, recorded since, it stops and asks again)."""
+        references of the records with work recorded here a person was shown and agreed to
+        remove (should the import find others, recorded since, it stops and asks again)."""
         kwargs = {
             "dry_run": self.dry_run.isChecked(),
             "skip_invalid": self.skip_invalid.isChecked(),
@@ -220,7 +221,7 @@ class ImportDialog(QDialog):
             return
         super().closeEvent(event)
 
-    def start(self, remove_recorded: frozenset[int] = frozenset()) -> None:
+    def start(self, remove_recorded: frozenset[str] = frozenset()) -> None:
         job = self.job(remove_recorded)
         if job is None:
             return
@@ -245,20 +246,19 @@ class ImportDialog(QDialog):
         if message:
             self.status.setText(message)
 
-    #: Meetings named in the question before "... and N more".
+    #: Records named in the question before "... and N more".
     ASK_AT_MOST = 20
 
     def removal_question(self, result) -> str:
-        """Whether to remove the held meetings with work recorded here, each named."""
+        """Whether to remove the records with work recorded here, each named."""
         found = result.recorded_removals
         n = len(found)
         names = [r.line() for r in found[: self.ASK_AT_MOST]]
         if n > self.ASK_AT_MOST:
             names.append(f"... and {n - self.ASK_AT_MOST} more")
-        meetings = "meeting" if n == 1 else "meetings"
         return (
-            f"This import would remove {n} held {meetings} with work recorded here, which "
-            "the return lacks:\n\n" + "\n".join(names) + "\n\n"
+            f"This import would remove {result.recorded_count(held=True)} with work recorded "
+            "here, which the return lacks:\n\n" + "\n".join(names) + "\n\n"
             f"Remove {'it' if n == 1 else 'them'}, with all that was recorded? Each removal "
             "is kept in the audit trail.\n\nNo changes nothing: if the return is wrong, "
             "correct it in the case management system and import it again."
@@ -270,7 +270,7 @@ class ImportDialog(QDialog):
         if result.held_back and prompts().confirm(
             self, self.removal_question(result), default_no=True
         ):
-            self.start(frozenset(r.meeting_id for r in result.recorded_removals))
+            self.start(frozenset(r.ref for r in result.recorded_removals))
             return
         self.result_value = result
         self.progress.setValue(self.progress.maximum())
@@ -281,13 +281,14 @@ class ImportDialog(QDialog):
                 "management system and import it again."
             ]
         self.status.setText(summary[0] if summary else "")
-        # The whole summary; the meetings with work recorded here it removes (or would);
-        # which children change and how (which of them loses a review, say), every one; then
-        # every column or element read: the summary's totals did not say whose records they
-        # were.
+        # The whole summary; the records with work recorded here it removes (or would), and
+        # the dates recorded here it moves to a corrected start; which children change and
+        # how (which of them loses a review, say), every one; then every column or element
+        # read: the summary's totals did not say whose records they were.
         parts = [
             summary,
             result.recorded_lines(limit=None),
+            result.moved_lines(limit=None),
             result.change_lines(limit=None),
             result.element_lines(),
         ]
