@@ -86,10 +86,17 @@ def test_a_policy_changed_by_hand_is_named_and_the_owner_opening_puts_it_back(pe
         "DROP POLICY reviewdesk_iro_insert ON cp_plan",
         f'CREATE POLICY reviewdesk_iro_delete ON cp_plan FOR DELETE TO "{iro_group}" USING (true)',
         f'ALTER POLICY reviewdesk_read ON meeting TO "{iro_group}"',
+        "DROP POLICY reviewdesk_read ON invitee",
+        f'CREATE POLICY reviewdesk_read ON invitee FOR ALL TO "{iro_group}" USING (true)',
     )
     found = _problems(people)
     assert "cp_plan: no policy reviewdesk_iro_insert (for INSERT)" in found
     assert "cp_plan: the policy reviewdesk_iro_delete is not one reviewdesk makes" in found
+    assert (
+        "invitee: the policy reviewdesk_read is for ALL, where reviewdesk makes it for SELECT"
+        in found
+    )
+    assert not any(line.startswith("the policy reviewdesk_read on invitee") for line in found)
     changed = [line for line in found if line.startswith("the policy reviewdesk_iro_update on")]
     assert len(changed) == 1
     assert re.fullmatch(
