@@ -5,7 +5,10 @@ database, a damaged file or a folder is refused before anything touches it), mak
 if it may (mode 600, in the user's data folder by default), warns when it lies on a network
 share, and brings the schema up to date with the packaged migrations: a new database is
 created by running them, an older one is upgraded after a backup (`prepare_schema`), each in
-one transaction. Sessions come from `Database.session()`, one per operation.
+one transaction. On a shared server set up for a team whose protection is not this
+version's (a release changed a policy without changing the schema), the owner opening it
+re-applies it, and anyone else is warned (`Database.warnings`). Sessions come from
+`Database.session()`, one per operation.
 """
 
 from __future__ import annotations
@@ -260,16 +263,56 @@ def _check_may_upgrade(engine: Engine, url: str, revision: str, head: str) -> No
         if owner is None or server.acts_as_owner(conn, owner):
             return
         login = server.session_login(conn)
-    parsed = make_url(url)
-    bare = URL.create(
-        parsed.drivername, None, None, parsed.host, parsed.port, parsed.database, parsed.query
-    ).render_as_string()
+    bare = _owner_url(url)
     raise server.NotTheOwner(
         f"The database {display_url(url)} is at schema {revision}, and this version of "
         f"reviewdesk needs {head}. Only its owner, the PostgreSQL login {owner}, may upgrade "
         f"it (you are {login}): ask them to run `reviewdesk --db {bare} server init` with "
         "this version. Nothing was changed."
     )
+
+
+def _owner_url(url: str) -> str:
+    """``url`` without its login or password: what to give `reviewdesk --db` as the owner."""
+    parsed = make_url(url)
+    return URL.create(
+        parsed.drivername, None, None, parsed.host, parsed.port, parsed.database, parsed.query
+    ).render_as_string()
+
+
+def _protection(engine: Engine, url: str) -> str:
+    """PostgreSQL set up for a team, whose protection differs from this version's
+    (`server.out_of_date`: older, or changed by hand): its owner (or a login that may become
+    it) re-applies it now, as an upgrade would; anyone else is told, once. What to tell
+    ("" when nothing is amiss)."""
+    if engine.dialect.name != "postgresql":
+        return ""
+    with engine.connect() as conn:
+        groups = server.groups_of(conn)
+        if groups is None or not server.out_of_date(conn, groups):
+            return ""
+        owner = server.owner_of(conn)
+        may = owner is not None and server.acts_as_owner(conn, owner)
+    where = display_url(url)
+    if may:
+        if not migrate.reapply_protection(engine):
+            return ""  # another start of the owner's did it meanwhile
+        message = (
+            f"reviewdesk brought the protection of the database {where} (what each group may "
+            "change, its row-level policies and audit triggers) up to this version: it was "
+            "older, or had been changed by hand. No data was changed."
+        )
+    else:
+        message = (
+            f"The protection of the database {where} (what the server lets each group "
+            "change) is older than this version of reviewdesk, or was changed by hand: until "
+            f"its owner, the PostgreSQL login {owner}, brings it up to date (by opening the "
+            f"database with this version, or with `reviewdesk --db {_owner_url(url)} server "
+            "init`), the server may allow or refuse some changes differently from what "
+            "reviewdesk expects."
+        )
+    log.warning(message)
+    return message
 
 
 def _refuse_without_access(engine: Engine, url: str) -> None:
@@ -373,6 +416,7 @@ def open_database(
         if revision is None and not has_tables and not create:
             raise _nothing_there(url, found)
         prepared = prepare_schema(engine, url, extra_migrations)
+        protection = _protection(engine, url)
         identity = _identity(engine, username)
         users.ensure_owner(engine, identity if revision is None else None, path)
     except Exception:
@@ -380,6 +424,8 @@ def open_database(
         raise
     if prepared.message:
         warnings.append(prepared.message)
+    if protection:
+        warnings.append(protection)
     return Database(
         engine=engine,
         url=url,

@@ -27,7 +27,8 @@ become the owner does so for the transaction; anyone else is refused before anyt
 changes), so every table keeps one owner. On a database set up for a team (`server`), the
 same transaction then re-applies the server's GRANTs, triggers and policies to every table,
 those the migrations just added included; a migration that rewrites audit entries does so
-on the trail's maintenance path, which records it.
+on the trail's maintenance path, which records it. When a release changes them without a
+migration, `reapply_protection` does the same (under the same lock) for the owner.
 """
 
 from __future__ import annotations
@@ -109,6 +110,28 @@ def upgrade(engine: Engine, revision: str = "head", extra_versions: Sequence[str
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
+
+
+def reapply_protection(engine: Engine) -> bool:
+    """PostgreSQL, a database set up for a team: re-apply the server's protection
+    (`server.apply`) as its owner, in one transaction under the lock an upgrade takes, when
+    it still differs from this version's once the lock is had (two owners starting at once
+    re-apply it once). True if it did. `server.NotTheOwner` for a login that may not."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+        conn.commit()
+        try:
+            with conn.begin():
+                owner = server.owner_of(conn)
+                groups = server.groups_of(conn)
+                if owner is None or groups is None or not server.out_of_date(conn, groups):
+                    return False
+                server.become_owner(conn, owner, "re-apply its protection")
+                server.apply(conn, groups)
+                return True
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+            conn.commit()
 
 
 def _as_owner(conn: Connection) -> server.Groups | None:

@@ -21,17 +21,25 @@ The app keeps writing its own entries for what is not a row change (an export, a
 an import's summary, a restore); the row changes themselves are the triggers' alone
 (`row_audit_by_database`), so each change has exactly one entry. `apply` runs again after
 every upgrade, covering every table a later migration adds.
+
+A release may change a policy, a trigger's function or a grant without changing the schema:
+`apply` records a fingerprint of what it made (``reviewdesk_protection``, which only the
+owner writes and every login reads), and `out_of_date` compares it with this version's. When
+they differ (or a policy was changed by hand since), the owner opening the database re-applies
+everything, as an upgrade does; anyone else is told their owner must (`Database.warnings`),
+and `problems` (``reviewdesk server status``) says so.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from reviewdesk.storage.server.apply import apply, problems
+from reviewdesk.storage.server.apply import apply, out_of_date, problems
 from reviewdesk.storage.server.functions import MAINTENANCE_SETTING
 from reviewdesk.storage.server.initialise import SetUp, set_up
 from reviewdesk.storage.server.logins import (
     CONFIG_TABLE,
+    PROTECTION_TABLE,
     Groups,
     LoginChange,
     NotTheOwner,
@@ -62,6 +70,7 @@ __all__ = [
     "LoginChange",
     "MAINTENANCE_SETTING",
     "NotTheOwner",
+    "PROTECTION_TABLE",
     "SetUp",
     "acts_as_owner",
     "apply",
@@ -70,6 +79,7 @@ __all__ = [
     "login_role",
     "members",
     "no_access",
+    "out_of_date",
     "owner_of",
     "problems",
     "row_audit_by_database",

@@ -27,6 +27,8 @@ from reviewdesk.storage.server.names import quote
 
 #: The table that marks a database set up for a team, and names its groups.
 CONFIG_TABLE = "reviewdesk_server"
+#: The table where `apply` records what it made (its one row, readable by every login).
+PROTECTION_TABLE = "reviewdesk_protection"
 #: A PostgreSQL identifier is at most 63 bytes.
 NAME_LIMIT = 63
 #: What each group is called after the prefix.
@@ -378,6 +380,7 @@ def members(conn: Connection, groups: Groups) -> dict[str, Role]:
 __all__ = [
     "CONFIG_TABLE",
     "Groups",
+    "PROTECTION_TABLE",
     "LoginChange",
     "NotTheOwner",
     "ROLE_AS_WORDS",

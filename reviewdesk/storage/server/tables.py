@@ -2,8 +2,8 @@
 so that a table added by any migration is covered without naming it here.
 
 - The audit trail (``audit_log``): append-only; written by the database's triggers.
-- reviewdesk's bookkeeping (``alembic_version``, ``reviewdesk_server``): read by everyone,
-  changed by the owner only.
+- reviewdesk's bookkeeping (``alembic_version``, ``reviewdesk_server``,
+  ``reviewdesk_protection``): read by everyone, changed by the owner only.
 - The change signal (``change_signal``): read by everyone, written by no login; only the
   owner's trigger on the audit trail bumps it (`reviewdesk.storage.signal`). It has no audit
   trigger of its own: it echoes the trail, and auditing it would bump it again.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from reviewdesk.storage.server.logins import CONFIG_TABLE
+from reviewdesk.storage.server.logins import CONFIG_TABLE, PROTECTION_TABLE
 from reviewdesk.storage.server.names import literal
 from reviewdesk.vocabulary import LIVE_STATUSES
 
@@ -31,8 +31,9 @@ AUDIT_TABLE = "audit_log"
 SIGNAL_TABLE = "change_signal"
 #: The trigger on the audit trail that bumps the signal (created by migration 0011).
 SIGNAL_TRIGGER = "reviewdesk_change_signal"
-#: Tables only the owner changes (migrations, `reviewdesk server init`), readable by all.
-BOOKKEEPING_TABLES = frozenset({"alembic_version", CONFIG_TABLE})
+#: Tables only the owner changes (migrations, `reviewdesk server init`, `apply`'s record),
+#: readable by all.
+BOOKKEEPING_TABLES = frozenset({"alembic_version", CONFIG_TABLE, PROTECTION_TABLE})
 #: Columns every edited record carries (`storage.models.Tracked`): stamped by the database.
 TRACKING_COLUMNS = ("version", "updated_by", "updated_at")
 #: How far foreign keys are followed to find a record's child.

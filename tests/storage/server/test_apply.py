@@ -18,7 +18,7 @@ from tests.dbfixtures import TeamServer
 pytestmark = pytest.mark.postgres
 
 EXTRA = Path(__file__).resolve().parents[1] / "extra_versions"
-BOOKKEEPING = {"alembic_version", "reviewdesk_server"}
+BOOKKEEPING = {"alembic_version", "reviewdesk_server", "reviewdesk_protection"}
 
 
 def _catalogue(team: TeamServer) -> dict[str, dict]:

@@ -114,6 +114,10 @@ ESCALATIONS = (
     'CREATE TABLE "{s}".reviewdesk_extra (x integer)',
     "UPDATE reviewdesk_server SET role_name = '{me}' WHERE kind = 'administrator'",
     "DELETE FROM reviewdesk_server",  # the app would believe the database not set up
+    # The record of the protection: a stale server would pass for an up-to-date one.
+    "UPDATE reviewdesk_protection SET fingerprint = 'x'",
+    "DELETE FROM reviewdesk_protection",
+    "INSERT INTO reviewdesk_protection VALUES (2, 'x', '{{}}', '{{}}', now(), 'x')",
     "UPDATE alembic_version SET version_num = '0001'",
     "SELECT setval('audit_log_id_seq', 1)",
 )
