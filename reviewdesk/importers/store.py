@@ -50,6 +50,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.recorded import IMPORTED_DURATION, OWN_ID_TABLES, recorded_here
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.codes import (
     REC_CONTINUES,
     SHORT_BREAK_STATUSES,
@@ -273,18 +274,27 @@ def _recorded_removals(
     found = recorded_here(session, gone)
     if not found:
         return []
+    numbers = _numbers_here(session, [m for m in gone if m["id"] in found])
     by_child = {c.local_id: c for c in changes}
     for m in gone:
         what = found.get(m["id"])
         if what is None:
             continue
         lid = local_ids[m["child_id"]]
-        by_child[lid].recorded.append(
-            RecordedRemoval(
-                lid, meeting_label(m["meeting_type"], m["sequence"]), m["held_date"], what, m["id"]
-            )
-        )
+        name = meeting_label(m["meeting_type"], numbers.get(m["id"], m["sequence"]))
+        by_child[lid].recorded.append(RecordedRemoval(lid, name, m["held_date"], what, m["id"]))
     return list(found)
+
+
+def _numbers_here(session: Session, meetings: Sequence[Any]) -> dict[int, int | None]:
+    """Meeting id -> the number every place here names these held meetings by, before the
+    import changes anything (`casework.register.meeting_sequences`: the engine's count, not
+    the number stored with it): one read of their children. A meeting held keeps its number
+    on any day from it on, so they are counted as of the latest of their days."""
+    days = [m["held_date"] for m in meetings if m["held_date"] is not None]
+    if not days:
+        return {}
+    return meeting_sequences(session, {m["child_id"] for m in meetings}, as_of=max(days))
 
 
 def _remove_recorded(session: Session, writer: BulkWriter, meeting_ids: Sequence[int]) -> None:
