@@ -234,11 +234,13 @@ class Register:
         as the weekly schedule of its week and the letters to the family give it. A child
         with no status keeps the number typed in. ``meeting`` is a meeting row (`Register.
         meetings`, or any with the same fields, read here or not)."""
-        own = self.on_their_days
-        if meeting.id in own:
-            return own[meeting.id]
-        if _waiting_off(meeting, self.as_of) and meeting.id not in self._meeting_ids:
-            # Not among the meetings read (a caller's own row): asked about alone.
+        if not _waiting_off(meeting, self.as_of):
+            pass  # (held, called off or on the day: as of ``as_of``)
+        elif meeting.id in self.on_their_days:
+            return self.on_their_days[meeting.id]
+        elif meeting.id not in self._meeting_ids and meeting.id not in self._asked_alone:
+            # Not among the meetings read (a caller's own row): asked about alone, once.
+            self._asked_alone.add(meeting.id)
             found = numbers_on_their_days(
                 self.session,
                 [meeting],
@@ -248,8 +250,8 @@ class Register:
                 gaps=self.gaps,
             )
             if meeting.id in found:
-                own[meeting.id] = found[meeting.id]
-                return own[meeting.id]
+                self.on_their_days[meeting.id] = found[meeting.id]
+                return found[meeting.id]
         status = self.statuses.get(meeting.child_id)
         return meeting.sequence if status is None else status.sequence(meeting, self.as_of)
 
@@ -260,6 +262,10 @@ class Register:
     @cached_property
     def _meeting_ids(self) -> frozenset[int]:
         return frozenset(m.id for m in self.meetings)
+
+    @cached_property
+    def _asked_alone(self) -> set[int]:
+        return set()
 
     def sequences(self) -> dict[int, int | None]:
         """Meeting id -> its number (`sequence`: 'LAC review 4'), for every meeting read,
@@ -302,6 +308,7 @@ class Register:
         other.__dict__.pop("statuses", None)
         other.__dict__.pop("on_their_days", None)
         other.__dict__.pop("_meeting_ids", None)
+        other.__dict__.pop("_asked_alone", None)
         other.rows = replace(self.rows, meetings=meetings)
         return other
 
