@@ -27,7 +27,7 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, select, union_all
+from sqlalchemy import and_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.coverage import read_gaps
@@ -48,7 +48,7 @@ from reviewdesk.casework.rows import (
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
-from reviewdesk.storage.models import CpEnquiry, CpPlan, Episode, Meeting, PeriodOfCare
+from reviewdesk.storage.models import CpEnquiry, CpPlan, Meeting, PeriodOfCare
 from reviewdesk.vocabulary import AWAITED_STATUSES, is_ahead, meeting_label
 from reviewdesk.workingdays import WorkingCalendar
 
@@ -333,13 +333,25 @@ def _waiting_off(meeting: Any, as_of: dt.date) -> bool:
     return meeting.status in AWAITED_STATUSES and day is not None and day != as_of
 
 
+#: Up to this many children, `_dated_between` names them in its SQL.
+_FEW_DATED = 500
+
+
 def _dated_between(
     session: Session, child_ids: Sequence[int], low: dt.date, high: dt.date
 ) -> dict[int, list[dt.date]]:
     """Child id -> the dates from ``low`` to ``high`` (inclusive) on which something the
-    engine counts by date happened to the child's case: a period of care, episode, CP
-    enquiry or plan starting or ending, a meeting held."""
-    ids = IdList(child_ids)
+    engine counts by date happened to the child's case: a period of care, CP enquiry or plan
+    starting or ending, a meeting held. (Episodes change nothing by date: the engine reads a
+    period's first episode's legal status, whatever the day.)"""
+    # Few children: their ids in the SQL; many (the flags'): every record dated in the
+    # stretch, which for days ahead are few, kept for those children here.
+    ids = IdList(child_ids) if len(child_ids) <= _FEW_DATED else None
+    wanted = None if ids is not None else set(child_ids)
+
+    def among(column: Any) -> Any:
+        return id_in(column, ids) if ids is not None else true()
+
     parts = []
     for model, columns in (
         (PeriodOfCare, (PeriodOfCare.start, PeriodOfCare.end_date)),
@@ -349,24 +361,19 @@ def _dated_between(
         for column in columns:
             parts.append(
                 select(model.child_id, column.label("day")).where(
-                    id_in(model.child_id, ids), column.between(low, high)
+                    among(model.child_id), column.between(low, high)
                 )
             )
-    for column in (Episode.start, Episode.end_date):
-        parts.append(
-            select(PeriodOfCare.child_id, column.label("day"))
-            .join(Episode, Episode.period_id == PeriodOfCare.id)
-            .where(id_in(PeriodOfCare.child_id, ids), column.between(low, high))
-        )
     parts.append(
         select(Meeting.child_id, Meeting.held_date.label("day")).where(
-            id_in(Meeting.child_id, ids),
+            among(Meeting.child_id),
             and_(Meeting.status == _HELD, Meeting.held_date.between(low, high)),
         )
     )
     out: dict[int, list[dt.date]] = defaultdict(list)
     for child_id, day in session.execute(union_all(*parts)):
-        out[child_id].append(day)
+        if wanted is None or child_id in wanted:
+            out[child_id].append(day)
     return out
 
 
@@ -386,24 +393,31 @@ def numbers_on_their_days(
     letters of today, the weekly schedule of its week and the booking name it alike.
 
     A meeting's number changes with the date it is counted on only through what is dated
-    between the two days: a period of care, episode, CP enquiry or plan starting or ending,
-    a meeting held, a stretch not in the data (``gaps``). Only a meeting whose child has one
+    between the two days: a period of care, CP enquiry or plan starting or ending, a meeting
+    held, a stretch not in the data (``gaps``). Only a meeting whose child has one
     of those between ``as_of`` and its day is counted again (a small read per day); for the
     others the number as of ``as_of`` is the same, and they are not in the answer."""
     waiting = [m for m in meetings if _waiting_off(m, as_of)]
     if not waiting:
         return {}
-    low = min(as_of, *(m.booked_date for m in waiting))
-    high = max(as_of, *(m.booked_date for m in waiting))
-    dated = _dated_between(session, sorted({m.child_id for m in waiting}), low, high)
     stretches = [g for process in (gaps or {}).values() for g in process]
     by_day: dict[dt.date, list[Any]] = defaultdict(list)
-    for m in waiting:
-        first, last = sorted((as_of, m.booked_date))
-        if any(first <= d <= last for d in dated.get(m.child_id, ())) or any(
-            g.first <= last and g.last >= first for g in stretches
-        ):
-            by_day[m.booked_date].append(m)
+    # Those ahead and those whose day has passed (not recorded) apart: the days between
+    # for the first are mostly empty, and the second are few.
+    ahead = [m for m in waiting if m.booked_date > as_of]
+    passed = [m for m in waiting if m.booked_date < as_of]
+    for side in (ahead, passed):
+        if not side:
+            continue
+        low = min(as_of, *(m.booked_date for m in side))
+        high = max(as_of, *(m.booked_date for m in side))
+        dated = _dated_between(session, sorted({m.child_id for m in side}), low, high)
+        for m in side:
+            first, last = sorted((as_of, m.booked_date))
+            if any(first <= d <= last for d in dated.get(m.child_id, ())) or any(
+                g.first <= last and g.last >= first for g in stretches
+            ):
+                by_day[m.booked_date].append(m)
     out: dict[int, int | None] = {}
     for day, due in sorted(by_day.items()):
         register = Register(
