@@ -317,7 +317,7 @@ def _fill(
                     m.id,
                     m.child_id,
                     (child.local_id or "") if child is not None else "",
-                    data.statuses[m.child_id].label(m, data.as_of),  # as the engine counts
+                    data.label(m),  # by the one rule
                     m.held_date,
                     timeliness.due.date,
                     text,

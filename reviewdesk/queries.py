@@ -27,7 +27,7 @@ from reviewdesk.casework.predicates import (
     period_open,
     plan_open,
 )
-from reviewdesk.casework.register import meeting_sequences
+from reviewdesk.casework.register import Register, meeting_sequences
 from reviewdesk.overlaps import length
 from reviewdesk.oversight.records import last_contact_sql
 from reviewdesk.storage.collation import by_name
@@ -682,7 +682,11 @@ class ChildDetail:
 
 
 def child_detail(
-    session: Session, child_id: int, *, as_of: dt.date | None = None
+    session: Session,
+    child_id: int,
+    *,
+    as_of: dt.date | None = None,
+    register: Register | None = None,
 ) -> ChildDetail | None:
     """One child's page: who they are, their periods, plans, enquiries, meetings (with their
     parts, reports and moves, read together: `_meeting_infos`) and allocations.
@@ -690,13 +694,19 @@ def child_detail(
     With ``as_of``, each meeting is numbered as the engine counts it then
     (`casework.register.meeting_sequences`), so `MeetingInfo.label` names it as the weekly
     schedule and every list do ("LAC review 1" for the first review of a second period of
-    care); without, as typed in, for callers that name no meeting."""
+    care); without, as typed in, for callers that name no meeting. With ``register`` (the
+    child's, whole history, as of ``as_of``), numbered from it: not read again."""
     child = session.get(Child, child_id)
     if child is None:
         return None
     meetings = _meeting_infos(session, child_id)
-    if as_of is not None:
+    if register is not None:
+        numbers = register.sequences()
+    elif as_of is not None:
         numbers = meeting_sequences(session, [child_id], as_of=as_of)
+    else:
+        numbers = None
+    if numbers is not None:
         meetings = tuple(replace(m, sequence=numbers.get(m.id, m.sequence)) for m in meetings)
     return detail_of(child, meetings=meetings)
 

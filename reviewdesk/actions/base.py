@@ -13,23 +13,29 @@ is not the database's identity is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from reviewdesk.casework.predicates import id_in
+from reviewdesk.casework.register import Register
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput, ReviewdeskError
 from reviewdesk.identity import database_user
 from reviewdesk.storage import server, users
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ConcurrentChange
+from reviewdesk.storage.models import Meeting
+from reviewdesk.storage.validation import MEETING_NUMBERS
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +317,22 @@ def _integrity(exc: IntegrityError) -> ReviewdeskError:
     )
 
 
+def meeting_numbers(session: Session, meeting_ids: Collection[int]) -> Mapping[int, int | None]:
+    """Meeting id -> its number as every place numbers it today (`Register.sequence`: the
+    engine's count; a meeting still to come as of its own day), for the stored meetings a
+    refusal names (`reviewdesk.storage.validation.MEETING_NUMBERS`): one read of their
+    children as they are stored."""
+    ids = sorted(set(meeting_ids))
+    children = session.scalars(
+        select(Meeting.child_id).where(id_in(Meeting.id, ids)).distinct()
+    ).all()
+    if not children:
+        return {}
+    register = Register(session, as_of=dt.date.today(), children=children)
+    wanted = set(ids)
+    return {m.id: register.sequence(m) for m in register.meetings if m.id in wanted}
+
+
 @contextmanager
 def door(db: Database, actor: Actor, spec: ActionSpec | str) -> Iterator[Transaction]:
     """Open an action's transaction as the database's identity, refusing before anything is
@@ -328,6 +350,8 @@ def door(db: Database, actor: Actor, spec: ActionSpec | str) -> Iterator[Transac
             session.info["username"] = identity
             session.info["action"] = spec.name
             session.info["changed"] = set()
+            # A refusal names a meeting as every other place does, which storage cannot.
+            session.info[MEETING_NUMBERS] = meeting_numbers
             tx = Transaction(session, current, spec)
             if spec.permission is not Permission.RECORD_OUTCOME:
                 tx.require(spec.permission)

@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
+from sqlalchemy import and_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.coverage import read_gaps
 from reviewdesk.casework.mapping import CaseStatus, compute_statuses
-from reviewdesk.casework.predicates import IdList, restrict
+from reviewdesk.casework.predicates import IdList, id_in, restrict
 from reviewdesk.casework.rows import (
     MEETING_DETAIL_COLUMNS,
     Rows,
@@ -46,7 +48,8 @@ from reviewdesk.casework.rows import (
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.rules import RuleSet
 from reviewdesk.settings import working_context
-from reviewdesk.vocabulary import is_ahead
+from reviewdesk.storage.models import CpEnquiry, CpPlan, Meeting, PeriodOfCare
+from reviewdesk.vocabulary import AWAITED_STATUSES, is_ahead, meeting_label
 from reviewdesk.workingdays import WorkingCalendar
 
 _HELD = MeetingStatus.HELD.value
@@ -210,16 +213,64 @@ class Register:
                 period_prior=rows.period_prior,
             )
 
+    @cached_property
+    def on_their_days(self) -> dict[int, int | None]:
+        """Meeting id -> its number as of its own day (`numbers_on_their_days`), for the
+        meetings read that are still to come on a day whose number may differ from
+        ``as_of``'s; the rest are numbered as of ``as_of``."""
+        return numbers_on_their_days(
+            self.session,
+            self.meetings,
+            as_of=self.as_of,
+            rules=self.rules,
+            calendar=self.calendar,
+            gaps=self.gaps,
+        )
+
+    def sequence(self, meeting: Any) -> int | None:
+        """``meeting``'s number, the one rule (docs/domain.md, "Meeting labels"): the engine's
+        count (`CaseStatus.sequence`), as of ``as_of`` for a meeting held or called off, and
+        as of its own day for one still to come (booked or adjourned), as it was booked and
+        as the weekly schedule of its week and the letters to the family give it. A child
+        with no status keeps the number typed in. ``meeting`` is a meeting row (`Register.
+        meetings`, or any with the same fields, read here or not)."""
+        if not _waiting_off(meeting, self.as_of):
+            pass  # (held, called off or on the day: as of ``as_of``)
+        elif meeting.id in self.on_their_days:
+            return self.on_their_days[meeting.id]
+        elif meeting.id not in self._meeting_ids and meeting.id not in self._asked_alone:
+            # Not among the meetings read (a caller's own row): asked about alone, once.
+            self._asked_alone.add(meeting.id)
+            found = numbers_on_their_days(
+                self.session,
+                [meeting],
+                as_of=self.as_of,
+                rules=self.rules,
+                calendar=self.calendar,
+                gaps=self.gaps,
+            )
+            if meeting.id in found:
+                self.on_their_days[meeting.id] = found[meeting.id]
+                return found[meeting.id]
+        status = self.statuses.get(meeting.child_id)
+        return meeting.sequence if status is None else status.sequence(meeting, self.as_of)
+
+    def label(self, meeting: Any) -> str:
+        """'LAC review 4': ``meeting`` named with its number (`sequence`)."""
+        return meeting_label(meeting.meeting_type, self.sequence(meeting))
+
+    @cached_property
+    def _meeting_ids(self) -> frozenset[int]:
+        return frozenset(m.id for m in self.meetings)
+
+    @cached_property
+    def _asked_alone(self) -> set[int]:
+        return set()
+
     def sequences(self) -> dict[int, int | None]:
-        """Meeting id -> its number as the engine counts it as of ``as_of``
-        (`CaseStatus.sequence`: 'LAC review 4'), for every meeting read, called off or not;
-        a child with no status keeps the numbers typed in."""
-        statuses, as_of = self.statuses, self.as_of
-        out: dict[int, int | None] = {}
-        for m in self.meetings:
-            status = statuses.get(m.child_id)
-            out[m.id] = m.sequence if status is None else status.sequence(m, as_of)
-        return out
+        """Meeting id -> its number (`sequence`: 'LAC review 4'), for every meeting read,
+        called off or not; a child with no status keeps the numbers typed in."""
+        return {m.id: self.sequence(m) for m in self.meetings}
 
     # --- more about meetings --------------------------------------------------------------
     def with_details(self, meetings: list[Any], *, where: Any = None) -> list[Any]:
@@ -255,6 +306,9 @@ class Register:
         ]
         other = copy.copy(self)
         other.__dict__.pop("statuses", None)
+        other.__dict__.pop("on_their_days", None)
+        other.__dict__.pop("_meeting_ids", None)
+        other.__dict__.pop("_asked_alone", None)
         other.rows = replace(self.rows, meetings=meetings)
         return other
 
@@ -271,3 +325,110 @@ def meeting_sequences(
     (`Register.sequences`), for every meeting of a few children (one small read)."""
     register = Register(session, as_of=as_of, children=child_ids, rules=rules, calendar=calendar)
     return register.sequences()
+
+
+def _waiting_off(meeting: Any, as_of: dt.date) -> bool:
+    """Still to come (booked or adjourned) on a day of its own other than ``as_of``."""
+    day = meeting.booked_date
+    return meeting.status in AWAITED_STATUSES and day is not None and day != as_of
+
+
+#: Up to this many children, `_dated_between` names them in its SQL.
+_FEW_DATED = 500
+
+
+def _dated_between(
+    session: Session, child_ids: Sequence[int], low: dt.date, high: dt.date
+) -> dict[int, list[dt.date]]:
+    """Child id -> the dates from ``low`` to ``high`` (inclusive) on which something the
+    engine counts by date happened to the child's case: a period of care, CP enquiry or plan
+    starting or ending, a meeting held. (Episodes change nothing by date: the engine reads a
+    period's first episode's legal status, whatever the day.)"""
+    # Few children: their ids in the SQL; many (the flags'): every record dated in the
+    # stretch, which for days ahead are few, kept for those children here.
+    ids = IdList(child_ids) if len(child_ids) <= _FEW_DATED else None
+    wanted = None if ids is not None else set(child_ids)
+
+    def among(column: Any) -> Any:
+        return id_in(column, ids) if ids is not None else true()
+
+    parts = []
+    for model, columns in (
+        (PeriodOfCare, (PeriodOfCare.start, PeriodOfCare.end_date)),
+        (CpPlan, (CpPlan.start, CpPlan.end_date)),
+        (CpEnquiry, (CpEnquiry.strategy_date, CpEnquiry.notified_date, CpEnquiry.closed_date)),
+    ):
+        for column in columns:
+            parts.append(
+                select(model.child_id, column.label("day")).where(
+                    among(model.child_id), column.between(low, high)
+                )
+            )
+    parts.append(
+        select(Meeting.child_id, Meeting.held_date.label("day")).where(
+            among(Meeting.child_id),
+            and_(Meeting.status == _HELD, Meeting.held_date.between(low, high)),
+        )
+    )
+    out: dict[int, list[dt.date]] = defaultdict(list)
+    for child_id, day in session.execute(union_all(*parts)):
+        if wanted is None or child_id in wanted:
+            out[child_id].append(day)
+    return out
+
+
+def numbers_on_their_days(
+    session: Session,
+    meetings: Iterable[Any],
+    *,
+    as_of: dt.date,
+    rules: RuleSet,
+    calendar: WorkingCalendar,
+    gaps: Mapping[str, tuple[Any, ...]] | None = None,
+) -> dict[int, int | None]:
+    """Meeting id -> the engine's number as of its own day (`CaseStatus.sequence`), for each
+    of ``meetings`` (meeting rows) still to come, booked or adjourned for a day other than
+    ``as_of``, whose number may differ on that day: the rule for a meeting still to come
+    (docs/domain.md, "Meeting labels"), by which it was booked, so that the flags and the
+    letters of today, the weekly schedule of its week and the booking name it alike.
+
+    A meeting's number changes with the date it is counted on only through what is dated
+    between the two days: a period of care, CP enquiry or plan starting or ending, a meeting
+    held, a stretch not in the data (``gaps``). Only a meeting whose child has one
+    of those between ``as_of`` and its day is counted again (a small read per day); for the
+    others the number as of ``as_of`` is the same, and they are not in the answer."""
+    waiting = [m for m in meetings if _waiting_off(m, as_of)]
+    if not waiting:
+        return {}
+    stretches = [g for process in (gaps or {}).values() for g in process]
+    by_day: dict[dt.date, list[Any]] = defaultdict(list)
+    # Those ahead and those whose day has passed (not recorded) apart: the days between
+    # for the first are mostly empty, and the second are few.
+    ahead = [m for m in waiting if m.booked_date > as_of]
+    passed = [m for m in waiting if m.booked_date < as_of]
+    for side in (ahead, passed):
+        if not side:
+            continue
+        low = min(as_of, *(m.booked_date for m in side))
+        high = max(as_of, *(m.booked_date for m in side))
+        dated = _dated_between(session, sorted({m.child_id for m in side}), low, high)
+        for m in side:
+            first, last = sorted((as_of, m.booked_date))
+            if any(first <= d <= last for d in dated.get(m.child_id, ())) or any(
+                g.first <= last and g.last >= first for g in stretches
+            ):
+                by_day[m.booked_date].append(m)
+    out: dict[int, int | None] = {}
+    for day, due in sorted(by_day.items()):
+        register = Register(
+            session,
+            as_of=day,
+            children={m.child_id for m in due},
+            rules=rules,
+            calendar=calendar,
+        )
+        statuses = register.statuses
+        for m in due:
+            status = statuses.get(m.child_id)
+            out[m.id] = m.sequence if status is None else status.sequence(m, day)
+    return out

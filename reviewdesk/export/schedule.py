@@ -308,8 +308,8 @@ def schedule_rows(
                 child_name=name,
                 process=m.process,
                 meeting_type=m.meeting_type,
-                # As the engine counts it (`casework.mapping.meeting_number`).
-                sequence=status.sequence(m, as_of) if status else m.sequence,
+                # By the one rule (`casework.register.Register.sequence`).
+                sequence=data.sequence(m),
                 due_date=timeliness.due.date if timeliness else None,
                 booked_date=m.booked_date,
                 booked_time=x.booked_time if x else None,

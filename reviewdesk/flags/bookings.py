@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework.mapping import CaseStatus, counted_label
+from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.flags.base import RED, Flag, FlagContext
 from reviewdesk.overlaps import span, sweep
 from reviewdesk.storage.models import Meeting, Room, Staff
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label
 
 CHECKS = {
     "chair_double_booked": (RED, "Chair booked for two meetings at the same time"),
@@ -37,7 +37,7 @@ def _at(t: dt.time | None) -> str:
 
 
 def check(ctx: FlagContext) -> Iterator[Flag]:
-    return booking_flags(ctx.session, ctx.as_of, statuses=ctx.statuses)
+    return booking_flags(ctx.session, ctx.as_of, register=ctx.register)
 
 
 def booking_flags(
@@ -45,13 +45,13 @@ def booking_flags(
     as_of: dt.date,
     days: Iterable[dt.date] | None = None,
     *,
-    statuses: Mapping[int, CaseStatus] | None = None,
+    register: Register | None = None,
 ) -> Iterator[Flag]:
     """Every double booking from ``as_of`` on, or only those on ``days``: a double booking is
     two meetings on one day, so a day's flags are read from that day's meetings alone.
-    ``statuses`` (as of ``as_of``, the flags' register's): the messages number each meeting
-    as the engine counts it (`CaseStatus.label`); without, as typed in (the dashboard's
-    tiles, which count the flags and never show their words)."""
+    ``register`` (as of ``as_of``, the flags'): the messages number each meeting by the one
+    rule (`Register.label`); without, as typed in (the dashboard's tiles, which count the
+    flags and never show their words)."""
     stmt = select(
         Meeting.id,
         Meeting.child_id,
@@ -91,8 +91,10 @@ def booking_flags(
                 continue
             who = names.get(key, f"#{key}")
             for this, others in _overlapping(group):
-                status = statuses.get(this.child_id) if statuses is not None else None
-                label = counted_label(status, this, as_of)
+                if register is not None:
+                    label = register.label(this)
+                else:
+                    label = meeting_label(this.meeting_type, this.sequence)
                 yield Flag(
                     code,
                     RED,

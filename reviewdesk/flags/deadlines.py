@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from reviewdesk.casework.mapping import counted_label
 from reviewdesk.casework.predicates import id_in
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import agency_label
@@ -233,13 +232,12 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
     live: dict[int, tuple[Any, dt.date, _Plan]] = {}
 
     labels: dict[int, str] = {}  # meeting id -> its words (a meeting has several flags)
-    statuses = ctx.statuses
 
     def label(m: Any, day: dt.date) -> str:
         words = labels.get(m.id)
         if words is None:
-            # Numbered as the engine counts it, as the weekly schedule names it.
-            words = f"{counted_label(statuses.get(m.child_id), m, as_of)} on {format_uk(day)}"
+            # Numbered by the one rule, as the weekly schedule names it.
+            words = f"{ctx.register.label(m)} on {format_uk(day)}"
             labels[m.id] = words
         return words
 

@@ -148,7 +148,7 @@ def _quoracy(ctx: FlagContext) -> Iterator[Flag]:
         rules=register.rules,
         calendar=register.calendar,
         child_ids=wanted,
-        statuses=ctx.statuses,
+        register=register,
     ):
         recent = v.day >= start
         if v.second_in_a_row and recent:

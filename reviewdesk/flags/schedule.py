@@ -49,7 +49,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             booked_by_case[(m.child_id, m.process)].append(m)
             status = statuses[m.child_id]
             timeliness = status.meetings.get(m.id)
-            label = status.label(m, as_of)  # numbered as the engine counts it
+            label = ctx.register.label(m)  # numbered by the one rule (docs/domain.md)
             if timeliness is not None and day > timeliness.due.date:
                 yield Flag(
                     "booked_after_due",
@@ -91,7 +91,7 @@ def check(ctx: FlagContext) -> Iterator[Flag]:
             and (timeliness := statuses[m.child_id].meetings.get(m.id)) is not None
             and timeliness.in_timescale is False
         ):
-            label = statuses[m.child_id].label(m, as_of)
+            label = ctx.register.label(m)
             yield Flag(
                 "late_no_reason",
                 AMBER,

@@ -68,6 +68,7 @@ from reviewdesk.casework.recorded import (
     recorded_on,
     reference,
 )
+from reviewdesk.casework.register import meeting_sequences
 from reviewdesk.codes import (
     REC_CONTINUES,
     SHORT_BREAK_STATUSES,
@@ -291,7 +292,8 @@ def _recorded_removals(
 ) -> list[str]:
     """Note on each child's change the records ``gone`` (rows to be removed, by table: held
     meetings, periods of care, plans, enquiries) with work recorded here
-    (`reviewdesk.casework.recorded`); return their references."""
+    (`reviewdesk.casework.recorded`); return their references. A held meeting is named by
+    its number as every place here names it (`_numbers_here`), not the number stored."""
     by_child = {c.local_id: c for c in changes}
     refs: list[str] = []
     for table, kind in KINDS.items():  # a child's period, enquiry, plan, then meetings
@@ -301,12 +303,18 @@ def _recorded_removals(
         found = (
             recorded_here(session, rows) if table == "meeting" else recorded_on(session, kind, rows)
         )
+        numbers = (
+            _numbers_here(session, [r for r in rows if r["id"] in found])
+            if table == "meeting" and found
+            else {}
+        )
         for row in rows:
             what = found.get(row["id"])
             if what is None:
                 continue
             if table == "meeting":
-                name, day = meeting_label(row["meeting_type"], row["sequence"]), row["held_date"]
+                number = numbers.get(row["id"], row["sequence"])
+                name, day = meeting_label(row["meeting_type"], number), row["held_date"]
             else:
                 name, day = kind.name, row["strategy_date" if kind is ENQUIRY else "start"]
             lid = local_ids[row["child_id"]]
@@ -319,6 +327,17 @@ def _meetings_of(refs: Sequence[str]) -> list[int]:
     """The ids of the meetings among ``refs`` ("M12": 12)."""
     letter = KINDS["meeting"].letter
     return [int(r[len(letter) :]) for r in refs if r.startswith(letter)]
+
+
+def _numbers_here(session: Session, meetings: Sequence[Any]) -> dict[int, int | None]:
+    """Meeting id -> the number every place here names these held meetings by, before the
+    import changes anything (`casework.register.meeting_sequences`: the engine's count, not
+    the number stored with it): one read of their children. A meeting held keeps its number
+    on any day from it on, so they are counted as of the latest of their days."""
+    days = [m["held_date"] for m in meetings if m["held_date"] is not None]
+    if not days:
+        return {}
+    return meeting_sequences(session, {m["child_id"] for m in meetings}, as_of=max(days))
 
 
 def _remove_recorded(session: Session, writer: BulkWriter, meeting_ids: Sequence[int]) -> None:

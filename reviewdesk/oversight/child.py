@@ -140,7 +140,7 @@ def child_oversight(session: Session, child_id: int, *, as_of: dt.date) -> Child
                 rules=register.rules,
                 calendar=register.calendar,
                 child_ids=[child_id],
-                statuses=register.statuses,
+                register=register,
             )
         ),
         meetings=meetings,

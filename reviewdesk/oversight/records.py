@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,9 +22,8 @@ from typing import Any
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from reviewdesk.casework.mapping import CaseStatus
 from reviewdesk.casework.predicates import id_in
-from reviewdesk.casework.register import meeting_sequences
+from reviewdesk.casework.register import Register, meeting_sequences
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.codes import MeetingStatus, MeetingType, Process
 from reviewdesk.engine import DueDate
@@ -555,12 +554,13 @@ def inquorate_conferences(
     calendar: WorkingCalendar | None = None,
     child_ids: Iterable[int] | None = None,
     since: dt.date | None = None,
-    statuses: Mapping[int, CaseStatus] | None = None,
+    register: Register | None = None,
 ) -> list[InquorateView]:
     """CP conferences recorded as not quorate (held or adjourned, on or before ``as_of``,
     and on or after ``since``), in date order, with their reconvene-by date, each numbered
-    as the engine counts it: from ``statuses`` (as of ``as_of``) when the caller has them
-    (the flags: a lookup each), else from one read of the few children with one."""
+    as every place numbers it (`casework.register.Register.sequence`): from ``register`` (as
+    of ``as_of``) when the caller has one (the flags: a lookup each), else from one read of
+    the few children with one."""
     rules, calendar = _context(session, rules, calendar)
     day = case((Meeting.status == _HELD, Meeting.held_date), else_=Meeting.booked_date)
     bad = select(Meeting.child_id).where(
@@ -600,16 +600,16 @@ def inquorate_conferences(
         if when is not None and when <= as_of:
             by_child[m.child_id].append((when, m))
     # Numbered as the engine counts them, as the weekly schedule names them.
-    if statuses is None:
+    if register is None:
         numbers = meeting_sequences(
             session, by_child.keys(), as_of=as_of, rules=rules, calendar=calendar
         )
     else:
         numbers = {
-            m.id: status.sequence(m, as_of)
+            m.id: register.sequence(m)
             for pairs in by_child.values()
             for _when, m in pairs
-            if (status := statuses.get(m.child_id)) is not None
+            if m.child_id in register.statuses
         }
     out = []
     for child_id, held in by_child.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -41,6 +41,9 @@ class Judgements:
     not_judged: dict[int, str]
     #: Meeting id -> why a meeting still to come has no due date the data can give.
     due_not_known: dict[int, str]
+    #: Meeting id -> the number of a meeting still to come as of its own day, where it may
+    #: differ from the number as of the date judged (`Register.on_their_days`).
+    on_their_days: dict[int, int | None] = field(default_factory=dict)
 
     def label(self, meeting: Any) -> str:
         """'LAC review 3': numbered as the engine counts, not as typed in; unnumbered when
@@ -50,7 +53,10 @@ class Judgements:
     def sequence(self, meeting_id: int, typed: int | None) -> int | None:
         """A meeting's number as the engine counts it (`label`); ``typed``, the number
         stored with it, for a meeting the engine cannot place (e.g. called off): the one
-        rule, `reviewdesk.casework.mapping.meeting_number`."""
+        rule, `reviewdesk.casework.mapping.meeting_number`; a meeting still to come as of
+        its own day (`reviewdesk.casework.register.Register.sequence`)."""
+        if meeting_id in self.on_their_days:
+            return self.on_their_days[meeting_id]
         uncounted = meeting_id in self.not_judged or meeting_id in self.due_not_known
         return meeting_number(self.timeliness.get(meeting_id), typed, uncounted=uncounted)
 
@@ -91,4 +97,4 @@ def judge_meetings(
         if undated:
             same = [u for u in undated if u.meeting_type == m.meeting_type]
             due_not_known[m.id] = (same or list(undated))[0].reason
-    return Judgements(timeliness, judged_not, due_not_known)
+    return Judgements(timeliness, judged_not, due_not_known, register.on_their_days)

@@ -70,12 +70,59 @@ def _episode_label(session: Session, e: Episode) -> str:
     return f"Episode for {_child_label(session, period)}" if period is not None else "Episode"
 
 
+#: ``session.info`` key of the function that numbers stored meetings as every other place
+#: does (meeting ids -> their numbers), which storage cannot: the action layer, which can ask
+#: the engine, sets it for each transaction (`reviewdesk.actions.base.door`). Without it (a
+#: session of its own: tests, the demo), a meeting is named with the number stored with it.
+MEETING_NUMBERS = "reviewdesk.meeting_numbers"
+MeetingNumbers = Callable[[Session, Collection[int]], Mapping[int, int | None]]
+
+#: ``session.info`` key: meeting id -> (type, number stored) of the meetings the messages
+#: being built name (`_meeting_label`), numbered once they are all known (`_named`).
+_NAMING = "reviewdesk.meetings_to_name"
+_MARK = "\x00meeting:{}\x00"
+
+
 def _meeting_label(session: Session, m: Meeting) -> str:
     try:
         codes.MeetingType(m.meeting_type)
     except ValueError:
         return f"Meeting for {_child_label(session, m)}"
-    return f"{meeting_label(m.meeting_type, m.sequence)} for {_child_label(session, m)}"
+    naming = session.info.get(_NAMING)
+    if naming is not None and m.id is not None:
+        # A stored meeting: named by its number as every place numbers it, asked for all
+        # the meetings named at once when the messages are complete (`_named`).
+        naming[m.id] = (m.meeting_type, m.sequence)
+        name = _MARK.format(m.id)
+    else:
+        name = meeting_label(m.meeting_type, m.sequence)
+    return f"{name} for {_child_label(session, m)}"
+
+
+def _naming(session: Session) -> dict[int, tuple[str, int | None]] | None:
+    """Start noting the stored meetings the messages name, if a namer is set."""
+    if session.info.get(MEETING_NUMBERS) is None:
+        return None
+    naming: dict[int, tuple[str, int | None]] = {}
+    session.info[_NAMING] = naming
+    return naming
+
+
+def _named(
+    session: Session, problems: list[str], naming: dict[int, tuple[str, int | None]] | None
+) -> list[str]:
+    """``problems`` with each stored meeting they name numbered as every other place numbers
+    it (`MEETING_NUMBERS`: one read for them all); the number stored with it if the namer
+    cannot say."""
+    if not naming or not problems:
+        return problems
+    namer: MeetingNumbers = session.info[MEETING_NUMBERS]
+    numbers = namer(session, sorted(naming))
+    for meeting_id, (kind, typed) in naming.items():
+        name = meeting_label(kind, numbers.get(meeting_id, typed))
+        mark = _MARK.format(meeting_id)
+        problems = [p.replace(mark, name) for p in problems]
+    return problems
 
 
 def _meeting_date(m: Meeting) -> tuple[str, dt.date | None]:
@@ -440,9 +487,14 @@ def validate_flush(session: Session, objects: Iterable[Any]) -> None:
     """Raise `ValidationFailed` listing every broken rule among ``objects``."""
     problems: list[str] = []
     with session.no_autoflush:
-        for obj in objects:
-            if type(obj) in RULES and not inspect(obj).deleted:
-                problems.extend(problems_with(session, obj))
+        naming = _naming(session)
+        try:
+            for obj in objects:
+                if type(obj) in RULES and not inspect(obj).deleted:
+                    problems.extend(problems_with(session, obj))
+        finally:
+            session.info.pop(_NAMING, None)
+        problems = _named(session, problems, naming)
     if problems:
         raise ValidationFailed(problems)
 
@@ -555,11 +607,16 @@ def validate_stored(
 
     problems: list[str] = []
     with session.no_autoflush:
-        for name, ids in wanted.items():
-            model = _CASE_MODELS[name]
-            for record_id in sorted(ids):
-                obj = loaded[name].get(record_id)
-                if obj is not None:
-                    problems.extend(problems_with(session, obj, model))
+        naming = _naming(session)
+        try:
+            for name, ids in wanted.items():
+                model = _CASE_MODELS[name]
+                for record_id in sorted(ids):
+                    obj = loaded[name].get(record_id)
+                    if obj is not None:
+                        problems.extend(problems_with(session, obj, model))
+        finally:
+            session.info.pop(_NAMING, None)
+        problems = _named(session, problems, naming)
     if problems:
         raise ValidationFailed(problems)

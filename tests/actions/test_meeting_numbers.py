@@ -164,3 +164,42 @@ def test_every_list_names_a_meeting_stored_with_the_old_number_as_the_engine_cou
     assert named == "Siân's LAC review 1"
     assert [m.label for m in detail.meetings if m.id == meeting_id] == ["LAC review 1"]
     assert [r.sequence for r in exported if r.meeting_id == meeting_id] == [1]
+
+
+def test_a_refusal_names_the_meeting_as_every_list_does(db, second_period) -> None:
+    """Siân's first review of her second period of care, stored with the old number (4),
+    moved to a day before that period began: the refusal (a rule of the data, checked in
+    storage, which cannot ask the engine) names it "LAC review 1", as the weekly schedule
+    and every list do, not "LAC review 4"."""
+    from reviewdesk.storage.validation import ValidationFailed
+
+    with db.session() as s:
+        period = s.query(PeriodOfCare).filter_by(child_id=second_period, end_date=None).one()
+        meeting = Meeting(
+            child_id=second_period,
+            period_id=period.id,
+            process="lac",
+            meeting_type="lac_review",
+            sequence=4,
+            status="booked",
+            booked_date=D(2024, 2, 12),
+            booked_time=dt.time(10),
+        )
+        s.add(meeting)
+        s.flush()
+        meeting_id, version = meeting.id, meeting.version
+    with pytest.raises(ValidationFailed) as refused:
+        actions.reschedule_meeting(
+            db,
+            actions.whoami(db),
+            meeting_id,
+            Booking(D(2024, 1, 5), dt.time(10), 60),
+            "the family asked",
+            expected_version=version,
+        )
+    assert refused.value.problems == [
+        "LAC review 1 for child P2: booked date 05/01/2024 is before the period of care "
+        "began on 08/01/2024."
+    ]
+    with db.session() as s:
+        assert s.get(Meeting, meeting_id).booked_date == D(2024, 2, 12)  # nothing saved

@@ -291,3 +291,31 @@ def test_every_column_and_record_kept_for_a_period_plan_or_enquiry_is_placed() -
         assert not counted & set(not_recorded), name
         assert hanging == counted | set(not_recorded), name
     assert KINDS["meeting"] is MEETING
+
+
+def test_the_summary_names_a_meeting_as_every_place_here_does(db, tmp_path) -> None:
+    """A1's review of 20/07/2023, its work recorded here, is stored with a number other than
+    the engine's (5, as a booking before it took the engine's number could store it): the
+    import's summary and its audit entry name it "LAC review 2", as the weekly schedule, the
+    child's page and every list here do, not "LAC review 5"."""
+    import_903(db, *files(tmp_path / "first"))
+    review_id = _record_work(db, D(2023, 7, 20))
+    with db.session() as s:
+        s.get(Meeting, review_id).sequence = 5
+    corrected = files(tmp_path / "corrected", reviews=REVIEWS.replace(A1_JULY, ""))
+
+    result = import_903(db, *corrected)
+    assert result.held_back
+    assert [r.what for r in result.recorded_removals] == ["LAC review 2"]
+    assert result.recorded_lines()[1].startswith(
+        f"  [M{review_id}] A1: LAC review 2 held 20/07/2023 ("
+    )
+
+    done = import_903(db, *corrected, remove_recorded=frozenset({f"M{review_id}"}))
+    assert [r.what for r in done.recorded_removals] == ["LAC review 2"]
+    with db.session() as s:
+        [summary] = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id.desc())
+        ).all()[:1]
+    [line] = summary.after["removed_with_work_recorded"]
+    assert line.startswith(f"[M{review_id}] A1: LAC review 2 held 20/07/2023 (")

@@ -326,3 +326,54 @@ def test_changing_a_valid_record_into_an_invalid_one_is_refused(db, child_in_car
         s.get(PeriodOfCare, child_in_care[1]).end_date = D(2024, 1, 1)
     with db.session() as s:
         assert s.get(PeriodOfCare, child_in_care[1]).end_date is None
+
+
+def test_a_stored_meeting_is_named_by_the_numbers_the_caller_gives(db, child_in_care):
+    """Storage cannot ask the engine a meeting's number: the caller (the action layer) gives
+    the function that can (`MEETING_NUMBERS`), asked once for every stored meeting the
+    messages name; without it, the number stored with the meeting. A new meeting, not yet
+    stored, keeps the number it is being saved with."""
+    from reviewdesk.storage.validation import MEETING_NUMBERS, validate_stored
+
+    with db.session() as s:
+        review = _review(*child_in_care, sequence=4, status="booked")
+        s.add(review)
+        s.flush()
+        review_id = review.id
+    asked: list[list[int]] = []
+
+    def numbers(session, ids):
+        asked.append(list(ids))
+        return {i: 1 for i in ids}
+
+    with pytest.raises(ValidationFailed) as err, db.session() as s:
+        s.info[MEETING_NUMBERS] = numbers
+        s.get(Meeting, review_id).booked_date = D(2024, 3, 1)
+        s.add(_review(*child_in_care, sequence=2, booked_date=D(2024, 3, 2)))
+    assert sorted(err.value.problems) == [
+        "LAC review 1 for child C001: booked date 01/03/2024 is before the period of care "
+        "began on 04/03/2024.",
+        "LAC review 2 for child C001: booked date 02/03/2024 is before the period of care "
+        "began on 04/03/2024.",
+    ]
+    assert asked == [[review_id]]
+
+    # Records written in bulk (an import) are named the same way.
+    with db.session() as s:
+        s.execute(
+            Meeting.__table__.update()
+            .where(Meeting.__table__.c.id == review_id)
+            .values(booked_date=D(2024, 3, 1))
+        )
+        s.info[MEETING_NUMBERS] = numbers
+        with pytest.raises(ValidationFailed) as err:
+            validate_stored(s, {"meeting": [review_id]})
+        assert err.value.problems == [
+            "LAC review 1 for child C001: booked date 01/03/2024 is before the period of care "
+            "began on 04/03/2024."
+        ]
+        del s.info[MEETING_NUMBERS]
+        with pytest.raises(ValidationFailed) as err:
+            validate_stored(s, {"meeting": [review_id]})
+        assert err.value.problems[0].startswith("LAC review 4 for child C001")
+        s.rollback()

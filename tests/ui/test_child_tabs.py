@@ -134,3 +134,53 @@ def test_a_change_refills_the_tab_on_show(on_screen, qtbot, filled, prompts_reco
     assert "last IRO contact 08/04/2024" not in page.facts.text()
     _click_tab(qtbot, page, "History")
     assert page.history.model.rows[0].action == "removed"
+
+
+def _shown(page) -> tuple[list[tuple[str, ...]], str, str]:
+    """What the child's page shows: its timeline's cells, its due dates and its heading."""
+    model = page.model
+    cells = [
+        tuple(str(model.index(r, c).data() or "") for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+    return cells, page.explanation.toPlainText(), page.heading.text()
+
+
+def test_the_childs_page_reads_the_child_once_on_each_refresh(
+    on_screen, qtbot, sample, monkeypatch
+) -> None:
+    """F5 on Zoë's page reads her history once (one `Register` of her), for the meetings'
+    names and the due dates together, where it read it twice (once for each); the page shows
+    what the two reads showed: her meetings named as `queries.child_detail` names them and
+    her due dates as `casedues.child_due_report` gives them."""
+    from reviewdesk.casedues import child_due_report
+    from reviewdesk.casework.register import Register
+    from tests.ui.sample import AS_OF
+
+    window = on_screen
+    zoe = sample["zoe"]
+    page = open_child(window, qtbot, "zoe")
+    before = _shown(page)
+    with window.ctx.db.session() as s:
+        detail = queries.child_detail(s, zoe, as_of=AS_OF)
+        dues, not_judged = child_due_report(
+            s, zoe, rules=window.ctx.rules, calendar=window.ctx.calendar, as_of=AS_OF
+        )
+    assert page.detail == detail
+    assert (page.dues, page.not_judged) == (dues, not_judged)
+    assert dues and detail.meetings
+
+    reads: list[list[int] | None] = []
+    real = Register.__init__
+
+    def counted(self, session, **kw) -> None:  # noqa: ANN001
+        real(self, session, **kw)
+        reads.append(self.asked)
+
+    monkeypatch.setattr(Register, "__init__", counted)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is page)
+    assert reads.count([zoe]) == 1, reads
+    assert _shown(page) == before
+    assert page.detail == detail
+    assert (page.dues, page.not_judged) == (dues, not_judged)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewdesk import queries
 from reviewdesk.actions import Permission
+from reviewdesk.childpage import child_page
 from reviewdesk.codes import MeetingStatus
 from reviewdesk.oversight.records import last_contacts
 from reviewdesk.queries import ChildDetail, MeetingInfo
@@ -42,7 +42,7 @@ from reviewdesk.vocabulary import (
 from reviewdesk.vocabulary import format_uk as uk
 from ui.audit_view import ChildHistory
 from ui.context import AppContext
-from ui.duedates import awaited_after, due_report
+from ui.duedates import awaited_after
 from ui.models.timeline_model import TimelineModel, build_rows
 from ui.pages import Page, label
 from ui.pages.oversight_section import OversightSection
@@ -361,17 +361,21 @@ class ChildPage(Page):
         selected = self.selected_meeting()
         as_of = self.ctx.as_of
         with self.ctx.db.session() as s:
-            self.detail = queries.child_detail(s, self.child_id, as_of=as_of)
+            # The meetings' names and the due dates from one read of the child's history.
+            page = child_page(
+                s, self.child_id, as_of=as_of, rules=self.ctx.rules, calendar=self.ctx.calendar
+            )
             last = last_contacts(s, as_of=as_of, child_ids=[self.child_id]).get(self.child_id)
         self._stale = set(self._fillers)
-        if self.detail is None:
+        self.detail = page.detail if page is not None else None
+        if page is None:
             self.heading.setText("This child is no longer on the register")
             self.model.set_rows([])
             self._fill_current_tab()
             self._selection()
             return
-        d = self.detail
-        self.dues, self.not_judged = due_report(self.ctx, d)
+        d = page.detail
+        self.dues, self.not_judged = page.dues, page.not_judged
         self.heading.setText(d.name)
         facts = [f"ID {d.local_id}"]
         if d.dob:
