@@ -23,6 +23,7 @@ from reviewdesk.storage.server.logins import (
 )
 from reviewdesk.storage.server.names import literal, quote
 from reviewdesk.storage.server.tables import (
+    FEED_TABLE,
     IRO_WRITES,
     SIGNAL_TRIGGER,
     TRACKING_COLUMNS,
@@ -187,6 +188,9 @@ def _policies(conn: Connection, schema: str, groups: Groups, info: TableInfo) ->
     ).scalars()
     for name in list(ours):
         _run(conn, f"DROP POLICY {quote(name)} ON {t}")
+    if info.name == FEED_TABLE:
+        _feed_policy(conn, schema, groups)
+        return
     writes = IRO_WRITES.get(info.name) if kind_of(info.name) == "data" else None
     if writes is None:
         others = conn.execute(
@@ -234,6 +238,26 @@ def _policies(conn: Connection, schema: str, groups: Groups, info: TableInfo) ->
                 f"CREATE TRIGGER reviewdesk_iro_delete BEFORE DELETE ON {t} FOR EACH ROW "
                 f"EXECUTE FUNCTION {s}.reviewdesk_iro_delete({literal(rows)})",
             )
+
+
+#: Who may read a row of the change feed: a row of no child (0), of a child the login may
+#: read (the child table's own policies decide, whatever they are: the subquery runs as the
+#: login), or of a child deleted since. So the feed never says that a child hidden from a
+#: login changed, and still tells everyone of a deletion.
+FEED_READABLE = (
+    "child_id = 0 OR EXISTS (SELECT 1 FROM {s}.child c WHERE c.id = {t}.child_id) "
+    "OR {s}.reviewdesk_child_gone({t}.child_id)"
+)
+
+
+def _feed_policy(conn: Connection, schema: str, groups: Groups) -> None:
+    """The change feed: row-level security on, every group reading by `FEED_READABLE`."""
+    s = quote(schema)
+    t = f"{s}.{quote(FEED_TABLE)}"
+    every = ", ".join(quote(g) for g in groups.all)
+    readable = FEED_READABLE.format(s=s, t=t)
+    _run(conn, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+    _run(conn, f"CREATE POLICY reviewdesk_read ON {t} FOR SELECT TO {every} USING ({readable})")
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -329,6 +353,8 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
                     found.append(f"{name}: {group} may {privilege} it")
                 if allowed and not has:
                     found.append(f"{name}: {group} cannot {privilege} it")
+        if name == FEED_TABLE and not rls.get(name):
+            found.append(f"{name}: row-level security is off, so it names every child")
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
     return found + deactivated_with_access(conn, groups)
