@@ -818,8 +818,9 @@ class ChangeSignal(Base):
     others changed the data (`reviewdesk.storage.signal`).
 
     The database bumps it itself, from a trigger on every audit entry (migration 0011), so
-    no writer can forget it. Every login reads it; on a shared server none may write it
-    (the audit trail is not readable by IROs, so it cannot be what they poll)."""
+    no writer can forget it; the same trigger notes what changed in `ChangeFeed` (0012).
+    Every login reads it; on a shared server none may write it (the audit trail is not
+    readable by IROs, so it cannot be what they poll)."""
 
     __tablename__ = "change_signal"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
