@@ -144,6 +144,20 @@ def test_a_transaction_touching_a_meeting_many_times_leaves_one_row(db: Database
     assert len(rows) == 1 and rows[0].counter == counter  # the latest change's counter
 
 
+def test_a_child_s_family_and_network_is_that_child_s_too(db: Database, open_db):
+    """Records of one child that no date reads are named child by child, as the action
+    that saved them names them to its own window."""
+    child = _child_in_care(db)
+    window = open_db("window")
+    seen = read_signal(window.engine)
+    form = actions.PersonForm("Gwen Jones", "grandparent", address="1 Heol y Bryn, Llanelli")
+    own = actions.save_person(db, actions.whoami(db), child, form)
+    changes = others_changes(window.engine, seen, read_signal(window.engine))
+    assert not changes.everything
+    assert changes.children == own.children == {child}
+    assert changes.kinds == own.kinds == {"person", "audit_log"}
+
+
 def test_a_staff_change_says_everything(db: Database, open_db):
     child = _child_in_care(db)
     window = open_db("window")
