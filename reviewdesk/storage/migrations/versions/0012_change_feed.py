@@ -10,12 +10,13 @@ Revises: 0011
   refreshes only those children (`reviewdesk.storage.signal.read_feed`), where it read the
   whole register again at every change of anyone's.
 - The trigger of 0011 writes it, in the same call that bumps the signal, so a row is
-  committed with its change and tagged with the counter that transaction bumped to (the
-  signal's row lock, held until commit, orders the transactions: no row can appear later
-  with a counter a reader has already passed). A row already there is moved to the new
-  counter, never duplicated: a transaction touching one meeting 20 times leaves one row,
-  and the feed never holds more rows than kinds times children. Moving a row forward hides
-  nothing: whoever had not seen the earlier change has not seen the later one either.
+  saved with its change, in its transaction, and tagged with the counter that transaction
+  bumped to (the signal's row lock, held until the transaction ends, orders the
+  transactions: no row can appear later with a counter a reader has already passed). A
+  row already there is moved to the new counter, never duplicated: a transaction touching
+  one meeting 20 times leaves one row, and the feed never holds more rows than kinds times
+  children. Moving a row forward hides nothing: whoever had not seen the earlier change
+  has not seen the later one either.
 - ``change_signal.feed_since``: the feed holds every change with a counter above it. The
   trigger prunes the rows more than `KEEP` counters behind once the feed spans twice that
   (on PostgreSQL at the transaction's one bump, on SQLite at an entry's), raising it with
@@ -69,23 +70,22 @@ def _pg_function(s: str, *, feed: bool) -> str:
         "  now_counter bigint;\n"
         "  since bigint;\n"
         "BEGIN\n"
-        "  -- The transaction's one bump (its first call): the row stays locked until commit.\n"
-        f"  UPDATE {s}.change_signal\n"
-        "     SET counter = counter + 1, changed_at = now(),\n"
-        "         last_transaction = txid_current()\n"
-        "   WHERE id = 1 AND last_transaction IS DISTINCT FROM txid_current()\n"
-        "  RETURNING counter, feed_since INTO now_counter, since;\n"
-        "  IF FOUND THEN\n"
+        "  -- Bumped by this transaction already (it holds the row till it ends): its counter.\n"
+        f"  SELECT counter INTO now_counter FROM {s}.change_signal\n"
+        "   WHERE id = 1 AND last_transaction = txid_current();\n"
+        "  IF NOT FOUND THEN\n"
+        "    -- The transaction's one bump (its first call), then the pruning, if due.\n"
+        f"    UPDATE {s}.change_signal\n"
+        "       SET counter = counter + 1, changed_at = now(),\n"
+        "           last_transaction = txid_current()\n"
+        "     WHERE id = 1\n"
+        "    RETURNING counter, feed_since INTO now_counter, since;\n"
+        "    IF NOT FOUND THEN\n"
+        "      RETURN NULL;\n"
+        "    END IF;\n"
         f"    IF now_counter - since > {2 * KEEP} THEN\n"
         f"      DELETE FROM {s}.change_feed WHERE counter <= now_counter - {KEEP};\n"
         f"      UPDATE {s}.change_signal SET feed_since = now_counter - {KEEP} WHERE id = 1;\n"
-        "    END IF;\n"
-        "  ELSE\n"
-        "    -- Bumped by this transaction already, which holds the row: its counter.\n"
-        f"    SELECT counter INTO now_counter FROM {s}.change_signal\n"
-        "     WHERE id = 1 AND last_transaction = txid_current();\n"
-        "    IF now_counter IS NULL THEN\n"
-        "      RETURN NULL;\n"
         "    END IF;\n"
         "  END IF;\n"
         f"  INSERT INTO {s}.change_feed AS f (counter, kind, child_id)\n"
