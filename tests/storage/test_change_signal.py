@@ -177,6 +177,23 @@ def test_an_import_says_everything(db: Database, open_db, tmp_path):
     assert others_changes(window.engine, seen, read_signal(window.engine)).everything
 
 
+def test_a_restore_says_everything(db: Database, open_db, tmp_path):
+    """A backup restored over the database (on SQLite the whole file, its feed with it):
+    the feed cannot say what the restore changed; its own entry says everything."""
+    first, second = _child_in_care(db), _child_in_care(db)
+    _book(db, first)
+    me = actions.whoami(db)
+    backup = tmp_path / "before.jsonl"
+    actions.backup_database(db, me, backup, dump=True)
+    window = open_db("window")
+    _book(db, second)
+    seen = read_signal(window.engine)
+    actions.restore_database(db, me, backup)
+    now = read_signal(window.engine)
+    assert now != seen
+    assert others_changes(window.engine, seen, now).everything
+
+
 def test_too_many_children_say_everything(db: Database, open_db, monkeypatch):
     from reviewdesk.actions import others
 
