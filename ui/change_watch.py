@@ -6,11 +6,17 @@ own changes from its actions (`AppContext.did_change`); of everyone else's from 
 signal (`reviewdesk.storage.signal`), which the database moves whenever a change commits.
 
 `ChangeWatcher` reads the signal every few seconds off the UI thread. When it has moved
-and the move is not the window's own, every page reads again as after an import (the child
-on screen stays open with its meeting selected, the diary's cell stays, the case list keeps
-the children a tile narrowed it to, which F5 would clear), and the status bar says why for a
-few seconds. Never under an open dialog: the person may be halfway through a booking, and
-the refresh waits until it closes.
+and the move is not the window's own, it reads the signal's feed for what changed since
+(`reviewdesk.actions.others_changes`) and announces that as the window's own actions
+announce theirs (`AppContext.did_change`): another's booking for one child refreshes that
+child on every page (the register's figures worked out again for that child alone,
+milliseconds, where reading it whole takes seconds at 100,000 children). A change the feed
+cannot name child by child (staff, settings, an import, a restore, hundreds of children)
+makes every page read again as after an import. Either way the child on screen stays open
+with its meeting selected, the diary's cell stays, the case list keeps the children a tile
+narrowed it to (which F5 would clear), and the status bar says why for a few seconds.
+Never under an open dialog: the person may be halfway through a booking, and the refresh
+waits until it closes (what came meanwhile is shown together).
 
 The window's own actions: just before one runs (`AppContext.action_starting`) the signal is
 read, so another's change that came before it is still shown; once it is announced
@@ -24,11 +30,13 @@ an action of the window's own is stale and dropped.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from sqlalchemy import Engine
 
-from reviewdesk.actions import Changes
+from reviewdesk.actions import Changes, others_changes
 from reviewdesk.storage.signal import Signal, read_signal
 from ui.context import AppContext
 from ui.tasks import Task, run_in_background
@@ -56,6 +64,8 @@ class ChangeWatcher(QObject):
         self.seen: Signal | None = self._read_now()
         #: Someone else's change has been read and not yet shown (a dialog is open).
         self.pending = False
+        #: What those changes were (`others_changes`), together, to be announced.
+        self.pending_changes = Changes()
         #: Refreshes done for others' changes (for tests and the log).
         self.refreshes = 0
         self._reading: Task | None = None
@@ -78,15 +88,36 @@ class ChangeWatcher(QObject):
             log.warning("could not read the change signal", exc_info=True)
             return None
 
+    @staticmethod
+    def _read(engine: Engine, seen: Signal | None) -> tuple[Signal, Changes]:
+        """The signal now and, when it moved from ``seen``, what changed since (the feed's
+        few rows by their counter: an index, milliseconds)."""
+        now = read_signal(engine)
+        if seen is None or now == seen:
+            return now, Changes()
+        return now, others_changes(engine, seen, now)
+
+    def _read_changes_now(self) -> tuple[Signal, Changes] | None:
+        """`_read` on the UI thread (just before an action of the window's own); None if
+        the database cannot be reached now. Everything if only the feed cannot be read."""
+        now = self._read_now()
+        if now is None or self.seen is None or now == self.seen:
+            return None if now is None else (now, Changes())
+        try:
+            return now, others_changes(self.ctx.db.engine, self.seen, now)
+        except Exception:  # noqa: BLE001 - as for the signal
+            log.warning("could not read the change feed", exc_info=True)
+            return now, Changes(everything=True)
+
     def tick(self) -> None:
         """Show a change already read if no dialog is open now, and read the signal again."""
         self._show_if_free()
         if self._reading is not None:
             return  # the last read has not come back (a slow network): no pile-up
-        engine, epoch = self.ctx.db.engine, self._epoch
+        engine, epoch, seen = self.ctx.db.engine, self._epoch, self.seen
         self._reading = run_in_background(
-            lambda _p: read_signal(engine),
-            on_success=lambda signal: self._arrived(epoch, signal),
+            lambda _p: self._read(engine, seen),
+            on_success=lambda read: self._arrived(epoch, read),
             on_failure=self._failed,
         )
 
@@ -97,25 +128,28 @@ class ChangeWatcher(QObject):
         log.log(logging.DEBUG if self._failing else logging.WARNING, "change signal: %s", exc)
         self._failing = True
 
-    def _arrived(self, epoch: int, signal: Signal) -> None:
+    def _arrived(self, epoch: int, read: tuple[Signal, Changes]) -> None:
         self._reading = None
         self._failing = False
         if epoch != self._epoch:
             return  # read before an action of the window's own: it may not include it
-        self._note(signal)
+        self._note(read)
         self._show_if_free()
 
-    def _note(self, signal: Signal | None) -> None:
-        """A reading of the signal: a move from what the window last showed is news."""
-        if signal is None:
+    def _note(self, read: tuple[Signal, Changes] | None) -> None:
+        """A reading of the signal, with what changed since the window last showed it: a
+        move is news, kept until it can be shown."""
+        if read is None:
             return
+        signal, changes = read
         if self.seen is not None and signal != self.seen:
             self.pending = True
+            self.pending_changes = self.pending_changes | changes
         self.seen = signal
 
     def _before_own_action(self) -> None:
         self._epoch += 1
-        self._note(self._read_now())
+        self._note(self._read_changes_now())
 
     def _after_change(self, changes: Changes) -> None:
         if changes.action == OTHERS:
@@ -138,10 +172,14 @@ class ChangeWatcher(QObject):
     def _show_if_free(self) -> None:
         if not self.pending or self.dialog_open():
             return
-        self.pending = False
+        changes, self.pending, self.pending_changes = self.pending_changes, False, Changes()
         self.refreshes += 1
-        log.info("refreshing for changes from another user (%s)", self.seen)
-        self.ctx.did_change(Changes(everything=True, action=OTHERS))
+        log.info(
+            "refreshing for changes from another user (%s): %s",
+            self.seen,
+            "everything" if changes.everything else f"{len(changes.children)} children",
+        )
+        self.ctx.did_change(replace(changes, action=OTHERS))
         self.window.statusBar().showMessage(NOTE, NOTE_MS)
 
 

@@ -64,6 +64,7 @@ from reviewdesk.actions.meetings import (
     update_report,
     validate_outcome,
 )
+from reviewdesk.actions.others import MOST_CHILDREN, others_changes
 from reviewdesk.actions.oversight import (
     EscalationUpdate,
     NewContact,
@@ -156,6 +157,7 @@ __all__ = [
     "ChildDetails",
     "CALENDAR_KINDS",
     "CASE_KINDS",
+    "MOST_CHILDREN",
     "WORD_LIST_KINDS",
     "PERMISSIONS",
     "ROLE_WORDS",
@@ -190,6 +192,7 @@ __all__ = [
     "document_children",
     "import_903",
     "import_cin",
+    "others_changes",
     "oversight_rights",
     "parse_role",
     "raise_escalation",

@@ -818,8 +818,9 @@ class ChangeSignal(Base):
     others changed the data (`reviewdesk.storage.signal`).
 
     The database bumps it itself, from a trigger on every audit entry (migration 0011), so
-    no writer can forget it. Every login reads it; on a shared server none may write it
-    (the audit trail is not readable by IROs, so it cannot be what they poll)."""
+    no writer can forget it; the same trigger notes what changed in `ChangeFeed` (0012).
+    Every login reads it; on a shared server none may write it (the audit trail is not
+    readable by IROs, so it cannot be what they poll)."""
 
     __tablename__ = "change_signal"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
@@ -829,3 +830,21 @@ class ChangeSignal(Base):
     #: PostgreSQL: the transaction that last bumped it, so one transaction bumps it once
     #: (however many rows it changed). Unused on SQLite.
     last_transaction: Mapped[int | None] = mapped_column(BigInteger)
+    #: The change feed holds every change with a counter above this (migration 0012: older
+    #: rows are pruned); None: no feed.
+    feed_since: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ChangeFeed(Base):
+    """Which kinds of record of which children changed, and at which counter of the change
+    signal last (`reviewdesk.storage.signal.read_feed`): a window refreshes only those.
+
+    Written by the signal's own trigger (migration 0012), one row per kind and child,
+    moved to the counter of the latest transaction that changed them; ``child_id`` 0 for a
+    record of no child. Every login reads it; on a shared server none may write it."""
+
+    __tablename__ = "change_feed"
+    __table_args__ = (Index("ix_change_feed_counter", "counter"),)
+    kind: Mapped[str] = mapped_column(String(50), primary_key=True)
+    child_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    counter: Mapped[int] = mapped_column(BigInteger, nullable=False)

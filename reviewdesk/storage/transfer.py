@@ -27,7 +27,15 @@ from sqlalchemy.types import Date, DateTime, LargeBinary, Time
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import audit, migrate, server
-from reviewdesk.storage.models import AuditEntry, Base, ChangeSignal, Child, Staff, User
+from reviewdesk.storage.models import (
+    AuditEntry,
+    Base,
+    ChangeFeed,
+    ChangeSignal,
+    Child,
+    Staff,
+    User,
+)
 
 FORMAT = "reviewdesk-dump"
 FORMAT_VERSION = 1
@@ -38,9 +46,11 @@ Row = tuple[str, dict[str, Any]]
 
 
 def tables() -> list[Table]:
-    """Every data table, parents before children. Not the change signal: it belongs to
-    the database it is in, whose own trigger moves it when the copy writes its entries."""
-    return [t for t in Base.metadata.sorted_tables if t.name != ChangeSignal.__tablename__]
+    """Every data table, parents before children. Not the change signal and its feed: they
+    belong to the database they are in, whose own trigger moves them when the copy writes
+    its entries."""
+    own = {ChangeSignal.__tablename__, ChangeFeed.__tablename__}
+    return [t for t in Base.metadata.sorted_tables if t.name not in own]
 
 
 def _deferred_columns(table: Table) -> list[str]:

@@ -4,8 +4,9 @@ Administrators may do everything. An IRO records the outcome (and the reports) o
 meetings they chair. Team managers, people not on the user list and deactivated users only
 read (recording that data left the system is part of reading). A refusal names who, which
 role and what was tried, and changes nothing; an allowed action leaves audit entries by the
-person who did it, and moves the change signal every window polls. `EXPECTED` must name
-every action in `reviewdesk.actions.ACTIONS`: a new action without an entry fails here.
+person who did it, and moves the change signal every window polls (its feed naming at
+least the children the action says it changed). `EXPECTED` must name every action in
+`reviewdesk.actions.ACTIONS`: a new action without an entry fails here.
 """
 
 from __future__ import annotations
@@ -888,6 +889,12 @@ def check_each_person(env: Env, name: str, people: Iterable[str]) -> None:
         assert moved == bool(changed), f"{who}'s {name}: signal moved {moved}, changed {changed}"
         if name in CHANGE_NO_DATA:
             assert not moved, f"{who}'s {name} moved the signal"
+        # And another window refreshes at least the children the action says it changed
+        # (or everything): the feed names what the entries name.
+        feed = actions.others_changes(env.admin.engine, signal, read_signal(env.admin.engine))
+        assert feed.everything or changes.children <= feed.children, (
+            f"{who}'s {name}: changed {set(changes.children)}, the feed {set(feed.children)}"
+        )
         mine = [e for e in entries if e.username == login]
         assert mine, f"{who}'s {name} left no audit entry"
         for e in mine:  # values before and after, as the verb says

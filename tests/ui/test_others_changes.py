@@ -6,6 +6,10 @@ the door in the other session shows in the window's open diary within a few poll
 cell the keyboard was on kept and a note in the status bar; never while a dialog is open
 (it waits until it closes); and the window's own action is shown once, by the action, not
 a second time when the signal it moved is read.
+
+Only what the other changed is read again (the change feed): another's booking for one child
+works that child out again in the register's figures, never the whole register, and the
+case list and the child's page show the new meeting; a change to staff reads everything.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+import ui.snapshot
 from reviewdesk import actions
 from reviewdesk.actions import Changes
+from reviewdesk.dashboard import read_snapshot
 from reviewdesk.scheduling import Booking
-from tests.ui.test_changes import choose_meeting, open_child, press
+from reviewdesk.storage.models import Staff
+from tests.ui.sample import AS_OF
+from tests.ui.test_changes import case_list, cell, choose_meeting, open_child, press
 from ui.change_watch import NOTE, OTHERS
+from ui.snapshot import case_snapshot
 
 D = dt.date
 #: Polls this often in the tests (the window's is seconds).
@@ -177,3 +186,73 @@ def test_the_case_list_keeps_the_children_a_tile_narrowed_it_to(diary, qtbot, op
     qtbot.waitUntil(lambda: window.change_watcher.refreshes == 1, timeout=5000)
     assert listed() == {sample["lukasz_child"]}
     assert window.cases.list.narrowed.isVisibleTo(window)
+
+
+def worked_out(monkeypatch) -> list[frozenset[int]]:
+    """The children the register's figures are worked out again for, each time; reading
+    the whole register again fails the test."""
+    done: list[frozenset[int]] = []
+    update = ui.snapshot.read_updated_snapshot
+
+    def counted(db, before, children):  # noqa: ANN001, ANN202
+        done.append(frozenset(children))
+        return update(db, before, children)
+
+    monkeypatch.setattr(ui.snapshot, "read_updated_snapshot", counted)
+    monkeypatch.setattr(
+        ui.snapshot,
+        "read_snapshot",
+        lambda *a: pytest.fail("the whole register was read again for one child's change"),
+    )
+    return done
+
+
+def test_another_s_booking_works_out_only_that_child_again(
+    window, qtbot, open_db, sample, announced, monkeypatch
+):
+    """The case list on screen, Siân's next meeting on Thursday; another administrator
+    books her a review this afternoon: her row shows it, her figures alone are worked out
+    again, and her page shows it when opened."""
+    monkeypatch.setattr(window, "refresh_all", lambda: pytest.fail("F5's refresh was used"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    case_snapshot(window.ctx)  # the register as the window read it at the start
+    done = worked_out(monkeypatch)
+    case_list(window, qtbot)
+    assert window.current_page() is window.cases
+    sian = sample["sian_child"]
+    qtbot.waitUntil(lambda: cell(window, sian, "next_due") != "", timeout=10000)
+    assert cell(window, sian, "next_meeting") == "11/04/2024"
+    other = open_db("other")  # on the user list before the window watches (a user's change)
+    window.watch_others_changes(EVERY_MS)
+
+    actions.book_meeting(
+        other,
+        actions.whoami(other),
+        sian,
+        "lac_review",
+        Booking(AS_OF, dt.time(15), chair_id=sample["lukasz"]),
+    )
+    qtbot.waitUntil(lambda: cell(window, sian, "next_meeting") == "10/04/2024", timeout=5000)
+    assert window.statusBar().currentMessage() == NOTE
+    [changes] = announced
+    assert changes.action == OTHERS and not changes.everything
+    assert changes.children == {sian} and "meeting" in changes.kinds
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert set(done) == {frozenset({sian})}
+    # What was worked out for her alone is what reading everything again gives.
+    assert case_snapshot(window.ctx) == read_snapshot(window.ctx.db, window.ctx.as_of)
+
+    page = open_child(window, qtbot, "sian")
+    assert any(m.booked_date == AS_OF for m in page.detail.meetings)
+    assert window.change_watcher.refreshes == 1
+
+
+def test_another_s_change_to_staff_reads_everything_again(diary, qtbot, open_db, announced):
+    other = open_db("other")
+    with other.session() as s:
+        s.add(Staff(name="Ffion Hughes", role="iro"))
+    qtbot.waitUntil(lambda: diary.change_watcher.refreshes == 1, timeout=5000)
+    assert [(c.action, c.everything) for c in announced] == [(OTHERS, True)]

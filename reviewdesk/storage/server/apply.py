@@ -38,6 +38,7 @@ from reviewdesk.storage.server.logins import (
 )
 from reviewdesk.storage.server.names import literal, quote
 from reviewdesk.storage.server.tables import (
+    FEED_TABLE,
     IRO_WRITES,
     SIGNAL_TRIGGER,
     TRACKING_COLUMNS,
@@ -406,6 +407,9 @@ def _policies(
         for name in list(ours):
             out.clear(f"DROP POLICY {quote(name)} ON {t}")
     security = f"row-level security on {info.name}"
+    if info.name == FEED_TABLE:
+        _feed_policy(out, schema, groups, security)
+        return
     writes = IRO_WRITES.get(info.name) if kind_of(info.name) == "data" else None
     if writes is None:
         if info.name not in others:
@@ -446,6 +450,30 @@ def _policies(
                 f"CREATE TRIGGER reviewdesk_iro_delete BEFORE DELETE ON {t} FOR EACH ROW "
                 f"EXECUTE FUNCTION {s}.reviewdesk_iro_delete({literal(rows)})",
             )
+
+
+#: Who may read a row of the change feed: a row of no child (0), of a child the login may
+#: read (the child table's own policies decide, whatever they are: the subquery runs as the
+#: login), or of a child deleted since. So the feed never says that a child hidden from a
+#: login changed, and still tells everyone of a deletion.
+FEED_READABLE = (
+    "child_id = 0 OR EXISTS (SELECT 1 FROM {s}.child c WHERE c.id = {t}.child_id) "
+    "OR {s}.reviewdesk_child_gone({t}.child_id)"
+)
+
+
+def _feed_policy(out: _Statements, schema: str, groups: Groups, security: str) -> None:
+    """The change feed: row-level security on, every group reading by `FEED_READABLE`."""
+    s = quote(schema)
+    t = f"{s}.{quote(FEED_TABLE)}"
+    every = ", ".join(quote(g) for g in groups.all)
+    readable = FEED_READABLE.format(s=s, t=t)
+    out.make(security, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+    out.policies.setdefault(FEED_TABLE, {})["reviewdesk_read"] = "SELECT"
+    out.make(
+        f"policy reviewdesk_read on {FEED_TABLE}",
+        f"CREATE POLICY reviewdesk_read ON {t} FOR SELECT TO {every} USING ({readable})",
+    )
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -626,6 +654,8 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
                     found.append(f"{name}: {group} may {privilege} it")
                 if allowed and not has:
                     found.append(f"{name}: {group} cannot {privilege} it")
+        if name == FEED_TABLE and not rls.get(name):
+            found.append(f"{name}: row-level security is off, so it names every child")
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
     return out_of_date(conn, groups) + found + deactivated_with_access(conn, groups)

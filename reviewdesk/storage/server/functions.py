@@ -306,6 +306,16 @@ def my_staff(schema: str) -> str:
     )
 
 
+def child_gone(schema: str) -> str:
+    """Whether no child has this id (any more), whatever the login may read: the change
+    feed's policy shows a login the changes of a child it may read, or of one deleted
+    (`reviewdesk.storage.server.apply`), never of one hidden from it."""
+    s = quote(schema)
+    return _header(
+        schema, "reviewdesk_child_gone(integer)", "boolean", definer=True, language="sql"
+    ) + (f"$fn$ SELECT NOT EXISTS (SELECT 1 FROM {s}.child c WHERE c.id = $1) $fn$")
+
+
 def set_login(schema: str, groups: Groups) -> str:
     """Give a login one reviewdesk group (or none), creating it (LOGIN, no password) if the
     server has no such role and the caller allows it. Runs as the owner, for an
@@ -378,6 +388,7 @@ def all_functions(schema: str, groups: Groups) -> list[str]:
     """Every function, in an order that creates each before it is used."""
     return [
         my_staff(schema),
+        child_gone(schema),
         audit_row(schema),
         stamp(schema),
         audit_frozen(schema),
@@ -392,6 +403,7 @@ def all_functions(schema: str, groups: Groups) -> list[str]:
 #: Functions the groups may call (the rest are triggers): signature -> whose group may.
 CALLABLE: dict[str, tuple[Role, ...]] = {
     "reviewdesk_my_staff()": (Role.IRO,),
+    "reviewdesk_child_gone(integer)": (Role.ADMINISTRATOR, Role.IRO, Role.TEAM_MANAGER),
     "reviewdesk_set_login(text, text, boolean)": (Role.ADMINISTRATOR,),
 }
 

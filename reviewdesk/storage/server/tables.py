@@ -4,9 +4,11 @@ so that a table added by any migration is covered without naming it here.
 - The audit trail (``audit_log``): append-only; written by the database's triggers.
 - reviewdesk's bookkeeping (``alembic_version``, ``reviewdesk_server``,
   ``reviewdesk_protection``): read by everyone, changed by the owner only.
-- The change signal (``change_signal``): read by everyone, written by no login; only the
-  owner's trigger on the audit trail bumps it (`reviewdesk.storage.signal`). It has no audit
-  trigger of its own: it echoes the trail, and auditing it would bump it again.
+- The change signal (``change_signal``) and its feed (``change_feed``): read by everyone,
+  written by no login; only the owner's trigger on the audit trail writes them
+  (`reviewdesk.storage.signal`). They have no audit trigger of their own: they echo the
+  trail, and auditing them would bump the signal again. A login reads the feed's rows of the
+  children it may read (and of children deleted), never of a child hidden from it.
 - Everything else is data: read by every group, changed by administrators, every change
   audited by a trigger. IROs change only what `IRO_WRITES` lists, in the rows of meetings
   they chair or of children they are allocated (row-level security).
@@ -29,6 +31,7 @@ from reviewdesk.vocabulary import LIVE_STATUSES
 
 AUDIT_TABLE = "audit_log"
 SIGNAL_TABLE = "change_signal"
+FEED_TABLE = "change_feed"
 #: The trigger on the audit trail that bumps the signal (created by migration 0011).
 SIGNAL_TRIGGER = "reviewdesk_change_signal"
 #: Tables only the owner changes (migrations, `reviewdesk server init`, `apply`'s record),
@@ -241,7 +244,7 @@ def kind_of(table: str) -> str:
     """ "audit", "signal", "bookkeeping" or "data"."""
     if table == AUDIT_TABLE:
         return "audit"
-    if table == SIGNAL_TABLE:
+    if table in (SIGNAL_TABLE, FEED_TABLE):
         return "signal"
     if table in BOOKKEEPING_TABLES:
         return "bookkeeping"
@@ -348,6 +351,7 @@ def _via(chain: tuple[Hop, ...], last: str) -> tuple[str, ...]:
 __all__ = [
     "AUDIT_TABLE",
     "BOOKKEEPING_TABLES",
+    "FEED_TABLE",
     "IRO_WRITES",
     "Hop",
     "IroWrites",
