@@ -70,3 +70,55 @@ def test_the_invitations_and_family_dialogs_fit_the_screen_with_their_title_bar(
     for name, width, height in seen:
         assert width <= screen.width(), name
         assert height + TITLE_BAR <= screen.height(), (name, height)
+
+
+def test_a_chair_s_name_too_long_for_the_diary_s_column_goes_over_two_lines_or_is_cut_short(
+    window, qtbot, db
+) -> None:
+    """Ctrl+3 in the window as it is at 200% on a 1366x768 laptop (683x384, less its title
+    bar and the panel). The names' column gets a quarter of the week's width, and a chair's
+    name ran past it, cut mid-letter ("Agnieszka Th", "Łukasz No"), as if that were the
+    name. A name too long for one line goes over two, and one too long for two is cut short
+    with "…", whole in the tip, as a bank holiday's name in a day's heading is."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from reviewdesk.storage.models import Staff
+    from ui.pages.diary import HEADING_PADDING
+
+    long_name = "Agnieszka Thompson-Fitzgerald Ó Súilleabháin"
+    with db.session() as s:
+        s.add(Staff(name=long_name, role="iro", fte=1.0))
+    window.resize(628, 325)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    diary = window.diary
+    model = diary.model
+    qtbot.waitUntil(lambda: any(name == long_name for _id, name in model.resources), timeout=10000)
+    QApplication.processEvents()
+    names = diary.table.verticalHeader()
+    font = QFont(names.font())
+    font.setBold(True)  # the style sheet's headings are bold
+    metrics = QFontMetrics(font)
+    vertical, display, tip = (
+        Qt.Orientation.Vertical,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+    )
+    shown = {
+        model.headerData(r, vertical, tip): model.headerData(r, vertical, display)
+        for r in range(model.rowCount())
+    }
+    room = names.width() - HEADING_PADDING
+    assert metrics.horizontalAdvance("Łukasz Nowak") > room  # one line is too short
+    assert shown["Łukasz Nowak"] == "Łukasz\nNowak"
+    assert shown["Máire Ó Briain"].replace("\n", " ") == "Máire Ó Briain"
+    cut = shown[long_name]
+    assert cut.count("\n") == 1 and cut.endswith("…")
+    assert long_name.startswith(cut.replace("\n", " ")[:-1])
+    for whole, text in shown.items():
+        for line in text.split("\n"):
+            assert metrics.horizontalAdvance(line) <= room, (whole, text)
