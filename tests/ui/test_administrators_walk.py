@@ -122,3 +122,40 @@ def test_a_chair_s_name_too_long_for_the_diary_s_column_goes_over_two_lines_or_i
     for whole, text in shown.items():
         for line in text.split("\n"):
             assert metrics.horizontalAdvance(line) <= room, (whole, text)
+
+
+@pytest.mark.parametrize(
+    ("size", "per_row"),
+    [((1256, 678), 5), ((628, 325), 3)],  # the window on a 1366x768 laptop; at 200%
+    ids=["1366x768", "scale-2"],
+)
+def test_every_dashboard_tile_s_title_is_whole(window, qtbot, size, per_row) -> None:
+    """Ctrl+1, where an administrator starts the day ("Due soon, not booked" leads to the
+    bookings). At 200% five tiles to a row left each narrower than its title: "Due soon,
+    not booke", "Children with late", "CP plans 18 months". The tiles take as many to a row
+    as keep every title whole (five at 1366x768, as before), in the same order, and Tab
+    and Enter still open a tile's list."""
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    tiles = list(window.dashboard.tiles.values())
+    cut = [
+        tile.title
+        for tile in tiles
+        for part in (tile.title_label, tile.status_label)
+        if part.width() < part.sizeHint().width()
+    ]
+    assert cut == []
+    rows = sorted({tile.y() for tile in tiles})
+    assert [tile.y() for tile in tiles[:per_row]] == [rows[0]] * per_row
+    assert [(rows.index(t.y()), t.x()) for t in tiles] == sorted(
+        (rows.index(t.y()), t.x()) for t in tiles
+    )  # in the order they were, row by row
+    due_soon = window.dashboard.tiles["due_soon_unbooked"]
+    due_soon.setFocus()
+    QTest.keyClick(due_soon, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_page() is window.cases, timeout=5000)
