@@ -159,3 +159,45 @@ def test_every_dashboard_tile_s_title_is_whole(window, qtbot, size, per_row) -> 
     due_soon.setFocus()
     QTest.keyClick(due_soon, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_page() is window.cases, timeout=5000)
+
+
+def test_a_page_opens_at_its_left_edge_however_far_the_last_was_scrolled(window, qtbot) -> None:
+    """At 200% the pages scroll sideways in the window (628x325). Ctrl+1, Tab along the
+    tiles to "Children with late reports" (the page scrolls right to show it), Enter: the
+    case list opened scrolled as far right as the dashboard had been, its heading and the
+    children's names off the left edge; Enter on a child, the same on their page. Each page
+    (and a child's page from the list) now opens at its top left."""
+    window.resize(628, 325)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    tile = window.dashboard.tiles["late_reports"]
+    for _ in range(20):
+        if QApplication.focusWidget() is tile:
+            break
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is tile
+    sideways = window.page_scroll.horizontalScrollBar()
+    assert sideways.value() > 0  # scrolled right to show the tile
+    QTest.keyClick(tile, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_page() is window.cases, timeout=5000)
+    cases = window.cases.list
+    qtbot.waitUntil(lambda: cases.model.rowCount() > 0, timeout=10000)
+    QApplication.processEvents()
+    viewport = window.page_scroll.viewport()
+
+    def left_in_view(widget) -> bool:
+        return 0 <= widget.mapTo(viewport, widget.rect().topLeft()).x() < viewport.width()
+
+    assert sideways.value() == 0
+    assert left_in_view(cases.table) and left_in_view(cases.search)
+    sideways.setValue(sideways.maximum())  # the person scrolls right to read the list
+    cases.table.setFocus()
+    cases.table.setCurrentIndex(cases.table.model().index(0, 0))
+    QTest.keyClick(cases.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.cases.stack.currentWidget() is window.cases.child)
+    QApplication.processEvents()
+    assert sideways.value() == 0
+    assert left_in_view(window.cases.child.heading)
