@@ -194,6 +194,11 @@ class MainWindow(QMainWindow):
         self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
         self.page_scroll.setWidget(holder)
         row.addWidget(self.page_scroll, 1)
+        # Each page opens at its top left (a child's page from the list too): the scroll
+        # was the last page's, and a tile far right on the dashboard opened the case list
+        # with its heading and the children's names off the left edge.
+        self.stack.currentChanged.connect(self._page_from_its_top_left)
+        self.cases.stack.currentChanged.connect(self._page_from_its_top_left)
         self.setCentralWidget(central)
 
         self._build_menus()
@@ -416,6 +421,10 @@ class MainWindow(QMainWindow):
         page.ensure_loaded()
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
+
+    def _page_from_its_top_left(self, _index: int = 0) -> None:
+        self.page_scroll.horizontalScrollBar().setValue(0)
+        self.page_scroll.verticalScrollBar().setValue(0)
 
     def _navigate(self, index: int) -> None:
         """A page chosen from the navigation (or Ctrl+1…5): the case list shows every child

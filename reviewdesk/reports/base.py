@@ -511,7 +511,11 @@ class Section(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._begin_section(self.title, self.restart)  # type: ignore[attr-defined]
+        # Whether the section starts its page (the frame has nothing on it yet), or part
+        # way down, under what came before (an IRO's list under the teams' week).
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or bool(getattr(frame, "_atTop", True))
+        self.canv._begin_section(self.title, self.restart, at_top)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -540,12 +544,20 @@ class _NumberedCanvas(Canvas):
         # For each page held back: the section title in force and its numbering group.
         self._page_marks: list[tuple[str, int]] = []
         self._title = ""
+        self._next_title: str | None = None  # a section's title from the next page
         self._group = 0
         self._groups = 0  # numbering groups started by restarting sections
         self.page_count = 0
 
-    def _begin_section(self, title: str, restart: bool) -> None:
-        self._title = title
+    def _begin_section(self, title: str, restart: bool, at_top: bool = True) -> None:
+        """A section starting here. Its title goes in the header from this page, or, for a
+        section that runs on (not ``restart``) starting part way down a page, from the
+        next: the page began with what came before it (the summary, the teams' week)."""
+        if restart or at_top:
+            self._title = title
+            self._next_title = None
+        else:
+            self._next_title = title
         if restart:
             self._groups += 1
             self._group = self._groups
@@ -553,6 +565,8 @@ class _NumberedCanvas(Canvas):
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._page_marks.append((self._title, self._group))
+        if self._next_title is not None:
+            self._title, self._next_title = self._next_title, None
         self._startPage()
 
     def save(self) -> None:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,6 +69,9 @@ from reviewdesk.workload import (
 )
 
 TITLE = "IRO workload"
+#: The room an IRO's list needs to start under the teams' week rather than on a new page:
+#: its heading and lines, the column headings and a few children.
+FIRST_LIST_ROOM = 60 * mm
 _PROCESSES = (Process.LAC.value, Process.CP.value)
 
 
@@ -526,9 +536,20 @@ def render_workload(
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]
     for i, iro in enumerate(report.iros):
-        if i or story:  # each IRO from a new page, after the summary and the teams
+        section = _iro_section(report, iro, styles, width)
+        if i:  # each later IRO from a new page
             story.append(PageBreak())
-        story += _iro_section(report, iro, styles, width)
+        elif story and len(report.iros) == 1:
+            # One IRO: their list follows the teams' week on the first page, which it left
+            # with a table of a few rows on it, and runs on; a new page only where the room
+            # left would not hold its heading and its first rows.
+            story += [CondPageBreak(FIRST_LIST_ROOM), Spacer(1, 6 * mm)]
+        elif story:
+            # The first of several: under the summary and the teams where it fits whole,
+            # else from a page of its own (its pages not shared with the summary).
+            story.append(Spacer(1, 6 * mm))
+            section = [KeepTogether(section)]
+        story += section
     if len(report.iros) == 1:
         for note in report.notes:
             story += [Spacer(1, 2 * mm), Paragraph(esc(note), styles.muted)]

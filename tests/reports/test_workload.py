@@ -383,3 +383,110 @@ def test_with_no_team_set_up_the_list_says_so(db, reg) -> None:
     text, lines = first_page()
     assert f"Social work teams {NO_TEAMS}" in text and "Team manager" in text
     assert any(re.search(r"No team\s+–\s+0\s+1\s+0\s+0\s+0$", line) for line in lines)
+
+
+# --- where each IRO's list starts -----------------------------------------------------------
+
+
+def _header(text: str) -> str:
+    """A page's running header: its title line ("IRO workload" or "IRO workload: name")."""
+    return next(line for line in text.splitlines() if line.startswith("IRO workload"))
+
+
+def test_a_register_with_one_iro_starts_their_list_on_the_first_page(db, reg) -> None:
+    """A council with one IRO prints the workload list (`reviewdesk report workload`,
+    Documents > Workload list). The IRO's list started on page 2, after the social work
+    teams' table: a first page with a table of two rows on it. It follows on page 1, and
+    the whole document is one page."""
+    manager = reg.staff("Tomás Ward", role="team_manager")
+    team = reg.team("North", manager_id=manager)
+    iro = reg.staff("Iris Owen")
+    names = []
+    for n in range(6):
+        child = reg.child(first="Zoë", last=f"Brennan {n}", team_id=team)
+        reg.period(child, AS_OF - dt.timedelta(days=20 + n), iro_id=iro)
+        names.append(f"Zoë Brennan {n}")
+    out = io.BytesIO()
+    with db.session() as session:
+        pages = build_workload(session, as_of=AS_OF, out=out, invariant=True)
+    pdf = read_pdf(out.getvalue())
+    assert pages == pdf.pages == 1
+    first = pdf.texts[0]
+    assert "Social work teams" in first and "Tomás Ward" in first
+    assert "6 children (6 LAC, 0 CP)" in first
+    assert all(name in first for name in names), first
+    assert first.index("Social work teams") < first.index("Iris Owen\n6 children")
+    # The page holds the teams' week too: its header names no IRO.
+    assert _header(first) == "IRO workload"
+
+
+def _children(n: int, prefix: str) -> tuple[WorkloadChild, ...]:
+    return tuple(WorkloadChild(i, f"{prefix} {i:02d}", f"C{i}", ("lac",)) for i in range(n))
+
+
+def _teams(n: int):
+    from reviewdesk.workload import TeamWorkload
+
+    return tuple(
+        TeamWorkload(t, f"Team {t}", t, f"Manager {t}", (1, 2), (3,), 1, 1) for t in range(n)
+    )
+
+
+def test_one_iros_long_list_starts_under_the_teams_and_runs_on(tmp_path) -> None:
+    """One IRO with 60 children: their list starts on page 1 under the teams' week, where it
+    started on page 2 and left page 1 with the teams' table alone; it runs on over the
+    next pages, each with the column headings and the IRO named in the header."""
+    report = WorkloadReport(
+        as_of=AS_OF,
+        iros=(IroWorkload(1, "Siân Evans", 1.0, _children(60, "Zoë Ó Briain")),),
+        teams=_teams(3),
+    )
+    out = tmp_path / "workload.pdf"
+    pages = render_workload(report, out, council=COUNCIL, invariant=True)
+    pdf = read_pdf(out.read_bytes())
+    assert pages == pdf.pages >= 2
+    first = pdf.texts[0]
+    assert "Social work teams" in first and "Siân Evans\n60 children" in first
+    assert "Zoë Ó Briain 00" in first and "Next meeting" in first
+    assert _header(first) == "IRO workload"
+    printed = [f"Zoë Ó Briain {i:02d}" for i in range(60)]
+    for text in pdf.texts[1:]:
+        assert _header(text) == "IRO workload: Siân Evans"
+        assert "Next meeting" in text
+    assert all(name in pdf.all_text for name in printed)
+
+
+def test_with_several_iros_the_first_short_list_follows_the_summary(tmp_path) -> None:
+    """Several IROs: the summary and the teams' week, then the first IRO's list on the same
+    page where it fits whole there; each later IRO from a new page, named in its header. A
+    first list too long for the room left starts on a page of its own, as before."""
+    short = WorkloadReport(
+        as_of=AS_OF,
+        iros=(
+            IroWorkload(1, "Ann Abbott", 1.0, _children(5, "Ann's child")),
+            IroWorkload(2, "Bea Brook", 1.0, _children(5, "Bea's child")),
+            IroWorkload(3, "Cai Crane", 1.0, _children(5, "Cai's child")),
+        ),
+        teams=_teams(2),
+    )
+    out = tmp_path / "short.pdf"
+    render_workload(short, out, council=COUNCIL, invariant=True)
+    pdf = read_pdf(out.read_bytes())
+    assert pdf.pages == 3
+    assert "Summary" in pdf.texts[0] and "Social work teams" in pdf.texts[0]
+    assert "Ann's child 04" in pdf.texts[0] and "Bea's child" not in pdf.texts[0]
+    assert _header(pdf.texts[0]) == "IRO workload"
+    assert _header(pdf.texts[1]) == "IRO workload: Bea Brook" and "Bea's child 04" in pdf.texts[1]
+    assert _header(pdf.texts[2]) == "IRO workload: Cai Crane" and "Cai's child 04" in pdf.texts[2]
+    long = WorkloadReport(
+        as_of=AS_OF,
+        iros=(
+            IroWorkload(1, "Ann Abbott", 1.0, _children(40, "Ann's child")),
+            IroWorkload(2, "Bea Brook", 1.0, _children(5, "Bea's child")),
+        ),
+        teams=_teams(2),
+    )
+    render_workload(long, out, council=COUNCIL, invariant=True)
+    pdf = read_pdf(out.read_bytes())
+    assert "Ann's child" not in pdf.texts[0]
+    assert _header(pdf.texts[1]) == "IRO workload: Ann Abbott" and "Ann's child 00" in pdf.texts[1]

@@ -500,11 +500,13 @@ def test_the_import_dialog_fits_the_screen(ctx, qtbot, monkeypatch, screen) -> N
     monkeypatch.setattr(ui.screen, "available", lambda widget=None: QRect(screen))
     dialog = ImportDialog(ctx)
     qtbot.addWidget(dialog)
-    dialog.details.setPlainText("\n".join(f"  C{n:06d}: new" for n in range(300)))
-    dialog.details.setVisible(True)
-    dialog.errors.setVisible(True)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # What an import of 300 children, 20 with a bad date, says.
+    issue = Issue("/data/episodes.csv", 14, "DECOM", "31/02/2024", "not a date")
+    result = Result(errors=[issue] * 20)
+    result.change_lines = lambda limit=None: [f"  C{n:06d}: new" for n in range(300)]
+    dialog.import_done(result)
     hint = dialog.minimumSizeHint()
     assert hint.width() <= screen.width() and hint.height() <= screen.height() - 30, hint
     assert dialog.width() <= screen.width() and dialog.height() <= screen.height() - 30
@@ -807,3 +809,78 @@ def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
     with db.session() as s:
         [period] = s.scalars(select(PeriodOfCare).join(Child).where(Child.local_id == "A1"))
         assert (period.start, period.iro_allocated) == (dt.date(2023, 6, 20),) * 2
+
+
+@pytest.mark.parametrize(
+    ("screen", "rows", "lines", "files_whole"),
+    [
+        (QRect(0, 0, 1366, 728), 8, 12, True),  # 1366x768 less a panel
+        (QRect(0, 0, 683, 364), 3, 5, False),  # the same at 200%
+    ],
+    ids=["1366x768", "scale-2"],
+)
+def test_what_an_import_found_has_the_room_the_files_leave(
+    window, qtbot, prompts_recorder, tmp_path, monkeypatch, screen, rows, lines, files_whole
+) -> None:
+    """An administrator imports a 903 return of 60 children, 20 with a bad date, "Import the
+    other children when some have errors" ticked, then Tab to Import and Space. At 200% on a
+    1366x768 screen the files and boxes kept their whole height and the summary and problems
+    shared what was left: four lines of the one and a row and a half of the other. The files
+    now give up their height (two rows stay, and scroll) and the dialog is as high as the
+    screen; at 1366x768 the files stay whole, and ten of the 20 problems show where four
+    did. The buttons stay in view, and Tab still goes from the boxes to Import."""
+    from PySide6.QtCore import QPoint, Qt
+
+    import ui.screen
+    from tests.ui.driving import on_screen
+
+    monkeypatch.setattr(ui.screen, "available", lambda widget=None: QRect(screen))
+    files = _many_children(tmp_path / "903", 60, 20)
+    seen: dict[str, object] = {}
+
+    def drive(dialog: ImportDialog) -> bool:
+        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
+        qtbot.waitExposed(dialog)
+        for key, path in (
+            ("header", files.header),
+            ("episodes", files.episodes),
+            ("reviews", files.reviews),
+        ):
+            edit = dialog.fields_903[key].edit
+            qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+            qtbot.keyClicks(edit, str(path))
+        dialog.skip_invalid.setFocus()
+        qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Tab)
+        seen["after the boxes"] = dialog.focusWidget()
+        qtbot.keyClick(dialog.run_button, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=60000)
+        qtbot.wait(10)
+        table, text = dialog.errors, dialog.details
+        seen["size"] = dialog.size()
+        seen["problems"] = table.rowCount()
+        seen["rows"] = table.viewport().height() // table.rowHeight(0)
+        seen["lines"] = text.viewport().height() // text.fontMetrics().lineSpacing()
+        seen["files whole"] = all(
+            w.visibleRegion().boundingRect() == w.rect()
+            for w in (dialog.kind, dialog.fields_903["reviews"].edit, dialog.skip_invalid)
+        )
+        seen["buttons"] = all(
+            b.isVisible() and dialog.rect().contains(QRect(b.mapTo(dialog, QPoint()), b.size()))
+            for b in (dialog.run_button, dialog.close_button)
+        )
+        seen["run button"] = dialog.run_button
+        return True
+
+    prompts_recorder.on_dialog = drive
+    on_screen(window, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    size = seen["size"]
+    assert size.width() <= screen.width() and size.height() <= screen.height() - 30, size
+    assert size.height() >= min(screen.height() - 30, 680)  # as high as there is room for
+    assert seen["after the boxes"] is seen["run button"]
+    assert seen["problems"] == 20
+    assert seen["rows"] >= rows, seen
+    assert seen["lines"] >= lines, seen
+    assert seen["files whole"] is files_whole
+    assert seen["buttons"]

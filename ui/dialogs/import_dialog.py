@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from reviewdesk import actions
 from ui.context import AppContext
+from ui.dialogs.screen_fit import Pair
 from ui.errors import friendly_message
 from ui.operations import perform_in_background
 from ui.prompts import prompts
@@ -98,7 +100,8 @@ class ImportDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(page_903)
         self.pages.addWidget(page_cin)
-        self.kind.currentIndexChanged.connect(self.pages.setCurrentIndex)
+        self.kind.currentIndexChanged.connect(self._show_page)
+        self._show_page(0)
 
         self.dry_run = QCheckBox("Check only: show what would change, write nothing")
         self.dry_run.setAccessibleName("Check only")
@@ -134,6 +137,9 @@ class ImportDialog(QDialog):
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.errors.horizontalHeader().setStretchLastSection(True)
+        # Rows as high as their text needs: Qt's default is a third higher again.
+        rows = self.errors.verticalHeader()
+        rows.setDefaultSectionSize(self.errors.fontMetrics().height() + 8)
         for column, width in enumerate((150, 60, 110, 140)):
             self.errors.setColumnWidth(column, width)
         self.errors.setVisible(False)  # until an import finds problems
@@ -151,19 +157,91 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.close_button)
 
-        layout = QVBoxLayout(self)
         top = QFormLayout()
         top.addRow("Import", self.kind)
+        # The two boxes side by side where the dialog is wide enough, else one above the
+        # other (`resizeEvent`): a row less for the files and boxes.
+        self.options = Pair(self.dry_run, self.skip_invalid, (0, 1))
         # The files and boxes scroll on a low screen (1366x768 at 200%), the buttons and
         # what the import said staying in view.
-        fields, _body = scrolling(top, self.pages, self.dry_run, self.skip_invalid)
-        fields.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        layout.addWidget(fields)
-        layout.addLayout(buttons)
+        self.fields, body = scrolling(top, self.pages, self.options)
+        body.layout().addStretch(1)  # room to spare below the boxes, not between the rows
+        # Down to two rows of them, scrolled, when what the import found needs the room
+        # (the scroll area asked for three).
+        self.fields.setMinimumHeight(2 * self.kind.sizeHint().height() + top.verticalSpacing())
+        # What the import found: the problems and the summary one above the other, sharing
+        # the height (`_share_height`); each handle can be dragged.
+        self.found = QSplitter(Qt.Orientation.Vertical)
+        self.found.setChildrenCollapsible(False)
+        self.found.addWidget(self.errors)
+        self.found.addWidget(self.details)
+        self.found.setVisible(False)  # until an import has run
+        # The files above what was found: once an import has run, the files give up their
+        # height to its problems and summary, which at 200% on a 1366x768 screen had four
+        # lines of the summary and one row of the problems between them.
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.fields)
+        self.split.addWidget(self.found)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
-        layout.addWidget(self.errors, 1)
-        layout.addWidget(self.details, 2)
-        fit(self, 820, 680)  # no larger than the screen (1366x768, or 683x384 at 200%)
+        layout.addLayout(buttons)
+        # Tab goes from the files and boxes to Import, then to what it found.
+        chain = [self.kind]
+        chain += [w for f in self.fields_903.values() for w in (f.edit, f.browse)]
+        chain += [self.field_cin.edit, self.field_cin.browse, self.dry_run, self.skip_invalid]
+        chain += [self.run_button, self.close_button, self.errors, self.details]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        # No larger than the screen (1366x768, or 683x384 at 200%), and as high as it has
+        # room for: the problems and summary take what the files leave.
+        fit(self, 880, 900)
+
+    def _show_page(self, index: int) -> None:
+        """The files of the kind of import chosen, taking their own height: the census's one
+        file row had the room of the 903's three below it."""
+        for i in range(self.pages.count()):
+            shown = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(shown, shown)
+        self.pages.setCurrentIndex(index)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        options = (self.dry_run, self.skip_invalid)
+        room = self.contentsRect().width() - 60  # the margins, a gap and a scroll bar
+        wide = sum(w.sizeHint().width() for w in options) <= room
+        self.options.set_wide(wide)
+
+    def _share_height(self) -> None:
+        """After an import: the files keep their height where what it found still has room
+        for a dozen lines of the summary and half a dozen problems, else give it up, down to
+        two rows (they scroll); the problems get the height of their rows, up to
+        half of what is left, the summary the rest."""
+        self.found.setVisible(not self.errors.isHidden() or not self.details.isHidden())
+        if self.found.isHidden():
+            return
+        total = sum(self.split.sizes()) or self.split.height()
+        table = self.errors
+        wanted = 12 * self.details.fontMetrics().lineSpacing() + 2 * self.details.frameWidth()
+        if not table.isHidden():
+            row = table.verticalHeader().defaultSectionSize()
+            wanted += table.horizontalHeader().sizeHint().height() + 6 * row
+        fields = min(self.fields.widget().sizeHint().height(), total - wanted)
+        fields = max(fields, self.fields.minimumHeight())
+        self.split.setSizes([fields, total - fields])
+        if not table.isHidden() and not self.details.isHidden():
+            room = total - fields
+            rows = (
+                table.horizontalHeader().sizeHint().height()
+                + sum(table.rowHeight(r) for r in range(table.rowCount()))
+                + 2 * table.frameWidth()
+            )
+            table_height = max(min(rows, room // 2), table.minimumSizeHint().height())
+            self.found.setSizes([table_height, room - table_height])
 
     # --- running --------------------------------------------------------------------------
     def job(self, remove_recorded: frozenset[str] = frozenset()):
@@ -229,6 +307,7 @@ class ImportDialog(QDialog):
         self.errors.setRowCount(0)
         self.details.clear()
         self.details.setVisible(False)
+        self._share_height()
         self.progress.setValue(0)
         self.status.setText("Reading the files…")
         self.task = perform_in_background(
@@ -318,6 +397,7 @@ class ImportDialog(QDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.errors.setItem(row, column, item)
+        self._share_height()
 
     def import_failed(self, exc: BaseException) -> None:
         self.task = None

@@ -4,10 +4,9 @@ no more than the screen has; what does not fit scrolls instead of going off the 
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QBoxLayout, QScrollArea, QWidget
 
-from ui.screen import FocusScrollArea
+from ui.screen import FocusScrollArea, fit
 
 
 def scrolling(content: QWidget, accessible: str = "") -> QScrollArea:
@@ -20,12 +19,10 @@ def scrolling(content: QWidget, accessible: str = "") -> QScrollArea:
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """Resize ``widget`` to ``width`` x ``height``, or to the available screen if smaller."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        room = screen.availableGeometry()
-        width, height = min(width, room.width()), min(height, room.height())
-    widget.resize(width, height)
+    """Resize ``widget`` to ``width`` x ``height``, or less where its screen is smaller, its
+    title bar counted (`ui.screen.fit`): sized to the whole height of the screen, the
+    invitations and family dialogs had their Close button under the panel at 200%."""
+    fit(widget, width, height)
 
 
 class Pair(QWidget):

@@ -22,6 +22,8 @@ from ui import theme
 from ui.models import ROOT, IdRole, SortRole
 
 UNASSIGNED = "Not allocated"
+#: The lines a row's name may take in its heading (a row has room for two at least).
+NAME_LINES = 2
 
 
 def day_forms(d: dt.date) -> tuple[str, ...]:
@@ -59,6 +61,7 @@ class DiaryWeekModel(QAbstractTableModel):
         #: form until then.
         self._form = 0
         self._room: tuple[QFontMetrics, int] | None = None
+        self._names_room: tuple[QFontMetrics, int] | None = None  # `fit_names`
 
     def set_week(
         self,
@@ -112,6 +115,35 @@ class DiaryWeekModel(QAbstractTableModel):
         self._form = self._fitting_form()
         if self.days:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.days) - 1)
+
+    def fit_names(self, metrics: QFontMetrics, room: int) -> None:
+        """Fit the rows' names (chairs, rooms, clerks) to ``room`` pixels in the headings'
+        font, over two lines where one is too short (`row_heading`): the header cut a long
+        name mid-letter ("Agnieszka Th") in a narrow window or at 200%."""
+        if self._names_room == (metrics, room):
+            return
+        self._names_room = (metrics, room)
+        if self.resources:
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self.resources) - 1)
+
+    def row_heading(self, section: int) -> str:
+        """A row's name as shown: on one line where it fits, else its words over
+        `NAME_LINES` lines, the last cut short with "…" if the name is longer still (whole
+        in the tip)."""
+        name = self.resources[section][1]
+        if self._names_room is None:
+            return name
+        metrics, room = self._names_room
+        words, lines = name.split(), []
+        while words and len(lines) < NAME_LINES - 1:
+            line = words.pop(0)
+            while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= room:
+                line += " " + words.pop(0)
+            lines.append(line)
+        if words:
+            lines.append(" ".join(words))
+        elide = Qt.TextElideMode.ElideRight
+        return "\n".join(metrics.elidedText(line, elide, max(room, 0)) for line in lines)
 
     def _fitting_form(self) -> int:
         if self._room is None or not self.days:
@@ -182,8 +214,10 @@ class DiaryWeekModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(self.resources):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.resources[section][1]  # the tip: the whole name, when cut short
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.row_heading(section)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.resources[section][1]  # the whole name, when cut short
         return None
 
     def _text(self, e: DiaryEntry) -> str:

@@ -149,6 +149,8 @@ class DashboardPage(Page):
         self.tile_counts: dict[str, TileCount] = {}
         tiles = QGridLayout()
         tiles.setSpacing(10)
+        self.tile_grid = tiles
+        self._tiles_per_row = TILES_PER_ROW
         for n, tile in enumerate(TILES):
             button = Tile(tile.title)
             button.setProperty("role", "tile")
@@ -213,6 +215,28 @@ class DashboardPage(Page):
         layout.addLayout(lower, 1)
         self._week_ids: list[tuple[int, int]] = []  # each row's child and meeting
         self._week_asked = 0  # weeks read in the background; only the latest is shown
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._flow_tiles(event.size().width())
+
+    def _flow_tiles(self, width: int) -> None:
+        """As many tiles to a row (`TILES_PER_ROW` at most) as the page's width has room for
+        with every tile's title whole: at 200% on a 1366x768 screen five to a row cut them
+        short ("Due soon, not booke", "Children with late")."""
+        grid = self.tile_grid
+        spacing = grid.horizontalSpacing()
+        widest = max(tile.layout().minimumSize().width() for tile in self.tiles.values())
+        per_row = max(1, min(TILES_PER_ROW, (width + spacing) // (widest + spacing)))
+        if per_row == self._tiles_per_row:
+            return
+        self._tiles_per_row = per_row
+        for tile in self.tiles.values():
+            grid.removeWidget(tile)
+        for n, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, n // per_row, n % per_row)
+        for column in range(TILES_PER_ROW):  # the columns share the width evenly
+            grid.setColumnStretch(column, 1 if column < per_row else 0)
 
     def refresh(self) -> None:
         council = self.ctx.council_name()

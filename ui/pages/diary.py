@@ -202,7 +202,8 @@ class DiaryPage(Page):
     # --- fitting the week to its width -----------------------------------------------------
     def fit_week(self) -> None:
         """The names' column as wide as the names (at least `NAMES_WIDTH`) but at most a
-        `NAMES_SHARE`th of the table, and the days' headings in the longest form of the
+        `NAMES_SHARE`th of the table, a name too long for it cut short with "…"
+        (`DiaryWeekModel.fit_names`), and the days' headings in the longest form of the
         date that fits their columns (`DiaryWeekModel.fit_headings`)."""
         table = self.table
         headings = QFont(table.horizontalHeader().font())
@@ -219,6 +220,7 @@ class DiaryPage(Page):
         width = min(max(NAMES_WIDTH, natural), max(NAMES_LEAST, table.width() // NAMES_SHARE))
         if names.minimumWidth() != width or names.maximumWidth() != width:
             names.setFixedWidth(width)
+        self.model.fit_names(metrics, width - HEADING_PADDING)
         header = table.horizontalHeader()
         days = [header.sectionSize(c) for c in range(self.model.columnCount())]
         if days:
