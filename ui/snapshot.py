@@ -30,10 +30,16 @@ from reviewdesk.storage.db import Database
 from ui import worker_process
 from ui.context import AppContext
 
+#: Held while a reading is worked out (seconds): the second caller waits for the first's.
 _lock = threading.Lock()
+#: Held only to look at or change `_sent`, never while work is waited for: the UI thread
+#: takes it (`prefetch`), and must never wait for a reading.
+_sending = threading.Lock()
 _cache: dict[tuple, Snapshot] = {}
-#: A whole reading sent ahead (`prefetch`), not yet collected: its shares' futures, by key.
-_pending: dict[tuple, list[Future[SnapshotPart]]] = {}
+#: Whole readings sent to the worker processes, by key: their shares' futures, kept until
+#: the reading they make is (`case_snapshot`), so that one sent ahead (`prefetch`) is the
+#: one collected and none is sent twice.
+_sent: dict[tuple, list[Future[SnapshotPart]]] = {}
 #: A whole reading is shared between the two worker processes, a share each
 #: (`reviewdesk.dashboard.snapshot_part`): on two cores the tiles come in about half the
 #: time. The figures' process takes its share before the chart, which is sent after it.
@@ -46,20 +52,28 @@ def _key(ctx: AppContext) -> tuple:
 
 def prefetch(ctx: AppContext) -> None:
     """Send the whole reading for ``ctx`` to the worker processes now, ahead of the pages'
-    other work (the UI thread calls this as the window loads: sending takes microseconds and
-    it never waits for the lock). Nothing when a reading is kept or sent already, or there
-    are no worker processes."""
-    if not _lock.acquire(blocking=False):
-        return
-    try:
-        key = _key(ctx)
-        if key in _pending or any(kept[:3] == key[:3] for kept in _cache):
+    other work (the UI thread calls this as the window loads: sending takes microseconds,
+    and it never waits for a reading under way). Nothing when a reading is kept or sent
+    already, or there are no worker processes."""
+    key = _key(ctx)
+    with _sending:
+        if key in _sent or any(kept[:3] == key[:3] for kept in list(_cache)):
             return  # on its way, or kept (brought up to date from it after a change)
         futures = _send_shares(ctx)
         if futures is not None:
-            _pending[key] = futures
-    finally:
-        _lock.release()
+            _sent[key] = futures
+
+
+def _shares(ctx: AppContext, key: tuple) -> list[Future[SnapshotPart]] | None:
+    """The shares sent for ``key`` (ahead, by `prefetch`), or sent now; None where the
+    worker processes cannot all be used."""
+    with _sending:
+        futures = _sent.get(key)
+        if futures is None:
+            futures = _send_shares(ctx)
+            if futures is not None:
+                _sent[key] = futures
+        return futures
 
 
 def _send_shares(ctx: AppContext) -> list[Future[SnapshotPart]] | None:
@@ -86,11 +100,10 @@ def _send(db: Database, as_of: dt.date) -> list[Future[SnapshotPart]] | None:
     return futures
 
 
-def _read_whole(ctx: AppContext, futures: list[Future[SnapshotPart]] | None) -> Snapshot:
+def _read_whole(ctx: AppContext, key: tuple) -> Snapshot:
     """The whole reading: from the shares sent (or sent now), put together here; else, with
     no worker processes, worked out in one go (`worker_process.call`)."""
-    if futures is None:
-        futures = _send_shares(ctx)
+    futures = _shares(ctx, key)
     if futures is None:
         return worker_process.call(read_snapshot, ctx.db, ctx.as_of)
     try:
@@ -110,8 +123,9 @@ def case_snapshot(ctx: AppContext) -> Snapshot:
         found = _cache.get(key)
         if found is not None:
             return found
-        snapshot = _updated(ctx, key) or _read_whole(ctx, _pending.pop(key, None))
-        _pending.clear()  # readings sent for another date or version: not wanted now
+        snapshot = _updated(ctx, key) or _read_whole(ctx, key)
+        with _sending:
+            _sent.clear()  # collected, or for another date or version: not wanted now
         _cache.clear()  # only the latest is worth keeping
         _cache[key] = snapshot
         # What the window keeps for the session is in by now: left out of the collector's

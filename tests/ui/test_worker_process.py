@@ -180,26 +180,27 @@ def test_the_window_reads_the_register_a_share_in_each_process_at_start(
         return real_submit(fn, db, *args, lane=lane)
 
     monkeypatch.setattr(worker_process, "submit", submit)
+    assert wait_for_all(30_000)  # no earlier window's reading is still under way
     snapshot._cache.clear()
-    window = MainWindow(
-        ctx,
-        settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat),
-        background=True,
-    )
+    snapshot._sent.clear()
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, settings=settings, background=True)
     qtbot.addWidget(window)
-    window.load_initial_data()
-    assert [(fn, lane) for fn, _args, lane in sent[:2]] == [
-        (read_snapshot_part, worker_process.REGISTER),
-        (read_snapshot_part, worker_process.FIGURES),
-    ]
-    assert [args[1:] for _fn, args, _lane in sent[:2]] == [(0, 2), (1, 2)]
-    qtbot.waitUntil(lambda: window.dashboard._snapshot is not None, timeout=30_000)
-    whole = read_snapshot(ctx.db, ctx.as_of)
-    assert snapshot.case_snapshot(ctx) == whole
-    assert window.dashboard._snapshot == whole
-    assert len(sent) == 2  # read once, by the shares: the pages asked for no other reading
-    assert wait_for_all(30_000)  # the dashboard's week and chart, shown before it goes
-    qtbot.wait(50)
+    try:
+        window.load_initial_data()
+        assert [(fn, lane) for fn, _args, lane in sent[:2]] == [
+            (read_snapshot_part, worker_process.REGISTER),
+            (read_snapshot_part, worker_process.FIGURES),
+        ]
+        assert [args[1:] for _fn, args, _lane in sent[:2]] == [(0, 2), (1, 2)]
+        qtbot.waitUntil(lambda: window.dashboard._snapshot is not None, timeout=30_000)
+        whole = read_snapshot(ctx.db, ctx.as_of)
+        assert snapshot.case_snapshot(ctx) == whole
+        assert window.dashboard._snapshot == whole
+        assert len(sent) == 2  # read once, by the shares: the pages asked for no other
+    finally:
+        assert wait_for_all(30_000)  # the dashboard's week and chart, shown before it goes
+        qtbot.wait(50)
 
 
 def test_a_share_whose_process_stopped_is_read_here(ctx, process) -> None:
@@ -214,5 +215,8 @@ def test_a_share_whose_process_stopped_is_read_here(ctx, process) -> None:
     done.set_result(None)
     stopped: Future = Future()
     stopped.set_exception(BrokenProcessPool("the process stopped"))
-    assert snapshot._read_whole(ctx, [done, stopped]) == read_snapshot(ctx.db, ctx.as_of)
+    key = snapshot._key(ctx)
+    snapshot._sent[key] = [done, stopped]
+    assert snapshot._read_whole(ctx, key) == read_snapshot(ctx.db, ctx.as_of)
+    snapshot._sent.clear()
     assert not worker_process.enabled()
