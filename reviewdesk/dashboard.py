@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -49,7 +49,7 @@ from reviewdesk.snapshot_wire import (
     unpack_members,
 )
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.models import Child, Meeting
+from reviewdesk.storage.models import Meeting
 
 T = TypeVar("T")
 
@@ -373,134 +373,6 @@ def update_snapshot(session: Session, before: Snapshot, child_ids: Iterable[int]
             if kids:
                 assigned[staff] = kids
     return _assemble(session, as_of, dues, own, double, assigned)
-
-
-# --- the same reading in shares, for two processes at once ----------------------------------
-
-
-@dataclass(frozen=True)
-class SnapshotPart:
-    """One share of `snapshot`'s work: every child in share ``part`` of ``parts`` (`_share_of`)
-    (the register read and worked out for them alone), so that the two worker processes of
-    a two-core machine read the register together at start and the tiles come in about half
-    the time. `snapshot_from_parts` puts the shares together; the result is `snapshot`'s
-    (tests check it). The shares read the data apart, a moment apart: a change committed
-    in between is in one and not the other, as it may be between any two pages, until the
-    change signal brings the window up to date."""
-
-    as_of: dt.date
-    part: int
-    parts: int
-    next_dues: dict[int, dt.date | DueNotKnown]
-    own: Members
-    assigned: dict[int, dict[int, frozenset[str]]]
-    #: The double bookings (flags across children, read whole): in share 0 alone.
-    double_bookings: dict[dt.date, Members] | None
-
-    def __reduce__(self) -> tuple:
-        """Sent packed, as `Snapshot` is (`reviewdesk.snapshot_wire`)."""
-        double = self.double_bookings
-        return (
-            _part_unpacked,
-            (
-                self.as_of,
-                self.part,
-                self.parts,
-                pack_dues(self.next_dues),
-                pack_members(self.own),
-                pack_assigned(self.assigned),
-                None
-                if double is None
-                else {day.toordinal(): pack_members(m) for day, m in double.items()},
-            ),
-        )
-
-
-def _part_unpacked(
-    as_of: dt.date,
-    part: int,
-    parts: int,
-    dues: PackedDues,
-    own: PackedMembers,
-    assigned: PackedAssigned | dict,
-    double: dict[int, PackedMembers] | None,
-) -> SnapshotPart:
-    return SnapshotPart(
-        as_of,
-        part,
-        parts,
-        unpack_dues(dues),
-        unpack_members(own),
-        unpack_assigned(assigned),
-        None
-        if double is None
-        else {dt.date.fromordinal(d): unpack_members(m) for d, m in double.items()},
-    )
-
-
-#: Children share out in runs of consecutive ids, not one by one: a register made in a
-#: pattern (looked after and CP by turns) gave one share every child looked after.
-_SHARE_RUN = 16
-
-
-def _share_of(child_id: Any, parts: int) -> Any:
-    """Which share a child is in (SQL): its run of `_SHARE_RUN` ids, taken in turn."""
-    return (child_id // _SHARE_RUN) % parts
-
-
-def snapshot_part(session: Session, *, as_of: dt.date, part: int, parts: int) -> SnapshotPart:
-    """`snapshot`'s work for the children in share ``part`` of ``parts``: every one
-    of them, with a case open or not (a child who has left care still has minutes owed), as
-    `snapshot` asks of the whole register."""
-    if not 0 <= part < parts:
-        raise ValueError(f"share {part} of {parts}")
-    ids = list(session.scalars(select(Child.id).where(_share_of(Child.id, parts) == part)))
-    register = flag_register(session, as_of=as_of, child_ids=ids)
-    with no_gc():
-        dues = next_dues_shown(register.statuses)
-        own = _members(own_flags(register), as_of, register.ahead_ids())
-        assigned = frozen_assignments(
-            assignments_from_rows(register.periods, register.plans, as_of)
-        )
-        double = _by_day(booking_flags(session, as_of), as_of) if part == 0 else None
-    return SnapshotPart(as_of, part, parts, dues, own, assigned, double)
-
-
-def snapshot_from_parts(session: Session, parts: Sequence[SnapshotPart]) -> Snapshot:
-    """The shares (`snapshot_part`, one of each) put together: `snapshot`'s answer, with the
-    caseloads (across children) worked out whole here."""
-    found = sorted(parts, key=lambda p: p.part)
-    if not found or [p.part for p in found] != list(range(found[0].parts)):
-        raise ValueError("a snapshot needs every share once")
-    if any(p.parts != found[0].parts or p.as_of != found[0].as_of for p in found):
-        raise ValueError("the shares are of different readings")
-    as_of = found[0].as_of
-    with no_gc():
-        dues: dict[int, dt.date | DueNotKnown] = {}
-        own: Members = {tile.key: {} for tile in TILES}
-        assigned: dict[int, dict[int, frozenset[str]]] = {}
-        for p in found:
-            dues.update(p.next_dues)
-            for key, who in p.own.items():
-                mine = own[key]
-                for child, mark in who.items():
-                    mine[child] = _worse(mine.get(child), mark)
-            for staff, cases in p.assigned.items():
-                assigned.setdefault(staff, {}).update(cases)
-        double = found[0].double_bookings or {}
-    return _assemble(session, as_of, dues, own, double, assigned)
-
-
-def read_snapshot_part(db: Database, as_of: dt.date, part: int, parts: int) -> SnapshotPart:
-    """`snapshot_part` in a session of its own (any thread or process)."""
-    with db.session() as session:
-        return snapshot_part(session, as_of=as_of, part=part, parts=parts)
-
-
-def read_snapshot_from_parts(db: Database, parts: Sequence[SnapshotPart]) -> Snapshot:
-    """`snapshot_from_parts` in a session of its own (any thread)."""
-    with db.session() as session:
-        return snapshot_from_parts(session, parts)
 
 
 def _by_day(flags: Iterable[Flag], as_of: dt.date) -> dict[dt.date, Members]:

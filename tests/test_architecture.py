@@ -189,9 +189,8 @@ def test_the_cycle_check_finds_cycles(tmp_path: Path) -> None:
 
 
 def test_the_worker_process_runs_only_core_functions() -> None:
-    """`ui.worker_process.call(fn, ...)` (and `submit`) runs ``fn`` in a process that must
-    never load Qt, so ``fn`` comes from the core (import-linter checks the core imports no
-    Qt)."""
+    """`ui.worker_process.call(fn, ...)` runs ``fn`` in a process that must never load Qt, so
+    ``fn`` comes from the core (import-linter checks the core imports no Qt)."""
     calls = []
     for path in sorted((ROOT / "ui").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -205,7 +204,7 @@ def test_the_worker_process_runs_only_core_functions() -> None:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("call", "submit")
+                and node.func.attr == "call"
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "worker_process"
             ):

@@ -22,8 +22,6 @@ from reviewdesk.dashboard import (
     Snapshot,
     dashboard_figures,
     snapshot,
-    snapshot_from_parts,
-    snapshot_part,
     tile_counts,
     timeliness,
     update_snapshot,
@@ -160,76 +158,6 @@ def test_the_dashboard_shows_what_the_flags_report(demo, as_of) -> None:
         (a.denominator or 0) + (b.denominator or 0)
         for a, b in zip(lac.cells, cp.cells, strict=True)
     ]
-
-
-@pytest.mark.parametrize("as_of", [AS_OF, D(2026, 1, 14), D(2024, 6, 3)])
-@pytest.mark.parametrize("parts", [2, 3])
-def test_the_register_read_in_shares_is_the_register_read_whole(demo, as_of, parts) -> None:
-    """The window's two worker processes read the register a share each at start
-    (`snapshot_part`), and the window puts the shares together: the same next dues, the
-    same tiles with the same reasons, caseloads and double bookings as one whole reading,
-    on the demo's own day, five weeks on and eighteen months before, with a double booking
-    across two shares. Each share is sent between processes, as the window's are."""
-    from reviewdesk.dashboard import _share_of
-
-    booked = _future_booked(demo)
-    first = booked[0]
-    other = next(
-        m for m in booked if _share_of(m.child_id, parts) != _share_of(first.child_id, parts)
-    )
-    clash = Booking(
-        day=first.booked_date,
-        start=first.booked_time,
-        minutes=first.duration_minutes or 90,
-        chair_id=first.chair_id,
-        room_id=first.room_id,
-        meeting_id=other.id,
-    )
-    _reschedule(demo, other.id, clash)
-    with demo.session() as s:
-        whole = snapshot(s, as_of=as_of)
-        shares = [
-            pickle.loads(pickle.dumps(snapshot_part(s, as_of=as_of, part=k, parts=parts)))
-            for k in reversed(range(parts))
-        ]
-        together = snapshot_from_parts(s, shares)
-    assert together == whole
-    assert together.assigned == whole.assigned
-    for key, tile in whole.tiles.items():
-        assert together.tiles[key].reasons == tile.reasons, key
-    assert together.double_bookings == whole.double_bookings
-    if as_of <= first.booked_date:
-        assert {first.child_id, other.child_id} <= together.tiles["double_booked"].ids
-    # Each share had children of its own, and no child is in two.
-    dues = [set(p.next_dues) for p in shares]
-    assert all(dues) and sum(map(len, dues)) == len(set().union(*dues)) == len(whole.next_dues)
-
-
-def test_shares_are_runs_of_ids_and_all_are_needed(demo) -> None:
-    """Children share out in runs of consecutive ids (a register made in a pattern, looked
-    after and CP by turns, gave one share every child looked after), and the shares put
-    together must be every share of one reading, once."""
-    from reviewdesk.dashboard import _SHARE_RUN, _share_of
-
-    assert [_share_of(i, 2) for i in (0, _SHARE_RUN - 1, _SHARE_RUN, 2 * _SHARE_RUN)] == [
-        0,
-        0,
-        1,
-        0,
-    ]
-    with demo.session() as s:
-        first = snapshot_part(s, as_of=AS_OF, part=0, parts=2)
-        second = snapshot_part(s, as_of=AS_OF, part=1, parts=2)
-        other_day = snapshot_part(s, as_of=D(2026, 1, 14), part=1, parts=2)
-        with pytest.raises(ValueError):
-            snapshot_from_parts(s, [first])
-        with pytest.raises(ValueError):
-            snapshot_from_parts(s, [first, first])
-        with pytest.raises(ValueError):
-            snapshot_from_parts(s, [first, other_day])
-        with pytest.raises(ValueError):
-            snapshot_part(s, as_of=AS_OF, part=2, parts=2)
-        assert snapshot_from_parts(s, [second, first]) == snapshot(s, as_of=AS_OF)
 
 
 def test_an_iros_own_tiles_are_the_flags_of_the_cases_they_hold(demo) -> None:

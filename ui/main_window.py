@@ -38,7 +38,6 @@ from ui.context import AppContext
 from ui.pages import Page
 from ui.prompts import prompts
 from ui.screen import clamp_to_screen, fit_main_window
-from ui.snapshot import prefetch
 
 PAGE_NAMES = ("Dashboard", "Cases", "Diary", "Workload", "Settings")
 #: The pages a child's page can be opened from (a meeting on them), and the child page's
@@ -516,9 +515,6 @@ class MainWindow(QMainWindow):
         # out of the collector's full passes from now (they are most of what it would go
         # through while the first readings come in). `ui.snapshot` freezes again later.
         gc.freeze()
-        # The register's reading, which the tiles and the case list share, goes to the
-        # worker processes first, before the chart and the week ask for theirs.
-        prefetch(self.ctx)
         self.dashboard.ensure_loaded()
         self.cases.ensure_loaded()
 

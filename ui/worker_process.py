@@ -28,7 +28,7 @@ import multiprocessing
 import multiprocessing.connection
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -137,32 +137,6 @@ def call(fn: Callable[..., T], db: Database, *args: Any, lane: str = REGISTER) -
     except BrokenProcessPool:
         _mark_broken()
         return fn(db, *args)
-
-
-def submit(
-    fn: Callable[..., T], db: Database, *args: Any, lane: str = REGISTER
-) -> Future[T] | None:
-    """``fn(db, *args)`` sent to ``lane``'s worker process without waiting (any thread, the
-    UI thread included: sending is quick); its future, or None where no process can be used
-    (then the caller works it out itself, as `call` does). A future that fails with
-    `BrokenProcessPool` means the process stopped: pass it to `broken`."""
-    pool = None if is_memory_url(db.url) else _pool(lane)
-    if pool is None:
-        return None
-    try:
-        return pool.submit(_run, fn, db.url, db.username, *args)
-    except BrokenProcessPool:
-        _mark_broken()
-        return None
-
-
-def broken(exc: BaseException) -> bool:
-    """Whether ``exc`` (from a future of `submit`) says the process stopped; it is then
-    marked, so later work runs in the application's own process."""
-    if isinstance(exc, BrokenProcessPool):
-        _mark_broken()
-        return True
-    return False
 
 
 def _mark_broken() -> None:
