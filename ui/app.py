@@ -50,8 +50,9 @@ def keep_what_is_loaded() -> None:
     """Leave everything made so far (the libraries, the database's connection and the
     context) out of the garbage collector's full passes: they live as long as the window.
     Building the window makes enough objects to start a full pass, and over every library
-    object loaded it held the start up for 0.22 s (one start benchmark's run, seen with the
-    collector's callbacks); after this, a full pass goes through only what is new. (`MainWindow.load_initial_data` freezes
+    object loaded it held the start up for 0.22 s (one run of the start benchmark, seen
+    with the collector's callbacks); after this, a full pass goes through only what is
+    new. (`MainWindow.load_initial_data` freezes
     again once the window is built.)"""
     gc.freeze()
 

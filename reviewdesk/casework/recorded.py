@@ -108,19 +108,11 @@ def recorded_here(
     attended: set[int] = set()
     ids = list(rows)
     for table, one, many in RECORDED_TABLES:
-        column = table.c.meeting_id
-        for chunk in _chunks(ids):
-            stmt = (
-                select(column, func.count())
-                .where(column.in_(chunk))
-                .group_by(column)
-                .order_by(column)
-            )
-            for meeting_id, n in session.execute(stmt):
-                if many is None:
-                    counts[meeting_id].append(one)
-                else:
-                    counts[meeting_id].append(f"{n} {one if n == 1 else many}")
+        for meeting_id, n in _counted(session, table.c.meeting_id, ids):
+            if many is None:
+                counts[meeting_id].append(one)
+            else:
+                counts[meeting_id].append(f"{n} {one if n == 1 else many}")
     invitee = Invitee.__table__
     for chunk in _chunks(ids):
         stmt = select(invitee.c.meeting_id).where(
@@ -222,16 +214,8 @@ def recorded_on(
     counts: dict[int, list[str]] = defaultdict(list)
     ids = list(by_id)
     for table, column_name, one, many in kind.tables:
-        column = table.c[column_name]
-        for chunk in _chunks(ids):
-            stmt = (
-                select(column, func.count())
-                .where(column.in_(chunk))
-                .group_by(column)
-                .order_by(column)
-            )
-            for record_id, n in session.execute(stmt):
-                counts[record_id].append(f"{n} {one if n == 1 else many}")
+        for record_id, n in _counted(session, table.c[column_name], ids):
+            counts[record_id].append(f"{n} {one if n == 1 else many}")
     out: dict[int, tuple[str, ...]] = {}
     for record_id, row in by_id.items():
         what = [name for column, name in kind.fields if _is_set(row.get(column))]
@@ -239,6 +223,13 @@ def recorded_on(
         if what:
             out[record_id] = tuple(what)
     return out
+
+
+def _counted(session: Session, column: Any, ids: Sequence[int]) -> Iterable[tuple[int, int]]:
+    """(id, how many rows of ``column``'s table refer to it), for the ``ids`` with any."""
+    for chunk in _chunks(ids):
+        stmt = select(column, func.count()).where(column.in_(chunk)).group_by(column)
+        yield from session.execute(stmt.order_by(column)).tuples()
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

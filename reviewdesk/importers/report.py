@@ -180,6 +180,15 @@ class MovedDate:
 RemoveRecorded = frozenset[str]
 
 
+def _listed(head: str, lines: Sequence[str], limit: int | None) -> list[str]:
+    """``head`` over ``lines``, indented, the first ``limit`` of them (every one: None) and
+    how many more."""
+    shown = [head] + [f"  {line}" for line in lines[:limit]]
+    if limit is not None and len(lines) > limit:
+        shown.append(f"  ... and {len(lines) - limit} more")
+    return shown
+
+
 def may_remove(remove_recorded: RemoveRecorded, refs: Iterable[str]) -> bool:
     """Whether ``remove_recorded`` allows removing every one of ``refs``."""
     return set(refs) <= remove_recorded
@@ -379,16 +388,12 @@ class ImportResult:
         found = self.recorded_removals
         if not found:
             return []
-        n = len(found)
         records = f"{recorded_count(found)} with work recorded here"
         if self.written:
             head = f"Removed {records}, as agreed (each is in the audit trail):"
         else:
             head = f"Would remove {records} (the return lacks them):"
-        lines = [head] + [f"  {r.listed()}" for r in found[:limit]]
-        if limit is not None and n > limit:
-            lines.append(f"  ... and {n - limit} more")
-        return lines
+        return _listed(head, [r.listed() for r in found], limit)
 
     def _moved_summary(self) -> list[str]:
         n = len(self.moved_dates)
@@ -414,10 +419,7 @@ class ImportResult:
             head = f"Moved {dates} to a corrected start (check {'it' if n == 1 else 'them'}):"
         else:
             head = f"Would move {dates} to a corrected start (check {'it' if n == 1 else 'them'}):"
-        lines = [head] + [f"  {m.line()}" for m in found[:limit]]
-        if limit is not None and n > limit:
-            lines.append(f"  ... and {n - limit} more")
-        return lines
+        return _listed(head, [m.line() for m in found], limit)
 
     def change_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """Each child the import changes (or, in a dry run, would change), and how: the
