@@ -229,7 +229,7 @@ def _counted(session: Session, column: Any, ids: Sequence[int]) -> Iterable[tupl
     """(id, how many rows of ``column``'s table refer to it), for the ``ids`` with any."""
     for chunk in _chunks(ids):
         stmt = select(column, func.count()).where(column.in_(chunk)).group_by(column)
-        yield from session.execute(stmt.order_by(column)).tuples()
+        yield from session.execute(stmt.order_by(column))  # rows of (id, count)
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

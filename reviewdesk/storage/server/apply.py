@@ -47,6 +47,7 @@ from reviewdesk.storage.server.tables import (
     kind_of,
     read_tables,
 )
+from reviewdesk.vocabulary import format_uk
 
 #: Every table the app needs before it can be protected.
 REQUIRED = ("audit_log", "app_user", "meeting", "alembic_version")
@@ -533,7 +534,7 @@ def out_of_date(conn: Connection, groups: Groups) -> list[str]:
             elif now[what] != digest:
                 found.append(
                     f"the {what} is not the one reviewdesk made (as {record.made_by}, on "
-                    f"{record.made_at:%d/%m/%Y}): it was changed since"
+                    f"{format_uk(record.made_at.date())}): it was changed since"
                 )
     return found
 
