@@ -414,6 +414,25 @@ def test_check_only_says_a_corrected_decom_updates_the_period(
     ]
 
 
+def _typed_with_errors_skipped(qtbot, dialog, files) -> None:
+    """The dialog on screen, the three 903 files typed into their fields as a person types
+    them, and "Import the other children when some have errors" ticked with the space bar."""
+    from PySide6.QtCore import Qt
+
+    dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
+    qtbot.waitExposed(dialog)
+    for key, path in (
+        ("header", files.header),
+        ("episodes", files.episodes),
+        ("reviews", files.reviews),
+    ):
+        edit = dialog.fields_903[key].edit
+        qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(edit, str(path))
+    dialog.skip_invalid.setFocus()
+    qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+
+
 def _many_children(folder, children: int, bad: int):
     """A 903 return of ``children`` children, the first ``bad`` of them with an episode
     starting on 31/02/2024 (their IDs C000001 ...)."""
@@ -445,18 +464,7 @@ def test_every_line_of_a_large_import_is_shown_scrolled_and_copied(
     seen: dict[str, object] = {}
 
     def drive(dialog: ImportDialog) -> bool:
-        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
-        qtbot.waitExposed(dialog)
-        for key, path in (
-            ("header", files.header),
-            ("episodes", files.episodes),
-            ("reviews", files.reviews),
-        ):
-            edit = dialog.fields_903[key].edit
-            qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
-            qtbot.keyClicks(edit, str(path))
-        dialog.skip_invalid.setFocus()
-        qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+        _typed_with_errors_skipped(qtbot, dialog, files)
         qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=60000)
         seen["status"] = dialog.status.text()
@@ -839,18 +847,7 @@ def test_what_an_import_found_has_the_room_the_files_leave(
     seen: dict[str, object] = {}
 
     def drive(dialog: ImportDialog) -> bool:
-        dialog.show()  # as the modal dialog is (the prompts stand-in does not show it)
-        qtbot.waitExposed(dialog)
-        for key, path in (
-            ("header", files.header),
-            ("episodes", files.episodes),
-            ("reviews", files.reviews),
-        ):
-            edit = dialog.fields_903[key].edit
-            qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
-            qtbot.keyClicks(edit, str(path))
-        dialog.skip_invalid.setFocus()
-        qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Space)
+        _typed_with_errors_skipped(qtbot, dialog, files)
         qtbot.keyClick(dialog.skip_invalid, Qt.Key.Key_Tab)
         seen["after the boxes"] = dialog.focusWidget()
         qtbot.keyClick(dialog.run_button, Qt.Key.Key_Space)
