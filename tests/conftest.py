@@ -20,6 +20,15 @@ def pytest_configure(config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run the tests marked slow (minutes each) first, the rest in their usual order.
+
+    With a worker per core, a few-minute test started near the end of the run kept one worker
+    busy while the others had finished; started first, the others share the rest meanwhile.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def sample(db):  # noqa: F811
     from tests.ui.sample import fill_sample

@@ -20,6 +20,11 @@ States: ``absent``/``empty`` (first start: nothing or an empty file), ``before``
 database exactly as it was: same schema, same rows), ``after`` (the upgrade had committed),
 ``changed`` (anything else). A problem is any way the next start is worse off: the database
 will not open, rows lost, a second backup of the same data, a stray temporary file.
+
+Most kills leave the same bytes on disk as the kill before them (SQLite keeps a transaction's
+pages in memory until it commits), so the next start is tried once for each distinct set of
+files left behind (names and bytes, `_left_behind`), and its findings reused for the kills that
+left exactly those files. Every statement is still killed at and every state checked.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -132,6 +138,21 @@ def _revision(path: Path) -> str | None:
     return row[0] if row else None
 
 
+#: The time in a backup's name (`backup.timestamped_name`), which differs from kill to kill.
+BACKUP_TIME = re.compile(r"\d{8}T\d{6}Z")
+
+
+def _left_behind(folder: Path) -> str:
+    """A digest of every file under ``folder``: its path (a backup's time left out) and its
+    bytes. Two kills with the same digest leave the next start exactly the same files."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(BACKUP_TIME.sub("<time>", str(path.relative_to(folder))).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
 def _reopen(target: str | None) -> str | None:
     """Open the database as the next start would; None if fine, else why not."""
     try:
@@ -168,6 +189,7 @@ def sweep_first(work: Path) -> dict:
     """The window's first start: the default database in a data folder not made yet."""
     head = migrate.head_revision(EXTRAS)
     crashes = []
+    tried: dict[str, list[str]] = {}  # what the next start found, by the files left behind
     n = 0
     while True:
         n += 1
@@ -179,7 +201,7 @@ def sweep_first(work: Path) -> dict:
         if result != -9:
             shutil.rmtree(run)
             return {"statements": result, "crashes": crashes}
-        problems = []
+        left = _left_behind(run)  # before anything below opens (and so changes) the files
         if not path.exists():
             state = "absent"
         elif path.stat().st_size == 0:
@@ -188,24 +210,32 @@ def sweep_first(work: Path) -> dict:
             revision = _revision(path)
             schema, _ = _digest(path)
             state = "after" if revision == head else ("empty" if not schema else "changed")
-        broken = _reopen(None)
-        if broken:
-            problems.append(broken)
-        elif _revision(path) != head:
-            problems.append("opened, but not at the current schema")
-        else:
-            conn = sqlite3.connect(path)
-            try:
-                reasons = conn.execute("SELECT count(*) FROM late_reason").fetchone()[0]
-            finally:
-                conn.close()
-            if reasons == 0:
-                problems.append("created without its seed rows")
-        strays = _strays(path.parent, path.name)
-        if strays:
-            problems.append(f"stray files: {strays}")
-        crashes.append({"n": n, "state": state, "problems": problems})
+        if left not in tried:
+            tried[left] = _first_start_problems(path, head)
+        crashes.append({"n": n, "state": state, "problems": tried[left]})
         shutil.rmtree(run)
+
+
+def _first_start_problems(path: Path, head: str) -> list[str]:
+    """How the next start fares after a first start was killed: [] when it is fine."""
+    problems = []
+    broken = _reopen(None)
+    if broken:
+        problems.append(broken)
+    elif _revision(path) != head:
+        problems.append("opened, but not at the current schema")
+    else:
+        conn = sqlite3.connect(path)
+        try:
+            reasons = conn.execute("SELECT count(*) FROM late_reason").fetchone()[0]
+        finally:
+            conn.close()
+        if reasons == 0:
+            problems.append("created without its seed rows")
+    strays = _strays(path.parent, path.name)
+    if strays:
+        problems.append(f"stray files: {strays}")
+    return problems
 
 
 def make_template(path: Path, revision: str) -> None:
@@ -230,6 +260,7 @@ def sweep_upgrade(work: Path, revision: str) -> dict:
     before_schema, before_rows = _digest(template)
     data = _data_rows(template)
     crashes = []
+    tried: dict[str, list[str]] = {}  # what the next start found, by the files left behind
     n = 0
     while True:
         n += 1
@@ -242,7 +273,7 @@ def sweep_upgrade(work: Path, revision: str) -> dict:
         if result != -9:
             shutil.rmtree(run)
             return {"statements": result, "crashes": crashes}
-        problems = []
+        left = _left_behind(run)  # before anything below opens (and so changes) the files
         found = _revision(path)
         schema, rows = _digest(path)
         if found == revision and (schema, rows) == (before_schema, before_rows):
@@ -251,25 +282,33 @@ def sweep_upgrade(work: Path, revision: str) -> dict:
             state = "after"
         else:
             state = "changed"
-        broken = _reopen(str(path))
-        if broken:
-            problems.append(broken)
-        else:
-            if _revision(path) != head:
-                problems.append("opened, but not at the current schema")
-            if _data_rows(path) != data:
-                problems.append("records lost or changed")
-        backups = _backups(run, path.name)
-        if state == "before" or state == "changed":
-            if len(backups) != 1:
-                problems.append(f"{len(backups)} backups after a crash and a retry")
-        elif len(backups) > 1:
-            problems.append(f"{len(backups)} backups after a crash and a retry")
-        strays = _strays(run, path.name)
-        if strays:
-            problems.append(f"stray files: {strays}")
-        crashes.append({"n": n, "state": state, "problems": problems})
+        if left not in tried:
+            tried[left] = _upgrade_problems(path, state, head, data)
+        crashes.append({"n": n, "state": state, "problems": tried[left]})
         shutil.rmtree(run)
+
+
+def _upgrade_problems(path: Path, state: str, head: str, data: list[tuple]) -> list[str]:
+    """How the next start fares after an upgrade was killed: [] when it is fine."""
+    problems = []
+    broken = _reopen(str(path))
+    if broken:
+        problems.append(broken)
+    else:
+        if _revision(path) != head:
+            problems.append("opened, but not at the current schema")
+        if _data_rows(path) != data:
+            problems.append("records lost or changed")
+    backups = _backups(path.parent, path.name)
+    if state == "before" or state == "changed":
+        if len(backups) != 1:
+            problems.append(f"{len(backups)} backups after a crash and a retry")
+    elif len(backups) > 1:
+        problems.append(f"{len(backups)} backups after a crash and a retry")
+    strays = _strays(path.parent, path.name)
+    if strays:
+        problems.append(f"stray files: {strays}")
+    return problems
 
 
 def main(argv: list[str]) -> int:
