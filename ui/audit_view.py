@@ -293,8 +293,12 @@ class AuditWindow(QMainWindow):
 
     def filters(self) -> dict[str, Any] | None:
         """The filters as `list_audit` takes them; None (with a message) if the child is
-        not known."""
+        not known or a date box holds something that is not a date."""
         found: dict[str, Any] = {}
+        for box in (self.start, self.end):
+            if box.not_a_date is not None:
+                self.status.setText(box.not_a_date_message())
+                return None
         text = self.child.text().strip()
         if text:
             with self.ctx.db.session() as s:

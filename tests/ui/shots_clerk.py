@@ -60,15 +60,30 @@ def main(argv: list[str]) -> int:
         screen.grabWindow(0).save(str(path))
         files.append(path)
 
-    def dialog_shot(name: str, dialog) -> None:
+    def dialog_shot(name: str, dialog, then=None) -> None:  # noqa: ANN001
         dialog.setParent(window, dialog.windowFlags())
         dialog.show()
         geometry = dialog.frameGeometry()
         geometry.moveCenter(window.frameGeometry().center())
         dialog.move(geometry.topLeft())
         clamp_to_screen(dialog)  # as Qt places a dialog: over its window, on the screen
+        if then is not None:
+            settle()
+            then(dialog)
         save(name)
         dialog.close()
+
+    def not_a_date(dialog) -> None:  # noqa: ANN001
+        """A date typed that is not one, and Tab: the box keeps it, in red, and says why."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        dialog.activateWindow()
+        dialog.date.setFocus()
+        settle()
+        QTest.keyClick(dialog.date, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(dialog.date, "31/02/2024")
+        QTest.keyClick(dialog.date, Qt.Key.Key_Tab)
 
     from ui.tasks import wait_for_all
 
@@ -111,6 +126,7 @@ def main(argv: list[str]) -> int:
         incomplete = queries.child_detail(s, ids["imported"])
     first = next(m for m in zoe.meetings if m.id == ids["zoe_first"])
     dialog_shot("booking", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)))
+    dialog_shot("booking-not-a-date", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)), not_a_date)
     dialog_shot("booking-overdue", BookingDialog(ctx, cp, dues=due_items(ctx, cp)))
     dialog_shot("reschedule", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe), meeting=first))
     dialog_shot("cancel", CancelDialog(ctx, zoe, first))

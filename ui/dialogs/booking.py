@@ -48,7 +48,14 @@ from reviewdesk.scheduling import (
 from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
-from ui.dialogs import TimeEdit, choice, date_edit, from_qdate, select_data
+from ui.dialogs import (
+    TimeEdit,
+    choice,
+    date_edit,
+    from_qdate,
+    refuse_dates_not_typed,
+    select_data,
+)
 from ui.duedates import DueItem
 from ui.operations import perform
 from ui.prompts import prompts
@@ -454,7 +461,7 @@ class BookingDialog(QDialog):
         return [*self.messages, *extra]
 
     def save(self) -> None:
-        if self.blocked:
+        if self.blocked or refuse_dates_not_typed(self):
             return
         reason = reason_text(self.reason, self.reason_note)
         if self.meeting is not None and not reason:

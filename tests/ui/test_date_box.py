@@ -1,0 +1,167 @@
+"""Something typed into a date box that is not a date is never saved as the date the box had.
+
+An administrator typed "31/02/2024" into a booking's date and pressed Tab: the box quietly put
+back the date it showed before, and Book booked the meeting on that day, which nobody chose.
+Now the box keeps what was typed, in red, says why ("31/02/2024  ⚠ not a date" once left),
+and no save goes through until it is a date: Tab, Enter, Alt+S and a click on Book each
+replayed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.driving import on_screen
+from tests.ui.test_changes import choose_meeting, open_child, press
+from tests.ui.test_clerks_day import meetings_of, show_dialog
+from ui.dialogs import from_qdate
+
+D = dt.date
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def shown(window, qtbot):
+    on_screen(window, qtbot)
+    qtbot.waitUntil(lambda: window.cases.list.model.rowCount() > 0, timeout=10000)
+    return window
+
+
+def _type_over(qtbot, box, text: str) -> None:
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClick(box, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(box, text)
+
+
+def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    page = open_child(shown, qtbot, "llewelyn")
+    child = sample["sian_child"]
+    before = {m.id for m in meetings_of(db, child)}
+    seen: dict = {}
+
+    def book(dialog) -> bool:
+        if not hasattr(dialog, "book_button"):
+            return False  # the invitations that follow a booking
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        box = dialog.date
+        shown_before = from_qdate(box.date())
+        _type_over(qtbot, box, "31/02/2024")
+        qtbot.keyClick(box, Qt.Key.Key_Tab)  # moved on: it stays, in red, and says why
+        seen["left"] = (box.lineEdit().text(), box.not_a_date, "not a date" in box.toolTip())
+        press(qtbot, dialog.book_button)  # Book: refused, nothing asked, nothing booked
+        seen["booked_after_click"] = {m.id for m in meetings_of(db, child)} - before
+        seen["errors"] = list(prompts_recorder.errors)
+        seen["questions"] = list(prompts_recorder.questions)
+        seen["focus"] = box.hasFocus()
+        seen["still_shown"] = (box.lineEdit().text(), box.lineEdit().selectedText())
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter over it books nothing either
+        seen["open_after_enter"] = dialog.isVisible() and dialog.result() == 0
+        seen["date_kept"] = from_qdate(box.date()) == shown_before
+        _type_over(qtbot, box, "02/05/2024")  # retyped as a date: red gone, Book books
+        qtbot.keyClick(box, Qt.Key.Key_Tab)
+        seen["mended"] = (box.not_a_date, box.styleSheet())
+        press(qtbot, dialog.book_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = book
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen["left"] == ("31/02/2024  \u26a0 not a date", "31/02/2024", True)
+    assert seen["booked_after_click"] == set()
+    assert seen["errors"] == [
+        "Nothing was saved. Meeting date: \u201c31/02/2024\u201d is not a date. "
+        "Type it as dd/mm/yyyy, for example 07/04/2025."
+    ]
+    assert seen["questions"] == []  # no question about the old date before the refusal
+    assert seen["focus"]  # the keyboard is back on the box, to retype it
+    assert seen["still_shown"] == ("31/02/2024", "31/02/2024")  # selected: typing replaces it
+    assert seen["open_after_enter"] and seen["date_kept"]
+    assert seen["mended"] == (None, "")
+    new = [m for m in meetings_of(db, child) if m.id not in before]
+    assert [m.booked_date for m in new] == [D(2024, 5, 2)]
+
+
+def test_a_held_date_that_is_not_one_records_nothing(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    seen: dict = {}
+
+    def record(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        _type_over(qtbot, dialog.held, "1/13/2024")
+        qtbot.keyClick(dialog.held, Qt.Key.Key_S, ALT)  # Alt+S: Save (clicked after 100 ms)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.errors) or dialog.result() != 0)
+        seen["errors"] = list(prompts_recorder.errors)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = record
+    qtbot.keyClick(page.table, Qt.Key.Key_O, CTRL)
+    assert seen["errors"] == [
+        "Nothing was saved. Held date: \u201c1/13/2024\u201d is not a date. "
+        "Type it as dd/mm/yyyy, for example 07/04/2025."
+    ]
+    (meeting,) = [m for m in meetings_of(db, sample["zoe"]) if m.id == sample["zoe_first"]]
+    assert meeting.held_date is None
+
+
+def test_the_arrows_or_escape_put_the_date_back(qtbot) -> None:
+    from ui.dialogs import date_edit
+
+    box = date_edit(D(2024, 4, 11), "Meeting date")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    _type_over(qtbot, box, "99/99/2024")
+    box.clearFocus()  # left: kept and named
+    assert (box.lineEdit().text(), box.not_a_date) == (
+        "99/99/2024  \u26a0 not a date",
+        "99/99/2024",
+    )
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)  # Up steps the date it had, not the wrong text
+    assert box.not_a_date is None
+    assert box.lineEdit().text() == box.textFromDateTime(box.dateTime())
+    assert from_qdate(box.date()) in {D(2024, 4, 12), D(2024, 5, 11), D(2025, 4, 11)}
+    _type_over(qtbot, box, "3/")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Escape while typing: the date as it was
+    assert box.not_a_date is None
+    assert box.lineEdit().text() == box.textFromDateTime(box.dateTime())
+    _type_over(qtbot, box, "3/4")
+    box.clearFocus()
+    assert box.not_a_date == "3/4"
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Escape over a wrong date: the date as it was
+    assert box.not_a_date is None and box.styleSheet() == ""
+    assert box.lineEdit().text() == box.textFromDateTime(box.dateTime())
+
+
+def test_shift_and_alt_leave_what_is_being_typed_alone(qtbot) -> None:
+    """A "/" typed with Shift (as on many keyboards) goes on with the date; Alt+S straight
+    after a short date takes it before the save reads the box."""
+    from ui.dialogs import date_edit
+
+    box = date_edit(D(2024, 4, 11), "Meeting date")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    _type_over(qtbot, box, "2")
+    qtbot.keyClick(box, Qt.Key.Key_Shift)
+    qtbot.keyClicks(box, "/5/24")
+    assert (box.lineEdit().text(), box.not_a_date) == ("2/5/24", None)
+    qtbot.keyClick(box, Qt.Key.Key_Alt, ALT)  # Alt held down for a shortcut
+    assert from_qdate(box.date()) == D(2024, 5, 2)
+    _type_over(qtbot, box, "2/5/2")
+    qtbot.keyClick(box, Qt.Key.Key_Alt, ALT)
+    assert box.not_a_date == "2/5/2"  # not a date: shown as such, not the old one saved
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)  # Backspace over it: the date it had
+    assert (box.not_a_date, box.lineEdit().text()) == (None, "02/05/2024")
