@@ -34,6 +34,9 @@ from reviewdesk.vocabulary import (
 
 #: Times offered when looking for a free slot (local practice; change per council).
 DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
+#: The hours a meeting usually starts and ends within. Outside them a booking is asked about,
+#: not refused (an evening conference is possible), as a time typed "1" becomes 01:00.
+USUAL_HOURS: tuple[dt.time, dt.time] = (dt.time(8, 0), dt.time(18, 30))
 
 
 class Calendar(Protocol):
@@ -85,7 +88,7 @@ class Clash:
 
 @dataclass(frozen=True)
 class BookingWarning:
-    kind: str  # "late", "non_working", "clash", "past"
+    kind: str  # "late", "non_working", "clash", "past", "hours"
     message: str
 
 
@@ -273,6 +276,9 @@ def check_booking(
                 "non_working", f"{format_uk(proposal.day)} is not a working day ({reason})"
             )
         )
+    hours = outside_usual_hours(proposal)
+    if hours:
+        check.warnings.append(BookingWarning("hours", hours))
     check.clashes = clashes_between(
         proposal, bookings_on(session, [proposal.day], involving=proposal)
     )
@@ -282,6 +288,21 @@ def check_booking(
             BookingWarning("clash", clash.message(names.get(clash.other_meeting_id, "")))
         )
     return check
+
+
+def outside_usual_hours(proposal: Booking) -> str | None:
+    """Why the booking's time is unusual (`USUAL_HOURS`), or None (also with no time)."""
+    if proposal.start is None:
+        return None
+    begin = dt.datetime.combine(dt.date.min, proposal.start)
+    end = begin + dt.timedelta(minutes=proposal.minutes)
+    first, last = (dt.datetime.combine(dt.date.min, t) for t in USUAL_HOURS)
+    if first <= begin and end <= last:
+        return None
+    return (
+        f"The meeting is {begin:%H:%M}–{end:%H:%M}, outside the usual hours "
+        f"{USUAL_HOURS[0]:%H:%M}–{USUAL_HOURS[1]:%H:%M}"
+    )
 
 
 def describe_meetings(

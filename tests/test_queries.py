@@ -132,6 +132,29 @@ def test_check_booking_warns_late_non_working_and_taken(db, sample) -> None:
         assert [c.other_meeting_id for c in clashes] == [sample["sian_review"]] * 2
 
 
+@pytest.mark.parametrize(
+    ("start", "minutes", "asked"),
+    [
+        (T(1, 0), 90, True),  # "1" typed in the time box: Qt makes it 01:00
+        (T(7, 30), 60, True),
+        (T(8, 0), 90, False),
+        (T(17, 0), 90, False),  # ends 18:30: the last usual minute
+        (T(17, 30), 90, True),
+        (T(23, 30), 90, True),  # past midnight
+        (None, 90, False),  # no time yet: the whole day
+    ],
+)
+def test_a_booking_outside_the_usual_hours_is_asked_about(db, start, minutes, asked) -> None:
+    with db.session() as s:
+        _rules, cal = working_context(s)
+        check = check_booking(s, Booking(D(2024, 4, 16), start, minutes), calendar=cal)
+    assert check.kinds() == ({"hours"} if asked else set())
+    if asked:
+        begin = f"{start:%H:%M}"
+        assert check.warnings[0].message.startswith(f"The meeting is {begin}–")
+        assert check.warnings[0].message.endswith("outside the usual hours 08:00–18:30")
+
+
 def test_book_by_is_the_last_working_day_on_or_before_the_due_date(db) -> None:
     with db.session() as s:
         _rules, cal = working_context(s)
