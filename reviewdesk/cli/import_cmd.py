@@ -187,7 +187,7 @@ def _report(result: ImportResult) -> int:
             out.write(line + "\n")
     for line in result.recorded_lines(limit=None):  # each with its reference, to agree to
         out.write(line + "\n")
-    for line in result.moved_lines(limit=None):
+    for line in [*result.moved_lines(limit=None), *result.after_end_lines(limit=None)]:
         out.write(line + "\n")
     unchanged = len(result.children) - len(changed)
     if unchanged:

@@ -174,6 +174,26 @@ class MovedDate:
         )
 
 
+@dataclass(frozen=True)
+class DateAfterEnd:
+    """A date recorded here on a period of care that falls after the end the return now
+    gives it (an IRO allocated on 10/07 to a period now ending 01/07). Nothing says which of
+    the two is wrong, so the import leaves the date as it was and says so, naming the child,
+    the field and the value, for a person to check."""
+
+    local_id: str
+    what: str  # 'period of care'
+    end: dt.date  # its corrected end
+    field: str  # 'IRO allocated date'
+    value: dt.date
+
+    def line(self) -> str:
+        return (
+            f"{self.local_id}: {self.field} {format_uk(self.value)} is after the {self.what}'s "
+            f"corrected end, {format_uk(self.end)}: left as it was"
+        )
+
+
 #: What an import may remove of the records with work recorded here: those whose references
 #: (`RecordedRemoval.ref`) it holds, the ones a person was shown and agreed to; none when
 #: empty.
@@ -198,13 +218,15 @@ def may_remove(remove_recorded: RemoveRecorded, refs: Iterable[str]) -> bool:
 class ChildChange:
     """What an import does (or would do) to one child. ``recorded``: the child's records
     with work recorded here that it removes (or would); ``moved``: dates recorded here it
-    moves to a corrected start (`MovedDate`)."""
+    moves to a corrected start (`MovedDate`); ``after_end``: dates recorded here after a
+    corrected end, left as they were (`DateAfterEnd`)."""
 
     local_id: str
     status: str  # "new", "updated", "unchanged"
     counts: Counts
     recorded: list[RecordedRemoval] = field(default_factory=list)
     moved: list[MovedDate] = field(default_factory=list)
+    after_end: list[DateAfterEnd] = field(default_factory=list)
 
     def describe(self) -> str:
         parts = []
@@ -251,6 +273,8 @@ class ImportResult:
     remove_recorded: RemoveRecorded = frozenset()
     #: Dates recorded here the import moves (or would) to a corrected start (`MovedDate`).
     moved_dates: list[MovedDate] = field(default_factory=list)
+    #: Dates recorded here after a period's corrected end, left as they were (`DateAfterEnd`).
+    dates_after_end: list[DateAfterEnd] = field(default_factory=list)
 
     @property
     def held_back(self) -> bool:
@@ -314,6 +338,7 @@ class ImportResult:
         lines.extend(self.coverage_lines())
         lines.extend(self._recorded_summary())
         lines.extend(self._moved_summary())
+        lines.extend(self._after_end_summary())
         if not self.refused and (self.children or self.skipped):  # else nothing was counted
             if self.held_back:
                 lines.append("Had it gone ahead, it would have made these changes:")
@@ -405,6 +430,27 @@ class ImportResult:
         if self.written:
             return [f"Moved {dates} to a corrected start (listed below): check them."]
         return []
+
+    def _after_end_summary(self) -> list[str]:
+        n = len(self.dates_after_end)
+        if not n or self.refused or self.held_back or not (self.dry_run or self.written):
+            return []
+        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
+        verb = "would fall" if self.dry_run else "fall"
+        return [f"{dates} {verb} after a corrected end (listed below): check them."]
+
+    def after_end_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
+        """The dates recorded here after the end the return now gives their period, left as
+        they were, each naming the child, the field and its value: to check."""
+        found = self.dates_after_end
+        if not found or self.refused:
+            return []
+        n = len(found)
+        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
+        verb = "fall" if self.written else "would fall"
+        check = "it" if n == 1 else "them"
+        head = f"{dates} {verb} after a corrected end (check {check}):"
+        return _listed(head, [d.line() for d in found], limit)
 
     def moved_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """The dates recorded here that fell before a start the return corrected to a later

@@ -282,6 +282,7 @@ def finish(
         changes.extend(batch_changes)
         result.recorded_removals.extend(r for c in batch_changes for r in c.recorded)
         result.moved_dates.extend(m for c in batch_changes for m in c.moved)
+        result.dates_after_end.extend(d for c in batch_changes for d in c.after_end)
         refs = (r.ref for r in result.recorded_removals)
         held_back = held_back or not may_remove(remove_recorded, refs)
         if writer is not None and not held_back:
@@ -325,6 +326,12 @@ def finish(
                     **(
                         {"moved_to_corrected_start": [m.line() for m in result.moved_dates]}
                         if result.moved_dates
+                        else {}
+                    ),
+                    # Dates recorded here after a corrected end, left as they were.
+                    **(
+                        {"after_corrected_end": [d.line() for d in result.dates_after_end]}
+                        if result.dates_after_end
                         else {}
                     ),
                 },

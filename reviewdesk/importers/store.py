@@ -36,7 +36,9 @@ removed with consent, the records kept for each are removed and audited with it.
 A period of care whose start the return corrects to a later day keeps its IRO; a date
 recorded on it (the IRO service told, the IRO allocated, its allocation history) that would
 then fall before its start, which no action accepts, is moved to the new start and listed on
-the child's change (`MovedDate`), for a person to check.
+the child's change (`MovedDate`), for a person to check. One whose end it corrects to an
+earlier day keeps what was recorded after that end, which only a person can judge, and lists
+it the same way (`DateAfterEnd`).
 
 The comparison reads with SQLAlchemy Core; the writes go to a `BulkWriter` the import action
 gives (`reviewdesk.storage.bulk`): executemany in the action's transaction, each record
@@ -82,6 +84,7 @@ from reviewdesk.importers.records import EPISODE_COLUMNS
 from reviewdesk.importers.report import (
     ChildChange,
     Counts,
+    DateAfterEnd,
     KindCount,
     MovedDate,
     RecordedRemoval,
@@ -650,6 +653,10 @@ def _plan_lac_child(
                 update |= _to_later_start(
                     lid, row, start, allocations_by_period.get(row["id"], []), change, w
                 )
+            if end is not None and (row["end_date"] is None or end < row["end_date"]):
+                change.after_end.extend(
+                    _after_earlier_end(lid, row, end, allocations_by_period.get(row["id"], []))
+                )
             w.period_updates.append(update)
             counts["periods"].updated += 1
         elif from_file:
@@ -791,6 +798,26 @@ def _to_later_start(
         if values:
             w.allocation_updates.append({"id": a["id"], **values})
     return out
+
+
+def _after_earlier_end(
+    lid: str, period: Any, end: dt.date, allocations: Sequence[Any]
+) -> list[DateAfterEnd]:
+    """A period of care the return now ends on ``end``, earlier than here: the dates recorded
+    on it after that day (the IRO service told, the IRO allocated, an allocation record's
+    start), which are left as they were and listed to be checked."""
+    found = [
+        DateAfterEnd(lid, PERIOD.name, end, name, period[column])
+        for column, name in _NOT_BEFORE_START
+        if period[column] is not None and period[column] > end
+    ]
+    for a in allocations:
+        if a["start"] is not None and a["start"] > end:
+            who = "IRO" if a["kind"] == "iro" else a["kind"].replace("_", " ")
+            found.append(
+                DateAfterEnd(lid, PERIOD.name, end, f"{who} allocation record from", a["start"])
+            )
+    return found
 
 
 def _span_of(spans: Iterable[tuple[dt.date, dt.date | None]], day: dt.date) -> dt.date | None:

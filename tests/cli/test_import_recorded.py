@@ -22,7 +22,7 @@ from tests.importers.test_corrected_starts import HEADER, _allocate, episodes
 from tests.importers.test_corrected_starts import REVIEWS as A1_REVIEWS
 from tests.importers.test_recorded_records import FAR, _cp_work
 from tests.importers.test_recorded_work import A1_JULY, contents
-from tests.importers.test_ssda903 import REVIEWS, files
+from tests.importers.test_ssda903 import EP_COLS, REVIEWS, files
 from tests.storage.cli_helpers import cli
 
 
@@ -238,3 +238,29 @@ def test_the_dates_moved_to_a_later_corrected_start_are_listed(
     out, err = capsys.readouterr()
     assert "Moved 3 dates recorded here to a corrected start (check them):" in out.splitlines()
     assert allocated in out.splitlines() and "Traceback" not in err
+
+
+def test_the_dates_after_an_earlier_corrected_end_are_listed(
+    db, db_target, cli_admin, tmp_path, capsys
+) -> None:
+    """A corrected return ends A1's care on 01/09/2023; the IRO was allocated on 16/06 and
+    the IRO service told on 15/06 here, but set later below (18/09, 20/09). The command lists
+    each date recorded after the new end, left as it was."""
+    assert _import_a1(db_target, tmp_path / "first", "15/06/2023") == 0
+    period_id, _iro = _allocate(db)
+    with db.session() as s:
+        period = s.get(PeriodOfCare, period_id)
+        period.iro_notified, period.iro_allocated = dt.date(2023, 9, 18), dt.date(2023, 9, 20)
+    capsys.readouterr()
+    ended = f"{EP_COLS}\nA1,15/06/2023,S,C1,N1,U1,PR1,01/09/2023,E4A,,,,\n"
+    one_review = "CHILD,DOB,REVIEW,REVIEW_CODE\nA1,01/02/2015,10/07/2023,PN1\n"
+    corrected = files(tmp_path / "ended", HEADER, ended, one_review)
+    assert _import(db_target, corrected) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert "2 dates recorded here fall after a corrected end (check them):" in lines
+    assert (
+        "  A1: IRO allocated date 20/09/2023 is after the period of care's corrected end, "
+        "01/09/2023: left as it was"
+    ) in lines
+    assert "Traceback" not in err

@@ -316,3 +316,54 @@ def test_a_903_decom_corrected_to_a_later_day_moves_the_dates_recorded_before_it
     assert summary.after["moved_to_corrected_start"] == moved
     assert _audited(db, "allocation", allocation_id, since) == ["update"]
     assert _audited(db, "period_of_care", period_id, since) == ["update"]
+
+
+def test_a_903_end_corrected_to_an_earlier_day_lists_the_dates_recorded_after_it(
+    db, tmp_path
+) -> None:
+    """A1's care, open here, had its IRO service told on 18/09/2023 and its IRO allocated on
+    20/09/2023. The corrected return ends it on 01/09/2023. Nothing says whether the end or
+    the allocation is wrong, so the import keeps the dates as they were and lists each to be
+    checked (it said nothing before), in a dry run first, then in the summary and audit."""
+    import_a1(db, tmp_path / "first", "15/06/2023")
+    period_id, _iro_id = _allocate(db)
+    with db.session() as s:
+        period = s.get(PeriodOfCare, period_id)
+        period.iro_notified, period.iro_allocated = D(2023, 9, 18), D(2023, 9, 20)
+        [allocation] = s.scalars(select(Allocation)).all()
+        allocation.start = D(2023, 9, 20)
+    ended = f"{EP_COLS}\nA1,15/06/2023,S,C1,N1,U1,PR1,01/09/2023,E4A,,,,\n"
+    one_review = "CHILD,DOB,REVIEW,REVIEW_CODE\nA1,01/02/2015,10/07/2023,PN1\n"
+    corrected = files(tmp_path / "ended", HEADER, ended, one_review)
+    after = [
+        "A1: IRO service notified date 18/09/2023 is after the period of care's corrected "
+        "end, 01/09/2023: left as it was",
+        "A1: IRO allocated date 20/09/2023 is after the period of care's corrected end, "
+        "01/09/2023: left as it was",
+        "A1: IRO allocation record from 20/09/2023 is after the period of care's corrected "
+        "end, 01/09/2023: left as it was",
+    ]
+
+    check = import_903(db, *corrected, dry_run=True)
+    assert [d.line() for d in check.dates_after_end] == after
+    assert check.after_end_lines() == [
+        "3 dates recorded here would fall after a corrected end (check them):",
+        *(f"  {line}" for line in after),
+    ]
+    assert (
+        "3 dates recorded here would fall after a corrected end (listed below): check them."
+    ) in check.summary_lines()
+
+    result = import_903(db, *corrected)
+    assert result.written and [d.line() for d in result.dates_after_end] == after
+    assert "3 dates recorded here fall after a corrected end (listed below): check them." in (
+        result.summary_lines()
+    )
+    with db.session() as s:
+        period = s.get(PeriodOfCare, period_id)
+        assert period.end_date == D(2023, 9, 1)
+        assert (period.iro_notified, period.iro_allocated) == (D(2023, 9, 18), D(2023, 9, 20))
+        summary = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "import").order_by(AuditEntry.id.desc())
+        ).first()
+    assert summary.after["after_corrected_end"] == after

@@ -361,13 +361,15 @@ class ImportDialog(QDialog):
             ]
         self.status.setText(summary[0] if summary else "")
         # The whole summary; the records with work recorded here it removes (or would), and
-        # the dates recorded here it moves to a corrected start; which children change and
+        # the dates recorded here it moves to a corrected start or finds after a corrected end;
+        # which children change and
         # how (which of them loses a review, say), every one; then every column or element
         # read: the summary's totals did not say whose records they were.
         parts = [
             summary,
             result.recorded_lines(limit=None),
             result.moved_lines(limit=None),
+            result.after_end_lines(limit=None),
             result.change_lines(limit=None),
             result.element_lines(),
         ]
