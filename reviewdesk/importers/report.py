@@ -200,6 +200,10 @@ class DateAfterEnd:
 RemoveRecorded = frozenset[str]
 
 
+def _dates_here(n: int) -> str:
+    return f"{n} {'date' if n == 1 else 'dates'} recorded here"
+
+
 def _listed(head: str, lines: Sequence[str], limit: int | None) -> list[str]:
     """``head`` over ``lines``, indented, the first ``limit`` of them (every one: None) and
     how many more."""
@@ -435,9 +439,9 @@ class ImportResult:
         n = len(self.dates_after_end)
         if not n or self.refused or self.held_back or not (self.dry_run or self.written):
             return []
-        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
-        verb = "would fall" if self.dry_run else "fall"
-        return [f"{dates} {verb} after a corrected end (listed below): check them."]
+        verb = "would fall" if self.dry_run else ("falls" if n == 1 else "fall")
+        check = "it" if n == 1 else "them"
+        return [f"{_dates_here(n)} {verb} after a corrected end (listed below): check {check}."]
 
     def after_end_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:
         """The dates recorded here after the end the return now gives their period, left as
@@ -446,10 +450,9 @@ class ImportResult:
         if not found or self.refused:
             return []
         n = len(found)
-        dates = f"{n} {'date' if n == 1 else 'dates'} recorded here"
-        verb = "fall" if self.written else "would fall"
+        verb = ("falls" if n == 1 else "fall") if self.written else "would fall"
         check = "it" if n == 1 else "them"
-        head = f"{dates} {verb} after a corrected end (check {check}):"
+        head = f"{_dates_here(n)} {verb} after a corrected end (check {check}):"
         return _listed(head, [d.line() for d in found], limit)
 
     def moved_lines(self, limit: int | None = MAX_CHILD_LINES) -> list[str]:

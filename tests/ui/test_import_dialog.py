@@ -46,6 +46,9 @@ class Result:
     def moved_lines(self, limit: int | None = None) -> list[str]:
         return []
 
+    def after_end_lines(self, limit: int | None = None) -> list[str]:
+        return []
+
     def element_lines(self) -> list[str]:
         return []
 
@@ -752,25 +755,12 @@ def test_a_census_import_that_would_remove_a_chaired_plan_asks_first(
         assert s.get(CpPlan, plan_id) is None and s.get(CpEnquiry, enquiry_id) is None
 
 
-def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
-    window, qtbot, prompts_recorder, tmp_path
-) -> None:
-    """A corrected 903 return starts A1's care on 20/06/2023, not 15/06; the IRO was
-    allocated on 16/06 here, a day no action accepts for a period starting 20/06. The
-    dialog's details say, after "Check only" and after the import, which dates recorded here
-    move to the new start, naming the child, the field and the value."""
-    import datetime as dt
-
+def _checked_then_imported(window, qtbot, prompts_recorder, first, later, between) -> list[str]:
+    """The dialog's details as a person sees them: after importing the ``first`` 903 files,
+    then (once ``between`` has recorded work here) after "Check only" with the ``later``
+    files, then after importing them."""
     from PySide6.QtCore import Qt
-    from sqlalchemy import select
 
-    from reviewdesk.storage.models import Child, PeriodOfCare
-    from tests.importers.test_corrected_starts import HEADER, REVIEWS, _allocate, episodes
-    from tests.importers.test_ssda903 import files
-
-    db = window.ctx.db
-    first = files(tmp_path / "first", HEADER, episodes("15/06/2023"), REVIEWS)
-    later = files(tmp_path / "later", HEADER, episodes("20/06/2023"), REVIEWS)
     shown: list[str] = []
 
     def press_import(dialog: ImportDialog, paths) -> None:
@@ -786,7 +776,7 @@ def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
         dialog.show()
         qtbot.waitExposed(dialog)
         press_import(dialog, first)
-        _allocate(db)
+        between()
         dialog.dry_run.setFocus()
         qtbot.keyClick(dialog.dry_run, Qt.Key.Key_Space)  # Check only
         press_import(dialog, later)
@@ -796,6 +786,30 @@ def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
 
     prompts_recorder.on_dialog = drive
     window.import_data()
+    return shown
+
+
+def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """A corrected 903 return starts A1's care on 20/06/2023, not 15/06; the IRO was
+    allocated on 16/06 here, a day no action accepts for a period starting 20/06. The
+    dialog's details say, after "Check only" and after the import, which dates recorded here
+    move to the new start, naming the child, the field and the value."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from reviewdesk.storage.models import Child, PeriodOfCare
+    from tests.importers.test_corrected_starts import HEADER, REVIEWS, _allocate, episodes
+    from tests.importers.test_ssda903 import files
+
+    db = window.ctx.db
+    first = files(tmp_path / "first", HEADER, episodes("15/06/2023"), REVIEWS)
+    later = files(tmp_path / "later", HEADER, episodes("20/06/2023"), REVIEWS)
+    _first, check, done = _checked_then_imported(
+        window, qtbot, prompts_recorder, first, later, lambda: _allocate(db)
+    )
     lines = [
         "  A1: IRO service notified date 15/06/2023 is before the period of care's corrected "
         "start, 20/06/2023: now 20/06/2023",
@@ -804,7 +818,6 @@ def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
         "  A1: IRO allocation record from 16/06/2023 is before the period of care's corrected "
         "start, 20/06/2023: now 20/06/2023",
     ]
-    _first, check, done = shown
     assert "\n".join(
         ["Would move 3 dates recorded here to a corrected start (check them):", *lines]
     ) in check.split("\n\n")
@@ -817,6 +830,44 @@ def test_the_import_lists_the_dates_it_moves_to_a_later_corrected_start(
     with db.session() as s:
         [period] = s.scalars(select(PeriodOfCare).join(Child).where(Child.local_id == "A1"))
         assert (period.start, period.iro_allocated) == (dt.date(2023, 6, 20),) * 2
+
+
+def test_the_import_lists_the_dates_recorded_after_an_earlier_corrected_end(
+    window, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """A corrected 903 return ends A1's care on 01/09/2023; the IRO was allocated here on
+    20/09/2023. The details say so after "Check only" and after the import, and the date is
+    left as it was (only a person can say which is wrong)."""
+    import datetime as dt
+
+    from reviewdesk.storage.models import PeriodOfCare
+    from tests.importers.test_corrected_starts import HEADER, REVIEWS, _allocate, episodes
+    from tests.importers.test_ssda903 import EP_COLS, files
+
+    db = window.ctx.db
+    first = files(tmp_path / "first", HEADER, episodes("15/06/2023"), REVIEWS)
+    ended = f"{EP_COLS}\nA1,15/06/2023,S,C1,N1,U1,PR1,01/09/2023,E4A,,,,\n"
+    one_review = "CHILD,DOB,REVIEW,REVIEW_CODE\nA1,01/02/2015,10/07/2023,PN1\n"
+    later = files(tmp_path / "ended", HEADER, ended, one_review)
+
+    def allocated_late() -> None:
+        period_id, _iro = _allocate(db)
+        with db.session() as s:
+            s.get(PeriodOfCare, period_id).iro_allocated = dt.date(2023, 9, 20)
+
+    _first, check, done = _checked_then_imported(
+        window, qtbot, prompts_recorder, first, later, allocated_late
+    )
+    line = (
+        "  A1: IRO allocated date 20/09/2023 is after the period of care's corrected end, "
+        "01/09/2023: left as it was"
+    )
+    assert "\n".join(
+        ["1 date recorded here would fall after a corrected end (check it):", line]
+    ) in check.split("\n\n")
+    assert "\n".join(
+        ["1 date recorded here falls after a corrected end (check it):", line]
+    ) in done.split("\n\n")
 
 
 @pytest.mark.parametrize(
