@@ -35,7 +35,7 @@ from reviewdesk.vocabulary import (
 #: Times offered when looking for a free slot (local practice; change per council).
 DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.time(15, 30))
 #: The hours a meeting usually starts and ends within. Outside them a booking is asked about,
-#: not refused (an evening conference is possible), as a time typed "1" becomes 01:00.
+#: not refused (an evening conference is possible): a time typed as "1" is 1 in the morning.
 USUAL_HOURS: tuple[dt.time, dt.time] = (dt.time(8, 0), dt.time(18, 30))
 
 
