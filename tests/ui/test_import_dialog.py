@@ -74,6 +74,10 @@ def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatc
     monkeypatch.setattr(actions, "import_903", import_903)
     dialog = ImportDialog(ctx)
     qtbot.addWidget(dialog)
+    dialog.show()
+    # Before any import: how it works where its findings will go, and no "0%" on the bar.
+    assert dialog.guide.isVisible() and not dialog.progress.isTextVisible()
+    assert "Check only reads them and lists what would change" in dialog.guide.text()
     dialog.run_button.click()
     assert prompts_recorder.errors == ["Choose the header file, episodes file, reviews file."]
     prompts_recorder.file_answer = "/data/header.csv"
@@ -98,6 +102,7 @@ def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatc
     assert row == ["episodes.csv", "14", "DECOM", "31/02/2024", "not a date"]
     assert "Import refused: 2 error(s)" in dialog.status.text()
     assert dialog.run_button.isEnabled()
+    assert not dialog.guide.isVisible() and dialog.progress.isTextVisible()
 
 
 def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp_path) -> None:

@@ -42,6 +42,7 @@ from ui.errors import friendly_message
 from ui.operations import perform_in_background
 from ui.prompts import prompts
 from ui.screen import fit, scrolling
+from ui.theme import label
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
 #: The problems table's headings: for the 903's CSV files, and for a census's XML.
@@ -72,6 +73,20 @@ class _FileField(QWidget):
 
     def path(self) -> str:
         return self.edit.text().strip()
+
+
+#: What the dialog says before the first import.
+GUIDE = "\n".join(
+    (
+        "• Choose the files of the return: Browse…, or type where they are.",
+        "• Check only reads them and lists what would change, writing nothing.",
+        "• Import writes every change at once, or none if the files have a problem (unless "
+        "you tick Import the other children): each problem is listed with its file, row, "
+        "column and value.",
+        "• Nothing recorded here (an IRO, a held meeting, its invitations) is removed without "
+        "asking you first.",
+    )
+)
 
 
 class ImportDialog(QDialog):
@@ -111,6 +126,10 @@ class ImportDialog(QDialog):
         self.progress.setAccessibleName("Import progress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
+        self.progress.setTextVisible(False)  # "0%" before anything has run read as stuck
+        # Before the first import, what happens (the room below the boxes was empty).
+        self.guide = label(GUIDE, "hint", wrap=True)
+        self.guide.setAccessibleName("How importing works")
         # What is going on, and once done the summary's first line ("Import complete.").
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -164,7 +183,7 @@ class ImportDialog(QDialog):
         self.options = Pair(self.dry_run, self.skip_invalid, (0, 1))
         # The files and boxes scroll on a low screen (1366x768 at 200%), the buttons and
         # what the import said staying in view.
-        self.fields, body = scrolling(top, self.pages, self.options)
+        self.fields, body = scrolling(top, self.pages, self.options, self.guide)
         body.layout().addStretch(1)  # room to spare below the boxes, not between the rows
         # Down to two rows of them, scrolled, when what the import found needs the room
         # (the scroll area asked for three).
@@ -307,8 +326,10 @@ class ImportDialog(QDialog):
         self.errors.setRowCount(0)
         self.details.clear()
         self.details.setVisible(False)
+        self.guide.setVisible(False)  # what the import finds takes the room from now on
         self._share_height()
         self.progress.setValue(0)
+        self.progress.setTextVisible(True)
         self.status.setText("Reading the files…")
         self.task = perform_in_background(
             self,
