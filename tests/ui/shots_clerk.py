@@ -126,6 +126,19 @@ def main(argv: list[str]) -> int:
         incomplete = queries.child_detail(s, ids["imported"])
     first = next(m for m in zoe.meetings if m.id == ids["zoe_first"])
     dialog_shot("booking", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)))
+
+    def one_in_the_morning(dialog) -> None:  # noqa: ANN001
+        """ "1" typed over the time's hour (meaning 1 pm): the booking's warnings say so."""
+        from PySide6.QtCore import QTime
+
+        dialog.time.setTime(QTime(1, 30))
+        settle()
+
+    dialog_shot(
+        "booking-outside-usual-hours",
+        BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)),
+        one_in_the_morning,
+    )
     dialog_shot("booking-not-a-date", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)), not_a_date)
     dialog_shot("booking-overdue", BookingDialog(ctx, cp, dues=due_items(ctx, cp)))
     dialog_shot("reschedule", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe), meeting=first))
