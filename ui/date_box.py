@@ -1,5 +1,6 @@
 """The date box every form uses: it takes a date typed over it, and will not let something
-typed that is not a date pass for the date it had (`DateEdit`, `refuse_dates_not_typed`)."""
+typed that is not a date pass for the date it had (`DateEdit`; `ui.wrong_entries` refuses
+the save)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from PySide6.QtCore import QDate, QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QTimeEdit, QToolTip, QWidget
 
-from ui.prompts import prompts
 from ui.theme import text_colour
 
 UK_DATE_FORMAT = "dd/MM/yyyy"
@@ -68,7 +68,7 @@ class DateEdit(QDateEdit):
     field (`_next_field`).
 
     Something typed that is not a date ("31/02/2026") stays in the box, in red, with a
-    message saying so (`not_a_date`). Enter does not save over it, and `refuse_dates_not_typed`
+    message saying so (`not_a_date`). Enter does not save over it, and `ui.wrong_entries`
     stops a save while it is there: the box used to put the old date back without a word, so
     a meeting could be booked on a day nobody chose."""
 
@@ -78,6 +78,14 @@ class DateEdit(QDateEdit):
         #: What was typed that is not a date, while it is still in the box.
         self.not_a_date: str | None = None
         self.dateChanged.connect(self._clear_not_a_date)
+
+    def wrong_entry_message(self) -> str | None:
+        """Why the box holds no date (`ui.wrong_entries`); None when it holds one."""
+        return self.not_a_date_message() if self.not_a_date is not None else None
+
+    def finish_typing(self) -> None:
+        """A date still being typed counts as typed (a save is about to read the box)."""
+        self._finish()
 
     def not_a_date_message(self) -> str:
         """Why the box holds no date, naming it as its label does."""
@@ -259,21 +267,3 @@ def date_edit(value: dt.date, accessible: str) -> DateEdit:
     edit.setAccessibleName(accessible)
     edit.setToolTip(edit._tip)
     return edit
-
-
-def refuse_dates_not_typed(form: QWidget | None) -> bool:
-    """True (the person told, the keyboard put on the box) when a date box in ``form`` holds
-    something typed that is not a date: whatever ``form`` was about to save would carry the
-    box's old date instead."""
-    if form is None:
-        return False
-    boxes = [form] if isinstance(form, DateEdit) else form.findChildren(DateEdit)
-    for box in boxes:
-        box._finish()  # a date still being typed counts as typed
-    wrong = [box for box in boxes if box.not_a_date is not None and box.isEnabled()]
-    if not wrong:
-        return False
-    prompts().error(form, "Nothing was saved. " + wrong[0].not_a_date_message())
-    wrong[0].setFocus()
-    wrong[0].lineEdit().selectAll()
-    return True

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QWidget
 from reviewdesk.actions import Changes
 from reviewdesk.errors import ReviewdeskError
 from ui.context import AppContext
-from ui.date_box import refuse_dates_not_typed
 from ui.prompts import prompts
 from ui.tasks import ProgressFn, Task, run_in_background
+from ui.wrong_entries import refuse_wrong_entries
 
 Action = Callable[..., Changes]
 
@@ -37,9 +37,9 @@ def perform(
     """Run ``action(ctx.db, ctx.actor, *args, **kwargs)`` now; the changes, or None (the
     person has been told why) when it was refused or failed. ``on_refused`` is called with
     the refusal once the person has read it (a dialog puts the keyboard on the field the
-    message names). A date box in ``parent`` holding something typed that is not a date
-    stops it first (`refuse_dates_not_typed`)."""
-    if refuse_dates_not_typed(parent):
+    message names). A box in ``parent`` holding something typed that it does not take (a
+    date that is not one, a number out of range) stops it first (`refuse_wrong_entries`)."""
+    if refuse_wrong_entries(parent):
         return None
     ctx.action_starting()
     try:

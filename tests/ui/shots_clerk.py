@@ -85,6 +85,18 @@ def main(argv: list[str]) -> int:
         QTest.keyClicks(dialog.date, "31/02/2024")
         QTest.keyClick(dialog.date, Qt.Key.Key_Tab)
 
+    def length_out_of_range(dialog) -> None:  # noqa: ANN001
+        """A length of "5" (minutes) typed, and Tab: the box keeps it, in red, and says why."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        dialog.activateWindow()
+        dialog.duration.setFocus()
+        settle()
+        dialog.duration.selectAll()
+        QTest.keyClicks(dialog.duration, "5")
+        QTest.keyClick(dialog.duration, Qt.Key.Key_Tab)
+
     from ui.tasks import wait_for_all
 
     wait_for_all()
@@ -111,6 +123,19 @@ def main(argv: list[str]) -> int:
     save("diary-by-clerk")
     window.show_page(4)
     save("settings")
+    tabs = window.settings_page.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if "Invitations" in tabs.tabText(i)))
+    chase = window.settings_page.invitation_settings.chase_days
+    window.activateWindow()
+    chase.setFocus()
+    settle()
+    chase.selectAll()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(chase, "75")
+    window.settings_page.invitation_settings.mailbox.setFocus()
+    settle()
+    save("settings-number-out-of-range")
 
     from ui.dialogs.booking import BookingDialog
     from ui.dialogs.cancel import CancelDialog
@@ -140,6 +165,11 @@ def main(argv: list[str]) -> int:
         one_in_the_morning,
     )
     dialog_shot("booking-not-a-date", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)), not_a_date)
+    dialog_shot(
+        "booking-length-out-of-range",
+        BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)),
+        length_out_of_range,
+    )
     dialog_shot("booking-overdue", BookingDialog(ctx, cp, dues=due_items(ctx, cp)))
     dialog_shot("reschedule", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe), meeting=first))
     dialog_shot("cancel", CancelDialog(ctx, zoe, first))

@@ -1,6 +1,6 @@
 """Dialogs for booking and recording meetings; opened through ``ui.prompts`` so tests can
-drive them without a modal loop. The pieces they share: the date box (`ui.date_box`), and
-choices read from the database."""
+drive them without a modal loop. The pieces they share: the date and number boxes
+(`ui.date_box`, `ui.number_box`), and choices read from the database."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from ui.date_box import (
     date_edit,
     from_qdate,
     parse_typed,
-    refuse_dates_not_typed,
     to_qdate,
 )
+from ui.number_box import NumberBox
+from ui.wrong_entries import refuse_wrong_entries
 
 
 def choice(items: list[tuple[int, str]], accessible: str, *, none_text: str | None) -> QComboBox:
@@ -72,12 +73,13 @@ __all__ = [
     "UK_DATE_FORMAT",
     "DateEdit",
     "DateOrNone",
+    "NumberBox",
     "TimeEdit",
     "choice",
     "date_edit",
     "from_qdate",
     "parse_typed",
-    "refuse_dates_not_typed",
+    "refuse_wrong_entries",
     "select_data",
     "to_qdate",
 ]

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -49,11 +48,12 @@ from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
 from ui.dialogs import (
+    NumberBox,
     TimeEdit,
     choice,
     date_edit,
     from_qdate,
-    refuse_dates_not_typed,
+    refuse_wrong_entries,
     select_data,
 )
 from ui.duedates import DueItem
@@ -132,12 +132,7 @@ class BookingDialog(QDialog):
         self.time = TimeEdit(QTime(9, 30))
         self.time.setDisplayFormat("HH:mm")
         self.time.setAccessibleName("Start time")
-        self.duration = QSpinBox()
-        self.duration.setRange(15, 480)
-        self.duration.setSingleStep(15)
-        self.duration.setValue(90)
-        self.duration.setSuffix(" minutes")
-        self.duration.setAccessibleName("Length of the meeting")
+        self.duration = NumberBox(15, 480, 90, "Length of the meeting", suffix=" minutes", step=15)
         self.room = choice(room_items, "Room", none_text="No room (virtual or to be arranged)")
         self.chair = choice(chair_items, "Chair", none_text="Chair not yet allocated")
         self.clerk = choice(clerk_items, "Clerk", none_text="No clerk")
@@ -461,7 +456,7 @@ class BookingDialog(QDialog):
         return [*self.messages, *extra]
 
     def save(self) -> None:
-        if self.blocked or refuse_dates_not_typed(self):
+        if self.blocked or refuse_wrong_entries(self):
             return
         reason = reason_text(self.reason, self.reason_note)
         if self.meeting is not None and not reason:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from reviewdesk.errors import InvalidInput
 from reviewdesk.periods import Period, checked_period, report_periods
-from ui.dialogs import date_edit, from_qdate, refuse_dates_not_typed, to_qdate
+from ui.dialogs import date_edit, from_qdate, refuse_wrong_entries, to_qdate
 from ui.prompts import prompts
 from ui.theme import label
 
@@ -87,7 +87,7 @@ class PeriodDialog(QDialog):
         return checked_period(from_qdate(self.start.date()), from_qdate(self.end.date()))
 
     def accept(self) -> None:
-        if refuse_dates_not_typed(self):
+        if refuse_wrong_entries(self):
             return
         try:
             self.period()

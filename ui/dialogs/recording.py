@@ -37,7 +37,7 @@ from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.vocabulary import age_on, format_uk_long, open_on
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, refuse_dates_not_typed
+from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, refuse_wrong_entries
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.duedates import DueItem, after_held, next_due_after_held
 from ui.operations import perform
@@ -378,7 +378,7 @@ class RecordingDialog(QDialog):
         )
 
     def save(self) -> None:
-        if refuse_dates_not_typed(self):
+        if refuse_wrong_entries(self):
             return
         off = self.held_on_a_working_day()
         if off and not prompts().confirm(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +34,10 @@ from reviewdesk.rule_overrides import (
 from reviewdesk.rules import EVENTS, UNITS
 from reviewdesk.vocabulary import format_uk_long
 from ui.context import AppContext
+from ui.number_box import NumberBox
 from ui.operations import perform
 from ui.prompts import prompts
+from ui.wrong_entries import refuse_wrong_entries
 
 #: Spin boxes go past the rules' own limit (1000) so that the shared checker, not the
 #: widget, says what is allowed, in the same words as for a rules file.
@@ -80,10 +81,7 @@ class RuleEditDialog(QDialog):
         self.shipped_label.setWordWrap(True)
         self.shipped_label.setAccessibleName("The shipped rule and its source")
 
-        self.amount = QSpinBox()
-        self.amount.setRange(0, SPIN_MAX)
-        self.amount.setValue(rule.amount)
-        self.amount.setAccessibleName("Amount")
+        self.amount = NumberBox(0, SPIN_MAX, rule.amount, "Amount")
         self.unit = _unit_combo("Unit")
         _select(self.unit, rule.unit)
         value_row = QHBoxLayout()
@@ -94,9 +92,7 @@ class RuleEditDialog(QDialog):
 
         self.sooner = QCheckBox("or, if sooner,")
         self.sooner.setAccessibleName("A second limit, whichever is sooner")
-        self.sooner_amount = QSpinBox()
-        self.sooner_amount.setRange(0, SPIN_MAX)
-        self.sooner_amount.setAccessibleName("Second limit: amount")
+        self.sooner_amount = NumberBox(0, SPIN_MAX, 0, "Second limit: amount")
         self.sooner_unit = _unit_combo("Second limit: unit")
         if rule.sooner_of is not None:
             self.sooner.setChecked(True)
@@ -242,6 +238,8 @@ class RuleEditDialog(QDialog):
         nothing."""
         if not self.ctx.can_edit_settings:
             prompts().error(self, "Only an administrator can change the timescales.")
+            return
+        if refuse_wrong_entries(self):
             return
         try:
             override_table(self.entry.rule, **self.changes())

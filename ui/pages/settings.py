@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -58,12 +57,14 @@ from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
 from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
+from ui.number_box import NumberBox
 from ui.operations import perform
 from ui.pages import Page, label
 from ui.pages.reasons import ReasonsBox
 from ui.pages.settings_invitations import InvitationSettingsBox
 from ui.pages.users import UsersBox
 from ui.prompts import prompts
+from ui.wrong_entries import refuse_wrong_entries
 
 #: How the rules table's columns fit its width (`ui.column_widths`; people can drag them):
 #: the rule (room for its whole title first), its status and timescale always, and when the
@@ -127,12 +128,8 @@ class SettingsPage(Page):
         self.region.setAccessibleName("Region for bank holidays")
         for code in regions():
             self.region.addItem(REGION_LABELS.get(code, code), code)
-        self.low = QSpinBox()
-        self.low.setRange(1, 300)
-        self.low.setAccessibleName("Lowest caseload per full-time IRO")
-        self.high = QSpinBox()
-        self.high.setRange(1, 300)
-        self.high.setAccessibleName("Highest caseload per full-time IRO")
+        self.low = NumberBox(1, 300, 1, "Lowest caseload per full-time IRO")
+        self.high = NumberBox(1, 300, 1, "Highest caseload per full-time IRO")
         self.lac_target = QDoubleSpinBox()
         self.cp_target = QDoubleSpinBox()
         for spin, name in (
@@ -144,9 +141,7 @@ class SettingsPage(Page):
             spin.setSuffix(" %")
             spin.setAccessibleName(name)
 
-        self.backups_kept = QSpinBox()
-        self.backups_kept.setRange(1, 100)
-        self.backups_kept.setAccessibleName("Backups kept before upgrades and restores")
+        self.backups_kept = NumberBox(1, 100, 1, "Backups kept before upgrades and restores")
 
         general = QWidget()
         form = QFormLayout(general)
@@ -690,7 +685,7 @@ class SettingsPage(Page):
 
     def save(self) -> None:
         """Save the settings the person changed, each built on the version shown."""
-        if not self.ctx.can_edit_settings:
+        if not self.ctx.can_edit_settings or refuse_wrong_entries(self):
             return
         if self.low.value() > self.high.value():
             prompts().error(self, "Caseload range: the lowest is more than the highest.")

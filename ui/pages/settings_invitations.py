@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,9 +29,11 @@ from reviewdesk.invitations.templates import KINDS, shipped_template, template_f
 from reviewdesk.settings import DEFAULTS, setting_versions
 from ui.context import AppContext
 from ui.dialogs.screen_fit import fit_to_screen
+from ui.number_box import NumberBox
 from ui.operations import perform
 from ui.prompts import prompts
 from ui.theme import label
+from ui.wrong_entries import refuse_wrong_entries
 
 KEYS = (
     "council_address",
@@ -140,14 +141,10 @@ class InvitationSettingsBox(QWidget):
         self.mailbox = QLineEdit()
         self.mailbox.setAccessibleName("Mailbox meeting requests come from")
         self.mailbox.setPlaceholderText("e.g. iro.service@council.gov.uk (else the clerk's)")
-        self.max_mb = QSpinBox()
-        self.max_mb.setRange(*ATTACHMENT_MB_LIMITS)
-        self.max_mb.setSuffix(" MB")
-        self.max_mb.setAccessibleName("Largest report PDF")
-        self.chase_days = QSpinBox()
-        self.chase_days.setRange(*CHASE_DAYS_LIMITS)
-        self.chase_days.setSuffix(" working days")
-        self.chase_days.setAccessibleName("Chase reports due within")
+        self.max_mb = NumberBox(*ATTACHMENT_MB_LIMITS, 1, "Largest report PDF", suffix=" MB")
+        self.chase_days = NumberBox(
+            *CHASE_DAYS_LIMITS, 1, "Chase reports due within", suffix=" working days"
+        )
         self.child_names = QCheckBox(
             "Name children in calendar titles (shared calendars are seen by many)"
         )
@@ -199,8 +196,8 @@ class InvitationSettingsBox(QWidget):
         }
 
     def save(self) -> None:
-        if not self.ctx.can_edit_settings:
-            return
+        if not self.ctx.can_edit_settings or refuse_wrong_entries(self):
+            return  # (a number out of range would otherwise read as "nothing changed")
         changes = {
             key: (value, self._settings.get(key, (None, 0))[1])
             for key, value in self.form_values().items()
