@@ -209,49 +209,46 @@ def _is_theirs(session: Session, staff_id: int, child_id: int, as_of: dt.date) -
     return chairs is not None
 
 
-def _require_for_child(tx: Transaction, child: Child, as_of: dt.date) -> None:
+def _require_for_child(tx: Transaction, child: Child, as_of: dt.date) -> OversightRights:
     """Administrators: any child. An IRO: a child they are allocated on ``as_of`` or whose
-    live meetings they chair."""
-    actor = tx.actor
-    if actor.role is Role.ADMINISTRATOR:
-        return
+    live meetings they chair (`OversightRights.theirs`); otherwise refused, saying why."""
+    rights = oversight_rights(tx.session, tx.actor, child.id, as_of=as_of)
+    if rights.theirs:
+        return rights
     tx.require(Permission.RECORD_OVERSIGHT)
-    staff = actor.staff_id
-    if staff is None:
+    if tx.actor.staff_id is None:
         raise tx.refuse(
             "your user is not linked to a staff record, so no child is yours (an "
             "administrator can link it)"
         )
-    if not _is_theirs(tx.session, staff, child.id, as_of):
-        raise tx.refuse(_NOT_ALLOCATED.format(child=child.display_name))
+    raise tx.refuse(_NOT_ALLOCATED.format(child=child.display_name))
 
 
 def records_for_others(actor: Actor) -> bool:
     """Whether ``actor`` may record a challenge or a contact as by another IRO (for them):
-    administrators only; an IRO records their own (`_require_self`)."""
+    administrators only; an IRO records their own (`OversightRights.records_as`)."""
     return actor.role is Role.ADMINISTRATOR
 
 
-def _require_self(tx: Transaction, staff_id: int, what: str) -> None:
-    """An IRO records only their own challenges and contacts."""
-    if records_for_others(tx.actor) or tx.actor.staff_id == staff_id:
-        return
-    raise tx.refuse(f"an IRO records only {what} of their own (an administrator can record it)")
+def _require_self(tx: Transaction, rights: OversightRights, staff_id: int, what: str) -> None:
+    """An IRO records (and takes out) only their own challenges and contacts."""
+    if not rights.records_as(staff_id):
+        raise tx.refuse(f"an IRO records only {what} of their own (an administrator can record it)")
 
 
 def _require_raiser_or_allocated(tx: Transaction, escalation: Escalation, as_of: dt.date) -> None:
-    """Changing a challenge: administrators, the IRO who raised it, or one allocated now."""
-    if tx.actor.role is not Role.ADMINISTRATOR and tx.actor.staff_id == escalation.raised_by_id:
-        tx.require(Permission.RECORD_OVERSIGHT)
-        return
-    _require_for_child(tx, tx.session.get(Child, escalation.child_id), as_of)
+    """Changing a challenge: administrators, the IRO who raised it, or one allocated now
+    (`OversightRights.changes_escalation`)."""
+    rights = oversight_rights(tx.session, tx.actor, escalation.child_id, as_of=as_of)
+    if not rights.changes_escalation(escalation.raised_by_id):
+        _require_for_child(tx, tx.session.get(Child, escalation.child_id), as_of)
 
 
 @dataclass(frozen=True)
 class OversightRights:
-    """What an actor may record of one child's oversight on a day, by the rules the actions
-    enforce (above): so the window offers only what the actions will allow, rather than a
-    form that ends in a refusal."""
+    """What an actor may record of one child's oversight on a day: the one definition, which
+    the actions enforce (above) and the window asks, so that it offers only what the actions
+    will allow rather than a form that ends in a refusal."""
 
     actor: Actor
     child_id: int
@@ -268,6 +265,11 @@ class OversightRights:
         """Raising a challenge and recording a contact (their own) for the child."""
         return self.theirs
 
+    def records_as(self, staff_id: int) -> bool:
+        """Recording a challenge or contact as by ``staff_id``: administrators for anyone, an
+        IRO only as themselves (for a child of theirs)."""
+        return self.theirs and (records_for_others(self.actor) or self.actor.staff_id == staff_id)
+
     def changes_escalation(self, raised_by_id: int) -> bool:
         """Escalating, answering or resolving a challenge: theirs, or one they raised."""
         own = self.actor.staff_id is not None and self.actor.staff_id == raised_by_id
@@ -275,7 +277,7 @@ class OversightRights:
 
     def removes_contact(self, staff_id: int) -> bool:
         """Taking out a contact: administrators any; an IRO their own, for a child of theirs."""
-        return self.theirs and (self.administrator or self.actor.staff_id == staff_id)
+        return self.records_as(staff_id)
 
     def records_voice(self, chair_id: int | None) -> bool:
         """The child's views at a meeting held: administrators any; an IRO the meetings
@@ -334,8 +336,8 @@ def raise_escalation(
     with door(db, actor, "raise_escalation") as tx:
         session = tx.session
         child = _child(session, child_id)
-        _require_for_child(tx, child, as_of)
-        _require_self(tx, new.raised_by_id, "challenges")
+        rights = _require_for_child(tx, child, as_of)
+        _require_self(tx, rights, new.raised_by_id, "challenges")
         raised_on = _day("raised on", new.raised_on, as_of)
         process = _process(session, child, new.process)
         _staff(session, "raised by", new.raised_by_id)
@@ -508,8 +510,8 @@ def record_contact(
     with door(db, actor, "record_contact") as tx:
         session = tx.session
         child = _child(session, child_id)
-        _require_for_child(tx, child, as_of)
-        _require_self(tx, contact.staff_id, "contacts")
+        rights = _require_for_child(tx, child, as_of)
+        _require_self(tx, rights, contact.staff_id, "contacts")
         day = _day("contact date", contact.contact_date, as_of)
         if contact.kind not in CONTACT_KINDS:
             raise InvalidInput(f"kind: {contact.kind!r} is not one of {', '.join(CONTACT_KINDS)}")
@@ -538,8 +540,8 @@ def remove_contact(
         row = session.get(IroContact, contact_id)
         if row is None:
             raise InvalidInput(f"contact {contact_id} does not exist")
-        _require_for_child(tx, session.get(Child, row.child_id), as_of)
-        _require_self(tx, row.staff_id, "contacts")
+        rights = _require_for_child(tx, session.get(Child, row.child_id), as_of)
+        _require_self(tx, rights, row.staff_id, "contacts")
         ensure_unchanged(row, expected_version)
         session.delete(row)
         session.flush()
