@@ -24,7 +24,9 @@ read, so another's change that came before it is still shown; once it is announc
 not refreshed a second time. What another person commits while one of the window's own
 actions runs (a moment, for all but an import) is folded into that action's own refresh:
 the pages it touched show it, the rest at the next change or F5. A read that started before
-an action of the window's own is stale and dropped.
+an action of the window's own is stale and dropped; one that comes back while it runs (an
+import, the demo, in the background) is held until it ends, as it may have read the action's
+own commit.
 """
 
 from __future__ import annotations
@@ -72,7 +74,10 @@ class ChangeWatcher(QObject):
         self._failing = False
         #: Moves with every action of the window's own: a read started before one is stale.
         self._epoch = 0
+        #: What was pending when the window's own action started (None: none running).
+        self._before_own: tuple[bool, Changes] | None = None
         ctx.before_actions(self._before_own_action)
+        ctx.after_failed_actions(self._own_action_failed)
         ctx.subscribe(self._after_change)
         self.timer = QTimer(self)
         self.timer.setInterval(every_ms)
@@ -150,6 +155,7 @@ class ChangeWatcher(QObject):
     def _before_own_action(self) -> None:
         self._epoch += 1
         self._note(self._read_changes_now())
+        self._before_own = (self.pending, self.pending_changes)
 
     def _after_change(self, changes: Changes) -> None:
         if changes.action == OTHERS:
@@ -159,6 +165,17 @@ class ChangeWatcher(QObject):
         now = self._read_now()
         if now is not None:
             self.seen = now
+        if self._before_own is not None:
+            # A poll that read the signal after the action committed, and came back before
+            # the action was announced, took the action's own change for another's: only
+            # what was pending when it started is still news (the rest is folded into its
+            # refresh, as the module says).
+            self.pending, self.pending_changes = self._before_own
+            self._before_own = None
+
+    def _own_action_failed(self) -> None:
+        """Refused or failed: it changed nothing, so what was read meanwhile is others'."""
+        self._before_own = None
 
     @staticmethod
     def dialog_open() -> bool:
@@ -170,8 +187,8 @@ class ChangeWatcher(QObject):
         )
 
     def _show_if_free(self) -> None:
-        if not self.pending or self.dialog_open():
-            return
+        if not self.pending or self._before_own is not None or self.dialog_open():
+            return  # (while the window's own action runs, what was read may be its own)
         changes, self.pending, self.pending_changes = self.pending_changes, False, Changes()
         self.refreshes += 1
         log.info(

@@ -72,6 +72,7 @@ class AppContext:
     today: dt.date | None = None
     _listeners: list[ChangeListener] = field(default_factory=list, repr=False)
     _before_action: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _after_failure: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _chairs: tuple[Actor | None, int | None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -138,6 +139,16 @@ class AppContext:
     def action_starting(self) -> None:
         """The window is about to run an action (`ui.operations`)."""
         for hook in list(self._before_action):
+            hook()
+
+    def after_failed_actions(self, hook: Callable[[], None]) -> None:
+        """Call ``hook()`` when an action the window started was refused or failed (it
+        changed nothing, and no `did_change` follows)."""
+        self._after_failure.append(hook)
+
+    def action_failed(self) -> None:
+        """The action the window started was refused or failed (`ui.operations`)."""
+        for hook in list(self._after_failure):
             hook()
 
     def did_change(self, changes: Changes) -> None:

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from reviewdesk.actions import Changes
 from ui.context import AppContext
+from ui.operations import perform_in_background
 from ui.prompts import prompts
-from ui.tasks import run_in_background
 
 
 def _call_demo(ctx: AppContext, progress) -> Changes:
@@ -58,7 +58,11 @@ def offer_demo(parent: QWidget | None, ctx: AppContext, *, ask: bool = True) -> 
         outcome["error"] = exc
         loop.quit()
 
-    run_in_background(
+    # As every action of the window's (`ui.operations`): announced to every page
+    # (`AppContext.did_change`), and known to `ui.change_watch` as the window's own.
+    perform_in_background(
+        parent,
+        ctx,
         lambda report: _call_demo(ctx, report),
         on_success=done,
         on_failure=failed,
@@ -66,8 +70,6 @@ def offer_demo(parent: QWidget | None, ctx: AppContext, *, ask: bool = True) -> 
     )
     loop.exec()
     dialog.close()
-    if "ok" in outcome:
-        ctx.did_change(outcome["ok"])
     if "error" in outcome:
         from ui.errors import friendly_message
 

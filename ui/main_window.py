@@ -734,11 +734,14 @@ class MainWindow(QMainWindow):
         def done(changes) -> None:
             if isinstance(changes, Changes):
                 self.ctx.did_change(changes)
+            else:
+                self.ctx.action_failed()  # (nothing recorded: nothing changed)
             self.statusBar().showMessage(f"Saved {path}", 8000)
 
         def failed(exc: BaseException) -> None:
             from ui.errors import friendly_message
 
+            self.ctx.action_failed()
             self.statusBar().clearMessage()
             prompts().error(self, f"{title} did not finish: {friendly_message(exc)}")
 

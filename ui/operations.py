@@ -45,10 +45,14 @@ def perform(
     try:
         changes = action(ctx.db, ctx.actor, *args, **kwargs)
     except ReviewdeskError as exc:
+        ctx.action_failed()
         prompts().error(parent, str(exc))
         if on_refused is not None:
             on_refused(exc)
         return None
+    except BaseException:
+        ctx.action_failed()  # (a fault: told by the window's error handler)
+        raise
     ctx.did_change(changes)
     return changes
 
@@ -73,6 +77,7 @@ def perform_in_background(
                 on_success(changes)
 
     def failed(exc: BaseException) -> None:
+        ctx.action_failed()
         if on_failure is not None:
             on_failure(exc)
             return

@@ -256,3 +256,56 @@ def test_another_s_change_to_staff_reads_everything_again(diary, qtbot, open_db,
         s.add(Staff(name="Ffion Hughes", role="iro"))
     qtbot.waitUntil(lambda: diary.change_watcher.refreshes == 1, timeout=5000)
     assert [(c.action, c.everything) for c in announced] == [(OTHERS, True)]
+
+
+def test_a_poll_that_reads_the_window_s_own_commit_before_it_is_announced_refreshes_nothing(
+    diary, qtbot, ctx, sample, announced
+):
+    """An import or the demo runs in the background: a poll can read the signal its commit
+    moved before the action's own announcement arrives. That is the window's own change, not
+    another user's: no second refresh, no "another user" note."""
+    window = diary
+    watcher = window.change_watcher
+    watcher.timer.stop()
+    qtbot.waitUntil(lambda: watcher._reading is None, timeout=5000)  # no poll under way
+    ctx.action_starting()
+    changes = actions.book_meeting(  # the action, committed (as in a worker thread)
+        ctx.db,
+        ctx.actor,
+        sample["sian_child"],
+        "lac_review",
+        Booking(D(2024, 4, 12), dt.time(14), chair_id=sample["lukasz"]),
+    )
+    watcher.tick()  # a poll, after the commit and before the announcement
+    qtbot.waitUntil(lambda: watcher._reading is None, timeout=5000)
+    assert watcher.pending  # (the signal cannot say whose the change was)
+    qtbot.wait(5 * EVERY_MS)
+    assert (watcher.refreshes, announced) == (0, [])  # held while the action runs
+    ctx.did_change(changes)  # the action's announcement arrives
+    watcher.timer.start()
+    qtbot.wait(10 * EVERY_MS)
+    assert [c.action for c in announced] == ["book_meeting"]
+    assert watcher.refreshes == 0
+    assert window.statusBar().currentMessage() != NOTE
+    assert _meetings(window) == "3 meetings this week"
+
+
+def test_after_a_refused_action_another_s_change_is_still_shown(
+    diary, qtbot, ctx, open_db, sample, prompts_recorder, announced
+):
+    """A refusal changes nothing and announces nothing: the watch must not stay held."""
+    from ui.operations import perform
+
+    window = diary
+    refused = perform(
+        window,
+        ctx,
+        actions.book_meeting,
+        999_999,  # no such child
+        "lac_review",
+        Booking(D(2024, 4, 12), dt.time(14), chair_id=sample["lukasz"]),
+    )
+    assert refused is None and len(prompts_recorder.errors) == 1
+    _book_elsewhere(open_db, sample)
+    qtbot.waitUntil(lambda: _meetings(window) == "3 meetings this week", timeout=5000)
+    assert [c.action for c in announced] == [OTHERS]
