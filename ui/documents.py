@@ -103,6 +103,7 @@ def make_document(parent, ctx: AppContext, kind: str, **options) -> None:
                 title,
                 destination=destination,
                 children=work.children,
+                checks=(),  # (printed or saved already: its record waits on no box)
             )
         )
 

@@ -10,7 +10,7 @@ change from other people's). The window never writes to the database any other w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -32,14 +32,19 @@ def perform(
     /,
     *args: Any,
     on_refused: Callable[[ReviewdeskError], None] | None = None,
+    checks: QWidget | Sequence[QWidget] | None = None,
     **kwargs: Any,
 ) -> Changes | None:
     """Run ``action(ctx.db, ctx.actor, *args, **kwargs)`` now; the changes, or None (the
     person has been told why) when it was refused or failed. ``on_refused`` is called with
     the refusal once the person has read it (a dialog puts the keyboard on the field the
-    message names). A box in ``parent`` holding something typed that it does not take (a
-    date that is not one, a number out of range) stops it first (`refuse_wrong_entries`)."""
-    if refuse_wrong_entries(parent):
+    message names). A box in ``checks`` (default: all of ``parent``; ``()`` for an action
+    that reads none), the parts of the form the action reads, holding something typed that
+    it does not take (a date that is not one, a number out of range) stops it first
+    (`refuse_wrong_entries`): a form of several parts saves one while another holds a wrong
+    date."""
+    parts = [parent] if checks is None else [checks] if isinstance(checks, QWidget) else checks
+    if any(refuse_wrong_entries(part) for part in parts):
         return None
     ctx.action_starting()
     try:

@@ -1374,3 +1374,49 @@ def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_revie
         for r in range(page.model.rowCount())
     ]
     assert ("1st review CP conference", "20/08/2024") in dues
+
+
+def test_a_wrong_pack_date_stops_only_the_pack_not_a_report_received(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """A date typed wrong on the pack's tab is refused when the pack is recorded, and only
+    then: a report's dates saved on another tab meanwhile are saved (the whole dialog used to
+    be refused for it)."""
+    state: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        dialog.invite_ticked_button.click()
+        dialog.add_ticked_reports_button.click()
+        dialog.tabs.setCurrentIndex(2)
+        box = dialog.pack_on
+        box.setFocus()
+        qtbot.waitUntil(box.hasFocus)
+        qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(box, "30/02/2024")
+        qtbot.keyClick(box, Qt.Key.Key_Tab)
+        state["pack_on"] = box.not_a_date
+        dialog.tabs.setCurrentIndex(1)
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        dialog.received.check.click()
+        dialog.received.edit.setDate(dt.date(2024, 5, 14))
+        dialog.save_dates_button.click()
+        state["errors_after_dates"] = list(prompts_recorder.errors)
+        dialog.tabs.setCurrentIndex(2)
+        dialog.pack_recipients.item(0).setCheckState(Qt.CheckState.Checked)
+        dialog.record_pack_button.click()
+        state["errors_after_pack"] = list(prompts_recorder.errors)
+        state["focus_on_pack_date"] = box.hasFocus()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert state["pack_on"] == "30/02/2024"
+    assert state["errors_after_dates"] == []
+    assert state["errors_after_pack"] == [
+        "Nothing was saved. Pack sent on: \u201c30/02/2024\u201d is not a date. "
+        "Type it as dd/mm/yyyy, for example 07/04/2025."
+    ]
+    assert state["focus_on_pack_date"]
+    with db.session() as s:
+        gp = s.scalars(select(Report).where(Report.author == "Dr Ann Patel")).one()
+        assert gp.received == dt.date(2024, 5, 14)
+        assert s.scalars(select(PackDelivery)).first() is None

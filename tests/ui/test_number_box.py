@@ -167,3 +167,39 @@ def test_typing_a_wrong_number_into_a_disabled_form_part_is_not_refused(form, qt
     qtbot.keyClick(box, Qt.Key.Key_Tab)
     box.setEnabled(False)
     assert not refuse_wrong_entries(widget)
+
+
+def test_a_wrong_closure_day_stops_only_its_own_add_not_the_council_s_settings(
+    shown, qtbot, prompts_recorder, db
+) -> None:
+    """Each part of the Settings page checks its own boxes: a closure day typed wrong is
+    refused when it is added, while the council's settings save; a caseload of 0 is refused
+    when they are saved."""
+    shown.show_page(4)
+    page = shown.settings_page
+    tabs = page.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if "Closure" in tabs.tabText(i)))
+    box = page.closure_date
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClick(box, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(box, "32/12/2024")
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert box.not_a_date == "32/12/2024"
+    tabs.setCurrentIndex(0)
+    _type_over(qtbot, page.backups_kept, "7")
+    page.save_button.click()
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        assert get_setting(s, "backups_kept") == 7
+    _type_over(qtbot, page.low, "0")
+    page.save_button.click()
+    assert prompts_recorder.errors == [
+        "Nothing was saved. Lowest caseload per full-time IRO: \u201c0\u201d is not between 1 "
+        "and 300."
+    ]
+    page.add_closure.click()
+    assert prompts_recorder.errors[1] == (
+        "Nothing was saved. Closure day to add: \u201c32/12/2024\u201d is not a date. "
+        "Type it as dd/mm/yyyy, for example 07/04/2025."
+    )

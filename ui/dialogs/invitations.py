@@ -438,7 +438,7 @@ class InvitationsDialog(QDialog):
         self.save_dates_button = _button(
             "&Save dates", "Save the selected report's dates", self.save_dates
         )
-        dates_box = QGroupBox("The selected report")
+        dates_box = self.dates_box = QGroupBox("The selected report")
         dates_layout = QHBoxLayout(dates_box)
         for widget in (self.received, self.shared, self.save_dates_button):
             dates_layout.addWidget(widget)
@@ -832,7 +832,7 @@ class InvitationsDialog(QDialog):
             prompts().error(self, "Tick the people to invite. Nothing was changed.")
             return
         new = [actions.invitee_from(c) for c in chosen]
-        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, new))
+        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, new, checks=()))
 
     def invite_someone(self) -> None:
         index = self.someone.findText(self.someone.currentText().strip())
@@ -845,13 +845,15 @@ class InvitationsDialog(QDialog):
             if kind == "person"
             else actions.NewInvitee(professional_id=ident)
         )
-        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new]))
+        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new], checks=()))
 
     def invite_other(self) -> None:
         new = actions.NewInvitee(
             name=self.other_name.text(), role=self.other_role.text(), email=self.other_email.text()
         )
-        if self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new])):
+        if self._done(
+            perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new], checks=())
+        ):
             for edit in (self.other_name, self.other_role, self.other_email):
                 edit.clear()
 
@@ -868,7 +870,12 @@ class InvitationsDialog(QDialog):
             return
         self._done(
             perform(
-                self, self.ctx, actions.remove_invitee, chosen.id, expected_version=chosen.version
+                self,
+                self.ctx,
+                actions.remove_invitee,
+                chosen.id,
+                expected_version=chosen.version,
+                checks=(),
             )
         )
 
@@ -887,6 +894,7 @@ class InvitationsDialog(QDialog):
             self.meeting_id,
             output=path,
             on=real_today(),
+            checks=(),
         )
         if self._done(changes):
             sent = changes.result
@@ -913,6 +921,7 @@ class InvitationsDialog(QDialog):
             self.meeting_id,
             output=path,
             on=real_today(),
+            checks=(),
         )
         if self._done(changes):
             prompts().open_document(self, changes.result.path)
@@ -927,6 +936,7 @@ class InvitationsDialog(QDialog):
                 self.meeting_id,
                 self.consultation.value(),
                 expected_version=self.info.version,
+                checks=self.consultation,
             )
         )
 
@@ -937,13 +947,15 @@ class InvitationsDialog(QDialog):
             prompts().error(self, "Tick the reports to add. Nothing was changed.")
             return
         new = [actions.report_from(r) for r in chosen]
-        self._done(perform(self, self.ctx, actions.add_reports, self.meeting_id, new))
+        self._done(perform(self, self.ctx, actions.add_reports, self.meeting_id, new, checks=()))
 
     def add_report(self) -> None:
         new = actions.NewReport(
             author=self.report_author.text(), agency=self.report_agency.currentData()
         )
-        if self._done(perform(self, self.ctx, actions.add_reports, self.meeting_id, [new])):
+        if self._done(
+            perform(self, self.ctx, actions.add_reports, self.meeting_id, [new], checks=())
+        ):
             self.report_author.clear()
 
     def _chosen_report(self) -> ReportDueInfo | None:
@@ -961,7 +973,12 @@ class InvitationsDialog(QDialog):
             return
         self._done(
             perform(
-                self, self.ctx, actions.remove_report, chosen.id, expected_version=chosen.version
+                self,
+                self.ctx,
+                actions.remove_report,
+                chosen.id,
+                expected_version=chosen.version,
+                checks=(),
             )
         )
 
@@ -987,6 +1004,7 @@ class InvitationsDialog(QDialog):
             output=path,
             on=real_today(),
             form="letter",
+            checks=(),
         )
         if self._done(changes):
             prompts().open_document(self, changes.result.path)
@@ -1010,6 +1028,7 @@ class InvitationsDialog(QDialog):
             output=path,
             on=real_today(),
             form="email",
+            checks=(),
         )
         if self._done(changes):
             prompts().info(
@@ -1051,6 +1070,7 @@ class InvitationsDialog(QDialog):
                 file_name=name,
                 received=received,
                 expected_version=chosen.version,
+                checks=self.dates_box,
             )
         )
         self.reports.select_where(lambda r: r.id == chosen.id)
@@ -1070,6 +1090,7 @@ class InvitationsDialog(QDialog):
                 actions.remove_report_file,
                 chosen.id,
                 expected_version=chosen.file.version,
+                checks=(),
             )
         )
         self.reports.select_where(lambda r: r.id == chosen.id)
@@ -1087,6 +1108,7 @@ class InvitationsDialog(QDialog):
                 received=self.received.value(),
                 shared_with_parents=self.shared.value(),
                 expected_version=chosen.version,
+                checks=self.dates_box,
             )
         )
         self.reports.select_where(lambda r: r.id == chosen.id)
@@ -1124,6 +1146,7 @@ class InvitationsDialog(QDialog):
                 names,
                 how=self.pack_how.currentData(),
                 on=from_qdate(self.pack_on.date()),
+                checks=self.pack_on,
             )
         )
 

@@ -143,7 +143,7 @@ class SettingsPage(Page):
 
         self.backups_kept = NumberBox(1, 100, 1, "Backups kept before upgrades and restores")
 
-        general = QWidget()
+        general = self.council_box = QWidget()
         form = QFormLayout(general)
         # The fields at their own widths (a spin box as wide as the window reads badly).
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -621,7 +621,12 @@ class SettingsPage(Page):
         if not prompts().confirm(self, question):
             return
         done = perform(
-            self, self.ctx, actions.reset_rule, entry.rule.id, expected_version=entry.version
+            self,
+            self.ctx,
+            actions.reset_rule,
+            entry.rule.id,
+            expected_version=entry.version,
+            checks=(),
         )
         if done is not None:
             self._rules_changed(f"“{entry.rule.title}” is back to the shipped rule.")
@@ -653,6 +658,7 @@ class SettingsPage(Page):
             destination=path,
             children=None,
             detail={"rules": len(overrides)},
+            checks=(),  # (the file is written: its record must not wait on a box)
         )
         prompts().info(self, f"{len(overrides)} council rules saved to {path}")
 
@@ -685,8 +691,8 @@ class SettingsPage(Page):
 
     def save(self) -> None:
         """Save the settings the person changed, each built on the version shown."""
-        if not self.ctx.can_edit_settings or refuse_wrong_entries(self):
-            return
+        if not self.ctx.can_edit_settings or refuse_wrong_entries(self.council_box):
+            return  # (a number out of range would otherwise read as "nothing changed")
         if self.low.value() > self.high.value():
             prompts().error(self, "Caseload range: the lowest is more than the highest.")
             return
@@ -697,7 +703,7 @@ class SettingsPage(Page):
         }
         if not changes:
             return
-        if perform(self, self.ctx, actions.save_settings, changes) is None:
+        if perform(self, self.ctx, actions.save_settings, changes, checks=self.council_box) is None:
             return
         window = self.window()
         if callable(getattr(window, "statusBar", None)):
@@ -713,6 +719,7 @@ class SettingsPage(Page):
             day,
             text,
             expected_version=self._closure_versions.get(day, 0),
+            checks=self.closure_date,
         )
 
     def _remove_closure(self) -> None:
@@ -727,6 +734,7 @@ class SettingsPage(Page):
             actions.remove_closure_day,
             day,
             expected_version=self._closure_versions.get(day, 0),
+            checks=(),
         )
 
     def _load_overrides(self) -> None:
@@ -753,6 +761,7 @@ class SettingsPage(Page):
             actions.replace_rules,
             entries,
             expected_versions=dict(self._rule_versions),
+            checks=(),
         )
         if done is not None:
             self._rules_changed(f"{len(entries)} council rules loaded from {path}")
@@ -767,6 +776,7 @@ class SettingsPage(Page):
                 actions.replace_rules,
                 [],
                 expected_versions=dict(self._rule_versions),
+                checks=(),
             )
             if done is not None:
                 self._rules_changed("The shipped rules apply again.")
