@@ -242,6 +242,13 @@ class DateEdit(QDateEdit):
         self._put_date_back()  # Up or Down over a wrong date steps the date it had
         super().stepBy(steps)
 
+    def setDate(self, date: QDate) -> None:
+        """A date the form puts in (a free slot chosen) replaces a wrong one typed, even the
+        date the box had (no change of date, so no signal would clear it)."""
+        self._typed = None
+        self._clear_not_a_date()
+        super().setDate(date)
+
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
         return _next_field(self, next)
 

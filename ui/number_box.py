@@ -37,13 +37,13 @@ class NumberBox(QSpinBox):
         step: int = 1,
     ) -> None:
         super().__init__()
+        #: What was typed that the box does not take, while it is still in the box.
+        self.out_of_range: str | None = None
         self.setRange(low, high)
         self.setSingleStep(step)
         self.setSuffix(suffix)
         self.setValue(value)
         self.setAccessibleName(accessible)
-        #: What was typed that the box does not take, while it is still in the box.
-        self.out_of_range: str | None = None
         self.lineEdit().textEdited.connect(self._clear_wrong)
         self.valueChanged.connect(self._clear_wrong)
 
@@ -149,6 +149,12 @@ class NumberBox(QSpinBox):
         ):
             self.finish_typing()  # Alt+B straight after typing: judged before the save
         return super().event(event)
+
+    def setValue(self, value: int) -> None:
+        """A number the form puts in (a free slot chosen) replaces a wrong one typed, even
+        the number the box had (no change of value, so no signal would clear it)."""
+        self._clear_wrong()
+        super().setValue(value)
 
     def stepBy(self, steps: int) -> None:
         if self.out_of_range is not None:

@@ -198,3 +198,50 @@ def test_shift_and_alt_leave_what_is_being_typed_alone(qtbot) -> None:
     assert box.not_a_date == "2/5/2"  # not a date: shown as such, not the old one saved
     qtbot.keyClick(box, Qt.Key.Key_Backspace)  # Backspace over it: the date it had
     assert (box.not_a_date, box.lineEdit().text()) == (None, "02/05/2024")
+
+
+def test_a_free_slot_chosen_on_the_day_the_box_had_replaces_a_wrong_date(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """A wrong date typed, then a free slot taken on the very day the box had: the slot's
+    date is shown and booked (the box used to stay "not a date", as no date changed)."""
+    from reviewdesk.scheduling import Booking
+
+    page = open_child(shown, qtbot, "llewelyn")
+    child = sample["sian_child"]
+    before = {m.id for m in meetings_of(db, child)}
+    seen: dict = {}
+
+    def book(dialog) -> bool:
+        if not hasattr(dialog, "book_button"):
+            return False
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        box = dialog.date
+        qtbot.waitUntil(lambda: dialog.slots.count() > 0)
+        old = from_qdate(box.date())
+        rows = [
+            i
+            for i in range(dialog.slots.count())
+            if isinstance(slot := dialog.slots.item(i).data(Qt.ItemDataRole.UserRole), Booking)
+            and slot.day == old
+        ]
+        assert rows, "no free slot on the day the box proposes"
+        _type_over(qtbot, box, "31/02/2024")
+        qtbot.keyClick(box, Qt.Key.Key_Tab)
+        dialog.slots.setFocus()
+        qtbot.waitUntil(dialog.slots.hasFocus)
+        dialog.slots.setCurrentRow(rows[0])
+        qtbot.keyClick(dialog.slots, Qt.Key.Key_Return)  # the slot taken
+        seen["after_slot"] = (box.not_a_date, box.lineEdit().text(), box.styleSheet())
+        seen["day"] = old
+        press(qtbot, dialog.book_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = book
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    day = seen["day"]
+    assert seen["after_slot"] == (None, day.strftime("%d/%m/%Y"), "")
+    assert prompts_recorder.errors == []
+    new = [m for m in meetings_of(db, child) if m.id not in before]
+    assert [m.booked_date for m in new] == [day]

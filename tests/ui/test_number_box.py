@@ -203,3 +203,15 @@ def test_a_wrong_closure_day_stops_only_its_own_add_not_the_council_s_settings(
         "Nothing was saved. Closure day to add: \u201c32/12/2024\u201d is not a date. "
         "Type it as dd/mm/yyyy, for example 07/04/2025."
     )
+
+
+def test_a_number_the_form_puts_in_replaces_a_wrong_one_even_the_same(form, qtbot) -> None:
+    """A free slot's length set over "5" typed: 90, the number the box had, is shown and
+    taken, not left marked wrong (no value changed, so no signal cleared it)."""
+    widget, box, other = form
+    _type_over(qtbot, box, "5")
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert box.out_of_range == "5"
+    box.setValue(90)
+    assert (box.out_of_range, box.lineEdit().text(), box.styleSheet()) == (None, "90 minutes", "")
+    assert not refuse_wrong_entries(widget)
