@@ -37,6 +37,9 @@ DEFAULT_SLOT_TIMES: tuple[dt.time, ...] = (dt.time(9, 30), dt.time(13, 30), dt.t
 #: The hours a meeting usually starts and ends within. Outside them a booking is asked about,
 #: not refused (an evening conference is possible): a time typed as "1" is 1 in the morning.
 USUAL_HOURS: tuple[dt.time, dt.time] = (dt.time(8, 0), dt.time(18, 30))
+#: Meetings start on a multiple of this many minutes. Off it a booking is asked about: a time
+#: box takes "9:3" as 09:03, where 09:30 was surely meant.
+USUAL_START_STEP = 5
 
 
 class Calendar(Protocol):
@@ -88,7 +91,7 @@ class Clash:
 
 @dataclass(frozen=True)
 class BookingWarning:
-    kind: str  # "late", "non_working", "clash", "past", "hours"
+    kind: str  # "late", "non_working", "clash", "past", "hours" (or an odd start minute)
     message: str
 
 
@@ -276,9 +279,9 @@ def check_booking(
                 "non_working", f"{format_uk(proposal.day)} is not a working day ({reason})"
             )
         )
-    hours = outside_usual_hours(proposal)
-    if hours:
-        check.warnings.append(BookingWarning("hours", hours))
+    for unusual in (outside_usual_hours(proposal), odd_start(proposal)):
+        if unusual:
+            check.warnings.append(BookingWarning("hours", unusual))
     check.clashes = clashes_between(
         proposal, bookings_on(session, [proposal.day], involving=proposal)
     )
@@ -302,6 +305,16 @@ def outside_usual_hours(proposal: Booking) -> str | None:
     return (
         f"The meeting is {begin:%H:%M}–{end:%H:%M}, outside the usual hours "
         f"{USUAL_HOURS[0]:%H:%M}–{USUAL_HOURS[1]:%H:%M}"
+    )
+
+
+def odd_start(proposal: Booking) -> str | None:
+    """Why the booking's start is unusual (not on a `USUAL_START_STEP` mark), or None."""
+    if proposal.start is None or proposal.start.minute % USUAL_START_STEP == 0:
+        return None
+    return (
+        f"The meeting starts at {proposal.start:%H:%M}, not on a {USUAL_START_STEP}-minute mark: "
+        "check the time"
     )
 
 

@@ -155,6 +155,31 @@ def test_a_booking_outside_the_usual_hours_is_asked_about(db, start, minutes, as
         assert check.warnings[0].message.endswith("outside the usual hours 08:00–18:30")
 
 
+@pytest.mark.parametrize(
+    ("start", "asked"),
+    [
+        (T(9, 3), True),  # "9:3" typed in the time box: Qt makes it 09:03
+        (T(13, 3), True),
+        (T(14, 59), True),
+        (T(9, 30), False),
+        (T(9, 5), False),
+        (T(10, 0), False),
+        (None, False),
+    ],
+)
+def test_a_start_off_the_five_minute_marks_is_asked_about(db, start, asked) -> None:
+    with db.session() as s:
+        _rules, cal = working_context(s)
+        check = check_booking(s, Booking(D(2024, 4, 16), start, 60), calendar=cal)
+    messages = [w.message for w in check.warnings]
+    if asked:
+        assert messages == [
+            f"The meeting starts at {start:%H:%M}, not on a 5-minute mark: check the time"
+        ]
+    else:
+        assert messages == []
+
+
 def test_book_by_is_the_last_working_day_on_or_before_the_due_date(db) -> None:
     with db.session() as s:
         _rules, cal = working_context(s)

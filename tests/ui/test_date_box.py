@@ -121,6 +121,38 @@ def test_a_time_typed_as_1_is_asked_about_before_booking(
     assert {m.id for m in meetings_of(db, child)} == before  # No: nothing booked
 
 
+def test_a_time_typed_as_9_colon_3_is_asked_about_before_booking(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """ "9:3" (meaning half past nine) is 09:03 to Qt: the booking asks before booking it."""
+    page = open_child(shown, qtbot, "llewelyn")
+    child = sample["sian_child"]
+    before = {m.id for m in meetings_of(db, child)}
+    seen: dict = {}
+    prompts_recorder.confirm_answer = False  # No: back to the form
+
+    def book(dialog) -> bool:
+        if not hasattr(dialog, "book_button"):
+            return False
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        _type_over(qtbot, dialog.date, "02/05/2024")
+        qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+        qtbot.wait(20)
+        qtbot.keyClicks(dialog.time, "9:3")
+        qtbot.keyClick(dialog.time, Qt.Key.Key_Tab)
+        seen["time"] = dialog.time.time().toString("HH:mm")
+        press(qtbot, dialog.book_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = book
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    assert seen["time"] == "09:03"
+    (question,) = prompts_recorder.questions
+    assert "The meeting starts at 09:03, not on a 5-minute mark: check the time" in question
+    assert {m.id for m in meetings_of(db, child)} == before  # No: nothing booked
+
+
 def test_a_held_date_that_is_not_one_records_nothing(
     shown, qtbot, prompts_recorder, sample, db
 ) -> None:
