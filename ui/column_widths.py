@@ -53,6 +53,8 @@ class Fitting:
     def _start_fitting(self, columns: Sequence[Column]) -> None:
         self.columns = tuple(columns)
         self.sized_by_hand = False
+        #: Columns the page leaves out whatever the room (`leave_out`).
+        self.left_out: frozenset[int] = frozenset()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -93,6 +95,16 @@ class Fitting:
             widths.append(max(heading, sample))
         return widths
 
+    def leave_out(self, columns: frozenset[int]) -> None:
+        """Hide ``columns`` whatever the room (one that would say the same on every row, said
+        once above the table instead), their room going to the others; show the rest."""
+        if columns == self.left_out:
+            return
+        for column in self.left_out | columns:
+            self.setColumnHidden(column, column in columns)
+        self.left_out = columns
+        self.fit()
+
     def fit(self) -> None:
         """The columns' widths for the table's present width (unless sized by hand)."""
         if self.sized_by_hand:
@@ -119,7 +131,7 @@ class Fitting:
     def _columns_shown(self, widths: list[int]) -> set[int]:
         """The columns with room to be shown: all, less those with a ``drop`` (the highest
         first) while the rest's own widths are wider than the table."""
-        shown = set(range(len(self.columns)))
+        shown = set(range(len(self.columns))) - self.left_out
         droppable = sorted(
             (i for i, c in enumerate(self.columns) if c.drop),
             key=lambda i: -self.columns[i].drop,
@@ -132,7 +144,7 @@ class Fitting:
         return shown
 
     def columns_hidden(self) -> list[int]:
-        """The columns hidden for want of room (`Column.drop`)."""
+        """The columns hidden for want of room (`Column.drop`) or left out (`leave_out`)."""
         return [c for c in range(len(self.columns)) if self.isColumnHidden(c)]
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name

@@ -191,3 +191,42 @@ def test_the_workload_page_s_headings_are_whole_at_1366(ctx, qtbot, settings) ->
     assert table.horizontalScrollBar().maximum() == 0
     name = model.index(0, 0)
     assert model.data(name, Qt.ItemDataRole.ToolTipRole).startswith(model.data(name))
+
+
+def test_a_team_every_iro_shares_is_said_once_above_not_cut_short_on_every_row(
+    ctx, db, sample, qtbot, settings
+) -> None:
+    """Every IRO and chair in one team (the usual IRO service): the Team column said the
+    same cut-short name on every row ("Independent Re…"). It is left out, the team said once
+    in the line above; with two teams again (F5), the column is back."""
+    from reviewdesk.storage.models import Staff
+
+    def maire_in_the_team_of(staff: str) -> None:
+        with db.session() as s:
+            s.get(Staff, sample["maire"]).team_id = s.get(Staff, sample[staff]).team_id
+            s.commit()
+
+    south = _team_of(db, sample["maire"])
+    maire_in_the_team_of("lukasz")
+    window = _shown(ctx, qtbot, settings, 1366, page=3)
+    table = window.workload.table
+    line = window.workload.range_label
+    qtbot.waitUntil(lambda: "Every IRO" in line.text())
+    assert line.text().endswith("Every IRO and chair is in the Llanelli & \u00d3 Briain Team.")
+    assert table.isColumnHidden(1)
+    assert table.horizontalScrollBar().maximum() == 0
+
+    with db.session() as s:
+        s.get(Staff, sample["maire"]).team_id = south
+        s.commit()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "Every IRO" not in line.text() and "caseloads" in line.text())
+    qtbot.waitUntil(lambda: not table.isColumnHidden(1))
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+def _team_of(db, staff_id: int) -> int | None:
+    from reviewdesk.storage.models import Staff
+
+    with db.session() as s:
+        return s.get(Staff, staff_id).team_id

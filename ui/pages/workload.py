@@ -62,6 +62,10 @@ WORKLOAD_COLUMNS = (
 )
 
 
+#: The IRO table's team column (`WorkloadModel.COLUMNS`).
+TEAM_COLUMN = 1
+
+
 class WorkloadModel(QAbstractTableModel):
     COLUMNS = (
         "IRO / chair",
@@ -353,6 +357,12 @@ class WorkloadPage(Page):
             + (f" ({total / fte:.1f} per FTE)" if fte else "")
             + f". Caseload range {low:g}–{high:g} per full-time IRO (IRO Handbook)."
         )
+        # A team the same on every row (cut short, as names are long) is said once here.
+        teams = {w.caseload.team for w in summary.iros}
+        same = len(summary.iros) > 1 and len(teams) == 1
+        if same and teams != {""}:
+            text += f" Every IRO and chair is in the {next(iter(teams))}."
+        self.table.leave_out(frozenset({TEAM_COLUMN}) if same else frozenset())
         if summary.unallocated:
             n = summary.unallocated
             text += f" ⚠ {n} open case{'s' if n != 1 else ''} with no IRO."
