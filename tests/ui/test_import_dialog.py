@@ -75,8 +75,10 @@ def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatc
     dialog = ImportDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.show()
-    # Before any import: how it works where its findings will go, and no "0%" on the bar.
-    assert dialog.guide.isVisible() and not dialog.progress.isTextVisible()
+    # Before any import: how it works where its findings will go, and no bar (empty, it
+    # read as a box to type in; with "0%", as stuck).
+    assert dialog.guide.isVisible() and not dialog.progress.isVisible()
+    assert dialog.run_button.x() > dialog.width() // 2  # the buttons still at the right
     assert "Check only reads them and lists what would change" in dialog.guide.text()
     dialog.run_button.click()
     assert prompts_recorder.errors == ["Choose the header file, episodes file, reviews file."]
@@ -102,7 +104,8 @@ def test_import_903_reports_every_error(ctx, qtbot, prompts_recorder, monkeypatc
     assert row == ["episodes.csv", "14", "DECOM", "31/02/2024", "not a date"]
     assert "Import refused: 2 error(s)" in dialog.status.text()
     assert dialog.run_button.isEnabled()
-    assert not dialog.guide.isVisible() and dialog.progress.isTextVisible()
+    assert not dialog.guide.isVisible() and dialog.progress.isVisible()
+    assert dialog.progress.isTextVisible()
 
 
 def test_real_903_import_through_the_dialog(window, qtbot, prompts_recorder, tmp_path) -> None:
@@ -518,6 +521,12 @@ def test_the_import_dialog_fits_the_screen(ctx, qtbot, monkeypatch, screen) -> N
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # Before an import: as high as the files, the boxes and the guide need (it opened as high
+    # as the screen, two thirds of it empty), the guide whole where there is room.
+    assert dialog.height() <= screen.height() - 30
+    if screen.height() > 400:
+        assert dialog.height() < 400
+        assert dialog.guide.visibleRegion().boundingRect() == dialog.guide.rect()
     # What an import of 300 children, 20 with a bad date, says.
     issue = Issue("/data/episodes.csv", 14, "DECOM", "31/02/2024", "not a date")
     result = Result(errors=[issue] * 20)
@@ -527,6 +536,7 @@ def test_the_import_dialog_fits_the_screen(ctx, qtbot, monkeypatch, screen) -> N
     assert hint.width() <= screen.width() and hint.height() <= screen.height() - 30, hint
     assert dialog.width() <= screen.width() and dialog.height() <= screen.height() - 30
     assert dialog.details.height() >= 3 * dialog.details.fontMetrics().lineSpacing()
+    assert dialog.height() >= min(screen.height() - 30, 680)  # grown for what it found
 
 
 def test_an_import_that_would_remove_recorded_work_asks_first(

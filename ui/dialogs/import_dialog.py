@@ -41,13 +41,15 @@ from ui.dialogs.screen_fit import Pair
 from ui.errors import friendly_message
 from ui.operations import perform_in_background
 from ui.prompts import prompts
-from ui.screen import fit, scrolling
+from ui.screen import clamp_to_screen, fit, scrolling
 from ui.theme import label
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
 #: The problems table's headings: for the 903's CSV files, and for a census's XML.
 CSV_HEADINGS = ["File", "Row", "Column", "Value", "Problem"]
 XML_HEADINGS = ["File", "Line", "Element", "Value", "Problem"]
+#: The dialog's height once an import runs (or the screen's, if less).
+GROWN_HEIGHT = 900
 
 
 class _FileField(QWidget):
@@ -127,6 +129,8 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)  # "0%" before anything has run read as stuck
+        # Not there at all until an import runs: empty, it read as a box to type in.
+        self.progress.setVisible(False)
         # Before the first import, what happens (the room below the boxes was empty).
         self.guide = label(GUIDE, "hint", wrap=True)
         self.guide.setAccessibleName("How importing works")
@@ -173,6 +177,7 @@ class ImportDialog(QDialog):
         )
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
+        buttons.addStretch(0)  # (the buttons at the right while there is no bar)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.close_button)
 
@@ -217,8 +222,12 @@ class ImportDialog(QDialog):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         # No larger than the screen (1366x768, or 683x384 at 200%), and as high as it has
-        # room for: the problems and summary take what the files leave.
-        fit(self, 880, 900)
+        # room for once an import has found something (`_grow`): the problems and summary
+        # take what the files leave. Until then, as high as the files, the boxes and the
+        # guide need (`showEvent`): it stood two thirds empty.
+        fit(self, 880, GROWN_HEIGHT)
+        self._grown_height = self.height()
+        self._compact_pending = True
 
     def _show_page(self, index: int) -> None:
         """The files of the kind of import chosen, taking their own height: the census's one
@@ -235,6 +244,28 @@ class ImportDialog(QDialog):
         wide = sum(w.sizeHint().width() for w in options) <= room
         self.options.set_wide(wide)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._compact_pending:  # (before it is first drawn, at the width it opens at)
+            self._compact_pending = False
+            self._fit_to_fields()
+        super().showEvent(event)
+
+    def _fit_to_fields(self) -> None:
+        """As high as the files, the boxes and the guide need at this width, no higher."""
+        self.layout().activate()
+        body = self.fields.widget()
+        width = self.fields.viewport().width()
+        need = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        need = max(need, body.sizeHint().height())
+        rest = self.height() - self.fields.viewport().height()  # the status and the buttons
+        self.resize(self.width(), min(self.height(), need + rest))
+
+    def _grow(self) -> None:
+        """As high as it opened with room for (`__init__`), kept on the screen."""
+        if self.height() < self._grown_height:
+            self.resize(self.width(), self._grown_height)
+            clamp_to_screen(self)
+
     def _share_height(self) -> None:
         """After an import: the files keep their height where what it found still has room
         for a dozen lines of the summary and half a dozen problems, else give it up, down to
@@ -243,6 +274,7 @@ class ImportDialog(QDialog):
         self.found.setVisible(not self.errors.isHidden() or not self.details.isHidden())
         if self.found.isHidden():
             return
+        self._grow()
         total = sum(self.split.sizes()) or self.split.height()
         table = self.errors
         wanted = 12 * self.details.fontMetrics().lineSpacing() + 2 * self.details.frameWidth()
@@ -330,6 +362,7 @@ class ImportDialog(QDialog):
         self._share_height()
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
+        self.progress.setVisible(True)
         self.status.setText("Reading the files…")
         self.task = perform_in_background(
             self,
