@@ -121,6 +121,7 @@ class DiaryPage(Page):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.narrow_to.setEnabled(False)
+        self.narrow_to.setVisible(False)  # (an empty list, until there is something to choose)
         self.mine = QPushButton("My meetings")
         self.mine.setCheckable(True)
         self.mine.setAccessibleName("Only the meetings I chair")
@@ -243,6 +244,7 @@ class DiaryPage(Page):
             for value, text in items:
                 self.narrow_to.addItem(text, value)
         self.narrow_to.setEnabled(kind is not None)
+        self.narrow_to.setVisible(kind is not None)
         self.narrow_to.blockSignals(False)
         if kind is not None and self.mine.isChecked():
             self.mine.blockSignals(True)
@@ -256,6 +258,7 @@ class DiaryPage(Page):
             self.narrow.setCurrentIndex(0)
             self.narrow_to.clear()
             self.narrow_to.setEnabled(False)
+            self.narrow_to.setVisible(False)
             self.narrow.blockSignals(False)
         self.refresh()
 
