@@ -282,8 +282,11 @@ class PrintPreview(QMainWindow):
         bar.addAction(self.zoom_out_action)
         bar.addWidget(self.zoom_box)
         bar.addAction(self.zoom_in_action)
-        bar.addAction(self.fit_width_action)
-        bar.addAction(self.fit_page_action)
+        # Fitting is in the zoom list: as buttons too, "Fit width" stood twice side by side.
+        # Their keys still work (the actions are the window's).
+        self.addAction(self.fit_width_action)
+        self.addAction(self.fit_page_action)
+        self.zoom_box.setToolTip("Zoom (Ctrl+0 fits the width, Ctrl+9 the whole page)")
         for action in bar.actions():
             widget = bar.widgetForAction(action)
             if widget is not None and not widget.accessibleName():
