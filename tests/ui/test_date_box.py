@@ -88,11 +88,21 @@ def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped
     assert [m.booked_date for m in new] == [D(2024, 5, 2)]
 
 
-def test_a_time_typed_as_1_is_asked_about_before_booking(
-    shown, qtbot, prompts_recorder, sample, db
+@pytest.mark.parametrize(
+    ("typed", "taken", "asked"),
+    [
+        # "1" meaning 1 pm: the proposed 09:30 with its hours typed over.
+        ("1", "01:30", "The meeting is 01:30–03:00, outside the usual hours 08:00–18:30"),
+        # "9:3" meaning half past nine.
+        ("9:3", "09:03", "The meeting starts at 09:03, not on a 5-minute mark: check the time"),
+    ],
+    ids=["1", "9:3"],
+)
+def test_a_time_typed_that_qt_takes_otherwise_is_asked_about_before_booking(
+    shown, qtbot, prompts_recorder, sample, db, typed, taken, asked
 ) -> None:
-    """A time typed as "1" (meaning 1 pm) is 01:30 to Qt (the proposed 09:30 with its hours
-    typed over): the booking asks before booking it."""
+    """Qt's time box takes "1" as 01:30 and "9:3" as 09:03: the booking asks, naming the
+    time, before booking it."""
     page = open_child(shown, qtbot, "llewelyn")
     child = sample["sian_child"]
     before = {m.id for m in meetings_of(db, child)}
@@ -107,7 +117,7 @@ def test_a_time_typed_as_1_is_asked_about_before_booking(
         _type_over(qtbot, dialog.date, "02/05/2024")
         qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)  # on to the time, its hours selected
         qtbot.wait(20)
-        qtbot.keyClicks(dialog.time, "1")
+        qtbot.keyClicks(dialog.time, typed)
         qtbot.keyClick(dialog.time, Qt.Key.Key_Tab)
         seen["time"] = dialog.time.time().toString("HH:mm")
         press(qtbot, dialog.book_button)
@@ -115,41 +125,9 @@ def test_a_time_typed_as_1_is_asked_about_before_booking(
 
     prompts_recorder.on_dialog = book
     qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
-    assert seen["time"] == "01:30"  # the hours typed over, the proposed minutes kept
+    assert seen["time"] == taken
     (question,) = prompts_recorder.questions
-    assert "The meeting is 01:30–03:00, outside the usual hours 08:00–18:30" in question
-    assert {m.id for m in meetings_of(db, child)} == before  # No: nothing booked
-
-
-def test_a_time_typed_as_9_colon_3_is_asked_about_before_booking(
-    shown, qtbot, prompts_recorder, sample, db
-) -> None:
-    """ "9:3" (meaning half past nine) is 09:03 to Qt: the booking asks before booking it."""
-    page = open_child(shown, qtbot, "llewelyn")
-    child = sample["sian_child"]
-    before = {m.id for m in meetings_of(db, child)}
-    seen: dict = {}
-    prompts_recorder.confirm_answer = False  # No: back to the form
-
-    def book(dialog) -> bool:
-        if not hasattr(dialog, "book_button"):
-            return False
-        show_dialog(qtbot, dialog)
-        qtbot.waitUntil(dialog.isActiveWindow)
-        _type_over(qtbot, dialog.date, "02/05/2024")
-        qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
-        qtbot.wait(20)
-        qtbot.keyClicks(dialog.time, "9:3")
-        qtbot.keyClick(dialog.time, Qt.Key.Key_Tab)
-        seen["time"] = dialog.time.time().toString("HH:mm")
-        press(qtbot, dialog.book_button)
-        return dialog.result() == dialog.DialogCode.Accepted
-
-    prompts_recorder.on_dialog = book
-    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
-    assert seen["time"] == "09:03"
-    (question,) = prompts_recorder.questions
-    assert "The meeting starts at 09:03, not on a 5-minute mark: check the time" in question
+    assert asked in question
     assert {m.id for m in meetings_of(db, child)} == before  # No: nothing booked
 
 
