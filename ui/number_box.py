@@ -1,12 +1,14 @@
-"""The number box forms use for a meeting's length, a timescale's amount or a setting's limit:
-a number typed outside its range is kept and refused, never replaced by the number the box
-had (`NumberBox`)."""
+"""The number boxes forms use for a meeting's length, a timescale's amount, a setting's limit or
+a target: a number typed outside the box's range is kept and refused, never replaced by the
+number the box had (`NumberBox` for whole numbers, `DecimalBox` for a target's percentage)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
-from PySide6.QtWidgets import QSpinBox, QToolTip
+from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QSpinBox, QToolTip
 
 from ui.theme import text_colour
 
@@ -18,30 +20,23 @@ _FRAME_AND_ARROWS = 48
 _SHORTCUT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
-class NumberBox(QSpinBox):
-    """A whole number from ``low`` to ``high``. Qt's own box put its old number back, without
-    a word, when what was typed was below its range ("5" for a meeting's length of at least
-    15 minutes: 90 again), and dropped the key that took it above ("600" became 60), so a
+class _RangeChecked:
+    """What both boxes do (mixed into a QSpinBox or a QDoubleSpinBox): Qt's own box put its
+    old number back, without a word, when what was typed was below its range ("5" for a
+    meeting's length of at least 15 minutes: 90 again), and dropped the key that took it
+    above or past its decimals ("600" became 60; a target of "101" became 10%), so a
     meeting could be booked for a length nobody chose. Here what was typed stays in the box,
     in red, saying what the box takes (`wrong_entry_message`), and `ui.wrong_entries` stops a
     save while it is there. Up or Down over it steps the number the box last took."""
 
-    def __init__(
-        self,
-        low: int,
-        high: int,
-        value: int,
-        accessible: str,
-        *,
-        suffix: str = "",
-        step: int = 1,
-    ) -> None:
-        super().__init__()
-        #: What was typed that the box does not take, while it is still in the box.
-        self.out_of_range: str | None = None
-        self.setRange(low, high)
-        self.setSingleStep(step)
-        self.setSuffix(suffix)
+    #: What may be typed, to be judged when the box is left (not refused key by key).
+    TYPED: re.Pattern[str]
+    #: What the box takes, in words: "a whole number".
+    WHAT = "a number"
+    #: What was typed that the box does not take, while it is still in the box.
+    out_of_range: str | None = None
+
+    def _start_checking(self: QAbstractSpinBox, value: float, accessible: str) -> None:
         self.setValue(value)
         self.setAccessibleName(accessible)
         self.lineEdit().textEdited.connect(self._clear_wrong)
@@ -54,30 +49,30 @@ class NumberBox(QSpinBox):
     def range_words(self, between: str = " to ") -> str:
         """The range in words, "15 to 480 minutes" (with the box's unit, if any)."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.minimum()}{between}{self.maximum()}{unit}"
+        return f"{self.minimum():g}{between}{self.maximum():g}{unit}"
 
     def wrong_entry_message(self) -> str | None:
         """Why the box holds no number it takes (naming it as its label does); None when it
         holds one."""
         if self.out_of_range is None:
             return None
-        name = self.accessibleName() or "Number"
-        words = self.range_words(" and ")
-        return f"{name}: \u201c{self.out_of_range}\u201d is not between {words}."
+        name, typed = self.accessibleName() or "Number", self.out_of_range
+        return f"{name}: \u201c{typed}\u201d is not {self.what()} from {self.range_words()}."
 
-    def _typed(self) -> str:
+    def what(self) -> str:
+        return self.WHAT
+
+    def _body(self, text: str) -> str:
         """The text typed, without the unit the box shows after it."""
-        text = self.lineEdit().text()
         return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
 
     def validate(self, text: str, pos: int) -> object:
-        """Let any digits be typed, even past the top of the range: Qt refused the key, so
-        "600" read 60, a number nobody typed. They are judged when the box is left."""
+        """Let a number be typed whole, even past the top of the range or its decimals: Qt
+        refused the key, so "600" read 60, a number nobody typed. It is judged when the box
+        is left."""
         state, fixed, where = super().validate(text, pos)
-        if state is QValidator.State.Invalid:
-            body = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
-            if body.isdigit():
-                return QValidator.State.Intermediate, text, pos
+        if state is QValidator.State.Invalid and self.TYPED.fullmatch(self._body(text)):
+            return QValidator.State.Intermediate, text, pos
         return state, fixed, where
 
     def finish_typing(self) -> None:
@@ -85,13 +80,14 @@ class NumberBox(QSpinBox):
         says so; an emptied box is the number put back."""
         if self.out_of_range is not None:
             return
-        typed = self._typed()
-        if not typed or self.validate(self.lineEdit().text(), 0)[0] is QValidator.State.Acceptable:
+        text = self.lineEdit().text()
+        typed = self._body(text)
+        if not typed or self.validate(text, 0)[0] is QValidator.State.Acceptable:
             return
         self.out_of_range = typed
         self._show_wrong()
         red = text_colour("red").name()  # (lighter on a dark background)
-        self.setStyleSheet(f"QSpinBox {{ color: {red}; border: 2px solid {red}; }}")
+        self.setStyleSheet(f"QAbstractSpinBox {{ color: {red}; border: 2px solid {red}; }}")
         message = self.wrong_entry_message() or ""
         self.setToolTip(message)
         self.setAccessibleDescription(message)  # (read out by screen readers)
@@ -150,7 +146,7 @@ class NumberBox(QSpinBox):
             self.finish_typing()  # Alt+B straight after typing: judged before the save
         return super().event(event)
 
-    def setValue(self, value: int) -> None:
+    def setValue(self, value: float) -> None:
         """A number the form puts in (a free slot chosen) replaces a wrong one typed, even
         the number the box had (no change of value, so no signal would clear it)."""
         self._clear_wrong()
@@ -161,3 +157,53 @@ class NumberBox(QSpinBox):
             self._clear_wrong()
             self._show(self.textFromValue(self.value()) + self.suffix())
         super().stepBy(steps)
+
+
+class NumberBox(_RangeChecked, QSpinBox):
+    """A whole number from ``low`` to ``high`` (`_RangeChecked`)."""
+
+    TYPED = re.compile(r"\d+")
+    WHAT = "a whole number"
+
+    def __init__(
+        self,
+        low: int,
+        high: int,
+        value: int,
+        accessible: str,
+        *,
+        suffix: str = "",
+        step: int = 1,
+    ) -> None:
+        super().__init__()
+        self.setRange(low, high)
+        self.setSingleStep(step)
+        self.setSuffix(suffix)
+        self._start_checking(value, accessible)
+
+
+class DecimalBox(_RangeChecked, QDoubleSpinBox):
+    """A number from ``low`` to ``high`` to ``decimals`` places (`_RangeChecked`): a
+    council's target, "95.5 %"."""
+
+    TYPED = re.compile(r"\d+(?:[.,]\d*)?")
+
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        value: float,
+        accessible: str,
+        *,
+        decimals: int = 1,
+        suffix: str = "",
+    ) -> None:
+        super().__init__()
+        self.setDecimals(decimals)
+        self.setRange(low, high)
+        self.setSuffix(suffix)
+        self._start_checking(value, accessible)
+
+    def what(self) -> str:
+        places = self.decimals()
+        return f"a number to {places} decimal place{'s' if places != 1 else ''}"

@@ -73,15 +73,15 @@ def test_a_length_out_of_range_books_nothing_until_it_is_retyped(
 
     prompts_recorder.on_dialog = book
     qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
-    message = "Length of the meeting: \u201c5\u201d is not between 15 and 480 minutes."
+    message = "Length of the meeting: \u201c5\u201d is not a whole number from 15 to 480 minutes."
     assert seen["left"] == ("5  \u26a0 15\u2013480 minutes", "5", message)
     assert seen["booked_after_click"] == set()
     assert seen["errors"] == ["Nothing was saved. " + message]
     assert seen["focus"]  # the keyboard is back on the box, to retype it
     assert seen["typed"] == "600 minutes"
     assert prompts_recorder.errors[1] == (
-        "Nothing was saved. Length of the meeting: \u201c600\u201d is not between 15 and 480 "
-        "minutes."
+        "Nothing was saved. Length of the meeting: \u201c600\u201d is not a whole number from "
+        "15 to 480 minutes."
     )
     assert seen["booked_after_alt_b"] == set()
     assert seen["mended"] == (None, "", 120)
@@ -97,8 +97,8 @@ def test_a_setting_out_of_range_saves_nothing(shown, qtbot, prompts_recorder, db
     _type_over(qtbot, box.chase_days, "0")
     box.save_button.click()
     assert prompts_recorder.errors == [
-        "Nothing was saved. Chase reports due within: \u201c0\u201d is not between 1 and 60 "
-        "working days."
+        "Nothing was saved. Chase reports due within: \u201c0\u201d is not a whole number from "
+        "1 to 60 working days."
     ]
     with db.session() as s:
         assert get_setting(s, "chase_working_days") == kept
@@ -195,8 +195,8 @@ def test_a_wrong_closure_day_stops_only_its_own_add_not_the_council_s_settings(
     _type_over(qtbot, page.low, "0")
     page.save_button.click()
     assert prompts_recorder.errors == [
-        "Nothing was saved. Lowest caseload per full-time IRO: \u201c0\u201d is not between 1 "
-        "and 300."
+        "Nothing was saved. Lowest caseload per full-time IRO: \u201c0\u201d is not a whole "
+        "number from 1 to 300."
     ]
     page.add_closure.click()
     assert prompts_recorder.errors[1] == (
@@ -215,3 +215,36 @@ def test_a_number_the_form_puts_in_replaces_a_wrong_one_even_the_same(form, qtbo
     box.setValue(90)
     assert (box.out_of_range, box.lineEdit().text(), box.styleSheet()) == (None, "90 minutes", "")
     assert not refuse_wrong_entries(widget)
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("101", None),  # Qt dropped the last key: a target of 10%
+        ("9.55", None),  # and the last decimal: 9.5%
+        ("92,5", None),  # and the comma: 92%
+        ("92.5", 92.5),
+    ],
+)
+def test_a_target_is_saved_as_typed_or_not_at_all(
+    shown, qtbot, prompts_recorder, db, typed, saved
+) -> None:
+    """A manager types the LAC reviews' target and saves: a number the box cannot take is
+    refused, never saved as another (Qt made "101" 10%, which turned every month green)."""
+    shown.show_page(4)
+    page = shown.settings_page
+    with db.session() as s:
+        before = (get_setting(s, "targets") or {}).get("lac_reviews_in_timescale")
+    _type_over(qtbot, page.lac_target, typed)
+    page.save_button.click()
+    with db.session() as s:
+        target = (get_setting(s, "targets") or {}).get("lac_reviews_in_timescale")
+    if saved is None:
+        assert prompts_recorder.errors == [
+            f"Nothing was saved. Target: LAC reviews in timescale: \u201c{typed}\u201d is not a "
+            "number to 1 decimal place from 0 to 100 %."
+        ]
+        assert target == before
+    else:
+        assert prompts_recorder.errors == []
+        assert target == saved

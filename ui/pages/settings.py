@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -57,7 +56,7 @@ from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
 from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
-from ui.number_box import NumberBox
+from ui.number_box import DecimalBox, NumberBox
 from ui.operations import perform
 from ui.pages import Page, label
 from ui.pages.reasons import ReasonsBox
@@ -130,16 +129,8 @@ class SettingsPage(Page):
             self.region.addItem(REGION_LABELS.get(code, code), code)
         self.low = NumberBox(1, 300, 1, "Lowest caseload per full-time IRO")
         self.high = NumberBox(1, 300, 1, "Highest caseload per full-time IRO")
-        self.lac_target = QDoubleSpinBox()
-        self.cp_target = QDoubleSpinBox()
-        for spin, name in (
-            (self.lac_target, "Target: LAC reviews in timescale"),
-            (self.cp_target, "Target: CP conferences in timescale"),
-        ):
-            spin.setRange(0, 100)
-            spin.setDecimals(1)
-            spin.setSuffix(" %")
-            spin.setAccessibleName(name)
+        self.lac_target = DecimalBox(0, 100, 0, "Target: LAC reviews in timescale", suffix=" %")
+        self.cp_target = DecimalBox(0, 100, 0, "Target: CP conferences in timescale", suffix=" %")
 
         self.backups_kept = NumberBox(1, 100, 1, "Backups kept before upgrades and restores")
 
