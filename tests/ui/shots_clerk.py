@@ -136,6 +136,15 @@ def main(argv: list[str]) -> int:
     window.settings_page.invitation_settings.mailbox.setFocus()
     settle()
     save("settings-number-out-of-range")
+    tabs.setCurrentIndex(0)
+    target = window.settings_page.lac_target
+    target.setFocus()
+    settle()
+    target.selectAll()
+    QTest.keyClicks(target, "101")
+    window.settings_page.council.setFocus()
+    settle()
+    save("settings-target-out-of-range")
 
     from ui.dialogs.booking import BookingDialog
     from ui.dialogs.cancel import CancelDialog
