@@ -8,7 +8,7 @@ import re
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QSpinBox, QToolTip
+from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QToolTip
 
 from ui.theme import text_colour
 
@@ -20,7 +20,7 @@ _FRAME_AND_ARROWS = 48
 _SHORTCUT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
-class _RangeChecked:
+class RangeBox:
     """What both boxes do (mixed into a QSpinBox or a QDoubleSpinBox): Qt's own box put its
     old number back, without a word, when what was typed was below its range ("5" for a
     meeting's length of at least 15 minutes: 90 again), and dropped the key that took it
@@ -36,7 +36,7 @@ class _RangeChecked:
     #: What was typed that the box does not take, while it is still in the box.
     out_of_range: str | None = None
 
-    def _start_checking(self: QAbstractSpinBox, value: float, accessible: str) -> None:
+    def _start_checking(self, value: float, accessible: str) -> None:
         self.setValue(value)
         self.setAccessibleName(accessible)
         self.lineEdit().textEdited.connect(self._clear_wrong)
@@ -159,8 +159,8 @@ class _RangeChecked:
         super().stepBy(steps)
 
 
-class NumberBox(_RangeChecked, QSpinBox):
-    """A whole number from ``low`` to ``high`` (`_RangeChecked`)."""
+class NumberBox(RangeBox, QSpinBox):
+    """A whole number from ``low`` to ``high`` (`RangeBox`)."""
 
     TYPED = re.compile(r"\d+")
     WHAT = "a whole number"
@@ -182,8 +182,8 @@ class NumberBox(_RangeChecked, QSpinBox):
         self._start_checking(value, accessible)
 
 
-class DecimalBox(_RangeChecked, QDoubleSpinBox):
-    """A number from ``low`` to ``high`` to ``decimals`` places (`_RangeChecked`): a
+class DecimalBox(RangeBox, QDoubleSpinBox):
+    """A number from ``low`` to ``high`` to ``decimals`` places (`RangeBox`): a
     council's target, "95.5 %"."""
 
     TYPED = re.compile(r"\d+(?:[.,]\d*)?")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
 from ui.date_box import DateEdit
-from ui.number_box import DecimalBox, NumberBox
+from ui.number_box import RangeBox
 from ui.prompts import prompts
 
-_CHECKED = (DateEdit, NumberBox, DecimalBox)
+_CHECKED = (DateEdit, RangeBox)
 
 
 def refuse_wrong_entries(form: QWidget | None) -> bool:
@@ -20,7 +20,7 @@ def refuse_wrong_entries(form: QWidget | None) -> bool:
     if form is None:
         return False
     if isinstance(form, _CHECKED):
-        boxes: list[DateEdit | NumberBox | DecimalBox] = [form]
+        boxes: list[DateEdit | RangeBox] = [form]
     else:
         boxes = [b for b in form.findChildren(QAbstractSpinBox) if isinstance(b, _CHECKED)]
     for box in boxes:

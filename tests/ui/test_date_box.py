@@ -38,26 +38,44 @@ def _type_over(qtbot, box, text: str) -> None:
     qtbot.keyClicks(box, text)
 
 
-def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped(
-    shown, qtbot, prompts_recorder, sample, db
-) -> None:
+def book_for_sian(shown, qtbot, prompts_recorder, db, sample, work) -> list:
+    """Ctrl+B on Siân Llewelyn's page, as a clerk books: ``work(dialog, booked)`` runs in the
+    booking dialog once it is active (``booked()``: the ids of what it has booked so far);
+    the meetings booked in the end. The invitations that follow a booking stay closed."""
     page = open_child(shown, qtbot, "llewelyn")
     child = sample["sian_child"]
     before = {m.id for m in meetings_of(db, child)}
-    seen: dict = {}
+
+    def booked() -> set[int]:
+        return {m.id for m in meetings_of(db, child)} - before
 
     def book(dialog) -> bool:
         if not hasattr(dialog, "book_button"):
             return False  # the invitations that follow a booking
         show_dialog(qtbot, dialog)
         qtbot.waitUntil(dialog.isActiveWindow)
+        work(dialog, booked)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = book
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    ids = booked()
+    return [m for m in meetings_of(db, child) if m.id in ids]
+
+
+def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    seen: dict = {}
+
+    def book(dialog, booked) -> None:
         box = dialog.date
         shown_before = from_qdate(box.date())
         _type_over(qtbot, box, "31/02/2024")
         qtbot.keyClick(box, Qt.Key.Key_Tab)  # moved on: it stays, in red, and says why
         seen["left"] = (box.lineEdit().text(), box.not_a_date, "not a date" in box.toolTip())
         press(qtbot, dialog.book_button)  # Book: refused, nothing asked, nothing booked
-        seen["booked_after_click"] = {m.id for m in meetings_of(db, child)} - before
+        seen["booked_after_click"] = booked()
         seen["errors"] = list(prompts_recorder.errors)
         seen["questions"] = list(prompts_recorder.questions)
         seen["focus"] = box.hasFocus()
@@ -69,10 +87,8 @@ def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped
         qtbot.keyClick(box, Qt.Key.Key_Tab)
         seen["mended"] = (box.not_a_date, box.styleSheet())
         press(qtbot, dialog.book_button)
-        return dialog.result() == dialog.DialogCode.Accepted
 
-    prompts_recorder.on_dialog = book
-    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    new = book_for_sian(shown, qtbot, prompts_recorder, db, sample, book)
     assert seen["left"] == ("31/02/2024  \u26a0 not a date", "31/02/2024", True)
     assert seen["booked_after_click"] == set()
     assert seen["errors"] == [
@@ -84,7 +100,6 @@ def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped
     assert seen["still_shown"] == ("31/02/2024", "31/02/2024")  # selected: typing replaces it
     assert seen["open_after_enter"] and seen["date_kept"]
     assert seen["mended"] == (None, "")
-    new = [m for m in meetings_of(db, child) if m.id not in before]
     assert [m.booked_date for m in new] == [D(2024, 5, 2)]
 
 
@@ -103,17 +118,10 @@ def test_a_time_typed_that_qt_takes_otherwise_is_asked_about_before_booking(
 ) -> None:
     """Qt's time box takes "1" as 01:30 and "9:3" as 09:03: the booking asks, naming the
     time, before booking it."""
-    page = open_child(shown, qtbot, "llewelyn")
-    child = sample["sian_child"]
-    before = {m.id for m in meetings_of(db, child)}
     seen: dict = {}
     prompts_recorder.confirm_answer = False  # No: back to the form
 
-    def book(dialog) -> bool:
-        if not hasattr(dialog, "book_button"):
-            return False
-        show_dialog(qtbot, dialog)
-        qtbot.waitUntil(dialog.isActiveWindow)
+    def book(dialog, _booked) -> None:
         _type_over(qtbot, dialog.date, "02/05/2024")
         qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)  # on to the time, its hours selected
         qtbot.wait(20)
@@ -121,14 +129,12 @@ def test_a_time_typed_that_qt_takes_otherwise_is_asked_about_before_booking(
         qtbot.keyClick(dialog.time, Qt.Key.Key_Tab)
         seen["time"] = dialog.time.time().toString("HH:mm")
         press(qtbot, dialog.book_button)
-        return dialog.result() == dialog.DialogCode.Accepted
 
-    prompts_recorder.on_dialog = book
-    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    new = book_for_sian(shown, qtbot, prompts_recorder, db, sample, book)
     assert seen["time"] == taken
     (question,) = prompts_recorder.questions
     assert asked in question
-    assert {m.id for m in meetings_of(db, child)} == before  # No: nothing booked
+    assert new == []  # No: nothing booked
 
 
 def test_a_held_date_that_is_not_one_records_nothing(
@@ -217,16 +223,9 @@ def test_a_free_slot_chosen_on_the_day_the_box_had_replaces_a_wrong_date(
     date is shown and booked (the box used to stay "not a date", as no date changed)."""
     from reviewdesk.scheduling import Booking
 
-    page = open_child(shown, qtbot, "llewelyn")
-    child = sample["sian_child"]
-    before = {m.id for m in meetings_of(db, child)}
     seen: dict = {}
 
-    def book(dialog) -> bool:
-        if not hasattr(dialog, "book_button"):
-            return False
-        show_dialog(qtbot, dialog)
-        qtbot.waitUntil(dialog.isActiveWindow)
+    def book(dialog, _booked) -> None:
         box = dialog.date
         qtbot.waitUntil(lambda: dialog.slots.count() > 0)
         old = from_qdate(box.date())
@@ -246,12 +245,9 @@ def test_a_free_slot_chosen_on_the_day_the_box_had_replaces_a_wrong_date(
         seen["after_slot"] = (box.not_a_date, box.lineEdit().text(), box.styleSheet())
         seen["day"] = old
         press(qtbot, dialog.book_button)
-        return dialog.result() == dialog.DialogCode.Accepted
 
-    prompts_recorder.on_dialog = book
-    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    new = book_for_sian(shown, qtbot, prompts_recorder, db, sample, book)
     day = seen["day"]
     assert seen["after_slot"] == (None, day.strftime("%d/%m/%Y"), "")
     assert prompts_recorder.errors == []
-    new = [m for m in meetings_of(db, child) if m.id not in before]
     assert [m.booked_date for m in new] == [day]

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from reviewdesk.settings import get_setting
 from tests.ui.driving import on_screen
-from tests.ui.test_changes import open_child, press
-from tests.ui.test_clerks_day import meetings_of, show_dialog
+from tests.ui.test_changes import press
+from tests.ui.test_date_box import book_for_sian
 from ui.number_box import NumberBox
 from ui.wrong_entries import refuse_wrong_entries
 
@@ -42,37 +42,28 @@ def _type_over(qtbot, box, text: str) -> None:
 def test_a_length_out_of_range_books_nothing_until_it_is_retyped(
     shown, qtbot, prompts_recorder, sample, db
 ) -> None:
-    page = open_child(shown, qtbot, "llewelyn")
-    child = sample["sian_child"]
-    before = {m.id for m in meetings_of(db, child)}
     seen: dict = {}
 
-    def book(dialog) -> bool:
-        if not hasattr(dialog, "book_button"):
-            return False  # the invitations that follow a booking
-        show_dialog(qtbot, dialog)
-        qtbot.waitUntil(dialog.isActiveWindow)
+    def book(dialog, booked) -> None:
         box = dialog.duration
         _type_over(qtbot, box, "5")
         qtbot.keyClick(box, Qt.Key.Key_Tab)  # moved on: it stays, in red, and says why
         seen["left"] = (box.lineEdit().text(), box.out_of_range, box.toolTip())
         press(qtbot, dialog.book_button)  # Book: refused, nothing booked
-        seen["booked_after_click"] = {m.id for m in meetings_of(db, child)} - before
+        seen["booked_after_click"] = booked()
         seen["errors"] = list(prompts_recorder.errors)
         seen["focus"] = box.hasFocus()
         _type_over(qtbot, box, "600")  # every key kept (Qt dropped the last: 60)
         seen["typed"] = box.lineEdit().text()
         qtbot.keyClick(box, Qt.Key.Key_B, ALT)  # Alt+B straight after typing: refused
         qtbot.waitUntil(lambda: len(prompts_recorder.errors) == 2)
-        seen["booked_after_alt_b"] = {m.id for m in meetings_of(db, child)} - before
+        seen["booked_after_alt_b"] = booked()
         _type_over(qtbot, box, "120")
         qtbot.keyClick(box, Qt.Key.Key_Tab)
         seen["mended"] = (box.out_of_range, box.styleSheet(), box.value())
         press(qtbot, dialog.book_button)
-        return dialog.result() == dialog.DialogCode.Accepted
 
-    prompts_recorder.on_dialog = book
-    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    new = book_for_sian(shown, qtbot, prompts_recorder, db, sample, book)
     message = "Length of the meeting: \u201c5\u201d is not a whole number from 15 to 480 minutes."
     assert seen["left"] == ("5  \u26a0 15\u2013480 minutes", "5", message)
     assert seen["booked_after_click"] == set()
@@ -85,7 +76,6 @@ def test_a_length_out_of_range_books_nothing_until_it_is_retyped(
     )
     assert seen["booked_after_alt_b"] == set()
     assert seen["mended"] == (None, "", 120)
-    new = [m for m in meetings_of(db, child) if m.id not in before]
     assert [m.duration_minutes for m in new] == [120]
 
 
