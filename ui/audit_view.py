@@ -296,8 +296,9 @@ class AuditWindow(QMainWindow):
         not known or a date box holds something that is not a date."""
         found: dict[str, Any] = {}
         for box in (self.start, self.end):
-            if box.not_a_date is not None:
-                self.status.setText(box.not_a_date_message())
+            message = box.wrong_entry_message()
+            if message is not None:
+                self.status.setText(message)
                 return None
         text = self.child.text().strip()
         if text:

@@ -1,16 +1,16 @@
-"""No save while a box holds something typed that it does not take: a date that is not one
-(`ui.date_box.DateEdit`) or a number outside its range (`ui.number_box`). Such a box still
+"""No save while a box holds something typed that it does not take: a date or time that is not
+one (`ui.date_box.TypedOver`) or a number outside its range (`ui.number_box`). Such a box still
 holds its old value, which a save would otherwise read."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
-from ui.date_box import DateEdit
+from ui.date_box import TypedOver
 from ui.number_box import RangeBox
 from ui.prompts import prompts
 
-_CHECKED = (DateEdit, RangeBox)
+_CHECKED = (TypedOver, RangeBox)
 
 
 def refuse_wrong_entries(form: QWidget | None) -> bool:
@@ -20,7 +20,7 @@ def refuse_wrong_entries(form: QWidget | None) -> bool:
     if form is None:
         return False
     if isinstance(form, _CHECKED):
-        boxes: list[DateEdit | RangeBox] = [form]
+        boxes: list[TypedOver | RangeBox] = [form]
     else:
         boxes = [b for b in form.findChildren(QAbstractSpinBox) if isinstance(b, _CHECKED)]
     for box in boxes:

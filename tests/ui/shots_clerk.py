@@ -73,17 +73,22 @@ def main(argv: list[str]) -> int:
         save(name)
         dialog.close()
 
-    def not_a_date(dialog) -> None:  # noqa: ANN001
-        """A date typed that is not one, and Tab: the box keeps it, in red, and says why."""
+    def typed_over(field: str, text: str):  # noqa: ANN202
+        """``text`` typed over the dialog's box ``field``, and Tab: a date or time that is not
+        one stays in the box, in red, saying why."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        dialog.activateWindow()
-        dialog.date.setFocus()
-        settle()
-        QTest.keyClick(dialog.date, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        QTest.keyClicks(dialog.date, "31/02/2024")
-        QTest.keyClick(dialog.date, Qt.Key.Key_Tab)
+        def then(dialog) -> None:  # noqa: ANN001
+            box = getattr(dialog, field)
+            dialog.activateWindow()
+            box.setFocus()
+            settle()
+            QTest.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            QTest.keyClicks(box, text)
+            QTest.keyClick(box, Qt.Key.Key_Tab)
+
+        return then
 
     def length_out_of_range(dialog) -> None:  # noqa: ANN001
         """A length of "5" (minutes) typed, and Tab: the box keeps it, in red, and says why."""
@@ -162,10 +167,10 @@ def main(argv: list[str]) -> int:
     dialog_shot("booking", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)))
 
     def one_in_the_morning(dialog) -> None:  # noqa: ANN001
-        """ "1" typed over the time's hour (meaning 1 pm): the booking's warnings say so."""
+        """ "1" typed over the time (meaning 1 pm): the booking's warnings say so."""
         from PySide6.QtCore import QTime
 
-        dialog.time.setTime(QTime(1, 30))
+        dialog.time.setTime(QTime(1, 0))
         settle()
 
     dialog_shot(
@@ -173,7 +178,12 @@ def main(argv: list[str]) -> int:
         BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)),
         one_in_the_morning,
     )
-    dialog_shot("booking-not-a-date", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)), not_a_date)
+    for name, field, text in (("not-a-date", "date", "31/02/2024"), ("not-a-time", "time", "9:3")):
+        dialog_shot(
+            f"booking-{name}",
+            BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)),
+            typed_over(field, text),
+        )
     dialog_shot(
         "booking-length-out-of-range",
         BookingDialog(ctx, zoe, dues=due_items(ctx, zoe)),

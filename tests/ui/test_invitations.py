@@ -1395,7 +1395,7 @@ def test_a_wrong_pack_date_stops_only_the_pack_not_a_report_received(
         qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(box, "30/02/2024")
         qtbot.keyClick(box, Qt.Key.Key_Tab)
-        state["pack_on"] = box.not_a_date
+        state["pack_on"] = box.wrong_typed
         dialog.tabs.setCurrentIndex(1)
         dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
         dialog.received.check.click()

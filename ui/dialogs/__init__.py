@@ -15,6 +15,7 @@ from ui.date_box import (
     date_edit,
     from_qdate,
     parse_typed,
+    time_edit,
     to_qdate,
 )
 from ui.number_box import NumberBox
@@ -79,6 +80,7 @@ __all__ = [
     "date_edit",
     "from_qdate",
     "parse_typed",
+    "time_edit",
     "refuse_wrong_entries",
     "select_data",
     "to_qdate",

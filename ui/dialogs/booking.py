@@ -49,12 +49,12 @@ from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
 from ui.dialogs import (
     NumberBox,
-    TimeEdit,
     choice,
     date_edit,
     from_qdate,
     refuse_wrong_entries,
     select_data,
+    time_edit,
 )
 from ui.duedates import DueItem
 from ui.operations import perform
@@ -129,9 +129,7 @@ class BookingDialog(QDialog):
         for mt in types:
             self.meeting_type.addItem(meeting_label(mt.value), mt.value)
         self.date = date_edit(ctx.as_of, "Meeting date")
-        self.time = TimeEdit(QTime(9, 30))
-        self.time.setDisplayFormat("HH:mm")
-        self.time.setAccessibleName("Start time")
+        self.time = time_edit(dt.time(9, 30), "Start time")
         self.duration = NumberBox(15, 480, 90, "Length of the meeting", suffix=" minutes", step=15)
         self.room = choice(room_items, "Room", none_text="No room (virtual or to be arranged)")
         self.chair = choice(chair_items, "Chair", none_text="Chair not yet allocated")
