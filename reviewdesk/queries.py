@@ -53,6 +53,7 @@ from reviewdesk.vocabulary import (
     is_outcome_not_recorded,
     meeting_label,
     open_on,
+    room_label,
 )
 
 #: The case list's columns, in order: key and title (the window and the export show these).
@@ -435,7 +436,6 @@ def diary_entries(
         (mid, cid, first, last, local_id, mtype, status, booked, held, time_, minutes) = row[:11]
         chair_id_, chair_name, room_id_, room_name, venue_name, clerk_id_, clerk_name = row[11:18]
         team_id_, sequence = row[18:]
-        room_label = f"{venue_name}: {room_name}" if room_name and venue_name else room_name or ""
         out.append(
             DiaryEntry(
                 meeting_id=mid,
@@ -449,7 +449,7 @@ def diary_entries(
                 chair_id=chair_id_,
                 chair=chair_name or "",
                 room_id=room_id_,
-                room=room_label,
+                room=room_label(room_name, venue_name),
                 clerk_id=clerk_id_,
                 clerk=clerk_name or "",
                 team_id=team_id_,
@@ -479,14 +479,14 @@ def clerks(session: Session) -> list[tuple[int, str]]:
 
 
 def rooms(session: Session) -> list[tuple[int, str]]:
-    """Active rooms as "Venue: Room", by venue then room."""
+    """Active rooms (`room_label`), by venue then room."""
     stmt = (
         select(Room.id, Venue.name, Room.name)
         .join(Venue, Venue.id == Room.venue_id)
         .where(Room.active.is_(True))
         .order_by(by_name(Venue.name), by_name(Room.name))
     )
-    return [(i, f"{v}: {r}") for i, v, r in session.execute(stmt)]
+    return [(i, room_label(r, v)) for i, v, r in session.execute(stmt)]
 
 
 def teams(session: Session) -> list[tuple[int, str]]:
@@ -794,7 +794,7 @@ def _meetings_of(child: Child) -> tuple[MeetingInfo, ...]:
     ):
         room = ""
         if m.room is not None:
-            room = f"{m.room.venue.name}: {m.room.name}" if m.room.venue else m.room.name
+            room = room_label(m.room.name, m.room.venue.name if m.room.venue else None)
         meetings.append(
             MeetingInfo(
                 id=m.id,
@@ -943,7 +943,7 @@ def _meeting_infos(session: Session, child_id: int) -> tuple[MeetingInfo, ...]:
                 chair_id=m.chair_id,
                 chair=chair or "",
                 room_id=m.room_id,
-                room=(f"{venue}: {room}" if venue else room) if m.room_id is not None else "",
+                room=room_label(room, venue) if m.room_id is not None else "",
                 clerk_id=m.clerk_id,
                 clerk=clerk or "",
                 participation=m.participation,

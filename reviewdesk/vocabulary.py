@@ -124,6 +124,16 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def room_label(room: str | None, venue: str | None) -> str:
+    """How a room is named everywhere: "Conference Room 1, Civic Centre" (the room alone
+    with no venue, "" with no room). The room comes first, so a narrow column that cuts the
+    end still tells one room of a venue from another (they read "Civic Centre: Conference
+    Roo…" alike)."""
+    if not room:
+        return ""
+    return f"{room}, {venue}" if venue else room
+
+
 def meeting_type_label(meeting_type: str) -> str:
     """A meeting type's name ('LAC review', 'Initial pre-birth'), or the code as stored when
     it is not one reviewdesk knows (a row written by an older or newer version)."""

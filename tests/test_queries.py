@@ -89,7 +89,7 @@ def test_diary_entries_and_double_bookings(db, sample) -> None:
     with db.session() as s:
         entries = queries.diary_entries(s, D(2024, 4, 8), D(2024, 4, 14))
     assert [e.child_name for e in entries] == ["Zoë Ó Briain", "Siân Llewelyn"]
-    assert entries[0].room == "Tŷ Hafan: Room A"
+    assert entries[0].room == "Room A, Tŷ Hafan"
     bookings = [
         Booking(e.day, e.start, e.minutes, e.chair_id, e.room_id, e.clerk_id, e.meeting_id)
         for e in entries

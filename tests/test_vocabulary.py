@@ -31,6 +31,7 @@ from reviewdesk.vocabulary import (
     name_key,
     open_on,
     ordinal,
+    room_label,
     week_start,
 )
 from reviewdesk.workingdays import WorkingCalendar
@@ -230,6 +231,16 @@ def test_weeks_start_on_monday() -> None:
         assert monday.weekday() == 0 and 0 <= (day - monday).days < 7
 
 
+def test_a_room_is_named_room_first_then_its_venue() -> None:
+    """The window named rooms "Civic Centre: Conference Room 1" and the printed schedule,
+    packs and letters "Conference Room 1, Civic Centre": one name now, the room first, so a
+    cut column still tells the rooms of a venue apart."""
+    assert room_label("Conference Room 1", "Civic Centre") == "Conference Room 1, Civic Centre"
+    assert room_label("Room A", None) == "Room A"
+    assert room_label(None, "Civic Centre") == ""
+    assert room_label("", "") == ""
+
+
 # --- one definition: no module writes its own copy ------------------------------------------
 
 #: Patterns that mean a module is writing its own copy of a shared word.
@@ -242,6 +253,10 @@ COPIES = {
     ),
     "age worked out by hand": re.compile(
         r"\.year\s*-\s*\w+\.year\s*-|relativedelta\(\w+, \w+\)\.years"
+    ),
+    "room and venue named by hand": re.compile(
+        r"\{(esc\()?[\w.]*(room|venue)[\w.]*\)?\}(: |, )\{(esc\()?[\w.]*(room|venue)",
+        re.IGNORECASE,
     ),
 }
 #: Where a pattern is the definition itself, or is a different fact.
@@ -274,7 +289,10 @@ def test_the_copy_check_catches_copies(tmp_path: Path) -> None:
         "if p.end_date > as_of:",
         "LIVE = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value)",
         "return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))",
+        'room = f"{m.room.venue.name}: {m.room.name}"',
     )
+    escaped = 'f"{esc(room.name)}, {esc(room.venue.name)}"'
+    assert COPIES["room and venue named by hand"].search(escaped)
     assert COPIES["live statuses listed by hand"].search("    MeetingStatus.HELD.value,")
     for line, pattern in zip(lines, COPIES.values(), strict=True):
         assert pattern.search(line), line

@@ -54,6 +54,7 @@ from reviewdesk.vocabulary import (
     is_held,
     is_outcome_not_recorded,
     is_upcoming,
+    room_label,
 )
 
 SCHEDULE_COLUMNS = (
@@ -200,7 +201,7 @@ def _rooms(session: Session) -> dict[int, tuple[str, str]]:
     for room_id, room, venue, address, virtual in session.execute(
         select(Room.id, Room.name, Venue.name, Venue.address, Room.virtual).join(Venue)
     ):
-        label = f"{room}, {venue}"
+        label = room_label(room, venue)
         where = where_words(label, address)
         out[room_id] = (label, where + (" (online)" if virtual and not address else ""))
     return out

@@ -20,8 +20,8 @@ from reviewdesk.casework.register import Register
 from reviewdesk.casework.rows import fetch_rows
 from reviewdesk.flags.base import RED, Flag, FlagContext
 from reviewdesk.overlaps import span, sweep
-from reviewdesk.storage.models import Meeting, Room, Staff
-from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label
+from reviewdesk.storage.models import Meeting, Room, Staff, Venue
+from reviewdesk.vocabulary import LIVE_STATUSES, format_uk, meeting_label, room_label
 
 CHECKS = {
     "chair_double_booked": (RED, "Chair booked for two meetings at the same time"),
@@ -74,12 +74,17 @@ def booking_flags(
         stmt = stmt.where(Meeting.booked_date.in_(sorted(set(days))))
     rows = fetch_rows(session, stmt)
     staff_names = dict(session.execute(select(Staff.id, Staff.name)).all())
-    room_names = dict(session.execute(select(Room.id, Room.name)).all())
+    room_names = {
+        i: room_label(room, venue)
+        for i, room, venue in session.execute(
+            select(Room.id, Room.name, Venue.name).outerjoin(Venue, Venue.id == Room.venue_id)
+        )
+    }
 
     for code, column, noun, names in (
-        ("chair_double_booked", "chair_id", "Chair", staff_names),
-        ("clerk_double_booked", "clerk_id", "Clerk", staff_names),
-        ("room_double_booked", "room_id", "Room", room_names),
+        ("chair_double_booked", "chair_id", "Chair ", staff_names),
+        ("clerk_double_booked", "clerk_id", "Clerk ", staff_names),
+        ("room_double_booked", "room_id", "", room_names),  # "Room 2, Civic Centre is booked"
     ):
         groups: dict[tuple[int, dt.date], list] = defaultdict(list)
         for r in rows:
@@ -98,7 +103,7 @@ def booking_flags(
                 yield Flag(
                     code,
                     RED,
-                    f"{noun} {who} is booked on {format_uk(day)} for the {label} "
+                    f"{noun}{who} is booked on {format_uk(day)} for the {label} "
                     f"{_at(this.booked_time)} and {_others(others)}",
                     this.child_id,
                     this.id,

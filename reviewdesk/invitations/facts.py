@@ -20,7 +20,7 @@ from reviewdesk.errors import InvalidInput
 from reviewdesk.overlaps import length
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import Meeting
-from reviewdesk.vocabulary import format_uk, meeting_label
+from reviewdesk.vocabulary import format_uk, meeting_label, room_label
 
 LONDON = ZoneInfo("Europe/London")
 #: The protective marking, first in every description and on every page.
@@ -121,7 +121,7 @@ def _where(m: Meeting) -> tuple[str, str, str, bool]:
     """Its room, "room, venue", the venue's address and whether it is online."""
     if m.room is None:
         return "", "", "", False
-    venue = f"{m.room.name}, {m.room.venue.name}" if m.room.venue else m.room.name
+    venue = room_label(m.room.name, m.room.venue.name if m.room.venue else None)
     address = (m.room.venue.address or "") if m.room.venue else ""
     return m.room.name, venue, address, bool(m.room.virtual)
 

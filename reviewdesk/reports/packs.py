@@ -83,6 +83,7 @@ from reviewdesk.vocabulary import (
     format_uk,
     format_uk_long,
     is_outcome_not_recorded,
+    room_label,
     week_start,
 )
 from reviewdesk.workingdays import WorkingCalendar
@@ -198,7 +199,7 @@ def _cover(meeting: Meeting, ctx: _Context) -> list[Flowable]:
     venue = "No room booked"
     if meeting.room:
         room = meeting.room
-        venue = f"{esc(room.name)}, {esc(room.venue.name)}"
+        venue = esc(room_label(room.name, room.venue.name))
         if room.virtual:
             venue += " (virtual)"
         if room.venue.address:

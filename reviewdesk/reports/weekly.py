@@ -49,6 +49,7 @@ from reviewdesk.vocabulary import (
     OUTCOME_NOT_RECORDED,
     format_uk,
     is_outcome_not_recorded,
+    room_label,
     week_start,
 )
 from reviewdesk.workingdays import WorkingCalendar
@@ -150,7 +151,7 @@ def collect_week(session: Session, week: dt.date) -> WeekSchedule:
             meeting=judged.label(m),
             status=m.status,
             chair=m.chair.name if m.chair else "",
-            room=f"{m.room.name}, {m.room.venue.name}" if m.room else "",
+            room=room_label(m.room.name, m.room.venue.name) if m.room else "",
             clerk=m.clerk.name if m.clerk else "",
             unknown=judged.unknown(m.id),
         )

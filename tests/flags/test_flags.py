@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import text
@@ -355,6 +356,9 @@ def test_chair_clerk_and_room_double_booked(db, reg):
     chair_flag = next(f for f in found if f.code == "chair_double_booked" and f.meeting_id == m1)
     assert chair_flag.staff_id == chair
     assert "23/04/2024" in chair_flag.reason and "10:00" in chair_flag.reason
+    room_flag = next(f for f in found if f.code == "room_double_booked" and f.meeting_id == m1)
+    # The room named as everywhere, room then venue (it read "Room Room 1", with no venue).
+    assert re.match(r"Room 1, Venue \d+ is booked on 23/04/2024 for the ", room_flag.reason)
 
 
 def test_back_to_back_or_cancelled_is_not_double_booked(db, reg):

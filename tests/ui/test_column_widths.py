@@ -136,6 +136,10 @@ def test_the_weeks_meetings_on_the_dashboard_fit_too(ctx, qtbot, settings) -> No
     # "Not recorded: 1st review C…".
     longest = QFontMetrics(table.font()).horizontalAdvance("Not recorded: 2nd review CP conference")
     assert header.sectionSize(3) >= longest
+    # Each room told from the others of its venue: "Conference Room 1, Civic Centre" was
+    # shown "Civic Centre: Confer…" (the venue first), and then "Conference Room …".
+    room = QFontMetrics(table.font()).horizontalAdvance("Conference Room 1, …")
+    assert header.sectionSize(5) >= room
     # The room left goes to the names, the child's most (three shares to the chair's two).
     least = table.minimum_widths()
     extra = [header.sectionSize(c) - least[c] for c in range(table.columnCount())]

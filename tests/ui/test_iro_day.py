@@ -165,7 +165,7 @@ def test_after_recording_the_review_the_timeline_says_when_its_decisions_and_min
     _record(later, qtbot, prompts_recorder, sample["zoe"], sample["zoe_first"], decisions)
     assert prompts_recorder.errors == []
     assert details() == (
-        "Held; minutes to be distributed by 10/05/2024; Tŷ Hafan: Room A; chair Łukasz Nowak"
+        "Held; minutes to be distributed by 10/05/2024; Room A, Tŷ Hafan; chair Łukasz Nowak"
     )
 
 

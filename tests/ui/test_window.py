@@ -136,8 +136,8 @@ def test_diary_moves_week_by_week(window, qtbot) -> None:
     assert "Good Friday" in diary.summary.text()
     diary.by.setCurrentIndex(1)
     assert [name for _i, name in diary.model.resources][:2] == [
-        "Tŷ Hafan: Room A",
-        "Tŷ Hafan: Room B",
+        "Room A, Tŷ Hafan",
+        "Room B, Tŷ Hafan",
     ]
     diary.today_button.click()
     assert diary.monday.isoformat() == "2024-04-08"

@@ -67,7 +67,7 @@ WEEK_COLUMNS = (
     Column("Dylan Thomas", share=3),
     Column("Not recorded: 2nd review CP conference", share=2),  # (its day passed unrecorded)
     Column("Helen Taylor", share=2),
-    Column("Civic Centre", share=1),
+    Column("Conference Room 1", share=2),  # (the room first: rooms of a venue told apart)
 )
 
 
@@ -196,11 +196,12 @@ class DashboardPage(Page):
         right.addWidget(self.chart, 1)
         right.addWidget(self.oversight)
         lower = QHBoxLayout()
-        # The week's table two-thirds: a meeting's full name ("Not recorded: 2nd review CP
-        # conference") and its room fit beside the chart in a 1366-pixel window.
-        lower.addLayout(left, 2)
+        # The week's table five-sevenths: a meeting's full name ("Not recorded: 2nd review CP
+        # conference") and its room ("Conference Room 1, …") fit beside the chart in a
+        # 1366-pixel window (at two-thirds every room of a venue read "Conference Room …").
+        lower.addLayout(left, 5)
         lower.addSpacing(12)
-        lower.addLayout(right, 1)
+        lower.addLayout(right, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

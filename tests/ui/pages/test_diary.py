@@ -96,7 +96,7 @@ def test_the_week_narrowed_to_one_chair_team_clerk_or_room(window, qtbot, sample
     diary.narrow_diary("room", sample["room_a"])
     assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
     diary.by.setCurrentIndex(diary.by.findData("room"))
-    assert [name for _rid, name in diary.model.resources] == ["Tŷ Hafan: Room A"]
+    assert [name for _rid, name in diary.model.resources] == ["Room A, Tŷ Hafan"]
     diary.narrow.setCurrentIndex(0)
     assert _entries(diary) == ["Siân Llewelyn", "Zoë Ó Briain"]
 
