@@ -187,11 +187,13 @@ def iro_workload(session: Session, *, as_of: dt.date, weeks: int = 8) -> list[Ir
 
 
 def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
-    """Per team: this week's meetings, children overdue a meeting, and late reports to chase
-    (reports, not children: those behind the dashboard's "Children with late reports"
-    tile)."""
+    """Per social work team (a team children are in): this week's meetings, children
+    overdue a meeting, and late reports to chase (reports, not children: those behind the
+    dashboard's "Children with late reports" tile). A team only staff are in (the IRO
+    service's own) is not one: it was listed among them with nothing in every column."""
     monday = week_start(as_of)
     team_of = dict(session.execute(select(Child.id, Child.team_id)).all())
+    social_work_teams = set(team_of.values())
     teams = session.execute(
         select(Team.id, Team.name, Team.manager_id, Staff.name.label("manager_name"))
         .outerjoin(Staff, Staff.id == Team.manager_id)
@@ -227,6 +229,7 @@ def team_workload(session: Session, *, as_of: dt.date) -> list[TeamWorkload]:
             not_received.get(t.id, 0),
         )
         for t in teams
+        if t.id in social_work_teams
     ]
     if week.get(None) or overdue.get(None) or late_reports.get(None):
         out.append(

@@ -80,8 +80,10 @@ def test_team_workload(db, reg):
     reg.report(m, rule_id="lac.review.reports")  # due Mon 15/04: overdue on 17/04
     c = reg.child(team_id=south)
     reg.period(c, D(2024, 3, 25))
+    reg.team("Independent Reviewing Unit")  # the IROs' own: no child is in it
     with db.session() as s:
         teams = {t.team_name: t for t in team_workload(s, as_of=AS_OF)}
+    assert sorted(teams) == ["North", "South"]  # South, with nothing this week, still shown
     assert teams["North"].manager_name == "Mo Manager"
     assert teams["North"].meetings_this_week == (m,)
     assert teams["North"].overdue == (a,)
