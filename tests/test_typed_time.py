@@ -38,6 +38,8 @@ def test_an_hour_alone_is_on_the_hour() -> None:
     assert [parse_typed_time(str(h)) for h in range(24)] == [dt.time(h) for h in range(24)]
     assert parse_typed_time("2pm") == dt.time(14)
     assert parse_typed_time("12 am") == dt.time(0)
+    assert parse_typed_time("2.30 p.m.") == dt.time(14, 30)
+    assert parse_typed_time("10 a.m") == dt.time(10)
 
 
 @pytest.mark.parametrize(

@@ -56,11 +56,14 @@ _TYPED_TIME = (
 )
 
 
+_AM_PM_DOTS = re.compile(r"([ap])\.m\.?$")
+
+
 def parse_typed_time(text: str) -> dt.time | None:
     """A time typed on the 24-hour clock ("14:30", "1430", "9:30", "930", "14") or with am or
-    pm ("2pm", "2:30pm", "2.30 pm"); "." may stand for ":". None when it is not a time:
+    pm ("2pm", "2:30pm", "2.30 p.m."); "." may stand for ":". None when it is not a time:
     minutes not two figures ("9:3"), an hour past 23, or past 12 with am or pm."""
-    typed = text.strip().lower().replace(".", ":")
+    typed = _AM_PM_DOTS.sub(r"\1m", text.strip().lower()).replace(".", ":")
     for pattern in _TYPED_TIME:
         found = pattern.fullmatch(typed)
         if found is None:
