@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
@@ -126,18 +127,12 @@ class TypedOver:
         self.setToolTip(self._tip)
         self.dateTimeChanged.connect(self._clear_wrong)
 
-    # --- what each box says and takes -----------------------------------------------------
-    @property
-    def _tip(self) -> str:
-        raise NotImplementedError  # each box's own
-
-    def _typing(self, text: str) -> str | None:
-        """What a key typed adds to the entry (None: it is not part of one)."""
-        raise NotImplementedError
-
-    def _take_typed(self, typed: str, *, final: bool) -> bool:
-        """Put the value ``typed`` stands for in the box; False when it stands for none."""
-        raise NotImplementedError
+    # Each box's own: its tip; what a key typed adds to the entry (None: it is not part of
+    # one); and putting in the value ``typed`` stands for (False when it stands for none;
+    # ``final``: the person has moved on, so no more is coming).
+    _tip: str
+    _typing: Callable[[str], str | None]
+    _take_typed: Callable[..., bool]
 
     # --- the shared behaviour -------------------------------------------------------------
     def stepBy(self, steps: int) -> None:
