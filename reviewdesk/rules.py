@@ -73,6 +73,11 @@ _OVERSIGHT_ONLY_EVENTS = frozenset(
 )
 #: The highest stage an escalation procedure may have (0 is the informal stage).
 MAX_STAGE = 9
+#: The longest rule id and escalation stage's "to" a rules file may give: what the database
+#: keeps of each (`RuleOverride.rule_id`, `EscalationStage.raised_with`; a test holds them
+#: equal), so a file the check passes is never refused by PostgreSQL when saved.
+RULE_ID_LIMIT = 80
+STAGE_TO_LIMIT = 200
 UNITS = {"working_days": "working days", "days": "days", "weeks": "weeks", "months": "months"}
 DIRECTIONS = ("after", "before")
 BASES = ("statutory", "local")
@@ -203,6 +208,13 @@ def _rule_from_mapping(data: Mapping[str, Any], origin: str, index: int) -> Rule
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise _problem(origin, f"#{index + 1}", "id", "missing or not text")
+    if len(rule_id.strip()) > RULE_ID_LIMIT:
+        raise _problem(
+            origin,
+            f"#{index + 1}",
+            "id",
+            f"\u201c{rule_id.strip()[:30]}\u2026\u201d is more than {RULE_ID_LIMIT} characters",
+        )
     known = {
         "id",
         "process",
@@ -315,8 +327,10 @@ def _stage_fields(
         raise _problem(
             origin, rule_id, "stage", f'"{stage}" is not a stage number from 0 to {MAX_STAGE}'
         )
-    if not isinstance(to, str) or not to.strip() or len(to.strip()) > 200:
+    if not isinstance(to, str) or not to.strip():
         raise _problem(origin, rule_id, "to", "missing: say to whom the stage goes")
+    if len(to.strip()) > STAGE_TO_LIMIT:
+        raise _problem(origin, rule_id, "to", f"more than {STAGE_TO_LIMIT} characters")
     return stage, to.strip()
 
 

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from reviewdesk.casework.predicates import id_in
@@ -360,6 +360,14 @@ def door(db: Database, actor: Actor, spec: ActionSpec | str) -> Iterator[Transac
             yield tx
     except IntegrityError as exc:
         raise _integrity(exc) from exc
+    except DataError as exc:
+        # (Each action checks what it is given, `reviewdesk.actions.text`; this is for a
+        # value one missed, which PostgreSQL refuses: never "Something went wrong".)
+        log.warning("the database refused a value: %s", exc.orig)
+        raise InvalidInput(
+            "The database would not keep a value given: longer than it keeps, or not of its "
+            "kind. Nothing was saved."
+        ) from exc
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.actions.exports import export_entry
+from reviewdesk.actions.text import fits
 from reviewdesk.codes import AGENCY, ATTENDANCE_WORDS, RELATIONSHIP
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.itip import build_request
@@ -110,8 +111,8 @@ def _invitee_row(session: Session, meeting: Meeting, new: NewInvitee) -> Invitee
         raise InvalidInput("invitee: give their name")
     if not role:
         raise InvalidInput(f"invitee {name}: give their role (mother, police, school...)")
-    if len(name) > 200 or len(role) > 100:
-        raise InvalidInput(f"invitee {name[:40]}: the name or role is too long")
+    fits("invitee's name", name, Invitee.name)
+    fits(f"invitee {name}: role", role, Invitee.role)
     for inv in meeting.invitees:
         same = (
             (new.person_id is not None and inv.person_id == new.person_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.actions.text import fits
 from reviewdesk.casework.register import Register
 from reviewdesk.codes import (
     CP_CATEGORY,
@@ -254,6 +255,8 @@ def validate_outcome(
     """Raise InvalidInput for an outcome that cannot be right."""
     if not outcome.parts:
         raise InvalidInput("held date: give the date the meeting was held")
+    if outcome.outcome is not None:
+        fits("outcome", outcome.outcome, Meeting.outcome)
     held = max(outcome.parts)
     if as_of is not None and held > as_of:
         raise InvalidInput(f"held date: {format_uk(held)} is in the future")

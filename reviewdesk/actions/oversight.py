@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
+from reviewdesk.actions.text import fits
 from reviewdesk.actions.wordlists import add_word, retire_word
 from reviewdesk.caseload import in_caseload
 from reviewdesk.codes import Process, Role
@@ -324,7 +325,8 @@ def _stage_to(session: Session, stage: int, raised_with: str) -> str:
             f"{r.stage} ({stage_name(r.stage or 0).lower()})" for r in escalation_stages(rules)
         )
         raise InvalidInput(f"stage: {stage!r} is not a stage of the escalation procedure ({known})")
-    return _text("raised with", raised_with) or rule.to
+    given = fits("raised with", _text("raised with", raised_with), EscalationStage.raised_with)
+    return given or rule.to
 
 
 @action("raise_escalation", "record a challenge", Permission.RECORD_OVERSIGHT)

@@ -20,6 +20,7 @@ from pathlib import Path
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.exports import export_entry
 from reviewdesk.actions.invitations import Sent
+from reviewdesk.actions.text import fits
 from reviewdesk.codes import AGENCY, PACK_DELIVERY
 from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.emails import request_email
@@ -112,7 +113,7 @@ def add_reports(
                     "rules in force"
                 )
             row = Report(
-                author=author[:200],
+                author=fits("report from", author, Report.author),
                 agency=new.agency,
                 rule_id=new.rule_id,
                 professional_id=new.professional_id,
