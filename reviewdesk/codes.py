@@ -45,6 +45,15 @@ CP_CATEGORY: dict[str, str] = {
     "MUL": "Multiple",
 }
 
+#: What a meeting held may decide, by process: the recording dialog's list and the only
+#: outcomes `record_outcome` takes. A CP conference's decides the child's plan ("Plan made"
+#: starts one, "Plan ended" ends it: `reviewdesk.oversight.words`), so it is chosen from
+#: these, never typed: "Plan endd" typed was saved and ended nothing.
+MEETING_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "lac": ("Care plan endorsed", "Care plan changed", "Recommendations made"),
+    "cp": ("Plan made", "Plan continued", "Plan ended", "No plan needed"),
+}
+
 REASON_NEW_EPISODE: dict[str, str] = {
     "S": "Started to be looked after",
     "L": "Change of legal status only",

@@ -19,6 +19,7 @@ from reviewdesk.casework.register import Register
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
+    MEETING_OUTCOMES,
     PARTICIPATION,
     MeetingStatus,
     MeetingType,
@@ -249,14 +250,39 @@ class Outcome:
     category: str | None = None
 
 
+def chosen_outcome(meeting: Meeting, outcome: Outcome) -> str | None:
+    """The outcome to store: one of the meeting's process's (`codes.MEETING_OUTCOMES`, in
+    its words whatever the case typed), or the one it has already (an import's or an older
+    version's words, saved again unchanged). A quorate conference must have one: it decides
+    whether the child's plan starts, goes on or ends."""
+    words = MEETING_OUTCOMES.get(meeting.process, ())
+    given = (outcome.outcome or "").strip()
+    if not given:
+        if meeting.process == Process.CP.value and outcome.quorate is not False:
+            raise InvalidInput(
+                f"outcome: choose what the conference decided ({_either(words)}): it decides "
+                "whether the child's plan starts, goes on or ends"
+            )
+        return None
+    if given == meeting.outcome:
+        return given
+    fits("outcome", given, Meeting.outcome)
+    found = next((w for w in words if w.casefold() == given.casefold()), None)
+    if found is None:
+        raise InvalidInput(f"outcome: \u201c{given}\u201d is not one of {_either(words)}")
+    return found
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
 def validate_outcome(
     meeting: Meeting, outcome: Outcome, *, late: bool, as_of: dt.date | None = None
 ) -> None:
     """Raise InvalidInput for an outcome that cannot be right."""
     if not outcome.parts:
         raise InvalidInput("held date: give the date the meeting was held")
-    if outcome.outcome is not None:
-        fits("outcome", outcome.outcome, Meeting.outcome)
     held = max(outcome.parts)
     if as_of is not None and held > as_of:
         raise InvalidInput(f"held date: {format_uk(held)} is in the future")
@@ -273,17 +299,14 @@ def validate_outcome(
                 raise InvalidInput("participation: PN0 is only for a child under 4")
     if late and outcome.late_reason_id is None:
         raise InvalidInput("reason: the meeting was out of timescale, so give the reason")
+    chosen = chosen_outcome(meeting, outcome)
     if meeting.process != Process.CP.value and outcome.quorate is False:
         raise InvalidInput(
             "quorate: quoracy is for child protection conferences; a LAC review has none"
         )
-    if (
-        meeting.process == Process.CP.value
-        and outcome.quorate is False
-        and ends_plan(outcome.outcome)
-    ):
+    if meeting.process == Process.CP.value and outcome.quorate is False and ends_plan(chosen):
         raise InvalidInput(
-            f"outcome: {outcome.outcome!r} cannot be recorded for a conference that was not "
+            f"outcome: {chosen!r} cannot be recorded for a conference that was not "
             "quorate: an inquorate conference cannot end a plan (reconvene it)"
         )
     for label, value in (
@@ -348,7 +371,7 @@ def record_outcome(
         meeting.status = MeetingStatus.HELD.value
         meeting.participation = outcome.participation
         meeting.quorate = outcome.quorate
-        meeting.outcome = outcome.outcome
+        meeting.outcome = chosen_outcome(meeting, outcome)
         meeting.late_reason_id = outcome.late_reason_id if late else None
         meeting.late_reason_note = outcome.late_reason_note if late else None
         meeting.decisions_issued = outcome.decisions_issued

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from reviewdesk.codes import MeetingStatus, MeetingType, Process
+from reviewdesk.codes import MEETING_OUTCOMES, MeetingStatus, MeetingType, Process
 from reviewdesk.dates import add_months
 from reviewdesk.demo.names import ADULT_FIRST, BOYS, GIRLS, SURNAMES
 from reviewdesk.demo.organisation import DEFAULT_OPEN_LAC, Organisation
@@ -84,6 +84,16 @@ TABLE_ORDER = (
     "meeting_part",
     "invitee",
     "report",
+)
+
+#: A conference's outcome as the generator plans it -> as recorded (`codes.MEETING_OUTCOMES`,
+#: the words the recording dialog offers and `record_outcome` takes).
+_CP_OUTCOME_WORDS = dict(
+    zip(
+        ("plan made", "plan continued", "plan ended", "no plan"),
+        MEETING_OUTCOMES["cp"],
+        strict=True,
+    )
 )
 
 
@@ -1074,7 +1084,7 @@ class CaseGenerator:
                 enquiry_id=eid,
                 plan_id=plan_id,
                 quorate=True,
-                outcome=spec.outcome,
+                outcome=_CP_OUTCOME_WORDS.get(spec.outcome or ""),
                 late_reason_id=reason,
                 decisions_issued=self._after("cp.decisions", day, 1, 0.1),
                 minutes=self._after("cp.minutes", day, 20, 0.15),

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from reviewdesk import actions
 from reviewdesk.actions import ACTIONS, Refused
+from reviewdesk.codes import MEETING_OUTCOMES
 from reviewdesk.rule_overrides import override_versions
 from reviewdesk.scheduling import Booking
 from reviewdesk.settings import closure_day_versions, setting_versions
@@ -326,9 +327,11 @@ def _allocation(env: Env) -> actions.AllocationChange:
 
 def _outcome(env: Env) -> actions.Outcome:
     """An outcome that differs from the last (so each allowed call changes something)."""
-    return actions.Outcome(
-        parts=[D(2024, 4, 22)], participation="PN1", outcome=env.unique("Care plan endorsed ")
-    )
+    with env.admin.session() as s:
+        last = s.get(Meeting, env.ids["meeting"]).outcome
+    words = MEETING_OUTCOMES["lac"]
+    chosen = words[(words.index(last) + 1) % len(words) if last in words else 0]
+    return actions.Outcome(parts=[D(2024, 4, 22)], participation="PN1", outcome=chosen)
 
 
 def _person(env: Env) -> int:

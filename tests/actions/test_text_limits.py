@@ -154,7 +154,7 @@ def test_a_value_postgresql_refuses_is_a_clear_refusal(pg_target, monkeypatch) -
                 )
             ).first()
             mid, version, held = meeting.id, meeting.version, meeting.held_date
-        monkeypatch.setattr(meetings, "fits", lambda _field, text, _column: text)  # missed
+        monkeypatch.setattr(meetings, "chosen_outcome", lambda _m, o: o.outcome)  # missed
         with pytest.raises(InvalidInput, match="^The database would not keep a value given"):
             actions.record_outcome(
                 db,

@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
 from reviewdesk.storage.models import (
@@ -1326,6 +1326,46 @@ def test_attendance_is_recorded_with_the_outcome_of_the_conference(
         assert s.get(Meeting, ids["meeting"]).status == "held"
 
 
+def test_enter_twice_records_no_conference_outcome_nobody_chose(
+    db, ids, qapp, qtbot, settings, prompts_recorder
+) -> None:
+    """Ctrl+O on the initial conference, then Enter: the outcome opened on "Plan made" (the
+    list's first), so the conference was recorded as held and a CP plan started that nobody
+    decided on. Now the outcome opens on "Choose…", Enter is refused naming it (the keyboard
+    on the outcome), and nothing is recorded; a typed outcome is not possible."""
+    from reviewdesk.storage.models import CpPlan, Meeting
+    from ui.dialogs.recording import RecordingDialog
+    from ui.tasks import wait_for_all
+
+    window, page = _conference_day(db, ids, qtbot, settings)
+    seen: dict = {}
+
+    def enter(dialog) -> bool:
+        assert isinstance(dialog, RecordingDialog)
+        _active(dialog, qtbot)
+        seen["opened_on"] = dialog.outcome.currentText()
+        seen["typed"] = dialog.outcome.isEditable()
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(prompts_recorder.errors))
+        seen["focus"] = dialog.focusWidget() is dialog.outcome
+        seen["open"] = dialog.isVisible()
+        dialog.reject()
+        return False
+
+    prompts_recorder.on_dialog = enter
+    qtbot.keyClick(page.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_for_all()
+    assert (seen["opened_on"], seen["typed"]) == ("Choose…", False)
+    assert prompts_recorder.errors == [
+        "outcome: choose what the conference decided (Plan made, Plan continued, Plan ended "
+        "or No plan needed): it decides whether the child's plan starts, goes on or ends"
+    ]
+    assert seen["focus"] and seen["open"]
+    with db.session() as s:
+        assert s.get(Meeting, ids["meeting"]).status == "booked"
+        assert s.query(CpPlan).filter_by(child_id=ids["child"]).count() == 0
+
+
 def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_review(
     db, ids, qapp, qtbot, settings, prompts_recorder
 ) -> None:
@@ -1346,8 +1386,8 @@ def test_plan_made_at_the_initial_conference_starts_the_plan_and_its_first_revie
         assert isinstance(dialog, RecordingDialog)
         _active(dialog, qtbot)
         dialog.outcome.setFocus()
-        dialog.outcome.lineEdit().selectAll()
-        qtbot.keyClicks(dialog.outcome.lineEdit(), "Plan made")
+        qtbot.waitUntil(dialog.outcome.hasFocus)
+        qtbot.keyClick(dialog.outcome, Qt.Key.Key_Down)  # "Choose…" to "Plan made"
         said["next"] = dialog.next_due.text()
         said["note"] = dialog.plan_note.text()
         qtbot.keyClick(dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)

@@ -64,6 +64,13 @@ class DateOrNone(QWidget):
     def value(self) -> dt.date | None:
         return from_qdate(self.edit.date()) if self.check.isChecked() else None
 
+    def follow(self, day: dt.date) -> None:
+        """Offer ``day`` when it is ticked, while it is not (the held date, as it is typed:
+        ticking "Decisions issued" after changing the held date offered the booked date,
+        which the save then refused as before the meeting)."""
+        if not self.check.isChecked():
+            self.edit.setDate(to_qdate(day))
+
     def set_value(self, value: dt.date | None) -> None:
         self.check.setChecked(value is not None)
         if value is not None:

@@ -27,6 +27,7 @@ from reviewdesk.actions import Outcome, ReportUpdate, record_outcome
 from reviewdesk.codes import (
     CP_CATEGORY,
     INITIAL_CONFERENCES,
+    MEETING_OUTCOMES,
     PARTICIPATION,
     MeetingType,
     agency_label,
@@ -43,9 +44,6 @@ from ui.duedates import DueItem, after_held, next_due_after_held
 from ui.operations import perform
 from ui.prompts import prompts
 from ui.screen import FocusScrollArea, fit
-
-LAC_OUTCOMES = ("Care plan endorsed", "Care plan changed", "Recommendations made")
-CP_OUTCOMES = ("Plan made", "Plan continued", "Plan ended", "No plan needed")
 
 
 class RecordingDialog(QDialog):
@@ -86,12 +84,17 @@ class RecordingDialog(QDialog):
         self.quorate = QCheckBox("&Quorate")
         self.quorate.setAccessibleName("Quorate")
         self.quorate.setChecked(meeting.quorate is not False)
+        # Chosen, never typed, and never chosen for the person: it opened on "Plan made"
+        # (the list's first), so Enter twice started a CP plan nobody decided on, and "Plan
+        # endd" typed was saved and ended nothing. (`record_outcome` refuses the same.)
         self.outcome = QComboBox()
         self.outcome.setAccessibleName("Outcome")
-        self.outcome.setEditable(True)
-        self.outcome.addItems(LAC_OUTCOMES if meeting.process == "lac" else CP_OUTCOMES)
-        if meeting.outcome:
-            self.outcome.setCurrentText(meeting.outcome)
+        self.outcome.addItem("Choose…" if meeting.process == "cp" else "Not recorded", None)
+        for words in MEETING_OUTCOMES.get(meeting.process, ()):
+            self.outcome.addItem(words, words)
+        if meeting.outcome and self.outcome.findData(meeting.outcome) < 0:
+            self.outcome.addItem(meeting.outcome, meeting.outcome)  # (an import's words)
+        self.outcome.setCurrentIndex(max(self.outcome.findData(meeting.outcome), 0))
         # An initial conference that makes a plan starts it (`record_outcome`): the
         # category of abuse it decided, and what that starts.
         self.category = QComboBox()
@@ -280,6 +283,8 @@ class RecordingDialog(QDialog):
 
     def update_derived(self) -> None:
         held = self.held_dates()[-1]
+        for box in (self.decisions, self.minutes, *(d for _r, *ds in self.report_rows for d in ds)):
+            box.follow(held)
         self._fill_participation(self.participation.currentData())
         off = self.held_on_a_working_day()
         self.day_note.setText(f"⚠ {off}: check the date." if off else "")
@@ -317,7 +322,7 @@ class RecordingDialog(QDialog):
             # "Plan made" at an initial conference starts one when saved (`record_outcome`).
             # It said "the case closes or has no clock" after "Plan made".
             if MeetingType(self.meeting.meeting_type) in INITIAL_CONFERENCES and starts_plan(
-                self.outcome.currentText()
+                self.outcome.currentData()
             ):
                 self.next_due.setText(
                     "Next meeting due: the 1st review CP conference, counted from the plan "
@@ -342,7 +347,7 @@ class RecordingDialog(QDialog):
 
     def _plan_shown(self) -> None:
         """The category only for a plan made, and what recording it will start."""
-        made = starts_plan(self.outcome.currentText())
+        made = starts_plan(self.outcome.currentData())
         self.category.setEnabled(made)
         self.plan_note.setText(
             "Saving starts the child's CP plan on the day held: the first review conference "
@@ -360,9 +365,9 @@ class RecordingDialog(QDialog):
             if self.meeting.process == "lac"
             else None,
             quorate=self.quorate.isChecked() if self.meeting.process == "cp" else None,
-            outcome=self.outcome.currentText().strip() or None,
+            outcome=self.outcome.currentData(),
             category=self.category.currentData()
-            if starts_plan(self.outcome.currentText())
+            if starts_plan(self.outcome.currentData())
             else None,
             late_reason_id=self.late_reason.currentData() if late else None,
             late_reason_note=self.late_note.text().strip() or None if late else None,
