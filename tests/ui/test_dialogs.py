@@ -231,3 +231,44 @@ def test_saving_over_someone_elses_change_is_refused(window, prompts_recorder, s
     assert "someone.else" in prompts_recorder.errors[0]
     with db.session() as s:
         assert s.get(Meeting, sample["zoe_first"]).status == "booked"
+
+
+def test_the_dates_offered_after_a_meeting_follow_the_held_date_typed(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """The conference booked for 14/03/2024 was held on 18/03/2024: typed over "Held on",
+    then "Decisions issued" ticked with Space offered 14/03/2024 (the booked day), which the
+    save refused as before the meeting. It offers the held date now, and saves."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.driving import on_screen
+
+    on_screen(window, qtbot)
+    page = _child_page(window, sample["lukasz_child"])
+    _select_meeting(page, sample["rcpc"])
+    seen = {}
+
+    def fill(dialog: RecordingDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.held.setFocus()
+        qtbot.waitUntil(dialog.held.hasFocus)
+        qtbot.keyClick(dialog.held, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.held, "18/03/2024")
+        dialog.decisions.setFocus()
+        qtbot.waitUntil(dialog.decisions.check.hasFocus)
+        qtbot.keyClick(dialog.decisions.check, Qt.Key.Key_Space)  # ticked: the date it offers
+        seen["offered"] = dialog.decisions.value()
+        dialog.late_reason.setCurrentIndex(dialog.late_reason.findText("Room unavailable"))
+        dialog.outcome.setCurrentText("Plan continued")
+        dialog.save()
+        seen["errors"] = list(prompts_recorder.errors)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = fill
+    page.record_button.click()
+    assert seen["offered"] == D(2024, 3, 18)
+    assert seen["errors"] == []
+    with db.session() as s:
+        m = s.get(Meeting, sample["rcpc"])
+        assert (m.held_date, m.decisions_issued) == (D(2024, 3, 18), D(2024, 3, 18))
