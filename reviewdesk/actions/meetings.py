@@ -31,7 +31,7 @@ from reviewdesk.queries import child_detail
 from reviewdesk.scheduling import Booking, bookable_types
 from reviewdesk.storage.audit import session_now
 from reviewdesk.storage.db import Database
-from reviewdesk.storage.locking import ensure_unchanged
+from reviewdesk.storage.locking import ensure_unchanged, local_time
 from reviewdesk.storage.models import (
     Child,
     CpPlan,
@@ -329,8 +329,19 @@ def _apply_report(tx: Transaction, meeting: Meeting, update: ReportUpdate) -> No
     ):
         return
     ensure_unchanged(report, update.version)
+    not_yet_come(tx.session, f"report from {report.author}: received", update.received)
+    not_yet_come(tx.session, f"report from {report.author}: shared", update.shared_with_parents)
     report.received = update.received
     report.shared_with_parents = update.shared_with_parents
+
+
+def not_yet_come(session: Session, field: str, day: dt.date | None) -> None:
+    """Refuse ``day`` for something that has happened (a report received or shared) when it
+    is after today: "received 01/01/2030" was saved, and the report counted as in. Today is
+    the day it really is in the UK (the session's clock), whatever day the window shows."""
+    today = local_time(session_now(session)).date()
+    if day is not None and day > today:
+        raise InvalidInput(f"{field}: {format_uk(day)} is in the future")
 
 
 @action("record_outcome", "record the outcome of a meeting", Permission.RECORD_OUTCOME)

@@ -20,6 +20,7 @@ from pathlib import Path
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.exports import export_entry
 from reviewdesk.actions.invitations import Sent
+from reviewdesk.actions.meetings import not_yet_come
 from reviewdesk.actions.text import fits
 from reviewdesk.codes import AGENCY, PACK_DELIVERY
 from reviewdesk.errors import InvalidInput
@@ -264,6 +265,7 @@ def attach_report_file(
         )
         tx.session.add(stored)
         if received is not None:
+            not_yet_come(tx.session, f"{name}: received", received)
             report.received = received
         elif report.received is None:
             raise InvalidInput(f"{name}: give the date the report was received")

@@ -135,3 +135,32 @@ def test_an_iro_records_only_the_meetings_they_chair(open_db, case) -> None:
             "x",
             expected_version=_version(admin, case["meeting"]),
         )
+
+
+def test_a_report_received_or_shared_in_the_future_is_refused(db, case) -> None:
+    """ "Received 01/01/2030" was saved and the report counted as in. A report is received
+    and shared on days that have come (the real day in the UK: it records what happened)."""
+    from reviewdesk.errors import InvalidInput
+    from reviewdesk.storage.models import Report
+
+    with db.session() as s:
+        report = Report(meeting_id=case["meeting"], author="Dr Siân Hughes", agency="health")
+        s.add(report)
+        s.flush()
+        report_id, version = report.id, report.version
+    me, later = actions.whoami(db), dt.date.today() + dt.timedelta(days=30)
+    for received, shared, field in ((later, None, "received"), (D(2024, 4, 8), later, "shared")):
+        with pytest.raises(InvalidInput) as refused:
+            actions.update_report(
+                db, me, report_id, received=received, shared_with_parents=shared,
+                expected_version=version,
+            )  # fmt: skip
+        assert str(refused.value) == (
+            f"report from Dr Siân Hughes: {field}: {later.strftime('%d/%m/%Y')} is in the future"
+        )
+    actions.update_report(
+        db, me, report_id, received=D(2024, 4, 8), shared_with_parents=None,
+        expected_version=version,
+    )  # fmt: skip
+    with db.session() as s:
+        assert s.get(Report, report_id).received == D(2024, 4, 8)
