@@ -143,6 +143,12 @@ def check_output(
             f"{prefix}{shown} is in reviewdesk's data folder ({data_folder()}), which holds "
             "the database and its backups; save it somewhere else."
         )
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        # An output is written whole beside it and renamed over it: a link (or a device, a
+        # pipe) would be replaced by a plain file, not written through; a pipe hung.
+        raise InvalidInput(
+            f"{prefix}{shown} is a link or a device, not a plain file; give a file's own name"
+        )
     if not may_replace_database and target.exists() and _is_sqlite(os.fspath(target)):
         raise InvalidInput(
             f"{prefix}{shown} is a database; reviewdesk will not write an export over it. "

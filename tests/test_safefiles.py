@@ -211,6 +211,21 @@ def test_folders_and_missing_folders_are_named(tmp_path):
     assert not (tmp_path / "missing").exists()
 
 
+def test_a_link_a_device_or_a_pipe_is_not_replaced_by_a_plain_file(tmp_path):
+    """An export to a link replaced the link by a plain file (its target untouched), one to
+    /dev/full replaced the device (as root), and one to a named pipe hung."""
+    target = tmp_path / "target.txt"
+    target.write_text("kept")
+    (tmp_path / "link.csv").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.csv")
+    for path in (tmp_path / "link.csv", tmp_path / "pipe.csv", Path("/dev/null")):
+        _refused(path, "is a link or a device, not a plain file")
+    with pytest.raises(InvalidInput):
+        safefiles.write_output(tmp_path / "link.csv", "a,b\n")
+    assert (tmp_path / "link.csv").is_symlink() and target.read_text() == "kept"
+    assert stat.S_ISFIFO(os.stat(tmp_path / "pipe.csv").st_mode)
+
+
 def test_copy_output_copies_whole(tmp_path):
     source = tmp_path / "doc.pdf"
     source.write_bytes(b"%PDF-1.4" + bytes(range(256)) * 5000)

@@ -9,6 +9,7 @@ import datetime as dt
 import sys
 
 from reviewdesk.cli.args import date
+from reviewdesk.safefiles import neutralise_cell
 from reviewdesk.storage.db import open_database
 from reviewdesk.vocabulary import format_uk, week_start
 from reviewdesk.workload import (
@@ -59,8 +60,8 @@ def _write_csv(teams: list[TeamWorkload]) -> None:
     out.writerow(["Team", "Team manager", *TEAM_HEADINGS])
     if no_teams_set_up(teams):  # for a person (the rows, if any, are the children's with no team)
         sys.stderr.write(NO_TEAMS + "\n")
-    for t in teams:
-        out.writerow([t.team_name, t.manager_name, *t.figures])
+    for t in teams:  # names made safe from formula injection, as every export's cells are
+        out.writerow([neutralise_cell(t.team_name), neutralise_cell(t.manager_name), *t.figures])
 
 
 def _write_table(teams: list[TeamWorkload], as_of: dt.date) -> None:

@@ -69,3 +69,13 @@ def test_a_date_not_in_the_iso_form_is_one_clear_line(db, db_target, capsys) -> 
     assert cli(db_target, "teams", "--as-of", "10/12/2025") == 2
     err = capsys.readouterr().err
     assert err == 'reviewdesk: error: --as-of: "10/12/2025" is not a date in the form YYYY-MM-DD\n'
+
+
+def test_a_team_named_like_a_formula_is_written_as_text(db, db_target, reg, capsys) -> None:
+    """`teams --csv` wrote a team named "@SUM(1+1)" as it was, which a spreadsheet runs: it
+    gets the apostrophe every export gives such text."""
+    team = reg.team("@SUM(1+1)", manager_id=reg.staff('=HYPERLINK("x")', role="team_manager"))
+    reg.period(reg.child(team_id=team), D(2024, 1, 8))
+    assert cli(db_target, "teams", "--as-of", "2024-04-17", "--csv") == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[1][:2] == ["'@SUM(1+1)", '\'=HYPERLINK("x")']
