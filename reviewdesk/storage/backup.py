@@ -16,6 +16,7 @@ import filecmp
 import json
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,10 +47,13 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_private(path: Path) -> None:
-    """Owner read/write only (mode 600) for the file and its -wal/-shm companions."""
+    """For the owner only (no group or others) the file and its -wal/-shm companions. Only
+    taken away, never given: a database made read-only (mode 444) became writable (600)."""
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(FileNotFoundError, PermissionError):
-            os.chmod(candidate, 0o600)
+            mode = stat.S_IMODE(os.stat(candidate).st_mode)
+            if mode & 0o077:
+                os.chmod(candidate, mode & 0o700)
 
 
 def create_private_file(path: Path) -> None:

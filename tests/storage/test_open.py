@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -45,6 +46,21 @@ def test_new_sqlite_file_is_private_and_has_the_pragmas(tmp_path, monkeypatch):
                 assert _mode(f) == 0o600, (f, oct(_mode(f)))
     finally:
         db.dispose()
+
+
+def test_a_database_made_read_only_is_not_made_writable(tmp_path):
+    """Opening a database kept its privacy by setting mode 600, which also gave a file made
+    read-only (444) back its write permission: now only the group's and others' go."""
+    path = tmp_path / "rd.sqlite"
+    open_database(path, username="amy").dispose()
+    for mode, kept in ((0o444, 0o400), (0o644, 0o600), (0o600, 0o600)):
+        os.chmod(path, mode)
+        db = open_database(path, username="amy")
+        try:
+            assert _mode(path) == kept, oct(mode)
+        finally:
+            db.dispose()
+        os.chmod(path, 0o600)
 
 
 def test_default_file_lives_in_the_user_data_folder(tmp_path, monkeypatch):
