@@ -38,7 +38,12 @@ from reviewdesk.storage.models import (
 )
 
 FORMAT = "reviewdesk-dump"
-FORMAT_VERSION = 1
+#: 2 ends with a line counting the rows (`END`), so a dump cut short at a line's end is
+#: refused (it was restored, with half the meetings and none of the reports, exit 0).
+#: Dumps of version 1 (no such line) are still read.
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)
+END = "end_of_dump_rows"
 BATCH = 2000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -113,6 +118,7 @@ def write_dump(engine: Engine, out: IO[str]) -> int:
             record = {"t": name, "r": {k: _to_json(v) for k, v in row.items()}}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
+        out.write(json.dumps({END: n}) + "\n")
     return n
 
 
@@ -124,27 +130,49 @@ def read_header(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"{path} is not a reviewdesk dump ({exc}).") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise InvalidInput(f"{path} is not a reviewdesk dump (its first line is not ours).")
-    if header.get("version") != FORMAT_VERSION:
+    if header.get("version") not in READ_VERSIONS:
         raise InvalidInput(f"{path}: dump format {header.get('version')} is not supported.")
     return header
 
 
 def rows_of_dump(path: Path) -> Iterator[Row]:
+    """The dump's rows; `InvalidInput` (before the caller commits anything) for a line that
+    is not one, or a dump of version 2 that does not end with its count of rows."""
     by_name = {t.name: t for t in tables()}
+    counted = read_header(path).get("version", FORMAT_VERSION) >= 2
+    rows, end = 0, None
     with path.open(encoding="utf-8") as f:
         f.readline()
         for number, line in enumerate(f, start=2):
             if not line.strip():
                 continue
+            if end is not None:
+                raise InvalidInput(f"{path} line {number}: a row after the dump's last line.")
             try:
                 record = json.loads(line)
+                if counted and isinstance(record, dict) and END in record:
+                    end = record[END]
+                    continue
                 table = by_name[record["t"]]
                 row = _from_json(table, record["r"])
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            except (
+                json.JSONDecodeError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                RecursionError,
+            ) as exc:
                 raise InvalidInput(f"{path} line {number}: not a row of a known table.") from exc
             except ValueError as exc:
                 raise InvalidInput(f"{path} line {number}: {exc}.") from None
+            rows += 1
             yield table.name, row
+    if counted and end != rows:
+        raise InvalidInput(
+            f"{path} is not a whole dump: it has {rows:,} rows and "
+            + ("no last line counting them (cut short?)" if end is None else f"says {end}")
+            + ". Nothing was restored."
+        )
 
 
 def count_rows(engine: Engine) -> int:

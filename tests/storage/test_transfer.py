@@ -139,10 +139,37 @@ def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys, cli_admi
     before = _snapshot(db)
     dump = tmp_path / "backup.jsonl"
     assert cli(db_target, "backup", "--json", str(dump)) == 0
-    with dump.open("a", encoding="utf-8") as f:
-        f.write('{"t": "no_such_table", "r": {}}\n')
+    *rows, end = dump.read_text(encoding="utf-8").splitlines()
+    dump.write_text("\n".join([*rows, '{"t": "no_such_table", "r": {}}', end]) + "\n")
     assert cli(db_target, "restore", str(dump)) == 2
     assert "not a row of a known table" in capsys.readouterr().err
+    assert _snapshot(db) == before
+
+
+def test_a_dump_cut_short_changes_nothing(db, db_target, tmp_path, capsys, cli_admin):
+    """A dump cut at the end of a line was restored (exit 0) with what it had: half the
+    meetings, none of the reports; its header alone emptied the database. A dump now ends
+    with its count of rows, and one without it (or another count) is refused."""
+    _fill(db)
+    before = _snapshot(db)
+    dump = tmp_path / "backup.jsonl"
+    assert cli(db_target, "backup", "--json", str(dump)) == 0
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[-1]) == {"end_of_dump_rows": len(lines) - 2}
+    for kept in (lines[: len(lines) // 2], lines[:1], [*lines[:-2], lines[-1]]):
+        cut = tmp_path / "cut.jsonl"
+        cut.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        assert cli(db_target, "restore", str(cut)) == 2
+        err = capsys.readouterr().err
+        assert "is not a whole dump" in err and "Nothing was restored" in err
+        assert _snapshot(db) == before
+    # A dump of version 1 (before the count) is still restored.
+    header = json.loads(lines[0])
+    old = tmp_path / "old.jsonl"
+    old.write_text(
+        "\n".join([json.dumps({**header, "version": 1}), *lines[1:-1]]) + "\n", encoding="utf-8"
+    )
+    assert cli(db_target, "restore", str(old)) == 0
     assert _snapshot(db) == before
 
 
