@@ -310,9 +310,10 @@ def record_pack_sent(
         raise InvalidInput("recipients: say whom the pack went to")
     if how not in PACK_DELIVERY:
         raise InvalidInput(f"how: {how!r} is not one of {', '.join(PACK_DELIVERY)}")
-    if any(len(n) > 200 for n in names):
-        raise InvalidInput("recipients: a name is longer than 200 characters")
+    for n in names:
+        fits("recipient", n, PackDelivery.recipient)
     with door(db, actor, "record_pack_sent") as tx:
+        not_yet_come(tx.session, "sent on", on)
         meeting = _meeting(tx.session, meeting_id)
         rows = [
             PackDelivery(meeting_id=meeting.id, recipient=n, how=how, sent_on=on, pages=pages)

@@ -157,3 +157,8 @@ def test_who_the_pack_went_to_is_recorded(db):
     }
     with pytest.raises(InvalidInput, match="how: 'pigeon' is not one of"):
         actions.record_pack_sent(db, actor, ids["meeting"], ["X"], how="pigeon", on=AS_OF)
+    later = dt.date.today() + dt.timedelta(days=30)  # (a pack is sent on a day that has come)
+    with pytest.raises(InvalidInput, match=r"^sent on: \d\d/\d\d/\d{4} is in the future$"):
+        actions.record_pack_sent(db, actor, ids["meeting"], ["X"], how="post", on=later)
+    with pytest.raises(InvalidInput, match=r"^recipient: .* more than the 200 kept$"):
+        actions.record_pack_sent(db, actor, ids["meeting"], ["x" * 201], how="post", on=AS_OF)
