@@ -25,7 +25,8 @@ from reviewdesk.invitations.details import meeting_invitations
 from reviewdesk.invitations.proposal import propose
 from reviewdesk.settings import working_context
 from reviewdesk.storage.db import Database, open_database
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.storage.models import Meeting
+from reviewdesk.vocabulary import AWAITED_STATUSES, format_uk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,6 +94,20 @@ def _propose(db: Database, meeting_id: int) -> None:
         sys.stdout.write(f"missing: {line}\n")
 
 
+def _can_invite(db: Database, meeting_id: int) -> None:
+    """`InvalidInput` when the meeting is not one still to take place: `--propose -o` on a
+    held meeting added its invitees and reports, then refused to send anything."""
+    with db.session() as s:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            raise InvalidInput(f"meeting {meeting_id} does not exist")
+        if meeting.status not in AWAITED_STATUSES:
+            raise InvalidInput(
+                f"meeting {meeting_id} is {meeting.status.replace('_', ' ')}: there is no one to "
+                "invite now, so no one was added"
+            )
+
+
 def _invites(args: argparse.Namespace) -> int:
     on = date(args.on, "--on") if args.on else dt.date.today()
     target: Path | None = None
@@ -103,6 +118,8 @@ def _invites(args: argparse.Namespace) -> int:
         target = output(args, target, "-o")
     db = open_database(args.db, create=False)
     try:
+        if args.propose and target is not None:
+            _can_invite(db, args.meeting_id)  # before anyone is added, not after
         if args.propose:
             _propose(db, args.meeting_id)
         if target is None:

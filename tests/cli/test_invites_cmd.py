@@ -44,6 +44,24 @@ def test_invites_lists_proposes_and_sends(db, db_target, cli_admin, tmp_path, ca
         assert all(i.invited_on == D(2024, 5, 13) for i in s.scalars(select(Invitee)))
 
 
+def test_proposing_for_a_held_meeting_with_a_file_adds_no_one(
+    db, db_target, cli_admin, tmp_path, capsys
+):
+    """`invites N --propose -o x.ics` on a held meeting added its invitees and reports due,
+    then refused to send: now it refuses first, and nothing is added."""
+    ids = conference(db)
+    with db.session() as s:
+        meeting = s.get(Meeting, ids["meeting"])
+        meeting.status, meeting.held_date = "held", meeting.booked_date
+    argv = ("invites", str(ids["meeting"]), "--propose", "-o", str(tmp_path / "x.ics"))
+    assert cli(db_target, *argv) == 2
+    err = capsys.readouterr().err
+    assert f"meeting {ids['meeting']} is held: there is no one to invite now" in err
+    with db.session() as s:
+        assert s.scalar(select(Invitee)) is None and s.scalar(select(Report)) is None
+    assert not (tmp_path / "x.ics").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
