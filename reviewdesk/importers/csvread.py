@@ -20,6 +20,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reviewdesk.importers.report import ImportIssue
 
@@ -73,10 +74,29 @@ class CsvTable:
     #: Problems found while reading rows (rows with too many values), added as they occur.
     issues: list[ImportIssue]
 
+    def _records(self, reader: Any) -> Iterator[list[str]]:
+        """``reader``'s records, until one the csv module cannot read (a value longer than
+        its limit of 131,072 characters): that is an issue naming the file and row, and the
+        rest of the file is not read (it was an error the command line called unexpected)."""
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                why = str(exc)
+                if "field larger than field limit" in why:
+                    why = f"a value is longer than {csv.field_size_limit():,} characters"
+                row = self._header_row + reader.line_num
+                message = f"this row cannot be read ({why}), nor the rest of the file"
+                self.issues.append(ImportIssue(self.label, row, "", None, message))
+                return
+            yield record
+
     def rows(self) -> Iterator[CsvRow]:
         with _text(self._path, self.encoding) as text:
             reader = csv.reader(_lines_after(text, self._header_row), delimiter=self._delimiter)
-            for offset, record in enumerate(reader, start=self._header_row + 1):
+            for offset, record in enumerate(self._records(reader), start=self._header_row + 1):
                 if not "".join(record).strip():
                     continue
                 if len(record) > self._width and any(v.strip() for v in record[self._width :]):

@@ -78,3 +78,21 @@ def test_junk_and_truncated_files_give_errors_not_exceptions(junk: bytes, cut: i
         _plans, issues = check_cin(folder / "c.xml")
         if cut < len(xml):
             assert issues
+
+
+def test_a_value_longer_than_csv_reads_is_an_error_naming_the_row() -> None:
+    """One value of 200,000 characters stopped the import with an error the command line
+    could only call unexpected (the csv module's limit is 131,072)."""
+    rows = [list(r) for r in ROWS.episodes]
+    rows[1][1] = "x" * 200_000
+    header = "CHILD,SEX,DOB\n" + "".join(f"{h[0]},{h[1]},{h[2]}\n" for h in ROWS.header)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "h.csv").write_text(header, encoding="utf-8")
+        (folder / "e.csv").write_text(_episodes_csv(rows), encoding="utf-8")
+        (folder / "r.csv").write_text("CHILD,REVIEW,REVIEW_CODE\n", encoding="utf-8")
+        _plans, issues = check_903(folder / "h.csv", folder / "e.csv", folder / "r.csv")
+    assert [str(i) for i in issues if "cannot be read" in str(i)] == [
+        "e.csv row 3: this row cannot be read (a value is longer than 131,072 characters), "
+        "nor the rest of the file"
+    ]
