@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
@@ -72,13 +72,27 @@ def resolve_url(target: str | os.PathLike[str] | None) -> str:
         scheme = text.split("://", 1)[0].lower()
         if scheme in ("postgresql", "postgres"):
             # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
-            return "postgresql+psycopg://" + text.split("://", 1)[1]
+            return _parsable("postgresql+psycopg://" + text.split("://", 1)[1])
         if scheme in ("postgresql+psycopg", "sqlite"):
-            return text
+            return _parsable(text)
         raise InvalidInput(
             f'"{scheme}://": reviewdesk cannot use this kind of database; give {SUPPORTED}.'
         )
     return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _parsable(url: str) -> str:
+    """``url``, or `InvalidInput` saying it cannot be read (a port that is not a number, a
+    host in unclosed brackets): it was an error the command line called unexpected."""
+    try:
+        make_url(url)
+    except (ValueError, ArgumentError):
+        shown = url.split("@")[-1]  # (never a password)
+        raise InvalidInput(
+            f'"{shown}" cannot be read as a database address: check the server\'s name and '
+            "port (a number), as in postgresql://USER@SERVER:5432/DATABASE."
+        ) from None
+    return url
 
 
 def display_url(url: str) -> str:

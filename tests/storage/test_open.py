@@ -237,3 +237,14 @@ def test_the_postgres_fixture_fails_in_ci_without_a_server(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         postgres_url()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://nobody@127.0.0.1:abc/none", "postgresql://me:secret@[::1/x"]
+)
+def test_an_address_that_cannot_be_read_is_said_so_without_its_password(url):
+    from reviewdesk.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="cannot be read as a database address") as refused:
+        resolve_url(url)
+    assert "secret" not in str(refused.value) and "nobody" not in str(refused.value)
