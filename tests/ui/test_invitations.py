@@ -345,6 +345,36 @@ def test_the_rules_list_is_proposed_ticked_and_invitations_go_out_with_their_dat
         assert {r.rule_id is not None for r in rows if r.name != "Mr Tomás Kelly"} == {True}
 
 
+def test_any_part_of_a_name_typed_finds_the_one_it_names(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """Only the start of the whole label found anyone: "Kelly" (or "tomas") did not find
+    "Mr Tomás Kelly" after his title. Any part of a name finds him now, without case or
+    accents; a part of several names says which and invites no one."""
+    seen = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        dialog.someone.setFocus()
+        qtbot.waitUntil(dialog.someone.hasFocus)
+        qtbot.keyClicks(dialog.someone.lineEdit(), "e")  # in many names
+        qtbot.keyClick(dialog.someone.lineEdit(), Qt.Key.Key_Return)
+        seen["several"] = list(prompts_recorder.errors)
+        dialog.someone.lineEdit().clear()
+        qtbot.keyClicks(dialog.someone.lineEdit(), "tomas kel")
+        qtbot.keyClick(dialog.someone.lineEdit(), Qt.Key.Key_Return)
+        seen["invited"] = dialog.invitees.texts(0)
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    [several] = seen["several"]
+    assert several.startswith("\u201ce\u201d is in several names (")
+    assert several.endswith("): choose one from the list.")
+    assert "Mr Tomás Kelly" in seen["invited"]
+    with db.session() as s:
+        names = s.scalars(select(Invitee.name).where(Invitee.meeting_id == ids["meeting"])).all()
+        assert names == ["Mr Tomás Kelly"]
+
+
 def test_enter_in_a_name_invites_and_adds_the_report_as_the_buttons_beside_them(
     cwindow, ids, db, qtbot, prompts_recorder
 ) -> None:

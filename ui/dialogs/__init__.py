@@ -5,9 +5,13 @@ drive them without a modal loop. The pieces they share: the date and number boxe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
+from reviewdesk.vocabulary import fold
 from ui.date_box import (
     UK_DATE_FORMAT,
     DateEdit,
@@ -30,6 +34,64 @@ def choice(items: list[tuple[int, str]], accessible: str, *, none_text: str | No
     for value, text in items:
         combo.addItem(text, value)
     return combo
+
+
+class _EnterOnce(QObject):
+    """Enter in a list's box calls ``action`` once: the box's own Enter signal came twice
+    (the box, then the list around it, each took the key), so the person was told the same
+    thing twice, or someone was invited twice."""
+
+    def __init__(self, parent: QObject, action: Callable[[], object]) -> None:
+        super().__init__(parent)
+        self._action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._action()
+            return True
+        return False
+
+
+def finding_list(
+    combo: QComboBox,
+    accessible: str,
+    placeholder: str,
+    on_enter: Callable[[], object] | None = None,
+) -> QComboBox:
+    """A list to type a name into, then Enter (``on_enter``) or a button (`typed_choice`):
+    what is typed may be any part of a name ("Joanne" finds "DC Joanne Price")."""
+    combo.setAccessibleName(accessible)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    if on_enter is not None:
+        once = _EnterOnce(combo, on_enter)
+        for box in (combo, combo.lineEdit()):  # (the key reaches either, as focus lies)
+            box.installEventFilter(once)
+    return combo
+
+
+def typed_choice(combo: QComboBox, nothing: str) -> tuple[int, str]:
+    """The item of a `finding_list` that what is typed names: the item of that name, else
+    the one item whose name holds it (letters compared without case or accents). With none
+    or several, -1 and what to tell the person (``nothing``: when no name holds it). Only
+    the start of the whole label used to count: "Joanne" did not find "DC Joanne Price"."""
+    typed = combo.currentText().strip()
+    exact = combo.findText(typed) if typed else -1
+    if exact >= 0 or not typed:
+        return exact, "" if typed else nothing
+    wanted = fold(typed)
+    found = [i for i in range(combo.count()) if wanted in fold(combo.itemText(i))]
+    if len(found) == 1:
+        return found[0], ""
+    if not found:
+        return -1, nothing
+    names = "; ".join(combo.itemText(i) for i in found[:6]) + ("; …" if len(found) > 6 else "")
+    return -1, f"\u201c{typed}\u201d is in several names ({names}): choose one from the list."
 
 
 def select_data(combo: QComboBox, value) -> None:
@@ -85,9 +147,11 @@ __all__ = [
     "TimeEdit",
     "choice",
     "date_edit",
+    "finding_list",
     "from_qdate",
     "parse_typed",
     "time_edit",
+    "typed_choice",
     "refuse_wrong_entries",
     "select_data",
     "to_qdate",

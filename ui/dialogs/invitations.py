@@ -61,7 +61,7 @@ from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk
 from ui.column_widths import Column
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, date_edit, from_qdate
+from ui.dialogs import DateOrNone, date_edit, finding_list, from_qdate, typed_choice
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import FittedRecordTable, RecordTable
@@ -294,12 +294,11 @@ class InvitationsDialog(QDialog):
         proposed_layout.addWidget(self.missing)
         proposed_layout.addLayout(_row(self.invite_ticked_button))
 
-        self.someone = QComboBox()
-        self.someone.setAccessibleName("Someone from the family or the directory")
-        self.someone.setEditable(True)
-        self.someone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.someone.lineEdit().setPlaceholderText(
-            "Someone from the family or the directory: type a name"
+        self.someone = finding_list(
+            QComboBox(),
+            "Someone from the family or the directory",
+            "Someone from the family or the directory: type a name",
+            on_enter=self.invite_someone,
         )
         self.invite_someone_button = _button(
             "Invite", "Invite the chosen person", self.invite_someone
@@ -319,7 +318,6 @@ class InvitationsDialog(QDialog):
         # Enter in a name typed invites, as the button beside it. Enter pressed the dialog's
         # default button (Save attendance, on a tab not shown): nothing happened, and each
         # needed the mouse on a button with no key of its own.
-        self.someone.lineEdit().returnPressed.connect(self.invite_someone)
         for edit in (self.other_name, self.other_role, self.other_email):
             edit.returnPressed.connect(self.invite_other)
         self.remove_invitee_button = _button(
@@ -835,9 +833,11 @@ class InvitationsDialog(QDialog):
         self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, new, checks=()))
 
     def invite_someone(self) -> None:
-        index = self.someone.findText(self.someone.currentText().strip())
+        index, why = typed_choice(
+            self.someone, "Choose someone from the family or the directory first."
+        )
         if index < 0:
-            prompts().error(self, "Choose someone from the family or the directory first.")
+            prompts().error(self, why)
             return
         kind, ident = self.someone.itemData(index)
         new = (

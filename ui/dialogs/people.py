@@ -40,7 +40,7 @@ from reviewdesk.invitations.details import (
     directory,
 )
 from ui.context import AppContext
-from ui.dialogs import select_data
+from ui.dialogs import finding_list, select_data, typed_choice
 from ui.dialogs.screen_fit import fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
@@ -371,11 +371,9 @@ class PeopleDialog(QDialog):
         self.involved = RecordTable(
             ("Name", "Agency", "Organisation", "Email", "Note"), "Professionals involved"
         )
-        self.directory_choice = QComboBox()
-        self.directory_choice.setAccessibleName("Professional from the directory")
-        self.directory_choice.setEditable(True)  # type to find
-        self.directory_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.directory_choice.lineEdit().setPlaceholderText("Type a name from the directory")
+        self.directory_choice = finding_list(
+            QComboBox(), "Professional from the directory", "Type a name from the directory"
+        )
         self.note = _line("Note", "e.g. class teacher")
         pro_row, (self.link_button, self.unlink_button, self.directory_button) = _row_buttons(
             ("&Involve", "Involve the chosen professional with the child"),
@@ -488,12 +486,11 @@ class PeopleDialog(QDialog):
         self.refresh()
 
     def link(self) -> None:
-        index = self.directory_choice.currentIndex()
-        text = self.directory_choice.currentText().strip()
-        if index < 0 or self.directory_choice.itemText(index) != text:
-            index = self.directory_choice.findText(text)
+        index, why = typed_choice(
+            self.directory_choice, "Choose a professional from the directory first."
+        )
         if index < 0:
-            prompts().error(self, "Choose a professional from the directory first.")
+            prompts().error(self, why)
             return
         professional_id = self.directory_choice.itemData(index)
         if perform(
