@@ -631,7 +631,9 @@ class MainWindow(QMainWindow):
         ]
 
     def shortcuts(self) -> None:
-        prompts().info(self, "\n".join(self.shortcut_lines()))
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        prompts().run_dialog(ShortcutsDialog(self.shortcut_lines(), self))
 
     def about(self) -> None:
         from reviewdesk.errorlog import log_path

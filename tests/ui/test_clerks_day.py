@@ -206,7 +206,7 @@ def test_every_meeting_action_has_a_key_listed_under_f1(
     keys = [line.split("\t")[0] for line in lines if "(" in line.split("\t")[-1]]
     assert len(keys) == len(set(keys)), "no key does two things"
     qtbot.keyClick(shown, Qt.Key.Key_F1)
-    assert "Ctrl+Shift+X\tCancel the meeting (Child)" in prompts_recorder.infos[-1]
+    assert ("Ctrl+Shift+X", "Cancel the meeting (Child)") in prompts_recorder.dialogs[-1].rows()
 
 
 def test_down_and_enter_in_the_search_box_reach_the_results(shown, qtbot, sample) -> None:

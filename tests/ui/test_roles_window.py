@@ -586,8 +586,7 @@ def test_an_iro_with_no_staff_record_is_told_why_recording_is_off_until_one_is_l
 def _f1_keys(window, qtbot, prompts_recorder) -> set[str]:
     """Press F1 in the window; the keys its list shows."""
     qtbot.keyClick(window, Qt.Key.Key_F1)
-    shown = prompts_recorder.infos[-1]
-    return {line.split("\t")[0] for line in shown.splitlines()}
+    return {keys for keys, _what in prompts_recorder.dialogs[-1].rows()}
 
 
 @pytest.mark.parametrize("role", ["team_manager", None])
@@ -712,3 +711,29 @@ def test_an_iro_is_told_who_books_and_edits(
         qtbot.mouseMove(button)
         qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == why)
         QToolTip.hideText()
+
+
+def test_the_shortcuts_fit_the_screen_and_enter_closes_them(
+    db, open_db, sample, qapp, qtbot, settings, prompts_recorder, wait_for_tasks
+) -> None:
+    """F1's list was a message box 772 pixels high on a 768-pixel screen (its OK button on
+    the bottom edge; off the screen at 200%): now a table in a dialog no bigger than the
+    screen, the table scrolling, every line a row of keys and what they do."""
+    from tests.ui.sample import AS_OF
+    from ui.screen import available
+    from ui.shortcuts_dialog import ShortcutsDialog
+
+    window = _window_as(db, open_db, qtbot, settings, "boss", "administrator", AS_OF)
+    lines = window.shortcut_lines()
+    dialog = ShortcutsDialog(lines, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = available(dialog)
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    assert [f"{keys}\t{what}" for keys, what in dialog.rows()] == lines
+    assert all(keys and what for keys, what in dialog.rows())
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted and not dialog.isVisible()
