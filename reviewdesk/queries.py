@@ -48,6 +48,7 @@ from reviewdesk.storage.models import (
 )
 from reviewdesk.vocabulary import (
     LIVE_STATUSES,
+    child_name,
     fold,
     format_uk_long,
     is_outcome_not_recorded,
@@ -322,7 +323,7 @@ def case_rows(
         rows[cid] = CaseRow(
             id=cid,
             local_id=local_id,
-            name=f"{first} {last}".strip() or local_id,
+            name=child_name(first, last, local_id),
             iro=iro or "",
             team=team or "",
             process=process or "",
@@ -440,7 +441,7 @@ def diary_entries(
             DiaryEntry(
                 meeting_id=mid,
                 child_id=cid,
-                child_name=f"{first} {last}".strip() or local_id,
+                child_name=child_name(first, last, local_id),
                 meeting_type=mtype,
                 status=status,
                 day=held or booked,

@@ -25,6 +25,7 @@ from reviewdesk.queries import ChildDetail, PeriodInfo, PlanInfo
 from reviewdesk.storage.models import Child, Meeting, Staff
 from reviewdesk.vocabulary import (
     LIVE_STATUSES,
+    child_name,
     covers,
     format_uk,
     format_uk_long,
@@ -352,7 +353,7 @@ def describe_meetings(
     found = {}
     for mid, mtype, sequence, day, first, last, local_id, _child in rows:
         number = numbers.get(mid, sequence)
-        text = f"{(f'{first} {last}'.strip() or local_id)}'s {meeting_label(mtype, number)}"
+        text = f"{child_name(first, last, local_id)}'s {meeting_label(mtype, number)}"
         if with_day and day is not None:
             text += f" on {format_uk_long(day)}"
         found[mid] = text

@@ -124,6 +124,12 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def child_name(first: str | None, last: str | None, local_id: str | None) -> str:
+    """How a child is named everywhere: "Zoë Kowalski"; one name alone when only one is
+    known; the local ID when neither is (an unborn child's record, an import's)."""
+    return " ".join(n for n in (first, last) if n and n.strip()) or (local_id or "")
+
+
 def room_label(room: str | None, venue: str | None) -> str:
     """How a room is named everywhere: "Conference Room 1, Civic Centre" (the room alone
     with no venue, "" with no room). The room comes first, so a narrow column that cuts the

@@ -19,6 +19,7 @@ from reviewdesk.vocabulary import (
     CALLED_OFF_STATUSES,
     LIVE_STATUSES,
     age_on,
+    child_name,
     covers,
     fold,
     format_uk,
@@ -231,6 +232,14 @@ def test_weeks_start_on_monday() -> None:
         assert monday.weekday() == 0 and 0 <= (day - monday).days < 7
 
 
+def test_a_child_is_named_by_their_names_else_their_id() -> None:
+    assert child_name("Zoë", "Kowalski", "C1") == "Zoë Kowalski"
+    assert child_name("", "Kowalski", "C1") == "Kowalski"
+    assert child_name("Ahmed", None, "C1") == "Ahmed"  # (was "Ahmed None")
+    assert child_name("", " ", "C1") == "C1"
+    assert child_name(None, None, None) == ""
+
+
 def test_a_room_is_named_room_first_then_its_venue() -> None:
     """The window named rooms "Civic Centre: Conference Room 1" and the printed schedule,
     packs and letters "Conference Room 1, Civic Centre": one name now, the room first, so a
@@ -254,6 +263,7 @@ COPIES = {
     "age worked out by hand": re.compile(
         r"\.year\s*-\s*\w+\.year\s*-|relativedelta\(\w+, \w+\)\.years"
     ),
+    "child named by hand": re.compile(r"\.strip\(\) or [\w.]*local_id"),
     "room and venue named by hand": re.compile(
         r"\{(esc\()?[\w.]*(room|venue)[\w.]*\)?\}(: |, )\{(esc\()?[\w.]*(room|venue)",
         re.IGNORECASE,
@@ -289,6 +299,7 @@ def test_the_copy_check_catches_copies(tmp_path: Path) -> None:
         "if p.end_date > as_of:",
         "LIVE = (MeetingStatus.BOOKED.value, MeetingStatus.ADJOURNED.value)",
         "return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))",
+        'name = f"{c.first_name} {c.last_name}".strip() or c.local_id',
         'room = f"{m.room.venue.name}: {m.room.name}"',
     )
     escaped = 'f"{esc(room.name)}, {esc(room.venue.name)}"'

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
+from sqlalchemy import select
+
+from reviewdesk.casework.predicates import id_in
 from reviewdesk.cli.args import date
 from reviewdesk.flags import FLAG_TYPES, flag_register, flags_from_register
 from reviewdesk.storage.db import open_database
-from reviewdesk.vocabulary import format_uk
+from reviewdesk.storage.models import Child
+from reviewdesk.vocabulary import child_name, format_uk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,9 +33,19 @@ def _flags(args: argparse.Namespace) -> int:
         with db.session() as session:
             data = flag_register(session, as_of=as_of)
             flags = flags_from_register(data)
+            # Every flagged child named, those with no case open too (a meeting's decisions
+            # overdue after the case closed): they were shown by their database number.
+            flagged = {f.child_id for f in flags if f.child_id is not None}
+            missing = sorted(flagged - data.children.keys())
+            rows = [*data.children.values()]
+            if missing:
+                rows += session.execute(
+                    select(Child.id, Child.first_name, Child.last_name, Child.local_id).where(
+                        id_in(Child.id, missing)
+                    )
+                ).all()
             names = {
-                c.id: (f"{c.first_name} {c.last_name}".strip() or c.local_id, c.local_id)
-                for c in data.children.values()
+                c.id: (child_name(c.first_name, c.last_name, c.local_id), c.local_id) for c in rows
             }
     finally:
         db.dispose()

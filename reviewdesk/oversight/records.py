@@ -53,7 +53,7 @@ from reviewdesk.storage.models import (
     Staff,
     Team,
 )
-from reviewdesk.vocabulary import meeting_label, process_label
+from reviewdesk.vocabulary import child_name, meeting_label, process_label
 from reviewdesk.workingdays import WorkingCalendar
 
 _HELD = MeetingStatus.HELD.value
@@ -299,7 +299,7 @@ def escalation_views(
             EscalationView(
                 id=r.id,
                 child_id=r.child_id,
-                child_name=f"{r.first_name} {r.last_name}".strip() or r.local_id,
+                child_name=child_name(r.first_name, r.last_name, r.local_id),
                 local_id=r.local_id,
                 team=r.team or "",
                 process=r.process,

@@ -50,6 +50,7 @@ from reviewdesk.storage.models import Staff
 from reviewdesk.vocabulary import (
     NEXT_NOT_RECORDED,
     OUTCOME_NOT_RECORDED,
+    child_name,
     is_outcome_not_recorded,
     is_upcoming,
     meeting_label,
@@ -207,7 +208,7 @@ def collect_workload(
             nexts = [n for n in nexts if n is not None]
             nxt = min(nexts, key=lambda n: n.due.date) if nexts else None
             dates = [booked[(cid, p)] for p in processes if (cid, p) in booked]
-            name = f"{child.first_name} {child.last_name}".strip() or child.local_id
+            name = child_name(child.first_name, child.last_name, child.local_id)
             rows.append(
                 WorkloadChild(
                     child_id=cid,

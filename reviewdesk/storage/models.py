@@ -33,6 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from reviewdesk.vocabulary import child_name
+
 # Stable constraint names, so Alembic migrations work on SQLite (batch mode) and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -181,7 +183,7 @@ class Child(Base, Tracked):
 
     @property
     def display_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.local_id
+        return child_name(self.first_name, self.last_name, self.local_id)
 
 
 class Allocation(Base, Tracked):
