@@ -91,6 +91,13 @@ def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
                 value = dt.date.fromisoformat(value)
             elif isinstance(kind, Time):
                 value = dt.time.fromisoformat(value)
+            elif (limit := getattr(kind, "length", None)) is not None and len(value) > limit:
+                # (SQLite would keep it, PostgreSQL refuse it: a 50,000-character name
+                # restored into SQLite then held up the conference pack for minutes.)
+                raise ValueError(
+                    f"{table.name}.{name} is {len(value):,} characters, more than the "
+                    f"{limit:,} it keeps"
+                )
         out[name] = value
     return out
 

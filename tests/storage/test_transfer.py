@@ -146,6 +146,29 @@ def test_a_broken_dump_changes_nothing(db, db_target, tmp_path, capsys, cli_admi
     assert _snapshot(db) == before
 
 
+def test_text_longer_than_its_column_is_refused_naming_the_line(
+    db, db_target, tmp_path, capsys, cli_admin
+):
+    """A dump with a 300-character first name (the column keeps 100) was restored into
+    SQLite (PostgreSQL refuses it), and one of 50,000 held up the pack for minutes."""
+    _fill(db)
+    before = _snapshot(db)
+    dump = tmp_path / "backup.jsonl"
+    assert cli(db_target, "backup", "--json", str(dump)) == 0
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    number, line = next((n, x) for n, x in enumerate(lines, 1) if '"t": "child"' in x)
+    record = json.loads(line)
+    record["r"]["first_name"] = "Z" * 300
+    lines[number - 1] = json.dumps(record, ensure_ascii=False)
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli(db_target, "restore", str(dump)) == 2
+    assert (
+        f"line {number}: child.first_name is 300 characters, more than the 100 it keeps"
+        in capsys.readouterr().err
+    )
+    assert _snapshot(db) == before
+
+
 def test_a_dump_cut_short_changes_nothing(db, db_target, tmp_path, capsys, cli_admin):
     """A dump cut at the end of a line was restored (exit 0) with what it had: half the
     meetings, none of the reports; its header alone emptied the database. A dump now ends
