@@ -8,7 +8,7 @@ import sys
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, whole_number
-from reviewdesk.demo import DEFAULT_CHILDREN
+from reviewdesk.demo import DEFAULT_CHILDREN, check_request
 from reviewdesk.storage.db import open_database
 from reviewdesk.vocabulary import format_uk
 
@@ -50,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     as_of = date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+    check_request(args.children, as_of)  # before the database is made: a refusal left one
     db = open_database(args.db)
     shown = [-1]
 

@@ -636,3 +636,14 @@ def test_a_foreign_database_keeps_its_journal_mode_and_mode(tmp_path):
 
 def test_the_good_database_still_opens(files):
     open_database(files.good, create=False).dispose()
+
+
+@pytest.mark.parametrize("children", ["-5", "0", "250001"])
+def test_a_demo_refused_makes_no_database(tmp_path, capsys, children):
+    """`demo --children -5` was refused, and left a new database behind (its schema and an
+    administrator), as if it had run."""
+    path = tmp_path / "d1.sqlite"
+    argv = ["--db", str(path), "demo", "--children", children, "--as-of", "2024-05-13"]
+    assert main([*argv, "--quiet"]) == 2
+    assert "is not a number from 1 to 250,000" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
