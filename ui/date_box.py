@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QEvent, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QTimeEdit, QToolTip, QWidget
 
@@ -133,6 +133,8 @@ class TypedOver:
     _tip: str
     _typing: Callable[[str], str | None]
     _take_typed: Callable[..., bool]
+    #: Emitted when a wrong entry is shown or cleared (a form's checks of the value say so).
+    wrong_entry_changed: Signal
 
     # --- the shared behaviour -------------------------------------------------------------
     def stepBy(self, steps: int) -> None:
@@ -169,6 +171,7 @@ class TypedOver:
     def _show_wrong_typed(self, typed: str) -> None:
         self.wrong_typed = typed
         self._show_wrong()
+        self.wrong_entry_changed.emit()
         red = text_colour("red").name()  # (lighter on a dark background)
         self.setStyleSheet(f"{self.QT_CLASS} {{ color: {red}; border: 2px solid {red}; }}")
         message = self.wrong_entry_message()
@@ -184,6 +187,7 @@ class TypedOver:
         self.setToolTip(self._tip)
         self.setAccessibleDescription("")
         QToolTip.hideText()
+        self.wrong_entry_changed.emit()
 
     def _select_all_soon(self) -> None:
         QTimer.singleShot(0, self.selectAll)
@@ -315,6 +319,7 @@ class DateEdit(TypedOver, QDateEdit):
     NOUN = "date"
     HOW = "Type it as dd/mm/yyyy, for example 07/04/2025."
     QT_CLASS = "QDateEdit"
+    wrong_entry_changed = Signal()
     TAKE_AT = 8  # a whole date: taken as typed
 
     def __init__(self, value: QDate, accessible: str) -> None:
@@ -351,6 +356,7 @@ class TimeEdit(TypedOver, QTimeEdit):
     NOUN = "time"
     HOW = "Type it as hh:mm on the 24-hour clock, for example 14:30 (or 2:30pm)."
     QT_CLASS = "QTimeEdit"
+    wrong_entry_changed = Signal()
 
     def __init__(self, value: QTime, accessible: str) -> None:
         super().__init__(value)

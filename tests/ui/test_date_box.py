@@ -74,6 +74,7 @@ def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped
         _type_over(qtbot, box, "31/02/2024")
         qtbot.keyClick(box, Qt.Key.Key_Tab)  # moved on: it stays, in red, and says why
         seen["left"] = (box.lineEdit().text(), box.wrong_typed, "not a date" in box.toolTip())
+        seen["checks"] = dialog.warnings.text()  # (not "✓ In time…" for the date it had)
         press(qtbot, dialog.book_button)  # Book: refused, nothing asked, nothing booked
         seen["booked_after_click"] = booked()
         seen["errors"] = list(prompts_recorder.errors)
@@ -86,10 +87,16 @@ def test_a_booking_over_a_date_that_is_not_one_books_nothing_until_it_is_retyped
         _type_over(qtbot, box, "02/05/2024")  # retyped as a date: red gone, Book books
         qtbot.keyClick(box, Qt.Key.Key_Tab)
         seen["mended"] = (box.wrong_typed, box.styleSheet())
+        seen["checks_after"] = dialog.warnings.text()
         press(qtbot, dialog.book_button)
 
     new = book_for_sian(shown, qtbot, prompts_recorder, db, sample, book)
     assert seen["left"] == ("31/02/2024  \u26a0 not a date", "31/02/2024", True)
+    assert seen["checks"] == (
+        "\u26a0 Meeting date: \u201c31/02/2024\u201d is not a date. Type it as dd/mm/yyyy, "
+        "for example 07/04/2025."
+    )
+    assert "31/02/2024" not in seen["checks_after"]
     assert seen["booked_after_click"] == set()
     assert seen["errors"] == [
         "Nothing was saved. Meeting date: \u201c31/02/2024\u201d is not a date. "

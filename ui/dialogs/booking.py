@@ -218,7 +218,12 @@ class BookingDialog(QDialog):
             self.clerk.currentIndexChanged,
         ):
             signal.connect(lambda *_: self.update_slots())
-        for signal in (self.date.dateChanged, self.time.timeChanged):
+        for signal in (
+            self.date.dateChanged,
+            self.time.timeChanged,
+            self.date.wrong_entry_changed,
+            self.time.wrong_entry_changed,
+        ):
             signal.connect(lambda *_: self.update_checks())
         self.update_slots(move_date=self.start is None)  # a day chosen in the diary stays
         self.body.adjustSize()
@@ -382,6 +387,11 @@ class BookingDialog(QDialog):
                 f"{self.detail.name} has no open case for a {meeting_label(current)} on "
                 f"{uk(proposal.day)}"
             )
+        # A date or time typed that is not one: the checks are of the value the box still
+        # holds, so they wait (they said "✓ In time, a working day" beside "⚠ not a date").
+        wrong = [m for box in (self.date, self.time) if (m := box.wrong_entry_message())]
+        if wrong:
+            messages = wrong
         self.messages = messages
         if self.blocked:
             self.warnings.setText(
