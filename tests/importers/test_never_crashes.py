@@ -31,6 +31,17 @@ def _episodes_csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _check_episodes(rows: list[list[str]]) -> tuple:
+    """`check_903` of the sample's header, ``rows`` as its episodes, and no reviews."""
+    header = "CHILD,SEX,DOB\n" + "".join(f"{h[0]},{h[1]},{h[2]}\n" for h in ROWS.header)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "h.csv").write_text(header, encoding="utf-8")
+        (folder / "e.csv").write_text(_episodes_csv(rows), encoding="utf-8")
+        (folder / "r.csv").write_text("CHILD,REVIEW,REVIEW_CODE\n", encoding="utf-8")
+        return check_903(folder / "h.csv", folder / "e.csv", folder / "r.csv")
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_episode_cells_give_errors_not_exceptions(data) -> None:
@@ -39,13 +50,7 @@ def test_mutated_episode_cells_give_errors_not_exceptions(data) -> None:
         r = data.draw(st.integers(0, len(rows) - 1))
         c = data.draw(st.integers(0, len(EPISODES) - 1))
         rows[r][c] = data.draw(CELL)
-    header = "CHILD,SEX,DOB\n" + "".join(f"{h[0]},{h[1]},{h[2]}\n" for h in ROWS.header)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "h.csv").write_text(header, encoding="utf-8")
-        (folder / "e.csv").write_text(_episodes_csv(rows), encoding="utf-8")
-        (folder / "r.csv").write_text("CHILD,REVIEW,REVIEW_CODE\n", encoding="utf-8")
-        plans, issues = check_903(folder / "h.csv", folder / "e.csv", folder / "r.csv")
+    plans, issues = _check_episodes(rows)
     for issue in issues:
         assert str(issue).startswith(("e.csv", "h.csv", "r.csv"))
     assert {p.local_id for p in plans}.isdisjoint({i.child for i in issues})
@@ -85,13 +90,7 @@ def test_a_value_longer_than_csv_reads_is_an_error_naming_the_row() -> None:
     could only call unexpected (the csv module's limit is 131,072)."""
     rows = [list(r) for r in ROWS.episodes]
     rows[1][1] = "x" * 200_000
-    header = "CHILD,SEX,DOB\n" + "".join(f"{h[0]},{h[1]},{h[2]}\n" for h in ROWS.header)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "h.csv").write_text(header, encoding="utf-8")
-        (folder / "e.csv").write_text(_episodes_csv(rows), encoding="utf-8")
-        (folder / "r.csv").write_text("CHILD,REVIEW,REVIEW_CODE\n", encoding="utf-8")
-        _plans, issues = check_903(folder / "h.csv", folder / "e.csv", folder / "r.csv")
+    _plans, issues = _check_episodes(rows)
     assert [str(i) for i in issues if "cannot be read" in str(i)] == [
         "e.csv row 3: this row cannot be read (a value is longer than 131,072 characters), "
         "nor the rest of the file"
