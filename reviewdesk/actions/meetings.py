@@ -329,13 +329,13 @@ def _apply_report(tx: Transaction, meeting: Meeting, update: ReportUpdate) -> No
     ):
         return
     ensure_unchanged(report, update.version)
-    not_yet_come(tx.session, f"report from {report.author}: received", update.received)
-    not_yet_come(tx.session, f"report from {report.author}: shared", update.shared_with_parents)
+    refuse_future(tx.session, f"report from {report.author}: received", update.received)
+    refuse_future(tx.session, f"report from {report.author}: shared", update.shared_with_parents)
     report.received = update.received
     report.shared_with_parents = update.shared_with_parents
 
 
-def not_yet_come(session: Session, field: str, day: dt.date | None) -> None:
+def refuse_future(session: Session, field: str, day: dt.date | None) -> None:
     """Refuse ``day`` for something that has happened (a report received or shared) when it
     is after today: "received 01/01/2030" was saved, and the report counted as in. Today is
     the day it really is in the UK (the session's clock), whatever day the window shows."""

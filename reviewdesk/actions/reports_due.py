@@ -20,7 +20,7 @@ from pathlib import Path
 from reviewdesk.actions.base import Actor, Changes, Permission, action, door
 from reviewdesk.actions.exports import export_entry
 from reviewdesk.actions.invitations import Sent
-from reviewdesk.actions.meetings import not_yet_come
+from reviewdesk.actions.meetings import refuse_future
 from reviewdesk.actions.text import fits
 from reviewdesk.codes import AGENCY, PACK_DELIVERY
 from reviewdesk.errors import InvalidInput
@@ -265,7 +265,7 @@ def attach_report_file(
         )
         tx.session.add(stored)
         if received is not None:
-            not_yet_come(tx.session, f"{name}: received", received)
+            refuse_future(tx.session, f"{name}: received", received)
             report.received = received
         elif report.received is None:
             raise InvalidInput(f"{name}: give the date the report was received")
@@ -313,7 +313,7 @@ def record_pack_sent(
     for n in names:
         fits("recipient", n, PackDelivery.recipient)
     with door(db, actor, "record_pack_sent") as tx:
-        not_yet_come(tx.session, "sent on", on)
+        refuse_future(tx.session, "sent on", on)
         meeting = _meeting(tx.session, meeting_id)
         rows = [
             PackDelivery(meeting_id=meeting.id, recipient=n, how=how, sent_on=on, pages=pages)
