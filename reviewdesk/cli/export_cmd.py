@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, output
@@ -57,10 +58,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     measures.set_defaults(handler=_measures)
 
 
+#: File endings that say what a file holds: one that is not --format's is refused.
+FORMAT_ENDINGS = (".csv", ".xlsx", ".ics")
+
+
+def _matching_ending(path: str, fmt: str) -> None:
+    """`InvalidInput` when -o ends in another format's ending: "--format csv -o x.xlsx" wrote
+    comma-separated text into a file Excel then would not open."""
+    ending = Path(path).suffix.lower()
+    if ending in FORMAT_ENDINGS and ending != f".{fmt}":
+        raise InvalidInput(
+            f'-o: "{path}" ends in {ending}, but --format is {fmt}: end the file name in '
+            f".{fmt}, or give --format {ending[1:]}"
+        )
+
+
 def _schedule(args: argparse.Namespace) -> int:
     as_of = date(args.as_of, "--as-of")
     start: dt.date | None = date(args.start, "--from") if args.start else None
     destination = output(args, args.output, "-o")
+    _matching_ending(args.output, args.format)  # (after the checks of where it goes)
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:
@@ -104,6 +121,7 @@ def _measures(args: argparse.Namespace) -> int:
         )
     start = date(args.start, "--from") if args.start else last_12_months(end).start
     destination = output(args, args.output, "-o")
+    _matching_ending(args.output, args.format)  # (after the checks of where it goes)
     db = open_database(args.db, create=False)
     try:
         with db.session() as session:

@@ -65,3 +65,19 @@ def test_every_output_is_private(demo, tmp_path, monkeypatch, name, mask):
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert target.read_bytes() != b"an older file someone could read\n"
     assert [p.name for p in tmp_path.iterdir() if TEMP_SUFFIX in p.name] == []
+
+
+@pytest.mark.parametrize(
+    ("what", "fmt", "name"),
+    [("schedule", "csv", "t.xlsx"), ("schedule", "xlsx", "t.csv"), ("schedule", "ics", "t.csv"),
+     ("measures", "xlsx", "t.csv")],
+)  # fmt: skip
+def test_a_file_name_ending_in_another_format_is_refused(demo, tmp_path, capsys, what, fmt, name):
+    """`--format csv -o t.xlsx` wrote comma-separated text into a file Excel would not open
+    (exit 0): a name ending in another format's ending is refused, and nothing written."""
+    target = tmp_path / name
+    argv = ["--db", str(demo), "export", what, "--format", fmt, "-o", str(target)]
+    assert main([*argv, *(["--as-of", AS_OF] if what == "schedule" else [])]) == 2
+    err = capsys.readouterr().err
+    assert f"ends in {target.suffix}, but --format is {fmt}" in err
+    assert not target.exists()
