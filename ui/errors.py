@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,31 @@ def friendly_message(exc: BaseException) -> str:
     if name == "IntegrityError":
         return "That change would break the records (a duplicate or a missing link)."
     return "Something went wrong and this action did not finish."
+
+
+#: A core refusal that starts with the field at fault, as the command line words it ("held
+#: date: 10/02/2026 is in the future"); only such a label is capitalised, never a name or a
+#: file name a message starts with ("deputy (deactivated) cannot...", "not-a-report.pdf").
+_FIELD_FIRST = re.compile(r"[a-z][a-z ()-]*: ")
+#: Words that already tell the person what was not done ("Nothing was saved", "... was
+#: changed", "... was attached").
+_SAID_NOTHING_DONE = re.compile(r"\bnothing was\b", re.IGNORECASE)
+
+
+def refusal_message(why: str | BaseException) -> str:
+    """A refused change as every form words it: "Nothing was saved." first, then why, as a
+    sentence (the date box's words: "Nothing was saved. Meeting date: ..."). A message that
+    already says what was not done is shown as the core wrote it."""
+    text = str(why).strip()
+    if not text:
+        return "Nothing was saved."
+    if _FIELD_FIRST.match(text):
+        text = text[0].upper() + text[1:]
+    if _SAID_NOTHING_DONE.search(text):
+        return text
+    if text[-1] not in ".?!":
+        text += "."
+    return f"Nothing was saved. {text}"
 
 
 def install_excepthook(show: Callable[[str, Path | None], None]) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from reviewdesk.actions import Changes
 from reviewdesk.errors import ReviewdeskError
 from ui.context import AppContext
+from ui.errors import refusal_message
 from ui.prompts import prompts
 from ui.tasks import ProgressFn, Task, run_in_background
 from ui.wrong_entries import refuse_wrong_entries
@@ -51,7 +52,7 @@ def perform(
         changes = action(ctx.db, ctx.actor, *args, **kwargs)
     except ReviewdeskError as exc:
         ctx.action_failed()
-        prompts().error(parent, str(exc))
+        prompts().error(parent, refusal_message(exc))
         if on_refused is not None:
             on_refused(exc)
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
 from ui.date_box import TypedOver
+from ui.errors import refusal_message
 from ui.number_box import RangeBox
 from ui.prompts import prompts
 
@@ -29,7 +30,7 @@ def refuse_wrong_entries(form: QWidget | None) -> bool:
         message = box.wrong_entry_message()
         if message is None or not box.isEnabled():
             continue
-        prompts().error(form, "Nothing was saved. " + message)
+        prompts().error(form, refusal_message(message))
         box.setFocus()
         box.selectAll()
         return True

@@ -279,8 +279,9 @@ def _either(words: tuple[str, ...]) -> str:
 
 def validate_outcome(
     meeting: Meeting, outcome: Outcome, *, late: bool, as_of: dt.date | None = None
-) -> None:
-    """Raise InvalidInput for an outcome that cannot be right."""
+) -> str | None:
+    """Raise InvalidInput for an outcome that cannot be right; else the outcome's words to
+    store (`chosen_outcome`)."""
     if not outcome.parts:
         raise InvalidInput("held date: give the date the meeting was held")
     held = max(outcome.parts)
@@ -315,6 +316,7 @@ def validate_outcome(
     ):
         if value is not None and value < held:
             raise InvalidInput(f"{label}: {format_uk(value)} is before the meeting was held")
+    return chosen
 
 
 def _apply_report(tx: Transaction, meeting: Meeting, update: ReportUpdate) -> None:
@@ -363,7 +365,7 @@ def record_outcome(
             raise InvalidInput(f"meeting {meeting_id} does not exist")
         tx.require_chair(meeting.chair_id)
         ensure_unchanged(meeting, expected_version)
-        validate_outcome(meeting, outcome, late=late, as_of=as_of)
+        chosen = validate_outcome(meeting, outcome, late=late, as_of=as_of)
         if (
             late
             and outcome.late_reason_id is not None
@@ -382,7 +384,7 @@ def record_outcome(
         meeting.status = MeetingStatus.HELD.value
         meeting.participation = outcome.participation
         meeting.quorate = outcome.quorate
-        meeting.outcome = chosen_outcome(meeting, outcome)
+        meeting.outcome = chosen
         meeting.late_reason_id = outcome.late_reason_id if late else None
         meeting.late_reason_note = outcome.late_reason_note if late else None
         meeting.decisions_issued = outcome.decisions_issued

@@ -171,7 +171,7 @@ def test_recording_shows_the_next_due_date_at_once_and_saves(
     assert seen["first"] == "Next meeting due: 10/07/2024 (LAC review 2)"
     assert seen["moved"] == "Next meeting due: 09/07/2024 (LAC review 2)"
     assert seen["late"] == (True, True)
-    assert seen["error"] == ["held date: 26/04/2024 is in the future"]
+    assert seen["error"] == ["Nothing was saved. Held date: 26/04/2024 is in the future."]
     assert seen["pn0"] == -1, "PN0 (under 4) is not offered for a 4-year-old or older"
     with db.session() as s:
         detail = queries.child_detail(s, sample["zoe"])
@@ -196,7 +196,7 @@ def test_recording_a_late_meeting_with_its_reason(window, prompts_recorder, samp
         assert dialog.late.isChecked() and "out of timescale" in dialog.timescale.text()
         dialog.save()
         assert prompts_recorder.errors == [
-            "reason: the meeting was out of timescale, so give the reason"
+            "Nothing was saved. Reason: the meeting was out of timescale, so give the reason."
         ]
         dialog.late_reason.setCurrentIndex(dialog.late_reason.findText("Room unavailable"))
         dialog.outcome.setCurrentText("Plan continued")

@@ -1099,8 +1099,8 @@ def test_a_week_before_the_conference_only_apologies_are_recorded(
     assert state["note"].startswith("The meeting is on 20/05/2024: until then, record only")
     assert not state["alt_u"]
     assert prompts_recorder.errors == [
-        "attendance: Małgorzata Brontë cannot be recorded as 'Attended' before the meeting "
-        "on 20/05/2024; until then, only apologies"
+        "Nothing was saved. Attendance: Małgorzata Brontë cannot be recorded as 'Attended' "
+        "before the meeting on 20/05/2024; until then, only apologies."
     ]
     assert set(state["after_refusal"].values()) == {None}
     stored = _attendance_of(db, ids["meeting"])
@@ -1387,8 +1387,9 @@ def test_enter_twice_records_no_conference_outcome_nobody_chose(
     wait_for_all()
     assert (seen["opened_on"], seen["typed"]) == ("Choose…", False)
     assert prompts_recorder.errors == [
-        "outcome: choose what the conference decided (Plan made, Plan continued, Plan ended "
-        "or No plan needed): it decides whether the child's plan starts, goes on or ends"
+        "Nothing was saved. Outcome: choose what the conference decided (Plan made, Plan "
+        "continued, Plan ended or No plan needed): it decides whether the child's plan starts, "
+        "goes on or ends."
     ]
     assert seen["focus"] and seen["open"]
     with db.session() as s:

@@ -80,7 +80,9 @@ def test_a_challenge_and_a_contact_recorded_by_clicking_and_typing(
     def raise_it(dialog) -> bool:
         qtbot.keyClicks(dialog.concern, "No permanence plan at the third review")
         assert not _save(qtbot, dialog)
-        assert prompts_recorder.errors[-1].startswith("theme: '' is not one of the themes")
+        assert prompts_recorder.errors[-1].startswith(
+            "Nothing was saved. Theme: '' is not one of the themes"
+        )
         _choose(qtbot, dialog.theme, "Drift")
         assert dialog.due.text() == "Answer due by 24/04/2024"  # 10/04 + 10 working days
         return _save(qtbot, dialog)
@@ -144,7 +146,7 @@ def test_a_challenge_and_a_contact_recorded_by_clicking_and_typing(
 
     prompts_recorder.on_dialog = contact
     press(qtbot, section.contact_button)
-    assert prompts_recorder.errors[-1].startswith("theme:")  # no new error
+    assert prompts_recorder.errors[-1].startswith("Nothing was saved. Theme:")  # no new error
     assert [section.contacts.item(0, c).text() for c in range(4)] == [
         "08/04/2024",
         "Visit",
@@ -247,7 +249,7 @@ def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sam
         assert texts[-1] == "Housing and tenancy" and dialog.new.text() == ""
         qtbot.keyClicks(dialog.new, "housing and TENANCY")  # the same words: refused
         qtbot.keyClick(dialog.new, Qt.Key.Key_Return)
-        assert prompts_recorder.errors[-1].endswith("already in the list")
+        assert prompts_recorder.errors[-1].endswith("already in the list.")
         dialog.new.clear()
         row = texts.index("Contact")
         rect = dialog.list.visualItemRect(dialog.list.item(row))

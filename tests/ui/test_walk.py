@@ -803,7 +803,7 @@ def test_a_refused_outcome_puts_the_keyboard_on_the_field_at_fault(
     page = open_child(window, qtbot, "zoe")
     choose_meeting(page, qtbot, sample["zoe_first"])
     QTest.keyClick(page.table, Qt.Key.Key_O, CTRL)
-    assert [m.split(":")[0] for m in seen["refused"]] == ["decisions issued"]
+    assert [m.split(":")[0] for m in seen["refused"]] == ["Nothing was saved. Decisions issued"]
     assert seen["focus"] is not None
     assert seen["focus"].accessibleName() == "Decisions issued"
     with db.session() as s:

@@ -261,6 +261,30 @@ def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
     assert "ZeroDivisionError: boom" in log and "Traceback" in log
 
 
+def test_a_refused_change_says_nothing_was_saved_first_as_a_sentence() -> None:
+    """The core words refusals for the command line ("held date: ... is in the future"); a
+    form says what happened first, as the date box does, and never says it twice."""
+    from reviewdesk.actions import Refused
+    from reviewdesk.storage.validation import ValidationFailed
+    from ui.errors import refusal_message
+
+    assert refusal_message(InvalidInput("held date: 10/02/2026 is in the future")) == (
+        "Nothing was saved. Held date: 10/02/2026 is in the future."
+    )
+    assert refusal_message("Meeting date: \u201c31/02\u201d is not a date. Type it as x.") == (
+        "Nothing was saved. Meeting date: \u201c31/02\u201d is not a date. Type it as x."
+    )
+    already = ValidationFailed(["a meeting cannot be held before the child was born"])
+    assert refusal_message(already) == (
+        "a meeting cannot be held before the child was born\nNothing was saved."
+    )
+    role = Refused("deputy (read only) cannot change settings. Nothing was changed.")
+    assert refusal_message(role) == role.args[0]  # a login name is never capitalised
+    pdf = InvalidInput("not-a-report.pdf is not a PDF. Nothing was attached.")
+    assert refusal_message(pdf) == pdf.args[0]
+    assert refusal_message(InvalidInput("")) == "Nothing was saved."
+
+
 def test_background_task_reports_progress_result_and_failure(qtbot) -> None:
     import threading
 

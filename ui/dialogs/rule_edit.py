@@ -34,6 +34,7 @@ from reviewdesk.rule_overrides import (
 from reviewdesk.rules import EVENTS, UNITS
 from reviewdesk.vocabulary import format_uk_long
 from ui.context import AppContext
+from ui.errors import refusal_message
 from ui.number_box import NumberBox
 from ui.operations import perform
 from ui.prompts import prompts
@@ -244,8 +245,8 @@ class RuleEditDialog(QDialog):
         try:
             override_table(self.entry.rule, **self.changes())
         except ReviewdeskError as exc:
-            self._say(str(exc), "warning")
-            prompts().error(self, str(exc))
+            self._say(refusal_message(exc), "warning")
+            prompts().error(self, refusal_message(exc))
             return
         changes = perform(
             self,

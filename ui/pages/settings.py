@@ -54,6 +54,7 @@ from ui.column_widths import Column, FittedTable
 from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
+from ui.errors import refusal_message
 from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
 from ui.number_box import DecimalBox, NumberBox
@@ -744,7 +745,7 @@ class SettingsPage(Page):
             prompts().error(self, f"{path}: cannot read the rules file ({exc})")
             return
         except ReviewdeskError as exc:
-            prompts().error(self, str(exc))
+            prompts().error(self, refusal_message(exc))
             return
         done = perform(
             self,
