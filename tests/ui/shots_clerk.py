@@ -109,6 +109,13 @@ def main(argv: list[str]) -> int:
     settle()
     window.show_page(0)
     save("dashboard")
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QToolTip
+
+    late = window.dashboard.tiles["out_of_timescale_month"]  # what the tile counts, in full
+    QToolTip.showText(late.mapToGlobal(QPoint(20, late.height())), late.toolTip(), late)
+    save("dashboard-tile-tooltip")
+    QToolTip.hideText()
     window.dashboard.tiles["overdue"].click()
     wait_for_all()
     window.cases.list.table.selectRow(0)
