@@ -60,7 +60,8 @@ def main(argv: list[str]) -> int:
         screen.grabWindow(0).save(str(path))
         files.append(path)
 
-    def dialog_shot(name: str, dialog, then=None) -> None:  # noqa: ANN001
+    def dialog_shot(name: str, dialog, then=None, leave=None) -> None:  # noqa: ANN001
+        """``leave(dialog)`` closes it (by default its close(), as the title bar's button)."""
         dialog.setParent(window, dialog.windowFlags())
         dialog.show()
         geometry = dialog.frameGeometry()
@@ -71,7 +72,7 @@ def main(argv: list[str]) -> int:
             settle()
             then(dialog)
         save(name)
-        dialog.close()
+        (leave or (lambda d: d.close()))(dialog)
 
     def typed_over(field: str, text: str):  # noqa: ANN202
         """``text`` typed over the dialog's box ``field``, and Tab: a date or time that is not
@@ -108,6 +109,13 @@ def main(argv: list[str]) -> int:
     settle()
     window.show_page(0)
     save("dashboard")
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QToolTip
+
+    late = window.dashboard.tiles["out_of_timescale_month"]  # what the tile counts, in full
+    QToolTip.showText(late.mapToGlobal(QPoint(20, late.height())), late.toolTip(), late)
+    save("dashboard-tile-tooltip")
+    QToolTip.hideText()
     window.dashboard.tiles["overdue"].click()
     wait_for_all()
     window.cases.list.table.selectRow(0)
@@ -192,6 +200,26 @@ def main(argv: list[str]) -> int:
     dialog_shot("booking-overdue", BookingDialog(ctx, cp, dues=due_items(ctx, cp)))
     dialog_shot("reschedule", BookingDialog(ctx, zoe, dues=due_items(ctx, zoe), meeting=first))
     dialog_shot("cancel", CancelDialog(ctx, zoe, first))
+
+    def reason_given(dialog) -> None:  # noqa: ANN001
+        """A reason chosen and a note typed: Cancel the meeting is the button Enter presses."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        dialog.activateWindow()
+        dialog.reason.setFocus()
+        settle()
+        for _ in range(dialog.reason.findText("Child moved to another authority")):
+            QTest.keyClick(dialog.reason, Qt.Key.Key_Down)
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.note, "to Cardiff")
+
+    dialog_shot(
+        "cancel-reason-given",
+        CancelDialog(ctx, zoe, first),
+        reason_given,
+        leave=lambda d: d.done(0),  # not close(): it would ask whether to drop the reason
+    )
     dialog_shot("recording", RecordingDialog(ctx, zoe, first, dues=due_items(ctx, zoe)))
     dialog_shot("child-details", ChildDetailsDialog(ctx, incomplete))
     dialog_shot("allocate", AllocationDialog(ctx, incomplete))

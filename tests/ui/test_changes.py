@@ -240,3 +240,72 @@ def test_the_page_on_screen_refreshes_at_once_and_others_only_when_shown(
     window.show_page(4)
     window.show_page(2)
     assert calls == ["dashboard", "diary"]  # shown: read once; settings not at all
+
+
+@pytest.fixture
+def held_late_unexplained(db, sample) -> int:
+    """Łukasz Wiśniewski's review conference, due 20/03/2024, held on 02/04/2024 with no
+    reason recorded for the delay (as an import leaves one): his id."""
+    from reviewdesk.storage.models import Meeting
+
+    with db.session() as s:
+        m = s.get(Meeting, sample["rcpc"])
+        m.status, m.held_date, m.outcome = "held", D(2024, 4, 2), "Plan continued"
+    return sample["lukasz_child"]
+
+
+def test_the_late_tile_says_it_counts_what_is_still_to_act_on(
+    held_late_unexplained, shown, qtbot, prompts_recorder, sample
+) -> None:
+    """ "Out of timescale this month" read as the month's late meetings, but a reason
+    recorded for one held late takes it off: the tile says what it counts, and recording the
+    reason does what its tooltip says."""
+    from PySide6.QtWidgets import QToolTip
+
+    from reviewdesk.dashboard import TILE_BY_KEY
+
+    window = shown
+    child = held_late_unexplained
+    key = "out_of_timescale_month"
+    dashboard(window, qtbot)
+    button = window.dashboard.tiles[key]
+    assert button.title_label.text() == "Late this month, to act on"
+    assert child in window.dashboard.tile_children[key]
+    late = tile(window, key)
+
+    qtbot.mouseMove(button, button.rect().center())  # the pointer rests on the tile
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    tip = QToolTip.text()
+    assert tip == TILE_BY_KEY[key].explains
+    for meaning in (
+        "out of timescale this month and not yet dealt with",
+        "not held by its due date earlier this month",
+        "booked for a day this month after its due date",
+        "held this month after its due date with no reason recorded",
+        "Recording the reason takes a meeting held late off this count.",
+    ):
+        assert meaning in tip
+    assert button.accessibleDescription().endswith(tip)  # said to a screen reader too
+
+    press(qtbot, button)  # the case list says what it is narrowed to in the same words
+    assert window.cases.list.count.text().endswith(" — late this month, to act on")
+
+    page = open_child(window, qtbot, "wisniewski")
+    choose_meeting(page, qtbot, sample["rcpc"])
+
+    def give_the_reason(dialog) -> bool:
+        assert dialog.late.isChecked()
+        dialog.late_reason.setFocus()
+        for _ in range(dialog.late_reason.findText("Room unavailable")):
+            qtbot.keyClick(dialog.late_reason, Qt.Key.Key_Down)
+        press(
+            qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        )
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = give_the_reason
+    press(qtbot, page.record_button)
+    assert prompts_recorder.errors == []
+    dashboard(window, qtbot)
+    assert child not in window.dashboard.tile_children[key]
+    assert tile(window, key) == late - 1

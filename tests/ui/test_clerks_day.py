@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from reviewdesk.flags import compute_flags
 from reviewdesk.storage.models import Child, Meeting, PeriodOfCare
+from reviewdesk.vocabulary import format_uk_long
 from tests.ui.sample import AS_OF
 from tests.ui.test_changes import choose_meeting, open_child, press
 from ui.dialogs import from_qdate
@@ -148,6 +149,138 @@ def test_a_free_slot_double_clicked_or_entered_sets_the_date_and_never_books(
     assert seen["asked"] and "No room is chosen" in seen["asked"][0]
     assert prompts_recorder.defaults_no == [True]
     assert len(meetings_of(db, sample["sian_child"])) == before  # nothing was booked
+
+
+def _chosen_slot(dialog) -> tuple[str | None, list[str]]:
+    """The slot shown chosen in the list: its current item and its selection, as text."""
+    current = dialog.slots.currentItem()
+    return (
+        current.text() if current is not None else None,
+        [item.text() for item in dialog.slots.selectedItems()],
+    )
+
+
+def _in_boxes(dialog) -> str:
+    """The date and time in the boxes, written as the list writes a slot."""
+    return f"{format_uk_long(from_qdate(dialog.date.date()))} at {dialog.time.text()}"
+
+
+def _slot_texts(dialog) -> list[str]:
+    return [dialog.slots.item(n).text() for n in range(dialog.slots.count())]
+
+
+def _type_over(qtbot, box, text: str) -> None:
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClick(box, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+
+
+def test_the_slot_chosen_in_the_list_is_the_one_in_the_boxes_after_a_room_is_chosen(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    """Down and Enter on the list took the slot after the proposed one; the focus went on to
+    the room, and a room chosen with Down filled the list again with the proposed slot
+    chosen in it, while the boxes held the slot taken."""
+    page = open_child(shown, qtbot, "sian")
+    seen: dict = {}
+
+    def take_then_choose_a_room(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        seen["open"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        slots = dialog.slots
+        slots.setFocus()
+        qtbot.keyClick(slots, Qt.Key.Key_Down)
+        qtbot.keyClick(slots, Qt.Key.Key_Return)
+        seen["taken"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        assert dialog.room.hasFocus()
+        qtbot.keyClick(dialog.room, Qt.Key.Key_Down)
+        seen["room"] = dialog.room.currentText()
+        seen["after"] = (_chosen_slot(dialog), _in_boxes(dialog), _slot_texts(dialog))
+        return False
+
+    prompts_recorder.on_dialog = take_then_choose_a_room
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    (proposed, _), boxes = seen["open"]
+    assert proposed == boxes
+    (taken, _), boxes = seen["taken"]
+    assert taken == boxes and taken != proposed
+    assert seen["room"].startswith("Room A")
+    chosen, boxes, listed = seen["after"]
+    assert taken in listed  # Room A is free then too
+    assert chosen == (taken, [taken]) and boxes == taken
+
+
+def test_a_date_and_time_typed_choose_the_listed_slot_they_are(
+    shown, qtbot, prompts_recorder, sample
+) -> None:
+    page = open_child(shown, qtbot, "sian")
+    seen: dict = {}
+
+    def type_them(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        listed = [dialog.slots.item(n).data(Qt.ItemDataRole.UserRole) for n in range(5)]
+        seen["listed"] = _slot_texts(dialog)
+        other = next(s for s in listed if s.day != from_qdate(dialog.date.date()))
+        _type_over(qtbot, dialog.time, "11:00")  # no slot at 11:00
+        seen["time_off"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        _type_over(qtbot, dialog.date, other.day.strftime("%d/%m/%Y"))
+        seen["day_only"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        _type_over(qtbot, dialog.time, f"{other.start:%H:%M}")
+        seen["slot"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        return False
+
+    prompts_recorder.on_dialog = type_them
+    qtbot.keyClick(page.table, Qt.Key.Key_B, CTRL)
+    for step in ("time_off", "day_only"):
+        chosen, boxes = seen[step]
+        assert boxes not in seen["listed"], step
+        assert chosen == (None, []), step
+    chosen, boxes = seen["slot"]
+    assert chosen == (boxes, [boxes]) and boxes in seen["listed"]
+
+
+def test_rescheduling_chooses_no_slot_until_one_is_taken(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Zoë's review on 11/04/2024 at 10:00, to be moved: the list had the best slot chosen
+    while the boxes still held the meeting's own date. Tab into the list takes nothing; the
+    arrows and a click take the slot they land on, and that is the one booked."""
+    page = open_child(shown, qtbot, "zoe")
+    choose_meeting(page, qtbot, sample["zoe_first"])
+    seen: dict = {}
+
+    def move_it(dialog) -> bool:
+        show_dialog(qtbot, dialog)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        seen["open"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        dialog.reason_note.setFocus()
+        qtbot.keyClick(dialog.reason_note, Qt.Key.Key_Tab)
+        assert dialog.slots.hasFocus()
+        seen["tab"] = (_chosen_slot(dialog), _in_boxes(dialog))
+        qtbot.keyClick(dialog.slots, Qt.Key.Key_Down)
+        seen["down"] = (_chosen_slot(dialog), _in_boxes(dialog), dialog.slots.item(0).text())
+        third = dialog.slots.visualItemRect(dialog.slots.item(2)).center()
+        qtbot.mouseClick(dialog.slots.viewport(), Qt.MouseButton.LeftButton, pos=third)
+        seen["click"] = (_chosen_slot(dialog), _in_boxes(dialog), dialog.slots.item(2).text())
+        dialog.reason.setCurrentIndex(dialog.reason.findText("Room unavailable"))
+        press(qtbot, dialog.book_button)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = move_it
+    qtbot.keyClick(page.table, Qt.Key.Key_R, CTRL)
+    assert seen["open"] == ((None, []), "Thu 11/04/2024 at 10:00")
+    assert seen["tab"] == seen["open"]
+    chosen, boxes, first = seen["down"]
+    assert chosen == (first, [first]) and boxes == first
+    chosen, boxes, third = seen["click"]
+    assert chosen == (third, [third]) and boxes == third
+    with db.session() as s:
+        m = s.get(Meeting, sample["zoe_first"])
+        assert f"{format_uk_long(m.booked_date)} at {m.booked_time:%H:%M}" == third
 
 
 # --- 3. the keyboard ----------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtTest import QTest
 
 from reviewdesk import queries
 from reviewdesk.storage.models import Meeting
@@ -138,6 +139,161 @@ def test_cancel_asks_for_a_reason(window, prompts_recorder, sample, db) -> None:
     with db.session() as s:
         m = s.get(Meeting, sample["zoe_first"])
         assert (m.status, m.cancel_reason) == ("cancelled", "Child moved to another authority")
+
+
+def _show(qtbot, dialog) -> None:
+    """The dialog on screen and active, as the modal loop would leave it."""
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+
+
+def _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys) -> dict:
+    """Zoë's first review chosen, Cancel pressed, ``keys(dialog)`` typed in the dialog; what
+    the dialog showed after."""
+    page = _child_page(window, sample["zoe"])
+    _select_meeting(page, sample["zoe_first"])
+    seen: dict = {}
+
+    def run(dialog) -> bool:
+        _show(qtbot, dialog)
+        keys(dialog)
+        seen["open"] = dialog.isVisible()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = run
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    return seen
+
+
+def _choose_with_keys(combo, text: str) -> None:
+    """Down, as many times as it takes, in the closed list."""
+    for _ in range(combo.findText(text)):
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text
+
+
+def _status(db, meeting_id) -> tuple[str, str | None]:
+    with db.session() as s:
+        m = s.get(Meeting, meeting_id)
+        return m.status, m.cancel_reason
+
+
+def test_enter_after_choosing_a_reason_cancels_the_meeting(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """A reason chosen with the keys, then Enter: the cancellation just described (Enter
+    used to keep the meeting and drop the reason, without a word)."""
+
+    def keys(dialog) -> None:
+        assert dialog.reason.hasFocus()
+        _choose_with_keys(dialog.reason, "Child moved to another authority")
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
+
+    seen = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert not seen["open"]
+    assert prompts_recorder.errors == [] and prompts_recorder.questions == []
+    assert _status(db, sample["zoe_first"]) == ("cancelled", "Child moved to another authority")
+
+
+def test_enter_after_typing_a_note_cancels_with_the_note(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    def keys(dialog) -> None:
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Tab)
+        assert dialog.note.hasFocus()
+        QTest.keyClicks(dialog.note, "Family moved to Spain")
+        QTest.keyClick(dialog.note, Qt.Key.Key_Return)
+
+    _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert prompts_recorder.errors == []
+    assert _status(db, sample["zoe_first"]) == ("cancelled", "Family moved to Spain")
+
+
+def test_enter_on_the_untouched_dialog_keeps_the_meeting(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    def keys(dialog) -> None:
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
+
+    seen = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert not seen["open"]
+    assert prompts_recorder.questions == [] and prompts_recorder.errors == []
+    assert _status(db, sample["zoe_first"]) == ("booked", None)
+
+
+def test_a_note_typed_and_rubbed_out_leaves_enter_keeping_the_meeting(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    def keys(dialog) -> None:
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.note, "Fa")
+        QTest.keyClick(dialog.note, Qt.Key.Key_Backspace)
+        QTest.keyClick(dialog.note, Qt.Key.Key_Backspace)
+        QTest.keyClick(dialog.note, Qt.Key.Key_Return)
+
+    seen = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert not seen["open"] and prompts_recorder.questions == []
+    assert _status(db, sample["zoe_first"]) == ("booked", None)
+
+
+def test_esc_after_giving_a_reason_asks_before_dropping_it(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    seen: dict = {}
+
+    def keys(dialog) -> None:
+        _choose_with_keys(dialog.reason, "Child moved to another authority")
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.note, "to Cardiff")
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        QTest.keyClick(dialog.note, Qt.Key.Key_Escape)
+        seen["asked"] = list(prompts_recorder.questions)
+        seen["still"] = (dialog.isVisible(), dialog.reason.currentText(), dialog.note.text())
+        prompts_recorder.confirm_answer = True
+        QTest.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)  # Keep it: Yes
+
+    after = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    reason = "Child moved to another authority: to Cardiff"
+    assert seen["asked"] == [
+        "Keep Zoë Ó Briain's LAC review 1 on Thu 11/04/2024 at 10:00, and drop the reason "
+        f"you gave (“{reason}”)?"
+    ]
+    assert seen["still"] == (True, "Child moved to another authority", "to Cardiff")
+    assert len(prompts_recorder.questions) == 2 and not after["open"]
+    assert _status(db, sample["zoe_first"]) == ("booked", None)
+
+
+def test_enter_on_the_cancel_button_presses_it(window, qtbot, prompts_recorder, sample, db) -> None:
+    """Tabbed to "Cancel the meeting" with no reason given, Enter presses it (and it asks
+    for the reason); it used to press Keep it. Back in the reasons, Enter keeps again."""
+    seen: dict = {}
+
+    def keys(dialog) -> None:
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Tab)
+        QTest.keyClick(dialog.note, Qt.Key.Key_Tab)
+        assert dialog.cancel_meeting_button.hasFocus()
+        QTest.keyClick(dialog.cancel_meeting_button, Qt.Key.Key_Return)
+        seen["errors"] = list(prompts_recorder.errors)
+        seen["focus"] = dialog.reason.hasFocus()
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Return)  # back in the list: Enter keeps
+
+    after = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert seen == {"errors": ["Choose the reason the meeting is cancelled."], "focus": True}
+    assert not after["open"] and prompts_recorder.questions == []
+    assert _status(db, sample["zoe_first"]) == ("booked", None)
+
+
+def test_esc_on_the_untouched_dialog_asks_nothing(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    def keys(dialog) -> None:
+        QTest.keyClick(dialog.reason, Qt.Key.Key_Escape)
+
+    seen = _cancel_with_keys(window, qtbot, prompts_recorder, sample, keys)
+    assert not seen["open"] and prompts_recorder.questions == []
+    assert _status(db, sample["zoe_first"]) == ("booked", None)
 
 
 def test_recording_shows_the_next_due_date_at_once_and_saves(

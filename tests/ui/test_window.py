@@ -570,7 +570,7 @@ def test_dashboard_tiles_count_children_and_open_the_list(
     assert dash.tiles["late_reports"].text() == "Children with late reports\n1"
     assert dash.tiles["late_reports"].property("rag") == "amber"  # a late report, not overdue
     assert dash.tiles["minutes_overdue"].property("rag") == "green"
-    assert dash.tiles["out_of_timescale_month"].text() == "Out of timescale this month\n1"
+    assert dash.tiles["out_of_timescale_month"].text() == "Late this month, to act on\n1"
     assert dash.tiles["double_booked"].property("rag") == "red"
     assert dash.tiles["caseloads_above"].text() == "IROs above caseload\n1"
     figures = dash.chart.figures

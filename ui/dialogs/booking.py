@@ -2,7 +2,12 @@
 against the due date, the working-day calendar and the other bookings.
 
 The dialog proposes the free slots closest before the book-by date (the earliest free ones
-when the meeting is overdue) and its date box starts on the best of them, so the two agree.
+when the meeting is overdue) and its date box starts on the best of them. The slot shown
+chosen in the list is always the one the boxes hold (none when they hold no listed slot):
+moving along the list, with the arrows or a click, takes the slot into the boxes, and a date
+and time typed that are a listed slot choose it there. (The list used to keep the best slot
+chosen when rescheduling a meeting on another date, or after a slot was taken and the room
+changed, and a slot arrowed to without Enter was not the one booked.)
 Enter never books: it takes a slot from the list or moves on; only the Book button (clicked,
 or Enter or Space on it) books, and a booking with warnings (a clash, a late or non-working
 date, no room or clerk) asks first, with No as the answer Enter gives.
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,6 +85,18 @@ def reason_choice(
     with ctx.db.session() as s:
         reasons = queries.meeting_reasons(s, kind.value, process)
     return choice(reasons, accessible, none_text="Choose a reason…")
+
+
+def _same_slot(a: Booking, b: Booking) -> bool:
+    """The same day, time and length, with the same chair, room and clerk."""
+    return (a.day, a.start, a.minutes, a.chair_id, a.room_id, a.clerk_id) == (
+        b.day,
+        b.start,
+        b.minutes,
+        b.chair_id,
+        b.room_id,
+        b.clerk_id,
+    )
 
 
 def _listed(words: list[str], last: str) -> str:
@@ -158,6 +175,9 @@ class BookingDialog(QDialog):
         self.slots.setAccessibleName("Free slots")
         self.slots.setMaximumHeight(112)
         self.slots.itemActivated.connect(self._use_slot)  # Enter, or double-click
+        # The list's own changes to its choice (following the boxes) are not the person's.
+        self._following_boxes = False
+        self.slots.currentItemChanged.connect(self._slot_moved_to)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -322,23 +342,25 @@ class BookingDialog(QDialog):
         found = self.suggestion
         if found.overdue:
             self.slots_title.setText(
-                "The meeting is overdue. Earliest &free slots (Enter or double-click to use):"
+                "The meeting is overdue. Earliest &free slots (choose one to use it):"
             )
         elif found.book_by is not None:
             self.slots_title.setText(
                 f"&Free slots closest before the book-by date {uk(found.book_by)} "
-                "(Enter or double-click to use):"
+                "(choose one to use it):"
             )
         else:
-            self.slots_title.setText("Earliest &free slots (Enter or double-click to use):")
-        self.slots.clear()
+            self.slots_title.setText("Earliest &free slots (choose one to use it):")
+        self._following_boxes = True  # emptying and filling the list takes no slot
+        try:
+            self.slots.clear()
+            for slot in found.slots:
+                item = QListWidgetItem(f"{format_uk_long(slot.day)} at {slot.start:%H:%M}")
+                item.setData(Qt.ItemDataRole.UserRole, slot)
+                self.slots.addItem(item)
+        finally:
+            self._following_boxes = False
         best = found.best
-        for slot in found.slots:
-            item = QListWidgetItem(f"{format_uk_long(slot.day)} at {slot.start:%H:%M}")
-            item.setData(Qt.ItemDataRole.UserRole, slot)
-            self.slots.addItem(item)
-            if slot == best:
-                self.slots.setCurrentItem(item)
         if not found.slots:
             item = QListWidgetItem("No free slot for this chair, room and clerk in time")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -407,6 +429,44 @@ class BookingDialog(QDialog):
             self.warnings.setProperty("role", "ok")
         self.warnings.style().unpolish(self.warnings)
         self.warnings.style().polish(self.warnings)
+        self._show_slot_in_boxes()
+
+    def _slot_in_boxes(self) -> int | None:
+        """The row of the listed slot the boxes hold; None when they hold none (or a date or
+        time typed that is not one)."""
+        if any(box.wrong_entry_message() for box in (self.date, self.time)):
+            return None
+        proposal = self.proposal()
+        for row in range(self.slots.count()):
+            slot = self.slots.item(row).data(Qt.ItemDataRole.UserRole)
+            if isinstance(slot, Booking) and _same_slot(slot, proposal):
+                return row
+        return None
+
+    def _show_slot_in_boxes(self) -> None:
+        """The list's choice follows the boxes: the slot they hold, or none."""
+        if self._following_boxes:
+            return
+        row = self._slot_in_boxes()
+        self._following_boxes = True
+        try:
+            if row is None:
+                # The view's own setCurrentIndex, so that Tab into the list leaves it with
+                # no slot rather than putting it on the first (and taking that).
+                self.slots.setCurrentIndex(QModelIndex())
+                self.slots.clearSelection()
+            else:
+                self.slots.setCurrentRow(row)
+        finally:
+            self._following_boxes = False
+
+    def _slot_moved_to(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        """Moving along the list (the arrows, a click) takes the slot into the boxes."""
+        if self._following_boxes or item is None:
+            return
+        slot = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(slot, Booking):
+            self._place(slot)
 
     def all_clear(self) -> str:
         """What is true of a booking with no warnings: only the chair, room and clerk
@@ -424,9 +484,16 @@ class BookingDialog(QDialog):
         return text
 
     def _place(self, slot: Booking) -> None:
-        self.date.setDate(slot.day)
-        if slot.start is not None:
-            self.time.setTime(QTime(slot.start.hour, slot.start.minute))
+        """The slot's date and time into the boxes (the list's choice follows once both are
+        in, not between the two)."""
+        self._following_boxes = True
+        try:
+            self.date.setDate(slot.day)
+            if slot.start is not None:
+                self.time.setTime(QTime(slot.start.hour, slot.start.minute))
+        finally:
+            self._following_boxes = False
+        self._show_slot_in_boxes()
 
     def _use_slot(self, item: QListWidgetItem) -> None:
         """A slot taken from the list (Enter or double-click): the date and time are set and

@@ -1,5 +1,10 @@
 """Cancel a meeting: the dialog names it (whose, which, when), and the reason comes from the
-council's list of cancelling reasons (Settings extends it), with a note beside it."""
+council's list of cancelling reasons (Settings extends it), with a note beside it.
+
+Enter on the dialog as it opens keeps the meeting. Once a reason is chosen or a note typed,
+Enter cancels the meeting as described (Enter used to keep it and drop what was typed,
+without a word); leaving then (Esc, Keep it, the title bar's close) asks first, so what was
+typed is not lost by a slip of the key."""
 
 from __future__ import annotations
 
@@ -56,16 +61,40 @@ class CancelDialog(QDialog):
         self.keep_button = QPushButton("&Keep it")
         buttons.addButton(self.cancel_meeting_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.cancel_meeting_button.setAutoDefault(False)
-        self.keep_button.setDefault(True)  # Enter keeps the meeting; cancelling is a choice
         self.cancel_meeting_button.clicked.connect(self.save)
         self.keep_button.clicked.connect(self.reject)
+        self.reason.currentIndexChanged.connect(self._choose_default)
+        self.note.textChanged.connect(self._choose_default)
         layout = QVBoxLayout(self)
         layout.addWidget(question)
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.reason.setFocus()
+        self._choose_default()
         fit(self, 520, self.sizeHint().height())
+
+    def given_reason(self) -> str:
+        """The reason as it would be saved ("" while none is chosen or typed)."""
+        return reason_text(self.reason, self.note)
+
+    def _choose_default(self) -> None:
+        """The button Enter presses: Keep it while no reason is given (an Enter on the
+        dialog as it opens never cancels), Cancel the meeting once one is."""
+        button = self.cancel_meeting_button if self.given_reason() else self.keep_button
+        # Made the dialog's default afresh (a button that was default only while it had the
+        # focus would otherwise hand the role back to the old one).
+        button.setDefault(False)
+        button.setDefault(True)
+
+    def reject(self) -> None:  # Esc, Keep it, and the title bar's close
+        """The meeting is kept; with a reason given, only once the person says the reason
+        may go (No, or Esc, is back to the dialog with the reason as it was)."""
+        reason = self.given_reason()
+        if reason and not prompts().confirm(
+            self, f"Keep {self.what}, and drop the reason you gave (“{reason}”)?"
+        ):
+            return
+        super().reject()
 
     def save(self) -> None:
         reason = reason_text(self.reason, self.note)

@@ -156,6 +156,7 @@ class DashboardPage(Page):
             button.setProperty("role", "tile")
             button.setProperty("rag", "none")
             button.setAccessibleName(tile.title)
+            button.setToolTip(tile.explains)
             button.clicked.connect(lambda _c=False, k=tile.key: self._open_tile(k))
             self.tiles[tile.key] = button
             tiles.addWidget(button, n // TILES_PER_ROW, n % TILES_PER_ROW)
@@ -316,7 +317,10 @@ class DashboardPage(Page):
         button.set_rag(rag)
         status = RAG_WORDS.get(rag, "").lstrip("▲●✓ ")
         description = button.text().replace("\n", ": ")
-        button.setAccessibleDescription(f"{description} ({status})" if status else description)
+        if status:
+            description += f" ({status})"
+        explains = TILE_BY_KEY[key].explains
+        button.setAccessibleDescription(f"{description}. {explains}" if explains else description)
 
     def _open_tile(self, key: str) -> None:
         found = self.tile_counts.get(key)
