@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from reviewdesk.actions import Changes
-from reviewdesk.storage.audit import audit_kinds, audit_usernames, list_audit
+from reviewdesk.storage.audit import (
+    audit_kinds,
+    audit_usernames,
+    list_audit,
+    recorded_by_another,
+)
 from reviewdesk.storage.audit_words import ACTION_WORDS, TrailNames, summarise, trail_names
 from reviewdesk.storage.locking import RECORD_NOUNS, local_time
 from reviewdesk.storage.models import Child
@@ -67,6 +72,14 @@ class AuditRow:
     record: str
     child: str
     values: str
+    #: The login that wrote the entry in ``username``'s name (`recorded_by_another`).
+    recorded_by: str | None = None
+
+    def who(self) -> str:
+        """The user, and the login that wrote the entry when it was another."""
+        if self.recorded_by is None:
+            return self.username
+        return f"{self.username} (recorded by {self.recorded_by})"
 
 
 def rows_of(entries: list[Any], children: dict[int, str], names: TrailNames) -> list[AuditRow]:
@@ -80,6 +93,7 @@ def rows_of(entries: list[Any], children: dict[int, str], names: TrailNames) -> 
             record=names.record(e),
             child=children.get(e.child_id, "") if e.child_id is not None else "",
             values=summarise(e, names),
+            recorded_by=recorded_by_another(e),
         )
         for e in entries
     ]
@@ -125,6 +139,11 @@ class AuditModel(QAbstractTableModel):
             return row.at if column == 0 else self.data(index)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if column == 1 and role == Qt.ItemDataRole.ToolTipRole and row.recorded_by:
+            return (
+                f"Written by the login {row.recorded_by} in {row.username}'s name (a restore "
+                f"adds an older trail this way), not by {row.username}"
+            )
         if column == 3 and role == Qt.ItemDataRole.ToolTipRole:
             # The record's own number, as `reviewdesk audit --record` takes it.
             return f"{row.record} ({row.kind} {row.record_id})"
@@ -133,7 +152,7 @@ class AuditModel(QAbstractTableModel):
             return f"{format_uk(when)} {when:%H:%M:%S}"
         return (
             None,
-            row.username,
+            row.who(),
             row.action,
             row.record,
             row.child,

@@ -10,7 +10,7 @@ import sys
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, whole_number
-from reviewdesk.storage.audit import list_audit
+from reviewdesk.storage.audit import list_audit, recorded_by_another
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
 from reviewdesk.vocabulary import format_uk
@@ -92,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
                 child = f"  (child {e.child_id})" if e.child_id is not None else ""
                 # On a shared server: an entry another login put there (a restore appending
                 # an older trail) says so.
-                recorded = e.recorded_by
-                by = f"  [recorded by {recorded}]" if recorded and recorded != e.username else ""
+                recorded = recorded_by_another(e)
+                by = f"  [recorded by {recorded}]" if recorded else ""
                 out.write(
                     f"{format_uk(when)} {when:%H:%M:%S}  {e.username}  {e.action}  "
                     f"{e.table_name} {e.record_id}{child}{by}\n"

@@ -319,6 +319,18 @@ def list_audit(
     return list(session.scalars(query))
 
 
+def recorded_by_another(entry: Any) -> str | None:
+    """The login that wrote ``entry`` in another user's name; None when the entry's own user
+    wrote it (or nothing says who did).
+
+    On a shared server the database stamps each entry with the login that wrote it
+    (``recorded_by``). One that differs from the entry's user is a restore appending an older
+    trail, or an administrator's own INSERT: never to be read as that user's own doing, so
+    every reading of the trail says so."""
+    recorded = getattr(entry, "recorded_by", None)
+    return recorded if recorded and recorded != entry.username else None
+
+
 def audit_usernames(session: Session) -> list[str]:
     """Everyone who appears in the trail, for a filter's choices."""
     query = select(AuditEntry.username).distinct().order_by(AuditEntry.username)

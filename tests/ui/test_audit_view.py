@@ -151,3 +151,48 @@ def test_the_trail_s_columns_show_what_was_done_and_when_whole(window, qtbot) ->
     assert table.horizontalScrollBar().maximum() == 0
     values = header.sectionSize(len(COLUMNS) - 1)
     assert values == max(header.sectionSize(c) for c in range(len(COLUMNS)))
+
+
+def test_an_entry_written_in_another_user_s_name_says_who_wrote_it(window, qtbot, sample) -> None:
+    """On a shared server an administrator's login can write an entry in an IRO's name (a
+    restore appends an older trail so); the trail must not read as the IRO's own doing, as
+    `reviewdesk audit` says with "[recorded by ...]"."""
+    from reviewdesk.storage.models import AuditEntry
+
+    with window.ctx.db.session() as s, s.begin():
+        s.add_all(
+            [
+                AuditEntry(
+                    at=dt.datetime(2024, 3, 1, 10, tzinfo=dt.UTC),
+                    username="lukasz",
+                    action="update",
+                    table_name="meeting",
+                    record_id=str(sample["zoe_first"]),
+                    before={"outcome": "Plan continued"},
+                    after={"outcome": "Plan ended"},
+                    recorded_by="aadmin",
+                ),
+                AuditEntry(  # stamped with its own user: nothing more to say
+                    at=dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC),
+                    username="maire",
+                    action="export",
+                    table_name="schedule",
+                    record_id="*",
+                    recorded_by="maire",
+                ),
+            ]
+        )
+    on_screen(window, qtbot)
+    audit = open_audit_trail(window, qtbot)
+    audit.use_from.setChecked(False)  # (the entries are from before the window's month)
+    qtbot.keyClicks(audit.user, "lukasz")
+    audit.show_button.click()
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 1)
+    model = audit.model
+    assert _texts(model, 1) == ["lukasz (recorded by aadmin)"]
+    tip = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Written by the login aadmin in lukasz's name")
+    audit.user.setCurrentText("maire")
+    audit.show_button.click()
+    qtbot.waitUntil(lambda: audit.model.rowCount() == 1)
+    assert _texts(model, 1) == ["maire"]
