@@ -124,7 +124,9 @@ def test_report_attach_request_chase_and_sent(db, db_target, cli_admin, tmp_path
         )
         == 0
     )
-    assert "as the police report from Public Protection Unit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "as the police report from Public Protection Unit" in out
+    assert out.endswith("received 14/05/2024\n")  # shown to people: dd/mm/yyyy
     # An agency nothing was due from: the report is added, then received.
     probation = tmp_path / "probation.pdf"
     probation.write_bytes(report_pdf("PROBATION"))
@@ -197,6 +199,7 @@ def test_report_attach_request_chase_and_sent(db, db_target, cli_admin, tmp_path
         )
         == 0
     )
+    assert capsys.readouterr().out.endswith("(post, 16/05/2024)\n")
     with db.session() as s:
         assert s.scalar(select(PackDelivery.recipient)) == "Małgorzata Brontë"
 
