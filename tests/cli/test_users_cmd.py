@@ -163,3 +163,18 @@ def test_an_iro_is_linked_to_their_staff_record_later(db, db_target, cli_admin, 
     assert listed() == ("Siân Evans", None)
     assert cli(db_target, "users", "set-details", "nobody", "--name", "X") == 2
     assert "not on the user list" in capsys.readouterr().err
+
+
+def test_audit_refuses_from_after_to(db, db_target, cli_admin, capsys) -> None:
+    """`audit --from` after `--to` is refused (naming both, as people read dates); the same
+    day for both is allowed."""
+    today = dt.date.today()
+    day = today.isoformat()
+    assert cli(db_target, "audit", "--from", day, "--to", day) == 0
+    capsys.readouterr()
+    tomorrow = today + dt.timedelta(days=1)
+    assert cli(db_target, "audit", "--from", tomorrow.isoformat(), "--to", day) == 2
+    assert capsys.readouterr().err == (
+        f"reviewdesk: error: --from {tomorrow:%d/%m/%Y} is after --to {today:%d/%m/%Y}: "
+        "give the earlier day first\n"
+    )
