@@ -18,6 +18,7 @@ from typing import Any
 from reviewdesk.codes import MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.paths import resource
+from reviewdesk.safefiles import check_input
 
 #: "oversight": the IRO's challenge and escalation procedure, for LAC and CP alike.
 PROCESSES = ("lac", "cp", "oversight")
@@ -356,6 +357,7 @@ def rules_from_data(data: Mapping[str, Any], origin: str) -> tuple[str, list[Rul
 
 def _read(path: Path) -> tuple[str, list[Rule]]:
     origin = str(path)
+    check_input(path)  # before opening it: a named pipe would wait for ever
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

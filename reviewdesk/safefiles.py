@@ -1,4 +1,5 @@
-"""Output files that cannot lose or leak data: whole, private, and never over the database.
+"""Output files that cannot lose or leak data: whole, private, and never over the database;
+and input files that cannot hang a command.
 
 Every export and document (CSV, Excel, iCalendar, PDF, JSON dumps, rules files, backups) is
 written through here:
@@ -11,6 +12,10 @@ written through here:
   or -journal companions, any other SQLite database, or anything in reviewdesk's data folder
   (except the documents subfolder the app itself prints from).
 
+Every file a person names to read (the database given with --db, a return to import, a
+rules file, a backup to restore) is checked by `check_input` before it is opened: a named
+pipe would wait for a writer for ever, a device such as /dev/zero never ends.
+
 ``neutralise_cell`` makes a spreadsheet cell safe from formula injection (OWASP's "CSV
 injection"): text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading apostrophe, so spreadsheet programs show it as text instead of running it. Numbers,
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -163,6 +169,40 @@ def _existing_file_above(folder: Path) -> Path:
         if candidate.exists():
             return candidate
     return folder
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def check_input(path: str | os.PathLike[str], *, label: str = "") -> Path:
+    """The absolute path of a file to read, or `InvalidInput` naming it when it is not a
+    plain file: a folder, a named pipe, a device or a socket (through any links). Checked
+    without opening it. A path with nothing there passes: each reader says in its own words
+    that its file is missing. ``label`` names the option the path came from."""
+    shown = os.fspath(path)
+    target = Path(os.path.abspath(os.path.expanduser(shown)))
+    prefix = f"{label}: " if label else ""
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return target
+    except OSError as exc:
+        raise InvalidInput(f"{prefix}{shown}: cannot read it ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        raise InvalidInput(f"{prefix}{shown} is {_kind(mode)}, not a file; give a file to read")
+    return target
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 # --- writing -----------------------------------------------------------------------------------

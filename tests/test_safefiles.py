@@ -231,3 +231,40 @@ def test_copy_output_copies_whole(tmp_path):
     source.write_bytes(b"%PDF-1.4" + bytes(range(256)) * 5000)
     target = safefiles.copy_output(source, tmp_path / "mine.pdf")
     assert target.read_bytes() == source.read_bytes() and _mode(target) == 0o600
+
+
+# --- files to read ----------------------------------------------------------------------------
+
+
+def test_an_input_that_is_not_a_plain_file_is_refused_before_it_is_opened(tmp_path):
+    """A named pipe given to read (as --db, a return to import, a rules file, a backup to
+    restore) hung the command: opening it waits for a writer. Folders, pipes, devices and
+    sockets, and links to them, are refused by name without being opened."""
+    import socket
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "pipe.toml")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "s.sock"))
+    try:
+        for path, kind in [
+            (tmp_path / "pipe.toml", "a named pipe"),
+            (tmp_path / "link.toml", "a named pipe"),
+            (Path("/dev/zero"), "a device"),
+            (tmp_path, "a folder"),
+            (tmp_path / "s.sock", "a socket"),
+        ]:
+            with pytest.raises(InvalidInput) as refused:
+                safefiles.check_input(path, label="--rules")
+            assert (
+                str(refused.value) == f"--rules: {path} is {kind}, not a file; give a file to read"
+            )
+    finally:
+        server.close()
+
+
+def test_a_plain_file_or_nothing_there_passes_the_input_check(tmp_path):
+    (tmp_path / "rules.toml").write_text("")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "rules.toml")
+    for name in ("rules.toml", "link.toml", "missing.toml", "rules.toml/under-a-file"):
+        assert safefiles.check_input(tmp_path / name) == tmp_path / name
