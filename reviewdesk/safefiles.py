@@ -25,6 +25,7 @@ dates and booleans are left as they are (a negative number stays a number).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import sys
@@ -189,8 +190,47 @@ def check_input(path: str | os.PathLike[str], *, label: str = "") -> Path:
     except OSError as exc:
         raise InvalidInput(f"{prefix}{shown}: cannot read it ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
-        raise InvalidInput(f"{prefix}{shown} is {_kind(mode)}, not a file; give a file to read")
+        raise _not_a_file(mode, f"{prefix}{shown}")
     return target
+
+
+def read_input_text(
+    path: str | os.PathLike[str],
+    *,
+    limit: int,
+    what: str,
+    label: str = "",
+    encoding: str = "utf-8",
+) -> str:
+    """The text of a small file a person names (a rules file), read as `Path.read_text`
+    reads it, but only a plain file (`check_input`) and no more than ``limit`` bytes: a
+    larger one is refused, naming it, ``what`` it is and the limit, without being read
+    whole. A file that is not there or cannot be read raises `OSError`, and one that is not
+    in ``encoding`` `UnicodeDecodeError`, for the caller to word."""
+    shown = f"{label}: {os.fspath(path)}" if label else os.fspath(path)
+    target = check_input(path, label=label)
+    # Not blocking: were a pipe put there since the check, opening it would wait for ever.
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        found = os.fstat(fh.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise _not_a_file(found.st_mode, shown)
+        data = b"" if found.st_size > limit else fh.read(limit + 1)
+    if found.st_size > limit or len(data) > limit:
+        raise InvalidInput(f"{shown} is larger than {_amount(limit)}, the most a {what} may be")
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
+
+
+def _amount(size: int) -> str:
+    """A number of bytes as people say it: 4 MB, 64 KB, 100 bytes."""
+    for unit, name in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit:,} {name}"
+    return f"{size:,} byte{'' if size == 1 else 's'}"
+
+
+def _not_a_file(mode: int, shown: str) -> InvalidInput:
+    return InvalidInput(f"{shown} is {_kind(mode)}, not a file; give a file to read")
 
 
 def _kind(mode: int) -> str:

@@ -268,3 +268,36 @@ def test_a_plain_file_or_nothing_there_passes_the_input_check(tmp_path):
     (tmp_path / "link.toml").symlink_to(tmp_path / "rules.toml")
     for name in ("rules.toml", "link.toml", "missing.toml", "rules.toml/under-a-file"):
         assert safefiles.check_input(tmp_path / name) == tmp_path / name
+
+
+def test_a_small_input_is_read_as_read_text_reads_it(tmp_path):
+    path = tmp_path / "council.toml"
+    path.write_bytes('title = "Révision"\r\nx = 1\r\n'.encode())
+    text = safefiles.read_input_text(path, limit=64, what="rules file")
+    assert text == path.read_text(encoding="utf-8") == 'title = "Révision"\nx = 1\n'
+    with pytest.raises(FileNotFoundError):
+        safefiles.read_input_text(tmp_path / "absent.toml", limit=64, what="rules file")
+
+
+def test_an_input_larger_than_its_limit_is_refused_naming_it_and_the_limit(tmp_path):
+    """A rules file was read whole, however large: /dev/zero or a huge file grew the memory
+    without end. A file over the limit is refused before it is read."""
+    path = tmp_path / "huge.toml"
+    with path.open("wb") as fh:
+        fh.truncate(4 * 1024 * 1024 + 1)  # sparse: nothing written
+    with pytest.raises(InvalidInput) as refused:
+        safefiles.read_input_text(path, limit=4 * 1024 * 1024, what="rules file")
+    assert str(refused.value) == f"{path} is larger than 4 MB, the most a rules file may be"
+    path.write_bytes(b"x" * 1024)
+    assert len(safefiles.read_input_text(path, limit=1024, what="rules file")) == 1024
+    with pytest.raises(InvalidInput, match="larger than 1,023 bytes"):
+        safefiles.read_input_text(path, limit=1023, what="rules file")
+    with pytest.raises(InvalidInput, match="/dev/zero is a device"):
+        safefiles.read_input_text("/dev/zero", limit=1024, what="rules file")
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").is_file(), reason="no /proc")
+def test_an_input_whose_size_says_nothing_is_still_read_no_further_than_the_limit():
+    """A file whose size the system gives as 0 (those of /proc) is still cut at the limit."""
+    with pytest.raises(InvalidInput, match="larger than 1 byte, the most"):
+        safefiles.read_input_text("/proc/self/environ", limit=1, what="rules file")

@@ -20,8 +20,8 @@ from reviewdesk.rule_overrides import (
     stored_overrides,
     value_text,
 )
-from reviewdesk.rules import UNITS
-from reviewdesk.safefiles import check_input, write_output
+from reviewdesk.rules import UNITS, read_rules_text
+from reviewdesk.safefiles import write_output
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.locking import local_time
@@ -193,12 +193,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    check_input(path)  # before opening it: a named pipe would wait for ever
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read the rules file ({exc})") from None
-    tables = overrides_from_toml(text, str(path))
+    tables = overrides_from_toml(read_rules_text(path), str(path))
     db = _open(args)
     try:
         with db.session() as s:

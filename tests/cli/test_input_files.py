@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewdesk.rules import RULES_FILE_LIMIT
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -72,4 +74,29 @@ def test_a_named_pipe_to_read_is_refused_by_name(tmp_path, argv):
     else:
         assert len(lines) == 1, done.stderr
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still the pipe, not replaced
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_rules_files_have_a_size_limit(tmp_path):
+    """`rules --rules /dev/zero` read for ever, and a huge rules file was read whole into
+    memory. A device is refused; a file over the limit (a few MB, the shipped rules are
+    16 KB) is refused unread, naming it and the limit; for overrides load too."""
+    done = _run(tmp_path, "rules", "--rules", "/dev/zero")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "reviewdesk: error: /dev/zero is a device, not a file; give a file to read\n"
+    )
+    huge = tmp_path / "council.toml"
+    with huge.open("wb") as fh:
+        fh.truncate(RULES_FILE_LIMIT + 1)  # sparse: nothing written
+    for argv in (
+        ["rules", "--rules", str(huge)],
+        ["explain", "lac.review.first", "2024-03-25", "--rules", str(huge)],
+        ["--db", str(tmp_path / "absent.sqlite"), "overrides", "load", str(huge)],
+    ):
+        done = _run(tmp_path, *argv)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == (
+            f"reviewdesk: error: {huge} is larger than 4 MB, the most a rules file may be\n"
+        )
     assert not (tmp_path / "absent.sqlite").exists()
