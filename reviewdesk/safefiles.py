@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -361,6 +361,28 @@ def write_output(
     with output_file(path, "wb", label=label) as fh:
         fh.write(data)
     return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+
+
+def write_outputs(
+    files: Sequence[tuple[str | os.PathLike[str], bytes]], *, label: str = ""
+) -> list[Path]:
+    """Write several output files together or not at all: every one is checked
+    (`check_output`) before any is written, each is filled beside its target and all are
+    renamed into place only once all are written, so a refusal or a failure to write leaves
+    none of them (and no temporary). (A rename failing part way, rare within one folder,
+    leaves those renamed before it.) Returns their absolute paths."""
+    targets = [check_output(path, label=label) for path, _data in files]
+    seen: set[str] = set()
+    for (path, _data), target in zip(files, targets, strict=True):
+        if _real(target) in seen:
+            prefix = f"{label}: " if label else ""
+            raise InvalidInput(f"{prefix}{os.fspath(path)} would be written twice")
+        seen.add(_real(target))
+    with contextlib.ExitStack() as stack:
+        for (path, data), target in zip(files, targets, strict=True):
+            stack.enter_context(_naming_failures(path, label))
+            stack.enter_context(atomic_path(target)).write_bytes(data)
+    return targets
 
 
 def copy_output(

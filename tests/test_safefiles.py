@@ -301,3 +301,31 @@ def test_an_input_whose_size_says_nothing_is_still_read_no_further_than_the_limi
     """A file whose size the system gives as 0 (those of /proc) is still cut at the limit."""
     with pytest.raises(InvalidInput, match="larger than 1 byte, the most"):
         safefiles.read_input_text("/proc/self/environ", limit=1, what="rules file")
+
+
+def test_several_outputs_are_written_all_or_none(tmp_path, monkeypatch):
+    (tmp_path / "b.eml").mkdir()
+    with pytest.raises(InvalidInput, match="b.eml is a folder"):
+        safefiles.write_outputs([(tmp_path / "a.eml", b"a"), (tmp_path / "b.eml", b"b")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.eml"]
+    with pytest.raises(InvalidInput, match="c.eml would be written twice"):
+        safefiles.write_outputs([(tmp_path / "c.eml", b"1"), (tmp_path / "./c.eml", b"2")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.eml"]
+
+    real_replace, renamed = os.replace, []
+
+    def full_disk_on_the_second(source, target):
+        if renamed:
+            raise OSError(28, "No space left on device")
+        renamed.append(target)
+        real_replace(source, target)
+
+    written = safefiles.write_outputs([(tmp_path / "x.eml", b"x"), (tmp_path / "y.eml", b"y")])
+    assert [p.read_bytes() for p in written] == [b"x", b"y"]
+    assert all(_mode(p) == 0o600 for p in written) and _leftovers(tmp_path) == []
+    # A rename failing part way (rare: each is within one folder) names the file and leaves
+    # no temporary; the files renamed before it stay.
+    monkeypatch.setattr(safefiles.os, "replace", full_disk_on_the_second)
+    with pytest.raises(InvalidInput, match="p.eml: cannot write it"):
+        safefiles.write_outputs([(tmp_path / "p.eml", b"p"), (tmp_path / "q.eml", b"q")])
+    assert _leftovers(tmp_path) == []
