@@ -18,6 +18,7 @@ from typing import Any
 from reviewdesk.codes import MeetingType
 from reviewdesk.errors import InvalidInput
 from reviewdesk.paths import resource
+from reviewdesk.safefiles import read_input_text
 
 #: "oversight": the IRO's challenge and escalation procedure, for LAC and CP alike.
 PROCESSES = ("lac", "cp", "oversight")
@@ -78,6 +79,9 @@ MAX_STAGE = 9
 #: equal), so a file the check passes is never refused by PostgreSQL when saved.
 RULE_ID_LIMIT = 80
 STAGE_TO_LIMIT = 200
+#: The largest rules file read (the shipped one is 16 KB): a larger file is refused unread,
+#: so a wrong file (a log, an export, a disk image) cannot fill the memory.
+RULES_FILE_LIMIT = 4 * 1024 * 1024
 UNITS = {"working_days": "working days", "days": "days", "weeks": "weeks", "months": "months"}
 DIRECTIONS = ("after", "before")
 BASES = ("statutory", "local")
@@ -354,14 +358,22 @@ def rules_from_data(data: Mapping[str, Any], origin: str) -> tuple[str, list[Rul
     return str(name), rules
 
 
-def _read(path: Path) -> tuple[str, list[Rule]]:
+def read_rules_text(path: str | Path) -> str:
+    """The text of a rules file (the shipped rules, a council's), or `InvalidInput` naming
+    it: not there, not a plain file (a named pipe would hang the reader), larger than
+    `RULES_FILE_LIMIT`, or not UTF-8 text."""
     origin = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return read_input_text(path, limit=RULES_FILE_LIMIT, what="rules file")
     except FileNotFoundError:
         raise InvalidInput(f"{origin}: no such rules file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{origin}: cannot read the rules file ({exc})") from None
+
+
+def _read(path: Path) -> tuple[str, list[Rule]]:
+    origin = str(path)
+    text = read_rules_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -1,4 +1,5 @@
-"""Output files that cannot lose or leak data: whole, private, and never over the database.
+"""Output files that cannot lose or leak data: whole, private, and never over the database;
+and input files that cannot hang a command.
 
 Every export and document (CSV, Excel, iCalendar, PDF, JSON dumps, rules files, backups) is
 written through here:
@@ -11,6 +12,10 @@ written through here:
   or -journal companions, any other SQLite database, or anything in reviewdesk's data folder
   (except the documents subfolder the app itself prints from).
 
+Every file a person names to read (the database given with --db, a return to import, a
+rules file, a backup to restore) is checked by `check_input` before it is opened: a named
+pipe would wait for a writer for ever, a device such as /dev/zero never ends.
+
 ``neutralise_cell`` makes a spreadsheet cell safe from formula injection (OWASP's "CSV
 injection"): text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
 leading apostrophe, so spreadsheet programs show it as text instead of running it. Numbers,
@@ -20,12 +25,14 @@ dates and booleans are left as they are (a negative number stays a number).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import stat
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -165,6 +172,79 @@ def _existing_file_above(folder: Path) -> Path:
     return folder
 
 
+# --- reading ---------------------------------------------------------------------------------
+
+
+def check_input(path: str | os.PathLike[str], *, label: str = "") -> Path:
+    """The absolute path of a file to read, or `InvalidInput` naming it when it is not a
+    plain file: a folder, a named pipe, a device or a socket (through any links). Checked
+    without opening it. A path with nothing there passes: each reader says in its own words
+    that its file is missing. ``label`` names the option the path came from."""
+    shown = os.fspath(path)
+    target = Path(os.path.abspath(os.path.expanduser(shown)))
+    prefix = f"{label}: " if label else ""
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return target
+    except OSError as exc:
+        raise InvalidInput(f"{prefix}{shown}: cannot read it ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(mode, f"{prefix}{shown}")
+    return target
+
+
+def read_input_text(
+    path: str | os.PathLike[str],
+    *,
+    limit: int,
+    what: str,
+    label: str = "",
+    encoding: str = "utf-8",
+) -> str:
+    """The text of a small file a person names (a rules file), read as `Path.read_text`
+    reads it, but only a plain file (`check_input`) and no more than ``limit`` bytes: a
+    larger one is refused, naming it, ``what`` it is and the limit, without being read
+    whole. A file that is not there or cannot be read raises `OSError`, and one that is not
+    in ``encoding`` `UnicodeDecodeError`, for the caller to word."""
+    shown = f"{label}: {os.fspath(path)}" if label else os.fspath(path)
+    target = check_input(path, label=label)
+    # Not blocking: were a pipe put there since the check, opening it would wait for ever.
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        found = os.fstat(fh.fileno())
+        if not stat.S_ISREG(found.st_mode):
+            raise _not_a_file(found.st_mode, shown)
+        data = b"" if found.st_size > limit else fh.read(limit + 1)
+    if found.st_size > limit or len(data) > limit:
+        raise InvalidInput(f"{shown} is larger than {_amount(limit)}, the most a {what} may be")
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
+
+
+def _amount(size: int) -> str:
+    """A number of bytes as people say it: 4 MB, 64 KB, 100 bytes."""
+    for unit, name in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit:,} {name}"
+    return f"{size:,} byte{'' if size == 1 else 's'}"
+
+
+def _not_a_file(mode: int, shown: str) -> InvalidInput:
+    return InvalidInput(f"{shown} is {_kind(mode)}, not a file; give a file to read")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 
@@ -281,6 +361,28 @@ def write_output(
     with output_file(path, "wb", label=label) as fh:
         fh.write(data)
     return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+
+
+def write_outputs(
+    files: Sequence[tuple[str | os.PathLike[str], bytes]], *, label: str = ""
+) -> list[Path]:
+    """Write several output files together or not at all: every one is checked
+    (`check_output`) before any is written, each is filled beside its target and all are
+    renamed into place only once all are written, so a refusal or a failure to write leaves
+    none of them (and no temporary). (A rename failing part way, rare within one folder,
+    leaves those renamed before it.) Returns their absolute paths."""
+    targets = [check_output(path, label=label) for path, _data in files]
+    seen: set[str] = set()
+    for (path, _data), target in zip(files, targets, strict=True):
+        if _real(target) in seen:
+            prefix = f"{label}: " if label else ""
+            raise InvalidInput(f"{prefix}{os.fspath(path)} would be written twice")
+        seen.add(_real(target))
+    with contextlib.ExitStack() as stack:
+        for (path, data), target in zip(files, targets, strict=True):
+            stack.enter_context(_naming_failures(path, label))
+            stack.enter_context(atomic_path(target)).write_bytes(data)
+    return targets
 
 
 def copy_output(

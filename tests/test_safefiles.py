@@ -231,3 +231,101 @@ def test_copy_output_copies_whole(tmp_path):
     source.write_bytes(b"%PDF-1.4" + bytes(range(256)) * 5000)
     target = safefiles.copy_output(source, tmp_path / "mine.pdf")
     assert target.read_bytes() == source.read_bytes() and _mode(target) == 0o600
+
+
+# --- files to read ----------------------------------------------------------------------------
+
+
+def test_an_input_that_is_not_a_plain_file_is_refused_before_it_is_opened(tmp_path):
+    """A named pipe given to read (as --db, a return to import, a rules file, a backup to
+    restore) hung the command: opening it waits for a writer. Folders, pipes, devices and
+    sockets, and links to them, are refused by name without being opened."""
+    import socket
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "pipe.toml")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "s.sock"))
+    try:
+        for path, kind in [
+            (tmp_path / "pipe.toml", "a named pipe"),
+            (tmp_path / "link.toml", "a named pipe"),
+            (Path("/dev/zero"), "a device"),
+            (tmp_path, "a folder"),
+            (tmp_path / "s.sock", "a socket"),
+        ]:
+            with pytest.raises(InvalidInput) as refused:
+                safefiles.check_input(path, label="--rules")
+            assert (
+                str(refused.value) == f"--rules: {path} is {kind}, not a file; give a file to read"
+            )
+    finally:
+        server.close()
+
+
+def test_a_plain_file_or_nothing_there_passes_the_input_check(tmp_path):
+    (tmp_path / "rules.toml").write_text("")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "rules.toml")
+    for name in ("rules.toml", "link.toml", "missing.toml", "rules.toml/under-a-file"):
+        assert safefiles.check_input(tmp_path / name) == tmp_path / name
+
+
+def test_a_small_input_is_read_as_read_text_reads_it(tmp_path):
+    path = tmp_path / "council.toml"
+    path.write_bytes('title = "Révision"\r\nx = 1\r\n'.encode())
+    text = safefiles.read_input_text(path, limit=64, what="rules file")
+    assert text == path.read_text(encoding="utf-8") == 'title = "Révision"\nx = 1\n'
+    with pytest.raises(FileNotFoundError):
+        safefiles.read_input_text(tmp_path / "absent.toml", limit=64, what="rules file")
+
+
+def test_an_input_larger_than_its_limit_is_refused_naming_it_and_the_limit(tmp_path):
+    """A rules file was read whole, however large: /dev/zero or a huge file grew the memory
+    without end. A file over the limit is refused before it is read."""
+    path = tmp_path / "huge.toml"
+    with path.open("wb") as fh:
+        fh.truncate(4 * 1024 * 1024 + 1)  # sparse: nothing written
+    with pytest.raises(InvalidInput) as refused:
+        safefiles.read_input_text(path, limit=4 * 1024 * 1024, what="rules file")
+    assert str(refused.value) == f"{path} is larger than 4 MB, the most a rules file may be"
+    path.write_bytes(b"x" * 1024)
+    assert len(safefiles.read_input_text(path, limit=1024, what="rules file")) == 1024
+    with pytest.raises(InvalidInput, match="larger than 1,023 bytes"):
+        safefiles.read_input_text(path, limit=1023, what="rules file")
+    with pytest.raises(InvalidInput, match="/dev/zero is a device"):
+        safefiles.read_input_text("/dev/zero", limit=1024, what="rules file")
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").is_file(), reason="no /proc")
+def test_an_input_whose_size_says_nothing_is_still_read_no_further_than_the_limit():
+    """A file whose size the system gives as 0 (those of /proc) is still cut at the limit."""
+    with pytest.raises(InvalidInput, match="larger than 1 byte, the most"):
+        safefiles.read_input_text("/proc/self/environ", limit=1, what="rules file")
+
+
+def test_several_outputs_are_written_all_or_none(tmp_path, monkeypatch):
+    (tmp_path / "b.eml").mkdir()
+    with pytest.raises(InvalidInput, match="b.eml is a folder"):
+        safefiles.write_outputs([(tmp_path / "a.eml", b"a"), (tmp_path / "b.eml", b"b")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.eml"]
+    with pytest.raises(InvalidInput, match="c.eml would be written twice"):
+        safefiles.write_outputs([(tmp_path / "c.eml", b"1"), (tmp_path / "./c.eml", b"2")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.eml"]
+
+    real_replace, renamed = os.replace, []
+
+    def full_disk_on_the_second(source, target):
+        if renamed:
+            raise OSError(28, "No space left on device")
+        renamed.append(target)
+        real_replace(source, target)
+
+    written = safefiles.write_outputs([(tmp_path / "x.eml", b"x"), (tmp_path / "y.eml", b"y")])
+    assert [p.read_bytes() for p in written] == [b"x", b"y"]
+    assert all(_mode(p) == 0o600 for p in written) and _leftovers(tmp_path) == []
+    # A rename failing part way (rare: each is within one folder) names the file and leaves
+    # no temporary; the files renamed before it stay.
+    monkeypatch.setattr(safefiles.os, "replace", full_disk_on_the_second)
+    with pytest.raises(InvalidInput, match="p.eml: cannot write it"):
+        safefiles.write_outputs([(tmp_path / "p.eml", b"p"), (tmp_path / "q.eml", b"q")])
+    assert _leftovers(tmp_path) == []

@@ -207,6 +207,11 @@ class Changes:
         return self.everything or (child_id is not None and child_id in self.children)
 
     @property
+    def nothing(self) -> bool:
+        """Whether nothing at all was changed (the action found things as asked already)."""
+        return not (self.kinds or self.children or self.everything)
+
+    @property
     def calendar(self) -> bool:
         """The rules or the working-day calendar may have changed (every due date)."""
         return self.touches(CALENDAR_KINDS)

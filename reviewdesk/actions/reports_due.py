@@ -30,7 +30,7 @@ from reviewdesk.invitations.letters import request_letters
 from reviewdesk.invitations.pdfcheck import check_report_pdf
 from reviewdesk.invitations.proposal import ReportCandidate
 from reviewdesk.invitations.settings_check import check_email
-from reviewdesk.safefiles import check_output, write_output
+from reviewdesk.safefiles import check_output, write_outputs
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.audit import record_audit
 from reviewdesk.storage.db import Database
@@ -186,12 +186,16 @@ def send_report_requests(
             )
             files.append((target, buffer.getvalue()))
         else:
+            names: set[str] = set()
             for letter in letters:
                 facts = meeting_facts(tx.session, letter.meeting_id, as_of=on)
                 sender = f"IRO service, {facts.council_name}"
                 data = request_email(letter, sender_name=sender, sender_email=facts.contact_email)
-                name = f"report-request-{letter.meeting_id}-{_file_name(letter.recipient)}.eml"
-                files.append((target / name if into_folder else target, data))
+                name = f"report-request-{letter.meeting_id}-{_file_name(letter.recipient)}"
+                if name in names:  # two reports from one author: one draft each
+                    name += f"-{letter.report_id}"
+                names.add(name)
+                files.append((target / f"{name}.eml" if into_folder else target, data))
         meetings: dict[int, Meeting] = {}
         for letter in letters:
             report = tx.session.get(Report, letter.report_id)
@@ -214,8 +218,8 @@ def send_report_requests(
                 for meeting in meetings.values()
             ],
         )
-        for path, data in files:  # last: if one cannot be written, nothing is recorded
-            write_output(path, data)
+        # Last, all or none: if one cannot be written, none is, and nothing is recorded.
+        write_outputs(files)
         return tx.changes(
             result=Sent(
                 target,

@@ -216,8 +216,13 @@ def deactivate_user(db: Database, actor: Actor, username: str, *, expected_versi
 
 @action("reactivate_user", "manage users", Permission.MANAGE_USERS)
 def reactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
+    """Put a deactivated user back on the active list (on a shared server, back in their
+    role's group). Someone already active is left as they are: nothing is changed or
+    audited, and the changes say so (`Changes.nothing`)."""
     with door(db, actor, "reactivate_user") as tx:
         user = _user(tx, username, expected_version)
+        if user.active:
+            return tx.changes()
         user.active = True
         tx.session.flush()
         return tx.changes(result=_on_server(tx, user))

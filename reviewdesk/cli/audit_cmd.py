@@ -10,6 +10,7 @@ import sys
 
 from reviewdesk import actions
 from reviewdesk.cli.args import date, whole_number
+from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.audit import list_audit, recorded_by_another
 from reviewdesk.storage.db import open_database
 from reviewdesk.storage.locking import local_time
@@ -64,8 +65,14 @@ def _values(values) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    start = _day_start(date(args.start, "--from")) if args.start else None
-    end = _day_start(date(args.end, "--to") + dt.timedelta(days=1)) if args.end else None
+    first = date(args.start, "--from") if args.start else None
+    last = date(args.end, "--to") if args.end else None
+    if first is not None and last is not None and first > last:
+        raise InvalidInput(
+            f"--from {format_uk(first)} is after --to {format_uk(last)}: give the earlier day first"
+        )
+    start = _day_start(first) if first is not None else None
+    end = _day_start(last + dt.timedelta(days=1)) if last is not None else None
     db = open_database(args.db, create=False)
     try:
         actor = actions.whoami(db)

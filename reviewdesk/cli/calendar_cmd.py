@@ -6,7 +6,7 @@ import argparse
 
 from reviewdesk.cli.args import date, whole_number
 from reviewdesk.errors import InvalidInput
-from reviewdesk.vocabulary import format_uk_long
+from reviewdesk.vocabulary import format_uk, format_uk_long
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
 #: More working days than the calendar holds (about 80 years of them), either way.
@@ -62,10 +62,10 @@ def _add(args: argparse.Namespace) -> int:
         result = cal.add_working_days(start, args.n)
     except InvalidInput:
         raise InvalidInput(
-            f"N: {args.n} working days from {start.isoformat()} would fall outside the "
+            f"N: {args.n} working days from {format_uk(start)} would fall outside the "
             "calendar's range (1985 to 2065)"
         ) from None
-    print(result.isoformat())
+    print(format_uk(result))
     direction = "after" if args.n >= 0 else "before"
     print(
         f"{format_uk_long(result)}: {abs(args.n)} working days {direction} {format_uk_long(start)}"
@@ -87,5 +87,5 @@ def _holidays(args: argparse.Namespace) -> int:
     if not 1990 <= args.year <= 2060:
         raise InvalidInput(f"YEAR: {args.year} is outside the calendar's range (1990 to 2060)")
     for day, name in cal.holidays(args.year):
-        print(f"{day.isoformat()}  {format_uk_long(day)}  {name}")
+        print(f"{format_uk_long(day)}  {name}")
     return 0

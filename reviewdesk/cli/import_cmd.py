@@ -1,7 +1,9 @@
 """`reviewdesk import 903|cin`: bring in a caseload from the statutory returns.
 
 A refused import prints every error, one per line, and exits with status 2; nothing is
-written. `--dry-run` prints what would change and writes nothing. An import that would remove
+written. `--dry-run` prints what would change and writes nothing: with no database at --db
+yet (no file, or an empty one) it compares the return with an empty database kept in memory,
+and makes no file or folder. An import that would remove
 records with work recorded here (held meetings with invitees, reports, an outcome...; periods
 of care with an IRO; plans with a chair; s47 enquiries with notes; the return lacks them)
 lists each with its reference and exits with status 3, writing nothing, unless
@@ -19,7 +21,9 @@ from reviewdesk import actions
 from reviewdesk.casework.recorded import parse_references
 from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.years import parse_years
-from reviewdesk.storage.db import open_database
+from reviewdesk.storage import sqlitefile
+from reviewdesk.storage.backup import sqlite_path
+from reviewdesk.storage.db import Database, open_database, resolve_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,9 +104,19 @@ def _progress_to_stderr(done: int, total: int, message: str) -> None:
         sys.stderr.flush()
 
 
+def _open(args: argparse.Namespace) -> Database:
+    """The database to import into, made if there is none; for a dry run where there is none
+    (a SQLite file not there, or empty), an empty one in memory: a dry run leaves nothing."""
+    if args.dry_run:
+        path = sqlite_path(resolve_url(args.db))
+        if path is not None and not sqlitefile.inspect(path).has_schema:
+            return open_database(":memory:")
+    return open_database(args.db)
+
+
 def _run_903(args: argparse.Namespace) -> int:
     year = parse_years(args.year) if args.year else None
-    db = open_database(args.db)
+    db = _open(args)
     try:
         result = actions.import_903(
             db,
@@ -123,7 +137,7 @@ def _run_903(args: argparse.Namespace) -> int:
 
 def _run_cin(args: argparse.Namespace) -> int:
     year = parse_years(args.year) if args.year else None
-    db = open_database(args.db)
+    db = _open(args)
     try:
         result = actions.import_cin(
             db,

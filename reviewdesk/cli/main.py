@@ -7,8 +7,10 @@ function that adds its parser and sets ``handler`` to a function ``(args) -> int
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -39,11 +41,81 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr and exit status 2."""
+    """An argument parser whose errors are one line on stderr, in plain UK English
+    (`plain_words`), and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {plain_words(message)}\n")
         raise SystemExit(2)
+
+
+#: argparse's refusals of the command line as a whole, and what a person reads instead.
+_WHOLE = (
+    (re.compile(r"unrecognized arguments: (?P<x>.*)", re.S), "unrecognised arguments: {x}"),
+    (re.compile(r"the following arguments are required: (?P<x>.*)", re.S), "missing: {x}"),
+    (re.compile(r"one of the arguments (?P<x>.*) is required", re.S), "missing: one of {x}"),
+    (
+        re.compile(r"ambiguous option: (?P<x>\S+) could match (?P<y>.*)", re.S),
+        '"{x}" could be any of {y}; give it in full',
+    ),
+)
+#: argparse's refusals of one option or argument ("argument --as-of: <this>").
+_ONE = (
+    (re.compile(r"expected one argument"), "no value given"),
+    (re.compile(r"expected at most one argument"), "give at most one value"),
+    (re.compile(r"expected at least one argument"), "give at least one value"),
+    (re.compile(r"expected (?P<x>\d+) arguments?"), "give {x} values"),
+    (re.compile(r"not allowed with argument (?P<x>.*)", re.S), "cannot be given with {x}"),
+    (re.compile(r"ignored explicit argument (?P<x>.*)", re.S), "takes no value ({value} given)"),
+    (re.compile(r"invalid int value: (?P<x>.*)", re.S), "{value} is not a whole number"),
+    (re.compile(r"invalid float value: (?P<x>.*)", re.S), "{value} is not a number"),
+    (re.compile(r"invalid \w+ value: (?P<x>.*)", re.S), "{value} will not do here"),
+    (
+        re.compile(r"invalid choice: (?P<x>.*?) \(choose from (?P<y>.*)\)", re.S),
+        "{value} is not one of {choices}",
+    ),
+)
+
+
+def plain_words(message: str) -> str:
+    """argparse's message in plain UK English: "unrecognised arguments: x", "missing:
+    --from", '--region: "wales" is not one of england-and-wales, ...'. A message of ours (an
+    option's own check) is kept as it is, after the option's name."""
+    for pattern, words in _WHOLE:
+        if match := pattern.fullmatch(message):
+            return words.format(**match.groupdict())
+    name, sep, said = message.partition(": ")
+    if not sep or not name.startswith("argument "):
+        return message
+    name = name.removeprefix("argument ")
+    for pattern, words in _ONE:
+        if match := pattern.fullmatch(said):
+            found = match.groupdict()
+            x = found.get("x") or ""
+            return f"{name}: " + words.format(
+                x=x, value=_quoted(x), choices=_listed(found.get("y") or "")
+            )
+    return f"{name}: {said}"
+
+
+def _unrepr(text: str) -> str:
+    """A value as argparse showed it ('wales', with Python's quotes) as typed: wales."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        try:
+            return str(ast.literal_eval(text))
+        except (ValueError, SyntaxError):
+            pass
+    return text
+
+
+def _quoted(text: str) -> str:
+    return f'"{_unrepr(text)}"'
+
+
+def _listed(text: str) -> str:
+    """argparse's list of choices ('a', 'b') as words: a, b."""
+    return ", ".join(_unrepr(part) for part in text.split(", ")) if text else ""
 
 
 def build_parser() -> argparse.ArgumentParser:

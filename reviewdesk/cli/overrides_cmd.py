@@ -20,7 +20,7 @@ from reviewdesk.rule_overrides import (
     stored_overrides,
     value_text,
 )
-from reviewdesk.rules import UNITS
+from reviewdesk.rules import UNITS, read_rules_text
 from reviewdesk.safefiles import write_output
 from reviewdesk.settings import get_setting, working_context
 from reviewdesk.storage.db import Database, open_database
@@ -193,11 +193,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read the rules file ({exc})") from None
-    tables = overrides_from_toml(text, str(path))
+    tables = overrides_from_toml(read_rules_text(path), str(path))
     db = _open(args)
     try:
         with db.session() as s:

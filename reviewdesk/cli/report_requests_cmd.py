@@ -30,6 +30,7 @@ from reviewdesk.invitations.pdfcheck import size_refusal, too_big
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Meeting, Report
+from reviewdesk.vocabulary import format_uk
 
 MEETING = whole_number(1, 2**63 - 1, "a meeting number")
 
@@ -158,7 +159,7 @@ def _attach(args: argparse.Namespace) -> int:
         db.dispose()
     sys.stdout.write(
         f"attached {path.name} as the {agency_label(agency).lower()} report from {author} "
-        f"(report {report_id}), received {received.isoformat()}\n"
+        f"(report {report_id}), received {format_uk(received)}\n"
     )
     return 0
 
@@ -257,6 +258,6 @@ def _sent(args: argparse.Namespace) -> int:
         db.dispose()
     sys.stdout.write(
         f"recorded the pack for meeting {args.meeting_id} sent to {', '.join(args.to)} "
-        f"({PACK_DELIVERY[args.how].lower()}, {on.isoformat()})\n"
+        f"({PACK_DELIVERY[args.how].lower()}, {format_uk(on)})\n"
     )
     return 0

@@ -8,6 +8,7 @@ from reviewdesk.cli.args import date
 from reviewdesk.engine.explain import apply_rule
 from reviewdesk.errors import InvalidInput
 from reviewdesk.rules import PROCESSES, RuleSet, load_rules
+from reviewdesk.vocabulary import format_uk
 from reviewdesk.workingdays import REGIONS, WorkingCalendar
 
 
@@ -56,7 +57,7 @@ def _explain(args: argparse.Namespace) -> int:
         raise InvalidInput(f'RULE: "{args.rule}" is not a rule in force (known: {known})')
     start = date(args.date, "DATE")
     due = apply_rule(ruleset.get(args.rule), start, WorkingCalendar(args.region))
-    print(due.date.isoformat())
+    print(format_uk(due.date))
     print(due.explanation.text())
     print(due.explanation.rule_text())
     return 0

@@ -191,18 +191,24 @@ def _change(
     action,  # noqa: ANN001 - a user action
     done: str,
     on_server: str | None = None,
+    unchanged: str | None = None,
     **values,
 ) -> int:
     """Run a user action on NAME, built on the user's version now; then say ``done`` (or
-    ``on_server`` on a shared server set up for a team), and warn when that server still
-    gives the login another role (`LoginChange.warning`)."""
+    ``on_server`` on a shared server set up for a team, or ``unchanged`` when the action
+    changed nothing), and warn when that server still gives the login another role
+    (`LoginChange.warning`)."""
     db = _open(args)
     try:
-        login = action(
+        changes = action(
             db, actions.whoami(db), args.name, **values, expected_version=_version(db, args.name)
-        ).result
+        )
     finally:
         db.dispose()
+    if unchanged is not None and changes.nothing:
+        print(unchanged)
+        return 0
+    login = changes.result
     changed_login = isinstance(login, server.LoginChange)
     print(on_server if changed_login and on_server else done)
     warning = login.warning if changed_login else None
@@ -248,8 +254,14 @@ def _deactivate(args: argparse.Namespace) -> int:
         f"{args.name} is deactivated: from now on they may only read",
         on_server=f"{args.name} is deactivated: their login was taken out of reviewdesk's "
         "groups on the server, which lets a login in none of them open nothing here",
+        unchanged=f"{args.name} is already deactivated; nothing was changed",
     )
 
 
 def _reactivate(args: argparse.Namespace) -> int:
-    return _change(args, actions.reactivate_user, f"{args.name} is active again")
+    return _change(
+        args,
+        actions.reactivate_user,
+        f"{args.name} is active again",
+        unchanged=f"{args.name} is already active; nothing was changed",
+    )

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewdesk.errors import InvalidInput
 from reviewdesk.importers.report import ImportIssue
+from reviewdesk.safefiles import check_input
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a zip file (perhaps an Excel .xlsx workbook)"),
@@ -218,13 +220,15 @@ def read_csv(
         return None, [ImportIssue(label, row, column, None, message)]
 
     try:
+        check_input(path)  # before opening it: a named pipe would wait for ever
+    except InvalidInput as exc:
+        return fail(str(exc))
+    try:
         with path.open("rb") as fh:
             head = fh.read(4096)
             nonblank = bool(head.strip()) or _any_nonblank(fh)
     except FileNotFoundError:
         return fail(f"file not found: {path}")
-    except IsADirectoryError:
-        return fail(f"this is a folder, not a file: {path}")
     except OSError as exc:
         return fail(f"cannot read the file: {exc.strerror or exc}")
     if not nonblank:

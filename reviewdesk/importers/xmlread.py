@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+from reviewdesk.errors import InvalidInput
 from reviewdesk.importers.csvread import binary_kind, detect_encoding
+from reviewdesk.safefiles import check_input
 
 _CHUNK = 1 << 16
 #: Longest text kept for one element (a date or a code is a few characters).
@@ -109,12 +111,14 @@ def _open(path: Path) -> tuple[bytes, bool]:
     """The file's first bytes and whether to read it as Windows-1252; XmlProblem if it
     cannot be read or is plainly not XML."""
     try:
+        check_input(path)  # before opening it: a named pipe would wait for ever
+    except InvalidInput as exc:
+        raise XmlProblem(str(exc)) from None
+    try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except FileNotFoundError:
         raise XmlProblem(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise XmlProblem(f"this is a folder, not a file: {path}") from None
     except OSError as exc:
         raise XmlProblem(f"cannot read the file: {exc.strerror or exc}") from None
     if not head.strip():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.safefiles import check_input
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Tables only a reviewdesk database has; used to recognise one.
@@ -42,10 +43,12 @@ def read_only_uri(path: Path, *, immutable: bool = False) -> str:
 
 
 def inspect(path: Path) -> SqliteFile:
-    """Look at ``path`` without changing it. Raises `InvalidInput` for a folder, a file that
-    is not SQLite or is damaged, and another application's database."""
+    """Look at ``path`` without changing it. Raises `InvalidInput` for a folder, a named
+    pipe or a device (before opening it: reading a pipe waits for ever), a file that is not
+    SQLite or is damaged, and another application's database."""
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder, not a database file.")
+    check_input(path)
     if not path.exists():
         return SqliteFile(path, exists=False, revision=None)
     try:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import Date, DateTime, LargeBinary, Time
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.safefiles import check_input
 from reviewdesk.storage import audit, migrate, server
 from reviewdesk.storage.models import (
     AuditEntry,
@@ -273,6 +274,7 @@ def check_source(path: str | os.PathLike[str], database: Path | None) -> Path:
     source = Path(path).expanduser().absolute()
     if source.is_dir():
         raise InvalidInput(f"{source} is a folder, not a backup file.")
+    check_input(source)  # a named pipe or a device: refused, not taken for a missing file
     if not source.is_file():
         raise InvalidInput(f"{source}: no such file.")
     if database is not None and _same_file(source, database):

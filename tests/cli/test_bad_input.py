@@ -373,6 +373,11 @@ ARG_CASES = [
     Case("audit/child-words", f"{GOOD} audit --child Zoe", "Zoe"),
     Case("audit/from-year-1", f"{GOOD} audit --from 0001-01-01", "0001-01-01"),
     Case("audit/to-month-13", f"{GOOD} audit --to 2025-13-01", "2025-13-01"),
+    Case(
+        "audit/from-after-to",
+        f"{GOOD} audit --from 2025-01-31 --to 2025-01-01",
+        "--from 31/01/2025 is after --to 01/01/2025",
+    ),
     Case("calendar/add-huge", "calendar add 2024-01-01 {HUGE}", HUGE),
     Case("calendar/add-beyond-the-calendar", "calendar add 2060-12-01 2000", "2000"),
     Case("calendar/holidays-huge", "calendar holidays {HUGE}", HUGE),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewdesk.cli.main import main
+from reviewdesk.cli.main import main, plain_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,24 +26,24 @@ def test_calendar_add_first_line_is_the_date(capsys) -> None:
     code, out, _ = run(capsys, "calendar", "add", "2024-03-25", "20")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "2024-04-24"
+    assert lines[0] == "24/04/2024"  # shown to people: dd/mm/yyyy, never ISO
     assert "Good Friday" in out and "Easter Monday" in out
 
 
 def test_calendar_add_negative_and_region(capsys) -> None:
-    assert run(capsys, "calendar", "add", "2024-04-02", "-1")[1].splitlines()[0] == "2024-03-28"
+    assert run(capsys, "calendar", "add", "2024-04-02", "-1")[1].splitlines()[0] == "28/03/2024"
     code, out, _ = run(capsys, "calendar", "add", "2024-03-28", "1", "--region", "scotland")
-    assert out.splitlines()[0] == "2024-04-01"  # Easter Monday is a working day in Scotland
+    assert out.splitlines()[0] == "01/04/2024"  # Easter Monday is a working day in Scotland
 
 
 def test_calendar_between_and_holidays(capsys) -> None:
     assert run(capsys, "calendar", "between", "2024-03-25", "2024-04-24")[1].strip() == "20"
     code, out, _ = run(capsys, "calendar", "holidays", "2022")
     assert code == 0
-    assert "2022-09-19" in out and "State Funeral" in out
+    assert "Mon 19/09/2022  State Funeral" in out and "2022-09-19" not in out
     assert len(out.splitlines()) == 10
     code, out, _ = run(capsys, "calendar", "holidays", "2024", "--region", "northern-ireland")
-    assert "2024-07-12" in out
+    assert "Fri 12/07/2024" in out
 
 
 def test_rules_lists_sources(capsys) -> None:
@@ -57,7 +57,7 @@ def test_explain_a_rule(capsys) -> None:
     code, out, _ = run(capsys, "explain", "lac.review.first", "2024-03-25")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "2024-04-24"
+    assert lines[0] == "24/04/2024"
     assert lines[1] == (
         "became looked after Mon 25/03/2024 + 20 working days, skipping Good "
         "Friday and Easter Monday → Wed 24/04/2024"
@@ -72,11 +72,11 @@ def test_explain_a_rule(capsys) -> None:
         (["calendar", "add", "2024-03-25", "twenty"], '"twenty" is not a whole number'),
         (["calendar", "add", "1900-01-01", "2"], "outside the calendar's range"),
         (["calendar", "holidays", "2099"], "outside the calendar's range"),
-        (["calendar", "holidays", "2024", "--region", "wales"], "invalid choice"),
+        (["calendar", "holidays", "2024", "--region", "wales"], '"wales" is not one of'),
         (["explain", "lac.review.fist", "2024-03-25"], '"lac.review.fist" is not a rule'),
         (["explain", "lac.review.first", "tomorrow"], '"tomorrow" is not a date'),
         (["rules", "--rules", "/nonexistent/council.toml"], "no such rules file"),
-        (["no-such-command"], "invalid choice"),
+        (["no-such-command"], '"no-such-command" is not one of calendar, rules'),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle) -> None:
@@ -85,6 +85,64 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, needle) -> None:
     assert needle in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["calendar", "between", "2024-01-01", "2024-02-01", "extra", "more"],
+            "reviewdesk: error: unrecognised arguments: extra more",
+        ),
+        (
+            ["export", "measures", "--format", "csv"],
+            "reviewdesk export measures: error: missing: -o/--output",
+        ),
+        (["calendar", "add", "2024-01-01"], "reviewdesk calendar add: error: missing: N"),
+        (["flags", "--as-of"], "reviewdesk flags: error: --as-of: no value given"),
+        (["--db"], "reviewdesk: error: --db: no value given"),
+        (
+            ["calendar", "holidays", "2024", "--region", "wales"],
+            'reviewdesk calendar holidays: error: --region: "wales" is not one of '
+            "england-and-wales, scotland, northern-ireland",
+        ),
+        (
+            ["import", "cin", "x.xml", "--dry-run=yes"],
+            'reviewdesk import cin: error: --dry-run: takes no value ("yes" given)',
+        ),
+        (
+            ["export", "schedule", "--as-of", "2024-01-01", "--f", "csv", "-o", "x.csv"],
+            'reviewdesk export schedule: error: "--f" could be any of --from, --format; '
+            "give it in full",
+        ),
+    ],
+)
+def test_argparse_refusals_are_plain_uk_english(capsys, argv, line) -> None:
+    """argparse's own words ("unrecognized arguments", "the following arguments are
+    required", "invalid choice", "expected one argument") reached people as they were:
+    American spelling and a programmer's jargon. Now plain words, still exit status 2."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.splitlines() == [line]
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("one of the arguments --csv --xlsx is required", "missing: one of --csv --xlsx"),
+        (
+            "argument --week: not allowed with argument --as-of",
+            "--week: cannot be given with --as-of",
+        ),
+        ("argument N: invalid int value: 'ten'", 'N: "ten" is not a whole number'),
+        ("argument N: expected 2 arguments", "N: give 2 values"),
+        ('argument N: "ten" is not a whole number', 'N: "ten" is not a whole number'),
+        ("something argparse may say one day", "something argparse may say one day"),
+    ],
+)
+def test_argparse_words_for_the_rarer_refusals(message, plain) -> None:
+    assert plain_words(message) == plain
 
 
 def test_python_dash_m_never_shows_a_traceback() -> None:

@@ -130,7 +130,7 @@ def test_a_period_of_care_with_an_iro_is_removed_only_when_named(
     assert _import(db_target, corrected, "--remove-recorded", "A1") == 2
     err = capsys.readouterr().err
     assert (
-        'argument --remove-recorded: "A1" is not a reference a stopped import or a dry run '
+        'error: --remove-recorded: "A1" is not a reference a stopped import or a dry run '
         "lists (M12 a held meeting, P3 a period of care, CP4 a CP plan, S5 an s47 enquiry)"
     ) in err
     assert "Traceback" not in err

@@ -10,11 +10,19 @@ from email import policy
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from reviewdesk import actions
 from reviewdesk.scheduling import Booking
-from reviewdesk.storage.models import Invitee, Meeting, PackDelivery, Report, ReportFile
+from reviewdesk.storage.models import (
+    AuditEntry,
+    Invitee,
+    Meeting,
+    PackDelivery,
+    Professional,
+    Report,
+    ReportFile,
+)
 from tests.invitations.scenario import conference, invite_proposed, me, report_pdf, version_of
 from tests.reports.pdfcheck import read_pdf
 from tests.storage.cli_helpers import cli
@@ -124,7 +132,9 @@ def test_report_attach_request_chase_and_sent(db, db_target, cli_admin, tmp_path
         )
         == 0
     )
-    assert "as the police report from Public Protection Unit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "as the police report from Public Protection Unit" in out
+    assert out.endswith("received 14/05/2024\n")  # shown to people: dd/mm/yyyy
     # An agency nothing was due from: the report is added, then received.
     probation = tmp_path / "probation.pdf"
     probation.write_bytes(report_pdf("PROBATION"))
@@ -197,6 +207,7 @@ def test_report_attach_request_chase_and_sent(db, db_target, cli_admin, tmp_path
         )
         == 0
     )
+    assert capsys.readouterr().out.endswith("(post, 16/05/2024)\n")
     with db.session() as s:
         assert s.scalar(select(PackDelivery.recipient)) == "Małgorzata Brontë"
 
@@ -281,3 +292,71 @@ def test_the_schedule_calendar_has_places_clerks_cancellations_and_filters(
     with sheet.open(encoding="utf-8-sig", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["meeting_id"]]
     assert [(r["room"], r["clerk"]) for r in rows] == [("Room 2, Civic Centre", "Chloé Cooper")]
+
+
+def _drafts(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _entries(session) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def _everyone_has_email(db) -> None:
+    with db.session() as s:
+        for person in s.scalars(select(Professional).where(Professional.email.is_(None))):
+            person.email = "school@council.example"
+
+
+def test_email_drafts_to_a_folder_are_written_all_or_none(
+    db, db_target, cli_admin, tmp_path, capsys
+):
+    """`report request N -o FOLDER` writes an email draft for each author awaited. A draft
+    whose name was taken by a folder was refused after the drafts before it were written:
+    some drafts made, the requests not recorded. Now every draft is checked before any is
+    written; a refusal leaves none (and no temporary file) and records nothing."""
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    _everyone_has_email(db)
+    meeting = str(ids["meeting"])
+    first = tmp_path / "first"
+    first.mkdir()
+    assert cli(db_target, "report", "request", meeting, "-o", str(first)) == 0
+    names = _drafts(first)
+    assert len(names) == 4 and all(n.endswith(".eml") for n in names)
+    with db.session() as s:
+        entries = _entries(s)
+
+    for taken in names:  # whichever draft's name is a folder's
+        again = tmp_path / f"again-{taken}"
+        again.mkdir()
+        (again / taken).mkdir()
+        capsys.readouterr()
+        assert cli(db_target, "report", "request", meeting, "-o", str(again)) == 2
+        err = capsys.readouterr().err
+        assert err.splitlines() == [
+            f"reviewdesk: error: {again / taken} is a folder; give a file name"
+        ]
+        assert _drafts(again) == [taken]  # nothing written beside it, no temporary
+    with db.session() as s:
+        assert _entries(s) == entries  # no export recorded
+
+
+def test_two_reports_from_one_author_get_a_draft_each(db, db_target, cli_admin, tmp_path):
+    """Two reports awaited from one author were given one file name: the second draft was
+    written over the first."""
+    ids = conference(db)
+    invite_proposed(db, ids["meeting"])
+    _everyone_has_email(db)
+    with db.session() as s:
+        report = s.scalars(
+            select(Report).where(Report.professional_id.is_not(None)).order_by(Report.id)
+        ).first()
+        again = actions.NewReport(
+            author=report.author, agency="other", professional_id=report.professional_id
+        )
+    actions.add_reports(db, me(db), ids["meeting"], [again])
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    assert cli(db_target, "report", "request", str(ids["meeting"]), "-o", str(folder)) == 0
+    assert len(_drafts(folder)) == 5

@@ -37,7 +37,7 @@ def test_users_list_add_set_role_deactivate(db, db_target, cli_admin, capsys) ->
     assert "already on the user list" in capsys.readouterr().err
     # not a role: argparse says so, in one line, exit 2
     assert cli(db_target, "users", "add", "zz", "--role", "wizard") == 2
-    assert "invalid choice: 'wizard'" in capsys.readouterr().err
+    assert '--role: "wizard" is not one of administrator' in capsys.readouterr().err
     assert cli(db_target, "users", "set-role", "jsmith", "team-manager") == 0
     assert cli(db_target, "users", "deactivate", "jsmith") == 0
     capsys.readouterr()
@@ -163,3 +163,52 @@ def test_an_iro_is_linked_to_their_staff_record_later(db, db_target, cli_admin, 
     assert listed() == ("Siân Evans", None)
     assert cli(db_target, "users", "set-details", "nobody", "--name", "X") == 2
     assert "not on the user list" in capsys.readouterr().err
+
+
+def _user_version(db, name: str) -> int:
+    with db.session() as s:
+        return s.scalar(select(User.version).where(User.username == name))
+
+
+def test_reactivating_someone_already_active_changes_nothing(
+    db, db_target, cli_admin, capsys
+) -> None:
+    """`users reactivate` of a user who was active said "jsmith is active again". The action
+    now leaves them as they are, audits nothing and says nothing changed; the command line
+    says they are already active. Reactivating someone deactivated still changes them."""
+    assert cli(db_target, "users", "add", "jsmith", "--role", "iro") == 0
+    capsys.readouterr()
+    before, version = _entries(db), _user_version(db, "jsmith")
+    changes = actions.reactivate_user(db, actions.whoami(db), "jsmith", expected_version=version)
+    assert changes.nothing
+    assert cli(db_target, "users", "reactivate", "jsmith") == 0
+    assert capsys.readouterr().out == "jsmith is already active; nothing was changed\n"
+    assert _entries(db) == before and _user_version(db, "jsmith") == version
+
+    assert cli(db_target, "users", "deactivate", "jsmith") == 0
+    capsys.readouterr()
+    before = _entries(db)
+    assert cli(db_target, "users", "deactivate", "jsmith") == 0
+    assert capsys.readouterr().out == "jsmith is already deactivated; nothing was changed\n"
+    assert _entries(db) == before
+    changes = actions.reactivate_user(
+        db, actions.whoami(db), "jsmith", expected_version=_user_version(db, "jsmith")
+    )
+    assert not changes.nothing and _entries(db) == before + 1
+    with db.session() as s:
+        assert s.scalar(select(User.active).where(User.username == "jsmith"))
+
+
+def test_audit_refuses_from_after_to(db, db_target, cli_admin, capsys) -> None:
+    """`audit --from` after `--to` is refused (naming both, as people read dates); the same
+    day for both is allowed."""
+    today = dt.date.today()
+    day = today.isoformat()
+    assert cli(db_target, "audit", "--from", day, "--to", day) == 0
+    capsys.readouterr()
+    tomorrow = today + dt.timedelta(days=1)
+    assert cli(db_target, "audit", "--from", tomorrow.isoformat(), "--to", day) == 2
+    assert capsys.readouterr().err == (
+        f"reviewdesk: error: --from {tomorrow:%d/%m/%Y} is after --to {today:%d/%m/%Y}: "
+        "give the earlier day first\n"
+    )

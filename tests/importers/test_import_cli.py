@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reviewdesk.cli.main import main
 from reviewdesk.storage.models import Child
 from tests.importers.conftest import count, write
@@ -215,3 +217,38 @@ def test_a_first_return_whose_child_came_into_care_before_its_year_then_the_flag
         "IRO midway review between the review held 10/12/2023 and the next due 10/06/2024 "
         "was due by 10/03/2024 and is not recorded"
     ) in out
+
+
+def _everything(folder: Path) -> list[tuple[str, int]]:
+    return sorted((str(p.relative_to(folder)), p.stat().st_size) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("where", ["reviewdesk.sqlite", "typo/deeper/reviewdesk.sqlite"])
+def test_a_dry_run_with_no_database_leaves_no_file_or_folder(
+    capsys, tmp_path, monkeypatch, where
+) -> None:
+    """`import --dry-run` with --db naming no database made one (the file with its schema
+    and an administrator, and any folders on its path): a dry run must write nothing. It
+    compares the return with an empty database, as the import itself would."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    made = write_903(tmp_path / "files", 3)
+    target = tmp_path / "db" / where
+    before = _everything(tmp_path)
+    argv = args_903(target, (made.header, made.episodes, made.reviews))
+    code, out, err = run(capsys, *argv, "--dry-run")
+    assert code == 0, err
+    assert out.startswith("Dry run: nothing was written.")
+    assert "children 3 added" in " ".join(out.split())
+    assert not target.exists() and not (tmp_path / "db").exists()
+    assert _everything(tmp_path) == before
+
+
+def test_a_cin_dry_run_leaves_an_empty_database_file_empty(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    xml = write_cin(tmp_path / "cin.xml", 4)
+    empty = write(tmp_path, "empty.sqlite", b"")
+    before = _everything(tmp_path)
+    code, out, err = run(capsys, "--db", str(empty), "import", "cin", str(xml), "--dry-run")
+    assert code == 0, err
+    assert "enquiries         4 added" in out
+    assert _everything(tmp_path) == before

@@ -87,5 +87,5 @@ def test_calendar_add(wheel_install) -> None:
         env=app_env(wheel_install.workdir),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "2024-04-24"
+    assert result.stdout.splitlines()[0] == "24/04/2024"
     assert "Good Friday" in result.stdout and "Easter Monday" in result.stdout

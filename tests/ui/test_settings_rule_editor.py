@@ -4,6 +4,7 @@ council's rules; only administrators may change them; due dates follow at once."
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 
 import pytest
@@ -20,7 +21,7 @@ from reviewdesk.rule_overrides import (
     rule_entries,
     stored_overrides,
 )
-from reviewdesk.rules import default_rules, with_overrides
+from reviewdesk.rules import RULES_FILE_LIMIT, default_rules, with_overrides
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.models import RuleOverride, User
 from tests.ui.sample import AS_OF
@@ -245,6 +246,32 @@ def test_export_and_load_the_council_s_rules(window, prompts_recorder, tmp_path)
     assert prompts_recorder.errors == []
     assert window.ctx.rules.get("cp.icpc").amount == 10
     assert page.rules_model.entry(page.rules_model.row_of("cp.icpc")).overridden
+
+
+def test_a_rules_file_too_large_or_not_a_file_is_refused_by_name(
+    window, prompts_recorder, tmp_path
+) -> None:
+    """The window read a council's rules file whole, however large (a wrong file chosen
+    could fill the memory), and a named pipe chosen hung it. Both are refused by name, and
+    the rules stay as they were."""
+    page = _settings(window)
+    huge = tmp_path / "council.toml"
+    with huge.open("wb") as fh:
+        fh.truncate(RULES_FILE_LIMIT + 1)  # sparse: nothing written
+    prompts_recorder.file_answer = str(huge)
+    page.load_rules.click()
+    assert prompts_recorder.errors[-1] == (
+        f"{huge} is larger than 4 MB, the most a rules file may be"
+    )
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.toml"
+        os.mkfifo(pipe)
+        prompts_recorder.file_answer = str(pipe)
+        page.load_rules.click()
+        assert prompts_recorder.errors[-1] == (
+            f"{pipe} is a named pipe, not a file; give a file to read"
+        )
+    assert window.ctx.rules.get("cp.icpc").amount == 15
 
 
 def test_search_and_only_the_council_s_changes(window, prompts_recorder) -> None:

@@ -44,7 +44,7 @@ from reviewdesk.rule_overrides import (
     stored_overrides,
     value_text,
 )
-from reviewdesk.rules import default_rules
+from reviewdesk.rules import default_rules, read_rules_text
 from reviewdesk.safefiles import write_output
 from reviewdesk.settings import DEFAULTS, closure_day_versions, setting_versions
 from reviewdesk.storage.backup import DEFAULT_KEPT, KEEP_SETTING
@@ -738,12 +738,7 @@ class SettingsPage(Page):
         if not path:
             return
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-            entries = overrides_from_toml(text, path)
-        except (OSError, UnicodeDecodeError) as exc:
-            prompts().error(self, f"{path}: cannot read the rules file ({exc})")
-            return
+            entries = overrides_from_toml(read_rules_text(path), path)
         except ReviewdeskError as exc:
             prompts().error(self, refusal_message(exc))
             return
