@@ -1,21 +1,25 @@
 """`reviewdesk import 903|cin`: bring in a caseload from the statutory returns.
 
 A refused import prints every error, one per line, and exits with status 2; nothing is
-written. `--dry-run` prints what would change and writes nothing: with no database at --db
-yet (no file, or an empty one) it compares the return with an empty database kept in memory,
-and makes no file or folder. An import that would remove
-records with work recorded here (held meetings with invitees, reports, an outcome...; periods
-of care with an IRO; plans with a chair; s47 enquiries with notes; the return lacks them)
-lists each with its reference and exits with status 3, writing nothing, unless
-`--remove-recorded` names every one ("--remove-recorded M12,P3": those it listed, no others).
-Dates recorded here that a start corrected to a later day leaves before it are moved to it
-and listed, to be checked.
+written, and a database file it made (there was none at --db) is taken away again.
+`--dry-run` prints what would change and writes nothing: with no database at --db yet (no
+file, or an empty one) it compares the return with an empty database kept in memory, and
+makes no file or folder. An import that would remove records with work recorded here (held
+meetings with invitees, reports, an outcome...; periods of care with an IRO; plans with a
+chair; s47 enquiries with notes; the return lacks them) lists each with its reference and
+exits with status 3, writing nothing, unless `--remove-recorded` names every one
+("--remove-recorded M12,P3": those it listed, no others). Dates recorded here that a start
+corrected to a later day leaves before it are moved to it and listed, to be checked.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from reviewdesk import actions
 from reviewdesk.casework.recorded import parse_references
@@ -116,42 +120,93 @@ def _open(args: argparse.Namespace) -> Database:
 
 def _run_903(args: argparse.Namespace) -> int:
     year = parse_years(args.year) if args.year else None
-    db = _open(args)
-    try:
-        result = actions.import_903(
-            db,
-            actions.whoami(db),
-            args.header,
-            args.episodes,
-            args.reviews,
-            dry_run=args.dry_run,
-            skip_invalid=args.skip_invalid,
-            progress=_progress_to_stderr,
-            year=year,
-            remove_recorded=args.remove_recorded,
-        ).result
-    finally:
-        db.dispose()
-    return _report(result)
+    return _import(
+        args,
+        lambda db: (
+            actions.import_903(
+                db,
+                actions.whoami(db),
+                args.header,
+                args.episodes,
+                args.reviews,
+                dry_run=args.dry_run,
+                skip_invalid=args.skip_invalid,
+                progress=_progress_to_stderr,
+                year=year,
+                remove_recorded=args.remove_recorded,
+            ).result
+        ),
+    )
 
 
 def _run_cin(args: argparse.Namespace) -> int:
     year = parse_years(args.year) if args.year else None
+    return _import(
+        args,
+        lambda db: (
+            actions.import_cin(
+                db,
+                actions.whoami(db),
+                args.file,
+                dry_run=args.dry_run,
+                skip_invalid=args.skip_invalid,
+                progress=_progress_to_stderr,
+                year=year,
+                remove_recorded=args.remove_recorded,
+            ).result
+        ),
+    )
+
+
+def _import(args: argparse.Namespace, run: Callable[[Database], ImportResult]) -> int:
+    """``run`` on the database, and its outcome printed. A database file this import made
+    (there was none at --db) is taken away again, with the folders made for it, when the
+    import writes nothing (refused, held back, or failed): a refused import leaves nothing."""
+    made = None if args.dry_run else _first_made(args.db)
     db = _open(args)
+    written = False
     try:
-        result = actions.import_cin(
-            db,
-            actions.whoami(db),
-            args.file,
-            dry_run=args.dry_run,
-            skip_invalid=args.skip_invalid,
-            progress=_progress_to_stderr,
-            year=year,
-            remove_recorded=args.remove_recorded,
-        ).result
+        result = run(db)
+        written = result.written
     finally:
         db.dispose()
+        if made is not None and not written:
+            _take_back(made, sqlite_path(resolve_url(args.db)))
     return _report(result)
+
+
+def _first_made(db: str | None) -> Path | None:
+    """What opening ``db`` would make: its SQLite file, or the first folder on the file's
+    path that is not there; None when the file is there (or the database is no file)."""
+    path = sqlite_path(resolve_url(db))
+    if path is None:
+        return None
+    made = Path(os.path.abspath(path))
+    if made.exists():
+        return None
+    while not made.parent.exists():
+        made = made.parent
+    return made
+
+
+def _take_back(made: Path, file: Path | None) -> None:
+    """Remove the database file an import made (with its companions) and the folders made
+    for it, up to ``made``, if nothing else has been put in them."""
+    if file is None:
+        return
+    file = Path(os.path.abspath(file))
+    for part in (file, *(Path(f"{file}{end}") for end in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+    folder = file.parent
+    while made != file and folder.is_relative_to(made):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            return
+        if folder == made:
+            return
+        folder = folder.parent
 
 
 def _report(result: ImportResult) -> int:

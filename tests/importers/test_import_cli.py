@@ -86,6 +86,24 @@ def test_refused_import_prints_every_error_and_exits_2(capsys, tmp_path) -> None
     assert lines[-1] == "reviewdesk: import refused: 2 error(s); nothing was changed"
 
 
+@pytest.mark.parametrize("where", ["db.sqlite", "typo/deeper/db.sqlite"])
+def test_a_refused_import_leaves_no_database_it_made(capsys, tmp_path, where) -> None:
+    """ "Nothing was changed" held for the data, but a refused import into --db naming no
+    database left one behind (the file, its folders, and the importer its administrator)."""
+    bad = EPISODES.replace("A1,01/06/2023,L", "A1,31/02/2024,L")
+    inputs = files(tmp_path / "files", episodes=bad)
+    target = tmp_path / "out" / where
+    (tmp_path / "out").mkdir()
+    code, _out, err = run(capsys, *args_903(target, inputs))
+    assert code == 2 and "nothing was changed" in err
+    assert list((tmp_path / "out").iterdir()) == []
+    # A database that was there is kept as it was, refused or not.
+    good = files(tmp_path / "good")
+    assert run(capsys, *args_903(target, good))[0] == 0
+    assert run(capsys, *args_903(target, inputs))[0] == 2
+    assert target.exists()
+
+
 def test_skip_invalid_lists_the_children_left_out(capsys, tmp_path) -> None:
     bad = EPISODES.replace("B2,10/01/2024", "B2,31/02/2024")
     code, out, _ = run(
