@@ -53,7 +53,7 @@ from reviewdesk.flags.deadlines import report_deadline
 from reviewdesk.oversight.figures import oversight_measures
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.models import LateReason, Meeting, Report
-from reviewdesk.vocabulary import age_on
+from reviewdesk.vocabulary import age_on, format_uk
 
 #: Rows where a lower figure is better (the RAG and trend rules turn round).
 LOWER_IS_BETTER = frozenset({"cp_plans_2_years_or_more", "repeat_plans"})
@@ -136,7 +136,7 @@ class MeasuresReport:
 
 def months_between(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     if end < start:
-        raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise InvalidInput(f"--to {format_uk(end)} is before --from {format_uk(start)}")
     out, day = [], start.replace(day=1)
     while day <= end:
         out.append(day)

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewdesk.dates import parse_iso
+from reviewdesk.dates import parse_iso, parse_uk
 from reviewdesk.errors import InvalidInput
 from reviewdesk.safefiles import check_output
 from reviewdesk.storage.backup import sqlite_path
@@ -19,8 +19,15 @@ from reviewdesk.workingdays import FIRST_YEAR, LAST_YEAR
 
 
 def date(text: str, option: str) -> dt.date:
-    """A YYYY-MM-DD date within the working-day calendar's years, or `InvalidInput`."""
-    value = parse_iso(text, option)
+    """A date within the working-day calendar's years, as people in England write it
+    (dd/mm/yyyy, as the window shows it) or as scripts do (YYYY-MM-DD); or `InvalidInput`.
+    ("10/12/2025" was refused for not being ISO: the dates every command prints are UK.)"""
+    try:
+        value = parse_uk(text, option) if "/" in text else parse_iso(text, option)
+    except InvalidInput:
+        raise InvalidInput(
+            f'{option}: "{text}" is not a date; give it as dd/mm/yyyy (or YYYY-MM-DD)'
+        ) from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise InvalidInput(
             f'{option}: "{text}" is outside the calendar\'s range ({FIRST_YEAR} to {LAST_YEAR})'

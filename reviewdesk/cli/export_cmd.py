@@ -13,6 +13,7 @@ from reviewdesk.export import export_schedule, find_rooms, find_staff, write_mea
 from reviewdesk.measures import compute_measures
 from reviewdesk.periods import last_12_months
 from reviewdesk.storage.db import open_database
+from reviewdesk.vocabulary import format_uk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -116,7 +117,7 @@ def _measures(args: argparse.Namespace) -> int:
     end = date(args.end, "--to") if args.end else as_of
     if args.as_of and as_of < end:  # (a bound, not a period open on a day)
         raise InvalidInput(
-            f"--to {end.isoformat()} is after --as-of {as_of.isoformat()}: "
+            f"--to {format_uk(end)} is after --as-of {format_uk(as_of)}: "
             "nothing after the as-of date can be counted yet"
         )
     start = date(args.start, "--from") if args.start else last_12_months(end).start

@@ -306,8 +306,8 @@ ARG_CASES = [
     ),
     Case(
         "export-measures/as-of-not-a-date",
-        f"{GOOD} export measures --as-of 10/04/2024 --format csv -o {{root}}/d3.csv",
-        "10/04/2024",
+        f"{GOOD} export measures --as-of 31/04/2024 --format csv -o {{root}}/d3.csv",
+        "31/04/2024",
     ),
     Case(
         "export-measures/to-after-as-of",

@@ -69,7 +69,7 @@ def test_the_report_as_pdf_and_workbook_recorded_as_leaving(
     [
         (["--from", "2024-03-01", "--to", "2024-04-30", "-o", "{tmp}/q.csv"], "ending in .pdf or"),
         (["--from", "2024-05-01", "--to", "2024-04-30", "-o", "{tmp}/q.pdf"], "is before --from"),
-        (["--from", "01/03/2024", "--to", "2024-04-30", "-o", "{tmp}/q.pdf"], '--from: "01/03'),
+        (["--from", "31/03/2O24", "--to", "2024-04-30", "-o", "{tmp}/q.pdf"], '--from: "31/03'),
         (["--from", "2024-03-01", "--to", "2024-04-30", "-o", "{tmp}/no/q.pdf"], "-o"),
     ],
 )

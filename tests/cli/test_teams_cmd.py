@@ -65,10 +65,19 @@ def test_with_no_team_set_up_it_says_so(db, db_target, reg, capsys) -> None:
     assert lines[3].split() == ["No", "team", "-", "0", "1", "0", "0", "0"]
 
 
-def test_a_date_not_in_the_iso_form_is_one_clear_line(db, db_target, capsys) -> None:
-    assert cli(db_target, "teams", "--as-of", "10/12/2025") == 2
+def test_a_date_is_taken_as_people_write_it_and_one_that_is_not_is_one_line(
+    db, db_target, capsys
+) -> None:
+    assert cli(db_target, "teams", "--as-of", "10/12/2025") == 0
+    uk = capsys.readouterr().out
+    assert cli(db_target, "teams", "--as-of", "2025-12-10") == 0
+    assert capsys.readouterr().out == uk  # 10 December, not 12 October
+    assert cli(db_target, "teams", "--as-of", "31/02/2025") == 2
     err = capsys.readouterr().err
-    assert err == 'reviewdesk: error: --as-of: "10/12/2025" is not a date in the form YYYY-MM-DD\n'
+    assert err == (
+        'reviewdesk: error: --as-of: "31/02/2025" is not a date; give it as dd/mm/yyyy '
+        "(or YYYY-MM-DD)\n"
+    )
 
 
 def test_a_team_named_like_a_formula_is_written_as_text(db, db_target, reg, capsys) -> None:

@@ -40,6 +40,6 @@ def test_demo_command_fills_refuses_and_replaces(tmp_path, capsys):
 
 
 def test_demo_command_rejects_a_bad_date(tmp_path, capsys):
-    code = main(["--db", str(tmp_path / "x.sqlite"), "demo", "--as-of", "02/06/2025"])
+    code = main(["--db", str(tmp_path / "x.sqlite"), "demo", "--as-of", "2/6/25"])
     assert code == 2
-    assert '--as-of: "02/06/2025" is not a date in the form YYYY-MM-DD' in capsys.readouterr().err
+    assert '--as-of: "2/6/25" is not a date; give it as dd/mm/yyyy' in capsys.readouterr().err

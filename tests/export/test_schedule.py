@@ -189,11 +189,11 @@ def test_cli_measures_as_of_a_date(db, history, tmp_path, capsys):
     assert months("--from", "2023-04-01", "--to", "2023-07-31") == july[-4:]
     capsys.readouterr()
     for bad, said in (
-        (["--as-of", "31/07/2023"], '--as-of: "31/07/2023" is not a date'),
+        (["--as-of", "31/06/2023"], '--as-of: "31/06/2023" is not a date'),
         (["--as-of", "0001-01-01"], '--as-of: "0001-01-01" is outside the calendar'),
         (
             ["--as-of", "2023-07-31", "--to", "2023-08-31"],
-            "--to 2023-08-31 is after --as-of 2023-07-31",
+            "--to 31/08/2023 is after --as-of 31/07/2023",
         ),
     ):
         code = main(
@@ -218,8 +218,8 @@ def test_cli_flags(db, history, capsys):
 
 def test_cli_rejects_bad_dates(db, capsys):
     url = db.url.removeprefix("sqlite:///")
-    assert main(["--db", url, "flags", "--as-of", "15/04/2024"]) == 2
-    assert '--as-of: "15/04/2024" is not a date' in capsys.readouterr().err
+    assert main(["--db", url, "flags", "--as-of", "31/04/2024"]) == 2
+    assert '--as-of: "31/04/2024" is not a date' in capsys.readouterr().err
     code = main(
         ["--db", url, "export", "measures", "--from", "2024-05-01", "--to", "2024-04-01"]
         + ["--format", "csv", "-o", "x.csv"]
