@@ -46,7 +46,7 @@ def register(subparsers) -> None:
         help="only this child's records (its id)",
     )
     p.add_argument("--action", metavar="A", help="only this: create, update, delete, import...")
-    p.add_argument("--from", dest="start", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    p.add_argument("--from", dest="start", metavar="DATE", help="from this day (dd/mm/yyyy)")
     p.add_argument("--to", dest="end", metavar="DATE", help="up to this day, included")
     p.set_defaults(handler=run)
 

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         )
 
     add = commands.add_parser("add", help="the date N working days after (or before) DATE")
-    add.add_argument("date", metavar="DATE", help="YYYY-MM-DD; day 0 of the count")
+    add.add_argument("date", metavar="DATE", help="dd/mm/yyyy; day 0 of the count")
     add.add_argument(
         "n",
         metavar="N",

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--as-of",
         metavar="DATE",
-        help="YYYY-MM-DD: the day the history runs up to (default today)",
+        help="dd/mm/yyyy: the day the history runs up to (default today)",
     )
     parser.add_argument(
         "--replace",

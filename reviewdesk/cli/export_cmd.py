@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "schedule",
         help="one row per meeting: held since --from, booked, and the next one due per case",
     )
-    schedule.add_argument("--as-of", required=True, metavar="DATE", help="YYYY-MM-DD")
+    schedule.add_argument("--as-of", required=True, metavar="DATE", help="dd/mm/yyyy")
     schedule.add_argument(
         "--from",
         dest="start",
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     measures = inner.add_parser("measures", help="timeliness measures, month by month")
     measures.add_argument(
-        "--as-of", metavar="DATE", help="YYYY-MM-DD (default: today): the day --to defaults to"
+        "--as-of", metavar="DATE", help="dd/mm/yyyy (default: today): the day --to defaults to"
     )
     measures.add_argument(
         "--from",

@@ -17,7 +17,7 @@ from reviewdesk.vocabulary import child_name, format_uk
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("flags", help="what needs acting on, as of a date")
-    parser.add_argument("--as-of", required=True, metavar="DATE", help="YYYY-MM-DD")
+    parser.add_argument("--as-of", required=True, metavar="DATE", help="dd/mm/yyyy")
     parser.add_argument(
         "--severity", choices=["red", "amber", "info"], action="append", help="only these"
     )

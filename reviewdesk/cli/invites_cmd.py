@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add the people the council's rules say to invite, and the reports due from them",
     )
-    p.add_argument("--on", metavar="DATE", help="the date sent (YYYY-MM-DD; default today)")
+    p.add_argument("--on", metavar="DATE", help="the date sent (dd/mm/yyyy; default today)")
     p.set_defaults(handler=_invites)
 
 

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Challenges raised by IROs and chairs, as they stood on --as-of.",
     )
     listing.add_argument("--open", action="store_true", help="only those still open")
-    listing.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default today)")
+    listing.add_argument("--as-of", metavar="DATE", help="dd/mm/yyyy (default today)")
     listing.add_argument("--child", metavar="ID", help="one child (their ID, e.g. 903 CHILD)")
     listing.add_argument("--iro", metavar="NAME", help="raised by one IRO (part of a name)")
     listing.set_defaults(handler=_list)

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument(
             "--as-of",
             metavar="DATE",
-            help="the date the position is taken on (YYYY-MM-DD; default today)",
+            help="the date the position is taken on (dd/mm/yyyy; default today)",
         )
         parser.set_defaults(handler=handler)
         return parser

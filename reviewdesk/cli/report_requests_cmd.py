@@ -50,14 +50,14 @@ def register_into(kinds: argparse._SubParsersAction) -> None:
         "--agency", required=True, metavar="NAME", help="police, health, gp, school... "
     )
     attach.add_argument("--author", metavar="NAME", help="who wrote it (when several are due)")
-    attach.add_argument("--received", metavar="DATE", help="YYYY-MM-DD (default today)")
+    attach.add_argument("--received", metavar="DATE", help="dd/mm/yyyy (default today)")
     attach.set_defaults(handler=_attach)
 
     chase = kinds.add_parser(
         "chase",
         help="reports due within N working days and not received, by author and agency",
     )
-    chase.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default today)")
+    chase.add_argument("--as-of", metavar="DATE", help="dd/mm/yyyy (default today)")
     chase.add_argument(
         "--within",
         metavar="N",

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     explain = subparsers.add_parser("explain", help="a due date from a rule, explained")
     explain.add_argument("rule", metavar="RULE", help="a rule id, e.g. lac.review.first")
-    explain.add_argument("date", metavar="DATE", help="the date counted from (YYYY-MM-DD)")
+    explain.add_argument("date", metavar="DATE", help="the date counted from (dd/mm/yyyy)")
     explain.add_argument("--rules", metavar="FILE", action="append", default=[])
     explain.add_argument("--region", choices=list(REGIONS), default="england-and-wales")
     explain.set_defaults(handler=_explain)

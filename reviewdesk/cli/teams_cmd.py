@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--as-of",
         metavar="DATE",
-        help="the date the position is taken on (YYYY-MM-DD; default today)",
+        help="the date the position is taken on (dd/mm/yyyy; default today)",
     )
     parser.add_argument(
         "--csv", action="store_true", help="comma-separated values with a header row, to read in"

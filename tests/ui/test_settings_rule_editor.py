@@ -261,7 +261,7 @@ def test_a_rules_file_too_large_or_not_a_file_is_refused_by_name(
     prompts_recorder.file_answer = str(huge)
     page.load_rules.click()
     assert prompts_recorder.errors[-1] == (
-        f"{huge} is larger than 4 MB, the most a rules file may be"
+        f"Nothing was saved. {huge} is larger than 4 MB, the most a rules file may be."
     )
     if hasattr(os, "mkfifo"):
         pipe = tmp_path / "pipe.toml"
@@ -269,7 +269,7 @@ def test_a_rules_file_too_large_or_not_a_file_is_refused_by_name(
         prompts_recorder.file_answer = str(pipe)
         page.load_rules.click()
         assert prompts_recorder.errors[-1] == (
-            f"{pipe} is a named pipe, not a file; give a file to read"
+            f"Nothing was saved. {pipe} is a named pipe, not a file; give a file to read."
         )
     assert window.ctx.rules.get("cp.icpc").amount == 15
 
