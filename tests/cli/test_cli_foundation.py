@@ -56,6 +56,7 @@ def test_rules_lists_sources(capsys) -> None:
 def test_explain_a_rule(capsys) -> None:
     code, out, _ = run(capsys, "explain", "lac.review.first", "2024-03-25")
     assert code == 0
+    assert run(capsys, "explain", "lac.review.first", "25/03/2024") == (0, out, "")
     lines = out.splitlines()
     assert lines[0] == "24/04/2024"
     assert lines[1] == (
@@ -68,7 +69,7 @@ def test_explain_a_rule(capsys) -> None:
     ("argv", "needle"),
     [
         (["calendar", "add", "2024-02-30", "2"], '"2024-02-30" is not a date'),
-        (["calendar", "add", "25/03/2024", "2"], '"25/03/2024" is not a date'),
+        (["calendar", "add", "30/02/2024", "2"], '"30/02/2024" is not a date'),
         (["calendar", "add", "2024-03-25", "twenty"], '"twenty" is not a whole number'),
         (["calendar", "add", "1900-01-01", "2"], "outside the calendar's range"),
         (["calendar", "holidays", "2099"], "outside the calendar's range"),
