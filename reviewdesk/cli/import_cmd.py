@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reviewdesk import actions
 from reviewdesk.casework.recorded import parse_references
@@ -119,54 +120,33 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def _run_903(args: argparse.Namespace) -> int:
-    year = parse_years(args.year) if args.year else None
-    return _import(
-        args,
-        lambda db: (
-            actions.import_903(
-                db,
-                actions.whoami(db),
-                args.header,
-                args.episodes,
-                args.reviews,
-                dry_run=args.dry_run,
-                skip_invalid=args.skip_invalid,
-                progress=_progress_to_stderr,
-                year=year,
-                remove_recorded=args.remove_recorded,
-            ).result
-        ),
-    )
+    return _import(args, actions.import_903, args.header, args.episodes, args.reviews)
 
 
 def _run_cin(args: argparse.Namespace) -> int:
+    return _import(args, actions.import_cin, args.file)
+
+
+def _import(args: argparse.Namespace, action: Callable[..., Any], *files: str) -> int:
+    """``action`` (an import) of ``files`` into the database, and its outcome printed. A
+    database file this import made (there was none at --db) is taken away again, with the
+    folders made for it, when the import writes nothing (refused, held back, or failed): a
+    refused import leaves nothing."""
     year = parse_years(args.year) if args.year else None
-    return _import(
-        args,
-        lambda db: (
-            actions.import_cin(
-                db,
-                actions.whoami(db),
-                args.file,
-                dry_run=args.dry_run,
-                skip_invalid=args.skip_invalid,
-                progress=_progress_to_stderr,
-                year=year,
-                remove_recorded=args.remove_recorded,
-            ).result
-        ),
-    )
-
-
-def _import(args: argparse.Namespace, run: Callable[[Database], ImportResult]) -> int:
-    """``run`` on the database, and its outcome printed. A database file this import made
-    (there was none at --db) is taken away again, with the folders made for it, when the
-    import writes nothing (refused, held back, or failed): a refused import leaves nothing."""
     made = None if args.dry_run else _first_made(args.db)
     db = _open(args)
     written = False
     try:
-        result = run(db)
+        result: ImportResult = action(
+            db,
+            actions.whoami(db),
+            *files,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+            progress=_progress_to_stderr,
+            year=year,
+            remove_recorded=args.remove_recorded,
+        ).result
         written = result.written
     finally:
         db.dispose()
