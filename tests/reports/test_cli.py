@@ -40,7 +40,7 @@ def test_report_commands_write_a_pdf(db_path, tmp_path: Path, capsys, args, titl
     ("args", "message", "code"),
     [
         (["workload", "--iro", "Nobody"], 'no active IRO or conference chair is called "Nob', 2),
-        (["weekly", "--week", "13/05/2024"], '--week: "13/05/2024" is not a date', 2),
+        (["weekly", "--week", "31/05/202"], '--week: "31/05/202" is not a date', 2),
         (["pack", "999"], "meeting 999: there is no meeting with this id", 2),
         (["timeliness", "--from", "2024-03-01", "--to", "2024-01-31"], "before --from", 2),
     ],
