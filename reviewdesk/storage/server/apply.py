@@ -319,15 +319,21 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
         key = f"grants on {info.name}"
         kind = kind_of(info.name)
         sequences = [f"{s}.{quote(q)}" for q in info.sequences]
+        # Adding rows, no login but the owner chooses the number the database gives them:
+        # rows planted ahead of the sequence would make the next rows anyone adds (every
+        # audit entry the triggers write) fail on the primary key.
+        addable = f"INSERT ({', '.join(quote(c) for c in info.addable)}) ON {t}"
         if kind == "audit":
-            out.make(key, f"GRANT SELECT, INSERT ON {t} TO {a}, {r}")
-            out.make(key, f"GRANT INSERT ON {t} TO {i}")
+            out.make(key, f"GRANT SELECT ON {t} TO {a}, {r}")
+            out.make(key, f"GRANT {addable} TO {every}")
             for q in sequences:
                 out.make(key, f"GRANT USAGE ON SEQUENCE {q} TO {every}")
             continue
         out.make(key, f"GRANT SELECT ON {t} TO {every}")
         if kind in ("bookkeeping", "signal"):
             continue
+        # (Administrators add rows with the numbers they had: a restore copies a backup's
+        # rows as they are, then moves the sequences on past them.)
         out.make(key, f"GRANT INSERT, UPDATE, DELETE ON {t} TO {a}")
         for q in sequences:
             out.make(key, f"GRANT USAGE, SELECT, UPDATE ON SEQUENCE {q} TO {a}")
@@ -339,6 +345,8 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
                 columns = [c for c in (*writes.columns, *TRACKING_COLUMNS) if c in info.columns]
                 listed = ", ".join(quote(c) for c in columns)
                 out.make(key, f"GRANT UPDATE ({listed}) ON {t} TO {i}")
+            elif command == "INSERT":
+                out.make(key, f"GRANT {addable} TO {i}")
             else:
                 out.make(key, f"GRANT {command} ON {t} TO {i}")
         if "INSERT" in writes.commands:
@@ -634,6 +642,14 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
         for group in (a, i, r, "public"):
             if may(group, name, "TRUNCATE"):
                 found.append(f"{name}: {group} may TRUNCATE it")
+        numbering = {a, i, r, "public"} - ({a} if kind == "data" else set())
+        for group in sorted(numbering):
+            for column in info.numbered:
+                if _may_column(conn, group, schema, name, column, "INSERT"):
+                    found.append(
+                        f"{name}: {group} may choose the {column} of a row it adds (rows "
+                        "planted ahead of the database's numbering would stop others' saves)"
+                    )
         if kind == "audit":
             if may(i, name, "SELECT"):
                 found.append(f"{name}: {i} can read the audit trail")
@@ -660,6 +676,17 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
     return out_of_date(conn, groups) + found + deactivated_with_access(conn, groups)
+
+
+def _may_column(
+    conn: Connection, group: str, schema: str, table: str, column: str, privilege: str
+) -> bool:
+    return bool(
+        conn.execute(
+            text("SELECT has_column_privilege(:g, :t, :c, :p)"),
+            {"g": group, "t": f"{quote(schema)}.{quote(table)}", "c": column, "p": privilege},
+        ).scalar()
+    )
 
 
 def deactivated_with_access(conn: Connection, groups: Groups) -> list[str]:
