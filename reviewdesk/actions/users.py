@@ -20,7 +20,7 @@ from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, act
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import server
-from reviewdesk.storage.audit import AuditRecord, record_audit
+from reviewdesk.storage.audit import note_changed
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Staff, User
@@ -91,24 +91,11 @@ def _on_server(tx: Transaction, user: User) -> server.LoginChange | None:
             "user list says; give people logins of their own"
         )
     role = parse_role(user.role) if user.active else None
+    # (The owner's function audits the change to the server's record of who may do what,
+    # in the acting login's name, as it audits one made with psql.)
     change = server.set_login(conn, user.username, role, create=user.active)
-    if change.changed:  # the server's own record of who may do what: audited too
-        record_audit(
-            tx.session,
-            [
-                AuditRecord(
-                    "login",
-                    User.__tablename__,
-                    str(user.id),
-                    before={"username": user.username, "groups": list(change.before)},
-                    after={
-                        "username": user.username,
-                        "groups": list(change.after),
-                        "login": "created" if change.created else "the server's own",
-                    },
-                )
-            ],
-        )
+    if change.changed:
+        note_changed(tx.session, [{"table_name": User.__tablename__}])
     return change
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from reviewdesk.codes import Role
 from reviewdesk.storage.server.functions import CALLABLE, all_functions
 from reviewdesk.storage.server.logins import (
     PROTECTION_TABLE,
@@ -675,7 +676,12 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
             found.append(f"{name}: row-level security is off, so it names every child")
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
-    return out_of_date(conn, groups) + found + deactivated_with_access(conn, groups)
+    return (
+        out_of_date(conn, groups)
+        + found
+        + deactivated_with_access(conn, groups)
+        + roles_not_as_listed(conn, groups)
+    )
 
 
 def _may_column(
@@ -712,6 +718,38 @@ def deactivated_with_access(conn: Connection, groups: Groups) -> list[str]:
     return found
 
 
+def roles_not_as_listed(conn: Connection, groups: Groups) -> list[str]:
+    """Active users whose logins the server gives another role than the user list's (a
+    membership changed with psql, or by the DBA): the database lets them do what their
+    group may, whatever the list says."""
+    owner = owner_of(conn)
+    found = []
+    for username, listed in conn.execute(
+        text(
+            "SELECT u.username, u.role FROM app_user u JOIN pg_roles r ON r.rolname = u.username "
+            "WHERE u.active AND NOT r.rolsuper ORDER BY u.username"
+        )
+    ).all():
+        if username == owner:
+            continue
+        try:
+            wanted: Role | None = Role(listed)
+        except ValueError:
+            wanted = None
+        role = login_role(conn, groups, username)
+        if role is wanted:
+            continue
+        through = ", ".join(inherited_through(conn, groups, username))
+        found.append(
+            f"user {username} is on the list as {ROLE_AS_WORDS[wanted]}, but the server gives "
+            f"the login the rights of {ROLE_AS_WORDS[role]}"
+            + (f" (through {through})" if through else "")
+            + f": put it right with `reviewdesk users set-role {username} ROLE`"
+            + (", or have the server's administrator take it out of that role" if through else "")
+        )
+    return found
+
+
 __all__ = [
     "Plan",
     "Record",
@@ -723,4 +761,5 @@ __all__ = [
     "plan",
     "problems",
     "recorded",
+    "roles_not_as_listed",
 ]

@@ -15,7 +15,7 @@ the trail then records who did that, when, and how many entries (README, "Your d
 from __future__ import annotations
 
 from reviewdesk.codes import Role
-from reviewdesk.storage.server.logins import Groups
+from reviewdesk.storage.server.logins import SPECIAL_NAMES, SPECIAL_PREFIXES, Groups
 from reviewdesk.storage.server.names import literal, quote
 
 MAINTENANCE_SETTING = "reviewdesk.audit_maintenance"
@@ -316,10 +316,25 @@ def child_gone(schema: str) -> str:
     ) + (f"$fn$ SELECT NOT EXISTS (SELECT 1 FROM {s}.child c WHERE c.id = $1) $fn$")
 
 
+def _special_name(column: str) -> str:
+    """SQL: ``column`` is a name SQL or pg_hba.conf reads as something other than a
+    person's login (`logins.is_special`, from the same two lists)."""
+    names = ", ".join(literal(n) for n in sorted(SPECIAL_NAMES))
+    prefixes = " OR ".join(f"left({column}, {len(p)}) = {literal(p)}" for p in SPECIAL_PREFIXES)
+    return f"(lower({column}) = ANY (ARRAY[{names}]) OR {prefixes})"
+
+
 def set_login(schema: str, groups: Groups) -> str:
     """Give a login one reviewdesk group (or none), creating it (LOGIN, no password) if the
     server has no such role and the caller allows it. Runs as the owner, for an
-    administrator (or the owner) only; touches only reviewdesk's own groups."""
+    administrator (or the owner) only; touches only reviewdesk's own groups, never gives one
+    to a name that is not a person's login (`logins.is_special`: ``pg_...``, ``public``...).
+
+    Each change (a login made, or its groups other than before) is audited here, in the
+    caller's name (``session_user``), as the app's user actions are: a change of role made
+    with psql is in the trail all the same. The entry: action ``login`` on the user's row of
+    ``app_user`` (no record id when the login is not on the list), the login's reviewdesk
+    groups before and after, and whether the login was made now."""
     s = quote(schema)
     a, i, r = (literal(g) for g in groups.all)
     return (
@@ -336,11 +351,17 @@ DECLARE
   wanted text;
   g text;
   done text := 'mapped';
+  groups_before text[];
+  groups_after text[];
+  user_id text;
 BEGIN
   IF NOT (pg_has_role(session_user, {a}, 'USAGE')
           OR pg_has_role(session_user, owner_name, 'MEMBER')) THEN
     RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database', session_user
       USING ERRCODE = '{DENIED}';
+  END IF;
+  IF login IS NULL THEN
+    RAISE EXCEPTION 'reviewdesk: no login given';
   END IF;
   wanted := CASE kind WHEN 'administrator' THEN {a} WHEN 'iro' THEN {i}
                       WHEN 'team_manager' THEN {r} WHEN 'none' THEN NULL END;
@@ -351,6 +372,15 @@ BEGIN
     RAISE EXCEPTION 'reviewdesk: % is one of reviewdesk''s own roles, not a person''s login', login
       USING ERRCODE = '{DENIED}';
   END IF;
+  IF wanted IS NOT NULL AND {_special_name("login")} THEN
+    RAISE EXCEPTION 'reviewdesk: user name %: PostgreSQL (or its pg_hba.conf) gives that '
+                    'name a meaning of its own, so it cannot be a person''s login', login
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  groups_before := ARRAY(
+    SELECT gr.rolname::text FROM pg_auth_members m
+      JOIN pg_roles gr ON gr.oid = m.roleid JOIN pg_roles mr ON mr.oid = m.member
+     WHERE mr.rolname = login AND gr.rolname IN ({a}, {i}, {r}) ORDER BY gr.rolname);
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
     IF wanted IS NULL THEN
       RETURN 'absent';  -- no login, so no group to take away
@@ -377,6 +407,19 @@ BEGIN
        WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = wanted)
          AND m.member = (SELECT oid FROM pg_roles WHERE rolname = login)) THEN
     EXECUTE format('GRANT %I TO %I', wanted, login);
+  END IF;
+  groups_after := ARRAY(
+    SELECT gr.rolname::text FROM pg_auth_members m
+      JOIN pg_roles gr ON gr.oid = m.roleid JOIN pg_roles mr ON mr.oid = m.member
+     WHERE mr.rolname = login AND gr.rolname IN ({a}, {i}, {r}) ORDER BY gr.rolname);
+  IF done = 'created' OR groups_after IS DISTINCT FROM groups_before THEN
+    SELECT u.id::text INTO user_id FROM {s}.app_user u WHERE u.username = login;
+    INSERT INTO {s}.audit_log (at, username, action, table_name, record_id, before, after)
+    VALUES (now(), session_user, 'login', 'app_user', coalesce(user_id, ''),
+            json_build_object('username', login, 'groups', to_json(groups_before)),
+            json_build_object('username', login, 'groups', to_json(groups_after),
+                              'login', CASE WHEN done = 'created' THEN 'created'
+                                            ELSE 'the server''s own' END));
   END IF;
   RETURN done;
 END

@@ -9,8 +9,10 @@ On a server that is set up, the memberships are the truth: a login's role is the
 belongs to (directly, or through another role such as an Active Directory group), the
 owner of the tables (and a superuser) is an administrator, and a login in no group has no
 role (and no access to the data at all). Memberships change only through
-``reviewdesk_set_login``, a function that runs as the owner and checks that whoever calls
-it is an administrator; the user actions call it in their own transaction (`set_login`).
+``reviewdesk_set_login``, a function that runs as the owner, checks that whoever calls
+it is an administrator, gives no group to a name that is not a person's login
+(`is_special`) and audits every change in the caller's name; the user actions call it in
+their own transaction (`set_login`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,19 @@ SPECIAL_NAMES = frozenset(
         "replication",
     }
 )
+#: Beginnings that make a name something other than a login: "+name" (a group in
+#: pg_hba.conf), "@name" (a file there) and "pg_" (PostgreSQL's own roles, such as
+#: pg_execute_server_program).
+SPECIAL_PREFIXES = ("+", "@", "pg_")
+
+
+def is_special(name: str) -> bool:
+    """Whether ``name`` is one SQL or pg_hba.conf reads as something other than a person's
+    login (`SPECIAL_NAMES`, `SPECIAL_PREFIXES`): it may be given no group. The owner's
+    ``reviewdesk_set_login`` applies the same rule, written from these two."""
+    return name.lower() in SPECIAL_NAMES or name.startswith(SPECIAL_PREFIXES)
+
+
 #: "... the rights of {words}".
 ROLE_AS_WORDS: dict[Role | None, str] = {
     Role.ADMINISTRATOR: "an administrator",
@@ -296,8 +311,7 @@ def set_login(
         raise InvalidInput(
             f"user name {login!r}: a PostgreSQL login has at most {NAME_LIMIT} bytes"
         )
-    special = login.lower() in SPECIAL_NAMES or login.startswith(("+", "@", "pg_"))
-    if special and role is not None:  # taking every group away is always allowed
+    if is_special(login) and role is not None:  # taking every group away is always allowed
         raise InvalidInput(
             f"user name {login!r}: PostgreSQL (or its pg_hba.conf) gives that name a meaning "
             "of its own, so it cannot be a person's login; choose another"
@@ -384,6 +398,8 @@ __all__ = [
     "LoginChange",
     "NotTheOwner",
     "ROLE_AS_WORDS",
+    "SPECIAL_NAMES",
+    "SPECIAL_PREFIXES",
     "acts_as_owner",
     "become_owner",
     "default_prefix",
@@ -391,6 +407,7 @@ __all__ = [
     "groups_of",
     "inherited_through",
     "is_postgres",
+    "is_special",
     "login_role",
     "members",
     "no_access",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from reviewdesk.storage import server
 from tests.storage.server.conftest import People
 from tests.storage.server.test_functions import _entries, _last, _one, _refused, _run
 
@@ -84,3 +85,83 @@ def test_an_iro_chooses_no_id_of_the_rows_they_add(people):
         assert chosen == []
     count = _one(people, "SELECT count(*) FROM meeting_part WHERE meeting_id = :m", m=mine)[0]
     assert count == 2
+
+
+def test_a_role_changed_with_the_membership_function_is_audited_and_status_says_so(people):
+    """An administrator calling the owner's membership function with psql makes an IRO an
+    administrator: the trail has it in their name, and `server status` says the login's
+    role is not the one the user list gives."""
+    groups = people.team.groups
+    last = _last(people)
+    with people.raw(people.admin).begin() as conn:
+        done = conn.execute(
+            text("SELECT reviewdesk_set_login(:l, 'administrator', false)"), {"l": people.iro}
+        ).scalar()
+    assert done == "mapped"
+    (entry,) = _entries(people, last)
+    assert (entry.username, entry.recorded_by, entry.action, entry.table_name) == (
+        people.admin,
+        people.admin,
+        "login",
+        "app_user",
+    )
+    user_id = _one(people, "SELECT id FROM app_user WHERE username = :u", u=people.iro)[0]
+    assert entry.record_id == str(user_id)
+    assert entry.before == {"username": people.iro, "groups": [groups.iro]}
+    assert entry.after == {
+        "username": people.iro,
+        "groups": [groups.administrator],
+        "login": "the server's own",
+    }
+    with people.raw(people.team.owner).connect() as conn:
+        found = server.problems(conn, groups)
+    assert found == [
+        f"user {people.iro} is on the list as an IRO, but the server gives the login the "
+        f"rights of an administrator: put it right with `reviewdesk users set-role "
+        f"{people.iro} ROLE`"
+    ]
+    # Calling it again changes nothing, and writes nothing.
+    last = _last(people)
+    with people.raw(people.admin).begin() as conn:
+        conn.execute(
+            text("SELECT reviewdesk_set_login(:l, 'administrator', false)"), {"l": people.iro}
+        )
+    assert _entries(people, last) == []
+
+
+def test_the_membership_function_gives_no_group_to_a_name_that_is_not_a_login(people):
+    """PostgreSQL's own roles (the call made pg_execute_server_program a member of the
+    administrators' group) and the names SQL or pg_hba.conf read as something else: refused
+    by the function itself, as by the app, and nothing is written or made."""
+    last = _last(people)
+    for name, create in (
+        ("pg_execute_server_program", False),
+        ("pg_read_server_files", False),
+        ("pg_x_" + people.team.tag, True),
+        ("all", True),
+        ("+admins", True),
+        ("@admins", True),
+        ("Session_User", True),
+    ):
+        message = _refused(
+            people,
+            people.admin,
+            "SELECT reviewdesk_set_login(:n, 'administrator', :c)",
+            n=name,
+            c=create,
+        )
+        assert "meaning of its own" in message, name
+    assert _entries(people, last) == []
+    with people.team.as_superuser() as conn:
+        granted = conn.execute(
+            text(
+                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                "WHERE m.roleid = ANY (SELECT oid FROM pg_roles WHERE rolname = ANY (:g)) "
+                "AND r.rolname LIKE 'pg\\_%'"
+            ),
+            {"g": list(people.team.groups.all)},
+        ).all()
+        made = conn.execute(
+            text("SELECT rolname FROM pg_roles WHERE rolname IN ('all', '+admins', '@admins')")
+        ).all()
+    assert granted == [] and made == []
