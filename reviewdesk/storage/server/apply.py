@@ -58,7 +58,10 @@ DATA_TRIGGERS = (
     "reviewdesk_stamp",
     "reviewdesk_no_truncate",
     "reviewdesk_iro_delete",
+    "reviewdesk_user_list",
 )
+#: The user list: who may change it, and how a login may change its own row.
+USER_TABLE = "app_user"
 AUDIT_TRIGGERS = {
     "reviewdesk_audit_insert": "BEFORE INSERT ON {t} FOR EACH ROW "
     "EXECUTE FUNCTION {s}.reviewdesk_audit_insert()",
@@ -397,6 +400,12 @@ def _triggers(out: _Statements, schema: str, info: TableInfo, tables: dict[str, 
         f"CREATE TRIGGER reviewdesk_no_truncate BEFORE TRUNCATE ON {t} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.reviewdesk_refuse_truncate()",
     )
+    if info.name == USER_TABLE:
+        make(
+            "reviewdesk_user_list",
+            f"CREATE TRIGGER reviewdesk_user_list BEFORE INSERT OR UPDATE OR DELETE ON {t} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.reviewdesk_user_list()",
+        )
 
 
 def _policies(
@@ -631,6 +640,8 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
                 wanted.append("reviewdesk_stamp")
             if "DELETE" in getattr(IRO_WRITES.get(name), "commands", ()):
                 wanted.append("reviewdesk_iro_delete")
+            if name == USER_TABLE:
+                wanted.append("reviewdesk_user_list")
         for trigger in wanted:
             state = triggers.get((name, trigger))
             if state is None:

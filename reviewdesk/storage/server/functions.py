@@ -355,11 +355,7 @@ DECLARE
   groups_after text[];
   user_id text;
 BEGIN
-  IF NOT (pg_has_role(session_user, {a}, 'USAGE')
-          OR pg_has_role(session_user, owner_name, 'MEMBER')) THEN
-    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database', session_user
-      USING ERRCODE = '{DENIED}';
-  END IF;
+  {_administrator_check(a, "owner_name")}
   IF login IS NULL THEN
     RAISE EXCEPTION 'reviewdesk: no login given';
   END IF;
@@ -427,6 +423,100 @@ $fn$"""
     )
 
 
+def _administrator_check(a: str, owner: str) -> str:
+    """PL/pgSQL: refuse anyone but an administrator (a member of the group ``a``, an SQL
+    literal, by its own memberships) or the owner (``owner``: an expression)."""
+    return f"""IF NOT (pg_has_role(session_user, {a}, 'USAGE')
+          OR pg_has_role(session_user, {owner}, 'MEMBER')) THEN
+    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;"""
+
+
+def end_sessions(schema: str, groups: Groups) -> str:
+    """End a login's open sessions on this database (after its group was taken away: a
+    session that had taken the group's role with SET ROLE keeps it, as PostgreSQL checks
+    membership only then). Runs as the owner, for an administrator only; ends sessions only
+    as far as the owner may (a member of pg_signal_backend, which `reviewdesk server init`
+    gives it where it can). Returns how many it ended and how many it could not end."""
+    s = quote(schema)
+    a, i, r = (literal(g) for g in groups.all)
+    return (
+        _header(
+            schema,
+            "reviewdesk_end_sessions(login text, OUT ended integer, OUT still_open integer)",
+            "record",
+            definer=True,
+        )
+        + f"""$fn$
+DECLARE
+  owner_name text := (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                       WHERE c.oid = CAST('{s}.app_user' AS regclass));
+  backend integer;
+BEGIN
+  {_administrator_check(a, "owner_name")}
+  IF login IS NULL OR login IN ({a}, {i}, {r}, owner_name) THEN
+    RAISE EXCEPTION 'reviewdesk: % is not a person''s login', login USING ERRCODE = '{DENIED}';
+  END IF;
+  ended := 0;
+  still_open := 0;
+  FOR backend IN
+    SELECT a.pid FROM pg_stat_activity a
+     WHERE a.usename = login AND a.datname = current_database() AND a.pid <> pg_backend_pid()
+  LOOP
+    BEGIN
+      IF pg_terminate_backend(backend) THEN
+        ended := ended + 1;
+      END IF;
+    EXCEPTION WHEN insufficient_privilege THEN
+      still_open := still_open + 1;
+    END;
+  END LOOP;
+END
+$fn$"""
+    )
+
+
+def user_list(schema: str, groups: Groups) -> str:
+    """BEFORE INSERT, UPDATE or DELETE of the user list (``app_user``): changed only by a
+    login that is an administrator by its own memberships now (a session that took the
+    administrators' role with SET ROLE before its login lost the group is refused), and no
+    login but the owner puts itself on the list, makes itself active again or changes its
+    own role while deactivated (`reviewdesk server init` gives an active user's login its
+    group back)."""
+    return (
+        _header(schema, "reviewdesk_user_list()", "trigger", definer=False)
+        + f"""$fn$
+DECLARE
+  owner_name text := (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                       WHERE c.oid = TG_RELID);
+BEGIN
+  IF pg_has_role(session_user, owner_name, 'MEMBER') THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF NOT pg_has_role(session_user, {literal(groups.administrator)}, 'USAGE') THEN
+    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database (any more): '
+                    'only an administrator changes the user list', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  IF NEW.username = session_user AND (
+       TG_OP = 'INSERT' OR OLD.username IS DISTINCT FROM NEW.username
+       OR (NEW.active AND NOT OLD.active)
+       OR (NOT OLD.active AND NEW.role IS DISTINCT FROM OLD.role)) THEN
+    RAISE EXCEPTION 'reviewdesk: % may not put themselves on the user list, reactivate '
+                    'themselves or change their own role while deactivated: another '
+                    'administrator must', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  RETURN NEW;
+END
+$fn$"""
+    )
+
+
 def all_functions(schema: str, groups: Groups) -> list[str]:
     """Every function, in an order that creates each before it is used."""
     return [
@@ -440,6 +530,8 @@ def all_functions(schema: str, groups: Groups) -> list[str]:
         refuse_truncate(schema),
         iro_delete(schema, groups),
         set_login(schema, groups),
+        end_sessions(schema, groups),
+        user_list(schema, groups),
     ]
 
 
@@ -448,6 +540,7 @@ CALLABLE: dict[str, tuple[Role, ...]] = {
     "reviewdesk_my_staff()": (Role.IRO,),
     "reviewdesk_child_gone(integer)": (Role.ADMINISTRATOR, Role.IRO, Role.TEAM_MANAGER),
     "reviewdesk_set_login(text, text, boolean)": (Role.ADMINISTRATOR,),
+    "reviewdesk_end_sessions(text)": (Role.ADMINISTRATOR,),
 }
 
 __all__ = [

@@ -18,14 +18,14 @@ their own transaction (`set_login`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.storage.server.names import quote
+from reviewdesk.storage.server.names import literal, quote
 
 #: The table that marks a database set up for a team, and names its groups.
 CONFIG_TABLE = "reviewdesk_server"
@@ -262,6 +262,37 @@ class LoginChange:
     kept_by: tuple[str, ...] = ()
     #: The role asked for (None: no group).
     wanted: Role | None = None
+    #: After a group was taken away (`end_sessions`): the login's open sessions ended,
+    #: and those the server did not let reviewdesk end (None: it could not tell).
+    sessions_ended: int = 0
+    sessions_open: int | None = 0
+
+    @property
+    def took_a_group_away(self) -> bool:
+        return bool(set(self.before) - set(self.after))
+
+    @property
+    def sessions_note(self) -> str | None:
+        """What to tell of the login's open sessions (after a group was taken away), or
+        None when it had none."""
+        if self.sessions_open is None or self.sessions_open:
+            n = self.sessions_open
+            which = (
+                f"the server did not let reviewdesk end {n} open session(s) of {self.login}"
+                if n
+                else f"reviewdesk could not tell whether {self.login} has sessions open (the "
+                "server's protection is older than this version)"
+            )
+            return (
+                f"close their open sessions: {which}, in which the login may keep the rights "
+                "it had until they close. Ask the server's administrator to run: SELECT "
+                "pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = "
+                f"{literal(self.login)}; (reviewdesk does it itself once the database's owner "
+                "is a member of pg_signal_backend: see `reviewdesk server init`)"
+            )
+        if self.sessions_ended:
+            return f"{self.sessions_ended} open session(s) of {self.login} were ended."
+        return None
 
     @property
     def changed(self) -> bool:
@@ -351,6 +382,25 @@ def set_login(
     )
 
 
+def end_sessions(engine: Engine, change: LoginChange) -> LoginChange:
+    """After a transaction that took a group away from a login has committed: end the
+    login's open sessions on this database, through the owner's ``reviewdesk_end_sessions``
+    (a session that had taken the group's role with SET ROLE keeps it until it closes:
+    PostgreSQL checks membership only then). ``change`` with what became of them; never
+    raises (the change itself is made)."""
+    if not change.took_a_group_away or not change.exists:
+        return change
+    try:
+        with engine.begin() as conn:
+            ended, still_open = conn.execute(
+                text("SELECT ended, still_open FROM reviewdesk_end_sessions(:login)"),
+                {"login": change.login},
+            ).one()
+    except DBAPIError:
+        return replace(change, sessions_open=None)
+    return replace(change, sessions_ended=ended, sessions_open=still_open)
+
+
 def inherited_through(conn: Connection, groups: Groups, login: str) -> tuple[str, ...]:
     """The roles ``login`` is a member of itself that are not reviewdesk's groups but have
     the privileges of one of them (an Active Directory group the DBA granted one to)."""
@@ -404,6 +454,7 @@ __all__ = [
     "become_owner",
     "default_prefix",
     "direct_groups",
+    "end_sessions",
     "groups_of",
     "inherited_through",
     "is_postgres",

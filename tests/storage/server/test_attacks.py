@@ -3,10 +3,15 @@ with its own raw SQL (psql), and what the database must make of it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from reviewdesk import actions
 from reviewdesk.storage import server
+from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 from tests.storage.server.test_functions import _entries, _last, _one, _refused, _run
 
@@ -165,3 +170,133 @@ def test_the_membership_function_gives_no_group_to_a_name_that_is_not_a_login(pe
             text("SELECT rolname FROM pg_roles WHERE rolname IN ('all', '+admins', '@admins')")
         ).all()
     assert granted == [] and made == []
+
+
+def _leaver(people: People):  # noqa: ANN202 - (login, Connection)
+    """A second administrator, added by the owner, with a session open as psql would keep
+    it, that has taken the administrators' role (SET ROLE) while its login had the group."""
+    owner = people.owner
+    leaver = people.team.login("leaver")
+    actions.add_user(owner, actions.whoami(owner), leaver, "administrator")
+    conn = people.raw(leaver).connect()
+    conn.execute(text(f'SET ROLE "{people.team.groups.administrator}"'))
+    conn.commit()
+    return leaver, conn
+
+
+def _ended(conn) -> bool:  # noqa: ANN001 - a Connection
+    """Whether the server has ended this session (within a few seconds)."""
+    for _ in range(50):
+        try:
+            conn.execute(text("SELECT 1")).scalar()
+            conn.rollback()
+        except DBAPIError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _version(people: People, username: str) -> int:
+    return _one(people, "SELECT version FROM app_user WHERE username = :u", u=username)[0]
+
+
+def test_deactivating_a_user_ends_their_open_sessions(people):
+    """PostgreSQL checks membership when a session takes a role: a deactivated
+    administrator's session that had taken the group's role kept it, and went on changing
+    records. Deactivating ends the login's sessions on the database once it is saved."""
+    leaver, session = _leaver(people)
+    try:
+        admin = people.db(people.admin)
+        changes = actions.deactivate_user(
+            admin, actions.whoami(admin), leaver, expected_version=_version(people, leaver)
+        )
+        assert _ended(session)
+    finally:
+        session.close()
+    login = changes.result
+    assert (login.sessions_ended, login.sessions_open) == (1, 0)
+    assert login.sessions_note == f"1 open session(s) of {leaver} were ended."
+    # Nobody else's session was touched.
+    with people.raw(people.reader).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM child")).scalar() == 1
+
+
+def test_a_session_left_open_neither_reactivates_its_user_nor_gets_its_group_back(people, capsys):
+    """Where the owner may not end sessions (not a member of pg_signal_backend), deactivating
+    says to close them. The session left open may not change the user list (it made itself
+    active again); and where it did (a server whose protection predates that rule),
+    `server init` gives its login no group back, and says why."""
+    team = people.team
+    with team.as_superuser() as conn:
+        conn.execute(text(f'REVOKE pg_signal_backend FROM "{team.owner}"'))
+    leaver, session = _leaver(people)
+    try:
+        assert cli(team.url(people.admin), "users", "deactivate", leaver) == 0
+        err = capsys.readouterr().err
+        assert (
+            f"warning: close their open sessions: the server did not let reviewdesk end 1 "
+            f"open session(s) of {leaver}" in err
+        )
+        assert f"usename = '{leaver}'" in err
+        assert not _ended(session)
+        for sql in (
+            "UPDATE app_user SET active = true WHERE username = session_user",
+            "UPDATE app_user SET display_name = 'x' WHERE username = session_user",
+            "DELETE FROM app_user WHERE username = session_user",
+        ):
+            with pytest.raises(DBAPIError) as failed:
+                session.execute(text(sql))
+            assert failed.value.orig.sqlstate == "42501", sql
+            assert "not an administrator of this database (any more)" in str(failed.value)
+            session.rollback()
+
+        # As on a server set up before that rule: the session makes its user active again.
+        with people.raw(team.owner).begin() as conn:
+            conn.execute(text("ALTER TABLE app_user DISABLE TRIGGER reviewdesk_user_list"))
+        session.execute(text("UPDATE app_user SET active = true WHERE username = session_user"))
+        session.commit()
+    finally:
+        session.close()
+    assert cli(team.url(team.owner), "server", "init") == 1
+    out, err = capsys.readouterr()
+    assert (
+        f"warning: {leaver} was not given a group: the list has them as an active "
+        f"administrator, but the trail shows {leaver} making themselves active" in err
+    )
+    assert f"{leaver} was given their group" not in out
+    assert f"The owner, {team.owner}, is now a member of pg_signal_backend" in out
+    assert (
+        f"user {leaver} is on the list as an administrator, but the server gives the login the "
+        "rights of no role" in err
+    )
+    with people.raw(team.owner).connect() as conn:
+        assert server.login_role(conn, team.groups, leaver) is None
+
+
+def test_an_administrator_still_edits_their_own_row_but_not_their_own_return(people):
+    admin = people.admin
+    assert _run(
+        people, admin, "UPDATE app_user SET display_name = 'A' WHERE username = :u", u=admin
+    )
+    with people.raw(people.team.owner).begin() as conn:
+        conn.execute(text("UPDATE app_user SET active = false WHERE username = :u"), {"u": admin})
+    # (Their login keeps its group: only the list says they are deactivated.)
+    message = _refused(
+        people, admin, "UPDATE app_user SET active = true WHERE username = :u", u=admin
+    )
+    assert "may not put themselves on the user list, reactivate themselves" in message
+    # Nor by adding a row of their name, or giving another row their name.
+    _refused(
+        people,
+        admin,
+        "INSERT INTO app_user (username, role, active, display_name, version) "
+        "VALUES (:u, 'administrator', true, '', 1)",
+        u=admin,
+    )
+    _refused(
+        people,
+        admin,
+        "UPDATE app_user SET username = :u, active = true WHERE username = :r",
+        u=admin,
+        r=people.reader,
+    )
