@@ -308,16 +308,24 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
     for what in ("TABLES", "SEQUENCES", "FUNCTIONS"):
         out.make(on_schema, f"REVOKE ALL ON ALL {what} IN SCHEMA {s} FROM PUBLIC, {every}")
     out.make(on_schema, f"GRANT USAGE ON SCHEMA {s} TO {every}")
-    # (The tables' owner, as `apply` runs: the same for `plan`, whoever reads.)
+    # No login but the owner may create objects beside reviewdesk's in its own schema: a
+    # function there of better-matching arguments would be what a name in anyone's SQL
+    # resolves to. Taken from PUBLIC and the groups, and from any other role that has it,
+    # where the tables' owner may (it owns the schema, or is a member of its owner, as the
+    # database's owner is of pg_database_owner, the owner of public on PostgreSQL 15);
+    # `problems` says where it could not. (The tables' owner, as `apply` runs: the same for
+    # `plan`, whoever reads.)
     if out.conn.execute(
         text(
-            "SELECT n.nspowner = c.relowner FROM pg_namespace n, pg_class c "
-            "WHERE n.nspname = :s AND c.oid = to_regclass(:t)"
+            "SELECT pg_has_role(c.relowner, n.nspowner, 'MEMBER') "
+            "FROM pg_namespace n, pg_class c WHERE n.nspname = :s AND c.oid = to_regclass(:t)"
         ),
         {"s": schema, "t": f"{s}.alembic_version"},
     ).scalar():
-        # No login may create objects beside reviewdesk's in its own schema.
         out.make(on_schema, f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC, {every}")
+        for grantee in _may_create(out.conn, schema):
+            if grantee != "PUBLIC":
+                out.clear(f"REVOKE CREATE ON SCHEMA {s} FROM {quote(grantee)}")
     for info in tables.values():
         t = f"{s}.{quote(info.name)}"
         key = f"grants on {info.name}"
@@ -359,6 +367,26 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
     for signature, roles in CALLABLE.items():
         who = ", ".join(quote(groups.of(role)) for role in roles)
         out.make("grants on functions", f"GRANT EXECUTE ON FUNCTION {s}.{signature} TO {who}")
+
+
+def _may_create(conn: Connection, schema: str) -> list[str]:
+    """The roles (``PUBLIC`` for everyone) that may create objects in ``schema``, but its
+    owner and the owner of reviewdesk's tables."""
+    return list(
+        conn.execute(
+            text(
+                "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+                "  ELSE pg_get_userbyid(a.grantee) END "
+                "FROM pg_namespace n, "
+                "  aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) AS a "
+                "WHERE n.nspname = :s AND a.privilege_type = 'CREATE' "
+                "AND a.grantee <> n.nspowner AND a.grantee <> coalesce("
+                "  (SELECT c.relowner FROM pg_class c WHERE c.oid = to_regclass(:t)), 0) "
+                "ORDER BY 1"
+            ),
+            {"s": schema, "t": f"{quote(schema)}.alembic_version"},
+        ).scalars()
+    )
 
 
 def _literal_args(args: tuple[str, ...]) -> str:
@@ -627,6 +655,34 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
         )
 
     a, i, r = groups.all
+    for grantee in _may_create(conn, schema):
+        everyone = grantee == "PUBLIC"
+        found.append(
+            f"the schema {schema}: {'every login (PUBLIC)' if everyone else grantee} may create "
+            "objects in it, such as a function that anyone's SQL would call in place of a "
+            "built-in one: its owner (or the server's administrator) must run REVOKE CREATE "
+            f"ON SCHEMA {quote(schema)} FROM {'PUBLIC' if everyone else quote(grantee)};"
+        )
+    for what, owner in conn.execute(
+        text(
+            "SELECT format('function %s.%s(%s)', quote_ident(:s), quote_ident(p.proname), "
+            "pg_get_function_identity_arguments(p.oid)), pg_get_userbyid(p.proowner) "
+            "FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+            "AND p.proowner <> (SELECT c.relowner FROM pg_class c "
+            "  WHERE c.oid = to_regclass('alembic_version')) "
+            "UNION ALL SELECT 'operator ' || o.oid::regoperator::text, "
+            "pg_get_userbyid(o.oprowner) FROM pg_operator o "
+            "WHERE o.oprnamespace = current_schema()::regnamespace "
+            "AND o.oprowner <> (SELECT c.relowner FROM pg_class c "
+            "  WHERE c.oid = to_regclass('alembic_version')) ORDER BY 1"
+        ),
+        {"s": schema},
+    ):
+        found.append(
+            f"the {what} in the schema {schema} is {owner}'s, not reviewdesk's: anyone's SQL "
+            "may call it in place of a built-in one; unless the DBA knows it, its owner (or "
+            "the server's administrator) should drop it"
+        )
     for info in tables.values():
         name = info.name
         kind = kind_of(name)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from reviewdesk import actions
+from reviewdesk.codes import Role
 from reviewdesk.storage import server
+from reviewdesk.storage.db import open_database
 from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 from tests.storage.server.test_functions import _entries, _last, _one, _refused, _run
@@ -300,3 +302,77 @@ def test_an_administrator_still_edits_their_own_row_but_not_their_own_return(peo
         u=admin,
         r=people.reader,
     )
+
+
+#: A function that is a better match than the built-in replace(text, text, text) for a call
+#: with a name (session_user, current_user): what such a call resolves to wherever it is.
+PLANTED = (
+    "CREATE FUNCTION {s}.replace(text, text, name) RETURNS text LANGUAGE sql "
+    "AS $$ SELECT 'planted' $$"
+)
+CALL = "SELECT replace('a-b', '-', session_user)"
+
+
+def test_a_login_that_may_create_in_the_schema_is_a_problem_init_puts_right(people):
+    """On PostgreSQL 13 and 14 every login may create in ``public``; a DBA may grant it. A
+    login in no group then planted a function an administrator's query called."""
+    team = people.team
+    s = f'"{team.schema}"'
+    outsider = team.make_login(team.login("outsider"))
+    with team.as_superuser() as conn:
+        conn.execute(text(f"GRANT CREATE ON SCHEMA {s} TO PUBLIC"))
+        conn.execute(text(f'GRANT CREATE ON SCHEMA {s} TO "{people.reader}"'))
+    with people.raw(outsider).begin() as conn:
+        conn.execute(text(PLANTED.format(s=s)))
+    with people.raw(people.admin).connect() as conn:
+        assert conn.execute(text(CALL)).scalar() == "planted"  # (psql's search path)
+    with people.raw(team.owner).connect() as conn:
+        found = server.problems(conn, team.groups)
+    assert found == [
+        f"the schema {team.schema}: every login (PUBLIC) may create objects in it, such as a "
+        "function that anyone's SQL would call in place of a built-in one: its owner (or the "
+        f"server's administrator) must run REVOKE CREATE ON SCHEMA {s} FROM PUBLIC;",
+        f"the schema {team.schema}: {people.reader} may create objects in it, such as a "
+        "function that anyone's SQL would call in place of a built-in one: its owner (or the "
+        f'server\'s administrator) must run REVOKE CREATE ON SCHEMA {s} FROM "{people.reader}";',
+        f"the function {team.schema}.replace(text, text, name) in the schema {team.schema} is "
+        f"{outsider}'s, not reviewdesk's: anyone's SQL may call it in place of a built-in "
+        "one; unless the DBA knows it, its owner (or the server's administrator) should drop it",
+    ]
+    done = server.set_up(people.owner.engine)
+    assert done.problems == [found[2]]  # what init may not drop, it still names
+    for login in (outsider, people.reader):
+        _refused(people, login, PLANTED.format(s=s).replace("replace(", "lower("))
+    with team.as_superuser() as conn:
+        conn.execute(text(f"DROP FUNCTION {s}.replace(text, text, name)"))
+    with people.raw(team.owner).connect() as conn:
+        assert server.problems(conn, team.groups) == []
+
+
+def test_the_app_s_connections_search_pg_catalog_and_its_own_schema_alone(people):
+    """A search path the URL, PGOPTIONS or the DBA gives (here: reviewdesk's schema, then
+    one where another login planted a function) is not the one the app's SQL runs with."""
+    team = people.team
+    other = f"other_{team.tag}"
+    outsider = team.make_login(team.login("outsider"))
+    with team.as_superuser() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{other}"'))
+        conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA "{other}" TO PUBLIC'))
+    try:
+        with people.raw(outsider).begin() as conn:
+            conn.execute(text(PLANTED.format(s=f'"{other}"')))
+        url = make_url(team.url(people.admin))
+        path = f"-csearch_path={team.schema},{other}"
+        url = url.set(query={**url.query, "options": path}).render_as_string(False)
+        db = open_database(url)
+        try:
+            with db.engine.connect() as conn:
+                # (pg_catalog, not listed, is searched first.)
+                assert conn.execute(text("SHOW search_path")).scalar() == f"{team.schema}, pg_temp"
+                assert conn.execute(text(CALL)).scalar() == f"a{people.admin}b"
+            assert actions.whoami(db).role is Role.ADMINISTRATOR
+        finally:
+            db.dispose()
+    finally:
+        with team.as_superuser() as conn:
+            conn.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
