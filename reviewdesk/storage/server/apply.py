@@ -663,6 +663,7 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
             "built-in one: its owner (or the server's administrator) must run REVOKE CREATE "
             f"ON SCHEMA {quote(schema)} FROM {'PUBLIC' if everyone else quote(grantee)};"
         )
+    # (Not an extension's, which the DBA installed.)
     for what, owner in conn.execute(
         text(
             "SELECT format('function %s.%s(%s)', quote_ident(:s), quote_ident(p.proname), "
@@ -670,11 +671,16 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
             "FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
             "AND p.proowner <> (SELECT c.relowner FROM pg_class c "
             "  WHERE c.oid = to_regclass('alembic_version')) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+            "  AND d.objid = p.oid AND d.deptype = 'e') "
             "UNION ALL SELECT 'operator ' || o.oid::regoperator::text, "
             "pg_get_userbyid(o.oprowner) FROM pg_operator o "
             "WHERE o.oprnamespace = current_schema()::regnamespace "
             "AND o.oprowner <> (SELECT c.relowner FROM pg_class c "
-            "  WHERE c.oid = to_regclass('alembic_version')) ORDER BY 1"
+            "  WHERE c.oid = to_regclass('alembic_version')) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+            "  WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid "
+            "  AND d.deptype = 'e') ORDER BY 1"
         ),
         {"s": schema},
     ):
