@@ -3,6 +3,7 @@
 In one transaction: the three group roles (made if the server lacks them), the table naming
 them, every table's GRANTs, triggers and policies (`apply.apply`), the owner made a member
 of pg_signal_backend where it may (to end the sessions of a login that loses its group),
+only the groups let connect to the database where the owner owns it (not PUBLIC),
 and the logins of active users on reviewdesk's user list given their groups (each named,
 with why; not a login the trail shows making itself active). Running it again changes
 nothing that is right and puts back anything that is not; it is also how the owner
@@ -99,6 +100,7 @@ def set_up(engine: Engine, prefix: str | None = None) -> SetUp:
         tables = apply(conn, groups)
         done = SetUp(owner, groups, sorted(tables))
         _may_end_sessions(conn, owner, done)
+        _who_connects(conn, owner, groups, done)
         _adopt(conn, groups, owner, done)
         done.problems = problems(conn, groups)
         _record(conn, done)
@@ -140,6 +142,41 @@ def _make_group(conn: Connection, name: str) -> None:
         raise InvalidInput(
             f"The server already has a role {name} that is a login or a superuser, so it "
             "cannot be one of reviewdesk's groups: choose other names with --prefix."
+        )
+
+
+def _who_connects(conn: Connection, owner: str, groups: Groups, done: SetUp) -> None:
+    """Only reviewdesk's groups (and the owner) connect to the database: PUBLIC's CONNECT and
+    TEMPORARY (every login's, by default) taken away, CONNECT given to the groups, where
+    the owner of the tables owns the database; else the note says what its owner may do."""
+    database, owns, public_connect, public_temporary = conn.execute(
+        text(
+            "SELECT d.datname, pg_get_userbyid(d.datdba) = :o, "
+            "has_database_privilege('public', d.oid, 'CONNECT'), "
+            "has_database_privilege('public', d.oid, 'TEMPORARY') "
+            "FROM pg_database d WHERE d.datname = current_database()"
+        ),
+        {"o": owner},
+    ).one()
+    d = quote(database)
+    every = ", ".join(quote(g) for g in groups.all)
+    if not owns:
+        if public_connect:
+            done.notes.append(
+                f"Every login may connect to the database {database} (PUBLIC has CONNECT), "
+                "though one in none of reviewdesk's groups reads nothing here. Its owner may "
+                f"stop that: REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC; GRANT "
+                f"CONNECT ON DATABASE {d} TO {every};"
+            )
+        return
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {d} TO {every}"))
+    if public_connect or public_temporary:
+        conn.execute(text(f"REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC"))
+        done.notes.append(
+            f"A login in none of reviewdesk's groups may no longer connect to the database "
+            f"{database} (CONNECT and TEMPORARY were taken from PUBLIC; the groups may "
+            "connect). A login that uses the database for anything else needs: GRANT CONNECT "
+            f"ON DATABASE {d} TO that login;"
         )
 
 

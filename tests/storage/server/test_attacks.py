@@ -4,15 +4,19 @@ with its own raw SQL (psql), and what the database must make of it."""
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from reviewdesk import actions
 from reviewdesk.codes import Role
 from reviewdesk.storage import server
 from reviewdesk.storage.db import open_database
+from tests.dbfixtures import postgres_url
 from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
 from tests.storage.server.test_functions import _entries, _last, _one, _refused, _run
@@ -376,3 +380,69 @@ def test_the_app_s_connections_search_pg_catalog_and_its_own_schema_alone(people
     finally:
         with team.as_superuser() as conn:
             conn.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
+
+
+@contextmanager
+def _own_database() -> Iterator[tuple[str, str]]:
+    """A database of its own owned by a new login with CREATEROLE (as the README has the
+    DBA make it): (its URL as that owner, the tag of every role made for it); dropped after,
+    with those roles."""
+    base = postgres_url()
+    tag = uuid.uuid4().hex[:10]
+    owner, name = f"owner_{tag}", f"rd_{tag}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN CREATEROLE'))
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER "{owner}"'))
+    try:
+        url = make_url(base).set(database=name, username=owner)
+        yield url.render_as_string(hide_password=False), tag
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            made = conn.execute(
+                text("SELECT rolname FROM pg_roles WHERE strpos(rolname, :t) > 0"), {"t": tag}
+            ).scalars()
+            for role in sorted(made, key=lambda n: n == owner):  # the owner last
+                conn.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
+
+
+def _as(url: str, login: str) -> str:
+    return make_url(url).set(username=login).render_as_string(hide_password=False)
+
+
+def test_a_login_in_no_group_cannot_connect_to_a_database_its_owner_set_up(capsys):
+    """Every login may connect to a new database (and make temporary tables there): once
+    `server init` has run as the database's owner, only reviewdesk's groups may."""
+    with _own_database() as (url, tag):
+        assert cli(url, "server", "init") == 0
+        said = capsys.readouterr().out
+        db = open_database(url)
+        try:
+            actions.add_user(db, actions.whoami(db), f"ann_{tag}", "team-manager")
+        finally:
+            db.dispose()
+        admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "outsider_{tag}" LOGIN'))
+        admin.dispose()
+        outsider = create_engine(_as(url, f"outsider_{tag}"))
+        try:
+            with pytest.raises(DBAPIError) as failed, outsider.connect():
+                pass
+            assert "permission denied for database" in str(failed.value)
+        finally:
+            outsider.dispose()
+        member = create_engine(_as(url, f"ann_{tag}"))
+        try:
+            with member.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM child")).scalar() == 0
+                with pytest.raises(DBAPIError) as failed:
+                    conn.execute(text("CREATE TEMPORARY TABLE t (x integer)"))
+                assert failed.value.orig.sqlstate == "42501"
+        finally:
+            member.dispose()
+        assert "may no longer connect to the database" in said
+        assert cli(url, "server", "init") == 0  # again: nothing more to say of it
+        assert "connect to the database" not in capsys.readouterr().out
