@@ -139,19 +139,30 @@ $fn$"""
 
 
 def stamp(schema: str) -> str:
-    """BEFORE UPDATE of an edited record: a change made outside the app still moves the
-    version on (so the app's lost-update check sees it) and names who made it."""
+    """BEFORE UPDATE of an edited record: the database stamps it. For any login but the
+    owner, whatever the statement says: the version goes up by exactly one (what the app's
+    lost-update check sets, so a change made outside the app is seen, and none can move a
+    version back to where an out-of-date save would pass), ``updated_by`` is the login and
+    ``updated_at`` the time now (none can backdate a record without an entry in the trail:
+    the trail leaves those three out). The owner's (a migration's) are its own, but for
+    the login."""
     return (
         _header(schema, "reviewdesk_stamp()", "trigger", definer=False)
         + """$fn$
 BEGIN
-  IF NEW.version IS NOT DISTINCT FROM OLD.version THEN
-    NEW.version := coalesce(OLD.version, 0) + 1;
-  END IF;
   NEW.updated_by := session_user;
-  IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
-    NEW.updated_at := now();
+  IF current_user = (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = TG_RELID)
+  THEN
+    IF NEW.version IS NOT DISTINCT FROM OLD.version THEN
+      NEW.version := coalesce(OLD.version, 0) + 1;
+    END IF;
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+      NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
   END IF;
+  NEW.version := coalesce(OLD.version, 0) + 1;
+  NEW.updated_at := now();
   RETURN NEW;
 END
 $fn$"""

@@ -3,6 +3,7 @@ with its own raw SQL (psql), and what the database must make of it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from reviewdesk import actions
 from reviewdesk.codes import Role
 from reviewdesk.storage import server
 from reviewdesk.storage.db import open_database
+from reviewdesk.storage.locking import ConcurrentChange
+from reviewdesk.storage.models import Child
 from tests.dbfixtures import postgres_url
 from tests.storage.cli_helpers import cli
 from tests.storage.server.conftest import People
@@ -446,3 +449,55 @@ def test_a_login_in_no_group_cannot_connect_to_a_database_its_owner_set_up(capsy
         assert "may no longer connect to the database" in said
         assert cli(url, "server", "init") == 0  # again: nothing more to say of it
         assert "connect to the database" not in capsys.readouterr().out
+
+
+def test_an_update_moves_the_version_on_by_one_and_is_stamped_now_whatever_it_says(people):
+    """An IRO set a held meeting of theirs back to version 1 and last changed in 2019: no
+    entry in the trail (it leaves those columns out), and a save built on version 1 would
+    then pass the lost-update check. The database stamps the row itself."""
+    mine, child = people.ids["mine"], people.ids["child"]
+    _run(
+        people,
+        people.admin,
+        "UPDATE meeting SET status = 'held', held_date = '2024-04-22' WHERE id = :m",
+        m=mine,
+    )
+    version = _one(people, "SELECT version FROM meeting WHERE id = :m", m=mine)[0]
+    assert _run(
+        people,
+        people.iro,
+        "UPDATE meeting SET updated_at = '2019-01-01', version = 1 WHERE id = :m",
+        m=mine,
+    )
+    row = _one(people, "SELECT version, updated_at, updated_by FROM meeting WHERE id = :m", m=mine)
+    assert row.version == version + 1 and row.updated_by == people.iro
+    assert row.updated_at > dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    assert _run(people, people.admin, "UPDATE meeting SET version = 99 WHERE id = :m", m=mine)
+    assert _one(people, "SELECT version FROM meeting WHERE id = :m", m=mine)[0] == version + 2
+
+    # The app's own saves go on as before, and one built on an old version is refused.
+    admin = people.db(people.admin)
+    with admin.session() as s:
+        opened = s.get(Child, child).version
+    with admin.session() as s:
+        s.get(Child, child).first_name = "Zoe"
+    assert _one(people, "SELECT version FROM child WHERE id = :c", c=child)[0] == opened + 1
+    me = actions.whoami(admin)
+    changes = actions.set_user_details(
+        admin,
+        me,
+        people.reader,
+        display_name="Tom M.",
+        staff_id=None,
+        expected_version=_version(people, people.reader),
+    )
+    assert changes.touches("app_user")
+    with pytest.raises(ConcurrentChange):
+        actions.set_user_details(
+            admin,
+            me,
+            people.reader,
+            display_name="Tom",
+            staff_id=None,
+            expected_version=_version(people, people.reader) - 1,
+        )
