@@ -14,13 +14,13 @@ elsewhere), so it can no longer read or change anything here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewdesk.actions.base import Actor, Changes, Permission, Transaction, action, door
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import server
-from reviewdesk.storage.audit import AuditRecord, record_audit
+from reviewdesk.storage.audit import note_changed
 from reviewdesk.storage.db import Database
 from reviewdesk.storage.locking import ensure_unchanged
 from reviewdesk.storage.models import Staff, User
@@ -91,25 +91,27 @@ def _on_server(tx: Transaction, user: User) -> server.LoginChange | None:
             "user list says; give people logins of their own"
         )
     role = parse_role(user.role) if user.active else None
+    # (The owner's function audits the change to the server's record of who may do what,
+    # in the acting login's name, as it audits one made with psql.)
     change = server.set_login(conn, user.username, role, create=user.active)
-    if change.changed:  # the server's own record of who may do what: audited too
-        record_audit(
-            tx.session,
-            [
-                AuditRecord(
-                    "login",
-                    User.__tablename__,
-                    str(user.id),
-                    before={"username": user.username, "groups": list(change.before)},
-                    after={
-                        "username": user.username,
-                        "groups": list(change.after),
-                        "login": "created" if change.created else "the server's own",
-                    },
-                )
-            ],
-        )
+    if change.changed:
+        note_changed(tx.session, [{"table_name": User.__tablename__}])
     return change
+
+
+def _sessions_after(db: Database, changes: Changes) -> Changes:
+    """Once the action's transaction has committed: a login that lost a group has its open
+    sessions on the database ended (`server.end_sessions`), and the result says so."""
+    result = changes.result
+    login = result.login if isinstance(result, UserAdded) else result
+    if not isinstance(login, server.LoginChange):
+        return changes
+    ended = server.end_sessions(db.engine, login)
+    if ended is login:
+        return changes
+    if isinstance(result, UserAdded):
+        return replace(changes, result=replace(result, login=ended))
+    return replace(changes, result=ended)
 
 
 def _keep_an_administrator(tx: Transaction, user: User, what: str) -> None:
@@ -154,7 +156,8 @@ def add_user(
         tx.session.add(user)
         tx.session.flush()
         login = _on_server(tx, user)
-        return tx.changes(result=UserAdded(user.id, login))
+        changes = tx.changes(result=UserAdded(user.id, login))
+    return _sessions_after(db, changes)
 
 
 @action("set_role", "manage users", Permission.MANAGE_USERS)
@@ -172,7 +175,8 @@ def set_role(
             user.role = role.value
         tx.session.flush()
         # Also gives a listed user without a login their login.
-        return tx.changes(result=_on_server(tx, user))
+        changes = tx.changes(result=_on_server(tx, user))
+    return _sessions_after(db, changes)
 
 
 @action("set_user_details", "manage users", Permission.MANAGE_USERS)
@@ -203,15 +207,17 @@ def set_user_details(
 def deactivate_user(db: Database, actor: Actor, username: str, *, expected_version: int) -> Changes:
     """Take someone off the active list: from now on they may only read (kept for the
     audit trail; the last active administrator cannot be deactivated). On a shared server
-    they lose every reviewdesk group, so cannot even read; the result is the
-    `server.LoginChange`, as for `set_role`."""
+    they lose every reviewdesk group, so cannot even read, and their open sessions there are
+    ended once that is saved; the result is the `server.LoginChange`, as for `set_role`
+    (its ``sessions_note`` says what became of those sessions)."""
     with door(db, actor, "deactivate_user") as tx:
         user = _user(tx, username, expected_version)
         if user.active:
             _keep_an_administrator(tx, user, "deactivated")
             user.active = False
         tx.session.flush()
-        return tx.changes(result=_on_server(tx, user))
+        changes = tx.changes(result=_on_server(tx, user))
+    return _sessions_after(db, changes)
 
 
 @action("reactivate_user", "manage users", Permission.MANAGE_USERS)

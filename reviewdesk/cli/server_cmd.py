@@ -79,8 +79,12 @@ def _init(args: argparse.Namespace) -> int:
     out.write(
         f"Every one of its {len(done.tables)} tables has its permissions and audit trigger.\n"
     )
-    if done.adopted:
-        out.write(f"Users given their group: {', '.join(done.adopted)}\n")
+    for name in done.adopted:
+        out.write(f"{name} was given their group: {done.adopted_why[name]}.\n")
+    for name, why in sorted(done.not_given_back.items()):
+        sys.stderr.write(f"reviewdesk: warning: {name} was not given a group: {why}.\n")
+    for note in done.notes:
+        out.write(f"{note}\n")
     for name in done.without_login:
         out.write(
             f"{name} is on the user list but has no login on this server: give them one "

@@ -183,6 +183,7 @@ def _add(args: argparse.Namespace) -> int:
         print(f"{args.name} is the server's existing login, now in the group of that role.")
         if not login.can_log_in:
             print(f"Note: the server's role {args.name} cannot log in (NOLOGIN).")
+        _say_sessions(login)
     return 0
 
 
@@ -214,7 +215,21 @@ def _change(
     warning = login.warning if changed_login else None
     if warning:
         sys.stderr.write(f"reviewdesk: warning: {warning}\n")
+    if changed_login:
+        _say_sessions(login)
     return 0
+
+
+def _say_sessions(login: server.LoginChange) -> None:
+    """What became of the open sessions of a login that lost a group: ended (said), or
+    left open (a warning saying how to close them)."""
+    note = login.sessions_note
+    if note is None:
+        return
+    if login.sessions_open == 0:
+        print(note)
+    else:
+        sys.stderr.write(f"reviewdesk: warning: {note}\n")
 
 
 def _set_role(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ from reviewdesk.storage import (
 )
 from reviewdesk.storage.locking import ConcurrentChange
 from reviewdesk.storage.netshare import network_share_warning
+from reviewdesk.storage.server.names import quote
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,71 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     collation.register_sqlite(dbapi_connection)  # names sort by their letters
 
 
+def search_path_names(setting: str, login: str) -> list[str]:
+    """The schema names of a search path as PostgreSQL shows it (``"$user", public``), in
+    order: quoted names as written, others in lower case, ``$user`` as the login."""
+    names: list[str] = []
+    name, quoted, i = "", False, 0
+    while i <= len(setting):
+        c = setting[i] if i < len(setting) else ","
+        if quoted and c == '"' and setting[i + 1 : i + 2] == '"':
+            name += '"'
+            i += 1
+        elif c == '"':
+            quoted = not quoted
+        elif quoted:
+            name += c
+        elif c == ",":
+            if name:
+                names.append(login if name == "$user" else name)
+            name = ""
+        elif not c.isspace():
+            name += c.lower()
+        i += 1
+    return names
+
+
+def _pin_search_path(dbapi_connection, _record) -> None:
+    """PostgreSQL: the connection searches ``pg_catalog``, reviewdesk's schema and
+    ``pg_temp``, in that order, and nothing else: no function or table another login made
+    in some other schema of the path it was given (``public``, ``"$user"``, one the DBA or
+    PGOPTIONS added) is what a name in the app's SQL resolves to, no function stands in for
+    a built-in of the same arguments, and no temporary table for one of reviewdesk's. (A
+    function of better-matching arguments in reviewdesk's own schema would still be chosen:
+    no login but the owner may create anything there, which `reviewdesk server status`
+    checks.)
+
+    reviewdesk's schema is the first on the path it was given that exists (as
+    `server.no_access` reads it: whether or not this login may use it). The path set is
+    that schema then ``pg_temp``: ``pg_catalog``, left off, is searched first; listed first
+    it would also be where unqualified names are created and what current_schema() says.
+    Nothing here calls a function or operator by a name the given path could resolve."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SHOW search_path")
+        given = cursor.fetchone()[0]
+        cursor.execute("SELECT session_user")
+        login = cursor.fetchone()[0]
+        cursor.execute("SET search_path = pg_catalog, pg_temp")
+        names = [
+            n
+            for n in search_path_names(given, login)
+            if n != "pg_catalog" and not n.startswith("pg_temp")
+        ]
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (names,))
+        existing = {row[0] for row in cursor.fetchall()}
+        schema = next((n for n in names if n in existing), None)
+        if schema is None:
+            cursor.execute("SELECT set_config('search_path', %s, false)", (given,))
+        else:
+            cursor.execute(f"SET search_path = {quote(schema)}, pg_temp")
+        cursor.close()
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
 def is_memory_url(url: str) -> bool:
     return url in ("sqlite://", "sqlite:///:memory:")
 
@@ -130,7 +196,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _pin_search_path, insert=True)
+    return engine
 
 
 @dataclass

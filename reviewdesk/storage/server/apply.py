@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from reviewdesk.codes import Role
 from reviewdesk.storage.server.functions import CALLABLE, all_functions
 from reviewdesk.storage.server.logins import (
     PROTECTION_TABLE,
@@ -57,7 +58,10 @@ DATA_TRIGGERS = (
     "reviewdesk_stamp",
     "reviewdesk_no_truncate",
     "reviewdesk_iro_delete",
+    "reviewdesk_user_list",
 )
+#: The user list: who may change it, and how a login may change its own row.
+USER_TABLE = "app_user"
 AUDIT_TRIGGERS = {
     "reviewdesk_audit_insert": "BEFORE INSERT ON {t} FOR EACH ROW "
     "EXECUTE FUNCTION {s}.reviewdesk_audit_insert()",
@@ -304,30 +308,44 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
     for what in ("TABLES", "SEQUENCES", "FUNCTIONS"):
         out.make(on_schema, f"REVOKE ALL ON ALL {what} IN SCHEMA {s} FROM PUBLIC, {every}")
     out.make(on_schema, f"GRANT USAGE ON SCHEMA {s} TO {every}")
-    # (The tables' owner, as `apply` runs: the same for `plan`, whoever reads.)
+    # No login but the owner may create objects beside reviewdesk's in its own schema: a
+    # function there of better-matching arguments would be what a name in anyone's SQL
+    # resolves to. Taken from PUBLIC and the groups, and from any other role that has it,
+    # where the tables' owner may (it owns the schema, or is a member of its owner, as the
+    # database's owner is of pg_database_owner, the owner of public on PostgreSQL 15);
+    # `problems` says where it could not. (The tables' owner, as `apply` runs: the same for
+    # `plan`, whoever reads.)
     if out.conn.execute(
         text(
-            "SELECT n.nspowner = c.relowner FROM pg_namespace n, pg_class c "
-            "WHERE n.nspname = :s AND c.oid = to_regclass(:t)"
+            "SELECT pg_has_role(c.relowner, n.nspowner, 'MEMBER') "
+            "FROM pg_namespace n, pg_class c WHERE n.nspname = :s AND c.oid = to_regclass(:t)"
         ),
         {"s": schema, "t": f"{s}.alembic_version"},
     ).scalar():
-        # No login may create objects beside reviewdesk's in its own schema.
         out.make(on_schema, f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC, {every}")
+        for grantee in _may_create(out.conn, schema):
+            if grantee != "PUBLIC":
+                out.clear(f"REVOKE CREATE ON SCHEMA {s} FROM {quote(grantee)}")
     for info in tables.values():
         t = f"{s}.{quote(info.name)}"
         key = f"grants on {info.name}"
         kind = kind_of(info.name)
         sequences = [f"{s}.{quote(q)}" for q in info.sequences]
+        # Adding rows, no login but the owner chooses the number the database gives them:
+        # rows planted ahead of the sequence would make the next rows anyone adds (every
+        # audit entry the triggers write) fail on the primary key.
+        addable = f"INSERT ({', '.join(quote(c) for c in info.addable)}) ON {t}"
         if kind == "audit":
-            out.make(key, f"GRANT SELECT, INSERT ON {t} TO {a}, {r}")
-            out.make(key, f"GRANT INSERT ON {t} TO {i}")
+            out.make(key, f"GRANT SELECT ON {t} TO {a}, {r}")
+            out.make(key, f"GRANT {addable} TO {every}")
             for q in sequences:
                 out.make(key, f"GRANT USAGE ON SEQUENCE {q} TO {every}")
             continue
         out.make(key, f"GRANT SELECT ON {t} TO {every}")
         if kind in ("bookkeeping", "signal"):
             continue
+        # (Administrators add rows with the numbers they had: a restore copies a backup's
+        # rows as they are, then moves the sequences on past them.)
         out.make(key, f"GRANT INSERT, UPDATE, DELETE ON {t} TO {a}")
         for q in sequences:
             out.make(key, f"GRANT USAGE, SELECT, UPDATE ON SEQUENCE {q} TO {a}")
@@ -339,6 +357,8 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
                 columns = [c for c in (*writes.columns, *TRACKING_COLUMNS) if c in info.columns]
                 listed = ", ".join(quote(c) for c in columns)
                 out.make(key, f"GRANT UPDATE ({listed}) ON {t} TO {i}")
+            elif command == "INSERT":
+                out.make(key, f"GRANT {addable} TO {i}")
             else:
                 out.make(key, f"GRANT {command} ON {t} TO {i}")
         if "INSERT" in writes.commands:
@@ -347,6 +367,26 @@ def _grants(out: _Statements, schema: str, groups: Groups, tables: dict[str, Tab
     for signature, roles in CALLABLE.items():
         who = ", ".join(quote(groups.of(role)) for role in roles)
         out.make("grants on functions", f"GRANT EXECUTE ON FUNCTION {s}.{signature} TO {who}")
+
+
+def _may_create(conn: Connection, schema: str) -> list[str]:
+    """The roles (``PUBLIC`` for everyone) that may create objects in ``schema``, but its
+    owner and the owner of reviewdesk's tables."""
+    return list(
+        conn.execute(
+            text(
+                "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+                "  ELSE pg_get_userbyid(a.grantee) END "
+                "FROM pg_namespace n, "
+                "  aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) AS a "
+                "WHERE n.nspname = :s AND a.privilege_type = 'CREATE' "
+                "AND a.grantee <> n.nspowner AND a.grantee <> coalesce("
+                "  (SELECT c.relowner FROM pg_class c WHERE c.oid = to_regclass(:t)), 0) "
+                "ORDER BY 1"
+            ),
+            {"s": schema, "t": f"{quote(schema)}.alembic_version"},
+        ).scalars()
+    )
 
 
 def _literal_args(args: tuple[str, ...]) -> str:
@@ -388,6 +428,12 @@ def _triggers(out: _Statements, schema: str, info: TableInfo, tables: dict[str, 
         f"CREATE TRIGGER reviewdesk_no_truncate BEFORE TRUNCATE ON {t} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.reviewdesk_refuse_truncate()",
     )
+    if info.name == USER_TABLE:
+        make(
+            "reviewdesk_user_list",
+            f"CREATE TRIGGER reviewdesk_user_list BEFORE INSERT OR UPDATE OR DELETE ON {t} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.reviewdesk_user_list()",
+        )
 
 
 def _policies(
@@ -609,6 +655,40 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
         )
 
     a, i, r = groups.all
+    for grantee in _may_create(conn, schema):
+        everyone = grantee == "PUBLIC"
+        found.append(
+            f"the schema {schema}: {'every login (PUBLIC)' if everyone else grantee} may create "
+            "objects in it, such as a function that anyone's SQL would call in place of a "
+            "built-in one: its owner (or the server's administrator) must run REVOKE CREATE "
+            f"ON SCHEMA {quote(schema)} FROM {'PUBLIC' if everyone else quote(grantee)};"
+        )
+    # (Not an extension's, which the DBA installed.)
+    for what, owner in conn.execute(
+        text(
+            "SELECT format('function %s.%s(%s)', quote_ident(:s), quote_ident(p.proname), "
+            "pg_get_function_identity_arguments(p.oid)), pg_get_userbyid(p.proowner) "
+            "FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace "
+            "AND p.proowner <> (SELECT c.relowner FROM pg_class c "
+            "  WHERE c.oid = to_regclass('alembic_version')) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+            "  AND d.objid = p.oid AND d.deptype = 'e') "
+            "UNION ALL SELECT 'operator ' || o.oid::regoperator::text, "
+            "pg_get_userbyid(o.oprowner) FROM pg_operator o "
+            "WHERE o.oprnamespace = current_schema()::regnamespace "
+            "AND o.oprowner <> (SELECT c.relowner FROM pg_class c "
+            "  WHERE c.oid = to_regclass('alembic_version')) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+            "  WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid "
+            "  AND d.deptype = 'e') ORDER BY 1"
+        ),
+        {"s": schema},
+    ):
+        found.append(
+            f"the {what} in the schema {schema} is {owner}'s, not reviewdesk's: anyone's SQL "
+            "may call it in place of a built-in one; unless the DBA knows it, its owner (or "
+            "the server's administrator) should drop it"
+        )
     for info in tables.values():
         name = info.name
         kind = kind_of(name)
@@ -622,6 +702,8 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
                 wanted.append("reviewdesk_stamp")
             if "DELETE" in getattr(IRO_WRITES.get(name), "commands", ()):
                 wanted.append("reviewdesk_iro_delete")
+            if name == USER_TABLE:
+                wanted.append("reviewdesk_user_list")
         for trigger in wanted:
             state = triggers.get((name, trigger))
             if state is None:
@@ -634,6 +716,14 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
         for group in (a, i, r, "public"):
             if may(group, name, "TRUNCATE"):
                 found.append(f"{name}: {group} may TRUNCATE it")
+        numbering = {a, i, r, "public"} - ({a} if kind == "data" else set())
+        for group in sorted(numbering):
+            for column in info.numbered:
+                if _may_column(conn, group, schema, name, column, "INSERT"):
+                    found.append(
+                        f"{name}: {group} may choose the {column} of a row it adds (rows "
+                        "planted ahead of the database's numbering would stop others' saves)"
+                    )
         if kind == "audit":
             if may(i, name, "SELECT"):
                 found.append(f"{name}: {i} can read the audit trail")
@@ -659,7 +749,23 @@ def problems(conn: Connection, groups: Groups) -> list[str]:
             found.append(f"{name}: row-level security is off, so it names every child")
         if kind == "data" and name in IRO_WRITES and not rls.get(name):
             found.append(f"{name}: row-level security is off, so IROs could change any row")
-    return out_of_date(conn, groups) + found + deactivated_with_access(conn, groups)
+    return (
+        out_of_date(conn, groups)
+        + found
+        + deactivated_with_access(conn, groups)
+        + roles_not_as_listed(conn, groups)
+    )
+
+
+def _may_column(
+    conn: Connection, group: str, schema: str, table: str, column: str, privilege: str
+) -> bool:
+    return bool(
+        conn.execute(
+            text("SELECT has_column_privilege(:g, :t, :c, :p)"),
+            {"g": group, "t": f"{quote(schema)}.{quote(table)}", "c": column, "p": privilege},
+        ).scalar()
+    )
 
 
 def deactivated_with_access(conn: Connection, groups: Groups) -> list[str]:
@@ -685,6 +791,38 @@ def deactivated_with_access(conn: Connection, groups: Groups) -> list[str]:
     return found
 
 
+def roles_not_as_listed(conn: Connection, groups: Groups) -> list[str]:
+    """Active users whose logins the server gives another role than the user list's (a
+    membership changed with psql, or by the DBA): the database lets them do what their
+    group may, whatever the list says."""
+    owner = owner_of(conn)
+    found = []
+    for username, listed in conn.execute(
+        text(
+            "SELECT u.username, u.role FROM app_user u JOIN pg_roles r ON r.rolname = u.username "
+            "WHERE u.active AND NOT r.rolsuper ORDER BY u.username"
+        )
+    ).all():
+        if username == owner:
+            continue
+        try:
+            wanted: Role | None = Role(listed)
+        except ValueError:
+            wanted = None
+        role = login_role(conn, groups, username)
+        if role is wanted:
+            continue
+        through = ", ".join(inherited_through(conn, groups, username))
+        found.append(
+            f"user {username} is on the list as {ROLE_AS_WORDS[wanted]}, but the server gives "
+            f"the login the rights of {ROLE_AS_WORDS[role]}"
+            + (f" (through {through})" if through else "")
+            + f": put it right with `reviewdesk users set-role {username} ROLE`"
+            + (", or have the server's administrator take it out of that role" if through else "")
+        )
+    return found
+
+
 __all__ = [
     "Plan",
     "Record",
@@ -696,4 +834,5 @@ __all__ = [
     "plan",
     "problems",
     "recorded",
+    "roles_not_as_listed",
 ]

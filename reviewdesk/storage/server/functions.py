@@ -15,7 +15,7 @@ the trail then records who did that, when, and how many entries (README, "Your d
 from __future__ import annotations
 
 from reviewdesk.codes import Role
-from reviewdesk.storage.server.logins import Groups
+from reviewdesk.storage.server.logins import SPECIAL_NAMES, SPECIAL_PREFIXES, Groups
 from reviewdesk.storage.server.names import literal, quote
 
 MAINTENANCE_SETTING = "reviewdesk.audit_maintenance"
@@ -139,19 +139,30 @@ $fn$"""
 
 
 def stamp(schema: str) -> str:
-    """BEFORE UPDATE of an edited record: a change made outside the app still moves the
-    version on (so the app's lost-update check sees it) and names who made it."""
+    """BEFORE UPDATE of an edited record: the database stamps it. For any login but the
+    owner, whatever the statement says: the version goes up by exactly one (what the app's
+    lost-update check sets, so a change made outside the app is seen, and none can move a
+    version back to where an out-of-date save would pass), ``updated_by`` is the login and
+    ``updated_at`` the time now (none can backdate a record without an entry in the trail:
+    the trail leaves those three out). The owner's (a migration's) are its own, but for
+    the login."""
     return (
         _header(schema, "reviewdesk_stamp()", "trigger", definer=False)
         + """$fn$
 BEGIN
-  IF NEW.version IS NOT DISTINCT FROM OLD.version THEN
-    NEW.version := coalesce(OLD.version, 0) + 1;
-  END IF;
   NEW.updated_by := session_user;
-  IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
-    NEW.updated_at := now();
+  IF current_user = (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = TG_RELID)
+  THEN
+    IF NEW.version IS NOT DISTINCT FROM OLD.version THEN
+      NEW.version := coalesce(OLD.version, 0) + 1;
+    END IF;
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+      NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
   END IF;
+  NEW.version := coalesce(OLD.version, 0) + 1;
+  NEW.updated_at := now();
   RETURN NEW;
 END
 $fn$"""
@@ -316,10 +327,25 @@ def child_gone(schema: str) -> str:
     ) + (f"$fn$ SELECT NOT EXISTS (SELECT 1 FROM {s}.child c WHERE c.id = $1) $fn$")
 
 
+def _special_name(column: str) -> str:
+    """SQL: ``column`` is a name SQL or pg_hba.conf reads as something other than a
+    person's login (`logins.is_special`, from the same two lists)."""
+    names = ", ".join(literal(n) for n in sorted(SPECIAL_NAMES))
+    prefixes = " OR ".join(f"left({column}, {len(p)}) = {literal(p)}" for p in SPECIAL_PREFIXES)
+    return f"(lower({column}) = ANY (ARRAY[{names}]) OR {prefixes})"
+
+
 def set_login(schema: str, groups: Groups) -> str:
     """Give a login one reviewdesk group (or none), creating it (LOGIN, no password) if the
     server has no such role and the caller allows it. Runs as the owner, for an
-    administrator (or the owner) only; touches only reviewdesk's own groups."""
+    administrator (or the owner) only; touches only reviewdesk's own groups, never gives one
+    to a name that is not a person's login (`logins.is_special`: ``pg_...``, ``public``...).
+
+    Each change (a login made, or its groups other than before) is audited here, in the
+    caller's name (``session_user``), as the app's user actions are: a change of role made
+    with psql is in the trail all the same. The entry: action ``login`` on the user's row of
+    ``app_user`` (no record id when the login is not on the list), the login's reviewdesk
+    groups before and after, and whether the login was made now."""
     s = quote(schema)
     a, i, r = (literal(g) for g in groups.all)
     return (
@@ -336,11 +362,13 @@ DECLARE
   wanted text;
   g text;
   done text := 'mapped';
+  groups_before text[];
+  groups_after text[];
+  user_id text;
 BEGIN
-  IF NOT (pg_has_role(session_user, {a}, 'USAGE')
-          OR pg_has_role(session_user, owner_name, 'MEMBER')) THEN
-    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database', session_user
-      USING ERRCODE = '{DENIED}';
+  {_administrator_check(a, "owner_name")}
+  IF login IS NULL THEN
+    RAISE EXCEPTION 'reviewdesk: no login given';
   END IF;
   wanted := CASE kind WHEN 'administrator' THEN {a} WHEN 'iro' THEN {i}
                       WHEN 'team_manager' THEN {r} WHEN 'none' THEN NULL END;
@@ -351,6 +379,15 @@ BEGIN
     RAISE EXCEPTION 'reviewdesk: % is one of reviewdesk''s own roles, not a person''s login', login
       USING ERRCODE = '{DENIED}';
   END IF;
+  IF wanted IS NOT NULL AND {_special_name("login")} THEN
+    RAISE EXCEPTION 'reviewdesk: user name %: PostgreSQL (or its pg_hba.conf) gives that '
+                    'name a meaning of its own, so it cannot be a person''s login', login
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  groups_before := ARRAY(
+    SELECT gr.rolname::text FROM pg_auth_members m
+      JOIN pg_roles gr ON gr.oid = m.roleid JOIN pg_roles mr ON mr.oid = m.member
+     WHERE mr.rolname = login AND gr.rolname IN ({a}, {i}, {r}) ORDER BY gr.rolname);
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
     IF wanted IS NULL THEN
       RETURN 'absent';  -- no login, so no group to take away
@@ -378,7 +415,114 @@ BEGIN
          AND m.member = (SELECT oid FROM pg_roles WHERE rolname = login)) THEN
     EXECUTE format('GRANT %I TO %I', wanted, login);
   END IF;
+  groups_after := ARRAY(
+    SELECT gr.rolname::text FROM pg_auth_members m
+      JOIN pg_roles gr ON gr.oid = m.roleid JOIN pg_roles mr ON mr.oid = m.member
+     WHERE mr.rolname = login AND gr.rolname IN ({a}, {i}, {r}) ORDER BY gr.rolname);
+  IF done = 'created' OR groups_after IS DISTINCT FROM groups_before THEN
+    SELECT u.id::text INTO user_id FROM {s}.app_user u WHERE u.username = login;
+    INSERT INTO {s}.audit_log (at, username, action, table_name, record_id, before, after)
+    VALUES (now(), session_user, 'login', 'app_user', coalesce(user_id, ''),
+            json_build_object('username', login, 'groups', to_json(groups_before)),
+            json_build_object('username', login, 'groups', to_json(groups_after),
+                              'login', CASE WHEN done = 'created' THEN 'created'
+                                            ELSE 'the server''s own' END));
+  END IF;
   RETURN done;
+END
+$fn$"""
+    )
+
+
+def _administrator_check(a: str, owner: str) -> str:
+    """PL/pgSQL: refuse anyone but an administrator (a member of the group ``a``, an SQL
+    literal, by its own memberships) or the owner (``owner``: an expression)."""
+    return f"""IF NOT (pg_has_role(session_user, {a}, 'USAGE')
+          OR pg_has_role(session_user, {owner}, 'MEMBER')) THEN
+    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;"""
+
+
+def end_sessions(schema: str, groups: Groups) -> str:
+    """End a login's open sessions on this database (after its group was taken away: a
+    session that had taken the group's role with SET ROLE keeps it, as PostgreSQL checks
+    membership only then). Runs as the owner, for an administrator only; ends sessions only
+    as far as the owner may (a member of pg_signal_backend, which `reviewdesk server init`
+    gives it where it can). Returns how many it ended and how many it could not end."""
+    s = quote(schema)
+    a, i, r = (literal(g) for g in groups.all)
+    return (
+        _header(
+            schema,
+            "reviewdesk_end_sessions(login text, OUT ended integer, OUT still_open integer)",
+            "record",
+            definer=True,
+        )
+        + f"""$fn$
+DECLARE
+  owner_name text := (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                       WHERE c.oid = CAST('{s}.app_user' AS regclass));
+  backend integer;
+BEGIN
+  {_administrator_check(a, "owner_name")}
+  IF login IS NULL OR login IN ({a}, {i}, {r}, owner_name) THEN
+    RAISE EXCEPTION 'reviewdesk: % is not a person''s login', login USING ERRCODE = '{DENIED}';
+  END IF;
+  ended := 0;
+  still_open := 0;
+  FOR backend IN
+    SELECT a.pid FROM pg_stat_activity a
+     WHERE a.usename = login AND a.datname = current_database() AND a.pid <> pg_backend_pid()
+  LOOP
+    BEGIN
+      IF pg_terminate_backend(backend) THEN
+        ended := ended + 1;
+      END IF;
+    EXCEPTION WHEN insufficient_privilege THEN
+      still_open := still_open + 1;
+    END;
+  END LOOP;
+END
+$fn$"""
+    )
+
+
+def user_list(schema: str, groups: Groups) -> str:
+    """BEFORE INSERT, UPDATE or DELETE of the user list (``app_user``): changed only by a
+    login that is an administrator by its own memberships now (a session that took the
+    administrators' role with SET ROLE before its login lost the group is refused), and no
+    login but the owner puts itself on the list, makes itself active again or changes its
+    own role while deactivated (`reviewdesk server init` gives an active user's login its
+    group back)."""
+    return (
+        _header(schema, "reviewdesk_user_list()", "trigger", definer=False)
+        + f"""$fn$
+DECLARE
+  owner_name text := (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                       WHERE c.oid = TG_RELID);
+BEGIN
+  IF pg_has_role(session_user, owner_name, 'MEMBER') THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF NOT pg_has_role(session_user, {literal(groups.administrator)}, 'USAGE') THEN
+    RAISE EXCEPTION 'reviewdesk: % is not an administrator of this database (any more): '
+                    'only an administrator changes the user list', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  IF NEW.username = session_user AND (
+       TG_OP = 'INSERT' OR OLD.username IS DISTINCT FROM NEW.username
+       OR (NEW.active AND NOT OLD.active)
+       OR (NOT OLD.active AND NEW.role IS DISTINCT FROM OLD.role)) THEN
+    RAISE EXCEPTION 'reviewdesk: % may not put themselves on the user list, reactivate '
+                    'themselves or change their own role while deactivated: another '
+                    'administrator must', session_user
+      USING ERRCODE = '{DENIED}';
+  END IF;
+  RETURN NEW;
 END
 $fn$"""
     )
@@ -397,6 +541,8 @@ def all_functions(schema: str, groups: Groups) -> list[str]:
         refuse_truncate(schema),
         iro_delete(schema, groups),
         set_login(schema, groups),
+        end_sessions(schema, groups),
+        user_list(schema, groups),
     ]
 
 
@@ -405,6 +551,7 @@ CALLABLE: dict[str, tuple[Role, ...]] = {
     "reviewdesk_my_staff()": (Role.IRO,),
     "reviewdesk_child_gone(integer)": (Role.ADMINISTRATOR, Role.IRO, Role.TEAM_MANAGER),
     "reviewdesk_set_login(text, text, boolean)": (Role.ADMINISTRATOR,),
+    "reviewdesk_end_sessions(text)": (Role.ADMINISTRATOR,),
 }
 
 __all__ = [

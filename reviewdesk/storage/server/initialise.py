@@ -1,24 +1,30 @@
 """`reviewdesk server init`: set a PostgreSQL database up for a team, once, as its owner.
 
 In one transaction: the three group roles (made if the server lacks them), the table naming
-them, every table's GRANTs, triggers and policies (`apply.apply`), and the logins already
-on reviewdesk's user list given their groups. Running it again changes nothing that is
-right and puts back anything that is not; it is also how the owner re-applies everything
-by hand.
+them, every table's GRANTs, triggers and policies (`apply.apply`), the owner made a member
+of pg_signal_backend where it may (to end the sessions of a login that loses its group),
+only the groups let connect to the database where the owner owns it (not PUBLIC),
+and the logins of active users on reviewdesk's user list given their groups (each named,
+with why; not a login the trail shows making itself active). Running it again changes
+nothing that is right and puts back anything that is not; it is also how the owner
+re-applies everything by hand.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage.server.apply import apply, problems
 from reviewdesk.storage.server.logins import (
     CONFIG_TABLE,
+    ROLE_AS_WORDS,
     Groups,
     become_owner,
     default_prefix,
@@ -29,6 +35,7 @@ from reviewdesk.storage.server.logins import (
     set_login,
 )
 from reviewdesk.storage.server.names import quote
+from reviewdesk.vocabulary import format_uk
 
 #: Any stable number: two `server init` at once run one after the other.
 _LOCK_KEY = 7_318_004_212
@@ -41,8 +48,15 @@ class SetUp:
     owner: str
     groups: Groups
     tables: list[str]
-    #: Users on reviewdesk's list whose logins were given their groups now.
+    #: Users on reviewdesk's list whose logins were given their groups now, and why (the
+    #: list has them active with that role: who made them active, and when).
     adopted: list[str] = field(default_factory=list)
+    adopted_why: dict[str, str] = field(default_factory=dict)
+    #: Active users on the list whose logins were not given a group back, and why (the
+    #: trail shows the login making itself active).
+    not_given_back: dict[str, str] = field(default_factory=dict)
+    #: What else to tell (the owner's right to end sessions).
+    notes: list[str] = field(default_factory=list)
     #: Active users on the list the server has no login for.
     without_login: list[str] = field(default_factory=list)
     #: What `apply.problems` still finds (nothing, unless something is very wrong).
@@ -85,6 +99,8 @@ def set_up(engine: Engine, prefix: str | None = None) -> SetUp:
             )
         tables = apply(conn, groups)
         done = SetUp(owner, groups, sorted(tables))
+        _may_end_sessions(conn, owner, done)
+        _who_connects(conn, owner, groups, done)
         _adopt(conn, groups, owner, done)
         done.problems = problems(conn, groups)
         _record(conn, done)
@@ -129,11 +145,87 @@ def _make_group(conn: Connection, name: str) -> None:
         )
 
 
+def _who_connects(conn: Connection, owner: str, groups: Groups, done: SetUp) -> None:
+    """Only reviewdesk's groups (and the owner) connect to the database: PUBLIC's CONNECT and
+    TEMPORARY (every login's, by default) taken away, CONNECT given to the groups, where
+    the owner of the tables owns the database; else the note says what its owner may do."""
+    database, owns, public_connect, public_temporary = conn.execute(
+        text(
+            "SELECT d.datname, pg_get_userbyid(d.datdba) = :o, "
+            "has_database_privilege('public', d.oid, 'CONNECT'), "
+            "has_database_privilege('public', d.oid, 'TEMPORARY') "
+            "FROM pg_database d WHERE d.datname = current_database()"
+        ),
+        {"o": owner},
+    ).one()
+    d = quote(database)
+    every = ", ".join(quote(g) for g in groups.all)
+    if not owns:
+        if public_connect:
+            done.notes.append(
+                f"Every login may connect to the database {database} (PUBLIC has CONNECT), "
+                "though one in none of reviewdesk's groups reads nothing here. Its owner may "
+                f"stop that: REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC; GRANT "
+                f"CONNECT ON DATABASE {d} TO {every};"
+            )
+        return
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {d} TO {every}"))
+    if public_connect or public_temporary:
+        conn.execute(text(f"REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC"))
+        done.notes.append(
+            f"A login in none of reviewdesk's groups may no longer connect to the database "
+            f"{database} (CONNECT and TEMPORARY were taken from PUBLIC; the groups may "
+            "connect). A login that uses the database for anything else needs: GRANT CONNECT "
+            f"ON DATABASE {d} TO that login;"
+        )
+
+
+def _may_end_sessions(conn: Connection, owner: str, done: SetUp) -> None:
+    """The owner needs pg_signal_backend to end the open sessions of a login that lost its
+    group (`logins.end_sessions`): made a member here if it may make itself one (its
+    CREATEROLE lets it on PostgreSQL 15 and older); else the note says whom to ask."""
+
+    def may() -> bool:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT rolsuper OR pg_has_role(oid, 'pg_signal_backend', 'USAGE') "
+                    "FROM pg_roles WHERE rolname = :o"
+                ),
+                {"o": owner},
+            ).scalar()
+        )
+
+    if may():
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(text(f"GRANT pg_signal_backend TO {quote(owner)}"))
+    except DBAPIError:
+        pass
+    if may():
+        done.notes.append(
+            f"The owner, {owner}, is now a member of pg_signal_backend, so that taking a "
+            "user's group away (deactivating them, say) also ends their open sessions here "
+            "(it lets the owner end any non-superuser's sessions on this server)."
+        )
+        return
+    done.notes.append(
+        f"reviewdesk cannot end the open sessions of a user whose group it takes away "
+        f"(deactivating them, say): the owner, {owner}, is not a member of pg_signal_backend "
+        "and may not make itself one. Ask the server's administrator to run (as a "
+        f"superuser): GRANT pg_signal_backend TO {quote(owner)}; until then `reviewdesk users "
+        "deactivate` says when a login's sessions are left open."
+    )
+
+
 def _adopt(conn: Connection, groups: Groups, owner: str, done: SetUp) -> None:
-    """Users already on reviewdesk's list (a database used before it was set up): each
-    login the server has gets its group; those it lacks are listed."""
-    rows = conn.execute(text("SELECT username, role FROM app_user WHERE active")).all()
-    for username, role_name in rows:
+    """Users already on reviewdesk's list (a database used before it was set up, or one
+    whose login lost its group since): each active user's login the server has gets its
+    group, unless the trail shows that login making itself active (a deactivated user's
+    session that had kept the administrators' role); those the server lacks are listed."""
+    rows = conn.execute(text("SELECT id, username, role FROM app_user WHERE active")).all()
+    for user_id, username, role_name in rows:
         try:
             role = Role(role_name)
         except ValueError:
@@ -149,9 +241,45 @@ def _adopt(conn: Connection, groups: Groups, owner: str, done: SetUp) -> None:
             continue
         if not exists:
             done.without_login.append(username)
-        elif login_role(conn, groups, username) is None:
-            set_login(conn, username, role, create=False)
-            done.adopted.append(username)
+            continue
+        if login_role(conn, groups, username) is not None:
+            continue
+        made_active = _made_active(conn, user_id)
+        words = ROLE_AS_WORDS[role]
+        if made_active is not None and made_active[0] == username:
+            done.not_given_back[username] = (
+                f"the list has them as an active {words.split(' ', 1)[1]}, but the trail shows "
+                f"{username} making themselves active (on {format_uk(made_active[1].date())}), "
+                "so their login was given no group; if they are to come back, an "
+                f"administrator runs `reviewdesk users reactivate {username}`, else "
+                f"`reviewdesk users deactivate {username}`"
+            )
+            continue
+        set_login(conn, username, role, create=False)
+        done.adopted.append(username)
+        by = (
+            f", made active by {made_active[0]} on {format_uk(made_active[1].date())}"
+            if made_active is not None
+            else ""
+        )
+        done.adopted_why[username] = (
+            f"the list has them as an active {words.split(' ', 1)[1]}{by}, and their login was "
+            f"in no group: given {groups.of(role)}"
+        )
+
+
+def _made_active(conn: Connection, user_id: int) -> tuple[str, dt.datetime] | None:
+    """Who last made the user of row ``user_id`` active (added them, or reactivated them),
+    and when, as the trail says; None if it does not say."""
+    row = conn.execute(
+        text(
+            "SELECT username, at FROM audit_log WHERE table_name = 'app_user' "
+            "AND record_id = :r AND action IN ('create', 'update') "
+            "AND (after ->> 'active') = 'true' ORDER BY id DESC LIMIT 1"
+        ),
+        {"r": str(user_id)},
+    ).first()
+    return (row.username, row.at) if row is not None else None
 
 
 def _record(conn: Connection, done: SetUp) -> None:
@@ -165,6 +293,7 @@ def _record(conn: Connection, done: SetUp) -> None:
         },
         "tables": len(done.tables),
         "logins_given_their_group": done.adopted,
+        "logins_not_given_their_group": sorted(done.not_given_back),
     }
     conn.execute(
         text(

@@ -9,21 +9,23 @@ On a server that is set up, the memberships are the truth: a login's role is the
 belongs to (directly, or through another role such as an Active Directory group), the
 owner of the tables (and a superuser) is an administrator, and a login in no group has no
 role (and no access to the data at all). Memberships change only through
-``reviewdesk_set_login``, a function that runs as the owner and checks that whoever calls
-it is an administrator; the user actions call it in their own transaction (`set_login`).
+``reviewdesk_set_login``, a function that runs as the owner, checks that whoever calls
+it is an administrator, gives no group to a name that is not a person's login
+(`is_special`) and audits every change in the caller's name; the user actions call it in
+their own transaction (`set_login`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput, ReviewdeskError
-from reviewdesk.storage.server.names import quote
+from reviewdesk.storage.server.names import literal, quote
 
 #: The table that marks a database set up for a team, and names its groups.
 CONFIG_TABLE = "reviewdesk_server"
@@ -54,6 +56,19 @@ SPECIAL_NAMES = frozenset(
         "replication",
     }
 )
+#: Beginnings that make a name something other than a login: "+name" (a group in
+#: pg_hba.conf), "@name" (a file there) and "pg_" (PostgreSQL's own roles, such as
+#: pg_execute_server_program).
+SPECIAL_PREFIXES = ("+", "@", "pg_")
+
+
+def is_special(name: str) -> bool:
+    """Whether ``name`` is one SQL or pg_hba.conf reads as something other than a person's
+    login (`SPECIAL_NAMES`, `SPECIAL_PREFIXES`): it may be given no group. The owner's
+    ``reviewdesk_set_login`` applies the same rule, written from these two."""
+    return name.lower() in SPECIAL_NAMES or name.startswith(SPECIAL_PREFIXES)
+
+
 #: "... the rights of {words}".
 ROLE_AS_WORDS: dict[Role | None, str] = {
     Role.ADMINISTRATOR: "an administrator",
@@ -247,6 +262,37 @@ class LoginChange:
     kept_by: tuple[str, ...] = ()
     #: The role asked for (None: no group).
     wanted: Role | None = None
+    #: After a group was taken away (`end_sessions`): the login's open sessions ended,
+    #: and those the server did not let reviewdesk end (None: it could not tell).
+    sessions_ended: int = 0
+    sessions_open: int | None = 0
+
+    @property
+    def took_a_group_away(self) -> bool:
+        return bool(set(self.before) - set(self.after))
+
+    @property
+    def sessions_note(self) -> str | None:
+        """What to tell of the login's open sessions (after a group was taken away), or
+        None when it had none."""
+        if self.sessions_open is None or self.sessions_open:
+            n = self.sessions_open
+            which = (
+                f"the server did not let reviewdesk end {n} open session(s) of {self.login}"
+                if n
+                else f"reviewdesk could not tell whether {self.login} has sessions open (the "
+                "server's protection is older than this version)"
+            )
+            return (
+                f"close their open sessions: {which}, in which the login may keep the rights "
+                "it had until they close. Ask the server's administrator to run: SELECT "
+                "pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = "
+                f"{literal(self.login)}; (reviewdesk does it itself once the database's owner "
+                "is a member of pg_signal_backend: see `reviewdesk server init`)"
+            )
+        if self.sessions_ended:
+            return f"{self.sessions_ended} open session(s) of {self.login} were ended."
+        return None
 
     @property
     def changed(self) -> bool:
@@ -296,8 +342,7 @@ def set_login(
         raise InvalidInput(
             f"user name {login!r}: a PostgreSQL login has at most {NAME_LIMIT} bytes"
         )
-    special = login.lower() in SPECIAL_NAMES or login.startswith(("+", "@", "pg_"))
-    if special and role is not None:  # taking every group away is always allowed
+    if is_special(login) and role is not None:  # taking every group away is always allowed
         raise InvalidInput(
             f"user name {login!r}: PostgreSQL (or its pg_hba.conf) gives that name a meaning "
             "of its own, so it cannot be a person's login; choose another"
@@ -335,6 +380,25 @@ def set_login(
         kept_by,
         role,
     )
+
+
+def end_sessions(engine: Engine, change: LoginChange) -> LoginChange:
+    """After a transaction that took a group away from a login has committed: end the
+    login's open sessions on this database, through the owner's ``reviewdesk_end_sessions``
+    (a session that had taken the group's role with SET ROLE keeps it until it closes:
+    PostgreSQL checks membership only then). ``change`` with what became of them; never
+    raises (the change itself is made)."""
+    if not change.took_a_group_away or not change.exists:
+        return change
+    try:
+        with engine.begin() as conn:
+            ended, still_open = conn.execute(
+                text("SELECT ended, still_open FROM reviewdesk_end_sessions(:login)"),
+                {"login": change.login},
+            ).one()
+    except DBAPIError:
+        return replace(change, sessions_open=None)
+    return replace(change, sessions_ended=ended, sessions_open=still_open)
 
 
 def inherited_through(conn: Connection, groups: Groups, login: str) -> tuple[str, ...]:
@@ -384,13 +448,17 @@ __all__ = [
     "LoginChange",
     "NotTheOwner",
     "ROLE_AS_WORDS",
+    "SPECIAL_NAMES",
+    "SPECIAL_PREFIXES",
     "acts_as_owner",
     "become_owner",
     "default_prefix",
     "direct_groups",
+    "end_sessions",
     "groups_of",
     "inherited_through",
     "is_postgres",
+    "is_special",
     "login_role",
     "members",
     "no_access",

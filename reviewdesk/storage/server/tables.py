@@ -234,10 +234,19 @@ class TableInfo:
     #: Foreign keys of one column: column -> (table, its column, that column's type).
     foreign_keys: dict[str, tuple[str, str, str]]
     sequences: tuple[str, ...]
+    #: The columns the database numbers (a serial or identity ``id``): no login but the
+    #: owner chooses their values (`apply`), so none can plant rows ahead of a sequence.
+    numbered: tuple[str, ...] = ()
 
     @property
     def tracked(self) -> bool:
         return all(c in self.columns for c in TRACKING_COLUMNS)
+
+    @property
+    def addable(self) -> tuple[str, ...]:
+        """The columns a login other than the owner may give when it adds a row: all but
+        those the database numbers."""
+        return tuple(c for c in self.columns if c not in self.numbered)
 
 
 def kind_of(table: str) -> str:
@@ -291,15 +300,19 @@ def read_tables(conn: Connection) -> dict[str, TableInfo]:
     ):
         foreign.setdefault(table, {})[column] = (parent, parent_column, kind)
     sequences: dict[str, list[str]] = {}
-    for table, sequence in conn.execute(
+    numbered: dict[str, list[str]] = {}
+    for table, sequence, column in conn.execute(
         text(
-            "SELECT t.relname, s.relname FROM pg_depend d "
+            "SELECT t.relname, s.relname, a.attname FROM pg_depend d "
             "JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
             "JOIN pg_class t ON t.oid = d.refobjid "
+            "LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
             "WHERE d.deptype IN ('a', 'i') AND t.relnamespace = current_schema()::regnamespace"
         )
     ):
         sequences.setdefault(table, []).append(sequence)
+        if column is not None:
+            numbered.setdefault(table, []).append(column)
     return {
         name: TableInfo(
             name=name,
@@ -308,6 +321,7 @@ def read_tables(conn: Connection) -> dict[str, TableInfo]:
             binary_columns=tuple(c for c, kind in cols if kind == "bytea"),
             foreign_keys=foreign.get(name, {}),
             sequences=tuple(sorted(sequences.get(name, ()))),
+            numbered=tuple(c for c, _ in cols if c in numbered.get(name, ())),
         )
         for name, cols in columns.items()
     }
