@@ -234,11 +234,26 @@ def reactivate_user(db: Database, actor: Actor, username: str, *, expected_versi
         return tx.changes(result=_on_server(tx, user))
 
 
+def login_warnings(result: object) -> list[str]:
+    """What the person who changed a user on a shared server must still be told: that the
+    server gives the login another role besides (`LoginChange.warning`), and that sessions
+    it keeps open keep the rights just taken away (`LoginChange.sessions_note`). The window
+    and the command line say the same."""
+    login = result.login if isinstance(result, UserAdded) else result
+    if not isinstance(login, server.LoginChange):
+        return []
+    notes = [login.warning] if login.warning else []
+    if login.sessions_open != 0 and login.sessions_note:
+        notes.append(login.sessions_note)
+    return notes
+
+
 __all__ = [
     "ROLE_NAMES",
     "UserAdded",
     "add_user",
     "deactivate_user",
+    "login_warnings",
     "parse_role",
     "reactivate_user",
     "set_role",

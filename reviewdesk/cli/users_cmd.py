@@ -183,7 +183,7 @@ def _add(args: argparse.Namespace) -> int:
         print(f"{args.name} is the server's existing login, now in the group of that role.")
         if not login.can_log_in:
             print(f"Note: the server's role {args.name} cannot log in (NOLOGIN).")
-        _say_sessions(login)
+    _tell_of_login(added)
     return 0
 
 
@@ -212,23 +212,17 @@ def _change(
     login = changes.result
     changed_login = isinstance(login, server.LoginChange)
     print(on_server if changed_login and on_server else done)
-    warning = login.warning if changed_login else None
-    if warning:
-        sys.stderr.write(f"reviewdesk: warning: {warning}\n")
-    if changed_login:
-        _say_sessions(login)
+    _tell_of_login(login)
     return 0
 
 
-def _say_sessions(login: server.LoginChange) -> None:
-    """What became of the open sessions of a login that lost a group: ended (said), or
-    left open (a warning saying how to close them)."""
-    note = login.sessions_note
-    if note is None:
-        return
-    if login.sessions_open == 0:
-        print(note)
-    else:
+def _tell_of_login(result: object) -> None:
+    """The open sessions a user change ended, said; what the server still lets the login
+    do (`actions.login_warnings`, as the window tells it), warned."""
+    login = result.login if isinstance(result, actions.UserAdded) else result
+    if isinstance(login, server.LoginChange) and login.sessions_open == 0 and login.sessions_ended:
+        print(login.sessions_note)
+    for note in actions.login_warnings(result):
         sys.stderr.write(f"reviewdesk: warning: {note}\n")
 
 

@@ -183,3 +183,35 @@ def test_renaming_a_user_keeps_a_staff_record_no_longer_active(
     with db.session() as s:
         user = find_user(s, "lnowak")
         assert (user.display_name, user.staff_id) == ("Lukasz", sample["lukasz"])
+
+
+def test_deactivating_someone_whose_sessions_stay_open_says_so(
+    window, qtbot, prompts_recorder, sample, monkeypatch
+) -> None:
+    """On a shared server whose owner may not end sessions, a login deactivated keeps the
+    rights it had in the sessions it has open: `users deactivate` warns, naming how to close
+    them, and so must the window (it said nothing)."""
+    import dataclasses
+
+    from reviewdesk import actions
+    from reviewdesk.storage.server import LoginChange
+
+    real = actions.deactivate_user
+
+    def on_a_server(*args, **kwargs):  # the server's answer, as a protected server gives it
+        changes = real(*args, **kwargs)
+        left_open = LoginChange("lnowak", False, True, before=("rd_iro",), sessions_open=2)
+        return dataclasses.replace(changes, result=left_open)
+
+    monkeypatch.setattr(actions, "deactivate_user", on_a_server)
+    actions.add_user(window.ctx.db, window.ctx.actor, "lnowak", "iro")
+    window.show_page(4)
+    box = window.settings_page.users
+    box.refresh()
+    box.table.selectRow(_row(box, "lnowak"))
+    _click(qtbot, box.deactivate_button)
+    assert box.table.item(_row(box, "lnowak"), 4).text() == "no (reads only)"
+    assert len(prompts_recorder.infos) == 1
+    said = prompts_recorder.infos[0]
+    assert said.startswith("Close their open sessions: the server did not let reviewdesk end 2")
+    assert "pg_terminate_backend" in said and "'lnowak'" in said

@@ -140,7 +140,15 @@ class UserDialog(QDialog):
                 expected_version=self.user.version,
             )
         if done is not None:
+            tell_of_login(self, done)
             self.accept()
+
+
+def tell_of_login(parent: QWidget, changes: actions.Changes) -> None:
+    """Say what the server still lets a login do after a change to its user (another role
+    kept through a directory group; open sessions not ended), as the command line warns."""
+    for note in actions.login_warnings(changes.result):
+        prompts().info(parent, note[0].upper() + note[1:])
 
 
 class UsersBox(QWidget):
@@ -277,7 +285,7 @@ class UsersBox(QWidget):
         name = self.selected()
         if name is None:
             return
-        perform(
+        done = perform(
             self,
             self.ctx,
             actions.set_role,
@@ -285,6 +293,8 @@ class UsersBox(QWidget):
             self.role.currentData(),
             expected_version=self.versions.get(name, 0),
         )
+        if done is not None:
+            tell_of_login(self, done)
 
     def deactivate(self) -> None:
         name = self.selected()
@@ -292,13 +302,15 @@ class UsersBox(QWidget):
             self, f"Deactivate {name}? From now on they may only read."
         ):
             return
-        perform(
+        done = perform(
             self,
             self.ctx,
             actions.deactivate_user,
             name,
             expected_version=self.versions.get(name, 0),
         )
+        if done is not None:
+            tell_of_login(self, done)
 
     def reactivate(self) -> None:
         name = self.selected()
