@@ -136,7 +136,7 @@ class PersonDialog(QDialog):
         form.addRow("&Phone", self.phone)
         form.addRow("Pre&ferred contact", self.contact)
         form.addRow("&Interpreter", self.interpreter)
-        form.addRow("Acc&ess needs", self.access)
+        form.addRow("A&ccess needs", self.access)  # Alt+E is the email's
         form.addRow("", self.excluded)
         form.addRow("E&xclusion", self.exclusion_note)
         form.addRow("", self.active)
