@@ -85,3 +85,38 @@ def test_alt_e_is_the_email_and_alt_c_the_access_needs_of_someone_in_the_family(
     prompts_recorder.on_dialog = people
     press(K.Key_M, ALT)
     assert seen == {"alt e twice": True, "alt c": True}
+
+
+def _highlighted(image, x: int, y: int) -> bool:  # noqa: ANN001
+    """Whether the pixel at (x, y) of a grabbed picture is the palette's highlight."""
+    from PySide6.QtGui import QPalette
+
+    highlight = QApplication.palette().color(QPalette.ColorRole.Highlight)
+    return image.pixelColor(x, y).rgb() == highlight.rgb()
+
+
+def test_the_list_of_pages_and_a_dashboard_tile_show_when_they_have_the_keyboard(
+    window, qtbot
+) -> None:
+    """Shift+Tab from the first tile to the list of pages, then Tab back: the list showed
+    nothing of having the keyboard (it draws no focus rectangle), and a tile only a tint
+    hardly to be told from white. Each is framed in the highlight colour now, and only
+    while it has the keyboard."""
+    shown(window, qtbot)
+    press(K.Key_1, CTRL)
+    tile = window.dashboard.tiles["overdue"]
+    nav = window.nav
+    while focus() is not tile:
+        press(K.Key_Tab)
+    press(K.Key_Tab, SHIFT)
+    assert focus() is nav
+    item = nav.visualItemRect(nav.currentItem())
+    top_of_item = (item.center().x(), item.top())  # (the list's own left edge aside)
+    assert _highlighted(nav.viewport().grab().toImage(), *top_of_item)
+    middle_top = (tile.width() // 2, 0)
+    assert not _highlighted(tile.grab().toImage(), *middle_top)
+
+    press(K.Key_Tab)
+    assert focus() is tile
+    assert _highlighted(tile.grab().toImage(), *middle_top)
+    assert not _highlighted(nav.viewport().grab().toImage(), *top_of_item)
