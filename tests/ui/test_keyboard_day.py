@@ -21,7 +21,9 @@ def press(key: Qt.Key, modifiers=NONE, times: int = 1) -> None:  # noqa: ANN001
     """A key pressed where the keyboard is; an Alt+letter on a button clicks it a moment
     later (Qt shows it pressed first), so a little time is let pass."""
     for _ in range(times):
-        QTest.keyClick(QApplication.focusWidget() or QApplication.activeWindow(), key, modifiers)
+        target = QApplication.focusWidget() or QApplication.activeWindow()
+        assert target is not None, "nothing has the keyboard"
+        QTest.keyClick(target, key, modifiers)
         QTest.qWait(150 if modifiers & ALT or key == K.Key_Escape else 10)
 
 
@@ -44,6 +46,12 @@ def as_the_loop_shows_it(qtbot, dialog: QDialog) -> None:
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
+
+
+def back_to_the_window(qtbot, window) -> None:  # noqa: ANN001
+    """The window active again, as after ``exec()`` returns."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def find_and_open(window, name: str):  # noqa: ANN001, ANN201
@@ -120,3 +128,140 @@ def test_the_list_of_pages_and_a_dashboard_tile_show_when_they_have_the_keyboard
     assert focus() is tile
     assert _highlighted(tile.grab().toImage(), *middle_top)
     assert not _highlighted(nav.viewport().grab().toImage(), *top_of_item)
+
+
+def test_esc_on_an_outcome_being_recorded_asks_before_dropping_it(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Ctrl+O, the held date typed, a participation code chosen, then Esc (a slip, meant
+    for the calendar): the dialog closed without a word and the outcome was lost. Esc asks
+    now; No is back to the dialog with all as it was, Yes closes it, nothing recorded."""
+    from reviewdesk.storage.models import Meeting
+
+    shown(window, qtbot)
+    page = find_and_open(window, "sian")
+    page.select_meeting(sample["sian_review"])
+    seen: dict = {}
+
+    def record(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        assert focus() is dialog.held or dialog.held.isAncestorOf(focus())
+        press(K.Key_A, CTRL)
+        typed("11/04/2024")
+        press(K.Key_P, ALT)  # Participation
+        press(K.Key_Down, times=2)
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        press(K.Key_Escape)
+        seen["asked"] = list(prompts_recorder.questions)
+        seen["still open"] = dialog.isVisible()
+        seen["kept"] = (dialog.held.text(), dialog.participation.currentData())
+        prompts_recorder.confirm_answer = True  # Yes: drop it
+        press(K.Key_Escape)
+        seen["closed"] = not dialog.isVisible()
+        back_to_the_window(qtbot, window)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = record
+    press(K.Key_O, CTRL)
+    assert len(seen["asked"]) == 1 and "without saving" in seen["asked"][0]
+    assert seen["still open"] and seen["closed"]
+    assert seen["kept"] == ("11/04/2024", "PN2")
+    assert focus() is page.table  # back where the person was
+    with db.session() as s:
+        assert s.get(Meeting, sample["sian_review"]).held_date is None
+
+
+def test_esc_on_a_dialog_left_as_it_opened_closes_it_without_asking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Looking is not entering: Ctrl+B, Tab along the fields, Esc closes at once."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    closed: list[bool] = []
+
+    def look(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_Tab, times=8)
+        press(K.Key_Escape)
+        closed.append(not dialog.isVisible())
+        return False
+
+    prompts_recorder.on_dialog = look
+    press(K.Key_B, CTRL)
+    assert closed == [True] and prompts_recorder.questions == []
+
+
+def test_a_slot_room_and_clerk_chosen_are_not_dropped_by_esc_without_asking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B, Tab to the free slots, Down and Enter (the slot taken, the keyboard on to
+    the room), Down (a room), Esc: asked, and No keeps the booking as chosen."""
+    shown(window, qtbot)
+    find_and_open(window, "sian")
+    seen: dict = {}
+
+    def book(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        while focus() is not dialog.slots:
+            press(K.Key_Tab)
+        press(K.Key_Down)
+        press(K.Key_Return)
+        assert focus() is dialog.room
+        press(K.Key_Down)
+        chosen = (dialog.date.text(), dialog.time.text(), dialog.room.currentText())
+        prompts_recorder.confirm_answer = False
+        press(K.Key_Escape)
+        seen["kept"] = dialog.isVisible() and chosen == (
+            dialog.date.text(),
+            dialog.time.text(),
+            dialog.room.currentText(),
+        )
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = book
+    press(K.Key_B, CTRL)
+    assert seen == {"kept": True}
+    assert len(prompts_recorder.questions) == 1
+
+
+def test_a_letter_template_typed_is_not_dropped_by_choosing_another_letter(
+    window, qtbot, prompts_recorder
+) -> None:
+    """Settings, Invitations and packs, Letter templates: text typed into a template, then
+    Shift+Tab to the kind of letter and Down put the next letter's template over it without
+    a word. It asks now; No keeps the letter and the text, and so does Esc."""
+    shown(window, qtbot)
+    press(K.Key_5, CTRL)
+    settings = window.settings_page
+    tabs = settings.tabs
+    seen: dict = {}
+
+    def edit(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        first = dialog.kind.currentText()
+        while focus() is not dialog.text:
+            press(K.Key_Tab)
+        press(K.Key_End, CTRL)
+        press(K.Key_Return, times=2)
+        typed("With best wishes")
+        mine = dialog.text.toPlainText()
+        while focus() is not dialog.kind:
+            press(K.Key_Tab, SHIFT)
+        prompts_recorder.confirm_answer = False
+        press(K.Key_Down)
+        seen["after down"] = (dialog.kind.currentText() == first, dialog.text.toPlainText() == mine)
+        press(K.Key_Escape)
+        seen["after esc"] = (dialog.isVisible(), dialog.text.toPlainText() == mine)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = edit
+    tabs.setCurrentWidget(
+        next(tabs.widget(n) for n in range(tabs.count()) if "nvitations" in tabs.tabText(n))
+    )
+    button = settings.invitation_settings.templates_button
+    button.setFocus()
+    press(K.Key_Space)
+    assert seen == {"after down": (True, True), "after esc": (True, True)}
+    assert len(prompts_recorder.questions) == 2
