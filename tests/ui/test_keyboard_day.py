@@ -4,6 +4,8 @@ Esc, Alt+letters and the program's shortcuts) on the sample register at 1366x768
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
@@ -265,3 +267,47 @@ def test_a_letter_template_typed_is_not_dropped_by_choosing_another_letter(
     press(K.Key_Space)
     assert seen == {"after down": (True, True), "after esc": (True, True)}
     assert len(prompts_recorder.questions) == 2
+
+
+def test_a_report_for_a_cp_conference_is_added_and_recorded_received_with_the_keys(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Alt+N on the 1st review conference, Alt+R (Reports), the report's author typed and
+    Enter (added), Shift+Tab back to the list of reports: the only report was outlined but
+    not chosen, and Down could not choose it (it is the last row), so its Received box
+    stayed off and Tab went past it. The row reached is the one chosen now: Tab, Space
+    (received), Tab, the date typed, Alt+S saves it."""
+    from reviewdesk.storage.models import Report
+
+    shown(window, qtbot)
+    page = find_and_open(window, "lukasz")
+    page.select_meeting(sample["rcpc"])
+    seen: dict = {}
+
+    def reports(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_R, ALT)
+        while focus() is not dialog.report_author:
+            press(K.Key_Tab)
+        typed("Dr Ann Patel")
+        press(K.Key_Return)
+        while focus() is not dialog.reports:
+            press(K.Key_Tab, SHIFT)
+        seen["chosen"] = dialog.reports.selected_record() is not None
+        press(K.Key_Tab)
+        seen["tab to"] = focus() is dialog.received.check
+        press(K.Key_Space)
+        press(K.Key_Tab)
+        press(K.Key_A, CTRL)
+        typed("09/04/2024")
+        press(K.Key_S, ALT)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = reports
+    press(K.Key_N, ALT)
+    assert seen == {"chosen": True, "tab to": True}
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        report = s.query(Report).filter_by(meeting_id=sample["rcpc"]).one()
+        assert (report.author, report.received) == ("Dr Ann Patel", dt.date(2024, 4, 9))
