@@ -62,7 +62,8 @@ KEYS_IN_PLACE: list[tuple[str, str | None]] = [
     ),
     (
         "Esc\tBack from a child to where you opened them (the case list, the diary or the "
-        "dashboard); show every child again; close a dialog",
+        "dashboard); show every child again; close a dialog (asking first if what you "
+        "entered in it would be lost)",
         None,
     ),
     (

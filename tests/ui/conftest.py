@@ -35,9 +35,13 @@ def _collector_sees_each_tests_windows():
     yield
     gc.unfreeze()
     from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QDialog
 
     for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            # A dialog a test left open, closed without asking whether to drop what was
+            # entered in it (`ui.dialogs.FormDialog`): the test's prompts are gone by now.
+            widget.done(QDialog.DialogCode.Rejected)
         widget.close()
         widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

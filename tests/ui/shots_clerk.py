@@ -61,7 +61,8 @@ def main(argv: list[str]) -> int:
         files.append(path)
 
     def dialog_shot(name: str, dialog, then=None, leave=None) -> None:  # noqa: ANN001
-        """``leave(dialog)`` closes it (by default its close(), as the title bar's button)."""
+        """``leave(dialog)`` closes it (by default ``done(0)``: the title bar's close would
+        ask whether to drop what ``then`` entered)."""
         dialog.setParent(window, dialog.windowFlags())
         dialog.show()
         geometry = dialog.frameGeometry()
@@ -72,7 +73,7 @@ def main(argv: list[str]) -> int:
             settle()
             then(dialog)
         save(name)
-        (leave or (lambda d: d.close()))(dialog)
+        (leave or (lambda d: d.done(0)))(dialog)
 
     def typed_over(field: str, text: str):  # noqa: ANN202
         """``text`` typed over the dialog's box ``field``, and Tab: a date or time that is not
@@ -218,7 +219,6 @@ def main(argv: list[str]) -> int:
         "cancel-reason-given",
         CancelDialog(ctx, zoe, first),
         reason_given,
-        leave=lambda d: d.done(0),  # not close(): it would ask whether to drop the reason
     )
     dialog_shot("recording", RecordingDialog(ctx, zoe, first, dues=due_items(ctx, zoe)))
     dialog_shot("child-details", ChildDetailsDialog(ctx, incomplete))

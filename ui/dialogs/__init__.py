@@ -8,8 +8,20 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from reviewdesk.vocabulary import fold
 from ui.date_box import (
@@ -23,6 +35,7 @@ from ui.date_box import (
     to_qdate,
 )
 from ui.number_box import NumberBox
+from ui.prompts import prompts
 from ui.wrong_entries import refuse_wrong_entries
 
 
@@ -139,14 +152,75 @@ class DateOrNone(QWidget):
             self.edit.setDate(value)
 
 
+def entries(root: QWidget) -> tuple:
+    """What is entered in ``root``'s fields, as one value to compare: the text in each box
+    (a date, time or number box's as typed, one that is not a date included), the choice in
+    each list (and the text typed into one that takes typing), each tick."""
+    values: list[object] = []
+    for w in root.findChildren(QWidget):
+        if isinstance(w, QAbstractSpinBox):
+            values.append(w.text())
+        elif isinstance(w, QComboBox):
+            values.append((w.currentIndex(), w.currentText() if w.isEditable() else None))
+        elif isinstance(w, QLineEdit):
+            if not isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox):  # (as above)
+                values.append(w.text())
+        elif isinstance(w, QPlainTextEdit | QTextEdit):
+            if not w.isReadOnly():
+                values.append(w.toPlainText())
+        elif isinstance(w, QAbstractButton):
+            if w.isCheckable():
+                values.append(w.isChecked())
+        elif isinstance(w, QListWidget):
+            values.append(tuple(w.item(n).checkState() for n in range(w.count())))
+    return tuple(values)
+
+
+class FormDialog(QDialog):
+    """A dialog whose fields are saved by its Save button (a booking, an outcome, a
+    child's details, a challenge...): Esc, its Cancel button and the title bar's close ask
+    before dropping what was entered since it opened, as the cancel dialog does with a
+    reason given. They closed it without a word, an outcome or a booking chosen with care
+    lost to a slip of the key. No, or Esc, goes back to the dialog with everything as it
+    was; with nothing entered, it closes at once.
+
+    What was entered is compared with the fields as the dialog was first shown (or as
+    `entries_taken` last found them: a dialog that saves and stays open calls it)."""
+
+    _opened_with: tuple | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._opened_with is None:
+            self.entries_taken()
+
+    def entries_taken(self) -> None:
+        self._opened_with = entries(self)
+
+    def entered(self) -> bool:
+        """Whether anything was entered (or changed) since `entries_taken`."""
+        return self._opened_with is not None and entries(self) != self._opened_with
+
+    def reject(self) -> None:  # Esc, Cancel, and the title bar's close
+        if self.entered() and not prompts().confirm(
+            self,
+            f"Close \u201c{self.windowTitle()}\u201d without saving? What you entered will be "
+            "lost.",
+        ):
+            return
+        super().reject()
+
+
 __all__ = [
     "UK_DATE_FORMAT",
     "DateEdit",
     "DateOrNone",
+    "FormDialog",
     "NumberBox",
     "TimeEdit",
     "choice",
     "date_edit",
+    "entries",
     "finding_list",
     "from_qdate",
     "parse_typed",

@@ -21,7 +21,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -53,6 +52,7 @@ from reviewdesk.vocabulary import format_uk as uk
 from reviewdesk.vocabulary import format_uk_long, meeting_label
 from ui.context import AppContext
 from ui.dialogs import (
+    FormDialog,
     NumberBox,
     choice,
     date_edit,
@@ -104,7 +104,7 @@ def _listed(words: list[str], last: str) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
-class BookingDialog(QDialog):
+class BookingDialog(FormDialog):
     def __init__(
         self,
         ctx: AppContext,

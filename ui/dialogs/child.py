@@ -22,7 +22,7 @@ from reviewdesk.queries import ChildDetail
 from reviewdesk.scheduling import open_period
 from reviewdesk.vocabulary import format_uk
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, select_data
+from ui.dialogs import DateOrNone, FormDialog, choice, date_edit, from_qdate, select_data
 from ui.operations import perform
 from ui.screen import fit
 
@@ -46,7 +46,7 @@ def _buttons(dialog: QDialog, save_text: str) -> QDialogButtonBox:
     return buttons
 
 
-class ChildDetailsDialog(QDialog):
+class ChildDetailsDialog(FormDialog):
     """Name, date of birth (or expected delivery), sex, ethnicity and UPN."""
 
     def __init__(self, ctx: AppContext, detail: ChildDetail, parent: QWidget | None = None):
@@ -116,7 +116,7 @@ def _staff(ctx: AppContext, roles: set[StaffRole]) -> list[tuple[int, str]]:
         return queries.staff_with_roles(s, roles)
 
 
-class AllocationDialog(QDialog):
+class AllocationDialog(FormDialog):
     """Team, social worker and (for a looked-after child) IRO from a date, with the day the
     IRO service was told of the child. Only what changes is saved; the history is kept."""
 

@@ -41,7 +41,7 @@ from reviewdesk.oversight.words import CONSULTATION, CONTACT_KINDS, OUTCOMES, VO
 from reviewdesk.queries import ChildDetail
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, select_data
+from ui.dialogs import DateOrNone, FormDialog, choice, date_edit, from_qdate, select_data
 from ui.operations import perform
 
 PROCESS_WORDS = {"lac": "Looked after (care plan)", "cp": "Child protection plan"}
@@ -107,7 +107,7 @@ def _default_chair(ctx: AppContext, detail: ChildDetail, process: str | None = N
 # --- challenges -----------------------------------------------------------------------------
 
 
-class EscalationDialog(QDialog):
+class EscalationDialog(FormDialog):
     """Raise a challenge: informally, or straight at a formal stage."""
 
     def __init__(self, ctx: AppContext, detail: ChildDetail, parent: QWidget | None = None):
@@ -198,7 +198,7 @@ def _show_stage_due(ctx: AppContext, hint: QLabel, stage: int, raised: object) -
     hint.setToolTip(due.explanation.full_text())
 
 
-class StageDialog(QDialog):
+class StageDialog(FormDialog):
     """Take an open challenge to a later stage (the IRO may skip stages)."""
 
     def __init__(self, ctx: AppContext, escalation: EscalationView, parent: QWidget | None = None):
@@ -256,7 +256,7 @@ class StageDialog(QDialog):
             self.accept()
 
 
-class ResponseDialog(QDialog):
+class ResponseDialog(FormDialog):
     """The answer to the stage a challenge is at, and its date."""
 
     def __init__(self, ctx: AppContext, stage: StageView, parent: QWidget | None = None):
@@ -290,7 +290,7 @@ class ResponseDialog(QDialog):
             self.accept()
 
 
-class OutcomeDialog(QDialog):
+class OutcomeDialog(FormDialog):
     """A challenge's theme and concern, and its outcome, impact and any Cafcass referral."""
 
     def __init__(self, ctx: AppContext, escalation: EscalationView, parent: QWidget | None = None):
@@ -363,7 +363,7 @@ class OutcomeDialog(QDialog):
 # --- contacts -------------------------------------------------------------------------------
 
 
-class ContactDialog(QDialog):
+class ContactDialog(FormDialog):
     """An IRO's visit, call, message or meeting; the midway review is one, marked so."""
 
     def __init__(
@@ -436,7 +436,7 @@ class ContactDialog(QDialog):
 # --- the child's voice ----------------------------------------------------------------------
 
 
-class VoiceDialog(QDialog):
+class VoiceDialog(FormDialog):
     """How the child's views reached a review: how gathered, advocacy, the consultation."""
 
     def __init__(self, ctx: AppContext, meeting: MeetingVoice, parent: QWidget | None = None):

@@ -40,7 +40,7 @@ from reviewdesk.invitations.details import (
     directory,
 )
 from ui.context import AppContext
-from ui.dialogs import finding_list, select_data, typed_choice
+from ui.dialogs import FormDialog, finding_list, select_data, typed_choice
 from ui.dialogs.screen_fit import fit_to_screen, scrolling
 from ui.dialogs.tables import RecordTable
 from ui.operations import perform
@@ -89,7 +89,7 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FormDialog):
     """Add or change someone in a child's family and network."""
 
     def __init__(
@@ -136,7 +136,7 @@ class PersonDialog(QDialog):
         form.addRow("&Phone", self.phone)
         form.addRow("Pre&ferred contact", self.contact)
         form.addRow("&Interpreter", self.interpreter)
-        form.addRow("Acc&ess needs", self.access)
+        form.addRow("A&ccess needs", self.access)  # Alt+E is the email's
         form.addRow("", self.excluded)
         form.addRow("E&xclusion", self.exclusion_note)
         form.addRow("", self.active)
@@ -176,7 +176,7 @@ class PersonDialog(QDialog):
             super().accept()
 
 
-class ProfessionalDialog(QDialog):
+class ProfessionalDialog(FormDialog):
     """Add or change a directory entry (a professional, or an agency's contact point)."""
 
     def __init__(

@@ -9,7 +9,6 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -38,7 +37,14 @@ from reviewdesk.queries import ChildDetail, MeetingInfo
 from reviewdesk.vocabulary import age_on, format_uk_long, open_on
 from reviewdesk.vocabulary import format_uk as uk
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, choice, date_edit, from_qdate, refuse_wrong_entries
+from ui.dialogs import (
+    DateOrNone,
+    FormDialog,
+    choice,
+    date_edit,
+    from_qdate,
+    refuse_wrong_entries,
+)
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.duedates import DueItem, after_held, next_due_after_held
 from ui.operations import perform
@@ -46,7 +52,7 @@ from ui.prompts import prompts
 from ui.screen import FocusScrollArea, fit
 
 
-class RecordingDialog(QDialog):
+class RecordingDialog(FormDialog):
     def __init__(
         self,
         ctx: AppContext,

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from reviewdesk.rule_overrides import (
 from reviewdesk.rules import EVENTS, UNITS
 from reviewdesk.vocabulary import format_uk_long
 from ui.context import AppContext
+from ui.dialogs import FormDialog
 from ui.errors import refusal_message
 from ui.number_box import NumberBox
 from ui.operations import perform
@@ -59,7 +59,7 @@ def _select(combo: QComboBox, value: str) -> None:
         combo.setCurrentIndex(index)
 
 
-class RuleEditDialog(QDialog):
+class RuleEditDialog(FormDialog):
     def __init__(self, ctx: AppContext, entry: RuleEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -1,5 +1,6 @@
 """A read-only table of plain rows, for the small lists in the invitation and people
-dialogs: whole rows selected, Tab leaving the table, each row carrying its record."""
+dialogs: whole rows selected, Tab leaving the table, each row carrying its record, and the
+row the keyboard is on the one chosen."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from ui.column_widths import Column, Fitting
@@ -33,6 +35,18 @@ class RecordTable(QTableWidget):
         # Room for a few rows even where the dialog scrolls (a short or magnified screen).
         rows = self.verticalHeader().defaultSectionSize() * 4
         self.setMinimumHeight(rows + header.sizeHint().height() + 2 * self.frameWidth() + 4)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Reached with the keyboard (Tab, Shift+Tab, an Alt+letter) with no row chosen: the
+        row it is on (the first, to begin with) is chosen. Qt only outlined it, and with one
+        row on the list the arrows could not choose it either: a report's dates, a
+        person's Edit and Remove waited on a row no key could choose."""
+        super().focusInEvent(event)
+        row = self.currentRow()
+        if event.reason() == Qt.FocusReason.MouseFocusReason or row < 0:
+            return  # (a click chooses the row clicked)
+        if not self.selectionModel().selectedRows():
+            self.selectRow(row)
 
     def set_rows(
         self,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from reviewdesk.invitations.settings_check import ATTACHMENT_MB_LIMITS, CHASE_DA
 from reviewdesk.invitations.templates import KINDS, shipped_template, template_for
 from reviewdesk.settings import DEFAULTS, setting_versions
 from ui.context import AppContext
+from ui.dialogs import FormDialog
 from ui.dialogs.screen_fit import fit_to_screen
 from ui.number_box import NumberBox
 from ui.operations import perform
@@ -49,8 +49,11 @@ def _versions(ctx: AppContext) -> dict[str, tuple[object, int]]:
         return setting_versions(s)
 
 
-class LetterTemplatesDialog(QDialog):
-    """Edit the council's letter templates, one kind at a time, with the fields each may use."""
+class LetterTemplatesDialog(FormDialog):
+    """Edit the council's letter templates, one kind at a time, with the fields each may use.
+    A template changed and not saved is not dropped without asking: on Close or Esc
+    (`FormDialog`), nor on choosing another kind of letter, which put that kind's template
+    over it without a word."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +78,9 @@ class LetterTemplatesDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        self.kind.currentIndexChanged.connect(lambda _i: self._show())
+        self._kind_shown = 0
+        self._text_shown = ""
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
         top = QHBoxLayout()
         top.addWidget(self.kind, 1)
         top.addWidget(self.shipped_button)
@@ -102,14 +107,33 @@ class LetterTemplatesDialog(QDialog):
         value, version = _versions(self.ctx).get("letter_templates", ({}, 0))
         return dict(value or {}), version
 
+    def _kind_chosen(self, index: int) -> None:
+        """Another kind of letter: its template, once the one changed may be dropped (No
+        keeps the kind shown, and what was typed)."""
+        if index == self._kind_shown:
+            return
+        shown = self.kind.itemText(self._kind_shown)
+        typed = self.text.toPlainText() != self._text_shown
+        if typed and not prompts().confirm(
+            self, f"Drop your changes to \u201c{shown}\u201d? They are not saved."
+        ):
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(self._kind_shown)
+            self.kind.blockSignals(False)
+            return
+        self._show()
+
     def _show(self) -> None:
         kind = self.kind.currentData()
+        self._kind_shown = self.kind.currentIndex()
         stored, _version = self._stored()
-        self.text.setPlainText(template_for(kind, stored))
+        self._text_shown = template_for(kind, stored)
+        self.text.setPlainText(self._text_shown)
         fields = KINDS[kind][1]
         self.fields.setText(
             "Fields: " + "; ".join(f"${name} ({meaning})" for name, meaning in fields.items())
         )
+        self.entries_taken()
 
     def save(self) -> None:
         kind = self.kind.currentData()
@@ -123,6 +147,8 @@ class LetterTemplatesDialog(QDialog):
             self, self.ctx, actions.save_settings, {"letter_templates": (stored, version)}
         )
         if changes is not None:
+            self._text_shown = text
+            self.entries_taken()
             prompts().info(self, f"{self.kind.currentText()}: saved.")
 
 

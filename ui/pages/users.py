@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from reviewdesk.codes import Role
 from reviewdesk.storage.models import Staff
 from reviewdesk.storage.users import all_users
 from ui.context import ROLE_LABEL, AppContext
-from ui.dialogs import choice, select_data
+from ui.dialogs import FormDialog, choice, select_data
 from ui.operations import perform
 from ui.pages import label
 from ui.prompts import prompts
@@ -66,7 +65,7 @@ class ListedUser:
     version: int
 
 
-class UserDialog(QDialog):
+class UserDialog(FormDialog):
     """Put someone on the user list: account or login, role, name and staff record. With
     ``user``, change the name and staff record of someone on it: an IRO added without a
     staff record has no meeting of theirs to record until it is linked."""

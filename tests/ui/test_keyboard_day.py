@@ -1,0 +1,313 @@
+"""A working day on the keyboard alone (#keyboard-walk): what an administrator who never
+touches the mouse met, each replayed with the keys they pressed (Tab, the arrows, Enter,
+Esc, Alt+letters and the program's shortcuts) on the sample register at 1366x768."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from tests.ui.driving import on_screen
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+NONE = Qt.KeyboardModifier.NoModifier
+K = Qt.Key
+
+
+def press(key: Qt.Key, modifiers=NONE, times: int = 1) -> None:  # noqa: ANN001
+    """A key pressed where the keyboard is; an Alt+letter on a button clicks it a moment
+    later (Qt shows it pressed first), so a little time is let pass."""
+    for _ in range(times):
+        target = QApplication.focusWidget() or QApplication.activeWindow()
+        assert target is not None, "nothing has the keyboard"
+        QTest.keyClick(target, key, modifiers)
+        QTest.qWait(150 if modifiers & ALT or key == K.Key_Escape else 10)
+
+
+def typed(text: str) -> None:
+    QTest.keyClicks(QApplication.focusWidget(), text)
+
+
+def focus() -> object:
+    return QApplication.focusWidget()
+
+
+def shown(window, qtbot) -> None:  # noqa: ANN001
+    window.resize(1256, 678)  # as it opens on a 1366x768 laptop
+    on_screen(window, qtbot)
+
+
+def as_the_loop_shows_it(qtbot, dialog: QDialog) -> None:
+    """A dialog shown and active, as ``exec()`` shows it."""
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+
+
+def back_to_the_window(qtbot, window) -> None:  # noqa: ANN001
+    """The window active again, as after ``exec()`` returns."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def find_and_open(window, name: str):  # noqa: ANN001, ANN201
+    """Ctrl+F, the child's name typed, Enter (to the children found), Enter (their page)."""
+    press(K.Key_F, CTRL)
+    typed(name)
+    press(K.Key_Return)
+    press(K.Key_Return)
+    page = window.cases.child
+    assert window.cases.stack.currentWidget() is page and focus() is page.table
+    return page
+
+
+def test_alt_e_is_the_email_and_alt_c_the_access_needs_of_someone_in_the_family(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Alt+M, Alt+A (Add person…): "&Email" and "Acc&ess needs" both had Alt+E, so Alt+E
+    only moved between the two and the second press went past the email."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    seen: dict = {}
+
+    def person(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_C, ALT)
+        seen["alt c"] = focus() is dialog.access
+        press(K.Key_E, ALT, times=2)
+        seen["alt e twice"] = focus() is dialog.email
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    def people(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        prompts_recorder.on_dialog = person
+        press(K.Key_A, ALT)  # Add person…
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = people
+    press(K.Key_M, ALT)
+    assert seen == {"alt e twice": True, "alt c": True}
+
+
+def _highlighted(image, x: int, y: int) -> bool:  # noqa: ANN001
+    """Whether the pixel at (x, y) of a grabbed picture is the palette's highlight."""
+    from PySide6.QtGui import QPalette
+
+    highlight = QApplication.palette().color(QPalette.ColorRole.Highlight)
+    return image.pixelColor(x, y).rgb() == highlight.rgb()
+
+
+def test_the_list_of_pages_and_a_dashboard_tile_show_when_they_have_the_keyboard(
+    window, qtbot
+) -> None:
+    """Shift+Tab from the first tile to the list of pages, then Tab back: the list showed
+    nothing of having the keyboard (it draws no focus rectangle), and a tile only a tint
+    hardly to be told from white. Each is framed in the highlight colour now, and only
+    while it has the keyboard."""
+    shown(window, qtbot)
+    press(K.Key_1, CTRL)
+    tile = window.dashboard.tiles["overdue"]
+    nav = window.nav
+    while focus() is not tile:
+        press(K.Key_Tab)
+    press(K.Key_Tab, SHIFT)
+    assert focus() is nav
+    item = nav.visualItemRect(nav.currentItem())
+    top_of_item = (item.center().x(), item.top())  # (the list's own left edge aside)
+    assert _highlighted(nav.viewport().grab().toImage(), *top_of_item)
+    middle_top = (tile.width() // 2, 0)
+    assert not _highlighted(tile.grab().toImage(), *middle_top)
+
+    press(K.Key_Tab)
+    assert focus() is tile
+    assert _highlighted(tile.grab().toImage(), *middle_top)
+    assert not _highlighted(nav.viewport().grab().toImage(), *top_of_item)
+
+
+def test_esc_on_an_outcome_being_recorded_asks_before_dropping_it(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Ctrl+O, the held date typed, a participation code chosen, then Esc (a slip, meant
+    for the calendar): the dialog closed without a word and the outcome was lost. Esc asks
+    now; No is back to the dialog with all as it was, Yes closes it, nothing recorded."""
+    from reviewdesk.storage.models import Meeting
+
+    shown(window, qtbot)
+    page = find_and_open(window, "sian")
+    page.select_meeting(sample["sian_review"])
+    seen: dict = {}
+
+    def record(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        assert focus() is dialog.held or dialog.held.isAncestorOf(focus())
+        press(K.Key_A, CTRL)
+        typed("11/04/2024")
+        press(K.Key_P, ALT)  # Participation
+        press(K.Key_Down, times=2)
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        press(K.Key_Escape)
+        seen["asked"] = list(prompts_recorder.questions)
+        seen["still open"] = dialog.isVisible()
+        seen["kept"] = (dialog.held.text(), dialog.participation.currentData())
+        prompts_recorder.confirm_answer = True  # Yes: drop it
+        press(K.Key_Escape)
+        seen["closed"] = not dialog.isVisible()
+        back_to_the_window(qtbot, window)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    prompts_recorder.on_dialog = record
+    press(K.Key_O, CTRL)
+    assert len(seen["asked"]) == 1 and "without saving" in seen["asked"][0]
+    assert seen["still open"] and seen["closed"]
+    assert seen["kept"] == ("11/04/2024", "PN2")
+    assert focus() is page.table  # back where the person was
+    with db.session() as s:
+        assert s.get(Meeting, sample["sian_review"]).held_date is None
+
+
+def test_esc_on_a_dialog_left_as_it_opened_closes_it_without_asking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Looking is not entering: Ctrl+B, Tab along the fields, Esc closes at once."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    closed: list[bool] = []
+
+    def look(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_Tab, times=8)
+        press(K.Key_Escape)
+        closed.append(not dialog.isVisible())
+        return False
+
+    prompts_recorder.on_dialog = look
+    press(K.Key_B, CTRL)
+    assert closed == [True] and prompts_recorder.questions == []
+
+
+def test_a_slot_room_and_clerk_chosen_are_not_dropped_by_esc_without_asking(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B, Tab to the free slots, Down and Enter (the slot taken, the keyboard on to
+    the room), Down (a room), Esc: asked, and No keeps the booking as chosen."""
+    shown(window, qtbot)
+    find_and_open(window, "sian")
+    seen: dict = {}
+
+    def book(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        while focus() is not dialog.slots:
+            press(K.Key_Tab)
+        press(K.Key_Down)
+        press(K.Key_Return)
+        assert focus() is dialog.room
+        press(K.Key_Down)
+        chosen = (dialog.date.text(), dialog.time.text(), dialog.room.currentText())
+        prompts_recorder.confirm_answer = False
+        press(K.Key_Escape)
+        seen["kept"] = dialog.isVisible() and chosen == (
+            dialog.date.text(),
+            dialog.time.text(),
+            dialog.room.currentText(),
+        )
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = book
+    press(K.Key_B, CTRL)
+    assert seen == {"kept": True}
+    assert len(prompts_recorder.questions) == 1
+
+
+def test_a_letter_template_typed_is_not_dropped_by_choosing_another_letter(
+    window, qtbot, prompts_recorder
+) -> None:
+    """Settings, Invitations and packs, Letter templates: text typed into a template, then
+    Shift+Tab to the kind of letter and Down put the next letter's template over it without
+    a word. It asks now; No keeps the letter and the text, and so does Esc."""
+    shown(window, qtbot)
+    press(K.Key_5, CTRL)
+    settings = window.settings_page
+    tabs = settings.tabs
+    seen: dict = {}
+
+    def edit(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        first = dialog.kind.currentText()
+        while focus() is not dialog.text:
+            press(K.Key_Tab)
+        press(K.Key_End, CTRL)
+        press(K.Key_Return, times=2)
+        typed("With best wishes")
+        mine = dialog.text.toPlainText()
+        while focus() is not dialog.kind:
+            press(K.Key_Tab, SHIFT)
+        prompts_recorder.confirm_answer = False
+        press(K.Key_Down)
+        seen["after down"] = (dialog.kind.currentText() == first, dialog.text.toPlainText() == mine)
+        press(K.Key_Escape)
+        seen["after esc"] = (dialog.isVisible(), dialog.text.toPlainText() == mine)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = edit
+    tabs.setCurrentWidget(
+        next(tabs.widget(n) for n in range(tabs.count()) if "nvitations" in tabs.tabText(n))
+    )
+    button = settings.invitation_settings.templates_button
+    button.setFocus()
+    press(K.Key_Space)
+    assert seen == {"after down": (True, True), "after esc": (True, True)}
+    assert len(prompts_recorder.questions) == 2
+
+
+def test_a_report_for_a_cp_conference_is_added_and_recorded_received_with_the_keys(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Alt+N on the 1st review conference, Alt+R (Reports), the report's author typed and
+    Enter (added), Shift+Tab back to the list of reports: the only report was outlined but
+    not chosen, and Down could not choose it (it is the last row), so its Received box
+    stayed off and Tab went past it. The row reached is the one chosen now: Tab, Space
+    (received), Tab, the date typed, Alt+S saves it."""
+    from reviewdesk.storage.models import Report
+
+    shown(window, qtbot)
+    page = find_and_open(window, "lukasz")
+    page.select_meeting(sample["rcpc"])
+    seen: dict = {}
+
+    def reports(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_R, ALT)
+        while focus() is not dialog.report_author:
+            press(K.Key_Tab)
+        typed("Dr Ann Patel")
+        press(K.Key_Return)
+        while focus() is not dialog.reports:
+            press(K.Key_Tab, SHIFT)
+        seen["chosen"] = dialog.reports.selected_record() is not None
+        press(K.Key_Tab)
+        seen["tab to"] = focus() is dialog.received.check
+        press(K.Key_Space)
+        press(K.Key_Tab)
+        press(K.Key_A, CTRL)
+        typed("09/04/2024")
+        press(K.Key_S, ALT)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = reports
+    press(K.Key_N, ALT)
+    assert seen == {"chosen": True, "tab to": True}
+    assert prompts_recorder.errors == []
+    with db.session() as s:
+        report = s.query(Report).filter_by(meeting_id=sample["rcpc"]).one()
+        assert (report.author, report.received) == ("Dr Ann Patel", dt.date(2024, 4, 9))
