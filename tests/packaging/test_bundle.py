@@ -112,7 +112,7 @@ def test_linux_user_install_and_uninstall(bundle, tmp_path) -> None:
         env=env,
     )
     assert command.returncode == 0, command.stderr
-    assert command.stdout.startswith("2024-04-24\n")
+    assert command.stdout.startswith("24/04/2024\n")
 
     result = run(["bash", script, "--uninstall"], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
