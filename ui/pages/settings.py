@@ -54,6 +54,7 @@ from ui.column_widths import Column, FittedTable
 from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
+from ui.dialogs.tables import keyboard_chooses_row
 from ui.errors import refusal_message
 from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
@@ -418,6 +419,7 @@ class SettingsPage(Page):
         self.rules.setWordWrap(False)
         self.rules.setAlternatingRowColors(True)
         self.rules.verticalHeader().setVisible(False)
+        keyboard_chooses_row(self.rules)  # (Change this rule acts on the rule chosen)
         self.rules.setMinimumHeight(160)  # its tab gives it the height there is
         self.rules.doubleClicked.connect(lambda _index: self.edit_rule())
         edit_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.rules)
