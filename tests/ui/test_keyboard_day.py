@@ -365,3 +365,25 @@ def test_the_only_user_reached_with_tab_can_be_changed_with_the_keys(
     assert [d.windowTitle() for d in prompts_recorder.dialogs] == [
         f"Name and staff record: {users.selected()}"
     ]
+
+
+def test_the_arrows_on_settings_tabs_stay_on_the_tabs_and_tab_goes_into_the_one_chosen(
+    window, qtbot
+) -> None:
+    """Ctrl+5, Tab to the tabs, Right three times: the first Right took the keyboard into
+    Closure days' date box, where the next ones moved the cursor, so the arrows never got
+    past the second tab. They move along the tabs now, and Tab goes into the one chosen
+    (Ctrl+Tab, from a field or the tabs, still goes to the next tab's first field)."""
+    shown(window, qtbot)
+    press(K.Key_5, CTRL)
+    page = window.settings_page
+    bar = page.tabs.tabBar()
+    tab_to(bar)
+    start = page.tabs.currentIndex()
+    press(K.Key_Right, times=3)
+    assert focus() is bar
+    assert page.tabs.currentIndex() == start + 3 and page.current_tab() == "reasons"
+    press(K.Key_Tab)
+    assert focus() is page.reasons.which
+    press(K.Key_Tab, CTRL)
+    assert page.current_tab() == "users" and focus() is page.users.table
