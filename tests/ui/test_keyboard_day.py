@@ -29,6 +29,15 @@ def press(key: Qt.Key, modifiers=NONE, times: int = 1) -> None:  # noqa: ANN001
         QTest.qWait(150 if modifiers & ALT or key == K.Key_Escape else 10)
 
 
+def tab_to(widget, *, back: bool = False) -> None:  # noqa: ANN001
+    """Tab (or Shift+Tab) until ``widget`` has the keyboard; it must within 40 presses."""
+    for _ in range(40):
+        if focus() is widget:
+            return
+        press(K.Key_Tab, SHIFT if back else NONE)
+    raise AssertionError(f"Tab never reached {widget.accessibleName() or widget}")
+
+
 def typed(text: str) -> None:
     QTest.keyClicks(QApplication.focusWidget(), text)
 
@@ -116,8 +125,7 @@ def test_the_list_of_pages_and_a_dashboard_tile_show_when_they_have_the_keyboard
     press(K.Key_1, CTRL)
     tile = window.dashboard.tiles["overdue"]
     nav = window.nav
-    while focus() is not tile:
-        press(K.Key_Tab)
+    tab_to(tile)
     press(K.Key_Tab, SHIFT)
     assert focus() is nav
     item = nav.visualItemRect(nav.currentItem())
@@ -204,8 +212,7 @@ def test_a_slot_room_and_clerk_chosen_are_not_dropped_by_esc_without_asking(
 
     def book(dialog) -> bool:  # noqa: ANN001
         as_the_loop_shows_it(qtbot, dialog)
-        while focus() is not dialog.slots:
-            press(K.Key_Tab)
+        tab_to(dialog.slots)
         press(K.Key_Down)
         press(K.Key_Return)
         assert focus() is dialog.room
@@ -242,14 +249,12 @@ def test_a_letter_template_typed_is_not_dropped_by_choosing_another_letter(
     def edit(dialog) -> bool:  # noqa: ANN001
         as_the_loop_shows_it(qtbot, dialog)
         first = dialog.kind.currentText()
-        while focus() is not dialog.text:
-            press(K.Key_Tab)
+        tab_to(dialog.text)
         press(K.Key_End, CTRL)
         press(K.Key_Return, times=2)
         typed("With best wishes")
         mine = dialog.text.toPlainText()
-        while focus() is not dialog.kind:
-            press(K.Key_Tab, SHIFT)
+        tab_to(dialog.kind, back=True)
         prompts_recorder.confirm_answer = False
         press(K.Key_Down)
         seen["after down"] = (dialog.kind.currentText() == first, dialog.text.toPlainText() == mine)
@@ -287,12 +292,10 @@ def test_a_report_for_a_cp_conference_is_added_and_recorded_received_with_the_ke
     def reports(dialog) -> bool:  # noqa: ANN001
         as_the_loop_shows_it(qtbot, dialog)
         press(K.Key_R, ALT)
-        while focus() is not dialog.report_author:
-            press(K.Key_Tab)
+        tab_to(dialog.report_author)
         typed("Dr Ann Patel")
         press(K.Key_Return)
-        while focus() is not dialog.reports:
-            press(K.Key_Tab, SHIFT)
+        tab_to(dialog.reports, back=True)
         seen["chosen"] = dialog.reports.selected_record() is not None
         press(K.Key_Tab)
         seen["tab to"] = focus() is dialog.received.check
@@ -311,3 +314,76 @@ def test_a_report_for_a_cp_conference_is_added_and_recorded_received_with_the_ke
     with db.session() as s:
         report = s.query(Report).filter_by(meeting_id=sample["rcpc"]).one()
         assert (report.author, report.received) == ("Dr Ann Patel", dt.date(2024, 4, 9))
+
+
+def _settings_tab(window, words: str) -> None:  # noqa: ANN001
+    """Ctrl+5, Tab to the tabs, then Ctrl+Tab to the tab named ``words``."""
+    press(K.Key_5, CTRL)
+    tabs = window.settings_page.tabs
+    tab_to(tabs.tabBar())
+    for _ in range(tabs.count()):
+        if words in tabs.tabText(tabs.currentIndex()):
+            return
+        press(K.Key_Tab, CTRL)
+    raise AssertionError(f"no tab {words}")
+
+
+def test_enter_on_the_first_timescale_rule_reached_with_tab_opens_it(
+    window, qtbot, prompts_recorder
+) -> None:
+    """Settings, Timescales, Tab to the rules and Enter: nothing opened, as the rule the
+    keyboard was on was only outlined, not chosen (Down chose the second)."""
+    shown(window, qtbot)
+    _settings_tab(window, "Timescales")
+    rules = window.settings_page.rules
+    tab_to(rules)
+    first = window.settings_page.rules_proxy.index(0, 0)
+    prompts_recorder.on_dialog = lambda dialog: dialog.done(0) or False
+    press(K.Key_Return)
+    assert [type(d).__name__ for d in prompts_recorder.dialogs] == ["RuleEditDialog"]
+    opened = prompts_recorder.dialogs[0].entry.rule.title
+    assert opened in str(first.data())
+
+
+def test_the_only_user_reached_with_tab_can_be_changed_with_the_keys(
+    window, qtbot, prompts_recorder
+) -> None:
+    """Settings, Users and roles, Tab to the list of users (one here): the user was not
+    chosen, so Change role, Deactivate and Name and staff record stayed off and Tab went past
+    them. Tab on to Name and staff record, Space: the user's form opens."""
+    shown(window, qtbot)
+    _settings_tab(window, "Users")
+    users = window.settings_page.users
+    tab_to(users.table)
+    assert users.table.rowCount() == 1 and users.selected() is not None
+    for _ in range(10):
+        press(K.Key_Tab)
+        if focus() is users.details_button:
+            break
+    prompts_recorder.on_dialog = lambda dialog: dialog.done(0) or False
+    press(K.Key_Space)
+    assert [d.windowTitle() for d in prompts_recorder.dialogs] == [
+        f"Name and staff record: {users.selected()}"
+    ]
+
+
+def test_the_arrows_on_settings_tabs_stay_on_the_tabs_and_tab_goes_into_the_one_chosen(
+    window, qtbot
+) -> None:
+    """Ctrl+5, Tab to the tabs, Right three times: the first Right took the keyboard into
+    Closure days' date box, where the next ones moved the cursor, so the arrows never got
+    past the second tab. They move along the tabs now, and Tab goes into the one chosen
+    (Ctrl+Tab, from a field or the tabs, still goes to the next tab's first field)."""
+    shown(window, qtbot)
+    press(K.Key_5, CTRL)
+    page = window.settings_page
+    bar = page.tabs.tabBar()
+    tab_to(bar)
+    start = page.tabs.currentIndex()
+    press(K.Key_Right, times=3)
+    assert focus() is bar
+    assert page.tabs.currentIndex() == start + 3 and page.current_tab() == "reasons"
+    press(K.Key_Tab)
+    assert focus() is page.reasons.which
+    press(K.Key_Tab, CTRL)
+    assert page.current_tab() == "users" and focus() is page.users.table

@@ -7,11 +7,41 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from ui.column_widths import Column, Fitting
+
+
+class _ChoosesRow(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            isinstance(watched, QTableView)
+            and isinstance(event, QFocusEvent)
+            and event.type() == QEvent.Type.FocusIn
+            and event.reason() != Qt.FocusReason.MouseFocusReason  # (a click chooses its row)
+            and watched.model() is not None
+            and watched.model().rowCount() > 0
+            and not watched.selectionModel().selectedRows()
+        ):
+            current = watched.currentIndex()
+            watched.selectRow(current.row() if current.isValid() else 0)
+        return False
+
+
+def keyboard_chooses_row(view: QTableView) -> None:
+    """Reached with the keyboard (Tab, Shift+Tab, an Alt+letter) with no row chosen, a
+    table of rows chooses the row it is on (the first, to begin with), for the buttons that
+    act on the row chosen. Qt only outlined that row: on a list of one (a report, a user, a
+    challenge) no key could choose it, and on a longer one Down chose the second."""
+    view.installEventFilter(_ChoosesRow(view))
 
 
 class RecordTable(QTableWidget):
@@ -32,21 +62,10 @@ class RecordTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self._records: list[Any] = []
+        keyboard_chooses_row(self)
         # Room for a few rows even where the dialog scrolls (a short or magnified screen).
         rows = self.verticalHeader().defaultSectionSize() * 4
         self.setMinimumHeight(rows + header.sizeHint().height() + 2 * self.frameWidth() + 4)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        """Reached with the keyboard (Tab, Shift+Tab, an Alt+letter) with no row chosen: the
-        row it is on (the first, to begin with) is chosen. Qt only outlined it, and with one
-        row on the list the arrows could not choose it either: a report's dates, a
-        person's Edit and Remove waited on a row no key could choose."""
-        super().focusInEvent(event)
-        row = self.currentRow()
-        if event.reason() == Qt.FocusReason.MouseFocusReason or row < 0:
-            return  # (a click chooses the row clicked)
-        if not self.selectionModel().selectedRows():
-            self.selectRow(row)
 
     def set_rows(
         self,
@@ -118,4 +137,4 @@ class FittedRecordTable(Fitting, RecordTable):
         self.fit()
 
 
-__all__ = ["FittedRecordTable", "RecordTable"]
+__all__ = ["FittedRecordTable", "RecordTable", "keyboard_chooses_row"]

@@ -15,6 +15,7 @@ import datetime as dt
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -54,6 +55,7 @@ from ui.column_widths import Column, FittedTable
 from ui.context import DEFAULT_REGION, AppContext
 from ui.dialogs import date_edit, from_qdate
 from ui.dialogs.rule_edit import RuleEditDialog
+from ui.dialogs.tables import keyboard_chooses_row
 from ui.errors import refusal_message
 from ui.models.rules_model import COLUMNS as RULE_TABLE_COLUMNS
 from ui.models.rules_model import RulesFilter, RulesModel
@@ -370,11 +372,20 @@ class SettingsPage(Page):
         work in every field, a table or text box included)."""
         count = self.tabs.count()
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+        self.focus_first_field()  # (from the tab bar too, where only the arrows stay)
 
     def _tab_changed(self, _index: int) -> None:
         """A tab opened while the page is on screen: the focus goes to its first field, so
-        the keyboard carries on from there (not while the window is still being built)."""
-        if self.isVisible():
+        the keyboard carries on from there (not while the window is still being built).
+        Not when the arrows moved along the tabs (the tab bar has the keyboard, no button is
+        held): the keyboard stays on the tabs, to go on to the next, and Tab goes into the
+        one chosen. The first arrow took it into a field, where the next moved in the field."""
+        if not self.isVisible():
+            return
+        arrows = (
+            self.tabs.tabBar().hasFocus() and QApplication.mouseButtons() == Qt.MouseButton.NoButton
+        )
+        if not arrows:
             self.focus_first_field()
 
     def focus_first_field(self) -> None:
@@ -418,6 +429,7 @@ class SettingsPage(Page):
         self.rules.setWordWrap(False)
         self.rules.setAlternatingRowColors(True)
         self.rules.verticalHeader().setVisible(False)
+        keyboard_chooses_row(self.rules)  # (Change this rule acts on the rule chosen)
         self.rules.setMinimumHeight(160)  # its tab gives it the height there is
         self.rules.doubleClicked.connect(lambda _index: self.edit_rule())
         edit_key = QShortcut(QKeySequence(Qt.Key.Key_Return), self.rules)

@@ -33,6 +33,7 @@ from reviewdesk.storage.models import Staff
 from reviewdesk.storage.users import all_users
 from ui.context import ROLE_LABEL, AppContext
 from ui.dialogs import FormDialog, choice, select_data
+from ui.dialogs.tables import keyboard_chooses_row
 from ui.operations import perform
 from ui.pages import label
 from ui.prompts import prompts
@@ -168,6 +169,7 @@ class UsersBox(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setMinimumHeight(140)
+        keyboard_chooses_row(self.table)  # (the buttons below act on the user chosen)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
