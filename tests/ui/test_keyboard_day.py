@@ -174,6 +174,7 @@ def test_esc_on_an_outcome_being_recorded_asks_before_dropping_it(
     prompts_recorder.on_dialog = record
     press(K.Key_O, CTRL)
     assert len(seen["asked"]) == 1 and "without saving" in seen["asked"][0]
+    assert prompts_recorder.defaults_no[0] is True  # Esc, Enter: back to the dialog
     assert seen["still open"] and seen["closed"]
     assert seen["kept"] == ("11/04/2024", "PN2")
     assert focus() is page.table  # back where the person was

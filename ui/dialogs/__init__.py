@@ -206,6 +206,7 @@ class FormDialog(QDialog):
             self,
             f"Close \u201c{self.windowTitle()}\u201d without saving? What you entered will be "
             "lost.",
+            default_no=True,  # Esc then Enter must not lose an outcome typed with care
         ):
             return
         super().reject()
