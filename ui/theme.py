@@ -8,7 +8,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from reviewdesk.paths import resource
 
@@ -89,13 +89,28 @@ def dark_palette() -> QPalette:
 
 def apply_theme(app: QApplication) -> None:
     """Fusion with the system scheme's palette and the bundled stylesheet; re-applied when the
-    system switches between light and dark."""
+    system switches between light and dark. Where the keyboard is shows (`show_focus`)."""
     app.setStyle("Fusion")
     _apply_scheme(app)
     if not app.property("reviewdesk_theme_watch"):
         app.setProperty("reviewdesk_theme_watch", True)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(lambda _scheme: _apply_scheme(app))
+        app.focusChanged.connect(show_focus)
+
+
+def show_focus(_old: QWidget | None, new: QWidget | None) -> None:
+    """The keyboard moved, and not by a click: its window draws where it is. Fusion draws a
+    button's, tick box's, list box's or tab's focus frame only in a window whose focus
+    Tab last moved (Qt's WA_KeyboardFocusChange); a dialog opened with Ctrl+B, a page with
+    Ctrl+5, the case list after Esc showed none until Tab was pressed. A click still shows
+    none, as before."""
+    if new is None or QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+        return
+    window = new.window()
+    if not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange):
+        window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        new.update()
 
 
 def style_sheet(dark: bool) -> str:

@@ -388,3 +388,29 @@ def test_the_arrows_on_settings_tabs_stay_on_the_tabs_and_tab_goes_into_the_one_
     assert focus() is page.reasons.which
     press(K.Key_Tab, CTRL)
     assert page.current_tab() == "users" and focus() is page.users.table
+
+
+def test_a_dialog_opened_with_a_key_shows_where_the_keyboard_is_at_once(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+B: the meeting type has the keyboard, but Fusion drew its focus frame only once
+    Tab had moved the focus in that window (the same after Ctrl+5, Ctrl+2 or Esc back to
+    the case list). The field looks as it does after Tab and Shift+Tab back to it."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    seen: dict = {}
+
+    def look(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        assert focus() is dialog.meeting_type
+        at_once = dialog.meeting_type.grab().toImage()
+        press(K.Key_Tab)
+        press(K.Key_Tab, SHIFT)
+        assert focus() is dialog.meeting_type
+        seen["same"] = at_once == dialog.meeting_type.grab().toImage()
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = look
+    press(K.Key_B, CTRL)
+    assert seen == {"same": True}
