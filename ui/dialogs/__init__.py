@@ -201,12 +201,22 @@ class FormDialog(QDialog):
         """Whether anything was entered (or changed) since `entries_taken`."""
         return self._opened_with is not None and entries(self) != self._opened_with
 
+    #: What Enter answers to `drop_question`: No, back to the dialog (Esc then Enter must
+    #: not lose an outcome typed with care).
+    DROP_DEFAULT_NO = True
+
+    def drop_question(self) -> str | None:
+        """What to ask before closing drops what was entered; None when nothing would be."""
+        if not self.entered():
+            return None
+        return (
+            f"Close \u201c{self.windowTitle()}\u201d without saving? What you entered will be lost."
+        )
+
     def reject(self) -> None:  # Esc, Cancel, and the title bar's close
-        if self.entered() and not prompts().confirm(
-            self,
-            f"Close \u201c{self.windowTitle()}\u201d without saving? What you entered will be "
-            "lost.",
-            default_no=True,  # Esc then Enter must not lose an outcome typed with care
+        question = self.drop_question()
+        if question is not None and not prompts().confirm(
+            self, question, default_no=self.DROP_DEFAULT_NO
         ):
             return
         super().reject()

@@ -9,7 +9,6 @@ typed is not lost by a slip of the key."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,13 +22,14 @@ from reviewdesk.actions import cancel_meeting
 from reviewdesk.codes import ReasonKind
 from reviewdesk.queries import ChildDetail, MeetingInfo
 from ui.context import AppContext
+from ui.dialogs import FormDialog
 from ui.dialogs.booking import reason_choice, reason_text
 from ui.operations import perform
 from ui.prompts import prompts
 from ui.screen import fit
 
 
-class CancelDialog(QDialog):
+class CancelDialog(FormDialog):
     def __init__(
         self,
         ctx: AppContext,
@@ -86,15 +86,15 @@ class CancelDialog(QDialog):
         button.setDefault(False)
         button.setDefault(True)
 
-    def reject(self) -> None:  # Esc, Keep it, and the title bar's close
-        """The meeting is kept; with a reason given, only once the person says the reason
-        may go (No, or Esc, is back to the dialog with the reason as it was)."""
+    #: Leaving keeps the meeting, so Enter on the question may drop the reason.
+    DROP_DEFAULT_NO = False
+
+    def drop_question(self) -> str | None:
+        """Esc, Keep it and the title bar's close keep the meeting; with a reason given,
+        only once the person says the reason may go (No, or Esc, is back to the dialog with
+        the reason as it was)."""
         reason = self.given_reason()
-        if reason and not prompts().confirm(
-            self, f"Keep {self.what}, and drop the reason you gave (“{reason}”)?"
-        ):
-            return
-        super().reject()
+        return f"Keep {self.what}, and drop the reason you gave (“{reason}”)?" if reason else None
 
     def save(self) -> None:
         reason = reason_text(self.reason, self.note)
