@@ -13,8 +13,9 @@ written through here:
   (except the documents subfolder the app itself prints from).
 
 Every file a person names to read (the database given with --db, a return to import, a
-rules file, a backup to restore) is checked by `check_input` before it is opened: a named
-pipe would wait for a writer for ever, a device such as /dev/zero never ends.
+rules file, a backup to restore, a report to attach) is checked by `check_input` before it
+is opened: a named pipe would wait for a writer for ever, a device such as /dev/zero never
+ends. `read_input_bytes` and `read_input_text` read such a file up to a limit.
 
 ``neutralise_cell`` makes a spreadsheet cell safe from formula injection (OWASP's "CSV
 injection"): text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
@@ -32,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -194,19 +195,19 @@ def check_input(path: str | os.PathLike[str], *, label: str = "") -> Path:
     return target
 
 
-def read_input_text(
+def read_input_bytes(
     path: str | os.PathLike[str],
     *,
     limit: int,
     what: str,
     label: str = "",
-    encoding: str = "utf-8",
-) -> str:
-    """The text of a small file a person names (a rules file), read as `Path.read_text`
-    reads it, but only a plain file (`check_input`) and no more than ``limit`` bytes: a
-    larger one is refused, naming it, ``what`` it is and the limit, without being read
-    whole. A file that is not there or cannot be read raises `OSError`, and one that is not
-    in ``encoding`` `UnicodeDecodeError`, for the caller to word."""
+    too_big: Callable[[int], Exception] | None = None,
+) -> bytes:
+    """The bytes of a file a person names, but only a plain file (`check_input`: a folder,
+    a named pipe, a device or a socket is refused by name) and no more than ``limit``
+    bytes: a larger one is refused, naming it, ``what`` it is and the limit (or with
+    ``too_big(size)``, the caller's own words), without being read whole. A file that is
+    not there or cannot be read raises `OSError`, for the caller to word."""
     shown = f"{label}: {os.fspath(path)}" if label else os.fspath(path)
     target = check_input(path, label=label)
     # Not blocking: were a pipe put there since the check, opening it would wait for ever.
@@ -217,7 +218,25 @@ def read_input_text(
             raise _not_a_file(found.st_mode, shown)
         data = b"" if found.st_size > limit else fh.read(limit + 1)
     if found.st_size > limit or len(data) > limit:
+        if too_big is not None:
+            raise too_big(max(found.st_size, len(data)))
         raise InvalidInput(f"{shown} is larger than {_amount(limit)}, the most a {what} may be")
+    return data
+
+
+def read_input_text(
+    path: str | os.PathLike[str],
+    *,
+    limit: int,
+    what: str,
+    label: str = "",
+    encoding: str = "utf-8",
+) -> str:
+    """The text of a small file a person names (a rules file), read as `Path.read_text`
+    reads it, but only a plain file and no more than ``limit`` bytes (`read_input_bytes`).
+    A file that is not there or cannot be read raises `OSError`, and one that is not in
+    ``encoding`` `UnicodeDecodeError`, for the caller to word."""
+    data = read_input_bytes(path, limit=limit, what=what, label=label)
     return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
 
 

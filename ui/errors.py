@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reviewdesk.errorlog import write_log
 from reviewdesk.errors import ReviewdeskError
+from reviewdesk.storage import locking
 
 log = logging.getLogger("reviewdesk.ui")
 
@@ -22,6 +23,8 @@ def friendly_message(exc: BaseException) -> str:
         return f"reviewdesk was not allowed to open a file: {exc.filename or exc}"
     if isinstance(exc, OSError):
         return f"A file or network problem stopped this: {exc.strerror or exc}"
+    if locking.is_lock_wait(exc):  # (reviewdesk's own engines say whose lock: `Locked`)
+        return locking.locked_message([])
     name = type(exc).__name__
     if name in ("OperationalError", "InterfaceError"):
         return "The database could not be reached or is busy. Try again in a moment."

@@ -4,11 +4,12 @@ A refused import prints every error, one per line, and exits with status 2; noth
 written, and a database file it made (there was none at --db) is taken away again.
 `--dry-run` prints what would change and writes nothing: with no database at --db yet (no
 file, or an empty one) it compares the return with an empty database kept in memory, and
-makes no file or folder. An import that would remove records with work recorded here (held
-meetings with invitees, reports, an outcome...; periods of care with an IRO; plans with a
-chair; s47 enquiries with notes; the return lacks them) lists each with its reference and
-exits with status 3, writing nothing, unless `--remove-recorded` names every one
-("--remove-recorded M12,P3": those it listed, no others). Dates recorded here that a start
+makes no file or folder; a PostgreSQL database with no reviewdesk tables yet is refused
+(the dry run would have to make them). An import that would remove records with work
+recorded here (held meetings with invitees, reports, an outcome...; periods of care with an
+IRO; plans with a chair; s47 enquiries with notes; the return lacks them) lists each with
+its reference and exits with status 3, writing nothing, unless `--remove-recorded` names
+every one ("--remove-recorded M12,P3": those it listed, no others). Dates recorded here that a start
 corrected to a later day leaves before it are moved to it and listed, to be checked.
 """
 
@@ -24,11 +25,18 @@ from typing import Any
 
 from reviewdesk import actions
 from reviewdesk.casework.recorded import parse_references
+from reviewdesk.errors import InvalidInput
 from reviewdesk.importers.report import ImportResult
 from reviewdesk.importers.years import parse_years
 from reviewdesk.storage import sqlitefile
 from reviewdesk.storage.backup import sqlite_path
-from reviewdesk.storage.db import Database, open_database, resolve_url
+from reviewdesk.storage.db import (
+    Database,
+    NothingThere,
+    display_url,
+    open_database,
+    resolve_url,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -111,11 +119,24 @@ def _progress_to_stderr(done: int, total: int, message: str) -> None:
 
 def _open(args: argparse.Namespace) -> Database:
     """The database to import into, made if there is none; for a dry run where there is none
-    (a SQLite file not there, or empty), an empty one in memory: a dry run leaves nothing."""
+    (a SQLite file not there, or empty), an empty one in memory: a dry run leaves nothing.
+    A dry run into a PostgreSQL database with no reviewdesk tables is refused, making none:
+    the database is set up first (`reviewdesk server init`, as its owner)."""
     if args.dry_run:
-        path = sqlite_path(resolve_url(args.db))
+        url = resolve_url(args.db)
+        path = sqlite_path(url)
         if path is not None and not sqlitefile.inspect(path).has_schema:
             return open_database(":memory:")
+        if url.startswith("postgresql"):
+            try:
+                return open_database(url, create=False)
+            except NothingThere:
+                raise InvalidInput(
+                    f"{display_url(url)} has no reviewdesk tables yet, and a dry run changes "
+                    "nothing, so it does not make them: set the database up first (its owner "
+                    "runs `reviewdesk server init`; an import without --dry-run also makes "
+                    "them), then run the dry run again. Nothing was changed."
+                ) from None
     return open_database(args.db)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from reviewdesk import __version__
 from reviewdesk.errorlog import write_log
 from reviewdesk.errors import InvalidInput, ReviewdeskError
+from reviewdesk.storage import locking
 
 # Modules that add sub-commands, in the order their commands appear in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -159,6 +160,9 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 0
     except DBAPIError as exc:
+        if locking.is_lock_wait(exc):  # (reviewdesk's own engines say whose lock: `Locked`)
+            sys.stderr.write(f"reviewdesk: error: {locking.locked_message([])}\n")
+            return 1
         sys.stderr.write(f"reviewdesk: error: the database refused this: {_first_line(exc)}\n")
         return 1
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback for a user

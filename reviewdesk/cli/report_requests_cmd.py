@@ -26,7 +26,8 @@ from reviewdesk import actions
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.codes import AGENCY, PACK_DELIVERY, agency_label
 from reviewdesk.errors import InvalidInput
-from reviewdesk.invitations.pdfcheck import size_refusal, too_big
+from reviewdesk.invitations.pdfcheck import size_refusal
+from reviewdesk.safefiles import check_input, read_input_bytes
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Meeting, Report
@@ -122,18 +123,23 @@ def _report_for(db: Database, meeting_id: int, agency: str, author: str | None) 
 def _attach(args: argparse.Namespace) -> int:
     agency = _agency(args.agency)
     received = date(args.received, "--received") if args.received else dt.date.today()
-    path = Path(args.file).expanduser()
-    if not path.is_file():
+    # A folder, a named pipe, a device or a socket is refused by name, before anything else.
+    path = check_input(Path(args.file).expanduser())
+    if not path.exists():
         raise InvalidInput(f"{args.file}: no such file")
     db = open_database(args.db, create=False)
     try:
         with db.session() as s:
             max_mb = int(get_setting(s, "attachment_max_mb"))
-        size = path.stat().st_size
-        if too_big(size, max_mb):  # refused before the file is read
-            raise size_refusal(path.name, size, max_mb)
-        try:
-            data = path.read_bytes()
+        try:  # a file over the setting's limit is refused before it is read
+            data = read_input_bytes(
+                args.file,
+                limit=max_mb * 1024 * 1024,
+                what="report",
+                too_big=lambda size: size_refusal(path.name, size, max_mb),
+            )
+        except FileNotFoundError:
+            raise InvalidInput(f"{args.file}: no such file") from None
         except OSError as exc:
             raise InvalidInput(f"{args.file}: cannot read it ({exc.strerror or exc})") from None
         me = actions.whoami(db)

@@ -14,12 +14,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
-from reviewdesk.storage import server
-from reviewdesk.storage.db import Database, display_url, open_database, resolve_url
+from reviewdesk.storage import locking, server
+from reviewdesk.storage.db import (
+    LOCK_TIMEOUT_MS,
+    Database,
+    display_url,
+    make_engine,
+    open_database,
+    resolve_url,
+)
 
 ROLE_NAMES = {
     Role.ADMINISTRATOR: "administrators",
@@ -103,11 +110,77 @@ def _init(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     url = _postgres(args)
-    db = open_database(url, create=False)
+    try:
+        db = open_database(url, create=False)
+    except locking.Locked as exc:
+        return _held_up(url, exc)
     try:
         return _report(db)
+    except locking.Locked as exc:
+        return _held_up(url, exc)
     finally:
         db.dispose()
+
+
+def _held_up(url: str, exc: locking.Locked) -> int:
+    """What status can say when what it reads is locked by another session: whose locks
+    hold up reviewdesk's tables (read through a connection of its own)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = _locks(conn, every=True)
+    except Exception:  # noqa: BLE001 - the lock's own message says what it can
+        found = False
+    finally:
+        engine.dispose()
+    if not found:
+        sys.stdout.write(f"{exc}\n")
+    sys.stdout.write(
+        "reviewdesk could not check the rest of the database's set-up while it is locked.\n"
+    )
+    return 1
+
+
+def _locks(conn: Connection, *, every: bool = False) -> bool:
+    """Say which other sessions have held a lock on reviewdesk's tables for long (longer
+    than reviewdesk waits for one; ``every``: for any time), one ``Locked:`` line each (a
+    login that may delete rows from a table may also LOCK it, and PostgreSQL cannot take
+    that right away on its own); whether there were any."""
+    timeout = conn.execute(
+        text("SELECT CAST(setting AS integer) FROM pg_settings WHERE name = 'lock_timeout'")
+    ).scalar()
+    limit = (timeout or LOCK_TIMEOUT_MS) / 1000
+    held = locking.long_held_locks(conn, 0 if every else limit)
+    wait = locking.seconds_words(int(limit * 1000))
+    for lock in held:
+        since = (
+            f"for {_seconds(lock.held_for)}"
+            if lock.held_for is not None
+            else "how long for, the server does not show you"
+        )
+        waiting = locking.waiting_for(conn, lock.pid)
+        queue = (
+            f"; {waiting} session{' is' if waiting == 1 else 's are'} waiting for it"
+            if waiting
+            else ""
+        )
+        whom = "reading or changing" if lock.mode == "AccessExclusiveLock" else "changing"
+        sys.stdout.write(
+            f"Locked: the table {lock.table}, in {lock.mode_words} mode, by {lock.who} "
+            f"({since}){queue}. It holds up everyone {whom} it (reviewdesk stops waiting after "
+            f"{wait}). Ask {lock.login or 'that login'} to end their transaction, or have the "
+            f"owner end the session: SELECT pg_terminate_backend({lock.pid});\n"
+        )
+    return bool(held)
+
+
+def _seconds(seconds: float) -> str:
+    """A time as people say it: 15 seconds, 3 minutes, 2 hours."""
+    for unit, name in ((3600, "hour"), (60, "minute")):
+        if seconds >= 2 * unit:
+            return f"{int(seconds // unit)} {name}s"
+    whole = int(seconds)
+    return f"{whole} second{'' if whole == 1 else 's'}"
 
 
 def _report(db: Database) -> int:
@@ -116,6 +189,7 @@ def _report(db: Database) -> int:
         groups = server.groups_of(conn)
         owner = server.owner_of(conn)
         login = server.session_login(conn)
+        locked = _locks(conn)
         if groups is None:
             out.write(
                 f"{display_url(db.url)} is not set up for a team: the app checks roles, but "
@@ -135,9 +209,12 @@ def _report(db: Database) -> int:
             )
         ).scalar()
         problems = server.problems(conn, groups)
+        connecting, notes = server.who_connects(conn, owner, groups)
     out.write(f"You are {login}.\n")
-    if problems:
-        for problem in problems:
+    for note in notes:
+        out.write(f"{note}\n")
+    if problems or connecting:
+        for problem in [*problems, *connecting]:
             out.write(f"Problem: {problem}\n")
         out.write(
             "Its owner puts the tables' permissions right with `reviewdesk server init`; a "
@@ -146,4 +223,4 @@ def _report(db: Database) -> int:
         )
         return 1
     out.write(f"All {tables} tables have their permissions and audit trigger.\n")
-    return 0
+    return 1 if locked else 0

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,7 @@ from reviewdesk.paths import data_folder
 from reviewdesk.storage import (
     backup,
     collation,
+    locking,
     migrate,
     pgbackup,
     server,
@@ -49,6 +51,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILENAME = "reviewdesk.sqlite"
 BUSY_TIMEOUT_MS = 10_000
+#: PostgreSQL: the longest one of reviewdesk's statements waits for a lock another session
+#: holds (``lock_timeout``) before it gives up with `locking.Locked`, unless the server or
+#: the URL sets another (``ALTER DATABASE ... SET lock_timeout``, ``options=-c
+#: lock_timeout=...``). Not a setting of reviewdesk's: the settings are in the database,
+#: read after the connection is made, and a lock can hold up reading them.
+LOCK_TIMEOUT_MS = 15_000
 
 
 #: What --db accepts, for messages.
@@ -182,6 +190,48 @@ def _pin_search_path(dbapi_connection, _record) -> None:
         dbapi_connection.autocommit = autocommit
 
 
+def _limit_lock_waits(dbapi_connection, record) -> None:
+    """PostgreSQL: a statement waits at most `LOCK_TIMEOUT_MS` for a lock (a login that may
+    delete rows from a table may also LOCK it, holding up every reader), unless the server
+    or the URL already limits it. The connection's record keeps the limit, for messages."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT setting FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'")
+        limit = int(cursor.fetchone()[0])
+        if limit == 0:
+            limit = int(LOCK_TIMEOUT_MS)
+            cursor.execute(f"SET lock_timeout = {limit}")
+        cursor.close()
+        record.info[_LOCK_TIMEOUT_KEY] = limit
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+_LOCK_TIMEOUT_KEY = "reviewdesk_lock_timeout_ms"
+
+
+def _lock_wait_refusal(context: ExceptionContext) -> Exception | None:
+    """PostgreSQL: a statement that gave up waiting for a lock is `locking.Locked`, saying
+    whose session holds what (read through another connection), not a driver's error."""
+    if not locking.is_lock_wait(context.original_exception):
+        return None
+    pid = waited = None
+    with contextlib.suppress(Exception):
+        pooled = context.connection.connection
+        waited = pooled.info.get(_LOCK_TIMEOUT_KEY)
+        pid = pooled.dbapi_connection.info.backend_pid
+    return locking.Locked(
+        locking.held_up(
+            context.engine,
+            context.original_exception,
+            besides=[pid] if pid else [],
+            waited_ms=waited,
+        )
+    )
+
+
 def is_memory_url(url: str) -> bool:
     return url in ("sqlite://", "sqlite:///:memory:")
 
@@ -198,6 +248,8 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_pre_ping=True)
     event.listen(engine, "connect", _pin_search_path, insert=True)
+    event.listen(engine, "connect", _limit_lock_waits)
+    event.listen(engine, "handle_error", _lock_wait_refusal)
     return engine
 
 
@@ -420,13 +472,18 @@ def _backup_before_upgrade(
     return None  # in-memory: nothing to keep
 
 
-def _nothing_there(url: str, found: sqlitefile.SqliteFile | None) -> InvalidInput:
+class NothingThere(InvalidInput):
+    """``open_database(create=False)`` found no reviewdesk database: no file, or one (or a
+    PostgreSQL schema) with no reviewdesk tables. Nothing was made."""
+
+
+def _nothing_there(url: str, found: sqlitefile.SqliteFile | None) -> NothingThere:
     where = display_url(url)
     if found is not None and not found.exists:
         what = f"There is no reviewdesk database at {where}"
     else:
         what = f"{where} holds no reviewdesk data yet"
-    return InvalidInput(
+    return NothingThere(
         f"{what}. Check the path, or make one with `reviewdesk demo`, `reviewdesk import` or "
         "`reviewdesk restore` (the window makes one in your data folder on first start)."
     )

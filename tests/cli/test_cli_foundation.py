@@ -182,3 +182,29 @@ def test_an_unexpected_failure_is_one_plain_line_and_its_details_go_to_the_log(
     assert str(log) in err
     written = log.read_text(encoding="utf-8")
     assert "Traceback" in written and "KeyError: 'closure_day 2024-12-25 for child 4711'" in written
+
+
+class _LockTimeout(Exception):
+    """A driver's error as psycopg raises PostgreSQL's lock_not_available (55P03)."""
+
+    sqlstate = "55P03"
+
+
+def test_a_lock_wait_the_engine_did_not_word_is_still_plain(capsys, monkeypatch) -> None:
+    """reviewdesk's own engines turn a statement that stopped waiting for a lock into
+    `Locked`, naming whose it is; any other (a raw connection) says so all the same."""
+    from sqlalchemy.exc import OperationalError
+
+    import reviewdesk.cli.calendar_cmd as calendar_cmd
+
+    def held_up(_args):
+        raise OperationalError("SELECT 1", {}, _LockTimeout("canceling statement"))
+
+    monkeypatch.setattr(calendar_cmd, "_add", held_up)
+    code, out, err = run(capsys, "calendar", "add", "2024-12-20", "3")
+    assert code == 1 and out == ""
+    assert err == (
+        "reviewdesk: error: A table reviewdesk needed is locked by another session (the "
+        "server's pg_locks shows whose), so reviewdesk stopped waiting for it. Try again in a "
+        "moment; if it stays locked, ask an administrator.\n"
+    )

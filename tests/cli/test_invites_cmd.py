@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import email
+import os
 from email import policy
 
 import pytest
@@ -23,7 +24,14 @@ from reviewdesk.storage.models import (
     Report,
     ReportFile,
 )
-from tests.invitations.scenario import conference, invite_proposed, me, report_pdf, version_of
+from tests.invitations.scenario import (
+    conference,
+    invite_proposed,
+    me,
+    report_pdf,
+    set_setting,
+    version_of,
+)
 from tests.reports.pdfcheck import read_pdf
 from tests.storage.cli_helpers import cli
 
@@ -78,6 +86,19 @@ def test_proposing_for_a_held_meeting_with_a_file_adds_no_one(
         (["invites", "{m}", "-o", "{tmp}/none/x.ics"], "does not exist"),
         (["report", "attach", "{m}", "{tmp}/missing.pdf", "--agency", "police"], "no such file"),
         (["report", "attach", "{m}", "{tmp}/fake.pdf", "--agency", "police"], "is not a PDF"),
+        (
+            ["report", "attach", "{m}", "{tmp}/pipe.pdf", "--agency", "police"],
+            "pipe.pdf is a named pipe, not a file; give a file to read",
+        ),
+        (
+            ["report", "attach", "{m}", "{tmp}/folder.pdf", "--agency", "police"],
+            "folder.pdf is a folder, not a file; give a file to read",
+        ),
+        (
+            ["report", "attach", "{m}", "{tmp}/big.pdf", "--agency", "police"],
+            "big.pdf: 1.0 MB is more than the 1 MB a report may be (the attachment_max_mb "
+            "setting); nothing was attached",
+        ),
         (["report", "attach", "{m}", "{tmp}/real.pdf", "--agency", "bakery"], "is not an agency"),
         (["report", "chase", "-o", "{tmp}/c.txt"], "should end in .pdf, .csv or .xlsx"),
         (
@@ -104,6 +125,10 @@ def test_bad_input_is_one_line_and_status_2(
     invite_proposed(db, ids["meeting"])
     (tmp_path / "fake.pdf").write_bytes(b"PK\x03\x04 a spreadsheet")
     (tmp_path / "real.pdf").write_bytes(report_pdf("x"))
+    os.mkfifo(tmp_path / "pipe.pdf")  # opened, it would wait for a writer for ever
+    (tmp_path / "folder.pdf").mkdir()
+    (tmp_path / "big.pdf").write_bytes(report_pdf("x") + b" " * (1024 * 1024))
+    set_setting(db, "attachment_max_mb", 1)
     filled = [a.format(m=ids["meeting"], tmp=tmp_path) for a in argv]
     assert cli(db_target, *filled) == 2
     err = capsys.readouterr().err

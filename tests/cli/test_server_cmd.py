@@ -10,7 +10,7 @@ from reviewdesk import actions
 from reviewdesk.storage import server
 from reviewdesk.storage.audit import list_audit
 from reviewdesk.storage.db import open_database
-from tests.dbfixtures import owned_schema
+from tests.dbfixtures import owned_schema, postgres_url
 from tests.storage.cli_helpers import cli, cli_process
 
 pytestmark = pytest.mark.postgres
@@ -52,6 +52,16 @@ def test_init_then_users_then_status(fresh_database, capsys):
     assert f"council_{tag}_administrator (administrators): ann_{tag}" in out
     assert f"council_{tag}_readonly (read only (team managers)): tom_{tag}" in out
     assert f"You are tom_{tag}." in out and "tables have their permissions" in out
+    # The test server's database is not the owner's: every login may connect to it, which
+    # `server init` cannot change, so it is a note of what the database's owner may run.
+    database, dba = make_url(url).database, make_url(postgres_url()).username
+    assert (
+        f"Every login may connect to the database {database} (PUBLIC has CONNECT), though one "
+        f"in none of reviewdesk's groups reads nothing here. Its owner ({dba}) may stop "
+        f'that: REVOKE CONNECT, TEMPORARY ON DATABASE "{database}" FROM PUBLIC; GRANT CONNECT '
+        f'ON DATABASE "{database}" TO "council_{tag}_administrator", "council_{tag}_iro", '
+        f'"council_{tag}_readonly";'
+    ) in out
 
     # Again: nothing changes, and it says the same.
     assert cli(url, "server", "init") == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from reviewdesk.storage.db import Database
-from tests.dbfixtures import db, db_target, open_db  # noqa: F401
+from tests.dbfixtures import db, db_target, open_db, pg_target  # noqa: F401
 
 
 def count(database: Database, model) -> int:

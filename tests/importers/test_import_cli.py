@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from reviewdesk.cli.main import main
 from reviewdesk.storage.models import Child
@@ -270,3 +271,39 @@ def test_a_cin_dry_run_leaves_an_empty_database_file_empty(capsys, tmp_path, mon
     assert code == 0, err
     assert "enquiries         4 added" in out
     assert _everything(tmp_path) == before
+
+
+@pytest.mark.postgres
+def test_a_dry_run_into_an_empty_postgresql_database_makes_no_table(
+    capsys, tmp_path, monkeypatch, pg_target
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    xml = write_cin(tmp_path / "cin.xml", 4)
+
+    def tables() -> int:
+        engine = create_engine(pg_target)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_class "
+                        "WHERE relnamespace = current_schema()::regnamespace"
+                    )
+                ).scalar()
+        finally:
+            engine.dispose()
+
+    code, out, err = run(capsys, "--db", pg_target, "import", "cin", str(xml), "--dry-run")
+    assert code == 2 and out == ""
+    assert (
+        "has no reviewdesk tables yet, and a dry run changes nothing, so it does not make them: "
+        "set the database up first (its owner runs `reviewdesk server init`"
+    ) in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert tables() == 0
+    # The import itself makes them; a dry run then compares with what is there.
+    assert run(capsys, "--db", pg_target, "import", "cin", str(xml))[0] == 0
+    assert tables() > 0
+    code, out, err = run(capsys, "--db", pg_target, "import", "cin", str(xml), "--dry-run")
+    assert code == 0, err
+    assert out.startswith("Dry run: nothing was written.")

@@ -261,6 +261,22 @@ def test_unhandled_errors_show_a_friendly_message_and_log_the_traceback(
     assert "ZeroDivisionError: boom" in log and "Traceback" in log
 
 
+def test_a_wait_for_another_sessions_lock_is_said_plainly() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from reviewdesk.storage.locking import Locked
+    from ui.errors import friendly_message
+
+    class LockTimeout(Exception):
+        sqlstate = "55P03"  # PostgreSQL's lock_not_available
+
+    said = friendly_message(OperationalError("SELECT 1", {}, LockTimeout("canceling")))
+    assert said.startswith("A table reviewdesk needed is locked by another session")
+    assert friendly_message(Locked("The table meeting_part is locked")) == (
+        "The table meeting_part is locked"
+    )
+
+
 def test_a_refused_change_says_nothing_was_saved_first_as_a_sentence() -> None:
     """The core words refusals for the command line ("held date: ... is in the future"); a
     form says what happened first, as the date box does, and never says it twice."""

@@ -36,7 +36,7 @@ from sqlalchemy import Connection
 
 from reviewdesk.storage.server.apply import apply, out_of_date, problems
 from reviewdesk.storage.server.functions import MAINTENANCE_SETTING
-from reviewdesk.storage.server.initialise import SetUp, set_up
+from reviewdesk.storage.server.initialise import SetUp, set_up, who_connects
 from reviewdesk.storage.server.logins import (
     CONFIG_TABLE,
     PROTECTION_TABLE,
@@ -88,4 +88,5 @@ __all__ = [
     "session_login",
     "set_login",
     "set_up",
+    "who_connects",
 ]

@@ -19,6 +19,7 @@ differs, and warns anyone else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -26,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from reviewdesk.codes import Role
 from reviewdesk.storage.server.functions import CALLABLE, all_functions
@@ -183,10 +185,16 @@ def definitions(conn: Connection, schema: str) -> dict[str, str]:
     row-level security) as the catalogue defines it now."""
     saved = conn.execute(text("SELECT current_setting('search_path')")).scalar_one()
     conn.execute(text("SELECT set_config('search_path', 'pg_catalog', false)"))
+    restore = text("SELECT set_config('search_path', :p, false)")
     try:
         rows = conn.execute(text(_DEFINITIONS), {"s": schema}).all()
-    finally:
-        conn.execute(text("SELECT set_config('search_path', :p, false)"), {"p": saved})
+    except BaseException:
+        # The transaction failed (it waited too long for a table another session locked,
+        # say): it refuses every statement now, and its rollback puts the path back.
+        with contextlib.suppress(DBAPIError):
+            conn.execute(restore, {"p": saved})
+        raise
+    conn.execute(restore, {"p": saved})
     return {what: _digest(body or "")[:16] for what, body in rows}
 
 

@@ -145,36 +145,108 @@ def _make_group(conn: Connection, name: str) -> None:
         )
 
 
-def _who_connects(conn: Connection, owner: str, groups: Groups, done: SetUp) -> None:
-    """Only reviewdesk's groups (and the owner) connect to the database: PUBLIC's CONNECT and
-    TEMPORARY (every login's, by default) taken away, CONNECT given to the groups, where
-    the owner of the tables owns the database; else the note says what its owner may do."""
-    database, owns, public_connect, public_temporary = conn.execute(
+@dataclass(frozen=True)
+class _DatabaseAccess:
+    database: str
+    database_owner: str  # a role of the server's
+    owns: bool  # whether the owner of reviewdesk's tables owns the database
+    public_connect: bool
+    public_temporary: bool
+
+
+def _database_access(conn: Connection, owner: str) -> _DatabaseAccess:
+    row = conn.execute(
         text(
-            "SELECT d.datname, pg_get_userbyid(d.datdba) = :o, "
+            "SELECT d.datname, pg_get_userbyid(d.datdba), pg_get_userbyid(d.datdba) = :o, "
             "has_database_privilege('public', d.oid, 'CONNECT'), "
             "has_database_privilege('public', d.oid, 'TEMPORARY') "
             "FROM pg_database d WHERE d.datname = current_database()"
         ),
         {"o": owner},
     ).one()
-    d = quote(database)
+    return _DatabaseAccess(*row)
+
+
+def _public_may_connect(found: _DatabaseAccess, groups: Groups) -> str:
+    """What to tell when every login may connect and the owner of reviewdesk's tables does
+    not own the database (so `server init` leaves it): the database's owner may stop it."""
+    d = quote(found.database)
     every = ", ".join(quote(g) for g in groups.all)
-    if not owns:
-        if public_connect:
-            done.notes.append(
-                f"Every login may connect to the database {database} (PUBLIC has CONNECT), "
-                "though one in none of reviewdesk's groups reads nothing here. Its owner may "
-                f"stop that: REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC; GRANT "
-                f"CONNECT ON DATABASE {d} TO {every};"
+    return (
+        f"Every login may connect to the database {found.database} (PUBLIC has CONNECT), "
+        "though one in none of reviewdesk's groups reads nothing here. Its owner"
+        f" ({found.database_owner}) may stop that: REVOKE CONNECT, TEMPORARY ON DATABASE {d} "
+        f"FROM PUBLIC; GRANT CONNECT ON DATABASE {d} TO {every};"
+    )
+
+
+def who_connects(conn: Connection, owner: str, groups: Groups) -> tuple[list[str], list[str]]:
+    """Who may connect to the database, as `server init` leaves it (``reviewdesk server
+    status``): (problems, notes). A group that may not connect is a problem (its members
+    are refused at the door). Where the owner of reviewdesk's tables owns the database,
+    PUBLIC's CONNECT or TEMPORARY (given back since, or never taken, by a version before
+    `server init` took them) is a problem too; elsewhere `server init` cannot take PUBLIC's
+    CONNECT, so that is a note of what the database's owner may run (a database shared with
+    other applications may well let every login in)."""
+    found = _database_access(conn, owner)
+    d = quote(found.database)
+    problems, notes = [], []
+    if found.owns and (found.public_connect or found.public_temporary):
+        may, has = {
+            (True, False): ("connect to it", "CONNECT"),
+            (False, True): ("make temporary tables in it", "TEMPORARY"),
+            (True, True): (
+                "connect to it and make temporary tables in it",
+                "CONNECT and TEMPORARY",
+            ),
+        }[(found.public_connect, found.public_temporary)]
+        problems.append(
+            f"the database {found.database}: every login may {may} (PUBLIC has {has}), "
+            f"which `server init` takes away: its owner ({owner}) runs `reviewdesk server "
+            f"init` again, or REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC;"
+        )
+    elif found.public_connect:
+        notes.append(_public_may_connect(found, groups))
+    for group in groups.all:
+        connects = conn.execute(
+            text(
+                "SELECT has_database_privilege(:g, oid, 'CONNECT') FROM pg_database "
+                "WHERE datname = current_database()"
+            ),
+            {"g": group},
+        ).scalar()
+        if connects:
+            continue
+        fix = f"GRANT CONNECT ON DATABASE {d} TO {quote(group)};"
+        problems.append(
+            f"the database {found.database}: the group {group} may not connect to it, so its "
+            "members are refused at the door: "
+            + (
+                f"its owner ({owner}) runs `reviewdesk server init` again, or {fix}"
+                if found.owns
+                else f"its owner ({found.database_owner}) runs {fix}"
             )
+        )
+    return problems, notes
+
+
+def _who_connects(conn: Connection, owner: str, groups: Groups, done: SetUp) -> None:
+    """Only reviewdesk's groups (and the owner) connect to the database: PUBLIC's CONNECT and
+    TEMPORARY (every login's, by default) taken away, CONNECT given to the groups, where
+    the owner of the tables owns the database; else the note says what its owner may do."""
+    found = _database_access(conn, owner)
+    d = quote(found.database)
+    every = ", ".join(quote(g) for g in groups.all)
+    if not found.owns:
+        if found.public_connect:
+            done.notes.append(_public_may_connect(found, groups))
         return
     conn.execute(text(f"GRANT CONNECT ON DATABASE {d} TO {every}"))
-    if public_connect or public_temporary:
+    if found.public_connect or found.public_temporary:
         conn.execute(text(f"REVOKE CONNECT, TEMPORARY ON DATABASE {d} FROM PUBLIC"))
         done.notes.append(
             f"A login in none of reviewdesk's groups may no longer connect to the database "
-            f"{database} (CONNECT and TEMPORARY were taken from PUBLIC; the groups may "
+            f"{found.database} (CONNECT and TEMPORARY were taken from PUBLIC; the groups may "
             "connect). A login that uses the database for anything else needs: GRANT CONNECT "
             f"ON DATABASE {d} TO that login;"
         )
@@ -304,4 +376,4 @@ def _record(conn: Connection, done: SetUp) -> None:
     )
 
 
-__all__ = ["SetUp", "set_up"]
+__all__ = ["SetUp", "set_up", "who_connects"]

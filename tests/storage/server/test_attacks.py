@@ -451,6 +451,42 @@ def test_a_login_in_no_group_cannot_connect_to_a_database_its_owner_set_up(capsy
         assert "connect to the database" not in capsys.readouterr().out
 
 
+def test_status_says_when_every_login_may_connect_to_a_database_its_owner_owns(capsys):
+    """`server init` takes CONNECT and TEMPORARY from PUBLIC where the owner owns the
+    database; given back since (by the DBA, say), `server status` says so, and what to run."""
+    with _own_database() as (url, tag):
+        assert cli(url, "server", "init") == 0
+        name = f"rd_{tag}"
+        capsys.readouterr()
+        assert cli(url, "server", "status") == 0
+        out = capsys.readouterr().out
+        assert "Problem:" not in out and "may connect" not in out
+        admin = create_engine(make_url(postgres_url()), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO PUBLIC'))
+            assert cli(url, "server", "status") == 1
+            out = capsys.readouterr().out
+            assert (
+                f"Problem: the database {name}: every login may connect to it (PUBLIC has "
+                f"CONNECT), which `server init` takes away: its owner (owner_{tag}) runs "
+                "`reviewdesk server init` again, or REVOKE CONNECT, TEMPORARY ON DATABASE "
+                f'"{name}" FROM PUBLIC;'
+            ) in out
+            assert cli(url, "server", "init") == 0
+            capsys.readouterr()
+            assert cli(url, "server", "status") == 0
+            with admin.connect() as conn:
+                conn.execute(text(f'GRANT TEMPORARY ON DATABASE "{name}" TO PUBLIC'))
+                conn.execute(text(f'REVOKE CONNECT ON DATABASE "{name}" FROM "{name}_iro"'))
+            assert cli(url, "server", "status") == 1
+            out = capsys.readouterr().out
+            assert "every login may make temporary tables in it (PUBLIC has TEMPORARY)" in out
+            assert f"the group {name}_iro may not connect to it" in out
+        finally:
+            admin.dispose()
+
+
 def test_an_update_moves_the_version_on_by_one_and_is_stamped_now_whatever_it_says(people):
     """An IRO set a held meeting of theirs back to version 1 and last changed in 2019: no
     entry in the trail (it leaves those columns out), and a save built on version 1 would
