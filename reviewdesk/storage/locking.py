@@ -311,3 +311,20 @@ def waiting_for(conn: Connection, pid: int) -> int:
         ).scalar()
         or 0
     )
+
+
+def wait_for_turn(conn: Connection, key: int, *, transaction: bool = False) -> None:
+    """PostgreSQL: take the advisory lock ``key`` (``transaction``: until the transaction
+    ends; otherwise until unlocked), waiting as long as it takes. Such a lock is how two
+    people starting an upgrade, or two owners running ``server init``, take turns: the
+    second waits for the first to finish, however long it takes, rather than giving up
+    after the connection's ``lock_timeout`` (which is for a table someone has locked).
+    The connection's own limit is put back once the lock is had."""
+    before = conn.execute(text("SELECT pg_catalog.current_setting('lock_timeout')")).scalar()
+    local = transaction  # a session-wide change would outlive the transaction's lock
+    conn.execute(text("SELECT pg_catalog.set_config('lock_timeout', '0', :l)"), {"l": local})
+    function = "pg_advisory_xact_lock" if transaction else "pg_advisory_lock"
+    conn.execute(text(f"SELECT pg_catalog.{function}(:k)"), {"k": key})
+    conn.execute(
+        text("SELECT pg_catalog.set_config('lock_timeout', :v, :l)"), {"v": before, "l": local}
+    )

@@ -45,7 +45,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from reviewdesk.errors import ReviewdeskError
-from reviewdesk.storage import server
+from reviewdesk.storage import locking, server
 from reviewdesk.storage.sqlitefile import MARKER_TABLES
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def upgrade(engine: Engine, revision: str = "head", extra_versions: Sequence[str
             _upgrade_sqlite(conn, cfg, revision)
         elif engine.dialect.name == "postgresql":
             # Several people may start the app at once: one upgrades, the others wait.
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+            locking.wait_for_turn(conn, _PG_LOCK_KEY)
             conn.commit()
             try:
                 with conn.begin():
@@ -118,7 +118,7 @@ def reapply_protection(engine: Engine) -> bool:
     it still differs from this version's once the lock is had (two owners starting at once
     re-apply it once). True if it did. `server.NotTheOwner` for a login that may not."""
     with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+        locking.wait_for_turn(conn, _PG_LOCK_KEY)
         conn.commit()
         try:
             with conn.begin():

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
+from reviewdesk.storage import locking
 from reviewdesk.storage.server.apply import apply, problems
 from reviewdesk.storage.server.logins import (
     CONFIG_TABLE,
@@ -73,7 +74,7 @@ def set_up(engine: Engine, prefix: str | None = None) -> SetUp:
             "SQLite file is for one person and needs no setting up."
         )
     with engine.connect() as conn, conn.begin():
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        locking.wait_for_turn(conn, _LOCK_KEY, transaction=True)
         owner = owner_of(conn)
         if owner is None:
             raise InvalidInput("This database has no reviewdesk tables yet.")

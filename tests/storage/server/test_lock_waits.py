@@ -117,3 +117,45 @@ def test_a_change_held_up_by_anothers_unsaved_change_of_the_same_row_names_them(
             other.rollback()
     finally:
         admin.dispose()
+
+
+def test_an_upgrade_or_server_init_waits_its_turn_however_long_it_takes(people: People):
+    """Two people starting a new version at once, or two owners running `server init`: the
+    second waits for the first to finish, past its connections' lock_timeout (which is for
+    a table someone locked), and its own limit is back afterwards."""
+    import threading
+
+    from reviewdesk.storage import migrate
+    from reviewdesk.storage.server import initialise
+
+    url = _waiting_at_most(people.team.url(people.owner.username), 300)
+    owner = open_database(url)
+    try:
+        for key, take_turn in (
+            (migrate._PG_LOCK_KEY, lambda: migrate.reapply_protection(owner.engine)),
+            (initialise._LOCK_KEY, lambda: initialise.set_up(owner.engine)),
+        ):
+            outcome: list[object] = []
+
+            def second(take_turn=take_turn, outcome=outcome) -> None:
+                try:
+                    take_turn()
+                    outcome.append("done")
+                except Exception as e:  # noqa: BLE001 - the test reports what it was
+                    outcome.append(e)
+
+            with people.raw(people.owner.username).connect() as first:
+                first.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                first.commit()
+                waiting = threading.Thread(target=second)
+                waiting.start()
+                waiting.join(1.5)  # five times its lock_timeout
+                assert waiting.is_alive() and outcome == []
+                first.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                first.commit()
+                waiting.join(30)
+            assert outcome == ["done"]
+        with owner.engine.connect() as conn:
+            assert conn.execute(text("SHOW lock_timeout")).scalar() == "300ms"
+    finally:
+        owner.dispose()
