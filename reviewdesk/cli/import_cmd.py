@@ -121,7 +121,8 @@ def _open(args: argparse.Namespace) -> Database:
     """The database to import into, made if there is none; for a dry run where there is none
     (a SQLite file not there, or empty), an empty one in memory: a dry run leaves nothing.
     A dry run into a PostgreSQL database with no reviewdesk tables is refused, making none:
-    the database is set up first (`reviewdesk server init`, as its owner)."""
+    the database is set up first (`reviewdesk server init`, as its owner); one an earlier
+    version made is refused, not upgraded (`NotUpgraded`)."""
     if args.dry_run:
         url = resolve_url(args.db)
         path = sqlite_path(url)
@@ -129,7 +130,7 @@ def _open(args: argparse.Namespace) -> Database:
             return open_database(":memory:")
         if url.startswith("postgresql"):
             try:
-                return open_database(url, create=False)
+                return open_database(url, create=False, upgrade=False)
             except NothingThere:
                 raise InvalidInput(
                     f"{display_url(url)} has no reviewdesk tables yet, and a dry run changes "
@@ -137,6 +138,7 @@ def _open(args: argparse.Namespace) -> Database:
                     "runs `reviewdesk server init`; an import without --dry-run also makes "
                     "them), then run the dry run again. Nothing was changed."
                 ) from None
+        return open_database(url, upgrade=False)
     return open_database(args.db)
 
 

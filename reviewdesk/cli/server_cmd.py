@@ -20,7 +20,6 @@ from reviewdesk.codes import Role
 from reviewdesk.errors import InvalidInput
 from reviewdesk.storage import locking, server
 from reviewdesk.storage.db import (
-    LOCK_TIMEOUT_MS,
     Database,
     display_url,
     make_engine,
@@ -149,7 +148,7 @@ def _locks(conn: Connection, *, every: bool = False) -> bool:
     timeout = conn.execute(
         text("SELECT CAST(setting AS integer) FROM pg_settings WHERE name = 'lock_timeout'")
     ).scalar()
-    limit = (timeout or LOCK_TIMEOUT_MS) / 1000
+    limit = (timeout or locking.LOCK_TIMEOUT_MS) / 1000
     held = locking.long_held_locks(conn, 0 if every else limit)
     wait = locking.seconds_words(int(limit * 1000))
     for lock in held:

@@ -51,12 +51,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILENAME = "reviewdesk.sqlite"
 BUSY_TIMEOUT_MS = 10_000
-#: PostgreSQL: the longest one of reviewdesk's statements waits for a lock another session
-#: holds (``lock_timeout``) before it gives up with `locking.Locked`, unless the server or
-#: the URL sets another (``ALTER DATABASE ... SET lock_timeout``, ``options=-c
-#: lock_timeout=...``). Not a setting of reviewdesk's: the settings are in the database,
-#: read after the connection is made, and a lock can hold up reading them.
-LOCK_TIMEOUT_MS = 15_000
 
 
 #: What --db accepts, for messages.
@@ -191,7 +185,7 @@ def _pin_search_path(dbapi_connection, _record) -> None:
 
 
 def _limit_lock_waits(dbapi_connection, record) -> None:
-    """PostgreSQL: a statement waits at most `LOCK_TIMEOUT_MS` for a lock (a login that may
+    """PostgreSQL: a statement waits at most `locking.LOCK_TIMEOUT_MS` for a lock (a login that may
     delete rows from a table may also LOCK it, holding up every reader), unless the server
     or the URL already limits it. The connection's record keeps the limit, for messages."""
     autocommit = dbapi_connection.autocommit
@@ -201,7 +195,7 @@ def _limit_lock_waits(dbapi_connection, record) -> None:
         cursor.execute("SELECT setting FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'")
         limit = int(cursor.fetchone()[0])
         if limit == 0:
-            limit = int(LOCK_TIMEOUT_MS)
+            limit = int(locking.LOCK_TIMEOUT_MS)
             cursor.execute(f"SET lock_timeout = {limit}")
         cursor.close()
         record.info[_LOCK_TIMEOUT_KEY] = limit
@@ -477,6 +471,22 @@ class NothingThere(InvalidInput):
     PostgreSQL schema) with no reviewdesk tables. Nothing was made."""
 
 
+class NotUpgraded(InvalidInput):
+    """``open_database(upgrade=False)`` found a database an earlier version made: it was
+    left as it was."""
+
+
+def _refuse_to_upgrade(url: str, revision: str, extra: Sequence[str | Path]) -> None:
+    head = migrate.head_revision(extra)
+    if revision != head and revision in migrate.known_revisions(extra):
+        raise NotUpgraded(
+            f"{display_url(url)} was made by an earlier version of reviewdesk (schema "
+            f"{revision}, this version's is {head}), and a dry run changes nothing, so it does "
+            "not upgrade it. Open it once without --dry-run (or in the window), which upgrades "
+            "it after taking a backup, then run the dry run again. Nothing was changed."
+        )
+
+
 def _nothing_there(url: str, found: sqlitefile.SqliteFile | None) -> NothingThere:
     where = display_url(url)
     if found is not None and not found.exists:
@@ -519,6 +529,7 @@ def open_database(
     username: str | None = None,
     extra_migrations: Sequence[str | Path] = (),
     create: bool = True,
+    upgrade: bool = True,
 ) -> Database:
     """Open (creating or upgrading if needed) the database named by ``target``.
 
@@ -526,7 +537,9 @@ def open_database(
     in-memory database, for quick tests) or None for $REVIEWDESK_DB or the file in the
     user's data folder. With ``create=False`` (commands that only read) a missing file or an
     empty database is refused rather than made. Anything that is not a reviewdesk database
-    is refused as `InvalidInput`, unchanged. ``extra_migrations`` adds folders of migration
+    is refused as `InvalidInput`, unchanged. With ``upgrade=False`` (a dry run, which changes
+    nothing) one made by an earlier version is refused as `NotUpgraded`, not upgraded.
+    ``extra_migrations`` adds folders of migration
     scripts (used by tests).
 
     Who the database is opened as comes from the system (`reviewdesk.identity`): the
@@ -554,6 +567,8 @@ def open_database(
             raise _cannot_connect(url, exc) from None
         if revision is None and not has_tables and not create:
             raise _nothing_there(url, found)
+        if not upgrade and revision is not None:
+            _refuse_to_upgrade(url, revision, extra_migrations)
         prepared = prepare_schema(engine, url, extra_migrations)
         protection = _protection(engine, url)
         identity = _identity(engine, username)

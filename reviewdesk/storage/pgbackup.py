@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from reviewdesk.errors import ReviewdeskError
 from reviewdesk.paths import user_data_dir
 from reviewdesk.safefiles import atomic_path, remove_stale_temporaries, temporary_name
+from reviewdesk.storage import locking
 from reviewdesk.storage.backup import Kept, automatic_backups, rotate, timestamped_name
 
 #: Set to 1 once the database has been backed up by hand: the upgrade then goes ahead.
@@ -60,7 +61,14 @@ def libpq_uri(url: URL) -> str:
 
 
 def dump_command(url: URL, file: Path | str, pg_dump: str = "pg_dump") -> list[str]:
-    command = [pg_dump, "--format=plain", f"--file={file}"]
+    # A table someone has locked (`locking`) fails the dump, so the upgrade is refused
+    # with pg_dump's reason, rather than the dump waiting until its own time runs out.
+    command = [
+        pg_dump,
+        "--format=plain",
+        f"--file={file}",
+        f"--lock-wait-timeout={locking.LOCK_TIMEOUT_MS}",
+    ]
     schema = _schema(url)
     if schema:
         command.append(f"--schema={schema}")

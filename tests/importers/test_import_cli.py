@@ -307,3 +307,41 @@ def test_a_dry_run_into_an_empty_postgresql_database_makes_no_table(
     code, out, err = run(capsys, "--db", pg_target, "import", "cin", str(xml), "--dry-run")
     assert code == 0, err
     assert out.startswith("Dry run: nothing was written.")
+
+
+def test_a_dry_run_into_a_database_an_earlier_version_made_leaves_it_as_it_was(
+    capsys, tmp_path, monkeypatch
+) -> None:
+    """A dry run upgraded a database made by an earlier version (taking a backup beside it
+    too): it changed the file it was to leave alone."""
+    from reviewdesk.storage import migrate
+    from reviewdesk.storage.db import make_engine
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    xml = write_cin(tmp_path / "cin.xml", 4)
+    old = tmp_path / "db" / "old.sqlite"
+    old.parent.mkdir()
+    engine = make_engine(f"sqlite:///{old}")
+    try:
+        migrate.upgrade(engine, "0003")
+    finally:
+        engine.dispose()
+    before = _everything(tmp_path / "db")
+    code, out, err = run(capsys, "--db", str(old), "import", "cin", str(xml), "--dry-run")
+    assert code == 2 and out == ""
+    head = migrate.head_revision()
+    assert " ".join(err.split()) == (
+        f"reviewdesk: error: {old} was made by an earlier version of reviewdesk (schema 0003, "
+        f"this version's is {head}), and a dry run changes nothing, so it does not upgrade it. "
+        "Open it once without --dry-run (or in the window), which upgrades it after taking a "
+        "backup, then run the dry run again. Nothing was changed."
+    )
+    assert _everything(tmp_path / "db") == before
+    # Without --dry-run it is upgraded and imported into, as ever.
+    code, out, err = run(capsys, "--db", str(old), "import", "cin", str(xml))
+    assert code == 0, err
+    engine = make_engine(f"sqlite:///{old}")
+    try:
+        assert migrate.schema_state(engine)[0] == head
+    finally:
+        engine.dispose()

@@ -119,3 +119,25 @@ def test_the_dump_is_plain_sql_a_dba_can_read(older):
     assert "PostgreSQL database dump" in dump and "CREATE TABLE" in dump
     with open_database(older).engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM child")).scalar() == 1
+
+
+def test_a_table_someone_has_locked_refuses_the_upgrade_at_once(older, monkeypatch):
+    """pg_dump waited for a locked table until its own time ran out (ten minutes), with the
+    upgrade, and everyone starting the new version, waiting behind it."""
+    import time
+
+    from reviewdesk.storage import locking
+
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT_MS", 300)
+    holder = open_database(older)
+    try:
+        with holder.engine.connect() as conn:
+            conn.execute(text("LOCK TABLE child IN ACCESS EXCLUSIVE MODE"))
+            started = time.monotonic()
+            with pytest.raises(pgbackup.UpgradeNeedsBackup) as refused:
+                pgbackup.backup_before_upgrade(older, migrate.head_revision(), "0003_test", keep=2)
+            assert time.monotonic() - started < 30
+            conn.rollback()
+    finally:
+        holder.dispose()
+    assert "pg_dump failed" in str(refused.value) and "lock" in str(refused.value)
