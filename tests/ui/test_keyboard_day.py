@@ -414,3 +414,47 @@ def test_a_dialog_opened_with_a_key_shows_where_the_keyboard_is_at_once(
     prompts_recorder.on_dialog = look
     press(K.Key_B, CTRL)
     assert seen == {"same": True}
+
+
+def test_allocate_opens_on_the_date_and_tab_goes_down_the_form_as_it_reads(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+L on Zoë's page: the keyboard started on Team, below "From date", so a screen
+    reader never read the date the allocation would start from. It starts on the date now,
+    and Tab goes down the form as it reads, then to the buttons."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    seen: dict = {}
+
+    def allocate(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        fields = {
+            "From date": dialog.on,
+            "Team": dialog.team,
+            "Social worker": dialog.social_worker,
+            "IRO": dialog.iro,
+            "IRO service told": dialog.notified.check,
+            "IRO service told on": dialog.notified.edit,
+            "Reason": dialog.reason,
+            "Save allocation": dialog.save_button,
+        }
+        if not dialog.notified.edit.isEnabled():  # (not ticked: Tab passes the date by)
+            del fields["IRO service told on"]
+
+        def where() -> str:
+            at = focus()
+            return next(
+                (name for name, w in fields.items() if w is at or w.isAncestorOf(at)), repr(at)
+            )
+
+        seen["order"] = [where()]
+        for _ in range(len(fields) - 1):
+            press(K.Key_Tab)
+            seen["order"].append(where())
+        seen["expected"] = list(fields)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = allocate
+    press(K.Key_L, CTRL)
+    assert seen["order"] == seen["expected"]
