@@ -500,8 +500,10 @@ class VoiceDialog(FormDialog):
 # --- themes ---------------------------------------------------------------------------------
 
 
-class ThemesDialog(QDialog):
-    """The themes challenges are filed under: add one, or retire one (administrators)."""
+class ThemesDialog(FormDialog):
+    """The themes challenges are filed under: add one, or retire one (administrators). Each
+    is saved as it is added or retired; Esc and Close ask first only while a new theme is
+    typed and not added (`unsaved`)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -529,6 +531,10 @@ class ThemesDialog(QDialog):
         layout.addWidget(retire)
         layout.addWidget(close)
         self.load()
+
+    def unsaved(self) -> list[str]:
+        typed = self.new.text().strip()
+        return [f"the new theme typed (\u201c{typed}\u201d)"] if typed else []
 
     def load(self) -> None:
         self.list.clear()
