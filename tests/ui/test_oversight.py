@@ -256,7 +256,7 @@ def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sam
         qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         press(
             qtbot,
-            next(b for b in dialog.findChildren(QPushButton) if b.text() == "Retire selected"),
+            next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Retire selected"),
         )
         assert dialog.list.item(row).text() == "Contact (retired)"
         return False  # closed
