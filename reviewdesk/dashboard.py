@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -70,14 +70,29 @@ class Tile:
     #: Only flags about meetings still ahead: to take place, booked for the as-of date or
     #: later (`vocabulary.is_ahead`: what can still be acted on).
     upcoming_only: bool = False
-    #: What the count is, in full, where the title is too short to say it (the tile's
-    #: tooltip); "" when the title says it all.
+    #: What the count is, in full (the tile's tooltip): every tile's title is too short to
+    #: say it exactly. A setting it depends on is named in braces, "{due_soon_working_days}"
+    #: (`explanation` fills it in).
     explains: str = ""
 
 
 TILES: tuple[Tile, ...] = (
-    Tile("overdue", "Overdue", frozenset({"overdue"})),
-    Tile("due_soon_unbooked", "Due soon, not booked", frozenset({"due_soon_unbooked"})),
+    Tile(
+        "overdue",
+        "Overdue",
+        frozenset({"overdue"}),
+        explains="Children with a review or conference past its due date and not held yet, "
+        "booked or not.",
+    ),
+    # Due within so many working days: counted to the day it must be booked by (the due
+    # date, or the working day before it when that is not one).
+    Tile(
+        "due_soon_unbooked",
+        "Due soon, not booked",
+        frozenset({"due_soon_unbooked"}),
+        explains="Children with a review or conference due within {due_soon_working_days} "
+        "working days and not booked.",
+    ),
     # Reports to chase: due and not received, or not shared with the parents, for meetings
     # still ahead (the chase list's). A report that came late, or a meeting already held,
     # is history (the measures and `reviewdesk flags` still show it), not something to act
@@ -89,6 +104,9 @@ TILES: tuple[Tile, ...] = (
         f"Children with {LATE_REPORTS}",
         TO_CHASE_CODES,
         upcoming_only=True,
+        explains="Children with a meeting still to come that has a report past its deadline "
+        "and not received or, for a child protection conference, not shared with the parents "
+        "by its deadline.",
     ),
     # Children whose minutes or decisions are past their deadline (the Workload page counts
     # the meetings each chair has awaiting them, overdue or not: `workload.AWAITING_MINUTES`).
@@ -96,6 +114,9 @@ TILES: tuple[Tile, ...] = (
         "minutes_overdue",
         "Minutes or decisions overdue",
         frozenset({"minutes_overdue", "decisions_overdue"}),
+        # (Meetings held within the flags' look-back, `flags.base.HELD_LOOKBACK_DAYS`.)
+        explains="Children with a meeting held in the last three months whose decisions "
+        "were not issued, or minutes not distributed, by their deadline and still are not.",
     ),
     # Not every meeting late this month: a meeting held late whose reason is recorded
     # leaves it (the old title, "Out of timescale this month", read as the month's figure,
@@ -117,12 +138,24 @@ TILES: tuple[Tile, ...] = (
         "double_booked",
         "Double bookings",
         frozenset({"chair_double_booked", "clerk_double_booked", "room_double_booked"}),
+        explains="Children with a meeting still to come whose chair, clerk or room is booked "
+        "for another meeting at the same time that day (a meeting with no time set takes the "
+        "whole day).",
     ),
-    Tile("long_plans", "CP plans 18 months+", frozenset({"cp_plan_18_months", "cp_plan_2_years"})),
+    Tile(
+        "long_plans",
+        "CP plans 18 months+",
+        frozenset({"cp_plan_18_months", "cp_plan_2_years"}),
+        explains="Children whose current child protection plan has lasted 18 months or more "
+        "(act now once it reaches 2 years).",
+    ),
     Tile(
         "iro_allocation",
         "IRO not allocated or not told",
         frozenset({"iro_not_allocated", "iro_service_not_notified"}),
+        explains="Looked-after children with no IRO allocated, or no date recorded for "
+        "telling the IRO service, past the deadline counted from the day they became looked "
+        "after (Settings, Timescales).",
     ),
     Tile(
         "to_check",
@@ -138,13 +171,39 @@ TILES: tuple[Tile, ...] = (
                 "due_date_unknown",
             }
         ),
+        explains="Children with a meeting booked on a day that is not a working day, a "
+        "meeting whose day has passed with no outcome recorded, a consultation not sent in "
+        "time, a participation code that does not fit the child's age, or a next due date not "
+        "in the data (a return not imported).",
     ),
-    Tile("caseloads_above", "IROs above caseload", frozenset({"caseload_above_max"}), STAFF),
+    Tile(
+        "caseloads_above",
+        "IROs above caseload",
+        frozenset({"caseload_above_max"}),
+        STAFF,
+        explains="IROs, not children: those with more than {caseload_max_per_fte:g} children "
+        "per full-time IRO, the top of the caseload range (Settings, Council). Opens the "
+        "Workload page.",
+    ),
     # Challenges unanswered or open too long, midway reviews and contact, quoracy
     # (`reviewdesk.flags.oversight`).
-    Tile("oversight", "IRO oversight", frozenset(oversight_flags.CHECKS)),
+    Tile(
+        "oversight",
+        "IRO oversight",
+        frozenset(oversight_flags.CHECKS),
+        explains="Children with a challenge not answered or not resolved in time, an IRO "
+        "midway review overdue or no IRO contact with the child by the midway point, or a "
+        "conference that was not quorate and not reconvened in time, reconvened late, or not "
+        "quorate twice in a row.",
+    ),
 )
 TILE_BY_KEY = {tile.key: tile for tile in TILES}
+
+
+def explanation(tile: Tile, settings: Mapping[str, Any]) -> str:
+    """What ``tile`` counts, in full, with the council's settings it names filled in
+    (``settings``: `reviewdesk.settings.all_settings`): "due within 10 working days"."""
+    return tile.explains.format_map(settings)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from reviewdesk.dashboard import (
     TILES,
     Snapshot,
     dashboard_figures,
+    explanation,
     snapshot,
     tile_counts,
     timeliness,
@@ -54,6 +55,19 @@ def _flag(code, child=None, day=None, staff=None, meeting=None):
 def test_every_tile_counts_flags_by_their_codes() -> None:
     assert all(code in FLAG_TYPES for tile in TILES for code in tile.codes)
     assert len({tile.key for tile in TILES}) == len(TILES)
+
+
+def test_every_tile_explains_what_it_counts_with_the_settings_filled_in() -> None:
+    """Every tile's tooltip says what it counts (only the late tile's did); the settings it
+    names are the council's, as they stand."""
+    from reviewdesk.settings import DEFAULTS
+
+    words = {tile.key: explanation(tile, DEFAULTS) for tile in TILES}
+    assert all(words.values()) and len(set(words.values())) == len(TILES)
+    assert not any("{" in w or "}" in w for w in words.values())
+    assert "within 10 working days" in words["due_soon_unbooked"]
+    fewer = explanation(TILE_BY_KEY["caseloads_above"], {**DEFAULTS, "caseload_max_per_fte": 65})
+    assert "more than 65 children per full-time IRO" in fewer
 
 
 #: Flags about what is past (something done late) or only for information: the measures and

@@ -224,6 +224,18 @@ class ChildHistory(QWidget):
             self.note.setText(f"{len(rows)} change{'s' if len(rows) != 1 else ''} recorded.")
 
 
+def _ticked_date(check: QCheckBox, date: QWidget) -> QWidget:
+    """A tick box and the date it turns on, as one: the tick box's Alt+letter (Alt+F, Alt+T)
+    takes the keyboard to it, and Tab on to its date."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(check)
+    row.addWidget(date)
+    pair.setFocusProxy(check)
+    return pair
+
+
 class AuditWindow(QMainWindow):
     """The whole trail with its filters (View > Audit trail)."""
 
@@ -251,10 +263,10 @@ class AuditWindow(QMainWindow):
         for verb, words in ACTION_WORDS.items():
             self.action.addItem(words.capitalize(), verb)
         today = ctx.as_of
-        self.use_from = QCheckBox("From")
+        self.use_from = QCheckBox("&From")
         self.use_from.setAccessibleName("Only from a date")
         self.start = date_edit(today - dt.timedelta(days=30), "From date")
-        self.use_to = QCheckBox("To")
+        self.use_to = QCheckBox("&To")
         self.use_to.setAccessibleName("Only up to a date")
         self.end = date_edit(today, "To date (included)")
         self.show_button = QPushButton("Show")
@@ -268,14 +280,14 @@ class AuditWindow(QMainWindow):
         self.child.returnPressed.connect(self.reload)
 
         dates = QHBoxLayout()
-        for widget in (self.use_from, self.start, self.use_to, self.end):
-            dates.addWidget(widget)
+        dates.addWidget(_ticked_date(self.use_from, self.start))
+        dates.addWidget(_ticked_date(self.use_to, self.end))
         dates.addStretch(1)
         form = QFormLayout()
-        form.addRow("Child", self.child)
-        form.addRow("User", self.user)
-        form.addRow("Kind of record", self.kind)
-        form.addRow("What was done", self.action)
+        form.addRow("&Child", self.child)
+        form.addRow("&User", self.user)
+        form.addRow("&Kind of record", self.kind)
+        form.addRow("&What was done", self.action)
         form.addRow("Dates", dates)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)

@@ -60,3 +60,21 @@ def teams_shown(window) -> dict[str, tuple[int, ...]]:  # noqa: ANN001
     return {
         row[0]: tuple(int(n) for n in row[2:]) for row in shown_rows(window.workload.teams_table)
     }
+
+
+def tooltip_on(qtbot, widget) -> str:  # noqa: ANN001
+    """The pointer rested on ``widget``: the tooltip shown (it must show one). Qt's tooltip
+    event is sent as its hover timer sends it (the timer itself depends on the window being
+    active, which a busy test run may not give)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    QToolTip.hideText()
+    centre = widget.rect().center()
+    qtbot.mouseMove(widget, centre)
+    QApplication.sendEvent(
+        widget, QHelpEvent(QEvent.Type.ToolTip, centre, widget.mapToGlobal(centre))
+    )
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and bool(QToolTip.text()), timeout=5000)
+    return QToolTip.text()

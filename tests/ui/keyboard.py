@@ -5,6 +5,8 @@ each control the Tab key reaches, and what the reader says it is; the Alt+letter
 type ("edit", "combo box"): no accessible name, no label made their buddy, no text of their
 own. `mnemonic_clashes` lists the Alt+letters that two things on show in one window claim
 (Qt then only moves the focus between them on each press: neither button is pressed).
+`fields_without_alt_letter` lists the fields no Alt+letter reaches, and
+`alt_letters_astray` presses each label's Alt+letter to see the keyboard reach its field.
 """
 
 from __future__ import annotations
@@ -15,14 +17,22 @@ from collections import defaultdict
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
     QComboBox,
     QGroupBox,
     QLabel,
+    QLineEdit,
+    QListView,
     QMainWindow,
+    QPlainTextEdit,
+    QRadioButton,
     QTabBar,
+    QTextEdit,
     QWidget,
 )
 
@@ -127,6 +137,83 @@ def stray_ampersands(top: QWidget) -> list[str]:
         and mnemonic(w.text()) is not None
         and not QtGui.Qt.mightBeRichText(w.text())
     ]
+
+
+#: What a person types into, chooses from or ticks: the fields a form's Alt+letters are for.
+FIELDS = (
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QListView,
+    QCheckBox,
+    QRadioButton,
+)
+
+
+def _takes_focus(widget: QWidget) -> bool:
+    """Whether a label's Alt+letter can give ``widget`` the keyboard (Qt gives it only to a
+    buddy whose own focus policy takes it, then on to its focus proxy)."""
+    return widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def alt_letter_labels(top: QWidget) -> list[QLabel]:
+    """The labels on show in ``top``'s window with an Alt+letter and a buddy on show."""
+    return [
+        w
+        for w in top.findChildren(QLabel)
+        if w.window() is top.window()
+        and _shown(w, top)
+        and w.buddy() is not None
+        and _shown(w.buddy(), top)
+        and mnemonic(w.text()) is not None
+    ]
+
+
+def fields_without_alt_letter(top: QWidget) -> list[str]:
+    """The fields on show, to be typed in or chosen from, that Tab reaches and no Alt+letter
+    does: not their own (a tick box's), nor a label's whose buddy (taking the keyboard) is
+    the field or holds it, nor that of the control a pair hands the keyboard to (a date's
+    tick box, when the two are one widget with the tick box its focus proxy)."""
+    entries: list[QWidget] = [w.buddy() for w in alt_letter_labels(top) if _takes_focus(w.buddy())]
+    entries += [
+        w
+        for w in top.findChildren(QAbstractButton)
+        if w.window() is top.window() and _shown(w, top) and mnemonic(w.text()) is not None
+    ]
+    missing = []
+    for w in tab_stops(top):
+        if not isinstance(w, FIELDS) or not w.isEnabled():
+            continue
+        if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) and w.isReadOnly():
+            continue  # (shown, not entered)
+        holder = w.parentWidget()
+        pair = holder.focusProxy() if holder is not None else None
+        if not any(e is w or e.isAncestorOf(w) or e is pair for e in entries):
+            missing.append(describe(w))
+    return missing
+
+
+def alt_letters_astray(top: QWidget) -> list[str]:
+    """Each label's Alt+letter pressed in ``top``'s window (which must be active): those
+    that leave the keyboard somewhere other than a field that is, or is in, its buddy (a
+    row given the keyboard itself is not a field). A buddy that is a button is not pressed
+    (its Alt+letter would click it)."""
+    astray = []
+    for label in alt_letter_labels(top):
+        buddy = label.buddy()
+        if isinstance(buddy, QAbstractButton) or not _takes_focus(buddy):
+            continue
+        letter = mnemonic(label.text())
+        QTest.keyClick(QApplication.focusWidget() or top, letter, Qt.KeyboardModifier.AltModifier)
+        at = QApplication.focusWidget()
+        field = at  # (the field the keyboard is in: none above the buddy)
+        while field is not None and not isinstance(field, FIELDS):
+            field = None if field is buddy else field.parentWidget()
+        if at is None or not (at is buddy or buddy.isAncestorOf(at)) or field is None:
+            astray.append(f"Alt+{letter.upper()} ({label.text()!r}) went to {describe(at)}")
+    return astray
 
 
 def keyboard_problems(top: QWidget) -> list[str]:

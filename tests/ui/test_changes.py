@@ -260,11 +260,8 @@ def test_the_late_tile_says_it_counts_what_is_still_to_act_on(
     """ "Out of timescale this month" read as the month's late meetings, but a reason
     recorded for one held late takes it off: the tile says what it counts, and recording the
     reason does what its tooltip says."""
-    from PySide6.QtCore import QEvent
-    from PySide6.QtGui import QHelpEvent
-    from PySide6.QtWidgets import QApplication, QToolTip
-
     from reviewdesk.dashboard import TILE_BY_KEY
+    from tests.ui.driving import tooltip_on
 
     window = shown
     child = held_late_unexplained
@@ -275,15 +272,7 @@ def test_the_late_tile_says_it_counts_what_is_still_to_act_on(
     assert child in window.dashboard.tile_children[key]
     late = tile(window, key)
 
-    # The pointer rests on the tile: Qt's tooltip event, as its hover timer sends it (the
-    # timer itself depends on the window being active, which a busy test run may not give).
-    centre = button.rect().center()
-    qtbot.mouseMove(button, centre)
-    QApplication.sendEvent(
-        button, QHelpEvent(QEvent.Type.ToolTip, centre, button.mapToGlobal(centre))
-    )
-    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
-    tip = QToolTip.text()
+    tip = tooltip_on(qtbot, button)  # the pointer rests on the tile
     assert tip == TILE_BY_KEY[key].explains
     for meaning in (
         "out of timescale this month and not yet dealt with",
@@ -317,3 +306,33 @@ def test_the_late_tile_says_it_counts_what_is_still_to_act_on(
     dashboard(window, qtbot)
     assert child not in window.dashboard.tile_children[key]
     assert tile(window, key) == late - 1
+
+
+def test_every_tile_says_exactly_what_it_counts_when_the_pointer_rests_on_it(
+    window, qtbot, db
+) -> None:
+    """Only "Late this month, to act on" had a tooltip: what "Double bookings", "IRO
+    oversight" or "Other things to check" counted was left to guess. Each tile says it now,
+    in its own words, with the settings it depends on as they stand (and as they change: the
+    working days a meeting is "due soon"), to a screen reader too."""
+    from reviewdesk import actions
+    from reviewdesk.settings import setting_versions
+    from tests.ui.driving import on_screen, tooltip_on
+
+    on_screen(window, qtbot)
+    dashboard(window, qtbot)
+    tiles = window.dashboard.tiles
+    tips = {key: tooltip_on(qtbot, button) for key, button in tiles.items()}
+    assert len(set(tips.values())) == len(tips) == 11  # each its own
+    for key, tip in tips.items():
+        assert tiles[key].accessibleDescription().endswith(tip)
+    assert tips["overdue"].startswith("Children with a review or conference past its due date")
+    assert "due within 10 working days and not booked" in tips["due_soon_unbooked"]
+    assert "more than 70 children per full-time IRO" in tips["caseloads_above"]
+    assert "chair, clerk or room is booked for another meeting" in tips["double_booked"]
+
+    with db.session() as s:
+        _value, version = setting_versions(s)["due_soon_working_days"]
+    changes = actions.save_settings(db, window.ctx.actor, {"due_soon_working_days": (15, version)})
+    window.ctx.did_change(changes)
+    assert "due within 15 working days" in tooltip_on(qtbot, tiles["due_soon_unbooked"])

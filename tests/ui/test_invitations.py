@@ -1064,6 +1064,94 @@ def test_an_administrator_records_who_attended_with_the_keyboard(
     assert sum(1 for e in entries if "attendance" in e.after) == len(stored)
 
 
+def test_esc_asks_before_dropping_attendance_or_a_name_not_saved_and_not_once_they_are(
+    dwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """Alt+D, the first person's attendance chosen with the arrow keys, then Esc (a slip):
+    the dialog closed without a word and the choice was lost; so was a name typed to invite.
+    Esc asks now, No by default (back, all as it was), naming what would be lost; once it
+    is saved (Alt+N) or invited (Enter), Esc closes at once, though the dialog's lists are
+    not as they opened."""
+    from tests.invitations.scenario import invite_proposed
+    from tests.ui.test_keyboard_day import focus, press, tab_to, typed
+
+    alt = Qt.KeyboardModifier.AltModifier
+    invite_proposed(db, ids["meeting"])
+    seen: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        press(Qt.Key.Key_D, alt)  # Attendance
+        press(Qt.Key.Key_Tab)
+        box = focus()
+        press(Qt.Key.Key_Down)  # Attended
+        chosen = box.currentText()
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        press(Qt.Key.Key_Escape)
+        seen["attendance kept"] = dialog.isVisible() and box.currentText() == chosen
+        press(Qt.Key.Key_N, alt)  # Save attendance
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        press(Qt.Key.Key_I, alt)  # Invitations
+        tab_to(dialog.other_name)
+        typed("Jane Price")
+        press(Qt.Key.Key_Escape)
+        seen["name kept"] = dialog.isVisible() and dialog.other_name.text() == "Jane Price"
+        prompts_recorder.confirm_answer = True
+        press(Qt.Key.Key_Tab)
+        typed("Advocate")  # their role
+        press(Qt.Key.Key_Return)  # invited
+        press(Qt.Key.Key_Escape)
+        seen["closed at once"] = not dialog.isVisible()
+
+    dialog = _open_invitations(dwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert seen == {"attendance kept": True, "name kept": True, "closed at once": True}
+    close = f"Close \u201c{dialog.windowTitle()}\u201d without saving?"
+    assert prompts_recorder.questions == [
+        f"{close} The attendance chosen (Attendance tab) will be lost.",
+        f"{close} The name typed to invite (Invitations tab) will be lost.",
+    ]
+    assert prompts_recorder.defaults_no == [True, True]  # Esc, Enter: back to the dialog
+    stored = _attendance_of(db, ids["meeting"])
+    assert "attended" in stored.values() and "Jane Price" in stored
+
+
+def test_esc_names_everything_not_saved_on_each_tab(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """A name typed to find someone to invite, another report's author typed and someone
+    ticked as sent the pack, none of them saved: Esc names each, and where it is."""
+    from tests.invitations.scenario import invite_proposed
+    from tests.ui.test_keyboard_day import press, tab_to, typed
+
+    alt = Qt.KeyboardModifier.AltModifier
+    invite_proposed(db, ids["meeting"])
+    seen: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        tab_to(dialog.someone)
+        typed("Piotr")
+        press(Qt.Key.Key_R, alt)  # Reports
+        tab_to(dialog.report_author)
+        typed("Dr Ann Patel")
+        press(Qt.Key.Key_P, alt)  # Pack
+        tab_to(dialog.pack_recipients)
+        press(Qt.Key.Key_Space)  # the first ticked
+        prompts_recorder.confirm_answer = False
+        press(Qt.Key.Key_Escape)
+        seen["open"] = dialog.isVisible()
+        dialog.done(0)
+
+    dialog = _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert seen == {"open": True}
+    assert prompts_recorder.questions == [
+        f"Close \u201c{dialog.windowTitle()}\u201d without saving? The person chosen to invite "
+        "(Invitations tab), the report typed to add (Reports tab) and the pack's recipients "
+        "ticked (Pack tab) will be lost."
+    ]
+
+
 def test_a_week_before_the_conference_only_apologies_are_recorded(
     cwindow, ids, db, qtbot, prompts_recorder
 ) -> None:

@@ -414,3 +414,93 @@ def test_a_dialog_opened_with_a_key_shows_where_the_keyboard_is_at_once(
     prompts_recorder.on_dialog = look
     press(K.Key_B, CTRL)
     assert seen == {"same": True}
+
+
+def test_allocate_opens_on_the_date_and_tab_goes_down_the_form_as_it_reads(
+    window, qtbot, prompts_recorder, sample
+) -> None:
+    """Ctrl+L on Zoë's page: the keyboard started on Team, below "From date", so a screen
+    reader never read the date the allocation would start from. It starts on the date now,
+    and Tab goes down the form as it reads, then to the buttons."""
+    shown(window, qtbot)
+    find_and_open(window, "zoe")
+    seen: dict = {}
+
+    def allocate(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        fields = {
+            "From date": dialog.on,
+            "Team": dialog.team,
+            "Social worker": dialog.social_worker,
+            "IRO": dialog.iro,
+            "IRO service told": dialog.notified.check,
+            "IRO service told on": dialog.notified.edit,
+            "Reason": dialog.reason,
+            "Save allocation": dialog.save_button,
+        }
+        if not dialog.notified.edit.isEnabled():  # (not ticked: Tab passes the date by)
+            del fields["IRO service told on"]
+
+        def where() -> str:
+            at = focus()
+            return next(
+                (name for name, w in fields.items() if w is at or w.isAncestorOf(at)), repr(at)
+            )
+
+        seen["order"] = [where()]
+        for _ in range(len(fields) - 1):
+            press(K.Key_Tab)
+            seen["order"].append(where())
+        seen["expected"] = list(fields)
+        dialog.done(QDialog.DialogCode.Rejected)
+        return False
+
+    prompts_recorder.on_dialog = allocate
+    press(K.Key_L, CTRL)
+    assert seen["order"] == seen["expected"]
+
+
+def test_esc_asks_before_dropping_a_reports_dates_but_not_once_they_are_saved(
+    window, qtbot, prompts_recorder, sample, db
+) -> None:
+    """Alt+N on Zoë's first review, Alt+R (Reports), Tab to the reports and on to Received,
+    Space (ticked, today's date), then Esc: the dialog closed without a word and the date
+    was lost. Esc asks now, No by default (back, the date as it was); Alt+S saves it, and
+    Esc then closes at once: the dialog was filled again from what is saved, nothing is
+    lost, though its lists are not as they opened."""
+    from reviewdesk.storage.models import Report
+
+    shown(window, qtbot)
+    page = find_and_open(window, "zoe")
+    page.select_meeting(sample["zoe_first"])
+    seen: dict = {}
+
+    def reports(dialog) -> bool:  # noqa: ANN001
+        as_the_loop_shows_it(qtbot, dialog)
+        press(K.Key_R, ALT)
+        tab_to(dialog.reports)
+        tab_to(dialog.received.check)
+        press(K.Key_Space)
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        press(K.Key_Escape)
+        seen["after no"] = (dialog.isVisible(), dialog.received.value() is not None)
+        prompts_recorder.confirm_answer = True
+        press(K.Key_S, ALT)  # Save dates
+        press(K.Key_Escape)
+        seen["closed at once"] = not dialog.isVisible()
+        back_to_the_window(qtbot, window)
+        return False
+
+    prompts_recorder.on_dialog = reports
+    press(K.Key_N, ALT)
+    assert prompts_recorder.errors == []
+    assert seen == {"after no": (True, True), "closed at once": True}
+    title = prompts_recorder.dialogs[0].windowTitle()
+    assert prompts_recorder.questions == [
+        f"Close \u201c{title}\u201d without saving? The chosen report's dates (Reports tab) "
+        "will be lost."
+    ]
+    assert prompts_recorder.defaults_no == [True]  # Esc, Enter: back to the dialog
+    with db.session() as s:
+        received = [r.received for r in s.query(Report).filter_by(meeting_id=sample["zoe_first"])]
+        assert sum(day is not None for day in received) == 1

@@ -1,7 +1,9 @@
 """Every window and dialog the program opens on the sample register, as a person on the
 keyboard alone and a screen reader meet it (`tests.ui.keyboard`): each control Tab reaches
 has a name to be read out (its own, its label's, or its text), no Alt+letter is claimed
-twice in one window, and no label shows an "&" meant as an Alt+letter.
+twice in one window, and no label shows an "&" meant as an Alt+letter. In the forms of
+`ALT_LETTER_FORMS` and the audit trail's filters, each field has an Alt+letter too, and
+each label's, pressed, takes the keyboard to its field.
 
 The dialogs are opened as the person opens them (the child page's keys, the menus, the
 buttons), each looked at as it opens and then closed; the window's pages with each of their
@@ -24,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from tests.ui.driving import on_screen
-from tests.ui.keyboard import keyboard_problems, mnemonic_clashes, stray_ampersands, unnamed
+from tests.ui.keyboard import (
+    alt_letters_astray,
+    fields_without_alt_letter,
+    keyboard_problems,
+    mnemonic_clashes,
+    stray_ampersands,
+    unnamed,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -61,6 +70,28 @@ DIALOGS = {
 }
 
 
+#: The forms each of whose fields an Alt+letter reaches, as the walk below checks (pressing
+#: each label's): the other dialogs have fields reached only with Tab or the mouse.
+ALT_LETTER_FORMS = {
+    "ContactDialog",
+    "EscalationDialog",
+    "ImportDialog",
+    "OutcomeDialog",
+    "PickChildDialog",
+    "ResponseDialog",
+    "ScheduleFilterDialog",  # "Whose calendar"
+    "StageDialog",
+    "ThemesDialog",
+    "UserDialog",
+    "VoiceDialog",
+    # (these had theirs already)
+    "AllocationDialog",
+    "CancelDialog",
+    "ChildDetailsDialog",
+    "PeriodDialog",
+}
+
+
 def test_the_checks_find_what_they_look_for(qtbot) -> None:
     """A box with no name, two Alt+R's and an "&" printed as it is are each found (the
     test below would pass on a broken check otherwise)."""
@@ -85,6 +116,43 @@ def test_the_checks_find_what_they_look_for(qtbot) -> None:
     assert unnamed(dialog) == [] and stray_ampersands(dialog) == []
 
 
+def test_the_alt_letter_checks_find_what_they_look_for(qtbot) -> None:
+    """A field with no Alt+letter, one inside a row given as the buddy (the row takes no
+    keyboard, so the label's Alt+letter goes nowhere) and a row that takes the keyboard
+    itself (the Alt+letter stops on the row, not in a field) are each found; a tick box with
+    its own Alt+letter and the date it holds as one widget are not."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = QFormLayout()
+    form.addRow("&Reason", QLineEdit())
+    form.addRow("Note", QLineEdit())
+    row = QWidget()
+    QVBoxLayout(row).addWidget(QLineEdit())
+    form.addRow("&File", row)
+    taking = QWidget()
+    taking.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    QVBoxLayout(taking).addWidget(QLineEdit())
+    form.addRow("&Place", taking)
+    pair = QWidget()
+    pair_layout = QVBoxLayout(pair)
+    tick = QCheckBox("&Tick")
+    pair_layout.addWidget(tick)
+    pair_layout.addWidget(QLineEdit())
+    pair.setFocusProxy(tick)
+    form.addRow(pair)
+    for n, name in enumerate(("Reason", "Note", "File", "Place", "Date")):
+        field = form.itemAt(n, QFormLayout.ItemRole.FieldRole).widget()
+        for box in [field, *field.findChildren(QLineEdit)]:
+            box.setAccessibleName(name)
+    dialog.setLayout(form)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert fields_without_alt_letter(dialog) == ["QLineEdit('Note')", "QLineEdit('File')"]
+    assert alt_letters_astray(dialog) == ["Alt+P ('&Place') went to QWidget('Place')"]
+
+
 def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_once(
     window, qtbot, prompts_recorder, sample
 ) -> None:
@@ -98,6 +166,13 @@ def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_o
         if found:
             problems.setdefault(name, []).extend(found)
 
+    def look_for_alt_letters(name: str, top: QWidget) -> None:
+        """Each field has an Alt+letter, and each label's takes the keyboard to its field."""
+        found = [f"no Alt+letter reaches {w}" for w in fields_without_alt_letter(top)]
+        found += alt_letters_astray(top)
+        if found:
+            problems.setdefault(name, []).extend(found)
+
     nested = {}
 
     def run(dialog: QDialog) -> bool:
@@ -106,6 +181,10 @@ def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_o
         name = type(dialog).__name__
         seen.add(name)
         look(f"{name} {dialog.windowTitle()!r}", dialog)
+        if name in ALT_LETTER_FORMS:
+            dialog.activateWindow()  # (its Alt+letters reach it only then)
+            qtbot.waitUntil(dialog.isActiveWindow)
+            look_for_alt_letters(f"{name} {dialog.windowTitle()!r}", dialog)
         if name == "InvitationsDialog":  # each of its tabs
             for n in range(dialog.tabs.count()):
                 dialog.tabs.setCurrentIndex(n)
@@ -115,6 +194,7 @@ def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_o
             then(dialog)
         dialog.done(QDialog.DialogCode.Rejected)
         window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
         return False
 
     prompts_recorder.on_dialog = run
@@ -223,6 +303,9 @@ def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_o
     press(Qt.Key.Key_A, CTRL | SHIFT)
     qtbot.waitUntil(lambda: window.audit_window is not None and window.audit_window.isVisible())
     look("audit trail", window.audit_window)
+    window.audit_window.activateWindow()
+    qtbot.waitUntil(window.audit_window.isActiveWindow)
+    look_for_alt_letters("audit trail", window.audit_window)
     assert trail_window is None
     from ui.print_preview import open_previews
     from ui.tasks import wait_for_all

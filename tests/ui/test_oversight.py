@@ -256,7 +256,7 @@ def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sam
         qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         press(
             qtbot,
-            next(b for b in dialog.findChildren(QPushButton) if b.text() == "Retire selected"),
+            next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Retire selected"),
         )
         assert dialog.list.item(row).text() == "Contact (retired)"
         return False  # closed
@@ -278,6 +278,47 @@ def test_an_administrator_extends_the_themes(shown, qtbot, prompts_recorder, sam
     with db.session() as s:
         retired = s.scalar(select(EscalationTheme).where(EscalationTheme.text == "Contact"))
         assert retired.active is False and retired.version == 2
+
+
+def test_esc_on_the_themes_asks_only_while_a_theme_is_typed_and_not_added(
+    shown, qtbot, prompts_recorder, sample, db
+) -> None:
+    """A new theme typed, then Esc (a slip, or meant for the page): the dialog closed without
+    a word and the theme was lost. Esc asks now, No by default (back, the words as typed);
+    Enter adds the theme, and Esc then closes at once: the list is not as it opened, but
+    nothing would be lost."""
+    page = open_child(shown, qtbot, "llewelyn")
+    _click_tab(qtbot, page.tabs, "IRO oversight")
+    seen: dict = {}
+
+    def edit(dialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.mouseClick(dialog.new, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(dialog.new, "Housing and tenancy")
+        prompts_recorder.confirm_answer = False  # No: back to the dialog
+        qtbot.keyClick(dialog.new, Qt.Key.Key_Escape)
+        seen["after no"] = (dialog.isVisible(), dialog.new.text())
+        prompts_recorder.confirm_answer = True
+        qtbot.keyClick(dialog.new, Qt.Key.Key_Return)  # added
+        qtbot.keyClick(dialog.new, Qt.Key.Key_Escape)
+        seen["closed at once"] = not dialog.isVisible()
+        return False
+
+    prompts_recorder.on_dialog = edit
+    press(qtbot, page.oversight.themes_button)
+    assert seen == {"after no": (True, "Housing and tenancy"), "closed at once": True}
+    assert prompts_recorder.questions == [
+        "Close \u201cChallenge themes\u201d without saving? The new theme typed "
+        "(\u201cHousing and tenancy\u201d) will be lost."
+    ]
+    assert prompts_recorder.defaults_no == [True]  # Esc, Enter: back to the dialog
+    with db.session() as s:
+        assert s.scalar(
+            select(EscalationTheme).where(EscalationTheme.text == "Housing and tenancy")
+        )
 
 
 def test_the_oversight_screens_fit_a_laptop_screen(window, qtbot) -> None:

@@ -185,7 +185,8 @@ class FormDialog(QDialog):
     was; with nothing entered, it closes at once.
 
     What was entered is compared with the fields as the dialog was first shown (or as
-    `entries_taken` last found them: a dialog that saves and stays open calls it)."""
+    `entries_taken` last found them: a dialog that saves and stays open calls it). A dialog
+    that saves piece by piece says itself what closing would lose (`unsaved`)."""
 
     _opened_with: tuple | None = None
 
@@ -205,12 +206,24 @@ class FormDialog(QDialog):
     #: not lose an outcome typed with care).
     DROP_DEFAULT_NO = True
 
+    def unsaved(self) -> list[str]:
+        """What closing now would lose, each in a few words for the question ("the
+        attendance chosen (Attendance tab)"); empty when nothing would be. Here, anything
+        entered since `entries_taken`. A dialog that saves as it goes and fills its fields
+        again after each save (the invitations, the themes) says instead what it holds typed
+        or chosen and not saved yet: its fields differ from how they opened after every
+        save, with nothing to lose."""
+        return ["what you entered"] if self.entered() else []
+
     def drop_question(self) -> str | None:
         """What to ask before closing drops what was entered; None when nothing would be."""
-        if not self.entered():
+        lost = self.unsaved()
+        if not lost:
             return None
+        what = lost[0] if len(lost) == 1 else f"{', '.join(lost[:-1])} and {lost[-1]}"
         return (
-            f"Close \u201c{self.windowTitle()}\u201d without saving? What you entered will be lost."
+            f"Close \u201c{self.windowTitle()}\u201d without saving? "
+            f"{what[:1].upper()}{what[1:]} will be lost."
         )
 
     def reject(self) -> None:  # Esc, Cancel, and the title bar's close

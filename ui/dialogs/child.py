@@ -165,7 +165,9 @@ class AllocationDialog(FormDialog):
         buttons = _buttons(self, "Save allocation")
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout.addWidget(buttons)
-        self.team.setFocus()
+        # The keyboard starts on the first field, the date: on the team below it, a screen
+        # reader never read the date the allocation would start from.
+        self.on.setFocus()
         fit(self, 560, self.sizeHint().height())
 
     def change(self) -> AllocationChange:

@@ -45,6 +45,8 @@ from ui.screen import clamp_to_screen, fit, scrolling
 from ui.theme import label
 
 FILES_903 = (("header", "Header file"), ("episodes", "Episodes file"), ("reviews", "Reviews file"))
+#: Each file's label, with its Alt+letter.
+FILE_LABELS = {"header": "&Header file", "episodes": "&Episodes file", "reviews": "Re&views file"}
 #: The problems table's headings: for the 903's CSV files, and for a census's XML.
 CSV_HEADINGS = ["File", "Row", "Column", "Value", "Problem"]
 XML_HEADINGS = ["File", "Line", "Element", "Value", "Problem"]
@@ -75,6 +77,14 @@ class _FileField(QWidget):
 
     def path(self) -> str:
         return self.edit.text().strip()
+
+
+def _file_label(text: str, field: _FileField) -> QLabel:
+    """A file's label: its Alt+letter goes to the box the file's name is typed in (a label
+    given the whole row went nowhere: the row itself takes no keyboard)."""
+    words = QLabel(text)
+    words.setBuddy(field.edit)
+    return words
 
 
 #: What the dialog says before the first import.
@@ -108,21 +118,23 @@ class ImportDialog(QDialog):
         page_903 = QWidget()
         form_903 = QFormLayout(page_903)
         form_903.setContentsMargins(0, 0, 0, 0)
-        for key, text in FILES_903:
-            form_903.addRow(text, self.fields_903[key])
+        for key, _text in FILES_903:
+            form_903.addRow(
+                _file_label(FILE_LABELS[key], self.fields_903[key]), self.fields_903[key]
+            )
         page_cin = QWidget()
         form_cin = QFormLayout(page_cin)
         form_cin.setContentsMargins(0, 0, 0, 0)
-        form_cin.addRow("Census file", self.field_cin)
+        form_cin.addRow(_file_label("Census &file", self.field_cin), self.field_cin)
         self.pages = QStackedWidget()
         self.pages.addWidget(page_903)
         self.pages.addWidget(page_cin)
         self.kind.currentIndexChanged.connect(self._show_page)
         self._show_page(0)
 
-        self.dry_run = QCheckBox("Check only: show what would change, write nothing")
+        self.dry_run = QCheckBox("&Check only: show what would change, write nothing")
         self.dry_run.setAccessibleName("Check only")
-        self.skip_invalid = QCheckBox("Import the other children when some have errors")
+        self.skip_invalid = QCheckBox("Import the &other children when some have errors")
         self.skip_invalid.setAccessibleName("Skip children with errors")
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Import progress")
@@ -182,7 +194,7 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.close_button)
 
         top = QFormLayout()
-        top.addRow("Import", self.kind)
+        top.addRow("&Import", self.kind)
         # The two boxes side by side where the dialog is wide enough, else one above the
         # other (`resizeEvent`): a row less for the files and boxes.
         self.options = Pair(self.dry_run, self.skip_invalid, (0, 1))

@@ -23,7 +23,6 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
@@ -61,7 +60,15 @@ from reviewdesk.settings import get_setting
 from reviewdesk.vocabulary import CALLED_OFF_STATUSES, format_uk
 from ui.column_widths import Column
 from ui.context import AppContext
-from ui.dialogs import DateOrNone, date_edit, finding_list, from_qdate, typed_choice
+from ui.dialogs import (
+    DateOrNone,
+    FormDialog,
+    date_edit,
+    entries,
+    finding_list,
+    from_qdate,
+    typed_choice,
+)
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import FittedRecordTable, RecordTable
@@ -230,14 +237,20 @@ def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidg
     prompts().run_dialog(InvitationsDialog(ctx, meeting_id, title, parent=parent))
 
 
-class InvitationsDialog(QDialog):
-    """Invitations, reports and the pack for one meeting (see the module)."""
+class InvitationsDialog(FormDialog):
+    """Invitations, reports and the pack for one meeting (see the module). Each part saves
+    as it goes and the dialog is read again after; Esc, Close and the title bar's close ask
+    first only while something typed or chosen is not saved yet (`unsaved`)."""
 
     def __init__(self, ctx: AppContext, meeting_id: int, meeting_title: str, parent=None) -> None:
         super().__init__(parent)
         self.ctx, self.meeting_id, self.meeting_title = ctx, meeting_id, meeting_title
         self.info: MeetingInvitations | None = None
         self.proposal: Proposal | None = None
+        #: The consultation date's and the chosen report's dates' boxes as last filled
+        #: from what is saved (`entries`): a change since is not saved.
+        self._consultation_filled: tuple = ()
+        self._dates_filled: tuple = ()
         self._pairs: list[Pair] = []
         self.setWindowTitle(f"Invitations and reports: {meeting_title}")
         self.summary = QLabel()
@@ -627,6 +640,7 @@ class InvitationsDialog(QDialog):
             self.consultation.edit.setDate(info.consultation_sent or real_today())
             self.consultation.set_value(info.consultation_sent)
             self.consultation_due.setText(f"due by {_uk(info.consultation_due)}")
+        self._consultation_filled = entries(self.consultation)
 
         self.reports.set_rows(
             [
@@ -811,8 +825,31 @@ class InvitationsDialog(QDialog):
         ):
             box.edit.setDate(value or today)  # ticking it offers today, not the last report's
             box.set_value(value)
+        self._dates_filled = entries(self.dates_box)
         if hasattr(self, "attach_button"):
             self._enable()
+
+    def unsaved(self) -> list[str]:
+        """What is typed or chosen and not saved yet, tab by tab: a person named or chosen
+        to invite, a consultation date, a report's dates, a report to add, whom the pack
+        went to, attendance. (Not the proposed lists: their ticks are the rules' until
+        someone invites or adds them.)"""
+        lost = []
+        if self.someone.currentText().strip():
+            lost.append("the person chosen to invite (Invitations tab)")
+        if any(e.text().strip() for e in (self.other_name, self.other_role, self.other_email)):
+            lost.append("the name typed to invite (Invitations tab)")
+        if entries(self.consultation) != self._consultation_filled:
+            lost.append("the date the consultation was sent (Invitations tab)")
+        if entries(self.dates_box) != self._dates_filled:
+            lost.append("the chosen report's dates (Reports tab)")
+        if self.report_author.text().strip():
+            lost.append("the report typed to add (Reports tab)")
+        if _ticked(self.pack_recipients):
+            lost.append("the pack's recipients ticked (Pack tab)")
+        if self.attendance.changed():
+            lost.append("the attendance chosen (Attendance tab)")
+        return lost
 
     def _done(self, changes) -> bool:
         """After an action: read the meeting again; whether it succeeded."""

@@ -45,6 +45,14 @@ from ui.dialogs import DateOrNone, FormDialog, choice, date_edit, from_qdate, se
 from ui.operations import perform
 
 PROCESS_WORDS = {"lac": "Looked after (care plan)", "cp": "Child protection plan"}
+#: How the child's views were gathered, each tick box with its Alt+letter (the words are
+#: `VOICE_METHODS`').
+VOICE_KEYS = {
+    "by_form": "Consultation &form",
+    "by_advocate": "A&dvocate",
+    "direct": "Directly with the &IRO",
+    "by_app": "A&pp (e.g. Mind Of My Own)",
+}
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -140,13 +148,13 @@ class EscalationDialog(FormDialog):
         self.raised_with.setAccessibleName("Raised with")
         self.due = _hint()
         form = QFormLayout()
-        form.addRow("Plan", self.process)
-        form.addRow("Raised by", self.raised_by)
-        form.addRow("Raised on", self.raised_on)
-        form.addRow("Theme", self.theme)
-        form.addRow("Concern", self.concern)
-        form.addRow("Stage", self.stage)
-        form.addRow("Raised with", self.raised_with)
+        form.addRow("&Plan", self.process)
+        form.addRow("Raised &by", self.raised_by)
+        form.addRow("Raised &on", self.raised_on)
+        form.addRow("&Theme", self.theme)
+        form.addRow("&Concern", self.concern)
+        form.addRow("&Stage", self.stage)
+        form.addRow("Raised &with", self.raised_with)
         form.addRow("", self.due)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -220,9 +228,9 @@ class StageDialog(FormDialog):
         form.addRow(
             "", QLabel(f"Now at {escalation.stage_reached_name.lower()}: {escalation.theme}")
         )
-        form.addRow("Stage", self.stage)
-        form.addRow("Raised on", self.raised_on)
-        form.addRow("Raised with", self.raised_with)
+        form.addRow("&Stage", self.stage)
+        form.addRow("Raised &on", self.raised_on)
+        form.addRow("Raised &with", self.raised_with)
         form.addRow("", self.due)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -269,8 +277,8 @@ class ResponseDialog(FormDialog):
         self.answer = _text_box("Answer", stage.response or "")
         form = QFormLayout()
         form.addRow("", QLabel(f"Raised with {stage.raised_with} on {uk(stage.raised_on)}{due}"))
-        form.addRow("Answered on", self.answered_on)
-        form.addRow("Answer", self.answer)
+        form.addRow("Answered &on", self.answered_on)
+        form.addRow("&Answer", self.answer)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
@@ -326,12 +334,12 @@ class OutcomeDialog(FormDialog):
                 + (f"; {due}" if due else "")
             ),
         )
-        form.addRow("Theme", self.theme)
-        form.addRow("Concern", self.concern)
-        form.addRow("Resolved on", self.resolved)
-        form.addRow("Outcome", self.outcome)
-        form.addRow("Impact", self.impact)
-        form.addRow("Referred to Cafcass", self.cafcass)
+        form.addRow("&Theme", self.theme)
+        form.addRow("&Concern", self.concern)
+        form.addRow("&Resolved on", self.resolved)
+        form.addRow("&Outcome", self.outcome)
+        form.addRow("&Impact", self.impact)
+        form.addRow("Referred to Ca&fcass", self.cafcass)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
@@ -386,16 +394,16 @@ class ContactDialog(FormDialog):
         self.kind.setAccessibleName("Kind of contact")
         for code, words in CONTACT_KINDS.items():
             self.kind.addItem(words, code)
-        self.with_child = QCheckBox("With the child")
+        self.with_child = QCheckBox("&With the child")
         self.with_child.setAccessibleName("With the child")
         self.with_child.setChecked(True)
-        self.midway = QCheckBox("This is the IRO's midway review")
+        self.midway = QCheckBox("This is the IRO's &midway review")
         self.midway.setAccessibleName("Midway review")
         self.note = _text_box("Note", lines=2)
         form = QFormLayout()
-        form.addRow("IRO", self.staff)
-        form.addRow("Date", self.contact_date)
-        form.addRow("Kind", self.kind)
+        form.addRow("&IRO", self.staff)
+        form.addRow("&Date", self.contact_date)
+        form.addRow("&Kind", self.kind)
         form.addRow("", self.with_child)
         form.addRow("", self.midway)
         hint = _hint()
@@ -405,7 +413,7 @@ class ContactDialog(FormDialog):
             self.midway.setEnabled(False)
             hint.setText("No midway review is due: it falls between one LAC review and the next")
         form.addRow("", hint)
-        form.addRow("Note", self.note)
+        form.addRow("&Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
@@ -448,7 +456,7 @@ class VoiceDialog(FormDialog):
         self.methods: dict[str, QCheckBox] = {}
         box = QVBoxLayout()
         for key, words in VOICE_METHODS.items():
-            check = QCheckBox(words)
+            check = QCheckBox(VOICE_KEYS.get(key, words))
             check.setAccessibleName(words)
             check.setChecked(bool(voice and voice.methods.get(key)))
             self.methods[key] = check
@@ -466,10 +474,10 @@ class VoiceDialog(FormDialog):
         if meeting.participation:
             form.addRow("Participation", QLabel(meeting.participation))
         form.addRow("Views gathered", box)
-        form.addRow("Advocacy offered", self.offered)
-        form.addRow("Advocacy taken up", self.taken_up)
-        form.addRow("Consultation", self.consultation)
-        form.addRow("Note", self.note)
+        form.addRow("Advocacy &offered", self.offered)
+        form.addRow("Advocacy &taken up", self.taken_up)
+        form.addRow("&Consultation", self.consultation)
+        form.addRow("&Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(_buttons(self))
@@ -500,8 +508,10 @@ class VoiceDialog(FormDialog):
 # --- themes ---------------------------------------------------------------------------------
 
 
-class ThemesDialog(QDialog):
-    """The themes challenges are filed under: add one, or retire one (administrators)."""
+class ThemesDialog(FormDialog):
+    """The themes challenges are filed under: add one, or retire one (administrators). Each
+    is saved as it is added or retired; Esc and Close ask first only while a new theme is
+    typed and not added (`unsaved`)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -510,25 +520,35 @@ class ThemesDialog(QDialog):
         self.setMinimumWidth(440)
         self.list = QListWidget()
         self.list.setAccessibleName("Themes")
+        themes_label = QLabel("&Themes")
+        themes_label.setBuddy(self.list)
         self.new = QLineEdit()
         self.new.setAccessibleName("New theme")
         self.new.setPlaceholderText("A new theme")
-        add = QPushButton("Add")
+        new_label = QLabel("&New theme")
+        new_label.setBuddy(self.new)
+        add = QPushButton("&Add")
         add.clicked.connect(self.add)
         self.new.returnPressed.connect(self.add)
-        retire = QPushButton("Retire selected")
+        retire = QPushButton("&Retire selected")
         retire.clicked.connect(self.retire)
         row = QHBoxLayout()
+        row.addWidget(new_label)
         row.addWidget(self.new, 1)
         row.addWidget(add)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(themes_label)
         layout.addWidget(self.list)
         layout.addLayout(row)
         layout.addWidget(retire)
         layout.addWidget(close)
         self.load()
+
+    def unsaved(self) -> list[str]:
+        typed = self.new.text().strip()
+        return [f"the new theme typed (\u201c{typed}\u201d)"] if typed else []
 
     def load(self) -> None:
         self.list.clear()

@@ -43,11 +43,18 @@ class PickChildDialog(QDialog):
         self.search.textChanged.connect(self._find)
         self.search.returnPressed.connect(self._enter)
         self.search.installEventFilter(self)
+        # Alt+N and Alt+F: back to the name typed, or to the children found.
+        search_label = QLabel("&Name or ID")
+        search_label.setBuddy(self.search)
+        matches_label = QLabel("Children &found")
+        matches_label.setBuddy(self.matches)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.why)
+        layout.addWidget(search_label)
         layout.addWidget(self.search)
+        layout.addWidget(matches_label)
         layout.addWidget(self.matches, 1)
         layout.addWidget(buttons)
         with ctx.db.session() as s:  # read once; typing narrows them in memory

@@ -22,10 +22,10 @@ class ScheduleFilterDialog(QDialog):
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout()
         for key, words, items in zip(
-            ("chair", "room", "clerk"), ("Chair", "Room", "Clerk"), lists, strict=True
+            ("chair", "room", "clerk"), ("&Chair", "&Room", "C&lerk"), lists, strict=True
         ):
             combo = QComboBox()
-            combo.setAccessibleName(words)
+            combo.setAccessibleName(words.replace("&", ""))
             combo.addItem("Any", None)
             for ident, name in items:
                 combo.addItem(name, ident)

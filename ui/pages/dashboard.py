@@ -32,11 +32,13 @@ from reviewdesk.dashboard import (
     DashboardFigures,
     Snapshot,
     TileCount,
+    explanation,
     read_dashboard_figures,
 )
 from reviewdesk.errorlog import write_log_text
 from reviewdesk.queries import DiaryEntry
 from reviewdesk.reports.weekly import read_week_meetings
+from reviewdesk.settings import all_settings
 from reviewdesk.vocabulary import (
     NEXT_NOT_RECORDED,
     OUTCOME_NOT_RECORDED,
@@ -156,7 +158,6 @@ class DashboardPage(Page):
             button.setProperty("role", "tile")
             button.setProperty("rag", "none")
             button.setAccessibleName(tile.title)
-            button.setToolTip(tile.explains)
             button.clicked.connect(lambda _c=False, k=tile.key: self._open_tile(k))
             self.tiles[tile.key] = button
             tiles.addWidget(button, n // TILES_PER_ROW, n % TILES_PER_ROW)
@@ -243,11 +244,20 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         council = self.ctx.council_name()
         self.heading.setText(f"Dashboard — {council}" if council else "Dashboard")
+        self._explain_tiles()
         self._refresh_flags()
         self._refresh_week()
         self._refresh_figures()
 
     # --- flags ----------------------------------------------------------------------------
+    def _explain_tiles(self) -> None:
+        """Each tile's tooltip: what it counts, in full, with the settings it depends on as
+        they are now (the days a meeting is "due soon", the top of the caseload range)."""
+        with self.ctx.db.session() as s:
+            settings = all_settings(s)
+        for tile in TILES:
+            self.tiles[tile.key].setToolTip(explanation(tile, settings))
+
     def _refresh_flags(self) -> None:
         if not self.background:
             self._show_flags(self._read_tiles())
@@ -319,7 +329,7 @@ class DashboardPage(Page):
         description = button.text().replace("\n", ": ")
         if status:
             description += f" ({status})"
-        explains = TILE_BY_KEY[key].explains
+        explains = button.toolTip()
         button.setAccessibleDescription(f"{description}. {explains}" if explains else description)
 
     def _open_tile(self, key: str) -> None:

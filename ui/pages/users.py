@@ -94,13 +94,13 @@ class UserDialog(FormDialog):
         if user is not None:
             select_data(self.staff, user.staff_id)
         form = QFormLayout()
-        form.addRow("User name", self.username)
+        form.addRow("&User name", self.username)
         if user is None:  # (a role is changed beside the list)
-            form.addRow("Role", self.role)
+            form.addRow("&Role", self.role)
         else:
             self.role.hide()
-        form.addRow("Name", self.display_name)
-        form.addRow("Staff record (an IRO's meetings)", self.staff)
+        form.addRow("&Name", self.display_name)
+        form.addRow("&Staff record (an IRO's meetings)", self.staff)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
