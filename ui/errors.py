@@ -53,10 +53,10 @@ def refusal_message(why: str | BaseException) -> str:
         return "Nothing was saved."
     if _FIELD_FIRST.match(text):
         text = text[0].upper() + text[1:]
-    if _SAID_NOTHING_DONE.search(text):
-        return text
     if text[-1] not in ".?!":
         text += "."
+    if _SAID_NOTHING_DONE.search(text):
+        return text
     return f"Nothing was saved. {text}"
 
 

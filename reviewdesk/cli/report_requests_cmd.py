@@ -26,8 +26,8 @@ from reviewdesk import actions
 from reviewdesk.cli.args import date, output, whole_number
 from reviewdesk.codes import AGENCY, PACK_DELIVERY, agency_label
 from reviewdesk.errors import InvalidInput
-from reviewdesk.invitations.pdfcheck import size_refusal
-from reviewdesk.safefiles import check_input, read_input_bytes
+from reviewdesk.invitations.pdfcheck import read_report_file
+from reviewdesk.safefiles import check_input
 from reviewdesk.settings import get_setting
 from reviewdesk.storage.db import Database, open_database
 from reviewdesk.storage.models import Meeting, Report
@@ -131,17 +131,7 @@ def _attach(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             max_mb = int(get_setting(s, "attachment_max_mb"))
-        try:  # a file over the setting's limit is refused before it is read
-            data = read_input_bytes(
-                args.file,
-                limit=max_mb * 1024 * 1024,
-                what="report",
-                too_big=lambda size: size_refusal(path.name, size, max_mb),
-            )
-        except FileNotFoundError:
-            raise InvalidInput(f"{args.file}: no such file") from None
-        except OSError as exc:
-            raise InvalidInput(f"{args.file}: cannot read it ({exc.strerror or exc})") from None
+        data = read_report_file(path, max_mb=max_mb)  # a file too big is never read
         me = actions.whoami(db)
         report = _report_for(db, args.meeting_id, agency, args.author)
         if report is None:

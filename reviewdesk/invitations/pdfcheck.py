@@ -22,10 +22,12 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
 from reviewdesk.errors import InvalidInput
+from reviewdesk.safefiles import read_input_bytes
 
 PDF_MAGIC = b"%PDF-"
 #: The most objects read when looking for active content (a bound on hostile files).
@@ -76,6 +78,29 @@ def size_refusal(name: str, size: int, max_mb: int) -> InvalidInput:
         f"{name}: {size / (1024 * 1024):.1f} MB is more than the {max_mb} MB a report may be "
         "(the attachment_max_mb setting); nothing was attached"
     )
+
+
+def read_report_file(path: str | os.PathLike[str], *, max_mb: int) -> bytes:
+    """The bytes of the file a person chose as a report: a plain file only (a folder, a
+    named pipe, a device or a socket is refused by name: reading a pipe would wait for
+    ever) and no more than ``max_mb`` (the attachment_max_mb setting), refused before it is
+    read; else InvalidInput naming the file. The window and the command line both read it
+    so."""
+    shown = os.fspath(path)
+    name = os.path.basename(shown)
+    try:
+        return read_input_bytes(
+            path,
+            limit=max_mb * 1024 * 1024,
+            what="report",
+            too_big=lambda size: size_refusal(name, size, max_mb),
+        )
+    except FileNotFoundError:
+        raise InvalidInput(f"{shown}: no such file; nothing was attached") from None
+    except OSError as exc:
+        raise InvalidInput(
+            f"{shown}: cannot read it ({exc.strerror or exc}); nothing was attached"
+        ) from None
 
 
 def check_report_pdf(data: bytes, *, name: str, max_mb: int) -> CheckedPdf:

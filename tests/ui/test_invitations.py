@@ -551,6 +551,31 @@ def test_a_report_too_big_is_refused_before_it_is_read(
         assert s.scalars(select(ReportFile)).first() is None
 
 
+def test_a_named_pipe_chosen_as_a_report_is_refused_by_name_not_waited_on(
+    cwindow, ids, db, qtbot, prompts_recorder, tmp_path
+) -> None:
+    """The window opened the file chosen with plain open(): a named pipe (a FIFO) chosen in
+    the file dialog stopped the window for ever, waiting for someone to write into it."""
+    import os
+
+    pipe = tmp_path / "report.pdf"
+    os.mkfifo(pipe)
+
+    def work(dialog: InvitationsDialog) -> None:
+        qtbot.keyClicks(dialog.report_author, "Dr Ann Patel")
+        dialog.add_report_button.click()
+        dialog.reports.select_where(lambda r: r.author == "Dr Ann Patel")
+        prompts_recorder.file_answer = str(pipe)
+        dialog.attach_button.click()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == [
+        f"Nothing was saved. {pipe} is a named pipe, not a file; give a file to read."
+    ]
+    with db.session() as s:
+        assert s.scalars(select(ReportFile)).first() is None
+
+
 # --- the pack ------------------------------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ from reviewdesk.codes import (
     MeetingStatus,
     agency_label,
 )
+from reviewdesk.errors import InvalidInput
 from reviewdesk.invitations.details import (
     InviteeInfo,
     MeetingInvitations,
@@ -53,6 +54,7 @@ from reviewdesk.invitations.details import (
     directory,
     meeting_invitations,
 )
+from reviewdesk.invitations.pdfcheck import read_report_file
 from reviewdesk.invitations.proposal import Proposal, propose
 from reviewdesk.paths import documents_dir
 from reviewdesk.queries import ChildDetail
@@ -72,6 +74,7 @@ from ui.dialogs import (
 from ui.dialogs.attendance import AttendanceList, save_attendance
 from ui.dialogs.screen_fit import Pair, fit_to_screen, scrolling
 from ui.dialogs.tables import FittedRecordTable, RecordTable
+from ui.errors import refusal_message
 from ui.operations import perform
 from ui.prompts import prompts
 
@@ -1083,18 +1086,9 @@ class InvitationsDialog(FormDialog):
             limit = int(get_setting(s, "attachment_max_mb"))
         name = os.path.basename(path)
         try:
-            size = os.path.getsize(path)
-            if size > limit * 1024 * 1024:
-                prompts().error(
-                    self,
-                    f"{name}: {size / 1048576:.1f} MB is more than the {limit} MB a report may "
-                    "be. Nothing was attached.",
-                )
-                return
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            prompts().error(self, f"{name} could not be read: {exc.strerror or exc}")
+            data = read_report_file(path, max_mb=limit)
+        except InvalidInput as refused:
+            prompts().error(self, refusal_message(refused))
             return
         received = self.received.value() or chosen.received or real_today()
         self._done(
