@@ -202,6 +202,57 @@ def test_tab_into_the_workload_and_teams_tables_chooses_their_first_row(
     assert window.cases.list.count.text().endswith(f"children overdue a meeting: {name}")
 
 
+def _framed(widget, rect) -> bool:  # noqa: ANN001
+    """Whether ``rect`` of ``widget`` is framed 2px thick in the highlight colour: at the
+    middle of each side, the two outermost pixels (within a tab's 3px margin) are."""
+    image = widget.grab().toImage()
+    image = image.scaled(widget.size())  # (one pixel a point, whatever the scale)
+    mid_x, mid_y = rect.center().x(), rect.center().y()
+    sides = []
+    for edge, step, along in (
+        (rect.top(), 1, "y"),
+        (rect.bottom(), -1, "y"),
+        (rect.left(), 1, "x"),
+        (rect.right(), -1, "x"),
+    ):
+        points = [
+            (mid_x, edge + step * n) if along == "y" else (edge + step * n, mid_y) for n in range(5)
+        ]
+        hits = [_highlighted(image, x, y) for x, y in points]
+        sides.append(any(hits[n] and hits[n + 1] for n in range(4)))
+    return all(sides)
+
+
+def test_a_button_or_tab_reached_with_tab_is_framed_and_nothing_moves(
+    window, qtbot, prompts_recorder
+) -> None:
+    """On Zoë's page, Tab from the meetings to the tabs below them, then Shift+Tab back up
+    to Book meeting…: Fusion showed the tab or button with the keyboard only by a thin
+    outline, hard to see and to tell from a default button's. Each is framed 2px in the
+    highlight colour now, as a field is, and no button or tab moves or changes size as the
+    keyboard comes and goes."""
+    from PySide6.QtWidgets import QPushButton
+
+    shown(window, qtbot)
+    page = find_and_open(window, "zoe")
+    bar = page.tabs.tabBar()
+    buttons = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+
+    def places() -> list:
+        return [b.geometry() for b in buttons] + [bar.tabRect(n) for n in range(bar.count())]
+
+    before = places()
+    framed_before = _framed(page.book_button, page.book_button.rect())
+    tab_to(bar)
+    tab = _framed(bar, bar.tabRect(bar.currentIndex()))
+    after_tab = places()
+    tab_to(page.book_button, back=True)
+    button = _framed(page.book_button, page.book_button.rect())
+    tab_now = _framed(bar, bar.tabRect(bar.currentIndex()))
+    assert (framed_before, tab, button, tab_now) == (False, True, True, False)
+    assert after_tab == before and places() == before
+
+
 def test_esc_on_an_outcome_being_recorded_asks_before_dropping_it(
     window, qtbot, prompts_recorder, sample, db
 ) -> None:
