@@ -27,13 +27,19 @@ def resources_dir() -> Path:
         candidate = Path(frozen) / "resources"
         if candidate.is_dir():
             return candidate
+    top = Path(__file__).resolve().parent.parent
+    checkout = top / "resources"
+    # Code run from a checkout reads that checkout's resources: an editable install maps
+    # `reviewdesk_resources` to the checkout it was made from, so a second one (a worktree
+    # on PYTHONPATH) read the first one's stylesheet and rules.
+    if (top / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
     try:
         import reviewdesk_resources  # installed wheel
 
         return Path(reviewdesk_resources.__path__[0])
     except ImportError:
         pass
-    checkout = Path(__file__).resolve().parent.parent / "resources"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("reviewdesk's resources folder is missing from this installation")

@@ -168,7 +168,12 @@ class TypedOver:
         self._typed = None
         self._clear_wrong()
 
-    def _show_wrong_typed(self, typed: str) -> None:
+    def put_back_wrong(self, typed: str) -> None:
+        """Show ``typed`` again as the wrong entry it was: a form filled again from what is
+        saved keeps what the person typed (no tip pops up: the box may not be on show)."""
+        self._show_wrong_typed(typed, tip=False)
+
+    def _show_wrong_typed(self, typed: str, *, tip: bool = True) -> None:
         self.wrong_typed = typed
         self._show_wrong()
         self.wrong_entry_changed.emit()
@@ -177,7 +182,8 @@ class TypedOver:
         message = self.wrong_entry_message()
         self.setToolTip(message)
         self.setAccessibleDescription(message)  # (read out by screen readers)
-        QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), self.toolTip(), self)
+        if tip:
+            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), self.toolTip(), self)
 
     def _clear_wrong(self, *_args: object) -> None:
         if self.wrong_typed is None:

@@ -46,6 +46,25 @@ class Prompts:
         box.setEscapeButton(no)
         return box.exec() == QMessageBox.StandardButton.Yes
 
+    def save_or_discard(self, parent: QWidget | None, question: str) -> str | None:
+        """Before moving on from something typed and not saved: Save, Discard or Cancel;
+        ``"save"``, ``"discard"``, or None for Cancel (back to it, all as it was). Enter
+        saves (nothing is lost, and saving is what it was typed for); Esc cancels."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "reviewdesk",
+            question,
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            parent,
+        )
+        box.setDefaultButton(buttons.Save)
+        box.setEscapeButton(buttons.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        answer = box.standardButton(clicked) if clicked is not None else buttons.Cancel
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer)
+
     def open_file(self, parent: QWidget | None, title: str, pattern: str) -> str | None:
         path, _selected = QFileDialog.getOpenFileName(parent, title, start_folder(), pattern)
         return path or None

@@ -56,6 +56,7 @@ class RecordingPrompts:
         self.questions: list[str] = []
         self.defaults_no: list[bool] = []  # for each confirm: does Enter answer No?
         self.confirm_answer = True
+        self.save_answer_to_move_on: str | None = "save"  # or "discard", None (Cancel)
         self.text_answer: str | None = None
         self.file_answer: str | None = None
         self.documents: list = []
@@ -77,6 +78,10 @@ class RecordingPrompts:
         self.questions.append(question)
         self.defaults_no.append(default_no)
         return self.confirm_answer
+
+    def save_or_discard(self, parent, question) -> str | None:
+        self.questions.append(question)
+        return self.save_answer_to_move_on
 
     def open_document(self, parent, path) -> None:
         self.documents.append(path)

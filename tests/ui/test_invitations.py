@@ -1177,6 +1177,211 @@ def test_esc_names_everything_not_saved_on_each_tab(
     ]
 
 
+def _report_dates(db, meeting_id: int) -> dict[str, tuple]:
+    with db.session() as s:
+        rows = s.scalars(select(Report).where(Report.meeting_id == meeting_id))
+        return {r.author: (r.received, r.shared_with_parents) for r in rows}
+
+
+def test_choosing_another_report_asks_before_dropping_the_dates_typed_for_the_last(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """Alt+R, Tab to the reports (the first chosen), Tab to Received, Space (received
+    today), Shift+Tab back to the list and Down: the next report was chosen and the date
+    ticked for the first was dropped without a word. Now the dialog asks: Cancel goes back
+    to the first report, still ticked; Discard drops it and shows the next; Save (Enter's
+    answer) saves the date typed and shows the report chosen."""
+    from tests.invitations.scenario import invite_proposed
+    from tests.ui.test_keyboard_day import press, tab_to
+
+    alt = Qt.KeyboardModifier.AltModifier
+    invite_proposed(db, ids["meeting"])
+    seen: dict = {}
+
+    def chosen(dialog: InvitationsDialog) -> str:
+        return dialog.reports.selected_record().author
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        press(Qt.Key.Key_R, alt)  # Reports
+        tab_to(dialog.reports)
+        seen["authors"] = dialog.reports.texts(0)
+        first, second = seen["authors"][:2]
+        tab_to(dialog.received.check)
+        press(Qt.Key.Key_Space)  # received today
+        tab_to(dialog.reports, back=True)
+        prompts_recorder.save_answer_to_move_on = None  # Cancel
+        press(Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: len(prompts_recorder.questions) == 1)
+        seen["cancel"] = (
+            chosen(dialog),
+            dialog.received.value(),
+            first in dialog.report_details.text(),
+        )
+        prompts_recorder.save_answer_to_move_on = "discard"
+        press(Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: len(prompts_recorder.questions) == 2)
+        seen["discard"] = (chosen(dialog), dialog.received.value())
+        tab_to(dialog.received.check)
+        press(Qt.Key.Key_Space)  # the second received today
+        tab_to(dialog.reports, back=True)
+        prompts_recorder.save_answer_to_move_on = "save"
+        press(Qt.Key.Key_Up)
+        qtbot.waitUntil(lambda: len(prompts_recorder.questions) == 3)
+        seen["save"] = (chosen(dialog), dialog.received.value(), dialog.unsaved())
+        seen["second row"] = dialog.reports.texts(4)[1]
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    first, second = seen["authors"][:2]
+    assert seen["cancel"] == (first, TODAY, True)
+    assert seen["discard"] == (second, None)
+    assert seen["save"] == (first, None, [])
+    assert seen["second row"] == TODAY.strftime("%d/%m/%Y")
+    asked = [
+        f"The dates typed for the report from {who} are not saved. "
+        "Save them before going to another report?"
+        for who in (first, first, second)
+    ]
+    assert prompts_recorder.questions == asked
+    stored = _report_dates(db, ids["meeting"])
+    assert stored[first] == (None, None) and stored[second] == (TODAY, None)
+
+
+def test_enter_saves_and_esc_cancels_when_asked_about_dates_not_saved(qapp, qtbot) -> None:
+    """The question asked before leaving dates not saved: Enter answers Save (nothing is
+    lost), Esc Cancel (back to them); neither drops them."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.prompts import Prompts
+
+    def answer_with(key: Qt.Key) -> str | None:
+        def press() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, press)
+                return
+            QTest.keyClick(box, key)
+
+        QTimer.singleShot(20, press)
+        return Prompts().save_or_discard(None, "The dates typed are not saved. Save them?")
+
+    assert answer_with(Qt.Key.Key_Return) == "save"
+    assert answer_with(Qt.Key.Key_Escape) is None
+
+
+def test_a_save_on_one_tab_keeps_what_is_typed_and_not_saved_on_the_others(
+    dwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """On the conference's day: a report ticked received (Reports), the first person ticked
+    as sent the pack (Pack), the first person's attendance chosen (Attendance), none saved;
+    then someone invited by name, Enter (Invitations). The dialog was read again after the
+    invitation and the report's date, the tick and the attendance were gone without a word.
+    They stay now, and so after recording the pack (Alt+E) do the date and the attendance;
+    each is saved when its own tab's button is pressed."""
+    from tests.invitations.scenario import invite_proposed
+    from tests.ui.test_keyboard_day import focus, press, tab_to, typed
+
+    alt = Qt.KeyboardModifier.AltModifier
+    invite_proposed(db, ids["meeting"])
+    seen: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        press(Qt.Key.Key_R, alt)  # Reports: the first report received today
+        tab_to(dialog.reports)
+        seen["report"] = dialog.reports.selected_record().author
+        tab_to(dialog.received.check)
+        press(Qt.Key.Key_Space)
+        press(Qt.Key.Key_P, alt)  # Pack: the first person ticked
+        tab_to(dialog.pack_recipients)
+        press(Qt.Key.Key_Space)
+        seen["pack"] = _ticked_texts(dialog.pack_recipients)
+        press(Qt.Key.Key_D, alt)  # Attendance: the first person attended
+        press(Qt.Key.Key_Tab)
+        press(Qt.Key.Key_Down)
+        seen["attended"] = focus().accessibleName()
+        press(Qt.Key.Key_I, alt)  # Invitations: someone invited by name
+        tab_to(dialog.other_name)
+        typed("Jane Price")
+        press(Qt.Key.Key_Tab)
+        typed("Advocate")  # their role
+        press(Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Jane Price" in dialog.invitees.texts(0))
+        seen["after invite"] = dialog.unsaved()
+        seen["kept"] = (
+            dialog.received.value(),
+            _ticked_texts(dialog.pack_recipients),
+            [b.accessibleName() for _inv, b in dialog.attendance_rows if b.currentData()],
+        )
+        press(Qt.Key.Key_P, alt)
+        press(Qt.Key.Key_E, alt)  # Record pack sent
+        qtbot.waitUntil(lambda: dialog.deliveries.rowCount() == 1)
+        seen["after pack"] = dialog.unsaved()
+        press(Qt.Key.Key_R, alt)
+        press(Qt.Key.Key_S, alt)  # Save dates
+        press(Qt.Key.Key_D, alt)
+        press(Qt.Key.Key_N, alt)  # Save attendance
+        qtbot.waitUntil(lambda: bool(dialog.attendance_saved.text()), timeout=5000)
+        seen["at the end"] = dialog.unsaved()
+        dialog.hide()
+
+    _open_invitations(dwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    dates = "the chosen report's dates (Reports tab)"
+    pack = "the pack's recipients ticked (Pack tab)"
+    attendance = "the attendance chosen (Attendance tab)"
+    assert seen["after invite"] == [dates, pack, attendance]
+    assert seen["kept"] == (TODAY, seen["pack"], [seen["attended"]])
+    assert seen["after pack"] == [dates, attendance]
+    assert seen["at the end"] == []
+    assert _report_dates(db, ids["meeting"])[seen["report"]] == (TODAY, None)
+    with db.session() as s:
+        assert [d.recipient for d in s.scalars(select(PackDelivery))] == [
+            seen["pack"][0].split(" · ")[0]
+        ]
+    assert "attended" in _attendance_of(db, ids["meeting"]).values()
+
+
+def test_a_name_half_typed_to_find_stays_when_someone_else_is_invited(
+    cwindow, ids, db, qtbot, prompts_recorder
+) -> None:
+    """Half a name typed into the box to find someone from the family or the directory
+    ("tomas"), then Tab to the name of someone else, their name, Tab, their role, Enter:
+    they were invited, and "tomas" was gone. It stays now, to be finished; once Mr Tomás
+    Kelly is invited (Enter) the box is empty."""
+    from tests.ui.test_keyboard_day import press, tab_to, typed
+
+    seen: dict = {}
+
+    def work(dialog: InvitationsDialog) -> None:
+        _active(dialog, qtbot)
+        tab_to(dialog.someone)
+        typed("tomas")
+        tab_to(dialog.other_name)
+        typed("Jane Price")
+        press(Qt.Key.Key_Tab)
+        typed("Advocate")  # their role
+        press(Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Jane Price" in dialog.invitees.texts(0))
+        seen["kept"] = (dialog.someone.currentText(), dialog.other_name.text(), dialog.unsaved())
+        tab_to(dialog.someone, back=True)
+        press(Qt.Key.Key_End)
+        typed(" kel")
+        press(Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Mr Tomás Kelly" in dialog.invitees.texts(0))
+        seen["after"] = (dialog.someone.currentText(), dialog.unsaved())
+        dialog.hide()
+
+    _open_invitations(cwindow, ids, prompts_recorder, work)
+    assert prompts_recorder.errors == []
+    assert seen["kept"] == ("tomas", "", ["the person chosen to invite (Invitations tab)"])
+    assert seen["after"] == ("", [])
+
+
 def test_a_week_before_the_conference_only_apologies_are_recorded(
     cwindow, ids, db, qtbot, prompts_recorder
 ) -> None:

@@ -140,6 +140,119 @@ def test_the_list_of_pages_and_a_dashboard_tile_show_when_they_have_the_keyboard
     assert not _highlighted(nav.viewport().grab().toImage(), *top_of_item)
 
 
+def _chosen_row(table) -> int | None:  # noqa: ANN001
+    """The one row chosen (selected) in ``table`` when it is also the row the keyboard is
+    on, else None (nothing chosen, or the outline elsewhere)."""
+    rows = table.selectionModel().selectedRows()
+    current = table.currentIndex()
+    if len(rows) != 1 or not current.isValid() or current.row() != rows[0].row():
+        return None
+    return current.row()
+
+
+def test_tab_into_the_case_list_chooses_the_child_the_keyboard_is_on(
+    window, qtbot, prompts_recorder
+) -> None:
+    """Ctrl+2, Tab past the search and the filters into the case list: the first child was
+    outlined but not chosen (nothing looked chosen, and a screen reader named no child),
+    though Enter opened them. The row the keyboard reaches is chosen now; Down chooses the
+    next, still chosen after Shift+Tab away and Tab back, and Enter opens that child."""
+    shown(window, qtbot)
+    press(K.Key_2, CTRL)
+    cases = window.cases.list
+    qtbot.waitUntil(lambda: cases.model.rowCount() > 1, timeout=10000)
+    tab_to(cases.table)
+    first = _chosen_row(cases.table)
+    press(K.Key_Down)
+    press(K.Key_Tab, SHIFT)
+    assert focus() is not cases.table
+    tab_to(cases.table)
+    again = _chosen_row(cases.table)
+    press(K.Key_Return)
+    assert (first, again) == (0, 1)
+    assert window.cases.stack.currentWidget() is window.cases.child
+    assert window.cases.child.child_id == cases.model.child_id(1)
+
+
+def test_tab_into_the_workload_and_teams_tables_chooses_their_first_row(
+    window, qtbot, prompts_recorder
+) -> None:
+    """From the list of pages (Shift+Tab from the dashboard), Down to Workload, then Tab
+    into the IROs' table and on into the teams': each outlined its first row without
+    choosing it, so nothing looked chosen though Enter listed that IRO's or team's cases.
+    Each chooses the row the keyboard reaches now; Enter on the team chosen lists its
+    children overdue a meeting."""
+    shown(window, qtbot)
+    press(K.Key_1, CTRL)
+    tab_to(window.dashboard.tiles["overdue"])
+    tab_to(window.nav, back=True)
+    page = window.workload
+    while window.current_page() is not page:
+        press(K.Key_Down)
+    qtbot.waitUntil(lambda: page.teams_model.rowCount() > 0, timeout=10000)
+    tab_to(page.table)
+    iros = _chosen_row(page.table)
+    tab_to(page.teams_table)
+    teams = _chosen_row(page.teams_table)
+    team = page.teams_model.team_at(0)
+    press(K.Key_Return)
+    assert (iros, teams) == (0, 0)
+    assert window.current_page() is window.cases
+    name = team.team_name if team is not None else "all teams"
+    assert window.cases.list.count.text().endswith(f"children overdue a meeting: {name}")
+
+
+def _framed(widget, rect) -> bool:  # noqa: ANN001
+    """Whether ``rect`` of ``widget`` is framed 2px thick in the highlight colour: at the
+    middle of each side, the two outermost pixels (within a tab's 3px margin) are."""
+    image = widget.grab().toImage()
+    image = image.scaled(widget.size())  # (one pixel a point, whatever the scale)
+    mid_x, mid_y = rect.center().x(), rect.center().y()
+    sides = []
+    for edge, step, along in (
+        (rect.top(), 1, "y"),
+        (rect.bottom(), -1, "y"),
+        (rect.left(), 1, "x"),
+        (rect.right(), -1, "x"),
+    ):
+        points = [
+            (mid_x, edge + step * n) if along == "y" else (edge + step * n, mid_y) for n in range(5)
+        ]
+        hits = [_highlighted(image, x, y) for x, y in points]
+        sides.append(any(hits[n] and hits[n + 1] for n in range(4)))
+    return all(sides)
+
+
+def test_a_button_or_tab_reached_with_tab_is_framed_and_nothing_moves(
+    window, qtbot, prompts_recorder
+) -> None:
+    """On Zoë's page, Tab from the meetings to the tabs below them, then Shift+Tab back up
+    to Book meeting…: Fusion showed the tab or button with the keyboard only by a thin
+    outline, hard to see and to tell from a default button's. Each is framed 2px in the
+    highlight colour now, as a field is, and no button or tab moves or changes size as the
+    keyboard comes and goes."""
+    from PySide6.QtWidgets import QPushButton
+
+    shown(window, qtbot)
+    page = find_and_open(window, "zoe")
+    bar = page.tabs.tabBar()
+    buttons = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+
+    def places() -> list:
+        return [b.geometry() for b in buttons] + [bar.tabRect(n) for n in range(bar.count())]
+
+    before = places()
+    framed_before = _framed(page.book_button, page.book_button.rect())
+    tab_to(bar)
+    tab = _framed(bar, bar.tabRect(bar.currentIndex()))
+    after_tab = places()
+    tab_to(page.book_button, back=True)
+    button = _framed(page.book_button, page.book_button.rect())
+    tab_now = _framed(bar, bar.tabRect(bar.currentIndex()))
+    assert (framed_before, tab, button, tab_now) == (False, True, True, False)
+    assert after_tab == before and places() == before
+
+
 def test_esc_on_an_outcome_being_recorded_asks_before_dropping_it(
     window, qtbot, prompts_recorder, sample, db
 ) -> None:

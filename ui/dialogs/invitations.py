@@ -20,7 +20,7 @@ import datetime as dt
 import os
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -66,7 +66,6 @@ from ui.dialogs import (
     DateOrNone,
     FormDialog,
     date_edit,
-    entries,
     finding_list,
     from_qdate,
     typed_choice,
@@ -94,6 +93,20 @@ def _tickable(box: QListWidget, may: bool) -> None:
         item = box.item(i)
         if item.data(Qt.ItemDataRole.UserRole) is not None:  # not the "everyone is…" line
             item.setFlags(item.flags() | tick if may else item.flags() & ~tick)
+
+
+def _date_entry(box: DateOrNone) -> tuple[bool, QDate, str | None]:
+    """What a tick box and its date hold, to compare with how they were filled and to put
+    back (`_put_date`): the tick, the date, and a date typed wrong (still in the box)."""
+    return (box.check.isChecked(), box.edit.date(), box.edit.wrong_typed)
+
+
+def _put_date(box: DateOrNone, entry: tuple[bool, QDate, str | None]) -> None:
+    ticked, day, wrong = entry
+    box.edit.setDate(day)
+    box.check.setChecked(ticked)
+    if wrong is not None:
+        box.edit.put_back_wrong(wrong)
 
 
 def _uk(day: dt.date | None) -> str:
@@ -242,8 +255,10 @@ def run_for(ctx: AppContext, detail: ChildDetail, meeting_id: int, parent: QWidg
 
 class InvitationsDialog(FormDialog):
     """Invitations, reports and the pack for one meeting (see the module). Each part saves
-    as it goes and the dialog is read again after; Esc, Close and the title bar's close ask
-    first only while something typed or chosen is not saved yet (`unsaved`)."""
+    as it goes and the dialog is read again after, keeping what is typed or chosen and not
+    saved yet on every tab (`refresh`); Esc, Close and the title bar's close ask first only
+    while something is (`unsaved`), and so does choosing another report while the chosen
+    one's dates are (`_leave_report`)."""
 
     def __init__(self, ctx: AppContext, meeting_id: int, meeting_title: str, parent=None) -> None:
         super().__init__(parent)
@@ -251,9 +266,14 @@ class InvitationsDialog(FormDialog):
         self.info: MeetingInvitations | None = None
         self.proposal: Proposal | None = None
         #: The consultation date's and the chosen report's dates' boxes as last filled
-        #: from what is saved (`entries`): a change since is not saved.
+        #: from what is saved (`_date_entry`): a change since is not saved.
         self._consultation_filled: tuple = ()
         self._dates_filled: tuple = ()
+        #: The report whose dates the boxes hold: while a move to another report waits to
+        #: be asked about (`_leave_report`), the one moved from.
+        self._dates_of: ReportDueInfo | None = None
+        self._reading = False  # being filled from what is saved (`refresh`)
+        self._asking = False  # a move to another report is about to be asked about
         self._pairs: list[Pair] = []
         self.setWindowTitle(f"Invitations and reports: {meeting_title}")
         self.summary = QLabel()
@@ -595,7 +615,91 @@ class InvitationsDialog(FormDialog):
             pair.set_wide(self.width() >= 1000)
 
     # --- reading ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, saved: tuple[str, ...] = ()) -> None:
+        """Read the meeting again (after each save in the dialog). What is typed or chosen
+        and not saved yet stays as it was on every tab (`_typed`): a save on one tab reset
+        the report's dates typed on another, the attendance chosen and the pack's recipients
+        ticked, and cleared a name half typed to invite. Not kept: the parts in ``saved``
+        (just saved: shown as saved), and a date typed over one that was changed meanwhile
+        (what is saved now is shown)."""
+        kept = self._typed(saved) if self.info is not None else {}
+        self._reading = True
+        try:
+            self._read()
+        finally:
+            self._reading = False
+        self._fill_dates(self.reports.selected_record())
+        self._put_back(kept)
+        self._report_line()
+        self._enable()
+
+    def _typed(self, saved: tuple[str, ...]) -> dict:
+        """What is typed or chosen and not saved yet, part by part (but the parts in
+        ``saved``), with what was saved when it was typed (to tell a change made meanwhile)."""
+        info = self.info
+        assert info is not None
+        kept: dict = {}
+        if "someone" not in saved and self.someone.currentText().strip():
+            kept["someone"] = self.someone.currentText()
+        typed = _date_entry(self.consultation)
+        if "consultation" not in saved and typed != self._consultation_filled:
+            kept["consultation"] = (info.consultation_sent, typed)
+        report = self._dates_of
+        if report is not None:
+            for n, (name, box, before) in enumerate(
+                (
+                    ("received", self.received, report.received),
+                    ("shared", self.shared, report.shared_with_parents),
+                )
+            ):
+                typed = _date_entry(box)
+                if name not in saved and typed != self._dates_filled[n]:
+                    kept[name] = (report.id, before, typed)
+        if "pack" not in saved:
+            kept["pack"] = set(_ticked(self.pack_recipients))
+        if "attendance" not in saved:
+            kept["attendance"] = {
+                inv.id: (inv.attendance or None, value) for inv, value in self.attendance.changed()
+            }
+        return kept
+
+    def _put_back(self, kept: dict) -> None:
+        """`_typed`'s entries back in the dialog just filled, where what they were typed over
+        is still as it was."""
+        info = self.info
+        assert info is not None
+        text = kept.get("someone")
+        if text:
+            index = self.someone.findText(text)
+            if index >= 0:
+                self.someone.setCurrentIndex(index)
+            else:
+                self.someone.setEditText(text)
+        if "consultation" in kept and info.consultation_due is not None:
+            before, typed = kept["consultation"]
+            if info.consultation_sent == before:
+                _put_date(self.consultation, typed)
+        report = self._dates_of
+        if report is not None:
+            for name, box, now in (
+                ("received", self.received, report.received),
+                ("shared", self.shared, report.shared_with_parents),
+            ):
+                report_id, before, typed = kept.get(name, (None, None, None))
+                if report_id == report.id and now == before:
+                    _put_date(box, typed)
+        ticked = kept.get("pack", set())
+        for i in range(self.pack_recipients.count()):
+            item = self.pack_recipients.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in ticked:
+                item.setCheckState(Qt.CheckState.Checked)
+        chosen = kept.get("attendance", {})
+        for inv, box in self.attendance.rows:
+            before, value = chosen.get(inv.id, (None, None))
+            if inv.id in chosen and (inv.attendance or None) == before:
+                box.setCurrentIndex(max(box.findData(value), 0))
+
+    def _read(self) -> None:
         with self.ctx.db.session() as s:
             info = meeting_invitations(
                 s, self.meeting_id, rules=self.ctx.rules, calendar=self.ctx.calendar
@@ -643,7 +747,7 @@ class InvitationsDialog(FormDialog):
             self.consultation.edit.setDate(info.consultation_sent or real_today())
             self.consultation.set_value(info.consultation_sent)
             self.consultation_due.setText(f"due by {_uk(info.consultation_due)}")
-        self._consultation_filled = entries(self.consultation)
+        self._consultation_filled = _date_entry(self.consultation)
 
         self.reports.set_rows(
             [
@@ -686,8 +790,6 @@ class InvitationsDialog(FormDialog):
         )
         self._fill_attendance(info.invitees)
         self._summary()
-        self._report_chosen()
-        self._enable()
 
     @staticmethod
     def _fill_checklist(box: QListWidget, rows, empty: str, ticked: bool = True) -> None:
@@ -819,8 +921,31 @@ class InvitationsDialog(FormDialog):
             self.report_details.setText(text)
 
     def _report_chosen(self) -> None:
-        self._report_line()
+        """Another report chosen (a click, the arrows, Tab into the list): its line and its
+        dates. Dates typed for the one before and not saved are not dropped: choosing
+        another report reset them without a word. The person is asked first, once the click
+        or key is done with (`_leave_report`)."""
+        if self._reading:
+            return  # (`refresh` shows the report chosen once the dialog is filled)
         chosen: ReportDueInfo | None = self.reports.selected_record()
+        left = self._dates_of
+        if left is not None and self._dates_typed() and (chosen is None or chosen.id != left.id):
+            if not self._asking:
+                self._asking = True
+                QTimer.singleShot(0, self, self._leave_report)
+            return
+        self._show_report(chosen)
+
+    def _show_report(self, chosen: ReportDueInfo | None) -> None:
+        """The report's line, and its dates as saved (those typed for it and not saved yet
+        stay)."""
+        left = self._dates_of
+        if chosen is None or left is None or chosen.id != left.id or not self._dates_typed():
+            self._fill_dates(chosen)
+        self._report_line()
+        self._enable()
+
+    def _fill_dates(self, chosen: ReportDueInfo | None) -> None:
         today = real_today()
         for box, value in (
             (self.received, chosen.received if chosen else None),
@@ -828,9 +953,42 @@ class InvitationsDialog(FormDialog):
         ):
             box.edit.setDate(value or today)  # ticking it offers today, not the last report's
             box.set_value(value)
-        self._dates_filled = entries(self.dates_box)
-        if hasattr(self, "attach_button"):
-            self._enable()
+        self._dates_of = chosen
+        self._dates_filled = (_date_entry(self.received), _date_entry(self.shared))
+
+    def _dates_typed(self) -> bool:
+        """Whether the report's dates differ from what is saved (typed and not saved)."""
+        return (_date_entry(self.received), _date_entry(self.shared)) != self._dates_filled
+
+    def _leave_report(self) -> None:
+        """Another report chosen while the dates typed for the one before are not saved:
+        Save them (then the report chosen is shown; Enter), Discard them, or Cancel (back to
+        that report, its dates as typed; Esc). An administrator going down the reports as
+        they come in, who ticks one received and moves on, meant it to be saved."""
+        self._asking = False
+        left, chosen = self._dates_of, self.reports.selected_record()
+        if left is None or not self._dates_typed() or (chosen is not None and chosen.id == left.id):
+            self._show_report(chosen)  # (nothing to lose any more, or back on it)
+            return
+        answer = prompts().save_or_discard(
+            self,
+            f"The dates typed for the report from {left.author} are not saved. "
+            "Save them before going to another report?",
+        )
+        if answer == "discard":
+            self._show_report(chosen)
+        elif answer != "save" or not self._save_dates(left):
+            self._back_to_report(left.id)  # Cancel, or the save was refused (it says why)
+
+    def _back_to_report(self, report_id: int) -> None:
+        """Choose the report again without asking or filling its dates (they stay as typed)."""
+        self._reading = True
+        try:
+            self.reports.select_where(lambda r: r.id == report_id, focus=False)
+        finally:
+            self._reading = False
+        self._report_line()
+        self._enable()
 
     def unsaved(self) -> list[str]:
         """What is typed or chosen and not saved yet, tab by tab: a person named or chosen
@@ -842,9 +1000,9 @@ class InvitationsDialog(FormDialog):
             lost.append("the person chosen to invite (Invitations tab)")
         if any(e.text().strip() for e in (self.other_name, self.other_role, self.other_email)):
             lost.append("the name typed to invite (Invitations tab)")
-        if entries(self.consultation) != self._consultation_filled:
+        if _date_entry(self.consultation) != self._consultation_filled:
             lost.append("the date the consultation was sent (Invitations tab)")
-        if entries(self.dates_box) != self._dates_filled:
+        if self._dates_typed():
             lost.append("the chosen report's dates (Reports tab)")
         if self.report_author.text().strip():
             lost.append("the report typed to add (Reports tab)")
@@ -854,9 +1012,11 @@ class InvitationsDialog(FormDialog):
             lost.append("the attendance chosen (Attendance tab)")
         return lost
 
-    def _done(self, changes) -> bool:
-        """After an action: read the meeting again; whether it succeeded."""
-        self.refresh()
+    def _done(self, changes, saved: tuple[str, ...] = ()) -> bool:
+        """After an action: read the meeting again, keeping what is typed and not saved
+        yet but the part ``saved`` (`refresh`); whether it succeeded. Refused, nothing typed
+        is dropped (a date in the future stays, to be put right)."""
+        self.refresh(saved if changes is not None else ())
         return changes is not None
 
     def _save_as(self, title: str, name: str, pattern: str) -> str | None:
@@ -885,7 +1045,8 @@ class InvitationsDialog(FormDialog):
             if kind == "person"
             else actions.NewInvitee(professional_id=ident)
         )
-        self._done(perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new], checks=()))
+        changes = perform(self, self.ctx, actions.add_invitees, self.meeting_id, [new], checks=())
+        self._done(changes, saved=("someone",))
 
     def invite_other(self) -> None:
         new = actions.NewInvitee(
@@ -977,7 +1138,8 @@ class InvitationsDialog(FormDialog):
                 self.consultation.value(),
                 expected_version=self.info.version,
                 checks=self.consultation,
-            )
+            ),
+            saved=("consultation",),
         )
 
     # --- reports --------------------------------------------------------------------------
@@ -1102,7 +1264,8 @@ class InvitationsDialog(FormDialog):
                 received=received,
                 expected_version=chosen.version,
                 checks=self.dates_box,
-            )
+            ),
+            saved=("received",),
         )
         self.reports.select_where(lambda r: r.id == chosen.id)
 
@@ -1130,19 +1293,25 @@ class InvitationsDialog(FormDialog):
         chosen = self._chosen_report()
         if chosen is None:
             return
-        self._done(
-            perform(
-                self,
-                self.ctx,
-                actions.update_report,
-                chosen.id,
-                received=self.received.value(),
-                shared_with_parents=self.shared.value(),
-                expected_version=chosen.version,
-                checks=self.dates_box,
-            )
-        )
+        self._save_dates(chosen)
         self.reports.select_where(lambda r: r.id == chosen.id)
+
+    def _save_dates(self, report: ReportDueInfo) -> bool:
+        """Save the dates in the boxes as ``report``'s; whether they were. Refused, the
+        report is the one chosen again, its dates as typed (to be put right)."""
+        changes = perform(
+            self,
+            self.ctx,
+            actions.update_report,
+            report.id,
+            received=self.received.value(),
+            shared_with_parents=self.shared.value(),
+            expected_version=report.version,
+            checks=self.dates_box,
+        )
+        if changes is None:
+            self._back_to_report(report.id)
+        return self._done(changes, saved=("received", "shared"))
 
     # --- attendance ---------------------------------------------------------------------
     def save_attendance(self) -> None:
@@ -1152,7 +1321,7 @@ class InvitationsDialog(FormDialog):
             prompts().error(self, "Nothing to save: choose whether each person attended first.")
             return
         saved = save_attendance(self, self.ctx, self.meeting_id, changed)
-        self.refresh()
+        self.refresh(saved=("attendance",))  # (refused too: the list says what is recorded)
         if saved:
             names = ", ".join(inv.name for inv, _attendance in changed)
             self.attendance_saved.setText(f"Attendance saved: {names}.")
@@ -1178,7 +1347,8 @@ class InvitationsDialog(FormDialog):
                 how=self.pack_how.currentData(),
                 on=from_qdate(self.pack_on.date()),
                 checks=self.pack_on,
-            )
+            ),
+            saved=("pack",),
         )
 
 

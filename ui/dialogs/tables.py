@@ -104,12 +104,14 @@ class RecordTable(QTableWidget):
             return None
         return self._records[rows[0].row()]
 
-    def select_where(self, test) -> bool:
-        """Select the first row whose record passes ``test``; whether one did."""
+    def select_where(self, test, *, focus: bool = True) -> bool:
+        """Select the first row whose record passes ``test`` (and give the table the
+        keyboard, unless ``focus`` is False); whether one did."""
         for r, record in enumerate(self._records):
             if test(record):
                 self.selectRow(r)
-                self.setFocus(Qt.FocusReason.OtherFocusReason)
+                if focus:
+                    self.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return False
 

@@ -22,6 +22,7 @@ from reviewdesk.queries import CaseFilter
 from reviewdesk.vocabulary import NEXT_NOT_KNOWN, NEXT_NOT_RECORDED
 from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
+from ui.dialogs.tables import keyboard_chooses_row
 from ui.models.case_model import CaseListModel
 from ui.pages import Page, label
 from ui.tasks import run_in_background
@@ -115,6 +116,7 @@ class CaseListView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
+        keyboard_chooses_row(self.table)  # (Enter opens the child chosen: it shows which)
         header = self.table.horizontalHeader()
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._activated)

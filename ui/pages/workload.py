@@ -44,6 +44,7 @@ from reviewdesk.workload import (
 from ui import theme, worker_process
 from ui.column_widths import Column, FittedTable
 from ui.context import AppContext
+from ui.dialogs.tables import keyboard_chooses_row
 from ui.models import ROOT, IdRole, SortRole
 from ui.pages import Page, label
 from ui.tasks import run_in_background
@@ -283,6 +284,7 @@ class WorkloadPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.activated.connect(self._open)  # Enter, or double-click: their cases
+        keyboard_chooses_row(self.table)  # (Enter lists the cases of the IRO chosen)
         self.range_label = label("", "hint", wrap=True)
         self.range_button = QPushButton("Caseload range…")
         self.range_button.setAccessibleName("Change the caseload range in Settings")
@@ -301,6 +303,7 @@ class WorkloadPage(Page):
         self.teams_table.setAlternatingRowColors(True)
         self.teams_table.setWordWrap(False)
         self.teams_table.activated.connect(self._open_team)  # Enter, or double-click
+        keyboard_chooses_row(self.teams_table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label("Workload", "title"))
