@@ -7,10 +7,10 @@ a fresh connection and says who changed it and when.
 Waiting for a lock (PostgreSQL): a login that may change a table may also ``LOCK TABLE`` it,
 and PostgreSQL cannot take that right away on its own, so an IRO's open transaction holding
 one would hold up everyone reading it. reviewdesk's connections wait at most
-``lock_timeout`` (`LOCK_TIMEOUT_MS`) for a lock; a statement that
-gives up is `Locked`, whose message names the table and whose session holds it
-(`lock_holders`, read through a fresh connection), and `reviewdesk server status` names a
-session holding such a lock for long.
+``lock_timeout`` (`LOCK_TIMEOUT_MS`) for a lock; a statement that gives up is `Locked`,
+whose message names the table and whose session holds it (`lock_holders`, read through a
+fresh connection), and `reviewdesk server status` names a session holding such a lock for
+long. Taking turns to upgrade (`wait_for_turn`) waits as long as it takes.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from reviewdesk.errors import ReviewdeskError
 from reviewdesk.vocabulary import format_uk
 
 #: PostgreSQL: the longest one of reviewdesk's statements waits for a lock another session
-#: holds (``lock_timeout``) before it gives up with `Locked`, unless the server or
-#: the URL sets another (``ALTER DATABASE ... SET lock_timeout``, ``options=-c
+#: holds (``lock_timeout``) before it gives up with `Locked`, unless the server or the URL
+#: sets another (``ALTER DATABASE ... SET lock_timeout``, ``options=-c
 #: lock_timeout=...``). Not a setting of reviewdesk's: the settings are in the database,
 #: read after the connection is made, and a lock can hold up reading them.
 LOCK_TIMEOUT_MS = 15_000
