@@ -68,6 +68,11 @@ def test_every_tile_explains_what_it_counts_with_the_settings_filled_in() -> Non
     assert "within 10 working days" in words["due_soon_unbooked"]
     fewer = explanation(TILE_BY_KEY["caseloads_above"], {**DEFAULTS, "caseload_max_per_fte": 65})
     assert "more than 65 children per full-time IRO" in fewer
+    # The minutes tile's "three months" is the flags' look-back for meetings held.
+    from reviewdesk.flags.base import HELD_LOOKBACK_DAYS
+
+    assert "in the last three months" in words["minutes_overdue"]
+    assert 89 <= HELD_LOOKBACK_DAYS <= 92
 
 
 #: Flags about what is past (something done late) or only for information: the measures and
