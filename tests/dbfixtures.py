@@ -6,9 +6,9 @@ Use them from your own ``tests/<area>/conftest.py``::
 
 ``db`` is parametrised: each test runs once on a temporary SQLite file and once on the
 PostgreSQL server named by $REVIEWDESK_TEST_PG (``scripts/test`` and CI start one), in a
-schema of its own that is dropped afterwards. (A new SQLite database is a copy of one made
-once per test process, outside tests/storage: see `_copy_of_a_new_database`.) Without $REVIEWDESK_TEST_PG the PostgreSQL run
-fails when CI=true and is skipped otherwise.
+schema of its own that is dropped afterwards. Without $REVIEWDESK_TEST_PG the PostgreSQL
+run fails when CI=true and is skipped otherwise. (A new SQLite database is a copy of one
+made once per test process, outside tests/storage: see `_copy_of_a_new_database`.)
 
 Acting as a named user. On SQLite a test opens the database as anyone with the test-only
 keyword ``open_database(..., username=NAME)`` (no command-line option or environment
