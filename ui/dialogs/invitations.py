@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -135,6 +136,8 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     """A label whose Alt+letter takes the keyboard to ``buddy``."""
     label = QLabel(text)
     label.setBuddy(buddy)
+    # As wide as its words: the room in a row is the boxes'.
+    label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
     return label
 
 
