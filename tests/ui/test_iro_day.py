@@ -310,7 +310,7 @@ def test_an_iro_reading_a_meeting_s_invitations_is_not_told_to_untick_anyone(
     page.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     assert seen == {
-        "hint": "Those the rules propose; an administrator invites them.",
+        "hint": "Those the r&ules propose; an administrator invites them.",
         "invite": False,
     }
 

@@ -84,6 +84,15 @@ ALT_LETTER_FORMS = {
     "ThemesDialog",
     "UserDialog",
     "VoiceDialog",
+    "BookingDialog",  # the reschedule's note
+    "RecordingDialog",  # the reports' tick boxes
+    "PeopleDialog",
+    "PersonDialog",
+    "DirectoryDialog",
+    "ProfessionalDialog",
+    "RuleEditDialog",
+    "LetterTemplatesDialog",
+    "InvitationsDialog",  # the invite boxes, the proposed list
     # (these had theirs already)
     "AllocationDialog",
     "CancelDialog",
@@ -292,6 +301,15 @@ def test_every_window_and_dialog_names_its_controls_and_claims_each_alt_letter_o
         next(tabs.widget(n) for n in range(tabs.count()) if "Time" in tabs.tabText(n))
     )
     settings.rules.selectRow(0)
+
+    def second_limit(dialog) -> None:  # noqa: ANN001
+        """The second limit's boxes, on only while it is ticked, have theirs too."""
+        dialog.sooner.setChecked(True)
+        look(f"RuleEditDialog {dialog.windowTitle()!r}, a second limit", dialog)
+        look_for_alt_letters(f"RuleEditDialog {dialog.windowTitle()!r}, a second limit", dialog)
+        dialog.sooner.setChecked(False)  # (closed without asking)
+
+    nested["RuleEditDialog"] = second_limit
     settings.edit_rule_button.click()
     settings.invitation_settings.templates_button.click()
     settings.users.add_button.click()

@@ -195,7 +195,7 @@ class BookingDialog(FormDialog):
             # Alt+E: Alt+R is the Reschedule button's (a shared key only moved the focus
             # between the two, so Alt+R never rescheduled).
             form.addRow("R&eason", self.reason)
-            form.addRow("", self.reason_note)
+            form.addRow("&Note", self.reason_note)
 
         self.buttons = QDialogButtonBox()
         self.book_button = QPushButton("&Reschedule" if rescheduling else "&Book")

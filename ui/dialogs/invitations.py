@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -129,6 +130,15 @@ def _details_line(name: str) -> QLabel:
     line.setAccessibleName(name)
     line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return line
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A label whose Alt+letter takes the keyboard to ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    # As wide as its words: the room in a row is the boxes'.
+    label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+    return label
 
 
 def _row(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
@@ -322,8 +332,9 @@ class InvitationsDialog(FormDialog):
         # A short title, the rest wrapped beneath: a group box is never narrower than its
         # title, and the long one took the invitation list's room.
         proposed_box = QGroupBox("Proposed by the council's rules")
-        self.untick = QLabel("Untick anyone not to invite.")  # (for those who may; `_enable`)
+        self.untick = QLabel("&Untick anyone not to invite.")  # (for those who may; `_enable`)
         self.untick.setWordWrap(True)
+        self.untick.setBuddy(self.proposed)  # Alt+U: the list
         proposed_layout = QVBoxLayout(proposed_box)
         proposed_layout.addWidget(self.untick)
         proposed_layout.addWidget(self.proposed, 1)
@@ -400,11 +411,23 @@ class InvitationsDialog(FormDialog):
         left.addLayout(
             _row(self.remove_invitee_button, self.send_request_button, self.send_letters_button)
         )
-        left.addLayout(_row(self.someone, self.invite_someone_button, stretch=False))
+        # Each box's Alt+letter on a label before it: those of "Role" and "Email" are
+        # all taken on this tab (the tabs', the buttons').
         left.addLayout(
             _row(
+                _label("&Family or directory", self.someone),
+                self.someone,
+                self.invite_someone_button,
+                stretch=False,
+            )
+        )
+        left.addLayout(
+            _row(
+                _label("Someone &else", self.other_name),
                 self.other_name,
+                _label("&Job or role", self.other_role),
                 self.other_role,
+                _label("Em&ail", self.other_email),
                 self.other_email,
                 self.invite_other_button,
                 stretch=False,
@@ -858,11 +881,11 @@ class InvitationsDialog(FormDialog):
         for box in (self.proposed, self.proposed_reports):
             _tickable(box, can_book and open_meeting)
         self.untick.setText(
-            "Untick anyone not to invite."
+            "&Untick anyone not to invite."
             if can_book and open_meeting
-            else "Those the rules propose; an administrator invites them."
+            else "Those the r&ules propose; an administrator invites them."
             if not can_book
-            else "Those the rules propose (the meeting was held or called off)."
+            else "Those the r&ules propose (the meeting was held or called off)."
         )
         self.send_request_button.setEnabled(can_book and info is not None)
         for widget in (self.consultation, self.save_consultation_button):

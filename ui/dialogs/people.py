@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -101,18 +102,18 @@ class PersonDialog(FormDialog):
         self.setWindowTitle("Change a family member" if person else "Add to family and network")
         self.name = _line("Name")
         self.relation = _combo(RELATIONSHIP, "Relationship to the child")
-        self.responsibility = QCheckBox("Has parental responsibility")
+        self.responsibility = QCheckBox("&Has parental responsibility")
         self.address = _address()
         self.email = _line("Email")
         self.phone = _line("Phone")
         self.contact = _combo(CONTACT_BY, "Preferred contact")
         self.interpreter = _line("Interpreter language", "language, if an interpreter is needed")
         self.access = _line("Access needs", "e.g. wheelchair access, hearing loop")
-        self.excluded = QCheckBox("Excluded from part of the conference")
+        self.excluded = QCheckBox("Exc&luded from part of the conference")
         self.exclusion_note = _line("Why and from which part")
         self.exclusion_note.setEnabled(False)
         self.excluded.toggled.connect(self.exclusion_note.setEnabled)
-        self.active = QCheckBox("Still involved with the child")
+        self.active = QCheckBox("S&till involved with the child")
         self.active.setChecked(True)
         if person is not None:
             self.name.setText(person.name)
@@ -191,11 +192,11 @@ class ProfessionalDialog(FormDialog):
         self.organisation = _line("Organisation", "e.g. Elm Grove Surgery")
         self.job_title = _line("Job title")
         self.email = _line("Email")
-        self.secure = QCheckBox("The email is secure (packs may be sent to it)")
+        self.secure = QCheckBox("The email is sec&ure (packs may be sent to it)")
         self.phone = _line("Phone")
         self.address = _address()
-        self.contact = QCheckBox("The agency's contact point (invited when no one is named)")
-        self.active = QCheckBox("In the directory (untick when they leave)")
+        self.contact = QCheckBox("The agency's con&tact point (invited when no one is named)")
+        self.active = QCheckBox("In the &directory (untick when they leave)")
         self.active.setChecked(True)
         if professional is not None:
             self.name.setText(professional.name)
@@ -273,7 +274,7 @@ class DirectoryDialog(QDialog):
         self.setWindowTitle("Directory of professionals and agencies")
         self.search = _line("Find in the directory", "Find by name, agency or organisation")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.retired = QCheckBox("Show those who have left")
+        self.retired = QCheckBox("Show those who have &left")
         self.retired.toggled.connect(lambda _c: self.refresh())
         self.table = RecordTable(
             ("Name", "Agency", "Organisation", "Email", "Phone", "Contact point"),
@@ -289,7 +290,10 @@ class DirectoryDialog(QDialog):
             button.setEnabled(ctx.can_book)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        find_label = QLabel("&Find")
+        find_label.setBuddy(self.search)
         top = QHBoxLayout()
+        top.addWidget(find_label)
         top.addWidget(self.search, 1)
         top.addWidget(self.retired)
         layout = QVBoxLayout(self)
@@ -384,8 +388,14 @@ class PeopleDialog(QDialog):
         self.unlink_button.clicked.connect(self.unlink)
         self.directory_button.clicked.connect(self.open_directory)
         choose = QHBoxLayout()
-        choose.addWidget(self.directory_choice, 2)
-        choose.addWidget(self.note, 1)
+        for words, field, stretch in (
+            ("&Professional", self.directory_choice, 2),
+            ("&Note", self.note, 1),
+        ):
+            label = QLabel(words)
+            label.setBuddy(field)
+            choose.addWidget(label)
+            choose.addWidget(field, stretch)
         pro_box = QGroupBox("Professionals involved")
         pro_layout = QVBoxLayout(pro_box)
         pro_layout.addWidget(self.involved, 1)

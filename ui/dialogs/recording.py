@@ -51,6 +51,15 @@ from ui.operations import perform
 from ui.prompts import prompts
 from ui.screen import FocusScrollArea, fit
 
+#: The Alt+keys of the reports' tick boxes, in turn (each its own text): the digits, then
+#: the letters nothing else in the dialog claims. A report past them is reached with Tab.
+_REPORT_KEYS = "1234567890abefijklvxyz"
+
+
+def _key(keys) -> str:  # noqa: ANN001 - an iterator of str
+    """The next report tick box's text: its Alt+key, or none when they have run out."""
+    return f"&{next(keys, '')}".rstrip("&")
+
 
 class RecordingDialog(FormDialog):
     def __init__(
@@ -164,7 +173,7 @@ class RecordingDialog(FormDialog):
                 widget.hide()
         form.addRow("", self.late)
         form.addRow("&Reason", self.late_reason)
-        form.addRow("", self.late_note)
+        form.addRow("&Note", self.late_note)
         form.addRow("&Decisions issued", self.decisions)
         form.addRow("&Minutes issued", self.minutes)
         form.addRow("", self.after_due)
@@ -177,10 +186,16 @@ class RecordingDialog(FormDialog):
             grid.addWidget(QLabel("<b>From</b>"), 0, 0)
             grid.addWidget(QLabel("<b>Received</b>"), 0, 1)
             grid.addWidget(QLabel("<b>Shared with parents</b>"), 0, 2)
+            keys = iter(_REPORT_KEYS)
             for n, r in enumerate(meeting.reports, start=1):
-                received = DateOrNone(r.received, held_default, f"{r.author} report received")
+                received = DateOrNone(
+                    r.received, held_default, f"{r.author} report received", _key(keys)
+                )
                 shared = DateOrNone(
-                    r.shared_with_parents, held_default, f"{r.author} report shared with parents"
+                    r.shared_with_parents,
+                    held_default,
+                    f"{r.author} report shared with parents",
+                    _key(keys),
                 )
                 # The agency in the core's words (`codes.agency_label`), as flags and letters say.
                 grid.addWidget(QLabel(f"{r.author} ({agency_label(r.agency)})"), n, 0)

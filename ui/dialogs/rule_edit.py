@@ -59,6 +59,13 @@ def _select(combo: QComboBox, value: str) -> None:
         combo.setCurrentIndex(index)
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A label whose Alt+letter takes the keyboard to ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class RuleEditDialog(FormDialog):
     def __init__(self, ctx: AppContext, entry: RuleEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,11 +94,12 @@ class RuleEditDialog(FormDialog):
         _select(self.unit, rule.unit)
         value_row = QHBoxLayout()
         value_row.addWidget(self.amount)
+        value_row.addWidget(_label("&Unit", self.unit))
         value_row.addWidget(self.unit)
         value_row.addWidget(QLabel(f"{rule.direction} {EVENTS[rule.from_event]}"))
         value_row.addStretch(1)
 
-        self.sooner = QCheckBox("or, if sooner,")
+        self.sooner = QCheckBox("&or, if sooner,")
         self.sooner.setAccessibleName("A second limit, whichever is sooner")
         self.sooner_amount = NumberBox(0, SPIN_MAX, 0, "Second limit: amount")
         self.sooner_unit = _unit_combo("Second limit: unit")
@@ -104,16 +112,18 @@ class RuleEditDialog(FormDialog):
             _select(self.sooner_unit, "weeks")
         sooner_row = QHBoxLayout()
         sooner_row.addWidget(self.sooner)
+        sooner_row.addWidget(_label("A&mount", self.sooner_amount))
         sooner_row.addWidget(self.sooner_amount)
+        sooner_row.addWidget(_label("U&nit", self.sooner_unit))
         sooner_row.addWidget(self.sooner_unit)
         sooner_row.addStretch(1)
 
-        self.enabled = QCheckBox("In use")
+        self.enabled = QCheckBox("&In use")
         self.enabled.setAccessibleName("The rule is in use")
         self.enabled.setChecked(rule.enabled)
         if entry.required:
             self.enabled.setEnabled(False)
-            self.enabled.setText("In use (the due-date engine needs this rule)")
+            self.enabled.setText("&In use (the due-date engine needs this rule)")
         self.basis = QComboBox()
         self.basis.setAccessibleName("Basis")
         for code, words in BASIS_WORDS.items():
@@ -143,11 +153,12 @@ class RuleEditDialog(FormDialog):
 
         form = QFormLayout()
         form.addRow("Shipped", self.shipped_label)
-        form.addRow("Timescale", value_row)
+        # Each field's Alt+letter (the rows of boxes take their label's as their first box).
+        form.addRow(_label("&Timescale", self.amount), value_row)
         form.addRow("", sooner_row)
         form.addRow("", self.enabled)
-        form.addRow("Basis", basis_row)
-        form.addRow("Source or reason", self.source)
+        form.addRow(_label("&Basis", self.basis), basis_row)
+        form.addRow("Source or &reason", self.source)
         form.addRow("Would be", self.preview)
 
         self.buttons = QDialogButtonBox(

@@ -81,7 +81,12 @@ class LetterTemplatesDialog(FormDialog):
         self._kind_shown = 0
         self._text_shown = ""
         self.kind.currentIndexChanged.connect(self._kind_chosen)
+        kind_label = QLabel("&Letter")
+        kind_label.setBuddy(self.kind)
+        text_label = QLabel("&Template")
+        text_label.setBuddy(self.text)
         top = QHBoxLayout()
+        top.addWidget(kind_label)
         top.addWidget(self.kind, 1)
         top.addWidget(self.shipped_button)
         layout = QVBoxLayout(self)
@@ -94,6 +99,7 @@ class LetterTemplatesDialog(FormDialog):
                 wrap=True,
             )
         )
+        layout.addWidget(text_label)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.fields)
         layout.addWidget(self.buttons)
