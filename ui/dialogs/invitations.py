@@ -669,12 +669,7 @@ class InvitationsDialog(FormDialog):
             kept["consultation"] = (info.consultation_sent, typed)
         report = self._dates_of
         if report is not None:
-            for n, (name, box, before) in enumerate(
-                (
-                    ("received", self.received, report.received),
-                    ("shared", self.shared, report.shared_with_parents),
-                )
-            ):
+            for n, (name, box, before) in enumerate(self._report_dates(report)):
                 typed = _date_entry(box)
                 if name not in saved and typed != self._dates_filled[n]:
                     kept[name] = (report.id, before, typed)
@@ -685,6 +680,16 @@ class InvitationsDialog(FormDialog):
                 inv.id: (inv.attendance or None, value) for inv, value in self.attendance.changed()
             }
         return kept
+
+    def _report_dates(
+        self, report: ReportDueInfo
+    ) -> tuple[tuple[str, DateOrNone, dt.date | None], ...]:
+        """Each of a report's dates: its part's name (as ``saved`` names it), its box, and
+        the date saved."""
+        return (
+            ("received", self.received, report.received),
+            ("shared", self.shared, report.shared_with_parents),
+        )
 
     def _put_back(self, kept: dict) -> None:
         """`_typed`'s entries back in the dialog just filled, where what they were typed over
@@ -704,10 +709,7 @@ class InvitationsDialog(FormDialog):
                 _put_date(self.consultation, typed)
         report = self._dates_of
         if report is not None:
-            for name, box, now in (
-                ("received", self.received, report.received),
-                ("shared", self.shared, report.shared_with_parents),
-            ):
+            for name, box, now in self._report_dates(report):
                 report_id, before, typed = kept.get(name, (None, None, None))
                 if report_id == report.id and now == before:
                     _put_date(box, typed)
